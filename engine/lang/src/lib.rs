@@ -1,0 +1,11 @@
+//! The Terraform language front end of AutoStack.
+//!
+//! Pipeline stage one: `.tf` text → typed config model → evaluated [`value::Value`]s, with
+//! Terraform's semantics (unknowns, sensitivity, type conversion, the function library) and
+//! diagnostics located at file:line:col.
+
+pub mod diag;
+pub mod value;
+
+pub use diag::{Diagnostic, Diagnostics, Range, Severity};
+pub use value::{Marks, Number, Type, Value};
