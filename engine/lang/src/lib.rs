@@ -5,6 +5,7 @@
 //! diagnostics located at file:line:col.
 
 pub mod diag;
+pub mod fmt;
 pub mod value;
 
 pub use diag::{Diagnostic, Diagnostics, Range, Severity};

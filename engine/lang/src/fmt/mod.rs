@@ -1,0 +1,1 @@
+//! `autostack fmt`: canonical formatting of `.tf` source, as Terraform's `fmt` does it.
