@@ -1,0 +1,1 @@
+//! Cost engine: catalog, pricing, equivalents, budgets, reports.

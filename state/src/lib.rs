@@ -1,0 +1,1 @@
+//! Terraform v4 state: format, journal, locking, backends.
