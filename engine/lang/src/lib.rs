@@ -4,8 +4,12 @@
 //! Terraform's semantics (unknowns, sensitivity, type conversion, the function library) and
 //! diagnostics located at file:line:col.
 
+pub mod console;
 pub mod diag;
+pub mod eval;
 pub mod fmt;
+pub mod functions;
+pub mod syntax;
 pub mod value;
 
 pub use diag::{Diagnostic, Diagnostics, Range, Severity};

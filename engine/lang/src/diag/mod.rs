@@ -45,7 +45,11 @@ impl Range {
 
 impl fmt::Display for Range {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}", self.filename, self.start.line, self.start.column)
+        write!(
+            f,
+            "{}:{}:{}",
+            self.filename, self.start.line, self.start.column
+        )
     }
 }
 
@@ -78,7 +82,11 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// An error with a summary and detail at a location.
-    pub fn error(summary: impl Into<String>, detail: impl Into<String>, subject: Option<Range>) -> Self {
+    pub fn error(
+        summary: impl Into<String>,
+        detail: impl Into<String>,
+        subject: Option<Range>,
+    ) -> Self {
         Diagnostic {
             severity: Severity::Error,
             summary: summary.into(),
@@ -90,8 +98,15 @@ impl Diagnostic {
     }
 
     /// A warning with a summary and detail at a location.
-    pub fn warning(summary: impl Into<String>, detail: impl Into<String>, subject: Option<Range>) -> Self {
-        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(summary, detail, subject) }
+    pub fn warning(
+        summary: impl Into<String>,
+        detail: impl Into<String>,
+        subject: Option<Range>,
+    ) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(summary, detail, subject)
+        }
     }
 
     /// Sets the subject range when none is set yet.

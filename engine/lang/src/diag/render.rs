@@ -27,7 +27,10 @@ pub fn render_human(d: &Diagnostic, sources: &Sources, opts: RenderOptions) -> S
     };
     let mut body = Vec::new();
     body.push(if opts.color {
-        format!("{bar_color}{BOLD}{label}: {RESET}{BOLD}{}{RESET}", d.summary)
+        format!(
+            "{bar_color}{BOLD}{label}: {RESET}{BOLD}{}{RESET}",
+            d.summary
+        )
     } else {
         format!("{label}: {}", d.summary)
     });
@@ -35,12 +38,19 @@ pub fn render_human(d: &Diagnostic, sources: &Sources, opts: RenderOptions) -> S
     if let Some(subject) = &d.subject {
         match sources.get(&subject.filename) {
             Some(file) => body.extend(excerpt(&file, subject, d.context.as_ref(), opts.color)),
-            None => body.push(format!("  on {} line {}:", subject.filename, subject.start.line)),
+            None => body.push(format!(
+                "  on {} line {}:",
+                subject.filename, subject.start.line
+            )),
         }
         if !d.expression_values.is_empty() {
             body.push("    ├────────────────".to_string());
             for (name, statement) in &d.expression_values {
-                let name = if opts.color { format!("{BOLD}{name}{RESET}") } else { name.clone() };
+                let name = if opts.color {
+                    format!("{BOLD}{name}{RESET}")
+                } else {
+                    name.clone()
+                };
                 body.push(format!("    │ {name} {statement}"));
             }
         }
@@ -92,11 +102,19 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 }
 
 /// The `on FILE line N, in CONTEXT:` header and the numbered source lines.
-fn excerpt(file: &SourceFile, subject: &Range, context: Option<&Range>, color: bool) -> Vec<String> {
+fn excerpt(
+    file: &SourceFile,
+    subject: &Range,
+    context: Option<&Range>,
+    color: bool,
+) -> Vec<String> {
     let mut lines = Vec::new();
     let ctx = block_context(file, subject.start.byte);
     lines.push(match &ctx {
-        Some(c) => format!("  on {} line {}, in {c}:", subject.filename, subject.start.line),
+        Some(c) => format!(
+            "  on {} line {}, in {c}:",
+            subject.filename, subject.start.line
+        ),
         None => format!("  on {} line {}:", subject.filename, subject.start.line),
     });
     let shown = context.unwrap_or(subject);
@@ -107,7 +125,11 @@ fn excerpt(file: &SourceFile, subject: &Range, context: Option<&Range>, color: b
         if n == last && n > first && shown.end.column == 1 && n > subject.start.line {
             break;
         }
-        let text = if color { underline(text, n, subject) } else { text.to_string() };
+        let text = if color {
+            underline(text, n, subject)
+        } else {
+            text.to_string()
+        };
         lines.push(format!("{n:>4}: {text}"));
     }
     lines
@@ -118,8 +140,16 @@ fn underline(text: &str, line: u32, subject: &Range) -> String {
         return text.to_string();
     }
     let chars: Vec<char> = text.chars().collect();
-    let from = if line == subject.start.line { subject.start.column as usize - 1 } else { 0 };
-    let to = if line == subject.end.line { (subject.end.column as usize - 1).min(chars.len()) } else { chars.len() };
+    let from = if line == subject.start.line {
+        subject.start.column as usize - 1
+    } else {
+        0
+    };
+    let to = if line == subject.end.line {
+        (subject.end.column as usize - 1).min(chars.len())
+    } else {
+        chars.len()
+    };
     if from >= to {
         return text.to_string();
     }
@@ -225,14 +255,20 @@ mod tests {
     #[test]
     fn wraps_detail_like_terraform() {
         let w = wrap("An input variable with the name \"nope\" has not been declared. This variable can be declared with a variable \"nope\" {} block.", 77);
-        assert_eq!(w[0], "An input variable with the name \"nope\" has not been declared. This variable");
+        assert_eq!(
+            w[0],
+            "An input variable with the name \"nope\" has not been declared. This variable"
+        );
         assert_eq!(w[1], "can be declared with a variable \"nope\" {} block.");
     }
 
     #[test]
     fn human_box_matches_terraform_layout() {
         let sources = Sources::new();
-        let f = sources.add("main.tf", "resource \"null_resource\" \"x\" {\n  foo = 1\n}\n");
+        let f = sources.add(
+            "main.tf",
+            "resource \"null_resource\" \"x\" {\n  foo = 1\n}\n",
+        );
         let d = Diagnostic::error(
             "Unsupported argument",
             "An argument named \"foo\" is not expected here.",

@@ -32,7 +32,12 @@ impl SourceFile {
         let text: Arc<str> = text.into();
         let mut line_starts = vec![0];
         line_starts.extend(memchr_newlines(text.as_bytes()));
-        SourceFile { name: name.into(), text, line_starts, blocks: Default::default() }
+        SourceFile {
+            name: name.into(),
+            text,
+            line_starts,
+            blocks: Default::default(),
+        }
     }
 
     /// Records the file's top-level blocks (once; later calls are ignored).
@@ -55,26 +60,42 @@ impl SourceFile {
             Some(s) => s.chars().count(),
             None => byte - start,
         };
-        Pos { line: line as u32 + 1, column: column as u32 + 1, byte }
+        Pos {
+            line: line as u32 + 1,
+            column: column as u32 + 1,
+            byte,
+        }
     }
 
     /// The range covering bytes `start..end`.
     pub fn range(&self, span: std::ops::Range<usize>) -> Range {
-        Range { filename: self.name.clone(), start: self.pos(span.start), end: self.pos(span.end) }
+        Range {
+            filename: self.name.clone(),
+            start: self.pos(span.start),
+            end: self.pos(span.end),
+        }
     }
 
     /// The text of 1-based line `line`, without its line ending.
     pub fn line_text(&self, line: u32) -> Option<&str> {
         let i = (line as usize).checked_sub(1)?;
         let start = *self.line_starts.get(i)?;
-        let end = self.line_starts.get(i + 1).copied().unwrap_or(self.text.len());
+        let end = self
+            .line_starts
+            .get(i + 1)
+            .copied()
+            .unwrap_or(self.text.len());
         let s = self.text.get(start..end)?;
         Some(s.trim_end_matches(['\n', '\r']))
     }
 }
 
 fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    bytes.iter().enumerate().filter(|(_, &b)| b == b'\n').map(|(i, _)| i + 1)
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, &b)| b == b'\n')
+        .map(|(i, _)| i + 1)
 }
 
 /// All source files seen in a run, so diagnostics can show excerpts.
@@ -111,9 +132,30 @@ mod tests {
     #[test]
     fn positions_count_characters_not_bytes() {
         let f = SourceFile::new("a.tf", "ab\n\u{e9}x = 1\n");
-        assert_eq!(f.pos(0), Pos { line: 1, column: 1, byte: 0 });
-        assert_eq!(f.pos(3), Pos { line: 2, column: 1, byte: 3 });
-        assert_eq!(f.pos(5), Pos { line: 2, column: 2, byte: 5 });
+        assert_eq!(
+            f.pos(0),
+            Pos {
+                line: 1,
+                column: 1,
+                byte: 0
+            }
+        );
+        assert_eq!(
+            f.pos(3),
+            Pos {
+                line: 2,
+                column: 1,
+                byte: 3
+            }
+        );
+        assert_eq!(
+            f.pos(5),
+            Pos {
+                line: 2,
+                column: 2,
+                byte: 5
+            }
+        );
         assert_eq!(f.line_text(2), Some("\u{e9}x = 1"));
         assert_eq!(f.line_text(9), None);
     }

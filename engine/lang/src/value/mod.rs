@@ -1,9 +1,16 @@
 //! Values: Terraform's dynamic values with unknowns and sensitivity marks (our cty).
 
+pub mod convert;
+pub mod display;
 mod number;
+pub mod ops;
+mod set;
 mod types;
 
+pub use convert::{convert, unify, ConvertError};
+pub use display::{format_type, format_value};
 pub use number::Number;
+pub use set::make_set;
 pub use types::Type;
 
 use std::collections::BTreeMap;
@@ -108,7 +115,9 @@ impl Value {
 
     /// An object from `(name, value)` pairs.
     pub fn object_from<K: Into<String>>(attrs: impl IntoIterator<Item = (K, Value)>) -> Value {
-        Value::Object(Arc::new(attrs.into_iter().map(|(k, v)| (k.into(), v)).collect()))
+        Value::Object(Arc::new(
+            attrs.into_iter().map(|(k, v)| (k.into(), v)).collect(),
+        ))
     }
 
     /// A map with element type `elem`.
@@ -127,7 +136,9 @@ impl Value {
             Value::Set(t, _) => Type::set(t.clone()),
             Value::Map(t, _) => Type::map(t.clone()),
             Value::Tuple(items) => Type::Tuple(items.iter().map(Value::ty).collect()),
-            Value::Object(attrs) => Type::Object(attrs.iter().map(|(k, v)| (k.clone(), v.ty())).collect()),
+            Value::Object(attrs) => {
+                Type::Object(attrs.iter().map(|(k, v)| (k.clone(), v.ty())).collect())
+            }
             Value::Marked(v, _) => v.ty(),
         }
     }
@@ -146,7 +157,9 @@ impl Value {
     pub fn is_wholly_known(&self) -> bool {
         match self {
             Value::Unknown(_) => false,
-            Value::List(_, items) | Value::Set(_, items) | Value::Tuple(items) => items.iter().all(Value::is_wholly_known),
+            Value::List(_, items) | Value::Set(_, items) | Value::Tuple(items) => {
+                items.iter().all(Value::is_wholly_known)
+            }
             Value::Map(_, m) | Value::Object(m) => m.values().all(Value::is_wholly_known),
             Value::Marked(v, _) => v.is_wholly_known(),
             _ => true,
@@ -189,10 +202,19 @@ impl Value {
             return self;
         }
         let strip = |items: &Arc<Vec<Value>>, marks: &mut Marks| -> Arc<Vec<Value>> {
-            Arc::new(items.iter().map(|v| v.clone().unmark_deep_into(marks)).collect())
+            Arc::new(
+                items
+                    .iter()
+                    .map(|v| v.clone().unmark_deep_into(marks))
+                    .collect(),
+            )
         };
         let strip_map = |m: &Arc<BTreeMap<String, Value>>, marks: &mut Marks| {
-            Arc::new(m.iter().map(|(k, v)| (k.clone(), v.clone().unmark_deep_into(marks))).collect())
+            Arc::new(
+                m.iter()
+                    .map(|(k, v)| (k.clone(), v.clone().unmark_deep_into(marks)))
+                    .collect(),
+            )
         };
         match self {
             Value::Marked(v, m) => {
@@ -212,7 +234,9 @@ impl Value {
     pub fn has_marks_deep(&self) -> bool {
         match self {
             Value::Marked(..) => true,
-            Value::List(_, items) | Value::Set(_, items) | Value::Tuple(items) => items.iter().any(Value::has_marks_deep),
+            Value::List(_, items) | Value::Set(_, items) | Value::Tuple(items) => {
+                items.iter().any(Value::has_marks_deep)
+            }
             Value::Map(_, m) | Value::Object(m) => m.values().any(Value::has_marks_deep),
             _ => false,
         }
@@ -222,7 +246,9 @@ impl Value {
     pub fn is_sensitive_deep(&self) -> bool {
         match self {
             Value::Marked(v, m) => m.is_sensitive() || v.is_sensitive_deep(),
-            Value::List(_, items) | Value::Set(_, items) | Value::Tuple(items) => items.iter().any(Value::is_sensitive_deep),
+            Value::List(_, items) | Value::Set(_, items) | Value::Tuple(items) => {
+                items.iter().any(Value::is_sensitive_deep)
+            }
             Value::Map(_, m) | Value::Object(m) => m.values().any(Value::is_sensitive_deep),
             _ => false,
         }
@@ -286,7 +312,9 @@ impl Value {
 
     /// Number of elements of a known collection or structural value.
     pub fn length(&self) -> Option<usize> {
-        self.as_seq().map(<[Value]>::len).or_else(|| self.as_entries().map(BTreeMap::len))
+        self.as_seq()
+            .map(<[Value]>::len)
+            .or_else(|| self.as_entries().map(BTreeMap::len))
     }
 
     /// Structural equality that also compares types and marks (cty's `RawEquals`).
@@ -297,9 +325,13 @@ impl Value {
             (Value::Number(a), Value::Number(b)) => a == b,
             (Value::String(a), Value::String(b)) => a == b,
             (Value::List(ta, a), Value::List(tb, b)) | (Value::Set(ta, a), Value::Set(tb, b)) => {
-                ta == tb && a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| x.raw_equals(y))
+                ta == tb
+                    && a.len() == b.len()
+                    && a.iter().zip(b.iter()).all(|(x, y)| x.raw_equals(y))
             }
-            (Value::Tuple(a), Value::Tuple(b)) => a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| x.raw_equals(y)),
+            (Value::Tuple(a), Value::Tuple(b)) => {
+                a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| x.raw_equals(y))
+            }
             (Value::Map(ta, a), Value::Map(tb, b)) => ta == tb && maps_raw_equal(a, b),
             (Value::Object(a), Value::Object(b)) => maps_raw_equal(a, b),
             (Value::Marked(a, ma), Value::Marked(b, mb)) => ma == mb && a.raw_equals(b),
@@ -309,7 +341,10 @@ impl Value {
 }
 
 fn maps_raw_equal(a: &BTreeMap<String, Value>, b: &BTreeMap<String, Value>) -> bool {
-    a.len() == b.len() && a.iter().zip(b.iter()).all(|((ka, va), (kb, vb))| ka == kb && va.raw_equals(vb))
+    a.len() == b.len()
+        && a.iter()
+            .zip(b.iter())
+            .all(|((ka, va), (kb, vb))| ka == kb && va.raw_equals(vb))
 }
 
 impl From<&str> for Value {

@@ -1,0 +1,106 @@
+//! Expression evaluation cases; expected outputs are `terraform console`'s (v1.11).
+
+use crate::functions::testkit::check_table;
+
+#[test]
+fn operators_and_literals() {
+    check_table(&[
+        ("1 + 2", "3"),
+        ("\"1\" * \"2\"", "2"),
+        ("-\"2\"", "-2"),
+        ("!\"true\"", "false"),
+        ("1 == \"1\"", "false"),
+        ("[1] == [1]", "true"),
+        ("[1] == tolist([1])", "false"),
+        ("null == null", "true"),
+        ("1 < 2 && 2 <= 2", "true"),
+        ("3 % 2 == 1 || false", "true"),
+        (
+            "\"a\" + 1",
+            "error: Unsuitable value for left operand: a number is required.",
+        ),
+        (
+            "1 < \"a\"",
+            "error: Unsuitable value for right operand: a number is required.",
+        ),
+        (
+            "!1",
+            "error: Unsuitable value for unary operand: bool required.",
+        ),
+        (
+            "null + 1",
+            "error: Error during operation: argument must not be null.",
+        ),
+        (
+            "true && null",
+            "error: Error during operation: argument must not be null.",
+        ),
+        (
+            "0/0",
+            "error: Error during operation: can't divide zero by zero or infinity by infinity.",
+        ),
+        ("1/0", "+Inf"),
+        ("-1/0", "-Inf"),
+        ("sensitive(1) + 1", "(sensitive value)"),
+        ("sensitive(true) ? 1 : 2", "(sensitive value)"),
+    ]);
+}
+
+#[test]
+fn conditionals_and_for() {
+    check_table(&[
+        ("true ? 1 : \"a\"", "\"1\""),
+        ("true ? 1 : [1]", "error: The true and false result expressions must have consistent types. The 'true' value is number, but the 'false' value is tuple."),
+        ("null ? 1 : 2", "error: The condition value is null. Conditions must either be true or false."),
+        ("[for i, v in [\"a\",\"b\"]: \"${i}${v}\"]", "[\n  \"0a\",\n  \"1b\",\n]"),
+        ("{for k, v in {a=1,b=2}: v => k}", "{\n  \"1\" = \"a\"\n  \"2\" = \"b\"\n}"),
+        ("{for v in [\"a\",\"a\",\"b\"]: v => v...}", "{\n  \"a\" = [\n    \"a\",\n    \"a\",\n  ]\n  \"b\" = [\n    \"b\",\n  ]\n}"),
+        ("[for x in 5: x]", "error: A value of type number cannot be used as the collection in a 'for' expression."),
+        ("{for x in [1,1]: x => x}", "error: Two different items produced the key \"1\" in this 'for' expression. If duplicates are expected, use the ellipsis (...) after the value expression to enable grouping by key."),
+        ("[for x in [1]: x if null]", "error: The value of the 'if' clause must not be null."),
+        ("[for x in [1, 2, 3]: x * 2 if x != 2]", "[\n  2,\n  6,\n]"),
+    ]);
+}
+
+#[test]
+fn templates_splats_and_access() {
+    check_table(&[
+        ("\"${1}\"", "1"),
+        ("\"x${null}\"", "error: The expression result is null. Cannot include a null value in a string template."),
+        ("\"a%{ if true }b%{ else }c%{ endif }\"", "\"ab\""),
+        ("\"%{ for x in [1,2] }${x},%{ endfor }\"", "\"1,2,\""),
+        ("\"a ${~ \"b\" ~} c\"", "\"abc\""),
+        ("tolist([\"a\",\"b\"])[*]", "tolist([\n  \"a\",\n  \"b\",\n])"),
+        ("{a=1}[*]", "[\n  {\n    \"a\" = 1\n  },\n]"),
+        ("null[*]", "[]"),
+        ("[{a=1},{a=2}][*].a", "[\n  1,\n  2,\n]"),
+        ("[{a=[1]},{a=[2]}].*.a[0]", "[\n  1,\n]"),
+        ("{a=1}.b", "error: This object does not have an attribute named \"b\"."),
+        ("null.a", "error: This value is null, so it does not have any attributes."),
+        ("[{a=1}].a", "error: This value does not have any attributes."),
+        ("[1,2][5]", "error: The given key does not identify an element in this collection value: the given index is greater than or equal to the length of the collection."),
+        ("{a={b=[10,20]}}.a.b[1]", "20"),
+        ("{a=1}[\"a\"]", "1"),
+        ("{\"a\"=1, a=2}", "{\n  \"a\" = 2\n}"),
+        ("\"\\u00e9\" == \"e\\u0301\"", "true"),
+        ("{a=sensitive(1)}", "{\n  \"a\" = (sensitive value)\n}"),
+        ("[sensitive(\"x\")]", "[\n  (sensitive value),\n]"),
+        ("\"a\\nb\\n\"", "<<EOT\na\nb\n\nEOT"),
+        ("\"EOT\\nx\"", "<<EOT_\nEOT\nx\nEOT_"),
+        ("\"tab\\there \\\"q\\\" é \\u0001 $${x}\"", "\"tab\\there \\\"q\\\" é \\x01 ${x}\""),
+        ("[[1,[]],{a={}}]", "[\n  [\n    1,\n    [],\n  ],\n  {\n    \"a\" = {}\n  },\n]"),
+        ("type({a=[1],b={c=true}})", "object({\n    a: tuple([\n        number,\n    ]),\n    b: object({\n        c: bool,\n    }),\n})"),
+        ("nosuch(1)", "error: There is no function named \"nosuch\"."),
+        ("upper(1, 2)", "error: Function \"upper\" expects only 1 argument(s)."),
+        ("upper()", "error: Function \"upper\" expects 1 argument(s). Missing value for \"str\"."),
+        ("upper([1])", "error: Invalid value for \"str\" parameter: string required."),
+        ("try(nosuch.x, \"fallback\")", "\"fallback\""),
+        ("can({}.a)", "false"),
+        ("can(1)", "true"),
+        ("upper", "error: A reference to a resource type must be followed by at least one attribute access, specifying the resource name."),
+        ("var.x", "error: An input variable with the name \"x\" has not been declared. This variable can be declared with a variable \"x\" {} block."),
+        ("path.module", "\".\""),
+        ("terraform.workspace", "\"default\""),
+        ("count.index", "error: The \"count\" object can only be used in \"module\", \"resource\", and \"data\" blocks, and only when the \"count\" argument is set."),
+    ]);
+}

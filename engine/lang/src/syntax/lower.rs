@@ -1,0 +1,338 @@
+//! Lowering hcl-edit's syntax tree into our located AST.
+
+use super::ast::*;
+use super::body::{Attribute, Block, Body};
+use super::template::lower_template;
+use crate::diag::{Diagnostic, Diagnostics, Range, SourceFile};
+use crate::value::{Number, Value};
+use hcl_edit::expr::{self as hx, Expression as HExpr, TraversalOperator};
+use hcl_edit::structure as hs;
+use hcl_edit::Span;
+use unicode_normalization::UnicodeNormalization;
+
+/// Converts hcl-edit nodes to AST nodes, mapping byte spans to ranges in `file`.
+pub(crate) struct Lowerer<'a> {
+    pub(crate) file: &'a SourceFile,
+    pub(crate) diags: Diagnostics,
+}
+
+impl<'a> Lowerer<'a> {
+    pub(crate) fn new(file: &'a SourceFile) -> Self {
+        Lowerer {
+            file,
+            diags: Diagnostics::new(),
+        }
+    }
+
+    pub(crate) fn range(&self, span: Option<std::ops::Range<usize>>) -> Range {
+        self.file.range(span.unwrap_or(0..0))
+    }
+
+    pub(crate) fn body(&mut self, body: &hs::Body, range: Range) -> Body {
+        let mut out = Body {
+            attributes: Vec::new(),
+            blocks: Vec::new(),
+            range,
+        };
+        for s in body.iter() {
+            match s {
+                hs::Structure::Attribute(a) => {
+                    let name_range = self.range(a.key.span());
+                    out.attributes.push(Attribute {
+                        name: a.key.value().as_str().to_string(),
+                        range: self.range(a.span()),
+                        name_range,
+                        expr: self.expr(&a.value),
+                    });
+                }
+                hs::Structure::Block(b) => out.blocks.push(self.block(b)),
+            }
+        }
+        out
+    }
+
+    fn block(&mut self, b: &hs::Block) -> Block {
+        let labels = b
+            .labels
+            .iter()
+            .map(|l| match l {
+                hs::BlockLabel::Ident(i) => (i.value().as_str().to_string(), self.range(i.span())),
+                hs::BlockLabel::String(s) => (s.value().nfc().collect(), self.range(s.span())),
+            })
+            .collect();
+        let range = self.range(b.span());
+        let body_range = self.range(b.body.span()).to(&range);
+        Block {
+            ty: b.ident.value().as_str().to_string(),
+            ty_range: self.range(b.ident.span()),
+            labels,
+            body: self.body(&b.body, body_range),
+            range,
+        }
+    }
+
+    pub(crate) fn expr(&mut self, e: &HExpr) -> Expr {
+        let range = self.range(e.span());
+        let kind = match e {
+            HExpr::Null(_) => ExprKind::Literal(Value::null()),
+            HExpr::Bool(b) => ExprKind::Literal(Value::Bool(*b.value())),
+            HExpr::Number(n) => self.number(n, &range),
+            HExpr::String(s) => {
+                ExprKind::Literal(Value::string(s.value().nfc().collect::<String>()))
+            }
+            HExpr::Array(a) => ExprKind::Tuple(a.iter().map(|e| self.expr(e)).collect()),
+            HExpr::Object(o) => ExprKind::Object(self.object(o)),
+            HExpr::StringTemplate(t) => lower_template(self, t),
+            HExpr::HeredocTemplate(h) => lower_template(self, &h.template),
+            HExpr::Parenthesis(p) => ExprKind::Parens(Box::new(self.expr(p.inner()))),
+            HExpr::Variable(v) => ExprKind::Traversal(Traversal {
+                root: v.value().as_str().to_string(),
+                root_range: range.clone(),
+                steps: Vec::new(),
+            }),
+            HExpr::Conditional(c) => ExprKind::Conditional(
+                Box::new(self.expr(&c.cond_expr)),
+                Box::new(self.expr(&c.true_expr)),
+                Box::new(self.expr(&c.false_expr)),
+            ),
+            HExpr::FuncCall(f) => self.call(f),
+            HExpr::Traversal(t) => return self.traversal(t, range),
+            HExpr::UnaryOp(u) => {
+                let op = match u.operator.value() {
+                    hx::UnaryOperator::Neg => UnaryOp::Neg,
+                    hx::UnaryOperator::Not => UnaryOp::Not,
+                };
+                let inner = self.expr(&u.expr);
+                // `-5` is a literal in HCL, so that `-9223372036854775808` and friends are exact.
+                if let (UnaryOp::Neg, ExprKind::Literal(Value::Number(n))) = (op, &inner.kind) {
+                    ExprKind::Literal(Value::Number(n.neg()))
+                } else {
+                    ExprKind::Unary(op, Box::new(inner))
+                }
+            }
+            HExpr::BinaryOp(b) => ExprKind::Binary(
+                binary_op(*b.operator.value()),
+                Box::new(self.expr(&b.lhs_expr)),
+                Box::new(self.expr(&b.rhs_expr)),
+            ),
+            HExpr::ForExpr(f) => self.for_expr(f),
+        };
+        Expr { kind, range }
+    }
+
+    fn number(&mut self, n: &hcl_edit::Formatted<hcl_edit::Number>, range: &Range) -> ExprKind {
+        let text = n
+            .span()
+            .and_then(|s| self.file.text.get(s))
+            .map_or_else(|| n.value().to_string(), str::to_string);
+        match Number::parse(&text) {
+            Some(num) => ExprKind::Literal(Value::Number(num)),
+            None => {
+                self.diags.push(Diagnostic::error(
+                    "Invalid number literal",
+                    format!("Failed to recognize the value of this number literal: {text:?}."),
+                    Some(range.clone()),
+                ));
+                ExprKind::Literal(Value::Unknown(crate::value::Type::Number))
+            }
+        }
+    }
+
+    fn object(&mut self, o: &hx::Object) -> Vec<ObjectItem> {
+        o.iter()
+            .map(|(k, v)| {
+                let (key, bare_key) = match k {
+                    hx::ObjectKey::Ident(i) => {
+                        let r = self.range(i.span());
+                        (
+                            Expr {
+                                kind: ExprKind::Literal(Value::string(i.value().as_str())),
+                                range: r,
+                            },
+                            true,
+                        )
+                    }
+                    hx::ObjectKey::Expression(e) => (self.expr(e), false),
+                };
+                ObjectItem {
+                    key,
+                    bare_key,
+                    value: self.expr(v.expr()),
+                }
+            })
+            .collect()
+    }
+
+    fn call(&mut self, f: &hx::FuncCall) -> ExprKind {
+        let mut name = String::new();
+        for ns in &f.name.namespace {
+            name.push_str(ns.value().as_str());
+            name.push_str("::");
+        }
+        name.push_str(f.name.name.value().as_str());
+        let name_range = self.range(f.name.name.span());
+        let name_range = match f.name.namespace.first() {
+            Some(first) => self.range(first.span()).to(&name_range),
+            None => name_range,
+        };
+        let args = f.args.iter().map(|a| self.expr(a)).collect();
+        ExprKind::Call {
+            name,
+            name_range,
+            args,
+            expand_final: f.args.expand_final(),
+        }
+    }
+
+    fn for_expr(&mut self, f: &hx::ForExpr) -> ExprKind {
+        ExprKind::For(Box::new(ForExpr {
+            key_var: f
+                .intro
+                .key_var
+                .as_ref()
+                .map(|k| k.value().as_str().to_string()),
+            value_var: f.intro.value_var.value().as_str().to_string(),
+            coll: self.expr(&f.intro.collection_expr),
+            key: f.key_expr.as_ref().map(|k| self.expr(k)),
+            value: self.expr(&f.value_expr),
+            cond: f.cond.as_ref().map(|c| self.expr(&c.expr)),
+            group: f.grouping,
+        }))
+    }
+
+    /// Splits a traversal into static steps, dynamic indexes and splats, as HCL does: after a
+    /// `[*]` every later operator applies per element; after `.*` only attribute steps do.
+    fn traversal(&mut self, t: &hx::Traversal, range: Range) -> Expr {
+        let base = self.expr(&t.expr);
+        let start = base.range.clone();
+        let ops: Vec<&TraversalOperator> = t.operators.iter().map(|o| o.value()).collect();
+        let spans: Vec<Range> = t.operators.iter().map(|o| self.range(o.span())).collect();
+        let expr = self.apply_ops(base, &ops, &spans, &start);
+        Expr { range, ..expr }
+    }
+
+    fn apply_ops(
+        &mut self,
+        mut cur: Expr,
+        ops: &[&TraversalOperator],
+        spans: &[Range],
+        start: &Range,
+    ) -> Expr {
+        let mut i = 0;
+        while i < ops.len() {
+            let r = spans[i].clone();
+            match ops[i] {
+                TraversalOperator::GetAttr(name) => {
+                    cur = push_step(cur, Step::Attr(name.value().as_str().to_string(), r))
+                }
+                TraversalOperator::LegacyIndex(n) => {
+                    cur = push_step(
+                        cur,
+                        Step::Index(Value::Number(Number::from(*n.value() as i64)), r),
+                    )
+                }
+                TraversalOperator::Index(e) => {
+                    let key = self.expr(e);
+                    cur = match literal_key(&key) {
+                        Some(v) => push_step(cur, Step::Index(v, r)),
+                        None => {
+                            let range = start.to(&r);
+                            Expr {
+                                kind: ExprKind::Index(Box::new(cur), Box::new(key)),
+                                range,
+                            }
+                        }
+                    };
+                }
+                TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => {
+                    let full = matches!(ops[i], TraversalOperator::FullSplat(_));
+                    let mut j = i + 1;
+                    while j < ops.len() && (full || matches!(ops[j], TraversalOperator::GetAttr(_)))
+                    {
+                        j += 1;
+                    }
+                    let item = Expr {
+                        kind: ExprKind::SplatItem,
+                        range: r.clone(),
+                    };
+                    let each = self.apply_ops(item, &ops[i + 1..j], &spans[i + 1..j], &r);
+                    let range = start.to(spans.get(j - 1).unwrap_or(&r));
+                    cur = Expr {
+                        kind: ExprKind::Splat {
+                            source: Box::new(cur),
+                            each: Box::new(each),
+                        },
+                        range,
+                    };
+                    i = j;
+                    continue;
+                }
+            }
+            i += 1;
+        }
+        cur
+    }
+}
+
+/// Appends a static step to a traversal (or wraps a non-traversal in `Relative`).
+fn push_step(e: Expr, step: Step) -> Expr {
+    let range = e.range.to(step.range());
+    match e.kind {
+        ExprKind::Traversal(mut t) => {
+            t.steps.push(step);
+            Expr {
+                kind: ExprKind::Traversal(t),
+                range,
+            }
+        }
+        ExprKind::Relative(inner, mut steps) => {
+            steps.push(step);
+            Expr {
+                kind: ExprKind::Relative(inner, steps),
+                range,
+            }
+        }
+        kind => Expr {
+            kind: ExprKind::Relative(
+                Box::new(Expr {
+                    kind,
+                    range: e.range,
+                }),
+                vec![step],
+            ),
+            range,
+        },
+    }
+}
+
+/// A literal index key (`[0]`, `["a"]`) stays a static traversal step, as in HCL.
+fn literal_key(e: &Expr) -> Option<Value> {
+    match &e.kind {
+        ExprKind::Literal(v @ (Value::Number(_) | Value::String(_))) => Some(v.clone()),
+        ExprKind::Template(parts) => match parts.as_slice() {
+            [TemplatePart::Literal(s)] => Some(Value::string(s.as_str())),
+            [] => Some(Value::string("")),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn binary_op(op: hx::BinaryOperator) -> BinaryOp {
+    use hx::BinaryOperator as H;
+    match op {
+        H::Eq => BinaryOp::Eq,
+        H::NotEq => BinaryOp::NotEq,
+        H::LessEq => BinaryOp::LtEq,
+        H::GreaterEq => BinaryOp::GtEq,
+        H::Less => BinaryOp::Lt,
+        H::Greater => BinaryOp::Gt,
+        H::Plus => BinaryOp::Add,
+        H::Minus => BinaryOp::Sub,
+        H::Mul => BinaryOp::Mul,
+        H::Div => BinaryOp::Div,
+        H::Mod => BinaryOp::Mod,
+        H::And => BinaryOp::And,
+        H::Or => BinaryOp::Or,
+    }
+}

@@ -1,0 +1,123 @@
+//! Parsing HCL native syntax (via hcl-edit) into located bodies and expressions.
+
+pub mod ast;
+mod body;
+mod json;
+mod lower;
+mod template;
+
+pub use ast::{
+    BinaryOp, Expr, ExprKind, ForExpr, ObjectItem, Step, TemplatePart, Traversal, UnaryOp,
+};
+pub use body::{Attribute, Block, Body};
+
+use crate::diag::{BlockHeader, Diagnostic, Diagnostics, SourceFile};
+use lower::Lowerer;
+
+/// Deepest bracket nesting accepted; deeper input is an error rather than a risk to the stack.
+pub const MAX_NESTING: usize = 1500;
+
+/// Parses a `.tf` (native syntax) or `.tf.json` file into a body.
+pub fn parse_file(file: &SourceFile) -> Result<Body, Diagnostics> {
+    if file.name.ends_with(".json") {
+        return json::parse_json_file(file);
+    }
+    check_nesting(file)?;
+    let body = hcl_edit::parser::parse_body(&file.text).map_err(|e| syntax_error(file, &e))?;
+    let mut l = Lowerer::new(file);
+    let whole = file.range(0..file.text.len());
+    let out = l.body(&body, whole);
+    file.set_blocks(
+        out.blocks
+            .iter()
+            .map(|b| BlockHeader {
+                span: b.range.start.byte..b.range.end.byte,
+                header: b.header(),
+            })
+            .collect(),
+    );
+    l.diags.into_result(out)
+}
+
+/// Parses a standalone expression (console input, `-var` values).
+pub fn parse_expr(file: &SourceFile) -> Result<Expr, Diagnostics> {
+    check_nesting(file)?;
+    if file.text.trim().is_empty() {
+        return Err(Diagnostic::error(
+            "Invalid expression",
+            "Expected the start of an expression, but found the end of the file.",
+            Some(file.range(0..0)),
+        )
+        .into());
+    }
+    let e = hcl_edit::parser::parse_expr(&file.text).map_err(|e| syntax_error(file, &e))?;
+    let mut l = Lowerer::new(file);
+    let out = l.expr(&e);
+    l.diags.into_result(out)
+}
+
+/// Parses a whole file as a template (for `templatefile`).
+pub fn parse_template(file: &SourceFile) -> Result<Expr, Diagnostics> {
+    check_nesting(file)?;
+    let t = hcl_edit::parser::parse_template(&file.text).map_err(|e| syntax_error(file, &e))?;
+    let mut l = Lowerer::new(file);
+    let kind = template::lower_template(&mut l, &t);
+    let out = Expr {
+        kind,
+        range: file.range(0..file.text.len()),
+    };
+    l.diags.into_result(out)
+}
+
+fn syntax_error(file: &SourceFile, e: &hcl_edit::parser::Error) -> Diagnostics {
+    let offset = e.location().offset().min(file.text.len());
+    let end = file.text[offset..]
+        .chars()
+        .next()
+        .map_or(offset, |c| offset + c.len_utf8());
+    let msg = e.message();
+    let (summary, detail) = if msg.contains("heredoc") {
+        (
+            "Unterminated template string",
+            format!("No closing marker was found for the heredoc: {msg}."),
+        )
+    } else if offset >= file.text.len() {
+        ("Unexpected end of file", format!("The file ended unexpectedly: {msg}. Check for unclosed braces, brackets or strings."))
+    } else if msg.contains('"') || msg.contains("string") {
+        ("Invalid string", format!("{}.", capitalize(msg)))
+    } else {
+        ("Invalid syntax", format!("{}.", capitalize(msg)))
+    };
+    Diagnostic::error(summary, detail, Some(file.range(offset..end))).into()
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// Rejects input nested deeper than [`MAX_NESTING`] before the recursive parser sees it.
+fn check_nesting(file: &SourceFile) -> Result<(), Diagnostics> {
+    let mut depth = 0usize;
+    for (i, b) in file.text.bytes().enumerate() {
+        match b {
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Err(Diagnostic::error(
+                        "Nesting too deep",
+                        format!("This expression is nested more than {MAX_NESTING} levels deep, which AutoStack does not support."),
+                        Some(file.range(i..i + 1)),
+                    )
+                    .into());
+                }
+            }
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
+}
