@@ -4,6 +4,7 @@
 //! Terraform's semantics (unknowns, sensitivity, type conversion, the function library) and
 //! diagnostics located at file:line:col.
 
+pub mod config;
 pub mod console;
 pub mod diag;
 pub mod eval;
@@ -11,6 +12,7 @@ pub mod fmt;
 pub mod functions;
 pub mod syntax;
 pub mod value;
+pub mod vars;
 
 pub use diag::{Diagnostic, Diagnostics, Range, Severity};
 pub use value::{Marks, Number, Type, Value};

@@ -4,6 +4,7 @@
 //! [`MapScope`] serves the console and tests). Names bound by `for` expressions and template
 //! directives live in the evaluator's own frame stack and shadow the scope.
 
+mod body;
 mod call;
 mod collections;
 mod operators;
@@ -219,7 +220,8 @@ impl<'a> Evaluator<'a> {
         Ok(r.mark(marks))
     }
 
-    pub(crate) fn with_frame<T>(
+    /// Runs `f` with extra local names bound (iterators, `self`), then unbinds them.
+    pub fn with_frame<T>(
         &mut self,
         binds: Vec<(String, Value)>,
         f: impl FnOnce(&mut Self) -> T,

@@ -197,6 +197,36 @@ pub struct ForExpr {
 }
 
 impl Expr {
+    /// Calls `f` on this expression and every expression inside it, parents first.
+    pub fn walk<'a>(&'a self, f: &mut dyn FnMut(&'a Expr)) {
+        f(self);
+        match &self.kind {
+            ExprKind::Literal(_) | ExprKind::SplatItem | ExprKind::Traversal(_) => {}
+            ExprKind::Template(parts) => walk_parts(parts, f),
+            ExprKind::Tuple(items) | ExprKind::Call { args: items, .. } => items.iter().for_each(|e| e.walk(f)),
+            ExprKind::Object(items) => items.iter().for_each(|i| {
+                i.key.walk(f);
+                i.value.walk(f);
+            }),
+            ExprKind::Relative(e, _) | ExprKind::Unary(_, e) | ExprKind::Parens(e) => e.walk(f),
+            ExprKind::Index(a, b) | ExprKind::Binary(_, a, b) | ExprKind::Splat { source: a, each: b } => {
+                a.walk(f);
+                b.walk(f);
+            }
+            ExprKind::Conditional(c, a, b) => {
+                c.walk(f);
+                a.walk(f);
+                b.walk(f);
+            }
+            ExprKind::For(fe) => {
+                fe.coll.walk(f);
+                for e in [fe.key.as_ref(), Some(&fe.value), fe.cond.as_ref()].into_iter().flatten() {
+                    e.walk(f);
+                }
+            }
+        }
+    }
+
     /// Calls `f` on every traversal (reference) in the expression, skipping names bound by
     /// enclosing `for` expressions and template `for` directives.
     pub fn visit_traversals<'a>(&'a self, f: &mut dyn FnMut(&'a Traversal)) {
@@ -282,6 +312,24 @@ fn visit_parts<'a>(
                 bound.push(value);
                 visit_parts(body, bound, f);
                 bound.truncate(n);
+            }
+        }
+    }
+}
+
+fn walk_parts<'a>(parts: &'a [TemplatePart], f: &mut dyn FnMut(&'a Expr)) {
+    for p in parts {
+        match p {
+            TemplatePart::Literal(_) => {}
+            TemplatePart::Interp(e) => e.walk(f),
+            TemplatePart::If { cond, then, otherwise } => {
+                cond.walk(f);
+                walk_parts(then, f);
+                walk_parts(otherwise, f);
+            }
+            TemplatePart::For { coll, body, .. } => {
+                coll.walk(f);
+                walk_parts(body, f);
             }
         }
     }

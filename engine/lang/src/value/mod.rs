@@ -376,3 +376,10 @@ impl From<Number> for Value {
         Value::Number(n)
     }
 }
+
+impl PartialEq for Value {
+    /// Exact structural equality, including types and marks (cty's `RawEquals`).
+    fn eq(&self, other: &Value) -> bool {
+        self.raw_equals(other)
+    }
+}

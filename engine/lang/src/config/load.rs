@@ -1,0 +1,151 @@
+//! Loading module directories (every `.tf` and `.tf.json` file) and the module tree.
+
+use super::decode::decode_file;
+use super::Module;
+use crate::diag::{Diagnostic, Diagnostics, Pos, Range, Sources};
+use crate::eval::{Evaluator, MapScope};
+use crate::functions::Functions;
+use crate::syntax::{parse_file, Expr, ExprKind};
+use crate::value::Value;
+use indexmap::IndexMap;
+use std::path::{Path, PathBuf};
+
+/// A module and the modules its `module` blocks call, recursively.
+#[derive(Debug, Clone, Default)]
+pub struct ModuleTree {
+    /// This module.
+    pub module: Module,
+    /// Child modules by call name.
+    pub children: IndexMap<String, ModuleTree>,
+}
+
+/// The configuration files of `dir`, sorted by name (Terraform reads them in lexical order).
+fn config_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| {
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            !name.starts_with('.') && !name.starts_with('#') && !name.ends_with('~') && (name.ends_with(".tf") || name.ends_with(".tf.json")) && p.is_file()
+        })
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// A path for diagnostics: relative to the working directory when possible.
+fn display_path(p: &Path) -> String {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    p.strip_prefix(&cwd).unwrap_or(p).to_string_lossy().into_owned()
+}
+
+/// Loads and decodes one module directory; all files' errors are collected.
+pub fn load_module(dir: &Path, sources: &Sources) -> (Module, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    let mut m = Module { dir: dir.to_path_buf(), ..Module::default() };
+    let files = match config_files(dir) {
+        Ok(f) => f,
+        Err(e) => {
+            diags.push(Diagnostic::error("Failed to read module directory", format!("Module directory {} does not exist or cannot be read: {e}.", dir.display()), None));
+            return (m, diags);
+        }
+    };
+    for path in files {
+        let name = display_path(&path);
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(e) => {
+                diags.push(Diagnostic::error("Failed to read file", format!("The configuration file {name:?} could not be read: {e}."), None));
+                continue;
+            }
+        };
+        let text = match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                diags.push(invalid_utf8(&name, e.as_bytes(), e.utf8_error().valid_up_to()));
+                continue;
+            }
+        };
+        let file = sources.add(name, text);
+        match parse_file(&file) {
+            Ok(body) => decode_file(&body, &mut m, &mut diags),
+            Err(d) => diags.extend(d),
+        }
+    }
+    (m, diags)
+}
+
+fn invalid_utf8(name: &str, bytes: &[u8], valid_up_to: usize) -> Diagnostic {
+    let prefix = String::from_utf8_lossy(&bytes[..valid_up_to]);
+    let line = prefix.matches('\n').count() as u32 + 1;
+    let column = prefix.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1;
+    let pos = Pos { line, column, byte: valid_up_to };
+    Diagnostic::error(
+        "Invalid character encoding",
+        "All input files must be UTF-8 encoded. Ensure that UTF-8 encoding is selected in your editor.",
+        Some(Range { filename: name.into(), start: pos, end: Pos { byte: valid_up_to + 1, column: column + 1, ..pos } }),
+    )
+}
+
+/// Loads the root module and every module it calls with a local path source.
+pub fn load_module_tree(root: &Path, sources: &Sources) -> (ModuleTree, Diagnostics) {
+    let mut stack = Vec::new();
+    load_tree(root, sources, &mut stack)
+}
+
+fn load_tree(dir: &Path, sources: &Sources, stack: &mut Vec<PathBuf>) -> (ModuleTree, Diagnostics) {
+    let (module, mut diags) = load_module(dir, sources);
+    let canonical = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+    stack.push(canonical);
+    let mut children = IndexMap::new();
+    for call in module.module_calls.values() {
+        let src = &call.source;
+        if !(src.starts_with("./") || src.starts_with("../")) {
+            diags.push(Diagnostic::error(
+                "Unsupported module source",
+                format!("Only local module sources (paths starting with ./ or ../) are supported by this version of AutoStack; {src:?} is a registry or remote source."),
+                Some(call.source_range.clone()),
+            ));
+            continue;
+        }
+        let child_dir = dir.join(src);
+        let child_canon = child_dir.canonicalize().unwrap_or_else(|_| child_dir.clone());
+        if stack.contains(&child_canon) || stack.len() > 64 {
+            diags.push(Diagnostic::error("Module recursion", format!("Module {:?} calls itself (directly or through other modules).", call.name), Some(call.range.clone())));
+            continue;
+        }
+        if !child_dir.is_dir() {
+            diags.push(Diagnostic::error("Unreadable module directory", format!("The directory {} does not exist or cannot be read.", child_dir.display()), Some(call.source_range.clone())));
+            continue;
+        }
+        let (child, d) = load_tree(&child_dir, sources, stack);
+        diags.extend(d);
+        children.insert(call.name.clone(), child);
+    }
+    stack.pop();
+    (ModuleTree { module, children }, diags)
+}
+
+/// Evaluates an expression that may use neither references nor function calls (defaults,
+/// tfvars values).
+pub fn eval_static(e: &Expr, diags: &mut Diagnostics) -> Option<Value> {
+    let mut bad = false;
+    e.walk(&mut |x| match &x.kind {
+        ExprKind::Traversal(_) if !bad => {
+            bad = true;
+            diags.push(Diagnostic::error("Variables not allowed", "Variables may not be used here.", Some(x.range.clone())));
+        }
+        ExprKind::Call { .. } if !bad => {
+            bad = true;
+            diags.push(Diagnostic::error("Function calls not allowed", "Functions may not be called here.", Some(x.range.clone())));
+        }
+        _ => {}
+    });
+    if bad {
+        return None;
+    }
+    let funcs = Functions::default();
+    let scope = MapScope::default();
+    let mut ev = Evaluator::new(&scope, &funcs, PathBuf::from("."));
+    diags.take(ev.eval(e))
+}
