@@ -2,6 +2,7 @@
 
 pub mod convert;
 pub mod display;
+pub mod json;
 mod number;
 pub mod ops;
 mod set;
