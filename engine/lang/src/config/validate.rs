@@ -103,17 +103,13 @@ pub fn validate_module(m: &Module, functions: &Functions) -> Diagnostics {
     let base_dir = m.dir.clone();
     match locals_order(m) {
         Ok(order) => {
-            let mut locals = HashMap::new();
+            // One shared map, extended in place: evaluating n locals is O(n), not O(n²).
+            scope.locals = Arc::new(HashMap::with_capacity(order.len()));
             for name in order {
-                let l = &m.locals[&name];
-                let v = {
-                    scope.locals = Arc::new(locals.clone());
-                    let mut ev = Evaluator::new(&scope, functions, base_dir.clone()).plan_mode(true);
-                    diags.take(ev.eval(&l.expr)).unwrap_or(Value::Unknown(Type::Dynamic))
-                };
-                locals.insert(name, v);
+                let mut ev = Evaluator::new(&scope, functions, base_dir.clone()).plan_mode(true);
+                let v = diags.take(ev.eval(&m.locals[&name].expr)).unwrap_or(Value::Unknown(Type::Dynamic));
+                Arc::make_mut(&mut scope.locals).insert(name, v);
             }
-            scope.locals = Arc::new(locals);
         }
         Err(d) => {
             diags.push(d);

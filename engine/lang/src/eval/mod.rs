@@ -8,7 +8,7 @@ mod body;
 mod call;
 mod collections;
 mod operators;
-mod scope;
+pub mod scope;
 mod template;
 
 pub use scope::{MapScope, Scope};

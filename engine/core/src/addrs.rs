@@ -1,0 +1,244 @@
+//! Addresses exactly as Terraform writes them: `module.net["a"].aws_subnet.private[0]`.
+
+use autostack_lang::config::Mode;
+use autostack_lang::value::display::quote;
+use autostack_lang::{Number, Value};
+use std::fmt;
+
+/// The key of one instance of a counted or `for_each` resource or module.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum InstanceKey {
+    /// `[0]` (count).
+    Int(i64),
+    /// `["a"]` (for_each).
+    Str(String),
+}
+
+impl InstanceKey {
+    /// The key as a value (`count.index` / `each.key`).
+    pub fn to_value(&self) -> Value {
+        match self {
+            InstanceKey::Int(i) => Value::Number(Number::from(*i)),
+            InstanceKey::Str(s) => Value::string(s.as_str()),
+        }
+    }
+}
+
+impl fmt::Display for InstanceKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            InstanceKey::Int(i) => write!(f, "[{i}]"),
+            InstanceKey::Str(s) => write!(f, "[{}]", quote(s)),
+        }
+    }
+}
+
+/// A path of module instances from the root: `module.a[0].module.b`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ModuleInstance(pub Vec<(String, Option<InstanceKey>)>);
+
+impl ModuleInstance {
+    /// The root module.
+    pub fn root() -> Self {
+        ModuleInstance(Vec::new())
+    }
+
+    /// True for the root module.
+    pub fn is_root(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The child instance `module.NAME[key]`.
+    pub fn child(&self, name: &str, key: Option<InstanceKey>) -> Self {
+        let mut v = self.0.clone();
+        v.push((name.to_string(), key));
+        ModuleInstance(v)
+    }
+
+    /// The static module path (call names only).
+    pub fn path(&self) -> Vec<String> {
+        self.0.iter().map(|(n, _)| n.clone()).collect()
+    }
+
+    /// The parent instance and the last call step, or `None` at the root.
+    pub fn split_last(&self) -> Option<(ModuleInstance, &(String, Option<InstanceKey>))> {
+        let (last, rest) = self.0.split_last()?;
+        Some((ModuleInstance(rest.to_vec()), last))
+    }
+}
+
+impl fmt::Display for ModuleInstance {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, (name, key)) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(".")?;
+            }
+            write!(f, "module.{name}")?;
+            if let Some(k) = key {
+                write!(f, "{k}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A resource (not one instance) in a module instance.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ResourceAddr {
+    /// The module instance.
+    pub module: ModuleInstance,
+    /// Managed or data.
+    pub mode: Mode,
+    /// Resource type.
+    pub ty: String,
+    /// Resource name.
+    pub name: String,
+}
+
+impl ResourceAddr {
+    /// `TYPE.NAME` / `data.TYPE.NAME` without the module part.
+    pub fn local(&self) -> String {
+        match self.mode {
+            Mode::Managed => format!("{}.{}", self.ty, self.name),
+            Mode::Data => format!("data.{}.{}", self.ty, self.name),
+        }
+    }
+
+    /// One instance of this resource.
+    pub fn instance(&self, key: Option<InstanceKey>) -> InstanceAddr {
+        InstanceAddr { resource: self.clone(), key }
+    }
+}
+
+impl fmt::Display for ResourceAddr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !self.module.is_root() {
+            write!(f, "{}.", self.module)?;
+        }
+        f.write_str(&self.local())
+    }
+}
+
+/// One resource instance: `aws_instance.web[0]`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct InstanceAddr {
+    /// The resource.
+    pub resource: ResourceAddr,
+    /// The instance key, if counted or `for_each`.
+    pub key: Option<InstanceKey>,
+}
+
+impl fmt::Display for InstanceAddr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.resource)?;
+        if let Some(k) = &self.key {
+            write!(f, "{k}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Why an address string could not be parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AddrError(pub String);
+
+impl fmt::Display for AddrError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Parses `module.a["x"].aws_instance.web[0]`; the instance key is optional.
+pub fn parse_instance(s: &str) -> Result<InstanceAddr, AddrError> {
+    let mut p = Parser { s, i: 0 };
+    let mut module = Vec::new();
+    loop {
+        let word = p.ident()?;
+        if word == "module" {
+            p.expect('.')?;
+            let name = p.ident()?;
+            let key = p.key()?;
+            module.push((name, key));
+            p.expect('.')?;
+            continue;
+        }
+        let (mode, ty) = if word == "data" {
+            p.expect('.')?;
+            (Mode::Data, p.ident()?)
+        } else {
+            (Mode::Managed, word)
+        };
+        p.expect('.')?;
+        let name = p.ident()?;
+        let key = p.key()?;
+        if p.i != s.len() {
+            return Err(AddrError(format!("Unexpected extra operators after address {s:?}.")));
+        }
+        return Ok(InstanceAddr { resource: ResourceAddr { module: ModuleInstance(module), mode, ty, name }, key });
+    }
+}
+
+struct Parser<'a> {
+    s: &'a str,
+    i: usize,
+}
+
+impl Parser<'_> {
+    fn rest(&self) -> &str {
+        &self.s[self.i..]
+    }
+
+    fn ident(&mut self) -> Result<String, AddrError> {
+        let n = self.rest().find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-')).unwrap_or(self.rest().len());
+        if n == 0 {
+            return Err(AddrError(format!("Invalid address {:?}: expected a name at offset {}.", self.s, self.i)));
+        }
+        let w = self.rest()[..n].to_string();
+        self.i += n;
+        Ok(w)
+    }
+
+    fn expect(&mut self, c: char) -> Result<(), AddrError> {
+        if self.rest().starts_with(c) {
+            self.i += c.len_utf8();
+            Ok(())
+        } else {
+            Err(AddrError(format!("Invalid address {:?}: expected {c:?} at offset {}.", self.s, self.i)))
+        }
+    }
+
+    fn key(&mut self) -> Result<Option<InstanceKey>, AddrError> {
+        if !self.rest().starts_with('[') {
+            return Ok(None);
+        }
+        self.i += 1;
+        let key = if self.rest().starts_with('"') {
+            let end = self.rest()[1..].find('"').ok_or_else(|| AddrError(format!("Invalid address {:?}: unterminated key.", self.s)))?;
+            let k = self.rest()[1..1 + end].to_string();
+            self.i += end + 2;
+            InstanceKey::Str(k)
+        } else {
+            let end = self.rest().find(']').unwrap_or(self.rest().len());
+            let n = self.rest()[..end].parse::<i64>().map_err(|_| AddrError(format!("Invalid address {:?}: index must be a number or a quoted string.", self.s)))?;
+            self.i += end;
+            InstanceKey::Int(n)
+        };
+        self.expect(']')?;
+        Ok(Some(key))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_round_trip_in_terraform_syntax() {
+        for s in ["aws_instance.web", "aws_instance.web[0]", "data.aws_ami.ubuntu", "module.net[\"a\"].aws_subnet.private[\"x y\"]", "module.a.module.b[2].null_resource.n"] {
+            assert_eq!(parse_instance(s).unwrap().to_string(), s);
+        }
+        assert!(parse_instance("aws_instance").is_err());
+        assert!(parse_instance("aws_instance.web[x]").is_err());
+        assert!(parse_instance("aws_instance.web.extra").is_err());
+    }
+}

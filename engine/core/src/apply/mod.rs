@@ -1,0 +1,77 @@
+//! Apply: carry out a plan on tokio. An operation starts the moment its dependencies finish;
+//! `parallelism` bounds how many provider calls run at once; a failure stops only what
+//! depends on it; every finished resource operation is reported to a [`StateSink`] (the
+//! journal) before anything that depends on it starts.
+
+mod exec;
+mod opgraph;
+
+pub use exec::apply;
+
+use crate::addrs::InstanceAddr;
+use crate::plan::Action;
+use crate::state::{InstanceObject, State};
+use autostack_lang::Diagnostics;
+use std::time::Duration;
+
+/// Receives every finished resource operation, durably, before dependents proceed.
+pub trait StateSink: Send + Sync {
+    /// Records the new object of `addr` (`None`: it was destroyed).
+    fn record(&self, addr: &InstanceAddr, obj: Option<&InstanceObject>) -> Result<(), String>;
+}
+
+/// A sink that records nothing (tests, and `-lock=false` dry runs).
+pub struct NoSink;
+
+impl StateSink for NoSink {
+    fn record(&self, _addr: &InstanceAddr, _obj: Option<&InstanceObject>) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+/// Progress events, for the human UI and the `-json` stream.
+pub trait Observer: Send + Sync {
+    /// An operation started.
+    fn started(&self, addr: &InstanceAddr, action: Action);
+    /// An operation finished; `id` is the object's `id` attribute when it has one.
+    fn finished(&self, addr: &InstanceAddr, action: Action, elapsed: Duration, id: Option<String>);
+    /// An operation failed.
+    fn failed(&self, addr: &InstanceAddr, action: Action, elapsed: Duration);
+}
+
+/// An observer that ignores everything.
+pub struct Silent;
+
+impl Observer for Silent {
+    fn started(&self, _: &InstanceAddr, _: Action) {}
+    fn finished(&self, _: &InstanceAddr, _: Action, _: Duration, _: Option<String>) {}
+    fn failed(&self, _: &InstanceAddr, _: Action, _: Duration) {}
+}
+
+/// Apply settings.
+#[derive(Debug, Clone, Copy)]
+pub struct ApplyOptions {
+    /// Most operations in flight at once (Terraform's default: 10).
+    pub parallelism: usize,
+}
+
+impl Default for ApplyOptions {
+    fn default() -> Self {
+        ApplyOptions { parallelism: 10 }
+    }
+}
+
+/// What an apply did.
+#[derive(Debug)]
+pub struct ApplyOutcome {
+    /// The new state (everything that was created is in it, even after failures).
+    pub state: State,
+    /// Errors and warnings.
+    pub diags: Diagnostics,
+    /// Resources added.
+    pub added: usize,
+    /// Resources changed.
+    pub changed: usize,
+    /// Resources destroyed.
+    pub destroyed: usize,
+}

@@ -1,0 +1,254 @@
+//! The configuration graph: one node per variable, local, output, resource, module call and
+//! provider of every (static) module, with edges from references and `depends_on`.
+//! Building it is O(nodes + edges); a cycle is a diagnostic naming every node on it.
+
+use autostack_lang::config::{Module, ModuleTree, Resource};
+use autostack_lang::eval::scope::{parse_ref, Subject};
+use autostack_lang::syntax::{Body, Expr, Traversal};
+use autostack_lang::{Diagnostic, Diagnostics};
+use petgraph::algo::tarjan_scc;
+use petgraph::graph::{DiGraph, NodeIndex};
+use std::collections::HashMap;
+use std::fmt;
+
+/// A static module path (`["net", "subnets"]`).
+pub type ModPath = Vec<String>;
+
+/// One node of the configuration graph.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Node {
+    /// `var.NAME` of a module.
+    Var(ModPath, String),
+    /// `local.NAME`.
+    Local(ModPath, String),
+    /// `output.NAME`.
+    Output(ModPath, String),
+    /// A resource or data source (`TYPE.NAME` / `data.TYPE.NAME`).
+    Resource(ModPath, String),
+    /// A `module` call (its count/for_each), in the calling module.
+    Call(ModPath, String),
+    /// A provider configuration (root address like `aws` or `aws.east`).
+    Provider(String),
+}
+
+impl fmt::Display for Node {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let prefix = |p: &ModPath| p.iter().map(|m| format!("module.{m}.")).collect::<String>();
+        match self {
+            Node::Var(p, n) => write!(f, "{}var.{n}", prefix(p)),
+            Node::Local(p, n) => write!(f, "{}local.{n}", prefix(p)),
+            Node::Output(p, n) => write!(f, "{}output.{n}", prefix(p)),
+            Node::Resource(p, n) => write!(f, "{}{n}", prefix(p)),
+            Node::Call(p, n) => write!(f, "{}module.{n}", prefix(p)),
+            Node::Provider(a) => write!(f, "provider[\"{a}\"]"),
+        }
+    }
+}
+
+/// The graph and a topological order of its nodes.
+pub struct ConfigGraph {
+    /// Nodes and dependency edges (edge a → b: b depends on a).
+    pub graph: DiGraph<Node, ()>,
+    /// Index of each node.
+    pub index: HashMap<Node, NodeIndex>,
+    /// Dependencies first.
+    pub order: Vec<Node>,
+}
+
+/// Finds the module at a static path.
+pub fn module_at<'a>(tree: &'a ModuleTree, path: &[String]) -> Option<&'a ModuleTree> {
+    let mut t = tree;
+    for p in path {
+        t = t.children.get(p)?;
+    }
+    Some(t)
+}
+
+/// The root provider address a resource in `path` uses (`aws`, `aws.east`), following module
+/// calls' `providers` maps.
+pub fn provider_addr(tree: &ModuleTree, path: &[String], r: &Resource) -> String {
+    let (name, alias) = match &r.provider {
+        Some((n, a)) => (n.clone(), a.clone()),
+        None => (default_provider_name(&r.ty).to_string(), None),
+    };
+    let mut addr = match alias {
+        Some(a) => format!("{name}.{a}"),
+        None => name,
+    };
+    for depth in (0..path.len()).rev() {
+        let Some(parent) = module_at(tree, &path[..depth]) else { break };
+        let Some(call) = parent.module.module_calls.get(&path[depth]) else { break };
+        if let Some((_, parent_addr)) = call.providers.iter().find(|(child, _)| *child == addr) {
+            addr = parent_addr.clone();
+        }
+    }
+    addr
+}
+
+/// The provider local name implied by a resource type (`terraform_data` → `terraform`).
+pub fn default_provider_name(ty: &str) -> &str {
+    ty.split('_').next().unwrap_or(ty)
+}
+
+struct Builder<'a> {
+    tree: &'a ModuleTree,
+    g: DiGraph<Node, ()>,
+    index: HashMap<Node, NodeIndex>,
+}
+
+impl Builder<'_> {
+    fn node(&mut self, n: Node) -> NodeIndex {
+        if let Some(i) = self.index.get(&n) {
+            return *i;
+        }
+        let i = self.g.add_node(n.clone());
+        self.index.insert(n, i);
+        i
+    }
+
+    fn edge(&mut self, from: Node, to: NodeIndex) {
+        let f = self.node(from);
+        if f != to {
+            self.g.update_edge(f, to, ());
+        } else {
+            self.g.add_edge(f, to, ());
+        }
+    }
+
+    /// Adds edges from every node a traversal in module `path` refers to.
+    fn refs(&mut self, path: &ModPath, t: &Traversal, to: NodeIndex) {
+        let Ok((subject, _)) = parse_ref(t) else { return };
+        let child_path = |c: &str| {
+            let mut p = path.clone();
+            p.push(c.to_string());
+            p
+        };
+        match subject {
+            Subject::Var(n) => self.edge(Node::Var(path.clone(), n), to),
+            Subject::Local(n) => self.edge(Node::Local(path.clone(), n), to),
+            Subject::Resource { data, ty, name } => {
+                let key = if data { format!("data.{ty}.{name}") } else { format!("{ty}.{name}") };
+                self.edge(Node::Resource(path.clone(), key), to);
+            }
+            Subject::Module(c) => {
+                self.edge(Node::Call(path.clone(), c.clone()), to);
+                if let Some(child) = module_at(self.tree, &child_path(&c)) {
+                    for o in child.module.outputs.keys() {
+                        self.edge(Node::Output(child_path(&c), o.clone()), to);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn expr(&mut self, path: &ModPath, e: &Expr, to: NodeIndex) {
+        let mut ts = Vec::new();
+        e.visit_traversals(&mut |t| ts.push(t.clone()));
+        for t in ts {
+            self.refs(path, &t, to);
+        }
+    }
+
+    fn body(&mut self, path: &ModPath, b: &Body, to: NodeIndex) {
+        for a in &b.attributes {
+            self.expr(path, &a.expr, to);
+        }
+        for nb in &b.blocks {
+            self.body(path, &nb.body, to);
+        }
+    }
+
+    fn module(&mut self, path: &ModPath, m: &Module) {
+        for name in m.variables.keys() {
+            self.node(Node::Var(path.clone(), name.clone()));
+        }
+        for (name, l) in &m.locals {
+            let to = self.node(Node::Local(path.clone(), name.clone()));
+            self.expr(path, &l.expr, to);
+        }
+        for (name, o) in &m.outputs {
+            let to = self.node(Node::Output(path.clone(), name.clone()));
+            self.expr(path, &o.expr, to);
+            for t in &o.depends_on {
+                self.refs(path, t, to);
+            }
+            for c in &o.preconditions {
+                self.expr(path, &c.condition, to);
+            }
+        }
+        for (addr, r) in &m.resources {
+            let to = self.node(Node::Resource(path.clone(), addr.clone()));
+            self.resource(path, r, to);
+        }
+        for (name, call) in &m.module_calls {
+            let to = self.node(Node::Call(path.clone(), name.clone()));
+            for e in call.count.iter().chain(call.for_each.iter()) {
+                self.expr(path, e, to);
+            }
+            for t in &call.depends_on {
+                self.refs(path, t, to);
+            }
+            let mut child_path = path.clone();
+            child_path.push(name.clone());
+            for (input, e) in &call.inputs {
+                let v = self.node(Node::Var(child_path.clone(), input.clone()));
+                self.expr(path, e, v);
+                self.edge(Node::Call(path.clone(), name.clone()), v);
+            }
+        }
+    }
+
+    fn resource(&mut self, path: &ModPath, r: &Resource, to: NodeIndex) {
+        self.body(path, &r.config, to);
+        for e in r.count.iter().chain(r.for_each.iter()).chain(r.lifecycle.replace_triggered_by.iter()) {
+            self.expr(path, e, to);
+        }
+        for t in &r.depends_on {
+            self.refs(path, t, to);
+        }
+        for c in &r.lifecycle.preconditions {
+            self.expr(path, &c.condition, to);
+            self.expr(path, &c.error_message, to);
+        }
+        self.edge(Node::Provider(provider_addr(self.tree, path, r)), to);
+        if let Some((last, parent)) = path.split_last() {
+            self.edge(Node::Call(parent.to_vec(), last.clone()), to);
+        }
+    }
+
+    fn tree(&mut self, path: &ModPath, t: &ModuleTree) {
+        self.module(path, &t.module);
+        for (name, child) in &t.children {
+            let mut p = path.clone();
+            p.push(name.clone());
+            self.tree(&p, child);
+        }
+    }
+}
+
+/// Builds the graph for a module tree and orders it; cycles are errors naming their nodes.
+pub fn build(tree: &ModuleTree) -> Result<ConfigGraph, Diagnostics> {
+    let mut b = Builder { tree, g: DiGraph::new(), index: HashMap::new() };
+    for p in &tree.module.providers {
+        let to = b.node(Node::Provider(p.addr()));
+        b.body(&Vec::new(), &p.config, to);
+    }
+    b.tree(&Vec::new(), tree);
+    let Builder { g, index, .. } = b;
+    let mut diags = Diagnostics::new();
+    for scc in tarjan_scc(&g) {
+        let self_loop = scc.len() == 1 && g.contains_edge(scc[0], scc[0]);
+        if scc.len() > 1 || self_loop {
+            let mut names: Vec<String> = scc.iter().map(|i| g[*i].to_string()).collect();
+            names.sort();
+            diags.push(Diagnostic::error("Cycle in configuration", format!("Cycle: {}", names.join(", ")), None));
+        }
+    }
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    let order = petgraph::algo::toposort(&g, None).map_err(|_| Diagnostics::from(Diagnostic::error("Cycle in configuration", "The configuration contains a dependency cycle.", None)))?;
+    let order = order.into_iter().map(|i| g[i].clone()).collect();
+    Ok(ConfigGraph { graph: g, index, order })
+}

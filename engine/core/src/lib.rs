@@ -1,0 +1,16 @@
+//! The AutoStack engine core: addresses, the resource graph, plan and apply.
+//!
+//! Pipeline: a loaded module tree ([`autostack_lang::config`]) and prior [`state::State`] go
+//! through [`plan::plan`] (graph walk, refresh, provider planning) to a [`plan::Plan`], which
+//! [`apply::apply`] carries out on tokio with bounded parallelism, journaling every finished
+//! resource operation.
+
+pub mod addrs;
+pub mod apply;
+pub mod context;
+pub mod graph;
+pub mod plan;
+pub mod state;
+pub mod values;
+
+pub use context::{Context, ProviderResolver};

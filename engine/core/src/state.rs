@@ -1,0 +1,60 @@
+//! The engine's in-memory state: decoded resource instance objects keyed by address.
+//! Conversion to and from Terraform's v4 JSON lives in [`crate::statefile`].
+
+use crate::addrs::{InstanceAddr, ResourceAddr};
+use autostack_lang::Value;
+use std::collections::BTreeMap;
+
+/// One resource instance object as recorded in state.
+#[derive(Debug, Clone)]
+pub struct InstanceObject {
+    /// The object's attributes (typed by the resource schema, sensitive parts marked).
+    pub value: Value,
+    /// State's provider address (`provider["registry.terraform.io/hashicorp/null"]`).
+    pub provider: String,
+    /// Schema version the attributes conform to.
+    pub schema_version: u64,
+    /// Resources this one depended on when last applied (for destroy ordering).
+    pub dependencies: Vec<String>,
+    /// Marked for replacement by a failed create.
+    pub tainted: bool,
+    /// Provider-private data, opaque to the engine (base64 in state).
+    pub private: Option<String>,
+    /// Was created with `create_before_destroy`.
+    pub create_before_destroy: bool,
+}
+
+/// A root module output as recorded in state.
+#[derive(Debug, Clone)]
+pub struct OutputValue {
+    /// The value.
+    pub value: Value,
+    /// Declared `sensitive`.
+    pub sensitive: bool,
+}
+
+/// The whole state: instances, outputs, serial and lineage.
+#[derive(Debug, Clone, Default)]
+pub struct State {
+    /// Resource instances (managed and data) by address.
+    pub instances: BTreeMap<InstanceAddr, InstanceObject>,
+    /// Root module outputs.
+    pub outputs: BTreeMap<String, OutputValue>,
+    /// Monotonic version of the snapshot.
+    pub serial: u64,
+    /// Identity of this state's history (a UUID).
+    pub lineage: String,
+}
+
+impl State {
+    /// The instances of one resource, in key order.
+    pub fn instances_of<'a>(&'a self, r: &'a ResourceAddr) -> impl Iterator<Item = (&'a InstanceAddr, &'a InstanceObject)> + 'a {
+        let start = r.instance(None);
+        self.instances.range(start..).take_while(move |(a, _)| &a.resource == r)
+    }
+
+    /// True when no resource instance is recorded.
+    pub fn is_empty(&self) -> bool {
+        self.instances.is_empty()
+    }
+}
