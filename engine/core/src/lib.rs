@@ -9,8 +9,10 @@ pub mod addrs;
 pub mod apply;
 pub mod context;
 pub mod graph;
+pub mod jsonplan;
 pub mod plan;
 pub mod state;
+pub mod statefile;
 pub mod values;
 
 pub use context::{Context, ProviderResolver};

@@ -198,3 +198,45 @@ pub fn type_from_json(j: &Json) -> Option<Type> {
         _ => None,
     }
 }
+
+/// JSON for a value of schema type `ty`, where `dynamic`-typed parts carry their type as
+/// `{"value": ..., "type": ...}` (how Terraform stores them in state).
+pub fn to_typed_json(v: &Value, ty: &Type) -> Json {
+    match (ty, v.unmarked()) {
+        (_, Value::Null(_) | Value::Unknown(_)) => Json::Null,
+        (Type::Dynamic, x) => serde_json::json!({ "value": to_json(x), "type": type_json(&x.ty()) }),
+        (Type::Object(attrs), Value::Object(m)) => Json::Object(
+            m.iter().map(|(k, x)| (k.clone(), to_typed_json(x, attrs.get(k).unwrap_or(&Type::Dynamic)))).collect(),
+        ),
+        (Type::Map(et), Value::Map(_, m) | Value::Object(m)) => Json::Object(m.iter().map(|(k, x)| (k.clone(), to_typed_json(x, et))).collect()),
+        (Type::List(et) | Type::Set(et), Value::List(_, xs) | Value::Set(_, xs) | Value::Tuple(xs)) => Json::Array(xs.iter().map(|x| to_typed_json(x, et)).collect()),
+        (Type::Tuple(ts), Value::Tuple(xs)) => Json::Array(xs.iter().zip(ts).map(|(x, t)| to_typed_json(x, t)).collect()),
+        (_, x) => to_json(x),
+    }
+}
+
+/// Decodes JSON written by [`to_typed_json`].
+pub fn from_typed_json(j: &Json, ty: &Type) -> Result<Value, JsonError> {
+    match (ty, j) {
+        (_, Json::Null) => Ok(Value::Null(ty.clone())),
+        (Type::Dynamic, Json::Object(m)) if m.contains_key("type") && m.contains_key("value") => {
+            let t = type_from_json(&m["type"]).ok_or_else(|| JsonError("invalid type in dynamic value".into()))?;
+            from_json(&m["value"], &t)
+        }
+        (Type::Object(attrs), Json::Object(m)) => {
+            let mut out = BTreeMap::new();
+            for (k, t) in attrs {
+                let v = match m.get(k) {
+                    Some(x) => from_typed_json(x, t).map_err(|e| JsonError(format!("{k}: {}", e.0)))?,
+                    None => Value::Null(t.clone()),
+                };
+                out.insert(k.clone(), v);
+            }
+            Ok(Value::object(out))
+        }
+        (Type::Map(et), Json::Object(m)) if et.has_dynamic() => Ok(Value::map((**et).clone(), m.iter().map(|(k, x)| from_typed_json(x, et).map(|v| (k.clone(), v))).collect::<Result<_, _>>()?)),
+        (Type::List(et), Json::Array(xs)) if et.has_dynamic() => Ok(Value::list((**et).clone(), xs.iter().map(|x| from_typed_json(x, et)).collect::<Result<_, _>>()?)),
+        (Type::Set(et), Json::Array(xs)) if et.has_dynamic() => Ok(make_set((**et).clone(), xs.iter().map(|x| from_typed_json(x, et)).collect::<Result<_, _>>()?)),
+        _ => from_json(j, ty),
+    }
+}
