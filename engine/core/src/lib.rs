@@ -11,6 +11,7 @@ pub mod context;
 pub mod graph;
 pub mod jsonplan;
 pub mod plan;
+pub mod planfile;
 pub mod state;
 pub mod statefile;
 pub mod values;

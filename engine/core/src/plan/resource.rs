@@ -176,6 +176,9 @@ impl Walker<'_> {
                 Mode::Data => self.plan_data(&addr, r, provider, config).await,
             };
             let Some(mut change) = change else { continue };
+            if let Some(o) = self.prior.instances.get_mut(&addr).filter(|o| o.provider.is_empty()) {
+                o.provider = self.ctx.state_provider(paddr);
+            }
             change.provider = paddr.to_string();
             change.provider_source = self.ctx.provider_source(paddr);
             change.dependencies = deps.clone();

@@ -240,3 +240,77 @@ pub fn from_typed_json(j: &Json, ty: &Type) -> Result<Value, JsonError> {
         _ => from_json(j, ty),
     }
 }
+
+/// A lossless JSON encoding of any value, unknowns and sensitivity included (for saved plans):
+/// `{"type": T, "value": V, "unknown": U, "sensitive": S}` with Terraform's mask shapes.
+pub fn encode_full(v: &Value) -> Json {
+    serde_json::json!({
+        "type": type_json(&v.ty()),
+        "value": to_json(v),
+        "unknown": unknown_mask(v),
+        "sensitive": sensitive_mask(v),
+    })
+}
+
+/// Decodes [`encode_full`]'s output.
+pub fn decode_full(j: &Json) -> Result<Value, JsonError> {
+    let ty = j.get("type").and_then(type_from_json).ok_or_else(|| JsonError("missing or invalid type".into()))?;
+    let v = from_json(j.get("value").unwrap_or(&Json::Null), &ty)?;
+    let v = apply_mask(v, j.get("unknown").unwrap_or(&Json::Bool(false)), &|v| Value::Unknown(v.ty()));
+    Ok(apply_mask(v, j.get("sensitive").unwrap_or(&Json::Bool(false)), &|v| v.clone().sensitive()))
+}
+
+fn apply_mask(v: Value, mask: &Json, f: &dyn Fn(&Value) -> Value) -> Value {
+    match mask {
+        Json::Bool(true) => f(&v),
+        Json::Array(ms) => {
+            let (inner, marks) = v.unmark();
+            let map_items = |xs: &[Value]| xs.iter().enumerate().map(|(i, x)| apply_mask(x.clone(), ms.get(i).unwrap_or(&Json::Bool(false)), f)).collect::<Vec<_>>();
+            let out = match &inner {
+                Value::List(t, xs) => Value::list(t.clone(), map_items(xs)),
+                Value::Set(t, xs) => Value::Set(t.clone(), std::sync::Arc::new(map_items(xs))),
+                Value::Tuple(xs) => Value::tuple(map_items(xs)),
+                _ => inner,
+            };
+            out.mark(marks)
+        }
+        Json::Object(ms) => {
+            let (inner, marks) = v.unmark();
+            let map_entries = |m: &BTreeMap<String, Value>| m.iter().map(|(k, x)| (k.clone(), apply_mask(x.clone(), ms.get(k).unwrap_or(&Json::Bool(false)), f))).collect::<BTreeMap<_, _>>();
+            let out = match &inner {
+                Value::Object(m) => Value::object(map_entries(m)),
+                Value::Map(t, m) => Value::map(t.clone(), map_entries(m)),
+                _ => inner,
+            };
+            out.mark(marks)
+        }
+        _ => v,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::value::Type;
+
+    #[test]
+    fn full_encoding_round_trips_unknowns_and_marks() {
+        let v = Value::object_from([
+            ("a", Value::string("x")),
+            ("b", Value::Unknown(Type::Number)),
+            ("c", Value::tuple(vec![Value::int(1), Value::string("s").sensitive()])),
+            ("d", Value::Null(Type::list(Type::String))),
+        ]);
+        let back = decode_full(&encode_full(&v)).unwrap();
+        assert!(back.raw_equals(&v), "{back:?}");
+    }
+
+    #[test]
+    fn dynamic_attributes_carry_their_type_in_state() {
+        let ty = Type::Object([("input".to_string(), Type::Dynamic)].into_iter().collect());
+        let v = Value::object_from([("input", Value::tuple(vec![Value::int(1)]))]);
+        let j = to_typed_json(&v, &ty);
+        assert_eq!(j["input"]["type"], serde_json::json!(["tuple", ["number"]]));
+        assert!(from_typed_json(&j, &ty).unwrap().raw_equals(&v));
+    }
+}
