@@ -1,0 +1,122 @@
+//! A small in-memory provider for engine tests (`test_thing`, `test_failing`), a resolver,
+//! and helpers to plan and apply configurations written inline.
+
+#![allow(dead_code)]
+
+use async_trait::async_trait;
+use autostack_core::apply::{apply, ApplyOptions, ApplyOutcome, NoSink, Silent};
+use autostack_core::context::{Context, ProviderResolver};
+use autostack_core::plan::{plan, Plan, PlanOptions};
+use autostack_core::state::State;
+use autostack_lang::config::load_module_tree;
+use autostack_lang::diag::Sources;
+use autostack_lang::{Diagnostics, Type, Value};
+use autostack_provider_sdk::{ApplyError, Attribute, Block, NoConfig, Provider, Registry, ResourceSchema, ResourceType};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// Records the order of operations across providers.
+pub type Log = Arc<Mutex<Vec<String>>>;
+
+/// `test_thing`: `name` (force-new), `value` (in place), computed `id`.
+pub struct Thing {
+    pub log: Log,
+    pub fail_on: Option<String>,
+}
+
+fn thing_schema() -> ResourceSchema {
+    ResourceSchema {
+        version: 0,
+        block: Block::new()
+            .attr("id", Attribute::computed(Type::String))
+            .attr("name", Attribute::required(Type::String).force_new())
+            .attr("value", Attribute::optional(Type::String))
+            .attr("tags", Attribute::optional(Type::map(Type::String))),
+    }
+}
+
+fn get(v: &Value, k: &str) -> String {
+    autostack_provider_sdk::attr_str(v, k).to_string()
+}
+
+#[async_trait]
+impl ResourceType<()> for Thing {
+    fn name(&self) -> &'static str {
+        "test_thing"
+    }
+    fn schema(&self) -> ResourceSchema {
+        thing_schema()
+    }
+    async fn create(&self, _: &(), planned: &Value) -> Result<Value, ApplyError> {
+        tokio::task::yield_now().await;
+        let name = get(planned, "name");
+        if self.fail_on.as_deref() == Some(name.as_str()) {
+            return Err(ApplyError::new("Creation failed", format!("test_thing {name} refused to be created")));
+        }
+        self.log.lock().unwrap().push(format!("create {name}"));
+        Ok(autostack_provider_sdk::with_attr(planned, "id", Value::string(format!("id-{name}"))))
+    }
+    async fn update(&self, _: &(), _prior: &Value, planned: &Value) -> Result<Value, ApplyError> {
+        self.log.lock().unwrap().push(format!("update {}", get(planned, "name")));
+        Ok(planned.clone())
+    }
+    async fn delete(&self, _: &(), prior: &Value) -> Result<(), ApplyError> {
+        self.log.lock().unwrap().push(format!("delete {}", get(prior, "name")));
+        Ok(())
+    }
+    async fn read(&self, _: &(), current: &Value) -> Result<Option<Value>, Diagnostics> {
+        Ok(Some(current.clone()))
+    }
+    async fn import(&self, _: &(), id: &str) -> Result<Value, Diagnostics> {
+        let name = id.trim_start_matches("id-");
+        Ok(Value::object_from([("id", Value::string(id)), ("name", Value::string(name)), ("value", Value::Null(Type::String)), ("tags", Value::Null(Type::map(Type::String)))]))
+    }
+}
+
+/// Resolves `hashicorp/test` to a fresh test provider sharing `log`.
+pub struct Resolver {
+    pub log: Log,
+    pub fail_on: Option<String>,
+}
+
+impl ProviderResolver for Resolver {
+    fn instantiate(&self, source: &str) -> Option<Box<dyn Provider>> {
+        (source == "hashicorp/test").then(|| Box::new(Registry::new(NoConfig).resource(Thing { log: self.log.clone(), fail_on: self.fail_on.clone() })) as Box<dyn Provider>)
+    }
+}
+
+/// A temporary directory with `main.tf`.
+pub fn config_dir(main_tf: &str) -> tempfile::TempDir {
+    let d = tempfile::tempdir().expect("tempdir");
+    std::fs::write(d.path().join("main.tf"), main_tf).expect("write main.tf");
+    d
+}
+
+/// Loads a context over `dir`.
+pub fn context(dir: &std::path::Path, log: &Log, fail_on: Option<&str>) -> Context {
+    let sources = Sources::new();
+    let (tree, diags) = load_module_tree(dir, &sources);
+    assert!(!diags.has_errors(), "{diags}");
+    let resolver = Arc::new(Resolver { log: log.clone(), fail_on: fail_on.map(str::to_string) });
+    let mut ctx = Context::new(tree, HashMap::new(), resolver);
+    ctx.cwd = dir.to_path_buf();
+    ctx
+}
+
+/// Plans `tf` against `state`.
+pub async fn plan_of(tf: &str, state: &State, opts: &PlanOptions) -> (Result<Plan, Diagnostics>, Log) {
+    let dir = config_dir(tf);
+    let log: Log = Default::default();
+    let ctx = context(dir.path(), &log, None);
+    (plan(&ctx, state, opts).await, log)
+}
+
+/// Plans and applies `tf` against `state`; returns the outcome and the operation log.
+pub async fn apply_tf(tf: &str, state: &State, fail_on: Option<&str>) -> (ApplyOutcome, Log) {
+    let dir = config_dir(tf);
+    let log: Log = Default::default();
+    let ctx = context(dir.path(), &log, fail_on);
+    let p = plan(&ctx, state, &PlanOptions::default()).await.unwrap_or_else(|d| panic!("plan failed: {d}"));
+    let out = apply(&ctx, &p, ApplyOptions::default(), &Silent, &NoSink).await.expect("apply");
+    (out, log)
+}

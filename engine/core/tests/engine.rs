@@ -1,0 +1,165 @@
+//! Engine behaviour: graph order, expansion, actions, failure isolation, destroy order.
+
+mod common;
+
+use autostack_core::addrs::parse_instance;
+use autostack_core::plan::{Action, PlanMode, PlanOptions};
+use autostack_core::state::State;
+use common::*;
+
+const PROVIDER: &str = "terraform {\n  required_providers {\n    test = { source = \"hashicorp/test\" }\n  }\n}\n";
+
+fn tf(body: &str) -> String {
+    format!("{PROVIDER}{body}")
+}
+
+fn actions(p: &autostack_core::plan::Plan) -> Vec<(String, Action)> {
+    p.changes.iter().map(|c| (c.addr.to_string(), c.action)).collect()
+}
+
+#[tokio::test]
+async fn creates_in_dependency_order_and_resolves_references() {
+    let cfg = tf(r#"
+resource "test_thing" "b" {
+  name  = "b"
+  value = test_thing.a.id
+}
+resource "test_thing" "a" {
+  name = "a"
+}
+output "b_value" {
+  value = test_thing.b.value
+}
+"#);
+    let (out, log) = apply_tf(&cfg, &State::default(), None).await;
+    assert!(!out.diags.has_errors(), "{}", out.diags);
+    assert_eq!(*log.lock().unwrap(), vec!["create a", "create b"]);
+    assert_eq!(out.state.outputs["b_value"].value.as_str(), Some("id-a"));
+    assert_eq!(out.added, 2);
+}
+
+#[tokio::test]
+async fn count_and_for_each_expand_with_terraform_addresses() {
+    let cfg = tf(r#"
+resource "test_thing" "c" {
+  count = 2
+  name  = "c${count.index}"
+}
+resource "test_thing" "e" {
+  for_each = { x = 1, y = 2 }
+  name     = each.key
+}
+"#);
+    let (p, _) = plan_of(&cfg, &State::default(), &PlanOptions::default()).await;
+    let p = p.unwrap();
+    let addrs: Vec<String> = p.changes.iter().map(|c| c.addr.to_string()).collect();
+    assert_eq!(addrs, vec!["test_thing.c[0]", "test_thing.c[1]", "test_thing.e[\"x\"]", "test_thing.e[\"y\"]"]);
+    assert_eq!(p.counts(), (0, 4, 0, 0));
+}
+
+#[tokio::test]
+async fn no_op_update_replace_and_delete() {
+    let v1 = tf("resource \"test_thing\" \"a\" {\n  name = \"a\"\n  value = \"1\"\n}\nresource \"test_thing\" \"gone\" {\n  name = \"gone\"\n}\n");
+    let (out, _) = apply_tf(&v1, &State::default(), None).await;
+    let state = out.state;
+    let (p, _) = plan_of(&v1, &state, &PlanOptions::default()).await;
+    assert!(!p.unwrap().has_changes());
+    let v2 = tf("resource \"test_thing\" \"a\" {\n  name = \"a\"\n  value = \"2\"\n}\n");
+    let (p, _) = plan_of(&v2, &state, &PlanOptions::default()).await;
+    let p = p.unwrap();
+    assert_eq!(actions(&p), vec![("test_thing.a".into(), Action::Update), ("test_thing.gone".into(), Action::Delete)]);
+    let v3 = tf("resource \"test_thing\" \"a\" {\n  name = \"renamed\"\n  value = \"1\"\n}\nresource \"test_thing\" \"gone\" {\n  name = \"gone\"\n}\n");
+    let (p, _) = plan_of(&v3, &state, &PlanOptions::default()).await;
+    let p = p.unwrap();
+    assert_eq!(p.changes[0].action, Action::DeleteThenCreate);
+    assert_eq!(p.counts(), (0, 1, 0, 1));
+}
+
+#[tokio::test]
+async fn create_before_destroy_creates_first() {
+    let v1 = tf("resource \"test_thing\" \"a\" {\n  name = \"one\"\n  lifecycle {\n    create_before_destroy = true\n  }\n}\n");
+    let (out, _) = apply_tf(&v1, &State::default(), None).await;
+    let v2 = v1.replace("\"one\"", "\"two\"");
+    let (out, log) = apply_tf(&v2, &out.state, None).await;
+    assert!(!out.diags.has_errors(), "{}", out.diags);
+    assert_eq!(*log.lock().unwrap(), vec!["create two", "delete one"]);
+    let v3 = v2.replace("create_before_destroy = true", "create_before_destroy = false").replace("\"two\"", "\"three\"");
+    let (_, log) = apply_tf(&v3, &out.state, None).await;
+    assert_eq!(*log.lock().unwrap(), vec!["delete two", "create three"]);
+}
+
+#[tokio::test]
+async fn failure_stops_only_dependents_and_keeps_what_was_created() {
+    let cfg = tf(r#"
+resource "test_thing" "bad" {
+  name = "bad"
+}
+resource "test_thing" "after_bad" {
+  name  = "after_bad"
+  value = test_thing.bad.id
+}
+resource "test_thing" "independent" {
+  name = "independent"
+}
+"#);
+    let (out, log) = apply_tf(&cfg, &State::default(), Some("bad")).await;
+    assert!(out.diags.has_errors());
+    assert_eq!(*log.lock().unwrap(), vec!["create independent"]);
+    assert!(out.state.instances.contains_key(&parse_instance("test_thing.independent").unwrap()));
+    assert_eq!(out.state.instances.len(), 1);
+}
+
+#[tokio::test]
+async fn destroy_runs_in_reverse_dependency_order() {
+    let cfg = tf("resource \"test_thing\" \"base\" {\n  name = \"base\"\n}\nresource \"test_thing\" \"top\" {\n  name = \"top\"\n  value = test_thing.base.id\n}\n");
+    let (out, _) = apply_tf(&cfg, &State::default(), None).await;
+    let dir = config_dir(&cfg);
+    let log: Log = Default::default();
+    let ctx = context(dir.path(), &log, None);
+    let opts = PlanOptions { mode: PlanMode::Destroy, ..Default::default() };
+    let p = autostack_core::plan::plan(&ctx, &out.state, &opts).await.unwrap();
+    assert_eq!(p.counts(), (0, 0, 0, 2));
+    let done = autostack_core::apply::apply(&ctx, &p, Default::default(), &autostack_core::apply::Silent, &autostack_core::apply::NoSink).await.unwrap();
+    assert!(done.state.instances.is_empty());
+    assert_eq!(*log.lock().unwrap(), vec!["delete top", "delete base"]);
+}
+
+#[tokio::test]
+async fn prevent_destroy_is_an_error() {
+    let cfg = tf("resource \"test_thing\" \"keep\" {\n  name = \"keep\"\n  lifecycle {\n    prevent_destroy = true\n  }\n}\n");
+    let (out, _) = apply_tf(&cfg, &State::default(), None).await;
+    let changed = cfg.replace("name = \"keep\"", "name = \"other\"");
+    let (p, _) = plan_of(&changed, &out.state, &PlanOptions::default()).await;
+    let err = p.unwrap_err();
+    assert!(err.iter().any(|d| d.summary == "Instance cannot be destroyed"), "{err}");
+}
+
+#[tokio::test]
+async fn moved_blocks_rename_without_replacing() {
+    let v1 = tf("resource \"test_thing\" \"old\" {\n  name = \"n\"\n}\n");
+    let (out, _) = apply_tf(&v1, &State::default(), None).await;
+    let v2 = tf("resource \"test_thing\" \"new\" {\n  name = \"n\"\n}\nmoved {\n  from = test_thing.old\n  to   = test_thing.new\n}\n");
+    let (p, _) = plan_of(&v2, &out.state, &PlanOptions::default()).await;
+    let p = p.unwrap();
+    assert_eq!(actions(&p), vec![("test_thing.new".into(), Action::NoOp)]);
+    assert_eq!(p.changes[0].prev_addr.as_ref().map(|a| a.to_string()), Some("test_thing.old".into()));
+    assert_eq!(p.counts(), (0, 0, 0, 0));
+}
+
+#[tokio::test]
+async fn import_blocks_adopt_existing_objects() {
+    let cfg = tf("resource \"test_thing\" \"i\" {\n  name = \"x\"\n}\nimport {\n  to = test_thing.i\n  id = \"id-x\"\n}\n");
+    let (p, _) = plan_of(&cfg, &State::default(), &PlanOptions::default()).await;
+    let p = p.unwrap();
+    assert_eq!(p.changes[0].importing.as_deref(), Some("id-x"));
+    assert_eq!(p.changes[0].action, Action::NoOp);
+    assert_eq!(p.counts(), (1, 0, 0, 0));
+}
+
+#[tokio::test]
+async fn cycles_name_every_node() {
+    let cfg = tf("locals {\n  a = local.b\n  b = local.a\n}\nresource \"test_thing\" \"x\" {\n  name = local.a\n}\n");
+    let (p, _) = plan_of(&cfg, &State::default(), &PlanOptions::default()).await;
+    let err = p.unwrap_err().to_string();
+    assert!(err.contains("local.a") && err.contains("local.b"), "{err}");
+}
