@@ -1,6 +1,7 @@
 //! Parsing HCL native syntax (via hcl-edit) into located bodies and expressions.
 
 pub mod ast;
+mod balance;
 mod body;
 mod json;
 mod lower;
@@ -70,6 +71,12 @@ pub fn parse_template(file: &SourceFile) -> Result<Expr, Diagnostics> {
 }
 
 fn syntax_error(file: &SourceFile, e: &hcl_edit::parser::Error) -> Diagnostics {
+    // Unclosed brackets and strings are reported where they open, which is more useful than
+    // where the parser gave up (often the start or the end of the file).
+    if let Some(u) = balance::find_unbalanced(&file.text) {
+        let end = (u.offset + 1).min(file.text.len());
+        return Diagnostic::error(u.summary, u.detail, Some(file.range(u.offset..end))).into();
+    }
     let offset = e.location().offset().min(file.text.len());
     let end = file.text[offset..]
         .chars()

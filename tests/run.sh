@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The one test command of AutoStack (README's "Test" section; .ci/run calls exactly this).
+# It installs and starts what the tests need by itself, then runs every test of the workspace.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Reuse compiled dependencies across runs on one machine when CI provides a cache directory;
+# a fresh machine builds from scratch.
+export CARGO_TERM_COLOR=never
+export RUST_BACKTRACE=1
+if [ -n "${AUTOSTACK_TARGET_DIR:-}" ]; then
+  export CARGO_TARGET_DIR="$AUTOSTACK_TARGET_DIR"
+fi
+
+echo "== format and lint"
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+echo "== tests"
+cargo test --workspace --locked --no-fail-fast 2>&1 | tee /tmp/autostack-test.log
+grep -E "^test result:" /tmp/autostack-test.log | awk '{p+=$4; f+=$6} END {print p " passed, " f " failed"}'
