@@ -65,8 +65,20 @@ pub(super) fn binary(
     } else {
         Type::Number
     };
-    let a = convert(&a, &want).map_err(|e| operand_err("left", e, lr))?;
-    let b = convert(&b, &want).map_err(|e| operand_err("right", e, rr))?;
+    let (a, b) = match (convert(&a, &want), convert(&b, &want)) {
+        (Ok(a), Ok(b)) => (a, b),
+        (a, b) => {
+            // Like HCL, report every unsuitable operand, not only the first.
+            let mut d = Diagnostics::new();
+            if let Err(e) = a {
+                d.extend(operand_err("left", e, lr));
+            }
+            if let Err(e) = b {
+                d.extend(operand_err("right", e, rr));
+            }
+            return Err(d);
+        }
+    };
     if a.is_null() || b.is_null() {
         return Err(failed("argument must not be null", range));
     }
