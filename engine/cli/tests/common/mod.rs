@@ -1,0 +1,96 @@
+//! Running the real `autostack` binary in temporary working directories.
+
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// A temporary working directory with configuration files.
+pub struct Work {
+    /// Keeps the directory alive.
+    pub dir: tempfile::TempDir,
+}
+
+impl Work {
+    /// A directory holding `files` (`(relative path, contents)`).
+    pub fn new(files: &[(&str, &str)]) -> Work {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for (name, text) in files {
+            let p = dir.path().join(name);
+            if let Some(parent) = p.parent() {
+                std::fs::create_dir_all(parent).expect("mkdir");
+            }
+            std::fs::write(p, text).expect("write");
+        }
+        Work { dir }
+    }
+
+    /// The directory's path.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Replaces (or creates) a file.
+    pub fn write(&self, name: &str, text: &str) {
+        std::fs::write(self.path().join(name), text).expect("write");
+    }
+
+    /// Runs `autostack ARGS` here with no stdin.
+    pub fn run(&self, args: &[&str]) -> Run {
+        self.run_stdin(args, "")
+    }
+
+    /// Runs `autostack ARGS` here, feeding `stdin`.
+    pub fn run_stdin(&self, args: &[&str], stdin: &str) -> Run {
+        let mut child = Command::new(bin())
+            .args(args)
+            .current_dir(self.path())
+            .env_remove("TF_WORKSPACE")
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn autostack");
+        child.stdin.take().expect("stdin").write_all(stdin.as_bytes()).ok();
+        Run(child.wait_with_output().expect("wait"))
+    }
+
+    /// The parsed `terraform.tfstate`.
+    pub fn state(&self) -> serde_json::Value {
+        let text = std::fs::read_to_string(self.path().join("terraform.tfstate")).expect("state file");
+        serde_json::from_str(&text).expect("state parses")
+    }
+}
+
+/// The binary under test.
+pub fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_autostack"))
+}
+
+/// A finished run.
+pub struct Run(pub Output);
+
+impl Run {
+    /// Exit code.
+    pub fn code(&self) -> i32 {
+        self.0.status.code().unwrap_or(-1)
+    }
+
+    /// Standard output.
+    pub fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.0.stdout).into_owned()
+    }
+
+    /// Standard error.
+    pub fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.0.stderr).into_owned()
+    }
+
+    /// Asserts the exit code, showing both streams on failure.
+    pub fn expect(self, code: i32) -> Run {
+        assert_eq!(self.code(), code, "exit code\n--- stdout\n{}\n--- stderr\n{}", self.stdout(), self.stderr());
+        self
+    }
+}
