@@ -11,6 +11,7 @@ mod crypto;
 mod datetime;
 mod encoding;
 mod filesystem;
+mod gomath;
 mod ipnet;
 mod numeric;
 mod string;
