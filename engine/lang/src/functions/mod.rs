@@ -14,6 +14,8 @@ mod filesystem;
 mod gomath;
 mod ipnet;
 mod numeric;
+mod re2;
+mod regex_fns;
 mod string;
 mod typeconv;
 
