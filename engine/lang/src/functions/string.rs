@@ -3,7 +3,7 @@
 //! in `regex_fns.rs`.
 
 use super::numeric::NOT_WHOLE;
-use super::{regex_fns, rt, str_arg, CallCtx, FnError, FnResult, Function, Functions, Param, Ret};
+use super::{regex_fns, rt, string_format, str_arg, CallCtx, FnError, FnResult, Function, Functions, Param, Ret};
 use crate::value::{Number, Type, Value};
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -11,6 +11,7 @@ type Imp = fn(&CallCtx<'_>, &[Value]) -> FnResult;
 
 pub(super) fn register(f: &mut Functions) {
     regex_fns::register(f);
+    string_format::register(f);
     let s = |n: &'static str| Param::new(n, Type::String);
     let string = Ret::Fixed(rt::string);
     let one: [(&'static str, Imp); 6] = [
