@@ -10,16 +10,16 @@ const SMALLEST_NORMAL: f64 = 2.2250738585072014e-308;
 
 /// Go's `math.Log` (amd64 assembly semantics).
 pub fn log(x: f64) -> f64 {
-    const LN2_HI: f64 = 6.93147180369123816490e-01;
-    const LN2_LO: f64 = 1.90821492927058770002e-10;
+    const LN2_HI: f64 = f64::from_bits(0x3fe62e42fee00000);
+    const LN2_LO: f64 = f64::from_bits(0x3dea39ef35793c76);
     const L: [f64; 7] = [
-        6.666666666666735130e-01,
-        3.999999999940941908e-01,
-        2.857142874366239149e-01,
-        2.222219843214978396e-01,
-        1.818357216161805012e-01,
-        1.531383769920937332e-01,
-        1.479819860511658591e-01,
+        f64::from_bits(0x3fe5555555555593),
+        f64::from_bits(0x3fd999999997fa04),
+        f64::from_bits(0x3fd2492494229359),
+        f64::from_bits(0x3fcc71c51d8e78af),
+        f64::from_bits(0x3fc7466496cb03de),
+        f64::from_bits(0x3fc39a09d078c69f),
+        f64::from_bits(0x3fc2f112df3e5244),
     ];
     let bits = x.to_bits();
     if bits & !(1 << 63) == 0 {
@@ -51,17 +51,17 @@ pub fn log(x: f64) -> f64 {
 
 /// Go's `math.Exp` on amd64 with FMA.
 pub fn exp(x: f64) -> f64 {
-    const LOG2E: f64 = 1.4426950408889634073599246810018920;
-    const LN2U: f64 = 0.69314718055966295651160180568695068359375;
-    const LN2L: f64 = 0.28235290563031577122588448175013436025525412068e-12;
+    const LOG2E: f64 = std::f64::consts::LOG2_E;
+    const LN2U: f64 = f64::from_bits(0x3fe62e42fefa3000);
+    const LN2L: f64 = f64::from_bits(0x3d53de6af278ece6);
     const OVERFLOW: f64 = 7.09782712893384e+02;
     const C: [f64; 6] = [
-        2.4801587301587301587e-5,
-        1.9841269841269841270e-4,
-        1.3888888888888888889e-3,
-        8.3333333333333333333e-3,
-        4.1666666666666666667e-2,
-        1.6666666666666666667e-1,
+        f64::from_bits(0x3efa01a01a01a01a),
+        f64::from_bits(0x3f2a01a01a01a01a),
+        f64::from_bits(0x3f56c16c16c16c17),
+        f64::from_bits(0x3f81111111111111),
+        f64::from_bits(0x3fa5555555555555),
+        f64::from_bits(0x3fc5555555555555),
     ];
     if x.is_nan() || x == f64::INFINITY {
         return x;
@@ -210,7 +210,7 @@ fn pow_general(x: f64, y: f64) -> f64 {
     if yf != 0.0 && x < 0.0 {
         return f64::NAN;
     }
-    if yi >= 9.223372036854775808e18 {
+    if yi >= (1u64 << 63) as f64 {
         return if x == -1.0 {
             1.0
         } else if (x.abs() < 1.0) == (y > 0.0) {

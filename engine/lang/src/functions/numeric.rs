@@ -2,7 +2,7 @@
 
 use super::{gomath, rt, CallCtx, FnError, FnResult, Function, Functions, Param, Ret};
 use crate::value::{display::quote, Number, Type, Value};
-use num_bigint::BigInt;
+use num_bigint::{BigInt, BigUint};
 use std::cmp::Ordering;
 
 /// gocty's message when a number does not fit an `int`.
@@ -200,23 +200,23 @@ fn parse_big_int(s: &str, base: u32) -> Option<BigInt> {
         Some(b'+') => (false, &s[1..]),
         _ => (false, s),
     };
-    if digits.is_empty() {
+    let values = digits
+        .chars()
+        .map(|c| {
+            let d = match c {
+                '0'..='9' => c as u32 - '0' as u32,
+                'a'..='z' => c as u32 - 'a' as u32 + 10,
+                'A'..='Z' if base <= 36 => c as u32 - 'A' as u32 + 10,
+                'A'..='Z' => c as u32 - 'A' as u32 + 36,
+                _ => return None,
+            };
+            u8::try_from(d).ok().filter(|d| u32::from(*d) < base)
+        })
+        .collect::<Option<Vec<u8>>>()?;
+    if values.is_empty() {
         return None;
     }
-    let mut n = BigInt::from(0);
-    for c in digits.chars() {
-        let d = match c {
-            '0'..='9' => c as u32 - '0' as u32,
-            'a'..='z' => c as u32 - 'a' as u32 + 10,
-            'A'..='Z' if base <= 36 => c as u32 - 'A' as u32 + 10,
-            'A'..='Z' => c as u32 - 'A' as u32 + 36,
-            _ => return None,
-        };
-        if d >= base {
-            return None;
-        }
-        n = n * base + d;
-    }
+    let n = BigInt::from(BigUint::from_radix_be(&values, base)?);
     Some(if neg { -n } else { n })
 }
 

@@ -269,7 +269,7 @@ impl<'a> Parser<'a> {
             self.push_literal('{' as u32);
             return Ok(None);
         };
-        if min < 0 || min > 1000 || max > 1000 || (max >= 0 && min > max) {
+        if !(0..=1000).contains(&min) || max > 1000 || (max >= 0 && min > max) {
             return Err(err(BAD_REPEAT_SIZE, &self.src[start..after]));
         }
         self.repeat(Rep::Count(min, max), start, after)?;
@@ -381,7 +381,7 @@ impl<'a> Parser<'a> {
                     saw = false;
                     continue;
                 }
-                ':' | ')' if !(negate && !saw) => {
+                ':' | ')' if !negate || saw => {
                     if c == ':' {
                         self.frames.push(Frame::new(self.flags, None));
                     }
@@ -450,7 +450,7 @@ impl<'a> Parser<'a> {
             t += 1;
         }
         let mut first = true;
-        while !(whole[t..].starts_with(']') && !first) {
+        while first || !whole[t..].starts_with(']') {
             first = false;
             let rest = &whole[t..];
             if rest.len() > 2 && rest.starts_with("[:") {

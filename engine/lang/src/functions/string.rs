@@ -3,7 +3,10 @@
 //! in `regex_fns.rs`.
 
 use super::numeric::NOT_WHOLE;
-use super::{regex_fns, rt, string_format, str_arg, CallCtx, FnError, FnResult, Function, Functions, Param, Ret};
+use super::{
+    regex_fns, rt, str_arg, string_format, CallCtx, FnError, FnResult, Function, Functions, Param,
+    Ret,
+};
 use crate::value::{Number, Type, Value};
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -38,6 +41,13 @@ pub(super) fn register(f: &mut Functions) {
         "join",
         Function::new(vec![s("separator")], string, join).variadic(lists),
     );
+    register_pairs(f);
+}
+
+/// The functions taking several arguments.
+fn register_pairs(f: &mut Functions) {
+    let s = |n: &'static str| Param::new(n, Type::String);
+    let string = Ret::Fixed(rt::string);
     let two: [(&'static str, &'static str, Imp); 3] = [
         ("trim", "cutset", trim),
         ("trimprefix", "prefix", trimprefix),
@@ -245,8 +255,8 @@ fn int_arg(args: &[Value], i: usize) -> Result<i64, FnError> {
         .ok_or_else(|| FnError::new(NOT_WHOLE))
 }
 
-/// Largest indentation accepted (Go would try to allocate and crash beyond sane sizes).
-const MAX_INDENT: i64 = 1 << 24;
+/// Largest padding `indent` builds (Go would try to allocate any size and crash).
+const MAX_INDENT: u64 = 1 << 28;
 
 fn indent(_: &CallCtx<'_>, args: &[Value]) -> FnResult {
     let spaces = int_arg(args, 0)?;
@@ -255,7 +265,8 @@ fn indent(_: &CallCtx<'_>, args: &[Value]) -> FnResult {
             "panic in function implementation: strings: negative Repeat count",
         ));
     }
-    if spaces > MAX_INDENT {
+    let lines = str_arg(args, 1).matches('\n').count() as u64;
+    if spaces as u64 > MAX_INDENT || (spaces as u64).saturating_mul(lines) > MAX_INDENT {
         return Err(FnError::new(
             "panic in function implementation: strings: Repeat output length overflow",
         ));

@@ -4,7 +4,7 @@
 use super::gofmt::{self, Spec};
 use super::{str_arg, CallCtx, FnError, FnResult, Function, Functions, Param, Ret};
 use crate::value::display::quote;
-use crate::value::{convert, Type, Value};
+use crate::value::{convert, Number, Type, Value};
 use std::fmt::Write;
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -156,34 +156,27 @@ fn quote_rune(c: char) -> String {
     }
 }
 
+/// The scanner's error for the character at `i` (or the end of the string).
+fn scan_error(fmt: &str, i: usize) -> FmtError {
+    match fmt.get(i..).and_then(|t| t.chars().next()) {
+        None => fail(format!(
+            "invalid format string starting at offset {}",
+            fmt.len()
+        )),
+        Some(c) => fail(format!(
+            "unrecognized format character {} at offset {i}",
+            quote_rune(c)
+        )),
+    }
+}
+
 /// Parses `%[flags][width][.prec][[n]]verb` at `start` (cty's format grammar).
 fn parse_verb(fmt: &str, start: usize) -> Result<Verb<'_>, FmtError> {
     let b = fmt.as_bytes();
     let mut i = start + 1;
     let mut spec = Spec::default();
-    let bad = |i: usize| -> FmtError {
-        match fmt[i..].chars().next() {
-            None => fail(format!(
-                "invalid format string starting at offset {}",
-                fmt.len()
-            )),
-            Some(c) => fail(format!(
-                "unrecognized format character {} at offset {i}",
-                quote_rune(c)
-            )),
-        }
-    };
-    while let Some(&c) = b.get(i) {
-        match c {
-            b'0' => spec.zero = true,
-            b'#' => spec.sharp = true,
-            b'-' => spec.minus = true,
-            b'+' => spec.plus = true,
-            b' ' => spec.space = true,
-            _ => break,
-        }
-        i += 1;
-    }
+    let bad = |i: usize| scan_error(fmt, i);
+    i = parse_flags(b, i, &mut spec);
     let mut width = None;
     if b.get(i).is_some_and(|c| (b'1'..=b'9').contains(c)) {
         let end = digits_end(b, i);
@@ -221,6 +214,22 @@ fn parse_verb(fmt: &str, start: usize) -> Result<Verb<'_>, FmtError> {
         }),
         _ => Err(bad(i)),
     }
+}
+
+/// Reads the flag characters `0#-+ ` into `spec`; returns the position after them.
+fn parse_flags(b: &[u8], mut i: usize, spec: &mut Spec) -> usize {
+    while let Some(&c) = b.get(i) {
+        match c {
+            b'0' => spec.zero = true,
+            b'#' => spec.sharp = true,
+            b'-' => spec.minus = true,
+            b'+' => spec.plus = true,
+            b' ' => spec.space = true,
+            _ => break,
+        }
+        i += 1;
+    }
+    i
 }
 
 /// Where a run of decimal digits starting at `start` ends.
@@ -270,27 +279,10 @@ fn append_verb(
             let b = to(Type::Bool)?.as_bool() == Some(true);
             (if b { "true" } else { "false" }).to_string()
         }
-        'b' | 'd' | 'o' | 'x' | 'X' => {
-            let n = to(Type::Number)?;
-            let i = n
-                .as_number()
-                .and_then(gofmt::exact_int)
-                .ok_or_else(|| unsupported("an integer is required".into()))?;
-            match go_spec(verb) {
-                Some(spec) => gofmt::format_int(verb.mode, &i, &spec),
-                None => format!("%!(NOVERB)%!(EXTRA *big.Int={i})"),
-            }
-        }
-        'e' | 'E' | 'f' | 'g' | 'G' => {
+        'b' | 'd' | 'o' | 'x' | 'X' | 'e' | 'E' | 'f' | 'g' | 'G' => {
             let n = to(Type::Number)?;
             let n = n.as_number().cloned().unwrap_or_else(|| 0.into());
-            match go_spec(verb) {
-                Some(spec) => gofmt::format_float(verb.mode, &n, &spec),
-                None => format!(
-                    "%!(NOVERB)%!(EXTRA *big.Float={})",
-                    gofmt::text_shortest(&n, 'g')
-                ),
-            }
+            number_verb(verb, &n).ok_or_else(|| unsupported("an integer is required".into()))?
         }
         's' | 'q' => {
             let s = to(Type::String)?;
@@ -311,6 +303,25 @@ fn append_verb(
     };
     out.push_str(&text);
     Ok(())
+}
+
+/// A number verb through Go's `fmt` (`None`: an integer verb with a fractional number).
+fn number_verb(verb: &Verb<'_>, n: &Number) -> Option<String> {
+    let spec = go_spec(verb);
+    if matches!(verb.mode, 'b' | 'd' | 'o' | 'x' | 'X') {
+        let i = gofmt::exact_int(n)?;
+        return Some(match spec {
+            Some(spec) => gofmt::format_int(verb.mode, &i, &spec),
+            None => format!("%!(NOVERB)%!(EXTRA *big.Int={i})"),
+        });
+    }
+    Some(match spec {
+        Some(spec) => gofmt::format_float(verb.mode, n, &spec),
+        None => format!(
+            "%!(NOVERB)%!(EXTRA *big.Float={})",
+            gofmt::text_shortest(n, 'g')
+        ),
+    })
 }
 
 /// The verb's flags, width and precision as Go's `fmt` reads them (`None`: too large).
@@ -438,6 +449,9 @@ fn json(v: &Value, out: &mut String) -> Result<(), String> {
     Ok(())
 }
 
+/// The arguments sorted for iteration, and the common length of the sequences.
+type Shaped<'a> = (Vec<ListArg<'a>>, Option<usize>);
+
 /// How one `formatlist` argument takes part in the iterations.
 enum ListArg<'a> {
     Each(&'a [Value]),
@@ -455,6 +469,33 @@ fn formatlist(_: &CallCtx<'_>, args: &[Value]) -> FnResult {
             .map(|s| Value::list(Type::String, vec![Value::string(s)]))
             .map_err(|e| FnError::new(e.message));
     }
+    let Some((shaped, iter_len)) = shape_args(values)? else {
+        return Ok(Value::Unknown(Type::list(Type::String)));
+    };
+    let n = iter_len.unwrap_or(1);
+    let mut items = Vec::with_capacity(n);
+    for it in 0..n {
+        let row: Vec<Value> = shaped
+            .iter()
+            .map(|a| match a {
+                ListArg::Each(xs) => xs.get(it).cloned().unwrap_or_else(Value::null),
+                ListArg::Single(v) => (*v).clone(),
+            })
+            .collect();
+        if !row.iter().all(Value::is_wholly_known) {
+            items.push(Value::Unknown(Type::String));
+            continue;
+        }
+        let s = format_values(fmt, &row)
+            .map_err(|e| FnError::new(format!("error on format iteration {it}: {}", e.message)))?;
+        items.push(Value::string(s));
+    }
+    Ok(Value::list(Type::String, items))
+}
+
+/// Sorts the arguments into iterated sequences and single values, checking that all
+/// sequences have the same length; `None` when a sequence is unknown.
+fn shape_args(values: &[Value]) -> Result<Option<Shaped<'_>>, FnError> {
     let mut iter_len: Option<(usize, usize)> = None;
     let mut unknown = false;
     let mut shaped = Vec::with_capacity(values.len());
@@ -478,33 +519,10 @@ fn formatlist(_: &CallCtx<'_>, args: &[Value]) -> FnResult {
             }
             _ => {}
         }
-        if v.is_unknown() {
-            unknown = true;
-        }
+        unknown |= v.is_unknown();
         shaped.push(ListArg::Each(v.as_seq().unwrap_or_default()));
     }
-    if unknown {
-        return Ok(Value::Unknown(Type::list(Type::String)));
-    }
-    let n = iter_len.map_or(1, |(n, _)| n);
-    let mut items = Vec::with_capacity(n);
-    for it in 0..n {
-        let row: Vec<Value> = shaped
-            .iter()
-            .map(|a| match a {
-                ListArg::Each(xs) => xs.get(it).cloned().unwrap_or_else(Value::null),
-                ListArg::Single(v) => (*v).clone(),
-            })
-            .collect();
-        if !row.iter().all(Value::is_wholly_known) {
-            items.push(Value::Unknown(Type::String));
-            continue;
-        }
-        let s = format_values(fmt, &row)
-            .map_err(|e| FnError::new(format!("error on format iteration {it}: {}", e.message)))?;
-        items.push(Value::string(s));
-    }
-    Ok(Value::list(Type::String, items))
+    Ok((!unknown).then(|| (shaped, iter_len.map(|(n, _)| n))))
 }
 
 /// For non-null lists, sets and tuples: `Some(length)` (`Some(None)` when the length is not
