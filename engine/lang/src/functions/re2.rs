@@ -6,6 +6,13 @@
 //! Script_Extensions), flags are applied per atom, punctuation and `{` are escaped, and all
 //! groups become plain numbered groups (Go allows duplicate names; names are returned aside).
 
+#[path = "re2_atoms.rs"]
+mod atoms;
+use atoms::{
+    class_char, class_range, count_cost, count_op, escape, literal, parse_repeat, perl_class,
+    unicode_class, POSIX,
+};
+
 /// A syntax error: Go's error code text and the offending part of the pattern.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyntaxError {
@@ -38,6 +45,8 @@ pub(super) const TRAILING_BACKSLASH: &str = "trailing backslash at end of expres
 const NESTS_TOO_DEEPLY: &str = "expression nests too deeply";
 const MAX_REPEAT: u64 = 1000;
 const MAX_HEIGHT: u32 = 1000;
+
+/// A syntax error with the given code and offending text.
 pub(super) fn err(code: &'static str, expr: &str) -> SyntaxError {
     SyntaxError {
         code,
@@ -497,10 +506,3 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 }
-
-#[path = "re2_atoms.rs"]
-mod atoms;
-use atoms::{
-    class_char, class_range, count_cost, count_op, escape, literal, parse_repeat, perl_class,
-    unicode_class, POSIX,
-};

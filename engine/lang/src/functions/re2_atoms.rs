@@ -6,14 +6,14 @@ use super::{err, SyntaxError, BAD_ESCAPE, BAD_RANGE, MISSING_BRACKET, TRAILING_B
 const NOTHING: &str = r"[^\x{0}-\x{10FFFF}]";
 
 /// Go 1.23's `unicode.Categories` keys.
-pub(super) const CATEGORIES: &[&str] = &[
+const CATEGORIES: &[&str] = &[
     "C", "Cc", "Cf", "Co", "Cs", "L", "Ll", "Lm", "Lo", "Lt", "Lu", "M", "Mc", "Me", "Mn", "N",
     "Nd", "Nl", "No", "P", "Pc", "Pd", "Pe", "Pf", "Pi", "Po", "Ps", "S", "Sc", "Sk", "Sm", "So",
     "Z", "Zl", "Zp", "Zs",
 ];
 
 /// Go 1.23's `unicode.Scripts` keys (Unicode 15.0).
-pub(super) const SCRIPTS: &[&str] = &[
+const SCRIPTS: &[&str] = &[
     "Adlam",
     "Ahom",
     "Anatolian_Hieroglyphs",
