@@ -11,9 +11,14 @@ mod crypto;
 mod datetime;
 mod encoding;
 mod filesystem;
+mod gofmt;
+mod gomath;
 mod ipnet;
 mod numeric;
+mod re2;
+mod regex_fns;
 mod string;
+mod string_format;
 mod typeconv;
 
 use crate::value::{convert, Marks, Type, Value};
