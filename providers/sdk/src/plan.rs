@@ -28,6 +28,10 @@ fn plan_block(block: &Block, prior: Option<&Value>, config: &Value, path: &mut A
     let mut out = BTreeMap::new();
     for (name, a) in &block.attributes {
         let cfg = config.as_entries().and_then(|m| m.get(name)).cloned().unwrap_or(Value::Null(a.ty.clone()));
+        let cfg = match (&a.default, cfg.is_null()) {
+            (Some(d), true) => d.clone(),
+            _ => cfg,
+        };
         let old = get(prior, name);
         let v = if !cfg.is_null() || !a.computed {
             cfg

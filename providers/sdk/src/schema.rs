@@ -4,7 +4,7 @@ use autostack_lang::{Type, Value};
 use std::collections::BTreeMap;
 
 /// One attribute of a block.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Attribute {
     /// The attribute's type.
     pub ty: Type,
@@ -20,11 +20,13 @@ pub struct Attribute {
     pub force_new: bool,
     /// One-line description.
     pub description: &'static str,
+    /// Value planned when the configuration leaves the attribute unset.
+    pub default: Option<Value>,
 }
 
 impl Attribute {
     fn base(ty: Type) -> Attribute {
-        Attribute { ty, required: false, optional: false, computed: false, sensitive: false, force_new: false, description: "" }
+        Attribute { ty, required: false, optional: false, computed: false, sensitive: false, force_new: false, description: "", default: None }
     }
 
     /// A required argument.
@@ -59,6 +61,12 @@ impl Attribute {
         self
     }
 
+    /// Sets the default used when the configuration leaves the attribute unset.
+    pub fn default(mut self, v: impl Into<Value>) -> Attribute {
+        self.default = Some(v.into());
+        self
+    }
+
     /// Sets the description.
     pub fn describe(mut self, d: &'static str) -> Attribute {
         self.description = d;
@@ -78,7 +86,7 @@ pub enum Nesting {
 }
 
 /// A nested block type.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NestedBlock {
     /// How it repeats.
     pub nesting: Nesting,
@@ -93,7 +101,7 @@ pub struct NestedBlock {
 }
 
 /// The contents of a block: attributes and nested block types.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Block {
     /// Attributes by name.
     pub attributes: BTreeMap<String, Attribute>,
@@ -158,7 +166,7 @@ impl Block {
 }
 
 /// The schema of one resource type or data source.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResourceSchema {
     /// Schema version stored in state (`schema_version`).
     pub version: u64,

@@ -1,0 +1,52 @@
+//! The offline providers Terraform users know: `terraform_data` (terraform.io/builtin/terraform),
+//! `null_resource` (hashicorp/null), `random_*` (hashicorp/random), `local_file` and
+//! `local_sensitive_file` (hashicorp/local), `time_static` and `time_sleep` (hashicorp/time).
+//! Names, attributes, defaults and replacement rules follow the real providers, so existing
+//! configurations and state files work unchanged.
+
+mod local_file;
+mod null_resource;
+mod random_id;
+mod random_integer;
+mod random_pet;
+mod random_shuffle;
+mod random_string;
+mod random_uuid;
+mod terraform_data;
+mod time_sleep;
+mod time_static;
+mod util;
+mod words;
+
+use autostack_provider_sdk::{NoConfig, Provider, Registry};
+
+/// The registry source without its hostname (`registry.terraform.io/hashicorp/x` → `hashicorp/x`).
+fn short_source(source: &str) -> &str {
+    source.strip_prefix("registry.terraform.io/").unwrap_or(source)
+}
+
+/// True when `source` names a provider built into AutoStack.
+pub fn is_builtin(source: &str) -> bool {
+    provider_for(source).is_some()
+}
+
+/// A new, unconfigured provider for a builtin source address.
+pub fn provider_for(source: &str) -> Option<Box<dyn Provider>> {
+    let r = Registry::new(NoConfig);
+    let p = match short_source(source) {
+        "terraform.io/builtin/terraform" => r.resource(terraform_data::TerraformData),
+        "hashicorp/null" => r.resource(null_resource::NullResource),
+        "hashicorp/random" => r
+            .resource(random_id::RandomId)
+            .resource(random_string::RandomString { password: false })
+            .resource(random_string::RandomString { password: true })
+            .resource(random_integer::RandomInteger)
+            .resource(random_pet::RandomPet)
+            .resource(random_uuid::RandomUuid)
+            .resource(random_shuffle::RandomShuffle),
+        "hashicorp/local" => r.resource(local_file::LocalFile { sensitive: false }).resource(local_file::LocalFile { sensitive: true }).data_source(local_file::LocalFileData),
+        "hashicorp/time" => r.resource(time_static::TimeStatic).resource(time_sleep::TimeSleep),
+        _ => return None,
+    };
+    Some(Box::new(p))
+}
