@@ -36,7 +36,10 @@ fn config_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 /// A path for diagnostics: relative to the working directory when possible.
 fn display_path(p: &Path) -> String {
     let cwd = std::env::current_dir().unwrap_or_default();
-    p.strip_prefix(&cwd).unwrap_or(p).to_string_lossy().into_owned()
+    let rel = p.strip_prefix(&cwd).unwrap_or(p);
+    // `./main.tf` → `main.tf`, `./mod/../x.tf` kept as written otherwise.
+    let clean: PathBuf = rel.components().filter(|c| !matches!(c, std::path::Component::CurDir)).collect();
+    clean.to_string_lossy().into_owned()
 }
 
 /// Loads and decodes one module directory; all files' errors are collected.

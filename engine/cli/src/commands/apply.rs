@@ -1,0 +1,158 @@
+//! `autostack apply`, `destroy` and `refresh`.
+
+use super::run::{self, Output, Session};
+use crate::args::ApplyCmd;
+use crate::progress;
+use autostack_core::apply::{apply as run_apply, ApplyOptions};
+use autostack_core::plan::{Plan, PlanMode};
+use autostack_core::planfile;
+use autostack_lang::value::display::format_value;
+use serde_json::json;
+use std::io::{BufRead, IsTerminal, Write};
+
+/// Applies (a fresh plan, or a saved one); exit 0 on success, 1 on any error.
+pub async fn run(a: &ApplyCmd, mode: PlanMode) -> u8 {
+    let out = Output::new(a.common.json, a.common.no_color);
+    if out.json {
+        progress::emit_version();
+    }
+    let s = match run::open(&a.common, &out, "OperationTypeApply") {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let plan = match &a.plan_file {
+        Some(path) => match saved_plan(&s, path, &out) {
+            Ok(p) => p,
+            Err(code) => return code,
+        },
+        None => {
+            let opts = match run::plan_options(&a.common, mode) {
+                Ok(o) => o,
+                Err(d) => {
+                    out.diags(&d, &s.sources);
+                    return 1;
+                }
+            };
+            let plan = match run::make_plan(&s, &opts, &out).await {
+                Ok(p) => p,
+                Err(code) => return code,
+            };
+            if !plan.has_changes() {
+                return finish(&s, &plan, None, &out, mode);
+            }
+            if !a.auto_approve && !confirm(mode, &out) {
+                return 1;
+            }
+            plan
+        }
+    };
+    execute(&s, &plan, a, &out, mode).await
+}
+
+fn saved_plan(s: &Session, path: &std::path::Path, out: &Output) -> Result<Plan, u8> {
+    let fail = |detail: String| {
+        out.diags(&crate::session::error("Failed to load saved plan", detail), &s.sources);
+        1
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| fail(format!("{}: {e}", path.display())))?;
+    let doc: serde_json::Value = serde_json::from_str(&text).map_err(|e| fail(format!("{} is not a valid plan file: {e}", path.display())))?;
+    let plan = planfile::read(&doc, &s.ctx.tree, &s.schemas).map_err(|e| fail(e.0))?;
+    if plan.base_lineage != s.state.lineage && !s.state.lineage.is_empty() && !plan.base_lineage.is_empty() || plan.base_serial != s.state.serial {
+        return Err(fail(format!(
+            "Saved plan is stale: the state was changed by another operation after the plan was created (plan made at serial {}, state is now at serial {}). Create a new plan.",
+            plan.base_serial, s.state.serial
+        )));
+    }
+    Ok(plan)
+}
+
+fn confirm(mode: PlanMode, out: &Output) -> bool {
+    if out.json || !std::io::stdin().is_terminal() {
+        let _ = out;
+        eprintln!("\nError: No configuration approval\n\nApply requires interactive approval, but standard input is not a terminal.\nUse -auto-approve to apply without confirmation.");
+        return false;
+    }
+    let (q, what) = if mode == PlanMode::Destroy {
+        ("Do you really want to destroy all resources?", "AutoStack will destroy all your managed infrastructure, as shown above.\n  There is no undo. Only 'yes' will be accepted to confirm.")
+    } else {
+        ("Do you want to perform these actions?", "AutoStack will perform the actions described above.\n  Only 'yes' will be accepted to approve.")
+    };
+    print!("\n{q}\n  {what}\n\n  Enter a value: ");
+    let _ = std::io::stdout().flush();
+    let mut line = String::new();
+    let _ = std::io::stdin().lock().read_line(&mut line);
+    if line.trim() == "yes" {
+        println!();
+        true
+    } else {
+        let what = if mode == PlanMode::Destroy { "Destroy" } else { "Apply" };
+        eprintln!("\n{what} cancelled.");
+        false
+    }
+}
+
+async fn execute(s: &Session, plan: &Plan, a: &ApplyCmd, out: &Output, mode: PlanMode) -> u8 {
+    let journal = match s.backend.journal(&s.state, &s.schemas) {
+        Ok(j) => j,
+        Err(d) => {
+            out.diags(&d, &s.sources);
+            return 1;
+        }
+    };
+    let observer = out.progress();
+    let opts = ApplyOptions { parallelism: a.common.parallelism.max(1) };
+    let outcome = match run_apply(&s.ctx, plan, opts, &observer, &journal).await {
+        Ok(o) => o,
+        Err(d) => {
+            out.diags(&d, &s.sources);
+            return 1;
+        }
+    };
+    let mut state = outcome.state;
+    state.lineage = journal.lineage().to_string();
+    state.serial = s.state.serial;
+    if let Err(d) = s.backend.persist(&mut state, &s.schemas) {
+        out.diags(&d, &s.sources);
+        return 1;
+    }
+    journal.finish();
+    if outcome.diags.has_errors() {
+        out.diags(&outcome.diags, &s.sources);
+        return 1;
+    }
+    out.diags(&outcome.diags, &s.sources);
+    let counts = (outcome.added, outcome.changed, outcome.destroyed);
+    finish(s, plan, Some((counts, &state)), out, mode)
+}
+
+/// Prints the closing summary and outputs.
+fn finish(s: &Session, plan: &Plan, done: Option<((usize, usize, usize), &autostack_core::state::State)>, out: &Output, mode: PlanMode) -> u8 {
+    let ((added, changed, destroyed), state) = match done {
+        Some((c, st)) => (c, st),
+        None => ((0, 0, 0), &s.state),
+    };
+    let imported = plan.counts().0;
+    let msg = if mode == PlanMode::Destroy {
+        format!("Destroy complete! Resources: {destroyed} destroyed.")
+    } else if imported > 0 {
+        format!("Apply complete! Resources: {imported} imported, {added} added, {changed} changed, {destroyed} destroyed.")
+    } else {
+        format!("Apply complete! Resources: {added} added, {changed} changed, {destroyed} destroyed.")
+    };
+    if out.json {
+        progress::emit("info", &msg, "change_summary", json!({ "changes": { "add": added, "change": changed, "import": imported, "remove": destroyed, "operation": if mode == PlanMode::Destroy { "destroy" } else { "apply" } } }));
+        let outputs: serde_json::Map<String, serde_json::Value> = state.outputs.iter().map(|(n, o)| (n.clone(), json!({ "sensitive": o.sensitive, "type": autostack_lang::value::json::type_json(&o.value.ty()), "value": if o.sensitive { serde_json::Value::Null } else { autostack_core::jsonplan::known_json(&o.value) } }))).collect();
+        progress::emit("info", &format!("Outputs: {}", outputs.len()), "outputs", json!({ "outputs": outputs }));
+        return 0;
+    }
+    let text = if out.color { format!("\x1b[1m\x1b[32m{msg}\x1b[0m") } else { msg };
+    println!("\n{text}");
+    if mode != PlanMode::Destroy && !state.outputs.is_empty() {
+        println!("\nOutputs:\n");
+        for (n, o) in &state.outputs {
+            let v = if o.sensitive { "<sensitive>".to_string() } else { format_value(&o.value, 0) };
+            println!("{n} = {v}");
+        }
+    }
+    0
+}

@@ -1,0 +1,55 @@
+//! One module per command; each returns the process exit code.
+
+mod apply;
+mod console;
+mod fmt;
+mod graph;
+mod import;
+mod init;
+mod output;
+mod plan;
+pub mod run;
+mod show;
+mod state;
+mod validate;
+mod version;
+
+use crate::args::{Cli, Command};
+use autostack_core::plan::PlanMode;
+
+/// Runs the parsed command.
+pub fn dispatch(cli: Cli) -> u8 {
+    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("Error: cannot start the async runtime: {e}");
+            return 1;
+        }
+    };
+    match cli.command {
+        _ if cli.version_flag => version::run(&crate::args::VersionArgs { json: false }),
+        Some(Command::Validate(a)) => validate::run(&a),
+        Some(Command::Console(a)) => console::run(&a),
+        Some(Command::Fmt(a)) => fmt::run(&a),
+        Some(Command::Version(a)) => version::run(&a),
+        Some(Command::Init(a)) => init::run(&a),
+        Some(Command::Plan(a)) => rt.block_on(plan::run(&a)),
+        Some(Command::Apply(a)) => rt.block_on(apply::run(&a, PlanMode::Normal)),
+        Some(Command::Destroy(a)) => rt.block_on(apply::run(&a, PlanMode::Destroy)),
+        Some(Command::Refresh(mut a)) => {
+            a.auto_approve = true;
+            a.common.refresh_only = true;
+            rt.block_on(apply::run(&a, PlanMode::RefreshOnly))
+        }
+        Some(Command::Show(a)) => show::run(&a),
+        Some(Command::Output(a)) => output::run(&a),
+        Some(Command::State(c)) => state::run(&c),
+        Some(Command::Import(a)) => rt.block_on(import::run(&a)),
+        Some(Command::Graph(a)) => graph::run(&a),
+        Some(Command::ForceUnlock(a)) => state::force_unlock(&a),
+        None => {
+            let _ = <Cli as clap::CommandFactory>::command().print_help();
+            1
+        }
+    }
+}

@@ -1,0 +1,48 @@
+//! `autostack plan`.
+
+use super::run::{self, Output};
+use crate::args::PlanCmd;
+use crate::progress;
+use autostack_core::plan::PlanMode;
+use autostack_core::planfile;
+
+/// Plans; exit 0 (or 2 with `-detailed-exitcode` when there are changes), 1 on error.
+pub async fn run(a: &PlanCmd) -> u8 {
+    let out = Output::new(a.common.json, a.common.no_color);
+    if out.json {
+        progress::emit_version();
+    }
+    let opts = match run::plan_options(&a.common, PlanMode::Normal) {
+        Ok(o) => o,
+        Err(d) => {
+            out.diags(&d, &Default::default());
+            return 1;
+        }
+    };
+    let s = match run::open(&a.common, &out, "OperationTypePlan") {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let plan = match run::make_plan(&s, &opts, &out).await {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    if let Some(path) = &a.out {
+        let doc = planfile::write(&plan, &s.ctx.tree, &s.schemas);
+        let text = serde_json::to_string(&doc).unwrap_or_default();
+        if let Err(e) = std::fs::write(path, text) {
+            out.diags(&crate::session::error("Failed to write plan file", format!("{}: {e}", path.display())), &s.sources);
+            return 1;
+        }
+        if !out.json {
+            println!("\n{}\n\nSaved the plan to: {}\n\nTo perform exactly these actions, run the following command to apply:\n    autostack apply {:?}", crate::render::RULE, path.display(), path.display().to_string());
+        }
+    } else if !out.json && plan.has_changes() {
+        println!("\n{}\n\nNote: You didn't use the -out option to save this plan, so AutoStack can't\nguarantee to take exactly these actions if you run \"autostack apply\" now.", crate::render::RULE);
+    }
+    if a.detailed_exitcode && plan.has_changes() {
+        2
+    } else {
+        0
+    }
+}

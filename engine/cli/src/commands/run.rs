@@ -1,0 +1,167 @@
+//! The shared pipeline of plan, apply and destroy: load, lock, read state, plan, render.
+
+use crate::args::PlanArgs;
+use crate::backend::{Backend, LockGuard};
+use crate::progress::{self, Progress};
+use crate::render::{render_plan, Style};
+use crate::session::{self, Schemas};
+use crate::ui;
+use autostack_core::addrs::parse_instance;
+use autostack_core::context::Context;
+use autostack_core::plan::{Action, Plan, PlanMode, PlanOptions};
+use autostack_core::state::State;
+use autostack_lang::diag::Sources;
+use autostack_lang::Diagnostics;
+use serde_json::json;
+use std::path::PathBuf;
+
+/// Everything a command holds while it works.
+pub struct Session {
+    /// The engine context.
+    pub ctx: Context,
+    /// Sources for diagnostics.
+    pub sources: Sources,
+    /// State storage.
+    pub backend: Backend,
+    /// Held for the whole command.
+    pub _lock: Option<LockGuard>,
+    /// The state as read.
+    pub state: State,
+    /// Schema lookups for state encoding.
+    pub schemas: Schemas,
+}
+
+/// How a command reports.
+#[derive(Clone, Copy)]
+pub struct Output {
+    /// `-json` stream.
+    pub json: bool,
+    /// Colors.
+    pub color: bool,
+}
+
+impl Output {
+    /// From the common flags.
+    pub fn new(json: bool, no_color: bool) -> Self {
+        Output { json, color: !json && ui::color_stdout(no_color) }
+    }
+
+    /// Reports diagnostics (human on stderr, or JSON lines).
+    pub fn diags(&self, d: &Diagnostics, sources: &Sources) {
+        if self.json {
+            for x in d {
+                let level = if x.is_error() { "error" } else { "warn" };
+                let sev = if x.is_error() { "Error" } else { "Warning" };
+                progress::emit(level, &format!("{sev}: {}", x.summary), "diagnostic", json!({ "diagnostic": autostack_lang::diag::render_json(x, sources) }));
+            }
+        } else {
+            ui::print_diags(d, sources, ui::color_stderr(!self.color));
+        }
+    }
+
+    /// The apply progress observer.
+    pub fn progress(&self) -> Progress {
+        if self.json {
+            Progress::Json
+        } else {
+            Progress::Human { color: self.color }
+        }
+    }
+}
+
+/// Loads configuration, variables and state (locking it unless `-lock=false`).
+pub fn open(a: &PlanArgs, out: &Output, operation: &str) -> Result<Session, u8> {
+    let dir = PathBuf::from(".");
+    let loaded = match session::load_config(&dir) {
+        Ok(l) => l,
+        Err((sources, d)) => {
+            out.diags(&d, &sources);
+            return Err(1);
+        }
+    };
+    let vars = match session::variables(&loaded, &a.vars, a.input.unwrap_or(true)) {
+        Ok(v) => v,
+        Err(d) => {
+            out.diags(&d, &loaded.sources);
+            return Err(1);
+        }
+    };
+    let (ctx, sources) = session::context(loaded, vars);
+    let backend = match Backend::from_config(&ctx.tree.module, a.state.as_deref()) {
+        Ok(b) => b,
+        Err(d) => {
+            out.diags(&d, &sources);
+            return Err(1);
+        }
+    };
+    let lock = if a.lock.unwrap_or(true) {
+        match backend.lock(operation, a.lock_timeout()) {
+            Ok(g) => Some(g),
+            Err(d) => {
+                out.diags(&d, &sources);
+                return Err(1);
+            }
+        }
+    } else {
+        None
+    };
+    let schemas = Schemas::new(ctx.resolver.clone());
+    let state = match backend.load(&schemas) {
+        Ok((s, recovered)) => {
+            if recovered > 0 && !out.json {
+                println!("Recovered {recovered} resource operation(s) from an interrupted apply (state journal replayed).\n", recovered = recovered);
+            }
+            s
+        }
+        Err(d) => {
+            out.diags(&d, &sources);
+            return Err(1);
+        }
+    };
+    Ok(Session { ctx, sources, backend, _lock: lock, state, schemas })
+}
+
+/// The plan options of the command line.
+pub fn plan_options(a: &PlanArgs, mode: PlanMode) -> Result<PlanOptions, Diagnostics> {
+    let mut replace = Vec::new();
+    for r in &a.replace {
+        replace.push(parse_instance(r).map_err(|e| session::error("Invalid replace address", e.0))?);
+    }
+    let mode = if a.destroy { PlanMode::Destroy } else if a.refresh_only { PlanMode::RefreshOnly } else { mode };
+    Ok(PlanOptions { mode, skip_refresh: !a.refresh.unwrap_or(true), targets: a.target.clone(), replace })
+}
+
+/// Plans and reports the plan; `Err(exit code)` on failure.
+pub async fn make_plan(s: &Session, opts: &PlanOptions, out: &Output) -> Result<Plan, u8> {
+    if !out.json && !opts.skip_refresh {
+        for (addr, o) in &s.state.instances {
+            if let Some(id) = o.value.as_entries().and_then(|m| m.get("id")).and_then(|v| v.as_str()) {
+                println!("{addr}: Refreshing state... [id={id}]");
+            }
+        }
+    }
+    let plan = match autostack_core::plan::plan(&s.ctx, &s.state, opts).await {
+        Ok(p) => p,
+        Err(d) => {
+            out.diags(&d, &s.sources);
+            return Err(1);
+        }
+    };
+    report_plan(&plan, out);
+    Ok(plan)
+}
+
+/// Prints a plan (human) or its planned_change / change_summary messages (JSON).
+pub fn report_plan(plan: &Plan, out: &Output) {
+    if out.json {
+        for c in plan.changes.iter().filter(|c| c.action != Action::NoOp) {
+            let msg = format!("{}: Plan to {}", c.addr, progress::action_name(c.action));
+            progress::emit("info", &msg, "planned_change", json!({ "change": { "resource": progress::resource_json(&c.addr), "action": progress::action_name(c.action) } }));
+        }
+        let (imp, add, change, destroy) = plan.counts();
+        let msg = crate::render::summary_line(plan, &Style { color: false });
+        progress::emit("info", &msg, "change_summary", json!({ "changes": { "add": add, "change": change, "import": imp, "remove": destroy, "operation": "plan" } }));
+    } else {
+        print!("{}", render_plan(plan, &Style { color: out.color }));
+    }
+}

@@ -1,0 +1,157 @@
+//! `autostack state list|show|mv|rm|pull|push` and `force-unlock`.
+
+use crate::args::{ForceUnlockArgs, StateCmd};
+use crate::backend::Backend;
+use crate::session::{self, Schemas};
+use crate::ui;
+use autostack_core::addrs::{parse_instance, InstanceAddr};
+use autostack_core::state::State;
+use autostack_lang::Diagnostics;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+fn fail(d: Diagnostics) -> u8 {
+    ui::print_diags(&d, &Default::default(), ui::color_stderr(false));
+    1
+}
+
+fn backend(path: Option<&Path>) -> Result<Backend, Diagnostics> {
+    let module = session::load_config(&PathBuf::from(".")).map(|l| l.tree.module).unwrap_or_default();
+    Backend::from_config(&module, path)
+}
+
+/// Runs a state subcommand.
+pub fn run(cmd: &StateCmd) -> u8 {
+    match run_inner(cmd) {
+        Ok(code) => code,
+        Err(d) => fail(d),
+    }
+}
+
+fn matches(addr: &InstanceAddr, pattern: &str) -> bool {
+    let s = addr.to_string();
+    s == pattern || s.starts_with(&format!("{pattern}[")) || s.starts_with(&format!("{pattern}.")) || addr.resource.to_string() == pattern
+}
+
+fn run_inner(cmd: &StateCmd) -> Result<u8, Diagnostics> {
+    let schemas = Schemas::new(Arc::new(session::Builtins));
+    match cmd {
+        StateCmd::List(a) => {
+            let (st, _) = backend(a.state.as_deref())?.load(&schemas)?;
+            for addr in st.instances.keys() {
+                if a.addresses.is_empty() || a.addresses.iter().any(|p| matches(addr, p)) {
+                    println!("{addr}");
+                }
+            }
+            Ok(0)
+        }
+        StateCmd::Show(a) => {
+            let (st, _) = backend(a.state.as_deref())?.load(&schemas)?;
+            let addr = parse_instance(&a.address).map_err(|e| session::error("Invalid address", e.0))?;
+            let Some(o) = st.instances.get(&addr) else {
+                return Err(session::error("No instance found for the given address!", format!("This command requires that the address references one specific instance. No instance was found for {:?}.", a.address)));
+            };
+            println!("# {addr}:");
+            print!("{}", super::show::resource_block(&addr, &o.value));
+            Ok(0)
+        }
+        StateCmd::Mv(a) => mutate(a.state.as_deref(), &schemas, a.dry_run, |st| move_items(st, &a.source, &a.destination)),
+        StateCmd::Rm(a) => mutate(a.state.as_deref(), &schemas, a.dry_run, |st| {
+            let mut msgs = Vec::new();
+            for p in &a.addresses {
+                let hit: Vec<InstanceAddr> = st.instances.keys().filter(|x| matches(x, p)).cloned().collect();
+                if hit.is_empty() {
+                    return Err(session::error("Invalid target address", format!("No matching objects found. To view the available instances, use \"autostack state list\". Please modify the address to reference a specific instance: {p}")));
+                }
+                for h in hit {
+                    st.instances.remove(&h);
+                    msgs.push(format!("Removed {h}"));
+                }
+            }
+            msgs.push(format!("Successfully removed {} resource instance(s).", msgs.len()));
+            Ok(msgs)
+        }),
+        StateCmd::Pull(a) => {
+            let b = backend(a.state.as_deref())?;
+            let (st, _) = b.load(&schemas)?;
+            let doc = autostack_core::statefile::encode(&st, &schemas);
+            println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+            Ok(0)
+        }
+        StateCmd::Push(a) => {
+            let mut text = String::new();
+            if a.path == "-" {
+                std::io::stdin().read_to_string(&mut text).map_err(|e| session::error("Failed to read state", e.to_string()))?;
+            } else {
+                text = std::fs::read_to_string(&a.path).map_err(|e| session::error("Failed to read state file", format!("{}: {e}", a.path)))?;
+            }
+            let doc: serde_json::Value = serde_json::from_str(&text).map_err(|e| session::error("Failed to read state file", format!("{}: {e}", a.path)))?;
+            let incoming = autostack_core::statefile::decode(&doc, &schemas).map_err(|e| session::error("Invalid state file", e))?;
+            let b = backend(None)?;
+            let _lock = b.lock("OperationTypeInvalid", std::time::Duration::ZERO)?;
+            let (current, _) = b.load(&schemas)?;
+            if !a.force && !current.lineage.is_empty() && current.lineage != incoming.lineage {
+                return Err(session::error("Failed to write state", format!("cannot import state with lineage {:?} over unrelated state with lineage {:?}", incoming.lineage, current.lineage)));
+            }
+            if !a.force && incoming.serial < current.serial {
+                return Err(session::error("Failed to write state", format!("cannot overwrite existing state with serial {} with a different state that has the same or a lower serial ({})", current.serial, incoming.serial)));
+            }
+            let mut st = incoming;
+            st.serial = st.serial.max(current.serial);
+            b.persist(&mut st, &schemas)?;
+            Ok(0)
+        }
+    }
+}
+
+fn move_items(st: &mut State, from: &str, to: &str) -> Result<Vec<String>, Diagnostics> {
+    let src: Vec<InstanceAddr> = st.instances.keys().filter(|a| matches(a, from)).cloned().collect();
+    if src.is_empty() {
+        return Err(session::error("Invalid source address", format!("Cannot move {from}: does not match anything in the current state.")));
+    }
+    let dest = parse_instance(to).map_err(|e| session::error("Invalid target address", e.0))?;
+    let whole = parse_instance(from).map(|f| f.key.is_none()).unwrap_or(true) && dest.key.is_none();
+    let mut msgs = Vec::new();
+    for s in src {
+        let new = InstanceAddr { resource: dest.resource.clone(), key: if whole { s.key.clone() } else { dest.key.clone() } };
+        if st.instances.contains_key(&new) {
+            return Err(session::error("Invalid target address", format!("Cannot move to {new}: there is already a resource instance at that address in the current state.")));
+        }
+        if let Some(o) = st.instances.remove(&s) {
+            st.instances.insert(new.clone(), o);
+        }
+        msgs.push(format!("Move {:?} to {:?}", s.to_string(), new.to_string()));
+    }
+    msgs.push(format!("Successfully moved {} object(s).", msgs.len()));
+    Ok(msgs)
+}
+
+fn mutate(path: Option<&Path>, schemas: &Schemas, dry_run: bool, f: impl FnOnce(&mut State) -> Result<Vec<String>, Diagnostics>) -> Result<u8, Diagnostics> {
+    let b = backend(path)?;
+    let _lock = b.lock("OperationTypeInvalid", std::time::Duration::ZERO)?;
+    let (mut st, _) = b.load(schemas)?;
+    let msgs = f(&mut st)?;
+    for m in &msgs {
+        println!("{}{m}", if dry_run { "Would " } else { "" });
+    }
+    if !dry_run {
+        b.persist(&mut st, schemas)?;
+    }
+    Ok(0)
+}
+
+/// `force-unlock LOCK_ID`.
+pub fn force_unlock(a: &ForceUnlockArgs) -> u8 {
+    let b = match backend(None) {
+        Ok(b) => b,
+        Err(d) => return fail(d),
+    };
+    match b.force_unlock(&a.lock_id) {
+        Ok(()) => {
+            println!("AutoStack state has been successfully unlocked!\n\nThe state has been unlocked, and AutoStack commands should now be able to\nobtain a new lock on the remote state.");
+            0
+        }
+        Err(d) => fail(d),
+    }
+}

@@ -1,0 +1,39 @@
+//! `autostack validate`: check the configuration without state or providers.
+
+use crate::args::ValidateArgs;
+use crate::ui;
+use autostack_lang::config::{load_module_tree, validate::validate_tree};
+use autostack_lang::diag::Sources;
+use autostack_lang::functions::Functions;
+use std::path::PathBuf;
+
+/// Validates the configuration in the working directory (or the given one).
+pub fn run(a: &ValidateArgs) -> u8 {
+    let dir = a.dir.clone().unwrap_or_else(|| PathBuf::from("."));
+    let sources = Sources::new();
+    let (tree, mut diags) = load_module_tree(&dir, &sources);
+    if !diags.has_errors() {
+        diags.extend(validate_tree(&tree, &Functions::standard()));
+    }
+    let valid = !diags.has_errors();
+    if a.json {
+        let out = serde_json::json!({
+            "format_version": "1.0",
+            "valid": valid,
+            "error_count": diags.error_count(),
+            "warning_count": diags.warning_count(),
+            "diagnostics": ui::diags_json(&diags, &sources),
+        });
+        println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+    } else {
+        ui::print_diags(&diags, &sources, ui::color_stderr(a.no_color));
+        if valid {
+            let color = ui::color_stdout(a.no_color);
+            println!("{} The configuration is valid.", ui::style(color, "32;1", "Success!"));
+            if !diags.is_empty() {
+                println!();
+            }
+        }
+    }
+    u8::from(!valid)
+}

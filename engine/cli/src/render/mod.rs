@@ -1,0 +1,8 @@
+//! Human-readable rendering of plans in Terraform's notation.
+
+pub mod diff;
+pub mod plan;
+pub mod style;
+
+pub use plan::{render_plan, summary_line, RULE};
+pub use style::Style;

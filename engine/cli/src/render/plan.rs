@@ -1,0 +1,203 @@
+//! The human plan: Terraform's layout, symbols, comments and summary line.
+
+use super::diff::{classify, Change, Renderer};
+use super::style::Style;
+use autostack_core::addrs::InstanceKey;
+use autostack_core::plan::{Action, Plan, PlanMode, Reason, ResourceChange};
+use autostack_lang::config::Mode;
+use autostack_lang::Value;
+use autostack_provider_sdk::PathStep;
+use std::collections::BTreeSet;
+use std::fmt::Write;
+
+/// Attributes shown even when unchanged, to identify the object.
+const IDENTIFYING: &[&str] = &["id", "name", "tags"];
+
+/// The separator line Terraform prints between sections.
+pub const RULE: &str = "─────────────────────────────────────────────────────────────────────────────";
+
+/// Renders a whole plan (drift, actions, summary, outputs).
+pub fn render_plan(plan: &Plan, style: &Style) -> String {
+    let mut out = String::new();
+    if !plan.drift.is_empty() {
+        out.push_str(&render_drift(plan, style));
+    }
+    let shown: Vec<&ResourceChange> = plan.changes.iter().filter(|c| c.action != Action::NoOp || c.prev_addr.is_some() || c.importing.is_some()).collect();
+    if !plan.has_changes() {
+        if plan.mode == PlanMode::RefreshOnly {
+            out.push_str("\nNo changes. Your infrastructure still matches the configuration.\n\nAutoStack has checked that the real remote objects still match the result of\nyour most recent changes, and found no differences.\n");
+        } else {
+            out.push_str("\nNo changes. Your infrastructure matches the configuration.\n\nAutoStack has compared your real infrastructure against your configuration\nand found no differences, so no changes are needed.\n");
+        }
+        return out;
+    }
+    if !shown.is_empty() {
+        out.push_str("\nAutoStack used the selected providers to generate the following execution\nplan. Resource actions are indicated with the following symbols:\n");
+        out.push_str(&legend(&shown, style));
+        out.push_str("\nAutoStack will perform the following actions:\n\n");
+        for c in &shown {
+            out.push_str(&render_change(c, style));
+            out.push('\n');
+        }
+        out.push_str(&summary_line(plan, style));
+        out.push('\n');
+    }
+    let outputs = render_outputs(plan, style);
+    if !outputs.is_empty() {
+        out.push_str("\nChanges to Outputs:\n");
+        out.push_str(&outputs);
+    }
+    out
+}
+
+/// `Plan: N to add, M to change, K to destroy.` (with imports when there are any).
+pub fn summary_line(plan: &Plan, style: &Style) -> String {
+    let (imp, add, change, destroy) = plan.counts();
+    let text = if imp > 0 {
+        format!("Plan: {imp} to import, {add} to add, {change} to change, {destroy} to destroy.")
+    } else {
+        format!("Plan: {add} to add, {change} to change, {destroy} to destroy.")
+    };
+    style.bold(&text)
+}
+
+fn legend(changes: &[&ResourceChange], style: &Style) -> String {
+    let has = |a: Action| changes.iter().any(|c| c.action == a);
+    let mut out = String::new();
+    let rows = [
+        (Action::Create, "+", "create"),
+        (Action::Delete, "-", "destroy"),
+        (Action::Update, "~", "update in-place"),
+        (Action::DeleteThenCreate, "-/+", "destroy and then create replacement"),
+        (Action::CreateThenDelete, "+/-", "create replacement and then destroy"),
+        (Action::Read, "<=", "read (data resources)"),
+    ];
+    for (a, sym, text) in rows {
+        if has(a) {
+            let _ = writeln!(out, "{} {text}", style.action(sym));
+        }
+    }
+    out
+}
+
+fn header_comment(c: &ResourceChange) -> String {
+    let a = &c.addr;
+    let mut s = match (c.action, &c.reason) {
+        (Action::Create, _) => format!("# {a} will be created"),
+        (Action::Read, _) => format!("# {a} will be read during apply\n  # (config refers to values not yet known)"),
+        (Action::Update, _) => format!("# {a} will be updated in-place"),
+        (Action::Delete, _) => format!("# {a} will be destroyed{}", delete_reason(c)),
+        (_, Some(Reason::Tainted)) => format!("# {a} is tainted, so must be replaced"),
+        (_, Some(Reason::ReplaceByRequest)) => format!("# {a} will be replaced, as requested"),
+        (_, Some(Reason::ReplaceByTriggers)) => format!("# {a} will be replaced due to changes in replace_triggered_by"),
+        (Action::DeleteThenCreate | Action::CreateThenDelete, _) => format!("# {a} must be replaced"),
+        (Action::NoOp, _) => match (&c.prev_addr, &c.importing) {
+            (Some(prev), _) => format!("# {prev} has moved to {a}"),
+            (None, Some(_)) => format!("# {a} will be imported"),
+            _ => format!("# {a}"),
+        },
+    };
+    if c.action != Action::NoOp {
+        if let Some(prev) = &c.prev_addr {
+            s.push_str(&format!("\n  # (moved from {prev})"));
+        }
+        if c.importing.is_some() {
+            s.push_str("\n  # (imported from an existing object)");
+        }
+    }
+    s
+}
+
+fn delete_reason(c: &ResourceChange) -> String {
+    match (&c.reason, &c.addr.key) {
+        (Some(Reason::NoResourceConfig), _) => format!("\n  # (because {} is not in configuration)", c.addr.resource),
+        (Some(Reason::CountIndex), Some(InstanceKey::Int(i))) => format!("\n  # (because index [{i}] is out of range for count)"),
+        (Some(Reason::EachKey), Some(k)) => format!("\n  # (because key {k} is not in for_each map)"),
+        _ => String::new(),
+    }
+}
+
+/// Renders one resource instance change block.
+pub fn render_change(c: &ResourceChange, style: &Style) -> String {
+    let sym = if c.action == Action::NoOp { "" } else { c.action.symbol() };
+    let kind = if c.addr.resource.mode == Mode::Data { "data" } else { "resource" };
+    let mut out = format!("  {}\n", style.comment(&header_comment(c)));
+    let _ = writeln!(out, "{} {kind} \"{}\" \"{}\" {{", style.action(sym), c.addr.resource.ty, c.addr.resource.name);
+    let (before, after) = (c.before.as_ref(), if c.action == Action::Delete { None } else { c.after.as_ref() });
+    out.push_str(&render_attrs(c, before, after, style));
+    out.push_str("    }\n");
+    out
+}
+
+fn entries(v: Option<&Value>) -> std::collections::BTreeMap<String, Value> {
+    v.and_then(|v| v.as_entries()).cloned().unwrap_or_default()
+}
+
+fn render_attrs(c: &ResourceChange, before: Option<&Value>, after: Option<&Value>, style: &Style) -> String {
+    let (b, a) = (entries(before), entries(after));
+    let names: BTreeSet<&String> = b.keys().chain(a.keys()).collect();
+    let forces: BTreeSet<&str> = c.requires_replace.iter().filter_map(|p| match p.first() {
+        Some(PathStep::Attr(n)) => Some(n.as_str()),
+        _ => None,
+    }).collect();
+    let mut shown = Vec::new();
+    let mut hidden = 0;
+    for n in &names {
+        let change = classify(b.get(*n), a.get(*n));
+        let identifying = IDENTIFYING.contains(&n.as_str()) && b.get(*n).is_some_and(|v| !v.is_null());
+        if change == Change::NoOp && !(identifying && c.action != Action::NoOp) {
+            if b.get(*n).or(a.get(*n)).is_some_and(|v| !v.is_null()) {
+                hidden += 1;
+            }
+            continue;
+        }
+        shown.push(*n);
+    }
+    let width = shown.iter().map(|n| n.chars().count()).max().unwrap_or(0);
+    let mut r = Renderer { out: String::new(), style };
+    for n in shown {
+        let bv = if c.action == Action::Create { None } else { b.get(n) };
+        r.attr(6, n, width, bv, a.get(n), forces.contains(n.as_str()));
+    }
+    if hidden > 0 {
+        let _ = writeln!(r.out, "        {}", style.comment(&format!("# ({hidden} unchanged attribute{} hidden)", if hidden == 1 { "" } else { "s" })));
+    }
+    r.out
+}
+
+fn render_drift(plan: &Plan, style: &Style) -> String {
+    let mut out = String::from("\nNote: Objects have changed outside of AutoStack\n\nAutoStack detected the following changes made outside of AutoStack since the\nlast \"autostack apply\" which may have affected this plan:\n\n");
+    for c in &plan.drift {
+        let what = if c.action == Action::Delete { "has been deleted" } else { "has changed" };
+        let _ = writeln!(out, "  {}", style.comment(&format!("# {} {what}", c.addr)));
+        let _ = writeln!(out, "{} resource \"{}\" \"{}\" {{", style.action(c.action.symbol()), c.addr.resource.ty, c.addr.resource.name);
+        out.push_str(&render_attrs(c, c.before.as_ref(), c.after.as_ref(), style));
+        out.push_str("    }\n\n");
+    }
+    if plan.mode == PlanMode::RefreshOnly {
+        out.push_str("\nThis is a refresh-only plan, so AutoStack will not take any actions to undo\nthese. If you were expecting these changes then you can apply this plan to\nrecord the updated values in the AutoStack state without changing any remote\nobjects.\n");
+    } else {
+        out.push_str("\nUnless you have made equivalent changes to your configuration, or ignored the\nrelevant attributes using ignore_changes, the following plan may include\nactions to undo or respond to these changes.\n");
+    }
+    out.push('\n');
+    out.push_str(RULE);
+    out.push('\n');
+    out
+}
+
+fn render_outputs(plan: &Plan, style: &Style) -> String {
+    let changed: Vec<(&String, Change)> = plan
+        .outputs
+        .iter()
+        .map(|(n, o)| (n, classify(o.before.as_ref(), o.after.as_ref())))
+        .filter(|(_, c)| *c != Change::NoOp)
+        .collect();
+    let width = changed.iter().map(|(n, _)| n.chars().count()).max().unwrap_or(0);
+    let mut r = Renderer { out: String::new(), style };
+    for (n, _) in changed {
+        let o = &plan.outputs[n];
+        let mark = |v: &Option<Value>| v.clone().map(|v| if o.sensitive { v.sensitive() } else { v });
+        r.attr(2, n, width, mark(&o.before).as_ref(), mark(&o.after).as_ref(), false);
+    }
+    r.out
+}
