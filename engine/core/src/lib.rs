@@ -5,6 +5,9 @@
 //! [`apply::apply`] carries out on tokio with bounded parallelism, journaling every finished
 //! resource operation.
 
+// Diagnostics are large but travel only on the error path (as in autostack-lang).
+#![allow(clippy::result_large_err)]
+
 pub mod addrs;
 pub mod apply;
 pub mod context;

@@ -4,6 +4,10 @@
 //! Terraform's semantics (unknowns, sensitivity, type conversion, the function library) and
 //! diagnostics located at file:line:col.
 
+// Diagnostics are large but travel only on the error path, where their size costs nothing
+// measurable; boxing every one would only add noise.
+#![allow(clippy::result_large_err)]
+
 pub mod config;
 pub mod console;
 pub mod diag;

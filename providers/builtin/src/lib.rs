@@ -4,6 +4,9 @@
 //! Names, attributes, defaults and replacement rules follow the real providers, so existing
 //! configurations and state files work unchanged.
 
+// Diagnostics are large but travel only on the error path (as in autostack-lang).
+#![allow(clippy::result_large_err)]
+
 mod local_file;
 mod null_resource;
 mod random_id;

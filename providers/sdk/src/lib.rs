@@ -5,6 +5,9 @@
 //! gives the standard planning behaviour, [`conform`] shapes configuration to a schema, and
 //! [`testkit`] runs a full lifecycle against any provider.
 
+// Diagnostics are large but travel only on the error path (as in autostack-lang).
+#![allow(clippy::result_large_err)]
+
 pub mod conform;
 pub mod plan;
 pub mod provider;

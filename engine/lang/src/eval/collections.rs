@@ -118,15 +118,20 @@ impl Evaluator<'_> {
         let v = self.eval(&f.value)?;
         if f.group {
             out.groups.entry(key).or_default().push(v);
-        } else if out.entries.contains_key(&key) {
-            return Err(Diagnostic::error(
-                "Duplicate object key",
-                format!("Two different items produced the key {key:?} in this 'for' expression. If duplicates are expected, use the ellipsis (...) after the value expression to enable grouping by key."),
-                Some(kexpr.range.clone()),
-            )
-            .into());
         } else {
-            out.entries.insert(key, v);
+            match out.entries.entry(key) {
+                std::collections::btree_map::Entry::Occupied(o) => {
+                    return Err(Diagnostic::error(
+                        "Duplicate object key",
+                        format!("Two different items produced the key {:?} in this 'for' expression. If duplicates are expected, use the ellipsis (...) after the value expression to enable grouping by key.", o.key()),
+                        Some(kexpr.range.clone()),
+                    )
+                    .into());
+                }
+                std::collections::btree_map::Entry::Vacant(slot) => {
+                    slot.insert(v);
+                }
+            }
         }
         Ok(())
     }
