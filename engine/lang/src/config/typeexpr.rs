@@ -216,7 +216,7 @@ fn convert_object(v: &Value, attrs: &BTreeMap<String, AttrConstraint>) -> Result
             (None, None) => Err(ConvertError { path: String::new(), message: format!("attribute {k:?} is required") }),
         }
         .map_err(|mut e| {
-            e.path = format!(".{k}{}", e.path);
+            e.path = format!("attribute {k:?}: {}", e.path);
             e
         })?;
         out.insert(k.clone(), value);

@@ -14,12 +14,9 @@ pub struct ConvertError {
 }
 
 impl std::fmt::Display for ConvertError {
+    /// cty's wording: `element 0: attribute "a": string required`.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.path.is_empty() {
-            f.write_str(&self.message)
-        } else {
-            write!(f, "{}: {}", self.path.trim_start_matches('.'), self.message)
-        }
+        write!(f, "{}{}", self.path, self.message)
     }
 }
 
@@ -31,7 +28,7 @@ fn err(message: impl Into<String>) -> ConvertError {
 }
 
 fn at(mut e: ConvertError, step: String) -> ConvertError {
-    e.path = format!("{step}{}", e.path);
+    e.path = format!("{step}: {}", e.path);
     e
 }
 
@@ -126,7 +123,7 @@ fn convert_elems(items: &[Value], et: &Type) -> Result<(Type, Vec<Value>), Conve
     let out = items
         .iter()
         .enumerate()
-        .map(|(i, x)| convert(x, &et).map_err(|e| at(e, format!("[{i}]"))))
+        .map(|(i, x)| convert(x, &et).map_err(|e| at(e, format!("element {i}"))))
         .collect::<Result<Vec<_>, _>>()?;
     Ok((et, out))
 }
@@ -182,7 +179,7 @@ fn to_map(v: &Value, et: &Type, want: &Type) -> Result<Value, ConvertError> {
         .map(|(k, x)| {
             convert(x, &et)
                 .map(|c| (k.clone(), c))
-                .map_err(|e| at(e, format!("[{k:?}]")))
+                .map_err(|e| at(e, format!("element {k:?}")))
         })
         .collect::<Result<BTreeMap<_, _>, _>>()?;
     Ok(Value::Map(et, Arc::new(out)))
@@ -200,7 +197,7 @@ fn to_tuple(v: &Value, ets: &[Type], want: &Type) -> Result<Value, ConvertError>
         .iter()
         .zip(ets)
         .enumerate()
-        .map(|(i, (x, t))| convert(x, t).map_err(|e| at(e, format!("[{i}]"))))
+        .map(|(i, (x, t))| convert(x, t).map_err(|e| at(e, format!("element {i}"))))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Value::tuple(out))
 }

@@ -1,5 +1,7 @@
 //! Values: Terraform's dynamic values with unknowns and sensitivity marks (our cty).
 
+mod bigfloat;
+mod bigfloat_fmt;
 pub mod convert;
 pub mod display;
 pub mod json;
