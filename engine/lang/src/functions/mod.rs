@@ -20,6 +20,7 @@ mod regex_fns;
 mod string;
 mod string_format;
 mod typeconv;
+mod yaml;
 
 use crate::value::{convert, Marks, Type, Value};
 use std::collections::HashMap;
@@ -195,12 +196,18 @@ impl Functions {
         numeric::register(&mut f);
         string::register(&mut f);
         typeconv::register(&mut f);
+        yaml::register(&mut f);
         f
     }
 
     /// Adds or replaces a function.
     pub fn add(&mut self, name: &'static str, f: Function) {
         self.map.insert(name, f);
+    }
+
+    /// Removes a function (templatefile hides itself from templates).
+    pub fn remove(&mut self, name: &str) {
+        self.map.remove(name);
     }
 
     /// Looks a function up.
@@ -328,3 +335,9 @@ pub(crate) fn str_arg(args: &[Value], i: usize) -> &str {
 
 #[cfg(test)]
 pub(crate) mod testkit;
+
+#[cfg(test)]
+mod misc_tests;
+
+#[cfg(test)]
+mod fs_tests;

@@ -107,7 +107,7 @@ impl Number {
     pub fn is_integer(&self) -> bool {
         match &self.0 {
             Repr::Int(_) => true,
-            Repr::Big(b) => !b.inf && b.exp >= 0 || b.mant.is_zero() && !b.inf,
+            Repr::Big(b) => !b.inf && (b.exp >= 0 || b.mant.is_zero()),
         }
     }
 
