@@ -109,8 +109,13 @@ pub struct PlanArgs {
 impl PlanArgs {
     /// `-lock-timeout` as a duration (Go syntax: `30s`, `2m`); zero when unset or invalid.
     pub fn lock_timeout(&self) -> std::time::Duration {
-        let Some(t) = &self.lock_timeout else { return std::time::Duration::ZERO };
-        let (num, unit) = t.split_at(t.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(t.len()));
+        let Some(t) = &self.lock_timeout else {
+            return std::time::Duration::ZERO;
+        };
+        let (num, unit) = t.split_at(
+            t.find(|c: char| !c.is_ascii_digit() && c != '.')
+                .unwrap_or(t.len()),
+        );
         let n: f64 = num.parse().unwrap_or(0.0);
         let secs = match unit {
             "ms" => n / 1000.0,
@@ -391,7 +396,10 @@ pub struct VersionArgs {
 pub fn normalize(argv: Vec<String>) -> Vec<String> {
     let mut out = Vec::with_capacity(argv.len());
     for (i, a) in argv.into_iter().enumerate() {
-        let single_dash_word = a.len() > 2 && a.starts_with('-') && !a.starts_with("--") && a.as_bytes()[1].is_ascii_alphabetic();
+        let single_dash_word = a.len() > 2
+            && a.starts_with('-')
+            && !a.starts_with("--")
+            && a.as_bytes()[1].is_ascii_alphabetic();
         if i > 0 && single_dash_word && a != "-v" {
             out.push(format!("-{a}"));
         } else {
@@ -412,14 +420,40 @@ mod tests {
 
     #[test]
     fn single_dash_flags_are_accepted() {
-        let cli = parse(vec!["autostack".into(), "-chdir=x".into(), "validate".into(), "-json".into()]).unwrap();
+        let cli = parse(vec![
+            "autostack".into(),
+            "-chdir=x".into(),
+            "validate".into(),
+            "-json".into(),
+        ])
+        .unwrap();
         assert_eq!(cli.chdir.as_deref(), Some("x"));
-        assert!(matches!(cli.command, Some(Command::Validate(ValidateArgs { json: true, .. }))));
-        let cli = parse(vec!["autostack".into(), "console".into(), "-var".into(), "a=1".into(), "--var=b=2".into()]).unwrap();
-        let Some(Command::Console(c)) = cli.command else { panic!("console expected") };
+        assert!(matches!(
+            cli.command,
+            Some(Command::Validate(ValidateArgs { json: true, .. }))
+        ));
+        let cli = parse(vec![
+            "autostack".into(),
+            "console".into(),
+            "-var".into(),
+            "a=1".into(),
+            "--var=b=2".into(),
+        ])
+        .unwrap();
+        let Some(Command::Console(c)) = cli.command else {
+            panic!("console expected")
+        };
         assert_eq!(c.vars.vars, vec!["a=1", "b=2"]);
-        let cli = parse(vec!["autostack".into(), "fmt".into(), "-list=false".into(), "-".into()]).unwrap();
-        let Some(Command::Fmt(f)) = cli.command else { panic!("fmt expected") };
+        let cli = parse(vec![
+            "autostack".into(),
+            "fmt".into(),
+            "-list=false".into(),
+            "-".into(),
+        ])
+        .unwrap();
+        let Some(Command::Fmt(f)) = cli.command else {
+            panic!("fmt expected")
+        };
         assert!(!f.list);
         assert_eq!(f.targets, vec!["-"]);
     }

@@ -50,7 +50,9 @@ impl Backend {
             }
             if let Some(a) = b.config.attr("path") {
                 let mut d = Diagnostics::new();
-                if let Some(p) = autostack_lang::config::eval_static(&a.expr, &mut d).and_then(|v| v.as_str().map(PathBuf::from)) {
+                if let Some(p) = autostack_lang::config::eval_static(&a.expr, &mut d)
+                    .and_then(|v| v.as_str().map(PathBuf::from))
+                {
                     path = p;
                 }
             }
@@ -58,23 +60,40 @@ impl Backend {
         if let Some(p) = state_path {
             path = p.to_path_buf();
         }
-        Ok(Backend { path, loaded: Mutex::new((0, String::new())) })
+        Ok(Backend {
+            path,
+            loaded: Mutex::new((0, String::new())),
+        })
     }
 
     fn with_suffix(&self, suffix: &str) -> PathBuf {
-        let name = self.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = self
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         self.path.with_file_name(format!("{name}{suffix}"))
     }
 
     fn lock_info_path(&self) -> PathBuf {
-        let name = self.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = self
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         self.path.with_file_name(format!(".{name}.lock.info"))
     }
 
     /// Takes the exclusive lock, retrying up to `timeout`.
     pub fn lock(&self, operation: &str, timeout: Duration) -> Result<LockGuard, Diagnostics> {
         let lock_path = self.with_suffix(".lock");
-        let file = OpenOptions::new().create(true).truncate(false).write(true).read(true).open(&lock_path).map_err(|e| io_err("Error acquiring the state lock", &lock_path, e))?;
+        let file = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .read(true)
+            .open(&lock_path)
+            .map_err(|e| io_err("Error acquiring the state lock", &lock_path, e))?;
         let start = Instant::now();
         let mut delay = Duration::from_millis(50);
         loop {
@@ -84,7 +103,11 @@ impl Backend {
             if start.elapsed() >= timeout {
                 return Err(self.held_error());
             }
-            std::thread::sleep(delay.min(timeout.saturating_sub(start.elapsed())).max(Duration::from_millis(10)));
+            std::thread::sleep(
+                delay
+                    .min(timeout.saturating_sub(start.elapsed()))
+                    .max(Duration::from_millis(10)),
+            );
             delay = (delay * 2).min(Duration::from_secs(1));
         }
         let info = serde_json::json!({
@@ -97,12 +120,16 @@ impl Backend {
             "Path": self.path.to_string_lossy(),
         });
         let info_path = self.lock_info_path();
-        std::fs::write(&info_path, serde_json::to_string(&info).unwrap_or_default()).map_err(|e| io_err("Error acquiring the state lock", &info_path, e))?;
+        std::fs::write(&info_path, serde_json::to_string(&info).unwrap_or_default())
+            .map_err(|e| io_err("Error acquiring the state lock", &info_path, e))?;
         Ok(LockGuard { file, info_path })
     }
 
     fn held_error(&self) -> Diagnostics {
-        let info: serde_json::Value = std::fs::read_to_string(self.lock_info_path()).ok().and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default();
+        let info: serde_json::Value = std::fs::read_to_string(self.lock_info_path())
+            .ok()
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or_default();
         let s = |k: &str| info[k].as_str().unwrap_or("").to_string();
         error(
             "Error acquiring the state lock",
@@ -115,11 +142,26 @@ impl Backend {
 
     /// Removes a lock left behind, if its ID matches.
     pub fn force_unlock(&self, id: &str) -> Result<(), Diagnostics> {
-        let info: serde_json::Value = std::fs::read_to_string(self.lock_info_path()).ok().and_then(|t| serde_json::from_str(&t).ok()).ok_or_else(|| error("Failed to unlock state", "No lock information found: the state is not locked."))?;
+        let info: serde_json::Value = std::fs::read_to_string(self.lock_info_path())
+            .ok()
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .ok_or_else(|| {
+                error(
+                    "Failed to unlock state",
+                    "No lock information found: the state is not locked.",
+                )
+            })?;
         if info["ID"].as_str() != Some(id) {
-            return Err(error("Failed to unlock state", format!("lock ID {id:?} does not match existing lock ID {:?}", info["ID"].as_str().unwrap_or_default())));
+            return Err(error(
+                "Failed to unlock state",
+                format!(
+                    "lock ID {id:?} does not match existing lock ID {:?}",
+                    info["ID"].as_str().unwrap_or_default()
+                ),
+            ));
         }
-        std::fs::remove_file(self.lock_info_path()).map_err(|e| io_err("Failed to unlock state", &self.lock_info_path(), e))
+        std::fs::remove_file(self.lock_info_path())
+            .map_err(|e| io_err("Failed to unlock state", &self.lock_info_path(), e))
     }
 
     /// Reads the snapshot, replaying a journal left by an interrupted apply; returns the state
@@ -128,13 +170,29 @@ impl Backend {
         let mut state = match std::fs::read_to_string(&self.path) {
             Ok(text) if text.trim().is_empty() => State::default(),
             Ok(text) => {
-                let doc: serde_json::Value = serde_json::from_str(&text).map_err(|e| error("Failed to load state", format!("{}:{}:{}: the state file is not valid JSON: {e}", self.path.display(), e.line(), e.column())))?;
-                statefile::decode(&doc, schemas).map_err(|e| error("Failed to load state", format!("{}: {e}", self.path.display())))?
+                let doc: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+                    error(
+                        "Failed to load state",
+                        format!(
+                            "{}:{}:{}: the state file is not valid JSON: {e}",
+                            self.path.display(),
+                            e.line(),
+                            e.column()
+                        ),
+                    )
+                })?;
+                statefile::decode(&doc, schemas).map_err(|e| {
+                    error(
+                        "Failed to load state",
+                        format!("{}: {e}", self.path.display()),
+                    )
+                })?
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => State::default(),
             Err(e) => return Err(io_err("Failed to load state", &self.path, e)),
         };
-        *self.loaded.lock().unwrap_or_else(|e| e.into_inner()) = (state.serial, state.lineage.clone());
+        *self.loaded.lock().unwrap_or_else(|e| e.into_inner()) =
+            (state.serial, state.lineage.clone());
         let recovered = self.replay_journal(&mut state, schemas)?;
         if recovered > 0 {
             self.persist(&mut state, schemas)?;
@@ -143,23 +201,40 @@ impl Backend {
         Ok((state, recovered))
     }
 
-    fn replay_journal(&self, state: &mut State, schemas: &dyn SchemaSource) -> Result<usize, Diagnostics> {
-        let Ok(mut f) = File::open(self.with_suffix(".journal")) else { return Ok(0) };
+    fn replay_journal(
+        &self,
+        state: &mut State,
+        schemas: &dyn SchemaSource,
+    ) -> Result<usize, Diagnostics> {
+        let Ok(mut f) = File::open(self.with_suffix(".journal")) else {
+            return Ok(0);
+        };
         let mut bytes = Vec::new();
-        f.read_to_end(&mut bytes).map_err(|e| io_err("Failed to read state journal", &self.with_suffix(".journal"), e))?;
+        f.read_to_end(&mut bytes).map_err(|e| {
+            io_err(
+                "Failed to read state journal",
+                &self.with_suffix(".journal"),
+                e,
+            )
+        })?;
         let mut n = 0;
         for rec in journal_records(&bytes) {
             let doc: serde_json::Value = match serde_json::from_slice(rec) {
                 Ok(d) => d,
                 Err(_) => break,
             };
-            if doc["lineage"].as_str() != Some(state.lineage.as_str()) && !state.lineage.is_empty() {
+            if doc["lineage"].as_str() != Some(state.lineage.as_str()) && !state.lineage.is_empty()
+            {
                 continue;
             }
             if state.lineage.is_empty() {
                 state.lineage = doc["lineage"].as_str().unwrap_or_default().to_string();
             }
-            let Ok(addr) = autostack_core::addrs::parse_instance(doc["addr"].as_str().unwrap_or_default()) else { break };
+            let Ok(addr) =
+                autostack_core::addrs::parse_instance(doc["addr"].as_str().unwrap_or_default())
+            else {
+                break;
+            };
             if doc["object"].is_null() {
                 state.instances.remove(&addr);
             } else if let Ok(one) = statefile::decode(&doc["object"], schemas) {
@@ -173,17 +248,42 @@ impl Backend {
     }
 
     /// Opens the journal for an apply starting from `base`.
-    pub fn journal<'a>(&self, base: &State, schemas: &'a (dyn SchemaSource + Sync)) -> Result<Journal<'a>, Diagnostics> {
+    pub fn journal<'a>(
+        &self,
+        base: &State,
+        schemas: &'a (dyn SchemaSource + Sync),
+    ) -> Result<Journal<'a>, Diagnostics> {
         let path = self.with_suffix(".journal");
-        let file = OpenOptions::new().create(true).append(true).open(&path).map_err(|e| io_err("Failed to open state journal", &path, e))?;
-        let lineage = if base.lineage.is_empty() { uuid::Uuid::new_v4().to_string() } else { base.lineage.clone() };
-        Ok(Journal { file: Mutex::new(file), path, lineage, schemas })
+        let file = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .map_err(|e| io_err("Failed to open state journal", &path, e))?;
+        let lineage = if base.lineage.is_empty() {
+            uuid::Uuid::new_v4().to_string()
+        } else {
+            base.lineage.clone()
+        };
+        Ok(Journal {
+            file: Mutex::new(file),
+            path,
+            lineage,
+            schemas,
+        })
     }
 
     /// Writes a new snapshot atomically (serial + 1; a lineage for a new state), keeping the
     /// previous one as `.backup`; refuses to overwrite a newer or foreign state.
-    pub fn persist(&self, state: &mut State, schemas: &dyn SchemaSource) -> Result<(), Diagnostics> {
-        let (loaded_serial, loaded_lineage) = self.loaded.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    pub fn persist(
+        &self,
+        state: &mut State,
+        schemas: &dyn SchemaSource,
+    ) -> Result<(), Diagnostics> {
+        let (loaded_serial, loaded_lineage) = self
+            .loaded
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
         if let Ok(text) = std::fs::read_to_string(&self.path) {
             if let Ok(doc) = serde_json::from_str::<serde_json::Value>(&text) {
                 let disk_serial = doc["serial"].as_u64().unwrap_or(0);
@@ -194,29 +294,52 @@ impl Backend {
                 if disk_serial > loaded_serial {
                     return Err(error("Failed to persist state", format!("The state file {} was updated by another process (serial {disk_serial} > {loaded_serial}). Refusing to overwrite newer state.", self.path.display())));
                 }
-                std::fs::write(self.with_suffix(".backup"), &text).map_err(|e| io_err("Failed to write state backup", &self.with_suffix(".backup"), e))?;
+                std::fs::write(self.with_suffix(".backup"), &text).map_err(|e| {
+                    io_err(
+                        "Failed to write state backup",
+                        &self.with_suffix(".backup"),
+                        e,
+                    )
+                })?;
             }
         }
         if state.lineage.is_empty() {
-            state.lineage = if loaded_lineage.is_empty() { uuid::Uuid::new_v4().to_string() } else { loaded_lineage };
+            state.lineage = if loaded_lineage.is_empty() {
+                uuid::Uuid::new_v4().to_string()
+            } else {
+                loaded_lineage
+            };
         }
         state.serial = loaded_serial + 1;
         let doc = statefile::encode(state, schemas);
         let text = serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n";
-        atomic_write(&self.path, text.as_bytes()).map_err(|e| io_err("Failed to persist state", &self.path, e))?;
-        *self.loaded.lock().unwrap_or_else(|e| e.into_inner()) = (state.serial, state.lineage.clone());
+        atomic_write(&self.path, text.as_bytes())
+            .map_err(|e| io_err("Failed to persist state", &self.path, e))?;
+        *self.loaded.lock().unwrap_or_else(|e| e.into_inner()) =
+            (state.serial, state.lineage.clone());
         Ok(())
     }
 }
 
 fn hostname() -> String {
-    std::fs::read_to_string("/etc/hostname").map(|s| s.trim().to_string()).unwrap_or_else(|_| "localhost".into())
+    std::fs::read_to_string("/etc/hostname")
+        .map(|s| s.trim().to_string())
+        .unwrap_or_else(|_| "localhost".into())
 }
 
 /// Write to a temporary file in the same directory, fsync, rename over, fsync the directory.
 fn atomic_write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let tmp = dir.join(format!(".{}.tmp-{}", path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(), std::process::id()));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let tmp = dir.join(format!(
+        ".{}.tmp-{}",
+        path.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        std::process::id()
+    ));
     {
         let mut f = File::create(&tmp)?;
         f.write_all(bytes)?;
@@ -241,7 +364,9 @@ fn journal_records(bytes: &[u8]) -> Vec<&[u8]> {
     let mut i = 0;
     while i + 36 <= bytes.len() {
         let len = u32::from_le_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]) as usize;
-        let Some(payload) = bytes.get(i + 36..i + 36 + len) else { break };
+        let Some(payload) = bytes.get(i + 36..i + 36 + len) else {
+            break;
+        };
         if Sha256::digest(payload).as_slice() != &bytes[i + 4..i + 36] {
             break;
         }

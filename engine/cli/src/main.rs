@@ -15,7 +15,9 @@ const STACK_SIZE: usize = 512 * 1024 * 1024;
 
 fn main() -> ExitCode {
     let argv: Vec<String> = std::env::args().collect();
-    let worker = std::thread::Builder::new().stack_size(STACK_SIZE).spawn(move || run(argv));
+    let worker = std::thread::Builder::new()
+        .stack_size(STACK_SIZE)
+        .spawn(move || run(argv));
     match worker.map(|h| h.join()) {
         Ok(Ok(code)) => ExitCode::from(code),
         _ => {

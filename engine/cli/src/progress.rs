@@ -3,8 +3,8 @@
 
 use autostack_core::addrs::{InstanceAddr, InstanceKey};
 use autostack_core::apply::Observer;
-use autostack_core::plan::Action;
 use autostack_core::jsonplan::TERRAFORM_VERSION;
+use autostack_core::plan::Action;
 use serde_json::{json, Value as Json};
 use std::io::Write;
 use std::sync::Mutex;
@@ -87,7 +87,12 @@ pub fn emit(level: &str, message: &str, kind: &str, extra: Json) {
 
 /// The first line of every `-json` stream.
 pub fn emit_version() {
-    emit("info", &format!("AutoStack {}", env!("CARGO_PKG_VERSION")), "version", json!({ "terraform": TERRAFORM_VERSION, "autostack": env!("CARGO_PKG_VERSION"), "ui": "1.2" }));
+    emit(
+        "info",
+        &format!("AutoStack {}", env!("CARGO_PKG_VERSION")),
+        "version",
+        json!({ "terraform": TERRAFORM_VERSION, "autostack": env!("CARGO_PKG_VERSION"), "ui": "1.2" }),
+    );
 }
 
 impl Observer for Progress {
@@ -96,21 +101,38 @@ impl Observer for Progress {
         match self {
             Progress::Human { color } => {
                 let _g = OUT.lock();
-                let a = if *color { format!("\x1b[1m{addr}\x1b[0m") } else { addr.to_string() };
+                let a = if *color {
+                    format!("\x1b[1m{addr}\x1b[0m")
+                } else {
+                    addr.to_string()
+                };
                 println!("{a}: {start}");
             }
-            Progress::Json => emit("info", &format!("{addr}: {start}"), "apply_start", json!({ "hook": { "resource": resource_json(addr), "action": action_name(action) } })),
+            Progress::Json => emit(
+                "info",
+                &format!("{addr}: {start}"),
+                "apply_start",
+                json!({ "hook": { "resource": resource_json(addr), "action": action_name(action) } }),
+            ),
         }
     }
 
     fn finished(&self, addr: &InstanceAddr, action: Action, elapsed: Duration, id: Option<String>) {
         let (_, done) = verbs(action);
-        let id_part = id.as_ref().filter(|_| action != Action::Delete).map(|i| format!(" [id={i}]")).unwrap_or_default();
+        let id_part = id
+            .as_ref()
+            .filter(|_| action != Action::Delete)
+            .map(|i| format!(" [id={i}]"))
+            .unwrap_or_default();
         let msg = format!("{addr}: {done} after {}s{id_part}", secs(elapsed));
         match self {
             Progress::Human { color } => {
                 let _g = OUT.lock();
-                let a = if *color { format!("\x1b[1m{addr}\x1b[0m") } else { addr.to_string() };
+                let a = if *color {
+                    format!("\x1b[1m{addr}\x1b[0m")
+                } else {
+                    addr.to_string()
+                };
                 println!("{a}: {done} after {}s{id_part}", secs(elapsed));
             }
             Progress::Json => {
@@ -127,7 +149,16 @@ impl Observer for Progress {
     fn failed(&self, addr: &InstanceAddr, action: Action, elapsed: Duration) {
         if let Progress::Json = self {
             let hook = json!({ "resource": resource_json(addr), "action": action_name(action), "elapsed_seconds": secs(elapsed) });
-            emit("error", &format!("{addr}: {} errored after {}s", verbs(action).1.split(' ').next().unwrap_or("Operation"), secs(elapsed)), "apply_errored", json!({ "hook": hook }));
+            emit(
+                "error",
+                &format!(
+                    "{addr}: {} errored after {}s",
+                    verbs(action).1.split(' ').next().unwrap_or("Operation"),
+                    secs(elapsed)
+                ),
+                "apply_errored",
+                json!({ "hook": hook }),
+            );
         }
     }
 }

@@ -32,7 +32,10 @@ pub struct Schemas {
 impl Schemas {
     /// A schema source over a resolver.
     pub fn new(resolver: Arc<dyn ProviderResolver>) -> Self {
-        Schemas { resolver, cache: Mutex::new(HashMap::new()) }
+        Schemas {
+            resolver,
+            cache: Mutex::new(HashMap::new()),
+        }
     }
 }
 
@@ -46,8 +49,15 @@ impl SchemaSource for Schemas {
     fn resource_type(&self, provider: &str, mode: Mode, ty: &str) -> Option<(Type, u64)> {
         let source = source_of_state_provider(provider);
         let mut cache = self.cache.lock().ok()?;
-        let p = cache.entry(source.clone()).or_insert_with(|| self.resolver.instantiate(&source).map(Arc::from)).clone()?;
-        let schemas = if mode == Mode::Data { &p.schema().data_sources } else { &p.schema().resources };
+        let p = cache
+            .entry(source.clone())
+            .or_insert_with(|| self.resolver.instantiate(&source).map(Arc::from))
+            .clone()?;
+        let schemas = if mode == Mode::Data {
+            &p.schema().data_sources
+        } else {
+            &p.schema().resources
+        };
         schemas.get(ty).map(|s| (s.block.value_type(), s.version))
     }
 }
@@ -87,27 +97,44 @@ fn ordered_cli_vars(args: &VarArgs) -> Vec<CliVar> {
                 argv.get(i).cloned()
             });
             if let Some(v) = value {
-                out.push(if flag == "var" { CliVar::Var(v) } else { CliVar::File(v.into()) });
+                out.push(if flag == "var" {
+                    CliVar::Var(v)
+                } else {
+                    CliVar::File(v.into())
+                });
             }
         }
         i += 1;
     }
     if out.len() != args.vars.len() + args.var_files.len() {
         // Not invoked from a real command line (tests): fall back to files, then vars.
-        out = args.var_files.iter().cloned().map(CliVar::File).chain(args.vars.iter().cloned().map(CliVar::Var)).collect();
+        out = args
+            .var_files
+            .iter()
+            .cloned()
+            .map(CliVar::File)
+            .chain(args.vars.iter().cloned().map(CliVar::Var))
+            .collect();
     }
     out
 }
 
 /// Collects variable values; on a terminal (unless `-input=false`) asks for required ones
 /// that have no value, as Terraform does.
-pub fn variables(loaded: &Loaded, args: &VarArgs, input: bool) -> Result<HashMap<String, Value>, Diagnostics> {
+pub fn variables(
+    loaded: &Loaded,
+    args: &VarArgs,
+    input: bool,
+) -> Result<HashMap<String, Value>, Diagnostics> {
     let mut cli = ordered_cli_vars(args);
     let env: Vec<(String, String)> = std::env::vars().collect();
     let m = &loaded.tree.module;
     let functions = Functions::standard();
     let (values, diags) = input_values(m, &m.dir, &cli, &env, &loaded.sources, &functions);
-    let only_missing = diags.iter().filter(|d| d.is_error()).all(|d| d.summary == "No value for required variable");
+    let only_missing = diags
+        .iter()
+        .filter(|d| d.is_error())
+        .all(|d| d.summary == "No value for required variable");
     if !diags.has_errors() {
         return Ok(values);
     }
@@ -116,7 +143,10 @@ pub fn variables(loaded: &Loaded, args: &VarArgs, input: bool) -> Result<HashMap
     }
     for (name, var) in &m.variables {
         if var.default.is_none() && !values.contains_key(name) {
-            cli.push(CliVar::Var(format!("{name}={}", prompt_var(name, var.description.as_deref()))));
+            cli.push(CliVar::Var(format!(
+                "{name}={}",
+                prompt_var(name, var.description.as_deref())
+            )));
         }
     }
     let (values, diags) = input_values(m, &m.dir, &cli, &env, &loaded.sources, &functions);

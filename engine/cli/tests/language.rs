@@ -8,7 +8,11 @@ use common::Work;
 fn validate_success_and_json() {
     let w = Work::new(&[("main.tf", "variable \"n\" {\n  type    = number\n  default = 2\n}\n\nlocals {\n  doubled = var.n * 2\n}\n\noutput \"d\" {\n  value = local.doubled\n}\n")]);
     let r = w.run(&["validate"]).expect(0);
-    assert!(r.stdout().contains("Success! The configuration is valid."), "{}", r.stdout());
+    assert!(
+        r.stdout().contains("Success! The configuration is valid."),
+        "{}",
+        r.stdout()
+    );
     let r = w.run(&["validate", "-json"]).expect(0);
     let j: serde_json::Value = serde_json::from_str(&r.stdout()).unwrap();
     assert_eq!(j["valid"], true);
@@ -23,52 +27,133 @@ fn validate_reports_every_error_with_location() {
     let j: serde_json::Value = serde_json::from_str(&r.stdout()).unwrap();
     assert_eq!(j["valid"], false);
     assert_eq!(j["error_count"], 3);
-    let summaries: Vec<&str> = j["diagnostics"].as_array().unwrap().iter().map(|d| d["summary"].as_str().unwrap()).collect();
+    let summaries: Vec<&str> = j["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["summary"].as_str().unwrap())
+        .collect();
     assert!(summaries.contains(&"Too many function arguments"));
     assert!(summaries.contains(&"Reference to undeclared input variable"));
     assert!(summaries.contains(&"Reference to undeclared local value"));
-    let local = j["diagnostics"].as_array().unwrap().iter().find(|d| d["summary"] == "Reference to undeclared local value").unwrap();
-    assert_eq!(local["detail"], "A local value with the name \"bar\" has not been declared. Did you mean \"b\"?");
+    let local = j["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["summary"] == "Reference to undeclared local value")
+        .unwrap();
+    assert_eq!(
+        local["detail"],
+        "A local value with the name \"bar\" has not been declared. Did you mean \"b\"?"
+    );
     assert_eq!(local["range"]["start"]["line"], 7);
     assert_eq!(local["range"]["start"]["column"], 11);
     assert_eq!(local["snippet"]["context"], "output \"o\"");
     let human = w.run(&["validate", "-no-color"]).expect(1);
-    assert!(human.stderr().contains("Error: Too many function arguments"), "{}", human.stderr());
-    assert!(human.stderr().contains("  on main.tf line 2, in locals:"), "{}", human.stderr());
+    assert!(
+        human
+            .stderr()
+            .contains("Error: Too many function arguments"),
+        "{}",
+        human.stderr()
+    );
+    assert!(
+        human.stderr().contains("  on main.tf line 2, in locals:"),
+        "{}",
+        human.stderr()
+    );
 }
 
 #[test]
 fn malformed_configs_exit_1_with_located_diagnostics() {
     let cases: &[(&str, &[u8], &str)] = &[
-        ("unclosed brace", b"resource \"x\" \"y\" {\n  a = 1\n", "Unclosed configuration block"),
-        ("unclosed string", b"locals {\n  a = \"abc\n}\n", "Unterminated template string"),
-        ("invalid utf-8", b"locals {\n  a = \"\xfe\"\n}\n", "Invalid character encoding"),
-        ("unknown block", b"resourse \"a\" \"b\" {}\n", "Unsupported block type"),
-        ("unknown function", b"locals {\n  a = nosuch(1)\n}\n", "Call to unknown function"),
-        ("wrong argument type", b"locals {\n  a = abs(\"x\")\n}\n", "Invalid function argument"),
-        ("undefined reference", b"output \"o\" {\n  value = local.missing\n}\n", "Reference to undeclared local value"),
-        ("local cycle", b"locals {\n  a = local.b\n  b = local.a\n}\n", "Cycle: local.a, local.b"),
+        (
+            "unclosed brace",
+            b"resource \"x\" \"y\" {\n  a = 1\n",
+            "Unclosed configuration block",
+        ),
+        (
+            "unclosed string",
+            b"locals {\n  a = \"abc\n}\n",
+            "Unterminated template string",
+        ),
+        (
+            "invalid utf-8",
+            b"locals {\n  a = \"\xfe\"\n}\n",
+            "Invalid character encoding",
+        ),
+        (
+            "unknown block",
+            b"resourse \"a\" \"b\" {}\n",
+            "Unsupported block type",
+        ),
+        (
+            "unknown function",
+            b"locals {\n  a = nosuch(1)\n}\n",
+            "Call to unknown function",
+        ),
+        (
+            "wrong argument type",
+            b"locals {\n  a = abs(\"x\")\n}\n",
+            "Invalid function argument",
+        ),
+        (
+            "undefined reference",
+            b"output \"o\" {\n  value = local.missing\n}\n",
+            "Reference to undeclared local value",
+        ),
+        (
+            "local cycle",
+            b"locals {\n  a = local.b\n  b = local.a\n}\n",
+            "Cycle: local.a, local.b",
+        ),
     ];
     for (what, src, summary) in cases {
         let w = Work::new(&[]);
         std::fs::write(w.path().join("main.tf"), src).unwrap();
         let r = w.run(&["validate", "-json"]);
         assert_eq!(r.code(), 1, "{what}: {}{}", r.stdout(), r.stderr());
-        let j: serde_json::Value = serde_json::from_str(&r.stdout()).unwrap_or_else(|e| panic!("{what}: {e}: {}", r.stdout()));
-        let d = j["diagnostics"].as_array().unwrap().iter().find(|d| d["summary"].as_str().unwrap_or_default().starts_with(summary));
+        let j: serde_json::Value = serde_json::from_str(&r.stdout())
+            .unwrap_or_else(|e| panic!("{what}: {e}: {}", r.stdout()));
+        let d = j["diagnostics"].as_array().unwrap().iter().find(|d| {
+            d["summary"]
+                .as_str()
+                .unwrap_or_default()
+                .starts_with(summary)
+        });
         let d = d.unwrap_or_else(|| panic!("{what}: no {summary:?} in {}", j["diagnostics"]));
-        assert!(d["range"]["start"]["line"].as_u64().unwrap() >= 1, "{what}: not located");
+        assert!(
+            d["range"]["start"]["line"].as_u64().unwrap() >= 1,
+            "{what}: not located"
+        );
     }
 }
 
 #[test]
 fn console_reads_lines_from_stdin() {
     let w = Work::new(&[("main.tf", "variable \"name\" {\n  default = \"world\"\n}\nlocals {\n  greeting = \"hello ${var.name}\"\n}\n")]);
-    let r = w.run_stdin(&["console"], "local.greeting\nupper(var.name)\ntolist([1, 2])\nsensitive(\"x\")\n1/0\n").expect(0);
-    assert_eq!(r.stdout(), "\"hello world\"\n\"WORLD\"\ntolist([\n  1,\n  2,\n])\n(sensitive value)\n+Inf\n");
-    let r = w.run_stdin(&["console", "-var", "name=you"], "local.greeting\nnope(1)\n").expect(1);
+    let r = w
+        .run_stdin(
+            &["console"],
+            "local.greeting\nupper(var.name)\ntolist([1, 2])\nsensitive(\"x\")\n1/0\n",
+        )
+        .expect(0);
+    assert_eq!(
+        r.stdout(),
+        "\"hello world\"\n\"WORLD\"\ntolist([\n  1,\n  2,\n])\n(sensitive value)\n+Inf\n"
+    );
+    let r = w
+        .run_stdin(
+            &["console", "-var", "name=you"],
+            "local.greeting\nnope(1)\n",
+        )
+        .expect(1);
     assert_eq!(r.stdout(), "\"hello you\"\n");
-    assert!(r.stderr().contains("Call to unknown function"), "{}", r.stderr());
+    assert!(
+        r.stderr().contains("Call to unknown function"),
+        "{}",
+        r.stderr()
+    );
 }
 
 #[test]
@@ -79,13 +164,20 @@ fn fmt_rewrites_check_and_diff() {
     let r = w.run(&["fmt", "-check", "-diff"]).expect(3);
     assert!(r.stdout().contains("-a=1\n+a  = 1\n"), "{}", r.stdout());
     w.run(&["fmt"]).expect(0);
-    assert_eq!(std::fs::read_to_string(w.path().join("main.tf")).unwrap(), "a  = 1\nbb = 2\n");
+    assert_eq!(
+        std::fs::read_to_string(w.path().join("main.tf")).unwrap(),
+        "a  = 1\nbb = 2\n"
+    );
     w.run(&["fmt", "-check"]).expect(0);
     let r = w.run_stdin(&["fmt", "-"], "x=1\n").expect(0);
     assert_eq!(r.stdout(), "x = 1\n");
     w.write("bad.tf", "x = {\n");
     let r = w.run(&["fmt"]).expect(2);
-    assert!(r.stderr().contains("Unclosed configuration block"), "{}", r.stderr());
+    assert!(
+        r.stderr().contains("Unclosed configuration block"),
+        "{}",
+        r.stderr()
+    );
 }
 
 #[test]

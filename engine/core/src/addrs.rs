@@ -106,7 +106,10 @@ impl ResourceAddr {
 
     /// One instance of this resource.
     pub fn instance(&self, key: Option<InstanceKey>) -> InstanceAddr {
-        InstanceAddr { resource: self.clone(), key }
+        InstanceAddr {
+            resource: self.clone(),
+            key,
+        }
     }
 }
 
@@ -172,9 +175,19 @@ pub fn parse_instance(s: &str) -> Result<InstanceAddr, AddrError> {
         let name = p.ident()?;
         let key = p.key()?;
         if p.i != s.len() {
-            return Err(AddrError(format!("Unexpected extra operators after address {s:?}.")));
+            return Err(AddrError(format!(
+                "Unexpected extra operators after address {s:?}."
+            )));
         }
-        return Ok(InstanceAddr { resource: ResourceAddr { module: ModuleInstance(module), mode, ty, name }, key });
+        return Ok(InstanceAddr {
+            resource: ResourceAddr {
+                module: ModuleInstance(module),
+                mode,
+                ty,
+                name,
+            },
+            key,
+        });
     }
 }
 
@@ -189,9 +202,15 @@ impl Parser<'_> {
     }
 
     fn ident(&mut self) -> Result<String, AddrError> {
-        let n = self.rest().find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-')).unwrap_or(self.rest().len());
+        let n = self
+            .rest()
+            .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
+            .unwrap_or(self.rest().len());
         if n == 0 {
-            return Err(AddrError(format!("Invalid address {:?}: expected a name at offset {}.", self.s, self.i)));
+            return Err(AddrError(format!(
+                "Invalid address {:?}: expected a name at offset {}.",
+                self.s, self.i
+            )));
         }
         let w = self.rest()[..n].to_string();
         self.i += n;
@@ -203,7 +222,10 @@ impl Parser<'_> {
             self.i += c.len_utf8();
             Ok(())
         } else {
-            Err(AddrError(format!("Invalid address {:?}: expected {c:?} at offset {}.", self.s, self.i)))
+            Err(AddrError(format!(
+                "Invalid address {:?}: expected {c:?} at offset {}.",
+                self.s, self.i
+            )))
         }
     }
 
@@ -213,13 +235,20 @@ impl Parser<'_> {
         }
         self.i += 1;
         let key = if self.rest().starts_with('"') {
-            let end = self.rest()[1..].find('"').ok_or_else(|| AddrError(format!("Invalid address {:?}: unterminated key.", self.s)))?;
+            let end = self.rest()[1..].find('"').ok_or_else(|| {
+                AddrError(format!("Invalid address {:?}: unterminated key.", self.s))
+            })?;
             let k = self.rest()[1..1 + end].to_string();
             self.i += end + 2;
             InstanceKey::Str(k)
         } else {
             let end = self.rest().find(']').unwrap_or(self.rest().len());
-            let n = self.rest()[..end].parse::<i64>().map_err(|_| AddrError(format!("Invalid address {:?}: index must be a number or a quoted string.", self.s)))?;
+            let n = self.rest()[..end].parse::<i64>().map_err(|_| {
+                AddrError(format!(
+                    "Invalid address {:?}: index must be a number or a quoted string.",
+                    self.s
+                ))
+            })?;
             self.i += end;
             InstanceKey::Int(n)
         };
@@ -234,7 +263,13 @@ mod tests {
 
     #[test]
     fn addresses_round_trip_in_terraform_syntax() {
-        for s in ["aws_instance.web", "aws_instance.web[0]", "data.aws_ami.ubuntu", "module.net[\"a\"].aws_subnet.private[\"x y\"]", "module.a.module.b[2].null_resource.n"] {
+        for s in [
+            "aws_instance.web",
+            "aws_instance.web[0]",
+            "data.aws_ami.ubuntu",
+            "module.net[\"a\"].aws_subnet.private[\"x y\"]",
+            "module.a.module.b[2].null_resource.n",
+        ] {
             assert_eq!(parse_instance(s).unwrap().to_string(), s);
         }
         assert!(parse_instance("aws_instance").is_err());

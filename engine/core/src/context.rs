@@ -39,7 +39,11 @@ pub struct Context {
 
 impl Context {
     /// A context over a loaded tree.
-    pub fn new(tree: ModuleTree, vars: HashMap<String, Value>, resolver: Arc<dyn ProviderResolver>) -> Context {
+    pub fn new(
+        tree: ModuleTree,
+        vars: HashMap<String, Value>,
+        resolver: Arc<dyn ProviderResolver>,
+    ) -> Context {
         Context {
             tree: Arc::new(tree),
             functions: Arc::new(Functions::standard()),

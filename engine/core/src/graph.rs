@@ -76,8 +76,12 @@ pub fn provider_addr(tree: &ModuleTree, path: &[String], r: &Resource) -> String
         None => name,
     };
     for depth in (0..path.len()).rev() {
-        let Some(parent) = module_at(tree, &path[..depth]) else { break };
-        let Some(call) = parent.module.module_calls.get(&path[depth]) else { break };
+        let Some(parent) = module_at(tree, &path[..depth]) else {
+            break;
+        };
+        let Some(call) = parent.module.module_calls.get(&path[depth]) else {
+            break;
+        };
         if let Some((_, parent_addr)) = call.providers.iter().find(|(child, _)| *child == addr) {
             addr = parent_addr.clone();
         }
@@ -117,7 +121,9 @@ impl Builder<'_> {
 
     /// Adds edges from every node a traversal in module `path` refers to.
     fn refs(&mut self, path: &ModPath, t: &Traversal, to: NodeIndex) {
-        let Ok((subject, _)) = parse_ref(t) else { return };
+        let Ok((subject, _)) = parse_ref(t) else {
+            return;
+        };
         let child_path = |c: &str| {
             let mut p = path.clone();
             p.push(c.to_string());
@@ -127,7 +133,11 @@ impl Builder<'_> {
             Subject::Var(n) => self.edge(Node::Var(path.clone(), n), to),
             Subject::Local(n) => self.edge(Node::Local(path.clone(), n), to),
             Subject::Resource { data, ty, name } => {
-                let key = if data { format!("data.{ty}.{name}") } else { format!("{ty}.{name}") };
+                let key = if data {
+                    format!("data.{ty}.{name}")
+                } else {
+                    format!("{ty}.{name}")
+                };
                 self.edge(Node::Resource(path.clone(), key), to);
             }
             Subject::Module(c) => {
@@ -201,7 +211,12 @@ impl Builder<'_> {
 
     fn resource(&mut self, path: &ModPath, r: &Resource, to: NodeIndex) {
         self.body(path, &r.config, to);
-        for e in r.count.iter().chain(r.for_each.iter()).chain(r.lifecycle.replace_triggered_by.iter()) {
+        for e in r
+            .count
+            .iter()
+            .chain(r.for_each.iter())
+            .chain(r.lifecycle.replace_triggered_by.iter())
+        {
             self.expr(path, e, to);
         }
         for t in &r.depends_on {
@@ -229,7 +244,11 @@ impl Builder<'_> {
 
 /// Builds the graph for a module tree and orders it; cycles are errors naming their nodes.
 pub fn build(tree: &ModuleTree) -> Result<ConfigGraph, Diagnostics> {
-    let mut b = Builder { tree, g: DiGraph::new(), index: HashMap::new() };
+    let mut b = Builder {
+        tree,
+        g: DiGraph::new(),
+        index: HashMap::new(),
+    };
     for p in &tree.module.providers {
         let to = b.node(Node::Provider(p.addr()));
         b.body(&Vec::new(), &p.config, to);
@@ -242,13 +261,27 @@ pub fn build(tree: &ModuleTree) -> Result<ConfigGraph, Diagnostics> {
         if scc.len() > 1 || self_loop {
             let mut names: Vec<String> = scc.iter().map(|i| g[*i].to_string()).collect();
             names.sort();
-            diags.push(Diagnostic::error("Cycle in configuration", format!("Cycle: {}", names.join(", ")), None));
+            diags.push(Diagnostic::error(
+                "Cycle in configuration",
+                format!("Cycle: {}", names.join(", ")),
+                None,
+            ));
         }
     }
     if diags.has_errors() {
         return Err(diags);
     }
-    let order = petgraph::algo::toposort(&g, None).map_err(|_| Diagnostics::from(Diagnostic::error("Cycle in configuration", "The configuration contains a dependency cycle.", None)))?;
+    let order = petgraph::algo::toposort(&g, None).map_err(|_| {
+        Diagnostics::from(Diagnostic::error(
+            "Cycle in configuration",
+            "The configuration contains a dependency cycle.",
+            None,
+        ))
+    })?;
     let order = order.into_iter().map(|i| g[i].clone()).collect();
-    Ok(ConfigGraph { graph: g, index, order })
+    Ok(ConfigGraph {
+        graph: g,
+        index,
+        order,
+    })
 }

@@ -19,8 +19,15 @@ pub const TERRAFORM_VERSION: &str = "1.11.4";
 pub fn known_json(v: &Value) -> Json {
     match v.unmarked() {
         Value::Unknown(_) | Value::Null(_) => Json::Null,
-        Value::Object(m) | Value::Map(_, m) => Json::Object(m.iter().filter(|(_, x)| !x.is_unknown()).map(|(k, x)| (k.clone(), known_json(x))).collect()),
-        Value::List(_, xs) | Value::Set(_, xs) | Value::Tuple(xs) => Json::Array(xs.iter().map(known_json).collect()),
+        Value::Object(m) | Value::Map(_, m) => Json::Object(
+            m.iter()
+                .filter(|(_, x)| !x.is_unknown())
+                .map(|(k, x)| (k.clone(), known_json(x)))
+                .collect(),
+        ),
+        Value::List(_, xs) | Value::Set(_, xs) | Value::Tuple(xs) => {
+            Json::Array(xs.iter().map(known_json).collect())
+        }
         other => autostack_lang::value::json::to_json(other),
     }
 }
@@ -52,7 +59,10 @@ fn resource_head(addr: &InstanceAddr, provider_source: &str) -> Map<String, Json
     let mut m = Map::new();
     m.insert("address".into(), json!(addr.to_string()));
     if !addr.resource.module.is_root() {
-        m.insert("module_address".into(), json!(addr.resource.module.to_string()));
+        m.insert(
+            "module_address".into(),
+            json!(addr.resource.module.to_string()),
+        );
     }
     m.insert("mode".into(), json!(mode_str(addr.resource.mode)));
     m.insert("type".into(), json!(addr.resource.ty));
@@ -85,7 +95,11 @@ pub fn resource_change_json(c: &ResourceChange) -> Json {
     if let Some(p) = &c.prev_addr {
         m.insert("previous_address".into(), json!(p.to_string()));
     }
-    let after = if c.action == Action::Delete { None } else { c.after.as_ref() };
+    let after = if c.action == Action::Delete {
+        None
+    } else {
+        c.after.as_ref()
+    };
     let mut change = json!({
         "actions": c.action.json_actions(),
         "before": opt_json(c.before.as_ref()),
@@ -95,7 +109,11 @@ pub fn resource_change_json(c: &ResourceChange) -> Json {
         "after_sensitive": sens(after),
     });
     if !c.requires_replace.is_empty() {
-        let paths: Vec<Json> = c.requires_replace.iter().map(|p| Json::Array(p.iter().map(path_step_json).collect())).collect();
+        let paths: Vec<Json> = c
+            .requires_replace
+            .iter()
+            .map(|p| Json::Array(p.iter().map(path_step_json).collect()))
+            .collect();
         change["replace_paths"] = Json::Array(paths);
     }
     if let Some(id) = &c.importing {
@@ -110,28 +128,43 @@ pub fn resource_change_json(c: &ResourceChange) -> Json {
 
 fn path_step_json(s: &autostack_provider_sdk::PathStep) -> Json {
     match s {
-        autostack_provider_sdk::PathStep::Attr(a) | autostack_provider_sdk::PathStep::Key(a) => json!(a),
+        autostack_provider_sdk::PathStep::Attr(a) | autostack_provider_sdk::PathStep::Key(a) => {
+            json!(a)
+        }
         autostack_provider_sdk::PathStep::Index(i) => json!(i),
     }
 }
 
 /// `{ root_module: { resources, child_modules } }` for a set of instances.
-fn module_values<'a>(items: impl Iterator<Item = (&'a InstanceAddr, &'a Value, &'a str, u64)>) -> Json {
+fn module_values<'a>(
+    items: impl Iterator<Item = (&'a InstanceAddr, &'a Value, &'a str, u64)>,
+) -> Json {
     let mut by_module: BTreeMap<String, Vec<Json>> = BTreeMap::new();
     for (addr, v, source, schema_version) in items {
         let mut m = resource_head(addr, source);
         m.insert("schema_version".into(), json!(schema_version));
         m.insert("values".into(), known_json(v));
-        m.insert("sensitive_values".into(), match sensitive_mask(v) {
-            Json::Bool(_) => json!({}),
-            other => other,
-        });
-        by_module.entry(addr.resource.module.to_string()).or_default().push(Json::Object(m));
+        m.insert(
+            "sensitive_values".into(),
+            match sensitive_mask(v) {
+                Json::Bool(_) => json!({}),
+                other => other,
+            },
+        );
+        by_module
+            .entry(addr.resource.module.to_string())
+            .or_default()
+            .push(Json::Object(m));
     }
     let root = by_module.remove("").unwrap_or_default();
     let mut out = json!({ "resources": root });
     if !by_module.is_empty() {
-        out["child_modules"] = Json::Array(by_module.into_iter().map(|(addr, rs)| json!({ "address": addr, "resources": rs })).collect());
+        out["child_modules"] = Json::Array(
+            by_module
+                .into_iter()
+                .map(|(addr, rs)| json!({ "address": addr, "resources": rs }))
+                .collect(),
+        );
     }
     out
 }
@@ -152,7 +185,18 @@ fn outputs_json<'a>(outs: impl Iterator<Item = (&'a String, &'a Value, bool)>) -
 
 /// The `values` representation of a state (`show -json` of a state, and `prior_state`).
 pub fn state_values_json(state: &State, source_of: &dyn Fn(&str) -> String) -> Json {
-    let items: Vec<(InstanceAddr, Value, String, u64)> = state.instances.iter().map(|(a, o)| (a.clone(), o.value.clone(), source_of(&o.provider), o.schema_version)).collect();
+    let items: Vec<(InstanceAddr, Value, String, u64)> = state
+        .instances
+        .iter()
+        .map(|(a, o)| {
+            (
+                a.clone(),
+                o.value.clone(),
+                source_of(&o.provider),
+                o.schema_version,
+            )
+        })
+        .collect();
     json!({
         "outputs": outputs_json(state.outputs.iter().map(|(n, o)| (n, &o.value, o.sensitive))),
         "root_module": module_values(items.iter().map(|(a, v, s, sv)| (a, v, s.as_str(), *sv))),
@@ -161,8 +205,20 @@ pub fn state_values_json(state: &State, source_of: &dyn Fn(&str) -> String) -> J
 
 /// The whole JSON plan document.
 pub fn plan_json(plan: &Plan, tree: &ModuleTree, source_of: &dyn Fn(&str) -> String) -> Json {
-    let planned = plan.changes.iter().filter(|c| c.action != Action::Delete).filter_map(|c| c.after.as_ref().map(|v| (&c.addr, v, c.provider_source.as_str(), c.schema_version)));
-    let outputs: Vec<(String, Value, bool)> = plan.outputs.iter().filter_map(|(n, o)| o.after.clone().map(|v| (n.clone(), v, o.sensitive))).collect();
+    let planned = plan
+        .changes
+        .iter()
+        .filter(|c| c.action != Action::Delete)
+        .filter_map(|c| {
+            c.after
+                .as_ref()
+                .map(|v| (&c.addr, v, c.provider_source.as_str(), c.schema_version))
+        });
+    let outputs: Vec<(String, Value, bool)> = plan
+        .outputs
+        .iter()
+        .filter_map(|(n, o)| o.after.clone().map(|v| (n.clone(), v, o.sensitive)))
+        .collect();
     let output_changes: Map<String, Json> = plan
         .outputs
         .iter()
@@ -173,16 +229,22 @@ pub fn plan_json(plan: &Plan, tree: &ModuleTree, source_of: &dyn Fn(&str) -> Str
                 (Some(b), Some(a)) if autostack_provider_sdk::differs(b, a) => "update",
                 _ => "no-op",
             };
-            let mark = |v: &Option<Value>| v.clone().map(|v| if o.sensitive { v.sensitive() } else { v });
+            let mark = |v: &Option<Value>| {
+                v.clone()
+                    .map(|v| if o.sensitive { v.sensitive() } else { v })
+            };
             let (b, a) = (mark(&o.before), mark(&o.after));
-            (n.clone(), json!({
-                "actions": [action],
-                "before": opt_json(b.as_ref()),
-                "after": opt_json(a.as_ref()),
-                "after_unknown": a.as_ref().map_or(json!(false), unknown_mask),
-                "before_sensitive": sens(b.as_ref()),
-                "after_sensitive": sens(a.as_ref()),
-            }))
+            (
+                n.clone(),
+                json!({
+                    "actions": [action],
+                    "before": opt_json(b.as_ref()),
+                    "after": opt_json(a.as_ref()),
+                    "after_unknown": a.as_ref().map_or(json!(false), unknown_mask),
+                    "before_sensitive": sens(b.as_ref()),
+                    "after_sensitive": sens(a.as_ref()),
+                }),
+            )
         })
         .collect();
     let mut doc = json!({
@@ -221,16 +283,29 @@ pub fn configuration_json(tree: &ModuleTree) -> Json {
     let m = &tree.module;
     let mut providers = Map::new();
     for (name, rp) in &m.terraform.required_providers {
-        providers.insert(name.clone(), json!({ "name": name, "full_name": full_source(&rp.source) }));
+        providers.insert(
+            name.clone(),
+            json!({ "name": name, "full_name": full_source(&rp.source) }),
+        );
     }
     for p in &m.providers {
         let key = p.addr();
-        let source = m.terraform.required_providers.get(&p.name).map_or(format!("hashicorp/{}", p.name), |r| r.source.clone());
+        let source = m
+            .terraform
+            .required_providers
+            .get(&p.name)
+            .map_or(format!("hashicorp/{}", p.name), |r| r.source.clone());
         let mut entry = json!({ "name": p.name, "full_name": full_source(&source) });
         if let Some(a) = &p.alias {
             entry["alias"] = json!(a);
         }
-        entry["expressions"] = Json::Object(p.config.attributes.iter().map(|a| (a.name.clone(), expression_json(&a.expr))).collect());
+        entry["expressions"] = Json::Object(
+            p.config
+                .attributes
+                .iter()
+                .map(|a| (a.name.clone(), expression_json(&a.expr)))
+                .collect(),
+        );
         providers.insert(key, entry);
     }
     json!({ "provider_config": providers, "root_module": module_config_json(tree) })
@@ -261,26 +336,34 @@ fn module_config_json(tree: &ModuleTree) -> Json {
         }
         o
     }).collect();
-    let outputs: Map<String, Json> = m.outputs.iter().map(|(n, o)| {
-        let mut j = json!({ "expression": expression_json(&o.expr) });
-        if o.sensitive {
-            j["sensitive"] = json!(true);
-        }
-        (n.clone(), j)
-    }).collect();
-    let variables: Map<String, Json> = m.variables.iter().map(|(n, v)| {
-        let mut j = json!({});
-        if let Some(d) = &v.default {
-            j["default"] = known_json(d);
-        }
-        if let Some(d) = &v.description {
-            j["description"] = json!(d);
-        }
-        if v.sensitive {
-            j["sensitive"] = json!(true);
-        }
-        (n.clone(), j)
-    }).collect();
+    let outputs: Map<String, Json> = m
+        .outputs
+        .iter()
+        .map(|(n, o)| {
+            let mut j = json!({ "expression": expression_json(&o.expr) });
+            if o.sensitive {
+                j["sensitive"] = json!(true);
+            }
+            (n.clone(), j)
+        })
+        .collect();
+    let variables: Map<String, Json> = m
+        .variables
+        .iter()
+        .map(|(n, v)| {
+            let mut j = json!({});
+            if let Some(d) = &v.default {
+                j["default"] = known_json(d);
+            }
+            if let Some(d) = &v.description {
+                j["description"] = json!(d);
+            }
+            if v.sensitive {
+                j["sensitive"] = json!(true);
+            }
+            (n.clone(), j)
+        })
+        .collect();
     let mut out = json!({ "resources": resources });
     if !outputs.is_empty() {
         out["outputs"] = Json::Object(outputs);
@@ -289,10 +372,18 @@ fn module_config_json(tree: &ModuleTree) -> Json {
         out["variables"] = Json::Object(variables);
     }
     if !tree.children.is_empty() {
-        out["module_calls"] = Json::Object(tree.children.iter().map(|(n, c)| {
-            let call = &m.module_calls[n];
-            (n.clone(), json!({ "source": call.source, "module": module_config_json(c) }))
-        }).collect());
+        out["module_calls"] = Json::Object(
+            tree.children
+                .iter()
+                .map(|(n, c)| {
+                    let call = &m.module_calls[n];
+                    (
+                        n.clone(),
+                        json!({ "source": call.source, "module": module_config_json(c) }),
+                    )
+                })
+                .collect(),
+        );
     }
     out
 }
@@ -306,7 +397,9 @@ pub fn expression_json(e: &Expr) -> Json {
         for s in &t.steps {
             match s {
                 autostack_lang::syntax::Step::Attr(a, _) => full.push_str(&format!(".{a}")),
-                autostack_lang::syntax::Step::Index(v, _) => full.push_str(&format!("[{}]", autostack_lang::value::format_value(v, 0))),
+                autostack_lang::syntax::Step::Index(v, _) => {
+                    full.push_str(&format!("[{}]", autostack_lang::value::format_value(v, 0)))
+                }
             }
             parts.push(full.clone());
         }

@@ -88,9 +88,20 @@ fn reason_str(r: &Reason) -> &'static str {
 }
 
 fn parse_reason(s: &str) -> Option<Reason> {
-    [Reason::Tainted, Reason::ReplaceByRequest, Reason::ReplaceByTriggers, Reason::CannotUpdate, Reason::NoResourceConfig, Reason::CountIndex, Reason::EachKey, Reason::DestroyMode, Reason::ConfigUnknown, Reason::DependencyPending]
-        .into_iter()
-        .find(|r| reason_str(r) == s)
+    [
+        Reason::Tainted,
+        Reason::ReplaceByRequest,
+        Reason::ReplaceByTriggers,
+        Reason::CannotUpdate,
+        Reason::NoResourceConfig,
+        Reason::CountIndex,
+        Reason::EachKey,
+        Reason::DestroyMode,
+        Reason::ConfigUnknown,
+        Reason::DependencyPending,
+    ]
+    .into_iter()
+    .find(|r| reason_str(r) == s)
 }
 
 fn opt_value(v: &Option<Value>) -> Json {
@@ -148,48 +159,91 @@ fn value_of(j: &Json) -> Result<Option<Value>, PlanFileError> {
     if j.is_null() {
         return Ok(None);
     }
-    decode_full(j).map(Some).map_err(|e| bad(format!("invalid value in plan file: {}", e.0)))
+    decode_full(j)
+        .map(Some)
+        .map_err(|e| bad(format!("invalid value in plan file: {}", e.0)))
 }
 
 fn parse_change(j: &Json) -> Result<ResourceChange, PlanFileError> {
-    let s = |k: &str| j.get(k).and_then(Json::as_str).unwrap_or_default().to_string();
+    let s = |k: &str| {
+        j.get(k)
+            .and_then(Json::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
     let addr = parse_instance(&s("addr")).map_err(|e| bad(e.0))?;
     let action = parse_action(&s("action")).ok_or_else(|| bad("invalid action in plan file"))?;
-    let requires_replace = j.get("requires_replace").and_then(Json::as_array).into_iter().flatten().map(|p| {
-        p.as_array().into_iter().flatten().filter_map(|s| {
-            if let Some(a) = s.get("attr").and_then(Json::as_str) {
-                Some(PathStep::Attr(a.to_string()))
-            } else if let Some(k) = s.get("key").and_then(Json::as_str) {
-                Some(PathStep::Key(k.to_string()))
-            } else {
-                s.get("index").and_then(Json::as_u64).map(|i| PathStep::Index(i as usize))
-            }
-        }).collect()
-    }).collect();
+    let requires_replace = j
+        .get("requires_replace")
+        .and_then(Json::as_array)
+        .into_iter()
+        .flatten()
+        .map(|p| {
+            p.as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|s| {
+                    if let Some(a) = s.get("attr").and_then(Json::as_str) {
+                        Some(PathStep::Attr(a.to_string()))
+                    } else if let Some(k) = s.get("key").and_then(Json::as_str) {
+                        Some(PathStep::Key(k.to_string()))
+                    } else {
+                        s.get("index")
+                            .and_then(Json::as_u64)
+                            .map(|i| PathStep::Index(i as usize))
+                    }
+                })
+                .collect()
+        })
+        .collect();
     Ok(ResourceChange {
         addr,
-        prev_addr: j.get("prev_addr").and_then(Json::as_str).and_then(|a| parse_instance(a).ok()),
+        prev_addr: j
+            .get("prev_addr")
+            .and_then(Json::as_str)
+            .and_then(|a| parse_instance(a).ok()),
         provider: s("provider"),
         provider_source: s("provider_source"),
         action,
-        reason: j.get("reason").and_then(Json::as_str).and_then(parse_reason),
+        reason: j
+            .get("reason")
+            .and_then(Json::as_str)
+            .and_then(parse_reason),
         before: value_of(j.get("before").unwrap_or(&Json::Null))?,
         after: value_of(j.get("after").unwrap_or(&Json::Null))?,
         requires_replace,
-        dependencies: j.get("dependencies").and_then(Json::as_array).into_iter().flatten().filter_map(|x| x.as_str().map(str::to_string)).collect(),
-        create_before_destroy: j.get("create_before_destroy").and_then(Json::as_bool).unwrap_or(false),
-        importing: j.get("importing").and_then(Json::as_str).map(str::to_string),
+        dependencies: j
+            .get("dependencies")
+            .and_then(Json::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|x| x.as_str().map(str::to_string))
+            .collect(),
+        create_before_destroy: j
+            .get("create_before_destroy")
+            .and_then(Json::as_bool)
+            .unwrap_or(false),
+        importing: j
+            .get("importing")
+            .and_then(Json::as_str)
+            .map(str::to_string),
         schema_version: j.get("schema_version").and_then(Json::as_u64).unwrap_or(0),
     })
 }
 
 /// Reads a saved plan, refusing one made for another configuration.
-pub fn read(doc: &Json, tree: &ModuleTree, schemas: &dyn SchemaSource) -> Result<Plan, PlanFileError> {
+pub fn read(
+    doc: &Json,
+    tree: &ModuleTree,
+    schemas: &dyn SchemaSource,
+) -> Result<Plan, PlanFileError> {
     if doc.get("format").and_then(Json::as_str) != Some(MAGIC) {
         return Err(bad("the file is not an AutoStack saved plan"));
     }
     if doc.get("version").and_then(Json::as_u64) != Some(VERSION) {
-        return Err(bad("the saved plan was written by an incompatible version of AutoStack"));
+        return Err(bad(
+            "the saved plan was written by an incompatible version of AutoStack",
+        ));
     }
     if doc.get("config_hash").and_then(Json::as_str) != Some(config_hash(tree).as_str()) {
         return Err(bad("the saved plan does not match the current configuration: the configuration files changed since the plan was made (or it was made for another configuration). Create a new plan."));
@@ -199,16 +253,44 @@ pub fn read(doc: &Json, tree: &ModuleTree, schemas: &dyn SchemaSource) -> Result
         Some("refresh-only") => PlanMode::RefreshOnly,
         _ => PlanMode::Normal,
     };
-    let list = |k: &str| doc.get(k).and_then(Json::as_array).cloned().unwrap_or_default();
-    let changes = list("changes").iter().map(parse_change).collect::<Result<Vec<_>, _>>()?;
-    let drift = list("drift").iter().map(parse_change).collect::<Result<Vec<_>, _>>()?;
+    let list = |k: &str| {
+        doc.get(k)
+            .and_then(Json::as_array)
+            .cloned()
+            .unwrap_or_default()
+    };
+    let changes = list("changes")
+        .iter()
+        .map(parse_change)
+        .collect::<Result<Vec<_>, _>>()?;
+    let drift = list("drift")
+        .iter()
+        .map(parse_change)
+        .collect::<Result<Vec<_>, _>>()?;
     let mut variables = BTreeMap::new();
-    for (k, v) in doc.get("variables").and_then(Json::as_object).into_iter().flatten() {
+    for (k, v) in doc
+        .get("variables")
+        .and_then(Json::as_object)
+        .into_iter()
+        .flatten()
+    {
         variables.insert(k.clone(), value_of(v)?.unwrap_or_else(Value::null));
     }
     let mut outputs = BTreeMap::new();
-    for (k, o) in doc.get("outputs").and_then(Json::as_object).into_iter().flatten() {
-        outputs.insert(k.clone(), OutputChange { before: value_of(&o["before"])?, after: value_of(&o["after"])?, sensitive: o["sensitive"].as_bool().unwrap_or(false) });
+    for (k, o) in doc
+        .get("outputs")
+        .and_then(Json::as_object)
+        .into_iter()
+        .flatten()
+    {
+        outputs.insert(
+            k.clone(),
+            OutputChange {
+                before: value_of(&o["before"])?,
+                after: value_of(&o["after"])?,
+                sensitive: o["sensitive"].as_bool().unwrap_or(false),
+            },
+        );
     }
     let prior = statefile::decode(doc.get("prior").unwrap_or(&Json::Null), schemas).map_err(bad)?;
     Ok(Plan {
@@ -218,7 +300,11 @@ pub fn read(doc: &Json, tree: &ModuleTree, schemas: &dyn SchemaSource) -> Result
         outputs,
         prior,
         base_serial: doc.get("base_serial").and_then(Json::as_u64).unwrap_or(0),
-        base_lineage: doc.get("base_lineage").and_then(Json::as_str).unwrap_or_default().to_string(),
+        base_lineage: doc
+            .get("base_lineage")
+            .and_then(Json::as_str)
+            .unwrap_or_default()
+            .to_string(),
         variables,
     })
 }

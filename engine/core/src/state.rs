@@ -48,9 +48,14 @@ pub struct State {
 
 impl State {
     /// The instances of one resource, in key order.
-    pub fn instances_of<'a>(&'a self, r: &'a ResourceAddr) -> impl Iterator<Item = (&'a InstanceAddr, &'a InstanceObject)> + 'a {
+    pub fn instances_of<'a>(
+        &'a self,
+        r: &'a ResourceAddr,
+    ) -> impl Iterator<Item = (&'a InstanceAddr, &'a InstanceObject)> + 'a {
         let start = r.instance(None);
-        self.instances.range(start..).take_while(move |(a, _)| &a.resource == r)
+        self.instances
+            .range(start..)
+            .take_while(move |(a, _)| &a.resource == r)
     }
 
     /// True when no resource instance is recorded.

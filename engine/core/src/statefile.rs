@@ -6,7 +6,9 @@ use crate::addrs::{InstanceAddr, InstanceKey, ModuleInstance, ResourceAddr};
 use crate::jsonplan::TERRAFORM_VERSION;
 use crate::state::{InstanceObject, OutputValue, State};
 use autostack_lang::config::Mode;
-use autostack_lang::value::json::{from_json, from_typed_json, sensitive_paths, to_typed_json, type_from_json, type_json, PathStep};
+use autostack_lang::value::json::{
+    from_json, from_typed_json, sensitive_paths, to_typed_json, type_from_json, type_json, PathStep,
+};
 use autostack_lang::{Type, Value};
 use serde_json::{json, Map, Value as Json};
 use std::collections::BTreeMap;
@@ -32,42 +34,90 @@ fn err(msg: impl Into<String>) -> String {
 
 /// Decodes a v4 state document.
 pub fn decode(doc: &Json, schemas: &dyn SchemaSource) -> Result<State, String> {
-    let version = doc.get("version").and_then(Json::as_u64).ok_or_else(|| err("state has no \"version\""))?;
+    let version = doc
+        .get("version")
+        .and_then(Json::as_u64)
+        .ok_or_else(|| err("state has no \"version\""))?;
     if version != 4 {
         return Err(format!("unsupported state format version {version}; AutoStack reads version 4 (Terraform 0.12 and later)"));
     }
     let mut st = State {
         serial: doc.get("serial").and_then(Json::as_u64).unwrap_or(0),
-        lineage: doc.get("lineage").and_then(Json::as_str).unwrap_or_default().to_string(),
+        lineage: doc
+            .get("lineage")
+            .and_then(Json::as_str)
+            .unwrap_or_default()
+            .to_string(),
         ..State::default()
     };
     if let Some(outs) = doc.get("outputs").and_then(Json::as_object) {
         for (name, o) in outs {
-            let ty = o.get("type").and_then(type_from_json).unwrap_or(Type::Dynamic);
-            let value = from_json(o.get("value").unwrap_or(&Json::Null), &ty).map_err(|e| format!("output {name}: {}", e.0))?;
+            let ty = o
+                .get("type")
+                .and_then(type_from_json)
+                .unwrap_or(Type::Dynamic);
+            let value = from_json(o.get("value").unwrap_or(&Json::Null), &ty)
+                .map_err(|e| format!("output {name}: {}", e.0))?;
             let sensitive = o.get("sensitive").and_then(Json::as_bool).unwrap_or(false);
-            st.outputs.insert(name.clone(), OutputValue { value: if sensitive { value.sensitive() } else { value }, sensitive });
+            st.outputs.insert(
+                name.clone(),
+                OutputValue {
+                    value: if sensitive { value.sensitive() } else { value },
+                    sensitive,
+                },
+            );
         }
     }
-    for r in doc.get("resources").and_then(Json::as_array).into_iter().flatten() {
+    for r in doc
+        .get("resources")
+        .and_then(Json::as_array)
+        .into_iter()
+        .flatten()
+    {
         decode_resource(r, schemas, &mut st)?;
     }
     Ok(st)
 }
 
 fn decode_resource(r: &Json, schemas: &dyn SchemaSource, st: &mut State) -> Result<(), String> {
-    let s = |k: &str| r.get(k).and_then(Json::as_str).unwrap_or_default().to_string();
-    let mode = if s("mode") == "data" { Mode::Data } else { Mode::Managed };
+    let s = |k: &str| {
+        r.get(k)
+            .and_then(Json::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
+    let mode = if s("mode") == "data" {
+        Mode::Data
+    } else {
+        Mode::Managed
+    };
     let module = match r.get("module").and_then(Json::as_str) {
-        Some(m) => crate::addrs::parse_instance(&format!("{m}.x.y")).map_err(|e| e.0)?.resource.module,
+        Some(m) => {
+            crate::addrs::parse_instance(&format!("{m}.x.y"))
+                .map_err(|e| e.0)?
+                .resource
+                .module
+        }
         None => ModuleInstance::root(),
     };
     let provider = s("provider");
-    let raddr = ResourceAddr { module, mode, ty: s("type"), name: s("name") };
+    let raddr = ResourceAddr {
+        module,
+        mode,
+        ty: s("type"),
+        name: s("name"),
+    };
     let schema = schemas.resource_type(&provider, mode, &raddr.ty);
-    for inst in r.get("instances").and_then(Json::as_array).into_iter().flatten() {
+    for inst in r
+        .get("instances")
+        .and_then(Json::as_array)
+        .into_iter()
+        .flatten()
+    {
         let key = match inst.get("index_key") {
-            Some(Json::Number(n)) => Some(InstanceKey::Int(n.as_i64().ok_or_else(|| err("invalid index_key"))?)),
+            Some(Json::Number(n)) => Some(InstanceKey::Int(
+                n.as_i64().ok_or_else(|| err("invalid index_key"))?,
+            )),
             Some(Json::String(k)) => Some(InstanceKey::Str(k.clone())),
             _ => None,
         };
@@ -78,15 +128,33 @@ fn decode_resource(r: &Json, schemas: &dyn SchemaSource, st: &mut State) -> Resu
             None => from_json(&attrs, &Type::Dynamic).map_err(|e| format!("{addr}: {}", e.0))?,
         };
         let value = mark_sensitive(value, inst.get("sensitive_attributes"));
-        let strings = |k: &str| inst.get(k).and_then(Json::as_array).map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect()).unwrap_or_default();
+        let strings = |k: &str| {
+            inst.get(k)
+                .and_then(Json::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|x| x.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
         let obj = InstanceObject {
             value,
             provider: provider.clone(),
-            schema_version: inst.get("schema_version").and_then(Json::as_u64).unwrap_or(0),
+            schema_version: inst
+                .get("schema_version")
+                .and_then(Json::as_u64)
+                .unwrap_or(0),
             dependencies: strings("dependencies"),
             tainted: inst.get("status").and_then(Json::as_str) == Some("tainted"),
-            private: inst.get("private").and_then(Json::as_str).map(str::to_string),
-            create_before_destroy: inst.get("create_before_destroy").and_then(Json::as_bool).unwrap_or(false),
+            private: inst
+                .get("private")
+                .and_then(Json::as_str)
+                .map(str::to_string),
+            create_before_destroy: inst
+                .get("create_before_destroy")
+                .and_then(Json::as_bool)
+                .unwrap_or(false),
         };
         st.instances.insert(addr, obj);
     }
@@ -95,7 +163,9 @@ fn decode_resource(r: &Json, schemas: &dyn SchemaSource, st: &mut State) -> Resu
 
 /// Applies state's `sensitive_attributes` paths as sensitive marks.
 fn mark_sensitive(v: Value, paths: Option<&Json>) -> Value {
-    let Some(paths) = paths.and_then(Json::as_array) else { return v };
+    let Some(paths) = paths.and_then(Json::as_array) else {
+        return v;
+    };
     let mut v = v;
     for p in paths {
         let steps: Vec<Json> = p.as_array().cloned().unwrap_or_default();
@@ -105,12 +175,18 @@ fn mark_sensitive(v: Value, paths: Option<&Json>) -> Value {
 }
 
 fn mark_path(v: Value, steps: &[Json]) -> Value {
-    let Some((first, rest)) = steps.split_first() else { return v.sensitive() };
+    let Some((first, rest)) = steps.split_first() else {
+        return v.sensitive();
+    };
     let (inner, marks) = v.unmark();
     let key = first.get("value");
     let out = match (&inner, first.get("type").and_then(Json::as_str)) {
-        (Value::Object(m), Some("get_attr")) | (Value::Map(_, m), Some("index")) | (Value::Object(m), Some("index")) => {
-            let k = key.and_then(|k| k.as_str().or_else(|| k.get("value").and_then(Json::as_str))).unwrap_or_default();
+        (Value::Object(m), Some("get_attr"))
+        | (Value::Map(_, m), Some("index"))
+        | (Value::Object(m), Some("index")) => {
+            let k = key
+                .and_then(|k| k.as_str().or_else(|| k.get("value").and_then(Json::as_str)))
+                .unwrap_or_default();
             let mut m2 = (**m).clone();
             if let Some(x) = m2.remove(k) {
                 m2.insert(k.to_string(), mark_path(x, rest));
@@ -121,7 +197,9 @@ fn mark_path(v: Value, steps: &[Json]) -> Value {
             }
         }
         (Value::List(_, xs) | Value::Tuple(xs), Some("index")) => {
-            let i = key.and_then(|k| k.get("value").and_then(Json::as_u64).or_else(|| k.as_u64())).unwrap_or(u64::MAX) as usize;
+            let i = key
+                .and_then(|k| k.get("value").and_then(Json::as_u64).or_else(|| k.as_u64()))
+                .unwrap_or(u64::MAX) as usize;
             let mut xs2 = (**xs).clone();
             if i < xs2.len() {
                 let x = xs2[i].clone();
@@ -142,8 +220,12 @@ fn path_json(p: &[PathStep]) -> Json {
         p.iter()
             .map(|s| match s {
                 PathStep::Attr(a) => json!({ "type": "get_attr", "value": a }),
-                PathStep::Key(k) => json!({ "type": "index", "value": { "value": k, "type": "string" } }),
-                PathStep::Index(i) => json!({ "type": "index", "value": { "value": i, "type": "number" } }),
+                PathStep::Key(k) => {
+                    json!({ "type": "index", "value": { "value": k, "type": "string" } })
+                }
+                PathStep::Index(i) => {
+                    json!({ "type": "index", "value": { "value": i, "type": "number" } })
+                }
             })
             .collect(),
     )
@@ -164,7 +246,14 @@ pub fn encode(st: &State, schemas: &dyn SchemaSource) -> Json {
     for (addr, obj) in &st.instances {
         let r = &addr.resource;
         let mode_rank = if r.mode == Mode::Managed { 1 } else { 0 };
-        let entry = groups.entry((r.module.to_string(), mode_rank, r.ty.clone(), r.name.clone())).or_insert_with(|| (obj.provider.clone(), Vec::new()));
+        let entry = groups
+            .entry((
+                r.module.to_string(),
+                mode_rank,
+                r.ty.clone(),
+                r.name.clone(),
+            ))
+            .or_insert_with(|| (obj.provider.clone(), Vec::new()));
         entry.1.push(encode_instance(addr, obj, schemas));
     }
     let resources: Vec<Json> = groups
@@ -174,7 +263,10 @@ pub fn encode(st: &State, schemas: &dyn SchemaSource) -> Json {
             if !module.is_empty() {
                 m.insert("module".into(), json!(module));
             }
-            m.insert("mode".into(), json!(if mode_rank == 1 { "managed" } else { "data" }));
+            m.insert(
+                "mode".into(),
+                json!(if mode_rank == 1 { "managed" } else { "data" }),
+            );
             m.insert("type".into(), json!(ty));
             m.insert("name".into(), json!(name));
             m.insert("provider".into(), json!(provider));
@@ -208,9 +300,19 @@ fn encode_instance(addr: &InstanceAddr, obj: &InstanceObject, schemas: &dyn Sche
         m.insert("status".into(), json!("tainted"));
     }
     m.insert("schema_version".into(), json!(obj.schema_version));
-    let ty = schemas.resource_type(&obj.provider, addr.resource.mode, &addr.resource.ty).map_or(obj.value.ty(), |(t, _)| t);
+    let ty = schemas
+        .resource_type(&obj.provider, addr.resource.mode, &addr.resource.ty)
+        .map_or(obj.value.ty(), |(t, _)| t);
     m.insert("attributes".into(), to_typed_json(&obj.value, &ty));
-    m.insert("sensitive_attributes".into(), Json::Array(sensitive_paths(&obj.value).iter().map(|p| path_json(p)).collect()));
+    m.insert(
+        "sensitive_attributes".into(),
+        Json::Array(
+            sensitive_paths(&obj.value)
+                .iter()
+                .map(|p| path_json(p))
+                .collect(),
+        ),
+    );
     if let Some(p) = &obj.private {
         m.insert("private".into(), json!(p));
     }

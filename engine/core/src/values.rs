@@ -26,7 +26,10 @@ impl Expansion {
         match self {
             Expansion::Single => vec![None],
             Expansion::Count(n) => (0..*n).map(|i| Some(InstanceKey::Int(i))).collect(),
-            Expansion::ForEach(m) => m.keys().map(|k| Some(InstanceKey::Str(k.clone()))).collect(),
+            Expansion::ForEach(m) => m
+                .keys()
+                .map(|k| Some(InstanceKey::Str(k.clone())))
+                .collect(),
         }
     }
 
@@ -52,7 +55,11 @@ pub struct ResourceValues {
 impl ResourceValues {
     /// An expansion with no instance values yet.
     pub fn new(expansion: Expansion) -> Self {
-        ResourceValues { expansion, instances: BTreeMap::new(), assembled: OnceLock::new() }
+        ResourceValues {
+            expansion,
+            instances: BTreeMap::new(),
+            assembled: OnceLock::new(),
+        }
     }
 
     /// Sets one instance's value.
@@ -63,16 +70,29 @@ impl ResourceValues {
 
     /// The value of `TYPE.NAME`: the object, a tuple (count) or an object (for_each).
     pub fn value(&self) -> Value {
-        self.assembled.get_or_init(|| assemble(&self.expansion, &self.instances)).clone()
+        self.assembled
+            .get_or_init(|| assemble(&self.expansion, &self.instances))
+            .clone()
     }
 }
 
 fn assemble(exp: &Expansion, instances: &BTreeMap<Option<InstanceKey>, Value>) -> Value {
-    let get = |k: &Option<InstanceKey>| instances.get(k).cloned().unwrap_or(Value::Unknown(Type::Dynamic));
+    let get = |k: &Option<InstanceKey>| {
+        instances
+            .get(k)
+            .cloned()
+            .unwrap_or(Value::Unknown(Type::Dynamic))
+    };
     match exp {
         Expansion::Single => get(&None),
-        Expansion::Count(n) => Value::tuple((0..*n).map(|i| get(&Some(InstanceKey::Int(i)))).collect()),
-        Expansion::ForEach(m) => Value::object(m.keys().map(|k| (k.clone(), get(&Some(InstanceKey::Str(k.clone()))))).collect()),
+        Expansion::Count(n) => {
+            Value::tuple((0..*n).map(|i| get(&Some(InstanceKey::Int(i)))).collect())
+        }
+        Expansion::ForEach(m) => Value::object(
+            m.keys()
+                .map(|k| (k.clone(), get(&Some(InstanceKey::Str(k.clone())))))
+                .collect(),
+        ),
     }
 }
 
@@ -124,8 +144,16 @@ impl Values {
         };
         Some(match exp {
             Expansion::Single => outputs(None),
-            Expansion::Count(n) => Value::tuple((0..*n).map(|i| outputs(Some(InstanceKey::Int(i)))).collect()),
-            Expansion::ForEach(m) => Value::object(m.keys().map(|k| (k.clone(), outputs(Some(InstanceKey::Str(k.clone()))))).collect()),
+            Expansion::Count(n) => Value::tuple(
+                (0..*n)
+                    .map(|i| outputs(Some(InstanceKey::Int(i))))
+                    .collect(),
+            ),
+            Expansion::ForEach(m) => Value::object(
+                m.keys()
+                    .map(|k| (k.clone(), outputs(Some(InstanceKey::Str(k.clone())))))
+                    .collect(),
+            ),
         })
     }
 }
@@ -147,17 +175,28 @@ pub struct WalkScope<'a> {
 impl<'a> WalkScope<'a> {
     /// A module-level scope (no instance).
     pub fn module(values: &'a Values, module: &'a ModuleInstance) -> Self {
-        WalkScope { values, module, key: None, each_value: None, self_value: None }
+        WalkScope {
+            values,
+            module,
+            key: None,
+            each_value: None,
+            self_value: None,
+        }
     }
 }
 
 impl Scope for WalkScope<'_> {
     fn resolve(&self, t: &Traversal) -> Result<(Value, usize), Diagnostic> {
         let (subject, used) = parse_ref(t)?;
-        let range = t.steps.get(used.saturating_sub(1)).filter(|_| used > 0).map_or(t.root_range.clone(), |s| t.root_range.to(s.range()));
+        let range = t
+            .steps
+            .get(used.saturating_sub(1))
+            .filter(|_| used > 0)
+            .map_or(t.root_range.clone(), |s| t.root_range.to(s.range()));
         let path = self.module.path();
         let declared = self.values.declared.get(&path);
-        let undeclared = |summary: &str, detail: String| Diagnostic::error(summary, detail, Some(range.clone()));
+        let undeclared =
+            |summary: &str, detail: String| Diagnostic::error(summary, detail, Some(range.clone()));
         let v = match &subject {
             Subject::Var(n) => self.values.vars.get(self.module).and_then(|m| m.get(n)).cloned().ok_or_else(|| {
                 undeclared("Reference to undeclared input variable", format!("An input variable with the name {n:?} has not been declared. This variable can be declared with a variable {n:?} {{}} block."))

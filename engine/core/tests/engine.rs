@@ -7,14 +7,18 @@ use autostack_core::plan::{Action, PlanMode, PlanOptions};
 use autostack_core::state::State;
 use common::*;
 
-const PROVIDER: &str = "terraform {\n  required_providers {\n    test = { source = \"hashicorp/test\" }\n  }\n}\n";
+const PROVIDER: &str =
+    "terraform {\n  required_providers {\n    test = { source = \"hashicorp/test\" }\n  }\n}\n";
 
 fn tf(body: &str) -> String {
     format!("{PROVIDER}{body}")
 }
 
 fn actions(p: &autostack_core::plan::Plan) -> Vec<(String, Action)> {
-    p.changes.iter().map(|c| (c.addr.to_string(), c.action)).collect()
+    p.changes
+        .iter()
+        .map(|c| (c.addr.to_string(), c.action))
+        .collect()
 }
 
 #[tokio::test]
@@ -53,7 +57,15 @@ resource "test_thing" "e" {
     let (p, _) = plan_of(&cfg, &State::default(), &PlanOptions::default()).await;
     let p = p.unwrap();
     let addrs: Vec<String> = p.changes.iter().map(|c| c.addr.to_string()).collect();
-    assert_eq!(addrs, vec!["test_thing.c[0]", "test_thing.c[1]", "test_thing.e[\"x\"]", "test_thing.e[\"y\"]"]);
+    assert_eq!(
+        addrs,
+        vec![
+            "test_thing.c[0]",
+            "test_thing.c[1]",
+            "test_thing.e[\"x\"]",
+            "test_thing.e[\"y\"]"
+        ]
+    );
     assert_eq!(p.counts(), (0, 4, 0, 0));
 }
 
@@ -67,7 +79,13 @@ async fn no_op_update_replace_and_delete() {
     let v2 = tf("resource \"test_thing\" \"a\" {\n  name = \"a\"\n  value = \"2\"\n}\n");
     let (p, _) = plan_of(&v2, &state, &PlanOptions::default()).await;
     let p = p.unwrap();
-    assert_eq!(actions(&p), vec![("test_thing.a".into(), Action::Update), ("test_thing.gone".into(), Action::Delete)]);
+    assert_eq!(
+        actions(&p),
+        vec![
+            ("test_thing.a".into(), Action::Update),
+            ("test_thing.gone".into(), Action::Delete)
+        ]
+    );
     let v3 = tf("resource \"test_thing\" \"a\" {\n  name = \"renamed\"\n  value = \"1\"\n}\nresource \"test_thing\" \"gone\" {\n  name = \"gone\"\n}\n");
     let (p, _) = plan_of(&v3, &state, &PlanOptions::default()).await;
     let p = p.unwrap();
@@ -83,7 +101,12 @@ async fn create_before_destroy_creates_first() {
     let (out, log) = apply_tf(&v2, &out.state, None).await;
     assert!(!out.diags.has_errors(), "{}", out.diags);
     assert_eq!(*log.lock().unwrap(), vec!["create two", "delete one"]);
-    let v3 = v2.replace("create_before_destroy = true", "create_before_destroy = false").replace("\"two\"", "\"three\"");
+    let v3 = v2
+        .replace(
+            "create_before_destroy = true",
+            "create_before_destroy = false",
+        )
+        .replace("\"two\"", "\"three\"");
     let (_, log) = apply_tf(&v3, &out.state, None).await;
     assert_eq!(*log.lock().unwrap(), vec!["delete two", "create three"]);
 }
@@ -105,7 +128,10 @@ resource "test_thing" "independent" {
     let (out, log) = apply_tf(&cfg, &State::default(), Some("bad")).await;
     assert!(out.diags.has_errors());
     assert_eq!(*log.lock().unwrap(), vec!["create independent"]);
-    assert!(out.state.instances.contains_key(&parse_instance("test_thing.independent").unwrap()));
+    assert!(out
+        .state
+        .instances
+        .contains_key(&parse_instance("test_thing.independent").unwrap()));
     assert_eq!(out.state.instances.len(), 1);
 }
 
@@ -116,10 +142,23 @@ async fn destroy_runs_in_reverse_dependency_order() {
     let dir = config_dir(&cfg);
     let log: Log = Default::default();
     let ctx = context(dir.path(), &log, None);
-    let opts = PlanOptions { mode: PlanMode::Destroy, ..Default::default() };
-    let p = autostack_core::plan::plan(&ctx, &out.state, &opts).await.unwrap();
+    let opts = PlanOptions {
+        mode: PlanMode::Destroy,
+        ..Default::default()
+    };
+    let p = autostack_core::plan::plan(&ctx, &out.state, &opts)
+        .await
+        .unwrap();
     assert_eq!(p.counts(), (0, 0, 0, 2));
-    let done = autostack_core::apply::apply(&ctx, &p, Default::default(), &autostack_core::apply::Silent, &autostack_core::apply::NoSink).await.unwrap();
+    let done = autostack_core::apply::apply(
+        &ctx,
+        &p,
+        Default::default(),
+        &autostack_core::apply::Silent,
+        &autostack_core::apply::NoSink,
+    )
+    .await
+    .unwrap();
     assert!(done.state.instances.is_empty());
     assert_eq!(*log.lock().unwrap(), vec!["delete top", "delete base"]);
 }
@@ -131,7 +170,11 @@ async fn prevent_destroy_is_an_error() {
     let changed = cfg.replace("name = \"keep\"", "name = \"other\"");
     let (p, _) = plan_of(&changed, &out.state, &PlanOptions::default()).await;
     let err = p.unwrap_err();
-    assert!(err.iter().any(|d| d.summary == "Instance cannot be destroyed"), "{err}");
+    assert!(
+        err.iter()
+            .any(|d| d.summary == "Instance cannot be destroyed"),
+        "{err}"
+    );
 }
 
 #[tokio::test]
@@ -142,7 +185,10 @@ async fn moved_blocks_rename_without_replacing() {
     let (p, _) = plan_of(&v2, &out.state, &PlanOptions::default()).await;
     let p = p.unwrap();
     assert_eq!(actions(&p), vec![("test_thing.new".into(), Action::NoOp)]);
-    assert_eq!(p.changes[0].prev_addr.as_ref().map(|a| a.to_string()), Some("test_thing.old".into()));
+    assert_eq!(
+        p.changes[0].prev_addr.as_ref().map(|a| a.to_string()),
+        Some("test_thing.old".into())
+    );
     assert_eq!(p.counts(), (0, 0, 0, 0));
 }
 

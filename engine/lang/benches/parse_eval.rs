@@ -23,7 +23,12 @@ fn generate(n: usize) -> String {
 fn peak_rss_mb() -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)).and_then(|kb| kb.parse::<f64>().ok()))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
@@ -38,7 +43,10 @@ fn main() {
         let parsed = start.elapsed();
         let diags2 = validate_tree(&tree, &functions);
         let total = start.elapsed();
-        assert!(!diags.has_errors() && !diags2.has_errors(), "{diags}\n{diags2}");
+        assert!(
+            !diags.has_errors() && !diags2.has_errors(),
+            "{diags}\n{diags2}"
+        );
         println!("parse+evaluate {n:>6} resources: parse {:>7.1} ms, total {:>7.1} ms, peak RSS {:.0} MB", parsed.as_secs_f64() * 1e3, total.as_secs_f64() * 1e3, peak_rss_mb());
     }
 }

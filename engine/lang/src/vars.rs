@@ -31,7 +31,14 @@ enum Raw {
 
 /// Collects raw values from every source in precedence order and finalizes all declared
 /// variables: conversion, nullability, sensitivity and `validation` rules.
-pub fn input_values(m: &Module, dir: &Path, cli: &[CliVar], env: &[(String, String)], sources: &Sources, functions: &Functions) -> (HashMap<String, Value>, Diagnostics) {
+pub fn input_values(
+    m: &Module,
+    dir: &Path,
+    cli: &[CliVar],
+    env: &[(String, String)],
+    sources: &Sources,
+    functions: &Functions,
+) -> (HashMap<String, Value>, Diagnostics) {
     let mut diags = Diagnostics::new();
     let mut raw: HashMap<String, Raw> = HashMap::new();
     for (k, v) in env {
@@ -41,9 +48,21 @@ pub fn input_values(m: &Module, dir: &Path, cli: &[CliVar], env: &[(String, Stri
             }
         }
     }
-    let mut files: Vec<PathBuf> = ["terraform.tfvars", "terraform.tfvars.json"].iter().map(|f| dir.join(f)).filter(|p| p.is_file()).collect();
+    let mut files: Vec<PathBuf> = ["terraform.tfvars", "terraform.tfvars.json"]
+        .iter()
+        .map(|f| dir.join(f))
+        .filter(|p| p.is_file())
+        .collect();
     let mut auto: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.to_string_lossy().ends_with(".auto.tfvars") || p.to_string_lossy().ends_with(".auto.tfvars.json")).collect())
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| {
+                    p.to_string_lossy().ends_with(".auto.tfvars")
+                        || p.to_string_lossy().ends_with(".auto.tfvars.json")
+                })
+                .collect()
+        })
         .unwrap_or_default();
     auto.sort();
     files.extend(auto);
@@ -80,22 +99,51 @@ fn cli_var(s: &str, m: &Module, raw: &mut HashMap<String, Raw>, diags: &mut Diag
     raw.insert(name.to_string(), Raw::Text(value.to_string(), None));
 }
 
-fn read_var_file(path: &Path, m: &Module, explicit: bool, sources: &Sources, raw: &mut HashMap<String, Raw>, diags: &mut Diagnostics) {
+fn read_var_file(
+    path: &Path,
+    m: &Module,
+    explicit: bool,
+    sources: &Sources,
+    raw: &mut HashMap<String, Raw>,
+    diags: &mut Diagnostics,
+) {
     let name = path.to_string_lossy().into_owned();
     let text = match std::fs::read(path).map(String::from_utf8) {
         Ok(Ok(t)) => t,
-        Ok(Err(_)) => return diags.push(Diagnostic::error("Invalid character encoding", format!("The file {name} is not valid UTF-8."), None)),
-        Err(e) => return diags.push(Diagnostic::error("Failed to read variables file", format!("Given variables file {name} does not exist: {e}."), None)),
+        Ok(Err(_)) => {
+            return diags.push(Diagnostic::error(
+                "Invalid character encoding",
+                format!("The file {name} is not valid UTF-8."),
+                None,
+            ))
+        }
+        Err(e) => {
+            return diags.push(Diagnostic::error(
+                "Failed to read variables file",
+                format!("Given variables file {name} does not exist: {e}."),
+                None,
+            ))
+        }
     };
     let file = sources.add(name, text);
-    let Some(body) = diags.take(parse_file(&file)) else { return };
+    let Some(body) = diags.take(parse_file(&file)) else {
+        return;
+    };
     for b in &body.blocks {
-        diags.push(Diagnostic::error("Unexpected block", "Blocks are not allowed in variables files.", Some(b.def_range())));
+        diags.push(Diagnostic::error(
+            "Unexpected block",
+            "Blocks are not allowed in variables files.",
+            Some(b.def_range()),
+        ));
     }
     for a in &body.attributes {
         if !m.variables.contains_key(&a.name) {
             let (summary, detail) = ("Value for undeclared variable", format!("The root module does not declare a variable named {:?} but a value was found in file {:?}. If you meant to use this value, add a \"variable\" block to the configuration.\n\nTo silence these warnings, use TF_VAR_... environment variables to provide certain \"global\" settings to all configurations in your organization. To reduce the verbosity of these warnings, use the -compact-warnings option.", a.name, file.name.as_ref()));
-            diags.push(if explicit { Diagnostic::error(summary, detail, Some(a.name_range.clone())) } else { Diagnostic::warning(summary, detail, Some(a.name_range.clone())) });
+            diags.push(if explicit {
+                Diagnostic::error(summary, detail, Some(a.name_range.clone()))
+            } else {
+                Diagnostic::warning(summary, detail, Some(a.name_range.clone()))
+            });
             continue;
         }
         if let Some(v) = crate::config::eval_static(&a.expr, diags) {
@@ -105,7 +153,12 @@ fn read_var_file(path: &Path, m: &Module, explicit: bool, sources: &Sources, raw
 }
 
 /// Variables of primitive type (or no type) take raw strings literally; others parse as HCL.
-fn parse_text(v: &Variable, text: &str, sources: &Sources, diags: &mut Diagnostics) -> Option<Value> {
+fn parse_text(
+    v: &Variable,
+    text: &str,
+    sources: &Sources,
+    diags: &mut Diagnostics,
+) -> Option<Value> {
     if matches!(v.ty, Constraint::Prim(_)) || !v.type_declared {
         return Some(Value::string(text));
     }
@@ -114,7 +167,12 @@ fn parse_text(v: &Variable, text: &str, sources: &Sources, diags: &mut Diagnosti
     crate::config::eval_static(&e, diags)
 }
 
-fn finalize(v: &Variable, raw: Option<Raw>, sources: &Sources, diags: &mut Diagnostics) -> Option<Value> {
+fn finalize(
+    v: &Variable,
+    raw: Option<Raw>,
+    sources: &Sources,
+    diags: &mut Diagnostics,
+) -> Option<Value> {
     let (given, at) = match raw {
         Some(Raw::Text(t, r)) => (parse_text(v, &t, sources, diags)?, r),
         Some(Raw::Val(val, r)) => (val, Some(r)),
@@ -140,32 +198,63 @@ fn finalize(v: &Variable, raw: Option<Raw>, sources: &Sources, diags: &mut Diagn
     match typeexpr::convert_to(&given, &v.ty) {
         Ok(val) => Some(if v.sensitive { val.sensitive() } else { val }),
         Err(e) => {
-            let detail = format!("The given value is not suitable for var.{} declared at {}: {e}.", v.name, crate::config::short_range(&v.range));
-            diags.push(Diagnostic::error("Invalid value for input variable", detail, at.or(Some(v.range.clone()))));
+            let detail = format!(
+                "The given value is not suitable for var.{} declared at {}: {e}.",
+                v.name,
+                crate::config::short_range(&v.range)
+            );
+            diags.push(Diagnostic::error(
+                "Invalid value for input variable",
+                detail,
+                at.or(Some(v.range.clone())),
+            ));
             None
         }
     }
 }
 
 /// Evaluates every `validation` rule of every variable against the final values.
-pub fn run_validations(m: &Module, values: &HashMap<String, Value>, functions: &Functions) -> Diagnostics {
+pub fn run_validations(
+    m: &Module,
+    values: &HashMap<String, Value>,
+    functions: &Functions,
+) -> Diagnostics {
     let mut diags = Diagnostics::new();
-    let scope = MapScope { vars: Arc::new(values.clone()), ..MapScope::default() };
+    let scope = MapScope {
+        vars: Arc::new(values.clone()),
+        ..MapScope::default()
+    };
     for v in m.variables.values() {
         for rule in &v.validations {
             let mut ev = Evaluator::new(&scope, functions, m.dir.clone());
-            let Some(c) = diags.take(ev.eval(&rule.condition)) else { continue };
+            let Some(c) = diags.take(ev.eval(&rule.condition)) else {
+                continue;
+            };
             let ok = match convert(c.unmarked(), &Type::Bool) {
                 Ok(b) => b.as_bool(),
                 Err(e) => {
-                    diags.push(Diagnostic::error("Invalid validation result", format!("Invalid validation condition result value: {e}."), Some(rule.condition.range.clone())));
+                    diags.push(Diagnostic::error(
+                        "Invalid validation result",
+                        format!("Invalid validation condition result value: {e}."),
+                        Some(rule.condition.range.clone()),
+                    ));
                     continue;
                 }
             };
             if ok == Some(false) {
-                let msg = diags.take(ev.eval(&rule.error_message)).and_then(|m| m.as_str().map(str::to_string)).unwrap_or_else(|| "(error message could not be evaluated)".into());
-                let detail = format!("{msg}\n\nThis was checked by the validation rule at {}.", crate::config::short_range(&rule.range));
-                diags.push(Diagnostic::error("Invalid value for variable", detail, Some(v.range.clone())));
+                let msg = diags
+                    .take(ev.eval(&rule.error_message))
+                    .and_then(|m| m.as_str().map(str::to_string))
+                    .unwrap_or_else(|| "(error message could not be evaluated)".into());
+                let detail = format!(
+                    "{msg}\n\nThis was checked by the validation rule at {}.",
+                    crate::config::short_range(&rule.range)
+                );
+                diags.push(Diagnostic::error(
+                    "Invalid value for variable",
+                    detail,
+                    Some(v.range.clone()),
+                ));
             }
         }
     }

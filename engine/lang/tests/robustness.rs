@@ -6,23 +6,47 @@ use autostack_lang::diag::{SourceFile, Sources};
 use autostack_lang::syntax::parse_file;
 
 fn on_big_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
-    std::thread::Builder::new().stack_size(512 << 20).spawn(f).expect("spawn").join().expect("no panic")
+    std::thread::Builder::new()
+        .stack_size(512 << 20)
+        .spawn(f)
+        .expect("spawn")
+        .join()
+        .expect("no panic")
 }
 
 fn errors_of(src: &str) -> Vec<String> {
     let f = SourceFile::new("main.tf", src.to_string());
     match parse_file(&f) {
         Ok(_) => Vec::new(),
-        Err(d) => d.iter().map(|d| format!("{}:{}: {}", d.subject.as_ref().map_or(0, |r| r.start.line), d.subject.as_ref().map_or(0, |r| r.start.column), d.summary)).collect(),
+        Err(d) => d
+            .iter()
+            .map(|d| {
+                format!(
+                    "{}:{}: {}",
+                    d.subject.as_ref().map_or(0, |r| r.start.line),
+                    d.subject.as_ref().map_or(0, |r| r.start.column),
+                    d.summary
+                )
+            })
+            .collect(),
     }
 }
 
 #[test]
 fn syntax_errors_are_located() {
-    for (src, line) in [("a = {\n  b = 1\n", 1), ("a = \"unterminated\n", 1), ("resource \"x\" {\n  = 1\n}\n", 2), ("a = <<EOT\nno end\n", 1), ("x = [1, 2\ny = 3\n", 1)] {
+    for (src, line) in [
+        ("a = {\n  b = 1\n", 1),
+        ("a = \"unterminated\n", 1),
+        ("resource \"x\" {\n  = 1\n}\n", 2),
+        ("a = <<EOT\nno end\n", 1),
+        ("x = [1, 2\ny = 3\n", 1),
+    ] {
         let errs = errors_of(src);
         assert_eq!(errs.len(), 1, "{src:?}: {errs:?}");
-        assert!(errs[0].starts_with(&format!("{line}:")), "{src:?}: {errs:?}");
+        assert!(
+            errs[0].starts_with(&format!("{line}:")),
+            "{src:?}: {errs:?}"
+        );
     }
 }
 
@@ -31,7 +55,13 @@ fn thousand_levels_of_nesting_give_a_located_error() {
     // hcl-edit (like HCL) bounds nesting; deep input must be a diagnostic, never a crash.
     for (open, close) in [("(", ")"), ("[", "]"), ("{a=", "}")] {
         let expr = format!("{}1{}", open.repeat(1000), close.repeat(1000));
-        let err = on_big_stack(move || eval_line(&expr).map(|_| ()).map_err(|d| d.iter().map(|x| (x.summary.clone(), x.subject.is_some())).collect::<Vec<_>>()));
+        let err = on_big_stack(move || {
+            eval_line(&expr).map(|_| ()).map_err(|d| {
+                d.iter()
+                    .map(|x| (x.summary.clone(), x.subject.is_some()))
+                    .collect::<Vec<_>>()
+            })
+        });
         let err = err.expect_err("too deep");
         assert!(err.iter().all(|(_, located)| *located), "{err:?}");
     }
@@ -55,7 +85,11 @@ fn ten_megabyte_single_line_parses() {
     let start = std::time::Instant::now();
     let body = parse_file(&f).expect("parses");
     assert_eq!(body.blocks.len(), 1);
-    assert!(start.elapsed().as_secs() < 20, "parsing 10 MB took {:?}", start.elapsed());
+    assert!(
+        start.elapsed().as_secs() < 20,
+        "parsing 10 MB took {:?}",
+        start.elapsed()
+    );
 }
 
 #[test]
@@ -80,21 +114,50 @@ fn semantic_errors_are_all_reported_in_one_pass() {
     .unwrap();
     let sources = Sources::new();
     let (tree, mut diags) = load_module_tree(dir.path(), &sources);
-    diags.extend(autostack_lang::config::validate::validate_tree(&tree, &autostack_lang::functions::Functions::standard()));
+    diags.extend(autostack_lang::config::validate::validate_tree(
+        &tree,
+        &autostack_lang::functions::Functions::standard(),
+    ));
     let summaries: Vec<&str> = diags.iter().map(|d| d.summary.as_str()).collect();
-    for want in ["Unsupported block type", "Invalid type specification", "Duplicate variable declaration", "Call to unknown function", "Reference to undeclared input variable", "Too many function arguments"] {
-        assert!(summaries.contains(&want), "missing {want:?} in {summaries:?}");
+    for want in [
+        "Unsupported block type",
+        "Invalid type specification",
+        "Duplicate variable declaration",
+        "Call to unknown function",
+        "Reference to undeclared input variable",
+        "Too many function arguments",
+    ] {
+        assert!(
+            summaries.contains(&want),
+            "missing {want:?} in {summaries:?}"
+        );
     }
-    assert!(diags.iter().all(|d| d.subject.is_some()), "every diagnostic is located");
+    assert!(
+        diags.iter().all(|d| d.subject.is_some()),
+        "every diagnostic is located"
+    );
 }
 
 #[test]
 fn local_cycles_name_the_cycle() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("main.tf"), "locals {\n  a = local.b\n  b = local.c\n  c = local.a\n}\n").unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "locals {\n  a = local.b\n  b = local.c\n  c = local.a\n}\n",
+    )
+    .unwrap();
     let sources = Sources::new();
     let (tree, _) = load_module_tree(dir.path(), &sources);
-    let diags = autostack_lang::config::validate::validate_tree(&tree, &autostack_lang::functions::Functions::standard());
+    let diags = autostack_lang::config::validate::validate_tree(
+        &tree,
+        &autostack_lang::functions::Functions::standard(),
+    );
     let d = diags.iter().next().expect("cycle diagnostic");
-    assert!(d.summary.contains("local.a") && d.summary.contains("local.b") && d.summary.contains("local.c"), "{}", d.summary);
+    assert!(
+        d.summary.contains("local.a")
+            && d.summary.contains("local.b")
+            && d.summary.contains("local.c"),
+        "{}",
+        d.summary
+    );
 }

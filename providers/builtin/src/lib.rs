@@ -25,7 +25,9 @@ use autostack_provider_sdk::{NoConfig, Provider, Registry};
 
 /// The registry source without its hostname (`registry.terraform.io/hashicorp/x` → `hashicorp/x`).
 fn short_source(source: &str) -> &str {
-    source.strip_prefix("registry.terraform.io/").unwrap_or(source)
+    source
+        .strip_prefix("registry.terraform.io/")
+        .unwrap_or(source)
 }
 
 /// True when `source` names a provider built into AutoStack.
@@ -47,8 +49,13 @@ pub fn provider_for(source: &str) -> Option<Box<dyn Provider>> {
             .resource(random_pet::RandomPet)
             .resource(random_uuid::RandomUuid)
             .resource(random_shuffle::RandomShuffle),
-        "hashicorp/local" => r.resource(local_file::LocalFile { sensitive: false }).resource(local_file::LocalFile { sensitive: true }).data_source(local_file::LocalFileData),
-        "hashicorp/time" => r.resource(time_static::TimeStatic).resource(time_sleep::TimeSleep),
+        "hashicorp/local" => r
+            .resource(local_file::LocalFile { sensitive: false })
+            .resource(local_file::LocalFile { sensitive: true })
+            .data_source(local_file::LocalFileData),
+        "hashicorp/time" => r
+            .resource(time_static::TimeStatic)
+            .resource(time_sleep::TimeSleep),
         _ => return None,
     };
     Some(Box::new(p))

@@ -5,7 +5,9 @@
 use crate::util::{get, get_str, with};
 use async_trait::async_trait;
 use autostack_lang::{Diagnostic, Diagnostics, Type, Value};
-use autostack_provider_sdk::{ApplyError, Attribute, Block, DataSource, ResourceSchema, ResourceType};
+use autostack_provider_sdk::{
+    ApplyError, Attribute, Block, DataSource, ResourceSchema, ResourceType,
+};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use md5::Md5;
@@ -22,7 +24,15 @@ pub struct LocalFile {
 /// The `local_file` data source.
 pub struct LocalFileData;
 
-const HASHES: [&str; 7] = ["id", "content_md5", "content_sha1", "content_sha256", "content_base64sha256", "content_sha512", "content_base64sha512"];
+const HASHES: [&str; 7] = [
+    "id",
+    "content_md5",
+    "content_sha1",
+    "content_sha256",
+    "content_base64sha256",
+    "content_sha512",
+    "content_base64sha512",
+];
 
 fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
@@ -38,9 +48,15 @@ pub fn digests(bytes: &[u8]) -> Vec<(&'static str, Value)> {
         ("content_md5", Value::string(hex(&Md5::digest(bytes)))),
         ("content_sha1", Value::string(sha1)),
         ("content_sha256", Value::string(hex(&sha256))),
-        ("content_base64sha256", Value::string(STANDARD.encode(sha256))),
+        (
+            "content_base64sha256",
+            Value::string(STANDARD.encode(sha256)),
+        ),
         ("content_sha512", Value::string(hex(&sha512))),
-        ("content_base64sha512", Value::string(STANDARD.encode(sha512))),
+        (
+            "content_base64sha512",
+            Value::string(STANDARD.encode(sha512)),
+        ),
     ]
 }
 
@@ -54,17 +70,31 @@ fn desired_bytes(v: &Value) -> Result<Vec<u8>, ApplyError> {
     }
     let b64 = get(v, "content_base64");
     if let Some(s) = b64.unmarked().as_str() {
-        return STANDARD.decode(s).map_err(|e| ApplyError::new("Invalid content_base64", e.to_string()));
+        return STANDARD
+            .decode(s)
+            .map_err(|e| ApplyError::new("Invalid content_base64", e.to_string()));
     }
     let src = get_str(v, "source");
     if !src.is_empty() {
-        return std::fs::read(&src).map_err(|e| ApplyError::new("Failed to read source", format!("{src}: {e}")));
+        return std::fs::read(&src)
+            .map_err(|e| ApplyError::new("Failed to read source", format!("{src}: {e}")));
     }
-    Err(ApplyError::new("Missing content", "Exactly one of content, sensitive_content, content_base64 or source must be set."))
+    Err(ApplyError::new(
+        "Missing content",
+        "Exactly one of content, sensitive_content, content_base64 or source must be set.",
+    ))
 }
 
 fn mode(s: &str, what: &str) -> Result<u32, ApplyError> {
-    u32::from_str_radix(s, 8).ok().filter(|m| *m <= 0o7777).ok_or_else(|| ApplyError::new(format!("Invalid {what}"), format!("{s:?} is not a valid file mode: use 3 or 4 octal digits, like \"0644\".")))
+    u32::from_str_radix(s, 8)
+        .ok()
+        .filter(|m| *m <= 0o7777)
+        .ok_or_else(|| {
+            ApplyError::new(
+                format!("Invalid {what}"),
+                format!("{s:?} is not a valid file mode: use 3 or 4 octal digits, like \"0644\"."),
+            )
+        })
 }
 
 fn write_file(v: &Value, bytes: &[u8]) -> Result<(), ApplyError> {
@@ -73,12 +103,22 @@ fn write_file(v: &Value, bytes: &[u8]) -> Result<(), ApplyError> {
     let p = Path::new(&path);
     let dir_mode = mode(&get_str(v, "directory_permission"), "directory_permission")?;
     let file_mode = mode(&get_str(v, "file_permission"), "file_permission")?;
-    if let Some(parent) = p.parent().filter(|d| !d.as_os_str().is_empty() && !d.exists()) {
-        std::fs::create_dir_all(parent).map_err(|e| ApplyError::new("Failed to create directory", format!("{}: {e}", parent.display())))?;
+    if let Some(parent) = p
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty() && !d.exists())
+    {
+        std::fs::create_dir_all(parent).map_err(|e| {
+            ApplyError::new(
+                "Failed to create directory",
+                format!("{}: {e}", parent.display()),
+            )
+        })?;
         let _ = std::fs::set_permissions(parent, std::fs::Permissions::from_mode(dir_mode));
     }
-    std::fs::write(p, bytes).map_err(|e| ApplyError::new("Failed to write file", format!("{path}: {e}")))?;
-    std::fs::set_permissions(p, std::fs::Permissions::from_mode(file_mode)).map_err(|e| ApplyError::new("Failed to set file permissions", format!("{path}: {e}")))
+    std::fs::write(p, bytes)
+        .map_err(|e| ApplyError::new("Failed to write file", format!("{path}: {e}")))?;
+    std::fs::set_permissions(p, std::fs::Permissions::from_mode(file_mode))
+        .map_err(|e| ApplyError::new("Failed to set file permissions", format!("{path}: {e}")))
 }
 
 #[async_trait]
@@ -105,8 +145,18 @@ impl ResourceType<()> for LocalFile {
             .attr("content", content(self.sensitive))
             .attr("content_base64", content(self.sensitive))
             .attr("source", Attribute::optional(Type::String).force_new())
-            .attr("file_permission", Attribute::optional_computed(Type::String).default("0777").force_new())
-            .attr("directory_permission", Attribute::optional_computed(Type::String).default("0777").force_new());
+            .attr(
+                "file_permission",
+                Attribute::optional_computed(Type::String)
+                    .default("0777")
+                    .force_new(),
+            )
+            .attr(
+                "directory_permission",
+                Attribute::optional_computed(Type::String)
+                    .default("0777")
+                    .force_new(),
+            );
         if !self.sensitive {
             block = block.attr("sensitive_content", content(true));
         }
@@ -131,12 +181,17 @@ impl ResourceType<()> for LocalFile {
         match std::fs::remove_file(&path) {
             Ok(()) => Ok(()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-            Err(e) => Err(ApplyError::new("Failed to delete file", format!("{path}: {e}"))),
+            Err(e) => Err(ApplyError::new(
+                "Failed to delete file",
+                format!("{path}: {e}"),
+            )),
         }
     }
 
     async fn read(&self, _: &(), current: &Value) -> Result<Option<Value>, Diagnostics> {
-        let Ok(bytes) = std::fs::read(get_str(current, "filename")) else { return Ok(None) };
+        let Ok(bytes) = std::fs::read(get_str(current, "filename")) else {
+            return Ok(None);
+        };
         let id = hex(&Sha1::digest(&bytes));
         Ok((id == get_str(current, "id")).then(|| current.clone()))
     }
@@ -149,7 +204,10 @@ impl DataSource<()> for LocalFileData {
     }
 
     fn schema(&self) -> ResourceSchema {
-        let mut block = Block::new().attr("filename", Attribute::required(Type::String)).attr("content", Attribute::computed(Type::String)).attr("content_base64", Attribute::computed(Type::String));
+        let mut block = Block::new()
+            .attr("filename", Attribute::required(Type::String))
+            .attr("content", Attribute::computed(Type::String))
+            .attr("content_base64", Attribute::computed(Type::String));
         for h in HASHES {
             block = block.attr(h, Attribute::computed(Type::String));
         }
@@ -158,9 +216,18 @@ impl DataSource<()> for LocalFileData {
 
     async fn read(&self, _: &(), config: &Value) -> Result<Value, Diagnostics> {
         let path = get_str(config, "filename");
-        let bytes = std::fs::read(&path).map_err(|e| Diagnostics::from(Diagnostic::error("Failed to read file", format!("{path}: {e}"), None)))?;
+        let bytes = std::fs::read(&path).map_err(|e| {
+            Diagnostics::from(Diagnostic::error(
+                "Failed to read file",
+                format!("{path}: {e}"),
+                None,
+            ))
+        })?;
         let mut attrs = digests(&bytes);
-        attrs.push(("content", Value::string(String::from_utf8_lossy(&bytes).into_owned())));
+        attrs.push((
+            "content",
+            Value::string(String::from_utf8_lossy(&bytes).into_owned()),
+        ));
         attrs.push(("content_base64", Value::string(STANDARD.encode(&bytes))));
         Ok(with(config, attrs))
     }
@@ -173,9 +240,21 @@ mod tests {
     #[test]
     fn digests_match_known_values() {
         let d: std::collections::HashMap<_, _> = digests(b"hello").into_iter().collect();
-        assert_eq!(d["content_sha1"].as_str(), Some("aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d"));
-        assert_eq!(d["content_md5"].as_str(), Some("5d41402abc4b2a76b9719d911017c592"));
-        assert_eq!(d["content_sha256"].as_str(), Some("2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"));
-        assert_eq!(d["content_base64sha256"].as_str(), Some("LPJNul+wow4m6DsqxbninhsWHlwfp0JecwQzYpOLmCQ="));
+        assert_eq!(
+            d["content_sha1"].as_str(),
+            Some("aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d")
+        );
+        assert_eq!(
+            d["content_md5"].as_str(),
+            Some("5d41402abc4b2a76b9719d911017c592")
+        );
+        assert_eq!(
+            d["content_sha256"].as_str(),
+            Some("2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824")
+        );
+        assert_eq!(
+            d["content_base64sha256"].as_str(),
+            Some("LPJNul+wow4m6DsqxbninhsWHlwfp0JecwQzYpOLmCQ=")
+        );
     }
 }

@@ -15,7 +15,12 @@ impl ResourceType<()> for NullResource {
     }
 
     fn schema(&self) -> ResourceSchema {
-        ResourceSchema { version: 0, block: Block::new().attr("id", Attribute::computed(Type::String)).attr("triggers", Attribute::optional(string_map()).force_new()) }
+        ResourceSchema {
+            version: 0,
+            block: Block::new()
+                .attr("id", Attribute::computed(Type::String))
+                .attr("triggers", Attribute::optional(string_map()).force_new()),
+        }
     }
 
     async fn create(&self, _: &(), planned: &Value) -> Result<Value, ApplyError> {

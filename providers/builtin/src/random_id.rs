@@ -18,7 +18,10 @@ fn encodings(bytes: &[u8], prefix: &str) -> [(&'static str, Value); 5] {
     [
         ("id", Value::string(url.clone())),
         ("b64_url", Value::string(format!("{prefix}{url}"))),
-        ("b64_std", Value::string(format!("{prefix}{}", STANDARD.encode(bytes)))),
+        (
+            "b64_std",
+            Value::string(format!("{prefix}{}", STANDARD.encode(bytes))),
+        ),
         ("hex", Value::string(format!("{prefix}{hex}"))),
         ("dec", Value::string(format!("{prefix}{dec}"))),
     ]
@@ -47,9 +50,19 @@ impl ResourceType<()> for RandomId {
     }
 
     async fn create(&self, _: &(), planned: &Value) -> Result<Value, ApplyError> {
-        let n = get_i64(planned, "byte_length").filter(|n| *n >= 1).ok_or_else(|| ApplyError::new("Invalid byte_length", "byte_length must be a whole number of at least 1."))?;
+        let n = get_i64(planned, "byte_length")
+            .filter(|n| *n >= 1)
+            .ok_or_else(|| {
+                ApplyError::new(
+                    "Invalid byte_length",
+                    "byte_length must be a whole number of at least 1.",
+                )
+            })?;
         let bytes = os_random(n as usize)?;
-        Ok(with(planned, encodings(&bytes, &get_str(planned, "prefix"))))
+        Ok(with(
+            planned,
+            encodings(&bytes, &get_str(planned, "prefix")),
+        ))
     }
 
     async fn update(&self, _: &(), _prior: &Value, planned: &Value) -> Result<Value, ApplyError> {
@@ -69,7 +82,14 @@ impl ResourceType<()> for RandomId {
         let bytes = URL_SAFE_NO_PAD.decode(b64).map_err(|e| Diagnostics::from(Diagnostic::error("Invalid import ID", format!("The ID {id:?} is not base64url (RawURLEncoding), optionally prefixed with \"PREFIX,\": {e}."), None)))?;
         let mut obj = Value::object_from([
             ("byte_length", Value::int(bytes.len() as i64)),
-            ("prefix", if prefix.is_empty() { Value::Null(Type::String) } else { Value::string(prefix) }),
+            (
+                "prefix",
+                if prefix.is_empty() {
+                    Value::Null(Type::String)
+                } else {
+                    Value::string(prefix)
+                },
+            ),
             ("keepers", Value::Null(string_map())),
         ]);
         obj = with(&obj, encodings(&bytes, prefix));

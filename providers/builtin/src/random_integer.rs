@@ -36,16 +36,29 @@ impl ResourceType<()> for RandomInteger {
 
     async fn create(&self, _: &(), planned: &Value) -> Result<Value, ApplyError> {
         let (Some(min), Some(max)) = (get_i64(planned, "min"), get_i64(planned, "max")) else {
-            return Err(ApplyError::new("Invalid range", "min and max must be whole numbers."));
+            return Err(ApplyError::new(
+                "Invalid range",
+                "min and max must be whole numbers.",
+            ));
         };
         if max < min {
             return Err(ApplyError::new("Invalid range", format!("Minimum value needs to be smaller than or equal to maximum value (min {min}, max {max}).")));
         }
         let span = (max - min) as u64 + 1;
         let seed = get_str(planned, "seed");
-        let offset = if seed.is_empty() { os_random_below(span)? } else { seeded_below(&seed, span) };
+        let offset = if seed.is_empty() {
+            os_random_below(span)?
+        } else {
+            seeded_below(&seed, span)
+        };
         let n = min + offset as i64;
-        Ok(with(planned, [("result", Value::int(n)), ("id", Value::string(n.to_string()))]))
+        Ok(with(
+            planned,
+            [
+                ("result", Value::int(n)),
+                ("id", Value::string(n.to_string())),
+            ],
+        ))
     }
 
     async fn update(&self, _: &(), _prior: &Value, planned: &Value) -> Result<Value, ApplyError> {
@@ -61,7 +74,13 @@ impl ResourceType<()> for RandomInteger {
     }
 
     async fn import(&self, _: &(), id: &str) -> Result<Value, Diagnostics> {
-        let bad = || Diagnostics::from(Diagnostic::error("Invalid import ID", format!("Expected \"result,min,max\" or \"result,min,max,seed\", got {id:?}."), None));
+        let bad = || {
+            Diagnostics::from(Diagnostic::error(
+                "Invalid import ID",
+                format!("Expected \"result,min,max\" or \"result,min,max,seed\", got {id:?}."),
+                None,
+            ))
+        };
         let parts: Vec<&str> = id.split(',').collect();
         if !(3..=4).contains(&parts.len()) {
             return Err(bad());
@@ -71,7 +90,12 @@ impl ResourceType<()> for RandomInteger {
         Ok(Value::object_from([
             ("min", Value::int(min)),
             ("max", Value::int(max)),
-            ("seed", parts.get(3).map_or(Value::Null(Type::String), |s| Value::string(*s))),
+            (
+                "seed",
+                parts
+                    .get(3)
+                    .map_or(Value::Null(Type::String), |s| Value::string(*s)),
+            ),
             ("keepers", Value::Null(string_map())),
             ("result", Value::int(result)),
             ("id", Value::string(result.to_string())),

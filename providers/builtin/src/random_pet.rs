@@ -14,7 +14,11 @@ fn pick(list: &[&str]) -> Result<String, ApplyError> {
 }
 
 /// `length` words (adverbs, then an adjective, then a name), joined by `separator`.
-pub fn pet_name(length: usize, separator: &str, prefix: Option<&str>) -> Result<String, ApplyError> {
+pub fn pet_name(
+    length: usize,
+    separator: &str,
+    prefix: Option<&str>,
+) -> Result<String, ApplyError> {
     let mut words = Vec::with_capacity(length + 1);
     if let Some(p) = prefix {
         words.push(p.to_string());
@@ -40,9 +44,19 @@ impl ResourceType<()> for RandomPet {
         ResourceSchema {
             version: 0,
             block: Block::new()
-                .attr("length", Attribute::optional_computed(Type::Number).default(2).force_new())
+                .attr(
+                    "length",
+                    Attribute::optional_computed(Type::Number)
+                        .default(2)
+                        .force_new(),
+                )
                 .attr("prefix", Attribute::optional(Type::String).force_new())
-                .attr("separator", Attribute::optional_computed(Type::String).default("-").force_new())
+                .attr(
+                    "separator",
+                    Attribute::optional_computed(Type::String)
+                        .default("-")
+                        .force_new(),
+                )
                 .attr("keepers", Attribute::optional(string_map()).force_new())
                 .attr("id", Attribute::computed(Type::String)),
         }
@@ -51,10 +65,17 @@ impl ResourceType<()> for RandomPet {
     async fn create(&self, _: &(), planned: &Value) -> Result<Value, ApplyError> {
         let length = get_i64(planned, "length").unwrap_or(2);
         if length < 1 {
-            return Err(ApplyError::new("Invalid length", "length must be at least 1."));
+            return Err(ApplyError::new(
+                "Invalid length",
+                "length must be at least 1.",
+            ));
         }
         let prefix = (!get(planned, "prefix").is_null()).then(|| get_str(planned, "prefix"));
-        let name = pet_name(length as usize, &get_str(planned, "separator"), prefix.as_deref())?;
+        let name = pet_name(
+            length as usize,
+            &get_str(planned, "separator"),
+            prefix.as_deref(),
+        )?;
         Ok(with(planned, [("id", Value::string(name))]))
     }
 
@@ -81,7 +102,12 @@ mod tests {
         let parts: Vec<&str> = n.split('_').collect();
         assert_eq!(parts.len(), 4);
         assert_eq!(parts[0], "x");
-        assert!(ADVERBS.contains(&parts[1]) && ADJECTIVES.contains(&parts[2]) && NAMES.contains(&parts[3]), "{n}");
+        assert!(
+            ADVERBS.contains(&parts[1])
+                && ADJECTIVES.contains(&parts[2])
+                && NAMES.contains(&parts[3]),
+            "{n}"
+        );
         assert!(NAMES.contains(&pet_name(1, "-", None).unwrap().as_str()));
     }
 }

@@ -19,8 +19,14 @@ impl ResourceType<()> for RandomShuffle {
         ResourceSchema {
             version: 0,
             block: Block::new()
-                .attr("input", Attribute::required(Type::list(Type::String)).force_new())
-                .attr("result_count", Attribute::optional(Type::Number).force_new())
+                .attr(
+                    "input",
+                    Attribute::required(Type::list(Type::String)).force_new(),
+                )
+                .attr(
+                    "result_count",
+                    Attribute::optional(Type::Number).force_new(),
+                )
                 .attr("seed", Attribute::optional(Type::String).force_new())
                 .attr("keepers", Attribute::optional(string_map()).force_new())
                 .attr("result", Attribute::computed(Type::list(Type::String)))
@@ -29,7 +35,10 @@ impl ResourceType<()> for RandomShuffle {
     }
 
     async fn create(&self, _: &(), planned: &Value) -> Result<Value, ApplyError> {
-        let mut items: Vec<Value> = get(planned, "input").as_seq().map(<[Value]>::to_vec).unwrap_or_default();
+        let mut items: Vec<Value> = get(planned, "input")
+            .as_seq()
+            .map(<[Value]>::to_vec)
+            .unwrap_or_default();
         let seed = get_str(planned, "seed");
         let mut state = Sha256::digest(seed.as_bytes()).to_vec();
         for i in (1..items.len()).rev() {
@@ -37,17 +46,27 @@ impl ResourceType<()> for RandomShuffle {
                 os_random_below(i as u64 + 1)? as usize
             } else {
                 state = Sha256::digest(&state).to_vec();
-                (u64::from_le_bytes(state[..8].try_into().unwrap_or([0; 8])) % (i as u64 + 1)) as usize
+                (u64::from_le_bytes(state[..8].try_into().unwrap_or([0; 8])) % (i as u64 + 1))
+                    as usize
             };
             items.swap(i, j);
         }
         if let Some(n) = get_i64(planned, "result_count") {
             if n < 0 {
-                return Err(ApplyError::new("Invalid result_count", "result_count must not be negative."));
+                return Err(ApplyError::new(
+                    "Invalid result_count",
+                    "result_count must not be negative.",
+                ));
             }
             items.truncate(n as usize);
         }
-        Ok(with(planned, [("result", Value::list(Type::String, items)), ("id", Value::string("-"))]))
+        Ok(with(
+            planned,
+            [
+                ("result", Value::list(Type::String, items)),
+                ("id", Value::string("-")),
+            ],
+        ))
     }
 
     async fn update(&self, _: &(), _prior: &Value, planned: &Value) -> Result<Value, ApplyError> {

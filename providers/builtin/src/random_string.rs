@@ -24,21 +24,43 @@ fn pick(chars: &[char]) -> Result<char, ApplyError> {
 
 /// Generates a result honouring the character classes and minimums of `cfg`.
 pub fn generate(cfg: &Value) -> Result<String, ApplyError> {
-    let length = get_i64(cfg, "length").filter(|n| *n >= 1).ok_or_else(|| ApplyError::new("Invalid length", "length must be at least 1."))? as usize;
-    let special_set = if get(cfg, "override_special").is_null() { SPECIAL.to_string() } else { get_str(cfg, "override_special") };
+    let length = get_i64(cfg, "length")
+        .filter(|n| *n >= 1)
+        .ok_or_else(|| ApplyError::new("Invalid length", "length must be at least 1."))?
+        as usize;
+    let special_set = if get(cfg, "override_special").is_null() {
+        SPECIAL.to_string()
+    } else {
+        get_str(cfg, "override_special")
+    };
     let numeric = get_bool(cfg, "numeric", true) && get_bool(cfg, "number", true);
     let classes: Vec<(bool, Vec<char>, usize)> = vec![
-        (get_bool(cfg, "lower", true), LOWER.chars().collect(), min(cfg, "min_lower")),
-        (get_bool(cfg, "upper", true), UPPER.chars().collect(), min(cfg, "min_upper")),
+        (
+            get_bool(cfg, "lower", true),
+            LOWER.chars().collect(),
+            min(cfg, "min_lower"),
+        ),
+        (
+            get_bool(cfg, "upper", true),
+            UPPER.chars().collect(),
+            min(cfg, "min_upper"),
+        ),
         (numeric, NUMERIC.chars().collect(), min(cfg, "min_numeric")),
-        (get_bool(cfg, "special", true), special_set.chars().collect(), min(cfg, "min_special")),
+        (
+            get_bool(cfg, "special", true),
+            special_set.chars().collect(),
+            min(cfg, "min_special"),
+        ),
     ];
     let mut out = Vec::with_capacity(length);
     let mut all = Vec::new();
     for (on, chars, m) in &classes {
         for _ in 0..*m {
             if chars.is_empty() {
-                return Err(ApplyError::new("Invalid character set", "A minimum was requested for an empty character set."));
+                return Err(ApplyError::new(
+                    "Invalid character set",
+                    "A minimum was requested for an empty character set.",
+                ));
             }
             out.push(pick(chars)?);
         }
@@ -47,10 +69,19 @@ pub fn generate(cfg: &Value) -> Result<String, ApplyError> {
         }
     }
     if out.len() > length {
-        return Err(ApplyError::new("Invalid length", format!("length ({length}) must be at least the sum of the min_* arguments ({}).", out.len())));
+        return Err(ApplyError::new(
+            "Invalid length",
+            format!(
+                "length ({length}) must be at least the sum of the min_* arguments ({}).",
+                out.len()
+            ),
+        ));
     }
     if all.is_empty() {
-        return Err(ApplyError::new("No characters", "At least one of lower, upper, numeric and special must be true."));
+        return Err(ApplyError::new(
+            "No characters",
+            "At least one of lower, upper, numeric and special must be true.",
+        ));
     }
     while out.len() < length {
         out.push(pick(&all)?);
@@ -81,8 +112,16 @@ impl ResourceType<()> for RandomString {
     }
 
     fn schema(&self) -> ResourceSchema {
-        let flag = || Attribute::optional_computed(Type::Bool).default(true).force_new();
-        let count = || Attribute::optional_computed(Type::Number).default(0).force_new();
+        let flag = || {
+            Attribute::optional_computed(Type::Bool)
+                .default(true)
+                .force_new()
+        };
+        let count = || {
+            Attribute::optional_computed(Type::Number)
+                .default(0)
+                .force_new()
+        };
         let mut result = Attribute::computed(Type::String);
         if self.password {
             result = result.sensitive();
@@ -99,22 +138,42 @@ impl ResourceType<()> for RandomString {
             .attr("min_upper", count())
             .attr("min_numeric", count())
             .attr("min_special", count())
-            .attr("override_special", Attribute::optional(Type::String).force_new())
+            .attr(
+                "override_special",
+                Attribute::optional(Type::String).force_new(),
+            )
             .attr("result", result)
             .attr("id", Attribute::computed(Type::String));
         if self.password {
             block = block.attr("bcrypt_hash", Attribute::computed(Type::String).sensitive());
         }
-        ResourceSchema { version: if self.password { 3 } else { 2 }, block }
+        ResourceSchema {
+            version: if self.password { 3 } else { 2 },
+            block,
+        }
     }
 
     async fn create(&self, _: &(), planned: &Value) -> Result<Value, ApplyError> {
         let result = generate(planned)?;
         if self.password {
-            let hash = bcrypt::hash(&result, bcrypt::DEFAULT_COST).map_err(|e| ApplyError::new("bcrypt failed", e.to_string()))?;
-            return Ok(with(planned, [("result", Value::string(result).sensitive()), ("bcrypt_hash", Value::string(hash).sensitive()), ("id", Value::string("none"))]));
+            let hash = bcrypt::hash(&result, bcrypt::DEFAULT_COST)
+                .map_err(|e| ApplyError::new("bcrypt failed", e.to_string()))?;
+            return Ok(with(
+                planned,
+                [
+                    ("result", Value::string(result).sensitive()),
+                    ("bcrypt_hash", Value::string(hash).sensitive()),
+                    ("id", Value::string("none")),
+                ],
+            ));
         }
-        Ok(with(planned, [("result", Value::string(result.clone())), ("id", Value::string(result))]))
+        Ok(with(
+            planned,
+            [
+                ("result", Value::string(result.clone())),
+                ("id", Value::string(result)),
+            ],
+        ))
     }
 
     async fn update(&self, _: &(), _prior: &Value, planned: &Value) -> Result<Value, ApplyError> {
@@ -131,7 +190,12 @@ impl ResourceType<()> for RandomString {
 
     async fn import(&self, _: &(), id: &str) -> Result<Value, Diagnostics> {
         if id.is_empty() {
-            return Err(Diagnostic::error("Invalid import ID", "The import ID is the generated string itself and must not be empty.", None).into());
+            return Err(Diagnostic::error(
+                "Invalid import ID",
+                "The import ID is the generated string itself and must not be empty.",
+                None,
+            )
+            .into());
         }
         let mut attrs = vec![
             ("length", Value::int(id.chars().count() as i64)),
@@ -148,8 +212,14 @@ impl ResourceType<()> for RandomString {
             ("override_special", Value::Null(Type::String)),
         ];
         if self.password {
-            let hash = bcrypt::hash(id, bcrypt::DEFAULT_COST).map_err(|e| Diagnostics::from(Diagnostic::error("bcrypt failed", e.to_string(), None)))?;
-            attrs.extend([("result", Value::string(id).sensitive()), ("bcrypt_hash", Value::string(hash).sensitive()), ("id", Value::string("none"))]);
+            let hash = bcrypt::hash(id, bcrypt::DEFAULT_COST).map_err(|e| {
+                Diagnostics::from(Diagnostic::error("bcrypt failed", e.to_string(), None))
+            })?;
+            attrs.extend([
+                ("result", Value::string(id).sensitive()),
+                ("bcrypt_hash", Value::string(hash).sensitive()),
+                ("id", Value::string("none")),
+            ]);
         } else {
             attrs.extend([("result", Value::string(id)), ("id", Value::string(id))]);
         }
@@ -168,15 +238,35 @@ mod tests {
     #[test]
     fn honours_length_classes_and_minimums() {
         for _ in 0..50 {
-            let s = generate(&cfg(&[("length", Value::int(16)), ("min_upper", Value::int(3)), ("min_numeric", Value::int(4)), ("special", Value::Bool(false))])).unwrap();
+            let s = generate(&cfg(&[
+                ("length", Value::int(16)),
+                ("min_upper", Value::int(3)),
+                ("min_numeric", Value::int(4)),
+                ("special", Value::Bool(false)),
+            ]))
+            .unwrap();
             assert_eq!(s.chars().count(), 16);
-            assert!(s.chars().filter(|c| c.is_ascii_uppercase()).count() >= 3, "{s}");
+            assert!(
+                s.chars().filter(|c| c.is_ascii_uppercase()).count() >= 3,
+                "{s}"
+            );
             assert!(s.chars().filter(|c| c.is_ascii_digit()).count() >= 4, "{s}");
             assert!(s.chars().all(|c| c.is_ascii_alphanumeric()), "{s}");
         }
-        let only = generate(&cfg(&[("length", Value::int(8)), ("lower", Value::Bool(false)), ("upper", Value::Bool(false)), ("numeric", Value::Bool(false)), ("override_special", Value::string("#"))])).unwrap();
+        let only = generate(&cfg(&[
+            ("length", Value::int(8)),
+            ("lower", Value::Bool(false)),
+            ("upper", Value::Bool(false)),
+            ("numeric", Value::Bool(false)),
+            ("override_special", Value::string("#")),
+        ]))
+        .unwrap();
         assert_eq!(only, "########");
-        assert!(generate(&cfg(&[("length", Value::int(2)), ("min_lower", Value::int(3))])).is_err());
+        assert!(generate(&cfg(&[
+            ("length", Value::int(2)),
+            ("min_lower", Value::int(3))
+        ]))
+        .is_err());
         assert!(generate(&cfg(&[("length", Value::int(0))])).is_err());
     }
 }

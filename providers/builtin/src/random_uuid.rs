@@ -17,13 +17,22 @@ impl ResourceType<()> for RandomUuid {
     fn schema(&self) -> ResourceSchema {
         ResourceSchema {
             version: 0,
-            block: Block::new().attr("keepers", Attribute::optional(string_map()).force_new()).attr("result", Attribute::computed(Type::String)).attr("id", Attribute::computed(Type::String)),
+            block: Block::new()
+                .attr("keepers", Attribute::optional(string_map()).force_new())
+                .attr("result", Attribute::computed(Type::String))
+                .attr("id", Attribute::computed(Type::String)),
         }
     }
 
     async fn create(&self, _: &(), planned: &Value) -> Result<Value, ApplyError> {
         let u = uuid::Uuid::new_v4().to_string();
-        Ok(with(planned, [("result", Value::string(u.clone())), ("id", Value::string(u))]))
+        Ok(with(
+            planned,
+            [
+                ("result", Value::string(u.clone())),
+                ("id", Value::string(u)),
+            ],
+        ))
     }
 
     async fn update(&self, _: &(), _prior: &Value, planned: &Value) -> Result<Value, ApplyError> {
@@ -39,8 +48,18 @@ impl ResourceType<()> for RandomUuid {
     }
 
     async fn import(&self, _: &(), id: &str) -> Result<Value, Diagnostics> {
-        let u = uuid::Uuid::parse_str(id).map_err(|e| Diagnostics::from(Diagnostic::error("Invalid import ID", format!("{id:?} is not a UUID: {e}."), None)))?;
+        let u = uuid::Uuid::parse_str(id).map_err(|e| {
+            Diagnostics::from(Diagnostic::error(
+                "Invalid import ID",
+                format!("{id:?} is not a UUID: {e}."),
+                None,
+            ))
+        })?;
         let s = u.hyphenated().to_string();
-        Ok(Value::object_from([("keepers", Value::Null(string_map())), ("result", Value::string(s.clone())), ("id", Value::string(s))]))
+        Ok(Value::object_from([
+            ("keepers", Value::Null(string_map())),
+            ("result", Value::string(s.clone())),
+            ("id", Value::string(s)),
+        ]))
     }
 }

@@ -4,7 +4,9 @@
 use crate::util::{get, with};
 use async_trait::async_trait;
 use autostack_lang::{Diagnostics, Type, Value};
-use autostack_provider_sdk::{plan_by_schema, same, ApplyError, Attribute, Block, PlannedChange, ResourceSchema, ResourceType};
+use autostack_provider_sdk::{
+    plan_by_schema, same, ApplyError, Attribute, Block, PlannedChange, ResourceSchema, ResourceType,
+};
 
 /// The resource type.
 pub struct TerraformData;
@@ -22,14 +24,24 @@ impl ResourceType<()> for TerraformData {
                 .attr("id", Attribute::computed(Type::String))
                 .attr("input", Attribute::optional(Type::Dynamic))
                 .attr("output", Attribute::computed(Type::Dynamic))
-                .attr("triggers_replace", Attribute::optional(Type::Dynamic).force_new()),
+                .attr(
+                    "triggers_replace",
+                    Attribute::optional(Type::Dynamic).force_new(),
+                ),
         }
     }
 
-    async fn plan(&self, _: &(), schema: &ResourceSchema, prior: Option<&Value>, config: &Value) -> Result<PlannedChange, Diagnostics> {
+    async fn plan(
+        &self,
+        _: &(),
+        schema: &ResourceSchema,
+        prior: Option<&Value>,
+        config: &Value,
+    ) -> Result<PlannedChange, Diagnostics> {
         let mut pc = plan_by_schema(schema, prior, config);
         // `output` follows `input`, and is known only once applied.
-        let input_changed = prior.is_none_or(|p| !same(&get(p, "input"), &get(config, "input"))) || !pc.requires_replace.is_empty();
+        let input_changed = prior.is_none_or(|p| !same(&get(p, "input"), &get(config, "input")))
+            || !pc.requires_replace.is_empty();
         if input_changed {
             pc.planned = with(&pc.planned, [("output", Value::Unknown(Type::Dynamic))]);
         }
@@ -38,7 +50,10 @@ impl ResourceType<()> for TerraformData {
 
     async fn create(&self, _: &(), planned: &Value) -> Result<Value, ApplyError> {
         let id = uuid::Uuid::new_v4().to_string();
-        Ok(with(planned, [("id", Value::string(id)), ("output", get(planned, "input"))]))
+        Ok(with(
+            planned,
+            [("id", Value::string(id)), ("output", get(planned, "input"))],
+        ))
     }
 
     async fn update(&self, _: &(), _prior: &Value, planned: &Value) -> Result<Value, ApplyError> {

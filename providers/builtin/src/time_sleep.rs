@@ -33,7 +33,8 @@ impl ResourceType<()> for TimeSleep {
     }
 
     async fn create(&self, _: &(), planned: &Value) -> Result<Value, ApplyError> {
-        let d = duration_of(planned, "create_duration").map_err(|e| ApplyError::new("Invalid create_duration", e))?;
+        let d = duration_of(planned, "create_duration")
+            .map_err(|e| ApplyError::new("Invalid create_duration", e))?;
         if let Some(d) = d {
             tokio::time::sleep(d).await;
         }

@@ -26,7 +26,9 @@ fn parts(t: DateTime<Utc>) -> Vec<(&'static str, Value)> {
 }
 
 fn parse(s: &str) -> Result<DateTime<Utc>, String> {
-    DateTime::parse_from_rfc3339(s).map(|t| t.with_timezone(&Utc)).map_err(|e| format!("{s:?} is not an RFC 3339 timestamp: {e}"))
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| format!("{s:?} is not an RFC 3339 timestamp: {e}"))
 }
 
 #[async_trait]
@@ -40,7 +42,10 @@ impl ResourceType<()> for TimeStatic {
         ResourceSchema {
             version: 0,
             block: Block::new()
-                .attr("rfc3339", Attribute::optional_computed(Type::String).force_new())
+                .attr(
+                    "rfc3339",
+                    Attribute::optional_computed(Type::String).force_new(),
+                )
                 .attr("triggers", Attribute::optional(string_map()).force_new())
                 .attr("id", Attribute::computed(Type::String))
                 .attr("year", n())
@@ -55,7 +60,11 @@ impl ResourceType<()> for TimeStatic {
 
     async fn create(&self, _: &(), planned: &Value) -> Result<Value, ApplyError> {
         let given = get_str(planned, "rfc3339");
-        let t = if given.is_empty() { Utc::now() } else { parse(&given).map_err(|e| ApplyError::new("Invalid rfc3339", e))? };
+        let t = if given.is_empty() {
+            Utc::now()
+        } else {
+            parse(&given).map_err(|e| ApplyError::new("Invalid rfc3339", e))?
+        };
         Ok(with(planned, parts(t)))
     }
 
@@ -72,7 +81,8 @@ impl ResourceType<()> for TimeStatic {
     }
 
     async fn import(&self, _: &(), id: &str) -> Result<Value, Diagnostics> {
-        let t = parse(id).map_err(|e| Diagnostics::from(Diagnostic::error("Invalid import ID", e, None)))?;
+        let t = parse(id)
+            .map_err(|e| Diagnostics::from(Diagnostic::error("Invalid import ID", e, None)))?;
         let base = Value::object_from([("triggers", Value::Null(string_map()))]);
         Ok(with(&base, parts(t)))
     }

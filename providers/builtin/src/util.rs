@@ -6,7 +6,10 @@ use std::collections::BTreeMap;
 
 /// An attribute of an object value (null when absent).
 pub fn get(v: &Value, k: &str) -> Value {
-    v.as_entries().and_then(|m| m.get(k)).cloned().unwrap_or_else(Value::null)
+    v.as_entries()
+        .and_then(|m| m.get(k))
+        .cloned()
+        .unwrap_or_else(Value::null)
 }
 
 /// A string attribute ("" when absent or null).
@@ -38,7 +41,9 @@ pub fn with(v: &Value, attrs: impl IntoIterator<Item = (&'static str, Value)>) -
 pub fn os_random(n: usize) -> Result<Vec<u8>, ApplyError> {
     use std::io::Read;
     let mut buf = vec![0u8; n];
-    std::fs::File::open("/dev/urandom").and_then(|mut f| f.read_exact(&mut buf)).map_err(|e| ApplyError::new("Random source unavailable", e.to_string()))?;
+    std::fs::File::open("/dev/urandom")
+        .and_then(|mut f| f.read_exact(&mut buf))
+        .map_err(|e| ApplyError::new("Random source unavailable", e.to_string()))?;
     Ok(buf)
 }
 
@@ -75,13 +80,17 @@ pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
     }
     let mut total = 0f64;
     while !rest.is_empty() {
-        let num_len = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).ok_or_else(bad)?;
+        let num_len = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .ok_or_else(bad)?;
         if num_len == 0 {
             return Err(bad());
         }
         let n: f64 = rest[..num_len].parse().map_err(|_| bad())?;
         rest = &rest[num_len..];
-        let unit_len = rest.find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(rest.len());
+        let unit_len = rest
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(rest.len());
         let scale = match &rest[..unit_len] {
             "ns" => 1e-9,
             "us" | "µs" | "μs" => 1e-6,

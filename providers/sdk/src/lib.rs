@@ -19,15 +19,22 @@ pub mod testkit;
 pub use plan::{differs, plan_by_schema, same};
 pub use provider::{path_string, ApplyError, AttrPath, PathStep, PlannedChange, Provider};
 pub use registry::{ClientFactory, DataSource, NoConfig, Registry, ResourceType};
-pub use schema::{Attribute, Block, Nesting, NestedBlock, ProviderSchema, ResourceSchema};
+pub use schema::{Attribute, Block, NestedBlock, Nesting, ProviderSchema, ResourceSchema};
 
 /// Reads a string attribute of an object value ("" when absent or not a string).
 pub fn attr_str<'a>(v: &'a autostack_lang::Value, name: &str) -> &'a str {
-    v.as_entries().and_then(|m| m.get(name)).and_then(|x| x.as_str()).unwrap_or_default()
+    v.as_entries()
+        .and_then(|m| m.get(name))
+        .and_then(|x| x.as_str())
+        .unwrap_or_default()
 }
 
 /// Returns `v` with attribute `name` set to `x`.
-pub fn with_attr(v: &autostack_lang::Value, name: &str, x: autostack_lang::Value) -> autostack_lang::Value {
+pub fn with_attr(
+    v: &autostack_lang::Value,
+    name: &str,
+    x: autostack_lang::Value,
+) -> autostack_lang::Value {
     let mut m = v.as_entries().cloned().unwrap_or_default();
     m.insert(name.to_string(), x);
     autostack_lang::Value::object(m)

@@ -9,25 +9,59 @@ use autostack_lang::{Type, Value};
 use std::collections::BTreeMap;
 
 /// Plans an instance from its prior state (`None` on create) and configuration.
-pub fn plan_by_schema(schema: &ResourceSchema, prior: Option<&Value>, config: &Value) -> PlannedChange {
+pub fn plan_by_schema(
+    schema: &ResourceSchema,
+    prior: Option<&Value>,
+    config: &Value,
+) -> PlannedChange {
     let mut requires_replace = Vec::new();
-    let planned = plan_block(&schema.block, prior, config, &mut Vec::new(), &mut requires_replace);
+    let planned = plan_block(
+        &schema.block,
+        prior,
+        config,
+        &mut Vec::new(),
+        &mut requires_replace,
+    );
     if prior.is_some() && !requires_replace.is_empty() {
         // A replacement is a new object: everything the provider computes is unknown again.
-        let fresh = plan_block(&schema.block, None, config, &mut Vec::new(), &mut Vec::new());
-        return PlannedChange { planned: fresh, requires_replace };
+        let fresh = plan_block(
+            &schema.block,
+            None,
+            config,
+            &mut Vec::new(),
+            &mut Vec::new(),
+        );
+        return PlannedChange {
+            planned: fresh,
+            requires_replace,
+        };
     }
-    PlannedChange { planned, requires_replace }
+    PlannedChange {
+        planned,
+        requires_replace,
+    }
 }
 
 fn get<'a>(v: Option<&'a Value>, name: &str) -> Option<&'a Value> {
-    v.and_then(|v| v.as_entries()).and_then(|m| m.get(name)).filter(|x| !x.is_null())
+    v.and_then(|v| v.as_entries())
+        .and_then(|m| m.get(name))
+        .filter(|x| !x.is_null())
 }
 
-fn plan_block(block: &Block, prior: Option<&Value>, config: &Value, path: &mut AttrPath, rr: &mut Vec<AttrPath>) -> Value {
+fn plan_block(
+    block: &Block,
+    prior: Option<&Value>,
+    config: &Value,
+    path: &mut AttrPath,
+    rr: &mut Vec<AttrPath>,
+) -> Value {
     let mut out = BTreeMap::new();
     for (name, a) in &block.attributes {
-        let cfg = config.as_entries().and_then(|m| m.get(name)).cloned().unwrap_or(Value::Null(a.ty.clone()));
+        let cfg = config
+            .as_entries()
+            .and_then(|m| m.get(name))
+            .cloned()
+            .unwrap_or(Value::Null(a.ty.clone()));
         let cfg = match (&a.default, cfg.is_null()) {
             (Some(d), true) => d.clone(),
             _ => cfg,
@@ -58,7 +92,10 @@ fn plan_block(block: &Block, prior: Option<&Value>, config: &Value, path: &mut A
         let old = get(prior, name);
         path.push(PathStep::Attr(name.clone()));
         let v = plan_nested(nb.nesting, &nb.block, old, cfg.as_ref(), path, rr);
-        if nb.force_new && prior.is_some() && !same(&old.cloned().unwrap_or(Value::Null(v.ty())), &v) {
+        if nb.force_new
+            && prior.is_some()
+            && !same(&old.cloned().unwrap_or(Value::Null(v.ty())), &v)
+        {
             rr.push(path.clone());
         }
         path.pop();
@@ -67,21 +104,41 @@ fn plan_block(block: &Block, prior: Option<&Value>, config: &Value, path: &mut A
     Value::object(out)
 }
 
-fn plan_nested(nesting: Nesting, block: &Block, prior: Option<&Value>, cfg: Option<&Value>, path: &mut AttrPath, rr: &mut Vec<AttrPath>) -> Value {
+fn plan_nested(
+    nesting: Nesting,
+    block: &Block,
+    prior: Option<&Value>,
+    cfg: Option<&Value>,
+    path: &mut AttrPath,
+    rr: &mut Vec<AttrPath>,
+) -> Value {
     let ty = block.value_type();
     let items: Vec<Value> = match cfg.map(Value::unmarked) {
         Some(Value::Unknown(_)) => return Value::Unknown(wrap(nesting, ty)),
         Some(v) if v.is_null() => Vec::new(),
-        Some(v) => v.as_seq().map(<[Value]>::to_vec).unwrap_or_else(|| vec![v.clone()]),
+        Some(v) => v
+            .as_seq()
+            .map(<[Value]>::to_vec)
+            .unwrap_or_else(|| vec![v.clone()]),
         None => Vec::new(),
     };
-    let prior_items: Vec<Value> = prior.and_then(|p| p.as_seq().map(<[Value]>::to_vec).or_else(|| Some(vec![p.clone()]))).unwrap_or_default();
+    let prior_items: Vec<Value> = prior
+        .and_then(|p| {
+            p.as_seq()
+                .map(<[Value]>::to_vec)
+                .or_else(|| Some(vec![p.clone()]))
+        })
+        .unwrap_or_default();
     let planned: Vec<Value> = items
         .iter()
         .enumerate()
         .map(|(i, item)| {
             // Sets have no stable index; match prior elements only for lists and singles.
-            let p = if nesting == Nesting::Set { None } else { prior_items.get(i) };
+            let p = if nesting == Nesting::Set {
+                None
+            } else {
+                prior_items.get(i)
+            };
             path.push(PathStep::Index(i));
             let v = plan_block(block, p, item, path, rr);
             path.pop();

@@ -57,7 +57,10 @@ pub struct ApplyError {
 impl ApplyError {
     /// A failure that left nothing behind.
     pub fn new(summary: impl Into<String>, detail: impl Into<String>) -> ApplyError {
-        ApplyError { diags: Diagnostic::error(summary, detail, None).into(), partial: None }
+        ApplyError {
+            diags: Diagnostic::error(summary, detail, None).into(),
+            partial: None,
+        }
     }
 
     /// Records what exists despite the failure.
@@ -69,7 +72,10 @@ impl ApplyError {
 
 impl From<Diagnostics> for ApplyError {
     fn from(diags: Diagnostics) -> ApplyError {
-        ApplyError { diags, partial: None }
+        ApplyError {
+            diags,
+            partial: None,
+        }
     }
 }
 
@@ -91,16 +97,30 @@ pub trait Provider: Send + Sync {
     }
 
     /// Plans the new state of one instance from its prior state and configuration.
-    async fn plan(&self, type_name: &str, prior: Option<&Value>, proposed: &Value) -> Result<PlannedChange, Diagnostics>;
+    async fn plan(
+        &self,
+        type_name: &str,
+        prior: Option<&Value>,
+        proposed: &Value,
+    ) -> Result<PlannedChange, Diagnostics>;
 
     /// Makes the planned change real and returns the new state (`None` after a delete).
-    async fn apply(&self, type_name: &str, prior: Option<&Value>, planned: Option<&Value>) -> Result<Option<Value>, ApplyError>;
+    async fn apply(
+        &self,
+        type_name: &str,
+        prior: Option<&Value>,
+        planned: Option<&Value>,
+    ) -> Result<Option<Value>, ApplyError>;
 
     /// Reads the current state of an object; `None` when it no longer exists.
     async fn read(&self, type_name: &str, current: &Value) -> Result<Option<Value>, Diagnostics>;
 
     /// Reads many objects of one type; clouds override this to batch describe calls.
-    async fn read_many(&self, type_name: &str, current: &[Value]) -> Vec<Result<Option<Value>, Diagnostics>> {
+    async fn read_many(
+        &self,
+        type_name: &str,
+        current: &[Value],
+    ) -> Vec<Result<Option<Value>, Diagnostics>> {
         let mut out = Vec::with_capacity(current.len());
         for c in current {
             out.push(self.read(type_name, c).await);

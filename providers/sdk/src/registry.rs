@@ -17,19 +17,30 @@ pub trait ResourceType<C: Send + Sync>: Send + Sync {
     /// The schema.
     fn schema(&self) -> ResourceSchema;
     /// Plans a change; the default is [`plan_by_schema`].
-    async fn plan(&self, _client: &C, schema: &ResourceSchema, prior: Option<&Value>, config: &Value) -> Result<PlannedChange, Diagnostics> {
+    async fn plan(
+        &self,
+        _client: &C,
+        schema: &ResourceSchema,
+        prior: Option<&Value>,
+        config: &Value,
+    ) -> Result<PlannedChange, Diagnostics> {
         Ok(plan_by_schema(schema, prior, config))
     }
     /// Creates the object described by `planned` and returns its state.
     async fn create(&self, client: &C, planned: &Value) -> Result<Value, ApplyError>;
     /// Updates the object in place.
-    async fn update(&self, client: &C, prior: &Value, planned: &Value) -> Result<Value, ApplyError>;
+    async fn update(&self, client: &C, prior: &Value, planned: &Value)
+        -> Result<Value, ApplyError>;
     /// Deletes the object.
     async fn delete(&self, client: &C, prior: &Value) -> Result<(), ApplyError>;
     /// Reads the object's current state; `None` when it is gone.
     async fn read(&self, client: &C, current: &Value) -> Result<Option<Value>, Diagnostics>;
     /// Reads many objects (override to batch API calls).
-    async fn read_many(&self, client: &C, current: &[Value]) -> Vec<Result<Option<Value>, Diagnostics>> {
+    async fn read_many(
+        &self,
+        client: &C,
+        current: &[Value],
+    ) -> Vec<Result<Option<Value>, Diagnostics>> {
         let mut out = Vec::with_capacity(current.len());
         for c in current {
             out.push(self.read(client, c).await);
@@ -38,7 +49,15 @@ pub trait ResourceType<C: Send + Sync>: Send + Sync {
     }
     /// Builds the state of an existing object from its ID.
     async fn import(&self, _client: &C, id: &str) -> Result<Value, Diagnostics> {
-        Err(Diagnostic::error("Resource Import Not Implemented", format!("This resource type ({}) does not support import (ID {id:?}).", self.name()), None).into())
+        Err(Diagnostic::error(
+            "Resource Import Not Implemented",
+            format!(
+                "This resource type ({}) does not support import (ID {id:?}).",
+                self.name()
+            ),
+            None,
+        )
+        .into())
     }
 }
 
@@ -76,37 +95,66 @@ pub struct Registry<F: ClientFactory> {
 impl<F: ClientFactory> Registry<F> {
     /// An empty registry around a client factory.
     pub fn new(factory: F) -> Self {
-        let schema = ProviderSchema { provider: factory.config_schema(), ..ProviderSchema::default() };
-        Registry { factory, schema, resources: HashMap::new(), data: HashMap::new(), client: None }
+        let schema = ProviderSchema {
+            provider: factory.config_schema(),
+            ..ProviderSchema::default()
+        };
+        Registry {
+            factory,
+            schema,
+            resources: HashMap::new(),
+            data: HashMap::new(),
+            client: None,
+        }
     }
 
     /// Registers a resource type.
     pub fn resource(mut self, r: impl ResourceType<F::Client> + 'static) -> Self {
-        self.schema.resources.insert(r.name().to_string(), r.schema());
+        self.schema
+            .resources
+            .insert(r.name().to_string(), r.schema());
         self.resources.insert(r.name(), Arc::new(r));
         self
     }
 
     /// Registers a data source.
     pub fn data_source(mut self, d: impl DataSource<F::Client> + 'static) -> Self {
-        self.schema.data_sources.insert(d.name().to_string(), d.schema());
+        self.schema
+            .data_sources
+            .insert(d.name().to_string(), d.schema());
         self.data.insert(d.name(), Arc::new(d));
         self
     }
 
-    fn parts(&self, type_name: &str) -> Result<(&Arc<dyn ResourceType<F::Client>>, &F::Client), Diagnostics> {
-        let r = self.resources.get(type_name).ok_or_else(|| unsupported("resource type", type_name))?;
+    fn parts(
+        &self,
+        type_name: &str,
+    ) -> Result<(&Arc<dyn ResourceType<F::Client>>, &F::Client), Diagnostics> {
+        let r = self
+            .resources
+            .get(type_name)
+            .ok_or_else(|| unsupported("resource type", type_name))?;
         let c = self.client.as_deref().ok_or_else(unconfigured)?;
         Ok((r, c))
     }
 }
 
 fn unsupported(kind: &str, name: &str) -> Diagnostics {
-    Diagnostic::error(format!("Invalid {kind}"), format!("The provider does not support {kind} {name:?}."), None).into()
+    Diagnostic::error(
+        format!("Invalid {kind}"),
+        format!("The provider does not support {kind} {name:?}."),
+        None,
+    )
+    .into()
 }
 
 fn unconfigured() -> Diagnostics {
-    Diagnostic::error("Provider not configured", "The provider was used before its configuration was applied.", None).into()
+    Diagnostic::error(
+        "Provider not configured",
+        "The provider was used before its configuration was applied.",
+        None,
+    )
+    .into()
 }
 
 #[async_trait]
@@ -120,13 +168,23 @@ impl<F: ClientFactory> Provider for Registry<F> {
         Ok(())
     }
 
-    async fn plan(&self, type_name: &str, prior: Option<&Value>, proposed: &Value) -> Result<PlannedChange, Diagnostics> {
+    async fn plan(
+        &self,
+        type_name: &str,
+        prior: Option<&Value>,
+        proposed: &Value,
+    ) -> Result<PlannedChange, Diagnostics> {
         let (r, c) = self.parts(type_name)?;
         let schema = &self.schema.resources[type_name];
         r.plan(c, schema, prior, proposed).await
     }
 
-    async fn apply(&self, type_name: &str, prior: Option<&Value>, planned: Option<&Value>) -> Result<Option<Value>, ApplyError> {
+    async fn apply(
+        &self,
+        type_name: &str,
+        prior: Option<&Value>,
+        planned: Option<&Value>,
+    ) -> Result<Option<Value>, ApplyError> {
         let (r, c) = self.parts(type_name)?;
         match (prior, planned) {
             (None, Some(p)) => r.create(c, p).await.map(Some),
@@ -141,7 +199,11 @@ impl<F: ClientFactory> Provider for Registry<F> {
         r.read(c, current).await
     }
 
-    async fn read_many(&self, type_name: &str, current: &[Value]) -> Vec<Result<Option<Value>, Diagnostics>> {
+    async fn read_many(
+        &self,
+        type_name: &str,
+        current: &[Value],
+    ) -> Vec<Result<Option<Value>, Diagnostics>> {
         match self.parts(type_name) {
             Ok((r, c)) => r.read_many(c, current).await,
             Err(d) => current.iter().map(|_| Err(d.clone())).collect(),
@@ -154,7 +216,10 @@ impl<F: ClientFactory> Provider for Registry<F> {
     }
 
     async fn read_data(&self, type_name: &str, config: &Value) -> Result<Value, Diagnostics> {
-        let d = self.data.get(type_name).ok_or_else(|| unsupported("data source", type_name))?;
+        let d = self
+            .data
+            .get(type_name)
+            .ok_or_else(|| unsupported("data source", type_name))?;
         let c = self.client.as_deref().ok_or_else(unconfigured)?;
         d.read(c, config).await
     }

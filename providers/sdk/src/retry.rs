@@ -16,14 +16,20 @@ pub struct Backoff {
 
 impl Default for Backoff {
     fn default() -> Self {
-        Backoff { initial: Duration::from_millis(100), max: Duration::from_secs(5), attempts: 8 }
+        Backoff {
+            initial: Duration::from_millis(100),
+            max: Duration::from_secs(5),
+            attempts: 8,
+        }
     }
 }
 
 impl Backoff {
     /// The delay before attempt `n` (1-based): exponential with "full jitter".
     pub fn delay(&self, n: u32) -> Duration {
-        let exp = self.initial.saturating_mul(1u32 << n.saturating_sub(1).min(16));
+        let exp = self
+            .initial
+            .saturating_mul(1u32 << n.saturating_sub(1).min(16));
         let cap = exp.min(self.max);
         let jitter = fastrand::f64();
         cap.mul_f64(0.5 + jitter / 2.0)
@@ -31,7 +37,11 @@ impl Backoff {
 }
 
 /// Runs `op` until it succeeds, fails with an error `retryable` rejects, or attempts run out.
-pub async fn retry<T, E, Fut>(b: Backoff, mut op: impl FnMut() -> Fut, retryable: impl Fn(&E) -> bool) -> Result<T, E>
+pub async fn retry<T, E, Fut>(
+    b: Backoff,
+    mut op: impl FnMut() -> Fut,
+    retryable: impl Fn(&E) -> bool,
+) -> Result<T, E>
 where
     Fut: Future<Output = Result<T, E>>,
 {
@@ -66,13 +76,28 @@ mod tests {
 
     #[tokio::test]
     async fn retries_until_success() {
-        let b = Backoff { initial: Duration::from_millis(1), max: Duration::from_millis(2), attempts: 5 };
+        let b = Backoff {
+            initial: Duration::from_millis(1),
+            max: Duration::from_millis(2),
+            attempts: 5,
+        };
         let mut calls = 0;
-        let r: Result<u32, &str> = retry(b, || {
-            calls += 1;
-            let c = calls;
-            async move { if c < 3 { Err("throttled") } else { Ok(c) } }
-        }, |e| *e == "throttled").await;
+        let r: Result<u32, &str> = retry(
+            b,
+            || {
+                calls += 1;
+                let c = calls;
+                async move {
+                    if c < 3 {
+                        Err("throttled")
+                    } else {
+                        Ok(c)
+                    }
+                }
+            },
+            |e| *e == "throttled",
+        )
+        .await;
         assert_eq!(r, Ok(3));
         let r: Result<u32, &str> = retry(b, || async { Err("fatal") }, |e| *e == "throttled").await;
         assert_eq!(r, Err("fatal"));
@@ -80,7 +105,11 @@ mod tests {
 
     #[test]
     fn delays_grow_and_cap() {
-        let b = Backoff { initial: Duration::from_millis(100), max: Duration::from_millis(400), attempts: 10 };
+        let b = Backoff {
+            initial: Duration::from_millis(100),
+            max: Duration::from_millis(400),
+            attempts: 10,
+        };
         assert!(b.delay(1) <= Duration::from_millis(100));
         assert!(b.delay(8) <= Duration::from_millis(400));
         assert!(b.delay(8) >= Duration::from_millis(200));

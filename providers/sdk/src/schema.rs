@@ -26,27 +26,49 @@ pub struct Attribute {
 
 impl Attribute {
     fn base(ty: Type) -> Attribute {
-        Attribute { ty, required: false, optional: false, computed: false, sensitive: false, force_new: false, description: "", default: None }
+        Attribute {
+            ty,
+            required: false,
+            optional: false,
+            computed: false,
+            sensitive: false,
+            force_new: false,
+            description: "",
+            default: None,
+        }
     }
 
     /// A required argument.
     pub fn required(ty: Type) -> Attribute {
-        Attribute { required: true, ..Attribute::base(ty) }
+        Attribute {
+            required: true,
+            ..Attribute::base(ty)
+        }
     }
 
     /// An optional argument.
     pub fn optional(ty: Type) -> Attribute {
-        Attribute { optional: true, ..Attribute::base(ty) }
+        Attribute {
+            optional: true,
+            ..Attribute::base(ty)
+        }
     }
 
     /// An optional argument the provider fills in when unset.
     pub fn optional_computed(ty: Type) -> Attribute {
-        Attribute { optional: true, computed: true, ..Attribute::base(ty) }
+        Attribute {
+            optional: true,
+            computed: true,
+            ..Attribute::base(ty)
+        }
     }
 
     /// A read-only attribute set by the provider.
     pub fn computed(ty: Type) -> Attribute {
-        Attribute { computed: true, ..Attribute::base(ty) }
+        Attribute {
+            computed: true,
+            ..Attribute::base(ty)
+        }
     }
 
     /// Marks the attribute as forcing replacement when it changes.
@@ -123,13 +145,26 @@ impl Block {
 
     /// Adds a nested block type.
     pub fn block(mut self, name: &str, nesting: Nesting, block: Block) -> Block {
-        self.blocks.insert(name.to_string(), NestedBlock { nesting, block, min_items: 0, max_items: 0, force_new: false });
+        self.blocks.insert(
+            name.to_string(),
+            NestedBlock {
+                nesting,
+                block,
+                min_items: 0,
+                max_items: 0,
+                force_new: false,
+            },
+        );
         self
     }
 
     /// The object type of values conforming to this block.
     pub fn value_type(&self) -> Type {
-        let mut attrs: BTreeMap<String, Type> = self.attributes.iter().map(|(k, a)| (k.clone(), a.ty.clone())).collect();
+        let mut attrs: BTreeMap<String, Type> = self
+            .attributes
+            .iter()
+            .map(|(k, a)| (k.clone(), a.ty.clone()))
+            .collect();
         for (k, b) in &self.blocks {
             let t = b.block.value_type();
             attrs.insert(

@@ -33,7 +33,10 @@ pub struct LifecycleFailure {
 }
 
 fn fail(step: &'static str, message: impl Into<String>) -> LifecycleFailure {
-    LifecycleFailure { step, message: message.into() }
+    LifecycleFailure {
+        step,
+        message: message.into(),
+    }
 }
 
 fn diag_fail(step: &'static str, d: Diagnostics) -> LifecycleFailure {
@@ -42,44 +45,100 @@ fn diag_fail(step: &'static str, d: Diagnostics) -> LifecycleFailure {
 
 /// Runs the lifecycle; returns the final state before deletion on success.
 pub async fn run_lifecycle(p: &dyn Provider, l: &Lifecycle<'_>) -> Result<(), LifecycleFailure> {
-    let plan = p.plan(l.type_name, None, &l.create).await.map_err(|d| diag_fail("plan create", d))?;
-    let mut state = p.apply(l.type_name, None, Some(&plan.planned)).await.map_err(|e| diag_fail("create", e.diags))?.ok_or_else(|| fail("create", "apply returned no state"))?;
+    let plan = p
+        .plan(l.type_name, None, &l.create)
+        .await
+        .map_err(|d| diag_fail("plan create", d))?;
+    let mut state = p
+        .apply(l.type_name, None, Some(&plan.planned))
+        .await
+        .map_err(|e| diag_fail("create", e.diags))?
+        .ok_or_else(|| fail("create", "apply returned no state"))?;
     if !state.is_wholly_known() {
-        return Err(fail("create", "state after create still has unknown values"));
+        return Err(fail(
+            "create",
+            "state after create still has unknown values",
+        ));
     }
-    let read = p.read(l.type_name, &state).await.map_err(|d| diag_fail("read", d))?.ok_or_else(|| fail("read", "object not found right after create"))?;
+    let read = p
+        .read(l.type_name, &state)
+        .await
+        .map_err(|d| diag_fail("read", d))?
+        .ok_or_else(|| fail("read", "object not found right after create"))?;
     if differs(&state, &read) {
-        return Err(fail("read", format!("read-back state differs from created state:\n{state:?}\n{read:?}")));
+        return Err(fail(
+            "read",
+            format!("read-back state differs from created state:\n{state:?}\n{read:?}"),
+        ));
     }
-    let noop = p.plan(l.type_name, Some(&state), &l.create).await.map_err(|d| diag_fail("plan no-op", d))?;
+    let noop = p
+        .plan(l.type_name, Some(&state), &l.create)
+        .await
+        .map_err(|d| diag_fail("plan no-op", d))?;
     if differs(&state, &noop.planned) || !noop.requires_replace.is_empty() {
-        return Err(fail("plan no-op", "unchanged configuration planned a change"));
+        return Err(fail(
+            "plan no-op",
+            "unchanged configuration planned a change",
+        ));
     }
     if let Some(cfg) = &l.update {
-        let up = p.plan(l.type_name, Some(&state), cfg).await.map_err(|d| diag_fail("plan update", d))?;
+        let up = p
+            .plan(l.type_name, Some(&state), cfg)
+            .await
+            .map_err(|d| diag_fail("plan update", d))?;
         if !up.requires_replace.is_empty() {
             let paths: Vec<String> = up.requires_replace.iter().map(|p| path_string(p)).collect();
-            return Err(fail("plan update", format!("update forced replacement via {}", paths.join(", "))));
+            return Err(fail(
+                "plan update",
+                format!("update forced replacement via {}", paths.join(", ")),
+            ));
         }
-        state = p.apply(l.type_name, Some(&state), Some(&up.planned)).await.map_err(|e| diag_fail("update", e.diags))?.ok_or_else(|| fail("update", "no state"))?;
+        state = p
+            .apply(l.type_name, Some(&state), Some(&up.planned))
+            .await
+            .map_err(|e| diag_fail("update", e.diags))?
+            .ok_or_else(|| fail("update", "no state"))?;
     }
     if let Some(cfg) = &l.replace {
-        let rp = p.plan(l.type_name, Some(&state), cfg).await.map_err(|d| diag_fail("plan replace", d))?;
+        let rp = p
+            .plan(l.type_name, Some(&state), cfg)
+            .await
+            .map_err(|d| diag_fail("plan replace", d))?;
         if rp.requires_replace.is_empty() {
             return Err(fail("plan replace", "expected a forced replacement"));
         }
-        p.apply(l.type_name, Some(&state), None).await.map_err(|e| diag_fail("replace: delete", e.diags))?;
-        let fresh = p.plan(l.type_name, None, cfg).await.map_err(|d| diag_fail("replace: plan create", d))?;
-        state = p.apply(l.type_name, None, Some(&fresh.planned)).await.map_err(|e| diag_fail("replace: create", e.diags))?.ok_or_else(|| fail("replace", "no state"))?;
+        p.apply(l.type_name, Some(&state), None)
+            .await
+            .map_err(|e| diag_fail("replace: delete", e.diags))?;
+        let fresh = p
+            .plan(l.type_name, None, cfg)
+            .await
+            .map_err(|d| diag_fail("replace: plan create", d))?;
+        state = p
+            .apply(l.type_name, None, Some(&fresh.planned))
+            .await
+            .map_err(|e| diag_fail("replace: create", e.diags))?
+            .ok_or_else(|| fail("replace", "no state"))?;
     }
     if let Some(attr) = l.import_id_attr {
         let id = crate::attr_str(&state, attr).to_string();
-        let imported = p.import(l.type_name, &id).await.map_err(|d| diag_fail("import", d))?;
+        let imported = p
+            .import(l.type_name, &id)
+            .await
+            .map_err(|d| diag_fail("import", d))?;
         if crate::attr_str(&imported, attr) != id {
-            return Err(fail("import", format!("imported object has {attr} {:?}, want {id:?}", crate::attr_str(&imported, attr))));
+            return Err(fail(
+                "import",
+                format!(
+                    "imported object has {attr} {:?}, want {id:?}",
+                    crate::attr_str(&imported, attr)
+                ),
+            ));
         }
     }
-    p.apply(l.type_name, Some(&state), None).await.map_err(|e| diag_fail("delete", e.diags))?;
+    p.apply(l.type_name, Some(&state), None)
+        .await
+        .map_err(|e| diag_fail("delete", e.diags))?;
     if !l.remote {
         return Ok(());
     }

@@ -51,13 +51,22 @@ pub async fn run(a: &ApplyCmd, mode: PlanMode) -> u8 {
 
 fn saved_plan(s: &Session, path: &std::path::Path, out: &Output) -> Result<Plan, u8> {
     let fail = |detail: String| {
-        out.diags(&crate::session::error("Failed to load saved plan", detail), &s.sources);
+        out.diags(
+            &crate::session::error("Failed to load saved plan", detail),
+            &s.sources,
+        );
         1
     };
-    let text = std::fs::read_to_string(path).map_err(|e| fail(format!("{}: {e}", path.display())))?;
-    let doc: serde_json::Value = serde_json::from_str(&text).map_err(|e| fail(format!("{} is not a valid plan file: {e}", path.display())))?;
+    let text =
+        std::fs::read_to_string(path).map_err(|e| fail(format!("{}: {e}", path.display())))?;
+    let doc: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| fail(format!("{} is not a valid plan file: {e}", path.display())))?;
     let plan = planfile::read(&doc, &s.ctx.tree, &s.schemas).map_err(|e| fail(e.0))?;
-    if plan.base_lineage != s.state.lineage && !s.state.lineage.is_empty() && !plan.base_lineage.is_empty() || plan.base_serial != s.state.serial {
+    if plan.base_lineage != s.state.lineage
+        && !s.state.lineage.is_empty()
+        && !plan.base_lineage.is_empty()
+        || plan.base_serial != s.state.serial
+    {
         return Err(fail(format!(
             "Saved plan is stale: the state was changed by another operation after the plan was created (plan made at serial {}, state is now at serial {}). Create a new plan.",
             plan.base_serial, s.state.serial
@@ -85,7 +94,11 @@ fn confirm(mode: PlanMode, out: &Output) -> bool {
         println!();
         true
     } else {
-        let what = if mode == PlanMode::Destroy { "Destroy" } else { "Apply" };
+        let what = if mode == PlanMode::Destroy {
+            "Destroy"
+        } else {
+            "Apply"
+        };
         eprintln!("\n{what} cancelled.");
         false
     }
@@ -100,7 +113,9 @@ async fn execute(s: &Session, plan: &Plan, a: &ApplyCmd, out: &Output, mode: Pla
         }
     };
     let observer = out.progress();
-    let opts = ApplyOptions { parallelism: a.common.parallelism.max(1) };
+    let opts = ApplyOptions {
+        parallelism: a.common.parallelism.max(1),
+    };
     let outcome = match run_apply(&s.ctx, plan, opts, &observer, &journal).await {
         Ok(o) => o,
         Err(d) => {
@@ -126,7 +141,13 @@ async fn execute(s: &Session, plan: &Plan, a: &ApplyCmd, out: &Output, mode: Pla
 }
 
 /// Prints the closing summary and outputs.
-fn finish(s: &Session, plan: &Plan, done: Option<((usize, usize, usize), &autostack_core::state::State)>, out: &Output, mode: PlanMode) -> u8 {
+fn finish(
+    s: &Session,
+    plan: &Plan,
+    done: Option<((usize, usize, usize), &autostack_core::state::State)>,
+    out: &Output,
+    mode: PlanMode,
+) -> u8 {
     let ((added, changed, destroyed), state) = match done {
         Some((c, st)) => (c, st),
         None => ((0, 0, 0), &s.state),
@@ -137,20 +158,40 @@ fn finish(s: &Session, plan: &Plan, done: Option<((usize, usize, usize), &autost
     } else if imported > 0 {
         format!("Apply complete! Resources: {imported} imported, {added} added, {changed} changed, {destroyed} destroyed.")
     } else {
-        format!("Apply complete! Resources: {added} added, {changed} changed, {destroyed} destroyed.")
+        format!(
+            "Apply complete! Resources: {added} added, {changed} changed, {destroyed} destroyed."
+        )
     };
     if out.json {
-        progress::emit("info", &msg, "change_summary", json!({ "changes": { "add": added, "change": changed, "import": imported, "remove": destroyed, "operation": if mode == PlanMode::Destroy { "destroy" } else { "apply" } } }));
+        progress::emit(
+            "info",
+            &msg,
+            "change_summary",
+            json!({ "changes": { "add": added, "change": changed, "import": imported, "remove": destroyed, "operation": if mode == PlanMode::Destroy { "destroy" } else { "apply" } } }),
+        );
         let outputs: serde_json::Map<String, serde_json::Value> = state.outputs.iter().map(|(n, o)| (n.clone(), json!({ "sensitive": o.sensitive, "type": autostack_lang::value::json::type_json(&o.value.ty()), "value": if o.sensitive { serde_json::Value::Null } else { autostack_core::jsonplan::known_json(&o.value) } }))).collect();
-        progress::emit("info", &format!("Outputs: {}", outputs.len()), "outputs", json!({ "outputs": outputs }));
+        progress::emit(
+            "info",
+            &format!("Outputs: {}", outputs.len()),
+            "outputs",
+            json!({ "outputs": outputs }),
+        );
         return 0;
     }
-    let text = if out.color { format!("\x1b[1m\x1b[32m{msg}\x1b[0m") } else { msg };
+    let text = if out.color {
+        format!("\x1b[1m\x1b[32m{msg}\x1b[0m")
+    } else {
+        msg
+    };
     println!("\n{text}");
     if mode != PlanMode::Destroy && !state.outputs.is_empty() {
         println!("\nOutputs:\n");
         for (n, o) in &state.outputs {
-            let v = if o.sensitive { "<sensitive>".to_string() } else { format_value(&o.value, 0) };
+            let v = if o.sensitive {
+                "<sensitive>".to_string()
+            } else {
+                format_value(&o.value, 0)
+            };
             println!("{n} = {v}");
         }
     }

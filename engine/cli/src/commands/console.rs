@@ -65,7 +65,12 @@ pub fn run(a: &ConsoleArgs) -> u8 {
 }
 
 /// Scope with the root module's variables and locals (resources need state: not here).
-fn build_scope(a: &ConsoleArgs, dir: &std::path::Path, sources: &Sources, functions: &Functions) -> Result<MapScope, Diagnostics> {
+fn build_scope(
+    a: &ConsoleArgs,
+    dir: &std::path::Path,
+    sources: &Sources,
+    functions: &Functions,
+) -> Result<MapScope, Diagnostics> {
     let (module, diags) = load_module(dir, sources);
     if diags.has_errors() {
         return Err(diags);
@@ -77,10 +82,19 @@ fn build_scope(a: &ConsoleArgs, dir: &std::path::Path, sources: &Sources, functi
     if diags.has_errors() {
         return Err(diags);
     }
-    let cwd = std::env::current_dir().unwrap_or_default().to_string_lossy().into_owned();
+    let cwd = std::env::current_dir()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned();
     let mut scope = MapScope {
         vars: Arc::new(vars),
-        resources: Arc::new(module.resources.keys().map(|k| (k.clone(), Value::Unknown(Type::Dynamic))).collect()),
+        resources: Arc::new(
+            module
+                .resources
+                .keys()
+                .map(|k| (k.clone(), Value::Unknown(Type::Dynamic)))
+                .collect(),
+        ),
         path_module: ".".into(),
         path_root: ".".into(),
         path_cwd: cwd,
@@ -90,7 +104,9 @@ fn build_scope(a: &ConsoleArgs, dir: &std::path::Path, sources: &Sources, functi
     let order = locals_order(&module).map_err(Diagnostics::from)?;
     scope.locals = Arc::new(HashMap::with_capacity(order.len()));
     for name in order {
-        let v = Evaluator::new(&scope, functions, dir.to_path_buf()).eval(&module.locals[&name].expr).unwrap_or(Value::Unknown(Type::Dynamic));
+        let v = Evaluator::new(&scope, functions, dir.to_path_buf())
+            .eval(&module.locals[&name].expr)
+            .unwrap_or(Value::Unknown(Type::Dynamic));
         Arc::make_mut(&mut scope.locals).insert(name, v);
     }
     Ok(scope)

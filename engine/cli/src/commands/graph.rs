@@ -31,7 +31,11 @@ pub fn run(_a: &GraphArgs) -> u8 {
         if !is_res(node) {
             continue;
         }
-        let mut stack: Vec<_> = g.graph.edges_directed(i, petgraph::Direction::Incoming).map(|e| e.source()).collect();
+        let mut stack: Vec<_> = g
+            .graph
+            .edges_directed(i, petgraph::Direction::Incoming)
+            .map(|e| e.source())
+            .collect();
         let mut seen = BTreeSet::new();
         while let Some(j) = stack.pop() {
             if !seen.insert(j) {
@@ -41,12 +45,23 @@ pub fn run(_a: &GraphArgs) -> u8 {
             if is_res(n) {
                 edges.insert((node.to_string(), n.to_string()));
             } else {
-                stack.extend(g.graph.edges_directed(j, petgraph::Direction::Incoming).map(|e| e.source()));
+                stack.extend(
+                    g.graph
+                        .edges_directed(j, petgraph::Direction::Incoming)
+                        .map(|e| e.source()),
+                );
             }
         }
     }
-    let nodes: BTreeSet<String> = g.index.keys().filter(|n| is_res(n)).map(|n| n.to_string()).collect();
-    println!("digraph G {{\n  rankdir = \"RL\";\n  node [shape = rect, fontname = \"sans-serif\"];");
+    let nodes: BTreeSet<String> = g
+        .index
+        .keys()
+        .filter(|n| is_res(n))
+        .map(|n| n.to_string())
+        .collect();
+    println!(
+        "digraph G {{\n  rankdir = \"RL\";\n  node [shape = rect, fontname = \"sans-serif\"];"
+    );
     for n in &nodes {
         println!("  \"{n}\" [label=\"{n}\"];");
     }

@@ -23,17 +23,30 @@ pub async fn run(a: &ImportArgs) -> u8 {
         Err(e) => return fail("Invalid address", e.0),
     };
     let path = addr.resource.module.path();
-    let Some(r) = s.ctx.module(&path).and_then(|m| m.module.resources.get(&addr.resource.local())) else {
+    let Some(r) = s
+        .ctx
+        .module(&path)
+        .and_then(|m| m.module.resources.get(&addr.resource.local()))
+    else {
         return fail("Configuration for import target does not exist", format!("The configuration does not contain a resource block for {}. Before importing this resource, please create its configuration in the root module. For example:\n\nresource {:?} {:?} {{\n  # (resource arguments)\n}}", addr.resource, addr.resource.ty, addr.resource.name));
     };
     if s.state.instances.contains_key(&addr) {
         return fail("Resource already managed by AutoStack", format!("AutoStack is already managing a remote object for {addr}. To import to this address you must first remove the existing object from the state."));
     }
     // Configure providers by walking a plan of nothing but the provider nodes.
-    let opts = autostack_core::plan::PlanOptions { targets: vec![format!("{}", addr.resource)], skip_refresh: true, ..Default::default() };
+    let opts = autostack_core::plan::PlanOptions {
+        targets: vec![format!("{}", addr.resource)],
+        skip_refresh: true,
+        ..Default::default()
+    };
     let paddr = provider_addr(&s.ctx.tree, &path, r);
     let _ = autostack_core::plan::plan(&s.ctx, &s.state, &opts).await;
-    let Some(provider) = s.ctx.provider(&paddr).await else { return fail("Provider not configured", format!("The provider {paddr:?} could not be configured.")) };
+    let Some(provider) = s.ctx.provider(&paddr).await else {
+        return fail(
+            "Provider not configured",
+            format!("The provider {paddr:?} could not be configured."),
+        );
+    };
     println!("{addr}: Importing from ID {:?}...", a.id);
     let imported = match provider.import(&addr.resource.ty, &a.id).await {
         Ok(v) => v,
@@ -42,7 +55,10 @@ pub async fn run(a: &ImportArgs) -> u8 {
             return 1;
         }
     };
-    println!("{addr}: Import prepared!\n  Prepared {} for import", addr.resource.ty);
+    println!(
+        "{addr}: Import prepared!\n  Prepared {} for import",
+        addr.resource.ty
+    );
     println!("{addr}: Refreshing state... [id={}]", a.id);
     let value = match provider.read(&addr.resource.ty, &imported).await {
         Ok(Some(v)) => v,
@@ -53,7 +69,18 @@ pub async fn run(a: &ImportArgs) -> u8 {
         }
     };
     let mut st = s.state.clone();
-    st.instances.insert(addr.clone(), InstanceObject { value, provider: s.ctx.state_provider(&paddr), schema_version: 0, dependencies: Vec::new(), tainted: false, private: None, create_before_destroy: false });
+    st.instances.insert(
+        addr.clone(),
+        InstanceObject {
+            value,
+            provider: s.ctx.state_provider(&paddr),
+            schema_version: 0,
+            dependencies: Vec::new(),
+            tainted: false,
+            private: None,
+            create_before_destroy: false,
+        },
+    );
     if let Err(d) = s.backend.persist(&mut st, &s.schemas) {
         out.diags(&d, &s.sources);
         return 1;

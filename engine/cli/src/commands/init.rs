@@ -16,7 +16,10 @@ fn sources(tree: &ModuleTree, out: &mut BTreeSet<String>) {
         out.insert(rp.source.clone());
     }
     for r in m.resources.values() {
-        let name = r.provider.as_ref().map_or(default_provider_name(&r.ty), |(n, _)| n.as_str());
+        let name = r
+            .provider
+            .as_ref()
+            .map_or(default_provider_name(&r.ty), |(n, _)| n.as_str());
         let src = match m.terraform.required_providers.get(name) {
             Some(rp) => rp.source.clone(),
             None if name == "terraform" => "terraform.io/builtin/terraform".into(),
@@ -46,7 +49,10 @@ pub fn run(a: &InitArgs) -> u8 {
     if !loaded.tree.children.is_empty() {
         println!("Initializing modules...");
         for name in loaded.tree.children.keys() {
-            println!("- {name} in {}", loaded.tree.module.module_calls[name].source);
+            println!(
+                "- {name} in {}",
+                loaded.tree.module.module_calls[name].source
+            );
         }
     }
     println!("\nInitializing provider plugins...");
@@ -62,7 +68,11 @@ pub fn run(a: &InitArgs) -> u8 {
     }
     if !missing.is_empty() {
         let detail = format!("Could not find providers {} in this build of AutoStack. Providers are compiled in; the available ones are hashicorp/random, hashicorp/null, hashicorp/local, hashicorp/time, terraform.io/builtin/terraform and the cloud providers enabled at build time.", missing.join(", "));
-        ui::print_diags(&session::error("Failed to query available provider packages", detail), &loaded.sources, color);
+        ui::print_diags(
+            &session::error("Failed to query available provider packages", detail),
+            &loaded.sources,
+            color,
+        );
         return 1;
     }
     let ok = "AutoStack has been successfully initialized!";

@@ -19,7 +19,10 @@ use autostack_core::plan::PlanMode;
 
 /// Runs the parsed command.
 pub fn dispatch(cli: Cli) -> u8 {
-    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("Error: cannot start the async runtime: {e}");

@@ -13,7 +13,9 @@ use std::sync::Arc;
 pub fn run(a: &OutputArgs) -> u8 {
     let sources = autostack_lang::diag::Sources::new();
     let color = ui::color_stderr(a.no_color);
-    let module = session::load_config(&PathBuf::from(".")).map(|l| l.tree.module).unwrap_or_default();
+    let module = session::load_config(&PathBuf::from("."))
+        .map(|l| l.tree.module)
+        .unwrap_or_default();
     let backend = match Backend::from_config(&module, a.state.as_deref()) {
         Ok(b) => b,
         Err(d) => {
@@ -69,7 +71,11 @@ pub fn run(a: &OutputArgs) -> u8 {
                 return 0;
             }
             for (n, o) in &state.outputs {
-                let v = if o.sensitive { "<sensitive>".to_string() } else { format_value(&o.value, 0) };
+                let v = if o.sensitive {
+                    "<sensitive>".to_string()
+                } else {
+                    format_value(&o.value, 0)
+                };
                 println!("{n} = {v}");
             }
         }

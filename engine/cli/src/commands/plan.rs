@@ -31,7 +31,13 @@ pub async fn run(a: &PlanCmd) -> u8 {
         let doc = planfile::write(&plan, &s.ctx.tree, &s.schemas);
         let text = serde_json::to_string(&doc).unwrap_or_default();
         if let Err(e) = std::fs::write(path, text) {
-            out.diags(&crate::session::error("Failed to write plan file", format!("{}: {e}", path.display())), &s.sources);
+            out.diags(
+                &crate::session::error(
+                    "Failed to write plan file",
+                    format!("{}: {e}", path.display()),
+                ),
+                &s.sources,
+            );
             return 1;
         }
         if !out.json {

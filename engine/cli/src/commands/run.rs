@@ -43,7 +43,10 @@ pub struct Output {
 impl Output {
     /// From the common flags.
     pub fn new(json: bool, no_color: bool) -> Self {
-        Output { json, color: !json && ui::color_stdout(no_color) }
+        Output {
+            json,
+            color: !json && ui::color_stdout(no_color),
+        }
     }
 
     /// Reports diagnostics (human on stderr, or JSON lines).
@@ -52,7 +55,12 @@ impl Output {
             for x in d {
                 let level = if x.is_error() { "error" } else { "warn" };
                 let sev = if x.is_error() { "Error" } else { "Warning" };
-                progress::emit(level, &format!("{sev}: {}", x.summary), "diagnostic", json!({ "diagnostic": autostack_lang::diag::render_json(x, sources) }));
+                progress::emit(
+                    level,
+                    &format!("{sev}: {}", x.summary),
+                    "diagnostic",
+                    json!({ "diagnostic": autostack_lang::diag::render_json(x, sources) }),
+                );
             }
         } else {
             ui::print_diags(d, sources, ui::color_stderr(!self.color));
@@ -118,24 +126,48 @@ pub fn open(a: &PlanArgs, out: &Output, operation: &str) -> Result<Session, u8> 
             return Err(1);
         }
     };
-    Ok(Session { ctx, sources, backend, _lock: lock, state, schemas })
+    Ok(Session {
+        ctx,
+        sources,
+        backend,
+        _lock: lock,
+        state,
+        schemas,
+    })
 }
 
 /// The plan options of the command line.
 pub fn plan_options(a: &PlanArgs, mode: PlanMode) -> Result<PlanOptions, Diagnostics> {
     let mut replace = Vec::new();
     for r in &a.replace {
-        replace.push(parse_instance(r).map_err(|e| session::error("Invalid replace address", e.0))?);
+        replace
+            .push(parse_instance(r).map_err(|e| session::error("Invalid replace address", e.0))?);
     }
-    let mode = if a.destroy { PlanMode::Destroy } else if a.refresh_only { PlanMode::RefreshOnly } else { mode };
-    Ok(PlanOptions { mode, skip_refresh: !a.refresh.unwrap_or(true), targets: a.target.clone(), replace })
+    let mode = if a.destroy {
+        PlanMode::Destroy
+    } else if a.refresh_only {
+        PlanMode::RefreshOnly
+    } else {
+        mode
+    };
+    Ok(PlanOptions {
+        mode,
+        skip_refresh: !a.refresh.unwrap_or(true),
+        targets: a.target.clone(),
+        replace,
+    })
 }
 
 /// Plans and reports the plan; `Err(exit code)` on failure.
 pub async fn make_plan(s: &Session, opts: &PlanOptions, out: &Output) -> Result<Plan, u8> {
     if !out.json && !opts.skip_refresh {
         for (addr, o) in &s.state.instances {
-            if let Some(id) = o.value.as_entries().and_then(|m| m.get("id")).and_then(|v| v.as_str()) {
+            if let Some(id) = o
+                .value
+                .as_entries()
+                .and_then(|m| m.get("id"))
+                .and_then(|v| v.as_str())
+            {
                 println!("{addr}: Refreshing state... [id={id}]");
             }
         }
@@ -156,11 +188,21 @@ pub fn report_plan(plan: &Plan, out: &Output) {
     if out.json {
         for c in plan.changes.iter().filter(|c| c.action != Action::NoOp) {
             let msg = format!("{}: Plan to {}", c.addr, progress::action_name(c.action));
-            progress::emit("info", &msg, "planned_change", json!({ "change": { "resource": progress::resource_json(&c.addr), "action": progress::action_name(c.action) } }));
+            progress::emit(
+                "info",
+                &msg,
+                "planned_change",
+                json!({ "change": { "resource": progress::resource_json(&c.addr), "action": progress::action_name(c.action) } }),
+            );
         }
         let (imp, add, change, destroy) = plan.counts();
         let msg = crate::render::summary_line(plan, &Style { color: false });
-        progress::emit("info", &msg, "change_summary", json!({ "changes": { "add": add, "change": change, "import": imp, "remove": destroy, "operation": "plan" } }));
+        progress::emit(
+            "info",
+            &msg,
+            "change_summary",
+            json!({ "changes": { "add": add, "change": change, "import": imp, "remove": destroy, "operation": "plan" } }),
+        );
     } else {
         print!("{}", render_plan(plan, &Style { color: out.color }));
     }

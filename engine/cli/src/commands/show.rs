@@ -26,14 +26,32 @@ pub fn run(a: &ShowArgs) -> u8 {
     if let Some(path) = &a.path {
         let text = match std::fs::read_to_string(path) {
             Ok(t) => t,
-            Err(e) => return fail(session::error("Failed to read file", format!("{}: {e}", path.display()))),
+            Err(e) => {
+                return fail(session::error(
+                    "Failed to read file",
+                    format!("{}: {e}", path.display()),
+                ))
+            }
         };
         let doc: serde_json::Value = match serde_json::from_str(&text) {
             Ok(d) => d,
-            Err(e) => return fail(session::error("Failed to read file", format!("{} is neither a saved plan nor a state file: {e}", path.display()))),
+            Err(e) => {
+                return fail(session::error(
+                    "Failed to read file",
+                    format!(
+                        "{} is neither a saved plan nor a state file: {e}",
+                        path.display()
+                    ),
+                ))
+            }
         };
         if doc.get("format").is_some() {
-            let Ok(l) = loaded else { return fail(session::error("Failed to load configuration", "Showing a saved plan needs the configuration it was made from.")) };
+            let Ok(l) = loaded else {
+                return fail(session::error(
+                    "Failed to load configuration",
+                    "Showing a saved plan needs the configuration it was made from.",
+                ));
+            };
             let plan = match planfile::read(&doc, &l.tree, &schemas) {
                 Ok(p) => p,
                 Err(e) => return fail(session::error("Failed to read saved plan", e.0)),
@@ -41,7 +59,15 @@ pub fn run(a: &ShowArgs) -> u8 {
             if a.json {
                 println!("{}", plan_json(&plan, &l.tree, &session::provider_source));
             } else {
-                print!("{}", render_plan(&plan, &Style { color: ui::color_stdout(a.no_color) }));
+                print!(
+                    "{}",
+                    render_plan(
+                        &plan,
+                        &Style {
+                            color: ui::color_stdout(a.no_color)
+                        }
+                    )
+                );
             }
             return 0;
         }
@@ -83,7 +109,11 @@ fn show_state(st: &State, as_json: bool) -> u8 {
     if !st.outputs.is_empty() {
         println!("\nOutputs:\n");
         for (n, o) in &st.outputs {
-            let v = if o.sensitive { "(sensitive value)".into() } else { format_value(&o.value, 0) };
+            let v = if o.sensitive {
+                "(sensitive value)".into()
+            } else {
+                format_value(&o.value, 0)
+            };
             println!("{n} = {v}");
         }
     }
@@ -91,14 +121,32 @@ fn show_state(st: &State, as_json: bool) -> u8 {
 }
 
 /// `resource "T" "N" { attr = value ... }` as `show` and `state show` print it.
-pub fn resource_block(addr: &autostack_core::addrs::InstanceAddr, v: &autostack_lang::Value) -> String {
-    let kind = if addr.resource.mode == autostack_lang::config::Mode::Data { "data" } else { "resource" };
-    let mut out = format!("{kind} \"{}\" \"{}\" {{\n", addr.resource.ty, addr.resource.name);
+pub fn resource_block(
+    addr: &autostack_core::addrs::InstanceAddr,
+    v: &autostack_lang::Value,
+) -> String {
+    let kind = if addr.resource.mode == autostack_lang::config::Mode::Data {
+        "data"
+    } else {
+        "resource"
+    };
+    let mut out = format!(
+        "{kind} \"{}\" \"{}\" {{\n",
+        addr.resource.ty, addr.resource.name
+    );
     let entries = v.as_entries().cloned().unwrap_or_default();
     let shown: Vec<_> = entries.iter().filter(|(_, x)| !x.is_null()).collect();
-    let width = shown.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
+    let width = shown
+        .iter()
+        .map(|(k, _)| k.chars().count())
+        .max()
+        .unwrap_or(0);
     for (k, x) in shown {
-        let text = if x.marks().is_sensitive() { "(sensitive value)".into() } else { indent(&format_value(x, 0), 4) };
+        let text = if x.marks().is_sensitive() {
+            "(sensitive value)".into()
+        } else {
+            indent(&format_value(x, 0), 4)
+        };
         out.push_str(&format!("    {k:<width$} = {text}\n"));
     }
     out.push_str("}\n");

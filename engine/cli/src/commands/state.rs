@@ -17,7 +17,9 @@ fn fail(d: Diagnostics) -> u8 {
 }
 
 fn backend(path: Option<&Path>) -> Result<Backend, Diagnostics> {
-    let module = session::load_config(&PathBuf::from(".")).map(|l| l.tree.module).unwrap_or_default();
+    let module = session::load_config(&PathBuf::from("."))
+        .map(|l| l.tree.module)
+        .unwrap_or_default();
     Backend::from_config(&module, path)
 }
 
@@ -31,7 +33,10 @@ pub fn run(cmd: &StateCmd) -> u8 {
 
 fn matches(addr: &InstanceAddr, pattern: &str) -> bool {
     let s = addr.to_string();
-    s == pattern || s.starts_with(&format!("{pattern}[")) || s.starts_with(&format!("{pattern}.")) || addr.resource.to_string() == pattern
+    s == pattern
+        || s.starts_with(&format!("{pattern}["))
+        || s.starts_with(&format!("{pattern}."))
+        || addr.resource.to_string() == pattern
 }
 
 fn run_inner(cmd: &StateCmd) -> Result<u8, Diagnostics> {
@@ -48,7 +53,8 @@ fn run_inner(cmd: &StateCmd) -> Result<u8, Diagnostics> {
         }
         StateCmd::Show(a) => {
             let (st, _) = backend(a.state.as_deref())?.load(&schemas)?;
-            let addr = parse_instance(&a.address).map_err(|e| session::error("Invalid address", e.0))?;
+            let addr =
+                parse_instance(&a.address).map_err(|e| session::error("Invalid address", e.0))?;
             let Some(o) = st.instances.get(&addr) else {
                 return Err(session::error("No instance found for the given address!", format!("This command requires that the address references one specific instance. No instance was found for {:?}.", a.address)));
             };
@@ -56,11 +62,18 @@ fn run_inner(cmd: &StateCmd) -> Result<u8, Diagnostics> {
             print!("{}", super::show::resource_block(&addr, &o.value));
             Ok(0)
         }
-        StateCmd::Mv(a) => mutate(a.state.as_deref(), &schemas, a.dry_run, |st| move_items(st, &a.source, &a.destination)),
+        StateCmd::Mv(a) => mutate(a.state.as_deref(), &schemas, a.dry_run, |st| {
+            move_items(st, &a.source, &a.destination)
+        }),
         StateCmd::Rm(a) => mutate(a.state.as_deref(), &schemas, a.dry_run, |st| {
             let mut msgs = Vec::new();
             for p in &a.addresses {
-                let hit: Vec<InstanceAddr> = st.instances.keys().filter(|x| matches(x, p)).cloned().collect();
+                let hit: Vec<InstanceAddr> = st
+                    .instances
+                    .keys()
+                    .filter(|x| matches(x, p))
+                    .cloned()
+                    .collect();
                 if hit.is_empty() {
                     return Err(session::error("Invalid target address", format!("No matching objects found. To view the available instances, use \"autostack state list\". Please modify the address to reference a specific instance: {p}")));
                 }
@@ -69,7 +82,10 @@ fn run_inner(cmd: &StateCmd) -> Result<u8, Diagnostics> {
                     msgs.push(format!("Removed {h}"));
                 }
             }
-            msgs.push(format!("Successfully removed {} resource instance(s).", msgs.len()));
+            msgs.push(format!(
+                "Successfully removed {} resource instance(s).",
+                msgs.len()
+            ));
             Ok(msgs)
         }),
         StateCmd::Pull(a) => {
@@ -82,12 +98,19 @@ fn run_inner(cmd: &StateCmd) -> Result<u8, Diagnostics> {
         StateCmd::Push(a) => {
             let mut text = String::new();
             if a.path == "-" {
-                std::io::stdin().read_to_string(&mut text).map_err(|e| session::error("Failed to read state", e.to_string()))?;
+                std::io::stdin()
+                    .read_to_string(&mut text)
+                    .map_err(|e| session::error("Failed to read state", e.to_string()))?;
             } else {
-                text = std::fs::read_to_string(&a.path).map_err(|e| session::error("Failed to read state file", format!("{}: {e}", a.path)))?;
+                text = std::fs::read_to_string(&a.path).map_err(|e| {
+                    session::error("Failed to read state file", format!("{}: {e}", a.path))
+                })?;
             }
-            let doc: serde_json::Value = serde_json::from_str(&text).map_err(|e| session::error("Failed to read state file", format!("{}: {e}", a.path)))?;
-            let incoming = autostack_core::statefile::decode(&doc, &schemas).map_err(|e| session::error("Invalid state file", e))?;
+            let doc: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+                session::error("Failed to read state file", format!("{}: {e}", a.path))
+            })?;
+            let incoming = autostack_core::statefile::decode(&doc, &schemas)
+                .map_err(|e| session::error("Invalid state file", e))?;
             let b = backend(None)?;
             let _lock = b.lock("OperationTypeInvalid", std::time::Duration::ZERO)?;
             let (current, _) = b.load(&schemas)?;
@@ -106,15 +129,33 @@ fn run_inner(cmd: &StateCmd) -> Result<u8, Diagnostics> {
 }
 
 fn move_items(st: &mut State, from: &str, to: &str) -> Result<Vec<String>, Diagnostics> {
-    let src: Vec<InstanceAddr> = st.instances.keys().filter(|a| matches(a, from)).cloned().collect();
+    let src: Vec<InstanceAddr> = st
+        .instances
+        .keys()
+        .filter(|a| matches(a, from))
+        .cloned()
+        .collect();
     if src.is_empty() {
-        return Err(session::error("Invalid source address", format!("Cannot move {from}: does not match anything in the current state.")));
+        return Err(session::error(
+            "Invalid source address",
+            format!("Cannot move {from}: does not match anything in the current state."),
+        ));
     }
     let dest = parse_instance(to).map_err(|e| session::error("Invalid target address", e.0))?;
-    let whole = parse_instance(from).map(|f| f.key.is_none()).unwrap_or(true) && dest.key.is_none();
+    let whole = parse_instance(from)
+        .map(|f| f.key.is_none())
+        .unwrap_or(true)
+        && dest.key.is_none();
     let mut msgs = Vec::new();
     for s in src {
-        let new = InstanceAddr { resource: dest.resource.clone(), key: if whole { s.key.clone() } else { dest.key.clone() } };
+        let new = InstanceAddr {
+            resource: dest.resource.clone(),
+            key: if whole {
+                s.key.clone()
+            } else {
+                dest.key.clone()
+            },
+        };
         if st.instances.contains_key(&new) {
             return Err(session::error("Invalid target address", format!("Cannot move to {new}: there is already a resource instance at that address in the current state.")));
         }
@@ -127,7 +168,12 @@ fn move_items(st: &mut State, from: &str, to: &str) -> Result<Vec<String>, Diagn
     Ok(msgs)
 }
 
-fn mutate(path: Option<&Path>, schemas: &Schemas, dry_run: bool, f: impl FnOnce(&mut State) -> Result<Vec<String>, Diagnostics>) -> Result<u8, Diagnostics> {
+fn mutate(
+    path: Option<&Path>,
+    schemas: &Schemas,
+    dry_run: bool,
+    f: impl FnOnce(&mut State) -> Result<Vec<String>, Diagnostics>,
+) -> Result<u8, Diagnostics> {
     let b = backend(path)?;
     let _lock = b.lock("OperationTypeInvalid", std::time::Duration::ZERO)?;
     let (mut st, _) = b.load(schemas)?;

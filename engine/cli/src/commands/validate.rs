@@ -29,7 +29,10 @@ pub fn run(a: &ValidateArgs) -> u8 {
         ui::print_diags(&diags, &sources, ui::color_stderr(a.no_color));
         if valid {
             let color = ui::color_stdout(a.no_color);
-            println!("{} The configuration is valid.", ui::style(color, "32;1", "Success!"));
+            println!(
+                "{} The configuration is valid.",
+                ui::style(color, "32;1", "Success!")
+            );
             if !diags.is_empty() {
                 println!();
             }

@@ -64,10 +64,22 @@ impl Renderer<'_> {
     }
 
     /// Renders `name = value` for an attribute given both sides, with `width` padding.
-    pub fn attr(&mut self, indent: usize, name: &str, width: usize, before: Option<&Value>, after: Option<&Value>, forces: bool) {
+    pub fn attr(
+        &mut self,
+        indent: usize,
+        name: &str,
+        width: usize,
+        before: Option<&Value>,
+        after: Option<&Value>,
+        forces: bool,
+    ) {
         let change = classify(before, after);
         let label = format!("{name:<width$} =");
-        let suffix = if forces { self.style.comment(" # forces replacement") } else { String::new() };
+        let suffix = if forces {
+            self.style.comment(" # forces replacement")
+        } else {
+            String::new()
+        };
         match change {
             Change::NoOp => {
                 let v = after.or(before).cloned().unwrap_or_else(Value::null);
@@ -82,10 +94,17 @@ impl Renderer<'_> {
             Change::Delete => {
                 let v = before.cloned().unwrap_or_else(Value::null);
                 let text = self.inline_or_block(&v, indent + 4, Sym::Delete);
-                self.line(indent, Sym::Delete, &format!("{label} {text} -> null{suffix}"));
+                self.line(
+                    indent,
+                    Sym::Delete,
+                    &format!("{label} {text} -> null{suffix}"),
+                );
             }
             Change::Update => {
-                let (b, a) = (before.cloned().unwrap_or_else(Value::null), after.cloned().unwrap_or_else(Value::null));
+                let (b, a) = (
+                    before.cloned().unwrap_or_else(Value::null),
+                    after.cloned().unwrap_or_else(Value::null),
+                );
                 let text = self.update_text(&b, &a, indent + 4, &suffix);
                 self.line(indent, Sym::Update, &format!("{label} {text}"));
             }
@@ -102,9 +121,13 @@ impl Renderer<'_> {
             return format!("{old} -> (known after apply){suffix}");
         }
         match (b.unmarked(), a.unmarked()) {
-            (Value::String(x), Value::String(y)) if x.contains('\n') || y.contains('\n') => self.heredoc_diff(x, y, indent, suffix),
+            (Value::String(x), Value::String(y)) if x.contains('\n') || y.contains('\n') => {
+                self.heredoc_diff(x, y, indent, suffix)
+            }
             (x, y) if is_mapping(x) && is_mapping(y) => self.mapping_diff(x, y, indent, suffix),
-            (x, y) if x.as_seq().is_some() && y.as_seq().is_some() => self.seq_diff(x, y, indent, suffix),
+            (x, y) if x.as_seq().is_some() && y.as_seq().is_some() => {
+                self.seq_diff(x, y, indent, suffix)
+            }
             _ => {
                 let old = self.inline_or_block(b, indent, Sym::Delete);
                 let new = self.inline_or_block(a, indent, Sym::Create);
@@ -170,8 +193,15 @@ impl Renderer<'_> {
         }
         let quoted = matches!(v.unmarked(), Value::Map(..));
         let key = |k: &str| if quoted { quote(k) } else { k.to_string() };
-        let width = entries.keys().map(|k| key(k).chars().count()).max().unwrap_or(0);
-        let mut inner = Renderer { out: String::new(), style: self.style };
+        let width = entries
+            .keys()
+            .map(|k| key(k).chars().count())
+            .max()
+            .unwrap_or(0);
+        let mut inner = Renderer {
+            out: String::new(),
+            style: self.style,
+        };
         for (k, x) in &entries {
             if x.is_null() && sym != Sym::None {
                 continue;
@@ -191,7 +221,10 @@ impl Renderer<'_> {
         if xs.is_empty() {
             return "[]".into();
         }
-        let mut inner = Renderer { out: String::new(), style: self.style };
+        let mut inner = Renderer {
+            out: String::new(),
+            style: self.style,
+        };
         for x in xs {
             let text = inner.inline_or_block(x, indent + 4, sym);
             if sym == Sym::None {
@@ -204,26 +237,48 @@ impl Renderer<'_> {
     }
 
     fn mapping_diff(&mut self, b: &Value, a: &Value, indent: usize, suffix: &str) -> String {
-        let (bm, am) = (b.as_entries().cloned().unwrap_or_default(), a.as_entries().cloned().unwrap_or_default());
+        let (bm, am) = (
+            b.as_entries().cloned().unwrap_or_default(),
+            a.as_entries().cloned().unwrap_or_default(),
+        );
         let quoted = matches!(a.unmarked(), Value::Map(..));
         let key = |k: &str| if quoted { quote(k) } else { k.to_string() };
         let keys: BTreeSet<&String> = bm.keys().chain(am.keys()).collect();
-        let shown: Vec<&&String> = keys.iter().filter(|k| classify(bm.get(**k), am.get(**k)) != Change::NoOp).collect();
-        let width = shown.iter().map(|k| key(k).chars().count()).max().unwrap_or(0);
-        let mut inner = Renderer { out: String::new(), style: self.style };
+        let shown: Vec<&&String> = keys
+            .iter()
+            .filter(|k| classify(bm.get(**k), am.get(**k)) != Change::NoOp)
+            .collect();
+        let width = shown
+            .iter()
+            .map(|k| key(k).chars().count())
+            .max()
+            .unwrap_or(0);
+        let mut inner = Renderer {
+            out: String::new(),
+            style: self.style,
+        };
         for k in &shown {
             inner.attr(indent, &key(k), width, bm.get(**k), am.get(**k), false);
         }
         let hidden = keys.len() - shown.len();
         if hidden > 0 {
             let what = if quoted { "element" } else { "attribute" };
-            inner.plain(indent + 2, &self.style.comment(&format!("# ({hidden} unchanged {what}{} hidden)", if hidden == 1 { "" } else { "s" })));
+            inner.plain(
+                indent + 2,
+                &self.style.comment(&format!(
+                    "# ({hidden} unchanged {what}{} hidden)",
+                    if hidden == 1 { "" } else { "s" }
+                )),
+            );
         }
         format!("{{{suffix}\n{}{}}}", inner.out, " ".repeat(indent - 2))
     }
 
     fn seq_diff(&mut self, b: &Value, a: &Value, indent: usize, suffix: &str) -> String {
-        let (bs, as_) = (b.as_seq().unwrap_or_default(), a.as_seq().unwrap_or_default());
+        let (bs, as_) = (
+            b.as_seq().unwrap_or_default(),
+            a.as_seq().unwrap_or_default(),
+        );
         let key = |v: &Value| autostack_lang::value::display::format_value(v, 0);
         let old: Vec<String> = bs.iter().map(key).collect();
         let new: Vec<String> = as_.iter().map(key).collect();
@@ -235,16 +290,28 @@ impl Renderer<'_> {
                 match tag {
                     similar::ChangeTag::Equal => rows.push((Change::NoOp, &as_[ni.unwrap_or(0)])),
                     similar::ChangeTag::Delete => rows.push((Change::Delete, &bs[oi.unwrap_or(0)])),
-                    similar::ChangeTag::Insert => rows.push((Change::Create, &as_[ni.unwrap_or(0)])),
+                    similar::ChangeTag::Insert => {
+                        rows.push((Change::Create, &as_[ni.unwrap_or(0)]))
+                    }
                 }
             }
         }
-        let near_change = |i: usize| rows[i.saturating_sub(1)..(i + 2).min(rows.len())].iter().any(|(c, _)| *c != Change::NoOp);
-        let mut inner = Renderer { out: String::new(), style: self.style };
+        let near_change = |i: usize| {
+            rows[i.saturating_sub(1)..(i + 2).min(rows.len())]
+                .iter()
+                .any(|(c, _)| *c != Change::NoOp)
+        };
+        let mut inner = Renderer {
+            out: String::new(),
+            style: self.style,
+        };
         let mut hidden = 0;
         let flush = |inner: &mut Renderer, hidden: &mut usize| {
             if *hidden > 0 {
-                let text = inner.style.comment(&format!("# ({hidden} unchanged element{} hidden)", if *hidden == 1 { "" } else { "s" }));
+                let text = inner.style.comment(&format!(
+                    "# ({hidden} unchanged element{} hidden)",
+                    if *hidden == 1 { "" } else { "s" }
+                ));
                 inner.plain(indent + 2, &text);
                 *hidden = 0;
             }
@@ -261,7 +328,11 @@ impl Renderer<'_> {
                     inner.plain(indent + 2, &format!("{t},"));
                 }
                 Change::Create | Change::Delete | Change::Update => {
-                    let sym = if *c == Change::Create { Sym::Create } else { Sym::Delete };
+                    let sym = if *c == Change::Create {
+                        Sym::Create
+                    } else {
+                        Sym::Delete
+                    };
                     let t = inner.inline_or_block(v, indent + 4, sym);
                     inner.line(indent, sym, &format!("{t},"));
                 }

@@ -14,7 +14,8 @@ use std::fmt::Write;
 const IDENTIFYING: &[&str] = &["id", "name", "tags"];
 
 /// The separator line Terraform prints between sections.
-pub const RULE: &str = "─────────────────────────────────────────────────────────────────────────────";
+pub const RULE: &str =
+    "─────────────────────────────────────────────────────────────────────────────";
 
 /// Renders a whole plan (drift, actions, summary, outputs).
 pub fn render_plan(plan: &Plan, style: &Style) -> String {
@@ -22,7 +23,11 @@ pub fn render_plan(plan: &Plan, style: &Style) -> String {
     if !plan.drift.is_empty() {
         out.push_str(&render_drift(plan, style));
     }
-    let shown: Vec<&ResourceChange> = plan.changes.iter().filter(|c| c.action != Action::NoOp || c.prev_addr.is_some() || c.importing.is_some()).collect();
+    let shown: Vec<&ResourceChange> = plan
+        .changes
+        .iter()
+        .filter(|c| c.action != Action::NoOp || c.prev_addr.is_some() || c.importing.is_some())
+        .collect();
     if !plan.has_changes() {
         if plan.mode == PlanMode::RefreshOnly {
             out.push_str("\nNo changes. Your infrastructure still matches the configuration.\n\nAutoStack has checked that the real remote objects still match the result of\nyour most recent changes, and found no differences.\n");
@@ -68,8 +73,16 @@ fn legend(changes: &[&ResourceChange], style: &Style) -> String {
         (Action::Create, "+", "create"),
         (Action::Delete, "-", "destroy"),
         (Action::Update, "~", "update in-place"),
-        (Action::DeleteThenCreate, "-/+", "destroy and then create replacement"),
-        (Action::CreateThenDelete, "+/-", "create replacement and then destroy"),
+        (
+            Action::DeleteThenCreate,
+            "-/+",
+            "destroy and then create replacement",
+        ),
+        (
+            Action::CreateThenDelete,
+            "+/-",
+            "create replacement and then destroy",
+        ),
         (Action::Read, "<=", "read (data resources)"),
     ];
     for (a, sym, text) in rows {
@@ -84,13 +97,19 @@ fn header_comment(c: &ResourceChange) -> String {
     let a = &c.addr;
     let mut s = match (c.action, &c.reason) {
         (Action::Create, _) => format!("# {a} will be created"),
-        (Action::Read, _) => format!("# {a} will be read during apply\n  # (config refers to values not yet known)"),
+        (Action::Read, _) => {
+            format!("# {a} will be read during apply\n  # (config refers to values not yet known)")
+        }
         (Action::Update, _) => format!("# {a} will be updated in-place"),
         (Action::Delete, _) => format!("# {a} will be destroyed{}", delete_reason(c)),
         (_, Some(Reason::Tainted)) => format!("# {a} is tainted, so must be replaced"),
         (_, Some(Reason::ReplaceByRequest)) => format!("# {a} will be replaced, as requested"),
-        (_, Some(Reason::ReplaceByTriggers)) => format!("# {a} will be replaced due to changes in replace_triggered_by"),
-        (Action::DeleteThenCreate | Action::CreateThenDelete, _) => format!("# {a} must be replaced"),
+        (_, Some(Reason::ReplaceByTriggers)) => {
+            format!("# {a} will be replaced due to changes in replace_triggered_by")
+        }
+        (Action::DeleteThenCreate | Action::CreateThenDelete, _) => {
+            format!("# {a} must be replaced")
+        }
         (Action::NoOp, _) => match (&c.prev_addr, &c.importing) {
             (Some(prev), _) => format!("# {prev} has moved to {a}"),
             (None, Some(_)) => format!("# {a} will be imported"),
@@ -110,20 +129,48 @@ fn header_comment(c: &ResourceChange) -> String {
 
 fn delete_reason(c: &ResourceChange) -> String {
     match (&c.reason, &c.addr.key) {
-        (Some(Reason::NoResourceConfig), _) => format!("\n  # (because {} is not in configuration)", c.addr.resource),
-        (Some(Reason::CountIndex), Some(InstanceKey::Int(i))) => format!("\n  # (because index [{i}] is out of range for count)"),
-        (Some(Reason::EachKey), Some(k)) => format!("\n  # (because key {k} is not in for_each map)"),
+        (Some(Reason::NoResourceConfig), _) => format!(
+            "\n  # (because {} is not in configuration)",
+            c.addr.resource
+        ),
+        (Some(Reason::CountIndex), Some(InstanceKey::Int(i))) => {
+            format!("\n  # (because index [{i}] is out of range for count)")
+        }
+        (Some(Reason::EachKey), Some(k)) => {
+            format!("\n  # (because key {k} is not in for_each map)")
+        }
         _ => String::new(),
     }
 }
 
 /// Renders one resource instance change block.
 pub fn render_change(c: &ResourceChange, style: &Style) -> String {
-    let sym = if c.action == Action::NoOp { "" } else { c.action.symbol() };
-    let kind = if c.addr.resource.mode == Mode::Data { "data" } else { "resource" };
+    let sym = if c.action == Action::NoOp {
+        ""
+    } else {
+        c.action.symbol()
+    };
+    let kind = if c.addr.resource.mode == Mode::Data {
+        "data"
+    } else {
+        "resource"
+    };
     let mut out = format!("  {}\n", style.comment(&header_comment(c)));
-    let _ = writeln!(out, "{} {kind} \"{}\" \"{}\" {{", style.action(sym), c.addr.resource.ty, c.addr.resource.name);
-    let (before, after) = (c.before.as_ref(), if c.action == Action::Delete { None } else { c.after.as_ref() });
+    let _ = writeln!(
+        out,
+        "{} {kind} \"{}\" \"{}\" {{",
+        style.action(sym),
+        c.addr.resource.ty,
+        c.addr.resource.name
+    );
+    let (before, after) = (
+        c.before.as_ref(),
+        if c.action == Action::Delete {
+            None
+        } else {
+            c.after.as_ref()
+        },
+    );
     out.push_str(&render_attrs(c, before, after, style));
     out.push_str("    }\n");
     out
@@ -133,18 +180,28 @@ fn entries(v: Option<&Value>) -> std::collections::BTreeMap<String, Value> {
     v.and_then(|v| v.as_entries()).cloned().unwrap_or_default()
 }
 
-fn render_attrs(c: &ResourceChange, before: Option<&Value>, after: Option<&Value>, style: &Style) -> String {
+fn render_attrs(
+    c: &ResourceChange,
+    before: Option<&Value>,
+    after: Option<&Value>,
+    style: &Style,
+) -> String {
     let (b, a) = (entries(before), entries(after));
     let names: BTreeSet<&String> = b.keys().chain(a.keys()).collect();
-    let forces: BTreeSet<&str> = c.requires_replace.iter().filter_map(|p| match p.first() {
-        Some(PathStep::Attr(n)) => Some(n.as_str()),
-        _ => None,
-    }).collect();
+    let forces: BTreeSet<&str> = c
+        .requires_replace
+        .iter()
+        .filter_map(|p| match p.first() {
+            Some(PathStep::Attr(n)) => Some(n.as_str()),
+            _ => None,
+        })
+        .collect();
     let mut shown = Vec::new();
     let mut hidden = 0;
     for n in &names {
         let change = classify(b.get(*n), a.get(*n));
-        let identifying = IDENTIFYING.contains(&n.as_str()) && b.get(*n).is_some_and(|v| !v.is_null());
+        let identifying =
+            IDENTIFYING.contains(&n.as_str()) && b.get(*n).is_some_and(|v| !v.is_null());
         if change == Change::NoOp && !(identifying && c.action != Action::NoOp) {
             if b.get(*n).or(a.get(*n)).is_some_and(|v| !v.is_null()) {
                 hidden += 1;
@@ -154,13 +211,27 @@ fn render_attrs(c: &ResourceChange, before: Option<&Value>, after: Option<&Value
         shown.push(*n);
     }
     let width = shown.iter().map(|n| n.chars().count()).max().unwrap_or(0);
-    let mut r = Renderer { out: String::new(), style };
+    let mut r = Renderer {
+        out: String::new(),
+        style,
+    };
     for n in shown {
-        let bv = if c.action == Action::Create { None } else { b.get(n) };
+        let bv = if c.action == Action::Create {
+            None
+        } else {
+            b.get(n)
+        };
         r.attr(6, n, width, bv, a.get(n), forces.contains(n.as_str()));
     }
     if hidden > 0 {
-        let _ = writeln!(r.out, "        {}", style.comment(&format!("# ({hidden} unchanged attribute{} hidden)", if hidden == 1 { "" } else { "s" })));
+        let _ = writeln!(
+            r.out,
+            "        {}",
+            style.comment(&format!(
+                "# ({hidden} unchanged attribute{} hidden)",
+                if hidden == 1 { "" } else { "s" }
+            ))
+        );
     }
     r.out
 }
@@ -168,9 +239,19 @@ fn render_attrs(c: &ResourceChange, before: Option<&Value>, after: Option<&Value
 fn render_drift(plan: &Plan, style: &Style) -> String {
     let mut out = String::from("\nNote: Objects have changed outside of AutoStack\n\nAutoStack detected the following changes made outside of AutoStack since the\nlast \"autostack apply\" which may have affected this plan:\n\n");
     for c in &plan.drift {
-        let what = if c.action == Action::Delete { "has been deleted" } else { "has changed" };
+        let what = if c.action == Action::Delete {
+            "has been deleted"
+        } else {
+            "has changed"
+        };
         let _ = writeln!(out, "  {}", style.comment(&format!("# {} {what}", c.addr)));
-        let _ = writeln!(out, "{} resource \"{}\" \"{}\" {{", style.action(c.action.symbol()), c.addr.resource.ty, c.addr.resource.name);
+        let _ = writeln!(
+            out,
+            "{} resource \"{}\" \"{}\" {{",
+            style.action(c.action.symbol()),
+            c.addr.resource.ty,
+            c.addr.resource.name
+        );
         out.push_str(&render_attrs(c, c.before.as_ref(), c.after.as_ref(), style));
         out.push_str("    }\n\n");
     }
@@ -192,12 +273,29 @@ fn render_outputs(plan: &Plan, style: &Style) -> String {
         .map(|(n, o)| (n, classify(o.before.as_ref(), o.after.as_ref())))
         .filter(|(_, c)| *c != Change::NoOp)
         .collect();
-    let width = changed.iter().map(|(n, _)| n.chars().count()).max().unwrap_or(0);
-    let mut r = Renderer { out: String::new(), style };
+    let width = changed
+        .iter()
+        .map(|(n, _)| n.chars().count())
+        .max()
+        .unwrap_or(0);
+    let mut r = Renderer {
+        out: String::new(),
+        style,
+    };
     for (n, _) in changed {
         let o = &plan.outputs[n];
-        let mark = |v: &Option<Value>| v.clone().map(|v| if o.sensitive { v.sensitive() } else { v });
-        r.attr(2, n, width, mark(&o.before).as_ref(), mark(&o.after).as_ref(), false);
+        let mark = |v: &Option<Value>| {
+            v.clone()
+                .map(|v| if o.sensitive { v.sensitive() } else { v })
+        };
+        r.attr(
+            2,
+            n,
+            width,
+            mark(&o.before).as_ref(),
+            mark(&o.after).as_ref(),
+            false,
+        );
     }
     r.out
 }

@@ -53,13 +53,19 @@ impl Work {
             .stderr(Stdio::piped())
             .spawn()
             .expect("spawn autostack");
-        child.stdin.take().expect("stdin").write_all(stdin.as_bytes()).ok();
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(stdin.as_bytes())
+            .ok();
         Run(child.wait_with_output().expect("wait"))
     }
 
     /// The parsed `terraform.tfstate`.
     pub fn state(&self) -> serde_json::Value {
-        let text = std::fs::read_to_string(self.path().join("terraform.tfstate")).expect("state file");
+        let text =
+            std::fs::read_to_string(self.path().join("terraform.tfstate")).expect("state file");
         serde_json::from_str(&text).expect("state parses")
     }
 }
@@ -90,7 +96,13 @@ impl Run {
 
     /// Asserts the exit code, showing both streams on failure.
     pub fn expect(self, code: i32) -> Run {
-        assert_eq!(self.code(), code, "exit code\n--- stdout\n{}\n--- stderr\n{}", self.stdout(), self.stderr());
+        assert_eq!(
+            self.code(),
+            code,
+            "exit code\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout(),
+            self.stderr()
+        );
         self
     }
 }

@@ -36,12 +36,33 @@ struct Run<'a> {
 }
 
 /// Applies a plan; the outcome carries the new state even when some operations failed.
-pub async fn apply(ctx: &Context, plan: &Plan, opts: ApplyOptions, observer: &dyn Observer, sink: &dyn StateSink) -> Result<ApplyOutcome, Diagnostics> {
+pub async fn apply(
+    ctx: &Context,
+    plan: &Plan,
+    opts: ApplyOptions,
+    observer: &dyn Observer,
+    sink: &dyn StateSink,
+) -> Result<ApplyOutcome, Diagnostics> {
     let g = graph::build(&ctx.tree)?;
     let og = opgraph::build(&g, plan);
-    let plan_opts = PlanOptions { mode: plan.mode, ..PlanOptions::default() };
+    let plan_opts = PlanOptions {
+        mode: plan.mode,
+        ..PlanOptions::default()
+    };
     let walker = Walker::new(ctx, &plan.prior, &plan_opts);
-    let run = Run { ctx, plan, shared: Mutex::new(Shared { walker, added: 0, changed: 0, destroyed: 0 }), sem: Semaphore::new(opts.parallelism.max(1)), observer, sink };
+    let run = Run {
+        ctx,
+        plan,
+        shared: Mutex::new(Shared {
+            walker,
+            added: 0,
+            changed: 0,
+            destroyed: 0,
+        }),
+        sem: Semaphore::new(opts.parallelism.max(1)),
+        observer,
+        sink,
+    };
     let mut preds = og.preds.clone();
     let mut poisoned = vec![false; og.ops.len()];
     let mut ready: Vec<usize> = (0..og.ops.len()).filter(|&i| preds[i] == 0).collect();
@@ -56,23 +77,64 @@ pub async fn apply(ctx: &Context, plan: &Plan, opts: ApplyOptions, observer: &dy
             let op = &og.ops[i];
             running.push(async move { (i, run.op(op).await) });
         }
-        let Some((i, ok)) = running.next().await else { break };
+        let Some((i, ok)) = running.next().await else {
+            break;
+        };
         settle(i, ok, &og.succs, &mut preds, &mut poisoned, &mut ready);
     }
     drop(running);
-    let Shared { walker, added, changed, destroyed } = run.shared.into_inner();
+    let Shared {
+        walker,
+        added,
+        changed,
+        destroyed,
+    } = run.shared.into_inner();
     let mut state = walker.prior;
-    let outputs = walker.values.outputs.get(&ModuleInstance::root()).cloned().unwrap_or_default();
+    let outputs = walker
+        .values
+        .outputs
+        .get(&ModuleInstance::root())
+        .cloned()
+        .unwrap_or_default();
     if plan.mode == PlanMode::Destroy {
         state.outputs.clear();
     } else if !walker.diags.has_errors() {
-        state.outputs = ctx.tree.module.outputs.iter().filter_map(|(n, o)| outputs.get(n).filter(|v| v.is_wholly_known()).map(|v| (n.clone(), OutputValue { value: v.clone(), sensitive: o.sensitive }))).collect();
+        state.outputs = ctx
+            .tree
+            .module
+            .outputs
+            .iter()
+            .filter_map(|(n, o)| {
+                outputs.get(n).filter(|v| v.is_wholly_known()).map(|v| {
+                    (
+                        n.clone(),
+                        OutputValue {
+                            value: v.clone(),
+                            sensitive: o.sensitive,
+                        },
+                    )
+                })
+            })
+            .collect();
     }
-    Ok(ApplyOutcome { state, diags: walker.diags, added, changed, destroyed })
+    Ok(ApplyOutcome {
+        state,
+        diags: walker.diags,
+        added,
+        changed,
+        destroyed,
+    })
 }
 
 /// Marks op `i` done; releases or poisons its successors.
-fn settle(i: usize, ok: bool, succs: &[Vec<usize>], preds: &mut [usize], poisoned: &mut [bool], ready: &mut Vec<usize>) {
+fn settle(
+    i: usize,
+    ok: bool,
+    succs: &[Vec<usize>],
+    preds: &mut [usize],
+    poisoned: &mut [bool],
+    ready: &mut Vec<usize>,
+) {
     for &s in &succs[i] {
         if !ok {
             poisoned[s] = true;
@@ -116,15 +178,28 @@ impl Run<'_> {
     async fn forward(&self, c: &ResourceChange) -> bool {
         let _permit = self.sem.acquire().await;
         let start = Instant::now();
-        let action = if c.action.is_replace() { Action::Create } else { c.action };
+        let action = if c.action.is_replace() {
+            Action::Create
+        } else {
+            c.action
+        };
         self.observer.started(&c.addr, action);
         let result = self.forward_inner(c).await;
         let mut sh = self.shared.lock().await;
         match result {
             Ok(obj) => {
-                let id = obj.value.as_entries().and_then(|m| m.get("id")).and_then(|v| v.as_str()).map(str::to_string);
+                let id = obj
+                    .value
+                    .as_entries()
+                    .and_then(|m| m.get("id"))
+                    .and_then(|v| v.as_str())
+                    .map(str::to_string);
                 if let Err(e) = self.sink.record(&c.addr, Some(&obj)) {
-                    sh.walker.diags.push(Diagnostic::error("Failed to persist state", format!("Recording {} in the state journal failed: {e}", c.addr), None));
+                    sh.walker.diags.push(Diagnostic::error(
+                        "Failed to persist state",
+                        format!("Recording {} in the state journal failed: {e}", c.addr),
+                        None,
+                    ));
                 }
                 match c.action {
                     Action::Update => sh.changed += 1,
@@ -147,9 +222,18 @@ impl Run<'_> {
         }
     }
 
-    async fn forward_inner(&self, c: &ResourceChange) -> Result<InstanceObject, (Diagnostics, Option<InstanceObject>)> {
-        let provider = self.provider(&c.provider).await.ok_or_else(|| (not_configured(&c.provider), None))?;
-        let config = self.instance_config(c, &provider).await.map_err(|d| (d, None))?;
+    async fn forward_inner(
+        &self,
+        c: &ResourceChange,
+    ) -> Result<InstanceObject, (Diagnostics, Option<InstanceObject>)> {
+        let provider = self
+            .provider(&c.provider)
+            .await
+            .ok_or_else(|| (not_configured(&c.provider), None))?;
+        let config = self
+            .instance_config(c, &provider)
+            .await
+            .map_err(|d| (d, None))?;
         let ty = &c.addr.resource.ty;
         let obj = |value: Value, tainted: bool| InstanceObject {
             value,
@@ -161,14 +245,45 @@ impl Run<'_> {
             create_before_destroy: c.create_before_destroy,
         };
         if c.action == Action::Read {
-            let v = provider.read_data(ty, &config).await.map_err(|d| (with_addr(d, c), None))?;
+            let v = provider
+                .read_data(ty, &config)
+                .await
+                .map_err(|d| (with_addr(d, c), None))?;
             return Ok(obj(v, false));
         }
-        let prior = if c.action == Action::Update { self.shared.lock().await.walker.prior.instances.get(&c.addr).map(|o| o.value.clone()) } else { None };
-        let planned = provider.plan(ty, prior.as_ref(), &config).await.map_err(|d| (with_addr(d, c), None))?;
-        match provider.apply(ty, prior.as_ref(), Some(&planned.planned)).await {
+        let prior = if c.action == Action::Update {
+            self.shared
+                .lock()
+                .await
+                .walker
+                .prior
+                .instances
+                .get(&c.addr)
+                .map(|o| o.value.clone())
+        } else {
+            None
+        };
+        let planned = provider
+            .plan(ty, prior.as_ref(), &config)
+            .await
+            .map_err(|d| (with_addr(d, c), None))?;
+        match provider
+            .apply(ty, prior.as_ref(), Some(&planned.planned))
+            .await
+        {
             Ok(Some(v)) => Ok(obj(v, false)),
-            Ok(None) => Err((Diagnostic::error("Provider returned no object", format!("The provider produced no new state for {} after a successful apply.", c.addr), None).into(), None)),
+            Ok(None) => Err((
+                Diagnostic::error(
+                    "Provider returned no object",
+                    format!(
+                        "The provider produced no new state for {} after a successful apply.",
+                        c.addr
+                    ),
+                    None,
+                )
+                .into(),
+                None,
+            )),
             Err(e) => {
                 let partial = e.partial.map(|v| obj(v, c.action != Action::Update));
                 Err((with_addr(e.diags, c), partial))
@@ -177,19 +292,46 @@ impl Run<'_> {
     }
 
     /// Evaluates the instance's configuration with the values known now.
-    async fn instance_config(&self, c: &ResourceChange, provider: &SharedProvider) -> Result<Value, Diagnostics> {
+    async fn instance_config(
+        &self,
+        c: &ResourceChange,
+        provider: &SharedProvider,
+    ) -> Result<Value, Diagnostics> {
         let sh = self.shared.lock().await;
         let w = &sh.walker;
         let path = c.addr.resource.module.path();
-        let r = self.ctx.module(&path).and_then(|m| m.module.resources.get(&c.addr.resource.local())).ok_or_else(|| Diagnostics::from(Diagnostic::error("Resource no longer in configuration", format!("{} is not in the configuration any more; make a new plan.", c.addr), None)))?;
-        let schemas = if r.mode == Mode::Data { &provider.schema().data_sources } else { &provider.schema().resources };
-        let schema = schemas.get(&r.ty).ok_or_else(|| not_configured(&c.provider))?;
+        let r = self
+            .ctx
+            .module(&path)
+            .and_then(|m| m.module.resources.get(&c.addr.resource.local()))
+            .ok_or_else(|| {
+                Diagnostics::from(Diagnostic::error(
+                    "Resource no longer in configuration",
+                    format!(
+                        "{} is not in the configuration any more; make a new plan.",
+                        c.addr
+                    ),
+                    None,
+                ))
+            })?;
+        let schemas = if r.mode == Mode::Data {
+            &provider.schema().data_sources
+        } else {
+            &provider.schema().resources
+        };
+        let schema = schemas
+            .get(&r.ty)
+            .ok_or_else(|| not_configured(&c.provider))?;
         let inst = &c.addr.resource.module;
         let scope = WalkScope::module(&w.values, inst);
         let mut ev = w.evaluator(&scope);
         let exp = expansion(&mut ev, r.count.as_ref(), r.for_each.as_ref())?;
         let each_value = c.addr.key.as_ref().and_then(|k| exp.each_value(k));
-        let scope = WalkScope { key: c.addr.key.clone(), each_value, ..WalkScope::module(&w.values, inst) };
+        let scope = WalkScope {
+            key: c.addr.key.clone(),
+            each_value,
+            ..WalkScope::module(&w.values, inst)
+        };
         let mut ev = w.evaluator(&scope);
         let v = ev.eval_body(&r.config)?;
         conform(&schema.block, Some(&r.config), &v)
@@ -200,27 +342,40 @@ impl Run<'_> {
         let start = Instant::now();
         self.observer.started(&c.addr, Action::Delete);
         let Some(provider) = self.provider(&c.provider).await else {
-            self.shared.lock().await.walker.diags.extend(not_configured(&c.provider));
+            self.shared
+                .lock()
+                .await
+                .walker
+                .diags
+                .extend(not_configured(&c.provider));
             return false;
         };
         let before = c.before.clone().unwrap_or_else(Value::null);
-        let result = provider.apply(&c.addr.resource.ty, Some(&before), None).await;
+        let result = provider
+            .apply(&c.addr.resource.ty, Some(&before), None)
+            .await;
         let mut sh = self.shared.lock().await;
         match result {
             Ok(_) => {
                 if c.action != Action::CreateThenDelete {
                     if let Err(e) = self.sink.record(&c.addr, None) {
-                        sh.walker.diags.push(Diagnostic::error("Failed to persist state", format!("Recording the destruction of {} failed: {e}", c.addr), None));
+                        sh.walker.diags.push(Diagnostic::error(
+                            "Failed to persist state",
+                            format!("Recording the destruction of {} failed: {e}", c.addr),
+                            None,
+                        ));
                     }
                     sh.walker.prior.instances.remove(&c.addr);
                 }
                 sh.destroyed += 1;
-                self.observer.finished(&c.addr, Action::Delete, start.elapsed(), None);
+                self.observer
+                    .finished(&c.addr, Action::Delete, start.elapsed(), None);
                 true
             }
             Err(e) => {
                 sh.walker.diags.extend(with_addr(e.diags, c));
-                self.observer.failed(&c.addr, Action::Delete, start.elapsed());
+                self.observer
+                    .failed(&c.addr, Action::Delete, start.elapsed());
                 false
             }
         }
@@ -229,7 +384,13 @@ impl Run<'_> {
 
 /// A resource node in apply: its instances' current objects become its value.
 fn join(w: &mut Walker<'_>, path: &[String], local: &str) {
-    let Some(r) = w.ctx.module(path).and_then(|m| m.module.resources.get(local)) else { return };
+    let Some(r) = w
+        .ctx
+        .module(path)
+        .and_then(|m| m.module.resources.get(local))
+    else {
+        return;
+    };
     for inst in w.instances(&path.to_vec()) {
         let exp = {
             let scope = WalkScope::module(&w.values, &inst);
@@ -243,12 +404,21 @@ fn join(w: &mut Walker<'_>, path: &[String], local: &str) {
                 continue;
             }
         };
-        let raddr = crate::addrs::ResourceAddr { module: inst.clone(), mode: r.mode, ty: r.ty.clone(), name: r.name.clone() };
+        let raddr = crate::addrs::ResourceAddr {
+            module: inst.clone(),
+            mode: r.mode,
+            ty: r.ty.clone(),
+            name: r.name.clone(),
+        };
         let mut rv = ResourceValues::new(exp);
         for (a, o) in w.prior.instances_of(&raddr) {
             rv.set(a.key.clone(), o.value.clone());
         }
-        w.values.resources.entry(inst.clone()).or_default().insert(local.to_string(), rv);
+        w.values
+            .resources
+            .entry(inst.clone())
+            .or_default()
+            .insert(local.to_string(), rv);
     }
 }
 
@@ -259,7 +429,11 @@ fn not_configured(addr: &str) -> Diagnostics {
 fn with_addr(d: Diagnostics, c: &ResourceChange) -> Diagnostics {
     d.into_iter()
         .map(|mut x| {
-            x.detail = if x.detail.is_empty() { format!("with {}", c.addr) } else { format!("{}\n\nwith {}", x.detail, c.addr) };
+            x.detail = if x.detail.is_empty() {
+                format!("with {}", c.addr)
+            } else {
+                format!("{}\n\nwith {}", x.detail, c.addr)
+            };
             x
         })
         .fold(Diagnostics::new(), |mut acc, x| {

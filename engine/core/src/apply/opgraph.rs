@@ -52,7 +52,11 @@ fn resource_node(addr: &crate::addrs::InstanceAddr) -> Node {
 
 /// Builds the apply graph of a plan over its configuration graph.
 pub fn build(g: &ConfigGraph, plan: &Plan) -> OpGraph {
-    let mut og = OpGraph { ops: Vec::new(), succs: Vec::new(), preds: Vec::new() };
+    let mut og = OpGraph {
+        ops: Vec::new(),
+        succs: Vec::new(),
+        preds: Vec::new(),
+    };
     let mut config_op: HashMap<Node, usize> = HashMap::new();
     for node in &g.order {
         config_op.insert(node.clone(), og.add(Op::Config(node.clone())));
@@ -62,13 +66,28 @@ pub fn build(g: &ConfigGraph, plan: &Plan) -> OpGraph {
     let mut replaced_cbd: Vec<(usize, Node)> = Vec::new();
     for (i, c) in plan.changes.iter().enumerate() {
         let node = resource_node(&c.addr);
-        let fwd = matches!(c.action, Action::Create | Action::Update | Action::Read | Action::DeleteThenCreate | Action::CreateThenDelete).then(|| og.add(Op::Forward(i)));
-        let del = matches!(c.action, Action::Delete | Action::DeleteThenCreate | Action::CreateThenDelete).then(|| og.add(Op::Destroy(i)));
+        let fwd = matches!(
+            c.action,
+            Action::Create
+                | Action::Update
+                | Action::Read
+                | Action::DeleteThenCreate
+                | Action::CreateThenDelete
+        )
+        .then(|| og.add(Op::Forward(i)));
+        let del = matches!(
+            c.action,
+            Action::Delete | Action::DeleteThenCreate | Action::CreateThenDelete
+        )
+        .then(|| og.add(Op::Destroy(i)));
         if let Some(f) = fwd {
             forward_of.entry(node.clone()).or_default().push(f);
         }
         if let Some(d) = del {
-            destroy_of.entry(c.addr.resource.to_string()).or_default().push(d);
+            destroy_of
+                .entry(c.addr.resource.to_string())
+                .or_default()
+                .push(d);
         }
         match (c.action, fwd, del) {
             (Action::DeleteThenCreate, Some(f), Some(d)) => og.edge(d, f),
@@ -82,7 +101,9 @@ pub fn build(g: &ConfigGraph, plan: &Plan) -> OpGraph {
     // Forward edges: config dependencies of a resource gate its instance operations, and the
     // resource's node (the join) waits for all of them.
     for (node, &op) in &config_op {
-        let Some(&gi) = g.index.get(node) else { continue };
+        let Some(&gi) = g.index.get(node) else {
+            continue;
+        };
         let fwd = forward_of.get(node).cloned().unwrap_or_default();
         for pred in g.graph.neighbors_directed(gi, Direction::Incoming) {
             let p = config_op[&g.graph[pred]];
@@ -110,7 +131,12 @@ pub fn build(g: &ConfigGraph, plan: &Plan) -> OpGraph {
 }
 
 /// Destroys of a resource wait for the destroys of everything that depended on it.
-fn destroy_edges(og: &mut OpGraph, plan: &Plan, destroy_of: &HashMap<String, Vec<usize>>, config_op: &HashMap<Node, usize>) {
+fn destroy_edges(
+    og: &mut OpGraph,
+    plan: &Plan,
+    destroy_of: &HashMap<String, Vec<usize>>,
+    config_op: &HashMap<Node, usize>,
+) {
     let mut barrier: HashMap<String, usize> = HashMap::new();
     for (res, ops) in destroy_of {
         let b = og.add(Op::Barrier);
@@ -120,14 +146,27 @@ fn destroy_edges(og: &mut OpGraph, plan: &Plan, destroy_of: &HashMap<String, Vec
         barrier.insert(res.clone(), b);
     }
     for (i, c) in plan.changes.iter().enumerate() {
-        if !matches!(c.action, Action::Delete | Action::DeleteThenCreate | Action::CreateThenDelete) {
+        if !matches!(
+            c.action,
+            Action::Delete | Action::DeleteThenCreate | Action::CreateThenDelete
+        ) {
             continue;
         }
-        let Some(my_destroys) = destroy_of.get(&c.addr.resource.to_string()) else { continue };
-        let module_prefix = if c.addr.resource.module.is_root() { String::new() } else { format!("{}.", c.addr.resource.module) };
+        let Some(my_destroys) = destroy_of.get(&c.addr.resource.to_string()) else {
+            continue;
+        };
+        let module_prefix = if c.addr.resource.module.is_root() {
+            String::new()
+        } else {
+            format!("{}.", c.addr.resource.module)
+        };
         for dep in &c.dependencies {
             if let Some(&b) = barrier.get(&format!("{module_prefix}{dep}")) {
-                let mine: Vec<usize> = my_destroys.iter().copied().filter(|&d| matches!(og.ops[d], Op::Destroy(j) if j == i)).collect();
+                let mine: Vec<usize> = my_destroys
+                    .iter()
+                    .copied()
+                    .filter(|&d| matches!(og.ops[d], Op::Destroy(j) if j == i))
+                    .collect();
                 for d in mine {
                     og.edge(d, b);
                 }

@@ -16,7 +16,11 @@ fn each_err(e: &Expr, detail: impl Into<String>) -> Diagnostics {
 }
 
 /// Evaluates the expansion of a resource or module call.
-pub(crate) fn expansion(ev: &mut Evaluator<'_>, count: Option<&Expr>, for_each: Option<&Expr>) -> Result<Expansion, Diagnostics> {
+pub(crate) fn expansion(
+    ev: &mut Evaluator<'_>,
+    count: Option<&Expr>,
+    for_each: Option<&Expr>,
+) -> Result<Expansion, Diagnostics> {
     if let Some(e) = count {
         return eval_count(ev, e);
     }
@@ -36,12 +40,23 @@ fn eval_count(ev: &mut Evaluator<'_>, e: &Expr) -> Result<Expansion, Diagnostics
         return Err(count_err(e, "The \"count\" value depends on resource attributes that cannot be determined until apply, so AutoStack cannot predict how many instances will be created. To work around this, use the -target argument to first apply only the resources that the count depends on."));
     }
     if v.is_null() {
-        return Err(count_err(e, "The given \"count\" argument value is null. An integer is required."));
+        return Err(count_err(
+            e,
+            "The given \"count\" argument value is null. An integer is required.",
+        ));
     }
-    let n = convert(&v, &Type::Number).map_err(|err| count_err(e, format!("The given \"count\" argument value is unsuitable: {err}.")))?;
+    let n = convert(&v, &Type::Number).map_err(|err| {
+        count_err(
+            e,
+            format!("The given \"count\" argument value is unsuitable: {err}."),
+        )
+    })?;
     let n = n.as_number().cloned().unwrap_or_else(|| 0.into());
     if !n.is_integer() {
-        return Err(count_err(e, "The given \"count\" argument value is unsuitable: value must be a whole number."));
+        return Err(count_err(
+            e,
+            "The given \"count\" argument value is unsuitable: value must be a whole number.",
+        ));
     }
     match n.to_i64() {
         Some(i) if i >= 0 => Ok(Expansion::Count(i)),
@@ -57,7 +72,9 @@ fn eval_for_each(ev: &mut Evaluator<'_>, e: &Expr) -> Result<Expansion, Diagnost
     if v.is_null() {
         return Err(each_err(e, "The given \"for_each\" argument value is unsuitable: the given \"for_each\" argument value is null. A map, or set of strings is allowed."));
     }
-    let unknown = || each_err(e, "The \"for_each\" map includes keys or set values that cannot be determined until apply, so AutoStack cannot determine the full set of keys that will identify the instances of this resource. When working with unknown values in for_each, it's better to define the map keys statically in your configuration and place apply-time results only in the map values.");
+    let unknown = || {
+        each_err(e, "The \"for_each\" map includes keys or set values that cannot be determined until apply, so AutoStack cannot determine the full set of keys that will identify the instances of this resource. When working with unknown values in for_each, it's better to define the map keys statically in your configuration and place apply-time results only in the map values.")
+    };
     if v.is_unknown() {
         return Err(unknown());
     }

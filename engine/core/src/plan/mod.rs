@@ -1,6 +1,7 @@
 //! Planning: refresh prior state, walk the configuration graph, and decide each resource
 //! instance's action.
 
+pub(crate) mod adopt;
 pub(crate) mod expand;
 pub(crate) mod resource;
 pub(crate) mod walk;
@@ -202,7 +203,15 @@ impl Plan {
 
     /// True when applying would change infrastructure or outputs.
     pub fn has_changes(&self) -> bool {
-        self.changes.iter().any(|c| !matches!(c.action, Action::NoOp | Action::Read)) || self.changes.iter().any(|c| c.importing.is_some() || c.prev_addr.is_some()) || self.outputs_changed() || (self.mode == PlanMode::RefreshOnly && !self.drift.is_empty())
+        self.changes
+            .iter()
+            .any(|c| !matches!(c.action, Action::NoOp | Action::Read))
+            || self
+                .changes
+                .iter()
+                .any(|c| c.importing.is_some() || c.prev_addr.is_some())
+            || self.outputs_changed()
+            || (self.mode == PlanMode::RefreshOnly && !self.drift.is_empty())
     }
 
     /// True when some root output changes.

@@ -36,7 +36,7 @@ pub(crate) struct Walker<'a> {
 pub async fn plan(ctx: &Context, prior: &State, opts: &PlanOptions) -> Result<Plan, Diagnostics> {
     let g = graph::build(&ctx.tree)?;
     let mut w = Walker::new(ctx, prior, opts);
-    w.targeted = super::resource::targets(&g, opts, &mut w.diags);
+    w.targeted = super::adopt::targets(&g, opts, &mut w.diags);
     w.apply_moves();
     for node in &g.order {
         w.visit(node).await;
@@ -59,7 +59,12 @@ impl<'a> Walker<'a> {
             ..Values::default()
         };
         values.vars.insert(ModuleInstance::root(), ctx.vars.clone());
-        declare(&mut values, &ctx.tree, &mut Vec::new(), &ctx.tree.module.dir);
+        declare(
+            &mut values,
+            &ctx.tree,
+            &mut Vec::new(),
+            &ctx.tree.module.dir,
+        );
         let mut module_instances = HashMap::new();
         module_instances.insert(Vec::new(), vec![ModuleInstance::root()]);
         Walker {
@@ -99,16 +104,40 @@ impl<'a> Walker<'a> {
     }
 
     fn visit_var(&mut self, path: &ModPath, name: &str) {
-        let Some((call_name, parent)) = path.split_last() else { return };
-        let Some(module) = self.ctx.module(path) else { return };
-        let Some(var) = module.module.variables.get(name) else { return };
-        let Some(call) = self.ctx.module(parent).and_then(|p| p.module.module_calls.get(call_name)) else { return };
+        let Some((call_name, parent)) = path.split_last() else {
+            return;
+        };
+        let Some(module) = self.ctx.module(path) else {
+            return;
+        };
+        let Some(var) = module.module.variables.get(name) else {
+            return;
+        };
+        let Some(call) = self
+            .ctx
+            .module(parent)
+            .and_then(|p| p.module.module_calls.get(call_name))
+        else {
+            return;
+        };
         for inst in self.instances(&path.to_vec()) {
-            let Some((parent_inst, (_, key))) = inst.split_last() else { continue };
+            let Some((parent_inst, (_, key))) = inst.split_last() else {
+                continue;
+            };
             let value = match call.inputs.get(name) {
                 Some(e) => {
-                    let each_value = key.as_ref().and_then(|k| self.values.calls.get(&parent_inst).and_then(|c| c.get(call_name)).and_then(|x| x.each_value(k)));
-                    let scope = WalkScope { key: key.clone(), each_value, ..WalkScope::module(&self.values, &parent_inst) };
+                    let each_value = key.as_ref().and_then(|k| {
+                        self.values
+                            .calls
+                            .get(&parent_inst)
+                            .and_then(|c| c.get(call_name))
+                            .and_then(|x| x.each_value(k))
+                    });
+                    let scope = WalkScope {
+                        key: key.clone(),
+                        each_value,
+                        ..WalkScope::module(&self.values, &parent_inst)
+                    };
                     let mut ev = self.evaluator(&scope);
                     match ev.eval(e) {
                         Ok(v) => match convert_to(&v, &var.ty) {
@@ -124,21 +153,37 @@ impl<'a> Walker<'a> {
                         }
                     }
                 }
-                None => match &var.default {
-                    Some(d) => d.clone(),
-                    None => {
-                        self.diags.push(Diagnostic::error("Missing required argument", format!("The argument {name:?} is required, but no definition was found."), Some(call.range.clone())));
-                        continue;
+                None => {
+                    match &var.default {
+                        Some(d) => d.clone(),
+                        None => {
+                            self.diags.push(Diagnostic::error("Missing required argument", format!("The argument {name:?} is required, but no definition was found."), Some(call.range.clone())));
+                            continue;
+                        }
                     }
-                },
+                }
             };
-            let value = if var.sensitive { value.sensitive() } else { value };
-            self.values.vars.entry(inst).or_default().insert(name.to_string(), value);
+            let value = if var.sensitive {
+                value.sensitive()
+            } else {
+                value
+            };
+            self.values
+                .vars
+                .entry(inst)
+                .or_default()
+                .insert(name.to_string(), value);
         }
     }
 
     fn visit_local(&mut self, path: &ModPath, name: &str) {
-        let Some(l) = self.ctx.module(path).and_then(|m| m.module.locals.get(name)) else { return };
+        let Some(l) = self
+            .ctx
+            .module(path)
+            .and_then(|m| m.module.locals.get(name))
+        else {
+            return;
+        };
         for inst in self.instances(path) {
             let scope = WalkScope::module(&self.values, &inst);
             let mut ev = self.evaluator(&scope);
@@ -149,12 +194,22 @@ impl<'a> Walker<'a> {
                     continue;
                 }
             };
-            self.values.locals.entry(inst).or_default().insert(name.to_string(), v);
+            self.values
+                .locals
+                .entry(inst)
+                .or_default()
+                .insert(name.to_string(), v);
         }
     }
 
     fn visit_output(&mut self, path: &ModPath, name: &str) {
-        let Some(o) = self.ctx.module(path).and_then(|m| m.module.outputs.get(name)) else { return };
+        let Some(o) = self
+            .ctx
+            .module(path)
+            .and_then(|m| m.module.outputs.get(name))
+        else {
+            return;
+        };
         for inst in self.instances(path) {
             let scope = WalkScope::module(&self.values, &inst);
             let mut ev = self.evaluator(&scope);
@@ -174,12 +229,22 @@ impl<'a> Walker<'a> {
                 continue;
             }
             let v = if o.sensitive { v.sensitive() } else { v };
-            self.values.outputs.entry(inst).or_default().insert(name.to_string(), v);
+            self.values
+                .outputs
+                .entry(inst)
+                .or_default()
+                .insert(name.to_string(), v);
         }
     }
 
     fn visit_call(&mut self, path: &ModPath, name: &str) {
-        let Some(call) = self.ctx.module(path).and_then(|m| m.module.module_calls.get(name)) else { return };
+        let Some(call) = self
+            .ctx
+            .module(path)
+            .and_then(|m| m.module.module_calls.get(name))
+        else {
+            return;
+        };
         let mut children = Vec::new();
         for inst in self.instances(path) {
             let scope = WalkScope::module(&self.values, &inst);
@@ -192,7 +257,11 @@ impl<'a> Walker<'a> {
                 }
             };
             children.extend(exp.keys().into_iter().map(|k| inst.child(name, k)));
-            self.values.calls.entry(inst).or_default().insert(name.to_string(), exp);
+            self.values
+                .calls
+                .entry(inst)
+                .or_default()
+                .insert(name.to_string(), exp);
         }
         let mut child_path = path.clone();
         child_path.push(name.to_string());
@@ -211,15 +280,23 @@ impl<'a> Walker<'a> {
             Some((n, a)) => (n, Some(a)),
             None => (addr, None),
         };
-        let cfg = self.ctx.tree.module.providers.iter().find(|p| p.name == name && p.alias.as_deref() == alias);
+        let cfg = self
+            .ctx
+            .tree
+            .module
+            .providers
+            .iter()
+            .find(|p| p.name == name && p.alias.as_deref() == alias);
         let root = ModuleInstance::root();
         let scope = WalkScope::module(&self.values, &root);
         let mut ev = self.evaluator(&scope);
         let schema = provider.schema().provider.clone();
         let value = match cfg {
             Some(c) => {
-                self.diags.extend(check_body(&schema, &c.config, "a provider block"));
-                ev.eval_body(&c.config).and_then(|v| conform(&schema, Some(&c.config), &v))
+                self.diags
+                    .extend(check_body(&schema, &c.config, "a provider block"));
+                ev.eval_body(&c.config)
+                    .and_then(|v| conform(&schema, Some(&c.config), &v))
             }
             None => Ok(schema.empty_value()),
         };
@@ -230,12 +307,21 @@ impl<'a> Walker<'a> {
         if let Err(d) = provider.configure(value).await {
             return self.diags.extend(d);
         }
-        self.ctx.providers.lock().await.insert(addr.to_string(), std::sync::Arc::from(provider));
+        self.ctx
+            .providers
+            .lock()
+            .await
+            .insert(addr.to_string(), std::sync::Arc::from(provider));
     }
 
     fn finish(self, base: &State) -> Plan {
         let outputs = self.root_outputs();
-        let variables = self.ctx.vars.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        let variables = self
+            .ctx
+            .vars
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
         Plan {
             mode: self.opts.mode,
             changes: self.changes.into_values().collect(),
@@ -250,23 +336,51 @@ impl<'a> Walker<'a> {
 
     fn root_outputs(&self) -> BTreeMap<String, OutputChange> {
         let mut out = BTreeMap::new();
-        let planned = self.values.outputs.get(&ModuleInstance::root()).cloned().unwrap_or_default();
+        let planned = self
+            .values
+            .outputs
+            .get(&ModuleInstance::root())
+            .cloned()
+            .unwrap_or_default();
         let declared = &self.ctx.tree.module.outputs;
         for (name, o) in declared {
             let before = self.prior.outputs.get(name).map(|x| x.value.clone());
-            let after = if self.opts.mode == PlanMode::Destroy { None } else { planned.get(name).cloned() };
-            out.insert(name.clone(), OutputChange { before, after, sensitive: o.sensitive });
+            let after = if self.opts.mode == PlanMode::Destroy {
+                None
+            } else {
+                planned.get(name).cloned()
+            };
+            out.insert(
+                name.clone(),
+                OutputChange {
+                    before,
+                    after,
+                    sensitive: o.sensitive,
+                },
+            );
         }
         for (name, o) in &self.prior.outputs {
             if !declared.contains_key(name) {
-                out.insert(name.clone(), OutputChange { before: Some(o.value.clone()), after: None, sensitive: o.sensitive });
+                out.insert(
+                    name.clone(),
+                    OutputChange {
+                        before: Some(o.value.clone()),
+                        after: None,
+                        sensitive: o.sensitive,
+                    },
+                );
             }
         }
         out
     }
 }
 
-fn declare(values: &mut Values, tree: &autostack_lang::config::ModuleTree, path: &mut Vec<String>, root_dir: &std::path::Path) {
+fn declare(
+    values: &mut Values,
+    tree: &autostack_lang::config::ModuleTree,
+    path: &mut Vec<String>,
+    root_dir: &std::path::Path,
+) {
     let m = &tree.module;
     values.declared.insert(
         path.clone(),
@@ -277,8 +391,14 @@ fn declare(values: &mut Values, tree: &autostack_lang::config::ModuleTree, path:
             calls: m.module_calls.keys().cloned().collect(),
         },
     );
-    let rel = m.dir.strip_prefix(root_dir).map(|p| p.to_string_lossy().into_owned()).unwrap_or_else(|_| m.dir.to_string_lossy().into_owned());
-    values.module_dirs.insert(path.clone(), if rel.is_empty() { ".".into() } else { rel });
+    let rel = m
+        .dir
+        .strip_prefix(root_dir)
+        .map(|p| p.to_string_lossy().into_owned())
+        .unwrap_or_else(|_| m.dir.to_string_lossy().into_owned());
+    values
+        .module_dirs
+        .insert(path.clone(), if rel.is_empty() { ".".into() } else { rel });
     for (name, child) in &tree.children {
         path.push(name.clone());
         declare(values, child, path, root_dir);

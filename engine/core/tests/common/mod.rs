@@ -11,7 +11,9 @@ use autostack_core::state::State;
 use autostack_lang::config::load_module_tree;
 use autostack_lang::diag::Sources;
 use autostack_lang::{Diagnostics, Type, Value};
-use autostack_provider_sdk::{ApplyError, Attribute, Block, NoConfig, Provider, Registry, ResourceSchema, ResourceType};
+use autostack_provider_sdk::{
+    ApplyError, Attribute, Block, NoConfig, Provider, Registry, ResourceSchema, ResourceType,
+};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -51,17 +53,30 @@ impl ResourceType<()> for Thing {
         tokio::task::yield_now().await;
         let name = get(planned, "name");
         if self.fail_on.as_deref() == Some(name.as_str()) {
-            return Err(ApplyError::new("Creation failed", format!("test_thing {name} refused to be created")));
+            return Err(ApplyError::new(
+                "Creation failed",
+                format!("test_thing {name} refused to be created"),
+            ));
         }
         self.log.lock().unwrap().push(format!("create {name}"));
-        Ok(autostack_provider_sdk::with_attr(planned, "id", Value::string(format!("id-{name}"))))
+        Ok(autostack_provider_sdk::with_attr(
+            planned,
+            "id",
+            Value::string(format!("id-{name}")),
+        ))
     }
     async fn update(&self, _: &(), _prior: &Value, planned: &Value) -> Result<Value, ApplyError> {
-        self.log.lock().unwrap().push(format!("update {}", get(planned, "name")));
+        self.log
+            .lock()
+            .unwrap()
+            .push(format!("update {}", get(planned, "name")));
         Ok(planned.clone())
     }
     async fn delete(&self, _: &(), prior: &Value) -> Result<(), ApplyError> {
-        self.log.lock().unwrap().push(format!("delete {}", get(prior, "name")));
+        self.log
+            .lock()
+            .unwrap()
+            .push(format!("delete {}", get(prior, "name")));
         Ok(())
     }
     async fn read(&self, _: &(), current: &Value) -> Result<Option<Value>, Diagnostics> {
@@ -69,7 +84,12 @@ impl ResourceType<()> for Thing {
     }
     async fn import(&self, _: &(), id: &str) -> Result<Value, Diagnostics> {
         let name = id.trim_start_matches("id-");
-        Ok(Value::object_from([("id", Value::string(id)), ("name", Value::string(name)), ("value", Value::Null(Type::String)), ("tags", Value::Null(Type::map(Type::String)))]))
+        Ok(Value::object_from([
+            ("id", Value::string(id)),
+            ("name", Value::string(name)),
+            ("value", Value::Null(Type::String)),
+            ("tags", Value::Null(Type::map(Type::String))),
+        ]))
     }
 }
 
@@ -81,7 +101,12 @@ pub struct Resolver {
 
 impl ProviderResolver for Resolver {
     fn instantiate(&self, source: &str) -> Option<Box<dyn Provider>> {
-        (source == "hashicorp/test").then(|| Box::new(Registry::new(NoConfig).resource(Thing { log: self.log.clone(), fail_on: self.fail_on.clone() })) as Box<dyn Provider>)
+        (source == "hashicorp/test").then(|| {
+            Box::new(Registry::new(NoConfig).resource(Thing {
+                log: self.log.clone(),
+                fail_on: self.fail_on.clone(),
+            })) as Box<dyn Provider>
+        })
     }
 }
 
@@ -97,14 +122,21 @@ pub fn context(dir: &std::path::Path, log: &Log, fail_on: Option<&str>) -> Conte
     let sources = Sources::new();
     let (tree, diags) = load_module_tree(dir, &sources);
     assert!(!diags.has_errors(), "{diags}");
-    let resolver = Arc::new(Resolver { log: log.clone(), fail_on: fail_on.map(str::to_string) });
+    let resolver = Arc::new(Resolver {
+        log: log.clone(),
+        fail_on: fail_on.map(str::to_string),
+    });
     let mut ctx = Context::new(tree, HashMap::new(), resolver);
     ctx.cwd = dir.to_path_buf();
     ctx
 }
 
 /// Plans `tf` against `state`.
-pub async fn plan_of(tf: &str, state: &State, opts: &PlanOptions) -> (Result<Plan, Diagnostics>, Log) {
+pub async fn plan_of(
+    tf: &str,
+    state: &State,
+    opts: &PlanOptions,
+) -> (Result<Plan, Diagnostics>, Log) {
     let dir = config_dir(tf);
     let log: Log = Default::default();
     let ctx = context(dir.path(), &log, None);
@@ -116,7 +148,11 @@ pub async fn apply_tf(tf: &str, state: &State, fail_on: Option<&str>) -> (ApplyO
     let dir = config_dir(tf);
     let log: Log = Default::default();
     let ctx = context(dir.path(), &log, fail_on);
-    let p = plan(&ctx, state, &PlanOptions::default()).await.unwrap_or_else(|d| panic!("plan failed: {d}"));
-    let out = apply(&ctx, &p, ApplyOptions::default(), &Silent, &NoSink).await.expect("apply");
+    let p = plan(&ctx, state, &PlanOptions::default())
+        .await
+        .unwrap_or_else(|d| panic!("plan failed: {d}"));
+    let out = apply(&ctx, &p, ApplyOptions::default(), &Silent, &NoSink)
+        .await
+        .expect("apply");
     (out, log)
 }

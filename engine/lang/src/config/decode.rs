@@ -8,7 +8,11 @@ use crate::value::Value;
 /// Collects the declarations of one file into `m`, reporting duplicates against what is there.
 pub(super) fn decode_file(body: &Body, m: &mut Module, diags: &mut Diagnostics) {
     for a in &body.attributes {
-        diags.push(Diagnostic::error("Unsupported argument", format!("An argument named {:?} is not expected here.", a.name), Some(a.name_range.clone())));
+        diags.push(Diagnostic::error(
+            "Unsupported argument",
+            format!("An argument named {:?} is not expected here.", a.name),
+            Some(a.name_range.clone()),
+        ));
     }
     for b in &body.blocks {
         match b.ty.as_str() {
@@ -22,36 +26,107 @@ pub(super) fn decode_file(body: &Body, m: &mut Module, diags: &mut Diagnostics) 
                     }
                 }
             }
-            "variable" => insert(&mut m.variables, decode_variable(b, diags), diags, "Duplicate variable declaration", |v| (&v.name, &v.range), |n, at| format!("A variable named {n:?} was already declared at {at}. Variable names must be unique within a module.")),
+            "variable" => insert(
+                &mut m.variables,
+                decode_variable(b, diags),
+                diags,
+                "Duplicate variable declaration",
+                |v| (&v.name, &v.range),
+                |n, at| {
+                    format!("A variable named {n:?} was already declared at {at}. Variable names must be unique within a module.")
+                },
+            ),
             "locals" => decode_locals(b, m, diags),
-            "output" => insert(&mut m.outputs, decode_output(b, diags), diags, "Duplicate output definition", |o| (&o.name, &o.range), |n, at| format!("An output named {n:?} was already defined at {at}. Output names must be unique within a module.")),
-            "resource" | "data" => decode_resource_into(b, m, diags),
-            "module" => insert(&mut m.module_calls, decode_module_call(b, diags), diags, "Duplicate module call", |c| (&c.name, &c.range), |n, at| format!("A module call named {n:?} was already defined at {at}. Module calls must have unique names within a module.")),
+            "output" => insert(
+                &mut m.outputs,
+                decode_output(b, diags),
+                diags,
+                "Duplicate output definition",
+                |o| (&o.name, &o.range),
+                |n, at| {
+                    format!("An output named {n:?} was already defined at {at}. Output names must be unique within a module.")
+                },
+            ),
+            "resource" | "data" => super::decode_blocks::decode_resource_into(b, m, diags),
+            "module" => insert(
+                &mut m.module_calls,
+                super::decode_blocks::decode_module_call(b, diags),
+                diags,
+                "Duplicate module call",
+                |c| (&c.name, &c.range),
+                |n, at| {
+                    format!("A module call named {n:?} was already defined at {at}. Module calls must have unique names within a module.")
+                },
+            ),
             "moved" => {
-                if let (Some(from), Some(to)) = (required_attr(b, "from", diags), required_attr(b, "to", diags)) {
-                    m.moved.push(Moved { from: from.expr.clone(), to: to.expr.clone(), range: b.range.clone() });
+                if let (Some(from), Some(to)) = (
+                    required_attr(b, "from", diags),
+                    required_attr(b, "to", diags),
+                ) {
+                    m.moved.push(Moved {
+                        from: from.expr.clone(),
+                        to: to.expr.clone(),
+                        range: b.range.clone(),
+                    });
                 }
             }
             "import" => {
-                if let (Some(to), Some(id)) = (required_attr(b, "to", diags), required_attr(b, "id", diags)) {
-                    let provider = b.body.attr("provider").and_then(|a| provider_ref(&a.expr, diags));
-                    m.imports.push(Import { to: to.expr.clone(), id: id.expr.clone(), provider, range: b.range.clone() });
+                if let (Some(to), Some(id)) =
+                    (required_attr(b, "to", diags), required_attr(b, "id", diags))
+                {
+                    let provider = b
+                        .body
+                        .attr("provider")
+                        .and_then(|a| provider_ref(&a.expr, diags));
+                    m.imports.push(Import {
+                        to: to.expr.clone(),
+                        id: id.expr.clone(),
+                        provider,
+                        range: b.range.clone(),
+                    });
                 }
             }
             "check" => {
-                if let Some(c) = decode_check(b, diags) {
+                if let Some(c) = super::decode_blocks::decode_check(b, diags) {
                     m.checks.push(c);
                 }
             }
             "removed" => {}
-            other => diags.push(Diagnostic::error("Unsupported block type", format!("Blocks of type {other:?} are not expected here.{}", crate::diag::did_you_mean(other, TOP_LEVEL.iter().copied())), Some(b.ty_range.clone()))),
+            other => diags.push(Diagnostic::error(
+                "Unsupported block type",
+                format!(
+                    "Blocks of type {other:?} are not expected here.{}",
+                    crate::diag::did_you_mean(other, TOP_LEVEL.iter().copied())
+                ),
+                Some(b.ty_range.clone()),
+            )),
         }
     }
 }
 
-const TOP_LEVEL: &[&str] = &["terraform", "provider", "variable", "locals", "output", "resource", "data", "module", "moved", "import", "check", "removed"];
+const TOP_LEVEL: &[&str] = &[
+    "terraform",
+    "provider",
+    "variable",
+    "locals",
+    "output",
+    "resource",
+    "data",
+    "module",
+    "moved",
+    "import",
+    "check",
+    "removed",
+];
 
-fn insert<T>(map: &mut IndexMap<String, T>, item: Option<T>, diags: &mut Diagnostics, summary: &str, key: impl Fn(&T) -> (&String, &Range), detail: impl Fn(&str, String) -> String) {
+fn insert<T>(
+    map: &mut IndexMap<String, T>,
+    item: Option<T>,
+    diags: &mut Diagnostics,
+    summary: &str,
+    key: impl Fn(&T) -> (&String, &Range),
+    detail: impl Fn(&str, String) -> String,
+) {
     let Some(item) = item else { return };
     let (name, range) = key(&item);
     if let Some(prev) = map.get(name) {
@@ -63,52 +138,88 @@ fn insert<T>(map: &mut IndexMap<String, T>, item: Option<T>, diags: &mut Diagnos
     map.insert(name, item);
 }
 
-fn dup(summary: &str, detail: String, at: &Range) -> Diagnostic {
+pub(super) fn dup(summary: &str, detail: String, at: &Range) -> Diagnostic {
     Diagnostic::error(summary, detail, Some(at.clone()))
 }
 
 /// `main.tf:3,1-20`, Terraform's short range form.
 pub fn short(r: &Range) -> String {
     if r.start.line == r.end.line {
-        format!("{}:{},{}-{}", r.filename, r.start.line, r.start.column, r.end.column)
+        format!(
+            "{}:{},{}-{}",
+            r.filename, r.start.line, r.start.column, r.end.column
+        )
     } else {
-        format!("{}:{},{}-{},{}", r.filename, r.start.line, r.start.column, r.end.line, r.end.column)
+        format!(
+            "{}:{},{}-{},{}",
+            r.filename, r.start.line, r.start.column, r.end.line, r.end.column
+        )
     }
 }
 
-fn labels<'a>(b: &'a Block, n: usize, what: &str, diags: &mut Diagnostics) -> Option<Vec<&'a str>> {
+pub(super) fn labels<'a>(
+    b: &'a Block,
+    n: usize,
+    what: &str,
+    diags: &mut Diagnostics,
+) -> Option<Vec<&'a str>> {
     if b.labels.len() == n {
         return Some(b.labels.iter().map(|(l, _)| l.as_str()).collect());
     }
     let (summary, detail) = if b.labels.len() < n {
-        (format!("Missing name for {}", b.ty), format!("All {} blocks must have {n} labels ({what}).", b.ty))
+        (
+            format!("Missing name for {}", b.ty),
+            format!("All {} blocks must have {n} labels ({what}).", b.ty),
+        )
     } else {
-        (format!("Extraneous label for {}", b.ty), format!("Only {n} labels ({what}) are expected for {} blocks.", b.ty))
+        (
+            format!("Extraneous label for {}", b.ty),
+            format!("Only {n} labels ({what}) are expected for {} blocks.", b.ty),
+        )
     };
-    let at = b.labels.get(n).map_or_else(|| b.def_range(), |(_, r)| r.clone());
+    let at = b
+        .labels
+        .get(n)
+        .map_or_else(|| b.def_range(), |(_, r)| r.clone());
     diags.push(Diagnostic::error(summary, detail, Some(at)));
     None
 }
 
 /// Checks a block's body against the arguments and nested blocks it may contain.
-fn expect_only(b: &Block, attrs: &[&str], blocks: &[&str], diags: &mut Diagnostics) {
+pub(super) fn expect_only(b: &Block, attrs: &[&str], blocks: &[&str], diags: &mut Diagnostics) {
     for a in &b.body.attributes {
         if !attrs.contains(&a.name.as_str()) {
             let hint = crate::diag::did_you_mean(&a.name, attrs.iter().copied());
-            diags.push(Diagnostic::error("Unsupported argument", format!("An argument named {:?} is not expected here.{hint}", a.name), Some(a.name_range.clone())));
+            diags.push(Diagnostic::error(
+                "Unsupported argument",
+                format!("An argument named {:?} is not expected here.{hint}", a.name),
+                Some(a.name_range.clone()),
+            ));
         }
     }
     for nb in &b.body.blocks {
         if !blocks.contains(&nb.ty.as_str()) {
-            diags.push(Diagnostic::error("Unsupported block type", format!("Blocks of type {:?} are not expected here.", nb.ty), Some(nb.ty_range.clone())));
+            diags.push(Diagnostic::error(
+                "Unsupported block type",
+                format!("Blocks of type {:?} are not expected here.", nb.ty),
+                Some(nb.ty_range.clone()),
+            ));
         }
     }
 }
 
-fn required_attr<'a>(b: &'a Block, name: &str, diags: &mut Diagnostics) -> Option<&'a Attribute> {
+pub(super) fn required_attr<'a>(
+    b: &'a Block,
+    name: &str,
+    diags: &mut Diagnostics,
+) -> Option<&'a Attribute> {
     let a = b.body.attr(name);
     if a.is_none() {
-        diags.push(Diagnostic::error("Missing required argument", format!("The argument {name:?} is required, but no definition was found."), Some(b.def_range())));
+        diags.push(Diagnostic::error(
+            "Missing required argument",
+            format!("The argument {name:?} is required, but no definition was found."),
+            Some(b.def_range()),
+        ));
     }
     a
 }
@@ -117,8 +228,21 @@ fn required_attr<'a>(b: &'a Block, name: &str, diags: &mut Diagnostics) -> Optio
 pub(crate) fn static_string(e: &Expr, diags: &mut Diagnostics) -> Option<String> {
     match &e.kind {
         ExprKind::Literal(Value::String(s)) => Some(s.to_string()),
-        ExprKind::Template(parts) if parts.iter().all(|p| matches!(p, TemplatePart::Literal(_))) => {
-            Some(parts.iter().map(|p| if let TemplatePart::Literal(s) = p { s.as_str() } else { "" }).collect())
+        ExprKind::Template(parts)
+            if parts.iter().all(|p| matches!(p, TemplatePart::Literal(_))) =>
+        {
+            Some(
+                parts
+                    .iter()
+                    .map(|p| {
+                        if let TemplatePart::Literal(s) = p {
+                            s.as_str()
+                        } else {
+                            ""
+                        }
+                    })
+                    .collect(),
+            )
         }
         _ => {
             diags.push(Diagnostic::error("Invalid expression", "A static string value is required here; variables and function calls are not allowed.", Some(e.range.clone())));
@@ -127,7 +251,7 @@ pub(crate) fn static_string(e: &Expr, diags: &mut Diagnostics) -> Option<String>
     }
 }
 
-fn static_bool(e: &Expr, diags: &mut Diagnostics) -> bool {
+pub(super) fn static_bool(e: &Expr, diags: &mut Diagnostics) -> bool {
     match &e.kind {
         ExprKind::Literal(Value::Bool(b)) => *b,
         _ => {
@@ -140,7 +264,11 @@ fn static_bool(e: &Expr, diags: &mut Diagnostics) -> bool {
 /// `[a.b, c]` → the traversals (for `depends_on`, `ignore_changes`).
 pub(crate) fn traversal_list(e: &Expr, what: &str, diags: &mut Diagnostics) -> Vec<Traversal> {
     let ExprKind::Tuple(items) = &e.kind else {
-        diags.push(Diagnostic::error("Invalid expression", format!("A static list expression is required for {what}."), Some(e.range.clone())));
+        diags.push(Diagnostic::error(
+            "Invalid expression",
+            format!("A static list expression is required for {what}."),
+            Some(e.range.clone()),
+        ));
         return Vec::new();
     };
     items
@@ -156,7 +284,7 @@ pub(crate) fn traversal_list(e: &Expr, what: &str, diags: &mut Diagnostics) -> V
 }
 
 /// `provider = aws.east` → (`aws`, Some(`east`)).
-fn provider_ref(e: &Expr, diags: &mut Diagnostics) -> Option<(String, Option<String>)> {
+pub(super) fn provider_ref(e: &Expr, diags: &mut Diagnostics) -> Option<(String, Option<String>)> {
     if let ExprKind::Traversal(t) = &e.kind {
         match t.steps.as_slice() {
             [] => return Some((t.root.clone(), None)),
@@ -169,7 +297,12 @@ fn provider_ref(e: &Expr, diags: &mut Diagnostics) -> Option<(String, Option<Str
 }
 
 fn decode_terraform(b: &Block, m: &mut Module, diags: &mut Diagnostics) {
-    expect_only(b, &["required_version", "experiments", "language"], &["required_providers", "backend", "cloud", "provider_meta"], diags);
+    expect_only(
+        b,
+        &["required_version", "experiments", "language"],
+        &["required_providers", "backend", "cloud", "provider_meta"],
+        diags,
+    );
     if let Some(a) = b.body.attr("required_version") {
         m.terraform.required_version = static_string(&a.expr, diags);
     }
@@ -177,38 +310,83 @@ fn decode_terraform(b: &Block, m: &mut Module, diags: &mut Diagnostics) {
         for a in &rp.body.attributes {
             let (source, version) = match &a.expr.kind {
                 ExprKind::Object(items) => {
-                    let get = |k: &str| items.iter().find(|i| matches!(&i.key.kind, ExprKind::Literal(Value::String(s)) if &**s == k)).map(|i| &i.value);
-                    (get("source").and_then(|e| static_string(e, diags)), get("version").and_then(|e| static_string(e, diags)))
+                    let get = |k: &str| {
+                        items.iter().find(|i| matches!(&i.key.kind, ExprKind::Literal(Value::String(s)) if &**s == k)).map(|i| &i.value)
+                    };
+                    (
+                        get("source").and_then(|e| static_string(e, diags)),
+                        get("version").and_then(|e| static_string(e, diags)),
+                    )
                 }
                 _ => (None, static_string(&a.expr, diags)),
             };
             let source = source.unwrap_or_else(|| format!("hashicorp/{}", a.name));
-            m.terraform.required_providers.insert(a.name.clone(), RequiredProvider { name: a.name.clone(), source, version, range: a.range.clone() });
+            m.terraform.required_providers.insert(
+                a.name.clone(),
+                RequiredProvider {
+                    name: a.name.clone(),
+                    source,
+                    version,
+                    range: a.range.clone(),
+                },
+            );
         }
     }
     for bb in b.body.blocks_of("backend") {
         if let Some(l) = labels(bb, 1, "backend type", diags) {
             if m.terraform.backend.is_some() {
-                diags.push(Diagnostic::error("Duplicate backend configuration", "A module may have only one backend configuration.", Some(bb.def_range())));
+                diags.push(Diagnostic::error(
+                    "Duplicate backend configuration",
+                    "A module may have only one backend configuration.",
+                    Some(bb.def_range()),
+                ));
             }
-            m.terraform.backend = Some(Backend { ty: l[0].to_string(), config: bb.body.clone(), range: bb.def_range() });
+            m.terraform.backend = Some(Backend {
+                ty: l[0].to_string(),
+                config: bb.body.clone(),
+                range: bb.def_range(),
+            });
         }
     }
 }
 
 fn decode_provider(b: &Block, diags: &mut Diagnostics) -> Option<ProviderConfig> {
     let l = labels(b, 1, "name", diags)?;
-    let alias = b.body.attr("alias").and_then(|a| static_string(&a.expr, diags));
+    let alias = b
+        .body
+        .attr("alias")
+        .and_then(|a| static_string(&a.expr, diags));
     let mut config = b.body.clone();
-    config.attributes.retain(|a| a.name != "alias" && a.name != "version");
-    Some(ProviderConfig { name: l[0].to_string(), alias, config, range: b.def_range() })
+    config
+        .attributes
+        .retain(|a| a.name != "alias" && a.name != "version");
+    Some(ProviderConfig {
+        name: l[0].to_string(),
+        alias,
+        config,
+        range: b.def_range(),
+    })
 }
 
 fn decode_variable(b: &Block, diags: &mut Diagnostics) -> Option<Variable> {
     let l = labels(b, 1, "name", diags)?;
-    expect_only(b, &["type", "default", "description", "sensitive", "nullable", "ephemeral"], &["validation"], diags);
+    expect_only(
+        b,
+        &[
+            "type",
+            "default",
+            "description",
+            "sensitive",
+            "nullable",
+            "ephemeral",
+        ],
+        &["validation"],
+        diags,
+    );
     let ty = match b.body.attr("type") {
-        Some(a) => typeexpr::parse_constraint(&a.expr).map_err(|d| diags.extend(d)).ok()?,
+        Some(a) => typeexpr::parse_constraint(&a.expr)
+            .map_err(|d| diags.extend(d))
+            .ok()?,
         None => Constraint::Any,
     };
     let mut default = None;
@@ -221,164 +399,104 @@ fn decode_variable(b: &Block, diags: &mut Diagnostics) -> Option<Variable> {
             }
         });
     }
-    let validations = b.body.blocks_of("validation").filter_map(|v| check_rule(v, diags)).collect();
+    let validations = b
+        .body
+        .blocks_of("validation")
+        .filter_map(|v| check_rule(v, diags))
+        .collect();
     Some(Variable {
         name: l[0].to_string(),
         ty,
         type_declared: b.body.attr("type").is_some(),
         default,
-        description: b.body.attr("description").and_then(|a| static_string(&a.expr, diags)),
-        sensitive: b.body.attr("sensitive").is_some_and(|a| static_bool(&a.expr, diags)),
-        nullable: b.body.attr("nullable").is_none_or(|a| static_bool(&a.expr, diags)),
+        description: b
+            .body
+            .attr("description")
+            .and_then(|a| static_string(&a.expr, diags)),
+        sensitive: b
+            .body
+            .attr("sensitive")
+            .is_some_and(|a| static_bool(&a.expr, diags)),
+        nullable: b
+            .body
+            .attr("nullable")
+            .is_none_or(|a| static_bool(&a.expr, diags)),
         validations,
         range: b.def_range(),
     })
 }
 
-fn check_rule(b: &Block, diags: &mut Diagnostics) -> Option<CheckRule> {
+pub(super) fn check_rule(b: &Block, diags: &mut Diagnostics) -> Option<CheckRule> {
     expect_only(b, &["condition", "error_message"], &[], diags);
     let condition = required_attr(b, "condition", diags)?.expr.clone();
     let error_message = required_attr(b, "error_message", diags)?.expr.clone();
-    Some(CheckRule { condition, error_message, range: b.def_range() })
+    Some(CheckRule {
+        condition,
+        error_message,
+        range: b.def_range(),
+    })
 }
 
 fn decode_locals(b: &Block, m: &mut Module, diags: &mut Diagnostics) {
     for nb in &b.body.blocks {
-        diags.push(Diagnostic::error("Unsupported block type", format!("Blocks of type {:?} are not expected here.", nb.ty), Some(nb.ty_range.clone())));
+        diags.push(Diagnostic::error(
+            "Unsupported block type",
+            format!("Blocks of type {:?} are not expected here.", nb.ty),
+            Some(nb.ty_range.clone()),
+        ));
     }
     for a in &b.body.attributes {
         if let Some(prev) = m.locals.get(&a.name) {
             diags.push(dup("Duplicate local value definition", format!("A local value named {:?} was already defined at {}. Local value names must be unique within a module.", a.name, short(&prev.range)), &a.name_range));
             continue;
         }
-        m.locals.insert(a.name.clone(), Local { name: a.name.clone(), expr: a.expr.clone(), range: a.range.clone() });
+        m.locals.insert(
+            a.name.clone(),
+            Local {
+                name: a.name.clone(),
+                expr: a.expr.clone(),
+                range: a.range.clone(),
+            },
+        );
     }
 }
 
 fn decode_output(b: &Block, diags: &mut Diagnostics) -> Option<Output> {
     let l = labels(b, 1, "name", diags)?;
-    expect_only(b, &["value", "description", "sensitive", "depends_on", "ephemeral"], &["precondition"], diags);
+    expect_only(
+        b,
+        &[
+            "value",
+            "description",
+            "sensitive",
+            "depends_on",
+            "ephemeral",
+        ],
+        &["precondition"],
+        diags,
+    );
     let expr = required_attr(b, "value", diags)?.expr.clone();
     Some(Output {
         name: l[0].to_string(),
         expr,
-        description: b.body.attr("description").and_then(|a| static_string(&a.expr, diags)),
-        sensitive: b.body.attr("sensitive").is_some_and(|a| static_bool(&a.expr, diags)),
-        depends_on: b.body.attr("depends_on").map(|a| traversal_list(&a.expr, "depends_on", diags)).unwrap_or_default(),
-        preconditions: b.body.blocks_of("precondition").filter_map(|p| check_rule(p, diags)).collect(),
-        range: b.def_range(),
-    })
-}
-
-fn decode_resource_into(b: &Block, m: &mut Module, diags: &mut Diagnostics) {
-    let Some(r) = decode_resource(b, diags) else { return };
-    let addr = r.addr();
-    if let Some(prev) = m.resources.get(&addr) {
-        let kind = if r.mode == Mode::Data { "data" } else { "resource" };
-        diags.push(dup(
-            &format!("Duplicate {kind} {:?} configuration", r.ty),
-            format!("A {} {kind} named {:?} was already declared at {}. Resource names must be unique per type in each module.", r.ty, r.name, short(&prev.range)),
-            &r.range,
-        ));
-        return;
-    }
-    m.resources.insert(addr, r);
-}
-
-/// Decodes a `resource` / `data` block, separating meta-arguments from provider arguments.
-pub(super) fn decode_resource(b: &Block, diags: &mut Diagnostics) -> Option<Resource> {
-    let l = labels(b, 2, "type, name", diags)?;
-    let mode = if b.ty == "data" { Mode::Data } else { Mode::Managed };
-    let mut config = b.body.clone();
-    config.attributes.retain(|a| !matches!(a.name.as_str(), "count" | "for_each" | "provider" | "depends_on"));
-    config.blocks.retain(|nb| !matches!(nb.ty.as_str(), "lifecycle" | "provisioner" | "connection"));
-    if b.body.attr("count").is_some() && b.body.attr("for_each").is_some() {
-        let at = b.body.attr("for_each").map(|a| a.name_range.clone());
-        diags.push(Diagnostic::error("Invalid combination of \"count\" and \"for_each\"", "The \"count\" and \"for_each\" meta-arguments are mutually-exclusive, only one should be used to be explicit about the number of resources to be created.", at));
-    }
-    let lifecycle = b.body.blocks_of("lifecycle").last().map(|lb| decode_lifecycle(lb, mode, diags)).unwrap_or_default();
-    Some(Resource {
-        mode,
-        ty: l[0].to_string(),
-        name: l[1].to_string(),
-        provider: b.body.attr("provider").and_then(|a| provider_ref(&a.expr, diags)),
-        count: b.body.attr("count").map(|a| a.expr.clone()),
-        for_each: b.body.attr("for_each").map(|a| a.expr.clone()),
-        depends_on: b.body.attr("depends_on").map(|a| traversal_list(&a.expr, "depends_on", diags)).unwrap_or_default(),
-        lifecycle,
-        config,
-        range: b.def_range(),
-    })
-}
-
-fn decode_lifecycle(b: &Block, mode: Mode, diags: &mut Diagnostics) -> Lifecycle {
-    let attrs: &[&str] = if mode == Mode::Data { &[] } else { &["create_before_destroy", "prevent_destroy", "ignore_changes", "replace_triggered_by"] };
-    expect_only(b, attrs, &["precondition", "postcondition"], diags);
-    let ignore_changes = match b.body.attr("ignore_changes") {
-        None => IgnoreChanges::None,
-        Some(a) => match &a.expr.kind {
-            ExprKind::Traversal(t) if t.root == "all" && t.steps.is_empty() => IgnoreChanges::All,
-            _ => IgnoreChanges::Paths(traversal_list(&a.expr, "ignore_changes", diags)),
-        },
-    };
-    Lifecycle {
-        create_before_destroy: b.body.attr("create_before_destroy").is_some_and(|a| static_bool(&a.expr, diags)),
-        prevent_destroy: b.body.attr("prevent_destroy").is_some_and(|a| static_bool(&a.expr, diags)),
-        ignore_changes,
-        replace_triggered_by: match b.body.attr("replace_triggered_by").map(|a| &a.expr.kind) {
-            Some(ExprKind::Tuple(items)) => items.clone(),
-            _ => Vec::new(),
-        },
-        preconditions: b.body.blocks_of("precondition").filter_map(|p| check_rule(p, diags)).collect(),
-        postconditions: b.body.blocks_of("postcondition").filter_map(|p| check_rule(p, diags)).collect(),
-    }
-}
-
-fn decode_module_call(b: &Block, diags: &mut Diagnostics) -> Option<ModuleCall> {
-    let l = labels(b, 1, "name", diags)?;
-    let src = required_attr(b, "source", diags)?;
-    let source = static_string(&src.expr, diags)?;
-    let mut inputs = IndexMap::new();
-    for a in &b.body.attributes {
-        if !matches!(a.name.as_str(), "source" | "version" | "count" | "for_each" | "providers" | "depends_on") {
-            inputs.insert(a.name.clone(), a.expr.clone());
-        }
-    }
-    for nb in &b.body.blocks {
-        diags.push(Diagnostic::error("Unsupported block type", format!("Blocks of type {:?} are not expected here.", nb.ty), Some(nb.ty_range.clone())));
-    }
-    let providers = match b.body.attr("providers").map(|a| &a.expr.kind) {
-        Some(ExprKind::Object(items)) => items
-            .iter()
-            .filter_map(|i| {
-                let key = match &i.key.kind {
-                    ExprKind::Literal(Value::String(s)) => s.to_string(),
-                    ExprKind::Traversal(t) => t.root.clone(),
-                    _ => return None,
-                };
-                provider_ref(&i.value, diags).map(|(n, a)| (key, a.map_or(n.clone(), |a| format!("{n}.{a}"))))
-            })
+        description: b
+            .body
+            .attr("description")
+            .and_then(|a| static_string(&a.expr, diags)),
+        sensitive: b
+            .body
+            .attr("sensitive")
+            .is_some_and(|a| static_bool(&a.expr, diags)),
+        depends_on: b
+            .body
+            .attr("depends_on")
+            .map(|a| traversal_list(&a.expr, "depends_on", diags))
+            .unwrap_or_default(),
+        preconditions: b
+            .body
+            .blocks_of("precondition")
+            .filter_map(|p| check_rule(p, diags))
             .collect(),
-        _ => Vec::new(),
-    };
-    Some(ModuleCall {
-        name: l[0].to_string(),
-        source,
-        source_range: src.expr.range.clone(),
-        version: b.body.attr("version").and_then(|a| static_string(&a.expr, diags)),
-        count: b.body.attr("count").map(|a| a.expr.clone()),
-        for_each: b.body.attr("for_each").map(|a| a.expr.clone()),
-        providers,
-        depends_on: b.body.attr("depends_on").map(|a| traversal_list(&a.expr, "depends_on", diags)).unwrap_or_default(),
-        inputs,
         range: b.def_range(),
     })
-}
-
-fn decode_check(b: &Block, diags: &mut Diagnostics) -> Option<Check> {
-    let l = labels(b, 1, "name", diags)?;
-    expect_only(b, &[], &["data", "assert"], diags);
-    let data = b.body.blocks_of("data").next().and_then(|d| decode_resource(d, diags));
-    let asserts = b.body.blocks_of("assert").filter_map(|a| check_rule(a, diags)).collect();
-    Some(Check { name: l[0].to_string(), data, asserts, range: b.def_range() })
 }

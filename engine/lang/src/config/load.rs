@@ -26,7 +26,11 @@ fn config_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
         .map(|e| e.path())
         .filter(|p| {
             let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-            !name.starts_with('.') && !name.starts_with('#') && !name.ends_with('~') && (name.ends_with(".tf") || name.ends_with(".tf.json")) && p.is_file()
+            !name.starts_with('.')
+                && !name.starts_with('#')
+                && !name.ends_with('~')
+                && (name.ends_with(".tf") || name.ends_with(".tf.json"))
+                && p.is_file()
         })
         .collect();
     files.sort();
@@ -38,18 +42,31 @@ fn display_path(p: &Path) -> String {
     let cwd = std::env::current_dir().unwrap_or_default();
     let rel = p.strip_prefix(&cwd).unwrap_or(p);
     // `./main.tf` → `main.tf`, `./mod/../x.tf` kept as written otherwise.
-    let clean: PathBuf = rel.components().filter(|c| !matches!(c, std::path::Component::CurDir)).collect();
+    let clean: PathBuf = rel
+        .components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .collect();
     clean.to_string_lossy().into_owned()
 }
 
 /// Loads and decodes one module directory; all files' errors are collected.
 pub fn load_module(dir: &Path, sources: &Sources) -> (Module, Diagnostics) {
     let mut diags = Diagnostics::new();
-    let mut m = Module { dir: dir.to_path_buf(), ..Module::default() };
+    let mut m = Module {
+        dir: dir.to_path_buf(),
+        ..Module::default()
+    };
     let files = match config_files(dir) {
         Ok(f) => f,
         Err(e) => {
-            diags.push(Diagnostic::error("Failed to read module directory", format!("Module directory {} does not exist or cannot be read: {e}.", dir.display()), None));
+            diags.push(Diagnostic::error(
+                "Failed to read module directory",
+                format!(
+                    "Module directory {} does not exist or cannot be read: {e}.",
+                    dir.display()
+                ),
+                None,
+            ));
             return (m, diags);
         }
     };
@@ -58,14 +75,22 @@ pub fn load_module(dir: &Path, sources: &Sources) -> (Module, Diagnostics) {
         let bytes = match std::fs::read(&path) {
             Ok(b) => b,
             Err(e) => {
-                diags.push(Diagnostic::error("Failed to read file", format!("The configuration file {name:?} could not be read: {e}."), None));
+                diags.push(Diagnostic::error(
+                    "Failed to read file",
+                    format!("The configuration file {name:?} could not be read: {e}."),
+                    None,
+                ));
                 continue;
             }
         };
         let text = match String::from_utf8(bytes) {
             Ok(t) => t,
             Err(e) => {
-                diags.push(invalid_utf8(&name, e.as_bytes(), e.utf8_error().valid_up_to()));
+                diags.push(invalid_utf8(
+                    &name,
+                    e.as_bytes(),
+                    e.utf8_error().valid_up_to(),
+                ));
                 continue;
             }
         };
@@ -82,7 +107,11 @@ fn invalid_utf8(name: &str, bytes: &[u8], valid_up_to: usize) -> Diagnostic {
     let prefix = String::from_utf8_lossy(&bytes[..valid_up_to]);
     let line = prefix.matches('\n').count() as u32 + 1;
     let column = prefix.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1;
-    let pos = Pos { line, column, byte: valid_up_to };
+    let pos = Pos {
+        line,
+        column,
+        byte: valid_up_to,
+    };
     Diagnostic::error(
         "Invalid character encoding",
         "All input files must be UTF-8 encoded. Ensure that UTF-8 encoding is selected in your editor.",
@@ -112,13 +141,29 @@ fn load_tree(dir: &Path, sources: &Sources, stack: &mut Vec<PathBuf>) -> (Module
             continue;
         }
         let child_dir = dir.join(src);
-        let child_canon = child_dir.canonicalize().unwrap_or_else(|_| child_dir.clone());
+        let child_canon = child_dir
+            .canonicalize()
+            .unwrap_or_else(|_| child_dir.clone());
         if stack.contains(&child_canon) || stack.len() > 64 {
-            diags.push(Diagnostic::error("Module recursion", format!("Module {:?} calls itself (directly or through other modules).", call.name), Some(call.range.clone())));
+            diags.push(Diagnostic::error(
+                "Module recursion",
+                format!(
+                    "Module {:?} calls itself (directly or through other modules).",
+                    call.name
+                ),
+                Some(call.range.clone()),
+            ));
             continue;
         }
         if !child_dir.is_dir() {
-            diags.push(Diagnostic::error("Unreadable module directory", format!("The directory {} does not exist or cannot be read.", child_dir.display()), Some(call.source_range.clone())));
+            diags.push(Diagnostic::error(
+                "Unreadable module directory",
+                format!(
+                    "The directory {} does not exist or cannot be read.",
+                    child_dir.display()
+                ),
+                Some(call.source_range.clone()),
+            ));
             continue;
         }
         let (child, d) = load_tree(&child_dir, sources, stack);
@@ -136,11 +181,19 @@ pub fn eval_static(e: &Expr, diags: &mut Diagnostics) -> Option<Value> {
     e.walk(&mut |x| match &x.kind {
         ExprKind::Traversal(_) if !bad => {
             bad = true;
-            diags.push(Diagnostic::error("Variables not allowed", "Variables may not be used here.", Some(x.range.clone())));
+            diags.push(Diagnostic::error(
+                "Variables not allowed",
+                "Variables may not be used here.",
+                Some(x.range.clone()),
+            ));
         }
         ExprKind::Call { .. } if !bad => {
             bad = true;
-            diags.push(Diagnostic::error("Function calls not allowed", "Functions may not be called here.", Some(x.range.clone())));
+            diags.push(Diagnostic::error(
+                "Function calls not allowed",
+                "Functions may not be called here.",
+                Some(x.range.clone()),
+            ));
         }
         _ => {}
     });

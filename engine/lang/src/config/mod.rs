@@ -4,6 +4,7 @@
 //! later, in the core engine's graph walk (or in `validate`).
 
 mod decode;
+mod decode_blocks;
 mod load;
 pub mod typeexpr;
 pub mod validate;

@@ -46,7 +46,12 @@ impl Constraint {
             Constraint::Set(c) => Type::set(c.to_type()),
             Constraint::Map(c) => Type::map(c.to_type()),
             Constraint::Tuple(cs) => Type::Tuple(cs.iter().map(Constraint::to_type).collect()),
-            Constraint::Object(attrs) => Type::Object(attrs.iter().map(|(k, a)| (k.clone(), a.ty.to_type())).collect()),
+            Constraint::Object(attrs) => Type::Object(
+                attrs
+                    .iter()
+                    .map(|(k, a)| (k.clone(), a.ty.to_type()))
+                    .collect(),
+            ),
         }
     }
 
@@ -68,9 +73,25 @@ impl fmt::Display for Constraint {
             Constraint::List(c) => write!(f, "list({c})"),
             Constraint::Set(c) => write!(f, "set({c})"),
             Constraint::Map(c) => write!(f, "map({c})"),
-            Constraint::Tuple(cs) => write!(f, "tuple([{}])", cs.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(", ")),
+            Constraint::Tuple(cs) => write!(
+                f,
+                "tuple([{}])",
+                cs.iter()
+                    .map(|c| c.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
             Constraint::Object(attrs) => {
-                let items: Vec<String> = attrs.iter().map(|(k, a)| if a.optional { format!("{k}=optional({})", a.ty) } else { format!("{k}={}", a.ty) }).collect();
+                let items: Vec<String> = attrs
+                    .iter()
+                    .map(|(k, a)| {
+                        if a.optional {
+                            format!("{k}=optional({})", a.ty)
+                        } else {
+                            format!("{k}={}", a.ty)
+                        }
+                    })
+                    .collect();
                 write!(f, "object({{{}}})", items.join(", "))
             }
         }
@@ -110,7 +131,16 @@ fn parse(e: &Expr, in_object: bool) -> Result<Constraint, Diagnostics> {
 fn quoted_text(e: &Expr) -> String {
     match &e.kind {
         ExprKind::Literal(Value::String(s)) => s.to_string(),
-        ExprKind::Template(parts) => parts.iter().map(|p| if let crate::syntax::TemplatePart::Literal(s) = p { s.as_str() } else { "" }).collect(),
+        ExprKind::Template(parts) => parts
+            .iter()
+            .map(|p| {
+                if let crate::syntax::TemplatePart::Literal(s) = p {
+                    s.as_str()
+                } else {
+                    ""
+                }
+            })
+            .collect(),
         _ => String::new(),
     }
 }
@@ -118,23 +148,59 @@ fn quoted_text(e: &Expr) -> String {
 fn one_arg<'a>(e: &Expr, name: &str, args: &'a [Expr]) -> Result<&'a Expr, Diagnostics> {
     match args {
         [a] => Ok(a),
-        _ => Err(bad(e, format!("The {name} type constructor requires one argument specifying the element type."))),
+        _ => Err(bad(
+            e,
+            format!(
+                "The {name} type constructor requires one argument specifying the element type."
+            ),
+        )),
     }
 }
 
-fn parse_call(e: &Expr, name: &str, args: &[Expr], in_object: bool) -> Result<Constraint, Diagnostics> {
+fn parse_call(
+    e: &Expr,
+    name: &str,
+    args: &[Expr],
+    in_object: bool,
+) -> Result<Constraint, Diagnostics> {
     match name {
-        "list" => Ok(Constraint::List(Box::new(parse(one_arg(e, name, args)?, false)?))),
-        "set" => Ok(Constraint::Set(Box::new(parse(one_arg(e, name, args)?, false)?))),
-        "map" => Ok(Constraint::Map(Box::new(parse(one_arg(e, name, args)?, false)?))),
+        "list" => Ok(Constraint::List(Box::new(parse(
+            one_arg(e, name, args)?,
+            false,
+        )?))),
+        "set" => Ok(Constraint::Set(Box::new(parse(
+            one_arg(e, name, args)?,
+            false,
+        )?))),
+        "map" => Ok(Constraint::Map(Box::new(parse(
+            one_arg(e, name, args)?,
+            false,
+        )?))),
         "tuple" => match &one_arg(e, name, args)?.kind {
-            ExprKind::Tuple(items) => Ok(Constraint::Tuple(items.iter().map(|i| parse(i, false)).collect::<Result<_, _>>()?)),
-            _ => Err(bad(e, "The tuple type constructor requires a list of element types.")),
+            ExprKind::Tuple(items) => Ok(Constraint::Tuple(
+                items
+                    .iter()
+                    .map(|i| parse(i, false))
+                    .collect::<Result<_, _>>()?,
+            )),
+            _ => Err(bad(
+                e,
+                "The tuple type constructor requires a list of element types.",
+            )),
         },
         "object" => parse_object(e, one_arg(e, name, args)?),
-        "optional" if in_object => Err(bad(e, "Keyword \"optional\" is valid only as a modifier for object type attributes.")),
-        "optional" => Err(bad(e, "Keyword \"optional\" is valid only as a modifier for object type attributes.")),
-        other => Err(bad(e, format!("Keyword {other:?} is not a valid type constructor."))),
+        "optional" if in_object => Err(bad(
+            e,
+            "Keyword \"optional\" is valid only as a modifier for object type attributes.",
+        )),
+        "optional" => Err(bad(
+            e,
+            "Keyword \"optional\" is valid only as a modifier for object type attributes.",
+        )),
+        other => Err(bad(
+            e,
+            format!("Keyword {other:?} is not a valid type constructor."),
+        )),
     }
 }
 
@@ -147,7 +213,12 @@ fn parse_object(e: &Expr, arg: &Expr) -> Result<Constraint, Diagnostics> {
         let key = match &item.key.kind {
             ExprKind::Literal(Value::String(s)) => s.to_string(),
             ExprKind::Traversal(t) if t.steps.is_empty() => t.root.clone(),
-            _ => return Err(bad(&item.key, "Object constructor map keys must be attribute names.")),
+            _ => {
+                return Err(bad(
+                    &item.key,
+                    "Object constructor map keys must be attribute names.",
+                ))
+            }
         };
         let attr = match &item.value.kind {
             ExprKind::Call { name, args, .. } if name == "optional" => {
@@ -159,13 +230,26 @@ fn parse_object(e: &Expr, arg: &Expr) -> Result<Constraint, Diagnostics> {
                     Some(d) => {
                         let mut diags = Diagnostics::new();
                         let v = super::load::eval_static(d, &mut diags).ok_or(diags)?;
-                        Some(convert_to(&v, &ty).map_err(|err| bad(d, format!("Invalid default value for optional attribute: {err}.")))?)
+                        Some(convert_to(&v, &ty).map_err(|err| {
+                            bad(
+                                d,
+                                format!("Invalid default value for optional attribute: {err}."),
+                            )
+                        })?)
                     }
                     None => None,
                 };
-                AttrConstraint { ty, optional: true, default }
+                AttrConstraint {
+                    ty,
+                    optional: true,
+                    default,
+                }
             }
-            _ => AttrConstraint { ty: parse(&item.value, true)?, optional: false, default: None },
+            _ => AttrConstraint {
+                ty: parse(&item.value, true)?,
+                optional: false,
+                default: None,
+            },
         };
         attrs.insert(key, attr);
     }
@@ -186,26 +270,54 @@ pub fn convert_to(v: &Value, c: &Constraint) -> Result<Value, ConvertError> {
     match c {
         Constraint::Object(attrs) => convert_object(v, attrs),
         Constraint::List(inner) | Constraint::Set(inner) => {
-            let items = v.as_seq().ok_or_else(|| ConvertError { path: String::new(), message: format!("{} required", c.to_type().friendly_name()) })?;
-            let conv: Vec<Value> = items.iter().map(|x| convert_to(x, inner)).collect::<Result<_, _>>()?;
+            let items = v.as_seq().ok_or_else(|| ConvertError {
+                path: String::new(),
+                message: format!("{} required", c.to_type().friendly_name()),
+            })?;
+            let conv: Vec<Value> = items
+                .iter()
+                .map(|x| convert_to(x, inner))
+                .collect::<Result<_, _>>()?;
             convert(&Value::tuple(conv), &c.to_type())
         }
         Constraint::Map(inner) => {
-            let m = v.as_entries().ok_or_else(|| ConvertError { path: String::new(), message: "map required".into() })?;
-            let conv: BTreeMap<String, Value> = m.iter().map(|(k, x)| convert_to(x, inner).map(|x| (k.clone(), x))).collect::<Result<_, _>>()?;
+            let m = v.as_entries().ok_or_else(|| ConvertError {
+                path: String::new(),
+                message: "map required".into(),
+            })?;
+            let conv: BTreeMap<String, Value> = m
+                .iter()
+                .map(|(k, x)| convert_to(x, inner).map(|x| (k.clone(), x)))
+                .collect::<Result<_, _>>()?;
             convert(&Value::object(conv), &c.to_type())
         }
         Constraint::Tuple(cs) => {
-            let items = v.as_seq().filter(|i| i.len() == cs.len()).ok_or_else(|| ConvertError { path: String::new(), message: format!("tuple required with {} elements", cs.len()) })?;
-            let conv: Vec<Value> = items.iter().zip(cs).map(|(x, c)| convert_to(x, c)).collect::<Result<_, _>>()?;
+            let items = v
+                .as_seq()
+                .filter(|i| i.len() == cs.len())
+                .ok_or_else(|| ConvertError {
+                    path: String::new(),
+                    message: format!("tuple required with {} elements", cs.len()),
+                })?;
+            let conv: Vec<Value> = items
+                .iter()
+                .zip(cs)
+                .map(|(x, c)| convert_to(x, c))
+                .collect::<Result<_, _>>()?;
             Ok(Value::tuple(conv))
         }
         Constraint::Any | Constraint::Prim(_) => convert(v, &c.to_type()),
     }
 }
 
-fn convert_object(v: &Value, attrs: &BTreeMap<String, AttrConstraint>) -> Result<Value, ConvertError> {
-    let m = v.as_entries().ok_or_else(|| ConvertError { path: String::new(), message: "object required".into() })?;
+fn convert_object(
+    v: &Value,
+    attrs: &BTreeMap<String, AttrConstraint>,
+) -> Result<Value, ConvertError> {
+    let m = v.as_entries().ok_or_else(|| ConvertError {
+        path: String::new(),
+        message: "object required".into(),
+    })?;
     let mut out = BTreeMap::new();
     for (k, a) in attrs {
         let given = m.get(k).filter(|x| !(a.optional && x.is_null()));
@@ -213,7 +325,10 @@ fn convert_object(v: &Value, attrs: &BTreeMap<String, AttrConstraint>) -> Result
             (Some(x), _) => convert_to(x, &a.ty),
             (None, Some(d)) => Ok(d.clone()),
             (None, None) if a.optional => Ok(Value::Null(a.ty.to_type())),
-            (None, None) => Err(ConvertError { path: String::new(), message: format!("attribute {k:?} is required") }),
+            (None, None) => Err(ConvertError {
+                path: String::new(),
+                message: format!("attribute {k:?} is required"),
+            }),
         }
         .map_err(|mut e| {
             e.path = format!("attribute {k:?}: {}", e.path);

@@ -29,7 +29,11 @@ pub fn locals_order(m: &Module) -> Result<Vec<String>, Diagnostic> {
         Active,
         Done,
     }
-    let deps: IndexMap<&str, Vec<&str>> = m.locals.iter().map(|(n, l)| (n.as_str(), local_refs(&l.expr))).collect();
+    let deps: IndexMap<&str, Vec<&str>> = m
+        .locals
+        .iter()
+        .map(|(n, l)| (n.as_str(), local_refs(&l.expr)))
+        .collect();
     let mut mark: HashMap<&str, Mark> = deps.keys().map(|k| (*k, Mark::New)).collect();
     let mut order = Vec::with_capacity(deps.len());
     for start in deps.keys() {
@@ -56,7 +60,10 @@ pub fn locals_order(m: &Module) -> Result<Vec<String>, Diagnostic> {
                 }
                 Some(Mark::Active) => {
                     let from = stack.iter().position(|(n, _)| *n == d).unwrap_or(0);
-                    let cycle: Vec<String> = stack[from..].iter().map(|(n, _)| format!("local.{n}")).collect();
+                    let cycle: Vec<String> = stack[from..]
+                        .iter()
+                        .map(|(n, _)| format!("local.{n}"))
+                        .collect();
                     let at = m.locals.get(d).map(|l| l.range.clone());
                     return Err(Diagnostic::error(format!("Cycle: {}", cycle.join(", ")), "Local values refer to each other in a cycle; each must be computable from values that do not depend on it.", at));
                 }
@@ -80,9 +87,21 @@ fn local_refs(e: &Expr) -> Vec<&str> {
 }
 
 fn base_scope(m: &Module) -> MapScope {
-    let vars = m.variables.iter().map(|(n, v)| (n.clone(), Value::Unknown(v.ty.to_type()))).collect();
-    let resources = m.resources.keys().map(|a| (a.clone(), Value::Unknown(Type::Dynamic))).collect();
-    let modules = m.module_calls.keys().map(|n| (n.clone(), Value::Unknown(Type::Dynamic))).collect();
+    let vars = m
+        .variables
+        .iter()
+        .map(|(n, v)| (n.clone(), Value::Unknown(v.ty.to_type())))
+        .collect();
+    let resources = m
+        .resources
+        .keys()
+        .map(|a| (a.clone(), Value::Unknown(Type::Dynamic)))
+        .collect();
+    let modules = m
+        .module_calls
+        .keys()
+        .map(|n| (n.clone(), Value::Unknown(Type::Dynamic)))
+        .collect();
     let dir = m.dir.to_string_lossy().into_owned();
     MapScope {
         vars: Arc::new(vars),
@@ -107,13 +126,20 @@ pub fn validate_module(m: &Module, functions: &Functions) -> Diagnostics {
             scope.locals = Arc::new(HashMap::with_capacity(order.len()));
             for name in order {
                 let mut ev = Evaluator::new(&scope, functions, base_dir.clone()).plan_mode(true);
-                let v = diags.take(ev.eval(&m.locals[&name].expr)).unwrap_or(Value::Unknown(Type::Dynamic));
+                let v = diags
+                    .take(ev.eval(&m.locals[&name].expr))
+                    .unwrap_or(Value::Unknown(Type::Dynamic));
                 Arc::make_mut(&mut scope.locals).insert(name, v);
             }
         }
         Err(d) => {
             diags.push(d);
-            scope.locals = Arc::new(m.locals.keys().map(|n| (n.clone(), Value::Unknown(Type::Dynamic))).collect());
+            scope.locals = Arc::new(
+                m.locals
+                    .keys()
+                    .map(|n| (n.clone(), Value::Unknown(Type::Dynamic)))
+                    .collect(),
+            );
         }
     }
     let check = |scope: &MapScope, e: &Expr, diags: &mut Diagnostics| {
@@ -129,7 +155,12 @@ pub fn validate_module(m: &Module, functions: &Functions) -> Diagnostics {
     }
     for c in m.module_calls.values() {
         let s = instance_scope(&scope, c.count.is_some(), c.for_each.is_some());
-        for e in c.inputs.values().chain(c.count.iter()).chain(c.for_each.iter()) {
+        for e in c
+            .inputs
+            .values()
+            .chain(c.count.iter())
+            .chain(c.for_each.iter())
+        {
             check(&s, e, &mut diags);
         }
     }
@@ -141,7 +172,12 @@ pub fn validate_module(m: &Module, functions: &Functions) -> Diagnostics {
         let mut ev = Evaluator::new(&s, functions, base_dir.clone()).plan_mode(true);
         diags.take(ev.eval_body(&r.config));
         s.self_value = Some(Value::Unknown(Type::Dynamic));
-        for rule in r.lifecycle.preconditions.iter().chain(&r.lifecycle.postconditions) {
+        for rule in r
+            .lifecycle
+            .preconditions
+            .iter()
+            .chain(&r.lifecycle.postconditions)
+        {
             check(&s, &rule.condition, &mut diags);
             check(&s, &rule.error_message, &mut diags);
         }

@@ -23,20 +23,28 @@ impl Evaluator<'_> {
         let mut blocks: BTreeMap<String, Option<Vec<Value>>> = BTreeMap::new();
         for b in &body.blocks {
             if b.ty == "dynamic" {
-                let Some((ty, expanded)) = diags.take(self.dynamic_block(b)) else { continue };
+                let Some((ty, expanded)) = diags.take(self.dynamic_block(b)) else {
+                    continue;
+                };
                 let slot = blocks.entry(ty).or_insert_with(|| Some(Vec::new()));
                 match (slot.as_mut(), expanded) {
                     (Some(list), Some(items)) => list.extend(items),
                     _ => *slot = None,
                 }
             } else if let Some(v) = diags.take(self.eval_body(&b.body)) {
-                if let Some(list) = blocks.entry(b.ty.clone()).or_insert_with(|| Some(Vec::new())) {
+                if let Some(list) = blocks
+                    .entry(b.ty.clone())
+                    .or_insert_with(|| Some(Vec::new()))
+                {
                     list.push(v);
                 }
             }
         }
         for (ty, items) in blocks {
-            out.insert(ty, items.map_or(Value::Unknown(Type::Dynamic), Value::tuple));
+            out.insert(
+                ty,
+                items.map_or(Value::Unknown(Type::Dynamic), Value::tuple),
+            );
         }
         diags.into_result(Value::object(out))
     }
@@ -45,13 +53,31 @@ impl Evaluator<'_> {
     /// items when `for_each` is unknown.
     fn dynamic_block(&mut self, b: &Block) -> Result<(String, Option<Vec<Value>>), Diagnostics> {
         let Some((ty, _)) = b.labels.first() else {
-            return Err(Diagnostic::error("Missing name for dynamic", "A dynamic block must have one label: the type of block to generate.", Some(b.def_range())).into());
+            return Err(Diagnostic::error(
+                "Missing name for dynamic",
+                "A dynamic block must have one label: the type of block to generate.",
+                Some(b.def_range()),
+            )
+            .into());
         };
-        let for_each = b.body.attr("for_each").ok_or_else(|| Diagnostics::from(Diagnostic::error("Missing required argument", "The argument \"for_each\" is required, but no definition was found.", Some(b.def_range()))))?;
+        let for_each = b.body.attr("for_each").ok_or_else(|| {
+            Diagnostics::from(Diagnostic::error(
+                "Missing required argument",
+                "The argument \"for_each\" is required, but no definition was found.",
+                Some(b.def_range()),
+            ))
+        })?;
         let iterator = match b.body.attr("iterator") {
             Some(a) => match &a.expr.kind {
                 crate::syntax::ExprKind::Traversal(t) if t.steps.is_empty() => t.root.clone(),
-                _ => return Err(Diagnostic::error("Invalid dynamic iterator name", "Dynamic iterator must be a single variable name.", Some(a.expr.range.clone())).into()),
+                _ => {
+                    return Err(Diagnostic::error(
+                        "Invalid dynamic iterator name",
+                        "Dynamic iterator must be a single variable name.",
+                        Some(a.expr.range.clone()),
+                    )
+                    .into())
+                }
             },
             None => ty.clone(),
         };
@@ -60,18 +86,42 @@ impl Evaluator<'_> {
         let (coll, marks) = coll.unmark();
         let pairs: Vec<(Value, Value)> = match &coll {
             Value::Unknown(_) => return Ok((ty.clone(), None)),
-            Value::Null(_) => return Err(Diagnostic::error("Invalid dynamic for_each value", "Cannot use a null value in for_each.", Some(for_each.expr.range.clone())).into()),
-            Value::List(_, xs) | Value::Tuple(xs) => xs.iter().enumerate().map(|(i, v)| (Value::Number(Number::from(i as i64)), v.clone())).collect(),
+            Value::Null(_) => {
+                return Err(Diagnostic::error(
+                    "Invalid dynamic for_each value",
+                    "Cannot use a null value in for_each.",
+                    Some(for_each.expr.range.clone()),
+                )
+                .into())
+            }
+            Value::List(_, xs) | Value::Tuple(xs) => xs
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (Value::Number(Number::from(i as i64)), v.clone()))
+                .collect(),
             Value::Set(_, xs) => xs.iter().map(|v| (v.clone(), v.clone())).collect(),
-            Value::Map(_, m) | Value::Object(m) => m.iter().map(|(k, v)| (Value::string(k.as_str()), v.clone())).collect(),
+            Value::Map(_, m) | Value::Object(m) => m
+                .iter()
+                .map(|(k, v)| (Value::string(k.as_str()), v.clone()))
+                .collect(),
             other => {
-                return Err(Diagnostic::error("Invalid dynamic for_each value", format!("Cannot use a {} value in for_each. An iterable collection is required.", other.ty().friendly_name()), Some(for_each.expr.range.clone())).into());
+                return Err(Diagnostic::error(
+                    "Invalid dynamic for_each value",
+                    format!(
+                        "Cannot use a {} value in for_each. An iterable collection is required.",
+                        other.ty().friendly_name()
+                    ),
+                    Some(for_each.expr.range.clone()),
+                )
+                .into());
             }
         };
         let mut items = Vec::with_capacity(pairs.len());
         for (k, v) in pairs {
             let it = Value::object_from([("key", k.mark(marks)), ("value", v.mark(marks))]);
-            items.push(self.with_frame(vec![(iterator.clone(), it)], |ev| ev.eval_body(&content.body))?);
+            items.push(self.with_frame(vec![(iterator.clone(), it)], |ev| {
+                ev.eval_body(&content.body)
+            })?);
         }
         Ok((ty.clone(), Some(items)))
     }

@@ -30,15 +30,17 @@ impl Evaluator<'_> {
                 .iter()
                 .map(|(k, v)| (Value::string(k.as_str()), v.clone()))
                 .collect(),
-            other => return Err(Diagnostic::error(
-                "Iteration over non-iterable value",
-                format!(
+            other => {
+                return Err(Diagnostic::error(
+                    "Iteration over non-iterable value",
+                    format!(
                     "A value of type {} cannot be used as the collection in a 'for' expression.",
                     other.ty().friendly_name()
                 ),
-                Some(f.coll.range.clone()),
-            )
-            .into()),
+                    Some(f.coll.range.clone()),
+                )
+                .into())
+            }
         };
         let mut out = ForOutput {
             marks,

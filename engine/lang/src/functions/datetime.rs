@@ -6,11 +6,46 @@ use chrono::{DateTime, Datelike, FixedOffset, SecondsFormat, Timelike, Utc};
 
 pub(super) fn register(f: &mut Functions) {
     let s = |n| Param::new(n, Type::String);
-    f.add("timestamp", Function::new(vec![], Ret::Fixed(rt::string), |ctx, _| Ok(if ctx.plan_mode { Value::Unknown(Type::String) } else { Value::string(now()) })));
-    f.add("plantimestamp", Function::new(vec![], Ret::Fixed(rt::string), |_, _| Ok(Value::string(now()))));
-    f.add("formatdate", Function::new(vec![s("format"), s("time")], Ret::Fixed(rt::string), formatdate));
-    f.add("timeadd", Function::new(vec![s("timestamp"), s("duration")], Ret::Fixed(rt::string), timeadd));
-    f.add("timecmp", Function::new(vec![s("timestamp_a"), s("timestamp_b")], Ret::Fixed(rt::number), timecmp));
+    f.add(
+        "timestamp",
+        Function::new(vec![], Ret::Fixed(rt::string), |ctx, _| {
+            Ok(if ctx.plan_mode {
+                Value::Unknown(Type::String)
+            } else {
+                Value::string(now())
+            })
+        }),
+    );
+    f.add(
+        "plantimestamp",
+        Function::new(vec![], Ret::Fixed(rt::string), |_, _| {
+            Ok(Value::string(now()))
+        }),
+    );
+    f.add(
+        "formatdate",
+        Function::new(
+            vec![s("format"), s("time")],
+            Ret::Fixed(rt::string),
+            formatdate,
+        ),
+    );
+    f.add(
+        "timeadd",
+        Function::new(
+            vec![s("timestamp"), s("duration")],
+            Ret::Fixed(rt::string),
+            timeadd,
+        ),
+    );
+    f.add(
+        "timecmp",
+        Function::new(
+            vec![s("timestamp_a"), s("timestamp_b")],
+            Ret::Fixed(rt::number),
+            timecmp,
+        ),
+    );
 }
 
 fn now() -> String {
@@ -67,8 +102,20 @@ fn verb(t: &DateTime<FixedOffset>, v: &str) -> Result<String, String> {
         "s" => t.second().to_string(),
         "ZZZZZ" => offset(t, true),
         "ZZZZ" => offset(t, false),
-        "ZZZ" => if utc { "UTC".into() } else { offset(t, false) },
-        "Z" => if utc { "Z".into() } else { offset(t, true) },
+        "ZZZ" => {
+            if utc {
+                "UTC".into()
+            } else {
+                offset(t, false)
+            }
+        }
+        "Z" => {
+            if utc {
+                "Z".into()
+            } else {
+                offset(t, true)
+            }
+        }
         other => {
             let first = other.chars().next().unwrap_or(' ');
             let valid: &[&str] = match first {
@@ -84,7 +131,18 @@ fn verb(t: &DateTime<FixedOffset>, v: &str) -> Result<String, String> {
                 's' => &["ss", "s"],
                 _ => &["ZZZZZ", "ZZZZ", "ZZZ", "Z"],
             };
-            let must = if valid.len() == 1 { format!("must be {:?}", valid[0]) } else { format!("must be one of {}", valid.iter().map(|v| format!("{v:?}")).collect::<Vec<_>>().join(", ")) };
+            let must = if valid.len() == 1 {
+                format!("must be {:?}", valid[0])
+            } else {
+                format!(
+                    "must be one of {}",
+                    valid
+                        .iter()
+                        .map(|v| format!("{v:?}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
             return Err(format!("invalid date format verb {other:?}: {must}"));
         }
     })
@@ -104,7 +162,10 @@ fn formatdate(_: &CallCtx<'_>, a: &[Value]) -> FnResult {
                 i += 2;
                 continue;
             }
-            let end = spec[i + 1..].iter().position(|&x| x == '\'').ok_or_else(|| FnError::arg(0, "unterminated literal '"))?;
+            let end = spec[i + 1..]
+                .iter()
+                .position(|&x| x == '\'')
+                .ok_or_else(|| FnError::arg(0, "unterminated literal '"))?;
             out.extend(&spec[i + 1..i + 1 + end]);
             i += end + 2;
         } else if c.is_ascii_alphabetic() {
@@ -123,8 +184,12 @@ fn formatdate(_: &CallCtx<'_>, a: &[Value]) -> FnResult {
 fn timeadd(_: &CallCtx<'_>, a: &[Value]) -> FnResult {
     let t = parse_time(str_arg(a, 0), 0)?;
     let d = go_duration(str_arg(a, 1)).map_err(FnError::new)?;
-    let r = t.checked_add_signed(d).ok_or_else(|| FnError::new("time out of range"))?;
-    Ok(Value::string(r.to_rfc3339_opts(SecondsFormat::AutoSi, true)))
+    let r = t
+        .checked_add_signed(d)
+        .ok_or_else(|| FnError::new("time out of range"))?;
+    Ok(Value::string(
+        r.to_rfc3339_opts(SecondsFormat::AutoSi, true),
+    ))
 }
 
 /// Go's `time.ParseDuration`.
@@ -142,13 +207,17 @@ fn go_duration(s: &str) -> Result<chrono::Duration, String> {
     }
     let mut nanos: f64 = 0.0;
     while !rest.is_empty() {
-        let n = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
+        let n = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
         if n == 0 {
             return Err(bad());
         }
         let value: f64 = rest[..n].parse().map_err(|_| bad())?;
         rest = &rest[n..];
-        let u = rest.find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(rest.len());
+        let u = rest
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(rest.len());
         let scale = match &rest[..u] {
             "ns" => 1.0,
             "us" | "µs" | "μs" => 1e3,

@@ -12,7 +12,12 @@ fn eval_in(dir: &std::path::Path, expr: &str, plan: bool) -> Result<String, Stri
     let funcs = Functions::standard();
     let scope = MapScope::default();
     let mut ev = Evaluator::new(&scope, &funcs, dir.to_path_buf()).plan_mode(plan);
-    ev.eval(&e).map(|v| format_value(&v, 0)).map_err(|d| d.iter().map(|x| x.detail.clone()).collect::<Vec<_>>().join("; "))
+    ev.eval(&e).map(|v| format_value(&v, 0)).map_err(|d| {
+        d.iter()
+            .map(|x| x.detail.clone())
+            .collect::<Vec<_>>()
+            .join("; ")
+    })
 }
 
 #[test]
@@ -25,16 +30,43 @@ fn file_functions_read_relative_to_the_base_dir() {
     std::fs::write(d.path().join("sub/c.txt"), "").unwrap();
     std::fs::write(d.path().join("bin"), [0xff, 0xfe]).unwrap();
     let p = d.path();
-    assert_eq!(eval_in(p, "file(\"hello.txt\")", false).unwrap(), "\"hello\"");
-    assert_eq!(eval_in(p, "filemd5(\"hello.txt\")", false).unwrap(), "\"5d41402abc4b2a76b9719d911017c592\"");
-    assert_eq!(eval_in(p, "filebase64sha256(\"hello.txt\")", false).unwrap(), "\"LPJNul+wow4m6DsqxbninhsWHlwfp0JecwQzYpOLmCQ=\"");
-    assert_eq!(eval_in(p, "filebase64(\"bin\")", false).unwrap(), "\"//4=\"");
-    assert_eq!(eval_in(p, "fileexists(\"hello.txt\")", false).unwrap(), "true");
-    assert_eq!(eval_in(p, "fileexists(\"nope.txt\")", false).unwrap(), "false");
-    assert_eq!(eval_in(p, "fileset(\"sub\", \"**/*.tf\")", false).unwrap(), "toset([\n  \"a.tf\",\n  \"deep/b.tf\",\n])");
-    assert_eq!(eval_in(p, "fileset(\"sub\", \"*.tf\")", false).unwrap(), "toset([\n  \"a.tf\",\n])");
+    assert_eq!(
+        eval_in(p, "file(\"hello.txt\")", false).unwrap(),
+        "\"hello\""
+    );
+    assert_eq!(
+        eval_in(p, "filemd5(\"hello.txt\")", false).unwrap(),
+        "\"5d41402abc4b2a76b9719d911017c592\""
+    );
+    assert_eq!(
+        eval_in(p, "filebase64sha256(\"hello.txt\")", false).unwrap(),
+        "\"LPJNul+wow4m6DsqxbninhsWHlwfp0JecwQzYpOLmCQ=\""
+    );
+    assert_eq!(
+        eval_in(p, "filebase64(\"bin\")", false).unwrap(),
+        "\"//4=\""
+    );
+    assert_eq!(
+        eval_in(p, "fileexists(\"hello.txt\")", false).unwrap(),
+        "true"
+    );
+    assert_eq!(
+        eval_in(p, "fileexists(\"nope.txt\")", false).unwrap(),
+        "false"
+    );
+    assert_eq!(
+        eval_in(p, "fileset(\"sub\", \"**/*.tf\")", false).unwrap(),
+        "toset([\n  \"a.tf\",\n  \"deep/b.tf\",\n])"
+    );
+    assert_eq!(
+        eval_in(p, "fileset(\"sub\", \"*.tf\")", false).unwrap(),
+        "toset([\n  \"a.tf\",\n])"
+    );
     let missing = eval_in(p, "file(\"nope.txt\")", false).unwrap_err();
-    assert!(missing.contains("no file exists at \"nope.txt\""), "{missing}");
+    assert!(
+        missing.contains("no file exists at \"nope.txt\""),
+        "{missing}"
+    );
     let binary = eval_in(p, "file(\"bin\")", false).unwrap_err();
     assert!(binary.contains("are not valid UTF-8"), "{binary}");
 }
@@ -42,15 +74,38 @@ fn file_functions_read_relative_to_the_base_dir() {
 #[test]
 fn templatefile_renders_with_only_its_vars() {
     let d = tempfile::tempdir().unwrap();
-    std::fs::write(d.path().join("t.tftpl"), "Hello, ${name}!\n%{ for x in items ~}\n- ${upper(x)}\n%{ endfor ~}\n").unwrap();
+    std::fs::write(
+        d.path().join("t.tftpl"),
+        "Hello, ${name}!\n%{ for x in items ~}\n- ${upper(x)}\n%{ endfor ~}\n",
+    )
+    .unwrap();
     std::fs::write(d.path().join("bad.tftpl"), "${missing}").unwrap();
-    std::fs::write(d.path().join("rec.tftpl"), "${templatefile(\"t.tftpl\", {})}").unwrap();
+    std::fs::write(
+        d.path().join("rec.tftpl"),
+        "${templatefile(\"t.tftpl\", {})}",
+    )
+    .unwrap();
     let p = d.path();
-    assert_eq!(eval_in(p, "templatefile(\"t.tftpl\", { name = \"you\", items = [\"a\", \"b\"] })", false).unwrap(), "<<EOT\nHello, you!\n- A\n- B\n\nEOT");
+    assert_eq!(
+        eval_in(
+            p,
+            "templatefile(\"t.tftpl\", { name = \"you\", items = [\"a\", \"b\"] })",
+            false
+        )
+        .unwrap(),
+        "<<EOT\nHello, you!\n- A\n- B\n\nEOT"
+    );
     let err = eval_in(p, "templatefile(\"bad.tftpl\", {})", false).unwrap_err();
-    assert!(err.contains("vars map does not contain key \"missing\""), "{err}");
-    assert!(eval_in(p, "templatefile(\"rec.tftpl\", {})", false).unwrap_err().contains("templatefile"));
-    assert!(eval_in(p, "templatefile(\"t.tftpl\", \"x\")", false).unwrap_err().contains("must be a map"));
+    assert!(
+        err.contains("vars map does not contain key \"missing\""),
+        "{err}"
+    );
+    assert!(eval_in(p, "templatefile(\"rec.tftpl\", {})", false)
+        .unwrap_err()
+        .contains("templatefile"));
+    assert!(eval_in(p, "templatefile(\"t.tftpl\", \"x\")", false)
+        .unwrap_err()
+        .contains("must be a map"));
 }
 
 #[test]
@@ -67,4 +122,33 @@ fn impure_functions_are_unknown_during_plan() {
     let h = h.trim_matches('"');
     assert!(h.starts_with("$2a$04$"), "{h}");
     assert!(bcrypt::verify("secret", h).unwrap());
+}
+
+#[test]
+fn the_library_has_terraforms_functions() {
+    let names = Functions::standard().names();
+    for want in [
+        "format",
+        "regex",
+        "replace",
+        "jsonencode",
+        "yamldecode",
+        "templatefile",
+        "cidrsubnets",
+        "formatdate",
+        "bcrypt",
+        "tolist",
+        "sensitive",
+        "issensitive",
+        "setproduct",
+        "zipmap",
+    ] {
+        assert!(names.contains(&want), "missing {want}");
+    }
+    // `try`, `can` and `type` are evaluator forms, not table entries.
+    assert!(
+        names.len() + 3 >= 110,
+        "only {} functions: {names:?}",
+        names.len()
+    );
 }

@@ -94,8 +94,15 @@ fn encoding_crypto_network_time_path_functions_match_terraform() {
 fn parse_errors_are_errors() {
     // The messages come from our JSON and YAML parsers, not Go's, so only the fact of the
     // error (and its function prefix) is pinned here.
-    for expr in ["jsondecode(\"nope\")", "yamldecode(\"a: [\")", "jsondecode(\"[1,\")"] {
+    for expr in [
+        "jsondecode(\"nope\")",
+        "yamldecode(\"a: [\")",
+        "jsondecode(\"[1,\")",
+    ] {
         let err = crate::console::eval_line(expr).expect_err(expr);
-        assert!(err.iter().any(|d| d.summary == "Error in function call"), "{expr}: {err}");
+        assert!(
+            err.iter().any(|d| d.summary == "Error in function call"),
+            "{expr}: {err}"
+        );
     }
 }

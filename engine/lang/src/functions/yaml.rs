@@ -5,17 +5,36 @@ use super::{rt, str_arg, CallCtx, FnError, FnResult, Function, Functions, Param,
 use crate::value::{Number, Type, Value};
 
 pub(super) fn register(f: &mut Functions) {
-    f.add("yamldecode", Function::new(vec![Param::new("src", Type::String)], Ret::Fixed(rt::dynamic), yamldecode));
-    f.add("yamlencode", Function::new(vec![Param::new("value", Type::Dynamic).nullable()], Ret::Fixed(rt::string), yamlencode));
+    f.add(
+        "yamldecode",
+        Function::new(
+            vec![Param::new("src", Type::String)],
+            Ret::Fixed(rt::dynamic),
+            yamldecode,
+        ),
+    );
+    f.add(
+        "yamlencode",
+        Function::new(
+            vec![Param::new("value", Type::Dynamic).nullable()],
+            Ret::Fixed(rt::string),
+            yamlencode,
+        ),
+    );
 }
 
 fn from_yaml(y: &serde_yaml::Value) -> Result<Value, FnError> {
     Ok(match y {
         serde_yaml::Value::Null => Value::null(),
         serde_yaml::Value::Bool(b) => Value::Bool(*b),
-        serde_yaml::Value::Number(n) => Value::Number(Number::parse(&n.to_string()).ok_or_else(|| FnError::new(format!("cannot represent {n} as a number")))?),
+        serde_yaml::Value::Number(n) => Value::Number(
+            Number::parse(&n.to_string())
+                .ok_or_else(|| FnError::new(format!("cannot represent {n} as a number")))?,
+        ),
         serde_yaml::Value::String(s) => Value::string(s.as_str()),
-        serde_yaml::Value::Sequence(xs) => Value::tuple(xs.iter().map(from_yaml).collect::<Result<_, _>>()?),
+        serde_yaml::Value::Sequence(xs) => {
+            Value::tuple(xs.iter().map(from_yaml).collect::<Result<_, _>>()?)
+        }
         serde_yaml::Value::Mapping(m) => {
             let mut out = std::collections::BTreeMap::new();
             for (k, v) in m {
@@ -37,10 +56,15 @@ fn from_yaml(y: &serde_yaml::Value) -> Result<Value, FnError> {
 fn yamldecode(_: &CallCtx<'_>, a: &[Value]) -> FnResult {
     let src = str_arg(a, 0);
     if src.trim().is_empty() {
-        return Err(FnError::new("on line 1, column 1: missing start of document"));
+        return Err(FnError::new(
+            "on line 1, column 1: missing start of document",
+        ));
     }
     let y: serde_yaml::Value = serde_yaml::from_str(src).map_err(|e| {
-        let loc = e.location().map(|l| format!("on line {}, column {}: ", l.line(), l.column())).unwrap_or_default();
+        let loc = e
+            .location()
+            .map(|l| format!("on line {}, column {}: ", l.line(), l.column()))
+            .unwrap_or_default();
         FnError::new(format!("{loc}{e}"))
     })?;
     from_yaml(&y)
@@ -77,11 +101,26 @@ fn scalar(v: &Value, indent: usize) -> Option<String> {
                 None => (&s[..], "-"),
             };
             let pad = " ".repeat(indent + 2);
-            let lines: Vec<String> = body.split('\n').map(|l| if l.is_empty() { String::new() } else { format!("{pad}{l}") }).collect();
+            let lines: Vec<String> = body
+                .split('\n')
+                .map(|l| {
+                    if l.is_empty() {
+                        String::new()
+                    } else {
+                        format!("{pad}{l}")
+                    }
+                })
+                .collect();
             format!("|{chomp}\n{}", lines.join("\n"))
         }
         Value::String(s) => quoted(s),
-        x if x.length() == Some(0) => if x.as_entries().is_some() { "{}".into() } else { "[]".into() },
+        x if x.length() == Some(0) => {
+            if x.as_entries().is_some() {
+                "{}".into()
+            } else {
+                "[]".into()
+            }
+        }
         _ => return None,
     })
 }

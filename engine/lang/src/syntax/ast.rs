@@ -203,13 +203,17 @@ impl Expr {
         match &self.kind {
             ExprKind::Literal(_) | ExprKind::SplatItem | ExprKind::Traversal(_) => {}
             ExprKind::Template(parts) => walk_parts(parts, f),
-            ExprKind::Tuple(items) | ExprKind::Call { args: items, .. } => items.iter().for_each(|e| e.walk(f)),
+            ExprKind::Tuple(items) | ExprKind::Call { args: items, .. } => {
+                items.iter().for_each(|e| e.walk(f))
+            }
             ExprKind::Object(items) => items.iter().for_each(|i| {
                 i.key.walk(f);
                 i.value.walk(f);
             }),
             ExprKind::Relative(e, _) | ExprKind::Unary(_, e) | ExprKind::Parens(e) => e.walk(f),
-            ExprKind::Index(a, b) | ExprKind::Binary(_, a, b) | ExprKind::Splat { source: a, each: b } => {
+            ExprKind::Index(a, b)
+            | ExprKind::Binary(_, a, b)
+            | ExprKind::Splat { source: a, each: b } => {
                 a.walk(f);
                 b.walk(f);
             }
@@ -220,7 +224,10 @@ impl Expr {
             }
             ExprKind::For(fe) => {
                 fe.coll.walk(f);
-                for e in [fe.key.as_ref(), Some(&fe.value), fe.cond.as_ref()].into_iter().flatten() {
+                for e in [fe.key.as_ref(), Some(&fe.value), fe.cond.as_ref()]
+                    .into_iter()
+                    .flatten()
+                {
                     e.walk(f);
                 }
             }
@@ -322,7 +329,11 @@ fn walk_parts<'a>(parts: &'a [TemplatePart], f: &mut dyn FnMut(&'a Expr)) {
         match p {
             TemplatePart::Literal(_) => {}
             TemplatePart::Interp(e) => e.walk(f),
-            TemplatePart::If { cond, then, otherwise } => {
+            TemplatePart::If {
+                cond,
+                then,
+                otherwise,
+            } => {
                 cond.walk(f);
                 walk_parts(then, f);
                 walk_parts(otherwise, f);

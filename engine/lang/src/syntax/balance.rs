@@ -33,7 +33,9 @@ pub(crate) fn find_unbalanced(text: &str) -> Option<Unbalanced> {
                 b'"' => {
                     stack.pop();
                 }
-                b'$' | b'%' if b.get(i + 1) == Some(&b'{') && b.get(i.wrapping_sub(1)) != Some(&c) => {
+                b'$' | b'%'
+                    if b.get(i + 1) == Some(&b'{') && b.get(i.wrapping_sub(1)) != Some(&c) =>
+                {
                     stack.push((Open::Interp, i));
                     i += 1;
                 }
@@ -46,10 +48,17 @@ pub(crate) fn find_unbalanced(text: &str) -> Option<Unbalanced> {
         match c {
             b'#' => i = skip_line(b, i),
             b'/' if b.get(i + 1) == Some(&b'/') => i = skip_line(b, i),
-            b'/' if b.get(i + 1) == Some(&b'*') => i = text[i + 2..].find("*/").map_or(b.len(), |p| i + 2 + p + 2),
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                i = text[i + 2..].find("*/").map_or(b.len(), |p| i + 2 + p + 2)
+            }
             b'<' if b.get(i + 1) == Some(&b'<') => match skip_heredoc(text, i) {
                 Some(end) => i = end,
-                None => return Some(Unbalanced { summary: "Unterminated template string", detail: "No closing marker was found for the heredoc before the end of the file.", offset: i }),
+                None => return Some(Unbalanced {
+                    summary: "Unterminated template string",
+                    detail:
+                        "No closing marker was found for the heredoc before the end of the file.",
+                    offset: i,
+                }),
             },
             b'"' => stack.push((Open::Quote, i)),
             b'{' => stack.push((Open::Brace, i)),
@@ -72,11 +81,18 @@ pub(crate) fn find_unbalanced(text: &str) -> Option<Unbalanced> {
 }
 
 fn unterminated(offset: usize) -> Unbalanced {
-    Unbalanced { summary: "Unterminated template string", detail: "No closing marker was found for the string.", offset }
+    Unbalanced {
+        summary: "Unterminated template string",
+        detail: "No closing marker was found for the string.",
+        offset,
+    }
 }
 
 fn skip_line(b: &[u8], i: usize) -> usize {
-    b[i..].iter().position(|&c| c == b'\n').map_or(b.len(), |p| i + p)
+    b[i..]
+        .iter()
+        .position(|&c| c == b'\n')
+        .map_or(b.len(), |p| i + p)
 }
 
 /// Skips `<<EOT ... EOT` (or `<<-EOT`), returning the offset of the terminator line's end;
@@ -84,7 +100,10 @@ fn skip_line(b: &[u8], i: usize) -> usize {
 fn skip_heredoc(text: &str, i: usize) -> Option<usize> {
     let rest = &text[i + 2..];
     let rest = rest.strip_prefix('-').unwrap_or(rest);
-    let ident: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+    let ident: String = rest
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect();
     if ident.is_empty() {
         return Some(i + 1);
     }

@@ -34,12 +34,24 @@ fn pow10(n: u64) -> BigUint {
 impl BigFloat {
     /// Zero with a sign.
     pub fn zero(neg: bool) -> Self {
-        BigFloat { neg, inf: false, mant: BigUint::zero(), exp: 0, prec: PREC }
+        BigFloat {
+            neg,
+            inf: false,
+            mant: BigUint::zero(),
+            exp: 0,
+            prec: PREC,
+        }
     }
 
     /// ±infinity.
     pub fn infinity(neg: bool) -> Self {
-        BigFloat { neg, inf: true, mant: BigUint::zero(), exp: 0, prec: PREC }
+        BigFloat {
+            neg,
+            inf: true,
+            mant: BigUint::zero(),
+            exp: 0,
+            prec: PREC,
+        }
     }
 
     /// True for ±0.
@@ -73,10 +85,19 @@ impl BigFloat {
 
     fn canonical(neg: bool, m: BigUint, e: i64, prec: u64) -> Self {
         if m.is_zero() {
-            return BigFloat { prec, ..BigFloat::zero(neg) };
+            return BigFloat {
+                prec,
+                ..BigFloat::zero(neg)
+            };
         }
         let tz = m.trailing_zeros().unwrap_or(0);
-        BigFloat { neg, inf: false, mant: m >> tz, exp: e + tz as i64, prec }
+        BigFloat {
+            neg,
+            inf: false,
+            mant: m >> tz,
+            exp: e + tz as i64,
+            prec,
+        }
     }
 
     /// An exact integer.
@@ -85,7 +106,14 @@ impl BigFloat {
     }
 
     /// `num / den` rounded to 512 bits (den > 0).
-    fn quotient(neg: bool, num: &BigUint, num_exp: i64, den: &BigUint, den_exp: i64, prec: u64) -> Self {
+    fn quotient(
+        neg: bool,
+        num: &BigUint,
+        num_exp: i64,
+        den: &BigUint,
+        den_exp: i64,
+        prec: u64,
+    ) -> Self {
         if num.is_zero() {
             return BigFloat::zero(neg);
         }
@@ -93,7 +121,10 @@ impl BigFloat {
         // sticky bit: that is enough for correct rounding.
         let shift = (prec as i64 + 2 + den.bits() as i64 - num.bits() as i64).max(0) as u64;
         let (q, r) = (num << shift).div_rem(den);
-        let (q, e) = ((q << 1u32) | BigUint::from(u32::from(!r.is_zero())), num_exp - den_exp - shift as i64 - 1);
+        let (q, e) = (
+            (q << 1u32) | BigUint::from(u32::from(!r.is_zero())),
+            num_exp - den_exp - shift as i64 - 1,
+        );
         Self::round(neg, q, e, false, prec)
     }
 
@@ -109,7 +140,12 @@ impl BigFloat {
             None => (body, 0),
         };
         let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-        if int_part.is_empty() && frac_part.is_empty() || !int_part.bytes().chain(frac_part.bytes()).all(|b| b.is_ascii_digit()) {
+        if int_part.is_empty() && frac_part.is_empty()
+            || !int_part
+                .bytes()
+                .chain(frac_part.bytes())
+                .all(|b| b.is_ascii_digit())
+        {
             return None;
         }
         let digits: String = [int_part, frac_part].concat();
@@ -126,7 +162,11 @@ impl BigFloat {
         if e10 < -400_000 {
             return Some(BigFloat::zero(neg));
         }
-        Some(if e10 >= 0 { Self::round(neg, d * pow10(e10 as u64), 0, false, PREC) } else { Self::quotient(neg, &d, 0, &pow10((-e10) as u64), 0, PREC) })
+        Some(if e10 >= 0 {
+            Self::round(neg, d * pow10(e10 as u64), 0, false, PREC)
+        } else {
+            Self::quotient(neg, &d, 0, &pow10((-e10) as u64), 0, PREC)
+        })
     }
 
     /// The exact value of an f64.
@@ -135,12 +175,19 @@ impl BigFloat {
             return BigFloat::infinity(f < 0.0);
         }
         if f == 0.0 || f.is_nan() {
-            return BigFloat { prec: 53, ..BigFloat::zero(f.is_sign_negative()) };
+            return BigFloat {
+                prec: 53,
+                ..BigFloat::zero(f.is_sign_negative())
+            };
         }
         let bits = f.to_bits();
         let exp = ((bits >> 52) & 0x7ff) as i64;
         let frac = bits & ((1u64 << 52) - 1);
-        let (m, e) = if exp == 0 { (frac, -1074) } else { (frac | (1u64 << 52), exp - 1075) };
+        let (m, e) = if exp == 0 {
+            (frac, -1074)
+        } else {
+            (frac | (1u64 << 52), exp - 1075)
+        };
         Self::canonical(f < 0.0, BigUint::from(m), e, 53)
     }
 
@@ -189,22 +236,39 @@ impl BigFloat {
         }
         let prec = self.prec.max(o.prec);
         if self.is_zero() && o.is_zero() {
-            return Some(BigFloat { prec, ..BigFloat::zero(self.neg && o.neg) });
+            return Some(BigFloat {
+                prec,
+                ..BigFloat::zero(self.neg && o.neg)
+            });
         }
         if self.is_zero() {
             return Some(BigFloat { prec, ..o.clone() }.rounded());
         }
         if o.is_zero() {
-            return Some(BigFloat { prec, ..self.clone() }.rounded());
+            return Some(
+                BigFloat {
+                    prec,
+                    ..self.clone()
+                }
+                .rounded(),
+            );
         }
         let prec = self.prec.max(o.prec);
         let e = self.exp.min(o.exp);
         if (self.exp - o.exp).unsigned_abs() > 4 * PREC + 64 {
             // The smaller operand only affects rounding through a sticky bit.
-            let (big, small) = if self.exp > o.exp { (self, o) } else { (o, self) };
+            let (big, small) = if self.exp > o.exp {
+                (self, o)
+            } else {
+                (o, self)
+            };
             let shift = PREC as i64 + 4;
             let m = (&big.mant << shift as u64) * 2u32;
-            let m = if big.neg == small.neg { m + 1u32 } else { m - 1u32 };
+            let m = if big.neg == small.neg {
+                m + 1u32
+            } else {
+                m - 1u32
+            };
             return Some(Self::round(big.neg, m, big.exp - shift - 1, false, prec));
         }
         let (a, b) = (self.aligned(e), o.aligned(e));
@@ -229,16 +293,29 @@ impl BigFloat {
 
     /// Negation.
     pub fn neg(&self) -> Self {
-        BigFloat { neg: !self.neg, ..self.clone() }
+        BigFloat {
+            neg: !self.neg,
+            ..self.clone()
+        }
     }
 
     /// Product, rounded; `None` for 0 × Inf.
     pub fn mul(&self, o: &Self) -> Option<Self> {
         let neg = self.neg != o.neg;
         if self.inf || o.inf {
-            return if self.is_zero() || o.is_zero() { None } else { Some(BigFloat::infinity(neg)) };
+            return if self.is_zero() || o.is_zero() {
+                None
+            } else {
+                Some(BigFloat::infinity(neg))
+            };
         }
-        Some(Self::round(neg, &self.mant * &o.mant, self.exp + o.exp, false, self.prec.max(o.prec)))
+        Some(Self::round(
+            neg,
+            &self.mant * &o.mant,
+            self.exp + o.exp,
+            false,
+            self.prec.max(o.prec),
+        ))
     }
 
     /// Quotient, rounded; x/0 is ±Inf, `None` for 0/0 and Inf/Inf.
@@ -249,7 +326,14 @@ impl BigFloat {
             (true, false, _, _) => Some(BigFloat::infinity(neg)),
             (false, true, _, _) => Some(BigFloat::zero(neg)),
             (_, _, _, true) => Some(BigFloat::infinity(neg)),
-            _ => Some(Self::quotient(neg, &self.mant, self.exp, &o.mant, o.exp, self.prec.max(o.prec))),
+            _ => Some(Self::quotient(
+                neg,
+                &self.mant,
+                self.exp,
+                &o.mant,
+                o.exp,
+                self.prec.max(o.prec),
+            )),
         }
     }
 
@@ -258,13 +342,25 @@ impl BigFloat {
         if self.inf {
             return None;
         }
-        let m = if self.exp >= 0 { &self.mant << self.exp as u64 } else { &self.mant >> (-self.exp) as u64 };
+        let m = if self.exp >= 0 {
+            &self.mant << self.exp as u64
+        } else {
+            &self.mant >> (-self.exp) as u64
+        };
         Some((self.neg && !m.is_zero(), m))
     }
 
     /// Compares by value (-0 == 0).
     pub fn cmp_value(&self, o: &Self) -> Ordering {
-        let sign = |x: &Self| if x.is_zero() { 0 } else if x.neg { -1 } else { 1 };
+        let sign = |x: &Self| {
+            if x.is_zero() {
+                0
+            } else if x.neg {
+                -1
+            } else {
+                1
+            }
+        };
         let (sa, sb) = (sign(self), sign(o));
         if sa != sb || sa == 0 {
             return sa.cmp(&sb);
@@ -275,7 +371,10 @@ impl BigFloat {
             (false, true) => Ordering::Less,
             _ => {
                 let e = self.exp.min(o.exp);
-                let (la, lb) = (self.mant.bits() as i64 + self.exp, o.mant.bits() as i64 + o.exp);
+                let (la, lb) = (
+                    self.mant.bits() as i64 + self.exp,
+                    o.mant.bits() as i64 + o.exp,
+                );
                 if la != lb {
                     la.cmp(&lb)
                 } else {

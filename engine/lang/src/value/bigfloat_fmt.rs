@@ -15,13 +15,19 @@ impl Decimal {
     /// The exact decimal of `m × 2^shift`.
     fn of(m: &BigUint, shift: i64) -> Decimal {
         if m.is_zero() {
-            return Decimal { mant: Vec::new(), exp: 0 };
+            return Decimal {
+                mant: Vec::new(),
+                exp: 0,
+            };
         }
         let (digits, frac) = if shift >= 0 {
             ((m << shift as u64).to_string(), 0)
         } else {
             let n = (-shift) as u64;
-            ((m * BigUint::from(5u32).pow(n as u32)).to_string(), n as i64)
+            (
+                (m * BigUint::from(5u32).pow(n as u32)).to_string(),
+                n as i64,
+            )
         };
         let mut mant = digits.into_bytes();
         let exp = mant.len() as i64 - frac;
@@ -66,7 +72,11 @@ impl Decimal {
         if n >= self.mant.len() {
             return;
         }
-        let up = if self.mant[n] == b'5' && n + 1 == self.mant.len() { n > 0 && (self.mant[n - 1] - b'0') & 1 != 0 } else { self.mant[n] >= b'5' };
+        let up = if self.mant[n] == b'5' && n + 1 == self.mant.len() {
+            n > 0 && (self.mant[n - 1] - b'0') & 1 != 0
+        } else {
+            self.mant[n] >= b'5'
+        };
         if up {
             self.round_up(n)
         } else {
@@ -84,7 +94,11 @@ fn round_shortest(d: &mut Decimal, x: &BigFloat) {
     let bits = x.mant.bits() as i64;
     let mut exp = x.exp;
     let s = bits - (x.prec as i64 + 1);
-    let mant = if s < 0 { &x.mant << (-s) as u64 } else { &x.mant >> s as u64 };
+    let mant = if s < 0 {
+        &x.mant << (-s) as u64
+    } else {
+        &x.mant >> s as u64
+    };
     exp += s;
     let lower = Decimal::of(&(&mant - BigUint::one()), exp);
     let upper = Decimal::of(&(&mant + BigUint::one()), exp);
@@ -131,7 +145,11 @@ pub fn format_shortest(x: &BigFloat) -> String {
         out.push('.');
         for i in 0..prec {
             let idx = d.exp + i;
-            out.push(if idx < 0 { '0' } else { d.at(idx as usize) as char });
+            out.push(if idx < 0 {
+                '0'
+            } else {
+                d.at(idx as usize) as char
+            });
         }
     }
     out

@@ -12,8 +12,12 @@ pub fn to_json(v: &Value) -> Json {
         Value::Bool(b) => Json::Bool(*b),
         Value::Number(n) => number_json(n),
         Value::String(s) => Json::String(s.to_string()),
-        Value::List(_, xs) | Value::Set(_, xs) | Value::Tuple(xs) => Json::Array(xs.iter().map(to_json).collect()),
-        Value::Map(_, m) | Value::Object(m) => Json::Object(m.iter().map(|(k, x)| (k.clone(), to_json(x))).collect()),
+        Value::List(_, xs) | Value::Set(_, xs) | Value::Tuple(xs) => {
+            Json::Array(xs.iter().map(to_json).collect())
+        }
+        Value::Map(_, m) | Value::Object(m) => {
+            Json::Object(m.iter().map(|(k, x)| (k.clone(), to_json(x))).collect())
+        }
     }
 }
 
@@ -22,7 +26,9 @@ fn number_json(n: &Number) -> Json {
         return Json::Null;
     }
     let text = n.to_string();
-    serde_json::from_str::<serde_json::Number>(&text).map(Json::Number).unwrap_or(Json::Null)
+    serde_json::from_str::<serde_json::Number>(&text)
+        .map(Json::Number)
+        .unwrap_or(Json::Null)
 }
 
 /// Terraform's `after_unknown` shape: `true` where unknown, structure where partly unknown,
@@ -41,7 +47,9 @@ fn mask(v: &Value, hit: &dyn Fn(&Value) -> bool) -> Json {
         return Json::Bool(true);
     }
     match v.unmarked() {
-        Value::List(_, xs) | Value::Set(_, xs) | Value::Tuple(xs) => Json::Array(xs.iter().map(|x| mask(x, hit)).collect()),
+        Value::List(_, xs) | Value::Set(_, xs) | Value::Tuple(xs) => {
+            Json::Array(xs.iter().map(|x| mask(x, hit)).collect())
+        }
         Value::Map(_, m) | Value::Object(m) => {
             let mut out = Map::new();
             for (k, x) in m.iter() {
@@ -115,15 +123,39 @@ pub fn from_json(j: &Json, ty: &Type) -> Result<Value, JsonError> {
     Ok(match (ty, j) {
         (Type::Dynamic, _) => infer(j),
         (Type::Bool, Json::Bool(b)) => Value::Bool(*b),
-        (Type::Number, Json::Number(n)) => Value::Number(Number::parse(&n.to_string()).ok_or_else(|| err("number"))?),
-        (Type::Number, Json::String(s)) => Value::Number(Number::parse(s).ok_or_else(|| err("number"))?),
+        (Type::Number, Json::Number(n)) => {
+            Value::Number(Number::parse(&n.to_string()).ok_or_else(|| err("number"))?)
+        }
+        (Type::Number, Json::String(s)) => {
+            Value::Number(Number::parse(s).ok_or_else(|| err("number"))?)
+        }
         (Type::String, Json::String(s)) => Value::string(s.as_str()),
         (Type::String, Json::Number(n)) => Value::string(n.to_string()),
         (Type::String, Json::Bool(b)) => Value::string(b.to_string()),
-        (Type::List(et), Json::Array(xs)) => Value::list((**et).clone(), xs.iter().map(|x| from_json(x, et)).collect::<Result<_, _>>()?),
-        (Type::Set(et), Json::Array(xs)) => make_set((**et).clone(), xs.iter().map(|x| from_json(x, et)).collect::<Result<_, _>>()?),
-        (Type::Tuple(ts), Json::Array(xs)) if ts.len() == xs.len() => Value::tuple(xs.iter().zip(ts).map(|(x, t)| from_json(x, t)).collect::<Result<_, _>>()?),
-        (Type::Map(et), Json::Object(m)) => Value::map((**et).clone(), m.iter().map(|(k, x)| from_json(x, et).map(|v| (k.clone(), v))).collect::<Result<_, _>>()?),
+        (Type::List(et), Json::Array(xs)) => Value::list(
+            (**et).clone(),
+            xs.iter()
+                .map(|x| from_json(x, et))
+                .collect::<Result<_, _>>()?,
+        ),
+        (Type::Set(et), Json::Array(xs)) => make_set(
+            (**et).clone(),
+            xs.iter()
+                .map(|x| from_json(x, et))
+                .collect::<Result<_, _>>()?,
+        ),
+        (Type::Tuple(ts), Json::Array(xs)) if ts.len() == xs.len() => Value::tuple(
+            xs.iter()
+                .zip(ts)
+                .map(|(x, t)| from_json(x, t))
+                .collect::<Result<_, _>>()?,
+        ),
+        (Type::Map(et), Json::Object(m)) => Value::map(
+            (**et).clone(),
+            m.iter()
+                .map(|(k, x)| from_json(x, et).map(|v| (k.clone(), v)))
+                .collect::<Result<_, _>>()?,
+        ),
         (Type::Object(attrs), Json::Object(m)) => {
             let mut out = BTreeMap::new();
             for (k, t) in attrs {
@@ -172,8 +204,16 @@ pub fn type_json(t: &Type) -> Json {
         Type::List(e) => serde_json::json!(["list", type_json(e)]),
         Type::Set(e) => serde_json::json!(["set", type_json(e)]),
         Type::Map(e) => serde_json::json!(["map", type_json(e)]),
-        Type::Tuple(ts) => serde_json::json!(["tuple", ts.iter().map(type_json).collect::<Vec<_>>()]),
-        Type::Object(attrs) => serde_json::json!(["object", attrs.iter().map(|(k, t)| (k.clone(), type_json(t))).collect::<Map<_, _>>()]),
+        Type::Tuple(ts) => {
+            serde_json::json!(["tuple", ts.iter().map(type_json).collect::<Vec<_>>()])
+        }
+        Type::Object(attrs) => serde_json::json!([
+            "object",
+            attrs
+                .iter()
+                .map(|(k, t)| (k.clone(), type_json(t)))
+                .collect::<Map<_, _>>()
+        ]),
     }
 }
 
@@ -191,8 +231,16 @@ pub fn type_from_json(j: &Json) -> Option<Type> {
             ("list", e) => Some(Type::list(type_from_json(e)?)),
             ("set", e) => Some(Type::set(type_from_json(e)?)),
             ("map", e) => Some(Type::map(type_from_json(e)?)),
-            ("tuple", Json::Array(ts)) => ts.iter().map(type_from_json).collect::<Option<Vec<_>>>().map(Type::Tuple),
-            ("object", Json::Object(m)) => m.iter().map(|(k, t)| type_from_json(t).map(|t| (k.clone(), t))).collect::<Option<BTreeMap<_, _>>>().map(Type::Object),
+            ("tuple", Json::Array(ts)) => ts
+                .iter()
+                .map(type_from_json)
+                .collect::<Option<Vec<_>>>()
+                .map(Type::Tuple),
+            ("object", Json::Object(m)) => m
+                .iter()
+                .map(|(k, t)| type_from_json(t).map(|t| (k.clone(), t)))
+                .collect::<Option<BTreeMap<_, _>>>()
+                .map(Type::Object),
             _ => None,
         },
         _ => None,
@@ -204,13 +252,34 @@ pub fn type_from_json(j: &Json) -> Option<Type> {
 pub fn to_typed_json(v: &Value, ty: &Type) -> Json {
     match (ty, v.unmarked()) {
         (_, Value::Null(_) | Value::Unknown(_)) => Json::Null,
-        (Type::Dynamic, x) => serde_json::json!({ "value": to_json(x), "type": type_json(&x.ty()) }),
+        (Type::Dynamic, x) => {
+            serde_json::json!({ "value": to_json(x), "type": type_json(&x.ty()) })
+        }
         (Type::Object(attrs), Value::Object(m)) => Json::Object(
-            m.iter().map(|(k, x)| (k.clone(), to_typed_json(x, attrs.get(k).unwrap_or(&Type::Dynamic)))).collect(),
+            m.iter()
+                .map(|(k, x)| {
+                    (
+                        k.clone(),
+                        to_typed_json(x, attrs.get(k).unwrap_or(&Type::Dynamic)),
+                    )
+                })
+                .collect(),
         ),
-        (Type::Map(et), Value::Map(_, m) | Value::Object(m)) => Json::Object(m.iter().map(|(k, x)| (k.clone(), to_typed_json(x, et))).collect()),
-        (Type::List(et) | Type::Set(et), Value::List(_, xs) | Value::Set(_, xs) | Value::Tuple(xs)) => Json::Array(xs.iter().map(|x| to_typed_json(x, et)).collect()),
-        (Type::Tuple(ts), Value::Tuple(xs)) => Json::Array(xs.iter().zip(ts).map(|(x, t)| to_typed_json(x, t)).collect()),
+        (Type::Map(et), Value::Map(_, m) | Value::Object(m)) => Json::Object(
+            m.iter()
+                .map(|(k, x)| (k.clone(), to_typed_json(x, et)))
+                .collect(),
+        ),
+        (
+            Type::List(et) | Type::Set(et),
+            Value::List(_, xs) | Value::Set(_, xs) | Value::Tuple(xs),
+        ) => Json::Array(xs.iter().map(|x| to_typed_json(x, et)).collect()),
+        (Type::Tuple(ts), Value::Tuple(xs)) => Json::Array(
+            xs.iter()
+                .zip(ts)
+                .map(|(x, t)| to_typed_json(x, t))
+                .collect(),
+        ),
         (_, x) => to_json(x),
     }
 }
@@ -220,23 +289,41 @@ pub fn from_typed_json(j: &Json, ty: &Type) -> Result<Value, JsonError> {
     match (ty, j) {
         (_, Json::Null) => Ok(Value::Null(ty.clone())),
         (Type::Dynamic, Json::Object(m)) if m.contains_key("type") && m.contains_key("value") => {
-            let t = type_from_json(&m["type"]).ok_or_else(|| JsonError("invalid type in dynamic value".into()))?;
+            let t = type_from_json(&m["type"])
+                .ok_or_else(|| JsonError("invalid type in dynamic value".into()))?;
             from_json(&m["value"], &t)
         }
         (Type::Object(attrs), Json::Object(m)) => {
             let mut out = BTreeMap::new();
             for (k, t) in attrs {
                 let v = match m.get(k) {
-                    Some(x) => from_typed_json(x, t).map_err(|e| JsonError(format!("{k}: {}", e.0)))?,
+                    Some(x) => {
+                        from_typed_json(x, t).map_err(|e| JsonError(format!("{k}: {}", e.0)))?
+                    }
                     None => Value::Null(t.clone()),
                 };
                 out.insert(k.clone(), v);
             }
             Ok(Value::object(out))
         }
-        (Type::Map(et), Json::Object(m)) if et.has_dynamic() => Ok(Value::map((**et).clone(), m.iter().map(|(k, x)| from_typed_json(x, et).map(|v| (k.clone(), v))).collect::<Result<_, _>>()?)),
-        (Type::List(et), Json::Array(xs)) if et.has_dynamic() => Ok(Value::list((**et).clone(), xs.iter().map(|x| from_typed_json(x, et)).collect::<Result<_, _>>()?)),
-        (Type::Set(et), Json::Array(xs)) if et.has_dynamic() => Ok(make_set((**et).clone(), xs.iter().map(|x| from_typed_json(x, et)).collect::<Result<_, _>>()?)),
+        (Type::Map(et), Json::Object(m)) if et.has_dynamic() => Ok(Value::map(
+            (**et).clone(),
+            m.iter()
+                .map(|(k, x)| from_typed_json(x, et).map(|v| (k.clone(), v)))
+                .collect::<Result<_, _>>()?,
+        )),
+        (Type::List(et), Json::Array(xs)) if et.has_dynamic() => Ok(Value::list(
+            (**et).clone(),
+            xs.iter()
+                .map(|x| from_typed_json(x, et))
+                .collect::<Result<_, _>>()?,
+        )),
+        (Type::Set(et), Json::Array(xs)) if et.has_dynamic() => Ok(make_set(
+            (**et).clone(),
+            xs.iter()
+                .map(|x| from_typed_json(x, et))
+                .collect::<Result<_, _>>()?,
+        )),
         _ => from_json(j, ty),
     }
 }
@@ -254,10 +341,19 @@ pub fn encode_full(v: &Value) -> Json {
 
 /// Decodes [`encode_full`]'s output.
 pub fn decode_full(j: &Json) -> Result<Value, JsonError> {
-    let ty = j.get("type").and_then(type_from_json).ok_or_else(|| JsonError("missing or invalid type".into()))?;
+    let ty = j
+        .get("type")
+        .and_then(type_from_json)
+        .ok_or_else(|| JsonError("missing or invalid type".into()))?;
     let v = from_json(j.get("value").unwrap_or(&Json::Null), &ty)?;
-    let v = apply_mask(v, j.get("unknown").unwrap_or(&Json::Bool(false)), &|v| Value::Unknown(v.ty()));
-    Ok(apply_mask(v, j.get("sensitive").unwrap_or(&Json::Bool(false)), &|v| v.clone().sensitive()))
+    let v = apply_mask(v, j.get("unknown").unwrap_or(&Json::Bool(false)), &|v| {
+        Value::Unknown(v.ty())
+    });
+    Ok(apply_mask(
+        v,
+        j.get("sensitive").unwrap_or(&Json::Bool(false)),
+        &|v| v.clone().sensitive(),
+    ))
 }
 
 fn apply_mask(v: Value, mask: &Json, f: &dyn Fn(&Value) -> Value) -> Value {
@@ -265,7 +361,12 @@ fn apply_mask(v: Value, mask: &Json, f: &dyn Fn(&Value) -> Value) -> Value {
         Json::Bool(true) => f(&v),
         Json::Array(ms) => {
             let (inner, marks) = v.unmark();
-            let map_items = |xs: &[Value]| xs.iter().enumerate().map(|(i, x)| apply_mask(x.clone(), ms.get(i).unwrap_or(&Json::Bool(false)), f)).collect::<Vec<_>>();
+            let map_items = |xs: &[Value]| {
+                xs.iter()
+                    .enumerate()
+                    .map(|(i, x)| apply_mask(x.clone(), ms.get(i).unwrap_or(&Json::Bool(false)), f))
+                    .collect::<Vec<_>>()
+            };
             let out = match &inner {
                 Value::List(t, xs) => Value::list(t.clone(), map_items(xs)),
                 Value::Set(t, xs) => Value::Set(t.clone(), std::sync::Arc::new(map_items(xs))),
@@ -276,7 +377,16 @@ fn apply_mask(v: Value, mask: &Json, f: &dyn Fn(&Value) -> Value) -> Value {
         }
         Json::Object(ms) => {
             let (inner, marks) = v.unmark();
-            let map_entries = |m: &BTreeMap<String, Value>| m.iter().map(|(k, x)| (k.clone(), apply_mask(x.clone(), ms.get(k).unwrap_or(&Json::Bool(false)), f))).collect::<BTreeMap<_, _>>();
+            let map_entries = |m: &BTreeMap<String, Value>| {
+                m.iter()
+                    .map(|(k, x)| {
+                        (
+                            k.clone(),
+                            apply_mask(x.clone(), ms.get(k).unwrap_or(&Json::Bool(false)), f),
+                        )
+                    })
+                    .collect::<BTreeMap<_, _>>()
+            };
             let out = match &inner {
                 Value::Object(m) => Value::object(map_entries(m)),
                 Value::Map(t, m) => Value::map(t.clone(), map_entries(m)),
@@ -298,7 +408,10 @@ mod tests {
         let v = Value::object_from([
             ("a", Value::string("x")),
             ("b", Value::Unknown(Type::Number)),
-            ("c", Value::tuple(vec![Value::int(1), Value::string("s").sensitive()])),
+            (
+                "c",
+                Value::tuple(vec![Value::int(1), Value::string("s").sensitive()]),
+            ),
             ("d", Value::Null(Type::list(Type::String))),
         ]);
         let back = decode_full(&encode_full(&v)).unwrap();

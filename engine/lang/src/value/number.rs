@@ -24,7 +24,12 @@ enum Repr {
 impl Number {
     fn big(b: BigFloat) -> Number {
         // Keep integers that fit in the fast path there, so equal values share a form.
-        if !b.inf && b.exp >= 0 && b.prec >= 64 && b.mant.bits() as i64 + b.exp <= 62 && !(b.neg && b.mant.is_zero()) {
+        if !b.inf
+            && b.exp >= 0
+            && b.prec >= 64
+            && b.mant.bits() as i64 + b.exp <= 62
+            && !(b.neg && b.mant.is_zero())
+        {
             if let Some(v) = (&b.mant << b.exp as u64).to_i64() {
                 return Number(Repr::Int(if b.neg { -v } else { v }));
             }
@@ -90,7 +95,10 @@ impl Number {
                     return None;
                 }
                 let (neg, m) = b.trunc_int()?;
-                Some(BigInt::from_biguint(if neg { Sign::Minus } else { Sign::Plus }, m))
+                Some(BigInt::from_biguint(
+                    if neg { Sign::Minus } else { Sign::Plus },
+                    m,
+                ))
             }
         }
     }
@@ -158,7 +166,10 @@ impl Number {
     pub fn mul(&self, rhs: &Number) -> Option<Number> {
         if let (Repr::Int(a), Repr::Int(b)) = (&self.0, &rhs.0) {
             // `0 * -1` is -0 in cty, which the fast path cannot represent.
-            if let Some(c) = a.checked_mul(*b).filter(|c| *c != 0 || (*a >= 0 && *b >= 0)) {
+            if let Some(c) = a
+                .checked_mul(*b)
+                .filter(|c| *c != 0 || (*a >= 0 && *b >= 0))
+            {
                 return Some(Number(Repr::Int(c)));
             }
         }
@@ -202,7 +213,10 @@ impl Number {
             Repr::Int(_) => self.clone(),
             Repr::Big(b) => match b.trunc_int() {
                 None => self.clone(),
-                Some((neg, m)) => Number::from_bigint(&BigInt::from_biguint(if neg { Sign::Minus } else { Sign::Plus }, m)),
+                Some((neg, m)) => Number::from_bigint(&BigInt::from_biguint(
+                    if neg { Sign::Minus } else { Sign::Plus },
+                    m,
+                )),
             },
         }
     }

@@ -47,7 +47,11 @@ fn arithmetic_prints_like_terraform() {
             bad.push(format!("{a} {op} {b}: want {want}, got {got}"));
         }
     }
-    let one_third_times_three = Number::from(1).div(&Number::from(3)).unwrap().mul(&Number::from(3)).unwrap();
+    let one_third_times_three = Number::from(1)
+        .div(&Number::from(3))
+        .unwrap()
+        .mul(&Number::from(3))
+        .unwrap();
     if one_third_times_three.to_string() != "1" {
         bad.push(format!("1/3*3 = {one_third_times_three}"));
     }
@@ -60,10 +64,16 @@ fn literals_print_like_terraform() {
         ("1e100", format!("1{}", "0".repeat(100))),
         ("9007199254740993", "9007199254740993".into()),
         ("1e-5", "0.00001".into()),
-        ("123456789012345678901234567890", "123456789012345678901234567890".into()),
+        (
+            "123456789012345678901234567890",
+            "123456789012345678901234567890".into(),
+        ),
         ("0.000001", "0.000001".into()),
         ("-0", "-0".into()),
-        ("100000000000000000000000.0", "100000000000000000000000".into()),
+        (
+            "100000000000000000000000.0",
+            "100000000000000000000000".into(),
+        ),
         ("1e21", "1000000000000000000000".into()),
         (".5", "0.5".into()),
         ("5.", "5".into()),
@@ -85,7 +95,10 @@ fn float64_values_keep_float64_precision() {
     let r = Number::from_f64(2f64.sqrt());
     assert_eq!(r.to_string(), "1.4142135623730951");
     assert_eq!(r.add(&r).unwrap().to_string(), "2.8284271247461903");
-    assert_eq!(r.add(&Number::parse("0").unwrap()).unwrap().to_string(), "1.4142135623730951454746218587388284504413604736328125");
+    assert_eq!(
+        r.add(&Number::parse("0").unwrap()).unwrap().to_string(),
+        "1.4142135623730951454746218587388284504413604736328125"
+    );
 }
 
 #[test]
@@ -98,7 +111,10 @@ fn ordering_equality_and_hash_ignore_representation() {
         s.finish()
     };
     let a = Number::parse("2").unwrap();
-    let b = Number::parse("4").unwrap().div(&Number::parse("2.0").unwrap()).unwrap();
+    let b = Number::parse("4")
+        .unwrap()
+        .div(&Number::parse("2.0").unwrap())
+        .unwrap();
     let c = Number::parse("2.000").unwrap();
     assert_eq!(a, b);
     assert_eq!(a, c);

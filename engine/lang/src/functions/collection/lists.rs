@@ -13,25 +13,143 @@ fn any(name: &'static str) -> Param {
 }
 
 pub(super) fn register(f: &mut Functions) {
-    f.add("element", Function::new(vec![any("list"), Param::new("index", Type::Number)], Ret::Computed(elem_ty), element));
-    f.add("index", Function::new(vec![any("list"), any("value")], Ret::Fixed(rt::number), index));
-    f.add("length", Function::new(vec![any("value").unknowns()], Ret::Fixed(rt::number), length));
-    f.add("slice", Function::new(vec![any("list"), Param::new("start_index", Type::Number), Param::new("end_index", Type::Number)], Ret::Computed(first_ty), slice));
-    f.add("reverse", Function::new(vec![any("list")], Ret::Computed(first_ty), reverse));
-    f.add("concat", Function::new(vec![], Ret::Fixed(rt::dynamic), concat).variadic(any("seqs")));
-    f.add("flatten", Function::new(vec![any("list")], Ret::Fixed(rt::dynamic), flatten));
-    f.add("chunklist", Function::new(vec![Param::new("list", Type::list(Type::Dynamic)), Param::new("size", Type::Number)], Ret::Fixed(rt::dynamic), chunklist));
-    f.add("distinct", Function::new(vec![Param::new("list", Type::list(Type::Dynamic))], Ret::Computed(first_ty), distinct));
-    f.add("compact", Function::new(vec![Param::new("list", Type::list(Type::String))], Ret::Fixed(rt::list_string), compact));
-    f.add("contains", Function::new(vec![any("list"), any("value")], Ret::Fixed(rt::bool), contains));
-    f.add("range", Function::new(vec![], Ret::Fixed(|| Type::list(Type::Number)), range).variadic(Param::new("params", Type::Number)));
-    f.add("sort", Function::new(vec![Param::new("list", Type::list(Type::String))], Ret::Fixed(rt::list_string), sort));
-    f.add("sum", Function::new(vec![any("list")], Ret::Fixed(rt::number), sum));
-    f.add("one", Function::new(vec![any("list")], Ret::Computed(elem_ty), one));
-    f.add("alltrue", Function::new(vec![Param::new("list", Type::list(Type::Bool))], Ret::Fixed(rt::bool), |_, a| Ok(Value::Bool(seq(&a[0]).iter().all(|x| x.as_bool() == Some(true))))));
-    f.add("anytrue", Function::new(vec![Param::new("list", Type::list(Type::Bool))], Ret::Fixed(rt::bool), |_, a| Ok(Value::Bool(seq(&a[0]).iter().any(|x| x.as_bool() == Some(true))))));
-    f.add("coalesce", Function::new(vec![], Ret::Fixed(rt::dynamic), coalesce).variadic(any("vals").nullable()));
-    f.add("coalescelist", Function::new(vec![], Ret::Fixed(rt::dynamic), coalescelist).variadic(any("vals").nullable()));
+    f.add(
+        "element",
+        Function::new(
+            vec![any("list"), Param::new("index", Type::Number)],
+            Ret::Computed(elem_ty),
+            element,
+        ),
+    );
+    f.add(
+        "index",
+        Function::new(
+            vec![any("list"), any("value")],
+            Ret::Fixed(rt::number),
+            index,
+        ),
+    );
+    f.add(
+        "length",
+        Function::new(
+            vec![any("value").unknowns()],
+            Ret::Fixed(rt::number),
+            length,
+        ),
+    );
+    f.add(
+        "slice",
+        Function::new(
+            vec![
+                any("list"),
+                Param::new("start_index", Type::Number),
+                Param::new("end_index", Type::Number),
+            ],
+            Ret::Computed(first_ty),
+            slice,
+        ),
+    );
+    f.add(
+        "reverse",
+        Function::new(vec![any("list")], Ret::Computed(first_ty), reverse),
+    );
+    f.add(
+        "concat",
+        Function::new(vec![], Ret::Fixed(rt::dynamic), concat).variadic(any("seqs")),
+    );
+    f.add(
+        "flatten",
+        Function::new(vec![any("list")], Ret::Fixed(rt::dynamic), flatten),
+    );
+    f.add(
+        "chunklist",
+        Function::new(
+            vec![
+                Param::new("list", Type::list(Type::Dynamic)),
+                Param::new("size", Type::Number),
+            ],
+            Ret::Fixed(rt::dynamic),
+            chunklist,
+        ),
+    );
+    f.add(
+        "distinct",
+        Function::new(
+            vec![Param::new("list", Type::list(Type::Dynamic))],
+            Ret::Computed(first_ty),
+            distinct,
+        ),
+    );
+    f.add(
+        "compact",
+        Function::new(
+            vec![Param::new("list", Type::list(Type::String))],
+            Ret::Fixed(rt::list_string),
+            compact,
+        ),
+    );
+    f.add(
+        "contains",
+        Function::new(
+            vec![any("list"), any("value")],
+            Ret::Fixed(rt::bool),
+            contains,
+        ),
+    );
+    f.add(
+        "range",
+        Function::new(vec![], Ret::Fixed(|| Type::list(Type::Number)), range)
+            .variadic(Param::new("params", Type::Number)),
+    );
+    f.add(
+        "sort",
+        Function::new(
+            vec![Param::new("list", Type::list(Type::String))],
+            Ret::Fixed(rt::list_string),
+            sort,
+        ),
+    );
+    f.add(
+        "sum",
+        Function::new(vec![any("list")], Ret::Fixed(rt::number), sum),
+    );
+    f.add(
+        "one",
+        Function::new(vec![any("list")], Ret::Computed(elem_ty), one),
+    );
+    f.add(
+        "alltrue",
+        Function::new(
+            vec![Param::new("list", Type::list(Type::Bool))],
+            Ret::Fixed(rt::bool),
+            |_, a| {
+                Ok(Value::Bool(
+                    seq(&a[0]).iter().all(|x| x.as_bool() == Some(true)),
+                ))
+            },
+        ),
+    );
+    f.add(
+        "anytrue",
+        Function::new(
+            vec![Param::new("list", Type::list(Type::Bool))],
+            Ret::Fixed(rt::bool),
+            |_, a| {
+                Ok(Value::Bool(
+                    seq(&a[0]).iter().any(|x| x.as_bool() == Some(true)),
+                ))
+            },
+        ),
+    );
+    f.add(
+        "coalesce",
+        Function::new(vec![], Ret::Fixed(rt::dynamic), coalesce).variadic(any("vals").nullable()),
+    );
+    f.add(
+        "coalescelist",
+        Function::new(vec![], Ret::Fixed(rt::dynamic), coalescelist)
+            .variadic(any("vals").nullable()),
+    );
 }
 
 fn first_ty(args: &[Value]) -> Type {
@@ -39,19 +157,26 @@ fn first_ty(args: &[Value]) -> Type {
 }
 
 fn elem_ty(args: &[Value]) -> Type {
-    args.first().and_then(|v| v.ty().element_type().cloned()).unwrap_or(Type::Dynamic)
+    args.first()
+        .and_then(|v| v.ty().element_type().cloned())
+        .unwrap_or(Type::Dynamic)
 }
 
 fn need_seq(v: &Value, i: usize) -> Result<Vec<Value>, FnError> {
-    v.as_seq().map(<[Value]>::to_vec).ok_or_else(|| FnError::arg(i, "a list, set, or tuple value is required"))
+    v.as_seq()
+        .map(<[Value]>::to_vec)
+        .ok_or_else(|| FnError::arg(i, "a list, set, or tuple value is required"))
 }
 
 fn int_arg(v: &Value, i: usize, what: &str) -> Result<i64, FnError> {
-    let n = v.as_number().ok_or_else(|| FnError::arg(i, "number required"))?;
+    let n = v
+        .as_number()
+        .ok_or_else(|| FnError::arg(i, "number required"))?;
     if !n.is_integer() {
         return Err(FnError::arg(i, format!("{what} must be a whole number")));
     }
-    n.to_i64().ok_or_else(|| FnError::arg(i, format!("{what} is out of range")))
+    n.to_i64()
+        .ok_or_else(|| FnError::arg(i, format!("{what} is out of range")))
 }
 
 fn element(_: &CallCtx<'_>, a: &[Value]) -> FnResult {
@@ -60,7 +185,9 @@ fn element(_: &CallCtx<'_>, a: &[Value]) -> FnResult {
         _ => return Err(FnError::arg(0, "list or tuple required")),
     };
     if items.is_empty() {
-        return Err(FnError::new("cannot use element function with an empty list"));
+        return Err(FnError::new(
+            "cannot use element function with an empty list",
+        ));
     }
     let i = int_arg(&a[1], 1, "index")?;
     Ok(items[i.rem_euclid(items.len() as i64) as usize].clone())
@@ -85,8 +212,15 @@ fn length(_: &CallCtx<'_>, a: &[Value]) -> FnResult {
     }
     match v.unmarked() {
         Value::String(s) => Ok(Value::int(s.graphemes(true).count() as i64)),
-        Value::List(..) | Value::Set(..) | Value::Tuple(..) | Value::Map(..) | Value::Object(..) => Ok(Value::int(v.length().unwrap_or(0) as i64)),
-        _ => Err(FnError::arg(0, "argument must be a string, a collection type, or a structural type")),
+        Value::List(..)
+        | Value::Set(..)
+        | Value::Tuple(..)
+        | Value::Map(..)
+        | Value::Object(..) => Ok(Value::int(v.length().unwrap_or(0) as i64)),
+        _ => Err(FnError::arg(
+            0,
+            "argument must be a string, a collection type, or a structural type",
+        )),
     }
 }
 
@@ -101,12 +235,21 @@ fn slice(_: &CallCtx<'_>, a: &[Value]) -> FnResult {
         return Err(FnError::arg(1, "start index must not be less than zero"));
     }
     if end > items.len() as i64 {
-        return Err(FnError::arg(2, "end index must not be greater than the length of the list"));
+        return Err(FnError::arg(
+            2,
+            "end index must not be greater than the length of the list",
+        ));
     }
     if start > end {
-        return Err(FnError::arg(1, "start index must not be greater than end index"));
+        return Err(FnError::arg(
+            1,
+            "start index must not be greater than end index",
+        ));
     }
-    Ok(same_kind(&a[0], items[start as usize..end as usize].to_vec()))
+    Ok(same_kind(
+        &a[0],
+        items[start as usize..end as usize].to_vec(),
+    ))
 }
 
 fn reverse(_: &CallCtx<'_>, a: &[Value]) -> FnResult {
@@ -125,7 +268,15 @@ fn concat(_: &CallCtx<'_>, a: &[Value]) -> FnResult {
                 all_lists = false;
                 items.extend(seq(v));
             }
-            other => return Err(FnError::arg(i, format!("all arguments must be lists or tuples; got {}", other.ty().friendly_name()))),
+            other => {
+                return Err(FnError::arg(
+                    i,
+                    format!(
+                        "all arguments must be lists or tuples; got {}",
+                        other.ty().friendly_name()
+                    ),
+                ))
+            }
         }
     }
     if a.is_empty() {
@@ -133,7 +284,11 @@ fn concat(_: &CallCtx<'_>, a: &[Value]) -> FnResult {
     }
     if all_lists {
         if let Some((t, vals)) = unify_values(&items) {
-            let t = if items.is_empty() { a[0].ty().element_type().cloned().unwrap_or(Type::Dynamic) } else { t };
+            let t = if items.is_empty() {
+                a[0].ty().element_type().cloned().unwrap_or(Type::Dynamic)
+            } else {
+                t
+            };
             return Ok(Value::list(t, vals));
         }
     }
@@ -143,7 +298,9 @@ fn concat(_: &CallCtx<'_>, a: &[Value]) -> FnResult {
 fn flatten(_: &CallCtx<'_>, a: &[Value]) -> FnResult {
     fn walk(v: &Value, out: &mut Vec<Value>) -> bool {
         match v.unmarked() {
-            Value::List(..) | Value::Set(..) | Value::Tuple(..) => seq(v).iter().all(|x| walk(x, out)),
+            Value::List(..) | Value::Set(..) | Value::Tuple(..) => {
+                seq(v).iter().all(|x| walk(x, out))
+            }
             Value::Unknown(_) => false,
             _ => {
                 out.push(v.clone());
@@ -167,9 +324,16 @@ fn chunklist(_: &CallCtx<'_>, a: &[Value]) -> FnResult {
         return Err(FnError::new("the size argument must be positive"));
     }
     let chunks: Vec<Value> = if size == 0 || items.is_empty() {
-        if items.is_empty() { Vec::new() } else { vec![Value::list(et.clone(), items)] }
+        if items.is_empty() {
+            Vec::new()
+        } else {
+            vec![Value::list(et.clone(), items)]
+        }
     } else {
-        items.chunks(size as usize).map(|c| Value::list(et.clone(), c.to_vec())).collect()
+        items
+            .chunks(size as usize)
+            .map(|c| Value::list(et.clone(), c.to_vec()))
+            .collect()
     };
     Ok(Value::list(Type::list(et), chunks))
 }
@@ -177,12 +341,21 @@ fn chunklist(_: &CallCtx<'_>, a: &[Value]) -> FnResult {
 fn distinct(_: &CallCtx<'_>, a: &[Value]) -> FnResult {
     let items = seq(&a[0]);
     let mut seen = std::collections::HashSet::new();
-    let out: Vec<Value> = items.into_iter().filter(|x| seen.insert(crate::value::format_value(x, 0) + &x.ty().to_string())).collect();
-    Ok(Value::list(a[0].ty().element_type().cloned().unwrap_or(Type::Dynamic), out))
+    let out: Vec<Value> = items
+        .into_iter()
+        .filter(|x| seen.insert(crate::value::format_value(x, 0) + &x.ty().to_string()))
+        .collect();
+    Ok(Value::list(
+        a[0].ty().element_type().cloned().unwrap_or(Type::Dynamic),
+        out,
+    ))
 }
 
 fn compact(_: &CallCtx<'_>, a: &[Value]) -> FnResult {
-    let out: Vec<Value> = seq(&a[0]).into_iter().filter(|x| !x.is_null() && x.as_str() != Some("")).collect();
+    let out: Vec<Value> = seq(&a[0])
+        .into_iter()
+        .filter(|x| !x.is_null() && x.as_str() != Some(""))
+        .collect();
     Ok(Value::list(Type::String, out))
 }
 
@@ -199,7 +372,11 @@ fn contains(_: &CallCtx<'_>, a: &[Value]) -> FnResult {
             _ => {}
         }
     }
-    Ok(if unknown { Value::Unknown(Type::Bool) } else { Value::Bool(false) })
+    Ok(if unknown {
+        Value::Unknown(Type::Bool)
+    } else {
+        Value::Bool(false)
+    })
 }
 
 fn range(_: &CallCtx<'_>, a: &[Value]) -> FnResult {
@@ -207,12 +384,20 @@ fn range(_: &CallCtx<'_>, a: &[Value]) -> FnResult {
     let (start, end, step) = match a.len() {
         1 => {
             let e = n(0);
-            let step = if e.signum() < 0 { Number::from(-1) } else { Number::from(1) };
+            let step = if e.signum() < 0 {
+                Number::from(-1)
+            } else {
+                Number::from(1)
+            };
             (Number::from(0), e, step)
         }
         2 => {
             let (s, e) = (n(0), n(1));
-            let step = if e < s { Number::from(-1) } else { Number::from(1) };
+            let step = if e < s {
+                Number::from(-1)
+            } else {
+                Number::from(1)
+            };
             (s, e, step)
         }
         3 => (n(0), n(1), n(2)),
@@ -222,10 +407,16 @@ fn range(_: &CallCtx<'_>, a: &[Value]) -> FnResult {
         return Err(FnError::arg(0, "step must not be zero"));
     }
     if step.signum() < 0 && start < end {
-        return Err(FnError::arg(0, "end must be less than start when step is negative"));
+        return Err(FnError::arg(
+            0,
+            "end must be less than start when step is negative",
+        ));
     }
     if step.signum() > 0 && start > end {
-        return Err(FnError::arg(0, "start must be less than or equal to end when step is positive"));
+        return Err(FnError::arg(
+            0,
+            "start must be less than or equal to end when step is positive",
+        ));
     }
     let mut out = Vec::new();
     let mut x = start;
@@ -242,9 +433,16 @@ fn range(_: &CallCtx<'_>, a: &[Value]) -> FnResult {
 fn sort(_: &CallCtx<'_>, a: &[Value]) -> FnResult {
     let mut items = seq(&a[0]);
     if items.iter().any(Value::is_null) {
-        return Err(FnError::arg(0, "given list element 0 is null; a null string cannot be sorted"));
+        return Err(FnError::arg(
+            0,
+            "given list element 0 is null; a null string cannot be sorted",
+        ));
     }
-    items.sort_by(|x, y| x.as_str().unwrap_or_default().cmp(y.as_str().unwrap_or_default()));
+    items.sort_by(|x, y| {
+        x.as_str()
+            .unwrap_or_default()
+            .cmp(y.as_str().unwrap_or_default())
+    });
     Ok(Value::list(Type::String, items))
 }
 
@@ -259,20 +457,35 @@ fn sum(_: &CallCtx<'_>, a: &[Value]) -> FnResult {
     let mut total = Number::from(0);
     for x in &items {
         if x.is_null() {
-            return Err(FnError::arg(0, "argument must be list, set, or tuple of number values"));
+            return Err(FnError::arg(
+                0,
+                "argument must be list, set, or tuple of number values",
+            ));
         }
-        let n = convert(x, &Type::Number).map_err(|_| FnError::arg(0, "argument must be list, set, or tuple of number values"))?;
-        total = total.add(n.as_number().unwrap_or(&Number::from(0))).ok_or_else(|| FnError::new("can't compute the sum of opposing infinities"))?;
+        let n = convert(x, &Type::Number).map_err(|_| {
+            FnError::arg(0, "argument must be list, set, or tuple of number values")
+        })?;
+        total = total
+            .add(n.as_number().unwrap_or(&Number::from(0)))
+            .ok_or_else(|| FnError::new("can't compute the sum of opposing infinities"))?;
     }
     Ok(Value::Number(total))
 }
 
 fn one(_: &CallCtx<'_>, a: &[Value]) -> FnResult {
-    let items = need_seq(&a[0], 0).map_err(|_| FnError::arg(0, "must be a list, set, or tuple value with either zero or one elements"))?;
+    let items = need_seq(&a[0], 0).map_err(|_| {
+        FnError::arg(
+            0,
+            "must be a list, set, or tuple value with either zero or one elements",
+        )
+    })?;
     match items.as_slice() {
         [] => Ok(Value::Null(elem_ty(a))),
         [x] => Ok(x.clone()),
-        _ => Err(FnError::arg(0, "must be a list, set, or tuple value with either zero or one elements")),
+        _ => Err(FnError::arg(
+            0,
+            "must be a list, set, or tuple value with either zero or one elements",
+        )),
     }
 }
 
@@ -280,7 +493,9 @@ fn coalesce(_: &CallCtx<'_>, a: &[Value]) -> FnResult {
     let Some((_, vals)) = unify_values(a) else {
         return Err(FnError::new("all arguments must have the same type"));
     };
-    vals.into_iter().find(|v| !v.is_null() && v.as_str() != Some("")).ok_or_else(|| FnError::new("no non-null, non-empty-string arguments"))
+    vals.into_iter()
+        .find(|v| !v.is_null() && v.as_str() != Some(""))
+        .ok_or_else(|| FnError::new("no non-null, non-empty-string arguments"))
 }
 
 fn coalescelist(_: &CallCtx<'_>, a: &[Value]) -> FnResult {
@@ -291,7 +506,11 @@ fn coalescelist(_: &CallCtx<'_>, a: &[Value]) -> FnResult {
                     return Ok(v.clone());
                 }
             }
-            _ => return Err(FnError::new("coalescelist arguments must be lists or tuples")),
+            _ => {
+                return Err(FnError::new(
+                    "coalescelist arguments must be lists or tuples",
+                ))
+            }
         }
     }
     Err(FnError::new("no non-null arguments"))

@@ -23,7 +23,9 @@ pub(super) fn seq(v: &Value) -> Vec<Value> {
 pub(super) fn same_kind(like: &Value, items: Vec<Value>) -> Value {
     match like.unmarked() {
         Value::Tuple(_) => Value::tuple(items),
-        Value::List(et, _) | Value::Set(et, _) if items.is_empty() => Value::list(et.clone(), items),
+        Value::List(et, _) | Value::Set(et, _) if items.is_empty() => {
+            Value::list(et.clone(), items)
+        }
         _ => match unify_values(&items) {
             Some((t, vals)) => Value::list(t, vals),
             None => Value::tuple(items),

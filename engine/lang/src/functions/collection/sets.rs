@@ -10,17 +10,57 @@ fn set_param(name: &'static str) -> Param {
 }
 
 pub(super) fn register(f: &mut Functions) {
-    f.add("setunion", Function::new(vec![set_param("first_set")], Ret::Fixed(rt::dynamic), setunion).variadic(set_param("other_sets")));
-    f.add("setintersection", Function::new(vec![set_param("first_set")], Ret::Fixed(rt::dynamic), setintersection).variadic(set_param("other_sets")));
-    f.add("setsubtract", Function::new(vec![set_param("a"), set_param("b")], Ret::Fixed(rt::dynamic), setsubtract));
-    f.add("setproduct", Function::new(vec![], Ret::Fixed(rt::dynamic), setproduct).variadic(Param::new("sets", Type::Dynamic)));
+    f.add(
+        "setunion",
+        Function::new(
+            vec![set_param("first_set")],
+            Ret::Fixed(rt::dynamic),
+            setunion,
+        )
+        .variadic(set_param("other_sets")),
+    );
+    f.add(
+        "setintersection",
+        Function::new(
+            vec![set_param("first_set")],
+            Ret::Fixed(rt::dynamic),
+            setintersection,
+        )
+        .variadic(set_param("other_sets")),
+    );
+    f.add(
+        "setsubtract",
+        Function::new(
+            vec![set_param("a"), set_param("b")],
+            Ret::Fixed(rt::dynamic),
+            setsubtract,
+        ),
+    );
+    f.add(
+        "setproduct",
+        Function::new(vec![], Ret::Fixed(rt::dynamic), setproduct)
+            .variadic(Param::new("sets", Type::Dynamic)),
+    );
 }
 
 /// Converts all sets to their unified element type.
 fn unified(a: &[Value]) -> Result<(Type, Vec<Vec<Value>>), FnError> {
-    let tys: Vec<Type> = a.iter().filter_map(|v| v.ty().element_type().cloned()).filter(|t| *t != Type::Dynamic || a.len() == 1).collect();
-    let et = unify(&tys).ok_or_else(|| FnError::new("given sets must all have compatible element types"))?;
-    let sets = a.iter().map(|v| seq(v).iter().map(|x| convert(x, &et).unwrap_or_else(|_| x.clone())).collect()).collect();
+    let tys: Vec<Type> = a
+        .iter()
+        .filter_map(|v| v.ty().element_type().cloned())
+        .filter(|t| *t != Type::Dynamic || a.len() == 1)
+        .collect();
+    let et = unify(&tys)
+        .ok_or_else(|| FnError::new("given sets must all have compatible element types"))?;
+    let sets = a
+        .iter()
+        .map(|v| {
+            seq(v)
+                .iter()
+                .map(|x| convert(x, &et).unwrap_or_else(|_| x.clone()))
+                .collect()
+        })
+        .collect();
     Ok((et, sets))
 }
 
@@ -35,13 +75,21 @@ fn setunion(_: &CallCtx<'_>, a: &[Value]) -> FnResult {
 
 fn setintersection(_: &CallCtx<'_>, a: &[Value]) -> FnResult {
     let (et, sets) = unified(a)?;
-    let out = sets[0].iter().filter(|x| sets[1..].iter().all(|s| contains(s, x))).cloned().collect();
+    let out = sets[0]
+        .iter()
+        .filter(|x| sets[1..].iter().all(|s| contains(s, x)))
+        .cloned()
+        .collect();
     Ok(make_set(et, out))
 }
 
 fn setsubtract(_: &CallCtx<'_>, a: &[Value]) -> FnResult {
     let (et, sets) = unified(a)?;
-    let out = sets[0].iter().filter(|x| !contains(&sets[1], x)).cloned().collect();
+    let out = sets[0]
+        .iter()
+        .filter(|x| !contains(&sets[1], x))
+        .cloned()
+        .collect();
     Ok(make_set(et, out))
 }
 
@@ -61,13 +109,22 @@ fn setproduct(_: &CallCtx<'_>, a: &[Value]) -> FnResult {
     }
     let mut rows: Vec<Vec<Value>> = vec![Vec::new()];
     for l in &lists {
-        rows = rows.iter().flat_map(|r| l.iter().map(move |x| {
-            let mut r = r.clone();
-            r.push(x.clone());
-            r
-        })).collect();
+        rows = rows
+            .iter()
+            .flat_map(|r| {
+                l.iter().map(move |x| {
+                    let mut r = r.clone();
+                    r.push(x.clone());
+                    r
+                })
+            })
+            .collect();
     }
     let tuples: Vec<Value> = rows.into_iter().map(Value::tuple).collect();
     let et = tuples.first().map_or(Type::Dynamic, Value::ty);
-    Ok(if all_sets { make_set(et, tuples) } else { Value::list(et, tuples) })
+    Ok(if all_sets {
+        make_set(et, tuples)
+    } else {
+        Value::list(et, tuples)
+    })
 }

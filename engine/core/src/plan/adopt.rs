@@ -1,0 +1,291 @@
+//! Adopting existing objects into a plan: `-target` selection, `moved` renames, `import`
+//! blocks, and the destroys of instances no longer in the configuration.
+
+use super::resource::with_addr;
+use super::walk::Walker;
+use super::{Action, PlanMode, PlanOptions, Reason, ResourceChange};
+use crate::addrs::{parse_instance, InstanceAddr, InstanceKey, ModuleInstance, ResourceAddr};
+use crate::graph::{ConfigGraph, Node};
+use crate::state::InstanceObject;
+use crate::values::WalkScope;
+use autostack_lang::config::{Mode, Resource};
+use autostack_lang::syntax::{ExprKind, Step};
+use autostack_lang::{Diagnostic, Diagnostics, Value};
+use autostack_provider_sdk::{Provider, ResourceSchema};
+use petgraph::Direction;
+use std::collections::HashSet;
+use std::sync::Arc;
+
+/// The resource nodes a `-target` plan covers: targets and everything they depend on.
+
+pub(crate) fn targets(
+    g: &ConfigGraph,
+    opts: &PlanOptions,
+    diags: &mut Diagnostics,
+) -> Option<HashSet<Node>> {
+    if opts.targets.is_empty() {
+        return None;
+    }
+    let mut stack = Vec::new();
+    for t in &opts.targets {
+        match parse_instance(t) {
+            Ok(a) => {
+                let node = Node::Resource(a.resource.module.path(), a.resource.local());
+                match g.index.get(&node) {
+                    Some(i) => stack.push(*i),
+                    None => diags.push(Diagnostic::warning(
+                        "Resource targeting matched nothing",
+                        format!(
+                            "The target {t:?} does not match any resource in the configuration."
+                        ),
+                        None,
+                    )),
+                }
+            }
+            Err(e) => diags.push(Diagnostic::error("Invalid target address", e.0, None)),
+        }
+    }
+    let mut seen = HashSet::new();
+    while let Some(i) = stack.pop() {
+        if seen.insert(i) {
+            stack.extend(g.graph.neighbors_directed(i, Direction::Incoming));
+        }
+    }
+    Some(seen.into_iter().map(|i| g.graph[i].clone()).collect())
+}
+
+impl Walker<'_> {
+    /// Renames prior instances as `moved` blocks say (root module only).
+    pub(crate) fn apply_moves(&mut self) {
+        for m in &self.ctx.tree.module.moved {
+            let (Some(from), Some(to)) = (expr_addr(&m.from), expr_addr(&m.to)) else {
+                self.diags.push(Diagnostic::error("Invalid \"moved\" address", "The \"from\" and \"to\" arguments must be resource or resource instance addresses.", Some(m.range.clone())));
+                continue;
+            };
+            let moves: Vec<(InstanceAddr, InstanceAddr)> = self
+                .prior
+                .instances
+                .keys()
+                .filter(|a| {
+                    a.resource == from.resource && (from.key.is_none() || a.key == from.key)
+                })
+                .map(|a| {
+                    (
+                        a.clone(),
+                        InstanceAddr {
+                            resource: to.resource.clone(),
+                            key: if from.key.is_none() {
+                                a.key.clone()
+                            } else {
+                                to.key.clone()
+                            },
+                        },
+                    )
+                })
+                .collect();
+            for (old, new) in moves {
+                if self.prior.instances.contains_key(&new) {
+                    continue;
+                }
+                if let Some(obj) = self.prior.instances.remove(&old) {
+                    self.prior.instances.insert(new.clone(), obj);
+                    self.moved_from.insert(new, old);
+                }
+            }
+        }
+    }
+
+    pub(crate) async fn import(
+        &mut self,
+        addr: &InstanceAddr,
+        schema: &ResourceSchema,
+        provider: &Arc<dyn Provider>,
+    ) -> Option<String> {
+        let block = self
+            .ctx
+            .tree
+            .module
+            .imports
+            .iter()
+            .find(|i| expr_addr(&i.to).as_ref() == Some(addr))?;
+        let root = ModuleInstance::root();
+        let id = {
+            let scope = WalkScope::module(&self.values, &root);
+            let mut ev = self.evaluator(&scope);
+            match ev.eval(&block.id) {
+                Ok(v) => match v.as_str() {
+                    Some(s) => s.to_string(),
+                    None => {
+                        self.diags.push(Diagnostic::error(
+                            "Invalid import id argument",
+                            "The import ID must be a known string.",
+                            Some(block.id.range.clone()),
+                        ));
+                        return None;
+                    }
+                },
+                Err(d) => {
+                    self.diags.extend(d);
+                    return None;
+                }
+            }
+        };
+        let imported = match provider.import(&addr.resource.ty, &id).await {
+            Ok(v) => v,
+            Err(d) => {
+                d.into_iter()
+                    .for_each(|x| self.diags.push(with_addr(x, addr)));
+                return None;
+            }
+        };
+        let value = match provider.read(&addr.resource.ty, &imported).await {
+            Ok(Some(v)) => v,
+            Ok(None) => {
+                self.diags.push(Diagnostic::error("Cannot import non-existent remote object", format!("While attempting to import an existing object to {addr}, the provider detected that no object exists with the given id. Only pre-existing objects can be imported; check that the id is correct and that it is associated with the provider's configured region or endpoint, or use \"terraform apply\" to create a new remote object for this resource."), Some(block.range.clone())));
+                return None;
+            }
+            Err(d) => {
+                self.diags.extend(d);
+                return None;
+            }
+        };
+        let obj = InstanceObject {
+            value,
+            provider: String::new(),
+            schema_version: schema.version,
+            dependencies: Vec::new(),
+            tainted: false,
+            private: None,
+            create_before_destroy: false,
+        };
+        self.prior.instances.insert(addr.clone(), obj);
+        Some(id)
+    }
+
+    /// True when a `replace_triggered_by` reference has a planned change.
+    pub(crate) fn plan_dropped_keys(
+        &mut self,
+        raddr: &ResourceAddr,
+        r: &Resource,
+        keys: &[Option<InstanceKey>],
+    ) {
+        let wanted: HashSet<&Option<InstanceKey>> = keys.iter().collect();
+        let dropped: Vec<(InstanceAddr, InstanceObject)> = self
+            .prior
+            .instances_of(raddr)
+            .filter(|(a, _)| !wanted.contains(&a.key))
+            .map(|(a, o)| (a.clone(), o.clone()))
+            .collect();
+        for (addr, obj) in dropped {
+            if r.mode == Mode::Data {
+                continue;
+            }
+            if r.lifecycle.prevent_destroy {
+                self.diags.push(prevent_destroy_error(&addr, r));
+            }
+            let reason = match addr.key {
+                Some(InstanceKey::Int(_)) => Reason::CountIndex,
+                Some(InstanceKey::Str(_)) => Reason::EachKey,
+                None => Reason::NoResourceConfig,
+            };
+            self.changes
+                .insert(addr.clone(), delete_change(&addr, &obj, reason));
+        }
+    }
+
+    /// Instances in state whose resource is gone from the configuration (or every instance
+    /// in destroy mode) are destroyed.
+    pub(crate) async fn plan_orphans(&mut self) {
+        let destroy = self.opts.mode == PlanMode::Destroy;
+        let orphans: Vec<(InstanceAddr, InstanceObject)> = self
+            .prior
+            .instances
+            .iter()
+            .filter(|(a, _)| a.resource.mode == Mode::Managed && !self.changes.contains_key(*a))
+            .filter(|(a, _)| destroy || !self.declared_in_config(&a.resource))
+            .filter(|(a, _)| {
+                self.targeted.is_none()
+                    || self
+                        .opts
+                        .targets
+                        .iter()
+                        .any(|t| a.to_string().starts_with(t.as_str()))
+            })
+            .map(|(a, o)| (a.clone(), o.clone()))
+            .collect();
+        for (addr, obj) in orphans {
+            if destroy {
+                if let Some(r) = self
+                    .ctx
+                    .module(&addr.resource.module.path())
+                    .and_then(|m| m.module.resources.get(&addr.resource.local()))
+                {
+                    if r.lifecycle.prevent_destroy {
+                        self.diags.push(prevent_destroy_error(&addr, r));
+                    }
+                }
+            }
+            let reason = if destroy {
+                Reason::DestroyMode
+            } else {
+                Reason::NoResourceConfig
+            };
+            self.changes
+                .insert(addr.clone(), delete_change(&addr, &obj, reason));
+        }
+    }
+
+    fn declared_in_config(&self, r: &ResourceAddr) -> bool {
+        self.ctx
+            .module(&r.module.path())
+            .is_some_and(|m| m.module.resources.contains_key(&r.local()))
+            && self.instances(&r.module.path()).contains(&r.module)
+    }
+}
+
+fn delete_change(addr: &InstanceAddr, obj: &InstanceObject, reason: Reason) -> ResourceChange {
+    let mut c = ResourceChange::new(addr.clone(), Action::Delete, Some(obj.value.clone()), None);
+    c.reason = Some(reason);
+    c.provider = provider_from_state(&obj.provider);
+    c.dependencies = obj.dependencies.clone();
+    c.schema_version = obj.schema_version;
+    c
+}
+
+/// `provider["registry.terraform.io/hashicorp/aws"].east` → `aws.east`.
+pub(crate) fn provider_from_state(s: &str) -> String {
+    let inner = s.split("provider[\"").nth(1).unwrap_or(s);
+    let (source, rest) = inner.split_once("\"]").unwrap_or((inner, ""));
+    let name = source.rsplit('/').next().unwrap_or(source);
+    match rest.strip_prefix('.') {
+        Some(alias) if !alias.is_empty() => format!("{name}.{alias}"),
+        _ => name.to_string(),
+    }
+}
+
+pub(crate) fn prevent_destroy_error(addr: &InstanceAddr, r: &Resource) -> Diagnostic {
+    Diagnostic::error(
+        "Instance cannot be destroyed",
+        format!("Resource {addr} has lifecycle.prevent_destroy set, but the plan calls for this resource to be destroyed. To avoid this error and continue with the plan, either disable lifecycle.prevent_destroy or reduce the scope of the plan using the -target flag."),
+        Some(r.range.clone()),
+    )
+}
+
+/// A `moved`/`import` address expression (`aws_instance.a`, `aws_instance.a[0]`).
+pub(crate) fn expr_addr(e: &autostack_lang::syntax::Expr) -> Option<InstanceAddr> {
+    let text = match &e.kind {
+        ExprKind::Traversal(t) => {
+            let mut s = t.root.clone();
+            for step in &t.steps {
+                match step {
+                    Step::Attr(a, _) => s.push_str(&format!(".{a}")),
+                    Step::Index(Value::String(k), _) => s.push_str(&format!("[{k:?}]")),
+                    Step::Index(v, _) => s.push_str(&format!("[{}]", v.as_number()?)),
+                }
+            }
+            s
+        }
+        _ => return None,
+    };
+    parse_instance(&text).ok()
+}
