@@ -189,3 +189,14 @@ fn version_and_single_dash_flags() {
     let sub = Work::new(&[("sub/main.tf", "output \"x\" {\n  value = 1\n}\n")]);
     sub.run(&["-chdir=sub", "validate"]).expect(0);
 }
+
+#[test]
+fn validate_checks_resource_arguments_against_provider_schemas() {
+    let w = Work::new(&[("main.tf", "resource \"random_pet\" \"p\" {\n  lenght = 2\n}\nresource \"random_integer\" \"i\" {\n  min = 1\n}\nresource \"random_nope\" \"n\" {}\n")]);
+    let r = w.run(&["validate", "-json"]).expect(1);
+    let j: serde_json::Value = serde_json::from_str(&r.stdout()).unwrap();
+    let details: Vec<String> = j["diagnostics"].as_array().unwrap().iter().map(|d| format!("{}: {}", d["summary"].as_str().unwrap(), d["detail"].as_str().unwrap())).collect();
+    assert!(details.iter().any(|d| d.contains("Unsupported argument") && d.contains("Did you mean \"length\"?")), "{details:?}");
+    assert!(details.iter().any(|d| d.contains("Missing required argument") && d.contains("\"max\"")), "{details:?}");
+    assert!(details.iter().any(|d| d.contains("Invalid resource type")), "{details:?}");
+}
