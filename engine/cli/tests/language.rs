@@ -200,3 +200,14 @@ fn validate_checks_resource_arguments_against_provider_schemas() {
     assert!(details.iter().any(|d| d.contains("Missing required argument") && d.contains("\"max\"")), "{details:?}");
     assert!(details.iter().any(|d| d.contains("Invalid resource type")), "{details:?}");
 }
+
+#[test]
+fn console_matches_terraform_character_for_character() {
+    // The expected text is what `terraform console` (v1.11) printed for the same input.
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/console");
+    let input = std::fs::read_to_string(fixtures.join("input.txt")).unwrap();
+    let want = std::fs::read_to_string(fixtures.join("terraform-1.11.txt")).unwrap();
+    let w = Work::new(&[]);
+    let r = w.run_stdin(&["console"], &input);
+    assert_eq!(r.stdout(), want);
+}

@@ -159,9 +159,18 @@ pub fn format_type(t: &Type, indent: usize) -> String {
             let _ = write!(out, "{}}})", " ".repeat(indent));
             out
         }
-        Type::List(e) => format!("list({})", format_type(e, indent)),
-        Type::Set(e) => format!("set({})", format_type(e, indent)),
-        Type::Map(e) => format!("map({})", format_type(e, indent)),
+        Type::List(e) | Type::Set(e) | Type::Map(e) => {
+            let kind = match t {
+                Type::List(_) => "list",
+                Type::Set(_) => "set",
+                _ => "map",
+            };
+            if e.is_primitive() || **e == Type::Dynamic {
+                format!("{kind}({})", format_type(e, indent))
+            } else {
+                format!("{kind}(\n{pad}{},\n{})", format_type(e, indent + 4), " ".repeat(indent))
+            }
+        }
         other => other.to_string(),
     }
 }
