@@ -195,16 +195,41 @@ fn validate_checks_resource_arguments_against_provider_schemas() {
     let w = Work::new(&[("main.tf", "resource \"random_pet\" \"p\" {\n  lenght = 2\n}\nresource \"random_integer\" \"i\" {\n  min = 1\n}\nresource \"random_nope\" \"n\" {}\n")]);
     let r = w.run(&["validate", "-json"]).expect(1);
     let j: serde_json::Value = serde_json::from_str(&r.stdout()).unwrap();
-    let details: Vec<String> = j["diagnostics"].as_array().unwrap().iter().map(|d| format!("{}: {}", d["summary"].as_str().unwrap(), d["detail"].as_str().unwrap())).collect();
-    assert!(details.iter().any(|d| d.contains("Unsupported argument") && d.contains("Did you mean \"length\"?")), "{details:?}");
-    assert!(details.iter().any(|d| d.contains("Missing required argument") && d.contains("\"max\"")), "{details:?}");
-    assert!(details.iter().any(|d| d.contains("Invalid resource type")), "{details:?}");
+    let details: Vec<String> = j["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            format!(
+                "{}: {}",
+                d["summary"].as_str().unwrap(),
+                d["detail"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert!(
+        details
+            .iter()
+            .any(|d| d.contains("Unsupported argument") && d.contains("Did you mean \"length\"?")),
+        "{details:?}"
+    );
+    assert!(
+        details
+            .iter()
+            .any(|d| d.contains("Missing required argument") && d.contains("\"max\"")),
+        "{details:?}"
+    );
+    assert!(
+        details.iter().any(|d| d.contains("Invalid resource type")),
+        "{details:?}"
+    );
 }
 
 #[test]
 fn console_matches_terraform_character_for_character() {
     // The expected text is what `terraform console` (v1.11) printed for the same input.
-    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/console");
+    let fixtures =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/console");
     let input = std::fs::read_to_string(fixtures.join("input.txt")).unwrap();
     let want = std::fs::read_to_string(fixtures.join("terraform-1.11.txt")).unwrap();
     let w = Work::new(&[]);

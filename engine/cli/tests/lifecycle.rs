@@ -327,3 +327,22 @@ fn bad_input_is_a_located_error_and_state_is_untouched() {
     let r = w.run(&["plan", "-no-color"]).expect(1);
     assert!(r.stderr().contains("version"), "{}", r.stderr());
 }
+
+#[test]
+fn conditions_and_checks() {
+    let w = Work::new(&[("main.tf", "variable \"n\" {\n  default = 3\n}\nresource \"terraform_data\" \"a\" {\n  input = var.n\n  lifecycle {\n    precondition {\n      condition     = var.n < 5\n      error_message = \"n must be below 5.\"\n    }\n    postcondition {\n      condition     = self.output == var.n\n      error_message = \"output must echo input.\"\n    }\n  }\n}\ncheck \"big\" {\n  assert {\n    condition     = var.n < 2\n    error_message = \"n is not small.\"\n  }\n}\n")]);
+    let r = w.run(&["apply", "-auto-approve", "-no-color"]).expect(0);
+    assert!(
+        r.stderr().contains("Warning: Check block assertion failed"),
+        "{}",
+        r.stderr()
+    );
+    assert!(r.stderr().contains("n is not small."), "{}", r.stderr());
+    let r = w.run(&["plan", "-no-color", "-var", "n=7"]).expect(1);
+    assert!(
+        r.stderr().contains("Error: Resource precondition failed"),
+        "{}",
+        r.stderr()
+    );
+    assert!(r.stderr().contains("n must be below 5."), "{}", r.stderr());
+}

@@ -10,6 +10,7 @@
 
 pub mod addrs;
 pub mod apply;
+pub mod conditions;
 pub mod context;
 pub mod graph;
 pub mod jsonplan;

@@ -306,5 +306,6 @@ pub fn read(
             .unwrap_or_default()
             .to_string(),
         variables,
+        warnings: Default::default(),
     })
 }

@@ -179,6 +179,7 @@ pub async fn make_plan(s: &Session, opts: &PlanOptions, out: &Output) -> Result<
             return Err(1);
         }
     };
+    out.diags(&plan.warnings, &s.sources);
     report_plan(&plan, out);
     Ok(plan)
 }

@@ -2,12 +2,12 @@
 
 use crate::args::ValidateArgs;
 use crate::ui;
-use autostack_lang::config::{load_module_tree, validate::validate_tree};
-use autostack_lang::diag::Sources;
-use autostack_lang::functions::Functions;
 use autostack_core::context::ProviderResolver;
 use autostack_core::graph::default_provider_name;
+use autostack_lang::config::{load_module_tree, validate::validate_tree};
 use autostack_lang::config::{Mode, ModuleTree};
+use autostack_lang::diag::Sources;
+use autostack_lang::functions::Functions;
 use autostack_lang::{Diagnostic, Diagnostics};
 use autostack_provider_sdk::conform::check_body;
 use std::path::PathBuf;
@@ -18,19 +18,36 @@ fn check_schemas(tree: &ModuleTree) -> Diagnostics {
     let mut diags = Diagnostics::new();
     let m = &tree.module;
     for r in m.resources.values() {
-        let name = r.provider.as_ref().map_or(default_provider_name(&r.ty), |(n, _)| n.as_str());
+        let name = r
+            .provider
+            .as_ref()
+            .map_or(default_provider_name(&r.ty), |(n, _)| n.as_str());
         let source = match m.terraform.required_providers.get(name) {
             Some(rp) => rp.source.clone(),
             None if name == "terraform" => "terraform.io/builtin/terraform".into(),
             None => format!("hashicorp/{name}"),
         };
-        let Some(p) = crate::session::Builtins.instantiate(&source) else { continue };
-        let schemas = if r.mode == Mode::Data { &p.schema().data_sources } else { &p.schema().resources };
+        let Some(p) = crate::session::Builtins.instantiate(&source) else {
+            continue;
+        };
+        let schemas = if r.mode == Mode::Data {
+            &p.schema().data_sources
+        } else {
+            &p.schema().resources
+        };
         match schemas.get(&r.ty) {
             Some(s) => diags.extend(check_body(&s.block, &r.config, "this block")),
             None => {
-                let hint = autostack_lang::diag::did_you_mean(&r.ty, schemas.keys().map(String::as_str));
-                diags.push(Diagnostic::error("Invalid resource type", format!("The provider {source} does not support resource type {:?}.{hint}", r.ty), Some(r.range.clone())));
+                let hint =
+                    autostack_lang::diag::did_you_mean(&r.ty, schemas.keys().map(String::as_str));
+                diags.push(Diagnostic::error(
+                    "Invalid resource type",
+                    format!(
+                        "The provider {source} does not support resource type {:?}.{hint}",
+                        r.ty
+                    ),
+                    Some(r.range.clone()),
+                ));
             }
         }
     }

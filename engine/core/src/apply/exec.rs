@@ -206,9 +206,12 @@ impl Run<'_> {
                     Action::Read => {}
                     _ => sh.added += 1,
                 }
+                let post = postconditions(&sh.walker, c, &obj.value);
                 sh.walker.prior.instances.insert(c.addr.clone(), obj);
                 self.observer.finished(&c.addr, action, start.elapsed(), id);
-                true
+                let ok = !post.has_errors();
+                sh.walker.diags.extend(post);
+                ok
             }
             Err((diags, partial)) => {
                 if let Some(obj) = partial {
@@ -440,4 +443,35 @@ fn with_addr(d: Diagnostics, c: &ResourceChange) -> Diagnostics {
             acc.push(x);
             acc
         })
+}
+
+/// Evaluates a resource's postconditions against its new object (`self`).
+fn postconditions(
+    w: &Walker<'_>,
+    c: &ResourceChange,
+    value: &Value,
+) -> autostack_lang::Diagnostics {
+    let path = c.addr.resource.module.path();
+    let Some(r) = w
+        .ctx
+        .module(&path)
+        .and_then(|m| m.module.resources.get(&c.addr.resource.local()))
+    else {
+        return autostack_lang::Diagnostics::new();
+    };
+    if r.lifecycle.postconditions.is_empty() {
+        return autostack_lang::Diagnostics::new();
+    }
+    let scope = WalkScope {
+        key: c.addr.key.clone(),
+        self_value: Some(value.clone()),
+        ..WalkScope::module(&w.values, &c.addr.resource.module)
+    };
+    let mut ev = w.evaluator(&scope);
+    crate::conditions::check_rules(
+        &mut ev,
+        &r.lifecycle.postconditions,
+        "Resource postcondition failed",
+        autostack_lang::Severity::Error,
+    )
 }

@@ -177,6 +177,8 @@ pub struct Plan {
     pub base_lineage: String,
     /// Root input variable values.
     pub variables: BTreeMap<String, Value>,
+    /// Warnings found while planning (failed `check` assertions, ...).
+    pub warnings: autostack_lang::Diagnostics,
 }
 
 impl Plan {

@@ -156,8 +156,18 @@ impl Walker<'_> {
                     ..WalkScope::module(&self.values, inst)
                 };
                 let mut ev = self.evaluator(&scope);
-                ev.eval_body(&r.config)
-                    .and_then(|v| conform(&schema.block, Some(&r.config), &v))
+                let pre = crate::conditions::check_rules(
+                    &mut ev,
+                    &r.lifecycle.preconditions,
+                    "Resource precondition failed",
+                    autostack_lang::Severity::Error,
+                );
+                if pre.has_errors() {
+                    Err(pre)
+                } else {
+                    ev.eval_body(&r.config)
+                        .and_then(|v| conform(&schema.block, Some(&r.config), &v))
+                }
             };
             let config = match config {
                 Ok(c) => c,
@@ -188,6 +198,22 @@ impl Walker<'_> {
                 .after
                 .clone()
                 .unwrap_or_else(|| schema.block.empty_value());
+            if !r.lifecycle.postconditions.is_empty() && change.after.is_some() {
+                let scope = WalkScope {
+                    key: key.clone(),
+                    each_value: key.as_ref().and_then(|k| exp.each_value(k)),
+                    self_value: Some(value.clone()),
+                    ..WalkScope::module(&self.values, inst)
+                };
+                let mut ev = self.evaluator(&scope);
+                let post = crate::conditions::check_rules(
+                    &mut ev,
+                    &r.lifecycle.postconditions,
+                    "Resource postcondition failed",
+                    autostack_lang::Severity::Error,
+                );
+                self.diags.extend(post);
+            }
             if let Some(rv) = self
                 .values
                 .resources

@@ -44,6 +44,7 @@ pub async fn plan(ctx: &Context, prior: &State, opts: &PlanOptions) -> Result<Pl
     if opts.mode != PlanMode::RefreshOnly {
         w.plan_orphans().await;
     }
+    w.run_checks();
     if w.diags.has_errors() {
         return Err(w.diags);
     }
@@ -220,6 +221,20 @@ impl<'a> Walker<'a> {
                     continue;
                 }
             };
+            if !o.preconditions.is_empty() {
+                let scope = WalkScope::module(&self.values, &inst);
+                let mut ev = self.evaluator(&scope);
+                let pre = crate::conditions::check_rules(
+                    &mut ev,
+                    &o.preconditions,
+                    "Module output value precondition failed",
+                    autostack_lang::Severity::Error,
+                );
+                if pre.has_errors() {
+                    self.diags.extend(pre);
+                    continue;
+                }
+            }
             if inst.is_root() && !o.sensitive && v.is_sensitive_deep() {
                 self.diags.push(Diagnostic::error(
                     "Output refers to sensitive values",
@@ -314,6 +329,28 @@ impl<'a> Walker<'a> {
             .insert(addr.to_string(), std::sync::Arc::from(provider));
     }
 
+    /// `check` blocks: failed assertions are warnings, as in Terraform.
+    fn run_checks(&mut self) {
+        let root = ModuleInstance::root();
+        let scope = WalkScope::module(&self.values, &root);
+        let mut ev = self.evaluator(&scope);
+        let mut out = Diagnostics::new();
+        for c in &self.ctx.tree.module.checks {
+            out.extend(crate::conditions::check_rules(
+                &mut ev,
+                &c.asserts,
+                "Check block assertion failed",
+                autostack_lang::Severity::Warning,
+            ));
+        }
+        // Errors evaluating a check (e.g. references to resources not yet created) are
+        // reported as warnings too: checks never block a plan.
+        for mut d in out {
+            d.severity = autostack_lang::Severity::Warning;
+            self.diags.push(d);
+        }
+    }
+
     fn finish(self, base: &State) -> Plan {
         let outputs = self.root_outputs();
         let variables = self
@@ -331,6 +368,7 @@ impl<'a> Walker<'a> {
             base_serial: base.serial,
             base_lineage: base.lineage.clone(),
             variables,
+            warnings: self.diags,
         }
     }
 
