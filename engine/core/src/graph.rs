@@ -98,6 +98,9 @@ struct Builder<'a> {
     tree: &'a ModuleTree,
     g: DiGraph<Node, ()>,
     index: HashMap<Node, NodeIndex>,
+    /// Edges already added: petgraph's `update_edge` scans a node's edges, which is
+    /// quadratic for hubs like a provider used by every resource.
+    edges: std::collections::HashSet<(NodeIndex, NodeIndex)>,
 }
 
 impl Builder<'_> {
@@ -112,9 +115,7 @@ impl Builder<'_> {
 
     fn edge(&mut self, from: Node, to: NodeIndex) {
         let f = self.node(from);
-        if f != to {
-            self.g.update_edge(f, to, ());
-        } else {
+        if self.edges.insert((f, to)) {
             self.g.add_edge(f, to, ());
         }
     }
@@ -248,6 +249,7 @@ pub fn build(tree: &ModuleTree) -> Result<ConfigGraph, Diagnostics> {
         tree,
         g: DiGraph::new(),
         index: HashMap::new(),
+        edges: Default::default(),
     };
     for p in &tree.module.providers {
         let to = b.node(Node::Provider(p.addr()));
