@@ -8,6 +8,10 @@ use autostack_lang::functions::Functions;
 use std::fmt::Write;
 use std::time::Instant;
 
+/// The allocator the `autostack` binary uses.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn generate(n: usize) -> String {
     let mut s = String::with_capacity(n * 256);
     s.push_str("variable \"prefix\" {\n  type    = string\n  default = \"bench\"\n}\n\nlocals {\n  regions = [\"us-east-1\", \"eu-west-1\"]\n  tags    = { team = \"platform\", env = \"prod\" }\n}\n\n");
