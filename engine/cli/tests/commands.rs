@@ -13,50 +13,89 @@ fn state_subcommands() {
     let r = w.run(&["state", "list"]).expect(0);
     assert_eq!(r.stdout(), "terraform_data.a\nterraform_data.b\n");
     let r = w.run(&["state", "show", "terraform_data.a"]).expect(0);
-    assert!(r.stdout().starts_with("# terraform_data.a:\nresource \"terraform_data\" \"a\" {\n"), "{}", r.stdout());
+    assert!(
+        r.stdout()
+            .starts_with("# terraform_data.a:\nresource \"terraform_data\" \"a\" {\n"),
+        "{}",
+        r.stdout()
+    );
     assert!(r.stdout().contains("input  = \"x\""), "{}", r.stdout());
     let pulled = w.run(&["state", "pull"]).expect(0).stdout();
     let doc: serde_json::Value = serde_json::from_str(&pulled).unwrap();
     assert_eq!(doc["version"], 4);
-    w.run(&["state", "mv", "terraform_data.b", "terraform_data.c"]).expect(0);
-    assert_eq!(w.run(&["state", "list"]).expect(0).stdout(), "terraform_data.a\nterraform_data.c\n");
+    w.run(&["state", "mv", "terraform_data.b", "terraform_data.c"])
+        .expect(0);
+    assert_eq!(
+        w.run(&["state", "list"]).expect(0).stdout(),
+        "terraform_data.a\nterraform_data.c\n"
+    );
     w.run(&["state", "rm", "terraform_data.c"]).expect(0);
-    assert_eq!(w.run(&["state", "list"]).expect(0).stdout(), "terraform_data.a\n");
+    assert_eq!(
+        w.run(&["state", "list"]).expect(0).stdout(),
+        "terraform_data.a\n"
+    );
     w.run(&["state", "rm", "terraform_data.nope"]).expect(1);
     // Pushing an older serial of the same lineage is refused without -force.
     std::fs::write(w.path().join("old.tfstate"), &pulled).unwrap();
     let r = w.run(&["state", "push", "old.tfstate"]).expect(1);
     assert!(r.stderr().contains("serial"), "{}", r.stderr());
     w.run(&["state", "push", "-force", "old.tfstate"]).expect(0);
-    assert_eq!(w.run(&["state", "list"]).expect(0).stdout(), "terraform_data.a\nterraform_data.b\n");
+    assert_eq!(
+        w.run(&["state", "list"]).expect(0).stdout(),
+        "terraform_data.a\nterraform_data.b\n"
+    );
 }
 
 #[test]
 fn outputs_raw_and_json() {
     let w = Work::new(&[("main.tf", TWO)]);
     w.run(&["apply", "-auto-approve"]).expect(0);
-    assert_eq!(w.run(&["output"]).expect(0).stdout(), "o = \"x\"\nsecret = <sensitive>\n");
+    assert_eq!(
+        w.run(&["output"]).expect(0).stdout(),
+        "o = \"x\"\nsecret = <sensitive>\n"
+    );
     assert_eq!(w.run(&["output", "-raw", "o"]).expect(0).stdout(), "x");
-    assert_eq!(w.run(&["output", "-raw", "secret"]).expect(0).stdout(), "s3cr3t");
-    let j: serde_json::Value = serde_json::from_str(&w.run(&["output", "-json"]).expect(0).stdout()).unwrap();
+    assert_eq!(
+        w.run(&["output", "-raw", "secret"]).expect(0).stdout(),
+        "s3cr3t"
+    );
+    let j: serde_json::Value =
+        serde_json::from_str(&w.run(&["output", "-json"]).expect(0).stdout()).unwrap();
     assert_eq!(j["o"]["value"], "x");
     assert_eq!(j["secret"]["sensitive"], true);
     w.run(&["output", "nope"]).expect(1);
-    let show: serde_json::Value = serde_json::from_str(&w.run(&["show", "-json"]).expect(0).stdout()).unwrap();
-    assert_eq!(show["values"]["root_module"]["resources"].as_array().unwrap().len(), 2);
-    assert!(w.run(&["show", "-no-color"]).expect(0).stdout().contains("secret = (sensitive value)"));
+    let show: serde_json::Value =
+        serde_json::from_str(&w.run(&["show", "-json"]).expect(0).stdout()).unwrap();
+    assert_eq!(
+        show["values"]["root_module"]["resources"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    assert!(w
+        .run(&["show", "-no-color"])
+        .expect(0)
+        .stdout()
+        .contains("secret = (sensitive value)"));
 }
 
 #[test]
 fn import_adopts_an_existing_object() {
-    let w = Work::new(&[("main.tf", "resource \"random_integer\" \"n\" {\n  min = 1\n  max = 100\n}\n")]);
+    let w = Work::new(&[(
+        "main.tf",
+        "resource \"random_integer\" \"n\" {\n  min = 1\n  max = 100\n}\n",
+    )]);
     let r = w.run(&["import", "random_integer.n", "15,1,100"]).expect(0);
     assert!(r.stdout().contains("Import successful!"), "{}", r.stdout());
-    let r = w.run(&["plan", "-no-color", "-detailed-exitcode"]).expect(0);
+    let r = w
+        .run(&["plan", "-no-color", "-detailed-exitcode"])
+        .expect(0);
     assert!(r.stdout().contains("No changes."), "{}", r.stdout());
     assert_eq!(w.run(&["output"]).expect(0).code(), 0);
     w.run(&["import", "random_integer.n", "15,1,100"]).expect(1);
-    w.run(&["import", "random_integer.missing", "1,1,2"]).expect(1);
+    w.run(&["import", "random_integer.missing", "1,1,2"])
+        .expect(1);
 }
 
 #[test]
@@ -64,9 +103,19 @@ fn graph_and_init() {
     let w = Work::new(&[("main.tf", TWO)]);
     let r = w.run(&["graph"]).expect(0);
     assert!(r.stdout().starts_with("digraph G {"), "{}", r.stdout());
-    assert!(r.stdout().contains("\"terraform_data.b\" -> \"terraform_data.a\";"), "{}", r.stdout());
+    assert!(
+        r.stdout()
+            .contains("\"terraform_data.b\" -> \"terraform_data.a\";"),
+        "{}",
+        r.stdout()
+    );
     let r = w.run(&["init", "-no-color"]).expect(0);
-    assert!(r.stdout().contains("AutoStack has been successfully initialized!"), "{}", r.stdout());
+    assert!(
+        r.stdout()
+            .contains("AutoStack has been successfully initialized!"),
+        "{}",
+        r.stdout()
+    );
     w.write("main.tf", "resource \"nothere_thing\" \"x\" {}\n");
     let r = w.run(&["init", "-no-color"]).expect(1);
     assert!(r.stderr().contains("hashicorp/nothere"), "{}", r.stderr());
@@ -76,20 +125,37 @@ fn graph_and_init() {
 fn json_ui_streams_one_object_per_line() {
     let w = Work::new(&[("main.tf", TWO)]);
     let r = w.run(&["apply", "-auto-approve", "-json"]).expect(0);
-    let msgs: Vec<serde_json::Value> = r.stdout().lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}"))).collect();
+    let msgs: Vec<serde_json::Value> = r
+        .stdout()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
     let types: Vec<&str> = msgs.iter().map(|m| m["type"].as_str().unwrap()).collect();
     assert_eq!(types.first(), Some(&"version"));
-    for t in ["planned_change", "change_summary", "apply_start", "apply_complete", "outputs"] {
+    for t in [
+        "planned_change",
+        "change_summary",
+        "apply_start",
+        "apply_complete",
+        "outputs",
+    ] {
         assert!(types.contains(&t), "{t} missing from {types:?}");
     }
     let done = msgs.iter().find(|m| m["type"] == "apply_complete").unwrap();
     assert_eq!(done["hook"]["resource"]["resource_type"], "terraform_data");
     assert_eq!(done["hook"]["id_key"], "id");
-    let summary = msgs.iter().rev().find(|m| m["type"] == "change_summary").unwrap();
+    let summary = msgs
+        .iter()
+        .rev()
+        .find(|m| m["type"] == "change_summary")
+        .unwrap();
     assert_eq!(summary["changes"]["add"], 2);
     assert_eq!(summary["changes"]["operation"], "apply");
     let outputs = msgs.iter().find(|m| m["type"] == "outputs").unwrap();
-    assert!(outputs["outputs"]["secret"]["value"].is_null(), "sensitive outputs are not printed");
+    assert!(
+        outputs["outputs"]["secret"]["value"].is_null(),
+        "sensitive outputs are not printed"
+    );
     let r = w.run(&["plan", "-json", "-var", "x=1"]).expect(1);
     let last: serde_json::Value = serde_json::from_str(r.stdout().lines().last().unwrap()).unwrap();
     assert_eq!(last["type"], "diagnostic");

@@ -57,7 +57,10 @@ impl SourceFile {
         let line = self.line_starts.partition_point(|&s| s <= byte) - 1;
         let start = self.line_starts[line];
         // Columns count characters; counting non-continuation bytes is the same and fast.
-        let column = self.text.as_bytes()[start..byte].iter().filter(|b| (**b & 0xC0) != 0x80).count();
+        let column = self.text.as_bytes()[start..byte]
+            .iter()
+            .filter(|b| (**b & 0xC0) != 0x80)
+            .count();
         Pos {
             line: line as u32 + 1,
             column: column as u32 + 1,

@@ -168,7 +168,11 @@ pub fn format_type(t: &Type, indent: usize) -> String {
             if e.is_primitive() || **e == Type::Dynamic {
                 format!("{kind}({})", format_type(e, indent))
             } else {
-                format!("{kind}(\n{pad}{},\n{})", format_type(e, indent + 4), " ".repeat(indent))
+                format!(
+                    "{kind}(\n{pad}{},\n{})",
+                    format_type(e, indent + 4),
+                    " ".repeat(indent)
+                )
             }
         }
         other => other.to_string(),
