@@ -231,6 +231,9 @@ fn path_json(p: &[PathStep]) -> Json {
     )
 }
 
+/// Sort key of a resource in the state document.
+type ResourceKey = (String, u8, String, String);
+
 /// Encodes a state as a v4 document (resources sorted as Terraform sorts them).
 pub fn encode(st: &State, schemas: &dyn SchemaSource) -> Json {
     let mut outputs = Map::new();
@@ -242,7 +245,8 @@ pub fn encode(st: &State, schemas: &dyn SchemaSource) -> Json {
         }
         outputs.insert(name.clone(), j);
     }
-    let mut groups: BTreeMap<(String, u8, String, String), (String, Vec<Json>)> = BTreeMap::new();
+    // (module, mode rank, type, name) → (provider, instances): Terraform's resource order.
+    let mut groups: BTreeMap<ResourceKey, (String, Vec<Json>)> = BTreeMap::new();
     for (addr, obj) in &st.instances {
         let r = &addr.resource;
         let mode_rank = if r.mode == Mode::Managed { 1 } else { 0 };

@@ -126,10 +126,7 @@ impl<F: ClientFactory> Registry<F> {
         self
     }
 
-    fn parts(
-        &self,
-        type_name: &str,
-    ) -> Result<(&Arc<dyn ResourceType<F::Client>>, &F::Client), Diagnostics> {
+    fn parts(&self, type_name: &str) -> Result<Parts<'_, F::Client>, Diagnostics> {
         let r = self
             .resources
             .get(type_name)
@@ -224,6 +221,9 @@ impl<F: ClientFactory> Provider for Registry<F> {
         d.read(c, config).await
     }
 }
+
+/// A resource type and the configured client it runs with.
+type Parts<'a, C> = (&'a Arc<dyn ResourceType<C>>, &'a C);
 
 /// A client factory for providers that need no configuration (the builtin ones).
 pub struct NoConfig;

@@ -34,7 +34,7 @@ pub fn run(a: &OutputArgs) -> u8 {
     match &a.name {
         Some(name) => {
             let Some(o) = state.outputs.get(name) else {
-                ui::print_diags(&session::error("Output not found", format!("The output variable requested could not be found in the state file. If you recently added this to your configuration, be sure to run `autostack apply`, since the state won't be updated with new output variables until that command is run.")), &sources, color);
+                ui::print_diags(&session::error("Output not found", "The output variable requested could not be found in the state file. If you recently added this to your configuration, be sure to run `autostack apply`, since the state won't be updated with new output variables until that command is run."), &sources, color);
                 return 1;
             };
             let (v, _) = o.value.clone().unmark_deep();

@@ -17,7 +17,6 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 /// The resource nodes a `-target` plan covers: targets and everything they depend on.
-
 pub(crate) fn targets(
     g: &ConfigGraph,
     opts: &PlanOptions,

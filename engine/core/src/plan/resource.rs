@@ -14,8 +14,6 @@ use autostack_provider_sdk::conform::{check_body, conform};
 use autostack_provider_sdk::{differs, Provider, ResourceSchema};
 use std::sync::Arc;
 
-/// The resource nodes a `-target` plan covers: targets and everything they depend on.
-
 impl Walker<'_> {
     pub(crate) async fn visit_resource(&mut self, path: &ModPath, local: &str, node: &Node) {
         let Some(tree) = self.ctx.module(path) else {

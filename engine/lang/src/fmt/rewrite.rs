@@ -286,7 +286,7 @@ impl<'a> Walker<'a> {
     }
 
     /// Block labels up to and including the `{`: each decoded value and its byte range.
-    fn labels(&mut self) -> Result<Vec<(Label, (usize, usize))>, FormatError> {
+    fn labels(&mut self) -> Result<Vec<LabeledSpan>, FormatError> {
         let mut labels = Vec::new();
         loop {
             let Some(i) = self.next_sig() else {
@@ -430,3 +430,6 @@ fn type_edit(src: &str, expr: &[Token]) -> Option<Edit> {
         text,
     })
 }
+
+/// A block label with the byte range it came from.
+type LabeledSpan = (Label, (usize, usize));
