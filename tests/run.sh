@@ -14,8 +14,8 @@ fi
 
 echo "== format and lint"
 cargo fmt --all -- --check
-cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo clippy --workspace --all-targets -- -D warnings
 
 echo "== tests"
-cargo test --workspace --locked --no-fail-fast 2>&1 | tee /tmp/autostack-test.log
+cargo test --workspace --no-fail-fast 2>&1 | tee /tmp/autostack-test.log
 grep -E "^test result:" /tmp/autostack-test.log | awk '{p+=$4; f+=$6} END {print p " passed, " f " failed"}'
