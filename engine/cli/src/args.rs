@@ -54,6 +54,39 @@ pub enum Command {
     /// Release a stuck lock on the current workspace.
     #[command(name = "force-unlock")]
     ForceUnlock(ForceUnlockArgs),
+    /// Price a configuration or plan on AWS, Azure and GCP; check budgets and policies.
+    Cost(CostArgs),
+}
+
+/// `cost` options.
+#[derive(Debug, Args)]
+pub struct CostArgs {
+    /// Price an AutoStack saved plan.
+    #[arg(long, value_name = "FILE")]
+    pub plan: Option<PathBuf>,
+    /// Price a Terraform JSON plan (`terraform show -json PLAN`).
+    #[arg(long = "plan-json", value_name = "FILE")]
+    pub plan_json: Option<PathBuf>,
+    /// Output format: table, json or markdown.
+    #[arg(long, default_value = "table")]
+    pub format: String,
+    /// A previous `-format=json` report to compare against (the pull request's base).
+    #[arg(long = "compare-to", value_name = "FILE")]
+    pub compare_to: Option<PathBuf>,
+    /// A price catalog (CSV) to use instead of the embedded one.
+    #[arg(long, value_name = "FILE")]
+    pub catalog: Option<PathBuf>,
+    /// A usage file (YAML) for usage-based prices.
+    #[arg(long, value_name = "FILE")]
+    pub usage: Option<PathBuf>,
+    /// Sum costs per tag:KEY, provider, cloud or module.
+    #[arg(long = "group-by", value_name = "KEY")]
+    pub group_by: Option<String>,
+    /// Leave out optimization hints.
+    #[arg(long = "no-hints")]
+    pub no_hints: bool,
+    /// The configuration directory (default: the working directory).
+    pub dir: Option<PathBuf>,
 }
 
 /// Options shared by plan, apply, destroy and refresh.

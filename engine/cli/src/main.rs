@@ -3,6 +3,8 @@
 mod args;
 mod backend;
 mod commands;
+mod config_cost;
+mod costing;
 mod progress;
 mod render;
 mod session;

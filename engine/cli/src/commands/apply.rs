@@ -37,6 +37,7 @@ pub async fn run(a: &ApplyCmd, mode: PlanMode) -> u8 {
                 Ok(p) => p,
                 Err(code) => return code,
             };
+            crate::costing::plan_section(&plan, &s, a.common.no_cost, &out);
             if !plan.has_changes() {
                 return finish(&s, &plan, None, &out, mode);
             }

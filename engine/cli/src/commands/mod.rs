@@ -2,6 +2,7 @@
 
 mod apply;
 mod console;
+mod cost;
 mod fmt;
 mod graph;
 mod import;
@@ -50,6 +51,7 @@ pub fn dispatch(cli: Cli) -> u8 {
         Some(Command::Import(a)) => rt.block_on(import::run(&a)),
         Some(Command::Graph(a)) => graph::run(&a),
         Some(Command::ForceUnlock(a)) => state::force_unlock(&a),
+        Some(Command::Cost(a)) => cost::run(&a),
         None => {
             let _ = <Cli as clap::CommandFactory>::command().print_help();
             1

@@ -27,6 +27,7 @@ pub async fn run(a: &PlanCmd) -> u8 {
         Ok(p) => p,
         Err(code) => return code,
     };
+    let violations = crate::costing::plan_section(&plan, &s, a.common.no_cost, &out);
     if let Some(path) = &a.out {
         let doc = planfile::write(&plan, &s.ctx.tree, &s.schemas);
         let text = serde_json::to_string(&doc).unwrap_or_default();
@@ -46,7 +47,9 @@ pub async fn run(a: &PlanCmd) -> u8 {
     } else if !out.json && plan.has_changes() {
         println!("\n{}\n\nNote: You didn't use the -out option to save this plan, so AutoStack can't\nguarantee to take exactly these actions if you run \"autostack apply\" now.", crate::render::RULE);
     }
-    if a.detailed_exitcode && plan.has_changes() {
+    if violations > 0 {
+        autostack_cost::EXIT_POLICY_VIOLATION as u8
+    } else if a.detailed_exitcode && plan.has_changes() {
         2
     } else {
         0
