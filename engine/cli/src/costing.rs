@@ -12,7 +12,8 @@ use std::path::Path;
 /// AutoStack plans and Terraform plans are priced by the same code.
 pub fn input_of(plan: &Plan, s: &Session) -> Result<PlanInput, Diagnostics> {
     let doc = plan_json(plan, &s.ctx.tree, &crate::session::provider_source);
-    autostack_cost::parse_plan_json("plan", &doc.to_string()).map_err(|e| crate::session::error("Failed to price the plan", e.to_string()))
+    autostack_cost::parse_plan_json("plan", &doc.to_string())
+        .map_err(|e| crate::session::error("Failed to price the plan", e.to_string()))
 }
 
 /// The report for an input with the embedded catalog.
@@ -22,7 +23,8 @@ pub fn report(input: &PlanInput, catalog: &Catalog) -> Report {
 
 /// Budgets and policies in `autostack.hcl` beside the configuration, if any.
 pub fn policies(dir: &Path) -> Result<Option<PolicySet>, Diagnostics> {
-    PolicySet::load_dir(dir).map_err(|e| crate::session::error("Invalid autostack.hcl", e.to_string()))
+    PolicySet::load_dir(dir)
+        .map_err(|e| crate::session::error("Invalid autostack.hcl", e.to_string()))
 }
 
 /// Prints the cost section after a plan (unless `-no-cost` or `-json`); returns the number

@@ -24,16 +24,21 @@ fn err(summary: &str, e: impl std::fmt::Display) -> Diagnostics {
 /// The priced input: `-plan-json`, `-plan`, or the configuration in DIR priced as if created.
 fn input(a: &CostArgs, dir: &std::path::Path) -> Result<PlanInput, Diagnostics> {
     if let Some(p) = &a.plan_json {
-        return autostack_cost::load_plan_json(p).map_err(|e| err("Failed to read the JSON plan", e));
+        return autostack_cost::load_plan_json(p)
+            .map_err(|e| err("Failed to read the JSON plan", e));
     }
     let loaded = session::load_config(dir).map_err(|(_, d)| d)?;
     if let Some(p) = &a.plan {
-        let text = std::fs::read_to_string(p).map_err(|e| err("Failed to read plan file", format!("{}: {e}", p.display())))?;
-        let doc: serde_json::Value = serde_json::from_str(&text).map_err(|e| err("Invalid plan file", e))?;
+        let text = std::fs::read_to_string(p)
+            .map_err(|e| err("Failed to read plan file", format!("{}: {e}", p.display())))?;
+        let doc: serde_json::Value =
+            serde_json::from_str(&text).map_err(|e| err("Invalid plan file", e))?;
         let schemas = Schemas::new(Arc::new(session::Builtins));
-        let plan = planfile::read(&doc, &loaded.tree, &schemas).map_err(|e| err("Invalid plan file", e.0))?;
+        let plan = planfile::read(&doc, &loaded.tree, &schemas)
+            .map_err(|e| err("Invalid plan file", e.0))?;
         let json = plan_json(&plan, &loaded.tree, &session::provider_source);
-        return autostack_cost::parse_plan_json(&p.display().to_string(), &json.to_string()).map_err(|e| err("Failed to price the plan", e));
+        return autostack_cost::parse_plan_json(&p.display().to_string(), &json.to_string())
+            .map_err(|e| err("Failed to price the plan", e));
     }
     crate::config_cost::config_input(&loaded)
 }
@@ -57,7 +62,10 @@ pub fn run(a: &CostArgs) -> u8 {
         None => Catalog::embedded(),
     };
     let mut est = Estimator::new(catalog).with_hints(!a.no_hints);
-    let usage_path = a.usage.clone().or_else(|| Some(dir.join("autostack-usage.yml")).filter(|p| p.exists()));
+    let usage_path = a
+        .usage
+        .clone()
+        .or_else(|| Some(dir.join("autostack-usage.yml")).filter(|p| p.exists()));
     if let Some(u) = usage_path {
         match Usage::load(&u) {
             Ok(u) => est = est.with_usage(u),
@@ -68,7 +76,12 @@ pub fn run(a: &CostArgs) -> u8 {
     if let Some(base) = &a.compare_to {
         let text = match std::fs::read_to_string(base) {
             Ok(t) => t,
-            Err(e) => return fail(&err("Failed to read the base report", format!("{}: {e}", base.display()))),
+            Err(e) => {
+                return fail(&err(
+                    "Failed to read the base report",
+                    format!("{}: {e}", base.display()),
+                ))
+            }
         };
         match Report::from_json(&text) {
             Ok(b) => report = report.compare_to(&b),
@@ -96,7 +109,12 @@ pub fn run(a: &CostArgs) -> u8 {
         ("json", None) => autostack_cost::report::json::render(&report),
         ("markdown", None) => autostack_cost::report::markdown::render(&report),
         ("table", None) => autostack_cost::report::table::render(&report),
-        (other, None) => return fail(&err("Invalid -format", format!("{other:?}: use table, json or markdown"))),
+        (other, None) => {
+            return fail(&err(
+                "Invalid -format",
+                format!("{other:?}: use table, json or markdown"),
+            ))
+        }
     };
     print!("{text}");
     if violations > 0 {
