@@ -7,7 +7,7 @@
 use super::{EvalResult, Evaluator};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::syntax::{Block, Body};
-use crate::value::{Number, Type, Value};
+use crate::value::{Type, Value};
 use std::collections::BTreeMap;
 
 impl Evaluator<'_> {
@@ -94,27 +94,20 @@ impl Evaluator<'_> {
                 )
                 .into())
             }
-            Value::List(_, xs) | Value::Tuple(xs) => xs
-                .iter()
-                .enumerate()
-                .map(|(i, v)| (Value::Number(Number::from(i as i64)), v.clone()))
-                .collect(),
-            Value::Set(_, xs) => xs.iter().map(|v| (v.clone(), v.clone())).collect(),
-            Value::Map(_, m) | Value::Object(m) => m
-                .iter()
-                .map(|(k, v)| (Value::string(k.as_str()), v.clone()))
-                .collect(),
-            other => {
-                return Err(Diagnostic::error(
-                    "Invalid dynamic for_each value",
-                    format!(
+            other => match super::iteration_pairs(other) {
+                Some(p) => p,
+                None => {
+                    return Err(Diagnostic::error(
+                        "Invalid dynamic for_each value",
+                        format!(
                         "Cannot use a {} value in for_each. An iterable collection is required.",
                         other.ty().friendly_name()
                     ),
-                    Some(for_each.expr.range.clone()),
-                )
-                .into());
-            }
+                        Some(for_each.expr.range.clone()),
+                    )
+                    .into());
+                }
+            },
         };
         let mut items = Vec::with_capacity(pairs.len());
         for (k, v) in pairs {

@@ -3,7 +3,7 @@
 use super::{EvalResult, Evaluator};
 use crate::diag::{Diagnostic, Diagnostics, Range};
 use crate::syntax::ForExpr;
-use crate::value::{convert, Marks, Number, Type, Value};
+use crate::value::{convert, Marks, Type, Value};
 use std::collections::BTreeMap;
 
 impl Evaluator<'_> {
@@ -20,27 +20,20 @@ impl Evaluator<'_> {
                 .into())
             }
             Value::Unknown(_) => return Ok(Value::unknown().mark(marks)),
-            Value::List(_, xs) | Value::Tuple(xs) => xs
-                .iter()
-                .enumerate()
-                .map(|(i, v)| (Value::Number(Number::from(i as i64)), v.clone()))
-                .collect(),
-            Value::Set(_, xs) => xs.iter().map(|v| (v.clone(), v.clone())).collect(),
-            Value::Map(_, m) | Value::Object(m) => m
-                .iter()
-                .map(|(k, v)| (Value::string(k.as_str()), v.clone()))
-                .collect(),
-            other => {
-                return Err(Diagnostic::error(
-                    "Iteration over non-iterable value",
-                    format!(
+            other => match super::iteration_pairs(other) {
+                Some(p) => p,
+                None => {
+                    return Err(Diagnostic::error(
+                        "Iteration over non-iterable value",
+                        format!(
                     "A value of type {} cannot be used as the collection in a 'for' expression.",
                     other.ty().friendly_name()
                 ),
-                    Some(f.coll.range.clone()),
-                )
-                .into())
-            }
+                        Some(f.coll.range.clone()),
+                    )
+                    .into())
+                }
+            },
         };
         let mut out = ForOutput {
             marks,

@@ -234,6 +234,30 @@ impl<'a> Evaluator<'a> {
     }
 }
 
+/// The (key, value) pairs a `for` expression, a template `for` directive or a `dynamic`
+/// block iterates: (index, element) for lists and tuples, (element, element) for sets,
+/// (key, value) for maps and objects; `None` for anything else.
+pub(crate) fn iteration_pairs(v: &Value) -> Option<Vec<(Value, Value)>> {
+    Some(match v {
+        Value::List(_, xs) | Value::Tuple(xs) => xs
+            .iter()
+            .enumerate()
+            .map(|(i, x)| {
+                (
+                    Value::Number(crate::value::Number::from(i as i64)),
+                    x.clone(),
+                )
+            })
+            .collect(),
+        Value::Set(_, xs) => xs.iter().map(|x| (x.clone(), x.clone())).collect(),
+        Value::Map(_, m) | Value::Object(m) => m
+            .iter()
+            .map(|(k, x)| (Value::string(k.as_str()), x.clone()))
+            .collect(),
+        _ => return None,
+    })
+}
+
 /// Applies static attribute/index steps to a value.
 pub fn apply_steps(mut v: Value, steps: &[Step]) -> EvalResult {
     for s in steps {

@@ -3,7 +3,7 @@
 use super::{EvalResult, Evaluator};
 use crate::diag::{Diagnostic, Diagnostics, Range};
 use crate::syntax::{Expr, TemplatePart};
-use crate::value::{convert, Marks, Number, Type, Value};
+use crate::value::{convert, Marks, Type, Value};
 
 /// Accumulates template output; `unknown` once any part is unknown.
 #[derive(Default)]
@@ -123,23 +123,16 @@ impl Evaluator<'_> {
                     coll,
                 ))
             }
-            Value::List(_, xs) | Value::Tuple(xs) => xs
-                .iter()
-                .enumerate()
-                .map(|(i, v)| (Value::Number(Number::from(i as i64)), v.clone()))
-                .collect(),
-            Value::Set(_, xs) => xs.iter().map(|v| (v.clone(), v.clone())).collect(),
-            Value::Map(_, m) | Value::Object(m) => m
-                .iter()
-                .map(|(k, v)| (Value::string(k.as_str()), v.clone()))
-                .collect(),
-            other => {
-                let msg = format!(
-                    "A value of type {} cannot be used as the collection in a 'for' directive.",
-                    other.ty().friendly_name()
-                );
-                return Err(directive_err("Invalid template for directive", &msg, coll));
-            }
+            other => match super::iteration_pairs(other) {
+                Some(p) => p,
+                None => {
+                    let msg = format!(
+                        "A value of type {} cannot be used as the collection in a 'for' directive.",
+                        other.ty().friendly_name()
+                    );
+                    return Err(directive_err("Invalid template for directive", &msg, coll));
+                }
+            },
         };
         for (k, v) in pairs {
             let mut binds = Vec::with_capacity(2);
