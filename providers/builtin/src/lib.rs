@@ -8,6 +8,7 @@
 #![allow(clippy::result_large_err)]
 
 mod local_file;
+mod logical;
 mod null_resource;
 mod random_id;
 mod random_integer;
@@ -22,6 +23,7 @@ mod util;
 mod words;
 
 use autostack_provider_sdk::{NoConfig, Provider, Registry};
+use logical::Logical;
 
 /// The registry source without its hostname (`registry.terraform.io/hashicorp/x` → `hashicorp/x`).
 fn short_source(source: &str) -> &str {
@@ -39,22 +41,22 @@ pub fn is_builtin(source: &str) -> bool {
 pub fn provider_for(source: &str) -> Option<Box<dyn Provider>> {
     let r = Registry::new(NoConfig);
     let p = match short_source(source) {
-        "terraform.io/builtin/terraform" => r.resource(terraform_data::TerraformData),
-        "hashicorp/null" => r.resource(null_resource::NullResource),
+        "terraform.io/builtin/terraform" => r.resource(Logical(terraform_data::TerraformData)),
+        "hashicorp/null" => r.resource(Logical(null_resource::NullResource)),
         "hashicorp/random" => r
-            .resource(random_id::RandomId)
-            .resource(random_string::RandomString { password: false })
-            .resource(random_string::RandomString { password: true })
-            .resource(random_integer::RandomInteger)
-            .resource(random_pet::RandomPet)
-            .resource(random_uuid::RandomUuid)
-            .resource(random_shuffle::RandomShuffle),
+            .resource(Logical(random_id::RandomId))
+            .resource(Logical(random_string::RandomString { password: false }))
+            .resource(Logical(random_string::RandomString { password: true }))
+            .resource(Logical(random_integer::RandomInteger))
+            .resource(Logical(random_pet::RandomPet))
+            .resource(Logical(random_uuid::RandomUuid))
+            .resource(Logical(random_shuffle::RandomShuffle)),
         "hashicorp/local" => r
             .resource(local_file::LocalFile { sensitive: false })
             .resource(local_file::LocalFile { sensitive: true })
             .data_source(local_file::LocalFileData),
         "hashicorp/time" => r
-            .resource(time_static::TimeStatic)
+            .resource(Logical(time_static::TimeStatic))
             .resource(time_sleep::TimeSleep),
         _ => return None,
     };

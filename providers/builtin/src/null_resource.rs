@@ -1,15 +1,16 @@
 //! `null_resource` (hashicorp/null): does nothing; `triggers` changes replace it.
 
+use crate::logical::StateOnly;
 use crate::util::{os_random, string_map, with};
 use async_trait::async_trait;
-use autostack_lang::{Diagnostics, Type, Value};
-use autostack_provider_sdk::{ApplyError, Attribute, Block, ResourceSchema, ResourceType};
+use autostack_lang::{Type, Value};
+use autostack_provider_sdk::{ApplyError, Attribute, Block, ResourceSchema};
 
 /// The resource type.
 pub struct NullResource;
 
 #[async_trait]
-impl ResourceType<()> for NullResource {
+impl StateOnly for NullResource {
     fn name(&self) -> &'static str {
         "null_resource"
     }
@@ -23,22 +24,10 @@ impl ResourceType<()> for NullResource {
         }
     }
 
-    async fn create(&self, _: &(), planned: &Value) -> Result<Value, ApplyError> {
+    async fn create(&self, planned: &Value) -> Result<Value, ApplyError> {
         // Like the real provider: a random non-negative 63-bit integer in decimal.
         let b = os_random(8)?;
         let id = u64::from_le_bytes(b.try_into().unwrap_or([0; 8])) >> 1;
         Ok(with(planned, [("id", Value::string(id.to_string()))]))
-    }
-
-    async fn update(&self, _: &(), _prior: &Value, planned: &Value) -> Result<Value, ApplyError> {
-        Ok(planned.clone())
-    }
-
-    async fn delete(&self, _: &(), _prior: &Value) -> Result<(), ApplyError> {
-        Ok(())
-    }
-
-    async fn read(&self, _: &(), current: &Value) -> Result<Option<Value>, Diagnostics> {
-        Ok(Some(current.clone()))
     }
 }

@@ -1,9 +1,10 @@
 //! `random_id` (hashicorp/random): random bytes in base64url, base64, hex and decimal.
 
+use crate::logical::StateOnly;
 use crate::util::{get_i64, get_str, os_random, string_map, with};
 use async_trait::async_trait;
 use autostack_lang::{Diagnostic, Diagnostics, Type, Value};
-use autostack_provider_sdk::{ApplyError, Attribute, Block, ResourceSchema, ResourceType};
+use autostack_provider_sdk::{ApplyError, Attribute, Block, ResourceSchema};
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine;
 
@@ -28,7 +29,7 @@ fn encodings(bytes: &[u8], prefix: &str) -> [(&'static str, Value); 5] {
 }
 
 #[async_trait]
-impl ResourceType<()> for RandomId {
+impl StateOnly for RandomId {
     fn name(&self) -> &'static str {
         "random_id"
     }
@@ -49,7 +50,7 @@ impl ResourceType<()> for RandomId {
         }
     }
 
-    async fn create(&self, _: &(), planned: &Value) -> Result<Value, ApplyError> {
+    async fn create(&self, planned: &Value) -> Result<Value, ApplyError> {
         let n = get_i64(planned, "byte_length")
             .filter(|n| *n >= 1)
             .ok_or_else(|| {
@@ -65,19 +66,7 @@ impl ResourceType<()> for RandomId {
         ))
     }
 
-    async fn update(&self, _: &(), _prior: &Value, planned: &Value) -> Result<Value, ApplyError> {
-        Ok(planned.clone())
-    }
-
-    async fn delete(&self, _: &(), _prior: &Value) -> Result<(), ApplyError> {
-        Ok(())
-    }
-
-    async fn read(&self, _: &(), current: &Value) -> Result<Option<Value>, Diagnostics> {
-        Ok(Some(current.clone()))
-    }
-
-    async fn import(&self, _: &(), id: &str) -> Result<Value, Diagnostics> {
+    async fn import(&self, id: &str) -> Result<Value, Diagnostics> {
         let (prefix, b64) = id.rsplit_once(',').unwrap_or(("", id));
         let bytes = URL_SAFE_NO_PAD.decode(b64).map_err(|e| Diagnostics::from(Diagnostic::error("Invalid import ID", format!("The ID {id:?} is not base64url (RawURLEncoding), optionally prefixed with \"PREFIX,\": {e}."), None)))?;
         let mut obj = Value::object_from([

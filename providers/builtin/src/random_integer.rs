@@ -1,9 +1,10 @@
 //! `random_integer` (hashicorp/random): a random integer in `[min, max]`.
 
+use crate::logical::StateOnly;
 use crate::util::{get_i64, get_str, os_random_below, string_map, with};
 use async_trait::async_trait;
 use autostack_lang::{Diagnostic, Diagnostics, Type, Value};
-use autostack_provider_sdk::{ApplyError, Attribute, Block, ResourceSchema, ResourceType};
+use autostack_provider_sdk::{ApplyError, Attribute, Block, ResourceSchema};
 use sha2::{Digest, Sha256};
 
 /// The resource type.
@@ -16,7 +17,7 @@ fn seeded_below(seed: &str, n: u64) -> u64 {
 }
 
 #[async_trait]
-impl ResourceType<()> for RandomInteger {
+impl StateOnly for RandomInteger {
     fn name(&self) -> &'static str {
         "random_integer"
     }
@@ -34,7 +35,7 @@ impl ResourceType<()> for RandomInteger {
         }
     }
 
-    async fn create(&self, _: &(), planned: &Value) -> Result<Value, ApplyError> {
+    async fn create(&self, planned: &Value) -> Result<Value, ApplyError> {
         let (Some(min), Some(max)) = (get_i64(planned, "min"), get_i64(planned, "max")) else {
             return Err(ApplyError::new(
                 "Invalid range",
@@ -61,19 +62,7 @@ impl ResourceType<()> for RandomInteger {
         ))
     }
 
-    async fn update(&self, _: &(), _prior: &Value, planned: &Value) -> Result<Value, ApplyError> {
-        Ok(planned.clone())
-    }
-
-    async fn delete(&self, _: &(), _prior: &Value) -> Result<(), ApplyError> {
-        Ok(())
-    }
-
-    async fn read(&self, _: &(), current: &Value) -> Result<Option<Value>, Diagnostics> {
-        Ok(Some(current.clone()))
-    }
-
-    async fn import(&self, _: &(), id: &str) -> Result<Value, Diagnostics> {
+    async fn import(&self, id: &str) -> Result<Value, Diagnostics> {
         let bad = || {
             Diagnostics::from(Diagnostic::error(
                 "Invalid import ID",

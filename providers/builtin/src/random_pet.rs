@@ -1,10 +1,11 @@
 //! `random_pet` (hashicorp/random): a random readable name like `proud-tortoise`.
 
+use crate::logical::StateOnly;
 use crate::util::{get, get_i64, get_str, os_random_below, string_map, with};
 use crate::words::{ADJECTIVES, ADVERBS, NAMES};
 use async_trait::async_trait;
-use autostack_lang::{Diagnostics, Type, Value};
-use autostack_provider_sdk::{ApplyError, Attribute, Block, ResourceSchema, ResourceType};
+use autostack_lang::{Type, Value};
+use autostack_provider_sdk::{ApplyError, Attribute, Block, ResourceSchema};
 
 /// The resource type.
 pub struct RandomPet;
@@ -35,7 +36,7 @@ pub fn pet_name(
 }
 
 #[async_trait]
-impl ResourceType<()> for RandomPet {
+impl StateOnly for RandomPet {
     fn name(&self) -> &'static str {
         "random_pet"
     }
@@ -62,7 +63,7 @@ impl ResourceType<()> for RandomPet {
         }
     }
 
-    async fn create(&self, _: &(), planned: &Value) -> Result<Value, ApplyError> {
+    async fn create(&self, planned: &Value) -> Result<Value, ApplyError> {
         let length = get_i64(planned, "length").unwrap_or(2);
         if length < 1 {
             return Err(ApplyError::new(
@@ -77,18 +78,6 @@ impl ResourceType<()> for RandomPet {
             prefix.as_deref(),
         )?;
         Ok(with(planned, [("id", Value::string(name))]))
-    }
-
-    async fn update(&self, _: &(), _prior: &Value, planned: &Value) -> Result<Value, ApplyError> {
-        Ok(planned.clone())
-    }
-
-    async fn delete(&self, _: &(), _prior: &Value) -> Result<(), ApplyError> {
-        Ok(())
-    }
-
-    async fn read(&self, _: &(), current: &Value) -> Result<Option<Value>, Diagnostics> {
-        Ok(Some(current.clone()))
     }
 }
 

@@ -1,16 +1,17 @@
 //! `random_shuffle` (hashicorp/random): a random permutation of a list.
 
+use crate::logical::StateOnly;
 use crate::util::{get, get_i64, get_str, os_random_below, string_map, with};
 use async_trait::async_trait;
-use autostack_lang::{Diagnostics, Type, Value};
-use autostack_provider_sdk::{ApplyError, Attribute, Block, ResourceSchema, ResourceType};
+use autostack_lang::{Type, Value};
+use autostack_provider_sdk::{ApplyError, Attribute, Block, ResourceSchema};
 use sha2::{Digest, Sha256};
 
 /// The resource type.
 pub struct RandomShuffle;
 
 #[async_trait]
-impl ResourceType<()> for RandomShuffle {
+impl StateOnly for RandomShuffle {
     fn name(&self) -> &'static str {
         "random_shuffle"
     }
@@ -34,7 +35,7 @@ impl ResourceType<()> for RandomShuffle {
         }
     }
 
-    async fn create(&self, _: &(), planned: &Value) -> Result<Value, ApplyError> {
+    async fn create(&self, planned: &Value) -> Result<Value, ApplyError> {
         let mut items: Vec<Value> = get(planned, "input")
             .as_seq()
             .map(<[Value]>::to_vec)
@@ -67,17 +68,5 @@ impl ResourceType<()> for RandomShuffle {
                 ("id", Value::string("-")),
             ],
         ))
-    }
-
-    async fn update(&self, _: &(), _prior: &Value, planned: &Value) -> Result<Value, ApplyError> {
-        Ok(planned.clone())
-    }
-
-    async fn delete(&self, _: &(), _prior: &Value) -> Result<(), ApplyError> {
-        Ok(())
-    }
-
-    async fn read(&self, _: &(), current: &Value) -> Result<Option<Value>, Diagnostics> {
-        Ok(Some(current.clone()))
     }
 }

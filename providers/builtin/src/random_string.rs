@@ -2,10 +2,11 @@
 //! character classes with per-class minimums; the password's result is sensitive and comes
 //! with a bcrypt hash.
 
+use crate::logical::StateOnly;
 use crate::util::{get_bool, get_i64, get_str, os_random_below, string_map, with};
 use async_trait::async_trait;
 use autostack_lang::{Diagnostic, Diagnostics, Type, Value};
-use autostack_provider_sdk::{ApplyError, Attribute, Block, ResourceSchema, ResourceType};
+use autostack_provider_sdk::{ApplyError, Attribute, Block, ResourceSchema};
 
 /// The resource type; `password` selects `random_password`.
 pub struct RandomString {
@@ -102,7 +103,7 @@ fn min(v: &Value, k: &str) -> usize {
 }
 
 #[async_trait]
-impl ResourceType<()> for RandomString {
+impl StateOnly for RandomString {
     fn name(&self) -> &'static str {
         if self.password {
             "random_password"
@@ -153,7 +154,7 @@ impl ResourceType<()> for RandomString {
         }
     }
 
-    async fn create(&self, _: &(), planned: &Value) -> Result<Value, ApplyError> {
+    async fn create(&self, planned: &Value) -> Result<Value, ApplyError> {
         let result = generate(planned)?;
         if self.password {
             let hash = bcrypt::hash(&result, bcrypt::DEFAULT_COST)
@@ -176,19 +177,7 @@ impl ResourceType<()> for RandomString {
         ))
     }
 
-    async fn update(&self, _: &(), _prior: &Value, planned: &Value) -> Result<Value, ApplyError> {
-        Ok(planned.clone())
-    }
-
-    async fn delete(&self, _: &(), _prior: &Value) -> Result<(), ApplyError> {
-        Ok(())
-    }
-
-    async fn read(&self, _: &(), current: &Value) -> Result<Option<Value>, Diagnostics> {
-        Ok(Some(current.clone()))
-    }
-
-    async fn import(&self, _: &(), id: &str) -> Result<Value, Diagnostics> {
+    async fn import(&self, id: &str) -> Result<Value, Diagnostics> {
         if id.is_empty() {
             return Err(Diagnostic::error(
                 "Invalid import ID",

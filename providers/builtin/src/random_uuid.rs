@@ -1,15 +1,16 @@
 //! `random_uuid` (hashicorp/random): a random version-4 UUID.
 
+use crate::logical::StateOnly;
 use crate::util::{string_map, with};
 use async_trait::async_trait;
 use autostack_lang::{Diagnostic, Diagnostics, Type, Value};
-use autostack_provider_sdk::{ApplyError, Attribute, Block, ResourceSchema, ResourceType};
+use autostack_provider_sdk::{ApplyError, Attribute, Block, ResourceSchema};
 
 /// The resource type.
 pub struct RandomUuid;
 
 #[async_trait]
-impl ResourceType<()> for RandomUuid {
+impl StateOnly for RandomUuid {
     fn name(&self) -> &'static str {
         "random_uuid"
     }
@@ -24,7 +25,7 @@ impl ResourceType<()> for RandomUuid {
         }
     }
 
-    async fn create(&self, _: &(), planned: &Value) -> Result<Value, ApplyError> {
+    async fn create(&self, planned: &Value) -> Result<Value, ApplyError> {
         let u = uuid::Uuid::new_v4().to_string();
         Ok(with(
             planned,
@@ -35,19 +36,7 @@ impl ResourceType<()> for RandomUuid {
         ))
     }
 
-    async fn update(&self, _: &(), _prior: &Value, planned: &Value) -> Result<Value, ApplyError> {
-        Ok(planned.clone())
-    }
-
-    async fn delete(&self, _: &(), _prior: &Value) -> Result<(), ApplyError> {
-        Ok(())
-    }
-
-    async fn read(&self, _: &(), current: &Value) -> Result<Option<Value>, Diagnostics> {
-        Ok(Some(current.clone()))
-    }
-
-    async fn import(&self, _: &(), id: &str) -> Result<Value, Diagnostics> {
+    async fn import(&self, id: &str) -> Result<Value, Diagnostics> {
         let u = uuid::Uuid::parse_str(id).map_err(|e| {
             Diagnostics::from(Diagnostic::error(
                 "Invalid import ID",

@@ -1,18 +1,19 @@
 //! `terraform_data`: stores `input` as `output` and replaces itself when
 //! `triggers_replace` changes (Terraform's built-in provider).
 
+use crate::logical::StateOnly;
 use crate::util::{get, with};
 use async_trait::async_trait;
 use autostack_lang::{Diagnostics, Type, Value};
 use autostack_provider_sdk::{
-    plan_by_schema, same, ApplyError, Attribute, Block, PlannedChange, ResourceSchema, ResourceType,
+    plan_by_schema, same, ApplyError, Attribute, Block, PlannedChange, ResourceSchema,
 };
 
 /// The resource type.
 pub struct TerraformData;
 
 #[async_trait]
-impl ResourceType<()> for TerraformData {
+impl StateOnly for TerraformData {
     fn name(&self) -> &'static str {
         "terraform_data"
     }
@@ -33,7 +34,6 @@ impl ResourceType<()> for TerraformData {
 
     async fn plan(
         &self,
-        _: &(),
         schema: &ResourceSchema,
         prior: Option<&Value>,
         config: &Value,
@@ -48,7 +48,7 @@ impl ResourceType<()> for TerraformData {
         Ok(pc)
     }
 
-    async fn create(&self, _: &(), planned: &Value) -> Result<Value, ApplyError> {
+    async fn create(&self, planned: &Value) -> Result<Value, ApplyError> {
         let id = uuid::Uuid::new_v4().to_string();
         Ok(with(
             planned,
@@ -56,15 +56,7 @@ impl ResourceType<()> for TerraformData {
         ))
     }
 
-    async fn update(&self, _: &(), _prior: &Value, planned: &Value) -> Result<Value, ApplyError> {
+    async fn update(&self, _prior: &Value, planned: &Value) -> Result<Value, ApplyError> {
         Ok(with(planned, [("output", get(planned, "input"))]))
-    }
-
-    async fn delete(&self, _: &(), _prior: &Value) -> Result<(), ApplyError> {
-        Ok(())
-    }
-
-    async fn read(&self, _: &(), current: &Value) -> Result<Option<Value>, Diagnostics> {
-        Ok(Some(current.clone()))
     }
 }

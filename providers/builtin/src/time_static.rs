@@ -1,9 +1,10 @@
 //! `time_static` (hashicorp/time): a timestamp fixed at creation, with its parts.
 
+use crate::logical::StateOnly;
 use crate::util::{get_str, string_map, with};
 use async_trait::async_trait;
 use autostack_lang::{Diagnostic, Diagnostics, Type, Value};
-use autostack_provider_sdk::{ApplyError, Attribute, Block, ResourceSchema, ResourceType};
+use autostack_provider_sdk::{ApplyError, Attribute, Block, ResourceSchema};
 use chrono::{DateTime, Datelike, SecondsFormat, Timelike, Utc};
 
 /// The resource type.
@@ -32,7 +33,7 @@ fn parse(s: &str) -> Result<DateTime<Utc>, String> {
 }
 
 #[async_trait]
-impl ResourceType<()> for TimeStatic {
+impl StateOnly for TimeStatic {
     fn name(&self) -> &'static str {
         "time_static"
     }
@@ -58,7 +59,7 @@ impl ResourceType<()> for TimeStatic {
         }
     }
 
-    async fn create(&self, _: &(), planned: &Value) -> Result<Value, ApplyError> {
+    async fn create(&self, planned: &Value) -> Result<Value, ApplyError> {
         let given = get_str(planned, "rfc3339");
         let t = if given.is_empty() {
             Utc::now()
@@ -68,19 +69,7 @@ impl ResourceType<()> for TimeStatic {
         Ok(with(planned, parts(t)))
     }
 
-    async fn update(&self, _: &(), _prior: &Value, planned: &Value) -> Result<Value, ApplyError> {
-        Ok(planned.clone())
-    }
-
-    async fn delete(&self, _: &(), _prior: &Value) -> Result<(), ApplyError> {
-        Ok(())
-    }
-
-    async fn read(&self, _: &(), current: &Value) -> Result<Option<Value>, Diagnostics> {
-        Ok(Some(current.clone()))
-    }
-
-    async fn import(&self, _: &(), id: &str) -> Result<Value, Diagnostics> {
+    async fn import(&self, id: &str) -> Result<Value, Diagnostics> {
         let t = parse(id)
             .map_err(|e| Diagnostics::from(Diagnostic::error("Invalid import ID", e, None)))?;
         let base = Value::object_from([("triggers", Value::Null(string_map()))]);
