@@ -6,7 +6,7 @@ use crate::syntax::{Attribute, Block, ExprKind, TemplatePart};
 use crate::value::Value;
 
 /// Collects the declarations of one file into `m`, reporting duplicates against what is there.
-pub(super) fn decode_file(body: &Body, m: &mut Module, diags: &mut Diagnostics) {
+pub(super) fn decode_file(body: Body, m: &mut Module, diags: &mut Diagnostics) {
     for a in &body.attributes {
         diags.push(Diagnostic::error(
             "Unsupported argument",
@@ -14,7 +14,13 @@ pub(super) fn decode_file(body: &Body, m: &mut Module, diags: &mut Diagnostics) 
             Some(a.name_range.clone()),
         ));
     }
-    for b in &body.blocks {
+    for b in body.blocks {
+        // Resource bodies are moved, not cloned: they are most of a configuration.
+        if b.ty == "resource" || b.ty == "data" {
+            super::decode_blocks::decode_resource_into(b, m, diags);
+            continue;
+        }
+        let b = &b;
         match b.ty.as_str() {
             "terraform" => decode_terraform(b, m, diags),
             "provider" => {
@@ -47,7 +53,6 @@ pub(super) fn decode_file(body: &Body, m: &mut Module, diags: &mut Diagnostics) 
                     format!("An output named {n:?} was already defined at {at}. Output names must be unique within a module.")
                 },
             ),
-            "resource" | "data" => super::decode_blocks::decode_resource_into(b, m, diags),
             "module" => insert(
                 &mut m.module_calls,
                 super::decode_blocks::decode_module_call(b, diags),

@@ -9,7 +9,7 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::syntax::{Block, ExprKind};
 use crate::value::Value;
 
-pub(super) fn decode_resource_into(b: &Block, m: &mut Module, diags: &mut Diagnostics) {
+pub(super) fn decode_resource_into(b: Block, m: &mut Module, diags: &mut Diagnostics) {
     let Some(r) = decode_resource(b, diags) else {
         return;
     };
@@ -31,52 +31,35 @@ pub(super) fn decode_resource_into(b: &Block, m: &mut Module, diags: &mut Diagno
 }
 
 /// Decodes a `resource` / `data` block, separating meta-arguments from provider arguments.
-pub(super) fn decode_resource(b: &Block, diags: &mut Diagnostics) -> Option<Resource> {
-    let l = labels(b, 2, "type, name", diags)?;
-    let mode = if b.ty == "data" {
-        Mode::Data
-    } else {
-        Mode::Managed
-    };
-    let mut config = b.body.clone();
-    config.attributes.retain(|a| {
-        !matches!(
-            a.name.as_str(),
-            "count" | "for_each" | "provider" | "depends_on"
-        )
-    });
-    config
-        .blocks
-        .retain(|nb| !matches!(nb.ty.as_str(), "lifecycle" | "provisioner" | "connection"));
+pub(super) fn decode_resource(b: Block, diags: &mut Diagnostics) -> Option<Resource> {
+    let l: Vec<String> = labels(&b, 2, "type, name", diags)?.into_iter().map(str::to_string).collect();
+    let mode = if b.ty == "data" { Mode::Data } else { Mode::Managed };
     if b.body.attr("count").is_some() && b.body.attr("for_each").is_some() {
         let at = b.body.attr("for_each").map(|a| a.name_range.clone());
         diags.push(Diagnostic::error("Invalid combination of \"count\" and \"for_each\"", "The \"count\" and \"for_each\" meta-arguments are mutually-exclusive, only one should be used to be explicit about the number of resources to be created.", at));
     }
-    let lifecycle = b
-        .body
-        .blocks_of("lifecycle")
-        .last()
-        .map(|lb| decode_lifecycle(lb, mode, diags))
-        .unwrap_or_default();
-    Some(Resource {
-        mode,
-        ty: l[0].to_string(),
-        name: l[1].to_string(),
-        provider: b
-            .body
-            .attr("provider")
-            .and_then(|a| provider_ref(&a.expr, diags)),
-        count: b.body.attr("count").map(|a| a.expr.clone()),
-        for_each: b.body.attr("for_each").map(|a| a.expr.clone()),
-        depends_on: b
-            .body
-            .attr("depends_on")
-            .map(|a| traversal_list(&a.expr, "depends_on", diags))
-            .unwrap_or_default(),
-        lifecycle,
-        config,
-        range: b.def_range(),
-    })
+    let lifecycle = b.body.blocks_of("lifecycle").last().map(|lb| decode_lifecycle(lb, mode, diags)).unwrap_or_default();
+    let provider = b.body.attr("provider").and_then(|a| provider_ref(&a.expr, diags));
+    let depends_on = b.body.attr("depends_on").map(|a| traversal_list(&a.expr, "depends_on", diags)).unwrap_or_default();
+    let range = b.def_range();
+    let mut config = b.body;
+    let mut count = None;
+    let mut for_each = None;
+    config.attributes.retain_mut(|a| match a.name.as_str() {
+        "count" => {
+            count = Some(a.expr.clone());
+            false
+        }
+        "for_each" => {
+            for_each = Some(a.expr.clone());
+            false
+        }
+        "provider" | "depends_on" => false,
+        _ => true,
+    });
+    config.blocks.retain(|nb| !matches!(nb.ty.as_str(), "lifecycle" | "provisioner" | "connection"));
+    let [ty, name]: [String; 2] = l.try_into().ok()?;
+    Some(Resource { mode, ty, name, provider, count, for_each, depends_on, lifecycle, config, range })
 }
 
 fn decode_lifecycle(b: &Block, mode: Mode, diags: &mut Diagnostics) -> Lifecycle {
@@ -188,7 +171,7 @@ pub(super) fn decode_check(b: &Block, diags: &mut Diagnostics) -> Option<Check> 
         .body
         .blocks_of("data")
         .next()
-        .and_then(|d| decode_resource(d, diags));
+        .and_then(|d| decode_resource(d.clone(), diags));
     let asserts = b
         .body
         .blocks_of("assert")

@@ -96,7 +96,7 @@ pub fn load_module(dir: &Path, sources: &Sources) -> (Module, Diagnostics) {
         };
         let file = sources.add(name, text);
         match parse_file(&file) {
-            Ok(body) => decode_file(&body, &mut m, &mut diags),
+            Ok(body) => decode_file(body, &mut m, &mut diags),
             Err(d) => diags.extend(d),
         }
     }
