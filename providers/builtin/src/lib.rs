@@ -1,64 +1,190 @@
-//! The offline providers Terraform users know: `terraform_data` (terraform.io/builtin/terraform),
-//! `null_resource` (hashicorp/null), `random_*` (hashicorp/random), `local_file` and
-//! `local_sensitive_file` (hashicorp/local), `time_static` and `time_sleep` (hashicorp/time).
-//! Names, attributes, defaults and replacement rules follow the real providers, so existing
-//! configurations and state files work unchanged.
+//! The offline builtin providers of AutoStack, compatible with Terraform's:
+//! `terraform.io/builtin/terraform` (`terraform_data`), `hashicorp/null`, `hashicorp/random`,
+//! `hashicorp/local` and `hashicorp/time`. They need no download and no configuration.
+//!
+//! [`provider_for`] maps a `required_providers` source address to a ready provider.
 
-// Diagnostics are large but travel only on the error path (as in autostack-lang).
-#![allow(clippy::result_large_err)]
+#![deny(missing_docs)]
 
+mod common;
+mod data_local_file;
+mod duration;
+mod file_content;
 mod local_file;
-mod logical;
+mod local_sensitive_file;
 mod null_resource;
+mod pet_words;
+mod random_chars;
 mod random_id;
 mod random_integer;
+mod random_password;
 mod random_pet;
 mod random_shuffle;
 mod random_string;
 mod random_uuid;
+mod rng;
 mod terraform_data;
 mod time_sleep;
 mod time_static;
-mod util;
-mod words;
 
+pub use data_local_file::{LocalFileData, LocalSensitiveFileData};
+pub use local_file::LocalFile;
+pub use local_sensitive_file::LocalSensitiveFile;
+pub use null_resource::NullResource;
+pub use random_id::RandomId;
+pub use random_integer::RandomInteger;
+pub use random_password::RandomPassword;
+pub use random_pet::RandomPet;
+pub use random_shuffle::RandomShuffle;
+pub use random_string::RandomString;
+pub use random_uuid::RandomUuid;
+pub use terraform_data::TerraformData;
+pub use time_sleep::TimeSleep;
+pub use time_static::TimeStatic;
+
+use autostack_lang::Value;
 use autostack_provider_sdk::{NoConfig, Provider, Registry};
-use logical::Logical;
+use std::task::{Context, Poll, Waker};
 
-/// The registry source without its hostname (`registry.terraform.io/hashicorp/x` → `hashicorp/x`).
-fn short_source(source: &str) -> &str {
-    source
-        .strip_prefix("registry.terraform.io/")
-        .unwrap_or(source)
+/// The canonical source addresses of the builtin providers.
+pub const SOURCES: [&str; 5] = [
+    "terraform.io/builtin/terraform",
+    "hashicorp/null",
+    "hashicorp/random",
+    "hashicorp/local",
+    "hashicorp/time",
+];
+
+/// Which builtin provider a source address names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Builtin {
+    Terraform,
+    Null,
+    Random,
+    Local,
+    Time,
 }
 
-/// True when `source` names a provider built into AutoStack.
+/// Resolves `hashicorp/random`, `registry.terraform.io/hashicorp/random` (any case) and
+/// `terraform.io/builtin/terraform` to a builtin provider.
+fn resolve(source: &str) -> Option<Builtin> {
+    let s = source.trim().to_ascii_lowercase();
+    if s == "terraform.io/builtin/terraform" || s == "builtin/terraform" {
+        return Some(Builtin::Terraform);
+    }
+    let short = s.strip_prefix("registry.terraform.io/").unwrap_or(&s);
+    match short {
+        "hashicorp/null" => Some(Builtin::Null),
+        "hashicorp/random" => Some(Builtin::Random),
+        "hashicorp/local" => Some(Builtin::Local),
+        "hashicorp/time" => Some(Builtin::Time),
+        _ => None,
+    }
+}
+
+/// True when `source` names one of the builtin providers (which need no download).
 pub fn is_builtin(source: &str) -> bool {
-    provider_for(source).is_some()
+    resolve(source).is_some()
 }
 
-/// A new, unconfigured provider for a builtin source address.
-pub fn provider_for(source: &str) -> Option<Box<dyn Provider>> {
+/// The registry of one builtin provider, not yet configured.
+fn registry(b: Builtin) -> Registry<NoConfig> {
     let r = Registry::new(NoConfig);
-    let p = match short_source(source) {
-        "terraform.io/builtin/terraform" => r.resource(Logical(terraform_data::TerraformData)),
-        "hashicorp/null" => r.resource(Logical(null_resource::NullResource)),
-        "hashicorp/random" => r
-            .resource(Logical(random_id::RandomId))
-            .resource(Logical(random_string::RandomString { password: false }))
-            .resource(Logical(random_string::RandomString { password: true }))
-            .resource(Logical(random_integer::RandomInteger))
-            .resource(Logical(random_pet::RandomPet))
-            .resource(Logical(random_uuid::RandomUuid))
-            .resource(Logical(random_shuffle::RandomShuffle)),
-        "hashicorp/local" => r
-            .resource(local_file::LocalFile { sensitive: false })
-            .resource(local_file::LocalFile { sensitive: true })
-            .data_source(local_file::LocalFileData),
-        "hashicorp/time" => r
-            .resource(Logical(time_static::TimeStatic))
-            .resource(time_sleep::TimeSleep),
-        _ => return None,
-    };
-    Some(Box::new(p))
+    match b {
+        Builtin::Terraform => r.resource(TerraformData),
+        Builtin::Null => r.resource(NullResource),
+        Builtin::Random => r
+            .resource(RandomId)
+            .resource(RandomString)
+            .resource(RandomPassword)
+            .resource(RandomInteger)
+            .resource(RandomPet)
+            .resource(RandomUuid)
+            .resource(RandomShuffle),
+        Builtin::Local => r
+            .resource(LocalFile)
+            .resource(LocalSensitiveFile)
+            .data_source(LocalFileData)
+            .data_source(LocalSensitiveFileData),
+        Builtin::Time => r.resource(TimeStatic).resource(TimeSleep),
+    }
+}
+
+/// Applies the (empty) configuration so the provider is usable even when the engine never
+/// calls `configure`; `NoConfig` finishes on the first poll, so no runtime is needed.
+fn configured(mut r: Registry<NoConfig>) -> Registry<NoConfig> {
+    let mut fut = r.configure(Value::null());
+    let _ready = matches!(
+        fut.as_mut().poll(&mut Context::from_waker(Waker::noop())),
+        Poll::Ready(Ok(()))
+    );
+    drop(fut);
+    r
+}
+
+/// The builtin provider for a `required_providers` source address, already configured
+/// (configuring it again is harmless); `None` for any other source.
+pub fn provider_for(source: &str) -> Option<Box<dyn Provider>> {
+    resolve(source).map(|b| Box::new(configured(registry(b))) as Box<dyn Provider>)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sources_resolve() {
+        for s in SOURCES {
+            assert!(is_builtin(s), "{s}");
+        }
+        assert!(is_builtin("registry.terraform.io/hashicorp/random"));
+        assert!(is_builtin("Registry.Terraform.io/HashiCorp/Time"));
+        assert!(!is_builtin("hashicorp/aws"));
+        assert!(!is_builtin("random"));
+        assert!(provider_for("example.com/hashicorp/random").is_none());
+    }
+
+    #[test]
+    fn providers_offer_their_types() {
+        let types = |s: &str| {
+            provider_for(s)
+                .unwrap()
+                .schema()
+                .resources
+                .keys()
+                .cloned()
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(types("terraform.io/builtin/terraform"), ["terraform_data"]);
+        assert_eq!(types("hashicorp/null"), ["null_resource"]);
+        assert_eq!(
+            types("hashicorp/random"),
+            [
+                "random_id",
+                "random_integer",
+                "random_password",
+                "random_pet",
+                "random_shuffle",
+                "random_string",
+                "random_uuid"
+            ]
+        );
+        assert_eq!(
+            types("hashicorp/local"),
+            ["local_file", "local_sensitive_file"]
+        );
+        assert_eq!(types("hashicorp/time"), ["time_sleep", "time_static"]);
+        let local = provider_for("hashicorp/local").unwrap();
+        assert_eq!(
+            local.schema().data_sources.keys().collect::<Vec<_>>(),
+            ["local_file", "local_sensitive_file"]
+        );
+    }
+
+    #[tokio::test]
+    async fn providers_are_usable_without_configure() {
+        let p = provider_for("hashicorp/random").unwrap();
+        let cfg = Value::object_from([("byte_length", Value::int(4))]);
+        assert!(p.plan("random_id", None, &cfg).await.is_ok());
+    }
 }

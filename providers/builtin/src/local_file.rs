@@ -1,260 +1,292 @@
-//! `local_file` and `local_sensitive_file` (hashicorp/local), and the `local_file` data
-//! source. A file changed or deleted out-of-band reads as gone, so it is planned for
-//! re-creation, as with the real provider.
+//! `local_file` (hashicorp/local): a file on the local filesystem with the given content.
+//! A file deleted or changed out-of-band reads as gone, so the engine plans to recreate it.
+//! The functions here are shared with `local_sensitive_file`.
 
-use crate::util::{get, get_str, with};
+use crate::common::{get_str, plan_standard, string, unknown_at_apply, with};
+use crate::file_content::{self, blocking, content_bytes, digests, parse_mode, DIGEST_ATTRS};
 use async_trait::async_trait;
-use autostack_lang::{Diagnostic, Diagnostics, Type, Value};
+use autostack_lang::{Diagnostics, Type, Value};
 use autostack_provider_sdk::{
-    ApplyError, Attribute, Block, DataSource, ResourceSchema, ResourceType,
+    ApplyError, Attribute, Block, PlannedChange, ResourceSchema, ResourceType,
 };
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine;
-use md5::Md5;
-use sha1::Sha1;
-use sha2::{Digest, Sha256, Sha512};
-use std::path::Path;
 
-/// `local_file` (or `local_sensitive_file` when `sensitive`).
-pub struct LocalFile {
-    /// The sensitive variant.
-    pub sensitive: bool,
+/// The `local_file` resource type.
+pub struct LocalFile;
+
+/// What distinguishes the two local file resource types.
+pub(crate) struct FileKind {
+    /// Attributes that give the content; exactly one must be set.
+    pub sources: &'static [&'static str],
+    /// Content attributes that are sensitive.
+    pub sensitive: &'static [&'static str],
+    /// Default of `file_permission` and `directory_permission`.
+    pub default_mode: &'static str,
 }
 
-/// The `local_file` data source.
-pub struct LocalFileData;
+const KIND: FileKind = FileKind {
+    sources: &["content", "sensitive_content", "content_base64", "source"],
+    sensitive: &["sensitive_content"],
+    default_mode: "0777",
+};
 
-const HASHES: [&str; 7] = [
-    "id",
-    "content_md5",
-    "content_sha1",
-    "content_sha256",
-    "content_base64sha256",
-    "content_sha512",
-    "content_base64sha512",
-];
-
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
-
-/// The computed digest attributes of `bytes`.
-pub fn digests(bytes: &[u8]) -> Vec<(&'static str, Value)> {
-    let sha1 = hex(&Sha1::digest(bytes));
-    let sha256 = Sha256::digest(bytes);
-    let sha512 = Sha512::digest(bytes);
-    vec![
-        ("id", Value::string(sha1.clone())),
-        ("content_md5", Value::string(hex(&Md5::digest(bytes)))),
-        ("content_sha1", Value::string(sha1)),
-        ("content_sha256", Value::string(hex(&sha256))),
-        (
-            "content_base64sha256",
-            Value::string(STANDARD.encode(sha256)),
-        ),
-        ("content_sha512", Value::string(hex(&sha512))),
-        (
-            "content_base64sha512",
-            Value::string(STANDARD.encode(sha512)),
-        ),
-    ]
-}
-
-/// The bytes the configuration asks for (content, sensitive_content, content_base64 or source).
-fn desired_bytes(v: &Value) -> Result<Vec<u8>, ApplyError> {
-    for k in ["content", "sensitive_content"] {
-        let x = get(v, k);
-        if let Some(s) = x.unmarked().as_str() {
-            return Ok(s.as_bytes().to_vec());
-        }
+/// The schema of a local file resource type.
+pub(crate) fn file_schema(kind: &FileKind) -> ResourceSchema {
+    let mut b = Block::new().attr(
+        "filename",
+        Attribute::required(Type::String)
+            .force_new()
+            .describe("The path of the file; missing parent directories are created."),
+    );
+    for name in kind.sources {
+        let a = Attribute::optional(Type::String)
+            .force_new()
+            .describe("The file's content (exactly one content argument must be set).");
+        b = b.attr(
+            name,
+            if kind.sensitive.contains(name) {
+                a.sensitive()
+            } else {
+                a
+            },
+        );
     }
-    let b64 = get(v, "content_base64");
-    if let Some(s) = b64.unmarked().as_str() {
-        return STANDARD
-            .decode(s)
-            .map_err(|e| ApplyError::new("Invalid content_base64", e.to_string()));
+    for name in ["file_permission", "directory_permission"] {
+        b = b.attr(
+            name,
+            Attribute::optional_computed(Type::String)
+                .force_new()
+                .describe("Permissions in numeric notation, before umask."),
+        );
     }
-    let src = get_str(v, "source");
-    if !src.is_empty() {
-        return std::fs::read(&src)
-            .map_err(|e| ApplyError::new("Failed to read source", format!("{src}: {e}")));
+    b = b.attr(
+        "id",
+        Attribute::computed(Type::String).describe("The hexadecimal SHA-1 of the content."),
+    );
+    for name in DIGEST_ATTRS {
+        b = b.attr(
+            name,
+            Attribute::computed(Type::String).describe("A checksum of the content."),
+        );
     }
-    Err(ApplyError::new(
-        "Missing content",
-        "Exactly one of content, sensitive_content, content_base64 or source must be set.",
-    ))
+    ResourceSchema {
+        version: 0,
+        block: b,
+    }
 }
 
-fn mode(s: &str, what: &str) -> Result<u32, ApplyError> {
-    u32::from_str_radix(s, 8)
-        .ok()
-        .filter(|m| *m <= 0o7777)
-        .ok_or_else(|| {
-            ApplyError::new(
-                format!("Invalid {what}"),
-                format!("{s:?} is not a valid file mode: use 3 or 4 octal digits, like \"0644\"."),
-            )
-        })
+/// Plans a local file: validation, permission defaults, force-new on every argument.
+pub(crate) fn plan_file(
+    kind: &FileKind,
+    schema: &ResourceSchema,
+    prior: Option<&Value>,
+    config: &Value,
+) -> Result<PlannedChange, Diagnostics> {
+    if !config.is_null() {
+        file_content::validate(config, kind.sources)?;
+    }
+    let defaults = [
+        ("file_permission", string(kind.default_mode)),
+        ("directory_permission", string(kind.default_mode)),
+    ];
+    Ok(plan_standard(schema, prior, config, &defaults, None))
 }
 
-fn write_file(v: &Value, bytes: &[u8]) -> Result<(), ApplyError> {
-    use std::os::unix::fs::PermissionsExt;
-    let path = get_str(v, "filename");
-    let p = Path::new(&path);
-    let dir_mode = mode(&get_str(v, "directory_permission"), "directory_permission")?;
-    let file_mode = mode(&get_str(v, "file_permission"), "file_permission")?;
-    if let Some(parent) = p
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty() && !d.exists())
-    {
-        std::fs::create_dir_all(parent).map_err(|e| {
-            ApplyError::new(
-                "Failed to create directory",
-                format!("{}: {e}", parent.display()),
-            )
-        })?;
-        let _ = std::fs::set_permissions(parent, std::fs::Permissions::from_mode(dir_mode));
+fn mode(planned: &Value, attr: &str) -> Result<u32, ApplyError> {
+    let s = get_str(planned, attr).ok_or_else(|| unknown_at_apply(attr))?;
+    parse_mode(s).map_err(|e| ApplyError::new(format!("Invalid {attr}"), e))
+}
+
+/// Writes the planned file and returns its state with the content's digests.
+pub(crate) async fn create_file(planned: &Value) -> Result<Value, ApplyError> {
+    let filename = get_str(planned, "filename")
+        .ok_or_else(|| unknown_at_apply("filename"))?
+        .to_string();
+    let (file_mode, dir_mode) = (
+        mode(planned, "file_permission")?,
+        mode(planned, "directory_permission")?,
+    );
+    let planned_copy = planned.clone();
+    let content = blocking(move || {
+        let content = content_bytes(&planned_copy)?;
+        file_content::write(&filename, &content, file_mode, dir_mode)?;
+        Ok(content)
+    })
+    .await
+    .map_err(|e| ApplyError::new("Create local file error", e))?;
+    Ok(with(planned, digests(&content)))
+}
+
+/// The state as is while the file exists with the recorded content; `None` when it was
+/// deleted or its SHA-1 no longer matches the ID.
+pub(crate) async fn read_file(current: &Value) -> Result<Option<Value>, Diagnostics> {
+    let Some(filename) = get_str(current, "filename").map(String::from) else {
+        return Ok(None);
+    };
+    let id = get_str(current, "id").unwrap_or("").to_string();
+    let content = blocking(move || file_content::read(&filename))
+        .await
+        .map_err(|e| crate::common::error("Read local file error", e))?;
+    match content {
+        Some(c) if file_content::sha1_hex(&c) == id => Ok(Some(current.clone())),
+        _ => Ok(None),
     }
-    std::fs::write(p, bytes)
-        .map_err(|e| ApplyError::new("Failed to write file", format!("{path}: {e}")))?;
-    std::fs::set_permissions(p, std::fs::Permissions::from_mode(file_mode))
-        .map_err(|e| ApplyError::new("Failed to set file permissions", format!("{path}: {e}")))
+}
+
+/// Removes the file (a file already gone is fine).
+pub(crate) async fn delete_file(prior: &Value) -> Result<(), ApplyError> {
+    let Some(filename) = get_str(prior, "filename").map(String::from) else {
+        return Ok(());
+    };
+    blocking(move || file_content::remove(&filename))
+        .await
+        .map_err(|e| ApplyError::new("Delete local file error", e))
 }
 
 #[async_trait]
 impl ResourceType<()> for LocalFile {
     fn name(&self) -> &'static str {
-        if self.sensitive {
-            "local_sensitive_file"
-        } else {
-            "local_file"
-        }
-    }
-
-    fn schema(&self) -> ResourceSchema {
-        let content = |s: bool| {
-            let a = Attribute::optional(Type::String).force_new();
-            if s {
-                a.sensitive()
-            } else {
-                a
-            }
-        };
-        let mut block = Block::new()
-            .attr("filename", Attribute::required(Type::String).force_new())
-            .attr("content", content(self.sensitive))
-            .attr("content_base64", content(self.sensitive))
-            .attr("source", Attribute::optional(Type::String).force_new())
-            .attr(
-                "file_permission",
-                Attribute::optional_computed(Type::String)
-                    .default("0777")
-                    .force_new(),
-            )
-            .attr(
-                "directory_permission",
-                Attribute::optional_computed(Type::String)
-                    .default("0777")
-                    .force_new(),
-            );
-        if !self.sensitive {
-            block = block.attr("sensitive_content", content(true));
-        }
-        for h in HASHES {
-            block = block.attr(h, Attribute::computed(Type::String));
-        }
-        ResourceSchema { version: 0, block }
-    }
-
-    async fn create(&self, _: &(), planned: &Value) -> Result<Value, ApplyError> {
-        let bytes = desired_bytes(planned)?;
-        write_file(planned, &bytes)?;
-        Ok(with(planned, digests(&bytes)))
-    }
-
-    async fn update(&self, _: &(), _prior: &Value, planned: &Value) -> Result<Value, ApplyError> {
-        self.create(&(), planned).await
-    }
-
-    async fn delete(&self, _: &(), prior: &Value) -> Result<(), ApplyError> {
-        let path = get_str(prior, "filename");
-        match std::fs::remove_file(&path) {
-            Ok(()) => Ok(()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-            Err(e) => Err(ApplyError::new(
-                "Failed to delete file",
-                format!("{path}: {e}"),
-            )),
-        }
-    }
-
-    async fn read(&self, _: &(), current: &Value) -> Result<Option<Value>, Diagnostics> {
-        let Ok(bytes) = std::fs::read(get_str(current, "filename")) else {
-            return Ok(None);
-        };
-        let id = hex(&Sha1::digest(&bytes));
-        Ok((id == get_str(current, "id")).then(|| current.clone()))
-    }
-}
-
-#[async_trait]
-impl DataSource<()> for LocalFileData {
-    fn name(&self) -> &'static str {
         "local_file"
     }
 
     fn schema(&self) -> ResourceSchema {
-        let mut block = Block::new()
-            .attr("filename", Attribute::required(Type::String))
-            .attr("content", Attribute::computed(Type::String))
-            .attr("content_base64", Attribute::computed(Type::String));
-        for h in HASHES {
-            block = block.attr(h, Attribute::computed(Type::String));
-        }
-        ResourceSchema { version: 0, block }
+        file_schema(&KIND)
     }
 
-    async fn read(&self, _: &(), config: &Value) -> Result<Value, Diagnostics> {
-        let path = get_str(config, "filename");
-        let bytes = std::fs::read(&path).map_err(|e| {
-            Diagnostics::from(Diagnostic::error(
-                "Failed to read file",
-                format!("{path}: {e}"),
-                None,
-            ))
-        })?;
-        let mut attrs = digests(&bytes);
-        attrs.push((
-            "content",
-            Value::string(String::from_utf8_lossy(&bytes).into_owned()),
-        ));
-        attrs.push(("content_base64", Value::string(STANDARD.encode(&bytes))));
-        Ok(with(config, attrs))
+    async fn plan(
+        &self,
+        _client: &(),
+        schema: &ResourceSchema,
+        prior: Option<&Value>,
+        config: &Value,
+    ) -> Result<PlannedChange, Diagnostics> {
+        plan_file(&KIND, schema, prior, config)
+    }
+
+    async fn create(&self, _client: &(), planned: &Value) -> Result<Value, ApplyError> {
+        create_file(planned).await
+    }
+
+    async fn update(
+        &self,
+        _client: &(),
+        _prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ApplyError> {
+        Ok(planned.clone())
+    }
+
+    async fn delete(&self, _client: &(), prior: &Value) -> Result<(), ApplyError> {
+        delete_file(prior).await
+    }
+
+    async fn read(&self, _client: &(), current: &Value) -> Result<Option<Value>, Diagnostics> {
+        read_file(current).await
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::common::get;
 
-    #[test]
-    fn digests_match_known_values() {
-        let d: std::collections::HashMap<_, _> = digests(b"hello").into_iter().collect();
+    fn config(dir: &std::path::Path, extra: &[(&str, Value)]) -> Value {
+        let name = dir.join("sub/dir/out.txt").to_string_lossy().into_owned();
+        with(
+            &Value::object_from([("filename", string(name))]),
+            extra.iter().cloned(),
+        )
+    }
+
+    async fn created(cfg: &Value) -> Value {
+        let s = LocalFile.schema();
+        let p = LocalFile.plan(&(), &s, None, cfg).await.unwrap();
+        LocalFile.create(&(), &p.planned).await.unwrap()
+    }
+
+    #[tokio::test]
+    async fn writes_content_and_digests() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = created(&config(dir.path(), &[("content", string("hello world"))])).await;
         assert_eq!(
-            d["content_sha1"].as_str(),
-            Some("aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d")
+            get_str(&state, "id"),
+            Some("2aae6c35c94fcfb415dbe95f408b9ce91ee846ed")
         );
-        assert_eq!(
-            d["content_md5"].as_str(),
-            Some("5d41402abc4b2a76b9719d911017c592")
+        assert_eq!(get_str(&state, "file_permission"), Some("0777"));
+        let written = std::fs::read_to_string(dir.path().join("sub/dir/out.txt")).unwrap();
+        assert_eq!(written, "hello world");
+    }
+
+    #[tokio::test]
+    async fn base64_content_and_permissions() {
+        let dir = tempfile::tempdir().unwrap();
+        let cfg = config(
+            dir.path(),
+            &[
+                ("content_base64", string("AAEC")),
+                ("file_permission", string("0600")),
+            ],
         );
-        assert_eq!(
-            d["content_sha256"].as_str(),
-            Some("2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824")
+        created(&cfg).await;
+        let path = dir.path().join("sub/dir/out.txt");
+        assert_eq!(std::fs::read(&path).unwrap(), vec![0, 1, 2]);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(
+                std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+                0o600
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn drift_is_detected() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = created(&config(dir.path(), &[("content", string("v1"))])).await;
+        let path = dir.path().join("sub/dir/out.txt");
+        assert!(LocalFile.read(&(), &state).await.unwrap().is_some());
+        std::fs::write(&path, "changed").unwrap();
+        assert!(LocalFile.read(&(), &state).await.unwrap().is_none());
+        std::fs::remove_file(&path).unwrap();
+        assert!(LocalFile.read(&(), &state).await.unwrap().is_none());
+        assert!(LocalFile.delete(&(), &state).await.is_ok());
+    }
+
+    #[tokio::test]
+    async fn source_is_copied_and_missing_source_fails() {
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path().join("src.bin");
+        std::fs::write(&src, "from source").unwrap();
+        let state = created(&config(
+            dir.path(),
+            &[("source", string(src.to_string_lossy()))],
+        ))
+        .await;
+        assert_eq!(get_str(&state, "content_md5").map(str::len), Some(32));
+        let s = LocalFile.schema();
+        let cfg = config(
+            dir.path(),
+            &[("source", string(dir.path().join("nope").to_string_lossy()))],
         );
+        let p = LocalFile.plan(&(), &s, None, &cfg).await.unwrap();
+        assert!(LocalFile.create(&(), &p.planned).await.is_err());
+    }
+
+    #[tokio::test]
+    async fn sensitive_content_is_marked_and_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = created(&config(
+            dir.path(),
+            &[("sensitive_content", string("s3cret"))],
+        ))
+        .await;
+        assert!(get(&state, "sensitive_content")
+            .unwrap()
+            .marks()
+            .is_sensitive());
         assert_eq!(
-            d["content_base64sha256"].as_str(),
-            Some("LPJNul+wow4m6DsqxbninhsWHlwfp0JecwQzYpOLmCQ=")
+            std::fs::read_to_string(dir.path().join("sub/dir/out.txt")).unwrap(),
+            "s3cret"
         );
     }
 }

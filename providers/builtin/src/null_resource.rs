@@ -1,33 +1,80 @@
-//! `null_resource` (hashicorp/null): does nothing; `triggers` changes replace it.
+//! `null_resource` (hashicorp/null): does nothing; a `triggers` change forces replacement.
 
-use crate::logical::StateOnly;
-use crate::util::{os_random, string_map, with};
+use crate::common::{plan_standard, string, string_map, with};
 use async_trait::async_trait;
-use autostack_lang::{Type, Value};
-use autostack_provider_sdk::{ApplyError, Attribute, Block, ResourceSchema};
+use autostack_lang::{Diagnostics, Type, Value};
+use autostack_provider_sdk::{
+    ApplyError, Attribute, Block, PlannedChange, ResourceSchema, ResourceType,
+};
 
-/// The resource type.
+/// The `null_resource` resource type.
 pub struct NullResource;
 
+/// A random non-negative 63-bit decimal, like Go's `fmt.Sprintf("%d", rand.Int())`.
+fn random_id() -> String {
+    (fastrand::u64(..) >> 1).to_string()
+}
+
 #[async_trait]
-impl StateOnly for NullResource {
+impl ResourceType<()> for NullResource {
     fn name(&self) -> &'static str {
         "null_resource"
     }
 
     fn schema(&self) -> ResourceSchema {
-        ResourceSchema {
-            version: 0,
-            block: Block::new()
-                .attr("id", Attribute::computed(Type::String))
-                .attr("triggers", Attribute::optional(string_map()).force_new()),
-        }
+        let block = Block::new()
+            .attr(
+                "id",
+                Attribute::computed(Type::String).describe("A random value set at create time."),
+            )
+            .attr(
+                "triggers",
+                Attribute::optional(string_map())
+                    .describe("Arbitrary strings whose change forces replacement."),
+            );
+        ResourceSchema { version: 0, block }
     }
 
-    async fn create(&self, planned: &Value) -> Result<Value, ApplyError> {
-        // Like the real provider: a random non-negative 63-bit integer in decimal.
-        let b = os_random(8)?;
-        let id = u64::from_le_bytes(b.try_into().unwrap_or([0; 8])) >> 1;
-        Ok(with(planned, [("id", Value::string(id.to_string()))]))
+    async fn plan(
+        &self,
+        _client: &(),
+        schema: &ResourceSchema,
+        prior: Option<&Value>,
+        config: &Value,
+    ) -> Result<PlannedChange, Diagnostics> {
+        Ok(plan_standard(schema, prior, config, &[], Some("triggers")))
+    }
+
+    async fn create(&self, _client: &(), planned: &Value) -> Result<Value, ApplyError> {
+        Ok(with(planned, [("id", string(random_id()))]))
+    }
+
+    async fn update(
+        &self,
+        _client: &(),
+        _prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ApplyError> {
+        Ok(planned.clone())
+    }
+
+    async fn delete(&self, _client: &(), _prior: &Value) -> Result<(), ApplyError> {
+        Ok(())
+    }
+
+    async fn read(&self, _client: &(), current: &Value) -> Result<Option<Value>, Diagnostics> {
+        Ok(Some(current.clone()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn id_is_a_non_negative_decimal() {
+        for _ in 0..50 {
+            let id = super::random_id();
+            assert!(!id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()));
+            assert!(id.parse::<i64>().is_ok());
+        }
     }
 }

@@ -1,87 +1,216 @@
-//! `random_id` (hashicorp/random): random bytes in base64url, base64, hex and decimal.
+//! `random_id` (hashicorp/random): random bytes presented as base64 (URL and standard),
+//! hex and decimal, each with an optional prefix.
 
-use crate::logical::StateOnly;
-use crate::util::{get_i64, get_str, os_random, string_map, with};
+use crate::common::{
+    error, get_size, get_str, null_string, plan_standard, string, string_map, unknown_at_apply,
+    with,
+};
+use crate::rng::random_bytes;
 use async_trait::async_trait;
-use autostack_lang::{Diagnostic, Diagnostics, Type, Value};
-use autostack_provider_sdk::{ApplyError, Attribute, Block, ResourceSchema};
+use autostack_lang::{Diagnostics, Type, Value};
+use autostack_provider_sdk::{
+    ApplyError, Attribute, Block, PlannedChange, ResourceSchema, ResourceType,
+};
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine;
+use num_bigint::BigUint;
 
-/// The resource type.
+/// The `random_id` resource type.
 pub struct RandomId;
 
-/// The computed attributes for `bytes` with `prefix`.
-fn encodings(bytes: &[u8], prefix: &str) -> [(&'static str, Value); 5] {
-    let url = URL_SAFE_NO_PAD.encode(bytes);
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    let dec = num_bigint::BigUint::from_bytes_be(bytes).to_string();
-    [
-        ("id", Value::string(url.clone())),
-        ("b64_url", Value::string(format!("{prefix}{url}"))),
-        (
-            "b64_std",
-            Value::string(format!("{prefix}{}", STANDARD.encode(bytes))),
-        ),
-        ("hex", Value::string(format!("{prefix}{hex}"))),
-        ("dec", Value::string(format!("{prefix}{dec}"))),
-    ]
+/// The encodings of one random ID.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Encoded {
+    /// Unpadded URL-safe base64 without the prefix (the `id`).
+    pub id: String,
+    /// Prefix + `id`.
+    pub b64_url: String,
+    /// Prefix + padded standard base64.
+    pub b64_std: String,
+    /// Prefix + lower-case hex (two digits per byte).
+    pub hex: String,
+    /// Prefix + the bytes read as a big-endian unsigned decimal.
+    pub dec: String,
+}
+
+/// Encodes `bytes` the way hashicorp/random does.
+pub(crate) fn encode(bytes: &[u8], prefix: &str) -> Encoded {
+    let id = URL_SAFE_NO_PAD.encode(bytes);
+    Encoded {
+        b64_url: format!("{prefix}{id}"),
+        b64_std: format!("{prefix}{}", STANDARD.encode(bytes)),
+        hex: format!("{prefix}{}", crate::common::hex(bytes)),
+        dec: format!("{prefix}{}", BigUint::from_bytes_be(bytes)),
+        id,
+    }
+}
+
+fn with_encoded(v: &Value, e: Encoded) -> Value {
+    with(
+        v,
+        [
+            ("id", string(e.id)),
+            ("b64_url", string(e.b64_url)),
+            ("b64_std", string(e.b64_std)),
+            ("hex", string(e.hex)),
+            ("dec", string(e.dec)),
+        ],
+    )
 }
 
 #[async_trait]
-impl StateOnly for RandomId {
+impl ResourceType<()> for RandomId {
     fn name(&self) -> &'static str {
         "random_id"
     }
 
     fn schema(&self) -> ResourceSchema {
-        let c = || Attribute::computed(Type::String);
-        ResourceSchema {
-            version: 0,
-            block: Block::new()
-                .attr("byte_length", Attribute::required(Type::Number).force_new())
-                .attr("prefix", Attribute::optional(Type::String).force_new())
-                .attr("keepers", Attribute::optional(string_map()).force_new())
-                .attr("id", c())
-                .attr("b64_url", c())
-                .attr("b64_std", c())
-                .attr("hex", c())
-                .attr("dec", c()),
-        }
+        let block = Block::new()
+            .attr(
+                "keepers",
+                Attribute::optional(string_map())
+                    .describe("Arbitrary values whose change forces a new ID."),
+            )
+            .attr(
+                "byte_length",
+                Attribute::required(Type::Number)
+                    .force_new()
+                    .describe("The number of random bytes to produce (at least 1)."),
+            )
+            .attr(
+                "prefix",
+                Attribute::optional(Type::String)
+                    .force_new()
+                    .describe("A string prepended to every encoding."),
+            )
+            .attr(
+                "b64_url",
+                Attribute::computed(Type::String)
+                    .describe("The ID in URL-safe base64, with prefix."),
+            )
+            .attr(
+                "b64_std",
+                Attribute::computed(Type::String)
+                    .describe("The ID in standard base64, with prefix."),
+            )
+            .attr(
+                "hex",
+                Attribute::computed(Type::String)
+                    .describe("The ID in padded hexadecimal, with prefix."),
+            )
+            .attr(
+                "dec",
+                Attribute::computed(Type::String).describe("The ID in decimal, with prefix."),
+            )
+            .attr(
+                "id",
+                Attribute::computed(Type::String)
+                    .describe("The ID in URL-safe base64, without prefix."),
+            );
+        ResourceSchema { version: 0, block }
     }
 
-    async fn create(&self, planned: &Value) -> Result<Value, ApplyError> {
-        let n = get_i64(planned, "byte_length")
-            .filter(|n| *n >= 1)
-            .ok_or_else(|| {
-                ApplyError::new(
-                    "Invalid byte_length",
-                    "byte_length must be a whole number of at least 1.",
-                )
-            })?;
-        let bytes = os_random(n as usize)?;
-        Ok(with(
+    async fn plan(
+        &self,
+        _client: &(),
+        schema: &ResourceSchema,
+        prior: Option<&Value>,
+        config: &Value,
+    ) -> Result<PlannedChange, Diagnostics> {
+        get_size(config, "byte_length", 1)?;
+        Ok(plan_standard(schema, prior, config, &[], Some("keepers")))
+    }
+
+    async fn create(&self, _client: &(), planned: &Value) -> Result<Value, ApplyError> {
+        let n =
+            get_size(planned, "byte_length", 1)?.ok_or_else(|| unknown_at_apply("byte_length"))?;
+        let bytes =
+            random_bytes(n).map_err(|e| ApplyError::new("Random ID generation failed", e))?;
+        Ok(with_encoded(
             planned,
-            encodings(&bytes, &get_str(planned, "prefix")),
+            encode(&bytes, get_str(planned, "prefix").unwrap_or("")),
         ))
     }
 
-    async fn import(&self, id: &str) -> Result<Value, Diagnostics> {
+    async fn update(
+        &self,
+        _client: &(),
+        _prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ApplyError> {
+        Ok(planned.clone())
+    }
+
+    async fn delete(&self, _client: &(), _prior: &Value) -> Result<(), ApplyError> {
+        Ok(())
+    }
+
+    async fn read(&self, _client: &(), current: &Value) -> Result<Option<Value>, Diagnostics> {
+        Ok(Some(current.clone()))
+    }
+
+    /// Imports `B64_URL` or `PREFIX,B64_URL` (split at the last comma).
+    async fn import(&self, _client: &(), id: &str) -> Result<Value, Diagnostics> {
         let (prefix, b64) = id.rsplit_once(',').unwrap_or(("", id));
-        let bytes = URL_SAFE_NO_PAD.decode(b64).map_err(|e| Diagnostics::from(Diagnostic::error("Invalid import ID", format!("The ID {id:?} is not base64url (RawURLEncoding), optionally prefixed with \"PREFIX,\": {e}."), None)))?;
-        let mut obj = Value::object_from([
+        let bytes = URL_SAFE_NO_PAD
+            .decode(b64)
+            .map_err(|e| error("Import Random ID Error", format!("While attempting to import a random id there was a decoding error: {e}. The ID must be the unpadded URL-safe base64 value (optionally PREFIX,VALUE).")))?;
+        let base = Value::object_from([
+            ("keepers", Value::Null(string_map())),
             ("byte_length", Value::int(bytes.len() as i64)),
             (
                 "prefix",
                 if prefix.is_empty() {
-                    Value::Null(Type::String)
+                    null_string()
                 } else {
-                    Value::string(prefix)
+                    string(prefix)
                 },
             ),
-            ("keepers", Value::Null(string_map())),
         ]);
-        obj = with(&obj, encodings(&bytes, prefix));
-        Ok(obj)
+        Ok(with_encoded(&base, encode(&bytes, prefix)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::common::get_int;
+
+    #[test]
+    fn encodings_of_known_bytes() {
+        let e = encode(&[0xfb, 0xff, 0x00, 0x01], "p-");
+        assert_eq!(e.id, "-_8AAQ");
+        assert_eq!(e.b64_url, "p--_8AAQ");
+        assert_eq!(e.b64_std, "p-+/8AAQ==");
+        assert_eq!(e.hex, "p-fbff0001");
+        assert_eq!(e.dec, "p-4227792897");
+    }
+
+    #[test]
+    fn decimal_of_long_ids_is_exact() {
+        let e = encode(&[0xff; 16], "");
+        assert_eq!(e.dec, "340282366920938463463374607431768211455");
+        assert_eq!(e.hex.len(), 32);
+        assert_eq!(encode(&[0, 0, 5], "").dec, "5");
+    }
+
+    #[tokio::test]
+    async fn import_with_prefix() {
+        let v = RandomId.import(&(), "my,prefix,-_8AAQ").await.unwrap();
+        assert_eq!(get_str(&v, "prefix"), Some("my,prefix"));
+        assert_eq!(get_str(&v, "id"), Some("-_8AAQ"));
+        assert_eq!(get_str(&v, "hex"), Some("my,prefixfbff0001"));
+        assert_eq!(get_int(&v, "byte_length").unwrap(), Some(4));
+        assert!(RandomId.import(&(), "not base64!").await.is_err());
+    }
+
+    #[tokio::test]
+    async fn zero_length_is_rejected() {
+        let s = RandomId.schema();
+        let cfg = Value::object_from([("byte_length", Value::int(0))]);
+        assert!(RandomId.plan(&(), &s, None, &cfg).await.is_err());
+        let huge = Value::object_from([("byte_length", Value::int(1 << 40))]);
+        let e = RandomId.plan(&(), &s, None, &huge).await.unwrap_err();
+        assert!(e.to_string().contains("at most"), "{e}");
     }
 }

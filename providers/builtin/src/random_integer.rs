@@ -1,93 +1,187 @@
-//! `random_integer` (hashicorp/random): a random integer in `[min, max]`.
+//! `random_integer` (hashicorp/random): a random integer in `min..=max`, reproducible when
+//! `seed` is set.
 
-use crate::logical::StateOnly;
-use crate::util::{get_i64, get_str, os_random_below, string_map, with};
+use crate::common::{
+    error, get_int, get_str, null_string, plan_standard, string, string_map, unknown_at_apply, with,
+};
+use crate::rng::Rng;
 use async_trait::async_trait;
-use autostack_lang::{Diagnostic, Diagnostics, Type, Value};
-use autostack_provider_sdk::{ApplyError, Attribute, Block, ResourceSchema};
-use sha2::{Digest, Sha256};
+use autostack_lang::{Diagnostics, Type, Value};
+use autostack_provider_sdk::{
+    ApplyError, Attribute, Block, PlannedChange, ResourceSchema, ResourceType,
+};
 
-/// The resource type.
+/// The `random_integer` resource type.
 pub struct RandomInteger;
 
-/// A value in `0..n` derived deterministically from `seed` (same seed, same result).
-fn seeded_below(seed: &str, n: u64) -> u64 {
-    let d = Sha256::digest(seed.as_bytes());
-    u64::from_le_bytes(d[..8].try_into().unwrap_or([0; 8])) % n
+/// A uniformly chosen integer in `min..=max` (`min` <= `max`).
+pub(crate) fn generate(min: i64, max: i64, seed: Option<&str>) -> Result<i64, String> {
+    if max < min {
+        return Err(
+            "The minimum (min) value needs to be smaller than or equal to maximum (max) value."
+                .into(),
+        );
+    }
+    let mut rng = Rng::new(seed);
+    let span = (i128::from(max) - i128::from(min) + 1) as u128;
+    let offset = if span > u128::from(u64::MAX) {
+        rng.next_u64()
+    } else {
+        rng.below(span as u64)
+    };
+    rng.finish()?;
+    Ok((i128::from(min) + i128::from(offset)) as i64)
+}
+
+fn parse_part(s: &str, what: &str) -> Result<i64, Diagnostics> {
+    s.parse::<i64>().map_err(|e| {
+        error(
+            "Import Random Integer Error",
+            format!("The {what} supplied ({s:?}) could not be parsed as an integer: {e}."),
+        )
+    })
 }
 
 #[async_trait]
-impl StateOnly for RandomInteger {
+impl ResourceType<()> for RandomInteger {
     fn name(&self) -> &'static str {
         "random_integer"
     }
 
     fn schema(&self) -> ResourceSchema {
-        ResourceSchema {
-            version: 0,
-            block: Block::new()
-                .attr("min", Attribute::required(Type::Number).force_new())
-                .attr("max", Attribute::required(Type::Number).force_new())
-                .attr("seed", Attribute::optional(Type::String).force_new())
-                .attr("keepers", Attribute::optional(string_map()).force_new())
-                .attr("result", Attribute::computed(Type::Number))
-                .attr("id", Attribute::computed(Type::String)),
-        }
+        let block = Block::new()
+            .attr(
+                "keepers",
+                Attribute::optional(string_map())
+                    .describe("Arbitrary values whose change forces a new result."),
+            )
+            .attr(
+                "min",
+                Attribute::required(Type::Number)
+                    .force_new()
+                    .describe("The minimum inclusive value of the range."),
+            )
+            .attr(
+                "max",
+                Attribute::required(Type::Number)
+                    .force_new()
+                    .describe("The maximum inclusive value of the range."),
+            )
+            .attr(
+                "seed",
+                Attribute::optional(Type::String)
+                    .force_new()
+                    .describe("A seed that always produces the same value."),
+            )
+            .attr(
+                "result",
+                Attribute::computed(Type::Number).describe("The random integer."),
+            )
+            .attr(
+                "id",
+                Attribute::computed(Type::String).describe("The result as a string."),
+            );
+        ResourceSchema { version: 0, block }
     }
 
-    async fn create(&self, planned: &Value) -> Result<Value, ApplyError> {
-        let (Some(min), Some(max)) = (get_i64(planned, "min"), get_i64(planned, "max")) else {
-            return Err(ApplyError::new(
-                "Invalid range",
-                "min and max must be whole numbers.",
-            ));
-        };
-        if max < min {
-            return Err(ApplyError::new("Invalid range", format!("Minimum value needs to be smaller than or equal to maximum value (min {min}, max {max}).")));
+    async fn plan(
+        &self,
+        _client: &(),
+        schema: &ResourceSchema,
+        prior: Option<&Value>,
+        config: &Value,
+    ) -> Result<PlannedChange, Diagnostics> {
+        if let (Some(min), Some(max)) = (get_int(config, "min")?, get_int(config, "max")?) {
+            if max < min {
+                return Err(error("Invalid range", format!("The minimum (min) value {min} needs to be smaller than or equal to the maximum (max) value {max}.")));
+            }
         }
-        let span = (max - min) as u64 + 1;
-        let seed = get_str(planned, "seed");
-        let offset = if seed.is_empty() {
-            os_random_below(span)?
-        } else {
-            seeded_below(&seed, span)
-        };
-        let n = min + offset as i64;
+        Ok(plan_standard(schema, prior, config, &[], Some("keepers")))
+    }
+
+    async fn create(&self, _client: &(), planned: &Value) -> Result<Value, ApplyError> {
+        let min = get_int(planned, "min")?.ok_or_else(|| unknown_at_apply("min"))?;
+        let max = get_int(planned, "max")?.ok_or_else(|| unknown_at_apply("max"))?;
+        let n = generate(min, max, get_str(planned, "seed"))
+            .map_err(|e| ApplyError::new("Create Random Integer Error", e))?;
         Ok(with(
             planned,
-            [
-                ("result", Value::int(n)),
-                ("id", Value::string(n.to_string())),
-            ],
+            [("result", Value::int(n)), ("id", string(n.to_string()))],
         ))
     }
 
-    async fn import(&self, id: &str) -> Result<Value, Diagnostics> {
-        let bad = || {
-            Diagnostics::from(Diagnostic::error(
-                "Invalid import ID",
-                format!("Expected \"result,min,max\" or \"result,min,max,seed\", got {id:?}."),
-                None,
-            ))
-        };
+    async fn update(
+        &self,
+        _client: &(),
+        _prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ApplyError> {
+        Ok(planned.clone())
+    }
+
+    async fn delete(&self, _client: &(), _prior: &Value) -> Result<(), ApplyError> {
+        Ok(())
+    }
+
+    async fn read(&self, _client: &(), current: &Value) -> Result<Option<Value>, Diagnostics> {
+        Ok(Some(current.clone()))
+    }
+
+    /// Imports `RESULT,MIN,MAX` or `RESULT,MIN,MAX,SEED`.
+    async fn import(&self, _client: &(), id: &str) -> Result<Value, Diagnostics> {
         let parts: Vec<&str> = id.split(',').collect();
-        if !(3..=4).contains(&parts.len()) {
-            return Err(bad());
+        if parts.len() != 3 && parts.len() != 4 {
+            return Err(error("Import Random Integer Error", format!("Invalid import ID {id:?}: expecting {{result}},{{min}},{{max}} or {{result}},{{min}},{{max}},{{seed}}")));
         }
-        let num = |s: &str| s.trim().parse::<i64>().map_err(|_| bad());
-        let (result, min, max) = (num(parts[0])?, num(parts[1])?, num(parts[2])?);
+        let result = parse_part(parts[0], "value")?;
+        let (min, max) = (
+            parse_part(parts[1], "min value")?,
+            parse_part(parts[2], "max value")?,
+        );
+        let seed = parts.get(3).map_or_else(null_string, |s| string(*s));
         Ok(Value::object_from([
-            ("min", Value::int(min)),
-            ("max", Value::int(max)),
-            (
-                "seed",
-                parts
-                    .get(3)
-                    .map_or(Value::Null(Type::String), |s| Value::string(*s)),
-            ),
+            ("id", string(parts[0])),
             ("keepers", Value::Null(string_map())),
             ("result", Value::int(result)),
-            ("id", Value::string(result.to_string())),
+            ("min", Value::int(min)),
+            ("max", Value::int(max)),
+            ("seed", seed),
         ]))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stays_in_range() {
+        for _ in 0..200 {
+            let n = generate(-3, 3, None).unwrap();
+            assert!((-3..=3).contains(&n));
+        }
+        assert_eq!(generate(7, 7, None).unwrap(), 7);
+        let full = generate(i64::MIN, i64::MAX, None);
+        assert!(full.is_ok());
+        assert!(generate(2, 1, None).is_err());
+    }
+
+    #[test]
+    fn seed_is_reproducible() {
+        let a = generate(1, 1_000_000, Some("abc")).unwrap();
+        assert!((0..10).all(|_| generate(1, 1_000_000, Some("abc")).unwrap() == a));
+    }
+
+    #[tokio::test]
+    async fn import_formats() {
+        let v = RandomInteger.import(&(), "15,1,20").await.unwrap();
+        assert_eq!(get_int(&v, "result").unwrap(), Some(15));
+        assert_eq!(get_str(&v, "id"), Some("15"));
+        assert_eq!(get_int(&v, "max").unwrap(), Some(20));
+        assert!(get_str(&v, "seed").is_none());
+        let v = RandomInteger.import(&(), "15,1,20,s").await.unwrap();
+        assert_eq!(get_str(&v, "seed"), Some("s"));
+        assert!(RandomInteger.import(&(), "15").await.is_err());
+        assert!(RandomInteger.import(&(), "x,1,2").await.is_err());
     }
 }

@@ -1,102 +1,165 @@
-//! `random_pet` (hashicorp/random): a random readable name like `proud-tortoise`.
+//! `random_pet` (hashicorp/random): a random pet name such as `proud-otter`, built from the
+//! crate's own word lists ([`crate::pet_words`]).
 
-use crate::logical::StateOnly;
-use crate::util::{get, get_i64, get_str, os_random_below, string_map, with};
-use crate::words::{ADJECTIVES, ADVERBS, NAMES};
+use crate::common::{get_size, get_str, plan_standard, string, string_map, unknown_at_apply, with};
+use crate::pet_words::{ADJECTIVES, ADVERBS, NAMES};
+use crate::rng::Rng;
 use async_trait::async_trait;
-use autostack_lang::{Type, Value};
-use autostack_provider_sdk::{ApplyError, Attribute, Block, ResourceSchema};
+use autostack_lang::{Diagnostics, Type, Value};
+use autostack_provider_sdk::{
+    ApplyError, Attribute, Block, PlannedChange, ResourceSchema, ResourceType,
+};
 
-/// The resource type.
+/// The `random_pet` resource type.
 pub struct RandomPet;
 
-fn pick(list: &[&str]) -> Result<String, ApplyError> {
-    Ok(list[os_random_below(list.len() as u64)? as usize].to_string())
+fn word(rng: &mut Rng, list: &[&'static str]) -> &'static str {
+    list[rng.below(list.len() as u64) as usize]
 }
 
-/// `length` words (adverbs, then an adjective, then a name), joined by `separator`.
-pub fn pet_name(
+/// A name of `length` (>= 1) words: adverbs, then an adjective, then an animal name; with a
+/// prefix it becomes `prefix<separator>name`.
+pub(crate) fn generate(
     length: usize,
     separator: &str,
     prefix: Option<&str>,
-) -> Result<String, ApplyError> {
-    let mut words = Vec::with_capacity(length + 1);
-    if let Some(p) = prefix {
-        words.push(p.to_string());
+) -> Result<String, String> {
+    if length < 1 {
+        return Err(format!("length must be at least 1, got {length}"));
     }
-    for i in 0..length {
-        let from_end = length - i;
-        words.push(match from_end {
-            1 => pick(NAMES)?,
-            2 => pick(ADJECTIVES)?,
-            _ => pick(ADVERBS)?,
-        });
+    let mut rng = Rng::new(None);
+    let mut words: Vec<&str> = prefix.filter(|p| !p.is_empty()).into_iter().collect();
+    for _ in 2..length {
+        words.push(word(&mut rng, ADVERBS));
     }
+    if length >= 2 {
+        words.push(word(&mut rng, ADJECTIVES));
+    }
+    words.push(word(&mut rng, NAMES));
+    rng.finish()?;
     Ok(words.join(separator))
 }
 
 #[async_trait]
-impl StateOnly for RandomPet {
+impl ResourceType<()> for RandomPet {
     fn name(&self) -> &'static str {
         "random_pet"
     }
 
     fn schema(&self) -> ResourceSchema {
-        ResourceSchema {
-            version: 0,
-            block: Block::new()
-                .attr(
-                    "length",
-                    Attribute::optional_computed(Type::Number)
-                        .default(2)
-                        .force_new(),
-                )
-                .attr("prefix", Attribute::optional(Type::String).force_new())
-                .attr(
-                    "separator",
-                    Attribute::optional_computed(Type::String)
-                        .default("-")
-                        .force_new(),
-                )
-                .attr("keepers", Attribute::optional(string_map()).force_new())
-                .attr("id", Attribute::computed(Type::String)),
-        }
+        let block = Block::new()
+            .attr(
+                "keepers",
+                Attribute::optional(string_map())
+                    .describe("Arbitrary values whose change forces a new name."),
+            )
+            .attr(
+                "length",
+                Attribute::optional_computed(Type::Number)
+                    .force_new()
+                    .describe("The number of words in the name (default 2)."),
+            )
+            .attr(
+                "prefix",
+                Attribute::optional(Type::String)
+                    .force_new()
+                    .describe("A string to prefix the name with."),
+            )
+            .attr(
+                "separator",
+                Attribute::optional_computed(Type::String)
+                    .force_new()
+                    .describe("The separator between words (default \"-\")."),
+            )
+            .attr(
+                "id",
+                Attribute::computed(Type::String).describe("The random pet name."),
+            );
+        ResourceSchema { version: 0, block }
     }
 
-    async fn create(&self, planned: &Value) -> Result<Value, ApplyError> {
-        let length = get_i64(planned, "length").unwrap_or(2);
-        if length < 1 {
-            return Err(ApplyError::new(
-                "Invalid length",
-                "length must be at least 1.",
-            ));
-        }
-        let prefix = (!get(planned, "prefix").is_null()).then(|| get_str(planned, "prefix"));
-        let name = pet_name(
-            length as usize,
-            &get_str(planned, "separator"),
-            prefix.as_deref(),
-        )?;
-        Ok(with(planned, [("id", Value::string(name))]))
+    async fn plan(
+        &self,
+        _client: &(),
+        schema: &ResourceSchema,
+        prior: Option<&Value>,
+        config: &Value,
+    ) -> Result<PlannedChange, Diagnostics> {
+        get_size(config, "length", 1)?;
+        let defaults = [("length", Value::int(2)), ("separator", string("-"))];
+        Ok(plan_standard(
+            schema,
+            prior,
+            config,
+            &defaults,
+            Some("keepers"),
+        ))
+    }
+
+    async fn create(&self, _client: &(), planned: &Value) -> Result<Value, ApplyError> {
+        let length = get_size(planned, "length", 1)?.ok_or_else(|| unknown_at_apply("length"))?;
+        let separator = get_str(planned, "separator").unwrap_or("-");
+        let name = generate(length, separator, get_str(planned, "prefix"))
+            .map_err(|e| ApplyError::new("Invalid length", e))?;
+        Ok(with(planned, [("id", string(name))]))
+    }
+
+    async fn update(
+        &self,
+        _client: &(),
+        _prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ApplyError> {
+        Ok(planned.clone())
+    }
+
+    async fn delete(&self, _client: &(), _prior: &Value) -> Result<(), ApplyError> {
+        Ok(())
+    }
+
+    async fn read(&self, _client: &(), current: &Value) -> Result<Option<Value>, Diagnostics> {
+        Ok(Some(current.clone()))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::common::get_int;
 
     #[test]
-    fn names_have_the_requested_shape() {
-        let n = pet_name(3, "_", Some("x")).unwrap();
-        let parts: Vec<&str> = n.split('_').collect();
-        assert_eq!(parts.len(), 4);
-        assert_eq!(parts[0], "x");
-        assert!(
-            ADVERBS.contains(&parts[1])
-                && ADJECTIVES.contains(&parts[2])
-                && NAMES.contains(&parts[3]),
-            "{n}"
-        );
-        assert!(NAMES.contains(&pet_name(1, "-", None).unwrap().as_str()));
+    fn shapes_of_names() {
+        let one = generate(1, "-", None).unwrap();
+        assert!(NAMES.contains(&one.as_str()));
+        let two = generate(2, "-", None).unwrap();
+        let (adj, name) = two.split_once('-').unwrap();
+        assert!(ADJECTIVES.contains(&adj) && NAMES.contains(&name));
+        let four: Vec<String> = generate(4, "_", Some("app"))
+            .unwrap()
+            .split('_')
+            .map(String::from)
+            .collect();
+        assert_eq!(four.len(), 5);
+        assert_eq!(four[0], "app");
+        assert!(ADVERBS.contains(&four[1].as_str()) && ADVERBS.contains(&four[2].as_str()));
+        assert!(ADJECTIVES.contains(&four[3].as_str()) && NAMES.contains(&four[4].as_str()));
+        assert!(generate(0, "-", None).is_err());
+    }
+
+    #[tokio::test]
+    async fn defaults_are_planned() {
+        let s = RandomPet.schema();
+        let p = RandomPet
+            .plan(
+                &(),
+                &s,
+                None,
+                &Value::object_from([("prefix", string("x"))]),
+            )
+            .await
+            .unwrap();
+        assert_eq!(get_int(&p.planned, "length").unwrap(), Some(2));
+        assert_eq!(get_str(&p.planned, "separator"), Some("-"));
+        assert!(p.planned.as_entries().unwrap()["id"].is_unknown());
     }
 }

@@ -1,72 +1,164 @@
-//! `random_shuffle` (hashicorp/random): a random permutation of a list.
+//! `random_shuffle` (hashicorp/random): a random permutation of a list of strings, optionally
+//! shorter or longer than the input, reproducible when `seed` is set.
 
-use crate::logical::StateOnly;
-use crate::util::{get, get_i64, get_str, os_random_below, string_map, with};
+use crate::common::{
+    get, get_size, get_str, plan_standard, string, string_map, unknown_at_apply, with,
+};
+use crate::rng::Rng;
 use async_trait::async_trait;
-use autostack_lang::{Type, Value};
-use autostack_provider_sdk::{ApplyError, Attribute, Block, ResourceSchema};
-use sha2::{Digest, Sha256};
+use autostack_lang::{Diagnostics, Type, Value};
+use autostack_provider_sdk::{
+    ApplyError, Attribute, Block, PlannedChange, ResourceSchema, ResourceType,
+};
 
-/// The resource type.
+/// The `random_shuffle` resource type.
 pub struct RandomShuffle;
 
+/// Shuffles `input` into `count` elements (0 means as many as the input has): whole
+/// permutations are concatenated until enough elements are taken.
+pub(crate) fn shuffle<T: Clone>(
+    input: &[T],
+    count: usize,
+    seed: Option<&str>,
+) -> Result<Vec<T>, String> {
+    let count = if count == 0 { input.len() } else { count };
+    let mut out = Vec::with_capacity(count);
+    if input.is_empty() {
+        return Ok(out);
+    }
+    let mut rng = Rng::new(seed);
+    while out.len() < count {
+        for i in rng.perm(input.len()) {
+            if out.len() == count {
+                break;
+            }
+            out.push(input[i].clone());
+        }
+    }
+    rng.finish()?;
+    Ok(out)
+}
+
 #[async_trait]
-impl StateOnly for RandomShuffle {
+impl ResourceType<()> for RandomShuffle {
     fn name(&self) -> &'static str {
         "random_shuffle"
     }
 
     fn schema(&self) -> ResourceSchema {
-        ResourceSchema {
-            version: 0,
-            block: Block::new()
-                .attr(
-                    "input",
-                    Attribute::required(Type::list(Type::String)).force_new(),
-                )
-                .attr(
-                    "result_count",
-                    Attribute::optional(Type::Number).force_new(),
-                )
-                .attr("seed", Attribute::optional(Type::String).force_new())
-                .attr("keepers", Attribute::optional(string_map()).force_new())
-                .attr("result", Attribute::computed(Type::list(Type::String)))
-                .attr("id", Attribute::computed(Type::String)),
-        }
+        let block = Block::new()
+            .attr(
+                "keepers",
+                Attribute::optional(string_map())
+                    .describe("Arbitrary values whose change forces a new permutation."),
+            )
+            .attr(
+                "seed",
+                Attribute::optional(Type::String)
+                    .force_new()
+                    .describe("A seed for less volatile permutations."),
+            )
+            .attr(
+                "input",
+                Attribute::required(Type::list(Type::String))
+                    .force_new()
+                    .describe("The list of strings to shuffle."),
+            )
+            .attr(
+                "result_count",
+                Attribute::optional(Type::Number)
+                    .force_new()
+                    .describe("The number of results (default: the input's length)."),
+            )
+            .attr(
+                "result",
+                Attribute::computed(Type::list(Type::String)).describe("The permutation of input."),
+            )
+            .attr(
+                "id",
+                Attribute::computed(Type::String).describe("A static value (\"-\")."),
+            );
+        ResourceSchema { version: 0, block }
     }
 
-    async fn create(&self, planned: &Value) -> Result<Value, ApplyError> {
-        let mut items: Vec<Value> = get(planned, "input")
-            .as_seq()
-            .map(<[Value]>::to_vec)
-            .unwrap_or_default();
-        let seed = get_str(planned, "seed");
-        let mut state = Sha256::digest(seed.as_bytes()).to_vec();
-        for i in (1..items.len()).rev() {
-            let j = if seed.is_empty() {
-                os_random_below(i as u64 + 1)? as usize
-            } else {
-                state = Sha256::digest(&state).to_vec();
-                (u64::from_le_bytes(state[..8].try_into().unwrap_or([0; 8])) % (i as u64 + 1))
-                    as usize
-            };
-            items.swap(i, j);
-        }
-        if let Some(n) = get_i64(planned, "result_count") {
-            if n < 0 {
-                return Err(ApplyError::new(
-                    "Invalid result_count",
-                    "result_count must not be negative.",
-                ));
-            }
-            items.truncate(n as usize);
-        }
+    async fn plan(
+        &self,
+        _client: &(),
+        schema: &ResourceSchema,
+        prior: Option<&Value>,
+        config: &Value,
+    ) -> Result<PlannedChange, Diagnostics> {
+        get_size(config, "result_count", 0)?;
+        Ok(plan_standard(schema, prior, config, &[], Some("keepers")))
+    }
+
+    async fn create(&self, _client: &(), planned: &Value) -> Result<Value, ApplyError> {
+        let input = match get(planned, "input") {
+            Some(v) if v.is_wholly_known() => v.as_seq().map(<[Value]>::to_vec).unwrap_or_default(),
+            Some(_) => return Err(unknown_at_apply("input")),
+            None => Vec::new(),
+        };
+        let count = get_size(planned, "result_count", 0)?.unwrap_or(0);
+        let result = shuffle(&input, count, get_str(planned, "seed"))
+            .map_err(|e| ApplyError::new("Random shuffle failed", e))?;
         Ok(with(
             planned,
             [
-                ("result", Value::list(Type::String, items)),
-                ("id", Value::string("-")),
+                ("id", string("-")),
+                ("result", Value::list(Type::String, result)),
             ],
         ))
+    }
+
+    async fn update(
+        &self,
+        _client: &(),
+        _prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ApplyError> {
+        Ok(planned.clone())
+    }
+
+    async fn delete(&self, _client: &(), _prior: &Value) -> Result<(), ApplyError> {
+        Ok(())
+    }
+
+    async fn read(&self, _client: &(), current: &Value) -> Result<Option<Value>, Diagnostics> {
+        Ok(Some(current.clone()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn result_is_a_permutation() {
+        let input: Vec<u32> = (0..10).collect();
+        let mut r = shuffle(&input, 0, None).unwrap();
+        r.sort_unstable();
+        assert_eq!(r, input);
+    }
+
+    #[test]
+    fn counts_shorter_and_longer() {
+        let input = ["a", "b", "c"];
+        assert_eq!(shuffle(&input, 2, None).unwrap().len(), 2);
+        let long = shuffle(&input, 7, None).unwrap();
+        assert_eq!(long.len(), 7);
+        for x in input {
+            let n = long.iter().filter(|y| **y == x).count();
+            assert!((2..=3).contains(&n), "{x} appears {n} times in {long:?}");
+        }
+        assert!(shuffle::<&str>(&[], 5, None).unwrap().is_empty());
+    }
+
+    #[test]
+    fn seeded_is_stable() {
+        let input: Vec<u32> = (0..20).collect();
+        assert_eq!(
+            shuffle(&input, 0, Some("s")).unwrap(),
+            shuffle(&input, 0, Some("s")).unwrap()
+        );
     }
 }

@@ -1,54 +1,119 @@
-//! `random_uuid` (hashicorp/random): a random version-4 UUID.
+//! `random_uuid` (hashicorp/random): a random UUID-formatted string.
 
-use crate::logical::StateOnly;
-use crate::util::{string_map, with};
+use crate::common::{error, plan_standard, string, string_map, with};
+use crate::rng::{format_uuid, go_uuid};
 use async_trait::async_trait;
-use autostack_lang::{Diagnostic, Diagnostics, Type, Value};
-use autostack_provider_sdk::{ApplyError, Attribute, Block, ResourceSchema};
+use autostack_lang::{Diagnostics, Type, Value};
+use autostack_provider_sdk::{
+    ApplyError, Attribute, Block, PlannedChange, ResourceSchema, ResourceType,
+};
 
-/// The resource type.
+/// The `random_uuid` resource type.
 pub struct RandomUuid;
 
+/// Parses a UUID string (`8-4-4-4-12` hex digits, either case) into its 16 bytes.
+pub(crate) fn parse_uuid(s: &str) -> Result<[u8; 16], String> {
+    let b = s.as_bytes();
+    if b.len() != 36 || [8, 13, 18, 23].iter().any(|&i| b[i] != b'-') {
+        return Err(format!("uuid string is wrong length or format: {s:?}"));
+    }
+    let digits: Vec<u8> = b.iter().copied().filter(|c| *c != b'-').collect();
+    let mut out = [0u8; 16];
+    for (i, pair) in digits.chunks(2).enumerate() {
+        let text = std::str::from_utf8(pair).map_err(|e| e.to_string())?;
+        out[i] = u8::from_str_radix(text, 16)
+            .map_err(|_| format!("invalid hex digits {text:?} in uuid {s:?}"))?;
+    }
+    Ok(out)
+}
+
 #[async_trait]
-impl StateOnly for RandomUuid {
+impl ResourceType<()> for RandomUuid {
     fn name(&self) -> &'static str {
         "random_uuid"
     }
 
     fn schema(&self) -> ResourceSchema {
-        ResourceSchema {
-            version: 0,
-            block: Block::new()
-                .attr("keepers", Attribute::optional(string_map()).force_new())
-                .attr("result", Attribute::computed(Type::String))
-                .attr("id", Attribute::computed(Type::String)),
-        }
+        let block = Block::new()
+            .attr(
+                "keepers",
+                Attribute::optional(string_map())
+                    .describe("Arbitrary values whose change forces a new UUID."),
+            )
+            .attr(
+                "result",
+                Attribute::computed(Type::String).describe("The generated UUID."),
+            )
+            .attr(
+                "id",
+                Attribute::computed(Type::String).describe("The generated UUID."),
+            );
+        ResourceSchema { version: 0, block }
     }
 
-    async fn create(&self, planned: &Value) -> Result<Value, ApplyError> {
-        let u = uuid::Uuid::new_v4().to_string();
+    async fn plan(
+        &self,
+        _client: &(),
+        schema: &ResourceSchema,
+        prior: Option<&Value>,
+        config: &Value,
+    ) -> Result<PlannedChange, Diagnostics> {
+        Ok(plan_standard(schema, prior, config, &[], Some("keepers")))
+    }
+
+    async fn create(&self, _client: &(), planned: &Value) -> Result<Value, ApplyError> {
+        let u = go_uuid().map_err(|e| ApplyError::new("Create Random UUID error", e))?;
         Ok(with(
             planned,
-            [
-                ("result", Value::string(u.clone())),
-                ("id", Value::string(u)),
-            ],
+            [("id", string(u.clone())), ("result", string(u))],
         ))
     }
 
-    async fn import(&self, id: &str) -> Result<Value, Diagnostics> {
-        let u = uuid::Uuid::parse_str(id).map_err(|e| {
-            Diagnostics::from(Diagnostic::error(
-                "Invalid import ID",
-                format!("{id:?} is not a UUID: {e}."),
-                None,
-            ))
+    async fn update(
+        &self,
+        _client: &(),
+        _prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ApplyError> {
+        Ok(planned.clone())
+    }
+
+    async fn delete(&self, _client: &(), _prior: &Value) -> Result<(), ApplyError> {
+        Ok(())
+    }
+
+    async fn read(&self, _client: &(), current: &Value) -> Result<Option<Value>, Diagnostics> {
+        Ok(Some(current.clone()))
+    }
+
+    /// Imports by the UUID (normalized to lower case).
+    async fn import(&self, _client: &(), id: &str) -> Result<Value, Diagnostics> {
+        let bytes = parse_uuid(id).map_err(|e| {
+            error(
+                "Import Random UUID Error",
+                format!("There was an error during the parsing of the UUID: {e}"),
+            )
         })?;
-        let s = u.hyphenated().to_string();
+        let u = format_uuid(&bytes);
         Ok(Value::object_from([
+            ("id", string(u.clone())),
+            ("result", string(u)),
             ("keepers", Value::Null(string_map())),
-            ("result", Value::string(s.clone())),
-            ("id", Value::string(s)),
         ]))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_formats_round_trip() {
+        let s = "0B3F1C7E-89AB-4cde-8f01-23456789abcd";
+        let b = parse_uuid(s).unwrap();
+        assert_eq!(format_uuid(&b), s.to_ascii_lowercase());
+        assert!(parse_uuid("0b3f1c7e89ab4cde8f0123456789abcd").is_err());
+        assert!(parse_uuid("0b3f1c7e-89ab-4cde-8f01-23456789abcx").is_err());
+        assert!(parse_uuid("0b3f1c7e-89ab-4cde-8f01-23456789abcé").is_err());
     }
 }

@@ -1,62 +1,212 @@
-//! `terraform_data`: stores `input` as `output` and replaces itself when
-//! `triggers_replace` changes (Terraform's built-in provider).
+//! `terraform_data` (Terraform's builtin `terraform.io/builtin/terraform` provider): stores
+//! `input` and mirrors it to `output` after apply; `triggers_replace` forces replacement.
 
-use crate::logical::StateOnly;
-use crate::util::{get, with};
+use crate::common::{get, null_string, string, with};
+use crate::rng::go_uuid;
 use async_trait::async_trait;
 use autostack_lang::{Diagnostics, Type, Value};
 use autostack_provider_sdk::{
-    plan_by_schema, same, ApplyError, Attribute, Block, PlannedChange, ResourceSchema,
+    same, ApplyError, Attribute, Block, PathStep, PlannedChange, ResourceSchema, ResourceType,
 };
 
-/// The resource type.
+/// The `terraform_data` resource type.
 pub struct TerraformData;
 
+fn attr_or_null(v: &Value, name: &str) -> Value {
+    get(v, name).cloned().unwrap_or(Value::Null(Type::Dynamic))
+}
+
+/// What `output` is planned to be before apply: null stays null, anything else is unknown
+/// (of the input's type) until apply copies it.
+fn pending_output(input: &Value) -> Value {
+    if input.is_null() {
+        input.clone()
+    } else {
+        Value::Unknown(input.ty())
+    }
+}
+
+/// Plans like Terraform's own provider: create and `triggers_replace` changes give a new ID;
+/// an `input` change only recomputes `output`.
+fn plan(prior: Option<&Value>, config: &Value) -> PlannedChange {
+    if config.is_null() {
+        return PlannedChange {
+            planned: config.clone(),
+            requires_replace: Vec::new(),
+        };
+    }
+    let input = attr_or_null(config, "input");
+    let triggers = attr_or_null(config, "triggers_replace");
+    let fresh = |input: &Value, triggers: &Value| {
+        Value::object_from([
+            ("id", Value::Unknown(Type::String)),
+            ("input", input.clone()),
+            ("output", pending_output(input)),
+            ("triggers_replace", triggers.clone()),
+        ])
+    };
+    let Some(prior) = prior else {
+        return PlannedChange {
+            planned: fresh(&input, &triggers),
+            requires_replace: Vec::new(),
+        };
+    };
+    if !same(&attr_or_null(prior, "triggers_replace"), &triggers) {
+        let rr = vec![vec![PathStep::Attr("triggers_replace".into())]];
+        return PlannedChange {
+            planned: fresh(&input, &triggers),
+            requires_replace: rr,
+        };
+    }
+    let output = if same(&attr_or_null(prior, "input"), &input) {
+        attr_or_null(prior, "output")
+    } else {
+        pending_output(&input)
+    };
+    let id = get(prior, "id")
+        .cloned()
+        .unwrap_or(Value::Unknown(Type::String));
+    let planned = Value::object_from([
+        ("id", id),
+        ("input", input),
+        ("output", output),
+        ("triggers_replace", triggers),
+    ]);
+    PlannedChange {
+        planned,
+        requires_replace: Vec::new(),
+    }
+}
+
 #[async_trait]
-impl StateOnly for TerraformData {
+impl ResourceType<()> for TerraformData {
     fn name(&self) -> &'static str {
         "terraform_data"
     }
 
     fn schema(&self) -> ResourceSchema {
-        ResourceSchema {
-            version: 0,
-            block: Block::new()
-                .attr("id", Attribute::computed(Type::String))
-                .attr("input", Attribute::optional(Type::Dynamic))
-                .attr("output", Attribute::computed(Type::Dynamic))
-                .attr(
-                    "triggers_replace",
-                    Attribute::optional(Type::Dynamic).force_new(),
-                ),
-        }
+        let block = Block::new()
+            .attr(
+                "id",
+                Attribute::computed(Type::String)
+                    .describe("A random UUID-formatted string set at create time."),
+            )
+            .attr(
+                "input",
+                Attribute::optional(Type::Dynamic)
+                    .describe("A value to store; copied to output after apply."),
+            )
+            .attr(
+                "output",
+                Attribute::computed(Type::Dynamic)
+                    .describe("The value of input after the last apply."),
+            )
+            .attr(
+                "triggers_replace",
+                Attribute::optional(Type::Dynamic)
+                    .describe("A value whose change forces replacement."),
+            );
+        ResourceSchema { version: 0, block }
     }
 
     async fn plan(
         &self,
-        schema: &ResourceSchema,
+        _client: &(),
+        _schema: &ResourceSchema,
         prior: Option<&Value>,
         config: &Value,
     ) -> Result<PlannedChange, Diagnostics> {
-        let mut pc = plan_by_schema(schema, prior, config);
-        // `output` follows `input`, and is known only once applied.
-        let input_changed = prior.is_none_or(|p| !same(&get(p, "input"), &get(config, "input")))
-            || !pc.requires_replace.is_empty();
-        if input_changed {
-            pc.planned = with(&pc.planned, [("output", Value::Unknown(Type::Dynamic))]);
-        }
-        Ok(pc)
+        Ok(plan(prior, config))
     }
 
-    async fn create(&self, planned: &Value) -> Result<Value, ApplyError> {
-        let id = uuid::Uuid::new_v4().to_string();
-        Ok(with(
-            planned,
-            [("id", Value::string(id)), ("output", get(planned, "input"))],
-        ))
+    async fn create(&self, _client: &(), planned: &Value) -> Result<Value, ApplyError> {
+        let id = go_uuid().map_err(|e| ApplyError::new("Failed to generate an ID", e))?;
+        let input = attr_or_null(planned, "input");
+        Ok(with(planned, [("id", string(id)), ("output", input)]))
     }
 
-    async fn update(&self, _prior: &Value, planned: &Value) -> Result<Value, ApplyError> {
-        Ok(with(planned, [("output", get(planned, "input"))]))
+    async fn update(
+        &self,
+        _client: &(),
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ApplyError> {
+        let id = get(planned, "id")
+            .filter(|v| v.is_wholly_known())
+            .or_else(|| get(prior, "id"))
+            .cloned()
+            .unwrap_or_else(null_string);
+        let input = attr_or_null(planned, "input");
+        Ok(with(planned, [("id", id), ("output", input)]))
+    }
+
+    async fn delete(&self, _client: &(), _prior: &Value) -> Result<(), ApplyError> {
+        Ok(())
+    }
+
+    async fn read(&self, _client: &(), current: &Value) -> Result<Option<Value>, Diagnostics> {
+        Ok(Some(current.clone()))
+    }
+
+    async fn import(&self, _client: &(), id: &str) -> Result<Value, Diagnostics> {
+        let null = Value::Null(Type::Dynamic);
+        Ok(Value::object_from([
+            ("id", string(id)),
+            ("input", null.clone()),
+            ("output", null.clone()),
+            ("triggers_replace", null),
+        ]))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg(input: Value, triggers: Value) -> Value {
+        Value::object_from([
+            ("input", input),
+            ("triggers_replace", triggers),
+            ("id", null_string()),
+            ("output", Value::null()),
+        ])
+    }
+
+    #[test]
+    fn create_plans_unknown_id_and_output() {
+        let p = plan(None, &cfg(string("a"), Value::null()));
+        assert!(get(&p.planned, "id").unwrap().is_unknown());
+        assert_eq!(
+            p.planned.as_entries().unwrap()["output"],
+            Value::Unknown(Type::String)
+        );
+        let p = plan(None, &cfg(Value::null(), Value::null()));
+        assert!(p.planned.as_entries().unwrap()["output"].is_null());
+    }
+
+    #[test]
+    fn input_change_updates_output_only() {
+        let prior = Value::object_from([
+            ("id", string("x")),
+            ("input", string("a")),
+            ("output", string("a")),
+            ("triggers_replace", Value::null()),
+        ]);
+        let p = plan(Some(&prior), &cfg(string("b"), Value::null()));
+        assert!(p.requires_replace.is_empty());
+        assert_eq!(get(&p.planned, "id"), Some(&string("x")));
+        assert!(get(&p.planned, "output").unwrap().is_unknown());
+        let p = plan(Some(&prior), &cfg(string("a"), string("t")));
+        assert_eq!(p.requires_replace.len(), 1);
+        assert!(get(&p.planned, "id").unwrap().is_unknown());
+    }
+
+    #[test]
+    fn unknown_input_keeps_output_unknown() {
+        let p = plan(None, &cfg(Value::Unknown(Type::Number), Value::null()));
+        assert_eq!(
+            p.planned.as_entries().unwrap()["output"],
+            Value::Unknown(Type::Number)
+        );
     }
 }

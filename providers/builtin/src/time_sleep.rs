@@ -1,18 +1,78 @@
-//! `time_sleep` (hashicorp/time): waits after creation and/or before destruction.
+//! `time_sleep` (hashicorp/time): waits `create_duration` when created and
+//! `destroy_duration` when destroyed; `triggers` changes force replacement.
 
-use crate::util::{get, get_str, parse_duration, string_map, with};
+use crate::common::{error, get, get_str, null_string, plan_standard, string, string_map, with};
+use crate::duration::{parse_go_duration, to_std};
+use crate::time_static::{format_rfc3339, now};
 use async_trait::async_trait;
 use autostack_lang::{Diagnostics, Type, Value};
-use autostack_provider_sdk::{ApplyError, Attribute, Block, ResourceSchema, ResourceType};
+use autostack_provider_sdk::{
+    ApplyError, Attribute, Block, PlannedChange, ResourceSchema, ResourceType,
+};
+use std::collections::BTreeMap;
 
-/// The resource type.
+/// The `time_sleep` resource type.
 pub struct TimeSleep;
 
-fn duration_of(v: &Value, k: &str) -> Result<Option<std::time::Duration>, String> {
-    if get(v, k).is_null() {
-        return Ok(None);
+const DURATIONS: [&str; 2] = ["create_duration", "destroy_duration"];
+
+/// The configured duration in `attr`, parsed (zero when unset).
+fn duration(v: &Value, attr: &str) -> Result<std::time::Duration, String> {
+    match get_str(v, attr) {
+        Some(s) if !s.is_empty() => parse_go_duration(s)
+            .map(to_std)
+            .map_err(|e| format!("The {attr} cannot be parsed: {e}")),
+        _ => Ok(std::time::Duration::ZERO),
     }
-    parse_duration(&get_str(v, k)).map(Some)
+}
+
+/// Checks the durations: at least one configured, each a valid Go duration.
+fn validate(config: &Value) -> Result<(), Diagnostics> {
+    if DURATIONS.iter().all(|a| get(config, a).is_none()) {
+        return Err(error(
+            "Missing duration",
+            "At least one of \"create_duration\" or \"destroy_duration\" must be configured.",
+        ));
+    }
+    for attr in DURATIONS {
+        duration(config, attr).map_err(|e| {
+            error(
+                format!("Invalid {attr}"),
+                format!(
+                    "{e}. Use a number followed by a unit such as \"30s\", \"5m\" or \"1m30s\"."
+                ),
+            )
+        })?;
+    }
+    Ok(())
+}
+
+/// Parses an import ID `CREATE,DESTROY[,KEY=VALUE...]` into (create, destroy, triggers).
+fn parse_import(id: &str) -> Result<(Value, Value, Value), String> {
+    let parts: Vec<&str> = id.split(',').collect();
+    if parts.len() < 2 || (parts[0].is_empty() && parts[1].is_empty()) {
+        return Err(format!("Unexpected format of ID ({id:?}), expected CREATEDURATION,DESTROYDURATION,KEY=VALUE,KEY=VALUE... where at least one CREATEDURATION or DESTROYDURATION value is non-empty"));
+    }
+    let mut durations = Vec::new();
+    for (attr, text) in DURATIONS.iter().zip(&parts) {
+        if text.is_empty() {
+            durations.push(null_string());
+        } else {
+            parse_go_duration(text).map_err(|e| format!("The {attr} cannot be parsed: {e}"))?;
+            durations.push(string(*text));
+        }
+    }
+    let mut triggers = BTreeMap::new();
+    for t in &parts[2..] {
+        let (k, v) = t
+            .split_once('=')
+            .filter(|(_, v)| !v.contains('='))
+            .ok_or_else(|| format!("Trigger import entries must be KEY=VALUE, got {t}"))?;
+        triggers.insert(k.to_string(), string(v));
+    }
+    let destroy = durations.pop().unwrap_or_else(null_string);
+    let create = durations.pop().unwrap_or_else(null_string);
+    Ok((create, destroy, Value::map(Type::String, triggers)))
 }
 
 #[async_trait]
@@ -22,38 +82,145 @@ impl ResourceType<()> for TimeSleep {
     }
 
     fn schema(&self) -> ResourceSchema {
-        ResourceSchema {
-            version: 0,
-            block: Block::new()
-                .attr("create_duration", Attribute::optional(Type::String))
-                .attr("destroy_duration", Attribute::optional(Type::String))
-                .attr("triggers", Attribute::optional(string_map()).force_new())
-                .attr("id", Attribute::computed(Type::String)),
-        }
+        let block = Block::new()
+            .attr(
+                "create_duration",
+                Attribute::optional(Type::String)
+                    .describe("How long to wait when created (Go duration, e.g. \"30s\")."),
+            )
+            .attr(
+                "destroy_duration",
+                Attribute::optional(Type::String)
+                    .describe("How long to wait when destroyed (Go duration, e.g. \"30s\")."),
+            )
+            .attr(
+                "triggers",
+                Attribute::optional(string_map())
+                    .force_new()
+                    .describe("Arbitrary values whose change runs the delays again."),
+            )
+            .attr(
+                "id",
+                Attribute::computed(Type::String)
+                    .describe("The time of creation in RFC 3339 format."),
+            );
+        ResourceSchema { version: 0, block }
     }
 
-    async fn create(&self, _: &(), planned: &Value) -> Result<Value, ApplyError> {
-        let d = duration_of(planned, "create_duration")
-            .map_err(|e| ApplyError::new("Invalid create_duration", e))?;
-        if let Some(d) = d {
-            tokio::time::sleep(d).await;
+    async fn plan(
+        &self,
+        _client: &(),
+        schema: &ResourceSchema,
+        prior: Option<&Value>,
+        config: &Value,
+    ) -> Result<PlannedChange, Diagnostics> {
+        if !config.is_null() {
+            validate(config)?;
         }
-        let id = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-        Ok(with(planned, [("id", Value::string(id))]))
+        Ok(plan_standard(schema, prior, config, &[], None))
     }
 
-    async fn update(&self, _: &(), _prior: &Value, planned: &Value) -> Result<Value, ApplyError> {
+    async fn create(&self, _client: &(), planned: &Value) -> Result<Value, ApplyError> {
+        let wait = duration(planned, "create_duration")
+            .map_err(|e| ApplyError::new("Create time sleep error", e))?;
+        tokio::time::sleep(wait).await;
+        Ok(with(planned, [("id", string(format_rfc3339(&now())))]))
+    }
+
+    async fn update(
+        &self,
+        _client: &(),
+        _prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ApplyError> {
         Ok(planned.clone())
     }
 
-    async fn delete(&self, _: &(), prior: &Value) -> Result<(), ApplyError> {
-        if let Ok(Some(d)) = duration_of(prior, "destroy_duration") {
-            tokio::time::sleep(d).await;
-        }
+    async fn delete(&self, _client: &(), prior: &Value) -> Result<(), ApplyError> {
+        let wait = duration(prior, "destroy_duration")
+            .map_err(|e| ApplyError::new("Delete time sleep error", e))?;
+        tokio::time::sleep(wait).await;
         Ok(())
     }
 
-    async fn read(&self, _: &(), current: &Value) -> Result<Option<Value>, Diagnostics> {
+    async fn read(&self, _client: &(), current: &Value) -> Result<Option<Value>, Diagnostics> {
         Ok(Some(current.clone()))
+    }
+
+    /// Imports `CREATE_DURATION,DESTROY_DURATION[,KEY=VALUE...]`.
+    async fn import(&self, _client: &(), id: &str) -> Result<Value, Diagnostics> {
+        let (create, destroy, triggers) =
+            parse_import(id).map_err(|e| error("Import time sleep error", e))?;
+        let id = string(format_rfc3339(&now()));
+        Ok(Value::object_from([
+            ("create_duration", create),
+            ("destroy_duration", destroy),
+            ("triggers", triggers),
+            ("id", id),
+        ]))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Instant;
+
+    fn cfg(create: Option<&str>, destroy: Option<&str>) -> Value {
+        let opt = |s: Option<&str>| s.map_or_else(null_string, string);
+        Value::object_from([
+            ("create_duration", opt(create)),
+            ("destroy_duration", opt(destroy)),
+        ])
+    }
+
+    #[tokio::test]
+    async fn sleeps_on_create_and_destroy() {
+        let s = TimeSleep.schema();
+        let p = TimeSleep
+            .plan(&(), &s, None, &cfg(Some("30ms"), Some("20ms")))
+            .await
+            .unwrap();
+        let start = Instant::now();
+        let state = TimeSleep.create(&(), &p.planned).await.unwrap();
+        assert!(start.elapsed() >= std::time::Duration::from_millis(30));
+        assert!(get_str(&state, "id").is_some_and(|id| id.ends_with('Z')));
+        let start = Instant::now();
+        TimeSleep.delete(&(), &state).await.unwrap();
+        assert!(start.elapsed() >= std::time::Duration::from_millis(20));
+    }
+
+    #[tokio::test]
+    async fn plan_rejects_bad_durations() {
+        let s = TimeSleep.schema();
+        assert!(TimeSleep
+            .plan(&(), &s, None, &cfg(None, None))
+            .await
+            .is_err());
+        let e = TimeSleep
+            .plan(&(), &s, None, &cfg(Some("10"), None))
+            .await
+            .unwrap_err();
+        assert!(e.to_string().contains("missing unit"), "{e}");
+        assert!(TimeSleep
+            .plan(&(), &s, None, &cfg(None, Some("1x")))
+            .await
+            .is_err());
+        assert!(TimeSleep
+            .plan(&(), &s, None, &cfg(Some("1m30s"), None))
+            .await
+            .is_ok());
+    }
+
+    #[tokio::test]
+    async fn import_formats() {
+        let v = TimeSleep.import(&(), "1s,,a=b,c=d").await.unwrap();
+        assert_eq!(get_str(&v, "create_duration"), Some("1s"));
+        assert!(get(&v, "destroy_duration").is_none());
+        assert_eq!(v.as_entries().unwrap()["triggers"].length(), Some(2));
+        assert!(TimeSleep.import(&(), ",").await.is_err());
+        assert!(TimeSleep.import(&(), "1s").await.is_err());
+        assert!(TimeSleep.import(&(), "xs,").await.is_err());
+        assert!(TimeSleep.import(&(), "1s,,novalue").await.is_err());
     }
 }

@@ -1,78 +1,210 @@
-//! `time_static` (hashicorp/time): a timestamp fixed at creation, with its parts.
+//! `time_static` (hashicorp/time): a timestamp fixed at create time (or given as `rfc3339`),
+//! with its parts as numbers.
 
-use crate::logical::StateOnly;
-use crate::util::{get_str, string_map, with};
+use crate::common::{error, get_str, plan_standard, string, string_map, with};
 use async_trait::async_trait;
-use autostack_lang::{Diagnostic, Diagnostics, Type, Value};
-use autostack_provider_sdk::{ApplyError, Attribute, Block, ResourceSchema};
-use chrono::{DateTime, Datelike, SecondsFormat, Timelike, Utc};
+use autostack_lang::{Diagnostics, Type, Value};
+use autostack_provider_sdk::{
+    ApplyError, Attribute, Block, PlannedChange, ResourceSchema, ResourceType,
+};
+use chrono::{DateTime, Datelike, FixedOffset, SecondsFormat, Timelike, Utc};
 
-/// The resource type.
+/// The `time_static` resource type.
 pub struct TimeStatic;
 
-/// The computed attributes of a timestamp.
-fn parts(t: DateTime<Utc>) -> Vec<(&'static str, Value)> {
-    let rfc = t.to_rfc3339_opts(SecondsFormat::Secs, true);
-    vec![
-        ("rfc3339", Value::string(rfc.clone())),
-        ("id", Value::string(rfc)),
-        ("year", Value::int(i64::from(t.year()))),
-        ("month", Value::int(i64::from(t.month()))),
-        ("day", Value::int(i64::from(t.day()))),
-        ("hour", Value::int(i64::from(t.hour()))),
-        ("minute", Value::int(i64::from(t.minute()))),
-        ("second", Value::int(i64::from(t.second()))),
-        ("unix", Value::int(t.timestamp())),
-    ]
+const PARTS: [&str; 7] = ["year", "month", "day", "hour", "minute", "second", "unix"];
+
+/// Parses an RFC 3339 timestamp ("2020-02-12T06:36:13Z", "2020-02-12T08:36:13+02:00").
+pub(crate) fn parse_rfc3339(s: &str) -> Result<DateTime<FixedOffset>, String> {
+    DateTime::parse_from_rfc3339(s)
+        .map_err(|e| format!("{s:?} is not an RFC 3339 timestamp (like 2020-02-12T06:36:13Z): {e}"))
 }
 
-fn parse(s: &str) -> Result<DateTime<Utc>, String> {
-    DateTime::parse_from_rfc3339(s)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| format!("{s:?} is not an RFC 3339 timestamp: {e}"))
+/// Formats a timestamp like Go's `time.RFC3339`: whole seconds, "Z" for UTC.
+pub(crate) fn format_rfc3339(t: &DateTime<FixedOffset>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// The current time in UTC, to the second.
+pub(crate) fn now() -> DateTime<FixedOffset> {
+    let t = Utc::now();
+    DateTime::from_timestamp(t.timestamp(), 0)
+        .unwrap_or(t)
+        .fixed_offset()
+}
+
+/// The computed parts of a timestamp (in its own offset) as attribute pairs.
+fn parts(t: &DateTime<FixedOffset>) -> Vec<(&'static str, Value)> {
+    let nums = [
+        i64::from(t.year()),
+        i64::from(t.month()),
+        i64::from(t.day()),
+        i64::from(t.hour()),
+        i64::from(t.minute()),
+        i64::from(t.second()),
+        t.timestamp(),
+    ];
+    PARTS.into_iter().zip(nums.map(Value::int)).collect()
+}
+
+/// A state for timestamp `t`; `text` is kept as `rfc3339` and `id` when given.
+fn state_for(base: &Value, t: &DateTime<FixedOffset>, text: Option<&str>) -> Value {
+    let text = text.map_or_else(|| format_rfc3339(t), String::from);
+    let mut attrs = parts(t);
+    attrs.push(("rfc3339", string(text.clone())));
+    attrs.push(("id", string(text)));
+    with(base, attrs)
 }
 
 #[async_trait]
-impl StateOnly for TimeStatic {
+impl ResourceType<()> for TimeStatic {
     fn name(&self) -> &'static str {
         "time_static"
     }
 
     fn schema(&self) -> ResourceSchema {
-        let n = || Attribute::computed(Type::Number);
+        let mut b = Block::new()
+            .attr(
+                "rfc3339",
+                Attribute::optional_computed(Type::String)
+                    .force_new()
+                    .describe(
+                        "The base timestamp in RFC 3339 format; defaults to the time of creation.",
+                    ),
+            )
+            .attr(
+                "triggers",
+                Attribute::optional(string_map())
+                    .force_new()
+                    .describe("Arbitrary values whose change saves a new timestamp."),
+            )
+            .attr(
+                "id",
+                Attribute::computed(Type::String).describe("The timestamp in RFC 3339 format."),
+            );
+        for p in PARTS {
+            b = b.attr(
+                p,
+                Attribute::computed(Type::Number)
+                    .describe("A part of the timestamp (unix: seconds since the epoch)."),
+            );
+        }
         ResourceSchema {
             version: 0,
-            block: Block::new()
-                .attr(
-                    "rfc3339",
-                    Attribute::optional_computed(Type::String).force_new(),
-                )
-                .attr("triggers", Attribute::optional(string_map()).force_new())
-                .attr("id", Attribute::computed(Type::String))
-                .attr("year", n())
-                .attr("month", n())
-                .attr("day", n())
-                .attr("hour", n())
-                .attr("minute", n())
-                .attr("second", n())
-                .attr("unix", n()),
+            block: b,
         }
     }
 
-    async fn create(&self, planned: &Value) -> Result<Value, ApplyError> {
-        let given = get_str(planned, "rfc3339");
-        let t = if given.is_empty() {
-            Utc::now()
-        } else {
-            parse(&given).map_err(|e| ApplyError::new("Invalid rfc3339", e))?
-        };
-        Ok(with(planned, parts(t)))
+    /// Plans by schema; on create with a known `rfc3339` every part is known at plan time.
+    async fn plan(
+        &self,
+        _client: &(),
+        schema: &ResourceSchema,
+        prior: Option<&Value>,
+        config: &Value,
+    ) -> Result<PlannedChange, Diagnostics> {
+        let given = get_str(config, "rfc3339");
+        let parsed = given
+            .map(parse_rfc3339)
+            .transpose()
+            .map_err(|e| error("Invalid rfc3339", e))?;
+        let mut change = plan_standard(schema, prior, config, &[], None);
+        let creating = prior.is_none() || !change.requires_replace.is_empty();
+        if let (true, Some(t)) = (creating && !config.is_null(), parsed) {
+            change.planned = state_for(&change.planned, &t, given);
+        }
+        Ok(change)
     }
 
-    async fn import(&self, id: &str) -> Result<Value, Diagnostics> {
-        let t = parse(id)
-            .map_err(|e| Diagnostics::from(Diagnostic::error("Invalid import ID", e, None)))?;
+    async fn create(&self, _client: &(), planned: &Value) -> Result<Value, ApplyError> {
+        let given = get_str(planned, "rfc3339");
+        let t = match given {
+            Some(s) => parse_rfc3339(s).map_err(|e| ApplyError::new("Invalid rfc3339", e))?,
+            None => now(),
+        };
+        Ok(state_for(planned, &t, given))
+    }
+
+    async fn update(
+        &self,
+        _client: &(),
+        _prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ApplyError> {
+        Ok(planned.clone())
+    }
+
+    async fn delete(&self, _client: &(), _prior: &Value) -> Result<(), ApplyError> {
+        Ok(())
+    }
+
+    async fn read(&self, _client: &(), current: &Value) -> Result<Option<Value>, Diagnostics> {
+        Ok(Some(current.clone()))
+    }
+
+    /// Imports by an RFC 3339 timestamp.
+    async fn import(&self, _client: &(), id: &str) -> Result<Value, Diagnostics> {
+        let t = parse_rfc3339(id).map_err(|e| {
+            error(
+                "Import time static error",
+                format!("The id that was supplied could not be parsed as RFC3339: {e}"),
+            )
+        })?;
         let base = Value::object_from([("triggers", Value::Null(string_map()))]);
-        Ok(with(&base, parts(t)))
+        Ok(state_for(&base, &t, Some(&format_rfc3339(&t))))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::common::get_int;
+
+    #[tokio::test]
+    async fn given_timestamp_is_known_at_plan() {
+        let s = TimeStatic.schema();
+        let cfg = Value::object_from([("rfc3339", string("2020-02-12T08:36:13+02:00"))]);
+        let p = TimeStatic.plan(&(), &s, None, &cfg).await.unwrap();
+        assert!(p.planned.is_wholly_known());
+        assert_eq!(get_int(&p.planned, "hour").unwrap(), Some(8));
+        assert_eq!(get_int(&p.planned, "unix").unwrap(), Some(1581489373));
+        assert_eq!(get_str(&p.planned, "id"), Some("2020-02-12T08:36:13+02:00"));
+        let bad = Value::object_from([("rfc3339", string("yesterday"))]);
+        assert!(TimeStatic.plan(&(), &s, None, &bad).await.is_err());
+    }
+
+    #[tokio::test]
+    async fn create_uses_now_in_utc() {
+        let s = TimeStatic.schema();
+        let p = TimeStatic
+            .plan(
+                &(),
+                &s,
+                None,
+                &Value::object_from([("triggers", Value::Null(string_map()))]),
+            )
+            .await
+            .unwrap();
+        assert!(p.planned.as_entries().unwrap()["year"].is_unknown());
+        let state = TimeStatic.create(&(), &p.planned).await.unwrap();
+        let id = get_str(&state, "id").unwrap();
+        assert!(id.ends_with('Z') && id.len() == 20, "{id}");
+        assert_eq!(get_str(&state, "rfc3339"), Some(id));
+        let unix = get_int(&state, "unix").unwrap().unwrap();
+        assert!((unix - Utc::now().timestamp()).abs() < 5);
+    }
+
+    #[tokio::test]
+    async fn import_parses_rfc3339() {
+        let v = TimeStatic
+            .import(&(), "2020-02-12T06:36:13Z")
+            .await
+            .unwrap();
+        assert_eq!(get_int(&v, "year").unwrap(), Some(2020));
+        assert_eq!(get_int(&v, "month").unwrap(), Some(2));
+        assert_eq!(get_int(&v, "day").unwrap(), Some(12));
+        assert_eq!(get_int(&v, "second").unwrap(), Some(13));
+        assert_eq!(get_str(&v, "id"), Some("2020-02-12T06:36:13Z"));
+        assert!(TimeStatic.import(&(), "2020-02-12").await.is_err());
     }
 }

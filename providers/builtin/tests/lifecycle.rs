@@ -1,256 +1,288 @@
-//! The SDK lifecycle (create, read, no-op, update, replace, import, delete) for every
-//! builtin resource type.
+//! The SDK's lifecycle test (create, read back, no-op, update, replace, import, delete) run
+//! against every builtin resource type through `provider_for`, plus end-to-end checks of
+//! drift and import that need the whole provider.
 
 use autostack_lang::{Type, Value};
 use autostack_provider_builtin::provider_for;
 use autostack_provider_sdk::testkit::{run_lifecycle, Lifecycle};
-use autostack_provider_sdk::Provider;
+use autostack_provider_sdk::{attr_str, Provider};
 
-async fn configured(source: &str) -> Box<dyn Provider> {
-    let mut p = provider_for(source).expect("builtin provider");
-    p.configure(Value::object_from(Vec::<(&str, Value)>::new()))
-        .await
-        .expect("configure");
-    p
+fn obj(pairs: &[(&str, Value)]) -> Value {
+    Value::object_from(pairs.iter().cloned())
 }
 
-/// A full config object for `ty`: nulls everywhere, then `set`.
-fn cfg(p: &dyn Provider, ty: &str, set: &[(&str, Value)]) -> Value {
-    let mut m = p.schema().resources[ty]
-        .block
-        .empty_value()
-        .as_entries()
-        .cloned()
-        .unwrap();
-    for (k, v) in set {
-        m.insert(k.to_string(), v.clone());
-    }
-    Value::object(m)
+fn s(x: &str) -> Value {
+    Value::string(x)
 }
 
-fn keepers(k: &str) -> Value {
+fn strings(pairs: &[(&str, &str)]) -> Value {
     Value::map(
         Type::String,
-        [("k".to_string(), Value::string(k))].into_iter().collect(),
+        pairs.iter().map(|(k, v)| (k.to_string(), s(v))).collect(),
     )
 }
 
-async fn check(
-    source: &str,
-    ty: &str,
-    create: &[(&str, Value)],
-    update: Option<&[(&str, Value)]>,
-    replace: Option<&[(&str, Value)]>,
-    import: Option<&str>,
-) {
-    let p = configured(source).await;
-    let l = Lifecycle {
-        type_name: ty,
-        create: cfg(p.as_ref(), ty, create),
-        update: update.map(|u| cfg(p.as_ref(), ty, u)),
-        replace: replace.map(|r| cfg(p.as_ref(), ty, r)),
-        import_id_attr: import,
-        remote: source == "hashicorp/local",
-    };
+fn empty_map() -> Value {
+    strings(&[])
+}
+
+fn provider(source: &str) -> Box<dyn Provider> {
+    provider_for(source).unwrap_or_else(|| panic!("no builtin provider for {source}"))
+}
+
+async fn lifecycle(source: &str, l: Lifecycle<'_>) {
+    let p = provider(source);
     if let Err(f) = run_lifecycle(p.as_ref(), &l).await {
-        panic!("{ty}: step {}: {}", f.step, f.message);
+        panic!(
+            "{} lifecycle failed at {}: {}",
+            l.type_name, f.step, f.message
+        );
     }
+}
+
+/// A state-only random resource: keepers null -> {} updates in place, a real keeper replaces.
+async fn random_lifecycle(type_name: &str, base: &[(&str, Value)], import_id_attr: Option<&str>) {
+    let with_keepers = |k: Value| {
+        let mut v = base.to_vec();
+        v.push(("keepers", k));
+        obj(&v)
+    };
+    let l = Lifecycle {
+        type_name,
+        create: obj(base),
+        update: Some(with_keepers(empty_map())),
+        replace: Some(with_keepers(strings(&[("k", "v")]))),
+        import_id_attr,
+        state_only: true,
+    };
+    lifecycle("hashicorp/random", l).await;
 }
 
 #[tokio::test]
 async fn terraform_data() {
-    check(
-        "terraform.io/builtin/terraform",
-        "terraform_data",
-        &[("input", Value::string("a"))],
-        Some(&[("input", Value::string("b"))]),
-        Some(&[
-            ("input", Value::string("b")),
-            ("triggers_replace", Value::string("x")),
-        ]),
-        None,
-    )
-    .await;
+    let l = Lifecycle {
+        type_name: "terraform_data",
+        create: obj(&[("input", s("a"))]),
+        update: Some(obj(&[("input", s("b"))])),
+        replace: Some(obj(&[("input", s("b")), ("triggers_replace", s("x"))])),
+        import_id_attr: Some("id"),
+        state_only: true,
+    };
+    lifecycle("terraform.io/builtin/terraform", l).await;
 }
 
 #[tokio::test]
 async fn null_resource() {
-    check(
-        "hashicorp/null",
-        "null_resource",
-        &[],
-        None,
-        Some(&[("triggers", keepers("1"))]),
-        None,
-    )
-    .await;
+    let l = Lifecycle {
+        type_name: "null_resource",
+        create: obj(&[]),
+        update: Some(obj(&[("triggers", empty_map())])),
+        replace: Some(obj(&[("triggers", strings(&[("a", "1")]))])),
+        import_id_attr: None,
+        state_only: true,
+    };
+    lifecycle("registry.terraform.io/hashicorp/null", l).await;
 }
 
 #[tokio::test]
-async fn random_types() {
-    let len = |n| ("length", Value::int(n));
-    check(
-        "hashicorp/random",
-        "random_id",
-        &[("byte_length", Value::int(8))],
-        None,
-        Some(&[("byte_length", Value::int(8)), ("keepers", keepers("2"))]),
-        Some("id"),
-    )
-    .await;
-    check(
-        "hashicorp/random",
+async fn random_id() {
+    random_lifecycle("random_id", &[("byte_length", Value::int(8))], Some("id")).await;
+}
+
+#[tokio::test]
+async fn random_string() {
+    random_lifecycle(
         "random_string",
-        &[len(12)],
-        None,
-        Some(&[len(13)]),
-        Some("id"),
+        &[("length", Value::int(12)), ("special", Value::bool(false))],
+        Some("result"),
     )
     .await;
-    check(
-        "hashicorp/random",
+}
+
+#[tokio::test]
+async fn random_password() {
+    random_lifecycle(
         "random_password",
-        &[len(12)],
-        None,
-        Some(&[len(20)]),
-        None,
+        &[("length", Value::int(20)), ("min_special", Value::int(2))],
+        Some("result"),
     )
     .await;
-    check(
-        "hashicorp/random",
+}
+
+#[tokio::test]
+async fn random_integer() {
+    random_lifecycle(
         "random_integer",
-        &[("min", Value::int(1)), ("max", Value::int(9))],
-        None,
-        Some(&[("min", Value::int(1)), ("max", Value::int(10))]),
+        &[("min", Value::int(1)), ("max", Value::int(6))],
         None,
     )
     .await;
-    check(
-        "hashicorp/random",
-        "random_pet",
-        &[],
-        None,
-        Some(&[len(3)]),
-        None,
-    )
-    .await;
-    check(
-        "hashicorp/random",
-        "random_uuid",
-        &[],
-        None,
-        Some(&[("keepers", keepers("x"))]),
-        Some("id"),
-    )
-    .await;
-    let list =
-        |xs: &[&str]| Value::list(Type::String, xs.iter().map(|x| Value::string(*x)).collect());
-    check(
-        "hashicorp/random",
+}
+
+#[tokio::test]
+async fn random_pet() {
+    random_lifecycle("random_pet", &[("length", Value::int(3))], None).await;
+}
+
+#[tokio::test]
+async fn random_uuid() {
+    random_lifecycle("random_uuid", &[], Some("id")).await;
+}
+
+#[tokio::test]
+async fn random_shuffle() {
+    let input = Value::list(Type::String, vec![s("a"), s("b"), s("c")]);
+    random_lifecycle(
         "random_shuffle",
-        &[("input", list(&["a", "b", "c"]))],
-        None,
-        Some(&[("input", list(&["a", "b"]))]),
+        &[("input", input), ("result_count", Value::int(2))],
         None,
     )
     .await;
 }
 
-#[tokio::test]
-async fn time_types() {
-    check(
-        "hashicorp/time",
-        "time_static",
-        &[],
-        None,
-        Some(&[("triggers", keepers("t"))]),
-        Some("id"),
-    )
-    .await;
-    check(
-        "hashicorp/time",
-        "time_sleep",
-        &[("create_duration", Value::string("5ms"))],
-        Some(&[("create_duration", Value::string("1ms"))]),
-        Some(&[("triggers", keepers("t"))]),
-        None,
-    )
-    .await;
+fn file_config(dir: &std::path::Path, content_attr: &str, content: &str) -> Value {
+    obj(&[
+        ("filename", s(&dir.join("out/file.txt").to_string_lossy())),
+        (content_attr, s(content)),
+    ])
 }
 
 #[tokio::test]
-async fn local_files_and_drift() {
+async fn local_file() {
     let dir = tempfile::tempdir().unwrap();
-    let f = dir
-        .path()
-        .join("sub/out.txt")
-        .to_string_lossy()
-        .into_owned();
-    let g = dir.path().join("other.txt").to_string_lossy().into_owned();
-    check(
-        "hashicorp/local",
-        "local_file",
-        &[
-            ("filename", Value::string(f.as_str())),
-            ("content", Value::string("hi")),
-        ],
-        None,
-        Some(&[
-            ("filename", Value::string(g.as_str())),
-            ("content", Value::string("hi")),
-        ]),
-        None,
-    )
-    .await;
-    check(
-        "hashicorp/local",
-        "local_sensitive_file",
-        &[
-            ("filename", Value::string(f.as_str())),
-            ("content", Value::string("secret")),
-        ],
-        None,
-        Some(&[
-            ("filename", Value::string(f.as_str())),
-            ("content", Value::string("other")),
-        ]),
-        None,
-    )
-    .await;
-    // Out-of-band change or deletion reads as gone.
-    let p = configured("hashicorp/local").await;
-    let c = cfg(
-        p.as_ref(),
-        "local_file",
-        &[
-            ("filename", Value::string(f.as_str())),
-            ("content", Value::string("v1")),
-        ],
-    );
-    let planned = p.plan("local_file", None, &c).await.unwrap().planned;
+    let l = Lifecycle {
+        type_name: "local_file",
+        create: file_config(dir.path(), "content", "one"),
+        update: None,
+        replace: Some(file_config(dir.path(), "content", "two")),
+        import_id_attr: None,
+        state_only: false,
+    };
+    lifecycle("hashicorp/local", l).await;
+    assert!(!dir.path().join("out/file.txt").exists());
+}
+
+#[tokio::test]
+async fn local_sensitive_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let l = Lifecycle {
+        type_name: "local_sensitive_file",
+        create: file_config(dir.path(), "content", "secret"),
+        update: None,
+        replace: Some(file_config(dir.path(), "content_base64", "c2VjcmV0Mg==")),
+        import_id_attr: None,
+        state_only: false,
+    };
+    lifecycle("hashicorp/local", l).await;
+}
+
+#[tokio::test]
+async fn time_static() {
+    let l = Lifecycle {
+        type_name: "time_static",
+        create: obj(&[]),
+        update: None,
+        replace: Some(obj(&[("triggers", strings(&[("a", "1")]))])),
+        import_id_attr: Some("id"),
+        state_only: true,
+    };
+    lifecycle("hashicorp/time", l).await;
+}
+
+#[tokio::test]
+async fn time_sleep() {
+    let l = Lifecycle {
+        type_name: "time_sleep",
+        create: obj(&[("create_duration", s("5ms"))]),
+        update: Some(obj(&[
+            ("create_duration", s("2ms")),
+            ("destroy_duration", s("1ms")),
+        ])),
+        replace: Some(obj(&[
+            ("create_duration", s("2ms")),
+            ("triggers", strings(&[("a", "1")])),
+        ])),
+        import_id_attr: None,
+        state_only: true,
+    };
+    lifecycle("hashicorp/time", l).await;
+}
+
+#[tokio::test]
+async fn local_file_drift_plans_recreation() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = provider("hashicorp/local");
+    let cfg = file_config(dir.path(), "content", "v1");
+    let plan = p.plan("local_file", None, &cfg).await.unwrap();
     let state = p
-        .apply("local_file", None, Some(&planned))
+        .apply("local_file", None, Some(&plan.planned))
         .await
         .unwrap()
         .unwrap();
-    assert!(p.read("local_file", &state).await.unwrap().is_some());
-    std::fs::write(&f, "tampered").unwrap();
+    assert_eq!(
+        attr_str(&state, "content_sha256"),
+        "3bfc269594ef649228e9a74bab00f042efc91d5acc6fbee31a382e80d42388fe"
+    );
+    std::fs::remove_file(dir.path().join("out/file.txt")).unwrap();
     assert!(p.read("local_file", &state).await.unwrap().is_none());
-    std::fs::remove_file(&f).unwrap();
-    assert!(p.read("local_file", &state).await.unwrap().is_none());
+    let again = p.plan("local_file", None, &cfg).await.unwrap();
+    p.apply("local_file", None, Some(&again.planned))
+        .await
+        .unwrap();
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("out/file.txt")).unwrap(),
+        "v1"
+    );
 }
 
-#[test]
-fn sources_resolve_with_and_without_hostname() {
-    for s in [
-        "hashicorp/random",
-        "registry.terraform.io/hashicorp/random",
-        "hashicorp/null",
-        "hashicorp/local",
-        "hashicorp/time",
-        "terraform.io/builtin/terraform",
-    ] {
-        assert!(provider_for(s).is_some(), "{s}");
-    }
-    assert!(provider_for("hashicorp/aws").is_none());
+#[tokio::test]
+async fn random_password_is_sensitive_and_hashed() {
+    let p = provider("hashicorp/random");
+    let cfg = obj(&[("length", Value::int(16))]);
+    let plan = p.plan("random_password", None, &cfg).await.unwrap();
+    let planned = plan.planned.as_entries().unwrap();
+    assert_eq!(planned["special"].as_bool(), Some(true));
+    assert!(planned["result"].is_unknown());
+    let state = p
+        .apply("random_password", None, Some(&plan.planned))
+        .await
+        .unwrap()
+        .unwrap();
+    let m = state.as_entries().unwrap();
+    assert!(m["result"].marks().is_sensitive() && m["bcrypt_hash"].marks().is_sensitive());
+    assert_eq!(attr_str(&state, "id"), "none");
+    assert_eq!(attr_str(&state, "result").chars().count(), 16);
+    assert!(bcrypt::verify(attr_str(&state, "result"), attr_str(&state, "bcrypt_hash")).unwrap());
+}
+
+#[tokio::test]
+async fn random_integer_import_and_bad_input() {
+    let p = provider("hashicorp/random");
+    let v = p.import("random_integer", "3,1,6").await.unwrap();
+    assert_eq!(attr_str(&v, "id"), "3");
+    let noop = p
+        .plan(
+            "random_integer",
+            Some(&v),
+            &obj(&[("min", Value::int(1)), ("max", Value::int(6))]),
+        )
+        .await
+        .unwrap();
+    assert!(noop.requires_replace.is_empty());
+    assert!(p
+        .plan(
+            "random_integer",
+            None,
+            &obj(&[("min", Value::int(6)), ("max", Value::int(1))])
+        )
+        .await
+        .is_err());
+    assert!(p.import("random_integer", "3;1;6").await.is_err());
+}
+
+#[tokio::test]
+async fn unknown_type_is_an_error() {
+    let p = provider("hashicorp/random");
+    assert!(p.plan("random_nope", None, &obj(&[])).await.is_err());
+    assert!(p.read_data("random_nope", &obj(&[])).await.is_err());
 }

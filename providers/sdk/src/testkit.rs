@@ -18,9 +18,9 @@ pub struct Lifecycle<'a> {
     pub replace: Option<Value>,
     /// Attribute holding the ID used for import (`None` to skip import).
     pub import_id_attr: Option<&'a str>,
-    /// The object lives outside the state (a file, a cloud resource): after delete, `read`
-    /// must report it gone. Purely logical resources (random values) keep reading back.
-    pub remote: bool,
+    /// The object exists only in state (random values, timestamps): after delete there is
+    /// nothing remote whose absence `read` could report, so that last check is skipped.
+    pub state_only: bool,
 }
 
 /// A step of the lifecycle that did not behave.
@@ -139,7 +139,7 @@ pub async fn run_lifecycle(p: &dyn Provider, l: &Lifecycle<'_>) -> Result<(), Li
     p.apply(l.type_name, Some(&state), None)
         .await
         .map_err(|e| diag_fail("delete", e.diags))?;
-    if !l.remote {
+    if l.state_only {
         return Ok(());
     }
     match p.read(l.type_name, &state).await {
