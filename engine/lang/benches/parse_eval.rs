@@ -12,6 +12,20 @@ use std::time::Instant;
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// A typical resource: `for_each` over a shared local, a few arguments, two function calls.
+fn generate_typical(n: usize) -> String {
+    let mut s = String::with_capacity(n * 160);
+    s.push_str("variable \"prefix\" {\n  default = \"bench\"\n}\n\nlocals {\n  regions = toset([\"us-east-1\", \"eu-west-1\"])\n  tags    = { team = \"platform\" }\n}\n\n");
+    for i in 0..n {
+        let _ = write!(
+            s,
+            "resource \"terraform_data\" \"r{i}\" {{\n  for_each = local.regions\n  input = {{\n    name = format(\"%s-{i}-%s\", var.prefix, each.key)\n    tags = merge(local.tags, {{ index = \"{i}\" }})\n  }}\n}}\n\n"
+        );
+    }
+    s
+}
+
+/// A heavy resource: its own `locals` block and five computed arguments.
 fn generate(n: usize) -> String {
     let mut s = String::with_capacity(n * 256);
     s.push_str("variable \"prefix\" {\n  type    = string\n  default = \"bench\"\n}\n\nlocals {\n  regions = [\"us-east-1\", \"eu-west-1\"]\n  tags    = { team = \"platform\", env = \"prod\" }\n}\n\n");
@@ -38,19 +52,33 @@ fn peak_rss_mb() -> f64 {
 
 fn main() {
     let functions = Functions::standard();
-    for n in [1_000usize, 10_000] {
+    for (kind, gen) in [("typical", generate_typical as fn(usize) -> String), ("heavy", generate)] {
+        for n in [1_000usize, 10_000] {
+            run(kind, n, &gen(n), &functions);
+        }
+    }
+}
+
+fn run(kind: &str, n: usize, text: &str, functions: &Functions) {
+    {
         let dir = tempfile::tempdir().expect("tempdir");
-        std::fs::write(dir.path().join("main.tf"), generate(n)).expect("write");
+        std::fs::write(dir.path().join("main.tf"), text).expect("write");
         let start = Instant::now();
         let sources = Sources::new();
         let (tree, diags) = load_module_tree(dir.path(), &sources);
         let parsed = start.elapsed();
-        let diags2 = validate_tree(&tree, &functions);
+        let diags2 = validate_tree(&tree, functions);
         let total = start.elapsed();
         assert!(
             !diags.has_errors() && !diags2.has_errors(),
             "{diags}\n{diags2}"
         );
-        println!("parse+evaluate {n:>6} resources: parse {:>7.1} ms, total {:>7.1} ms, peak RSS {:.0} MB", parsed.as_secs_f64() * 1e3, total.as_secs_f64() * 1e3, peak_rss_mb());
+        println!(
+            "{kind:>7} {n:>6} resources ({:.1} MB): parse {:>7.1} ms, parse+evaluate {:>7.1} ms, peak RSS {:.0} MB",
+            text.len() as f64 / 1e6,
+            parsed.as_secs_f64() * 1e3,
+            total.as_secs_f64() * 1e3,
+            peak_rss_mb()
+        );
     }
 }
