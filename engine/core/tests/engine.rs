@@ -209,3 +209,26 @@ async fn cycles_name_every_node() {
     let err = p.unwrap_err().to_string();
     assert!(err.contains("local.a") && err.contains("local.b"), "{err}");
 }
+
+#[tokio::test]
+async fn ignore_changes_keeps_prior_values_at_nested_paths() {
+    let v1 = tf("resource \"test_thing\" \"t\" {\n  name = \"t\"\n  value = \"1\"\n  tags = { a = \"1\", b = \"1\" }\n  lifecycle {\n    ignore_changes = [tags[\"a\"], value]\n  }\n}\n");
+    let (out, _) = apply_tf(&v1, &State::default(), None).await;
+    let only_ignored = v1
+        .replace("a = \"1\"", "a = \"2\"")
+        .replace("value = \"1\"", "value = \"9\"");
+    let (p, _) = plan_of(&only_ignored, &out.state, &PlanOptions::default()).await;
+    assert_eq!(p.unwrap().changes[0].action, Action::NoOp);
+    let other_too = only_ignored.replace("b = \"1\"", "b = \"2\"");
+    let (p, _) = plan_of(&other_too, &out.state, &PlanOptions::default()).await;
+    let p = p.unwrap();
+    assert_eq!(p.changes[0].action, Action::Update);
+    let tags = p.changes[0]
+        .after
+        .as_ref()
+        .unwrap()
+        .get_attr("tags")
+        .unwrap();
+    assert_eq!(tags.get_attr("a").unwrap().as_str(), Some("1"));
+    assert_eq!(tags.get_attr("b").unwrap().as_str(), Some("2"));
+}

@@ -480,16 +480,79 @@ fn ignore_changes(ic: &IgnoreChanges, prior: &Value, planned: Value) -> Value {
     match ic {
         IgnoreChanges::None => planned,
         IgnoreChanges::All => prior.clone(),
-        IgnoreChanges::Paths(paths) => {
-            let mut out = planned.as_entries().cloned().unwrap_or_default();
-            let before = prior.as_entries().cloned().unwrap_or_default();
-            for t in paths {
-                // Top-level attribute granularity: `tags`, `tags["Name"]` both keep `tags`.
-                if let Some(v) = before.get(&t.root) {
-                    out.insert(t.root.clone(), v.clone());
-                }
-            }
-            Value::object(out)
-        }
+        IgnoreChanges::Paths(paths) => paths.iter().fold(planned, |v, t| {
+            let mut steps = vec![autostack_lang::syntax::Step::Attr(
+                t.root.clone(),
+                t.root_range.clone(),
+            )];
+            steps.extend(t.steps.iter().cloned());
+            keep_prior_at(v, prior, &steps)
+        }),
     }
+}
+
+/// `planned` with the value at `path` taken from `prior` (removed when prior has none).
+fn keep_prior_at(planned: Value, prior: &Value, path: &[autostack_lang::syntax::Step]) -> Value {
+    use autostack_lang::syntax::Step;
+    let Some((first, rest)) = path.split_first() else {
+        return prior.clone();
+    };
+    let key = match first {
+        Step::Attr(name, _) => name.clone(),
+        Step::Index(k, _) => match k.as_str() {
+            Some(s) => s.to_string(),
+            None => match k.as_number().and_then(autostack_lang::Number::to_i64) {
+                Some(i) => return keep_prior_at_index(planned, prior, i, rest),
+                None => return planned,
+            },
+        },
+    };
+    let (inner, marks) = planned.unmark();
+    let Some(entries) = inner.as_entries() else {
+        return inner.mark(marks);
+    };
+    let mut out = entries.clone();
+    let before = prior.as_entries().and_then(|m| m.get(&key));
+    match (before, out.remove(&key)) {
+        (Some(b), Some(p)) => {
+            out.insert(key, keep_prior_at(p, b, rest));
+        }
+        (Some(b), None) if rest.is_empty() => {
+            out.insert(key, b.clone());
+        }
+        (None, Some(p)) if !rest.is_empty() => {
+            out.insert(key, p);
+        }
+        _ => {}
+    }
+    let rebuilt = match &inner {
+        Value::Map(t, _) => Value::map(t.clone(), out),
+        _ => Value::object(out),
+    };
+    rebuilt.mark(marks)
+}
+
+fn keep_prior_at_index(
+    planned: Value,
+    prior: &Value,
+    i: i64,
+    rest: &[autostack_lang::syntax::Step],
+) -> Value {
+    let (inner, marks) = planned.unmark();
+    let (Some(items), Some(before)) = (
+        inner.as_seq(),
+        prior.as_seq().and_then(|b| b.get(i as usize)),
+    ) else {
+        return inner.mark(marks);
+    };
+    let mut items = items.to_vec();
+    if let Some(slot) = items.get_mut(i as usize) {
+        *slot = keep_prior_at(slot.clone(), before, rest);
+    }
+    let rebuilt = match &inner {
+        Value::List(t, _) => Value::list(t.clone(), items),
+        Value::Tuple(_) => Value::tuple(items),
+        _ => inner.clone(),
+    };
+    rebuilt.mark(marks)
 }
