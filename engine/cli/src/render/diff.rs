@@ -138,11 +138,12 @@ impl Renderer<'_> {
 
     /// A value on one line, or an opening bracket with the body rendered below.
     pub fn inline_or_block(&mut self, v: &Value, indent: usize, sym: Sym) -> String {
-        if v.is_unknown() {
-            return "(known after apply)".into();
-        }
+        // Sensitive first: a sensitive value that is not known yet still shows as sensitive.
         if v.marks().is_sensitive() {
             return "(sensitive value)".into();
+        }
+        if v.is_unknown() {
+            return "(known after apply)".into();
         }
         match v.unmarked() {
             Value::Null(_) => "null".into(),

@@ -155,7 +155,7 @@ pub fn render_change(c: &ResourceChange, style: &Style) -> String {
     } else {
         "resource"
     };
-    let mut out = format!("  {}\n", style.comment(&header_comment(c)));
+    let mut out = format!("  {}\n", style.bold(&header_comment(c)));
     let _ = writeln!(
         out,
         "{} {kind} \"{}\" \"{}\" {{",
