@@ -352,16 +352,42 @@ fn destroy_and_refresh_only() {
     let w = Work::new(&[("main.tf", "resource \"local_file\" \"f\" {\n  filename = \"${path.module}/x.txt\"\n  content  = \"v\"\n}\n")]);
     w.run(&["apply", "-auto-approve"]).expect(0);
     std::fs::remove_file(w.path().join("x.txt")).unwrap();
-    let r = w.run(&["plan", "-refresh-only", "-no-color", "-detailed-exitcode"]).expect(2);
-    assert!(r.stdout().contains("Objects have changed outside of AutoStack"), "{}", r.stdout());
-    assert!(r.stdout().contains("# local_file.f has been deleted"), "{}", r.stdout());
-    w.run(&["apply", "-refresh-only", "-auto-approve"]).expect(0);
+    let r = w
+        .run(&["plan", "-refresh-only", "-no-color", "-detailed-exitcode"])
+        .expect(2);
+    assert!(
+        r.stdout()
+            .contains("Objects have changed outside of AutoStack"),
+        "{}",
+        r.stdout()
+    );
+    assert!(
+        r.stdout().contains("# local_file.f has been deleted"),
+        "{}",
+        r.stdout()
+    );
+    w.run(&["apply", "-refresh-only", "-auto-approve"])
+        .expect(0);
     assert!(w.state()["resources"].as_array().unwrap().is_empty());
     w.run(&["apply", "-auto-approve"]).expect(0);
     let r = w.run(&["destroy", "-auto-approve", "-no-color"]).expect(0);
-    assert!(r.stdout().contains("- resource \"local_file\" \"f\" {"), "{}", r.stdout());
-    assert!(r.stdout().contains("Destroy complete! Resources: 1 destroyed."), "{}", r.stdout());
+    assert!(
+        r.stdout().contains("- resource \"local_file\" \"f\" {"),
+        "{}",
+        r.stdout()
+    );
+    assert!(
+        r.stdout()
+            .contains("Destroy complete! Resources: 1 destroyed."),
+        "{}",
+        r.stdout()
+    );
     assert!(!w.path().join("x.txt").exists());
     let r = w.run(&["apply", "-no-color"]).expect(1);
-    assert!(r.stderr().contains("approval") || r.stdout().contains("Plan:"), "{}{}", r.stdout(), r.stderr());
+    assert!(
+        r.stderr().contains("approval") || r.stdout().contains("Plan:"),
+        "{}{}",
+        r.stdout(),
+        r.stderr()
+    );
 }

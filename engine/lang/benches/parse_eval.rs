@@ -52,7 +52,10 @@ fn peak_rss_mb() -> f64 {
 
 fn main() {
     let functions = Functions::standard();
-    for (kind, gen) in [("typical", generate_typical as fn(usize) -> String), ("heavy", generate)] {
+    for (kind, gen) in [
+        ("typical", generate_typical as fn(usize) -> String),
+        ("heavy", generate),
+    ] {
         for n in [1_000usize, 10_000] {
             run(kind, n, &gen(n), &functions);
         }

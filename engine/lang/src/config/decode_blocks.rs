@@ -32,15 +32,34 @@ pub(super) fn decode_resource_into(b: Block, m: &mut Module, diags: &mut Diagnos
 
 /// Decodes a `resource` / `data` block, separating meta-arguments from provider arguments.
 pub(super) fn decode_resource(b: Block, diags: &mut Diagnostics) -> Option<Resource> {
-    let l: Vec<String> = labels(&b, 2, "type, name", diags)?.into_iter().map(str::to_string).collect();
-    let mode = if b.ty == "data" { Mode::Data } else { Mode::Managed };
+    let l: Vec<String> = labels(&b, 2, "type, name", diags)?
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    let mode = if b.ty == "data" {
+        Mode::Data
+    } else {
+        Mode::Managed
+    };
     if b.body.attr("count").is_some() && b.body.attr("for_each").is_some() {
         let at = b.body.attr("for_each").map(|a| a.name_range.clone());
         diags.push(Diagnostic::error("Invalid combination of \"count\" and \"for_each\"", "The \"count\" and \"for_each\" meta-arguments are mutually-exclusive, only one should be used to be explicit about the number of resources to be created.", at));
     }
-    let lifecycle = b.body.blocks_of("lifecycle").last().map(|lb| decode_lifecycle(lb, mode, diags)).unwrap_or_default();
-    let provider = b.body.attr("provider").and_then(|a| provider_ref(&a.expr, diags));
-    let depends_on = b.body.attr("depends_on").map(|a| traversal_list(&a.expr, "depends_on", diags)).unwrap_or_default();
+    let lifecycle = b
+        .body
+        .blocks_of("lifecycle")
+        .last()
+        .map(|lb| decode_lifecycle(lb, mode, diags))
+        .unwrap_or_default();
+    let provider = b
+        .body
+        .attr("provider")
+        .and_then(|a| provider_ref(&a.expr, diags));
+    let depends_on = b
+        .body
+        .attr("depends_on")
+        .map(|a| traversal_list(&a.expr, "depends_on", diags))
+        .unwrap_or_default();
     let range = b.def_range();
     let mut config = b.body;
     let mut count = None;
@@ -57,9 +76,22 @@ pub(super) fn decode_resource(b: Block, diags: &mut Diagnostics) -> Option<Resou
         "provider" | "depends_on" => false,
         _ => true,
     });
-    config.blocks.retain(|nb| !matches!(nb.ty.as_str(), "lifecycle" | "provisioner" | "connection"));
+    config
+        .blocks
+        .retain(|nb| !matches!(nb.ty.as_str(), "lifecycle" | "provisioner" | "connection"));
     let [ty, name]: [String; 2] = l.try_into().ok()?;
-    Some(Resource { mode, ty, name, provider, count, for_each, depends_on, lifecycle, config, range })
+    Some(Resource {
+        mode,
+        ty,
+        name,
+        provider,
+        count,
+        for_each,
+        depends_on,
+        lifecycle,
+        config,
+        range,
+    })
 }
 
 fn decode_lifecycle(b: &Block, mode: Mode, diags: &mut Diagnostics) -> Lifecycle {
