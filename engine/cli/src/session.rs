@@ -45,6 +45,31 @@ pub fn source_of_state_provider(p: &str) -> String {
     inner.split("\"]").next().unwrap_or(inner).to_string()
 }
 
+impl Schemas {
+    /// The schema block of a changed resource, for rendering nested blocks.
+    pub fn block_for(
+        &self,
+        c: &autostack_core::plan::ResourceChange,
+    ) -> Option<autostack_provider_sdk::Block> {
+        let source = if c.provider_source.is_empty() {
+            return None;
+        } else {
+            full_source(&c.provider_source)
+        };
+        let mut cache = self.cache.lock().ok()?;
+        let p = cache
+            .entry(source.clone())
+            .or_insert_with(|| self.resolver.instantiate(&source).map(Arc::from))
+            .clone()?;
+        let schemas = if c.addr.resource.mode == Mode::Data {
+            &p.schema().data_sources
+        } else {
+            &p.schema().resources
+        };
+        schemas.get(&c.addr.resource.ty).map(|s| s.block.clone())
+    }
+}
+
 impl SchemaSource for Schemas {
     fn resource_type(&self, provider: &str, mode: Mode, ty: &str) -> Option<(Type, u64)> {
         let source = source_of_state_provider(provider);

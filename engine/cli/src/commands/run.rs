@@ -180,12 +180,12 @@ pub async fn make_plan(s: &Session, opts: &PlanOptions, out: &Output) -> Result<
         }
     };
     out.diags(&plan.warnings, &s.sources);
-    report_plan(&plan, out);
+    report_plan(&plan, out, &s.schemas);
     Ok(plan)
 }
 
 /// Prints a plan (human) or its planned_change / change_summary messages (JSON).
-pub fn report_plan(plan: &Plan, out: &Output) {
+pub fn report_plan(plan: &Plan, out: &Output, schemas: &Schemas) {
     if out.json {
         for c in plan.changes.iter().filter(|c| c.action != Action::NoOp) {
             let msg = format!("{}: Plan to {}", c.addr, progress::action_name(c.action));
@@ -205,6 +205,9 @@ pub fn report_plan(plan: &Plan, out: &Output) {
             json!({ "changes": { "add": add, "change": change, "import": imp, "remove": destroy, "operation": "plan" } }),
         );
     } else {
-        print!("{}", render_plan(plan, &Style { color: out.color }));
+        print!(
+            "{}",
+            render_plan(plan, &Style { color: out.color }, &|c| schemas.block_for(c))
+        );
     }
 }

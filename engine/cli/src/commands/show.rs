@@ -65,7 +65,8 @@ pub fn run(a: &ShowArgs) -> u8 {
                         &plan,
                         &Style {
                             color: ui::color_stdout(a.no_color)
-                        }
+                        },
+                        &|c| schemas.block_for(c)
                     )
                 );
             }

@@ -1,12 +1,13 @@
 //! The human plan: Terraform's layout, symbols, comments and summary line.
 
 use super::diff::{classify, Change, Renderer};
-use super::style::Style;
+use super::style::{Style, Sym};
 use autostack_core::addrs::InstanceKey;
 use autostack_core::plan::{Action, Plan, PlanMode, Reason, ResourceChange};
 use autostack_lang::config::Mode;
 use autostack_lang::Value;
 use autostack_provider_sdk::PathStep;
+use autostack_provider_sdk::{Block, NestedBlock, Nesting};
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
@@ -18,10 +19,10 @@ pub const RULE: &str =
     "─────────────────────────────────────────────────────────────────────────────";
 
 /// Renders a whole plan (drift, actions, summary, outputs).
-pub fn render_plan(plan: &Plan, style: &Style) -> String {
+pub fn render_plan(plan: &Plan, style: &Style, lookup: BlockLookup<'_>) -> String {
     let mut out = String::new();
     if !plan.drift.is_empty() {
-        out.push_str(&render_drift(plan, style));
+        out.push_str(&render_drift(plan, style, lookup));
     }
     let shown: Vec<&ResourceChange> = plan
         .changes
@@ -41,7 +42,7 @@ pub fn render_plan(plan: &Plan, style: &Style) -> String {
         out.push_str(&legend(&shown, style));
         out.push_str("\nAutoStack will perform the following actions:\n\n");
         for c in &shown {
-            out.push_str(&render_change(c, style));
+            out.push_str(&render_change(c, style, lookup));
             out.push('\n');
         }
         out.push_str(&summary_line(plan, style));
@@ -144,7 +145,7 @@ fn delete_reason(c: &ResourceChange) -> String {
 }
 
 /// Renders one resource instance change block.
-pub fn render_change(c: &ResourceChange, style: &Style) -> String {
+pub fn render_change(c: &ResourceChange, style: &Style, lookup: BlockLookup<'_>) -> String {
     let sym = if c.action == Action::NoOp {
         ""
     } else {
@@ -171,7 +172,7 @@ pub fn render_change(c: &ResourceChange, style: &Style) -> String {
             c.after.as_ref()
         },
     );
-    out.push_str(&render_attrs(c, before, after, style));
+    out.push_str(&render_attrs(c, before, after, style, lookup));
     out.push_str("    }\n");
     out
 }
@@ -180,63 +181,196 @@ fn entries(v: Option<&Value>) -> std::collections::BTreeMap<String, Value> {
     v.and_then(|v| v.as_entries()).cloned().unwrap_or_default()
 }
 
+/// Finds the schema block of a changed resource (to render nested blocks as blocks).
+pub type BlockLookup<'a> = &'a dyn Fn(&ResourceChange) -> Option<Block>;
+
 fn render_attrs(
     c: &ResourceChange,
     before: Option<&Value>,
     after: Option<&Value>,
     style: &Style,
+    lookup: BlockLookup<'_>,
 ) -> String {
-    let (b, a) = (entries(before), entries(after));
-    let names: BTreeSet<&String> = b.keys().chain(a.keys()).collect();
-    let forces: BTreeSet<&str> = c
+    let forces: BTreeSet<String> = c
         .requires_replace
         .iter()
         .filter_map(|p| match p.first() {
-            Some(PathStep::Attr(n)) => Some(n.as_str()),
+            Some(PathStep::Attr(n)) => Some(n.clone()),
             _ => None,
         })
         .collect();
-    let mut shown = Vec::new();
-    let mut hidden = 0;
-    for n in &names {
-        let change = classify(b.get(*n), a.get(*n));
-        let identifying =
-            IDENTIFYING.contains(&n.as_str()) && b.get(*n).is_some_and(|v| !v.is_null());
-        if change == Change::NoOp && !(identifying && c.action != Action::NoOp) {
-            if b.get(*n).or(a.get(*n)).is_some_and(|v| !v.is_null()) {
-                hidden += 1;
-            }
-            continue;
-        }
-        shown.push(*n);
-    }
-    let width = shown.iter().map(|n| n.chars().count()).max().unwrap_or(0);
-    let mut r = Renderer {
-        out: String::new(),
+    let schema = lookup(c);
+    let body = Body {
+        action: c.action,
+        forces: &forces,
         style,
     };
-    for n in shown {
-        let bv = if c.action == Action::Create {
-            None
-        } else {
-            b.get(n)
-        };
-        r.attr(6, n, width, bv, a.get(n), forces.contains(n.as_str()));
-    }
-    if hidden > 0 {
-        let _ = writeln!(
-            r.out,
-            "        {}",
-            style.comment(&format!(
-                "# ({hidden} unchanged attribute{} hidden)",
-                if hidden == 1 { "" } else { "s" }
-            ))
-        );
-    }
-    r.out
+    body.render(
+        6,
+        schema.as_ref(),
+        before,
+        after,
+        c.action == Action::Create,
+    )
 }
 
-fn render_drift(plan: &Plan, style: &Style) -> String {
+/// Renders the attributes and nested blocks of one object (or block) at a symbol column.
+struct Body<'a> {
+    action: Action,
+    forces: &'a BTreeSet<String>,
+    style: &'a Style,
+}
+
+impl Body<'_> {
+    fn render(
+        &self,
+        indent: usize,
+        schema: Option<&Block>,
+        before: Option<&Value>,
+        after: Option<&Value>,
+        creating: bool,
+    ) -> String {
+        let (b, a) = (entries(before), entries(after));
+        let is_block = |n: &str| schema.is_some_and(|s| s.blocks.contains_key(n));
+        let names: BTreeSet<&String> = b.keys().chain(a.keys()).filter(|n| !is_block(n)).collect();
+        let mut shown = Vec::new();
+        let mut hidden = 0;
+        for n in &names {
+            let change = classify(b.get(*n), a.get(*n));
+            let identifying = indent == 6
+                && IDENTIFYING.contains(&n.as_str())
+                && b.get(*n).is_some_and(|v| !v.is_null());
+            if change == Change::NoOp && !(identifying && self.action != Action::NoOp) {
+                if b.get(*n).or(a.get(*n)).is_some_and(|v| !v.is_null()) {
+                    hidden += 1;
+                }
+                continue;
+            }
+            shown.push(*n);
+        }
+        let width = shown.iter().map(|n| n.chars().count()).max().unwrap_or(0);
+        let mut r = Renderer {
+            out: String::new(),
+            style: self.style,
+        };
+        for n in shown {
+            let bv = if creating { None } else { b.get(n) };
+            r.attr(
+                indent,
+                n,
+                width,
+                bv,
+                a.get(n),
+                indent == 6 && self.forces.contains(n.as_str()),
+            );
+        }
+        if hidden > 0 {
+            let _ = writeln!(
+                r.out,
+                "{}{}",
+                " ".repeat(indent + 2),
+                self.style.comment(&format!(
+                    "# ({hidden} unchanged attribute{} hidden)",
+                    if hidden == 1 { "" } else { "s" }
+                ))
+            );
+        }
+        if let Some(s) = schema {
+            for (name, nb) in &s.blocks {
+                r.out
+                    .push_str(&self.blocks(indent, name, nb, b.get(name), a.get(name), creating));
+            }
+        }
+        r.out
+    }
+
+    /// Renders the blocks of one nested block type, pairing elements by position (lists,
+    /// single) or by value (sets).
+    fn blocks(
+        &self,
+        indent: usize,
+        name: &str,
+        nb: &NestedBlock,
+        before: Option<&Value>,
+        after: Option<&Value>,
+        creating: bool,
+    ) -> String {
+        let items = |v: Option<&Value>| -> Vec<Value> {
+            match v.map(Value::unmarked) {
+                None => Vec::new(),
+                Some(x) if x.is_null() => Vec::new(),
+                Some(x) => x
+                    .as_seq()
+                    .map(<[Value]>::to_vec)
+                    .unwrap_or_else(|| vec![x.clone()]),
+            }
+        };
+        let (bs, as_) = (
+            if creating { Vec::new() } else { items(before) },
+            items(after),
+        );
+        let mut pairs: Vec<(Option<Value>, Option<Value>)> = Vec::new();
+        if nb.nesting == Nesting::Set {
+            let mut rest: Vec<Value> = as_.clone();
+            for b in &bs {
+                match rest
+                    .iter()
+                    .position(|a| !autostack_provider_sdk::differs(b, a))
+                {
+                    Some(i) => pairs.push((Some(b.clone()), Some(rest.remove(i)))),
+                    None => pairs.push((Some(b.clone()), None)),
+                }
+            }
+            pairs.extend(rest.into_iter().map(|a| (None, Some(a))));
+        } else {
+            for i in 0..bs.len().max(as_.len()) {
+                pairs.push((bs.get(i).cloned(), as_.get(i).cloned()));
+            }
+        }
+        let mut out = String::new();
+        let mut hidden = 0;
+        for (b, a) in pairs {
+            let change = classify(b.as_ref(), a.as_ref());
+            if change == Change::NoOp {
+                hidden += 1;
+                continue;
+            }
+            let sym = match change {
+                Change::Create => Sym::Create,
+                Change::Delete => Sym::Delete,
+                _ => Sym::Update,
+            };
+            let inner = self.render(
+                indent + 4,
+                Some(&nb.block),
+                b.as_ref(),
+                a.as_ref(),
+                change == Change::Create,
+            );
+            let _ = write!(
+                out,
+                "\n{}{} {name} {{\n{inner}{}}}\n",
+                " ".repeat(indent),
+                self.style.sym(sym),
+                " ".repeat(indent + 2)
+            );
+        }
+        if hidden > 0 {
+            let _ = write!(
+                out,
+                "\n{}{}\n",
+                " ".repeat(indent + 2),
+                self.style.comment(&format!(
+                    "# ({hidden} unchanged block{} hidden)",
+                    if hidden == 1 { "" } else { "s" }
+                ))
+            );
+        }
+        out
+    }
+}
+
+fn render_drift(plan: &Plan, style: &Style, lookup: BlockLookup<'_>) -> String {
     let mut out = String::from("\nNote: Objects have changed outside of AutoStack\n\nAutoStack detected the following changes made outside of AutoStack since the\nlast \"autostack apply\" which may have affected this plan:\n\n");
     for c in &plan.drift {
         let what = if c.action == Action::Delete {
@@ -252,7 +386,13 @@ fn render_drift(plan: &Plan, style: &Style) -> String {
             c.addr.resource.ty,
             c.addr.resource.name
         );
-        out.push_str(&render_attrs(c, c.before.as_ref(), c.after.as_ref(), style));
+        out.push_str(&render_attrs(
+            c,
+            c.before.as_ref(),
+            c.after.as_ref(),
+            style,
+            lookup,
+        ));
         out.push_str("    }\n\n");
     }
     if plan.mode == PlanMode::RefreshOnly {
@@ -298,4 +438,64 @@ fn render_outputs(plan: &Plan, style: &Style) -> String {
         );
     }
     r.out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use autostack_core::addrs::parse_instance;
+    use autostack_lang::Type;
+    use autostack_provider_sdk::Attribute;
+
+    fn vm(disks: &[i64]) -> Value {
+        let disk = |n: i64| Value::object_from([("size", Value::int(n))]);
+        let dt = Type::Object([("size".to_string(), Type::Number)].into_iter().collect());
+        Value::object_from([
+            ("id", Value::string("vm-1")),
+            ("name", Value::string("web")),
+            (
+                "disk",
+                Value::list(dt, disks.iter().map(|n| disk(*n)).collect()),
+            ),
+        ])
+    }
+
+    #[test]
+    fn nested_blocks_render_as_blocks() {
+        let schema = Block::new()
+            .attr("id", Attribute::computed(Type::String))
+            .attr("name", Attribute::required(Type::String))
+            .block(
+                "disk",
+                Nesting::List,
+                Block::new().attr("size", Attribute::required(Type::Number)),
+            );
+        let mut c = ResourceChange {
+            addr: parse_instance("test_vm.web").unwrap(),
+            prev_addr: None,
+            provider: "test".into(),
+            provider_source: "hashicorp/test".into(),
+            action: Action::Update,
+            reason: None,
+            before: Some(vm(&[10, 7])),
+            after: Some(vm(&[20, 7, 5])),
+            requires_replace: Vec::new(),
+            dependencies: Vec::new(),
+            create_before_destroy: false,
+            importing: None,
+            schema_version: 0,
+        };
+        let out = render_change(&c, &Style { color: false }, &|_| Some(schema.clone()));
+        assert_eq!(
+            out,
+            "  # test_vm.web will be updated in-place\n  ~ resource \"test_vm\" \"web\" {\n        id   = \"vm-1\"\n        name = \"web\"\n\n      ~ disk {\n          ~ size = 10 -> 20\n        }\n\n      + disk {\n          + size = 5\n        }\n\n        # (1 unchanged block hidden)\n    }\n"
+        );
+        c.action = Action::Create;
+        c.before = None;
+        let created = render_change(&c, &Style { color: false }, &|_| Some(schema.clone()));
+        assert!(
+            created.contains("      + disk {\n          + size = 20\n        }\n"),
+            "{created}"
+        );
+    }
 }
