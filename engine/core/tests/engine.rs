@@ -232,3 +232,23 @@ async fn ignore_changes_keeps_prior_values_at_nested_paths() {
     assert_eq!(tags.get_attr("a").unwrap().as_str(), Some("1"));
     assert_eq!(tags.get_attr("b").unwrap().as_str(), Some("2"));
 }
+
+#[tokio::test]
+async fn replace_triggered_by_watches_the_referenced_attribute() {
+    let cfg = |value: &str, tag: &str| {
+        tf(&format!("resource \"test_thing\" \"a\" {{\n  name = \"a\"\n  value = \"{value}\"\n  tags = {{ t = \"{tag}\" }}\n}}\nresource \"test_thing\" \"b\" {{\n  name = \"b\"\n  lifecycle {{\n    replace_triggered_by = [test_thing.a.value]\n  }}\n}}\n"))
+    };
+    let (out, _) = apply_tf(&cfg("1", "x"), &State::default(), None).await;
+    let (p, _) = plan_of(&cfg("1", "y"), &out.state, &PlanOptions::default()).await;
+    let p = p.unwrap();
+    assert_eq!(
+        actions(&p),
+        vec![
+            ("test_thing.a".into(), Action::Update),
+            ("test_thing.b".into(), Action::NoOp)
+        ]
+    );
+    let (p, _) = plan_of(&cfg("2", "x"), &out.state, &PlanOptions::default()).await;
+    let p = p.unwrap();
+    assert_eq!(p.changes[1].action, Action::DeleteThenCreate);
+}

@@ -353,29 +353,65 @@ impl Walker<'_> {
 
     /// Imports the object an `import` block names for `addr` into prior state; returns its ID.
     fn triggered(&self, addr: &InstanceAddr, r: &Resource) -> bool {
+        use autostack_lang::eval::scope::{parse_ref, Subject};
+        use autostack_lang::syntax::Step;
         r.lifecycle.replace_triggered_by.iter().any(|e| {
             let mut hit = false;
             e.visit_traversals(&mut |t| {
-                if let Ok((
-                    autostack_lang::eval::scope::Subject::Resource {
+                let Ok((
+                    Subject::Resource {
                         data: false,
                         ty,
                         name,
                     },
-                    _,
-                )) = autostack_lang::eval::scope::parse_ref(t)
-                {
-                    let target = ResourceAddr {
-                        module: addr.resource.module.clone(),
-                        mode: Mode::Managed,
-                        ty,
-                        name,
-                    };
-                    hit |= self
-                        .changes
-                        .iter()
-                        .any(|(a, c)| a.resource == target && c.action != Action::NoOp);
-                }
+                    used,
+                )) = parse_ref(t)
+                else {
+                    return;
+                };
+                let target = ResourceAddr {
+                    module: addr.resource.module.clone(),
+                    mode: Mode::Managed,
+                    ty,
+                    name,
+                };
+                // `aws_x.y` (or `aws_x.y[0]`) fires on any change; `aws_x.y.attr` only when
+                // that attribute changes.
+                let mut rest = &t.steps[used..];
+                let key = match rest.first() {
+                    Some(Step::Index(k, _)) => {
+                        rest = &rest[1..];
+                        Some(k.clone())
+                    }
+                    _ => None,
+                };
+                let attr: Vec<Step> = rest.to_vec();
+                hit |= self
+                    .changes
+                    .iter()
+                    .filter(|(a, _)| a.resource == target)
+                    .filter(|(a, _)| {
+                        key.as_ref().is_none_or(|k| {
+                            a.key
+                                .as_ref()
+                                .map(|x| x.to_value())
+                                .is_some_and(|x| x.equals(k).as_bool() == Some(true))
+                        })
+                    })
+                    .any(|(_, c)| {
+                        if c.action == Action::NoOp {
+                            return false;
+                        }
+                        if attr.is_empty() {
+                            return true;
+                        }
+                        let pick = |v: &Option<Value>| v.as_ref().and_then(|v| value_at(v, &attr));
+                        match (pick(&c.before), pick(&c.after)) {
+                            (Some(b), Some(a)) => differs(&b, &a),
+                            (None, None) => false,
+                            _ => true,
+                        }
+                    });
             });
             hit
         })
@@ -555,4 +591,9 @@ fn keep_prior_at_index(
         _ => inner.clone(),
     };
     rebuilt.mark(marks)
+}
+
+/// The value at static steps inside `v` (None when absent).
+fn value_at(v: &Value, steps: &[autostack_lang::syntax::Step]) -> Option<Value> {
+    autostack_lang::eval::apply_steps(v.clone(), steps).ok()
 }
