@@ -3,12 +3,12 @@
 //! Reproduces `terraform fmt` (v1.11) byte for byte. Like Terraform's, this formatter works
 //! on the token stream rather than on a syntax tree, so comments and blank lines survive:
 //!
-//! 1. [`lexer`] splits the source into `hclsyntax`-style tokens (templates and heredocs are
+//! 1. `lexer` splits the source into `hclsyntax`-style tokens (templates and heredocs are
 //!    token sequences; heredoc bodies and comments are kept verbatim);
-//! 2. [`rewrite`] walks the body structure, refusing input that cannot parse, and applies
+//! 2. `rewrite` walks the body structure, refusing input that cannot parse, and applies
 //!    Terraform's own rewrites: quoted block labels, unwrapped `"${expr}"` values, and
 //!    unquoted legacy `variable` types;
-//! 3. [`layout`] recomputes every space between tokens with `hclwrite`'s rules: indentation
+//! 3. `layout` recomputes every space between tokens with `hclwrite`'s rules: indentation
 //!    by bracket nesting, one-or-zero spaces between tokens, and aligned `=` and comments.
 //!
 //! Blank lines, trailing blank lines and a missing final newline are preserved, as Terraform
@@ -67,35 +67,43 @@ impl std::error::Error for FormatError {}
 pub fn format_source(src: &str) -> Result<String, FormatError> {
     let tokens = lexer::lex(src)?;
     let edits = rewrite::terraform_edits(src, &tokens)?;
+    // `hclwrite` keeps the spaces after the last token on its end-of-file token.
+    let trailing = src.len() - tokens.last().map_or(0, |t| t.end);
     if edits.is_empty() {
-        return Ok(layout::render(src, &tokens, trailing_spaces(src, &tokens)));
+        return Ok(layout::render(src, &tokens, trailing));
     }
-    let rewritten = apply_edits(src, &edits);
-    let tokens = lexer::lex(&rewritten).map_err(|e| FormatError {
-        message: format!("internal formatter error after rewriting: {}", e.message),
-        ..e
-    })?;
-    Ok(layout::render(
-        &rewritten,
-        &tokens,
-        trailing_spaces(&rewritten, &tokens),
-    ))
+    let (text, tokens) = apply_edits(src, &tokens, &edits);
+    Ok(layout::render(&text, &tokens, trailing))
 }
 
-/// The spaces after the last token, which Terraform keeps at the end of the file.
-fn trailing_spaces(src: &str, tokens: &[lexer::Token]) -> usize {
-    src.len() - tokens.last().map_or(0, |t| t.end)
-}
-
-/// Splices non-overlapping, source-ordered edits into `src`.
-fn apply_edits(src: &str, edits: &[rewrite::Edit]) -> String {
-    let mut out = String::with_capacity(src.len());
+/// Splices non-overlapping, ordered edits into the token stream. New tokens' text is
+/// appended after a copy of `src`, so every token still indexes into one string.
+fn apply_edits(
+    src: &str,
+    tokens: &[lexer::Token],
+    edits: &[rewrite::Edit],
+) -> (String, Vec<lexer::Token>) {
+    let mut text = src.to_string();
+    let mut out = Vec::with_capacity(tokens.len());
     let mut at = 0;
     for edit in edits {
-        out.push_str(&src[at..edit.start]);
-        out.push_str(&edit.text);
-        at = edit.end;
+        out.extend_from_slice(&tokens[at..edit.tokens.start]);
+        for piece in &edit.with {
+            match piece {
+                rewrite::Piece::Original(range) => out.extend_from_slice(&tokens[range.clone()]),
+                rewrite::Piece::New(kind, new) => {
+                    let start = text.len();
+                    text.push_str(new);
+                    out.push(lexer::Token {
+                        kind: *kind,
+                        start,
+                        end: text.len(),
+                    });
+                }
+            }
+        }
+        at = edit.tokens.end;
     }
-    out.push_str(&src[at..]);
-    out
+    out.extend_from_slice(&tokens[at..]);
+    (text, out)
 }

@@ -2,7 +2,8 @@
 //! body-structure checks that make it refuse input that does not parse.
 //!
 //! Walking the body structure (attributes, blocks, nested bodies) with an explicit stack,
-//! it records text edits:
+//! it records token-level edits (Terraform splices tokens and never re-lexes, which matters
+//! when an unwrapped heredoc ends up followed by more text on its closing line):
 //!
 //! * every block's labels become quoted strings (`resource aws_instance web` →
 //!   `resource "aws_instance" "web"`), re-escaped canonically, dropping comments between them;
@@ -12,16 +13,24 @@
 //!   bare `list`/`map`/`set` become `list(any)`/`map(any)`/`set(any)`.
 
 use std::collections::HashSet;
+use std::ops::Range;
 
 use super::lexer::{Kind, Token};
-use super::strings::{decode_quoted, encode_quoted};
+use super::strings::{decode_quoted, escape_quoted};
 use super::FormatError;
 
-/// Replace `src[start..end]` with `text`.
+/// Replace the tokens at indices `tokens` with the pieces `with`.
 pub(super) struct Edit {
-    pub start: usize,
-    pub end: usize,
-    pub text: String,
+    pub tokens: Range<usize>,
+    pub with: Vec<Piece>,
+}
+
+/// Part of an edit's replacement.
+pub(super) enum Piece {
+    /// A run of the original tokens, by index.
+    Original(Range<usize>),
+    /// A new token with its text.
+    New(Kind, String),
 }
 
 /// Checks the body structure of `tokens` and returns Terraform's rewrites, in source order.
@@ -48,8 +57,12 @@ struct Frame<'a> {
     names: HashSet<&'a str>,
 }
 
-/// A block label: its value if `hclwrite` can read it back (else Terraform drops it).
-type Label = Option<String>;
+/// A block label as `hclwrite` reads it back: its value (`None` when it cannot, and
+/// Terraform then drops the label) and the index of its last token.
+struct Label {
+    value: Option<String>,
+    last: usize,
+}
 
 struct Walker<'a> {
     src: &'a str,
@@ -60,6 +73,9 @@ struct Walker<'a> {
     edits: Vec<Edit>,
 }
 
+const UNCLOSED_BLOCK: &str =
+    "Unclosed configuration block: there is no closing brace for this block";
+
 const ITEM_REQUIRED: &str = "Argument or block definition required: an argument or block \
      definition is required here; to set an argument, use the equals sign \"=\" to introduce \
      the argument value";
@@ -69,10 +85,7 @@ impl<'a> Walker<'a> {
         loop {
             let Some(i) = self.skip_blank() else {
                 return match self.blocks.last() {
-                    Some(frame) => Err(self.error(
-                        frame.open,
-                        "Unclosed configuration block: there is no closing brace for this block",
-                    )),
+                    Some(frame) => Err(self.error(frame.open, UNCLOSED_BLOCK)),
                     None => Ok(()),
                 };
             };
@@ -169,9 +182,9 @@ impl<'a> Walker<'a> {
         let (start, end) = self.expression()?;
         let expr = &self.tokens[start..end];
         let edit = if in_variable && self.tokens[name].text(self.src) == "type" {
-            type_edit(self.src, expr)
+            type_edit(self.src, expr, start)
         } else {
-            unwrap_edit(self.src, expr)
+            unwrap_edit(expr, start)
         };
         self.edits.extend(edit);
         Ok(())
@@ -236,37 +249,45 @@ impl<'a> Walker<'a> {
     fn block(&mut self, name: usize) -> Result<(), FormatError> {
         let labels = self.labels()?;
         let brace = self.pos - 1;
-        if let Some(&(_, (_, last_end))) = labels.last() {
-            let mut text = String::new();
-            for label in labels.iter().filter_map(|(label, _)| label.as_deref()) {
-                text.push(' ');
-                text.push_str(&encode_quoted(label));
-            }
-            let start = self.tokens[name].end;
-            self.edits.push(Edit {
-                start,
-                end: last_end,
-                text,
-            });
-        }
+        self.normalise_labels(name, &labels);
         let variable = self.blocks.is_empty() && self.tokens[name].text(self.src) == "variable";
-        let next = self.peek_sig();
-        match self.kind_at(next) {
-            Some(_) if self.is_line_end(next.unwrap_or(0)) => {
-                self.blocks.push(Frame {
-                    open: brace,
-                    variable,
-                    names: HashSet::new(),
-                });
-                Ok(())
-            }
-            Some(Kind::CBrace) => {
+        let Some(next) = self.peek_sig() else {
+            return Err(self.error(brace, UNCLOSED_BLOCK));
+        };
+        if self.is_line_end(next) {
+            self.blocks.push(Frame {
+                open: brace,
+                variable,
+                names: HashSet::new(),
+            });
+            return Ok(());
+        }
+        match self.tokens[next].kind {
+            Kind::CBrace => {
                 self.next_sig();
                 self.expect_line_end("Missing newline after block definition")
             }
-            Some(Kind::Ident) => self.one_line_block(brace, variable),
-            _ => Err(self.error(next.unwrap_or(brace), "Invalid block definition: an opening brace must be followed by a newline, an argument, or a closing brace")),
+            Kind::Ident => self.one_line_block(brace, variable),
+            _ => Err(self.error(next, "Invalid block definition: an opening brace must be followed by a newline, an argument, or a closing brace")),
         }
+    }
+
+    /// Replaces the tokens from after the block type through the last label with the
+    /// labels `hclwrite` can read, each re-quoted (comments in between are dropped).
+    fn normalise_labels(&mut self, name: usize, labels: &[Label]) {
+        let Some(last) = labels.last() else {
+            return;
+        };
+        let mut with = Vec::new();
+        for value in labels.iter().filter_map(|l| l.value.as_deref()) {
+            with.push(new(Kind::OQuote, "\""));
+            if !value.is_empty() {
+                with.push(Piece::New(Kind::QuotedLit, escape_quoted(value)));
+            }
+            with.push(new(Kind::CQuote, "\""));
+        }
+        let tokens = name + 1..last.last + 1;
+        self.edits.push(Edit { tokens, with });
     }
 
     /// The single argument of a one-line block `name { arg = value }`.
@@ -285,8 +306,8 @@ impl<'a> Walker<'a> {
         }
     }
 
-    /// Block labels up to and including the `{`: each decoded value and its byte range.
-    fn labels(&mut self) -> Result<Vec<LabeledSpan>, FormatError> {
+    /// Block labels, consuming the `{` after them.
+    fn labels(&mut self) -> Result<Vec<Label>, FormatError> {
         let mut labels = Vec::new();
         loop {
             let Some(i) = self.next_sig() else {
@@ -295,10 +316,10 @@ impl<'a> Walker<'a> {
             let tok = self.tokens[i];
             match tok.kind {
                 Kind::OBrace => return Ok(labels),
-                Kind::Ident => {
-                    let value = Some(tok.text(self.src).to_string());
-                    labels.push((value, (tok.start, tok.end)));
-                }
+                Kind::Ident => labels.push(Label {
+                    value: Some(tok.text(self.src).to_string()),
+                    last: i,
+                }),
                 Kind::OQuote => labels.push(self.quoted_label(i)?),
                 _ => return Err(self.error(i, "Invalid block definition: either a quoted string block label or an opening brace (\"{\") is expected here")),
             }
@@ -307,7 +328,7 @@ impl<'a> Walker<'a> {
 
     /// A quoted label starting at the `"` token `open`; it may hold only literal text.
     /// Its value is kept only when it lexed as a single literal token, as in `hclwrite`.
-    fn quoted_label(&mut self, open: usize) -> Result<(Label, (usize, usize)), FormatError> {
+    fn quoted_label(&mut self, open: usize) -> Result<Label, FormatError> {
         let mut value = String::new();
         let mut pieces = 0;
         loop {
@@ -327,8 +348,8 @@ impl<'a> Walker<'a> {
                     }
                 }
                 Kind::CQuote => {
-                    let range = (self.tokens[open].start, tok.end);
-                    return Ok(((pieces <= 1).then_some(value), range));
+                    let value = (pieces <= 1).then_some(value);
+                    return Ok(Label { value, last: i });
                 }
                 _ => return Err(self.error(i, TEMPLATE_IN_LABEL)),
             }
@@ -363,7 +384,7 @@ fn unbalanced_message(opener: Option<Kind>) -> String {
 }
 
 /// `terraform fmt`'s unwrapping of an interpolation-only string `"${expr}"` to `expr`.
-fn unwrap_edit(src: &str, expr: &[Token]) -> Option<Edit> {
+fn unwrap_edit(expr: &[Token], at: usize) -> Option<Edit> {
     let n = expr.len();
     if n < 5
         || expr[0].kind != Kind::OQuote
@@ -387,27 +408,26 @@ fn unwrap_edit(src: &str, expr: &[Token]) -> Option<Edit> {
     let first = inside.iter().position(|t| t.kind != Kind::Newline)?;
     let last = inside.iter().rposition(|t| t.kind != Kind::Newline)?;
     let trimmed = &inside[first..=last];
-    let body = &src[trimmed[0].start..trimmed[trimmed.len() - 1].end];
     let multi_line = trimmed.iter().any(|t| t.kind == Kind::Newline);
     let parenthesised =
         trimmed[0].kind == Kind::OParen && trimmed[trimmed.len() - 1].kind == Kind::CParen;
-    let text = if multi_line && !parenthesised {
-        format!("({body})")
+    let body = Piece::Original(at + 2 + first..at + 2 + last + 1);
+    let with = if multi_line && !parenthesised {
+        vec![new(Kind::OParen, "("), body, new(Kind::CParen, ")")]
     } else {
-        body.to_string()
+        vec![body]
     };
     Some(Edit {
-        start: expr[0].start,
-        end: expr[n - 1].end,
-        text,
+        tokens: at..at + n,
+        with,
     })
 }
 
 /// `terraform fmt`'s normalisation of a `variable` block's `type` expression.
-fn type_edit(src: &str, expr: &[Token]) -> Option<Edit> {
-    let text = match expr {
+fn type_edit(src: &str, expr: &[Token], at: usize) -> Option<Edit> {
+    let (name, element) = match expr {
         [word] if word.kind == Kind::Ident => match word.text(src) {
-            "list" | "map" | "set" => format!("{}(any)", word.text(src)),
+            name @ ("list" | "map" | "set") => (name, Some("any")),
             _ => return None,
         },
         [open, lit, close]
@@ -416,20 +436,27 @@ fn type_edit(src: &str, expr: &[Token]) -> Option<Edit> {
                 && close.kind == Kind::CQuote =>
         {
             match lit.text(src) {
-                "string" => "string".to_string(),
-                "list" => "list(string)".to_string(),
-                "map" => "map(string)".to_string(),
+                "string" => ("string", None),
+                name @ ("list" | "map") => (name, Some("string")),
                 _ => return None,
             }
         }
         _ => return None,
     };
+    let mut with = vec![new(Kind::Ident, name)];
+    if let Some(element) = element {
+        with.extend([
+            new(Kind::OParen, "("),
+            new(Kind::Ident, element),
+            new(Kind::CParen, ")"),
+        ]);
+    }
     Some(Edit {
-        start: expr[0].start,
-        end: expr[expr.len() - 1].end,
-        text,
+        tokens: at..at + expr.len(),
+        with,
     })
 }
 
-/// A block label with the byte range it came from.
-type LabeledSpan = (Label, (usize, usize));
+fn new(kind: Kind, text: &str) -> Piece {
+    Piece::New(kind, text.to_string())
+}

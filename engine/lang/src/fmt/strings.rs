@@ -50,10 +50,9 @@ fn hex_escape(rest: &str, digits: usize) -> Option<(char, usize)> {
     Some((c, 1 + digits))
 }
 
-/// Encodes `value` as a quoted string the way `hclwrite` generates string literals.
-pub(super) fn encode_quoted(value: &str) -> String {
-    let mut out = String::with_capacity(value.len() + 2);
-    out.push('"');
+/// Escapes `value` for the inside of a quoted string, as `hclwrite` generates literals.
+pub(super) fn escape_quoted(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
     for (i, c) in value.char_indices() {
         match c {
             '\n' => out.push_str("\\n"),
@@ -78,7 +77,6 @@ pub(super) fn encode_quoted(value: &str) -> String {
             _ => out.push(c),
         }
     }
-    out.push('"');
     out
 }
 
