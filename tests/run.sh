@@ -16,6 +16,10 @@ echo "== format and lint"
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -- -D warnings
 
+echo "== emulators"
+source tests/emulators.sh
+start_moto
+
 echo "== tests"
 cargo test --workspace --no-fail-fast 2>&1 | tee /tmp/autostack-test.log
 grep -E "^test result:" /tmp/autostack-test.log | awk '{p+=$4; f+=$6} END {print p " passed, " f " failed"}'

@@ -19,8 +19,18 @@ pub struct Builtins;
 
 impl ProviderResolver for Builtins {
     fn instantiate(&self, source: &str) -> Option<Box<dyn Provider>> {
-        autostack_provider_builtin::provider_for(source)
+        autostack_provider_builtin::provider_for(source).or_else(|| cloud_provider(source))
     }
+}
+
+/// The cloud providers enabled at build time (each a cargo feature of the binary).
+fn cloud_provider(source: &str) -> Option<Box<dyn Provider>> {
+    #[cfg(feature = "aws")]
+    if let Some(p) = autostack_provider_aws::provider_for(source) {
+        return Some(p);
+    }
+    let _unused = source;
+    None
 }
 
 /// Schemas looked up by state provider string, instantiating each provider once.

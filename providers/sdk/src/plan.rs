@@ -90,6 +90,22 @@ fn plan_block(
     for (name, nb) in &block.blocks {
         let cfg = config.as_entries().and_then(|m| m.get(name)).cloned();
         let old = get(prior, name);
+        let unset = cfg
+            .as_ref()
+            .is_none_or(|c| c.is_null() || c.as_seq().is_some_and(<[Value]>::is_empty));
+        if nb.computed && unset {
+            // Attributes-as-blocks: nothing configured means "whatever exists".
+            let ty = wrap(nb.nesting, nb.block.value_type());
+            out.insert(
+                name.clone(),
+                old.cloned().unwrap_or(if prior.is_some() {
+                    Value::Null(ty)
+                } else {
+                    Value::Unknown(ty)
+                }),
+            );
+            continue;
+        }
         path.push(PathStep::Attr(name.clone()));
         let v = plan_nested(nb.nesting, &nb.block, old, cfg.as_ref(), path, rr);
         if nb.force_new

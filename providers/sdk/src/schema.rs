@@ -120,6 +120,9 @@ pub struct NestedBlock {
     pub max_items: usize,
     /// Changing anything inside forces replacement.
     pub force_new: bool,
+    /// Optional and computed ("attributes as blocks"): when the configuration has no such
+    /// blocks, the prior ones are kept (or left to the provider on create).
+    pub computed: bool,
 }
 
 /// The contents of a block: attributes and nested block types.
@@ -153,8 +156,17 @@ impl Block {
                 min_items: 0,
                 max_items: 0,
                 force_new: false,
+                computed: false,
             },
         );
+        self
+    }
+
+    /// Adjusts the limits and flags of nested block type `name`.
+    pub fn tune(mut self, name: &str, f: impl FnOnce(&mut NestedBlock)) -> Block {
+        if let Some(nb) = self.blocks.get_mut(name) {
+            f(nb);
+        }
         self
     }
 

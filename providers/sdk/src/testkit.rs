@@ -43,6 +43,34 @@ fn diag_fail(step: &'static str, d: Diagnostics) -> LifecycleFailure {
     fail(step, d.to_string())
 }
 
+/// Terraform's "provider produced an inconsistent result" rule: every value known at plan
+/// time must come out of apply unchanged.
+fn consistent(
+    step: &'static str,
+    planned: &Value,
+    applied: &Value,
+) -> Result<(), LifecycleFailure> {
+    if planned.is_wholly_known() {
+        if differs(planned, applied) {
+            return Err(fail(
+                step,
+                format!("applied value differs from planned value:\nplanned {planned:?}\napplied {applied:?}"),
+            ));
+        }
+        return Ok(());
+    }
+    if let (Some(p), Some(a)) = (planned.as_entries(), applied.as_entries()) {
+        for (k, pv) in p {
+            let av = a.get(k).cloned().unwrap_or(Value::Null(pv.ty()));
+            consistent(step, pv, &av).map_err(|f| LifecycleFailure {
+                message: format!("{k}: {}", f.message),
+                ..f
+            })?;
+        }
+    }
+    Ok(())
+}
+
 /// Runs the lifecycle; returns the final state before deletion on success.
 pub async fn run_lifecycle(p: &dyn Provider, l: &Lifecycle<'_>) -> Result<(), LifecycleFailure> {
     let plan = p
@@ -60,6 +88,7 @@ pub async fn run_lifecycle(p: &dyn Provider, l: &Lifecycle<'_>) -> Result<(), Li
             "state after create still has unknown values",
         ));
     }
+    consistent("create", &plan.planned, &state)?;
     let read = p
         .read(l.type_name, &state)
         .await
@@ -98,6 +127,20 @@ pub async fn run_lifecycle(p: &dyn Provider, l: &Lifecycle<'_>) -> Result<(), Li
             .await
             .map_err(|e| diag_fail("update", e.diags))?
             .ok_or_else(|| fail("update", "no state"))?;
+        consistent("update", &up.planned, &state)?;
+        let again = p
+            .plan(l.type_name, Some(&state), cfg)
+            .await
+            .map_err(|d| diag_fail("plan after update", d))?;
+        if differs(&state, &again.planned) || !again.requires_replace.is_empty() {
+            return Err(fail(
+                "plan after update",
+                format!(
+                    "the updated object does not match its configuration:\n{state:?}\n{:?}",
+                    again.planned
+                ),
+            ));
+        }
     }
     if let Some(cfg) = &l.replace {
         let rp = p

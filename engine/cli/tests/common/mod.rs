@@ -43,8 +43,18 @@ impl Work {
 
     /// Runs `autostack ARGS` here, feeding `stdin`.
     pub fn run_stdin(&self, args: &[&str], stdin: &str) -> Run {
+        self.run_with(args, stdin, &[])
+    }
+
+    /// Runs `autostack ARGS` here with extra environment variables.
+    pub fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        self.run_with(args, "", env)
+    }
+
+    fn run_with(&self, args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Run {
         let mut child = Command::new(bin())
             .args(args)
+            .envs(env.iter().copied())
             .current_dir(self.path())
             .env_remove("TF_WORKSPACE")
             .env("NO_COLOR", "1")

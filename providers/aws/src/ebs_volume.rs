@@ -1,0 +1,608 @@
+//! `aws_ebs_volume`: an EBS block storage volume.
+
+use crate::attrs::{get, get_blocks, get_bool, get_i32, get_str, str_or_empty, Obj};
+use crate::batch::{read_by_id, read_one};
+use crate::client::{ActionExt, AwsClient, AwsError, AwsResultExt};
+use crate::ec2util::{filter, wait_until};
+use crate::tags::{
+    plan_tagged, tag_attrs, tag_map, tag_spec, tag_state, tags_all, update_ec2_tags,
+};
+use async_trait::async_trait;
+use autostack_lang::{Diagnostics, Type, Value};
+use autostack_provider_sdk::ResourceType;
+use autostack_provider_sdk::{
+    same, with_attr, ApplyError, Attribute, Block, PlannedChange, ResourceSchema,
+};
+use aws_sdk_ec2::types::{
+    BlockDeviceMapping, EbsBlockDevice, EbsInstanceBlockDeviceSpecification, Instance,
+    InstanceBlockDeviceMapping, InstanceBlockDeviceMappingSpecification, ResourceType as Kind,
+    SnapshotState, TagSpecification, Volume, VolumeModificationState, VolumeState, VolumeType,
+};
+
+/// The `aws_ebs_volume` resource type.
+pub struct AwsEbsVolume;
+
+/// Describes volumes by ID (filtering, so a missing ID is simply absent); deleted volumes are
+/// left out.
+pub async fn describe_volumes(
+    c: &AwsClient,
+    ids: Vec<String>,
+) -> Result<Vec<(String, Volume)>, AwsError> {
+    let vols: Vec<Volume> = c
+        .ec2
+        .describe_volumes()
+        .filters(filter("volume-id", ids))
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .aws()?;
+    Ok(vols
+        .into_iter()
+        .filter(|v| v.state() != Some(&VolumeState::Deleted))
+        .map(|v| (v.volume_id().unwrap_or_default().to_string(), v))
+        .collect())
+}
+
+/// Sets an optional (not computed) attribute to what AWS reports, but leaves it null while
+/// it is unset and AWS reports the zero value (so an unset argument plans no change).
+pub fn echo_optional(o: Obj, prior: &Value, name: &str, v: Value, is_zero: bool) -> Obj {
+    if is_zero && get(prior, name).is_none() {
+        return o;
+    }
+    o.set(name, v)
+}
+
+/// The state of one volume (`prior` supplies what AWS does not report).
+fn state_of(c: &AwsClient, prior: &Value, v: &Volume) -> Value {
+    let id = v.volume_id().unwrap_or_default();
+    let multi = v.multi_attach_enabled().unwrap_or(false);
+    let outpost = v.outpost_arn().unwrap_or_default();
+    let o = echo_optional(
+        Obj::from(prior),
+        prior,
+        "multi_attach_enabled",
+        Value::bool(multi),
+        !multi,
+    );
+    echo_optional(
+        o,
+        prior,
+        "outpost_arn",
+        Value::string(outpost),
+        outpost.is_empty(),
+    )
+    .str("id", id)
+    .str("arn", c.arn("ec2", &format!("volume/{id}")))
+    .str(
+        "availability_zone",
+        v.availability_zone().unwrap_or_default(),
+    )
+    .int("size", v.size().unwrap_or(0))
+    .str("type", v.volume_type().map_or("", VolumeType::as_str))
+    .int("iops", v.iops().unwrap_or(0))
+    .int("throughput", v.throughput().unwrap_or(0))
+    .bool("encrypted", v.encrypted().unwrap_or(false))
+    .str("kms_key_id", v.kms_key_id().unwrap_or_default())
+    .str("snapshot_id", v.snapshot_id().unwrap_or_default())
+    .str(
+        "create_time",
+        v.create_time().map(rfc3339).unwrap_or_default(),
+    )
+    .set_all(tag_state(c, prior, tag_map(v.tags())))
+    .finish()
+}
+
+/// A timestamp as RFC 3339 in whole seconds (as the AWS provider formats `create_time`).
+pub fn rfc3339(t: &aws_smithy_types::DateTime) -> String {
+    aws_smithy_types::DateTime::from_secs(t.secs()).to_string()
+}
+
+/// Waits until the volume is `available` (or `in-use`, for a volume AWS attached itself).
+async fn wait_available(c: &AwsClient, id: &str) -> Result<(), AwsError> {
+    wait_until(c, "EBS volume available", || async {
+        let v = describe_volumes(c, vec![id.to_string()]).await?;
+        match v.first().and_then(|(_, v)| v.state()) {
+            Some(VolumeState::Available | VolumeState::InUse) => Ok(true),
+            Some(VolumeState::Error) => Err(AwsError::local(
+                "VolumeError",
+                format!("EBS volume {id} entered the error state"),
+            )),
+            _ => Ok(false),
+        }
+    })
+    .await
+}
+
+/// Waits until a `ModifyVolume` on `id` is optimizing or complete (the new size and type are
+/// then in effect).
+pub async fn wait_modified(c: &AwsClient, id: &str) -> Result<(), AwsError> {
+    wait_until(c, "EBS volume modification", || async {
+        let out = c
+            .ec2
+            .describe_volumes_modifications()
+            .filters(filter("volume-id", vec![id.to_string()]))
+            .send()
+            .await
+            .aws()?;
+        let Some(m) = out.volumes_modifications().last() else {
+            return Ok(true);
+        };
+        match m.modification_state() {
+            Some(VolumeModificationState::Failed) => Err(AwsError::local(
+                "VolumeModificationFailed",
+                m.status_message()
+                    .unwrap_or("modification failed")
+                    .to_string(),
+            )),
+            Some(VolumeModificationState::Modifying) => Ok(false),
+            _ => Ok(true),
+        }
+    })
+    .await
+}
+
+/// True when attribute `name` differs between two object values.
+pub fn changed(prior: &Value, planned: &Value, name: &str) -> bool {
+    let a = get(prior, name)
+        .cloned()
+        .unwrap_or(Value::Null(Type::Dynamic));
+    let b = get(planned, name)
+        .cloned()
+        .unwrap_or(Value::Null(Type::Dynamic));
+    !same(&a, &b)
+}
+
+async fn read_full(c: &AwsClient, base: &Value, id: &str) -> Result<Option<Value>, AwsError> {
+    Ok(describe_volumes(c, vec![id.to_string()])
+        .await?
+        .pop()
+        .map(|(_, v)| state_of(c, base, &v)))
+}
+
+fn gone(id: &str) -> AwsError {
+    AwsError::local(
+        "InvalidVolume.NotFound",
+        format!("EBS volume {id} not found"),
+    )
+}
+
+// `aws_instance.root_block_device`: the instance's root EBS volume, read and modified here
+// beside the volume code it shares.
+
+/// The root block device argument of `aws_instance`.
+pub const ROOT: &str = "root_block_device";
+
+/// The instance's block device mapping for its root device.
+pub fn root_mapping(i: &Instance) -> Option<&InstanceBlockDeviceMapping> {
+    let root = i.root_device_name()?;
+    i.block_device_mappings()
+        .iter()
+        .find(|m| m.device_name() == Some(root))
+}
+
+/// The ID of the instance's root EBS volume.
+pub fn root_volume_id(i: &Instance) -> Option<&str> {
+    root_mapping(i)
+        .and_then(|m| m.ebs())
+        .and_then(|e| e.volume_id())
+}
+
+/// The `root_block_device` block of `aws_instance` (at most one).
+pub fn root_block() -> Block {
+    let oc = Attribute::optional_computed;
+    Block::new()
+        .attr(
+            "delete_on_termination",
+            Attribute::optional(Type::Bool).default(true),
+        )
+        .attr("device_name", Attribute::computed(Type::String))
+        .attr("encrypted", oc(Type::Bool).force_new())
+        .attr("iops", oc(Type::Number))
+        .attr("kms_key_id", oc(Type::String).force_new())
+        .attr("throughput", oc(Type::Number))
+        .attr("volume_id", Attribute::computed(Type::String))
+        .attr("volume_size", oc(Type::Number))
+        .attr("volume_type", oc(Type::String))
+}
+
+/// The `root_block_device` state of an instance and its root volume.
+pub fn root_state(i: &Instance, vol: Option<&Volume>) -> Value {
+    let ty = root_block().value_type();
+    let Some(m) = root_mapping(i) else {
+        return Value::list(ty, Vec::new());
+    };
+    let ebs = m.ebs();
+    let s = |x: Option<&str>| Value::string(x.unwrap_or_default());
+    let item = Value::object_from([
+        (
+            "delete_on_termination",
+            Value::bool(ebs.and_then(|e| e.delete_on_termination()).unwrap_or(false)),
+        ),
+        ("device_name", s(m.device_name())),
+        (
+            "encrypted",
+            Value::bool(vol.and_then(Volume::encrypted).unwrap_or(false)),
+        ),
+        (
+            "iops",
+            Value::int(vol.and_then(Volume::iops).unwrap_or(0).into()),
+        ),
+        ("kms_key_id", s(vol.and_then(Volume::kms_key_id))),
+        (
+            "throughput",
+            Value::int(vol.and_then(Volume::throughput).unwrap_or(0).into()),
+        ),
+        ("volume_id", s(ebs.and_then(|e| e.volume_id()))),
+        (
+            "volume_size",
+            Value::int(vol.and_then(Volume::size).unwrap_or(0).into()),
+        ),
+        (
+            "volume_type",
+            s(vol.and_then(|v| v.volume_type()).map(VolumeType::as_str)),
+        ),
+    ]);
+    Value::list(ty, vec![item])
+}
+
+/// The root device mapping for `RunInstances` when `root_block_device` is configured (the
+/// device name comes from the AMI).
+pub async fn root_mappings(
+    c: &AwsClient,
+    ami: &str,
+    planned: &Value,
+) -> Result<Option<Vec<BlockDeviceMapping>>, AwsError> {
+    let Some(rb) = get_blocks(planned, ROOT).first() else {
+        return Ok(None);
+    };
+    let images = c
+        .ec2
+        .describe_images()
+        .filters(filter("image-id", vec![ami.to_string()]))
+        .send()
+        .await
+        .aws()?;
+    let dev = images
+        .images()
+        .first()
+        .and_then(|i| i.root_device_name())
+        .ok_or_else(|| AwsError::local("InvalidAMIID.NotFound", format!("AMI {ami} not found")))?;
+    let pos = |name: &str| get_i32(rb, name).filter(|i| *i > 0);
+    let ebs = EbsBlockDevice::builder()
+        .set_delete_on_termination(get_bool(rb, "delete_on_termination"))
+        .set_encrypted(get_bool(rb, "encrypted"))
+        .set_iops(pos("iops"))
+        .set_throughput(pos("throughput"))
+        .set_volume_size(pos("volume_size"))
+        .set_kms_key_id(get_str(rb, "kms_key_id").map(str::to_string))
+        .set_volume_type(get_str(rb, "volume_type").map(VolumeType::from))
+        .build();
+    let m = BlockDeviceMapping::builder()
+        .device_name(dev)
+        .ebs(ebs)
+        .build();
+    Ok(Some(vec![m]))
+}
+
+/// Resizes or retypes the root volume, and sets its delete-on-termination flag.
+pub async fn update_root(
+    c: &AwsClient,
+    id: &str,
+    prior: &Value,
+    planned: &Value,
+) -> Result<(), AwsError> {
+    let (Some(old), Some(new)) = (
+        get_blocks(prior, ROOT).first(),
+        get_blocks(planned, ROOT).first(),
+    ) else {
+        return Ok(());
+    };
+    let vol = str_or_empty(old, "volume_id");
+    let pick = |name: &str| {
+        get_i32(new, name)
+            .filter(|i| *i > 0)
+            .filter(|_| changed(old, new, name))
+    };
+    let (size, iops, throughput) = (pick("volume_size"), pick("iops"), pick("throughput"));
+    let vtype = get_str(new, "volume_type")
+        .filter(|_| changed(old, new, "volume_type"))
+        .map(VolumeType::from);
+    if size.is_some() || iops.is_some() || throughput.is_some() || vtype.is_some() {
+        c.ec2
+            .modify_volume()
+            .volume_id(vol)
+            .set_size(size)
+            .set_volume_type(vtype)
+            .set_iops(iops)
+            .set_throughput(throughput)
+            .send()
+            .await
+            .aws()?;
+        wait_modified(c, vol).await?;
+    }
+    if let Some(flag) = get_bool(new, "delete_on_termination")
+        .filter(|_| changed(old, new, "delete_on_termination"))
+    {
+        let ebs = EbsInstanceBlockDeviceSpecification::builder()
+            .delete_on_termination(flag)
+            .volume_id(vol)
+            .build();
+        let m = InstanceBlockDeviceMappingSpecification::builder()
+            .device_name(str_or_empty(old, "device_name"))
+            .ebs(ebs)
+            .build();
+        c.ec2
+            .modify_instance_attribute()
+            .instance_id(id)
+            .block_device_mappings(m)
+            .send()
+            .await
+            .aws()?;
+    }
+    Ok(())
+}
+
+/// Sets each attribute in `names` to unknown unless the configuration sets it: apply will
+/// change it as a side effect.
+pub fn unknown_unless_set(planned: Value, config: &Value, names: &[&str]) -> Value {
+    names.iter().fold(planned, |v, name| {
+        if get(config, name).is_some() {
+            return v;
+        }
+        let ty = get(&v, name).map_or(Type::String, Value::ty);
+        with_attr(&v, name, Value::Unknown(ty))
+    })
+}
+
+/// Plans `root_block_device` of an updated instance: a resize or retype changes the
+/// volume's baseline IOPS and throughput unless they are configured.
+pub fn plan_root(prior: &Value, planned: Value, config: &Value) -> Value {
+    let (Some(old), Some(new)) = (
+        get_blocks(prior, ROOT).first(),
+        get_blocks(&planned, ROOT).first(),
+    ) else {
+        return planned;
+    };
+    if !changed(old, new, "volume_size") && !changed(old, new, "volume_type") {
+        return planned;
+    }
+    let cfg = get_blocks(config, ROOT)
+        .first()
+        .cloned()
+        .unwrap_or(Value::null());
+    let root = unknown_unless_set(new.clone(), &cfg, &["iops", "throughput"]);
+    let elem = match get(&planned, ROOT).map(Value::ty) {
+        Some(Type::List(e)) => *e,
+        _ => root_block().value_type(),
+    };
+    with_attr(&planned, ROOT, Value::list(elem, vec![root]))
+}
+
+#[async_trait]
+impl ResourceType<AwsClient> for AwsEbsVolume {
+    fn name(&self) -> &'static str {
+        "aws_ebs_volume"
+    }
+
+    fn schema(&self) -> ResourceSchema {
+        let s = || Attribute::computed(Type::String);
+        let oc = Attribute::optional_computed;
+        let block = Block::new()
+            .attr("id", s())
+            .attr("arn", s())
+            .attr("create_time", s())
+            .attr(
+                "availability_zone",
+                Attribute::required(Type::String).force_new(),
+            )
+            .attr("size", oc(Type::Number))
+            .attr(
+                "type",
+                oc(Type::String).describe("gp2 when unset (AWS's default)"),
+            )
+            .attr("iops", oc(Type::Number))
+            .attr("throughput", oc(Type::Number))
+            .attr("encrypted", oc(Type::Bool).force_new())
+            .attr("kms_key_id", oc(Type::String).force_new())
+            .attr("snapshot_id", oc(Type::String).force_new())
+            .attr(
+                "multi_attach_enabled",
+                Attribute::optional(Type::Bool).force_new(),
+            )
+            .attr("outpost_arn", Attribute::optional(Type::String).force_new())
+            .attr(
+                "final_snapshot",
+                Attribute::optional(Type::Bool)
+                    .default(false)
+                    .describe("snapshot the volume before deleting it"),
+            );
+        ResourceSchema {
+            version: 0,
+            block: tag_attrs(block),
+        }
+    }
+
+    async fn plan(
+        &self,
+        c: &AwsClient,
+        schema: &ResourceSchema,
+        prior: Option<&Value>,
+        config: &Value,
+    ) -> Result<PlannedChange, Diagnostics> {
+        let mut pc = plan_tagged(c, schema, prior, config);
+        // A new size or type changes the baseline IOPS and throughput AWS reports.
+        if let Some(p) = prior.filter(|_| pc.requires_replace.is_empty()) {
+            if changed(p, &pc.planned, "size") || changed(p, &pc.planned, "type") {
+                for name in ["iops", "throughput"] {
+                    if get(config, name).is_none() {
+                        pc.planned = with_attr(&pc.planned, name, Value::Unknown(Type::Number));
+                    }
+                }
+            }
+        }
+        Ok(pc)
+    }
+
+    async fn create(&self, c: &AwsClient, planned: &Value) -> Result<Value, ApplyError> {
+        const ACT: &str = "creating EBS Volume";
+        let out = c
+            .ec2
+            .create_volume()
+            .availability_zone(str_or_empty(planned, "availability_zone"))
+            .set_size(get_i32(planned, "size"))
+            .set_volume_type(get_str(planned, "type").map(VolumeType::from))
+            .set_iops(get_i32(planned, "iops").filter(|i| *i > 0))
+            .set_throughput(get_i32(planned, "throughput").filter(|i| *i > 0))
+            .set_encrypted(get_bool(planned, "encrypted"))
+            .set_kms_key_id(get_str(planned, "kms_key_id").map(str::to_string))
+            .set_snapshot_id(get_str(planned, "snapshot_id").map(str::to_string))
+            .set_multi_attach_enabled(get_bool(planned, "multi_attach_enabled"))
+            .set_outpost_arn(get_str(planned, "outpost_arn").map(str::to_string))
+            .set_tag_specifications(tag_spec(Kind::Volume, planned).map(|t| vec![t]))
+            .send()
+            .await
+            .aws()
+            .or_apply(ACT)?;
+        let id = out.volume_id().unwrap_or_default().to_string();
+        let partial = Obj::from(planned).str("id", &id).finish();
+        let fail = |e: AwsError| e.apply_error(ACT).with_partial(partial.clone());
+        wait_available(c, &id).await.map_err(fail)?;
+        read_full(c, planned, &id)
+            .await
+            .map_err(fail)?
+            .ok_or_else(|| fail(gone(&id)))
+    }
+
+    async fn update(
+        &self,
+        c: &AwsClient,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ApplyError> {
+        const ACT: &str = "updating EBS Volume";
+        let id = str_or_empty(prior, "id");
+        let pick = |name: &str| {
+            changed(prior, planned, name)
+                .then(|| get_i32(planned, name))
+                .flatten()
+                .filter(|i| *i > 0)
+        };
+        let (size, iops, throughput) = (pick("size"), pick("iops"), pick("throughput"));
+        let vtype = changed(prior, planned, "type")
+            .then(|| get_str(planned, "type").map(VolumeType::from))
+            .flatten();
+        if size.is_some() || iops.is_some() || throughput.is_some() || vtype.is_some() {
+            c.ec2
+                .modify_volume()
+                .volume_id(id)
+                .set_size(size)
+                .set_volume_type(vtype)
+                .set_iops(iops)
+                .set_throughput(throughput)
+                .send()
+                .await
+                .aws()
+                .or_apply(ACT)?;
+            wait_modified(c, id).await.or_apply(ACT)?;
+        }
+        update_ec2_tags(c, id, prior, planned)
+            .await
+            .or_apply("updating EBS Volume tags")?;
+        read_full(c, planned, id)
+            .await
+            .or_apply(ACT)?
+            .ok_or_else(|| gone(id).apply_error(ACT))
+    }
+
+    async fn delete(&self, c: &AwsClient, prior: &Value) -> Result<(), ApplyError> {
+        const ACT: &str = "deleting EBS Volume";
+        let id = str_or_empty(prior, "id");
+        if get_bool(prior, "final_snapshot") == Some(true) {
+            final_snapshot(c, id, prior).await.or_apply(ACT)?;
+        }
+        match c.ec2.delete_volume().volume_id(id).send().await.aws() {
+            Ok(_) => {}
+            Err(e) if e.is_not_found() => return Ok(()),
+            Err(e) => return Err(e.apply_error(ACT)),
+        }
+        wait_until(c, "EBS volume deleted", || async {
+            Ok(describe_volumes(c, vec![id.to_string()]).await?.is_empty())
+        })
+        .await
+        .or_apply(ACT)
+    }
+
+    async fn read(&self, c: &AwsClient, current: &Value) -> Result<Option<Value>, Diagnostics> {
+        read_one(
+            "EBS Volume",
+            current,
+            |ids| describe_volumes(c, ids),
+            |p, v| state_of(c, p, v),
+        )
+        .await
+    }
+
+    async fn read_many(
+        &self,
+        c: &AwsClient,
+        current: &[Value],
+    ) -> Vec<Result<Option<Value>, Diagnostics>> {
+        read_by_id(
+            "EBS Volume",
+            current,
+            |ids| describe_volumes(c, ids),
+            |p, v| state_of(c, p, v),
+        )
+        .await
+    }
+
+    async fn import(&self, c: &AwsClient, id: &str) -> Result<Value, Diagnostics> {
+        let base = Obj::from(&self.schema().block.empty_value())
+            .bool("final_snapshot", false)
+            .finish();
+        read_full(c, &base, id)
+            .await
+            .or_diags("importing EBS Volume")?
+            .ok_or_else(|| gone(id).diags("importing EBS Volume"))
+    }
+}
+
+/// Snapshots the volume (with its tags) and waits for the snapshot to complete.
+async fn final_snapshot(c: &AwsClient, id: &str, prior: &Value) -> Result<(), AwsError> {
+    let tags = tags_all(prior);
+    let spec = (!tags.is_empty()).then(|| {
+        TagSpecification::builder()
+            .resource_type(Kind::Snapshot)
+            .set_tags(Some(crate::tags::ec2_tags(&tags)))
+            .build()
+    });
+    let snap = c
+        .ec2
+        .create_snapshot()
+        .volume_id(id)
+        .set_tag_specifications(spec.map(|s| vec![s]))
+        .send()
+        .await
+        .aws()?;
+    let snap_id = snap.snapshot_id().unwrap_or_default().to_string();
+    wait_until(c, "EBS snapshot completed", || async {
+        let out = c
+            .ec2
+            .describe_snapshots()
+            .filters(filter("snapshot-id", vec![snap_id.clone()]))
+            .send()
+            .await
+            .aws()?;
+        match out.snapshots().first().and_then(|s| s.state()) {
+            Some(SnapshotState::Completed) => Ok(true),
+            Some(SnapshotState::Error) => Err(AwsError::local(
+                "SnapshotError",
+                format!("final snapshot {snap_id} of {id} failed"),
+            )),
+            _ => Ok(false),
+        }
+    })
+    .await
+}

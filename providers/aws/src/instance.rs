@@ -1,0 +1,600 @@
+//! `aws_instance`: an EC2 instance.
+//!
+//! `instance_type` and `user_data` (kept as its SHA-1, see [`user_data_hash`]) change in
+//! place by stopping the instance, modifying it and starting it again (unless
+//! `user_data_replace_on_change`); `root_block_device` size, type, IOPS and throughput
+//! change in place through `ModifyVolume`.
+
+use crate::attrs::{get, get_bool, get_str, get_strings, str_or_empty};
+use crate::attrs::{map_value, string_map, string_set, Obj};
+use crate::batch::read_by_id;
+use crate::client::{ActionExt, AwsClient, AwsError, AwsResultExt};
+use crate::ebs_volume::{changed, describe_volumes, plan_root, unknown_unless_set};
+use crate::ebs_volume::{root_block, root_mappings, root_state, root_volume_id, update_root, ROOT};
+use crate::ec2util::{filter, wait_until};
+use crate::tags::tag_spec;
+use crate::tags::{plan_tagged, tag_attrs, tag_map, tag_state, update_ec2_tags};
+use async_trait::async_trait;
+use autostack_lang::{Diagnostics, Type, Value};
+use autostack_provider_sdk::{with_attr, ResourceSchema, ResourceType};
+use autostack_provider_sdk::{ApplyError, Attribute, Block, Nesting, PathStep, PlannedChange};
+use aws_sdk_ec2::types::{
+    AttributeValue, Instance, InstanceNetworkInterfaceSpecification, InstanceStateName as St,
+    InstanceType, Placement, ResourceType as Kind, SecureBlobAttributeValue, TagSpecification,
+    Volume,
+};
+use std::collections::HashMap;
+use user_data::{launch_user_data, recall_user_data, remember_user_data, user_data_bytes};
+pub use user_data::{sha1_hex, user_data_hash};
+
+mod user_data;
+
+/// The `aws_instance` resource type.
+pub struct AwsInstance;
+
+/// An instance as refresh sees it: the instance and its root EBS volume.
+pub struct LiveInstance {
+    /// The instance.
+    pub instance: Instance,
+    /// Its root volume, when it has an EBS root.
+    pub root: Option<Volume>,
+}
+
+/// Describes instances by ID (filtering, so a missing ID is simply absent), in every state.
+pub async fn describe_raw(c: &AwsClient, ids: Vec<String>) -> Result<Vec<Instance>, AwsError> {
+    let res: Vec<_> = c
+        .ec2
+        .describe_instances()
+        .filters(filter("instance-id", ids))
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .aws()?;
+    Ok(res
+        .into_iter()
+        .flat_map(|r| r.instances.unwrap_or_default())
+        .collect())
+}
+
+/// Describes live (not terminated) instances and their root volumes: one `DescribeInstances`
+/// and one `DescribeVolumes` call for the whole batch.
+pub async fn describe_instances(
+    c: &AwsClient,
+    ids: Vec<String>,
+) -> Result<Vec<(String, LiveInstance)>, AwsError> {
+    let live: Vec<Instance> = describe_raw(c, ids)
+        .await?
+        .into_iter()
+        .filter(|i| !matches!(state_name(i), Some(St::Terminated)))
+        .collect();
+    let vol_ids: Vec<String> = live
+        .iter()
+        .filter_map(|i| root_volume_id(i).map(str::to_string))
+        .collect();
+    let mut vols: HashMap<String, Volume> = if vol_ids.is_empty() {
+        HashMap::new()
+    } else {
+        describe_volumes(c, vol_ids).await?.into_iter().collect()
+    };
+    Ok(live
+        .into_iter()
+        .map(|i| {
+            let root = root_volume_id(&i).and_then(|v| vols.remove(v));
+            let id = i.instance_id().unwrap_or_default().to_string();
+            (id, LiveInstance { instance: i, root })
+        })
+        .collect())
+}
+
+fn state_name(i: &Instance) -> Option<&St> {
+    i.state().and_then(|s| s.name())
+}
+
+/// The state of one instance. `user_data` is not refreshed here (it takes one call per
+/// instance); [`read_full`] reads it after create, update and import.
+fn state_of(c: &AwsClient, prior: &Value, live: &LiveInstance) -> Value {
+    let i = &live.instance;
+    let id = i.instance_id().unwrap_or_default();
+    let primary = i
+        .network_interfaces()
+        .iter()
+        .find(|n| n.attachment().and_then(|a| a.device_index()) == Some(0));
+    let public = match primary {
+        Some(n) => n.association().is_some(),
+        None => i.public_ip_address().is_some(),
+    };
+    // In a VPC, groups are reported by ID, unless configured by name (as hashicorp/aws).
+    let by_id = i.subnet_id().is_some_and(|s| !s.is_empty())
+        && get_strings(prior, "security_groups").is_empty();
+    let groups = i.security_groups().iter();
+    let groups =
+        string_set(groups.filter_map(|g| if by_id { g.group_id() } else { g.group_name() }));
+    let none = string_set([""; 0]);
+    let (ids, names) = if by_id {
+        (groups, none)
+    } else {
+        (none, groups)
+    };
+    let mut o = Obj::from(prior)
+        .str("id", id)
+        .str("arn", c.arn("ec2", &format!("instance/{id}")))
+        .str("ami", i.image_id().unwrap_or_default())
+        .str(
+            "instance_type",
+            i.instance_type().map_or("", InstanceType::as_str),
+        )
+        .str("subnet_id", i.subnet_id().unwrap_or_default())
+        .str("key_name", i.key_name().unwrap_or_default())
+        .str(
+            "availability_zone",
+            i.placement()
+                .and_then(|p| p.availability_zone())
+                .unwrap_or_default(),
+        )
+        .str("private_ip", i.private_ip_address().unwrap_or_default())
+        .str("private_dns", i.private_dns_name().unwrap_or_default())
+        .str("public_ip", i.public_ip_address().unwrap_or_default())
+        .str("public_dns", i.public_dns_name().unwrap_or_default())
+        .str("instance_state", state_name(i).map_or("", St::as_str))
+        .str(
+            "primary_network_interface_id",
+            primary
+                .and_then(|n| n.network_interface_id())
+                .unwrap_or_default(),
+        )
+        .bool("associate_public_ip_address", public)
+        .set("vpc_security_group_ids", ids)
+        .set("security_groups", names)
+        .set(ROOT, root_state(i, live.root.as_ref()))
+        .set_all(tag_state(c, prior, tag_map(i.tags())));
+    if get(prior, "volume_tags").is_some() {
+        let vt = live
+            .root
+            .as_ref()
+            .map(|v| tag_map(v.tags()))
+            .unwrap_or_default();
+        o = o.set("volume_tags", map_value(&vt));
+    }
+    for attr in ["user_data", "user_data_base64"] {
+        if get(prior, attr).is_none_or(|v| !v.is_wholly_known()) {
+            o = o.str(attr, "");
+        }
+    }
+    o.finish()
+}
+
+/// Finishes a plan: `user_data` becomes its hash; a stop/start (new type or user data) may
+/// give the instance a new public address; a root volume resize or retype changes its
+/// baseline IOPS and throughput.
+fn finish_plan(pc: PlannedChange, prior: Option<&Value>, config: &Value) -> PlannedChange {
+    let mut planned = pc.planned;
+    let text = config
+        .as_entries()
+        .and_then(|m| m.get("user_data"))
+        .and_then(|v| v.unmarked().as_str());
+    if let Some(text) = text {
+        let hash = if text.is_empty() {
+            String::new()
+        } else {
+            remember_user_data(text)
+        };
+        planned = with_attr(&planned, "user_data", Value::string(hash));
+    }
+    let Some(prior) = prior.filter(|_| pc.requires_replace.is_empty()) else {
+        return PlannedChange {
+            planned,
+            requires_replace: pc.requires_replace,
+        };
+    };
+    let restart = ["instance_type", "user_data", "user_data_base64"]
+        .iter()
+        .any(|a| changed(prior, &planned, a));
+    if restart {
+        planned = unknown_unless_set(planned, &Value::null(), &["public_ip", "public_dns"]);
+    }
+    PlannedChange {
+        planned: plan_root(prior, planned, config),
+        requires_replace: pc.requires_replace,
+    }
+}
+
+/// Polls the instance until it is in state `want`.
+async fn wait_state(c: &AwsClient, id: &str, want: St) -> Result<(), AwsError> {
+    let what = format!("EC2 instance {id} {}", want.as_str());
+    let want = &want;
+    wait_until(c, &what, || async move {
+        let v = describe_raw(c, vec![id.to_string()]).await?;
+        match v.first().and_then(state_name) {
+            Some(s) if s == want => Ok(true),
+            Some(St::Terminated | St::ShuttingDown) => Err(AwsError::local(
+                "IncorrectInstanceState",
+                format!(
+                    "instance {id} terminated while waiting for it to be {}",
+                    want.as_str()
+                ),
+            )),
+            _ => Ok(false),
+        }
+    })
+    .await
+}
+
+/// Stops the instance and waits until it is stopped.
+pub async fn stop_instance(c: &AwsClient, id: &str, force: bool) -> Result<(), AwsError> {
+    c.ec2
+        .stop_instances()
+        .instance_ids(id)
+        .force(force)
+        .send()
+        .await
+        .aws()?;
+    wait_state(c, id, St::Stopped).await
+}
+
+/// Starts the instance and waits until it is running.
+pub async fn start_instance(c: &AwsClient, id: &str) -> Result<(), AwsError> {
+    c.ec2
+        .start_instances()
+        .instance_ids(id)
+        .send()
+        .await
+        .aws()?;
+    wait_state(c, id, St::Running).await
+}
+
+/// The state after create, update or import: the batched view plus `user_data`.
+async fn read_full(c: &AwsClient, base: &Value, id: &str) -> Result<Option<Value>, AwsError> {
+    let Some((_, live)) = describe_instances(c, vec![id.to_string()]).await?.pop() else {
+        return Ok(None);
+    };
+    let st = state_of(c, base, &live);
+    let out = c
+        .ec2
+        .describe_instance_attribute()
+        .instance_id(id)
+        .attribute(aws_sdk_ec2::types::InstanceAttributeName::UserData)
+        .send()
+        .await
+        .aws()?;
+    let b64 = out
+        .user_data()
+        .and_then(AttributeValue::value)
+        .unwrap_or_default();
+    let st = if get_str(base, "user_data_base64").is_some() {
+        with_attr(&st, "user_data_base64", Value::string(b64))
+    } else {
+        let hash = if b64.is_empty() {
+            String::new()
+        } else {
+            user_data_hash(b64)
+        };
+        with_attr(&st, "user_data", Value::string(hash))
+    };
+    Ok(Some(st))
+}
+
+fn non_empty<T>(v: Vec<T>) -> Option<Vec<T>> {
+    (!v.is_empty()).then_some(v)
+}
+
+async fn run_instance(c: &AwsClient, planned: &Value) -> Result<String, AwsError> {
+    let ami = get_str(planned, "ami").ok_or_else(|| {
+        AwsError::local(
+            "MissingParameter",
+            "ami must be set (launch templates are not supported)",
+        )
+    })?;
+    let subnet = get_str(planned, "subnet_id").map(str::to_string);
+    let sgs = non_empty(get_strings(planned, "vpc_security_group_ids"));
+    let private_ip = get_str(planned, "private_ip").map(str::to_string);
+    let volume_tags = get(planned, "volume_tags")
+        .cloned()
+        .unwrap_or(Value::null());
+    let volume_tags = Value::object_from([("tags_all", volume_tags)]);
+    let specs: Vec<TagSpecification> = tag_spec(Kind::Instance, planned)
+        .into_iter()
+        .chain(tag_spec(Kind::Volume, &volume_tags))
+        .collect();
+    let req = c
+        .ec2
+        .run_instances()
+        .image_id(ami)
+        .min_count(1)
+        .max_count(1)
+        .set_instance_type(get_str(planned, "instance_type").map(InstanceType::from))
+        .set_key_name(get_str(planned, "key_name").map(str::to_string))
+        .set_user_data(launch_user_data(planned)?)
+        .set_block_device_mappings(root_mappings(c, ami, planned).await?)
+        .set_security_groups(non_empty(get_strings(planned, "security_groups")))
+        .set_placement(
+            get_str(planned, "availability_zone")
+                .map(|z| Placement::builder().availability_zone(z).build()),
+        )
+        .set_tag_specifications(non_empty(specs));
+    // A public IP choice needs an explicit primary interface (as the AWS provider builds it).
+    let req = match (subnet, get_bool(planned, "associate_public_ip_address")) {
+        (Some(sn), Some(public)) => req.network_interfaces(
+            InstanceNetworkInterfaceSpecification::builder()
+                .device_index(0)
+                .subnet_id(sn)
+                .associate_public_ip_address(public)
+                .set_groups(sgs)
+                .set_private_ip_address(private_ip)
+                .build(),
+        ),
+        (subnet, _) => req
+            .set_subnet_id(subnet)
+            .set_security_group_ids(sgs)
+            .set_private_ip_address(private_ip),
+    };
+    let out = req.send().await.aws()?;
+    Ok(out
+        .instances()
+        .first()
+        .and_then(|i| i.instance_id())
+        .unwrap_or_default()
+        .to_string())
+}
+
+#[async_trait]
+impl ResourceType<AwsClient> for AwsInstance {
+    fn name(&self) -> &'static str {
+        "aws_instance"
+    }
+
+    fn schema(&self) -> ResourceSchema {
+        let s = || Attribute::computed(Type::String);
+        let oc = Attribute::optional_computed;
+        let set = || Type::set(Type::String);
+        let block = Block::new()
+            .attr("id", s())
+            .attr("arn", s())
+            .attr("ami", oc(Type::String).force_new())
+            .attr("instance_type", oc(Type::String))
+            .attr("subnet_id", oc(Type::String).force_new())
+            .attr("availability_zone", oc(Type::String).force_new())
+            .attr("vpc_security_group_ids", oc(set()))
+            .attr("security_groups", oc(set()).force_new())
+            .attr("key_name", oc(Type::String).force_new())
+            .attr("private_ip", oc(Type::String).force_new())
+            .attr("associate_public_ip_address", oc(Type::Bool).force_new())
+            .attr(
+                "user_data",
+                oc(Type::String).describe("SHA-1 of the user data in state"),
+            )
+            .attr("user_data_base64", oc(Type::String))
+            .attr(
+                "user_data_replace_on_change",
+                Attribute::optional(Type::Bool).default(false),
+            )
+            .attr("volume_tags", Attribute::optional(Type::map(Type::String)))
+            .attr("private_dns", s())
+            .attr("public_ip", s())
+            .attr("public_dns", s())
+            .attr("instance_state", s())
+            .attr("primary_network_interface_id", s())
+            .block(ROOT, Nesting::List, root_block())
+            .tune(ROOT, |nb| {
+                nb.max_items = 1;
+                nb.computed = true;
+            });
+        ResourceSchema {
+            version: 1,
+            block: tag_attrs(block),
+        }
+    }
+
+    async fn plan(
+        &self,
+        c: &AwsClient,
+        schema: &ResourceSchema,
+        prior: Option<&Value>,
+        config: &Value,
+    ) -> Result<PlannedChange, Diagnostics> {
+        let pc = finish_plan(plan_tagged(c, schema, prior, config), prior, config);
+        let Some(p) = prior else { return Ok(pc) };
+        if !pc.requires_replace.is_empty()
+            || get_bool(config, "user_data_replace_on_change") != Some(true)
+        {
+            return Ok(pc);
+        }
+        let Some(attr) = ["user_data", "user_data_base64"]
+            .into_iter()
+            .find(|a| changed(p, &pc.planned, a))
+        else {
+            return Ok(pc);
+        };
+        let mut fresh = finish_plan(plan_tagged(c, schema, None, config), None, config);
+        fresh.requires_replace = vec![vec![PathStep::Attr(attr.to_string())]];
+        Ok(fresh)
+    }
+
+    async fn create(&self, c: &AwsClient, planned: &Value) -> Result<Value, ApplyError> {
+        const ACT: &str = "creating EC2 Instance";
+        let id = run_instance(c, planned).await.or_apply(ACT)?;
+        let partial = Obj::from(planned).str("id", &id).finish();
+        let fail = |e: AwsError| e.apply_error(ACT).with_partial(partial.clone());
+        wait_state(c, &id, St::Running).await.map_err(fail)?;
+        read_full(c, planned, &id)
+            .await
+            .map_err(fail)?
+            .ok_or_else(|| fail(gone(&id)))
+    }
+
+    async fn update(
+        &self,
+        c: &AwsClient,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ApplyError> {
+        const ACT: &str = "updating EC2 Instance";
+        let id = str_or_empty(prior, "id");
+        update_ec2_tags(c, id, prior, planned)
+            .await
+            .or_apply("updating EC2 Instance tags")?;
+        if changed(prior, planned, "volume_tags") {
+            update_volume_tags(c, id, prior, planned)
+                .await
+                .or_apply(ACT)?;
+        }
+        let sgs = get_strings(planned, "vpc_security_group_ids");
+        if changed(prior, planned, "vpc_security_group_ids") && !sgs.is_empty() {
+            c.ec2
+                .modify_instance_attribute()
+                .instance_id(id)
+                .set_groups(Some(sgs))
+                .send()
+                .await
+                .aws()
+                .or_apply(ACT)?;
+        }
+        stop_modify_start(c, id, prior, planned)
+            .await
+            .or_apply(ACT)?;
+        update_root(c, id, prior, planned).await.or_apply(ACT)?;
+        read_full(c, planned, id)
+            .await
+            .or_apply(ACT)?
+            .ok_or_else(|| gone(id).apply_error(ACT))
+    }
+
+    async fn delete(&self, c: &AwsClient, prior: &Value) -> Result<(), ApplyError> {
+        const ACT: &str = "terminating EC2 Instance";
+        let id = str_or_empty(prior, "id");
+        match c
+            .ec2
+            .terminate_instances()
+            .instance_ids(id)
+            .send()
+            .await
+            .aws()
+        {
+            Ok(_) => {}
+            Err(e) if e.is_not_found() => return Ok(()),
+            Err(e) => return Err(e.apply_error(ACT)),
+        }
+        wait_until(c, "EC2 instance terminated", || async {
+            let v = describe_raw(c, vec![id.to_string()]).await?;
+            Ok(v.first()
+                .is_none_or(|i| state_name(i) == Some(&St::Terminated)))
+        })
+        .await
+        .or_apply(ACT)
+    }
+
+    async fn read(&self, c: &AwsClient, current: &Value) -> Result<Option<Value>, Diagnostics> {
+        let mut one = self.read_many(c, std::slice::from_ref(current)).await;
+        one.pop().unwrap_or(Ok(None))
+    }
+
+    async fn read_many(
+        &self,
+        c: &AwsClient,
+        current: &[Value],
+    ) -> Vec<Result<Option<Value>, Diagnostics>> {
+        read_by_id(
+            "EC2 Instance",
+            current,
+            |ids| describe_instances(c, ids),
+            |p, l| state_of(c, p, l),
+        )
+        .await
+    }
+
+    async fn import(&self, c: &AwsClient, id: &str) -> Result<Value, Diagnostics> {
+        let base = Obj::from(&self.schema().block.empty_value())
+            .bool("user_data_replace_on_change", false)
+            .finish();
+        read_full(c, &base, id)
+            .await
+            .or_diags("importing EC2 Instance")?
+            .ok_or_else(|| gone(id).diags("importing EC2 Instance"))
+    }
+}
+
+fn gone(id: &str) -> AwsError {
+    AwsError::local(
+        "InvalidInstanceID.NotFound",
+        format!("EC2 instance {id} not found"),
+    )
+}
+
+/// Changes `instance_type` and user data, which need the instance stopped: stop, modify,
+/// start (a stopped instance is left stopped).
+async fn stop_modify_start(
+    c: &AwsClient,
+    id: &str,
+    prior: &Value,
+    planned: &Value,
+) -> Result<(), AwsError> {
+    let itype =
+        get_str(planned, "instance_type").filter(|_| changed(prior, planned, "instance_type"));
+    let udata = if changed(prior, planned, "user_data_base64")
+        && get_str(planned, "user_data_base64").is_some()
+    {
+        Some(user_data_bytes(str_or_empty(planned, "user_data_base64")))
+    } else if changed(prior, planned, "user_data") && get(planned, "user_data").is_some() {
+        Some(user_data_bytes(&recall_user_data(str_or_empty(
+            planned,
+            "user_data",
+        ))?))
+    } else {
+        None
+    };
+    if itype.is_none() && udata.is_none() {
+        return Ok(());
+    }
+    let was_stopped = str_or_empty(prior, "instance_state") == St::Stopped.as_str();
+    stop_instance(c, id, false).await?;
+    if let Some(t) = itype {
+        let v = AttributeValue::builder().value(t).build();
+        c.ec2
+            .modify_instance_attribute()
+            .instance_id(id)
+            .instance_type(v)
+            .send()
+            .await
+            .aws()?;
+    }
+    if let Some(bytes) = udata {
+        let v = SecureBlobAttributeValue::builder()
+            .value(aws_smithy_types::Blob::new(bytes))
+            .build();
+        c.ec2
+            .modify_instance_attribute()
+            .instance_id(id)
+            .user_data(v)
+            .send()
+            .await
+            .aws()?;
+    }
+    if was_stopped {
+        return Ok(());
+    }
+    start_instance(c, id).await
+}
+
+/// Brings `volume_tags` to every volume attached to the instance.
+async fn update_volume_tags(
+    c: &AwsClient,
+    id: &str,
+    prior: &Value,
+    planned: &Value,
+) -> Result<(), AwsError> {
+    let as_tags = |v: &Value| {
+        let m = get(v, "volume_tags").map(string_map).unwrap_or_default();
+        Value::object_from([("tags_all", map_value(&m))])
+    };
+    let (old, new) = (as_tags(prior), as_tags(planned));
+    let insts = describe_raw(c, vec![id.to_string()]).await?;
+    let vols = insts
+        .iter()
+        .flat_map(|i| i.block_device_mappings())
+        .filter_map(|m| m.ebs().and_then(|e| e.volume_id()));
+    for vol in vols {
+        update_ec2_tags(c, vol, &old, &new).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,250 @@
+//! `aws_key_pair`: an EC2 key pair imported from a public key.
+
+use crate::attrs::{get_str, str_or_empty, Obj};
+use crate::batch::{read_by_id, read_one};
+use crate::client::{ActionExt, AwsClient, AwsError, AwsResultExt};
+use crate::ec2util::filter;
+use crate::tags::{plan_tagged, tag_attrs, tag_map, tag_spec, tag_state, update_ec2_tags};
+use async_trait::async_trait;
+use autostack_lang::{Diagnostics, Type, Value};
+use autostack_provider_sdk::{with_attr, ApplyError, Attribute, Block, PlannedChange};
+use autostack_provider_sdk::{ResourceSchema, ResourceType};
+use aws_sdk_ec2::types::{KeyPairInfo, KeyType, ResourceType as Kind};
+use std::sync::atomic::{AtomicU32, Ordering};
+
+/// The `aws_key_pair` resource type.
+pub struct AwsKeyPair;
+
+/// Length of the suffix [`unique_name`] appends (Terraform's `UniqueIDSuffixLength`).
+pub const UNIQUE_SUFFIX_LEN: usize = 26;
+
+/// A unique name as Terraform's `id.PrefixedUniqueId`: the prefix, the UTC time to 1/10000 s
+/// (`YYYYMMDDhhmmssffff`) and an 8-hex-digit process counter.
+pub fn unique_name(prefix: &str) -> String {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let now = aws_smithy_types::DateTime::from(std::time::SystemTime::now());
+    let secs = aws_smithy_types::DateTime::from_secs(now.secs()).to_string();
+    let digits: String = secs.chars().filter(char::is_ascii_digit).collect();
+    let frac = now.subsec_nanos() / 100_000;
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed).wrapping_add(1);
+    format!("{prefix}{digits}{frac:04}{n:08x}")
+}
+
+/// The prefix of a name made by [`unique_name`] (Terraform's `NamePrefixFromName`): the name
+/// without its last 26 characters, or "" for shorter names.
+pub fn name_prefix_of(name: &str) -> &str {
+    name.len()
+        .checked_sub(UNIQUE_SUFFIX_LEN)
+        .filter(|n| *n > 0)
+        .and_then(|n| name.get(..n))
+        .unwrap_or_default()
+}
+
+/// Describes key pairs by name (filtering, so a missing name is simply absent).
+pub async fn describe_key_pairs(
+    c: &AwsClient,
+    names: Vec<String>,
+) -> Result<Vec<(String, KeyPairInfo)>, AwsError> {
+    let out = c
+        .ec2
+        .describe_key_pairs()
+        .filters(filter("key-name", names))
+        .send()
+        .await
+        .aws()?;
+    Ok(out
+        .key_pairs()
+        .iter()
+        .map(|k| (k.key_name().unwrap_or_default().to_string(), k.clone()))
+        .collect())
+}
+
+fn state_of(c: &AwsClient, prior: &Value, k: &KeyPairInfo) -> Value {
+    let name = k.key_name().unwrap_or_default();
+    Obj::from(prior)
+        .str("id", name)
+        .str("key_name", name)
+        .str("key_name_prefix", name_prefix_of(name))
+        .str("arn", c.arn("ec2", &format!("key-pair/{name}")))
+        .str("key_pair_id", k.key_pair_id().unwrap_or_default())
+        .str("fingerprint", k.key_fingerprint().unwrap_or_default())
+        .str("key_type", k.key_type().map_or("", KeyType::as_str))
+        .set_all(tag_state(c, prior, tag_map(k.tags())))
+        .finish()
+}
+
+async fn read_full(c: &AwsClient, base: &Value, name: &str) -> Result<Option<Value>, AwsError> {
+    Ok(describe_key_pairs(c, vec![name.to_string()])
+        .await?
+        .pop()
+        .map(|(_, k)| state_of(c, base, &k)))
+}
+
+fn gone(name: &str) -> AwsError {
+    AwsError::local(
+        "InvalidKeyPair.NotFound",
+        format!("key pair {name} not found"),
+    )
+}
+
+/// `public_key` with surrounding whitespace removed (the AWS provider's state form), so a
+/// key read with `file()` and its trailing newline plans no change.
+fn trimmed_public_key(v: &Value) -> Value {
+    match get_str(v, "public_key") {
+        Some(k) if k.trim() != k => with_attr(v, "public_key", Value::string(k.trim())),
+        _ => v.clone(),
+    }
+}
+
+#[async_trait]
+impl ResourceType<AwsClient> for AwsKeyPair {
+    fn name(&self) -> &'static str {
+        "aws_key_pair"
+    }
+
+    fn schema(&self) -> ResourceSchema {
+        let s = || Attribute::computed(Type::String);
+        let block = Block::new()
+            .attr("id", s())
+            .attr("arn", s())
+            .attr("fingerprint", s())
+            .attr("key_pair_id", s())
+            .attr("key_type", s())
+            .attr(
+                "key_name",
+                Attribute::optional_computed(Type::String).force_new(),
+            )
+            .attr(
+                "key_name_prefix",
+                Attribute::optional_computed(Type::String).force_new(),
+            )
+            .attr("public_key", Attribute::required(Type::String).force_new());
+        ResourceSchema {
+            version: 1,
+            block: tag_attrs(block),
+        }
+    }
+
+    async fn plan(
+        &self,
+        c: &AwsClient,
+        schema: &ResourceSchema,
+        prior: Option<&Value>,
+        config: &Value,
+    ) -> Result<PlannedChange, Diagnostics> {
+        Ok(plan_tagged(c, schema, prior, &trimmed_public_key(config)))
+    }
+
+    async fn create(&self, c: &AwsClient, planned: &Value) -> Result<Value, ApplyError> {
+        const ACT: &str = "importing EC2 Key Pair";
+        let name = match get_str(planned, "key_name") {
+            Some(n) => n.to_string(),
+            None => unique_name(get_str(planned, "key_name_prefix").unwrap_or("terraform-")),
+        };
+        let key = str_or_empty(planned, "public_key");
+        c.ec2
+            .import_key_pair()
+            .key_name(&name)
+            .public_key_material(aws_smithy_types::Blob::new(key.as_bytes()))
+            .set_tag_specifications(tag_spec(Kind::KeyPair, planned).map(|t| vec![t]))
+            .send()
+            .await
+            .aws()
+            .or_apply(ACT)?;
+        let partial = Obj::from(planned).str("id", &name).finish();
+        let fail = |e: AwsError| e.apply_error(ACT).with_partial(partial.clone());
+        read_full(c, planned, &name)
+            .await
+            .map_err(fail)?
+            .ok_or_else(|| fail(gone(&name)))
+    }
+
+    async fn update(
+        &self,
+        c: &AwsClient,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ApplyError> {
+        const ACT: &str = "updating EC2 Key Pair";
+        let name = str_or_empty(prior, "id");
+        // Key pairs are tagged by their key pair ID, not their name.
+        update_ec2_tags(c, str_or_empty(prior, "key_pair_id"), prior, planned)
+            .await
+            .or_apply(ACT)?;
+        read_full(c, planned, name)
+            .await
+            .or_apply(ACT)?
+            .ok_or_else(|| gone(name).apply_error(ACT))
+    }
+
+    async fn delete(&self, c: &AwsClient, prior: &Value) -> Result<(), ApplyError> {
+        let name = str_or_empty(prior, "id");
+        match c.ec2.delete_key_pair().key_name(name).send().await.aws() {
+            Err(e) if !e.is_not_found() => Err(e.apply_error("deleting EC2 Key Pair")),
+            _ => Ok(()),
+        }
+    }
+
+    async fn read(&self, c: &AwsClient, current: &Value) -> Result<Option<Value>, Diagnostics> {
+        read_one(
+            "EC2 Key Pair",
+            current,
+            |names| describe_key_pairs(c, names),
+            |p, k| state_of(c, p, k),
+        )
+        .await
+    }
+
+    async fn read_many(
+        &self,
+        c: &AwsClient,
+        current: &[Value],
+    ) -> Vec<Result<Option<Value>, Diagnostics>> {
+        read_by_id(
+            "EC2 Key Pair",
+            current,
+            |names| describe_key_pairs(c, names),
+            |p, k| state_of(c, p, k),
+        )
+        .await
+    }
+
+    /// Imports by key name; the public key is read back from AWS.
+    async fn import(&self, c: &AwsClient, name: &str) -> Result<Value, Diagnostics> {
+        const ACT: &str = "importing EC2 Key Pair";
+        let out = c
+            .ec2
+            .describe_key_pairs()
+            .filters(filter("key-name", vec![name.to_string()]))
+            .include_public_key(true)
+            .send()
+            .await
+            .aws()
+            .or_diags(ACT)?;
+        let k = out
+            .key_pairs()
+            .first()
+            .ok_or_else(|| gone(name).diags(ACT))?;
+        let base = self.schema().block.empty_value();
+        let base = match k.public_key() {
+            Some(pk) => with_attr(&base, "public_key", Value::string(pk.trim())),
+            None => base,
+        };
+        Ok(state_of(c, &base, k))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unique_names_carry_a_26_character_suffix() {
+        let a = unique_name("web-");
+        let b = unique_name("web-");
+        assert_ne!(a, b);
+        assert_eq!(a.len(), "web-".len() + UNIQUE_SUFFIX_LEN);
+        assert_eq!(name_prefix_of(&a), "web-");
+        assert_eq!(name_prefix_of("short"), "");
+    }
+}

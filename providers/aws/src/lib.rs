@@ -1,0 +1,76 @@
+//! The AWS provider: hashicorp/aws's resource types and data sources on the official AWS SDK
+//! for Rust (EC2, S3, STS).
+//!
+//! One file per resource type, each a [`ResourceType`](autostack_provider_sdk::ResourceType)
+//! over the shared [`AwsClient`]. Attribute names, defaults and force-new rules are those of
+//! hashicorp/aws 5.x, so existing configurations and `terraform.tfstate` files work unchanged.
+//! Refresh is batched ([`batch`]): one describe call per 100 objects of a type.
+
+// Diagnostics are large but travel only on the error path (as in autostack-lang).
+#![allow(clippy::result_large_err)]
+
+pub mod attrs;
+pub mod batch;
+pub mod client;
+pub mod config;
+pub mod data_ami;
+pub mod data_availability_zones;
+pub mod data_caller_identity;
+pub mod data_vpc;
+pub mod ebs_volume;
+pub mod ec2util;
+pub mod eip;
+pub mod instance;
+pub mod internet_gateway;
+pub mod key_pair;
+pub mod route_table;
+pub mod route_table_association;
+pub mod s3_bucket;
+pub mod s3_bucket_versioning;
+pub mod security_group;
+pub mod sg_rule;
+pub mod sg_rules;
+pub mod subnet;
+pub mod tags;
+pub mod volume_attachment;
+pub mod vpc;
+
+pub use client::{AwsClient, AwsError};
+pub use config::AwsFactory;
+
+use autostack_provider_sdk::{Provider, Registry};
+
+/// The provider's source address.
+pub const SOURCE: &str = "hashicorp/aws";
+
+/// The AWS provider with every resource type and data source registered (not yet configured).
+pub fn provider() -> Registry<AwsFactory> {
+    Registry::new(AwsFactory)
+        .resource(vpc::AwsVpc)
+        .resource(s3_bucket::AwsS3Bucket)
+        .resource(s3_bucket_versioning::AwsS3BucketVersioning)
+        .data_source(data_ami::DataAwsAmi)
+        .data_source(data_availability_zones::DataAwsAvailabilityZones)
+        .data_source(data_caller_identity::DataAwsCallerIdentity)
+        .data_source(data_vpc::DataAwsVpc)
+        .resource(subnet::AwsSubnet)
+        .resource(internet_gateway::AwsInternetGateway)
+        .resource(route_table::AwsRouteTable)
+        .resource(route_table_association::AwsRouteTableAssociation)
+        .resource(security_group::AwsSecurityGroup)
+        .resource(sg_rule::INGRESS)
+        .resource(sg_rule::EGRESS)
+        .resource(instance::AwsInstance)
+        .resource(ebs_volume::AwsEbsVolume)
+        .resource(volume_attachment::AwsVolumeAttachment)
+        .resource(eip::AwsEip)
+        .resource(key_pair::AwsKeyPair)
+}
+
+/// The AWS provider when `source` names it (`hashicorp/aws`, with or without the registry
+/// host, any case).
+pub fn provider_for(source: &str) -> Option<Box<dyn Provider>> {
+    let s = source.trim().to_ascii_lowercase();
+    let short = s.strip_prefix("registry.terraform.io/").unwrap_or(&s);
+    (short == SOURCE).then(|| Box::new(provider()) as Box<dyn Provider>)
+}

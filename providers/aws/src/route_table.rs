@@ -1,0 +1,427 @@
+//! `aws_route_table`: a VPC route table with inline `route` blocks (attributes-as-blocks:
+//! routes left out of the configuration are whatever exists).
+
+use crate::attrs::{get_blocks, import_base, str_or_empty, Obj};
+use crate::batch::{read_by_id, read_one};
+use crate::client::{ActionExt, AwsClient, AwsError, AwsResultExt};
+use crate::ec2util::{filter, retry_dependency};
+use crate::tags::{plan_tagged, tag_attrs, tag_map, tag_spec, tag_state, update_ec2_tags};
+use async_trait::async_trait;
+use autostack_lang::value::make_set;
+use autostack_lang::{Diagnostics, Type, Value};
+use autostack_provider_sdk::{
+    ApplyError, Attribute, Block, Nesting, PlannedChange, ResourceSchema, ResourceType,
+};
+use aws_sdk_ec2::types::{ResourceType as Kind, Route, RouteOrigin, RouteTable};
+
+/// The `aws_route_table` resource type.
+pub struct AwsRouteTable;
+
+/// The attributes of a `route` block: one destination, one target.
+const ROUTE_ATTRS: [&str; 13] = [
+    "carrier_gateway_id",
+    "cidr_block",
+    "core_network_arn",
+    "destination_prefix_list_id",
+    "egress_only_gateway_id",
+    "gateway_id",
+    "ipv6_cidr_block",
+    "local_gateway_id",
+    "nat_gateway_id",
+    "network_interface_id",
+    "transit_gateway_id",
+    "vpc_endpoint_id",
+    "vpc_peering_connection_id",
+];
+
+fn route_block() -> Block {
+    ROUTE_ATTRS.iter().fold(Block::new(), |b, a| {
+        b.attr(a, Attribute::optional(Type::String))
+    })
+}
+
+fn route_type() -> Type {
+    route_block().value_type()
+}
+
+/// Describes route tables by ID (filtering, so a missing ID is simply absent).
+pub async fn describe_route_tables(
+    c: &AwsClient,
+    ids: Vec<String>,
+) -> Result<Vec<(String, RouteTable)>, AwsError> {
+    let items = c
+        .ec2
+        .describe_route_tables()
+        .filters(filter("route-table-id", ids))
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .aws()?;
+    Ok(items
+        .into_iter()
+        .map(|t| (t.route_table_id().unwrap_or_default().to_string(), t))
+        .collect())
+}
+
+/// A route as the provider stores it: every attribute present, `""` when unset.
+fn route_value(r: &Route) -> Value {
+    let pairs: [(&str, Option<&str>); 13] = [
+        ("carrier_gateway_id", r.carrier_gateway_id()),
+        ("cidr_block", r.destination_cidr_block()),
+        ("core_network_arn", r.core_network_arn()),
+        ("destination_prefix_list_id", r.destination_prefix_list_id()),
+        (
+            "egress_only_gateway_id",
+            r.egress_only_internet_gateway_id(),
+        ),
+        ("gateway_id", r.gateway_id()),
+        ("ipv6_cidr_block", r.destination_ipv6_cidr_block()),
+        ("local_gateway_id", r.local_gateway_id()),
+        ("nat_gateway_id", r.nat_gateway_id()),
+        ("network_interface_id", r.network_interface_id()),
+        ("transit_gateway_id", r.transit_gateway_id()),
+        ("vpc_endpoint_id", None),
+        ("vpc_peering_connection_id", r.vpc_peering_connection_id()),
+    ];
+    let mut pairs: Vec<(&str, Value)> = pairs
+        .into_iter()
+        .map(|(k, v)| (k, Value::string(v.unwrap_or_default())))
+        .collect();
+    // Gateway endpoints (vpce-...) come back as gateway IDs; the provider files them apart.
+    if let Some(g) = r.gateway_id().filter(|g| g.starts_with("vpce-")) {
+        pairs[5].1 = Value::string("");
+        pairs[11].1 = Value::string(g);
+    }
+    Value::object_from(pairs)
+}
+
+/// The routes the table's `route` set holds: those created by a user (not the local route
+/// AWS makes, nor propagated ones).
+fn user_routes(t: &RouteTable) -> Vec<Value> {
+    t.routes()
+        .iter()
+        .filter(|r| r.gateway_id() != Some("local"))
+        .filter(|r| {
+            !matches!(
+                r.origin(),
+                Some(RouteOrigin::CreateRouteTable) | Some(RouteOrigin::EnableVgwRoutePropagation)
+            )
+        })
+        .map(route_value)
+        .collect()
+}
+
+fn state_of(c: &AwsClient, prior: &Value, t: &RouteTable) -> Value {
+    let id = t.route_table_id().unwrap_or_default();
+    let vgws: Vec<&str> = t
+        .propagating_vgws()
+        .iter()
+        .filter_map(|v| v.gateway_id())
+        .collect();
+    Obj::from(prior)
+        .str("id", id)
+        .str("arn", c.arn("ec2", &format!("route-table/{id}")))
+        .str("owner_id", t.owner_id().unwrap_or_default())
+        .str("vpc_id", t.vpc_id().unwrap_or_default())
+        .set("route", make_set(route_type(), user_routes(t)))
+        .set("propagating_vgws", crate::attrs::string_set(vgws))
+        .set_all(tag_state(c, prior, tag_map(t.tags())))
+        .finish()
+}
+
+async fn read_id(c: &AwsClient, base: &Value, id: &str) -> Result<Option<Value>, AwsError> {
+    Ok(describe_route_tables(c, vec![id.to_string()])
+        .await?
+        .pop()
+        .map(|(_, t)| state_of(c, base, &t)))
+}
+
+/// Configured routes with unset attributes as `""`, as the provider stores them.
+fn normalize_routes(v: &Value) -> Value {
+    let routes: Vec<Value> = v
+        .as_seq()
+        .unwrap_or_default()
+        .iter()
+        .map(|r| {
+            let mut m = r.as_entries().cloned().unwrap_or_default();
+            for a in ROUTE_ATTRS {
+                let e = m.entry(a.to_string()).or_insert(Value::string(""));
+                if e.is_null() {
+                    *e = Value::string("");
+                }
+            }
+            Value::object(m)
+        })
+        .collect();
+    make_set(route_type(), routes)
+}
+
+/// The destination of a route value (what identifies it within the table).
+fn destination(r: &Value) -> (String, String, String) {
+    let s = |k: &str| str_or_empty(r, k).to_string();
+    (
+        s("cidr_block"),
+        s("ipv6_cidr_block"),
+        s("destination_prefix_list_id"),
+    )
+}
+
+/// Creates (`replace = false`) or replaces a route from its value.
+async fn put_route(c: &AwsClient, table: &str, r: &Value, replace: bool) -> Result<(), AwsError> {
+    let o = |k: &str| crate::attrs::get_str(r, k).map(str::to_string);
+    let gateway = o("gateway_id").or(o("vpc_endpoint_id"));
+    if replace {
+        c.ec2
+            .replace_route()
+            .route_table_id(table)
+            .set_destination_cidr_block(o("cidr_block"))
+            .set_destination_ipv6_cidr_block(o("ipv6_cidr_block"))
+            .set_destination_prefix_list_id(o("destination_prefix_list_id"))
+            .set_gateway_id(gateway)
+            .set_nat_gateway_id(o("nat_gateway_id"))
+            .set_network_interface_id(o("network_interface_id"))
+            .set_transit_gateway_id(o("transit_gateway_id"))
+            .set_vpc_peering_connection_id(o("vpc_peering_connection_id"))
+            .set_egress_only_internet_gateway_id(o("egress_only_gateway_id"))
+            .set_carrier_gateway_id(o("carrier_gateway_id"))
+            .set_local_gateway_id(o("local_gateway_id"))
+            .set_core_network_arn(o("core_network_arn"))
+            .send()
+            .await
+            .aws()
+            .map(|_| ())
+    } else {
+        c.ec2
+            .create_route()
+            .route_table_id(table)
+            .set_destination_cidr_block(o("cidr_block"))
+            .set_destination_ipv6_cidr_block(o("ipv6_cidr_block"))
+            .set_destination_prefix_list_id(o("destination_prefix_list_id"))
+            .set_gateway_id(gateway)
+            .set_nat_gateway_id(o("nat_gateway_id"))
+            .set_network_interface_id(o("network_interface_id"))
+            .set_transit_gateway_id(o("transit_gateway_id"))
+            .set_vpc_peering_connection_id(o("vpc_peering_connection_id"))
+            .set_egress_only_internet_gateway_id(o("egress_only_gateway_id"))
+            .set_carrier_gateway_id(o("carrier_gateway_id"))
+            .set_local_gateway_id(o("local_gateway_id"))
+            .set_core_network_arn(o("core_network_arn"))
+            .send()
+            .await
+            .aws()
+            .map(|_| ())
+    }
+}
+
+async fn delete_route(c: &AwsClient, table: &str, r: &Value) -> Result<(), AwsError> {
+    let o = |k: &str| crate::attrs::get_str(r, k).map(str::to_string);
+    match c
+        .ec2
+        .delete_route()
+        .route_table_id(table)
+        .set_destination_cidr_block(o("cidr_block"))
+        .set_destination_ipv6_cidr_block(o("ipv6_cidr_block"))
+        .set_destination_prefix_list_id(o("destination_prefix_list_id"))
+        .send()
+        .await
+        .aws()
+    {
+        Err(e) if e.is_not_found() => Ok(()),
+        r => r.map(|_| ()),
+    }
+}
+
+/// Brings the table's routes from `old` to `new`: removed destinations are deleted, changed
+/// targets replaced, new destinations created.
+async fn sync_routes(
+    c: &AwsClient,
+    table: &str,
+    old: &[Value],
+    new: &[Value],
+) -> Result<(), AwsError> {
+    let by_dest = |rs: &[Value]| -> std::collections::HashMap<(String, String, String), Value> {
+        rs.iter().map(|r| (destination(r), r.clone())).collect()
+    };
+    let (old_map, new_map) = (by_dest(old), by_dest(new));
+    for (d, r) in &old_map {
+        if !new_map.contains_key(d) {
+            delete_route(c, table, r).await?;
+        }
+    }
+    for (d, r) in &new_map {
+        match old_map.get(d) {
+            Some(o) if autostack_provider_sdk::same(o, r) => {}
+            Some(_) => put_route(c, table, r, true).await?,
+            None => put_route(c, table, r, false).await?,
+        }
+    }
+    Ok(())
+}
+
+#[async_trait]
+impl ResourceType<AwsClient> for AwsRouteTable {
+    fn name(&self) -> &'static str {
+        "aws_route_table"
+    }
+
+    fn schema(&self) -> ResourceSchema {
+        let s = || Attribute::computed(Type::String);
+        let block = Block::new()
+            .attr("id", s())
+            .attr("arn", s())
+            .attr("owner_id", s())
+            .attr("vpc_id", Attribute::required(Type::String).force_new())
+            .attr(
+                "propagating_vgws",
+                Attribute::optional_computed(Type::set(Type::String)),
+            )
+            .block("route", Nesting::Set, route_block())
+            .tune("route", |nb| nb.computed = true);
+        ResourceSchema {
+            version: 0,
+            block: tag_attrs(block),
+        }
+    }
+
+    async fn plan(
+        &self,
+        c: &AwsClient,
+        schema: &ResourceSchema,
+        prior: Option<&Value>,
+        config: &Value,
+    ) -> Result<PlannedChange, Diagnostics> {
+        let mut pc = plan_tagged(c, schema, prior, config);
+        if let Some(routes) =
+            crate::attrs::get(&pc.planned, "route").filter(|r| r.is_wholly_known())
+        {
+            pc.planned = Obj::from(&pc.planned)
+                .set("route", normalize_routes(routes))
+                .into_value();
+        }
+        Ok(pc)
+    }
+
+    async fn create(&self, c: &AwsClient, planned: &Value) -> Result<Value, ApplyError> {
+        let out = c
+            .ec2
+            .create_route_table()
+            .vpc_id(str_or_empty(planned, "vpc_id"))
+            .set_tag_specifications(tag_spec(Kind::RouteTable, planned).map(|t| vec![t]))
+            .send()
+            .await
+            .aws()
+            .or_apply("creating EC2 Route Table")?;
+        let id = out
+            .route_table()
+            .and_then(|t| t.route_table_id())
+            .unwrap_or_default()
+            .to_string();
+        let partial = Obj::from(planned)
+            .str("id", &id)
+            .set("route", make_set(route_type(), Vec::new()))
+            .finish();
+        let fail = |e: AwsError| {
+            e.apply_error("creating EC2 Route Table")
+                .with_partial(partial.clone())
+        };
+        sync_routes(c, &id, &[], get_blocks(planned, "route"))
+            .await
+            .map_err(fail)?;
+        read_id(c, planned, &id)
+            .await
+            .map_err(fail)?
+            .ok_or_else(|| {
+                fail(AwsError::local(
+                    "InvalidRouteTableID.NotFound",
+                    "the new route table vanished",
+                ))
+            })
+    }
+
+    async fn update(
+        &self,
+        c: &AwsClient,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ApplyError> {
+        let id = str_or_empty(prior, "id");
+        if crate::attrs::get(planned, "route").is_some_and(Value::is_wholly_known) {
+            sync_routes(
+                c,
+                id,
+                get_blocks(prior, "route"),
+                get_blocks(planned, "route"),
+            )
+            .await
+            .or_apply("updating EC2 Route Table routes")?;
+        }
+        update_ec2_tags(c, id, prior, planned)
+            .await
+            .or_apply("updating EC2 Route Table tags")?;
+        read_id(c, planned, id)
+            .await
+            .or_apply("reading EC2 Route Table")?
+            .ok_or_else(|| {
+                AwsError::local("InvalidRouteTableID.NotFound", id)
+                    .apply_error("updating EC2 Route Table")
+            })
+    }
+
+    async fn delete(&self, c: &AwsClient, prior: &Value) -> Result<(), ApplyError> {
+        let id = str_or_empty(prior, "id");
+        retry_dependency(c, || async {
+            match c
+                .ec2
+                .delete_route_table()
+                .route_table_id(id)
+                .send()
+                .await
+                .aws()
+            {
+                Err(e) if e.is_not_found() => Ok(()),
+                r => r.map(|_| ()),
+            }
+        })
+        .await
+        .or_apply("deleting EC2 Route Table")
+    }
+
+    async fn read(&self, c: &AwsClient, current: &Value) -> Result<Option<Value>, Diagnostics> {
+        read_one(
+            "EC2 Route Table",
+            current,
+            |ids| describe_route_tables(c, ids),
+            |p, t| state_of(c, p, t),
+        )
+        .await
+    }
+
+    async fn read_many(
+        &self,
+        c: &AwsClient,
+        current: &[Value],
+    ) -> Vec<Result<Option<Value>, Diagnostics>> {
+        read_by_id(
+            "EC2 Route Table",
+            current,
+            |ids| describe_route_tables(c, ids),
+            |p, t| state_of(c, p, t),
+        )
+        .await
+    }
+
+    async fn import(&self, c: &AwsClient, id: &str) -> Result<Value, Diagnostics> {
+        read_id(c, &import_base(&self.schema()), id)
+            .await
+            .or_diags("importing EC2 Route Table")?
+            .ok_or_else(|| {
+                AwsError::local(
+                    "InvalidRouteTableID.NotFound",
+                    format!("route table {id} not found"),
+                )
+                .diags("importing EC2 Route Table")
+            })
+    }
+}

@@ -1,0 +1,687 @@
+//! `aws_s3_bucket`: an S3 bucket, with its tags (S3's bucket tagging API), the deprecated
+//! inline `versioning` block, and `force_destroy`.
+
+use crate::attrs::{error, get, get_blocks, get_bool, get_str, str_or_empty, Obj};
+use crate::client::{ActionExt, AwsClient, AwsError, AwsResultExt};
+use crate::ec2util::wait_until;
+use crate::tags::{plan_tagged, tag_attrs, tag_state, tags_all};
+use async_trait::async_trait;
+use autostack_lang::{Diagnostic, Diagnostics, Type, Value};
+use autostack_provider_sdk::{
+    ApplyError, Attribute, Block, Nesting, PlannedChange, ResourceSchema, ResourceType,
+};
+use aws_sdk_s3::types::{
+    BucketCannedAcl, BucketLocationConstraint, BucketVersioningStatus, CreateBucketConfiguration,
+    Delete, MfaDelete, MfaDeleteStatus, ObjectIdentifier, ObjectLockEnabled, Tag, Tagging,
+    VersioningConfiguration,
+};
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+/// The `aws_s3_bucket` resource type.
+pub struct AwsS3Bucket;
+
+/// S3 website endpoints' Route 53 hosted zone IDs by region (hashicorp/aws's table).
+const HOSTED_ZONE_IDS: [(&str, &str); 34] = [
+    ("af-south-1", "Z83WF9RJE8B12"),
+    ("ap-east-1", "ZNB98KWMFR0R6"),
+    ("ap-northeast-1", "Z2M4EHUR26P7ZW"),
+    ("ap-northeast-2", "Z3W03O7B5YMIYP"),
+    ("ap-northeast-3", "Z2YQB5RD63NC85"),
+    ("ap-south-1", "Z11RGJOFQNVJUP"),
+    ("ap-south-2", "Z02976202B4EZMXIPMXF7"),
+    ("ap-southeast-1", "Z3O0J2DXBE1FTB"),
+    ("ap-southeast-2", "Z1WCIGYICN2BYD"),
+    ("ap-southeast-3", "Z01846753K324LI26A3VV"),
+    ("ap-southeast-4", "Z0312387243XT5FE14WFO"),
+    ("ap-southeast-5", "Z08660063OXLMA7F1FJHU"),
+    ("ca-central-1", "Z1QDHH18159H29"),
+    ("ca-west-1", "Z03565811Z33SLEZTHOUL"),
+    ("cn-north-1", "Z5CN8UMXT92WN"),
+    ("cn-northwest-1", "Z282HJ1KT0DH03"),
+    ("eu-central-1", "Z21DNDUVLTQW6Q"),
+    ("eu-central-2", "Z030506016YDQGETNASS"),
+    ("eu-north-1", "Z3BAZG2TWCNX0D"),
+    ("eu-south-1", "Z30OZKI7KPW7MI"),
+    ("eu-south-2", "Z0081959F7139GRJC19J"),
+    ("eu-west-1", "Z1BKCTXD74EZPE"),
+    ("eu-west-2", "Z3GKZC51ZF0DB4"),
+    ("eu-west-3", "Z3R1K369G5AVDG"),
+    ("il-central-1", "Z09640613K4A3MN55U7GU"),
+    ("me-central-1", "Z06143092I8HRXZRUZROF"),
+    ("me-south-1", "Z1MPMWCPA7YB62"),
+    ("sa-east-1", "Z7KQH4QJS55SO"),
+    ("us-east-1", "Z3AQBSTGFYJSTF"),
+    ("us-east-2", "Z2O1EMRO9K5GLX"),
+    ("us-gov-east-1", "Z2NIFVYYW2VKV1"),
+    ("us-gov-west-1", "Z31GFT0UA1I2HV"),
+    ("us-west-1", "Z2F56UZL2M1ACD"),
+    ("us-west-2", "Z3BJ6K6RIION7M"),
+];
+
+/// The Route 53 hosted zone of a region's S3 website endpoint, when known.
+pub fn hosted_zone_id(region: &str) -> Option<&'static str> {
+    HOSTED_ZONE_IDS
+        .iter()
+        .find(|(r, _)| *r == region)
+        .map(|(_, z)| *z)
+}
+
+/// The DNS suffix of a region's partition.
+fn dns_suffix(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "amazonaws.com.cn"
+    } else {
+        "amazonaws.com"
+    }
+}
+
+/// Length of the suffix Terraform's unique-name generator appends (timestamp and counter).
+const UNIQUE_SUFFIX_LEN: usize = 26;
+
+/// Terraform's `id.PrefixedUniqueId`: the prefix, a UTC timestamp to 1/10000 s and a counter.
+fn prefixed_unique_id(prefix: &str) -> String {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let now = aws_smithy_types::DateTime::from(std::time::SystemTime::now());
+    let text = now
+        .fmt(aws_smithy_types::date_time::Format::DateTime)
+        .unwrap_or_default();
+    let (whole, frac) = text
+        .trim_end_matches('Z')
+        .split_once('.')
+        .unwrap_or((text.trim_end_matches('Z'), ""));
+    let mut stamp: String = whole.chars().filter(char::is_ascii_digit).collect();
+    stamp.extend(frac.chars().chain(std::iter::repeat('0')).take(4));
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed) + 1;
+    format!("{prefix}{stamp}{n:08x}")
+}
+
+/// Terraform's `create.NamePrefixFromName`: the prefix of a generated name.
+fn name_prefix_from_name(name: &str) -> Option<&str> {
+    let cut = name.len().checked_sub(UNIQUE_SUFFIX_LEN)?;
+    let suffix = name.get(cut..)?;
+    (cut > 0 && suffix.chars().all(|c| c.is_ascii_hexdigit())).then(|| &name[..cut])
+}
+
+/// The object type of one `versioning` block.
+fn versioning_type() -> Type {
+    versioning_block().value_type()
+}
+
+fn versioning_block() -> Block {
+    Block::new()
+        .attr("enabled", Attribute::optional(Type::Bool).default(false))
+        .attr("mfa_delete", Attribute::optional(Type::Bool).default(false))
+}
+
+/// True when `e` means the bucket does not exist (404 on HEAD, `NoSuchBucket` elsewhere).
+pub fn bucket_gone(e: &AwsError) -> bool {
+    e.is_not_found() || e.code == "404"
+}
+
+/// Checks that `bucket` exists (HEAD bucket) and returns its region when S3 reports it.
+pub async fn head_bucket(c: &AwsClient, bucket: &str) -> Result<Option<String>, AwsError> {
+    let out = c.s3.head_bucket().bucket(bucket).send().await.aws()?;
+    Ok(out.bucket_region().map(str::to_string))
+}
+
+/// The bucket's tags (none when it has no tag set; `aws:` system tags are left out).
+pub async fn get_s3_tags(
+    c: &AwsClient,
+    bucket: &str,
+) -> Result<BTreeMap<String, String>, AwsError> {
+    match c.s3.get_bucket_tagging().bucket(bucket).send().await.aws() {
+        Ok(out) => Ok(out
+            .tag_set()
+            .iter()
+            .filter(|t| !t.key().starts_with("aws:"))
+            .map(|t| (t.key().to_string(), t.value().to_string()))
+            .collect()),
+        Err(e) if e.code == "NoSuchTagSet" => Ok(BTreeMap::new()),
+        Err(e) => Err(e),
+    }
+}
+
+/// Brings the bucket's tags from `old` to `new`, keeping tags neither side manages (as the
+/// provider does: S3 replaces the whole tag set at once).
+pub async fn update_s3_tags(
+    c: &AwsClient,
+    bucket: &str,
+    old: &BTreeMap<String, String>,
+    new: &BTreeMap<String, String>,
+) -> Result<(), AwsError> {
+    let current = match c.s3.get_bucket_tagging().bucket(bucket).send().await.aws() {
+        Ok(out) => out
+            .tag_set()
+            .iter()
+            .map(|t| (t.key().to_string(), t.value().to_string()))
+            .collect(),
+        Err(e) if e.code == "NoSuchTagSet" => BTreeMap::new(),
+        Err(e) => return Err(e),
+    };
+    let mut want: BTreeMap<String, String> = current
+        .into_iter()
+        .filter(|(k, _)| !old.contains_key(k) && !new.contains_key(k))
+        .collect();
+    let unmanaged = want.len();
+    want.extend(new.iter().map(|(k, v)| (k.clone(), v.clone())));
+    if !want.is_empty() {
+        let mut tagging = Tagging::builder();
+        for (k, v) in &want {
+            let tag = Tag::builder().key(k).value(v).build();
+            tagging =
+                tagging.tag_set(tag.map_err(|e| AwsError::local("InvalidTag", e.to_string()))?);
+        }
+        let tagging = tagging
+            .build()
+            .map_err(|e| AwsError::local("InvalidTag", e.to_string()))?;
+        c.s3.put_bucket_tagging()
+            .bucket(bucket)
+            .tagging(tagging)
+            .send()
+            .await
+            .aws()?;
+    } else if !old.is_empty() && unmanaged == 0 {
+        c.s3.delete_bucket_tagging()
+            .bucket(bucket)
+            .send()
+            .await
+            .aws()?;
+    }
+    Ok(())
+}
+
+/// The text of XML element `name` in `xml`, when present.
+fn xml_element<'a>(xml: &'a str, name: &str) -> Option<&'a str> {
+    let open = format!("<{name}>");
+    let start = xml.find(&open)? + open.len();
+    let end = xml[start..].find(&format!("</{name}>"))?;
+    Some(&xml[start..start + end])
+}
+
+/// The bucket's versioning `(Status, MfaDelete)` as S3 reports them (absent when never set).
+///
+/// Some S3-compatible servers (moto 5.2) name the answer's root element
+/// `GetBucketVersioningResponse` instead of `VersioningConfiguration`, which the SDK rejects;
+/// such an answer is read from the raw response instead.
+pub async fn bucket_versioning(
+    c: &AwsClient,
+    bucket: &str,
+    owner: Option<&str>,
+) -> Result<(Option<String>, Option<String>), AwsError> {
+    use aws_smithy_runtime_api::client::result::SdkError;
+    let res =
+        c.s3.get_bucket_versioning()
+            .bucket(bucket)
+            .set_expected_bucket_owner(owner.map(str::to_string))
+            .send()
+            .await;
+    match res {
+        Ok(out) => Ok((
+            out.status().map(|s| s.as_str().to_string()),
+            out.mfa_delete().map(|m| m.as_str().to_string()),
+        )),
+        Err(SdkError::ServiceError(se))
+            if se.raw().status().is_success()
+                && se.raw().body().bytes().is_some_and(|b| {
+                    String::from_utf8_lossy(b).contains("<GetBucketVersioningResponse")
+                }) =>
+        {
+            let body = se.raw().body().bytes().unwrap_or_default();
+            let xml = String::from_utf8_lossy(body);
+            Ok((
+                xml_element(&xml, "Status").map(str::to_string),
+                xml_element(&xml, "MfaDelete").map(str::to_string),
+            ))
+        }
+        Err(e) => Err(AwsError::from_sdk(e)),
+    }
+}
+
+/// The bucket's versioning as `(enabled, mfa_delete)`.
+async fn versioning_of(c: &AwsClient, bucket: &str) -> Result<(bool, bool), AwsError> {
+    let (status, mfa) = bucket_versioning(c, bucket, None).await?;
+    Ok((
+        status.as_deref() == Some(BucketVersioningStatus::Enabled.as_str()),
+        mfa.as_deref() == Some(MfaDeleteStatus::Enabled.as_str()),
+    ))
+}
+
+/// Whether S3 Object Lock is enabled on the bucket (false where it is unsupported).
+async fn object_lock_of(c: &AwsClient, bucket: &str) -> Result<bool, AwsError> {
+    match c
+        .s3
+        .get_object_lock_configuration()
+        .bucket(bucket)
+        .send()
+        .await
+        .aws()
+    {
+        Ok(out) => Ok(out
+            .object_lock_configuration()
+            .and_then(|o| o.object_lock_enabled())
+            == Some(&ObjectLockEnabled::Enabled)),
+        Err(e)
+            if matches!(
+                e.code.as_str(),
+                "ObjectLockConfigurationNotFoundError"
+                    | "MethodNotAllowed"
+                    | "NotImplemented"
+                    | "XNotImplemented"
+            ) =>
+        {
+            Ok(false)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// `None` for a "no such bucket" error (the bucket vanished between calls).
+fn gone<T>(r: Result<T, AwsError>) -> Result<Option<T>, AwsError> {
+    match r {
+        Err(e) if bucket_gone(&e) => Ok(None),
+        other => other.map(Some),
+    }
+}
+
+/// Reads everything the state records about `bucket`, starting from `base`; `None` when the
+/// bucket is gone.
+async fn read_full(c: &AwsClient, base: &Value, bucket: &str) -> Result<Option<Value>, AwsError> {
+    let region = match head_bucket(c, bucket).await {
+        Ok(r) => r.unwrap_or_else(|| c.region.clone()),
+        Err(e) if bucket_gone(&e) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let Some(tags) = gone(get_s3_tags(c, bucket).await)? else {
+        return Ok(None);
+    };
+    let Some((enabled, mfa)) = gone(versioning_of(c, bucket).await)? else {
+        return Ok(None);
+    };
+    let Some(lock) = gone(object_lock_of(c, bucket).await)? else {
+        return Ok(None);
+    };
+    let versioning = Value::object_from([
+        ("enabled", Value::bool(enabled)),
+        ("mfa_delete", Value::bool(mfa)),
+    ]);
+    let obj = Obj::from(base)
+        .str("id", bucket)
+        .str("bucket", bucket)
+        .str(
+            "bucket_prefix",
+            name_prefix_from_name(bucket).unwrap_or_default(),
+        )
+        .str("arn", format!("arn:{}:s3:::{bucket}", c.partition))
+        .str(
+            "bucket_domain_name",
+            format!("{bucket}.s3.{}", dns_suffix(&c.region)),
+        )
+        .str(
+            "bucket_regional_domain_name",
+            format!("{bucket}.s3.{region}.{}", dns_suffix(&region)),
+        )
+        .opt_str("hosted_zone_id", hosted_zone_id(&region))
+        .bool("object_lock_enabled", lock)
+        .set(
+            "versioning",
+            Value::list(versioning_type(), vec![versioning]),
+        )
+        .set_all(tag_state(c, base, tags));
+    let obj = if get(base, "force_destroy").is_none() {
+        obj.bool("force_destroy", false)
+    } else {
+        obj
+    };
+    Ok(Some(obj.str("region", region).finish()))
+}
+
+/// The configured `versioning` block as `(enabled, mfa_delete)`, when there is one.
+fn configured_versioning(v: &Value) -> Option<(bool, bool)> {
+    get_blocks(v, "versioning").first().map(|b| {
+        (
+            get_bool(b, "enabled").unwrap_or(false),
+            get_bool(b, "mfa_delete").unwrap_or(false),
+        )
+    })
+}
+
+/// Puts the versioning configuration: on create only when something is enabled (new buckets
+/// are unversioned), on update always (`enabled = false` suspends).
+async fn put_versioning(
+    c: &AwsClient,
+    bucket: &str,
+    (enabled, mfa): (bool, bool),
+    create: bool,
+) -> Result<(), AwsError> {
+    if create && !enabled && !mfa {
+        return Ok(());
+    }
+    let status = if enabled {
+        BucketVersioningStatus::Enabled
+    } else {
+        BucketVersioningStatus::Suspended
+    };
+    let mut cfg = VersioningConfiguration::builder().status(status);
+    if mfa || !create {
+        cfg = cfg.mfa_delete(if mfa {
+            MfaDelete::Enabled
+        } else {
+            MfaDelete::Disabled
+        });
+    }
+    c.s3.put_bucket_versioning()
+        .bucket(bucket)
+        .versioning_configuration(cfg.build())
+        .send()
+        .await
+        .aws()
+        .map(|_| ())
+}
+
+/// Deletes every object version and delete marker in the bucket, a page at a time; returns
+/// how many were deleted.
+pub async fn empty_bucket(
+    c: &AwsClient,
+    bucket: &str,
+    bypass_lock: bool,
+) -> Result<usize, AwsError> {
+    let mut deleted = 0;
+    let (mut key_marker, mut version_marker): (Option<String>, Option<String>) = (None, None);
+    loop {
+        let page =
+            c.s3.list_object_versions()
+                .bucket(bucket)
+                .set_key_marker(key_marker.take())
+                .set_version_id_marker(version_marker.take())
+                .send()
+                .await
+                .aws()?;
+        let mut ids = Vec::new();
+        let versions = page.versions().iter().map(|v| (v.key(), v.version_id()));
+        let markers = page
+            .delete_markers()
+            .iter()
+            .map(|m| (m.key(), m.version_id()));
+        for (key, version) in versions.chain(markers) {
+            let Some(key) = key else { continue };
+            let id = ObjectIdentifier::builder()
+                .key(key)
+                .set_version_id(version.map(str::to_string))
+                .build()
+                .map_err(|e| AwsError::local("InvalidObject", e.to_string()))?;
+            ids.push(id);
+        }
+        if !ids.is_empty() {
+            let n = ids.len();
+            let delete = Delete::builder()
+                .set_objects(Some(ids))
+                .quiet(true)
+                .build()
+                .map_err(|e| AwsError::local("InvalidDelete", e.to_string()))?;
+            let out =
+                c.s3.delete_objects()
+                    .bucket(bucket)
+                    .delete(delete)
+                    .set_bypass_governance_retention(bypass_lock.then_some(true))
+                    .send()
+                    .await
+                    .aws()?;
+            if let Some(err) = out.errors().first() {
+                return Err(AwsError::local(
+                    err.code().unwrap_or("DeleteObjectsError"),
+                    format!(
+                        "deleting object {:?} (version {:?}): {}",
+                        err.key().unwrap_or_default(),
+                        err.version_id().unwrap_or_default(),
+                        err.message().unwrap_or_default()
+                    ),
+                ));
+            }
+            deleted += n;
+        }
+        if page.is_truncated() != Some(true) {
+            return Ok(deleted);
+        }
+        key_marker = page.next_key_marker().map(str::to_string);
+        version_marker = page.next_version_id_marker().map(str::to_string);
+        if key_marker.is_none() && version_marker.is_none() {
+            return Ok(deleted);
+        }
+    }
+}
+
+/// The error for deleting a non-empty bucket without `force_destroy`.
+fn not_empty(bucket: &str, e: &AwsError) -> ApplyError {
+    ApplyError::from(Diagnostics::from(Diagnostic::error(
+        format!("deleting S3 Bucket ({bucket}): BucketNotEmpty"),
+        format!(
+            "AWS error {}: {}. The bucket still contains objects; empty it first, or set force_destroy = true (and apply) so that every object version is deleted with the bucket.",
+            e.code, e.message
+        ),
+        None,
+    )))
+}
+
+#[async_trait]
+impl ResourceType<AwsClient> for AwsS3Bucket {
+    fn name(&self) -> &'static str {
+        "aws_s3_bucket"
+    }
+
+    fn schema(&self) -> ResourceSchema {
+        let s = || Attribute::computed(Type::String);
+        let mut block = Block::new()
+            .attr("id", s())
+            .attr("arn", s())
+            .attr(
+                "bucket",
+                Attribute::optional_computed(Type::String).force_new(),
+            )
+            .attr(
+                "bucket_prefix",
+                Attribute::optional_computed(Type::String).force_new(),
+            )
+            .attr("bucket_domain_name", s())
+            .attr("bucket_regional_domain_name", s())
+            .attr("hosted_zone_id", s())
+            .attr("region", s())
+            .attr(
+                "force_destroy",
+                Attribute::optional(Type::Bool).default(false),
+            )
+            .attr(
+                "object_lock_enabled",
+                Attribute::optional_computed(Type::Bool).force_new(),
+            )
+            .block("versioning", Nesting::List, versioning_block());
+        if let Some(v) = block.blocks.get_mut("versioning") {
+            v.max_items = 1;
+        }
+        ResourceSchema {
+            version: 0,
+            block: tag_attrs(block),
+        }
+    }
+
+    async fn plan(
+        &self,
+        c: &AwsClient,
+        schema: &ResourceSchema,
+        prior: Option<&Value>,
+        config: &Value,
+    ) -> Result<PlannedChange, Diagnostics> {
+        if get_str(config, "bucket").is_some() && get_str(config, "bucket_prefix").is_some() {
+            return Err(error(
+                "Conflicting configuration arguments",
+                "\"bucket\": conflicts with bucket_prefix",
+            ));
+        }
+        let mut pc = plan_tagged(c, schema, prior, config);
+        // `versioning` is optional and computed: without a block in the configuration, the
+        // planned value is what AWS reported (or unknown until the bucket exists).
+        let configured = matches!(config.as_entries().and_then(|m| m.get("versioning")),
+            Some(v) if v.is_unknown() || v.as_seq().is_some_and(|s| !s.is_empty()));
+        if !configured {
+            let kept = prior
+                .filter(|_| pc.requires_replace.is_empty())
+                .and_then(|p| get(p, "versioning"))
+                .cloned()
+                .unwrap_or(Value::Unknown(Type::list(versioning_type())));
+            if let Some(m) = pc.planned.as_entries() {
+                let mut m = m.clone();
+                m.insert("versioning".into(), kept);
+                pc.planned = Value::object(m);
+            }
+        }
+        Ok(pc)
+    }
+
+    async fn create(&self, c: &AwsClient, planned: &Value) -> Result<Value, ApplyError> {
+        let bucket = match (
+            get_str(planned, "bucket"),
+            get_str(planned, "bucket_prefix"),
+        ) {
+            (Some(b), _) => b.to_string(),
+            (None, Some(p)) => prefixed_unique_id(p),
+            (None, None) => prefixed_unique_id("terraform-"),
+        };
+        let action = format!("creating S3 Bucket ({bucket})");
+        // us-east-1 answers CreateBucket with success for a bucket the caller already owns.
+        if c.region == "us-east-1" && head_bucket(c, &bucket).await.is_ok() {
+            return Err(AwsError::local(
+                "BucketAlreadyExists",
+                "The requested bucket name is not available.",
+            )
+            .apply_error(&action));
+        }
+        let location = (c.region != "us-east-1").then(|| {
+            CreateBucketConfiguration::builder()
+                .location_constraint(BucketLocationConstraint::from(c.region.as_str()))
+                .build()
+        });
+        c.s3.create_bucket()
+            .bucket(&bucket)
+            .acl(BucketCannedAcl::Private)
+            .set_create_bucket_configuration(location)
+            .set_object_lock_enabled_for_bucket(
+                get_bool(planned, "object_lock_enabled").filter(|b| *b),
+            )
+            .send()
+            .await
+            .aws()
+            .or_apply(&action)?;
+        let partial = Obj::from(planned)
+            .str("id", &bucket)
+            .str("bucket", &bucket)
+            .finish();
+        let fail = |e: AwsError| e.apply_error(&action).with_partial(partial.clone());
+        wait_until(c, "S3 Bucket to exist", || async {
+            match head_bucket(c, &bucket).await {
+                Ok(_) => Ok(true),
+                Err(e) if bucket_gone(&e) => Ok(false),
+                Err(e) => Err(e),
+            }
+        })
+        .await
+        .map_err(fail)?;
+        if let Some(v) = configured_versioning(planned) {
+            put_versioning(c, &bucket, v, true).await.map_err(fail)?;
+        }
+        let tags = tags_all(planned);
+        if !tags.is_empty() {
+            update_s3_tags(c, &bucket, &BTreeMap::new(), &tags)
+                .await
+                .map_err(fail)?;
+        }
+        read_full(c, planned, &bucket)
+            .await
+            .map_err(fail)?
+            .ok_or_else(|| fail(AwsError::local("NoSuchBucket", "the new bucket vanished")))
+    }
+
+    async fn update(
+        &self,
+        c: &AwsClient,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ApplyError> {
+        let bucket = str_or_empty(prior, "id");
+        let action = format!("updating S3 Bucket ({bucket})");
+        if let Some(want) = configured_versioning(planned) {
+            let had = get_blocks(prior, "versioning").first().map(|b| {
+                (
+                    get_bool(b, "enabled").unwrap_or(false),
+                    get_bool(b, "mfa_delete").unwrap_or(false),
+                )
+            });
+            if had != Some(want) {
+                put_versioning(c, bucket, want, false)
+                    .await
+                    .or_apply(&action)?;
+            }
+        }
+        let (old, new) = (tags_all(prior), tags_all(planned));
+        if old != new {
+            update_s3_tags(c, bucket, &old, &new)
+                .await
+                .or_apply(&format!("updating S3 Bucket ({bucket}) tags"))?;
+        }
+        read_full(c, planned, bucket)
+            .await
+            .or_apply(&action)?
+            .ok_or_else(|| AwsError::local("NoSuchBucket", bucket).apply_error(&action))
+    }
+
+    async fn delete(&self, c: &AwsClient, prior: &Value) -> Result<(), ApplyError> {
+        let bucket = str_or_empty(prior, "id");
+        let action = format!("deleting S3 Bucket ({bucket})");
+        let force = get_bool(prior, "force_destroy").unwrap_or(false);
+        let lock = get_bool(prior, "object_lock_enabled").unwrap_or(false);
+        // Objects written while emptying make the delete fail again: retry a few rounds.
+        let mut rounds = 0;
+        loop {
+            match c.s3.delete_bucket().bucket(bucket).send().await.aws() {
+                Ok(_) => break,
+                Err(e) if bucket_gone(&e) => return Ok(()),
+                Err(e) if e.code == "BucketNotEmpty" && !force => {
+                    return Err(not_empty(bucket, &e))
+                }
+                Err(e) if e.code == "BucketNotEmpty" && rounds < 5 => {
+                    rounds += 1;
+                    empty_bucket(c, bucket, lock)
+                        .await
+                        .or_apply(&format!("emptying S3 Bucket ({bucket})"))?;
+                }
+                Err(e) => return Err(e.apply_error(&action)),
+            }
+        }
+        wait_until(c, "S3 Bucket deletion", || async {
+            match head_bucket(c, bucket).await {
+                Ok(_) => Ok(false),
+                Err(e) if bucket_gone(&e) => Ok(true),
+                Err(e) => Err(e),
+            }
+        })
+        .await
+        .or_apply(&format!("waiting for S3 Bucket ({bucket}) delete"))
+    }
+
+    async fn read(&self, c: &AwsClient, current: &Value) -> Result<Option<Value>, Diagnostics> {
+        let bucket = str_or_empty(current, "id");
+        read_full(c, current, bucket)
+            .await
+            .or_diags(&format!("reading S3 Bucket ({bucket})"))
+    }
+
+    async fn import(&self, c: &AwsClient, id: &str) -> Result<Value, Diagnostics> {
+        let base = self.schema().block.empty_value();
+        let action = format!("importing S3 Bucket ({id})");
+        read_full(c, &base, id)
+            .await
+            .or_diags(&action)?
+            .ok_or_else(|| {
+                AwsError::local("NoSuchBucket", format!("bucket {id} not found")).diags(&action)
+            })
+    }
+}

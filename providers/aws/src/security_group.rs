@@ -1,0 +1,359 @@
+//! `aws_security_group`: a VPC security group with inline `ingress`/`egress` rules
+//! (attributes-as-blocks: rule sets left out of the configuration are whatever exists).
+
+use crate::attrs::{get_bool, get_str, import_base, str_or_empty, Obj};
+use crate::batch::{read_by_id, read_one};
+use crate::client::{ActionExt, AwsClient, AwsError, AwsResultExt};
+use crate::ec2util::{filter, retry_dependency};
+use crate::sg_rules::{missing_from, normalize_rules, permission, rule_block, rule_sets, rules};
+use crate::tags::{plan_tagged, tag_attrs, tag_map, tag_spec, tag_state, update_ec2_tags};
+use async_trait::async_trait;
+use autostack_lang::{Diagnostics, Type, Value};
+use autostack_provider_sdk::{
+    ApplyError, Attribute, Block, Nesting, PlannedChange, ResourceSchema, ResourceType,
+};
+use aws_sdk_ec2::types::{IpPermission, IpRange, ResourceType as Kind, SecurityGroup};
+use std::sync::atomic::{AtomicU32, Ordering};
+
+/// The `aws_security_group` resource type.
+pub struct AwsSecurityGroup;
+
+/// Describes security groups by ID (filtering, so a missing ID is simply absent).
+pub async fn describe_groups(
+    c: &AwsClient,
+    ids: Vec<String>,
+) -> Result<Vec<(String, SecurityGroup)>, AwsError> {
+    let items = c
+        .ec2
+        .describe_security_groups()
+        .filters(filter("group-id", ids))
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .aws()?;
+    Ok(items
+        .into_iter()
+        .map(|g| (g.group_id().unwrap_or_default().to_string(), g))
+        .collect())
+}
+
+fn state_of(c: &AwsClient, prior: &Value, g: &SecurityGroup) -> Value {
+    let id = g.group_id().unwrap_or_default();
+    let (ingress, egress) = rule_sets(g);
+    Obj::from(prior)
+        .str("id", id)
+        .str("arn", c.arn("ec2", &format!("security-group/{id}")))
+        .str("name", g.group_name().unwrap_or_default())
+        .str("description", g.description().unwrap_or_default())
+        .str("vpc_id", g.vpc_id().unwrap_or_default())
+        .str("owner_id", g.owner_id().unwrap_or_default())
+        .set("ingress", ingress)
+        .set("egress", egress)
+        .set_all(tag_state(c, prior, tag_map(g.tags())))
+        .finish()
+}
+
+async fn read_id(c: &AwsClient, base: &Value, id: &str) -> Result<Option<Value>, AwsError> {
+    Ok(describe_groups(c, vec![id.to_string()])
+        .await?
+        .pop()
+        .map(|(_, g)| state_of(c, base, &g)))
+}
+
+/// A name like hashicorp/aws's generated ones: the prefix, a timestamp and a counter.
+fn unique_name(prefix: &str) -> String {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    format!("{prefix}{}{:09}{n:08}", now.as_secs(), now.subsec_nanos())
+}
+
+/// Grants (`add`) or revokes rules on one direction of a group.
+async fn change_rules(
+    c: &AwsClient,
+    id: &str,
+    egress: bool,
+    add: bool,
+    perms: Vec<IpPermission>,
+) -> Result<(), AwsError> {
+    if perms.is_empty() {
+        return Ok(());
+    }
+    let ec2 = &c.ec2;
+    let perms = Some(perms);
+    match (egress, add) {
+        (false, true) => ec2
+            .authorize_security_group_ingress()
+            .group_id(id)
+            .set_ip_permissions(perms)
+            .send()
+            .await
+            .aws()
+            .map(|_| ()),
+        (false, false) => ec2
+            .revoke_security_group_ingress()
+            .group_id(id)
+            .set_ip_permissions(perms)
+            .send()
+            .await
+            .aws()
+            .map(|_| ()),
+        (true, true) => ec2
+            .authorize_security_group_egress()
+            .group_id(id)
+            .set_ip_permissions(perms)
+            .send()
+            .await
+            .aws()
+            .map(|_| ()),
+        (true, false) => ec2
+            .revoke_security_group_egress()
+            .group_id(id)
+            .set_ip_permissions(perms)
+            .send()
+            .await
+            .aws()
+            .map(|_| ()),
+    }
+}
+
+/// Brings both rule sets from `prior` (None: a new group) to `planned`.
+async fn sync_rules(
+    c: &AwsClient,
+    id: &str,
+    prior: Option<&Value>,
+    planned: &Value,
+) -> Result<(), AwsError> {
+    for (name, egress) in [("ingress", false), ("egress", true)] {
+        let Some(want) = rules(planned, name) else {
+            continue;
+        };
+        let empty = Value::list(Type::Dynamic, Vec::new());
+        let have = prior.and_then(|p| rules(p, name)).unwrap_or(&empty);
+        let revoke = missing_from(have, want)
+            .into_iter()
+            .map(|r| permission(r, id))
+            .collect();
+        change_rules(c, id, egress, false, revoke).await?;
+        let grant = missing_from(want, have)
+            .into_iter()
+            .map(|r| permission(r, id))
+            .collect();
+        change_rules(c, id, egress, true, grant).await?;
+    }
+    Ok(())
+}
+
+/// AWS gives every new VPC group an allow-all egress rule; the provider removes it so the
+/// configuration alone decides.
+fn default_egress() -> IpPermission {
+    IpPermission::builder()
+        .ip_protocol("-1")
+        .ip_ranges(IpRange::builder().cidr_ip("0.0.0.0/0").build())
+        .build()
+}
+
+#[async_trait]
+impl ResourceType<AwsClient> for AwsSecurityGroup {
+    fn name(&self) -> &'static str {
+        "aws_security_group"
+    }
+
+    fn schema(&self) -> ResourceSchema {
+        let s = || Attribute::computed(Type::String);
+        let block = Block::new()
+            .attr("id", s())
+            .attr("arn", s())
+            .attr("owner_id", s())
+            .attr(
+                "name",
+                Attribute::optional_computed(Type::String).force_new(),
+            )
+            .attr(
+                "name_prefix",
+                Attribute::optional_computed(Type::String).force_new(),
+            )
+            .attr(
+                "description",
+                Attribute::optional(Type::String)
+                    .default("Managed by Terraform")
+                    .force_new(),
+            )
+            .attr(
+                "vpc_id",
+                Attribute::optional_computed(Type::String).force_new(),
+            )
+            .attr(
+                "revoke_rules_on_delete",
+                Attribute::optional(Type::Bool).default(false),
+            )
+            .block("ingress", Nesting::Set, rule_block())
+            .tune("ingress", |nb| nb.computed = true)
+            .block("egress", Nesting::Set, rule_block())
+            .tune("egress", |nb| nb.computed = true);
+        ResourceSchema {
+            version: 1,
+            block: tag_attrs(block),
+        }
+    }
+
+    async fn plan(
+        &self,
+        c: &AwsClient,
+        schema: &ResourceSchema,
+        prior: Option<&Value>,
+        config: &Value,
+    ) -> Result<PlannedChange, Diagnostics> {
+        let mut pc = plan_tagged(c, schema, prior, config);
+        let mut o = Obj::from(&pc.planned);
+        for name in ["ingress", "egress"] {
+            if let Some(r) = crate::attrs::get(&pc.planned, name) {
+                o = o.set(name, normalize_rules(r));
+            }
+        }
+        if prior.is_none() && get_str(config, "name").is_none() {
+            // The generated name is known only after apply; name_prefix stays as configured.
+            o = o.set("name", Value::Unknown(Type::String));
+        }
+        pc.planned = o.into_value();
+        Ok(pc)
+    }
+
+    async fn create(&self, c: &AwsClient, planned: &Value) -> Result<Value, ApplyError> {
+        let name = match (get_str(planned, "name"), get_str(planned, "name_prefix")) {
+            (Some(n), _) => n.to_string(),
+            (None, Some(p)) => unique_name(p),
+            (None, None) => unique_name("terraform-"),
+        };
+        let out = c
+            .ec2
+            .create_security_group()
+            .group_name(&name)
+            .description(str_or_empty(planned, "description"))
+            .set_vpc_id(get_str(planned, "vpc_id").map(str::to_string))
+            .set_tag_specifications(tag_spec(Kind::SecurityGroup, planned).map(|t| vec![t]))
+            .send()
+            .await
+            .aws()
+            .or_apply("creating Security Group")?;
+        let id = out.group_id().unwrap_or_default().to_string();
+        let partial = Obj::from(planned)
+            .str("id", &id)
+            .str("name", &name)
+            .finish();
+        let fail = |e: AwsError| {
+            e.apply_error("creating Security Group")
+                .with_partial(partial.clone())
+        };
+        if get_str(planned, "vpc_id").is_some() || rules(planned, "egress").is_some() {
+            match change_rules(c, &id, true, false, vec![default_egress()]).await {
+                Err(e) if e.code != "InvalidPermission.NotFound" => return Err(fail(e)),
+                _ => {}
+            }
+        }
+        sync_rules(c, &id, None, planned).await.map_err(fail)?;
+        let base = Obj::from(planned)
+            .str("name_prefix", get_str(planned, "name_prefix").unwrap_or(""))
+            .into_value();
+        read_id(c, &base, &id).await.map_err(fail)?.ok_or_else(|| {
+            fail(AwsError::local(
+                "InvalidGroup.NotFound",
+                "the new security group vanished",
+            ))
+        })
+    }
+
+    async fn update(
+        &self,
+        c: &AwsClient,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ApplyError> {
+        let id = str_or_empty(prior, "id");
+        sync_rules(c, id, Some(prior), planned)
+            .await
+            .or_apply("updating Security Group rules")?;
+        update_ec2_tags(c, id, prior, planned)
+            .await
+            .or_apply("updating Security Group tags")?;
+        read_id(c, planned, id)
+            .await
+            .or_apply("reading Security Group")?
+            .ok_or_else(|| {
+                AwsError::local("InvalidGroup.NotFound", id).apply_error("updating Security Group")
+            })
+    }
+
+    async fn delete(&self, c: &AwsClient, prior: &Value) -> Result<(), ApplyError> {
+        let id = str_or_empty(prior, "id");
+        if get_bool(prior, "revoke_rules_on_delete").unwrap_or(false) {
+            let empty = Obj::from(prior)
+                .set("ingress", Value::list(Type::Dynamic, Vec::new()))
+                .set("egress", Value::list(Type::Dynamic, Vec::new()))
+                .into_value();
+            sync_rules(c, id, Some(prior), &empty)
+                .await
+                .or_apply("revoking Security Group rules")?;
+        }
+        // Network interfaces of terminating instances hold the group for a while.
+        retry_dependency(c, || async {
+            match c
+                .ec2
+                .delete_security_group()
+                .group_id(id)
+                .send()
+                .await
+                .aws()
+            {
+                Err(e) if e.is_not_found() => Ok(()),
+                r => r.map(|_| ()),
+            }
+        })
+        .await
+        .or_apply("deleting Security Group")
+    }
+
+    async fn read(&self, c: &AwsClient, current: &Value) -> Result<Option<Value>, Diagnostics> {
+        read_one(
+            "Security Group",
+            current,
+            |ids| describe_groups(c, ids),
+            |p, g| state_of(c, p, g),
+        )
+        .await
+    }
+
+    async fn read_many(
+        &self,
+        c: &AwsClient,
+        current: &[Value],
+    ) -> Vec<Result<Option<Value>, Diagnostics>> {
+        read_by_id(
+            "Security Group",
+            current,
+            |ids| describe_groups(c, ids),
+            |p, g| state_of(c, p, g),
+        )
+        .await
+    }
+
+    async fn import(&self, c: &AwsClient, id: &str) -> Result<Value, Diagnostics> {
+        let base = Obj::from(&import_base(&self.schema()))
+            .str("name_prefix", "")
+            .into_value();
+        read_id(c, &base, id)
+            .await
+            .or_diags("importing Security Group")?
+            .ok_or_else(|| {
+                AwsError::local(
+                    "InvalidGroup.NotFound",
+                    format!("security group {id} not found"),
+                )
+                .diags("importing Security Group")
+            })
+    }
+}

@@ -1,0 +1,373 @@
+//! `aws_vpc_security_group_ingress_rule` and `aws_vpc_security_group_egress_rule`: one
+//! security group rule each, with its own ID (`sgr-...`), tags and in-place updates.
+
+use crate::attrs::{get_int, get_str, import_base, str_or_empty, Obj};
+use crate::batch::{read_by_id, read_one};
+use crate::client::{ActionExt, AwsClient, AwsError, AwsResultExt};
+use crate::ec2util::filter;
+use crate::sg_rules::canonical_protocol;
+use crate::tags::{plan_tagged, tag_attrs, tag_map, tag_state, tags_all, update_ec2_tags};
+use async_trait::async_trait;
+use autostack_lang::{Diagnostics, Type, Value};
+use autostack_provider_sdk::{
+    ApplyError, Attribute, Block, PlannedChange, ResourceSchema, ResourceType,
+};
+use aws_sdk_ec2::types::{
+    IpPermission, IpRange, Ipv6Range, PrefixListId, ResourceType as Kind, SecurityGroupRule,
+    SecurityGroupRuleRequest, SecurityGroupRuleUpdate, TagSpecification, UserIdGroupPair,
+};
+
+/// A standalone security group rule resource; `egress` picks the direction.
+pub struct AwsSecurityGroupRule {
+    /// True for `aws_vpc_security_group_egress_rule`.
+    pub egress: bool,
+}
+
+/// `aws_vpc_security_group_ingress_rule`.
+pub const INGRESS: AwsSecurityGroupRule = AwsSecurityGroupRule { egress: false };
+/// `aws_vpc_security_group_egress_rule`.
+pub const EGRESS: AwsSecurityGroupRule = AwsSecurityGroupRule { egress: true };
+
+async fn describe_rules(
+    c: &AwsClient,
+    ids: Vec<String>,
+) -> Result<Vec<(String, SecurityGroupRule)>, AwsError> {
+    let items = c
+        .ec2
+        .describe_security_group_rules()
+        .filters(filter("security-group-rule-id", ids))
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .aws()?;
+    Ok(items
+        .into_iter()
+        .map(|r| {
+            (
+                r.security_group_rule_id().unwrap_or_default().to_string(),
+                r,
+            )
+        })
+        .collect())
+}
+
+/// The ports a rule value asks for: none for "all protocols", as AWS reports them.
+fn ports(v: &Value) -> (Option<i32>, Option<i32>) {
+    let protocol = canonical_protocol(str_or_empty(v, "ip_protocol"));
+    if protocol == "-1" {
+        return (None, None);
+    }
+    let p = |k| get_int(v, k).and_then(|i| i32::try_from(i).ok());
+    (p("from_port"), p("to_port"))
+}
+
+fn state_of(c: &AwsClient, prior: &Value, r: &SecurityGroupRule) -> Value {
+    let id = r.security_group_rule_id().unwrap_or_default();
+    let port = |p: Option<i32>| {
+        p.filter(|p| *p != -1)
+            .map_or(Value::Null(Type::Number), |p| Value::int(i64::from(p)))
+    };
+    let protocol = canonical_protocol(r.ip_protocol().unwrap_or("-1"));
+    let (from, to) = if protocol == "-1" {
+        (Value::Null(Type::Number), Value::Null(Type::Number))
+    } else {
+        (port(r.from_port()), port(r.to_port()))
+    };
+    let opt = crate::attrs::opt_string;
+    Obj::from(prior)
+        .str("id", id)
+        .str("security_group_rule_id", id)
+        .str("arn", c.arn("ec2", &format!("security-group-rule/{id}")))
+        .str("security_group_id", r.group_id().unwrap_or_default())
+        .str("ip_protocol", protocol)
+        .set("from_port", from)
+        .set("to_port", to)
+        .set("cidr_ipv4", opt(r.cidr_ipv4()))
+        .set("cidr_ipv6", opt(r.cidr_ipv6()))
+        .set("prefix_list_id", opt(r.prefix_list_id()))
+        .set(
+            "referenced_security_group_id",
+            opt(r.referenced_group_info().and_then(|g| g.group_id())),
+        )
+        .set(
+            "description",
+            opt(r.description().filter(|d| !d.is_empty())),
+        )
+        .set_all(tag_state(c, prior, tag_map(r.tags())))
+        .finish()
+}
+
+/// The permission a rule value grants.
+fn permission(v: &Value) -> IpPermission {
+    let d = get_str(v, "description").map(str::to_string);
+    let (from, to) = ports(v);
+    let mut p = IpPermission::builder()
+        .ip_protocol(canonical_protocol(str_or_empty(v, "ip_protocol")))
+        .set_from_port(from)
+        .set_to_port(to);
+    if let Some(x) = get_str(v, "cidr_ipv4") {
+        p = p.ip_ranges(
+            IpRange::builder()
+                .cidr_ip(x)
+                .set_description(d.clone())
+                .build(),
+        );
+    }
+    if let Some(x) = get_str(v, "cidr_ipv6") {
+        p = p.ipv6_ranges(
+            Ipv6Range::builder()
+                .cidr_ipv6(x)
+                .set_description(d.clone())
+                .build(),
+        );
+    }
+    if let Some(x) = get_str(v, "prefix_list_id") {
+        p = p.prefix_list_ids(
+            PrefixListId::builder()
+                .prefix_list_id(x)
+                .set_description(d.clone())
+                .build(),
+        );
+    }
+    if let Some(x) = get_str(v, "referenced_security_group_id") {
+        p = p.user_id_group_pairs(
+            UserIdGroupPair::builder()
+                .group_id(x)
+                .set_description(d)
+                .build(),
+        );
+    }
+    p.build()
+}
+
+impl AwsSecurityGroupRule {
+    fn what(&self) -> &'static str {
+        if self.egress {
+            "VPC Security Group Egress Rule"
+        } else {
+            "VPC Security Group Ingress Rule"
+        }
+    }
+
+    async fn read_id(
+        &self,
+        c: &AwsClient,
+        base: &Value,
+        id: &str,
+    ) -> Result<Option<Value>, AwsError> {
+        Ok(describe_rules(c, vec![id.to_string()])
+            .await?
+            .pop()
+            .filter(|(_, r)| r.is_egress() == Some(self.egress))
+            .map(|(_, r)| state_of(c, base, &r)))
+    }
+}
+
+#[async_trait]
+impl ResourceType<AwsClient> for AwsSecurityGroupRule {
+    fn name(&self) -> &'static str {
+        if self.egress {
+            "aws_vpc_security_group_egress_rule"
+        } else {
+            "aws_vpc_security_group_ingress_rule"
+        }
+    }
+
+    fn schema(&self) -> ResourceSchema {
+        let s = || Attribute::computed(Type::String);
+        let o = || Attribute::optional(Type::String);
+        let block = Block::new()
+            .attr("id", s())
+            .attr("arn", s())
+            .attr("security_group_rule_id", s())
+            .attr(
+                "security_group_id",
+                Attribute::required(Type::String).force_new(),
+            )
+            .attr("ip_protocol", Attribute::required(Type::String))
+            .attr("from_port", Attribute::optional(Type::Number))
+            .attr("to_port", Attribute::optional(Type::Number))
+            .attr("cidr_ipv4", o())
+            .attr("cidr_ipv6", o())
+            .attr("prefix_list_id", o())
+            .attr("referenced_security_group_id", o())
+            .attr("description", o());
+        ResourceSchema {
+            version: 0,
+            block: tag_attrs(block),
+        }
+    }
+
+    async fn plan(
+        &self,
+        c: &AwsClient,
+        schema: &ResourceSchema,
+        prior: Option<&Value>,
+        config: &Value,
+    ) -> Result<PlannedChange, Diagnostics> {
+        let mut pc = plan_tagged(c, schema, prior, config);
+        if let Some(p) = get_str(&pc.planned, "ip_protocol") {
+            pc.planned = Obj::from(&pc.planned)
+                .str("ip_protocol", canonical_protocol(p))
+                .into_value();
+        }
+        Ok(pc)
+    }
+
+    async fn create(&self, c: &AwsClient, planned: &Value) -> Result<Value, ApplyError> {
+        let group = str_or_empty(planned, "security_group_id");
+        let tags = tags_all(planned);
+        let spec = (!tags.is_empty()).then(|| {
+            TagSpecification::builder()
+                .resource_type(Kind::SecurityGroupRule)
+                .set_tags(Some(crate::tags::ec2_tags(&tags)))
+                .build()
+        });
+        let created = if self.egress {
+            c.ec2
+                .authorize_security_group_egress()
+                .group_id(group)
+                .ip_permissions(permission(planned))
+                .set_tag_specifications(spec.map(|t| vec![t]))
+                .send()
+                .await
+                .aws()
+                .map(|o| o.security_group_rules().to_vec())
+        } else {
+            c.ec2
+                .authorize_security_group_ingress()
+                .group_id(group)
+                .ip_permissions(permission(planned))
+                .set_tag_specifications(spec.map(|t| vec![t]))
+                .send()
+                .await
+                .aws()
+                .map(|o| o.security_group_rules().to_vec())
+        };
+        let action = format!("creating {}", self.what());
+        let rule = created
+            .or_apply(&action)?
+            .into_iter()
+            .next()
+            .ok_or_else(|| {
+                AwsError::local(
+                    "InvalidSecurityGroupRuleId.NotFound",
+                    "AWS returned no rule",
+                )
+                .apply_error(&action)
+            })?;
+        Ok(state_of(c, planned, &rule))
+    }
+
+    async fn update(
+        &self,
+        c: &AwsClient,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ApplyError> {
+        let id = str_or_empty(prior, "id");
+        let action = format!("updating {}", self.what());
+        let (from, to) = ports(planned);
+        let o = |k: &str| get_str(planned, k).map(str::to_string);
+        let request = SecurityGroupRuleRequest::builder()
+            .ip_protocol(canonical_protocol(str_or_empty(planned, "ip_protocol")))
+            .set_from_port(from)
+            .set_to_port(to)
+            .set_cidr_ipv4(o("cidr_ipv4"))
+            .set_cidr_ipv6(o("cidr_ipv6"))
+            .set_prefix_list_id(o("prefix_list_id"))
+            .set_referenced_group_id(o("referenced_security_group_id"))
+            .set_description(o("description"))
+            .build();
+        c.ec2
+            .modify_security_group_rules()
+            .group_id(str_or_empty(prior, "security_group_id"))
+            .security_group_rules(
+                SecurityGroupRuleUpdate::builder()
+                    .security_group_rule_id(id)
+                    .security_group_rule(request)
+                    .build(),
+            )
+            .send()
+            .await
+            .aws()
+            .or_apply(&action)?;
+        update_ec2_tags(c, id, prior, planned)
+            .await
+            .or_apply(&action)?;
+        self.read_id(c, planned, id)
+            .await
+            .or_apply(&action)?
+            .ok_or_else(|| {
+                AwsError::local("InvalidSecurityGroupRuleId.NotFound", id).apply_error(&action)
+            })
+    }
+
+    async fn delete(&self, c: &AwsClient, prior: &Value) -> Result<(), ApplyError> {
+        let id = str_or_empty(prior, "id").to_string();
+        let group = str_or_empty(prior, "security_group_id");
+        let r = if self.egress {
+            c.ec2
+                .revoke_security_group_egress()
+                .group_id(group)
+                .security_group_rule_ids(id)
+                .send()
+                .await
+                .aws()
+                .map(|_| ())
+        } else {
+            c.ec2
+                .revoke_security_group_ingress()
+                .group_id(group)
+                .security_group_rule_ids(id)
+                .send()
+                .await
+                .aws()
+                .map(|_| ())
+        };
+        match r {
+            Err(e) if e.is_not_found() => Ok(()),
+            r => r.or_apply(&format!("deleting {}", self.what())),
+        }
+    }
+
+    async fn read(&self, c: &AwsClient, current: &Value) -> Result<Option<Value>, Diagnostics> {
+        read_one(
+            self.what(),
+            current,
+            |ids| describe_rules(c, ids),
+            |p, r| state_of(c, p, r),
+        )
+        .await
+    }
+
+    async fn read_many(
+        &self,
+        c: &AwsClient,
+        current: &[Value],
+    ) -> Vec<Result<Option<Value>, Diagnostics>> {
+        read_by_id(
+            self.what(),
+            current,
+            |ids| describe_rules(c, ids),
+            |p, r| state_of(c, p, r),
+        )
+        .await
+    }
+
+    async fn import(&self, c: &AwsClient, id: &str) -> Result<Value, Diagnostics> {
+        let action = format!("importing {}", self.what());
+        self.read_id(c, &import_base(&self.schema()), id)
+            .await
+            .or_diags(&action)?
+            .ok_or_else(|| {
+                AwsError::local(
+                    "InvalidSecurityGroupRuleId.NotFound",
+                    format!("rule {id} not found"),
+                )
+                .diags(&action)
+            })
+    }
+}

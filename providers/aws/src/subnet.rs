@@ -1,0 +1,284 @@
+//! `aws_subnet`: a subnet of a VPC in one availability zone.
+
+use crate::attrs::{get_bool, get_str, import_base, str_or_empty, Obj};
+use crate::batch::{read_by_id, read_one};
+use crate::client::{ActionExt, AwsClient, AwsError, AwsResultExt};
+use crate::ec2util::{filter, wait_until};
+use crate::tags::{plan_tagged, tag_attrs, tag_map, tag_spec, tag_state, update_ec2_tags};
+use async_trait::async_trait;
+use autostack_lang::{Diagnostics, Type, Value};
+use autostack_provider_sdk::{
+    ApplyError, Attribute, Block, PlannedChange, ResourceSchema, ResourceType,
+};
+use aws_sdk_ec2::types::{AttributeBooleanValue, ResourceType as Kind, Subnet, SubnetState};
+
+/// The `aws_subnet` resource type.
+pub struct AwsSubnet;
+
+/// Describes subnets by ID (filtering, so a missing ID is simply absent).
+pub async fn describe_subnets(
+    c: &AwsClient,
+    ids: Vec<String>,
+) -> Result<Vec<(String, Subnet)>, AwsError> {
+    let items = c
+        .ec2
+        .describe_subnets()
+        .filters(filter("subnet-id", ids))
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .aws()?;
+    Ok(items
+        .into_iter()
+        .map(|s| (s.subnet_id().unwrap_or_default().to_string(), s))
+        .collect())
+}
+
+fn state_of(c: &AwsClient, prior: &Value, s: &Subnet) -> Value {
+    let id = s.subnet_id().unwrap_or_default();
+    let ipv6 = s.ipv6_cidr_block_association_set().first();
+    Obj::from(prior)
+        .str("id", id)
+        .str(
+            "arn",
+            s.subnet_arn()
+                .map_or_else(|| c.arn("ec2", &format!("subnet/{id}")), str::to_string),
+        )
+        .str("vpc_id", s.vpc_id().unwrap_or_default())
+        .str("cidr_block", s.cidr_block().unwrap_or_default())
+        .str(
+            "availability_zone",
+            s.availability_zone().unwrap_or_default(),
+        )
+        .str(
+            "availability_zone_id",
+            s.availability_zone_id().unwrap_or_default(),
+        )
+        .str("owner_id", s.owner_id().unwrap_or_default())
+        .bool(
+            "map_public_ip_on_launch",
+            s.map_public_ip_on_launch().unwrap_or(false),
+        )
+        .bool(
+            "assign_ipv6_address_on_creation",
+            s.assign_ipv6_address_on_creation().unwrap_or(false),
+        )
+        .bool("enable_dns64", s.enable_dns64().unwrap_or(false))
+        .bool("ipv6_native", s.ipv6_native().unwrap_or(false))
+        .str(
+            "ipv6_cidr_block",
+            ipv6.and_then(|a| a.ipv6_cidr_block()).unwrap_or_default(),
+        )
+        .str(
+            "ipv6_cidr_block_association_id",
+            ipv6.and_then(|a| a.association_id()).unwrap_or_default(),
+        )
+        .set_all(tag_state(c, prior, tag_map(s.tags())))
+        .finish()
+}
+
+async fn read_id(c: &AwsClient, base: &Value, id: &str) -> Result<Option<Value>, AwsError> {
+    Ok(describe_subnets(c, vec![id.to_string()])
+        .await?
+        .pop()
+        .map(|(_, s)| state_of(c, base, &s)))
+}
+
+/// Applies the subnet flags that differ from what AWS has.
+async fn apply_flags(
+    c: &AwsClient,
+    id: &str,
+    prior: Option<&Value>,
+    planned: &Value,
+) -> Result<(), AwsError> {
+    let want = get_bool(planned, "map_public_ip_on_launch").unwrap_or(false);
+    let have = prior
+        .and_then(|p| get_bool(p, "map_public_ip_on_launch"))
+        .unwrap_or(false);
+    if want != have {
+        c.ec2
+            .modify_subnet_attribute()
+            .subnet_id(id)
+            .map_public_ip_on_launch(AttributeBooleanValue::builder().value(want).build())
+            .send()
+            .await
+            .aws()?;
+    }
+    let want = get_bool(planned, "enable_dns64").unwrap_or(false);
+    let have = prior
+        .and_then(|p| get_bool(p, "enable_dns64"))
+        .unwrap_or(false);
+    if want != have {
+        c.ec2
+            .modify_subnet_attribute()
+            .subnet_id(id)
+            .enable_dns64(AttributeBooleanValue::builder().value(want).build())
+            .send()
+            .await
+            .aws()?;
+    }
+    Ok(())
+}
+
+#[async_trait]
+impl ResourceType<AwsClient> for AwsSubnet {
+    fn name(&self) -> &'static str {
+        "aws_subnet"
+    }
+
+    fn schema(&self) -> ResourceSchema {
+        let s = || Attribute::computed(Type::String);
+        let flag = || Attribute::optional(Type::Bool).default(false);
+        let block = Block::new()
+            .attr("id", s())
+            .attr("arn", s())
+            .attr("owner_id", s())
+            .attr("vpc_id", Attribute::required(Type::String).force_new())
+            .attr("cidr_block", Attribute::optional(Type::String).force_new())
+            .attr(
+                "availability_zone",
+                Attribute::optional_computed(Type::String).force_new(),
+            )
+            .attr(
+                "availability_zone_id",
+                Attribute::optional_computed(Type::String).force_new(),
+            )
+            .attr("map_public_ip_on_launch", flag())
+            .attr("assign_ipv6_address_on_creation", flag())
+            .attr("enable_dns64", flag())
+            .attr("ipv6_native", flag().force_new())
+            .attr(
+                "ipv6_cidr_block",
+                Attribute::optional_computed(Type::String),
+            )
+            .attr("ipv6_cidr_block_association_id", s());
+        ResourceSchema {
+            version: 1,
+            block: tag_attrs(block),
+        }
+    }
+
+    async fn plan(
+        &self,
+        c: &AwsClient,
+        schema: &ResourceSchema,
+        prior: Option<&Value>,
+        config: &Value,
+    ) -> Result<PlannedChange, Diagnostics> {
+        Ok(plan_tagged(c, schema, prior, config))
+    }
+
+    async fn create(&self, c: &AwsClient, planned: &Value) -> Result<Value, ApplyError> {
+        let out = c
+            .ec2
+            .create_subnet()
+            .vpc_id(str_or_empty(planned, "vpc_id"))
+            .set_cidr_block(get_str(planned, "cidr_block").map(str::to_string))
+            .set_availability_zone(get_str(planned, "availability_zone").map(str::to_string))
+            .set_availability_zone_id(get_str(planned, "availability_zone_id").map(str::to_string))
+            .set_ipv6_native(get_bool(planned, "ipv6_native").filter(|b| *b))
+            .set_tag_specifications(tag_spec(Kind::Subnet, planned).map(|t| vec![t]))
+            .send()
+            .await
+            .aws()
+            .or_apply("creating EC2 Subnet")?;
+        let id = out
+            .subnet()
+            .and_then(|s| s.subnet_id())
+            .unwrap_or_default()
+            .to_string();
+        let partial = Obj::from(planned).str("id", &id).finish();
+        let fail = |e: AwsError| {
+            e.apply_error("creating EC2 Subnet")
+                .with_partial(partial.clone())
+        };
+        wait_until(c, "subnet available", || async {
+            let s = describe_subnets(c, vec![id.clone()]).await?;
+            Ok(s.first()
+                .is_some_and(|(_, s)| s.state() == Some(&SubnetState::Available)))
+        })
+        .await
+        .map_err(fail)?;
+        apply_flags(c, &id, None, planned).await.map_err(fail)?;
+        read_id(c, planned, &id)
+            .await
+            .map_err(fail)?
+            .ok_or_else(|| {
+                fail(AwsError::local(
+                    "InvalidSubnetID.NotFound",
+                    "the new subnet vanished",
+                ))
+            })
+    }
+
+    async fn update(
+        &self,
+        c: &AwsClient,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ApplyError> {
+        let id = str_or_empty(prior, "id");
+        apply_flags(c, id, Some(prior), planned)
+            .await
+            .or_apply("updating EC2 Subnet")?;
+        update_ec2_tags(c, id, prior, planned)
+            .await
+            .or_apply("updating EC2 Subnet tags")?;
+        read_id(c, planned, id)
+            .await
+            .or_apply("reading EC2 Subnet")?
+            .ok_or_else(|| {
+                AwsError::local("InvalidSubnetID.NotFound", id).apply_error("updating EC2 Subnet")
+            })
+    }
+
+    async fn delete(&self, c: &AwsClient, prior: &Value) -> Result<(), ApplyError> {
+        let id = str_or_empty(prior, "id");
+        // Instances being terminated keep their network interfaces for a while.
+        crate::ec2util::retry_dependency(c, || async {
+            match c.ec2.delete_subnet().subnet_id(id).send().await.aws() {
+                Err(e) if e.is_not_found() => Ok(()),
+                r => r.map(|_| ()),
+            }
+        })
+        .await
+        .or_apply("deleting EC2 Subnet")
+    }
+
+    async fn read(&self, c: &AwsClient, current: &Value) -> Result<Option<Value>, Diagnostics> {
+        read_one(
+            "EC2 Subnet",
+            current,
+            |ids| describe_subnets(c, ids),
+            |p, s| state_of(c, p, s),
+        )
+        .await
+    }
+
+    async fn read_many(
+        &self,
+        c: &AwsClient,
+        current: &[Value],
+    ) -> Vec<Result<Option<Value>, Diagnostics>> {
+        read_by_id(
+            "EC2 Subnet",
+            current,
+            |ids| describe_subnets(c, ids),
+            |p, s| state_of(c, p, s),
+        )
+        .await
+    }
+
+    async fn import(&self, c: &AwsClient, id: &str) -> Result<Value, Diagnostics> {
+        let base = import_base(&self.schema());
+        read_id(c, &base, id)
+            .await
+            .or_diags("importing EC2 Subnet")?
+            .ok_or_else(|| {
+                AwsError::local("InvalidSubnetID.NotFound", format!("subnet {id} not found"))
+                    .diags("importing EC2 Subnet")
+            })
+    }
+}

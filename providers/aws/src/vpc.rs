@@ -1,0 +1,386 @@
+//! `aws_vpc`: a virtual private cloud.
+
+use crate::attrs::{get_bool, get_str, import_base, str_or_empty, Obj};
+use crate::batch::{read_by_id, read_one};
+use crate::client::{ActionExt, AwsClient, AwsError, AwsResultExt};
+use crate::ec2util::{filter, wait_until};
+use crate::tags::{plan_tagged, tag_attrs, tag_map, tag_spec, tag_state, update_ec2_tags};
+use async_trait::async_trait;
+use autostack_lang::{Diagnostics, Type, Value};
+use autostack_provider_sdk::ResourceType;
+use autostack_provider_sdk::{ApplyError, Attribute, Block, PlannedChange, ResourceSchema};
+use aws_sdk_ec2::types::{
+    AttributeBooleanValue, ResourceType as Kind, Tenancy, Vpc, VpcAttributeName, VpcState,
+};
+
+/// The `aws_vpc` resource type.
+pub struct AwsVpc;
+
+/// Describes VPCs by ID (filtering, so a missing ID is simply absent).
+pub async fn describe_vpcs(
+    c: &AwsClient,
+    ids: Vec<String>,
+) -> Result<Vec<(String, Vpc)>, AwsError> {
+    let pages = c
+        .ec2
+        .describe_vpcs()
+        .filters(filter("vpc-id", ids))
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .aws()?;
+    Ok(pages
+        .into_iter()
+        .map(|v| (v.vpc_id().unwrap_or_default().to_string(), v))
+        .collect())
+}
+
+fn state_of(c: &AwsClient, prior: &Value, v: &Vpc) -> Value {
+    let id = v.vpc_id().unwrap_or_default();
+    let ipv6 = v.ipv6_cidr_block_association_set().first();
+    Obj::from(prior)
+        .str("id", id)
+        .str("arn", c.arn("ec2", &format!("vpc/{id}")))
+        .str("cidr_block", v.cidr_block().unwrap_or_default())
+        .str(
+            "instance_tenancy",
+            v.instance_tenancy().map_or("default", |t| t.as_str()),
+        )
+        .str("dhcp_options_id", v.dhcp_options_id().unwrap_or_default())
+        .str("owner_id", v.owner_id().unwrap_or_default())
+        .bool("assign_generated_ipv6_cidr_block", ipv6.is_some())
+        .str(
+            "ipv6_association_id",
+            ipv6.and_then(|a| a.association_id()).unwrap_or_default(),
+        )
+        .str(
+            "ipv6_cidr_block",
+            ipv6.and_then(|a| a.ipv6_cidr_block()).unwrap_or_default(),
+        )
+        .set_all(tag_state(c, prior, tag_map(v.tags())))
+        .finish()
+}
+
+async fn vpc_attribute(c: &AwsClient, id: &str, name: VpcAttributeName) -> Result<bool, AwsError> {
+    let out = c
+        .ec2
+        .describe_vpc_attribute()
+        .vpc_id(id)
+        .attribute(name.clone())
+        .send()
+        .await
+        .aws()?;
+    let v = match name {
+        VpcAttributeName::EnableDnsHostnames => out.enable_dns_hostnames(),
+        VpcAttributeName::EnableNetworkAddressUsageMetrics => {
+            out.enable_network_address_usage_metrics()
+        }
+        _ => out.enable_dns_support(),
+    };
+    Ok(v.and_then(AttributeBooleanValue::value).unwrap_or(false))
+}
+
+async fn set_vpc_attribute(
+    c: &AwsClient,
+    id: &str,
+    name: VpcAttributeName,
+    on: bool,
+) -> Result<(), AwsError> {
+    let b = AttributeBooleanValue::builder().value(on).build();
+    let req = c.ec2.modify_vpc_attribute().vpc_id(id);
+    let req = match name {
+        VpcAttributeName::EnableDnsHostnames => req.enable_dns_hostnames(b),
+        VpcAttributeName::EnableNetworkAddressUsageMetrics => {
+            req.enable_network_address_usage_metrics(b)
+        }
+        _ => req.enable_dns_support(b),
+    };
+    req.send().await.aws().map(|_| ())
+}
+
+/// The VPC's DNS flags as state attributes.
+async fn dns_flags(c: &AwsClient, id: &str) -> Result<[(&'static str, Value); 2], AwsError> {
+    Ok([
+        (
+            "enable_dns_support",
+            Value::bool(vpc_attribute(c, id, VpcAttributeName::EnableDnsSupport).await?),
+        ),
+        (
+            "enable_dns_hostnames",
+            Value::bool(vpc_attribute(c, id, VpcAttributeName::EnableDnsHostnames).await?),
+        ),
+    ])
+}
+
+/// The main route table, default security group and default network ACL AWS made with the
+/// VPC; they never change, so they are read once at create and import.
+async fn defaults_of(c: &AwsClient, id: &str) -> Result<[(&'static str, Value); 4], AwsError> {
+    let rts = c
+        .ec2
+        .describe_route_tables()
+        .filters(filter("vpc-id", vec![id.to_string()]))
+        .filters(filter("association.main", vec!["true".into()]))
+        .send()
+        .await
+        .aws()?;
+    let rt = rts
+        .route_tables()
+        .first()
+        .and_then(|r| r.route_table_id())
+        .unwrap_or_default();
+    let sgs = c
+        .ec2
+        .describe_security_groups()
+        .filters(filter("vpc-id", vec![id.to_string()]))
+        .filters(filter("group-name", vec!["default".into()]))
+        .send()
+        .await
+        .aws()?;
+    let sg = sgs
+        .security_groups()
+        .first()
+        .and_then(|g| g.group_id())
+        .unwrap_or_default();
+    let acls = c
+        .ec2
+        .describe_network_acls()
+        .filters(filter("vpc-id", vec![id.to_string()]))
+        .filters(filter("default", vec!["true".into()]))
+        .send()
+        .await
+        .aws()?;
+    let acl = acls
+        .network_acls()
+        .first()
+        .and_then(|a| a.network_acl_id())
+        .unwrap_or_default();
+    Ok([
+        ("main_route_table_id", Value::string(rt)),
+        ("default_route_table_id", Value::string(rt)),
+        ("default_security_group_id", Value::string(sg)),
+        ("default_network_acl_id", Value::string(acl)),
+    ])
+}
+
+async fn read_full(c: &AwsClient, base: &Value, id: &str) -> Result<Option<Value>, AwsError> {
+    let Some((_, vpc)) = describe_vpcs(c, vec![id.to_string()]).await?.pop() else {
+        return Ok(None);
+    };
+    let st = Obj::from(&state_of(c, base, &vpc))
+        .set_all(dns_flags(c, id).await?)
+        .set_all(defaults_of(c, id).await?)
+        .finish();
+    Ok(Some(st))
+}
+
+#[async_trait]
+impl ResourceType<AwsClient> for AwsVpc {
+    fn name(&self) -> &'static str {
+        "aws_vpc"
+    }
+
+    fn schema(&self) -> ResourceSchema {
+        let s = || Attribute::computed(Type::String);
+        let block = Block::new()
+            .attr("id", s())
+            .attr("arn", s())
+            .attr(
+                "cidr_block",
+                Attribute::optional_computed(Type::String).force_new(),
+            )
+            .attr(
+                "instance_tenancy",
+                Attribute::optional(Type::String)
+                    .default("default")
+                    .force_new(),
+            )
+            .attr(
+                "enable_dns_support",
+                Attribute::optional(Type::Bool).default(true),
+            )
+            .attr(
+                "enable_dns_hostnames",
+                Attribute::optional_computed(Type::Bool),
+            )
+            .attr(
+                "assign_generated_ipv6_cidr_block",
+                Attribute::optional(Type::Bool).default(false),
+            )
+            .attr(
+                "ipv4_ipam_pool_id",
+                Attribute::optional(Type::String).force_new(),
+            )
+            .attr(
+                "ipv4_netmask_length",
+                Attribute::optional(Type::Number).force_new(),
+            )
+            .attr("main_route_table_id", s())
+            .attr("default_route_table_id", s())
+            .attr("default_security_group_id", s())
+            .attr("default_network_acl_id", s())
+            .attr("dhcp_options_id", s())
+            .attr("owner_id", s())
+            .attr("ipv6_association_id", s())
+            .attr(
+                "ipv6_cidr_block",
+                Attribute::optional_computed(Type::String),
+            );
+        ResourceSchema {
+            version: 1,
+            block: tag_attrs(block),
+        }
+    }
+
+    async fn plan(
+        &self,
+        c: &AwsClient,
+        schema: &ResourceSchema,
+        prior: Option<&Value>,
+        config: &Value,
+    ) -> Result<PlannedChange, Diagnostics> {
+        Ok(plan_tagged(c, schema, prior, config))
+    }
+
+    async fn create(&self, c: &AwsClient, planned: &Value) -> Result<Value, ApplyError> {
+        let tenancy = get_str(planned, "instance_tenancy").map(Tenancy::from);
+        let out = c
+            .ec2
+            .create_vpc()
+            .set_cidr_block(get_str(planned, "cidr_block").map(str::to_string))
+            .set_instance_tenancy(tenancy)
+            .set_amazon_provided_ipv6_cidr_block(get_bool(
+                planned,
+                "assign_generated_ipv6_cidr_block",
+            ))
+            .set_tag_specifications(tag_spec(Kind::Vpc, planned).map(|t| vec![t]))
+            .send()
+            .await
+            .aws()
+            .or_apply("creating EC2 VPC")?;
+        let id = out
+            .vpc()
+            .and_then(|v| v.vpc_id())
+            .unwrap_or_default()
+            .to_string();
+        let partial = Obj::from(planned).str("id", &id).finish();
+        let fail = |e: AwsError| {
+            e.apply_error("creating EC2 VPC")
+                .with_partial(partial.clone())
+        };
+        wait_until(c, "VPC available", || async {
+            let v = describe_vpcs(c, vec![id.clone()]).await?;
+            Ok(v.first()
+                .is_some_and(|(_, v)| v.state() == Some(&VpcState::Available)))
+        })
+        .await
+        .map_err(fail)?;
+        apply_dns(c, &id, None, planned).await.map_err(fail)?;
+        read_full(c, planned, &id)
+            .await
+            .map_err(fail)?
+            .ok_or_else(|| {
+                fail(AwsError::local(
+                    "InvalidVpcID.NotFound",
+                    "the new VPC vanished",
+                ))
+            })
+    }
+
+    async fn update(
+        &self,
+        c: &AwsClient,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ApplyError> {
+        let id = str_or_empty(prior, "id");
+        apply_dns(c, id, Some(prior), planned)
+            .await
+            .or_apply("updating EC2 VPC")?;
+        update_ec2_tags(c, id, prior, planned)
+            .await
+            .or_apply("updating EC2 VPC tags")?;
+        read_full(c, planned, id)
+            .await
+            .or_apply("reading EC2 VPC")?
+            .ok_or_else(|| {
+                AwsError::local("InvalidVpcID.NotFound", id).apply_error("updating EC2 VPC")
+            })
+    }
+
+    async fn delete(&self, c: &AwsClient, prior: &Value) -> Result<(), ApplyError> {
+        let id = str_or_empty(prior, "id");
+        match c.ec2.delete_vpc().vpc_id(id).send().await.aws() {
+            Ok(_) => Ok(()),
+            Err(e) if e.is_not_found() => Ok(()),
+            Err(e) => Err(e.apply_error("deleting EC2 VPC")),
+        }
+    }
+
+    async fn read(&self, c: &AwsClient, current: &Value) -> Result<Option<Value>, Diagnostics> {
+        read_one(
+            "EC2 VPC",
+            current,
+            |ids| describe_vpcs(c, ids),
+            |p, v| state_of(c, p, v),
+        )
+        .await
+    }
+
+    async fn read_many(
+        &self,
+        c: &AwsClient,
+        current: &[Value],
+    ) -> Vec<Result<Option<Value>, Diagnostics>> {
+        read_by_id(
+            "EC2 VPC",
+            current,
+            |ids| describe_vpcs(c, ids),
+            |p, v| state_of(c, p, v),
+        )
+        .await
+    }
+
+    async fn import(&self, c: &AwsClient, id: &str) -> Result<Value, Diagnostics> {
+        let base = import_base(&self.schema());
+        read_full(c, &base, id)
+            .await
+            .or_diags("importing EC2 VPC")?
+            .ok_or_else(|| {
+                AwsError::local("InvalidVpcID.NotFound", format!("VPC {id} not found"))
+                    .diags("importing EC2 VPC")
+            })
+    }
+}
+
+/// Sets the DNS flags that differ from AWS's defaults (create) or from the prior state.
+async fn apply_dns(
+    c: &AwsClient,
+    id: &str,
+    prior: Option<&Value>,
+    planned: &Value,
+) -> Result<(), AwsError> {
+    let flags = [
+        (
+            "enable_dns_support",
+            VpcAttributeName::EnableDnsSupport,
+            true,
+        ),
+        (
+            "enable_dns_hostnames",
+            VpcAttributeName::EnableDnsHostnames,
+            false,
+        ),
+    ];
+    for (attr, name, aws_default) in flags {
+        let Some(want) = get_bool(planned, attr) else {
+            continue;
+        };
+        let have = prior.and_then(|p| get_bool(p, attr)).unwrap_or(aws_default);
+        if want != have {
+            set_vpc_attribute(c, id, name, want).await?;
+        }
+    }
+    Ok(())
+}

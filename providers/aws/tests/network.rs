@@ -1,0 +1,360 @@
+//! Network resource types against moto: the SDK's lifecycle test for each, batched refresh
+//! (counted on the wire), drift, and the provider block (default tags, endpoints, regions).
+
+mod support;
+
+use autostack_lang::Value;
+use autostack_provider_sdk::testkit::Lifecycle;
+use autostack_provider_sdk::{attr_str, Provider};
+use support::{config, lifecycle, provider, tags};
+
+fn s(x: &str) -> Value {
+    Value::string(x)
+}
+
+/// Creates a VPC through the provider and returns its state.
+async fn vpc(p: &dyn Provider, cidr: &str) -> Value {
+    let cfg = config(p, "aws_vpc", vec![("cidr_block", s(cidr))]);
+    let plan = p.plan("aws_vpc", None, &cfg).await.expect("plan vpc");
+    p.apply("aws_vpc", None, Some(&plan.planned))
+        .await
+        .expect("create vpc")
+        .expect("vpc state")
+}
+
+async fn create(p: &dyn Provider, ty: &str, cfg: &Value) -> Value {
+    let plan = p.plan(ty, None, cfg).await.expect("plan");
+    p.apply(ty, None, Some(&plan.planned))
+        .await
+        .unwrap_or_else(|e| panic!("create {ty}: {}", e.diags))
+        .expect("state")
+}
+
+async fn delete(p: &dyn Provider, ty: &str, state: &Value) {
+    p.apply(ty, Some(state), None)
+        .await
+        .unwrap_or_else(|e| panic!("delete {ty}: {}", e.diags));
+}
+
+#[tokio::test]
+async fn vpc_lifecycle() {
+    let p = provider().await;
+    let create = config(
+        p.as_ref(),
+        "aws_vpc",
+        vec![
+            ("cidr_block", s("10.1.0.0/16")),
+            ("tags", tags(&[("Name", "a")])),
+        ],
+    );
+    let update = config(
+        p.as_ref(),
+        "aws_vpc",
+        vec![
+            ("cidr_block", s("10.1.0.0/16")),
+            ("enable_dns_hostnames", Value::bool(true)),
+            ("tags", tags(&[("Name", "b")])),
+        ],
+    );
+    let replace = config(
+        p.as_ref(),
+        "aws_vpc",
+        vec![("cidr_block", s("10.2.0.0/16"))],
+    );
+    lifecycle(
+        p.as_ref(),
+        Lifecycle {
+            type_name: "aws_vpc",
+            create,
+            update: Some(update),
+            replace: Some(replace),
+            import_id_attr: Some("id"),
+            state_only: false,
+        },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn subnet_lifecycle_and_cidr_change_replaces() {
+    let p = provider().await;
+    let v = vpc(p.as_ref(), "10.3.0.0/16").await;
+    let vpc_id = s(attr_str(&v, "id"));
+    let cfg = |cidr: &str, public: bool, name: &str| {
+        config(
+            p.as_ref(),
+            "aws_subnet",
+            vec![
+                ("vpc_id", vpc_id.clone()),
+                ("cidr_block", s(cidr)),
+                ("availability_zone", s("us-east-1a")),
+                ("map_public_ip_on_launch", Value::bool(public)),
+                ("tags", tags(&[("Name", name)])),
+            ],
+        )
+    };
+    lifecycle(
+        p.as_ref(),
+        Lifecycle {
+            type_name: "aws_subnet",
+            create: cfg("10.3.1.0/24", false, "a"),
+            update: Some(cfg("10.3.1.0/24", true, "b")),
+            replace: Some(cfg("10.3.2.0/24", true, "b")),
+            import_id_attr: Some("id"),
+            state_only: false,
+        },
+    )
+    .await;
+    delete(p.as_ref(), "aws_vpc", &v).await;
+}
+
+#[tokio::test]
+async fn gateway_route_table_and_association_lifecycles() {
+    let p = provider().await;
+    let p = p.as_ref();
+    let v = vpc(p, "10.4.0.0/16").await;
+    let vpc_id = s(attr_str(&v, "id"));
+    lifecycle(
+        p,
+        Lifecycle {
+            type_name: "aws_internet_gateway",
+            create: config(p, "aws_internet_gateway", vec![("vpc_id", vpc_id.clone())]),
+            update: Some(config(
+                p,
+                "aws_internet_gateway",
+                vec![
+                    ("vpc_id", vpc_id.clone()),
+                    ("tags", tags(&[("Name", "gw")])),
+                ],
+            )),
+            replace: None,
+            import_id_attr: Some("id"),
+            state_only: false,
+        },
+    )
+    .await;
+    let igw = create(
+        p,
+        "aws_internet_gateway",
+        &config(p, "aws_internet_gateway", vec![("vpc_id", vpc_id.clone())]),
+    )
+    .await;
+    let route = |cidr: &str| {
+        Value::tuple(vec![Value::object_from([
+            ("cidr_block", s(cidr)),
+            ("gateway_id", s(attr_str(&igw, "id"))),
+        ])])
+    };
+    let rt = |cidr: &str| {
+        config(
+            p,
+            "aws_route_table",
+            vec![("vpc_id", vpc_id.clone()), ("route", route(cidr))],
+        )
+    };
+    lifecycle(
+        p,
+        Lifecycle {
+            type_name: "aws_route_table",
+            create: rt("0.0.0.0/0"),
+            update: Some(rt("192.0.2.0/24")),
+            replace: None,
+            import_id_attr: Some("id"),
+            state_only: false,
+        },
+    )
+    .await;
+    let sub = create(
+        p,
+        "aws_subnet",
+        &config(
+            p,
+            "aws_subnet",
+            vec![("vpc_id", vpc_id.clone()), ("cidr_block", s("10.4.1.0/24"))],
+        ),
+    )
+    .await;
+    let t1 = create(p, "aws_route_table", &rt("0.0.0.0/0")).await;
+    let t2 = create(p, "aws_route_table", &rt("0.0.0.0/0")).await;
+    let assoc = |t: &Value| {
+        config(
+            p,
+            "aws_route_table_association",
+            vec![
+                ("subnet_id", s(attr_str(&sub, "id"))),
+                ("route_table_id", s(attr_str(t, "id"))),
+            ],
+        )
+    };
+    lifecycle(
+        p,
+        Lifecycle {
+            type_name: "aws_route_table_association",
+            create: assoc(&t1),
+            update: Some(assoc(&t2)),
+            replace: None,
+            import_id_attr: None,
+            state_only: false,
+        },
+    )
+    .await;
+    // Import takes Terraform's `subnet-id/route-table-id` form.
+    let a = create(p, "aws_route_table_association", &assoc(&t1)).await;
+    let id = format!("{}/{}", attr_str(&sub, "id"), attr_str(&t1, "id"));
+    let imported = p
+        .import("aws_route_table_association", &id)
+        .await
+        .expect("import");
+    assert_eq!(attr_str(&imported, "id"), attr_str(&a, "id"));
+    let bad = p
+        .import("aws_route_table_association", "no-slash")
+        .await
+        .unwrap_err();
+    assert!(
+        bad.to_string().contains("Unexpected format for import ID"),
+        "{bad}"
+    );
+    let missing_one = config(
+        p,
+        "aws_route_table_association",
+        vec![("route_table_id", s("rtb-1"))],
+    );
+    assert!(p
+        .plan("aws_route_table_association", None, &missing_one)
+        .await
+        .is_err());
+    delete(p, "aws_route_table_association", &a).await;
+    for (ty, st) in [
+        ("aws_route_table", &t1),
+        ("aws_route_table", &t2),
+        ("aws_subnet", &sub),
+        ("aws_internet_gateway", &igw),
+        ("aws_vpc", &v),
+    ] {
+        delete(p, ty, st).await;
+    }
+}
+
+fn rule(from: i64, to: i64, protocol: &str, cidr: &str) -> Value {
+    Value::object_from([
+        ("from_port", Value::int(from)),
+        ("to_port", Value::int(to)),
+        ("protocol", s(protocol)),
+        ("cidr_blocks", Value::tuple(vec![s(cidr)])),
+    ])
+}
+
+#[tokio::test]
+async fn security_group_lifecycle_with_inline_rules() {
+    let p = provider().await;
+    let p = p.as_ref();
+    let v = vpc(p, "10.5.0.0/16").await;
+    let vpc_id = s(attr_str(&v, "id"));
+    let sg = |name: &str, ingress: Vec<Value>, desc: &str| {
+        config(
+            p,
+            "aws_security_group",
+            vec![
+                ("name", s(name)),
+                ("description", s(desc)),
+                ("vpc_id", vpc_id.clone()),
+                ("ingress", Value::tuple(ingress)),
+                ("egress", Value::tuple(vec![rule(0, 0, "-1", "0.0.0.0/0")])),
+            ],
+        )
+    };
+    lifecycle(
+        p,
+        Lifecycle {
+            type_name: "aws_security_group",
+            create: sg("web", vec![rule(80, 80, "tcp", "0.0.0.0/0")], "web"),
+            update: Some(sg(
+                "web",
+                vec![
+                    rule(80, 80, "tcp", "0.0.0.0/0"),
+                    rule(443, 443, "6", "10.0.0.0/8"),
+                ],
+                "web",
+            )),
+            replace: Some(sg("web", vec![], "changed description")),
+            import_id_attr: Some("id"),
+            state_only: false,
+        },
+    )
+    .await;
+    // A generated name, the default description, and no configured egress: AWS's default
+    // allow-all egress rule is removed.
+    let generated = create(
+        p,
+        "aws_security_group",
+        &config(p, "aws_security_group", vec![("vpc_id", vpc_id.clone())]),
+    )
+    .await;
+    assert!(attr_str(&generated, "name").starts_with("terraform-"));
+    assert_eq!(attr_str(&generated, "description"), "Managed by Terraform");
+    let noop = p
+        .plan(
+            "aws_security_group",
+            Some(&generated),
+            &config(p, "aws_security_group", vec![("vpc_id", vpc_id.clone())]),
+        )
+        .await
+        .expect("plan");
+    assert!(
+        !autostack_provider_sdk::differs(&generated, &noop.planned),
+        "no-op plan after create with generated name"
+    );
+    delete(p, "aws_security_group", &generated).await;
+    delete(p, "aws_vpc", &v).await;
+}
+
+#[tokio::test]
+async fn standalone_security_group_rules() {
+    let p = provider().await;
+    let p = p.as_ref();
+    let v = vpc(p, "10.6.0.0/16").await;
+    let g = create(
+        p,
+        "aws_security_group",
+        &config(
+            p,
+            "aws_security_group",
+            vec![("name", s("rules")), ("vpc_id", s(attr_str(&v, "id")))],
+        ),
+    )
+    .await;
+    let gid = s(attr_str(&g, "id"));
+    for ty in [
+        "aws_vpc_security_group_ingress_rule",
+        "aws_vpc_security_group_egress_rule",
+    ] {
+        let r = |port: i64, desc: &str| {
+            config(
+                p,
+                ty,
+                vec![
+                    ("security_group_id", gid.clone()),
+                    ("ip_protocol", s("tcp")),
+                    ("from_port", Value::int(port)),
+                    ("to_port", Value::int(port)),
+                    ("cidr_ipv4", s("10.0.0.0/8")),
+                    ("description", s(desc)),
+                ],
+            )
+        };
+        lifecycle(
+            p,
+            Lifecycle {
+                type_name: ty,
+                create: r(22, "ssh"),
+                update: Some(r(2222, "ssh on another port")),
+                replace: None,
+                import_id_attr: Some("id"),
+                state_only: false,
+            },
+        )
+        .await;
+    }
+    delete(p, "aws_security_group", &g).await;
+    delete(p, "aws_vpc", &v).await;
+}

@@ -1,0 +1,155 @@
+//! Test support: the moto server the harness started (or one started here), an AWS provider
+//! configured against it, and out-of-band SDK clients for injecting drift.
+#![allow(dead_code)]
+
+pub mod proxy;
+
+use autostack_lang::{Type, Value};
+use autostack_provider_sdk::conform::conform;
+use autostack_provider_sdk::Provider;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+/// The moto server's URL: `AUTOSTACK_MOTO_URL` (set by `tests/run.sh`), or a server started
+/// from the project's virtualenv for this test process.
+pub fn moto_url() -> String {
+    static URL: OnceLock<String> = OnceLock::new();
+    URL.get_or_init(|| {
+        if let Ok(u) = std::env::var("AUTOSTACK_MOTO_URL") {
+            return u;
+        }
+        start_moto()
+    })
+    .clone()
+}
+
+fn start_moto() -> String {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let server = root.join(".venv/bin/moto_server");
+    assert!(
+        server.exists(),
+        "AUTOSTACK_MOTO_URL is not set and {} does not exist: run the tests with tests/run.sh, which installs and starts moto",
+        server.display()
+    );
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port");
+    // `timeout` bounds the server's life: a test process cannot stop it when it exits. The
+    // child is kept (never waited on) for as long as the test process runs.
+    static SERVER: OnceLock<std::sync::Mutex<std::process::Child>> = OnceLock::new();
+    let child = Command::new("timeout")
+        .arg("1800")
+        .arg(&server)
+        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start moto_server");
+    let _kept = SERVER.get_or_init(|| std::sync::Mutex::new(child));
+    let url = format!("http://127.0.0.1:{port}");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "moto_server did not start");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    url
+}
+
+/// The provider block used by tests: static test keys and every endpoint on `url`.
+pub fn provider_block(url: &str, region: &str) -> Value {
+    let s = Value::string;
+    Value::object_from([
+        ("region", s(region)),
+        ("access_key", s("testing")),
+        ("secret_key", s("testing")),
+        ("s3_use_path_style", Value::bool(true)),
+        ("skip_metadata_api_check", Value::bool(true)),
+        (
+            "endpoints",
+            Value::tuple(vec![Value::object_from([
+                ("ec2", s(url)),
+                ("s3", s(url)),
+                ("sts", s(url)),
+            ])]),
+        ),
+    ])
+}
+
+/// The AWS provider, configured against `url` in `region`.
+pub async fn provider_at(url: &str, region: &str) -> Box<dyn Provider> {
+    let mut p = autostack_provider_aws::provider_for("hashicorp/aws").expect("aws provider");
+    let block = conform(&p.schema().provider, None, &provider_block(url, region)).expect("conform");
+    p.configure(block).await.expect("configure");
+    p
+}
+
+/// The AWS provider, configured against the shared moto server in us-east-1.
+pub async fn provider() -> Box<dyn Provider> {
+    provider_at(&moto_url(), "us-east-1").await
+}
+
+/// A resource configuration: `pairs` conformed to the type's schema (unset attributes null,
+/// nested blocks given as tuples of objects).
+pub fn config(p: &dyn Provider, type_name: &str, pairs: Vec<(&str, Value)>) -> Value {
+    let schema = &p.schema().resources[type_name];
+    conform(&schema.block, None, &Value::object_from(pairs)).expect("config conforms")
+}
+
+/// A data source configuration, as [`config`].
+pub fn data_config(p: &dyn Provider, type_name: &str, pairs: Vec<(&str, Value)>) -> Value {
+    let schema = &p.schema().data_sources[type_name];
+    conform(&schema.block, None, &Value::object_from(pairs)).expect("config conforms")
+}
+
+/// A `map(string)` value.
+pub fn tags(pairs: &[(&str, &str)]) -> Value {
+    Value::map(
+        Type::String,
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), Value::string(*v)))
+            .collect(),
+    )
+}
+
+/// An out-of-band EC2 client on moto (for drift injection and leak checks).
+pub async fn ec2() -> aws_sdk_ec2::Client {
+    aws_sdk_ec2::Client::from_conf(
+        aws_sdk_ec2::config::Builder::from(&sdk_config().await)
+            .endpoint_url(moto_url())
+            .build(),
+    )
+}
+
+/// An out-of-band S3 client on moto.
+pub async fn s3() -> aws_sdk_s3::Client {
+    aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(&sdk_config().await)
+            .endpoint_url(moto_url())
+            .force_path_style(true)
+            .build(),
+    )
+}
+
+async fn sdk_config() -> aws_types::SdkConfig {
+    aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .region(aws_types::region::Region::new("us-east-1"))
+        .credentials_provider(aws_credential_types::Credentials::new(
+            "testing", "testing", None, None, "test",
+        ))
+        .load()
+        .await
+}
+
+/// Runs the SDK's lifecycle test for one resource type and panics with the failing step.
+pub async fn lifecycle(p: &dyn Provider, l: autostack_provider_sdk::testkit::Lifecycle<'_>) {
+    if let Err(f) = autostack_provider_sdk::testkit::run_lifecycle(p, &l).await {
+        panic!(
+            "{} lifecycle failed at {}: {}",
+            l.type_name, f.step, f.message
+        );
+    }
+}

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs and starts the emulators the tests talk to; sourced by tests/run.sh.
+# moto (AWS EC2/S3/STS) runs from a project-local virtualenv at a pinned version, on a free
+# loopback port; it is stopped when the calling shell exits.
+
+MOTO_VERSION="5.2.5"
+
+start_moto() {
+  local venv=".venv"
+  if [ ! -x "$venv/bin/moto_server" ] || ! "$venv/bin/python" -c "import moto, sys; sys.exit(moto.__version__ != '$MOTO_VERSION')" 2>/dev/null; then
+    echo "== installing moto[server]==$MOTO_VERSION into $venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "moto[server]==$MOTO_VERSION"
+  fi
+  local port
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  "$venv/bin/moto_server" -H 127.0.0.1 -p "$port" >/tmp/autostack-moto.log 2>&1 &
+  MOTO_PID=$!
+  trap 'kill $MOTO_PID 2>/dev/null || true' EXIT
+  for _ in $(seq 1 150); do
+    if (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      export AUTOSTACK_MOTO_URL="http://127.0.0.1:$port"
+      echo "== moto $MOTO_VERSION listening on $AUTOSTACK_MOTO_URL"
+      return 0
+    fi
+    sleep 0.2
+  done
+  echo "moto_server did not start; its log:" >&2
+  cat /tmp/autostack-moto.log >&2
+  return 1
+}
