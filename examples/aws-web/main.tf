@@ -103,13 +103,30 @@ resource "aws_security_group" "web" {
   }
 }
 
+# Rules managed one by one live on their own group: Terraform (and AutoStack) cannot mix
+# inline rules and rule resources on one security group.
+resource "aws_security_group" "admin" {
+  name        = "${var.name}-admin"
+  description = "SSH from the admin network"
+  vpc_id      = aws_vpc.main.id
+}
+
 resource "aws_vpc_security_group_ingress_rule" "ssh" {
-  security_group_id = aws_security_group.web.id
+  security_group_id = aws_security_group.admin.id
   description       = "SSH from the admin network"
   ip_protocol       = "tcp"
   from_port         = 22
   to_port           = 22
   cidr_ipv4         = var.admin_cidr
+}
+
+resource "aws_vpc_security_group_egress_rule" "https" {
+  security_group_id = aws_security_group.admin.id
+  description       = "HTTPS to anywhere"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv4         = "0.0.0.0/0"
 }
 
 resource "aws_key_pair" "deployer" {
@@ -123,7 +140,7 @@ resource "aws_instance" "web" {
   ami                    = data.aws_ami.web.id
   instance_type          = var.instance_type
   subnet_id              = aws_subnet.public[count.index].id
-  vpc_security_group_ids = [aws_security_group.web.id]
+  vpc_security_group_ids = [aws_security_group.web.id, aws_security_group.admin.id]
   key_name               = aws_key_pair.deployer.key_name
   user_data              = "#!/bin/sh\necho hello from ${var.name}-${count.index}\n"
 

@@ -90,7 +90,7 @@ async fn aws_web_apply_change_drift_import_destroy() {
     let r = st.run(&["apply", "-auto-approve"], &[]).expect(0);
     let out = r.stdout();
     assert!(
-        out.contains("Apply complete! Resources: 19 added, 0 changed, 0 destroyed."),
+        out.contains("Apply complete! Resources: 21 added, 0 changed, 0 destroyed."),
         "{out}"
     );
     let o = st.outputs();
@@ -180,7 +180,7 @@ async fn aws_web_apply_change_drift_import_destroy() {
         .expect("tag vpc");
     let state = st.work.state();
     let rule_id = resource_attr(&state, "aws_vpc_security_group_ingress_rule", "ssh", "id");
-    let sg_id = resource_attr(&state, "aws_security_group", "web", "id");
+    let sg_id = resource_attr(&state, "aws_security_group", "admin", "id");
     ec2.revoke_security_group_ingress()
         .group_id(&sg_id)
         .security_group_rule_ids(&rule_id)
@@ -242,7 +242,7 @@ async fn aws_web_apply_change_drift_import_destroy() {
     let r = st.run(&["destroy", "-auto-approve"], &vars).expect(0);
     assert!(
         r.stdout()
-            .contains("Destroy complete! Resources: 19 destroyed."),
+            .contains("Destroy complete! Resources: 21 destroyed."),
         "{}",
         r.stdout()
     );

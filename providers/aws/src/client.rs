@@ -73,7 +73,7 @@ impl AwsError {
             },
             None => AwsError {
                 code: sdk_failure_kind(&e).to_string(),
-                message: aws_smithy_types::error::display::DisplayErrorContext(&e).to_string(),
+                message: error_chain(&e),
             },
         }
     }
@@ -118,6 +118,22 @@ impl std::fmt::Display for AwsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}: {}", self.code, self.message)
     }
+}
+
+/// An error and its causes as one line ("dispatch failure: ...: request forbidden"), each
+/// message once, without the SDK's debug dump.
+fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        let m = c.to_string();
+        if !out.contains(&m) {
+            out.push_str(": ");
+            out.push_str(&m);
+        }
+        cause = c.source();
+    }
+    out
 }
 
 fn sdk_failure_kind<E, R>(

@@ -311,11 +311,15 @@ impl ResourceType<AwsClient> for AwsVpc {
 
     async fn delete(&self, c: &AwsClient, prior: &Value) -> Result<(), ApplyError> {
         let id = str_or_empty(prior, "id");
-        match c.ec2.delete_vpc().vpc_id(id).send().await.aws() {
-            Ok(_) => Ok(()),
-            Err(e) if e.is_not_found() => Ok(()),
-            Err(e) => Err(e.apply_error("deleting EC2 VPC")),
-        }
+        // Subnets, gateways and interfaces of terminating instances may still be going away.
+        crate::ec2util::retry_dependency(c, || async {
+            match c.ec2.delete_vpc().vpc_id(id).send().await.aws() {
+                Err(e) if e.is_not_found() => Ok(()),
+                r => r.map(|_| ()),
+            }
+        })
+        .await
+        .or_apply("deleting EC2 VPC")
     }
 
     async fn read(&self, c: &AwsClient, current: &Value) -> Result<Option<Value>, Diagnostics> {

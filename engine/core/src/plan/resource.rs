@@ -179,13 +179,16 @@ impl Walker<'_> {
                 Mode::Data => self.plan_data(&addr, r, provider, config).await,
             };
             let Some(mut change) = change else { continue };
-            if let Some(o) = self
-                .prior
-                .instances
-                .get_mut(&addr)
-                .filter(|o| o.provider.is_empty())
-            {
-                o.provider = self.ctx.state_provider(paddr);
+            if let Some(o) = self.prior.instances.get_mut(&addr) {
+                if o.provider.is_empty() {
+                    o.provider = self.ctx.state_provider(paddr);
+                }
+                // As Terraform does on apply, even for unchanged (or just imported) objects:
+                // the state records what the configuration makes this instance depend on,
+                // which later orders its destruction.
+                if r.mode == Mode::Managed {
+                    o.dependencies = deps.clone();
+                }
             }
             change.provider = paddr.to_string();
             change.provider_source = self.ctx.provider_source(paddr);

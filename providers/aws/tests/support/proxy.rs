@@ -14,6 +14,7 @@ pub struct Proxy {
     pub url: String,
     calls: Arc<Mutex<BTreeMap<String, usize>>>,
     faults: Arc<AtomicU64>,
+    rejects: Arc<Mutex<BTreeMap<String, String>>>,
 }
 
 impl Proxy {
@@ -24,19 +25,33 @@ impl Proxy {
         let upstream = upstream.trim_start_matches("http://").to_string();
         let calls = Arc::new(Mutex::new(BTreeMap::new()));
         let faults = Arc::new(AtomicU64::new(0));
-        let (c, f) = (calls.clone(), faults.clone());
+        let rejects = Arc::new(Mutex::new(BTreeMap::new()));
+        let (c, f, rj) = (calls.clone(), faults.clone(), rejects.clone());
         tokio::spawn(async move {
             let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
             while let Ok((conn, _)) = listener.accept().await {
                 seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
                 let fail = (seed >> 33) % 100 < fault_percent;
-                let (up, c, f) = (upstream.clone(), c.clone(), f.clone());
+                let (up, c, f, rj) = (upstream.clone(), c.clone(), f.clone(), rj.clone());
                 tokio::spawn(async move {
-                    let _ignored = serve(conn, &up, fail, &c, &f).await;
+                    let _ignored = serve(conn, &up, fail, &c, &f, &rj).await;
                 });
             }
         });
-        Proxy { url, calls, faults }
+        Proxy {
+            url,
+            calls,
+            faults,
+            rejects,
+        }
+    }
+
+    /// Makes every later call of `action` fail with a (non-retryable) 400 error `code`.
+    pub fn reject(&self, action: &str, code: &str) {
+        self.rejects
+            .lock()
+            .expect("rejects")
+            .insert(action.to_string(), code.to_string());
     }
 
     /// Calls seen per action (`DescribeInstances`, `S3 PUT`, ...), faulted ones included.
@@ -144,6 +159,7 @@ async fn serve(
     fail: bool,
     calls: &Mutex<BTreeMap<String, usize>>,
     faults: &AtomicU64,
+    rejects: &Mutex<BTreeMap<String, String>>,
 ) -> std::io::Result<()> {
     let Some((head, body)) = read_request(&mut conn).await? else {
         return Ok(());
@@ -154,6 +170,16 @@ async fn serve(
         .expect("calls")
         .entry(action.clone())
         .or_insert(0) += 1;
+    let rejected = rejects.lock().expect("rejects").get(&action).cloned();
+    if let Some(code) = rejected {
+        let body = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Errors><Error><Code>{code}</Code><Message>Rejected by the test proxy.</Message></Error></Errors><RequestID>reject</RequestID></Response>");
+        let response = format!(
+            "HTTP/1.1 400 Bad Request\r\nContent-Type: text/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        conn.write_all(response.as_bytes()).await?;
+        return conn.shutdown().await;
+    }
     if fail {
         let n = faults.fetch_add(1, Ordering::Relaxed);
         conn.write_all(fault_response(&action, n).as_bytes())

@@ -1,0 +1,322 @@
+//! The AWS provider through the real binary against moto: aliased provider blocks in two
+//! regions, `import` blocks, partial creation recorded as tainted, and an apply that
+//! converges while a fifth of all API calls fail.
+#![cfg(feature = "aws")]
+
+mod common;
+#[path = "../../../providers/aws/tests/support/mod.rs"]
+mod support;
+
+use common::{Run, Work};
+use support::proxy::Proxy;
+
+/// A unique suffix per run (moto may be shared with earlier runs).
+fn unique() -> u32 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos())
+}
+
+/// Runs autostack against `endpoint` with test credentials.
+fn run(w: &Work, endpoint: &str, args: &[&str]) -> Run {
+    let mut all = args.to_vec();
+    all.push("-no-color");
+    w.run_env(
+        &all,
+        &[
+            ("AWS_ENDPOINT_URL", endpoint),
+            ("AWS_ACCESS_KEY_ID", "testing"),
+            ("AWS_SECRET_ACCESS_KEY", "testing"),
+            ("AWS_EC2_METADATA_DISABLED", "true"),
+        ],
+    )
+}
+
+async fn ec2_in(region: &str) -> aws_sdk_ec2::Client {
+    let conf = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .region(aws_types::region::Region::new(region.to_string()))
+        .credentials_provider(aws_credential_types::Credentials::new(
+            "testing", "testing", None, None, "test",
+        ))
+        .load()
+        .await;
+    aws_sdk_ec2::Client::from_conf(
+        aws_sdk_ec2::config::Builder::from(&conf)
+            .endpoint_url(support::moto_url())
+            .build(),
+    )
+}
+
+async fn vpc_exists(region: &str, id: &str) -> bool {
+    let out = ec2_in(region)
+        .await
+        .describe_vpcs()
+        .filters(
+            aws_sdk_ec2::types::Filter::builder()
+                .name("vpc-id")
+                .values(id)
+                .build(),
+        )
+        .send()
+        .await
+        .expect("describe vpcs");
+    !out.vpcs().is_empty()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn aliased_providers_in_two_regions() {
+    let cfg = r#"
+provider "aws" {
+  region = "us-east-1"
+}
+
+provider "aws" {
+  alias  = "west"
+  region = "us-west-2"
+
+  default_tags {
+    tags = { Region = "west" }
+  }
+}
+
+resource "aws_vpc" "east" {
+  cidr_block = "10.70.0.0/16"
+}
+
+resource "aws_vpc" "west" {
+  provider   = aws.west
+  cidr_block = "10.71.0.0/16"
+}
+
+output "east" {
+  value = aws_vpc.east.id
+}
+
+output "west" {
+  value = aws_vpc.west.arn
+}
+"#;
+    let w = Work::new(&[("main.tf", cfg)]);
+    let moto = support::moto_url();
+    run(&w, &moto, &["apply", "-auto-approve"]).expect(0);
+    let st = w.state();
+    let provider_of = |name: &str| {
+        st["resources"]
+            .as_array()
+            .expect("resources")
+            .iter()
+            .find(|r| r["name"] == name)
+            .map(|r| r["provider"].as_str().unwrap_or_default().to_string())
+            .expect("resource")
+    };
+    assert_eq!(
+        provider_of("west"),
+        "provider[\"registry.terraform.io/hashicorp/aws\"].west"
+    );
+    let id = |name: &str| {
+        st["resources"]
+            .as_array()
+            .expect("resources")
+            .iter()
+            .find(|r| r["name"] == name)
+            .and_then(|r| r["instances"][0]["attributes"]["id"].as_str())
+            .expect("id")
+            .to_string()
+    };
+    let (east, west) = (id("east"), id("west"));
+    assert!(vpc_exists("us-east-1", &east).await);
+    assert!(!vpc_exists("us-west-2", &east).await);
+    assert!(vpc_exists("us-west-2", &west).await);
+    assert!(!vpc_exists("us-east-1", &west).await);
+    let west_arn = st["outputs"]["west"]["value"].as_str().expect("arn");
+    assert!(west_arn.starts_with("arn:aws:ec2:us-west-2:"), "{west_arn}");
+    let west_tags = &st["resources"]
+        .as_array()
+        .expect("resources")
+        .iter()
+        .find(|r| r["name"] == "west")
+        .expect("west")["instances"][0]["attributes"]["tags_all"];
+    assert_eq!(west_tags["Region"], "west");
+    run(&w, &moto, &["plan", "-detailed-exitcode"]).expect(0);
+    run(&w, &moto, &["destroy", "-auto-approve"]).expect(0);
+    assert!(!vpc_exists("us-west-2", &west).await);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn import_blocks_adopt_existing_objects() {
+    let ec2 = support::ec2().await;
+    let n = unique();
+    let vpc = ec2
+        .create_vpc()
+        .cidr_block("10.80.0.0/16")
+        .send()
+        .await
+        .expect("vpc")
+        .vpc()
+        .and_then(|v| v.vpc_id().map(str::to_string))
+        .expect("vpc id");
+    let subnet = ec2
+        .create_subnet()
+        .vpc_id(&vpc)
+        .cidr_block("10.80.1.0/24")
+        .availability_zone("us-east-1a")
+        .send()
+        .await
+        .expect("subnet")
+        .subnet()
+        .and_then(|s| s.subnet_id().map(str::to_string))
+        .expect("subnet id");
+    let sg = ec2
+        .create_security_group()
+        .group_name(format!("imported-{n}"))
+        .description("imported")
+        .vpc_id(&vpc)
+        .send()
+        .await
+        .expect("sg")
+        .group_id()
+        .expect("sg id")
+        .to_string();
+    let cfg = format!(
+        r#"
+provider "aws" {{
+  region = "us-east-1"
+}}
+
+import {{
+  to = aws_vpc.main
+  id = "{vpc}"
+}}
+
+import {{
+  to = aws_subnet.a
+  id = "{subnet}"
+}}
+
+import {{
+  to = aws_security_group.sg
+  id = "{sg}"
+}}
+
+resource "aws_vpc" "main" {{
+  cidr_block = "10.80.0.0/16"
+}}
+
+resource "aws_subnet" "a" {{
+  vpc_id            = aws_vpc.main.id
+  cidr_block        = "10.80.1.0/24"
+  availability_zone = "us-east-1a"
+}}
+
+resource "aws_security_group" "sg" {{
+  name        = "imported-{n}"
+  description = "imported"
+  vpc_id      = aws_vpc.main.id
+}}
+"#
+    );
+    let w = Work::new(&[("main.tf", &cfg)]);
+    let moto = support::moto_url();
+    let r = run(&w, &moto, &["plan"]).expect(0);
+    let out = r.stdout();
+    assert!(out.contains("# aws_vpc.main will be imported"), "{out}");
+    assert!(
+        out.contains("Plan: 3 to import, 0 to add, 0 to change, 0 to destroy."),
+        "{out}"
+    );
+    let r = run(&w, &moto, &["apply", "-auto-approve"]).expect(0);
+    assert!(
+        r.stdout()
+            .contains("Apply complete! Resources: 3 imported, 0 added, 0 changed, 0 destroyed."),
+        "{}",
+        r.stdout()
+    );
+    run(&w, &moto, &["plan", "-detailed-exitcode"]).expect(0);
+    run(&w, &moto, &["destroy", "-auto-approve"]).expect(0);
+    assert!(!vpc_exists("us-east-1", &vpc).await);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn partial_creation_is_recorded_as_tainted() {
+    let cfg = r#"
+provider "aws" {
+  region = "us-east-1"
+}
+
+resource "aws_vpc" "main" {
+  cidr_block           = "10.90.0.0/16"
+  enable_dns_hostnames = true
+}
+"#;
+    let w = Work::new(&[("main.tf", cfg)]);
+    let proxy = Proxy::start(&support::moto_url(), 0).await;
+    proxy.reject("ModifyVpcAttribute", "UnauthorizedOperation");
+    let r = run(&w, &proxy.url, &["apply", "-auto-approve"]).expect(1);
+    let err = r.stderr();
+    assert!(
+        err.contains("creating EC2 VPC: UnauthorizedOperation"),
+        "{err}"
+    );
+    assert!(err.contains("Rejected by the test proxy."), "{err}");
+    assert!(err.contains("with aws_vpc.main"), "{err}");
+    let st = w.state();
+    let inst = &st["resources"][0]["instances"][0];
+    assert_eq!(inst["status"], "tainted");
+    let id = inst["attributes"]["id"].as_str().expect("id").to_string();
+    assert!(vpc_exists("us-east-1", &id).await);
+    // Without the fault, the tainted VPC is replaced.
+    let moto = support::moto_url();
+    let r = run(&w, &moto, &["apply", "-auto-approve"]).expect(0);
+    let out = r.stdout();
+    assert!(
+        out.contains("# aws_vpc.main is tainted, so must be replaced"),
+        "{out}"
+    );
+    assert!(!vpc_exists("us-east-1", &id).await);
+    run(&w, &moto, &["destroy", "-auto-approve"]).expect(0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn apply_converges_while_a_fifth_of_calls_fail() {
+    let n = unique();
+    let cfg = format!(
+        r#"
+provider "aws" {{
+  region = "us-east-1"
+}}
+
+resource "aws_vpc" "main" {{
+  cidr_block = "10.100.0.0/16"
+  tags       = {{ Name = "faulty-{n}" }}
+}}
+
+resource "aws_subnet" "s" {{
+  count      = 4
+  vpc_id     = aws_vpc.main.id
+  cidr_block = cidrsubnet(aws_vpc.main.cidr_block, 8, count.index)
+}}
+
+resource "aws_security_group" "sg" {{
+  name   = "faulty-{n}"
+  vpc_id = aws_vpc.main.id
+
+  ingress {{
+    from_port   = 443
+    to_port     = 443
+    protocol    = "tcp"
+    cidr_blocks = ["0.0.0.0/0"]
+  }}
+}}
+
+resource "aws_internet_gateway" "gw" {{
+  vpc_id = aws_vpc.main.id
+}}
+"#
+    );
+    let w = Work::new(&[("main.tf", &cfg)]);
+    let proxy = Proxy::start(&support::moto_url(), 20).await;
+    run(&w, &proxy.url, &["apply", "-auto-approve"]).expect(0);
+    run(&w, &proxy.url, &["plan", "-detailed-exitcode"]).expect(0);
+    run(&w, &proxy.url, &["destroy", "-auto-approve"]).expect(0);
+    assert!(proxy.faults() >= 5, "faults injected: {}", proxy.faults());
+}
