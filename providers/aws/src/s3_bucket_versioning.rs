@@ -1,13 +1,12 @@
 //! `aws_s3_bucket_versioning`: the versioning state of an S3 bucket.
 
-use crate::attrs::{error, get_blocks, get_str, str_or_empty, Obj};
+use crate::attrs::{error, get_blocks, get_str, import_base, str_or_empty, Obj};
 use crate::client::{ActionExt, AwsClient, AwsError, AwsResultExt};
-use crate::s3_bucket::{bucket_gone, bucket_versioning};
+use crate::s3util::{bucket_gone, bucket_versioning};
 use async_trait::async_trait;
 use autostack_lang::{Diagnostics, Type, Value};
 use autostack_provider_sdk::{
-    plan_by_schema, ApplyError, Attribute, Block, Nesting, PlannedChange, ResourceSchema,
-    ResourceType,
+    ApplyError, Attribute, Block, Nesting, PlannedChange, ResourceSchema, ResourceType,
 };
 use aws_sdk_s3::types::{BucketVersioningStatus, MfaDelete, VersioningConfiguration};
 
@@ -121,7 +120,7 @@ impl ResourceType<AwsClient> for AwsS3BucketVersioning {
 
     async fn plan(
         &self,
-        _c: &AwsClient,
+        c: &AwsClient,
         schema: &ResourceSchema,
         prior: Option<&Value>,
         config: &Value,
@@ -147,7 +146,8 @@ impl ResourceType<AwsClient> for AwsS3BucketVersioning {
                 ));
             }
         }
-        Ok(plan_by_schema(schema, prior, config))
+        // hashicorp/aws's zero values: Terraform records an unset `expected_bucket_owner` as "".
+        Ok(crate::tags::plan_tagged(c, schema, prior, config))
     }
 
     async fn create(&self, c: &AwsClient, planned: &Value) -> Result<Value, ApplyError> {
@@ -217,7 +217,7 @@ impl ResourceType<AwsClient> for AwsS3BucketVersioning {
     }
 
     async fn import(&self, c: &AwsClient, id: &str) -> Result<Value, Diagnostics> {
-        let base = self.schema().block.empty_value();
+        let base = import_base(&self.schema());
         let action = format!("importing S3 Bucket Versioning ({id})");
         read_state(c, &base, id)
             .await

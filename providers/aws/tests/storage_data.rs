@@ -3,10 +3,13 @@
 
 mod support;
 
-use autostack_lang::{Diagnostics, Value};
+use autostack_lang::{Diagnostics, Type, Value};
 use autostack_provider_sdk::testkit::Lifecycle;
-use autostack_provider_sdk::{attr_str, Provider};
+use autostack_provider_sdk::{attr_str, differs, Provider};
 use support::{config, data_config, lifecycle, provider, s3, tags};
+
+const BUCKET: &str = "aws_s3_bucket";
+const VERSIONING: &str = "aws_s3_bucket_versioning";
 
 /// A bucket name no other test (or earlier run against the same moto) uses.
 fn unique(prefix: &str) -> String {
@@ -21,8 +24,13 @@ fn strings(items: &[&str]) -> Value {
     Value::tuple(items.iter().map(|i| s(i)).collect())
 }
 
+/// One nested block given to `config` (a tuple of one object).
+fn block<const N: usize>(pairs: [(&str, Value); N]) -> Value {
+    Value::tuple(vec![Value::object_from(pairs)])
+}
+
 fn filter(name: &str, values: &[&str]) -> Value {
-    Value::object_from([("name", s(name)), ("values", strings(values))])
+    block([("name", s(name)), ("values", strings(values))])
 }
 
 fn attr<'a>(v: &'a Value, name: &str) -> &'a Value {
@@ -31,21 +39,56 @@ fn attr<'a>(v: &'a Value, name: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no attribute {name} in {v:?}"))
 }
 
-fn summary(d: &Diagnostics) -> String {
-    d.iter()
-        .map(|d| d.summary.clone())
-        .collect::<Vec<_>>()
-        .join("\n")
+fn flag(v: &Value, name: &str) -> Option<bool> {
+    attr(v, name).as_bool()
 }
 
-/// Plans and applies a create (or an update, given the prior state).
+/// The strings of a list or set attribute.
+fn names(v: &Value, name: &str) -> Vec<String> {
+    let items = attr(v, name).as_seq().expect("collection");
+    items
+        .iter()
+        .filter_map(|x| x.as_str().map(str::to_string))
+        .collect()
+}
+
+fn pairs(kv: &[(&str, &str)]) -> Vec<(String, String)> {
+    kv.iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+fn summary(d: &Diagnostics) -> String {
+    let all: Vec<&str> = d.iter().map(|d| d.summary.as_str()).collect();
+    all.join("\n")
+}
+
+fn bucket_cfg(p: &dyn Provider, name: &str, mut extra: Vec<(&str, Value)>) -> Value {
+    extra.push(("bucket", s(name)));
+    config(p, BUCKET, extra)
+}
+
+/// Plans and applies a create (or an in-place update, given the prior state).
 async fn apply(p: &dyn Provider, ty: &str, prior: Option<&Value>, cfg: &Value) -> Value {
     let plan = p.plan(ty, prior, cfg).await.expect("plan");
     assert!(plan.requires_replace.is_empty(), "unexpected replacement");
-    p.apply(ty, prior, Some(&plan.planned))
-        .await
+    let applied = p.apply(ty, prior, Some(&plan.planned)).await;
+    applied
         .unwrap_or_else(|e| panic!("apply {ty}: {}", e.diags))
         .expect("state")
+}
+
+async fn destroy(p: &dyn Provider, ty: &str, st: &Value) {
+    let done = p.apply(ty, Some(st), None).await;
+    done.unwrap_or_else(|e| panic!("delete {ty}: {}", e.diags));
+}
+
+async fn read(p: &dyn Provider, ty: &str, st: &Value) -> Option<Value> {
+    p.read(ty, st).await.expect("read")
+}
+
+async fn data(p: &dyn Provider, ty: &str, cfg: Vec<(&str, Value)>) -> Result<Value, Diagnostics> {
+    p.read_data(ty, &data_config(p, ty, cfg)).await
 }
 
 async fn bucket_exists(name: &str) -> bool {
@@ -58,12 +101,20 @@ async fn bucket_tags(name: &str) -> Vec<(String, String)> {
         .map(|o| {
             o.tag_set()
                 .iter()
-                .map(|t| (t.key().to_string(), t.value().to_string()))
+                .map(|t| (t.key().into(), t.value().into()))
                 .collect()
         })
         .unwrap_or_default();
     t.sort();
     t
+}
+
+async fn put_object(bucket: &str, key: &str, body: &str) {
+    let req = s3().await.put_object().bucket(bucket).key(key);
+    req.body(body.as_bytes().to_vec().into())
+        .send()
+        .await
+        .expect("put object");
 }
 
 /// The bucket's versioning status as S3 reports it ("" when never set). moto 5.2 names the
@@ -86,20 +137,16 @@ async fn versioning_status(name: &str) -> String {
 async fn s3_bucket_lifecycle() {
     let p = provider().await;
     let (a, b) = (unique("life"), unique("life2"));
-    let cfg =
-        |name: &str, t: Value| config(&*p, "aws_s3_bucket", vec![("bucket", s(name)), ("tags", t)]);
-    lifecycle(
-        &*p,
-        Lifecycle {
-            type_name: "aws_s3_bucket",
-            create: cfg(&a, tags(&[("Env", "test")])),
-            update: Some(cfg(&a, tags(&[("Env", "prod"), ("Team", "core")]))),
-            replace: Some(cfg(&b, tags(&[("Env", "prod")]))),
-            import_id_attr: Some("id"),
-            state_only: false,
-        },
-    )
-    .await;
+    let cfg = |name: &str, t: &[(&str, &str)]| bucket_cfg(&*p, name, vec![("tags", tags(t))]);
+    let l = Lifecycle {
+        type_name: BUCKET,
+        create: cfg(&a, &[("Env", "test")]),
+        update: Some(cfg(&a, &[("Env", "prod"), ("Team", "core")])),
+        replace: Some(cfg(&b, &[("Env", "prod")])),
+        import_id_attr: Some("id"),
+        state_only: false,
+    };
+    lifecycle(&*p, l).await;
     assert!(!bucket_exists(&a).await && !bucket_exists(&b).await);
 }
 
@@ -107,138 +154,188 @@ async fn s3_bucket_lifecycle() {
 async fn s3_bucket_computed_attributes_and_tags_in_place() {
     let p = provider().await;
     let name = unique("tags");
-    let cfg = |t: Value| {
-        config(
-            &*p,
-            "aws_s3_bucket",
-            vec![("bucket", s(&name)), ("tags", t)],
-        )
-    };
-    let st = apply(
-        &*p,
-        "aws_s3_bucket",
-        None,
-        &cfg(tags(&[("A", "1"), ("B", "2")])),
-    )
-    .await;
-    assert_eq!(attr_str(&st, "id"), name);
-    assert_eq!(attr_str(&st, "arn"), format!("arn:aws:s3:::{name}"));
-    assert_eq!(
-        attr_str(&st, "bucket_domain_name"),
-        format!("{name}.s3.amazonaws.com")
-    );
-    assert_eq!(
-        attr_str(&st, "bucket_regional_domain_name"),
-        format!("{name}.s3.us-east-1.amazonaws.com")
-    );
-    assert_eq!(attr_str(&st, "hosted_zone_id"), "Z3AQBSTGFYJSTF");
-    assert_eq!(attr_str(&st, "region"), "us-east-1");
-    assert_eq!(attr_str(&st, "bucket_prefix"), "");
-    assert_eq!(attr(&st, "force_destroy"), &Value::bool(false));
-    assert_eq!(attr(&st, "object_lock_enabled"), &Value::bool(false));
+    let cfg = |t: Value| bucket_cfg(&*p, &name, vec![("tags", t)]);
+    let st = apply(&*p, BUCKET, None, &cfg(tags(&[("A", "1"), ("B", "2")]))).await;
+    let expected = [
+        ("id", name.clone()),
+        ("arn", format!("arn:aws:s3:::{name}")),
+        ("bucket_domain_name", format!("{name}.s3.amazonaws.com")),
+        (
+            "bucket_regional_domain_name",
+            format!("{name}.s3.us-east-1.amazonaws.com"),
+        ),
+        ("hosted_zone_id", "Z3AQBSTGFYJSTF".into()),
+        ("region", "us-east-1".into()),
+        ("bucket_prefix", "".into()),
+    ];
+    for (k, v) in expected {
+        assert_eq!(attr_str(&st, k), v, "{k}");
+    }
+    assert_eq!(flag(&st, "force_destroy"), Some(false));
+    assert_eq!(flag(&st, "object_lock_enabled"), Some(false));
     let versioning = attr(&st, "versioning").as_seq().expect("versioning list");
-    assert_eq!(attr(&versioning[0], "enabled"), &Value::bool(false));
-    assert_eq!(
-        bucket_tags(&name).await,
-        vec![("A".into(), "1".into()), ("B".into(), "2".into())]
-    );
+    assert_eq!(flag(&versioning[0], "enabled"), Some(false));
+    assert_eq!(bucket_tags(&name).await, pairs(&[("A", "1"), ("B", "2")]));
 
     // Changing tags updates in place; removing all of them deletes the tag set.
     let st = apply(
         &*p,
-        "aws_s3_bucket",
+        BUCKET,
         Some(&st),
         &cfg(tags(&[("A", "9"), ("C", "3")])),
     )
     .await;
-    assert_eq!(
-        bucket_tags(&name).await,
-        vec![("A".into(), "9".into()), ("C".into(), "3".into())]
-    );
+    assert_eq!(bucket_tags(&name).await, pairs(&[("A", "9"), ("C", "3")]));
     assert_eq!(attr(&st, "tags_all"), &tags(&[("A", "9"), ("C", "3")]));
     let st = apply(
         &*p,
-        "aws_s3_bucket",
+        BUCKET,
         Some(&st),
-        &cfg(Value::Null(autostack_lang::Type::map(
-            autostack_lang::Type::String,
-        ))),
+        &cfg(Value::Null(Type::map(Type::String))),
     )
     .await;
     assert!(bucket_tags(&name).await.is_empty());
     assert!(attr(&st, "tags").is_null());
 
-    // A generated name keeps bucket_prefix.
-    let gen = config(
-        &*p,
-        "aws_s3_bucket",
-        vec![("bucket_prefix", s("as-prefix-"))],
-    );
-    let g = apply(&*p, "aws_s3_bucket", None, &gen).await;
+    // A generated name keeps bucket_prefix and plans no change afterwards.
+    let gen = config(&*p, BUCKET, vec![("bucket_prefix", s("as-prefix-"))]);
+    let g = apply(&*p, BUCKET, None, &gen).await;
     let gname = attr_str(&g, "bucket").to_string();
     assert!(
-        gname.starts_with("as-prefix-") && gname.len() == "as-prefix-".len() + 26,
+        gname.starts_with("as-prefix-") && gname.len() == 10 + 26,
         "{gname}"
     );
     assert_eq!(attr_str(&g, "bucket_prefix"), "as-prefix-");
-    let noop = p.plan("aws_s3_bucket", Some(&g), &gen).await.expect("plan");
-    assert!(noop.requires_replace.is_empty());
-    for x in [&st, &g] {
-        p.apply("aws_s3_bucket", Some(x), None)
-            .await
-            .expect("delete");
-    }
+    let noop = p.plan(BUCKET, Some(&g), &gen).await.expect("plan");
+    assert!(noop.requires_replace.is_empty() && !differs(&g, &noop.planned));
+    destroy(&*p, BUCKET, &st).await;
+    destroy(&*p, BUCKET, &g).await;
     assert!(!bucket_exists(&name).await && !bucket_exists(&gname).await);
+}
+
+#[tokio::test]
+async fn s3_bucket_outside_us_east_1() {
+    let p = support::provider_at(&support::moto_url(), "eu-west-1").await;
+    let name = unique("euw1");
+    let st = apply(&*p, BUCKET, None, &bucket_cfg(&*p, &name, vec![])).await;
+    assert_eq!(attr_str(&st, "region"), "eu-west-1");
+    assert_eq!(attr_str(&st, "hosted_zone_id"), "Z1BKCTXD74EZPE");
+    let regional = format!("{name}.s3.eu-west-1.amazonaws.com");
+    assert_eq!(attr_str(&st, "bucket_regional_domain_name"), regional);
+    // The LocationConstraint reached S3: it reports the bucket's region.
+    let head = s3()
+        .await
+        .head_bucket()
+        .bucket(&name)
+        .send()
+        .await
+        .expect("head");
+    assert_eq!(head.bucket_region(), Some("eu-west-1"));
+    destroy(&*p, BUCKET, &st).await;
+    assert!(!bucket_exists(&name).await);
+}
+
+/// A plain bucket's state as hashicorp/aws 5.x writes it (only the attributes in our schema:
+/// the state decoder drops the rest) refreshes to the same values and plans no change.
+#[tokio::test]
+async fn s3_bucket_adopts_terraform_state() {
+    let p = provider().await;
+    let name = unique("adopt");
+    s3().await
+        .create_bucket()
+        .bucket(&name)
+        .send()
+        .await
+        .expect("create");
+    let versioning_ty = Type::Object(
+        [
+            ("enabled".to_string(), Type::Bool),
+            ("mfa_delete".to_string(), Type::Bool),
+        ]
+        .into(),
+    );
+    let off = Value::object_from(
+        [("enabled", false), ("mfa_delete", false)].map(|(k, b)| (k, Value::bool(b))),
+    );
+    let tf_state = Value::object_from([
+        ("arn", s(&format!("arn:aws:s3:::{name}"))),
+        ("bucket", s(&name)),
+        ("bucket_domain_name", s(&format!("{name}.s3.amazonaws.com"))),
+        ("bucket_prefix", s("")),
+        (
+            "bucket_regional_domain_name",
+            s(&format!("{name}.s3.us-east-1.amazonaws.com")),
+        ),
+        ("force_destroy", Value::bool(false)),
+        ("hosted_zone_id", s("Z3AQBSTGFYJSTF")),
+        ("id", s(&name)),
+        ("object_lock_enabled", Value::bool(false)),
+        ("region", s("us-east-1")),
+        ("tags", Value::Null(Type::map(Type::String))),
+        ("tags_all", tags(&[])),
+        ("versioning", Value::list(versioning_ty, vec![off])),
+    ]);
+    // Creating a bucket that already exists fails (us-east-1 would silently succeed).
+    let plan = p
+        .plan(BUCKET, None, &bucket_cfg(&*p, &name, vec![]))
+        .await
+        .expect("plan");
+    let err = p
+        .apply(BUCKET, None, Some(&plan.planned))
+        .await
+        .expect_err("exists");
+    assert!(
+        summary(&err.diags).contains("BucketAlreadyExists"),
+        "{}",
+        err.diags
+    );
+    let refreshed = read(&*p, BUCKET, &tf_state).await.expect("exists");
+    assert!(
+        !differs(&tf_state, &refreshed),
+        "refresh changed:\n{tf_state:?}\n{refreshed:?}"
+    );
+    let plan = p
+        .plan(BUCKET, Some(&refreshed), &bucket_cfg(&*p, &name, vec![]))
+        .await
+        .expect("plan");
+    assert!(plan.requires_replace.is_empty() && !differs(&refreshed, &plan.planned));
+    let imported = p.import(BUCKET, &name).await.expect("import");
+    assert!(!differs(&tf_state, &imported));
+    destroy(&*p, BUCKET, &refreshed).await;
 }
 
 #[tokio::test]
 async fn s3_bucket_force_destroy() {
     let p = provider().await;
     let name = unique("force");
-    let versioned = Value::tuple(vec![Value::object_from([("enabled", Value::bool(true))])]);
     let cfg = |force: bool| {
-        config(
+        let versioning = block([("enabled", Value::bool(true))]);
+        bucket_cfg(
             &*p,
-            "aws_s3_bucket",
+            &name,
             vec![
-                ("bucket", s(&name)),
                 ("force_destroy", Value::bool(force)),
-                ("versioning", versioned.clone()),
+                ("versioning", versioning),
             ],
         )
     };
-    let st = apply(&*p, "aws_s3_bucket", None, &cfg(false)).await;
+    let st = apply(&*p, BUCKET, None, &cfg(false)).await;
     assert_eq!(versioning_status(&name).await, "Enabled");
     // Out-of-band objects: two versions of one key, a delete marker, and a plain object.
-    let client = s3().await;
-    for body in ["one", "two"] {
-        client
-            .put_object()
-            .bucket(&name)
-            .key("a.txt")
-            .body(body.as_bytes().to_vec().into())
-            .send()
-            .await
-            .expect("put");
-    }
-    client
+    put_object(&name, "a.txt", "one").await;
+    put_object(&name, "a.txt", "two").await;
+    let marker = s3()
+        .await
         .delete_object()
         .bucket(&name)
         .key("a.txt")
         .send()
-        .await
-        .expect("delete marker");
-    client
-        .put_object()
-        .bucket(&name)
-        .key("dir/b.txt")
-        .body(b"b".to_vec().into())
-        .send()
-        .await
-        .expect("put");
+        .await;
+    marker.expect("delete marker");
+    put_object(&name, "dir/b.txt", "b").await;
 
     let err = p
-        .apply("aws_s3_bucket", Some(&st), None)
+        .apply(BUCKET, Some(&st), None)
         .await
         .expect_err("non-empty delete must fail");
     assert!(
@@ -248,139 +345,100 @@ async fn s3_bucket_force_destroy() {
     );
     assert!(err.partial.is_none());
     assert!(bucket_exists(&name).await);
-    assert!(
-        p.read("aws_s3_bucket", &st).await.expect("read").is_some(),
-        "state is kept"
-    );
+    assert!(read(&*p, BUCKET, &st).await.is_some(), "state is kept");
 
     // force_destroy changes in place, then the delete empties the bucket.
-    let st = apply(&*p, "aws_s3_bucket", Some(&st), &cfg(true)).await;
-    assert_eq!(attr(&st, "force_destroy"), &Value::bool(true));
-    p.apply("aws_s3_bucket", Some(&st), None)
-        .await
-        .expect("forced delete");
+    let st = apply(&*p, BUCKET, Some(&st), &cfg(true)).await;
+    assert_eq!(flag(&st, "force_destroy"), Some(true));
+    destroy(&*p, BUCKET, &st).await;
     assert!(!bucket_exists(&name).await);
-    assert!(p.read("aws_s3_bucket", &st).await.expect("read").is_none());
+    assert!(read(&*p, BUCKET, &st).await.is_none());
 }
 
 #[tokio::test]
 async fn s3_bucket_versioning_lifecycle() {
     let p = provider().await;
     let name = unique("ver");
-    let bucket = apply(
-        &*p,
-        "aws_s3_bucket",
-        None,
-        &config(&*p, "aws_s3_bucket", vec![("bucket", s(&name))]),
-    )
-    .await;
+    let bucket = apply(&*p, BUCKET, None, &bucket_cfg(&*p, &name, vec![])).await;
     let cfg = |status: &str| {
+        let vc = block([("status", s(status))]);
         config(
             &*p,
-            "aws_s3_bucket_versioning",
-            vec![
-                ("bucket", s(&name)),
-                (
-                    "versioning_configuration",
-                    Value::tuple(vec![Value::object_from([("status", s(status))])]),
-                ),
-            ],
+            VERSIONING,
+            vec![("bucket", s(&name)), ("versioning_configuration", vc)],
         )
     };
     // Deleting the resource suspends versioning; the bucket (and so what `read` sees) stays,
     // so the lifecycle's "gone after delete" check does not apply.
-    lifecycle(
-        &*p,
-        Lifecycle {
-            type_name: "aws_s3_bucket_versioning",
-            create: cfg("Enabled"),
-            update: Some(cfg("Suspended")),
-            replace: None,
-            import_id_attr: Some("id"),
-            state_only: true,
-        },
-    )
-    .await;
+    let l = Lifecycle {
+        type_name: VERSIONING,
+        create: cfg("Enabled"),
+        update: Some(cfg("Suspended")),
+        replace: None,
+        import_id_attr: Some("id"),
+        state_only: true,
+    };
+    lifecycle(&*p, l).await;
     assert_eq!(versioning_status(&name).await, "Suspended");
 
     // Enabled -> Suspended in place, checked on S3 at each step.
-    let st = apply(&*p, "aws_s3_bucket_versioning", None, &cfg("Enabled")).await;
+    let st = apply(&*p, VERSIONING, None, &cfg("Enabled")).await;
     assert_eq!(attr_str(&st, "id"), name);
     assert_eq!(versioning_status(&name).await, "Enabled");
-    let st = apply(
-        &*p,
-        "aws_s3_bucket_versioning",
-        Some(&st),
-        &cfg("Suspended"),
-    )
-    .await;
+    let st = apply(&*p, VERSIONING, Some(&st), &cfg("Suspended")).await;
     assert_eq!(versioning_status(&name).await, "Suspended");
-    let block = &attr(&st, "versioning_configuration")
+    let vc = &attr(&st, "versioning_configuration")
         .as_seq()
         .expect("list")[0];
-    assert_eq!(attr_str(block, "status"), "Suspended");
+    assert_eq!(attr_str(vc, "status"), "Suspended");
     // Back to "Disabled" is refused at plan time, as the provider does.
     let err = p
-        .plan("aws_s3_bucket_versioning", Some(&st), &cfg("Disabled"))
+        .plan(VERSIONING, Some(&st), &cfg("Disabled"))
         .await
         .expect_err("disabled");
     assert!(
         summary(&err).contains("Invalid versioning_configuration.status"),
         "{err}"
     );
-    // The bucket's own versioning block follows without planning a change.
-    let b = p
-        .read("aws_s3_bucket", &bucket)
-        .await
-        .expect("read")
-        .expect("bucket");
+    // The bucket's own (computed) versioning block follows without planning a change.
+    let b = read(&*p, BUCKET, &bucket).await.expect("bucket");
     let noop = p
-        .plan(
-            "aws_s3_bucket",
-            Some(&b),
-            &config(&*p, "aws_s3_bucket", vec![("bucket", s(&name))]),
-        )
+        .plan(BUCKET, Some(&b), &bucket_cfg(&*p, &name, vec![]))
         .await
         .expect("plan");
-    assert!(!autostack_provider_sdk::differs(&b, &noop.planned));
-    p.apply("aws_s3_bucket_versioning", Some(&st), None)
-        .await
-        .expect("delete");
-    p.apply("aws_s3_bucket", Some(&b), None)
-        .await
-        .expect("delete bucket");
+    assert!(!differs(&b, &noop.planned));
+    destroy(&*p, VERSIONING, &st).await;
+    destroy(&*p, BUCKET, &b).await;
     // Versioning of a missing bucket reads as gone.
-    assert!(p
-        .read("aws_s3_bucket_versioning", &st)
-        .await
-        .expect("read")
-        .is_none());
+    assert!(read(&*p, VERSIONING, &st).await.is_none());
 }
 
 #[tokio::test]
 async fn data_ami() {
     let p = provider().await;
     let name = "Windows_Server-2016-English-Nano-Base-2017.10.13";
-    let cfg = data_config(
-        &*p,
-        "aws_ami",
-        vec![
-            ("owners", strings(&["amazon"])),
-            ("filter", Value::tuple(vec![filter("name", &[name])])),
-        ],
-    );
-    let ami = p.read_data("aws_ami", &cfg).await.expect("read ami");
-    assert!(attr_str(&ami, "id").starts_with("ami-"));
-    assert_eq!(attr_str(&ami, "id"), attr_str(&ami, "image_id"));
-    assert_eq!(attr_str(&ami, "name"), name);
-    assert_eq!(attr_str(&ami, "architecture"), "x86_64");
-    assert_eq!(attr_str(&ami, "root_device_name"), "/dev/sda1");
-    assert_eq!(attr_str(&ami, "root_device_type"), "ebs");
-    assert_eq!(attr_str(&ami, "virtualization_type"), "hvm");
-    assert_eq!(attr_str(&ami, "state"), "available");
+    let by_name = vec![
+        ("owners", strings(&["amazon"])),
+        ("filter", filter("name", &[name])),
+    ];
+    let ami = data(&*p, "aws_ami", by_name).await.expect("read ami");
+    let id = attr_str(&ami, "id").to_string();
+    assert!(id.starts_with("ami-"));
+    let expected = [
+        ("image_id", id.as_str()),
+        ("name", name),
+        ("architecture", "x86_64"),
+        ("root_device_name", "/dev/sda1"),
+        ("root_device_type", "ebs"),
+        ("virtualization_type", "hvm"),
+        ("state", "available"),
+    ];
+    for (k, v) in expected {
+        assert_eq!(attr_str(&ami, k), v, "{k}");
+    }
     assert_eq!(
         attr_str(&ami, "arn"),
-        format!("arn:aws:ec2:us-east-1::image/{}", attr_str(&ami, "id"))
+        format!("arn:aws:ec2:us-east-1::image/{id}")
     );
     assert!(attr_str(&ami, "root_snapshot_id").starts_with("snap-"));
     let bdm = attr(&ami, "block_device_mappings").as_seq().expect("set");
@@ -388,46 +446,29 @@ async fn data_ami() {
     assert!(ami.is_wholly_known());
 
     // name_regex (Go syntax) and most_recent.
+    let prefix = "Windows_Server-2016-English-Full-SQL_2016_SP1_";
     let many = |most_recent: bool| {
-        data_config(
-            &*p,
-            "aws_ami",
-            vec![
-                ("owners", strings(&["amazon"])),
-                (
-                    "name_regex",
-                    s("^Windows_Server-2016-English-Full-SQL_2016_SP1_.*"),
-                ),
-                ("most_recent", Value::bool(most_recent)),
-            ],
-        )
+        vec![
+            ("owners", strings(&["amazon"])),
+            ("name_regex", s(&format!("^{prefix}.*"))),
+            ("most_recent", Value::bool(most_recent)),
+        ]
     };
-    let err = p
-        .read_data("aws_ami", &many(false))
+    let err = data(&*p, "aws_ami", many(false))
         .await
         .expect_err("several");
     assert_eq!(
         summary(&err),
         "Your query returned more than one result. Please try a more specific search criteria, or set `most_recent` attribute to true."
     );
-    let one = p
-        .read_data("aws_ami", &many(true))
-        .await
-        .expect("most recent");
-    assert!(attr_str(&one, "name").starts_with("Windows_Server-2016-English-Full-SQL_2016_SP1_"));
+    let one = data(&*p, "aws_ami", many(true)).await.expect("most recent");
+    assert!(attr_str(&one, "name").starts_with(prefix));
 
-    let none = data_config(
-        &*p,
-        "aws_ami",
-        vec![
-            ("owners", strings(&["amazon"])),
-            (
-                "filter",
-                Value::tuple(vec![filter("name", &["no-such-image-*"])]),
-            ),
-        ],
-    );
-    let err = p.read_data("aws_ami", &none).await.expect_err("no match");
+    let none = vec![
+        ("owners", strings(&["amazon"])),
+        ("filter", filter("name", &["no-such-*"])),
+    ];
+    let err = data(&*p, "aws_ami", none).await.expect_err("no match");
     assert_eq!(
         summary(&err),
         "Your query returned no results. Please change your search criteria and try again."
@@ -437,89 +478,59 @@ async fn data_ami() {
 #[tokio::test]
 async fn data_availability_zones() {
     let p = provider().await;
-    let all = p
-        .read_data(
-            "aws_availability_zones",
-            &data_config(&*p, "aws_availability_zones", vec![]),
-        )
+    let all = data(&*p, "aws_availability_zones", vec![])
         .await
         .expect("azs");
     assert_eq!(attr_str(&all, "id"), "us-east-1");
-    let names: Vec<&str> = attr(&all, "names")
-        .as_seq()
-        .expect("names")
-        .iter()
-        .filter_map(Value::as_str)
-        .collect();
+    let zones = names(&all, "names");
     assert!(
-        names.len() >= 3 && names.contains(&"us-east-1a"),
-        "{names:?}"
+        zones.len() >= 3 && zones.contains(&"us-east-1a".to_string()),
+        "{zones:?}"
     );
     assert!(
-        names.windows(2).all(|w| w[0] < w[1]),
-        "sorted by name: {names:?}"
+        zones.windows(2).all(|w| w[0] < w[1]),
+        "sorted by name: {zones:?}"
     );
-    let ids = attr(&all, "zone_ids").as_seq().expect("ids");
-    assert_eq!(ids.len(), names.len());
+    assert_eq!(names(&all, "zone_ids").len(), zones.len());
 
-    let cfg = data_config(
-        &*p,
-        "aws_availability_zones",
-        vec![
-            ("state", s("available")),
-            ("exclude_names", strings(&["us-east-1a"])),
-            (
-                "filter",
-                Value::tuple(vec![filter("zone-type", &["availability-zone"])]),
-            ),
-        ],
-    );
-    let some = p
-        .read_data("aws_availability_zones", &cfg)
-        .await
-        .expect("azs");
-    let left: Vec<&str> = attr(&some, "names")
-        .as_seq()
-        .expect("names")
-        .iter()
-        .filter_map(Value::as_str)
-        .collect();
-    assert_eq!(left.len(), names.len() - 1);
-    assert!(!left.contains(&"us-east-1a"));
+    let cfg = vec![
+        ("state", s("available")),
+        ("exclude_names", strings(&["us-east-1a"])),
+        ("filter", filter("zone-type", &["availability-zone"])),
+    ];
+    let some = data(&*p, "aws_availability_zones", cfg).await.expect("azs");
+    let left = names(&some, "names");
+    assert_eq!(left.len(), zones.len() - 1);
+    assert!(!left.contains(&"us-east-1a".to_string()));
 }
 
 #[tokio::test]
 async fn data_vpc() {
     let p = provider().await;
-    let dflt = data_config(&*p, "aws_vpc", vec![("default", Value::bool(true))]);
-    let v = p.read_data("aws_vpc", &dflt).await.expect("default vpc");
+    let v = data(&*p, "aws_vpc", vec![("default", Value::bool(true))])
+        .await
+        .expect("default vpc");
     let id = attr_str(&v, "id").to_string();
     assert!(id.starts_with("vpc-"));
     assert_eq!(attr_str(&v, "cidr_block"), "172.31.0.0/16");
-    assert_eq!(attr(&v, "default"), &Value::bool(true));
-    assert_eq!(attr(&v, "enable_dns_support"), &Value::bool(true));
+    assert_eq!(flag(&v, "default"), Some(true));
+    assert_eq!(flag(&v, "enable_dns_support"), Some(true));
     assert_eq!(attr_str(&v, "instance_tenancy"), "default");
-    assert_eq!(
-        attr_str(&v, "arn"),
-        format!(
-            "arn:aws:ec2:us-east-1:{}:vpc/{id}",
-            attr_str(&v, "owner_id")
-        )
+    let arn = format!(
+        "arn:aws:ec2:us-east-1:{}:vpc/{id}",
+        attr_str(&v, "owner_id")
     );
+    assert_eq!(attr_str(&v, "arn"), arn);
     assert!(v.is_wholly_known());
-    let by_id = p
-        .read_data(
-            "aws_vpc",
-            &data_config(&*p, "aws_vpc", vec![("id", s(&id))]),
-        )
+    let by_id = data(&*p, "aws_vpc", vec![("id", s(&id))])
         .await
         .expect("by id");
     assert_eq!(attr_str(&by_id, "cidr_block"), "172.31.0.0/16");
 
     // No match, and more than one match, with the provider's messages.
     let tag = unique("vpc");
-    let by_tag = data_config(&*p, "aws_vpc", vec![("tags", tags(&[("Name", &tag)]))]);
-    let err = p.read_data("aws_vpc", &by_tag).await.expect_err("no match");
+    let by_tag = || vec![("tags", tags(&[("Name", &tag)]))];
+    let err = data(&*p, "aws_vpc", by_tag()).await.expect_err("no match");
     assert_eq!(summary(&err), "no matching EC2 VPC found");
     let ec2 = support::ec2().await;
     let mut made = Vec::new();
@@ -543,23 +554,16 @@ async fn data_vpc() {
             .expect("tag");
         made.push(vid);
     }
-    let err = p
-        .read_data("aws_vpc", &by_tag)
+    let err = data(&*p, "aws_vpc", by_tag())
         .await
         .expect_err("two matches");
     assert_eq!(
         summary(&err),
         "multiple EC2 VPCs matched; use additional constraints to reduce matches to a single EC2 VPC"
     );
-    let one = data_config(
-        &*p,
-        "aws_vpc",
-        vec![
-            ("tags", tags(&[("Name", &tag)])),
-            ("cidr_block", s("10.92.0.0/16")),
-        ],
-    );
-    let got = p.read_data("aws_vpc", &one).await.expect("one");
+    let mut one = by_tag();
+    one.push(("cidr_block", s("10.92.0.0/16")));
+    let got = data(&*p, "aws_vpc", one).await.expect("one");
     assert_eq!(attr_str(&got, "id"), made[1]);
     assert_eq!(attr(&got, "tags"), &tags(&[("Name", &tag)]));
     for vid in made {
@@ -574,11 +578,7 @@ async fn data_vpc() {
 #[tokio::test]
 async fn data_caller_identity() {
     let p = provider().await;
-    let me = p
-        .read_data(
-            "aws_caller_identity",
-            &data_config(&*p, "aws_caller_identity", vec![]),
-        )
+    let me = data(&*p, "aws_caller_identity", vec![])
         .await
         .expect("caller identity");
     assert_eq!(attr_str(&me, "account_id"), "123456789012");
