@@ -320,3 +320,52 @@ resource "aws_internet_gateway" "gw" {{
     run(&w, &proxy.url, &["destroy", "-auto-approve"]).expect(0);
     assert!(proxy.faults() >= 5, "faults injected: {}", proxy.faults());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn profile_credentials_and_their_absence() {
+    let cfg = |profile: &str| {
+        format!(
+            "provider \"aws\" {{\n  profile                 = \"{profile}\"\n  skip_metadata_api_check = true\n}}\n\nresource \"aws_vpc\" \"p\" {{\n  cidr_block = \"10.110.0.0/16\"\n}}\n"
+        )
+    };
+    let w = Work::new(&[
+        ("main.tf", &cfg("moto")),
+        (
+            "aws/config",
+            "[profile moto]\nregion = us-east-1\n\n[profile empty]\nregion = us-east-1\n",
+        ),
+        (
+            "aws/credentials",
+            "[moto]\naws_access_key_id = testing\naws_secret_access_key = testing\n",
+        ),
+    ]);
+    let files = |w: &Work| {
+        (
+            w.path().join("aws/config").display().to_string(),
+            w.path().join("aws/credentials").display().to_string(),
+        )
+    };
+    let (config, creds) = files(&w);
+    let moto = support::moto_url();
+    let env = [
+        ("AWS_ENDPOINT_URL", moto.as_str()),
+        ("AWS_CONFIG_FILE", config.as_str()),
+        ("AWS_SHARED_CREDENTIALS_FILE", creds.as_str()),
+        ("AWS_EC2_METADATA_DISABLED", "true"),
+    ];
+    // The region and keys come from the named profile of the shared files.
+    let r = w.run_env(&["apply", "-auto-approve", "-no-color"], &env);
+    let r = r.expect(0);
+    assert!(r.stdout().contains("1 added"), "{}", r.stdout());
+    w.run_env(&["destroy", "-auto-approve", "-no-color"], &env)
+        .expect(0);
+    // A profile without keys: a clear error naming what to set, exit 1.
+    w.write("main.tf", &cfg("empty"));
+    let r = w.run_env(&["plan", "-no-color"], &env).expect(1);
+    assert!(
+        r.stderr()
+            .contains("Retrieving AWS account details: validating provider credentials"),
+        "{}",
+        r.stderr()
+    );
+}
