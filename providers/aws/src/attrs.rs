@@ -3,6 +3,7 @@
 
 use autostack_lang::value::make_set;
 use autostack_lang::{Diagnostic, Diagnostics, Type, Value};
+use autostack_provider_sdk::{same, with_attr};
 use std::collections::BTreeMap;
 
 /// The attribute `name` of an object value, when present and not null.
@@ -194,6 +195,43 @@ impl Obj {
             .collect();
         Value::object(m)
     }
+}
+
+/// True when attribute `name` differs between two object values.
+pub fn changed(prior: &Value, planned: &Value, name: &str) -> bool {
+    let a = get(prior, name)
+        .cloned()
+        .unwrap_or(Value::Null(Type::Dynamic));
+    let b = get(planned, name)
+        .cloned()
+        .unwrap_or(Value::Null(Type::Dynamic));
+    !same(&a, &b)
+}
+
+/// Sets an optional (not computed) attribute to what AWS reports, but leaves it null while
+/// it is unset and AWS reports the zero value (so an unset argument plans no change).
+pub fn echo_optional(o: Obj, prior: &Value, name: &str, v: Value, is_zero: bool) -> Obj {
+    if is_zero && get(prior, name).is_none() {
+        return o;
+    }
+    o.set(name, v)
+}
+
+/// Sets each attribute in `names` to unknown unless the configuration sets it: apply will
+/// change it as a side effect.
+pub fn unknown_unless_set(planned: Value, config: &Value, names: &[&str]) -> Value {
+    names.iter().fold(planned, |v, name| {
+        if get(config, name).is_some() {
+            return v;
+        }
+        let ty = get(&v, name).map_or(Type::String, Value::ty);
+        with_attr(&v, name, Value::Unknown(ty))
+    })
+}
+
+/// A timestamp as RFC 3339 in whole seconds (as the AWS provider formats `create_time`).
+pub fn rfc3339(t: &aws_smithy_types::DateTime) -> String {
+    aws_smithy_types::DateTime::from_secs(t.secs()).to_string()
 }
 
 /// The starting value for an import: every attribute null (nested blocks empty) except those

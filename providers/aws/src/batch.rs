@@ -59,19 +59,20 @@ where
         .collect()
 }
 
-/// Reads one object with the same code path as a batch.
-pub async fn read_one<T, F, Fut>(
-    what: &str,
-    current: &Value,
-    describe: F,
-    to_state: impl Fn(&Value, &T) -> Value,
-) -> Result<Option<Value>, Diagnostics>
-where
-    F: Fn(Vec<String>) -> Fut,
-    Fut: Future<Output = Result<Vec<(String, T)>, AwsError>>,
-{
-    read_by_id(what, std::slice::from_ref(current), describe, to_state)
-        .await
-        .pop()
-        .unwrap_or(Ok(None))
+/// The result of a batched read of one object: a resource type's `read` is its `read_many`
+/// of a single object, so both take the same code path.
+pub fn single(
+    mut results: Vec<Result<Option<Value>, Diagnostics>>,
+) -> Result<Option<Value>, Diagnostics> {
+    results.pop().unwrap_or(Ok(None))
+}
+
+/// Finishes an import under `action`: the state read, or `gone`'s error when AWS has no such
+/// object.
+pub fn imported(
+    action: &str,
+    read: Result<Option<Value>, AwsError>,
+    gone: impl FnOnce() -> AwsError,
+) -> Result<Value, Diagnostics> {
+    read.or_diags(action)?.ok_or_else(|| gone().diags(action))
 }

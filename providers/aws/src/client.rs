@@ -166,6 +166,14 @@ where
     }
 }
 
+/// A delete's outcome, with an object already gone (a "NotFound" error) counting as deleted.
+pub fn done_if_gone<T>(r: Result<T, AwsError>) -> Result<(), AwsError> {
+    match r {
+        Err(e) if e.is_not_found() => Ok(()),
+        r => r.map(|_| ()),
+    }
+}
+
 /// Converts our error into diagnostics or apply errors naming the action.
 pub trait ActionExt<T> {
     /// Diagnostics for `action` failing.

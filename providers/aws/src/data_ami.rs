@@ -1,41 +1,20 @@
 //! `data "aws_ami"`: the one AMI matching owners, filters and a name pattern (the most
-//! recent one when `most_recent` is set). Also the `filter { name, values }` block the EC2
-//! data sources share.
+//! recent one when `most_recent` is set).
 
-use crate::attrs::{error, get_blocks, get_bool, get_str, get_strings, map_value, Obj};
+use crate::attrs::{error, get_bool, get_str, get_strings, map_value, Obj};
 use crate::client::{ActionExt, AwsClient, AwsResultExt};
-use crate::ec2util::filter;
+use crate::ec2util::{custom_filters, with_filters};
 use crate::tags::tag_map;
 use async_trait::async_trait;
 use autostack_lang::functions::{CallCtx, Functions};
 use autostack_lang::value::make_set;
 use autostack_lang::{Diagnostics, Type, Value};
-use autostack_provider_sdk::{Attribute, Block, DataSource, Nesting, ResourceSchema};
-use aws_sdk_ec2::types::{Filter, Image};
+use autostack_provider_sdk::{Attribute, Block, DataSource, ResourceSchema};
+use aws_sdk_ec2::types::Image;
 use std::collections::BTreeMap;
 
 /// The `aws_ami` data source.
 pub struct DataAwsAmi;
-
-/// The `filter` block of the EC2 data sources: a describe filter name and its values.
-pub fn filter_block() -> Block {
-    Block::new()
-        .attr("name", Attribute::required(Type::String))
-        .attr("values", Attribute::required(Type::set(Type::String)))
-}
-
-/// Adds the `filter` block (a set) to a data source schema.
-pub fn with_filters(b: Block) -> Block {
-    b.block("filter", Nesting::Set, filter_block())
-}
-
-/// The EC2 describe filters of the configured `filter` blocks.
-pub fn custom_filters(config: &Value) -> Vec<Filter> {
-    get_blocks(config, "filter")
-        .iter()
-        .filter_map(|f| Some(filter(get_str(f, "name")?, get_strings(f, "values"))))
-        .collect()
-}
 
 /// Keeps the names `pattern` (Go RE2 syntax, as the provider) matches anywhere.
 fn regex_filter(pattern: &str, images: Vec<Image>) -> Result<Vec<Image>, Diagnostics> {

@@ -3,8 +3,7 @@
 
 use crate::attrs::{get_bool, get_str, get_strings, string_list, string_set, Obj};
 use crate::client::{ActionExt, AwsClient, AwsResultExt};
-use crate::data_ami::{custom_filters, with_filters};
-use crate::ec2util::filter;
+use crate::ec2util::{custom_filters, filter, with_filters};
 use async_trait::async_trait;
 use autostack_lang::{Diagnostics, Type, Value};
 use autostack_provider_sdk::{Attribute, Block, DataSource, ResourceSchema};

@@ -2,13 +2,13 @@
 
 use crate::attrs::{error, get, get_bool, get_str, map_value, string_map, Obj};
 use crate::client::{ActionExt, AwsClient, AwsError, AwsResultExt};
-use crate::data_ami::{custom_filters, with_filters};
-use crate::ec2util::filter;
+use crate::ec2util::{custom_filters, filter, with_filters};
 use crate::tags::tag_map;
+use crate::vpc::vpc_attribute;
 use async_trait::async_trait;
 use autostack_lang::{Diagnostics, Type, Value};
 use autostack_provider_sdk::{Attribute, Block, DataSource, ResourceSchema};
-use aws_sdk_ec2::types::{AttributeBooleanValue, Vpc, VpcAttributeName};
+use aws_sdk_ec2::types::{Vpc, VpcAttributeName};
 use std::collections::BTreeMap;
 
 /// The `aws_vpc` data source.
@@ -23,26 +23,6 @@ fn association_type() -> Type {
         ("cidr_block".to_string(), Type::String),
         ("state".to_string(), Type::String),
     ]))
-}
-
-/// A boolean VPC attribute (DNS support, DNS hostnames, NAU metrics).
-async fn vpc_attribute(c: &AwsClient, id: &str, name: VpcAttributeName) -> Result<bool, AwsError> {
-    let out = c
-        .ec2
-        .describe_vpc_attribute()
-        .vpc_id(id)
-        .attribute(name.clone())
-        .send()
-        .await
-        .aws()?;
-    let v = match name {
-        VpcAttributeName::EnableDnsHostnames => out.enable_dns_hostnames(),
-        VpcAttributeName::EnableNetworkAddressUsageMetrics => {
-            out.enable_network_address_usage_metrics()
-        }
-        _ => out.enable_dns_support(),
-    };
-    Ok(v.and_then(AttributeBooleanValue::value).unwrap_or(false))
 }
 
 /// The VPC's main route table ("" when it has none, as the provider logs and moves on).

@@ -1,9 +1,10 @@
 //! `aws_ebs_volume`: an EBS block storage volume.
 
-use crate::attrs::{get, get_blocks, get_bool, get_i32, get_str, str_or_empty, Obj};
-use crate::batch::{read_by_id, read_one};
+use crate::attrs::{changed, echo_optional, get, get_bool, get_i32, get_str, rfc3339};
+use crate::attrs::{str_or_empty, Obj};
+use crate::batch::{imported, read_by_id, single};
 use crate::client::{ActionExt, AwsClient, AwsError, AwsResultExt};
-use crate::ec2util::{filter, wait_until};
+use crate::ec2util::{describe_filtered, filter, keyed, wait_until};
 use crate::tags::{
     plan_tagged, tag_attrs, tag_map, tag_spec, tag_state, tags_all, update_ec2_tags,
 };
@@ -11,12 +12,11 @@ use async_trait::async_trait;
 use autostack_lang::{Diagnostics, Type, Value};
 use autostack_provider_sdk::ResourceType;
 use autostack_provider_sdk::{
-    same, with_attr, ApplyError, Attribute, Block, PlannedChange, ResourceSchema,
+    with_attr, ApplyError, Attribute, Block, PlannedChange, ResourceSchema,
 };
 use aws_sdk_ec2::types::{
-    BlockDeviceMapping, EbsBlockDevice, EbsInstanceBlockDeviceSpecification, Instance,
-    InstanceBlockDeviceMapping, InstanceBlockDeviceMappingSpecification, ResourceType as Kind,
-    SnapshotState, TagSpecification, Volume, VolumeModificationState, VolumeState, VolumeType,
+    ResourceType as Kind, SnapshotState, TagSpecification, Volume, VolumeModificationState,
+    VolumeState, VolumeType,
 };
 
 /// The `aws_ebs_volume` resource type.
@@ -28,30 +28,11 @@ pub async fn describe_volumes(
     c: &AwsClient,
     ids: Vec<String>,
 ) -> Result<Vec<(String, Volume)>, AwsError> {
-    let vols: Vec<Volume> = c
-        .ec2
-        .describe_volumes()
-        .filters(filter("volume-id", ids))
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .aws()?;
-    Ok(vols
+    let vols = describe_filtered!(c, describe_volumes, "volume-id", ids)?;
+    let live = vols
         .into_iter()
-        .filter(|v| v.state() != Some(&VolumeState::Deleted))
-        .map(|v| (v.volume_id().unwrap_or_default().to_string(), v))
-        .collect())
-}
-
-/// Sets an optional (not computed) attribute to what AWS reports, but leaves it null while
-/// it is unset and AWS reports the zero value (so an unset argument plans no change).
-pub fn echo_optional(o: Obj, prior: &Value, name: &str, v: Value, is_zero: bool) -> Obj {
-    if is_zero && get(prior, name).is_none() {
-        return o;
-    }
-    o.set(name, v)
+        .filter(|v| v.state() != Some(&VolumeState::Deleted));
+    Ok(keyed(live, Volume::volume_id))
 }
 
 /// The state of one volume (`prior` supplies what AWS does not report).
@@ -94,11 +75,6 @@ fn state_of(c: &AwsClient, prior: &Value, v: &Volume) -> Value {
     .finish()
 }
 
-/// A timestamp as RFC 3339 in whole seconds (as the AWS provider formats `create_time`).
-pub fn rfc3339(t: &aws_smithy_types::DateTime) -> String {
-    aws_smithy_types::DateTime::from_secs(t.secs()).to_string()
-}
-
 /// Waits until the volume is `available` (or `in-use`, for a volume AWS attached itself).
 async fn wait_available(c: &AwsClient, id: &str) -> Result<(), AwsError> {
     wait_until(c, "EBS volume available", || async {
@@ -115,9 +91,43 @@ async fn wait_available(c: &AwsClient, id: &str) -> Result<(), AwsError> {
     .await
 }
 
+/// Applies a new size, type, IOPS or throughput (`size` and `kind` name the size and type
+/// attributes of `old` and `new`) to volume `vol` with `ModifyVolume`, and waits for it.
+pub async fn modify_changed(
+    c: &AwsClient,
+    vol: &str,
+    old: &Value,
+    new: &Value,
+    [size, kind]: [&str; 2],
+) -> Result<(), AwsError> {
+    let pick = |name: &str| {
+        get_i32(new, name)
+            .filter(|i| *i > 0)
+            .filter(|_| changed(old, new, name))
+    };
+    let (size, iops, throughput) = (pick(size), pick("iops"), pick("throughput"));
+    let vtype = get_str(new, kind)
+        .filter(|_| changed(old, new, kind))
+        .map(VolumeType::from);
+    if size.is_none() && iops.is_none() && throughput.is_none() && vtype.is_none() {
+        return Ok(());
+    }
+    c.ec2
+        .modify_volume()
+        .volume_id(vol)
+        .set_size(size)
+        .set_volume_type(vtype)
+        .set_iops(iops)
+        .set_throughput(throughput)
+        .send()
+        .await
+        .aws()?;
+    wait_modified(c, vol).await
+}
+
 /// Waits until a `ModifyVolume` on `id` is optimizing or complete (the new size and type are
 /// then in effect).
-pub async fn wait_modified(c: &AwsClient, id: &str) -> Result<(), AwsError> {
+async fn wait_modified(c: &AwsClient, id: &str) -> Result<(), AwsError> {
     wait_until(c, "EBS volume modification", || async {
         let out = c
             .ec2
@@ -143,17 +153,6 @@ pub async fn wait_modified(c: &AwsClient, id: &str) -> Result<(), AwsError> {
     .await
 }
 
-/// True when attribute `name` differs between two object values.
-pub fn changed(prior: &Value, planned: &Value, name: &str) -> bool {
-    let a = get(prior, name)
-        .cloned()
-        .unwrap_or(Value::Null(Type::Dynamic));
-    let b = get(planned, name)
-        .cloned()
-        .unwrap_or(Value::Null(Type::Dynamic));
-    !same(&a, &b)
-}
-
 async fn read_full(c: &AwsClient, base: &Value, id: &str) -> Result<Option<Value>, AwsError> {
     Ok(describe_volumes(c, vec![id.to_string()])
         .await?
@@ -166,218 +165,6 @@ fn gone(id: &str) -> AwsError {
         "InvalidVolume.NotFound",
         format!("EBS volume {id} not found"),
     )
-}
-
-// `aws_instance.root_block_device`: the instance's root EBS volume, read and modified here
-// beside the volume code it shares.
-
-/// The root block device argument of `aws_instance`.
-pub const ROOT: &str = "root_block_device";
-
-/// The instance's block device mapping for its root device.
-pub fn root_mapping(i: &Instance) -> Option<&InstanceBlockDeviceMapping> {
-    let root = i.root_device_name()?;
-    i.block_device_mappings()
-        .iter()
-        .find(|m| m.device_name() == Some(root))
-}
-
-/// The ID of the instance's root EBS volume.
-pub fn root_volume_id(i: &Instance) -> Option<&str> {
-    root_mapping(i)
-        .and_then(|m| m.ebs())
-        .and_then(|e| e.volume_id())
-}
-
-/// The `root_block_device` block of `aws_instance` (at most one).
-pub fn root_block() -> Block {
-    let oc = Attribute::optional_computed;
-    Block::new()
-        .attr(
-            "delete_on_termination",
-            Attribute::optional(Type::Bool).default(true),
-        )
-        .attr("device_name", Attribute::computed(Type::String))
-        .attr("encrypted", oc(Type::Bool).force_new())
-        .attr("iops", oc(Type::Number))
-        .attr("kms_key_id", oc(Type::String).force_new())
-        .attr("throughput", oc(Type::Number))
-        .attr("volume_id", Attribute::computed(Type::String))
-        .attr("volume_size", oc(Type::Number))
-        .attr("volume_type", oc(Type::String))
-}
-
-/// The `root_block_device` state of an instance and its root volume.
-pub fn root_state(i: &Instance, vol: Option<&Volume>) -> Value {
-    let ty = root_block().value_type();
-    let Some(m) = root_mapping(i) else {
-        return Value::list(ty, Vec::new());
-    };
-    let ebs = m.ebs();
-    let s = |x: Option<&str>| Value::string(x.unwrap_or_default());
-    let item = Value::object_from([
-        (
-            "delete_on_termination",
-            Value::bool(ebs.and_then(|e| e.delete_on_termination()).unwrap_or(false)),
-        ),
-        ("device_name", s(m.device_name())),
-        (
-            "encrypted",
-            Value::bool(vol.and_then(Volume::encrypted).unwrap_or(false)),
-        ),
-        (
-            "iops",
-            Value::int(vol.and_then(Volume::iops).unwrap_or(0).into()),
-        ),
-        ("kms_key_id", s(vol.and_then(Volume::kms_key_id))),
-        (
-            "throughput",
-            Value::int(vol.and_then(Volume::throughput).unwrap_or(0).into()),
-        ),
-        ("volume_id", s(ebs.and_then(|e| e.volume_id()))),
-        (
-            "volume_size",
-            Value::int(vol.and_then(Volume::size).unwrap_or(0).into()),
-        ),
-        (
-            "volume_type",
-            s(vol.and_then(|v| v.volume_type()).map(VolumeType::as_str)),
-        ),
-    ]);
-    Value::list(ty, vec![item])
-}
-
-/// The root device mapping for `RunInstances` when `root_block_device` is configured (the
-/// device name comes from the AMI).
-pub async fn root_mappings(
-    c: &AwsClient,
-    ami: &str,
-    planned: &Value,
-) -> Result<Option<Vec<BlockDeviceMapping>>, AwsError> {
-    let Some(rb) = get_blocks(planned, ROOT).first() else {
-        return Ok(None);
-    };
-    let images = c
-        .ec2
-        .describe_images()
-        .filters(filter("image-id", vec![ami.to_string()]))
-        .send()
-        .await
-        .aws()?;
-    let dev = images
-        .images()
-        .first()
-        .and_then(|i| i.root_device_name())
-        .ok_or_else(|| AwsError::local("InvalidAMIID.NotFound", format!("AMI {ami} not found")))?;
-    let pos = |name: &str| get_i32(rb, name).filter(|i| *i > 0);
-    let ebs = EbsBlockDevice::builder()
-        .set_delete_on_termination(get_bool(rb, "delete_on_termination"))
-        .set_encrypted(get_bool(rb, "encrypted"))
-        .set_iops(pos("iops"))
-        .set_throughput(pos("throughput"))
-        .set_volume_size(pos("volume_size"))
-        .set_kms_key_id(get_str(rb, "kms_key_id").map(str::to_string))
-        .set_volume_type(get_str(rb, "volume_type").map(VolumeType::from))
-        .build();
-    let m = BlockDeviceMapping::builder()
-        .device_name(dev)
-        .ebs(ebs)
-        .build();
-    Ok(Some(vec![m]))
-}
-
-/// Resizes or retypes the root volume, and sets its delete-on-termination flag.
-pub async fn update_root(
-    c: &AwsClient,
-    id: &str,
-    prior: &Value,
-    planned: &Value,
-) -> Result<(), AwsError> {
-    let (Some(old), Some(new)) = (
-        get_blocks(prior, ROOT).first(),
-        get_blocks(planned, ROOT).first(),
-    ) else {
-        return Ok(());
-    };
-    let vol = str_or_empty(old, "volume_id");
-    let pick = |name: &str| {
-        get_i32(new, name)
-            .filter(|i| *i > 0)
-            .filter(|_| changed(old, new, name))
-    };
-    let (size, iops, throughput) = (pick("volume_size"), pick("iops"), pick("throughput"));
-    let vtype = get_str(new, "volume_type")
-        .filter(|_| changed(old, new, "volume_type"))
-        .map(VolumeType::from);
-    if size.is_some() || iops.is_some() || throughput.is_some() || vtype.is_some() {
-        c.ec2
-            .modify_volume()
-            .volume_id(vol)
-            .set_size(size)
-            .set_volume_type(vtype)
-            .set_iops(iops)
-            .set_throughput(throughput)
-            .send()
-            .await
-            .aws()?;
-        wait_modified(c, vol).await?;
-    }
-    if let Some(flag) = get_bool(new, "delete_on_termination")
-        .filter(|_| changed(old, new, "delete_on_termination"))
-    {
-        let ebs = EbsInstanceBlockDeviceSpecification::builder()
-            .delete_on_termination(flag)
-            .volume_id(vol)
-            .build();
-        let m = InstanceBlockDeviceMappingSpecification::builder()
-            .device_name(str_or_empty(old, "device_name"))
-            .ebs(ebs)
-            .build();
-        c.ec2
-            .modify_instance_attribute()
-            .instance_id(id)
-            .block_device_mappings(m)
-            .send()
-            .await
-            .aws()?;
-    }
-    Ok(())
-}
-
-/// Sets each attribute in `names` to unknown unless the configuration sets it: apply will
-/// change it as a side effect.
-pub fn unknown_unless_set(planned: Value, config: &Value, names: &[&str]) -> Value {
-    names.iter().fold(planned, |v, name| {
-        if get(config, name).is_some() {
-            return v;
-        }
-        let ty = get(&v, name).map_or(Type::String, Value::ty);
-        with_attr(&v, name, Value::Unknown(ty))
-    })
-}
-
-/// Plans `root_block_device` of an updated instance: a resize or retype changes the
-/// volume's baseline IOPS and throughput unless they are configured.
-pub fn plan_root(prior: &Value, planned: Value, config: &Value) -> Value {
-    let (Some(old), Some(new)) = (
-        get_blocks(prior, ROOT).first(),
-        get_blocks(&planned, ROOT).first(),
-    ) else {
-        return planned;
-    };
-    if !changed(old, new, "volume_size") && !changed(old, new, "volume_type") {
-        return planned;
-    }
-    let cfg = get_blocks(config, ROOT)
-        .first()
-        .cloned()
-        .unwrap_or(Value::null());
-    let root = unknown_unless_set(new.clone(), &cfg, &["iops", "throughput"]);
-    let elem = match get(&planned, ROOT).map(Value::ty) {
-        Some(Type::List(e)) => *e,
-        _ => root_block().value_type(),
-    };
-    with_attr(&planned, ROOT, Value::list(elem, vec![root]))
 }
 
 #[async_trait]
@@ -483,30 +270,9 @@ impl ResourceType<AwsClient> for AwsEbsVolume {
     ) -> Result<Value, ApplyError> {
         const ACT: &str = "updating EBS Volume";
         let id = str_or_empty(prior, "id");
-        let pick = |name: &str| {
-            changed(prior, planned, name)
-                .then(|| get_i32(planned, name))
-                .flatten()
-                .filter(|i| *i > 0)
-        };
-        let (size, iops, throughput) = (pick("size"), pick("iops"), pick("throughput"));
-        let vtype = changed(prior, planned, "type")
-            .then(|| get_str(planned, "type").map(VolumeType::from))
-            .flatten();
-        if size.is_some() || iops.is_some() || throughput.is_some() || vtype.is_some() {
-            c.ec2
-                .modify_volume()
-                .volume_id(id)
-                .set_size(size)
-                .set_volume_type(vtype)
-                .set_iops(iops)
-                .set_throughput(throughput)
-                .send()
-                .await
-                .aws()
-                .or_apply(ACT)?;
-            wait_modified(c, id).await.or_apply(ACT)?;
-        }
+        modify_changed(c, id, prior, planned, ["size", "type"])
+            .await
+            .or_apply(ACT)?;
         update_ec2_tags(c, id, prior, planned)
             .await
             .or_apply("updating EBS Volume tags")?;
@@ -535,13 +301,7 @@ impl ResourceType<AwsClient> for AwsEbsVolume {
     }
 
     async fn read(&self, c: &AwsClient, current: &Value) -> Result<Option<Value>, Diagnostics> {
-        read_one(
-            "EBS Volume",
-            current,
-            |ids| describe_volumes(c, ids),
-            |p, v| state_of(c, p, v),
-        )
-        .await
+        single(self.read_many(c, std::slice::from_ref(current)).await)
     }
 
     async fn read_many(
@@ -562,10 +322,11 @@ impl ResourceType<AwsClient> for AwsEbsVolume {
         let base = Obj::from(&self.schema().block.empty_value())
             .bool("final_snapshot", false)
             .finish();
-        read_full(c, &base, id)
-            .await
-            .or_diags("importing EBS Volume")?
-            .ok_or_else(|| gone(id).diags("importing EBS Volume"))
+        imported(
+            "importing EBS Volume",
+            read_full(c, &base, id).await,
+            || gone(id),
+        )
     }
 }
 

@@ -1,11 +1,11 @@
 //! `aws_eip`: an Elastic IP address, optionally associated with an instance or network
 //! interface.
 
+use crate::attrs::{changed, echo_optional};
 use crate::attrs::{get, get_bool, get_str, str_or_empty, Obj};
-use crate::batch::{read_by_id, read_one};
-use crate::client::{ActionExt, AwsClient, AwsError, AwsResultExt};
-use crate::ebs_volume::{changed, echo_optional};
-use crate::ec2util::{filter, wait_until};
+use crate::batch::{imported, read_by_id, single};
+use crate::client::{done_if_gone, ActionExt, AwsClient, AwsError, AwsResultExt};
+use crate::ec2util::{filter, keyed, wait_until};
 use crate::tags::{plan_tagged, tag_attrs, tag_map, tag_spec, tag_state, update_ec2_tags};
 use async_trait::async_trait;
 use autostack_lang::{Diagnostics, Type, Value};
@@ -33,11 +33,10 @@ pub async fn describe_addresses(
         .send()
         .await
         .aws()?;
-    Ok(out
-        .addresses()
-        .iter()
-        .map(|a| (a.allocation_id().unwrap_or_default().to_string(), a.clone()))
-        .collect())
+    Ok(keyed(
+        out.addresses().iter().cloned(),
+        Address::allocation_id,
+    ))
 }
 
 /// The DNS name AWS gives an IP address: `ec2-1-2-3-4.compute-1.amazonaws.com` (public) or
@@ -148,17 +147,14 @@ async fn disassociate(c: &AwsClient, association_id: &str) -> Result<(), AwsErro
     if association_id.is_empty() {
         return Ok(());
     }
-    match c
-        .ec2
-        .disassociate_address()
-        .association_id(association_id)
-        .send()
-        .await
-        .aws()
-    {
-        Err(e) if !e.is_not_found() => Err(e),
-        _ => Ok(()),
-    }
+    done_if_gone(
+        c.ec2
+            .disassociate_address()
+            .association_id(association_id)
+            .send()
+            .await
+            .aws(),
+    )
 }
 
 #[async_trait]
@@ -307,20 +303,11 @@ impl ResourceType<AwsClient> for AwsEip {
         disassociate(c, addr.association_id().unwrap_or_default())
             .await
             .or_apply(ACT)?;
-        match c.ec2.release_address().allocation_id(id).send().await.aws() {
-            Err(e) if !e.is_not_found() => Err(e.apply_error(ACT)),
-            _ => Ok(()),
-        }
+        done_if_gone(c.ec2.release_address().allocation_id(id).send().await.aws()).or_apply(ACT)
     }
 
     async fn read(&self, c: &AwsClient, current: &Value) -> Result<Option<Value>, Diagnostics> {
-        read_one(
-            "EC2 EIP",
-            current,
-            |ids| describe_addresses(c, ids),
-            |p, a| state_of(c, p, a),
-        )
-        .await
+        single(self.read_many(c, std::slice::from_ref(current)).await)
     }
 
     async fn read_many(
@@ -339,9 +326,8 @@ impl ResourceType<AwsClient> for AwsEip {
 
     async fn import(&self, c: &AwsClient, id: &str) -> Result<Value, Diagnostics> {
         let base = self.schema().block.empty_value();
-        read_full(c, &base, id)
-            .await
-            .or_diags("importing EC2 EIP")?
-            .ok_or_else(|| gone(id).diags("importing EC2 EIP"))
+        imported("importing EC2 EIP", read_full(c, &base, id).await, || {
+            gone(id)
+        })
     }
 }

@@ -5,13 +5,14 @@
 //! `user_data_replace_on_change`); `root_block_device` size, type, IOPS and throughput
 //! change in place through `ModifyVolume`.
 
-use crate::attrs::{get, get_bool, get_str, get_strings, str_or_empty};
+use crate::attrs::{
+    changed, get, get_bool, get_str, get_strings, str_or_empty, unknown_unless_set,
+};
 use crate::attrs::{map_value, string_map, string_set, Obj};
-use crate::batch::read_by_id;
+use crate::batch::{imported, read_by_id, single};
 use crate::client::{ActionExt, AwsClient, AwsError, AwsResultExt};
-use crate::ebs_volume::{changed, describe_volumes, plan_root, unknown_unless_set};
-use crate::ebs_volume::{root_block, root_mappings, root_state, root_volume_id, update_root, ROOT};
-use crate::ec2util::{filter, wait_until};
+use crate::ebs_volume::describe_volumes;
+use crate::ec2util::{describe_filtered, wait_until};
 use crate::tags::tag_spec;
 use crate::tags::{plan_tagged, tag_attrs, tag_map, tag_state, update_ec2_tags};
 use async_trait::async_trait;
@@ -23,10 +24,13 @@ use aws_sdk_ec2::types::{
     InstanceType, Placement, ResourceType as Kind, SecureBlobAttributeValue, TagSpecification,
     Volume,
 };
+use root_volume::{plan_root, root_block, root_mappings, root_state, root_volume_id};
+use root_volume::{update_root, ROOT};
 use std::collections::HashMap;
 use user_data::{launch_user_data, recall_user_data, remember_user_data, user_data_bytes};
 pub use user_data::{sha1_hex, user_data_hash};
 
+mod root_volume;
 mod user_data;
 
 /// The `aws_instance` resource type.
@@ -42,16 +46,7 @@ pub struct LiveInstance {
 
 /// Describes instances by ID (filtering, so a missing ID is simply absent), in every state.
 pub async fn describe_raw(c: &AwsClient, ids: Vec<String>) -> Result<Vec<Instance>, AwsError> {
-    let res: Vec<_> = c
-        .ec2
-        .describe_instances()
-        .filters(filter("instance-id", ids))
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .aws()?;
+    let res = describe_filtered!(c, describe_instances, "instance-id", ids)?;
     Ok(res
         .into_iter()
         .flat_map(|r| r.instances.unwrap_or_default())
@@ -157,9 +152,10 @@ fn state_of(c: &AwsClient, prior: &Value, live: &LiveInstance) -> Value {
             .unwrap_or_default();
         o = o.set("volume_tags", map_value(&vt));
     }
+    // Not refreshed here; left unset, they stay null, as hashicorp/aws records them (not "").
     for attr in ["user_data", "user_data_base64"] {
         if get(prior, attr).is_none_or(|v| !v.is_wholly_known()) {
-            o = o.str(attr, "");
+            o = o.set(attr, Value::Null(Type::String));
         }
     }
     o.finish()
@@ -485,8 +481,7 @@ impl ResourceType<AwsClient> for AwsInstance {
     }
 
     async fn read(&self, c: &AwsClient, current: &Value) -> Result<Option<Value>, Diagnostics> {
-        let mut one = self.read_many(c, std::slice::from_ref(current)).await;
-        one.pop().unwrap_or(Ok(None))
+        single(self.read_many(c, std::slice::from_ref(current)).await)
     }
 
     async fn read_many(
@@ -507,10 +502,11 @@ impl ResourceType<AwsClient> for AwsInstance {
         let base = Obj::from(&self.schema().block.empty_value())
             .bool("user_data_replace_on_change", false)
             .finish();
-        read_full(c, &base, id)
-            .await
-            .or_diags("importing EC2 Instance")?
-            .ok_or_else(|| gone(id).diags("importing EC2 Instance"))
+        imported(
+            "importing EC2 Instance",
+            read_full(c, &base, id).await,
+            || gone(id),
+        )
     }
 }
 

@@ -1,9 +1,9 @@
 //! `aws_internet_gateway`: an internet gateway, attached to at most one VPC.
 
 use crate::attrs::{get_str, import_base, str_or_empty, Obj};
-use crate::batch::{read_by_id, read_one};
-use crate::client::{ActionExt, AwsClient, AwsError, AwsResultExt};
-use crate::ec2util::{filter, retry_dependency};
+use crate::batch::{imported, read_by_id, single};
+use crate::client::{done_if_gone, ActionExt, AwsClient, AwsError, AwsResultExt};
+use crate::ec2util::{describe_filtered, keyed, retry_dependency};
 use crate::tags::{plan_tagged, tag_attrs, tag_map, tag_spec, tag_state, update_ec2_tags};
 use async_trait::async_trait;
 use autostack_lang::{Diagnostics, Type, Value};
@@ -20,20 +20,8 @@ pub async fn describe_igws(
     c: &AwsClient,
     ids: Vec<String>,
 ) -> Result<Vec<(String, InternetGateway)>, AwsError> {
-    let items = c
-        .ec2
-        .describe_internet_gateways()
-        .filters(filter("internet-gateway-id", ids))
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .aws()?;
-    Ok(items
-        .into_iter()
-        .map(|g| (g.internet_gateway_id().unwrap_or_default().to_string(), g))
-        .collect())
+    let items = describe_filtered!(c, describe_internet_gateways, "internet-gateway-id", ids)?;
+    Ok(keyed(items, InternetGateway::internet_gateway_id))
 }
 
 fn state_of(c: &AwsClient, prior: &Value, g: &InternetGateway) -> Value {
@@ -191,30 +179,21 @@ impl ResourceType<AwsClient> for AwsInternetGateway {
                 .or_apply("detaching EC2 Internet Gateway")?;
         }
         retry_dependency(c, || async {
-            match c
-                .ec2
-                .delete_internet_gateway()
-                .internet_gateway_id(id)
-                .send()
-                .await
-                .aws()
-            {
-                Err(e) if e.is_not_found() => Ok(()),
-                r => r.map(|_| ()),
-            }
+            done_if_gone(
+                c.ec2
+                    .delete_internet_gateway()
+                    .internet_gateway_id(id)
+                    .send()
+                    .await
+                    .aws(),
+            )
         })
         .await
         .or_apply("deleting EC2 Internet Gateway")
     }
 
     async fn read(&self, c: &AwsClient, current: &Value) -> Result<Option<Value>, Diagnostics> {
-        read_one(
-            "EC2 Internet Gateway",
-            current,
-            |ids| describe_igws(c, ids),
-            |p, g| state_of(c, p, g),
-        )
-        .await
+        single(self.read_many(c, std::slice::from_ref(current)).await)
     }
 
     async fn read_many(
@@ -232,15 +211,15 @@ impl ResourceType<AwsClient> for AwsInternetGateway {
     }
 
     async fn import(&self, c: &AwsClient, id: &str) -> Result<Value, Diagnostics> {
-        read_id(c, &import_base(&self.schema()), id)
-            .await
-            .or_diags("importing EC2 Internet Gateway")?
-            .ok_or_else(|| {
+        imported(
+            "importing EC2 Internet Gateway",
+            read_id(c, &import_base(&self.schema()), id).await,
+            || {
                 AwsError::local(
                     "InvalidInternetGatewayID.NotFound",
                     format!("internet gateway {id} not found"),
                 )
-                .diags("importing EC2 Internet Gateway")
-            })
+            },
+        )
     }
 }

@@ -1,9 +1,9 @@
 //! `aws_key_pair`: an EC2 key pair imported from a public key.
 
 use crate::attrs::{get_str, str_or_empty, Obj};
-use crate::batch::{read_by_id, read_one};
-use crate::client::{ActionExt, AwsClient, AwsError, AwsResultExt};
-use crate::ec2util::filter;
+use crate::batch::{read_by_id, single};
+use crate::client::{done_if_gone, ActionExt, AwsClient, AwsError, AwsResultExt};
+use crate::ec2util::{filter, keyed};
 use crate::tags::{plan_tagged, tag_attrs, tag_map, tag_spec, tag_state, update_ec2_tags};
 use async_trait::async_trait;
 use autostack_lang::{Diagnostics, Type, Value};
@@ -23,7 +23,7 @@ pub const UNIQUE_SUFFIX_LEN: usize = 26;
 pub fn unique_name(prefix: &str) -> String {
     static COUNTER: AtomicU32 = AtomicU32::new(0);
     let now = aws_smithy_types::DateTime::from(std::time::SystemTime::now());
-    let secs = aws_smithy_types::DateTime::from_secs(now.secs()).to_string();
+    let secs = crate::attrs::rfc3339(&now);
     let digits: String = secs.chars().filter(char::is_ascii_digit).collect();
     let frac = now.subsec_nanos() / 100_000;
     let n = COUNTER.fetch_add(1, Ordering::Relaxed).wrapping_add(1);
@@ -52,11 +52,10 @@ pub async fn describe_key_pairs(
         .send()
         .await
         .aws()?;
-    Ok(out
-        .key_pairs()
-        .iter()
-        .map(|k| (k.key_name().unwrap_or_default().to_string(), k.clone()))
-        .collect())
+    Ok(keyed(
+        out.key_pairs().iter().cloned(),
+        KeyPairInfo::key_name,
+    ))
 }
 
 fn state_of(c: &AwsClient, prior: &Value, k: &KeyPairInfo) -> Value {
@@ -179,20 +178,12 @@ impl ResourceType<AwsClient> for AwsKeyPair {
 
     async fn delete(&self, c: &AwsClient, prior: &Value) -> Result<(), ApplyError> {
         let name = str_or_empty(prior, "id");
-        match c.ec2.delete_key_pair().key_name(name).send().await.aws() {
-            Err(e) if !e.is_not_found() => Err(e.apply_error("deleting EC2 Key Pair")),
-            _ => Ok(()),
-        }
+        done_if_gone(c.ec2.delete_key_pair().key_name(name).send().await.aws())
+            .or_apply("deleting EC2 Key Pair")
     }
 
     async fn read(&self, c: &AwsClient, current: &Value) -> Result<Option<Value>, Diagnostics> {
-        read_one(
-            "EC2 Key Pair",
-            current,
-            |names| describe_key_pairs(c, names),
-            |p, k| state_of(c, p, k),
-        )
-        .await
+        single(self.read_many(c, std::slice::from_ref(current)).await)
     }
 
     async fn read_many(

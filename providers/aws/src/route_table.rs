@@ -2,9 +2,9 @@
 //! routes left out of the configuration are whatever exists).
 
 use crate::attrs::{get_blocks, import_base, str_or_empty, Obj};
-use crate::batch::{read_by_id, read_one};
-use crate::client::{ActionExt, AwsClient, AwsError, AwsResultExt};
-use crate::ec2util::{filter, retry_dependency};
+use crate::batch::{imported, read_by_id, single};
+use crate::client::{done_if_gone, ActionExt, AwsClient, AwsError, AwsResultExt};
+use crate::ec2util::{describe_filtered, keyed, retry_dependency};
 use crate::tags::{plan_tagged, tag_attrs, tag_map, tag_spec, tag_state, update_ec2_tags};
 use async_trait::async_trait;
 use autostack_lang::value::make_set;
@@ -49,20 +49,8 @@ pub async fn describe_route_tables(
     c: &AwsClient,
     ids: Vec<String>,
 ) -> Result<Vec<(String, RouteTable)>, AwsError> {
-    let items = c
-        .ec2
-        .describe_route_tables()
-        .filters(filter("route-table-id", ids))
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .aws()?;
-    Ok(items
-        .into_iter()
-        .map(|t| (t.route_table_id().unwrap_or_default().to_string(), t))
-        .collect())
+    let items = describe_filtered!(c, describe_route_tables, "route-table-id", ids)?;
+    Ok(keyed(items, RouteTable::route_table_id))
 }
 
 /// A route as the provider stores it: every attribute present, `""` when unset.
@@ -217,20 +205,17 @@ async fn put_route(c: &AwsClient, table: &str, r: &Value, replace: bool) -> Resu
 
 async fn delete_route(c: &AwsClient, table: &str, r: &Value) -> Result<(), AwsError> {
     let o = |k: &str| crate::attrs::get_str(r, k).map(str::to_string);
-    match c
-        .ec2
-        .delete_route()
-        .route_table_id(table)
-        .set_destination_cidr_block(o("cidr_block"))
-        .set_destination_ipv6_cidr_block(o("ipv6_cidr_block"))
-        .set_destination_prefix_list_id(o("destination_prefix_list_id"))
-        .send()
-        .await
-        .aws()
-    {
-        Err(e) if e.is_not_found() => Ok(()),
-        r => r.map(|_| ()),
-    }
+    done_if_gone(
+        c.ec2
+            .delete_route()
+            .route_table_id(table)
+            .set_destination_cidr_block(o("cidr_block"))
+            .set_destination_ipv6_cidr_block(o("ipv6_cidr_block"))
+            .set_destination_prefix_list_id(o("destination_prefix_list_id"))
+            .send()
+            .await
+            .aws(),
+    )
 }
 
 /// Brings the table's routes from `old` to `new`: removed destinations are deleted, changed
@@ -372,30 +357,21 @@ impl ResourceType<AwsClient> for AwsRouteTable {
     async fn delete(&self, c: &AwsClient, prior: &Value) -> Result<(), ApplyError> {
         let id = str_or_empty(prior, "id");
         retry_dependency(c, || async {
-            match c
-                .ec2
-                .delete_route_table()
-                .route_table_id(id)
-                .send()
-                .await
-                .aws()
-            {
-                Err(e) if e.is_not_found() => Ok(()),
-                r => r.map(|_| ()),
-            }
+            done_if_gone(
+                c.ec2
+                    .delete_route_table()
+                    .route_table_id(id)
+                    .send()
+                    .await
+                    .aws(),
+            )
         })
         .await
         .or_apply("deleting EC2 Route Table")
     }
 
     async fn read(&self, c: &AwsClient, current: &Value) -> Result<Option<Value>, Diagnostics> {
-        read_one(
-            "EC2 Route Table",
-            current,
-            |ids| describe_route_tables(c, ids),
-            |p, t| state_of(c, p, t),
-        )
-        .await
+        single(self.read_many(c, std::slice::from_ref(current)).await)
     }
 
     async fn read_many(
@@ -413,15 +389,15 @@ impl ResourceType<AwsClient> for AwsRouteTable {
     }
 
     async fn import(&self, c: &AwsClient, id: &str) -> Result<Value, Diagnostics> {
-        read_id(c, &import_base(&self.schema()), id)
-            .await
-            .or_diags("importing EC2 Route Table")?
-            .ok_or_else(|| {
+        imported(
+            "importing EC2 Route Table",
+            read_id(c, &import_base(&self.schema()), id).await,
+            || {
                 AwsError::local(
                     "InvalidRouteTableID.NotFound",
                     format!("route table {id} not found"),
                 )
-                .diags("importing EC2 Route Table")
-            })
+            },
+        )
     }
 }

@@ -1,9 +1,9 @@
 //! `aws_route_table_association`: binds a subnet (or gateway) to a route table.
 
 use crate::attrs::{get_str, str_or_empty, Obj};
-use crate::batch::{read_by_id, read_one};
-use crate::client::{ActionExt, AwsClient, AwsError, AwsResultExt};
-use crate::ec2util::filter;
+use crate::batch::{read_by_id, single};
+use crate::client::{done_if_gone, ActionExt, AwsClient, AwsError, AwsResultExt};
+use crate::ec2util::describe_filtered;
 use async_trait::async_trait;
 use autostack_lang::{Diagnostics, Type, Value};
 use autostack_provider_sdk::{
@@ -20,19 +20,8 @@ async fn describe_associations(
     c: &AwsClient,
     ids: Vec<String>,
 ) -> Result<Vec<(String, RouteTableAssociation)>, AwsError> {
-    let tables = c
-        .ec2
-        .describe_route_tables()
-        .filters(filter(
-            "association.route-table-association-id",
-            ids.clone(),
-        ))
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .aws()?;
+    let filter = "association.route-table-association-id";
+    let tables = describe_filtered!(c, describe_route_tables, filter, ids.clone())?;
     Ok(tables
         .iter()
         .flat_map(|t| t.associations())
@@ -132,27 +121,19 @@ impl ResourceType<AwsClient> for AwsRouteTableAssociation {
     }
 
     async fn delete(&self, c: &AwsClient, prior: &Value) -> Result<(), ApplyError> {
-        match c
-            .ec2
-            .disassociate_route_table()
-            .association_id(str_or_empty(prior, "id"))
-            .send()
-            .await
-            .aws()
-        {
-            Err(e) if e.is_not_found() => Ok(()),
-            r => r.map(|_| ()).or_apply("deleting Route Table Association"),
-        }
+        done_if_gone(
+            c.ec2
+                .disassociate_route_table()
+                .association_id(str_or_empty(prior, "id"))
+                .send()
+                .await
+                .aws(),
+        )
+        .or_apply("deleting Route Table Association")
     }
 
     async fn read(&self, c: &AwsClient, current: &Value) -> Result<Option<Value>, Diagnostics> {
-        read_one(
-            "Route Table Association",
-            current,
-            |ids| describe_associations(c, ids),
-            state_of,
-        )
-        .await
+        single(self.read_many(c, std::slice::from_ref(current)).await)
     }
 
     async fn read_many(

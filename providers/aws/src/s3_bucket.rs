@@ -2,6 +2,7 @@
 //! inline `versioning` block, and `force_destroy`.
 
 use crate::attrs::{error, get, get_blocks, get_bool, get_str, import_base, str_or_empty, Obj};
+use crate::batch::imported;
 use crate::client::{ActionExt, AwsClient, AwsError, AwsResultExt};
 use crate::ec2util::wait_until;
 use crate::s3util::{
@@ -424,11 +425,8 @@ impl ResourceType<AwsClient> for AwsS3Bucket {
     async fn import(&self, c: &AwsClient, id: &str) -> Result<Value, Diagnostics> {
         let base = import_base(&self.schema());
         let action = format!("importing S3 Bucket ({id})");
-        read_full(c, &base, id)
-            .await
-            .or_diags(&action)?
-            .ok_or_else(|| {
-                AwsError::local("NoSuchBucket", format!("bucket {id} not found")).diags(&action)
-            })
+        imported(&action, read_full(c, &base, id).await, || {
+            AwsError::local("NoSuchBucket", format!("bucket {id} not found"))
+        })
     }
 }

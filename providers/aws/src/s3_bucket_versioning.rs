@@ -1,6 +1,7 @@
 //! `aws_s3_bucket_versioning`: the versioning state of an S3 bucket.
 
 use crate::attrs::{error, get_blocks, get_str, import_base, str_or_empty, Obj};
+use crate::batch::imported;
 use crate::client::{ActionExt, AwsClient, AwsError, AwsResultExt};
 use crate::s3util::{bucket_gone, bucket_versioning};
 use async_trait::async_trait;
@@ -219,11 +220,8 @@ impl ResourceType<AwsClient> for AwsS3BucketVersioning {
     async fn import(&self, c: &AwsClient, id: &str) -> Result<Value, Diagnostics> {
         let base = import_base(&self.schema());
         let action = format!("importing S3 Bucket Versioning ({id})");
-        read_state(c, &base, id)
-            .await
-            .or_diags(&action)?
-            .ok_or_else(|| {
-                AwsError::local("NoSuchBucket", format!("bucket {id} not found")).diags(&action)
-            })
+        imported(&action, read_state(c, &base, id).await, || {
+            AwsError::local("NoSuchBucket", format!("bucket {id} not found"))
+        })
     }
 }

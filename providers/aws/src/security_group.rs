@@ -2,9 +2,9 @@
 //! (attributes-as-blocks: rule sets left out of the configuration are whatever exists).
 
 use crate::attrs::{get_bool, get_str, import_base, str_or_empty, Obj};
-use crate::batch::{read_by_id, read_one};
-use crate::client::{ActionExt, AwsClient, AwsError, AwsResultExt};
-use crate::ec2util::{filter, retry_dependency};
+use crate::batch::{imported, read_by_id, single};
+use crate::client::{done_if_gone, ActionExt, AwsClient, AwsError, AwsResultExt};
+use crate::ec2util::{describe_filtered, keyed, retry_dependency};
 use crate::sg_rules::{missing_from, normalize_rules, permission, rule_block, rule_sets, rules};
 use crate::tags::{plan_tagged, tag_attrs, tag_map, tag_spec, tag_state, update_ec2_tags};
 use async_trait::async_trait;
@@ -23,20 +23,8 @@ pub async fn describe_groups(
     c: &AwsClient,
     ids: Vec<String>,
 ) -> Result<Vec<(String, SecurityGroup)>, AwsError> {
-    let items = c
-        .ec2
-        .describe_security_groups()
-        .filters(filter("group-id", ids))
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .aws()?;
-    Ok(items
-        .into_iter()
-        .map(|g| (g.group_id().unwrap_or_default().to_string(), g))
-        .collect())
+    let items = describe_filtered!(c, describe_security_groups, "group-id", ids)?;
+    Ok(keyed(items, SecurityGroup::group_id))
 }
 
 fn state_of(c: &AwsClient, prior: &Value, g: &SecurityGroup) -> Value {
@@ -301,30 +289,21 @@ impl ResourceType<AwsClient> for AwsSecurityGroup {
         }
         // Network interfaces of terminating instances hold the group for a while.
         retry_dependency(c, || async {
-            match c
-                .ec2
-                .delete_security_group()
-                .group_id(id)
-                .send()
-                .await
-                .aws()
-            {
-                Err(e) if e.is_not_found() => Ok(()),
-                r => r.map(|_| ()),
-            }
+            done_if_gone(
+                c.ec2
+                    .delete_security_group()
+                    .group_id(id)
+                    .send()
+                    .await
+                    .aws(),
+            )
         })
         .await
         .or_apply("deleting Security Group")
     }
 
     async fn read(&self, c: &AwsClient, current: &Value) -> Result<Option<Value>, Diagnostics> {
-        read_one(
-            "Security Group",
-            current,
-            |ids| describe_groups(c, ids),
-            |p, g| state_of(c, p, g),
-        )
-        .await
+        single(self.read_many(c, std::slice::from_ref(current)).await)
     }
 
     async fn read_many(
@@ -345,15 +324,15 @@ impl ResourceType<AwsClient> for AwsSecurityGroup {
         let base = Obj::from(&import_base(&self.schema()))
             .str("name_prefix", "")
             .into_value();
-        read_id(c, &base, id)
-            .await
-            .or_diags("importing Security Group")?
-            .ok_or_else(|| {
+        imported(
+            "importing Security Group",
+            read_id(c, &base, id).await,
+            || {
                 AwsError::local(
                     "InvalidGroup.NotFound",
                     format!("security group {id} not found"),
                 )
-                .diags("importing Security Group")
-            })
+            },
+        )
     }
 }

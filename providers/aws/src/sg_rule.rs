@@ -2,9 +2,9 @@
 //! security group rule each, with its own ID (`sgr-...`), tags and in-place updates.
 
 use crate::attrs::{get_int, get_str, import_base, str_or_empty, Obj};
-use crate::batch::{read_by_id, read_one};
-use crate::client::{ActionExt, AwsClient, AwsError, AwsResultExt};
-use crate::ec2util::filter;
+use crate::batch::{imported, read_by_id, single};
+use crate::client::{done_if_gone, ActionExt, AwsClient, AwsError, AwsResultExt};
+use crate::ec2util::{describe_filtered, keyed};
 use crate::sg_rules::canonical_protocol;
 use crate::tags::{plan_tagged, tag_attrs, tag_map, tag_state, tags_all, update_ec2_tags};
 use async_trait::async_trait;
@@ -32,25 +32,13 @@ async fn describe_rules(
     c: &AwsClient,
     ids: Vec<String>,
 ) -> Result<Vec<(String, SecurityGroupRule)>, AwsError> {
-    let items = c
-        .ec2
-        .describe_security_group_rules()
-        .filters(filter("security-group-rule-id", ids))
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .aws()?;
-    Ok(items
-        .into_iter()
-        .map(|r| {
-            (
-                r.security_group_rule_id().unwrap_or_default().to_string(),
-                r,
-            )
-        })
-        .collect())
+    let items = describe_filtered!(
+        c,
+        describe_security_group_rules,
+        "security-group-rule-id",
+        ids
+    )?;
+    Ok(keyed(items, SecurityGroupRule::security_group_rule_id))
 }
 
 /// The ports a rule value asks for: none for "all protocols", as AWS reports them.
@@ -327,20 +315,11 @@ impl ResourceType<AwsClient> for AwsSecurityGroupRule {
                 .aws()
                 .map(|_| ())
         };
-        match r {
-            Err(e) if e.is_not_found() => Ok(()),
-            r => r.or_apply(&format!("deleting {}", self.what())),
-        }
+        done_if_gone(r).or_apply(&format!("deleting {}", self.what()))
     }
 
     async fn read(&self, c: &AwsClient, current: &Value) -> Result<Option<Value>, Diagnostics> {
-        read_one(
-            self.what(),
-            current,
-            |ids| describe_rules(c, ids),
-            |p, r| state_of(c, p, r),
-        )
-        .await
+        single(self.read_many(c, std::slice::from_ref(current)).await)
     }
 
     async fn read_many(
@@ -359,15 +338,15 @@ impl ResourceType<AwsClient> for AwsSecurityGroupRule {
 
     async fn import(&self, c: &AwsClient, id: &str) -> Result<Value, Diagnostics> {
         let action = format!("importing {}", self.what());
-        self.read_id(c, &import_base(&self.schema()), id)
-            .await
-            .or_diags(&action)?
-            .ok_or_else(|| {
+        imported(
+            &action,
+            self.read_id(c, &import_base(&self.schema()), id).await,
+            || {
                 AwsError::local(
                     "InvalidSecurityGroupRuleId.NotFound",
                     format!("rule {id} not found"),
                 )
-                .diags(&action)
-            })
+            },
+        )
     }
 }

@@ -1,9 +1,9 @@
 //! `aws_subnet`: a subnet of a VPC in one availability zone.
 
 use crate::attrs::{get_bool, get_str, import_base, str_or_empty, Obj};
-use crate::batch::{read_by_id, read_one};
-use crate::client::{ActionExt, AwsClient, AwsError, AwsResultExt};
-use crate::ec2util::{filter, wait_until};
+use crate::batch::{imported, read_by_id, single};
+use crate::client::{done_if_gone, ActionExt, AwsClient, AwsError, AwsResultExt};
+use crate::ec2util::{describe_filtered, keyed, wait_until};
 use crate::tags::{plan_tagged, tag_attrs, tag_map, tag_spec, tag_state, update_ec2_tags};
 use async_trait::async_trait;
 use autostack_lang::{Diagnostics, Type, Value};
@@ -20,20 +20,8 @@ pub async fn describe_subnets(
     c: &AwsClient,
     ids: Vec<String>,
 ) -> Result<Vec<(String, Subnet)>, AwsError> {
-    let items = c
-        .ec2
-        .describe_subnets()
-        .filters(filter("subnet-id", ids))
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .aws()?;
-    Ok(items
-        .into_iter()
-        .map(|s| (s.subnet_id().unwrap_or_default().to_string(), s))
-        .collect())
+    let items = describe_filtered!(c, describe_subnets, "subnet-id", ids)?;
+    Ok(keyed(items, Subnet::subnet_id))
 }
 
 fn state_of(c: &AwsClient, prior: &Value, s: &Subnet) -> Value {
@@ -238,23 +226,14 @@ impl ResourceType<AwsClient> for AwsSubnet {
         let id = str_or_empty(prior, "id");
         // Instances being terminated keep their network interfaces for a while.
         crate::ec2util::retry_dependency(c, || async {
-            match c.ec2.delete_subnet().subnet_id(id).send().await.aws() {
-                Err(e) if e.is_not_found() => Ok(()),
-                r => r.map(|_| ()),
-            }
+            done_if_gone(c.ec2.delete_subnet().subnet_id(id).send().await.aws())
         })
         .await
         .or_apply("deleting EC2 Subnet")
     }
 
     async fn read(&self, c: &AwsClient, current: &Value) -> Result<Option<Value>, Diagnostics> {
-        read_one(
-            "EC2 Subnet",
-            current,
-            |ids| describe_subnets(c, ids),
-            |p, s| state_of(c, p, s),
-        )
-        .await
+        single(self.read_many(c, std::slice::from_ref(current)).await)
     }
 
     async fn read_many(
@@ -273,12 +252,8 @@ impl ResourceType<AwsClient> for AwsSubnet {
 
     async fn import(&self, c: &AwsClient, id: &str) -> Result<Value, Diagnostics> {
         let base = import_base(&self.schema());
-        read_id(c, &base, id)
-            .await
-            .or_diags("importing EC2 Subnet")?
-            .ok_or_else(|| {
-                AwsError::local("InvalidSubnetID.NotFound", format!("subnet {id} not found"))
-                    .diags("importing EC2 Subnet")
-            })
+        imported("importing EC2 Subnet", read_id(c, &base, id).await, || {
+            AwsError::local("InvalidSubnetID.NotFound", format!("subnet {id} not found"))
+        })
     }
 }

@@ -1,7 +1,7 @@
 //! `aws_volume_attachment`: an EBS volume attached to an instance at a device name.
 
 use crate::attrs::{get_bool, str_or_empty, Obj};
-use crate::batch::{read_by_id, read_one};
+use crate::batch::{imported, read_by_id, single};
 use crate::client::{ActionExt, AwsClient, AwsError, AwsResultExt};
 use crate::ebs_volume::describe_volumes;
 use crate::ec2util::wait_until;
@@ -243,14 +243,7 @@ impl ResourceType<AwsClient> for AwsVolumeAttachment {
     }
 
     async fn read(&self, c: &AwsClient, current: &Value) -> Result<Option<Value>, Diagnostics> {
-        let keys = keys_of(std::slice::from_ref(current));
-        read_one(
-            "EBS Volume attachment",
-            &with_id(current),
-            |ids| describe_attachments(c, &keys, ids),
-            state_of,
-        )
-        .await
+        single(self.read_many(c, std::slice::from_ref(current)).await)
     }
 
     async fn read_many(
@@ -286,10 +279,7 @@ impl ResourceType<AwsClient> for AwsVolumeAttachment {
             volume: volume.to_string(),
         };
         let base = self.schema().block.empty_value();
-        read_key(c, &base, &key)
-            .await
-            .or_diags(ACT)?
-            .ok_or_else(|| gone(&key).diags(ACT))
+        imported(ACT, read_key(c, &base, &key).await, || gone(&key))
     }
 }
 

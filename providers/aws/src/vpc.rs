@@ -1,9 +1,9 @@
 //! `aws_vpc`: a virtual private cloud.
 
 use crate::attrs::{get_bool, get_str, import_base, str_or_empty, Obj};
-use crate::batch::{read_by_id, read_one};
-use crate::client::{ActionExt, AwsClient, AwsError, AwsResultExt};
-use crate::ec2util::{filter, wait_until};
+use crate::batch::{imported, read_by_id, single};
+use crate::client::{done_if_gone, ActionExt, AwsClient, AwsError, AwsResultExt};
+use crate::ec2util::{describe_filtered, filter, keyed, wait_until};
 use crate::tags::{plan_tagged, tag_attrs, tag_map, tag_spec, tag_state, update_ec2_tags};
 use async_trait::async_trait;
 use autostack_lang::{Diagnostics, Type, Value};
@@ -21,20 +21,8 @@ pub async fn describe_vpcs(
     c: &AwsClient,
     ids: Vec<String>,
 ) -> Result<Vec<(String, Vpc)>, AwsError> {
-    let pages = c
-        .ec2
-        .describe_vpcs()
-        .filters(filter("vpc-id", ids))
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .aws()?;
-    Ok(pages
-        .into_iter()
-        .map(|v| (v.vpc_id().unwrap_or_default().to_string(), v))
-        .collect())
+    let items = describe_filtered!(c, describe_vpcs, "vpc-id", ids)?;
+    Ok(keyed(items, Vpc::vpc_id))
 }
 
 fn state_of(c: &AwsClient, prior: &Value, v: &Vpc) -> Value {
@@ -63,7 +51,12 @@ fn state_of(c: &AwsClient, prior: &Value, v: &Vpc) -> Value {
         .finish()
 }
 
-async fn vpc_attribute(c: &AwsClient, id: &str, name: VpcAttributeName) -> Result<bool, AwsError> {
+/// A boolean VPC attribute (DNS support, DNS hostnames, NAU metrics).
+pub async fn vpc_attribute(
+    c: &AwsClient,
+    id: &str,
+    name: VpcAttributeName,
+) -> Result<bool, AwsError> {
     let out = c
         .ec2
         .describe_vpc_attribute()
@@ -313,23 +306,14 @@ impl ResourceType<AwsClient> for AwsVpc {
         let id = str_or_empty(prior, "id");
         // Subnets, gateways and interfaces of terminating instances may still be going away.
         crate::ec2util::retry_dependency(c, || async {
-            match c.ec2.delete_vpc().vpc_id(id).send().await.aws() {
-                Err(e) if e.is_not_found() => Ok(()),
-                r => r.map(|_| ()),
-            }
+            done_if_gone(c.ec2.delete_vpc().vpc_id(id).send().await.aws())
         })
         .await
         .or_apply("deleting EC2 VPC")
     }
 
     async fn read(&self, c: &AwsClient, current: &Value) -> Result<Option<Value>, Diagnostics> {
-        read_one(
-            "EC2 VPC",
-            current,
-            |ids| describe_vpcs(c, ids),
-            |p, v| state_of(c, p, v),
-        )
-        .await
+        single(self.read_many(c, std::slice::from_ref(current)).await)
     }
 
     async fn read_many(
@@ -348,13 +332,9 @@ impl ResourceType<AwsClient> for AwsVpc {
 
     async fn import(&self, c: &AwsClient, id: &str) -> Result<Value, Diagnostics> {
         let base = import_base(&self.schema());
-        read_full(c, &base, id)
-            .await
-            .or_diags("importing EC2 VPC")?
-            .ok_or_else(|| {
-                AwsError::local("InvalidVpcID.NotFound", format!("VPC {id} not found"))
-                    .diags("importing EC2 VPC")
-            })
+        imported("importing EC2 VPC", read_full(c, &base, id).await, || {
+            AwsError::local("InvalidVpcID.NotFound", format!("VPC {id} not found"))
+        })
     }
 }
 
