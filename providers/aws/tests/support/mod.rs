@@ -2,6 +2,7 @@
 //! configured against it, and out-of-band SDK clients for injecting drift.
 #![allow(dead_code)]
 
+pub mod compute;
 pub mod proxy;
 
 use autostack_lang::{Type, Value};
