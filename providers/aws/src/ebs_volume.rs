@@ -5,9 +5,7 @@ use crate::attrs::{str_or_empty, Obj};
 use crate::batch::{imported, read_by_id, single};
 use crate::client::{ActionExt, AwsClient, AwsError, AwsResultExt};
 use crate::ec2util::{describe_filtered, filter, keyed, wait_until};
-use crate::tags::{
-    plan_tagged, tag_attrs, tag_map, tag_spec, tag_state, tags_all, update_ec2_tags,
-};
+use crate::tags::{plan_tagged, tag_attrs, tag_map, tag_spec, tag_state, update_ec2_tags};
 use async_trait::async_trait;
 use autostack_lang::{Diagnostics, Type, Value};
 use autostack_provider_sdk::ResourceType;
@@ -15,8 +13,7 @@ use autostack_provider_sdk::{
     with_attr, ApplyError, Attribute, Block, PlannedChange, ResourceSchema,
 };
 use aws_sdk_ec2::types::{
-    ResourceType as Kind, SnapshotState, TagSpecification, Volume, VolumeModificationState,
-    VolumeState, VolumeType,
+    ResourceType as Kind, SnapshotState, Volume, VolumeModificationState, VolumeState, VolumeType,
 };
 
 /// The `aws_ebs_volume` resource type.
@@ -332,13 +329,7 @@ impl ResourceType<AwsClient> for AwsEbsVolume {
 
 /// Snapshots the volume (with its tags) and waits for the snapshot to complete.
 async fn final_snapshot(c: &AwsClient, id: &str, prior: &Value) -> Result<(), AwsError> {
-    let tags = tags_all(prior);
-    let spec = (!tags.is_empty()).then(|| {
-        TagSpecification::builder()
-            .resource_type(Kind::Snapshot)
-            .set_tags(Some(crate::tags::ec2_tags(&tags)))
-            .build()
-    });
+    let spec = tag_spec(Kind::Snapshot, prior);
     let snap = c
         .ec2
         .create_snapshot()

@@ -160,46 +160,32 @@ fn destination(r: &Value) -> (String, String, String) {
 async fn put_route(c: &AwsClient, table: &str, r: &Value, replace: bool) -> Result<(), AwsError> {
     let o = |k: &str| crate::attrs::get_str(r, k).map(str::to_string);
     let gateway = o("gateway_id").or(o("vpc_endpoint_id"));
+    // CreateRoute and ReplaceRoute take the same destination and target fields.
+    macro_rules! send_route {
+        ($req:expr) => {
+            $req.route_table_id(table)
+                .set_destination_cidr_block(o("cidr_block"))
+                .set_destination_ipv6_cidr_block(o("ipv6_cidr_block"))
+                .set_destination_prefix_list_id(o("destination_prefix_list_id"))
+                .set_gateway_id(gateway)
+                .set_nat_gateway_id(o("nat_gateway_id"))
+                .set_network_interface_id(o("network_interface_id"))
+                .set_transit_gateway_id(o("transit_gateway_id"))
+                .set_vpc_peering_connection_id(o("vpc_peering_connection_id"))
+                .set_egress_only_internet_gateway_id(o("egress_only_gateway_id"))
+                .set_carrier_gateway_id(o("carrier_gateway_id"))
+                .set_local_gateway_id(o("local_gateway_id"))
+                .set_core_network_arn(o("core_network_arn"))
+                .send()
+                .await
+                .aws()
+                .map(|_| ())
+        };
+    }
     if replace {
-        c.ec2
-            .replace_route()
-            .route_table_id(table)
-            .set_destination_cidr_block(o("cidr_block"))
-            .set_destination_ipv6_cidr_block(o("ipv6_cidr_block"))
-            .set_destination_prefix_list_id(o("destination_prefix_list_id"))
-            .set_gateway_id(gateway)
-            .set_nat_gateway_id(o("nat_gateway_id"))
-            .set_network_interface_id(o("network_interface_id"))
-            .set_transit_gateway_id(o("transit_gateway_id"))
-            .set_vpc_peering_connection_id(o("vpc_peering_connection_id"))
-            .set_egress_only_internet_gateway_id(o("egress_only_gateway_id"))
-            .set_carrier_gateway_id(o("carrier_gateway_id"))
-            .set_local_gateway_id(o("local_gateway_id"))
-            .set_core_network_arn(o("core_network_arn"))
-            .send()
-            .await
-            .aws()
-            .map(|_| ())
+        send_route!(c.ec2.replace_route())
     } else {
-        c.ec2
-            .create_route()
-            .route_table_id(table)
-            .set_destination_cidr_block(o("cidr_block"))
-            .set_destination_ipv6_cidr_block(o("ipv6_cidr_block"))
-            .set_destination_prefix_list_id(o("destination_prefix_list_id"))
-            .set_gateway_id(gateway)
-            .set_nat_gateway_id(o("nat_gateway_id"))
-            .set_network_interface_id(o("network_interface_id"))
-            .set_transit_gateway_id(o("transit_gateway_id"))
-            .set_vpc_peering_connection_id(o("vpc_peering_connection_id"))
-            .set_egress_only_internet_gateway_id(o("egress_only_gateway_id"))
-            .set_carrier_gateway_id(o("carrier_gateway_id"))
-            .set_local_gateway_id(o("local_gateway_id"))
-            .set_core_network_arn(o("core_network_arn"))
-            .send()
-            .await
-            .aws()
-            .map(|_| ())
+        send_route!(c.ec2.create_route())
     }
 }
 

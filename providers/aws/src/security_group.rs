@@ -73,39 +73,22 @@ async fn change_rules(
     }
     let ec2 = &c.ec2;
     let perms = Some(perms);
+    // The four calls take the same group and permissions.
+    macro_rules! send_perms {
+        ($req:expr) => {
+            $req.group_id(id)
+                .set_ip_permissions(perms)
+                .send()
+                .await
+                .aws()
+                .map(|_| ())
+        };
+    }
     match (egress, add) {
-        (false, true) => ec2
-            .authorize_security_group_ingress()
-            .group_id(id)
-            .set_ip_permissions(perms)
-            .send()
-            .await
-            .aws()
-            .map(|_| ()),
-        (false, false) => ec2
-            .revoke_security_group_ingress()
-            .group_id(id)
-            .set_ip_permissions(perms)
-            .send()
-            .await
-            .aws()
-            .map(|_| ()),
-        (true, true) => ec2
-            .authorize_security_group_egress()
-            .group_id(id)
-            .set_ip_permissions(perms)
-            .send()
-            .await
-            .aws()
-            .map(|_| ()),
-        (true, false) => ec2
-            .revoke_security_group_egress()
-            .group_id(id)
-            .set_ip_permissions(perms)
-            .send()
-            .await
-            .aws()
-            .map(|_| ()),
+        (false, true) => send_perms!(ec2.authorize_security_group_ingress()),
+        (false, false) => send_perms!(ec2.revoke_security_group_ingress()),
+        (true, true) => send_perms!(ec2.authorize_security_group_egress()),
+        (true, false) => send_perms!(ec2.revoke_security_group_egress()),
     }
 }
 

@@ -6,7 +6,7 @@ use crate::batch::{imported, read_by_id, single};
 use crate::client::{done_if_gone, ActionExt, AwsClient, AwsError, AwsResultExt};
 use crate::ec2util::{describe_filtered, keyed};
 use crate::sg_rules::canonical_protocol;
-use crate::tags::{plan_tagged, tag_attrs, tag_map, tag_state, tags_all, update_ec2_tags};
+use crate::tags::{plan_tagged, tag_attrs, tag_map, tag_spec, tag_state, update_ec2_tags};
 use async_trait::async_trait;
 use autostack_lang::{Diagnostics, Type, Value};
 use autostack_provider_sdk::{
@@ -14,7 +14,7 @@ use autostack_provider_sdk::{
 };
 use aws_sdk_ec2::types::{
     IpPermission, IpRange, Ipv6Range, PrefixListId, ResourceType as Kind, SecurityGroupRule,
-    SecurityGroupRuleRequest, SecurityGroupRuleUpdate, TagSpecification, UserIdGroupPair,
+    SecurityGroupRuleRequest, SecurityGroupRuleUpdate, UserIdGroupPair,
 };
 
 /// A standalone security group rule resource; `egress` picks the direction.
@@ -206,33 +206,23 @@ impl ResourceType<AwsClient> for AwsSecurityGroupRule {
 
     async fn create(&self, c: &AwsClient, planned: &Value) -> Result<Value, ApplyError> {
         let group = str_or_empty(planned, "security_group_id");
-        let tags = tags_all(planned);
-        let spec = (!tags.is_empty()).then(|| {
-            TagSpecification::builder()
-                .resource_type(Kind::SecurityGroupRule)
-                .set_tags(Some(crate::tags::ec2_tags(&tags)))
-                .build()
-        });
+        let spec = tag_spec(Kind::SecurityGroupRule, planned);
+        // The ingress and egress calls take the same arguments.
+        macro_rules! authorize {
+            ($req:expr) => {
+                $req.group_id(group)
+                    .ip_permissions(permission(planned))
+                    .set_tag_specifications(spec.map(|t| vec![t]))
+                    .send()
+                    .await
+                    .aws()
+                    .map(|o| o.security_group_rules().to_vec())
+            };
+        }
         let created = if self.egress {
-            c.ec2
-                .authorize_security_group_egress()
-                .group_id(group)
-                .ip_permissions(permission(planned))
-                .set_tag_specifications(spec.map(|t| vec![t]))
-                .send()
-                .await
-                .aws()
-                .map(|o| o.security_group_rules().to_vec())
+            authorize!(c.ec2.authorize_security_group_egress())
         } else {
-            c.ec2
-                .authorize_security_group_ingress()
-                .group_id(group)
-                .ip_permissions(permission(planned))
-                .set_tag_specifications(spec.map(|t| vec![t]))
-                .send()
-                .await
-                .aws()
-                .map(|o| o.security_group_rules().to_vec())
+            authorize!(c.ec2.authorize_security_group_ingress())
         };
         let action = format!("creating {}", self.what());
         let rule = created
@@ -296,24 +286,21 @@ impl ResourceType<AwsClient> for AwsSecurityGroupRule {
     async fn delete(&self, c: &AwsClient, prior: &Value) -> Result<(), ApplyError> {
         let id = str_or_empty(prior, "id").to_string();
         let group = str_or_empty(prior, "security_group_id");
+        // The ingress and egress calls take the same arguments.
+        macro_rules! revoke {
+            ($req:expr) => {
+                $req.group_id(group)
+                    .security_group_rule_ids(id)
+                    .send()
+                    .await
+                    .aws()
+                    .map(|_| ())
+            };
+        }
         let r = if self.egress {
-            c.ec2
-                .revoke_security_group_egress()
-                .group_id(group)
-                .security_group_rule_ids(id)
-                .send()
-                .await
-                .aws()
-                .map(|_| ())
+            revoke!(c.ec2.revoke_security_group_egress())
         } else {
-            c.ec2
-                .revoke_security_group_ingress()
-                .group_id(group)
-                .security_group_rule_ids(id)
-                .send()
-                .await
-                .aws()
-                .map(|_| ())
+            revoke!(c.ec2.revoke_security_group_ingress())
         };
         done_if_gone(r).or_apply(&format!("deleting {}", self.what()))
     }
