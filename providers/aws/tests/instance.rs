@@ -7,7 +7,7 @@ use autostack_provider_sdk::attr_str;
 use autostack_provider_sdk::testkit::Lifecycle;
 use base64::Engine as _;
 use support::compute::*;
-use support::{ec2, lifecycle, provider, tags};
+use support::{apply, attr, destroy, ec2, lifecycle, provider, replaced_paths, s, strings, tags};
 
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
 

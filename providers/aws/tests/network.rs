@@ -6,34 +6,12 @@ mod support;
 use autostack_lang::Value;
 use autostack_provider_sdk::testkit::Lifecycle;
 use autostack_provider_sdk::{attr_str, Provider};
-use support::{config, lifecycle, provider, tags};
-
-fn s(x: &str) -> Value {
-    Value::string(x)
-}
+use support::{apply, config, destroy, lifecycle, provider, s, tags};
 
 /// Creates a VPC through the provider and returns its state.
 async fn vpc(p: &dyn Provider, cidr: &str) -> Value {
     let cfg = config(p, "aws_vpc", vec![("cidr_block", s(cidr))]);
-    let plan = p.plan("aws_vpc", None, &cfg).await.expect("plan vpc");
-    p.apply("aws_vpc", None, Some(&plan.planned))
-        .await
-        .expect("create vpc")
-        .expect("vpc state")
-}
-
-async fn create(p: &dyn Provider, ty: &str, cfg: &Value) -> Value {
-    let plan = p.plan(ty, None, cfg).await.expect("plan");
-    p.apply(ty, None, Some(&plan.planned))
-        .await
-        .unwrap_or_else(|e| panic!("create {ty}: {}", e.diags))
-        .expect("state")
-}
-
-async fn delete(p: &dyn Provider, ty: &str, state: &Value) {
-    p.apply(ty, Some(state), None)
-        .await
-        .unwrap_or_else(|e| panic!("delete {ty}: {}", e.diags));
+    apply(p, "aws_vpc", None, &cfg).await
 }
 
 #[tokio::test]
@@ -105,7 +83,7 @@ async fn subnet_lifecycle_and_cidr_change_replaces() {
         },
     )
     .await;
-    delete(p.as_ref(), "aws_vpc", &v).await;
+    destroy(p.as_ref(), "aws_vpc", &v).await;
 }
 
 #[tokio::test]
@@ -133,9 +111,10 @@ async fn gateway_route_table_and_association_lifecycles() {
         },
     )
     .await;
-    let igw = create(
+    let igw = apply(
         p,
         "aws_internet_gateway",
+        None,
         &config(p, "aws_internet_gateway", vec![("vpc_id", vpc_id.clone())]),
     )
     .await;
@@ -164,9 +143,10 @@ async fn gateway_route_table_and_association_lifecycles() {
         },
     )
     .await;
-    let sub = create(
+    let sub = apply(
         p,
         "aws_subnet",
+        None,
         &config(
             p,
             "aws_subnet",
@@ -174,8 +154,8 @@ async fn gateway_route_table_and_association_lifecycles() {
         ),
     )
     .await;
-    let t1 = create(p, "aws_route_table", &rt("0.0.0.0/0")).await;
-    let t2 = create(p, "aws_route_table", &rt("0.0.0.0/0")).await;
+    let t1 = apply(p, "aws_route_table", None, &rt("0.0.0.0/0")).await;
+    let t2 = apply(p, "aws_route_table", None, &rt("0.0.0.0/0")).await;
     let assoc = |t: &Value| {
         config(
             p,
@@ -199,7 +179,7 @@ async fn gateway_route_table_and_association_lifecycles() {
     )
     .await;
     // Import takes Terraform's `subnet-id/route-table-id` form.
-    let a = create(p, "aws_route_table_association", &assoc(&t1)).await;
+    let a = apply(p, "aws_route_table_association", None, &assoc(&t1)).await;
     let id = format!("{}/{}", attr_str(&sub, "id"), attr_str(&t1, "id"));
     let imported = p
         .import("aws_route_table_association", &id)
@@ -223,7 +203,7 @@ async fn gateway_route_table_and_association_lifecycles() {
         .plan("aws_route_table_association", None, &missing_one)
         .await
         .is_err());
-    delete(p, "aws_route_table_association", &a).await;
+    destroy(p, "aws_route_table_association", &a).await;
     for (ty, st) in [
         ("aws_route_table", &t1),
         ("aws_route_table", &t2),
@@ -231,7 +211,7 @@ async fn gateway_route_table_and_association_lifecycles() {
         ("aws_internet_gateway", &igw),
         ("aws_vpc", &v),
     ] {
-        delete(p, ty, st).await;
+        destroy(p, ty, st).await;
     }
 }
 
@@ -284,9 +264,10 @@ async fn security_group_lifecycle_with_inline_rules() {
     .await;
     // A generated name, the default description, and no configured egress: AWS's default
     // allow-all egress rule is removed.
-    let generated = create(
+    let generated = apply(
         p,
         "aws_security_group",
+        None,
         &config(p, "aws_security_group", vec![("vpc_id", vpc_id.clone())]),
     )
     .await;
@@ -304,8 +285,8 @@ async fn security_group_lifecycle_with_inline_rules() {
         !autostack_provider_sdk::differs(&generated, &noop.planned),
         "no-op plan after create with generated name"
     );
-    delete(p, "aws_security_group", &generated).await;
-    delete(p, "aws_vpc", &v).await;
+    destroy(p, "aws_security_group", &generated).await;
+    destroy(p, "aws_vpc", &v).await;
 }
 
 #[tokio::test]
@@ -313,9 +294,10 @@ async fn standalone_security_group_rules() {
     let p = provider().await;
     let p = p.as_ref();
     let v = vpc(p, "10.6.0.0/16").await;
-    let g = create(
+    let g = apply(
         p,
         "aws_security_group",
+        None,
         &config(
             p,
             "aws_security_group",
@@ -355,6 +337,6 @@ async fn standalone_security_group_rules() {
         )
         .await;
     }
-    delete(p, "aws_security_group", &g).await;
-    delete(p, "aws_vpc", &v).await;
+    destroy(p, "aws_security_group", &g).await;
+    destroy(p, "aws_vpc", &v).await;
 }

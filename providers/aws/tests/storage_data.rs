@@ -6,7 +6,9 @@ mod support;
 use autostack_lang::{Diagnostics, Type, Value};
 use autostack_provider_sdk::testkit::Lifecycle;
 use autostack_provider_sdk::{attr_str, differs, Provider};
-use support::{config, data_config, lifecycle, provider, s3, tags};
+use support::{
+    apply, attr, config, data_config, destroy, lifecycle, provider, s, s3, strings, tags,
+};
 
 const BUCKET: &str = "aws_s3_bucket";
 const VERSIONING: &str = "aws_s3_bucket_versioning";
@@ -16,14 +18,6 @@ fn unique(prefix: &str) -> String {
     format!("as-{prefix}-{:016x}", fastrand::u64(..))
 }
 
-fn s(v: &str) -> Value {
-    Value::string(v)
-}
-
-fn strings(items: &[&str]) -> Value {
-    Value::tuple(items.iter().map(|i| s(i)).collect())
-}
-
 /// One nested block given to `config` (a tuple of one object).
 fn block<const N: usize>(pairs: [(&str, Value); N]) -> Value {
     Value::tuple(vec![Value::object_from(pairs)])
@@ -31,12 +25,6 @@ fn block<const N: usize>(pairs: [(&str, Value); N]) -> Value {
 
 fn filter(name: &str, values: &[&str]) -> Value {
     block([("name", s(name)), ("values", strings(values))])
-}
-
-fn attr<'a>(v: &'a Value, name: &str) -> &'a Value {
-    v.as_entries()
-        .and_then(|m| m.get(name))
-        .unwrap_or_else(|| panic!("no attribute {name} in {v:?}"))
 }
 
 fn flag(v: &Value, name: &str) -> Option<bool> {
@@ -66,21 +54,6 @@ fn summary(d: &Diagnostics) -> String {
 fn bucket_cfg(p: &dyn Provider, name: &str, mut extra: Vec<(&str, Value)>) -> Value {
     extra.push(("bucket", s(name)));
     config(p, BUCKET, extra)
-}
-
-/// Plans and applies a create (or an in-place update, given the prior state).
-async fn apply(p: &dyn Provider, ty: &str, prior: Option<&Value>, cfg: &Value) -> Value {
-    let plan = p.plan(ty, prior, cfg).await.expect("plan");
-    assert!(plan.requires_replace.is_empty(), "unexpected replacement");
-    let applied = p.apply(ty, prior, Some(&plan.planned)).await;
-    applied
-        .unwrap_or_else(|e| panic!("apply {ty}: {}", e.diags))
-        .expect("state")
-}
-
-async fn destroy(p: &dyn Provider, ty: &str, st: &Value) {
-    let done = p.apply(ty, Some(st), None).await;
-    done.unwrap_or_else(|e| panic!("delete {ty}: {}", e.diags));
 }
 
 async fn read(p: &dyn Provider, ty: &str, st: &Value) -> Option<Value> {

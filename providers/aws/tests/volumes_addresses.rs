@@ -6,7 +6,7 @@ use autostack_lang::Value;
 use autostack_provider_sdk::testkit::Lifecycle;
 use autostack_provider_sdk::{attr_str, Provider};
 use support::compute::*;
-use support::{config, ec2, lifecycle, provider, tags};
+use support::{apply, attr, config, destroy, ec2, lifecycle, provider, replaced_paths, s, tags};
 
 const KEY_1: &str =
     "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAQaF1HCgMA5JJjN7ayh2dubgLd/yZHh3/qrOEOyUwwT k1";

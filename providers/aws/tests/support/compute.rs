@@ -1,9 +1,9 @@
 //! Shared helpers of the compute tests (`aws_instance`, EBS volumes, EIPs, key pairs): a
 //! network to launch into, configurations, and plan-and-apply shortcuts.
 
-use super::{config, ec2};
+use super::{apply, attr, config, destroy, ec2, s};
 use autostack_lang::Value;
-use autostack_provider_sdk::{attr_str, path_string, Provider};
+use autostack_provider_sdk::{attr_str, Provider};
 
 /// Two of moto's default AMIs whose root device is /dev/sda1 (where moto puts root volumes).
 pub const AMI_A: &str = "ami-785db401";
@@ -18,26 +18,9 @@ pub fn random() -> u64 {
         .finish()
 }
 
-/// A string value.
-pub fn s(v: &str) -> Value {
-    Value::string(v)
-}
-
-/// A tuple of strings.
-pub fn strings(items: &[&str]) -> Value {
-    Value::tuple(items.iter().map(|i| s(i)).collect())
-}
-
 /// A unique name with `prefix`.
 pub fn unique(prefix: &str) -> String {
     format!("as-{prefix}-{:012x}", random() >> 16)
-}
-
-/// The attribute `name` of an object value (panics when absent).
-pub fn attr<'a>(v: &'a Value, name: &str) -> &'a Value {
-    v.as_entries()
-        .and_then(|m| m.get(name))
-        .unwrap_or_else(|| panic!("no attribute {name} in {v:?}"))
 }
 
 /// The number attribute `name` as an integer (panics otherwise).
@@ -54,32 +37,6 @@ pub fn root(v: &Value) -> &Value {
         .as_seq()
         .and_then(<[Value]>::first)
         .expect("a root_block_device")
-}
-
-/// The attribute paths that force replacement in a plan.
-pub fn replaced_paths(p: &autostack_provider_sdk::PlannedChange) -> Vec<String> {
-    p.requires_replace.iter().map(|x| path_string(x)).collect()
-}
-
-/// Plans and applies a create (or an in-place update, given the prior state).
-pub async fn apply(p: &dyn Provider, ty: &str, prior: Option<&Value>, cfg: &Value) -> Value {
-    let plan = p.plan(ty, prior, cfg).await.expect("plan");
-    assert!(
-        plan.requires_replace.is_empty(),
-        "unexpected replacement of {ty}: {:?}",
-        replaced_paths(&plan)
-    );
-    p.apply(ty, prior, Some(&plan.planned))
-        .await
-        .unwrap_or_else(|e| panic!("apply {ty}: {}", e.diags))
-        .expect("state")
-}
-
-/// Applies a delete.
-pub async fn destroy(p: &dyn Provider, ty: &str, state: &Value) {
-    p.apply(ty, Some(state), None)
-        .await
-        .unwrap_or_else(|e| panic!("delete {ty}: {}", e.diags));
 }
 
 /// A VPC and a subnet in us-east-1a, both made through the provider.

@@ -154,3 +154,49 @@ pub async fn lifecycle(p: &dyn Provider, l: autostack_provider_sdk::testkit::Lif
         );
     }
 }
+
+/// A string value.
+pub fn s(v: &str) -> Value {
+    Value::string(v)
+}
+
+/// A tuple of strings.
+pub fn strings(items: &[&str]) -> Value {
+    Value::tuple(items.iter().map(|i| s(i)).collect())
+}
+
+/// The attribute `name` of an object value (panics when absent).
+pub fn attr<'a>(v: &'a Value, name: &str) -> &'a Value {
+    v.as_entries()
+        .and_then(|m| m.get(name))
+        .unwrap_or_else(|| panic!("no attribute {name} in {v:?}"))
+}
+
+/// The attribute paths that force replacement in a plan.
+pub fn replaced_paths(p: &autostack_provider_sdk::PlannedChange) -> Vec<String> {
+    p.requires_replace
+        .iter()
+        .map(|x| autostack_provider_sdk::path_string(x))
+        .collect()
+}
+
+/// Plans and applies a create (or an in-place update, given the prior state).
+pub async fn apply(p: &dyn Provider, ty: &str, prior: Option<&Value>, cfg: &Value) -> Value {
+    let plan = p.plan(ty, prior, cfg).await.expect("plan");
+    assert!(
+        plan.requires_replace.is_empty(),
+        "unexpected replacement of {ty}: {:?}",
+        replaced_paths(&plan)
+    );
+    p.apply(ty, prior, Some(&plan.planned))
+        .await
+        .unwrap_or_else(|e| panic!("apply {ty}: {}", e.diags))
+        .expect("state")
+}
+
+/// Applies a delete.
+pub async fn destroy(p: &dyn Provider, ty: &str, state: &Value) {
+    p.apply(ty, Some(state), None)
+        .await
+        .unwrap_or_else(|e| panic!("delete {ty}: {}", e.diags));
+}
