@@ -74,5 +74,15 @@ pub fn imported(
     read: Result<Option<Value>, AwsError>,
     gone: impl FnOnce() -> AwsError,
 ) -> Result<Value, Diagnostics> {
-    read.or_diags(action)?.ok_or_else(|| gone().diags(action))
+    read_back(read, gone, |e| e.diags(action))
+}
+
+/// The state read back after a create, update or import: a read error, and `gone`'s error when
+/// the object has vanished, go through `fail` (which names the action, keeps a partial state).
+pub fn read_back<E>(
+    read: Result<Option<Value>, AwsError>,
+    gone: impl FnOnce() -> AwsError,
+    fail: impl Fn(AwsError) -> E,
+) -> Result<Value, E> {
+    read.map_err(&fail)?.ok_or_else(|| fail(gone()))
 }

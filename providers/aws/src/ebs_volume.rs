@@ -2,7 +2,7 @@
 
 use crate::attrs::{changed, echo_optional, get, get_bool, get_i32, get_str, rfc3339};
 use crate::attrs::{str_or_empty, Obj};
-use crate::batch::{imported, read_by_id, single};
+use crate::batch::{imported, read_back, read_by_id, single};
 use crate::client::{ActionExt, AwsClient, AwsError, AwsResultExt};
 use crate::ec2util::{describe_filtered, filter, keyed, wait_until};
 use crate::tags::{plan_tagged, tag_attrs, tag_map, tag_spec, tag_state, update_ec2_tags};
@@ -253,10 +253,7 @@ impl ResourceType<AwsClient> for AwsEbsVolume {
         let partial = Obj::from(planned).str("id", &id).finish();
         let fail = |e: AwsError| e.apply_error(ACT).with_partial(partial.clone());
         wait_available(c, &id).await.map_err(fail)?;
-        read_full(c, planned, &id)
-            .await
-            .map_err(fail)?
-            .ok_or_else(|| fail(gone(&id)))
+        read_back(read_full(c, planned, &id).await, || gone(&id), fail)
     }
 
     async fn update(
@@ -273,10 +270,11 @@ impl ResourceType<AwsClient> for AwsEbsVolume {
         update_ec2_tags(c, id, prior, planned)
             .await
             .or_apply("updating EBS Volume tags")?;
-        read_full(c, planned, id)
-            .await
-            .or_apply(ACT)?
-            .ok_or_else(|| gone(id).apply_error(ACT))
+        read_back(
+            read_full(c, planned, id).await,
+            || gone(id),
+            |e| e.apply_error(ACT),
+        )
     }
 
     async fn delete(&self, c: &AwsClient, prior: &Value) -> Result<(), ApplyError> {

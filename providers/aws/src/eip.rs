@@ -3,7 +3,7 @@
 
 use crate::attrs::{changed, echo_optional};
 use crate::attrs::{get, get_bool, get_str, str_or_empty, Obj};
-use crate::batch::{imported, read_by_id, single};
+use crate::batch::{imported, read_back, read_by_id, single};
 use crate::client::{done_if_gone, ActionExt, AwsClient, AwsError, AwsResultExt};
 use crate::ec2util::{filter, keyed, wait_until};
 use crate::tags::{plan_tagged, tag_attrs, tag_map, tag_spec, tag_state, update_ec2_tags};
@@ -260,10 +260,7 @@ impl ResourceType<AwsClient> for AwsEip {
         .await
         .map_err(fail)?;
         associate(c, &id, planned).await.map_err(fail)?;
-        read_full(c, planned, &id)
-            .await
-            .map_err(fail)?
-            .ok_or_else(|| fail(gone(&id)))
+        read_back(read_full(c, planned, &id).await, || gone(&id), fail)
     }
 
     async fn update(
@@ -284,10 +281,11 @@ impl ResourceType<AwsClient> for AwsEip {
         update_ec2_tags(c, id, prior, planned)
             .await
             .or_apply("updating EC2 EIP tags")?;
-        read_full(c, planned, id)
-            .await
-            .or_apply(ACT)?
-            .ok_or_else(|| gone(id).apply_error(ACT))
+        read_back(
+            read_full(c, planned, id).await,
+            || gone(id),
+            |e| e.apply_error(ACT),
+        )
     }
 
     async fn delete(&self, c: &AwsClient, prior: &Value) -> Result<(), ApplyError> {

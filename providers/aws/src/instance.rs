@@ -9,7 +9,7 @@ use crate::attrs::{
     changed, get, get_bool, get_str, get_strings, str_or_empty, unknown_unless_set,
 };
 use crate::attrs::{map_value, string_map, string_set, Obj};
-use crate::batch::{imported, read_by_id, single};
+use crate::batch::{imported, read_back, read_by_id, single};
 use crate::client::{ActionExt, AwsClient, AwsError, AwsResultExt};
 use crate::ebs_volume::describe_volumes;
 use crate::ec2util::{describe_filtered, wait_until};
@@ -413,10 +413,7 @@ impl ResourceType<AwsClient> for AwsInstance {
         let partial = Obj::from(planned).str("id", &id).finish();
         let fail = |e: AwsError| e.apply_error(ACT).with_partial(partial.clone());
         wait_state(c, &id, St::Running).await.map_err(fail)?;
-        read_full(c, planned, &id)
-            .await
-            .map_err(fail)?
-            .ok_or_else(|| fail(gone(&id)))
+        read_back(read_full(c, planned, &id).await, || gone(&id), fail)
     }
 
     async fn update(
@@ -450,10 +447,11 @@ impl ResourceType<AwsClient> for AwsInstance {
             .await
             .or_apply(ACT)?;
         update_root(c, id, prior, planned).await.or_apply(ACT)?;
-        read_full(c, planned, id)
-            .await
-            .or_apply(ACT)?
-            .ok_or_else(|| gone(id).apply_error(ACT))
+        read_back(
+            read_full(c, planned, id).await,
+            || gone(id),
+            |e| e.apply_error(ACT),
+        )
     }
 
     async fn delete(&self, c: &AwsClient, prior: &Value) -> Result<(), ApplyError> {

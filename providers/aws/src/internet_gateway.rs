@@ -1,7 +1,7 @@
 //! `aws_internet_gateway`: an internet gateway, attached to at most one VPC.
 
 use crate::attrs::{get_str, import_base, str_or_empty, Obj};
-use crate::batch::{imported, read_by_id, single};
+use crate::batch::{imported, read_back, read_by_id, single};
 use crate::client::{done_if_gone, ActionExt, AwsClient, AwsError, AwsResultExt};
 use crate::ec2util::{describe_filtered, keyed, retry_dependency};
 use crate::tags::{plan_tagged, tag_attrs, tag_map, tag_spec, tag_state, update_ec2_tags};
@@ -128,15 +128,16 @@ impl ResourceType<AwsClient> for AwsInternetGateway {
         if let Some(vpc) = get_str(planned, "vpc_id") {
             attach(c, &id, vpc).await.map_err(fail)?;
         }
-        read_id(c, planned, &id)
-            .await
-            .map_err(fail)?
-            .ok_or_else(|| {
-                fail(AwsError::local(
+        read_back(
+            read_id(c, planned, &id).await,
+            || {
+                AwsError::local(
                     "InvalidInternetGatewayID.NotFound",
                     "the new internet gateway vanished",
-                ))
-            })
+                )
+            },
+            fail,
+        )
     }
 
     async fn update(

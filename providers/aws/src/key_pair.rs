@@ -1,7 +1,7 @@
 //! `aws_key_pair`: an EC2 key pair imported from a public key.
 
 use crate::attrs::{get_str, str_or_empty, Obj};
-use crate::batch::{read_by_id, single};
+use crate::batch::{read_back, read_by_id, single};
 use crate::client::{done_if_gone, ActionExt, AwsClient, AwsError, AwsResultExt};
 use crate::ec2util::{filter, keyed};
 use crate::tags::{plan_tagged, tag_attrs, tag_map, tag_spec, tag_state, update_ec2_tags};
@@ -152,10 +152,7 @@ impl ResourceType<AwsClient> for AwsKeyPair {
             .or_apply(ACT)?;
         let partial = Obj::from(planned).str("id", &name).finish();
         let fail = |e: AwsError| e.apply_error(ACT).with_partial(partial.clone());
-        read_full(c, planned, &name)
-            .await
-            .map_err(fail)?
-            .ok_or_else(|| fail(gone(&name)))
+        read_back(read_full(c, planned, &name).await, || gone(&name), fail)
     }
 
     async fn update(
@@ -170,10 +167,11 @@ impl ResourceType<AwsClient> for AwsKeyPair {
         update_ec2_tags(c, str_or_empty(prior, "key_pair_id"), prior, planned)
             .await
             .or_apply(ACT)?;
-        read_full(c, planned, name)
-            .await
-            .or_apply(ACT)?
-            .ok_or_else(|| gone(name).apply_error(ACT))
+        read_back(
+            read_full(c, planned, name).await,
+            || gone(name),
+            |e| e.apply_error(ACT),
+        )
     }
 
     async fn delete(&self, c: &AwsClient, prior: &Value) -> Result<(), ApplyError> {

@@ -2,7 +2,7 @@
 //! routes left out of the configuration are whatever exists).
 
 use crate::attrs::{get_blocks, import_base, str_or_empty, Obj};
-use crate::batch::{imported, read_by_id, single};
+use crate::batch::{imported, read_back, read_by_id, single};
 use crate::client::{done_if_gone, ActionExt, AwsClient, AwsError, AwsResultExt};
 use crate::ec2util::{describe_filtered, keyed, retry_dependency};
 use crate::tags::{plan_tagged, tag_attrs, tag_map, tag_spec, tag_state, update_ec2_tags};
@@ -300,15 +300,16 @@ impl ResourceType<AwsClient> for AwsRouteTable {
         sync_routes(c, &id, &[], get_blocks(planned, "route"))
             .await
             .map_err(fail)?;
-        read_id(c, planned, &id)
-            .await
-            .map_err(fail)?
-            .ok_or_else(|| {
-                fail(AwsError::local(
+        read_back(
+            read_id(c, planned, &id).await,
+            || {
+                AwsError::local(
                     "InvalidRouteTableID.NotFound",
                     "the new route table vanished",
-                ))
-            })
+                )
+            },
+            fail,
+        )
     }
 
     async fn update(

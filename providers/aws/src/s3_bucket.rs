@@ -2,7 +2,7 @@
 //! inline `versioning` block, and `force_destroy`.
 
 use crate::attrs::{error, get, get_blocks, get_bool, get_str, import_base, str_or_empty, Obj};
-use crate::batch::imported;
+use crate::batch::{imported, read_back};
 use crate::client::{ActionExt, AwsClient, AwsError, AwsResultExt};
 use crate::ec2util::wait_until;
 use crate::s3util::{
@@ -342,10 +342,11 @@ impl ResourceType<AwsClient> for AwsS3Bucket {
                 .await
                 .map_err(fail)?;
         }
-        read_full(c, planned, &bucket)
-            .await
-            .map_err(fail)?
-            .ok_or_else(|| fail(AwsError::local("NoSuchBucket", "the new bucket vanished")))
+        read_back(
+            read_full(c, planned, &bucket).await,
+            || AwsError::local("NoSuchBucket", "the new bucket vanished"),
+            fail,
+        )
     }
 
     async fn update(
@@ -375,10 +376,11 @@ impl ResourceType<AwsClient> for AwsS3Bucket {
                 .await
                 .or_apply(&format!("updating S3 Bucket ({bucket}) tags"))?;
         }
-        read_full(c, planned, bucket)
-            .await
-            .or_apply(&action)?
-            .ok_or_else(|| AwsError::local("NoSuchBucket", bucket).apply_error(&action))
+        read_back(
+            read_full(c, planned, bucket).await,
+            || AwsError::local("NoSuchBucket", bucket),
+            |e| e.apply_error(&action),
+        )
     }
 
     async fn delete(&self, c: &AwsClient, prior: &Value) -> Result<(), ApplyError> {

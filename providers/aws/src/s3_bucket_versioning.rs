@@ -1,7 +1,7 @@
 //! `aws_s3_bucket_versioning`: the versioning state of an S3 bucket.
 
 use crate::attrs::{error, get_blocks, get_str, import_base, str_or_empty, Obj};
-use crate::batch::imported;
+use crate::batch::{imported, read_back};
 use crate::client::{ActionExt, AwsClient, AwsError, AwsResultExt};
 use crate::s3util::{bucket_gone, bucket_versioning};
 use async_trait::async_trait;
@@ -159,10 +159,11 @@ impl ResourceType<AwsClient> for AwsS3BucketVersioning {
         if configured(planned).0 != Some(DISABLED) {
             put(c, planned, bucket).await.or_apply(&action)?;
         }
-        read_state(c, planned, &id)
-            .await
-            .or_apply(&action)?
-            .ok_or_else(|| AwsError::local("NoSuchBucket", bucket).apply_error(&action))
+        read_back(
+            read_state(c, planned, &id).await,
+            || AwsError::local("NoSuchBucket", bucket),
+            |e| e.apply_error(&action),
+        )
     }
 
     async fn update(
@@ -177,10 +178,11 @@ impl ResourceType<AwsClient> for AwsS3BucketVersioning {
         if configured(prior) != configured(planned) {
             put(c, planned, bucket).await.or_apply(&action)?;
         }
-        read_state(c, planned, &id)
-            .await
-            .or_apply(&action)?
-            .ok_or_else(|| AwsError::local("NoSuchBucket", bucket).apply_error(&action))
+        read_back(
+            read_state(c, planned, &id).await,
+            || AwsError::local("NoSuchBucket", bucket),
+            |e| e.apply_error(&action),
+        )
     }
 
     async fn delete(&self, c: &AwsClient, prior: &Value) -> Result<(), ApplyError> {

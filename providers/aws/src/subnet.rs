@@ -1,7 +1,7 @@
 //! `aws_subnet`: a subnet of a VPC in one availability zone.
 
 use crate::attrs::{get_bool, get_str, import_base, str_or_empty, Obj};
-use crate::batch::{imported, read_by_id, single};
+use crate::batch::{imported, read_back, read_by_id, single};
 use crate::client::{done_if_gone, ActionExt, AwsClient, AwsError, AwsResultExt};
 use crate::ec2util::{describe_filtered, keyed, wait_until};
 use crate::tags::{plan_tagged, tag_attrs, tag_map, tag_spec, tag_state, update_ec2_tags};
@@ -190,15 +190,11 @@ impl ResourceType<AwsClient> for AwsSubnet {
         .await
         .map_err(fail)?;
         apply_flags(c, &id, None, planned).await.map_err(fail)?;
-        read_id(c, planned, &id)
-            .await
-            .map_err(fail)?
-            .ok_or_else(|| {
-                fail(AwsError::local(
-                    "InvalidSubnetID.NotFound",
-                    "the new subnet vanished",
-                ))
-            })
+        read_back(
+            read_id(c, planned, &id).await,
+            || AwsError::local("InvalidSubnetID.NotFound", "the new subnet vanished"),
+            fail,
+        )
     }
 
     async fn update(

@@ -1,7 +1,7 @@
 //! `aws_volume_attachment`: an EBS volume attached to an instance at a device name.
 
 use crate::attrs::{get_bool, str_or_empty, Obj};
-use crate::batch::{imported, read_by_id, single};
+use crate::batch::{imported, read_back, read_by_id, single};
 use crate::client::{ActionExt, AwsClient, AwsError, AwsResultExt};
 use crate::ebs_volume::describe_volumes;
 use crate::ec2util::wait_until;
@@ -187,10 +187,7 @@ impl ResourceType<AwsClient> for AwsVolumeAttachment {
         })
         .await
         .map_err(fail)?;
-        read_key(c, planned, &key)
-            .await
-            .map_err(fail)?
-            .ok_or_else(|| fail(gone(&key)))
+        read_back(read_key(c, planned, &key).await, || gone(&key), fail)
     }
 
     async fn update(
@@ -201,10 +198,11 @@ impl ResourceType<AwsClient> for AwsVolumeAttachment {
     ) -> Result<Value, ApplyError> {
         // Only the flags can change in place; they live in state alone.
         let key = Key::of(planned);
-        read_key(c, planned, &key)
-            .await
-            .or_apply("updating EBS Volume attachment")?
-            .ok_or_else(|| gone(&key).apply_error("updating EBS Volume attachment"))
+        read_back(
+            read_key(c, planned, &key).await,
+            || gone(&key),
+            |e| e.apply_error("updating EBS Volume attachment"),
+        )
     }
 
     async fn delete(&self, c: &AwsClient, prior: &Value) -> Result<(), ApplyError> {

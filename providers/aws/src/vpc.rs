@@ -1,7 +1,7 @@
 //! `aws_vpc`: a virtual private cloud.
 
 use crate::attrs::{get_bool, get_str, import_base, str_or_empty, Obj};
-use crate::batch::{imported, read_by_id, single};
+use crate::batch::{imported, read_back, read_by_id, single};
 use crate::client::{done_if_gone, ActionExt, AwsClient, AwsError, AwsResultExt};
 use crate::ec2util::{describe_filtered, filter, keyed, wait_until};
 use crate::tags::{plan_tagged, tag_attrs, tag_map, tag_spec, tag_state, update_ec2_tags};
@@ -270,15 +270,11 @@ impl ResourceType<AwsClient> for AwsVpc {
         .await
         .map_err(fail)?;
         apply_dns(c, &id, None, planned).await.map_err(fail)?;
-        read_full(c, planned, &id)
-            .await
-            .map_err(fail)?
-            .ok_or_else(|| {
-                fail(AwsError::local(
-                    "InvalidVpcID.NotFound",
-                    "the new VPC vanished",
-                ))
-            })
+        read_back(
+            read_full(c, planned, &id).await,
+            || AwsError::local("InvalidVpcID.NotFound", "the new VPC vanished"),
+            fail,
+        )
     }
 
     async fn update(
