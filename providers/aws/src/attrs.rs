@@ -3,7 +3,7 @@
 
 use autostack_lang::value::make_set;
 use autostack_lang::{Diagnostic, Diagnostics, Type, Value};
-use autostack_provider_sdk::{same, with_attr};
+use autostack_provider_sdk::same;
 use std::collections::BTreeMap;
 
 /// The attribute `name` of an object value, when present and not null.
@@ -215,18 +215,6 @@ pub fn echo_optional(o: Obj, prior: &Value, name: &str, v: Value, is_zero: bool)
         return o;
     }
     o.set(name, v)
-}
-
-/// Sets each attribute in `names` to unknown unless the configuration sets it: apply will
-/// change it as a side effect.
-pub fn unknown_unless_set(planned: Value, config: &Value, names: &[&str]) -> Value {
-    names.iter().fold(planned, |v, name| {
-        if get(config, name).is_some() {
-            return v;
-        }
-        let ty = get(&v, name).map_or(Type::String, Value::ty);
-        with_attr(&v, name, Value::Unknown(ty))
-    })
 }
 
 /// A timestamp as RFC 3339 in whole seconds (as the AWS provider formats `create_time`).

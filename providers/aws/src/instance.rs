@@ -5,9 +5,7 @@
 //! `user_data_replace_on_change`); `root_block_device` size, type, IOPS and throughput
 //! change in place through `ModifyVolume`.
 
-use crate::attrs::{
-    changed, get, get_bool, get_str, get_strings, str_or_empty, unknown_unless_set,
-};
+use crate::attrs::{changed, get, get_bool, get_str, get_strings, str_or_empty};
 use crate::attrs::{map_value, string_map, string_set, Obj};
 use crate::batch::{imported, read_back, read_by_id, single};
 use crate::client::{ActionExt, AwsClient, AwsError, AwsResultExt};
@@ -25,7 +23,7 @@ use aws_sdk_ec2::types::{
     Volume,
 };
 use root_volume::{plan_root, root_block, root_mappings, root_state, root_volume_id};
-use root_volume::{update_root, ROOT};
+use root_volume::{unknown_unless_set, update_root, ROOT};
 use std::collections::HashMap;
 use user_data::{launch_user_data, recall_user_data, remember_user_data, user_data_bytes};
 pub use user_data::{sha1_hex, user_data_hash};

@@ -1,7 +1,6 @@
 //! `aws_instance.root_block_device`: the instance's root EBS volume, read at refresh,
 //! mapped at launch and resized or retyped in place through `ModifyVolume`.
 
-use crate::attrs::unknown_unless_set;
 use crate::attrs::{changed, get, get_blocks, get_bool, get_i32, get_str, str_or_empty};
 use crate::client::{AwsClient, AwsError, AwsResultExt};
 use crate::ebs_volume::modify_changed;
@@ -163,6 +162,18 @@ pub async fn update_root(
             .aws()?;
     }
     Ok(())
+}
+
+/// Sets each attribute in `names` to unknown unless the configuration sets it: apply will
+/// change it as a side effect.
+pub fn unknown_unless_set(planned: Value, config: &Value, names: &[&str]) -> Value {
+    names.iter().fold(planned, |v, name| {
+        if get(config, name).is_some() {
+            return v;
+        }
+        let ty = get(&v, name).map_or(Type::String, Value::ty);
+        with_attr(&v, name, Value::Unknown(ty))
+    })
 }
 
 /// Plans `root_block_device` of an updated instance: a resize or retype changes the
