@@ -287,3 +287,36 @@ pub fn build(tree: &ModuleTree) -> Result<ConfigGraph, Diagnostics> {
         order,
     })
 }
+
+/// For every resource node, the resources and data sources it depends on directly or through
+/// any other node (locals, variables, module calls), as Terraform records them in state:
+/// addresses relative to the resource's module, sorted. Ancestors outside the resource's
+/// module (or its children) are left out, as the state's module-relative form cannot name them.
+pub fn resource_dependencies(g: &ConfigGraph) -> HashMap<Node, Vec<String>> {
+    let mut out = HashMap::new();
+    for (node, &i) in &g.index {
+        let Node::Resource(path, _) = node else {
+            continue;
+        };
+        let mut seen = std::collections::HashSet::new();
+        let mut stack = vec![i];
+        let mut deps = std::collections::BTreeSet::new();
+        while let Some(j) = stack.pop() {
+            for a in g.graph.neighbors_directed(j, petgraph::Direction::Incoming) {
+                if !seen.insert(a) {
+                    continue;
+                }
+                stack.push(a);
+                if let Node::Resource(p, name) = &g.graph[a] {
+                    if a != i && p.starts_with(path) {
+                        let rel = &p[path.len()..];
+                        let prefix: String = rel.iter().map(|m| format!("module.{m}.")).collect();
+                        deps.insert(format!("{prefix}{name}"));
+                    }
+                }
+            }
+        }
+        out.insert(node.clone(), deps.into_iter().collect());
+    }
+    out
+}

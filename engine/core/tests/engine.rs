@@ -252,3 +252,35 @@ async fn replace_triggered_by_watches_the_referenced_attribute() {
     let p = p.unwrap();
     assert_eq!(p.changes[1].action, Action::DeleteThenCreate);
 }
+
+#[tokio::test]
+async fn state_records_every_transitive_dependency_as_terraform() {
+    // Terraform writes each object's graph ancestors (resources and data sources reached
+    // through other resources, locals or variables), sorted.
+    let cfg = tf(r#"
+resource "test_thing" "a" {
+  name = "a"
+}
+locals {
+  a_id = test_thing.a.id
+}
+resource "test_thing" "b" {
+  name  = "b"
+  value = local.a_id
+}
+resource "test_thing" "c" {
+  name  = "c"
+  value = test_thing.b.id
+}
+"#);
+    let (out, _) = apply_tf(&cfg, &State::default(), None).await;
+    assert!(!out.diags.has_errors(), "{}", out.diags);
+    let deps = |a: &str| {
+        out.state.instances[&parse_instance(a).unwrap()]
+            .dependencies
+            .clone()
+    };
+    assert!(deps("test_thing.a").is_empty());
+    assert_eq!(deps("test_thing.b"), vec!["test_thing.a"]);
+    assert_eq!(deps("test_thing.c"), vec!["test_thing.a", "test_thing.b"]);
+}

@@ -69,7 +69,9 @@ async fn read_state(c: &AwsClient, base: &Value, id: &str) -> Result<Option<Valu
     let st = Obj::from(base)
         .str("id", id)
         .str("bucket", bucket)
-        .opt_str("expected_bucket_owner", owner)
+        // hashicorp/aws records no expected owner as "" (its ID's empty second part): a prior
+        // "" (adopted Terraform state) is kept, as is the null AutoStack plans.
+        .unset_str("expected_bucket_owner", owner)
         .set(
             "versioning_configuration",
             Value::list(block_type(), vec![block]),

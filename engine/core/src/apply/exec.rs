@@ -238,13 +238,24 @@ impl Run<'_> {
             .await
             .map_err(|d| (d, None))?;
         let ty = &c.addr.resource.ty;
+        // An object updated in place keeps its provider-private data (Terraform's providers
+        // write theirs back unchanged, e.g. hashicorp/aws's timeouts and schema version).
+        let (prior, private) = if c.action == Action::Update {
+            let sh = self.shared.lock().await;
+            match sh.walker.prior.instances.get(&c.addr) {
+                Some(o) => (Some(o.value.clone()), o.private.clone()),
+                None => (None, None),
+            }
+        } else {
+            (None, None)
+        };
         let obj = |value: Value, tainted: bool| InstanceObject {
             value,
             provider: self.ctx.state_provider(&c.provider),
             schema_version: c.schema_version,
             dependencies: c.dependencies.clone(),
             tainted,
-            private: None,
+            private: private.clone(),
             create_before_destroy: c.create_before_destroy,
         };
         if c.action == Action::Read {
@@ -254,18 +265,6 @@ impl Run<'_> {
                 .map_err(|d| (with_addr(d, c), None))?;
             return Ok(obj(v, false));
         }
-        let prior = if c.action == Action::Update {
-            self.shared
-                .lock()
-                .await
-                .walker
-                .prior
-                .instances
-                .get(&c.addr)
-                .map(|o| o.value.clone())
-        } else {
-            None
-        };
         let planned = provider
             .plan(ty, prior.as_ref(), &config)
             .await

@@ -143,7 +143,7 @@ impl Walker<'_> {
             .entry(inst.clone())
             .or_default()
             .insert(raddr.local(), ResourceValues::new(exp.clone()));
-        let deps = self.dependencies(r);
+        let deps = self.dependencies(raddr, r);
         for key in &keys {
             let addr = raddr.instance(key.clone());
             let each_value = key.as_ref().and_then(|k| exp.each_value(k));
@@ -420,9 +420,18 @@ impl Walker<'_> {
         })
     }
 
-    /// The resources `r` depends on (as state records them).
-    fn dependencies(&self, r: &Resource) -> Vec<String> {
-        let mut deps = std::collections::BTreeSet::new();
+    /// The resources `r` depends on, as state records them: like Terraform, every resource
+    /// (and data source) it depends on directly or through others, locals and variables
+    /// (Terraform 1.x writes the graph's ancestors, sorted).
+    fn dependencies(&self, raddr: &ResourceAddr, r: &Resource) -> Vec<String> {
+        let node = Node::Resource(raddr.module.path(), raddr.local());
+        let mut deps: std::collections::BTreeSet<String> = self
+            .resource_deps
+            .get(&node)
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect();
         let mut add = |t: &autostack_lang::syntax::Traversal| {
             if let Ok((autostack_lang::eval::scope::Subject::Resource { data, ty, name }, _)) =
                 autostack_lang::eval::scope::parse_ref(t)

@@ -30,12 +30,15 @@ pub(crate) struct Walker<'a> {
     pub targeted: Option<HashSet<Node>>,
     /// Previous addresses of moved instances.
     pub moved_from: HashMap<InstanceAddr, InstanceAddr>,
+    /// The resources each resource node depends on, transitively, as state records them.
+    pub resource_deps: HashMap<Node, Vec<String>>,
 }
 
 /// Plans `prior` against the configuration.
 pub async fn plan(ctx: &Context, prior: &State, opts: &PlanOptions) -> Result<Plan, Diagnostics> {
     let g = graph::build(&ctx.tree)?;
     let mut w = Walker::new(ctx, prior, opts);
+    w.resource_deps = graph::resource_dependencies(&g);
     w.targeted = super::adopt::targets(&g, opts, &mut w.diags);
     w.apply_moves();
     for node in &g.order {
@@ -79,6 +82,7 @@ impl<'a> Walker<'a> {
             module_instances,
             targeted: None,
             moved_from: HashMap::new(),
+            resource_deps: HashMap::new(),
         }
     }
 
