@@ -53,9 +53,26 @@ impl SourceFile {
 
     /// The position of byte offset `byte` (clamped to the text).
     pub fn pos(&self, byte: usize) -> Pos {
+        self.pos_near(byte, &mut 0)
+    }
+
+    /// Like [`SourceFile::pos`], but first tries line index `hint` and the lines after it
+    /// (which is where a front-to-back walk finds the next offset), updating it.
+    pub(crate) fn pos_near(&self, byte: usize, hint: &mut usize) -> Pos {
         let byte = byte.min(self.text.len());
-        let line = self.line_starts.partition_point(|&s| s <= byte) - 1;
-        let start = self.line_starts[line];
+        let ls = &self.line_starts;
+        let fits = |i: usize| {
+            ls.get(i).is_some_and(|&s| s <= byte) && ls.get(i + 1).is_none_or(|&s| s > byte)
+        };
+        let line = if fits(*hint) {
+            *hint
+        } else if fits(*hint + 1) {
+            *hint + 1
+        } else {
+            ls.partition_point(|&s| s <= byte) - 1
+        };
+        *hint = line;
+        let start = ls[line];
         // Columns count characters; counting non-continuation bytes is the same and fast.
         let column = self.text.as_bytes()[start..byte]
             .iter()
@@ -70,10 +87,17 @@ impl SourceFile {
 
     /// The range covering bytes `start..end`.
     pub fn range(&self, span: std::ops::Range<usize>) -> Range {
+        self.range_near(span, &mut 0)
+    }
+
+    /// Like [`SourceFile::range`], with a line hint as for [`SourceFile::pos_near`].
+    pub(crate) fn range_near(&self, span: std::ops::Range<usize>, hint: &mut usize) -> Range {
+        let start = self.pos_near(span.start, hint);
+        let mut end_hint = *hint;
         Range {
             filename: self.name.clone(),
-            start: self.pos(span.start),
-            end: self.pos(span.end),
+            start,
+            end: self.pos_near(span.end, &mut end_hint),
         }
     }
 

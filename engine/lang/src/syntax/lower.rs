@@ -8,12 +8,17 @@ use crate::value::{Number, Value};
 use hcl_edit::expr::{self as hx, Expression as HExpr, TraversalOperator};
 use hcl_edit::structure as hs;
 use hcl_edit::Span;
+use std::cell::Cell;
 use unicode_normalization::UnicodeNormalization;
 
 /// Converts hcl-edit nodes to AST nodes, mapping byte spans to ranges in `file`.
 pub(crate) struct Lowerer<'a> {
     pub(crate) file: &'a SourceFile,
     pub(crate) diags: Diagnostics,
+    /// Offset of the parsed text in `file` (when a file is parsed in chunks).
+    pub(crate) base: usize,
+    /// The line of the last position computed, where the next one usually is.
+    line_hint: Cell<usize>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -21,11 +26,17 @@ impl<'a> Lowerer<'a> {
         Lowerer {
             file,
             diags: Diagnostics::new(),
+            base: 0,
+            line_hint: Cell::new(0),
         }
     }
 
     pub(crate) fn range(&self, span: Option<std::ops::Range<usize>>) -> Range {
-        self.file.range(span.unwrap_or(0..0))
+        let span = span.map_or(0..0, |s| s.start + self.base..s.end + self.base);
+        let mut hint = self.line_hint.get();
+        let r = self.file.range_near(span, &mut hint);
+        self.line_hint.set(hint);
+        r
     }
 
     pub(crate) fn body(&mut self, body: &hs::Body, range: Range) -> Body {
@@ -34,6 +45,21 @@ impl<'a> Lowerer<'a> {
             blocks: Vec::new(),
             range,
         };
+        self.body_into(body, &mut out);
+        out
+    }
+
+    /// Appends the attributes and blocks of `body` to `out`.
+    pub(crate) fn body_into(&mut self, body: &hs::Body, out: &mut Body) {
+        let blocks = body.iter().filter(|s| s.is_block()).count();
+        let attrs = body.len() - blocks;
+        if out.attributes.is_empty() && out.blocks.is_empty() {
+            out.attributes.reserve_exact(attrs);
+            out.blocks.reserve_exact(blocks);
+        } else {
+            out.attributes.reserve(attrs);
+            out.blocks.reserve(blocks);
+        }
         for s in body.iter() {
             match s {
                 hs::Structure::Attribute(a) => {
@@ -48,7 +74,6 @@ impl<'a> Lowerer<'a> {
                 hs::Structure::Block(b) => out.blocks.push(self.block(b)),
             }
         }
-        out
     }
 
     fn block(&mut self, b: &hs::Block) -> Block {
@@ -123,7 +148,7 @@ impl<'a> Lowerer<'a> {
     fn number(&mut self, n: &hcl_edit::Formatted<hcl_edit::Number>, range: &Range) -> ExprKind {
         let text = n
             .span()
-            .and_then(|s| self.file.text.get(s))
+            .and_then(|s| self.file.text.get(s.start + self.base..s.end + self.base))
             .map_or_else(|| n.value().to_string(), str::to_string);
         match Number::parse(&text) {
             Some(num) => ExprKind::Literal(Value::Number(num)),

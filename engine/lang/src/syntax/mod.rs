@@ -5,6 +5,7 @@ mod balance;
 mod body;
 mod json;
 mod lower;
+mod split;
 mod template;
 
 pub use ast::{
@@ -24,10 +25,29 @@ pub fn parse_file(file: &SourceFile) -> Result<Body, Diagnostics> {
         return json::parse_json_file(file);
     }
     check_nesting(file)?;
-    let body = hcl_edit::parser::parse_body(&file.text).map_err(|e| syntax_error(file, &e))?;
-    let mut l = Lowerer::new(file);
     let whole = file.range(0..file.text.len());
-    let out = l.body(&body, whole);
+    let mut l = Lowerer::new(file);
+    let mut out = Body {
+        range: whole.clone(),
+        ..Body::default()
+    };
+    // Large files are parsed a piece at a time; errors, and top-level attributes (whose
+    // uniqueness the parser checks per piece), come from parsing the file in one piece.
+    let chunks = split::chunks(&file.text);
+    let mut in_pieces = chunks.len() > 1;
+    for c in chunks.iter().filter(|_| chunks.len() > 1) {
+        let Ok(body) = hcl_edit::parser::parse_body(&file.text[c.clone()]) else {
+            in_pieces = false;
+            break;
+        };
+        l.base = c.start;
+        l.body_into(&body, &mut out);
+    }
+    if !in_pieces || !out.attributes.is_empty() {
+        let body = hcl_edit::parser::parse_body(&file.text).map_err(|e| syntax_error(file, &e))?;
+        l = Lowerer::new(file);
+        out = l.body(&body, whole);
+    }
     file.set_blocks(
         out.blocks
             .iter()
