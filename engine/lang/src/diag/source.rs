@@ -13,6 +13,8 @@ pub struct SourceFile {
     pub text: Arc<str>,
     /// Byte offset of the start of each line.
     line_starts: Vec<usize>,
+    /// Whether the text is all ASCII, so that columns are byte counts.
+    ascii: bool,
     /// Top-level blocks (sorted by start), registered by the parser for excerpt headers.
     blocks: std::sync::OnceLock<Vec<BlockHeader>>,
 }
@@ -34,6 +36,7 @@ impl SourceFile {
         line_starts.extend(memchr_newlines(text.as_bytes()));
         SourceFile {
             name: name.into(),
+            ascii: text.is_ascii(),
             text,
             line_starts,
             blocks: Default::default(),
@@ -74,10 +77,14 @@ impl SourceFile {
         *hint = line;
         let start = ls[line];
         // Columns count characters; counting non-continuation bytes is the same and fast.
-        let column = self.text.as_bytes()[start..byte]
-            .iter()
-            .filter(|b| (**b & 0xC0) != 0x80)
-            .count();
+        let column = if self.ascii {
+            byte - start
+        } else {
+            self.text.as_bytes()[start..byte]
+                .iter()
+                .filter(|b| (**b & 0xC0) != 0x80)
+                .count()
+        };
         Pos {
             line: line as u32 + 1,
             column: column as u32 + 1,
@@ -183,5 +190,8 @@ mod tests {
         );
         assert_eq!(f.line_text(2), Some("\u{e9}x = 1"));
         assert_eq!(f.line_text(9), None);
+        let ascii = SourceFile::new("b.tf", "ab\ncd = 1\n");
+        assert_eq!((ascii.pos(6).line, ascii.pos(6).column), (2, 4));
+        assert_eq!(ascii.range(1..4).end, ascii.pos(4));
     }
 }
