@@ -144,10 +144,10 @@ impl<'a> Lowerer<'a> {
     }
 
     fn number(&mut self, n: &hcl_edit::Formatted<hcl_edit::Number>, range: &Range) -> ExprKind {
-        let text = n
+        let text: std::borrow::Cow<'_, str> = n
             .span()
             .and_then(|s| self.file.text.get(s.start + self.base..s.end + self.base))
-            .map_or_else(|| n.value().to_string(), str::to_string);
+            .map_or_else(|| n.value().to_string().into(), Into::into);
         match Number::parse(&text) {
             Some(num) => ExprKind::Literal(Value::Number(num)),
             None => {

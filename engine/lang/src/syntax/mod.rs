@@ -128,9 +128,18 @@ fn capitalize(s: &str) -> String {
 
 /// Rejects input nested deeper than [`MAX_NESTING`] before the recursive parser sees it.
 fn check_nesting(file: &SourceFile) -> Result<(), Diagnostics> {
+    let bytes = file.text.as_bytes();
+    let mut opens = memchr::memchr3_iter(b'(', b'[', b'{', bytes).peekable();
+    let mut closes = memchr::memchr3_iter(b')', b']', b'}', bytes).peekable();
+    // The brackets in order, found a vectorized search at a time.
+    let brackets = std::iter::from_fn(|| match (opens.peek(), closes.peek()) {
+        (Some(o), Some(c)) if o < c => opens.next(),
+        (Some(_), None) => opens.next(),
+        _ => closes.next(),
+    });
     let mut depth = 0usize;
-    for (i, b) in file.text.bytes().enumerate() {
-        match b {
+    for i in brackets {
+        match bytes[i] {
             b'(' | b'[' | b'{' => {
                 depth += 1;
                 if depth > MAX_NESTING {

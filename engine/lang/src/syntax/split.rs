@@ -19,8 +19,13 @@ pub(crate) fn chunks(text: &str) -> Vec<std::ops::Range<usize>> {
     let mut stack: Vec<bool> = Vec::new();
     let mut i = 0;
     while i < b.len() {
-        let c = b[i];
-        if stack.last() == Some(&true) {
+        let in_string = stack.last() == Some(&true);
+        let special = if in_string { &IN_STRING } else { &OUTSIDE };
+        while i < b.len() && !special[b[i] as usize] {
+            i += 1;
+        }
+        let Some(&c) = b.get(i) else { break };
+        if in_string {
             match c {
                 b'\\' => i += 1,
                 b'"' => {
@@ -69,6 +74,21 @@ pub(crate) fn chunks(text: &str) -> Vec<std::ops::Range<usize>> {
     }
     out.push(start..b.len());
     out
+}
+
+/// Bytes the scan must look at inside a quoted string.
+const IN_STRING: [bool; 256] = table(b"\\\"$%\n");
+/// Bytes the scan must look at elsewhere.
+const OUTSIDE: [bool; 256] = table(b"#/<\"{[()]}");
+
+const fn table(bytes: &[u8]) -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < bytes.len() {
+        t[bytes[i] as usize] = true;
+        i += 1;
+    }
+    t
 }
 
 fn line_end(b: &[u8], i: usize) -> usize {
