@@ -37,7 +37,7 @@ pub(crate) fn chunks(text: &str) -> Vec<std::ops::Range<usize>> {
                     stack.push(false);
                     i += 1;
                 }
-                b'\n' => return vec![0..b.len()],
+                b'\n' => return whole(b),
                 _ => {}
             }
             i += 1;
@@ -48,15 +48,15 @@ pub(crate) fn chunks(text: &str) -> Vec<std::ops::Range<usize>> {
             b'/' if b.get(i + 1) == Some(&b'/') => i = line_end(b, i),
             b'/' if b.get(i + 1) == Some(&b'*') => match text[i + 2..].find("*/") {
                 Some(p) => i += p + 3,
-                None => return vec![0..b.len()],
+                None => return whole(b),
             },
             // Heredocs (and anything odd) are rare enough to parse in one piece.
-            b'<' if b.get(i + 1) == Some(&b'<') => return vec![0..b.len()],
+            b'<' if b.get(i + 1) == Some(&b'<') => return whole(b),
             b'"' => stack.push(true),
             b'{' | b'[' | b'(' => stack.push(false),
             b'}' | b']' | b')' => {
                 if stack.pop().is_none() {
-                    return vec![0..b.len()];
+                    return whole(b);
                 }
                 let lone = c == b'}'
                     && stack.is_empty()
@@ -89,6 +89,11 @@ const fn table(bytes: &[u8]) -> [bool; 256] {
         i += 1;
     }
     t
+}
+
+/// The whole text as one chunk.
+fn whole(b: &[u8]) -> Vec<std::ops::Range<usize>> {
+    std::iter::once(0..b.len()).collect()
 }
 
 fn line_end(b: &[u8], i: usize) -> usize {
