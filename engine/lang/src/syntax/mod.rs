@@ -3,6 +3,9 @@
 pub mod ast;
 mod balance;
 mod body;
+mod fast;
+#[cfg(test)]
+mod fast_tests;
 mod json;
 mod lower;
 mod split;
@@ -31,19 +34,24 @@ pub fn parse_file(file: &SourceFile) -> Result<Body, Diagnostics> {
         range: whole.clone(),
         ..Body::default()
     };
-    // Large files are parsed a piece at a time; errors, and top-level attributes (whose
-    // uniqueness the parser checks per piece), come from parsing the file in one piece.
+    // Large files are parsed a piece at a time, by the direct parser where it can; errors,
+    // and top-level attributes (whose uniqueness hcl-edit checks per piece), come from
+    // parsing the file in one piece with hcl-edit.
     let chunks = split::chunks(&file.text);
-    let mut in_pieces = chunks.len() > 1;
-    for c in chunks.iter().filter(|_| chunks.len() > 1) {
-        let Ok(body) = hcl_edit::parser::parse_body(&file.text[c.clone()]) else {
+    let mut in_pieces = true;
+    for c in &chunks {
+        l.base = c.start;
+        let text = &file.text[c.clone()];
+        if fast::body_into(&l, text, &mut out) {
+            continue;
+        }
+        let Ok(body) = hcl_edit::parser::parse_body(text) else {
             in_pieces = false;
             break;
         };
-        l.base = c.start;
         l.body_into(&body, &mut out);
     }
-    if !in_pieces || !out.attributes.is_empty() {
+    if !in_pieces || (chunks.len() > 1 && !out.attributes.is_empty()) {
         let body = hcl_edit::parser::parse_body(&file.text).map_err(|e| syntax_error(file, &e))?;
         l = Lowerer::new(file);
         out = l.body(&body, whole);
