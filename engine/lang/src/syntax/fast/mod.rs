@@ -10,6 +10,8 @@ use super::body::{Attribute, Block, Body};
 use super::lower::Lowerer;
 use crate::value::{Number, Value};
 
+mod ops;
+
 /// Appends the structures in `text` (at `l.base` in the file) to `out`; `false`, with `out`
 /// unchanged, when the text is outside the subset.
 pub(crate) fn body_into(l: &Lowerer<'_>, text: &str, out: &mut Body) -> bool {
@@ -225,27 +227,6 @@ impl<'a> Parser<'a, '_> {
         })
     }
 
-    /// An expression of the subset, which must not be followed by an operator.
-    fn expr(&mut self) -> Option<Expr> {
-        let e = self.term()?;
-        let save = self.i;
-        self.spaces();
-        let next = self.peek();
-        self.i = save;
-        match next {
-            None | Some(b'\n' | b',' | b')' | b']' | b'}' | b'#') => Some(e),
-            Some(b'/')
-                if self
-                    .b
-                    .get(self.i + 1..)
-                    .is_some_and(|r| r.starts_with(b"//")) =>
-            {
-                Some(e)
-            }
-            _ => None,
-        }
-    }
-
     fn term(&mut self) -> Option<Expr> {
         let start = self.i;
         let kind = match self.peek()? {
@@ -271,6 +252,7 @@ impl<'a> Parser<'a, '_> {
             }
             b'[' => self.tuple()?,
             b'{' => self.object()?,
+            b'(' => self.parens()?,
             _ => {
                 let (name, s, e) = self.ident()?;
                 match (name, self.peek()) {
@@ -361,9 +343,8 @@ impl<'a> Parser<'a, '_> {
 
     fn tuple(&mut self) -> Option<ExprKind> {
         self.i += 1;
-        self.space_lines()?;
         if self.ident_is("for") {
-            return None;
+            return self.for_expr(b']');
         }
         Some(ExprKind::Tuple(self.list(b']')?))
     }
@@ -375,6 +356,9 @@ impl<'a> Parser<'a, '_> {
 
     fn object(&mut self) -> Option<ExprKind> {
         self.i += 1;
+        if self.ident_is("for") {
+            return self.for_expr(b'}');
+        }
         let mut items: Vec<ObjectItem> = Vec::new();
         let mut keys: Vec<String> = Vec::new();
         loop {
