@@ -19,14 +19,15 @@ pub(crate) fn body_into(l: &Lowerer<'_>, text: &str, out: &mut Body) -> bool {
         return false;
     }
     let mut p = Parser {
+        s: text,
         b: text.as_bytes(),
         i: 0,
         l,
+        scratch: Scratch::default(),
     };
-    let (mut attrs, mut blocks) = (Vec::new(), Vec::new());
-    if p.body(&mut attrs, &mut blocks, true).is_none() {
+    let Some((mut attrs, mut blocks)) = p.body(true) else {
         return false;
-    }
+    };
     #[cfg(debug_assertions)]
     same_as_hcl_edit(l, text, &attrs, &blocks);
     out.attributes.append(&mut attrs);
@@ -50,9 +51,26 @@ fn same_as_hcl_edit(l: &Lowerer<'_>, text: &str, attrs: &[Attribute], blocks: &[
 }
 
 struct Parser<'a, 'l> {
+    s: &'a str,
     b: &'a [u8],
     i: usize,
     l: &'l Lowerer<'l>,
+    scratch: Scratch,
+}
+
+/// Stacks that lists are built on before being moved into vectors of their exact size.
+#[derive(Default)]
+struct Scratch {
+    exprs: Vec<Expr>,
+    steps: Vec<Step>,
+    items: Vec<ObjectItem>,
+    attrs: Vec<Attribute>,
+    blocks: Vec<Block>,
+}
+
+/// Moves the items pushed since `mark` into a vector of their own.
+fn take<T>(stack: &mut Vec<T>, mark: usize) -> Vec<T> {
+    stack.drain(mark..).collect()
 }
 
 fn is_ident_start(c: u8) -> bool {
@@ -79,7 +97,7 @@ impl<'a> Parser<'a, '_> {
 
     fn text(&self, start: usize, end: usize) -> &'a str {
         // The input is ASCII, so any byte offset is a character boundary.
-        std::str::from_utf8(&self.b[start..end]).unwrap_or("")
+        self.s.get(start..end).unwrap_or("")
     }
 
     fn range(&self, start: usize, end: usize) -> crate::diag::Range {
@@ -149,17 +167,14 @@ impl<'a> Parser<'a, '_> {
         Some((self.text(start, self.i), start, self.i))
     }
 
-    fn body(
-        &mut self,
-        attrs: &mut Vec<Attribute>,
-        blocks: &mut Vec<Block>,
-        top: bool,
-    ) -> Option<()> {
+    fn body(&mut self, top: bool) -> Option<(Vec<Attribute>, Vec<Block>)> {
+        let (attrs, blocks) = (self.scratch.attrs.len(), self.scratch.blocks.len());
         loop {
             self.space_lines()?;
             match self.peek() {
-                None => return top.then_some(()),
-                Some(b'}') => return (!top).then_some(()),
+                None if top => break,
+                Some(b'}') if !top => break,
+                None | Some(b'}') => return None,
                 _ => {}
             }
             let (name, start, end) = self.ident()?;
@@ -169,10 +184,10 @@ impl<'a> Parser<'a, '_> {
                 self.spaces();
                 let expr = self.expr()?;
                 let expr_end = expr.range.end.byte - self.l.base;
-                if attrs.iter().any(|a| a.name == name) {
+                if self.scratch.attrs[attrs..].iter().any(|a| a.name == name) {
                     return None;
                 }
-                attrs.push(Attribute {
+                self.scratch.attrs.push(Attribute {
                     name: name.to_string(),
                     name_range: self.range(start, end),
                     range: self.range(start, expr_end),
@@ -180,14 +195,19 @@ impl<'a> Parser<'a, '_> {
                 });
                 self.line_end()?;
             } else {
-                blocks.push(self.block(name, start, end)?);
+                let block = self.block(name, start, end)?;
+                self.scratch.blocks.push(block);
             }
         }
+        Some((
+            take(&mut self.scratch.attrs, attrs),
+            take(&mut self.scratch.blocks, blocks),
+        ))
     }
 
     fn block(&mut self, ty: &str, start: usize, end: usize) -> Option<Block> {
         let ty_range = self.range(start, end);
-        let mut labels = Vec::new();
+        let mut labels = Vec::with_capacity(2);
         loop {
             match self.peek()? {
                 b'"' => {
@@ -205,15 +225,12 @@ impl<'a> Parser<'a, '_> {
         }
         self.i += 1;
         self.line_end()?;
-        let (mut attributes, mut blocks) = (Vec::new(), Vec::new());
-        self.body(&mut attributes, &mut blocks, false)?;
+        let (attributes, blocks) = self.body(false)?;
         self.i += 1; // `}`
         let range = self.range(start, self.i);
         // Lowering widens the body's range (from its `{`) to the block's.
         let body_range = range.clone();
         self.line_end()?;
-        attributes.shrink_to_fit();
-        blocks.shrink_to_fit();
         Some(Block {
             ty: ty.to_string(),
             ty_range,
@@ -274,14 +291,15 @@ impl<'a> Parser<'a, '_> {
 
     fn traversal(&mut self, root: &str, start: usize, end: usize) -> Option<Expr> {
         let root_range = self.range(start, end);
-        let mut steps = Vec::new();
+        let mark = self.scratch.steps.len();
         loop {
             let s = self.i;
             match self.peek() {
                 Some(b'.') => {
                     self.i += 1;
                     let (name, _, _) = self.ident()?;
-                    steps.push(Step::Attr(name.to_string(), self.range(s, self.i)));
+                    let step = Step::Attr(name.to_string(), self.range(s, self.i));
+                    self.scratch.steps.push(step);
                 }
                 Some(b'[') => {
                     self.i += 1;
@@ -291,12 +309,13 @@ impl<'a> Parser<'a, '_> {
                         ExprKind::Literal(v @ (Value::Number(_) | Value::String(_))) => v,
                         _ => return None,
                     };
-                    steps.push(Step::Index(v, self.range(s, self.i)));
+                    let step = Step::Index(v, self.range(s, self.i));
+                    self.scratch.steps.push(step);
                 }
                 _ => break,
             }
         }
-        steps.shrink_to_fit();
+        let steps = take(&mut self.scratch.steps, mark);
         Some(Expr {
             kind: ExprKind::Traversal(Traversal {
                 root: root.to_string(),
@@ -326,14 +345,14 @@ impl<'a> Parser<'a, '_> {
 
     /// Comma-separated expressions up to `close` (which is consumed).
     fn list(&mut self, close: u8) -> Option<Vec<Expr>> {
-        let mut items = Vec::new();
+        let mark = self.scratch.exprs.len();
         loop {
             self.space_lines()?;
             if self.eat(close).is_some() {
-                items.shrink_to_fit();
-                return Some(items);
+                return Some(take(&mut self.scratch.exprs, mark));
             }
-            items.push(self.expr()?);
+            let e = self.expr()?;
+            self.scratch.exprs.push(e);
             self.space_lines()?;
             if self.eat(b',').is_none() && self.peek() != Some(close) {
                 return None;
@@ -359,13 +378,11 @@ impl<'a> Parser<'a, '_> {
         if self.ident_is("for") {
             return self.for_expr(b'}');
         }
-        let mut items: Vec<ObjectItem> = Vec::new();
-        let mut keys: Vec<String> = Vec::new();
+        let mark = self.scratch.items.len();
         loop {
             self.space_lines()?;
             if self.eat(b'}').is_some() {
-                items.shrink_to_fit();
-                return Some(ExprKind::Object(items));
+                return Some(ExprKind::Object(take(&mut self.scratch.items, mark)));
             }
             let s = self.i;
             let (key, bare_key) = if self.peek() == Some(b'"') {
@@ -378,14 +395,14 @@ impl<'a> Parser<'a, '_> {
                 }
                 (name.to_string(), true)
             };
-            if keys.contains(&key) {
+            let seen = |i: &ObjectItem| matches!(&i.key.kind, ExprKind::Literal(Value::String(k)) if **k == *key);
+            if self.scratch.items[mark..].iter().any(seen) {
                 return None;
             }
             let key_expr = Expr {
-                kind: ExprKind::Literal(Value::string(key.as_str())),
+                kind: ExprKind::Literal(Value::string(key)),
                 range: self.range(s, self.i),
             };
-            keys.push(key);
             self.spaces();
             match self.peek() {
                 Some(b'=') if self.at(1) != Some(b'=') => self.i += 1,
@@ -394,7 +411,7 @@ impl<'a> Parser<'a, '_> {
             }
             self.spaces();
             let value = self.expr()?;
-            items.push(ObjectItem {
+            self.scratch.items.push(ObjectItem {
                 key: key_expr,
                 bare_key,
                 value,

@@ -51,6 +51,13 @@ impl Parser<'_, '_> {
             let save = self.i;
             self.spaces();
             let rest = &self.b[self.i..];
+            if !matches!(
+                rest.first(),
+                Some(b'|' | b'&' | b'=' | b'!' | b'<' | b'>' | b'+' | b'-' | b'*' | b'/' | b'%')
+            ) {
+                self.i = save;
+                return Some(lhs);
+            }
             if rest.starts_with(b"//") || rest.starts_with(b"/*") {
                 self.i = save;
                 return Some(lhs);
