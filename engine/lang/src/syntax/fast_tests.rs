@@ -98,6 +98,27 @@ const DECLINED_OR_INVALID: &[&str] = &[
     "a = {for k in y : k}\n",
     "a = [for x in y : x]y\n",
     "a = 1 < 2 < 3\n",
+    "a = 007\nb = 0.0\nc = 1.50\nd = 9223372036854775808\ne = -0\nf = -0.0\ng = 00.5\n",
+    "for = 1\n",
+    "in = 1\nif = 2\n",
+    "true = 1\n",
+    "null {\n}\n",
+    "for \"x\" {\n}\n",
+    "a- = 1\n",
+    "a = b-\n",
+    "a = x.in\nb = x.for\nc = x.true\n",
+    "a = { in = 1 }\n",
+    "a = { \"x\" = 1, x = 2 }\n",
+    "a = [for x in y : x ? 1 : 2]\n",
+    "a = [for x in provider::f() : x]\n",
+    "a = \"${f(\"}\")}\"\n",
+    "a = \"$\"\nb = \"%\"\nc = \"a$b%c\"\nd = \"$${\"\n",
+    "a = \"x\" # \"\n",
+    "a = [\n  # c\n  1, // d\n  2 /* e */,\n]\n",
+    "b \"x\" y {\n}\n",
+    "b \"x\"{\n}\n",
+    "b{\n}\n",
+    "a=1\nb =2\nc= 3\n",
     "a = x => y\n",
     "a = 1e3\n",
     "a = 1.\n",
@@ -189,4 +210,40 @@ fn large_files_parse_directly_in_pieces_like_hcl_edit_whole() {
     let tree = hcl_edit::parser::parse_body(&text).expect("parses");
     let whole = Lowerer::new(&file).body(&tree, file.range(0..text.len()));
     assert!(format!("{pieces:?}") == format!("{whole:?}"));
+}
+
+/// Random edits of the accepted examples (a fixed seed; `FAST_PARSER_FUZZ` sets how many):
+/// the direct parser must still agree with hcl-edit or decline.
+#[test]
+fn direct_parser_agrees_on_mutated_inputs() {
+    let n: usize = std::env::var("FAST_PARSER_FUZZ")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3000);
+    let mut accepted = 0;
+    let alphabet = b" \n\"'{}[]()=,.:?!-+*/%<>&|#$~\\0123abxyz_";
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = move |m: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % m as u64) as usize
+    };
+    for _ in 0..n {
+        let mut text = ACCEPTED[next(ACCEPTED.len())].as_bytes().to_vec();
+        for _ in 0..1 + next(3) {
+            let at = next(text.len() + 1);
+            match next(3) {
+                0 if at < text.len() => {
+                    text.remove(at);
+                }
+                1 if at < text.len() => text[at] = alphabet[next(alphabet.len())],
+                _ => text.insert(at, alphabet[next(alphabet.len())]),
+            }
+        }
+        if let Ok(text) = String::from_utf8(text) {
+            accepted += usize::from(compare(&text));
+        }
+    }
+    eprintln!("direct parser accepted {accepted} of {n} mutated inputs");
 }
