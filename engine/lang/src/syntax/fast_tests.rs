@@ -212,6 +212,38 @@ fn large_files_parse_directly_in_pieces_like_hcl_edit_whole() {
     assert!(format!("{pieces:?}") == format!("{whole:?}"));
 }
 
+/// hcl-edit bounds nesting (64 levels) and operators (128 on a path); the direct parser
+/// leaves such input to it.
+#[test]
+fn deep_input_is_left_to_hcl_edit() {
+    for n in [20, 31, 40, 64, 65, 70, 200] {
+        for (open, close) in [
+            ("[", "]"),
+            ("{a = ", "}"),
+            ("f(", ")"),
+            ("(", ")"),
+            ("\"${", "}\""),
+        ] {
+            compare(&format!("a = {}1{}\n", open.repeat(n), close.repeat(n)));
+        }
+        compare(&format!("a = 1{}\n", " + 1".repeat(n)));
+        compare(&format!(
+            "a = {}1{}\n",
+            "(1 + ".repeat(n / 2),
+            ")".repeat(n / 2)
+        ));
+        compare(&format!("{}a = 1\n{}", "b {\n".repeat(n), "}\n".repeat(n)));
+        compare(&format!("a = x{}\n", "[0]".repeat(n)));
+        compare(&format!("a = {}\n", "x[".repeat(n) + "0" + &"]".repeat(n)));
+    }
+    assert!(compare(&format!(
+        "a = {}1{}\n",
+        "[".repeat(20),
+        "]".repeat(20)
+    )));
+    assert!(compare(&format!("a = 1{}\n", " + 1".repeat(20))));
+}
+
 /// Random edits of the accepted examples (a fixed seed; `FAST_PARSER_FUZZ` sets how many):
 /// the direct parser must still agree with hcl-edit or decline.
 #[test]

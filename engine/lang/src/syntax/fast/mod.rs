@@ -24,6 +24,8 @@ pub(crate) fn body_into(l: &Lowerer<'_>, text: &str, out: &mut Body) -> bool {
         i: 0,
         l,
         scratch: Scratch::default(),
+        depth: 0,
+        operators: 0,
     };
     let Some((mut attrs, mut blocks)) = p.body(true) else {
         return false;
@@ -56,7 +58,18 @@ struct Parser<'a, 'l> {
     i: usize,
     l: &'l Lowerer<'l>,
     scratch: Scratch,
+    /// Expressions and blocks being parsed, one inside another.
+    depth: usize,
+    /// Binary operators in the current attribute's expression.
+    operators: usize,
 }
+
+/// Deepest nesting of expressions and blocks taken; hcl-edit rejects more than 64 levels,
+/// and deeper input is left to it, as is any expression with more than [`MAX_OPERATORS`]
+/// binary operators (hcl-edit rejects more than 128 on a path).
+const MAX_DEPTH: usize = 32;
+/// Most binary operators taken in one attribute's expression.
+const MAX_OPERATORS: usize = 32;
 
 /// Stacks that lists are built on before being moved into vectors of their exact size.
 #[derive(Default)]
@@ -182,6 +195,7 @@ impl<'a> Parser<'a, '_> {
             if self.peek() == Some(b'=') && self.at(1) != Some(b'=') {
                 self.i += 1;
                 self.spaces();
+                self.operators = 0;
                 let expr = self.expr()?;
                 let expr_end = expr.range.end.byte - self.l.base;
                 if self.scratch.attrs[attrs..].iter().any(|a| a.name == name) {
@@ -206,6 +220,16 @@ impl<'a> Parser<'a, '_> {
     }
 
     fn block(&mut self, ty: &str, start: usize, end: usize) -> Option<Block> {
+        self.depth += 1;
+        let block = self.block_inner(ty, start, end);
+        self.depth -= 1;
+        block
+    }
+
+    fn block_inner(&mut self, ty: &str, start: usize, end: usize) -> Option<Block> {
+        if self.depth > MAX_DEPTH {
+            return None;
+        }
         let ty_range = self.range(start, end);
         let mut labels = Vec::with_capacity(2);
         loop {
@@ -303,6 +327,9 @@ impl<'a> Parser<'a, '_> {
                 }
                 Some(b'[') => {
                     self.i += 1;
+                    if !matches!(self.peek(), Some(b'0'..=b'9' | b'"')) {
+                        return None;
+                    }
                     let key = self.term()?;
                     self.eat(b']')?;
                     let v = match key.kind {

@@ -1,6 +1,6 @@
 //! The direct parser's operators, conditionals, parentheses and `for` expressions.
 
-use super::{is_ident_char, is_keyword, Parser};
+use super::{is_ident_char, is_keyword, Parser, MAX_DEPTH, MAX_OPERATORS};
 use crate::syntax::ast::{BinaryOp, Expr, ExprKind, ForExpr, UnaryOp};
 use crate::value::Value;
 
@@ -25,6 +25,16 @@ impl Parser<'_, '_> {
     /// An expression: operators and conditionals over terms, all on one line. The caller
     /// checks what follows it.
     pub(super) fn expr(&mut self) -> Option<Expr> {
+        self.depth += 1;
+        let e = self.conditional();
+        self.depth -= 1;
+        e
+    }
+
+    fn conditional(&mut self) -> Option<Expr> {
+        if self.depth > MAX_DEPTH {
+            return None;
+        }
         let cond = self.binary(1)?;
         let save = self.i;
         self.spaces();
@@ -74,6 +84,10 @@ impl Parser<'_, '_> {
                 Some(b'/' | b'*' | b'=' | b'>' | b'<' | b'&' | b'|' | b'+' | b'-' | b'!' | b'%')
             ) || (tok == b"!=" && after == Some(b'='))
             {
+                return None;
+            }
+            self.operators += 1;
+            if self.operators > MAX_OPERATORS {
                 return None;
             }
             self.i += tok.len();
