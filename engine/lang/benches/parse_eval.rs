@@ -50,14 +50,22 @@ fn peak_rss_mb() -> f64 {
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
+/// Optional filters (`-- typical 10000`) select cases, so each can be measured on its own.
 fn main() {
+    let filters: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
     let functions = Functions::standard();
     for (kind, gen) in [
         ("typical", generate_typical as fn(usize) -> String),
         ("heavy", generate),
     ] {
         for n in [1_000usize, 10_000] {
-            run(kind, n, &gen(n), &functions);
+            let selected = filters.iter().all(|f| f == kind || f.parse() == Ok(n));
+            if selected {
+                run(kind, n, &gen(n), &functions);
+            }
         }
     }
 }

@@ -13,6 +13,8 @@ pub struct SourceFile {
     pub text: Arc<str>,
     /// Byte offset of the start of each line.
     line_starts: Vec<usize>,
+    /// Whether the text is all ASCII, so that columns are byte counts.
+    ascii: bool,
     /// Top-level blocks (sorted by start), registered by the parser for excerpt headers.
     blocks: std::sync::OnceLock<Vec<BlockHeader>>,
 }
@@ -30,10 +32,13 @@ impl SourceFile {
     /// Indexes `text` under `name`.
     pub fn new(name: impl Into<Arc<str>>, text: impl Into<Arc<str>>) -> Self {
         let text: Arc<str> = text.into();
-        let mut line_starts = vec![0];
+        let mut line_starts =
+            Vec::with_capacity(memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1);
+        line_starts.push(0);
         line_starts.extend(memchr_newlines(text.as_bytes()));
         SourceFile {
             name: name.into(),
+            ascii: text.is_ascii(),
             text,
             line_starts,
             blocks: Default::default(),
@@ -53,14 +58,35 @@ impl SourceFile {
 
     /// The position of byte offset `byte` (clamped to the text).
     pub fn pos(&self, byte: usize) -> Pos {
+        self.pos_near(byte, &mut 0)
+    }
+
+    /// Like [`SourceFile::pos`], but first tries line index `hint` and the lines after it
+    /// (which is where a front-to-back walk finds the next offset), updating it.
+    pub(crate) fn pos_near(&self, byte: usize, hint: &mut usize) -> Pos {
         let byte = byte.min(self.text.len());
-        let line = self.line_starts.partition_point(|&s| s <= byte) - 1;
-        let start = self.line_starts[line];
+        let ls = &self.line_starts;
+        let fits = |i: usize| {
+            ls.get(i).is_some_and(|&s| s <= byte) && ls.get(i + 1).is_none_or(|&s| s > byte)
+        };
+        let line = if fits(*hint) {
+            *hint
+        } else if fits(*hint + 1) {
+            *hint + 1
+        } else {
+            ls.partition_point(|&s| s <= byte) - 1
+        };
+        *hint = line;
+        let start = ls[line];
         // Columns count characters; counting non-continuation bytes is the same and fast.
-        let column = self.text.as_bytes()[start..byte]
-            .iter()
-            .filter(|b| (**b & 0xC0) != 0x80)
-            .count();
+        let column = if self.ascii {
+            byte - start
+        } else {
+            self.text.as_bytes()[start..byte]
+                .iter()
+                .filter(|b| (**b & 0xC0) != 0x80)
+                .count()
+        };
         Pos {
             line: line as u32 + 1,
             column: column as u32 + 1,
@@ -70,10 +96,17 @@ impl SourceFile {
 
     /// The range covering bytes `start..end`.
     pub fn range(&self, span: std::ops::Range<usize>) -> Range {
+        self.range_near(span, &mut 0)
+    }
+
+    /// Like [`SourceFile::range`], with a line hint as for [`SourceFile::pos_near`].
+    pub(crate) fn range_near(&self, span: std::ops::Range<usize>, hint: &mut usize) -> Range {
+        let start = self.pos_near(span.start, hint);
+        let mut end_hint = *hint;
         Range {
             filename: self.name.clone(),
-            start: self.pos(span.start),
-            end: self.pos(span.end),
+            start,
+            end: self.pos_near(span.end, &mut end_hint),
         }
     }
 
@@ -92,11 +125,7 @@ impl SourceFile {
 }
 
 fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    bytes
-        .iter()
-        .enumerate()
-        .filter(|(_, &b)| b == b'\n')
-        .map(|(i, _)| i + 1)
+    memchr::memchr_iter(b'\n', bytes).map(|i| i + 1)
 }
 
 /// All source files seen in a run, so diagnostics can show excerpts.
@@ -159,5 +188,8 @@ mod tests {
         );
         assert_eq!(f.line_text(2), Some("\u{e9}x = 1"));
         assert_eq!(f.line_text(9), None);
+        let ascii = SourceFile::new("b.tf", "ab\ncd = 1\n");
+        assert_eq!((ascii.pos(6).line, ascii.pos(6).column), (2, 4));
+        assert_eq!(ascii.range(1..4).end, ascii.pos(4));
     }
 }

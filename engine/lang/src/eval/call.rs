@@ -51,15 +51,15 @@ impl Evaluator<'_> {
                 }
             }
         }
-        let params = f
-            .params
-            .iter()
-            .chain(f.variadic.iter())
-            .map(|p| p.name)
-            .collect::<Vec<_>>()
-            .join(", ");
-        let while_calling = vec![("while calling".to_string(), format!("{name}({params})"))];
         functions.call(&self.ctx, name, vals).map_err(|e| {
+            let params = f
+                .params
+                .iter()
+                .chain(f.variadic.iter())
+                .map(|p| p.name)
+                .collect::<Vec<_>>()
+                .join(", ");
+            let while_calling = vec![("while calling".to_string(), format!("{name}({params})"))];
             let (summary, detail, subject) = match e {
                 CallError::Unknown => (
                     "Call to unknown function",
@@ -82,7 +82,7 @@ impl Evaluator<'_> {
             };
             let mut diag = Diagnostic::error(summary, detail, Some(subject));
             diag.context = Some(range.clone());
-            diag.expression_values = while_calling.clone();
+            diag.expression_values = while_calling;
             Diagnostics::from(diag)
         })
     }

@@ -2,6 +2,7 @@
 
 use super::ast::Expr;
 use crate::diag::Range;
+use std::fmt::Write;
 
 /// The contents of a file or of a block: attributes and nested blocks, in source order.
 #[derive(Debug, Clone, Default)]
@@ -67,7 +68,7 @@ impl Block {
     pub fn header(&self) -> String {
         let mut s = self.ty.clone();
         for (l, _) in &self.labels {
-            s.push_str(&format!(" {l:?}"));
+            let _ = write!(s, " {l:?}");
         }
         s
     }

@@ -7,13 +7,18 @@ use crate::diag::{Diagnostic, Diagnostics, Range, SourceFile};
 use crate::value::{Number, Value};
 use hcl_edit::expr::{self as hx, Expression as HExpr, TraversalOperator};
 use hcl_edit::structure as hs;
-use hcl_edit::Span;
-use unicode_normalization::UnicodeNormalization;
+use hcl_edit::{Decorated, Span};
+use std::cell::Cell;
+use unicode_normalization::{IsNormalized, UnicodeNormalization};
 
 /// Converts hcl-edit nodes to AST nodes, mapping byte spans to ranges in `file`.
 pub(crate) struct Lowerer<'a> {
     pub(crate) file: &'a SourceFile,
     pub(crate) diags: Diagnostics,
+    /// Offset of the parsed text in `file` (when a file is parsed in chunks).
+    pub(crate) base: usize,
+    /// The line of the last position computed, where the next one usually is.
+    line_hint: Cell<usize>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -21,11 +26,17 @@ impl<'a> Lowerer<'a> {
         Lowerer {
             file,
             diags: Diagnostics::new(),
+            base: 0,
+            line_hint: Cell::new(0),
         }
     }
 
     pub(crate) fn range(&self, span: Option<std::ops::Range<usize>>) -> Range {
-        self.file.range(span.unwrap_or(0..0))
+        let span = span.map_or(0..0, |s| s.start + self.base..s.end + self.base);
+        let mut hint = self.line_hint.get();
+        let r = self.file.range_near(span, &mut hint);
+        self.line_hint.set(hint);
+        r
     }
 
     pub(crate) fn body(&mut self, body: &hs::Body, range: Range) -> Body {
@@ -34,6 +45,21 @@ impl<'a> Lowerer<'a> {
             blocks: Vec::new(),
             range,
         };
+        self.body_into(body, &mut out);
+        out
+    }
+
+    /// Appends the attributes and blocks of `body` to `out`.
+    pub(crate) fn body_into(&mut self, body: &hs::Body, out: &mut Body) {
+        let blocks = body.iter().filter(|s| s.is_block()).count();
+        let attrs = body.len() - blocks;
+        if out.attributes.is_empty() && out.blocks.is_empty() {
+            out.attributes.reserve_exact(attrs);
+            out.blocks.reserve_exact(blocks);
+        } else {
+            out.attributes.reserve(attrs);
+            out.blocks.reserve(blocks);
+        }
         for s in body.iter() {
             match s {
                 hs::Structure::Attribute(a) => {
@@ -48,7 +74,6 @@ impl<'a> Lowerer<'a> {
                 hs::Structure::Block(b) => out.blocks.push(self.block(b)),
             }
         }
-        out
     }
 
     fn block(&mut self, b: &hs::Block) -> Block {
@@ -57,7 +82,7 @@ impl<'a> Lowerer<'a> {
             .iter()
             .map(|l| match l {
                 hs::BlockLabel::Ident(i) => (i.value().as_str().to_string(), self.range(i.span())),
-                hs::BlockLabel::String(s) => (s.value().nfc().collect(), self.range(s.span())),
+                hs::BlockLabel::String(s) => (nfc(s.value()), self.range(s.span())),
             })
             .collect();
         let range = self.range(b.span());
@@ -77,9 +102,7 @@ impl<'a> Lowerer<'a> {
             HExpr::Null(_) => ExprKind::Literal(Value::null()),
             HExpr::Bool(b) => ExprKind::Literal(Value::Bool(*b.value())),
             HExpr::Number(n) => self.number(n, &range),
-            HExpr::String(s) => {
-                ExprKind::Literal(Value::string(s.value().nfc().collect::<String>()))
-            }
+            HExpr::String(s) => ExprKind::Literal(Value::string(nfc(s.value()))),
             HExpr::Array(a) => ExprKind::Tuple(a.iter().map(|e| self.expr(e)).collect()),
             HExpr::Object(o) => ExprKind::Object(self.object(o)),
             HExpr::StringTemplate(t) => lower_template(self, t),
@@ -121,10 +144,10 @@ impl<'a> Lowerer<'a> {
     }
 
     fn number(&mut self, n: &hcl_edit::Formatted<hcl_edit::Number>, range: &Range) -> ExprKind {
-        let text = n
+        let text: std::borrow::Cow<'_, str> = n
             .span()
-            .and_then(|s| self.file.text.get(s))
-            .map_or_else(|| n.value().to_string(), str::to_string);
+            .and_then(|s| self.file.text.get(s.start + self.base..s.end + self.base))
+            .map_or_else(|| n.value().to_string().into(), Into::into);
         match Number::parse(&text) {
             Some(num) => ExprKind::Literal(Value::Number(num)),
             None => {
@@ -164,7 +187,9 @@ impl<'a> Lowerer<'a> {
     }
 
     fn call(&mut self, f: &hx::FuncCall) -> ExprKind {
-        let mut name = String::new();
+        let mut name = String::with_capacity(
+            f.name.name.len() + f.name.namespace.iter().map(|n| n.len() + 2).sum::<usize>(),
+        );
         for ns in &f.name.namespace {
             name.push_str(ns.value().as_str());
             name.push_str("::");
@@ -203,25 +228,25 @@ impl<'a> Lowerer<'a> {
     /// Splits a traversal into static steps, dynamic indexes and splats, as HCL does: after a
     /// `[*]` every later operator applies per element; after `.*` only attribute steps do.
     fn traversal(&mut self, t: &hx::Traversal, range: Range) -> Expr {
-        let base = self.expr(&t.expr);
+        let mut base = self.expr(&t.expr);
+        if let ExprKind::Traversal(tr) = &mut base.kind {
+            tr.steps.reserve_exact(t.operators.len());
+        }
         let start = base.range.clone();
-        let ops: Vec<&TraversalOperator> = t.operators.iter().map(|o| o.value()).collect();
-        let spans: Vec<Range> = t.operators.iter().map(|o| self.range(o.span())).collect();
-        let expr = self.apply_ops(base, &ops, &spans, &start);
+        let expr = self.apply_ops(base, &t.operators, &start);
         Expr { range, ..expr }
     }
 
     fn apply_ops(
         &mut self,
         mut cur: Expr,
-        ops: &[&TraversalOperator],
-        spans: &[Range],
+        ops: &[Decorated<TraversalOperator>],
         start: &Range,
     ) -> Expr {
         let mut i = 0;
         while i < ops.len() {
-            let r = spans[i].clone();
-            match ops[i] {
+            let r = self.range(ops[i].span());
+            match ops[i].value() {
                 TraversalOperator::GetAttr(name) => {
                     cur = push_step(cur, Step::Attr(name.value().as_str().to_string(), r))
                 }
@@ -245,9 +270,10 @@ impl<'a> Lowerer<'a> {
                     };
                 }
                 TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => {
-                    let full = matches!(ops[i], TraversalOperator::FullSplat(_));
+                    let full = matches!(ops[i].value(), TraversalOperator::FullSplat(_));
                     let mut j = i + 1;
-                    while j < ops.len() && (full || matches!(ops[j], TraversalOperator::GetAttr(_)))
+                    while j < ops.len()
+                        && (full || matches!(ops[j].value(), TraversalOperator::GetAttr(_)))
                     {
                         j += 1;
                     }
@@ -255,8 +281,8 @@ impl<'a> Lowerer<'a> {
                         kind: ExprKind::SplatItem,
                         range: r.clone(),
                     };
-                    let each = self.apply_ops(item, &ops[i + 1..j], &spans[i + 1..j], &r);
-                    let range = start.to(spans.get(j - 1).unwrap_or(&r));
+                    let each = self.apply_ops(item, &ops[i + 1..j], &r);
+                    let range = start.to(&self.range(ops[j - 1].span()));
                     cur = Expr {
                         kind: ExprKind::Splat {
                             source: Box::new(cur),
@@ -271,6 +297,14 @@ impl<'a> Lowerer<'a> {
             i += 1;
         }
         cur
+    }
+}
+
+/// `s` in Unicode normalization form C (a plain copy when it already is, as is usual).
+pub(crate) fn nfc(s: &str) -> String {
+    match unicode_normalization::is_nfc_quick(s.chars()) {
+        IsNormalized::Yes => s.to_string(),
+        _ => s.nfc().collect(),
     }
 }
 
@@ -334,5 +368,14 @@ fn binary_op(op: hx::BinaryOperator) -> BinaryOp {
         H::Mod => BinaryOp::Mod,
         H::And => BinaryOp::And,
         H::Or => BinaryOp::Or,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn nfc_normalizes_only_when_needed() {
+        assert_eq!(super::nfc("cafe\u{301}"), "caf\u{e9}");
+        assert_eq!(super::nfc("caf\u{e9} plain"), "caf\u{e9} plain");
     }
 }

@@ -3,8 +3,12 @@
 pub mod ast;
 mod balance;
 mod body;
+mod fast;
+#[cfg(test)]
+mod fast_tests;
 mod json;
 mod lower;
+mod split;
 mod template;
 
 pub use ast::{
@@ -24,10 +28,34 @@ pub fn parse_file(file: &SourceFile) -> Result<Body, Diagnostics> {
         return json::parse_json_file(file);
     }
     check_nesting(file)?;
-    let body = hcl_edit::parser::parse_body(&file.text).map_err(|e| syntax_error(file, &e))?;
-    let mut l = Lowerer::new(file);
     let whole = file.range(0..file.text.len());
-    let out = l.body(&body, whole);
+    let mut l = Lowerer::new(file);
+    let mut out = Body {
+        range: whole.clone(),
+        ..Body::default()
+    };
+    // Large files are parsed a piece at a time, by the direct parser where it can; errors,
+    // and top-level attributes (whose uniqueness hcl-edit checks per piece), come from
+    // parsing the file in one piece with hcl-edit.
+    let chunks = split::chunks(&file.text);
+    let mut in_pieces = true;
+    for c in &chunks {
+        l.base = c.start;
+        let text = &file.text[c.clone()];
+        if fast::body_into(&l, text, &mut out) {
+            continue;
+        }
+        let Ok(body) = hcl_edit::parser::parse_body(text) else {
+            in_pieces = false;
+            break;
+        };
+        l.body_into(&body, &mut out);
+    }
+    if !in_pieces || (chunks.len() > 1 && !out.attributes.is_empty()) {
+        let body = hcl_edit::parser::parse_body(&file.text).map_err(|e| syntax_error(file, &e))?;
+        l = Lowerer::new(file);
+        out = l.body(&body, whole);
+    }
     file.set_blocks(
         out.blocks
             .iter()
@@ -108,9 +136,18 @@ fn capitalize(s: &str) -> String {
 
 /// Rejects input nested deeper than [`MAX_NESTING`] before the recursive parser sees it.
 fn check_nesting(file: &SourceFile) -> Result<(), Diagnostics> {
+    let bytes = file.text.as_bytes();
+    let mut opens = memchr::memchr3_iter(b'(', b'[', b'{', bytes).peekable();
+    let mut closes = memchr::memchr3_iter(b')', b']', b'}', bytes).peekable();
+    // The brackets in order, found a vectorized search at a time.
+    let brackets = std::iter::from_fn(|| match (opens.peek(), closes.peek()) {
+        (Some(o), Some(c)) if o < c => opens.next(),
+        (Some(_), None) => opens.next(),
+        _ => closes.next(),
+    });
     let mut depth = 0usize;
-    for (i, b) in file.text.bytes().enumerate() {
-        match b {
+    for i in brackets {
+        match bytes[i] {
             b'(' | b'[' | b'{' => {
                 depth += 1;
                 if depth > MAX_NESTING {

@@ -1,9 +1,8 @@
 //! Lowering templates: flatten, apply `~` strip markers to neighbouring literals, rebuild.
 
 use super::ast::{Expr, ExprKind, TemplatePart};
-use super::lower::Lowerer;
+use super::lower::{nfc, Lowerer};
 use hcl_edit::template::{Directive, Element, Strip, Template};
-use unicode_normalization::UnicodeNormalization;
 
 /// One flattened template token.
 enum Tok {
@@ -43,7 +42,7 @@ pub(crate) fn lower_template(l: &mut Lowerer<'_>, t: &Template) -> ExprKind {
 fn flatten(l: &mut Lowerer<'_>, t: &Template, out: &mut Vec<Tok>) {
     for el in t.iter() {
         match el {
-            Element::Literal(s) => out.push(Tok::Lit(s.value().nfc().collect())),
+            Element::Literal(s) => out.push(Tok::Lit(nfc(s.value()))),
             Element::Interpolation(i) => out.push(Tok::Interp(l.expr(&i.expr), i.strip)),
             Element::Directive(d) => match d.as_ref() {
                 Directive::If(d) => {
