@@ -14,6 +14,7 @@ mod bucket;
 #[path = "aws_adopt/moto.rs"]
 mod moto;
 
+use autostack_provider_aws::sdk::aws_sdk_ec2;
 use common::{Run, Work};
 use serde_json::Value as Json;
 use std::collections::BTreeMap;

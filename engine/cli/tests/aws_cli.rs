@@ -7,6 +7,7 @@ mod common;
 #[path = "../../../providers/aws/tests/support/mod.rs"]
 mod support;
 
+use autostack_provider_aws::sdk::{aws_config, aws_credential_types, aws_sdk_ec2, aws_types};
 use common::{Run, Work};
 use support::proxy::Proxy;
 

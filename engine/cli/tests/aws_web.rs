@@ -7,6 +7,7 @@ mod common;
 #[path = "../../../providers/aws/tests/support/mod.rs"]
 mod support;
 
+use autostack_provider_aws::sdk::aws_sdk_ec2;
 use aws_sdk_ec2::types::Filter;
 use common::{Run, Work};
 use std::path::Path;

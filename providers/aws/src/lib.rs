@@ -37,6 +37,17 @@ pub mod volume_attachment;
 pub mod vpc;
 
 pub use client::{AwsClient, AwsError};
+
+/// The SDK crates this provider is built on, re-exported for tests and tools that talk to AWS
+/// directly (so they need no SDK dependency of their own).
+pub mod sdk {
+    pub use aws_config;
+    pub use aws_credential_types;
+    pub use aws_sdk_ec2;
+    pub use aws_sdk_s3;
+    pub use aws_smithy_types;
+    pub use aws_types;
+}
 pub use config::AwsFactory;
 
 use autostack_provider_sdk::{Provider, Registry};

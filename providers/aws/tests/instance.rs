@@ -3,6 +3,7 @@
 mod support;
 
 use autostack_lang::Value;
+use autostack_provider_aws::sdk::{aws_sdk_ec2, aws_smithy_types};
 use autostack_provider_sdk::attr_str;
 use autostack_provider_sdk::testkit::Lifecycle;
 use base64::Engine as _;

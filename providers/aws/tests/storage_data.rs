@@ -4,6 +4,7 @@
 mod support;
 
 use autostack_lang::{Diagnostics, Type, Value};
+use autostack_provider_aws::sdk::aws_sdk_ec2;
 use autostack_provider_sdk::testkit::Lifecycle;
 use autostack_provider_sdk::{attr_str, differs, Provider};
 use support::{

@@ -3,6 +3,7 @@
 mod support;
 
 use autostack_lang::Value;
+use autostack_provider_aws::sdk::aws_sdk_ec2;
 use autostack_provider_sdk::testkit::Lifecycle;
 use autostack_provider_sdk::{attr_str, Provider};
 use support::compute::*;

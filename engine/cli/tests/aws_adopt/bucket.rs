@@ -3,6 +3,7 @@
 
 use crate::moto::{s, PROJECT};
 use crate::support;
+use autostack_provider_aws::sdk::aws_sdk_s3;
 use serde_json::{json, Value as Json};
 use std::collections::BTreeMap;
 

@@ -4,6 +4,7 @@
 //! it).
 
 use crate::support;
+use autostack_provider_aws::sdk::aws_sdk_ec2;
 use aws_sdk_ec2::primitives::{Blob, DateTime, DateTimeFormat};
 use aws_sdk_ec2::types::{
     AttributeBooleanValue, BlockDeviceMapping, DomainType, EbsBlockDevice, Filter, Image, Instance,

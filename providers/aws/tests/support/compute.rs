@@ -3,6 +3,7 @@
 
 use super::{apply, attr, config, destroy, ec2, s};
 use autostack_lang::Value;
+use autostack_provider_aws::sdk::aws_sdk_ec2;
 use autostack_provider_sdk::{attr_str, Provider};
 
 /// Two of moto's default AMIs whose root device is /dev/sda1 (where moto puts root volumes).

@@ -6,6 +6,9 @@ pub mod compute;
 pub mod proxy;
 
 use autostack_lang::{Type, Value};
+use autostack_provider_aws::sdk::{
+    aws_config, aws_credential_types, aws_sdk_ec2, aws_sdk_s3, aws_types,
+};
 use autostack_provider_sdk::conform::conform;
 use autostack_provider_sdk::Provider;
 use std::path::PathBuf;
