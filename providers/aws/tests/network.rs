@@ -340,3 +340,65 @@ async fn standalone_security_group_rules() {
     destroy(p, "aws_security_group", &g).await;
     destroy(p, "aws_vpc", &v).await;
 }
+
+/// The provider block with STS unreachable and the given skip flags.
+async fn configure_without_sts(
+    skip: bool,
+) -> Result<Box<dyn Provider>, autostack_lang::Diagnostics> {
+    let url = support::moto_url();
+    let mut block = support::provider_block(&url, "us-east-1")
+        .as_entries()
+        .cloned()
+        .unwrap_or_default();
+    block.insert(
+        "endpoints".into(),
+        Value::tuple(vec![Value::object_from([
+            ("ec2", s(&url)),
+            ("s3", s(&url)),
+            ("sts", s("http://127.0.0.1:9")),
+        ])]),
+    );
+    block.insert("skip_credentials_validation".into(), Value::bool(skip));
+    block.insert("skip_requesting_account_id".into(), Value::bool(skip));
+    block.insert("max_retries".into(), Value::int(0));
+    let mut p = autostack_provider_aws::provider_for("hashicorp/aws").expect("aws provider");
+    let conformed = autostack_provider_sdk::conform::conform(
+        &p.schema().provider,
+        None,
+        &Value::object(block),
+    )?;
+    p.configure(conformed).await?;
+    Ok(p)
+}
+
+#[tokio::test]
+async fn skip_flags_configure_without_sts() {
+    // Without the skip flags, an unreachable STS is a configuration error...
+    let err = configure_without_sts(false)
+        .await
+        .err()
+        .expect("STS is required");
+    assert!(
+        err.to_string().contains("validating provider credentials"),
+        "{err}"
+    );
+    // ...with them, nothing calls STS and ARNs carry no account ID, as in hashicorp/aws.
+    let p = configure_without_sts(true).await.expect("configure");
+    let v = apply(
+        p.as_ref(),
+        "aws_vpc",
+        None,
+        &config(
+            p.as_ref(),
+            "aws_vpc",
+            vec![("cidr_block", s("10.120.0.0/16"))],
+        ),
+    )
+    .await;
+    assert!(
+        attr_str(&v, "arn").starts_with("arn:aws:ec2:us-east-1::vpc/"),
+        "{}",
+        attr_str(&v, "arn")
+    );
+    destroy(p.as_ref(), "aws_vpc", &v).await;
+}
