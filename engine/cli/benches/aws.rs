@@ -130,6 +130,26 @@ async fn main() {
     );
     let var = format!("-var=name={name}");
 
+    let one = dir_with(&instances(1));
+    let single = run(one.path(), &url, &["apply", "-auto-approve", "-no-color"]);
+    run(one.path(), &url, &["destroy", "-auto-approve", "-no-color"]);
+    let d = dir_with(&instances(100));
+    proxy.reset();
+    let hundred = run(
+        d.path(),
+        &url,
+        &["apply", "-auto-approve", "-no-color", "-parallelism=10"],
+    );
+    let calls: usize = proxy.calls().values().sum();
+    run(d.path(), &url, &["destroy", "-auto-approve", "-no-color"]);
+    let bound = single.as_secs_f64() * 10.0 * 1.5;
+    println!(
+        "100 instances at -parallelism=10: {:.2} s ({calls} API calls); one instance: {:.2} s; bound 1.5 × 10 × one = {:.2} s",
+        hundred.as_secs_f64(),
+        single.as_secs_f64(),
+        bound
+    );
+
     let d = dir_with(STACK);
     let plan = run(d.path(), &url, &["plan", "-no-color", &var]);
     let apply = run(
@@ -166,22 +186,4 @@ async fn main() {
             .collect::<Vec<_>>()
     );
     run(d.path(), &url, &["destroy", "-auto-approve", "-no-color"]);
-
-    let one = dir_with(&instances(1));
-    let single = run(one.path(), &url, &["apply", "-auto-approve", "-no-color"]);
-    run(one.path(), &url, &["destroy", "-auto-approve", "-no-color"]);
-    let d = dir_with(&instances(100));
-    let hundred = run(
-        d.path(),
-        &url,
-        &["apply", "-auto-approve", "-no-color", "-parallelism=10"],
-    );
-    run(d.path(), &url, &["destroy", "-auto-approve", "-no-color"]);
-    let bound = single.as_secs_f64() * 10.0 * 1.5;
-    println!(
-        "100 instances at -parallelism=10: {:.2} s; one instance: {:.2} s; bound 1.5 × 10 × one = {:.2} s",
-        hundred.as_secs_f64(),
-        single.as_secs_f64(),
-        bound
-    );
 }

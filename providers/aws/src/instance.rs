@@ -195,13 +195,21 @@ fn finish_plan(pc: PlannedChange, prior: Option<&Value>, config: &Value) -> Plan
 }
 
 /// Polls the instance until it is in state `want`.
-async fn wait_state(c: &AwsClient, id: &str, want: St) -> Result<(), AwsError> {
+async fn wait_state(c: &AwsClient, id: &str, want: St) -> Result<Instance, AwsError> {
     let what = format!("EC2 instance {id} {}", want.as_str());
     let want = &want;
-    wait_until(c, &what, || async move {
+    // The last description seen, so the caller needs no second describe call.
+    let seen: std::sync::Mutex<Option<Instance>> = std::sync::Mutex::new(None);
+    wait_until(c, &what, || async {
         let v = describe_raw(c, vec![id.to_string()]).await?;
-        match v.first().and_then(state_name) {
-            Some(s) if s == want => Ok(true),
+        let state = v.first().and_then(state_name).cloned();
+        match state {
+            Some(s) if &s == want => {
+                if let Ok(mut last) = seen.lock() {
+                    *last = v.into_iter().next();
+                }
+                Ok(true)
+            }
             Some(St::Terminated | St::ShuttingDown) => Err(AwsError::local(
                 "IncorrectInstanceState",
                 format!(
@@ -212,7 +220,8 @@ async fn wait_state(c: &AwsClient, id: &str, want: St) -> Result<(), AwsError> {
             _ => Ok(false),
         }
     })
-    .await
+    .await?;
+    seen.into_inner().ok().flatten().ok_or_else(|| gone(id))
 }
 
 /// Stops the instance and waits until it is stopped.
@@ -224,7 +233,7 @@ pub async fn stop_instance(c: &AwsClient, id: &str, force: bool) -> Result<(), A
         .send()
         .await
         .aws()?;
-    wait_state(c, id, St::Stopped).await
+    wait_state(c, id, St::Stopped).await.map(|_| ())
 }
 
 /// Starts the instance and waits until it is running.
@@ -235,7 +244,7 @@ pub async fn start_instance(c: &AwsClient, id: &str) -> Result<(), AwsError> {
         .send()
         .await
         .aws()?;
-    wait_state(c, id, St::Running).await
+    wait_state(c, id, St::Running).await.map(|_| ())
 }
 
 /// The state after create, update or import: the batched view plus `user_data`.
@@ -264,7 +273,10 @@ async fn read_full(c: &AwsClient, base: &Value, id: &str) -> Result<Option<Value
         } else {
             user_data_hash(b64)
         };
-        with_attr(&st, "user_data", Value::string(hash))
+        // No user data: an unset `user_data` stays unset (null, or Terraform's "").
+        Obj::from(&st)
+            .unset_str("user_data", Some(&hash))
+            .into_value()
     };
     Ok(Some(st))
 }
@@ -410,8 +422,18 @@ impl ResourceType<AwsClient> for AwsInstance {
         let id = run_instance(c, planned).await.or_apply(ACT)?;
         let partial = Obj::from(planned).str("id", &id).finish();
         let fail = |e: AwsError| e.apply_error(ACT).with_partial(partial.clone());
-        wait_state(c, &id, St::Running).await.map_err(fail)?;
-        read_back(read_full(c, planned, &id).await, || gone(&id), fail)
+        let instance = wait_state(c, &id, St::Running).await.map_err(fail)?;
+        // The running instance was just described; only its root volume is left to read.
+        // `user_data` is what was sent (the plan holds its hash), so it is not read back.
+        let root = match root_volume_id(&instance) {
+            Some(v) => describe_volumes(c, vec![v.to_string()])
+                .await
+                .map_err(fail)?
+                .pop()
+                .map(|(_, vol)| vol),
+            None => None,
+        };
+        Ok(state_of(c, planned, &LiveInstance { instance, root }))
     }
 
     async fn update(
