@@ -15,6 +15,7 @@ pub struct Proxy {
     calls: Arc<Mutex<BTreeMap<String, usize>>>,
     faults: Arc<AtomicU64>,
     rejects: Arc<Mutex<BTreeMap<String, String>>>,
+    latency: Arc<AtomicU64>,
 }
 
 impl Proxy {
@@ -26,14 +27,22 @@ impl Proxy {
         let calls = Arc::new(Mutex::new(BTreeMap::new()));
         let faults = Arc::new(AtomicU64::new(0));
         let rejects = Arc::new(Mutex::new(BTreeMap::new()));
-        let (c, f, rj) = (calls.clone(), faults.clone(), rejects.clone());
+        let latency = Arc::new(AtomicU64::new(0));
+        let (c, f, rj, lat) = (
+            calls.clone(),
+            faults.clone(),
+            rejects.clone(),
+            latency.clone(),
+        );
         tokio::spawn(async move {
             let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
             while let Ok((conn, _)) = listener.accept().await {
                 seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
                 let fail = (seed >> 33) % 100 < fault_percent;
                 let (up, c, f, rj) = (upstream.clone(), c.clone(), f.clone(), rj.clone());
+                let delay = std::time::Duration::from_millis(lat.load(Ordering::Relaxed));
                 tokio::spawn(async move {
+                    tokio::time::sleep(delay).await;
                     let _ignored = serve(conn, &up, fail, &c, &f, &rj).await;
                 });
             }
@@ -43,7 +52,13 @@ impl Proxy {
             calls,
             faults,
             rejects,
+            latency,
         }
+    }
+
+    /// Delays every later call by `ms` milliseconds (a round trip to a real region).
+    pub fn set_latency(&self, ms: u64) {
+        self.latency.store(ms, Ordering::Relaxed);
     }
 
     /// Makes every later call of `action` fail with a (non-retryable) 400 error `code`.
