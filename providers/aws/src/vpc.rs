@@ -317,13 +317,31 @@ impl ResourceType<AwsClient> for AwsVpc {
         c: &AwsClient,
         current: &[Value],
     ) -> Vec<Result<Option<Value>, Diagnostics>> {
-        read_by_id(
+        let mut out = read_by_id(
             "EC2 VPC",
             current,
             |ids| describe_vpcs(c, ids),
             |p, v| state_of(c, p, v),
         )
-        .await
+        .await;
+        // The DNS flags have no batch API: two calls per VPC (as hashicorp/aws makes on every
+        // read), so a flag changed out of band shows as drift. VPCs are few.
+        for r in &mut out {
+            let id = match r {
+                Ok(Some(v)) => str_or_empty(v, "id").to_string(),
+                _ => continue,
+            };
+            match dns_flags(c, &id).await {
+                Ok(flags) => {
+                    if let Ok(Some(v)) = r {
+                        *v = Obj::from(v).set_all(flags).finish();
+                    }
+                }
+                Err(e) if e.is_not_found() => *r = Ok(None),
+                Err(e) => *r = Err(e.diags("reading EC2 VPC")),
+            }
+        }
+        out
     }
 
     async fn import(&self, c: &AwsClient, id: &str) -> Result<Value, Diagnostics> {

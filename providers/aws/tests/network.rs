@@ -402,3 +402,31 @@ async fn skip_flags_configure_without_sts() {
     );
     destroy(p.as_ref(), "aws_vpc", &v).await;
 }
+
+#[tokio::test]
+async fn vpc_refresh_sees_dns_flags_changed_out_of_band() {
+    let p = provider().await;
+    let v = vpc(p.as_ref(), "10.130.0.0/16").await;
+    assert_eq!(
+        support::attr(&v, "enable_dns_hostnames").as_bool(),
+        Some(false)
+    );
+    support::ec2()
+        .await
+        .modify_vpc_attribute()
+        .vpc_id(attr_str(&v, "id"))
+        .enable_dns_hostnames(
+            autostack_provider_aws::sdk::aws_sdk_ec2::types::AttributeBooleanValue::builder()
+                .value(true)
+                .build(),
+        )
+        .send()
+        .await
+        .expect("modify");
+    let read = p.read("aws_vpc", &v).await.expect("read").expect("exists");
+    assert_eq!(
+        support::attr(&read, "enable_dns_hostnames").as_bool(),
+        Some(true)
+    );
+    destroy(p.as_ref(), "aws_vpc", &read).await;
+}
