@@ -19,15 +19,17 @@ use autostack_provider_sdk::{with_attr, ResourceSchema, ResourceType};
 use autostack_provider_sdk::{ApplyError, Attribute, Block, Nesting, PathStep, PlannedChange};
 use aws_sdk_ec2::types::{
     AttributeValue, Instance, InstanceNetworkInterfaceSpecification, InstanceStateName as St,
-    InstanceType, Placement, ResourceType as Kind, SecureBlobAttributeValue, TagSpecification,
-    Volume,
+    InstanceType, Placement, ResourceType as Kind, TagSpecification, Volume,
 };
+pub use power::{start_instance, stop_instance};
+use power::{stop_modify_start, wait_state};
 use root_volume::{plan_root, root_block, root_mappings, root_state, root_volume_id};
 use root_volume::{unknown_unless_set, update_root, ROOT};
 use std::collections::HashMap;
-use user_data::{launch_user_data, recall_user_data, remember_user_data, user_data_bytes};
+use user_data::{launch_user_data, remember_user_data};
 pub use user_data::{sha1_hex, user_data_hash};
 
+mod power;
 mod root_volume;
 mod user_data;
 
@@ -192,59 +194,6 @@ fn finish_plan(pc: PlannedChange, prior: Option<&Value>, config: &Value) -> Plan
         planned: plan_root(prior, planned, config),
         requires_replace: pc.requires_replace,
     }
-}
-
-/// Polls the instance until it is in state `want`.
-async fn wait_state(c: &AwsClient, id: &str, want: St) -> Result<Instance, AwsError> {
-    let what = format!("EC2 instance {id} {}", want.as_str());
-    let want = &want;
-    // The last description seen, so the caller needs no second describe call.
-    let seen: std::sync::Mutex<Option<Instance>> = std::sync::Mutex::new(None);
-    wait_until(c, &what, || async {
-        let v = describe_raw(c, vec![id.to_string()]).await?;
-        let state = v.first().and_then(state_name).cloned();
-        match state {
-            Some(s) if &s == want => {
-                if let Ok(mut last) = seen.lock() {
-                    *last = v.into_iter().next();
-                }
-                Ok(true)
-            }
-            Some(St::Terminated | St::ShuttingDown) => Err(AwsError::local(
-                "IncorrectInstanceState",
-                format!(
-                    "instance {id} terminated while waiting for it to be {}",
-                    want.as_str()
-                ),
-            )),
-            _ => Ok(false),
-        }
-    })
-    .await?;
-    seen.into_inner().ok().flatten().ok_or_else(|| gone(id))
-}
-
-/// Stops the instance and waits until it is stopped.
-pub async fn stop_instance(c: &AwsClient, id: &str, force: bool) -> Result<(), AwsError> {
-    c.ec2
-        .stop_instances()
-        .instance_ids(id)
-        .force(force)
-        .send()
-        .await
-        .aws()?;
-    wait_state(c, id, St::Stopped).await.map(|_| ())
-}
-
-/// Starts the instance and waits until it is running.
-pub async fn start_instance(c: &AwsClient, id: &str) -> Result<(), AwsError> {
-    c.ec2
-        .start_instances()
-        .instance_ids(id)
-        .send()
-        .await
-        .aws()?;
-    wait_state(c, id, St::Running).await.map(|_| ())
 }
 
 /// The state after create, update or import: the batched view plus `user_data`.
@@ -533,61 +482,6 @@ fn gone(id: &str) -> AwsError {
         "InvalidInstanceID.NotFound",
         format!("EC2 instance {id} not found"),
     )
-}
-
-/// Changes `instance_type` and user data, which need the instance stopped: stop, modify,
-/// start (a stopped instance is left stopped).
-async fn stop_modify_start(
-    c: &AwsClient,
-    id: &str,
-    prior: &Value,
-    planned: &Value,
-) -> Result<(), AwsError> {
-    let itype =
-        get_str(planned, "instance_type").filter(|_| changed(prior, planned, "instance_type"));
-    let udata = if changed(prior, planned, "user_data_base64")
-        && get_str(planned, "user_data_base64").is_some()
-    {
-        Some(user_data_bytes(str_or_empty(planned, "user_data_base64")))
-    } else if changed(prior, planned, "user_data") && get(planned, "user_data").is_some() {
-        Some(user_data_bytes(&recall_user_data(str_or_empty(
-            planned,
-            "user_data",
-        ))?))
-    } else {
-        None
-    };
-    if itype.is_none() && udata.is_none() {
-        return Ok(());
-    }
-    let was_stopped = str_or_empty(prior, "instance_state") == St::Stopped.as_str();
-    stop_instance(c, id, false).await?;
-    if let Some(t) = itype {
-        let v = AttributeValue::builder().value(t).build();
-        c.ec2
-            .modify_instance_attribute()
-            .instance_id(id)
-            .instance_type(v)
-            .send()
-            .await
-            .aws()?;
-    }
-    if let Some(bytes) = udata {
-        let v = SecureBlobAttributeValue::builder()
-            .value(aws_smithy_types::Blob::new(bytes))
-            .build();
-        c.ec2
-            .modify_instance_attribute()
-            .instance_id(id)
-            .user_data(v)
-            .send()
-            .await
-            .aws()?;
-    }
-    if was_stopped {
-        return Ok(());
-    }
-    start_instance(c, id).await
 }
 
 /// Brings `volume_tags` to every volume attached to the instance.
