@@ -143,7 +143,7 @@ impl Walker<'_> {
             .entry(inst.clone())
             .or_default()
             .insert(raddr.local(), ResourceValues::new(exp.clone()));
-        let deps = self.dependencies(raddr, r);
+        let deps = self.dependencies(raddr);
         for key in &keys {
             let addr = raddr.instance(key.clone());
             let each_value = key.as_ref().and_then(|k| exp.each_value(k));

@@ -449,42 +449,13 @@ fn declare(
 }
 
 impl Walker<'_> {
-    /// The resources `r` depends on, as state records them: like Terraform, every resource
-    /// (and data source) it depends on directly or through others, locals and variables
-    /// (Terraform 1.x writes the graph's ancestors, sorted).
-    pub(crate) fn dependencies(
-        &self,
-        raddr: &crate::addrs::ResourceAddr,
-        r: &autostack_lang::config::Resource,
-    ) -> Vec<String> {
-        let node = Node::Resource(raddr.module.path(), raddr.local());
-        let mut deps: std::collections::BTreeSet<String> = self
-            .resource_deps
-            .get(&node)
-            .into_iter()
-            .flatten()
+    /// The resources an instance of `raddr` depends on, as state records them: like
+    /// Terraform, every resource (and data source) it reaches through references,
+    /// `depends_on`, locals and variables — its ancestors in the graph, sorted.
+    pub(crate) fn dependencies(&self, raddr: &crate::addrs::ResourceAddr) -> Vec<String> {
+        self.resource_deps
+            .get(&Node::Resource(raddr.module.path(), raddr.local()))
             .cloned()
-            .collect();
-        let mut add = |t: &autostack_lang::syntax::Traversal| {
-            if let Ok((autostack_lang::eval::scope::Subject::Resource { data, ty, name }, _)) =
-                autostack_lang::eval::scope::parse_ref(t)
-            {
-                deps.insert(if data {
-                    format!("data.{ty}.{name}")
-                } else {
-                    format!("{ty}.{name}")
-                });
-            }
-        };
-        for a in &r.config.attributes {
-            a.expr.visit_traversals(&mut add);
-        }
-        for b in &r.config.blocks {
-            for a in &b.body.attributes {
-                a.expr.visit_traversals(&mut add);
-            }
-        }
-        r.depends_on.iter().for_each(&mut add);
-        deps.into_iter().collect()
+            .unwrap_or_default()
     }
 }
