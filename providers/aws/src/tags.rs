@@ -43,9 +43,6 @@ pub fn plan_tagged(
         None => config.clone(),
     };
     let mut pc = plan_by_schema(schema, prior, &config);
-    if let (Some(p), true) = (prior, pc.requires_replace.is_empty()) {
-        pc.planned = with_prior_nulls(schema, p, &config, pc.planned);
-    }
     let tagged = schema.block.attributes.contains_key("tags_all");
     if let (true, Some(m)) = (tagged, pc.planned.as_entries()) {
         let mut m = m.clone();
@@ -68,36 +65,6 @@ fn with_prior_zero_values(config: &Value, prior: &BTreeMap<String, Value>) -> Va
             if let Some(p) = prior.get(k).filter(|p| is_zero(p)) {
                 *v = p.clone();
             }
-        }
-    }
-    Value::object(m)
-}
-
-/// An optional+computed attribute left unset keeps its prior value in hashicorp/aws's plans
-/// (SDKv2 copies the state), null included: Terraform records e.g. `aws_instance`'s
-/// `user_data_base64` as null, and planning it as unknown would show a change (and restart
-/// the instance) on adopted state. `plan_by_schema` makes a null prior unknown; this puts the
-/// null back for in-place plans.
-fn with_prior_nulls(
-    schema: &ResourceSchema,
-    prior: &Value,
-    config: &Value,
-    planned: Value,
-) -> Value {
-    let (Some(p), Some(c), Some(m)) = (
-        prior.as_entries(),
-        config.as_entries(),
-        planned.as_entries(),
-    ) else {
-        return planned;
-    };
-    let mut m = m.clone();
-    for (k, a) in &schema.block.attributes {
-        let unset = c.get(k).is_none_or(Value::is_null);
-        let was_null = p.get(k).is_some_and(Value::is_null);
-        let unknown = m.get(k).is_some_and(Value::is_unknown);
-        if a.optional && a.computed && a.default.is_none() && unset && was_null && unknown {
-            m.insert(k.clone(), Value::Null(a.ty.clone()));
         }
     }
     Value::object(m)

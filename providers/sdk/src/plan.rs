@@ -70,9 +70,11 @@ fn plan_block(
         let v = if !cfg.is_null() || !a.computed {
             cfg
         } else {
+            // As Terraform proposes: an unconfigured computed attribute keeps its prior value,
+            // null included; only a new object leaves it to the provider (unknown).
             match old {
                 Some(o) => o.clone(),
-                None if prior.is_some() && !a.optional => Value::Null(a.ty.clone()),
+                None if prior.is_some() => Value::Null(a.ty.clone()),
                 None => Value::Unknown(a.ty.clone()),
             }
         };
