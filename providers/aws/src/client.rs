@@ -88,10 +88,7 @@ impl AwsError {
 
     /// True for "does not exist" codes (`InvalidVpcID.NotFound`, `NoSuchBucket`, ...).
     pub fn is_not_found(&self) -> bool {
-        self.code.ends_with(".NotFound")
-            || self.code.ends_with("NotFound")
-            || self.code == "NoSuchBucket"
-            || self.code == "InvalidAllocationID.NotFound"
+        self.code.ends_with("NotFound") || self.code == "NoSuchBucket"
     }
 
     /// The diagnostic for `action` (e.g. "creating EC2 VPC") failing with this error.
