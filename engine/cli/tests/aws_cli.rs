@@ -370,3 +370,40 @@ async fn profile_credentials_and_their_absence() {
         r.stderr()
     );
 }
+
+#[test]
+fn bad_provider_blocks_are_located_errors() {
+    let cases = [
+        (
+            "provider \"aws\" {\n  region     = \"us-east-1\"\n  access_key = \"x\"\n}\n",
+            "access_key and secret_key must be set together.",
+        ),
+        (
+            "provider \"aws\" {\n  access_key = \"x\"\n  secret_key = \"y\"\n}\n",
+            "The \"region\" attribute or the \"AWS_REGION\"",
+        ),
+        (
+            "provider \"aws\" {\n  region      = \"us-east-1\"\n  max_retries = \"many\"\n}\n",
+            "Inappropriate value for attribute \"max_retries\"",
+        ),
+    ];
+    for (provider, message) in cases {
+        let cfg = format!(
+            "{provider}\nresource \"aws_vpc\" \"v\" {{\n  cidr_block = \"10.0.0.0/16\"\n}}\n"
+        );
+        let w = Work::new(&[("main.tf", &cfg)]);
+        let r = w.run_env(
+            &["plan", "-no-color"],
+            &[
+                ("AWS_EC2_METADATA_DISABLED", "true"),
+                ("AWS_REGION", ""),
+                ("AWS_DEFAULT_REGION", ""),
+            ],
+        );
+        let r = r.expect(1);
+        let err = r.stderr();
+        assert!(err.contains(message), "{err}");
+        assert!(err.contains("on main.tf line"), "not located:\n{err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}

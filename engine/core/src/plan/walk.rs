@@ -324,7 +324,15 @@ impl<'a> Walker<'a> {
             Err(d) => return self.diags.extend(d),
         };
         if let Err(d) = provider.configure(value).await {
-            return self.diags.extend(d);
+            // Providers see values, not files: point their errors at the provider block.
+            let at = cfg.map(|c| c.range.clone());
+            for mut x in d {
+                if x.subject.is_none() {
+                    x.subject = at.clone();
+                }
+                self.diags.push(x);
+            }
+            return;
         }
         self.ctx
             .providers
