@@ -57,14 +57,7 @@ impl Context {
 
     /// The source of the provider with root address `addr` (`aws.east` → `hashicorp/aws`).
     pub fn provider_source(&self, addr: &str) -> String {
-        let name = addr.split('.').next().unwrap_or(addr);
-        if name == "terraform" {
-            return "terraform.io/builtin/terraform".into();
-        }
-        match self.tree.module.terraform.required_providers.get(name) {
-            Some(rp) => rp.source.clone(),
-            None => format!("hashicorp/{name}"),
-        }
+        source_of(&self.tree, addr)
     }
 
     /// The address state files use for a provider (`provider["registry.terraform.io/hashicorp/aws"].east`).
@@ -96,6 +89,18 @@ impl Context {
     /// The module at a static path.
     pub fn module(&self, path: &[String]) -> Option<&ModuleTree> {
         module_at(&self.tree, path)
+    }
+}
+
+/// The source of the provider with root address `addr` in `tree` (`aws.east` → `hashicorp/aws`).
+pub fn source_of(tree: &ModuleTree, addr: &str) -> String {
+    let name = addr.split('.').next().unwrap_or(addr);
+    if name == "terraform" {
+        return "terraform.io/builtin/terraform".into();
+    }
+    match tree.module.terraform.required_providers.get(name) {
+        Some(rp) => rp.source.clone(),
+        None => format!("hashicorp/{name}"),
     }
 }
 

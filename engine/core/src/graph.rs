@@ -205,7 +205,28 @@ impl Builder<'_> {
             for (input, e) in &call.inputs {
                 let v = self.node(Node::Var(child_path.clone(), input.clone()));
                 self.expr(path, e, v);
-                self.edge(Node::Call(path.clone(), name.clone()), v);
+            }
+            self.call_scope(&child_path, to);
+        }
+    }
+
+    /// Orders every variable, local, output and nested call of a called module after the call:
+    /// the call's expansion decides the module's instances, so nothing inside it (a variable
+    /// left at its default, a constant local) can be evaluated before it.
+    fn call_scope(&mut self, child_path: &ModPath, call: NodeIndex) {
+        let Some(child) = module_at(self.tree, child_path) else {
+            return;
+        };
+        let m = &child.module;
+        let p = || child_path.clone();
+        let nodes = (m.variables.keys().map(|n| Node::Var(p(), n.clone())))
+            .chain(m.locals.keys().map(|n| Node::Local(p(), n.clone())))
+            .chain(m.outputs.keys().map(|n| Node::Output(p(), n.clone())))
+            .chain(m.module_calls.keys().map(|n| Node::Call(p(), n.clone())));
+        for n in nodes.collect::<Vec<_>>() {
+            let to = self.node(n);
+            if self.edges.insert((call, to)) {
+                self.g.add_edge(call, to, ());
             }
         }
     }

@@ -18,6 +18,7 @@ pub mod plan;
 pub mod planfile;
 pub mod state;
 pub mod statefile;
+pub mod validate;
 pub mod values;
 
 pub use context::{Context, ProviderResolver};

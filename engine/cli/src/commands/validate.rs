@@ -2,60 +2,11 @@
 
 use crate::args::ValidateArgs;
 use crate::ui;
-use autostack_core::context::ProviderResolver;
-use autostack_core::graph::default_provider_name;
+use autostack_core::validate::check_schemas;
 use autostack_lang::config::{load_module_tree, validate::validate_tree};
-use autostack_lang::config::{Mode, ModuleTree};
 use autostack_lang::diag::Sources;
 use autostack_lang::functions::Functions;
-use autostack_lang::{Diagnostic, Diagnostics};
-use autostack_provider_sdk::conform::check_body;
 use std::path::PathBuf;
-
-/// Checks every resource's arguments against its provider's schema, as `terraform validate`
-/// does once providers are installed (ours are built in).
-fn check_schemas(tree: &ModuleTree) -> Diagnostics {
-    let mut diags = Diagnostics::new();
-    let m = &tree.module;
-    for r in m.resources.values() {
-        let name = r
-            .provider
-            .as_ref()
-            .map_or(default_provider_name(&r.ty), |(n, _)| n.as_str());
-        let source = match m.terraform.required_providers.get(name) {
-            Some(rp) => rp.source.clone(),
-            None if name == "terraform" => "terraform.io/builtin/terraform".into(),
-            None => format!("hashicorp/{name}"),
-        };
-        let Some(p) = crate::session::Builtins.instantiate(&source) else {
-            continue;
-        };
-        let schemas = if r.mode == Mode::Data {
-            &p.schema().data_sources
-        } else {
-            &p.schema().resources
-        };
-        match schemas.get(&r.ty) {
-            Some(s) => diags.extend(check_body(&s.block, &r.config, "this block")),
-            None => {
-                let hint =
-                    autostack_lang::diag::did_you_mean(&r.ty, schemas.keys().map(String::as_str));
-                diags.push(Diagnostic::error(
-                    "Invalid resource type",
-                    format!(
-                        "The provider {source} does not support resource type {:?}.{hint}",
-                        r.ty
-                    ),
-                    Some(r.range.clone()),
-                ));
-            }
-        }
-    }
-    for child in tree.children.values() {
-        diags.extend(check_schemas(child));
-    }
-    diags
-}
 
 /// Validates the configuration in the working directory (or the given one).
 pub fn run(a: &ValidateArgs) -> u8 {
@@ -64,7 +15,7 @@ pub fn run(a: &ValidateArgs) -> u8 {
     let (tree, mut diags) = load_module_tree(&dir, &sources);
     if !diags.has_errors() {
         diags.extend(validate_tree(&tree, &Functions::standard()));
-        diags.extend(check_schemas(&tree));
+        diags.extend(check_schemas(&tree, &crate::session::Builtins));
     }
     let valid = !diags.has_errors();
     if a.json {

@@ -3,6 +3,7 @@
 
 pub(crate) mod adopt;
 pub(crate) mod expand;
+pub(crate) mod ignore;
 pub(crate) mod resource;
 pub(crate) mod walk;
 

@@ -2,15 +2,17 @@
 
 use super::adopt::{prevent_destroy_error, provider_from_state};
 use super::expand::expansion;
+use super::ignore::{config_with_ignored, ignore_changes};
 use super::walk::Walker;
 use super::{Action, PlanMode, Reason, ResourceChange};
 use crate::addrs::{InstanceAddr, InstanceKey, ModuleInstance, ResourceAddr};
 use crate::graph::{provider_addr, ModPath, Node};
 use crate::state::InstanceObject;
+use crate::validate::schema_of;
 use crate::values::{Expansion, ResourceValues, WalkScope};
-use autostack_lang::config::{IgnoreChanges, Mode, Resource};
-use autostack_lang::{Diagnostic, Diagnostics, Value};
-use autostack_provider_sdk::conform::{check_body, conform};
+use autostack_lang::config::{Mode, Resource};
+use autostack_lang::{Diagnostic, Value};
+use autostack_provider_sdk::conform::conform;
 use autostack_provider_sdk::{differs, Provider, ResourceSchema};
 use std::sync::Arc;
 
@@ -26,12 +28,11 @@ impl Walker<'_> {
         let Some(provider) = self.ctx.provider(&paddr).await else {
             return;
         };
-        let schema = match schema_of(provider.as_ref(), r) {
-            Ok(s) => s,
-            Err(d) => return self.diags.extend(d),
+        // Types and arguments were checked before the walk (crate::validate).
+        let schema = match schema_of(provider.as_ref(), &self.ctx.provider_source(&paddr), r) {
+            Ok(s) => s.clone(),
+            Err(d) => return self.diags.push(d),
         };
-        self.diags
-            .extend(check_body(&schema.block, &r.config, "this block"));
         let skip = self.opts.mode != PlanMode::Normal
             || self.targeted.as_ref().is_some_and(|t| !t.contains(node));
         for inst in self.instances(path) {
@@ -241,8 +242,18 @@ impl Walker<'_> {
             false => self.import(addr, schema, provider).await,
         };
         let prior = self.prior.instances.get(addr).cloned();
+        let proposed = config_with_ignored(
+            &r.lifecycle.ignore_changes,
+            prior.as_ref().map(|p| &p.value),
+            config.clone(),
+            &schema.block,
+        );
         let planned = match provider
-            .plan(&addr.resource.ty, prior.as_ref().map(|p| &p.value), &config)
+            .plan(
+                &addr.resource.ty,
+                prior.as_ref().map(|p| &p.value),
+                &proposed,
+            )
             .await
         {
             Ok(p) => p,
@@ -309,7 +320,6 @@ impl Walker<'_> {
         } else {
             after
         });
-        let _ = schema;
         Some(change)
     }
 
@@ -465,109 +475,6 @@ pub(crate) fn with_addr(mut d: Diagnostic, addr: &InstanceAddr) -> Diagnostic {
         format!("{}\n\nwith {addr}", d.detail)
     };
     d
-}
-
-fn schema_of(p: &dyn Provider, r: &Resource) -> Result<ResourceSchema, Diagnostics> {
-    let map = if r.mode == Mode::Data {
-        &p.schema().data_sources
-    } else {
-        &p.schema().resources
-    };
-    map.get(&r.ty).cloned().ok_or_else(|| {
-        let kind = if r.mode == Mode::Data {
-            "data source"
-        } else {
-            "resource type"
-        };
-        let hint = autostack_lang::diag::did_you_mean(&r.ty, map.keys().map(String::as_str));
-        Diagnostics::from(Diagnostic::error(
-            format!("Invalid {kind}"),
-            format!("The provider does not support {kind} {:?}.{hint}", r.ty),
-            Some(r.range.clone()),
-        ))
-    })
-}
-
-/// Keeps prior values for ignored attributes.
-fn ignore_changes(ic: &IgnoreChanges, prior: &Value, planned: Value) -> Value {
-    match ic {
-        IgnoreChanges::None => planned,
-        IgnoreChanges::All => prior.clone(),
-        IgnoreChanges::Paths(paths) => paths.iter().fold(planned, |v, t| {
-            let mut steps = vec![autostack_lang::syntax::Step::Attr(
-                t.root.clone(),
-                t.root_range.clone(),
-            )];
-            steps.extend(t.steps.iter().cloned());
-            keep_prior_at(v, prior, &steps)
-        }),
-    }
-}
-
-/// `planned` with the value at `path` taken from `prior` (removed when prior has none).
-fn keep_prior_at(planned: Value, prior: &Value, path: &[autostack_lang::syntax::Step]) -> Value {
-    use autostack_lang::syntax::Step;
-    let Some((first, rest)) = path.split_first() else {
-        return prior.clone();
-    };
-    let key = match first {
-        Step::Attr(name, _) => name.clone(),
-        Step::Index(k, _) => match k.as_str() {
-            Some(s) => s.to_string(),
-            None => match k.as_number().and_then(autostack_lang::Number::to_i64) {
-                Some(i) => return keep_prior_at_index(planned, prior, i, rest),
-                None => return planned,
-            },
-        },
-    };
-    let (inner, marks) = planned.unmark();
-    let Some(entries) = inner.as_entries() else {
-        return inner.mark(marks);
-    };
-    let mut out = entries.clone();
-    let before = prior.as_entries().and_then(|m| m.get(&key));
-    match (before, out.remove(&key)) {
-        (Some(b), Some(p)) => {
-            out.insert(key, keep_prior_at(p, b, rest));
-        }
-        (Some(b), None) if rest.is_empty() => {
-            out.insert(key, b.clone());
-        }
-        (None, Some(p)) if !rest.is_empty() => {
-            out.insert(key, p);
-        }
-        _ => {}
-    }
-    let rebuilt = match &inner {
-        Value::Map(t, _) => Value::map(t.clone(), out),
-        _ => Value::object(out),
-    };
-    rebuilt.mark(marks)
-}
-
-fn keep_prior_at_index(
-    planned: Value,
-    prior: &Value,
-    i: i64,
-    rest: &[autostack_lang::syntax::Step],
-) -> Value {
-    let (inner, marks) = planned.unmark();
-    let (Some(items), Some(before)) = (
-        inner.as_seq(),
-        prior.as_seq().and_then(|b| b.get(i as usize)),
-    ) else {
-        return inner.mark(marks);
-    };
-    let mut items = items.to_vec();
-    if let Some(slot) = items.get_mut(i as usize) {
-        *slot = keep_prior_at(slot.clone(), before, rest);
-    }
-    let rebuilt = match &inner {
-        Value::List(t, _) => Value::list(t.clone(), items),
-        Value::Tuple(_) => Value::tuple(items),
-        _ => inner.clone(),
-    };
-    rebuilt.mark(marks)
 }
 
 /// The value at static steps inside `v` (None when absent).

@@ -11,7 +11,7 @@ use crate::values::{Declared, Expansion, Values, WalkScope};
 use autostack_lang::config::typeexpr::convert_to;
 use autostack_lang::eval::Evaluator;
 use autostack_lang::{Diagnostic, Diagnostics};
-use autostack_provider_sdk::conform::{check_body, conform};
+use autostack_provider_sdk::conform::conform;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// State shared by the node visitors of one plan.
@@ -37,12 +37,30 @@ pub(crate) struct Walker<'a> {
 /// Plans `prior` against the configuration.
 pub async fn plan(ctx: &Context, prior: &State, opts: &PlanOptions) -> Result<Plan, Diagnostics> {
     let g = graph::build(&ctx.tree)?;
+    let checked = crate::validate::check_schemas(&ctx.tree, ctx.resolver.as_ref());
+    if checked.has_errors() {
+        return Err(checked);
+    }
     let mut w = Walker::new(ctx, prior, opts);
+    w.diags = checked;
     w.resource_deps = graph::resource_dependencies(&g);
     w.targeted = super::adopt::targets(&g, opts, &mut w.diags);
     w.apply_moves();
+    // As in Terraform, a node that failed stops its dependents: they would only add errors
+    // that fixing the first one makes go away.
+    let mut failed = HashSet::new();
     for node in &g.order {
+        let i = g.index[node];
+        let incoming = g.graph.neighbors_directed(i, petgraph::Direction::Incoming);
+        if incoming.into_iter().any(|a| failed.contains(&a)) {
+            failed.insert(i);
+            continue;
+        }
+        let seen = w.diags.len();
         w.visit(node).await;
+        if w.diags.iter().skip(seen).any(|d| d.is_error()) {
+            failed.insert(i);
+        }
     }
     if opts.mode != PlanMode::RefreshOnly {
         w.plan_orphans().await;
@@ -311,12 +329,9 @@ impl<'a> Walker<'a> {
         let mut ev = self.evaluator(&scope);
         let schema = provider.schema().provider.clone();
         let value = match cfg {
-            Some(c) => {
-                self.diags
-                    .extend(check_body(&schema, &c.config, "a provider block"));
-                ev.eval_body(&c.config)
-                    .and_then(|v| conform(&schema, Some(&c.config), &v))
-            }
+            Some(c) => ev
+                .eval_body(&c.config)
+                .and_then(|v| conform(&schema, Some(&c.config), &v)),
             None => Ok(schema.empty_value()),
         };
         let value = match value {

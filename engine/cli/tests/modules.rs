@@ -1,0 +1,279 @@
+//! Module calls as public modules use them: defaults and locals in child modules, calls
+//! nested under every kind of expansion, through the real binary.
+
+mod common;
+
+use common::Work;
+
+/// Every instance address in a state file (`module.a["x"].terraform_data.leaf[0]`).
+fn addresses(state: &serde_json::Value) -> Vec<String> {
+    let mut out = Vec::new();
+    for r in state["resources"].as_array().unwrap() {
+        let module = r["module"]
+            .as_str()
+            .map(|m| format!("{m}."))
+            .unwrap_or_default();
+        for i in r["instances"].as_array().unwrap() {
+            let base = format!(
+                "{module}{}.{}",
+                r["type"].as_str().unwrap(),
+                r["name"].as_str().unwrap()
+            );
+            out.push(match &i["index_key"] {
+                serde_json::Value::Null => base,
+                serde_json::Value::String(s) => format!("{base}[\"{s}\"]"),
+                k => format!("{base}[{k}]"),
+            });
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The `count = local.create ? 1 : 0` pattern of public modules, with the variable left at
+/// its default, next to constant locals and a second input the caller does set.
+const CREATE_MODULE: &str = r#"
+variable "name" {
+  type = string
+}
+variable "create" {
+  type    = bool
+  default = true
+}
+variable "extra" {
+  type    = map(string)
+  default = { a = "1", b = "2" }
+}
+locals {
+  create = var.create
+  three  = 3
+  keys   = local.create ? toset(keys(var.extra)) : toset([])
+}
+resource "terraform_data" "one" {
+  count = local.create ? 1 : 0
+  input = var.name
+}
+resource "terraform_data" "many" {
+  count = local.three
+  input = "${var.name}-${count.index}"
+}
+resource "terraform_data" "each" {
+  for_each = local.keys
+  input    = var.extra[each.key]
+}
+output "created" {
+  value = length(terraform_data.one)
+}
+"#;
+
+#[test]
+fn child_module_locals_see_defaulted_variables() {
+    let w = Work::new(&[
+        (
+            "main.tf",
+            "module \"m\" {\n  source = \"./mod\"\n  name   = \"n\"\n}\n\noutput \"created\" {\n  value = module.m.created\n}\n",
+        ),
+        ("mod/main.tf", CREATE_MODULE),
+    ]);
+    let r = w.run(&["apply", "-auto-approve", "-no-color"]).expect(0);
+    assert!(r.stdout().contains("Resources: 6 added"), "{}", r.stdout());
+    assert_eq!(
+        addresses(&w.state()),
+        [
+            "module.m.terraform_data.each[\"a\"]",
+            "module.m.terraform_data.each[\"b\"]",
+            "module.m.terraform_data.many[0]",
+            "module.m.terraform_data.many[1]",
+            "module.m.terraform_data.many[2]",
+            "module.m.terraform_data.one[0]",
+        ]
+    );
+    assert_eq!(w.state()["outputs"]["created"]["value"], 1);
+    w.run(&["plan", "-detailed-exitcode", "-no-color"])
+        .expect(0);
+}
+
+/// A module instance of `mod` (called with for_each) calls `mid` with count, which calls
+/// `leaf` with for_each: three levels, every kind of expansion.
+fn nested(work: &Work, outer: &str) {
+    work.write(
+        "main.tf",
+        &format!(
+            r#"
+module "a" {{
+  for_each = toset({outer})
+  source   = "./mod"
+  name     = each.key
+}}
+output "leaves" {{
+  value = {{ for k, m in module.a : k => m.leaves }}
+}}
+"#
+        ),
+    );
+}
+
+const MID: &str = r#"
+variable "name" {}
+module "mid" {
+  count  = 2
+  source = "./mid"
+  name   = "${var.name}${count.index}"
+}
+output "leaves" {
+  value = [for m in module.mid : m.leaf]
+}
+"#;
+
+const LEAF_CALLER: &str = r#"
+variable "name" {}
+module "leaf" {
+  for_each = toset(["p", "q"])
+  source   = "../leaf"
+  name     = "${var.name}${each.key}"
+}
+output "leaf" {
+  value = sort([for l in module.leaf : l.value])
+}
+"#;
+
+const LEAF: &str = r#"
+variable "name" {}
+resource "terraform_data" "v" {
+  input = var.name
+}
+output "value" {
+  value = terraform_data.v.output
+}
+"#;
+
+#[test]
+fn nested_modules_under_for_each_and_count_plan_apply_shrink_destroy() {
+    let w = Work::new(&[
+        ("mod/main.tf", MID),
+        ("mod/mid/main.tf", LEAF_CALLER),
+        ("mod/leaf/main.tf", LEAF),
+    ]);
+    nested(&w, "[\"x\", \"y\"]");
+    let r = w.run(&["apply", "-auto-approve", "-no-color"]).expect(0);
+    assert!(r.stdout().contains("Resources: 8 added"), "{}", r.stdout());
+    let st = w.state();
+    let addrs = addresses(&st);
+    assert_eq!(addrs.len(), 8, "{addrs:?}");
+    assert!(
+        addrs.contains(
+            &"module.a[\"y\"].module.mid[1].module.leaf[\"q\"].terraform_data.v".to_string()
+        ),
+        "{addrs:?}"
+    );
+    assert_eq!(
+        st["outputs"]["leaves"]["value"],
+        serde_json::json!({
+            "x": [["x0p", "x0q"], ["x1p", "x1q"]],
+            "y": [["y0p", "y0q"], ["y1p", "y1q"]],
+        })
+    );
+    w.run(&["plan", "-detailed-exitcode", "-no-color"])
+        .expect(0);
+
+    // Shrinking the outer for_each destroys everything nested under the removed key.
+    nested(&w, "[\"x\"]");
+    let r = w.run(&["apply", "-auto-approve", "-no-color"]).expect(0);
+    assert!(
+        r.stdout()
+            .contains("Resources: 0 added, 0 changed, 4 destroyed."),
+        "{}",
+        r.stdout()
+    );
+    let addrs = addresses(&w.state());
+    assert_eq!(addrs.len(), 4, "{addrs:?}");
+    assert!(
+        addrs.iter().all(|a| a.starts_with("module.a[\"x\"]")),
+        "{addrs:?}"
+    );
+
+    let r = w.run(&["destroy", "-auto-approve", "-no-color"]).expect(0);
+    assert!(
+        r.stdout().contains("Resources: 4 destroyed."),
+        "{}",
+        r.stdout()
+    );
+    assert!(addresses(&w.state()).is_empty());
+}
+
+/// Configuration errors stop the run before planning, as in Terraform: each real error once,
+/// and none of the false ones a half-evaluated module would produce.
+#[test]
+fn configuration_errors_stop_before_planning() {
+    let w = Work::new(&[
+        (
+            "main.tf",
+            r#"
+module "m" {
+  source = "./mod"
+  name   = "n"
+}
+resource "terraform_data" "bad" {
+  nope = 1
+}
+resource "random_nothing" "x" {}
+"#,
+        ),
+        ("mod/main.tf", CREATE_MODULE),
+    ]);
+    let r = w.run(&["plan", "-no-color"]).expect(1);
+    let err = r.stderr();
+    assert_eq!(err.matches("Error: ").count(), 2, "{err}");
+    assert!(err.contains("Error: Unsupported argument"), "{err}");
+    assert!(
+        err.contains("on main.tf line 7, in resource \"terraform_data\" \"bad\":"),
+        "{err}"
+    );
+    assert!(err.contains("Error: Invalid resource type"), "{err}");
+    assert!(!err.contains("undeclared"), "{err}");
+    assert!(!err.contains("count"), "{err}");
+    assert!(!w.path().join("terraform.tfstate").exists());
+}
+
+/// An error in one place is reported once; what depends on it (a local, a module output, a
+/// resource's `for_each`, a root output) is not evaluated and adds no error of its own.
+#[test]
+fn a_failed_node_stops_its_dependents() {
+    let w = Work::new(&[
+        (
+            "main.tf",
+            r#"
+module "m" {
+  source = "./mod"
+}
+resource "terraform_data" "each" {
+  for_each = toset(module.m.names)
+  input    = each.key
+}
+resource "terraform_data" "independent" {
+  input = "fine"
+}
+output "o" {
+  value = keys(terraform_data.each)
+}
+"#,
+        ),
+        (
+            "mod/main.tf",
+            r#"
+locals {
+  names = jsondecode(file("${path.module}/missing.json"))
+  upper = [for n in local.names : upper(n)]
+}
+output "names" {
+  value = local.upper
+}
+"#,
+        ),
+    ]);
+    let r = w.run(&["plan", "-no-color"]).expect(1);
+    let err = r.stderr();
+    assert_eq!(err.matches("Error: ").count(), 1, "{err}");
+    assert!(err.contains("Error: Invalid function argument"), "{err}");
+    assert!(err.contains("on mod/main.tf line 3"), "{err}");
+}
