@@ -389,9 +389,9 @@ fn bad_provider_blocks_are_located_errors() {
     ];
     for (provider, message) in cases {
         let cfg = format!(
-            "{provider}\nresource \"aws_vpc\" \"v\" {{\n  cidr_block = \"10.0.0.0/16\"\n}}\n"
+            "{provider}\nresource \"aws_vpc\" \"v\" {{\n  cidr_block = \"10.0.0.0/16\"\n}}\n{CALL}"
         );
-        let w = Work::new(&[("main.tf", &cfg)]);
+        let w = Work::new(&[("main.tf", &cfg), ("mod/main.tf", MODULE)]);
         let r = w.run_env(
             &["plan", "-no-color"],
             &[
@@ -405,5 +405,14 @@ fn bad_provider_blocks_are_located_errors() {
         assert!(err.contains(message), "{err}");
         assert!(err.contains("on main.tf line"), "not located:\n{err}");
         assert!(!err.contains("panicked"), "{err}");
+        // The provider's error alone: nothing that uses the provider adds errors of its own.
+        assert_eq!(err.matches("Error: ").count(), 1, "{err}");
     }
 }
+
+/// A public module's shape: `count = local.create ? 1 : 0` over a defaulted variable.
+const MODULE: &str = "variable \"create\" {\n  default = true\n}\nlocals {\n  create = var.create\n}\nresource \"aws_vpc\" \"m\" {\n  count      = local.create ? 1 : 0\n  cidr_block = \"10.1.0.0/16\"\n}\noutput \"id\" {\n  value = try(aws_vpc.m[0].id, null)\n}\n";
+
+/// The module's call and an output reading it.
+const CALL: &str =
+    "module \"m\" {\n  source = \"./mod\"\n}\noutput \"m\" {\n  value = module.m.id\n}\n";
