@@ -15,7 +15,7 @@ pub mod eval;
 pub mod fmt;
 pub mod functions;
 pub mod syntax;
-pub mod value;
+pub use autostack_value as value;
 pub mod vars;
 
 pub use diag::{Diagnostic, Diagnostics, Range, Severity};

@@ -1,4 +1,11 @@
 //! Values: Terraform's dynamic values with unknowns and sensitivity marks (our cty).
+//!
+//! The small vocabulary every stage of the pipeline shares: the language front end
+//! (`autostack-lang`) evaluates expressions to [`Value`]s, the engine plans with them, providers
+//! receive and return them, the state stores them as JSON ([`json`]) and the cost engine reads
+//! planned ones. It depends on no other AutoStack crate, so a provider can be built against it
+//! without the language front end.
+#![deny(missing_docs)]
 
 mod bigfloat;
 mod bigfloat_fmt;

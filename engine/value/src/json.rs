@@ -401,7 +401,7 @@ fn apply_mask(v: Value, mask: &Json, f: &dyn Fn(&Value) -> Value) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::value::Type;
+    use crate::Type;
 
     #[test]
     fn full_encoding_round_trips_unknowns_and_marks() {
