@@ -11,6 +11,7 @@
 pub mod addrs;
 pub mod apply;
 pub mod conditions;
+pub mod conform;
 pub mod context;
 pub mod graph;
 pub mod jsonplan;

@@ -7,8 +7,9 @@ use crate::jsonplan::TERRAFORM_VERSION;
 use crate::state::{InstanceObject, OutputValue, State};
 use autostack_lang::config::Mode;
 use autostack_lang::value::json::{
-    from_json, from_typed_json, sensitive_paths, to_typed_json, type_from_json, type_json, PathStep,
+    from_json, from_typed_json, sensitive_paths, to_typed_json, type_from_json, type_json,
 };
+use autostack_lang::value::PathStep;
 use autostack_lang::{Type, Value};
 use serde_json::{json, Map, Value as Json};
 use std::collections::BTreeMap;

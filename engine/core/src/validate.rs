@@ -3,11 +3,11 @@
 //! arguments. As in Terraform, an error here stops a plan before it starts, so a broken
 //! configuration never reaches a provider and never yields errors that a fixed one would not.
 
+use crate::conform::check_body;
 use crate::context::{source_of, ProviderResolver};
 use crate::graph::provider_addr;
 use autostack_lang::config::{Mode, ModuleTree, Resource};
 use autostack_lang::{Diagnostic, Diagnostics};
-use autostack_provider_sdk::conform::check_body;
 use autostack_provider_sdk::Provider;
 use std::collections::HashMap;
 

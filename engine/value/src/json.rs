@@ -1,6 +1,6 @@
 //! Values to and from JSON, as Terraform writes them in state and in `show -json` (ctyjson).
 
-use super::{make_set, Number, Type, Value};
+use super::{make_set, Number, PathStep, Type, Value};
 use serde_json::{Map, Value as Json};
 use std::collections::BTreeMap;
 
@@ -72,17 +72,6 @@ pub fn sensitive_paths(v: &Value) -> Vec<Vec<PathStep>> {
     out
 }
 
-/// One step of an attribute path.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PathStep {
-    /// `.name`.
-    Attr(String),
-    /// `["key"]`.
-    Key(String),
-    /// `[0]`.
-    Index(i64),
-}
-
 fn collect_sensitive(v: &Value, path: &mut Vec<PathStep>, out: &mut Vec<Vec<PathStep>>) {
     if v.marks().is_sensitive() {
         out.push(path.clone());
@@ -91,7 +80,7 @@ fn collect_sensitive(v: &Value, path: &mut Vec<PathStep>, out: &mut Vec<Vec<Path
     match v.unmarked() {
         Value::List(_, xs) | Value::Tuple(xs) => {
             for (i, x) in xs.iter().enumerate() {
-                path.push(PathStep::Index(i as i64));
+                path.push(PathStep::Index(i));
                 collect_sensitive(x, path, out);
                 path.pop();
             }

@@ -10,16 +10,20 @@
 mod bigfloat;
 mod bigfloat_fmt;
 pub mod convert;
+pub mod diag;
 pub mod display;
 pub mod json;
 mod number;
 pub mod ops;
+pub mod path;
 mod set;
 mod types;
 
 pub use convert::{convert, unify, ConvertError};
+pub use diag::{Diagnostic, Diagnostics};
 pub use display::{format_type, format_value};
 pub use number::Number;
+pub use path::{path_string, AttrPath, PathStep};
 pub use set::make_set;
 pub use types::Type;
 

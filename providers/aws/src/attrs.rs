@@ -1,9 +1,9 @@
 //! Reading configuration and planned values, and building state values from what AWS
 //! returns.
 
-use autostack_lang::value::make_set;
-use autostack_lang::{Diagnostic, Diagnostics, Type, Value};
 use autostack_provider_sdk::same;
+use autostack_value::make_set;
+use autostack_value::{Diagnostic, Diagnostics, Type, Value};
 use std::collections::BTreeMap;
 
 /// The attribute `name` of an object value, when present and not null.

@@ -3,7 +3,7 @@
 
 use crate::attrs::str_or_empty;
 use crate::client::{ActionExt, AwsError};
-use autostack_lang::{Diagnostics, Value};
+use autostack_value::{Diagnostics, Value};
 use std::collections::HashMap;
 use std::future::Future;
 

@@ -1,9 +1,9 @@
 //! The configured AWS clients one provider block shares, and how AWS errors become
 //! diagnostics.
 
-use autostack_lang::{Diagnostic, Diagnostics};
 use autostack_provider_sdk::retry::Backoff;
 use autostack_provider_sdk::ApplyError;
+use autostack_value::{Diagnostic, Diagnostics};
 use aws_sdk_ec2::error::ProvideErrorMetadata;
 use std::collections::BTreeMap;
 use std::time::Duration;

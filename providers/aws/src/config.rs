@@ -4,8 +4,8 @@
 use crate::attrs::{get, get_bool, get_str, string_map};
 use crate::client::{waiter_backoff, AwsClient, AwsError, AwsResultExt};
 use async_trait::async_trait;
-use autostack_lang::{Diagnostic, Diagnostics, Type, Value};
 use autostack_provider_sdk::{Attribute, Block, ClientFactory, Nesting};
+use autostack_value::{Diagnostic, Diagnostics, Type, Value};
 use aws_config::meta::credentials::CredentialsProviderChain;
 use aws_config::BehaviorVersion;
 use aws_credential_types::provider::SharedCredentialsProvider;

@@ -6,42 +6,30 @@ use crate::client::{ActionExt, AwsClient, AwsResultExt};
 use crate::ec2util::{custom_filters, with_filters};
 use crate::tags::tag_map;
 use async_trait::async_trait;
-use autostack_lang::functions::{CallCtx, Functions};
-use autostack_lang::value::make_set;
-use autostack_lang::{Diagnostics, Type, Value};
 use autostack_provider_sdk::{Attribute, Block, DataSource, ResourceSchema};
+use autostack_value::make_set;
+use autostack_value::{Diagnostics, Type, Value};
 use aws_sdk_ec2::types::Image;
 use std::collections::BTreeMap;
 
 /// The `aws_ami` data source.
 pub struct DataAwsAmi;
 
-/// Keeps the names `pattern` (Go RE2 syntax, as the provider) matches anywhere.
+/// Keeps the images whose names `pattern` matches anywhere. The provider compiles it with
+/// Go's regexp (RE2 syntax), which the `regex` crate implements without backreferences or
+/// look-around, as RE2.
 fn regex_filter(pattern: &str, images: Vec<Image>) -> Result<Vec<Image>, Diagnostics> {
-    let functions = Functions::standard();
-    let ctx = CallCtx {
-        base_dir: std::path::PathBuf::from("."),
-        functions: &functions,
-        plan_mode: false,
-    };
-    let mut out = Vec::new();
-    for image in images {
-        // An image without a name has nothing to match against.
-        let Some(name) = image.name().filter(|n| !n.is_empty()) else {
-            continue;
-        };
-        let args = vec![Value::string(pattern), Value::string(name)];
-        let found = functions.call(&ctx, "regexall", args).map_err(|e| {
-            error(
-                "Invalid name_regex",
-                format!("name_regex {pattern:?} is not a valid regular expression: {e:?}"),
-            )
-        })?;
-        if found.length().is_some_and(|n| n > 0) {
-            out.push(image);
-        }
-    }
-    Ok(out)
+    let re = regex::Regex::new(pattern).map_err(|e| {
+        error(
+            "Invalid name_regex",
+            format!("name_regex {pattern:?} is not a valid regular expression: {e}"),
+        )
+    })?;
+    // An image without a name has nothing to match against.
+    Ok(images
+        .into_iter()
+        .filter(|i| i.name().is_some_and(|n| !n.is_empty() && re.is_match(n)))
+        .collect())
 }
 
 /// Seconds since the epoch of an RFC 3339 creation date (0 when unparsable).

@@ -4,8 +4,8 @@
 use crate::attrs::Obj;
 use crate::client::{ActionExt, AwsClient, AwsResultExt};
 use async_trait::async_trait;
-use autostack_lang::{Diagnostics, Type, Value};
 use autostack_provider_sdk::{Attribute, Block, DataSource, ResourceSchema};
+use autostack_value::{Diagnostics, Type, Value};
 
 /// The `aws_caller_identity` data source.
 pub struct DataAwsCallerIdentity;

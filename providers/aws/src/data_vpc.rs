@@ -6,8 +6,8 @@ use crate::ec2util::{custom_filters, filter, with_filters};
 use crate::tags::tag_map;
 use crate::vpc::vpc_attribute;
 use async_trait::async_trait;
-use autostack_lang::{Diagnostics, Type, Value};
 use autostack_provider_sdk::{Attribute, Block, DataSource, ResourceSchema};
+use autostack_value::{Diagnostics, Type, Value};
 use aws_sdk_ec2::types::{Vpc, VpcAttributeName};
 use std::collections::BTreeMap;
 

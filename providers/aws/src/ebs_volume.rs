@@ -7,11 +7,11 @@ use crate::client::{ActionExt, AwsClient, AwsError, AwsResultExt};
 use crate::ec2util::{describe_filtered, filter, keyed, wait_until};
 use crate::tags::{plan_tagged, tag_attrs, tag_map, tag_spec, tag_state, update_ec2_tags};
 use async_trait::async_trait;
-use autostack_lang::{Diagnostics, Type, Value};
 use autostack_provider_sdk::ResourceType;
 use autostack_provider_sdk::{
     with_attr, ApplyError, Attribute, Block, PlannedChange, ResourceSchema,
 };
+use autostack_value::{Diagnostics, Type, Value};
 use aws_sdk_ec2::types::{
     ResourceType as Kind, SnapshotState, Volume, VolumeModificationState, VolumeState, VolumeType,
 };

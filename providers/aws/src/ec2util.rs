@@ -2,9 +2,9 @@
 
 use crate::attrs::{get_blocks, get_str, get_strings};
 use crate::client::{AwsClient, AwsError};
-use autostack_lang::{Type, Value};
 use autostack_provider_sdk::retry::{retry, wait_for, Backoff};
 use autostack_provider_sdk::{Attribute, Block, Nesting};
+use autostack_value::{Type, Value};
 use aws_sdk_ec2::types::Filter;
 use std::future::Future;
 

@@ -8,11 +8,11 @@ use crate::client::{done_if_gone, ActionExt, AwsClient, AwsError, AwsResultExt};
 use crate::ec2util::{filter, keyed, wait_until};
 use crate::tags::{plan_tagged, tag_attrs, tag_map, tag_spec, tag_state, update_ec2_tags};
 use async_trait::async_trait;
-use autostack_lang::{Diagnostics, Type, Value};
 use autostack_provider_sdk::retry::retry;
 use autostack_provider_sdk::ResourceSchema;
 use autostack_provider_sdk::ResourceType;
 use autostack_provider_sdk::{with_attr, ApplyError, Attribute, Block, PlannedChange};
+use autostack_value::{Diagnostics, Type, Value};
 use aws_sdk_ec2::types::{Address, DomainType, ResourceType as Kind};
 
 /// The `aws_eip` resource type.

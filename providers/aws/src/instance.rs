@@ -14,9 +14,9 @@ use crate::ec2util::{describe_filtered, wait_until};
 use crate::tags::tag_spec;
 use crate::tags::{plan_tagged, tag_attrs, tag_map, tag_state, update_ec2_tags};
 use async_trait::async_trait;
-use autostack_lang::{Diagnostics, Type, Value};
 use autostack_provider_sdk::{with_attr, ResourceSchema, ResourceType};
 use autostack_provider_sdk::{ApplyError, Attribute, Block, Nesting, PathStep, PlannedChange};
+use autostack_value::{Diagnostics, Type, Value};
 use aws_sdk_ec2::types::{
     AttributeValue, Instance, InstanceNetworkInterfaceSpecification, InstanceStateName as St,
     InstanceType, Placement, ResourceType as Kind, TagSpecification, Volume,

@@ -7,11 +7,11 @@ use crate::client::{done_if_gone, ActionExt, AwsClient, AwsError, AwsResultExt};
 use crate::ec2util::{describe_filtered, keyed, retry_dependency};
 use crate::tags::{plan_tagged, tag_attrs, tag_map, tag_spec, tag_state, update_ec2_tags};
 use async_trait::async_trait;
-use autostack_lang::value::make_set;
-use autostack_lang::{Diagnostics, Type, Value};
 use autostack_provider_sdk::{
     ApplyError, Attribute, Block, Nesting, PlannedChange, ResourceSchema, ResourceType,
 };
+use autostack_value::make_set;
+use autostack_value::{Diagnostics, Type, Value};
 use aws_sdk_ec2::types::{ResourceType as Kind, Route, RouteOrigin, RouteTable};
 
 /// The `aws_route_table` resource type.

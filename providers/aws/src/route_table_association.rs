@@ -5,10 +5,10 @@ use crate::batch::{read_by_id, single};
 use crate::client::{done_if_gone, ActionExt, AwsClient, AwsError, AwsResultExt};
 use crate::ec2util::describe_filtered;
 use async_trait::async_trait;
-use autostack_lang::{Diagnostics, Type, Value};
 use autostack_provider_sdk::{
     ApplyError, Attribute, Block, PlannedChange, ResourceSchema, ResourceType,
 };
+use autostack_value::{Diagnostics, Type, Value};
 use aws_sdk_ec2::types::RouteTableAssociation;
 
 /// The `aws_route_table_association` resource type.

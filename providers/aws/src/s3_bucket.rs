@@ -11,10 +11,10 @@ use crate::s3util::{
 };
 use crate::tags::{plan_tagged, tag_attrs, tag_state, tags_all};
 use async_trait::async_trait;
-use autostack_lang::{Diagnostic, Diagnostics, Type, Value};
 use autostack_provider_sdk::{
     ApplyError, Attribute, Block, Nesting, PlannedChange, ResourceSchema, ResourceType,
 };
+use autostack_value::{Diagnostic, Diagnostics, Type, Value};
 use aws_sdk_s3::types::{
     BucketCannedAcl, BucketLocationConstraint, BucketVersioningStatus, CreateBucketConfiguration,
     MfaDelete, MfaDeleteStatus, ObjectLockEnabled, VersioningConfiguration,

@@ -5,10 +5,10 @@ use crate::batch::{imported, read_back};
 use crate::client::{ActionExt, AwsClient, AwsError, AwsResultExt};
 use crate::s3util::{bucket_gone, bucket_versioning};
 use async_trait::async_trait;
-use autostack_lang::{Diagnostics, Type, Value};
 use autostack_provider_sdk::{
     ApplyError, Attribute, Block, Nesting, PlannedChange, ResourceSchema, ResourceType,
 };
+use autostack_value::{Diagnostics, Type, Value};
 use aws_sdk_s3::types::{BucketVersioningStatus, MfaDelete, VersioningConfiguration};
 
 /// The `aws_s3_bucket_versioning` resource type.

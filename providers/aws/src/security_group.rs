@@ -8,10 +8,10 @@ use crate::ec2util::{describe_filtered, keyed, retry_dependency};
 use crate::sg_rules::{missing_from, normalize_rules, permission, rule_block, rule_sets, rules};
 use crate::tags::{plan_tagged, tag_attrs, tag_map, tag_spec, tag_state, update_ec2_tags};
 use async_trait::async_trait;
-use autostack_lang::{Diagnostics, Type, Value};
 use autostack_provider_sdk::{
     ApplyError, Attribute, Block, Nesting, PlannedChange, ResourceSchema, ResourceType,
 };
+use autostack_value::{Diagnostics, Type, Value};
 use aws_sdk_ec2::types::{IpPermission, IpRange, ResourceType as Kind, SecurityGroup};
 use std::sync::atomic::{AtomicU32, Ordering};
 

@@ -8,10 +8,10 @@ use crate::ec2util::{describe_filtered, keyed};
 use crate::sg_rules::canonical_protocol;
 use crate::tags::{plan_tagged, tag_attrs, tag_map, tag_spec, tag_state, update_ec2_tags};
 use async_trait::async_trait;
-use autostack_lang::{Diagnostics, Type, Value};
 use autostack_provider_sdk::{
     ApplyError, Attribute, Block, PlannedChange, ResourceSchema, ResourceType,
 };
+use autostack_value::{Diagnostics, Type, Value};
 use aws_sdk_ec2::types::{
     IpPermission, IpRange, Ipv6Range, PrefixListId, ResourceType as Kind, SecurityGroupRule,
     SecurityGroupRuleRequest, SecurityGroupRuleUpdate, UserIdGroupPair,

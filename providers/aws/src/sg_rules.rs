@@ -2,9 +2,9 @@
 //! to and from EC2's `IpPermission`s.
 
 use crate::attrs::{get, get_bool, get_int, get_str, get_strings, string_list, string_set};
-use autostack_lang::value::make_set;
-use autostack_lang::{Type, Value};
 use autostack_provider_sdk::{Attribute, Block};
+use autostack_value::make_set;
+use autostack_value::{Type, Value};
 use aws_sdk_ec2::types::{
     IpPermission, IpRange, Ipv6Range, PrefixListId, SecurityGroup, UserIdGroupPair,
 };

@@ -3,8 +3,8 @@
 
 use crate::attrs::{get, map_value, string_map};
 use crate::client::{AwsClient, AwsError, AwsResultExt};
-use autostack_lang::{Type, Value};
 use autostack_provider_sdk::{plan_by_schema, Attribute, Block, PlannedChange, ResourceSchema};
+use autostack_value::{Type, Value};
 use aws_sdk_ec2::types::{ResourceType as Ec2ResourceType, Tag, TagSpecification};
 use std::collections::BTreeMap;
 

@@ -7,8 +7,8 @@ use crate::ebs_volume::describe_volumes;
 use crate::ec2util::wait_until;
 use crate::instance::stop_instance;
 use async_trait::async_trait;
-use autostack_lang::{Diagnostics, Type, Value};
 use autostack_provider_sdk::{ApplyError, Attribute, Block, ResourceSchema, ResourceType};
+use autostack_value::{Diagnostics, Type, Value};
 use aws_sdk_ec2::types::{VolumeAttachment, VolumeAttachmentState};
 use std::collections::HashMap;
 

@@ -2,10 +2,10 @@
 
 mod support;
 
-use autostack_lang::Value;
 use autostack_provider_aws::sdk::{aws_sdk_ec2, aws_smithy_types};
 use autostack_provider_sdk::attr_str;
 use autostack_provider_sdk::testkit::Lifecycle;
+use autostack_value::Value;
 use base64::Engine as _;
 use support::compute::*;
 use support::{apply, attr, destroy, ec2, lifecycle, provider, replaced_paths, s, strings, tags};

@@ -3,9 +3,9 @@
 
 mod support;
 
-use autostack_lang::Value;
 use autostack_provider_sdk::testkit::Lifecycle;
 use autostack_provider_sdk::{attr_str, Provider};
+use autostack_value::Value;
 use support::{apply, config, destroy, lifecycle, provider, s, tags};
 
 /// Creates a VPC through the provider and returns its state.
@@ -344,7 +344,7 @@ async fn standalone_security_group_rules() {
 /// The provider block with STS unreachable and the given skip flags.
 async fn configure_without_sts(
     skip: bool,
-) -> Result<Box<dyn Provider>, autostack_lang::Diagnostics> {
+) -> Result<Box<dyn Provider>, autostack_value::Diagnostics> {
     let url = support::moto_url();
     let mut block = support::provider_block(&url, "us-east-1")
         .as_entries()

@@ -3,10 +3,10 @@
 
 mod support;
 
-use autostack_lang::{Diagnostics, Type, Value};
 use autostack_provider_aws::sdk::aws_sdk_ec2;
 use autostack_provider_sdk::testkit::Lifecycle;
 use autostack_provider_sdk::{attr_str, differs, Provider};
+use autostack_value::{Diagnostics, Type, Value};
 use support::{
     apply, attr, config, data_config, destroy, lifecycle, provider, s, s3, strings, tags,
 };

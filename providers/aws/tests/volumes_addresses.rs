@@ -2,10 +2,10 @@
 
 mod support;
 
-use autostack_lang::Value;
 use autostack_provider_aws::sdk::aws_sdk_ec2;
 use autostack_provider_sdk::testkit::Lifecycle;
 use autostack_provider_sdk::{attr_str, Provider};
+use autostack_value::Value;
 use support::compute::*;
 use support::{apply, attr, config, destroy, ec2, lifecycle, provider, replaced_paths, s, tags};
 

@@ -3,9 +3,9 @@
 
 mod support;
 
-use autostack_lang::Value;
 use autostack_provider_aws::sdk::aws_sdk_ec2;
 use autostack_provider_sdk::attr_str;
+use autostack_value::Value;
 use support::proxy::Proxy;
 use support::{config, moto_url, provider_at};
 

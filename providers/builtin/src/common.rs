@@ -1,10 +1,10 @@
 //! Helpers shared by the builtin resource types: reading attributes out of object values,
 //! schema defaults, the random provider's `keepers` replacement rule, and error values.
 
-use autostack_lang::{Diagnostic, Diagnostics, Type, Value};
 use autostack_provider_sdk::{
     plan_by_schema, same, ApplyError, PathStep, PlannedChange, ResourceSchema,
 };
+use autostack_value::{Diagnostic, Diagnostics, Type, Value};
 use std::collections::BTreeMap;
 
 /// The attribute `name` of an object value, when present and not null.
@@ -234,7 +234,8 @@ mod tests {
 
     #[test]
     fn fractional_int_is_an_error() {
-        let cfg = Value::object_from([("n", Value::Number(autostack_lang::Number::from_f64(1.5)))]);
+        let cfg =
+            Value::object_from([("n", Value::Number(autostack_value::Number::from_f64(1.5)))]);
         assert!(get_int(&cfg, "n").is_err());
     }
 }

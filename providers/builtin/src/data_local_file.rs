@@ -4,8 +4,8 @@
 use crate::common::{error, get, get_str, string, with};
 use crate::file_content::{blocking, digests, DIGEST_ATTRS};
 use async_trait::async_trait;
-use autostack_lang::{Diagnostics, Type, Value};
 use autostack_provider_sdk::{Attribute, Block, DataSource, ResourceSchema};
+use autostack_value::{Diagnostics, Type, Value};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 

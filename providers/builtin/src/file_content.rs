@@ -2,7 +2,7 @@
 //! content digests, permission strings, writing and checking files.
 
 use crate::common::{error, get, get_str, hex, string};
-use autostack_lang::{Diagnostics, Value};
+use autostack_value::{Diagnostics, Value};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use sha1::Sha1;

@@ -42,8 +42,8 @@ pub use terraform_data::TerraformData;
 pub use time_sleep::TimeSleep;
 pub use time_static::TimeStatic;
 
-use autostack_lang::Value;
 use autostack_provider_sdk::{NoConfig, Provider, Registry};
+use autostack_value::Value;
 use std::task::{Context, Poll, Waker};
 
 /// The canonical source addresses of the builtin providers.

@@ -5,10 +5,10 @@
 use crate::common::{get_str, plan_standard, string, unknown_at_apply, with};
 use crate::file_content::{self, blocking, content_bytes, digests, parse_mode, DIGEST_ATTRS};
 use async_trait::async_trait;
-use autostack_lang::{Diagnostics, Type, Value};
 use autostack_provider_sdk::{
     ApplyError, Attribute, Block, PlannedChange, ResourceSchema, ResourceType,
 };
+use autostack_value::{Diagnostics, Type, Value};
 
 /// The `local_file` resource type.
 pub struct LocalFile;

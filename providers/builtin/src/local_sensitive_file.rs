@@ -3,8 +3,8 @@
 
 use crate::local_file::{create_file, delete_file, file_schema, plan_file, read_file, FileKind};
 use async_trait::async_trait;
-use autostack_lang::{Diagnostics, Value};
 use autostack_provider_sdk::{ApplyError, PlannedChange, ResourceSchema, ResourceType};
+use autostack_value::{Diagnostics, Value};
 
 /// The `local_sensitive_file` resource type.
 pub struct LocalSensitiveFile;

@@ -2,10 +2,10 @@
 
 use crate::common::{plan_standard, string, string_map, with};
 use async_trait::async_trait;
-use autostack_lang::{Diagnostics, Type, Value};
 use autostack_provider_sdk::{
     ApplyError, Attribute, Block, PlannedChange, ResourceSchema, ResourceType,
 };
+use autostack_value::{Diagnostics, Type, Value};
 
 /// The `null_resource` resource type.
 pub struct NullResource;

@@ -5,8 +5,8 @@ use crate::common::{
     error, get, get_bool, get_size, get_str, null_string, plan_standard, string, string_map, with,
 };
 use crate::rng::Rng;
-use autostack_lang::{Diagnostics, Type, Value};
 use autostack_provider_sdk::{ApplyError, Attribute, Block, PlannedChange, ResourceSchema};
+use autostack_value::{Diagnostics, Type, Value};
 
 const NUMERIC: &str = "0123456789";
 const LOWER: &str = "abcdefghijklmnopqrstuvwxyz";

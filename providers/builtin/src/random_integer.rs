@@ -6,10 +6,10 @@ use crate::common::{
 };
 use crate::rng::Rng;
 use async_trait::async_trait;
-use autostack_lang::{Diagnostics, Type, Value};
 use autostack_provider_sdk::{
     ApplyError, Attribute, Block, PlannedChange, ResourceSchema, ResourceType,
 };
+use autostack_value::{Diagnostics, Type, Value};
 
 /// The `random_integer` resource type.
 pub struct RandomInteger;

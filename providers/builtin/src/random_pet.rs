@@ -5,10 +5,10 @@ use crate::common::{get_size, get_str, plan_standard, string, string_map, unknow
 use crate::pet_words::{ADJECTIVES, ADVERBS, NAMES};
 use crate::rng::Rng;
 use async_trait::async_trait;
-use autostack_lang::{Diagnostics, Type, Value};
 use autostack_provider_sdk::{
     ApplyError, Attribute, Block, PlannedChange, ResourceSchema, ResourceType,
 };
+use autostack_value::{Diagnostics, Type, Value};
 
 /// The `random_pet` resource type.
 pub struct RandomPet;

@@ -4,8 +4,8 @@
 use crate::common::{string, with};
 use crate::random_chars;
 use async_trait::async_trait;
-use autostack_lang::{Diagnostics, Value};
 use autostack_provider_sdk::{ApplyError, PlannedChange, ResourceSchema, ResourceType};
+use autostack_value::{Diagnostics, Value};
 
 /// The `random_string` resource type.
 pub struct RandomString;

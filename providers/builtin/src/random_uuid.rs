@@ -3,10 +3,10 @@
 use crate::common::{error, plan_standard, string, string_map, with};
 use crate::rng::{format_uuid, go_uuid};
 use async_trait::async_trait;
-use autostack_lang::{Diagnostics, Type, Value};
 use autostack_provider_sdk::{
     ApplyError, Attribute, Block, PlannedChange, ResourceSchema, ResourceType,
 };
+use autostack_value::{Diagnostics, Type, Value};
 
 /// The `random_uuid` resource type.
 pub struct RandomUuid;

@@ -4,10 +4,10 @@
 use crate::common::{get, null_string, string, with};
 use crate::rng::go_uuid;
 use async_trait::async_trait;
-use autostack_lang::{Diagnostics, Type, Value};
 use autostack_provider_sdk::{
     same, ApplyError, Attribute, Block, PathStep, PlannedChange, ResourceSchema, ResourceType,
 };
+use autostack_value::{Diagnostics, Type, Value};
 
 /// The `terraform_data` resource type.
 pub struct TerraformData;

@@ -5,10 +5,10 @@ use crate::common::{error, get, get_str, null_string, plan_standard, string, str
 use crate::duration::{parse_go_duration, to_std};
 use crate::time_static::{format_rfc3339, now};
 use async_trait::async_trait;
-use autostack_lang::{Diagnostics, Type, Value};
 use autostack_provider_sdk::{
     ApplyError, Attribute, Block, PlannedChange, ResourceSchema, ResourceType,
 };
+use autostack_value::{Diagnostics, Type, Value};
 use std::collections::BTreeMap;
 
 /// The `time_sleep` resource type.

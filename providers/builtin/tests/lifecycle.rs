@@ -2,10 +2,10 @@
 //! against every builtin resource type through `provider_for`, plus end-to-end checks of
 //! drift and import that need the whole provider.
 
-use autostack_lang::{Type, Value};
 use autostack_provider_builtin::provider_for;
 use autostack_provider_sdk::testkit::{run_lifecycle, Lifecycle};
 use autostack_provider_sdk::{attr_str, Provider};
+use autostack_value::{Type, Value};
 
 fn obj(pairs: &[(&str, Value)]) -> Value {
     Value::object_from(pairs.iter().cloned())

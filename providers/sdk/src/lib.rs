@@ -22,7 +22,7 @@ pub use registry::{ClientFactory, DataSource, NoConfig, Registry, ResourceType};
 pub use schema::{Attribute, Block, NestedBlock, Nesting, ProviderSchema, ResourceSchema};
 
 /// Reads a string attribute of an object value ("" when absent or not a string).
-pub fn attr_str<'a>(v: &'a autostack_lang::Value, name: &str) -> &'a str {
+pub fn attr_str<'a>(v: &'a autostack_value::Value, name: &str) -> &'a str {
     v.as_entries()
         .and_then(|m| m.get(name))
         .and_then(|x| x.as_str())
@@ -31,11 +31,11 @@ pub fn attr_str<'a>(v: &'a autostack_lang::Value, name: &str) -> &'a str {
 
 /// Returns `v` with attribute `name` set to `x`.
 pub fn with_attr(
-    v: &autostack_lang::Value,
+    v: &autostack_value::Value,
     name: &str,
-    x: autostack_lang::Value,
-) -> autostack_lang::Value {
+    x: autostack_value::Value,
+) -> autostack_value::Value {
     let mut m = v.as_entries().cloned().unwrap_or_default();
     m.insert(name.to_string(), x);
-    autostack_lang::Value::object(m)
+    autostack_value::Value::object(m)
 }

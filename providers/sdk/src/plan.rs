@@ -4,8 +4,8 @@
 
 use crate::provider::{AttrPath, PathStep, PlannedChange};
 use crate::schema::{Block, Nesting, ResourceSchema};
-use autostack_lang::value::make_set;
-use autostack_lang::{Type, Value};
+use autostack_value::make_set;
+use autostack_value::{Type, Value};
 use std::collections::BTreeMap;
 
 /// Plans an instance from its prior state (`None` on create) and configuration.

@@ -2,38 +2,8 @@
 
 use crate::schema::ProviderSchema;
 use async_trait::async_trait;
-use autostack_lang::{Diagnostic, Diagnostics, Value};
-
-/// One step of a path to an attribute (`root_block_device[0].volume_size`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PathStep {
-    /// `.name`.
-    Attr(String),
-    /// `[0]`.
-    Index(usize),
-    /// `["key"]`.
-    Key(String),
-}
-
-/// A path to an attribute.
-pub type AttrPath = Vec<PathStep>;
-
-/// Renders a path the way Terraform shows it (`tags["Name"]`, `ebs[0].size`).
-pub fn path_string(p: &[PathStep]) -> String {
-    let mut s = String::new();
-    for step in p {
-        match step {
-            PathStep::Attr(a) if s.is_empty() => s.push_str(a),
-            PathStep::Attr(a) => {
-                s.push('.');
-                s.push_str(a);
-            }
-            PathStep::Index(i) => s.push_str(&format!("[{i}]")),
-            PathStep::Key(k) => s.push_str(&format!("[{k:?}]")),
-        }
-    }
-    s
-}
+pub use autostack_value::path::{path_string, AttrPath, PathStep};
+use autostack_value::{Diagnostic, Diagnostics, Value};
 
 /// The result of planning one resource instance.
 #[derive(Debug, Clone)]

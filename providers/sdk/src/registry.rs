@@ -5,7 +5,7 @@ use crate::plan::plan_by_schema;
 use crate::provider::{ApplyError, PlannedChange, Provider};
 use crate::schema::{Block, ProviderSchema, ResourceSchema};
 use async_trait::async_trait;
-use autostack_lang::{Diagnostic, Diagnostics, Value};
+use autostack_value::{Diagnostic, Diagnostics, Value};
 use std::collections::HashMap;
 use std::sync::Arc;
 

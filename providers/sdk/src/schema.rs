@@ -1,6 +1,6 @@
 //! Schemas: what arguments and nested blocks a provider, resource type or data source takes.
 
-use autostack_lang::{Type, Value};
+use autostack_value::{Type, Value};
 use std::collections::BTreeMap;
 
 /// One attribute of a block.
@@ -204,7 +204,7 @@ impl Block {
                 match b.nesting {
                     Nesting::Single => Value::Null(t),
                     Nesting::List => Value::list(t, Vec::new()),
-                    Nesting::Set => autostack_lang::value::make_set(t, Vec::new()),
+                    Nesting::Set => autostack_value::make_set(t, Vec::new()),
                 },
             );
         }

@@ -4,7 +4,7 @@
 
 use crate::plan::differs;
 use crate::provider::{path_string, Provider};
-use autostack_lang::{Diagnostics, Value};
+use autostack_value::{Diagnostics, Value};
 
 /// The configurations one lifecycle run walks through.
 pub struct Lifecycle<'a> {

@@ -3,6 +3,7 @@
 use super::opgraph::{self, Op};
 use super::{ApplyOptions, ApplyOutcome, Observer, StateSink};
 use crate::addrs::ModuleInstance;
+use crate::conform::conform;
 use crate::context::{Context, SharedProvider};
 use crate::graph::{self, Node};
 use crate::plan::expand::expansion;
@@ -12,7 +13,6 @@ use crate::state::{InstanceObject, OutputValue};
 use crate::values::{ResourceValues, WalkScope};
 use autostack_lang::config::Mode;
 use autostack_lang::{Diagnostic, Diagnostics, Value};
-use autostack_provider_sdk::conform::conform;
 use futures::stream::{FuturesUnordered, StreamExt};
 use std::time::Instant;
 use tokio::sync::{Mutex, Semaphore};

@@ -6,13 +6,13 @@ use super::ignore::{config_with_ignored, ignore_changes};
 use super::walk::Walker;
 use super::{Action, PlanMode, Reason, ResourceChange};
 use crate::addrs::{InstanceAddr, InstanceKey, ModuleInstance, ResourceAddr};
+use crate::conform::conform;
 use crate::graph::{provider_addr, ModPath, Node};
 use crate::state::InstanceObject;
 use crate::validate::schema_of;
 use crate::values::{Expansion, ResourceValues, WalkScope};
 use autostack_lang::config::{Mode, Resource};
 use autostack_lang::{Diagnostic, Value};
-use autostack_provider_sdk::conform::conform;
 use autostack_provider_sdk::{differs, Provider, ResourceSchema};
 use std::sync::Arc;
 

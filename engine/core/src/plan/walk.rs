@@ -4,6 +4,7 @@
 use super::expand::expansion;
 use super::{OutputChange, Plan, PlanMode, PlanOptions, ResourceChange};
 use crate::addrs::{InstanceAddr, ModuleInstance};
+use crate::conform::conform;
 use crate::context::Context;
 use crate::graph::{self, ModPath, Node};
 use crate::state::State;
@@ -11,7 +12,6 @@ use crate::values::{Declared, Expansion, Values, WalkScope};
 use autostack_lang::config::typeexpr::convert_to;
 use autostack_lang::eval::Evaluator;
 use autostack_lang::{Diagnostic, Diagnostics};
-use autostack_provider_sdk::conform::conform;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// State shared by the node visitors of one plan.

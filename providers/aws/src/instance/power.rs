@@ -5,7 +5,7 @@ use super::{describe_raw, gone, state_name};
 use crate::attrs::{changed, get, get_str, str_or_empty};
 use crate::client::{AwsClient, AwsError, AwsResultExt};
 use crate::ec2util::wait_until;
-use autostack_lang::Value;
+use autostack_value::Value;
 use aws_sdk_ec2::types::{
     AttributeValue, Instance, InstanceStateName as St, SecureBlobAttributeValue,
 };

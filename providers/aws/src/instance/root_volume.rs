@@ -5,8 +5,8 @@ use crate::attrs::{changed, get, get_blocks, get_bool, get_i32, get_str, str_or_
 use crate::client::{AwsClient, AwsError, AwsResultExt};
 use crate::ebs_volume::modify_changed;
 use crate::ec2util::filter;
-use autostack_lang::{Type, Value};
 use autostack_provider_sdk::{with_attr, Attribute, Block};
+use autostack_value::{Type, Value};
 use aws_sdk_ec2::types::{
     BlockDeviceMapping, EbsBlockDevice, EbsInstanceBlockDeviceSpecification, Instance,
     InstanceBlockDeviceMapping, InstanceBlockDeviceMappingSpecification, Volume, VolumeType,

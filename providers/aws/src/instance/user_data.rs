@@ -4,7 +4,7 @@
 
 use crate::attrs::get_str;
 use crate::client::AwsError;
-use autostack_lang::Value;
+use autostack_value::Value;
 use base64::Engine as _;
 use std::collections::BTreeMap;
 use std::sync::Mutex;

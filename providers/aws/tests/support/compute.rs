@@ -2,9 +2,9 @@
 //! network to launch into, configurations, and plan-and-apply shortcuts.
 
 use super::{apply, attr, config, destroy, ec2, s};
-use autostack_lang::Value;
 use autostack_provider_aws::sdk::aws_sdk_ec2;
 use autostack_provider_sdk::{attr_str, Provider};
+use autostack_value::Value;
 
 /// Two of moto's default AMIs whose root device is /dev/sda1 (where moto puts root volumes).
 pub const AMI_A: &str = "ami-785db401";

@@ -5,12 +5,12 @@
 pub mod compute;
 pub mod proxy;
 
-use autostack_lang::{Type, Value};
 use autostack_provider_aws::sdk::{
     aws_config, aws_credential_types, aws_sdk_ec2, aws_sdk_s3, aws_types,
 };
 use autostack_provider_sdk::conform::conform;
 use autostack_provider_sdk::Provider;
+use autostack_value::{Type, Value};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
