@@ -10,6 +10,7 @@
 //!
 //! The state document itself is Terraform's v4 JSON; turning it into typed values needs
 //! provider schemas, which is the engine's job (`autostack_core::statefile`).
+#![deny(missing_docs)]
 
 pub mod journal;
 pub mod local;

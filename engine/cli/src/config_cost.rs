@@ -3,8 +3,8 @@
 //! without applying (other resources' attributes) stay unknown, and the estimate says what
 //! they depend on.
 
-use autostack_core::context::full_source;
-use autostack_core::graph::default_provider_name;
+use autostack_core::context::source_of;
+use autostack_core::graph::provider_addr;
 use autostack_core::jsonplan::known_json;
 use autostack_cost::{Action, PlanInput, ProviderConfig, ResourceChange};
 use autostack_lang::config::validate::locals_order;
@@ -82,19 +82,9 @@ pub fn config_input(loaded: &crate::session::Loaded) -> Result<PlanInput, Diagno
         input = input.provider(&p.addr(), cfg);
     }
     for r in m.resources.values().filter(|r| r.mode == Mode::Managed) {
-        let name = r
-            .provider
-            .as_ref()
-            .map_or(default_provider_name(&r.ty), |(n, _)| n.as_str());
-        let source = m
-            .terraform
-            .required_providers
-            .get(name)
-            .map_or(format!("hashicorp/{name}"), |rp| rp.source.clone());
-        let key = match &r.provider {
-            Some((n, Some(a))) => format!("{n}.{a}"),
-            _ => name.to_string(),
-        };
+        let config = provider_addr(tree, &[], r);
+        let source = source_of(tree, &config).to_string();
+        let key = config.to_string();
         for (suffix, inst) in instances(&scope, &functions, r, m) {
             let mut ev = Evaluator::new(&inst, &functions, m.dir.clone()).plan_mode(true);
             let after = ev
@@ -103,7 +93,7 @@ pub fn config_input(loaded: &crate::session::Loaded) -> Result<PlanInput, Diagno
             let rc = ResourceChange::new(&format!("{}{suffix}", r.addr()), &r.ty, Action::Create)
                 .after(known_json(&after))
                 .after_unknown(unknown_mask(&after))
-                .provider(&full_source(&source), Some(&key));
+                .provider(&source, Some(&key));
             input.push(rc);
         }
     }

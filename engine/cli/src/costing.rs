@@ -11,7 +11,7 @@ use std::path::Path;
 /// Prices a plan: the Terraform JSON plan is the one input format of the cost engine, so
 /// AutoStack plans and Terraform plans are priced by the same code.
 pub fn input_of(plan: &Plan, s: &Session) -> Result<PlanInput, Diagnostics> {
-    let doc = plan_json(plan, &s.ctx.tree, &crate::session::provider_source);
+    let doc = plan_json(plan, &s.ctx.tree);
     autostack_cost::parse_plan_json("plan", &doc.to_string())
         .map_err(|e| crate::session::error("Failed to price the plan", e.to_string()))
 }

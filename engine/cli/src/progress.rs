@@ -48,7 +48,7 @@ pub fn resource_json(addr: &InstanceAddr) -> Json {
         "addr": addr.to_string(),
         "module": addr.resource.module.to_string(),
         "resource": format!("{}{}", addr.resource.local(), addr.key.as_ref().map(|k| k.to_string()).unwrap_or_default()),
-        "implied_provider": addr.resource.ty.split('_').next().unwrap_or_default(),
+        "implied_provider": autostack_core::addrs::implied_local_name(&addr.resource.ty),
         "resource_type": addr.resource.ty,
         "resource_name": addr.resource.name,
         "resource_key": key,

@@ -1,7 +1,8 @@
 //! Loading what every state-touching command needs: configuration, variables, providers.
 
 use crate::args::VarArgs;
-use autostack_core::context::{full_source, Context, ProviderResolver};
+use autostack_core::addrs::{AbsProviderConfig, ProviderSource};
+use autostack_core::context::{Context, ProviderResolver};
 use autostack_core::statefile::SchemaSource;
 use autostack_lang::config::{load_module_tree, Mode, ModuleTree};
 use autostack_lang::diag::Sources;
@@ -18,8 +19,9 @@ use std::sync::{Arc, Mutex};
 pub struct Builtins;
 
 impl ProviderResolver for Builtins {
-    fn instantiate(&self, source: &str) -> Option<Box<dyn Provider>> {
-        autostack_provider_builtin::provider_for(source).or_else(|| cloud_provider(source))
+    fn instantiate(&self, source: &ProviderSource) -> Option<Box<dyn Provider>> {
+        let source = source.to_string();
+        autostack_provider_builtin::provider_for(&source).or_else(|| cloud_provider(&source))
     }
 }
 
@@ -36,7 +38,7 @@ fn cloud_provider(source: &str) -> Option<Box<dyn Provider>> {
 /// Schemas looked up by state provider string, instantiating each provider once.
 pub struct Schemas {
     resolver: Arc<dyn ProviderResolver>,
-    cache: Mutex<HashMap<String, Option<Arc<dyn Provider>>>>,
+    cache: Mutex<HashMap<ProviderSource, Option<Arc<dyn Provider>>>>,
 }
 
 impl Schemas {
@@ -47,30 +49,22 @@ impl Schemas {
             cache: Mutex::new(HashMap::new()),
         }
     }
-}
 
-/// `provider["registry.terraform.io/hashicorp/null"].alias` → `registry.terraform.io/hashicorp/null`.
-pub fn source_of_state_provider(p: &str) -> String {
-    let inner = p.split("provider[\"").nth(1).unwrap_or(p);
-    inner.split("\"]").next().unwrap_or(inner).to_string()
-}
+    /// The provider of `source`, instantiated once.
+    fn provider(&self, source: &ProviderSource) -> Option<Arc<dyn Provider>> {
+        let mut cache = self.cache.lock().ok()?;
+        cache
+            .entry(source.clone())
+            .or_insert_with(|| self.resolver.instantiate(source).map(Arc::from))
+            .clone()
+    }
 
-impl Schemas {
     /// The schema block of a changed resource, for rendering nested blocks.
     pub fn block_for(
         &self,
         c: &autostack_core::plan::ResourceChange,
     ) -> Option<autostack_provider_sdk::Block> {
-        let source = if c.provider_source.is_empty() {
-            return None;
-        } else {
-            full_source(&c.provider_source)
-        };
-        let mut cache = self.cache.lock().ok()?;
-        let p = cache
-            .entry(source.clone())
-            .or_insert_with(|| self.resolver.instantiate(&source).map(Arc::from))
-            .clone()?;
+        let p = self.provider(&c.provider_source)?;
         let schemas = if c.addr.resource.mode == Mode::Data {
             &p.schema().data_sources
         } else {
@@ -82,12 +76,7 @@ impl Schemas {
 
 impl SchemaSource for Schemas {
     fn resource_type(&self, provider: &str, mode: Mode, ty: &str) -> Option<(Type, u64)> {
-        let source = source_of_state_provider(provider);
-        let mut cache = self.cache.lock().ok()?;
-        let p = cache
-            .entry(source.clone())
-            .or_insert_with(|| self.resolver.instantiate(&source).map(Arc::from))
-            .clone()?;
+        let p = self.provider(&provider.parse::<AbsProviderConfig>().ok()?.source)?;
         let schemas = if mode == Mode::Data {
             &p.schema().data_sources
         } else {
@@ -207,11 +196,6 @@ pub fn context(loaded: Loaded, vars: HashMap<String, Value>) -> (Context, Source
     let resolver: Arc<dyn ProviderResolver> = Arc::new(Builtins);
     let Loaded { sources, tree } = loaded;
     (Context::new(tree, vars, resolver), sources)
-}
-
-/// The registry address of a state provider string, for JSON output.
-pub fn provider_source(p: &str) -> String {
-    full_source(&source_of_state_provider(p))
 }
 
 /// A diagnostic without a location.

@@ -1,6 +1,7 @@
 //! What a plan or apply runs with: the module tree, variables, functions and providers.
 
-use crate::graph::{default_provider_name, module_at};
+use crate::addrs::{AbsProviderConfig, ProviderConfig, ProviderSource};
+use crate::graph::module_at;
 use autostack_lang::config::ModuleTree;
 use autostack_lang::functions::Functions;
 use autostack_lang::{Diagnostic, Diagnostics, Value};
@@ -12,8 +13,9 @@ use tokio::sync::Mutex;
 
 /// Creates unconfigured provider instances from source addresses.
 pub trait ProviderResolver: Send + Sync {
-    /// A new provider for a source like `hashicorp/random`, or `None` when unknown.
-    fn instantiate(&self, source: &str) -> Option<Box<dyn Provider>>;
+    /// A new provider for a source like `registry.terraform.io/hashicorp/random`, or `None`
+    /// when this build has none.
+    fn instantiate(&self, source: &ProviderSource) -> Option<Box<dyn Provider>>;
 }
 
 /// A shared, configured provider.
@@ -34,7 +36,7 @@ pub struct Context {
     /// Working directory (`path.cwd`, base of relative file paths).
     pub cwd: PathBuf,
     /// Configured providers by root address, shared by plan and apply of one run.
-    pub providers: Mutex<HashMap<String, SharedProvider>>,
+    pub providers: Mutex<HashMap<ProviderConfig, SharedProvider>>,
 }
 
 impl Context {
@@ -55,32 +57,43 @@ impl Context {
         }
     }
 
-    /// The source of the provider with root address `addr` (`aws.east` → `hashicorp/aws`).
-    pub fn provider_source(&self, addr: &str) -> String {
+    /// The source of the provider configuration `addr` (`aws.east` → `hashicorp/aws`).
+    pub fn provider_source(&self, addr: &ProviderConfig) -> ProviderSource {
         source_of(&self.tree, addr)
     }
 
-    /// The address state files use for a provider (`provider["registry.terraform.io/hashicorp/aws"].east`).
-    pub fn state_provider(&self, addr: &str) -> String {
-        let source = full_source(&self.provider_source(addr));
-        match addr.split_once('.') {
-            Some((_, alias)) => format!("provider[\"{source}\"].{alias}"),
-            None => format!("provider[\"{source}\"]"),
+    /// The address state files record for a root provider configuration.
+    pub fn state_provider(&self, addr: &ProviderConfig) -> AbsProviderConfig {
+        AbsProviderConfig {
+            module: Vec::new(),
+            source: self.provider_source(addr),
+            alias: addr.alias.clone(),
         }
     }
 
+    /// The root configuration of a provider as state recorded it: the local name
+    /// `required_providers` gives its source (else the source's type) and the alias.
+    pub fn config_for(&self, abs: &AbsProviderConfig) -> ProviderConfig {
+        let required = &self.tree.module.terraform.required_providers;
+        let local = required
+            .iter()
+            .find(|(_, rp)| rp.source.parse::<ProviderSource>().ok().as_ref() == Some(&abs.source))
+            .map_or_else(|| abs.source.ty.clone(), |(name, _)| name.clone());
+        ProviderConfig::new(local, abs.alias.clone())
+    }
+
     /// The provider configured for `addr`, if it has been configured.
-    pub async fn provider(&self, addr: &str) -> Option<SharedProvider> {
+    pub async fn provider(&self, addr: &ProviderConfig) -> Option<SharedProvider> {
         self.providers.lock().await.get(addr).cloned()
     }
 
     /// Instantiates (but does not configure) the provider for `addr`.
-    pub fn instantiate(&self, addr: &str) -> Result<Box<dyn Provider>, Diagnostics> {
+    pub fn instantiate(&self, addr: &ProviderConfig) -> Result<Box<dyn Provider>, Diagnostics> {
         let source = self.provider_source(addr);
         self.resolver.instantiate(&source).ok_or_else(|| {
             Diagnostics::from(Diagnostic::error(
                 "Failed to load plugin schemas",
-                format!("Provider {source:?} (configuration {addr:?}) is not available in this build of AutoStack. Supported providers: hashicorp/random, hashicorp/null, hashicorp/local, hashicorp/time, terraform.io/builtin/terraform and the cloud providers compiled in."),
+                format!("Provider {:?} (configuration {:?}) is not available in this build of AutoStack. Supported providers: hashicorp/random, hashicorp/null, hashicorp/local, hashicorp/time, terraform.io/builtin/terraform and the cloud providers compiled in.", source.short(), addr.to_string()),
                 None,
             ))
         })
@@ -92,28 +105,13 @@ impl Context {
     }
 }
 
-/// The source of the provider with root address `addr` in `tree` (`aws.east` → `hashicorp/aws`).
-pub fn source_of(tree: &ModuleTree, addr: &str) -> String {
-    let name = addr.split('.').next().unwrap_or(addr);
-    if name == "terraform" {
-        return "terraform.io/builtin/terraform".into();
-    }
-    match tree.module.terraform.required_providers.get(name) {
-        Some(rp) => rp.source.clone(),
-        None => format!("hashicorp/{name}"),
-    }
-}
-
-/// `hashicorp/aws` → `registry.terraform.io/hashicorp/aws` (other hostnames are kept).
-pub fn full_source(source: &str) -> String {
-    if source.matches('/').count() >= 2 {
-        source.to_string()
-    } else {
-        format!("registry.terraform.io/{source}")
-    }
-}
-
-/// The provider local name used by a resource type with no `provider` argument.
-pub fn implied_provider(ty: &str) -> &str {
-    default_provider_name(ty)
+/// The source of provider configuration `addr` in `tree`: `required_providers` when it names
+/// the local name (and parses), else the source the local name implies.
+pub fn source_of(tree: &ModuleTree, addr: &ProviderConfig) -> ProviderSource {
+    tree.module
+        .terraform
+        .required_providers
+        .get(&addr.local)
+        .and_then(|rp| rp.source.parse().ok())
+        .unwrap_or_else(|| ProviderSource::implied_by(&addr.local))
 }

@@ -2,6 +2,7 @@
 //! provider of every (static) module, with edges from references and `depends_on`.
 //! Building it is O(nodes + edges); a cycle is a diagnostic naming every node on it.
 
+use crate::addrs::{implied_local_name, ProviderConfig};
 use autostack_lang::config::{Module, ModuleTree, Resource};
 use autostack_lang::eval::scope::{parse_ref, Subject};
 use autostack_lang::syntax::{Body, Expr, Traversal};
@@ -27,8 +28,8 @@ pub enum Node {
     Resource(ModPath, String),
     /// A `module` call (its count/for_each), in the calling module.
     Call(ModPath, String),
-    /// A provider configuration (root address like `aws` or `aws.east`).
-    Provider(String),
+    /// A root provider configuration (`aws`, `aws.east`).
+    Provider(ProviderConfig),
 }
 
 impl fmt::Display for Node {
@@ -64,16 +65,13 @@ pub fn module_at<'a>(tree: &'a ModuleTree, path: &[String]) -> Option<&'a Module
     Some(t)
 }
 
-/// The root provider address a resource in `path` uses (`aws`, `aws.east`), following module
-/// calls' `providers` maps.
-pub fn provider_addr(tree: &ModuleTree, path: &[String], r: &Resource) -> String {
-    let (name, alias) = match &r.provider {
-        Some((n, a)) => (n.clone(), a.clone()),
-        None => (default_provider_name(&r.ty).to_string(), None),
-    };
-    let mut addr = match alias {
-        Some(a) => format!("{name}.{a}"),
-        None => name,
+/// The root provider configuration a resource in `path` uses (`aws`, `aws.east`): its
+/// `provider` argument or the one its type implies, followed up through module calls'
+/// `providers` maps.
+pub fn provider_addr(tree: &ModuleTree, path: &[String], r: &Resource) -> ProviderConfig {
+    let mut addr = match &r.provider {
+        Some((n, a)) => ProviderConfig::new(n.clone(), a.clone()),
+        None => ProviderConfig::new(implied_local_name(&r.ty), None),
     };
     for depth in (0..path.len()).rev() {
         let Some(parent) = module_at(tree, &path[..depth]) else {
@@ -82,16 +80,13 @@ pub fn provider_addr(tree: &ModuleTree, path: &[String], r: &Resource) -> String
         let Some(call) = parent.module.module_calls.get(&path[depth]) else {
             break;
         };
-        if let Some((_, parent_addr)) = call.providers.iter().find(|(child, _)| *child == addr) {
-            addr = parent_addr.clone();
+        let passed = (call.providers.iter())
+            .find(|(child, _)| child.parse::<ProviderConfig>().ok().as_ref() == Some(&addr));
+        if let Some(parent_addr) = passed.and_then(|(_, p)| p.parse().ok()) {
+            addr = parent_addr;
         }
     }
     addr
-}
-
-/// The provider local name implied by a resource type (`terraform_data` → `terraform`).
-pub fn default_provider_name(ty: &str) -> &str {
-    ty.split('_').next().unwrap_or(ty)
 }
 
 struct Builder<'a> {
@@ -273,7 +268,10 @@ pub fn build(tree: &ModuleTree) -> Result<ConfigGraph, Diagnostics> {
         edges: Default::default(),
     };
     for p in &tree.module.providers {
-        let to = b.node(Node::Provider(p.addr()));
+        let to = b.node(Node::Provider(ProviderConfig::new(
+            p.name.clone(),
+            p.alias.clone(),
+        )));
         b.body(&Vec::new(), &p.config, to);
     }
     b.tree(&Vec::new(), tree);

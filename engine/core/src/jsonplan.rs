@@ -1,8 +1,9 @@
 //! Terraform's JSON plan representation (`show -json PLAN`, format_version "1.2"), so that
 //! OPA/conftest, Infracost-style tools and PR bots read AutoStack plans unchanged.
 
+use crate::addrs::{AbsProviderConfig, ProviderConfig};
 use crate::addrs::{InstanceAddr, InstanceKey};
-use crate::context::full_source;
+use crate::context::source_of;
 use crate::plan::{Action, Plan, Reason, ResourceChange};
 use crate::state::State;
 use autostack_lang::config::{Mode, Module, ModuleTree};
@@ -70,7 +71,7 @@ fn resource_head(addr: &InstanceAddr, provider_source: &str) -> Map<String, Json
     if let Some(i) = index_json(&addr.key) {
         m.insert("index".into(), i);
     }
-    m.insert("provider_name".into(), json!(full_source(provider_source)));
+    m.insert("provider_name".into(), json!(provider_source));
     m
 }
 
@@ -91,7 +92,7 @@ fn reason_str(r: &Reason) -> Option<&'static str> {
 
 /// One `resource_changes[]` entry.
 pub fn resource_change_json(c: &ResourceChange) -> Json {
-    let mut m = resource_head(&c.addr, &c.provider_source);
+    let mut m = resource_head(&c.addr, &c.provider_source.to_string());
     if let Some(p) = &c.prev_addr {
         m.insert("previous_address".into(), json!(p.to_string()));
     }
@@ -184,7 +185,7 @@ fn outputs_json<'a>(outs: impl Iterator<Item = (&'a String, &'a Value, bool)>) -
 }
 
 /// The `values` representation of a state (`show -json` of a state, and `prior_state`).
-pub fn state_values_json(state: &State, source_of: &dyn Fn(&str) -> String) -> Json {
+pub fn state_values_json(state: &State) -> Json {
     let items: Vec<(InstanceAddr, Value, String, u64)> = state
         .instances
         .iter()
@@ -192,7 +193,9 @@ pub fn state_values_json(state: &State, source_of: &dyn Fn(&str) -> String) -> J
             (
                 a.clone(),
                 o.value.clone(),
-                source_of(&o.provider),
+                // provider_name is the source of the configuration state recorded.
+                (o.provider.parse::<AbsProviderConfig>())
+                    .map_or_else(|_| o.provider.clone(), |a| a.source.to_string()),
                 o.schema_version,
             )
         })
@@ -204,15 +207,14 @@ pub fn state_values_json(state: &State, source_of: &dyn Fn(&str) -> String) -> J
 }
 
 /// The whole JSON plan document.
-pub fn plan_json(plan: &Plan, tree: &ModuleTree, source_of: &dyn Fn(&str) -> String) -> Json {
-    let planned = plan
-        .changes
-        .iter()
-        .filter(|c| c.action != Action::Delete)
-        .filter_map(|c| {
-            c.after
-                .as_ref()
-                .map(|v| (&c.addr, v, c.provider_source.as_str(), c.schema_version))
+pub fn plan_json(plan: &Plan, tree: &ModuleTree) -> Json {
+    let sources: Vec<String> = (plan.changes.iter())
+        .map(|c| c.provider_source.to_string())
+        .collect();
+    let planned = (plan.changes.iter().zip(&sources))
+        .filter(|(c, _)| c.action != Action::Delete)
+        .filter_map(|(c, source)| {
+            (c.after.as_ref()).map(|v| (&c.addr, v, source.as_str(), c.schema_version))
         });
     let outputs: Vec<(String, Value, bool)> = plan
         .outputs
@@ -260,7 +262,7 @@ pub fn plan_json(plan: &Plan, tree: &ModuleTree, source_of: &dyn Fn(&str) -> Str
         "prior_state": {
             "format_version": "1.0",
             "terraform_version": TERRAFORM_VERSION,
-            "values": state_values_json(&plan.prior, source_of),
+            "values": state_values_json(&plan.prior),
         },
         "configuration": configuration_json(tree),
         "timestamp": now_rfc3339(),
@@ -282,20 +284,16 @@ fn now_rfc3339() -> String {
 pub fn configuration_json(tree: &ModuleTree) -> Json {
     let m = &tree.module;
     let mut providers = Map::new();
-    for (name, rp) in &m.terraform.required_providers {
+    for name in m.terraform.required_providers.keys() {
         providers.insert(
             name.clone(),
-            json!({ "name": name, "full_name": full_source(&rp.source) }),
+            json!({ "name": name, "full_name": source_of(tree, &ProviderConfig::new(name.clone(), None)).to_string() }),
         );
     }
     for p in &m.providers {
         let key = p.addr();
-        let source = m
-            .terraform
-            .required_providers
-            .get(&p.name)
-            .map_or(format!("hashicorp/{}", p.name), |r| r.source.clone());
-        let mut entry = json!({ "name": p.name, "full_name": full_source(&source) });
+        let source = source_of(tree, &ProviderConfig::new(p.name.clone(), None));
+        let mut entry = json!({ "name": p.name, "full_name": source.to_string() });
         if let Some(a) = &p.alias {
             entry["alias"] = json!(a);
         }
@@ -317,7 +315,7 @@ fn module_config_json(tree: &ModuleTree) -> Json {
         let provider_key = match &r.provider {
             Some((n, Some(a))) => format!("{n}.{a}"),
             Some((n, None)) => n.clone(),
-            None => crate::graph::default_provider_name(&r.ty).to_string(),
+            None => crate::addrs::implied_local_name(&r.ty).to_string(),
         };
         let mut o = json!({
             "address": r.addr(),

@@ -4,7 +4,7 @@
 //! through [`plan::plan`] (graph walk, refresh, provider planning) to a [`plan::Plan`], which
 //! [`apply::apply`] carries out on tokio with bounded parallelism, journaling every finished
 //! resource operation.
-
+#![deny(missing_docs)]
 // Diagnostics are large but travel only on the error path (as in autostack-lang).
 #![allow(clippy::result_large_err)]
 

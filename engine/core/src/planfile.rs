@@ -2,7 +2,7 @@
 //! the prior state, the variables, a hash of the configuration and the serial/lineage of the
 //! state it was made against, so `apply FILE` can apply exactly it or refuse a stale one.
 
-use crate::addrs::parse_instance;
+use crate::addrs::{parse_instance, provider::AddrError};
 use crate::plan::{Action, OutputChange, Plan, PlanMode, Reason, ResourceChange};
 use crate::statefile::{self, SchemaSource};
 use autostack_lang::config::ModuleTree;
@@ -112,8 +112,8 @@ fn change_json(c: &ResourceChange) -> Json {
     json!({
         "addr": c.addr.to_string(),
         "prev_addr": c.prev_addr.as_ref().map(|a| a.to_string()),
-        "provider": c.provider,
-        "provider_source": c.provider_source,
+        "provider": c.provider.to_string(),
+        "provider_source": c.provider_source.to_string(),
         "action": action_str(c.action),
         "reason": c.reason.as_ref().map(reason_str),
         "before": opt_value(&c.before),
@@ -202,8 +202,10 @@ fn parse_change(j: &Json) -> Result<ResourceChange, PlanFileError> {
             .get("prev_addr")
             .and_then(Json::as_str)
             .and_then(|a| parse_instance(a).ok()),
-        provider: s("provider"),
-        provider_source: s("provider_source"),
+        provider: s("provider").parse().map_err(|e: AddrError| bad(e.0))?,
+        provider_source: s("provider_source")
+            .parse()
+            .map_err(|e: AddrError| bad(e.0))?,
         action,
         reason: j
             .get("reason")

@@ -3,6 +3,7 @@
 //! arguments. As in Terraform, an error here stops a plan before it starts, so a broken
 //! configuration never reaches a provider and never yields errors that a fixed one would not.
 
+use crate::addrs::{ProviderConfig, ProviderSource};
 use crate::conform::check_body;
 use crate::context::{source_of, ProviderResolver};
 use crate::graph::provider_addr;
@@ -22,7 +23,7 @@ pub fn check_schemas(tree: &ModuleTree, resolver: &dyn ProviderResolver) -> Diag
     };
     for p in &tree.module.providers {
         let d = c
-            .provider(&p.addr())
+            .provider(&ProviderConfig::new(p.name.clone(), p.alias.clone()))
             .map(|provider| check_body(&provider.schema().provider, &p.config, "a provider block"));
         c.diags.extend(d.unwrap_or_default());
     }
@@ -34,12 +35,12 @@ struct Checker<'a> {
     root: &'a ModuleTree,
     resolver: &'a dyn ProviderResolver,
     /// One unconfigured instance per provider source, for its schema.
-    providers: HashMap<String, Option<Box<dyn Provider>>>,
+    providers: HashMap<ProviderSource, Option<Box<dyn Provider>>>,
     diags: Diagnostics,
 }
 
 impl Checker<'_> {
-    fn provider(&mut self, addr: &str) -> Option<&dyn Provider> {
+    fn provider(&mut self, addr: &ProviderConfig) -> Option<&dyn Provider> {
         let source = source_of(self.root, addr);
         let resolver = self.resolver;
         self.providers
@@ -74,7 +75,7 @@ impl Checker<'_> {
 /// The schema of a resource's type, or Terraform's "Invalid resource type" error.
 pub(crate) fn schema_of<'p>(
     p: &'p dyn Provider,
-    source: &str,
+    source: &ProviderSource,
     r: &Resource,
 ) -> Result<&'p autostack_provider_sdk::ResourceSchema, Diagnostic> {
     let (map, kind) = match r.mode {
@@ -86,7 +87,8 @@ pub(crate) fn schema_of<'p>(
         Diagnostic::error(
             format!("Invalid {kind}"),
             format!(
-                "The provider {source} does not support {kind} {:?}.{hint}",
+                "The provider {} does not support {kind} {:?}.{hint}",
+                source.short(),
                 r.ty
             ),
             Some(r.range.clone()),

@@ -3,7 +3,7 @@
 //! Pipeline stage one: `.tf` text → typed config model → evaluated [`value::Value`]s, with
 //! Terraform's semantics (unknowns, sensitivity, type conversion, the function library) and
 //! diagnostics located at file:line:col.
-
+#![deny(missing_docs)]
 // Diagnostics are large but travel only on the error path, where their size costs nothing
 // measurable; boxing every one would only add noise.
 #![allow(clippy::result_large_err)]

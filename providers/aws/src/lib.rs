@@ -5,7 +5,7 @@
 //! over the shared [`AwsClient`]. Attribute names, defaults and force-new rules are those of
 //! hashicorp/aws 5.x, so existing configurations and `terraform.tfstate` files work unchanged.
 //! Refresh is batched ([`batch`]): one describe call per 100 objects of a type.
-
+#![deny(missing_docs)]
 // Diagnostics are large but travel only on the error path (as in autostack-lang).
 #![allow(clippy::result_large_err)]
 

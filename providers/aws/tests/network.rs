@@ -362,9 +362,8 @@ async fn configure_without_sts(
     block.insert("skip_requesting_account_id".into(), Value::bool(skip));
     block.insert("max_retries".into(), Value::int(0));
     let mut p = autostack_provider_aws::provider_for("hashicorp/aws").expect("aws provider");
-    let conformed = autostack_provider_sdk::conform::conform(
+    let conformed = autostack_provider_sdk::conform::conform_value(
         &p.schema().provider,
-        None,
         &Value::object(block),
     )?;
     p.configure(conformed).await?;

@@ -16,6 +16,11 @@ pub fn conform(block: &Block, value: &Value, locate: &Locate<'_>) -> Result<Valu
     conform_at(block, value, &mut Vec::new(), locate)
 }
 
+/// [`conform`] with no source to point at (values built in code, tests).
+pub fn conform_value(block: &Block, value: &Value) -> Result<Value, Diagnostics> {
+    conform(block, value, &|_| None)
+}
+
 fn conform_at(
     block: &Block,
     value: &Value,

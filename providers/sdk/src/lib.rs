@@ -4,7 +4,7 @@
 //! [`ResourceType`] per file); the core engine talks to nothing else. [`plan_by_schema`]
 //! gives the standard planning behaviour, [`conform`] shapes configuration to a schema, and
 //! [`testkit`] runs a full lifecycle against any provider.
-
+#![deny(missing_docs)]
 // Diagnostics are large but travel only on the error path (as in autostack-lang).
 #![allow(clippy::result_large_err)]
 

@@ -36,7 +36,7 @@ fn input(a: &CostArgs, dir: &std::path::Path) -> Result<PlanInput, Diagnostics> 
         let schemas = Schemas::new(Arc::new(session::Builtins));
         let plan = planfile::read(&doc, &loaded.tree, &schemas)
             .map_err(|e| err("Invalid plan file", e.0))?;
-        let json = plan_json(&plan, &loaded.tree, &session::provider_source);
+        let json = plan_json(&plan, &loaded.tree);
         return autostack_cost::parse_plan_json(&p.display().to_string(), &json.to_string())
             .map_err(|e| err("Failed to price the plan", e));
     }

@@ -73,7 +73,7 @@ pub async fn run(a: &ImportArgs) -> u8 {
         addr.clone(),
         InstanceObject {
             value,
-            provider: s.ctx.state_provider(&paddr),
+            provider: s.ctx.state_provider(&paddr).to_string(),
             schema_version: 0,
             dependencies: Vec::new(),
             tainted: false,

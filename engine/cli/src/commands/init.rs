@@ -4,31 +4,30 @@
 use crate::args::InitArgs;
 use crate::session::{self, Builtins};
 use crate::ui;
-use autostack_core::context::{full_source, ProviderResolver};
-use autostack_core::graph::default_provider_name;
+use autostack_core::addrs::ProviderSource;
+use autostack_core::context::{source_of, ProviderResolver};
+use autostack_core::graph::provider_addr;
 use autostack_lang::config::ModuleTree;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-fn sources(tree: &ModuleTree, out: &mut BTreeSet<String>) {
-    let m = &tree.module;
-    for rp in m.terraform.required_providers.values() {
-        out.insert(rp.source.clone());
+/// Every provider source the configuration uses: `required_providers` and each resource's
+/// provider, as the engine resolves it.
+fn sources(
+    root: &ModuleTree,
+    tree: &ModuleTree,
+    path: &mut Vec<String>,
+    out: &mut BTreeSet<ProviderSource>,
+) {
+    let required = tree.module.terraform.required_providers.values();
+    out.extend(required.filter_map(|rp| rp.source.parse::<ProviderSource>().ok()));
+    for r in tree.module.resources.values() {
+        out.insert(source_of(root, &provider_addr(root, path, r)));
     }
-    for r in m.resources.values() {
-        let name = r
-            .provider
-            .as_ref()
-            .map_or(default_provider_name(&r.ty), |(n, _)| n.as_str());
-        let src = match m.terraform.required_providers.get(name) {
-            Some(rp) => rp.source.clone(),
-            None if name == "terraform" => "terraform.io/builtin/terraform".into(),
-            None => format!("hashicorp/{name}"),
-        };
-        out.insert(src);
-    }
-    for c in tree.children.values() {
-        sources(c, out);
+    for (name, c) in &tree.children {
+        path.push(name.clone());
+        sources(root, c, path, out);
+        path.pop();
     }
 }
 
@@ -57,13 +56,13 @@ pub fn run(a: &InitArgs) -> u8 {
     }
     println!("\nInitializing provider plugins...");
     let mut all = BTreeSet::new();
-    sources(&loaded.tree, &mut all);
+    sources(&loaded.tree, &loaded.tree, &mut Vec::new(), &mut all);
     let mut missing = Vec::new();
     for s in &all {
         if Builtins.instantiate(s).is_some() {
-            println!("- Using {} (built in)", full_source(s));
+            println!("- Using {s} (built in)");
         } else {
-            missing.push(s.clone());
+            missing.push(s.short());
         }
     }
     if !missing.is_empty() {

@@ -57,7 +57,7 @@ pub fn run(a: &ShowArgs) -> u8 {
                 Err(e) => return fail(session::error("Failed to read saved plan", e.0)),
             };
             if a.json {
-                println!("{}", plan_json(&plan, &l.tree, &session::provider_source));
+                println!("{}", plan_json(&plan, &l.tree));
             } else {
                 print!(
                     "{}",
@@ -93,7 +93,7 @@ fn show_state(st: &State, as_json: bool) -> u8 {
         let mut doc = json!({ "format_version": "1.0" });
         if !st.instances.is_empty() || !st.outputs.is_empty() {
             doc["terraform_version"] = json!(TERRAFORM_VERSION);
-            doc["values"] = state_values_json(st, &session::provider_source);
+            doc["values"] = state_values_json(st);
         }
         println!("{doc}");
         return 0;

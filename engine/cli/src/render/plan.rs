@@ -473,8 +473,8 @@ mod tests {
         let mut c = ResourceChange {
             addr: parse_instance("test_vm.web").unwrap(),
             prev_addr: None,
-            provider: "test".into(),
-            provider_source: "hashicorp/test".into(),
+            provider: "test".parse().unwrap(),
+            provider_source: "hashicorp/test".parse().unwrap(),
             action: Action::Update,
             reason: None,
             before: Some(vm(&[10, 7])),

@@ -2,7 +2,7 @@
 
 use super::opgraph::{self, Op};
 use super::{ApplyOptions, ApplyOutcome, Observer, StateSink};
-use crate::addrs::ModuleInstance;
+use crate::addrs::{ModuleInstance, ProviderConfig};
 use crate::conform::conform;
 use crate::context::{Context, SharedProvider};
 use crate::graph::{self, Node};
@@ -166,7 +166,7 @@ impl Run<'_> {
         sh.walker.diags.error_count() == before
     }
 
-    async fn provider(&self, addr: &str) -> Option<SharedProvider> {
+    async fn provider(&self, addr: &ProviderConfig) -> Option<SharedProvider> {
         if let Some(p) = self.ctx.provider(addr).await {
             return Some(p);
         }
@@ -251,7 +251,7 @@ impl Run<'_> {
         };
         let obj = |value: Value, tainted: bool| InstanceObject {
             value,
-            provider: self.ctx.state_provider(&c.provider),
+            provider: self.ctx.state_provider(&c.provider).to_string(),
             schema_version: c.schema_version,
             dependencies: c.dependencies.clone(),
             tainted,
@@ -424,7 +424,7 @@ fn join(w: &mut Walker<'_>, path: &[String], local: &str) {
     }
 }
 
-fn not_configured(addr: &str) -> Diagnostics {
+fn not_configured(addr: &ProviderConfig) -> Diagnostics {
     Diagnostic::error("Provider configuration not present", format!("The provider configuration {addr:?} is not available, so its resources cannot be applied."), None).into()
 }
 

@@ -4,7 +4,9 @@
 use super::resource::with_addr;
 use super::walk::Walker;
 use super::{Action, PlanMode, PlanOptions, Reason, ResourceChange};
-use crate::addrs::{parse_instance, InstanceAddr, InstanceKey, ModuleInstance, ResourceAddr};
+use crate::addrs::{
+    parse_instance, AbsProviderConfig, InstanceAddr, InstanceKey, ModuleInstance, ResourceAddr,
+};
 use crate::graph::{ConfigGraph, Node};
 use crate::state::InstanceObject;
 use crate::values::WalkScope;
@@ -188,7 +190,7 @@ impl Walker<'_> {
                 None => Reason::NoResourceConfig,
             };
             self.changes
-                .insert(addr.clone(), delete_change(&addr, &obj, reason));
+                .insert(addr.clone(), self.delete_change(&addr, &obj, reason));
         }
     }
 
@@ -230,7 +232,7 @@ impl Walker<'_> {
                 Reason::NoResourceConfig
             };
             self.changes
-                .insert(addr.clone(), delete_change(&addr, &obj, reason));
+                .insert(addr.clone(), self.delete_change(&addr, &obj, reason));
         }
     }
 
@@ -242,23 +244,29 @@ impl Walker<'_> {
     }
 }
 
-fn delete_change(addr: &InstanceAddr, obj: &InstanceObject, reason: Reason) -> ResourceChange {
-    let mut c = ResourceChange::new(addr.clone(), Action::Delete, Some(obj.value.clone()), None);
-    c.reason = Some(reason);
-    c.provider = provider_from_state(&obj.provider);
-    c.dependencies = obj.dependencies.clone();
-    c.schema_version = obj.schema_version;
-    c
-}
+impl Walker<'_> {
+    fn delete_change(
+        &self,
+        addr: &InstanceAddr,
+        obj: &InstanceObject,
+        reason: Reason,
+    ) -> ResourceChange {
+        let mut c =
+            ResourceChange::new(addr.clone(), Action::Delete, Some(obj.value.clone()), None);
+        c.reason = Some(reason);
+        self.use_state_provider(&mut c, &obj.provider);
+        c.dependencies = obj.dependencies.clone();
+        c.schema_version = obj.schema_version;
+        c
+    }
 
-/// `provider["registry.terraform.io/hashicorp/aws"].east` → `aws.east`.
-pub(crate) fn provider_from_state(s: &str) -> String {
-    let inner = s.split("provider[\"").nth(1).unwrap_or(s);
-    let (source, rest) = inner.split_once("\"]").unwrap_or((inner, ""));
-    let name = source.rsplit('/').next().unwrap_or(source);
-    match rest.strip_prefix('.') {
-        Some(alias) if !alias.is_empty() => format!("{name}.{alias}"),
-        _ => name.to_string(),
+    /// Points a change at the provider configuration its object's state records (a state
+    /// entry that does not parse keeps the provider its type implies).
+    pub(crate) fn use_state_provider(&self, c: &mut ResourceChange, recorded: &str) {
+        if let Ok(abs) = recorded.parse::<AbsProviderConfig>() {
+            c.provider = self.ctx.config_for(&abs);
+            c.provider_source = abs.source;
+        }
     }
 }
 

@@ -9,7 +9,7 @@ pub(crate) mod walk;
 
 pub use walk::plan;
 
-use crate::addrs::InstanceAddr;
+use crate::addrs::{InstanceAddr, ProviderConfig, ProviderSource};
 use crate::state::State;
 use autostack_lang::Value;
 use autostack_provider_sdk::AttrPath;
@@ -99,10 +99,10 @@ pub struct ResourceChange {
     pub addr: InstanceAddr,
     /// Its previous address when a `moved` block renamed it.
     pub prev_addr: Option<InstanceAddr>,
-    /// Root provider configuration address (`aws`, `aws.east`).
-    pub provider: String,
-    /// Provider source (`hashicorp/aws`).
-    pub provider_source: String,
+    /// Root provider configuration (`aws`, `aws.east`).
+    pub provider: ProviderConfig,
+    /// Provider source (`registry.terraform.io/hashicorp/aws`).
+    pub provider_source: ProviderSource,
     /// The action.
     pub action: Action,
     /// Why, when it matters.

@@ -1,11 +1,12 @@
 //! Planning resources: refresh, per-instance configuration, diff and action.
 
-use super::adopt::{prevent_destroy_error, provider_from_state};
+use super::adopt::prevent_destroy_error;
 use super::expand::expansion;
 use super::ignore::{config_with_ignored, ignore_changes};
 use super::walk::Walker;
 use super::{Action, PlanMode, Reason, ResourceChange};
-use crate::addrs::{InstanceAddr, InstanceKey, ModuleInstance, ResourceAddr};
+use crate::addrs::{implied_local_name, InstanceAddr, InstanceKey, ModuleInstance, ResourceAddr};
+use crate::addrs::{ProviderConfig, ProviderSource};
 use crate::conform::conform;
 use crate::graph::{provider_addr, ModPath, Node};
 use crate::state::InstanceObject;
@@ -71,16 +72,16 @@ impl Walker<'_> {
             match res {
                 Ok(Some(v)) => {
                     if differs(&obj.value, &v) {
-                        self.drift
-                            .push(drift_change(&addr, &obj, Some(v.clone()), Action::Update));
+                        let c = self.drift_change(&addr, &obj, Some(v.clone()), Action::Update);
+                        self.drift.push(c);
                     }
                     if let Some(o) = self.prior.instances.get_mut(&addr) {
                         o.value = v;
                     }
                 }
                 Ok(None) => {
-                    self.drift
-                        .push(drift_change(&addr, &obj, None, Action::Delete));
+                    let c = self.drift_change(&addr, &obj, None, Action::Delete);
+                    self.drift.push(c);
                     self.prior.instances.remove(&addr);
                 }
                 Err(d) => d
@@ -125,7 +126,7 @@ impl Walker<'_> {
         r: &Resource,
         schema: &ResourceSchema,
         provider: &Arc<dyn Provider>,
-        paddr: &str,
+        paddr: &ProviderConfig,
     ) {
         let exp = {
             let scope = WalkScope::module(&self.values, inst);
@@ -182,7 +183,7 @@ impl Walker<'_> {
             let Some(mut change) = change else { continue };
             if let Some(o) = self.prior.instances.get_mut(&addr) {
                 if o.provider.is_empty() {
-                    o.provider = self.ctx.state_provider(paddr);
+                    o.provider = self.ctx.state_provider(&paddr).to_string();
                 }
                 // As Terraform does on apply, even for unchanged (or just imported) objects:
                 // the state records what the configuration makes this instance depend on,
@@ -191,8 +192,8 @@ impl Walker<'_> {
                     o.dependencies = deps.clone();
                 }
             }
-            change.provider = paddr.to_string();
-            change.provider_source = self.ctx.provider_source(paddr);
+            change.provider_source = self.ctx.provider_source(&paddr);
+            change.provider = paddr.clone();
             change.dependencies = deps.clone();
             change.schema_version = schema.version;
             change.prev_addr = self.moved_from.get(&addr).cloned();
@@ -439,11 +440,12 @@ impl ResourceChange {
         before: Option<Value>,
         after: Option<Value>,
     ) -> Self {
+        let local = implied_local_name(&addr.resource.ty);
         ResourceChange {
+            provider: ProviderConfig::new(local, None),
+            provider_source: ProviderSource::implied_by(local),
             addr,
             prev_addr: None,
-            provider: String::new(),
-            provider_source: String::new(),
             action,
             reason: None,
             before,
@@ -457,15 +459,18 @@ impl ResourceChange {
     }
 }
 
-fn drift_change(
-    addr: &InstanceAddr,
-    obj: &InstanceObject,
-    after: Option<Value>,
-    action: Action,
-) -> ResourceChange {
-    let mut c = ResourceChange::new(addr.clone(), action, Some(obj.value.clone()), after);
-    c.provider = provider_from_state(&obj.provider);
-    c
+impl Walker<'_> {
+    fn drift_change(
+        &self,
+        addr: &InstanceAddr,
+        obj: &InstanceObject,
+        after: Option<Value>,
+        action: Action,
+    ) -> ResourceChange {
+        let mut c = ResourceChange::new(addr.clone(), action, Some(obj.value.clone()), after);
+        self.use_state_provider(&mut c, &obj.provider);
+        c
+    }
 }
 
 pub(crate) fn with_addr(mut d: Diagnostic, addr: &InstanceAddr) -> Diagnostic {

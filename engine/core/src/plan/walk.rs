@@ -3,7 +3,7 @@
 
 use super::expand::expansion;
 use super::{OutputChange, Plan, PlanMode, PlanOptions, ResourceChange};
-use crate::addrs::{InstanceAddr, ModuleInstance};
+use crate::addrs::{InstanceAddr, ModuleInstance, ProviderConfig};
 use crate::conform::conform;
 use crate::context::Context;
 use crate::graph::{self, ModPath, Node};
@@ -305,7 +305,7 @@ impl<'a> Walker<'a> {
         self.module_instances.insert(child_path, children);
     }
 
-    pub(crate) async fn visit_provider(&mut self, addr: &str) {
+    pub(crate) async fn visit_provider(&mut self, addr: &ProviderConfig) {
         if self.ctx.provider(addr).await.is_some() {
             return;
         }
@@ -313,17 +313,13 @@ impl<'a> Walker<'a> {
             Ok(p) => p,
             Err(d) => return self.diags.extend(d),
         };
-        let (name, alias) = match addr.split_once('.') {
-            Some((n, a)) => (n, Some(a)),
-            None => (addr, None),
-        };
         let cfg = self
             .ctx
             .tree
             .module
             .providers
             .iter()
-            .find(|p| p.name == name && p.alias.as_deref() == alias);
+            .find(|p| p.name == addr.local && p.alias == addr.alias);
         let root = ModuleInstance::root();
         let scope = WalkScope::module(&self.values, &root);
         let mut ev = self.evaluator(&scope);
@@ -353,7 +349,7 @@ impl<'a> Walker<'a> {
             .providers
             .lock()
             .await
-            .insert(addr.to_string(), std::sync::Arc::from(provider));
+            .insert(addr.clone(), std::sync::Arc::from(provider));
     }
 
     /// `check` blocks: failed assertions are warnings, as in Terraform.

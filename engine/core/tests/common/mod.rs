@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 use async_trait::async_trait;
+use autostack_core::addrs::ProviderSource;
 use autostack_core::apply::{apply, ApplyOptions, ApplyOutcome, NoSink, Silent};
 use autostack_core::context::{Context, ProviderResolver};
 use autostack_core::plan::{plan, Plan, PlanOptions};
@@ -100,8 +101,8 @@ pub struct Resolver {
 }
 
 impl ProviderResolver for Resolver {
-    fn instantiate(&self, source: &str) -> Option<Box<dyn Provider>> {
-        (source == "hashicorp/test").then(|| {
+    fn instantiate(&self, source: &ProviderSource) -> Option<Box<dyn Provider>> {
+        (source.short() == "hashicorp/test").then(|| {
             Box::new(Registry::new(NoConfig).resource(Thing {
                 log: self.log.clone(),
                 fail_on: self.fail_on.clone(),

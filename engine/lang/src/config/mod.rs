@@ -210,11 +210,6 @@ impl Resource {
             Mode::Data => format!("data.{}.{}", self.ty, self.name),
         }
     }
-
-    /// The provider local name implied by the type prefix (`aws_instance` → `aws`).
-    pub fn implied_provider(&self) -> &str {
-        self.ty.split('_').next().unwrap_or(&self.ty)
-    }
 }
 
 /// `lifecycle { ... }`.

@@ -31,14 +31,23 @@ pub enum ExprKind {
     Index(Box<Expr>, Box<Expr>),
     /// `source[*].each` / `source.*.each`: `each` is evaluated per element, with the element
     /// bound to [`ExprKind::SplatItem`].
-    Splat { source: Box<Expr>, each: Box<Expr> },
+    Splat {
+        /// The collection (or single value) splatted.
+        source: Box<Expr>,
+        /// What each element becomes.
+        each: Box<Expr>,
+    },
     /// The element placeholder inside a splat's `each` expression.
     SplatItem,
     /// `name(args...)`, `expand_final` for a trailing `...`.
     Call {
+        /// The function's name (`provider::aws::arn_parse` included).
         name: String,
+        /// Where the name is written.
         name_range: Range,
+        /// The arguments.
         args: Vec<Expr>,
+        /// The last argument is expanded (`f(xs...)`).
         expand_final: bool,
     },
     /// `-x` / `!x`.
@@ -102,15 +111,22 @@ pub enum TemplatePart {
     Interp(Expr),
     /// `%{ if cond }...%{ else }...%{ endif }`.
     If {
+        /// The condition.
         cond: Expr,
+        /// Parts rendered when it holds.
         then: Vec<TemplatePart>,
+        /// Parts rendered otherwise (`%{ else }`).
         otherwise: Vec<TemplatePart>,
     },
     /// `%{ for k, v in coll }...%{ endfor }`.
     For {
+        /// The key (or index) variable, when two are named.
         key: Option<String>,
+        /// The value variable.
         value: String,
+        /// The collection iterated.
         coll: Expr,
+        /// Parts rendered per element.
         body: Vec<TemplatePart>,
     },
 }

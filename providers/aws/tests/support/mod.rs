@@ -8,7 +8,7 @@ pub mod proxy;
 use autostack_provider_aws::sdk::{
     aws_config, aws_credential_types, aws_sdk_ec2, aws_sdk_s3, aws_types,
 };
-use autostack_provider_sdk::conform::conform;
+use autostack_provider_sdk::conform::conform_value;
 use autostack_provider_sdk::Provider;
 use autostack_value::{Type, Value};
 use std::path::PathBuf;
@@ -85,7 +85,7 @@ pub fn provider_block(url: &str, region: &str) -> Value {
 /// The AWS provider, configured against `url` in `region`.
 pub async fn provider_at(url: &str, region: &str) -> Box<dyn Provider> {
     let mut p = autostack_provider_aws::provider_for("hashicorp/aws").expect("aws provider");
-    let block = conform(&p.schema().provider, None, &provider_block(url, region)).expect("conform");
+    let block = conform_value(&p.schema().provider, &provider_block(url, region)).expect("conform");
     p.configure(block).await.expect("configure");
     p
 }
@@ -99,13 +99,13 @@ pub async fn provider() -> Box<dyn Provider> {
 /// nested blocks given as tuples of objects).
 pub fn config(p: &dyn Provider, type_name: &str, pairs: Vec<(&str, Value)>) -> Value {
     let schema = &p.schema().resources[type_name];
-    conform(&schema.block, None, &Value::object_from(pairs)).expect("config conforms")
+    conform_value(&schema.block, &Value::object_from(pairs)).expect("config conforms")
 }
 
 /// A data source configuration, as [`config`].
 pub fn data_config(p: &dyn Provider, type_name: &str, pairs: Vec<(&str, Value)>) -> Value {
     let schema = &p.schema().data_sources[type_name];
-    conform(&schema.block, None, &Value::object_from(pairs)).expect("config conforms")
+    conform_value(&schema.block, &Value::object_from(pairs)).expect("config conforms")
 }
 
 /// A `map(string)` value.

@@ -3,6 +3,9 @@
 use autostack_lang::config::Mode;
 use autostack_lang::value::display::quote;
 use autostack_lang::{Number, Value};
+pub mod provider;
+
+pub use provider::{implied_local_name, AbsProviderConfig, ProviderConfig, ProviderSource};
 use std::fmt;
 
 /// The key of one instance of a counted or `for_each` resource or module.
