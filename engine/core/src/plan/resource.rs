@@ -183,7 +183,7 @@ impl Walker<'_> {
             let Some(mut change) = change else { continue };
             if let Some(o) = self.prior.instances.get_mut(&addr) {
                 if o.provider.is_empty() {
-                    o.provider = self.ctx.state_provider(&paddr).to_string();
+                    o.provider = self.ctx.state_provider(paddr).to_string();
                 }
                 // As Terraform does on apply, even for unchanged (or just imported) objects:
                 // the state records what the configuration makes this instance depend on,
@@ -192,7 +192,7 @@ impl Walker<'_> {
                     o.dependencies = deps.clone();
                 }
             }
-            change.provider_source = self.ctx.provider_source(&paddr);
+            change.provider_source = self.ctx.provider_source(paddr);
             change.provider = paddr.clone();
             change.dependencies = deps.clone();
             change.schema_version = schema.version;
