@@ -104,3 +104,22 @@ fn templates_splats_and_access() {
         ("count.index", "error: The \"count\" object can only be used in \"module\", \"resource\", and \"data\" blocks, and only when the \"count\" argument is set."),
     ]);
 }
+
+/// `type()` as Terraform's console prints it (its `typeString`): empty structural types on
+/// one line, collections of objects or tuples on their own indented line.
+#[test]
+fn type_printing() {
+    check_table(&[
+        ("type([])", "tuple([])"),
+        ("type({})", "object({})"),
+        ("type(tolist([]))", "list(dynamic)"),
+        ("type([{}])", "tuple([\n    object({}),\n])"),
+        ("type({a = []})", "object({\n    a: tuple([]),\n})"),
+        ("type(tolist([{}]))", "list(\n    object({}),\n)"),
+        ("type(tomap({a = {b = [1]}}))", "map(\n    object({\n        b: tuple([\n            number,\n        ]),\n    }),\n)"),
+        ("type([[{a = 1}]])", "tuple([\n    tuple([\n        object({\n            a: number,\n        }),\n    ]),\n])"),
+        ("type(tolist([tolist([{a = 1}])]))", "list(list(\n    object({\n        a: number,\n    }),\n))"),
+        ("type({a = {b = {}}, c = [[]]})", "object({\n    a: object({\n        b: object({}),\n    }),\n    c: tuple([\n        tuple([]),\n    ]),\n})"),
+        ("type(toset([[1]]))", "set(\n    tuple([\n        number,\n    ]),\n)"),
+    ]);
+}
