@@ -123,3 +123,17 @@ fn type_printing() {
         ("type(toset([[1]]))", "set(\n    tuple([\n        number,\n    ]),\n)"),
     ]);
 }
+
+/// cty's string-to-bool conversion also takes "1" and "0" (conditions, operators, `tobool`).
+#[test]
+fn string_to_bool_conversion() {
+    check_table(&[
+        ("tobool(\"1\")", "true"),
+        ("tobool(\"0\")", "false"),
+        ("\"1\" ? 1 : 2", "1"),
+        ("!\"0\"", "true"),
+        ("\"1\" && true", "true"),
+        ("!\"True\"", "error: Unsuitable value for unary operand: a bool is required; to convert from string, use lowercase \"true\"."),
+        ("tobool(\"True\")", "error: Invalid value for \"v\" parameter: cannot convert \"True\" to bool; only the strings \"true\" or \"false\" are allowed."),
+    ]);
+}

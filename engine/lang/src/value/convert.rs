@@ -99,9 +99,16 @@ fn to_number(v: &Value) -> Result<Value, ConvertError> {
 fn to_bool(v: &Value) -> Result<Value, ConvertError> {
     match v {
         Value::Bool(_) => Ok(v.clone()),
+        // cty also takes "1" and "0", and hints at lowercase for other spellings.
         Value::String(s) => match &**s {
-            "true" => Ok(Value::Bool(true)),
-            "false" => Ok(Value::Bool(false)),
+            "true" | "1" => Ok(Value::Bool(true)),
+            "false" | "0" => Ok(Value::Bool(false)),
+            s if s.eq_ignore_ascii_case("true") || s.eq_ignore_ascii_case("false") => {
+                Err(err(format!(
+                    "a bool is required; to convert from string, use lowercase {:?}",
+                    s.to_ascii_lowercase()
+                )))
+            }
             _ => Err(err("a bool is required")),
         },
         other => Err(mismatch(&other.ty(), &Type::Bool)),
