@@ -236,3 +236,25 @@ fn console_matches_terraform_character_for_character() {
     let r = w.run_stdin(&["console"], &input);
     assert_eq!(r.stdout(), want);
 }
+
+/// The empty-literal conditionals of public modules (terraform-aws-modules' ec2-instance,
+/// eks, iam): `{}` unifies with `map(object(...))`, `[]` with `list(string)` and
+/// `set(string)`, as Terraform's `validate` and `plan` accept them.
+#[test]
+fn conditionals_with_empty_literals_unify_with_collection_types() {
+    let module = "variable \"devices\" {\n  type    = map(object({ size = number }))\n  default = null\n}\nvariable \"sg_ids\" {\n  type    = list(string)\n  default = []\n}\nvariable \"specs\" {\n  type    = set(string)\n  default = null\n}\nlocals {\n  sgs     = length(var.sg_ids) > 0 ? [] : var.sg_ids\n  devices = var.devices != null ? var.devices : {}\n  specs   = var.specs != null ? var.specs : []\n}\nresource \"terraform_data\" \"device\" {\n  for_each = local.devices\n  input    = each.value.size\n}\nresource \"terraform_data\" \"spec\" {\n  for_each = local.specs\n  input    = each.key\n}\noutput \"n\" {\n  value = length(local.sgs) + length(local.devices) + length(local.specs)\n}\n";
+    let full = "module \"full\" {\n  source  = \"./mod\"\n  devices = { a = { size = 1 }, b = { size = 2 } }\n  specs   = [\"x\"]\n  sg_ids  = [\"sg-1\"]\n}\noutput \"n\" {\n  value = module.full.n\n}\n";
+    let both = format!("module \"empty\" {{\n  source = \"./mod\"\n}}\n{full}");
+    let w = Work::new(&[("main.tf", both.as_str()), ("mod/main.tf", module)]);
+    let r = w.run(&["validate", "-no-color"]).expect(0);
+    assert!(r.stdout().contains("Success!"), "{}", r.stdout());
+    let w = Work::new(&[("main.tf", full), ("mod/main.tf", module)]);
+    let r = w.run(&["plan", "-no-color", "-no-cost"]).expect(0);
+    assert!(
+        r.stdout()
+            .contains("Plan: 3 to add, 0 to change, 0 to destroy."),
+        "{}",
+        r.stdout()
+    );
+    assert!(r.stdout().contains("+ n = 3"), "{}", r.stdout());
+}

@@ -9,6 +9,7 @@ mod number;
 pub mod ops;
 mod set;
 mod types;
+pub mod unify;
 
 pub use convert::{convert, unify, ConvertError};
 pub use display::{format_type, format_value};
