@@ -174,3 +174,30 @@ fn merge_and_lookup_types_match_terraform() {
         ("type(merge(null, null))", "object({})"),
     ]);
 }
+
+/// `element` wraps negative indices from the end, as go-cty 1.16.1+ does (Terraform 1.15.5's
+/// console; 1.11 panics on a negative index into a tuple); a fractional index and a non-list
+/// argument fail as in cty; only the list's own marks reach the result.
+#[test]
+fn element_negative_index_matches_terraform() {
+    check_table(&[
+        ("element(\"x\", 1)", "error: Call to function \"element\" failed: cannot read elements from string."),
+        ("element({a=1}, 0)", "error: Call to function \"element\" failed: cannot read elements from object."),
+        ("element([], 1.5)", "error: Call to function \"element\" failed: invalid index: value must be a whole number, between -9223372036854775808 and 9223372036854775807."),
+        ("element(tolist([]), 0)", "error: Call to function \"element\" failed: cannot use element function with an empty list."),
+        ("element([1], 1e30)", "error: Call to function \"element\" failed: invalid index: value must be a whole number, between -9223372036854775808 and 9223372036854775807."),
+        ("element([sensitive(1), 2], 1)", "2"),
+        ("element(sensitive([1, 2]), 1)", "(sensitive value)"),
+        ("element([1, 2, 3], -1)", "3"),
+        ("element([1, 2, 3], -4)", "3"),
+        ("element([\"a\", \"b\"], -3)", "\"b\""),
+        ("element(tolist([1, 2, 3]), -1)", "3"),
+        ("element(tolist([1, 2, 3]), -4)", "3"),
+        ("element([], -1)", "error: Call to function \"element\" failed: cannot use element function with an empty list."),
+        ("element([1, 2, 3], 5)", "3"),
+        ("element([1, \"a\"], -1)", "\"a\""),
+        ("type(element([1, \"a\"], -1))", "string"),
+        ("element([1, 2], 1.5)", "error: Call to function \"element\" failed: invalid index: value must be a whole number, between -9223372036854775808 and 9223372036854775807."),
+        ("element([1, 2], -0.5)", "error: Call to function \"element\" failed: invalid index: value must be a whole number, between -9223372036854775808 and 9223372036854775807."),
+    ]);
+}
