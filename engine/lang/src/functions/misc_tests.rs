@@ -106,3 +106,34 @@ fn parse_errors_are_errors() {
         );
     }
 }
+
+/// `yamlencode` as go-yaml emits it: "..." after a plain scalar at the root, block scalars
+/// two columns in from their sequence or mapping, `|+` keeping exactly the trailing breaks.
+#[test]
+fn yamlencode_documents_match_terraform() {
+    check_table(&[
+        ("jsonencode(yamlencode(\"a\\n\\n\"))", "\"\\\"|+\\\\n  a\\\\n\\\\n\\\"\""),
+        ("jsonencode(yamlencode(\"a\\n\"))", "\"\\\"|\\\\n  a\\\\n\\\"\""),
+        ("jsonencode(yamlencode([\"a\\n\\n\"]))", "\"\\\"- |+\\\\n  a\\\\n\\\\n\\\"\""),
+        ("jsonencode(yamlencode([\"a\\n\\n\", 1]))", "\"\\\"- |+\\\\n  a\\\\n\\\\n- 1\\\\n\\\"\""),
+        ("jsonencode(yamlencode({a = \"x\\n\\n\"}))", "\"\\\"\\\\\\\"a\\\\\\\": |+\\\\n  x\\\\n\\\\n\\\"\""),
+        ("jsonencode(yamlencode([1]))", "\"\\\"- 1\\\\n\\\"\""),
+        ("jsonencode(yamlencode({a = null}))", "\"\\\"\\\\\\\"a\\\\\\\": null\\\\n\\\"\""),
+        ("jsonencode(yamlencode(-1.5e-7))", "\"\\\"-0.00000015\\\\n...\\\\n\\\"\""),
+        ("jsonencode(yamlencode(tonumber(null)))", "\"\\\"null\\\\n...\\\\n\\\"\""),
+        ("jsonencode(yamlencode([[\"a\\n\"]]))", "\"\\\"- - |\\\\n    a\\\\n\\\"\""),
+        ("jsonencode(yamlencode({a = [\"x\\ny\"]}))", "\"\\\"\\\\\\\"a\\\\\\\":\\\\n- |-\\\\n  x\\\\n  y\\\\n\\\"\""),
+        ("jsonencode(yamlencode({a = {b = \"x\\ny\"}}))", "\"\\\"\\\\\\\"a\\\\\\\":\\\\n  \\\\\\\"b\\\\\\\": |-\\\\n    x\\\\n    y\\\\n\\\"\""),
+        ("jsonencode(yamlencode([{a = \"x\\ny\"}]))", "\"\\\"- \\\\\\\"a\\\\\\\": |-\\\\n    x\\\\n    y\\\\n\\\"\""),
+        ("jsonencode(yamlencode([\"x\\ny\"]))", "\"\\\"- |-\\\\n  x\\\\n  y\\\\n\\\"\""),
+        ("jsonencode(yamlencode(1))", "\"\\\"1\\\\n...\\\\n\\\"\""),
+        ("jsonencode(yamlencode(true))", "\"\\\"true\\\\n...\\\\n\\\"\""),
+        ("jsonencode(yamlencode({a = [1, [2, [3, {b = \"x\\ny\"}]], {c = [], d = {}}], e = {f = [[]]}}))", "\"\\\"\\\\\\\"a\\\\\\\":\\\\n- 1\\\\n- - 2\\\\n  - - 3\\\\n    - \\\\\\\"b\\\\\\\": |-\\\\n        x\\\\n        y\\\\n- \\\\\\\"c\\\\\\\": []\\\\n  \\\\\\\"d\\\\\\\": {}\\\\n\\\\\\\"e\\\\\\\":\\\\n  \\\\\\\"f\\\\\\\":\\\\n  - []\\\\n\\\"\""),
+        ("jsonencode(yamlencode([[[1]], [{a = [1]}]]))", "\"\\\"- - - 1\\\\n- - \\\\\\\"a\\\\\\\":\\\\n    - 1\\\\n\\\"\""),
+        ("jsonencode(yamlencode({a = [\"x\\n\\n\"], b = \"y\\n\"}))", "\"\\\"\\\\\\\"a\\\\\\\":\\\\n- |+\\\\n  x\\\\n\\\\n\\\\\\\"b\\\\\\\": |\\\\n  y\\\\n\\\"\""),
+        ("jsonencode(yamlencode([null, true, 1.5, \"s\"]))", "\"\\\"- null\\\\n- true\\\\n- 1.5\\\\n- \\\\\\\"s\\\\\\\"\\\\n\\\"\""),
+        ("jsonencode(yamlencode(\"\"))", "\"\\\"\\\\\\\"\\\\\\\"\\\\n\\\"\""),
+        ("jsonencode(yamlencode(\"a\"))", "\"\\\"\\\\\\\"a\\\\\\\"\\\\n\\\"\""),
+        ("jsonencode(yamlencode([]))", "\"\\\"[]\\\\n\\\"\""),
+    ]);
+}
