@@ -258,3 +258,31 @@ fn conditionals_with_empty_literals_unify_with_collection_types() {
     );
     assert!(r.stdout().contains("+ n = 3"), "{}", r.stdout());
 }
+
+/// Undeclared references are errors even where evaluation would not reach or would swallow
+/// them (`try`, `can`, an untaken conditional branch), as `terraform validate` reports.
+#[test]
+fn validate_rejects_undeclared_references_inside_try_can_and_conditionals() {
+    let w = Work::new(&[("main.tf", "output \"o\" {\n  value = try(local.nope, \"x\")\n}\noutput \"p\" {\n  value = false ? var.nope : 1\n}\noutput \"q\" {\n  value = can(aws_instance.nope.id)\n}\n")]);
+    let r = w.run(&["validate", "-json"]).expect(1);
+    let j: serde_json::Value = serde_json::from_str(&r.stdout()).unwrap();
+    let found: Vec<(String, u64)> = j["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["summary"].as_str().unwrap().to_string(),
+                d["range"]["start"]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            ("Reference to undeclared local value".to_string(), 2),
+            ("Reference to undeclared input variable".to_string(), 5),
+            ("Reference to undeclared resource".to_string(), 8),
+        ]
+    );
+}

@@ -9,6 +9,7 @@ mod call;
 mod collections;
 mod conditional;
 mod operators;
+mod references;
 pub mod scope;
 mod template;
 
@@ -30,6 +31,8 @@ pub struct Evaluator<'a> {
     ctx: CallCtx<'a>,
     frames: Vec<(String, Value)>,
     splat_items: Vec<Value>,
+    /// Nesting of `eval` calls: references are checked up front at the outermost one.
+    depth: usize,
 }
 
 impl<'a> Evaluator<'a> {
@@ -44,6 +47,7 @@ impl<'a> Evaluator<'a> {
             },
             frames: Vec::new(),
             splat_items: Vec::new(),
+            depth: 0,
         }
     }
 
@@ -53,8 +57,19 @@ impl<'a> Evaluator<'a> {
         self
     }
 
-    /// Evaluates one expression.
+    /// Evaluates one expression; at the outermost call, first resolves every reference in it
+    /// as Terraform does (see `references`).
     pub fn eval(&mut self, e: &Expr) -> EvalResult {
+        if self.depth == 0 && references::may_hide_errors(e) {
+            self.check_references(e)?;
+        }
+        self.depth += 1;
+        let r = self.eval_kind(e);
+        self.depth -= 1;
+        r
+    }
+
+    fn eval_kind(&mut self, e: &Expr) -> EvalResult {
         match &e.kind {
             ExprKind::Literal(v) => Ok(v.clone()),
             ExprKind::Template(parts) => self.template(parts, &e.range),

@@ -94,7 +94,7 @@ fn templates_splats_and_access() {
         ("upper(1, 2)", "error: Function \"upper\" expects only 1 argument(s)."),
         ("upper()", "error: Function \"upper\" expects 1 argument(s). Missing value for \"str\"."),
         ("upper([1])", "error: Invalid value for \"str\" parameter: string required."),
-        ("try(nosuch.x, \"fallback\")", "\"fallback\""),
+        ("try({}.x, \"fallback\")", "\"fallback\""),
         ("can({}.a)", "false"),
         ("can(1)", "true"),
         ("upper", "error: A reference to a resource type must be followed by at least one attribute access, specifying the resource name."),
@@ -135,5 +135,38 @@ fn string_to_bool_conversion() {
         ("\"1\" && true", "true"),
         ("!\"True\"", "error: Unsuitable value for unary operand: a bool is required; to convert from string, use lowercase \"true\"."),
         ("tobool(\"True\")", "error: Invalid value for \"v\" parameter: cannot convert \"True\" to bool; only the strings \"true\" or \"false\" are allowed."),
+    ]);
+}
+
+/// References are resolved before evaluation, as Terraform does: an undeclared name is an
+/// error inside `try`/`can`, in an untaken conditional branch and in a `for` body that never
+/// runs, while failures after the referenced object (attributes, indexes) stay catchable.
+#[test]
+fn references_are_resolved_before_evaluation() {
+    check_table(&[
+        ("try(local.nope, \"x\")", "error: A local value with the name \"nope\" has not been declared."),
+        ("try(local.nope.a, \"x\")", "error: A local value with the name \"nope\" has not been declared."),
+        ("can(local.nope)", "error: A local value with the name \"nope\" has not been declared."),
+        ("try(var.nope, \"x\")", "error: An input variable with the name \"nope\" has not been declared. This variable can be declared with a variable \"nope\" {} block."),
+        ("try(nope.x, \"x\")", "error: A managed resource \"nope\" \"x\" has not been declared in the root module."),
+        ("try(\"ok\", local.nope)", "error: A local value with the name \"nope\" has not been declared."),
+        ("try(local.nope, local.nope)", "error: A local value with the name \"nope\" has not been declared.; A local value with the name \"nope\" has not been declared."),
+        ("false ? local.nope : 1", "error: A local value with the name \"nope\" has not been declared."),
+        ("true ? 1 : var.nope", "error: An input variable with the name \"nope\" has not been declared. This variable can be declared with a variable \"nope\" {} block."),
+        ("[for x in [] : local.nope]", "error: A local value with the name \"nope\" has not been declared."),
+        ("[for x in [1] : x]", "[\n  1,\n]"),
+        ("{for k, v in {} : k => var.nope}", "error: An input variable with the name \"nope\" has not been declared. This variable can be declared with a variable \"nope\" {} block."),
+        ("\"%{if false}${local.nope}%{endif}\"", "error: A local value with the name \"nope\" has not been declared."),
+        ("\"%{for x in []}${local.nope}%{endfor}\"", "error: A local value with the name \"nope\" has not been declared."),
+        ("try(count.index, 1)", "error: The \"count\" object can only be used in \"module\", \"resource\", and \"data\" blocks, and only when the \"count\" argument is set."),
+        ("try(each.key, 1)", "error: The \"each\" object can be used only in \"module\" or \"resource\" blocks, and only when the \"for_each\" argument is set."),
+        ("try(self, 1)", "error: The \"self\" object is not available in this context. This object can be used only in resource provisioner, connection, and postcondition blocks."),
+        ("try(module.m, 1)", "error: No module call named \"m\" is declared in the root module."),
+        ("try(var.n.x, \"y\")", "error: An input variable with the name \"n\" has not been declared. This variable can be declared with a variable \"n\" {} block."),
+        ("try(var.n, \"y\")", "error: An input variable with the name \"n\" has not been declared. This variable can be declared with a variable \"n\" {} block."),
+        ("can(path.module)", "true"),
+        ("try(nosuch(1), 2)", "2"),
+        ("try([for x in [1] : x.y], 2)", "2"),
+        ("try({}.x, \"fallback\")", "\"fallback\""),
     ]);
 }
