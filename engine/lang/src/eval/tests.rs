@@ -170,3 +170,18 @@ fn references_are_resolved_before_evaluation() {
         ("try({}.x, \"fallback\")", "\"fallback\""),
     ]);
 }
+
+/// The console's messages for bad `path`/`terraform` attributes and undeclared data sources
+/// are Terraform 1.11's (a did-you-mean hint for `path`, `terraform.applying` listed).
+#[test]
+fn builtin_object_reference_errors() {
+    check_table(&[
+        ("path.modul", "error: The \"path\" object does not have an attribute named \"modul\". Did you mean \"module\"?"),
+        ("path.nope", "error: The \"path\" object does not have an attribute named \"nope\"."),
+        ("terraform.workspac", "error: The \"terraform\" object does not have an attribute named \"workspac\". The only supported attributes are terraform.workspace, the name of the currently-selected workspace, and terraform.applying, a boolean which is true only during apply."),
+        ("terraform.nope", "error: The \"terraform\" object does not have an attribute named \"nope\". The only supported attributes are terraform.workspace, the name of the currently-selected workspace, and terraform.applying, a boolean which is true only during apply."),
+        ("data.a.b", "error: A data resource \"a\" \"b\" has not been declared in the root module."),
+        ("try(path.nope, 1)", "error: The \"path\" object does not have an attribute named \"nope\"."),
+        ("try(data.a.b, 1)", "error: A data resource \"a\" \"b\" has not been declared in the root module."),
+    ]);
+}
