@@ -286,3 +286,16 @@ fn validate_rejects_undeclared_references_inside_try_can_and_conditionals() {
         ]
     );
 }
+
+/// A conditional over an unknown condition is unknown of the unified type (null when both
+/// results are null), and the untaken results' errors do not matter; outputs are Terraform
+/// 1.11's console on the same configuration.
+#[test]
+fn console_conditionals_over_unknown_conditions() {
+    let w = Work::new(&[(
+        "main.tf",
+        "resource \"terraform_data\" \"u\" {\n  input = true\n}\n",
+    )]);
+    let r = w.run_stdin(&["console"], "type(terraform_data.u.output ? [] : tolist([\"a\"]))\nterraform_data.u.output ? [] : tolist([\"a\"])\ntype(terraform_data.u.output ? null : null)\nterraform_data.u.output ? null : null\nterraform_data.u.output ? [1][5] : 2\ntype(terraform_data.u.output ? {} : tomap({a = 1}))\nterraform_data.u.output ? sensitive(1) : 2\ntype(true ? terraform_data.u.output : 1)\ntype(false ? terraform_data.u.output : [1])\ntype(true ? terraform_data.u.output : [1])\n").expect(0);
+    assert_eq!(r.stdout(), "list(string)\n(known after apply)\ndynamic\nnull\n(known after apply)\nmap(number)\n(known after apply)\ndynamic\ntuple([\n    number,\n])\ndynamic\n");
+}
