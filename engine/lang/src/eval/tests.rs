@@ -78,7 +78,7 @@ fn templates_splats_and_access() {
         ("{a=1}.b", "error: This object does not have an attribute named \"b\"."),
         ("null.a", "error: This value is null, so it does not have any attributes."),
         ("[{a=1}].a", "error: This value does not have any attributes."),
-        ("[1,2][5]", "error: The given key does not identify an element in this collection value: the given index is greater than or equal to the length of the collection."),
+        ("[1,2][5]", "error: The given key does not identify an element in this collection value."),
         ("{a={b=[10,20]}}.a.b[1]", "20"),
         ("{a=1}[\"a\"]", "1"),
         ("{\"a\"=1, a=2}", "{\n  \"a\" = 2\n}"),
@@ -183,5 +183,28 @@ fn builtin_object_reference_errors() {
         ("data.a.b", "error: A data resource \"a\" \"b\" has not been declared in the root module."),
         ("try(path.nope, 1)", "error: The \"path\" object does not have an attribute named \"nope\"."),
         ("try(data.a.b, 1)", "error: A data resource \"a\" \"b\" has not been declared in the root module."),
+    ]);
+}
+
+/// Sequence index errors are HCL 2.23's (Terraform 1.11 and 1.15 alike), including its quirk
+/// that the "length" wording is kept for an index equal to the length.
+#[test]
+fn index_errors_match_terraform() {
+    check_table(&[
+        ("[1,2][2]", "error: The given key does not identify an element in this collection value: the given index is greater than or equal to the length of the collection."),
+        ("[][0]", "error: The given key does not identify an element in this collection value: the collection has no elements."),
+        ("[][1]", "error: The given key does not identify an element in this collection value."),
+        ("tolist([])[0]", "error: The given key does not identify an element in this collection value: the collection has no elements."),
+        ("[1][0.5]", "error: The given key does not identify an element in this collection value: indexing a sequence requires a whole number, but the given index has a fractional part."),
+        ("[1,2][5]", "error: The given key does not identify an element in this collection value."),
+        ("[1][-1]", "error: The given key does not identify an element in this collection value: a negative number is not a valid index for a sequence."),
+        ("[1][-1e30]", "error: The given key does not identify an element in this collection value: a negative number is not a valid index for a sequence."),
+        ("[1][1e30]", "error: The given key does not identify an element in this collection value."),
+        ("[1][\"a\"]", "error: The given key does not identify an element in this collection value: a number is required."),
+        ("[1][true]", "error: The given key does not identify an element in this collection value: number required."),
+        ("[1][\"0\"]", "1"),
+        ("tolist([1,2])[2]", "error: The given key does not identify an element in this collection value: the given index is greater than or equal to the length of the collection."),
+        ("tolist([1,2])[3]", "error: The given key does not identify an element in this collection value."),
+        ("null[0]", "error: This value is null, so it does not have any indices."),
     ]);
 }
