@@ -299,3 +299,15 @@ fn console_conditionals_over_unknown_conditions() {
     let r = w.run_stdin(&["console"], "type(terraform_data.u.output ? [] : tolist([\"a\"]))\nterraform_data.u.output ? [] : tolist([\"a\"])\ntype(terraform_data.u.output ? null : null)\nterraform_data.u.output ? null : null\nterraform_data.u.output ? [1][5] : 2\ntype(terraform_data.u.output ? {} : tomap({a = 1}))\nterraform_data.u.output ? sensitive(1) : 2\ntype(true ? terraform_data.u.output : 1)\ntype(false ? terraform_data.u.output : [1])\ntype(true ? terraform_data.u.output : [1])\n").expect(0);
     assert_eq!(r.stdout(), "list(string)\n(known after apply)\ndynamic\nnull\n(known after apply)\nmap(number)\n(known after apply)\ndynamic\ntuple([\n    number,\n])\ndynamic\n");
 }
+
+/// `merge`, `element` and `lookup` see unknowns inside their arguments as cty passes them
+/// (only a wholly unknown argument makes the result unknown); outputs are Terraform 1.11's.
+#[test]
+fn console_functions_keep_unknowns_inside_arguments() {
+    let w = Work::new(&[(
+        "main.tf",
+        "resource \"terraform_data\" \"u\" {\n  input = true\n}\n",
+    )]);
+    let r = w.run_stdin(&["console"], "merge({a = terraform_data.u.output}, {b = 1})\ntype(merge({a = terraform_data.u.output}, {b = 1}))\nmerge(terraform_data.u.output, {b = 1})\ntype(merge(terraform_data.u.output, {b = 1}))\nelement([terraform_data.u.output, 1], 1)\nelement([terraform_data.u.output, 1], 0)\ntype(element([terraform_data.u.output, 1], 1))\nelement(terraform_data.u.output, 1)\nelement([1, 2], terraform_data.u.output)\ntype(element([1, \"a\"], terraform_data.u.output))\ntype(element(tolist([1, 2]), terraform_data.u.output))\nlookup({a = terraform_data.u.output, b = 1}, \"b\", 2)\nlookup(terraform_data.u.output, \"b\", 2)\n").expect(0);
+    assert_eq!(r.stdout(), "{\n  \"a\" = (known after apply)\n  \"b\" = 1\n}\nobject({\n    a: dynamic,\n    b: number,\n})\n(known after apply)\ndynamic\n1\n(known after apply)\nnumber\n(known after apply)\n(known after apply)\ndynamic\nnumber\n1\n(known after apply)\n");
+}

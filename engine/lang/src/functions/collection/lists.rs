@@ -17,7 +17,10 @@ pub(super) fn register(f: &mut Functions) {
     f.add(
         "element",
         Function::new(
-            vec![any("list").marked(), Param::new("index", Type::Number)],
+            vec![
+                any("list").marked().unknowns(),
+                Param::new("index", Type::Number),
+            ],
             Ret::Computed(elem_ty),
             element,
         ),
@@ -183,6 +186,20 @@ fn int_arg(v: &Value, i: usize, what: &str) -> Result<i64, FnError> {
 /// cty's `element` (as since go-cty 1.16.1, Terraform 1.15): the index wraps around in both
 /// directions, so -1 is the last element; a bad index is reported before an empty list.
 fn element(_: &CallCtx<'_>, a: &[Value]) -> FnResult {
+    if let Value::Unknown(t) = a[0].unmarked() {
+        // Unknown elements inside a known list do not matter; an unknown list does.
+        let t = match t {
+            Type::List(et) => (**et).clone(),
+            Type::Tuple(ts) if !ts.is_empty() => a[1]
+                .as_number()
+                .and_then(|n| n.to_i64())
+                .map_or(Type::Dynamic, |i| {
+                    ts[i.rem_euclid(ts.len() as i64) as usize].clone()
+                }),
+            _ => Type::Dynamic,
+        };
+        return Ok(Value::Unknown(t).mark(a[0].marks()));
+    }
     let items = match a[0].unmarked() {
         Value::List(..) | Value::Tuple(..) => seq(&a[0]),
         _ => {

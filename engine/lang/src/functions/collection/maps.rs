@@ -33,7 +33,7 @@ pub(super) fn register(f: &mut Functions) {
     f.add(
         "merge",
         Function::new(vec![], Ret::Computed(merge_type), merge)
-            .variadic(any("maps").nullable().marked()),
+            .variadic(any("maps").nullable().marked().unknowns()),
     );
     f.add(
         "zipmap",
@@ -131,6 +131,10 @@ fn lookup_type(a: &[Value]) -> Result<Type, FnError> {
 
 /// Terraform's `lookup`: the map's and key's marks go on the result; the default keeps its own.
 fn lookup(_: &CallCtx<'_>, a: &[Value]) -> FnResult {
+    if a[0].ty() == Type::Dynamic {
+        // cty does not call a function with a value of no type yet: the result is unknown.
+        return Ok(Value::Unknown(Type::Dynamic));
+    }
     let ret = lookup_type(a)?;
     let (m, map_marks) = a[0].clone().unmark();
     let (key, key_marks) = a[1].clone().unmark();
@@ -193,6 +197,10 @@ fn merge(_: &CallCtx<'_>, a: &[Value]) -> FnResult {
         )));
     }
     let ret = merge_type(a);
+    // Only a wholly unknown argument hides the result; unknowns inside arguments stay in place.
+    if a.iter().any(Value::is_unknown) {
+        return Ok(Value::Unknown(ret));
+    }
     let mut out = BTreeMap::new();
     let mut marks = Marks::NONE;
     for v in a.iter().filter(|v| !v.is_null()) {
