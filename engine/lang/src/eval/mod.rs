@@ -33,6 +33,8 @@ pub struct Evaluator<'a> {
     splat_items: Vec<Value>,
     /// Nesting of `eval` calls: references are checked up front at the outermost one.
     depth: usize,
+    /// True in the console, the only place Terraform has the `type` function.
+    console: bool,
 }
 
 impl<'a> Evaluator<'a> {
@@ -48,7 +50,14 @@ impl<'a> Evaluator<'a> {
             frames: Vec::new(),
             splat_items: Vec::new(),
             depth: 0,
+            console: false,
         }
+    }
+
+    /// Enables the console-only `type` function (see [`crate::console`]).
+    pub fn console_mode(mut self, on: bool) -> Self {
+        self.console = on;
+        self
     }
 
     /// Makes impure functions (`timestamp`, `uuid`) return unknowns, as during plan.

@@ -208,3 +208,38 @@ fn index_errors_match_terraform() {
         ("null[0]", "error: This value is null, so it does not have any indices."),
     ]);
 }
+
+/// `type()` is the console's alone: printed at the top (parentheses allowed), rejected inside
+/// an expression, arity-checked, "type" for the type of a type, unknown outside the console.
+#[test]
+fn type_function_is_console_only() {
+    check_table(&[
+        (
+            "[type(1)]",
+            "error: The console-only \"type\" function cannot be used as part of an expression.",
+        ),
+        (
+            "type(1, 2)",
+            "error: Function \"type\" expects only 1 argument(s).",
+        ),
+        (
+            "type()",
+            "error: Function \"type\" expects 1 argument(s). Missing value for \"value\".",
+        ),
+        ("type(type(1))", "type"),
+        ("(type(1))", "number"),
+        ("type(sensitive(1))", "number"),
+        ("type(sensitive({a=1}))", "object({\n    a: number,\n})"),
+    ]);
+    let sources = crate::diag::Sources::new();
+    let file = sources.add("main.tf", "type(1)".to_string());
+    let expr = crate::syntax::parse_expr(&file).unwrap();
+    let scope = crate::eval::MapScope::default();
+    let functions = crate::functions::Functions::standard();
+    let err = crate::eval::Evaluator::new(&scope, &functions, ".".into())
+        .eval(&expr)
+        .unwrap_err();
+    let d = err.iter().next().unwrap();
+    assert_eq!(d.summary, "Call to unknown function");
+    assert_eq!(d.detail, "There is no function named \"type\".");
+}
