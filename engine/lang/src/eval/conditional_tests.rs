@@ -89,3 +89,56 @@ fn conditional_result_types_unify_as_terraform() {
         ("5 ? 1 : 2", "error: The condition expression must be of type bool."),
     ]);
 }
+
+/// Marks from either branch and the condition, literal nulls taking the other branch's type,
+/// conditionals inside templates and `for` bodies.
+#[test]
+fn conditional_marks_nulls_and_nesting() {
+    check_table(&[
+        (
+            "true ? {a = sensitive(1)} : {a = 2}",
+            "{\n  \"a\" = (sensitive value)\n}",
+        ),
+        (
+            "false ? [sensitive(\"x\")] : tolist([\"y\"])",
+            "tolist([\n  \"y\",\n])",
+        ),
+        (
+            "true ? [sensitive(\"x\")] : tolist([\"y\"])",
+            "tolist([\n  (sensitive value),\n])",
+        ),
+        (
+            "true ? tolist([1]) : sensitive([\"a\"])",
+            "(sensitive value)",
+        ),
+        (
+            "type(true ? tolist([1]) : sensitive([\"a\"]))",
+            "list(string)",
+        ),
+        ("true ? sensitive(null) : 1", "(sensitive value)"),
+        ("type(true ? null : sensitive(1))", "number"),
+        ("true ? null : sensitive(1)", "(sensitive value)"),
+        ("false ? null : sensitive(1)", "(sensitive value)"),
+        ("true ? [] : null", "[]"),
+        ("type(true ? [] : null)", "tuple([])"),
+        ("true ? {} : tomap(null)", "tomap({})"),
+        ("type(false ? {} : tomap(null))", "map(dynamic)"),
+        ("\"${true ? 1 : \"a\"}\"", "\"1\""),
+        ("\"%{if true}a%{else}${1}%{endif}\"", "\"a\""),
+        (
+            "[for x in [1, 2] : x > 1 ? [] : [x]]",
+            "[\n  tolist([\n    1,\n  ]),\n  tolist([]),\n]",
+        ),
+        (
+            "type([for x in [1, 2] : x > 1 ? [] : tolist([x])])",
+            "tuple([\n    list(number),\n    list(number),\n])",
+        ),
+        (
+            "{for k, v in {a = 1} : k => v > 0 ? {} : {b = v}}",
+            "{\n  \"a\" = tomap({})\n}",
+        ),
+        ("true ? true : \"false\"", "\"true\""),
+        ("false ? 1 : \"1.50\"", "\"1.50\""),
+        ("type(false ? 1 : \"x\")", "string"),
+    ]);
+}
