@@ -236,3 +236,78 @@ fn console_matches_terraform_character_for_character() {
     let r = w.run_stdin(&["console"], &input);
     assert_eq!(r.stdout(), want);
 }
+
+/// The empty-literal conditionals of public modules (terraform-aws-modules' ec2-instance,
+/// eks, iam): `{}` unifies with `map(object(...))`, `[]` with `list(string)` and
+/// `set(string)`, as Terraform's `validate` and `plan` accept them.
+#[test]
+fn conditionals_with_empty_literals_unify_with_collection_types() {
+    let module = "variable \"devices\" {\n  type    = map(object({ size = number }))\n  default = null\n}\nvariable \"sg_ids\" {\n  type    = list(string)\n  default = []\n}\nvariable \"specs\" {\n  type    = set(string)\n  default = null\n}\nlocals {\n  sgs     = length(var.sg_ids) > 0 ? [] : var.sg_ids\n  devices = var.devices != null ? var.devices : {}\n  specs   = var.specs != null ? var.specs : []\n}\nresource \"terraform_data\" \"device\" {\n  for_each = local.devices\n  input    = each.value.size\n}\nresource \"terraform_data\" \"spec\" {\n  for_each = local.specs\n  input    = each.key\n}\noutput \"n\" {\n  value = length(local.sgs) + length(local.devices) + length(local.specs)\n}\n";
+    let full = "module \"full\" {\n  source  = \"./mod\"\n  devices = { a = { size = 1 }, b = { size = 2 } }\n  specs   = [\"x\"]\n  sg_ids  = [\"sg-1\"]\n}\noutput \"n\" {\n  value = module.full.n\n}\n";
+    let both = format!("module \"empty\" {{\n  source = \"./mod\"\n}}\n{full}");
+    let w = Work::new(&[("main.tf", both.as_str()), ("mod/main.tf", module)]);
+    let r = w.run(&["validate", "-no-color"]).expect(0);
+    assert!(r.stdout().contains("Success!"), "{}", r.stdout());
+    let w = Work::new(&[("main.tf", full), ("mod/main.tf", module)]);
+    let r = w.run(&["plan", "-no-color", "-no-cost"]).expect(0);
+    assert!(
+        r.stdout()
+            .contains("Plan: 3 to add, 0 to change, 0 to destroy."),
+        "{}",
+        r.stdout()
+    );
+    assert!(r.stdout().contains("+ n = 3"), "{}", r.stdout());
+}
+
+/// Undeclared references are errors even where evaluation would not reach or would swallow
+/// them (`try`, `can`, an untaken conditional branch), as `terraform validate` reports.
+#[test]
+fn validate_rejects_undeclared_references_inside_try_can_and_conditionals() {
+    let w = Work::new(&[("main.tf", "output \"o\" {\n  value = try(local.nope, \"x\")\n}\noutput \"p\" {\n  value = false ? var.nope : 1\n}\noutput \"q\" {\n  value = can(aws_instance.nope.id)\n}\n")]);
+    let r = w.run(&["validate", "-json"]).expect(1);
+    let j: serde_json::Value = serde_json::from_str(&r.stdout()).unwrap();
+    let found: Vec<(String, u64)> = j["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["summary"].as_str().unwrap().to_string(),
+                d["range"]["start"]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            ("Reference to undeclared local value".to_string(), 2),
+            ("Reference to undeclared input variable".to_string(), 5),
+            ("Reference to undeclared resource".to_string(), 8),
+        ]
+    );
+}
+
+/// A conditional over an unknown condition is unknown of the unified type (null when both
+/// results are null), and the untaken results' errors do not matter; outputs are Terraform
+/// 1.11's console on the same configuration.
+#[test]
+fn console_conditionals_over_unknown_conditions() {
+    let w = Work::new(&[(
+        "main.tf",
+        "resource \"terraform_data\" \"u\" {\n  input = true\n}\n",
+    )]);
+    let r = w.run_stdin(&["console"], "type(terraform_data.u.output ? [] : tolist([\"a\"]))\nterraform_data.u.output ? [] : tolist([\"a\"])\ntype(terraform_data.u.output ? null : null)\nterraform_data.u.output ? null : null\nterraform_data.u.output ? [1][5] : 2\ntype(terraform_data.u.output ? {} : tomap({a = 1}))\nterraform_data.u.output ? sensitive(1) : 2\ntype(true ? terraform_data.u.output : 1)\ntype(false ? terraform_data.u.output : [1])\ntype(true ? terraform_data.u.output : [1])\n").expect(0);
+    assert_eq!(r.stdout(), "list(string)\n(known after apply)\ndynamic\nnull\n(known after apply)\nmap(number)\n(known after apply)\ndynamic\ntuple([\n    number,\n])\ndynamic\n");
+}
+
+/// `merge`, `element` and `lookup` see unknowns inside their arguments as cty passes them
+/// (only a wholly unknown argument makes the result unknown); outputs are Terraform 1.11's.
+#[test]
+fn console_functions_keep_unknowns_inside_arguments() {
+    let w = Work::new(&[(
+        "main.tf",
+        "resource \"terraform_data\" \"u\" {\n  input = true\n}\n",
+    )]);
+    let r = w.run_stdin(&["console"], "merge({a = terraform_data.u.output}, {b = 1})\ntype(merge({a = terraform_data.u.output}, {b = 1}))\nmerge(terraform_data.u.output, {b = 1})\ntype(merge(terraform_data.u.output, {b = 1}))\nelement([terraform_data.u.output, 1], 1)\nelement([terraform_data.u.output, 1], 0)\ntype(element([terraform_data.u.output, 1], 1))\nelement(terraform_data.u.output, 1)\nelement([1, 2], terraform_data.u.output)\ntype(element([1, \"a\"], terraform_data.u.output))\ntype(element(tolist([1, 2]), terraform_data.u.output))\nlookup({a = terraform_data.u.output, b = 1}, \"b\", 2)\nlookup(terraform_data.u.output, \"b\", 2)\n").expect(0);
+    assert_eq!(r.stdout(), "{\n  \"a\" = (known after apply)\n  \"b\" = 1\n}\nobject({\n    a: dynamic,\n    b: number,\n})\n(known after apply)\ndynamic\n1\n(known after apply)\nnumber\n(known after apply)\n(known after apply)\ndynamic\nnumber\n1\n(known after apply)\n");
+}

@@ -99,9 +99,16 @@ fn to_number(v: &Value) -> Result<Value, ConvertError> {
 fn to_bool(v: &Value) -> Result<Value, ConvertError> {
     match v {
         Value::Bool(_) => Ok(v.clone()),
+        // cty also takes "1" and "0", and hints at lowercase for other spellings.
         Value::String(s) => match &**s {
-            "true" => Ok(Value::Bool(true)),
-            "false" => Ok(Value::Bool(false)),
+            "true" | "1" => Ok(Value::Bool(true)),
+            "false" | "0" => Ok(Value::Bool(false)),
+            s if s.eq_ignore_ascii_case("true") || s.eq_ignore_ascii_case("false") => {
+                Err(err(format!(
+                    "a bool is required; to convert from string, use lowercase {:?}",
+                    s.to_ascii_lowercase()
+                )))
+            }
             _ => Err(err("a bool is required")),
         },
         other => Err(mismatch(&other.ty(), &Type::Bool)),
@@ -226,121 +233,19 @@ fn to_object(
     Ok(Value::object(out))
 }
 
-/// True when some value of type `have` could convert to `want` (used for nulls and unknowns).
+/// True when some value of type `have` could convert to `want` (used for nulls and unknowns):
+/// cty's `GetConversionUnsafe` finds a conversion.
 pub fn conversion_possible(have: &Type, want: &Type) -> bool {
-    match (have, want) {
-        (_, Type::Dynamic) | (Type::Dynamic, _) => true,
-        (a, b) if a == b => true,
-        (a, b) if a.is_primitive() && b.is_primitive() => true,
-        (Type::List(a) | Type::Set(a), Type::List(b) | Type::Set(b)) => conversion_possible(a, b),
-        (Type::Tuple(ts), Type::List(b) | Type::Set(b)) => {
-            ts.iter().all(|t| conversion_possible(t, b))
-        }
-        (Type::List(a), Type::Tuple(ts)) => ts.iter().all(|t| conversion_possible(a, t)),
-        (Type::Tuple(a), Type::Tuple(b)) => {
-            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| conversion_possible(x, y))
-        }
-        (Type::Map(a), Type::Map(b)) => conversion_possible(a, b),
-        (Type::Object(a), Type::Map(b)) => a.values().all(|t| conversion_possible(t, b)),
-        (Type::Map(a), Type::Object(b)) => b.values().all(|t| conversion_possible(a, t)),
-        (Type::Object(a), Type::Object(b)) => b
-            .iter()
-            .all(|(k, t)| a.get(k).is_some_and(|x| conversion_possible(x, t))),
-        _ => false,
-    }
+    super::unify::can_convert(have, want, true)
 }
 
-/// The single type all of `types` can convert to, as cty's `convert.Unify` finds it.
+/// The single type all of `types` can convert to, as cty's `convert.UnifyUnsafe` finds it
+/// (`Dynamic` for no types at all).
 pub fn unify(types: &[Type]) -> Option<Type> {
-    let Some(first) = types.first() else {
+    if types.is_empty() {
         return Some(Type::Dynamic);
-    };
-    if types.iter().all(|t| t == first) {
-        return Some(first.clone());
     }
-    let concrete: Vec<&Type> = types.iter().filter(|t| **t != Type::Dynamic).collect();
-    if concrete.len() < types.len() {
-        // A dynamic member: unify the rest, then everything converts to that.
-        let rest: Vec<Type> = concrete.into_iter().cloned().collect();
-        return unify(&rest);
-    }
-    if types.iter().all(Type::is_primitive) {
-        let has_num = types.contains(&Type::Number);
-        let has_bool = types.contains(&Type::Bool);
-        return (!(has_num && has_bool) || types.contains(&Type::String)).then_some(Type::String);
-    }
-    unify_structural(types)
-}
-
-fn unify_structural(types: &[Type]) -> Option<Type> {
-    match &types[0] {
-        Type::List(_) | Type::Set(_) | Type::Map(_) => {
-            let elems: Option<Vec<Type>> = types
-                .iter()
-                .map(|t| element_of_same_kind(&types[0], t))
-                .collect();
-            let et = unify(&elems?)?;
-            Some(match &types[0] {
-                Type::List(_) => Type::list(et),
-                Type::Set(_) => Type::set(et),
-                _ => Type::map(et),
-            })
-        }
-        Type::Object(first) => {
-            let objs: Option<Vec<&BTreeMap<String, Type>>> = types
-                .iter()
-                .map(|t| {
-                    if let Type::Object(a) = t {
-                        Some(a)
-                    } else {
-                        None
-                    }
-                })
-                .collect();
-            let objs = objs?;
-            if objs.iter().all(|o| o.keys().eq(first.keys())) {
-                let mut out = BTreeMap::new();
-                for k in first.keys() {
-                    let ts: Vec<Type> = objs.iter().map(|o| o[k].clone()).collect();
-                    out.insert(k.clone(), unify(&ts)?);
-                }
-                return Some(Type::Object(out));
-            }
-            let all: Vec<Type> = objs.iter().flat_map(|o| o.values().cloned()).collect();
-            unify(&all).map(Type::map)
-        }
-        Type::Tuple(first) => {
-            let tups: Option<Vec<&Vec<Type>>> = types
-                .iter()
-                .map(|t| {
-                    if let Type::Tuple(a) = t {
-                        Some(a)
-                    } else {
-                        None
-                    }
-                })
-                .collect();
-            let tups = tups?;
-            if tups.iter().all(|t| t.len() == first.len()) {
-                let out: Option<Vec<Type>> = (0..first.len())
-                    .map(|i| unify(&tups.iter().map(|t| t[i].clone()).collect::<Vec<_>>()))
-                    .collect();
-                return out.map(Type::Tuple);
-            }
-            let all: Vec<Type> = tups.iter().flat_map(|t| t.iter().cloned()).collect();
-            unify(&all).map(Type::list)
-        }
-        _ => None,
-    }
-}
-
-fn element_of_same_kind(kind: &Type, t: &Type) -> Option<Type> {
-    match (kind, t) {
-        (Type::List(_), Type::List(e))
-        | (Type::Set(_), Type::Set(e))
-        | (Type::Map(_), Type::Map(e)) => Some((**e).clone()),
-        _ => None,
-    }
+    super::unify::unify_types(types, true)
 }
 
 /// Converts each value to the unified type of all of them (for conditionals and collections).

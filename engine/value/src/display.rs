@@ -139,24 +139,33 @@ fn is_print(c: char) -> bool {
     !matches!(u, 0xAD | 0x600..=0x605 | 0x61C | 0x6DD | 0x70F | 0x180E | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x2064 | 0x2066..=0x206F | 0xFEFF | 0xFFF9..=0xFFFB | 0xE000..=0xF8FF | 0xFFFE | 0xFFFF | 0xF0000..=0x10FFFF)
 }
 
-/// Formats a type as Terraform's console prints the result of `type()`.
+/// Formats a type as Terraform's console prints the result of `type()` (its `typeString`):
+/// objects and tuples one member a line (`object({})`/`tuple([])` when empty), collections of
+/// them on their own indented line.
 pub fn format_type(t: &Type, indent: usize) -> String {
-    let pad = " ".repeat(indent + 4);
+    let pad = |n: usize| " ".repeat(n * 4);
     match t {
+        Type::Tuple(ts) if ts.is_empty() => "tuple([])".into(),
+        Type::Object(attrs) if attrs.is_empty() => "object({})".into(),
         Type::Tuple(ts) => {
             let mut out = String::from("tuple([\n");
             for t in ts {
-                let _ = writeln!(out, "{pad}{},", format_type(t, indent + 4));
+                let _ = writeln!(out, "{}{},", pad(indent + 1), format_type(t, indent + 1));
             }
-            let _ = write!(out, "{}])", " ".repeat(indent));
+            let _ = write!(out, "{}])", pad(indent));
             out
         }
         Type::Object(attrs) => {
             let mut out = String::from("object({\n");
             for (k, t) in attrs {
-                let _ = writeln!(out, "{pad}{k}: {},", format_type(t, indent + 4));
+                let _ = writeln!(
+                    out,
+                    "{}{k}: {},",
+                    pad(indent + 1),
+                    format_type(t, indent + 1)
+                );
             }
-            let _ = write!(out, "{}}})", " ".repeat(indent));
+            let _ = write!(out, "{}}})", pad(indent));
             out
         }
         Type::List(e) | Type::Set(e) | Type::Map(e) => {
@@ -165,14 +174,15 @@ pub fn format_type(t: &Type, indent: usize) -> String {
                 Type::Set(_) => "set",
                 _ => "map",
             };
-            if e.is_primitive() || **e == Type::Dynamic {
-                format!("{kind}({})", format_type(e, indent))
-            } else {
+            if matches!(**e, Type::Object(_) | Type::Tuple(_)) {
                 format!(
-                    "{kind}(\n{pad}{},\n{})",
-                    format_type(e, indent + 4),
-                    " ".repeat(indent)
+                    "{kind}(\n{}{},\n{})",
+                    pad(indent + 1),
+                    format_type(e, indent + 1),
+                    pad(indent)
                 )
+            } else {
+                format!("{kind}({})", format_type(e, indent))
             }
         }
         other => other.to_string(),

@@ -18,6 +18,7 @@ pub mod ops;
 pub mod path;
 mod set;
 mod types;
+pub mod unify;
 
 pub use convert::{convert, unify, ConvertError};
 pub use diag::{Diagnostic, Diagnostics};

@@ -77,16 +77,13 @@ impl Value {
         let marks = self.marks().union(key.marks());
         let key = key.unmarked();
         let r = match self.unmarked() {
-            Value::Null(_) => return Err(access_err("Invalid index", "This value is null, so it does not have any indices.")),
+            Value::Null(_) => return Err(access_err("Attempt to index null value", "This value is null, so it does not have any indices.")),
             Value::Unknown(t) => Value::Unknown(unknown_element_type(t, key)),
             _ if key.is_null() => return Err(access_err("Invalid index", "Can't use a null value as an indexing key.")),
             Value::List(..) | Value::Tuple(..) | Value::Set(..) if key.is_unknown() => Value::Unknown(unknown_element_type(&self.ty(), key)),
             Value::Map(et, _) if key.is_unknown() => Value::Unknown(et.clone()),
             Value::Object(_) if key.is_unknown() => Value::Unknown(Type::Dynamic),
-            Value::List(_, xs) | Value::Tuple(xs) => {
-                let i = seq_index(key)?;
-                xs.get(i).cloned().ok_or_else(|| access_err("Invalid index", "The given key does not identify an element in this collection value: the given index is greater than or equal to the length of the collection."))?
-            }
+            Value::List(_, xs) | Value::Tuple(xs) => xs[seq_index(key, xs.len())?].clone(),
             Value::Map(_, m) | Value::Object(m) => {
                 let k = convert(key, &Type::String).map_err(|_| access_err("Invalid index", "The given key does not identify an element in this collection value: string required."))?;
                 let k = k.as_str().unwrap_or_default().to_string();
@@ -110,16 +107,29 @@ fn no_attr(name: &str) -> AccessError {
     )
 }
 
-fn seq_index(key: &Value) -> Result<usize, AccessError> {
-    let n = convert(key, &Type::Number).map_err(|_| access_err("Invalid index", "The given key does not identify an element in this collection value: a number is required."))?;
+/// The position `key` selects in a sequence of `len` elements, or HCL 2.23's `Index` error
+/// (whose "length" wording applies only to an index equal to the length: HCL compares
+/// `index - length < 1`; anything further gets the generic message).
+fn seq_index(key: &Value, len: usize) -> Result<usize, AccessError> {
+    const NO_ELEMENT: &str = "The given key does not identify an element in this collection value";
+    let n = convert(key, &Type::Number)
+        .map_err(|e| access_err("Invalid index", format!("{NO_ELEMENT}: {}.", e.message)))?;
     let n = n.as_number().cloned().unwrap_or_else(|| Number::from(-1));
     if !n.is_integer() {
-        return Err(access_err("Invalid index", "The given key does not identify an element in this collection value: the given index is not a whole number."));
+        return Err(access_err("Invalid index", format!("{NO_ELEMENT}: indexing a sequence requires a whole number, but the given index has a fractional part.")));
     }
-    match n.to_i64() {
-        Some(i) if i >= 0 => Ok(i as usize),
-        Some(_) => Err(access_err("Invalid index", "The given key does not identify an element in this collection value: a negative number is not a valid index for a sequence.")),
-        None => Err(access_err("Invalid index", "The given key does not identify an element in this collection value: the given index is greater than or equal to the length of the collection.")),
+    let i = n.to_i64();
+    if i.is_none_or(|i| i < 0) && n < Number::from(0) {
+        return Err(access_err(
+            "Invalid index",
+            format!("{NO_ELEMENT}: a negative number is not a valid index for a sequence."),
+        ));
+    }
+    match i.map(|i| i as u64) {
+        Some(i) if i < len as u64 => Ok(i as usize),
+        Some(i) if i == len as u64 && len == 0 => Err(access_err("Invalid index", format!("{NO_ELEMENT}: the collection has no elements."))),
+        Some(i) if i == len as u64 => Err(access_err("Invalid index", format!("{NO_ELEMENT}: the given index is greater than or equal to the length of the collection."))),
+        _ => Err(access_err("Invalid index", format!("{NO_ELEMENT}."))),
     }
 }
 

@@ -4,7 +4,7 @@ use super::{EvalResult, Evaluator};
 use crate::diag::{did_you_mean, Diagnostic, Diagnostics, Range};
 use crate::functions::CallError;
 use crate::syntax::Expr;
-use crate::value::{format_type, Type, Value};
+use crate::value::{Type, Value};
 
 impl Evaluator<'_> {
     pub(super) fn call(
@@ -18,9 +18,15 @@ impl Evaluator<'_> {
         match name {
             "try" => return self.call_try(args, range),
             "can" => return self.call_can(args, range),
-            "type" if args.len() == 1 => {
-                let v = self.eval(&args[0])?;
-                return Ok(Value::string(format_type(&v.ty(), 0)));
+            // The console prints `type(x)` itself; anywhere inside an expression Terraform
+            // rejects it, and outside the console there is no such function.
+            "type" if self.console => {
+                return Err(Diagnostic::error(
+                    "Invalid use of type function",
+                    "The console-only \"type\" function cannot be used as part of an expression.",
+                    Some(range.clone()),
+                )
+                .into())
             }
             _ => {}
         }

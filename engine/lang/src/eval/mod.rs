@@ -7,7 +7,9 @@
 mod body;
 mod call;
 mod collections;
+mod conditional;
 mod operators;
+mod references;
 pub mod scope;
 mod template;
 
@@ -29,6 +31,10 @@ pub struct Evaluator<'a> {
     ctx: CallCtx<'a>,
     frames: Vec<(String, Value)>,
     splat_items: Vec<Value>,
+    /// Nesting of `eval` calls: references are checked up front at the outermost one.
+    depth: usize,
+    /// True in the console, the only place Terraform has the `type` function.
+    console: bool,
 }
 
 impl<'a> Evaluator<'a> {
@@ -43,7 +49,15 @@ impl<'a> Evaluator<'a> {
             },
             frames: Vec::new(),
             splat_items: Vec::new(),
+            depth: 0,
+            console: false,
         }
+    }
+
+    /// Enables the console-only `type` function (see [`crate::console`]).
+    pub fn console_mode(mut self, on: bool) -> Self {
+        self.console = on;
+        self
     }
 
     /// Makes impure functions (`timestamp`, `uuid`) return unknowns, as during plan.
@@ -52,8 +66,19 @@ impl<'a> Evaluator<'a> {
         self
     }
 
-    /// Evaluates one expression.
+    /// Evaluates one expression; at the outermost call, first resolves every reference in it
+    /// as Terraform does (see `references`).
     pub fn eval(&mut self, e: &Expr) -> EvalResult {
+        if self.depth == 0 && references::may_hide_errors(e) {
+            self.check_references(e)?;
+        }
+        self.depth += 1;
+        let r = self.eval_kind(e);
+        self.depth -= 1;
+        r
+    }
+
+    fn eval_kind(&mut self, e: &Expr) -> EvalResult {
         match &e.kind {
             ExprKind::Literal(v) => Ok(v.clone()),
             ExprKind::Template(parts) => self.template(parts, &e.range),
@@ -93,7 +118,7 @@ impl<'a> Evaluator<'a> {
                 let b = self.eval(r)?;
                 operators::binary(*op, a, b, &l.range, &r.range, &e.range)
             }
-            ExprKind::Conditional(c, a, b) => self.conditional(c, a, b, &e.range),
+            ExprKind::Conditional(c, a, b) => self.conditional(c, a, b),
             ExprKind::For(f) => self.for_expr(f, &e.range),
             ExprKind::Parens(inner) => self.eval(inner),
         }
@@ -153,43 +178,6 @@ impl<'a> Evaluator<'a> {
         }
         let (v, used) = self.scope.resolve(t).map_err(Diagnostics::from)?;
         apply_steps(v, &t.steps[used.min(t.steps.len())..])
-    }
-
-    fn conditional(&mut self, c: &Expr, a: &Expr, b: &Expr, range: &Range) -> EvalResult {
-        let cond = self.eval(c)?;
-        let (cond, marks) = cond.unmark();
-        if cond.is_null() {
-            return Err(Diagnostic::error(
-                "Null condition",
-                "The condition value is null. Conditions must either be true or false.",
-                Some(c.range.clone()),
-            )
-            .into());
-        }
-        let cond = crate::value::convert(&cond, &Type::Bool).map_err(|e| {
-            Diagnostics::from(Diagnostic::error(
-                "Incorrect condition type",
-                format!("The condition expression must be of type bool: {e}."),
-                Some(c.range.clone()),
-            ))
-        })?;
-        let tv = self.eval(a)?;
-        let fv = self.eval(b)?;
-        let unified = crate::value::convert::unify_values(&[tv.clone(), fv.clone()]);
-        let Some((ty, vals)) = unified else {
-            return Err(Diagnostic::error(
-                "Inconsistent conditional result types",
-                format!("The true and false result expressions must have consistent types. The 'true' value is {}, but the 'false' value is {}.", tv.ty().friendly_name(), fv.ty().friendly_name()),
-                Some(range.clone()),
-            )
-            .into());
-        };
-        let r = match cond.as_bool() {
-            Some(true) => vals[0].clone(),
-            Some(false) => vals[1].clone(),
-            None => Value::Unknown(ty),
-        };
-        Ok(r.mark(marks))
     }
 
     fn splat(&mut self, source: &Expr, each: &Expr) -> EvalResult {

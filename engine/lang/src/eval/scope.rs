@@ -166,7 +166,7 @@ impl Scope for MapScope {
                 match self.resources.get(&key) {
                     Some(v) => v.clone(),
                     None if self.lenient_resources => Value::Unknown(Type::Dynamic),
-                    None if *data => return Err(undeclared("data source", format!("A data resource {ty:?} {name:?} has not been declared in the root module."))),
+                    None if *data => return Err(undeclared("resource", format!("A data resource {ty:?} {name:?} has not been declared in the root module."))),
                     None => return Err(undeclared("resource", format!("A managed resource {ty:?} {name:?} has not been declared in the root module."))),
                 }
             }
@@ -181,11 +181,11 @@ impl Scope for MapScope {
                 "module" => self.path_module.as_str(),
                 "root" => self.path_root.as_str(),
                 "cwd" => self.path_cwd.as_str(),
-                other => return Err(Diagnostic::error("Invalid \"path\" attribute", format!("The \"path\" object does not have an attribute named {other:?}. The supported attributes are path.cwd, path.module, and path.root."), Some(range))),
+                other => return Err(Diagnostic::error("Invalid \"path\" attribute", format!("The \"path\" object does not have an attribute named {other:?}.{}", did_you_mean(other, ["cwd", "module", "root"])), Some(range))),
             }),
             Subject::Terraform(a) => match a.as_str() {
                 "workspace" => Value::string(self.workspace.as_str()),
-                other => return Err(Diagnostic::error("Invalid \"terraform\" attribute", format!("The \"terraform\" object does not have an attribute named {other:?}. The only supported attribute is terraform.workspace, the name of the currently-selected workspace."), Some(range))),
+                other => return Err(Diagnostic::error("Invalid \"terraform\" attribute", format!("The \"terraform\" object does not have an attribute named {other:?}. The only supported attributes are terraform.workspace, the name of the currently-selected workspace, and terraform.applying, a boolean which is true only during apply."), Some(range))),
             },
             Subject::SelfRef => self.self_value.clone().ok_or_else(|| {
                 Diagnostic::error("Invalid \"self\" reference", "The \"self\" object is not available in this context. This object can be used only in resource provisioner, connection, and postcondition blocks.", Some(range.clone()))

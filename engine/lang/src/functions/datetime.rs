@@ -181,58 +181,103 @@ fn formatdate(_: &CallCtx<'_>, a: &[Value]) -> FnResult {
     Ok(Value::string(out))
 }
 
+/// cty's `timeadd`: Go's `Time.Add`, printed with `time.RFC3339`, which drops any fraction of
+/// a second (truncating, as Go does).
 fn timeadd(_: &CallCtx<'_>, a: &[Value]) -> FnResult {
     let t = parse_time(str_arg(a, 0), 0)?;
     let d = go_duration(str_arg(a, 1)).map_err(FnError::new)?;
     let r = t
-        .checked_add_signed(d)
+        .checked_add_signed(chrono::Duration::nanoseconds(d))
         .ok_or_else(|| FnError::new("time out of range"))?;
-    Ok(Value::string(
-        r.to_rfc3339_opts(SecondsFormat::AutoSi, true),
-    ))
+    Ok(Value::string(r.to_rfc3339_opts(SecondsFormat::Secs, true)))
 }
 
-/// Go's `time.ParseDuration`.
-fn go_duration(s: &str) -> Result<chrono::Duration, String> {
+/// Go's `time.ParseDuration`, in nanoseconds: integer parts exact, each fraction scaled through
+/// a float64 and truncated, overflow past ±2^63 an error.
+fn go_duration(s: &str) -> Result<i64, String> {
+    const LIMIT: u64 = 1 << 63;
     let bad = || format!("time: invalid duration {s:?}");
-    let (neg, mut rest) = match s.strip_prefix('-') {
-        Some(r) => (true, r),
-        None => (false, s.strip_prefix('+').unwrap_or(s)),
+    let (neg, mut rest) = match s.as_bytes().first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
     };
     if rest == "0" {
-        return Ok(chrono::Duration::zero());
+        return Ok(0);
     }
     if rest.is_empty() {
         return Err(bad());
     }
-    let mut nanos: f64 = 0.0;
+    let mut total: u64 = 0;
     while !rest.is_empty() {
-        let n = rest
-            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .unwrap_or(rest.len());
-        if n == 0 {
+        let int_len = rest.bytes().take_while(u8::is_ascii_digit).count();
+        let v = leading_int(&rest[..int_len]).ok_or_else(bad)?;
+        rest = &rest[int_len..];
+        let (mut frac_len, mut f, mut scale) = (0, 0u64, 1f64);
+        if let Some(r) = rest.strip_prefix('.') {
+            frac_len = r.bytes().take_while(u8::is_ascii_digit).count();
+            (f, scale) = leading_fraction(&r[..frac_len]);
+            rest = &r[frac_len..];
+        }
+        if int_len == 0 && frac_len == 0 {
             return Err(bad());
         }
-        let value: f64 = rest[..n].parse().map_err(|_| bad())?;
-        rest = &rest[n..];
-        let u = rest
-            .find(|c: char| c.is_ascii_digit() || c == '.')
+        let unit_len = rest
+            .find(|c: char| c == '.' || c.is_ascii_digit())
             .unwrap_or(rest.len());
-        let scale = match &rest[..u] {
-            "ns" => 1.0,
-            "us" | "µs" | "μs" => 1e3,
-            "ms" => 1e6,
-            "s" => 1e9,
-            "m" => 60e9,
-            "h" => 3600e9,
+        let unit: u64 = match &rest[..unit_len] {
+            "ns" => 1,
+            "us" | "\u{b5}s" | "\u{3bc}s" => 1_000,
+            "ms" => 1_000_000,
+            "s" => 1_000_000_000,
+            "m" => 60_000_000_000,
+            "h" => 3_600_000_000_000,
             "" => return Err(format!("time: missing unit in duration {s:?}")),
-            unit => return Err(format!("time: unknown unit {unit:?} in duration {s:?}")),
+            u => return Err(format!("time: unknown unit {u:?} in duration {s:?}")),
         };
-        nanos += value * scale;
-        rest = &rest[u..];
+        rest = &rest[unit_len..];
+        if v > LIMIT / unit {
+            return Err(bad());
+        }
+        let mut v = v * unit;
+        if f > 0 {
+            v += (f as f64 * (unit as f64 / scale)) as u64;
+        }
+        total = total
+            .checked_add(v)
+            .filter(|t| *t <= LIMIT)
+            .ok_or_else(bad)?;
     }
-    let nanos = if neg { -nanos } else { nanos };
-    Ok(chrono::Duration::nanoseconds(nanos.round() as i64))
+    match (neg, total) {
+        (true, t) => Ok((t as i128).wrapping_neg() as i64),
+        (false, t) if t < LIMIT => Ok(t as i64),
+        _ => Err(bad()),
+    }
+}
+
+/// Go's `leadingInt`: the digits as an integer, `None` past 2^63.
+fn leading_int(digits: &str) -> Option<u64> {
+    digits.bytes().try_fold(0u64, |x, c| {
+        let y = x.checked_mul(10)?.checked_add(u64::from(c - b'0'))?;
+        (x <= (1 << 63) / 10 && y <= 1 << 63).then_some(y)
+    })
+}
+
+/// Go's `leadingFraction`: the digits and their power of ten, ignoring digits past overflow.
+fn leading_fraction(digits: &str) -> (u64, f64) {
+    let (mut x, mut scale) = (0u64, 1f64);
+    for c in digits.bytes() {
+        if x > (i64::MAX as u64) / 10 {
+            break;
+        }
+        let y = x * 10 + u64::from(c - b'0');
+        if y > 1 << 63 {
+            break;
+        }
+        x = y;
+        scale *= 10.0;
+    }
+    (x, scale)
 }
 
 fn timecmp(_: &CallCtx<'_>, a: &[Value]) -> FnResult {

@@ -106,3 +106,70 @@ fn parse_errors_are_errors() {
         );
     }
 }
+
+/// `yamlencode` as go-yaml emits it: "..." after a plain scalar at the root, block scalars
+/// two columns in from their sequence or mapping, `|+` keeping exactly the trailing breaks.
+#[test]
+fn yamlencode_documents_match_terraform() {
+    check_table(&[
+        ("jsonencode(yamlencode(\"a\\n\\n\"))", "\"\\\"|+\\\\n  a\\\\n\\\\n\\\"\""),
+        ("jsonencode(yamlencode(\"a\\n\"))", "\"\\\"|\\\\n  a\\\\n\\\"\""),
+        ("jsonencode(yamlencode([\"a\\n\\n\"]))", "\"\\\"- |+\\\\n  a\\\\n\\\\n\\\"\""),
+        ("jsonencode(yamlencode([\"a\\n\\n\", 1]))", "\"\\\"- |+\\\\n  a\\\\n\\\\n- 1\\\\n\\\"\""),
+        ("jsonencode(yamlencode({a = \"x\\n\\n\"}))", "\"\\\"\\\\\\\"a\\\\\\\": |+\\\\n  x\\\\n\\\\n\\\"\""),
+        ("jsonencode(yamlencode([1]))", "\"\\\"- 1\\\\n\\\"\""),
+        ("jsonencode(yamlencode({a = null}))", "\"\\\"\\\\\\\"a\\\\\\\": null\\\\n\\\"\""),
+        ("jsonencode(yamlencode(-1.5e-7))", "\"\\\"-0.00000015\\\\n...\\\\n\\\"\""),
+        ("jsonencode(yamlencode(tonumber(null)))", "\"\\\"null\\\\n...\\\\n\\\"\""),
+        ("jsonencode(yamlencode([[\"a\\n\"]]))", "\"\\\"- - |\\\\n    a\\\\n\\\"\""),
+        ("jsonencode(yamlencode({a = [\"x\\ny\"]}))", "\"\\\"\\\\\\\"a\\\\\\\":\\\\n- |-\\\\n  x\\\\n  y\\\\n\\\"\""),
+        ("jsonencode(yamlencode({a = {b = \"x\\ny\"}}))", "\"\\\"\\\\\\\"a\\\\\\\":\\\\n  \\\\\\\"b\\\\\\\": |-\\\\n    x\\\\n    y\\\\n\\\"\""),
+        ("jsonencode(yamlencode([{a = \"x\\ny\"}]))", "\"\\\"- \\\\\\\"a\\\\\\\": |-\\\\n    x\\\\n    y\\\\n\\\"\""),
+        ("jsonencode(yamlencode([\"x\\ny\"]))", "\"\\\"- |-\\\\n  x\\\\n  y\\\\n\\\"\""),
+        ("jsonencode(yamlencode(1))", "\"\\\"1\\\\n...\\\\n\\\"\""),
+        ("jsonencode(yamlencode(true))", "\"\\\"true\\\\n...\\\\n\\\"\""),
+        ("jsonencode(yamlencode({a = [1, [2, [3, {b = \"x\\ny\"}]], {c = [], d = {}}], e = {f = [[]]}}))", "\"\\\"\\\\\\\"a\\\\\\\":\\\\n- 1\\\\n- - 2\\\\n  - - 3\\\\n    - \\\\\\\"b\\\\\\\": |-\\\\n        x\\\\n        y\\\\n- \\\\\\\"c\\\\\\\": []\\\\n  \\\\\\\"d\\\\\\\": {}\\\\n\\\\\\\"e\\\\\\\":\\\\n  \\\\\\\"f\\\\\\\":\\\\n  - []\\\\n\\\"\""),
+        ("jsonencode(yamlencode([[[1]], [{a = [1]}]]))", "\"\\\"- - - 1\\\\n- - \\\\\\\"a\\\\\\\":\\\\n    - 1\\\\n\\\"\""),
+        ("jsonencode(yamlencode({a = [\"x\\n\\n\"], b = \"y\\n\"}))", "\"\\\"\\\\\\\"a\\\\\\\":\\\\n- |+\\\\n  x\\\\n\\\\n\\\\\\\"b\\\\\\\": |\\\\n  y\\\\n\\\"\""),
+        ("jsonencode(yamlencode([null, true, 1.5, \"s\"]))", "\"\\\"- null\\\\n- true\\\\n- 1.5\\\\n- \\\\\\\"s\\\\\\\"\\\\n\\\"\""),
+        ("jsonencode(yamlencode(\"\"))", "\"\\\"\\\\\\\"\\\\\\\"\\\\n\\\"\""),
+        ("jsonencode(yamlencode(\"a\"))", "\"\\\"\\\\\\\"a\\\\\\\"\\\\n\\\"\""),
+        ("jsonencode(yamlencode([]))", "\"\\\"[]\\\\n\\\"\""),
+    ]);
+}
+
+/// `timeadd` prints whole seconds (Go's `time.RFC3339` truncates any fraction) and parses
+/// durations as Go's `time.ParseDuration`, float-scaled fractions and overflow included.
+#[test]
+fn timeadd_sub_second_durations_match_terraform() {
+    check_table(&[
+        ("timeadd(\"2024-01-01T00:00:00Z\", \"1.5s\")", "\"2024-01-01T00:00:01Z\""),
+        ("timeadd(\"2024-01-01T00:00:00Z\", \"500ms\")", "\"2024-01-01T00:00:00Z\""),
+        ("timeadd(\"2024-01-01T00:00:00Z\", \"1us\")", "\"2024-01-01T00:00:00Z\""),
+        ("timeadd(\"2024-01-01T00:00:00Z\", \"1ns\")", "\"2024-01-01T00:00:00Z\""),
+        ("timeadd(\"2024-01-01T00:00:00.5Z\", \"0.25s\")", "\"2024-01-01T00:00:00Z\""),
+        ("timeadd(\"2024-01-01T00:00:00Z\", \"-1.5s\")", "\"2023-12-31T23:59:58Z\""),
+        ("timeadd(\"2024-01-01T00:00:00.123456789Z\", \"1h\")", "\"2024-01-01T01:00:00Z\""),
+        ("timeadd(\"2024-01-01T00:00:00Z\", \"1.000000001s\")", "\"2024-01-01T00:00:01Z\""),
+        ("timeadd(\"2024-01-01T00:00:00Z\", \"1h1.5m\")", "\"2024-01-01T01:01:30Z\""),
+        ("timeadd(\"2024-01-01T00:00:00+02:00\", \"1.5s\")", "\"2024-01-01T00:00:01+02:00\""),
+        ("timeadd(\"2024-01-01T00:00:00Z\", \"0.9999999999s\")", "\"2024-01-01T00:00:00Z\""),
+        ("timeadd(\"2024-01-01T00:00:00Z\", \"0.99999999999999999999999s\")", "\"2024-01-01T00:00:01Z\""),
+        ("timeadd(\"2024-01-01T00:00:00Z\", \"1.5h\")", "\"2024-01-01T01:30:00Z\""),
+        ("timeadd(\"2024-01-01T00:00:00Z\", \".5m\")", "\"2024-01-01T00:00:30Z\""),
+        ("timeadd(\"2024-01-01T00:00:00Z\", \"1.m\")", "\"2024-01-01T00:01:00Z\""),
+        ("timeadd(\"2024-01-01T00:00:00Z\", \".s\")", "error: Call to function \"timeadd\" failed: time: invalid duration \".s\"."),
+        ("timeadd(\"2024-01-01T00:00:00Z\", \"1\")", "error: Call to function \"timeadd\" failed: time: missing unit in duration \"1\"."),
+        ("timeadd(\"2024-01-01T00:00:00Z\", \"1d\")", "error: Call to function \"timeadd\" failed: time: unknown unit \"d\" in duration \"1d\"."),
+        ("timeadd(\"2024-01-01T00:00:00Z\", \"9999999999999999999ns\")", "error: Call to function \"timeadd\" failed: time: invalid duration \"9999999999999999999ns\"."),
+        ("timeadd(\"2024-01-01T00:00:00Z\", \"2562047h\")", "\"2316-04-11T23:00:00Z\""),
+        ("timeadd(\"2024-01-01T00:00:00Z\", \"-2562047h\")", "\"1731-09-22T01:00:00Z\""),
+        ("timeadd(\"2024-01-01T00:00:00Z\", \"+1s\")", "\"2024-01-01T00:00:01Z\""),
+        ("timeadd(\"2024-01-01T00:00:00Z\", \"-0\")", "\"2024-01-01T00:00:00Z\""),
+        ("timeadd(\"2024-01-01T00:00:00Z\", \"\")", "error: Call to function \"timeadd\" failed: time: invalid duration \"\"."),
+        ("timeadd(\"2024-01-01T00:00:00Z\", \"1µs\")", "\"2024-01-01T00:00:00Z\""),
+        ("timeadd(\"2024-01-01T00:00:00+00:00\", \"1s\")", "\"2024-01-01T00:00:01Z\""),
+        ("timeadd(\"2024-01-01T00:00:00.999Z\", \"0s\")", "\"2024-01-01T00:00:00Z\""),
+        ("timeadd(\"2024-01-01T00:00:00Z\", \"-0.5s\")", "\"2023-12-31T23:59:59Z\""),
+    ]);
+}

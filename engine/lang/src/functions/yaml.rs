@@ -95,8 +95,9 @@ fn scalar(v: &Value, indent: usize) -> Option<String> {
         Value::Bool(b) => b.to_string(),
         Value::Number(n) => n.to_string(),
         Value::String(s) if s.contains('\n') && !s.contains('\r') => {
+            // The body loses one final line break, which the emitted newline restores.
             let (body, chomp) = match s.strip_suffix('\n') {
-                Some(b) if b.ends_with('\n') => (&s[..], "+"),
+                Some(b) if b.ends_with('\n') => (b, "+"),
                 Some(b) => (b, ""),
                 None => (&s[..], "-"),
             };
@@ -151,10 +152,14 @@ fn emit(v: &Value, indent: usize, out: &mut String) {
             }
         }
     } else if let Some(xs) = v.as_seq().filter(|xs| !xs.is_empty()) {
-        for x in xs {
-            out.push_str(&pad);
+        for (i, x) in xs.iter().enumerate() {
+            // A sequence nested in a sequence starts on its parent's "- " line.
+            if i > 0 || !out.ends_with("- ") {
+                out.push_str(&pad);
+            }
             out.push_str("- ");
-            match scalar(x, indent + 2) {
+            // Block scalars indent by two from the sequence's own column, as go-yaml does.
+            match scalar(x, indent) {
                 Some(s) => {
                     out.push_str(&s);
                     out.push('\n');
@@ -171,5 +176,12 @@ fn emit(v: &Value, indent: usize, out: &mut String) {
 fn yamlencode(_: &CallCtx<'_>, a: &[Value]) -> FnResult {
     let mut out = String::new();
     emit(&a[0], 0, &mut out);
+    // go-yaml ends a document whose root is a plain scalar (null, bool, number) with "...".
+    if matches!(
+        a[0].unmarked(),
+        Value::Null(_) | Value::Bool(_) | Value::Number(_)
+    ) {
+        out.push_str("...\n");
+    }
     Ok(Value::string(out))
 }

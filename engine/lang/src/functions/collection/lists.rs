@@ -3,6 +3,7 @@
 //! coalescelist.
 
 use super::{same_kind, seq};
+use crate::functions::numeric::NOT_WHOLE;
 use crate::functions::{rt, CallCtx, FnError, FnResult, Function, Functions, Param, Ret};
 use crate::value::convert::unify_values;
 use crate::value::{convert, Number, Type, Value};
@@ -16,7 +17,10 @@ pub(super) fn register(f: &mut Functions) {
     f.add(
         "element",
         Function::new(
-            vec![any("list"), Param::new("index", Type::Number)],
+            vec![
+                any("list").marked().unknowns(),
+                Param::new("index", Type::Number),
+            ],
             Ret::Computed(elem_ty),
             element,
         ),
@@ -179,18 +183,46 @@ fn int_arg(v: &Value, i: usize, what: &str) -> Result<i64, FnError> {
         .ok_or_else(|| FnError::arg(i, format!("{what} is out of range")))
 }
 
+/// cty's `element` (as since go-cty 1.16.1, Terraform 1.15): the index wraps around in both
+/// directions, so -1 is the last element; a bad index is reported before an empty list.
 fn element(_: &CallCtx<'_>, a: &[Value]) -> FnResult {
+    if let Value::Unknown(t) = a[0].unmarked() {
+        // Unknown elements inside a known list do not matter; an unknown list does.
+        let t = match t {
+            Type::List(et) => (**et).clone(),
+            Type::Tuple(ts) if !ts.is_empty() => a[1]
+                .as_number()
+                .and_then(|n| n.to_i64())
+                .map_or(Type::Dynamic, |i| {
+                    ts[i.rem_euclid(ts.len() as i64) as usize].clone()
+                }),
+            _ => Type::Dynamic,
+        };
+        return Ok(Value::Unknown(t).mark(a[0].marks()));
+    }
     let items = match a[0].unmarked() {
         Value::List(..) | Value::Tuple(..) => seq(&a[0]),
-        _ => return Err(FnError::arg(0, "list or tuple required")),
+        _ => {
+            return Err(FnError::new(format!(
+                "cannot read elements from {}",
+                a[0].ty().friendly_name()
+            )))
+        }
     };
+    let i = a[1]
+        .as_number()
+        .filter(|n| n.is_integer())
+        .and_then(|n| n.to_i64())
+        .ok_or_else(|| FnError::new(format!("invalid index: {NOT_WHOLE}")))?;
     if items.is_empty() {
         return Err(FnError::new(
             "cannot use element function with an empty list",
         ));
     }
-    let i = int_arg(&a[1], 1, "index")?;
-    Ok(items[i.rem_euclid(items.len() as i64) as usize].clone())
+    // Only the list's own marks go on the result; marks inside stay on their elements.
+    Ok(items[i.rem_euclid(items.len() as i64) as usize]
+        .clone()
+        .mark(a[0].marks()))
 }
 
 fn index(_: &CallCtx<'_>, a: &[Value]) -> FnResult {

@@ -2,8 +2,7 @@
 
 use super::seq;
 use crate::functions::{rt, CallCtx, FnError, FnResult, Function, Functions, Param, Ret};
-use crate::value::convert::unify_values;
-use crate::value::{Type, Value};
+use crate::value::{convert, Marks, Type, Value};
 use std::collections::BTreeMap;
 
 fn any(name: &'static str) -> Param {
@@ -22,15 +21,19 @@ pub(super) fn register(f: &mut Functions) {
     f.add(
         "lookup",
         Function::new(
-            vec![any("inputMap"), Param::new("key", Type::String)],
+            vec![
+                any("inputMap").unknowns().marked(),
+                Param::new("key", Type::String).unknowns().marked(),
+            ],
             Ret::Fixed(rt::dynamic),
             lookup,
         )
-        .variadic(any("default").nullable()),
+        .variadic(any("default").nullable().unknowns().marked()),
     );
     f.add(
         "merge",
-        Function::new(vec![], Ret::Fixed(rt::dynamic), merge).variadic(any("maps").nullable()),
+        Function::new(vec![], Ret::Computed(merge_type), merge)
+            .variadic(any("maps").nullable().marked().unknowns()),
     );
     f.add(
         "zipmap",
@@ -87,75 +90,131 @@ fn values(_: &CallCtx<'_>, a: &[Value]) -> FnResult {
     })
 }
 
-fn lookup(_: &CallCtx<'_>, a: &[Value]) -> FnResult {
+/// Terraform's `lookup` result type: the attribute's (or the default's) type for an object,
+/// the element type for a map, whose default must convert to it.
+fn lookup_type(a: &[Value]) -> Result<Type, FnError> {
     if a.len() > 3 {
-        return Err(FnError::new("lookup() takes at most three arguments"));
+        return Err(FnError::new(format!(
+            "lookup() takes two or three arguments, got {}",
+            a.len()
+        )));
     }
-    let m = match a[0].unmarked() {
-        Value::Map(..) | Value::Object(..) => a[0].as_entries().cloned().unwrap_or_default(),
-        _ => {
-            return Err(FnError::arg(
-                0,
-                "the first argument must be a map or object",
-            ))
-        }
-    };
-    let key = a[1].as_str().unwrap_or_default();
-    if let Some(v) = m.get(key) {
-        return Ok(match (a.get(2), v) {
-            (Some(d), v) if !d.is_null() => {
-                unify_values(&[v.clone(), d.clone()]).map_or(v.clone(), |(_, vs)| vs[0].clone())
+    match a[0].ty() {
+        Type::Object(attrs) => {
+            let Some(key) = a[1].unmarked().as_str() else {
+                return Ok(Type::Dynamic);
+            };
+            match (attrs.get(key), a.get(2)) {
+                (Some(t), _) => Ok(t.clone()),
+                (None, Some(d)) => Ok(d.ty()),
+                (None, None) => Err(FnError::arg(
+                    0,
+                    format!("the given object has no attribute {key:?}"),
+                )),
             }
-            _ => v.clone(),
-        });
-    }
-    match a.get(2) {
-        Some(d) => Ok(d.clone()),
-        None => match a[0].unmarked() {
-            Value::Object(_) => Err(FnError::arg(
-                0,
-                format!("the given object has no attribute {key:?}"),
-            )),
-            _ => Err(FnError::new(format!("lookup failed to find key {key:?}"))),
-        },
+        }
+        Type::Map(et) => {
+            if a.get(2).is_some_and(|d| convert(d, &et).is_err()) {
+                return Err(FnError::arg(
+                    2,
+                    "the default value must have the same type as the map elements",
+                ));
+            }
+            Ok(*et)
+        }
+        _ => Err(FnError::arg(
+            0,
+            "lookup() requires a map as the first argument",
+        )),
     }
 }
 
+/// Terraform's `lookup`: the map's and key's marks go on the result; the default keeps its own.
+fn lookup(_: &CallCtx<'_>, a: &[Value]) -> FnResult {
+    if a[0].ty() == Type::Dynamic {
+        // cty does not call a function with a value of no type yet: the result is unknown.
+        return Ok(Value::Unknown(Type::Dynamic));
+    }
+    let ret = lookup_type(a)?;
+    let (m, map_marks) = a[0].clone().unmark();
+    let (key, key_marks) = a[1].clone().unmark();
+    let marks = map_marks.union(key_marks);
+    let (Some(entries), Some(k)) = (m.as_entries(), key.as_str()) else {
+        return Ok(Value::Unknown(ret).mark(marks));
+    };
+    if let Some(v) = entries.get(k) {
+        return Ok(v.clone().mark(marks));
+    }
+    match a.get(2) {
+        Some(d) => convert(d, &ret)
+            .map(|v| v.mark(marks))
+            .map_err(|e| FnError::new(e.to_string())),
+        None if key_marks.is_sensitive() => {
+            Err(FnError::new("lookup failed to find key (sensitive value)"))
+        }
+        None => Err(FnError::new(format!("lookup failed to find key {k:?}"))),
+    }
+}
+
+/// cty's `merge` result type: the arguments' type when they all share one, an object of every
+/// attribute otherwise (dynamic when an argument is dynamic, or an unknown map hides keys).
+fn merge_type(a: &[Value]) -> Type {
+    let Some(first) = a.first().map(Value::ty) else {
+        return Type::Object(BTreeMap::new());
+    };
+    let mut attrs = BTreeMap::new();
+    let mut keys_known = true;
+    for v in a {
+        match v.ty() {
+            Type::Dynamic => return Type::Dynamic,
+            Type::Object(at) if !v.is_null() => attrs.extend(at),
+            Type::Map(et) if !v.is_null() => match v.as_entries() {
+                Some(m) => attrs.extend(m.keys().map(|k| (k.clone(), (*et).clone()))),
+                None => keys_known = false,
+            },
+            _ => {}
+        }
+    }
+    if a.iter().all(|v| v.ty() == first) {
+        first
+    } else if keys_known {
+        Type::Object(attrs)
+    } else {
+        Type::Dynamic
+    }
+}
+
+/// cty's `merge`: later arguments win; each argument's own marks go on the result, marks
+/// inside stay where they are.
 fn merge(_: &CallCtx<'_>, a: &[Value]) -> FnResult {
+    if let Some(v) = a
+        .iter()
+        .find(|v| !matches!(v.ty(), Type::Map(_) | Type::Object(_) | Type::Dynamic))
+    {
+        return Err(FnError::new(format!(
+            "arguments must be maps or objects, got {:?}",
+            v.ty().friendly_name()
+        )));
+    }
+    let ret = merge_type(a);
+    // Only a wholly unknown argument hides the result; unknowns inside arguments stay in place.
+    if a.iter().any(Value::is_unknown) {
+        return Ok(Value::Unknown(ret));
+    }
     let mut out = BTreeMap::new();
-    let mut any_object = false;
-    for (i, v) in a.iter().enumerate() {
-        if v.is_null() {
-            continue;
-        }
-        match v.unmarked() {
-            Value::Object(_) => any_object = true,
-            Value::Map(..) => {}
-            _ => {
-                return Err(FnError::arg(
-                    i,
-                    "arguments must be maps or objects, got \"".to_string()
-                        + &v.ty().friendly_name()
-                        + "\"",
-                ))
-            }
-        }
-        out.extend(entries(v, i)?);
-    }
-    if !any_object {
-        let vals: Vec<Value> = out.values().cloned().collect();
-        if let Some((t, conv)) = unify_values(&vals) {
-            let t = if vals.is_empty() {
-                a.iter()
-                    .find_map(|v| v.ty().element_type().cloned())
-                    .unwrap_or(Type::Dynamic)
-            } else {
-                t
-            };
-            return Ok(Value::map(t, out.keys().cloned().zip(conv).collect()));
+    let mut marks = Marks::NONE;
+    for v in a.iter().filter(|v| !v.is_null()) {
+        let (v, m) = v.clone().unmark();
+        marks = marks.union(m);
+        if let Some(entries) = v.as_entries() {
+            out.extend(entries.iter().map(|(k, x)| (k.clone(), x.clone())));
         }
     }
-    Ok(Value::object(out))
+    let r = match ret {
+        Type::Map(et) => Value::map(*et, out),
+        _ => Value::object(out),
+    };
+    Ok(r.mark(marks))
 }
 
 fn zipmap(_: &CallCtx<'_>, a: &[Value]) -> FnResult {

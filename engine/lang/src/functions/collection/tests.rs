@@ -106,3 +106,98 @@ fn collection_functions_match_terraform() {
         ("values({})", "[]"),
     ]);
 }
+
+/// `merge` and `lookup` result types with empty, default and mixed map/object arguments, and
+/// their marks, as Terraform 1.11's console prints them (cty's `MergeFunc`, Terraform's
+/// `LookupFunc`).
+#[test]
+fn merge_and_lookup_types_match_terraform() {
+    check_table(&[
+        ("type(merge({}, {}))", "object({})"),
+        ("type(merge({a = 1}, {}))", "object({\n    a: number,\n})"),
+        ("type(merge({}, {a = 1}))", "object({\n    a: number,\n})"),
+        ("type(merge(tomap({}), {a = 1}))", "object({\n    a: number,\n})"),
+        ("type(merge(tomap({a = \"x\"}), {}))", "object({\n    a: string,\n})"),
+        ("type(merge(tomap({a = \"x\"}), tomap({b = 1})))", "object({\n    a: string,\n    b: number,\n})"),
+        ("type(merge({a = 1}, tomap({b = \"x\"})))", "object({\n    a: number,\n    b: string,\n})"),
+        ("merge({a = 1}, tomap({b = \"x\"}))", "{\n  \"a\" = 1\n  \"b\" = \"x\"\n}"),
+        ("type(merge())", "object({})"),
+        ("type(merge(null, {a = 1}))", "object({\n    a: number,\n})"),
+        ("type(merge({a = 1}, null))", "object({\n    a: number,\n})"),
+        ("type(merge(tomap({a = 1}), null))", "object({\n    a: number,\n})"),
+        ("type(lookup({}, \"a\", \"d\"))", "string"),
+        ("type(lookup({a = 1}, \"a\", \"d\"))", "number"),
+        ("lookup({a = 1}, \"a\", \"d\")", "1"),
+        ("type(lookup({a = 1}, \"b\", \"d\"))", "string"),
+        ("type(lookup(tomap({a = 1}), \"b\", \"d\"))", "error: Invalid value for \"default\" parameter: the default value must have the same type as the map elements."),
+        ("type(lookup({a = 1, b = \"x\"}, \"a\", \"d\"))", "number"),
+        ("type(lookup({a = [1]}, \"b\", []))", "tuple([])"),
+        ("type(lookup({}, \"a\", []))", "tuple([])"),
+        ("lookup({}, \"a\", [])", "[]"),
+        ("type(lookup({a = {b = 1}}, \"a\", {}))", "object({\n    b: number,\n})"),
+        ("type(lookup(tomap({}), \"a\", \"x\"))", "string"),
+        ("type(lookup({a = 1}, \"a\", null))", "number"),
+        ("type(lookup({a = 1}, \"b\", null))", "dynamic"),
+        ("lookup({a = 1}, \"a\", 1, 2)", "error: Call to function \"lookup\" failed: lookup() takes two or three arguments, got 4."),
+        ("lookup({a = 1}, \"b\")", "error: Invalid value for \"inputMap\" parameter: the given object has no attribute \"b\"."),
+        ("lookup(tomap({a = 1}), \"b\")", "error: Call to function \"lookup\" failed: lookup failed to find key \"b\"."),
+        ("lookup({a = 1}, \"a\")", "1"),
+        ("lookup(\"x\", \"a\", 1)", "error: Invalid value for \"inputMap\" parameter: lookup() requires a map as the first argument."),
+        ("lookup([1], \"a\", 1)", "error: Invalid value for \"inputMap\" parameter: lookup() requires a map as the first argument."),
+        ("lookup({a = 1}, \"a\", sensitive(2))", "1"),
+        ("lookup({a = 1}, \"b\", sensitive(2))", "(sensitive value)"),
+        ("lookup({a = sensitive(1)}, \"a\", 2)", "(sensitive value)"),
+        ("lookup(sensitive({a = 1}), \"a\", 2)", "(sensitive value)"),
+        ("lookup({a = 1}, sensitive(\"b\"))", "error: Invalid value for \"inputMap\" parameter: the given object has no attribute \"b\"."),
+        ("lookup(tomap({a = 1}), sensitive(\"b\"))", "error: Call to function \"lookup\" failed: lookup failed to find key (sensitive value)."),
+        ("lookup(tomap({a = \"x\"}), \"b\", 1)", "\"1\""),
+        ("type(lookup(tomap({a = \"x\"}), \"b\", 1))", "string"),
+        ("lookup(tomap({a = 1}), \"b\", \"2\")", "2"),
+        ("lookup(tomap({a = 1}), \"b\", null)", "tonumber(null)"),
+        ("lookup({a = {b = 1}}, \"c\", {d = 2})", "{\n  \"d\" = 2\n}"),
+        ("lookup(tomap({a = [\"x\"]}), \"c\", [])", "error: Invalid value for \"default\" parameter: the default value must have the same type as the map elements."),
+        ("type(lookup(tomap({a = [\"x\"]}), \"c\", []))", "error: Invalid value for \"default\" parameter: the default value must have the same type as the map elements."),
+        ("merge({a = sensitive(1)}, {b = 2})", "{\n  \"a\" = (sensitive value)\n  \"b\" = 2\n}"),
+        ("merge(sensitive({a = 1}), {b = 2})", "(sensitive value)"),
+        ("merge({a = 1}, \"x\")", "error: Call to function \"merge\" failed: arguments must be maps or objects, got \"string\"."),
+        ("merge({a = 1}, [1])", "error: Call to function \"merge\" failed: arguments must be maps or objects, got \"tuple\"."),
+        ("merge(tomap({a = 1}), tomap({b = 2}))", "tomap({\n  \"a\" = 1\n  \"b\" = 2\n})"),
+        ("merge(tomap({a = 1}), tomap({}))", "{\n  \"a\" = 1\n}"),
+        ("merge(tomap({}), tomap({}))", "tomap({})"),
+        ("type(merge(tomap({}), tomap({})))", "map(dynamic)"),
+        ("merge({a = 1}, tomap({a = \"x\"}))", "{\n  \"a\" = \"x\"\n}"),
+        ("merge(tomap({a = \"x\"}), {a = 1})", "{\n  \"a\" = 1\n}"),
+        ("type(merge(tomap({a = \"x\"}), {a = 1}))", "object({\n    a: number,\n})"),
+        ("merge({a = 1, b = 2}, {b = null})", "{\n  \"a\" = 1\n  \"b\" = null\n}"),
+        ("merge(null)", "{}"),
+        ("merge(null, null)", "{}"),
+        ("type(merge(null, null))", "object({})"),
+    ]);
+}
+
+/// `element` wraps negative indices from the end, as go-cty 1.16.1+ does (Terraform 1.15.5's
+/// console; 1.11 panics on a negative index into a tuple); a fractional index and a non-list
+/// argument fail as in cty; only the list's own marks reach the result.
+#[test]
+fn element_negative_index_matches_terraform() {
+    check_table(&[
+        ("element(\"x\", 1)", "error: Call to function \"element\" failed: cannot read elements from string."),
+        ("element({a=1}, 0)", "error: Call to function \"element\" failed: cannot read elements from object."),
+        ("element([], 1.5)", "error: Call to function \"element\" failed: invalid index: value must be a whole number, between -9223372036854775808 and 9223372036854775807."),
+        ("element(tolist([]), 0)", "error: Call to function \"element\" failed: cannot use element function with an empty list."),
+        ("element([1], 1e30)", "error: Call to function \"element\" failed: invalid index: value must be a whole number, between -9223372036854775808 and 9223372036854775807."),
+        ("element([sensitive(1), 2], 1)", "2"),
+        ("element(sensitive([1, 2]), 1)", "(sensitive value)"),
+        ("element([1, 2, 3], -1)", "3"),
+        ("element([1, 2, 3], -4)", "3"),
+        ("element([\"a\", \"b\"], -3)", "\"b\""),
+        ("element(tolist([1, 2, 3]), -1)", "3"),
+        ("element(tolist([1, 2, 3]), -4)", "3"),
+        ("element([], -1)", "error: Call to function \"element\" failed: cannot use element function with an empty list."),
+        ("element([1, 2, 3], 5)", "3"),
+        ("element([1, \"a\"], -1)", "\"a\""),
+        ("type(element([1, \"a\"], -1))", "string"),
+        ("element([1, 2], 1.5)", "error: Call to function \"element\" failed: invalid index: value must be a whole number, between -9223372036854775808 and 9223372036854775807."),
+        ("element([1, 2], -0.5)", "error: Call to function \"element\" failed: invalid index: value must be a whole number, between -9223372036854775808 and 9223372036854775807."),
+    ]);
+}
