@@ -284,3 +284,31 @@ resource "test_thing" "c" {
     assert_eq!(deps("test_thing.b"), vec!["test_thing.a"]);
     assert_eq!(deps("test_thing.c"), vec!["test_thing.a", "test_thing.b"]);
 }
+
+#[tokio::test]
+async fn an_applied_object_that_breaks_its_plan_is_an_error_naming_the_attribute() {
+    let cfg = tf(r#"
+resource "test_thing" "bad" {
+  name  = "bad"
+  value = "misbehave"
+}
+resource "test_thing" "after" {
+  name  = "after"
+  value = test_thing.bad.id
+}
+"#);
+    let (out, log) = apply_tf(&cfg, &State::default(), None).await;
+    let text = out.diags.to_string();
+    assert!(
+        text.contains("Provider produced inconsistent result after apply"),
+        "{text}"
+    );
+    assert!(
+        text.contains("When applying changes to test_thing.bad, provider \"provider[\\\"registry.terraform.io/hashicorp/test\\\"]\" produced an unexpected new value: .value: was \"misbehave\", but now \"other\"."),
+        "{text}"
+    );
+    // The object exists, so state keeps it (tainted: it was created); its dependent waits.
+    let bad = &out.state.instances[&parse_instance("test_thing.bad").unwrap()];
+    assert!(bad.tainted);
+    assert_eq!(*log.lock().unwrap(), vec!["create bad"]);
+}

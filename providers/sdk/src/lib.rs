@@ -9,6 +9,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod conform;
+pub mod consistency;
 pub mod plan;
 pub mod provider;
 pub mod registry;
@@ -16,6 +17,7 @@ pub mod retry;
 pub mod schema;
 pub mod testkit;
 
+pub use consistency::{inconsistency, Inconsistency};
 pub use plan::{differs, plan_by_schema, same};
 pub use provider::{path_string, ApplyError, AttrPath, PathStep, PlannedChange, Provider};
 pub use registry::{ClientFactory, DataSource, NoConfig, Registry, ResourceType};

@@ -43,32 +43,24 @@ fn diag_fail(step: &'static str, d: Diagnostics) -> LifecycleFailure {
     fail(step, d.to_string())
 }
 
-/// Terraform's "provider produced an inconsistent result" rule: every value known at plan
-/// time must come out of apply unchanged.
+/// Terraform's "provider produced an inconsistent result" rule ([`crate::inconsistency`]).
 fn consistent(
     step: &'static str,
     planned: &Value,
     applied: &Value,
 ) -> Result<(), LifecycleFailure> {
-    if planned.is_wholly_known() {
-        if differs(planned, applied) {
-            return Err(fail(
-                step,
-                format!("applied value differs from planned value:\nplanned {planned:?}\napplied {applied:?}"),
-            ));
-        }
-        return Ok(());
+    match crate::inconsistency(planned, applied) {
+        None => Ok(()),
+        Some(i) => Err(fail(
+            step,
+            format!(
+                "{}: applied value differs from planned value:\nplanned {:?}\napplied {:?}",
+                path_string(&i.path),
+                i.planned,
+                i.applied
+            ),
+        )),
     }
-    if let (Some(p), Some(a)) = (planned.as_entries(), applied.as_entries()) {
-        for (k, pv) in p {
-            let av = a.get(k).cloned().unwrap_or(Value::Null(pv.ty()));
-            consistent(step, pv, &av).map_err(|f| LifecycleFailure {
-                message: format!("{k}: {}", f.message),
-                ..f
-            })?;
-        }
-    }
-    Ok(())
 }
 
 /// Runs the lifecycle; returns the final state before deletion on success.

@@ -273,7 +273,16 @@ impl Run<'_> {
             .apply(ty, prior.as_ref(), Some(&planned.planned))
             .await
         {
-            Ok(Some(v)) => Ok(obj(v, false)),
+            Ok(Some(v)) => match inconsistent_result(
+                c,
+                &self.ctx.state_provider(&c.provider).to_string(),
+                &planned.planned,
+                &v,
+            ) {
+                None => Ok(obj(v, false)),
+                // The object exists as the provider says; it is kept, and the run fails.
+                Some(d) => Err((d, Some(obj(v, c.action != Action::Update)))),
+            },
             Ok(None) => Err((
                 Diagnostic::error(
                     "Provider returned no object",
@@ -422,6 +431,41 @@ fn join(w: &mut Walker<'_>, path: &[String], local: &str) {
             .or_default()
             .insert(local.to_string(), rv);
     }
+}
+
+/// Terraform's error when an applied object breaks its plan, naming the first attribute.
+fn inconsistent_result(
+    c: &ResourceChange,
+    provider: &str,
+    planned: &Value,
+    applied: &Value,
+) -> Option<Diagnostics> {
+    let i = autostack_provider_sdk::inconsistency(planned, applied)?;
+    let path = match autostack_provider_sdk::path_string(&i.path) {
+        p if p.is_empty() => "Root object".to_string(),
+        p if p.starts_with('[') => p,
+        p => format!(".{p}"),
+    };
+    let redact = i.planned.is_sensitive_deep() || i.applied.is_sensitive_deep();
+    let show = |v: &Value| match redact {
+        true => "(sensitive value)".to_string(),
+        false => autostack_lang::value::format_value(v, 0),
+    };
+    let detail = format!(
+        "When applying changes to {}, provider {:?} produced an unexpected new value: {path}: was {}, but now {}.\n\nThis is a bug in the provider, which should be reported in the provider's own issue tracker.",
+        c.addr,
+        provider,
+        show(&i.planned),
+        show(&i.applied),
+    );
+    Some(
+        Diagnostic::error(
+            "Provider produced inconsistent result after apply",
+            detail,
+            None,
+        )
+        .into(),
+    )
 }
 
 fn not_configured(addr: &ProviderConfig) -> Diagnostics {

@@ -60,11 +60,15 @@ impl ResourceType<()> for Thing {
             ));
         }
         self.log.lock().unwrap().push(format!("create {name}"));
-        Ok(autostack_provider_sdk::with_attr(
-            planned,
-            "id",
-            Value::string(format!("id-{name}")),
-        ))
+        let created =
+            autostack_provider_sdk::with_attr(planned, "id", Value::string(format!("id-{name}")));
+        // A buggy provider: it stores something other than the configured value.
+        Ok(match get(planned, "value").as_str() {
+            "misbehave" => {
+                autostack_provider_sdk::with_attr(&created, "value", Value::string("other"))
+            }
+            _ => created,
+        })
     }
     async fn update(&self, _: &(), _prior: &Value, planned: &Value) -> Result<Value, ApplyError> {
         self.log
