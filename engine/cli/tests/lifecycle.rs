@@ -2,26 +2,7 @@
 
 mod common;
 
-use common::Work;
-
-fn addresses(state: &serde_json::Value) -> Vec<String> {
-    let mut out = Vec::new();
-    for r in state["resources"].as_array().unwrap() {
-        for i in r["instances"].as_array().unwrap() {
-            let base = format!(
-                "{}.{}",
-                r["type"].as_str().unwrap(),
-                r["name"].as_str().unwrap()
-            );
-            out.push(match &i["index_key"] {
-                serde_json::Value::Null => base,
-                serde_json::Value::String(s) => format!("{base}[\"{s}\"]"),
-                k => format!("{base}[{k}]"),
-            });
-        }
-    }
-    out
-}
+use common::{addresses, Work};
 
 const DATA: &str = "resource \"terraform_data\" \"a\" {\n  input = var.v\n}\n\nvariable \"v\" {\n  default = \"one\"\n}\n\noutput \"a\" {\n  value = terraform_data.a.output\n}\n";
 

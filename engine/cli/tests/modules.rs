@@ -5,27 +5,9 @@ mod common;
 
 use common::Work;
 
-/// Every instance address in a state file (`module.a["x"].terraform_data.leaf[0]`).
+/// Every instance address in a state file, sorted.
 fn addresses(state: &serde_json::Value) -> Vec<String> {
-    let mut out = Vec::new();
-    for r in state["resources"].as_array().unwrap() {
-        let module = r["module"]
-            .as_str()
-            .map(|m| format!("{m}."))
-            .unwrap_or_default();
-        for i in r["instances"].as_array().unwrap() {
-            let base = format!(
-                "{module}{}.{}",
-                r["type"].as_str().unwrap(),
-                r["name"].as_str().unwrap()
-            );
-            out.push(match &i["index_key"] {
-                serde_json::Value::Null => base,
-                serde_json::Value::String(s) => format!("{base}[\"{s}\"]"),
-                k => format!("{base}[{k}]"),
-            });
-        }
-    }
+    let mut out = common::addresses(state);
     out.sort();
     out
 }

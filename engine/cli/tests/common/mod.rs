@@ -116,3 +116,25 @@ impl Run {
         self
     }
 }
+
+/// Every instance address in a state file, in the file's order
+/// (`module.a["x"].terraform_data.leaf[0]`).
+pub fn addresses(state: &serde_json::Value) -> Vec<String> {
+    let mut out = Vec::new();
+    for r in state["resources"].as_array().expect("resources") {
+        let module = r["module"]
+            .as_str()
+            .map(|m| format!("{m}."))
+            .unwrap_or_default();
+        let ty = r["type"].as_str().unwrap_or_default();
+        let base = format!("{module}{ty}.{}", r["name"].as_str().unwrap_or_default());
+        for i in r["instances"].as_array().expect("instances") {
+            out.push(match &i["index_key"] {
+                serde_json::Value::Null => base.clone(),
+                serde_json::Value::String(s) => format!("{base}[\"{s}\"]"),
+                k => format!("{base}[{k}]"),
+            });
+        }
+    }
+    out
+}
