@@ -311,3 +311,18 @@ fn console_functions_keep_unknowns_inside_arguments() {
     let r = w.run_stdin(&["console"], "merge({a = terraform_data.u.output}, {b = 1})\ntype(merge({a = terraform_data.u.output}, {b = 1}))\nmerge(terraform_data.u.output, {b = 1})\ntype(merge(terraform_data.u.output, {b = 1}))\nelement([terraform_data.u.output, 1], 1)\nelement([terraform_data.u.output, 1], 0)\ntype(element([terraform_data.u.output, 1], 1))\nelement(terraform_data.u.output, 1)\nelement([1, 2], terraform_data.u.output)\ntype(element([1, \"a\"], terraform_data.u.output))\ntype(element(tolist([1, 2]), terraform_data.u.output))\nlookup({a = terraform_data.u.output, b = 1}, \"b\", 2)\nlookup(terraform_data.u.output, \"b\", 2)\n").expect(0);
     assert_eq!(r.stdout(), "{\n  \"a\" = (known after apply)\n  \"b\" = 1\n}\nobject({\n    a: dynamic,\n    b: number,\n})\n(known after apply)\ndynamic\n1\n(known after apply)\nnumber\n(known after apply)\n(known after apply)\ndynamic\nnumber\n1\n(known after apply)\n");
 }
+
+/// The engine's scope (plan) words built-in object errors as the language's (console) does.
+#[test]
+fn plan_words_builtin_object_errors_as_terraform() {
+    let w = Work::new(&[(
+        "main.tf",
+        "resource \"terraform_data\" \"a\" {\n  input = [path.modul, terraform.nope]\n}\n",
+    )]);
+    let r = w.run(&["plan", "-no-color", "-no-cost"]).expect(1);
+    let err = r.stderr().replace('\n', " ");
+    assert!(
+        err.contains("The \"path\" object does not have an attribute named \"modul\". Did you mean \"module\"?"),
+        "{err}"
+    );
+}

@@ -2,6 +2,7 @@
 //! expression scope over them.
 
 use crate::addrs::{InstanceKey, ModuleInstance};
+use autostack_lang::eval::builtin_refs;
 use autostack_lang::eval::scope::{parse_ref, Subject};
 use autostack_lang::eval::Scope;
 use autostack_lang::syntax::Traversal;
@@ -223,21 +224,21 @@ impl Scope for WalkScope<'_> {
             }
             Subject::CountIndex => match &self.key {
                 Some(k @ InstanceKey::Int(_)) => k.to_value(),
-                _ => return Err(undeclared("Reference to \"count\" in non-counted context", "The \"count\" object can only be used in \"module\", \"resource\", and \"data\" blocks, and only when the \"count\" argument is set.".into())),
+                _ => return Err(builtin_refs::count_outside_count(range)),
             },
             Subject::EachKey | Subject::EachValue => match (&self.key, &self.each_value) {
                 (Some(k @ InstanceKey::Str(_)), Some(v)) => if subject == Subject::EachKey { k.to_value() } else { v.clone() },
-                _ => return Err(undeclared("Reference to \"each\" in context without for_each", "The \"each\" object can be used only in \"module\" or \"resource\" blocks, and only when the \"for_each\" argument is set.".into())),
+                _ => return Err(builtin_refs::each_outside_for_each(range)),
             },
             Subject::Path(a) => Value::string(match a.as_str() {
                 "module" => self.values.module_dirs.get(&path).cloned().unwrap_or_else(|| ".".into()),
                 "root" => self.values.root_dir.clone(),
                 "cwd" => self.values.cwd.clone(),
-                other => return Err(undeclared("Invalid \"path\" attribute", format!("The \"path\" object does not have an attribute named {other:?}. The supported attributes are path.cwd, path.module, and path.root."))),
+                other => return Err(builtin_refs::invalid_path_attr(other, range)),
             }),
             Subject::Terraform(a) if a == "workspace" => Value::string(self.values.workspace.as_str()),
-            Subject::Terraform(a) => return Err(undeclared("Invalid \"terraform\" attribute", format!("The \"terraform\" object does not have an attribute named {a:?}. The only supported attribute is terraform.workspace, the name of the currently-selected workspace."))),
-            Subject::SelfRef => self.self_value.clone().ok_or_else(|| undeclared("Invalid \"self\" reference", "The \"self\" object is not available in this context. This object can be used only in resource provisioner, connection, and postcondition blocks.".into()))?,
+            Subject::Terraform(a) => return Err(builtin_refs::invalid_terraform_attr(a, range)),
+            Subject::SelfRef => self.self_value.clone().ok_or_else(|| builtin_refs::self_unavailable(range.clone()))?,
         };
         Ok((v, used))
     }

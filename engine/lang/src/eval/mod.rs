@@ -5,6 +5,7 @@
 //! directives live in the evaluator's own frame stack and shadow the scope.
 
 mod body;
+pub mod builtin_refs;
 mod call;
 mod collections;
 mod conditional;

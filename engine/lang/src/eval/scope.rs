@@ -1,5 +1,6 @@
 //! Reference resolution: what `var.x`, `local.y`, `aws_instance.web`, `count.index` mean.
 
+use super::builtin_refs;
 use crate::diag::{did_you_mean, Diagnostic, Range};
 use crate::syntax::{Step, Traversal};
 use crate::value::{Type, Value};
@@ -170,26 +171,22 @@ impl Scope for MapScope {
                     None => return Err(undeclared("resource", format!("A managed resource {ty:?} {name:?} has not been declared in the root module."))),
                 }
             }
-            Subject::CountIndex => self.count_index.clone().ok_or_else(|| {
-                Diagnostic::error("Reference to \"count\" in non-counted context", "The \"count\" object can only be used in \"module\", \"resource\", and \"data\" blocks, and only when the \"count\" argument is set.", Some(range.clone()))
-            })?,
+            Subject::CountIndex => self.count_index.clone().ok_or_else(|| builtin_refs::count_outside_count(range.clone()))?,
             Subject::EachKey | Subject::EachValue => match &self.each {
                 Some((k, v)) => if subject == Subject::EachKey { k.clone() } else { v.clone() },
-                None => return Err(Diagnostic::error("Reference to \"each\" in context without for_each", "The \"each\" object can be used only in \"module\" or \"resource\" blocks, and only when the \"for_each\" argument is set.", Some(range.clone()))),
+                None => return Err(builtin_refs::each_outside_for_each(range.clone())),
             },
             Subject::Path(a) => Value::string(match a.as_str() {
                 "module" => self.path_module.as_str(),
                 "root" => self.path_root.as_str(),
                 "cwd" => self.path_cwd.as_str(),
-                other => return Err(Diagnostic::error("Invalid \"path\" attribute", format!("The \"path\" object does not have an attribute named {other:?}.{}", did_you_mean(other, ["cwd", "module", "root"])), Some(range))),
+                other => return Err(builtin_refs::invalid_path_attr(other, range)),
             }),
             Subject::Terraform(a) => match a.as_str() {
                 "workspace" => Value::string(self.workspace.as_str()),
-                other => return Err(Diagnostic::error("Invalid \"terraform\" attribute", format!("The \"terraform\" object does not have an attribute named {other:?}. The only supported attributes are terraform.workspace, the name of the currently-selected workspace, and terraform.applying, a boolean which is true only during apply."), Some(range))),
+                other => return Err(builtin_refs::invalid_terraform_attr(other, range)),
             },
-            Subject::SelfRef => self.self_value.clone().ok_or_else(|| {
-                Diagnostic::error("Invalid \"self\" reference", "The \"self\" object is not available in this context. This object can be used only in resource provisioner, connection, and postcondition blocks.", Some(range.clone()))
-            })?,
+            Subject::SelfRef => self.self_value.clone().ok_or_else(|| builtin_refs::self_unavailable(range.clone()))?,
         };
         Ok((v, used))
     }
