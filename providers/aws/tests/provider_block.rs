@@ -372,3 +372,28 @@ async fn ignore_tags_hide_tags_set_by_others() {
     assert!(all.contains("owner") && all.contains("ign2"), "{all}");
     destroy(p.as_ref(), "aws_vpc", &v3).await;
 }
+
+#[tokio::test]
+async fn assume_role_with_web_identity_reads_the_token_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let token = dir.path().join("token");
+    std::fs::write(&token, "eyJ.token.sig\n").expect("write");
+    let p = configure_with(vec![(
+        "assume_role_with_web_identity",
+        block(vec![
+            ("role_arn", s("arn:aws:iam::333333333333:role/web")),
+            ("session_name", s("wi")),
+            (
+                "web_identity_token_file",
+                s(token.to_str().expect("utf-8 path")),
+            ),
+        ]),
+    )])
+    .await
+    .expect("configure");
+    let who = caller(p.as_ref()).await;
+    assert_eq!(
+        attr_str(&who, "arn"),
+        "arn:aws:sts::333333333333:assumed-role/web/wi"
+    );
+}
