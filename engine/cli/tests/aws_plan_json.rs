@@ -22,7 +22,34 @@ fn golden_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/aws_web_plan_shape.json")
 }
 
-/// The comparison: what each section of a plan JSON lists, in order.
+/// Attributes whose planned state the comparison classifies for every resource change that
+/// has them (references between resources: where known and unknown differ most).
+const CLASSIFIED: [&str; 6] = [
+    "vpc_security_group_ids",
+    "subnet_id",
+    "vpc_id",
+    "security_group_id",
+    "instance_id",
+    "tags_all",
+];
+
+/// `known`, `unknown`, `null` or `partly unknown`, as a plan JSON consumer reads them.
+fn classify(change: &Json, attr: &str) -> Option<&'static str> {
+    let unknown = &change["after_unknown"][attr];
+    let after = change["after"].get(attr);
+    match (unknown, after) {
+        (Json::Bool(true), _) => Some("unknown"),
+        (_, None) => None,
+        (_, Some(Json::Null)) => Some("null"),
+        (Json::Array(_) | Json::Object(_), _) if unknown.to_string().contains("true") => {
+            Some("partly unknown")
+        }
+        _ => Some("known"),
+    }
+}
+
+/// The comparison: what each section of a plan JSON lists, in order, and how the
+/// [`CLASSIFIED`] attributes of each change are planned.
 fn shape(doc: &Json) -> Json {
     let addresses = |rs: &Json| -> Vec<Json> {
         rs.as_array()
@@ -33,7 +60,15 @@ fn shape(doc: &Json) -> Json {
         .as_array()
         .map(|a| {
             a.iter()
-                .map(|r| json!([r["address"], r["mode"], r["change"]["actions"]]))
+                .map(|r| {
+                    let attrs: serde_json::Map<String, Json> = CLASSIFIED
+                        .iter()
+                        .filter_map(|a| {
+                            classify(&r["change"], a).map(|c| (a.to_string(), json!(c)))
+                        })
+                        .collect();
+                    json!([r["address"], r["mode"], r["change"]["actions"], attrs])
+                })
                 .collect()
         })
         .unwrap_or_default();

@@ -74,6 +74,7 @@ pub fn plan_tagged(
         None => config.clone(),
     };
     let mut pc = plan_by_schema(schema, prior, &config);
+    pc.planned = unknown_sets_of_unknowns(schema, pc.planned);
     let tagged = schema.block.attributes.contains_key("tags_all");
     if let (true, Some(m)) = (tagged, pc.planned.as_entries()) {
         let mut m = m.clone();
@@ -81,6 +82,35 @@ pub fn plan_tagged(
         pc.planned = Value::object(m);
     }
     pc
+}
+
+/// hashicorp/aws (on the legacy plugin SDK) cannot plan a set of strings holding an unknown
+/// element (it cannot hash it): the whole set is planned unknown, e.g. `vpc_security_group_ids
+/// = [aws_security_group.web.id]` before the group exists. Plan JSON consumers see it that way
+/// in Terraform's plan (`after_unknown: true`, no `after`), so we plan the same; apply plans
+/// again with the known values.
+fn unknown_sets_of_unknowns(schema: &ResourceSchema, planned: Value) -> Value {
+    let Some(m) = planned.as_entries() else {
+        return planned;
+    };
+    let collapse = |(k, v): (&String, &Value)| {
+        let attr = schema.block.attributes.get(k)?;
+        let elems = match v.unmarked() {
+            Value::Set(_, xs) if attr.computed => xs,
+            _ => return None,
+        };
+        elems
+            .iter()
+            .any(Value::is_unknown)
+            .then(|| (k.clone(), Value::Unknown(attr.ty.clone())))
+    };
+    let collapsed: Vec<(String, Value)> = m.iter().filter_map(collapse).collect();
+    if collapsed.is_empty() {
+        return planned;
+    }
+    let mut m = m.clone();
+    m.extend(collapsed);
+    Value::object(m)
 }
 
 /// hashicorp/aws stores unset optional attributes as their zero value (`""`, `false`, `0`,
