@@ -403,3 +403,47 @@ fn retry_config(config: &Value) -> Result<RetryConfig, Diagnostics> {
         .with_initial_backoff(Duration::from_millis(50))
         .with_max_backoff(Duration::from_secs(5)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_smithy_types::retry::RetryMode;
+
+    fn block(pairs: Vec<(&str, Value)>) -> Value {
+        Value::object_from(pairs)
+    }
+
+    #[test]
+    fn retry_mode_and_max_retries_shape_the_sdks_retries() {
+        let r = retry_config(&block(vec![
+            ("retry_mode", Value::string("adaptive")),
+            ("max_retries", Value::int(3)),
+        ]))
+        .expect("valid");
+        assert_eq!(r.mode(), RetryMode::Adaptive);
+        assert_eq!(r.max_attempts(), 4);
+        let r =
+            retry_config(&block(vec![("retry_mode", Value::string("standard"))])).expect("valid");
+        assert_eq!(r.mode(), RetryMode::Standard);
+        assert_eq!(
+            r.max_attempts(),
+            26,
+            "25 retries by default, as hashicorp/aws"
+        );
+    }
+
+    #[test]
+    fn endpoint_keys_map_to_the_services_called() {
+        let e = endpoints(&block(vec![(
+            "endpoints",
+            Value::tuple(vec![block(vec![
+                ("s3api", Value::string("http://s3")),
+                ("iam", Value::string("http://iam")),
+                ("sts", Value::string("http://sts")),
+            ])]),
+        )]));
+        assert_eq!(e.get("s3").map(String::as_str), Some("http://s3"));
+        assert_eq!(e.get("sts").map(String::as_str), Some("http://sts"));
+        assert_eq!(e.len(), 2, "iam is accepted but unused: {e:?}");
+    }
+}
