@@ -416,3 +416,72 @@ const MODULE: &str = "variable \"create\" {\n  default = true\n}\nlocals {\n  cr
 /// The module's call and an output reading it.
 const CALL: &str =
     "module \"m\" {\n  source = \"./mod\"\n}\noutput \"m\" {\n  value = module.m.id\n}\n";
+
+/// hashicorp/aws's whole provider block plans and applies: endpoints for services this
+/// provider never calls (`iam`, common in configurations written for emulators), an assumed
+/// role (whose account the caller identity reports), and the rest of the schema.
+#[tokio::test(flavor = "multi_thread")]
+async fn terraforms_whole_provider_block_is_accepted() {
+    let moto = support::moto_url();
+    let cfg = format!(
+        r#"provider "aws" {{
+  region                   = "us-east-1"
+  retry_mode               = "adaptive"
+  max_retries              = 5
+  sts_region               = "us-east-1"
+  use_fips_endpoint        = false
+  insecure                 = false
+  http_proxy               = ""
+  skip_region_validation   = true
+  skip_metadata_api_check  = true
+  allowed_account_ids      = ["111111111111"]
+  token_bucket_rate_limiter_capacity = 10000
+
+  endpoints {{
+    iam    = "{moto}"
+    ec2    = "{moto}"
+    s3     = "{moto}"
+    sts    = "{moto}"
+    lambda = "{moto}"
+  }}
+
+  assume_role {{
+    role_arn     = "arn:aws:iam::111111111111:role/deployer"
+    session_name = "ci"
+    duration     = "1h"
+  }}
+
+  ignore_tags {{
+    key_prefixes = ["kubernetes.io/"]
+  }}
+
+  default_tags {{
+    tags = {{ Project = "p" }}
+  }}
+}}
+
+data "aws_caller_identity" "me" {{}}
+
+output "account" {{
+  value = data.aws_caller_identity.me.account_id
+}}
+"#
+    );
+    let w = Work::new(&[("main.tf", &cfg)]);
+    let r = run(&w, &moto, &["apply", "-auto-approve"]).expect(0);
+    assert!(
+        r.stdout().contains("account = \"111111111111\""),
+        "{}",
+        r.stdout()
+    );
+    // The account check names the account, at the provider block.
+    let denied = cfg.replace("[\"111111111111\"]", "[\"999999999999\"]");
+    let w = Work::new(&[("main.tf", &denied)]);
+    let r = run(&w, &moto, &["plan"]).expect(1);
+    let err = r.stderr();
+    assert!(
+        err.contains("AWS account ID not allowed: 111111111111"),
+        "{err}"
+    );
+    assert!(err.contains("on main.tf line 1"), "not located:\n{err}");
+}

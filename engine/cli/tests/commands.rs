@@ -168,3 +168,75 @@ fn force_unlock_requires_the_lock_id() {
     let r = w.run(&["force-unlock", "-force", "nope"]).expect(1);
     assert!(r.stderr().contains("not locked"), "{}", r.stderr());
 }
+
+/// The addresses of a plan JSON's `resource_changes` (with actions), `planned_values` and
+/// `prior_state` resources.
+fn plan_addresses(doc: &serde_json::Value) -> (Vec<String>, Vec<String>, Vec<String>) {
+    let addrs = |rs: &serde_json::Value| -> Vec<String> {
+        rs.as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|r| r["address"].as_str().unwrap_or("?").to_string())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let changes = doc["resource_changes"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|r| {
+                    format!(
+                        "{} {}",
+                        r["address"].as_str().unwrap_or("?"),
+                        r["change"]["actions"]
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    (
+        changes,
+        addrs(&doc["planned_values"]["root_module"]["resources"]),
+        addrs(&doc["prior_state"]["values"]["root_module"]["resources"]),
+    )
+}
+
+/// As Terraform: a data source read during plan is in `prior_state` only, not in
+/// `resource_changes` or `planned_values` (checkov counted checks on it that it does not run
+/// on Terraform's plan); one deferred to apply is listed with the `read` action.
+#[test]
+fn show_json_lists_only_data_sources_read_during_apply() {
+    let w = Work::new(&[
+        ("in.txt", "input"),
+        (
+            "main.tf",
+            r#"resource "local_file" "f" {
+  filename = "${path.module}/out.txt"
+  content  = "x"
+}
+
+data "local_file" "now" {
+  filename = "${path.module}/in.txt"
+}
+
+data "local_file" "later" {
+  filename = "${path.module}/${local_file.f.id}.txt"
+}
+"#,
+        ),
+    ]);
+    w.run(&["plan", "-out=p.plan"]).expect(0);
+    let doc: serde_json::Value =
+        serde_json::from_str(&w.run(&["show", "-json", "p.plan"]).expect(0).stdout()).unwrap();
+    let (changes, planned, prior) = plan_addresses(&doc);
+    assert_eq!(
+        changes,
+        [
+            "data.local_file.later [\"read\"]",
+            "local_file.f [\"create\"]"
+        ]
+    );
+    assert_eq!(planned, ["data.local_file.later", "local_file.f"]);
+    assert_eq!(prior, ["data.local_file.now"]);
+}

@@ -157,6 +157,10 @@ fn module_values<'a>(
             .or_default()
             .push(Json::Object(m));
     }
+    // Terraform lists each module's resources sorted by address text.
+    for rs in by_module.values_mut() {
+        rs.sort_by(|a, b| a["address"].as_str().cmp(&b["address"].as_str()));
+    }
     let root = by_module.remove("").unwrap_or_default();
     let mut out = json!({ "resources": root });
     if !by_module.is_empty() {
@@ -206,12 +210,34 @@ pub fn state_values_json(state: &State) -> Json {
     })
 }
 
+/// True for changes Terraform lists in `resource_changes` and `planned_values`: a data
+/// source read during plan is only in `prior_state` (its no-op change is internal); one
+/// deferred to apply (`read`) is listed. Consumers such as checkov count every listed
+/// resource, so listing plan-time reads adds checks Terraform's plan does not have.
+fn listed_in_plan(c: &ResourceChange) -> bool {
+    !(c.addr.resource.mode == Mode::Data && c.action == Action::NoOp)
+}
+
+/// `resource_changes[]` in Terraform's order (its address `Less`): by module, data sources
+/// before managed resources, then type and name; instances of one resource keep their order.
+fn changes_in_terraforms_order(mut changes: Vec<&ResourceChange>) -> Json {
+    changes.sort_by_cached_key(|c| {
+        let r = &c.addr.resource;
+        (
+            r.module.to_string(),
+            r.mode != Mode::Data,
+            r.ty.clone(),
+            r.name.clone(),
+        )
+    });
+    Json::Array(changes.into_iter().map(resource_change_json).collect())
+}
+
 /// The whole JSON plan document.
 pub fn plan_json(plan: &Plan, tree: &ModuleTree) -> Json {
-    let sources: Vec<String> = (plan.changes.iter())
-        .map(|c| c.provider_source.to_string())
-        .collect();
-    let planned = (plan.changes.iter().zip(&sources))
+    let listed = || plan.changes.iter().filter(|c| listed_in_plan(c));
+    let sources: Vec<String> = listed().map(|c| c.provider_source.to_string()).collect();
+    let planned = (listed().zip(&sources))
         .filter(|(c, _)| c.action != Action::Delete)
         .filter_map(|(c, source)| {
             (c.after.as_ref()).map(|v| (&c.addr, v, source.as_str(), c.schema_version))
@@ -257,7 +283,7 @@ pub fn plan_json(plan: &Plan, tree: &ModuleTree) -> Json {
             "outputs": outputs_json(outputs.iter().map(|(n, v, s)| (n, v, *s))),
             "root_module": module_values(planned),
         },
-        "resource_changes": plan.changes.iter().map(resource_change_json).collect::<Vec<_>>(),
+        "resource_changes": changes_in_terraforms_order(listed().collect()),
         "output_changes": output_changes,
         "prior_state": {
             "format_version": "1.0",

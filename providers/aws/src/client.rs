@@ -24,6 +24,8 @@ pub struct AwsClient {
     pub partition: String,
     /// `default_tags { tags = {...} }`, merged under every resource's `tags` into `tags_all`.
     pub default_tags: BTreeMap<String, String>,
+    /// `ignore_tags { ... }`: tags left out of `tags` and `tags_all`.
+    pub ignore_tags: crate::tags::IgnoreTags,
     /// How waiters poll: first check after ~100 ms, then exponential with jitter.
     pub wait: Backoff,
 }
@@ -119,7 +121,7 @@ impl std::fmt::Display for AwsError {
 
 /// An error and its causes as one line ("dispatch failure: ...: request forbidden"), each
 /// message once, without the SDK's debug dump.
-fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+pub(crate) fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
     let mut out = e.to_string();
     let mut cause = e.source();
     while let Some(c) = cause {

@@ -9,6 +9,7 @@
 // Diagnostics are large but travel only on the error path (as in autostack-lang).
 #![allow(clippy::result_large_err)]
 
+pub mod assume;
 pub mod attrs;
 pub mod batch;
 pub mod client;
@@ -23,6 +24,7 @@ pub mod eip;
 pub mod instance;
 pub mod internet_gateway;
 pub mod key_pair;
+pub mod provider_schema;
 pub mod route_table;
 pub mod route_table_association;
 pub mod s3_bucket;

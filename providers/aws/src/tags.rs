@@ -6,7 +6,37 @@ use crate::client::{AwsClient, AwsError, AwsResultExt};
 use autostack_provider_sdk::{plan_by_schema, Attribute, Block, PlannedChange, ResourceSchema};
 use autostack_value::{Type, Value};
 use aws_sdk_ec2::types::{ResourceType as Ec2ResourceType, Tag, TagSpecification};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The provider's `ignore_tags { keys, key_prefixes }`: tags this configuration does not
+/// manage. As hashicorp/aws does, they are left out of `tags` and `tags_all` when read and
+/// when planned, so tags other tools put on an object never show as a diff.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IgnoreTags {
+    /// Exact keys to ignore.
+    pub keys: BTreeSet<String>,
+    /// Key prefixes to ignore.
+    pub key_prefixes: Vec<String>,
+}
+
+impl IgnoreTags {
+    /// True when the tag `key` is ignored.
+    pub fn ignores(&self, key: &str) -> bool {
+        self.keys.contains(key)
+            || self
+                .key_prefixes
+                .iter()
+                .any(|p| key.starts_with(p.as_str()))
+    }
+
+    /// `tags` without the ignored keys.
+    pub fn strip(&self, mut tags: BTreeMap<String, String>) -> BTreeMap<String, String> {
+        if !self.keys.is_empty() || !self.key_prefixes.is_empty() {
+            tags.retain(|k, _| !self.ignores(k));
+        }
+        tags
+    }
+}
 
 /// Adds `tags` (optional) and `tags_all` (optional, computed) to a schema block.
 pub fn tag_attrs(b: Block) -> Block {
@@ -18,14 +48,15 @@ pub fn tag_attrs(b: Block) -> Block {
         )
 }
 
-/// `tags_all` for configured `tags`: default tags, overridden by the resource's own.
+/// `tags_all` for configured `tags`: default tags, overridden by the resource's own, less
+/// the ignored ones.
 pub fn merged_tags(client: &AwsClient, tags: Option<&Value>) -> Value {
     match tags {
         Some(t) if !t.is_wholly_known() => Value::Unknown(Type::map(Type::String)),
         t => {
             let mut all = client.default_tags.clone();
             all.extend(t.map(string_map).unwrap_or_default());
-            map_value(&all)
+            map_value(&client.ignore_tags.strip(all))
         }
     }
 }
@@ -43,6 +74,7 @@ pub fn plan_tagged(
         None => config.clone(),
     };
     let mut pc = plan_by_schema(schema, prior, &config);
+    pc.planned = unknown_sets_of_unknowns(schema, pc.planned);
     let tagged = schema.block.attributes.contains_key("tags_all");
     if let (true, Some(m)) = (tagged, pc.planned.as_entries()) {
         let mut m = m.clone();
@@ -50,6 +82,35 @@ pub fn plan_tagged(
         pc.planned = Value::object(m);
     }
     pc
+}
+
+/// hashicorp/aws (on the legacy plugin SDK) cannot plan a set of strings holding an unknown
+/// element (it cannot hash it): the whole set is planned unknown, e.g. `vpc_security_group_ids
+/// = [aws_security_group.web.id]` before the group exists. Plan JSON consumers see it that way
+/// in Terraform's plan (`after_unknown: true`, no `after`), so we plan the same; apply plans
+/// again with the known values.
+fn unknown_sets_of_unknowns(schema: &ResourceSchema, planned: Value) -> Value {
+    let Some(m) = planned.as_entries() else {
+        return planned;
+    };
+    let collapse = |(k, v): (&String, &Value)| {
+        let attr = schema.block.attributes.get(k)?;
+        let elems = match v.unmarked() {
+            Value::Set(_, xs) if attr.computed => xs,
+            _ => return None,
+        };
+        elems
+            .iter()
+            .any(Value::is_unknown)
+            .then(|| (k.clone(), Value::Unknown(attr.ty.clone())))
+    };
+    let collapsed: Vec<(String, Value)> = m.iter().filter_map(collapse).collect();
+    if collapsed.is_empty() {
+        return planned;
+    }
+    let mut m = m.clone();
+    m.extend(collapsed);
+    Value::object(m)
 }
 
 /// hashicorp/aws stores unset optional attributes as their zero value (`""`, `false`, `0`,
@@ -162,12 +223,13 @@ pub async fn update_ec2_tags(
 
 /// The `tags` and `tags_all` state attributes for the tags AWS reports: `tags` leaves out
 /// default tags with their default value (unless configured), and stays null when it was
-/// null and nothing else is left.
+/// null and nothing else is left. Ignored tags are in neither.
 pub fn tag_state(
     client: &AwsClient,
     prior: &Value,
     actual: BTreeMap<String, String>,
 ) -> [(&'static str, Value); 2] {
+    let actual = client.ignore_tags.strip(actual);
     let configured = get(prior, "tags").map(string_map).unwrap_or_default();
     let own: BTreeMap<String, String> = actual
         .iter()
