@@ -29,9 +29,7 @@ pub async fn run(a: &PlanCmd) -> u8 {
     };
     let violations = crate::costing::plan_section(&plan, &s, a.common.no_cost, &out);
     if let Some(path) = &a.out {
-        let doc = planfile::write(&plan, &s.ctx.tree, &s.schemas);
-        let text = serde_json::to_string(&doc).unwrap_or_default();
-        if let Err(e) = std::fs::write(path, text) {
+        if let Err(e) = write_plan(path, &plan, &s) {
             out.diags(
                 &crate::session::error(
                     "Failed to write plan file",
@@ -54,4 +52,16 @@ pub async fn run(a: &PlanCmd) -> u8 {
     } else {
         0
     }
+}
+
+/// Streams the saved plan to `path` through a buffer.
+fn write_plan(
+    path: &std::path::Path,
+    plan: &autostack_core::plan::Plan,
+    s: &run::Session,
+) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut w = std::io::BufWriter::with_capacity(1 << 18, std::fs::File::create(path)?);
+    planfile::write_to(plan, &s.ctx.tree, &s.schemas, &mut w)?;
+    w.flush()
 }

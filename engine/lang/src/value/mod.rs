@@ -5,6 +5,7 @@ mod bigfloat_fmt;
 pub mod convert;
 pub mod display;
 pub mod json;
+pub mod json_stream;
 mod number;
 pub mod ops;
 mod set;
