@@ -120,6 +120,42 @@ impl Serialize for TypeJson<'_> {
     }
 }
 
+/// `type_json(&v.ty())` written from the value itself (no `Type` tree is built).
+struct TypeOf<'a>(&'a Value);
+
+impl Serialize for TypeOf<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            Value::Null(t) | Value::Unknown(t) => TypeJson(t).serialize(s),
+            Value::Bool(_) => s.serialize_str("bool"),
+            Value::Number(_) => s.serialize_str("number"),
+            Value::String(_) => s.serialize_str("string"),
+            Value::List(t, _) => pair(s, "list", &TypeJson(t)),
+            Value::Set(t, _) => pair(s, "set", &TypeJson(t)),
+            Value::Map(t, _) => pair(s, "map", &TypeJson(t)),
+            Value::Tuple(xs) => pair(s, "tuple", &ValueTypes(xs)),
+            Value::Object(m) => pair(s, "object", &AttrTypes(m)),
+            Value::Marked(v, _) => TypeOf(v).serialize(s),
+        }
+    }
+}
+
+struct ValueTypes<'a>(&'a [Value]);
+
+impl Serialize for ValueTypes<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(TypeOf))
+    }
+}
+
+struct AttrTypes<'a>(&'a std::collections::BTreeMap<String, Value>);
+
+impl Serialize for AttrTypes<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|(k, v)| (k, TypeOf(v))))
+    }
+}
+
 struct TypeList<'a>(&'a [Type]);
 
 impl Serialize for TypeList<'_> {
@@ -138,9 +174,8 @@ impl Serialize for TypeMap<'_> {
 
 impl Serialize for Full<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let ty = self.0.ty();
         let mut m = s.serialize_map(Some(4))?;
-        m.serialize_entry("type", &TypeJson(&ty))?;
+        m.serialize_entry("type", &TypeOf(self.0))?;
         m.serialize_entry("value", &Plain(self.0))?;
         m.serialize_entry("unknown", &Mask(self.0, MaskKind::Unknown))?;
         m.serialize_entry("sensitive", &Mask(self.0, MaskKind::Sensitive))?;
@@ -172,6 +207,10 @@ mod tests {
                 [("k".to_string(), Type::set(Type::String))].into(),
             )),
             Value::int(12345678901234567),
+            Value::tuple(vec![
+                Value::object_from([("x", Value::Null(Type::Number))]).sensitive(),
+                Value::Set(Type::String, Default::default()),
+            ]),
         ];
         for v in values {
             let streamed = serde_json::to_value(Full(&v)).unwrap();
