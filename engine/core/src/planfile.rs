@@ -144,8 +144,8 @@ impl Serialize for ChangeDoc<'_> {
         if let Some(p) = &c.prev_addr {
             m.serialize_entry("prev_addr", &Shown(p))?;
         }
-        m.serialize_entry("provider", &c.provider)?;
-        m.serialize_entry("provider_source", &c.provider_source)?;
+        m.serialize_entry("provider", &Shown(&c.provider))?;
+        m.serialize_entry("provider_source", &Shown(&c.provider_source))?;
         m.serialize_entry("action", action_str(c.action))?;
         if let Some(r) = &c.reason {
             m.serialize_entry("reason", reason_str(r))?;
