@@ -2,19 +2,12 @@
 //! `autostack cost` (a saved plan, a Terraform JSON plan, or a configuration alone).
 
 use crate::commands::run::{Output, Session};
-use autostack_core::jsonplan::plan_json;
+use crate::plan_input::{plan_input, Detail};
 use autostack_core::plan::Plan;
+use autostack_cost::report::table::{render_nothing_priced, render_section};
 use autostack_cost::{Catalog, Estimator, PlanInput, PolicySet, Report};
 use autostack_lang::Diagnostics;
 use std::path::Path;
-
-/// Prices a plan: the Terraform JSON plan is the one input format of the cost engine, so
-/// AutoStack plans and Terraform plans are priced by the same code.
-pub fn input_of(plan: &Plan, s: &Session) -> Result<PlanInput, Diagnostics> {
-    let doc = plan_json(plan, &s.ctx.tree);
-    autostack_cost::parse_plan_json("plan", &doc.to_string())
-        .map_err(|e| crate::session::error("Failed to price the plan", e.to_string()))
-}
 
 /// The report for an input with the embedded catalog.
 pub fn report(input: &PlanInput, catalog: &Catalog) -> Report {
@@ -33,27 +26,27 @@ pub fn plan_section(plan: &Plan, s: &Session, no_cost: bool, out: &Output) -> us
     if no_cost || out.json {
         return 0;
     }
-    let input = match input_of(plan, s) {
-        Ok(i) => i,
-        Err(d) => {
-            out.diags(&d, &s.sources);
-            return 0;
-        }
+    // Policies read every resource (tags, counts); without them inert types are left out.
+    let policy_set = policies(&s.ctx.tree.module.dir).unwrap_or_else(|d| {
+        out.diags(&d, &s.sources);
+        None
+    });
+    let detail = match policy_set {
+        Some(_) => Detail::Full,
+        None => Detail::Section,
     };
+    let (input, skipped) = plan_input(plan, &s.ctx.tree, detail);
     if input.resource_changes.is_empty() {
+        // Nothing to price: the catalog is not even loaded.
+        if skipped > 0 {
+            println!("\n{}", render_nothing_priced(skipped).trim_end());
+        }
         return 0;
     }
     let mut report = report(&input, Catalog::embedded());
-    let violations = match policies(&s.ctx.tree.module.dir) {
-        Ok(Some(p)) => report.check(&p),
-        Ok(None) => 0,
-        Err(d) => {
-            out.diags(&d, &s.sources);
-            0
-        }
-    };
+    let violations = policy_set.map_or(0, |p| report.check(&p));
     println!();
-    print!("{}", autostack_cost::report::table::render_summary(&report));
+    print!("{}", render_section(&report, skipped));
     if violations > 0 {
         eprintln!("\nError: {violations} budget or policy violation(s)\n");
         for v in &report.violations {

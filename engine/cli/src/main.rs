@@ -5,6 +5,7 @@ mod backend;
 mod commands;
 mod config_cost;
 mod costing;
+mod plan_input;
 mod progress;
 mod render;
 mod session;

@@ -106,11 +106,33 @@ fn plan_shows_a_cost_section_unless_disabled() {
         "resource \"terraform_data\" \"a\" {\n  input = 1\n}\n",
     )]);
     let r = w.run(&["plan", "-no-color"]).expect(0);
-    assert!(r.stdout().contains("Cost (USD per month"), "{}", r.stdout());
+    // Nothing in it has a price: one line, not an empty table.
+    let line = "Cost (USD per month): nothing in this plan is priced (1 resource, free of charge).";
+    assert!(r.stdout().contains(line), "{}", r.stdout());
+    assert!(!r.stdout().contains("RESOURCE"), "{}", r.stdout());
     let r = w.run(&["plan", "-no-color", "-no-cost"]).expect(0);
     assert!(
         !r.stdout().contains("Cost (USD per month"),
         "{}",
         r.stdout()
     );
+}
+
+#[test]
+fn saved_plans_are_priced_as_their_terraform_json_is() {
+    let w = Work::new(&[
+        (
+            "main.tf",
+            "resource \"terraform_data\" \"a\" {\n  count = 2\n  input = count.index\n}\nresource \"random_id\" \"r\" {\n  for_each    = toset([\"x\"])\n  byte_length = 4\n}\nmodule \"m\" {\n  source = \"./m\"\n}\n",
+        ),
+        ("m/main.tf", "resource \"terraform_data\" \"b\" {\n}\n"),
+    ]);
+    w.run(&["init"]).expect(0);
+    w.run(&["plan", "-out=tfplan"]).expect(0);
+    let show = w.run(&["show", "-json", "tfplan"]).expect(0).stdout();
+    std::fs::write(w.path().join("plan.json"), show).unwrap();
+    let direct = report(&w, &["cost", "-plan", "tfplan", "-format=json"]);
+    let via_json = report(&w, &["cost", "-plan-json", "plan.json", "-format=json"]);
+    assert_eq!(direct, via_json);
+    assert_eq!(direct["resources"].as_array().map(Vec::len), Some(4));
 }

@@ -218,9 +218,10 @@ fn listed_in_plan(c: &ResourceChange) -> bool {
     !(c.addr.resource.mode == Mode::Data && c.action == Action::NoOp)
 }
 
-/// `resource_changes[]` in Terraform's order (its address `Less`): by module, data sources
-/// before managed resources, then type and name; instances of one resource keep their order.
-fn changes_in_terraforms_order(mut changes: Vec<&ResourceChange>) -> Json {
+/// Sorts changes in Terraform's order of `resource_changes[]` (its address `Less`): by
+/// module, data sources before managed resources, then type and name; instances of one
+/// resource keep their order.
+pub fn sort_as_terraform(changes: &mut [&ResourceChange]) {
     changes.sort_by_cached_key(|c| {
         let r = &c.addr.resource;
         (
@@ -230,6 +231,11 @@ fn changes_in_terraforms_order(mut changes: Vec<&ResourceChange>) -> Json {
             r.name.clone(),
         )
     });
+}
+
+/// `resource_changes[]` in Terraform's order.
+fn changes_in_terraforms_order(mut changes: Vec<&ResourceChange>) -> Json {
+    sort_as_terraform(&mut changes);
     Json::Array(changes.into_iter().map(resource_change_json).collect())
 }
 

@@ -15,6 +15,20 @@ use std::collections::{BTreeMap, HashMap};
 /// Equivalents already computed during one estimate (plans repeat the same shapes a lot).
 type Memo = RefCell<HashMap<EqKey, EqState>>;
 
+/// Whether pricing a resource of this type reads its attribute values: only the clouds' types
+/// do (sizes, regions, tags); any other type is free or unpriced by its type name alone, so a
+/// caller may leave its `before`/`after` null unless policies need its tags.
+pub fn reads_values(type_name: &str) -> bool {
+    crate::price::cloud_of_type(type_name).is_some()
+}
+
+/// Whether a type is free of charge and of no cloud (`terraform_data`, `random_*`, …): such a
+/// resource never shows in the plan's cost section nor changes a total, so the section may
+/// skip it before building anything for it (budgets and policies still count it).
+pub fn is_inert(type_name: &str) -> bool {
+    !reads_values(type_name) && crate::price::is_free(type_name)
+}
+
 /// Prices plans against a catalog, with optional usage data.
 #[derive(Debug, Clone)]
 pub struct Estimator<'c> {

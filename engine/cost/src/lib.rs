@@ -19,7 +19,7 @@ mod util;
 
 pub use catalog::{Catalog, Cloud};
 pub use error::CostError;
-pub use estimate::Estimator;
+pub use estimate::{is_inert, reads_values, Estimator};
 pub use model::{Action, Mode, PlanInput, ProviderConfig, ResourceChange, Setting};
 pub use plan_json::{load_plan_json, parse_plan_json};
 pub use policy::{PolicySet, Violation};

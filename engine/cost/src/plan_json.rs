@@ -88,7 +88,10 @@ pub fn parse_plan_json(file: &str, text: &str) -> Result<PlanInput, CostError> {
     Ok(input)
 }
 
-fn provider_config(key: &str, p: &Value, vars: &Map<String, Value>) -> ProviderConfig {
+/// One `configuration.provider_config.<key>` entry (`name`, `alias`, `expressions`) with the
+/// plan's `variables` (`{name: {"value": ...}}`): the seam for callers that hold a plan in
+/// memory and build the [`PlanInput`] without rendering a whole JSON document.
+pub fn provider_config(key: &str, p: &Value, vars: &Map<String, Value>) -> ProviderConfig {
     let root_module = !key.contains(':');
     let setting = |name: &str| {
         p.get("expressions")

@@ -340,3 +340,27 @@ fn summary_for_plan_output() {
     );
     assert!(text.contains("plan as written"));
 }
+
+#[test]
+fn summary_says_in_one_line_when_nothing_is_priced() {
+    use autostack_cost::{Action, PlanInput, ResourceChange};
+    let mut input = PlanInput::new();
+    for addr in ["terraform_data.a", "aws_vpc.main"] {
+        let ty = addr.split('.').next().unwrap();
+        input.push(ResourceChange::new(addr, ty, Action::Create));
+    }
+    let report = Estimator::new(Catalog::embedded()).estimate(&input);
+    let text = table::render_summary(&report);
+    assert_eq!(
+        text,
+        "Cost (USD per month): nothing in this plan is priced (2 resources, all free of charge).\n"
+    );
+    assert_eq!(
+        table::render_section(&report, 3),
+        "Cost (USD per month): nothing in this plan is priced (5 resources, all free of charge).\n"
+    );
+    assert_eq!(
+        table::render_nothing_priced(1),
+        "Cost (USD per month): nothing in this plan is priced (1 resource, free of charge).\n"
+    );
+}

@@ -13,6 +13,7 @@ pub mod convert;
 pub mod diag;
 pub mod display;
 pub mod json;
+pub mod json_stream;
 mod number;
 pub mod ops;
 pub mod path;

@@ -3,9 +3,9 @@
 
 use crate::args::CostArgs;
 use crate::costing;
+use crate::plan_input::{plan_input, Detail};
 use crate::session::{self, Schemas};
 use crate::ui;
-use autostack_core::jsonplan::plan_json;
 use autostack_core::planfile;
 use autostack_cost::{Catalog, Estimator, PlanInput, Report, Usage, EXIT_POLICY_VIOLATION};
 use autostack_lang::Diagnostics;
@@ -36,9 +36,7 @@ fn input(a: &CostArgs, dir: &std::path::Path) -> Result<PlanInput, Diagnostics> 
         let schemas = Schemas::new(Arc::new(session::Builtins));
         let plan = planfile::read(&doc, &loaded.tree, &schemas)
             .map_err(|e| err("Invalid plan file", e.0))?;
-        let json = plan_json(&plan, &loaded.tree);
-        return autostack_cost::parse_plan_json(&p.display().to_string(), &json.to_string())
-            .map_err(|e| err("Failed to price the plan", e));
+        return Ok(plan_input(&plan, &loaded.tree, Detail::Full).0);
     }
     crate::config_cost::config_input(&loaded)
 }

@@ -23,15 +23,26 @@ pub async fn run(a: &PlanCmd) -> u8 {
         Ok(s) => s,
         Err(code) => return code,
     };
-    let plan = match run::make_plan(&s, &opts, &out).await {
+    let plan = match run::compute_plan(&s, &opts, &out).await {
         Ok(p) => p,
         Err(code) => return code,
     };
-    let violations = crate::costing::plan_section(&plan, &s, a.common.no_cost, &out);
+    // The saved plan is written on another thread while the plan and its cost are printed.
+    let (written, violations) = std::thread::scope(|scope| {
+        let writer = a
+            .out
+            .as_deref()
+            .map(|path| scope.spawn(|| write_plan(path, &plan, &s.ctx.tree, &s.schemas)));
+        run::report_plan(&plan, &out, &s.schemas);
+        let violations = crate::costing::plan_section(&plan, &s, a.common.no_cost, &out);
+        let written = writer.map(|w| {
+            w.join()
+                .unwrap_or_else(|_| Err(std::io::Error::other("the writer panicked")))
+        });
+        (written, violations)
+    });
     if let Some(path) = &a.out {
-        let doc = planfile::write(&plan, &s.ctx.tree, &s.schemas);
-        let text = serde_json::to_string(&doc).unwrap_or_default();
-        if let Err(e) = std::fs::write(path, text) {
+        if let Some(Err(e)) = written {
             out.diags(
                 &crate::session::error(
                     "Failed to write plan file",
@@ -54,4 +65,17 @@ pub async fn run(a: &PlanCmd) -> u8 {
     } else {
         0
     }
+}
+
+/// Streams the saved plan to `path` through a buffer.
+fn write_plan(
+    path: &std::path::Path,
+    plan: &autostack_core::plan::Plan,
+    tree: &autostack_lang::config::ModuleTree,
+    schemas: &crate::session::Schemas,
+) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut w = std::io::BufWriter::with_capacity(1 << 18, std::fs::File::create(path)?);
+    planfile::write_to(plan, tree, schemas, &mut w)?;
+    w.flush()
 }

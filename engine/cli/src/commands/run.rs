@@ -160,6 +160,13 @@ pub fn plan_options(a: &PlanArgs, mode: PlanMode) -> Result<PlanOptions, Diagnos
 
 /// Plans and reports the plan; `Err(exit code)` on failure.
 pub async fn make_plan(s: &Session, opts: &PlanOptions, out: &Output) -> Result<Plan, u8> {
+    let plan = compute_plan(s, opts, out).await?;
+    report_plan(&plan, out, &s.schemas);
+    Ok(plan)
+}
+
+/// [`make_plan`] without printing the plan (the caller prints it with [`report_plan`]).
+pub async fn compute_plan(s: &Session, opts: &PlanOptions, out: &Output) -> Result<Plan, u8> {
     if !out.json && !opts.skip_refresh {
         for (addr, o) in &s.state.instances {
             if let Some(id) = o
@@ -180,7 +187,6 @@ pub async fn make_plan(s: &Session, opts: &PlanOptions, out: &Output) -> Result<
         }
     };
     out.diags(&plan.warnings, &s.sources);
-    report_plan(&plan, out, &s.schemas);
     Ok(plan)
 }
 

@@ -9,6 +9,8 @@ mod azure;
 mod free;
 mod gcp;
 
+pub(crate) use free::is_free;
+
 use crate::attrs::{Attr, Attrs};
 use crate::catalog::{Catalog, Cloud, PriceRow, Unit};
 use crate::equiv::Spec;

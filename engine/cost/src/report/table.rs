@@ -99,9 +99,34 @@ pub fn render(report: &Report) -> String {
     out
 }
 
+/// The cost section of a plan in which no resource has a cost to show (`free` resources, all
+/// free of charge): one line, instead of an empty table.
+pub fn render_nothing_priced(free: usize) -> String {
+    let why = match free {
+        0 => String::new(),
+        1 => " (1 resource, free of charge)".to_string(),
+        n => format!(" ({n} resources, all free of charge)"),
+    };
+    format!("Cost (USD per month): nothing in this plan is priced{why}.\n")
+}
+
 /// A compact cost section for `plan` / `apply`: one line per resource with its cost on every
 /// cloud (its own, and its equivalents), then the totals.
 pub fn render_summary(report: &Report) -> String {
+    render_section(report, 0)
+}
+
+/// [`render_summary`] for a report whose caller left out `skipped` free resources: when no
+/// resource has a cost to show, one line says so instead of an empty table.
+pub fn render_section(report: &Report, skipped: usize) -> String {
+    let shown = report
+        .resources
+        .iter()
+        .filter(|r| r.status != super::Status::Free)
+        .count();
+    if shown == 0 {
+        return render_nothing_priced(skipped + report.resources.len());
+    }
     let mut out = format!(
         "Cost (USD per month; catalog {}; ≈ = equivalent on that cloud):
 
