@@ -23,6 +23,7 @@ pub mod eip;
 pub mod instance;
 pub mod internet_gateway;
 pub mod key_pair;
+pub mod recover;
 pub mod route_table;
 pub mod route_table_association;
 pub mod s3_bucket;

@@ -49,7 +49,7 @@ impl ResourceType<()> for Thing {
     fn schema(&self) -> ResourceSchema {
         thing_schema()
     }
-    async fn create(&self, _: &(), planned: &Value) -> Result<Value, ApplyError> {
+    async fn create(&self, _: &(), planned: &Value, _: &str) -> Result<Value, ApplyError> {
         tokio::task::yield_now().await;
         let name = get(planned, "name");
         if self.fail_on.as_deref() == Some(name.as_str()) {
@@ -64,6 +64,9 @@ impl ResourceType<()> for Thing {
             "id",
             Value::string(format!("id-{name}")),
         ))
+    }
+    async fn recover(&self, _: &(), _: &Value, _: &str) -> Result<Option<Value>, Diagnostics> {
+        Ok(None)
     }
     async fn update(&self, _: &(), _prior: &Value, planned: &Value) -> Result<Value, ApplyError> {
         self.log
