@@ -14,8 +14,14 @@
 //!
 //! An intent with no later operation or resolution naming its token is *pending*: the process
 //! died while its create was in flight. Readers stop at the first torn or corrupt record, so a
-//! crash mid-append loses only the record being written. Appends are durable (fsync) before
-//! they return; concurrent appenders share one fsync (group commit).
+//! crash mid-append loses only the record being written.
+//!
+//! Durability: every record is written (in the page cache, so it survives the process being
+//! killed) before its operation's dependents start. Intents are also fsync'd before their
+//! create starts (concurrent appenders share one fsync); operations and resolutions are not,
+//! because the next fsync of the file (the next intent, or the snapshot) carries them to
+//! disk in order, and one lost to a power cut costs only a `recover` lookup (its intent is
+//! durable) or a refresh (an update or destroy).
 
 use serde_json::Value as Json;
 use sha2::{Digest, Sha256};
@@ -100,13 +106,7 @@ impl Journal {
     /// Appends one record and waits until it is on disk. An fsync started after this record
     /// was written covers it, so concurrent appends cost about one fsync, not one each.
     pub fn append(&self, payload: &[u8]) -> std::io::Result<()> {
-        let framed = frame(payload);
-        let end = {
-            let mut w = self.written.lock().unwrap_or_else(|e| e.into_inner());
-            (&self.file).write_all(&framed)?;
-            *w += framed.len() as u64;
-            *w
-        };
+        let end = self.append_unsynced(payload)?;
         let mut synced = self.synced.lock().unwrap_or_else(|e| e.into_inner());
         if *synced >= end {
             return Ok(());
@@ -115,6 +115,16 @@ impl Journal {
         self.file.sync_data()?;
         *synced = target;
         Ok(())
+    }
+
+    /// Appends one record without waiting for the disk (the next [`Journal::append`] takes it
+    /// there); returns the journal's length after it.
+    pub fn append_unsynced(&self, payload: &[u8]) -> std::io::Result<u64> {
+        let framed = frame(payload);
+        let mut w = self.written.lock().unwrap_or_else(|e| e.into_inner());
+        (&self.file).write_all(&framed)?;
+        *w += framed.len() as u64;
+        Ok(*w)
     }
 
     /// Removes the journal (after the snapshot that contains its records is written).
@@ -203,7 +213,7 @@ mod tests {
         let p = d.path().join("j");
         let j = Journal::open(&p).unwrap();
         j.append(b"one").unwrap();
-        j.append(b"two").unwrap();
+        j.append_unsynced(b"two").unwrap();
         assert_eq!(read(&p).unwrap(), vec![b"one".to_vec(), b"two".to_vec()]);
         rewrite(&p, &[intent("t9")]).unwrap();
         assert_eq!(read(&p).unwrap(), vec![intent("t9")]);

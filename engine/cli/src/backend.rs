@@ -109,11 +109,11 @@ impl Backend {
         let pending: Vec<serde_json::Value> = journal::pending(&records)
             .into_iter()
             .filter(|d| state.lineage.is_empty() || d["lineage"] == state.lineage.as_str())
+            .filter(|d| intent_of(&d["intent"]).is_some())
             .collect();
-        // The snapshot now holds every finished operation; only pending creates stay.
-        if !records.is_empty() {
-            self.keep_in_journal(&pending)?;
-        }
+        // The snapshot now holds every finished operation; only pending creates stay (an
+        // empty journal, left by an apply killed before its first record, goes).
+        self.keep_in_journal(&pending)?;
         *self.pending.lock().unwrap_or_else(|e| e.into_inner()) = pending;
         Ok((state, recovered))
     }
@@ -315,7 +315,11 @@ impl StateSink for Journal<'_> {
         let payload =
             serde_json::to_vec(&serde_json::json!({ "lineage": self.lineage, "resolved": token }))
                 .map_err(|e| e.to_string())?;
-        self.inner.append(&payload).map_err(|e| e.to_string())
+        // Not fsync'd: lost to a power cut, it only costs the next command a lookup.
+        self.inner
+            .append_unsynced(&payload)
+            .map(drop)
+            .map_err(|e| e.to_string())
     }
 
     fn record(
@@ -333,6 +337,11 @@ impl StateSink for Journal<'_> {
             None => serde_json::Value::Null,
         };
         let payload = serde_json::to_vec(&serde_json::json!({ "lineage": self.lineage, "addr": addr.to_string(), "object": object, "token": token })).map_err(|e| e.to_string())?;
-        self.inner.append(&payload).map_err(|e| e.to_string())
+        // Written before dependents start (a killed process loses nothing); the next intent's
+        // fsync or the snapshot takes it to disk (see `journal`'s durability note).
+        self.inner
+            .append_unsynced(&payload)
+            .map(drop)
+            .map_err(|e| e.to_string())
     }
 }
