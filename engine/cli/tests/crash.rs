@@ -151,6 +151,21 @@ fn files_on_disk(w: &Work) -> BTreeSet<u64> {
         .unwrap_or_default()
 }
 
+/// How many objects of interrupted creates a command's output says it found and recorded.
+fn found_objects(stdout: &str) -> usize {
+    stdout
+        .lines()
+        .filter_map(|l| {
+            l.split("crash: ")
+                .nth(1)?
+                .split(' ')
+                .next()?
+                .parse::<usize>()
+                .ok()
+        })
+        .sum()
+}
+
 fn start_apply(w: &Work) -> std::process::Child {
     Command::new(bin())
         .args(["apply", "-auto-approve", "-no-color"])
@@ -162,26 +177,32 @@ fn start_apply(w: &Work) -> std::process::Child {
 }
 
 /// 50 `kill -9`s at random instants of a 1,000-file apply (5 working directories, each
-/// killed 10 times while the apply resumes, at an instant drawn from the time the rest of
-/// the apply would take): after each, `plan` recovers, and then every file on disk is in
+/// killed 10 times while the apply resumes, at an instant drawn from about when the rest of
+/// its creates would run): after each, `plan` recovers, and then every file on disk is in
 /// the state; finally an apply converges (a plan after it has no changes).
 #[test]
 fn kill_dash_nine_at_random_instants_leaves_no_orphan() {
     const N: usize = 1000;
     let conf = format!("resource \"local_file\" \"f\" {{\n  count    = {N}\n  filename = \"${{path.module}}/files/f${{count.index}}.txt\"\n  content  = \"file ${{count.index}}\"\n}}\n");
-    // How long a whole apply takes here, to draw kill instants from.
+    // How long planning and a whole apply take here, to draw kill instants from the time
+    // the creates run.
     let probe = Work::new(&[("main.tf", &conf)]);
     let t = Instant::now();
+    probe.run(&["plan"]).expect(0);
+    let planning = t.elapsed().as_millis() as u64;
+    let t = Instant::now();
     probe.run(&["apply", "-auto-approve"]).expect(0);
-    let full = t.elapsed().as_millis() as u64;
+    let creating = (t.elapsed().as_millis() as u64).saturating_sub(planning);
     let mut rng = Rng::new();
     let mut orphans = 0;
+    let mut found = 0;
     for dir in 0..5 {
         let w = Work::new(&[("main.tf", &conf)]);
         for kill in 0..10 {
             let left = (N - files_in_state(&w).len()) as u64;
             let mut child = start_apply(&w);
-            std::thread::sleep(Duration::from_millis(rng.below(full * left / N as u64 + 1)));
+            let at = planning * 3 / 4 + rng.below(creating * left / N as u64 + planning / 2);
+            std::thread::sleep(Duration::from_millis(at));
             let _ = child.kill();
             let _ = child.wait();
             let r = w.run(&["plan", "-no-color", "-refresh=false"]);
@@ -191,6 +212,7 @@ fn kill_dash_nine_at_random_instants_leaves_no_orphan() {
                 r.stdout(),
                 r.stderr()
             );
+            found += found_objects(&r.stdout());
             let held = files_in_state(&w);
             let unheld: Vec<_> = files_on_disk(&w).difference(&held).copied().collect();
             orphans += unheld.len();
@@ -206,6 +228,9 @@ fn kill_dash_nine_at_random_instants_leaves_no_orphan() {
         assert_eq!(files_on_disk(&w).len(), N);
     }
     assert_eq!(orphans, 0);
+    // The kills did land mid-create: recovery had files to find.
+    eprintln!("files found by recovery over 50 kills: {found}");
+    assert!(found > 0, "no kill interrupted a create");
 }
 
 #[test]
