@@ -4,10 +4,11 @@
 
 use crate::session::error;
 use autostack_core::addrs::InstanceAddr;
-use autostack_core::apply::StateSink;
+use autostack_core::apply::{Intent, StateSink};
 use autostack_core::state::{InstanceObject, State};
 use autostack_core::statefile::{self, SchemaSource};
 use autostack_lang::config::Module;
+use autostack_lang::value::json::{decode_full, encode_full};
 use autostack_lang::{Diagnostic, Diagnostics};
 use autostack_state::journal;
 use autostack_state::local::LocalState;
@@ -24,6 +25,8 @@ pub struct Backend {
     local: LocalState,
     /// The serial and lineage as loaded, for the overwrite checks.
     loaded: Mutex<(u64, String)>,
+    /// Journal payloads of the creates a killed apply left pending, as loaded.
+    pending: Mutex<Vec<serde_json::Value>>,
 }
 
 impl Backend {
@@ -50,6 +53,7 @@ impl Backend {
         Ok(Backend {
             local: LocalState::new(path),
             loaded: Mutex::new((0, String::new())),
+            pending: Mutex::new(Vec::new()),
         })
     }
 
@@ -102,8 +106,54 @@ impl Backend {
         if recovered > 0 {
             self.persist(&mut state, schemas)?;
         }
-        let _ = std::fs::remove_file(self.local.journal_path());
+        let pending: Vec<serde_json::Value> = journal::pending(&records)
+            .into_iter()
+            .filter(|d| state.lineage.is_empty() || d["lineage"] == state.lineage.as_str())
+            .filter(|d| intent_of(&d["intent"]).is_some())
+            .collect();
+        // The snapshot now holds every finished operation; only pending creates stay (an
+        // empty journal, left by an apply killed before its first record, goes).
+        self.keep_in_journal(&pending)?;
+        *self.pending.lock().unwrap_or_else(|e| e.into_inner()) = pending;
         Ok((state, recovered))
+    }
+
+    /// The creates a killed apply left pending (found by the last `load`), to resolve through
+    /// their providers.
+    pub fn pending_intents(&self) -> Vec<Intent> {
+        let pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
+        pending
+            .iter()
+            .filter_map(|d| intent_of(&d["intent"]))
+            .collect()
+    }
+
+    /// Writes the state after pending intents were resolved and keeps in the journal only
+    /// those still unresolved (indexes into [`Backend::pending_intents`]).
+    pub fn settle_intents(
+        &self,
+        state: &mut State,
+        schemas: &dyn SchemaSource,
+        unresolved: &[usize],
+    ) -> Result<(), Diagnostics> {
+        self.persist(state, schemas)?;
+        let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
+        let keep: Vec<serde_json::Value> = unresolved
+            .iter()
+            .filter_map(|&i| pending.get(i).cloned())
+            .collect();
+        self.keep_in_journal(&keep)?;
+        *pending = keep;
+        Ok(())
+    }
+
+    fn keep_in_journal(&self, payloads: &[serde_json::Value]) -> Result<(), Diagnostics> {
+        let bytes: Vec<Vec<u8>> = payloads
+            .iter()
+            .map(|d| serde_json::to_vec(d).unwrap_or_default())
+            .collect();
+        journal::rewrite(&self.local.journal_path(), &bytes)
+            .map_err(|e| error("Failed to write state journal", e.to_string()))
     }
 
     /// Opens the journal for an apply starting from `base`.
@@ -165,6 +215,10 @@ fn replay(state: &mut State, records: &[Vec<u8>], schemas: &dyn SchemaSource) ->
         let Ok(doc) = serde_json::from_slice::<serde_json::Value>(rec) else {
             break;
         };
+        if doc.get("addr").is_none() {
+            // An intent or a resolution: see `journal::pending`.
+            continue;
+        }
         let lineage = doc["lineage"].as_str().unwrap_or_default();
         if !state.lineage.is_empty() && lineage != state.lineage {
             continue;
@@ -209,8 +263,71 @@ impl Journal<'_> {
     }
 }
 
+/// An intent record's `intent` object read back (`None` when it is not one this version
+/// wrote).
+fn intent_of(j: &serde_json::Value) -> Option<Intent> {
+    let s = |k: &str| j[k].as_str().map(str::to_string);
+    let addr = autostack_core::addrs::parse_instance(j["addr"].as_str()?).ok()?;
+    let value = decode_full(&j["planned"]).ok()?;
+    Some(Intent {
+        addr,
+        token: s("token")?,
+        provider: s("provider")?.parse().ok()?,
+        object: InstanceObject {
+            value,
+            provider: s("state_provider")?,
+            schema_version: j["schema_version"].as_u64().unwrap_or(0),
+            dependencies: j["dependencies"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|d| d.as_str().map(str::to_string))
+                .collect(),
+            tainted: false,
+            private: None,
+            create_before_destroy: j["create_before_destroy"].as_bool().unwrap_or(false),
+        },
+    })
+}
+
 impl StateSink for Journal<'_> {
-    fn record(&self, addr: &InstanceAddr, obj: Option<&InstanceObject>) -> Result<(), String> {
+    fn intent(&self, i: &Intent) -> Result<(), String> {
+        let o = &i.object;
+        let payload = serde_json::to_vec(&serde_json::json!({
+            "lineage": self.lineage,
+            "intent": {
+                "token": i.token,
+                "addr": i.addr.to_string(),
+                "provider": i.provider.to_string(),
+                "type": i.addr.resource.ty,
+                "planned": encode_full(&o.value),
+                "state_provider": o.provider,
+                "schema_version": o.schema_version,
+                "dependencies": o.dependencies,
+                "create_before_destroy": o.create_before_destroy,
+            }
+        }))
+        .map_err(|e| e.to_string())?;
+        self.inner.append(&payload).map_err(|e| e.to_string())
+    }
+
+    fn resolved(&self, token: &str) -> Result<(), String> {
+        let payload =
+            serde_json::to_vec(&serde_json::json!({ "lineage": self.lineage, "resolved": token }))
+                .map_err(|e| e.to_string())?;
+        // Not fsync'd: lost to a power cut, it only costs the next command a lookup.
+        self.inner
+            .append_unsynced(&payload)
+            .map(drop)
+            .map_err(|e| e.to_string())
+    }
+
+    fn record(
+        &self,
+        addr: &InstanceAddr,
+        obj: Option<&InstanceObject>,
+        token: Option<&str>,
+    ) -> Result<(), String> {
         let object = match obj {
             Some(o) => {
                 let mut one = State::default();
@@ -219,7 +336,12 @@ impl StateSink for Journal<'_> {
             }
             None => serde_json::Value::Null,
         };
-        let payload = serde_json::to_vec(&serde_json::json!({ "lineage": self.lineage, "addr": addr.to_string(), "object": object })).map_err(|e| e.to_string())?;
-        self.inner.append(&payload).map_err(|e| e.to_string())
+        let payload = serde_json::to_vec(&serde_json::json!({ "lineage": self.lineage, "addr": addr.to_string(), "object": object, "token": token })).map_err(|e| e.to_string())?;
+        // Written before dependents start (a killed process loses nothing); the next intent's
+        // fsync or the snapshot takes it to disk (see `journal`'s durability note).
+        self.inner
+            .append_unsynced(&payload)
+            .map(drop)
+            .map_err(|e| e.to_string())
     }
 }

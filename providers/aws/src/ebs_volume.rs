@@ -5,7 +5,9 @@ use crate::attrs::{str_or_empty, Obj};
 use crate::batch::{imported, read_back, read_by_id, single};
 use crate::client::{ActionExt, AwsClient, AwsError, AwsResultExt};
 use crate::ec2util::{describe_filtered, filter, keyed, wait_until};
-use crate::tags::{plan_tagged, tag_attrs, tag_map, tag_spec, tag_state, update_ec2_tags};
+use crate::tags::{
+    create_tag_spec, plan_tagged, tag_attrs, tag_map, tag_spec, tag_state, update_ec2_tags,
+};
 use async_trait::async_trait;
 use autostack_provider_sdk::ResourceType;
 use autostack_provider_sdk::{
@@ -229,7 +231,12 @@ impl ResourceType<AwsClient> for AwsEbsVolume {
         Ok(pc)
     }
 
-    async fn create(&self, c: &AwsClient, planned: &Value) -> Result<Value, ApplyError> {
+    async fn create(
+        &self,
+        c: &AwsClient,
+        planned: &Value,
+        token: &str,
+    ) -> Result<Value, ApplyError> {
         const ACT: &str = "creating EBS Volume";
         let out = c
             .ec2
@@ -244,7 +251,7 @@ impl ResourceType<AwsClient> for AwsEbsVolume {
             .set_snapshot_id(get_str(planned, "snapshot_id").map(str::to_string))
             .set_multi_attach_enabled(get_bool(planned, "multi_attach_enabled"))
             .set_outpost_arn(get_str(planned, "outpost_arn").map(str::to_string))
-            .set_tag_specifications(tag_spec(Kind::Volume, planned).map(|t| vec![t]))
+            .tag_specifications(create_tag_spec(Kind::Volume, planned, token))
             .send()
             .await
             .aws()
@@ -293,6 +300,15 @@ impl ResourceType<AwsClient> for AwsEbsVolume {
         })
         .await
         .or_apply(ACT)
+    }
+
+    async fn recover(
+        &self,
+        c: &AwsClient,
+        planned: &Value,
+        token: &str,
+    ) -> Result<Option<Value>, Diagnostics> {
+        crate::recover::by_intent_tag(self, c, planned, token).await
     }
 
     async fn read(&self, c: &AwsClient, current: &Value) -> Result<Option<Value>, Diagnostics> {

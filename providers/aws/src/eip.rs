@@ -6,7 +6,7 @@ use crate::attrs::{get, get_bool, get_str, str_or_empty, Obj};
 use crate::batch::{imported, read_back, read_by_id, single};
 use crate::client::{done_if_gone, ActionExt, AwsClient, AwsError, AwsResultExt};
 use crate::ec2util::{filter, keyed, wait_until};
-use crate::tags::{plan_tagged, tag_attrs, tag_map, tag_spec, tag_state, update_ec2_tags};
+use crate::tags::{create_tag_spec, plan_tagged, tag_attrs, tag_map, tag_state, update_ec2_tags};
 use async_trait::async_trait;
 use autostack_provider_sdk::retry::retry;
 use autostack_provider_sdk::ResourceSchema;
@@ -231,7 +231,12 @@ impl ResourceType<AwsClient> for AwsEip {
         Ok(pc)
     }
 
-    async fn create(&self, c: &AwsClient, planned: &Value) -> Result<Value, ApplyError> {
+    async fn create(
+        &self,
+        c: &AwsClient,
+        planned: &Value,
+        token: &str,
+    ) -> Result<Value, ApplyError> {
         const ACT: &str = "creating EC2 EIP";
         let vpc = get_bool(planned, "vpc");
         let domain = get_str(planned, "domain")
@@ -246,7 +251,7 @@ impl ResourceType<AwsClient> for AwsEip {
             .set_public_ipv4_pool(opt("public_ipv4_pool"))
             .set_network_border_group(opt("network_border_group"))
             .set_customer_owned_ipv4_pool(opt("customer_owned_ipv4_pool"))
-            .set_tag_specifications(tag_spec(Kind::ElasticIp, planned).map(|t| vec![t]))
+            .tag_specifications(create_tag_spec(Kind::ElasticIp, planned, token))
             .send()
             .await
             .aws()
@@ -302,6 +307,15 @@ impl ResourceType<AwsClient> for AwsEip {
             .await
             .or_apply(ACT)?;
         done_if_gone(c.ec2.release_address().allocation_id(id).send().await.aws()).or_apply(ACT)
+    }
+
+    async fn recover(
+        &self,
+        c: &AwsClient,
+        planned: &Value,
+        token: &str,
+    ) -> Result<Option<Value>, Diagnostics> {
+        crate::recover::by_intent_tag(self, c, planned, token).await
     }
 
     async fn read(&self, c: &AwsClient, current: &Value) -> Result<Option<Value>, Diagnostics> {

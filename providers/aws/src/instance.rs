@@ -11,7 +11,7 @@ use crate::batch::{imported, read_back, read_by_id, single};
 use crate::client::{ActionExt, AwsClient, AwsError, AwsResultExt};
 use crate::ebs_volume::describe_volumes;
 use crate::ec2util::{describe_filtered, wait_until};
-use crate::tags::tag_spec;
+use crate::tags::{create_tag_spec, tag_spec};
 use crate::tags::{plan_tagged, tag_attrs, tag_map, tag_state, update_ec2_tags};
 use async_trait::async_trait;
 use autostack_provider_sdk::{with_attr, ResourceSchema, ResourceType};
@@ -234,7 +234,9 @@ fn non_empty<T>(v: Vec<T>) -> Option<Vec<T>> {
     (!v.is_empty()).then_some(v)
 }
 
-async fn run_instance(c: &AwsClient, planned: &Value) -> Result<String, AwsError> {
+/// Launches the planned instance; `token` is the idempotency token (`ClientToken`, so a
+/// retried call cannot launch twice) and the intent tag `recover` finds it by.
+async fn run_instance(c: &AwsClient, planned: &Value, token: &str) -> Result<String, AwsError> {
     let ami = get_str(planned, "ami").ok_or_else(|| {
         AwsError::local(
             "MissingParameter",
@@ -248,13 +250,14 @@ async fn run_instance(c: &AwsClient, planned: &Value) -> Result<String, AwsError
         .cloned()
         .unwrap_or(Value::null());
     let volume_tags = Value::object_from([("tags_all", volume_tags)]);
-    let specs: Vec<TagSpecification> = tag_spec(Kind::Instance, planned)
-        .into_iter()
-        .chain(tag_spec(Kind::Volume, &volume_tags))
-        .collect();
+    let specs: Vec<TagSpecification> =
+        std::iter::once(create_tag_spec(Kind::Instance, planned, token))
+            .chain(tag_spec(Kind::Volume, &volume_tags))
+            .collect();
     let req = c
         .ec2
         .run_instances()
+        .client_token(token)
         .image_id(ami)
         .min_count(1)
         .max_count(1)
@@ -366,9 +369,14 @@ impl ResourceType<AwsClient> for AwsInstance {
         Ok(fresh)
     }
 
-    async fn create(&self, c: &AwsClient, planned: &Value) -> Result<Value, ApplyError> {
+    async fn create(
+        &self,
+        c: &AwsClient,
+        planned: &Value,
+        token: &str,
+    ) -> Result<Value, ApplyError> {
         const ACT: &str = "creating EC2 Instance";
-        let id = run_instance(c, planned).await.or_apply(ACT)?;
+        let id = run_instance(c, planned, token).await.or_apply(ACT)?;
         let partial = Obj::from(planned).str("id", &id).finish();
         let fail = |e: AwsError| e.apply_error(ACT).with_partial(partial.clone());
         let instance = wait_state(c, &id, St::Running).await.map_err(fail)?;
@@ -445,6 +453,15 @@ impl ResourceType<AwsClient> for AwsInstance {
         })
         .await
         .or_apply(ACT)
+    }
+
+    async fn recover(
+        &self,
+        c: &AwsClient,
+        planned: &Value,
+        token: &str,
+    ) -> Result<Option<Value>, Diagnostics> {
+        crate::recover::by_intent_tag(self, c, planned, token).await
     }
 
     async fn read(&self, c: &AwsClient, current: &Value) -> Result<Option<Value>, Diagnostics> {

@@ -4,7 +4,7 @@ use crate::attrs::{get_str, import_base, str_or_empty, Obj};
 use crate::batch::{imported, read_back, read_by_id, single};
 use crate::client::{done_if_gone, ActionExt, AwsClient, AwsError, AwsResultExt};
 use crate::ec2util::{describe_filtered, keyed, retry_dependency};
-use crate::tags::{plan_tagged, tag_attrs, tag_map, tag_spec, tag_state, update_ec2_tags};
+use crate::tags::{create_tag_spec, plan_tagged, tag_attrs, tag_map, tag_state, update_ec2_tags};
 use async_trait::async_trait;
 use autostack_provider_sdk::{
     ApplyError, Attribute, Block, PlannedChange, ResourceSchema, ResourceType,
@@ -103,11 +103,16 @@ impl ResourceType<AwsClient> for AwsInternetGateway {
         Ok(plan_tagged(c, schema, prior, config))
     }
 
-    async fn create(&self, c: &AwsClient, planned: &Value) -> Result<Value, ApplyError> {
+    async fn create(
+        &self,
+        c: &AwsClient,
+        planned: &Value,
+        token: &str,
+    ) -> Result<Value, ApplyError> {
         let out = c
             .ec2
             .create_internet_gateway()
-            .set_tag_specifications(tag_spec(Kind::InternetGateway, planned).map(|t| vec![t]))
+            .tag_specifications(create_tag_spec(Kind::InternetGateway, planned, token))
             .send()
             .await
             .aws()
@@ -191,6 +196,15 @@ impl ResourceType<AwsClient> for AwsInternetGateway {
         })
         .await
         .or_apply("deleting EC2 Internet Gateway")
+    }
+
+    async fn recover(
+        &self,
+        c: &AwsClient,
+        planned: &Value,
+        token: &str,
+    ) -> Result<Option<Value>, Diagnostics> {
+        crate::recover::by_intent_tag(self, c, planned, token).await
     }
 
     async fn read(&self, c: &AwsClient, current: &Value) -> Result<Option<Value>, Diagnostics> {

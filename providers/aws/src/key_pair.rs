@@ -10,27 +10,26 @@ use autostack_provider_sdk::{with_attr, ApplyError, Attribute, Block, PlannedCha
 use autostack_provider_sdk::{ResourceSchema, ResourceType};
 use autostack_value::{Diagnostics, Type, Value};
 use aws_sdk_ec2::types::{KeyPairInfo, KeyType, ResourceType as Kind};
-use std::sync::atomic::{AtomicU32, Ordering};
 
 /// The `aws_key_pair` resource type.
 pub struct AwsKeyPair;
 
-/// Length of the suffix [`unique_name`] appends (Terraform's `UniqueIDSuffixLength`).
+/// Length of the suffix [`crate::recover::unique_name`] appends (Terraform's `UniqueIDSuffixLength`).
 pub const UNIQUE_SUFFIX_LEN: usize = 26;
 
-/// A unique name as Terraform's `id.PrefixedUniqueId`: the prefix, the UTC time to 1/10000 s
-/// (`YYYYMMDDhhmmssffff`) and an 8-hex-digit process counter.
-pub fn unique_name(prefix: &str) -> String {
-    static COUNTER: AtomicU32 = AtomicU32::new(0);
-    let now = aws_smithy_types::DateTime::from(std::time::SystemTime::now());
-    let secs = crate::attrs::rfc3339(&now);
-    let digits: String = secs.chars().filter(char::is_ascii_digit).collect();
-    let frac = now.subsec_nanos() / 100_000;
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed).wrapping_add(1);
-    format!("{prefix}{digits}{frac:04}{n:08x}")
+/// The key pair's name: `key_name`, or one generated from `key_name_prefix` and the create's
+/// token (so that `recover` finds it again).
+fn key_name(planned: &Value, token: &str) -> String {
+    match get_str(planned, "key_name") {
+        Some(n) => n.to_string(),
+        None => crate::recover::unique_name(
+            get_str(planned, "key_name_prefix").unwrap_or("terraform-"),
+            token,
+        ),
+    }
 }
 
-/// The prefix of a name made by [`unique_name`] (Terraform's `NamePrefixFromName`): the name
+/// The prefix of a name made by [`crate::recover::unique_name`] (Terraform's `NamePrefixFromName`): the name
 /// without its last 26 characters, or "" for shorter names.
 pub fn name_prefix_of(name: &str) -> &str {
     name.len()
@@ -134,12 +133,14 @@ impl ResourceType<AwsClient> for AwsKeyPair {
         Ok(plan_tagged(c, schema, prior, &trimmed_public_key(config)))
     }
 
-    async fn create(&self, c: &AwsClient, planned: &Value) -> Result<Value, ApplyError> {
+    async fn create(
+        &self,
+        c: &AwsClient,
+        planned: &Value,
+        token: &str,
+    ) -> Result<Value, ApplyError> {
         const ACT: &str = "importing EC2 Key Pair";
-        let name = match get_str(planned, "key_name") {
-            Some(n) => n.to_string(),
-            None => unique_name(get_str(planned, "key_name_prefix").unwrap_or("terraform-")),
-        };
+        let name = key_name(planned, token);
         let key = str_or_empty(planned, "public_key");
         c.ec2
             .import_key_pair()
@@ -178,6 +179,23 @@ impl ResourceType<AwsClient> for AwsKeyPair {
         let name = str_or_empty(prior, "id");
         done_if_gone(c.ec2.delete_key_pair().key_name(name).send().await.aws())
             .or_apply("deleting EC2 Key Pair")
+    }
+
+    async fn recover(
+        &self,
+        c: &AwsClient,
+        planned: &Value,
+        token: &str,
+    ) -> Result<Option<Value>, Diagnostics> {
+        let name = key_name(planned, token);
+        self.read(
+            c,
+            &Obj::from(planned)
+                .str("id", &name)
+                .str("key_name", &name)
+                .finish(),
+        )
+        .await
     }
 
     async fn read(&self, c: &AwsClient, current: &Value) -> Result<Option<Value>, Diagnostics> {
@@ -229,8 +247,8 @@ mod tests {
 
     #[test]
     fn unique_names_carry_a_26_character_suffix() {
-        let a = unique_name("web-");
-        let b = unique_name("web-");
+        let a = crate::recover::unique_name("web-", "7d1c0a52-0b7e-4c56-9a3e-1b2c3d4e5f60");
+        let b = crate::recover::unique_name("web-", "8d1c0a52-0b7e-4c56-9a3e-1b2c3d4e5f60");
         assert_ne!(a, b);
         assert_eq!(a.len(), "web-".len() + UNIQUE_SUFFIX_LEN);
         assert_eq!(name_prefix_of(&a), "web-");

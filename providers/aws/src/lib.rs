@@ -25,6 +25,7 @@ pub mod instance;
 pub mod internet_gateway;
 pub mod key_pair;
 pub mod provider_schema;
+pub mod recover;
 pub mod route_table;
 pub mod route_table_association;
 pub mod s3_bucket;

@@ -5,7 +5,7 @@ use crate::attrs::{get_blocks, import_base, str_or_empty, Obj};
 use crate::batch::{imported, read_back, read_by_id, single};
 use crate::client::{done_if_gone, ActionExt, AwsClient, AwsError, AwsResultExt};
 use crate::ec2util::{describe_filtered, keyed, retry_dependency};
-use crate::tags::{plan_tagged, tag_attrs, tag_map, tag_spec, tag_state, update_ec2_tags};
+use crate::tags::{create_tag_spec, plan_tagged, tag_attrs, tag_map, tag_state, update_ec2_tags};
 use async_trait::async_trait;
 use autostack_provider_sdk::{
     ApplyError, Attribute, Block, Nesting, PlannedChange, ResourceSchema, ResourceType,
@@ -274,12 +274,17 @@ impl ResourceType<AwsClient> for AwsRouteTable {
         Ok(pc)
     }
 
-    async fn create(&self, c: &AwsClient, planned: &Value) -> Result<Value, ApplyError> {
+    async fn create(
+        &self,
+        c: &AwsClient,
+        planned: &Value,
+        token: &str,
+    ) -> Result<Value, ApplyError> {
         let out = c
             .ec2
             .create_route_table()
             .vpc_id(str_or_empty(planned, "vpc_id"))
-            .set_tag_specifications(tag_spec(Kind::RouteTable, planned).map(|t| vec![t]))
+            .tag_specifications(create_tag_spec(Kind::RouteTable, planned, token))
             .send()
             .await
             .aws()
@@ -355,6 +360,15 @@ impl ResourceType<AwsClient> for AwsRouteTable {
         })
         .await
         .or_apply("deleting EC2 Route Table")
+    }
+
+    async fn recover(
+        &self,
+        c: &AwsClient,
+        planned: &Value,
+        token: &str,
+    ) -> Result<Option<Value>, Diagnostics> {
+        crate::recover::by_intent_tag(self, c, planned, token).await
     }
 
     async fn read(&self, c: &AwsClient, current: &Value) -> Result<Option<Value>, Diagnostics> {

@@ -83,7 +83,12 @@ impl ResourceType<AwsClient> for AwsRouteTableAssociation {
         Ok(pc)
     }
 
-    async fn create(&self, c: &AwsClient, planned: &Value) -> Result<Value, ApplyError> {
+    async fn create(
+        &self,
+        c: &AwsClient,
+        planned: &Value,
+        _token: &str,
+    ) -> Result<Value, ApplyError> {
         let out = c
             .ec2
             .associate_route_table()
@@ -130,6 +135,34 @@ impl ResourceType<AwsClient> for AwsRouteTableAssociation {
                 .aws(),
         )
         .or_apply("deleting Route Table Association")
+    }
+
+    /// A subnet (or gateway) has at most one route table association: the one to the
+    /// planned table is the create's.
+    async fn recover(
+        &self,
+        c: &AwsClient,
+        planned: &Value,
+        _token: &str,
+    ) -> Result<Option<Value>, Diagnostics> {
+        let table = str_or_empty(planned, "route_table_id");
+        let (filter, target) = match get_str(planned, "subnet_id") {
+            Some(s) => ("association.subnet-id", s),
+            None => (
+                "association.gateway-id",
+                str_or_empty(planned, "gateway_id"),
+            ),
+        };
+        let tables = describe_filtered!(c, describe_route_tables, filter, vec![target.to_string()])
+            .or_diags("recovering Route Table Association")?;
+        Ok(tables
+            .iter()
+            .flat_map(|t| t.associations())
+            .find(|a| {
+                a.route_table_id() == Some(table)
+                    && (a.subnet_id() == Some(target) || a.gateway_id() == Some(target))
+            })
+            .map(|a| state_of(planned, a)))
     }
 
     async fn read(&self, c: &AwsClient, current: &Value) -> Result<Option<Value>, Diagnostics> {

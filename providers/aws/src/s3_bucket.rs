@@ -20,7 +20,6 @@ use aws_sdk_s3::types::{
     MfaDelete, MfaDeleteStatus, ObjectLockEnabled, VersioningConfiguration,
 };
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicU32, Ordering};
 
 /// The `aws_s3_bucket` resource type.
 pub struct AwsS3Bucket;
@@ -28,21 +27,16 @@ pub struct AwsS3Bucket;
 /// Length of the suffix Terraform's unique-name generator appends (timestamp and counter).
 const UNIQUE_SUFFIX_LEN: usize = 26;
 
-/// Terraform's `id.PrefixedUniqueId`: the prefix, a UTC timestamp to 1/10000 s and a counter.
-fn prefixed_unique_id(prefix: &str) -> String {
-    static COUNTER: AtomicU32 = AtomicU32::new(0);
-    let now = aws_smithy_types::DateTime::from(std::time::SystemTime::now());
-    let text = now
-        .fmt(aws_smithy_types::date_time::Format::DateTime)
-        .unwrap_or_default();
-    let (whole, frac) = text
-        .trim_end_matches('Z')
-        .split_once('.')
-        .unwrap_or((text.trim_end_matches('Z'), ""));
-    let mut stamp: String = whole.chars().filter(char::is_ascii_digit).collect();
-    stamp.extend(frac.chars().chain(std::iter::repeat('0')).take(4));
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed) + 1;
-    format!("{prefix}{stamp}{n:08x}")
+/// The bucket's name: `bucket`, or one generated from `bucket_prefix` (Terraform's
+/// `id.PrefixedUniqueId` shape) and the create's token, so that `recover` finds it again.
+fn bucket_name(planned: &Value, token: &str) -> String {
+    match (
+        get_str(planned, "bucket"),
+        get_str(planned, "bucket_prefix"),
+    ) {
+        (Some(b), _) => b.to_string(),
+        (None, p) => crate::recover::unique_name(p.unwrap_or("terraform-"), token),
+    }
 }
 
 /// Terraform's `create.NamePrefixFromName`: the prefix of a generated name.
@@ -285,15 +279,13 @@ impl ResourceType<AwsClient> for AwsS3Bucket {
         Ok(pc)
     }
 
-    async fn create(&self, c: &AwsClient, planned: &Value) -> Result<Value, ApplyError> {
-        let bucket = match (
-            get_str(planned, "bucket"),
-            get_str(planned, "bucket_prefix"),
-        ) {
-            (Some(b), _) => b.to_string(),
-            (None, Some(p)) => prefixed_unique_id(p),
-            (None, None) => prefixed_unique_id("terraform-"),
-        };
+    async fn create(
+        &self,
+        c: &AwsClient,
+        planned: &Value,
+        token: &str,
+    ) -> Result<Value, ApplyError> {
+        let bucket = bucket_name(planned, token);
         let action = format!("creating S3 Bucket ({bucket})");
         // us-east-1 answers CreateBucket with success for a bucket the caller already owns.
         if c.region == "us-east-1" && head_bucket(c, &bucket).await.is_ok() {
@@ -415,6 +407,23 @@ impl ResourceType<AwsClient> for AwsS3Bucket {
         })
         .await
         .or_apply(&format!("waiting for S3 Bucket ({bucket}) delete"))
+    }
+
+    async fn recover(
+        &self,
+        c: &AwsClient,
+        planned: &Value,
+        token: &str,
+    ) -> Result<Option<Value>, Diagnostics> {
+        let name = bucket_name(planned, token);
+        self.read(
+            c,
+            &Obj::from(planned)
+                .str("id", &name)
+                .str("bucket", &name)
+                .finish(),
+        )
+        .await
     }
 
     async fn read(&self, c: &AwsClient, current: &Value) -> Result<Option<Value>, Diagnostics> {

@@ -153,7 +153,12 @@ impl ResourceType<AwsClient> for AwsS3BucketVersioning {
         Ok(crate::tags::plan_tagged(c, schema, prior, config))
     }
 
-    async fn create(&self, c: &AwsClient, planned: &Value) -> Result<Value, ApplyError> {
+    async fn create(
+        &self,
+        c: &AwsClient,
+        planned: &Value,
+        _token: &str,
+    ) -> Result<Value, ApplyError> {
         let bucket = str_or_empty(planned, "bucket");
         let id = resource_id(bucket, get_str(planned, "expected_bucket_owner"));
         let action = format!("creating S3 Bucket ({bucket}) Versioning");
@@ -212,6 +217,21 @@ impl ResourceType<AwsClient> for AwsS3BucketVersioning {
             Err(e) if e.code == "InvalidBucketState" && e.message.contains("Object Lock") => Ok(()),
             Err(e) => Err(e.apply_error(&format!("deleting S3 Bucket Versioning ({id})"))),
         }
+    }
+
+    /// The setting lives on the bucket, which the create did not make: what the bucket has
+    /// now is recorded (a put that did not happen shows as a change in the next plan).
+    async fn recover(
+        &self,
+        c: &AwsClient,
+        planned: &Value,
+        _token: &str,
+    ) -> Result<Option<Value>, Diagnostics> {
+        let bucket = str_or_empty(planned, "bucket");
+        let id = resource_id(bucket, get_str(planned, "expected_bucket_owner"));
+        read_state(c, planned, &id)
+            .await
+            .or_diags(&format!("recovering S3 Bucket ({bucket}) Versioning"))
     }
 
     async fn read(&self, c: &AwsClient, current: &Value) -> Result<Option<Value>, Diagnostics> {

@@ -6,14 +6,13 @@ use crate::batch::{imported, read_by_id, single};
 use crate::client::{done_if_gone, ActionExt, AwsClient, AwsError, AwsResultExt};
 use crate::ec2util::{describe_filtered, keyed, retry_dependency};
 use crate::sg_rules::{missing_from, normalize_rules, permission, rule_block, rule_sets, rules};
-use crate::tags::{plan_tagged, tag_attrs, tag_map, tag_spec, tag_state, update_ec2_tags};
+use crate::tags::{create_tag_spec, plan_tagged, tag_attrs, tag_map, tag_state, update_ec2_tags};
 use async_trait::async_trait;
 use autostack_provider_sdk::{
     ApplyError, Attribute, Block, Nesting, PlannedChange, ResourceSchema, ResourceType,
 };
 use autostack_value::{Diagnostics, Type, Value};
 use aws_sdk_ec2::types::{IpPermission, IpRange, ResourceType as Kind, SecurityGroup};
-use std::sync::atomic::{AtomicU32, Ordering};
 
 /// The `aws_security_group` resource type.
 pub struct AwsSecurityGroup;
@@ -48,16 +47,6 @@ async fn read_id(c: &AwsClient, base: &Value, id: &str) -> Result<Option<Value>,
         .await?
         .pop()
         .map(|(_, g)| state_of(c, base, &g)))
-}
-
-/// A name like hashicorp/aws's generated ones: the prefix, a timestamp and a counter.
-fn unique_name(prefix: &str) -> String {
-    static COUNTER: AtomicU32 = AtomicU32::new(0);
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default();
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    format!("{prefix}{}{:09}{n:08}", now.as_secs(), now.subsec_nanos())
 }
 
 /// Grants (`add`) or revokes rules on one direction of a group.
@@ -194,11 +183,16 @@ impl ResourceType<AwsClient> for AwsSecurityGroup {
         Ok(pc)
     }
 
-    async fn create(&self, c: &AwsClient, planned: &Value) -> Result<Value, ApplyError> {
+    async fn create(
+        &self,
+        c: &AwsClient,
+        planned: &Value,
+        token: &str,
+    ) -> Result<Value, ApplyError> {
         let name = match (get_str(planned, "name"), get_str(planned, "name_prefix")) {
             (Some(n), _) => n.to_string(),
-            (None, Some(p)) => unique_name(p),
-            (None, None) => unique_name("terraform-"),
+            (None, Some(p)) => crate::recover::unique_name(p, token),
+            (None, None) => crate::recover::unique_name("terraform-", token),
         };
         let out = c
             .ec2
@@ -206,7 +200,7 @@ impl ResourceType<AwsClient> for AwsSecurityGroup {
             .group_name(&name)
             .description(str_or_empty(planned, "description"))
             .set_vpc_id(get_str(planned, "vpc_id").map(str::to_string))
-            .set_tag_specifications(tag_spec(Kind::SecurityGroup, planned).map(|t| vec![t]))
+            .tag_specifications(create_tag_spec(Kind::SecurityGroup, planned, token))
             .send()
             .await
             .aws()
@@ -283,6 +277,15 @@ impl ResourceType<AwsClient> for AwsSecurityGroup {
         })
         .await
         .or_apply("deleting Security Group")
+    }
+
+    async fn recover(
+        &self,
+        c: &AwsClient,
+        planned: &Value,
+        token: &str,
+    ) -> Result<Option<Value>, Diagnostics> {
+        crate::recover::by_intent_tag(self, c, planned, token).await
     }
 
     async fn read(&self, c: &AwsClient, current: &Value) -> Result<Option<Value>, Diagnostics> {

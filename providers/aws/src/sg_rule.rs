@@ -6,7 +6,7 @@ use crate::batch::{imported, read_by_id, single};
 use crate::client::{done_if_gone, ActionExt, AwsClient, AwsError, AwsResultExt};
 use crate::ec2util::{describe_filtered, keyed};
 use crate::sg_rules::canonical_protocol;
-use crate::tags::{plan_tagged, tag_attrs, tag_map, tag_spec, tag_state, update_ec2_tags};
+use crate::tags::{create_tag_spec, plan_tagged, tag_attrs, tag_map, tag_state, update_ec2_tags};
 use async_trait::async_trait;
 use autostack_provider_sdk::{
     ApplyError, Attribute, Block, PlannedChange, ResourceSchema, ResourceType,
@@ -204,15 +204,20 @@ impl ResourceType<AwsClient> for AwsSecurityGroupRule {
         Ok(pc)
     }
 
-    async fn create(&self, c: &AwsClient, planned: &Value) -> Result<Value, ApplyError> {
+    async fn create(
+        &self,
+        c: &AwsClient,
+        planned: &Value,
+        token: &str,
+    ) -> Result<Value, ApplyError> {
         let group = str_or_empty(planned, "security_group_id");
-        let spec = tag_spec(Kind::SecurityGroupRule, planned);
+        let spec = create_tag_spec(Kind::SecurityGroupRule, planned, token);
         // The ingress and egress calls take the same arguments.
         macro_rules! authorize {
             ($req:expr) => {
                 $req.group_id(group)
                     .ip_permissions(permission(planned))
-                    .set_tag_specifications(spec.map(|t| vec![t]))
+                    .tag_specifications(spec.clone())
                     .send()
                     .await
                     .aws()
@@ -303,6 +308,15 @@ impl ResourceType<AwsClient> for AwsSecurityGroupRule {
             revoke!(c.ec2.revoke_security_group_ingress())
         };
         done_if_gone(r).or_apply(&format!("deleting {}", self.what()))
+    }
+
+    async fn recover(
+        &self,
+        c: &AwsClient,
+        planned: &Value,
+        token: &str,
+    ) -> Result<Option<Value>, Diagnostics> {
+        crate::recover::by_intent_tag(self, c, planned, token).await
     }
 
     async fn read(&self, c: &AwsClient, current: &Value) -> Result<Option<Value>, Diagnostics> {

@@ -4,7 +4,7 @@ use crate::attrs::{get_bool, get_str, import_base, str_or_empty, Obj};
 use crate::batch::{imported, read_back, read_by_id, single};
 use crate::client::{done_if_gone, ActionExt, AwsClient, AwsError, AwsResultExt};
 use crate::ec2util::{describe_filtered, keyed, wait_until};
-use crate::tags::{plan_tagged, tag_attrs, tag_map, tag_spec, tag_state, update_ec2_tags};
+use crate::tags::{create_tag_spec, plan_tagged, tag_attrs, tag_map, tag_state, update_ec2_tags};
 use async_trait::async_trait;
 use autostack_provider_sdk::{
     ApplyError, Attribute, Block, PlannedChange, ResourceSchema, ResourceType,
@@ -158,7 +158,12 @@ impl ResourceType<AwsClient> for AwsSubnet {
         Ok(plan_tagged(c, schema, prior, config))
     }
 
-    async fn create(&self, c: &AwsClient, planned: &Value) -> Result<Value, ApplyError> {
+    async fn create(
+        &self,
+        c: &AwsClient,
+        planned: &Value,
+        token: &str,
+    ) -> Result<Value, ApplyError> {
         let out = c
             .ec2
             .create_subnet()
@@ -167,7 +172,7 @@ impl ResourceType<AwsClient> for AwsSubnet {
             .set_availability_zone(get_str(planned, "availability_zone").map(str::to_string))
             .set_availability_zone_id(get_str(planned, "availability_zone_id").map(str::to_string))
             .set_ipv6_native(get_bool(planned, "ipv6_native").filter(|b| *b))
-            .set_tag_specifications(tag_spec(Kind::Subnet, planned).map(|t| vec![t]))
+            .tag_specifications(create_tag_spec(Kind::Subnet, planned, token))
             .send()
             .await
             .aws()
@@ -226,6 +231,15 @@ impl ResourceType<AwsClient> for AwsSubnet {
         })
         .await
         .or_apply("deleting EC2 Subnet")
+    }
+
+    async fn recover(
+        &self,
+        c: &AwsClient,
+        planned: &Value,
+        token: &str,
+    ) -> Result<Option<Value>, Diagnostics> {
+        crate::recover::by_intent_tag(self, c, planned, token).await
     }
 
     async fn read(&self, c: &AwsClient, current: &Value) -> Result<Option<Value>, Diagnostics> {

@@ -160,6 +160,17 @@ pub fn tag_spec(kind: Ec2ResourceType, planned: &Value) -> Option<TagSpecificati
     )
 }
 
+/// EC2 tag specifications for a create call: `planned`'s tags and the intent tag that
+/// `recover` finds the object by.
+pub fn create_tag_spec(kind: Ec2ResourceType, planned: &Value, token: &str) -> TagSpecification {
+    let mut tags = tags_all(planned);
+    tags.insert(crate::recover::INTENT_TAG.to_string(), token.to_string());
+    TagSpecification::builder()
+        .resource_type(kind)
+        .set_tags(Some(ec2_tags(&tags)))
+        .build()
+}
+
 /// EC2 `Tag`s of a map.
 pub fn ec2_tags(m: &BTreeMap<String, String>) -> Vec<Tag> {
     m.iter()
@@ -167,9 +178,10 @@ pub fn ec2_tags(m: &BTreeMap<String, String>) -> Vec<Tag> {
         .collect()
 }
 
-/// A map of EC2 `Tag`s.
+/// A map of EC2 `Tag`s (without the intent tag, which is not configuration).
 pub fn tag_map(tags: &[Tag]) -> BTreeMap<String, String> {
     tags.iter()
+        .filter(|t| t.key() != Some(crate::recover::INTENT_TAG))
         .filter_map(|t| {
             Some((
                 t.key()?.to_string(),

@@ -163,7 +163,12 @@ impl ResourceType<AwsClient> for AwsVolumeAttachment {
         }
     }
 
-    async fn create(&self, c: &AwsClient, planned: &Value) -> Result<Value, ApplyError> {
+    async fn create(
+        &self,
+        c: &AwsClient,
+        planned: &Value,
+        _token: &str,
+    ) -> Result<Value, ApplyError> {
         const ACT: &str = "attaching EBS Volume";
         let key = Key::of(planned);
         // An attachment that already exists (e.g. made by hand) is adopted, as the AWS
@@ -238,6 +243,18 @@ impl ResourceType<AwsClient> for AwsVolumeAttachment {
         wait_attachment(c, &key, "EBS volume detached", |s| s.is_none())
             .await
             .or_apply(ACT)
+    }
+
+    /// An attachment is identified by its device, instance and volume.
+    async fn recover(
+        &self,
+        c: &AwsClient,
+        planned: &Value,
+        _token: &str,
+    ) -> Result<Option<Value>, Diagnostics> {
+        read_key(c, planned, &Key::of(planned))
+            .await
+            .or_diags("recovering EBS Volume attachment")
     }
 
     async fn read(&self, c: &AwsClient, current: &Value) -> Result<Option<Value>, Diagnostics> {

@@ -116,6 +116,24 @@ pub(crate) async fn create_file(planned: &Value) -> Result<Value, ApplyError> {
     Ok(with(planned, digests(&content)))
 }
 
+/// After a crash: a file at the planned path is the create's object (the path is its
+/// identity), recorded as the create would have; if the write was cut short, its digest no
+/// longer matches, so the next refresh reads it as gone and the apply rewrites it in place.
+pub(crate) async fn recover_file(planned: &Value) -> Result<Option<Value>, Diagnostics> {
+    let Some(filename) = get_str(planned, "filename").map(String::from) else {
+        return Ok(None);
+    };
+    let exists = blocking(move || Ok(std::path::Path::new(&filename).exists()))
+        .await
+        .map_err(|e| crate::common::error("Read local file error", e))?;
+    if !exists {
+        return Ok(None);
+    }
+    let content =
+        content_bytes(planned).map_err(|e| crate::common::error("Read local file error", e))?;
+    Ok(Some(with(planned, digests(&content))))
+}
+
 /// The state as is while the file exists with the recorded content; `None` when it was
 /// deleted or its SHA-1 no longer matches the ID.
 pub(crate) async fn read_file(current: &Value) -> Result<Option<Value>, Diagnostics> {
@@ -162,7 +180,12 @@ impl ResourceType<()> for LocalFile {
         plan_file(&KIND, schema, prior, config)
     }
 
-    async fn create(&self, _client: &(), planned: &Value) -> Result<Value, ApplyError> {
+    async fn create(
+        &self,
+        _client: &(),
+        planned: &Value,
+        _token: &str,
+    ) -> Result<Value, ApplyError> {
         create_file(planned).await
     }
 
@@ -177,6 +200,15 @@ impl ResourceType<()> for LocalFile {
 
     async fn delete(&self, _client: &(), prior: &Value) -> Result<(), ApplyError> {
         delete_file(prior).await
+    }
+
+    async fn recover(
+        &self,
+        _client: &(),
+        planned: &Value,
+        _token: &str,
+    ) -> Result<Option<Value>, Diagnostics> {
+        recover_file(planned).await
     }
 
     async fn read(&self, _client: &(), current: &Value) -> Result<Option<Value>, Diagnostics> {
@@ -200,7 +232,31 @@ mod tests {
     async fn created(cfg: &Value) -> Value {
         let s = LocalFile.schema();
         let p = LocalFile.plan(&(), &s, None, cfg).await.unwrap();
-        LocalFile.create(&(), &p.planned).await.unwrap()
+        LocalFile.create(&(), &p.planned, "t").await.unwrap()
+    }
+
+    #[tokio::test]
+    async fn recovery_finds_the_file_by_its_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let cfg = config(dir.path(), &[("content", string("hello"))]);
+        let s = LocalFile.schema();
+        let planned = LocalFile.plan(&(), &s, None, &cfg).await.unwrap().planned;
+        assert!(LocalFile
+            .recover(&(), &planned, "t")
+            .await
+            .unwrap()
+            .is_none());
+        let made = LocalFile.create(&(), &planned, "t").await.unwrap();
+        let found = LocalFile.recover(&(), &planned, "t").await.unwrap();
+        assert_eq!(found, Some(made));
+        // A write cut short is still the create's object; refresh then reads it as gone.
+        std::fs::write(dir.path().join("sub/dir/out.txt"), "he").unwrap();
+        let torn = LocalFile
+            .recover(&(), &planned, "t")
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(LocalFile.read(&(), &torn).await.unwrap().is_none());
     }
 
     #[tokio::test]
@@ -269,7 +325,7 @@ mod tests {
             &[("source", string(dir.path().join("nope").to_string_lossy()))],
         );
         let p = LocalFile.plan(&(), &s, None, &cfg).await.unwrap();
-        assert!(LocalFile.create(&(), &p.planned).await.is_err());
+        assert!(LocalFile.create(&(), &p.planned, "t").await.is_err());
     }
 
     #[tokio::test]

@@ -1,7 +1,9 @@
 //! `local_sensitive_file` (hashicorp/local): `local_file` whose content is sensitive and
 //! whose permissions default to "0700".
 
-use crate::local_file::{create_file, delete_file, file_schema, plan_file, read_file, FileKind};
+use crate::local_file::{
+    create_file, delete_file, file_schema, plan_file, read_file, recover_file, FileKind,
+};
 use async_trait::async_trait;
 use autostack_provider_sdk::{ApplyError, PlannedChange, ResourceSchema, ResourceType};
 use autostack_value::{Diagnostics, Value};
@@ -35,7 +37,12 @@ impl ResourceType<()> for LocalSensitiveFile {
         plan_file(&KIND, schema, prior, config)
     }
 
-    async fn create(&self, _client: &(), planned: &Value) -> Result<Value, ApplyError> {
+    async fn create(
+        &self,
+        _client: &(),
+        planned: &Value,
+        _token: &str,
+    ) -> Result<Value, ApplyError> {
         create_file(planned).await
     }
 
@@ -50,6 +57,15 @@ impl ResourceType<()> for LocalSensitiveFile {
 
     async fn delete(&self, _client: &(), prior: &Value) -> Result<(), ApplyError> {
         delete_file(prior).await
+    }
+
+    async fn recover(
+        &self,
+        _client: &(),
+        planned: &Value,
+        _token: &str,
+    ) -> Result<Option<Value>, Diagnostics> {
+        recover_file(planned).await
     }
 
     async fn read(&self, _client: &(), current: &Value) -> Result<Option<Value>, Diagnostics> {
@@ -73,7 +89,10 @@ mod tests {
         let s = LocalSensitiveFile.schema();
         let p = LocalSensitiveFile.plan(&(), &s, None, &cfg).await.unwrap();
         assert!(get(&p.planned, "content").unwrap().marks().is_sensitive());
-        let state = LocalSensitiveFile.create(&(), &p.planned).await.unwrap();
+        let state = LocalSensitiveFile
+            .create(&(), &p.planned, "t")
+            .await
+            .unwrap();
         assert_eq!(get_str(&state, "file_permission"), Some("0700"));
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "pw");
         #[cfg(unix)]

@@ -45,7 +45,12 @@ impl ResourceType<()> for NullResource {
         Ok(plan_standard(schema, prior, config, &[], Some("triggers")))
     }
 
-    async fn create(&self, _client: &(), planned: &Value) -> Result<Value, ApplyError> {
+    async fn create(
+        &self,
+        _client: &(),
+        planned: &Value,
+        _token: &str,
+    ) -> Result<Value, ApplyError> {
         Ok(with(planned, [("id", string(random_id()))]))
     }
 
@@ -60,6 +65,15 @@ impl ResourceType<()> for NullResource {
 
     async fn delete(&self, _client: &(), _prior: &Value) -> Result<(), ApplyError> {
         Ok(())
+    }
+
+    async fn recover(
+        &self,
+        _client: &(),
+        _planned: &Value,
+        _token: &str,
+    ) -> Result<Option<Value>, Diagnostics> {
+        crate::common::nothing_outside_the_state()
     }
 
     async fn read(&self, _client: &(), current: &Value) -> Result<Option<Value>, Diagnostics> {

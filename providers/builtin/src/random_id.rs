@@ -121,7 +121,12 @@ impl ResourceType<()> for RandomId {
         Ok(plan_standard(schema, prior, config, &[], Some("keepers")))
     }
 
-    async fn create(&self, _client: &(), planned: &Value) -> Result<Value, ApplyError> {
+    async fn create(
+        &self,
+        _client: &(),
+        planned: &Value,
+        _token: &str,
+    ) -> Result<Value, ApplyError> {
         let n =
             get_size(planned, "byte_length", 1)?.ok_or_else(|| unknown_at_apply("byte_length"))?;
         let bytes =
@@ -143,6 +148,15 @@ impl ResourceType<()> for RandomId {
 
     async fn delete(&self, _client: &(), _prior: &Value) -> Result<(), ApplyError> {
         Ok(())
+    }
+
+    async fn recover(
+        &self,
+        _client: &(),
+        _planned: &Value,
+        _token: &str,
+    ) -> Result<Option<Value>, Diagnostics> {
+        crate::common::nothing_outside_the_state()
     }
 
     async fn read(&self, _client: &(), current: &Value) -> Result<Option<Value>, Diagnostics> {

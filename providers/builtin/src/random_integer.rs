@@ -99,7 +99,12 @@ impl ResourceType<()> for RandomInteger {
         Ok(plan_standard(schema, prior, config, &[], Some("keepers")))
     }
 
-    async fn create(&self, _client: &(), planned: &Value) -> Result<Value, ApplyError> {
+    async fn create(
+        &self,
+        _client: &(),
+        planned: &Value,
+        _token: &str,
+    ) -> Result<Value, ApplyError> {
         let min = get_int(planned, "min")?.ok_or_else(|| unknown_at_apply("min"))?;
         let max = get_int(planned, "max")?.ok_or_else(|| unknown_at_apply("max"))?;
         let n = generate(min, max, get_str(planned, "seed"))
@@ -121,6 +126,15 @@ impl ResourceType<()> for RandomInteger {
 
     async fn delete(&self, _client: &(), _prior: &Value) -> Result<(), ApplyError> {
         Ok(())
+    }
+
+    async fn recover(
+        &self,
+        _client: &(),
+        _planned: &Value,
+        _token: &str,
+    ) -> Result<Option<Value>, Diagnostics> {
+        crate::common::nothing_outside_the_state()
     }
 
     async fn read(&self, _client: &(), current: &Value) -> Result<Option<Value>, Diagnostics> {

@@ -96,7 +96,12 @@ impl ResourceType<()> for RandomPet {
         ))
     }
 
-    async fn create(&self, _client: &(), planned: &Value) -> Result<Value, ApplyError> {
+    async fn create(
+        &self,
+        _client: &(),
+        planned: &Value,
+        _token: &str,
+    ) -> Result<Value, ApplyError> {
         let length = get_size(planned, "length", 1)?.ok_or_else(|| unknown_at_apply("length"))?;
         let separator = get_str(planned, "separator").unwrap_or("-");
         let name = generate(length, separator, get_str(planned, "prefix"))
@@ -115,6 +120,15 @@ impl ResourceType<()> for RandomPet {
 
     async fn delete(&self, _client: &(), _prior: &Value) -> Result<(), ApplyError> {
         Ok(())
+    }
+
+    async fn recover(
+        &self,
+        _client: &(),
+        _planned: &Value,
+        _token: &str,
+    ) -> Result<Option<Value>, Diagnostics> {
+        crate::common::nothing_outside_the_state()
     }
 
     async fn read(&self, _client: &(), current: &Value) -> Result<Option<Value>, Diagnostics> {

@@ -92,7 +92,12 @@ impl ResourceType<()> for RandomShuffle {
         Ok(plan_standard(schema, prior, config, &[], Some("keepers")))
     }
 
-    async fn create(&self, _client: &(), planned: &Value) -> Result<Value, ApplyError> {
+    async fn create(
+        &self,
+        _client: &(),
+        planned: &Value,
+        _token: &str,
+    ) -> Result<Value, ApplyError> {
         let input = match get(planned, "input") {
             Some(v) if v.is_wholly_known() => v.as_seq().map(<[Value]>::to_vec).unwrap_or_default(),
             Some(_) => return Err(unknown_at_apply("input")),
@@ -121,6 +126,15 @@ impl ResourceType<()> for RandomShuffle {
 
     async fn delete(&self, _client: &(), _prior: &Value) -> Result<(), ApplyError> {
         Ok(())
+    }
+
+    async fn recover(
+        &self,
+        _client: &(),
+        _planned: &Value,
+        _token: &str,
+    ) -> Result<Option<Value>, Diagnostics> {
+        crate::common::nothing_outside_the_state()
     }
 
     async fn read(&self, _client: &(), current: &Value) -> Result<Option<Value>, Diagnostics> {

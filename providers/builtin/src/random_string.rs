@@ -33,7 +33,12 @@ impl ResourceType<()> for RandomString {
         random_chars::plan(schema, prior, config)
     }
 
-    async fn create(&self, _client: &(), planned: &Value) -> Result<Value, ApplyError> {
+    async fn create(
+        &self,
+        _client: &(),
+        planned: &Value,
+        _token: &str,
+    ) -> Result<Value, ApplyError> {
         let params = random_chars::params(planned)?;
         let result = random_chars::generate(&params)
             .map_err(|e| ApplyError::new("Random string generation failed", e))?;
@@ -54,6 +59,15 @@ impl ResourceType<()> for RandomString {
 
     async fn delete(&self, _client: &(), _prior: &Value) -> Result<(), ApplyError> {
         Ok(())
+    }
+
+    async fn recover(
+        &self,
+        _client: &(),
+        _planned: &Value,
+        _token: &str,
+    ) -> Result<Option<Value>, Diagnostics> {
+        crate::common::nothing_outside_the_state()
     }
 
     async fn read(&self, _client: &(), current: &Value) -> Result<Option<Value>, Diagnostics> {

@@ -61,7 +61,12 @@ impl ResourceType<()> for RandomUuid {
         Ok(plan_standard(schema, prior, config, &[], Some("keepers")))
     }
 
-    async fn create(&self, _client: &(), planned: &Value) -> Result<Value, ApplyError> {
+    async fn create(
+        &self,
+        _client: &(),
+        planned: &Value,
+        _token: &str,
+    ) -> Result<Value, ApplyError> {
         let u = go_uuid().map_err(|e| ApplyError::new("Create Random UUID error", e))?;
         Ok(with(
             planned,
@@ -80,6 +85,15 @@ impl ResourceType<()> for RandomUuid {
 
     async fn delete(&self, _client: &(), _prior: &Value) -> Result<(), ApplyError> {
         Ok(())
+    }
+
+    async fn recover(
+        &self,
+        _client: &(),
+        _planned: &Value,
+        _token: &str,
+    ) -> Result<Option<Value>, Diagnostics> {
+        crate::common::nothing_outside_the_state()
     }
 
     async fn read(&self, _client: &(), current: &Value) -> Result<Option<Value>, Diagnostics> {

@@ -119,7 +119,12 @@ impl ResourceType<()> for TerraformData {
         Ok(plan(prior, config))
     }
 
-    async fn create(&self, _client: &(), planned: &Value) -> Result<Value, ApplyError> {
+    async fn create(
+        &self,
+        _client: &(),
+        planned: &Value,
+        _token: &str,
+    ) -> Result<Value, ApplyError> {
         let id = go_uuid().map_err(|e| ApplyError::new("Failed to generate an ID", e))?;
         let input = attr_or_null(planned, "input");
         Ok(with(planned, [("id", string(id)), ("output", input)]))
@@ -142,6 +147,15 @@ impl ResourceType<()> for TerraformData {
 
     async fn delete(&self, _client: &(), _prior: &Value) -> Result<(), ApplyError> {
         Ok(())
+    }
+
+    async fn recover(
+        &self,
+        _client: &(),
+        _planned: &Value,
+        _token: &str,
+    ) -> Result<Option<Value>, Diagnostics> {
+        crate::common::nothing_outside_the_state()
     }
 
     async fn read(&self, _client: &(), current: &Value) -> Result<Option<Value>, Diagnostics> {

@@ -120,7 +120,12 @@ impl ResourceType<()> for TimeSleep {
         Ok(plan_standard(schema, prior, config, &[], None))
     }
 
-    async fn create(&self, _client: &(), planned: &Value) -> Result<Value, ApplyError> {
+    async fn create(
+        &self,
+        _client: &(),
+        planned: &Value,
+        _token: &str,
+    ) -> Result<Value, ApplyError> {
         let wait = duration(planned, "create_duration")
             .map_err(|e| ApplyError::new("Create time sleep error", e))?;
         tokio::time::sleep(wait).await;
@@ -141,6 +146,15 @@ impl ResourceType<()> for TimeSleep {
             .map_err(|e| ApplyError::new("Delete time sleep error", e))?;
         tokio::time::sleep(wait).await;
         Ok(())
+    }
+
+    async fn recover(
+        &self,
+        _client: &(),
+        _planned: &Value,
+        _token: &str,
+    ) -> Result<Option<Value>, Diagnostics> {
+        crate::common::nothing_outside_the_state()
     }
 
     async fn read(&self, _client: &(), current: &Value) -> Result<Option<Value>, Diagnostics> {
@@ -182,7 +196,7 @@ mod tests {
             .await
             .unwrap();
         let start = Instant::now();
-        let state = TimeSleep.create(&(), &p.planned).await.unwrap();
+        let state = TimeSleep.create(&(), &p.planned, "t").await.unwrap();
         assert!(start.elapsed() >= std::time::Duration::from_millis(30));
         assert!(get_str(&state, "id").is_some_and(|id| id.ends_with('Z')));
         let start = Instant::now();

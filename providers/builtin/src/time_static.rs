@@ -116,7 +116,12 @@ impl ResourceType<()> for TimeStatic {
         Ok(change)
     }
 
-    async fn create(&self, _client: &(), planned: &Value) -> Result<Value, ApplyError> {
+    async fn create(
+        &self,
+        _client: &(),
+        planned: &Value,
+        _token: &str,
+    ) -> Result<Value, ApplyError> {
         let given = get_str(planned, "rfc3339");
         let t = match given {
             Some(s) => parse_rfc3339(s).map_err(|e| ApplyError::new("Invalid rfc3339", e))?,
@@ -136,6 +141,15 @@ impl ResourceType<()> for TimeStatic {
 
     async fn delete(&self, _client: &(), _prior: &Value) -> Result<(), ApplyError> {
         Ok(())
+    }
+
+    async fn recover(
+        &self,
+        _client: &(),
+        _planned: &Value,
+        _token: &str,
+    ) -> Result<Option<Value>, Diagnostics> {
+        crate::common::nothing_outside_the_state()
     }
 
     async fn read(&self, _client: &(), current: &Value) -> Result<Option<Value>, Diagnostics> {
@@ -186,7 +200,7 @@ mod tests {
             .await
             .unwrap();
         assert!(p.planned.as_entries().unwrap()["year"].is_unknown());
-        let state = TimeStatic.create(&(), &p.planned).await.unwrap();
+        let state = TimeStatic.create(&(), &p.planned, "t").await.unwrap();
         let id = get_str(&state, "id").unwrap();
         assert!(id.ends_with('Z') && id.len() == 20, "{id}");
         assert_eq!(get_str(&state, "rfc3339"), Some(id));

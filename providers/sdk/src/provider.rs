@@ -82,6 +82,25 @@ pub trait Provider: Send + Sync {
         planned: Option<&Value>,
     ) -> Result<Option<Value>, ApplyError>;
 
+    /// Creates the object of `planned`. `token` is unique to this create and was journaled
+    /// (with `planned`) before the call: the provider makes the create idempotent with it
+    /// where the API allows and leaves on the object what `recover` needs to find it.
+    async fn create(
+        &self,
+        type_name: &str,
+        planned: &Value,
+        token: &str,
+    ) -> Result<Value, ApplyError>;
+
+    /// After a crash: the current state of the object that a create of `planned` with `token`
+    /// may have made, or `None` when it made nothing.
+    async fn recover(
+        &self,
+        type_name: &str,
+        planned: &Value,
+        token: &str,
+    ) -> Result<Option<Value>, Diagnostics>;
+
     /// Reads the current state of an object; `None` when it no longer exists.
     async fn read(&self, type_name: &str, current: &Value) -> Result<Option<Value>, Diagnostics>;
 

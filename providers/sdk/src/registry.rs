@@ -26,8 +26,17 @@ pub trait ResourceType<C: Send + Sync>: Send + Sync {
     ) -> Result<PlannedChange, Diagnostics> {
         Ok(plan_by_schema(schema, prior, config))
     }
-    /// Creates the object described by `planned` and returns its state.
-    async fn create(&self, client: &C, planned: &Value) -> Result<Value, ApplyError>;
+    /// Creates the object described by `planned` and returns its state; `token` is the
+    /// create's idempotency token (see [`Provider::create`]).
+    async fn create(&self, client: &C, planned: &Value, token: &str) -> Result<Value, ApplyError>;
+    /// Finds what a create of `planned` with `token` made before a crash (see
+    /// [`Provider::recover`]): by client token, deterministic name, or a tag the create wrote.
+    async fn recover(
+        &self,
+        client: &C,
+        planned: &Value,
+        token: &str,
+    ) -> Result<Option<Value>, Diagnostics>;
     /// Updates the object in place.
     async fn update(&self, client: &C, prior: &Value, planned: &Value)
         -> Result<Value, ApplyError>;
@@ -184,11 +193,34 @@ impl<F: ClientFactory> Provider for Registry<F> {
     ) -> Result<Option<Value>, ApplyError> {
         let (r, c) = self.parts(type_name)?;
         match (prior, planned) {
-            (None, Some(p)) => r.create(c, p).await.map(Some),
+            (None, Some(p)) => r
+                .create(c, p, &uuid::Uuid::new_v4().to_string())
+                .await
+                .map(Some),
             (Some(old), Some(p)) => r.update(c, old, p).await.map(Some),
             (Some(old), None) => r.delete(c, old).await.map(|()| None),
             (None, None) => Ok(None),
         }
+    }
+
+    async fn create(
+        &self,
+        type_name: &str,
+        planned: &Value,
+        token: &str,
+    ) -> Result<Value, ApplyError> {
+        let (r, c) = self.parts(type_name)?;
+        r.create(c, planned, token).await
+    }
+
+    async fn recover(
+        &self,
+        type_name: &str,
+        planned: &Value,
+        token: &str,
+    ) -> Result<Option<Value>, Diagnostics> {
+        let (r, c) = self.parts(type_name)?;
+        r.recover(c, planned, token).await
     }
 
     async fn read(&self, type_name: &str, current: &Value) -> Result<Option<Value>, Diagnostics> {

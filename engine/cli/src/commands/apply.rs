@@ -16,7 +16,7 @@ pub async fn run(a: &ApplyCmd, mode: PlanMode) -> u8 {
     if out.json {
         progress::emit_version();
     }
-    let s = match run::open(&a.common, &out, "OperationTypeApply") {
+    let s = match run::open(&a.common, &out, "OperationTypeApply").await {
         Ok(s) => s,
         Err(code) => return code,
     };

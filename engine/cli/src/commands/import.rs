@@ -10,7 +10,7 @@ use autostack_lang::Diagnostic;
 /// Imports an existing object into the state at a configured resource address.
 pub async fn run(a: &ImportArgs) -> u8 {
     let out = Output::new(false, a.common.no_color);
-    let s = match run::open(&a.common, &out, "OperationTypeImport") {
+    let s = match run::open(&a.common, &out, "OperationTypeImport").await {
         Ok(s) => s,
         Err(code) => return code,
     };

@@ -19,7 +19,7 @@ pub async fn run(a: &PlanCmd) -> u8 {
             return 1;
         }
     };
-    let s = match run::open(&a.common, &out, "OperationTypePlan") {
+    let s = match run::open(&a.common, &out, "OperationTypePlan").await {
         Ok(s) => s,
         Err(code) => return code,
     };

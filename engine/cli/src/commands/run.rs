@@ -11,7 +11,7 @@ use autostack_core::context::Context;
 use autostack_core::plan::{Action, Plan, PlanMode, PlanOptions};
 use autostack_core::state::State;
 use autostack_lang::diag::Sources;
-use autostack_lang::Diagnostics;
+use autostack_lang::{Diagnostic, Diagnostics};
 use serde_json::json;
 use std::path::PathBuf;
 
@@ -78,7 +78,7 @@ impl Output {
 }
 
 /// Loads configuration, variables and state (locking it unless `-lock=false`).
-pub fn open(a: &PlanArgs, out: &Output, operation: &str) -> Result<Session, u8> {
+pub async fn open(a: &PlanArgs, out: &Output, operation: &str) -> Result<Session, u8> {
     let dir = PathBuf::from(".");
     let loaded = match session::load_config(&dir) {
         Ok(l) => l,
@@ -114,7 +114,7 @@ pub fn open(a: &PlanArgs, out: &Output, operation: &str) -> Result<Session, u8> 
         None
     };
     let schemas = Schemas::new(ctx.resolver.clone());
-    let state = match backend.load(&schemas) {
+    let mut state = match backend.load(&schemas) {
         Ok((s, recovered)) => {
             if recovered > 0 && !out.json {
                 println!("Recovered {recovered} resource operation(s) from an interrupted apply (state journal replayed).\n", recovered = recovered);
@@ -126,6 +126,10 @@ pub fn open(a: &PlanArgs, out: &Output, operation: &str) -> Result<Session, u8> 
             return Err(1);
         }
     };
+    if let Err(d) = resolve_intents(&ctx, &backend, &schemas, &mut state, out).await {
+        out.diags(&d, &sources);
+        return Err(1);
+    }
     Ok(Session {
         ctx,
         sources,
@@ -134,6 +138,49 @@ pub fn open(a: &PlanArgs, out: &Output, operation: &str) -> Result<Session, u8> 
         state,
         schemas,
     })
+}
+
+/// Resolves the creates a killed apply left pending (each through its provider's `recover`)
+/// and records what they made; fails when some cannot be resolved yet, since planning then
+/// could create a second object.
+async fn resolve_intents(
+    ctx: &Context,
+    backend: &Backend,
+    schemas: &Schemas,
+    state: &mut State,
+    out: &Output,
+) -> Result<(), Diagnostics> {
+    let intents = backend.pending_intents();
+    if intents.is_empty() {
+        return Ok(());
+    }
+    let rec = autostack_core::apply::recover(ctx, state, &intents).await;
+    backend.settle_intents(state, schemas, &rec.unresolved)?;
+    if !out.json {
+        println!(
+            "Resolved {} create(s) interrupted by a crash: {} object(s) found and recorded in the state.\n",
+            intents.len() - rec.unresolved.len(),
+            rec.recorded
+        );
+    }
+    if rec.unresolved.is_empty() {
+        return Ok(());
+    }
+    let mut d = rec.diags;
+    d.push(Diagnostic::error(
+        "Interrupted creates could not be resolved",
+        format!(
+            "{} create(s) of an interrupted apply may have made objects that the state does not hold ({}); they stay in the state journal until a command can look them up through their providers.",
+            rec.unresolved.len(),
+            rec.unresolved
+                .iter()
+                .map(|&i| intents[i].addr.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        None,
+    ));
+    Err(d)
 }
 
 /// The plan options of the command line.

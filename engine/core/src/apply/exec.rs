@@ -1,7 +1,7 @@
 //! Running the apply graph.
 
 use super::opgraph::{self, Op};
-use super::{ApplyOptions, ApplyOutcome, Observer, StateSink};
+use super::{ApplyOptions, ApplyOutcome, Intent, Observer, StateSink};
 use crate::addrs::{ModuleInstance, ProviderConfig};
 use crate::conform::conform;
 use crate::context::{Context, SharedProvider};
@@ -13,6 +13,7 @@ use crate::state::{InstanceObject, OutputValue};
 use crate::values::{ResourceValues, WalkScope};
 use autostack_lang::config::Mode;
 use autostack_lang::{Diagnostic, Diagnostics, Value};
+use autostack_provider_sdk::ApplyError;
 use futures::stream::{FuturesUnordered, StreamExt};
 use std::time::Instant;
 use tokio::sync::{Mutex, Semaphore};
@@ -184,8 +185,21 @@ impl Run<'_> {
             c.action
         };
         self.observer.started(&c.addr, action);
-        let result = self.forward_inner(c).await;
+        let token = uuid::Uuid::new_v4().to_string();
+        let result = self.forward_inner(c, &token).await;
+        // Journal before taking the shared lock, so that concurrent records share an fsync.
+        let recorded = match &result {
+            Ok(obj) | Err((_, Some(obj))) => self.sink.record(&c.addr, Some(obj), Some(&token)),
+            Err((_, None)) => Ok(()),
+        };
         let mut sh = self.shared.lock().await;
+        if let Err(e) = recorded {
+            sh.walker.diags.push(Diagnostic::error(
+                "Failed to persist state",
+                format!("Recording {} in the state journal failed: {e}", c.addr),
+                None,
+            ));
+        }
         match result {
             Ok(obj) => {
                 let id = obj
@@ -194,13 +208,6 @@ impl Run<'_> {
                     .and_then(|m| m.get("id"))
                     .and_then(|v| v.as_str())
                     .map(str::to_string);
-                if let Err(e) = self.sink.record(&c.addr, Some(&obj)) {
-                    sh.walker.diags.push(Diagnostic::error(
-                        "Failed to persist state",
-                        format!("Recording {} in the state journal failed: {e}", c.addr),
-                        None,
-                    ));
-                }
                 match c.action {
                     Action::Update => sh.changed += 1,
                     Action::Read => {}
@@ -215,7 +222,6 @@ impl Run<'_> {
             }
             Err((diags, partial)) => {
                 if let Some(obj) = partial {
-                    let _ = self.sink.record(&c.addr, Some(&obj));
                     sh.walker.prior.instances.insert(c.addr.clone(), obj);
                 }
                 sh.walker.diags.extend(diags);
@@ -228,6 +234,7 @@ impl Run<'_> {
     async fn forward_inner(
         &self,
         c: &ResourceChange,
+        token: &str,
     ) -> Result<InstanceObject, (Diagnostics, Option<InstanceObject>)> {
         let provider = self
             .provider(&c.provider)
@@ -269,10 +276,18 @@ impl Run<'_> {
             .plan(ty, prior.as_ref(), &config)
             .await
             .map_err(|d| (with_addr(d, c), None))?;
-        match provider
-            .apply(ty, prior.as_ref(), Some(&planned.planned))
-            .await
-        {
+        let result = match prior {
+            Some(prior) => {
+                provider
+                    .apply(ty, Some(&prior), Some(&planned.planned))
+                    .await
+            }
+            None => self
+                .create(c, &provider, obj(planned.planned.clone(), false), token)
+                .await
+                .map(Some),
+        };
+        match result {
             Ok(Some(v)) => match inconsistent_result(
                 c,
                 &self.ctx.state_provider(&c.provider).to_string(),
@@ -300,6 +315,36 @@ impl Run<'_> {
                 Err((with_addr(e.diags, c), partial))
             }
         }
+    }
+
+    /// A create: its intent is journaled (durably) before the provider starts, and resolved
+    /// when the create fails without leaving anything; success is recorded by the caller.
+    async fn create(
+        &self,
+        c: &ResourceChange,
+        provider: &SharedProvider,
+        planned: InstanceObject,
+        token: &str,
+    ) -> Result<Value, ApplyError> {
+        let intent = Intent {
+            addr: c.addr.clone(),
+            token: token.to_string(),
+            provider: c.provider.clone(),
+            object: planned,
+        };
+        self.sink.intent(&intent).map_err(|e| {
+            ApplyError::new(
+                "Failed to persist state",
+                format!("Journaling the intent to create {} failed: {e}", c.addr),
+            )
+        })?;
+        let ty = &c.addr.resource.ty;
+        let result = provider.create(ty, &intent.object.value, token).await;
+        if let Err(ApplyError { partial: None, .. }) = &result {
+            // Best effort: an unresolved intent only costs the next command a lookup.
+            let _ = self.sink.resolved(token);
+        }
+        result
     }
 
     /// Evaluates the instance's configuration with the values known now.
@@ -365,17 +410,23 @@ impl Run<'_> {
         let result = provider
             .apply(&c.addr.resource.ty, Some(&before), None)
             .await;
+        // Journal before taking the shared lock, so that concurrent records share an fsync.
+        let keeps_addr = c.action == Action::CreateThenDelete;
+        let recorded = match &result {
+            Ok(_) if !keeps_addr => self.sink.record(&c.addr, None, None),
+            _ => Ok(()),
+        };
         let mut sh = self.shared.lock().await;
         match result {
             Ok(_) => {
-                if c.action != Action::CreateThenDelete {
-                    if let Err(e) = self.sink.record(&c.addr, None) {
-                        sh.walker.diags.push(Diagnostic::error(
-                            "Failed to persist state",
-                            format!("Recording the destruction of {} failed: {e}", c.addr),
-                            None,
-                        ));
-                    }
+                if let Err(e) = recorded {
+                    sh.walker.diags.push(Diagnostic::error(
+                        "Failed to persist state",
+                        format!("Recording the destruction of {} failed: {e}", c.addr),
+                        None,
+                    ));
+                }
+                if !keeps_addr {
                     sh.walker.prior.instances.remove(&c.addr);
                 }
                 sh.destroyed += 1;

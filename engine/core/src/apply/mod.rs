@@ -5,8 +5,10 @@
 
 mod exec;
 mod opgraph;
+mod recover;
 
 pub use exec::apply;
+pub use recover::{recover, Recovery};
 
 use crate::addrs::InstanceAddr;
 use crate::plan::Action;
@@ -14,17 +16,54 @@ use crate::state::{InstanceObject, State};
 use autostack_lang::Diagnostics;
 use std::time::Duration;
 
-/// Receives every finished resource operation, durably, before dependents proceed.
+/// A create about to start: what the next command needs to find its object if the process
+/// dies before the create is recorded.
+#[derive(Debug, Clone)]
+pub struct Intent {
+    /// The instance being created.
+    pub addr: InstanceAddr,
+    /// The create's idempotency token (unique to this create).
+    pub token: String,
+    /// The root provider configuration (`aws`, `aws.west`).
+    pub provider: crate::addrs::ProviderConfig,
+    /// The object as planned (unknown where only the create can tell), with the state
+    /// metadata the created object will carry.
+    pub object: InstanceObject,
+}
+
+/// Receives every finished resource operation, durably, before dependents proceed, and every
+/// create's intent before the create starts.
 pub trait StateSink: Send + Sync {
-    /// Records the new object of `addr` (`None`: it was destroyed).
-    fn record(&self, addr: &InstanceAddr, obj: Option<&InstanceObject>) -> Result<(), String>;
+    /// Records the new object of `addr` (`None`: it was destroyed); `token` is the intent the
+    /// operation resolves (a create's).
+    fn record(
+        &self,
+        addr: &InstanceAddr,
+        obj: Option<&InstanceObject>,
+        token: Option<&str>,
+    ) -> Result<(), String>;
+    /// Records, durably, that a create is about to start.
+    fn intent(&self, intent: &Intent) -> Result<(), String>;
+    /// Records that the create of intent `token` made nothing.
+    fn resolved(&self, token: &str) -> Result<(), String>;
 }
 
 /// A sink that records nothing (tests, and `-lock=false` dry runs).
 pub struct NoSink;
 
 impl StateSink for NoSink {
-    fn record(&self, _addr: &InstanceAddr, _obj: Option<&InstanceObject>) -> Result<(), String> {
+    fn record(
+        &self,
+        _: &InstanceAddr,
+        _: Option<&InstanceObject>,
+        _: Option<&str>,
+    ) -> Result<(), String> {
+        Ok(())
+    }
+    fn intent(&self, _: &Intent) -> Result<(), String> {
+        Ok(())
+    }
+    fn resolved(&self, _: &str) -> Result<(), String> {
         Ok(())
     }
 }

@@ -50,7 +50,7 @@ impl ResourceType<()> for Thing {
     fn schema(&self) -> ResourceSchema {
         thing_schema()
     }
-    async fn create(&self, _: &(), planned: &Value) -> Result<Value, ApplyError> {
+    async fn create(&self, _: &(), planned: &Value, _: &str) -> Result<Value, ApplyError> {
         tokio::task::yield_now().await;
         let name = get(planned, "name");
         if self.fail_on.as_deref() == Some(name.as_str()) {
@@ -69,6 +69,9 @@ impl ResourceType<()> for Thing {
             }
             _ => created,
         })
+    }
+    async fn recover(&self, _: &(), _: &Value, _: &str) -> Result<Option<Value>, Diagnostics> {
+        Ok(None)
     }
     async fn update(&self, _: &(), _prior: &Value, planned: &Value) -> Result<Value, ApplyError> {
         self.log
