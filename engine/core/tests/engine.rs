@@ -312,3 +312,54 @@ resource "test_thing" "after" {
     assert!(bad.tainted);
     assert_eq!(*log.lock().unwrap(), vec!["create bad"]);
 }
+
+/// Records which creates journaled an intent.
+#[derive(Default)]
+struct Intents(std::sync::Mutex<Vec<String>>);
+
+impl autostack_core::apply::StateSink for Intents {
+    fn record(
+        &self,
+        _: &autostack_core::addrs::InstanceAddr,
+        _: Option<&autostack_core::state::InstanceObject>,
+        _: Option<&str>,
+    ) -> Result<(), String> {
+        Ok(())
+    }
+    fn intent(&self, i: &autostack_core::apply::Intent) -> Result<(), String> {
+        self.0.lock().unwrap().push(i.addr.to_string());
+        Ok(())
+    }
+    fn resolved(&self, _: &str) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+/// A create that can leave an object outside the state journals its intent first; one whose
+/// objects live only in the state does not (no fsync to pay: nothing can be orphaned).
+#[tokio::test]
+async fn only_creates_of_outside_objects_journal_an_intent() {
+    let cfg = tf(r#"
+resource "test_thing" "remote" {
+  name = "r"
+}
+resource "test_memo" "local" {
+  count = 3
+  name  = "m${count.index}"
+}
+"#);
+    let dir = config_dir(&cfg);
+    let log: Log = Default::default();
+    let ctx = context(dir.path(), &log, None);
+    let p = autostack_core::plan::plan(&ctx, &State::default(), &PlanOptions::default())
+        .await
+        .unwrap();
+    let sink = Intents::default();
+    let opts = autostack_core::apply::ApplyOptions::default();
+    let out = autostack_core::apply::apply(&ctx, &p, opts, &autostack_core::apply::Silent, &sink)
+        .await
+        .expect("apply");
+    assert!(!out.diags.has_errors(), "{}", out.diags);
+    assert_eq!(out.added, 4);
+    assert_eq!(*sink.0.lock().unwrap(), vec!["test_thing.remote"]);
+}

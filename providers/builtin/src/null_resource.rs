@@ -67,6 +67,10 @@ impl ResourceType<()> for NullResource {
         Ok(())
     }
 
+    fn state_only(&self) -> bool {
+        true
+    }
+
     async fn recover(
         &self,
         _client: &(),

@@ -150,6 +150,10 @@ impl ResourceType<()> for RandomId {
         Ok(())
     }
 
+    fn state_only(&self) -> bool {
+        true
+    }
+
     async fn recover(
         &self,
         _client: &(),

@@ -128,6 +128,10 @@ impl ResourceType<()> for RandomInteger {
         Ok(())
     }
 
+    fn state_only(&self) -> bool {
+        true
+    }
+
     async fn recover(
         &self,
         _client: &(),

@@ -86,6 +86,10 @@ impl ResourceType<()> for RandomPassword {
         Ok(())
     }
 
+    fn state_only(&self) -> bool {
+        true
+    }
+
     async fn recover(
         &self,
         _client: &(),

@@ -122,6 +122,10 @@ impl ResourceType<()> for RandomPet {
         Ok(())
     }
 
+    fn state_only(&self) -> bool {
+        true
+    }
+
     async fn recover(
         &self,
         _client: &(),

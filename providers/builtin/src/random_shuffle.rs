@@ -128,6 +128,10 @@ impl ResourceType<()> for RandomShuffle {
         Ok(())
     }
 
+    fn state_only(&self) -> bool {
+        true
+    }
+
     async fn recover(
         &self,
         _client: &(),

@@ -61,6 +61,10 @@ impl ResourceType<()> for RandomString {
         Ok(())
     }
 
+    fn state_only(&self) -> bool {
+        true
+    }
+
     async fn recover(
         &self,
         _client: &(),

@@ -87,6 +87,10 @@ impl ResourceType<()> for RandomUuid {
         Ok(())
     }
 
+    fn state_only(&self) -> bool {
+        true
+    }
+
     async fn recover(
         &self,
         _client: &(),

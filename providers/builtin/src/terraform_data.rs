@@ -149,6 +149,10 @@ impl ResourceType<()> for TerraformData {
         Ok(())
     }
 
+    fn state_only(&self) -> bool {
+        true
+    }
+
     async fn recover(
         &self,
         _client: &(),

@@ -148,6 +148,10 @@ impl ResourceType<()> for TimeSleep {
         Ok(())
     }
 
+    fn state_only(&self) -> bool {
+        true
+    }
+
     async fn recover(
         &self,
         _client: &(),

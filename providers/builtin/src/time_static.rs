@@ -143,6 +143,10 @@ impl ResourceType<()> for TimeStatic {
         Ok(())
     }
 
+    fn state_only(&self) -> bool {
+        true
+    }
+
     async fn recover(
         &self,
         _client: &(),

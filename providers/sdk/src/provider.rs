@@ -82,6 +82,13 @@ pub trait Provider: Send + Sync {
         planned: Option<&Value>,
     ) -> Result<Option<Value>, ApplyError>;
 
+    /// True when objects of `type_name` live only in the state (random values, timestamps,
+    /// `terraform_data`): a create leaves nothing outside it, so the engine journals no
+    /// intent (and spends no fsync) before creating one.
+    fn state_only(&self, _type_name: &str) -> bool {
+        false
+    }
+
     /// Creates the object of `planned`. `token` is unique to this create and was journaled
     /// (with `planned`) before the call: the provider makes the create idempotent with it
     /// where the API allows and leaves on the object what `recover` needs to find it.

@@ -16,6 +16,10 @@ pub trait ResourceType<C: Send + Sync>: Send + Sync {
     fn name(&self) -> &'static str;
     /// The schema.
     fn schema(&self) -> ResourceSchema;
+    /// True when its objects live only in the state (see [`Provider::state_only`]).
+    fn state_only(&self) -> bool {
+        false
+    }
     /// Plans a change; the default is [`plan_by_schema`].
     async fn plan(
         &self,
@@ -201,6 +205,12 @@ impl<F: ClientFactory> Provider for Registry<F> {
             (Some(old), None) => r.delete(c, old).await.map(|()| None),
             (None, None) => Ok(None),
         }
+    }
+
+    fn state_only(&self, type_name: &str) -> bool {
+        self.resources
+            .get(type_name)
+            .is_some_and(|r| r.state_only())
     }
 
     async fn create(

@@ -326,6 +326,12 @@ impl Run<'_> {
         planned: InstanceObject,
         token: &str,
     ) -> Result<Value, ApplyError> {
+        let ty = &c.addr.resource.ty;
+        if provider.state_only(ty) {
+            // Nothing outside the state to lose track of: a create killed before its record
+            // left nothing, and the next apply makes it again.
+            return provider.create(ty, &planned.value, token).await;
+        }
         let intent = Intent {
             addr: c.addr.clone(),
             token: token.to_string(),
@@ -338,7 +344,6 @@ impl Run<'_> {
                 format!("Journaling the intent to create {} failed: {e}", c.addr),
             )
         })?;
-        let ty = &c.addr.resource.ty;
         let result = provider.create(ty, &intent.object.value, token).await;
         if let Err(ApplyError { partial: None, .. }) = &result {
             // Best effort: an unresolved intent only costs the next command a lookup.

@@ -101,6 +101,39 @@ impl ResourceType<()> for Thing {
     }
 }
 
+/// `test_memo`: `test_thing`'s schema, but its objects live only in the state (as
+/// `terraform_data`'s do).
+pub struct Memo;
+
+#[async_trait]
+impl ResourceType<()> for Memo {
+    fn name(&self) -> &'static str {
+        "test_memo"
+    }
+    fn schema(&self) -> ResourceSchema {
+        thing_schema()
+    }
+    fn state_only(&self) -> bool {
+        true
+    }
+    async fn create(&self, _: &(), planned: &Value, _: &str) -> Result<Value, ApplyError> {
+        let id = Value::string(format!("memo-{}", get(planned, "name")));
+        Ok(autostack_provider_sdk::with_attr(planned, "id", id))
+    }
+    async fn recover(&self, _: &(), _: &Value, _: &str) -> Result<Option<Value>, Diagnostics> {
+        Ok(None)
+    }
+    async fn update(&self, _: &(), _prior: &Value, planned: &Value) -> Result<Value, ApplyError> {
+        Ok(planned.clone())
+    }
+    async fn delete(&self, _: &(), _prior: &Value) -> Result<(), ApplyError> {
+        Ok(())
+    }
+    async fn read(&self, _: &(), current: &Value) -> Result<Option<Value>, Diagnostics> {
+        Ok(Some(current.clone()))
+    }
+}
+
 /// Resolves `hashicorp/test` to a fresh test provider sharing `log`.
 pub struct Resolver {
     pub log: Log,
@@ -110,10 +143,11 @@ pub struct Resolver {
 impl ProviderResolver for Resolver {
     fn instantiate(&self, source: &ProviderSource) -> Option<Box<dyn Provider>> {
         (source.short() == "hashicorp/test").then(|| {
-            Box::new(Registry::new(NoConfig).resource(Thing {
+            let thing = Thing {
                 log: self.log.clone(),
                 fail_on: self.fail_on.clone(),
-            })) as Box<dyn Provider>
+            };
+            Box::new(Registry::new(NoConfig).resource(thing).resource(Memo)) as Box<dyn Provider>
         })
     }
 }
