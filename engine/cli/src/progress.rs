@@ -2,7 +2,7 @@
 //! [id=...]`) and its machine-readable `-json` stream (one JSON object per line).
 
 use autostack_core::addrs::{InstanceAddr, InstanceKey};
-use autostack_core::apply::Observer;
+use autostack_core::events::{Event, Events};
 use autostack_core::jsonplan::TERRAFORM_VERSION;
 use autostack_core::plan::Action;
 use serde_json::{json, Value as Json};
@@ -95,69 +95,147 @@ pub fn emit_version() {
     );
 }
 
-impl Observer for Progress {
-    fn started(&self, addr: &InstanceAddr, action: Action) {
-        let (start, _) = verbs(action);
-        match self {
-            Progress::Human { color } => {
-                let _g = OUT.lock();
-                let a = if *color {
-                    format!("\x1b[1m{addr}\x1b[0m")
-                } else {
-                    addr.to_string()
-                };
-                println!("{a}: {start}");
-            }
-            Progress::Json => emit(
-                "info",
-                &format!("{addr}: {start}"),
-                "apply_start",
-                json!({ "hook": { "resource": resource_json(addr), "action": action_name(action) } }),
-            ),
+impl Events for Progress {
+    fn event(&self, e: &Event<'_>) {
+        match (self, *e) {
+            (Progress::Human { color }, e) => human(*color, e),
+            (Progress::Json, e) => machine(e),
         }
     }
+}
 
-    fn finished(&self, addr: &InstanceAddr, action: Action, elapsed: Duration, id: Option<String>) {
-        let (_, done) = verbs(action);
-        let id_part = id
-            .as_ref()
-            .filter(|_| action != Action::Delete)
-            .map(|i| format!(" [id={i}]"))
-            .unwrap_or_default();
-        let msg = format!("{addr}: {done} after {}s{id_part}", secs(elapsed));
-        match self {
-            Progress::Human { color } => {
-                let _g = OUT.lock();
-                let a = if *color {
-                    format!("\x1b[1m{addr}\x1b[0m")
-                } else {
-                    addr.to_string()
-                };
-                println!("{a}: {done} after {}s{id_part}", secs(elapsed));
-            }
-            Progress::Json => {
-                let mut hook = json!({ "resource": resource_json(addr), "action": action_name(action), "elapsed_seconds": secs(elapsed) });
-                if let Some(i) = id.filter(|_| action != Action::Delete) {
-                    hook["id_key"] = json!("id");
-                    hook["id_value"] = json!(i);
-                }
-                emit("info", &msg, "apply_complete", json!({ "hook": hook }));
-            }
+/// The human line of an event (none for refresh ends and planned changes, which the plan
+/// rendering shows).
+fn human(color: bool, e: Event<'_>) {
+    let (addr, text) = match e {
+        Event::RefreshStart { addr, id } => (addr, format!("Refreshing state... [id={id}]")),
+        Event::ApplyStart { addr, action } => (addr, verbs(action).0.to_string()),
+        Event::ApplyProgress {
+            addr,
+            action,
+            elapsed,
+        } => (
+            addr,
+            format!("Still {} [{}s elapsed]", still(action), secs(elapsed)),
+        ),
+        Event::ApplyDone {
+            addr,
+            action,
+            elapsed,
+            id,
+        } => {
+            let id_part = id
+                .filter(|_| action != Action::Delete)
+                .map(|i| format!(" [id={i}]"))
+                .unwrap_or_default();
+            (
+                addr,
+                format!("{} after {}s{id_part}", verbs(action).1, secs(elapsed)),
+            )
         }
+        Event::RefreshDone { .. } | Event::Planned { .. } | Event::ApplyErrored { .. } => return,
+    };
+    let _g = OUT.lock();
+    match color {
+        true => println!("\x1b[1m{addr}\x1b[0m: {text}"),
+        false => println!("{addr}: {text}"),
     }
+}
 
-    fn failed(&self, addr: &InstanceAddr, action: Action, elapsed: Duration) {
-        if let Progress::Json = self {
-            let hook = json!({ "resource": resource_json(addr), "action": action_name(action), "elapsed_seconds": secs(elapsed) });
+/// Terraform's progress verb (`Still creating...`).
+fn still(a: Action) -> &'static str {
+    match a {
+        Action::Create => "creating...",
+        Action::Update => "modifying...",
+        Action::Delete => "destroying...",
+        Action::Read => "reading...",
+        _ => "working...",
+    }
+}
+
+/// The `-json` UI message of an event, as Terraform's machine-readable UI writes it.
+fn machine(e: Event<'_>) {
+    let hook = |addr: &InstanceAddr, action: Action| json!({ "resource": resource_json(addr), "action": action_name(action) });
+    let refresh = |addr: &InstanceAddr, id: &str| json!({ "hook": { "resource": resource_json(addr), "id_key": "id", "id_value": id } });
+    match e {
+        Event::RefreshStart { addr, id } => emit(
+            "info",
+            &format!("{addr}: Refreshing state... [id={id}]"),
+            "refresh_start",
+            refresh(addr, id),
+        ),
+        Event::RefreshDone { addr, id, .. } => emit(
+            "info",
+            &format!("{addr}: Refresh complete [id={id}]"),
+            "refresh_complete",
+            refresh(addr, id),
+        ),
+        Event::Planned { change: c } => emit(
+            "info",
+            &format!("{}: Plan to {}", c.addr, action_name(c.action)),
+            "planned_change",
+            json!({ "change": { "resource": resource_json(&c.addr), "action": action_name(c.action) } }),
+        ),
+        Event::ApplyStart { addr, action } => emit(
+            "info",
+            &format!("{addr}: {}", verbs(action).0),
+            "apply_start",
+            json!({ "hook": hook(addr, action) }),
+        ),
+        Event::ApplyProgress {
+            addr,
+            action,
+            elapsed,
+        } => {
+            let mut h = hook(addr, action);
+            h["elapsed_seconds"] = json!(secs(elapsed));
+            let msg = format!(
+                "{addr}: Still {} [{}s elapsed]",
+                still(action),
+                secs(elapsed)
+            );
+            emit("info", &msg, "apply_progress", json!({ "hook": h }));
+        }
+        Event::ApplyDone {
+            addr,
+            action,
+            elapsed,
+            id,
+        } => {
+            let mut h = hook(addr, action);
+            h["elapsed_seconds"] = json!(secs(elapsed));
+            if let Some(i) = id.filter(|_| action != Action::Delete) {
+                h["id_key"] = json!("id");
+                h["id_value"] = json!(i);
+            }
+            let id_part = id
+                .filter(|_| action != Action::Delete)
+                .map(|i| format!(" [id={i}]"))
+                .unwrap_or_default();
             emit(
-                "error",
+                "info",
                 &format!(
-                    "{addr}: {} errored after {}s",
-                    verbs(action).1.split(' ').next().unwrap_or("Operation"),
+                    "{addr}: {} after {}s{id_part}",
+                    verbs(action).1,
                     secs(elapsed)
                 ),
+                "apply_complete",
+                json!({ "hook": h }),
+            );
+        }
+        Event::ApplyErrored {
+            addr,
+            action,
+            elapsed,
+        } => {
+            let mut h = hook(addr, action);
+            h["elapsed_seconds"] = json!(secs(elapsed));
+            let verb = verbs(action).1.split(' ').next().unwrap_or("Operation");
+            emit(
+                "error",
+                &format!("{addr}: {verb} errored after {}s", secs(elapsed)),
                 "apply_errored",
-                json!({ "hook": hook }),
+                json!({ "hook": h }),
             );
         }
     }

@@ -162,6 +162,34 @@ fn json_ui_streams_one_object_per_line() {
     assert_eq!(last["@level"], "error");
 }
 
+/// Refreshes are reported as the engine makes them: Terraform's human line, and its
+/// `refresh_start` / `refresh_complete` messages under `-json`.
+#[test]
+fn refreshes_are_reported_in_both_uis() {
+    let w = Work::new(&[("main.tf", TWO)]);
+    w.run(&["apply", "-auto-approve", "-no-color"]).expect(0);
+    let r = w.run(&["plan", "-no-color"]).expect(0);
+    let refreshed = r
+        .stdout()
+        .lines()
+        .filter(|l| l.contains(": Refreshing state... [id="))
+        .count();
+    assert_eq!(refreshed, 2, "{}", r.stdout());
+    let r = w.run(&["plan", "-json"]).expect(0);
+    let msgs: Vec<serde_json::Value> = r
+        .stdout()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect();
+    let of = |t: &str| msgs.iter().filter(|m| m["type"] == t).count();
+    assert_eq!((of("refresh_start"), of("refresh_complete")), (2, 2));
+    let start = msgs.iter().find(|m| m["type"] == "refresh_start").unwrap();
+    assert_eq!(start["hook"]["id_key"], "id");
+    assert_eq!(start["hook"]["resource"]["resource_type"], "terraform_data");
+    let r = w.run(&["plan", "-no-color", "-refresh=false"]).expect(0);
+    assert!(!r.stdout().contains("Refreshing state"), "{}", r.stdout());
+}
+
 #[test]
 fn force_unlock_requires_the_lock_id() {
     let w = Work::new(&[("main.tf", TWO)]);

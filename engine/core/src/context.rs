@@ -37,6 +37,8 @@ pub struct Context {
     pub cwd: PathBuf,
     /// Configured providers by root address, shared by plan and apply of one run.
     pub providers: Mutex<HashMap<ProviderConfig, SharedProvider>>,
+    /// Where plan and apply report what they do ([`crate::events::Silent`] by default).
+    pub events: Arc<dyn crate::events::Events>,
 }
 
 impl Context {
@@ -54,6 +56,7 @@ impl Context {
             workspace: std::env::var("TF_WORKSPACE").unwrap_or_else(|_| "default".into()),
             cwd: std::env::current_dir().unwrap_or_default(),
             providers: Mutex::new(HashMap::new()),
+            events: Arc::new(crate::events::Silent),
         }
     }
 

@@ -150,15 +150,10 @@ async fn destroy_runs_in_reverse_dependency_order() {
         .await
         .unwrap();
     assert_eq!(p.counts(), (0, 0, 0, 2));
-    let done = autostack_core::apply::apply(
-        &ctx,
-        &p,
-        Default::default(),
-        &autostack_core::apply::Silent,
-        &autostack_core::apply::NoSink,
-    )
-    .await
-    .unwrap();
+    let done =
+        autostack_core::apply::apply(&ctx, &p, Default::default(), &autostack_core::apply::NoSink)
+            .await
+            .unwrap();
     assert!(done.state.instances.is_empty());
     assert_eq!(*log.lock().unwrap(), vec!["delete top", "delete base"]);
 }
@@ -356,10 +351,92 @@ resource "test_memo" "local" {
         .unwrap();
     let sink = Intents::default();
     let opts = autostack_core::apply::ApplyOptions::default();
-    let out = autostack_core::apply::apply(&ctx, &p, opts, &autostack_core::apply::Silent, &sink)
+    let out = autostack_core::apply::apply(&ctx, &p, opts, &sink)
         .await
         .expect("apply");
     assert!(!out.diags.has_errors(), "{}", out.diags);
     assert_eq!(out.added, 4);
     assert_eq!(*sink.0.lock().unwrap(), vec!["test_thing.remote"]);
+}
+
+/// Keeps every event as a line.
+#[derive(Default)]
+struct Recorded(std::sync::Mutex<Vec<String>>);
+
+impl autostack_core::events::Events for Recorded {
+    fn event(&self, e: &autostack_core::events::Event<'_>) {
+        use autostack_core::events::Event as E;
+        let line = match e {
+            E::RefreshStart { addr, id } => format!("refresh {addr} {id}"),
+            E::RefreshDone { addr, .. } => format!("refreshed {addr}"),
+            E::Planned { change } => format!("planned {} {:?}", change.addr, change.action),
+            E::ApplyStart { addr, action } => format!("start {addr} {action:?}"),
+            E::ApplyProgress { addr, .. } => format!("progress {addr}"),
+            E::ApplyDone { addr, id, .. } => format!("done {addr} {}", id.unwrap_or("-")),
+            E::ApplyErrored { addr, .. } => format!("errored {addr}"),
+        };
+        self.0.lock().unwrap().push(line);
+    }
+}
+
+/// Plan and apply report what they do as events: refreshes of prior objects, planned changes,
+/// each operation's start and end, and progress while a slow one runs.
+#[tokio::test]
+async fn plan_and_apply_report_events() {
+    let cfg = tf(r#"
+resource "test_thing" "kept" {
+  name = "kept"
+}
+resource "test_thing" "slow" {
+  name  = "slow"
+  value = "slow"
+}
+"#);
+    let dir = config_dir(&cfg);
+    let log: Log = Default::default();
+    let mut ctx = context(dir.path(), &log, None);
+    let events = std::sync::Arc::new(Recorded::default());
+    ctx.events = events.clone();
+    let mut prior = State::default();
+    let kept = parse_instance("test_thing.kept").unwrap();
+    let (existing, _) = apply_tf(
+        &tf("resource \"test_thing\" \"kept\" {\n  name = \"kept\"\n}\n"),
+        &prior,
+        None,
+    )
+    .await;
+    prior
+        .instances
+        .insert(kept.clone(), existing.state.instances[&kept].clone());
+    let p = autostack_core::plan::plan(&ctx, &prior, &PlanOptions::default())
+        .await
+        .unwrap();
+    let opts = autostack_core::apply::ApplyOptions {
+        progress_every: std::time::Duration::from_millis(40),
+        ..Default::default()
+    };
+    autostack_core::apply::apply(&ctx, &p, opts, &autostack_core::apply::NoSink)
+        .await
+        .unwrap();
+    let lines = events.0.lock().unwrap().clone();
+    let at = |l: &str| {
+        lines
+            .iter()
+            .position(|x| x == l)
+            .unwrap_or_else(|| panic!("no {l:?} in {lines:?}"))
+    };
+    assert!(at("refresh test_thing.kept id-kept") < at("refreshed test_thing.kept"));
+    assert!(at("refreshed test_thing.kept") < at("planned test_thing.slow Create"));
+    assert!(at("planned test_thing.slow Create") < at("start test_thing.slow Create"));
+    assert!(at("start test_thing.slow Create") < at("progress test_thing.slow"));
+    assert!(at("progress test_thing.slow") < at("done test_thing.slow id-slow"));
+    assert_eq!(
+        lines.iter().filter(|l| l.starts_with("progress")).count(),
+        3,
+        "{lines:?}"
+    );
+    assert!(
+        !lines.iter().any(|l| l.contains("planned test_thing.kept")),
+        "no-ops are not reported"
+    );
 }

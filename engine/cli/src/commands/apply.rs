@@ -113,11 +113,12 @@ async fn execute(s: &Session, plan: &Plan, a: &ApplyCmd, out: &Output, mode: Pla
             return 1;
         }
     };
-    let observer = out.progress();
     let opts = ApplyOptions {
         parallelism: a.common.parallelism.max(1),
+        ..ApplyOptions::default()
     };
-    let outcome = match run_apply(&s.ctx, plan, opts, &observer, &journal).await {
+    // Progress goes to the session's event renderer (`s.ctx.events`).
+    let outcome = match run_apply(&s.ctx, plan, opts, &journal).await {
         Ok(o) => o,
         Err(d) => {
             out.diags(&d, &s.sources);

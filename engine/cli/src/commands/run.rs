@@ -8,7 +8,7 @@ use crate::session::{self, Schemas};
 use crate::ui;
 use autostack_core::addrs::parse_instance;
 use autostack_core::context::Context;
-use autostack_core::plan::{Action, Plan, PlanMode, PlanOptions};
+use autostack_core::plan::{Plan, PlanMode, PlanOptions};
 use autostack_core::state::State;
 use autostack_lang::diag::Sources;
 use autostack_lang::{Diagnostic, Diagnostics};
@@ -94,7 +94,8 @@ pub async fn open(a: &PlanArgs, out: &Output, operation: &str) -> Result<Session
             return Err(1);
         }
     };
-    let (ctx, sources) = session::context(loaded, vars);
+    let (mut ctx, sources) = session::context(loaded, vars);
+    ctx.events = std::sync::Arc::new(out.progress());
     let backend = match Backend::from_config(&ctx.tree.module, a.state.as_deref()) {
         Ok(b) => b,
         Err(d) => {
@@ -214,18 +215,7 @@ pub async fn make_plan(s: &Session, opts: &PlanOptions, out: &Output) -> Result<
 
 /// [`make_plan`] without printing the plan (the caller prints it with [`report_plan`]).
 pub async fn compute_plan(s: &Session, opts: &PlanOptions, out: &Output) -> Result<Plan, u8> {
-    if !out.json && !opts.skip_refresh {
-        for (addr, o) in &s.state.instances {
-            if let Some(id) = o
-                .value
-                .as_entries()
-                .and_then(|m| m.get("id"))
-                .and_then(|v| v.as_str())
-            {
-                println!("{addr}: Refreshing state... [id={id}]");
-            }
-        }
-    }
+    // Refreshes and planned changes are reported through the engine's events.
     let plan = match autostack_core::plan::plan(&s.ctx, &s.state, opts).await {
         Ok(p) => p,
         Err(d) => {
@@ -237,18 +227,10 @@ pub async fn compute_plan(s: &Session, opts: &PlanOptions, out: &Output) -> Resu
     Ok(plan)
 }
 
-/// Prints a plan (human) or its planned_change / change_summary messages (JSON).
+/// Prints a plan (human) or its change_summary message (JSON; each planned_change message
+/// came as the engine planned it).
 pub fn report_plan(plan: &Plan, out: &Output, schemas: &Schemas) {
     if out.json {
-        for c in plan.changes.iter().filter(|c| c.action != Action::NoOp) {
-            let msg = format!("{}: Plan to {}", c.addr, progress::action_name(c.action));
-            progress::emit(
-                "info",
-                &msg,
-                "planned_change",
-                json!({ "change": { "resource": progress::resource_json(&c.addr), "action": progress::action_name(c.action) } }),
-            );
-        }
         let (imp, add, change, destroy) = plan.counts();
         let msg = crate::render::summary_line(plan, &Style { color: false });
         progress::emit(

@@ -1,10 +1,12 @@
 //! Running the apply graph.
 
 use super::opgraph::{self, Op};
-use super::{ApplyOptions, ApplyOutcome, Intent, Observer, StateSink};
+use super::{ApplyOptions, ApplyOutcome, Intent, StateSink};
+use crate::addrs::InstanceAddr;
 use crate::addrs::{ModuleInstance, ProviderConfig};
 use crate::conform::conform;
 use crate::context::{Context, SharedProvider};
+use crate::events::Event;
 use crate::graph::{self, Node};
 use crate::plan::expand::expansion;
 use crate::plan::walk::Walker;
@@ -32,7 +34,7 @@ struct Run<'a> {
     plan: &'a Plan,
     shared: Mutex<Shared<'a>>,
     sem: Semaphore,
-    observer: &'a dyn Observer,
+    progress_every: std::time::Duration,
     sink: &'a dyn StateSink,
 }
 
@@ -41,7 +43,6 @@ pub async fn apply(
     ctx: &Context,
     plan: &Plan,
     opts: ApplyOptions,
-    observer: &dyn Observer,
     sink: &dyn StateSink,
 ) -> Result<ApplyOutcome, Diagnostics> {
     let g = graph::build(&ctx.tree)?;
@@ -61,7 +62,7 @@ pub async fn apply(
             destroyed: 0,
         }),
         sem: Semaphore::new(opts.parallelism.max(1)),
-        observer,
+        progress_every: opts.progress_every,
         sink,
     };
     let mut preds = og.preds.clone();
@@ -176,6 +177,34 @@ impl Run<'_> {
         self.ctx.provider(addr).await
     }
 
+    fn event(&self, e: Event<'_>) {
+        self.ctx.events.event(&e);
+    }
+
+    /// Runs one provider operation, reporting `ApplyProgress` every `progress_every` while it
+    /// runs (Terraform's "Still creating... [10s elapsed]").
+    async fn ticking<T>(
+        &self,
+        addr: &InstanceAddr,
+        action: Action,
+        start: Instant,
+        op: impl std::future::Future<Output = T>,
+    ) -> T {
+        tokio::pin!(op);
+        let every = self.progress_every;
+        let mut next = tokio::time::Instant::from_std(start) + every;
+        loop {
+            tokio::select! {
+                out = &mut op => return out,
+                _ = tokio::time::sleep_until(next) => {
+                    let elapsed = start.elapsed();
+                    self.event(Event::ApplyProgress { addr, action, elapsed });
+                    next += every;
+                }
+            }
+        }
+    }
+
     async fn forward(&self, c: &ResourceChange) -> bool {
         let _permit = self.sem.acquire().await;
         let start = Instant::now();
@@ -184,9 +213,13 @@ impl Run<'_> {
         } else {
             c.action
         };
-        self.observer.started(&c.addr, action);
+        self.event(Event::ApplyStart {
+            addr: &c.addr,
+            action,
+        });
         let token = uuid::Uuid::new_v4().to_string();
-        let result = self.forward_inner(c, &token).await;
+        let op = self.forward_inner(c, &token);
+        let result = self.ticking(&c.addr, action, start, op).await;
         // Journal before taking the shared lock, so that concurrent records share an fsync.
         let recorded = match &result {
             Ok(obj) | Err((_, Some(obj))) => self.sink.record(&c.addr, Some(obj), Some(&token)),
@@ -215,7 +248,12 @@ impl Run<'_> {
                 }
                 let post = postconditions(&sh.walker, c, &obj.value);
                 sh.walker.prior.instances.insert(c.addr.clone(), obj);
-                self.observer.finished(&c.addr, action, start.elapsed(), id);
+                self.event(Event::ApplyDone {
+                    addr: &c.addr,
+                    action,
+                    elapsed: start.elapsed(),
+                    id: id.as_deref(),
+                });
                 let ok = !post.has_errors();
                 sh.walker.diags.extend(post);
                 ok
@@ -225,7 +263,11 @@ impl Run<'_> {
                     sh.walker.prior.instances.insert(c.addr.clone(), obj);
                 }
                 sh.walker.diags.extend(diags);
-                self.observer.failed(&c.addr, action, start.elapsed());
+                self.event(Event::ApplyErrored {
+                    addr: &c.addr,
+                    action,
+                    elapsed: start.elapsed(),
+                });
                 false
             }
         }
@@ -401,7 +443,11 @@ impl Run<'_> {
     async fn destroy(&self, c: &ResourceChange) -> bool {
         let _permit = self.sem.acquire().await;
         let start = Instant::now();
-        self.observer.started(&c.addr, Action::Delete);
+        let action = Action::Delete;
+        self.event(Event::ApplyStart {
+            addr: &c.addr,
+            action,
+        });
         let Some(provider) = self.provider(&c.provider).await else {
             self.shared
                 .lock()
@@ -412,9 +458,8 @@ impl Run<'_> {
             return false;
         };
         let before = c.before.clone().unwrap_or_else(Value::null);
-        let result = provider
-            .apply(&c.addr.resource.ty, Some(&before), None)
-            .await;
+        let op = provider.apply(&c.addr.resource.ty, Some(&before), None);
+        let result = self.ticking(&c.addr, action, start, op).await;
         // Journal before taking the shared lock, so that concurrent records share an fsync.
         let keeps_addr = c.action == Action::CreateThenDelete;
         let recorded = match &result {
@@ -435,14 +480,21 @@ impl Run<'_> {
                     sh.walker.prior.instances.remove(&c.addr);
                 }
                 sh.destroyed += 1;
-                self.observer
-                    .finished(&c.addr, Action::Delete, start.elapsed(), None);
+                self.event(Event::ApplyDone {
+                    addr: &c.addr,
+                    action,
+                    elapsed: start.elapsed(),
+                    id: None,
+                });
                 true
             }
             Err(e) => {
                 sh.walker.diags.extend(with_addr(e.diags, c));
-                self.observer
-                    .failed(&c.addr, Action::Delete, start.elapsed());
+                self.event(Event::ApplyErrored {
+                    addr: &c.addr,
+                    action,
+                    elapsed: start.elapsed(),
+                });
                 false
             }
         }

@@ -11,7 +11,6 @@ pub use exec::apply;
 pub use recover::{recover, Recovery};
 
 use crate::addrs::InstanceAddr;
-use crate::plan::Action;
 use crate::state::{InstanceObject, State};
 use autostack_lang::Diagnostics;
 use std::time::Duration;
@@ -68,35 +67,22 @@ impl StateSink for NoSink {
     }
 }
 
-/// Progress events, for the human UI and the `-json` stream.
-pub trait Observer: Send + Sync {
-    /// An operation started.
-    fn started(&self, addr: &InstanceAddr, action: Action);
-    /// An operation finished; `id` is the object's `id` attribute when it has one.
-    fn finished(&self, addr: &InstanceAddr, action: Action, elapsed: Duration, id: Option<String>);
-    /// An operation failed.
-    fn failed(&self, addr: &InstanceAddr, action: Action, elapsed: Duration);
-}
-
-/// An observer that ignores everything.
-pub struct Silent;
-
-impl Observer for Silent {
-    fn started(&self, _: &InstanceAddr, _: Action) {}
-    fn finished(&self, _: &InstanceAddr, _: Action, _: Duration, _: Option<String>) {}
-    fn failed(&self, _: &InstanceAddr, _: Action, _: Duration) {}
-}
-
 /// Apply settings.
 #[derive(Debug, Clone, Copy)]
 pub struct ApplyOptions {
     /// Most operations in flight at once (Terraform's default: 10).
     pub parallelism: usize,
+    /// How often a running operation reports progress (Terraform's "Still creating..."
+    /// lines: every 10 s).
+    pub progress_every: Duration,
 }
 
 impl Default for ApplyOptions {
     fn default() -> Self {
-        ApplyOptions { parallelism: 10 }
+        ApplyOptions {
+            parallelism: 10,
+            progress_every: Duration::from_secs(10),
+        }
     }
 }
 

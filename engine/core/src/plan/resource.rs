@@ -8,6 +8,7 @@ use super::{Action, PlanMode, Reason, ResourceChange};
 use crate::addrs::{implied_local_name, InstanceAddr, InstanceKey, ModuleInstance, ResourceAddr};
 use crate::addrs::{ProviderConfig, ProviderSource};
 use crate::conform::conform;
+use crate::events::Event;
 use crate::graph::{provider_addr, ModPath, Node};
 use crate::state::InstanceObject;
 use crate::validate::schema_of;
@@ -67,7 +68,22 @@ impl Walker<'_> {
             return;
         }
         let current: Vec<Value> = items.iter().map(|(_, o)| o.value.clone()).collect();
+        let ids: Vec<&str> = current
+            .iter()
+            .map(|v| autostack_provider_sdk::attr_str(v, "id"))
+            .collect();
+        let with_id = || items.iter().zip(&ids).filter(|(_, id)| !id.is_empty());
+        for ((addr, _), id) in with_id() {
+            self.ctx.events.event(&Event::RefreshStart { addr, id });
+        }
+        let start = std::time::Instant::now();
         let results = provider.read_many(&raddr.ty, &current).await;
+        let elapsed = start.elapsed();
+        for ((addr, _), id) in with_id() {
+            self.ctx
+                .events
+                .event(&Event::RefreshDone { addr, id, elapsed });
+        }
         for ((addr, obj), res) in items.into_iter().zip(results) {
             match res {
                 Ok(Some(v)) => {

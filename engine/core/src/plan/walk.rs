@@ -69,7 +69,15 @@ pub async fn plan(ctx: &Context, prior: &State, opts: &PlanOptions) -> Result<Pl
     if w.diags.has_errors() {
         return Err(w.diags);
     }
-    Ok(w.finish(prior))
+    let plan = w.finish(prior);
+    for change in plan
+        .changes
+        .iter()
+        .filter(|c| c.action != super::Action::NoOp)
+    {
+        ctx.events.event(&crate::events::Event::Planned { change });
+    }
+    Ok(plan)
 }
 
 impl<'a> Walker<'a> {

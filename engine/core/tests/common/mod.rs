@@ -5,7 +5,7 @@
 
 use async_trait::async_trait;
 use autostack_core::addrs::ProviderSource;
-use autostack_core::apply::{apply, ApplyOptions, ApplyOutcome, NoSink, Silent};
+use autostack_core::apply::{apply, ApplyOptions, ApplyOutcome, NoSink};
 use autostack_core::context::{Context, ProviderResolver};
 use autostack_core::plan::{plan, Plan, PlanOptions};
 use autostack_core::state::State;
@@ -62,6 +62,9 @@ impl ResourceType<()> for Thing {
         self.log.lock().unwrap().push(format!("create {name}"));
         let created =
             autostack_provider_sdk::with_attr(planned, "id", Value::string(format!("id-{name}")));
+        if get(planned, "value") == "slow" {
+            tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+        }
         // A buggy provider: it stores something other than the configured value.
         Ok(match get(planned, "value").as_str() {
             "misbehave" => {
@@ -193,7 +196,7 @@ pub async fn apply_tf(tf: &str, state: &State, fail_on: Option<&str>) -> (ApplyO
     let p = plan(&ctx, state, &PlanOptions::default())
         .await
         .unwrap_or_else(|d| panic!("plan failed: {d}"));
-    let out = apply(&ctx, &p, ApplyOptions::default(), &Silent, &NoSink)
+    let out = apply(&ctx, &p, ApplyOptions::default(), &NoSink)
         .await
         .expect("apply");
     (out, log)
