@@ -179,14 +179,6 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
     s
 }
 
-/// `recover` of a type whose create makes nothing outside the state (random values,
-/// `terraform_data`, `null_resource`, time): a create the process died in left no object
-/// behind, and nothing read its value (dependents start only after the create is
-/// journaled), so the next apply simply creates it again.
-pub(crate) fn nothing_outside_the_state() -> Result<Option<Value>, Diagnostics> {
-    Ok(None)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -147,15 +147,6 @@ impl ResourceType<()> for TimeStatic {
         true
     }
 
-    async fn recover(
-        &self,
-        _client: &(),
-        _planned: &Value,
-        _token: &str,
-    ) -> Result<Option<Value>, Diagnostics> {
-        crate::common::nothing_outside_the_state()
-    }
-
     async fn read(&self, _client: &(), current: &Value) -> Result<Option<Value>, Diagnostics> {
         Ok(Some(current.clone()))
     }

@@ -35,12 +35,26 @@ pub trait ResourceType<C: Send + Sync>: Send + Sync {
     async fn create(&self, client: &C, planned: &Value, token: &str) -> Result<Value, ApplyError>;
     /// Finds what a create of `planned` with `token` made before a crash (see
     /// [`Provider::recover`]): by client token, deterministic name, or a tag the create wrote.
+    /// Every type whose objects live outside the state implements it; the default serves
+    /// state-only types, whose interrupted creates left nothing behind (nothing read their
+    /// value either: dependents start only after a create is journaled), so the next apply
+    /// simply makes them again.
     async fn recover(
         &self,
-        client: &C,
-        planned: &Value,
-        token: &str,
-    ) -> Result<Option<Value>, Diagnostics>;
+        _client: &C,
+        _planned: &Value,
+        _token: &str,
+    ) -> Result<Option<Value>, Diagnostics> {
+        if self.state_only() {
+            return Ok(None);
+        }
+        Err(Diagnostic::error(
+            "Cannot recover an interrupted create",
+            format!("Resource type {} cannot look up what an interrupted create made; check it by hand before the next apply.", self.name()),
+            None,
+        )
+        .into())
+    }
     /// Updates the object in place.
     async fn update(&self, client: &C, prior: &Value, planned: &Value)
         -> Result<Value, ApplyError>;
@@ -278,5 +292,61 @@ impl ClientFactory for NoConfig {
     }
     async fn configure(&self, _config: &Value) -> Result<(), Diagnostics> {
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::Attribute;
+    use autostack_value::Type;
+
+    /// A type whose objects may live in or out of the state, with no `recover` of its own.
+    struct Plain(bool);
+
+    #[async_trait]
+    impl ResourceType<()> for Plain {
+        fn name(&self) -> &'static str {
+            "test_plain"
+        }
+        fn schema(&self) -> ResourceSchema {
+            ResourceSchema {
+                version: 0,
+                block: Block::new().attr("id", Attribute::computed(Type::String)),
+            }
+        }
+        fn state_only(&self) -> bool {
+            self.0
+        }
+        async fn create(&self, _: &(), planned: &Value, _: &str) -> Result<Value, ApplyError> {
+            Ok(planned.clone())
+        }
+        async fn update(&self, _: &(), _: &Value, planned: &Value) -> Result<Value, ApplyError> {
+            Ok(planned.clone())
+        }
+        async fn delete(&self, _: &(), _: &Value) -> Result<(), ApplyError> {
+            Ok(())
+        }
+        async fn read(&self, _: &(), current: &Value) -> Result<Option<Value>, Diagnostics> {
+            Ok(Some(current.clone()))
+        }
+    }
+
+    #[tokio::test]
+    async fn only_state_only_types_may_leave_recover_to_the_default() {
+        let v = Value::null();
+        let empty = Value::object(Default::default());
+        let mut state_only = Registry::new(NoConfig).resource(Plain(true));
+        state_only.configure(empty.clone()).await.unwrap();
+        assert!(state_only.state_only("test_plain"));
+        assert_eq!(
+            state_only.recover("test_plain", &v, "t").await.ok(),
+            Some(None)
+        );
+        let mut outside = Registry::new(NoConfig).resource(Plain(false));
+        outside.configure(empty).await.unwrap();
+        assert!(!outside.state_only("test_plain"));
+        let err = outside.recover("test_plain", &v, "t").await.unwrap_err();
+        assert!(err.to_string().contains("cannot look up"), "{err}");
     }
 }
