@@ -3,6 +3,7 @@
 //! depends on it; every finished resource operation is reported to a [`StateSink`] (the
 //! journal) before anything that depends on it starts.
 
+mod checks;
 mod exec;
 mod opgraph;
 mod recover;
