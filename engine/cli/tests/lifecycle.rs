@@ -372,3 +372,38 @@ fn destroy_and_refresh_only() {
         r.stderr()
     );
 }
+
+/// A resource removed from the configuration is refreshed like the others, as Terraform does:
+/// one still there is planned for deletion, one already gone needs nothing.
+#[test]
+fn resources_removed_from_the_configuration_are_refreshed_first() {
+    let both = "resource \"local_file\" \"kept\" {\n  filename = \"kept.txt\"\n  content  = \"k\"\n}\nresource \"local_file\" \"gone\" {\n  filename = \"gone.txt\"\n  content  = \"g\"\n}\nresource \"local_file\" \"dropped\" {\n  filename = \"dropped.txt\"\n  content  = \"d\"\n}\n";
+    let w = Work::new(&[("main.tf", both)]);
+    w.run(&["apply", "-auto-approve", "-no-color", "-no-cost"])
+        .expect(0);
+    std::fs::remove_file(w.path().join("gone.txt")).unwrap();
+    w.write(
+        "main.tf",
+        "resource \"local_file\" \"kept\" {\n  filename = \"kept.txt\"\n  content  = \"k\"\n}\n",
+    );
+    let r = w.run(&["plan", "-no-color", "-no-cost"]).expect(0);
+    let out = r.stdout();
+    for addr in ["local_file.kept", "local_file.gone", "local_file.dropped"] {
+        assert!(
+            out.contains(&format!("{addr}: Refreshing state... [id=")),
+            "{addr}:\n{out}"
+        );
+    }
+    assert!(
+        out.contains("# local_file.dropped will be destroyed"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("# local_file.gone will be destroyed"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Plan: 0 to add, 0 to change, 1 to destroy."),
+        "{out}"
+    );
+}

@@ -214,6 +214,11 @@ impl Walker<'_> {
             })
             .map(|(a, o)| (a.clone(), o.clone()))
             .collect();
+        let orphans = if destroy {
+            orphans
+        } else {
+            self.refresh_orphans(orphans).await
+        };
         for (addr, obj) in orphans {
             if destroy {
                 if let Some(r) = self
@@ -234,6 +239,30 @@ impl Walker<'_> {
             self.changes
                 .insert(addr.clone(), self.delete_change(&addr, &obj, reason));
         }
+    }
+
+    /// Reads the current state of objects whose resource left the configuration, as Terraform
+    /// does: one gone already needs no delete (refresh records it as drift). Returns those that
+    /// still exist, with their current values.
+    async fn refresh_orphans(
+        &mut self,
+        orphans: Vec<(InstanceAddr, InstanceObject)>,
+    ) -> Vec<(InstanceAddr, InstanceObject)> {
+        let mut seen = HashSet::new();
+        for (addr, obj) in &orphans {
+            if !seen.insert(addr.resource.clone()) {
+                continue;
+            }
+            let mut c = ResourceChange::new(addr.clone(), Action::Delete, None, None);
+            self.use_state_provider(&mut c, &obj.provider);
+            self.visit_provider(&c.provider).await;
+            if let Some(provider) = self.ctx.provider(&c.provider).await {
+                self.refresh(&provider, &addr.resource).await;
+            }
+        }
+        (orphans.into_iter())
+            .filter_map(|(a, _)| self.prior.instances.get(&a).cloned().map(|o| (a, o)))
+            .collect()
     }
 
     fn declared_in_config(&self, r: &ResourceAddr) -> bool {

@@ -55,7 +55,7 @@ impl Walker<'_> {
     }
 
     /// Reads every prior instance of a resource in one batch and records drift.
-    async fn refresh(&mut self, provider: &Arc<dyn Provider>, raddr: &ResourceAddr) {
+    pub(crate) async fn refresh(&mut self, provider: &Arc<dyn Provider>, raddr: &ResourceAddr) {
         if self.opts.skip_refresh || raddr.mode == Mode::Data {
             return;
         }
