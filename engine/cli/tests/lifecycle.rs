@@ -407,3 +407,21 @@ fn resources_removed_from_the_configuration_are_refreshed_first() {
         "{out}"
     );
 }
+
+/// The provider's own configuration checks run before planning (Terraform's
+/// `ValidateResourceConfig`) and their errors point at the resource block.
+#[test]
+fn provider_validation_errors_are_located_at_the_resource() {
+    let w = Work::new(&[(
+        "main.tf",
+        "resource \"terraform_data\" \"ok\" {}\n\nresource \"random_string\" \"s\" {\n  length    = 2\n  min_upper = 3\n}\n",
+    )]);
+    let r = w.run(&["plan", "-no-color", "-no-cost"]).expect(1);
+    let err = r.stderr();
+    assert!(err.contains("Error: Invalid length"), "{err}");
+    assert!(
+        err.contains("on main.tf line 3, in resource \"random_string\" \"s\":"),
+        "{err}"
+    );
+    assert_eq!(err.matches("Error: ").count(), 1, "{err}");
+}

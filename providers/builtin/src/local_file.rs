@@ -74,16 +74,24 @@ pub(crate) fn file_schema(kind: &FileKind) -> ResourceSchema {
     }
 }
 
-/// Plans a local file: validation, permission defaults, force-new on every argument.
+/// Checks a local file's configuration: exactly one content source, valid permissions.
+pub(crate) fn validate_file(kind: &FileKind, config: &Value) -> Diagnostics {
+    match config.is_null() {
+        true => Diagnostics::new(),
+        false => file_content::validate(config, kind.sources)
+            .err()
+            .unwrap_or_default(),
+    }
+}
+
+/// Plans a local file (validated by the engine through [`validate_file`]): permission
+/// defaults, force-new on every argument.
 pub(crate) fn plan_file(
     kind: &FileKind,
     schema: &ResourceSchema,
     prior: Option<&Value>,
     config: &Value,
 ) -> Result<PlannedChange, Diagnostics> {
-    if !config.is_null() {
-        file_content::validate(config, kind.sources)?;
-    }
     let defaults = [
         ("file_permission", string(kind.default_mode)),
         ("directory_permission", string(kind.default_mode)),
@@ -168,6 +176,10 @@ impl ResourceType<()> for LocalFile {
 
     fn schema(&self) -> ResourceSchema {
         file_schema(&KIND)
+    }
+
+    fn validate(&self, config: &Value) -> Diagnostics {
+        validate_file(&KIND, config)
     }
 
     async fn plan(

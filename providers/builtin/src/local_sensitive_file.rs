@@ -2,7 +2,8 @@
 //! whose permissions default to "0700".
 
 use crate::local_file::{
-    create_file, delete_file, file_schema, plan_file, read_file, recover_file, FileKind,
+    create_file, delete_file, file_schema, plan_file, read_file, recover_file, validate_file,
+    FileKind,
 };
 use async_trait::async_trait;
 use autostack_provider_sdk::{ApplyError, PlannedChange, ResourceSchema, ResourceType};
@@ -25,6 +26,10 @@ impl ResourceType<()> for LocalSensitiveFile {
 
     fn schema(&self) -> ResourceSchema {
         file_schema(&KIND)
+    }
+
+    fn validate(&self, config: &Value) -> Diagnostics {
+        validate_file(&KIND, config)
     }
 
     async fn plan(
@@ -107,6 +112,6 @@ mod tests {
             ("filename", string("x")),
             ("sensitive_content", string("pw")),
         ]);
-        assert!(LocalSensitiveFile.plan(&(), &s, None, &bad).await.is_err());
+        assert!(LocalSensitiveFile.validate(&bad).has_errors());
     }
 }

@@ -123,7 +123,7 @@ fn number_numeric(config: &Value) -> Result<Value, Diagnostics> {
 }
 
 /// Checks `length` against 1 and the sum of the `min_*` values (when all are known).
-fn validate(config: &Value) -> Result<(), Diagnostics> {
+pub(crate) fn validate(config: &Value) -> Result<(), Diagnostics> {
     let Some(length) = get_size(config, "length", 1)? else {
         return Ok(());
     };
@@ -137,7 +137,7 @@ fn validate(config: &Value) -> Result<(), Diagnostics> {
     Ok(())
 }
 
-/// Plans either resource: validation, defaults, the number/numeric alias, keepers, and the
+/// Plans either resource (validated by the engine through [`validate`]): defaults, the number/numeric alias, keepers, and the
 /// rule that `override_special` going from "" to null is not a change.
 pub(crate) fn plan(
     schema: &ResourceSchema,
@@ -147,7 +147,6 @@ pub(crate) fn plan(
     if config.is_null() {
         return Ok(plan_standard(schema, prior, config, &[], None));
     }
-    validate(config)?;
     let mut config = number_numeric(config)?;
     if get(&config, "override_special").is_none()
         && prior.and_then(|p| get_str(p, "override_special")) == Some("")

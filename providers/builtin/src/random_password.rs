@@ -41,6 +41,10 @@ impl ResourceType<()> for RandomPassword {
         }
     }
 
+    fn validate(&self, config: &Value) -> Diagnostics {
+        random_chars::validate(config).err().unwrap_or_default()
+    }
+
     async fn plan(
         &self,
         _client: &(),

@@ -23,6 +23,10 @@ impl ResourceType<()> for RandomString {
         }
     }
 
+    fn validate(&self, config: &Value) -> Diagnostics {
+        random_chars::validate(config).err().unwrap_or_default()
+    }
+
     async fn plan(
         &self,
         _client: &(),

@@ -107,6 +107,13 @@ impl ResourceType<()> for TimeSleep {
         ResourceSchema { version: 0, block }
     }
 
+    fn validate(&self, config: &Value) -> Diagnostics {
+        match config.is_null() {
+            true => Diagnostics::new(),
+            false => validate(config).err().unwrap_or_default(),
+        }
+    }
+
     async fn plan(
         &self,
         _client: &(),
@@ -114,9 +121,6 @@ impl ResourceType<()> for TimeSleep {
         prior: Option<&Value>,
         config: &Value,
     ) -> Result<PlannedChange, Diagnostics> {
-        if !config.is_null() {
-            validate(config)?;
-        }
         Ok(plan_standard(schema, prior, config, &[], None))
     }
 
@@ -200,25 +204,13 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn plan_rejects_bad_durations() {
-        let s = TimeSleep.schema();
-        assert!(TimeSleep
-            .plan(&(), &s, None, &cfg(None, None))
-            .await
-            .is_err());
-        let e = TimeSleep
-            .plan(&(), &s, None, &cfg(Some("10"), None))
-            .await
-            .unwrap_err();
+    async fn validate_rejects_bad_durations() {
+        let bad = |c: &Value| TimeSleep.validate(c).has_errors();
+        assert!(bad(&cfg(None, None)));
+        let e = TimeSleep.validate(&cfg(Some("10"), None));
         assert!(e.to_string().contains("missing unit"), "{e}");
-        assert!(TimeSleep
-            .plan(&(), &s, None, &cfg(None, Some("1x")))
-            .await
-            .is_err());
-        assert!(TimeSleep
-            .plan(&(), &s, None, &cfg(Some("1m30s"), None))
-            .await
-            .is_ok());
+        assert!(bad(&cfg(None, Some("1x"))));
+        assert!(!bad(&cfg(Some("1m30s"), None)));
     }
 
     #[tokio::test]

@@ -61,7 +61,9 @@ pub trait Provider: Send + Sync {
     /// Applies the `provider` block's configuration (credentials, region, endpoints, ...).
     async fn configure(&mut self, config: Value) -> Result<(), Diagnostics>;
 
-    /// Provider-specific validation of a resource's configuration beyond its schema.
+    /// Provider-specific validation of a resource's configuration beyond its schema
+    /// (Terraform's `ValidateResourceConfig`): the engine calls it with each instance's
+    /// evaluated configuration before planning it.
     fn validate(&self, _type_name: &str, _config: &Value) -> Diagnostics {
         Diagnostics::new()
     }

@@ -20,6 +20,11 @@ pub trait ResourceType<C: Send + Sync>: Send + Sync {
     fn state_only(&self) -> bool {
         false
     }
+    /// Checks a configuration beyond its schema (see [`Provider::validate`]); values unknown
+    /// until apply are left alone.
+    fn validate(&self, _config: &Value) -> Diagnostics {
+        Diagnostics::new()
+    }
     /// Plans a change; the default is [`plan_by_schema`].
     async fn plan(
         &self,
@@ -225,6 +230,13 @@ impl<F: ClientFactory> Provider for Registry<F> {
         self.resources
             .get(type_name)
             .is_some_and(|r| r.state_only())
+    }
+
+    fn validate(&self, type_name: &str, config: &Value) -> Diagnostics {
+        match self.resources.get(type_name) {
+            Some(r) => r.validate(config),
+            None => Diagnostics::new(),
+        }
     }
 
     async fn create(

@@ -14,7 +14,7 @@ use crate::state::InstanceObject;
 use crate::validate::schema_of;
 use crate::values::{Expansion, ResourceValues, WalkScope};
 use autostack_lang::config::{Mode, Resource};
-use autostack_lang::{Diagnostic, Value};
+use autostack_lang::{Diagnostic, Diagnostics, Value};
 use autostack_provider_sdk::{differs, Provider, ResourceSchema};
 use std::sync::Arc;
 
@@ -185,7 +185,7 @@ impl Walker<'_> {
                         .and_then(|v| conform(&schema.block, Some(&r.config), &v))
                 }
             };
-            let config = match config {
+            let config = match config.and_then(|c| self.validated(provider, r, c)) {
                 Ok(c) => c,
                 Err(d) => {
                     self.diags.extend(d);
@@ -476,6 +476,29 @@ impl ResourceChange {
 }
 
 impl Walker<'_> {
+    /// The provider's own checks of an instance's configuration (Terraform's
+    /// `ValidateResourceConfig`); its diagnostics point at the resource block. Warnings are
+    /// kept, errors stop this instance.
+    fn validated(
+        &mut self,
+        provider: &Arc<dyn Provider>,
+        r: &Resource,
+        config: Value,
+    ) -> Result<Value, Diagnostics> {
+        let mut found = Diagnostics::new();
+        if r.mode == Mode::Data {
+            return Ok(config); // `validate` is the managed type's (a data source may share its name)
+        }
+        for d in provider.validate(&r.ty, &config) {
+            found.push(d.or_at(&r.range));
+        }
+        if found.has_errors() {
+            return Err(found);
+        }
+        self.diags.extend(found);
+        Ok(config)
+    }
+
     fn drift_change(
         &self,
         addr: &InstanceAddr,
