@@ -104,11 +104,18 @@ impl Events for Progress {
     }
 }
 
-/// The human line of an event (none for refresh ends and planned changes, which the plan
-/// rendering shows).
-fn human(color: bool, e: Event<'_>) {
-    let (addr, text) = match e {
+/// An event's text after its address: the human line, and the `@message` of its `-json`
+/// message, as Terraform words both.
+fn text(e: Event<'_>) -> (&InstanceAddr, String) {
+    let id_part = |id: Option<&str>, action| {
+        id.filter(|_| action != Action::Delete)
+            .map(|i| format!(" [id={i}]"))
+            .unwrap_or_default()
+    };
+    match e {
         Event::RefreshStart { addr, id } => (addr, format!("Refreshing state... [id={id}]")),
+        Event::RefreshDone { addr, id, .. } => (addr, format!("Refresh complete [id={id}]")),
+        Event::Planned { change: c } => (&c.addr, format!("Plan to {}", action_name(c.action))),
         Event::ApplyStart { addr, action } => (addr, verbs(action).0.to_string()),
         Event::ApplyProgress {
             addr,
@@ -124,17 +131,33 @@ fn human(color: bool, e: Event<'_>) {
             elapsed,
             id,
         } => {
-            let id_part = id
-                .filter(|_| action != Action::Delete)
-                .map(|i| format!(" [id={i}]"))
-                .unwrap_or_default();
+            let done = verbs(action).1;
             (
                 addr,
-                format!("{} after {}s{id_part}", verbs(action).1, secs(elapsed)),
+                format!("{done} after {}s{}", secs(elapsed), id_part(id, action)),
             )
         }
-        Event::RefreshDone { .. } | Event::Planned { .. } | Event::ApplyErrored { .. } => return,
-    };
+        Event::ApplyErrored {
+            addr,
+            action,
+            elapsed,
+        } => {
+            let verb = verbs(action).1.split(' ').next().unwrap_or("Operation");
+            (addr, format!("{verb} errored after {}s", secs(elapsed)))
+        }
+    }
+}
+
+/// The human line of an event (none for refresh ends, planned changes and errors, which the
+/// plan rendering and the diagnostics show).
+fn human(color: bool, e: Event<'_>) {
+    if matches!(
+        e,
+        Event::RefreshDone { .. } | Event::Planned { .. } | Event::ApplyErrored { .. }
+    ) {
+        return;
+    }
+    let (addr, text) = text(e);
     let _g = OUT.lock();
     match color {
         true => println!("\x1b[1m{addr}\x1b[0m: {text}"),
@@ -155,88 +178,54 @@ fn still(a: Action) -> &'static str {
 
 /// The `-json` UI message of an event, as Terraform's machine-readable UI writes it.
 fn machine(e: Event<'_>) {
-    let hook = |addr: &InstanceAddr, action: Action| json!({ "resource": resource_json(addr), "action": action_name(action) });
-    let refresh = |addr: &InstanceAddr, id: &str| json!({ "hook": { "resource": resource_json(addr), "id_key": "id", "id_value": id } });
-    match e {
-        Event::RefreshStart { addr, id } => emit(
-            "info",
-            &format!("{addr}: Refreshing state... [id={id}]"),
-            "refresh_start",
-            refresh(addr, id),
-        ),
-        Event::RefreshDone { addr, id, .. } => emit(
-            "info",
-            &format!("{addr}: Refresh complete [id={id}]"),
-            "refresh_complete",
-            refresh(addr, id),
-        ),
-        Event::Planned { change: c } => emit(
-            "info",
-            &format!("{}: Plan to {}", c.addr, action_name(c.action)),
-            "planned_change",
-            json!({ "change": { "resource": resource_json(&c.addr), "action": action_name(c.action) } }),
-        ),
-        Event::ApplyStart { addr, action } => emit(
-            "info",
-            &format!("{addr}: {}", verbs(action).0),
-            "apply_start",
-            json!({ "hook": hook(addr, action) }),
-        ),
-        Event::ApplyProgress {
-            addr,
-            action,
-            elapsed,
-        } => {
-            let mut h = hook(addr, action);
-            h["elapsed_seconds"] = json!(secs(elapsed));
-            let msg = format!(
-                "{addr}: Still {} [{}s elapsed]",
-                still(action),
-                secs(elapsed)
-            );
-            emit("info", &msg, "apply_progress", json!({ "hook": h }));
+    let (addr, text) = text(e);
+    let msg = format!("{addr}: {text}");
+    let hook = |action: Action, elapsed: Option<std::time::Duration>| {
+        let mut h = json!({ "resource": resource_json(addr), "action": action_name(action) });
+        if let Some(d) = elapsed {
+            h["elapsed_seconds"] = json!(secs(d));
         }
+        h
+    };
+    let refresh = |id: &str| json!({ "hook": { "resource": resource_json(addr), "id_key": "id", "id_value": id } });
+    let (level, kind, extra) = match e {
+        Event::RefreshStart { id, .. } => ("info", "refresh_start", refresh(id)),
+        Event::RefreshDone { id, .. } => ("info", "refresh_complete", refresh(id)),
+        Event::Planned { change: c } => (
+            "info",
+            "planned_change",
+            json!({ "change": { "resource": resource_json(addr), "action": action_name(c.action) } }),
+        ),
+        Event::ApplyStart { action, .. } => {
+            ("info", "apply_start", json!({ "hook": hook(action, None) }))
+        }
+        Event::ApplyProgress {
+            action, elapsed, ..
+        } => (
+            "info",
+            "apply_progress",
+            json!({ "hook": hook(action, Some(elapsed)) }),
+        ),
         Event::ApplyDone {
-            addr,
             action,
             elapsed,
             id,
+            ..
         } => {
-            let mut h = hook(addr, action);
-            h["elapsed_seconds"] = json!(secs(elapsed));
+            let mut h = hook(action, Some(elapsed));
             if let Some(i) = id.filter(|_| action != Action::Delete) {
                 h["id_key"] = json!("id");
                 h["id_value"] = json!(i);
             }
-            let id_part = id
-                .filter(|_| action != Action::Delete)
-                .map(|i| format!(" [id={i}]"))
-                .unwrap_or_default();
-            emit(
-                "info",
-                &format!(
-                    "{addr}: {} after {}s{id_part}",
-                    verbs(action).1,
-                    secs(elapsed)
-                ),
-                "apply_complete",
-                json!({ "hook": h }),
-            );
+            ("info", "apply_complete", json!({ "hook": h }))
         }
         Event::ApplyErrored {
-            addr,
-            action,
-            elapsed,
-        } => {
-            let mut h = hook(addr, action);
-            h["elapsed_seconds"] = json!(secs(elapsed));
-            let verb = verbs(action).1.split(' ').next().unwrap_or("Operation");
-            emit(
-                "error",
-                &format!("{addr}: {verb} errored after {}s", secs(elapsed)),
-                "apply_errored",
-                json!({ "hook": h }),
-            );
-        }
-    }
+            action, elapsed, ..
+        } => (
+            "error",
+            "apply_errored",
+            json!({ "hook": hook(action, Some(elapsed)) }),
+        ),
+    };
+    emit(level, &msg, kind, extra);
 }

@@ -8,7 +8,7 @@ mod common;
 mod support;
 
 use autostack_provider_aws::sdk::aws_sdk_ec2::types::Filter;
-use common::{bin, Run, Work};
+use common::{bin, found_objects, Run, Work};
 use std::collections::BTreeSet;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -176,21 +176,6 @@ async fn existing(run: &str) -> BTreeSet<String> {
             .map(str::to_string),
     );
     out
-}
-
-/// How many objects of interrupted creates a command's output says it found and recorded.
-fn found_objects(stdout: &str) -> usize {
-    stdout
-        .lines()
-        .filter_map(|l| {
-            l.split("crash: ")
-                .nth(1)?
-                .split(' ')
-                .next()?
-                .parse::<usize>()
-                .ok()
-        })
-        .sum()
 }
 
 fn start_apply(w: &Work) -> std::process::Child {

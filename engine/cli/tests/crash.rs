@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{bin, Work};
+use common::{bin, found_objects, Work};
 use std::collections::BTreeSet;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -149,21 +149,6 @@ fn files_on_disk(w: &Work) -> BTreeSet<u64> {
                 .collect()
         })
         .unwrap_or_default()
-}
-
-/// How many objects of interrupted creates a command's output says it found and recorded.
-fn found_objects(stdout: &str) -> usize {
-    stdout
-        .lines()
-        .filter_map(|l| {
-            l.split("crash: ")
-                .nth(1)?
-                .split(' ')
-                .next()?
-                .parse::<usize>()
-                .ok()
-        })
-        .sum()
 }
 
 fn start_apply(w: &Work) -> std::process::Child {

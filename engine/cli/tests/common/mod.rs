@@ -138,3 +138,18 @@ pub fn addresses(state: &serde_json::Value) -> Vec<String> {
     }
     out
 }
+
+/// How many objects of interrupted creates a command's output says it found and recorded.
+pub fn found_objects(stdout: &str) -> usize {
+    stdout
+        .lines()
+        .filter_map(|l| {
+            l.split("crash: ")
+                .nth(1)?
+                .split(' ')
+                .next()?
+                .parse::<usize>()
+                .ok()
+        })
+        .sum()
+}
