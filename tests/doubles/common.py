@@ -84,7 +84,7 @@ class Router:
         self.flags = re.IGNORECASE if ignore_case else 0
 
     def add(self, methods, pattern, handler):
-        """Register `handler(req, **named_groups)` for the methods (a string like "GET PUT")."""
+        """Register `handler(app, req, **named_groups)` for the methods (a string like "GET PUT")."""
         self.routes.append((set(methods.split()), re.compile("^" + pattern + "$", self.flags), handler))
 
     def match(self, method, path):
@@ -159,7 +159,7 @@ class App:
             if not exempt:
                 self.authenticate(req)
             with self.lock:
-                return handler(req, **args)
+                return handler(self, req, **args)
         except HttpError as err:
             return err.response
 
