@@ -19,7 +19,7 @@ default tag package-2024-07-01):
 
 import uuid
 
-from arm_core import (TypeSpec, arm_error, deep_copy, get_record, list_response, now_iso, ref_id, register,
+from arm_core import (TypeSpec, arm_error, deep_copy, get_record, now_iso, ref_id, register,
                       remove_tree, resources)
 from common import Response
 
@@ -372,7 +372,7 @@ def view_instance(app, req, ctx, rec):
 def view_sizes(app, req, ctx, rec):
     """Sizes the VM can be resized to now: the cluster's while allocated, all when deallocated."""
     names = sorted(SIZES) if rec.get("power") == "deallocated" else CLUSTER
-    return list_response(app, req, [_size_body(n) for n in names])
+    return Response(200, {"value": [_size_body(n) for n in names]})  # not pageable in the spec
 
 
 # power actions: effect at POST (transitional state), final state when the operation completes
@@ -398,7 +398,7 @@ def vm_action_done(app, rec, action):
 def compute_subscription_paths(app, req, sub, segs):
     """`/subscriptions/{s}/providers/Microsoft.Compute/locations/{loc}/vmSizes`: the region's catalog."""
     if len(segs) == 4 and segs[0].lower() == "microsoft.compute" and segs[3].lower() == "vmsizes":
-        return list_response(app, req, [_size_body(n) for n in sorted(SIZES)])
+        return Response(200, {"value": [_size_body(n) for n in sorted(SIZES)]})
     return None
 
 

@@ -250,7 +250,7 @@ class Server(ThreadingHTTPServer):
 def start(app, port=0, host="127.0.0.1"):
     """Bind and serve `app` in a background thread; returns (server, base_url). Used by tests."""
     server = Server((host, port), make_handler(app))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
     thread.start()
     return server, "http://%s:%d" % (host, server.server_address[1])
 
