@@ -273,7 +273,7 @@ def operation_status_body(op):
     if op.get("endTime"):
         body["endTime"] = op["endTime"]
     if op["error"]:
-        body["error"] = op["error"]
+        body["error"] = {k: v for k, v in op["error"].items() if k != "httpStatus"}
     return body
 
 

@@ -74,6 +74,14 @@ class GceDouble(App):
         r("POST", P + r"/zones/(?P<zone>[^/]+)/disks/" + N + r"/(?P<action>setLabels|resize)", comp.disk_action)
         r("GET", P + r"/aggregated/(?P<what>instances|disks|addresses|subnetworks)", aggregated)
 
+    def handle(self, req):
+        """With --default-network, a project gets GCE's `default` network and firewall rules on first use."""
+        parts = req.path.split("/")
+        if self.options.default_network and len(parts) > 4 and parts[1:3] == ["compute", "v1"]:
+            with self.lock:
+                seed_default_network(self, parts[4])
+        return super().handle(req)
+
     # hooks --------------------------------------------------------------------------------------------
     def is_exempt(self, req):
         return req.path in ("/token",)
@@ -110,6 +118,28 @@ class GceDouble(App):
     def internal_error(self, req, exc):
         return Response(500, {"error": {"code": 500, "message": "double bug: %r" % (exc,), "errors": [
             {"message": "double bug", "domain": "global", "reason": "backendError"}]}})
+
+
+DEFAULT_RULES = [("default-allow-internal", ["10.128.0.0/9"], [{"IPProtocol": "tcp", "ports": ["0-65535"]},
+                                                                 {"IPProtocol": "udp", "ports": ["0-65535"]},
+                                                                 {"IPProtocol": "icmp"}], 65534),
+                 ("default-allow-ssh", ["0.0.0.0/0"], [{"IPProtocol": "tcp", "ports": ["22"]}], 65534),
+                 ("default-allow-rdp", ["0.0.0.0/0"], [{"IPProtocol": "tcp", "ports": ["3389"]}], 65534),
+                 ("default-allow-icmp", ["0.0.0.0/0"], [{"IPProtocol": "icmp"}], 65534)]
+
+
+def seed_default_network(app, project):
+    """What a new project has (https://cloud.google.com/vpc/docs/vpc#default-network): an auto-mode
+    `default` network and four firewall rules. Catalog projects (debian-cloud, ...) are left alone."""
+    seeded = app.state.setdefault("seeded_projects", [])
+    if project in seeded or project in cat.IMAGES:
+        return
+    seeded.append(project)
+    net.create_network(app, project, {"name": "default", "autoCreateSubnetworks": True,
+                                      "description": "Default network for the project"})
+    for name, ranges, allowed, prio in DEFAULT_RULES:
+        net.create_firewall(app, project, {"name": name, "network": "global/networks/default", "sourceRanges": ranges,
+                                           "allowed": allowed, "priority": prio})
 
 
 # operations ------------------------------------------------------------------------------------------------
@@ -155,6 +185,8 @@ def parse_options(argv=None):
                         help="a static bearer token the API accepts (GOOGLE_OAUTH_ACCESS_TOKEN-style use)")
     parser.add_argument("--user", default="autostack-double@autostack-double.iam.gserviceaccount.com",
                         help="`user` reported in operations")
+    parser.add_argument("--default-network", action="store_true",
+                        help="give each project GCE's `default` network and firewall rules (off: projects start empty)")
     parser.add_argument("--write-key", metavar="PATH", help="write a test-only service-account key whose token_uri is "
                         "this double (and trust it), then serve")
     parser.add_argument("--write-key-only", action="store_true", help="exit after --write-key")

@@ -55,9 +55,14 @@ def networks(app, req, project):
     key = "projects/%s/global/networks" % project
     if req.method == "GET":
         return list_response(app, req, "compute#networkList", key, _items(app, key + "/", "compute#network"))
-    body = body_json(req)
+    nkey = create_network(app, project, body_json(req))
+    return _op_response(start_operation(app, project, "global", "insert", nkey))
+
+
+def create_network(app, project, body):
+    """Validate and store a network (and its auto-mode subnetworks); returns its key."""
     check_name(body.get("name"))
-    nkey = "%s/%s" % (key, body["name"])
+    nkey = "projects/%s/global/networks/%s" % (project, body["name"])
     if get(app, nkey):
         raise already_exists(nkey)
     auto = body.get("autoCreateSubnetworks", True)
@@ -70,7 +75,7 @@ def networks(app, req, project):
     if auto:
         for region, (_, cidr) in REGIONS.items():
             _put_subnet(app, project, region, body["name"], nkey, {"ipCidrRange": cidr}, auto=True)
-    return _op_response(start_operation(app, project, "global", "insert", nkey))
+    return nkey
 
 
 def network(app, req, project, name):
@@ -245,15 +250,19 @@ def firewalls(app, req, project):
     key = "projects/%s/global/firewalls" % project
     if req.method == "GET":
         return list_response(app, req, "compute#firewallList", key, _items(app, key + "/", "compute#firewall"))
-    body = body_json(req)
+    fkey = create_firewall(app, project, body_json(req))
+    return _op_response(start_operation(app, project, "global", "insert", fkey))
+
+
+def create_firewall(app, project, body):
     check_name(body.get("name"))
-    fkey = "%s/%s" % (key, body["name"])
+    fkey = "projects/%s/global/firewalls/%s" % (project, body["name"])
     if get(app, fkey):
         raise already_exists(fkey)
     fw = _firewall_body(app, project, body)
     require(app, fw["network"].split("/compute/v1/", 1)[1])
     store(app)[fkey] = {"body": fw}
-    return _op_response(start_operation(app, project, "global", "insert", fkey))
+    return fkey
 
 
 def firewall(app, req, project, name):

@@ -458,7 +458,7 @@ class FaultsAndAdmin(ArmCase):
         r = self.call("PUT", self.res("rg1", "Microsoft.Network/publicIPAddresses/p"), {"location": "westeurope"})
         final = self.wait(r)
         self.assertEqual(final.json["status"], "Failed")
-        self.assertEqual(final.json["error"]["code"], "InternalOperationError")
+        self.assertEqual(final.json["error"], {"code": "InternalOperationError", "message": "boom"})
         self.assertEqual(self.call("GET", self.res("rg1", "Microsoft.Network/publicIPAddresses/p")).json[
             "properties"]["provisioningState"], "Failed")
 

@@ -366,6 +366,22 @@ class Networking(GceCase):
         self.assertEqual(r.status, 404)
 
 
+class DefaultNetwork(unittest.TestCase):
+    def test_projects_get_the_default_network(self):
+        """--default-network: https://cloud.google.com/vpc/docs/vpc#default-network (auto mode + 4 rules)."""
+        double = start("--default-network")
+        try:
+            auth = {"Authorization": "Bearer gce-double-token"}
+            net = http("GET", double.url + P + "/global/networks/default", None, auth).json
+            self.assertEqual((net["name"], net["autoCreateSubnetworks"]), ("default", True))
+            fw = http("GET", double.url + P + "/global/firewalls/default-allow-ssh", None, auth).json
+            self.assertEqual((fw["priority"], fw["allowed"]), (65534, [{"IPProtocol": "tcp", "ports": ["22"]}]))
+            img = http("GET", double.url + "/compute/v1/projects/debian-cloud/global/networks/default", None, auth)
+            self.assertEqual(img.status, 404)
+        finally:
+            double.stop()
+
+
 class Faults(unittest.TestCase):
     def test_rate_one_faults_everything_but_token(self):
         """[err] 429 rateLimitExceeded (Retry-After), 500/503 backendError; /token exempt by default."""
