@@ -71,7 +71,8 @@ def create_network(app, project, body):
         "description": body.get("description", ""), "selfLink": link(nkey), "autoCreateSubnetworks": auto,
         "routingConfig": {"routingMode": (body.get("routingConfig") or {}).get("routingMode", "REGIONAL")},
         "mtu": int(body.get("mtu") or 1460), "networkFirewallPolicyEnforcementOrder": "AFTER_CLASSIC_FIREWALL"}}
-    store(app)[nkey]["body"]["selfLinkWithId"] = link("%s/%s" % (key, store(app)[nkey]["body"]["id"]))
+    store(app)[nkey]["body"]["selfLinkWithId"] = link("projects/%s/global/networks/%s" % (
+        project, store(app)[nkey]["body"]["id"]))
     if auto:
         for region, (_, cidr) in REGIONS.items():
             _put_subnet(app, project, region, body["name"], nkey, {"ipCidrRange": cidr}, auto=True)
