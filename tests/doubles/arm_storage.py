@@ -99,7 +99,7 @@ def account_after_put(app, rec, ctx):
 def _keys_body(rec):
     created = rec["body"]["properties"]["keyCreationTime"]
     return {"keys": [{"creationTime": created["key%d" % (i + 1)], "keyName": "key%d" % (i + 1), "value": value,
-                      "permissions": "FULL"} for i, value in enumerate(rec["keys"])]}
+                      "permissions": "Full"} for i, value in enumerate(rec["keys"])]}
 
 
 def list_keys(app, req, ctx, rec):

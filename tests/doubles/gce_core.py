@@ -95,11 +95,13 @@ def link(key):
 
 
 def fingerprint(obj):
-    """An 8-byte base64 fingerprint of a value (the empty label set gets GCE's well-known one)."""
+    """An 8-byte fingerprint of a value, URL-safe base64 with padding as GCE sends fingerprints
+    (google-cloud-compute-v1 decodes them with serde_with Base64<UrlSafe>, so '+' or '/' would fail);
+    the empty label set gets GCE's well-known one."""
     if obj in ({}, None):
         return EMPTY_FINGERPRINT
     digest = hashlib.sha256(json.dumps(obj, sort_keys=True).encode()).digest()[:8]
-    return base64.b64encode(digest).decode()
+    return base64.urlsafe_b64encode(digest).decode()
 
 
 def check_name(name, field="resource.name"):

@@ -417,7 +417,7 @@ class Storage(ArmCase):
         self.assertEqual(done.json["properties"]["primaryEndpoints"]["blob"], "http://127.0.0.1:10000/acct1/")
         self.assertEqual(done.json["properties"]["provisioningState"], "Succeeded")
         keys = self.call("POST", path + "/listKeys", version=SA_V).json["keys"]
-        self.assertEqual([k["keyName"] for k in keys], ["key1", "key2"])
+        self.assertEqual([(k["keyName"], k["permissions"]) for k in keys], [("key1", "Full"), ("key2", "Full")])
         self.assertEqual(len(base64.b64decode(keys[0]["value"])), 64)
         r = self.call("POST", "/subscriptions/%s/providers/Microsoft.Storage/checkNameAvailability" % SUB,
                       {"name": "acct1", "type": "Microsoft.Storage/storageAccounts"}, SA_V)

@@ -265,6 +265,9 @@ class Instances(GceCase):
         self.done(self.call("POST", path + "/setLabels", {"labels": {"a": "b"}, "labelFingerprint": inst["labelFingerprint"]}))
         after = self.call("GET", path).json
         self.assertEqual(after["labels"], {"a": "b"})
+        for fp in (after["labelFingerprint"], after["fingerprint"], after["metadata"]["fingerprint"],
+                   after["networkInterfaces"][0]["fingerprint"]):
+            self.assertRegex(fp, r"^[A-Za-z0-9_-]{11}=$")  # URL-safe base64: the Rust client decodes it so
         self.assertNotEqual(after["labelFingerprint"], inst["labelFingerprint"])
         r = self.call("POST", path + "/setMetadata", {"fingerprint": "stale=", "items": []})
         self.assertEqual(r.status, 412)
