@@ -84,6 +84,8 @@ def _tail(app, req, ctx, group):
     fn = (table or {}).get(ctx.tail.lower())
     if fn is None:
         raise arm_error(404, "NotFound", "The requested resource %s was not found." % req.path)
+    if req.method == "GET":
+        advance_target(app, ctx.lid)  # reading a VM's instanceView also counts as a poll
     ctx.spec = owner
     return fn(app, req, ctx, rec)
 
