@@ -253,6 +253,10 @@ class Network(ArmCase):
         self.assertEqual((r.status, r.json["error"]["code"]), (400, "NetcfgSubnetRangeOutsideVnet"))
         r = self.call("GET", base + "/subnets/none")
         self.assertEqual((r.status, r.json["error"]["code"]), (404, "NotFound"))
+        r = self.call("GET", "/subscriptions/%s/providers/Microsoft.Network/virtualNetworks" % SUB)  # ListAll
+        self.assertEqual([v["name"] for v in r.json["value"]], ["vnet1"])
+        r = self.call("GET", "/subscriptions/%s/resourceGroups/rg1/providers/Microsoft.Network/virtualNetworks" % SUB)
+        self.assertEqual([v["name"] for v in r.json["value"]], ["vnet1"])
 
     def test_resource_not_found_wording_and_delete_of_absent(self):
         """[errors] ResourceNotFound message as ARM words it; DELETE of an absent resource is 204."""
