@@ -152,11 +152,6 @@ def remove_tree(app, lid):
             spec.hook("on_removed")(app, rec)
 
 
-def find_referencing(app, type_key, predicate):
-    """Records of a type for which predicate(record) holds: how in-use checks find users."""
-    return [r for r in resources(app).values() if r["type"] == type_key and predicate(r)]
-
-
 def ref_id(obj):
     """The lower-cased `id` of a `{"id": ...}` sub-resource reference, or None."""
     if isinstance(obj, dict) and obj.get("id"):

@@ -284,20 +284,5 @@ def common_arguments(parser, polls_flag, polls_help):
     parser.add_argument("--verbose", action="store_true", help="log one line per request to stderr")
 
 
-def options(parser, argv):
-    """Parse argv into an options namespace (tests pass their own argv)."""
-    return parser.parse_args(argv)
-
-
 def new_parser(description):
     return argparse.ArgumentParser(description=description)
-
-
-def utc_now():
-    return time.time()
-
-
-def page(items, page_size, start):
-    """Slice `items` from `start`; returns (page, next_start or None)."""
-    end = start + page_size
-    return items[start:end], (end if end < len(items) else None)

@@ -121,12 +121,6 @@ def relative(ref, project, scope, collection):
     return "projects/%s/%s/%s/%s" % (project, scope, collection, ref)
 
 
-def scope_of(key):
-    """'projects/p/zones/z/instances/i' -> ('zones', 'z'); global keys -> ('global', None)."""
-    parts = key.split("/")
-    return (parts[2], parts[3]) if parts[2] in ("zones", "regions") else ("global", None)
-
-
 # store --------------------------------------------------------------------------------------------------
 def store(app):
     return app.state["resources"]
