@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 import unittest
+import urllib.parse
 
 from harness import Running, http
 
@@ -361,6 +362,9 @@ class Networking(GceCase):
         """zones/regions lists; images/family/X resolves to the newest non-deprecated image."""
         zones = self.call("GET", "/compute/v1/projects/%s/zones?maxResults=500" % PROJECT).json
         self.assertEqual(zones["kind"], "compute#zoneList")
+        flt = urllib.parse.quote("(status eq UP) (region eq .*/regions/europe-west1)")
+        zones = self.call("GET", "/compute/v1/projects/%s/zones?maxResults=500&filter=%s" % (PROJECT, flt)).json
+        self.assertEqual([z["name"] for z in zones["items"]], ["europe-west1-b", "europe-west1-c"])  # page of 2
         img = self.call("GET", "/compute/v1/projects/debian-cloud/global/images/family/debian-12").json
         self.assertEqual((img["name"], img["family"], img["status"]), ("debian-12-bookworm-v20241210", "debian-12", "READY"))
         old = self.call("GET", "/compute/v1/projects/debian-cloud/global/images/debian-12-bookworm-v20241112").json
