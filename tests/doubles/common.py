@@ -243,8 +243,11 @@ def make_handler(app):
 
 
 class Server(ThreadingHTTPServer):
+    """One thread per connection; a deep accept backlog so a client opening many connections at
+    once (an apply at -parallelism 10, retries) is never refused."""
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 128
 
 
 def start(app, port=0, host="127.0.0.1"):
