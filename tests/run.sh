@@ -16,6 +16,9 @@ echo "== format and lint"
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -- -D warnings
 
+echo "== API doubles (Azure Resource Manager, Compute Engine)"
+python3 -m unittest discover -s tests/doubles -p 'test_*.py'
+
 echo "== emulators"
 source tests/emulators.sh
 start_moto
