@@ -3,7 +3,8 @@
 //! contract at every step.
 
 use crate::plan::differs;
-use crate::provider::{path_string, Provider};
+use crate::provider::{path_string, read_one, Provider};
+use crate::request::{ApplyRequest, ImportRequest, Instance, PlanRequest, PlanResponse};
 use autostack_value::{Diagnostics, Value};
 
 /// The configurations one lifecycle run walks through.
@@ -63,16 +64,48 @@ fn consistent(
     }
 }
 
+/// Plans `config` over `prior` at `step`.
+async fn plan_step(
+    p: &dyn Provider,
+    l: &Lifecycle<'_>,
+    step: &'static str,
+    prior: Option<&Value>,
+    config: &Value,
+) -> Result<PlanResponse, LifecycleFailure> {
+    p.plan(PlanRequest::new(l.type_name, prior, config))
+        .await
+        .map_err(|d| diag_fail(step, d))
+}
+
+/// Applies a change at `step`; the new state (`None` after a delete).
+async fn apply_step(
+    p: &dyn Provider,
+    l: &Lifecycle<'_>,
+    step: &'static str,
+    prior: Option<&Value>,
+    planned: Option<&Value>,
+) -> Result<Option<Value>, LifecycleFailure> {
+    p.apply(ApplyRequest::new(l.type_name, prior, planned))
+        .await
+        .map(|r| r.new_state)
+        .map_err(|e| diag_fail(step, e.diags))
+}
+
+/// Reads `state` back.
+async fn read_state(
+    p: &dyn Provider,
+    l: &Lifecycle<'_>,
+    state: &Value,
+) -> Result<Option<Value>, Diagnostics> {
+    let got = read_one(p, l.type_name, Instance::new(state.clone())).await?;
+    Ok(got.map(|o| o.state))
+}
+
 /// Runs the lifecycle; returns the final state before deletion on success.
 pub async fn run_lifecycle(p: &dyn Provider, l: &Lifecycle<'_>) -> Result<(), LifecycleFailure> {
-    let plan = p
-        .plan(l.type_name, None, &l.create)
-        .await
-        .map_err(|d| diag_fail("plan create", d))?;
-    let mut state = p
-        .apply(l.type_name, None, Some(&plan.planned))
-        .await
-        .map_err(|e| diag_fail("create", e.diags))?
+    let plan = plan_step(p, l, "plan create", None, &l.create).await?;
+    let mut state = apply_step(p, l, "create", None, Some(&plan.planned))
+        .await?
         .ok_or_else(|| fail("create", "apply returned no state"))?;
     if !state.is_wholly_known() {
         return Err(fail(
@@ -81,8 +114,7 @@ pub async fn run_lifecycle(p: &dyn Provider, l: &Lifecycle<'_>) -> Result<(), Li
         ));
     }
     consistent("create", &plan.planned, &state)?;
-    let read = p
-        .read(l.type_name, &state)
+    let read = read_state(p, l, &state)
         .await
         .map_err(|d| diag_fail("read", d))?
         .ok_or_else(|| fail("read", "object not found right after create"))?;
@@ -92,10 +124,7 @@ pub async fn run_lifecycle(p: &dyn Provider, l: &Lifecycle<'_>) -> Result<(), Li
             format!("read-back state differs from created state:\n{state:?}\n{read:?}"),
         ));
     }
-    let noop = p
-        .plan(l.type_name, Some(&state), &l.create)
-        .await
-        .map_err(|d| diag_fail("plan no-op", d))?;
+    let noop = plan_step(p, l, "plan no-op", Some(&state), &l.create).await?;
     if differs(&state, &noop.planned) || !noop.requires_replace.is_empty() {
         return Err(fail(
             "plan no-op",
@@ -103,10 +132,7 @@ pub async fn run_lifecycle(p: &dyn Provider, l: &Lifecycle<'_>) -> Result<(), Li
         ));
     }
     if let Some(cfg) = &l.update {
-        let up = p
-            .plan(l.type_name, Some(&state), cfg)
-            .await
-            .map_err(|d| diag_fail("plan update", d))?;
+        let up = plan_step(p, l, "plan update", Some(&state), cfg).await?;
         if !up.requires_replace.is_empty() {
             let paths: Vec<String> = up.requires_replace.iter().map(|p| path_string(p)).collect();
             return Err(fail(
@@ -114,16 +140,11 @@ pub async fn run_lifecycle(p: &dyn Provider, l: &Lifecycle<'_>) -> Result<(), Li
                 format!("update forced replacement via {}", paths.join(", ")),
             ));
         }
-        state = p
-            .apply(l.type_name, Some(&state), Some(&up.planned))
-            .await
-            .map_err(|e| diag_fail("update", e.diags))?
+        state = apply_step(p, l, "update", Some(&state), Some(&up.planned))
+            .await?
             .ok_or_else(|| fail("update", "no state"))?;
         consistent("update", &up.planned, &state)?;
-        let again = p
-            .plan(l.type_name, Some(&state), cfg)
-            .await
-            .map_err(|d| diag_fail("plan after update", d))?;
+        let again = plan_step(p, l, "plan after update", Some(&state), cfg).await?;
         if differs(&state, &again.planned) || !again.requires_replace.is_empty() {
             return Err(fail(
                 "plan after update",
@@ -135,32 +156,23 @@ pub async fn run_lifecycle(p: &dyn Provider, l: &Lifecycle<'_>) -> Result<(), Li
         }
     }
     if let Some(cfg) = &l.replace {
-        let rp = p
-            .plan(l.type_name, Some(&state), cfg)
-            .await
-            .map_err(|d| diag_fail("plan replace", d))?;
+        let rp = plan_step(p, l, "plan replace", Some(&state), cfg).await?;
         if rp.requires_replace.is_empty() {
             return Err(fail("plan replace", "expected a forced replacement"));
         }
-        p.apply(l.type_name, Some(&state), None)
-            .await
-            .map_err(|e| diag_fail("replace: delete", e.diags))?;
-        let fresh = p
-            .plan(l.type_name, None, cfg)
-            .await
-            .map_err(|d| diag_fail("replace: plan create", d))?;
-        state = p
-            .apply(l.type_name, None, Some(&fresh.planned))
-            .await
-            .map_err(|e| diag_fail("replace: create", e.diags))?
+        apply_step(p, l, "replace: delete", Some(&state), None).await?;
+        let fresh = plan_step(p, l, "replace: plan create", None, cfg).await?;
+        state = apply_step(p, l, "replace: create", None, Some(&fresh.planned))
+            .await?
             .ok_or_else(|| fail("replace", "no state"))?;
     }
     if let Some(attr) = l.import_id_attr {
         let id = crate::attr_str(&state, attr).to_string();
         let imported = p
-            .import(l.type_name, &id)
+            .import(ImportRequest::new(l.type_name, &id))
             .await
-            .map_err(|d| diag_fail("import", d))?;
+            .map_err(|d| diag_fail("import", d))?
+            .state;
         if crate::attr_str(&imported, attr) != id {
             return Err(fail(
                 "import",
@@ -171,13 +183,11 @@ pub async fn run_lifecycle(p: &dyn Provider, l: &Lifecycle<'_>) -> Result<(), Li
             ));
         }
     }
-    p.apply(l.type_name, Some(&state), None)
-        .await
-        .map_err(|e| diag_fail("delete", e.diags))?;
+    apply_step(p, l, "delete", Some(&state), None).await?;
     if l.state_only {
         return Ok(());
     }
-    match p.read(l.type_name, &state).await {
+    match read_state(p, l, &state).await {
         Ok(None) => Ok(()),
         Ok(Some(_)) => Err(fail("delete", "object still exists after delete")),
         Err(d) => Err(diag_fail("read after delete", d)),
