@@ -4,6 +4,7 @@
 
 mod support;
 
+use autostack_provider_sdk::testkit;
 use autostack_provider_sdk::{attr_str, Provider};
 use autostack_value::{Diagnostics, Value};
 use support::{apply, config, destroy, s, strings, tags};
@@ -40,7 +41,7 @@ fn first_summary(d: &Diagnostics) -> String {
 
 async fn caller(p: &dyn Provider) -> Value {
     let cfg = support::data_config(p, "aws_caller_identity", vec![]);
-    p.read_data("aws_caller_identity", &cfg)
+    testkit::read_data(&*p, "aws_caller_identity", &cfg)
         .await
         .expect("caller identity")
 }
@@ -276,8 +277,7 @@ async fn shared_config_files_are_read() {
             .expect("conform");
     p.configure(conformed).await.expect("configure");
     let azs = support::data_config(p.as_ref(), "aws_availability_zones", vec![]);
-    let azs = p
-        .read_data("aws_availability_zones", &azs)
+    let azs = testkit::read_data(&*p, "aws_availability_zones", &azs)
         .await
         .expect("zones");
     let names = format!("{:?}", support::attr(&azs, "names"));
@@ -305,7 +305,10 @@ async fn ignore_tags_hide_tags_set_by_others() {
             ("tags", tags(&[("Name", "ign"), ("owner", "me")])),
         ],
     );
-    let planned = p.plan("aws_vpc", None, &cfg).await.expect("plan").planned;
+    let planned = testkit::plan(&*p, "aws_vpc", None, &cfg)
+        .await
+        .expect("plan")
+        .planned;
     assert_eq!(
         support::attr(&planned, "tags_all"),
         &tags(&[("Name", "ign")])
@@ -333,10 +336,15 @@ async fn ignore_tags_hide_tags_set_by_others() {
         .send()
         .await
         .expect("tag out of band");
-    let read = p.read("aws_vpc", &v).await.expect("read").expect("exists");
+    let read = testkit::read(&*p, "aws_vpc", &v)
+        .await
+        .expect("read")
+        .expect("exists");
     assert_eq!(support::attr(&read, "tags"), &tags(&[("Name", "ign")]));
     assert_eq!(support::attr(&read, "tags_all"), &tags(&[("Name", "ign")]));
-    let plan = p.plan("aws_vpc", Some(&read), &cfg).await.expect("plan");
+    let plan = testkit::plan(&*p, "aws_vpc", Some(&read), &cfg)
+        .await
+        .expect("plan");
     assert_eq!(plan.planned, read, "no change planned");
     // Without ignore_tags the same object plans the foreign tags away.
     let plain = support::provider().await;

@@ -4,6 +4,7 @@
 
 mod support;
 
+use autostack_provider_sdk::testkit;
 use autostack_provider_sdk::{attr_str, Provider};
 use autostack_value::Value;
 use support::compute::{instance_cfg, unique, Net};
@@ -20,7 +21,10 @@ enum Found {
 
 /// Plans and creates `ty` with a fresh token, checks `recover`, returns the created state.
 async fn create_and_recover(p: &dyn Provider, ty: &str, cfg: &Value, how: Found) -> Value {
-    let planned = p.plan(ty, None, cfg).await.expect("plan").planned;
+    let planned = testkit::plan(&*p, ty, None, cfg)
+        .await
+        .expect("plan")
+        .planned;
     let token = format!(
         "{:08x}-1111-4222-8333-{:012x}",
         support::compute::random() as u32,

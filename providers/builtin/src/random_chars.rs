@@ -5,7 +5,7 @@ use crate::common::{
     error, get, get_bool, get_size, get_str, null_string, plan_standard, string, string_map, with,
 };
 use crate::rng::Rng;
-use autostack_provider_sdk::{ApplyError, Attribute, Block, PlannedChange, ResourceSchema};
+use autostack_provider_sdk::{ApplyError, Attribute, Block, PlanResponse, ResourceSchema};
 use autostack_value::{Diagnostics, Type, Value};
 
 const NUMERIC: &str = "0123456789";
@@ -143,7 +143,7 @@ pub(crate) fn plan(
     schema: &ResourceSchema,
     prior: Option<&Value>,
     config: &Value,
-) -> Result<PlannedChange, Diagnostics> {
+) -> Result<PlanResponse, Diagnostics> {
     if config.is_null() {
         return Ok(plan_standard(schema, prior, config, &[], None));
     }

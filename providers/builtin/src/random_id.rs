@@ -8,7 +8,7 @@ use crate::common::{
 use crate::rng::random_bytes;
 use async_trait::async_trait;
 use autostack_provider_sdk::{
-    ApplyError, Attribute, Block, PlannedChange, ResourceSchema, ResourceType,
+    ApplyError, Attribute, Block, ChangeCtx, PlanCtx, PlanResponse, ResourceSchema, ResourceType,
 };
 use autostack_value::{Diagnostics, Type, Value};
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
@@ -110,13 +110,8 @@ impl ResourceType<()> for RandomId {
         ResourceSchema { version: 0, block }
     }
 
-    async fn plan(
-        &self,
-        _client: &(),
-        schema: &ResourceSchema,
-        prior: Option<&Value>,
-        config: &Value,
-    ) -> Result<PlannedChange, Diagnostics> {
+    async fn plan(&self, _client: &(), p: PlanCtx<'_>) -> Result<PlanResponse, Diagnostics> {
+        let (schema, prior, config) = (p.schema, p.prior(), p.proposed());
         get_size(config, "byte_length", 1)?;
         Ok(plan_standard(schema, prior, config, &[], Some("keepers")))
     }
@@ -125,7 +120,7 @@ impl ResourceType<()> for RandomId {
         &self,
         _client: &(),
         planned: &Value,
-        _token: &str,
+        _ctx: &ChangeCtx<'_>,
     ) -> Result<Value, ApplyError> {
         let n =
             get_size(planned, "byte_length", 1)?.ok_or_else(|| unknown_at_apply("byte_length"))?;
@@ -137,25 +132,8 @@ impl ResourceType<()> for RandomId {
         ))
     }
 
-    async fn update(
-        &self,
-        _client: &(),
-        _prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ApplyError> {
-        Ok(planned.clone())
-    }
-
-    async fn delete(&self, _client: &(), _prior: &Value) -> Result<(), ApplyError> {
-        Ok(())
-    }
-
     fn state_only(&self) -> bool {
         true
-    }
-
-    async fn read(&self, _client: &(), current: &Value) -> Result<Option<Value>, Diagnostics> {
-        Ok(Some(current.clone()))
     }
 
     /// Imports `B64_URL` or `PREFIX,B64_URL` (split at the last comma).
@@ -215,11 +193,14 @@ mod tests {
 
     #[tokio::test]
     async fn zero_length_is_rejected() {
-        let s = RandomId.schema();
         let cfg = Value::object_from([("byte_length", Value::int(0))]);
-        assert!(RandomId.plan(&(), &s, None, &cfg).await.is_err());
+        assert!(crate::common::typed::plan(&RandomId, None, &cfg)
+            .await
+            .is_err());
         let huge = Value::object_from([("byte_length", Value::int(1 << 40))]);
-        let e = RandomId.plan(&(), &s, None, &huge).await.unwrap_err();
+        let e = crate::common::typed::plan(&RandomId, None, &huge)
+            .await
+            .unwrap_err();
         assert!(e.to_string().contains("at most"), "{e}");
     }
 }

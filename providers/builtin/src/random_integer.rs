@@ -7,7 +7,7 @@ use crate::common::{
 use crate::rng::Rng;
 use async_trait::async_trait;
 use autostack_provider_sdk::{
-    ApplyError, Attribute, Block, PlannedChange, ResourceSchema, ResourceType,
+    ApplyError, Attribute, Block, ChangeCtx, PlanCtx, PlanResponse, ResourceSchema, ResourceType,
 };
 use autostack_value::{Diagnostics, Type, Value};
 
@@ -84,13 +84,8 @@ impl ResourceType<()> for RandomInteger {
         ResourceSchema { version: 0, block }
     }
 
-    async fn plan(
-        &self,
-        _client: &(),
-        schema: &ResourceSchema,
-        prior: Option<&Value>,
-        config: &Value,
-    ) -> Result<PlannedChange, Diagnostics> {
+    async fn plan(&self, _client: &(), p: PlanCtx<'_>) -> Result<PlanResponse, Diagnostics> {
+        let (schema, prior, config) = (p.schema, p.prior(), p.proposed());
         if let (Some(min), Some(max)) = (get_int(config, "min")?, get_int(config, "max")?) {
             if max < min {
                 return Err(error("Invalid range", format!("The minimum (min) value {min} needs to be smaller than or equal to the maximum (max) value {max}.")));
@@ -103,7 +98,7 @@ impl ResourceType<()> for RandomInteger {
         &self,
         _client: &(),
         planned: &Value,
-        _token: &str,
+        _ctx: &ChangeCtx<'_>,
     ) -> Result<Value, ApplyError> {
         let min = get_int(planned, "min")?.ok_or_else(|| unknown_at_apply("min"))?;
         let max = get_int(planned, "max")?.ok_or_else(|| unknown_at_apply("max"))?;
@@ -115,25 +110,8 @@ impl ResourceType<()> for RandomInteger {
         ))
     }
 
-    async fn update(
-        &self,
-        _client: &(),
-        _prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ApplyError> {
-        Ok(planned.clone())
-    }
-
-    async fn delete(&self, _client: &(), _prior: &Value) -> Result<(), ApplyError> {
-        Ok(())
-    }
-
     fn state_only(&self) -> bool {
         true
-    }
-
-    async fn read(&self, _client: &(), current: &Value) -> Result<Option<Value>, Diagnostics> {
-        Ok(Some(current.clone()))
     }
 
     /// Imports `RESULT,MIN,MAX` or `RESULT,MIN,MAX,SEED`.

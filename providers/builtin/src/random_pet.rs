@@ -6,7 +6,7 @@ use crate::pet_words::{ADJECTIVES, ADVERBS, NAMES};
 use crate::rng::Rng;
 use async_trait::async_trait;
 use autostack_provider_sdk::{
-    ApplyError, Attribute, Block, PlannedChange, ResourceSchema, ResourceType,
+    ApplyError, Attribute, Block, ChangeCtx, PlanCtx, PlanResponse, ResourceSchema, ResourceType,
 };
 use autostack_value::{Diagnostics, Type, Value};
 
@@ -78,13 +78,8 @@ impl ResourceType<()> for RandomPet {
         ResourceSchema { version: 0, block }
     }
 
-    async fn plan(
-        &self,
-        _client: &(),
-        schema: &ResourceSchema,
-        prior: Option<&Value>,
-        config: &Value,
-    ) -> Result<PlannedChange, Diagnostics> {
+    async fn plan(&self, _client: &(), p: PlanCtx<'_>) -> Result<PlanResponse, Diagnostics> {
+        let (schema, prior, config) = (p.schema, p.prior(), p.proposed());
         get_size(config, "length", 1)?;
         let defaults = [("length", Value::int(2)), ("separator", string("-"))];
         Ok(plan_standard(
@@ -100,7 +95,7 @@ impl ResourceType<()> for RandomPet {
         &self,
         _client: &(),
         planned: &Value,
-        _token: &str,
+        _ctx: &ChangeCtx<'_>,
     ) -> Result<Value, ApplyError> {
         let length = get_size(planned, "length", 1)?.ok_or_else(|| unknown_at_apply("length"))?;
         let separator = get_str(planned, "separator").unwrap_or("-");
@@ -109,25 +104,8 @@ impl ResourceType<()> for RandomPet {
         Ok(with(planned, [("id", string(name))]))
     }
 
-    async fn update(
-        &self,
-        _client: &(),
-        _prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ApplyError> {
-        Ok(planned.clone())
-    }
-
-    async fn delete(&self, _client: &(), _prior: &Value) -> Result<(), ApplyError> {
-        Ok(())
-    }
-
     fn state_only(&self) -> bool {
         true
-    }
-
-    async fn read(&self, _client: &(), current: &Value) -> Result<Option<Value>, Diagnostics> {
-        Ok(Some(current.clone()))
     }
 }
 
@@ -157,16 +135,13 @@ mod tests {
 
     #[tokio::test]
     async fn defaults_are_planned() {
-        let s = RandomPet.schema();
-        let p = RandomPet
-            .plan(
-                &(),
-                &s,
-                None,
-                &Value::object_from([("prefix", string("x"))]),
-            )
-            .await
-            .unwrap();
+        let p = crate::common::typed::plan(
+            &RandomPet,
+            None,
+            &Value::object_from([("prefix", string("x"))]),
+        )
+        .await
+        .unwrap();
         assert_eq!(get_int(&p.planned, "length").unwrap(), Some(2));
         assert_eq!(get_str(&p.planned, "separator"), Some("-"));
         assert!(p.planned.as_entries().unwrap()["id"].is_unknown());

@@ -7,7 +7,7 @@ use crate::common::{
 use crate::rng::Rng;
 use async_trait::async_trait;
 use autostack_provider_sdk::{
-    ApplyError, Attribute, Block, PlannedChange, ResourceSchema, ResourceType,
+    ApplyError, Attribute, Block, ChangeCtx, PlanCtx, PlanResponse, ResourceSchema, ResourceType,
 };
 use autostack_value::{Diagnostics, Type, Value};
 
@@ -81,13 +81,8 @@ impl ResourceType<()> for RandomShuffle {
         ResourceSchema { version: 0, block }
     }
 
-    async fn plan(
-        &self,
-        _client: &(),
-        schema: &ResourceSchema,
-        prior: Option<&Value>,
-        config: &Value,
-    ) -> Result<PlannedChange, Diagnostics> {
+    async fn plan(&self, _client: &(), p: PlanCtx<'_>) -> Result<PlanResponse, Diagnostics> {
+        let (schema, prior, config) = (p.schema, p.prior(), p.proposed());
         get_size(config, "result_count", 0)?;
         Ok(plan_standard(schema, prior, config, &[], Some("keepers")))
     }
@@ -96,7 +91,7 @@ impl ResourceType<()> for RandomShuffle {
         &self,
         _client: &(),
         planned: &Value,
-        _token: &str,
+        _ctx: &ChangeCtx<'_>,
     ) -> Result<Value, ApplyError> {
         let input = match get(planned, "input") {
             Some(v) if v.is_wholly_known() => v.as_seq().map(<[Value]>::to_vec).unwrap_or_default(),
@@ -115,25 +110,8 @@ impl ResourceType<()> for RandomShuffle {
         ))
     }
 
-    async fn update(
-        &self,
-        _client: &(),
-        _prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ApplyError> {
-        Ok(planned.clone())
-    }
-
-    async fn delete(&self, _client: &(), _prior: &Value) -> Result<(), ApplyError> {
-        Ok(())
-    }
-
     fn state_only(&self) -> bool {
         true
-    }
-
-    async fn read(&self, _client: &(), current: &Value) -> Result<Option<Value>, Diagnostics> {
-        Ok(Some(current.clone()))
     }
 }
 

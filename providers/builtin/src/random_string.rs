@@ -4,7 +4,9 @@
 use crate::common::{string, with};
 use crate::random_chars;
 use async_trait::async_trait;
-use autostack_provider_sdk::{ApplyError, PlannedChange, ResourceSchema, ResourceType};
+use autostack_provider_sdk::{
+    ApplyError, ChangeCtx, PlanCtx, PlanResponse, ResourceSchema, ResourceType,
+};
 use autostack_value::{Diagnostics, Value};
 
 /// The `random_string` resource type.
@@ -27,13 +29,8 @@ impl ResourceType<()> for RandomString {
         random_chars::validate(config).err().unwrap_or_default()
     }
 
-    async fn plan(
-        &self,
-        _client: &(),
-        schema: &ResourceSchema,
-        prior: Option<&Value>,
-        config: &Value,
-    ) -> Result<PlannedChange, Diagnostics> {
+    async fn plan(&self, _client: &(), p: PlanCtx<'_>) -> Result<PlanResponse, Diagnostics> {
+        let (schema, prior, config) = (p.schema, p.prior(), p.proposed());
         random_chars::plan(schema, prior, config)
     }
 
@@ -41,7 +38,7 @@ impl ResourceType<()> for RandomString {
         &self,
         _client: &(),
         planned: &Value,
-        _token: &str,
+        _ctx: &ChangeCtx<'_>,
     ) -> Result<Value, ApplyError> {
         let params = random_chars::params(planned)?;
         let result = random_chars::generate(&params)
@@ -52,25 +49,8 @@ impl ResourceType<()> for RandomString {
         ))
     }
 
-    async fn update(
-        &self,
-        _client: &(),
-        _prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ApplyError> {
-        Ok(planned.clone())
-    }
-
-    async fn delete(&self, _client: &(), _prior: &Value) -> Result<(), ApplyError> {
-        Ok(())
-    }
-
     fn state_only(&self) -> bool {
         true
-    }
-
-    async fn read(&self, _client: &(), current: &Value) -> Result<Option<Value>, Diagnostics> {
-        Ok(Some(current.clone()))
     }
 
     /// Imports by the string itself.

@@ -6,7 +6,7 @@ use crate::duration::{parse_go_duration, to_std};
 use crate::time_static::{format_rfc3339, now};
 use async_trait::async_trait;
 use autostack_provider_sdk::{
-    ApplyError, Attribute, Block, PlannedChange, ResourceSchema, ResourceType,
+    ApplyError, Attribute, Block, ChangeCtx, PlanCtx, PlanResponse, ResourceSchema, ResourceType,
 };
 use autostack_value::{Diagnostics, Type, Value};
 use std::collections::BTreeMap;
@@ -114,13 +114,8 @@ impl ResourceType<()> for TimeSleep {
         }
     }
 
-    async fn plan(
-        &self,
-        _client: &(),
-        schema: &ResourceSchema,
-        prior: Option<&Value>,
-        config: &Value,
-    ) -> Result<PlannedChange, Diagnostics> {
+    async fn plan(&self, _client: &(), p: PlanCtx<'_>) -> Result<PlanResponse, Diagnostics> {
+        let (schema, prior, config) = (p.schema, p.prior(), p.proposed());
         Ok(plan_standard(schema, prior, config, &[], None))
     }
 
@@ -128,21 +123,12 @@ impl ResourceType<()> for TimeSleep {
         &self,
         _client: &(),
         planned: &Value,
-        _token: &str,
+        _ctx: &ChangeCtx<'_>,
     ) -> Result<Value, ApplyError> {
         let wait = duration(planned, "create_duration")
             .map_err(|e| ApplyError::new("Create time sleep error", e))?;
         tokio::time::sleep(wait).await;
         Ok(with(planned, [("id", string(format_rfc3339(&now())))]))
-    }
-
-    async fn update(
-        &self,
-        _client: &(),
-        _prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ApplyError> {
-        Ok(planned.clone())
     }
 
     async fn delete(&self, _client: &(), prior: &Value) -> Result<(), ApplyError> {
@@ -154,10 +140,6 @@ impl ResourceType<()> for TimeSleep {
 
     fn state_only(&self) -> bool {
         true
-    }
-
-    async fn read(&self, _client: &(), current: &Value) -> Result<Option<Value>, Diagnostics> {
-        Ok(Some(current.clone()))
     }
 
     /// Imports `CREATE_DURATION,DESTROY_DURATION[,KEY=VALUE...]`.
@@ -189,13 +171,13 @@ mod tests {
 
     #[tokio::test]
     async fn sleeps_on_create_and_destroy() {
-        let s = TimeSleep.schema();
-        let p = TimeSleep
-            .plan(&(), &s, None, &cfg(Some("30ms"), Some("20ms")))
+        let p = crate::common::typed::plan(&TimeSleep, None, &cfg(Some("30ms"), Some("20ms")))
             .await
             .unwrap();
         let start = Instant::now();
-        let state = TimeSleep.create(&(), &p.planned, "t").await.unwrap();
+        let state = crate::common::typed::create(&TimeSleep, &p.planned)
+            .await
+            .unwrap();
         assert!(start.elapsed() >= std::time::Duration::from_millis(30));
         assert!(get_str(&state, "id").is_some_and(|id| id.ends_with('Z')));
         let start = Instant::now();

@@ -4,7 +4,7 @@
 use crate::common::{error, get_str, plan_standard, string, string_map, with};
 use async_trait::async_trait;
 use autostack_provider_sdk::{
-    ApplyError, Attribute, Block, PlannedChange, ResourceSchema, ResourceType,
+    ApplyError, Attribute, Block, ChangeCtx, PlanCtx, PlanResponse, ResourceSchema, ResourceType,
 };
 use autostack_value::{Diagnostics, Type, Value};
 use chrono::{DateTime, Datelike, FixedOffset, SecondsFormat, Timelike, Utc};
@@ -96,13 +96,8 @@ impl ResourceType<()> for TimeStatic {
     }
 
     /// Plans by schema; on create with a known `rfc3339` every part is known at plan time.
-    async fn plan(
-        &self,
-        _client: &(),
-        schema: &ResourceSchema,
-        prior: Option<&Value>,
-        config: &Value,
-    ) -> Result<PlannedChange, Diagnostics> {
+    async fn plan(&self, _client: &(), p: PlanCtx<'_>) -> Result<PlanResponse, Diagnostics> {
+        let (schema, prior, config) = (p.schema, p.prior(), p.proposed());
         let given = get_str(config, "rfc3339");
         let parsed = given
             .map(parse_rfc3339)
@@ -120,7 +115,7 @@ impl ResourceType<()> for TimeStatic {
         &self,
         _client: &(),
         planned: &Value,
-        _token: &str,
+        _ctx: &ChangeCtx<'_>,
     ) -> Result<Value, ApplyError> {
         let given = get_str(planned, "rfc3339");
         let t = match given {
@@ -130,25 +125,8 @@ impl ResourceType<()> for TimeStatic {
         Ok(state_for(planned, &t, given))
     }
 
-    async fn update(
-        &self,
-        _client: &(),
-        _prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ApplyError> {
-        Ok(planned.clone())
-    }
-
-    async fn delete(&self, _client: &(), _prior: &Value) -> Result<(), ApplyError> {
-        Ok(())
-    }
-
     fn state_only(&self) -> bool {
         true
-    }
-
-    async fn read(&self, _client: &(), current: &Value) -> Result<Option<Value>, Diagnostics> {
-        Ok(Some(current.clone()))
     }
 
     /// Imports by an RFC 3339 timestamp.
@@ -171,31 +149,33 @@ mod tests {
 
     #[tokio::test]
     async fn given_timestamp_is_known_at_plan() {
-        let s = TimeStatic.schema();
         let cfg = Value::object_from([("rfc3339", string("2020-02-12T08:36:13+02:00"))]);
-        let p = TimeStatic.plan(&(), &s, None, &cfg).await.unwrap();
+        let p = crate::common::typed::plan(&TimeStatic, None, &cfg)
+            .await
+            .unwrap();
         assert!(p.planned.is_wholly_known());
         assert_eq!(get_int(&p.planned, "hour").unwrap(), Some(8));
         assert_eq!(get_int(&p.planned, "unix").unwrap(), Some(1581489373));
         assert_eq!(get_str(&p.planned, "id"), Some("2020-02-12T08:36:13+02:00"));
         let bad = Value::object_from([("rfc3339", string("yesterday"))]);
-        assert!(TimeStatic.plan(&(), &s, None, &bad).await.is_err());
+        assert!(crate::common::typed::plan(&TimeStatic, None, &bad)
+            .await
+            .is_err());
     }
 
     #[tokio::test]
     async fn create_uses_now_in_utc() {
-        let s = TimeStatic.schema();
-        let p = TimeStatic
-            .plan(
-                &(),
-                &s,
-                None,
-                &Value::object_from([("triggers", Value::Null(string_map()))]),
-            )
+        let p = crate::common::typed::plan(
+            &TimeStatic,
+            None,
+            &Value::object_from([("triggers", Value::Null(string_map()))]),
+        )
+        .await
+        .unwrap();
+        assert!(p.planned.as_entries().unwrap()["year"].is_unknown());
+        let state = crate::common::typed::create(&TimeStatic, &p.planned)
             .await
             .unwrap();
-        assert!(p.planned.as_entries().unwrap()["year"].is_unknown());
-        let state = TimeStatic.create(&(), &p.planned, "t").await.unwrap();
         let id = get_str(&state, "id").unwrap();
         assert!(id.ends_with('Z') && id.len() == 20, "{id}");
         assert_eq!(get_str(&state, "rfc3339"), Some(id));

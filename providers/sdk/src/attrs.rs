@@ -159,7 +159,10 @@ pub fn with_defaults(config: &Value, defaults: &[(&str, Value)]) -> Value {
 /// True when attribute `name` differs between two object values.
 pub fn changed(prior: &Value, planned: &Value, name: &str) -> bool {
     let null = Value::Null(Type::Dynamic);
-    !same(get(prior, name).unwrap_or(&null), get(planned, name).unwrap_or(&null))
+    !same(
+        get(prior, name).unwrap_or(&null),
+        get(planned, name).unwrap_or(&null),
+    )
 }
 
 /// The starting value for an import: every attribute null (nested blocks empty) except those

@@ -57,10 +57,16 @@ impl LabelNames {
                 None => Attribute::optional_computed(map()),
                 Some(_) => Attribute::computed(map()),
             };
-            b = b.attr(m, a.describe("configured labels merged over the provider's defaults"));
+            b = b.attr(
+                m,
+                a.describe("configured labels merged over the provider's defaults"),
+            );
         }
         if let Some(e) = self.effective {
-            b = b.attr(e, Attribute::computed(map()).describe("every label on the object"));
+            b = b.attr(
+                e,
+                Attribute::computed(map()).describe("every label on the object"),
+            );
         }
         b
     }
@@ -144,7 +150,10 @@ impl Labels {
         if let Some(e) = self.names.effective {
             let old = prior.and_then(|p| get(p, name)).map(string_map);
             let on_object = prior.and_then(|p| get(p, e)).map(string_map);
-            m.insert(e.into(), effective(&managed, old, on_object.unwrap_or_default()));
+            m.insert(
+                e.into(),
+                effective(&managed, old, on_object.unwrap_or_default()),
+            );
         }
         m.insert(name.into(), managed);
         Value::object(m)
@@ -170,7 +179,9 @@ impl Labels {
         let keep = |k: &String, v: &String| match (self.names.effective, &configured) {
             (None, _) if self.names.managed.is_none() => true,
             // aws: default tags with their default value are not the resource's own.
-            (None, c) => c.as_ref().is_some_and(|c| c.contains_key(k)) || self.defaults.get(k) != Some(v),
+            (None, c) => {
+                c.as_ref().is_some_and(|c| c.contains_key(k)) || self.defaults.get(k) != Some(v)
+            }
             // google: `labels` holds only the configured keys.
             (Some(_), c) => c.as_ref().is_some_and(|c| c.contains_key(k)),
         };
@@ -226,7 +237,12 @@ mod tests {
     use super::*;
 
     fn map(pairs: &[(&str, &str)]) -> Value {
-        map_value(&pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
+        map_value(
+            &pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        )
     }
 
     fn owned(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
@@ -257,7 +273,10 @@ mod tests {
         // Read back: a default tag with its default value is not the resource's own.
         let actual = owned(&[("env", "prod"), ("team", "web"), ("aws:x", "1"), ("x", "y")]);
         let st = l.state(&cfg, actual);
-        assert_eq!(string_map(&attr_of(&st, "tags")), owned(&[("team", "web"), ("x", "y")]));
+        assert_eq!(
+            string_map(&attr_of(&st, "tags")),
+            owned(&[("team", "web"), ("x", "y")])
+        );
         assert_eq!(string_map(&attr_of(&st, "tags_all")).len(), 3);
         // Unknown configured tags make tags_all unknown.
         let unknown = object(AWS_TAGS, Value::Unknown(Type::map(Type::String)));
@@ -292,7 +311,10 @@ mod tests {
         let prior = Value::object_from([
             ("labels", map(&[("app", "web"), ("env", "dev")])),
             ("terraform_labels", map(&[("app", "web"), ("env", "dev")])),
-            ("effective_labels", map(&[("app", "web"), ("env", "dev"), ("gke", "1")])),
+            (
+                "effective_labels",
+                map(&[("app", "web"), ("env", "dev"), ("gke", "1")]),
+            ),
         ]);
         let cfg = object(GOOGLE_LABELS, Value::Null(Type::map(Type::String)));
         let planned = l.plan(Some(&prior), &cfg, cfg.clone());
@@ -300,11 +322,17 @@ mod tests {
         assert_eq!(string_map(tl), owned(&[("env", "prod")]));
         let eff = get(&planned, "effective_labels").unwrap();
         assert_eq!(string_map(eff), owned(&[("env", "prod"), ("gke", "1")]));
-        assert_eq!(l.to_write(&planned), owned(&[("env", "prod"), ("gke", "1")]));
+        assert_eq!(
+            l.to_write(&planned),
+            owned(&[("env", "prod"), ("gke", "1")])
+        );
         // Read back: `labels` keeps only configured keys, terraform_labels adds defaults.
         let actual = owned(&[("app", "web"), ("env", "dev"), ("gke", "1")]);
         let st = l.state(&prior, actual);
-        assert_eq!(string_map(&attr_of(&st, "labels")), owned(&[("app", "web"), ("env", "dev")]));
+        assert_eq!(
+            string_map(&attr_of(&st, "labels")),
+            owned(&[("app", "web"), ("env", "dev")])
+        );
         assert_eq!(string_map(&attr_of(&st, "terraform_labels")).len(), 2);
         assert_eq!(string_map(&attr_of(&st, "effective_labels")).len(), 3);
     }

@@ -89,7 +89,10 @@ mod tests {
             .attr("name", Attribute::optional(Type::String))
             .attr("size", Attribute::optional_computed(Type::Number))
             .attr("flag", Attribute::optional(Type::Bool))
-            .attr("groups", Attribute::optional_computed(Type::set(Type::String)));
+            .attr(
+                "groups",
+                Attribute::optional_computed(Type::set(Type::String)),
+            );
         ResourceSchema { version: 0, block }
     }
 

@@ -34,7 +34,9 @@ pub use errors::{ActionExt, CloudError, ErrorClass};
 pub use plan::{differs, plan_by_schema, same, Planning};
 pub use private::Private;
 pub use provider::{path_string, read_one, ApplyError, AttrPath, PathStep, Provider};
-pub use registry::{ChangeCtx, ClientFactory, DataSource, NoConfig, Registry, ResourceType};
+pub use registry::{
+    ChangeCtx, ClientFactory, DataSource, NoConfig, PlanCtx, Registry, ResourceType,
+};
 pub use request::{
     ApplyRequest, ApplyResponse, ConfigureRequest, ImportRequest, Instance, PlanRequest,
     PlanResponse, ReadDataRequest, ReadRequest, ReadResult, RecoverRequest, ValidateRequest,

@@ -31,6 +31,29 @@ pub struct ChangeCtx<'a> {
     pub token: &'a str,
 }
 
+/// What a resource type plans from.
+#[derive(Debug, Clone)]
+pub struct PlanCtx<'a> {
+    /// The request.
+    pub req: &'a PlanRequest<'a>,
+    /// The type's schema.
+    pub schema: &'a ResourceSchema,
+    /// The provider's default plan of the request.
+    pub planned: PlanResponse,
+}
+
+impl PlanCtx<'_> {
+    /// The prior state (`None` for a create).
+    pub fn prior(&self) -> Option<&Value> {
+        self.req.prior
+    }
+
+    /// The proposed new state (the configuration, ignored attributes kept).
+    pub fn proposed(&self) -> &Value {
+        self.req.proposed
+    }
+}
+
 /// One object's read, as a resource type returns it.
 pub type ValueRead = Result<Option<Value>, Diagnostics>;
 
@@ -50,37 +73,46 @@ pub trait ResourceType<C: Send + Sync>: Send + Sync {
     fn validate(&self, _config: &Value) -> Diagnostics {
         Diagnostics::new()
     }
-    /// Adjusts `planned`, the provider's default plan of the request (see
-    /// [`ClientFactory::planning`]); the default keeps it.
-    async fn plan(
-        &self,
-        _client: &C,
-        _req: &PlanRequest<'_>,
-        _schema: &ResourceSchema,
-        planned: PlanResponse,
-    ) -> Result<PlanResponse, Diagnostics> {
-        Ok(planned)
+    /// Adjusts the provider's default plan of the request (see [`ClientFactory::planning`]);
+    /// the default keeps it.
+    async fn plan(&self, _client: &C, p: PlanCtx<'_>) -> Result<PlanResponse, Diagnostics> {
+        Ok(p.planned)
     }
     /// Creates the object described by `planned` and returns the value to read it back from
     /// (the planned value with at least the new ID); a failure after the cloud made the object
     /// carries that value as its partial state (see [`crate::errors::settle`]).
-    async fn create(&self, client: &C, planned: &Value, ctx: &ChangeCtx<'_>)
-        -> Result<Value, ApplyError>;
-    /// Updates the object in place and returns the value to read it back from.
-    async fn update(
+    async fn create(
         &self,
         client: &C,
-        prior: &Value,
         planned: &Value,
         ctx: &ChangeCtx<'_>,
     ) -> Result<Value, ApplyError>;
-    /// Deletes the object.
-    async fn delete(&self, client: &C, prior: &Value) -> Result<(), ApplyError>;
+    /// Updates the object in place and returns the value to read it back from. The default
+    /// serves state-only types: the planned value is the new object.
+    async fn update(
+        &self,
+        _client: &C,
+        _prior: &Value,
+        planned: &Value,
+        _ctx: &ChangeCtx<'_>,
+    ) -> Result<Value, ApplyError> {
+        match self.state_only() {
+            true => Ok(planned.clone()),
+            false => Err(not_implemented("update", self.name()).into()),
+        }
+    }
+    /// Deletes the object. The default serves state-only types: forgetting it is enough.
+    async fn delete(&self, _client: &C, _prior: &Value) -> Result<(), ApplyError> {
+        match self.state_only() {
+            true => Ok(()),
+            false => Err(not_implemented("delete", self.name()).into()),
+        }
+    }
     /// Reads objects' current state, one result per object (`None`: gone). Clouds batch
     /// their describe calls here; the default serves state-only types, whose objects are
     /// what the state says.
     async fn read_many(&self, _client: &C, current: &[Value]) -> Vec<ValueRead> {
-        let unread = || Diagnostics::from(not_implemented("read", self.name()));
+        let unread = || not_implemented("read", self.name());
         current
             .iter()
             .map(|v| match self.state_only() {
@@ -127,12 +159,13 @@ pub trait ResourceType<C: Send + Sync>: Send + Sync {
     }
 }
 
-fn not_implemented(what: &str, type_name: &str) -> Diagnostic {
+fn not_implemented(what: &str, type_name: &str) -> Diagnostics {
     Diagnostic::error(
         format!("Resource {what} not implemented"),
         format!("Resource type {type_name} does not implement {what}."),
         None,
     )
+    .into()
 }
 
 /// One data source of a provider whose API client is `C`.
@@ -245,11 +278,7 @@ fn unconfigured() -> Diagnostics {
 impl<F: ClientFactory> Registry<F> {
     /// Reads `seed` (what a create, update, import or recovery returned) back through the
     /// type's `read_many`, as the cloud now reports it.
-    async fn read_back(
-        r: &dyn ResourceType<F::Client>,
-        c: &F::Client,
-        seed: Value,
-    ) -> ValueRead {
+    async fn read_back(r: &dyn ResourceType<F::Client>, c: &F::Client, seed: Value) -> ValueRead {
         let mut out = r.read_many(c, std::slice::from_ref(&seed)).await;
         out.pop().unwrap_or(Ok(None))
     }
@@ -299,7 +328,12 @@ impl<F: ClientFactory> Provider for Registry<F> {
         let (r, c) = self.parts(req.type_name)?;
         let schema = &self.schema.resources[req.type_name];
         let planned = self.factory.planning(c).plan(schema, &req);
-        r.plan(c, &req, schema, planned).await
+        let ctx = PlanCtx {
+            req: &req,
+            schema,
+            planned,
+        };
+        r.plan(c, ctx).await
     }
 
     async fn apply(&self, req: ApplyRequest<'_>) -> Result<ApplyResponse, ApplyError> {
@@ -348,7 +382,9 @@ impl<F: ClientFactory> Provider for Registry<F> {
             false => r.recover(c, req.planned, req.token).await?,
         };
         match seed {
-            Some(seed) => Ok(Self::read_back(r.as_ref(), c, seed).await?.map(Instance::new)),
+            Some(seed) => Ok(Self::read_back(r.as_ref(), c, seed)
+                .await?
+                .map(Instance::new)),
             None => Ok(None),
         }
     }
@@ -489,7 +525,9 @@ mod tests {
         let applied = p.apply(req).await.unwrap();
         assert_eq!(applied.private, private);
         let current = Instance::new(planned.clone()).with_private(private.clone());
-        let read = p.read_many(ReadRequest::new("test_plain", vec![current])).await;
+        let read = p
+            .read_many(ReadRequest::new("test_plain", vec![current]))
+            .await;
         assert_eq!(read[0].as_ref().unwrap().as_ref().unwrap().private, private);
         let prior = Private::new(b"prior".to_vec());
         let plan = p

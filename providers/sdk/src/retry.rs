@@ -192,20 +192,33 @@ mod tests {
     async fn transient_errors_are_retried_and_others_are_not() {
         let calls = Cell::new(0);
         let seq = vec![ErrorClass::Throttled, ErrorClass::Retryable];
-        assert_eq!(retry_transient(quick(5), scripted(seq, &calls)).await, Ok(2));
+        assert_eq!(
+            retry_transient(quick(5), scripted(seq, &calls)).await,
+            Ok(2)
+        );
         let calls = Cell::new(0);
         let r = retry_transient(quick(5), scripted(vec![ErrorClass::Conflict], &calls)).await;
-        assert_eq!((r, calls.get()), (Err(Failure::Class(ErrorClass::Conflict)), 1));
+        assert_eq!(
+            (r, calls.get()),
+            (Err(Failure::Class(ErrorClass::Conflict)), 1)
+        );
         let calls = Cell::new(0);
         let seq = vec![ErrorClass::Throttled; 9];
         let r = retry_transient(quick(3), scripted(seq, &calls)).await;
-        assert_eq!((r, calls.get()), (Err(Failure::Class(ErrorClass::Throttled)), 3));
+        assert_eq!(
+            (r, calls.get()),
+            (Err(Failure::Class(ErrorClass::Throttled)), 3)
+        );
     }
 
     #[tokio::test]
     async fn deletes_wait_out_conflicts_and_take_gone_as_done() {
         let calls = Cell::new(0);
-        let seq = vec![ErrorClass::Conflict, ErrorClass::Throttled, ErrorClass::Conflict];
+        let seq = vec![
+            ErrorClass::Conflict,
+            ErrorClass::Throttled,
+            ErrorClass::Conflict,
+        ];
         assert_eq!(delete(quick(5), scripted(seq, &calls)).await, Ok(()));
         assert_eq!(calls.get(), 4);
         let calls = Cell::new(0);

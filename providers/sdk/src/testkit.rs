@@ -3,8 +3,10 @@
 //! contract at every step.
 
 use crate::plan::differs;
-use crate::provider::{path_string, read_one, Provider};
-use crate::request::{ApplyRequest, ImportRequest, Instance, PlanRequest, PlanResponse};
+use crate::provider::{path_string, read_one, ApplyError, Provider};
+use crate::request::{
+    ApplyRequest, ImportRequest, Instance, PlanRequest, PlanResponse, ReadDataRequest,
+};
 use autostack_value::{Diagnostics, Value};
 
 /// The configurations one lifecycle run walks through.
@@ -64,6 +66,56 @@ fn consistent(
     }
 }
 
+/// Plans `config` over `prior` (tests' shorthand for [`Provider::plan`]).
+pub async fn plan(
+    p: &(impl Provider + ?Sized),
+    type_name: &str,
+    prior: Option<&Value>,
+    config: &Value,
+) -> Result<PlanResponse, Diagnostics> {
+    p.plan(PlanRequest::new(type_name, prior, config)).await
+}
+
+/// Applies a change; the new state (tests' shorthand for [`Provider::apply`]).
+pub async fn apply(
+    p: &(impl Provider + ?Sized),
+    type_name: &str,
+    prior: Option<&Value>,
+    planned: Option<&Value>,
+) -> Result<Option<Value>, ApplyError> {
+    let req = ApplyRequest::new(type_name, prior, planned);
+    p.apply(req).await.map(|r| r.new_state)
+}
+
+/// Reads one object's current state (tests' shorthand for [`Provider::read_many`]).
+pub async fn read(
+    p: &(impl Provider + ?Sized),
+    type_name: &str,
+    current: &Value,
+) -> Result<Option<Value>, Diagnostics> {
+    let got = read_one(p, type_name, Instance::new(current.clone())).await?;
+    Ok(got.map(|o| o.state))
+}
+
+/// Imports an object by ID (tests' shorthand for [`Provider::import`]).
+pub async fn import(
+    p: &(impl Provider + ?Sized),
+    type_name: &str,
+    id: &str,
+) -> Result<Value, Diagnostics> {
+    let got = p.import(ImportRequest::new(type_name, id)).await?;
+    Ok(got.state)
+}
+
+/// Reads a data source (tests' shorthand for [`Provider::read_data`]).
+pub async fn read_data(
+    p: &(impl Provider + ?Sized),
+    type_name: &str,
+    config: &Value,
+) -> Result<Value, Diagnostics> {
+    p.read_data(ReadDataRequest::new(type_name, config)).await
+}
+
 /// Plans `config` over `prior` at `step`.
 async fn plan_step(
     p: &dyn Provider,
@@ -72,7 +124,7 @@ async fn plan_step(
     prior: Option<&Value>,
     config: &Value,
 ) -> Result<PlanResponse, LifecycleFailure> {
-    p.plan(PlanRequest::new(l.type_name, prior, config))
+    plan(p, l.type_name, prior, config)
         .await
         .map_err(|d| diag_fail(step, d))
 }
@@ -85,20 +137,9 @@ async fn apply_step(
     prior: Option<&Value>,
     planned: Option<&Value>,
 ) -> Result<Option<Value>, LifecycleFailure> {
-    p.apply(ApplyRequest::new(l.type_name, prior, planned))
+    apply(p, l.type_name, prior, planned)
         .await
-        .map(|r| r.new_state)
         .map_err(|e| diag_fail(step, e.diags))
-}
-
-/// Reads `state` back.
-async fn read_state(
-    p: &dyn Provider,
-    l: &Lifecycle<'_>,
-    state: &Value,
-) -> Result<Option<Value>, Diagnostics> {
-    let got = read_one(p, l.type_name, Instance::new(state.clone())).await?;
-    Ok(got.map(|o| o.state))
 }
 
 /// Runs the lifecycle; returns the final state before deletion on success.
@@ -114,14 +155,14 @@ pub async fn run_lifecycle(p: &dyn Provider, l: &Lifecycle<'_>) -> Result<(), Li
         ));
     }
     consistent("create", &plan.planned, &state)?;
-    let read = read_state(p, l, &state)
+    let back = read(p, l.type_name, &state)
         .await
         .map_err(|d| diag_fail("read", d))?
         .ok_or_else(|| fail("read", "object not found right after create"))?;
-    if differs(&state, &read) {
+    if differs(&state, &back) {
         return Err(fail(
             "read",
-            format!("read-back state differs from created state:\n{state:?}\n{read:?}"),
+            format!("read-back state differs from created state:\n{state:?}\n{back:?}"),
         ));
     }
     let noop = plan_step(p, l, "plan no-op", Some(&state), &l.create).await?;
@@ -168,11 +209,9 @@ pub async fn run_lifecycle(p: &dyn Provider, l: &Lifecycle<'_>) -> Result<(), Li
     }
     if let Some(attr) = l.import_id_attr {
         let id = crate::attr_str(&state, attr).to_string();
-        let imported = p
-            .import(ImportRequest::new(l.type_name, &id))
+        let imported = import(p, l.type_name, &id)
             .await
-            .map_err(|d| diag_fail("import", d))?
-            .state;
+            .map_err(|d| diag_fail("import", d))?;
         if crate::attr_str(&imported, attr) != id {
             return Err(fail(
                 "import",
@@ -187,7 +226,7 @@ pub async fn run_lifecycle(p: &dyn Provider, l: &Lifecycle<'_>) -> Result<(), Li
     if l.state_only {
         return Ok(());
     }
-    match read_state(p, l, &state).await {
+    match read(p, l.type_name, &state).await {
         Ok(None) => Ok(()),
         Ok(Some(_)) => Err(fail("delete", "object still exists after delete")),
         Err(d) => Err(diag_fail("read after delete", d)),
