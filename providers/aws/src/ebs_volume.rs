@@ -1,19 +1,6 @@
 //! `aws_ebs_volume`: an EBS block storage volume.
 
-use crate::attrs::{changed, echo_optional, get, get_bool, get_i32, get_str, rfc3339};
-use crate::attrs::{str_or_empty, Obj};
-use crate::batch::{imported, read_back, read_by_id, single};
-use crate::client::{ActionExt, AwsClient, AwsError, AwsResultExt};
-use crate::ec2util::{describe_filtered, filter, keyed, wait_until};
-use crate::tags::{
-    create_tag_spec, plan_tagged, tag_attrs, tag_map, tag_spec, tag_state, update_ec2_tags,
-};
-use async_trait::async_trait;
-use autostack_provider_sdk::ResourceType;
-use autostack_provider_sdk::{
-    with_attr, ApplyError, Attribute, Block, PlannedChange, ResourceSchema,
-};
-use autostack_value::{Diagnostics, Type, Value};
+use crate::prelude::*;
 use aws_sdk_ec2::types::{
     ResourceType as Kind, SnapshotState, Volume, VolumeModificationState, VolumeState, VolumeType,
 };
@@ -76,7 +63,7 @@ fn state_of(c: &AwsClient, prior: &Value, v: &Volume) -> Value {
 
 /// Waits until the volume is `available` (or `in-use`, for a volume AWS attached itself).
 async fn wait_available(c: &AwsClient, id: &str) -> Result<(), AwsError> {
-    wait_until(c, "EBS volume available", || async {
+    c.wait_until("EBS volume available", || async {
         let v = describe_volumes(c, vec![id.to_string()]).await?;
         match v.first().and_then(|(_, v)| v.state()) {
             Some(VolumeState::Available | VolumeState::InUse) => Ok(true),
@@ -127,7 +114,7 @@ pub async fn modify_changed(
 /// Waits until a `ModifyVolume` on `id` is optimizing or complete (the new size and type are
 /// then in effect).
 async fn wait_modified(c: &AwsClient, id: &str) -> Result<(), AwsError> {
-    wait_until(c, "EBS volume modification", || async {
+    c.wait_until("EBS volume modification", || async {
         let out = c
             .ec2
             .describe_volumes_modifications()
@@ -150,20 +137,6 @@ async fn wait_modified(c: &AwsClient, id: &str) -> Result<(), AwsError> {
         }
     })
     .await
-}
-
-async fn read_full(c: &AwsClient, base: &Value, id: &str) -> Result<Option<Value>, AwsError> {
-    Ok(describe_volumes(c, vec![id.to_string()])
-        .await?
-        .pop()
-        .map(|(_, v)| state_of(c, base, &v)))
-}
-
-fn gone(id: &str) -> AwsError {
-    AwsError::local(
-        "InvalidVolume.NotFound",
-        format!("EBS volume {id} not found"),
-    )
 }
 
 #[async_trait]
@@ -210,14 +183,9 @@ impl ResourceType<AwsClient> for AwsEbsVolume {
         }
     }
 
-    async fn plan(
-        &self,
-        c: &AwsClient,
-        schema: &ResourceSchema,
-        prior: Option<&Value>,
-        config: &Value,
-    ) -> Result<PlannedChange, Diagnostics> {
-        let mut pc = plan_tagged(c, schema, prior, config);
+    async fn plan(&self, _: &AwsClient, p: PlanCtx<'_>) -> Result<PlanResponse, Diagnostics> {
+        let (prior, config) = (p.req.prior, p.req.proposed);
+        let mut pc = p.planned;
         // A new size or type changes the baseline IOPS and throughput AWS reports.
         if let Some(p) = prior.filter(|_| pc.requires_replace.is_empty()) {
             if changed(p, &pc.planned, "size") || changed(p, &pc.planned, "type") {
@@ -235,7 +203,7 @@ impl ResourceType<AwsClient> for AwsEbsVolume {
         &self,
         c: &AwsClient,
         planned: &Value,
-        token: &str,
+        ctx: &ChangeCtx<'_>,
     ) -> Result<Value, ApplyError> {
         const ACT: &str = "creating EBS Volume";
         let out = c
@@ -251,16 +219,15 @@ impl ResourceType<AwsClient> for AwsEbsVolume {
             .set_snapshot_id(get_str(planned, "snapshot_id").map(str::to_string))
             .set_multi_attach_enabled(get_bool(planned, "multi_attach_enabled"))
             .set_outpost_arn(get_str(planned, "outpost_arn").map(str::to_string))
-            .tag_specifications(create_tag_spec(Kind::Volume, planned, token))
+            .tag_specifications(create_tag_spec(Kind::Volume, planned, ctx.token))
             .send()
             .await
             .aws()
             .or_apply(ACT)?;
-        let id = out.volume_id().unwrap_or_default().to_string();
-        let partial = Obj::from(planned).str("id", &id).finish();
-        let fail = |e: AwsError| e.apply_error(ACT).with_partial(partial.clone());
-        wait_available(c, &id).await.map_err(fail)?;
-        read_back(read_full(c, planned, &id).await, || gone(&id), fail)
+        let id = out.volume_id().unwrap_or_default();
+        let made = Obj::from(planned).str("id", id).into_value();
+        settle(ACT, &made, wait_available(c, id)).await?;
+        Ok(made)
     }
 
     async fn update(
@@ -268,6 +235,7 @@ impl ResourceType<AwsClient> for AwsEbsVolume {
         c: &AwsClient,
         prior: &Value,
         planned: &Value,
+        _ctx: &ChangeCtx<'_>,
     ) -> Result<Value, ApplyError> {
         const ACT: &str = "updating EBS Volume";
         let id = str_or_empty(prior, "id");
@@ -277,11 +245,7 @@ impl ResourceType<AwsClient> for AwsEbsVolume {
         update_ec2_tags(c, id, prior, planned)
             .await
             .or_apply("updating EBS Volume tags")?;
-        read_back(
-            read_full(c, planned, id).await,
-            || gone(id),
-            |e| e.apply_error(ACT),
-        )
+        Ok(planned.clone())
     }
 
     async fn delete(&self, c: &AwsClient, prior: &Value) -> Result<(), ApplyError> {
@@ -295,31 +259,18 @@ impl ResourceType<AwsClient> for AwsEbsVolume {
             Err(e) if e.is_not_found() => return Ok(()),
             Err(e) => return Err(e.apply_error(ACT)),
         }
-        wait_until(c, "EBS volume deleted", || async {
+        c.wait_until("EBS volume deleted", || async {
             Ok(describe_volumes(c, vec![id.to_string()]).await?.is_empty())
         })
         .await
         .or_apply(ACT)
     }
 
-    async fn recover(
-        &self,
-        c: &AwsClient,
-        planned: &Value,
-        token: &str,
-    ) -> Result<Option<Value>, Diagnostics> {
-        crate::recover::by_intent_tag(self, c, planned, token).await
+    fn recovers_by_token(&self) -> bool {
+        true
     }
 
-    async fn read(&self, c: &AwsClient, current: &Value) -> Result<Option<Value>, Diagnostics> {
-        single(self.read_many(c, std::slice::from_ref(current)).await)
-    }
-
-    async fn read_many(
-        &self,
-        c: &AwsClient,
-        current: &[Value],
-    ) -> Vec<Result<Option<Value>, Diagnostics>> {
+    async fn read_many(&self, c: &AwsClient, current: &[Value]) -> Vec<ValueRead> {
         read_by_id(
             "EBS Volume",
             current,
@@ -329,15 +280,8 @@ impl ResourceType<AwsClient> for AwsEbsVolume {
         .await
     }
 
-    async fn import(&self, c: &AwsClient, id: &str) -> Result<Value, Diagnostics> {
-        let base = Obj::from(&self.schema().block.empty_value())
-            .bool("final_snapshot", false)
-            .finish();
-        imported(
-            "importing EBS Volume",
-            read_full(c, &base, id).await,
-            || gone(id),
-        )
+    async fn import(&self, _: &AwsClient, id: &str) -> Result<Value, Diagnostics> {
+        Ok(import_seed(&self.schema(), id))
     }
 }
 
@@ -353,7 +297,7 @@ async fn final_snapshot(c: &AwsClient, id: &str, prior: &Value) -> Result<(), Aw
         .await
         .aws()?;
     let snap_id = snap.snapshot_id().unwrap_or_default().to_string();
-    wait_until(c, "EBS snapshot completed", || async {
+    c.wait_until("EBS snapshot completed", || async {
         let out = c
             .ec2
             .describe_snapshots()

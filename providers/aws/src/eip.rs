@@ -1,18 +1,7 @@
 //! `aws_eip`: an Elastic IP address, optionally associated with an instance or network
 //! interface.
 
-use crate::attrs::{changed, echo_optional};
-use crate::attrs::{get, get_bool, get_str, str_or_empty, Obj};
-use crate::batch::{imported, read_back, read_by_id, single};
-use crate::client::{done_if_gone, ActionExt, AwsClient, AwsError, AwsResultExt};
-use crate::ec2util::{filter, keyed, wait_until};
-use crate::tags::{create_tag_spec, plan_tagged, tag_attrs, tag_map, tag_state, update_ec2_tags};
-use async_trait::async_trait;
-use autostack_provider_sdk::retry::retry;
-use autostack_provider_sdk::ResourceSchema;
-use autostack_provider_sdk::ResourceType;
-use autostack_provider_sdk::{with_attr, ApplyError, Attribute, Block, PlannedChange};
-use autostack_value::{Diagnostics, Type, Value};
+use crate::prelude::*;
 use aws_sdk_ec2::types::{Address, DomainType, ResourceType as Kind};
 
 /// The `aws_eip` resource type.
@@ -98,20 +87,6 @@ fn state_of(c: &AwsClient, prior: &Value, a: &Address) -> Value {
     .finish()
 }
 
-async fn read_full(c: &AwsClient, base: &Value, id: &str) -> Result<Option<Value>, AwsError> {
-    Ok(describe_addresses(c, vec![id.to_string()])
-        .await?
-        .pop()
-        .map(|(_, a)| state_of(c, base, &a)))
-}
-
-fn gone(id: &str) -> AwsError {
-    AwsError::local(
-        "InvalidAllocationID.NotFound",
-        format!("EIP {id} not found"),
-    )
-}
-
 /// Associates the address with the planned instance or network interface (retrying while
 /// a new instance is not yet associable), then waits until AWS reports the association.
 async fn associate(c: &AwsClient, id: &str, planned: &Value) -> Result<(), AwsError> {
@@ -135,7 +110,7 @@ async fn associate(c: &AwsClient, id: &str, planned: &Value) -> Result<(), AwsEr
         e.code == "IncorrectInstanceState" || e.code == "InvalidInstanceID" || e.is_not_found()
     };
     retry(c.wait, || async { send().await.aws() }, transient).await?;
-    wait_until(c, "EIP associated", || async {
+    c.wait_until("EIP associated", || async {
         let a = describe_addresses(c, vec![id.to_string()]).await?;
         Ok(a.first().is_some_and(|(_, a)| a.association_id().is_some()))
     })
@@ -204,14 +179,9 @@ impl ResourceType<AwsClient> for AwsEip {
         }
     }
 
-    async fn plan(
-        &self,
-        c: &AwsClient,
-        schema: &ResourceSchema,
-        prior: Option<&Value>,
-        config: &Value,
-    ) -> Result<PlannedChange, Diagnostics> {
-        let mut pc = plan_tagged(c, schema, prior, config);
+    async fn plan(&self, _: &AwsClient, p: PlanCtx<'_>) -> Result<PlanResponse, Diagnostics> {
+        let (prior, config) = (p.req.prior, p.req.proposed);
+        let mut pc = p.planned;
         let Some(p) = prior.filter(|_| pc.requires_replace.is_empty()) else {
             return Ok(pc);
         };
@@ -235,7 +205,7 @@ impl ResourceType<AwsClient> for AwsEip {
         &self,
         c: &AwsClient,
         planned: &Value,
-        token: &str,
+        ctx: &ChangeCtx<'_>,
     ) -> Result<Value, ApplyError> {
         const ACT: &str = "creating EC2 EIP";
         let vpc = get_bool(planned, "vpc");
@@ -251,21 +221,24 @@ impl ResourceType<AwsClient> for AwsEip {
             .set_public_ipv4_pool(opt("public_ipv4_pool"))
             .set_network_border_group(opt("network_border_group"))
             .set_customer_owned_ipv4_pool(opt("customer_owned_ipv4_pool"))
-            .tag_specifications(create_tag_spec(Kind::ElasticIp, planned, token))
+            .tag_specifications(create_tag_spec(Kind::ElasticIp, planned, ctx.token))
             .send()
             .await
             .aws()
             .or_apply(ACT)?;
-        let id = out.allocation_id().unwrap_or_default().to_string();
-        let partial = Obj::from(planned).str("id", &id).finish();
-        let fail = |e: AwsError| e.apply_error(ACT).with_partial(partial.clone());
-        wait_until(c, "EIP visible", || async {
-            Ok(!describe_addresses(c, vec![id.clone()]).await?.is_empty())
+        let id = out.allocation_id().unwrap_or_default();
+        let made = Obj::from(planned).str("id", id).into_value();
+        settle(ACT, &made, async {
+            c.wait_until("EIP visible", || async {
+                Ok(!describe_addresses(c, vec![id.to_string()])
+                    .await?
+                    .is_empty())
+            })
+            .await?;
+            associate(c, id, planned).await
         })
-        .await
-        .map_err(fail)?;
-        associate(c, &id, planned).await.map_err(fail)?;
-        read_back(read_full(c, planned, &id).await, || gone(&id), fail)
+        .await?;
+        Ok(made)
     }
 
     async fn update(
@@ -273,6 +246,7 @@ impl ResourceType<AwsClient> for AwsEip {
         c: &AwsClient,
         prior: &Value,
         planned: &Value,
+        _ctx: &ChangeCtx<'_>,
     ) -> Result<Value, ApplyError> {
         const ACT: &str = "updating EC2 EIP";
         let id = str_or_empty(prior, "id");
@@ -286,11 +260,7 @@ impl ResourceType<AwsClient> for AwsEip {
         update_ec2_tags(c, id, prior, planned)
             .await
             .or_apply("updating EC2 EIP tags")?;
-        read_back(
-            read_full(c, planned, id).await,
-            || gone(id),
-            |e| e.apply_error(ACT),
-        )
+        Ok(planned.clone())
     }
 
     async fn delete(&self, c: &AwsClient, prior: &Value) -> Result<(), ApplyError> {
@@ -309,24 +279,11 @@ impl ResourceType<AwsClient> for AwsEip {
         done_if_gone(c.ec2.release_address().allocation_id(id).send().await.aws()).or_apply(ACT)
     }
 
-    async fn recover(
-        &self,
-        c: &AwsClient,
-        planned: &Value,
-        token: &str,
-    ) -> Result<Option<Value>, Diagnostics> {
-        crate::recover::by_intent_tag(self, c, planned, token).await
+    fn recovers_by_token(&self) -> bool {
+        true
     }
 
-    async fn read(&self, c: &AwsClient, current: &Value) -> Result<Option<Value>, Diagnostics> {
-        single(self.read_many(c, std::slice::from_ref(current)).await)
-    }
-
-    async fn read_many(
-        &self,
-        c: &AwsClient,
-        current: &[Value],
-    ) -> Vec<Result<Option<Value>, Diagnostics>> {
+    async fn read_many(&self, c: &AwsClient, current: &[Value]) -> Vec<ValueRead> {
         read_by_id(
             "EC2 EIP",
             current,
@@ -336,10 +293,7 @@ impl ResourceType<AwsClient> for AwsEip {
         .await
     }
 
-    async fn import(&self, c: &AwsClient, id: &str) -> Result<Value, Diagnostics> {
-        let base = self.schema().block.empty_value();
-        imported("importing EC2 EIP", read_full(c, &base, id).await, || {
-            gone(id)
-        })
+    async fn import(&self, _: &AwsClient, id: &str) -> Result<Value, Diagnostics> {
+        Ok(import_seed(&self.schema(), id))
     }
 }

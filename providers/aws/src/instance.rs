@@ -5,18 +5,8 @@
 //! `user_data_replace_on_change`); `root_block_device` size, type, IOPS and throughput
 //! change in place through `ModifyVolume`.
 
-use crate::attrs::{changed, get, get_bool, get_str, get_strings, str_or_empty};
-use crate::attrs::{map_value, string_map, string_set, Obj};
-use crate::batch::{imported, read_back, read_by_id, single};
-use crate::client::{ActionExt, AwsClient, AwsError, AwsResultExt};
 use crate::ebs_volume::describe_volumes;
-use crate::ec2util::{describe_filtered, wait_until};
-use crate::tags::{create_tag_spec, tag_spec};
-use crate::tags::{plan_tagged, tag_attrs, tag_map, tag_state, update_ec2_tags};
-use async_trait::async_trait;
-use autostack_provider_sdk::{with_attr, ResourceSchema, ResourceType};
-use autostack_provider_sdk::{ApplyError, Attribute, Block, Nesting, PathStep, PlannedChange};
-use autostack_value::{Diagnostics, Type, Value};
+use crate::prelude::*;
 use aws_sdk_ec2::types::{
     AttributeValue, Instance, InstanceNetworkInterfaceSpecification, InstanceStateName as St,
     InstanceType, Placement, ResourceType as Kind, TagSpecification, Volume,
@@ -26,7 +16,7 @@ use power::{stop_modify_start, wait_state};
 use root_volume::{plan_root, root_block, root_mappings, root_state, root_volume_id};
 use root_volume::{unknown_unless_set, update_root, ROOT};
 use std::collections::HashMap;
-use user_data::{launch_user_data, remember_user_data};
+use user_data::{configured_user_data, launch_user_data};
 pub use user_data::{sha1_hex, user_data_hash};
 
 mod power;
@@ -164,25 +154,18 @@ fn state_of(c: &AwsClient, prior: &Value, live: &LiveInstance) -> Value {
 /// Finishes a plan: `user_data` becomes its hash; a stop/start (new type or user data) may
 /// give the instance a new public address; a root volume resize or retype changes its
 /// baseline IOPS and throughput.
-fn finish_plan(pc: PlannedChange, prior: Option<&Value>, config: &Value) -> PlannedChange {
+fn finish_plan(pc: PlanResponse, prior: Option<&Value>, config: &Value) -> PlanResponse {
     let mut planned = pc.planned;
-    let text = config
-        .as_entries()
-        .and_then(|m| m.get("user_data"))
-        .and_then(|v| v.unmarked().as_str());
-    if let Some(text) = text {
+    if let Some(text) = configured_user_data(config) {
         let hash = if text.is_empty() {
             String::new()
         } else {
-            remember_user_data(text)
+            user_data_hash(text)
         };
         planned = with_attr(&planned, "user_data", Value::string(hash));
     }
     let Some(prior) = prior.filter(|_| pc.requires_replace.is_empty()) else {
-        return PlannedChange {
-            planned,
-            requires_replace: pc.requires_replace,
-        };
+        return PlanResponse { planned, ..pc };
     };
     let restart = ["instance_type", "user_data", "user_data_base64"]
         .iter()
@@ -190,13 +173,13 @@ fn finish_plan(pc: PlannedChange, prior: Option<&Value>, config: &Value) -> Plan
     if restart {
         planned = unknown_unless_set(planned, &Value::null(), &["public_ip", "public_dns"]);
     }
-    PlannedChange {
+    PlanResponse {
         planned: plan_root(prior, planned, config),
-        requires_replace: pc.requires_replace,
+        ..pc
     }
 }
 
-/// The state after create, update or import: the batched view plus `user_data`.
+/// The state after an import: the batched view plus `user_data`.
 async fn read_full(c: &AwsClient, base: &Value, id: &str) -> Result<Option<Value>, AwsError> {
     let Some((_, live)) = describe_instances(c, vec![id.to_string()]).await?.pop() else {
         return Ok(None);
@@ -236,7 +219,12 @@ fn non_empty<T>(v: Vec<T>) -> Option<Vec<T>> {
 
 /// Launches the planned instance; `token` is the idempotency token (`ClientToken`, so a
 /// retried call cannot launch twice) and the intent tag `recover` finds it by.
-async fn run_instance(c: &AwsClient, planned: &Value, token: &str) -> Result<String, AwsError> {
+async fn run_instance(
+    c: &AwsClient,
+    planned: &Value,
+    ctx: &ChangeCtx<'_>,
+) -> Result<String, AwsError> {
+    let token = ctx.token;
     let ami = get_str(planned, "ami").ok_or_else(|| {
         AwsError::local(
             "MissingParameter",
@@ -251,7 +239,7 @@ async fn run_instance(c: &AwsClient, planned: &Value, token: &str) -> Result<Str
         .unwrap_or(Value::null());
     let volume_tags = Value::object_from([("tags_all", volume_tags)]);
     let specs: Vec<TagSpecification> =
-        std::iter::once(create_tag_spec(Kind::Instance, planned, token))
+        std::iter::once(create_tag_spec(Kind::Instance, planned, ctx.token))
             .chain(tag_spec(Kind::Volume, &volume_tags))
             .collect();
     let req = c
@@ -263,7 +251,7 @@ async fn run_instance(c: &AwsClient, planned: &Value, token: &str) -> Result<Str
         .max_count(1)
         .set_instance_type(get_str(planned, "instance_type").map(InstanceType::from))
         .set_key_name(get_str(planned, "key_name").map(str::to_string))
-        .set_user_data(launch_user_data(planned)?)
+        .set_user_data(launch_user_data(planned, ctx.config))
         .set_block_device_mappings(root_mappings(c, ami, planned).await?)
         .set_security_groups(non_empty(get_strings(planned, "security_groups")))
         .set_placement(
@@ -344,15 +332,10 @@ impl ResourceType<AwsClient> for AwsInstance {
         }
     }
 
-    async fn plan(
-        &self,
-        c: &AwsClient,
-        schema: &ResourceSchema,
-        prior: Option<&Value>,
-        config: &Value,
-    ) -> Result<PlannedChange, Diagnostics> {
-        let pc = finish_plan(plan_tagged(c, schema, prior, config), prior, config);
-        let Some(p) = prior else { return Ok(pc) };
+    async fn plan(&self, _: &AwsClient, p: PlanCtx<'_>) -> Result<PlanResponse, Diagnostics> {
+        let (prior, config) = (p.req.prior, p.req.proposed);
+        let pc = finish_plan(p.planned.clone(), prior, config);
+        let Some(old) = prior else { return Ok(pc) };
         if !pc.requires_replace.is_empty()
             || get_bool(config, "user_data_replace_on_change") != Some(true)
         {
@@ -360,11 +343,11 @@ impl ResourceType<AwsClient> for AwsInstance {
         }
         let Some(attr) = ["user_data", "user_data_base64"]
             .into_iter()
-            .find(|a| changed(p, &pc.planned, a))
+            .find(|a| changed(old, &pc.planned, a))
         else {
             return Ok(pc);
         };
-        let mut fresh = finish_plan(plan_tagged(c, schema, None, config), None, config);
+        let mut fresh = finish_plan(p.plan_from(None, config), None, config);
         fresh.requires_replace = vec![vec![PathStep::Attr(attr.to_string())]];
         Ok(fresh)
     }
@@ -373,24 +356,13 @@ impl ResourceType<AwsClient> for AwsInstance {
         &self,
         c: &AwsClient,
         planned: &Value,
-        token: &str,
+        ctx: &ChangeCtx<'_>,
     ) -> Result<Value, ApplyError> {
         const ACT: &str = "creating EC2 Instance";
-        let id = run_instance(c, planned, token).await.or_apply(ACT)?;
-        let partial = Obj::from(planned).str("id", &id).finish();
-        let fail = |e: AwsError| e.apply_error(ACT).with_partial(partial.clone());
-        let instance = wait_state(c, &id, St::Running).await.map_err(fail)?;
-        // The running instance was just described; only its root volume is left to read.
-        // `user_data` is what was sent (the plan holds its hash), so it is not read back.
-        let root = match root_volume_id(&instance) {
-            Some(v) => describe_volumes(c, vec![v.to_string()])
-                .await
-                .map_err(fail)?
-                .pop()
-                .map(|(_, vol)| vol),
-            None => None,
-        };
-        Ok(state_of(c, planned, &LiveInstance { instance, root }))
+        let id = run_instance(c, planned, ctx).await.or_apply(ACT)?;
+        let made = Obj::from(planned).str("id", &id).into_value();
+        settle(ACT, &made, wait_state(c, &id, St::Running)).await?;
+        Ok(made)
     }
 
     async fn update(
@@ -398,6 +370,7 @@ impl ResourceType<AwsClient> for AwsInstance {
         c: &AwsClient,
         prior: &Value,
         planned: &Value,
+        ctx: &ChangeCtx<'_>,
     ) -> Result<Value, ApplyError> {
         const ACT: &str = "updating EC2 Instance";
         let id = str_or_empty(prior, "id");
@@ -420,15 +393,11 @@ impl ResourceType<AwsClient> for AwsInstance {
                 .aws()
                 .or_apply(ACT)?;
         }
-        stop_modify_start(c, id, prior, planned)
+        stop_modify_start(c, id, [prior, planned, ctx.config])
             .await
             .or_apply(ACT)?;
         update_root(c, id, prior, planned).await.or_apply(ACT)?;
-        read_back(
-            read_full(c, planned, id).await,
-            || gone(id),
-            |e| e.apply_error(ACT),
-        )
+        Ok(planned.clone())
     }
 
     async fn delete(&self, c: &AwsClient, prior: &Value) -> Result<(), ApplyError> {
@@ -446,7 +415,7 @@ impl ResourceType<AwsClient> for AwsInstance {
             Err(e) if e.is_not_found() => return Ok(()),
             Err(e) => return Err(e.apply_error(ACT)),
         }
-        wait_until(c, "EC2 instance terminated", || async {
+        c.wait_until("EC2 instance terminated", || async {
             let v = describe_raw(c, vec![id.to_string()]).await?;
             Ok(v.first()
                 .is_none_or(|i| state_name(i) == Some(&St::Terminated)))
@@ -455,24 +424,11 @@ impl ResourceType<AwsClient> for AwsInstance {
         .or_apply(ACT)
     }
 
-    async fn recover(
-        &self,
-        c: &AwsClient,
-        planned: &Value,
-        token: &str,
-    ) -> Result<Option<Value>, Diagnostics> {
-        crate::recover::by_intent_tag(self, c, planned, token).await
+    fn recovers_by_token(&self) -> bool {
+        true
     }
 
-    async fn read(&self, c: &AwsClient, current: &Value) -> Result<Option<Value>, Diagnostics> {
-        single(self.read_many(c, std::slice::from_ref(current)).await)
-    }
-
-    async fn read_many(
-        &self,
-        c: &AwsClient,
-        current: &[Value],
-    ) -> Vec<Result<Option<Value>, Diagnostics>> {
+    async fn read_many(&self, c: &AwsClient, current: &[Value]) -> Vec<ValueRead> {
         read_by_id(
             "EC2 Instance",
             current,
@@ -482,23 +438,13 @@ impl ResourceType<AwsClient> for AwsInstance {
         .await
     }
 
+    /// The read-back after an import cannot see `user_data` (one call per instance), so
+    /// the import reads it here.
     async fn import(&self, c: &AwsClient, id: &str) -> Result<Value, Diagnostics> {
-        let base = Obj::from(&self.schema().block.empty_value())
-            .bool("user_data_replace_on_change", false)
-            .finish();
-        imported(
-            "importing EC2 Instance",
-            read_full(c, &base, id).await,
-            || gone(id),
-        )
+        let seed = import_seed(&self.schema(), id);
+        let full = read_full(c, &seed, id).await;
+        Ok(full.or_diags("importing EC2 Instance")?.unwrap_or(seed))
     }
-}
-
-fn gone(id: &str) -> AwsError {
-    AwsError::local(
-        "InvalidInstanceID.NotFound",
-        format!("EC2 instance {id} not found"),
-    )
 }
 
 /// Brings `volume_tags` to every volume attached to the instance.

@@ -1,19 +1,13 @@
 //! `aws_internet_gateway`: an internet gateway, attached to at most one VPC.
 
-use crate::attrs::{get_str, import_base, str_or_empty, Obj};
-use crate::batch::{imported, read_back, read_by_id, single};
-use crate::client::{done_if_gone, ActionExt, AwsClient, AwsError, AwsResultExt};
-use crate::ec2util::{describe_filtered, keyed, retry_dependency};
-use crate::tags::{create_tag_spec, plan_tagged, tag_attrs, tag_map, tag_state, update_ec2_tags};
-use async_trait::async_trait;
-use autostack_provider_sdk::{
-    ApplyError, Attribute, Block, PlannedChange, ResourceSchema, ResourceType,
-};
-use autostack_value::{Diagnostics, Type, Value};
+use crate::prelude::*;
+use autostack_provider_sdk::retry::retry_conflicts;
 use aws_sdk_ec2::types::{InternetGateway, ResourceType as Kind};
 
 /// The `aws_internet_gateway` resource type.
 pub struct AwsInternetGateway;
+
+const ACT: &str = "creating EC2 Internet Gateway";
 
 /// Describes internet gateways by ID (filtering, so a missing ID is simply absent).
 pub async fn describe_igws(
@@ -36,13 +30,6 @@ fn state_of(c: &AwsClient, prior: &Value, g: &InternetGateway) -> Value {
         .finish()
 }
 
-async fn read_id(c: &AwsClient, base: &Value, id: &str) -> Result<Option<Value>, AwsError> {
-    Ok(describe_igws(c, vec![id.to_string()])
-        .await?
-        .pop()
-        .map(|(_, g)| state_of(c, base, &g)))
-}
-
 async fn attach(c: &AwsClient, id: &str, vpc: &str) -> Result<(), AwsError> {
     c.ec2
         .attach_internet_gateway()
@@ -57,7 +44,7 @@ async fn attach(c: &AwsClient, id: &str, vpc: &str) -> Result<(), AwsError> {
 /// Detaches, retrying while public addresses in the VPC are still mapped (AWS answers
 /// `DependencyViolation` until they are released).
 async fn detach(c: &AwsClient, id: &str, vpc: &str) -> Result<(), AwsError> {
-    retry_dependency(c, || async {
+    retry_conflicts(c.patience(), || async {
         match c
             .ec2
             .detach_internet_gateway()
@@ -93,56 +80,30 @@ impl ResourceType<AwsClient> for AwsInternetGateway {
         }
     }
 
-    async fn plan(
-        &self,
-        c: &AwsClient,
-        schema: &ResourceSchema,
-        prior: Option<&Value>,
-        config: &Value,
-    ) -> Result<PlannedChange, Diagnostics> {
-        Ok(plan_tagged(c, schema, prior, config))
-    }
-
     async fn create(
         &self,
         c: &AwsClient,
         planned: &Value,
-        token: &str,
+        ctx: &ChangeCtx<'_>,
     ) -> Result<Value, ApplyError> {
         let out = c
             .ec2
             .create_internet_gateway()
-            .tag_specifications(create_tag_spec(Kind::InternetGateway, planned, token))
+            .tag_specifications(create_tag_spec(Kind::InternetGateway, planned, ctx.token))
             .send()
             .await
             .aws()
-            .or_apply("creating EC2 Internet Gateway")?;
+            .or_apply(ACT)?;
         let id = out
             .internet_gateway()
             .and_then(|g| g.internet_gateway_id())
-            .unwrap_or_default()
-            .to_string();
-        let partial = Obj::from(planned)
-            .str("id", &id)
-            .set("vpc_id", Value::Null(Type::String))
-            .finish();
-        let fail = |e: AwsError| {
-            e.apply_error("creating EC2 Internet Gateway")
-                .with_partial(partial.clone())
-        };
+            .unwrap_or_default();
+        let made = Obj::from(planned).str("id", id).into_value();
         if let Some(vpc) = get_str(planned, "vpc_id") {
-            attach(c, &id, vpc).await.map_err(fail)?;
+            let partial = Obj::from(&made).set("vpc_id", Value::Null(Type::String));
+            settle(ACT, &partial.into_value(), attach(c, id, vpc)).await?;
         }
-        read_back(
-            read_id(c, planned, &id).await,
-            || {
-                AwsError::local(
-                    "InvalidInternetGatewayID.NotFound",
-                    "the new internet gateway vanished",
-                )
-            },
-            fail,
-        )
+        Ok(made)
     }
 
     async fn update(
@@ -150,6 +111,7 @@ impl ResourceType<AwsClient> for AwsInternetGateway {
         c: &AwsClient,
         prior: &Value,
         planned: &Value,
+        _ctx: &ChangeCtx<'_>,
     ) -> Result<Value, ApplyError> {
         let id = str_or_empty(prior, "id");
         let (old, new) = (get_str(prior, "vpc_id"), get_str(planned, "vpc_id"));
@@ -168,13 +130,7 @@ impl ResourceType<AwsClient> for AwsInternetGateway {
         update_ec2_tags(c, id, prior, planned)
             .await
             .or_apply("updating EC2 Internet Gateway tags")?;
-        read_id(c, planned, id)
-            .await
-            .or_apply("reading EC2 Internet Gateway")?
-            .ok_or_else(|| {
-                AwsError::local("InvalidInternetGatewayID.NotFound", id)
-                    .apply_error("updating EC2 Internet Gateway")
-            })
+        Ok(planned.clone())
     }
 
     async fn delete(&self, c: &AwsClient, prior: &Value) -> Result<(), ApplyError> {
@@ -184,38 +140,18 @@ impl ResourceType<AwsClient> for AwsInternetGateway {
                 .await
                 .or_apply("detaching EC2 Internet Gateway")?;
         }
-        retry_dependency(c, || async {
-            done_if_gone(
-                c.ec2
-                    .delete_internet_gateway()
-                    .internet_gateway_id(id)
-                    .send()
-                    .await
-                    .aws(),
-            )
+        c.delete("deleting EC2 Internet Gateway", || async {
+            let op = c.ec2.delete_internet_gateway().internet_gateway_id(id);
+            op.send().await.aws()
         })
         .await
-        .or_apply("deleting EC2 Internet Gateway")
     }
 
-    async fn recover(
-        &self,
-        c: &AwsClient,
-        planned: &Value,
-        token: &str,
-    ) -> Result<Option<Value>, Diagnostics> {
-        crate::recover::by_intent_tag(self, c, planned, token).await
+    fn recovers_by_token(&self) -> bool {
+        true
     }
 
-    async fn read(&self, c: &AwsClient, current: &Value) -> Result<Option<Value>, Diagnostics> {
-        single(self.read_many(c, std::slice::from_ref(current)).await)
-    }
-
-    async fn read_many(
-        &self,
-        c: &AwsClient,
-        current: &[Value],
-    ) -> Vec<Result<Option<Value>, Diagnostics>> {
+    async fn read_many(&self, c: &AwsClient, current: &[Value]) -> Vec<ValueRead> {
         read_by_id(
             "EC2 Internet Gateway",
             current,
@@ -225,16 +161,7 @@ impl ResourceType<AwsClient> for AwsInternetGateway {
         .await
     }
 
-    async fn import(&self, c: &AwsClient, id: &str) -> Result<Value, Diagnostics> {
-        imported(
-            "importing EC2 Internet Gateway",
-            read_id(c, &import_base(&self.schema()), id).await,
-            || {
-                AwsError::local(
-                    "InvalidInternetGatewayID.NotFound",
-                    format!("internet gateway {id} not found"),
-                )
-            },
-        )
+    async fn import(&self, _: &AwsClient, id: &str) -> Result<Value, Diagnostics> {
+        Ok(import_seed(&self.schema(), id))
     }
 }

@@ -1,14 +1,6 @@
 //! `aws_key_pair`: an EC2 key pair imported from a public key.
 
-use crate::attrs::{get_str, str_or_empty, Obj};
-use crate::batch::{read_back, read_by_id, single};
-use crate::client::{done_if_gone, ActionExt, AwsClient, AwsError, AwsResultExt};
-use crate::ec2util::{filter, keyed};
-use crate::tags::{plan_tagged, tag_attrs, tag_map, tag_spec, tag_state, update_ec2_tags};
-use async_trait::async_trait;
-use autostack_provider_sdk::{with_attr, ApplyError, Attribute, Block, PlannedChange};
-use autostack_provider_sdk::{ResourceSchema, ResourceType};
-use autostack_value::{Diagnostics, Type, Value};
+use crate::prelude::*;
 use aws_sdk_ec2::types::{KeyPairInfo, KeyType, ResourceType as Kind};
 
 /// The `aws_key_pair` resource type.
@@ -71,20 +63,6 @@ fn state_of(c: &AwsClient, prior: &Value, k: &KeyPairInfo) -> Value {
         .finish()
 }
 
-async fn read_full(c: &AwsClient, base: &Value, name: &str) -> Result<Option<Value>, AwsError> {
-    Ok(describe_key_pairs(c, vec![name.to_string()])
-        .await?
-        .pop()
-        .map(|(_, k)| state_of(c, base, &k)))
-}
-
-fn gone(name: &str) -> AwsError {
-    AwsError::local(
-        "InvalidKeyPair.NotFound",
-        format!("key pair {name} not found"),
-    )
-}
-
 /// `public_key` with surrounding whitespace removed (the AWS provider's state form), so a
 /// key read with `file()` and its trailing newline plans no change.
 fn trimmed_public_key(v: &Value) -> Value {
@@ -123,24 +101,18 @@ impl ResourceType<AwsClient> for AwsKeyPair {
         }
     }
 
-    async fn plan(
-        &self,
-        c: &AwsClient,
-        schema: &ResourceSchema,
-        prior: Option<&Value>,
-        config: &Value,
-    ) -> Result<PlannedChange, Diagnostics> {
-        Ok(plan_tagged(c, schema, prior, &trimmed_public_key(config)))
+    async fn plan(&self, _: &AwsClient, p: PlanCtx<'_>) -> Result<PlanResponse, Diagnostics> {
+        Ok(p.plan_from(p.prior(), &trimmed_public_key(p.proposed())))
     }
 
     async fn create(
         &self,
         c: &AwsClient,
         planned: &Value,
-        token: &str,
+        ctx: &ChangeCtx<'_>,
     ) -> Result<Value, ApplyError> {
         const ACT: &str = "importing EC2 Key Pair";
-        let name = key_name(planned, token);
+        let name = key_name(planned, ctx.token);
         let key = str_or_empty(planned, "public_key");
         c.ec2
             .import_key_pair()
@@ -151,9 +123,7 @@ impl ResourceType<AwsClient> for AwsKeyPair {
             .await
             .aws()
             .or_apply(ACT)?;
-        let partial = Obj::from(planned).str("id", &name).finish();
-        let fail = |e: AwsError| e.apply_error(ACT).with_partial(partial.clone());
-        read_back(read_full(c, planned, &name).await, || gone(&name), fail)
+        Ok(Obj::from(planned).str("id", &name).into_value())
     }
 
     async fn update(
@@ -161,18 +131,14 @@ impl ResourceType<AwsClient> for AwsKeyPair {
         c: &AwsClient,
         prior: &Value,
         planned: &Value,
+        _ctx: &ChangeCtx<'_>,
     ) -> Result<Value, ApplyError> {
         const ACT: &str = "updating EC2 Key Pair";
-        let name = str_or_empty(prior, "id");
         // Key pairs are tagged by their key pair ID, not their name.
         update_ec2_tags(c, str_or_empty(prior, "key_pair_id"), prior, planned)
             .await
             .or_apply(ACT)?;
-        read_back(
-            read_full(c, planned, name).await,
-            || gone(name),
-            |e| e.apply_error(ACT),
-        )
+        Ok(planned.clone())
     }
 
     async fn delete(&self, c: &AwsClient, prior: &Value) -> Result<(), ApplyError> {
@@ -181,32 +147,13 @@ impl ResourceType<AwsClient> for AwsKeyPair {
             .or_apply("deleting EC2 Key Pair")
     }
 
-    async fn recover(
-        &self,
-        c: &AwsClient,
-        planned: &Value,
-        token: &str,
-    ) -> Result<Option<Value>, Diagnostics> {
+    async fn recover(&self, _: &AwsClient, planned: &Value, token: &str) -> ValueRead {
         let name = key_name(planned, token);
-        self.read(
-            c,
-            &Obj::from(planned)
-                .str("id", &name)
-                .str("key_name", &name)
-                .finish(),
-        )
-        .await
+        let seed = Obj::from(planned).str("id", &name).str("key_name", &name);
+        Ok(Some(seed.into_value()))
     }
 
-    async fn read(&self, c: &AwsClient, current: &Value) -> Result<Option<Value>, Diagnostics> {
-        single(self.read_many(c, std::slice::from_ref(current)).await)
-    }
-
-    async fn read_many(
-        &self,
-        c: &AwsClient,
-        current: &[Value],
-    ) -> Vec<Result<Option<Value>, Diagnostics>> {
+    async fn read_many(&self, c: &AwsClient, current: &[Value]) -> Vec<ValueRead> {
         read_by_id(
             "EC2 Key Pair",
             current,
@@ -228,10 +175,10 @@ impl ResourceType<AwsClient> for AwsKeyPair {
             .await
             .aws()
             .or_diags(ACT)?;
-        let k = out
-            .key_pairs()
-            .first()
-            .ok_or_else(|| gone(name).diags(ACT))?;
+        let k = out.key_pairs().first().ok_or_else(|| {
+            let e = AwsError::local("InvalidKeyPair.NotFound", format!("key pair {name}"));
+            e.diags(ACT)
+        })?;
         let base = self.schema().block.empty_value();
         let base = match k.public_key() {
             Some(pk) => with_attr(&base, "public_key", Value::string(pk.trim())),

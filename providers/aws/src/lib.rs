@@ -24,6 +24,7 @@ pub mod eip;
 pub mod instance;
 pub mod internet_gateway;
 pub mod key_pair;
+mod prelude;
 pub mod provider_schema;
 pub mod recover;
 pub mod route_table;

@@ -1,17 +1,7 @@
 //! `aws_route_table`: a VPC route table with inline `route` blocks (attributes-as-blocks:
 //! routes left out of the configuration are whatever exists).
 
-use crate::attrs::{get_blocks, import_base, str_or_empty, Obj};
-use crate::batch::{imported, read_back, read_by_id, single};
-use crate::client::{done_if_gone, ActionExt, AwsClient, AwsError, AwsResultExt};
-use crate::ec2util::{describe_filtered, keyed, retry_dependency};
-use crate::tags::{create_tag_spec, plan_tagged, tag_attrs, tag_map, tag_state, update_ec2_tags};
-use async_trait::async_trait;
-use autostack_provider_sdk::{
-    ApplyError, Attribute, Block, Nesting, PlannedChange, ResourceSchema, ResourceType,
-};
-use autostack_value::make_set;
-use autostack_value::{Diagnostics, Type, Value};
+use crate::prelude::*;
 use aws_sdk_ec2::types::{ResourceType as Kind, Route, RouteOrigin, RouteTable};
 
 /// The `aws_route_table` resource type.
@@ -117,13 +107,6 @@ fn state_of(c: &AwsClient, prior: &Value, t: &RouteTable) -> Value {
         .set("propagating_vgws", crate::attrs::string_set(vgws))
         .set_all(tag_state(c, prior, tag_map(t.tags())))
         .finish()
-}
-
-async fn read_id(c: &AwsClient, base: &Value, id: &str) -> Result<Option<Value>, AwsError> {
-    Ok(describe_route_tables(c, vec![id.to_string()])
-        .await?
-        .pop()
-        .map(|(_, t)| state_of(c, base, &t)))
 }
 
 /// Configured routes with unset attributes as `""`, as the provider stores them.
@@ -256,14 +239,8 @@ impl ResourceType<AwsClient> for AwsRouteTable {
         }
     }
 
-    async fn plan(
-        &self,
-        c: &AwsClient,
-        schema: &ResourceSchema,
-        prior: Option<&Value>,
-        config: &Value,
-    ) -> Result<PlannedChange, Diagnostics> {
-        let mut pc = plan_tagged(c, schema, prior, config);
+    async fn plan(&self, _: &AwsClient, p: PlanCtx<'_>) -> Result<PlanResponse, Diagnostics> {
+        let mut pc = p.planned;
         if let Some(routes) =
             crate::attrs::get(&pc.planned, "route").filter(|r| r.is_wholly_known())
         {
@@ -278,13 +255,13 @@ impl ResourceType<AwsClient> for AwsRouteTable {
         &self,
         c: &AwsClient,
         planned: &Value,
-        token: &str,
+        ctx: &ChangeCtx<'_>,
     ) -> Result<Value, ApplyError> {
         let out = c
             .ec2
             .create_route_table()
             .vpc_id(str_or_empty(planned, "vpc_id"))
-            .tag_specifications(create_tag_spec(Kind::RouteTable, planned, token))
+            .tag_specifications(create_tag_spec(Kind::RouteTable, planned, ctx.token))
             .send()
             .await
             .aws()
@@ -292,29 +269,12 @@ impl ResourceType<AwsClient> for AwsRouteTable {
         let id = out
             .route_table()
             .and_then(|t| t.route_table_id())
-            .unwrap_or_default()
-            .to_string();
-        let partial = Obj::from(planned)
-            .str("id", &id)
-            .set("route", make_set(route_type(), Vec::new()))
-            .finish();
-        let fail = |e: AwsError| {
-            e.apply_error("creating EC2 Route Table")
-                .with_partial(partial.clone())
-        };
-        sync_routes(c, &id, &[], get_blocks(planned, "route"))
-            .await
-            .map_err(fail)?;
-        read_back(
-            read_id(c, planned, &id).await,
-            || {
-                AwsError::local(
-                    "InvalidRouteTableID.NotFound",
-                    "the new route table vanished",
-                )
-            },
-            fail,
-        )
+            .unwrap_or_default();
+        let made = Obj::from(planned).str("id", id).into_value();
+        let bare = Obj::from(&made).set("route", make_set(route_type(), Vec::new()));
+        let routes = sync_routes(c, id, &[], get_blocks(planned, "route"));
+        settle("creating EC2 Route Table", &bare.into_value(), routes).await?;
+        Ok(made)
     }
 
     async fn update(
@@ -322,6 +282,7 @@ impl ResourceType<AwsClient> for AwsRouteTable {
         c: &AwsClient,
         prior: &Value,
         planned: &Value,
+        _ctx: &ChangeCtx<'_>,
     ) -> Result<Value, ApplyError> {
         let id = str_or_empty(prior, "id");
         if crate::attrs::get(planned, "route").is_some_and(Value::is_wholly_known) {
@@ -337,49 +298,27 @@ impl ResourceType<AwsClient> for AwsRouteTable {
         update_ec2_tags(c, id, prior, planned)
             .await
             .or_apply("updating EC2 Route Table tags")?;
-        read_id(c, planned, id)
-            .await
-            .or_apply("reading EC2 Route Table")?
-            .ok_or_else(|| {
-                AwsError::local("InvalidRouteTableID.NotFound", id)
-                    .apply_error("updating EC2 Route Table")
-            })
+        Ok(planned.clone())
     }
 
     async fn delete(&self, c: &AwsClient, prior: &Value) -> Result<(), ApplyError> {
         let id = str_or_empty(prior, "id");
-        retry_dependency(c, || async {
-            done_if_gone(
-                c.ec2
-                    .delete_route_table()
-                    .route_table_id(id)
-                    .send()
-                    .await
-                    .aws(),
-            )
+        c.delete("deleting EC2 Route Table", || async {
+            c.ec2
+                .delete_route_table()
+                .route_table_id(id)
+                .send()
+                .await
+                .aws()
         })
         .await
-        .or_apply("deleting EC2 Route Table")
     }
 
-    async fn recover(
-        &self,
-        c: &AwsClient,
-        planned: &Value,
-        token: &str,
-    ) -> Result<Option<Value>, Diagnostics> {
-        crate::recover::by_intent_tag(self, c, planned, token).await
+    fn recovers_by_token(&self) -> bool {
+        true
     }
 
-    async fn read(&self, c: &AwsClient, current: &Value) -> Result<Option<Value>, Diagnostics> {
-        single(self.read_many(c, std::slice::from_ref(current)).await)
-    }
-
-    async fn read_many(
-        &self,
-        c: &AwsClient,
-        current: &[Value],
-    ) -> Vec<Result<Option<Value>, Diagnostics>> {
+    async fn read_many(&self, c: &AwsClient, current: &[Value]) -> Vec<ValueRead> {
         read_by_id(
             "EC2 Route Table",
             current,
@@ -389,16 +328,7 @@ impl ResourceType<AwsClient> for AwsRouteTable {
         .await
     }
 
-    async fn import(&self, c: &AwsClient, id: &str) -> Result<Value, Diagnostics> {
-        imported(
-            "importing EC2 Route Table",
-            read_id(c, &import_base(&self.schema()), id).await,
-            || {
-                AwsError::local(
-                    "InvalidRouteTableID.NotFound",
-                    format!("route table {id} not found"),
-                )
-            },
-        )
+    async fn import(&self, _: &AwsClient, id: &str) -> Result<Value, Diagnostics> {
+        Ok(import_seed(&self.schema(), id))
     }
 }

@@ -1,21 +1,14 @@
 //! `aws_security_group`: a VPC security group with inline `ingress`/`egress` rules
 //! (attributes-as-blocks: rule sets left out of the configuration are whatever exists).
 
-use crate::attrs::{get_bool, get_str, import_base, str_or_empty, Obj};
-use crate::batch::{imported, read_by_id, single};
-use crate::client::{done_if_gone, ActionExt, AwsClient, AwsError, AwsResultExt};
-use crate::ec2util::{describe_filtered, keyed, retry_dependency};
+use crate::prelude::*;
 use crate::sg_rules::{missing_from, normalize_rules, permission, rule_block, rule_sets, rules};
-use crate::tags::{create_tag_spec, plan_tagged, tag_attrs, tag_map, tag_state, update_ec2_tags};
-use async_trait::async_trait;
-use autostack_provider_sdk::{
-    ApplyError, Attribute, Block, Nesting, PlannedChange, ResourceSchema, ResourceType,
-};
-use autostack_value::{Diagnostics, Type, Value};
 use aws_sdk_ec2::types::{IpPermission, IpRange, ResourceType as Kind, SecurityGroup};
 
 /// The `aws_security_group` resource type.
 pub struct AwsSecurityGroup;
+
+const ACT: &str = "creating Security Group";
 
 /// Describes security groups by ID (filtering, so a missing ID is simply absent).
 pub async fn describe_groups(
@@ -40,13 +33,6 @@ fn state_of(c: &AwsClient, prior: &Value, g: &SecurityGroup) -> Value {
         .set("egress", egress)
         .set_all(tag_state(c, prior, tag_map(g.tags())))
         .finish()
-}
-
-async fn read_id(c: &AwsClient, base: &Value, id: &str) -> Result<Option<Value>, AwsError> {
-    Ok(describe_groups(c, vec![id.to_string()])
-        .await?
-        .pop()
-        .map(|(_, g)| state_of(c, base, &g)))
 }
 
 /// Grants (`add`) or revokes rules on one direction of a group.
@@ -161,14 +147,9 @@ impl ResourceType<AwsClient> for AwsSecurityGroup {
         }
     }
 
-    async fn plan(
-        &self,
-        c: &AwsClient,
-        schema: &ResourceSchema,
-        prior: Option<&Value>,
-        config: &Value,
-    ) -> Result<PlannedChange, Diagnostics> {
-        let mut pc = plan_tagged(c, schema, prior, config);
+    async fn plan(&self, _: &AwsClient, p: PlanCtx<'_>) -> Result<PlanResponse, Diagnostics> {
+        let (prior, config) = (p.req.prior, p.req.proposed);
+        let mut pc = p.planned;
         let mut o = Obj::from(&pc.planned);
         for name in ["ingress", "egress"] {
             if let Some(r) = crate::attrs::get(&pc.planned, name) {
@@ -187,12 +168,12 @@ impl ResourceType<AwsClient> for AwsSecurityGroup {
         &self,
         c: &AwsClient,
         planned: &Value,
-        token: &str,
+        ctx: &ChangeCtx<'_>,
     ) -> Result<Value, ApplyError> {
         let name = match (get_str(planned, "name"), get_str(planned, "name_prefix")) {
             (Some(n), _) => n.to_string(),
-            (None, Some(p)) => crate::recover::unique_name(p, token),
-            (None, None) => crate::recover::unique_name("terraform-", token),
+            (None, Some(p)) => crate::recover::unique_name(p, ctx.token),
+            (None, None) => crate::recover::unique_name("terraform-", ctx.token),
         };
         let out = c
             .ec2
@@ -200,36 +181,28 @@ impl ResourceType<AwsClient> for AwsSecurityGroup {
             .group_name(&name)
             .description(str_or_empty(planned, "description"))
             .set_vpc_id(get_str(planned, "vpc_id").map(str::to_string))
-            .tag_specifications(create_tag_spec(Kind::SecurityGroup, planned, token))
+            .tag_specifications(create_tag_spec(Kind::SecurityGroup, planned, ctx.token))
             .send()
             .await
             .aws()
-            .or_apply("creating Security Group")?;
-        let id = out.group_id().unwrap_or_default().to_string();
-        let partial = Obj::from(planned)
-            .str("id", &id)
+            .or_apply(ACT)?;
+        let id = out.group_id().unwrap_or_default();
+        let made = Obj::from(planned)
+            .str("id", id)
             .str("name", &name)
-            .finish();
-        let fail = |e: AwsError| {
-            e.apply_error("creating Security Group")
-                .with_partial(partial.clone())
-        };
-        if get_str(planned, "vpc_id").is_some() || rules(planned, "egress").is_some() {
-            match change_rules(c, &id, true, false, vec![default_egress()]).await {
-                Err(e) if e.code != "InvalidPermission.NotFound" => return Err(fail(e)),
-                _ => {}
-            }
-        }
-        sync_rules(c, &id, None, planned).await.map_err(fail)?;
-        let base = Obj::from(planned)
             .str("name_prefix", get_str(planned, "name_prefix").unwrap_or(""))
             .into_value();
-        read_id(c, &base, &id).await.map_err(fail)?.ok_or_else(|| {
-            fail(AwsError::local(
-                "InvalidGroup.NotFound",
-                "the new security group vanished",
-            ))
+        settle(ACT, &made, async {
+            if get_str(planned, "vpc_id").is_some() || rules(planned, "egress").is_some() {
+                match change_rules(c, id, true, false, vec![default_egress()]).await {
+                    Err(e) if e.code != "InvalidPermission.NotFound" => return Err(e),
+                    _ => {}
+                }
+            }
+            sync_rules(c, id, None, planned).await
         })
+        .await?;
+        Ok(made)
     }
 
     async fn update(
@@ -237,6 +210,7 @@ impl ResourceType<AwsClient> for AwsSecurityGroup {
         c: &AwsClient,
         prior: &Value,
         planned: &Value,
+        _ctx: &ChangeCtx<'_>,
     ) -> Result<Value, ApplyError> {
         let id = str_or_empty(prior, "id");
         sync_rules(c, id, Some(prior), planned)
@@ -245,12 +219,7 @@ impl ResourceType<AwsClient> for AwsSecurityGroup {
         update_ec2_tags(c, id, prior, planned)
             .await
             .or_apply("updating Security Group tags")?;
-        read_id(c, planned, id)
-            .await
-            .or_apply("reading Security Group")?
-            .ok_or_else(|| {
-                AwsError::local("InvalidGroup.NotFound", id).apply_error("updating Security Group")
-            })
+        Ok(planned.clone())
     }
 
     async fn delete(&self, c: &AwsClient, prior: &Value) -> Result<(), ApplyError> {
@@ -265,38 +234,22 @@ impl ResourceType<AwsClient> for AwsSecurityGroup {
                 .or_apply("revoking Security Group rules")?;
         }
         // Network interfaces of terminating instances hold the group for a while.
-        retry_dependency(c, || async {
-            done_if_gone(
-                c.ec2
-                    .delete_security_group()
-                    .group_id(id)
-                    .send()
-                    .await
-                    .aws(),
-            )
+        c.delete("deleting Security Group", || async {
+            c.ec2
+                .delete_security_group()
+                .group_id(id)
+                .send()
+                .await
+                .aws()
         })
         .await
-        .or_apply("deleting Security Group")
     }
 
-    async fn recover(
-        &self,
-        c: &AwsClient,
-        planned: &Value,
-        token: &str,
-    ) -> Result<Option<Value>, Diagnostics> {
-        crate::recover::by_intent_tag(self, c, planned, token).await
+    fn recovers_by_token(&self) -> bool {
+        true
     }
 
-    async fn read(&self, c: &AwsClient, current: &Value) -> Result<Option<Value>, Diagnostics> {
-        single(self.read_many(c, std::slice::from_ref(current)).await)
-    }
-
-    async fn read_many(
-        &self,
-        c: &AwsClient,
-        current: &[Value],
-    ) -> Vec<Result<Option<Value>, Diagnostics>> {
+    async fn read_many(&self, c: &AwsClient, current: &[Value]) -> Vec<ValueRead> {
         read_by_id(
             "Security Group",
             current,
@@ -306,19 +259,8 @@ impl ResourceType<AwsClient> for AwsSecurityGroup {
         .await
     }
 
-    async fn import(&self, c: &AwsClient, id: &str) -> Result<Value, Diagnostics> {
-        let base = Obj::from(&import_base(&self.schema()))
-            .str("name_prefix", "")
-            .into_value();
-        imported(
-            "importing Security Group",
-            read_id(c, &base, id).await,
-            || {
-                AwsError::local(
-                    "InvalidGroup.NotFound",
-                    format!("security group {id} not found"),
-                )
-            },
-        )
+    async fn import(&self, _: &AwsClient, id: &str) -> Result<Value, Diagnostics> {
+        let seed = Obj::from(&import_seed(&self.schema(), id)).str("name_prefix", "");
+        Ok(seed.into_value())
     }
 }

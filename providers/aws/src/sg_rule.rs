@@ -1,17 +1,8 @@
 //! `aws_vpc_security_group_ingress_rule` and `aws_vpc_security_group_egress_rule`: one
 //! security group rule each, with its own ID (`sgr-...`), tags and in-place updates.
 
-use crate::attrs::{get_int, get_str, import_base, str_or_empty, Obj};
-use crate::batch::{imported, read_by_id, single};
-use crate::client::{done_if_gone, ActionExt, AwsClient, AwsError, AwsResultExt};
-use crate::ec2util::{describe_filtered, keyed};
+use crate::prelude::*;
 use crate::sg_rules::canonical_protocol;
-use crate::tags::{create_tag_spec, plan_tagged, tag_attrs, tag_map, tag_state, update_ec2_tags};
-use async_trait::async_trait;
-use autostack_provider_sdk::{
-    ApplyError, Attribute, Block, PlannedChange, ResourceSchema, ResourceType,
-};
-use autostack_value::{Diagnostics, Type, Value};
 use aws_sdk_ec2::types::{
     IpPermission, IpRange, Ipv6Range, PrefixListId, ResourceType as Kind, SecurityGroupRule,
     SecurityGroupRuleRequest, SecurityGroupRuleUpdate, UserIdGroupPair,
@@ -188,14 +179,8 @@ impl ResourceType<AwsClient> for AwsSecurityGroupRule {
         }
     }
 
-    async fn plan(
-        &self,
-        c: &AwsClient,
-        schema: &ResourceSchema,
-        prior: Option<&Value>,
-        config: &Value,
-    ) -> Result<PlannedChange, Diagnostics> {
-        let mut pc = plan_tagged(c, schema, prior, config);
+    async fn plan(&self, _: &AwsClient, p: PlanCtx<'_>) -> Result<PlanResponse, Diagnostics> {
+        let mut pc = p.planned;
         if let Some(p) = get_str(&pc.planned, "ip_protocol") {
             pc.planned = Obj::from(&pc.planned)
                 .str("ip_protocol", canonical_protocol(p))
@@ -208,10 +193,10 @@ impl ResourceType<AwsClient> for AwsSecurityGroupRule {
         &self,
         c: &AwsClient,
         planned: &Value,
-        token: &str,
+        ctx: &ChangeCtx<'_>,
     ) -> Result<Value, ApplyError> {
         let group = str_or_empty(planned, "security_group_id");
-        let spec = create_tag_spec(Kind::SecurityGroupRule, planned, token);
+        let spec = create_tag_spec(Kind::SecurityGroupRule, planned, ctx.token);
         // The ingress and egress calls take the same arguments.
         macro_rules! authorize {
             ($req:expr) => {
@@ -249,6 +234,7 @@ impl ResourceType<AwsClient> for AwsSecurityGroupRule {
         c: &AwsClient,
         prior: &Value,
         planned: &Value,
+        _ctx: &ChangeCtx<'_>,
     ) -> Result<Value, ApplyError> {
         let id = str_or_empty(prior, "id");
         let action = format!("updating {}", self.what());
@@ -280,12 +266,7 @@ impl ResourceType<AwsClient> for AwsSecurityGroupRule {
         update_ec2_tags(c, id, prior, planned)
             .await
             .or_apply(&action)?;
-        self.read_id(c, planned, id)
-            .await
-            .or_apply(&action)?
-            .ok_or_else(|| {
-                AwsError::local("InvalidSecurityGroupRuleId.NotFound", id).apply_error(&action)
-            })
+        Ok(planned.clone())
     }
 
     async fn delete(&self, c: &AwsClient, prior: &Value) -> Result<(), ApplyError> {
@@ -310,24 +291,11 @@ impl ResourceType<AwsClient> for AwsSecurityGroupRule {
         done_if_gone(r).or_apply(&format!("deleting {}", self.what()))
     }
 
-    async fn recover(
-        &self,
-        c: &AwsClient,
-        planned: &Value,
-        token: &str,
-    ) -> Result<Option<Value>, Diagnostics> {
-        crate::recover::by_intent_tag(self, c, planned, token).await
+    fn recovers_by_token(&self) -> bool {
+        true
     }
 
-    async fn read(&self, c: &AwsClient, current: &Value) -> Result<Option<Value>, Diagnostics> {
-        single(self.read_many(c, std::slice::from_ref(current)).await)
-    }
-
-    async fn read_many(
-        &self,
-        c: &AwsClient,
-        current: &[Value],
-    ) -> Vec<Result<Option<Value>, Diagnostics>> {
+    async fn read_many(&self, c: &AwsClient, current: &[Value]) -> Vec<ValueRead> {
         read_by_id(
             self.what(),
             current,
@@ -337,17 +305,11 @@ impl ResourceType<AwsClient> for AwsSecurityGroupRule {
         .await
     }
 
+    /// Only a rule of this direction is found (an egress rule is no ingress rule).
     async fn import(&self, c: &AwsClient, id: &str) -> Result<Value, Diagnostics> {
+        let seed = import_seed(&self.schema(), id);
         let action = format!("importing {}", self.what());
-        imported(
-            &action,
-            self.read_id(c, &import_base(&self.schema()), id).await,
-            || {
-                AwsError::local(
-                    "InvalidSecurityGroupRuleId.NotFound",
-                    format!("rule {id} not found"),
-                )
-            },
-        )
+        let found = self.read_id(c, &seed, id).await.or_diags(&action)?;
+        Ok(found.unwrap_or_else(|| with_attr(&seed, "id", Value::string(""))))
     }
 }

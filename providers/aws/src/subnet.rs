@@ -1,19 +1,12 @@
 //! `aws_subnet`: a subnet of a VPC in one availability zone.
 
-use crate::attrs::{get_bool, get_str, import_base, str_or_empty, Obj};
-use crate::batch::{imported, read_back, read_by_id, single};
-use crate::client::{done_if_gone, ActionExt, AwsClient, AwsError, AwsResultExt};
-use crate::ec2util::{describe_filtered, keyed, wait_until};
-use crate::tags::{create_tag_spec, plan_tagged, tag_attrs, tag_map, tag_state, update_ec2_tags};
-use async_trait::async_trait;
-use autostack_provider_sdk::{
-    ApplyError, Attribute, Block, PlannedChange, ResourceSchema, ResourceType,
-};
-use autostack_value::{Diagnostics, Type, Value};
+use crate::prelude::*;
 use aws_sdk_ec2::types::{AttributeBooleanValue, ResourceType as Kind, Subnet, SubnetState};
 
 /// The `aws_subnet` resource type.
 pub struct AwsSubnet;
+
+const ACT: &str = "creating EC2 Subnet";
 
 /// Describes subnets by ID (filtering, so a missing ID is simply absent).
 pub async fn describe_subnets(
@@ -65,13 +58,6 @@ fn state_of(c: &AwsClient, prior: &Value, s: &Subnet) -> Value {
         )
         .set_all(tag_state(c, prior, tag_map(s.tags())))
         .finish()
-}
-
-async fn read_id(c: &AwsClient, base: &Value, id: &str) -> Result<Option<Value>, AwsError> {
-    Ok(describe_subnets(c, vec![id.to_string()])
-        .await?
-        .pop()
-        .map(|(_, s)| state_of(c, base, &s)))
 }
 
 /// Applies the subnet flags that differ from what AWS has.
@@ -148,21 +134,11 @@ impl ResourceType<AwsClient> for AwsSubnet {
         }
     }
 
-    async fn plan(
-        &self,
-        c: &AwsClient,
-        schema: &ResourceSchema,
-        prior: Option<&Value>,
-        config: &Value,
-    ) -> Result<PlannedChange, Diagnostics> {
-        Ok(plan_tagged(c, schema, prior, config))
-    }
-
     async fn create(
         &self,
         c: &AwsClient,
         planned: &Value,
-        token: &str,
+        ctx: &ChangeCtx<'_>,
     ) -> Result<Value, ApplyError> {
         let out = c
             .ec2
@@ -172,34 +148,24 @@ impl ResourceType<AwsClient> for AwsSubnet {
             .set_availability_zone(get_str(planned, "availability_zone").map(str::to_string))
             .set_availability_zone_id(get_str(planned, "availability_zone_id").map(str::to_string))
             .set_ipv6_native(get_bool(planned, "ipv6_native").filter(|b| *b))
-            .tag_specifications(create_tag_spec(Kind::Subnet, planned, token))
+            .tag_specifications(create_tag_spec(Kind::Subnet, planned, ctx.token))
             .send()
             .await
             .aws()
-            .or_apply("creating EC2 Subnet")?;
-        let id = out
-            .subnet()
-            .and_then(|s| s.subnet_id())
-            .unwrap_or_default()
-            .to_string();
-        let partial = Obj::from(planned).str("id", &id).finish();
-        let fail = |e: AwsError| {
-            e.apply_error("creating EC2 Subnet")
-                .with_partial(partial.clone())
-        };
-        wait_until(c, "subnet available", || async {
-            let s = describe_subnets(c, vec![id.clone()]).await?;
-            Ok(s.first()
-                .is_some_and(|(_, s)| s.state() == Some(&SubnetState::Available)))
+            .or_apply(ACT)?;
+        let id = out.subnet().and_then(|s| s.subnet_id()).unwrap_or_default();
+        let made = Obj::from(planned).str("id", id).into_value();
+        settle(ACT, &made, async {
+            c.wait_until("subnet available", || async {
+                let s = describe_subnets(c, vec![id.to_string()]).await?;
+                Ok(s.first()
+                    .is_some_and(|(_, s)| s.state() == Some(&SubnetState::Available)))
+            })
+            .await?;
+            apply_flags(c, id, None, planned).await
         })
-        .await
-        .map_err(fail)?;
-        apply_flags(c, &id, None, planned).await.map_err(fail)?;
-        read_back(
-            read_id(c, planned, &id).await,
-            || AwsError::local("InvalidSubnetID.NotFound", "the new subnet vanished"),
-            fail,
-        )
+        .await?;
+        Ok(made)
     }
 
     async fn update(
@@ -207,6 +173,7 @@ impl ResourceType<AwsClient> for AwsSubnet {
         c: &AwsClient,
         prior: &Value,
         planned: &Value,
+        _ctx: &ChangeCtx<'_>,
     ) -> Result<Value, ApplyError> {
         let id = str_or_empty(prior, "id");
         apply_flags(c, id, Some(prior), planned)
@@ -215,42 +182,23 @@ impl ResourceType<AwsClient> for AwsSubnet {
         update_ec2_tags(c, id, prior, planned)
             .await
             .or_apply("updating EC2 Subnet tags")?;
-        read_id(c, planned, id)
-            .await
-            .or_apply("reading EC2 Subnet")?
-            .ok_or_else(|| {
-                AwsError::local("InvalidSubnetID.NotFound", id).apply_error("updating EC2 Subnet")
-            })
+        Ok(planned.clone())
     }
 
     async fn delete(&self, c: &AwsClient, prior: &Value) -> Result<(), ApplyError> {
         let id = str_or_empty(prior, "id");
         // Instances being terminated keep their network interfaces for a while.
-        crate::ec2util::retry_dependency(c, || async {
-            done_if_gone(c.ec2.delete_subnet().subnet_id(id).send().await.aws())
+        c.delete("deleting EC2 Subnet", || async {
+            c.ec2.delete_subnet().subnet_id(id).send().await.aws()
         })
         .await
-        .or_apply("deleting EC2 Subnet")
     }
 
-    async fn recover(
-        &self,
-        c: &AwsClient,
-        planned: &Value,
-        token: &str,
-    ) -> Result<Option<Value>, Diagnostics> {
-        crate::recover::by_intent_tag(self, c, planned, token).await
+    fn recovers_by_token(&self) -> bool {
+        true
     }
 
-    async fn read(&self, c: &AwsClient, current: &Value) -> Result<Option<Value>, Diagnostics> {
-        single(self.read_many(c, std::slice::from_ref(current)).await)
-    }
-
-    async fn read_many(
-        &self,
-        c: &AwsClient,
-        current: &[Value],
-    ) -> Vec<Result<Option<Value>, Diagnostics>> {
+    async fn read_many(&self, c: &AwsClient, current: &[Value]) -> Vec<ValueRead> {
         read_by_id(
             "EC2 Subnet",
             current,
@@ -260,10 +208,7 @@ impl ResourceType<AwsClient> for AwsSubnet {
         .await
     }
 
-    async fn import(&self, c: &AwsClient, id: &str) -> Result<Value, Diagnostics> {
-        let base = import_base(&self.schema());
-        imported("importing EC2 Subnet", read_id(c, &base, id).await, || {
-            AwsError::local("InvalidSubnetID.NotFound", format!("subnet {id} not found"))
-        })
+    async fn import(&self, _: &AwsClient, id: &str) -> Result<Value, Diagnostics> {
+        Ok(import_seed(&self.schema(), id))
     }
 }

@@ -3,8 +3,8 @@
 mod support;
 
 use autostack_provider_aws::sdk::{aws_sdk_ec2, aws_smithy_types};
-use autostack_provider_sdk::testkit;
 use autostack_provider_sdk::attr_str;
+use autostack_provider_sdk::testkit;
 use autostack_provider_sdk::testkit::Lifecycle;
 use autostack_value::Value;
 use base64::Engine as _;
@@ -318,7 +318,7 @@ async fn instance_refresh_is_batched_and_terminated_instances_are_gone() {
         let cfg = instance_cfg(&*p, &net, vec![("tags", tags(&[("N", &n.to_string())]))]);
         states.push(apply(&*p, "aws_instance", None, &cfg).await);
     }
-    let read = p.read_many("aws_instance", &states).await;
+    let read = testkit::read_many(&*p, "aws_instance", &states).await;
     for (st, r) in states.iter().zip(&read) {
         let r = r.as_ref().expect("read").as_ref().expect("exists");
         assert!(
@@ -334,7 +334,7 @@ async fn instance_refresh_is_batched_and_terminated_instances_are_gone() {
         .send()
         .await
         .expect("terminate");
-    let read = p.read_many("aws_instance", &states).await;
+    let read = testkit::read_many(&*p, "aws_instance", &states).await;
     let found: Vec<bool> = read
         .iter()
         .map(|r| r.as_ref().expect("read").is_some())

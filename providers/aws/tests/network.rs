@@ -366,7 +366,8 @@ async fn configure_without_sts(
         &p.schema().provider,
         &Value::object(block),
     )?;
-    p.configure(conformed).await?;
+    p.configure(autostack_provider_sdk::ConfigureRequest::new(conformed))
+        .await?;
     Ok(p)
 }
 

@@ -24,7 +24,8 @@ async fn configure_with(extra: Vec<(&str, Value)>) -> Result<Box<dyn Provider>, 
         &p.schema().provider,
         &Value::object(block),
     )?;
-    p.configure(conformed).await?;
+    p.configure(autostack_provider_sdk::ConfigureRequest::new(conformed))
+        .await?;
     Ok(p)
 }
 
@@ -275,7 +276,9 @@ async fn shared_config_files_are_read() {
     let conformed =
         autostack_provider_sdk::conform::conform_value(&p.schema().provider, &Value::object(block))
             .expect("conform");
-    p.configure(conformed).await.expect("configure");
+    p.configure(autostack_provider_sdk::ConfigureRequest::new(conformed))
+        .await
+        .expect("configure");
     let azs = support::data_config(p.as_ref(), "aws_availability_zones", vec![]);
     let azs = testkit::read_data(&*p, "aws_availability_zones", &azs)
         .await
@@ -348,15 +351,13 @@ async fn ignore_tags_hide_tags_set_by_others() {
     assert_eq!(plan.planned, read, "no change planned");
     // Without ignore_tags the same object plans the foreign tags away.
     let plain = support::provider().await;
-    let read2 = plain
-        .read("aws_vpc", &v)
+    let read2 = testkit::read(&*plain, "aws_vpc", &v)
         .await
         .expect("read")
         .expect("exists");
     let all = format!("{:?}", support::attr(&read2, "tags_all"));
     assert!(all.contains("kubernetes.io/cluster/x"), "{all}");
-    let plan2 = plain
-        .plan("aws_vpc", Some(&read2), &cfg)
+    let plan2 = testkit::plan(&*plain, "aws_vpc", Some(&read2), &cfg)
         .await
         .expect("plan");
     assert_ne!(plan2.planned, read2, "the foreign tags are planned away");
@@ -370,8 +371,7 @@ async fn ignore_tags_hide_tags_set_by_others() {
         ],
     );
     let v3 = apply(p.as_ref(), "aws_vpc", Some(&read), &cfg3).await;
-    let raw = plain
-        .read("aws_vpc", &v3)
+    let raw = testkit::read(&*plain, "aws_vpc", &v3)
         .await
         .expect("read")
         .expect("exists");

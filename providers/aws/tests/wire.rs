@@ -50,7 +50,7 @@ async fn refresh_of_250_instances_takes_three_describe_calls() {
         .map(|id| autostack_provider_sdk::with_attr(&schema, "id", s(id)))
         .collect();
     proxy.reset();
-    let results = p.read_many("aws_instance", &current).await;
+    let results = testkit::read_many(&*p, "aws_instance", &current).await;
     assert_eq!(proxy.count("DescribeInstances"), 3, "{:?}", proxy.calls());
     let read: Vec<Value> = results
         .into_iter()
@@ -67,7 +67,7 @@ async fn refresh_of_250_instances_takes_three_describe_calls() {
         .await
         .expect("terminate");
     proxy.reset();
-    let results = p.read_many("aws_instance", &current).await;
+    let results = testkit::read_many(&*p, "aws_instance", &current).await;
     assert!(results[7].as_ref().expect("read").is_none());
     assert!(results[8].as_ref().expect("read").is_some());
     assert!(proxy.count("DescribeInstances") <= 3, "{:?}", proxy.calls());
@@ -126,15 +126,15 @@ async fn network_converges_through_throttling_and_server_errors() {
         .unwrap_or_else(|e| panic!("security group did not converge: {}", e.diags))
         .expect("state");
     created.push(("aws_security_group", sg));
-    let reads = p
-        .read_many(
-            "aws_subnet",
-            &created[1..7]
-                .iter()
-                .map(|(_, v)| v.clone())
-                .collect::<Vec<_>>(),
-        )
-        .await;
+    let reads = testkit::read_many(
+        &*p,
+        "aws_subnet",
+        &created[1..7]
+            .iter()
+            .map(|(_, v)| v.clone())
+            .collect::<Vec<_>>(),
+    )
+    .await;
     assert!(reads.iter().all(|r| matches!(r, Ok(Some(_)))));
     for (ty, st) in created.iter().rev() {
         testkit::apply(&*p, ty, Some(st), None)

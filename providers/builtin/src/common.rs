@@ -151,6 +151,7 @@ pub(crate) mod typed {
             req: &req,
             schema: &schema,
             planned,
+            planning: Default::default(),
         };
         t.plan(&(), p).await
     }

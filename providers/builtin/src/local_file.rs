@@ -5,7 +5,7 @@
 use crate::common::{get_str, plan_standard, string, unknown_at_apply, with};
 use crate::file_content::{self, blocking, content_bytes, digests, parse_mode, DIGEST_ATTRS};
 use async_trait::async_trait;
-use autostack_provider_sdk::registry::ValueRead;
+use autostack_provider_sdk::registry::{read_each, ValueRead};
 use autostack_provider_sdk::{
     ApplyError, Attribute, Block, ChangeCtx, PlanCtx, PlanResponse, ResourceSchema, ResourceType,
 };
@@ -229,11 +229,7 @@ impl ResourceType<()> for LocalFileType {
     }
 
     async fn read_many(&self, _client: &(), current: &[Value]) -> Vec<ValueRead> {
-        let mut out = Vec::with_capacity(current.len());
-        for c in current {
-            out.push(read_file(c).await);
-        }
-        out
+        read_each(current, read_file).await
     }
 }
 

@@ -182,6 +182,11 @@ pub fn import_base(schema: &ResourceSchema) -> Value {
     Value::object(m)
 }
 
+/// The value an import of `id` reads back from: [`import_base`] with the ID.
+pub fn import_seed(schema: &ResourceSchema, id: &str) -> Value {
+    with_attr(&import_base(schema), "id", Value::string(id))
+}
+
 /// An error diagnostic without a source location (providers see values, not files).
 pub fn error(summary: impl Into<String>, detail: impl Into<String>) -> Diagnostics {
     Diagnostic::error(summary, detail, None).into()

@@ -5,6 +5,7 @@
 //! [`CloudError`]; the retry and wait helpers of [`crate::retry`] and the apply helpers here
 //! are written once against the classes.
 
+use crate::attrs::Obj;
 use crate::provider::ApplyError;
 use autostack_value::{Diagnostic, Diagnostics, Value};
 
@@ -95,17 +96,16 @@ pub fn done_if_gone<T, E: CloudError>(r: Result<T, E>) -> Result<(), E> {
 
 /// The rest of a create once the cloud has made the object: `steps` (waiting for it to become
 /// usable, setting what the create call cannot) run, and a failure among them keeps `made`
-/// (the planned state with the new ID) as the partial state, so the engine records the object
-/// tainted instead of losing track of it. On success `made` is what the registry reads back.
-pub async fn settle<E: CloudError>(
+/// (the planned state with the new ID, unknowns nulled) as the partial state, so the engine
+/// records the object tainted instead of losing track of it.
+pub async fn settle<T, E: CloudError>(
     action: &str,
-    made: Value,
-    steps: impl std::future::Future<Output = Result<(), E>>,
-) -> Result<Value, ApplyError> {
-    match steps.await {
-        Ok(()) => Ok(made),
-        Err(e) => Err(e.apply_error(action).with_partial(made)),
-    }
+    made: &Value,
+    steps: impl std::future::Future<Output = Result<T, E>>,
+) -> Result<T, ApplyError> {
+    steps
+        .await
+        .map_err(|e| e.apply_error(action).with_partial(Obj::from(made).finish()))
 }
 
 #[cfg(test)]

@@ -40,6 +40,8 @@ pub struct PlanCtx<'a> {
     pub schema: &'a ResourceSchema,
     /// The provider's default plan of the request.
     pub planned: PlanResponse,
+    /// How the provider plans (to plan again from other values).
+    pub planning: Planning<'a>,
 }
 
 impl PlanCtx<'_> {
@@ -51,6 +53,17 @@ impl PlanCtx<'_> {
     /// The proposed new state (the configuration, ignored attributes kept).
     pub fn proposed(&self) -> &Value {
         self.req.proposed
+    }
+
+    /// The provider's default plan of `proposed` over `prior` instead (a normalized
+    /// configuration, or a fresh object for a replacement).
+    pub fn plan_from(&self, prior: Option<&Value>, proposed: &Value) -> PlanResponse {
+        let req = PlanRequest {
+            prior,
+            proposed,
+            ..*self.req
+        };
+        self.planning.plan(self.schema, &req)
     }
 }
 
@@ -157,6 +170,19 @@ pub trait ResourceType<C: Send + Sync>: Send + Sync {
         )
         .into())
     }
+}
+
+/// Reads objects one at a time with `read`, for APIs that have no batch describe.
+pub async fn read_each<'v, F, Fut>(current: &'v [Value], read: F) -> Vec<ValueRead>
+where
+    F: Fn(&'v Value) -> Fut,
+    Fut: std::future::Future<Output = ValueRead>,
+{
+    let mut out = Vec::with_capacity(current.len());
+    for c in current {
+        out.push(read(c).await);
+    }
+    out
 }
 
 fn not_implemented(what: &str, type_name: &str) -> Diagnostics {
@@ -327,11 +353,12 @@ impl<F: ClientFactory> Provider for Registry<F> {
     async fn plan(&self, req: PlanRequest<'_>) -> Result<PlanResponse, Diagnostics> {
         let (r, c) = self.parts(req.type_name)?;
         let schema = &self.schema.resources[req.type_name];
-        let planned = self.factory.planning(c).plan(schema, &req);
+        let planning = self.factory.planning(c);
         let ctx = PlanCtx {
             req: &req,
             schema,
-            planned,
+            planned: planning.plan(schema, &req),
+            planning,
         };
         r.plan(c, ctx).await
     }

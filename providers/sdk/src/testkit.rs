@@ -5,7 +5,7 @@
 use crate::plan::differs;
 use crate::provider::{path_string, read_one, ApplyError, Provider};
 use crate::request::{
-    ApplyRequest, ImportRequest, Instance, PlanRequest, PlanResponse, ReadDataRequest,
+    ApplyRequest, ImportRequest, Instance, PlanRequest, PlanResponse, ReadDataRequest, ReadRequest,
 };
 use autostack_value::{Diagnostics, Value};
 
@@ -95,6 +95,19 @@ pub async fn read(
 ) -> Result<Option<Value>, Diagnostics> {
     let got = read_one(p, type_name, Instance::new(current.clone())).await?;
     Ok(got.map(|o| o.state))
+}
+
+/// Reads many objects' current state (tests' shorthand for [`Provider::read_many`]).
+pub async fn read_many(
+    p: &(impl Provider + ?Sized),
+    type_name: &str,
+    current: &[Value],
+) -> Vec<Result<Option<Value>, Diagnostics>> {
+    let objects = current.iter().cloned().map(Instance::new).collect();
+    let read = p.read_many(ReadRequest::new(type_name, objects)).await;
+    read.into_iter()
+        .map(|r| r.map(|o| o.map(|o| o.state)))
+        .collect()
 }
 
 /// Imports an object by ID (tests' shorthand for [`Provider::import`]).

@@ -87,7 +87,9 @@ pub fn provider_block(url: &str, region: &str) -> Value {
 pub async fn provider_at(url: &str, region: &str) -> Box<dyn Provider> {
     let mut p = autostack_provider_aws::provider_for("hashicorp/aws").expect("aws provider");
     let block = conform_value(&p.schema().provider, &provider_block(url, region)).expect("conform");
-    p.configure(block).await.expect("configure");
+    p.configure(autostack_provider_sdk::ConfigureRequest::new(block))
+        .await
+        .expect("configure");
     p
 }
 
@@ -177,7 +179,7 @@ pub fn attr<'a>(v: &'a Value, name: &str) -> &'a Value {
 }
 
 /// The attribute paths that force replacement in a plan.
-pub fn replaced_paths(p: &autostack_provider_sdk::PlannedChange) -> Vec<String> {
+pub fn replaced_paths(p: &autostack_provider_sdk::PlanResponse) -> Vec<String> {
     p.requires_replace
         .iter()
         .map(|x| autostack_provider_sdk::path_string(x))
