@@ -8,63 +8,10 @@ use aws_sdk_ec2::types::{
 /// The `aws_ebs_volume` resource type.
 pub struct AwsEbsVolume;
 
-/// Describes volumes by ID (filtering, so a missing ID is simply absent); deleted volumes are
-/// left out.
-pub async fn describe_volumes(
-    c: &AwsClient,
-    ids: Vec<String>,
-) -> Result<Vec<(String, Volume)>, AwsError> {
-    let vols = describe_filtered!(c, describe_volumes, "volume-id", ids)?;
-    let live = vols
-        .into_iter()
-        .filter(|v| v.state() != Some(&VolumeState::Deleted));
-    Ok(keyed(live, Volume::volume_id))
-}
-
-/// The state of one volume (`prior` supplies what AWS does not report).
-fn state_of(c: &AwsClient, prior: &Value, v: &Volume) -> Value {
-    let id = v.volume_id().unwrap_or_default();
-    let multi = v.multi_attach_enabled().unwrap_or(false);
-    let outpost = v.outpost_arn().unwrap_or_default();
-    let o = echo_optional(
-        Obj::from(prior),
-        prior,
-        "multi_attach_enabled",
-        Value::bool(multi),
-        !multi,
-    );
-    echo_optional(
-        o,
-        prior,
-        "outpost_arn",
-        Value::string(outpost),
-        outpost.is_empty(),
-    )
-    .str("id", id)
-    .str("arn", c.arn("ec2", &format!("volume/{id}")))
-    .str(
-        "availability_zone",
-        v.availability_zone().unwrap_or_default(),
-    )
-    .int("size", v.size().unwrap_or(0))
-    .str("type", v.volume_type().map_or("", VolumeType::as_str))
-    .int("iops", v.iops().unwrap_or(0))
-    .int("throughput", v.throughput().unwrap_or(0))
-    .bool("encrypted", v.encrypted().unwrap_or(false))
-    .str("kms_key_id", v.kms_key_id().unwrap_or_default())
-    .str("snapshot_id", v.snapshot_id().unwrap_or_default())
-    .str(
-        "create_time",
-        v.create_time().map(rfc3339).unwrap_or_default(),
-    )
-    .set_all(tag_state(c, prior, tag_map(v.tags())))
-    .finish()
-}
-
 /// Waits until the volume is `available` (or `in-use`, for a volume AWS attached itself).
 async fn wait_available(c: &AwsClient, id: &str) -> Result<(), AwsError> {
     c.wait_until("EBS volume available", || async {
-        let v = describe_volumes(c, vec![id.to_string()]).await?;
+        let v = AwsEbsVolume.describe(c, vec![id.to_string()]).await?;
         match v.first().and_then(|(_, v)| v.state()) {
             Some(VolumeState::Available | VolumeState::InUse) => Ok(true),
             Some(VolumeState::Error) => Err(AwsError::local(
@@ -140,9 +87,62 @@ async fn wait_modified(c: &AwsClient, id: &str) -> Result<(), AwsError> {
 }
 
 #[async_trait]
-impl ResourceType<AwsClient> for AwsEbsVolume {
+impl Ec2Kind for AwsEbsVolume {
+    type Item = Volume;
+
     fn name(&self) -> &'static str {
         "aws_ebs_volume"
+    }
+
+    fn what(&self) -> &'static str {
+        "EBS Volume"
+    }
+
+    async fn describe(&self, c: &AwsClient, ids: Vec<String>) -> Described<Volume> {
+        let vols = describe_filtered!(c, describe_volumes, "volume-id", ids)?;
+        let live = vols
+            .into_iter()
+            .filter(|v| v.state() != Some(&VolumeState::Deleted));
+        Ok(keyed(live, Volume::volume_id))
+    }
+
+    fn state_of(&self, c: &AwsClient, prior: &Value, v: &Volume) -> Value {
+        let id = v.volume_id().unwrap_or_default();
+        let multi = v.multi_attach_enabled().unwrap_or(false);
+        let outpost = v.outpost_arn().unwrap_or_default();
+        let o = echo_optional(
+            Obj::from(prior),
+            prior,
+            "multi_attach_enabled",
+            Value::bool(multi),
+            !multi,
+        );
+        echo_optional(
+            o,
+            prior,
+            "outpost_arn",
+            Value::string(outpost),
+            outpost.is_empty(),
+        )
+        .str("id", id)
+        .str("arn", c.arn("ec2", &format!("volume/{id}")))
+        .str(
+            "availability_zone",
+            v.availability_zone().unwrap_or_default(),
+        )
+        .int("size", v.size().unwrap_or(0))
+        .str("type", v.volume_type().map_or("", VolumeType::as_str))
+        .int("iops", v.iops().unwrap_or(0))
+        .int("throughput", v.throughput().unwrap_or(0))
+        .bool("encrypted", v.encrypted().unwrap_or(false))
+        .str("kms_key_id", v.kms_key_id().unwrap_or_default())
+        .str("snapshot_id", v.snapshot_id().unwrap_or_default())
+        .str(
+            "create_time",
+            v.create_time().map(rfc3339).unwrap_or_default(),
+        )
+        .set_all(tag_state(c, prior, tag_map(v.tags())))
+        .finish()
     }
 
     fn schema(&self) -> ResourceSchema {
@@ -183,7 +183,7 @@ impl ResourceType<AwsClient> for AwsEbsVolume {
         }
     }
 
-    async fn plan(&self, _: &AwsClient, p: PlanCtx<'_>) -> Result<PlanResponse, Diagnostics> {
+    fn plan(&self, p: PlanCtx<'_>) -> Result<PlanResponse, Diagnostics> {
         let (prior, config) = (p.req.prior, p.req.proposed);
         let mut pc = p.planned;
         // A new size or type changes the baseline IOPS and throughput AWS reports.
@@ -199,12 +199,7 @@ impl ResourceType<AwsClient> for AwsEbsVolume {
         Ok(pc)
     }
 
-    async fn create(
-        &self,
-        c: &AwsClient,
-        planned: &Value,
-        ctx: &ChangeCtx<'_>,
-    ) -> Result<Value, ApplyError> {
+    async fn create(&self, c: &AwsClient, planned: &Value, ctx: &ChangeCtx<'_>) -> Applied {
         const ACT: &str = "creating EBS Volume";
         let out = c
             .ec2
@@ -235,20 +230,17 @@ impl ResourceType<AwsClient> for AwsEbsVolume {
         c: &AwsClient,
         prior: &Value,
         planned: &Value,
-        _ctx: &ChangeCtx<'_>,
-    ) -> Result<Value, ApplyError> {
+        _config: &Value,
+    ) -> Updated {
         const ACT: &str = "updating EBS Volume";
         let id = str_or_empty(prior, "id");
         modify_changed(c, id, prior, planned, ["size", "type"])
             .await
             .or_apply(ACT)?;
-        update_ec2_tags(c, id, prior, planned)
-            .await
-            .or_apply("updating EBS Volume tags")?;
-        Ok(planned.clone())
+        Ok(())
     }
 
-    async fn delete(&self, c: &AwsClient, prior: &Value) -> Result<(), ApplyError> {
+    async fn delete(&self, c: &AwsClient, prior: &Value) -> Updated {
         const ACT: &str = "deleting EBS Volume";
         let id = str_or_empty(prior, "id");
         if get_bool(prior, "final_snapshot") == Some(true) {
@@ -260,28 +252,13 @@ impl ResourceType<AwsClient> for AwsEbsVolume {
             Err(e) => return Err(e.apply_error(ACT)),
         }
         c.wait_until("EBS volume deleted", || async {
-            Ok(describe_volumes(c, vec![id.to_string()]).await?.is_empty())
+            Ok(AwsEbsVolume
+                .describe(c, vec![id.to_string()])
+                .await?
+                .is_empty())
         })
         .await
         .or_apply(ACT)
-    }
-
-    fn recovers_by_token(&self) -> bool {
-        true
-    }
-
-    async fn read_many(&self, c: &AwsClient, current: &[Value]) -> Vec<ValueRead> {
-        read_by_id(
-            "EBS Volume",
-            current,
-            |ids| describe_volumes(c, ids),
-            |p, v| state_of(c, p, v),
-        )
-        .await
-    }
-
-    async fn import(&self, _: &AwsClient, id: &str) -> Result<Value, Diagnostics> {
-        Ok(import_seed(&self.schema(), id))
     }
 }
 

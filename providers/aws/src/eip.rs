@@ -10,24 +10,6 @@ pub struct AwsEip;
 /// The arguments that choose the association.
 const ASSOCIATION: [&str; 3] = ["instance", "network_interface", "associate_with_private_ip"];
 
-/// Describes addresses by allocation ID (filtering, so a missing ID is simply absent).
-pub async fn describe_addresses(
-    c: &AwsClient,
-    ids: Vec<String>,
-) -> Result<Vec<(String, Address)>, AwsError> {
-    let out = c
-        .ec2
-        .describe_addresses()
-        .filters(filter("allocation-id", ids))
-        .send()
-        .await
-        .aws()?;
-    Ok(keyed(
-        out.addresses().iter().cloned(),
-        Address::allocation_id,
-    ))
-}
-
 /// The DNS name AWS gives an IP address: `ec2-1-2-3-4.compute-1.amazonaws.com` (public) or
 /// `ip-10-0-0-1.ec2.internal` (private) in us-east-1, the regional forms elsewhere.
 pub fn dns_name(region: &str, ip: &str, public: bool) -> String {
@@ -41,50 +23,6 @@ pub fn dns_name(region: &str, ip: &str, public: bool) -> String {
         (false, "us-east-1") => format!("ip-{dashed}.ec2.internal"),
         (false, r) => format!("ip-{dashed}.{r}.compute.internal"),
     }
-}
-
-fn state_of(c: &AwsClient, prior: &Value, a: &Address) -> Value {
-    let id = a.allocation_id().unwrap_or_default();
-    let public_ip = a.public_ip().unwrap_or_default();
-    let private_ip = a.private_ip_address().unwrap_or_default();
-    let domain = a.domain().map_or("vpc", DomainType::as_str);
-    let pool = a.customer_owned_ipv4_pool().unwrap_or_default();
-    let o = Obj::from(prior);
-    echo_optional(
-        o,
-        prior,
-        "customer_owned_ipv4_pool",
-        Value::string(pool),
-        pool.is_empty(),
-    )
-    .str("id", id)
-    .str("allocation_id", id)
-    .str("arn", c.arn("ec2", &format!("elastic-ip/{id}")))
-    .str("association_id", a.association_id().unwrap_or_default())
-    .str("domain", domain)
-    .bool("vpc", domain == "vpc")
-    .str("instance", a.instance_id().unwrap_or_default())
-    .str(
-        "network_interface",
-        a.network_interface_id().unwrap_or_default(),
-    )
-    .str("public_ip", public_ip)
-    .str("private_ip", private_ip)
-    .str("public_dns", dns_name(&c.region, public_ip, true))
-    .str("private_dns", dns_name(&c.region, private_ip, false))
-    .str("carrier_ip", a.carrier_ip().unwrap_or_default())
-    .str(
-        "customer_owned_ip",
-        a.customer_owned_ip().unwrap_or_default(),
-    )
-    .str("public_ipv4_pool", a.public_ipv4_pool().unwrap_or_default())
-    .str(
-        "network_border_group",
-        a.network_border_group().unwrap_or(&c.region),
-    )
-    .str("ptr_record", "")
-    .set_all(tag_state(c, prior, tag_map(a.tags())))
-    .finish()
 }
 
 /// Associates the address with the planned instance or network interface (retrying while
@@ -111,7 +49,7 @@ async fn associate(c: &AwsClient, id: &str, planned: &Value) -> Result<(), AwsEr
     };
     retry(c.wait, || async { send().await.aws() }, transient).await?;
     c.wait_until("EIP associated", || async {
-        let a = describe_addresses(c, vec![id.to_string()]).await?;
+        let a = AwsEip.describe(c, vec![id.to_string()]).await?;
         Ok(a.first().is_some_and(|(_, a)| a.association_id().is_some()))
     })
     .await
@@ -133,9 +71,73 @@ async fn disassociate(c: &AwsClient, association_id: &str) -> Result<(), AwsErro
 }
 
 #[async_trait]
-impl ResourceType<AwsClient> for AwsEip {
+impl Ec2Kind for AwsEip {
+    type Item = Address;
+
     fn name(&self) -> &'static str {
         "aws_eip"
+    }
+
+    fn what(&self) -> &'static str {
+        "EC2 EIP"
+    }
+
+    async fn describe(&self, c: &AwsClient, ids: Vec<String>) -> Described<Address> {
+        let out = c
+            .ec2
+            .describe_addresses()
+            .filters(filter("allocation-id", ids))
+            .send()
+            .await
+            .aws()?;
+        Ok(keyed(
+            out.addresses().iter().cloned(),
+            Address::allocation_id,
+        ))
+    }
+
+    fn state_of(&self, c: &AwsClient, prior: &Value, a: &Address) -> Value {
+        let id = a.allocation_id().unwrap_or_default();
+        let public_ip = a.public_ip().unwrap_or_default();
+        let private_ip = a.private_ip_address().unwrap_or_default();
+        let domain = a.domain().map_or("vpc", DomainType::as_str);
+        let pool = a.customer_owned_ipv4_pool().unwrap_or_default();
+        let o = Obj::from(prior);
+        echo_optional(
+            o,
+            prior,
+            "customer_owned_ipv4_pool",
+            Value::string(pool),
+            pool.is_empty(),
+        )
+        .str("id", id)
+        .str("allocation_id", id)
+        .str("arn", c.arn("ec2", &format!("elastic-ip/{id}")))
+        .str("association_id", a.association_id().unwrap_or_default())
+        .str("domain", domain)
+        .bool("vpc", domain == "vpc")
+        .str("instance", a.instance_id().unwrap_or_default())
+        .str(
+            "network_interface",
+            a.network_interface_id().unwrap_or_default(),
+        )
+        .str("public_ip", public_ip)
+        .str("private_ip", private_ip)
+        .str("public_dns", dns_name(&c.region, public_ip, true))
+        .str("private_dns", dns_name(&c.region, private_ip, false))
+        .str("carrier_ip", a.carrier_ip().unwrap_or_default())
+        .str(
+            "customer_owned_ip",
+            a.customer_owned_ip().unwrap_or_default(),
+        )
+        .str("public_ipv4_pool", a.public_ipv4_pool().unwrap_or_default())
+        .str(
+            "network_border_group",
+            a.network_border_group().unwrap_or(&c.region),
+        )
+        .str("ptr_record", "")
+        .set_all(tag_state(c, prior, tag_map(a.tags())))
+        .finish()
     }
 
     fn schema(&self) -> ResourceSchema {
@@ -179,7 +181,7 @@ impl ResourceType<AwsClient> for AwsEip {
         }
     }
 
-    async fn plan(&self, _: &AwsClient, p: PlanCtx<'_>) -> Result<PlanResponse, Diagnostics> {
+    fn plan(&self, p: PlanCtx<'_>) -> Result<PlanResponse, Diagnostics> {
         let (prior, config) = (p.req.prior, p.req.proposed);
         let mut pc = p.planned;
         let Some(p) = prior.filter(|_| pc.requires_replace.is_empty()) else {
@@ -201,12 +203,7 @@ impl ResourceType<AwsClient> for AwsEip {
         Ok(pc)
     }
 
-    async fn create(
-        &self,
-        c: &AwsClient,
-        planned: &Value,
-        ctx: &ChangeCtx<'_>,
-    ) -> Result<Value, ApplyError> {
+    async fn create(&self, c: &AwsClient, planned: &Value, ctx: &ChangeCtx<'_>) -> Applied {
         const ACT: &str = "creating EC2 EIP";
         let vpc = get_bool(planned, "vpc");
         let domain = get_str(planned, "domain")
@@ -230,9 +227,7 @@ impl ResourceType<AwsClient> for AwsEip {
         let made = Obj::from(planned).str("id", id).into_value();
         settle(ACT, &made, async {
             c.wait_until("EIP visible", || async {
-                Ok(!describe_addresses(c, vec![id.to_string()])
-                    .await?
-                    .is_empty())
+                Ok(!AwsEip.describe(c, vec![id.to_string()]).await?.is_empty())
             })
             .await?;
             associate(c, id, planned).await
@@ -246,8 +241,8 @@ impl ResourceType<AwsClient> for AwsEip {
         c: &AwsClient,
         prior: &Value,
         planned: &Value,
-        _ctx: &ChangeCtx<'_>,
-    ) -> Result<Value, ApplyError> {
+        _config: &Value,
+    ) -> Updated {
         const ACT: &str = "updating EC2 EIP";
         let id = str_or_empty(prior, "id");
         let moved = ASSOCIATION.iter().any(|a| changed(prior, planned, a));
@@ -257,17 +252,15 @@ impl ResourceType<AwsClient> for AwsEip {
                 .or_apply(ACT)?;
             associate(c, id, planned).await.or_apply(ACT)?;
         }
-        update_ec2_tags(c, id, prior, planned)
-            .await
-            .or_apply("updating EC2 EIP tags")?;
-        Ok(planned.clone())
+        Ok(())
     }
 
-    async fn delete(&self, c: &AwsClient, prior: &Value) -> Result<(), ApplyError> {
+    async fn delete(&self, c: &AwsClient, prior: &Value) -> Updated {
         const ACT: &str = "deleting EC2 EIP";
         let id = str_or_empty(prior, "id");
         // The association may have changed since the last refresh: ask AWS.
-        let current = describe_addresses(c, vec![id.to_string()])
+        let current = AwsEip
+            .describe(c, vec![id.to_string()])
             .await
             .or_apply(ACT)?;
         let Some((_, addr)) = current.first() else {
@@ -277,23 +270,5 @@ impl ResourceType<AwsClient> for AwsEip {
             .await
             .or_apply(ACT)?;
         done_if_gone(c.ec2.release_address().allocation_id(id).send().await.aws()).or_apply(ACT)
-    }
-
-    fn recovers_by_token(&self) -> bool {
-        true
-    }
-
-    async fn read_many(&self, c: &AwsClient, current: &[Value]) -> Vec<ValueRead> {
-        read_by_id(
-            "EC2 EIP",
-            current,
-            |ids| describe_addresses(c, ids),
-            |p, a| state_of(c, p, a),
-        )
-        .await
-    }
-
-    async fn import(&self, _: &AwsClient, id: &str) -> Result<Value, Diagnostics> {
-        Ok(import_seed(&self.schema(), id))
     }
 }

@@ -5,7 +5,7 @@
 //! `user_data_replace_on_change`); `root_block_device` size, type, IOPS and throughput
 //! change in place through `ModifyVolume`.
 
-use crate::ebs_volume::describe_volumes;
+use crate::ebs_volume::AwsEbsVolume;
 use crate::prelude::*;
 use aws_sdk_ec2::types::{
     AttributeValue, Instance, InstanceNetworkInterfaceSpecification, InstanceStateName as St,
@@ -43,112 +43,8 @@ pub async fn describe_raw(c: &AwsClient, ids: Vec<String>) -> Result<Vec<Instanc
         .collect())
 }
 
-/// Describes live (not terminated) instances and their root volumes: one `DescribeInstances`
-/// and one `DescribeVolumes` call for the whole batch.
-pub async fn describe_instances(
-    c: &AwsClient,
-    ids: Vec<String>,
-) -> Result<Vec<(String, LiveInstance)>, AwsError> {
-    let live: Vec<Instance> = describe_raw(c, ids)
-        .await?
-        .into_iter()
-        .filter(|i| !matches!(state_name(i), Some(St::Terminated)))
-        .collect();
-    let vol_ids: Vec<String> = live
-        .iter()
-        .filter_map(|i| root_volume_id(i).map(str::to_string))
-        .collect();
-    let mut vols: HashMap<String, Volume> = if vol_ids.is_empty() {
-        HashMap::new()
-    } else {
-        describe_volumes(c, vol_ids).await?.into_iter().collect()
-    };
-    Ok(live
-        .into_iter()
-        .map(|i| {
-            let root = root_volume_id(&i).and_then(|v| vols.remove(v));
-            let id = i.instance_id().unwrap_or_default().to_string();
-            (id, LiveInstance { instance: i, root })
-        })
-        .collect())
-}
-
 fn state_name(i: &Instance) -> Option<&St> {
     i.state().and_then(|s| s.name())
-}
-
-/// The state of one instance. `user_data` is not refreshed here (it takes one call per
-/// instance); [`read_full`] reads it after create, update and import.
-fn state_of(c: &AwsClient, prior: &Value, live: &LiveInstance) -> Value {
-    let i = &live.instance;
-    let id = i.instance_id().unwrap_or_default();
-    let primary = i
-        .network_interfaces()
-        .iter()
-        .find(|n| n.attachment().and_then(|a| a.device_index()) == Some(0));
-    let public = match primary {
-        Some(n) => n.association().is_some(),
-        None => i.public_ip_address().is_some(),
-    };
-    // In a VPC, groups are reported by ID, unless configured by name (as hashicorp/aws).
-    let by_id = i.subnet_id().is_some_and(|s| !s.is_empty())
-        && get_strings(prior, "security_groups").is_empty();
-    let groups = i.security_groups().iter();
-    let groups =
-        string_set(groups.filter_map(|g| if by_id { g.group_id() } else { g.group_name() }));
-    let none = string_set([""; 0]);
-    let (ids, names) = if by_id {
-        (groups, none)
-    } else {
-        (none, groups)
-    };
-    let mut o = Obj::from(prior)
-        .str("id", id)
-        .str("arn", c.arn("ec2", &format!("instance/{id}")))
-        .str("ami", i.image_id().unwrap_or_default())
-        .str(
-            "instance_type",
-            i.instance_type().map_or("", InstanceType::as_str),
-        )
-        .str("subnet_id", i.subnet_id().unwrap_or_default())
-        .str("key_name", i.key_name().unwrap_or_default())
-        .str(
-            "availability_zone",
-            i.placement()
-                .and_then(|p| p.availability_zone())
-                .unwrap_or_default(),
-        )
-        .str("private_ip", i.private_ip_address().unwrap_or_default())
-        .str("private_dns", i.private_dns_name().unwrap_or_default())
-        .str("public_ip", i.public_ip_address().unwrap_or_default())
-        .str("public_dns", i.public_dns_name().unwrap_or_default())
-        .str("instance_state", state_name(i).map_or("", St::as_str))
-        .str(
-            "primary_network_interface_id",
-            primary
-                .and_then(|n| n.network_interface_id())
-                .unwrap_or_default(),
-        )
-        .bool("associate_public_ip_address", public)
-        .set("vpc_security_group_ids", ids)
-        .set("security_groups", names)
-        .set(ROOT, root_state(i, live.root.as_ref()))
-        .set_all(tag_state(c, prior, tag_map(i.tags())));
-    if get(prior, "volume_tags").is_some() {
-        let vt = live
-            .root
-            .as_ref()
-            .map(|v| tag_map(v.tags()))
-            .unwrap_or_default();
-        o = o.set("volume_tags", map_value(&vt));
-    }
-    // Not refreshed here; left unset, they stay null, as hashicorp/aws records them (not "").
-    for attr in ["user_data", "user_data_base64"] {
-        if get(prior, attr).is_none_or(|v| !v.is_wholly_known()) {
-            o = o.set(attr, Value::Null(Type::String));
-        }
-    }
-    o.finish()
 }
 
 /// Finishes a plan: `user_data` becomes its hash; a stop/start (new type or user data) may
@@ -181,10 +77,10 @@ fn finish_plan(pc: PlanResponse, prior: Option<&Value>, config: &Value) -> PlanR
 
 /// The state after an import: the batched view plus `user_data`.
 async fn read_full(c: &AwsClient, base: &Value, id: &str) -> Result<Option<Value>, AwsError> {
-    let Some((_, live)) = describe_instances(c, vec![id.to_string()]).await?.pop() else {
+    let Some((_, live)) = AwsInstance.describe(c, vec![id.to_string()]).await?.pop() else {
         return Ok(None);
     };
-    let st = state_of(c, base, &live);
+    let st = AwsInstance.state_of(c, base, &live);
     let out = c
         .ec2
         .describe_instance_attribute()
@@ -239,7 +135,7 @@ async fn run_instance(
         .unwrap_or(Value::null());
     let volume_tags = Value::object_from([("tags_all", volume_tags)]);
     let specs: Vec<TagSpecification> =
-        std::iter::once(create_tag_spec(Kind::Instance, planned, ctx.token))
+        std::iter::once(create_tag_spec(Kind::Instance, planned, token))
             .chain(tag_spec(Kind::Volume, &volume_tags))
             .collect();
     let req = c
@@ -285,9 +181,116 @@ async fn run_instance(
 }
 
 #[async_trait]
-impl ResourceType<AwsClient> for AwsInstance {
+impl Ec2Kind for AwsInstance {
+    type Item = LiveInstance;
+
     fn name(&self) -> &'static str {
         "aws_instance"
+    }
+
+    fn what(&self) -> &'static str {
+        "EC2 Instance"
+    }
+
+    async fn describe(&self, c: &AwsClient, ids: Vec<String>) -> Described<LiveInstance> {
+        let live: Vec<Instance> = describe_raw(c, ids)
+            .await?
+            .into_iter()
+            .filter(|i| !matches!(state_name(i), Some(St::Terminated)))
+            .collect();
+        let vol_ids: Vec<String> = live
+            .iter()
+            .filter_map(|i| root_volume_id(i).map(str::to_string))
+            .collect();
+        let mut vols: HashMap<String, Volume> = if vol_ids.is_empty() {
+            HashMap::new()
+        } else {
+            AwsEbsVolume
+                .describe(c, vol_ids)
+                .await?
+                .into_iter()
+                .collect()
+        };
+        Ok(live
+            .into_iter()
+            .map(|i| {
+                let root = root_volume_id(&i).and_then(|v| vols.remove(v));
+                let id = i.instance_id().unwrap_or_default().to_string();
+                (id, LiveInstance { instance: i, root })
+            })
+            .collect())
+    }
+
+    fn state_of(&self, c: &AwsClient, prior: &Value, live: &LiveInstance) -> Value {
+        let i = &live.instance;
+        let id = i.instance_id().unwrap_or_default();
+        let primary = i
+            .network_interfaces()
+            .iter()
+            .find(|n| n.attachment().and_then(|a| a.device_index()) == Some(0));
+        let public = match primary {
+            Some(n) => n.association().is_some(),
+            None => i.public_ip_address().is_some(),
+        };
+        // In a VPC, groups are reported by ID, unless configured by name (as hashicorp/aws).
+        let by_id = i.subnet_id().is_some_and(|s| !s.is_empty())
+            && get_strings(prior, "security_groups").is_empty();
+        let groups = i.security_groups().iter();
+        let groups =
+            string_set(groups.filter_map(|g| if by_id { g.group_id() } else { g.group_name() }));
+        let none = string_set([""; 0]);
+        let (ids, names) = if by_id {
+            (groups, none)
+        } else {
+            (none, groups)
+        };
+        let mut o = Obj::from(prior)
+            .str("id", id)
+            .str("arn", c.arn("ec2", &format!("instance/{id}")))
+            .str("ami", i.image_id().unwrap_or_default())
+            .str(
+                "instance_type",
+                i.instance_type().map_or("", InstanceType::as_str),
+            )
+            .str("subnet_id", i.subnet_id().unwrap_or_default())
+            .str("key_name", i.key_name().unwrap_or_default())
+            .str(
+                "availability_zone",
+                i.placement()
+                    .and_then(|p| p.availability_zone())
+                    .unwrap_or_default(),
+            )
+            .str("private_ip", i.private_ip_address().unwrap_or_default())
+            .str("private_dns", i.private_dns_name().unwrap_or_default())
+            .str("public_ip", i.public_ip_address().unwrap_or_default())
+            .str("public_dns", i.public_dns_name().unwrap_or_default())
+            .str("instance_state", state_name(i).map_or("", St::as_str))
+            .str(
+                "primary_network_interface_id",
+                primary
+                    .and_then(|n| n.network_interface_id())
+                    .unwrap_or_default(),
+            )
+            .bool("associate_public_ip_address", public)
+            .set("vpc_security_group_ids", ids)
+            .set("security_groups", names)
+            .set(ROOT, root_state(i, live.root.as_ref()))
+            .set_all(tag_state(c, prior, tag_map(i.tags())));
+        if get(prior, "volume_tags").is_some() {
+            let vt = live
+                .root
+                .as_ref()
+                .map(|v| tag_map(v.tags()))
+                .unwrap_or_default();
+            o = o.set("volume_tags", map_value(&vt));
+        }
+        // Not refreshed here; left unset, they stay null, as hashicorp/aws records them (not "").
+        for attr in ["user_data", "user_data_base64"] {
+            if get(prior, attr).is_none_or(|v| !v.is_wholly_known()) {
+                o = o.set(attr, Value::Null(Type::String));
+            }
+        }
+        o.finish()
     }
 
     fn schema(&self) -> ResourceSchema {
@@ -332,7 +335,7 @@ impl ResourceType<AwsClient> for AwsInstance {
         }
     }
 
-    async fn plan(&self, _: &AwsClient, p: PlanCtx<'_>) -> Result<PlanResponse, Diagnostics> {
+    fn plan(&self, p: PlanCtx<'_>) -> Result<PlanResponse, Diagnostics> {
         let (prior, config) = (p.req.prior, p.req.proposed);
         let pc = finish_plan(p.planned.clone(), prior, config);
         let Some(old) = prior else { return Ok(pc) };
@@ -352,12 +355,7 @@ impl ResourceType<AwsClient> for AwsInstance {
         Ok(fresh)
     }
 
-    async fn create(
-        &self,
-        c: &AwsClient,
-        planned: &Value,
-        ctx: &ChangeCtx<'_>,
-    ) -> Result<Value, ApplyError> {
+    async fn create(&self, c: &AwsClient, planned: &Value, ctx: &ChangeCtx<'_>) -> Applied {
         const ACT: &str = "creating EC2 Instance";
         let id = run_instance(c, planned, ctx).await.or_apply(ACT)?;
         let made = Obj::from(planned).str("id", &id).into_value();
@@ -370,13 +368,10 @@ impl ResourceType<AwsClient> for AwsInstance {
         c: &AwsClient,
         prior: &Value,
         planned: &Value,
-        ctx: &ChangeCtx<'_>,
-    ) -> Result<Value, ApplyError> {
+        config: &Value,
+    ) -> Updated {
         const ACT: &str = "updating EC2 Instance";
         let id = str_or_empty(prior, "id");
-        update_ec2_tags(c, id, prior, planned)
-            .await
-            .or_apply("updating EC2 Instance tags")?;
         if changed(prior, planned, "volume_tags") {
             update_volume_tags(c, id, prior, planned)
                 .await
@@ -393,14 +388,13 @@ impl ResourceType<AwsClient> for AwsInstance {
                 .aws()
                 .or_apply(ACT)?;
         }
-        stop_modify_start(c, id, [prior, planned, ctx.config])
+        stop_modify_start(c, id, [prior, planned, config])
             .await
             .or_apply(ACT)?;
-        update_root(c, id, prior, planned).await.or_apply(ACT)?;
-        Ok(planned.clone())
+        update_root(c, id, prior, planned).await.or_apply(ACT)
     }
 
-    async fn delete(&self, c: &AwsClient, prior: &Value) -> Result<(), ApplyError> {
+    async fn delete(&self, c: &AwsClient, prior: &Value) -> Updated {
         const ACT: &str = "terminating EC2 Instance";
         let id = str_or_empty(prior, "id");
         match c
@@ -422,20 +416,6 @@ impl ResourceType<AwsClient> for AwsInstance {
         })
         .await
         .or_apply(ACT)
-    }
-
-    fn recovers_by_token(&self) -> bool {
-        true
-    }
-
-    async fn read_many(&self, c: &AwsClient, current: &[Value]) -> Vec<ValueRead> {
-        read_by_id(
-            "EC2 Instance",
-            current,
-            |ids| describe_instances(c, ids),
-            |p, l| state_of(c, p, l),
-        )
-        .await
     }
 
     /// The read-back after an import cannot see `user_data` (one call per instance), so

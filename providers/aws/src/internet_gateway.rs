@@ -9,27 +9,6 @@ pub struct AwsInternetGateway;
 
 const ACT: &str = "creating EC2 Internet Gateway";
 
-/// Describes internet gateways by ID (filtering, so a missing ID is simply absent).
-pub async fn describe_igws(
-    c: &AwsClient,
-    ids: Vec<String>,
-) -> Result<Vec<(String, InternetGateway)>, AwsError> {
-    let items = describe_filtered!(c, describe_internet_gateways, "internet-gateway-id", ids)?;
-    Ok(keyed(items, InternetGateway::internet_gateway_id))
-}
-
-fn state_of(c: &AwsClient, prior: &Value, g: &InternetGateway) -> Value {
-    let id = g.internet_gateway_id().unwrap_or_default();
-    let vpc = g.attachments().first().and_then(|a| a.vpc_id());
-    Obj::from(prior)
-        .str("id", id)
-        .str("arn", c.arn("ec2", &format!("internet-gateway/{id}")))
-        .str("owner_id", g.owner_id().unwrap_or_default())
-        .unset_str("vpc_id", vpc)
-        .set_all(tag_state(c, prior, tag_map(g.tags())))
-        .finish()
-}
-
 async fn attach(c: &AwsClient, id: &str, vpc: &str) -> Result<(), AwsError> {
     c.ec2
         .attach_internet_gateway()
@@ -62,9 +41,32 @@ async fn detach(c: &AwsClient, id: &str, vpc: &str) -> Result<(), AwsError> {
 }
 
 #[async_trait]
-impl ResourceType<AwsClient> for AwsInternetGateway {
+impl Ec2Kind for AwsInternetGateway {
+    type Item = InternetGateway;
+
     fn name(&self) -> &'static str {
         "aws_internet_gateway"
+    }
+
+    fn what(&self) -> &'static str {
+        "EC2 Internet Gateway"
+    }
+
+    async fn describe(&self, c: &AwsClient, ids: Vec<String>) -> Described<InternetGateway> {
+        let items = describe_filtered!(c, describe_internet_gateways, "internet-gateway-id", ids)?;
+        Ok(keyed(items, InternetGateway::internet_gateway_id))
+    }
+
+    fn state_of(&self, c: &AwsClient, prior: &Value, g: &InternetGateway) -> Value {
+        let id = g.internet_gateway_id().unwrap_or_default();
+        let vpc = g.attachments().first().and_then(|a| a.vpc_id());
+        Obj::from(prior)
+            .str("id", id)
+            .str("arn", c.arn("ec2", &format!("internet-gateway/{id}")))
+            .str("owner_id", g.owner_id().unwrap_or_default())
+            .unset_str("vpc_id", vpc)
+            .set_all(tag_state(c, prior, tag_map(g.tags())))
+            .finish()
     }
 
     fn schema(&self) -> ResourceSchema {
@@ -80,12 +82,7 @@ impl ResourceType<AwsClient> for AwsInternetGateway {
         }
     }
 
-    async fn create(
-        &self,
-        c: &AwsClient,
-        planned: &Value,
-        ctx: &ChangeCtx<'_>,
-    ) -> Result<Value, ApplyError> {
+    async fn create(&self, c: &AwsClient, planned: &Value, ctx: &ChangeCtx<'_>) -> Applied {
         let out = c
             .ec2
             .create_internet_gateway()
@@ -111,8 +108,8 @@ impl ResourceType<AwsClient> for AwsInternetGateway {
         c: &AwsClient,
         prior: &Value,
         planned: &Value,
-        _ctx: &ChangeCtx<'_>,
-    ) -> Result<Value, ApplyError> {
+        _config: &Value,
+    ) -> Updated {
         let id = str_or_empty(prior, "id");
         let (old, new) = (get_str(prior, "vpc_id"), get_str(planned, "vpc_id"));
         if old != new {
@@ -127,13 +124,10 @@ impl ResourceType<AwsClient> for AwsInternetGateway {
                     .or_apply("attaching EC2 Internet Gateway")?;
             }
         }
-        update_ec2_tags(c, id, prior, planned)
-            .await
-            .or_apply("updating EC2 Internet Gateway tags")?;
-        Ok(planned.clone())
+        Ok(())
     }
 
-    async fn delete(&self, c: &AwsClient, prior: &Value) -> Result<(), ApplyError> {
+    async fn delete(&self, c: &AwsClient, prior: &Value) -> Updated {
         let id = str_or_empty(prior, "id");
         if let Some(vpc) = get_str(prior, "vpc_id") {
             detach(c, id, vpc)
@@ -145,23 +139,5 @@ impl ResourceType<AwsClient> for AwsInternetGateway {
             op.send().await.aws()
         })
         .await
-    }
-
-    fn recovers_by_token(&self) -> bool {
-        true
-    }
-
-    async fn read_many(&self, c: &AwsClient, current: &[Value]) -> Vec<ValueRead> {
-        read_by_id(
-            "EC2 Internet Gateway",
-            current,
-            |ids| describe_igws(c, ids),
-            |p, g| state_of(c, p, g),
-        )
-        .await
-    }
-
-    async fn import(&self, _: &AwsClient, id: &str) -> Result<Value, Diagnostics> {
-        Ok(import_seed(&self.schema(), id))
     }
 }

@@ -31,38 +31,6 @@ pub fn name_prefix_of(name: &str) -> &str {
         .unwrap_or_default()
 }
 
-/// Describes key pairs by name (filtering, so a missing name is simply absent).
-pub async fn describe_key_pairs(
-    c: &AwsClient,
-    names: Vec<String>,
-) -> Result<Vec<(String, KeyPairInfo)>, AwsError> {
-    let out = c
-        .ec2
-        .describe_key_pairs()
-        .filters(filter("key-name", names))
-        .send()
-        .await
-        .aws()?;
-    Ok(keyed(
-        out.key_pairs().iter().cloned(),
-        KeyPairInfo::key_name,
-    ))
-}
-
-fn state_of(c: &AwsClient, prior: &Value, k: &KeyPairInfo) -> Value {
-    let name = k.key_name().unwrap_or_default();
-    Obj::from(prior)
-        .str("id", name)
-        .str("key_name", name)
-        .str("key_name_prefix", name_prefix_of(name))
-        .str("arn", c.arn("ec2", &format!("key-pair/{name}")))
-        .str("key_pair_id", k.key_pair_id().unwrap_or_default())
-        .str("fingerprint", k.key_fingerprint().unwrap_or_default())
-        .str("key_type", k.key_type().map_or("", KeyType::as_str))
-        .set_all(tag_state(c, prior, tag_map(k.tags())))
-        .finish()
-}
-
 /// `public_key` with surrounding whitespace removed (the AWS provider's state form), so a
 /// key read with `file()` and its trailing newline plans no change.
 fn trimmed_public_key(v: &Value) -> Value {
@@ -73,9 +41,43 @@ fn trimmed_public_key(v: &Value) -> Value {
 }
 
 #[async_trait]
-impl ResourceType<AwsClient> for AwsKeyPair {
+impl Ec2Kind for AwsKeyPair {
+    type Item = KeyPairInfo;
+
     fn name(&self) -> &'static str {
         "aws_key_pair"
+    }
+
+    fn what(&self) -> &'static str {
+        "EC2 Key Pair"
+    }
+
+    async fn describe(&self, c: &AwsClient, ids: Vec<String>) -> Described<KeyPairInfo> {
+        let out = c
+            .ec2
+            .describe_key_pairs()
+            .filters(filter("key-name", ids))
+            .send()
+            .await
+            .aws()?;
+        Ok(keyed(
+            out.key_pairs().iter().cloned(),
+            KeyPairInfo::key_name,
+        ))
+    }
+
+    fn state_of(&self, c: &AwsClient, prior: &Value, k: &KeyPairInfo) -> Value {
+        let name = k.key_name().unwrap_or_default();
+        Obj::from(prior)
+            .str("id", name)
+            .str("key_name", name)
+            .str("key_name_prefix", name_prefix_of(name))
+            .str("arn", c.arn("ec2", &format!("key-pair/{name}")))
+            .str("key_pair_id", k.key_pair_id().unwrap_or_default())
+            .str("fingerprint", k.key_fingerprint().unwrap_or_default())
+            .str("key_type", k.key_type().map_or("", KeyType::as_str))
+            .set_all(tag_state(c, prior, tag_map(k.tags())))
+            .finish()
     }
 
     fn schema(&self) -> ResourceSchema {
@@ -101,16 +103,11 @@ impl ResourceType<AwsClient> for AwsKeyPair {
         }
     }
 
-    async fn plan(&self, _: &AwsClient, p: PlanCtx<'_>) -> Result<PlanResponse, Diagnostics> {
+    fn plan(&self, p: PlanCtx<'_>) -> Result<PlanResponse, Diagnostics> {
         Ok(p.plan_from(p.prior(), &trimmed_public_key(p.proposed())))
     }
 
-    async fn create(
-        &self,
-        c: &AwsClient,
-        planned: &Value,
-        ctx: &ChangeCtx<'_>,
-    ) -> Result<Value, ApplyError> {
+    async fn create(&self, c: &AwsClient, planned: &Value, ctx: &ChangeCtx<'_>) -> Applied {
         const ACT: &str = "importing EC2 Key Pair";
         let name = key_name(planned, ctx.token);
         let key = str_or_empty(planned, "public_key");
@@ -126,41 +123,26 @@ impl ResourceType<AwsClient> for AwsKeyPair {
         Ok(Obj::from(planned).str("id", &name).into_value())
     }
 
-    async fn update(
-        &self,
-        c: &AwsClient,
-        prior: &Value,
-        planned: &Value,
-        _ctx: &ChangeCtx<'_>,
-    ) -> Result<Value, ApplyError> {
-        const ACT: &str = "updating EC2 Key Pair";
-        // Key pairs are tagged by their key pair ID, not their name.
-        update_ec2_tags(c, str_or_empty(prior, "key_pair_id"), prior, planned)
-            .await
-            .or_apply(ACT)?;
-        Ok(planned.clone())
+    /// Key pairs are tagged by their key pair ID, not their name.
+    fn tag_id(&self) -> &'static str {
+        "key_pair_id"
     }
 
-    async fn delete(&self, c: &AwsClient, prior: &Value) -> Result<(), ApplyError> {
+    async fn delete(&self, c: &AwsClient, prior: &Value) -> Updated {
         let name = str_or_empty(prior, "id");
         done_if_gone(c.ec2.delete_key_pair().key_name(name).send().await.aws())
             .or_apply("deleting EC2 Key Pair")
     }
 
-    async fn recover(&self, _: &AwsClient, planned: &Value, token: &str) -> ValueRead {
-        let name = key_name(planned, token);
-        let seed = Obj::from(planned).str("id", &name).str("key_name", &name);
-        Ok(Some(seed.into_value()))
+    fn tagged_on_create(&self) -> bool {
+        false
     }
 
-    async fn read_many(&self, c: &AwsClient, current: &[Value]) -> Vec<ValueRead> {
-        read_by_id(
-            "EC2 Key Pair",
-            current,
-            |names| describe_key_pairs(c, names),
-            |p, k| state_of(c, p, k),
-        )
-        .await
+    /// The create named the key pair after its token.
+    fn recovered(&self, planned: &Value, token: &str) -> Option<Value> {
+        let name = key_name(planned, token);
+        let seed = Obj::from(planned).str("id", &name).str("key_name", &name);
+        Some(seed.into_value())
     }
 
     /// Imports by key name; the public key is read back from AWS.
@@ -184,7 +166,7 @@ impl ResourceType<AwsClient> for AwsKeyPair {
             Some(pk) => with_attr(&base, "public_key", Value::string(pk.trim())),
             None => base,
         };
-        Ok(state_of(c, &base, k))
+        Ok(self.state_of(c, &base, k))
     }
 }
 

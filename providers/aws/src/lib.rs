@@ -19,6 +19,7 @@ pub mod data_availability_zones;
 pub mod data_caller_identity;
 pub mod data_vpc;
 pub mod ebs_volume;
+pub mod ec2type;
 pub mod ec2util;
 pub mod eip;
 pub mod instance;
@@ -55,6 +56,7 @@ pub mod sdk {
 pub use config::AwsFactory;
 
 use autostack_provider_sdk::{Provider, Registry};
+use ec2type::Ec2;
 
 /// The provider's source address.
 pub const SOURCE: &str = "hashicorp/aws";
@@ -62,25 +64,25 @@ pub const SOURCE: &str = "hashicorp/aws";
 /// The AWS provider with every resource type and data source registered (not yet configured).
 pub fn provider() -> Registry<AwsFactory> {
     Registry::new(AwsFactory)
-        .resource(vpc::AwsVpc)
+        .resource(Ec2(vpc::AwsVpc))
         .resource(s3_bucket::AwsS3Bucket)
         .resource(s3_bucket_versioning::AwsS3BucketVersioning)
         .data_source(data_ami::DataAwsAmi)
         .data_source(data_availability_zones::DataAwsAvailabilityZones)
         .data_source(data_caller_identity::DataAwsCallerIdentity)
         .data_source(data_vpc::DataAwsVpc)
-        .resource(subnet::AwsSubnet)
-        .resource(internet_gateway::AwsInternetGateway)
-        .resource(route_table::AwsRouteTable)
+        .resource(Ec2(subnet::AwsSubnet))
+        .resource(Ec2(internet_gateway::AwsInternetGateway))
+        .resource(Ec2(route_table::AwsRouteTable))
         .resource(route_table_association::AwsRouteTableAssociation)
-        .resource(security_group::AwsSecurityGroup)
-        .resource(sg_rule::INGRESS)
-        .resource(sg_rule::EGRESS)
-        .resource(instance::AwsInstance)
-        .resource(ebs_volume::AwsEbsVolume)
+        .resource(Ec2(security_group::AwsSecurityGroup))
+        .resource(Ec2(sg_rule::INGRESS))
+        .resource(Ec2(sg_rule::EGRESS))
+        .resource(Ec2(instance::AwsInstance))
+        .resource(Ec2(ebs_volume::AwsEbsVolume))
         .resource(volume_attachment::AwsVolumeAttachment)
-        .resource(eip::AwsEip)
-        .resource(key_pair::AwsKeyPair)
+        .resource(Ec2(eip::AwsEip))
+        .resource(Ec2(key_pair::AwsKeyPair))
 }
 
 /// The AWS provider when `source` names it (`hashicorp/aws`, with or without the registry

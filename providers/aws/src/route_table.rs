@@ -34,15 +34,6 @@ fn route_type() -> Type {
     route_block().value_type()
 }
 
-/// Describes route tables by ID (filtering, so a missing ID is simply absent).
-pub async fn describe_route_tables(
-    c: &AwsClient,
-    ids: Vec<String>,
-) -> Result<Vec<(String, RouteTable)>, AwsError> {
-    let items = describe_filtered!(c, describe_route_tables, "route-table-id", ids)?;
-    Ok(keyed(items, RouteTable::route_table_id))
-}
-
 /// A route as the provider stores it: every attribute present, `""` when unset.
 fn route_value(r: &Route) -> Value {
     let pairs: [(&str, Option<&str>); 13] = [
@@ -89,24 +80,6 @@ fn user_routes(t: &RouteTable) -> Vec<Value> {
         })
         .map(route_value)
         .collect()
-}
-
-fn state_of(c: &AwsClient, prior: &Value, t: &RouteTable) -> Value {
-    let id = t.route_table_id().unwrap_or_default();
-    let vgws: Vec<&str> = t
-        .propagating_vgws()
-        .iter()
-        .filter_map(|v| v.gateway_id())
-        .collect();
-    Obj::from(prior)
-        .str("id", id)
-        .str("arn", c.arn("ec2", &format!("route-table/{id}")))
-        .str("owner_id", t.owner_id().unwrap_or_default())
-        .str("vpc_id", t.vpc_id().unwrap_or_default())
-        .set("route", make_set(route_type(), user_routes(t)))
-        .set("propagating_vgws", crate::attrs::string_set(vgws))
-        .set_all(tag_state(c, prior, tag_map(t.tags())))
-        .finish()
 }
 
 /// Configured routes with unset attributes as `""`, as the provider stores them.
@@ -215,9 +188,38 @@ async fn sync_routes(
 }
 
 #[async_trait]
-impl ResourceType<AwsClient> for AwsRouteTable {
+impl Ec2Kind for AwsRouteTable {
+    type Item = RouteTable;
+
     fn name(&self) -> &'static str {
         "aws_route_table"
+    }
+
+    fn what(&self) -> &'static str {
+        "EC2 Route Table"
+    }
+
+    async fn describe(&self, c: &AwsClient, ids: Vec<String>) -> Described<RouteTable> {
+        let items = describe_filtered!(c, describe_route_tables, "route-table-id", ids)?;
+        Ok(keyed(items, RouteTable::route_table_id))
+    }
+
+    fn state_of(&self, c: &AwsClient, prior: &Value, t: &RouteTable) -> Value {
+        let id = t.route_table_id().unwrap_or_default();
+        let vgws: Vec<&str> = t
+            .propagating_vgws()
+            .iter()
+            .filter_map(|v| v.gateway_id())
+            .collect();
+        Obj::from(prior)
+            .str("id", id)
+            .str("arn", c.arn("ec2", &format!("route-table/{id}")))
+            .str("owner_id", t.owner_id().unwrap_or_default())
+            .str("vpc_id", t.vpc_id().unwrap_or_default())
+            .set("route", make_set(route_type(), user_routes(t)))
+            .set("propagating_vgws", crate::attrs::string_set(vgws))
+            .set_all(tag_state(c, prior, tag_map(t.tags())))
+            .finish()
     }
 
     fn schema(&self) -> ResourceSchema {
@@ -239,7 +241,7 @@ impl ResourceType<AwsClient> for AwsRouteTable {
         }
     }
 
-    async fn plan(&self, _: &AwsClient, p: PlanCtx<'_>) -> Result<PlanResponse, Diagnostics> {
+    fn plan(&self, p: PlanCtx<'_>) -> Result<PlanResponse, Diagnostics> {
         let mut pc = p.planned;
         if let Some(routes) =
             crate::attrs::get(&pc.planned, "route").filter(|r| r.is_wholly_known())
@@ -251,12 +253,7 @@ impl ResourceType<AwsClient> for AwsRouteTable {
         Ok(pc)
     }
 
-    async fn create(
-        &self,
-        c: &AwsClient,
-        planned: &Value,
-        ctx: &ChangeCtx<'_>,
-    ) -> Result<Value, ApplyError> {
+    async fn create(&self, c: &AwsClient, planned: &Value, ctx: &ChangeCtx<'_>) -> Applied {
         let out = c
             .ec2
             .create_route_table()
@@ -282,8 +279,8 @@ impl ResourceType<AwsClient> for AwsRouteTable {
         c: &AwsClient,
         prior: &Value,
         planned: &Value,
-        _ctx: &ChangeCtx<'_>,
-    ) -> Result<Value, ApplyError> {
+        _config: &Value,
+    ) -> Updated {
         let id = str_or_empty(prior, "id");
         if crate::attrs::get(planned, "route").is_some_and(Value::is_wholly_known) {
             sync_routes(
@@ -295,13 +292,10 @@ impl ResourceType<AwsClient> for AwsRouteTable {
             .await
             .or_apply("updating EC2 Route Table routes")?;
         }
-        update_ec2_tags(c, id, prior, planned)
-            .await
-            .or_apply("updating EC2 Route Table tags")?;
-        Ok(planned.clone())
+        Ok(())
     }
 
-    async fn delete(&self, c: &AwsClient, prior: &Value) -> Result<(), ApplyError> {
+    async fn delete(&self, c: &AwsClient, prior: &Value) -> Updated {
         let id = str_or_empty(prior, "id");
         c.delete("deleting EC2 Route Table", || async {
             c.ec2
@@ -312,23 +306,5 @@ impl ResourceType<AwsClient> for AwsRouteTable {
                 .aws()
         })
         .await
-    }
-
-    fn recovers_by_token(&self) -> bool {
-        true
-    }
-
-    async fn read_many(&self, c: &AwsClient, current: &[Value]) -> Vec<ValueRead> {
-        read_by_id(
-            "EC2 Route Table",
-            current,
-            |ids| describe_route_tables(c, ids),
-            |p, t| state_of(c, p, t),
-        )
-        .await
-    }
-
-    async fn import(&self, _: &AwsClient, id: &str) -> Result<Value, Diagnostics> {
-        Ok(import_seed(&self.schema(), id))
     }
 }

@@ -170,7 +170,8 @@ impl ResourceType<AwsClient> for AwsRouteTableAssociation {
                 format!("Unexpected format for import ID ({id}), use: 'subnet-id/route-table-id' or 'gateway-id/route-table-id'"),
             ));
         };
-        let (_, t) = crate::route_table::describe_route_tables(c, vec![table.to_string()])
+        let (_, t) = crate::route_table::AwsRouteTable
+            .describe(c, vec![table.to_string()])
             .await
             .or_diags("importing Route Table Association")?
             .pop()

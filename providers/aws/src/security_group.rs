@@ -10,31 +10,6 @@ pub struct AwsSecurityGroup;
 
 const ACT: &str = "creating Security Group";
 
-/// Describes security groups by ID (filtering, so a missing ID is simply absent).
-pub async fn describe_groups(
-    c: &AwsClient,
-    ids: Vec<String>,
-) -> Result<Vec<(String, SecurityGroup)>, AwsError> {
-    let items = describe_filtered!(c, describe_security_groups, "group-id", ids)?;
-    Ok(keyed(items, SecurityGroup::group_id))
-}
-
-fn state_of(c: &AwsClient, prior: &Value, g: &SecurityGroup) -> Value {
-    let id = g.group_id().unwrap_or_default();
-    let (ingress, egress) = rule_sets(g);
-    Obj::from(prior)
-        .str("id", id)
-        .str("arn", c.arn("ec2", &format!("security-group/{id}")))
-        .str("name", g.group_name().unwrap_or_default())
-        .str("description", g.description().unwrap_or_default())
-        .str("vpc_id", g.vpc_id().unwrap_or_default())
-        .str("owner_id", g.owner_id().unwrap_or_default())
-        .set("ingress", ingress)
-        .set("egress", egress)
-        .set_all(tag_state(c, prior, tag_map(g.tags())))
-        .finish()
-}
-
 /// Grants (`add`) or revokes rules on one direction of a group.
 async fn change_rules(
     c: &AwsClient,
@@ -104,9 +79,36 @@ fn default_egress() -> IpPermission {
 }
 
 #[async_trait]
-impl ResourceType<AwsClient> for AwsSecurityGroup {
+impl Ec2Kind for AwsSecurityGroup {
+    type Item = SecurityGroup;
+
     fn name(&self) -> &'static str {
         "aws_security_group"
+    }
+
+    fn what(&self) -> &'static str {
+        "Security Group"
+    }
+
+    async fn describe(&self, c: &AwsClient, ids: Vec<String>) -> Described<SecurityGroup> {
+        let items = describe_filtered!(c, describe_security_groups, "group-id", ids)?;
+        Ok(keyed(items, SecurityGroup::group_id))
+    }
+
+    fn state_of(&self, c: &AwsClient, prior: &Value, g: &SecurityGroup) -> Value {
+        let id = g.group_id().unwrap_or_default();
+        let (ingress, egress) = rule_sets(g);
+        Obj::from(prior)
+            .str("id", id)
+            .str("arn", c.arn("ec2", &format!("security-group/{id}")))
+            .str("name", g.group_name().unwrap_or_default())
+            .str("description", g.description().unwrap_or_default())
+            .str("vpc_id", g.vpc_id().unwrap_or_default())
+            .str("owner_id", g.owner_id().unwrap_or_default())
+            .set("ingress", ingress)
+            .set("egress", egress)
+            .set_all(tag_state(c, prior, tag_map(g.tags())))
+            .finish()
     }
 
     fn schema(&self) -> ResourceSchema {
@@ -147,7 +149,7 @@ impl ResourceType<AwsClient> for AwsSecurityGroup {
         }
     }
 
-    async fn plan(&self, _: &AwsClient, p: PlanCtx<'_>) -> Result<PlanResponse, Diagnostics> {
+    fn plan(&self, p: PlanCtx<'_>) -> Result<PlanResponse, Diagnostics> {
         let (prior, config) = (p.req.prior, p.req.proposed);
         let mut pc = p.planned;
         let mut o = Obj::from(&pc.planned);
@@ -164,12 +166,7 @@ impl ResourceType<AwsClient> for AwsSecurityGroup {
         Ok(pc)
     }
 
-    async fn create(
-        &self,
-        c: &AwsClient,
-        planned: &Value,
-        ctx: &ChangeCtx<'_>,
-    ) -> Result<Value, ApplyError> {
+    async fn create(&self, c: &AwsClient, planned: &Value, ctx: &ChangeCtx<'_>) -> Applied {
         let name = match (get_str(planned, "name"), get_str(planned, "name_prefix")) {
             (Some(n), _) => n.to_string(),
             (None, Some(p)) => crate::recover::unique_name(p, ctx.token),
@@ -210,19 +207,16 @@ impl ResourceType<AwsClient> for AwsSecurityGroup {
         c: &AwsClient,
         prior: &Value,
         planned: &Value,
-        _ctx: &ChangeCtx<'_>,
-    ) -> Result<Value, ApplyError> {
+        _config: &Value,
+    ) -> Updated {
         let id = str_or_empty(prior, "id");
         sync_rules(c, id, Some(prior), planned)
             .await
             .or_apply("updating Security Group rules")?;
-        update_ec2_tags(c, id, prior, planned)
-            .await
-            .or_apply("updating Security Group tags")?;
-        Ok(planned.clone())
+        Ok(())
     }
 
-    async fn delete(&self, c: &AwsClient, prior: &Value) -> Result<(), ApplyError> {
+    async fn delete(&self, c: &AwsClient, prior: &Value) -> Updated {
         let id = str_or_empty(prior, "id");
         if get_bool(prior, "revoke_rules_on_delete").unwrap_or(false) {
             let empty = Obj::from(prior)
@@ -242,20 +236,6 @@ impl ResourceType<AwsClient> for AwsSecurityGroup {
                 .await
                 .aws()
         })
-        .await
-    }
-
-    fn recovers_by_token(&self) -> bool {
-        true
-    }
-
-    async fn read_many(&self, c: &AwsClient, current: &[Value]) -> Vec<ValueRead> {
-        read_by_id(
-            "Security Group",
-            current,
-            |ids| describe_groups(c, ids),
-            |p, g| state_of(c, p, g),
-        )
         .await
     }
 

@@ -19,19 +19,6 @@ pub const INGRESS: AwsSecurityGroupRule = AwsSecurityGroupRule { egress: false }
 /// `aws_vpc_security_group_egress_rule`.
 pub const EGRESS: AwsSecurityGroupRule = AwsSecurityGroupRule { egress: true };
 
-async fn describe_rules(
-    c: &AwsClient,
-    ids: Vec<String>,
-) -> Result<Vec<(String, SecurityGroupRule)>, AwsError> {
-    let items = describe_filtered!(
-        c,
-        describe_security_group_rules,
-        "security-group-rule-id",
-        ids
-    )?;
-    Ok(keyed(items, SecurityGroupRule::security_group_rule_id))
-}
-
 /// The ports a rule value asks for: none for "all protocols", as AWS reports them.
 fn ports(v: &Value) -> (Option<i32>, Option<i32>) {
     let protocol = canonical_protocol(str_or_empty(v, "ip_protocol"));
@@ -40,42 +27,6 @@ fn ports(v: &Value) -> (Option<i32>, Option<i32>) {
     }
     let p = |k| get_int(v, k).and_then(|i| i32::try_from(i).ok());
     (p("from_port"), p("to_port"))
-}
-
-fn state_of(c: &AwsClient, prior: &Value, r: &SecurityGroupRule) -> Value {
-    let id = r.security_group_rule_id().unwrap_or_default();
-    let port = |p: Option<i32>| {
-        p.filter(|p| *p != -1)
-            .map_or(Value::Null(Type::Number), |p| Value::int(i64::from(p)))
-    };
-    let protocol = canonical_protocol(r.ip_protocol().unwrap_or("-1"));
-    let (from, to) = if protocol == "-1" {
-        (Value::Null(Type::Number), Value::Null(Type::Number))
-    } else {
-        (port(r.from_port()), port(r.to_port()))
-    };
-    let opt = crate::attrs::opt_string;
-    Obj::from(prior)
-        .str("id", id)
-        .str("security_group_rule_id", id)
-        .str("arn", c.arn("ec2", &format!("security-group-rule/{id}")))
-        .str("security_group_id", r.group_id().unwrap_or_default())
-        .str("ip_protocol", protocol)
-        .set("from_port", from)
-        .set("to_port", to)
-        .set("cidr_ipv4", opt(r.cidr_ipv4()))
-        .set("cidr_ipv6", opt(r.cidr_ipv6()))
-        .set("prefix_list_id", opt(r.prefix_list_id()))
-        .set(
-            "referenced_security_group_id",
-            opt(r.referenced_group_info().and_then(|g| g.group_id())),
-        )
-        .set(
-            "description",
-            opt(r.description().filter(|d| !d.is_empty())),
-        )
-        .set_all(tag_state(c, prior, tag_map(r.tags())))
-        .finish()
 }
 
 /// The permission a rule value grants.
@@ -122,6 +73,33 @@ fn permission(v: &Value) -> IpPermission {
 }
 
 impl AwsSecurityGroupRule {
+    async fn read_id(
+        &self,
+        c: &AwsClient,
+        base: &Value,
+        id: &str,
+    ) -> Result<Option<Value>, AwsError> {
+        Ok(self
+            .describe(c, vec![id.to_string()])
+            .await?
+            .pop()
+            .filter(|(_, r)| r.is_egress() == Some(self.egress))
+            .map(|(_, r)| self.state_of(c, base, &r)))
+    }
+}
+
+#[async_trait]
+impl Ec2Kind for AwsSecurityGroupRule {
+    type Item = SecurityGroupRule;
+
+    fn name(&self) -> &'static str {
+        if self.egress {
+            "aws_vpc_security_group_egress_rule"
+        } else {
+            "aws_vpc_security_group_ingress_rule"
+        }
+    }
+
     fn what(&self) -> &'static str {
         if self.egress {
             "VPC Security Group Egress Rule"
@@ -130,28 +108,50 @@ impl AwsSecurityGroupRule {
         }
     }
 
-    async fn read_id(
-        &self,
-        c: &AwsClient,
-        base: &Value,
-        id: &str,
-    ) -> Result<Option<Value>, AwsError> {
-        Ok(describe_rules(c, vec![id.to_string()])
-            .await?
-            .pop()
-            .filter(|(_, r)| r.is_egress() == Some(self.egress))
-            .map(|(_, r)| state_of(c, base, &r)))
+    async fn describe(&self, c: &AwsClient, ids: Vec<String>) -> Described<SecurityGroupRule> {
+        let items = describe_filtered!(
+            c,
+            describe_security_group_rules,
+            "security-group-rule-id",
+            ids
+        )?;
+        Ok(keyed(items, SecurityGroupRule::security_group_rule_id))
     }
-}
 
-#[async_trait]
-impl ResourceType<AwsClient> for AwsSecurityGroupRule {
-    fn name(&self) -> &'static str {
-        if self.egress {
-            "aws_vpc_security_group_egress_rule"
+    fn state_of(&self, c: &AwsClient, prior: &Value, r: &SecurityGroupRule) -> Value {
+        let id = r.security_group_rule_id().unwrap_or_default();
+        let port = |p: Option<i32>| {
+            p.filter(|p| *p != -1)
+                .map_or(Value::Null(Type::Number), |p| Value::int(i64::from(p)))
+        };
+        let protocol = canonical_protocol(r.ip_protocol().unwrap_or("-1"));
+        let (from, to) = if protocol == "-1" {
+            (Value::Null(Type::Number), Value::Null(Type::Number))
         } else {
-            "aws_vpc_security_group_ingress_rule"
-        }
+            (port(r.from_port()), port(r.to_port()))
+        };
+        let opt = crate::attrs::opt_string;
+        Obj::from(prior)
+            .str("id", id)
+            .str("security_group_rule_id", id)
+            .str("arn", c.arn("ec2", &format!("security-group-rule/{id}")))
+            .str("security_group_id", r.group_id().unwrap_or_default())
+            .str("ip_protocol", protocol)
+            .set("from_port", from)
+            .set("to_port", to)
+            .set("cidr_ipv4", opt(r.cidr_ipv4()))
+            .set("cidr_ipv6", opt(r.cidr_ipv6()))
+            .set("prefix_list_id", opt(r.prefix_list_id()))
+            .set(
+                "referenced_security_group_id",
+                opt(r.referenced_group_info().and_then(|g| g.group_id())),
+            )
+            .set(
+                "description",
+                opt(r.description().filter(|d| !d.is_empty())),
+            )
+            .set_all(tag_state(c, prior, tag_map(r.tags())))
+            .finish()
     }
 
     fn schema(&self) -> ResourceSchema {
@@ -179,7 +179,7 @@ impl ResourceType<AwsClient> for AwsSecurityGroupRule {
         }
     }
 
-    async fn plan(&self, _: &AwsClient, p: PlanCtx<'_>) -> Result<PlanResponse, Diagnostics> {
+    fn plan(&self, p: PlanCtx<'_>) -> Result<PlanResponse, Diagnostics> {
         let mut pc = p.planned;
         if let Some(p) = get_str(&pc.planned, "ip_protocol") {
             pc.planned = Obj::from(&pc.planned)
@@ -189,12 +189,7 @@ impl ResourceType<AwsClient> for AwsSecurityGroupRule {
         Ok(pc)
     }
 
-    async fn create(
-        &self,
-        c: &AwsClient,
-        planned: &Value,
-        ctx: &ChangeCtx<'_>,
-    ) -> Result<Value, ApplyError> {
+    async fn create(&self, c: &AwsClient, planned: &Value, ctx: &ChangeCtx<'_>) -> Applied {
         let group = str_or_empty(planned, "security_group_id");
         let spec = create_tag_spec(Kind::SecurityGroupRule, planned, ctx.token);
         // The ingress and egress calls take the same arguments.
@@ -226,7 +221,7 @@ impl ResourceType<AwsClient> for AwsSecurityGroupRule {
                 )
                 .apply_error(&action)
             })?;
-        Ok(state_of(c, planned, &rule))
+        Ok(self.state_of(c, planned, &rule))
     }
 
     async fn update(
@@ -234,8 +229,8 @@ impl ResourceType<AwsClient> for AwsSecurityGroupRule {
         c: &AwsClient,
         prior: &Value,
         planned: &Value,
-        _ctx: &ChangeCtx<'_>,
-    ) -> Result<Value, ApplyError> {
+        _config: &Value,
+    ) -> Updated {
         let id = str_or_empty(prior, "id");
         let action = format!("updating {}", self.what());
         let (from, to) = ports(planned);
@@ -263,13 +258,10 @@ impl ResourceType<AwsClient> for AwsSecurityGroupRule {
             .await
             .aws()
             .or_apply(&action)?;
-        update_ec2_tags(c, id, prior, planned)
-            .await
-            .or_apply(&action)?;
-        Ok(planned.clone())
+        Ok(())
     }
 
-    async fn delete(&self, c: &AwsClient, prior: &Value) -> Result<(), ApplyError> {
+    async fn delete(&self, c: &AwsClient, prior: &Value) -> Updated {
         let id = str_or_empty(prior, "id").to_string();
         let group = str_or_empty(prior, "security_group_id");
         // The ingress and egress calls take the same arguments.
@@ -289,20 +281,6 @@ impl ResourceType<AwsClient> for AwsSecurityGroupRule {
             revoke!(c.ec2.revoke_security_group_ingress())
         };
         done_if_gone(r).or_apply(&format!("deleting {}", self.what()))
-    }
-
-    fn recovers_by_token(&self) -> bool {
-        true
-    }
-
-    async fn read_many(&self, c: &AwsClient, current: &[Value]) -> Vec<ValueRead> {
-        read_by_id(
-            self.what(),
-            current,
-            |ids| describe_rules(c, ids),
-            |p, r| state_of(c, p, r),
-        )
-        .await
     }
 
     /// Only a rule of this direction is found (an egress rule is no ingress rule).

@@ -8,58 +8,6 @@ pub struct AwsSubnet;
 
 const ACT: &str = "creating EC2 Subnet";
 
-/// Describes subnets by ID (filtering, so a missing ID is simply absent).
-pub async fn describe_subnets(
-    c: &AwsClient,
-    ids: Vec<String>,
-) -> Result<Vec<(String, Subnet)>, AwsError> {
-    let items = describe_filtered!(c, describe_subnets, "subnet-id", ids)?;
-    Ok(keyed(items, Subnet::subnet_id))
-}
-
-fn state_of(c: &AwsClient, prior: &Value, s: &Subnet) -> Value {
-    let id = s.subnet_id().unwrap_or_default();
-    let ipv6 = s.ipv6_cidr_block_association_set().first();
-    Obj::from(prior)
-        .str("id", id)
-        .str(
-            "arn",
-            s.subnet_arn()
-                .map_or_else(|| c.arn("ec2", &format!("subnet/{id}")), str::to_string),
-        )
-        .str("vpc_id", s.vpc_id().unwrap_or_default())
-        .str("cidr_block", s.cidr_block().unwrap_or_default())
-        .str(
-            "availability_zone",
-            s.availability_zone().unwrap_or_default(),
-        )
-        .str(
-            "availability_zone_id",
-            s.availability_zone_id().unwrap_or_default(),
-        )
-        .str("owner_id", s.owner_id().unwrap_or_default())
-        .bool(
-            "map_public_ip_on_launch",
-            s.map_public_ip_on_launch().unwrap_or(false),
-        )
-        .bool(
-            "assign_ipv6_address_on_creation",
-            s.assign_ipv6_address_on_creation().unwrap_or(false),
-        )
-        .bool("enable_dns64", s.enable_dns64().unwrap_or(false))
-        .bool("ipv6_native", s.ipv6_native().unwrap_or(false))
-        .str(
-            "ipv6_cidr_block",
-            ipv6.and_then(|a| a.ipv6_cidr_block()).unwrap_or_default(),
-        )
-        .str(
-            "ipv6_cidr_block_association_id",
-            ipv6.and_then(|a| a.association_id()).unwrap_or_default(),
-        )
-        .set_all(tag_state(c, prior, tag_map(s.tags())))
-        .finish()
-}
-
 /// Applies the subnet flags that differ from what AWS has.
 async fn apply_flags(
     c: &AwsClient,
@@ -97,9 +45,63 @@ async fn apply_flags(
 }
 
 #[async_trait]
-impl ResourceType<AwsClient> for AwsSubnet {
+impl Ec2Kind for AwsSubnet {
+    type Item = Subnet;
+
     fn name(&self) -> &'static str {
         "aws_subnet"
+    }
+
+    fn what(&self) -> &'static str {
+        "EC2 Subnet"
+    }
+
+    async fn describe(&self, c: &AwsClient, ids: Vec<String>) -> Described<Subnet> {
+        let items = describe_filtered!(c, describe_subnets, "subnet-id", ids)?;
+        Ok(keyed(items, Subnet::subnet_id))
+    }
+
+    fn state_of(&self, c: &AwsClient, prior: &Value, s: &Subnet) -> Value {
+        let id = s.subnet_id().unwrap_or_default();
+        let ipv6 = s.ipv6_cidr_block_association_set().first();
+        Obj::from(prior)
+            .str("id", id)
+            .str(
+                "arn",
+                s.subnet_arn()
+                    .map_or_else(|| c.arn("ec2", &format!("subnet/{id}")), str::to_string),
+            )
+            .str("vpc_id", s.vpc_id().unwrap_or_default())
+            .str("cidr_block", s.cidr_block().unwrap_or_default())
+            .str(
+                "availability_zone",
+                s.availability_zone().unwrap_or_default(),
+            )
+            .str(
+                "availability_zone_id",
+                s.availability_zone_id().unwrap_or_default(),
+            )
+            .str("owner_id", s.owner_id().unwrap_or_default())
+            .bool(
+                "map_public_ip_on_launch",
+                s.map_public_ip_on_launch().unwrap_or(false),
+            )
+            .bool(
+                "assign_ipv6_address_on_creation",
+                s.assign_ipv6_address_on_creation().unwrap_or(false),
+            )
+            .bool("enable_dns64", s.enable_dns64().unwrap_or(false))
+            .bool("ipv6_native", s.ipv6_native().unwrap_or(false))
+            .str(
+                "ipv6_cidr_block",
+                ipv6.and_then(|a| a.ipv6_cidr_block()).unwrap_or_default(),
+            )
+            .str(
+                "ipv6_cidr_block_association_id",
+                ipv6.and_then(|a| a.association_id()).unwrap_or_default(),
+            )
+            .set_all(tag_state(c, prior, tag_map(s.tags())))
+            .finish()
     }
 
     fn schema(&self) -> ResourceSchema {
@@ -134,12 +136,7 @@ impl ResourceType<AwsClient> for AwsSubnet {
         }
     }
 
-    async fn create(
-        &self,
-        c: &AwsClient,
-        planned: &Value,
-        ctx: &ChangeCtx<'_>,
-    ) -> Result<Value, ApplyError> {
+    async fn create(&self, c: &AwsClient, planned: &Value, ctx: &ChangeCtx<'_>) -> Applied {
         let out = c
             .ec2
             .create_subnet()
@@ -157,7 +154,7 @@ impl ResourceType<AwsClient> for AwsSubnet {
         let made = Obj::from(planned).str("id", id).into_value();
         settle(ACT, &made, async {
             c.wait_until("subnet available", || async {
-                let s = describe_subnets(c, vec![id.to_string()]).await?;
+                let s = AwsSubnet.describe(c, vec![id.to_string()]).await?;
                 Ok(s.first()
                     .is_some_and(|(_, s)| s.state() == Some(&SubnetState::Available)))
             })
@@ -173,42 +170,21 @@ impl ResourceType<AwsClient> for AwsSubnet {
         c: &AwsClient,
         prior: &Value,
         planned: &Value,
-        _ctx: &ChangeCtx<'_>,
-    ) -> Result<Value, ApplyError> {
+        _config: &Value,
+    ) -> Updated {
         let id = str_or_empty(prior, "id");
         apply_flags(c, id, Some(prior), planned)
             .await
             .or_apply("updating EC2 Subnet")?;
-        update_ec2_tags(c, id, prior, planned)
-            .await
-            .or_apply("updating EC2 Subnet tags")?;
-        Ok(planned.clone())
+        Ok(())
     }
 
-    async fn delete(&self, c: &AwsClient, prior: &Value) -> Result<(), ApplyError> {
+    async fn delete(&self, c: &AwsClient, prior: &Value) -> Updated {
         let id = str_or_empty(prior, "id");
         // Instances being terminated keep their network interfaces for a while.
         c.delete("deleting EC2 Subnet", || async {
             c.ec2.delete_subnet().subnet_id(id).send().await.aws()
         })
         .await
-    }
-
-    fn recovers_by_token(&self) -> bool {
-        true
-    }
-
-    async fn read_many(&self, c: &AwsClient, current: &[Value]) -> Vec<ValueRead> {
-        read_by_id(
-            "EC2 Subnet",
-            current,
-            |ids| describe_subnets(c, ids),
-            |p, s| state_of(c, p, s),
-        )
-        .await
-    }
-
-    async fn import(&self, _: &AwsClient, id: &str) -> Result<Value, Diagnostics> {
-        Ok(import_seed(&self.schema(), id))
     }
 }

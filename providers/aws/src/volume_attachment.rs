@@ -1,6 +1,6 @@
 //! `aws_volume_attachment`: an EBS volume attached to an instance at a device name.
 
-use crate::ebs_volume::describe_volumes;
+use crate::ebs_volume::AwsEbsVolume;
 use crate::instance::stop_instance;
 use crate::prelude::*;
 use aws_sdk_ec2::types::{VolumeAttachment, VolumeAttachmentState};
@@ -67,7 +67,7 @@ async fn describe_attachments(
     let mut vols: Vec<String> = wanted.iter().map(|k| k.volume.clone()).collect();
     vols.sort_unstable();
     vols.dedup();
-    let found = describe_volumes(c, vols).await?;
+    let found = AwsEbsVolume.describe(c, vols).await?;
     let mut out = Vec::new();
     for k in wanted {
         let att = found
@@ -120,7 +120,7 @@ async fn wait_attachment(
     done: fn(Option<&VolumeAttachmentState>) -> bool,
 ) -> Result<(), AwsError> {
     c.wait_until(what, || async {
-        let vols = describe_volumes(c, vec![key.volume.clone()]).await?;
+        let vols = AwsEbsVolume.describe(c, vec![key.volume.clone()]).await?;
         let state = vols
             .iter()
             .flat_map(|(_, v)| v.attachments())

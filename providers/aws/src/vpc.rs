@@ -10,41 +10,6 @@ pub struct AwsVpc;
 
 const ACT: &str = "creating EC2 VPC";
 
-/// Describes VPCs by ID (filtering, so a missing ID is simply absent).
-pub async fn describe_vpcs(
-    c: &AwsClient,
-    ids: Vec<String>,
-) -> Result<Vec<(String, Vpc)>, AwsError> {
-    let items = describe_filtered!(c, describe_vpcs, "vpc-id", ids)?;
-    Ok(keyed(items, Vpc::vpc_id))
-}
-
-fn state_of(c: &AwsClient, prior: &Value, v: &Vpc) -> Value {
-    let id = v.vpc_id().unwrap_or_default();
-    let ipv6 = v.ipv6_cidr_block_association_set().first();
-    Obj::from(prior)
-        .str("id", id)
-        .str("arn", c.arn("ec2", &format!("vpc/{id}")))
-        .str("cidr_block", v.cidr_block().unwrap_or_default())
-        .str(
-            "instance_tenancy",
-            v.instance_tenancy().map_or("default", |t| t.as_str()),
-        )
-        .str("dhcp_options_id", v.dhcp_options_id().unwrap_or_default())
-        .str("owner_id", v.owner_id().unwrap_or_default())
-        .bool("assign_generated_ipv6_cidr_block", ipv6.is_some())
-        .str(
-            "ipv6_association_id",
-            ipv6.and_then(|a| a.association_id()).unwrap_or_default(),
-        )
-        .str(
-            "ipv6_cidr_block",
-            ipv6.and_then(|a| a.ipv6_cidr_block()).unwrap_or_default(),
-        )
-        .set_all(tag_state(c, prior, tag_map(v.tags())))
-        .finish()
-}
-
 /// A boolean VPC attribute (DNS support, DNS hostnames, NAU metrics).
 pub async fn vpc_attribute(
     c: &AwsClient,
@@ -152,9 +117,46 @@ async fn defaults_of(c: &AwsClient, id: &str) -> Result<[(&'static str, Value); 
 }
 
 #[async_trait]
-impl ResourceType<AwsClient> for AwsVpc {
+impl Ec2Kind for AwsVpc {
+    type Item = Vpc;
+
     fn name(&self) -> &'static str {
         "aws_vpc"
+    }
+
+    fn what(&self) -> &'static str {
+        "EC2 VPC"
+    }
+
+    async fn describe(&self, c: &AwsClient, ids: Vec<String>) -> Described<Vpc> {
+        let items = describe_filtered!(c, describe_vpcs, "vpc-id", ids)?;
+        Ok(keyed(items, Vpc::vpc_id))
+    }
+
+    fn state_of(&self, c: &AwsClient, prior: &Value, v: &Vpc) -> Value {
+        let id = v.vpc_id().unwrap_or_default();
+        let ipv6 = v.ipv6_cidr_block_association_set().first();
+        Obj::from(prior)
+            .str("id", id)
+            .str("arn", c.arn("ec2", &format!("vpc/{id}")))
+            .str("cidr_block", v.cidr_block().unwrap_or_default())
+            .str(
+                "instance_tenancy",
+                v.instance_tenancy().map_or("default", |t| t.as_str()),
+            )
+            .str("dhcp_options_id", v.dhcp_options_id().unwrap_or_default())
+            .str("owner_id", v.owner_id().unwrap_or_default())
+            .bool("assign_generated_ipv6_cidr_block", ipv6.is_some())
+            .str(
+                "ipv6_association_id",
+                ipv6.and_then(|a| a.association_id()).unwrap_or_default(),
+            )
+            .str(
+                "ipv6_cidr_block",
+                ipv6.and_then(|a| a.ipv6_cidr_block()).unwrap_or_default(),
+            )
+            .set_all(tag_state(c, prior, tag_map(v.tags())))
+            .finish()
     }
 
     fn schema(&self) -> ResourceSchema {
@@ -209,12 +211,7 @@ impl ResourceType<AwsClient> for AwsVpc {
         }
     }
 
-    async fn create(
-        &self,
-        c: &AwsClient,
-        planned: &Value,
-        ctx: &ChangeCtx<'_>,
-    ) -> Result<Value, ApplyError> {
+    async fn create(&self, c: &AwsClient, planned: &Value, ctx: &ChangeCtx<'_>) -> Applied {
         let tenancy = get_str(planned, "instance_tenancy").map(Tenancy::from);
         let out = c
             .ec2
@@ -234,7 +231,7 @@ impl ResourceType<AwsClient> for AwsVpc {
         let made = Obj::from(planned).str("id", id).into_value();
         let defaults = settle(ACT, &made, async {
             c.wait_until("VPC available", || async {
-                let v = describe_vpcs(c, vec![id.to_string()]).await?;
+                let v = AwsVpc.describe(c, vec![id.to_string()]).await?;
                 Ok(v.first()
                     .is_some_and(|(_, v)| v.state() == Some(&VpcState::Available)))
             })
@@ -251,19 +248,16 @@ impl ResourceType<AwsClient> for AwsVpc {
         c: &AwsClient,
         prior: &Value,
         planned: &Value,
-        _ctx: &ChangeCtx<'_>,
-    ) -> Result<Value, ApplyError> {
+        _config: &Value,
+    ) -> Updated {
         let id = str_or_empty(prior, "id");
         apply_dns(c, id, Some(prior), planned)
             .await
             .or_apply("updating EC2 VPC")?;
-        update_ec2_tags(c, id, prior, planned)
-            .await
-            .or_apply("updating EC2 VPC tags")?;
-        Ok(planned.clone())
+        Ok(())
     }
 
-    async fn delete(&self, c: &AwsClient, prior: &Value) -> Result<(), ApplyError> {
+    async fn delete(&self, c: &AwsClient, prior: &Value) -> Updated {
         let id = str_or_empty(prior, "id");
         // Subnets, gateways and interfaces of terminating instances may still be going away.
         c.delete("deleting EC2 VPC", || async {
@@ -272,21 +266,10 @@ impl ResourceType<AwsClient> for AwsVpc {
         .await
     }
 
-    fn recovers_by_token(&self) -> bool {
-        true
-    }
-
-    async fn read_many(&self, c: &AwsClient, current: &[Value]) -> Vec<ValueRead> {
-        let mut out = read_by_id(
-            "EC2 VPC",
-            current,
-            |ids| describe_vpcs(c, ids),
-            |p, v| state_of(c, p, v),
-        )
-        .await;
+    async fn complete(&self, c: &AwsClient, out: &mut [ValueRead]) {
         // The DNS flags have no batch API: two calls per VPC (as hashicorp/aws makes on every
         // read), so a flag changed out of band shows as drift. VPCs are few.
-        for r in &mut out {
+        for r in out {
             let id = match r {
                 Ok(Some(v)) => str_or_empty(v, "id").to_string(),
                 _ => continue,
@@ -301,7 +284,6 @@ impl ResourceType<AwsClient> for AwsVpc {
                 Err(e) => *r = Err(e.diags("reading EC2 VPC")),
             }
         }
-        out
     }
 
     async fn import(&self, c: &AwsClient, id: &str) -> Result<Value, Diagnostics> {

@@ -429,18 +429,13 @@ impl<F: ClientFactory> Provider for Registry<F> {
             .collect()
     }
 
+    /// The object as read back; when nothing answers to the ID, the seed itself, so that the
+    /// engine's own read finds nothing and reports it with the address being imported.
     async fn import(&self, req: ImportRequest<'_>) -> Result<Instance, Diagnostics> {
         let (r, c) = self.parts(req.type_name)?;
         let seed = r.import(c, req.id).await?;
-        match Self::read_back(r.as_ref(), c, seed).await? {
-            Some(v) => Ok(Instance::new(v)),
-            None => Err(Diagnostic::error(
-                "Cannot import non-existent remote object",
-                format!("While attempting to import an existing {} with ID {:?}, the provider detected that no object exists with the given id. Only pre-existing objects can be imported; check that the id is correct.", req.type_name, req.id),
-                None,
-            )
-            .into()),
-        }
+        let read = Self::read_back(r.as_ref(), c, seed.clone()).await?;
+        Ok(Instance::new(read.unwrap_or(seed)))
     }
 
     async fn read_data(&self, req: ReadDataRequest<'_>) -> Result<Value, Diagnostics> {

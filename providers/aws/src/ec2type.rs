@@ -1,0 +1,124 @@
+//! EC2 object types. What differs between them is an [`Ec2Kind`]: its schema, describe call,
+//! state mapping and create, update and delete calls. [`Ec2`] makes a kind a
+//! [`ResourceType`]: refresh batched through the kind's describe call ([`read_by_id`]), tags
+//! brought to the plan after the kind's own in-place changes, recovery by the intent tag the
+//! create wrote, and import by ID; the registry reads every change back.
+
+use crate::prelude::*;
+
+/// One EC2 object type (see the module documentation).
+#[async_trait]
+pub trait Ec2Kind: Send + Sync {
+    /// What the describe call returns for one object.
+    type Item: Send + Sync;
+    /// The Terraform type name (`aws_vpc`).
+    fn name(&self) -> &'static str;
+    /// The object in messages ("EC2 VPC" in "reading EC2 VPC").
+    fn what(&self) -> &'static str;
+    /// The attribute holding the ID tags are written to (key pairs: `key_pair_id`).
+    fn tag_id(&self) -> &'static str {
+        "id"
+    }
+
+    /// The schema.
+    fn schema(&self) -> ResourceSchema;
+    /// Describes objects by ID; a missing ID is simply absent from the answer.
+    async fn describe(&self, c: &AwsClient, ids: Vec<String>) -> Described<Self::Item>;
+    /// The state of one described object, starting from its prior state.
+    fn state_of(&self, c: &AwsClient, prior: &Value, item: &Self::Item) -> Value;
+    /// Adjusts the provider's default plan.
+    fn plan(&self, p: PlanCtx<'_>) -> Result<PlanResponse, Diagnostics> {
+        Ok(p.planned)
+    }
+    /// Creates the object; returns the value to read back (see [`ResourceType::create`]).
+    async fn create(&self, c: &AwsClient, planned: &Value, ctx: &ChangeCtx<'_>) -> Applied;
+    /// In-place changes other than tags.
+    async fn update(&self, _: &AwsClient, _: &Value, _: &Value, _: &Value) -> Updated {
+        Ok(())
+    }
+    /// Deletes the object.
+    async fn delete(&self, c: &AwsClient, prior: &Value) -> Updated;
+    /// True when a create writes the intent tag; otherwise [`Ec2Kind::recovered`] finds
+    /// what it made.
+    fn tagged_on_create(&self) -> bool {
+        true
+    }
+    /// The value to read back what an interrupted create of `planned` with `token` made,
+    /// for kinds whose create derives a name from the token instead of tagging.
+    fn recovered(&self, _planned: &Value, _token: &str) -> Option<Value> {
+        None
+    }
+    /// Adds to batched reads what the describe call does not return.
+    async fn complete(&self, _: &AwsClient, _: &mut [ValueRead]) {}
+    /// The value to read an imported object back from.
+    async fn import(&self, _: &AwsClient, id: &str) -> Result<Value, Diagnostics> {
+        Ok(import_seed(&self.schema(), id))
+    }
+}
+
+/// What a describe call returns: objects paired with their IDs.
+pub type Described<T> = Result<Vec<(String, T)>, AwsError>;
+/// The outcome of a create.
+pub type Applied = Result<Value, ApplyError>;
+/// The outcome of an update or delete step.
+pub type Updated = Result<(), ApplyError>;
+
+/// An [`Ec2Kind`] as a resource type.
+pub struct Ec2<K>(pub K);
+
+#[async_trait]
+impl<K: Ec2Kind> ResourceType<AwsClient> for Ec2<K> {
+    fn name(&self) -> &'static str {
+        self.0.name()
+    }
+
+    fn schema(&self) -> ResourceSchema {
+        self.0.schema()
+    }
+
+    async fn plan(&self, _: &AwsClient, p: PlanCtx<'_>) -> Result<PlanResponse, Diagnostics> {
+        self.0.plan(p)
+    }
+
+    async fn create(&self, c: &AwsClient, planned: &Value, ctx: &ChangeCtx<'_>) -> Applied {
+        self.0.create(c, planned, ctx).await
+    }
+
+    async fn update(
+        &self,
+        c: &AwsClient,
+        prior: &Value,
+        planned: &Value,
+        ctx: &ChangeCtx<'_>,
+    ) -> Applied {
+        self.0.update(c, prior, planned, ctx.config).await?;
+        update_ec2_tags(c, str_or_empty(prior, self.0.tag_id()), prior, planned)
+            .await
+            .or_apply(&format!("updating {} tags", self.0.what()))?;
+        Ok(planned.clone())
+    }
+
+    async fn delete(&self, c: &AwsClient, prior: &Value) -> Updated {
+        self.0.delete(c, prior).await
+    }
+
+    fn recovers_by_token(&self) -> bool {
+        self.0.tagged_on_create()
+    }
+
+    async fn recover(&self, _: &AwsClient, planned: &Value, token: &str) -> ValueRead {
+        Ok(self.0.recovered(planned, token))
+    }
+
+    async fn read_many(&self, c: &AwsClient, current: &[Value]) -> Vec<ValueRead> {
+        let describe = |ids| self.0.describe(c, ids);
+        let state_of = |p: &Value, item: &K::Item| self.0.state_of(c, p, item);
+        let mut read = read_by_id(self.0.what(), current, describe, state_of).await;
+        self.0.complete(c, &mut read).await;
+        read
+    }
+
+    async fn import(&self, c: &AwsClient, id: &str) -> Result<Value, Diagnostics> {
+        self.0.import(c, id).await
+    }
+}
