@@ -16,7 +16,9 @@ use crate::state::{InstanceObject, OutputValue};
 use crate::values::{ResourceValues, WalkScope};
 use autostack_lang::config::Mode;
 use autostack_lang::{Diagnostic, Diagnostics, Value};
-use autostack_provider_sdk::ApplyError;
+use autostack_provider_sdk::{
+    ApplyError, ApplyRequest, ApplyResponse, PlanRequest, Private, ReadDataRequest,
+};
 use futures::stream::{FuturesUnordered, StreamExt};
 use std::time::Instant;
 use tokio::sync::{Mutex, Semaphore};
@@ -290,7 +292,7 @@ impl Run<'_> {
         let ty = &c.addr.resource.ty;
         // An object updated in place keeps its provider-private data (Terraform's providers
         // write theirs back unchanged, e.g. hashicorp/aws's timeouts and schema version).
-        let (prior, private) = if c.action == Action::Update {
+        let (prior, prior_private) = if c.action == Action::Update {
             let sh = self.shared.lock().await;
             match sh.walker.prior.instances.get(&c.addr) {
                 Some(o) => (Some(o.value.clone()), o.private.clone()),
@@ -299,49 +301,58 @@ impl Run<'_> {
         } else {
             (None, None)
         };
-        let obj = |value: Value, tainted: bool| InstanceObject {
+        let prior_private = private_of(prior_private.as_deref(), c).map_err(|d| (d, None))?;
+        let obj = |value: Value, tainted: bool, private: &Private| InstanceObject {
             value,
             provider: self.ctx.state_provider(&c.provider).to_string(),
             schema_version: c.schema_version,
             dependencies: c.dependencies.clone(),
             tainted,
-            private: private.clone(),
+            private: private.to_state(),
             create_before_destroy: c.create_before_destroy,
         };
         if c.action == Action::Read {
             let v = provider
-                .read_data(ty, &config)
+                .read_data(ReadDataRequest::new(ty, &config))
                 .await
                 .map_err(|d| (with_addr(d, c), None))?;
-            return Ok(obj(v, false));
+            return Ok(obj(v, false, &prior_private));
         }
+        let req = PlanRequest::new(ty, prior.as_ref(), &config).with_private(&prior_private);
         let planned = provider
-            .plan(ty, prior.as_ref(), &config)
+            .plan(req)
             .await
             .map_err(|d| (with_addr(d, c), None))?;
+        let private = &planned.planned_private;
         let result = match prior {
             Some(prior) => {
+                let req = ApplyRequest::new(ty, Some(&prior), Some(&planned.planned));
                 provider
-                    .apply(ty, Some(&prior), Some(&planned.planned))
+                    .apply(req.with_config(&config).with_private(private))
                     .await
             }
-            None => self
-                .create(c, &provider, obj(planned.planned.clone(), false), token)
-                .await
-                .map(Some),
+            None => {
+                let intent = obj(planned.planned.clone(), false, private);
+                self.create(c, &provider, intent, (&config, private), token)
+                    .await
+            }
         };
         match result {
-            Ok(Some(v)) => match inconsistent_result(
+            Ok(ApplyResponse {
+                new_state: Some(v),
+                private,
+                ..
+            }) => match inconsistent_result(
                 c,
                 &self.ctx.state_provider(&c.provider).to_string(),
                 &planned.planned,
                 &v,
             ) {
-                None => Ok(obj(v, false)),
+                None => Ok(obj(v, false, &private)),
                 // The object exists as the provider says; it is kept, and the run fails.
-                Some(d) => Err((d, Some(obj(v, c.action != Action::Update)))),
+                Some(d) => Err((d, Some(obj(v, c.action != Action::Update, &private)))),
             },
-            Ok(None) => Err((
+            Ok(_) => Err((
                 Diagnostic::error(
                     "Provider returned no object",
                     format!(
@@ -354,7 +365,9 @@ impl Run<'_> {
                 None,
             )),
             Err(e) => {
-                let partial = e.partial.map(|v| obj(v, c.action != Action::Update));
+                let partial = e
+                    .partial
+                    .map(|v| obj(v, c.action != Action::Update, private));
                 Err((with_addr(e.diags, c), partial))
             }
         }
@@ -367,13 +380,22 @@ impl Run<'_> {
         c: &ResourceChange,
         provider: &SharedProvider,
         planned: InstanceObject,
+        (config, private): (&Value, &Private),
         token: &str,
-    ) -> Result<Value, ApplyError> {
+    ) -> Result<ApplyResponse, ApplyError> {
         let ty = &c.addr.resource.ty;
+        let create = |planned| {
+            let req = ApplyRequest::new(ty, None, Some(planned));
+            provider.apply(
+                req.with_config(config)
+                    .with_private(private)
+                    .with_token(token),
+            )
+        };
         if provider.state_only(ty) {
             // Nothing outside the state to lose track of: a create killed before its record
             // left nothing, and the next apply makes it again.
-            return provider.create(ty, &planned.value, token).await;
+            return create(&planned.value).await;
         }
         let intent = Intent {
             addr: c.addr.clone(),
@@ -387,7 +409,7 @@ impl Run<'_> {
                 format!("Journaling the intent to create {} failed: {e}", c.addr),
             )
         })?;
-        let result = provider.create(ty, &intent.object.value, token).await;
+        let result = create(&intent.object.value).await;
         if let Err(ApplyError { partial: None, .. }) = &result {
             // Best effort: an unresolved intent only costs the next command a lookup.
             let _ = self.sink.resolved(token);
@@ -459,7 +481,13 @@ impl Run<'_> {
             return false;
         };
         let before = c.before.clone().unwrap_or_else(Value::null);
-        let op = provider.apply(&c.addr.resource.ty, Some(&before), None);
+        let private = {
+            let sh = self.shared.lock().await;
+            let stored = sh.walker.prior.instances.get(&c.addr);
+            Private::from_state(stored.and_then(|o| o.private.as_deref())).unwrap_or_default()
+        };
+        let req = ApplyRequest::new(&c.addr.resource.ty, Some(&before), None);
+        let op = provider.apply(req.with_private(&private));
         let result = self.ticking(&c.addr, action, start, op).await;
         // Journal before taking the shared lock, so that concurrent records share an fsync.
         let keeps_addr = c.action == Action::CreateThenDelete;
@@ -540,4 +568,16 @@ fn join(w: &mut Walker<'_>, path: &[String], local: &str) {
             .or_default()
             .insert(local.to_string(), rv);
     }
+}
+
+/// The provider-private data stored with `c`'s prior object (base64 in the state).
+fn private_of(stored: Option<&str>, c: &ResourceChange) -> Result<Private, Diagnostics> {
+    Private::from_state(stored).map_err(|e| {
+        Diagnostic::error(
+            "Invalid private data in state",
+            format!("The state's private data for {} is unreadable: {e}", c.addr),
+            None,
+        )
+        .into()
+    })
 }

@@ -15,7 +15,10 @@ use crate::validate::schema_of;
 use crate::values::{Expansion, ResourceValues, WalkScope};
 use autostack_lang::config::{Mode, Resource};
 use autostack_lang::{Diagnostic, Diagnostics, Value};
-use autostack_provider_sdk::{differs, Provider, ResourceSchema};
+use autostack_provider_sdk::{
+    differs, Instance, PlanRequest, Private, Provider, ReadDataRequest, ReadRequest,
+    ResourceSchema, ValidateRequest,
+};
 use std::sync::Arc;
 
 impl Walker<'_> {
@@ -67,17 +70,19 @@ impl Walker<'_> {
         if items.is_empty() {
             return;
         }
-        let current: Vec<Value> = items.iter().map(|(_, o)| o.value.clone()).collect();
+        let current: Vec<Instance> = items.iter().map(|(_, o)| stored(o)).collect();
         let ids: Vec<&str> = current
             .iter()
-            .map(|v| autostack_provider_sdk::attr_str(v, "id"))
+            .map(|o| autostack_provider_sdk::attr_str(&o.state, "id"))
             .collect();
         let with_id = || items.iter().zip(&ids).filter(|(_, id)| !id.is_empty());
         for ((addr, _), id) in with_id() {
             self.ctx.events.event(&Event::RefreshStart { addr, id });
         }
         let start = std::time::Instant::now();
-        let results = provider.read_many(&raddr.ty, &current).await;
+        let results = provider
+            .read_many(ReadRequest::new(&raddr.ty, current.clone()))
+            .await;
         let elapsed = start.elapsed();
         for ((addr, _), id) in with_id() {
             self.ctx
@@ -86,13 +91,16 @@ impl Walker<'_> {
         }
         for ((addr, obj), res) in items.into_iter().zip(results) {
             match res {
-                Ok(Some(v)) => {
+                Ok(Some(Instance {
+                    state: v, private, ..
+                })) => {
                     if differs(&obj.value, &v) {
                         let c = self.drift_change(&addr, &obj, Some(v.clone()), Action::Update);
                         self.drift.push(c);
                     }
                     if let Some(o) = self.prior.instances.get_mut(&addr) {
                         o.value = v;
+                        o.private = private.to_state();
                     }
                 }
                 Ok(None) => {
@@ -265,12 +273,14 @@ impl Walker<'_> {
             config.clone(),
             &schema.block,
         );
+        let prior_private = stored_private(prior.as_ref());
+        let req = PlanRequest::new(
+            &addr.resource.ty,
+            prior.as_ref().map(|p| &p.value),
+            &proposed,
+        );
         let planned = match provider
-            .plan(
-                &addr.resource.ty,
-                prior.as_ref().map(|p| &p.value),
-                &proposed,
-            )
+            .plan(req.with_config(&config).with_private(&prior_private))
             .await
         {
             Ok(p) => p,
@@ -288,6 +298,7 @@ impl Walker<'_> {
         );
         change.create_before_destroy = cbd;
         change.importing = importing;
+        change.planned_private = planned.planned_private.to_state();
         let Some(prior) = prior else {
             return Some(change);
         };
@@ -322,7 +333,10 @@ impl Walker<'_> {
             Some(Reason::Tainted | Reason::ReplaceByRequest | Reason::ReplaceByTriggers)
         ) && planned.requires_replace.is_empty()
         {
-            match provider.plan(&addr.resource.ty, None, &config).await {
+            match provider
+                .plan(PlanRequest::new(&addr.resource.ty, None, &config))
+                .await
+            {
                 Ok(fresh) => after = fresh.planned,
                 Err(d) => self.diags.extend(d),
             }
@@ -352,7 +366,10 @@ impl Walker<'_> {
             c.reason = Some(Reason::ConfigUnknown);
             return Some(c);
         }
-        match provider.read_data(&addr.resource.ty, &config).await {
+        match provider
+            .read_data(ReadDataRequest::new(&addr.resource.ty, &config))
+            .await
+        {
             Ok(v) => {
                 self.prior.instances.insert(
                     addr.clone(),
@@ -471,6 +488,7 @@ impl ResourceChange {
             create_before_destroy: false,
             importing: None,
             schema_version: 0,
+            planned_private: None,
         }
     }
 }
@@ -489,7 +507,7 @@ impl Walker<'_> {
         if r.mode == Mode::Data {
             return Ok(config); // `validate` is the managed type's (a data source may share its name)
         }
-        for d in provider.validate(&r.ty, &config) {
+        for d in provider.validate(ValidateRequest::new(&r.ty, &config)) {
             found.push(d.or_at(&r.range));
         }
         if found.has_errors() {
@@ -524,4 +542,15 @@ pub(crate) fn with_addr(mut d: Diagnostic, addr: &InstanceAddr) -> Diagnostic {
 /// The value at static steps inside `v` (None when absent).
 fn value_at(v: &Value, steps: &[autostack_lang::syntax::Step]) -> Option<Value> {
     autostack_lang::eval::apply_steps(v.clone(), steps).ok()
+}
+
+/// An object as the provider is given it: its value and decoded private data (unreadable
+/// private data is passed as none; the provider then plans as for an object without any).
+fn stored(o: &InstanceObject) -> Instance {
+    Instance::new(o.value.clone()).with_private(stored_private(Some(o)))
+}
+
+/// The decoded private data of a stored object.
+fn stored_private(o: Option<&InstanceObject>) -> Private {
+    Private::from_state(o.and_then(|o| o.private.as_deref())).unwrap_or_default()
 }

@@ -12,6 +12,7 @@ use crate::values::{Declared, Expansion, Values, WalkScope};
 use autostack_lang::config::typeexpr::convert_to;
 use autostack_lang::eval::Evaluator;
 use autostack_lang::{Diagnostic, Diagnostics};
+use autostack_provider_sdk::ConfigureRequest;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// State shared by the node visitors of one plan.
@@ -342,7 +343,7 @@ impl<'a> Walker<'a> {
             Ok(v) => v,
             Err(d) => return self.diags.extend(d),
         };
-        if let Err(d) = provider.configure(value).await {
+        if let Err(d) = provider.configure(ConfigureRequest::new(value)).await {
             // Providers see values, not files: point their errors at the provider block.
             let at = cfg.map(|c| c.range.clone());
             for mut x in d {
