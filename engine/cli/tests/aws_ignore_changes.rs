@@ -115,5 +115,20 @@ fn ignored_aws_attributes_plan_no_change() {
         vpc["instances"][0]["attributes"]["tags_all"]["Team"],
         "core"
     );
+
+    // Applying an in-place update keeps the ignored attributes as they are: apply plans the
+    // instance again as the plan did, ignore_changes included.
+    let rules = ["[tags]", "", "", "all"];
+    w.write("main.tf", &stack(&bucket, 2, &rules));
+    run(&w, &["apply", "-auto-approve"]).expect(0);
+    let st = w.state();
+    let vpc = st["resources"]
+        .as_array()
+        .and_then(|rs| rs.iter().find(|r| r["type"] == "aws_vpc"))
+        .expect("vpc");
+    let attrs = &vpc["instances"][0]["attributes"];
+    assert_eq!(attrs["enable_dns_hostnames"], true, "{attrs}");
+    assert_eq!(attrs["tags"]["Name"], "vpc-1", "{attrs}");
+    run(&w, &["plan", "-detailed-exitcode"]).expect(0);
     run(&w, &["destroy", "-auto-approve"]).expect(0);
 }

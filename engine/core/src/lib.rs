@@ -22,5 +22,6 @@ pub mod state;
 pub mod statefile;
 pub mod validate;
 pub mod values;
+mod walk;
 
 pub use context::{Context, ProviderResolver};

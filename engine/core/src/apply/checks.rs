@@ -3,9 +3,7 @@
 //! apply"), the resource's postconditions, and the errors every operation may report.
 
 use crate::addrs::ProviderConfig;
-use crate::plan::walk::Walker;
 use crate::plan::ResourceChange;
-use crate::values::WalkScope;
 use autostack_lang::{Diagnostic, Diagnostics, Value};
 
 /// Terraform's error when an applied object breaks its plan, naming the first attribute.
@@ -15,7 +13,36 @@ pub(super) fn inconsistent_result(
     planned: &Value,
     applied: &Value,
 ) -> Option<Diagnostics> {
-    let i = autostack_provider_sdk::inconsistency(planned, applied)?;
+    let broken = autostack_provider_sdk::inconsistency(planned, applied)?;
+    let detail = format!(
+        "When applying changes to {}, provider {provider:?} produced an unexpected new value: {}.\n\nThis is a bug in the provider, which should be reported in the provider's own issue tracker.",
+        c.addr,
+        describe(&broken),
+    );
+    let summary = "Provider produced inconsistent result after apply";
+    Some(Diagnostic::error(summary, detail, None).into())
+}
+
+/// Terraform's error when the plan made at apply time, with the values learned so far,
+/// breaks the saved plan's promises (a known planned value that changed).
+pub(super) fn inconsistent_final_plan(
+    c: &ResourceChange,
+    provider: &str,
+    final_plan: &Value,
+) -> Option<Diagnostics> {
+    let promised = c.after.as_ref()?;
+    let broken = autostack_provider_sdk::inconsistency(promised, final_plan)?;
+    let detail = format!(
+        "When expanding the plan for {} to include new values learned so far during apply, provider {provider:?} produced an invalid new value for {}.\n\nThis is a bug in the provider, which should be reported in the provider's own issue tracker.",
+        c.addr,
+        describe(&broken),
+    );
+    let summary = "Provider produced inconsistent final plan";
+    Some(Diagnostic::error(summary, detail, None).into())
+}
+
+/// `.attr: was X, but now Y`, with sensitive values redacted.
+fn describe(i: &autostack_provider_sdk::Inconsistency) -> String {
     let path = match autostack_provider_sdk::path_string(&i.path) {
         p if p.is_empty() => "Root object".to_string(),
         p if p.starts_with('[') => p,
@@ -26,21 +53,20 @@ pub(super) fn inconsistent_result(
         true => "(sensitive value)".to_string(),
         false => autostack_lang::value::format_value(v, 0),
     };
-    let detail = format!(
-        "When applying changes to {}, provider {:?} produced an unexpected new value: {path}: was {}, but now {}.\n\nThis is a bug in the provider, which should be reported in the provider's own issue tracker.",
-        c.addr,
-        provider,
+    format!(
+        "{path}: was {}, but now {}",
         show(&i.planned),
-        show(&i.applied),
-    );
-    Some(
-        Diagnostic::error(
-            "Provider produced inconsistent result after apply",
-            detail,
-            None,
-        )
-        .into(),
+        show(&i.applied)
     )
+}
+
+/// The error of a create or update after which the provider returned no object.
+pub(super) fn no_object(c: &ResourceChange) -> Diagnostics {
+    let detail = format!(
+        "The provider produced no new state for {} after a successful apply.",
+        c.addr
+    );
+    Diagnostic::error("Provider returned no object", detail, None).into()
 }
 
 /// The error of an operation whose provider configuration is missing.
@@ -63,35 +89,4 @@ pub(super) fn with_addr(d: Diagnostics, c: &ResourceChange) -> Diagnostics {
             acc.push(x);
             acc
         })
-}
-
-/// Evaluates a resource's postconditions against its new object (`self`).
-pub(super) fn postconditions(
-    w: &Walker<'_>,
-    c: &ResourceChange,
-    value: &Value,
-) -> autostack_lang::Diagnostics {
-    let path = c.addr.resource.module.path();
-    let Some(r) = w
-        .ctx
-        .module(&path)
-        .and_then(|m| m.module.resources.get(&c.addr.resource.local()))
-    else {
-        return autostack_lang::Diagnostics::new();
-    };
-    if r.lifecycle.postconditions.is_empty() {
-        return autostack_lang::Diagnostics::new();
-    }
-    let scope = WalkScope {
-        key: c.addr.key.clone(),
-        self_value: Some(value.clone()),
-        ..WalkScope::module(&w.values, &c.addr.resource.module)
-    };
-    let mut ev = w.evaluator(&scope);
-    crate::conditions::check_rules(
-        &mut ev,
-        &r.lifecycle.postconditions,
-        "Resource postcondition failed",
-        autostack_lang::Severity::Error,
-    )
 }

@@ -1,23 +1,23 @@
 //! Running the apply graph.
 
-use super::checks::{inconsistent_result, not_configured, postconditions, with_addr};
+use super::checks::{
+    inconsistent_final_plan, inconsistent_result, no_object, not_configured, with_addr,
+};
 use super::opgraph::{self, Op};
 use super::{ApplyOptions, ApplyOutcome, Intent, StateSink};
 use crate::addrs::InstanceAddr;
 use crate::addrs::{ModuleInstance, ProviderConfig};
-use crate::conform::conform;
 use crate::context::{Context, SharedProvider};
 use crate::events::Event;
 use crate::graph::{self, Node};
-use crate::plan::expand::expansion;
-use crate::plan::walk::Walker;
-use crate::plan::{Action, Plan, PlanMode, PlanOptions, ResourceChange};
+use crate::plan::{Action, Plan, PlanMode, ResourceChange};
 use crate::state::{InstanceObject, OutputValue};
-use crate::values::{ResourceValues, WalkScope};
-use autostack_lang::config::Mode;
+use crate::walk::instance::plan_instance;
+use crate::walk::Walker;
+use autostack_lang::config::{Mode, Resource};
 use autostack_lang::{Diagnostic, Diagnostics, Value};
 use autostack_provider_sdk::{
-    ApplyError, ApplyRequest, ApplyResponse, PlanRequest, Private, ReadDataRequest,
+    ApplyError, ApplyRequest, ApplyResponse, PlanResponse, Private, ReadDataRequest,
 };
 use futures::stream::{FuturesUnordered, StreamExt};
 use std::time::Instant;
@@ -50,11 +50,7 @@ pub async fn apply(
 ) -> Result<ApplyOutcome, Diagnostics> {
     let g = graph::build(&ctx.tree)?;
     let og = opgraph::build(&g, plan);
-    let plan_opts = PlanOptions {
-        mode: plan.mode,
-        ..PlanOptions::default()
-    };
-    let walker = Walker::new(ctx, &plan.prior, &plan_opts);
+    let walker = Walker::new(ctx, &plan.prior);
     let run = Run {
         ctx,
         plan,
@@ -151,7 +147,7 @@ fn settle(
     }
 }
 
-impl Run<'_> {
+impl<'a> Run<'a> {
     async fn op(&self, op: &Op) -> bool {
         match op {
             Op::Barrier => true,
@@ -249,7 +245,7 @@ impl Run<'_> {
                     Action::Read => {}
                     _ => sh.added += 1,
                 }
-                let post = postconditions(&sh.walker, c, &obj.value);
+                let post = postconditions(&mut sh.walker, c, &obj.value);
                 sh.walker.prior.instances.insert(c.addr.clone(), obj);
                 self.event(Event::ApplyDone {
                     addr: &c.addr,
@@ -285,14 +281,10 @@ impl Run<'_> {
             .provider(&c.provider)
             .await
             .ok_or_else(|| (not_configured(&c.provider), None))?;
-        let config = self
-            .instance_config(c, &provider)
-            .await
-            .map_err(|d| (d, None))?;
         let ty = &c.addr.resource.ty;
         // An object updated in place keeps its provider-private data (Terraform's providers
         // write theirs back unchanged, e.g. hashicorp/aws's timeouts and schema version).
-        let (prior, prior_private) = if c.action == Action::Update {
+        let (prior, private) = if c.action == Action::Update {
             let sh = self.shared.lock().await;
             match sh.walker.prior.instances.get(&c.addr) {
                 Some(o) => (Some(o.value.clone()), o.private.clone()),
@@ -301,75 +293,106 @@ impl Run<'_> {
         } else {
             (None, None)
         };
-        let prior_private = private_of(prior_private.as_deref(), c).map_err(|d| (d, None))?;
-        let obj = |value: Value, tainted: bool, private: &Private| InstanceObject {
-            value,
-            provider: self.ctx.state_provider(&c.provider).to_string(),
-            schema_version: c.schema_version,
-            dependencies: c.dependencies.clone(),
-            tainted,
-            private: private.to_state(),
-            create_before_destroy: c.create_before_destroy,
+        let private = private_of(private.as_deref(), c).map_err(|d| (d, None))?;
+        let obj = |value: Value, tainted: bool, private: &Private| {
+            self.object(c, value, tainted, private.to_state())
         };
+        let (r, config) = self
+            .instance_config(c, &provider)
+            .await
+            .map_err(|d| (d, None))?;
         if c.action == Action::Read {
             let v = provider
                 .read_data(ReadDataRequest::new(ty, &config))
                 .await
                 .map_err(|d| (with_addr(d, c), None))?;
-            return Ok(obj(v, false, &prior_private));
+            return Ok(obj(v, false, &private));
         }
-        let req = PlanRequest::new(ty, prior.as_ref(), &config).with_private(&prior_private);
-        let planned = provider
-            .plan(req)
+        let PlanResponse {
+            planned,
+            planned_private: private,
+            ..
+        } = self
+            .final_plan(c, &provider, r, (prior.as_ref(), &private), &config)
             .await
-            .map_err(|d| (with_addr(d, c), None))?;
-        let private = &planned.planned_private;
+            .map_err(|d| (d, None))?;
         let result = match prior {
             Some(prior) => {
-                let req = ApplyRequest::new(ty, Some(&prior), Some(&planned.planned));
+                let req = ApplyRequest::new(ty, Some(&prior), Some(&planned));
                 provider
-                    .apply(req.with_config(&config).with_private(private))
+                    .apply(req.with_config(&config).with_private(&private))
                     .await
             }
             None => {
-                let intent = obj(planned.planned.clone(), false, private);
-                self.create(c, &provider, intent, (&config, private), token)
+                let intent = obj(planned.clone(), false, &private);
+                self.create(c, &provider, intent, (&config, &private), token)
                     .await
             }
         };
+        let tainted = c.action != Action::Update;
         match result {
             Ok(ApplyResponse {
                 new_state: Some(v),
                 private,
                 ..
-            }) => match inconsistent_result(
-                c,
-                &self.ctx.state_provider(&c.provider).to_string(),
-                &planned.planned,
-                &v,
-            ) {
+            }) => match inconsistent_result(c, &self.provider_name(c), &planned, &v) {
                 None => Ok(obj(v, false, &private)),
                 // The object exists as the provider says; it is kept, and the run fails.
-                Some(d) => Err((d, Some(obj(v, c.action != Action::Update, &private)))),
+                Some(d) => Err((d, Some(obj(v, tainted, &private)))),
             },
-            Ok(_) => Err((
-                Diagnostic::error(
-                    "Provider returned no object",
-                    format!(
-                        "The provider produced no new state for {} after a successful apply.",
-                        c.addr
-                    ),
-                    None,
-                )
-                .into(),
-                None,
-            )),
+            Ok(_) => Err((no_object(c), None)),
             Err(e) => {
-                let partial = e
-                    .partial
-                    .map(|v| obj(v, c.action != Action::Update, private));
+                let partial = e.partial.map(|v| obj(v, tainted, &private));
                 Err((with_addr(e.diags, c), partial))
             }
+        }
+    }
+
+    /// The instance's plan made again with the values known now, through the same code as
+    /// the plan; it must keep every promise the saved plan made.
+    async fn final_plan(
+        &self,
+        c: &ResourceChange,
+        provider: &SharedProvider,
+        r: &Resource,
+        prior: (Option<&Value>, &Private),
+        config: &Value,
+    ) -> Result<PlanResponse, Diagnostics> {
+        let schema = provider
+            .schema()
+            .resources
+            .get(&r.ty)
+            .ok_or_else(|| not_configured(&c.provider))?;
+        let planned = plan_instance(provider.as_ref(), r, schema, prior, config)
+            .await
+            .map_err(|d| with_addr(d, c))?;
+        match inconsistent_final_plan(c, &self.provider_name(c), &planned.planned) {
+            Some(d) => Err(d),
+            None => Ok(planned),
+        }
+    }
+
+    /// The provider address state records for a change's objects.
+    fn provider_name(&self, c: &ResourceChange) -> String {
+        self.ctx.state_provider(&c.provider).to_string()
+    }
+
+    /// The state object of a change's instance holding `value`.
+    fn object(
+        &self,
+        c: &ResourceChange,
+        value: Value,
+        tainted: bool,
+        private: Option<String>,
+    ) -> InstanceObject {
+        InstanceObject {
+            value,
+            provider: self.provider_name(c),
+            schema_version: c.schema_version,
+            dependencies: c.dependencies.clone(),
+            tainted,
+            private,
+            create_before_destroy: c.create_before_destroy,
         }
     }
 
@@ -417,29 +440,25 @@ impl Run<'_> {
         result
     }
 
-    /// Evaluates the instance's configuration with the values known now.
+    /// Evaluates the instance's configuration with the values known now (the resource block
+    /// and the configuration).
     async fn instance_config(
         &self,
         c: &ResourceChange,
         provider: &SharedProvider,
-    ) -> Result<Value, Diagnostics> {
-        let sh = self.shared.lock().await;
-        let w = &sh.walker;
-        let path = c.addr.resource.module.path();
-        let r = self
-            .ctx
-            .module(&path)
-            .and_then(|m| m.module.resources.get(&c.addr.resource.local()))
-            .ok_or_else(|| {
-                Diagnostics::from(Diagnostic::error(
-                    "Resource no longer in configuration",
-                    format!(
-                        "{} is not in the configuration any more; make a new plan.",
-                        c.addr
-                    ),
-                    None,
-                ))
-            })?;
+    ) -> Result<(&'a Resource, Value), Diagnostics> {
+        let mut sh = self.shared.lock().await;
+        let w = &mut sh.walker;
+        let r = w.resource_block(&c.addr.resource).ok_or_else(|| {
+            Diagnostics::from(Diagnostic::error(
+                "Resource no longer in configuration",
+                format!(
+                    "{} is not in the configuration any more; make a new plan.",
+                    c.addr
+                ),
+                None,
+            ))
+        })?;
         let schemas = if r.mode == Mode::Data {
             &provider.schema().data_sources
         } else {
@@ -448,19 +467,10 @@ impl Run<'_> {
         let schema = schemas
             .get(&r.ty)
             .ok_or_else(|| not_configured(&c.provider))?;
-        let inst = &c.addr.resource.module;
-        let scope = WalkScope::module(&w.values, inst);
-        let mut ev = w.evaluator(&scope);
-        let exp = expansion(&mut ev, r.count.as_ref(), r.for_each.as_ref())?;
-        let each_value = c.addr.key.as_ref().and_then(|k| exp.each_value(k));
-        let scope = WalkScope {
-            key: c.addr.key.clone(),
-            each_value,
-            ..WalkScope::module(&w.values, inst)
-        };
-        let mut ev = w.evaluator(&scope);
-        let v = ev.eval_body(&r.config)?;
-        conform(&schema.block, Some(&r.config), &v)
+        let exp = w.expand_resource(&c.addr.resource, r)?;
+        // Warnings were shown when the plan was made.
+        let (config, _warnings) = w.instance_config(&c.addr, r, &exp, schema, provider.as_ref())?;
+        Ok((r, config))
     }
 
     async fn destroy(&self, c: &ResourceChange) -> bool {
@@ -540,33 +550,27 @@ fn join(w: &mut Walker<'_>, path: &[String], local: &str) {
         return;
     };
     for inst in w.instances(&path.to_vec()) {
-        let exp = {
-            let scope = WalkScope::module(&w.values, &inst);
-            let mut ev = w.evaluator(&scope);
-            expansion(&mut ev, r.count.as_ref(), r.for_each.as_ref())
-        };
-        let exp = match exp {
-            Ok(x) => x,
-            Err(d) => {
-                w.diags.extend(d);
-                continue;
-            }
-        };
         let raddr = crate::addrs::ResourceAddr {
-            module: inst.clone(),
+            module: inst,
             mode: r.mode,
             ty: r.ty.clone(),
             name: r.name.clone(),
         };
-        let mut rv = ResourceValues::new(exp);
-        for (a, o) in w.prior.instances_of(&raddr) {
-            rv.set(a.key.clone(), o.value.clone());
+        match w.expand_resource(&raddr, r) {
+            Ok(exp) => w.bind_from_state(&raddr, exp),
+            Err(d) => w.diags.extend(d),
         }
-        w.values
-            .resources
-            .entry(inst.clone())
-            .or_default()
-            .insert(local.to_string(), rv);
+    }
+}
+
+/// The resource's postconditions against an instance's new object.
+fn postconditions(w: &mut Walker<'_>, c: &ResourceChange, value: &Value) -> Diagnostics {
+    let Some(r) = w.resource_block(&c.addr.resource) else {
+        return Diagnostics::new();
+    };
+    match w.expand_resource(&c.addr.resource, r) {
+        Ok(exp) => w.postconditions(&c.addr, r, &exp, value),
+        Err(d) => d,
     }
 }
 

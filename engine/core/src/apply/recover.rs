@@ -4,9 +4,8 @@
 
 use super::Intent;
 use crate::context::Context;
-use crate::plan::walk::Walker;
-use crate::plan::PlanOptions;
 use crate::state::State;
+use crate::walk::Walker;
 use autostack_lang::{Diagnostics, Value};
 use autostack_provider_sdk::{ApplyRequest, Instance, RecoverRequest};
 use std::sync::Arc;
@@ -25,8 +24,7 @@ pub struct Recovery {
 /// Resolves `intents` (in journal order) against `state` through their providers, configured
 /// from the root module's provider blocks.
 pub async fn recover(ctx: &Context, state: &mut State, intents: &[Intent]) -> Recovery {
-    let opts = PlanOptions::default();
-    let mut walker = Walker::new(ctx, state, &opts);
+    let mut walker = Walker::new(ctx, state);
     let mut out = Recovery::default();
     for (i, intent) in intents.iter().enumerate() {
         walker.visit_provider(&intent.provider).await;

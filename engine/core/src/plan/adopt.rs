@@ -2,7 +2,7 @@
 //! blocks, and the destroys of instances no longer in the configuration.
 
 use super::resource::with_addr;
-use super::walk::Walker;
+use super::run::Planner;
 use super::{Action, PlanMode, PlanOptions, Reason, ResourceChange};
 use crate::addrs::{
     parse_instance, AbsProviderConfig, InstanceAddr, InstanceKey, ModuleInstance, ResourceAddr,
@@ -55,15 +55,16 @@ pub(crate) fn targets(
     Some(seen.into_iter().map(|i| g.graph[i].clone()).collect())
 }
 
-impl Walker<'_> {
+impl Planner<'_> {
     /// Renames prior instances as `moved` blocks say (root module only).
     pub(crate) fn apply_moves(&mut self) {
-        for m in &self.ctx.tree.module.moved {
+        for m in &self.w.ctx.tree.module.moved {
             let (Some(from), Some(to)) = (expr_addr(&m.from), expr_addr(&m.to)) else {
-                self.diags.push(Diagnostic::error("Invalid \"moved\" address", "The \"from\" and \"to\" arguments must be resource or resource instance addresses.", Some(m.range.clone())));
+                self.w.diags.push(Diagnostic::error("Invalid \"moved\" address", "The \"from\" and \"to\" arguments must be resource or resource instance addresses.", Some(m.range.clone())));
                 continue;
             };
             let moves: Vec<(InstanceAddr, InstanceAddr)> = self
+                .w
                 .prior
                 .instances
                 .keys()
@@ -85,11 +86,11 @@ impl Walker<'_> {
                 })
                 .collect();
             for (old, new) in moves {
-                if self.prior.instances.contains_key(&new) {
+                if self.w.prior.instances.contains_key(&new) {
                     continue;
                 }
-                if let Some(obj) = self.prior.instances.remove(&old) {
-                    self.prior.instances.insert(new.clone(), obj);
+                if let Some(obj) = self.w.prior.instances.remove(&old) {
+                    self.w.prior.instances.insert(new.clone(), obj);
                     self.moved_from.insert(new, old);
                 }
             }
@@ -103,6 +104,7 @@ impl Walker<'_> {
         provider: &Arc<dyn Provider>,
     ) -> Option<String> {
         let block = self
+            .w
             .ctx
             .tree
             .module
@@ -111,13 +113,13 @@ impl Walker<'_> {
             .find(|i| expr_addr(&i.to).as_ref() == Some(addr))?;
         let root = ModuleInstance::root();
         let id = {
-            let scope = WalkScope::module(&self.values, &root);
-            let mut ev = self.evaluator(&scope);
+            let scope = WalkScope::module(&self.w.values, &root);
+            let mut ev = self.w.evaluator(&scope);
             match ev.eval(&block.id) {
                 Ok(v) => match v.as_str() {
                     Some(s) => s.to_string(),
                     None => {
-                        self.diags.push(Diagnostic::error(
+                        self.w.diags.push(Diagnostic::error(
                             "Invalid import id argument",
                             "The import ID must be a known string.",
                             Some(block.id.range.clone()),
@@ -126,7 +128,7 @@ impl Walker<'_> {
                     }
                 },
                 Err(d) => {
-                    self.diags.extend(d);
+                    self.w.diags.extend(d);
                     return None;
                 }
             }
@@ -138,7 +140,7 @@ impl Walker<'_> {
             Ok(v) => v,
             Err(d) => {
                 d.into_iter()
-                    .for_each(|x| self.diags.push(with_addr(x, addr)));
+                    .for_each(|x| self.w.diags.push(with_addr(x, addr)));
                 return None;
             }
         };
@@ -146,11 +148,11 @@ impl Walker<'_> {
         {
             Ok(Some(o)) => (o.state, o.private),
             Ok(None) => {
-                self.diags.push(Diagnostic::error("Cannot import non-existent remote object", format!("While attempting to import an existing object to {addr}, the provider detected that no object exists with the given id. Only pre-existing objects can be imported; check that the id is correct and that it is associated with the provider's configured region or endpoint, or use \"terraform apply\" to create a new remote object for this resource."), Some(block.range.clone())));
+                self.w.diags.push(Diagnostic::error("Cannot import non-existent remote object", format!("While attempting to import an existing object to {addr}, the provider detected that no object exists with the given id. Only pre-existing objects can be imported; check that the id is correct and that it is associated with the provider's configured region or endpoint, or use \"terraform apply\" to create a new remote object for this resource."), Some(block.range.clone())));
                 return None;
             }
             Err(d) => {
-                self.diags.extend(d);
+                self.w.diags.extend(d);
                 return None;
             }
         };
@@ -163,7 +165,7 @@ impl Walker<'_> {
             private: private.to_state(),
             create_before_destroy: false,
         };
-        self.prior.instances.insert(addr.clone(), obj);
+        self.w.prior.instances.insert(addr.clone(), obj);
         Some(id)
     }
 
@@ -176,6 +178,7 @@ impl Walker<'_> {
     ) {
         let wanted: HashSet<&Option<InstanceKey>> = keys.iter().collect();
         let dropped: Vec<(InstanceAddr, InstanceObject)> = self
+            .w
             .prior
             .instances_of(raddr)
             .filter(|(a, _)| !wanted.contains(&a.key))
@@ -186,7 +189,7 @@ impl Walker<'_> {
                 continue;
             }
             if r.lifecycle.prevent_destroy {
-                self.diags.push(prevent_destroy_error(&addr, r));
+                self.w.diags.push(prevent_destroy_error(&addr, r));
             }
             let reason = match addr.key {
                 Some(InstanceKey::Int(_)) => Reason::CountIndex,
@@ -203,6 +206,7 @@ impl Walker<'_> {
     pub(crate) async fn plan_orphans(&mut self) {
         let destroy = self.opts.mode == PlanMode::Destroy;
         let orphans: Vec<(InstanceAddr, InstanceObject)> = self
+            .w
             .prior
             .instances
             .iter()
@@ -226,12 +230,13 @@ impl Walker<'_> {
         for (addr, obj) in orphans {
             if destroy {
                 if let Some(r) = self
+                    .w
                     .ctx
                     .module(&addr.resource.module.path())
                     .and_then(|m| m.module.resources.get(&addr.resource.local()))
                 {
                     if r.lifecycle.prevent_destroy {
-                        self.diags.push(prevent_destroy_error(&addr, r));
+                        self.w.diags.push(prevent_destroy_error(&addr, r));
                     }
                 }
             }
@@ -259,25 +264,26 @@ impl Walker<'_> {
             }
             let mut c = ResourceChange::new(addr.clone(), Action::Delete, None, None);
             self.use_state_provider(&mut c, &obj.provider);
-            self.visit_provider(&c.provider).await;
-            if let Some(provider) = self.ctx.provider(&c.provider).await {
+            self.w.visit_provider(&c.provider).await;
+            if let Some(provider) = self.w.ctx.provider(&c.provider).await {
                 self.refresh(&provider, &addr.resource).await;
             }
         }
         (orphans.into_iter())
-            .filter_map(|(a, _)| self.prior.instances.get(&a).cloned().map(|o| (a, o)))
+            .filter_map(|(a, _)| self.w.prior.instances.get(&a).cloned().map(|o| (a, o)))
             .collect()
     }
 
     fn declared_in_config(&self, r: &ResourceAddr) -> bool {
-        self.ctx
+        self.w
+            .ctx
             .module(&r.module.path())
             .is_some_and(|m| m.module.resources.contains_key(&r.local()))
-            && self.instances(&r.module.path()).contains(&r.module)
+            && self.w.instances(&r.module.path()).contains(&r.module)
     }
 }
 
-impl Walker<'_> {
+impl Planner<'_> {
     fn delete_change(
         &self,
         addr: &InstanceAddr,
@@ -297,7 +303,7 @@ impl Walker<'_> {
     /// entry that does not parse keeps the provider its type implies).
     pub(crate) fn use_state_provider(&self, c: &mut ResourceChange, recorded: &str) {
         if let Ok(abs) = recorded.parse::<AbsProviderConfig>() {
-            c.provider = self.ctx.config_for(&abs);
+            c.provider = self.w.ctx.config_for(&abs);
             c.provider_source = abs.source;
         }
     }

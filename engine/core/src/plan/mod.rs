@@ -2,12 +2,10 @@
 //! instance's action.
 
 pub(crate) mod adopt;
-pub(crate) mod expand;
-pub(crate) mod ignore;
 pub(crate) mod resource;
-pub(crate) mod walk;
+pub(crate) mod run;
 
-pub use walk::plan;
+pub use run::plan;
 
 use crate::addrs::{InstanceAddr, ProviderConfig, ProviderSource};
 use crate::state::State;

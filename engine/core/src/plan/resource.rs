@@ -1,46 +1,53 @@
 //! Planning resources: refresh, per-instance configuration, diff and action.
 
 use super::adopt::prevent_destroy_error;
-use super::expand::expansion;
-use super::ignore::{config_with_ignored, ignore_changes};
-use super::walk::Walker;
+use super::run::Planner;
 use super::{Action, PlanMode, Reason, ResourceChange};
-use crate::addrs::{implied_local_name, InstanceAddr, InstanceKey, ModuleInstance, ResourceAddr};
+use crate::addrs::{implied_local_name, InstanceAddr, InstanceKey, ResourceAddr};
 use crate::addrs::{ProviderConfig, ProviderSource};
-use crate::conform::conform;
 use crate::events::Event;
 use crate::graph::{provider_addr, ModPath, Node};
 use crate::state::InstanceObject;
 use crate::validate::schema_of;
-use crate::values::{Expansion, ResourceValues, WalkScope};
+use crate::values::{Expansion, ResourceValues};
+use crate::walk::instance::plan_instance;
 use autostack_lang::config::{Mode, Resource};
-use autostack_lang::{Diagnostic, Diagnostics, Value};
+use autostack_lang::{Diagnostic, Value};
 use autostack_provider_sdk::{
-    differs, Instance, PlanRequest, Private, Provider, ReadDataRequest, ReadRequest,
-    ResourceSchema, ValidateRequest,
+    differs, Instance, Private, Provider, ReadDataRequest, ReadRequest, ResourceSchema,
 };
 use std::sync::Arc;
 
-impl Walker<'_> {
+/// A resource being planned: its block, schema, provider, expansion and dependencies.
+struct Resolved<'x> {
+    r: &'x Resource,
+    schema: &'x ResourceSchema,
+    provider: &'x Arc<dyn Provider>,
+    paddr: &'x ProviderConfig,
+    exp: Expansion,
+    deps: Vec<String>,
+}
+
+impl Planner<'_> {
     pub(crate) async fn visit_resource(&mut self, path: &ModPath, local: &str, node: &Node) {
-        let Some(tree) = self.ctx.module(path) else {
+        let Some(tree) = self.w.ctx.module(path) else {
             return;
         };
         let Some(r) = tree.module.resources.get(local) else {
             return;
         };
-        let paddr = provider_addr(&self.ctx.tree, path, r);
-        let Some(provider) = self.ctx.provider(&paddr).await else {
+        let paddr = provider_addr(&self.w.ctx.tree, path, r);
+        let Some(provider) = self.w.ctx.provider(&paddr).await else {
             return;
         };
         // Types and arguments were checked before the walk (crate::validate).
-        let schema = match schema_of(provider.as_ref(), &self.ctx.provider_source(&paddr), r) {
+        let schema = match schema_of(provider.as_ref(), &self.w.ctx.provider_source(&paddr), r) {
             Ok(s) => s.clone(),
-            Err(d) => return self.diags.push(d),
+            Err(d) => return self.w.diags.push(d),
         };
         let skip = self.opts.mode != PlanMode::Normal
             || self.targeted.as_ref().is_some_and(|t| !t.contains(node));
-        for inst in self.instances(path) {
+        for inst in self.w.instances(path) {
             let raddr = ResourceAddr {
                 module: inst.clone(),
                 mode: r.mode,
@@ -52,7 +59,7 @@ impl Walker<'_> {
                 self.keep_prior(&raddr, r);
                 continue;
             }
-            self.plan_resource(&inst, &raddr, r, &schema, &provider, &paddr)
+            self.plan_resource(&raddr, r, &schema, &provider, &paddr)
                 .await;
         }
     }
@@ -63,6 +70,7 @@ impl Walker<'_> {
             return;
         }
         let items: Vec<(InstanceAddr, InstanceObject)> = self
+            .w
             .prior
             .instances_of(raddr)
             .map(|(a, o)| (a.clone(), o.clone()))
@@ -77,7 +85,7 @@ impl Walker<'_> {
             .collect();
         let with_id = || items.iter().zip(&ids).filter(|(_, id)| !id.is_empty());
         for ((addr, _), id) in with_id() {
-            self.ctx.events.event(&Event::RefreshStart { addr, id });
+            self.w.ctx.events.event(&Event::RefreshStart { addr, id });
         }
         let start = std::time::Instant::now();
         let results = provider
@@ -85,7 +93,8 @@ impl Walker<'_> {
             .await;
         let elapsed = start.elapsed();
         for ((addr, _), id) in with_id() {
-            self.ctx
+            self.w
+                .ctx
                 .events
                 .event(&Event::RefreshDone { addr, id, elapsed });
         }
@@ -98,7 +107,7 @@ impl Walker<'_> {
                         let c = self.drift_change(&addr, &obj, Some(v.clone()), Action::Update);
                         self.drift.push(c);
                     }
-                    if let Some(o) = self.prior.instances.get_mut(&addr) {
+                    if let Some(o) = self.w.prior.instances.get_mut(&addr) {
                         o.value = v;
                         o.private = private.to_state();
                     }
@@ -106,11 +115,11 @@ impl Walker<'_> {
                 Ok(None) => {
                     let c = self.drift_change(&addr, &obj, None, Action::Delete);
                     self.drift.push(c);
-                    self.prior.instances.remove(&addr);
+                    self.w.prior.instances.remove(&addr);
                 }
                 Err(d) => d
                     .into_iter()
-                    .for_each(|x| self.diags.push(with_addr(x, &addr))),
+                    .for_each(|x| self.w.diags.push(with_addr(x, &addr))),
             }
         }
     }
@@ -118,10 +127,11 @@ impl Walker<'_> {
     /// Untargeted (or destroy/refresh-only) resources keep their prior values for references.
     fn keep_prior(&mut self, raddr: &ResourceAddr, r: &Resource) {
         let exp = if r.count.is_some() {
-            Expansion::Count(self.prior.instances_of(raddr).count() as i64)
+            Expansion::Count(self.w.prior.instances_of(raddr).count() as i64)
         } else if r.for_each.is_some() {
             Expansion::ForEach(
-                self.prior
+                self.w
+                    .prior
                     .instances_of(raddr)
                     .filter_map(|(a, o)| match &a.key {
                         Some(InstanceKey::Str(k)) => Some((k.clone(), o.value.clone())),
@@ -132,126 +142,85 @@ impl Walker<'_> {
         } else {
             Expansion::Single
         };
-        let mut rv = ResourceValues::new(exp);
-        for (a, o) in self.prior.instances_of(raddr) {
-            rv.set(a.key.clone(), o.value.clone());
-        }
-        self.values
-            .resources
-            .entry(raddr.module.clone())
-            .or_default()
-            .insert(raddr.local(), rv);
+        self.w.bind_from_state(raddr, exp);
     }
 
     async fn plan_resource(
         &mut self,
-        inst: &ModuleInstance,
         raddr: &ResourceAddr,
         r: &Resource,
         schema: &ResourceSchema,
         provider: &Arc<dyn Provider>,
         paddr: &ProviderConfig,
     ) {
-        let exp = {
-            let scope = WalkScope::module(&self.values, inst);
-            let mut ev = self.evaluator(&scope);
-            match expansion(&mut ev, r.count.as_ref(), r.for_each.as_ref()) {
-                Ok(x) => x,
-                Err(d) => {
-                    self.diags.extend(d);
-                    return;
-                }
-            }
+        let exp = match self.w.expand_resource(raddr, r) {
+            Ok(x) => x,
+            Err(d) => return self.w.diags.extend(d),
         };
         let keys = exp.keys();
-        self.values
+        self.w
+            .values
             .resources
-            .entry(inst.clone())
+            .entry(raddr.module.clone())
             .or_default()
             .insert(raddr.local(), ResourceValues::new(exp.clone()));
-        let deps = self.dependencies(raddr);
+        let of = Resolved {
+            r,
+            schema,
+            provider,
+            paddr,
+            deps: self.w.dependencies(raddr),
+            exp,
+        };
         for key in &keys {
-            let addr = raddr.instance(key.clone());
-            let each_value = key.as_ref().and_then(|k| exp.each_value(k));
-            let config = {
-                let scope = WalkScope {
-                    key: key.clone(),
-                    each_value,
-                    ..WalkScope::module(&self.values, inst)
-                };
-                let mut ev = self.evaluator(&scope);
-                let pre = crate::conditions::check_rules(
-                    &mut ev,
-                    &r.lifecycle.preconditions,
-                    "Resource precondition failed",
-                    autostack_lang::Severity::Error,
-                );
-                if pre.has_errors() {
-                    Err(pre)
-                } else {
-                    ev.eval_body(&r.config)
-                        .and_then(|v| conform(&schema.block, Some(&r.config), &v))
-                }
-            };
-            let config = match config.and_then(|c| self.validated(provider, r, c)) {
-                Ok(c) => c,
-                Err(d) => {
-                    self.diags.extend(d);
-                    continue;
-                }
-            };
-            let change = match r.mode {
-                Mode::Managed => self.plan_managed(&addr, r, schema, provider, config).await,
-                Mode::Data => self.plan_data(&addr, r, provider, config).await,
-            };
-            let Some(mut change) = change else { continue };
-            if let Some(o) = self.prior.instances.get_mut(&addr) {
-                if o.provider.is_empty() {
-                    o.provider = self.ctx.state_provider(paddr).to_string();
-                }
-                // As Terraform does on apply, even for unchanged (or just imported) objects:
-                // the state records what the configuration makes this instance depend on,
-                // which later orders its destruction.
-                if r.mode == Mode::Managed {
-                    o.dependencies = deps.clone();
-                }
-            }
-            change.provider_source = self.ctx.provider_source(paddr);
-            change.provider = paddr.clone();
-            change.dependencies = deps.clone();
-            change.schema_version = schema.version;
-            change.prev_addr = self.moved_from.get(&addr).cloned();
-            let value = change
-                .after
-                .clone()
-                .unwrap_or_else(|| schema.block.empty_value());
-            if !r.lifecycle.postconditions.is_empty() && change.after.is_some() {
-                let scope = WalkScope {
-                    key: key.clone(),
-                    each_value: key.as_ref().and_then(|k| exp.each_value(k)),
-                    self_value: Some(value.clone()),
-                    ..WalkScope::module(&self.values, inst)
-                };
-                let mut ev = self.evaluator(&scope);
-                let post = crate::conditions::check_rules(
-                    &mut ev,
-                    &r.lifecycle.postconditions,
-                    "Resource postcondition failed",
-                    autostack_lang::Severity::Error,
-                );
-                self.diags.extend(post);
-            }
-            if let Some(rv) = self
-                .values
-                .resources
-                .get_mut(inst)
-                .and_then(|m| m.get_mut(&raddr.local()))
-            {
-                rv.set(key.clone(), value);
-            }
-            self.changes.insert(addr, change);
+            self.plan_one(raddr.instance(key.clone()), &of).await;
         }
         self.plan_dropped_keys(raddr, r, &keys);
+    }
+
+    /// Plans one instance: its configuration, its change, its postconditions; its planned
+    /// object becomes its value for references.
+    async fn plan_one(&mut self, addr: InstanceAddr, of: &Resolved<'_>) {
+        let (r, schema) = (of.r, of.schema);
+        let config = match (self.w).instance_config(&addr, r, &of.exp, schema, of.provider.as_ref())
+        {
+            Ok((config, warnings)) => {
+                self.w.diags.extend(warnings);
+                config
+            }
+            Err(d) => return self.w.diags.extend(d),
+        };
+        let change = match r.mode {
+            Mode::Managed => (self.plan_managed(&addr, r, schema, of.provider, config)).await,
+            Mode::Data => self.plan_data(&addr, r, of.provider, config).await,
+        };
+        let Some(mut change) = change else { return };
+        if let Some(o) = self.w.prior.instances.get_mut(&addr) {
+            if o.provider.is_empty() {
+                o.provider = self.w.ctx.state_provider(of.paddr).to_string();
+            }
+            // As Terraform does on apply, even for unchanged (or just imported) objects:
+            // the state records what the configuration makes this instance depend on,
+            // which later orders its destruction.
+            if r.mode == Mode::Managed {
+                o.dependencies = of.deps.clone();
+            }
+        }
+        change.provider_source = self.w.ctx.provider_source(of.paddr);
+        change.provider = of.paddr.clone();
+        change.dependencies = of.deps.clone();
+        change.schema_version = schema.version;
+        change.prev_addr = self.moved_from.get(&addr).cloned();
+        let value = (change.after.clone()).unwrap_or_else(|| schema.block.empty_value());
+        if change.after.is_some() {
+            let post = self.w.postconditions(&addr, r, &of.exp, &value);
+            self.w.diags.extend(post);
+        }
+        let resources = self.w.values.resources.get_mut(&addr.resource.module);
+        if let Some(rv) = resources.and_then(|m| m.get_mut(&addr.resource.local())) {
+            rv.set(addr.key.clone(), value);
+        }
+        self.changes.insert(addr, change);
     }
 
     async fn plan_managed(
@@ -262,30 +231,18 @@ impl Walker<'_> {
         provider: &Arc<dyn Provider>,
         config: Value,
     ) -> Option<ResourceChange> {
-        let importing = match self.prior.instances.contains_key(addr) {
+        let importing = match self.w.prior.instances.contains_key(addr) {
             true => None,
             false => self.import(addr, schema, provider).await,
         };
-        let prior = self.prior.instances.get(addr).cloned();
-        let proposed = config_with_ignored(
-            &r.lifecycle.ignore_changes,
-            prior.as_ref().map(|p| &p.value),
-            config.clone(),
-            &schema.block,
-        );
+        let prior = self.w.prior.instances.get(addr).cloned();
         let prior_private = stored_private(prior.as_ref());
-        let req = PlanRequest::new(
-            &addr.resource.ty,
-            prior.as_ref().map(|p| &p.value),
-            &proposed,
-        );
-        let planned = match provider
-            .plan(req.with_config(&config).with_private(&prior_private))
-            .await
+        let prior_value = (prior.as_ref().map(|p| &p.value), &prior_private);
+        let planned = match plan_instance(provider.as_ref(), r, schema, prior_value, &config).await
         {
             Ok(p) => p,
             Err(d) => {
-                self.diags.extend(d);
+                self.w.diags.extend(d);
                 return None;
             }
         };
@@ -302,11 +259,7 @@ impl Walker<'_> {
         let Some(prior) = prior else {
             return Some(change);
         };
-        let mut after = ignore_changes(
-            &r.lifecycle.ignore_changes,
-            &prior.value,
-            planned.planned.clone(),
-        );
+        let mut after = planned.planned.clone();
         let replace_action = if cbd {
             Action::CreateThenDelete
         } else {
@@ -328,21 +281,17 @@ impl Walker<'_> {
             None if differs(&prior.value, &after) => Action::Update,
             None => Action::NoOp,
         };
-        if matches!(
-            reason,
-            Some(Reason::Tainted | Reason::ReplaceByRequest | Reason::ReplaceByTriggers)
-        ) && planned.requires_replace.is_empty()
-        {
-            match provider
-                .plan(PlanRequest::new(&addr.resource.ty, None, &config))
-                .await
-            {
+        if change.action.is_replace() {
+            // A replacement is a new object: planned as a create from the configuration, as
+            // apply will plan it.
+            let fresh = (None, &Private::default());
+            match plan_instance(provider.as_ref(), r, schema, fresh, &config).await {
                 Ok(fresh) => after = fresh.planned,
-                Err(d) => self.diags.extend(d),
+                Err(d) => self.w.diags.extend(d),
             }
         }
         if change.action.is_replace() && r.lifecycle.prevent_destroy {
-            self.diags.push(prevent_destroy_error(addr, r));
+            self.w.diags.push(prevent_destroy_error(addr, r));
         }
         change.reason = reason;
         change.requires_replace = planned.requires_replace;
@@ -371,7 +320,7 @@ impl Walker<'_> {
             .await
         {
             Ok(v) => {
-                self.prior.instances.insert(
+                self.w.prior.instances.insert(
                     addr.clone(),
                     InstanceObject {
                         value: v.clone(),
@@ -392,7 +341,7 @@ impl Walker<'_> {
             }
             Err(d) => {
                 d.into_iter()
-                    .for_each(|x| self.diags.push(with_addr(x, addr)));
+                    .for_each(|x| self.w.diags.push(with_addr(x, addr)));
                 None
             }
         }
@@ -493,30 +442,7 @@ impl ResourceChange {
     }
 }
 
-impl Walker<'_> {
-    /// The provider's own checks of an instance's configuration (Terraform's
-    /// `ValidateResourceConfig`); its diagnostics point at the resource block. Warnings are
-    /// kept, errors stop this instance.
-    fn validated(
-        &mut self,
-        provider: &Arc<dyn Provider>,
-        r: &Resource,
-        config: Value,
-    ) -> Result<Value, Diagnostics> {
-        let mut found = Diagnostics::new();
-        if r.mode == Mode::Data {
-            return Ok(config); // `validate` is the managed type's (a data source may share its name)
-        }
-        for d in provider.validate(ValidateRequest::new(&r.ty, &config)) {
-            found.push(d.or_at(&r.range));
-        }
-        if found.has_errors() {
-            return Err(found);
-        }
-        self.diags.extend(found);
-        Ok(config)
-    }
-
+impl Planner<'_> {
     fn drift_change(
         &self,
         addr: &InstanceAddr,

@@ -1,6 +1,9 @@
 //! Evaluating `count` and `for_each` into an [`Expansion`], with Terraform's errors.
 
-use crate::values::Expansion;
+use super::Walker;
+use crate::addrs::ResourceAddr;
+use crate::values::{Expansion, ResourceValues, WalkScope};
+use autostack_lang::config::Resource;
 use autostack_lang::eval::Evaluator;
 use autostack_lang::syntax::Expr;
 use autostack_lang::value::convert;
@@ -98,5 +101,41 @@ fn eval_for_each(ev: &mut Evaluator<'_>, e: &Expr) -> Result<Expansion, Diagnost
             Ok(Expansion::ForEach(out))
         }
         other => Err(each_err(e, format!("The given \"for_each\" argument value is unsuitable: the \"for_each\" argument must be a map, or set of strings, and you have provided a value of type {}.", other.ty().friendly_name()))),
+    }
+}
+
+impl Walker<'_> {
+    /// How a resource expands in one module instance (evaluated once per walk: apply asks
+    /// for it for every instance it applies).
+    pub(crate) fn expand_resource(
+        &mut self,
+        raddr: &ResourceAddr,
+        r: &Resource,
+    ) -> Result<Expansion, Diagnostics> {
+        if let Some(exp) = self.expansions.get(raddr) {
+            return Ok(exp.clone());
+        }
+        let exp = {
+            let scope = WalkScope::module(&self.values, &raddr.module);
+            let mut ev = self.evaluator(&scope);
+            expansion(&mut ev, r.count.as_ref(), r.for_each.as_ref())?
+        };
+        self.expansions.insert(raddr.clone(), exp.clone());
+        Ok(exp)
+    }
+
+    /// Binds a resource's value in its module instance to the objects the walk's state
+    /// holds for it: apply does this once its instances are applied, plan for resources it
+    /// leaves alone (`-target`, destroy and refresh-only plans).
+    pub(crate) fn bind_from_state(&mut self, raddr: &ResourceAddr, exp: Expansion) {
+        let mut rv = ResourceValues::new(exp);
+        for (a, o) in self.prior.instances_of(raddr) {
+            rv.set(a.key.clone(), o.value.clone());
+        }
+        self.values
+            .resources
+            .entry(raddr.module.clone())
+            .or_default()
+            .insert(raddr.local(), rv);
     }
 }

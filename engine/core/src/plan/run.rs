@@ -1,0 +1,169 @@
+//! The plan run: the configuration graph walked in dependency order (configuration nodes by
+//! the shared [`Walker`], resource nodes planned here), then the destroys of what left the
+//! configuration, `check` blocks, and the finished [`Plan`].
+
+use super::{OutputChange, Plan, PlanMode, PlanOptions, ResourceChange};
+use crate::addrs::{InstanceAddr, ModuleInstance};
+use crate::context::Context;
+use crate::graph::{self, Node};
+use crate::state::State;
+use crate::values::WalkScope;
+use crate::walk::Walker;
+use autostack_lang::Diagnostics;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// One plan: the shared walk plus what only planning keeps.
+pub(crate) struct Planner<'a> {
+    /// The walk over the configuration.
+    pub w: Walker<'a>,
+    pub opts: &'a PlanOptions,
+    pub changes: BTreeMap<InstanceAddr, ResourceChange>,
+    pub drift: Vec<ResourceChange>,
+    /// Resource nodes to plan when `-target` is used (`None`: all).
+    pub targeted: Option<HashSet<Node>>,
+    /// Previous addresses of moved instances.
+    pub moved_from: HashMap<InstanceAddr, InstanceAddr>,
+}
+
+/// Plans `prior` against the configuration.
+pub async fn plan(ctx: &Context, prior: &State, opts: &PlanOptions) -> Result<Plan, Diagnostics> {
+    let g = graph::build(&ctx.tree)?;
+    let checked = crate::validate::check_schemas(&ctx.tree, ctx.resolver.as_ref());
+    if checked.has_errors() {
+        return Err(checked);
+    }
+    let mut p = Planner {
+        w: Walker::new(ctx, prior),
+        opts,
+        changes: BTreeMap::new(),
+        drift: Vec::new(),
+        targeted: None,
+        moved_from: HashMap::new(),
+    };
+    p.w.diags = checked;
+    p.w.resource_deps = graph::resource_dependencies(&g);
+    p.targeted = super::adopt::targets(&g, opts, &mut p.w.diags);
+    p.apply_moves();
+    // As in Terraform, a node that failed stops its dependents: they would only add errors
+    // that fixing the first one makes go away.
+    let mut failed = HashSet::new();
+    for node in &g.order {
+        let i = g.index[node];
+        let incoming = g.graph.neighbors_directed(i, petgraph::Direction::Incoming);
+        if incoming.into_iter().any(|a| failed.contains(&a)) {
+            failed.insert(i);
+            continue;
+        }
+        let seen = p.w.diags.len();
+        match node {
+            Node::Resource(path, local) => p.visit_resource(path, local, node).await,
+            other => p.w.visit(other).await,
+        }
+        if p.w.diags.iter().skip(seen).any(|d| d.is_error()) {
+            failed.insert(i);
+        }
+    }
+    if opts.mode != PlanMode::RefreshOnly {
+        p.plan_orphans().await;
+    }
+    p.run_checks();
+    if p.w.diags.has_errors() {
+        return Err(p.w.diags);
+    }
+    let plan = p.finish(prior);
+    for change in plan
+        .changes
+        .iter()
+        .filter(|c| c.action != super::Action::NoOp)
+    {
+        ctx.events.event(&crate::events::Event::Planned { change });
+    }
+    Ok(plan)
+}
+
+impl Planner<'_> {
+    /// `check` blocks: failed assertions are warnings, as in Terraform.
+    fn run_checks(&mut self) {
+        let root = ModuleInstance::root();
+        let scope = WalkScope::module(&self.w.values, &root);
+        let mut ev = self.w.evaluator(&scope);
+        let mut out = Diagnostics::new();
+        for c in &self.w.ctx.tree.module.checks {
+            out.extend(crate::conditions::check_rules(
+                &mut ev,
+                &c.asserts,
+                "Check block assertion failed",
+                autostack_lang::Severity::Warning,
+            ));
+        }
+        // Errors evaluating a check (e.g. references to resources not yet created) are
+        // reported as warnings too: checks never block a plan.
+        for mut d in out {
+            d.severity = autostack_lang::Severity::Warning;
+            self.w.diags.push(d);
+        }
+    }
+
+    fn finish(self, base: &State) -> Plan {
+        let outputs = self.root_outputs();
+        let variables = self
+            .w
+            .ctx
+            .vars
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        Plan {
+            mode: self.opts.mode,
+            changes: self.changes.into_values().collect(),
+            drift: self.drift,
+            outputs,
+            prior: self.w.prior,
+            base_serial: base.serial,
+            base_lineage: base.lineage.clone(),
+            variables,
+            warnings: self.w.diags,
+        }
+    }
+
+    fn root_outputs(&self) -> BTreeMap<String, OutputChange> {
+        let mut out = BTreeMap::new();
+        let planned = self
+            .w
+            .values
+            .outputs
+            .get(&ModuleInstance::root())
+            .cloned()
+            .unwrap_or_default();
+        let declared = &self.w.ctx.tree.module.outputs;
+        for (name, o) in declared {
+            let before = self.w.prior.outputs.get(name).map(|x| x.value.clone());
+            let after = if self.opts.mode == PlanMode::Destroy {
+                None
+            } else {
+                planned.get(name).cloned()
+            };
+            out.insert(
+                name.clone(),
+                OutputChange {
+                    before,
+                    after,
+                    sensitive: o.sensitive,
+                },
+            );
+        }
+        for (name, o) in &self.w.prior.outputs {
+            if !declared.contains_key(name) {
+                out.insert(
+                    name.clone(),
+                    OutputChange {
+                        before: Some(o.value.clone()),
+                        after: None,
+                        sensitive: o.sensitive,
+                    },
+                );
+            }
+        }
+        out
+    }
+}
