@@ -182,11 +182,11 @@ async fn gateway_route_table_and_association_lifecycles() {
     // Import takes Terraform's `subnet-id/route-table-id` form.
     let a = apply(p, "aws_route_table_association", None, &assoc(&t1)).await;
     let id = format!("{}/{}", attr_str(&sub, "id"), attr_str(&t1, "id"));
-    let imported = testkit::import(&*p, "aws_route_table_association", &id)
+    let imported = testkit::import(p, "aws_route_table_association", &id)
         .await
         .expect("import");
     assert_eq!(attr_str(&imported, "id"), attr_str(&a, "id"));
-    let bad = testkit::import(&*p, "aws_route_table_association", "no-slash")
+    let bad = testkit::import(p, "aws_route_table_association", "no-slash")
         .await
         .unwrap_err();
     assert!(
@@ -199,7 +199,7 @@ async fn gateway_route_table_and_association_lifecycles() {
         vec![("route_table_id", s("rtb-1"))],
     );
     assert!(
-        testkit::plan(&*p, "aws_route_table_association", None, &missing_one)
+        testkit::plan(p, "aws_route_table_association", None, &missing_one)
             .await
             .is_err()
     );
@@ -274,7 +274,7 @@ async fn security_group_lifecycle_with_inline_rules() {
     assert!(attr_str(&generated, "name").starts_with("terraform-"));
     assert_eq!(attr_str(&generated, "description"), "Managed by Terraform");
     let noop = testkit::plan(
-        &*p,
+        p,
         "aws_security_group",
         Some(&generated),
         &config(p, "aws_security_group", vec![("vpc_id", vpc_id.clone())]),

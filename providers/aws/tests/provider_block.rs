@@ -42,7 +42,7 @@ fn first_summary(d: &Diagnostics) -> String {
 
 async fn caller(p: &dyn Provider) -> Value {
     let cfg = support::data_config(p, "aws_caller_identity", vec![]);
-    testkit::read_data(&*p, "aws_caller_identity", &cfg)
+    testkit::read_data(p, "aws_caller_identity", &cfg)
         .await
         .expect("caller identity")
 }

@@ -21,10 +21,7 @@ enum Found {
 
 /// Plans and creates `ty` with a fresh token, checks `recover`, returns the created state.
 async fn create_and_recover(p: &dyn Provider, ty: &str, cfg: &Value, how: Found) -> Value {
-    let planned = testkit::plan(&*p, ty, None, cfg)
-        .await
-        .expect("plan")
-        .planned;
+    let planned = testkit::plan(p, ty, None, cfg).await.expect("plan").planned;
     let token = format!(
         "{:08x}-1111-4222-8333-{:012x}",
         support::compute::random() as u32,

@@ -59,11 +59,11 @@ fn bucket_cfg(p: &dyn Provider, name: &str, mut extra: Vec<(&str, Value)>) -> Va
 }
 
 async fn read(p: &dyn Provider, ty: &str, st: &Value) -> Option<Value> {
-    testkit::read(&*p, ty, st).await.expect("read")
+    testkit::read(p, ty, st).await.expect("read")
 }
 
 async fn data(p: &dyn Provider, ty: &str, cfg: Vec<(&str, Value)>) -> Result<Value, Diagnostics> {
-    testkit::read_data(&*p, ty, &data_config(p, ty, cfg)).await
+    testkit::read_data(p, ty, &data_config(p, ty, cfg)).await
 }
 
 async fn bucket_exists(name: &str) -> bool {

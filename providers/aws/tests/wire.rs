@@ -87,8 +87,8 @@ async fn network_converges_through_throttling_and_server_errors() {
     let mut created = Vec::new();
     for (ty, pairs) in steps {
         let cfg = config(p, ty, pairs);
-        let plan = testkit::plan(&*p, ty, None, &cfg).await.expect("plan");
-        let st = testkit::apply(&*p, ty, None, Some(&plan.planned))
+        let plan = testkit::plan(p, ty, None, &cfg).await.expect("plan");
+        let st = testkit::apply(p, ty, None, Some(&plan.planned))
             .await
             .unwrap_or_else(|e| panic!("{ty} did not converge: {}", e.diags))
             .expect("state");
@@ -104,10 +104,10 @@ async fn network_converges_through_throttling_and_server_errors() {
                 ("cidr_block", s(&format!("10.60.{i}.0/24"))),
             ],
         );
-        let plan = testkit::plan(&*p, "aws_subnet", None, &cfg)
+        let plan = testkit::plan(p, "aws_subnet", None, &cfg)
             .await
             .expect("plan");
-        let st = testkit::apply(&*p, "aws_subnet", None, Some(&plan.planned))
+        let st = testkit::apply(p, "aws_subnet", None, Some(&plan.planned))
             .await
             .unwrap_or_else(|e| panic!("subnet did not converge: {}", e.diags))
             .expect("state");
@@ -118,16 +118,16 @@ async fn network_converges_through_throttling_and_server_errors() {
         "aws_security_group",
         vec![("name", s("faulty")), ("vpc_id", s(&vpc))],
     );
-    let plan = testkit::plan(&*p, "aws_security_group", None, &cfg)
+    let plan = testkit::plan(p, "aws_security_group", None, &cfg)
         .await
         .expect("plan");
-    let sg = testkit::apply(&*p, "aws_security_group", None, Some(&plan.planned))
+    let sg = testkit::apply(p, "aws_security_group", None, Some(&plan.planned))
         .await
         .unwrap_or_else(|e| panic!("security group did not converge: {}", e.diags))
         .expect("state");
     created.push(("aws_security_group", sg));
     let reads = testkit::read_many(
-        &*p,
+        p,
         "aws_subnet",
         &created[1..7]
             .iter()
@@ -137,7 +137,7 @@ async fn network_converges_through_throttling_and_server_errors() {
     .await;
     assert!(reads.iter().all(|r| matches!(r, Ok(Some(_)))));
     for (ty, st) in created.iter().rev() {
-        testkit::apply(&*p, ty, Some(st), None)
+        testkit::apply(p, ty, Some(st), None)
             .await
             .unwrap_or_else(|e| panic!("delete {ty} did not converge: {}", e.diags));
     }

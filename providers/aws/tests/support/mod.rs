@@ -188,13 +188,13 @@ pub fn replaced_paths(p: &autostack_provider_sdk::PlanResponse) -> Vec<String> {
 
 /// Plans and applies a create (or an in-place update, given the prior state).
 pub async fn apply(p: &dyn Provider, ty: &str, prior: Option<&Value>, cfg: &Value) -> Value {
-    let plan = testkit::plan(&*p, ty, prior, cfg).await.expect("plan");
+    let plan = testkit::plan(p, ty, prior, cfg).await.expect("plan");
     assert!(
         plan.requires_replace.is_empty(),
         "unexpected replacement of {ty}: {:?}",
         replaced_paths(&plan)
     );
-    testkit::apply(&*p, ty, prior, Some(&plan.planned))
+    testkit::apply(p, ty, prior, Some(&plan.planned))
         .await
         .unwrap_or_else(|e| panic!("apply {ty}: {}", e.diags))
         .expect("state")
@@ -202,7 +202,7 @@ pub async fn apply(p: &dyn Provider, ty: &str, prior: Option<&Value>, cfg: &Valu
 
 /// Applies a delete.
 pub async fn destroy(p: &dyn Provider, ty: &str, state: &Value) {
-    testkit::apply(&*p, ty, Some(state), None)
+    testkit::apply(p, ty, Some(state), None)
         .await
         .unwrap_or_else(|e| panic!("delete {ty}: {}", e.diags));
 }
