@@ -23,6 +23,7 @@ mod random_shuffle;
 mod random_string;
 mod random_uuid;
 mod rng;
+mod state_only;
 mod terraform_data;
 mod time_sleep;
 mod time_static;
@@ -44,6 +45,7 @@ pub use time_static::TimeStatic;
 
 use autostack_provider_sdk::{ConfigureRequest, NoConfig, Provider, Registry};
 use autostack_value::Value;
+use state_only::StateOnly;
 use std::task::{Context, Poll, Waker};
 
 /// The canonical source addresses of the builtin providers.
@@ -92,21 +94,23 @@ fn registry(b: Builtin) -> Registry<NoConfig> {
     let r = Registry::new(NoConfig);
     match b {
         Builtin::Terraform => r.resource(TerraformData),
-        Builtin::Null => r.resource(NullResource),
+        Builtin::Null => r.resource(StateOnly("null_resource", NullResource)),
         Builtin::Random => r
-            .resource(RandomId)
-            .resource(RandomString)
-            .resource(RandomPassword)
-            .resource(RandomInteger)
-            .resource(RandomPet)
-            .resource(RandomUuid)
-            .resource(RandomShuffle),
+            .resource(StateOnly("random_id", RandomId))
+            .resource(StateOnly("random_string", RandomString))
+            .resource(StateOnly("random_password", RandomPassword))
+            .resource(StateOnly("random_integer", RandomInteger))
+            .resource(StateOnly("random_pet", RandomPet))
+            .resource(StateOnly("random_uuid", RandomUuid))
+            .resource(StateOnly("random_shuffle", RandomShuffle)),
         Builtin::Local => r
             .resource(LOCAL_FILE)
             .resource(LOCAL_SENSITIVE_FILE)
             .data_source(LocalFileData)
             .data_source(LocalSensitiveFileData),
-        Builtin::Time => r.resource(TimeStatic).resource(TimeSleep),
+        Builtin::Time => r
+            .resource(StateOnly("time_static", TimeStatic))
+            .resource(StateOnly("time_sleep", TimeSleep)),
     }
 }
 

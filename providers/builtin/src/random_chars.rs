@@ -41,11 +41,6 @@ pub(crate) fn block(sensitive: bool) -> Block {
     let result = Attribute::computed(Type::String).describe("The generated random string.");
     let mut b = Block::new()
         .attr(
-            "keepers",
-            Attribute::optional(string_map())
-                .describe("Arbitrary values whose change forces a new result."),
-        )
-        .attr(
             "length",
             Attribute::required(Type::Number).force_new().describe(
                 "The length of the string (at least 1 and at least the sum of the min_* values).",

@@ -3,10 +3,9 @@
 
 use crate::common::{error, string, with};
 use crate::random_chars;
+use crate::state_only::Making;
 use async_trait::async_trait;
-use autostack_provider_sdk::{
-    ApplyError, ChangeCtx, PlanCtx, PlanResponse, ResourceSchema, ResourceType,
-};
+use autostack_provider_sdk::{ApplyError, PlanResponse, ResourceSchema};
 use autostack_value::{Diagnostics, Value};
 
 /// The `random_password` resource type.
@@ -31,9 +30,12 @@ pub(crate) async fn bcrypt_hash(password: String) -> Result<String, String> {
 }
 
 #[async_trait]
-impl ResourceType<()> for RandomPassword {
-    fn name(&self) -> &'static str {
-        "random_password"
+impl Making for RandomPassword {
+    fn replaced_by(&self) -> (&'static str, &'static str) {
+        (
+            "keepers",
+            "Arbitrary values whose change forces a new result.",
+        )
     }
 
     fn schema(&self) -> ResourceSchema {
@@ -47,17 +49,16 @@ impl ResourceType<()> for RandomPassword {
         random_chars::validate(config).err().unwrap_or_default()
     }
 
-    async fn plan(&self, _client: &(), p: PlanCtx<'_>) -> Result<PlanResponse, Diagnostics> {
-        let (schema, prior, config) = (p.schema, p.prior(), p.proposed());
+    fn plan(
+        &self,
+        schema: &ResourceSchema,
+        prior: Option<&Value>,
+        config: &Value,
+    ) -> Result<PlanResponse, Diagnostics> {
         random_chars::plan(schema, prior, config)
     }
 
-    async fn create(
-        &self,
-        _client: &(),
-        planned: &Value,
-        _ctx: &ChangeCtx<'_>,
-    ) -> Result<Value, ApplyError> {
+    async fn make(&self, planned: &Value) -> Result<Value, ApplyError> {
         let params = random_chars::params(planned)?;
         let result = random_chars::generate(&params)
             .map_err(|e| ApplyError::new("Random password generation failed", e))?;
@@ -74,12 +75,8 @@ impl ResourceType<()> for RandomPassword {
         ))
     }
 
-    fn state_only(&self) -> bool {
-        true
-    }
-
     /// Imports by the password itself; the ID becomes "none".
-    async fn import(&self, _client: &(), id: &str) -> Result<Value, Diagnostics> {
+    async fn import(&self, id: &str) -> Result<Value, Diagnostics> {
         let hash = bcrypt_hash(id.to_string())
             .await
             .map_err(|e| error("Hash Generation Error", e))?;

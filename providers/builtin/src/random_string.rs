@@ -3,19 +3,21 @@
 
 use crate::common::{string, with};
 use crate::random_chars;
+use crate::state_only::Making;
 use async_trait::async_trait;
-use autostack_provider_sdk::{
-    ApplyError, ChangeCtx, PlanCtx, PlanResponse, ResourceSchema, ResourceType,
-};
+use autostack_provider_sdk::{ApplyError, PlanResponse, ResourceSchema};
 use autostack_value::{Diagnostics, Value};
 
 /// The `random_string` resource type.
 pub struct RandomString;
 
 #[async_trait]
-impl ResourceType<()> for RandomString {
-    fn name(&self) -> &'static str {
-        "random_string"
+impl Making for RandomString {
+    fn replaced_by(&self) -> (&'static str, &'static str) {
+        (
+            "keepers",
+            "Arbitrary values whose change forces a new result.",
+        )
     }
 
     fn schema(&self) -> ResourceSchema {
@@ -29,17 +31,16 @@ impl ResourceType<()> for RandomString {
         random_chars::validate(config).err().unwrap_or_default()
     }
 
-    async fn plan(&self, _client: &(), p: PlanCtx<'_>) -> Result<PlanResponse, Diagnostics> {
-        let (schema, prior, config) = (p.schema, p.prior(), p.proposed());
+    fn plan(
+        &self,
+        schema: &ResourceSchema,
+        prior: Option<&Value>,
+        config: &Value,
+    ) -> Result<PlanResponse, Diagnostics> {
         random_chars::plan(schema, prior, config)
     }
 
-    async fn create(
-        &self,
-        _client: &(),
-        planned: &Value,
-        _ctx: &ChangeCtx<'_>,
-    ) -> Result<Value, ApplyError> {
+    async fn make(&self, planned: &Value) -> Result<Value, ApplyError> {
         let params = random_chars::params(planned)?;
         let result = random_chars::generate(&params)
             .map_err(|e| ApplyError::new("Random string generation failed", e))?;
@@ -49,12 +50,8 @@ impl ResourceType<()> for RandomString {
         ))
     }
 
-    fn state_only(&self) -> bool {
-        true
-    }
-
     /// Imports by the string itself.
-    async fn import(&self, _client: &(), id: &str) -> Result<Value, Diagnostics> {
+    async fn import(&self, id: &str) -> Result<Value, Diagnostics> {
         Ok(random_chars::imported(id, id))
     }
 }
