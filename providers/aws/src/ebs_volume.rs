@@ -90,14 +90,6 @@ async fn wait_modified(c: &AwsClient, id: &str) -> Result<(), AwsError> {
 impl Ec2Kind for AwsEbsVolume {
     type Item = Volume;
 
-    fn name(&self) -> &'static str {
-        "aws_ebs_volume"
-    }
-
-    fn what(&self) -> &'static str {
-        "EBS Volume"
-    }
-
     async fn describe(&self, c: &AwsClient, ids: Vec<String>) -> Described<Volume> {
         let vols = describe_filtered!(c, describe_volumes, "volume-id", ids)?;
         let live = vols
@@ -225,13 +217,8 @@ impl Ec2Kind for AwsEbsVolume {
         Ok(made)
     }
 
-    async fn update(
-        &self,
-        c: &AwsClient,
-        prior: &Value,
-        planned: &Value,
-        _config: &Value,
-    ) -> Updated {
+    async fn update(&self, c: &AwsClient, ch: Change<'_>) -> Updated {
+        let (prior, planned) = (ch.prior, ch.planned);
         const ACT: &str = "updating EBS Volume";
         let id = str_or_empty(prior, "id");
         modify_changed(c, id, prior, planned, ["size", "type"])
@@ -240,9 +227,8 @@ impl Ec2Kind for AwsEbsVolume {
         Ok(())
     }
 
-    async fn delete(&self, c: &AwsClient, prior: &Value) -> Updated {
+    async fn delete(&self, c: &AwsClient, id: &str, prior: &Value) -> Updated {
         const ACT: &str = "deleting EBS Volume";
-        let id = str_or_empty(prior, "id");
         if get_bool(prior, "final_snapshot") == Some(true) {
             final_snapshot(c, id, prior).await.or_apply(ACT)?;
         }

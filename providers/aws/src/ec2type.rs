@@ -11,10 +11,6 @@ use crate::prelude::*;
 pub trait Ec2Kind: Send + Sync {
     /// What the describe call returns for one object.
     type Item: Send + Sync;
-    /// The Terraform type name (`aws_vpc`).
-    fn name(&self) -> &'static str;
-    /// The object in messages ("EC2 VPC" in "reading EC2 VPC").
-    fn what(&self) -> &'static str;
     /// The attribute holding the ID tags are written to (key pairs: `key_pair_id`).
     fn tag_id(&self) -> &'static str {
         "id"
@@ -33,11 +29,11 @@ pub trait Ec2Kind: Send + Sync {
     /// Creates the object; returns the value to read back (see [`ResourceType::create`]).
     async fn create(&self, c: &AwsClient, planned: &Value, ctx: &ChangeCtx<'_>) -> Applied;
     /// In-place changes other than tags.
-    async fn update(&self, _: &AwsClient, _: &Value, _: &Value, _: &Value) -> Updated {
+    async fn update(&self, _: &AwsClient, _: Change<'_>) -> Updated {
         Ok(())
     }
-    /// Deletes the object.
-    async fn delete(&self, c: &AwsClient, prior: &Value) -> Updated;
+    /// Deletes the object with ID `id`.
+    async fn delete(&self, c: &AwsClient, id: &str, prior: &Value) -> Updated;
     /// True when a create writes the intent tag; otherwise [`Ec2Kind::recovered`] finds
     /// what it made.
     fn tagged_on_create(&self) -> bool {
@@ -58,30 +54,55 @@ pub trait Ec2Kind: Send + Sync {
 
 /// What a describe call returns: objects paired with their IDs.
 pub type Described<T> = Result<Vec<(String, T)>, AwsError>;
+/// An in-place update of one object.
+#[derive(Clone, Copy)]
+pub struct Change<'a> {
+    /// The object's ID.
+    pub id: &'a str,
+    /// Its prior state.
+    pub prior: &'a Value,
+    /// Its planned state.
+    pub planned: &'a Value,
+    /// Its configuration.
+    pub config: &'a Value,
+}
+
 /// The outcome of a create.
 pub type Applied = Result<Value, ApplyError>;
 /// The outcome of an update or delete step.
 pub type Updated = Result<(), ApplyError>;
 
-/// An [`Ec2Kind`] as a resource type.
-pub struct Ec2<K>(pub K);
+/// An [`Ec2Kind`] as a resource type: its Terraform type name (`aws_vpc`), its name in
+/// messages ("EC2 VPC" in "reading EC2 VPC"), and the kind.
+pub struct Ec2<K> {
+    name: &'static str,
+    what: &'static str,
+    kind: K,
+}
+
+impl<K> Ec2<K> {
+    /// The kind as resource type `name`, called `what` in messages.
+    pub fn new(name: &'static str, what: &'static str, kind: K) -> Ec2<K> {
+        Ec2 { name, what, kind }
+    }
+}
 
 #[async_trait]
 impl<K: Ec2Kind> ResourceType<AwsClient> for Ec2<K> {
     fn name(&self) -> &'static str {
-        self.0.name()
+        self.name
     }
 
     fn schema(&self) -> ResourceSchema {
-        self.0.schema()
+        self.kind.schema()
     }
 
     async fn plan(&self, _: &AwsClient, p: PlanCtx<'_>) -> Result<PlanResponse, Diagnostics> {
-        self.0.plan(p)
+        self.kind.plan(p)
     }
 
     async fn create(&self, c: &AwsClient, planned: &Value, ctx: &ChangeCtx<'_>) -> Applied {
-        self.0.create(c, planned, ctx).await
+        self.kind.create(c, planned, ctx).await
     }
 
     async fn update(
@@ -91,34 +112,41 @@ impl<K: Ec2Kind> ResourceType<AwsClient> for Ec2<K> {
         planned: &Value,
         ctx: &ChangeCtx<'_>,
     ) -> Applied {
-        self.0.update(c, prior, planned, ctx.config).await?;
-        update_ec2_tags(c, str_or_empty(prior, self.0.tag_id()), prior, planned)
+        let id = str_or_empty(prior, "id");
+        let change = Change {
+            id,
+            prior,
+            planned,
+            config: ctx.config,
+        };
+        self.kind.update(c, change).await?;
+        update_ec2_tags(c, str_or_empty(prior, self.kind.tag_id()), prior, planned)
             .await
-            .or_apply(&format!("updating {} tags", self.0.what()))?;
+            .or_apply(&format!("updating {} tags", self.what))?;
         Ok(planned.clone())
     }
 
     async fn delete(&self, c: &AwsClient, prior: &Value) -> Updated {
-        self.0.delete(c, prior).await
+        self.kind.delete(c, str_or_empty(prior, "id"), prior).await
     }
 
     fn recovers_by_token(&self) -> bool {
-        self.0.tagged_on_create()
+        self.kind.tagged_on_create()
     }
 
     async fn recover(&self, _: &AwsClient, planned: &Value, token: &str) -> ValueRead {
-        Ok(self.0.recovered(planned, token))
+        Ok(self.kind.recovered(planned, token))
     }
 
     async fn read_many(&self, c: &AwsClient, current: &[Value]) -> Vec<ValueRead> {
-        let describe = |ids| self.0.describe(c, ids);
-        let state_of = |p: &Value, item: &K::Item| self.0.state_of(c, p, item);
-        let mut read = read_by_id(self.0.what(), current, describe, state_of).await;
-        self.0.complete(c, &mut read).await;
+        let describe = |ids| self.kind.describe(c, ids);
+        let state_of = |p: &Value, item: &K::Item| self.kind.state_of(c, p, item);
+        let mut read = read_by_id(self.what, current, describe, state_of).await;
+        self.kind.complete(c, &mut read).await;
         read
     }
 
     async fn import(&self, c: &AwsClient, id: &str) -> Result<Value, Diagnostics> {
-        self.0.import(c, id).await
+        self.kind.import(c, id).await
     }
 }

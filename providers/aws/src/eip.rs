@@ -74,14 +74,6 @@ async fn disassociate(c: &AwsClient, association_id: &str) -> Result<(), AwsErro
 impl Ec2Kind for AwsEip {
     type Item = Address;
 
-    fn name(&self) -> &'static str {
-        "aws_eip"
-    }
-
-    fn what(&self) -> &'static str {
-        "EC2 EIP"
-    }
-
     async fn describe(&self, c: &AwsClient, ids: Vec<String>) -> Described<Address> {
         let out = c
             .ec2
@@ -236,13 +228,8 @@ impl Ec2Kind for AwsEip {
         Ok(made)
     }
 
-    async fn update(
-        &self,
-        c: &AwsClient,
-        prior: &Value,
-        planned: &Value,
-        _config: &Value,
-    ) -> Updated {
+    async fn update(&self, c: &AwsClient, ch: Change<'_>) -> Updated {
+        let (prior, planned) = (ch.prior, ch.planned);
         const ACT: &str = "updating EC2 EIP";
         let id = str_or_empty(prior, "id");
         let moved = ASSOCIATION.iter().any(|a| changed(prior, planned, a));
@@ -255,9 +242,8 @@ impl Ec2Kind for AwsEip {
         Ok(())
     }
 
-    async fn delete(&self, c: &AwsClient, prior: &Value) -> Updated {
+    async fn delete(&self, c: &AwsClient, id: &str, _prior: &Value) -> Updated {
         const ACT: &str = "deleting EC2 EIP";
-        let id = str_or_empty(prior, "id");
         // The association may have changed since the last refresh: ask AWS.
         let current = AwsEip
             .describe(c, vec![id.to_string()])

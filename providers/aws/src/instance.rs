@@ -184,14 +184,6 @@ async fn run_instance(
 impl Ec2Kind for AwsInstance {
     type Item = LiveInstance;
 
-    fn name(&self) -> &'static str {
-        "aws_instance"
-    }
-
-    fn what(&self) -> &'static str {
-        "EC2 Instance"
-    }
-
     async fn describe(&self, c: &AwsClient, ids: Vec<String>) -> Described<LiveInstance> {
         let live: Vec<Instance> = describe_raw(c, ids)
             .await?
@@ -363,15 +355,9 @@ impl Ec2Kind for AwsInstance {
         Ok(made)
     }
 
-    async fn update(
-        &self,
-        c: &AwsClient,
-        prior: &Value,
-        planned: &Value,
-        config: &Value,
-    ) -> Updated {
+    async fn update(&self, c: &AwsClient, ch: Change<'_>) -> Updated {
         const ACT: &str = "updating EC2 Instance";
-        let id = str_or_empty(prior, "id");
+        let (id, prior, planned) = (ch.id, ch.prior, ch.planned);
         if changed(prior, planned, "volume_tags") {
             update_volume_tags(c, id, prior, planned)
                 .await
@@ -388,15 +374,14 @@ impl Ec2Kind for AwsInstance {
                 .aws()
                 .or_apply(ACT)?;
         }
-        stop_modify_start(c, id, [prior, planned, config])
+        stop_modify_start(c, id, [prior, planned, ch.config])
             .await
             .or_apply(ACT)?;
         update_root(c, id, prior, planned).await.or_apply(ACT)
     }
 
-    async fn delete(&self, c: &AwsClient, prior: &Value) -> Updated {
+    async fn delete(&self, c: &AwsClient, id: &str, _prior: &Value) -> Updated {
         const ACT: &str = "terminating EC2 Instance";
-        let id = str_or_empty(prior, "id");
         match c
             .ec2
             .terminate_instances()

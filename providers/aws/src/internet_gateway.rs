@@ -44,14 +44,6 @@ async fn detach(c: &AwsClient, id: &str, vpc: &str) -> Result<(), AwsError> {
 impl Ec2Kind for AwsInternetGateway {
     type Item = InternetGateway;
 
-    fn name(&self) -> &'static str {
-        "aws_internet_gateway"
-    }
-
-    fn what(&self) -> &'static str {
-        "EC2 Internet Gateway"
-    }
-
     async fn describe(&self, c: &AwsClient, ids: Vec<String>) -> Described<InternetGateway> {
         let items = describe_filtered!(c, describe_internet_gateways, "internet-gateway-id", ids)?;
         Ok(keyed(items, InternetGateway::internet_gateway_id))
@@ -103,14 +95,8 @@ impl Ec2Kind for AwsInternetGateway {
         Ok(made)
     }
 
-    async fn update(
-        &self,
-        c: &AwsClient,
-        prior: &Value,
-        planned: &Value,
-        _config: &Value,
-    ) -> Updated {
-        let id = str_or_empty(prior, "id");
+    async fn update(&self, c: &AwsClient, ch: Change<'_>) -> Updated {
+        let (id, prior, planned) = (ch.id, ch.prior, ch.planned);
         let (old, new) = (get_str(prior, "vpc_id"), get_str(planned, "vpc_id"));
         if old != new {
             if let Some(vpc) = old {
@@ -127,8 +113,7 @@ impl Ec2Kind for AwsInternetGateway {
         Ok(())
     }
 
-    async fn delete(&self, c: &AwsClient, prior: &Value) -> Updated {
-        let id = str_or_empty(prior, "id");
+    async fn delete(&self, c: &AwsClient, id: &str, prior: &Value) -> Updated {
         if let Some(vpc) = get_str(prior, "vpc_id") {
             detach(c, id, vpc)
                 .await

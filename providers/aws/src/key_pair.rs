@@ -44,14 +44,6 @@ fn trimmed_public_key(v: &Value) -> Value {
 impl Ec2Kind for AwsKeyPair {
     type Item = KeyPairInfo;
 
-    fn name(&self) -> &'static str {
-        "aws_key_pair"
-    }
-
-    fn what(&self) -> &'static str {
-        "EC2 Key Pair"
-    }
-
     async fn describe(&self, c: &AwsClient, ids: Vec<String>) -> Described<KeyPairInfo> {
         let out = c
             .ec2
@@ -128,8 +120,7 @@ impl Ec2Kind for AwsKeyPair {
         "key_pair_id"
     }
 
-    async fn delete(&self, c: &AwsClient, prior: &Value) -> Updated {
-        let name = str_or_empty(prior, "id");
+    async fn delete(&self, c: &AwsClient, name: &str, _prior: &Value) -> Updated {
         done_if_gone(c.ec2.delete_key_pair().key_name(name).send().await.aws())
             .or_apply("deleting EC2 Key Pair")
     }

@@ -64,25 +64,57 @@ pub const SOURCE: &str = "hashicorp/aws";
 /// The AWS provider with every resource type and data source registered (not yet configured).
 pub fn provider() -> Registry<AwsFactory> {
     Registry::new(AwsFactory)
-        .resource(Ec2(vpc::AwsVpc))
+        .resource(Ec2::new("aws_vpc", "EC2 VPC", vpc::AwsVpc))
         .resource(s3_bucket::AwsS3Bucket)
         .resource(s3_bucket_versioning::AwsS3BucketVersioning)
         .data_source(data_ami::DataAwsAmi)
         .data_source(data_availability_zones::DataAwsAvailabilityZones)
         .data_source(data_caller_identity::DataAwsCallerIdentity)
         .data_source(data_vpc::DataAwsVpc)
-        .resource(Ec2(subnet::AwsSubnet))
-        .resource(Ec2(internet_gateway::AwsInternetGateway))
-        .resource(Ec2(route_table::AwsRouteTable))
+        .resource(Ec2::new("aws_subnet", "EC2 Subnet", subnet::AwsSubnet))
+        .resource(Ec2::new(
+            "aws_internet_gateway",
+            "EC2 Internet Gateway",
+            internet_gateway::AwsInternetGateway,
+        ))
+        .resource(Ec2::new(
+            "aws_route_table",
+            "EC2 Route Table",
+            route_table::AwsRouteTable,
+        ))
         .resource(route_table_association::AwsRouteTableAssociation)
-        .resource(Ec2(security_group::AwsSecurityGroup))
-        .resource(Ec2(sg_rule::INGRESS))
-        .resource(Ec2(sg_rule::EGRESS))
-        .resource(Ec2(instance::AwsInstance))
-        .resource(Ec2(ebs_volume::AwsEbsVolume))
+        .resource(Ec2::new(
+            "aws_security_group",
+            "Security Group",
+            security_group::AwsSecurityGroup,
+        ))
+        .resource(Ec2::new(
+            sg_rule::INGRESS.name(),
+            sg_rule::INGRESS.what(),
+            sg_rule::INGRESS,
+        ))
+        .resource(Ec2::new(
+            sg_rule::EGRESS.name(),
+            sg_rule::EGRESS.what(),
+            sg_rule::EGRESS,
+        ))
+        .resource(Ec2::new(
+            "aws_instance",
+            "EC2 Instance",
+            instance::AwsInstance,
+        ))
+        .resource(Ec2::new(
+            "aws_ebs_volume",
+            "EBS Volume",
+            ebs_volume::AwsEbsVolume,
+        ))
         .resource(volume_attachment::AwsVolumeAttachment)
-        .resource(Ec2(eip::AwsEip))
-        .resource(Ec2(key_pair::AwsKeyPair))
+        .resource(Ec2::new("aws_eip", "EC2 EIP", eip::AwsEip))
+        .resource(Ec2::new(
+            "aws_key_pair",
+            "EC2 Key Pair",
+            key_pair::AwsKeyPair,
+        ))
 }
 
 /// The AWS provider when `source` names it (`hashicorp/aws`, with or without the registry

@@ -191,14 +191,6 @@ async fn sync_routes(
 impl Ec2Kind for AwsRouteTable {
     type Item = RouteTable;
 
-    fn name(&self) -> &'static str {
-        "aws_route_table"
-    }
-
-    fn what(&self) -> &'static str {
-        "EC2 Route Table"
-    }
-
     async fn describe(&self, c: &AwsClient, ids: Vec<String>) -> Described<RouteTable> {
         let items = describe_filtered!(c, describe_route_tables, "route-table-id", ids)?;
         Ok(keyed(items, RouteTable::route_table_id))
@@ -274,14 +266,8 @@ impl Ec2Kind for AwsRouteTable {
         Ok(made)
     }
 
-    async fn update(
-        &self,
-        c: &AwsClient,
-        prior: &Value,
-        planned: &Value,
-        _config: &Value,
-    ) -> Updated {
-        let id = str_or_empty(prior, "id");
+    async fn update(&self, c: &AwsClient, ch: Change<'_>) -> Updated {
+        let (id, prior, planned) = (ch.id, ch.prior, ch.planned);
         if crate::attrs::get(planned, "route").is_some_and(Value::is_wholly_known) {
             sync_routes(
                 c,
@@ -295,8 +281,7 @@ impl Ec2Kind for AwsRouteTable {
         Ok(())
     }
 
-    async fn delete(&self, c: &AwsClient, prior: &Value) -> Updated {
-        let id = str_or_empty(prior, "id");
+    async fn delete(&self, c: &AwsClient, id: &str, _prior: &Value) -> Updated {
         c.delete("deleting EC2 Route Table", || async {
             c.ec2
                 .delete_route_table()

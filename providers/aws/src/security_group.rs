@@ -82,14 +82,6 @@ fn default_egress() -> IpPermission {
 impl Ec2Kind for AwsSecurityGroup {
     type Item = SecurityGroup;
 
-    fn name(&self) -> &'static str {
-        "aws_security_group"
-    }
-
-    fn what(&self) -> &'static str {
-        "Security Group"
-    }
-
     async fn describe(&self, c: &AwsClient, ids: Vec<String>) -> Described<SecurityGroup> {
         let items = describe_filtered!(c, describe_security_groups, "group-id", ids)?;
         Ok(keyed(items, SecurityGroup::group_id))
@@ -202,22 +194,15 @@ impl Ec2Kind for AwsSecurityGroup {
         Ok(made)
     }
 
-    async fn update(
-        &self,
-        c: &AwsClient,
-        prior: &Value,
-        planned: &Value,
-        _config: &Value,
-    ) -> Updated {
-        let id = str_or_empty(prior, "id");
+    async fn update(&self, c: &AwsClient, ch: Change<'_>) -> Updated {
+        let (id, prior, planned) = (ch.id, ch.prior, ch.planned);
         sync_rules(c, id, Some(prior), planned)
             .await
             .or_apply("updating Security Group rules")?;
         Ok(())
     }
 
-    async fn delete(&self, c: &AwsClient, prior: &Value) -> Updated {
-        let id = str_or_empty(prior, "id");
+    async fn delete(&self, c: &AwsClient, id: &str, prior: &Value) -> Updated {
         if get_bool(prior, "revoke_rules_on_delete").unwrap_or(false) {
             let empty = Obj::from(prior)
                 .set("ingress", Value::list(Type::Dynamic, Vec::new()))

@@ -73,6 +73,24 @@ fn permission(v: &Value) -> IpPermission {
 }
 
 impl AwsSecurityGroupRule {
+    /// The Terraform type name.
+    pub fn name(&self) -> &'static str {
+        if self.egress {
+            "aws_vpc_security_group_egress_rule"
+        } else {
+            "aws_vpc_security_group_ingress_rule"
+        }
+    }
+
+    /// The rule in messages.
+    pub fn what(&self) -> &'static str {
+        if self.egress {
+            "VPC Security Group Egress Rule"
+        } else {
+            "VPC Security Group Ingress Rule"
+        }
+    }
+
     async fn read_id(
         &self,
         c: &AwsClient,
@@ -91,22 +109,6 @@ impl AwsSecurityGroupRule {
 #[async_trait]
 impl Ec2Kind for AwsSecurityGroupRule {
     type Item = SecurityGroupRule;
-
-    fn name(&self) -> &'static str {
-        if self.egress {
-            "aws_vpc_security_group_egress_rule"
-        } else {
-            "aws_vpc_security_group_ingress_rule"
-        }
-    }
-
-    fn what(&self) -> &'static str {
-        if self.egress {
-            "VPC Security Group Egress Rule"
-        } else {
-            "VPC Security Group Ingress Rule"
-        }
-    }
 
     async fn describe(&self, c: &AwsClient, ids: Vec<String>) -> Described<SecurityGroupRule> {
         let items = describe_filtered!(
@@ -224,14 +226,8 @@ impl Ec2Kind for AwsSecurityGroupRule {
         Ok(self.state_of(c, planned, &rule))
     }
 
-    async fn update(
-        &self,
-        c: &AwsClient,
-        prior: &Value,
-        planned: &Value,
-        _config: &Value,
-    ) -> Updated {
-        let id = str_or_empty(prior, "id");
+    async fn update(&self, c: &AwsClient, ch: Change<'_>) -> Updated {
+        let (id, prior, planned) = (ch.id, ch.prior, ch.planned);
         let action = format!("updating {}", self.what());
         let (from, to) = ports(planned);
         let o = |k: &str| get_str(planned, k).map(str::to_string);
@@ -261,8 +257,8 @@ impl Ec2Kind for AwsSecurityGroupRule {
         Ok(())
     }
 
-    async fn delete(&self, c: &AwsClient, prior: &Value) -> Updated {
-        let id = str_or_empty(prior, "id").to_string();
+    async fn delete(&self, c: &AwsClient, id: &str, prior: &Value) -> Updated {
+        let id = id.to_string();
         let group = str_or_empty(prior, "security_group_id");
         // The ingress and egress calls take the same arguments.
         macro_rules! revoke {

@@ -48,14 +48,6 @@ async fn apply_flags(
 impl Ec2Kind for AwsSubnet {
     type Item = Subnet;
 
-    fn name(&self) -> &'static str {
-        "aws_subnet"
-    }
-
-    fn what(&self) -> &'static str {
-        "EC2 Subnet"
-    }
-
     async fn describe(&self, c: &AwsClient, ids: Vec<String>) -> Described<Subnet> {
         let items = describe_filtered!(c, describe_subnets, "subnet-id", ids)?;
         Ok(keyed(items, Subnet::subnet_id))
@@ -165,22 +157,15 @@ impl Ec2Kind for AwsSubnet {
         Ok(made)
     }
 
-    async fn update(
-        &self,
-        c: &AwsClient,
-        prior: &Value,
-        planned: &Value,
-        _config: &Value,
-    ) -> Updated {
-        let id = str_or_empty(prior, "id");
+    async fn update(&self, c: &AwsClient, ch: Change<'_>) -> Updated {
+        let (id, prior, planned) = (ch.id, ch.prior, ch.planned);
         apply_flags(c, id, Some(prior), planned)
             .await
             .or_apply("updating EC2 Subnet")?;
         Ok(())
     }
 
-    async fn delete(&self, c: &AwsClient, prior: &Value) -> Updated {
-        let id = str_or_empty(prior, "id");
+    async fn delete(&self, c: &AwsClient, id: &str, _prior: &Value) -> Updated {
         // Instances being terminated keep their network interfaces for a while.
         c.delete("deleting EC2 Subnet", || async {
             c.ec2.delete_subnet().subnet_id(id).send().await.aws()

@@ -120,14 +120,6 @@ async fn defaults_of(c: &AwsClient, id: &str) -> Result<[(&'static str, Value); 
 impl Ec2Kind for AwsVpc {
     type Item = Vpc;
 
-    fn name(&self) -> &'static str {
-        "aws_vpc"
-    }
-
-    fn what(&self) -> &'static str {
-        "EC2 VPC"
-    }
-
     async fn describe(&self, c: &AwsClient, ids: Vec<String>) -> Described<Vpc> {
         let items = describe_filtered!(c, describe_vpcs, "vpc-id", ids)?;
         Ok(keyed(items, Vpc::vpc_id))
@@ -243,22 +235,15 @@ impl Ec2Kind for AwsVpc {
         Ok(Obj::from(&made).set_all(defaults).into_value())
     }
 
-    async fn update(
-        &self,
-        c: &AwsClient,
-        prior: &Value,
-        planned: &Value,
-        _config: &Value,
-    ) -> Updated {
-        let id = str_or_empty(prior, "id");
+    async fn update(&self, c: &AwsClient, ch: Change<'_>) -> Updated {
+        let (id, prior, planned) = (ch.id, ch.prior, ch.planned);
         apply_dns(c, id, Some(prior), planned)
             .await
             .or_apply("updating EC2 VPC")?;
         Ok(())
     }
 
-    async fn delete(&self, c: &AwsClient, prior: &Value) -> Updated {
-        let id = str_or_empty(prior, "id");
+    async fn delete(&self, c: &AwsClient, id: &str, _prior: &Value) -> Updated {
         // Subnets, gateways and interfaces of terminating instances may still be going away.
         c.delete("deleting EC2 VPC", || async {
             c.ec2.delete_vpc().vpc_id(id).send().await.aws()
