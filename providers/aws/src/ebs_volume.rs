@@ -1,6 +1,7 @@
 //! `aws_ebs_volume`: an EBS block storage volume.
 
 use crate::prelude::*;
+use aws_sdk_ec2::types::Tag;
 use aws_sdk_ec2::types::{
     ResourceType as Kind, SnapshotState, Volume, VolumeModificationState, VolumeState, VolumeType,
 };
@@ -98,6 +99,10 @@ impl Ec2Kind for AwsEbsVolume {
         Ok(keyed(live, Volume::volume_id))
     }
 
+    fn tags<'i>(&self, item: &'i Volume) -> &'i [Tag] {
+        item.tags()
+    }
+
     fn state_of(&self, c: &AwsClient, prior: &Value, v: &Volume) -> Value {
         let id = v.volume_id().unwrap_or_default();
         let multi = v.multi_attach_enabled().unwrap_or(false);
@@ -133,7 +138,6 @@ impl Ec2Kind for AwsEbsVolume {
             "create_time",
             v.create_time().map(rfc3339).unwrap_or_default(),
         )
-        .set_all(tag_state(c, prior, tag_map(v.tags())))
         .finish()
     }
 
@@ -141,8 +145,6 @@ impl Ec2Kind for AwsEbsVolume {
         let s = || Attribute::computed(Type::String);
         let oc = Attribute::optional_computed;
         let block = Block::new()
-            .attr("id", s())
-            .attr("arn", s())
             .attr("create_time", s())
             .attr(
                 "availability_zone",
@@ -169,10 +171,7 @@ impl Ec2Kind for AwsEbsVolume {
                     .default(false)
                     .describe("snapshot the volume before deleting it"),
             );
-        ResourceSchema {
-            version: 0,
-            block: tag_attrs(block),
-        }
+        ResourceSchema { version: 0, block }
     }
 
     fn plan(&self, p: PlanCtx<'_>) -> Result<PlanResponse, Diagnostics> {

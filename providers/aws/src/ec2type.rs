@@ -5,6 +5,7 @@
 //! create wrote, and import by ID; the registry reads every change back.
 
 use crate::prelude::*;
+use aws_sdk_ec2::types::Tag;
 
 /// One EC2 object type (see the module documentation).
 #[async_trait]
@@ -16,11 +17,15 @@ pub trait Ec2Kind: Send + Sync {
         "id"
     }
 
-    /// The schema.
+    /// The schema of the kind's own attributes (every kind also has `id`, `arn`, `tags` and
+    /// `tags_all`, which [`Ec2`] adds).
     fn schema(&self) -> ResourceSchema;
+    /// The object's tags as EC2 describes them.
+    fn tags<'i>(&self, item: &'i Self::Item) -> &'i [Tag];
     /// Describes objects by ID; a missing ID is simply absent from the answer.
     async fn describe(&self, c: &AwsClient, ids: Vec<String>) -> Described<Self::Item>;
-    /// The state of one described object, starting from its prior state.
+    /// The state of one described object, starting from its prior state (tags are added by
+    /// [`Ec2`]).
     fn state_of(&self, c: &AwsClient, prior: &Value, item: &Self::Item) -> Value;
     /// Adjusts the provider's default plan.
     fn plan(&self, p: PlanCtx<'_>) -> Result<PlanResponse, Diagnostics> {
@@ -94,7 +99,11 @@ impl<K: Ec2Kind> ResourceType<AwsClient> for Ec2<K> {
     }
 
     fn schema(&self) -> ResourceSchema {
-        self.kind.schema()
+        let mut schema = self.kind.schema();
+        let computed = || Attribute::computed(Type::String);
+        let block = schema.block.attr("id", computed()).attr("arn", computed());
+        schema.block = tag_attrs(block);
+        schema
     }
 
     async fn plan(&self, _: &AwsClient, p: PlanCtx<'_>) -> Result<PlanResponse, Diagnostics> {
@@ -140,7 +149,11 @@ impl<K: Ec2Kind> ResourceType<AwsClient> for Ec2<K> {
 
     async fn read_many(&self, c: &AwsClient, current: &[Value]) -> Vec<ValueRead> {
         let describe = |ids| self.kind.describe(c, ids);
-        let state_of = |p: &Value, item: &K::Item| self.kind.state_of(c, p, item);
+        let state_of = |p: &Value, item: &K::Item| {
+            let tags = tag_state(c, p, tag_map(self.kind.tags(item)));
+            let state = self.kind.state_of(c, p, item);
+            Obj::from(&state).set_all(tags).finish()
+        };
         let mut read = read_by_id(self.what, current, describe, state_of).await;
         self.kind.complete(c, &mut read).await;
         read

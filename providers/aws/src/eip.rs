@@ -2,6 +2,7 @@
 //! interface.
 
 use crate::prelude::*;
+use aws_sdk_ec2::types::Tag;
 use aws_sdk_ec2::types::{Address, DomainType, ResourceType as Kind};
 
 /// The `aws_eip` resource type.
@@ -88,6 +89,10 @@ impl Ec2Kind for AwsEip {
         ))
     }
 
+    fn tags<'i>(&self, item: &'i Address) -> &'i [Tag] {
+        item.tags()
+    }
+
     fn state_of(&self, c: &AwsClient, prior: &Value, a: &Address) -> Value {
         let id = a.allocation_id().unwrap_or_default();
         let public_ip = a.public_ip().unwrap_or_default();
@@ -128,7 +133,6 @@ impl Ec2Kind for AwsEip {
             a.network_border_group().unwrap_or(&c.region),
         )
         .str("ptr_record", "")
-        .set_all(tag_state(c, prior, tag_map(a.tags())))
         .finish()
     }
 
@@ -136,8 +140,6 @@ impl Ec2Kind for AwsEip {
         let s = || Attribute::computed(Type::String);
         let oc = Attribute::optional_computed;
         let block = Block::new()
-            .attr("id", s())
-            .attr("arn", s())
             .attr("allocation_id", s())
             .attr("association_id", s())
             .attr("carrier_ip", s())
@@ -167,10 +169,7 @@ impl Ec2Kind for AwsEip {
                     .force_new()
                     .describe("deprecated: use domain"),
             );
-        ResourceSchema {
-            version: 0,
-            block: tag_attrs(block),
-        }
+        ResourceSchema { version: 0, block }
     }
 
     fn plan(&self, p: PlanCtx<'_>) -> Result<PlanResponse, Diagnostics> {

@@ -7,6 +7,7 @@
 
 use crate::ebs_volume::AwsEbsVolume;
 use crate::prelude::*;
+use aws_sdk_ec2::types::Tag;
 use aws_sdk_ec2::types::{
     AttributeValue, Instance, InstanceNetworkInterfaceSpecification, InstanceStateName as St,
     InstanceType, Placement, ResourceType as Kind, TagSpecification, Volume,
@@ -213,6 +214,10 @@ impl Ec2Kind for AwsInstance {
             .collect())
     }
 
+    fn tags<'i>(&self, item: &'i LiveInstance) -> &'i [Tag] {
+        item.instance.tags()
+    }
+
     fn state_of(&self, c: &AwsClient, prior: &Value, live: &LiveInstance) -> Value {
         let i = &live.instance;
         let id = i.instance_id().unwrap_or_default();
@@ -266,8 +271,7 @@ impl Ec2Kind for AwsInstance {
             .bool("associate_public_ip_address", public)
             .set("vpc_security_group_ids", ids)
             .set("security_groups", names)
-            .set(ROOT, root_state(i, live.root.as_ref()))
-            .set_all(tag_state(c, prior, tag_map(i.tags())));
+            .set(ROOT, root_state(i, live.root.as_ref()));
         if get(prior, "volume_tags").is_some() {
             let vt = live
                 .root
@@ -290,8 +294,6 @@ impl Ec2Kind for AwsInstance {
         let oc = Attribute::optional_computed;
         let set = || Type::set(Type::String);
         let block = Block::new()
-            .attr("id", s())
-            .attr("arn", s())
             .attr("ami", oc(Type::String).force_new())
             .attr("instance_type", oc(Type::String))
             .attr("subnet_id", oc(Type::String).force_new())
@@ -321,10 +323,7 @@ impl Ec2Kind for AwsInstance {
                 nb.max_items = 1;
                 nb.computed = true;
             });
-        ResourceSchema {
-            version: 1,
-            block: tag_attrs(block),
-        }
+        ResourceSchema { version: 1, block }
     }
 
     fn plan(&self, p: PlanCtx<'_>) -> Result<PlanResponse, Diagnostics> {

@@ -2,6 +2,7 @@
 
 use crate::prelude::*;
 use autostack_provider_sdk::retry::retry_conflicts;
+use aws_sdk_ec2::types::Tag;
 use aws_sdk_ec2::types::{InternetGateway, ResourceType as Kind};
 
 /// The `aws_internet_gateway` resource type.
@@ -49,6 +50,10 @@ impl Ec2Kind for AwsInternetGateway {
         Ok(keyed(items, InternetGateway::internet_gateway_id))
     }
 
+    fn tags<'i>(&self, item: &'i InternetGateway) -> &'i [Tag] {
+        item.tags()
+    }
+
     fn state_of(&self, c: &AwsClient, prior: &Value, g: &InternetGateway) -> Value {
         let id = g.internet_gateway_id().unwrap_or_default();
         let vpc = g.attachments().first().and_then(|a| a.vpc_id());
@@ -57,21 +62,15 @@ impl Ec2Kind for AwsInternetGateway {
             .str("arn", c.arn("ec2", &format!("internet-gateway/{id}")))
             .str("owner_id", g.owner_id().unwrap_or_default())
             .unset_str("vpc_id", vpc)
-            .set_all(tag_state(c, prior, tag_map(g.tags())))
             .finish()
     }
 
     fn schema(&self) -> ResourceSchema {
         let s = || Attribute::computed(Type::String);
         let block = Block::new()
-            .attr("id", s())
-            .attr("arn", s())
             .attr("owner_id", s())
             .attr("vpc_id", Attribute::optional(Type::String));
-        ResourceSchema {
-            version: 0,
-            block: tag_attrs(block),
-        }
+        ResourceSchema { version: 0, block }
     }
 
     async fn create(&self, c: &AwsClient, planned: &Value, ctx: &ChangeCtx<'_>) -> Applied {

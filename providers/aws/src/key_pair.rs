@@ -1,6 +1,7 @@
 //! `aws_key_pair`: an EC2 key pair imported from a public key.
 
 use crate::prelude::*;
+use aws_sdk_ec2::types::Tag;
 use aws_sdk_ec2::types::{KeyPairInfo, KeyType, ResourceType as Kind};
 
 /// The `aws_key_pair` resource type.
@@ -58,6 +59,10 @@ impl Ec2Kind for AwsKeyPair {
         ))
     }
 
+    fn tags<'i>(&self, item: &'i KeyPairInfo) -> &'i [Tag] {
+        item.tags()
+    }
+
     fn state_of(&self, c: &AwsClient, prior: &Value, k: &KeyPairInfo) -> Value {
         let name = k.key_name().unwrap_or_default();
         Obj::from(prior)
@@ -68,15 +73,12 @@ impl Ec2Kind for AwsKeyPair {
             .str("key_pair_id", k.key_pair_id().unwrap_or_default())
             .str("fingerprint", k.key_fingerprint().unwrap_or_default())
             .str("key_type", k.key_type().map_or("", KeyType::as_str))
-            .set_all(tag_state(c, prior, tag_map(k.tags())))
             .finish()
     }
 
     fn schema(&self) -> ResourceSchema {
         let s = || Attribute::computed(Type::String);
         let block = Block::new()
-            .attr("id", s())
-            .attr("arn", s())
             .attr("fingerprint", s())
             .attr("key_pair_id", s())
             .attr("key_type", s())
@@ -89,10 +91,7 @@ impl Ec2Kind for AwsKeyPair {
                 Attribute::optional_computed(Type::String).force_new(),
             )
             .attr("public_key", Attribute::required(Type::String).force_new());
-        ResourceSchema {
-            version: 1,
-            block: tag_attrs(block),
-        }
+        ResourceSchema { version: 1, block }
     }
 
     fn plan(&self, p: PlanCtx<'_>) -> Result<PlanResponse, Diagnostics> {

@@ -2,6 +2,7 @@
 //! routes left out of the configuration are whatever exists).
 
 use crate::prelude::*;
+use aws_sdk_ec2::types::Tag;
 use aws_sdk_ec2::types::{ResourceType as Kind, Route, RouteOrigin, RouteTable};
 
 /// The `aws_route_table` resource type.
@@ -196,6 +197,10 @@ impl Ec2Kind for AwsRouteTable {
         Ok(keyed(items, RouteTable::route_table_id))
     }
 
+    fn tags<'i>(&self, item: &'i RouteTable) -> &'i [Tag] {
+        item.tags()
+    }
+
     fn state_of(&self, c: &AwsClient, prior: &Value, t: &RouteTable) -> Value {
         let id = t.route_table_id().unwrap_or_default();
         let vgws: Vec<&str> = t
@@ -210,15 +215,12 @@ impl Ec2Kind for AwsRouteTable {
             .str("vpc_id", t.vpc_id().unwrap_or_default())
             .set("route", make_set(route_type(), user_routes(t)))
             .set("propagating_vgws", crate::attrs::string_set(vgws))
-            .set_all(tag_state(c, prior, tag_map(t.tags())))
             .finish()
     }
 
     fn schema(&self) -> ResourceSchema {
         let s = || Attribute::computed(Type::String);
         let block = Block::new()
-            .attr("id", s())
-            .attr("arn", s())
             .attr("owner_id", s())
             .attr("vpc_id", Attribute::required(Type::String).force_new())
             .attr(
@@ -227,10 +229,7 @@ impl Ec2Kind for AwsRouteTable {
             )
             .block("route", Nesting::Set, route_block())
             .tune("route", |nb| nb.computed = true);
-        ResourceSchema {
-            version: 0,
-            block: tag_attrs(block),
-        }
+        ResourceSchema { version: 0, block }
     }
 
     fn plan(&self, p: PlanCtx<'_>) -> Result<PlanResponse, Diagnostics> {

@@ -3,6 +3,7 @@
 
 use crate::prelude::*;
 use crate::sg_rules::{missing_from, normalize_rules, permission, rule_block, rule_sets, rules};
+use aws_sdk_ec2::types::Tag;
 use aws_sdk_ec2::types::{IpPermission, IpRange, ResourceType as Kind, SecurityGroup};
 
 /// The `aws_security_group` resource type.
@@ -87,6 +88,10 @@ impl Ec2Kind for AwsSecurityGroup {
         Ok(keyed(items, SecurityGroup::group_id))
     }
 
+    fn tags<'i>(&self, item: &'i SecurityGroup) -> &'i [Tag] {
+        item.tags()
+    }
+
     fn state_of(&self, c: &AwsClient, prior: &Value, g: &SecurityGroup) -> Value {
         let id = g.group_id().unwrap_or_default();
         let (ingress, egress) = rule_sets(g);
@@ -99,15 +104,12 @@ impl Ec2Kind for AwsSecurityGroup {
             .str("owner_id", g.owner_id().unwrap_or_default())
             .set("ingress", ingress)
             .set("egress", egress)
-            .set_all(tag_state(c, prior, tag_map(g.tags())))
             .finish()
     }
 
     fn schema(&self) -> ResourceSchema {
         let s = || Attribute::computed(Type::String);
         let block = Block::new()
-            .attr("id", s())
-            .attr("arn", s())
             .attr("owner_id", s())
             .attr(
                 "name",
@@ -135,10 +137,7 @@ impl Ec2Kind for AwsSecurityGroup {
             .tune("ingress", |nb| nb.computed = true)
             .block("egress", Nesting::Set, rule_block())
             .tune("egress", |nb| nb.computed = true);
-        ResourceSchema {
-            version: 1,
-            block: tag_attrs(block),
-        }
+        ResourceSchema { version: 1, block }
     }
 
     fn plan(&self, p: PlanCtx<'_>) -> Result<PlanResponse, Diagnostics> {

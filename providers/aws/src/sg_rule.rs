@@ -3,6 +3,7 @@
 
 use crate::prelude::*;
 use crate::sg_rules::canonical_protocol;
+use aws_sdk_ec2::types::Tag;
 use aws_sdk_ec2::types::{
     IpPermission, IpRange, Ipv6Range, PrefixListId, ResourceType as Kind, SecurityGroupRule,
     SecurityGroupRuleRequest, SecurityGroupRuleUpdate, UserIdGroupPair,
@@ -120,6 +121,10 @@ impl Ec2Kind for AwsSecurityGroupRule {
         Ok(keyed(items, SecurityGroupRule::security_group_rule_id))
     }
 
+    fn tags<'i>(&self, item: &'i SecurityGroupRule) -> &'i [Tag] {
+        item.tags()
+    }
+
     fn state_of(&self, c: &AwsClient, prior: &Value, r: &SecurityGroupRule) -> Value {
         let id = r.security_group_rule_id().unwrap_or_default();
         let port = |p: Option<i32>| {
@@ -152,7 +157,6 @@ impl Ec2Kind for AwsSecurityGroupRule {
                 "description",
                 opt(r.description().filter(|d| !d.is_empty())),
             )
-            .set_all(tag_state(c, prior, tag_map(r.tags())))
             .finish()
     }
 
@@ -160,8 +164,6 @@ impl Ec2Kind for AwsSecurityGroupRule {
         let s = || Attribute::computed(Type::String);
         let o = || Attribute::optional(Type::String);
         let block = Block::new()
-            .attr("id", s())
-            .attr("arn", s())
             .attr("security_group_rule_id", s())
             .attr(
                 "security_group_id",
@@ -175,10 +177,7 @@ impl Ec2Kind for AwsSecurityGroupRule {
             .attr("prefix_list_id", o())
             .attr("referenced_security_group_id", o())
             .attr("description", o());
-        ResourceSchema {
-            version: 0,
-            block: tag_attrs(block),
-        }
+        ResourceSchema { version: 0, block }
     }
 
     fn plan(&self, p: PlanCtx<'_>) -> Result<PlanResponse, Diagnostics> {

@@ -1,6 +1,7 @@
 //! `aws_subnet`: a subnet of a VPC in one availability zone.
 
 use crate::prelude::*;
+use aws_sdk_ec2::types::Tag;
 use aws_sdk_ec2::types::{AttributeBooleanValue, ResourceType as Kind, Subnet, SubnetState};
 
 /// The `aws_subnet` resource type.
@@ -53,6 +54,10 @@ impl Ec2Kind for AwsSubnet {
         Ok(keyed(items, Subnet::subnet_id))
     }
 
+    fn tags<'i>(&self, item: &'i Subnet) -> &'i [Tag] {
+        item.tags()
+    }
+
     fn state_of(&self, c: &AwsClient, prior: &Value, s: &Subnet) -> Value {
         let id = s.subnet_id().unwrap_or_default();
         let ipv6 = s.ipv6_cidr_block_association_set().first();
@@ -92,7 +97,6 @@ impl Ec2Kind for AwsSubnet {
                 "ipv6_cidr_block_association_id",
                 ipv6.and_then(|a| a.association_id()).unwrap_or_default(),
             )
-            .set_all(tag_state(c, prior, tag_map(s.tags())))
             .finish()
     }
 
@@ -100,8 +104,6 @@ impl Ec2Kind for AwsSubnet {
         let s = || Attribute::computed(Type::String);
         let flag = || Attribute::optional(Type::Bool).default(false);
         let block = Block::new()
-            .attr("id", s())
-            .attr("arn", s())
             .attr("owner_id", s())
             .attr("vpc_id", Attribute::required(Type::String).force_new())
             .attr("cidr_block", Attribute::optional(Type::String).force_new())
@@ -122,10 +124,7 @@ impl Ec2Kind for AwsSubnet {
                 Attribute::optional_computed(Type::String),
             )
             .attr("ipv6_cidr_block_association_id", s());
-        ResourceSchema {
-            version: 1,
-            block: tag_attrs(block),
-        }
+        ResourceSchema { version: 1, block }
     }
 
     async fn create(&self, c: &AwsClient, planned: &Value, ctx: &ChangeCtx<'_>) -> Applied {

@@ -1,6 +1,7 @@
 //! `aws_vpc`: a virtual private cloud.
 
 use crate::prelude::*;
+use aws_sdk_ec2::types::Tag;
 use aws_sdk_ec2::types::{
     AttributeBooleanValue, ResourceType as Kind, Tenancy, Vpc, VpcAttributeName, VpcState,
 };
@@ -125,6 +126,10 @@ impl Ec2Kind for AwsVpc {
         Ok(keyed(items, Vpc::vpc_id))
     }
 
+    fn tags<'i>(&self, item: &'i Vpc) -> &'i [Tag] {
+        item.tags()
+    }
+
     fn state_of(&self, c: &AwsClient, prior: &Value, v: &Vpc) -> Value {
         let id = v.vpc_id().unwrap_or_default();
         let ipv6 = v.ipv6_cidr_block_association_set().first();
@@ -147,15 +152,12 @@ impl Ec2Kind for AwsVpc {
                 "ipv6_cidr_block",
                 ipv6.and_then(|a| a.ipv6_cidr_block()).unwrap_or_default(),
             )
-            .set_all(tag_state(c, prior, tag_map(v.tags())))
             .finish()
     }
 
     fn schema(&self) -> ResourceSchema {
         let s = || Attribute::computed(Type::String);
         let block = Block::new()
-            .attr("id", s())
-            .attr("arn", s())
             .attr(
                 "cidr_block",
                 Attribute::optional_computed(Type::String).force_new(),
@@ -197,10 +199,7 @@ impl Ec2Kind for AwsVpc {
                 "ipv6_cidr_block",
                 Attribute::optional_computed(Type::String),
             );
-        ResourceSchema {
-            version: 1,
-            block: tag_attrs(block),
-        }
+        ResourceSchema { version: 1, block }
     }
 
     async fn create(&self, c: &AwsClient, planned: &Value, ctx: &ChangeCtx<'_>) -> Applied {
