@@ -282,18 +282,7 @@ impl<'a> Run<'a> {
             .await
             .ok_or_else(|| (not_configured(&c.provider), None))?;
         let ty = &c.addr.resource.ty;
-        // An object updated in place keeps its provider-private data (Terraform's providers
-        // write theirs back unchanged, e.g. hashicorp/aws's timeouts and schema version).
-        let (prior, private) = if c.action == Action::Update {
-            let sh = self.shared.lock().await;
-            match sh.walker.prior.instances.get(&c.addr) {
-                Some(o) => (Some(o.value.clone()), o.private.clone()),
-                None => (None, None),
-            }
-        } else {
-            (None, None)
-        };
-        let private = private_of(private.as_deref(), c).map_err(|d| (d, None))?;
+        let (prior, private) = self.updated(c).await.map_err(|d| (d, None))?;
         let obj = |value: Value, tainted: bool, private: &Private| {
             self.object(c, value, tainted, private.to_state())
         };
@@ -345,6 +334,20 @@ impl<'a> Run<'a> {
                 let partial = e.partial.map(|v| obj(v, tainted, &private));
                 Err((with_addr(e.diags, c), partial))
             }
+        }
+    }
+
+    /// The prior object of an update and its private data (none for other actions): the
+    /// provider plans the update from them (Terraform's providers write private data back
+    /// unchanged, e.g. hashicorp/aws's timeouts and schema version).
+    async fn updated(&self, c: &ResourceChange) -> Result<(Option<Value>, Private), Diagnostics> {
+        if c.action != Action::Update {
+            return Ok((None, Private::default()));
+        }
+        let sh = self.shared.lock().await;
+        match sh.walker.prior.instances.get(&c.addr) {
+            Some(o) => Ok((Some(o.value.clone()), private_of(o.private.as_deref(), c)?)),
+            None => Ok((None, Private::default())),
         }
     }
 
