@@ -224,6 +224,10 @@ impl ResourceType<()> for LocalFileType {
         delete_file(prior).await
     }
 
+    fn reads_back_recovered(&self) -> bool {
+        false
+    }
+
     async fn recover(&self, _: &(), planned: &Value, _: &str) -> ValueRead {
         recover_file(planned).await
     }

@@ -140,6 +140,13 @@ pub trait ResourceType<C: Send + Sync>: Send + Sync {
     fn recovers_by_token(&self) -> bool {
         false
     }
+    /// True when what [`ResourceType::recover`] returns is read back before it is recorded
+    /// (a lookup seed); false when it is the state to record as it is (a local file whose
+    /// write was cut short is still the create's object: recorded, the next refresh reads it
+    /// as gone and the apply writes it again).
+    fn reads_back_recovered(&self) -> bool {
+        true
+    }
     /// Finds what a create of `planned` with `token` made before a crash (see
     /// [`Provider::recover`]) and returns the value to read it back from. Types whose objects
     /// live outside the state and are not found by token implement it (by deterministic name,
@@ -409,10 +416,12 @@ impl<F: ClientFactory> Provider for Registry<F> {
             false => r.recover(c, req.planned, req.token).await?,
         };
         match seed {
-            Some(seed) => Ok(Self::read_back(r.as_ref(), c, seed)
-                .await?
-                .map(Instance::new)),
-            None => Ok(None),
+            Some(seed) if r.reads_back_recovered() || r.recovers_by_token() => {
+                Ok(Self::read_back(r.as_ref(), c, seed)
+                    .await?
+                    .map(Instance::new))
+            }
+            found => Ok(found.map(Instance::new)),
         }
     }
 
