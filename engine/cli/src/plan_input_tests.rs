@@ -63,6 +63,7 @@ fn change(
         create_before_destroy: false,
         importing: None,
         schema_version: 0,
+        planned_private: None,
     }
 }
 

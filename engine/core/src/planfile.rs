@@ -165,6 +165,9 @@ impl Serialize for ChangeDoc<'_> {
             m.serialize_entry("importing", id)?;
         }
         m.serialize_entry("schema_version", &c.schema_version)?;
+        if let Some(p) = &c.planned_private {
+            m.serialize_entry("private", p)?;
+        }
         m.end()
     }
 }
@@ -342,6 +345,7 @@ fn parse_change(j: &Json) -> Result<ResourceChange, PlanFileError> {
             .and_then(Json::as_str)
             .map(str::to_string),
         schema_version: j.get("schema_version").and_then(Json::as_u64).unwrap_or(0),
+        planned_private: j.get("private").and_then(Json::as_str).map(str::to_string),
     })
 }
 
@@ -445,6 +449,7 @@ mod tests {
             create_before_destroy: false,
             importing: None,
             schema_version: 0,
+            planned_private: None,
         }
     }
 
@@ -472,6 +477,7 @@ mod tests {
         full.create_before_destroy = true;
         full.importing = Some("i-123".into());
         full.schema_version = 2;
+        full.planned_private = Some("eyJ2IjoxfQ==".into());
         let plan = Plan {
             mode: PlanMode::Destroy,
             changes: vec![full, change("aws_instance.y")],

@@ -93,6 +93,29 @@ async fn no_op_update_replace_and_delete() {
     assert_eq!(p.counts(), (0, 1, 0, 1));
 }
 
+/// The provider's private data flows both ways: the engine hands the stored private data to
+/// each plan and records what the provider returns, in the state and in the saved plan.
+#[tokio::test]
+async fn provider_private_data_round_trips_through_state() {
+    let a = parse_instance("test_thing.a").unwrap();
+    let private = |state: &State| {
+        let stored = state.instances[&a].private.as_deref();
+        let bytes = autostack_provider_sdk::Private::from_state(stored).unwrap();
+        String::from_utf8(bytes.as_bytes().to_vec()).unwrap()
+    };
+    let v1 = tf("resource \"test_thing\" \"a\" {\n  name = \"a\"\n  value = \"1\"\n}\n");
+    let (out, _) = apply_tf(&v1, &State::default(), None).await;
+    assert!(!out.diags.has_errors(), "{}", out.diags);
+    assert_eq!(private(&out.state), "gen-1");
+    let v2 = v1.replace("\"1\"", "\"2\"");
+    let (p, _) = plan_of(&v2, &out.state, &PlanOptions::default()).await;
+    let planned = p.unwrap().changes[0].planned_private.clone();
+    let planned = autostack_provider_sdk::Private::from_state(planned.as_deref()).unwrap();
+    assert_eq!(planned.as_bytes(), b"gen-2");
+    let (updated, _) = apply_tf(&v2, &out.state, None).await;
+    assert_eq!(private(&updated.state), "gen-2");
+}
+
 #[tokio::test]
 async fn create_before_destroy_creates_first() {
     let v1 = tf("resource \"test_thing\" \"a\" {\n  name = \"one\"\n  lifecycle {\n    create_before_destroy = true\n  }\n}\n");

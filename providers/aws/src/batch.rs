@@ -58,31 +58,3 @@ where
         })
         .collect()
 }
-
-/// The result of a batched read of one object: a resource type's `read` is its `read_many`
-/// of a single object, so both take the same code path.
-pub fn single(
-    mut results: Vec<Result<Option<Value>, Diagnostics>>,
-) -> Result<Option<Value>, Diagnostics> {
-    results.pop().unwrap_or(Ok(None))
-}
-
-/// Finishes an import under `action`: the state read, or `gone`'s error when AWS has no such
-/// object.
-pub fn imported(
-    action: &str,
-    read: Result<Option<Value>, AwsError>,
-    gone: impl FnOnce() -> AwsError,
-) -> Result<Value, Diagnostics> {
-    read_back(read, gone, |e| e.diags(action))
-}
-
-/// The state read back after a create, update or import: a read error, and `gone`'s error when
-/// the object has vanished, go through `fail` (which names the action, keeps a partial state).
-pub fn read_back<E>(
-    read: Result<Option<Value>, AwsError>,
-    gone: impl FnOnce() -> AwsError,
-    fail: impl Fn(AwsError) -> E,
-) -> Result<Value, E> {
-    read.map_err(&fail)?.ok_or_else(|| fail(gone()))
-}

@@ -1,11 +1,13 @@
 //! The configured AWS clients one provider block shares, and how AWS errors become
 //! diagnostics.
 
-use autostack_provider_sdk::retry::Backoff;
-use autostack_provider_sdk::ApplyError;
-use autostack_value::{Diagnostic, Diagnostics};
+pub use autostack_provider_sdk::errors::{done_if_gone, ActionExt};
+use autostack_provider_sdk::labels::Labels;
+use autostack_provider_sdk::retry::{self, Backoff};
+use autostack_provider_sdk::{ApplyError, CloudError, ErrorClass};
+use autostack_value::Diagnostic;
 use aws_sdk_ec2::error::ProvideErrorMetadata;
-use std::collections::BTreeMap;
+use std::future::Future;
 use std::time::Duration;
 
 /// Everything a resource type needs to talk to AWS for one provider block.
@@ -22,10 +24,8 @@ pub struct AwsClient {
     pub account_id: String,
     /// The partition for ARNs (`aws`, `aws-cn`, `aws-us-gov`).
     pub partition: String,
-    /// `default_tags { tags = {...} }`, merged under every resource's `tags` into `tags_all`.
-    pub default_tags: BTreeMap<String, String>,
-    /// `ignore_tags { ... }`: tags left out of `tags` and `tags_all`.
-    pub ignore_tags: crate::tags::IgnoreTags,
+    /// `tags`/`tags_all` with `default_tags { tags = {...} }` and `ignore_tags { ... }`.
+    pub tags: Labels,
     /// How waiters poll: first check after ~100 ms, then exponential with jitter.
     pub wait: Backoff,
 }
@@ -37,6 +37,35 @@ impl AwsClient {
             "arn:{}:{service}:{}:{}:{resource}",
             self.partition, self.region, self.account_id
         )
+    }
+
+    /// Polls `check` until it returns true (see [`retry::wait_until`]).
+    pub async fn wait_until<F, Fut>(&self, what: &str, check: F) -> Result<(), AwsError>
+    where
+        F: Fn() -> Fut,
+        Fut: Future<Output = Result<bool, AwsError>>,
+    {
+        retry::wait_until(self.wait, what, check).await
+    }
+
+    /// Deletes with `op`, again while dependent objects are still going away (an instance's
+    /// network interfaces, for up to about three minutes), an object already gone counting as
+    /// deleted; a failure is an apply error for `action`.
+    pub async fn delete<T, F, Fut>(&self, action: &str, op: F) -> Result<(), ApplyError>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, AwsError>>,
+    {
+        retry::delete(self.patience(), op).await.or_apply(action)
+    }
+
+    /// The backoff for waiting out conflicts with objects still going away: the waiter's
+    /// pace, for up to about three minutes.
+    pub fn patience(&self) -> Backoff {
+        Backoff {
+            attempts: 90,
+            ..self.wait
+        }
     }
 }
 
@@ -87,29 +116,74 @@ impl AwsError {
             message: message.into(),
         }
     }
+}
 
-    /// True for "does not exist" codes (`InvalidVpcID.NotFound`, `NoSuchBucket`, ...).
-    pub fn is_not_found(&self) -> bool {
-        self.code.ends_with("NotFound") || self.code == "NoSuchBucket"
+/// How AWS error codes fall into the SDK's classes (hashicorp/aws's retry and not-found
+/// rules): `*.NotFound` and `NoSuchBucket`-like codes are missing objects; throttling codes
+/// are rate limits; dependency and state codes are conflicts that pass once other objects
+/// settle; SDK transport failures and 5xx codes are transient.
+pub fn classify(code: &str) -> ErrorClass {
+    const NOT_FOUND: [&str; 5] = [
+        "NoSuchBucket",
+        "NoSuchKey",
+        "NoSuchEntity",
+        "InvalidAllocationID.NotFound",
+        "InvalidKeyPair.NotFound",
+    ];
+    const THROTTLED: [&str; 6] = [
+        "RequestLimitExceeded",
+        "Throttling",
+        "ThrottlingException",
+        "TooManyRequestsException",
+        "SlowDown",
+        "RequestThrottled",
+    ];
+    const CONFLICT: [&str; 5] = [
+        "DependencyViolation",
+        "IncorrectState",
+        "IncorrectInstanceState",
+        "OperationAborted",
+        "VolumeInUse",
+    ];
+    const TRANSIENT: [&str; 7] = [
+        "InternalError",
+        "InternalFailure",
+        "ServiceUnavailable",
+        "Unavailable",
+        "RequestTimeout",
+        "ConnectionFailure",
+        "InvalidResponse",
+    ];
+    if let Ok(status) = code.parse::<u16>() {
+        // Bodiless answers (HEAD) carry only the HTTP status as their code.
+        return ErrorClass::of_status(status);
+    }
+    match code {
+        c if c.ends_with(".NotFound") || c.ends_with("NotFound") || NOT_FOUND.contains(&c) => {
+            ErrorClass::NotFound
+        }
+        c if THROTTLED.contains(&c) => ErrorClass::Throttled,
+        c if CONFLICT.contains(&c) => ErrorClass::Conflict,
+        c if TRANSIENT.contains(&c) => ErrorClass::Retryable,
+        _ => ErrorClass::Fatal,
+    }
+}
+
+impl CloudError for AwsError {
+    fn class(&self) -> ErrorClass {
+        classify(&self.code)
     }
 
-    /// The diagnostic for `action` (e.g. "creating EC2 VPC") failing with this error.
-    pub fn diagnostic(&self, action: &str) -> Diagnostic {
+    fn timed_out(what: &str) -> AwsError {
+        AwsError::local("WaiterTimeout", format!("timed out waiting for {what}"))
+    }
+
+    fn diagnostic(&self, action: &str) -> Diagnostic {
         Diagnostic::error(
             format!("{action}: {}", self.code),
             format!("AWS error {}: {}", self.code, self.message),
             None,
         )
-    }
-
-    /// The diagnostics for `action` failing with this error.
-    pub fn diags(&self, action: &str) -> Diagnostics {
-        self.diagnostic(action).into()
-    }
-
-    /// The apply error for `action` failing with this error (nothing left behind).
-    pub fn apply_error(&self, action: &str) -> ApplyError {
-        ApplyError::from(self.diags(action))
     }
 }
 
@@ -165,27 +239,44 @@ where
     }
 }
 
-/// A delete's outcome, with an object already gone (a "NotFound" error) counting as deleted.
-pub fn done_if_gone<T>(r: Result<T, AwsError>) -> Result<(), AwsError> {
-    match r {
-        Err(e) if e.is_not_found() => Ok(()),
-        r => r.map(|_| ()),
-    }
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// Converts our error into diagnostics or apply errors naming the action.
-pub trait ActionExt<T> {
-    /// Diagnostics for `action` failing.
-    fn or_diags(self, action: &str) -> Result<T, Diagnostics>;
-    /// An apply error for `action` failing.
-    fn or_apply(self, action: &str) -> Result<T, ApplyError>;
-}
-
-impl<T> ActionExt<T> for Result<T, AwsError> {
-    fn or_diags(self, action: &str) -> Result<T, Diagnostics> {
-        self.map_err(|e| e.diags(action))
-    }
-    fn or_apply(self, action: &str) -> Result<T, ApplyError> {
-        self.map_err(|e| e.apply_error(action))
+    #[test]
+    fn aws_codes_fall_into_classes() {
+        let table = [
+            ("InvalidInstanceID.NotFound", ErrorClass::NotFound),
+            ("InvalidVpcID.NotFound", ErrorClass::NotFound),
+            ("InvalidGroup.NotFound", ErrorClass::NotFound),
+            ("NoSuchBucket", ErrorClass::NotFound),
+            ("InvalidAllocationID.NotFound", ErrorClass::NotFound),
+            ("RequestLimitExceeded", ErrorClass::Throttled),
+            ("Throttling", ErrorClass::Throttled),
+            ("SlowDown", ErrorClass::Throttled),
+            ("DependencyViolation", ErrorClass::Conflict),
+            ("IncorrectState", ErrorClass::Conflict),
+            ("VolumeInUse", ErrorClass::Conflict),
+            ("InternalError", ErrorClass::Retryable),
+            ("ServiceUnavailable", ErrorClass::Retryable),
+            ("503", ErrorClass::Retryable),
+            ("404", ErrorClass::NotFound),
+            ("ConnectionFailure", ErrorClass::Retryable),
+            ("InvalidParameterValue", ErrorClass::Fatal),
+            ("UnauthorizedOperation", ErrorClass::Fatal),
+            ("BucketAlreadyExists", ErrorClass::Fatal),
+        ];
+        for (code, class) in table {
+            assert_eq!(classify(code), class, "{code}");
+        }
+        let e = AwsError::local("InvalidVpcID.NotFound", "gone");
+        assert!(e.is_not_found());
+        assert_eq!(AwsError::timed_out("VPC available").code, "WaiterTimeout");
+        let d = e.diags("reading EC2 VPC");
+        assert!(
+            d.to_string()
+                .contains("reading EC2 VPC: InvalidVpcID.NotFound"),
+            "{d}"
+        );
     }
 }

@@ -6,8 +6,9 @@ use crate::assume::{read_steps, RoleChain, RoleStep};
 use crate::attrs::{get, get_bool, get_str, get_strings, string_map};
 use crate::client::{waiter_backoff, AwsClient, AwsError, AwsResultExt};
 use crate::provider_schema;
-use crate::tags::IgnoreTags;
 use async_trait::async_trait;
+use autostack_provider_sdk::labels::{IgnoreTags, Labels, AWS_TAGS};
+use autostack_provider_sdk::Planning;
 use autostack_provider_sdk::{Block, ClientFactory};
 use autostack_value::{Diagnostic, Diagnostics, Value};
 use aws_config::meta::credentials::CredentialsProviderChain;
@@ -78,10 +79,30 @@ impl ClientFactory for AwsFactory {
             partition: partition_of(&region).to_string(),
             region,
             account_id,
-            default_tags: settings.default_tags,
-            ignore_tags: settings.ignore_tags,
+            tags: Labels {
+                names: AWS_TAGS,
+                defaults: settings.default_tags,
+                ignore: settings.ignore_tags,
+            },
             wait: waiter_backoff(),
         })
+    }
+
+    /// hashicorp/aws is built on the legacy plugin SDK, and merges `default_tags`.
+    fn planning<'c>(&self, client: &'c AwsClient) -> Planning<'c> {
+        Planning {
+            legacy: true,
+            labels: Some(&client.tags),
+        }
+    }
+
+    /// EC2 objects carry their create's token in the intent tag.
+    async fn find_by_token(
+        &self,
+        client: &AwsClient,
+        token: &str,
+    ) -> Result<Option<String>, Diagnostics> {
+        crate::recover::tagged(client, token).await
     }
 }
 

@@ -1,14 +1,7 @@
 //! `data "aws_ami"`: the one AMI matching owners, filters and a name pattern (the most
 //! recent one when `most_recent` is set).
 
-use crate::attrs::{error, get_bool, get_str, get_strings, map_value, Obj};
-use crate::client::{ActionExt, AwsClient, AwsResultExt};
-use crate::ec2util::{custom_filters, with_filters};
-use crate::tags::tag_map;
-use async_trait::async_trait;
-use autostack_provider_sdk::{Attribute, Block, DataSource, ResourceSchema};
-use autostack_value::make_set;
-use autostack_value::{Diagnostics, Type, Value};
+use crate::prelude::*;
 use aws_sdk_ec2::types::Image;
 use std::collections::BTreeMap;
 

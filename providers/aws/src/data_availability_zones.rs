@@ -1,12 +1,7 @@
 //! `data "aws_availability_zones"`: the region's availability zones, filtered by state,
 //! filters and exclusions.
 
-use crate::attrs::{get_bool, get_str, get_strings, string_list, string_set, Obj};
-use crate::client::{ActionExt, AwsClient, AwsResultExt};
-use crate::ec2util::{custom_filters, filter, with_filters};
-use async_trait::async_trait;
-use autostack_provider_sdk::{Attribute, Block, DataSource, ResourceSchema};
-use autostack_value::{Diagnostics, Type, Value};
+use crate::prelude::*;
 use std::collections::BTreeSet;
 
 /// The `aws_availability_zones` data source.

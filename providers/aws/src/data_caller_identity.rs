@@ -1,11 +1,7 @@
 //! `data "aws_caller_identity"`: the account, ARN and user ID of the provider's
 //! credentials (STS GetCallerIdentity).
 
-use crate::attrs::Obj;
-use crate::client::{ActionExt, AwsClient, AwsResultExt};
-use async_trait::async_trait;
-use autostack_provider_sdk::{Attribute, Block, DataSource, ResourceSchema};
-use autostack_value::{Diagnostics, Type, Value};
+use crate::prelude::*;
 
 /// The `aws_caller_identity` data source.
 pub struct DataAwsCallerIdentity;

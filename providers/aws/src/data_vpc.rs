@@ -1,13 +1,7 @@
 //! `data "aws_vpc"`: the one VPC matching an ID, attributes, tags and filters.
 
-use crate::attrs::{error, get, get_bool, get_str, map_value, string_map, Obj};
-use crate::client::{ActionExt, AwsClient, AwsError, AwsResultExt};
-use crate::ec2util::{custom_filters, filter, with_filters};
-use crate::tags::tag_map;
+use crate::prelude::*;
 use crate::vpc::vpc_attribute;
-use async_trait::async_trait;
-use autostack_provider_sdk::{Attribute, Block, DataSource, ResourceSchema};
-use autostack_value::{Diagnostics, Type, Value};
 use aws_sdk_ec2::types::{Vpc, VpcAttributeName};
 use std::collections::BTreeMap;
 

@@ -1,19 +1,7 @@
 //! `aws_ebs_volume`: an EBS block storage volume.
 
-use crate::attrs::{changed, echo_optional, get, get_bool, get_i32, get_str, rfc3339};
-use crate::attrs::{str_or_empty, Obj};
-use crate::batch::{imported, read_back, read_by_id, single};
-use crate::client::{ActionExt, AwsClient, AwsError, AwsResultExt};
-use crate::ec2util::{describe_filtered, filter, keyed, wait_until};
-use crate::tags::{
-    create_tag_spec, plan_tagged, tag_attrs, tag_map, tag_spec, tag_state, update_ec2_tags,
-};
-use async_trait::async_trait;
-use autostack_provider_sdk::ResourceType;
-use autostack_provider_sdk::{
-    with_attr, ApplyError, Attribute, Block, PlannedChange, ResourceSchema,
-};
-use autostack_value::{Diagnostics, Type, Value};
+use crate::prelude::*;
+use aws_sdk_ec2::types::Tag;
 use aws_sdk_ec2::types::{
     ResourceType as Kind, SnapshotState, Volume, VolumeModificationState, VolumeState, VolumeType,
 };
@@ -21,63 +9,10 @@ use aws_sdk_ec2::types::{
 /// The `aws_ebs_volume` resource type.
 pub struct AwsEbsVolume;
 
-/// Describes volumes by ID (filtering, so a missing ID is simply absent); deleted volumes are
-/// left out.
-pub async fn describe_volumes(
-    c: &AwsClient,
-    ids: Vec<String>,
-) -> Result<Vec<(String, Volume)>, AwsError> {
-    let vols = describe_filtered!(c, describe_volumes, "volume-id", ids)?;
-    let live = vols
-        .into_iter()
-        .filter(|v| v.state() != Some(&VolumeState::Deleted));
-    Ok(keyed(live, Volume::volume_id))
-}
-
-/// The state of one volume (`prior` supplies what AWS does not report).
-fn state_of(c: &AwsClient, prior: &Value, v: &Volume) -> Value {
-    let id = v.volume_id().unwrap_or_default();
-    let multi = v.multi_attach_enabled().unwrap_or(false);
-    let outpost = v.outpost_arn().unwrap_or_default();
-    let o = echo_optional(
-        Obj::from(prior),
-        prior,
-        "multi_attach_enabled",
-        Value::bool(multi),
-        !multi,
-    );
-    echo_optional(
-        o,
-        prior,
-        "outpost_arn",
-        Value::string(outpost),
-        outpost.is_empty(),
-    )
-    .str("id", id)
-    .str("arn", c.arn("ec2", &format!("volume/{id}")))
-    .str(
-        "availability_zone",
-        v.availability_zone().unwrap_or_default(),
-    )
-    .int("size", v.size().unwrap_or(0))
-    .str("type", v.volume_type().map_or("", VolumeType::as_str))
-    .int("iops", v.iops().unwrap_or(0))
-    .int("throughput", v.throughput().unwrap_or(0))
-    .bool("encrypted", v.encrypted().unwrap_or(false))
-    .str("kms_key_id", v.kms_key_id().unwrap_or_default())
-    .str("snapshot_id", v.snapshot_id().unwrap_or_default())
-    .str(
-        "create_time",
-        v.create_time().map(rfc3339).unwrap_or_default(),
-    )
-    .set_all(tag_state(c, prior, tag_map(v.tags())))
-    .finish()
-}
-
 /// Waits until the volume is `available` (or `in-use`, for a volume AWS attached itself).
 async fn wait_available(c: &AwsClient, id: &str) -> Result<(), AwsError> {
-    wait_until(c, "EBS volume available", || async {
-        let v = describe_volumes(c, vec![id.to_string()]).await?;
+    c.wait_until("EBS volume available", || async {
+        let v = AwsEbsVolume.describe(c, vec![id.to_string()]).await?;
         match v.first().and_then(|(_, v)| v.state()) {
             Some(VolumeState::Available | VolumeState::InUse) => Ok(true),
             Some(VolumeState::Error) => Err(AwsError::local(
@@ -127,7 +62,7 @@ pub async fn modify_changed(
 /// Waits until a `ModifyVolume` on `id` is optimizing or complete (the new size and type are
 /// then in effect).
 async fn wait_modified(c: &AwsClient, id: &str) -> Result<(), AwsError> {
-    wait_until(c, "EBS volume modification", || async {
+    c.wait_until("EBS volume modification", || async {
         let out = c
             .ec2
             .describe_volumes_modifications()
@@ -152,32 +87,64 @@ async fn wait_modified(c: &AwsClient, id: &str) -> Result<(), AwsError> {
     .await
 }
 
-async fn read_full(c: &AwsClient, base: &Value, id: &str) -> Result<Option<Value>, AwsError> {
-    Ok(describe_volumes(c, vec![id.to_string()])
-        .await?
-        .pop()
-        .map(|(_, v)| state_of(c, base, &v)))
-}
-
-fn gone(id: &str) -> AwsError {
-    AwsError::local(
-        "InvalidVolume.NotFound",
-        format!("EBS volume {id} not found"),
-    )
-}
-
 #[async_trait]
-impl ResourceType<AwsClient> for AwsEbsVolume {
-    fn name(&self) -> &'static str {
-        "aws_ebs_volume"
+impl Ec2Kind for AwsEbsVolume {
+    type Item = Volume;
+
+    async fn describe(&self, c: &AwsClient, ids: Vec<String>) -> Described<Volume> {
+        let vols = describe_filtered!(c, describe_volumes, "volume-id", ids)?;
+        let live = vols
+            .into_iter()
+            .filter(|v| v.state() != Some(&VolumeState::Deleted));
+        Ok(keyed(live, Volume::volume_id))
+    }
+
+    fn tags<'i>(&self, item: &'i Volume) -> &'i [Tag] {
+        item.tags()
+    }
+
+    fn state_of(&self, c: &AwsClient, prior: &Value, v: &Volume) -> Value {
+        let id = v.volume_id().unwrap_or_default();
+        let multi = v.multi_attach_enabled().unwrap_or(false);
+        let outpost = v.outpost_arn().unwrap_or_default();
+        let o = echo_optional(
+            Obj::from(prior),
+            prior,
+            "multi_attach_enabled",
+            Value::bool(multi),
+            !multi,
+        );
+        echo_optional(
+            o,
+            prior,
+            "outpost_arn",
+            Value::string(outpost),
+            outpost.is_empty(),
+        )
+        .str("id", id)
+        .str("arn", c.arn("ec2", &format!("volume/{id}")))
+        .str(
+            "availability_zone",
+            v.availability_zone().unwrap_or_default(),
+        )
+        .int("size", v.size().unwrap_or(0))
+        .str("type", v.volume_type().map_or("", VolumeType::as_str))
+        .int("iops", v.iops().unwrap_or(0))
+        .int("throughput", v.throughput().unwrap_or(0))
+        .bool("encrypted", v.encrypted().unwrap_or(false))
+        .str("kms_key_id", v.kms_key_id().unwrap_or_default())
+        .str("snapshot_id", v.snapshot_id().unwrap_or_default())
+        .str(
+            "create_time",
+            v.create_time().map(rfc3339).unwrap_or_default(),
+        )
+        .finish()
     }
 
     fn schema(&self) -> ResourceSchema {
         let s = || Attribute::computed(Type::String);
         let oc = Attribute::optional_computed;
         let block = Block::new()
-            .attr("id", s())
-            .attr("arn", s())
             .attr("create_time", s())
             .attr(
                 "availability_zone",
@@ -204,20 +171,12 @@ impl ResourceType<AwsClient> for AwsEbsVolume {
                     .default(false)
                     .describe("snapshot the volume before deleting it"),
             );
-        ResourceSchema {
-            version: 0,
-            block: tag_attrs(block),
-        }
+        ResourceSchema { version: 0, block }
     }
 
-    async fn plan(
-        &self,
-        c: &AwsClient,
-        schema: &ResourceSchema,
-        prior: Option<&Value>,
-        config: &Value,
-    ) -> Result<PlannedChange, Diagnostics> {
-        let mut pc = plan_tagged(c, schema, prior, config);
+    fn plan(&self, p: PlanCtx<'_>) -> Result<PlanResponse, Diagnostics> {
+        let (prior, config) = (p.req.prior, p.req.proposed);
+        let mut pc = p.planned;
         // A new size or type changes the baseline IOPS and throughput AWS reports.
         if let Some(p) = prior.filter(|_| pc.requires_replace.is_empty()) {
             if changed(p, &pc.planned, "size") || changed(p, &pc.planned, "type") {
@@ -231,12 +190,7 @@ impl ResourceType<AwsClient> for AwsEbsVolume {
         Ok(pc)
     }
 
-    async fn create(
-        &self,
-        c: &AwsClient,
-        planned: &Value,
-        token: &str,
-    ) -> Result<Value, ApplyError> {
+    async fn create(&self, c: &AwsClient, planned: &Value, ctx: &ChangeCtx<'_>) -> Applied {
         const ACT: &str = "creating EBS Volume";
         let out = c
             .ec2
@@ -251,42 +205,29 @@ impl ResourceType<AwsClient> for AwsEbsVolume {
             .set_snapshot_id(get_str(planned, "snapshot_id").map(str::to_string))
             .set_multi_attach_enabled(get_bool(planned, "multi_attach_enabled"))
             .set_outpost_arn(get_str(planned, "outpost_arn").map(str::to_string))
-            .tag_specifications(create_tag_spec(Kind::Volume, planned, token))
+            .tag_specifications(create_tag_spec(Kind::Volume, planned, ctx.token))
             .send()
             .await
             .aws()
             .or_apply(ACT)?;
-        let id = out.volume_id().unwrap_or_default().to_string();
-        let partial = Obj::from(planned).str("id", &id).finish();
-        let fail = |e: AwsError| e.apply_error(ACT).with_partial(partial.clone());
-        wait_available(c, &id).await.map_err(fail)?;
-        read_back(read_full(c, planned, &id).await, || gone(&id), fail)
+        let id = out.volume_id().unwrap_or_default();
+        let made = Obj::from(planned).str("id", id).into_value();
+        settle(ACT, &made, wait_available(c, id)).await?;
+        Ok(made)
     }
 
-    async fn update(
-        &self,
-        c: &AwsClient,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ApplyError> {
+    async fn update(&self, c: &AwsClient, ch: Change<'_>) -> Updated {
+        let (prior, planned) = (ch.prior, ch.planned);
         const ACT: &str = "updating EBS Volume";
         let id = str_or_empty(prior, "id");
         modify_changed(c, id, prior, planned, ["size", "type"])
             .await
             .or_apply(ACT)?;
-        update_ec2_tags(c, id, prior, planned)
-            .await
-            .or_apply("updating EBS Volume tags")?;
-        read_back(
-            read_full(c, planned, id).await,
-            || gone(id),
-            |e| e.apply_error(ACT),
-        )
+        Ok(())
     }
 
-    async fn delete(&self, c: &AwsClient, prior: &Value) -> Result<(), ApplyError> {
+    async fn delete(&self, c: &AwsClient, id: &str, prior: &Value) -> Updated {
         const ACT: &str = "deleting EBS Volume";
-        let id = str_or_empty(prior, "id");
         if get_bool(prior, "final_snapshot") == Some(true) {
             final_snapshot(c, id, prior).await.or_apply(ACT)?;
         }
@@ -295,49 +236,14 @@ impl ResourceType<AwsClient> for AwsEbsVolume {
             Err(e) if e.is_not_found() => return Ok(()),
             Err(e) => return Err(e.apply_error(ACT)),
         }
-        wait_until(c, "EBS volume deleted", || async {
-            Ok(describe_volumes(c, vec![id.to_string()]).await?.is_empty())
+        c.wait_until("EBS volume deleted", || async {
+            Ok(AwsEbsVolume
+                .describe(c, vec![id.to_string()])
+                .await?
+                .is_empty())
         })
         .await
         .or_apply(ACT)
-    }
-
-    async fn recover(
-        &self,
-        c: &AwsClient,
-        planned: &Value,
-        token: &str,
-    ) -> Result<Option<Value>, Diagnostics> {
-        crate::recover::by_intent_tag(self, c, planned, token).await
-    }
-
-    async fn read(&self, c: &AwsClient, current: &Value) -> Result<Option<Value>, Diagnostics> {
-        single(self.read_many(c, std::slice::from_ref(current)).await)
-    }
-
-    async fn read_many(
-        &self,
-        c: &AwsClient,
-        current: &[Value],
-    ) -> Vec<Result<Option<Value>, Diagnostics>> {
-        read_by_id(
-            "EBS Volume",
-            current,
-            |ids| describe_volumes(c, ids),
-            |p, v| state_of(c, p, v),
-        )
-        .await
-    }
-
-    async fn import(&self, c: &AwsClient, id: &str) -> Result<Value, Diagnostics> {
-        let base = Obj::from(&self.schema().block.empty_value())
-            .bool("final_snapshot", false)
-            .finish();
-        imported(
-            "importing EBS Volume",
-            read_full(c, &base, id).await,
-            || gone(id),
-        )
     }
 }
 
@@ -353,7 +259,7 @@ async fn final_snapshot(c: &AwsClient, id: &str, prior: &Value) -> Result<(), Aw
         .await
         .aws()?;
     let snap_id = snap.snapshot_id().unwrap_or_default().to_string();
-    wait_until(c, "EBS snapshot completed", || async {
+    c.wait_until("EBS snapshot completed", || async {
         let out = c
             .ec2
             .describe_snapshots()

@@ -1,12 +1,9 @@
-//! Small EC2 helpers: describes by ID filter, the data sources' `filter` block, waiters.
+//! Small EC2 helpers: describes by ID filter and the data sources' `filter` block.
 
 use crate::attrs::{get_blocks, get_str, get_strings};
-use crate::client::{AwsClient, AwsError};
-use autostack_provider_sdk::retry::{retry, wait_for, Backoff};
 use autostack_provider_sdk::{Attribute, Block, Nesting};
 use autostack_value::{Type, Value};
 use aws_sdk_ec2::types::Filter;
-use std::future::Future;
 
 /// Every item of the paginated EC2 describe operation `$op` whose `$filter` is one of `$ids`
 /// (filtering, so a missing ID is simply absent): `Result<Vec<_>, AwsError>`.
@@ -65,43 +62,4 @@ pub fn custom_filters(config: &Value) -> Vec<Filter> {
         .iter()
         .filter_map(|f| Some(filter(get_str(f, "name")?, get_strings(f, "values"))))
         .collect()
-}
-
-/// Polls `check` with the client's waiter backoff until it returns true. "NotFound" errors
-/// count as "not yet" (EC2 is eventually consistent right after a create); other errors stop
-/// the wait.
-pub async fn wait_until<F, Fut>(c: &AwsClient, what: &str, check: F) -> Result<(), AwsError>
-where
-    F: Fn() -> Fut,
-    Fut: Future<Output = Result<bool, AwsError>>,
-{
-    let outcome = wait_for(c.wait, || async {
-        match check().await {
-            Ok(true) => Some(Ok(())),
-            Ok(false) => None,
-            Err(e) if e.is_not_found() => None,
-            Err(e) => Some(Err(e)),
-        }
-    })
-    .await;
-    outcome.unwrap_or_else(|| {
-        Err(AwsError::local(
-            "WaiterTimeout",
-            format!("timed out waiting for {what}"),
-        ))
-    })
-}
-
-/// Runs `op` again while AWS reports `DependencyViolation` (a dependent object, e.g. an
-/// instance's network interface, is still being torn down), for up to about three minutes.
-pub async fn retry_dependency<F, Fut>(c: &AwsClient, op: F) -> Result<(), AwsError>
-where
-    F: Fn() -> Fut,
-    Fut: Future<Output = Result<(), AwsError>>,
-{
-    let b = Backoff {
-        attempts: 90,
-        ..c.wait
-    };
-    retry(b, op, |e: &AwsError| e.code == "DependencyViolation").await
 }

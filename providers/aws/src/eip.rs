@@ -1,18 +1,8 @@
 //! `aws_eip`: an Elastic IP address, optionally associated with an instance or network
 //! interface.
 
-use crate::attrs::{changed, echo_optional};
-use crate::attrs::{get, get_bool, get_str, str_or_empty, Obj};
-use crate::batch::{imported, read_back, read_by_id, single};
-use crate::client::{done_if_gone, ActionExt, AwsClient, AwsError, AwsResultExt};
-use crate::ec2util::{filter, keyed, wait_until};
-use crate::tags::{create_tag_spec, plan_tagged, tag_attrs, tag_map, tag_state, update_ec2_tags};
-use async_trait::async_trait;
-use autostack_provider_sdk::retry::retry;
-use autostack_provider_sdk::ResourceSchema;
-use autostack_provider_sdk::ResourceType;
-use autostack_provider_sdk::{with_attr, ApplyError, Attribute, Block, PlannedChange};
-use autostack_value::{Diagnostics, Type, Value};
+use crate::prelude::*;
+use aws_sdk_ec2::types::Tag;
 use aws_sdk_ec2::types::{Address, DomainType, ResourceType as Kind};
 
 /// The `aws_eip` resource type.
@@ -20,24 +10,6 @@ pub struct AwsEip;
 
 /// The arguments that choose the association.
 const ASSOCIATION: [&str; 3] = ["instance", "network_interface", "associate_with_private_ip"];
-
-/// Describes addresses by allocation ID (filtering, so a missing ID is simply absent).
-pub async fn describe_addresses(
-    c: &AwsClient,
-    ids: Vec<String>,
-) -> Result<Vec<(String, Address)>, AwsError> {
-    let out = c
-        .ec2
-        .describe_addresses()
-        .filters(filter("allocation-id", ids))
-        .send()
-        .await
-        .aws()?;
-    Ok(keyed(
-        out.addresses().iter().cloned(),
-        Address::allocation_id,
-    ))
-}
 
 /// The DNS name AWS gives an IP address: `ec2-1-2-3-4.compute-1.amazonaws.com` (public) or
 /// `ip-10-0-0-1.ec2.internal` (private) in us-east-1, the regional forms elsewhere.
@@ -52,64 +24,6 @@ pub fn dns_name(region: &str, ip: &str, public: bool) -> String {
         (false, "us-east-1") => format!("ip-{dashed}.ec2.internal"),
         (false, r) => format!("ip-{dashed}.{r}.compute.internal"),
     }
-}
-
-fn state_of(c: &AwsClient, prior: &Value, a: &Address) -> Value {
-    let id = a.allocation_id().unwrap_or_default();
-    let public_ip = a.public_ip().unwrap_or_default();
-    let private_ip = a.private_ip_address().unwrap_or_default();
-    let domain = a.domain().map_or("vpc", DomainType::as_str);
-    let pool = a.customer_owned_ipv4_pool().unwrap_or_default();
-    let o = Obj::from(prior);
-    echo_optional(
-        o,
-        prior,
-        "customer_owned_ipv4_pool",
-        Value::string(pool),
-        pool.is_empty(),
-    )
-    .str("id", id)
-    .str("allocation_id", id)
-    .str("arn", c.arn("ec2", &format!("elastic-ip/{id}")))
-    .str("association_id", a.association_id().unwrap_or_default())
-    .str("domain", domain)
-    .bool("vpc", domain == "vpc")
-    .str("instance", a.instance_id().unwrap_or_default())
-    .str(
-        "network_interface",
-        a.network_interface_id().unwrap_or_default(),
-    )
-    .str("public_ip", public_ip)
-    .str("private_ip", private_ip)
-    .str("public_dns", dns_name(&c.region, public_ip, true))
-    .str("private_dns", dns_name(&c.region, private_ip, false))
-    .str("carrier_ip", a.carrier_ip().unwrap_or_default())
-    .str(
-        "customer_owned_ip",
-        a.customer_owned_ip().unwrap_or_default(),
-    )
-    .str("public_ipv4_pool", a.public_ipv4_pool().unwrap_or_default())
-    .str(
-        "network_border_group",
-        a.network_border_group().unwrap_or(&c.region),
-    )
-    .str("ptr_record", "")
-    .set_all(tag_state(c, prior, tag_map(a.tags())))
-    .finish()
-}
-
-async fn read_full(c: &AwsClient, base: &Value, id: &str) -> Result<Option<Value>, AwsError> {
-    Ok(describe_addresses(c, vec![id.to_string()])
-        .await?
-        .pop()
-        .map(|(_, a)| state_of(c, base, &a)))
-}
-
-fn gone(id: &str) -> AwsError {
-    AwsError::local(
-        "InvalidAllocationID.NotFound",
-        format!("EIP {id} not found"),
-    )
 }
 
 /// Associates the address with the planned instance or network interface (retrying while
@@ -135,8 +49,8 @@ async fn associate(c: &AwsClient, id: &str, planned: &Value) -> Result<(), AwsEr
         e.code == "IncorrectInstanceState" || e.code == "InvalidInstanceID" || e.is_not_found()
     };
     retry(c.wait, || async { send().await.aws() }, transient).await?;
-    wait_until(c, "EIP associated", || async {
-        let a = describe_addresses(c, vec![id.to_string()]).await?;
+    c.wait_until("EIP associated", || async {
+        let a = AwsEip.describe(c, vec![id.to_string()]).await?;
         Ok(a.first().is_some_and(|(_, a)| a.association_id().is_some()))
     })
     .await
@@ -158,17 +72,74 @@ async fn disassociate(c: &AwsClient, association_id: &str) -> Result<(), AwsErro
 }
 
 #[async_trait]
-impl ResourceType<AwsClient> for AwsEip {
-    fn name(&self) -> &'static str {
-        "aws_eip"
+impl Ec2Kind for AwsEip {
+    type Item = Address;
+
+    async fn describe(&self, c: &AwsClient, ids: Vec<String>) -> Described<Address> {
+        let out = c
+            .ec2
+            .describe_addresses()
+            .filters(filter("allocation-id", ids))
+            .send()
+            .await
+            .aws()?;
+        Ok(keyed(
+            out.addresses().iter().cloned(),
+            Address::allocation_id,
+        ))
+    }
+
+    fn tags<'i>(&self, item: &'i Address) -> &'i [Tag] {
+        item.tags()
+    }
+
+    fn state_of(&self, c: &AwsClient, prior: &Value, a: &Address) -> Value {
+        let id = a.allocation_id().unwrap_or_default();
+        let public_ip = a.public_ip().unwrap_or_default();
+        let private_ip = a.private_ip_address().unwrap_or_default();
+        let domain = a.domain().map_or("vpc", DomainType::as_str);
+        let pool = a.customer_owned_ipv4_pool().unwrap_or_default();
+        let o = Obj::from(prior);
+        echo_optional(
+            o,
+            prior,
+            "customer_owned_ipv4_pool",
+            Value::string(pool),
+            pool.is_empty(),
+        )
+        .str("id", id)
+        .str("allocation_id", id)
+        .str("arn", c.arn("ec2", &format!("elastic-ip/{id}")))
+        .str("association_id", a.association_id().unwrap_or_default())
+        .str("domain", domain)
+        .bool("vpc", domain == "vpc")
+        .str("instance", a.instance_id().unwrap_or_default())
+        .str(
+            "network_interface",
+            a.network_interface_id().unwrap_or_default(),
+        )
+        .str("public_ip", public_ip)
+        .str("private_ip", private_ip)
+        .str("public_dns", dns_name(&c.region, public_ip, true))
+        .str("private_dns", dns_name(&c.region, private_ip, false))
+        .str("carrier_ip", a.carrier_ip().unwrap_or_default())
+        .str(
+            "customer_owned_ip",
+            a.customer_owned_ip().unwrap_or_default(),
+        )
+        .str("public_ipv4_pool", a.public_ipv4_pool().unwrap_or_default())
+        .str(
+            "network_border_group",
+            a.network_border_group().unwrap_or(&c.region),
+        )
+        .str("ptr_record", "")
+        .finish()
     }
 
     fn schema(&self) -> ResourceSchema {
         let s = || Attribute::computed(Type::String);
         let oc = Attribute::optional_computed;
         let block = Block::new()
-            .attr("id", s())
-            .attr("arn", s())
             .attr("allocation_id", s())
             .attr("association_id", s())
             .attr("carrier_ip", s())
@@ -198,20 +169,12 @@ impl ResourceType<AwsClient> for AwsEip {
                     .force_new()
                     .describe("deprecated: use domain"),
             );
-        ResourceSchema {
-            version: 0,
-            block: tag_attrs(block),
-        }
+        ResourceSchema { version: 0, block }
     }
 
-    async fn plan(
-        &self,
-        c: &AwsClient,
-        schema: &ResourceSchema,
-        prior: Option<&Value>,
-        config: &Value,
-    ) -> Result<PlannedChange, Diagnostics> {
-        let mut pc = plan_tagged(c, schema, prior, config);
+    fn plan(&self, p: PlanCtx<'_>) -> Result<PlanResponse, Diagnostics> {
+        let (prior, config) = (p.req.prior, p.req.proposed);
+        let mut pc = p.planned;
         let Some(p) = prior.filter(|_| pc.requires_replace.is_empty()) else {
             return Ok(pc);
         };
@@ -231,12 +194,7 @@ impl ResourceType<AwsClient> for AwsEip {
         Ok(pc)
     }
 
-    async fn create(
-        &self,
-        c: &AwsClient,
-        planned: &Value,
-        token: &str,
-    ) -> Result<Value, ApplyError> {
+    async fn create(&self, c: &AwsClient, planned: &Value, ctx: &ChangeCtx<'_>) -> Applied {
         const ACT: &str = "creating EC2 EIP";
         let vpc = get_bool(planned, "vpc");
         let domain = get_str(planned, "domain")
@@ -251,29 +209,26 @@ impl ResourceType<AwsClient> for AwsEip {
             .set_public_ipv4_pool(opt("public_ipv4_pool"))
             .set_network_border_group(opt("network_border_group"))
             .set_customer_owned_ipv4_pool(opt("customer_owned_ipv4_pool"))
-            .tag_specifications(create_tag_spec(Kind::ElasticIp, planned, token))
+            .tag_specifications(create_tag_spec(Kind::ElasticIp, planned, ctx.token))
             .send()
             .await
             .aws()
             .or_apply(ACT)?;
-        let id = out.allocation_id().unwrap_or_default().to_string();
-        let partial = Obj::from(planned).str("id", &id).finish();
-        let fail = |e: AwsError| e.apply_error(ACT).with_partial(partial.clone());
-        wait_until(c, "EIP visible", || async {
-            Ok(!describe_addresses(c, vec![id.clone()]).await?.is_empty())
+        let id = out.allocation_id().unwrap_or_default();
+        let made = Obj::from(planned).str("id", id).into_value();
+        settle(ACT, &made, async {
+            c.wait_until("EIP visible", || async {
+                Ok(!AwsEip.describe(c, vec![id.to_string()]).await?.is_empty())
+            })
+            .await?;
+            associate(c, id, planned).await
         })
-        .await
-        .map_err(fail)?;
-        associate(c, &id, planned).await.map_err(fail)?;
-        read_back(read_full(c, planned, &id).await, || gone(&id), fail)
+        .await?;
+        Ok(made)
     }
 
-    async fn update(
-        &self,
-        c: &AwsClient,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ApplyError> {
+    async fn update(&self, c: &AwsClient, ch: Change<'_>) -> Updated {
+        let (prior, planned) = (ch.prior, ch.planned);
         const ACT: &str = "updating EC2 EIP";
         let id = str_or_empty(prior, "id");
         let moved = ASSOCIATION.iter().any(|a| changed(prior, planned, a));
@@ -283,21 +238,14 @@ impl ResourceType<AwsClient> for AwsEip {
                 .or_apply(ACT)?;
             associate(c, id, planned).await.or_apply(ACT)?;
         }
-        update_ec2_tags(c, id, prior, planned)
-            .await
-            .or_apply("updating EC2 EIP tags")?;
-        read_back(
-            read_full(c, planned, id).await,
-            || gone(id),
-            |e| e.apply_error(ACT),
-        )
+        Ok(())
     }
 
-    async fn delete(&self, c: &AwsClient, prior: &Value) -> Result<(), ApplyError> {
+    async fn delete(&self, c: &AwsClient, id: &str, _prior: &Value) -> Updated {
         const ACT: &str = "deleting EC2 EIP";
-        let id = str_or_empty(prior, "id");
         // The association may have changed since the last refresh: ask AWS.
-        let current = describe_addresses(c, vec![id.to_string()])
+        let current = AwsEip
+            .describe(c, vec![id.to_string()])
             .await
             .or_apply(ACT)?;
         let Some((_, addr)) = current.first() else {
@@ -307,39 +255,5 @@ impl ResourceType<AwsClient> for AwsEip {
             .await
             .or_apply(ACT)?;
         done_if_gone(c.ec2.release_address().allocation_id(id).send().await.aws()).or_apply(ACT)
-    }
-
-    async fn recover(
-        &self,
-        c: &AwsClient,
-        planned: &Value,
-        token: &str,
-    ) -> Result<Option<Value>, Diagnostics> {
-        crate::recover::by_intent_tag(self, c, planned, token).await
-    }
-
-    async fn read(&self, c: &AwsClient, current: &Value) -> Result<Option<Value>, Diagnostics> {
-        single(self.read_many(c, std::slice::from_ref(current)).await)
-    }
-
-    async fn read_many(
-        &self,
-        c: &AwsClient,
-        current: &[Value],
-    ) -> Vec<Result<Option<Value>, Diagnostics>> {
-        read_by_id(
-            "EC2 EIP",
-            current,
-            |ids| describe_addresses(c, ids),
-            |p, a| state_of(c, p, a),
-        )
-        .await
-    }
-
-    async fn import(&self, c: &AwsClient, id: &str) -> Result<Value, Diagnostics> {
-        let base = self.schema().block.empty_value();
-        imported("importing EC2 EIP", read_full(c, &base, id).await, || {
-            gone(id)
-        })
     }
 }

@@ -5,18 +5,9 @@
 //! `user_data_replace_on_change`); `root_block_device` size, type, IOPS and throughput
 //! change in place through `ModifyVolume`.
 
-use crate::attrs::{changed, get, get_bool, get_str, get_strings, str_or_empty};
-use crate::attrs::{map_value, string_map, string_set, Obj};
-use crate::batch::{imported, read_back, read_by_id, single};
-use crate::client::{ActionExt, AwsClient, AwsError, AwsResultExt};
-use crate::ebs_volume::describe_volumes;
-use crate::ec2util::{describe_filtered, wait_until};
-use crate::tags::{create_tag_spec, tag_spec};
-use crate::tags::{plan_tagged, tag_attrs, tag_map, tag_state, update_ec2_tags};
-use async_trait::async_trait;
-use autostack_provider_sdk::{with_attr, ResourceSchema, ResourceType};
-use autostack_provider_sdk::{ApplyError, Attribute, Block, Nesting, PathStep, PlannedChange};
-use autostack_value::{Diagnostics, Type, Value};
+use crate::ebs_volume::AwsEbsVolume;
+use crate::prelude::*;
+use aws_sdk_ec2::types::Tag;
 use aws_sdk_ec2::types::{
     AttributeValue, Instance, InstanceNetworkInterfaceSpecification, InstanceStateName as St,
     InstanceType, Placement, ResourceType as Kind, TagSpecification, Volume,
@@ -26,7 +17,7 @@ use power::{stop_modify_start, wait_state};
 use root_volume::{plan_root, root_block, root_mappings, root_state, root_volume_id};
 use root_volume::{unknown_unless_set, update_root, ROOT};
 use std::collections::HashMap;
-use user_data::{launch_user_data, remember_user_data};
+use user_data::{configured_user_data, launch_user_data};
 pub use user_data::{sha1_hex, user_data_hash};
 
 mod power;
@@ -53,136 +44,25 @@ pub async fn describe_raw(c: &AwsClient, ids: Vec<String>) -> Result<Vec<Instanc
         .collect())
 }
 
-/// Describes live (not terminated) instances and their root volumes: one `DescribeInstances`
-/// and one `DescribeVolumes` call for the whole batch.
-pub async fn describe_instances(
-    c: &AwsClient,
-    ids: Vec<String>,
-) -> Result<Vec<(String, LiveInstance)>, AwsError> {
-    let live: Vec<Instance> = describe_raw(c, ids)
-        .await?
-        .into_iter()
-        .filter(|i| !matches!(state_name(i), Some(St::Terminated)))
-        .collect();
-    let vol_ids: Vec<String> = live
-        .iter()
-        .filter_map(|i| root_volume_id(i).map(str::to_string))
-        .collect();
-    let mut vols: HashMap<String, Volume> = if vol_ids.is_empty() {
-        HashMap::new()
-    } else {
-        describe_volumes(c, vol_ids).await?.into_iter().collect()
-    };
-    Ok(live
-        .into_iter()
-        .map(|i| {
-            let root = root_volume_id(&i).and_then(|v| vols.remove(v));
-            let id = i.instance_id().unwrap_or_default().to_string();
-            (id, LiveInstance { instance: i, root })
-        })
-        .collect())
-}
-
 fn state_name(i: &Instance) -> Option<&St> {
     i.state().and_then(|s| s.name())
-}
-
-/// The state of one instance. `user_data` is not refreshed here (it takes one call per
-/// instance); [`read_full`] reads it after create, update and import.
-fn state_of(c: &AwsClient, prior: &Value, live: &LiveInstance) -> Value {
-    let i = &live.instance;
-    let id = i.instance_id().unwrap_or_default();
-    let primary = i
-        .network_interfaces()
-        .iter()
-        .find(|n| n.attachment().and_then(|a| a.device_index()) == Some(0));
-    let public = match primary {
-        Some(n) => n.association().is_some(),
-        None => i.public_ip_address().is_some(),
-    };
-    // In a VPC, groups are reported by ID, unless configured by name (as hashicorp/aws).
-    let by_id = i.subnet_id().is_some_and(|s| !s.is_empty())
-        && get_strings(prior, "security_groups").is_empty();
-    let groups = i.security_groups().iter();
-    let groups =
-        string_set(groups.filter_map(|g| if by_id { g.group_id() } else { g.group_name() }));
-    let none = string_set([""; 0]);
-    let (ids, names) = if by_id {
-        (groups, none)
-    } else {
-        (none, groups)
-    };
-    let mut o = Obj::from(prior)
-        .str("id", id)
-        .str("arn", c.arn("ec2", &format!("instance/{id}")))
-        .str("ami", i.image_id().unwrap_or_default())
-        .str(
-            "instance_type",
-            i.instance_type().map_or("", InstanceType::as_str),
-        )
-        .str("subnet_id", i.subnet_id().unwrap_or_default())
-        .str("key_name", i.key_name().unwrap_or_default())
-        .str(
-            "availability_zone",
-            i.placement()
-                .and_then(|p| p.availability_zone())
-                .unwrap_or_default(),
-        )
-        .str("private_ip", i.private_ip_address().unwrap_or_default())
-        .str("private_dns", i.private_dns_name().unwrap_or_default())
-        .str("public_ip", i.public_ip_address().unwrap_or_default())
-        .str("public_dns", i.public_dns_name().unwrap_or_default())
-        .str("instance_state", state_name(i).map_or("", St::as_str))
-        .str(
-            "primary_network_interface_id",
-            primary
-                .and_then(|n| n.network_interface_id())
-                .unwrap_or_default(),
-        )
-        .bool("associate_public_ip_address", public)
-        .set("vpc_security_group_ids", ids)
-        .set("security_groups", names)
-        .set(ROOT, root_state(i, live.root.as_ref()))
-        .set_all(tag_state(c, prior, tag_map(i.tags())));
-    if get(prior, "volume_tags").is_some() {
-        let vt = live
-            .root
-            .as_ref()
-            .map(|v| tag_map(v.tags()))
-            .unwrap_or_default();
-        o = o.set("volume_tags", map_value(&vt));
-    }
-    // Not refreshed here; left unset, they stay null, as hashicorp/aws records them (not "").
-    for attr in ["user_data", "user_data_base64"] {
-        if get(prior, attr).is_none_or(|v| !v.is_wholly_known()) {
-            o = o.set(attr, Value::Null(Type::String));
-        }
-    }
-    o.finish()
 }
 
 /// Finishes a plan: `user_data` becomes its hash; a stop/start (new type or user data) may
 /// give the instance a new public address; a root volume resize or retype changes its
 /// baseline IOPS and throughput.
-fn finish_plan(pc: PlannedChange, prior: Option<&Value>, config: &Value) -> PlannedChange {
+fn finish_plan(pc: PlanResponse, prior: Option<&Value>, config: &Value) -> PlanResponse {
     let mut planned = pc.planned;
-    let text = config
-        .as_entries()
-        .and_then(|m| m.get("user_data"))
-        .and_then(|v| v.unmarked().as_str());
-    if let Some(text) = text {
+    if let Some(text) = configured_user_data(config) {
         let hash = if text.is_empty() {
             String::new()
         } else {
-            remember_user_data(text)
+            user_data_hash(text)
         };
         planned = with_attr(&planned, "user_data", Value::string(hash));
     }
     let Some(prior) = prior.filter(|_| pc.requires_replace.is_empty()) else {
-        return PlannedChange {
-            planned,
-            requires_replace: pc.requires_replace,
-        };
+        return PlanResponse { planned, ..pc };
     };
     let restart = ["instance_type", "user_data", "user_data_base64"]
         .iter()
@@ -190,18 +70,18 @@ fn finish_plan(pc: PlannedChange, prior: Option<&Value>, config: &Value) -> Plan
     if restart {
         planned = unknown_unless_set(planned, &Value::null(), &["public_ip", "public_dns"]);
     }
-    PlannedChange {
+    PlanResponse {
         planned: plan_root(prior, planned, config),
-        requires_replace: pc.requires_replace,
+        ..pc
     }
 }
 
-/// The state after create, update or import: the batched view plus `user_data`.
+/// The state after an import: the batched view plus `user_data`.
 async fn read_full(c: &AwsClient, base: &Value, id: &str) -> Result<Option<Value>, AwsError> {
-    let Some((_, live)) = describe_instances(c, vec![id.to_string()]).await?.pop() else {
+    let Some((_, live)) = AwsInstance.describe(c, vec![id.to_string()]).await?.pop() else {
         return Ok(None);
     };
-    let st = state_of(c, base, &live);
+    let st = AwsInstance.state_of(c, base, &live);
     let out = c
         .ec2
         .describe_instance_attribute()
@@ -236,7 +116,12 @@ fn non_empty<T>(v: Vec<T>) -> Option<Vec<T>> {
 
 /// Launches the planned instance; `token` is the idempotency token (`ClientToken`, so a
 /// retried call cannot launch twice) and the intent tag `recover` finds it by.
-async fn run_instance(c: &AwsClient, planned: &Value, token: &str) -> Result<String, AwsError> {
+async fn run_instance(
+    c: &AwsClient,
+    planned: &Value,
+    ctx: &ChangeCtx<'_>,
+) -> Result<String, AwsError> {
+    let token = ctx.token;
     let ami = get_str(planned, "ami").ok_or_else(|| {
         AwsError::local(
             "MissingParameter",
@@ -263,7 +148,7 @@ async fn run_instance(c: &AwsClient, planned: &Value, token: &str) -> Result<Str
         .max_count(1)
         .set_instance_type(get_str(planned, "instance_type").map(InstanceType::from))
         .set_key_name(get_str(planned, "key_name").map(str::to_string))
-        .set_user_data(launch_user_data(planned)?)
+        .set_user_data(launch_user_data(planned, ctx.config))
         .set_block_device_mappings(root_mappings(c, ami, planned).await?)
         .set_security_groups(non_empty(get_strings(planned, "security_groups")))
         .set_placement(
@@ -297,9 +182,111 @@ async fn run_instance(c: &AwsClient, planned: &Value, token: &str) -> Result<Str
 }
 
 #[async_trait]
-impl ResourceType<AwsClient> for AwsInstance {
-    fn name(&self) -> &'static str {
-        "aws_instance"
+impl Ec2Kind for AwsInstance {
+    type Item = LiveInstance;
+
+    async fn describe(&self, c: &AwsClient, ids: Vec<String>) -> Described<LiveInstance> {
+        let live: Vec<Instance> = describe_raw(c, ids)
+            .await?
+            .into_iter()
+            .filter(|i| !matches!(state_name(i), Some(St::Terminated)))
+            .collect();
+        let vol_ids: Vec<String> = live
+            .iter()
+            .filter_map(|i| root_volume_id(i).map(str::to_string))
+            .collect();
+        let mut vols: HashMap<String, Volume> = if vol_ids.is_empty() {
+            HashMap::new()
+        } else {
+            AwsEbsVolume
+                .describe(c, vol_ids)
+                .await?
+                .into_iter()
+                .collect()
+        };
+        Ok(live
+            .into_iter()
+            .map(|i| {
+                let root = root_volume_id(&i).and_then(|v| vols.remove(v));
+                let id = i.instance_id().unwrap_or_default().to_string();
+                (id, LiveInstance { instance: i, root })
+            })
+            .collect())
+    }
+
+    fn tags<'i>(&self, item: &'i LiveInstance) -> &'i [Tag] {
+        item.instance.tags()
+    }
+
+    fn state_of(&self, c: &AwsClient, prior: &Value, live: &LiveInstance) -> Value {
+        let i = &live.instance;
+        let id = i.instance_id().unwrap_or_default();
+        let primary = i
+            .network_interfaces()
+            .iter()
+            .find(|n| n.attachment().and_then(|a| a.device_index()) == Some(0));
+        let public = match primary {
+            Some(n) => n.association().is_some(),
+            None => i.public_ip_address().is_some(),
+        };
+        // In a VPC, groups are reported by ID, unless configured by name (as hashicorp/aws).
+        let by_id = i.subnet_id().is_some_and(|s| !s.is_empty())
+            && get_strings(prior, "security_groups").is_empty();
+        let groups = i.security_groups().iter();
+        let groups =
+            string_set(groups.filter_map(|g| if by_id { g.group_id() } else { g.group_name() }));
+        let none = string_set([""; 0]);
+        let (ids, names) = if by_id {
+            (groups, none)
+        } else {
+            (none, groups)
+        };
+        let mut o = Obj::from(prior)
+            .str("id", id)
+            .str("arn", c.arn("ec2", &format!("instance/{id}")))
+            .str("ami", i.image_id().unwrap_or_default())
+            .str(
+                "instance_type",
+                i.instance_type().map_or("", InstanceType::as_str),
+            )
+            .str("subnet_id", i.subnet_id().unwrap_or_default())
+            .str("key_name", i.key_name().unwrap_or_default())
+            .str(
+                "availability_zone",
+                i.placement()
+                    .and_then(|p| p.availability_zone())
+                    .unwrap_or_default(),
+            )
+            .str("private_ip", i.private_ip_address().unwrap_or_default())
+            .str("private_dns", i.private_dns_name().unwrap_or_default())
+            .str("public_ip", i.public_ip_address().unwrap_or_default())
+            .str("public_dns", i.public_dns_name().unwrap_or_default())
+            .str("instance_state", state_name(i).map_or("", St::as_str))
+            .str(
+                "primary_network_interface_id",
+                primary
+                    .and_then(|n| n.network_interface_id())
+                    .unwrap_or_default(),
+            )
+            .bool("associate_public_ip_address", public)
+            .set("vpc_security_group_ids", ids)
+            .set("security_groups", names)
+            .set(ROOT, root_state(i, live.root.as_ref()));
+        if get(prior, "volume_tags").is_some() {
+            let vt = live
+                .root
+                .as_ref()
+                .map(|v| tag_map(v.tags()))
+                .unwrap_or_default();
+            o = o.set("volume_tags", map_value(&vt));
+        }
+        // Not refreshed here; left unset, they stay null, as hashicorp/aws records them (not "").
+        for attr in ["user_data", "user_data_base64"] {
+            if get(prior, attr).is_none_or(|v| !v.is_wholly_known()) {
+                o = o.set(attr, Value::Null(Type::String));
+            }
+        }
+        o.finish()
     }
 
     fn schema(&self) -> ResourceSchema {
@@ -307,8 +294,6 @@ impl ResourceType<AwsClient> for AwsInstance {
         let oc = Attribute::optional_computed;
         let set = || Type::set(Type::String);
         let block = Block::new()
-            .attr("id", s())
-            .attr("arn", s())
             .attr("ami", oc(Type::String).force_new())
             .attr("instance_type", oc(Type::String))
             .attr("subnet_id", oc(Type::String).force_new())
@@ -338,21 +323,13 @@ impl ResourceType<AwsClient> for AwsInstance {
                 nb.max_items = 1;
                 nb.computed = true;
             });
-        ResourceSchema {
-            version: 1,
-            block: tag_attrs(block),
-        }
+        ResourceSchema { version: 1, block }
     }
 
-    async fn plan(
-        &self,
-        c: &AwsClient,
-        schema: &ResourceSchema,
-        prior: Option<&Value>,
-        config: &Value,
-    ) -> Result<PlannedChange, Diagnostics> {
-        let pc = finish_plan(plan_tagged(c, schema, prior, config), prior, config);
-        let Some(p) = prior else { return Ok(pc) };
+    fn plan(&self, p: PlanCtx<'_>) -> Result<PlanResponse, Diagnostics> {
+        let (prior, config) = (p.req.prior, p.req.proposed);
+        let pc = finish_plan(p.planned.clone(), prior, config);
+        let Some(old) = prior else { return Ok(pc) };
         if !pc.requires_replace.is_empty()
             || get_bool(config, "user_data_replace_on_change") != Some(true)
         {
@@ -360,50 +337,26 @@ impl ResourceType<AwsClient> for AwsInstance {
         }
         let Some(attr) = ["user_data", "user_data_base64"]
             .into_iter()
-            .find(|a| changed(p, &pc.planned, a))
+            .find(|a| changed(old, &pc.planned, a))
         else {
             return Ok(pc);
         };
-        let mut fresh = finish_plan(plan_tagged(c, schema, None, config), None, config);
+        let mut fresh = finish_plan(p.plan_from(None, config), None, config);
         fresh.requires_replace = vec![vec![PathStep::Attr(attr.to_string())]];
         Ok(fresh)
     }
 
-    async fn create(
-        &self,
-        c: &AwsClient,
-        planned: &Value,
-        token: &str,
-    ) -> Result<Value, ApplyError> {
+    async fn create(&self, c: &AwsClient, planned: &Value, ctx: &ChangeCtx<'_>) -> Applied {
         const ACT: &str = "creating EC2 Instance";
-        let id = run_instance(c, planned, token).await.or_apply(ACT)?;
-        let partial = Obj::from(planned).str("id", &id).finish();
-        let fail = |e: AwsError| e.apply_error(ACT).with_partial(partial.clone());
-        let instance = wait_state(c, &id, St::Running).await.map_err(fail)?;
-        // The running instance was just described; only its root volume is left to read.
-        // `user_data` is what was sent (the plan holds its hash), so it is not read back.
-        let root = match root_volume_id(&instance) {
-            Some(v) => describe_volumes(c, vec![v.to_string()])
-                .await
-                .map_err(fail)?
-                .pop()
-                .map(|(_, vol)| vol),
-            None => None,
-        };
-        Ok(state_of(c, planned, &LiveInstance { instance, root }))
+        let id = run_instance(c, planned, ctx).await.or_apply(ACT)?;
+        let made = Obj::from(planned).str("id", &id).into_value();
+        settle(ACT, &made, wait_state(c, &id, St::Running)).await?;
+        Ok(made)
     }
 
-    async fn update(
-        &self,
-        c: &AwsClient,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ApplyError> {
+    async fn update(&self, c: &AwsClient, ch: Change<'_>) -> Updated {
         const ACT: &str = "updating EC2 Instance";
-        let id = str_or_empty(prior, "id");
-        update_ec2_tags(c, id, prior, planned)
-            .await
-            .or_apply("updating EC2 Instance tags")?;
+        let (id, prior, planned) = (ch.id, ch.prior, ch.planned);
         if changed(prior, planned, "volume_tags") {
             update_volume_tags(c, id, prior, planned)
                 .await
@@ -420,20 +373,14 @@ impl ResourceType<AwsClient> for AwsInstance {
                 .aws()
                 .or_apply(ACT)?;
         }
-        stop_modify_start(c, id, prior, planned)
+        stop_modify_start(c, id, [prior, planned, ch.config])
             .await
             .or_apply(ACT)?;
-        update_root(c, id, prior, planned).await.or_apply(ACT)?;
-        read_back(
-            read_full(c, planned, id).await,
-            || gone(id),
-            |e| e.apply_error(ACT),
-        )
+        update_root(c, id, prior, planned).await.or_apply(ACT)
     }
 
-    async fn delete(&self, c: &AwsClient, prior: &Value) -> Result<(), ApplyError> {
+    async fn delete(&self, c: &AwsClient, id: &str, _prior: &Value) -> Updated {
         const ACT: &str = "terminating EC2 Instance";
-        let id = str_or_empty(prior, "id");
         match c
             .ec2
             .terminate_instances()
@@ -446,7 +393,7 @@ impl ResourceType<AwsClient> for AwsInstance {
             Err(e) if e.is_not_found() => return Ok(()),
             Err(e) => return Err(e.apply_error(ACT)),
         }
-        wait_until(c, "EC2 instance terminated", || async {
+        c.wait_until("EC2 instance terminated", || async {
             let v = describe_raw(c, vec![id.to_string()]).await?;
             Ok(v.first()
                 .is_none_or(|i| state_name(i) == Some(&St::Terminated)))
@@ -455,50 +402,13 @@ impl ResourceType<AwsClient> for AwsInstance {
         .or_apply(ACT)
     }
 
-    async fn recover(
-        &self,
-        c: &AwsClient,
-        planned: &Value,
-        token: &str,
-    ) -> Result<Option<Value>, Diagnostics> {
-        crate::recover::by_intent_tag(self, c, planned, token).await
-    }
-
-    async fn read(&self, c: &AwsClient, current: &Value) -> Result<Option<Value>, Diagnostics> {
-        single(self.read_many(c, std::slice::from_ref(current)).await)
-    }
-
-    async fn read_many(
-        &self,
-        c: &AwsClient,
-        current: &[Value],
-    ) -> Vec<Result<Option<Value>, Diagnostics>> {
-        read_by_id(
-            "EC2 Instance",
-            current,
-            |ids| describe_instances(c, ids),
-            |p, l| state_of(c, p, l),
-        )
-        .await
-    }
-
+    /// The read-back after an import cannot see `user_data` (one call per instance), so
+    /// the import reads it here.
     async fn import(&self, c: &AwsClient, id: &str) -> Result<Value, Diagnostics> {
-        let base = Obj::from(&self.schema().block.empty_value())
-            .bool("user_data_replace_on_change", false)
-            .finish();
-        imported(
-            "importing EC2 Instance",
-            read_full(c, &base, id).await,
-            || gone(id),
-        )
+        let seed = import_seed(&self.schema(), id);
+        let full = read_full(c, &seed, id).await;
+        Ok(full.or_diags("importing EC2 Instance")?.unwrap_or(seed))
     }
-}
-
-fn gone(id: &str) -> AwsError {
-    AwsError::local(
-        "InvalidInstanceID.NotFound",
-        format!("EC2 instance {id} not found"),
-    )
 }
 
 /// Brings `volume_tags` to every volume attached to the instance.

@@ -1,14 +1,7 @@
 //! `aws_key_pair`: an EC2 key pair imported from a public key.
 
-use crate::attrs::{get_str, str_or_empty, Obj};
-use crate::batch::{read_back, read_by_id, single};
-use crate::client::{done_if_gone, ActionExt, AwsClient, AwsError, AwsResultExt};
-use crate::ec2util::{filter, keyed};
-use crate::tags::{plan_tagged, tag_attrs, tag_map, tag_spec, tag_state, update_ec2_tags};
-use async_trait::async_trait;
-use autostack_provider_sdk::{with_attr, ApplyError, Attribute, Block, PlannedChange};
-use autostack_provider_sdk::{ResourceSchema, ResourceType};
-use autostack_value::{Diagnostics, Type, Value};
+use crate::prelude::*;
+use aws_sdk_ec2::types::Tag;
 use aws_sdk_ec2::types::{KeyPairInfo, KeyType, ResourceType as Kind};
 
 /// The `aws_key_pair` resource type.
@@ -39,52 +32,6 @@ pub fn name_prefix_of(name: &str) -> &str {
         .unwrap_or_default()
 }
 
-/// Describes key pairs by name (filtering, so a missing name is simply absent).
-pub async fn describe_key_pairs(
-    c: &AwsClient,
-    names: Vec<String>,
-) -> Result<Vec<(String, KeyPairInfo)>, AwsError> {
-    let out = c
-        .ec2
-        .describe_key_pairs()
-        .filters(filter("key-name", names))
-        .send()
-        .await
-        .aws()?;
-    Ok(keyed(
-        out.key_pairs().iter().cloned(),
-        KeyPairInfo::key_name,
-    ))
-}
-
-fn state_of(c: &AwsClient, prior: &Value, k: &KeyPairInfo) -> Value {
-    let name = k.key_name().unwrap_or_default();
-    Obj::from(prior)
-        .str("id", name)
-        .str("key_name", name)
-        .str("key_name_prefix", name_prefix_of(name))
-        .str("arn", c.arn("ec2", &format!("key-pair/{name}")))
-        .str("key_pair_id", k.key_pair_id().unwrap_or_default())
-        .str("fingerprint", k.key_fingerprint().unwrap_or_default())
-        .str("key_type", k.key_type().map_or("", KeyType::as_str))
-        .set_all(tag_state(c, prior, tag_map(k.tags())))
-        .finish()
-}
-
-async fn read_full(c: &AwsClient, base: &Value, name: &str) -> Result<Option<Value>, AwsError> {
-    Ok(describe_key_pairs(c, vec![name.to_string()])
-        .await?
-        .pop()
-        .map(|(_, k)| state_of(c, base, &k)))
-}
-
-fn gone(name: &str) -> AwsError {
-    AwsError::local(
-        "InvalidKeyPair.NotFound",
-        format!("key pair {name} not found"),
-    )
-}
-
 /// `public_key` with surrounding whitespace removed (the AWS provider's state form), so a
 /// key read with `file()` and its trailing newline plans no change.
 fn trimmed_public_key(v: &Value) -> Value {
@@ -95,16 +42,43 @@ fn trimmed_public_key(v: &Value) -> Value {
 }
 
 #[async_trait]
-impl ResourceType<AwsClient> for AwsKeyPair {
-    fn name(&self) -> &'static str {
-        "aws_key_pair"
+impl Ec2Kind for AwsKeyPair {
+    type Item = KeyPairInfo;
+
+    async fn describe(&self, c: &AwsClient, ids: Vec<String>) -> Described<KeyPairInfo> {
+        let out = c
+            .ec2
+            .describe_key_pairs()
+            .filters(filter("key-name", ids))
+            .send()
+            .await
+            .aws()?;
+        Ok(keyed(
+            out.key_pairs().iter().cloned(),
+            KeyPairInfo::key_name,
+        ))
+    }
+
+    fn tags<'i>(&self, item: &'i KeyPairInfo) -> &'i [Tag] {
+        item.tags()
+    }
+
+    fn state_of(&self, c: &AwsClient, prior: &Value, k: &KeyPairInfo) -> Value {
+        let name = k.key_name().unwrap_or_default();
+        Obj::from(prior)
+            .str("id", name)
+            .str("key_name", name)
+            .str("key_name_prefix", name_prefix_of(name))
+            .str("arn", c.arn("ec2", &format!("key-pair/{name}")))
+            .str("key_pair_id", k.key_pair_id().unwrap_or_default())
+            .str("fingerprint", k.key_fingerprint().unwrap_or_default())
+            .str("key_type", k.key_type().map_or("", KeyType::as_str))
+            .finish()
     }
 
     fn schema(&self) -> ResourceSchema {
         let s = || Attribute::computed(Type::String);
         let block = Block::new()
-            .attr("id", s())
-            .attr("arn", s())
             .attr("fingerprint", s())
             .attr("key_pair_id", s())
             .attr("key_type", s())
@@ -117,30 +91,16 @@ impl ResourceType<AwsClient> for AwsKeyPair {
                 Attribute::optional_computed(Type::String).force_new(),
             )
             .attr("public_key", Attribute::required(Type::String).force_new());
-        ResourceSchema {
-            version: 1,
-            block: tag_attrs(block),
-        }
+        ResourceSchema { version: 1, block }
     }
 
-    async fn plan(
-        &self,
-        c: &AwsClient,
-        schema: &ResourceSchema,
-        prior: Option<&Value>,
-        config: &Value,
-    ) -> Result<PlannedChange, Diagnostics> {
-        Ok(plan_tagged(c, schema, prior, &trimmed_public_key(config)))
+    fn plan(&self, p: PlanCtx<'_>) -> Result<PlanResponse, Diagnostics> {
+        Ok(p.plan_from(p.prior(), &trimmed_public_key(p.proposed())))
     }
 
-    async fn create(
-        &self,
-        c: &AwsClient,
-        planned: &Value,
-        token: &str,
-    ) -> Result<Value, ApplyError> {
+    async fn create(&self, c: &AwsClient, planned: &Value, ctx: &ChangeCtx<'_>) -> Applied {
         const ACT: &str = "importing EC2 Key Pair";
-        let name = key_name(planned, token);
+        let name = key_name(planned, ctx.token);
         let key = str_or_empty(planned, "public_key");
         c.ec2
             .import_key_pair()
@@ -151,69 +111,28 @@ impl ResourceType<AwsClient> for AwsKeyPair {
             .await
             .aws()
             .or_apply(ACT)?;
-        let partial = Obj::from(planned).str("id", &name).finish();
-        let fail = |e: AwsError| e.apply_error(ACT).with_partial(partial.clone());
-        read_back(read_full(c, planned, &name).await, || gone(&name), fail)
+        Ok(Obj::from(planned).str("id", &name).into_value())
     }
 
-    async fn update(
-        &self,
-        c: &AwsClient,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ApplyError> {
-        const ACT: &str = "updating EC2 Key Pair";
-        let name = str_or_empty(prior, "id");
-        // Key pairs are tagged by their key pair ID, not their name.
-        update_ec2_tags(c, str_or_empty(prior, "key_pair_id"), prior, planned)
-            .await
-            .or_apply(ACT)?;
-        read_back(
-            read_full(c, planned, name).await,
-            || gone(name),
-            |e| e.apply_error(ACT),
-        )
+    /// Key pairs are tagged by their key pair ID, not their name.
+    fn tag_id(&self) -> &'static str {
+        "key_pair_id"
     }
 
-    async fn delete(&self, c: &AwsClient, prior: &Value) -> Result<(), ApplyError> {
-        let name = str_or_empty(prior, "id");
+    async fn delete(&self, c: &AwsClient, name: &str, _prior: &Value) -> Updated {
         done_if_gone(c.ec2.delete_key_pair().key_name(name).send().await.aws())
             .or_apply("deleting EC2 Key Pair")
     }
 
-    async fn recover(
-        &self,
-        c: &AwsClient,
-        planned: &Value,
-        token: &str,
-    ) -> Result<Option<Value>, Diagnostics> {
+    fn tagged_on_create(&self) -> bool {
+        false
+    }
+
+    /// The create named the key pair after its token.
+    fn recovered(&self, planned: &Value, token: &str) -> Option<Value> {
         let name = key_name(planned, token);
-        self.read(
-            c,
-            &Obj::from(planned)
-                .str("id", &name)
-                .str("key_name", &name)
-                .finish(),
-        )
-        .await
-    }
-
-    async fn read(&self, c: &AwsClient, current: &Value) -> Result<Option<Value>, Diagnostics> {
-        single(self.read_many(c, std::slice::from_ref(current)).await)
-    }
-
-    async fn read_many(
-        &self,
-        c: &AwsClient,
-        current: &[Value],
-    ) -> Vec<Result<Option<Value>, Diagnostics>> {
-        read_by_id(
-            "EC2 Key Pair",
-            current,
-            |names| describe_key_pairs(c, names),
-            |p, k| state_of(c, p, k),
-        )
-        .await
+        let seed = Obj::from(planned).str("id", &name).str("key_name", &name);
+        Some(seed.into_value())
     }
 
     /// Imports by key name; the public key is read back from AWS.
@@ -228,16 +147,16 @@ impl ResourceType<AwsClient> for AwsKeyPair {
             .await
             .aws()
             .or_diags(ACT)?;
-        let k = out
-            .key_pairs()
-            .first()
-            .ok_or_else(|| gone(name).diags(ACT))?;
+        let k = out.key_pairs().first().ok_or_else(|| {
+            let e = AwsError::local("InvalidKeyPair.NotFound", format!("key pair {name}"));
+            e.diags(ACT)
+        })?;
         let base = self.schema().block.empty_value();
         let base = match k.public_key() {
             Some(pk) => with_attr(&base, "public_key", Value::string(pk.trim())),
             None => base,
         };
-        Ok(state_of(c, &base, k))
+        Ok(self.state_of(c, &base, k))
     }
 }
 

@@ -19,11 +19,13 @@ pub mod data_availability_zones;
 pub mod data_caller_identity;
 pub mod data_vpc;
 pub mod ebs_volume;
+pub mod ec2type;
 pub mod ec2util;
 pub mod eip;
 pub mod instance;
 pub mod internet_gateway;
 pub mod key_pair;
+mod prelude;
 pub mod provider_schema;
 pub mod recover;
 pub mod route_table;
@@ -54,6 +56,7 @@ pub mod sdk {
 pub use config::AwsFactory;
 
 use autostack_provider_sdk::{Provider, Registry};
+use ec2type::Ec2;
 
 /// The provider's source address.
 pub const SOURCE: &str = "hashicorp/aws";
@@ -61,25 +64,57 @@ pub const SOURCE: &str = "hashicorp/aws";
 /// The AWS provider with every resource type and data source registered (not yet configured).
 pub fn provider() -> Registry<AwsFactory> {
     Registry::new(AwsFactory)
-        .resource(vpc::AwsVpc)
+        .resource(Ec2::new("aws_vpc", "EC2 VPC", vpc::AwsVpc))
         .resource(s3_bucket::AwsS3Bucket)
         .resource(s3_bucket_versioning::AwsS3BucketVersioning)
         .data_source(data_ami::DataAwsAmi)
         .data_source(data_availability_zones::DataAwsAvailabilityZones)
         .data_source(data_caller_identity::DataAwsCallerIdentity)
         .data_source(data_vpc::DataAwsVpc)
-        .resource(subnet::AwsSubnet)
-        .resource(internet_gateway::AwsInternetGateway)
-        .resource(route_table::AwsRouteTable)
+        .resource(Ec2::new("aws_subnet", "EC2 Subnet", subnet::AwsSubnet))
+        .resource(Ec2::new(
+            "aws_internet_gateway",
+            "EC2 Internet Gateway",
+            internet_gateway::AwsInternetGateway,
+        ))
+        .resource(Ec2::new(
+            "aws_route_table",
+            "EC2 Route Table",
+            route_table::AwsRouteTable,
+        ))
         .resource(route_table_association::AwsRouteTableAssociation)
-        .resource(security_group::AwsSecurityGroup)
-        .resource(sg_rule::INGRESS)
-        .resource(sg_rule::EGRESS)
-        .resource(instance::AwsInstance)
-        .resource(ebs_volume::AwsEbsVolume)
+        .resource(Ec2::new(
+            "aws_security_group",
+            "Security Group",
+            security_group::AwsSecurityGroup,
+        ))
+        .resource(Ec2::new(
+            sg_rule::INGRESS.name(),
+            sg_rule::INGRESS.what(),
+            sg_rule::INGRESS,
+        ))
+        .resource(Ec2::new(
+            sg_rule::EGRESS.name(),
+            sg_rule::EGRESS.what(),
+            sg_rule::EGRESS,
+        ))
+        .resource(Ec2::new(
+            "aws_instance",
+            "EC2 Instance",
+            instance::AwsInstance,
+        ))
+        .resource(Ec2::new(
+            "aws_ebs_volume",
+            "EBS Volume",
+            ebs_volume::AwsEbsVolume,
+        ))
         .resource(volume_attachment::AwsVolumeAttachment)
-        .resource(eip::AwsEip)
-        .resource(key_pair::AwsKeyPair)
+        .resource(Ec2::new("aws_eip", "EC2 EIP", eip::AwsEip))
+        .resource(Ec2::new(
+            "aws_key_pair",
+            "EC2 Key Pair",
+            key_pair::AwsKeyPair,
+        ))
 }
 
 /// The AWS provider when `source` names it (`hashicorp/aws`, with or without the registry

@@ -4,8 +4,7 @@
 //! pairs) are found by the name the create derived from the token or was given.
 
 use crate::client::{ActionExt, AwsClient, AwsResultExt};
-use autostack_provider_sdk::{with_attr, ResourceType};
-use autostack_value::{Diagnostics, Value};
+use autostack_value::Diagnostics;
 use aws_sdk_ec2::types::Filter;
 
 /// The tag key an EC2 create writes with its intent token. Reads leave it out of `tags` and
@@ -29,23 +28,6 @@ pub async fn tagged(c: &AwsClient, token: &str) -> Result<Option<String>, Diagno
         .find(|t| t.value() == Some(token))
         .and_then(|t| t.resource_id())
         .map(str::to_string))
-}
-
-/// `recover` of an EC2 type whose create tags the object with its intent: the object's
-/// current state, read with the ID the tag leads to.
-pub async fn by_intent_tag<R: ResourceType<AwsClient> + ?Sized>(
-    r: &R,
-    c: &AwsClient,
-    planned: &Value,
-    token: &str,
-) -> Result<Option<Value>, Diagnostics> {
-    match tagged(c, token).await? {
-        Some(id) => {
-            r.read(c, &with_attr(planned, "id", Value::string(id)))
-                .await
-        }
-        None => Ok(None),
-    }
 }
 
 /// A unique name with Terraform's shape (`prefix` then 26 characters: 18 digits where

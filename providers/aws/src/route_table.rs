@@ -1,17 +1,8 @@
 //! `aws_route_table`: a VPC route table with inline `route` blocks (attributes-as-blocks:
 //! routes left out of the configuration are whatever exists).
 
-use crate::attrs::{get_blocks, import_base, str_or_empty, Obj};
-use crate::batch::{imported, read_back, read_by_id, single};
-use crate::client::{done_if_gone, ActionExt, AwsClient, AwsError, AwsResultExt};
-use crate::ec2util::{describe_filtered, keyed, retry_dependency};
-use crate::tags::{create_tag_spec, plan_tagged, tag_attrs, tag_map, tag_state, update_ec2_tags};
-use async_trait::async_trait;
-use autostack_provider_sdk::{
-    ApplyError, Attribute, Block, Nesting, PlannedChange, ResourceSchema, ResourceType,
-};
-use autostack_value::make_set;
-use autostack_value::{Diagnostics, Type, Value};
+use crate::prelude::*;
+use aws_sdk_ec2::types::Tag;
 use aws_sdk_ec2::types::{ResourceType as Kind, Route, RouteOrigin, RouteTable};
 
 /// The `aws_route_table` resource type.
@@ -42,15 +33,6 @@ fn route_block() -> Block {
 
 fn route_type() -> Type {
     route_block().value_type()
-}
-
-/// Describes route tables by ID (filtering, so a missing ID is simply absent).
-pub async fn describe_route_tables(
-    c: &AwsClient,
-    ids: Vec<String>,
-) -> Result<Vec<(String, RouteTable)>, AwsError> {
-    let items = describe_filtered!(c, describe_route_tables, "route-table-id", ids)?;
-    Ok(keyed(items, RouteTable::route_table_id))
 }
 
 /// A route as the provider stores it: every attribute present, `""` when unset.
@@ -99,31 +81,6 @@ fn user_routes(t: &RouteTable) -> Vec<Value> {
         })
         .map(route_value)
         .collect()
-}
-
-fn state_of(c: &AwsClient, prior: &Value, t: &RouteTable) -> Value {
-    let id = t.route_table_id().unwrap_or_default();
-    let vgws: Vec<&str> = t
-        .propagating_vgws()
-        .iter()
-        .filter_map(|v| v.gateway_id())
-        .collect();
-    Obj::from(prior)
-        .str("id", id)
-        .str("arn", c.arn("ec2", &format!("route-table/{id}")))
-        .str("owner_id", t.owner_id().unwrap_or_default())
-        .str("vpc_id", t.vpc_id().unwrap_or_default())
-        .set("route", make_set(route_type(), user_routes(t)))
-        .set("propagating_vgws", crate::attrs::string_set(vgws))
-        .set_all(tag_state(c, prior, tag_map(t.tags())))
-        .finish()
-}
-
-async fn read_id(c: &AwsClient, base: &Value, id: &str) -> Result<Option<Value>, AwsError> {
-    Ok(describe_route_tables(c, vec![id.to_string()])
-        .await?
-        .pop()
-        .map(|(_, t)| state_of(c, base, &t)))
 }
 
 /// Configured routes with unset attributes as `""`, as the provider stores them.
@@ -232,16 +189,38 @@ async fn sync_routes(
 }
 
 #[async_trait]
-impl ResourceType<AwsClient> for AwsRouteTable {
-    fn name(&self) -> &'static str {
-        "aws_route_table"
+impl Ec2Kind for AwsRouteTable {
+    type Item = RouteTable;
+
+    async fn describe(&self, c: &AwsClient, ids: Vec<String>) -> Described<RouteTable> {
+        let items = describe_filtered!(c, describe_route_tables, "route-table-id", ids)?;
+        Ok(keyed(items, RouteTable::route_table_id))
+    }
+
+    fn tags<'i>(&self, item: &'i RouteTable) -> &'i [Tag] {
+        item.tags()
+    }
+
+    fn state_of(&self, c: &AwsClient, prior: &Value, t: &RouteTable) -> Value {
+        let id = t.route_table_id().unwrap_or_default();
+        let vgws: Vec<&str> = t
+            .propagating_vgws()
+            .iter()
+            .filter_map(|v| v.gateway_id())
+            .collect();
+        Obj::from(prior)
+            .str("id", id)
+            .str("arn", c.arn("ec2", &format!("route-table/{id}")))
+            .str("owner_id", t.owner_id().unwrap_or_default())
+            .str("vpc_id", t.vpc_id().unwrap_or_default())
+            .set("route", make_set(route_type(), user_routes(t)))
+            .set("propagating_vgws", crate::attrs::string_set(vgws))
+            .finish()
     }
 
     fn schema(&self) -> ResourceSchema {
         let s = || Attribute::computed(Type::String);
         let block = Block::new()
-            .attr("id", s())
-            .attr("arn", s())
             .attr("owner_id", s())
             .attr("vpc_id", Attribute::required(Type::String).force_new())
             .attr(
@@ -250,20 +229,11 @@ impl ResourceType<AwsClient> for AwsRouteTable {
             )
             .block("route", Nesting::Set, route_block())
             .tune("route", |nb| nb.computed = true);
-        ResourceSchema {
-            version: 0,
-            block: tag_attrs(block),
-        }
+        ResourceSchema { version: 0, block }
     }
 
-    async fn plan(
-        &self,
-        c: &AwsClient,
-        schema: &ResourceSchema,
-        prior: Option<&Value>,
-        config: &Value,
-    ) -> Result<PlannedChange, Diagnostics> {
-        let mut pc = plan_tagged(c, schema, prior, config);
+    fn plan(&self, p: PlanCtx<'_>) -> Result<PlanResponse, Diagnostics> {
+        let mut pc = p.planned;
         if let Some(routes) =
             crate::attrs::get(&pc.planned, "route").filter(|r| r.is_wholly_known())
         {
@@ -274,17 +244,12 @@ impl ResourceType<AwsClient> for AwsRouteTable {
         Ok(pc)
     }
 
-    async fn create(
-        &self,
-        c: &AwsClient,
-        planned: &Value,
-        token: &str,
-    ) -> Result<Value, ApplyError> {
+    async fn create(&self, c: &AwsClient, planned: &Value, ctx: &ChangeCtx<'_>) -> Applied {
         let out = c
             .ec2
             .create_route_table()
             .vpc_id(str_or_empty(planned, "vpc_id"))
-            .tag_specifications(create_tag_spec(Kind::RouteTable, planned, token))
+            .tag_specifications(create_tag_spec(Kind::RouteTable, planned, ctx.token))
             .send()
             .await
             .aws()
@@ -292,38 +257,16 @@ impl ResourceType<AwsClient> for AwsRouteTable {
         let id = out
             .route_table()
             .and_then(|t| t.route_table_id())
-            .unwrap_or_default()
-            .to_string();
-        let partial = Obj::from(planned)
-            .str("id", &id)
-            .set("route", make_set(route_type(), Vec::new()))
-            .finish();
-        let fail = |e: AwsError| {
-            e.apply_error("creating EC2 Route Table")
-                .with_partial(partial.clone())
-        };
-        sync_routes(c, &id, &[], get_blocks(planned, "route"))
-            .await
-            .map_err(fail)?;
-        read_back(
-            read_id(c, planned, &id).await,
-            || {
-                AwsError::local(
-                    "InvalidRouteTableID.NotFound",
-                    "the new route table vanished",
-                )
-            },
-            fail,
-        )
+            .unwrap_or_default();
+        let made = Obj::from(planned).str("id", id).into_value();
+        let bare = Obj::from(&made).set("route", make_set(route_type(), Vec::new()));
+        let routes = sync_routes(c, id, &[], get_blocks(planned, "route"));
+        settle("creating EC2 Route Table", &bare.into_value(), routes).await?;
+        Ok(made)
     }
 
-    async fn update(
-        &self,
-        c: &AwsClient,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ApplyError> {
-        let id = str_or_empty(prior, "id");
+    async fn update(&self, c: &AwsClient, ch: Change<'_>) -> Updated {
+        let (id, prior, planned) = (ch.id, ch.prior, ch.planned);
         if crate::attrs::get(planned, "route").is_some_and(Value::is_wholly_known) {
             sync_routes(
                 c,
@@ -334,71 +277,18 @@ impl ResourceType<AwsClient> for AwsRouteTable {
             .await
             .or_apply("updating EC2 Route Table routes")?;
         }
-        update_ec2_tags(c, id, prior, planned)
-            .await
-            .or_apply("updating EC2 Route Table tags")?;
-        read_id(c, planned, id)
-            .await
-            .or_apply("reading EC2 Route Table")?
-            .ok_or_else(|| {
-                AwsError::local("InvalidRouteTableID.NotFound", id)
-                    .apply_error("updating EC2 Route Table")
-            })
+        Ok(())
     }
 
-    async fn delete(&self, c: &AwsClient, prior: &Value) -> Result<(), ApplyError> {
-        let id = str_or_empty(prior, "id");
-        retry_dependency(c, || async {
-            done_if_gone(
-                c.ec2
-                    .delete_route_table()
-                    .route_table_id(id)
-                    .send()
-                    .await
-                    .aws(),
-            )
+    async fn delete(&self, c: &AwsClient, id: &str, _prior: &Value) -> Updated {
+        c.delete("deleting EC2 Route Table", || async {
+            c.ec2
+                .delete_route_table()
+                .route_table_id(id)
+                .send()
+                .await
+                .aws()
         })
         .await
-        .or_apply("deleting EC2 Route Table")
-    }
-
-    async fn recover(
-        &self,
-        c: &AwsClient,
-        planned: &Value,
-        token: &str,
-    ) -> Result<Option<Value>, Diagnostics> {
-        crate::recover::by_intent_tag(self, c, planned, token).await
-    }
-
-    async fn read(&self, c: &AwsClient, current: &Value) -> Result<Option<Value>, Diagnostics> {
-        single(self.read_many(c, std::slice::from_ref(current)).await)
-    }
-
-    async fn read_many(
-        &self,
-        c: &AwsClient,
-        current: &[Value],
-    ) -> Vec<Result<Option<Value>, Diagnostics>> {
-        read_by_id(
-            "EC2 Route Table",
-            current,
-            |ids| describe_route_tables(c, ids),
-            |p, t| state_of(c, p, t),
-        )
-        .await
-    }
-
-    async fn import(&self, c: &AwsClient, id: &str) -> Result<Value, Diagnostics> {
-        imported(
-            "importing EC2 Route Table",
-            read_id(c, &import_base(&self.schema()), id).await,
-            || {
-                AwsError::local(
-                    "InvalidRouteTableID.NotFound",
-                    format!("route table {id} not found"),
-                )
-            },
-        )
     }
 }

@@ -1,14 +1,6 @@
 //! `aws_route_table_association`: binds a subnet (or gateway) to a route table.
 
-use crate::attrs::{get_str, str_or_empty, Obj};
-use crate::batch::{read_by_id, single};
-use crate::client::{done_if_gone, ActionExt, AwsClient, AwsError, AwsResultExt};
-use crate::ec2util::describe_filtered;
-use async_trait::async_trait;
-use autostack_provider_sdk::{
-    ApplyError, Attribute, Block, PlannedChange, ResourceSchema, ResourceType,
-};
-use autostack_value::{Diagnostics, Type, Value};
+use crate::prelude::*;
 use aws_sdk_ec2::types::RouteTableAssociation;
 
 /// The `aws_route_table_association` resource type.
@@ -58,13 +50,8 @@ impl ResourceType<AwsClient> for AwsRouteTableAssociation {
         ResourceSchema { version: 0, block }
     }
 
-    async fn plan(
-        &self,
-        c: &AwsClient,
-        schema: &ResourceSchema,
-        prior: Option<&Value>,
-        config: &Value,
-    ) -> Result<PlannedChange, Diagnostics> {
+    async fn plan(&self, _: &AwsClient, p: PlanCtx<'_>) -> Result<PlanResponse, Diagnostics> {
+        let (prior, config) = (p.req.prior, p.req.proposed);
         let set = |k: &str| crate::attrs::get(config, k).is_some();
         if !config.is_null() && set("subnet_id") == set("gateway_id") {
             return Err(crate::attrs::error(
@@ -72,7 +59,7 @@ impl ResourceType<AwsClient> for AwsRouteTableAssociation {
                 "\"gateway_id\": one of `gateway_id,subnet_id` must be specified",
             ));
         }
-        let mut pc = crate::tags::plan_tagged(c, schema, prior, config);
+        let mut pc = p.planned;
         let table = |v: &Value| get_str(v, "route_table_id").map(str::to_string);
         if prior.is_some_and(|p| table(p) != table(&pc.planned)) {
             // Replacing the association gives it a new ID.
@@ -87,7 +74,7 @@ impl ResourceType<AwsClient> for AwsRouteTableAssociation {
         &self,
         c: &AwsClient,
         planned: &Value,
-        _token: &str,
+        _ctx: &ChangeCtx<'_>,
     ) -> Result<Value, ApplyError> {
         let out = c
             .ec2
@@ -100,8 +87,8 @@ impl ResourceType<AwsClient> for AwsRouteTableAssociation {
             .aws()
             .or_apply("creating Route Table Association")?;
         Ok(Obj::from(planned)
-            .str("id", out.association_id().unwrap_or_default())
-            .finish())
+            .opt_str("id", out.association_id())
+            .into_value())
     }
 
     async fn update(
@@ -109,6 +96,7 @@ impl ResourceType<AwsClient> for AwsRouteTableAssociation {
         c: &AwsClient,
         prior: &Value,
         planned: &Value,
+        _ctx: &ChangeCtx<'_>,
     ) -> Result<Value, ApplyError> {
         // A new route table for the same subnet: AWS swaps it and gives a new association ID.
         let out = c
@@ -121,8 +109,8 @@ impl ResourceType<AwsClient> for AwsRouteTableAssociation {
             .aws()
             .or_apply("updating Route Table Association")?;
         Ok(Obj::from(planned)
-            .str("id", out.new_association_id().unwrap_or_default())
-            .finish())
+            .opt_str("id", out.new_association_id())
+            .into_value())
     }
 
     async fn delete(&self, c: &AwsClient, prior: &Value) -> Result<(), ApplyError> {
@@ -139,12 +127,7 @@ impl ResourceType<AwsClient> for AwsRouteTableAssociation {
 
     /// A subnet (or gateway) has at most one route table association: the one to the
     /// planned table is the create's.
-    async fn recover(
-        &self,
-        c: &AwsClient,
-        planned: &Value,
-        _token: &str,
-    ) -> Result<Option<Value>, Diagnostics> {
+    async fn recover(&self, c: &AwsClient, planned: &Value, _: &str) -> ValueRead {
         let table = str_or_empty(planned, "route_table_id");
         let (filter, target) = match get_str(planned, "subnet_id") {
             Some(s) => ("association.subnet-id", s),
@@ -162,18 +145,14 @@ impl ResourceType<AwsClient> for AwsRouteTableAssociation {
                 a.route_table_id() == Some(table)
                     && (a.subnet_id() == Some(target) || a.gateway_id() == Some(target))
             })
-            .map(|a| state_of(planned, a)))
+            .map(|a| {
+                Obj::from(planned)
+                    .opt_str("id", a.route_table_association_id())
+                    .into_value()
+            }))
     }
 
-    async fn read(&self, c: &AwsClient, current: &Value) -> Result<Option<Value>, Diagnostics> {
-        single(self.read_many(c, std::slice::from_ref(current)).await)
-    }
-
-    async fn read_many(
-        &self,
-        c: &AwsClient,
-        current: &[Value],
-    ) -> Vec<Result<Option<Value>, Diagnostics>> {
+    async fn read_many(&self, c: &AwsClient, current: &[Value]) -> Vec<ValueRead> {
         read_by_id(
             "Route Table Association",
             current,
@@ -191,7 +170,8 @@ impl ResourceType<AwsClient> for AwsRouteTableAssociation {
                 format!("Unexpected format for import ID ({id}), use: 'subnet-id/route-table-id' or 'gateway-id/route-table-id'"),
             ));
         };
-        let (_, t) = crate::route_table::describe_route_tables(c, vec![table.to_string()])
+        let (_, t) = crate::route_table::AwsRouteTable
+            .describe(c, vec![table.to_string()])
             .await
             .or_diags("importing Route Table Association")?
             .pop()
@@ -199,17 +179,12 @@ impl ResourceType<AwsClient> for AwsRouteTableAssociation {
                 AwsError::local("InvalidRouteTableID.NotFound", table)
                     .diags("importing Route Table Association")
             })?;
-        let a = t
+        let id = t
             .associations()
             .iter()
             .find(|a| a.subnet_id() == Some(target) || a.gateway_id() == Some(target))
-            .ok_or_else(|| {
-                AwsError::local(
-                    "InvalidAssociationID.NotFound",
-                    format!("no association between {target} and {table}"),
-                )
-                .diags("importing Route Table Association")
-            })?;
-        Ok(state_of(&self.schema().block.empty_value(), a))
+            .and_then(|a| a.route_table_association_id())
+            .unwrap_or_default();
+        Ok(import_seed(&self.schema(), id))
     }
 }

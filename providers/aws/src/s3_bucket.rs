@@ -1,20 +1,13 @@
 //! `aws_s3_bucket`: an S3 bucket, with its tags (S3's bucket tagging API), the deprecated
 //! inline `versioning` block, and `force_destroy`.
 
-use crate::attrs::{error, get, get_blocks, get_bool, get_str, import_base, str_or_empty, Obj};
-use crate::batch::{imported, read_back};
-use crate::client::{ActionExt, AwsClient, AwsError, AwsResultExt};
-use crate::ec2util::wait_until;
+use crate::prelude::*;
 use crate::s3util::{
     bucket_gone, bucket_versioning, dns_suffix, empty_bucket, get_s3_tags, head_bucket,
     hosted_zone_id, update_s3_tags,
 };
-use crate::tags::{plan_tagged, tag_attrs, tag_state, tags_all};
-use async_trait::async_trait;
-use autostack_provider_sdk::{
-    ApplyError, Attribute, Block, Nesting, PlannedChange, ResourceSchema, ResourceType,
-};
-use autostack_value::{Diagnostic, Diagnostics, Type, Value};
+use crate::tags::tags_all;
+use autostack_value::Diagnostic;
 use aws_sdk_s3::types::{
     BucketCannedAcl, BucketLocationConstraint, BucketVersioningStatus, CreateBucketConfiguration,
     MfaDelete, MfaDeleteStatus, ObjectLockEnabled, VersioningConfiguration,
@@ -246,20 +239,15 @@ impl ResourceType<AwsClient> for AwsS3Bucket {
         }
     }
 
-    async fn plan(
-        &self,
-        c: &AwsClient,
-        schema: &ResourceSchema,
-        prior: Option<&Value>,
-        config: &Value,
-    ) -> Result<PlannedChange, Diagnostics> {
+    async fn plan(&self, _: &AwsClient, p: PlanCtx<'_>) -> Result<PlanResponse, Diagnostics> {
+        let (prior, config) = (p.req.prior, p.req.proposed);
         if get_str(config, "bucket").is_some() && get_str(config, "bucket_prefix").is_some() {
             return Err(error(
                 "Conflicting configuration arguments",
                 "\"bucket\": conflicts with bucket_prefix",
             ));
         }
-        let mut pc = plan_tagged(c, schema, prior, config);
+        let mut pc = p.planned;
         // `versioning` is optional and computed: without a block in the configuration, the
         // planned value is what AWS reported (or unknown until the bucket exists).
         let configured = matches!(config.as_entries().and_then(|m| m.get("versioning")),
@@ -283,9 +271,9 @@ impl ResourceType<AwsClient> for AwsS3Bucket {
         &self,
         c: &AwsClient,
         planned: &Value,
-        token: &str,
+        ctx: &ChangeCtx<'_>,
     ) -> Result<Value, ApplyError> {
-        let bucket = bucket_name(planned, token);
+        let bucket = bucket_name(planned, ctx.token);
         let action = format!("creating S3 Bucket ({bucket})");
         // us-east-1 answers CreateBucket with success for a bucket the caller already owns.
         if c.region == "us-east-1" && head_bucket(c, &bucket).await.is_ok() {
@@ -311,34 +299,26 @@ impl ResourceType<AwsClient> for AwsS3Bucket {
             .await
             .aws()
             .or_apply(&action)?;
-        let partial = Obj::from(planned)
+        let made = Obj::from(planned)
             .str("id", &bucket)
             .str("bucket", &bucket)
-            .finish();
-        let fail = |e: AwsError| e.apply_error(&action).with_partial(partial.clone());
-        wait_until(c, "S3 Bucket to exist", || async {
-            match head_bucket(c, &bucket).await {
-                Ok(_) => Ok(true),
-                Err(e) if bucket_gone(&e) => Ok(false),
-                Err(e) => Err(e),
+            .into_value();
+        settle(&action, &made, async {
+            c.wait_until("S3 Bucket to exist", || async {
+                head_bucket(c, &bucket).await.map(|_| true)
+            })
+            .await?;
+            if let Some(v) = configured_versioning(planned) {
+                put_versioning(c, &bucket, v, true).await?;
+            }
+            let tags = tags_all(planned);
+            match tags.is_empty() {
+                true => Ok(()),
+                false => update_s3_tags(c, &bucket, &BTreeMap::new(), &tags).await,
             }
         })
-        .await
-        .map_err(fail)?;
-        if let Some(v) = configured_versioning(planned) {
-            put_versioning(c, &bucket, v, true).await.map_err(fail)?;
-        }
-        let tags = tags_all(planned);
-        if !tags.is_empty() {
-            update_s3_tags(c, &bucket, &BTreeMap::new(), &tags)
-                .await
-                .map_err(fail)?;
-        }
-        read_back(
-            read_full(c, planned, &bucket).await,
-            || AwsError::local("NoSuchBucket", "the new bucket vanished"),
-            fail,
-        )
+        .await?;
+        Ok(made)
     }
 
     async fn update(
@@ -346,6 +326,7 @@ impl ResourceType<AwsClient> for AwsS3Bucket {
         c: &AwsClient,
         prior: &Value,
         planned: &Value,
+        _ctx: &ChangeCtx<'_>,
     ) -> Result<Value, ApplyError> {
         let bucket = str_or_empty(prior, "id");
         let action = format!("updating S3 Bucket ({bucket})");
@@ -368,11 +349,7 @@ impl ResourceType<AwsClient> for AwsS3Bucket {
                 .await
                 .or_apply(&format!("updating S3 Bucket ({bucket}) tags"))?;
         }
-        read_back(
-            read_full(c, planned, bucket).await,
-            || AwsError::local("NoSuchBucket", bucket),
-            |e| e.apply_error(&action),
-        )
+        Ok(planned.clone())
     }
 
     async fn delete(&self, c: &AwsClient, prior: &Value) -> Result<(), ApplyError> {
@@ -398,7 +375,7 @@ impl ResourceType<AwsClient> for AwsS3Bucket {
                 Err(e) => return Err(e.apply_error(&action)),
             }
         }
-        wait_until(c, "S3 Bucket deletion", || async {
+        c.wait_until("S3 Bucket deletion", || async {
             match head_bucket(c, bucket).await {
                 Ok(_) => Ok(false),
                 Err(e) if bucket_gone(&e) => Ok(true),
@@ -409,35 +386,23 @@ impl ResourceType<AwsClient> for AwsS3Bucket {
         .or_apply(&format!("waiting for S3 Bucket ({bucket}) delete"))
     }
 
-    async fn recover(
-        &self,
-        c: &AwsClient,
-        planned: &Value,
-        token: &str,
-    ) -> Result<Option<Value>, Diagnostics> {
+    async fn recover(&self, _: &AwsClient, planned: &Value, token: &str) -> ValueRead {
         let name = bucket_name(planned, token);
-        self.read(
-            c,
-            &Obj::from(planned)
-                .str("id", &name)
-                .str("bucket", &name)
-                .finish(),
-        )
+        let seed = Obj::from(planned).str("id", &name).str("bucket", &name);
+        Ok(Some(seed.into_value()))
+    }
+
+    async fn read_many(&self, c: &AwsClient, current: &[Value]) -> Vec<ValueRead> {
+        read_each(current, |v| async move {
+            let bucket = str_or_empty(v, "id");
+            read_full(c, v, bucket)
+                .await
+                .or_diags(&format!("reading S3 Bucket ({bucket})"))
+        })
         .await
     }
 
-    async fn read(&self, c: &AwsClient, current: &Value) -> Result<Option<Value>, Diagnostics> {
-        let bucket = str_or_empty(current, "id");
-        read_full(c, current, bucket)
-            .await
-            .or_diags(&format!("reading S3 Bucket ({bucket})"))
-    }
-
-    async fn import(&self, c: &AwsClient, id: &str) -> Result<Value, Diagnostics> {
-        let base = import_base(&self.schema());
-        let action = format!("importing S3 Bucket ({id})");
-        imported(&action, read_full(c, &base, id).await, || {
-            AwsError::local("NoSuchBucket", format!("bucket {id} not found"))
-        })
+    async fn import(&self, _: &AwsClient, id: &str) -> Result<Value, Diagnostics> {
+        Ok(import_seed(&self.schema(), id))
     }
 }

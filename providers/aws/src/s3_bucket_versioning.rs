@@ -1,14 +1,7 @@
 //! `aws_s3_bucket_versioning`: the versioning state of an S3 bucket.
 
-use crate::attrs::{error, get_blocks, get_str, import_base, str_or_empty, Obj};
-use crate::batch::{imported, read_back};
-use crate::client::{ActionExt, AwsClient, AwsError, AwsResultExt};
+use crate::prelude::*;
 use crate::s3util::{bucket_gone, bucket_versioning};
-use async_trait::async_trait;
-use autostack_provider_sdk::{
-    ApplyError, Attribute, Block, Nesting, PlannedChange, ResourceSchema, ResourceType,
-};
-use autostack_value::{Diagnostics, Type, Value};
 use aws_sdk_s3::types::{BucketVersioningStatus, MfaDelete, VersioningConfiguration};
 
 /// The `aws_s3_bucket_versioning` resource type.
@@ -121,13 +114,8 @@ impl ResourceType<AwsClient> for AwsS3BucketVersioning {
         ResourceSchema { version: 0, block }
     }
 
-    async fn plan(
-        &self,
-        c: &AwsClient,
-        schema: &ResourceSchema,
-        prior: Option<&Value>,
-        config: &Value,
-    ) -> Result<PlannedChange, Diagnostics> {
+    async fn plan(&self, _: &AwsClient, p: PlanCtx<'_>) -> Result<PlanResponse, Diagnostics> {
+        let (prior, config) = (p.req.prior, p.req.proposed);
         let (new, _) = configured(config);
         if let (Some(p), Some(new)) = (prior, new) {
             let (old, _) = configured(p);
@@ -150,14 +138,14 @@ impl ResourceType<AwsClient> for AwsS3BucketVersioning {
             }
         }
         // hashicorp/aws's zero values: Terraform records an unset `expected_bucket_owner` as "".
-        Ok(crate::tags::plan_tagged(c, schema, prior, config))
+        Ok(p.planned)
     }
 
     async fn create(
         &self,
         c: &AwsClient,
         planned: &Value,
-        _token: &str,
+        _ctx: &ChangeCtx<'_>,
     ) -> Result<Value, ApplyError> {
         let bucket = str_or_empty(planned, "bucket");
         let id = resource_id(bucket, get_str(planned, "expected_bucket_owner"));
@@ -166,11 +154,7 @@ impl ResourceType<AwsClient> for AwsS3BucketVersioning {
         if configured(planned).0 != Some(DISABLED) {
             put(c, planned, bucket).await.or_apply(&action)?;
         }
-        read_back(
-            read_state(c, planned, &id).await,
-            || AwsError::local("NoSuchBucket", bucket),
-            |e| e.apply_error(&action),
-        )
+        Ok(Obj::from(planned).str("id", id).into_value())
     }
 
     async fn update(
@@ -178,6 +162,7 @@ impl ResourceType<AwsClient> for AwsS3BucketVersioning {
         c: &AwsClient,
         prior: &Value,
         planned: &Value,
+        _ctx: &ChangeCtx<'_>,
     ) -> Result<Value, ApplyError> {
         let id = str_or_empty(prior, "id").to_string();
         let (bucket, _) = parse_id(&id);
@@ -185,11 +170,7 @@ impl ResourceType<AwsClient> for AwsS3BucketVersioning {
         if configured(prior) != configured(planned) {
             put(c, planned, bucket).await.or_apply(&action)?;
         }
-        read_back(
-            read_state(c, planned, &id).await,
-            || AwsError::local("NoSuchBucket", bucket),
-            |e| e.apply_error(&action),
-        )
+        Ok(planned.clone())
     }
 
     async fn delete(&self, c: &AwsClient, prior: &Value) -> Result<(), ApplyError> {
@@ -221,31 +202,23 @@ impl ResourceType<AwsClient> for AwsS3BucketVersioning {
 
     /// The setting lives on the bucket, which the create did not make: what the bucket has
     /// now is recorded (a put that did not happen shows as a change in the next plan).
-    async fn recover(
-        &self,
-        c: &AwsClient,
-        planned: &Value,
-        _token: &str,
-    ) -> Result<Option<Value>, Diagnostics> {
+    async fn recover(&self, _: &AwsClient, planned: &Value, _: &str) -> ValueRead {
         let bucket = str_or_empty(planned, "bucket");
         let id = resource_id(bucket, get_str(planned, "expected_bucket_owner"));
-        read_state(c, planned, &id)
-            .await
-            .or_diags(&format!("recovering S3 Bucket ({bucket}) Versioning"))
+        Ok(Some(Obj::from(planned).str("id", id).into_value()))
     }
 
-    async fn read(&self, c: &AwsClient, current: &Value) -> Result<Option<Value>, Diagnostics> {
-        let id = str_or_empty(current, "id");
-        read_state(c, current, id)
-            .await
-            .or_diags(&format!("reading S3 Bucket Versioning ({id})"))
-    }
-
-    async fn import(&self, c: &AwsClient, id: &str) -> Result<Value, Diagnostics> {
-        let base = import_base(&self.schema());
-        let action = format!("importing S3 Bucket Versioning ({id})");
-        imported(&action, read_state(c, &base, id).await, || {
-            AwsError::local("NoSuchBucket", format!("bucket {id} not found"))
+    async fn read_many(&self, c: &AwsClient, current: &[Value]) -> Vec<ValueRead> {
+        read_each(current, |v| async move {
+            let id = str_or_empty(v, "id");
+            read_state(c, v, id)
+                .await
+                .or_diags(&format!("reading S3 Bucket Versioning ({id})"))
         })
+        .await
+    }
+
+    async fn import(&self, _: &AwsClient, id: &str) -> Result<Value, Diagnostics> {
+        Ok(import_seed(&self.schema(), id))
     }
 }

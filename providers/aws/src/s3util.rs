@@ -2,6 +2,7 @@
 //! reads, emptying a bucket, and the region tables behind a bucket's computed names.
 
 use crate::client::{AwsClient, AwsError, AwsResultExt};
+use autostack_provider_sdk::CloudError;
 use aws_sdk_s3::types::{Delete, ObjectIdentifier, Tag, Tagging};
 use std::collections::BTreeMap;
 
@@ -62,7 +63,7 @@ pub fn dns_suffix(region: &str) -> &'static str {
 
 /// True when `e` means the bucket does not exist (404 on HEAD, `NoSuchBucket` elsewhere).
 pub fn bucket_gone(e: &AwsError) -> bool {
-    e.is_not_found() || e.code == "404"
+    e.is_not_found()
 }
 
 /// Checks that `bucket` exists (HEAD bucket) and returns its region when S3 reports it.

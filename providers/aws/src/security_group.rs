@@ -1,53 +1,15 @@
 //! `aws_security_group`: a VPC security group with inline `ingress`/`egress` rules
 //! (attributes-as-blocks: rule sets left out of the configuration are whatever exists).
 
-use crate::attrs::{get_bool, get_str, import_base, str_or_empty, Obj};
-use crate::batch::{imported, read_by_id, single};
-use crate::client::{done_if_gone, ActionExt, AwsClient, AwsError, AwsResultExt};
-use crate::ec2util::{describe_filtered, keyed, retry_dependency};
+use crate::prelude::*;
 use crate::sg_rules::{missing_from, normalize_rules, permission, rule_block, rule_sets, rules};
-use crate::tags::{create_tag_spec, plan_tagged, tag_attrs, tag_map, tag_state, update_ec2_tags};
-use async_trait::async_trait;
-use autostack_provider_sdk::{
-    ApplyError, Attribute, Block, Nesting, PlannedChange, ResourceSchema, ResourceType,
-};
-use autostack_value::{Diagnostics, Type, Value};
+use aws_sdk_ec2::types::Tag;
 use aws_sdk_ec2::types::{IpPermission, IpRange, ResourceType as Kind, SecurityGroup};
 
 /// The `aws_security_group` resource type.
 pub struct AwsSecurityGroup;
 
-/// Describes security groups by ID (filtering, so a missing ID is simply absent).
-pub async fn describe_groups(
-    c: &AwsClient,
-    ids: Vec<String>,
-) -> Result<Vec<(String, SecurityGroup)>, AwsError> {
-    let items = describe_filtered!(c, describe_security_groups, "group-id", ids)?;
-    Ok(keyed(items, SecurityGroup::group_id))
-}
-
-fn state_of(c: &AwsClient, prior: &Value, g: &SecurityGroup) -> Value {
-    let id = g.group_id().unwrap_or_default();
-    let (ingress, egress) = rule_sets(g);
-    Obj::from(prior)
-        .str("id", id)
-        .str("arn", c.arn("ec2", &format!("security-group/{id}")))
-        .str("name", g.group_name().unwrap_or_default())
-        .str("description", g.description().unwrap_or_default())
-        .str("vpc_id", g.vpc_id().unwrap_or_default())
-        .str("owner_id", g.owner_id().unwrap_or_default())
-        .set("ingress", ingress)
-        .set("egress", egress)
-        .set_all(tag_state(c, prior, tag_map(g.tags())))
-        .finish()
-}
-
-async fn read_id(c: &AwsClient, base: &Value, id: &str) -> Result<Option<Value>, AwsError> {
-    Ok(describe_groups(c, vec![id.to_string()])
-        .await?
-        .pop()
-        .map(|(_, g)| state_of(c, base, &g)))
-}
+const ACT: &str = "creating Security Group";
 
 /// Grants (`add`) or revokes rules on one direction of a group.
 async fn change_rules(
@@ -118,16 +80,36 @@ fn default_egress() -> IpPermission {
 }
 
 #[async_trait]
-impl ResourceType<AwsClient> for AwsSecurityGroup {
-    fn name(&self) -> &'static str {
-        "aws_security_group"
+impl Ec2Kind for AwsSecurityGroup {
+    type Item = SecurityGroup;
+
+    async fn describe(&self, c: &AwsClient, ids: Vec<String>) -> Described<SecurityGroup> {
+        let items = describe_filtered!(c, describe_security_groups, "group-id", ids)?;
+        Ok(keyed(items, SecurityGroup::group_id))
+    }
+
+    fn tags<'i>(&self, item: &'i SecurityGroup) -> &'i [Tag] {
+        item.tags()
+    }
+
+    fn state_of(&self, c: &AwsClient, prior: &Value, g: &SecurityGroup) -> Value {
+        let id = g.group_id().unwrap_or_default();
+        let (ingress, egress) = rule_sets(g);
+        Obj::from(prior)
+            .str("id", id)
+            .str("arn", c.arn("ec2", &format!("security-group/{id}")))
+            .str("name", g.group_name().unwrap_or_default())
+            .str("description", g.description().unwrap_or_default())
+            .str("vpc_id", g.vpc_id().unwrap_or_default())
+            .str("owner_id", g.owner_id().unwrap_or_default())
+            .set("ingress", ingress)
+            .set("egress", egress)
+            .finish()
     }
 
     fn schema(&self) -> ResourceSchema {
         let s = || Attribute::computed(Type::String);
         let block = Block::new()
-            .attr("id", s())
-            .attr("arn", s())
             .attr("owner_id", s())
             .attr(
                 "name",
@@ -155,20 +137,12 @@ impl ResourceType<AwsClient> for AwsSecurityGroup {
             .tune("ingress", |nb| nb.computed = true)
             .block("egress", Nesting::Set, rule_block())
             .tune("egress", |nb| nb.computed = true);
-        ResourceSchema {
-            version: 1,
-            block: tag_attrs(block),
-        }
+        ResourceSchema { version: 1, block }
     }
 
-    async fn plan(
-        &self,
-        c: &AwsClient,
-        schema: &ResourceSchema,
-        prior: Option<&Value>,
-        config: &Value,
-    ) -> Result<PlannedChange, Diagnostics> {
-        let mut pc = plan_tagged(c, schema, prior, config);
+    fn plan(&self, p: PlanCtx<'_>) -> Result<PlanResponse, Diagnostics> {
+        let (prior, config) = (p.req.prior, p.req.proposed);
+        let mut pc = p.planned;
         let mut o = Obj::from(&pc.planned);
         for name in ["ingress", "egress"] {
             if let Some(r) = crate::attrs::get(&pc.planned, name) {
@@ -183,16 +157,11 @@ impl ResourceType<AwsClient> for AwsSecurityGroup {
         Ok(pc)
     }
 
-    async fn create(
-        &self,
-        c: &AwsClient,
-        planned: &Value,
-        token: &str,
-    ) -> Result<Value, ApplyError> {
+    async fn create(&self, c: &AwsClient, planned: &Value, ctx: &ChangeCtx<'_>) -> Applied {
         let name = match (get_str(planned, "name"), get_str(planned, "name_prefix")) {
             (Some(n), _) => n.to_string(),
-            (None, Some(p)) => crate::recover::unique_name(p, token),
-            (None, None) => crate::recover::unique_name("terraform-", token),
+            (None, Some(p)) => crate::recover::unique_name(p, ctx.token),
+            (None, None) => crate::recover::unique_name("terraform-", ctx.token),
         };
         let out = c
             .ec2
@@ -200,61 +169,39 @@ impl ResourceType<AwsClient> for AwsSecurityGroup {
             .group_name(&name)
             .description(str_or_empty(planned, "description"))
             .set_vpc_id(get_str(planned, "vpc_id").map(str::to_string))
-            .tag_specifications(create_tag_spec(Kind::SecurityGroup, planned, token))
+            .tag_specifications(create_tag_spec(Kind::SecurityGroup, planned, ctx.token))
             .send()
             .await
             .aws()
-            .or_apply("creating Security Group")?;
-        let id = out.group_id().unwrap_or_default().to_string();
-        let partial = Obj::from(planned)
-            .str("id", &id)
+            .or_apply(ACT)?;
+        let id = out.group_id().unwrap_or_default();
+        let made = Obj::from(planned)
+            .str("id", id)
             .str("name", &name)
-            .finish();
-        let fail = |e: AwsError| {
-            e.apply_error("creating Security Group")
-                .with_partial(partial.clone())
-        };
-        if get_str(planned, "vpc_id").is_some() || rules(planned, "egress").is_some() {
-            match change_rules(c, &id, true, false, vec![default_egress()]).await {
-                Err(e) if e.code != "InvalidPermission.NotFound" => return Err(fail(e)),
-                _ => {}
-            }
-        }
-        sync_rules(c, &id, None, planned).await.map_err(fail)?;
-        let base = Obj::from(planned)
             .str("name_prefix", get_str(planned, "name_prefix").unwrap_or(""))
             .into_value();
-        read_id(c, &base, &id).await.map_err(fail)?.ok_or_else(|| {
-            fail(AwsError::local(
-                "InvalidGroup.NotFound",
-                "the new security group vanished",
-            ))
+        settle(ACT, &made, async {
+            if get_str(planned, "vpc_id").is_some() || rules(planned, "egress").is_some() {
+                match change_rules(c, id, true, false, vec![default_egress()]).await {
+                    Err(e) if e.code != "InvalidPermission.NotFound" => return Err(e),
+                    _ => {}
+                }
+            }
+            sync_rules(c, id, None, planned).await
         })
+        .await?;
+        Ok(made)
     }
 
-    async fn update(
-        &self,
-        c: &AwsClient,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ApplyError> {
-        let id = str_or_empty(prior, "id");
+    async fn update(&self, c: &AwsClient, ch: Change<'_>) -> Updated {
+        let (id, prior, planned) = (ch.id, ch.prior, ch.planned);
         sync_rules(c, id, Some(prior), planned)
             .await
             .or_apply("updating Security Group rules")?;
-        update_ec2_tags(c, id, prior, planned)
-            .await
-            .or_apply("updating Security Group tags")?;
-        read_id(c, planned, id)
-            .await
-            .or_apply("reading Security Group")?
-            .ok_or_else(|| {
-                AwsError::local("InvalidGroup.NotFound", id).apply_error("updating Security Group")
-            })
+        Ok(())
     }
 
-    async fn delete(&self, c: &AwsClient, prior: &Value) -> Result<(), ApplyError> {
-        let id = str_or_empty(prior, "id");
+    async fn delete(&self, c: &AwsClient, id: &str, prior: &Value) -> Updated {
         if get_bool(prior, "revoke_rules_on_delete").unwrap_or(false) {
             let empty = Obj::from(prior)
                 .set("ingress", Value::list(Type::Dynamic, Vec::new()))
@@ -265,60 +212,19 @@ impl ResourceType<AwsClient> for AwsSecurityGroup {
                 .or_apply("revoking Security Group rules")?;
         }
         // Network interfaces of terminating instances hold the group for a while.
-        retry_dependency(c, || async {
-            done_if_gone(
-                c.ec2
-                    .delete_security_group()
-                    .group_id(id)
-                    .send()
-                    .await
-                    .aws(),
-            )
+        c.delete("deleting Security Group", || async {
+            c.ec2
+                .delete_security_group()
+                .group_id(id)
+                .send()
+                .await
+                .aws()
         })
         .await
-        .or_apply("deleting Security Group")
     }
 
-    async fn recover(
-        &self,
-        c: &AwsClient,
-        planned: &Value,
-        token: &str,
-    ) -> Result<Option<Value>, Diagnostics> {
-        crate::recover::by_intent_tag(self, c, planned, token).await
-    }
-
-    async fn read(&self, c: &AwsClient, current: &Value) -> Result<Option<Value>, Diagnostics> {
-        single(self.read_many(c, std::slice::from_ref(current)).await)
-    }
-
-    async fn read_many(
-        &self,
-        c: &AwsClient,
-        current: &[Value],
-    ) -> Vec<Result<Option<Value>, Diagnostics>> {
-        read_by_id(
-            "Security Group",
-            current,
-            |ids| describe_groups(c, ids),
-            |p, g| state_of(c, p, g),
-        )
-        .await
-    }
-
-    async fn import(&self, c: &AwsClient, id: &str) -> Result<Value, Diagnostics> {
-        let base = Obj::from(&import_base(&self.schema()))
-            .str("name_prefix", "")
-            .into_value();
-        imported(
-            "importing Security Group",
-            read_id(c, &base, id).await,
-            || {
-                AwsError::local(
-                    "InvalidGroup.NotFound",
-                    format!("security group {id} not found"),
-                )
-            },
-        )
+    async fn import(&self, _: &AwsClient, id: &str) -> Result<Value, Diagnostics> {
+        let seed = Obj::from(&import_seed(&self.schema(), id)).str("name_prefix", "");
+        Ok(seed.into_value())
     }
 }

@@ -1,17 +1,9 @@
 //! `aws_vpc_security_group_ingress_rule` and `aws_vpc_security_group_egress_rule`: one
 //! security group rule each, with its own ID (`sgr-...`), tags and in-place updates.
 
-use crate::attrs::{get_int, get_str, import_base, str_or_empty, Obj};
-use crate::batch::{imported, read_by_id, single};
-use crate::client::{done_if_gone, ActionExt, AwsClient, AwsError, AwsResultExt};
-use crate::ec2util::{describe_filtered, keyed};
+use crate::prelude::*;
 use crate::sg_rules::canonical_protocol;
-use crate::tags::{create_tag_spec, plan_tagged, tag_attrs, tag_map, tag_state, update_ec2_tags};
-use async_trait::async_trait;
-use autostack_provider_sdk::{
-    ApplyError, Attribute, Block, PlannedChange, ResourceSchema, ResourceType,
-};
-use autostack_value::{Diagnostics, Type, Value};
+use aws_sdk_ec2::types::Tag;
 use aws_sdk_ec2::types::{
     IpPermission, IpRange, Ipv6Range, PrefixListId, ResourceType as Kind, SecurityGroupRule,
     SecurityGroupRuleRequest, SecurityGroupRuleUpdate, UserIdGroupPair,
@@ -28,19 +20,6 @@ pub const INGRESS: AwsSecurityGroupRule = AwsSecurityGroupRule { egress: false }
 /// `aws_vpc_security_group_egress_rule`.
 pub const EGRESS: AwsSecurityGroupRule = AwsSecurityGroupRule { egress: true };
 
-async fn describe_rules(
-    c: &AwsClient,
-    ids: Vec<String>,
-) -> Result<Vec<(String, SecurityGroupRule)>, AwsError> {
-    let items = describe_filtered!(
-        c,
-        describe_security_group_rules,
-        "security-group-rule-id",
-        ids
-    )?;
-    Ok(keyed(items, SecurityGroupRule::security_group_rule_id))
-}
-
 /// The ports a rule value asks for: none for "all protocols", as AWS reports them.
 fn ports(v: &Value) -> (Option<i32>, Option<i32>) {
     let protocol = canonical_protocol(str_or_empty(v, "ip_protocol"));
@@ -49,42 +28,6 @@ fn ports(v: &Value) -> (Option<i32>, Option<i32>) {
     }
     let p = |k| get_int(v, k).and_then(|i| i32::try_from(i).ok());
     (p("from_port"), p("to_port"))
-}
-
-fn state_of(c: &AwsClient, prior: &Value, r: &SecurityGroupRule) -> Value {
-    let id = r.security_group_rule_id().unwrap_or_default();
-    let port = |p: Option<i32>| {
-        p.filter(|p| *p != -1)
-            .map_or(Value::Null(Type::Number), |p| Value::int(i64::from(p)))
-    };
-    let protocol = canonical_protocol(r.ip_protocol().unwrap_or("-1"));
-    let (from, to) = if protocol == "-1" {
-        (Value::Null(Type::Number), Value::Null(Type::Number))
-    } else {
-        (port(r.from_port()), port(r.to_port()))
-    };
-    let opt = crate::attrs::opt_string;
-    Obj::from(prior)
-        .str("id", id)
-        .str("security_group_rule_id", id)
-        .str("arn", c.arn("ec2", &format!("security-group-rule/{id}")))
-        .str("security_group_id", r.group_id().unwrap_or_default())
-        .str("ip_protocol", protocol)
-        .set("from_port", from)
-        .set("to_port", to)
-        .set("cidr_ipv4", opt(r.cidr_ipv4()))
-        .set("cidr_ipv6", opt(r.cidr_ipv6()))
-        .set("prefix_list_id", opt(r.prefix_list_id()))
-        .set(
-            "referenced_security_group_id",
-            opt(r.referenced_group_info().and_then(|g| g.group_id())),
-        )
-        .set(
-            "description",
-            opt(r.description().filter(|d| !d.is_empty())),
-        )
-        .set_all(tag_state(c, prior, tag_map(r.tags())))
-        .finish()
 }
 
 /// The permission a rule value grants.
@@ -131,7 +74,17 @@ fn permission(v: &Value) -> IpPermission {
 }
 
 impl AwsSecurityGroupRule {
-    fn what(&self) -> &'static str {
+    /// The Terraform type name.
+    pub fn name(&self) -> &'static str {
+        if self.egress {
+            "aws_vpc_security_group_egress_rule"
+        } else {
+            "aws_vpc_security_group_ingress_rule"
+        }
+    }
+
+    /// The rule in messages.
+    pub fn what(&self) -> &'static str {
         if self.egress {
             "VPC Security Group Egress Rule"
         } else {
@@ -145,30 +98,72 @@ impl AwsSecurityGroupRule {
         base: &Value,
         id: &str,
     ) -> Result<Option<Value>, AwsError> {
-        Ok(describe_rules(c, vec![id.to_string()])
+        Ok(self
+            .describe(c, vec![id.to_string()])
             .await?
             .pop()
             .filter(|(_, r)| r.is_egress() == Some(self.egress))
-            .map(|(_, r)| state_of(c, base, &r)))
+            .map(|(_, r)| self.state_of(c, base, &r)))
     }
 }
 
 #[async_trait]
-impl ResourceType<AwsClient> for AwsSecurityGroupRule {
-    fn name(&self) -> &'static str {
-        if self.egress {
-            "aws_vpc_security_group_egress_rule"
+impl Ec2Kind for AwsSecurityGroupRule {
+    type Item = SecurityGroupRule;
+
+    async fn describe(&self, c: &AwsClient, ids: Vec<String>) -> Described<SecurityGroupRule> {
+        let items = describe_filtered!(
+            c,
+            describe_security_group_rules,
+            "security-group-rule-id",
+            ids
+        )?;
+        Ok(keyed(items, SecurityGroupRule::security_group_rule_id))
+    }
+
+    fn tags<'i>(&self, item: &'i SecurityGroupRule) -> &'i [Tag] {
+        item.tags()
+    }
+
+    fn state_of(&self, c: &AwsClient, prior: &Value, r: &SecurityGroupRule) -> Value {
+        let id = r.security_group_rule_id().unwrap_or_default();
+        let port = |p: Option<i32>| {
+            p.filter(|p| *p != -1)
+                .map_or(Value::Null(Type::Number), |p| Value::int(i64::from(p)))
+        };
+        let protocol = canonical_protocol(r.ip_protocol().unwrap_or("-1"));
+        let (from, to) = if protocol == "-1" {
+            (Value::Null(Type::Number), Value::Null(Type::Number))
         } else {
-            "aws_vpc_security_group_ingress_rule"
-        }
+            (port(r.from_port()), port(r.to_port()))
+        };
+        let opt = crate::attrs::opt_string;
+        Obj::from(prior)
+            .str("id", id)
+            .str("security_group_rule_id", id)
+            .str("arn", c.arn("ec2", &format!("security-group-rule/{id}")))
+            .str("security_group_id", r.group_id().unwrap_or_default())
+            .str("ip_protocol", protocol)
+            .set("from_port", from)
+            .set("to_port", to)
+            .set("cidr_ipv4", opt(r.cidr_ipv4()))
+            .set("cidr_ipv6", opt(r.cidr_ipv6()))
+            .set("prefix_list_id", opt(r.prefix_list_id()))
+            .set(
+                "referenced_security_group_id",
+                opt(r.referenced_group_info().and_then(|g| g.group_id())),
+            )
+            .set(
+                "description",
+                opt(r.description().filter(|d| !d.is_empty())),
+            )
+            .finish()
     }
 
     fn schema(&self) -> ResourceSchema {
         let s = || Attribute::computed(Type::String);
         let o = || Attribute::optional(Type::String);
         let block = Block::new()
-            .attr("id", s())
-            .attr("arn", s())
             .attr("security_group_rule_id", s())
             .attr(
                 "security_group_id",
@@ -182,20 +177,11 @@ impl ResourceType<AwsClient> for AwsSecurityGroupRule {
             .attr("prefix_list_id", o())
             .attr("referenced_security_group_id", o())
             .attr("description", o());
-        ResourceSchema {
-            version: 0,
-            block: tag_attrs(block),
-        }
+        ResourceSchema { version: 0, block }
     }
 
-    async fn plan(
-        &self,
-        c: &AwsClient,
-        schema: &ResourceSchema,
-        prior: Option<&Value>,
-        config: &Value,
-    ) -> Result<PlannedChange, Diagnostics> {
-        let mut pc = plan_tagged(c, schema, prior, config);
+    fn plan(&self, p: PlanCtx<'_>) -> Result<PlanResponse, Diagnostics> {
+        let mut pc = p.planned;
         if let Some(p) = get_str(&pc.planned, "ip_protocol") {
             pc.planned = Obj::from(&pc.planned)
                 .str("ip_protocol", canonical_protocol(p))
@@ -204,14 +190,9 @@ impl ResourceType<AwsClient> for AwsSecurityGroupRule {
         Ok(pc)
     }
 
-    async fn create(
-        &self,
-        c: &AwsClient,
-        planned: &Value,
-        token: &str,
-    ) -> Result<Value, ApplyError> {
+    async fn create(&self, c: &AwsClient, planned: &Value, ctx: &ChangeCtx<'_>) -> Applied {
         let group = str_or_empty(planned, "security_group_id");
-        let spec = create_tag_spec(Kind::SecurityGroupRule, planned, token);
+        let spec = create_tag_spec(Kind::SecurityGroupRule, planned, ctx.token);
         // The ingress and egress calls take the same arguments.
         macro_rules! authorize {
             ($req:expr) => {
@@ -241,16 +222,11 @@ impl ResourceType<AwsClient> for AwsSecurityGroupRule {
                 )
                 .apply_error(&action)
             })?;
-        Ok(state_of(c, planned, &rule))
+        Ok(self.state_of(c, planned, &rule))
     }
 
-    async fn update(
-        &self,
-        c: &AwsClient,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ApplyError> {
-        let id = str_or_empty(prior, "id");
+    async fn update(&self, c: &AwsClient, ch: Change<'_>) -> Updated {
+        let (id, prior, planned) = (ch.id, ch.prior, ch.planned);
         let action = format!("updating {}", self.what());
         let (from, to) = ports(planned);
         let o = |k: &str| get_str(planned, k).map(str::to_string);
@@ -277,19 +253,11 @@ impl ResourceType<AwsClient> for AwsSecurityGroupRule {
             .await
             .aws()
             .or_apply(&action)?;
-        update_ec2_tags(c, id, prior, planned)
-            .await
-            .or_apply(&action)?;
-        self.read_id(c, planned, id)
-            .await
-            .or_apply(&action)?
-            .ok_or_else(|| {
-                AwsError::local("InvalidSecurityGroupRuleId.NotFound", id).apply_error(&action)
-            })
+        Ok(())
     }
 
-    async fn delete(&self, c: &AwsClient, prior: &Value) -> Result<(), ApplyError> {
-        let id = str_or_empty(prior, "id").to_string();
+    async fn delete(&self, c: &AwsClient, id: &str, prior: &Value) -> Updated {
+        let id = id.to_string();
         let group = str_or_empty(prior, "security_group_id");
         // The ingress and egress calls take the same arguments.
         macro_rules! revoke {
@@ -310,44 +278,11 @@ impl ResourceType<AwsClient> for AwsSecurityGroupRule {
         done_if_gone(r).or_apply(&format!("deleting {}", self.what()))
     }
 
-    async fn recover(
-        &self,
-        c: &AwsClient,
-        planned: &Value,
-        token: &str,
-    ) -> Result<Option<Value>, Diagnostics> {
-        crate::recover::by_intent_tag(self, c, planned, token).await
-    }
-
-    async fn read(&self, c: &AwsClient, current: &Value) -> Result<Option<Value>, Diagnostics> {
-        single(self.read_many(c, std::slice::from_ref(current)).await)
-    }
-
-    async fn read_many(
-        &self,
-        c: &AwsClient,
-        current: &[Value],
-    ) -> Vec<Result<Option<Value>, Diagnostics>> {
-        read_by_id(
-            self.what(),
-            current,
-            |ids| describe_rules(c, ids),
-            |p, r| state_of(c, p, r),
-        )
-        .await
-    }
-
+    /// Only a rule of this direction is found (an egress rule is no ingress rule).
     async fn import(&self, c: &AwsClient, id: &str) -> Result<Value, Diagnostics> {
+        let seed = import_seed(&self.schema(), id);
         let action = format!("importing {}", self.what());
-        imported(
-            &action,
-            self.read_id(c, &import_base(&self.schema()), id).await,
-            || {
-                AwsError::local(
-                    "InvalidSecurityGroupRuleId.NotFound",
-                    format!("rule {id} not found"),
-                )
-            },
-        )
+        let found = self.read_id(c, &seed, id).await.or_diags(&action)?;
+        Ok(found.unwrap_or_else(|| with_attr(&seed, "id", Value::string(""))))
     }
 }

@@ -1,78 +1,13 @@
 //! `aws_subnet`: a subnet of a VPC in one availability zone.
 
-use crate::attrs::{get_bool, get_str, import_base, str_or_empty, Obj};
-use crate::batch::{imported, read_back, read_by_id, single};
-use crate::client::{done_if_gone, ActionExt, AwsClient, AwsError, AwsResultExt};
-use crate::ec2util::{describe_filtered, keyed, wait_until};
-use crate::tags::{create_tag_spec, plan_tagged, tag_attrs, tag_map, tag_state, update_ec2_tags};
-use async_trait::async_trait;
-use autostack_provider_sdk::{
-    ApplyError, Attribute, Block, PlannedChange, ResourceSchema, ResourceType,
-};
-use autostack_value::{Diagnostics, Type, Value};
+use crate::prelude::*;
+use aws_sdk_ec2::types::Tag;
 use aws_sdk_ec2::types::{AttributeBooleanValue, ResourceType as Kind, Subnet, SubnetState};
 
 /// The `aws_subnet` resource type.
 pub struct AwsSubnet;
 
-/// Describes subnets by ID (filtering, so a missing ID is simply absent).
-pub async fn describe_subnets(
-    c: &AwsClient,
-    ids: Vec<String>,
-) -> Result<Vec<(String, Subnet)>, AwsError> {
-    let items = describe_filtered!(c, describe_subnets, "subnet-id", ids)?;
-    Ok(keyed(items, Subnet::subnet_id))
-}
-
-fn state_of(c: &AwsClient, prior: &Value, s: &Subnet) -> Value {
-    let id = s.subnet_id().unwrap_or_default();
-    let ipv6 = s.ipv6_cidr_block_association_set().first();
-    Obj::from(prior)
-        .str("id", id)
-        .str(
-            "arn",
-            s.subnet_arn()
-                .map_or_else(|| c.arn("ec2", &format!("subnet/{id}")), str::to_string),
-        )
-        .str("vpc_id", s.vpc_id().unwrap_or_default())
-        .str("cidr_block", s.cidr_block().unwrap_or_default())
-        .str(
-            "availability_zone",
-            s.availability_zone().unwrap_or_default(),
-        )
-        .str(
-            "availability_zone_id",
-            s.availability_zone_id().unwrap_or_default(),
-        )
-        .str("owner_id", s.owner_id().unwrap_or_default())
-        .bool(
-            "map_public_ip_on_launch",
-            s.map_public_ip_on_launch().unwrap_or(false),
-        )
-        .bool(
-            "assign_ipv6_address_on_creation",
-            s.assign_ipv6_address_on_creation().unwrap_or(false),
-        )
-        .bool("enable_dns64", s.enable_dns64().unwrap_or(false))
-        .bool("ipv6_native", s.ipv6_native().unwrap_or(false))
-        .str(
-            "ipv6_cidr_block",
-            ipv6.and_then(|a| a.ipv6_cidr_block()).unwrap_or_default(),
-        )
-        .str(
-            "ipv6_cidr_block_association_id",
-            ipv6.and_then(|a| a.association_id()).unwrap_or_default(),
-        )
-        .set_all(tag_state(c, prior, tag_map(s.tags())))
-        .finish()
-}
-
-async fn read_id(c: &AwsClient, base: &Value, id: &str) -> Result<Option<Value>, AwsError> {
-    Ok(describe_subnets(c, vec![id.to_string()])
-        .await?
-        .pop()
-        .map(|(_, s)| state_of(c, base, &s)))
-}
+const ACT: &str = "creating EC2 Subnet";
 
 /// Applies the subnet flags that differ from what AWS has.
 async fn apply_flags(
@@ -111,17 +46,64 @@ async fn apply_flags(
 }
 
 #[async_trait]
-impl ResourceType<AwsClient> for AwsSubnet {
-    fn name(&self) -> &'static str {
-        "aws_subnet"
+impl Ec2Kind for AwsSubnet {
+    type Item = Subnet;
+
+    async fn describe(&self, c: &AwsClient, ids: Vec<String>) -> Described<Subnet> {
+        let items = describe_filtered!(c, describe_subnets, "subnet-id", ids)?;
+        Ok(keyed(items, Subnet::subnet_id))
+    }
+
+    fn tags<'i>(&self, item: &'i Subnet) -> &'i [Tag] {
+        item.tags()
+    }
+
+    fn state_of(&self, c: &AwsClient, prior: &Value, s: &Subnet) -> Value {
+        let id = s.subnet_id().unwrap_or_default();
+        let ipv6 = s.ipv6_cidr_block_association_set().first();
+        Obj::from(prior)
+            .str("id", id)
+            .str(
+                "arn",
+                s.subnet_arn()
+                    .map_or_else(|| c.arn("ec2", &format!("subnet/{id}")), str::to_string),
+            )
+            .str("vpc_id", s.vpc_id().unwrap_or_default())
+            .str("cidr_block", s.cidr_block().unwrap_or_default())
+            .str(
+                "availability_zone",
+                s.availability_zone().unwrap_or_default(),
+            )
+            .str(
+                "availability_zone_id",
+                s.availability_zone_id().unwrap_or_default(),
+            )
+            .str("owner_id", s.owner_id().unwrap_or_default())
+            .bool(
+                "map_public_ip_on_launch",
+                s.map_public_ip_on_launch().unwrap_or(false),
+            )
+            .bool(
+                "assign_ipv6_address_on_creation",
+                s.assign_ipv6_address_on_creation().unwrap_or(false),
+            )
+            .bool("enable_dns64", s.enable_dns64().unwrap_or(false))
+            .bool("ipv6_native", s.ipv6_native().unwrap_or(false))
+            .str(
+                "ipv6_cidr_block",
+                ipv6.and_then(|a| a.ipv6_cidr_block()).unwrap_or_default(),
+            )
+            .str(
+                "ipv6_cidr_block_association_id",
+                ipv6.and_then(|a| a.association_id()).unwrap_or_default(),
+            )
+            .finish()
     }
 
     fn schema(&self) -> ResourceSchema {
         let s = || Attribute::computed(Type::String);
         let flag = || Attribute::optional(Type::Bool).default(false);
         let block = Block::new()
-            .attr("id", s())
-            .attr("arn", s())
             .attr("owner_id", s())
             .attr("vpc_id", Attribute::required(Type::String).force_new())
             .attr("cidr_block", Attribute::optional(Type::String).force_new())
@@ -142,28 +124,10 @@ impl ResourceType<AwsClient> for AwsSubnet {
                 Attribute::optional_computed(Type::String),
             )
             .attr("ipv6_cidr_block_association_id", s());
-        ResourceSchema {
-            version: 1,
-            block: tag_attrs(block),
-        }
+        ResourceSchema { version: 1, block }
     }
 
-    async fn plan(
-        &self,
-        c: &AwsClient,
-        schema: &ResourceSchema,
-        prior: Option<&Value>,
-        config: &Value,
-    ) -> Result<PlannedChange, Diagnostics> {
-        Ok(plan_tagged(c, schema, prior, config))
-    }
-
-    async fn create(
-        &self,
-        c: &AwsClient,
-        planned: &Value,
-        token: &str,
-    ) -> Result<Value, ApplyError> {
+    async fn create(&self, c: &AwsClient, planned: &Value, ctx: &ChangeCtx<'_>) -> Applied {
         let out = c
             .ec2
             .create_subnet()
@@ -172,98 +136,39 @@ impl ResourceType<AwsClient> for AwsSubnet {
             .set_availability_zone(get_str(planned, "availability_zone").map(str::to_string))
             .set_availability_zone_id(get_str(planned, "availability_zone_id").map(str::to_string))
             .set_ipv6_native(get_bool(planned, "ipv6_native").filter(|b| *b))
-            .tag_specifications(create_tag_spec(Kind::Subnet, planned, token))
+            .tag_specifications(create_tag_spec(Kind::Subnet, planned, ctx.token))
             .send()
             .await
             .aws()
-            .or_apply("creating EC2 Subnet")?;
-        let id = out
-            .subnet()
-            .and_then(|s| s.subnet_id())
-            .unwrap_or_default()
-            .to_string();
-        let partial = Obj::from(planned).str("id", &id).finish();
-        let fail = |e: AwsError| {
-            e.apply_error("creating EC2 Subnet")
-                .with_partial(partial.clone())
-        };
-        wait_until(c, "subnet available", || async {
-            let s = describe_subnets(c, vec![id.clone()]).await?;
-            Ok(s.first()
-                .is_some_and(|(_, s)| s.state() == Some(&SubnetState::Available)))
+            .or_apply(ACT)?;
+        let id = out.subnet().and_then(|s| s.subnet_id()).unwrap_or_default();
+        let made = Obj::from(planned).str("id", id).into_value();
+        settle(ACT, &made, async {
+            c.wait_until("subnet available", || async {
+                let s = AwsSubnet.describe(c, vec![id.to_string()]).await?;
+                Ok(s.first()
+                    .is_some_and(|(_, s)| s.state() == Some(&SubnetState::Available)))
+            })
+            .await?;
+            apply_flags(c, id, None, planned).await
         })
-        .await
-        .map_err(fail)?;
-        apply_flags(c, &id, None, planned).await.map_err(fail)?;
-        read_back(
-            read_id(c, planned, &id).await,
-            || AwsError::local("InvalidSubnetID.NotFound", "the new subnet vanished"),
-            fail,
-        )
+        .await?;
+        Ok(made)
     }
 
-    async fn update(
-        &self,
-        c: &AwsClient,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ApplyError> {
-        let id = str_or_empty(prior, "id");
+    async fn update(&self, c: &AwsClient, ch: Change<'_>) -> Updated {
+        let (id, prior, planned) = (ch.id, ch.prior, ch.planned);
         apply_flags(c, id, Some(prior), planned)
             .await
             .or_apply("updating EC2 Subnet")?;
-        update_ec2_tags(c, id, prior, planned)
-            .await
-            .or_apply("updating EC2 Subnet tags")?;
-        read_id(c, planned, id)
-            .await
-            .or_apply("reading EC2 Subnet")?
-            .ok_or_else(|| {
-                AwsError::local("InvalidSubnetID.NotFound", id).apply_error("updating EC2 Subnet")
-            })
+        Ok(())
     }
 
-    async fn delete(&self, c: &AwsClient, prior: &Value) -> Result<(), ApplyError> {
-        let id = str_or_empty(prior, "id");
+    async fn delete(&self, c: &AwsClient, id: &str, _prior: &Value) -> Updated {
         // Instances being terminated keep their network interfaces for a while.
-        crate::ec2util::retry_dependency(c, || async {
-            done_if_gone(c.ec2.delete_subnet().subnet_id(id).send().await.aws())
+        c.delete("deleting EC2 Subnet", || async {
+            c.ec2.delete_subnet().subnet_id(id).send().await.aws()
         })
         .await
-        .or_apply("deleting EC2 Subnet")
-    }
-
-    async fn recover(
-        &self,
-        c: &AwsClient,
-        planned: &Value,
-        token: &str,
-    ) -> Result<Option<Value>, Diagnostics> {
-        crate::recover::by_intent_tag(self, c, planned, token).await
-    }
-
-    async fn read(&self, c: &AwsClient, current: &Value) -> Result<Option<Value>, Diagnostics> {
-        single(self.read_many(c, std::slice::from_ref(current)).await)
-    }
-
-    async fn read_many(
-        &self,
-        c: &AwsClient,
-        current: &[Value],
-    ) -> Vec<Result<Option<Value>, Diagnostics>> {
-        read_by_id(
-            "EC2 Subnet",
-            current,
-            |ids| describe_subnets(c, ids),
-            |p, s| state_of(c, p, s),
-        )
-        .await
-    }
-
-    async fn import(&self, c: &AwsClient, id: &str) -> Result<Value, Diagnostics> {
-        let base = import_base(&self.schema());
-        imported("importing EC2 Subnet", read_id(c, &base, id).await, || {
-            AwsError::local("InvalidSubnetID.NotFound", format!("subnet {id} not found"))
-        })
     }
 }

@@ -1,14 +1,8 @@
 //! `aws_volume_attachment`: an EBS volume attached to an instance at a device name.
 
-use crate::attrs::{get_bool, str_or_empty, Obj};
-use crate::batch::{imported, read_back, read_by_id, single};
-use crate::client::{ActionExt, AwsClient, AwsError, AwsResultExt};
-use crate::ebs_volume::describe_volumes;
-use crate::ec2util::wait_until;
+use crate::ebs_volume::AwsEbsVolume;
 use crate::instance::stop_instance;
-use async_trait::async_trait;
-use autostack_provider_sdk::{ApplyError, Attribute, Block, ResourceSchema, ResourceType};
-use autostack_value::{Diagnostics, Type, Value};
+use crate::prelude::*;
 use aws_sdk_ec2::types::{VolumeAttachment, VolumeAttachmentState};
 use std::collections::HashMap;
 
@@ -73,7 +67,7 @@ async fn describe_attachments(
     let mut vols: Vec<String> = wanted.iter().map(|k| k.volume.clone()).collect();
     vols.sort_unstable();
     vols.dedup();
-    let found = describe_volumes(c, vols).await?;
+    let found = AwsEbsVolume.describe(c, vols).await?;
     let mut out = Vec::new();
     for k in wanted {
         let att = found
@@ -125,8 +119,8 @@ async fn wait_attachment(
     what: &str,
     done: fn(Option<&VolumeAttachmentState>) -> bool,
 ) -> Result<(), AwsError> {
-    wait_until(c, what, || async {
-        let vols = describe_volumes(c, vec![key.volume.clone()]).await?;
+    c.wait_until(what, || async {
+        let vols = AwsEbsVolume.describe(c, vec![key.volume.clone()]).await?;
         let state = vols
             .iter()
             .flat_map(|(_, v)| v.attachments())
@@ -167,7 +161,7 @@ impl ResourceType<AwsClient> for AwsVolumeAttachment {
         &self,
         c: &AwsClient,
         planned: &Value,
-        _token: &str,
+        _ctx: &ChangeCtx<'_>,
     ) -> Result<Value, ApplyError> {
         const ACT: &str = "attaching EBS Volume";
         let key = Key::of(planned);
@@ -185,29 +179,23 @@ impl ResourceType<AwsClient> for AwsVolumeAttachment {
             .await
             .aws()
             .or_apply(ACT)?;
-        let partial = Obj::from(planned).str("id", key.id()).finish();
-        let fail = |e: AwsError| e.apply_error(ACT).with_partial(partial.clone());
-        wait_attachment(c, &key, "EBS volume attached", |s| {
+        let made = Obj::from(planned).str("id", key.id()).into_value();
+        let attached = wait_attachment(c, &key, "EBS volume attached", |s| {
             s == Some(&VolumeAttachmentState::Attached)
-        })
-        .await
-        .map_err(fail)?;
-        read_back(read_key(c, planned, &key).await, || gone(&key), fail)
+        });
+        settle(ACT, &made, attached).await?;
+        Ok(made)
     }
 
+    /// Only the flags can change in place; they live in state alone.
     async fn update(
         &self,
-        c: &AwsClient,
-        _prior: &Value,
+        _: &AwsClient,
+        _: &Value,
         planned: &Value,
+        _: &ChangeCtx<'_>,
     ) -> Result<Value, ApplyError> {
-        // Only the flags can change in place; they live in state alone.
-        let key = Key::of(planned);
-        read_back(
-            read_key(c, planned, &key).await,
-            || gone(&key),
-            |e| e.apply_error("updating EBS Volume attachment"),
-        )
+        Ok(planned.clone())
     }
 
     async fn delete(&self, c: &AwsClient, prior: &Value) -> Result<(), ApplyError> {
@@ -246,26 +234,11 @@ impl ResourceType<AwsClient> for AwsVolumeAttachment {
     }
 
     /// An attachment is identified by its device, instance and volume.
-    async fn recover(
-        &self,
-        c: &AwsClient,
-        planned: &Value,
-        _token: &str,
-    ) -> Result<Option<Value>, Diagnostics> {
-        read_key(c, planned, &Key::of(planned))
-            .await
-            .or_diags("recovering EBS Volume attachment")
+    async fn recover(&self, _: &AwsClient, planned: &Value, _: &str) -> ValueRead {
+        Ok(Some(planned.clone()))
     }
 
-    async fn read(&self, c: &AwsClient, current: &Value) -> Result<Option<Value>, Diagnostics> {
-        single(self.read_many(c, std::slice::from_ref(current)).await)
-    }
-
-    async fn read_many(
-        &self,
-        c: &AwsClient,
-        current: &[Value],
-    ) -> Vec<Result<Option<Value>, Diagnostics>> {
+    async fn read_many(&self, c: &AwsClient, current: &[Value]) -> Vec<ValueRead> {
         let keys = keys_of(current);
         let current: Vec<Value> = current.iter().map(with_id).collect();
         read_by_id(
@@ -278,7 +251,7 @@ impl ResourceType<AwsClient> for AwsVolumeAttachment {
     }
 
     /// Imports `DEVICE_NAME:VOLUME_ID:INSTANCE_ID` (the AWS provider's import ID).
-    async fn import(&self, c: &AwsClient, id: &str) -> Result<Value, Diagnostics> {
+    async fn import(&self, _: &AwsClient, id: &str) -> Result<Value, Diagnostics> {
         const ACT: &str = "importing EBS Volume attachment";
         let parts: Vec<&str> = id.split(':').collect();
         let [device, volume, instance] = parts[..] else {
@@ -288,13 +261,11 @@ impl ResourceType<AwsClient> for AwsVolumeAttachment {
             )
             .diags(ACT));
         };
-        let key = Key {
-            device: device.to_string(),
-            instance: instance.to_string(),
-            volume: volume.to_string(),
-        };
-        let base = self.schema().block.empty_value();
-        imported(ACT, read_key(c, &base, &key).await, || gone(&key))
+        let seed = Obj::from(&import_base(&self.schema()))
+            .str("device_name", device)
+            .str("instance_id", instance)
+            .str("volume_id", volume);
+        Ok(seed.into_value())
     }
 }
 
@@ -311,16 +282,6 @@ fn keys_of(current: &[Value]) -> HashMap<String, Key> {
 /// The object with its `id` recomputed from its three keys (batching looks objects up by ID).
 fn with_id(v: &Value) -> Value {
     autostack_provider_sdk::with_attr(v, "id", Value::string(Key::of(v).id()))
-}
-
-fn gone(k: &Key) -> AwsError {
-    AwsError::local(
-        "InvalidAttachment.NotFound",
-        format!(
-            "volume {} is not attached to {} at {}",
-            k.volume, k.instance, k.device
-        ),
-    )
 }
 
 #[cfg(test)]

@@ -1,14 +1,7 @@
 //! `aws_vpc`: a virtual private cloud.
 
-use crate::attrs::{get_bool, get_str, import_base, str_or_empty, Obj};
-use crate::batch::{imported, read_back, read_by_id, single};
-use crate::client::{done_if_gone, ActionExt, AwsClient, AwsError, AwsResultExt};
-use crate::ec2util::{describe_filtered, filter, keyed, wait_until};
-use crate::tags::{create_tag_spec, plan_tagged, tag_attrs, tag_map, tag_state, update_ec2_tags};
-use async_trait::async_trait;
-use autostack_provider_sdk::ResourceType;
-use autostack_provider_sdk::{ApplyError, Attribute, Block, PlannedChange, ResourceSchema};
-use autostack_value::{Diagnostics, Type, Value};
+use crate::prelude::*;
+use aws_sdk_ec2::types::Tag;
 use aws_sdk_ec2::types::{
     AttributeBooleanValue, ResourceType as Kind, Tenancy, Vpc, VpcAttributeName, VpcState,
 };
@@ -16,40 +9,7 @@ use aws_sdk_ec2::types::{
 /// The `aws_vpc` resource type.
 pub struct AwsVpc;
 
-/// Describes VPCs by ID (filtering, so a missing ID is simply absent).
-pub async fn describe_vpcs(
-    c: &AwsClient,
-    ids: Vec<String>,
-) -> Result<Vec<(String, Vpc)>, AwsError> {
-    let items = describe_filtered!(c, describe_vpcs, "vpc-id", ids)?;
-    Ok(keyed(items, Vpc::vpc_id))
-}
-
-fn state_of(c: &AwsClient, prior: &Value, v: &Vpc) -> Value {
-    let id = v.vpc_id().unwrap_or_default();
-    let ipv6 = v.ipv6_cidr_block_association_set().first();
-    Obj::from(prior)
-        .str("id", id)
-        .str("arn", c.arn("ec2", &format!("vpc/{id}")))
-        .str("cidr_block", v.cidr_block().unwrap_or_default())
-        .str(
-            "instance_tenancy",
-            v.instance_tenancy().map_or("default", |t| t.as_str()),
-        )
-        .str("dhcp_options_id", v.dhcp_options_id().unwrap_or_default())
-        .str("owner_id", v.owner_id().unwrap_or_default())
-        .bool("assign_generated_ipv6_cidr_block", ipv6.is_some())
-        .str(
-            "ipv6_association_id",
-            ipv6.and_then(|a| a.association_id()).unwrap_or_default(),
-        )
-        .str(
-            "ipv6_cidr_block",
-            ipv6.and_then(|a| a.ipv6_cidr_block()).unwrap_or_default(),
-        )
-        .set_all(tag_state(c, prior, tag_map(v.tags())))
-        .finish()
-}
+const ACT: &str = "creating EC2 VPC";
 
 /// A boolean VPC attribute (DNS support, DNS hostnames, NAU metrics).
 pub async fn vpc_attribute(
@@ -157,28 +117,47 @@ async fn defaults_of(c: &AwsClient, id: &str) -> Result<[(&'static str, Value); 
     ])
 }
 
-async fn read_full(c: &AwsClient, base: &Value, id: &str) -> Result<Option<Value>, AwsError> {
-    let Some((_, vpc)) = describe_vpcs(c, vec![id.to_string()]).await?.pop() else {
-        return Ok(None);
-    };
-    let st = Obj::from(&state_of(c, base, &vpc))
-        .set_all(dns_flags(c, id).await?)
-        .set_all(defaults_of(c, id).await?)
-        .finish();
-    Ok(Some(st))
-}
-
 #[async_trait]
-impl ResourceType<AwsClient> for AwsVpc {
-    fn name(&self) -> &'static str {
-        "aws_vpc"
+impl Ec2Kind for AwsVpc {
+    type Item = Vpc;
+
+    async fn describe(&self, c: &AwsClient, ids: Vec<String>) -> Described<Vpc> {
+        let items = describe_filtered!(c, describe_vpcs, "vpc-id", ids)?;
+        Ok(keyed(items, Vpc::vpc_id))
+    }
+
+    fn tags<'i>(&self, item: &'i Vpc) -> &'i [Tag] {
+        item.tags()
+    }
+
+    fn state_of(&self, c: &AwsClient, prior: &Value, v: &Vpc) -> Value {
+        let id = v.vpc_id().unwrap_or_default();
+        let ipv6 = v.ipv6_cidr_block_association_set().first();
+        Obj::from(prior)
+            .str("id", id)
+            .str("arn", c.arn("ec2", &format!("vpc/{id}")))
+            .str("cidr_block", v.cidr_block().unwrap_or_default())
+            .str(
+                "instance_tenancy",
+                v.instance_tenancy().map_or("default", |t| t.as_str()),
+            )
+            .str("dhcp_options_id", v.dhcp_options_id().unwrap_or_default())
+            .str("owner_id", v.owner_id().unwrap_or_default())
+            .bool("assign_generated_ipv6_cidr_block", ipv6.is_some())
+            .str(
+                "ipv6_association_id",
+                ipv6.and_then(|a| a.association_id()).unwrap_or_default(),
+            )
+            .str(
+                "ipv6_cidr_block",
+                ipv6.and_then(|a| a.ipv6_cidr_block()).unwrap_or_default(),
+            )
+            .finish()
     }
 
     fn schema(&self) -> ResourceSchema {
         let s = || Attribute::computed(Type::String);
         let block = Block::new()
-            .attr("id", s())
-            .attr("arn", s())
             .attr(
                 "cidr_block",
                 Attribute::optional_computed(Type::String).force_new(),
@@ -220,28 +199,10 @@ impl ResourceType<AwsClient> for AwsVpc {
                 "ipv6_cidr_block",
                 Attribute::optional_computed(Type::String),
             );
-        ResourceSchema {
-            version: 1,
-            block: tag_attrs(block),
-        }
+        ResourceSchema { version: 1, block }
     }
 
-    async fn plan(
-        &self,
-        c: &AwsClient,
-        schema: &ResourceSchema,
-        prior: Option<&Value>,
-        config: &Value,
-    ) -> Result<PlannedChange, Diagnostics> {
-        Ok(plan_tagged(c, schema, prior, config))
-    }
-
-    async fn create(
-        &self,
-        c: &AwsClient,
-        planned: &Value,
-        token: &str,
-    ) -> Result<Value, ApplyError> {
+    async fn create(&self, c: &AwsClient, planned: &Value, ctx: &ChangeCtx<'_>) -> Applied {
         let tenancy = get_str(planned, "instance_tenancy").map(Tenancy::from);
         let out = c
             .ec2
@@ -252,95 +213,47 @@ impl ResourceType<AwsClient> for AwsVpc {
                 planned,
                 "assign_generated_ipv6_cidr_block",
             ))
-            .tag_specifications(create_tag_spec(Kind::Vpc, planned, token))
+            .tag_specifications(create_tag_spec(Kind::Vpc, planned, ctx.token))
             .send()
             .await
             .aws()
-            .or_apply("creating EC2 VPC")?;
-        let id = out
-            .vpc()
-            .and_then(|v| v.vpc_id())
-            .unwrap_or_default()
-            .to_string();
-        let partial = Obj::from(planned).str("id", &id).finish();
-        let fail = |e: AwsError| {
-            e.apply_error("creating EC2 VPC")
-                .with_partial(partial.clone())
-        };
-        wait_until(c, "VPC available", || async {
-            let v = describe_vpcs(c, vec![id.clone()]).await?;
-            Ok(v.first()
-                .is_some_and(|(_, v)| v.state() == Some(&VpcState::Available)))
+            .or_apply(ACT)?;
+        let id = out.vpc().and_then(|v| v.vpc_id()).unwrap_or_default();
+        let made = Obj::from(planned).str("id", id).into_value();
+        let defaults = settle(ACT, &made, async {
+            c.wait_until("VPC available", || async {
+                let v = AwsVpc.describe(c, vec![id.to_string()]).await?;
+                Ok(v.first()
+                    .is_some_and(|(_, v)| v.state() == Some(&VpcState::Available)))
+            })
+            .await?;
+            apply_dns(c, id, None, planned).await?;
+            defaults_of(c, id).await
         })
-        .await
-        .map_err(fail)?;
-        apply_dns(c, &id, None, planned).await.map_err(fail)?;
-        read_back(
-            read_full(c, planned, &id).await,
-            || AwsError::local("InvalidVpcID.NotFound", "the new VPC vanished"),
-            fail,
-        )
+        .await?;
+        Ok(Obj::from(&made).set_all(defaults).into_value())
     }
 
-    async fn update(
-        &self,
-        c: &AwsClient,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ApplyError> {
-        let id = str_or_empty(prior, "id");
+    async fn update(&self, c: &AwsClient, ch: Change<'_>) -> Updated {
+        let (id, prior, planned) = (ch.id, ch.prior, ch.planned);
         apply_dns(c, id, Some(prior), planned)
             .await
             .or_apply("updating EC2 VPC")?;
-        update_ec2_tags(c, id, prior, planned)
-            .await
-            .or_apply("updating EC2 VPC tags")?;
-        read_full(c, planned, id)
-            .await
-            .or_apply("reading EC2 VPC")?
-            .ok_or_else(|| {
-                AwsError::local("InvalidVpcID.NotFound", id).apply_error("updating EC2 VPC")
-            })
+        Ok(())
     }
 
-    async fn delete(&self, c: &AwsClient, prior: &Value) -> Result<(), ApplyError> {
-        let id = str_or_empty(prior, "id");
+    async fn delete(&self, c: &AwsClient, id: &str, _prior: &Value) -> Updated {
         // Subnets, gateways and interfaces of terminating instances may still be going away.
-        crate::ec2util::retry_dependency(c, || async {
-            done_if_gone(c.ec2.delete_vpc().vpc_id(id).send().await.aws())
+        c.delete("deleting EC2 VPC", || async {
+            c.ec2.delete_vpc().vpc_id(id).send().await.aws()
         })
         .await
-        .or_apply("deleting EC2 VPC")
     }
 
-    async fn recover(
-        &self,
-        c: &AwsClient,
-        planned: &Value,
-        token: &str,
-    ) -> Result<Option<Value>, Diagnostics> {
-        crate::recover::by_intent_tag(self, c, planned, token).await
-    }
-
-    async fn read(&self, c: &AwsClient, current: &Value) -> Result<Option<Value>, Diagnostics> {
-        single(self.read_many(c, std::slice::from_ref(current)).await)
-    }
-
-    async fn read_many(
-        &self,
-        c: &AwsClient,
-        current: &[Value],
-    ) -> Vec<Result<Option<Value>, Diagnostics>> {
-        let mut out = read_by_id(
-            "EC2 VPC",
-            current,
-            |ids| describe_vpcs(c, ids),
-            |p, v| state_of(c, p, v),
-        )
-        .await;
+    async fn complete(&self, c: &AwsClient, out: &mut [ValueRead]) {
         // The DNS flags have no batch API: two calls per VPC (as hashicorp/aws makes on every
         // read), so a flag changed out of band shows as drift. VPCs are few.
-        for r in &mut out {
+        for r in out {
             let id = match r {
                 Ok(Some(v)) => str_or_empty(v, "id").to_string(),
                 _ => continue,
@@ -355,14 +268,12 @@ impl ResourceType<AwsClient> for AwsVpc {
                 Err(e) => *r = Err(e.diags("reading EC2 VPC")),
             }
         }
-        out
     }
 
     async fn import(&self, c: &AwsClient, id: &str) -> Result<Value, Diagnostics> {
-        let base = import_base(&self.schema());
-        imported("importing EC2 VPC", read_full(c, &base, id).await, || {
-            AwsError::local("InvalidVpcID.NotFound", format!("VPC {id} not found"))
-        })
+        let defaults = defaults_of(c, id).await.or_diags("importing EC2 VPC")?;
+        let seed = import_seed(&self.schema(), id);
+        Ok(Obj::from(&seed).set_all(defaults).into_value())
     }
 }
 

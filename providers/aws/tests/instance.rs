@@ -4,6 +4,7 @@ mod support;
 
 use autostack_provider_aws::sdk::{aws_sdk_ec2, aws_smithy_types};
 use autostack_provider_sdk::attr_str;
+use autostack_provider_sdk::testkit;
 use autostack_provider_sdk::testkit::Lifecycle;
 use autostack_value::Value;
 use base64::Engine as _;
@@ -111,8 +112,7 @@ async fn instance_type_changes_in_place_and_ami_forces_replacement() {
         &net,
         vec![("instance_type", s("t3.small")), ("ami", s(AMI_B))],
     );
-    let plan = p
-        .plan("aws_instance", Some(&st), &other_ami)
+    let plan = testkit::plan(&*p, "aws_instance", Some(&st), &other_ami)
         .await
         .expect("plan");
     assert_eq!(replaced_paths(&plan), vec!["ami".to_string()]);
@@ -128,7 +128,10 @@ async fn instance_type_changes_in_place_and_ami_forces_replacement() {
         Some("terminated")
     );
     assert!(
-        p.read("aws_instance", &st).await.expect("read").is_none(),
+        testkit::read(&*p, "aws_instance", &st)
+            .await
+            .expect("read")
+            .is_none(),
         "terminated reads as gone"
     );
     net.drop(&*p).await;
@@ -154,8 +157,7 @@ async fn instance_user_data_is_stored_as_sha1_and_changes_in_place() {
         attr_str(&st, "user_data"),
         "9db6f074fca0a903137b91c7c866b21d4e7205a7"
     );
-    let noop = p
-        .plan("aws_instance", Some(&st), &cfg(hello, false))
+    let noop = testkit::plan(&*p, "aws_instance", Some(&st), &cfg(hello, false))
         .await
         .expect("plan");
     assert!(
@@ -164,8 +166,7 @@ async fn instance_user_data_is_stored_as_sha1_and_changes_in_place() {
     );
 
     let bye = "#!/bin/sh\necho bye\n";
-    let plan = p
-        .plan("aws_instance", Some(&st), &cfg(bye, false))
+    let plan = testkit::plan(&*p, "aws_instance", Some(&st), &cfg(bye, false))
         .await
         .expect("plan");
     assert!(
@@ -177,10 +178,7 @@ async fn instance_user_data_is_stored_as_sha1_and_changes_in_place() {
         "6c4475f079fac85cdc6cea0d73ecbf5a2258a979"
     );
     let id = attr_str(&st, "id").to_string();
-    let st2 = match p
-        .apply("aws_instance", Some(&st), Some(&plan.planned))
-        .await
-    {
+    let st2 = match testkit::apply(&*p, "aws_instance", Some(&st), Some(&plan.planned)).await {
         Ok(new) => new.expect("state"),
         // moto 5.2.5 decodes the ModifyInstanceAttribute blob and then insists on base64
         // again (getmoto/moto#9510); EC2 takes the SDK-encoded bytes, as the AWS provider
@@ -204,7 +202,7 @@ async fn instance_user_data_is_stored_as_sha1_and_changes_in_place() {
                 .send()
                 .await
                 .expect("start");
-            p.read("aws_instance", &plan.planned)
+            testkit::read(&*p, "aws_instance", &plan.planned)
                 .await
                 .expect("read")
                 .expect("exists")
@@ -228,8 +226,7 @@ async fn instance_user_data_is_stored_as_sha1_and_changes_in_place() {
     let raw = B64.decode(b64).expect("base64");
     assert_eq!(String::from_utf8_lossy(&raw), bye);
 
-    let plan = p
-        .plan("aws_instance", Some(&st2), &cfg(hello, true))
+    let plan = testkit::plan(&*p, "aws_instance", Some(&st2), &cfg(hello, true))
         .await
         .expect("plan");
     assert_eq!(replaced_paths(&plan), vec!["user_data".to_string()]);
@@ -321,7 +318,7 @@ async fn instance_refresh_is_batched_and_terminated_instances_are_gone() {
         let cfg = instance_cfg(&*p, &net, vec![("tags", tags(&[("N", &n.to_string())]))]);
         states.push(apply(&*p, "aws_instance", None, &cfg).await);
     }
-    let read = p.read_many("aws_instance", &states).await;
+    let read = testkit::read_many(&*p, "aws_instance", &states).await;
     for (st, r) in states.iter().zip(&read) {
         let r = r.as_ref().expect("read").as_ref().expect("exists");
         assert!(
@@ -337,7 +334,7 @@ async fn instance_refresh_is_batched_and_terminated_instances_are_gone() {
         .send()
         .await
         .expect("terminate");
-    let read = p.read_many("aws_instance", &states).await;
+    let read = testkit::read_many(&*p, "aws_instance", &states).await;
     let found: Vec<bool> = read
         .iter()
         .map(|r| r.as_ref().expect("read").is_some())

@@ -3,6 +3,7 @@
 
 mod support;
 
+use autostack_provider_sdk::testkit;
 use autostack_provider_sdk::testkit::Lifecycle;
 use autostack_provider_sdk::{attr_str, Provider};
 use autostack_value::Value;
@@ -181,13 +182,11 @@ async fn gateway_route_table_and_association_lifecycles() {
     // Import takes Terraform's `subnet-id/route-table-id` form.
     let a = apply(p, "aws_route_table_association", None, &assoc(&t1)).await;
     let id = format!("{}/{}", attr_str(&sub, "id"), attr_str(&t1, "id"));
-    let imported = p
-        .import("aws_route_table_association", &id)
+    let imported = testkit::import(p, "aws_route_table_association", &id)
         .await
         .expect("import");
     assert_eq!(attr_str(&imported, "id"), attr_str(&a, "id"));
-    let bad = p
-        .import("aws_route_table_association", "no-slash")
+    let bad = testkit::import(p, "aws_route_table_association", "no-slash")
         .await
         .unwrap_err();
     assert!(
@@ -199,10 +198,11 @@ async fn gateway_route_table_and_association_lifecycles() {
         "aws_route_table_association",
         vec![("route_table_id", s("rtb-1"))],
     );
-    assert!(p
-        .plan("aws_route_table_association", None, &missing_one)
-        .await
-        .is_err());
+    assert!(
+        testkit::plan(p, "aws_route_table_association", None, &missing_one)
+            .await
+            .is_err()
+    );
     destroy(p, "aws_route_table_association", &a).await;
     for (ty, st) in [
         ("aws_route_table", &t1),
@@ -273,14 +273,14 @@ async fn security_group_lifecycle_with_inline_rules() {
     .await;
     assert!(attr_str(&generated, "name").starts_with("terraform-"));
     assert_eq!(attr_str(&generated, "description"), "Managed by Terraform");
-    let noop = p
-        .plan(
-            "aws_security_group",
-            Some(&generated),
-            &config(p, "aws_security_group", vec![("vpc_id", vpc_id.clone())]),
-        )
-        .await
-        .expect("plan");
+    let noop = testkit::plan(
+        p,
+        "aws_security_group",
+        Some(&generated),
+        &config(p, "aws_security_group", vec![("vpc_id", vpc_id.clone())]),
+    )
+    .await
+    .expect("plan");
     assert!(
         !autostack_provider_sdk::differs(&generated, &noop.planned),
         "no-op plan after create with generated name"
@@ -366,7 +366,8 @@ async fn configure_without_sts(
         &p.schema().provider,
         &Value::object(block),
     )?;
-    p.configure(conformed).await?;
+    p.configure(autostack_provider_sdk::ConfigureRequest::new(conformed))
+        .await?;
     Ok(p)
 }
 
@@ -422,7 +423,10 @@ async fn vpc_refresh_sees_dns_flags_changed_out_of_band() {
         .send()
         .await
         .expect("modify");
-    let read = p.read("aws_vpc", &v).await.expect("read").expect("exists");
+    let read = testkit::read(&*p, "aws_vpc", &v)
+        .await
+        .expect("read")
+        .expect("exists");
     assert_eq!(
         support::attr(&read, "enable_dns_hostnames").as_bool(),
         Some(true)

@@ -4,6 +4,7 @@
 
 mod support;
 
+use autostack_provider_sdk::testkit;
 use autostack_provider_sdk::{attr_str, Provider};
 use autostack_value::{Diagnostics, Value};
 use support::{apply, config, destroy, s, strings, tags};
@@ -23,7 +24,8 @@ async fn configure_with(extra: Vec<(&str, Value)>) -> Result<Box<dyn Provider>, 
         &p.schema().provider,
         &Value::object(block),
     )?;
-    p.configure(conformed).await?;
+    p.configure(autostack_provider_sdk::ConfigureRequest::new(conformed))
+        .await?;
     Ok(p)
 }
 
@@ -40,7 +42,7 @@ fn first_summary(d: &Diagnostics) -> String {
 
 async fn caller(p: &dyn Provider) -> Value {
     let cfg = support::data_config(p, "aws_caller_identity", vec![]);
-    p.read_data("aws_caller_identity", &cfg)
+    testkit::read_data(p, "aws_caller_identity", &cfg)
         .await
         .expect("caller identity")
 }
@@ -274,10 +276,11 @@ async fn shared_config_files_are_read() {
     let conformed =
         autostack_provider_sdk::conform::conform_value(&p.schema().provider, &Value::object(block))
             .expect("conform");
-    p.configure(conformed).await.expect("configure");
+    p.configure(autostack_provider_sdk::ConfigureRequest::new(conformed))
+        .await
+        .expect("configure");
     let azs = support::data_config(p.as_ref(), "aws_availability_zones", vec![]);
-    let azs = p
-        .read_data("aws_availability_zones", &azs)
+    let azs = testkit::read_data(&*p, "aws_availability_zones", &azs)
         .await
         .expect("zones");
     let names = format!("{:?}", support::attr(&azs, "names"));
@@ -305,7 +308,10 @@ async fn ignore_tags_hide_tags_set_by_others() {
             ("tags", tags(&[("Name", "ign"), ("owner", "me")])),
         ],
     );
-    let planned = p.plan("aws_vpc", None, &cfg).await.expect("plan").planned;
+    let planned = testkit::plan(&*p, "aws_vpc", None, &cfg)
+        .await
+        .expect("plan")
+        .planned;
     assert_eq!(
         support::attr(&planned, "tags_all"),
         &tags(&[("Name", "ign")])
@@ -333,22 +339,25 @@ async fn ignore_tags_hide_tags_set_by_others() {
         .send()
         .await
         .expect("tag out of band");
-    let read = p.read("aws_vpc", &v).await.expect("read").expect("exists");
+    let read = testkit::read(&*p, "aws_vpc", &v)
+        .await
+        .expect("read")
+        .expect("exists");
     assert_eq!(support::attr(&read, "tags"), &tags(&[("Name", "ign")]));
     assert_eq!(support::attr(&read, "tags_all"), &tags(&[("Name", "ign")]));
-    let plan = p.plan("aws_vpc", Some(&read), &cfg).await.expect("plan");
+    let plan = testkit::plan(&*p, "aws_vpc", Some(&read), &cfg)
+        .await
+        .expect("plan");
     assert_eq!(plan.planned, read, "no change planned");
     // Without ignore_tags the same object plans the foreign tags away.
     let plain = support::provider().await;
-    let read2 = plain
-        .read("aws_vpc", &v)
+    let read2 = testkit::read(&*plain, "aws_vpc", &v)
         .await
         .expect("read")
         .expect("exists");
     let all = format!("{:?}", support::attr(&read2, "tags_all"));
     assert!(all.contains("kubernetes.io/cluster/x"), "{all}");
-    let plan2 = plain
-        .plan("aws_vpc", Some(&read2), &cfg)
+    let plan2 = testkit::plan(&*plain, "aws_vpc", Some(&read2), &cfg)
         .await
         .expect("plan");
     assert_ne!(plan2.planned, read2, "the foreign tags are planned away");
@@ -362,8 +371,7 @@ async fn ignore_tags_hide_tags_set_by_others() {
         ],
     );
     let v3 = apply(p.as_ref(), "aws_vpc", Some(&read), &cfg3).await;
-    let raw = plain
-        .read("aws_vpc", &v3)
+    let raw = testkit::read(&*plain, "aws_vpc", &v3)
         .await
         .expect("read")
         .expect("exists");

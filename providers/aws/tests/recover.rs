@@ -4,7 +4,8 @@
 
 mod support;
 
-use autostack_provider_sdk::{attr_str, Provider};
+use autostack_provider_sdk::testkit;
+use autostack_provider_sdk::{attr_str, ApplyRequest, Provider, RecoverRequest};
 use autostack_value::Value;
 use support::compute::{instance_cfg, unique, Net};
 use support::{config, destroy, provider, s};
@@ -20,24 +21,28 @@ enum Found {
 
 /// Plans and creates `ty` with a fresh token, checks `recover`, returns the created state.
 async fn create_and_recover(p: &dyn Provider, ty: &str, cfg: &Value, how: Found) -> Value {
-    let planned = p.plan(ty, None, cfg).await.expect("plan").planned;
+    let planned = testkit::plan(p, ty, None, cfg).await.expect("plan").planned;
     let token = format!(
         "{:08x}-1111-4222-8333-{:012x}",
         support::compute::random() as u32,
         support::compute::random() >> 16
     );
+    let create = ApplyRequest::new(ty, None, Some(&planned)).with_token(&token);
     let made = p
-        .create(ty, &planned, &token)
+        .apply(create)
         .await
-        .unwrap_or_else(|e| panic!("create {ty}: {}", e.diags));
+        .unwrap_or_else(|e| panic!("create {ty}: {}", e.diags))
+        .new_state
+        .expect("created state");
     let found = p
-        .recover(ty, &planned, &token)
+        .recover(RecoverRequest::new(ty, &planned, &token))
         .await
         .unwrap_or_else(|d| panic!("recover {ty}: {d}"))
         .unwrap_or_else(|| panic!("recover {ty} found nothing"));
-    assert_eq!(attr_str(&found, "id"), attr_str(&made, "id"), "{ty}");
+    assert_eq!(attr_str(&found.state, "id"), attr_str(&made, "id"), "{ty}");
+    let other_token = "00000000-0000-4000-8000-000000000000";
     let other = p
-        .recover(ty, &planned, "00000000-0000-4000-8000-000000000000")
+        .recover(RecoverRequest::new(ty, &planned, other_token))
         .await
         .unwrap_or_else(|d| panic!("recover {ty}: {d}"));
     assert_eq!(

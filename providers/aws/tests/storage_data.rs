@@ -4,6 +4,7 @@
 mod support;
 
 use autostack_provider_aws::sdk::aws_sdk_ec2;
+use autostack_provider_sdk::testkit;
 use autostack_provider_sdk::testkit::Lifecycle;
 use autostack_provider_sdk::{attr_str, differs, Provider};
 use autostack_value::{Diagnostics, Type, Value};
@@ -58,11 +59,11 @@ fn bucket_cfg(p: &dyn Provider, name: &str, mut extra: Vec<(&str, Value)>) -> Va
 }
 
 async fn read(p: &dyn Provider, ty: &str, st: &Value) -> Option<Value> {
-    p.read(ty, st).await.expect("read")
+    testkit::read(p, ty, st).await.expect("read")
 }
 
 async fn data(p: &dyn Provider, ty: &str, cfg: Vec<(&str, Value)>) -> Result<Value, Diagnostics> {
-    p.read_data(ty, &data_config(p, ty, cfg)).await
+    testkit::read_data(p, ty, &data_config(p, ty, cfg)).await
 }
 
 async fn bucket_exists(name: &str) -> bool {
@@ -180,7 +181,9 @@ async fn s3_bucket_computed_attributes_and_tags_in_place() {
         "{gname}"
     );
     assert_eq!(attr_str(&g, "bucket_prefix"), "as-prefix-");
-    let noop = p.plan(BUCKET, Some(&g), &gen).await.expect("plan");
+    let noop = testkit::plan(&*p, BUCKET, Some(&g), &gen)
+        .await
+        .expect("plan");
     assert!(noop.requires_replace.is_empty() && !differs(&g, &noop.planned));
     destroy(&*p, BUCKET, &st).await;
     destroy(&*p, BUCKET, &g).await;
@@ -250,12 +253,10 @@ async fn s3_bucket_adopts_terraform_state() {
         ("versioning", Value::list(versioning_ty, vec![off])),
     ]);
     // Creating a bucket that already exists fails (us-east-1 would silently succeed).
-    let plan = p
-        .plan(BUCKET, None, &bucket_cfg(&*p, &name, vec![]))
+    let plan = testkit::plan(&*p, BUCKET, None, &bucket_cfg(&*p, &name, vec![]))
         .await
         .expect("plan");
-    let err = p
-        .apply(BUCKET, None, Some(&plan.planned))
+    let err = testkit::apply(&*p, BUCKET, None, Some(&plan.planned))
         .await
         .expect_err("exists");
     assert!(
@@ -268,12 +269,16 @@ async fn s3_bucket_adopts_terraform_state() {
         !differs(&tf_state, &refreshed),
         "refresh changed:\n{tf_state:?}\n{refreshed:?}"
     );
-    let plan = p
-        .plan(BUCKET, Some(&refreshed), &bucket_cfg(&*p, &name, vec![]))
-        .await
-        .expect("plan");
+    let plan = testkit::plan(
+        &*p,
+        BUCKET,
+        Some(&refreshed),
+        &bucket_cfg(&*p, &name, vec![]),
+    )
+    .await
+    .expect("plan");
     assert!(plan.requires_replace.is_empty() && !differs(&refreshed, &plan.planned));
-    let imported = p.import(BUCKET, &name).await.expect("import");
+    let imported = testkit::import(&*p, BUCKET, &name).await.expect("import");
     assert!(!differs(&tf_state, &imported));
     destroy(&*p, BUCKET, &refreshed).await;
 }
@@ -308,8 +313,7 @@ async fn s3_bucket_force_destroy() {
     marker.expect("delete marker");
     put_object(&name, "dir/b.txt", "b").await;
 
-    let err = p
-        .apply(BUCKET, Some(&st), None)
+    let err = testkit::apply(&*p, BUCKET, Some(&st), None)
         .await
         .expect_err("non-empty delete must fail");
     assert!(
@@ -366,8 +370,7 @@ async fn s3_bucket_versioning_lifecycle() {
         .expect("list")[0];
     assert_eq!(attr_str(vc, "status"), "Suspended");
     // Back to "Disabled" is refused at plan time, as the provider does.
-    let err = p
-        .plan(VERSIONING, Some(&st), &cfg("Disabled"))
+    let err = testkit::plan(&*p, VERSIONING, Some(&st), &cfg("Disabled"))
         .await
         .expect_err("disabled");
     assert!(
@@ -376,8 +379,7 @@ async fn s3_bucket_versioning_lifecycle() {
     );
     // The bucket's own (computed) versioning block follows without planning a change.
     let b = read(&*p, BUCKET, &bucket).await.expect("bucket");
-    let noop = p
-        .plan(BUCKET, Some(&b), &bucket_cfg(&*p, &name, vec![]))
+    let noop = testkit::plan(&*p, BUCKET, Some(&b), &bucket_cfg(&*p, &name, vec![]))
         .await
         .expect("plan");
     assert!(!differs(&b, &noop.planned));

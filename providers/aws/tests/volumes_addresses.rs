@@ -3,6 +3,7 @@
 mod support;
 
 use autostack_provider_aws::sdk::aws_sdk_ec2;
+use autostack_provider_sdk::testkit;
 use autostack_provider_sdk::testkit::Lifecycle;
 use autostack_provider_sdk::{attr_str, Provider};
 use autostack_value::Value;
@@ -82,8 +83,7 @@ async fn ebs_volume_defaults_resize_in_place_and_final_snapshot() {
         &*p,
         vec![("size", Value::int(5)), ("encrypted", Value::bool(true))],
     );
-    let plan = p
-        .plan("aws_ebs_volume", Some(&st), &enc)
+    let plan = testkit::plan(&*p, "aws_ebs_volume", Some(&st), &enc)
         .await
         .expect("plan");
     assert_eq!(replaced_paths(&plan), vec!["encrypted".to_string()]);
@@ -174,15 +174,18 @@ async fn volume_attachment_id_import_and_destroy_order() {
         Some("in-use")
     );
 
-    let imported = p
-        .import("aws_volume_attachment", &format!("/dev/sdh:{vid}:{iid}"))
-        .await
-        .expect("import");
+    let imported = testkit::import(
+        &*p,
+        "aws_volume_attachment",
+        &format!("/dev/sdh:{vid}:{iid}"),
+    )
+    .await
+    .expect("import");
     assert_eq!(attr_str(&imported, "id"), want);
     assert_eq!(attr_str(&imported, "instance_id"), iid);
 
     // The volume cannot go while attached: the attachment must be destroyed first.
-    let early = p.apply("aws_ebs_volume", Some(&vol), None).await;
+    let early = testkit::apply(&*p, "aws_ebs_volume", Some(&vol), None).await;
     assert!(early.is_err(), "deleting an attached volume fails");
     destroy(&*p, "aws_volume_attachment", &att).await;
     assert_eq!(
@@ -310,8 +313,7 @@ async fn eip_association_moves_and_disassociates_in_place() {
     let free = apply(&*p, "aws_eip", Some(&moved), &cfg("")).await;
     assert_eq!(attr_str(&free, "association_id"), "");
     assert_eq!(attr_str(&free, "instance"), "");
-    let noop = p
-        .plan("aws_eip", Some(&free), &cfg(""))
+    let noop = testkit::plan(&*p, "aws_eip", Some(&free), &cfg(""))
         .await
         .expect("plan");
     assert!(!autostack_provider_sdk::differs(&free, &noop.planned));
@@ -319,7 +321,10 @@ async fn eip_association_moves_and_disassociates_in_place() {
     // Destroying an associated address disassociates it, then releases it.
     let again = apply(&*p, "aws_eip", Some(&free), &cfg(attr_str(&a, "id"))).await;
     destroy(&*p, "aws_eip", &again).await;
-    assert!(p.read("aws_eip", &again).await.expect("read").is_none());
+    assert!(testkit::read(&*p, "aws_eip", &again)
+        .await
+        .expect("read")
+        .is_none());
     for inst in [&a, &b] {
         destroy(&*p, "aws_instance", inst).await;
     }
@@ -374,17 +379,24 @@ async fn key_pair_name_prefix_and_computed_attributes() {
         attr_str(&st, "arn"),
         format!("arn:aws:ec2:us-east-1:123456789012:key-pair/{name}")
     );
-    let noop = p.plan("aws_key_pair", Some(&st), &cfg).await.expect("plan");
+    let noop = testkit::plan(&*p, "aws_key_pair", Some(&st), &cfg)
+        .await
+        .expect("plan");
     assert!(
         noop.requires_replace.is_empty() && !autostack_provider_sdk::differs(&st, &noop.planned)
     );
 
-    let imported = p.import("aws_key_pair", &name).await.expect("import");
+    let imported = testkit::import(&*p, "aws_key_pair", &name)
+        .await
+        .expect("import");
     assert_eq!(attr_str(&imported, "public_key"), KEY_2);
     assert_eq!(
         attr_str(&imported, "fingerprint"),
         attr_str(&st, "fingerprint")
     );
     destroy(&*p, "aws_key_pair", &st).await;
-    assert!(p.read("aws_key_pair", &st).await.expect("read").is_none());
+    assert!(testkit::read(&*p, "aws_key_pair", &st)
+        .await
+        .expect("read")
+        .is_none());
 }

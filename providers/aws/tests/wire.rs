@@ -5,6 +5,7 @@ mod support;
 
 use autostack_provider_aws::sdk::aws_sdk_ec2;
 use autostack_provider_sdk::attr_str;
+use autostack_provider_sdk::testkit;
 use autostack_value::Value;
 use support::proxy::Proxy;
 use support::{config, moto_url, provider_at};
@@ -49,7 +50,7 @@ async fn refresh_of_250_instances_takes_three_describe_calls() {
         .map(|id| autostack_provider_sdk::with_attr(&schema, "id", s(id)))
         .collect();
     proxy.reset();
-    let results = p.read_many("aws_instance", &current).await;
+    let results = testkit::read_many(&*p, "aws_instance", &current).await;
     assert_eq!(proxy.count("DescribeInstances"), 3, "{:?}", proxy.calls());
     let read: Vec<Value> = results
         .into_iter()
@@ -66,7 +67,7 @@ async fn refresh_of_250_instances_takes_three_describe_calls() {
         .await
         .expect("terminate");
     proxy.reset();
-    let results = p.read_many("aws_instance", &current).await;
+    let results = testkit::read_many(&*p, "aws_instance", &current).await;
     assert!(results[7].as_ref().expect("read").is_none());
     assert!(results[8].as_ref().expect("read").is_some());
     assert!(proxy.count("DescribeInstances") <= 3, "{:?}", proxy.calls());
@@ -86,9 +87,8 @@ async fn network_converges_through_throttling_and_server_errors() {
     let mut created = Vec::new();
     for (ty, pairs) in steps {
         let cfg = config(p, ty, pairs);
-        let plan = p.plan(ty, None, &cfg).await.expect("plan");
-        let st = p
-            .apply(ty, None, Some(&plan.planned))
+        let plan = testkit::plan(p, ty, None, &cfg).await.expect("plan");
+        let st = testkit::apply(p, ty, None, Some(&plan.planned))
             .await
             .unwrap_or_else(|e| panic!("{ty} did not converge: {}", e.diags))
             .expect("state");
@@ -104,9 +104,10 @@ async fn network_converges_through_throttling_and_server_errors() {
                 ("cidr_block", s(&format!("10.60.{i}.0/24"))),
             ],
         );
-        let plan = p.plan("aws_subnet", None, &cfg).await.expect("plan");
-        let st = p
-            .apply("aws_subnet", None, Some(&plan.planned))
+        let plan = testkit::plan(p, "aws_subnet", None, &cfg)
+            .await
+            .expect("plan");
+        let st = testkit::apply(p, "aws_subnet", None, Some(&plan.planned))
             .await
             .unwrap_or_else(|e| panic!("subnet did not converge: {}", e.diags))
             .expect("state");
@@ -117,28 +118,26 @@ async fn network_converges_through_throttling_and_server_errors() {
         "aws_security_group",
         vec![("name", s("faulty")), ("vpc_id", s(&vpc))],
     );
-    let plan = p
-        .plan("aws_security_group", None, &cfg)
+    let plan = testkit::plan(p, "aws_security_group", None, &cfg)
         .await
         .expect("plan");
-    let sg = p
-        .apply("aws_security_group", None, Some(&plan.planned))
+    let sg = testkit::apply(p, "aws_security_group", None, Some(&plan.planned))
         .await
         .unwrap_or_else(|e| panic!("security group did not converge: {}", e.diags))
         .expect("state");
     created.push(("aws_security_group", sg));
-    let reads = p
-        .read_many(
-            "aws_subnet",
-            &created[1..7]
-                .iter()
-                .map(|(_, v)| v.clone())
-                .collect::<Vec<_>>(),
-        )
-        .await;
+    let reads = testkit::read_many(
+        p,
+        "aws_subnet",
+        &created[1..7]
+            .iter()
+            .map(|(_, v)| v.clone())
+            .collect::<Vec<_>>(),
+    )
+    .await;
     assert!(reads.iter().all(|r| matches!(r, Ok(Some(_)))));
     for (ty, st) in created.iter().rev() {
-        p.apply(ty, Some(st), None)
+        testkit::apply(p, ty, Some(st), None)
             .await
             .unwrap_or_else(|e| panic!("delete {ty} did not converge: {}", e.diags));
     }

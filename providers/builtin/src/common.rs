@@ -2,41 +2,14 @@
 //! schema defaults, the random provider's `keepers` replacement rule, and error values.
 
 use autostack_provider_sdk::{
-    plan_by_schema, same, ApplyError, PathStep, PlannedChange, ResourceSchema,
+    plan_by_schema, same, ApplyError, PathStep, PlanResponse, ResourceSchema,
 };
-use autostack_value::{Diagnostic, Diagnostics, Type, Value};
+use autostack_value::{Diagnostics, Type, Value};
 use std::collections::BTreeMap;
 
-/// The attribute `name` of an object value, when present and not null.
-pub(crate) fn get<'a>(v: &'a Value, name: &str) -> Option<&'a Value> {
-    v.as_entries()
-        .and_then(|m| m.get(name))
-        .filter(|x| !x.is_null())
-}
-
-/// The known string value of attribute `name`.
-pub(crate) fn get_str<'a>(v: &'a Value, name: &str) -> Option<&'a str> {
-    get(v, name).and_then(Value::as_str)
-}
-
-/// The known boolean value of attribute `name`.
-pub(crate) fn get_bool(v: &Value, name: &str) -> Option<bool> {
-    get(v, name).and_then(Value::as_bool)
-}
-
-/// The known integer value of attribute `name`; an error when it is a non-integer number.
-pub(crate) fn get_int(v: &Value, name: &str) -> Result<Option<i64>, Diagnostics> {
-    match get(v, name).map(Value::unmarked) {
-        Some(Value::Number(n)) => match n.to_i64() {
-            Some(i) => Ok(Some(i)),
-            None => Err(error(
-                "Invalid attribute value",
-                format!("Attribute {name:?} must be a whole number that fits in 64 bits."),
-            )),
-        },
-        _ => Ok(None),
-    }
-}
+pub(crate) use autostack_provider_sdk::attrs::{
+    attr as get, error, get_bool, get_str, get_whole as get_int, with_attrs as with, with_defaults,
+};
 
 /// The most random bytes, characters, words or list elements one resource may ask for.
 pub(crate) const MAX_SIZE: i64 = 1 << 20;
@@ -57,29 +30,6 @@ pub(crate) fn get_size(v: &Value, name: &str, min: i64) -> Result<Option<usize>,
     }
 }
 
-/// Returns `v` with the given attributes replaced.
-pub(crate) fn with<'a>(v: &Value, attrs: impl IntoIterator<Item = (&'a str, Value)>) -> Value {
-    let mut m: BTreeMap<String, Value> = v.as_entries().cloned().unwrap_or_default();
-    for (k, x) in attrs {
-        m.insert(k.to_string(), x);
-    }
-    Value::object(m)
-}
-
-/// Fills attributes that are null in `config` with schema defaults (a Terraform `Default`).
-pub(crate) fn with_defaults(config: &Value, defaults: &[(&str, Value)]) -> Value {
-    let missing: Vec<(&str, Value)> = defaults
-        .iter()
-        .filter(|(k, _)| get(config, k).is_none())
-        .map(|(k, d)| (*k, d.clone()))
-        .collect();
-    if missing.is_empty() {
-        config.clone()
-    } else {
-        with(config, missing)
-    }
-}
-
 /// A string value.
 pub(crate) fn string(s: impl Into<String>) -> Value {
     Value::string(s.into())
@@ -95,11 +45,6 @@ pub(crate) fn string_map() -> Type {
     Type::map(Type::String)
 }
 
-/// An error diagnostic with no source location.
-pub(crate) fn error(summary: impl Into<String>, detail: impl Into<String>) -> Diagnostics {
-    Diagnostic::error(summary, detail, None).into()
-}
-
 /// The error for an attribute that is still unknown when apply needs it.
 pub(crate) fn unknown_at_apply(attr: &str) -> ApplyError {
     ApplyError::new(
@@ -111,11 +56,8 @@ pub(crate) fn unknown_at_apply(attr: &str) -> ApplyError {
 }
 
 /// A plan that keeps a null proposal as is (the object is being destroyed).
-fn plan_destroy(config: &Value) -> Option<PlannedChange> {
-    config.is_null().then(|| PlannedChange {
-        planned: config.clone(),
-        requires_replace: Vec::new(),
-    })
+fn plan_destroy(config: &Value) -> Option<PlanResponse> {
+    config.is_null().then(|| PlanResponse::new(config.clone()))
 }
 
 /// Plans by schema after filling `defaults`, with `keepers` (when given) following the random
@@ -126,7 +68,7 @@ pub(crate) fn plan_standard(
     config: &Value,
     defaults: &[(&str, Value)],
     keepers: Option<&str>,
-) -> PlannedChange {
+) -> PlanResponse {
     if let Some(p) = plan_destroy(config) {
         return p;
     }
@@ -179,6 +121,54 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
     s
 }
 
+/// Calling resource types directly in unit tests, as the registry would.
+#[cfg(test)]
+pub(crate) mod typed {
+    use autostack_provider_sdk::registry::ValueRead;
+    use autostack_provider_sdk::{
+        ApplyError, ChangeCtx, PlanCtx, PlanRequest, PlanResponse, Private, ResourceType,
+    };
+    use autostack_value::{Diagnostics, Value};
+
+    fn ctx<'a>(config: &'a Value, private: &'a Private) -> ChangeCtx<'a> {
+        ChangeCtx {
+            config,
+            private,
+            token: "t",
+        }
+    }
+
+    /// Plans `config` over `prior` with the type's own planning.
+    pub async fn plan<T: ResourceType<()>>(
+        t: &T,
+        prior: Option<&Value>,
+        config: &Value,
+    ) -> Result<PlanResponse, Diagnostics> {
+        let schema = t.schema();
+        let req = PlanRequest::new(t.name(), prior, config);
+        let planned = autostack_provider_sdk::plan_by_schema(&schema, prior, config);
+        let p = PlanCtx {
+            req: &req,
+            schema: &schema,
+            planned,
+            planning: Default::default(),
+        };
+        t.plan(&(), p).await
+    }
+
+    /// Creates `planned`.
+    pub async fn create<T: ResourceType<()>>(t: &T, planned: &Value) -> Result<Value, ApplyError> {
+        t.create(&(), planned, &ctx(planned, &Private::default()))
+            .await
+    }
+
+    /// Reads one object.
+    pub async fn read<T: ResourceType<()>>(t: &T, current: &Value) -> ValueRead {
+        let mut out = t.read_many(&(), std::slice::from_ref(current)).await;
+        out.pop().unwrap_or(Ok(None))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -217,14 +207,6 @@ mod tests {
             Some(&a),
             Some(&Value::Unknown(string_map()))
         ));
-    }
-
-    #[test]
-    fn defaults_fill_only_nulls() {
-        let cfg = Value::object_from([("a", Value::int(1)), ("b", Value::Null(Type::Number))]);
-        let out = with_defaults(&cfg, &[("a", Value::int(5)), ("b", Value::int(6))]);
-        assert_eq!(get_int(&out, "a").unwrap(), Some(1));
-        assert_eq!(get_int(&out, "b").unwrap(), Some(6));
     }
 
     #[test]

@@ -23,13 +23,14 @@ mod random_shuffle;
 mod random_string;
 mod random_uuid;
 mod rng;
+mod state_only;
 mod terraform_data;
 mod time_sleep;
 mod time_static;
 
 pub use data_local_file::{LocalFileData, LocalSensitiveFileData};
-pub use local_file::LocalFile;
-pub use local_sensitive_file::LocalSensitiveFile;
+pub use local_file::{LocalFileType, LOCAL_FILE};
+pub use local_sensitive_file::LOCAL_SENSITIVE_FILE;
 pub use null_resource::NullResource;
 pub use random_id::RandomId;
 pub use random_integer::RandomInteger;
@@ -42,8 +43,9 @@ pub use terraform_data::TerraformData;
 pub use time_sleep::TimeSleep;
 pub use time_static::TimeStatic;
 
-use autostack_provider_sdk::{NoConfig, Provider, Registry};
+use autostack_provider_sdk::{ConfigureRequest, NoConfig, Provider, Registry};
 use autostack_value::Value;
+use state_only::StateOnly;
 use std::task::{Context, Poll, Waker};
 
 /// The canonical source addresses of the builtin providers.
@@ -92,28 +94,30 @@ fn registry(b: Builtin) -> Registry<NoConfig> {
     let r = Registry::new(NoConfig);
     match b {
         Builtin::Terraform => r.resource(TerraformData),
-        Builtin::Null => r.resource(NullResource),
+        Builtin::Null => r.resource(StateOnly("null_resource", NullResource)),
         Builtin::Random => r
-            .resource(RandomId)
-            .resource(RandomString)
-            .resource(RandomPassword)
-            .resource(RandomInteger)
-            .resource(RandomPet)
-            .resource(RandomUuid)
-            .resource(RandomShuffle),
+            .resource(StateOnly("random_id", RandomId))
+            .resource(StateOnly("random_string", RandomString))
+            .resource(StateOnly("random_password", RandomPassword))
+            .resource(StateOnly("random_integer", RandomInteger))
+            .resource(StateOnly("random_pet", RandomPet))
+            .resource(StateOnly("random_uuid", RandomUuid))
+            .resource(StateOnly("random_shuffle", RandomShuffle)),
         Builtin::Local => r
-            .resource(LocalFile)
-            .resource(LocalSensitiveFile)
+            .resource(LOCAL_FILE)
+            .resource(LOCAL_SENSITIVE_FILE)
             .data_source(LocalFileData)
             .data_source(LocalSensitiveFileData),
-        Builtin::Time => r.resource(TimeStatic).resource(TimeSleep),
+        Builtin::Time => r
+            .resource(StateOnly("time_static", TimeStatic))
+            .resource(StateOnly("time_sleep", TimeSleep)),
     }
 }
 
 /// Applies the (empty) configuration so the provider is usable even when the engine never
 /// calls `configure`; `NoConfig` finishes on the first poll, so no runtime is needed.
 fn configured(mut r: Registry<NoConfig>) -> Registry<NoConfig> {
-    let mut fut = r.configure(Value::null());
+    let mut fut = r.configure(ConfigureRequest::new(Value::null()));
     let _ready = matches!(
         fut.as_mut().poll(&mut Context::from_waker(Waker::noop())),
         Poll::Ready(Ok(()))
@@ -185,6 +189,7 @@ mod tests {
     async fn providers_are_usable_without_configure() {
         let p = provider_for("hashicorp/random").unwrap();
         let cfg = Value::object_from([("byte_length", Value::int(4))]);
-        assert!(p.plan("random_id", None, &cfg).await.is_ok());
+        let req = autostack_provider_sdk::PlanRequest::new("random_id", None, &cfg);
+        assert!(p.plan(req).await.is_ok());
     }
 }

@@ -5,22 +5,20 @@
 use crate::common::{get_str, plan_standard, string, unknown_at_apply, with};
 use crate::file_content::{self, blocking, content_bytes, digests, parse_mode, DIGEST_ATTRS};
 use async_trait::async_trait;
+use autostack_provider_sdk::registry::{read_each, ValueRead};
 use autostack_provider_sdk::{
-    ApplyError, Attribute, Block, PlannedChange, ResourceSchema, ResourceType,
+    ApplyError, Attribute, Block, ChangeCtx, PlanCtx, PlanResponse, ResourceSchema, ResourceType,
 };
 use autostack_value::{Diagnostics, Type, Value};
 
-/// The `local_file` resource type.
-pub struct LocalFile;
-
 /// What distinguishes the two local file resource types.
-pub(crate) struct FileKind {
+pub struct FileKind {
     /// Attributes that give the content; exactly one must be set.
-    pub sources: &'static [&'static str],
+    pub(crate) sources: &'static [&'static str],
     /// Content attributes that are sensitive.
-    pub sensitive: &'static [&'static str],
+    pub(crate) sensitive: &'static [&'static str],
     /// Default of `file_permission` and `directory_permission`.
-    pub default_mode: &'static str,
+    pub(crate) default_mode: &'static str,
 }
 
 const KIND: FileKind = FileKind {
@@ -91,7 +89,7 @@ pub(crate) fn plan_file(
     schema: &ResourceSchema,
     prior: Option<&Value>,
     config: &Value,
-) -> Result<PlannedChange, Diagnostics> {
+) -> Result<PlanResponse, Diagnostics> {
     let defaults = [
         ("file_permission", string(kind.default_mode)),
         ("directory_permission", string(kind.default_mode)),
@@ -168,44 +166,56 @@ pub(crate) async fn delete_file(prior: &Value) -> Result<(), ApplyError> {
         .map_err(|e| ApplyError::new("Delete local file error", e))
 }
 
+/// A local file resource type: `local_file` or `local_sensitive_file`.
+pub struct LocalFileType {
+    name: &'static str,
+    kind: FileKind,
+}
+
+impl LocalFileType {
+    /// The type `name` of files of `kind`.
+    pub(crate) const fn new(name: &'static str, kind: FileKind) -> LocalFileType {
+        LocalFileType { name, kind }
+    }
+}
+
+/// `local_file`.
+pub const LOCAL_FILE: LocalFileType = LocalFileType::new("local_file", KIND);
+
 #[async_trait]
-impl ResourceType<()> for LocalFile {
+impl ResourceType<()> for LocalFileType {
     fn name(&self) -> &'static str {
-        "local_file"
+        self.name
     }
 
     fn schema(&self) -> ResourceSchema {
-        file_schema(&KIND)
+        file_schema(&self.kind)
     }
 
     fn validate(&self, config: &Value) -> Diagnostics {
-        validate_file(&KIND, config)
+        validate_file(&self.kind, config)
     }
 
-    async fn plan(
-        &self,
-        _client: &(),
-        schema: &ResourceSchema,
-        prior: Option<&Value>,
-        config: &Value,
-    ) -> Result<PlannedChange, Diagnostics> {
-        plan_file(&KIND, schema, prior, config)
+    async fn plan(&self, _client: &(), p: PlanCtx<'_>) -> Result<PlanResponse, Diagnostics> {
+        plan_file(&self.kind, p.schema, p.prior(), p.proposed())
     }
 
     async fn create(
         &self,
-        _client: &(),
+        _: &(),
         planned: &Value,
-        _token: &str,
+        _: &ChangeCtx<'_>,
     ) -> Result<Value, ApplyError> {
         create_file(planned).await
     }
 
+    /// Every argument forces replacement: an update only records the planned value.
     async fn update(
         &self,
-        _client: &(),
-        _prior: &Value,
+        _: &(),
+        _: &Value,
         planned: &Value,
+        _: &ChangeCtx<'_>,
     ) -> Result<Value, ApplyError> {
         Ok(planned.clone())
     }
@@ -214,17 +224,16 @@ impl ResourceType<()> for LocalFile {
         delete_file(prior).await
     }
 
-    async fn recover(
-        &self,
-        _client: &(),
-        planned: &Value,
-        _token: &str,
-    ) -> Result<Option<Value>, Diagnostics> {
+    fn reads_back_recovered(&self) -> bool {
+        false
+    }
+
+    async fn recover(&self, _: &(), planned: &Value, _: &str) -> ValueRead {
         recover_file(planned).await
     }
 
-    async fn read(&self, _client: &(), current: &Value) -> Result<Option<Value>, Diagnostics> {
-        read_file(current).await
+    async fn read_many(&self, _client: &(), current: &[Value]) -> Vec<ValueRead> {
+        read_each(current, read_file).await
     }
 }
 
@@ -242,33 +251,43 @@ mod tests {
     }
 
     async fn created(cfg: &Value) -> Value {
-        let s = LocalFile.schema();
-        let p = LocalFile.plan(&(), &s, None, cfg).await.unwrap();
-        LocalFile.create(&(), &p.planned, "t").await.unwrap()
+        let p = crate::common::typed::plan(&LOCAL_FILE, None, cfg)
+            .await
+            .unwrap();
+        crate::common::typed::create(&LOCAL_FILE, &p.planned)
+            .await
+            .unwrap()
     }
 
     #[tokio::test]
     async fn recovery_finds_the_file_by_its_path() {
         let dir = tempfile::tempdir().unwrap();
         let cfg = config(dir.path(), &[("content", string("hello"))]);
-        let s = LocalFile.schema();
-        let planned = LocalFile.plan(&(), &s, None, &cfg).await.unwrap().planned;
-        assert!(LocalFile
+        let planned = crate::common::typed::plan(&LOCAL_FILE, None, &cfg)
+            .await
+            .unwrap()
+            .planned;
+        assert!(LOCAL_FILE
             .recover(&(), &planned, "t")
             .await
             .unwrap()
             .is_none());
-        let made = LocalFile.create(&(), &planned, "t").await.unwrap();
-        let found = LocalFile.recover(&(), &planned, "t").await.unwrap();
+        let made = crate::common::typed::create(&LOCAL_FILE, &planned)
+            .await
+            .unwrap();
+        let found = LOCAL_FILE.recover(&(), &planned, "t").await.unwrap();
         assert_eq!(found, Some(made));
         // A write cut short is still the create's object; refresh then reads it as gone.
         std::fs::write(dir.path().join("sub/dir/out.txt"), "he").unwrap();
-        let torn = LocalFile
+        let torn = LOCAL_FILE
             .recover(&(), &planned, "t")
             .await
             .unwrap()
             .unwrap();
-        assert!(LocalFile.read(&(), &torn).await.unwrap().is_none());
+        assert!(crate::common::typed::read(&LOCAL_FILE, &torn)
+            .await
+            .unwrap()
+            .is_none());
     }
 
     #[tokio::test]
@@ -312,12 +331,21 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let state = created(&config(dir.path(), &[("content", string("v1"))])).await;
         let path = dir.path().join("sub/dir/out.txt");
-        assert!(LocalFile.read(&(), &state).await.unwrap().is_some());
+        assert!(crate::common::typed::read(&LOCAL_FILE, &state)
+            .await
+            .unwrap()
+            .is_some());
         std::fs::write(&path, "changed").unwrap();
-        assert!(LocalFile.read(&(), &state).await.unwrap().is_none());
+        assert!(crate::common::typed::read(&LOCAL_FILE, &state)
+            .await
+            .unwrap()
+            .is_none());
         std::fs::remove_file(&path).unwrap();
-        assert!(LocalFile.read(&(), &state).await.unwrap().is_none());
-        assert!(LocalFile.delete(&(), &state).await.is_ok());
+        assert!(crate::common::typed::read(&LOCAL_FILE, &state)
+            .await
+            .unwrap()
+            .is_none());
+        assert!(LOCAL_FILE.delete(&(), &state).await.is_ok());
     }
 
     #[tokio::test]
@@ -331,13 +359,16 @@ mod tests {
         ))
         .await;
         assert_eq!(get_str(&state, "content_md5").map(str::len), Some(32));
-        let s = LocalFile.schema();
         let cfg = config(
             dir.path(),
             &[("source", string(dir.path().join("nope").to_string_lossy()))],
         );
-        let p = LocalFile.plan(&(), &s, None, &cfg).await.unwrap();
-        assert!(LocalFile.create(&(), &p.planned, "t").await.is_err());
+        let p = crate::common::typed::plan(&LOCAL_FILE, None, &cfg)
+            .await
+            .unwrap();
+        assert!(crate::common::typed::create(&LOCAL_FILE, &p.planned)
+            .await
+            .is_err());
     }
 
     #[tokio::test]

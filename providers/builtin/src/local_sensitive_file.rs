@@ -1,87 +1,24 @@
 //! `local_sensitive_file` (hashicorp/local): `local_file` whose content is sensitive and
 //! whose permissions default to "0700".
 
-use crate::local_file::{
-    create_file, delete_file, file_schema, plan_file, read_file, recover_file, validate_file,
-    FileKind,
-};
-use async_trait::async_trait;
-use autostack_provider_sdk::{ApplyError, PlannedChange, ResourceSchema, ResourceType};
-use autostack_value::{Diagnostics, Value};
+use crate::local_file::{FileKind, LocalFileType};
 
-/// The `local_sensitive_file` resource type.
-pub struct LocalSensitiveFile;
-
-const KIND: FileKind = FileKind {
-    sources: &["content", "content_base64", "source"],
-    sensitive: &["content", "content_base64"],
-    default_mode: "0700",
-};
-
-#[async_trait]
-impl ResourceType<()> for LocalSensitiveFile {
-    fn name(&self) -> &'static str {
-        "local_sensitive_file"
-    }
-
-    fn schema(&self) -> ResourceSchema {
-        file_schema(&KIND)
-    }
-
-    fn validate(&self, config: &Value) -> Diagnostics {
-        validate_file(&KIND, config)
-    }
-
-    async fn plan(
-        &self,
-        _client: &(),
-        schema: &ResourceSchema,
-        prior: Option<&Value>,
-        config: &Value,
-    ) -> Result<PlannedChange, Diagnostics> {
-        plan_file(&KIND, schema, prior, config)
-    }
-
-    async fn create(
-        &self,
-        _client: &(),
-        planned: &Value,
-        _token: &str,
-    ) -> Result<Value, ApplyError> {
-        create_file(planned).await
-    }
-
-    async fn update(
-        &self,
-        _client: &(),
-        _prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ApplyError> {
-        Ok(planned.clone())
-    }
-
-    async fn delete(&self, _client: &(), prior: &Value) -> Result<(), ApplyError> {
-        delete_file(prior).await
-    }
-
-    async fn recover(
-        &self,
-        _client: &(),
-        planned: &Value,
-        _token: &str,
-    ) -> Result<Option<Value>, Diagnostics> {
-        recover_file(planned).await
-    }
-
-    async fn read(&self, _client: &(), current: &Value) -> Result<Option<Value>, Diagnostics> {
-        read_file(current).await
-    }
-}
+/// `local_sensitive_file`.
+pub const LOCAL_SENSITIVE_FILE: LocalFileType = LocalFileType::new(
+    "local_sensitive_file",
+    FileKind {
+        sources: &["content", "content_base64", "source"],
+        sensitive: &["content", "content_base64"],
+        default_mode: "0700",
+    },
+);
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::common::{get, get_str, string};
+    use autostack_provider_sdk::ResourceType;
+    use autostack_value::Value;
 
     #[tokio::test]
     async fn content_is_sensitive_and_mode_defaults_to_0700() {
@@ -91,11 +28,11 @@ mod tests {
             ("filename", string(path.to_string_lossy())),
             ("content", string("pw")),
         ]);
-        let s = LocalSensitiveFile.schema();
-        let p = LocalSensitiveFile.plan(&(), &s, None, &cfg).await.unwrap();
+        let p = crate::common::typed::plan(&LOCAL_SENSITIVE_FILE, None, &cfg)
+            .await
+            .unwrap();
         assert!(get(&p.planned, "content").unwrap().marks().is_sensitive());
-        let state = LocalSensitiveFile
-            .create(&(), &p.planned, "t")
+        let state = crate::common::typed::create(&LOCAL_SENSITIVE_FILE, &p.planned)
             .await
             .unwrap();
         assert_eq!(get_str(&state, "file_permission"), Some("0700"));
@@ -112,6 +49,6 @@ mod tests {
             ("filename", string("x")),
             ("sensitive_content", string("pw")),
         ]);
-        assert!(LocalSensitiveFile.validate(&bad).has_errors());
+        assert!(LOCAL_SENSITIVE_FILE.validate(&bad).has_errors());
     }
 }

@@ -1,11 +1,10 @@
 //! `null_resource` (hashicorp/null): does nothing; a `triggers` change forces replacement.
 
-use crate::common::{plan_standard, string, string_map, with};
+use crate::common::{string, with};
+use crate::state_only::Making;
 use async_trait::async_trait;
-use autostack_provider_sdk::{
-    ApplyError, Attribute, Block, PlannedChange, ResourceSchema, ResourceType,
-};
-use autostack_value::{Diagnostics, Type, Value};
+use autostack_provider_sdk::{ApplyError, Attribute, Block, ResourceSchema};
+use autostack_value::{Type, Value};
 
 /// The `null_resource` resource type.
 pub struct NullResource;
@@ -16,63 +15,24 @@ fn random_id() -> String {
 }
 
 #[async_trait]
-impl ResourceType<()> for NullResource {
-    fn name(&self) -> &'static str {
-        "null_resource"
+impl Making for NullResource {
+    fn replaced_by(&self) -> (&'static str, &'static str) {
+        (
+            "triggers",
+            "Arbitrary strings whose change forces replacement.",
+        )
     }
 
     fn schema(&self) -> ResourceSchema {
-        let block = Block::new()
-            .attr(
-                "id",
-                Attribute::computed(Type::String).describe("A random value set at create time."),
-            )
-            .attr(
-                "triggers",
-                Attribute::optional(string_map())
-                    .describe("Arbitrary strings whose change forces replacement."),
-            );
+        let block = Block::new().attr(
+            "id",
+            Attribute::computed(Type::String).describe("A random value set at create time."),
+        );
         ResourceSchema { version: 0, block }
     }
 
-    async fn plan(
-        &self,
-        _client: &(),
-        schema: &ResourceSchema,
-        prior: Option<&Value>,
-        config: &Value,
-    ) -> Result<PlannedChange, Diagnostics> {
-        Ok(plan_standard(schema, prior, config, &[], Some("triggers")))
-    }
-
-    async fn create(
-        &self,
-        _client: &(),
-        planned: &Value,
-        _token: &str,
-    ) -> Result<Value, ApplyError> {
+    async fn make(&self, planned: &Value) -> Result<Value, ApplyError> {
         Ok(with(planned, [("id", string(random_id()))]))
-    }
-
-    async fn update(
-        &self,
-        _client: &(),
-        _prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ApplyError> {
-        Ok(planned.clone())
-    }
-
-    async fn delete(&self, _client: &(), _prior: &Value) -> Result<(), ApplyError> {
-        Ok(())
-    }
-
-    fn state_only(&self) -> bool {
-        true
-    }
-
-    async fn read(&self, _client: &(), current: &Value) -> Result<Option<Value>, Diagnostics> {
-        Ok(Some(current.clone()))
     }
 }
 

@@ -5,7 +5,7 @@ use crate::common::{
     error, get, get_bool, get_size, get_str, null_string, plan_standard, string, string_map, with,
 };
 use crate::rng::Rng;
-use autostack_provider_sdk::{ApplyError, Attribute, Block, PlannedChange, ResourceSchema};
+use autostack_provider_sdk::{ApplyError, Attribute, Block, PlanResponse, ResourceSchema};
 use autostack_value::{Diagnostics, Type, Value};
 
 const NUMERIC: &str = "0123456789";
@@ -40,11 +40,6 @@ pub(crate) struct Params {
 pub(crate) fn block(sensitive: bool) -> Block {
     let result = Attribute::computed(Type::String).describe("The generated random string.");
     let mut b = Block::new()
-        .attr(
-            "keepers",
-            Attribute::optional(string_map())
-                .describe("Arbitrary values whose change forces a new result."),
-        )
         .attr(
             "length",
             Attribute::required(Type::Number).force_new().describe(
@@ -143,7 +138,7 @@ pub(crate) fn plan(
     schema: &ResourceSchema,
     prior: Option<&Value>,
     config: &Value,
-) -> Result<PlannedChange, Diagnostics> {
+) -> Result<PlanResponse, Diagnostics> {
     if config.is_null() {
         return Ok(plan_standard(schema, prior, config, &[], None));
     }

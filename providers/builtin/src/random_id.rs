@@ -6,10 +6,9 @@ use crate::common::{
     with,
 };
 use crate::rng::random_bytes;
+use crate::state_only::Making;
 use async_trait::async_trait;
-use autostack_provider_sdk::{
-    ApplyError, Attribute, Block, PlannedChange, ResourceSchema, ResourceType,
-};
+use autostack_provider_sdk::{ApplyError, Attribute, Block, PlanResponse, ResourceSchema};
 use autostack_value::{Diagnostics, Type, Value};
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine;
@@ -59,18 +58,13 @@ fn with_encoded(v: &Value, e: Encoded) -> Value {
 }
 
 #[async_trait]
-impl ResourceType<()> for RandomId {
-    fn name(&self) -> &'static str {
-        "random_id"
+impl Making for RandomId {
+    fn replaced_by(&self) -> (&'static str, &'static str) {
+        ("keepers", "Arbitrary values whose change forces a new ID.")
     }
 
     fn schema(&self) -> ResourceSchema {
         let block = Block::new()
-            .attr(
-                "keepers",
-                Attribute::optional(string_map())
-                    .describe("Arbitrary values whose change forces a new ID."),
-            )
             .attr(
                 "byte_length",
                 Attribute::required(Type::Number)
@@ -110,23 +104,17 @@ impl ResourceType<()> for RandomId {
         ResourceSchema { version: 0, block }
     }
 
-    async fn plan(
+    fn plan(
         &self,
-        _client: &(),
         schema: &ResourceSchema,
         prior: Option<&Value>,
         config: &Value,
-    ) -> Result<PlannedChange, Diagnostics> {
+    ) -> Result<PlanResponse, Diagnostics> {
         get_size(config, "byte_length", 1)?;
         Ok(plan_standard(schema, prior, config, &[], Some("keepers")))
     }
 
-    async fn create(
-        &self,
-        _client: &(),
-        planned: &Value,
-        _token: &str,
-    ) -> Result<Value, ApplyError> {
+    async fn make(&self, planned: &Value) -> Result<Value, ApplyError> {
         let n =
             get_size(planned, "byte_length", 1)?.ok_or_else(|| unknown_at_apply("byte_length"))?;
         let bytes =
@@ -137,29 +125,8 @@ impl ResourceType<()> for RandomId {
         ))
     }
 
-    async fn update(
-        &self,
-        _client: &(),
-        _prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ApplyError> {
-        Ok(planned.clone())
-    }
-
-    async fn delete(&self, _client: &(), _prior: &Value) -> Result<(), ApplyError> {
-        Ok(())
-    }
-
-    fn state_only(&self) -> bool {
-        true
-    }
-
-    async fn read(&self, _client: &(), current: &Value) -> Result<Option<Value>, Diagnostics> {
-        Ok(Some(current.clone()))
-    }
-
     /// Imports `B64_URL` or `PREFIX,B64_URL` (split at the last comma).
-    async fn import(&self, _client: &(), id: &str) -> Result<Value, Diagnostics> {
+    async fn import(&self, id: &str) -> Result<Value, Diagnostics> {
         let (prefix, b64) = id.rsplit_once(',').unwrap_or(("", id));
         let bytes = URL_SAFE_NO_PAD
             .decode(b64)
@@ -184,6 +151,7 @@ impl ResourceType<()> for RandomId {
 mod tests {
     use super::*;
     use crate::common::get_int;
+    use crate::state_only::StateOnly;
 
     #[test]
     fn encodings_of_known_bytes() {
@@ -205,21 +173,26 @@ mod tests {
 
     #[tokio::test]
     async fn import_with_prefix() {
-        let v = RandomId.import(&(), "my,prefix,-_8AAQ").await.unwrap();
+        let v = RandomId.import("my,prefix,-_8AAQ").await.unwrap();
         assert_eq!(get_str(&v, "prefix"), Some("my,prefix"));
         assert_eq!(get_str(&v, "id"), Some("-_8AAQ"));
         assert_eq!(get_str(&v, "hex"), Some("my,prefixfbff0001"));
         assert_eq!(get_int(&v, "byte_length").unwrap(), Some(4));
-        assert!(RandomId.import(&(), "not base64!").await.is_err());
+        assert!(RandomId.import("not base64!").await.is_err());
     }
 
     #[tokio::test]
     async fn zero_length_is_rejected() {
-        let s = RandomId.schema();
         let cfg = Value::object_from([("byte_length", Value::int(0))]);
-        assert!(RandomId.plan(&(), &s, None, &cfg).await.is_err());
+        assert!(
+            crate::common::typed::plan(&StateOnly("random_id", RandomId), None, &cfg)
+                .await
+                .is_err()
+        );
         let huge = Value::object_from([("byte_length", Value::int(1 << 40))]);
-        let e = RandomId.plan(&(), &s, None, &huge).await.unwrap_err();
+        let e = crate::common::typed::plan(&StateOnly("random_id", RandomId), None, &huge)
+            .await
+            .unwrap_err();
         assert!(e.to_string().contains("at most"), "{e}");
     }
 }

@@ -5,10 +5,9 @@ use crate::common::{
     error, get_int, get_str, null_string, plan_standard, string, string_map, unknown_at_apply, with,
 };
 use crate::rng::Rng;
+use crate::state_only::Making;
 use async_trait::async_trait;
-use autostack_provider_sdk::{
-    ApplyError, Attribute, Block, PlannedChange, ResourceSchema, ResourceType,
-};
+use autostack_provider_sdk::{ApplyError, Attribute, Block, PlanResponse, ResourceSchema};
 use autostack_value::{Diagnostics, Type, Value};
 
 /// The `random_integer` resource type.
@@ -43,18 +42,16 @@ fn parse_part(s: &str, what: &str) -> Result<i64, Diagnostics> {
 }
 
 #[async_trait]
-impl ResourceType<()> for RandomInteger {
-    fn name(&self) -> &'static str {
-        "random_integer"
+impl Making for RandomInteger {
+    fn replaced_by(&self) -> (&'static str, &'static str) {
+        (
+            "keepers",
+            "Arbitrary values whose change forces a new result.",
+        )
     }
 
     fn schema(&self) -> ResourceSchema {
         let block = Block::new()
-            .attr(
-                "keepers",
-                Attribute::optional(string_map())
-                    .describe("Arbitrary values whose change forces a new result."),
-            )
             .attr(
                 "min",
                 Attribute::required(Type::Number)
@@ -84,13 +81,12 @@ impl ResourceType<()> for RandomInteger {
         ResourceSchema { version: 0, block }
     }
 
-    async fn plan(
+    fn plan(
         &self,
-        _client: &(),
         schema: &ResourceSchema,
         prior: Option<&Value>,
         config: &Value,
-    ) -> Result<PlannedChange, Diagnostics> {
+    ) -> Result<PlanResponse, Diagnostics> {
         if let (Some(min), Some(max)) = (get_int(config, "min")?, get_int(config, "max")?) {
             if max < min {
                 return Err(error("Invalid range", format!("The minimum (min) value {min} needs to be smaller than or equal to the maximum (max) value {max}.")));
@@ -99,12 +95,7 @@ impl ResourceType<()> for RandomInteger {
         Ok(plan_standard(schema, prior, config, &[], Some("keepers")))
     }
 
-    async fn create(
-        &self,
-        _client: &(),
-        planned: &Value,
-        _token: &str,
-    ) -> Result<Value, ApplyError> {
+    async fn make(&self, planned: &Value) -> Result<Value, ApplyError> {
         let min = get_int(planned, "min")?.ok_or_else(|| unknown_at_apply("min"))?;
         let max = get_int(planned, "max")?.ok_or_else(|| unknown_at_apply("max"))?;
         let n = generate(min, max, get_str(planned, "seed"))
@@ -115,29 +106,8 @@ impl ResourceType<()> for RandomInteger {
         ))
     }
 
-    async fn update(
-        &self,
-        _client: &(),
-        _prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ApplyError> {
-        Ok(planned.clone())
-    }
-
-    async fn delete(&self, _client: &(), _prior: &Value) -> Result<(), ApplyError> {
-        Ok(())
-    }
-
-    fn state_only(&self) -> bool {
-        true
-    }
-
-    async fn read(&self, _client: &(), current: &Value) -> Result<Option<Value>, Diagnostics> {
-        Ok(Some(current.clone()))
-    }
-
     /// Imports `RESULT,MIN,MAX` or `RESULT,MIN,MAX,SEED`.
-    async fn import(&self, _client: &(), id: &str) -> Result<Value, Diagnostics> {
+    async fn import(&self, id: &str) -> Result<Value, Diagnostics> {
         let parts: Vec<&str> = id.split(',').collect();
         if parts.len() != 3 && parts.len() != 4 {
             return Err(error("Import Random Integer Error", format!("Invalid import ID {id:?}: expecting {{result}},{{min}},{{max}} or {{result}},{{min}},{{max}},{{seed}}")));
@@ -183,14 +153,14 @@ mod tests {
 
     #[tokio::test]
     async fn import_formats() {
-        let v = RandomInteger.import(&(), "15,1,20").await.unwrap();
+        let v = RandomInteger.import("15,1,20").await.unwrap();
         assert_eq!(get_int(&v, "result").unwrap(), Some(15));
         assert_eq!(get_str(&v, "id"), Some("15"));
         assert_eq!(get_int(&v, "max").unwrap(), Some(20));
         assert!(get_str(&v, "seed").is_none());
-        let v = RandomInteger.import(&(), "15,1,20,s").await.unwrap();
+        let v = RandomInteger.import("15,1,20,s").await.unwrap();
         assert_eq!(get_str(&v, "seed"), Some("s"));
-        assert!(RandomInteger.import(&(), "15").await.is_err());
-        assert!(RandomInteger.import(&(), "x,1,2").await.is_err());
+        assert!(RandomInteger.import("15").await.is_err());
+        assert!(RandomInteger.import("x,1,2").await.is_err());
     }
 }

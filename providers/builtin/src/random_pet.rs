@@ -1,13 +1,12 @@
 //! `random_pet` (hashicorp/random): a random pet name such as `proud-otter`, built from the
 //! crate's own word lists ([`crate::pet_words`]).
 
-use crate::common::{get_size, get_str, plan_standard, string, string_map, unknown_at_apply, with};
+use crate::common::{get_size, get_str, plan_standard, string, unknown_at_apply, with};
 use crate::pet_words::{ADJECTIVES, ADVERBS, NAMES};
 use crate::rng::Rng;
+use crate::state_only::Making;
 use async_trait::async_trait;
-use autostack_provider_sdk::{
-    ApplyError, Attribute, Block, PlannedChange, ResourceSchema, ResourceType,
-};
+use autostack_provider_sdk::{ApplyError, Attribute, Block, PlanResponse, ResourceSchema};
 use autostack_value::{Diagnostics, Type, Value};
 
 /// The `random_pet` resource type.
@@ -41,18 +40,16 @@ pub(crate) fn generate(
 }
 
 #[async_trait]
-impl ResourceType<()> for RandomPet {
-    fn name(&self) -> &'static str {
-        "random_pet"
+impl Making for RandomPet {
+    fn replaced_by(&self) -> (&'static str, &'static str) {
+        (
+            "keepers",
+            "Arbitrary values whose change forces a new name.",
+        )
     }
 
     fn schema(&self) -> ResourceSchema {
         let block = Block::new()
-            .attr(
-                "keepers",
-                Attribute::optional(string_map())
-                    .describe("Arbitrary values whose change forces a new name."),
-            )
             .attr(
                 "length",
                 Attribute::optional_computed(Type::Number)
@@ -78,13 +75,12 @@ impl ResourceType<()> for RandomPet {
         ResourceSchema { version: 0, block }
     }
 
-    async fn plan(
+    fn plan(
         &self,
-        _client: &(),
         schema: &ResourceSchema,
         prior: Option<&Value>,
         config: &Value,
-    ) -> Result<PlannedChange, Diagnostics> {
+    ) -> Result<PlanResponse, Diagnostics> {
         get_size(config, "length", 1)?;
         let defaults = [("length", Value::int(2)), ("separator", string("-"))];
         Ok(plan_standard(
@@ -96,38 +92,12 @@ impl ResourceType<()> for RandomPet {
         ))
     }
 
-    async fn create(
-        &self,
-        _client: &(),
-        planned: &Value,
-        _token: &str,
-    ) -> Result<Value, ApplyError> {
+    async fn make(&self, planned: &Value) -> Result<Value, ApplyError> {
         let length = get_size(planned, "length", 1)?.ok_or_else(|| unknown_at_apply("length"))?;
         let separator = get_str(planned, "separator").unwrap_or("-");
         let name = generate(length, separator, get_str(planned, "prefix"))
             .map_err(|e| ApplyError::new("Invalid length", e))?;
         Ok(with(planned, [("id", string(name))]))
-    }
-
-    async fn update(
-        &self,
-        _client: &(),
-        _prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ApplyError> {
-        Ok(planned.clone())
-    }
-
-    async fn delete(&self, _client: &(), _prior: &Value) -> Result<(), ApplyError> {
-        Ok(())
-    }
-
-    fn state_only(&self) -> bool {
-        true
-    }
-
-    async fn read(&self, _client: &(), current: &Value) -> Result<Option<Value>, Diagnostics> {
-        Ok(Some(current.clone()))
     }
 }
 
@@ -135,6 +105,7 @@ impl ResourceType<()> for RandomPet {
 mod tests {
     use super::*;
     use crate::common::get_int;
+    use crate::state_only::StateOnly;
 
     #[test]
     fn shapes_of_names() {
@@ -157,16 +128,13 @@ mod tests {
 
     #[tokio::test]
     async fn defaults_are_planned() {
-        let s = RandomPet.schema();
-        let p = RandomPet
-            .plan(
-                &(),
-                &s,
-                None,
-                &Value::object_from([("prefix", string("x"))]),
-            )
-            .await
-            .unwrap();
+        let p = crate::common::typed::plan(
+            &StateOnly("random_pet", RandomPet),
+            None,
+            &Value::object_from([("prefix", string("x"))]),
+        )
+        .await
+        .unwrap();
         assert_eq!(get_int(&p.planned, "length").unwrap(), Some(2));
         assert_eq!(get_str(&p.planned, "separator"), Some("-"));
         assert!(p.planned.as_entries().unwrap()["id"].is_unknown());

@@ -1,14 +1,11 @@
 //! `random_shuffle` (hashicorp/random): a random permutation of a list of strings, optionally
 //! shorter or longer than the input, reproducible when `seed` is set.
 
-use crate::common::{
-    get, get_size, get_str, plan_standard, string, string_map, unknown_at_apply, with,
-};
+use crate::common::{get, get_size, get_str, plan_standard, string, unknown_at_apply, with};
 use crate::rng::Rng;
+use crate::state_only::Making;
 use async_trait::async_trait;
-use autostack_provider_sdk::{
-    ApplyError, Attribute, Block, PlannedChange, ResourceSchema, ResourceType,
-};
+use autostack_provider_sdk::{ApplyError, Attribute, Block, PlanResponse, ResourceSchema};
 use autostack_value::{Diagnostics, Type, Value};
 
 /// The `random_shuffle` resource type.
@@ -40,18 +37,16 @@ pub(crate) fn shuffle<T: Clone>(
 }
 
 #[async_trait]
-impl ResourceType<()> for RandomShuffle {
-    fn name(&self) -> &'static str {
-        "random_shuffle"
+impl Making for RandomShuffle {
+    fn replaced_by(&self) -> (&'static str, &'static str) {
+        (
+            "keepers",
+            "Arbitrary values whose change forces a new permutation.",
+        )
     }
 
     fn schema(&self) -> ResourceSchema {
         let block = Block::new()
-            .attr(
-                "keepers",
-                Attribute::optional(string_map())
-                    .describe("Arbitrary values whose change forces a new permutation."),
-            )
             .attr(
                 "seed",
                 Attribute::optional(Type::String)
@@ -81,23 +76,17 @@ impl ResourceType<()> for RandomShuffle {
         ResourceSchema { version: 0, block }
     }
 
-    async fn plan(
+    fn plan(
         &self,
-        _client: &(),
         schema: &ResourceSchema,
         prior: Option<&Value>,
         config: &Value,
-    ) -> Result<PlannedChange, Diagnostics> {
+    ) -> Result<PlanResponse, Diagnostics> {
         get_size(config, "result_count", 0)?;
         Ok(plan_standard(schema, prior, config, &[], Some("keepers")))
     }
 
-    async fn create(
-        &self,
-        _client: &(),
-        planned: &Value,
-        _token: &str,
-    ) -> Result<Value, ApplyError> {
+    async fn make(&self, planned: &Value) -> Result<Value, ApplyError> {
         let input = match get(planned, "input") {
             Some(v) if v.is_wholly_known() => v.as_seq().map(<[Value]>::to_vec).unwrap_or_default(),
             Some(_) => return Err(unknown_at_apply("input")),
@@ -113,27 +102,6 @@ impl ResourceType<()> for RandomShuffle {
                 ("result", Value::list(Type::String, result)),
             ],
         ))
-    }
-
-    async fn update(
-        &self,
-        _client: &(),
-        _prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ApplyError> {
-        Ok(planned.clone())
-    }
-
-    async fn delete(&self, _client: &(), _prior: &Value) -> Result<(), ApplyError> {
-        Ok(())
-    }
-
-    fn state_only(&self) -> bool {
-        true
-    }
-
-    async fn read(&self, _client: &(), current: &Value) -> Result<Option<Value>, Diagnostics> {
-        Ok(Some(current.clone()))
     }
 }
 

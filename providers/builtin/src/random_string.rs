@@ -3,17 +3,21 @@
 
 use crate::common::{string, with};
 use crate::random_chars;
+use crate::state_only::Making;
 use async_trait::async_trait;
-use autostack_provider_sdk::{ApplyError, PlannedChange, ResourceSchema, ResourceType};
+use autostack_provider_sdk::{ApplyError, PlanResponse, ResourceSchema};
 use autostack_value::{Diagnostics, Value};
 
 /// The `random_string` resource type.
 pub struct RandomString;
 
 #[async_trait]
-impl ResourceType<()> for RandomString {
-    fn name(&self) -> &'static str {
-        "random_string"
+impl Making for RandomString {
+    fn replaced_by(&self) -> (&'static str, &'static str) {
+        (
+            "keepers",
+            "Arbitrary values whose change forces a new result.",
+        )
     }
 
     fn schema(&self) -> ResourceSchema {
@@ -27,22 +31,16 @@ impl ResourceType<()> for RandomString {
         random_chars::validate(config).err().unwrap_or_default()
     }
 
-    async fn plan(
+    fn plan(
         &self,
-        _client: &(),
         schema: &ResourceSchema,
         prior: Option<&Value>,
         config: &Value,
-    ) -> Result<PlannedChange, Diagnostics> {
+    ) -> Result<PlanResponse, Diagnostics> {
         random_chars::plan(schema, prior, config)
     }
 
-    async fn create(
-        &self,
-        _client: &(),
-        planned: &Value,
-        _token: &str,
-    ) -> Result<Value, ApplyError> {
+    async fn make(&self, planned: &Value) -> Result<Value, ApplyError> {
         let params = random_chars::params(planned)?;
         let result = random_chars::generate(&params)
             .map_err(|e| ApplyError::new("Random string generation failed", e))?;
@@ -52,29 +50,8 @@ impl ResourceType<()> for RandomString {
         ))
     }
 
-    async fn update(
-        &self,
-        _client: &(),
-        _prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ApplyError> {
-        Ok(planned.clone())
-    }
-
-    async fn delete(&self, _client: &(), _prior: &Value) -> Result<(), ApplyError> {
-        Ok(())
-    }
-
-    fn state_only(&self) -> bool {
-        true
-    }
-
-    async fn read(&self, _client: &(), current: &Value) -> Result<Option<Value>, Diagnostics> {
-        Ok(Some(current.clone()))
-    }
-
     /// Imports by the string itself.
-    async fn import(&self, _client: &(), id: &str) -> Result<Value, Diagnostics> {
+    async fn import(&self, id: &str) -> Result<Value, Diagnostics> {
         Ok(random_chars::imported(id, id))
     }
 }

@@ -1,11 +1,10 @@
 //! `random_uuid` (hashicorp/random): a random UUID-formatted string.
 
-use crate::common::{error, plan_standard, string, string_map, with};
+use crate::common::{error, string, string_map, with};
 use crate::rng::{format_uuid, go_uuid};
+use crate::state_only::Making;
 use async_trait::async_trait;
-use autostack_provider_sdk::{
-    ApplyError, Attribute, Block, PlannedChange, ResourceSchema, ResourceType,
-};
+use autostack_provider_sdk::{ApplyError, Attribute, Block, ResourceSchema};
 use autostack_value::{Diagnostics, Type, Value};
 
 /// The `random_uuid` resource type.
@@ -28,18 +27,16 @@ pub(crate) fn parse_uuid(s: &str) -> Result<[u8; 16], String> {
 }
 
 #[async_trait]
-impl ResourceType<()> for RandomUuid {
-    fn name(&self) -> &'static str {
-        "random_uuid"
+impl Making for RandomUuid {
+    fn replaced_by(&self) -> (&'static str, &'static str) {
+        (
+            "keepers",
+            "Arbitrary values whose change forces a new UUID.",
+        )
     }
 
     fn schema(&self) -> ResourceSchema {
         let block = Block::new()
-            .attr(
-                "keepers",
-                Attribute::optional(string_map())
-                    .describe("Arbitrary values whose change forces a new UUID."),
-            )
             .attr(
                 "result",
                 Attribute::computed(Type::String).describe("The generated UUID."),
@@ -51,22 +48,7 @@ impl ResourceType<()> for RandomUuid {
         ResourceSchema { version: 0, block }
     }
 
-    async fn plan(
-        &self,
-        _client: &(),
-        schema: &ResourceSchema,
-        prior: Option<&Value>,
-        config: &Value,
-    ) -> Result<PlannedChange, Diagnostics> {
-        Ok(plan_standard(schema, prior, config, &[], Some("keepers")))
-    }
-
-    async fn create(
-        &self,
-        _client: &(),
-        planned: &Value,
-        _token: &str,
-    ) -> Result<Value, ApplyError> {
+    async fn make(&self, planned: &Value) -> Result<Value, ApplyError> {
         let u = go_uuid().map_err(|e| ApplyError::new("Create Random UUID error", e))?;
         Ok(with(
             planned,
@@ -74,29 +56,8 @@ impl ResourceType<()> for RandomUuid {
         ))
     }
 
-    async fn update(
-        &self,
-        _client: &(),
-        _prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ApplyError> {
-        Ok(planned.clone())
-    }
-
-    async fn delete(&self, _client: &(), _prior: &Value) -> Result<(), ApplyError> {
-        Ok(())
-    }
-
-    fn state_only(&self) -> bool {
-        true
-    }
-
-    async fn read(&self, _client: &(), current: &Value) -> Result<Option<Value>, Diagnostics> {
-        Ok(Some(current.clone()))
-    }
-
     /// Imports by the UUID (normalized to lower case).
-    async fn import(&self, _client: &(), id: &str) -> Result<Value, Diagnostics> {
+    async fn import(&self, id: &str) -> Result<Value, Diagnostics> {
         let bytes = parse_uuid(id).map_err(|e| {
             error(
                 "Import Random UUID Error",

@@ -5,7 +5,8 @@ use crate::common::{get, null_string, string, with};
 use crate::rng::go_uuid;
 use async_trait::async_trait;
 use autostack_provider_sdk::{
-    same, ApplyError, Attribute, Block, PathStep, PlannedChange, ResourceSchema, ResourceType,
+    same, ApplyError, Attribute, Block, ChangeCtx, PathStep, PlanCtx, PlanResponse, ResourceSchema,
+    ResourceType,
 };
 use autostack_value::{Diagnostics, Type, Value};
 
@@ -28,12 +29,9 @@ fn pending_output(input: &Value) -> Value {
 
 /// Plans like Terraform's own provider: create and `triggers_replace` changes give a new ID;
 /// an `input` change only recomputes `output`.
-fn plan(prior: Option<&Value>, config: &Value) -> PlannedChange {
+fn plan(prior: Option<&Value>, config: &Value) -> PlanResponse {
     if config.is_null() {
-        return PlannedChange {
-            planned: config.clone(),
-            requires_replace: Vec::new(),
-        };
+        return PlanResponse::new(config.clone());
     }
     let input = attr_or_null(config, "input");
     let triggers = attr_or_null(config, "triggers_replace");
@@ -46,16 +44,13 @@ fn plan(prior: Option<&Value>, config: &Value) -> PlannedChange {
         ])
     };
     let Some(prior) = prior else {
-        return PlannedChange {
-            planned: fresh(&input, &triggers),
-            requires_replace: Vec::new(),
-        };
+        return PlanResponse::new(fresh(&input, &triggers));
     };
     if !same(&attr_or_null(prior, "triggers_replace"), &triggers) {
         let rr = vec![vec![PathStep::Attr("triggers_replace".into())]];
-        return PlannedChange {
-            planned: fresh(&input, &triggers),
+        return PlanResponse {
             requires_replace: rr,
+            ..PlanResponse::new(fresh(&input, &triggers))
         };
     }
     let output = if same(&attr_or_null(prior, "input"), &input) {
@@ -72,10 +67,7 @@ fn plan(prior: Option<&Value>, config: &Value) -> PlannedChange {
         ("output", output),
         ("triggers_replace", triggers),
     ]);
-    PlannedChange {
-        planned,
-        requires_replace: Vec::new(),
-    }
+    PlanResponse::new(planned)
 }
 
 #[async_trait]
@@ -109,21 +101,15 @@ impl ResourceType<()> for TerraformData {
         ResourceSchema { version: 0, block }
     }
 
-    async fn plan(
-        &self,
-        _client: &(),
-        _schema: &ResourceSchema,
-        prior: Option<&Value>,
-        config: &Value,
-    ) -> Result<PlannedChange, Diagnostics> {
-        Ok(plan(prior, config))
+    async fn plan(&self, _client: &(), p: PlanCtx<'_>) -> Result<PlanResponse, Diagnostics> {
+        Ok(plan(p.prior(), p.proposed()))
     }
 
     async fn create(
         &self,
         _client: &(),
         planned: &Value,
-        _token: &str,
+        _ctx: &ChangeCtx<'_>,
     ) -> Result<Value, ApplyError> {
         let id = go_uuid().map_err(|e| ApplyError::new("Failed to generate an ID", e))?;
         let input = attr_or_null(planned, "input");
@@ -135,6 +121,7 @@ impl ResourceType<()> for TerraformData {
         _client: &(),
         prior: &Value,
         planned: &Value,
+        _ctx: &ChangeCtx<'_>,
     ) -> Result<Value, ApplyError> {
         let id = get(planned, "id")
             .filter(|v| v.is_wholly_known())
@@ -145,16 +132,8 @@ impl ResourceType<()> for TerraformData {
         Ok(with(planned, [("id", id), ("output", input)]))
     }
 
-    async fn delete(&self, _client: &(), _prior: &Value) -> Result<(), ApplyError> {
-        Ok(())
-    }
-
     fn state_only(&self) -> bool {
         true
-    }
-
-    async fn read(&self, _client: &(), current: &Value) -> Result<Option<Value>, Diagnostics> {
-        Ok(Some(current.clone()))
     }
 
     async fn import(&self, _client: &(), id: &str) -> Result<Value, Diagnostics> {

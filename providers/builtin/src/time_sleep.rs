@@ -3,11 +3,10 @@
 
 use crate::common::{error, get, get_str, null_string, plan_standard, string, string_map, with};
 use crate::duration::{parse_go_duration, to_std};
+use crate::state_only::Making;
 use crate::time_static::{format_rfc3339, now};
 use async_trait::async_trait;
-use autostack_provider_sdk::{
-    ApplyError, Attribute, Block, PlannedChange, ResourceSchema, ResourceType,
-};
+use autostack_provider_sdk::{ApplyError, Attribute, Block, PlanResponse, ResourceSchema};
 use autostack_value::{Diagnostics, Type, Value};
 use std::collections::BTreeMap;
 
@@ -76,9 +75,12 @@ fn parse_import(id: &str) -> Result<(Value, Value, Value), String> {
 }
 
 #[async_trait]
-impl ResourceType<()> for TimeSleep {
-    fn name(&self) -> &'static str {
-        "time_sleep"
+impl Making for TimeSleep {
+    fn replaced_by(&self) -> (&'static str, &'static str) {
+        (
+            "triggers",
+            "Arbitrary values whose change runs the delays again.",
+        )
     }
 
     fn schema(&self) -> ResourceSchema {
@@ -114,54 +116,31 @@ impl ResourceType<()> for TimeSleep {
         }
     }
 
-    async fn plan(
+    fn plan(
         &self,
-        _client: &(),
         schema: &ResourceSchema,
         prior: Option<&Value>,
         config: &Value,
-    ) -> Result<PlannedChange, Diagnostics> {
+    ) -> Result<PlanResponse, Diagnostics> {
         Ok(plan_standard(schema, prior, config, &[], None))
     }
 
-    async fn create(
-        &self,
-        _client: &(),
-        planned: &Value,
-        _token: &str,
-    ) -> Result<Value, ApplyError> {
+    async fn make(&self, planned: &Value) -> Result<Value, ApplyError> {
         let wait = duration(planned, "create_duration")
             .map_err(|e| ApplyError::new("Create time sleep error", e))?;
         tokio::time::sleep(wait).await;
         Ok(with(planned, [("id", string(format_rfc3339(&now())))]))
     }
 
-    async fn update(
-        &self,
-        _client: &(),
-        _prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ApplyError> {
-        Ok(planned.clone())
-    }
-
-    async fn delete(&self, _client: &(), prior: &Value) -> Result<(), ApplyError> {
+    async fn forget(&self, prior: &Value) -> Result<(), ApplyError> {
         let wait = duration(prior, "destroy_duration")
             .map_err(|e| ApplyError::new("Delete time sleep error", e))?;
         tokio::time::sleep(wait).await;
         Ok(())
     }
 
-    fn state_only(&self) -> bool {
-        true
-    }
-
-    async fn read(&self, _client: &(), current: &Value) -> Result<Option<Value>, Diagnostics> {
-        Ok(Some(current.clone()))
-    }
-
     /// Imports `CREATE_DURATION,DESTROY_DURATION[,KEY=VALUE...]`.
-    async fn import(&self, _client: &(), id: &str) -> Result<Value, Diagnostics> {
+    async fn import(&self, id: &str) -> Result<Value, Diagnostics> {
         let (create, destroy, triggers) =
             parse_import(id).map_err(|e| error("Import time sleep error", e))?;
         let id = string(format_rfc3339(&now()));
@@ -177,6 +156,7 @@ impl ResourceType<()> for TimeSleep {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::state_only::StateOnly;
     use std::time::Instant;
 
     fn cfg(create: Option<&str>, destroy: Option<&str>) -> Value {
@@ -189,17 +169,21 @@ mod tests {
 
     #[tokio::test]
     async fn sleeps_on_create_and_destroy() {
-        let s = TimeSleep.schema();
-        let p = TimeSleep
-            .plan(&(), &s, None, &cfg(Some("30ms"), Some("20ms")))
+        let p = crate::common::typed::plan(
+            &StateOnly("time_sleep", TimeSleep),
+            None,
+            &cfg(Some("30ms"), Some("20ms")),
+        )
+        .await
+        .unwrap();
+        let start = Instant::now();
+        let state = crate::common::typed::create(&StateOnly("time_sleep", TimeSleep), &p.planned)
             .await
             .unwrap();
-        let start = Instant::now();
-        let state = TimeSleep.create(&(), &p.planned, "t").await.unwrap();
         assert!(start.elapsed() >= std::time::Duration::from_millis(30));
         assert!(get_str(&state, "id").is_some_and(|id| id.ends_with('Z')));
         let start = Instant::now();
-        TimeSleep.delete(&(), &state).await.unwrap();
+        TimeSleep.forget(&state).await.unwrap();
         assert!(start.elapsed() >= std::time::Duration::from_millis(20));
     }
 
@@ -215,13 +199,13 @@ mod tests {
 
     #[tokio::test]
     async fn import_formats() {
-        let v = TimeSleep.import(&(), "1s,,a=b,c=d").await.unwrap();
+        let v = TimeSleep.import("1s,,a=b,c=d").await.unwrap();
         assert_eq!(get_str(&v, "create_duration"), Some("1s"));
         assert!(get(&v, "destroy_duration").is_none());
         assert_eq!(v.as_entries().unwrap()["triggers"].length(), Some(2));
-        assert!(TimeSleep.import(&(), ",").await.is_err());
-        assert!(TimeSleep.import(&(), "1s").await.is_err());
-        assert!(TimeSleep.import(&(), "xs,").await.is_err());
-        assert!(TimeSleep.import(&(), "1s,,novalue").await.is_err());
+        assert!(TimeSleep.import(",").await.is_err());
+        assert!(TimeSleep.import("1s").await.is_err());
+        assert!(TimeSleep.import("xs,").await.is_err());
+        assert!(TimeSleep.import("1s,,novalue").await.is_err());
     }
 }

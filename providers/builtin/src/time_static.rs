@@ -2,10 +2,9 @@
 //! with its parts as numbers.
 
 use crate::common::{error, get_str, plan_standard, string, string_map, with};
+use crate::state_only::Making;
 use async_trait::async_trait;
-use autostack_provider_sdk::{
-    ApplyError, Attribute, Block, PlannedChange, ResourceSchema, ResourceType,
-};
+use autostack_provider_sdk::{ApplyError, Attribute, Block, PlanResponse, ResourceSchema};
 use autostack_value::{Diagnostics, Type, Value};
 use chrono::{DateTime, Datelike, FixedOffset, SecondsFormat, Timelike, Utc};
 
@@ -57,9 +56,12 @@ fn state_for(base: &Value, t: &DateTime<FixedOffset>, text: Option<&str>) -> Val
 }
 
 #[async_trait]
-impl ResourceType<()> for TimeStatic {
-    fn name(&self) -> &'static str {
-        "time_static"
+impl Making for TimeStatic {
+    fn replaced_by(&self) -> (&'static str, &'static str) {
+        (
+            "triggers",
+            "Arbitrary values whose change saves a new timestamp.",
+        )
     }
 
     fn schema(&self) -> ResourceSchema {
@@ -96,13 +98,12 @@ impl ResourceType<()> for TimeStatic {
     }
 
     /// Plans by schema; on create with a known `rfc3339` every part is known at plan time.
-    async fn plan(
+    fn plan(
         &self,
-        _client: &(),
         schema: &ResourceSchema,
         prior: Option<&Value>,
         config: &Value,
-    ) -> Result<PlannedChange, Diagnostics> {
+    ) -> Result<PlanResponse, Diagnostics> {
         let given = get_str(config, "rfc3339");
         let parsed = given
             .map(parse_rfc3339)
@@ -116,12 +117,7 @@ impl ResourceType<()> for TimeStatic {
         Ok(change)
     }
 
-    async fn create(
-        &self,
-        _client: &(),
-        planned: &Value,
-        _token: &str,
-    ) -> Result<Value, ApplyError> {
+    async fn make(&self, planned: &Value) -> Result<Value, ApplyError> {
         let given = get_str(planned, "rfc3339");
         let t = match given {
             Some(s) => parse_rfc3339(s).map_err(|e| ApplyError::new("Invalid rfc3339", e))?,
@@ -130,29 +126,8 @@ impl ResourceType<()> for TimeStatic {
         Ok(state_for(planned, &t, given))
     }
 
-    async fn update(
-        &self,
-        _client: &(),
-        _prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ApplyError> {
-        Ok(planned.clone())
-    }
-
-    async fn delete(&self, _client: &(), _prior: &Value) -> Result<(), ApplyError> {
-        Ok(())
-    }
-
-    fn state_only(&self) -> bool {
-        true
-    }
-
-    async fn read(&self, _client: &(), current: &Value) -> Result<Option<Value>, Diagnostics> {
-        Ok(Some(current.clone()))
-    }
-
     /// Imports by an RFC 3339 timestamp.
-    async fn import(&self, _client: &(), id: &str) -> Result<Value, Diagnostics> {
+    async fn import(&self, id: &str) -> Result<Value, Diagnostics> {
         let t = parse_rfc3339(id).map_err(|e| {
             error(
                 "Import time static error",
@@ -168,34 +143,39 @@ impl ResourceType<()> for TimeStatic {
 mod tests {
     use super::*;
     use crate::common::get_int;
+    use crate::state_only::StateOnly;
 
     #[tokio::test]
     async fn given_timestamp_is_known_at_plan() {
-        let s = TimeStatic.schema();
         let cfg = Value::object_from([("rfc3339", string("2020-02-12T08:36:13+02:00"))]);
-        let p = TimeStatic.plan(&(), &s, None, &cfg).await.unwrap();
+        let p = crate::common::typed::plan(&StateOnly("time_static", TimeStatic), None, &cfg)
+            .await
+            .unwrap();
         assert!(p.planned.is_wholly_known());
         assert_eq!(get_int(&p.planned, "hour").unwrap(), Some(8));
         assert_eq!(get_int(&p.planned, "unix").unwrap(), Some(1581489373));
         assert_eq!(get_str(&p.planned, "id"), Some("2020-02-12T08:36:13+02:00"));
         let bad = Value::object_from([("rfc3339", string("yesterday"))]);
-        assert!(TimeStatic.plan(&(), &s, None, &bad).await.is_err());
+        assert!(
+            crate::common::typed::plan(&StateOnly("time_static", TimeStatic), None, &bad)
+                .await
+                .is_err()
+        );
     }
 
     #[tokio::test]
     async fn create_uses_now_in_utc() {
-        let s = TimeStatic.schema();
-        let p = TimeStatic
-            .plan(
-                &(),
-                &s,
-                None,
-                &Value::object_from([("triggers", Value::Null(string_map()))]),
-            )
+        let p = crate::common::typed::plan(
+            &StateOnly("time_static", TimeStatic),
+            None,
+            &Value::object_from([("triggers", Value::Null(string_map()))]),
+        )
+        .await
+        .unwrap();
+        assert!(p.planned.as_entries().unwrap()["year"].is_unknown());
+        let state = crate::common::typed::create(&StateOnly("time_static", TimeStatic), &p.planned)
             .await
             .unwrap();
-        assert!(p.planned.as_entries().unwrap()["year"].is_unknown());
-        let state = TimeStatic.create(&(), &p.planned, "t").await.unwrap();
         let id = get_str(&state, "id").unwrap();
         assert!(id.ends_with('Z') && id.len() == 20, "{id}");
         assert_eq!(get_str(&state, "rfc3339"), Some(id));
@@ -205,15 +185,12 @@ mod tests {
 
     #[tokio::test]
     async fn import_parses_rfc3339() {
-        let v = TimeStatic
-            .import(&(), "2020-02-12T06:36:13Z")
-            .await
-            .unwrap();
+        let v = TimeStatic.import("2020-02-12T06:36:13Z").await.unwrap();
         assert_eq!(get_int(&v, "year").unwrap(), Some(2020));
         assert_eq!(get_int(&v, "month").unwrap(), Some(2));
         assert_eq!(get_int(&v, "day").unwrap(), Some(12));
         assert_eq!(get_int(&v, "second").unwrap(), Some(13));
         assert_eq!(get_str(&v, "id"), Some("2020-02-12T06:36:13Z"));
-        assert!(TimeStatic.import(&(), "2020-02-12").await.is_err());
+        assert!(TimeStatic.import("2020-02-12").await.is_err());
     }
 }

@@ -3,6 +3,7 @@
 //! drift and import that need the whole provider.
 
 use autostack_provider_builtin::provider_for;
+use autostack_provider_sdk::testkit;
 use autostack_provider_sdk::testkit::{run_lifecycle, Lifecycle};
 use autostack_provider_sdk::{attr_str, Provider};
 use autostack_value::{Type, Value};
@@ -213,9 +214,8 @@ async fn local_file_drift_plans_recreation() {
     let dir = tempfile::tempdir().unwrap();
     let p = provider("hashicorp/local");
     let cfg = file_config(dir.path(), "content", "v1");
-    let plan = p.plan("local_file", None, &cfg).await.unwrap();
-    let state = p
-        .apply("local_file", None, Some(&plan.planned))
+    let plan = testkit::plan(&*p, "local_file", None, &cfg).await.unwrap();
+    let state = testkit::apply(&*p, "local_file", None, Some(&plan.planned))
         .await
         .unwrap()
         .unwrap();
@@ -224,9 +224,12 @@ async fn local_file_drift_plans_recreation() {
         "3bfc269594ef649228e9a74bab00f042efc91d5acc6fbee31a382e80d42388fe"
     );
     std::fs::remove_file(dir.path().join("out/file.txt")).unwrap();
-    assert!(p.read("local_file", &state).await.unwrap().is_none());
-    let again = p.plan("local_file", None, &cfg).await.unwrap();
-    p.apply("local_file", None, Some(&again.planned))
+    assert!(testkit::read(&*p, "local_file", &state)
+        .await
+        .unwrap()
+        .is_none());
+    let again = testkit::plan(&*p, "local_file", None, &cfg).await.unwrap();
+    testkit::apply(&*p, "local_file", None, Some(&again.planned))
         .await
         .unwrap();
     assert_eq!(
@@ -239,12 +242,13 @@ async fn local_file_drift_plans_recreation() {
 async fn random_password_is_sensitive_and_hashed() {
     let p = provider("hashicorp/random");
     let cfg = obj(&[("length", Value::int(16))]);
-    let plan = p.plan("random_password", None, &cfg).await.unwrap();
+    let plan = testkit::plan(&*p, "random_password", None, &cfg)
+        .await
+        .unwrap();
     let planned = plan.planned.as_entries().unwrap();
     assert_eq!(planned["special"].as_bool(), Some(true));
     assert!(planned["result"].is_unknown());
-    let state = p
-        .apply("random_password", None, Some(&plan.planned))
+    let state = testkit::apply(&*p, "random_password", None, Some(&plan.planned))
         .await
         .unwrap()
         .unwrap();
@@ -258,31 +262,39 @@ async fn random_password_is_sensitive_and_hashed() {
 #[tokio::test]
 async fn random_integer_import_and_bad_input() {
     let p = provider("hashicorp/random");
-    let v = p.import("random_integer", "3,1,6").await.unwrap();
-    assert_eq!(attr_str(&v, "id"), "3");
-    let noop = p
-        .plan(
-            "random_integer",
-            Some(&v),
-            &obj(&[("min", Value::int(1)), ("max", Value::int(6))]),
-        )
+    let v = testkit::import(&*p, "random_integer", "3,1,6")
         .await
         .unwrap();
+    assert_eq!(attr_str(&v, "id"), "3");
+    let noop = testkit::plan(
+        &*p,
+        "random_integer",
+        Some(&v),
+        &obj(&[("min", Value::int(1)), ("max", Value::int(6))]),
+    )
+    .await
+    .unwrap();
     assert!(noop.requires_replace.is_empty());
-    assert!(p
-        .plan(
-            "random_integer",
-            None,
-            &obj(&[("min", Value::int(6)), ("max", Value::int(1))])
-        )
+    assert!(testkit::plan(
+        &*p,
+        "random_integer",
+        None,
+        &obj(&[("min", Value::int(6)), ("max", Value::int(1))])
+    )
+    .await
+    .is_err());
+    assert!(testkit::import(&*p, "random_integer", "3;1;6")
         .await
         .is_err());
-    assert!(p.import("random_integer", "3;1;6").await.is_err());
 }
 
 #[tokio::test]
 async fn unknown_type_is_an_error() {
     let p = provider("hashicorp/random");
-    assert!(p.plan("random_nope", None, &obj(&[])).await.is_err());
-    assert!(p.read_data("random_nope", &obj(&[])).await.is_err());
+    assert!(testkit::plan(&*p, "random_nope", None, &obj(&[]))
+        .await
+        .is_err());
+    assert!(testkit::read_data(&*p, "random_nope", &obj(&[]))
+        .await
+        .is_err());
 }

@@ -2,7 +2,10 @@
 //! values win, unconfigured computed attributes keep their prior value (or become unknown on
 //! create), and a changed force-new attribute requires replacement.
 
-use crate::provider::{AttrPath, PathStep, PlannedChange};
+use crate::labels::Labels;
+use crate::legacy::plan_legacy;
+use crate::provider::{AttrPath, PathStep};
+use crate::request::{PlanRequest, PlanResponse};
 use crate::schema::{Block, Nesting, ResourceSchema};
 use autostack_value::make_set;
 use autostack_value::{Type, Value};
@@ -13,7 +16,7 @@ pub fn plan_by_schema(
     schema: &ResourceSchema,
     prior: Option<&Value>,
     config: &Value,
-) -> PlannedChange {
+) -> PlanResponse {
     let mut requires_replace = Vec::new();
     let planned = plan_block(
         &schema.block,
@@ -31,21 +34,44 @@ pub fn plan_by_schema(
             &mut Vec::new(),
             &mut Vec::new(),
         );
-        return PlannedChange {
-            planned: fresh,
+        return PlanResponse {
             requires_replace,
+            ..PlanResponse::new(fresh)
         };
     }
-    PlannedChange {
-        planned,
+    PlanResponse {
         requires_replace,
+        ..PlanResponse::new(planned)
+    }
+}
+
+/// How a provider plans by default, before a resource type adjusts the result.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Planning<'a> {
+    /// Plan as the legacy plugin SDK does ([`plan_legacy`]).
+    pub legacy: bool,
+    /// Merge tags or labels with the provider's defaults.
+    pub labels: Option<&'a Labels>,
+}
+
+impl Planning<'_> {
+    /// Plans a request: by schema (legacy or not) from the proposed value, tags merged, and
+    /// the prior private data kept.
+    pub fn plan(&self, schema: &ResourceSchema, req: &PlanRequest<'_>) -> PlanResponse {
+        let mut p = match self.legacy {
+            true => plan_legacy(schema, req.prior, req.proposed),
+            false => plan_by_schema(schema, req.prior, req.proposed),
+        };
+        if let Some(l) = self.labels {
+            p.planned = l.plan(req.prior, req.proposed, p.planned);
+        }
+        p.planned_private = req.prior_private.clone();
+        p
     }
 }
 
 fn get<'a>(v: Option<&'a Value>, name: &str) -> Option<&'a Value> {
-    v.and_then(|v| v.as_entries())
-        .and_then(|m| m.get(name))
-        .filter(|x| !x.is_null())
+    v.and_then(|v| crate::attrs::attr(v, name))
 }
 
 fn plan_block(

@@ -1,18 +1,16 @@
-//! The provider contract: what the core engine asks of every provider.
+//! The provider contract: what the core engine asks of every provider. Every operation takes
+//! a request struct and returns a response (see [`crate::request`]), so configuration, prior
+//! and planned state and private data reach the provider wherever Terraform's protocol
+//! passes them.
 
+use crate::request::{
+    ApplyRequest, ApplyResponse, ConfigureRequest, ImportRequest, Instance, PlanRequest,
+    PlanResponse, ReadDataRequest, ReadRequest, ReadResult, RecoverRequest, ValidateRequest,
+};
 use crate::schema::ProviderSchema;
 use async_trait::async_trait;
 pub use autostack_value::path::{path_string, AttrPath, PathStep};
 use autostack_value::{Diagnostic, Diagnostics, Value};
-
-/// The result of planning one resource instance.
-#[derive(Debug, Clone)]
-pub struct PlannedChange {
-    /// The planned new state; unknown where only apply can tell.
-    pub planned: Value,
-    /// Attribute paths whose change forces replacement.
-    pub requires_replace: Vec<AttrPath>,
-}
 
 /// A failed apply: why, and the state the object was left in (if it exists at all).
 #[derive(Debug, Clone)]
@@ -51,38 +49,30 @@ impl From<Diagnostics> for ApplyError {
 
 /// A provider: the adapter between the engine and one cloud (or local resources).
 ///
-/// Values passed in and out conform to the schema's object types. `prior` is `None` for a
-/// create; `planned` is the null of the resource type for a delete.
+/// Values passed in and out conform to the schema's object types.
 #[async_trait]
 pub trait Provider: Send + Sync {
     /// Provider, resource and data source schemas.
     fn schema(&self) -> &ProviderSchema;
 
     /// Applies the `provider` block's configuration (credentials, region, endpoints, ...).
-    async fn configure(&mut self, config: Value) -> Result<(), Diagnostics>;
+    async fn configure(&mut self, req: ConfigureRequest) -> Result<(), Diagnostics>;
 
     /// Provider-specific validation of a resource's configuration beyond its schema
     /// (Terraform's `ValidateResourceConfig`): the engine calls it with each instance's
     /// evaluated configuration before planning it.
-    fn validate(&self, _type_name: &str, _config: &Value) -> Diagnostics {
+    fn validate(&self, _req: ValidateRequest<'_>) -> Diagnostics {
         Diagnostics::new()
     }
 
-    /// Plans the new state of one instance from its prior state and configuration.
-    async fn plan(
-        &self,
-        type_name: &str,
-        prior: Option<&Value>,
-        proposed: &Value,
-    ) -> Result<PlannedChange, Diagnostics>;
+    /// Plans the new state (and private data) of one instance.
+    async fn plan(&self, req: PlanRequest<'_>) -> Result<PlanResponse, Diagnostics>;
 
-    /// Makes the planned change real and returns the new state (`None` after a delete).
-    async fn apply(
-        &self,
-        type_name: &str,
-        prior: Option<&Value>,
-        planned: Option<&Value>,
-    ) -> Result<Option<Value>, ApplyError>;
+    /// Makes a planned create, update or delete real. A create carries the intent token
+    /// journaled before the call (one entry point for all three: a create is an apply whose
+    /// prior is `None`, and the token is simply one more field of its request). On failure,
+    /// [`ApplyError::partial`] holds what exists despite it.
+    async fn apply(&self, req: ApplyRequest<'_>) -> Result<ApplyResponse, ApplyError>;
 
     /// True when objects of `type_name` live only in the state (random values, timestamps,
     /// `terraform_data`): a create leaves nothing outside it, so the engine journals no
@@ -91,44 +81,29 @@ pub trait Provider: Send + Sync {
         false
     }
 
-    /// Creates the object of `planned`. `token` is unique to this create and was journaled
-    /// (with `planned`) before the call: the provider makes the create idempotent with it
-    /// where the API allows and leaves on the object what `recover` needs to find it.
-    async fn create(
-        &self,
-        type_name: &str,
-        planned: &Value,
-        token: &str,
-    ) -> Result<Value, ApplyError>;
+    /// After a crash: the current object that a create of the request's planned value with
+    /// its token may have made, or `None` when it made nothing.
+    async fn recover(&self, req: RecoverRequest<'_>) -> Result<Option<Instance>, Diagnostics>;
 
-    /// After a crash: the current state of the object that a create of `planned` with `token`
-    /// may have made, or `None` when it made nothing.
-    async fn recover(
-        &self,
-        type_name: &str,
-        planned: &Value,
-        token: &str,
-    ) -> Result<Option<Value>, Diagnostics>;
-
-    /// Reads the current state of an object; `None` when it no longer exists.
-    async fn read(&self, type_name: &str, current: &Value) -> Result<Option<Value>, Diagnostics>;
-
-    /// Reads many objects of one type; clouds override this to batch describe calls.
-    async fn read_many(
-        &self,
-        type_name: &str,
-        current: &[Value],
-    ) -> Vec<Result<Option<Value>, Diagnostics>> {
-        let mut out = Vec::with_capacity(current.len());
-        for c in current {
-            out.push(self.read(type_name, c).await);
-        }
-        out
-    }
+    /// Reads the current state of objects of one type (one result per object, in order;
+    /// `None` for an object that no longer exists).
+    async fn read_many(&self, req: ReadRequest<'_>) -> Vec<ReadResult>;
 
     /// Reads an existing object by its cloud ID, for `import`.
-    async fn import(&self, type_name: &str, id: &str) -> Result<Value, Diagnostics>;
+    async fn import(&self, req: ImportRequest<'_>) -> Result<Instance, Diagnostics>;
 
     /// Reads a data source.
-    async fn read_data(&self, type_name: &str, config: &Value) -> Result<Value, Diagnostics>;
+    async fn read_data(&self, req: ReadDataRequest<'_>) -> Result<Value, Diagnostics>;
+}
+
+/// Reads one object through [`Provider::read_many`].
+pub async fn read_one(
+    p: &(impl Provider + ?Sized),
+    type_name: &str,
+    current: Instance,
+) -> ReadResult {
+    let mut out = p
+        .read_many(ReadRequest::new(type_name, vec![current]))
+        .await;
+    out.pop().unwrap_or(Ok(None))
 }

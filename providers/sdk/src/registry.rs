@@ -1,13 +1,74 @@
 //! A provider built from one file per resource type: [`ResourceType`]s and [`DataSource`]s
-//! registered with a client factory.
+//! registered with a client factory. The registry holds what every type would otherwise
+//! repeat: planning by the provider's [`Planning`] mode, reading the object back through
+//! `read_many` after a create, an update, an import or a recovery (so a type's create returns
+//! only what the cloud told it, at least the new ID), finding an interrupted create by its
+//! token, and carrying private data through.
 
-use crate::plan::plan_by_schema;
-use crate::provider::{ApplyError, PlannedChange, Provider};
+use crate::attrs::{with_attr, Obj};
+use crate::plan::Planning;
+use crate::private::Private;
+use crate::provider::{ApplyError, Provider};
+use crate::request::{
+    ApplyRequest, ApplyResponse, ConfigureRequest, ImportRequest, Instance, PlanRequest,
+    PlanResponse, ReadDataRequest, ReadRequest, ReadResult, RecoverRequest, ValidateRequest,
+};
 use crate::schema::{Block, ProviderSchema, ResourceSchema};
 use async_trait::async_trait;
 use autostack_value::{Diagnostic, Diagnostics, Value};
 use std::collections::HashMap;
 use std::sync::Arc;
+
+/// What a create or update is given besides the values it changes.
+#[derive(Debug, Clone, Copy)]
+pub struct ChangeCtx<'a> {
+    /// The resource's configuration (arguments a plan does not keep as written, such as
+    /// hashed ones, are read from it).
+    pub config: &'a Value,
+    /// The planned private data.
+    pub private: &'a Private,
+    /// The create's intent token (see [`ApplyRequest::token`]); unique per create.
+    pub token: &'a str,
+}
+
+/// What a resource type plans from.
+#[derive(Debug, Clone)]
+pub struct PlanCtx<'a> {
+    /// The request.
+    pub req: &'a PlanRequest<'a>,
+    /// The type's schema.
+    pub schema: &'a ResourceSchema,
+    /// The provider's default plan of the request.
+    pub planned: PlanResponse,
+    /// How the provider plans (to plan again from other values).
+    pub planning: Planning<'a>,
+}
+
+impl PlanCtx<'_> {
+    /// The prior state (`None` for a create).
+    pub fn prior(&self) -> Option<&Value> {
+        self.req.prior
+    }
+
+    /// The proposed new state (the configuration, ignored attributes kept).
+    pub fn proposed(&self) -> &Value {
+        self.req.proposed
+    }
+
+    /// The provider's default plan of `proposed` over `prior` instead (a normalized
+    /// configuration, or a fresh object for a replacement).
+    pub fn plan_from(&self, prior: Option<&Value>, proposed: &Value) -> PlanResponse {
+        let req = PlanRequest {
+            prior,
+            proposed,
+            ..*self.req
+        };
+        self.planning.plan(self.schema, &req)
+    }
+}
+
+/// One object's read, as a resource type returns it.
+pub type ValueRead = Result<Option<Value>, Diagnostics>;
 
 /// One managed resource type of a provider whose API client is `C`.
 #[async_trait]
@@ -25,61 +86,86 @@ pub trait ResourceType<C: Send + Sync>: Send + Sync {
     fn validate(&self, _config: &Value) -> Diagnostics {
         Diagnostics::new()
     }
-    /// Plans a change; the default is [`plan_by_schema`].
-    async fn plan(
-        &self,
-        _client: &C,
-        schema: &ResourceSchema,
-        prior: Option<&Value>,
-        config: &Value,
-    ) -> Result<PlannedChange, Diagnostics> {
-        Ok(plan_by_schema(schema, prior, config))
+    /// Adjusts the provider's default plan of the request (see [`ClientFactory::planning`]);
+    /// the default keeps it.
+    async fn plan(&self, _client: &C, p: PlanCtx<'_>) -> Result<PlanResponse, Diagnostics> {
+        Ok(p.planned)
     }
-    /// Creates the object described by `planned` and returns its state; `token` is the
-    /// create's idempotency token (see [`Provider::create`]).
-    async fn create(&self, client: &C, planned: &Value, token: &str) -> Result<Value, ApplyError>;
-    /// Finds what a create of `planned` with `token` made before a crash (see
-    /// [`Provider::recover`]): by client token, deterministic name, or a tag the create wrote.
-    /// Every type whose objects live outside the state implements it; the default serves
-    /// state-only types, whose interrupted creates left nothing behind (nothing read their
-    /// value either: dependents start only after a create is journaled), so the next apply
-    /// simply makes them again.
-    async fn recover(
-        &self,
-        _client: &C,
-        _planned: &Value,
-        _token: &str,
-    ) -> Result<Option<Value>, Diagnostics> {
-        if self.state_only() {
-            return Ok(None);
-        }
-        Err(Diagnostic::error(
-            "Cannot recover an interrupted create",
-            format!("Resource type {} cannot look up what an interrupted create made; check it by hand before the next apply.", self.name()),
-            None,
-        )
-        .into())
-    }
-    /// Updates the object in place.
-    async fn update(&self, client: &C, prior: &Value, planned: &Value)
-        -> Result<Value, ApplyError>;
-    /// Deletes the object.
-    async fn delete(&self, client: &C, prior: &Value) -> Result<(), ApplyError>;
-    /// Reads the object's current state; `None` when it is gone.
-    async fn read(&self, client: &C, current: &Value) -> Result<Option<Value>, Diagnostics>;
-    /// Reads many objects (override to batch API calls).
-    async fn read_many(
+    /// Creates the object described by `planned` and returns the value to read it back from
+    /// (the planned value with at least the new ID); a failure after the cloud made the object
+    /// carries that value as its partial state (see [`crate::errors::settle`]).
+    async fn create(
         &self,
         client: &C,
-        current: &[Value],
-    ) -> Vec<Result<Option<Value>, Diagnostics>> {
-        let mut out = Vec::with_capacity(current.len());
-        for c in current {
-            out.push(self.read(client, c).await);
+        planned: &Value,
+        ctx: &ChangeCtx<'_>,
+    ) -> Result<Value, ApplyError>;
+    /// Updates the object in place and returns the value to read it back from. The default
+    /// serves state-only types: the planned value is the new object.
+    async fn update(
+        &self,
+        _client: &C,
+        _prior: &Value,
+        planned: &Value,
+        _ctx: &ChangeCtx<'_>,
+    ) -> Result<Value, ApplyError> {
+        match self.state_only() {
+            true => Ok(planned.clone()),
+            false => Err(not_implemented("update", self.name()).into()),
         }
-        out
     }
-    /// Builds the state of an existing object from its ID.
+    /// Deletes the object. The default serves state-only types: forgetting it is enough.
+    async fn delete(&self, _client: &C, _prior: &Value) -> Result<(), ApplyError> {
+        match self.state_only() {
+            true => Ok(()),
+            false => Err(not_implemented("delete", self.name()).into()),
+        }
+    }
+    /// Reads objects' current state, one result per object (`None`: gone). Clouds batch
+    /// their describe calls here; the default serves state-only types, whose objects are
+    /// what the state says.
+    async fn read_many(&self, _client: &C, current: &[Value]) -> Vec<ValueRead> {
+        let unread = || not_implemented("read", self.name());
+        current
+            .iter()
+            .map(|v| match self.state_only() {
+                true => Ok(Some(v.clone())),
+                false => Err(unread()),
+            })
+            .collect()
+    }
+    /// True when a create marks the object with its token in a way the client factory's
+    /// [`ClientFactory::find_by_token`] looks up (EC2's intent tag): recovery then needs
+    /// nothing from the type.
+    fn recovers_by_token(&self) -> bool {
+        false
+    }
+    /// True when what [`ResourceType::recover`] returns is read back before it is recorded
+    /// (a lookup seed); false when it is the state to record as it is (a local file whose
+    /// write was cut short is still the create's object: recorded, the next refresh reads it
+    /// as gone and the apply writes it again).
+    fn reads_back_recovered(&self) -> bool {
+        true
+    }
+    /// Finds what a create of `planned` with `token` made before a crash (see
+    /// [`Provider::recover`]) and returns the value to read it back from. Types whose objects
+    /// live outside the state and are not found by token implement it (by deterministic name,
+    /// for example); the default serves state-only types, whose interrupted creates left
+    /// nothing behind (nothing read their value either: dependents start only after a create
+    /// is journaled), so the next apply simply makes them again.
+    async fn recover(&self, _client: &C, _planned: &Value, _token: &str) -> ValueRead {
+        match self.state_only() {
+            true => Ok(None),
+            false => Err(Diagnostic::error(
+                "Cannot recover an interrupted create",
+                format!("Resource type {} cannot look up what an interrupted create made; check it by hand before the next apply.", self.name()),
+                None,
+            )
+            .into()),
+        }
+    }
+    /// Builds the value to read an existing object back from, given its ID (usually
+    /// [`crate::attrs::import_base`] with the ID).
     async fn import(&self, _client: &C, id: &str) -> Result<Value, Diagnostics> {
         Err(Diagnostic::error(
             "Resource Import Not Implemented",
@@ -91,6 +177,28 @@ pub trait ResourceType<C: Send + Sync>: Send + Sync {
         )
         .into())
     }
+}
+
+/// Reads objects one at a time with `read`, for APIs that have no batch describe.
+pub async fn read_each<'v, F, Fut>(current: &'v [Value], read: F) -> Vec<ValueRead>
+where
+    F: Fn(&'v Value) -> Fut,
+    Fut: std::future::Future<Output = ValueRead>,
+{
+    let mut out = Vec::with_capacity(current.len());
+    for c in current {
+        out.push(read(c).await);
+    }
+    out
+}
+
+fn not_implemented(what: &str, type_name: &str) -> Diagnostics {
+    Diagnostic::error(
+        format!("Resource {what} not implemented"),
+        format!("Resource type {type_name} does not implement {what}."),
+        None,
+    )
+    .into()
 }
 
 /// One data source of a provider whose API client is `C`.
@@ -113,6 +221,20 @@ pub trait ClientFactory: Send + Sync {
     fn config_schema(&self) -> Block;
     /// Makes a client from the configuration (credentials, region, endpoints).
     async fn configure(&self, config: &Value) -> Result<Self::Client, Diagnostics>;
+    /// How this provider plans by default (legacy-SDK zero values, tag merging) with
+    /// `client`'s configuration; the default plans by schema alone.
+    fn planning<'c>(&self, _client: &'c Self::Client) -> Planning<'c> {
+        Planning::default()
+    }
+    /// The ID of the object a create marked with `token`, if any (see
+    /// [`ResourceType::recovers_by_token`]).
+    async fn find_by_token(
+        &self,
+        _client: &Self::Client,
+        _token: &str,
+    ) -> Result<Option<String>, Diagnostics> {
+        Ok(None)
+    }
 }
 
 /// A provider assembled from a client factory and registered types.
@@ -186,44 +308,95 @@ fn unconfigured() -> Diagnostics {
     .into()
 }
 
+impl<F: ClientFactory> Registry<F> {
+    /// Reads `seed` (what a create, update, import or recovery returned) back through the
+    /// type's `read_many`, as the cloud now reports it.
+    async fn read_back(r: &dyn ResourceType<F::Client>, c: &F::Client, seed: Value) -> ValueRead {
+        let mut out = r.read_many(c, std::slice::from_ref(&seed)).await;
+        out.pop().unwrap_or(Ok(None))
+    }
+
+    /// The state after a create (`created`) or update: the object read back. A create whose
+    /// object cannot be read keeps it as the partial state, so it is recorded tainted.
+    async fn after_change(
+        r: &dyn ResourceType<F::Client>,
+        c: &F::Client,
+        made: Value,
+        created: bool,
+    ) -> Result<Value, ApplyError> {
+        let partial = |e: ApplyError| match created {
+            true => e.with_partial(Obj::from(&made).finish()),
+            false => e,
+        };
+        match Self::read_back(r, c, made.clone()).await {
+            Ok(Some(v)) => Ok(v),
+            Ok(None) => Err(partial(ApplyError::new(
+                "Object vanished after apply",
+                format!("The {} object was not found when read back after it was changed; it may have been deleted outside Terraform.", r.name()),
+            ))),
+            Err(d) => Err(partial(ApplyError::from(d))),
+        }
+    }
+}
+
 #[async_trait]
 impl<F: ClientFactory> Provider for Registry<F> {
     fn schema(&self) -> &ProviderSchema {
         &self.schema
     }
 
-    async fn configure(&mut self, config: Value) -> Result<(), Diagnostics> {
-        self.client = Some(Arc::new(self.factory.configure(&config).await?));
+    async fn configure(&mut self, req: ConfigureRequest) -> Result<(), Diagnostics> {
+        self.client = Some(Arc::new(self.factory.configure(&req.config).await?));
         Ok(())
     }
 
-    async fn plan(
-        &self,
-        type_name: &str,
-        prior: Option<&Value>,
-        proposed: &Value,
-    ) -> Result<PlannedChange, Diagnostics> {
-        let (r, c) = self.parts(type_name)?;
-        let schema = &self.schema.resources[type_name];
-        r.plan(c, schema, prior, proposed).await
+    fn validate(&self, req: ValidateRequest<'_>) -> Diagnostics {
+        match self.resources.get(req.type_name) {
+            Some(r) => r.validate(req.config),
+            None => Diagnostics::new(),
+        }
     }
 
-    async fn apply(
-        &self,
-        type_name: &str,
-        prior: Option<&Value>,
-        planned: Option<&Value>,
-    ) -> Result<Option<Value>, ApplyError> {
-        let (r, c) = self.parts(type_name)?;
-        match (prior, planned) {
-            (None, Some(p)) => r
-                .create(c, p, &uuid::Uuid::new_v4().to_string())
-                .await
-                .map(Some),
-            (Some(old), Some(p)) => r.update(c, old, p).await.map(Some),
-            (Some(old), None) => r.delete(c, old).await.map(|()| None),
-            (None, None) => Ok(None),
-        }
+    async fn plan(&self, req: PlanRequest<'_>) -> Result<PlanResponse, Diagnostics> {
+        let (r, c) = self.parts(req.type_name)?;
+        let schema = &self.schema.resources[req.type_name];
+        let planning = self.factory.planning(c);
+        let ctx = PlanCtx {
+            req: &req,
+            schema,
+            planned: planning.plan(schema, &req),
+            planning,
+        };
+        r.plan(c, ctx).await
+    }
+
+    async fn apply(&self, req: ApplyRequest<'_>) -> Result<ApplyResponse, ApplyError> {
+        let (r, c) = self.parts(req.type_name)?;
+        let token = match req.token {
+            Some(t) => t.to_string(),
+            None => uuid::Uuid::new_v4().to_string(),
+        };
+        let ctx = ChangeCtx {
+            config: req.config,
+            private: req.private,
+            token: &token,
+        };
+        let new_state = match (req.prior, req.planned) {
+            (None, Some(p)) => {
+                let made = r.create(c, p, &ctx).await?;
+                Some(Self::after_change(r.as_ref(), c, made, true).await?)
+            }
+            (Some(old), Some(p)) => {
+                let made = r.update(c, old, p, &ctx).await?;
+                Some(Self::after_change(r.as_ref(), c, made, false).await?)
+            }
+            (Some(old), None) => r.delete(c, old).await.map(|()| None)?,
+            (None, None) => None,
+        };
+        Ok(ApplyResponse {
+            new_state,
+            private: req.private.clone(),
+        })
     }
 
     fn state_only(&self, type_name: &str) -> bool {
@@ -232,61 +405,55 @@ impl<F: ClientFactory> Provider for Registry<F> {
             .is_some_and(|r| r.state_only())
     }
 
-    fn validate(&self, type_name: &str, config: &Value) -> Diagnostics {
-        match self.resources.get(type_name) {
-            Some(r) => r.validate(config),
-            None => Diagnostics::new(),
+    async fn recover(&self, req: RecoverRequest<'_>) -> Result<Option<Instance>, Diagnostics> {
+        let (r, c) = self.parts(req.type_name)?;
+        let seed = match r.recovers_by_token() {
+            true => self
+                .factory
+                .find_by_token(c, req.token)
+                .await?
+                .map(|id| with_attr(req.planned, "id", Value::string(id))),
+            false => r.recover(c, req.planned, req.token).await?,
+        };
+        match seed {
+            Some(seed) if r.reads_back_recovered() || r.recovers_by_token() => {
+                Ok(Self::read_back(r.as_ref(), c, seed)
+                    .await?
+                    .map(Instance::new))
+            }
+            found => Ok(found.map(Instance::new)),
         }
     }
 
-    async fn create(
-        &self,
-        type_name: &str,
-        planned: &Value,
-        token: &str,
-    ) -> Result<Value, ApplyError> {
-        let (r, c) = self.parts(type_name)?;
-        r.create(c, planned, token).await
+    async fn read_many(&self, req: ReadRequest<'_>) -> Vec<ReadResult> {
+        let (r, c) = match self.parts(req.type_name) {
+            Ok(parts) => parts,
+            Err(d) => return req.current.iter().map(|_| Err(d.clone())).collect(),
+        };
+        let values: Vec<Value> = req.current.iter().map(|o| o.state.clone()).collect();
+        let read = r.read_many(c, &values).await;
+        read.into_iter()
+            .zip(req.current)
+            .map(|(res, old)| Ok(res?.map(|v| Instance::new(v).with_private(old.private))))
+            .collect()
     }
 
-    async fn recover(
-        &self,
-        type_name: &str,
-        planned: &Value,
-        token: &str,
-    ) -> Result<Option<Value>, Diagnostics> {
-        let (r, c) = self.parts(type_name)?;
-        r.recover(c, planned, token).await
+    /// The object as read back; when nothing answers to the ID, the seed itself, so that the
+    /// engine's own read finds nothing and reports it with the address being imported.
+    async fn import(&self, req: ImportRequest<'_>) -> Result<Instance, Diagnostics> {
+        let (r, c) = self.parts(req.type_name)?;
+        let seed = r.import(c, req.id).await?;
+        let read = Self::read_back(r.as_ref(), c, seed.clone()).await?;
+        Ok(Instance::new(read.unwrap_or(seed)))
     }
 
-    async fn read(&self, type_name: &str, current: &Value) -> Result<Option<Value>, Diagnostics> {
-        let (r, c) = self.parts(type_name)?;
-        r.read(c, current).await
-    }
-
-    async fn read_many(
-        &self,
-        type_name: &str,
-        current: &[Value],
-    ) -> Vec<Result<Option<Value>, Diagnostics>> {
-        match self.parts(type_name) {
-            Ok((r, c)) => r.read_many(c, current).await,
-            Err(d) => current.iter().map(|_| Err(d.clone())).collect(),
-        }
-    }
-
-    async fn import(&self, type_name: &str, id: &str) -> Result<Value, Diagnostics> {
-        let (r, c) = self.parts(type_name)?;
-        r.import(c, id).await
-    }
-
-    async fn read_data(&self, type_name: &str, config: &Value) -> Result<Value, Diagnostics> {
+    async fn read_data(&self, req: ReadDataRequest<'_>) -> Result<Value, Diagnostics> {
         let d = self
             .data
-            .get(type_name)
-            .ok_or_else(|| unsupported("data source", type_name))?;
+            .get(req.type_name)
+            .ok_or_else(|| unsupported("data source", req.type_name))?;
         let c = self.client.as_deref().ok_or_else(unconfigured)?;
-        d.read(c, config).await
+        d.read(c, req.config).await
     }
 }
 
@@ -330,35 +497,74 @@ mod tests {
         fn state_only(&self) -> bool {
             self.0
         }
-        async fn create(&self, _: &(), planned: &Value, _: &str) -> Result<Value, ApplyError> {
-            Ok(planned.clone())
+        async fn create(&self, _: &(), p: &Value, _: &ChangeCtx<'_>) -> Result<Value, ApplyError> {
+            Ok(p.clone())
         }
-        async fn update(&self, _: &(), _: &Value, planned: &Value) -> Result<Value, ApplyError> {
-            Ok(planned.clone())
+        async fn update(
+            &self,
+            _: &(),
+            _: &Value,
+            p: &Value,
+            _: &ChangeCtx<'_>,
+        ) -> Result<Value, ApplyError> {
+            Ok(p.clone())
         }
         async fn delete(&self, _: &(), _: &Value) -> Result<(), ApplyError> {
             Ok(())
         }
-        async fn read(&self, _: &(), current: &Value) -> Result<Option<Value>, Diagnostics> {
-            Ok(Some(current.clone()))
-        }
+    }
+
+    async fn configured(state_only: bool) -> Registry<NoConfig> {
+        let mut r = Registry::new(NoConfig).resource(Plain(state_only));
+        let empty = Value::object(Default::default());
+        r.configure(ConfigureRequest::new(empty)).await.unwrap();
+        r
     }
 
     #[tokio::test]
     async fn only_state_only_types_may_leave_recover_to_the_default() {
         let v = Value::null();
-        let empty = Value::object(Default::default());
-        let mut state_only = Registry::new(NoConfig).resource(Plain(true));
-        state_only.configure(empty.clone()).await.unwrap();
+        let req = RecoverRequest::new("test_plain", &v, "t");
+        let state_only = configured(true).await;
         assert!(state_only.state_only("test_plain"));
-        assert_eq!(
-            state_only.recover("test_plain", &v, "t").await.ok(),
-            Some(None)
-        );
-        let mut outside = Registry::new(NoConfig).resource(Plain(false));
-        outside.configure(empty).await.unwrap();
+        assert_eq!(state_only.recover(req).await.ok(), Some(None));
+        let outside = configured(false).await;
         assert!(!outside.state_only("test_plain"));
-        let err = outside.recover("test_plain", &v, "t").await.unwrap_err();
+        let err = outside.recover(req).await.unwrap_err();
         assert!(err.to_string().contains("cannot look up"), "{err}");
+    }
+
+    #[tokio::test]
+    async fn a_create_that_cannot_be_read_back_keeps_a_partial_state() {
+        let outside = configured(false).await;
+        let planned = Value::object_from([("id", Value::Unknown(Type::String))]);
+        let err = outside
+            .apply(ApplyRequest::new("test_plain", None, Some(&planned)))
+            .await
+            .unwrap_err();
+        let partial = err.partial.expect("partial state");
+        assert!(partial.is_wholly_known(), "{partial:?}");
+        assert!(err.diags.to_string().contains("does not implement read"));
+    }
+
+    #[tokio::test]
+    async fn private_data_is_carried_through_apply_and_read() {
+        let p = configured(true).await;
+        let private = Private::new(b"kept".to_vec());
+        let planned = Value::object_from([("id", Value::string("x"))]);
+        let req = ApplyRequest::new("test_plain", None, Some(&planned)).with_private(&private);
+        let applied = p.apply(req).await.unwrap();
+        assert_eq!(applied.private, private);
+        let current = Instance::new(planned.clone()).with_private(private.clone());
+        let read = p
+            .read_many(ReadRequest::new("test_plain", vec![current]))
+            .await;
+        assert_eq!(read[0].as_ref().unwrap().as_ref().unwrap().private, private);
+        let prior = Private::new(b"prior".to_vec());
+        let plan = p
+            .plan(PlanRequest::new("test_plain", Some(&planned), &planned).with_private(&prior))
+            .await
+            .unwrap();
+        assert_eq!(plan.planned_private, prior);
     }
 }

@@ -1,5 +1,9 @@
-//! Retries with jittered exponential backoff, and polling waiters.
+//! Retries with jittered exponential backoff, and polling waiters. The generic [`retry`] and
+//! [`wait_for`] take any predicate; [`retry_transient`], [`retry_conflicts`], [`delete`] and
+//! [`wait_until`] decide by a cloud error's [`ErrorClass`], so every provider retries
+//! throttling the same way and every waiter treats a not-yet-visible object alike.
 
+use crate::errors::{CloudError, ErrorClass};
 use std::future::Future;
 use std::time::Duration;
 
@@ -70,9 +74,184 @@ where
     None
 }
 
+/// Runs `op` again while it fails with a throttled or transient error.
+pub async fn retry_transient<T, E: CloudError, Fut>(
+    b: Backoff,
+    op: impl FnMut() -> Fut,
+) -> Result<T, E>
+where
+    Fut: Future<Output = Result<T, E>>,
+{
+    retry(b, op, |e: &E| e.class().is_transient()).await
+}
+
+/// Runs `op` again while it fails with a conflict (an object it depends on is still being
+/// torn down or changing state) or a throttled or transient error.
+pub async fn retry_conflicts<T, E: CloudError, Fut>(
+    b: Backoff,
+    op: impl FnMut() -> Fut,
+) -> Result<T, E>
+where
+    Fut: Future<Output = Result<T, E>>,
+{
+    retry(b, op, |e: &E| {
+        e.class() == ErrorClass::Conflict || e.class().is_transient()
+    })
+    .await
+}
+
+/// A delete: `op` runs again on conflicts and transient errors (see [`retry_conflicts`]),
+/// and an object already gone counts as deleted.
+pub async fn delete<T, E: CloudError, Fut>(b: Backoff, mut op: impl FnMut() -> Fut) -> Result<(), E>
+where
+    Fut: Future<Output = Result<T, E>>,
+{
+    let once = || {
+        let call = op();
+        async move { crate::errors::done_if_gone(call.await) }
+    };
+    retry_conflicts(b, once).await
+}
+
+/// Polls `check` with backoff until it returns true. A not-found error counts as "not yet"
+/// (clouds are eventually consistent right after a create), as do throttled and transient
+/// errors; any other error stops the wait. Running out of attempts is
+/// [`CloudError::timed_out`] for `what`.
+pub async fn wait_until<E: CloudError, Fut>(
+    b: Backoff,
+    what: &str,
+    check: impl Fn() -> Fut,
+) -> Result<(), E>
+where
+    Fut: Future<Output = Result<bool, E>>,
+{
+    let outcome = wait_for(b, || async {
+        match check().await {
+            Ok(true) => Some(Ok(())),
+            Ok(false) => None,
+            Err(e) if e.is_not_found() || e.class().is_transient() => None,
+            Err(e) => Some(Err(e)),
+        }
+    })
+    .await;
+    outcome.unwrap_or_else(|| Err(E::timed_out(what)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use autostack_value::Diagnostic;
+    use std::cell::Cell;
+
+    /// An error that is just its class (and a waiter timeout).
+    #[derive(Debug, PartialEq)]
+    enum Failure {
+        Class(ErrorClass),
+        TimedOut(String),
+    }
+
+    impl CloudError for Failure {
+        fn class(&self) -> ErrorClass {
+            match self {
+                Failure::Class(c) => *c,
+                Failure::TimedOut(_) => ErrorClass::Fatal,
+            }
+        }
+        fn timed_out(what: &str) -> Self {
+            Failure::TimedOut(what.to_string())
+        }
+        fn diagnostic(&self, action: &str) -> Diagnostic {
+            Diagnostic::error(action.to_string(), format!("{self:?}"), None)
+        }
+    }
+
+    fn quick(attempts: u32) -> Backoff {
+        Backoff {
+            initial: Duration::from_millis(1),
+            max: Duration::from_millis(2),
+            attempts,
+        }
+    }
+
+    /// An operation failing with `errors` in turn, then succeeding; counts its calls.
+    fn scripted(
+        errors: Vec<ErrorClass>,
+        calls: &Cell<usize>,
+    ) -> impl FnMut() -> std::future::Ready<Result<usize, Failure>> + '_ {
+        move || {
+            let n = calls.get();
+            calls.set(n + 1);
+            std::future::ready(match errors.get(n) {
+                Some(c) => Err(Failure::Class(*c)),
+                None => Ok(n),
+            })
+        }
+    }
+
+    #[tokio::test]
+    async fn transient_errors_are_retried_and_others_are_not() {
+        let calls = Cell::new(0);
+        let seq = vec![ErrorClass::Throttled, ErrorClass::Retryable];
+        assert_eq!(
+            retry_transient(quick(5), scripted(seq, &calls)).await,
+            Ok(2)
+        );
+        let calls = Cell::new(0);
+        let r = retry_transient(quick(5), scripted(vec![ErrorClass::Conflict], &calls)).await;
+        assert_eq!(
+            (r, calls.get()),
+            (Err(Failure::Class(ErrorClass::Conflict)), 1)
+        );
+        let calls = Cell::new(0);
+        let seq = vec![ErrorClass::Throttled; 9];
+        let r = retry_transient(quick(3), scripted(seq, &calls)).await;
+        assert_eq!(
+            (r, calls.get()),
+            (Err(Failure::Class(ErrorClass::Throttled)), 3)
+        );
+    }
+
+    #[tokio::test]
+    async fn deletes_wait_out_conflicts_and_take_gone_as_done() {
+        let calls = Cell::new(0);
+        let seq = vec![
+            ErrorClass::Conflict,
+            ErrorClass::Throttled,
+            ErrorClass::Conflict,
+        ];
+        assert_eq!(delete(quick(5), scripted(seq, &calls)).await, Ok(()));
+        assert_eq!(calls.get(), 4);
+        let calls = Cell::new(0);
+        let seq = vec![ErrorClass::Conflict, ErrorClass::NotFound];
+        assert_eq!(delete(quick(5), scripted(seq, &calls)).await, Ok(()));
+        assert_eq!(calls.get(), 2);
+        let calls = Cell::new(0);
+        let r = delete(quick(5), scripted(vec![ErrorClass::Fatal], &calls)).await;
+        assert_eq!(r, Err(Failure::Class(ErrorClass::Fatal)));
+    }
+
+    #[tokio::test]
+    async fn waiters_poll_through_not_found_and_stop_on_fatal() {
+        let polls = Cell::new(0);
+        let check = || {
+            polls.set(polls.get() + 1);
+            let r = match polls.get() {
+                1 => Err(Failure::Class(ErrorClass::NotFound)),
+                2 => Err(Failure::Class(ErrorClass::Throttled)),
+                3 => Ok(false),
+                _ => Ok(true),
+            };
+            std::future::ready(r)
+        };
+        assert_eq!(wait_until(quick(10), "ready", check).await, Ok(()));
+        assert_eq!(polls.get(), 4);
+        let never = || std::future::ready(Ok::<bool, Failure>(false));
+        let r = wait_until(quick(3), "VPC available", never).await;
+        assert_eq!(r, Err(Failure::TimedOut("VPC available".into())));
+        let broken = || std::future::ready(Err::<bool, _>(Failure::Class(ErrorClass::Fatal)));
+        let r = wait_until(quick(3), "x", broken).await;
+        assert_eq!(r, Err(Failure::Class(ErrorClass::Fatal)));
+    }
 
     #[tokio::test]
     async fn retries_until_success() {

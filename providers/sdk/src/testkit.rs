@@ -3,7 +3,10 @@
 //! contract at every step.
 
 use crate::plan::differs;
-use crate::provider::{path_string, Provider};
+use crate::provider::{path_string, read_one, ApplyError, Provider};
+use crate::request::{
+    ApplyRequest, ImportRequest, Instance, PlanRequest, PlanResponse, ReadDataRequest, ReadRequest,
+};
 use autostack_value::{Diagnostics, Value};
 
 /// The configurations one lifecycle run walks through.
@@ -63,16 +66,100 @@ fn consistent(
     }
 }
 
+/// Plans `config` over `prior` (tests' shorthand for [`Provider::plan`]).
+pub async fn plan(
+    p: &(impl Provider + ?Sized),
+    type_name: &str,
+    prior: Option<&Value>,
+    config: &Value,
+) -> Result<PlanResponse, Diagnostics> {
+    p.plan(PlanRequest::new(type_name, prior, config)).await
+}
+
+/// Applies a change; the new state (tests' shorthand for [`Provider::apply`]).
+pub async fn apply(
+    p: &(impl Provider + ?Sized),
+    type_name: &str,
+    prior: Option<&Value>,
+    planned: Option<&Value>,
+) -> Result<Option<Value>, ApplyError> {
+    let req = ApplyRequest::new(type_name, prior, planned);
+    p.apply(req).await.map(|r| r.new_state)
+}
+
+/// Reads one object's current state (tests' shorthand for [`Provider::read_many`]).
+pub async fn read(
+    p: &(impl Provider + ?Sized),
+    type_name: &str,
+    current: &Value,
+) -> Result<Option<Value>, Diagnostics> {
+    let got = read_one(p, type_name, Instance::new(current.clone())).await?;
+    Ok(got.map(|o| o.state))
+}
+
+/// Reads many objects' current state (tests' shorthand for [`Provider::read_many`]).
+pub async fn read_many(
+    p: &(impl Provider + ?Sized),
+    type_name: &str,
+    current: &[Value],
+) -> Vec<Result<Option<Value>, Diagnostics>> {
+    let objects = current.iter().cloned().map(Instance::new).collect();
+    let read = p.read_many(ReadRequest::new(type_name, objects)).await;
+    read.into_iter()
+        .map(|r| r.map(|o| o.map(|o| o.state)))
+        .collect()
+}
+
+/// Imports an object by ID (tests' shorthand for [`Provider::import`]).
+pub async fn import(
+    p: &(impl Provider + ?Sized),
+    type_name: &str,
+    id: &str,
+) -> Result<Value, Diagnostics> {
+    let got = p.import(ImportRequest::new(type_name, id)).await?;
+    Ok(got.state)
+}
+
+/// Reads a data source (tests' shorthand for [`Provider::read_data`]).
+pub async fn read_data(
+    p: &(impl Provider + ?Sized),
+    type_name: &str,
+    config: &Value,
+) -> Result<Value, Diagnostics> {
+    p.read_data(ReadDataRequest::new(type_name, config)).await
+}
+
+/// Plans `config` over `prior` at `step`.
+async fn plan_step(
+    p: &dyn Provider,
+    l: &Lifecycle<'_>,
+    step: &'static str,
+    prior: Option<&Value>,
+    config: &Value,
+) -> Result<PlanResponse, LifecycleFailure> {
+    plan(p, l.type_name, prior, config)
+        .await
+        .map_err(|d| diag_fail(step, d))
+}
+
+/// Applies a change at `step`; the new state (`None` after a delete).
+async fn apply_step(
+    p: &dyn Provider,
+    l: &Lifecycle<'_>,
+    step: &'static str,
+    prior: Option<&Value>,
+    planned: Option<&Value>,
+) -> Result<Option<Value>, LifecycleFailure> {
+    apply(p, l.type_name, prior, planned)
+        .await
+        .map_err(|e| diag_fail(step, e.diags))
+}
+
 /// Runs the lifecycle; returns the final state before deletion on success.
 pub async fn run_lifecycle(p: &dyn Provider, l: &Lifecycle<'_>) -> Result<(), LifecycleFailure> {
-    let plan = p
-        .plan(l.type_name, None, &l.create)
-        .await
-        .map_err(|d| diag_fail("plan create", d))?;
-    let mut state = p
-        .apply(l.type_name, None, Some(&plan.planned))
-        .await
-        .map_err(|e| diag_fail("create", e.diags))?
+    let plan = plan_step(p, l, "plan create", None, &l.create).await?;
+    let mut state = apply_step(p, l, "create", None, Some(&plan.planned))
+        .await?
         .ok_or_else(|| fail("create", "apply returned no state"))?;
     if !state.is_wholly_known() {
         return Err(fail(
@@ -81,21 +168,17 @@ pub async fn run_lifecycle(p: &dyn Provider, l: &Lifecycle<'_>) -> Result<(), Li
         ));
     }
     consistent("create", &plan.planned, &state)?;
-    let read = p
-        .read(l.type_name, &state)
+    let back = read(p, l.type_name, &state)
         .await
         .map_err(|d| diag_fail("read", d))?
         .ok_or_else(|| fail("read", "object not found right after create"))?;
-    if differs(&state, &read) {
+    if differs(&state, &back) {
         return Err(fail(
             "read",
-            format!("read-back state differs from created state:\n{state:?}\n{read:?}"),
+            format!("read-back state differs from created state:\n{state:?}\n{back:?}"),
         ));
     }
-    let noop = p
-        .plan(l.type_name, Some(&state), &l.create)
-        .await
-        .map_err(|d| diag_fail("plan no-op", d))?;
+    let noop = plan_step(p, l, "plan no-op", Some(&state), &l.create).await?;
     if differs(&state, &noop.planned) || !noop.requires_replace.is_empty() {
         return Err(fail(
             "plan no-op",
@@ -103,10 +186,7 @@ pub async fn run_lifecycle(p: &dyn Provider, l: &Lifecycle<'_>) -> Result<(), Li
         ));
     }
     if let Some(cfg) = &l.update {
-        let up = p
-            .plan(l.type_name, Some(&state), cfg)
-            .await
-            .map_err(|d| diag_fail("plan update", d))?;
+        let up = plan_step(p, l, "plan update", Some(&state), cfg).await?;
         if !up.requires_replace.is_empty() {
             let paths: Vec<String> = up.requires_replace.iter().map(|p| path_string(p)).collect();
             return Err(fail(
@@ -114,16 +194,11 @@ pub async fn run_lifecycle(p: &dyn Provider, l: &Lifecycle<'_>) -> Result<(), Li
                 format!("update forced replacement via {}", paths.join(", ")),
             ));
         }
-        state = p
-            .apply(l.type_name, Some(&state), Some(&up.planned))
-            .await
-            .map_err(|e| diag_fail("update", e.diags))?
+        state = apply_step(p, l, "update", Some(&state), Some(&up.planned))
+            .await?
             .ok_or_else(|| fail("update", "no state"))?;
         consistent("update", &up.planned, &state)?;
-        let again = p
-            .plan(l.type_name, Some(&state), cfg)
-            .await
-            .map_err(|d| diag_fail("plan after update", d))?;
+        let again = plan_step(p, l, "plan after update", Some(&state), cfg).await?;
         if differs(&state, &again.planned) || !again.requires_replace.is_empty() {
             return Err(fail(
                 "plan after update",
@@ -135,30 +210,19 @@ pub async fn run_lifecycle(p: &dyn Provider, l: &Lifecycle<'_>) -> Result<(), Li
         }
     }
     if let Some(cfg) = &l.replace {
-        let rp = p
-            .plan(l.type_name, Some(&state), cfg)
-            .await
-            .map_err(|d| diag_fail("plan replace", d))?;
+        let rp = plan_step(p, l, "plan replace", Some(&state), cfg).await?;
         if rp.requires_replace.is_empty() {
             return Err(fail("plan replace", "expected a forced replacement"));
         }
-        p.apply(l.type_name, Some(&state), None)
-            .await
-            .map_err(|e| diag_fail("replace: delete", e.diags))?;
-        let fresh = p
-            .plan(l.type_name, None, cfg)
-            .await
-            .map_err(|d| diag_fail("replace: plan create", d))?;
-        state = p
-            .apply(l.type_name, None, Some(&fresh.planned))
-            .await
-            .map_err(|e| diag_fail("replace: create", e.diags))?
+        apply_step(p, l, "replace: delete", Some(&state), None).await?;
+        let fresh = plan_step(p, l, "replace: plan create", None, cfg).await?;
+        state = apply_step(p, l, "replace: create", None, Some(&fresh.planned))
+            .await?
             .ok_or_else(|| fail("replace", "no state"))?;
     }
     if let Some(attr) = l.import_id_attr {
         let id = crate::attr_str(&state, attr).to_string();
-        let imported = p
-            .import(l.type_name, &id)
+        let imported = import(p, l.type_name, &id)
             .await
             .map_err(|d| diag_fail("import", d))?;
         if crate::attr_str(&imported, attr) != id {
@@ -171,13 +235,11 @@ pub async fn run_lifecycle(p: &dyn Provider, l: &Lifecycle<'_>) -> Result<(), Li
             ));
         }
     }
-    p.apply(l.type_name, Some(&state), None)
-        .await
-        .map_err(|e| diag_fail("delete", e.diags))?;
+    apply_step(p, l, "delete", Some(&state), None).await?;
     if l.state_only {
         return Ok(());
     }
-    match p.read(l.type_name, &state).await {
+    match read(p, l.type_name, &state).await {
         Ok(None) => Ok(()),
         Ok(Some(_)) => Err(fail("delete", "object still exists after delete")),
         Err(d) => Err(diag_fail("read after delete", d)),

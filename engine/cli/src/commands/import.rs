@@ -48,7 +48,8 @@ pub async fn run(a: &ImportArgs) -> u8 {
         );
     };
     println!("{addr}: Importing from ID {:?}...", a.id);
-    let imported = match provider.import(&addr.resource.ty, &a.id).await {
+    let req = autostack_provider_sdk::ImportRequest::new(&addr.resource.ty, &a.id);
+    let imported = match provider.import(req).await {
         Ok(v) => v,
         Err(d) => {
             out.diags(&d, &s.sources);
@@ -60,8 +61,9 @@ pub async fn run(a: &ImportArgs) -> u8 {
         addr.resource.ty
     );
     println!("{addr}: Refreshing state... [id={}]", a.id);
-    let value = match provider.read(&addr.resource.ty, &imported).await {
-        Ok(Some(v)) => v,
+    let read = autostack_provider_sdk::read_one(provider.as_ref(), &addr.resource.ty, imported);
+    let (value, private) = match read.await {
+        Ok(Some(o)) => (o.state, o.private),
         Ok(None) => return fail("Cannot import non-existent remote object", format!("While attempting to import an existing object to {addr:?}, the provider detected that no object exists with the given id. Only pre-existing objects can be imported; check that the id is correct and that it is associated with the provider's configured region or endpoint, or use \"autostack apply\" to create a new remote object for this resource.")),
         Err(d) => {
             out.diags(&d, &s.sources);
@@ -77,7 +79,7 @@ pub async fn run(a: &ImportArgs) -> u8 {
             schema_version: 0,
             dependencies: Vec::new(),
             tainted: false,
-            private: None,
+            private: private.to_state(),
             create_before_destroy: false,
         },
     );

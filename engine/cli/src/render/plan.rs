@@ -484,6 +484,7 @@ mod tests {
             create_before_destroy: false,
             importing: None,
             schema_version: 0,
+            planned_private: None,
         };
         let out = render_change(&c, &Style { color: false }, &|_| Some(schema.clone()));
         assert_eq!(

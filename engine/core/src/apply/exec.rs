@@ -16,7 +16,9 @@ use crate::walk::instance::plan_instance;
 use crate::walk::Walker;
 use autostack_lang::config::{Mode, Resource};
 use autostack_lang::{Diagnostic, Diagnostics, Value};
-use autostack_provider_sdk::ApplyError;
+use autostack_provider_sdk::{
+    ApplyError, ApplyRequest, ApplyResponse, PlanResponse, Private, ReadDataRequest,
+};
 use futures::stream::{FuturesUnordered, StreamExt};
 use std::time::Instant;
 use tokio::sync::{Mutex, Semaphore};
@@ -280,25 +282,15 @@ impl<'a> Run<'a> {
             .await
             .ok_or_else(|| (not_configured(&c.provider), None))?;
         let ty = &c.addr.resource.ty;
-        // An object updated in place keeps its provider-private data (Terraform's providers
-        // write theirs back unchanged, e.g. hashicorp/aws's timeouts and schema version).
-        let (prior, private) = if c.action == Action::Update {
-            let sh = self.shared.lock().await;
-            match sh.walker.prior.instances.get(&c.addr) {
-                Some(o) => (Some(o.value.clone()), o.private.clone()),
-                None => (None, None),
-            }
-        } else {
-            (None, None)
-        };
+        let (prior, private) = self.updated(c).await.map_err(|d| (d, None))?;
         let provider_name = self.provider_name(c);
-        let obj = |value: Value, tainted: bool| InstanceObject {
+        let obj = |value: Value, tainted: bool, private: &Private| InstanceObject {
             value,
             provider: provider_name.clone(),
             schema_version: c.schema_version,
             dependencies: c.dependencies.clone(),
             tainted,
-            private: private.clone(),
+            private: private.to_state(),
             create_before_destroy: c.create_before_destroy,
         };
         let (r, config) = self
@@ -307,31 +299,69 @@ impl<'a> Run<'a> {
             .map_err(|d| (d, None))?;
         if c.action == Action::Read {
             let v = provider
-                .read_data(ty, &config)
+                .read_data(ReadDataRequest::new(ty, &config))
                 .await
                 .map_err(|d| (with_addr(d, c), None))?;
-            return Ok(obj(v, false));
+            return Ok(obj(v, false, &private));
         }
-        let planned = self
-            .final_plan(c, &provider, &provider_name, r, prior.as_ref(), &config)
+        let PlanResponse {
+            planned,
+            planned_private: private,
+            ..
+        } = self
+            .final_plan(
+                c,
+                &provider,
+                &provider_name,
+                r,
+                (prior.as_ref(), &private),
+                &config,
+            )
             .await
             .map_err(|d| (d, None))?;
         let result = match prior {
-            Some(prior) => provider.apply(ty, Some(&prior), Some(&planned)).await,
-            None => self
-                .create(c, &provider, obj(planned.clone(), false), token)
-                .await
-                .map(Some),
+            Some(prior) => {
+                let req = ApplyRequest::new(ty, Some(&prior), Some(&planned));
+                provider
+                    .apply(req.with_config(&config).with_private(&private))
+                    .await
+            }
+            None => {
+                let intent = obj(planned.clone(), false, &private);
+                self.create(c, &provider, intent, (&config, &private), token)
+                    .await
+            }
         };
         let tainted = c.action != Action::Update;
         match result {
-            Ok(Some(v)) => match inconsistent_result(c, &provider_name, &planned, &v) {
-                None => Ok(obj(v, false)),
+            Ok(ApplyResponse {
+                new_state: Some(v),
+                private,
+                ..
+            }) => match inconsistent_result(c, &provider_name, &planned, &v) {
+                None => Ok(obj(v, false, &private)),
                 // The object exists as the provider says; it is kept, and the run fails.
-                Some(d) => Err((d, Some(obj(v, tainted)))),
+                Some(d) => Err((d, Some(obj(v, tainted, &private)))),
             },
-            Ok(None) => Err((no_object(c), None)),
-            Err(e) => Err((with_addr(e.diags, c), e.partial.map(|v| obj(v, tainted)))),
+            Ok(_) => Err((no_object(c), None)),
+            Err(e) => {
+                let partial = e.partial.map(|v| obj(v, tainted, &private));
+                Err((with_addr(e.diags, c), partial))
+            }
+        }
+    }
+
+    /// The prior object of an update and its private data (none for other actions): the
+    /// provider plans the update from them (Terraform's providers write private data back
+    /// unchanged, e.g. hashicorp/aws's timeouts and schema version).
+    async fn updated(&self, c: &ResourceChange) -> Result<(Option<Value>, Private), Diagnostics> {
+        if c.action != Action::Update {
+            return Ok((None, Private::default()));
+        }
+        let sh = self.shared.lock().await;
+        match sh.walker.prior.instances.get(&c.addr) {
+            Some(o) => Ok((Some(o.value.clone()), private_of(o.private.as_deref(), c)?)),
+            None => Ok((None, Private::default())),
         }
     }
 
@@ -343,9 +373,9 @@ impl<'a> Run<'a> {
         provider: &SharedProvider,
         provider_name: &str,
         r: &Resource,
-        prior: Option<&Value>,
+        prior: (Option<&Value>, &Private),
         config: &Value,
-    ) -> Result<Value, Diagnostics> {
+    ) -> Result<PlanResponse, Diagnostics> {
         let schema = provider
             .schema()
             .resources
@@ -356,7 +386,7 @@ impl<'a> Run<'a> {
             .map_err(|d| with_addr(d, c))?;
         match inconsistent_final_plan(c, provider_name, &planned.planned) {
             Some(d) => Err(d),
-            None => Ok(planned.planned),
+            None => Ok(planned),
         }
     }
 
@@ -372,13 +402,22 @@ impl<'a> Run<'a> {
         c: &ResourceChange,
         provider: &SharedProvider,
         planned: InstanceObject,
+        (config, private): (&Value, &Private),
         token: &str,
-    ) -> Result<Value, ApplyError> {
+    ) -> Result<ApplyResponse, ApplyError> {
         let ty = &c.addr.resource.ty;
+        let create = |planned| {
+            let req = ApplyRequest::new(ty, None, Some(planned));
+            provider.apply(
+                req.with_config(config)
+                    .with_private(private)
+                    .with_token(token),
+            )
+        };
         if provider.state_only(ty) {
             // Nothing outside the state to lose track of: a create killed before its record
             // left nothing, and the next apply makes it again.
-            return provider.create(ty, &planned.value, token).await;
+            return create(&planned.value).await;
         }
         let intent = Intent {
             addr: c.addr.clone(),
@@ -392,7 +431,7 @@ impl<'a> Run<'a> {
                 format!("Journaling the intent to create {} failed: {e}", c.addr),
             )
         })?;
-        let result = provider.create(ty, &intent.object.value, token).await;
+        let result = create(&intent.object.value).await;
         if let Err(ApplyError { partial: None, .. }) = &result {
             // Best effort: an unresolved intent only costs the next command a lookup.
             let _ = self.sink.resolved(token);
@@ -451,7 +490,13 @@ impl<'a> Run<'a> {
             return false;
         };
         let before = c.before.clone().unwrap_or_else(Value::null);
-        let op = provider.apply(&c.addr.resource.ty, Some(&before), None);
+        let private = {
+            let sh = self.shared.lock().await;
+            let stored = sh.walker.prior.instances.get(&c.addr);
+            Private::from_state(stored.and_then(|o| o.private.as_deref())).unwrap_or_default()
+        };
+        let req = ApplyRequest::new(&c.addr.resource.ty, Some(&before), None);
+        let op = provider.apply(req.with_private(&private));
         let result = self.ticking(&c.addr, action, start, op).await;
         // Journal before taking the shared lock, so that concurrent records share an fsync.
         let keeps_addr = c.action == Action::CreateThenDelete;
@@ -529,4 +574,16 @@ fn postconditions(w: &mut Walker<'_>, c: &ResourceChange, value: &Value) -> Diag
         Ok(exp) => w.postconditions(&c.addr, r, &exp, value),
         Err(d) => d,
     }
+}
+
+/// The provider-private data stored with `c`'s prior object (base64 in the state).
+fn private_of(stored: Option<&str>, c: &ResourceChange) -> Result<Private, Diagnostics> {
+    Private::from_state(stored).map_err(|e| {
+        Diagnostic::error(
+            "Invalid private data in state",
+            format!("The state's private data for {} is unreadable: {e}", c.addr),
+            None,
+        )
+        .into()
+    })
 }

@@ -7,6 +7,7 @@ use crate::context::Context;
 use crate::state::State;
 use crate::walk::Walker;
 use autostack_lang::{Diagnostics, Value};
+use autostack_provider_sdk::{ApplyRequest, Instance, RecoverRequest};
 use std::sync::Arc;
 
 /// What resolving pending intents did.
@@ -32,10 +33,8 @@ pub async fn recover(ctx: &Context, state: &mut State, intents: &[Intent]) -> Re
             continue;
         };
         let ty = &intent.addr.resource.ty;
-        let found = match provider
-            .recover(ty, &intent.object.value, &intent.token)
-            .await
-        {
+        let req = RecoverRequest::new(ty, &intent.object.value, &intent.token);
+        let found = match provider.recover(req).await {
             Ok(found) => found,
             Err(d) => {
                 out.diags.extend(d);
@@ -43,14 +42,20 @@ pub async fn recover(ctx: &Context, state: &mut State, intents: &[Intent]) -> Re
                 continue;
             }
         };
-        let Some(value) = found else {
+        let Some(Instance {
+            state: value,
+            private,
+            ..
+        }) = found
+        else {
             continue;
         };
         if state.instances.contains_key(&intent.addr) {
             // A create-before-destroy replacement died before recording its new object: the
             // state holds the old one at this address, so the new one is undone (the next
             // apply replaces again) rather than left unrecorded.
-            if let Err(e) = provider.apply(ty, Some(&value), None).await {
+            let undo = ApplyRequest::new(ty, Some(&value), None).with_private(&private);
+            if let Err(e) = provider.apply(undo).await {
                 out.diags.extend(e.diags);
                 out.unresolved.push(i);
             }
@@ -58,6 +63,7 @@ pub async fn recover(ctx: &Context, state: &mut State, intents: &[Intent]) -> Re
         }
         let mut obj = intent.object.clone();
         obj.value = known(value);
+        obj.private = private.to_state();
         state.instances.insert(intent.addr.clone(), obj);
         out.recorded += 1;
     }

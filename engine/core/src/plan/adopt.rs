@@ -13,7 +13,7 @@ use crate::values::WalkScope;
 use autostack_lang::config::{Mode, Resource};
 use autostack_lang::syntax::{ExprKind, Step};
 use autostack_lang::{Diagnostic, Diagnostics, Value};
-use autostack_provider_sdk::{Provider, ResourceSchema};
+use autostack_provider_sdk::{read_one, ImportRequest, Provider, ResourceSchema};
 use petgraph::Direction;
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -133,7 +133,10 @@ impl Planner<'_> {
                 }
             }
         };
-        let imported = match provider.import(&addr.resource.ty, &id).await {
+        let imported = match provider
+            .import(ImportRequest::new(&addr.resource.ty, &id))
+            .await
+        {
             Ok(v) => v,
             Err(d) => {
                 d.into_iter()
@@ -141,8 +144,9 @@ impl Planner<'_> {
                 return None;
             }
         };
-        let value = match provider.read(&addr.resource.ty, &imported).await {
-            Ok(Some(v)) => v,
+        let (value, private) = match read_one(provider.as_ref(), &addr.resource.ty, imported).await
+        {
+            Ok(Some(o)) => (o.state, o.private),
             Ok(None) => {
                 self.w.diags.push(Diagnostic::error("Cannot import non-existent remote object", format!("While attempting to import an existing object to {addr}, the provider detected that no object exists with the given id. Only pre-existing objects can be imported; check that the id is correct and that it is associated with the provider's configured region or endpoint, or use \"terraform apply\" to create a new remote object for this resource."), Some(block.range.clone())));
                 return None;
@@ -158,7 +162,7 @@ impl Planner<'_> {
             schema_version: schema.version,
             dependencies: Vec::new(),
             tainted: false,
-            private: None,
+            private: private.to_state(),
             create_before_destroy: false,
         };
         self.w.prior.instances.insert(addr.clone(), obj);

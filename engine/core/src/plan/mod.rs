@@ -119,6 +119,8 @@ pub struct ResourceChange {
     pub importing: Option<String>,
     /// Schema version of the resource type.
     pub schema_version: u64,
+    /// The provider-private data the plan produced (base64, as in the state).
+    pub planned_private: Option<String>,
 }
 
 /// A root output's planned value.

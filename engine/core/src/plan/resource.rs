@@ -13,7 +13,9 @@ use crate::values::Expansion;
 use crate::walk::instance::plan_instance;
 use autostack_lang::config::{Mode, Resource};
 use autostack_lang::{Diagnostic, Value};
-use autostack_provider_sdk::{differs, Provider, ResourceSchema};
+use autostack_provider_sdk::{
+    differs, Instance, Private, Provider, ReadDataRequest, ReadRequest, ResourceSchema,
+};
 use std::sync::Arc;
 
 /// A resource being planned: its block, schema, provider, expansion and dependencies.
@@ -76,17 +78,19 @@ impl Planner<'_> {
         if items.is_empty() {
             return;
         }
-        let current: Vec<Value> = items.iter().map(|(_, o)| o.value.clone()).collect();
+        let current: Vec<Instance> = items.iter().map(|(_, o)| stored(o)).collect();
         let ids: Vec<&str> = current
             .iter()
-            .map(|v| autostack_provider_sdk::attr_str(v, "id"))
+            .map(|o| autostack_provider_sdk::attr_str(&o.state, "id"))
             .collect();
         let with_id = || items.iter().zip(&ids).filter(|(_, id)| !id.is_empty());
         for ((addr, _), id) in with_id() {
             self.w.ctx.events.event(&Event::RefreshStart { addr, id });
         }
         let start = std::time::Instant::now();
-        let results = provider.read_many(&raddr.ty, &current).await;
+        let results = provider
+            .read_many(ReadRequest::new(&raddr.ty, current.clone()))
+            .await;
         let elapsed = start.elapsed();
         for ((addr, _), id) in with_id() {
             self.w
@@ -96,13 +100,16 @@ impl Planner<'_> {
         }
         for ((addr, obj), res) in items.into_iter().zip(results) {
             match res {
-                Ok(Some(v)) => {
+                Ok(Some(Instance {
+                    state: v, private, ..
+                })) => {
                     if differs(&obj.value, &v) {
                         let c = self.drift_change(&addr, &obj, Some(v.clone()), Action::Update);
                         self.drift.push(c);
                     }
                     if let Some(o) = self.w.prior.instances.get_mut(&addr) {
                         o.value = v;
+                        o.private = private.to_state();
                     }
                 }
                 Ok(None) => {
@@ -223,7 +230,8 @@ impl Planner<'_> {
             false => self.import(addr, schema, provider).await,
         };
         let prior = self.w.prior.instances.get(addr).cloned();
-        let prior_value = prior.as_ref().map(|p| &p.value);
+        let prior_private = stored_private(prior.as_ref());
+        let prior_value = (prior.as_ref().map(|p| &p.value), &prior_private);
         let planned = match plan_instance(provider.as_ref(), r, schema, prior_value, &config).await
         {
             Ok(p) => p,
@@ -241,6 +249,7 @@ impl Planner<'_> {
         );
         change.create_before_destroy = cbd;
         change.importing = importing;
+        change.planned_private = planned.planned_private.to_state();
         let Some(prior) = prior else {
             return Some(change);
         };
@@ -269,7 +278,8 @@ impl Planner<'_> {
         if change.action.is_replace() {
             // A replacement is a new object: planned as a create from the configuration, as
             // apply will plan it.
-            match plan_instance(provider.as_ref(), r, schema, None, &config).await {
+            let fresh = (None, &Private::default());
+            match plan_instance(provider.as_ref(), r, schema, fresh, &config).await {
                 Ok(fresh) => after = fresh.planned,
                 Err(d) => self.w.diags.extend(d),
             }
@@ -299,7 +309,10 @@ impl Planner<'_> {
             c.reason = Some(Reason::ConfigUnknown);
             return Some(c);
         }
-        match provider.read_data(&addr.resource.ty, &config).await {
+        match provider
+            .read_data(ReadDataRequest::new(&addr.resource.ty, &config))
+            .await
+        {
             Ok(v) => {
                 self.w.prior.instances.insert(
                     addr.clone(),
@@ -418,6 +431,7 @@ impl ResourceChange {
             create_before_destroy: false,
             importing: None,
             schema_version: 0,
+            planned_private: None,
         }
     }
 }
@@ -448,4 +462,15 @@ pub(crate) fn with_addr(mut d: Diagnostic, addr: &InstanceAddr) -> Diagnostic {
 /// The value at static steps inside `v` (None when absent).
 fn value_at(v: &Value, steps: &[autostack_lang::syntax::Step]) -> Option<Value> {
     autostack_lang::eval::apply_steps(v.clone(), steps).ok()
+}
+
+/// An object as the provider is given it: its value and decoded private data (unreadable
+/// private data is passed as none; the provider then plans as for an object without any).
+fn stored(o: &InstanceObject) -> Instance {
+    Instance::new(o.value.clone()).with_private(stored_private(Some(o)))
+}
+
+/// The decoded private data of a stored object.
+fn stored_private(o: Option<&InstanceObject>) -> Private {
+    Private::from_state(o.and_then(|o| o.private.as_deref())).unwrap_or_default()
 }

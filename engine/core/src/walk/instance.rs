@@ -13,7 +13,9 @@ use crate::conform::conform;
 use crate::values::{Expansion, WalkScope};
 use autostack_lang::config::{Mode, Resource};
 use autostack_lang::{Diagnostics, Severity, Value};
-use autostack_provider_sdk::{PlannedChange, Provider, ResourceSchema};
+use autostack_provider_sdk::{
+    PlanRequest, PlanResponse, Private, Provider, ResourceSchema, ValidateRequest,
+};
 
 impl<'a> Walker<'a> {
     /// The resource block of `raddr` in the configuration, if it is still there.
@@ -67,7 +69,7 @@ impl<'a> Walker<'a> {
         let mut found = Diagnostics::new();
         // `validate` is the managed type's: a data source may share its name.
         if r.mode == Mode::Managed {
-            for d in provider.validate(&r.ty, &config) {
+            for d in provider.validate(ValidateRequest::new(&r.ty, &config)) {
                 found.push(d.or_at(&r.range));
             }
         }
@@ -107,12 +109,13 @@ pub(crate) async fn plan_instance(
     provider: &dyn Provider,
     r: &Resource,
     schema: &ResourceSchema,
-    prior: Option<&Value>,
+    (prior, prior_private): (Option<&Value>, &Private),
     config: &Value,
-) -> Result<PlannedChange, Diagnostics> {
+) -> Result<PlanResponse, Diagnostics> {
     let ic = &r.lifecycle.ignore_changes;
     let proposed = config_with_ignored(ic, prior, config.clone(), &schema.block);
-    let mut planned = provider.plan(&r.ty, prior, &proposed).await?;
+    let req = PlanRequest::new(&r.ty, prior, &proposed).with_config(config);
+    let mut planned = provider.plan(req.with_private(prior_private)).await?;
     if let Some(prior) = prior {
         planned.planned = ignore_changes(ic, prior, planned.planned);
     }

@@ -219,7 +219,8 @@ impl Walker<'_> {
             Ok(v) => v,
             Err(d) => return self.diags.extend(d),
         };
-        if let Err(d) = provider.configure(value).await {
+        let req = autostack_provider_sdk::ConfigureRequest::new(value);
+        if let Err(d) = provider.configure(req).await {
             // Providers see values, not files: point their errors at the provider block.
             let at = cfg.map(|c| c.range.clone());
             for mut x in d {

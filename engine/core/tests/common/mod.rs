@@ -12,8 +12,12 @@ use autostack_core::state::State;
 use autostack_lang::config::load_module_tree;
 use autostack_lang::diag::Sources;
 use autostack_lang::{Diagnostics, Type, Value};
+use autostack_provider_sdk::registry::ValueRead;
 use autostack_provider_sdk::{
-    ApplyError, Attribute, Block, NoConfig, Provider, Registry, ResourceSchema, ResourceType,
+    ApplyError, ApplyRequest, ApplyResponse, Attribute, Block, ChangeCtx, ConfigureRequest,
+    ImportRequest, Instance, NoConfig, PlanRequest, PlanResponse, Private, Provider,
+    ProviderSchema, ReadDataRequest, ReadRequest, ReadResult, RecoverRequest, Registry,
+    ResourceSchema, ResourceType,
 };
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -50,7 +54,7 @@ impl ResourceType<()> for Thing {
     fn schema(&self) -> ResourceSchema {
         thing_schema()
     }
-    async fn create(&self, _: &(), planned: &Value, _: &str) -> Result<Value, ApplyError> {
+    async fn create(&self, _: &(), planned: &Value, _: &ChangeCtx<'_>) -> Applied {
         tokio::task::yield_now().await;
         let name = get(planned, "name");
         if self.fail_on.as_deref() == Some(name.as_str()) {
@@ -76,7 +80,7 @@ impl ResourceType<()> for Thing {
     async fn recover(&self, _: &(), _: &Value, _: &str) -> Result<Option<Value>, Diagnostics> {
         Ok(None)
     }
-    async fn update(&self, _: &(), _prior: &Value, planned: &Value) -> Result<Value, ApplyError> {
+    async fn update(&self, _: &(), _: &Value, planned: &Value, _: &ChangeCtx<'_>) -> Applied {
         self.log
             .lock()
             .unwrap()
@@ -90,8 +94,8 @@ impl ResourceType<()> for Thing {
             .push(format!("delete {}", get(prior, "name")));
         Ok(())
     }
-    async fn read(&self, _: &(), current: &Value) -> Result<Option<Value>, Diagnostics> {
-        Ok(Some(current.clone()))
+    async fn read_many(&self, _: &(), current: &[Value]) -> Vec<ValueRead> {
+        current.iter().map(|v| Ok(Some(v.clone()))).collect()
     }
     async fn import(&self, _: &(), id: &str) -> Result<Value, Diagnostics> {
         let name = id.trim_start_matches("id-");
@@ -119,21 +123,59 @@ impl ResourceType<()> for Memo {
     fn state_only(&self) -> bool {
         true
     }
-    async fn create(&self, _: &(), planned: &Value, _: &str) -> Result<Value, ApplyError> {
+    async fn create(&self, _: &(), planned: &Value, _: &ChangeCtx<'_>) -> Applied {
         let id = Value::string(format!("memo-{}", get(planned, "name")));
         Ok(autostack_provider_sdk::with_attr(planned, "id", id))
     }
-    async fn recover(&self, _: &(), _: &Value, _: &str) -> Result<Option<Value>, Diagnostics> {
-        Ok(None)
+}
+
+type Applied = Result<Value, ApplyError>;
+
+/// The test provider, keeping a generation counter as its private data ("gen-N"): each plan
+/// counts up from the prior object's, so tests can see that the engine hands the stored
+/// private data to the provider and records what the provider returns.
+pub struct Generations(Registry<NoConfig>);
+
+/// The generation a plan gives an object whose prior private data is `prior`.
+pub fn next_generation(prior: &Private) -> Private {
+    let text = String::from_utf8_lossy(prior.as_bytes());
+    let n: u64 = text
+        .strip_prefix("gen-")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    Private::new(format!("gen-{}", n + 1).into_bytes())
+}
+
+#[async_trait]
+impl Provider for Generations {
+    fn schema(&self) -> &ProviderSchema {
+        self.0.schema()
     }
-    async fn update(&self, _: &(), _prior: &Value, planned: &Value) -> Result<Value, ApplyError> {
-        Ok(planned.clone())
+    async fn configure(&mut self, req: ConfigureRequest) -> Result<(), Diagnostics> {
+        self.0.configure(req).await
     }
-    async fn delete(&self, _: &(), _prior: &Value) -> Result<(), ApplyError> {
-        Ok(())
+    async fn plan(&self, req: PlanRequest<'_>) -> Result<PlanResponse, Diagnostics> {
+        let mut planned = self.0.plan(req).await?;
+        planned.planned_private = next_generation(req.prior_private);
+        Ok(planned)
     }
-    async fn read(&self, _: &(), current: &Value) -> Result<Option<Value>, Diagnostics> {
-        Ok(Some(current.clone()))
+    async fn apply(&self, req: ApplyRequest<'_>) -> Result<ApplyResponse, ApplyError> {
+        self.0.apply(req).await
+    }
+    fn state_only(&self, type_name: &str) -> bool {
+        self.0.state_only(type_name)
+    }
+    async fn recover(&self, req: RecoverRequest<'_>) -> Result<Option<Instance>, Diagnostics> {
+        self.0.recover(req).await
+    }
+    async fn read_many(&self, req: ReadRequest<'_>) -> Vec<ReadResult> {
+        self.0.read_many(req).await
+    }
+    async fn import(&self, req: ImportRequest<'_>) -> Result<Instance, Diagnostics> {
+        self.0.import(req).await
+    }
+    async fn read_data(&self, req: ReadDataRequest<'_>) -> Result<Value, Diagnostics> {
+        self.0.read_data(req).await
     }
 }
 
@@ -150,7 +192,8 @@ impl ProviderResolver for Resolver {
                 log: self.log.clone(),
                 fail_on: self.fail_on.clone(),
             };
-            Box::new(Registry::new(NoConfig).resource(thing).resource(Memo)) as Box<dyn Provider>
+            let types = Registry::new(NoConfig).resource(thing).resource(Memo);
+            Box::new(Generations(types)) as Box<dyn Provider>
         })
     }
 }

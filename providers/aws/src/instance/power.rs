@@ -1,10 +1,9 @@
 //! Stopping, starting and waiting for an instance, and the changes that need it stopped.
 
-use super::user_data::{recall_user_data, user_data_bytes};
-use super::{describe_raw, gone, state_name};
+use super::user_data::{configured_user_data, user_data_bytes};
+use super::{describe_raw, state_name};
 use crate::attrs::{changed, get, get_str, str_or_empty};
 use crate::client::{AwsClient, AwsError, AwsResultExt};
-use crate::ec2util::wait_until;
 use autostack_value::Value;
 use aws_sdk_ec2::types::{
     AttributeValue, Instance, InstanceStateName as St, SecureBlobAttributeValue,
@@ -16,7 +15,7 @@ pub(super) async fn wait_state(c: &AwsClient, id: &str, want: St) -> Result<Inst
     let want = &want;
     // The last description seen, so the caller needs no second describe call.
     let seen: std::sync::Mutex<Option<Instance>> = std::sync::Mutex::new(None);
-    wait_until(c, &what, || async {
+    c.wait_until(&what, || async {
         let v = describe_raw(c, vec![id.to_string()]).await?;
         let state = v.first().and_then(state_name).cloned();
         match state {
@@ -37,7 +36,8 @@ pub(super) async fn wait_state(c: &AwsClient, id: &str, want: St) -> Result<Inst
         }
     })
     .await?;
-    seen.into_inner().ok().flatten().ok_or_else(|| gone(id))
+    let gone = || AwsError::local("InvalidInstanceID.NotFound", format!("instance {id}"));
+    seen.into_inner().ok().flatten().ok_or_else(gone)
 }
 
 /// Stops the instance and waits until it is stopped.
@@ -68,8 +68,7 @@ pub async fn start_instance(c: &AwsClient, id: &str) -> Result<(), AwsError> {
 pub(super) async fn stop_modify_start(
     c: &AwsClient,
     id: &str,
-    prior: &Value,
-    planned: &Value,
+    [prior, planned, config]: [&Value; 3],
 ) -> Result<(), AwsError> {
     let itype =
         get_str(planned, "instance_type").filter(|_| changed(prior, planned, "instance_type"));
@@ -78,10 +77,9 @@ pub(super) async fn stop_modify_start(
     {
         Some(user_data_bytes(str_or_empty(planned, "user_data_base64")))
     } else if changed(prior, planned, "user_data") && get(planned, "user_data").is_some() {
-        Some(user_data_bytes(&recall_user_data(str_or_empty(
-            planned,
-            "user_data",
-        ))?))
+        Some(user_data_bytes(
+            configured_user_data(config).unwrap_or_default(),
+        ))
     } else {
         None
     };

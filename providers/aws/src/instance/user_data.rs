@@ -1,13 +1,10 @@
 //! `aws_instance.user_data`: hashicorp/aws keeps the SHA-1 of the text in plan and state;
-//! the text itself is remembered, by its hash, between plan and apply in this process (the
-//! provider contract hands apply the planned value, not the configuration).
+//! apply takes the text itself from the configuration (as hashicorp/aws does: the plan's
+//! hash is a state function of the configured value).
 
 use crate::attrs::get_str;
-use crate::client::AwsError;
 use autostack_value::Value;
 use base64::Engine as _;
-use std::collections::BTreeMap;
-use std::sync::Mutex;
 
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
 
@@ -72,44 +69,25 @@ pub(super) fn user_data_bytes(text: &str) -> Vec<u8> {
         .unwrap_or_else(|_| text.as_bytes().to_vec())
 }
 
-/// User data texts seen by `plan`, by their SHA-1: state and plan hold only the hash (as
-/// the AWS provider's state does), and apply looks the text up here.
-static USER_DATA: Mutex<BTreeMap<String, String>> = Mutex::new(BTreeMap::new());
-
-/// Records a planned text and returns its hash.
-pub(super) fn remember_user_data(text: &str) -> String {
-    let hash = user_data_hash(text);
-    if let Ok(mut m) = USER_DATA.lock() {
-        m.insert(hash.clone(), text.to_string());
-    }
-    hash
+/// The user data text of a configuration, as written (plan and state hold only its hash, as
+/// the AWS provider's do; apply reads the text from the configuration it is given).
+pub(super) fn configured_user_data(config: &Value) -> Option<&str> {
+    config
+        .as_entries()
+        .and_then(|m| m.get("user_data"))
+        .and_then(|v| v.unmarked().as_str())
 }
 
-/// The user data text behind a planned `user_data` hash.
-pub(super) fn recall_user_data(hash: &str) -> Result<String, AwsError> {
-    if hash.is_empty() {
-        return Ok(String::new());
-    }
-    let text = USER_DATA.lock().ok().and_then(|m| m.get(hash).cloned());
-    text.ok_or_else(|| {
-        AwsError::local(
-            "UserDataUnavailable",
-            format!(
-                "the user_data text with SHA-1 {hash} was not planned by this process; plan again"
-            ),
-        )
-    })
-}
-
-/// `user_data` or `user_data_base64` of a planned value, base64-encoded for `RunInstances`.
-pub(super) fn launch_user_data(planned: &Value) -> Result<Option<String>, AwsError> {
+/// `user_data` (from the configuration) or `user_data_base64` of a planned value,
+/// base64-encoded for `RunInstances`.
+pub(super) fn launch_user_data(planned: &Value, config: &Value) -> Option<String> {
     if let Some(b64) = get_str(planned, "user_data_base64") {
-        return Ok(Some(b64.to_string()));
+        return Some(b64.to_string());
     }
-    match get_str(planned, "user_data") {
-        Some(hash) => Ok(Some(B64.encode(user_data_bytes(&recall_user_data(hash)?)))),
-        None => Ok(None),
-    }
+    get_str(planned, "user_data")?;
+    configured_user_data(config)
+        .filter(|t| !t.is_empty())
+        .map(|t| B64.encode(user_data_bytes(t)))
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ use autostack_provider_aws::sdk::{
     aws_config, aws_credential_types, aws_sdk_ec2, aws_sdk_s3, aws_types,
 };
 use autostack_provider_sdk::conform::conform_value;
+use autostack_provider_sdk::testkit;
 use autostack_provider_sdk::Provider;
 use autostack_value::{Type, Value};
 use std::path::PathBuf;
@@ -86,7 +87,9 @@ pub fn provider_block(url: &str, region: &str) -> Value {
 pub async fn provider_at(url: &str, region: &str) -> Box<dyn Provider> {
     let mut p = autostack_provider_aws::provider_for("hashicorp/aws").expect("aws provider");
     let block = conform_value(&p.schema().provider, &provider_block(url, region)).expect("conform");
-    p.configure(block).await.expect("configure");
+    p.configure(autostack_provider_sdk::ConfigureRequest::new(block))
+        .await
+        .expect("configure");
     p
 }
 
@@ -176,7 +179,7 @@ pub fn attr<'a>(v: &'a Value, name: &str) -> &'a Value {
 }
 
 /// The attribute paths that force replacement in a plan.
-pub fn replaced_paths(p: &autostack_provider_sdk::PlannedChange) -> Vec<String> {
+pub fn replaced_paths(p: &autostack_provider_sdk::PlanResponse) -> Vec<String> {
     p.requires_replace
         .iter()
         .map(|x| autostack_provider_sdk::path_string(x))
@@ -185,13 +188,13 @@ pub fn replaced_paths(p: &autostack_provider_sdk::PlannedChange) -> Vec<String> 
 
 /// Plans and applies a create (or an in-place update, given the prior state).
 pub async fn apply(p: &dyn Provider, ty: &str, prior: Option<&Value>, cfg: &Value) -> Value {
-    let plan = p.plan(ty, prior, cfg).await.expect("plan");
+    let plan = testkit::plan(p, ty, prior, cfg).await.expect("plan");
     assert!(
         plan.requires_replace.is_empty(),
         "unexpected replacement of {ty}: {:?}",
         replaced_paths(&plan)
     );
-    p.apply(ty, prior, Some(&plan.planned))
+    testkit::apply(p, ty, prior, Some(&plan.planned))
         .await
         .unwrap_or_else(|e| panic!("apply {ty}: {}", e.diags))
         .expect("state")
@@ -199,7 +202,7 @@ pub async fn apply(p: &dyn Provider, ty: &str, prior: Option<&Value>, cfg: &Valu
 
 /// Applies a delete.
 pub async fn destroy(p: &dyn Provider, ty: &str, state: &Value) {
-    p.apply(ty, Some(state), None)
+    testkit::apply(p, ty, Some(state), None)
         .await
         .unwrap_or_else(|e| panic!("delete {ty}: {}", e.diags));
 }

@@ -1,0 +1,152 @@
+//! Planning as the providers built on Terraform's legacy plugin SDK (hashicorp/aws, azurerm,
+//! google) plan: they store an unset optional attribute as its zero value (`""`, `false`,
+//! `0`, an empty collection) and treat that zero as equal to null, and they cannot plan a set
+//! of strings holding an unknown element. State written by them (and by us imitating them)
+//! plans no change only when planning follows the same rules.
+
+use crate::plan::plan_by_schema;
+use crate::request::PlanResponse;
+use crate::schema::ResourceSchema;
+use autostack_value::Value;
+use std::collections::BTreeMap;
+
+/// Plans by schema with the legacy SDK's rules: an unset attribute whose prior value is a
+/// zero value keeps it, and a computed set holding an unknown element is planned wholly
+/// unknown.
+pub fn plan_legacy(schema: &ResourceSchema, prior: Option<&Value>, config: &Value) -> PlanResponse {
+    let config = match prior.and_then(Value::as_entries) {
+        Some(p) => with_prior_zero_values(config, p),
+        None => config.clone(),
+    };
+    let mut pc = plan_by_schema(schema, prior, &config);
+    pc.planned = unknown_sets_of_unknowns(schema, pc.planned);
+    pc
+}
+
+/// The legacy SDK cannot hash a set element that is unknown, so it plans the whole set
+/// unknown (e.g. `vpc_security_group_ids = [aws_security_group.web.id]` before the group
+/// exists); plan JSON consumers see it that way in Terraform's plan (`after_unknown: true`),
+/// so we plan the same, and apply plans again with the known values.
+fn unknown_sets_of_unknowns(schema: &ResourceSchema, planned: Value) -> Value {
+    let Some(m) = planned.as_entries() else {
+        return planned;
+    };
+    let collapse = |(k, v): (&String, &Value)| {
+        let attr = schema.block.attributes.get(k)?;
+        let elems = match v.unmarked() {
+            Value::Set(_, xs) if attr.computed => xs,
+            _ => return None,
+        };
+        elems
+            .iter()
+            .any(Value::is_unknown)
+            .then(|| (k.clone(), Value::Unknown(attr.ty.clone())))
+    };
+    let collapsed: Vec<(String, Value)> = m.iter().filter_map(collapse).collect();
+    if collapsed.is_empty() {
+        return planned;
+    }
+    let mut m = m.clone();
+    m.extend(collapsed);
+    Value::object(m)
+}
+
+/// `config` with each null attribute whose prior value is a zero value set to that zero.
+fn with_prior_zero_values(config: &Value, prior: &BTreeMap<String, Value>) -> Value {
+    let Some(m) = config.as_entries() else {
+        return config.clone();
+    };
+    let mut m = m.clone();
+    for (k, v) in m.iter_mut() {
+        if v.is_null() {
+            if let Some(p) = prior.get(k).filter(|p| is_zero(p)) {
+                *v = p.clone();
+            }
+        }
+    }
+    Value::object(m)
+}
+
+/// True for `""`, `false`, `0` and empty collections.
+pub fn is_zero(v: &Value) -> bool {
+    let v = v.unmarked();
+    v.as_str() == Some("")
+        || v.as_bool() == Some(false)
+        || v.as_number().is_some_and(|n| n.to_i64() == Some(0))
+        || v.as_seq().is_some_and(<[Value]>::is_empty)
+        || v.as_entries().is_some_and(BTreeMap::is_empty)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::attrs::get;
+    use crate::schema::{Attribute, Block};
+    use autostack_value::Type;
+
+    fn schema() -> ResourceSchema {
+        let block = Block::new()
+            .attr("name", Attribute::optional(Type::String))
+            .attr("size", Attribute::optional_computed(Type::Number))
+            .attr("flag", Attribute::optional(Type::Bool))
+            .attr(
+                "groups",
+                Attribute::optional_computed(Type::set(Type::String)),
+            );
+        ResourceSchema { version: 0, block }
+    }
+
+    fn config(pairs: Vec<(&str, Value)>) -> Value {
+        let mut m: BTreeMap<String, Value> = [
+            ("name", Value::Null(Type::String)),
+            ("size", Value::Null(Type::Number)),
+            ("flag", Value::Null(Type::Bool)),
+            ("groups", Value::Null(Type::set(Type::String))),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+        m.extend(pairs.into_iter().map(|(k, v)| (k.to_string(), v)));
+        Value::object(m)
+    }
+
+    #[test]
+    fn unset_attributes_keep_prior_zero_values() {
+        let s = schema();
+        let prior = config(vec![
+            ("name", Value::string("")),
+            ("size", Value::int(0)),
+            ("flag", Value::bool(false)),
+            ("groups", autostack_value::make_set(Type::String, vec![])),
+        ]);
+        let p = plan_legacy(&s, Some(&prior), &config(vec![]));
+        assert!(!crate::differs(&prior, &p.planned), "{:?}", p.planned);
+        // The plain planner would plan the optional zeroes away (null).
+        let plain = plan_by_schema(&s, Some(&prior), &config(vec![]));
+        assert!(get(&plain.planned, "name").is_none());
+        // A non-zero prior value of an unset optional attribute is still planned away.
+        let prior = config(vec![("name", Value::string("x"))]);
+        let p = plan_legacy(&s, Some(&prior), &config(vec![]));
+        assert!(get(&p.planned, "name").is_none());
+    }
+
+    #[test]
+    fn sets_holding_unknowns_are_planned_unknown() {
+        let groups = autostack_value::make_set(
+            Type::String,
+            vec![Value::string("sg-1"), Value::Unknown(Type::String)],
+        );
+        let p = plan_legacy(&schema(), None, &config(vec![("groups", groups)]));
+        let planned = p.planned.as_entries().unwrap()["groups"].clone();
+        assert!(planned.is_unknown());
+    }
+
+    #[test]
+    fn zero_values() {
+        assert!(is_zero(&Value::string("")));
+        assert!(is_zero(&Value::int(0)));
+        assert!(is_zero(&Value::bool(false)));
+        assert!(!is_zero(&Value::string("a")));
+        assert!(!is_zero(&Value::Null(Type::String)));
+    }
+}
