@@ -8,7 +8,7 @@ use crate::common::{
 use crate::rng::random_bytes;
 use crate::state_only::Making;
 use async_trait::async_trait;
-use autostack_provider_sdk::{ApplyError, Attribute, Block, PlanResponse, ResourceSchema};
+use autostack_provider_sdk::{ApplyError, PlanResponse, ResourceSchema};
 use autostack_value::{Diagnostics, Type, Value};
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine;
@@ -64,43 +64,15 @@ impl Making for RandomId {
     }
 
     fn schema(&self) -> ResourceSchema {
-        let block = Block::new()
-            .attr(
-                "byte_length",
-                Attribute::required(Type::Number)
-                    .force_new()
-                    .describe("The number of random bytes to produce (at least 1)."),
-            )
-            .attr(
-                "prefix",
-                Attribute::optional(Type::String)
-                    .force_new()
-                    .describe("A string prepended to every encoding."),
-            )
-            .attr(
-                "b64_url",
-                Attribute::computed(Type::String)
-                    .describe("The ID in URL-safe base64, with prefix."),
-            )
-            .attr(
-                "b64_std",
-                Attribute::computed(Type::String)
-                    .describe("The ID in standard base64, with prefix."),
-            )
-            .attr(
-                "hex",
-                Attribute::computed(Type::String)
-                    .describe("The ID in padded hexadecimal, with prefix."),
-            )
-            .attr(
-                "dec",
-                Attribute::computed(Type::String).describe("The ID in decimal, with prefix."),
-            )
-            .attr(
-                "id",
-                Attribute::computed(Type::String)
-                    .describe("The ID in URL-safe base64, without prefix."),
-            );
+        let block = autostack_provider_sdk::attributes! {
+            "byte_length": required(Type::Number).force_new() => "The number of random bytes to produce (at least 1).",
+            "prefix": optional(Type::String).force_new() => "A string prepended to every encoding.",
+            "b64_url": computed(Type::String) => "The ID in URL-safe base64, with prefix.",
+            "b64_std": computed(Type::String) => "The ID in standard base64, with prefix.",
+            "hex": computed(Type::String) => "The ID in padded hexadecimal, with prefix.",
+            "dec": computed(Type::String) => "The ID in decimal, with prefix.",
+            "id": computed(Type::String) => "The ID in URL-safe base64, without prefix.",
+        };
         ResourceSchema { version: 0, block }
     }
 

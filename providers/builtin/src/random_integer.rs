@@ -7,7 +7,7 @@ use crate::common::{
 use crate::rng::Rng;
 use crate::state_only::Making;
 use async_trait::async_trait;
-use autostack_provider_sdk::{ApplyError, Attribute, Block, PlanResponse, ResourceSchema};
+use autostack_provider_sdk::{ApplyError, PlanResponse, ResourceSchema};
 use autostack_value::{Diagnostics, Type, Value};
 
 /// The `random_integer` resource type.
@@ -51,33 +51,13 @@ impl Making for RandomInteger {
     }
 
     fn schema(&self) -> ResourceSchema {
-        let block = Block::new()
-            .attr(
-                "min",
-                Attribute::required(Type::Number)
-                    .force_new()
-                    .describe("The minimum inclusive value of the range."),
-            )
-            .attr(
-                "max",
-                Attribute::required(Type::Number)
-                    .force_new()
-                    .describe("The maximum inclusive value of the range."),
-            )
-            .attr(
-                "seed",
-                Attribute::optional(Type::String)
-                    .force_new()
-                    .describe("A seed that always produces the same value."),
-            )
-            .attr(
-                "result",
-                Attribute::computed(Type::Number).describe("The random integer."),
-            )
-            .attr(
-                "id",
-                Attribute::computed(Type::String).describe("The result as a string."),
-            );
+        let block = autostack_provider_sdk::attributes! {
+            "min": required(Type::Number).force_new() => "The minimum inclusive value of the range.",
+            "max": required(Type::Number).force_new() => "The maximum inclusive value of the range.",
+            "seed": optional(Type::String).force_new() => "A seed that always produces the same value.",
+            "result": computed(Type::Number) => "The random integer.",
+            "id": computed(Type::String) => "The result as a string.",
+        };
         ResourceSchema { version: 0, block }
     }
 

@@ -6,7 +6,7 @@ use crate::pet_words::{ADJECTIVES, ADVERBS, NAMES};
 use crate::rng::Rng;
 use crate::state_only::Making;
 use async_trait::async_trait;
-use autostack_provider_sdk::{ApplyError, Attribute, Block, PlanResponse, ResourceSchema};
+use autostack_provider_sdk::{ApplyError, PlanResponse, ResourceSchema};
 use autostack_value::{Diagnostics, Type, Value};
 
 /// The `random_pet` resource type.
@@ -49,29 +49,12 @@ impl Making for RandomPet {
     }
 
     fn schema(&self) -> ResourceSchema {
-        let block = Block::new()
-            .attr(
-                "length",
-                Attribute::optional_computed(Type::Number)
-                    .force_new()
-                    .describe("The number of words in the name (default 2)."),
-            )
-            .attr(
-                "prefix",
-                Attribute::optional(Type::String)
-                    .force_new()
-                    .describe("A string to prefix the name with."),
-            )
-            .attr(
-                "separator",
-                Attribute::optional_computed(Type::String)
-                    .force_new()
-                    .describe("The separator between words (default \"-\")."),
-            )
-            .attr(
-                "id",
-                Attribute::computed(Type::String).describe("The random pet name."),
-            );
+        let block = autostack_provider_sdk::attributes! {
+            "length": optional_computed(Type::Number).force_new() => "The number of words in the name (default 2).",
+            "prefix": optional(Type::String).force_new() => "A string to prefix the name with.",
+            "separator": optional_computed(Type::String).force_new() => "The separator between words (default \"-\").",
+            "id": computed(Type::String) => "The random pet name.",
+        };
         ResourceSchema { version: 0, block }
     }
 

@@ -5,7 +5,7 @@ use crate::common::{get, get_size, get_str, plan_standard, string, unknown_at_ap
 use crate::rng::Rng;
 use crate::state_only::Making;
 use async_trait::async_trait;
-use autostack_provider_sdk::{ApplyError, Attribute, Block, PlanResponse, ResourceSchema};
+use autostack_provider_sdk::{ApplyError, PlanResponse, ResourceSchema};
 use autostack_value::{Diagnostics, Type, Value};
 
 /// The `random_shuffle` resource type.
@@ -46,33 +46,13 @@ impl Making for RandomShuffle {
     }
 
     fn schema(&self) -> ResourceSchema {
-        let block = Block::new()
-            .attr(
-                "seed",
-                Attribute::optional(Type::String)
-                    .force_new()
-                    .describe("A seed for less volatile permutations."),
-            )
-            .attr(
-                "input",
-                Attribute::required(Type::list(Type::String))
-                    .force_new()
-                    .describe("The list of strings to shuffle."),
-            )
-            .attr(
-                "result_count",
-                Attribute::optional(Type::Number)
-                    .force_new()
-                    .describe("The number of results (default: the input's length)."),
-            )
-            .attr(
-                "result",
-                Attribute::computed(Type::list(Type::String)).describe("The permutation of input."),
-            )
-            .attr(
-                "id",
-                Attribute::computed(Type::String).describe("A static value (\"-\")."),
-            );
+        let block = autostack_provider_sdk::attributes! {
+            "seed": optional(Type::String).force_new() => "A seed for less volatile permutations.",
+            "input": required(Type::list(Type::String)).force_new() => "The list of strings to shuffle.",
+            "result_count": optional(Type::Number).force_new() => "The number of results (default: the input's length).",
+            "result": computed(Type::list(Type::String)) => "The permutation of input.",
+            "id": computed(Type::String) => "A static value (\"-\").",
+        };
         ResourceSchema { version: 0, block }
     }
 

@@ -4,7 +4,7 @@ use crate::common::{error, string, string_map, with};
 use crate::rng::{format_uuid, go_uuid};
 use crate::state_only::Making;
 use async_trait::async_trait;
-use autostack_provider_sdk::{ApplyError, Attribute, Block, ResourceSchema};
+use autostack_provider_sdk::{ApplyError, ResourceSchema};
 use autostack_value::{Diagnostics, Type, Value};
 
 /// The `random_uuid` resource type.
@@ -36,15 +36,10 @@ impl Making for RandomUuid {
     }
 
     fn schema(&self) -> ResourceSchema {
-        let block = Block::new()
-            .attr(
-                "result",
-                Attribute::computed(Type::String).describe("The generated UUID."),
-            )
-            .attr(
-                "id",
-                Attribute::computed(Type::String).describe("The generated UUID."),
-            );
+        let block = autostack_provider_sdk::attributes! {
+            "result": computed(Type::String) => "The generated UUID.",
+            "id": computed(Type::String) => "The generated UUID.",
+        };
         ResourceSchema { version: 0, block }
     }
 

@@ -5,8 +5,7 @@ use crate::common::{get, null_string, string, with};
 use crate::rng::go_uuid;
 use async_trait::async_trait;
 use autostack_provider_sdk::{
-    same, ApplyError, Attribute, Block, ChangeCtx, PathStep, PlanCtx, PlanResponse, ResourceSchema,
-    ResourceType,
+    same, ApplyError, ChangeCtx, PathStep, PlanCtx, PlanResponse, ResourceSchema, ResourceType,
 };
 use autostack_value::{Diagnostics, Type, Value};
 
@@ -77,27 +76,12 @@ impl ResourceType<()> for TerraformData {
     }
 
     fn schema(&self) -> ResourceSchema {
-        let block = Block::new()
-            .attr(
-                "id",
-                Attribute::computed(Type::String)
-                    .describe("A random UUID-formatted string set at create time."),
-            )
-            .attr(
-                "input",
-                Attribute::optional(Type::Dynamic)
-                    .describe("A value to store; copied to output after apply."),
-            )
-            .attr(
-                "output",
-                Attribute::computed(Type::Dynamic)
-                    .describe("The value of input after the last apply."),
-            )
-            .attr(
-                "triggers_replace",
-                Attribute::optional(Type::Dynamic)
-                    .describe("A value whose change forces replacement."),
-            );
+        let block = autostack_provider_sdk::attributes! {
+            "id": computed(Type::String) => "A random UUID-formatted string set at create time.",
+            "input": optional(Type::Dynamic) => "A value to store; copied to output after apply.",
+            "output": computed(Type::Dynamic) => "The value of input after the last apply.",
+            "triggers_replace": optional(Type::Dynamic) => "A value whose change forces replacement.",
+        };
         ResourceSchema { version: 0, block }
     }
 

@@ -6,7 +6,7 @@ use crate::duration::{parse_go_duration, to_std};
 use crate::state_only::Making;
 use crate::time_static::{format_rfc3339, now};
 use async_trait::async_trait;
-use autostack_provider_sdk::{ApplyError, Attribute, Block, PlanResponse, ResourceSchema};
+use autostack_provider_sdk::{ApplyError, PlanResponse, ResourceSchema};
 use autostack_value::{Diagnostics, Type, Value};
 use std::collections::BTreeMap;
 
@@ -84,28 +84,12 @@ impl Making for TimeSleep {
     }
 
     fn schema(&self) -> ResourceSchema {
-        let block = Block::new()
-            .attr(
-                "create_duration",
-                Attribute::optional(Type::String)
-                    .describe("How long to wait when created (Go duration, e.g. \"30s\")."),
-            )
-            .attr(
-                "destroy_duration",
-                Attribute::optional(Type::String)
-                    .describe("How long to wait when destroyed (Go duration, e.g. \"30s\")."),
-            )
-            .attr(
-                "triggers",
-                Attribute::optional(string_map())
-                    .force_new()
-                    .describe("Arbitrary values whose change runs the delays again."),
-            )
-            .attr(
-                "id",
-                Attribute::computed(Type::String)
-                    .describe("The time of creation in RFC 3339 format."),
-            );
+        let block = autostack_provider_sdk::attributes! {
+            "create_duration": optional(Type::String) => "How long to wait when created (Go duration, e.g. \"30s\").",
+            "destroy_duration": optional(Type::String) => "How long to wait when destroyed (Go duration, e.g. \"30s\").",
+            "triggers": optional(string_map()).force_new() => "Arbitrary values whose change runs the delays again.",
+            "id": computed(Type::String) => "The time of creation in RFC 3339 format.",
+        };
         ResourceSchema { version: 0, block }
     }
 

@@ -4,7 +4,7 @@
 use crate::common::{error, get_str, plan_standard, string, string_map, with};
 use crate::state_only::Making;
 use async_trait::async_trait;
-use autostack_provider_sdk::{ApplyError, Attribute, Block, PlanResponse, ResourceSchema};
+use autostack_provider_sdk::{ApplyError, Attribute, PlanResponse, ResourceSchema};
 use autostack_value::{Diagnostics, Type, Value};
 use chrono::{DateTime, Datelike, FixedOffset, SecondsFormat, Timelike, Utc};
 
@@ -65,25 +65,11 @@ impl Making for TimeStatic {
     }
 
     fn schema(&self) -> ResourceSchema {
-        let mut b = Block::new()
-            .attr(
-                "rfc3339",
-                Attribute::optional_computed(Type::String)
-                    .force_new()
-                    .describe(
-                        "The base timestamp in RFC 3339 format; defaults to the time of creation.",
-                    ),
-            )
-            .attr(
-                "triggers",
-                Attribute::optional(string_map())
-                    .force_new()
-                    .describe("Arbitrary values whose change saves a new timestamp."),
-            )
-            .attr(
-                "id",
-                Attribute::computed(Type::String).describe("The timestamp in RFC 3339 format."),
-            );
+        let mut b = autostack_provider_sdk::attributes! {
+            "rfc3339": optional_computed(Type::String).force_new() => "The base timestamp in RFC 3339 format; defaults to the time of creation.",
+            "triggers": optional(string_map()).force_new() => "Arbitrary values whose change saves a new timestamp.",
+            "id": computed(Type::String) => "The timestamp in RFC 3339 format.",
+        };
         for p in PARTS {
             b = b.attr(
                 p,

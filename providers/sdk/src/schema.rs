@@ -231,3 +231,25 @@ pub struct ProviderSchema {
     /// Data sources.
     pub data_sources: BTreeMap<String, ResourceSchema>,
 }
+
+/// A block's attributes, one per line: `"name": kind(Type) .modifier()* => "description"`,
+/// where `kind` is `required`, `optional`, `optional_computed` or `computed` and modifiers
+/// are [`Attribute`]'s (`force_new()`, `sensitive()`, `default(v)`). Nested blocks chain on
+/// the result with [`Block::block`].
+///
+/// ```
+/// use autostack_provider_sdk::attributes;
+/// use autostack_value::Type;
+/// let block = attributes! {
+///     "length": required(Type::Number).force_new() => "How many characters.",
+///     "result": computed(Type::String).sensitive() => "The generated text.",
+/// };
+/// assert_eq!(block.attributes.len(), 2);
+/// ```
+#[macro_export]
+macro_rules! attributes {
+    ($($name:literal : $kind:ident($ty:expr) $(.$modifier:ident($($arg:expr),*))* => $doc:literal),* $(,)?) => {
+        $crate::schema::Block::new()
+            $(.attr($name, $crate::schema::Attribute::$kind($ty)$(.$modifier($($arg),*))*.describe($doc)))*
+    };
+}
