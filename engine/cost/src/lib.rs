@@ -9,6 +9,7 @@ mod error;
 mod estimate;
 mod hints;
 pub mod history;
+pub mod history_render;
 pub mod model;
 pub mod plan_json;
 pub mod policy;
