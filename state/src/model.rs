@@ -1,0 +1,310 @@
+//! Terraform's state v4 document as plain data.
+//!
+//! Fields are declared in the order Terraform writes them, so a document written by
+//! [`crate::codec::encode`] matches Terraform's byte for byte. Everything a provider schema
+//! would be needed to interpret (instance attributes, output values and types, check results)
+//! is kept as raw JSON: reading a file parses only the structure around them, and writing it
+//! back reproduces them exactly. Turning attributes into typed values is the engine's job.
+
+use serde::de::{Deserializer, Error as _};
+use serde::{Deserialize, Serialize, Serializer};
+use serde_json::value::RawValue;
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+
+/// A JSON value kept as the text it was read as (or written by the engine).
+pub type RawJson = Box<RawValue>;
+
+/// The format version this crate reads and writes.
+pub const FORMAT_VERSION: u64 = 4;
+
+/// A whole state snapshot (`terraform.tfstate`).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Document {
+    /// Format version; always 4 once decoded.
+    pub version: u64,
+    /// The Terraform version that wrote the file.
+    #[serde(default)]
+    pub terraform_version: String,
+    /// Monotonic version of the snapshot within its lineage.
+    #[serde(default)]
+    pub serial: u64,
+    /// Identity of the state's history (a UUID); empty only before the first write.
+    #[serde(default)]
+    pub lineage: String,
+    /// Root module outputs by name (Terraform writes them sorted).
+    #[serde(default)]
+    pub outputs: BTreeMap<String, Output>,
+    /// Resources, each with its instances.
+    #[serde(default)]
+    pub resources: Vec<Resource>,
+    /// Results of checkable objects, kept as written (`null` when there are none).
+    #[serde(default)]
+    pub check_results: Option<RawJson>,
+}
+
+/// One root module output.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Output {
+    /// The value as JSON.
+    pub value: RawJson,
+    /// Its type in Terraform's type JSON (`"string"`, `["list","number"]`, ...).
+    #[serde(rename = "type")]
+    pub ty: RawJson,
+    /// Declared `sensitive`.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub sensitive: bool,
+}
+
+/// One resource (all instances of one `resource` or `data` block in one module instance).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Resource {
+    /// Module instance path (`module.net["a"]`); absent for the root module.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub module: Option<String>,
+    /// `managed` or `data`.
+    pub mode: Mode,
+    /// Resource type (`aws_instance`).
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// Resource name.
+    pub name: String,
+    /// Legacy expansion marker (`list`/`map`) written by Terraform 0.12; kept as read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub each: Option<String>,
+    /// Provider configuration address (`provider["registry.terraform.io/hashicorp/aws"]`).
+    pub provider: String,
+    /// The instances, by index key.
+    #[serde(default)]
+    pub instances: Vec<Instance>,
+}
+
+/// Whether a resource is managed or a data source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// A `resource` block.
+    Managed,
+    /// A `data` block.
+    Data,
+}
+
+/// One resource instance object.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Instance {
+    /// `count` index or `for_each` key; absent for a single instance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index_key: Option<IndexKey>,
+    /// `tainted` when marked for replacement.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Key of a deposed object (create-before-destroy in flight); absent for the current one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deposed: Option<String>,
+    /// Schema version the attributes conform to.
+    #[serde(default)]
+    pub schema_version: u64,
+    /// The object's attributes, as the provider schema shapes them.
+    pub attributes: RawJson,
+    /// Paths of sensitive attributes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sensitive_attributes: Option<RawJson>,
+    /// Identity schema version (Terraform 1.12 and later).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity_schema_version: Option<u64>,
+    /// Resource identity (Terraform 1.12 and later).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity: Option<RawJson>,
+    /// Provider-private data (base64), opaque to the engine.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private: Option<String>,
+    /// Resources this one depended on when last applied.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dependencies: Vec<String>,
+    /// Was created with `create_before_destroy`.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub create_before_destroy: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// An instance's `count` index or `for_each` key.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum IndexKey {
+    /// `count.index`.
+    Int(i64),
+    /// `each.key`.
+    Str(String),
+}
+
+impl Serialize for IndexKey {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            IndexKey::Int(i) => s.serialize_i64(*i),
+            IndexKey::Str(k) => s.serialize_str(k),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for IndexKey {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        // Read as raw text: numbers then parse exactly whatever serde_json's number mode is.
+        let raw = RawJson::deserialize(d)?;
+        let text = raw.get();
+        if text.starts_with('"') {
+            serde_json::from_str(text)
+                .map(IndexKey::Str)
+                .map_err(D::Error::custom)
+        } else {
+            text.parse().map(IndexKey::Int).map_err(|_| {
+                D::Error::custom(format!(
+                    "index_key must be a string or an integer, not {text}"
+                ))
+            })
+        }
+    }
+}
+
+/// Where one instance lives: its resource and key (the parts of an instance address).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InstanceId {
+    /// Module instance path; `None` for the root module.
+    pub module: Option<String>,
+    /// Managed or data.
+    pub mode: Mode,
+    /// Resource type.
+    pub ty: String,
+    /// Resource name.
+    pub name: String,
+    /// Index key.
+    pub key: Option<IndexKey>,
+}
+
+/// A resource's place in a document, in Terraform's order: module, data before managed,
+/// type, name.
+type ResourceKey = (String, bool, String, String);
+
+impl Resource {
+    fn order_key(&self) -> ResourceKey {
+        let managed = self.mode == Mode::Managed;
+        let module = self.module.clone().unwrap_or_default();
+        (module, managed, self.ty.clone(), self.name.clone())
+    }
+}
+
+impl InstanceId {
+    fn resource_key(&self) -> ResourceKey {
+        let managed = self.mode == Mode::Managed;
+        let module = self.module.clone().unwrap_or_default();
+        (module, managed, self.ty.clone(), self.name.clone())
+    }
+}
+
+/// One change to a document's instances (what a journal record says an operation did).
+#[derive(Debug)]
+pub enum Change {
+    /// The object now at `id` (created, updated or read), under provider `provider`.
+    Put {
+        /// Where.
+        id: InstanceId,
+        /// The resource's provider string, for a resource the document does not hold yet.
+        provider: String,
+        /// The new object (its `index_key` is set from `id`).
+        instance: Box<Instance>,
+    },
+    /// The current object at the address is gone (destroyed or forgotten).
+    Remove(InstanceId),
+}
+
+impl Document {
+    /// An empty state: no lineage yet, serial 0, written by `terraform_version`.
+    pub fn empty(terraform_version: &str) -> Document {
+        Document {
+            version: FORMAT_VERSION,
+            terraform_version: terraform_version.to_string(),
+            serial: 0,
+            lineage: String::new(),
+            outputs: BTreeMap::new(),
+            resources: Vec::new(),
+            check_results: None,
+        }
+    }
+
+    /// Every instance with the resource it belongs to, in document order.
+    pub fn instances(&self) -> impl Iterator<Item = (&Resource, &Instance)> {
+        self.resources
+            .iter()
+            .flat_map(|r| r.instances.iter().map(move |i| (r, i)))
+    }
+
+    /// Applies changes in order. Resources end up in Terraform's order (as the engine writes
+    /// them), resources left without instances are dropped; O(log n) per change.
+    pub fn apply_changes(&mut self, changes: Vec<Change>) {
+        if changes.is_empty() {
+            return;
+        }
+        let mut by_key: BTreeMap<ResourceKey, Resource> = std::mem::take(&mut self.resources)
+            .into_iter()
+            .map(|r| (r.order_key(), r))
+            .collect();
+        for change in changes {
+            match change {
+                Change::Put {
+                    id,
+                    provider,
+                    instance,
+                } => put(&mut by_key, id, provider, *instance),
+                Change::Remove(id) => {
+                    if let Some(r) = by_key.get_mut(&id.resource_key()) {
+                        r.instances
+                            .retain(|i| i.deposed.is_some() || i.index_key != id.key);
+                    }
+                }
+            }
+        }
+        self.resources = by_key
+            .into_values()
+            .filter(|r| !r.instances.is_empty())
+            .collect();
+    }
+}
+
+fn put(
+    by_key: &mut BTreeMap<ResourceKey, Resource>,
+    id: InstanceId,
+    provider: String,
+    mut instance: Instance,
+) {
+    let resource = by_key.entry(id.resource_key()).or_insert_with(|| Resource {
+        module: id.module.clone(),
+        mode: id.mode,
+        ty: id.ty.clone(),
+        name: id.name.clone(),
+        each: None,
+        provider,
+        instances: Vec::new(),
+    });
+    instance.index_key = id.key;
+    let instances = &mut resource.instances;
+    let current = |i: &Instance| i.deposed.is_none();
+    match instances
+        .iter()
+        .position(|i| current(i) && i.index_key == instance.index_key)
+    {
+        Some(at) => instances[at] = instance,
+        None => {
+            let at = instances
+                .iter()
+                .position(|i| key_order(&i.index_key, &instance.index_key) == Ordering::Greater)
+                .unwrap_or(instances.len());
+            instances.insert(at, instance);
+        }
+    }
+}
+
+/// Instance order within a resource: no key, then integer keys, then string keys.
+fn key_order(a: &Option<IndexKey>, b: &Option<IndexKey>) -> Ordering {
+    a.cmp(b)
+}
