@@ -288,6 +288,12 @@ fn put(
     });
     instance.index_key = id.key;
     let instances = &mut resource.instances;
+    let last = instances.last().map(|i| &i.index_key);
+    if last.is_none_or(|k| key_order(k, &instance.index_key) == Ordering::Less) {
+        // Past every key held (always, when the engine writes a whole state): append.
+        instances.push(instance);
+        return;
+    }
     let current = |i: &Instance| i.deposed.is_none();
     match instances
         .iter()

@@ -195,7 +195,7 @@ impl Serialize for OutputDoc<'_> {
 struct PlanDoc<'a> {
     plan: &'a Plan,
     config_hash: String,
-    prior: Json,
+    prior: autostack_state::model::Document,
 }
 
 impl Serialize for PlanDoc<'_> {
@@ -406,7 +406,8 @@ pub fn read(
             },
         );
     }
-    let prior = statefile::decode(doc.get("prior").unwrap_or(&Json::Null), schemas).map_err(bad)?;
+    let prior =
+        statefile::decode_json(doc.get("prior").unwrap_or(&Json::Null), schemas).map_err(bad)?;
     Ok(Plan {
         mode,
         changes,
