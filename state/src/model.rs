@@ -314,3 +314,93 @@ fn put(
 fn key_order(a: &Option<IndexKey>, b: &Option<IndexKey>) -> Ordering {
     a.cmp(b)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn instance(attrs: &str) -> Box<Instance> {
+        Box::new(Instance {
+            index_key: None,
+            status: None,
+            deposed: None,
+            schema_version: 0,
+            attributes: RawValue::from_string(format!("{attrs:?}")).unwrap(),
+            sensitive_attributes: None,
+            identity_schema_version: None,
+            identity: None,
+            private: None,
+            dependencies: Vec::new(),
+            create_before_destroy: false,
+        })
+    }
+
+    fn id(module: Option<&str>, mode: Mode, name: &str, key: Option<IndexKey>) -> InstanceId {
+        InstanceId {
+            module: module.map(str::to_string),
+            mode,
+            ty: "t".into(),
+            name: name.into(),
+            key,
+        }
+    }
+
+    fn put(id: InstanceId, attrs: &str) -> Change {
+        Change::Put {
+            id,
+            provider: "p".into(),
+            instance: instance(attrs),
+        }
+    }
+
+    fn layout(doc: &Document) -> Vec<String> {
+        doc.instances()
+            .map(|(r, i)| {
+                format!(
+                    "{}{:?}.{}{:?}={}",
+                    r.module.as_deref().unwrap_or(""),
+                    r.mode,
+                    r.name,
+                    i.index_key,
+                    i.attributes.get().trim_matches('"')
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn changes_land_in_terraforms_order_and_replace_or_remove_objects() {
+        let mut doc = Document::empty("1.11.4");
+        let int = |i| Some(IndexKey::Int(i));
+        doc.apply_changes(vec![
+            put(id(None, Mode::Managed, "b", int(1)), "1"),
+            put(id(None, Mode::Managed, "b", int(0)), "0"),
+            put(id(Some("module.m"), Mode::Managed, "a", None), "m"),
+            put(id(None, Mode::Data, "z", None), "d"),
+            put(
+                id(None, Mode::Managed, "a", Some(IndexKey::Str("k".into()))),
+                "s",
+            ),
+            put(id(None, Mode::Managed, "a", int(2)), "i"),
+        ]);
+        assert_eq!(
+            layout(&doc),
+            [
+                "Data.zNone=d",
+                "Managed.aSome(Int(2))=i",
+                "Managed.aSome(Str(\"k\"))=s",
+                "Managed.bSome(Int(0))=0",
+                "Managed.bSome(Int(1))=1",
+                "module.mManaged.aNone=m",
+            ]
+        );
+        doc.apply_changes(vec![
+            put(id(None, Mode::Managed, "b", int(0)), "new"),
+            Change::Remove(id(None, Mode::Data, "z", None)),
+            Change::Remove(id(None, Mode::Managed, "b", int(1))),
+            Change::Remove(id(None, Mode::Managed, "nothing", None)),
+        ]);
+        assert_eq!(doc.resources.len(), 3, "a resource without instances goes");
+        assert_eq!(layout(&doc)[2], "Managed.bSome(Int(0))=new");
+    }
+}
