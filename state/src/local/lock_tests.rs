@@ -10,14 +10,20 @@ fn info(operation: &str) -> LockInfo {
     LockInfo::new(operation, "1.11.4")
 }
 
-#[tokio::test]
-async fn a_second_locker_sees_the_holder_until_it_lets_go() {
-    let d = tempfile::tempdir().unwrap();
-    let s = store(d.path());
+/// A store in `dir` with its default workspace locked for an apply.
+async fn locked(dir: &Path) -> (LocalStore, LockGuard) {
+    let s = store(dir);
     let held = s
         .try_lock("default", &info("OperationTypeApply"))
         .await
         .unwrap();
+    (s, held)
+}
+
+#[tokio::test]
+async fn a_second_locker_sees_the_holder_until_it_lets_go() {
+    let d = tempfile::tempdir().unwrap();
+    let (s, held) = locked(d.path()).await;
     let t0 = std::time::Instant::now();
     let err = lock_within(
         &s,
@@ -88,11 +94,7 @@ async fn force_unlock_needs_the_holders_id() {
 #[tokio::test]
 async fn nothing_is_left_beside_the_state_after_release() {
     let d = tempfile::tempdir().unwrap();
-    let s = store(d.path());
-    let held = s
-        .try_lock("default", &info("OperationTypeApply"))
-        .await
-        .unwrap();
+    let (s, held) = locked(d.path()).await;
     assert!(info_path(&d.path().join("terraform.tfstate")).exists());
     drop(held);
     let left: Vec<_> = std::fs::read_dir(d.path()).unwrap().collect();
@@ -112,12 +114,8 @@ async fn nothing_is_left_beside_the_state_after_release() {
 #[tokio::test]
 async fn a_waiter_that_opened_the_removed_file_starts_over() {
     let d = tempfile::tempdir().unwrap();
-    let s = store(d.path());
+    let (s, held) = locked(d.path()).await;
     let state = d.path().join("terraform.tfstate");
-    let held = s
-        .try_lock("default", &info("OperationTypeApply"))
-        .await
-        .unwrap();
     let waiter = File::open(info_path(&state)).unwrap();
     assert!(lock_if_current(waiter.try_clone().unwrap(), &info_path(&state)).is_none());
     drop(held);
