@@ -29,3 +29,17 @@ start_moto() {
   cat /tmp/autostack-moto.log >&2
   return 1
 }
+
+# Debian's headless Chromium, which the report tests load pages in. Installed with apt when
+# missing (the test machines are Debian, with root); AUTOSTACK_CHROMIUM may name another.
+ensure_chromium() {
+  if [ -n "${AUTOSTACK_CHROMIUM:-}" ] || command -v chromium >/dev/null 2>&1; then
+    return 0
+  fi
+  echo "== installing Debian's chromium"
+  local sudo=""
+  if [ "$(id -u)" != "0" ]; then sudo="sudo"; fi
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/tmp/autostack-chromium.log 2>&1 \
+    || { $sudo apt-get update -q >/dev/null 2>&1 && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >>/tmp/autostack-chromium.log 2>&1; } \
+    || { echo "installing chromium failed; its log:" >&2; tail -20 /tmp/autostack-chromium.log >&2; return 1; }
+}

@@ -19,6 +19,7 @@ cargo clippy --workspace --all-targets -- -D warnings
 echo "== emulators"
 source tests/emulators.sh
 start_moto
+ensure_chromium
 
 echo "== tests"
 cargo test --workspace --no-fail-fast 2>&1 | tee /tmp/autostack-test.log

@@ -172,6 +172,9 @@ pub struct PlanCmd {
     /// Exit code 0: no changes, 1: error, 2: changes present.
     #[arg(long = "detailed-exitcode")]
     pub detailed_exitcode: bool,
+    /// Also write the plan as a self-contained HTML report (graph, cost, diff) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
 }
 
 /// `apply` / `destroy` / `refresh` options.
@@ -210,6 +213,9 @@ pub struct ShowArgs {
     /// Machine-readable JSON (Terraform's JSON plan/state format).
     #[arg(long)]
     pub json: bool,
+    /// A saved plan as a self-contained HTML report (graph, cost, diff) on stdout.
+    #[arg(long, conflicts_with = "json")]
+    pub html: bool,
     /// Disable color output.
     #[arg(long = "no-color")]
     pub no_color: bool,
@@ -341,6 +347,9 @@ pub struct GraphArgs {
     /// Graph type (accepted for compatibility: plan, apply, plan-destroy).
     #[arg(long = "type")]
     pub ty: Option<String>,
+    /// Output format: `dot` (Graphviz, as Terraform), `svg` or `html` (a drawn graph).
+    #[arg(long, default_value = "dot", value_parser = ["dot", "svg", "html"])]
+    pub format: String,
 }
 
 /// `force-unlock` options.

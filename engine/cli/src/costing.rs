@@ -55,3 +55,15 @@ pub fn plan_section(plan: &Plan, s: &Session, no_cost: bool, out: &Output) -> us
     }
     violations
 }
+
+/// The full cost report of a plan for pictures (every managed resource, as `autostack cost`
+/// prices a saved plan), with how many of its resources are of a type no cloud charges for.
+pub fn full_report(plan: &Plan, tree: &autostack_lang::config::ModuleTree) -> (Report, usize) {
+    let (input, _) = plan_input(plan, tree, Detail::Full);
+    let free = input
+        .resource_changes
+        .iter()
+        .filter(|c| autostack_cost::is_inert(&c.type_name))
+        .count();
+    (report(&input, Catalog::embedded()), free)
+}

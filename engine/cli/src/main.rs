@@ -8,6 +8,7 @@ mod costing;
 mod plan_input;
 mod progress;
 mod render;
+mod report;
 mod session;
 mod ui;
 

@@ -3,6 +3,8 @@
 //! nothing behind (checked with the AWS SDK, out of band).
 #![cfg(feature = "aws")]
 
+#[path = "common/browser.rs"]
+mod browser;
 mod common;
 #[path = "../../../providers/aws/tests/support/mod.rs"]
 mod support;
@@ -70,6 +72,68 @@ impl Stack {
         let out = self.run(&["output", "-json"], &[]).expect(0).stdout();
         serde_json::from_str(&out).expect("output -json")
     }
+}
+
+/// The number in attribute `name` of the first tag with `marker` in a page.
+fn number_attr(page: &str, marker: &str, name: &str) -> f64 {
+    let tag = &page[page
+        .find(marker)
+        .unwrap_or_else(|| panic!("{marker} in the page"))..];
+    let tag = &tag[..tag.find('>').expect("tag end")];
+    let key = format!("{name}=\"");
+    let at = tag.find(&key).unwrap_or_else(|| panic!("{name} on {tag}")) + key.len();
+    tag[at..at + tag[at..].find('"').expect("quote")]
+        .parse()
+        .expect("a number")
+}
+
+#[test]
+fn aws_web_report_shows_the_totals_cost_json_gives_and_loads_in_chromium() {
+    let st = Stack::new("report");
+    st.run(&["init"], &[]).expect(0);
+    st.run(&["plan", "-out=tfplan"], &[]).expect(0);
+    let page = st.work.run(&["show", "-html", "tfplan"]).expect(0).stdout();
+    let cost = st
+        .work
+        .run(&["cost", "-plan=tfplan", "-format=json"])
+        .expect(0)
+        .stdout();
+    let cost: serde_json::Value = serde_json::from_str(&cost).expect("cost json");
+    let total = &cost["total"];
+    assert!(total["after"].as_f64().unwrap() > 10.0, "{total}");
+    for field in ["before", "after", "delta"] {
+        let shown = number_attr(&page, "<section id=\"cost\"", &format!("data-{field}"));
+        let priced = total[field].as_f64().unwrap();
+        assert!(
+            (shown - priced).abs() < 0.005,
+            "{field}: {shown} vs {priced}"
+        );
+    }
+    assert_eq!(
+        number_attr(&page, "<section id=\"cost\"", "data-unpriced"),
+        total["unpriced"].as_f64().unwrap()
+    );
+    for cloud in ["aws", "azure", "gcp"] {
+        let marker = format!("data-cloud=\"{cloud}\"");
+        let shown = number_attr(&page, &marker, "data-after");
+        let priced = cost["totals"][cloud]["after"].as_f64().unwrap();
+        assert!(
+            (shown - priced).abs() < 0.005,
+            "{cloud}: {shown} vs {priced}"
+        );
+    }
+    let file = st.work.path().join("report.html");
+    std::fs::write(&file, &page).expect("write the page");
+    let (dom, _) = browser::dump_dom(&file);
+    assert_eq!(
+        browser::root_attr(&dom, "data-errors").as_deref(),
+        Some("0")
+    );
+    assert_eq!(browser::root_attr(&dom, "data-ready").as_deref(), Some("1"));
+    assert!(
+        dom.contains("aws_instance.web[0] will be created"),
+        "the diff"
+    );
 }
 
 fn id_filter(name: &str, ids: Vec<String>) -> Filter {

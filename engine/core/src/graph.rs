@@ -339,3 +339,30 @@ pub fn resource_dependencies(g: &ConfigGraph) -> HashMap<Node, Vec<String>> {
     }
     out
 }
+
+/// Edges between resources as `autostack graph` and the plan report draw them: from each
+/// resource (or data source) to the nearest resources it depends on, looking through locals,
+/// variables, outputs, module calls and providers. One pass in topological order, each
+/// non-resource node remembering the nearest resources behind it.
+pub fn resource_edges(g: &ConfigGraph) -> Vec<(Node, Node)> {
+    let mut nearest: HashMap<NodeIndex, Vec<NodeIndex>> = HashMap::new();
+    let mut edges = Vec::new();
+    for node in &g.order {
+        let i = g.index[node];
+        let mut behind = std::collections::BTreeSet::new();
+        for p in g.graph.neighbors_directed(i, petgraph::Direction::Incoming) {
+            match &g.graph[p] {
+                Node::Resource(..) => {
+                    behind.insert(p);
+                }
+                _ => behind.extend(nearest.get(&p).into_iter().flatten().copied()),
+            }
+        }
+        if let Node::Resource(..) = node {
+            edges.extend(behind.iter().map(|&d| (g.graph[d].clone(), node.clone())));
+        } else {
+            nearest.insert(i, behind.into_iter().collect());
+        }
+    }
+    edges
+}

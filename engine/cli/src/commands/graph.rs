@@ -1,15 +1,15 @@
 //! `autostack graph`: the resource dependency graph in Graphviz DOT.
 
 use crate::args::GraphArgs;
+use crate::report::graph::{svg, svg_document, DrawGraph, GRAPH_STYLE};
 use crate::session;
 use crate::ui;
-use autostack_core::graph::{build, Node};
-use petgraph::visit::EdgeRef;
+use autostack_core::graph::{build, resource_edges, Node};
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 /// Prints resources and their dependencies (through locals, variables and modules) as DOT.
-pub fn run(_a: &GraphArgs) -> u8 {
+pub fn run(a: &GraphArgs) -> u8 {
     let loaded = match session::load_config(&PathBuf::from(".")) {
         Ok(l) => l,
         Err((s, d)) => {
@@ -24,39 +24,25 @@ pub fn run(_a: &GraphArgs) -> u8 {
             return 1;
         }
     };
-    let is_res = |n: &Node| matches!(n, Node::Resource(..));
-    let mut edges = BTreeSet::new();
-    // For each resource, find the nearest resources it depends on through other nodes.
-    for (node, &i) in &g.index {
-        if !is_res(node) {
-            continue;
+    if a.format != "dot" {
+        let drawn = DrawGraph::of_config(&g, &Default::default());
+        match a.format.as_str() {
+            "svg" => println!("{}", svg_document(&drawn)),
+            _ => println!(
+                "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>AutoStack resource graph</title><style>body{{margin:16px;font:14px system-ui,sans-serif}}{GRAPH_STYLE}</style></head><body><h1>Resource graph</h1>{}</body></html>",
+                svg(&drawn, "graph")
+            ),
         }
-        let mut stack: Vec<_> = g
-            .graph
-            .edges_directed(i, petgraph::Direction::Incoming)
-            .map(|e| e.source())
-            .collect();
-        let mut seen = BTreeSet::new();
-        while let Some(j) = stack.pop() {
-            if !seen.insert(j) {
-                continue;
-            }
-            let n = &g.graph[j];
-            if is_res(n) {
-                edges.insert((node.to_string(), n.to_string()));
-            } else {
-                stack.extend(
-                    g.graph
-                        .edges_directed(j, petgraph::Direction::Incoming)
-                        .map(|e| e.source()),
-                );
-            }
-        }
+        return 0;
     }
+    let edges: BTreeSet<(String, String)> = resource_edges(&g)
+        .into_iter()
+        .map(|(dep, node)| (node.to_string(), dep.to_string()))
+        .collect();
     let nodes: BTreeSet<String> = g
         .index
         .keys()
-        .filter(|n| is_res(n))
+        .filter(|n| matches!(n, Node::Resource(..)))
         .map(|n| n.to_string())
         .collect();
     println!(

@@ -58,6 +58,24 @@ pub async fn run(a: &PlanCmd) -> u8 {
     } else if !out.json && plan.has_changes() {
         println!("\n{}\n\nNote: You didn't use the -out option to save this plan, so AutoStack can't\nguarantee to take exactly these actions if you run \"autostack apply\" now.", crate::render::RULE);
     }
+    if let Some(path) = &a.html {
+        let page = crate::report::plan_report(
+            &plan,
+            &s.ctx.tree,
+            &|c| s.schemas.block_for(c),
+            a.common.no_cost,
+            std::env::current_dir().map_or_else(|_| ".".into(), |d| d.display().to_string()),
+        );
+        let written = page.and_then(|p| {
+            std::fs::write(path, p).map_err(|e| {
+                crate::session::error("Failed to write report", format!("{}: {e}", path.display()))
+            })
+        });
+        if let Err(d) = written {
+            out.diags(&d, &s.sources);
+            return 1;
+        }
+    }
     if violations > 0 {
         autostack_cost::EXIT_POLICY_VIOLATION as u8
     } else if a.detailed_exitcode && plan.has_changes() {

@@ -58,6 +58,13 @@ pub async fn run(a: &ShowArgs) -> u8 {
             };
             if a.json {
                 println!("{}", plan_json(&plan, &l.tree));
+            } else if a.html {
+                let lookup = |c: &_| schemas.block_for(c);
+                let source = path.display().to_string();
+                match crate::report::plan_report(&plan, &l.tree, &lookup, false, source) {
+                    Ok(page) => print!("{page}"),
+                    Err(d) => return fail(d),
+                }
             } else {
                 print!(
                     "{}",
@@ -76,6 +83,12 @@ pub async fn run(a: &ShowArgs) -> u8 {
             Ok(st) => show_state(&st, a.json),
             Err(e) => fail(session::error("Failed to read state file", e)),
         };
+    }
+    if a.html {
+        return fail(session::error(
+            "A plan file is required",
+            "show -html draws a saved plan: autostack show -html PLANFILE > report.html",
+        ));
     }
     let module = loaded.map(|l| l.tree.module).unwrap_or_default();
     let backend = match Backend::from_config(&module, None) {
