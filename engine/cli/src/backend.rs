@@ -12,7 +12,7 @@ use crate::session::error;
 use autostack_core::addrs::InstanceAddr;
 use autostack_core::apply::Intent;
 use autostack_core::jsonplan::TERRAFORM_VERSION;
-use autostack_core::state::{OutputValue, State};
+use autostack_core::state::{InstanceObject, OutputValue, State};
 use autostack_core::statefile::{self, SchemaSource};
 use autostack_lang::config::Module;
 use autostack_lang::{Diagnostic, Diagnostics};
@@ -142,6 +142,17 @@ impl Backend {
     pub async fn load_addresses(&self) -> Result<Vec<InstanceAddr>, Diagnostics> {
         let (doc, _) = self.load_document().await?;
         statefile::addresses(&doc).map_err(|e| self.decode_failure(e))
+    }
+
+    /// The object at `addr` in `doc` alone, typed by its provider's schema (no other is
+    /// decoded).
+    pub fn decode_instance(
+        &self,
+        doc: &Document,
+        addr: &InstanceAddr,
+        schemas: &dyn SchemaSource,
+    ) -> Result<Option<InstanceObject>, Diagnostics> {
+        statefile::decode_one(doc, addr, schemas).map_err(|e| self.decode_failure(e))
     }
 
     fn decode_failure(&self, e: String) -> Diagnostics {

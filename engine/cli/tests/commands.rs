@@ -319,6 +319,10 @@ fn state_list_pull_and_output_start_no_provider() {
     let all = as_json(&w.run(&["output", "-json"]).expect(0).stdout());
     assert_eq!(all["ports"]["type"], serde_json::json!(["list", "number"]));
     assert_eq!(all["ports"]["sensitive"], true);
+    // `state show` decodes only the object shown (here with no schema: its provider is in
+    // no build).
+    let r = w.run(&["state", "show", "broken_thing.x[0]"]).expect(0);
+    assert!(r.stdout().contains("    id = \"b\"\n"), "{}", r.stdout());
     if cfg!(feature = "aws") {
         // Decoding attributes does need the aws schema, which rejects this state.
         let r = w.run(&["state", "show", "aws_instance.web"]).expect(1);

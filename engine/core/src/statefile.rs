@@ -56,6 +56,28 @@ pub fn decode(doc: &Document, schemas: &dyn SchemaSource) -> Result<State, Strin
     Ok(st)
 }
 
+/// The object at `addr` alone, decoded with its resource's schema (`None`: no such instance).
+pub fn decode_one(
+    doc: &Document,
+    addr: &InstanceAddr,
+    schemas: &dyn SchemaSource,
+) -> Result<Option<InstanceObject>, String> {
+    let id = instance_id(addr);
+    let found = doc.instances().find(|(r, i)| {
+        i.deposed.is_none()
+            && i.index_key == id.key
+            && r.mode == id.mode
+            && r.ty == id.ty
+            && r.name == id.name
+            && r.module == id.module
+    });
+    let Some((r, inst)) = found else {
+        return Ok(None);
+    };
+    let schema = schemas.resource_type(&r.provider, addr.resource.mode, &r.ty);
+    decode_instance(addr, &r.provider, inst, schema.as_ref().map(|s| &s.0)).map(Some)
+}
+
 /// Decodes a state document embedded in other JSON (a saved plan's prior state).
 pub fn decode_json(j: &Json, schemas: &dyn SchemaSource) -> Result<State, String> {
     let doc =

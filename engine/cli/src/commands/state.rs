@@ -56,10 +56,12 @@ async fn run_inner(cmd: &StateCmd) -> Result<u8, Diagnostics> {
             Ok(0)
         }
         StateCmd::Show(a) => {
-            let (st, _) = backend(a.state.as_deref())?.load(&schemas).await?;
+            let b = backend(a.state.as_deref())?;
+            let (doc, _) = b.load_document().await?;
             let addr =
                 parse_instance(&a.address).map_err(|e| session::error("Invalid address", e.0))?;
-            let Some(o) = st.instances.get(&addr) else {
+            // Only this object is decoded, with its own provider's schema.
+            let Some(o) = b.decode_instance(&doc, &addr, &schemas)? else {
                 return Err(session::error("No instance found for the given address!", format!("This command requires that the address references one specific instance. No instance was found for {:?}.", a.address)));
             };
             println!("# {addr}:");
