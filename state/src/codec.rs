@@ -6,8 +6,8 @@
 //! read from Terraform is written back byte for byte.
 
 use crate::error::{Result, StateError};
-use crate::model::{Document, FORMAT_VERSION};
-use serde::Deserialize;
+use crate::model::{Document, Heads, Outputs, FORMAT_VERSION};
+use serde::{Deserialize, Serialize};
 use serde_json::ser::{Formatter, PrettyFormatter};
 use std::io::{self, Write};
 
@@ -22,11 +22,41 @@ pub struct Stamp {
     pub lineage: String,
 }
 
+/// A part of a state document that can be read alone: the whole input is still checked to be
+/// version 4 JSON, but only the part is kept (the rest is skipped without allocating).
+pub trait Part<'de>: Deserialize<'de> {
+    /// The document's format version.
+    fn version(&self) -> u64;
+}
+
+impl<'de, R: Deserialize<'de>> Part<'de> for Document<R> {
+    fn version(&self) -> u64 {
+        self.version
+    }
+}
+
+impl Part<'_> for Heads {
+    fn version(&self) -> u64 {
+        self.version
+    }
+}
+
+impl Part<'_> for Outputs {
+    fn version(&self) -> u64 {
+        self.version
+    }
+}
+
 /// Decodes a v4 state document.
 pub fn decode(bytes: &[u8]) -> Result<Document> {
-    match serde_json::from_slice::<Document>(bytes) {
-        Ok(doc) if doc.version == FORMAT_VERSION => Ok(doc),
-        Ok(doc) => Err(StateError::UnsupportedVersion(doc.version)),
+    decode_part(bytes)
+}
+
+/// Decodes one part of a v4 state document (see [`Part`]).
+pub fn decode_part<'de, T: Part<'de>>(bytes: &'de [u8]) -> Result<T> {
+    match serde_json::from_slice::<T>(bytes) {
+        Ok(doc) if doc.version() == FORMAT_VERSION => Ok(doc),
+        Ok(doc) => Err(StateError::UnsupportedVersion(doc.version())),
         Err(e) if e.is_syntax() || e.is_eof() => Err(StateError::InvalidJson {
             line: e.line(),
             column: e.column(),
@@ -61,10 +91,16 @@ pub fn stamp(bytes: &[u8]) -> Result<Stamp> {
 /// Encodes a document as Terraform lays it out (two-space indent, final newline).
 pub fn encode(doc: &Document) -> Result<Vec<u8>> {
     let mut out = Vec::with_capacity(4096);
-    let mut ser = serde_json::Serializer::with_formatter(&mut out, TerraformFormatter::default());
-    serde::Serialize::serialize(doc, &mut ser).map_err(StateError::Malformed)?;
-    out.push(b'\n');
+    encode_to(doc, &mut out)?;
     Ok(out)
+}
+
+/// [`encode`], streamed to `w` (buffer it: it gets many small writes).
+pub fn encode_to<R: Serialize>(doc: &Document<R>, mut w: impl Write) -> Result<()> {
+    let mut ser = serde_json::Serializer::with_formatter(&mut w, TerraformFormatter::default());
+    serde::Serialize::serialize(doc, &mut ser).map_err(StateError::Encode)?;
+    w.write_all(b"\n")
+        .map_err(|e| StateError::Encode(serde_json::Error::io(e)))
 }
 
 /// serde_json's pretty formatter, plus raw fragments re-indented at the depth they land at.
@@ -72,6 +108,8 @@ pub fn encode(doc: &Document) -> Result<Vec<u8>> {
 struct TerraformFormatter {
     pretty: PrettyFormatter<'static>,
     depth: usize,
+    /// Reused for every re-indented fragment.
+    scratch: Vec<u8>,
 }
 
 impl Formatter for TerraformFormatter {
@@ -107,14 +145,16 @@ impl Formatter for TerraformFormatter {
         self.pretty.end_object_value(w)
     }
     fn write_raw_fragment<W: ?Sized + Write>(&mut self, w: &mut W, raw: &str) -> io::Result<()> {
-        w.write_all(&reindent(raw.as_bytes(), self.depth))
+        self.scratch.clear();
+        reindent(raw.as_bytes(), self.depth, &mut self.scratch);
+        w.write_all(&self.scratch)
     }
 }
 
 /// Lays out one JSON value as the pretty formatter would at nesting `depth`: whitespace
 /// outside strings is dropped and re-inserted; strings are copied byte for byte.
-fn reindent(raw: &[u8], depth: usize) -> Vec<u8> {
-    let mut out = Vec::with_capacity(raw.len() + raw.len() / 2);
+fn reindent(raw: &[u8], depth: usize, out: &mut Vec<u8>) {
+    out.reserve(raw.len() + raw.len() / 2);
     let newline = |out: &mut Vec<u8>, depth: usize| {
         out.push(b'\n');
         out.resize(out.len() + 2 * depth, b' ');
@@ -141,23 +181,22 @@ fn reindent(raw: &[u8], depth: usize) -> Vec<u8> {
                     i += n + 1;
                 } else {
                     depth += 1;
-                    newline(&mut out, depth);
+                    newline(out, depth);
                 }
             }
             b'}' | b']' => {
                 depth = depth.saturating_sub(1);
-                newline(&mut out, depth);
+                newline(out, depth);
                 out.push(b);
             }
             b',' => {
                 out.push(b);
-                newline(&mut out, depth);
+                newline(out, depth);
             }
             b':' => out.extend_from_slice(b": "),
             _ => out.push(b),
         }
     }
-    out
 }
 
 /// The index just past the string whose contents start at `start` (after its quote).

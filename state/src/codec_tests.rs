@@ -122,6 +122,8 @@ fn stamps_read_only_serial_and_lineage() {
 #[test]
 fn reindenting_keeps_strings_with_escapes_intact() {
     let raw = br#"{"q":"a\"b\\","e":"{[,:]}"}"#;
-    let out = String::from_utf8(reindent(raw, 0)).unwrap();
+    let mut out = Vec::new();
+    reindent(raw, 0, &mut out);
+    let out = String::from_utf8(out).unwrap();
     assert_eq!(out, "{\n  \"q\": \"a\\\"b\\\\\",\n  \"e\": \"{[,:]}\"\n}");
 }

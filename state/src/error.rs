@@ -26,6 +26,9 @@ pub enum StateError {
     /// Version 4 JSON whose structure is wrong (a field of the wrong type, say).
     #[error("invalid state document: {0}")]
     Malformed(serde_json::Error),
+    /// Writing the encoded document failed.
+    #[error("cannot write the state document: {0}")]
+    Encode(serde_json::Error),
     /// The stored state has another lineage than the one the writer read.
     #[error("The state file {location} now has lineage {stored:?}, not {expected:?}: it was replaced by an unrelated state. Refusing to overwrite it.")]
     ForeignLineage {

@@ -18,9 +18,12 @@ pub type RawJson = Box<RawValue>;
 /// The format version this crate reads and writes.
 pub const FORMAT_VERSION: u64 = 4;
 
-/// A whole state snapshot (`terraform.tfstate`).
+/// A whole state snapshot (`terraform.tfstate`). `R` is how raw JSON is held: owned
+/// ([`RawJson`], the default), or borrowed from the input (`&RawValue`) by a reader that only
+/// passes the document on (`state pull`).
 #[derive(Debug, Serialize, Deserialize)]
-pub struct Document {
+#[serde(bound(deserialize = "R: Deserialize<'de>"))]
+pub struct Document<R = RawJson> {
     /// Format version; always 4 once decoded.
     pub version: u64,
     /// The Terraform version that wrote the file.
@@ -34,23 +37,24 @@ pub struct Document {
     pub lineage: String,
     /// Root module outputs by name (Terraform writes them sorted).
     #[serde(default)]
-    pub outputs: BTreeMap<String, Output>,
+    pub outputs: BTreeMap<String, Output<R>>,
     /// Resources, each with its instances.
     #[serde(default)]
-    pub resources: Vec<Resource>,
+    pub resources: Vec<Resource<R>>,
     /// Results of checkable objects, kept as written (`null` when there are none).
     #[serde(default)]
-    pub check_results: Option<RawJson>,
+    pub check_results: Option<R>,
 }
 
 /// One root module output.
 #[derive(Debug, Serialize, Deserialize)]
-pub struct Output {
+#[serde(bound(deserialize = "R: Deserialize<'de>"))]
+pub struct Output<R = RawJson> {
     /// The value as JSON.
-    pub value: RawJson,
+    pub value: R,
     /// Its type in Terraform's type JSON (`"string"`, `["list","number"]`, ...).
     #[serde(rename = "type")]
-    pub ty: RawJson,
+    pub ty: R,
     /// Declared `sensitive`.
     #[serde(default, skip_serializing_if = "is_false")]
     pub sensitive: bool,
@@ -58,7 +62,8 @@ pub struct Output {
 
 /// One resource (all instances of one `resource` or `data` block in one module instance).
 #[derive(Debug, Serialize, Deserialize)]
-pub struct Resource {
+#[serde(bound(deserialize = "R: Deserialize<'de>"))]
+pub struct Resource<R = RawJson> {
     /// Module instance path (`module.net["a"]`); absent for the root module.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub module: Option<String>,
@@ -76,7 +81,80 @@ pub struct Resource {
     pub provider: String,
     /// The instances, by index key.
     #[serde(default)]
-    pub instances: Vec<Instance>,
+    pub instances: Vec<Instance<R>>,
+}
+
+/// The addresses of a document's instances and nothing else: what `state list` needs, read
+/// without keeping any attribute.
+#[derive(Debug, Deserialize)]
+pub struct Heads {
+    /// Format version.
+    pub version: u64,
+    /// The resources' identities.
+    #[serde(default)]
+    pub resources: Vec<ResourceHead>,
+}
+
+/// A resource's identity and its instances' keys.
+#[derive(Debug, Deserialize)]
+pub struct ResourceHead {
+    /// Module instance path; absent for the root module.
+    #[serde(default)]
+    pub module: Option<String>,
+    /// `managed` or `data`.
+    pub mode: Mode,
+    /// Resource type.
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// Resource name.
+    pub name: String,
+    /// The instances' keys.
+    #[serde(default)]
+    pub instances: Vec<InstanceHead>,
+}
+
+/// An instance's key (and whether it is a deposed object).
+#[derive(Debug, Deserialize)]
+pub struct InstanceHead {
+    /// `count` index or `for_each` key.
+    #[serde(default)]
+    pub index_key: Option<IndexKey>,
+    /// Key of a deposed object.
+    #[serde(default)]
+    pub deposed: Option<String>,
+}
+
+impl From<&Document> for Heads {
+    fn from(doc: &Document) -> Heads {
+        let resources = doc.resources.iter().map(|r| ResourceHead {
+            module: r.module.clone(),
+            mode: r.mode,
+            ty: r.ty.clone(),
+            name: r.name.clone(),
+            instances: r
+                .instances
+                .iter()
+                .map(|i| InstanceHead {
+                    index_key: i.index_key.clone(),
+                    deposed: i.deposed.clone(),
+                })
+                .collect(),
+        });
+        Heads {
+            version: doc.version,
+            resources: resources.collect(),
+        }
+    }
+}
+
+/// A document's outputs and nothing else: what `output` needs.
+#[derive(Debug, Deserialize)]
+pub struct Outputs {
+    /// Format version.
+    pub version: u64,
+    /// Root module outputs by name.
+    #[serde(default)]
+    pub outputs: BTreeMap<String, Output>,
 }
 
 /// Whether a resource is managed or a data source.
@@ -91,7 +169,8 @@ pub enum Mode {
 
 /// One resource instance object.
 #[derive(Debug, Serialize, Deserialize)]
-pub struct Instance {
+#[serde(bound(deserialize = "R: Deserialize<'de>"))]
+pub struct Instance<R = RawJson> {
     /// `count` index or `for_each` key; absent for a single instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub index_key: Option<IndexKey>,
@@ -105,16 +184,16 @@ pub struct Instance {
     #[serde(default)]
     pub schema_version: u64,
     /// The object's attributes, as the provider schema shapes them.
-    pub attributes: RawJson,
+    pub attributes: R,
     /// Paths of sensitive attributes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sensitive_attributes: Option<RawJson>,
+    pub sensitive_attributes: Option<R>,
     /// Identity schema version (Terraform 1.12 and later).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity_schema_version: Option<u64>,
     /// Resource identity (Terraform 1.12 and later).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub identity: Option<RawJson>,
+    pub identity: Option<R>,
     /// Provider-private data (base64), opaque to the engine.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private: Option<String>,

@@ -16,14 +16,16 @@ use autostack_core::state::{InstanceObject, OutputValue, State};
 use autostack_core::statefile::{self, SchemaSource};
 use autostack_lang::config::Module;
 use autostack_lang::{Diagnostic, Diagnostics};
-use autostack_state::codec::Stamp;
+use autostack_state::codec::{self, Stamp};
 use autostack_state::local::LocalStore;
-use autostack_state::model::Document;
+use autostack_state::model::{self, Document};
 use autostack_state::rules::Expected;
 use autostack_state::seams::DEFAULT_WORKSPACE;
 use autostack_state::snapshots::Snapshots;
 use autostack_state::{lock_within, Encryptor, LockInfo, Locker, Plaintext, StateError};
+use serde_json::value::RawValue;
 use std::collections::BTreeMap;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -94,12 +96,11 @@ impl Backend {
     /// by an interrupted apply; returns it and how many journaled operations were recovered.
     /// A corrupt file is never modified.
     pub async fn load_document(&self) -> Result<(Document, usize), Diagnostics> {
-        let location = self.snapshots.store().location(&self.workspace);
         let mut doc = self
             .snapshots
             .load(&self.workspace)
             .await
-            .map_err(|e| error("Failed to load state", located(&location, &e)))?
+            .map_err(|e| self.state_failure(e))?
             .unwrap_or_else(|| Document::empty(TERRAFORM_VERSION));
         self.set_loaded(&Stamp {
             serial: doc.serial,
@@ -134,14 +135,72 @@ impl Backend {
 
     /// The root module outputs (no provider involved).
     pub async fn load_outputs(&self) -> Result<BTreeMap<String, OutputValue>, Diagnostics> {
-        let (doc, _) = self.load_document().await?;
-        statefile::decode_outputs(&doc).map_err(|e| self.decode_failure(e))
+        let part = self.with_snapshot(|b| codec::decode_part::<model::Outputs>(b));
+        let outputs = match part.await? {
+            Some(part) => part.outputs,
+            None => self.load_document().await?.0.outputs,
+        };
+        statefile::decode_outputs(&outputs).map_err(|e| self.decode_failure(e))
     }
 
     /// The address of every resource instance, in order (no provider involved).
     pub async fn load_addresses(&self) -> Result<Vec<InstanceAddr>, Diagnostics> {
-        let (doc, _) = self.load_document().await?;
-        statefile::addresses(&doc).map_err(|e| self.decode_failure(e))
+        let heads = match self
+            .with_snapshot(|b| codec::decode_part::<model::Heads>(b))
+            .await?
+        {
+            Some(part) => part,
+            None => model::Heads::from(&self.load_document().await?.0),
+        };
+        statefile::addresses(&heads).map_err(|e| self.decode_failure(e))
+    }
+
+    /// Writes the state document to `w` as Terraform lays it out (`state pull`).
+    pub async fn pull(&self, mut w: impl Write) -> Result<(), Diagnostics> {
+        let streamed = self.with_snapshot(|b| {
+            // Raw values borrowed from the input: nothing is copied on the way through.
+            let doc: Document<&RawValue> = codec::decode_part(b)?;
+            codec::encode_to(&doc, &mut w)
+        });
+        if streamed.await?.is_none() {
+            let (doc, _) = self.load_document().await?;
+            codec::encode_to(&doc, &mut w).map_err(|e| self.state_failure(e))?;
+        }
+        w.flush()
+            .map_err(|e| error("Failed to write state", e.to_string()))
+    }
+
+    /// `read` applied to the snapshot's bytes when there is no journal to replay first (so
+    /// the bytes are the whole state); `None` when there is one (then load the document).
+    async fn with_snapshot<T>(
+        &self,
+        read: impl FnOnce(&[u8]) -> Result<T, StateError>,
+    ) -> Result<Option<T>, Diagnostics> {
+        let journal = self
+            .store
+            .journal_path(&self.workspace)
+            .map_err(|e| error("Failed to read state journal", e.to_string()))?;
+        if journal.exists() {
+            return Ok(None);
+        }
+        let bytes = match self.snapshots.read_bytes(&self.workspace).await {
+            Ok(Some(bytes)) => bytes,
+            Ok(None) => codec::encode(&Document::empty(TERRAFORM_VERSION))
+                .map_err(|e| self.state_failure(e))?,
+            Err(e) => return Err(self.state_failure(e)),
+        };
+        read(&bytes).map(Some).map_err(|e| self.state_failure(e))
+    }
+
+    /// A state error as a command reports it.
+    fn state_failure(&self, e: StateError) -> Diagnostics {
+        match e {
+            StateError::Encode(_) => error("Failed to write state", e.to_string()),
+            _ => {
+                let location = self.snapshots.store().location(&self.workspace);
+                error("Failed to load state", located(&location, &e))
+            }
+        }
     }
 
     /// The object at `addr` in `doc` alone, typed by its provider's schema (no other is

@@ -15,7 +15,7 @@ use autostack_lang::value::json::{
 };
 use autostack_lang::value::PathStep;
 use autostack_lang::{Type, Value};
-use autostack_state::model::{self, Document, IndexKey, InstanceId, RawJson};
+use autostack_state::model::{self, Document, Heads, IndexKey, InstanceId, RawJson};
 use serde_json::value::RawValue;
 use serde_json::{json, Value as Json};
 use std::collections::BTreeMap;
@@ -40,11 +40,11 @@ pub fn decode(doc: &Document, schemas: &dyn SchemaSource) -> Result<State, Strin
     let mut st = State {
         serial: doc.serial,
         lineage: doc.lineage.clone(),
-        outputs: decode_outputs(doc)?,
+        outputs: decode_outputs(&doc.outputs)?,
         ..State::default()
     };
     for r in &doc.resources {
-        let raddr = resource_addr(r)?;
+        let raddr = resource_addr(r.module.as_deref(), r.mode, &r.ty, &r.name)?;
         let mode = raddr.mode;
         let schema = schemas.resource_type(&r.provider, mode, &raddr.ty);
         for inst in &r.instances {
@@ -85,10 +85,12 @@ pub fn decode_json(j: &Json, schemas: &dyn SchemaSource) -> Result<State, String
     decode(&doc, schemas)
 }
 
-/// The root module outputs of a document (typed by the type recorded with each).
-pub fn decode_outputs(doc: &Document) -> Result<BTreeMap<String, OutputValue>, String> {
+/// A document's root module outputs (typed by the type recorded with each).
+pub fn decode_outputs(
+    stored: &BTreeMap<String, model::Output>,
+) -> Result<BTreeMap<String, OutputValue>, String> {
     let mut outputs = BTreeMap::new();
-    for (name, o) in &doc.outputs {
+    for (name, o) in stored {
         let ty = type_from_json(&raw_json(&o.ty)?).unwrap_or(Type::Dynamic);
         let value =
             from_json(&raw_json(&o.value)?, &ty).map_err(|e| format!("output {name}: {}", e.0))?;
@@ -109,10 +111,10 @@ pub fn decode_outputs(doc: &Document) -> Result<BTreeMap<String, OutputValue>, S
 }
 
 /// The address of every instance in a document, in address order (nothing else decoded).
-pub fn addresses(doc: &Document) -> Result<Vec<InstanceAddr>, String> {
+pub fn addresses(heads: &Heads) -> Result<Vec<InstanceAddr>, String> {
     let mut out = Vec::new();
-    for r in &doc.resources {
-        let raddr = resource_addr(r)?;
+    for r in &heads.resources {
+        let raddr = resource_addr(r.module.as_deref(), r.mode, &r.ty, &r.name)?;
         out.extend(
             r.instances
                 .iter()
@@ -150,8 +152,13 @@ fn instance_key(k: &IndexKey) -> InstanceKey {
     }
 }
 
-fn resource_addr(r: &model::Resource) -> Result<ResourceAddr, String> {
-    let module = match &r.module {
+fn resource_addr(
+    module: Option<&str>,
+    mode: model::Mode,
+    ty: &str,
+    name: &str,
+) -> Result<ResourceAddr, String> {
+    let module = match module {
         Some(m) => {
             crate::addrs::parse_instance(&format!("{m}.x.y"))
                 .map_err(|e| e.0)?
@@ -162,12 +169,12 @@ fn resource_addr(r: &model::Resource) -> Result<ResourceAddr, String> {
     };
     Ok(ResourceAddr {
         module,
-        mode: match r.mode {
+        mode: match mode {
             model::Mode::Data => Mode::Data,
             model::Mode::Managed => Mode::Managed,
         },
-        ty: r.ty.clone(),
-        name: r.name.clone(),
+        ty: ty.to_string(),
+        name: name.to_string(),
     })
 }
 

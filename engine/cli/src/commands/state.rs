@@ -48,11 +48,13 @@ async fn run_inner(cmd: &StateCmd) -> Result<u8, Diagnostics> {
         StateCmd::List(a) => {
             // Addresses need no provider: nothing but the document is read.
             let addrs = backend(a.state.as_deref())?.load_addresses().await?;
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             for addr in &addrs {
                 if a.addresses.is_empty() || a.addresses.iter().any(|p| matches(addr, p)) {
-                    println!("{addr}");
+                    let _ = writeln!(out, "{addr}");
                 }
             }
+            let _ = out.flush();
             Ok(0)
         }
         StateCmd::Show(a) => {
@@ -100,13 +102,8 @@ async fn run_inner(cmd: &StateCmd) -> Result<u8, Diagnostics> {
         .await,
         StateCmd::Pull(a) => {
             // The document as stored (journal replayed), without decoding any attribute.
-            let (doc, _) = backend(a.state.as_deref())?.load_document().await?;
-            let bytes = codec::encode(&doc)
-                .map_err(|e| session::error("Failed to encode state", e.to_string()))?;
-            std::io::stdout()
-                .lock()
-                .write_all(&bytes)
-                .map_err(|e| session::error("Failed to write state", e.to_string()))?;
+            let out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            backend(a.state.as_deref())?.pull(out).await?;
             Ok(0)
         }
         StateCmd::Push(a) => {
