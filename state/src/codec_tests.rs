@@ -1,5 +1,5 @@
 use super::*;
-use crate::model::{IndexKey, Mode};
+use crate::model::{Heads, IndexKey, Mode, Outputs};
 
 const TERRAFORM: &[u8] = include_bytes!("../tests/fixtures/terraform-1.11.4.tfstate");
 
@@ -126,4 +126,30 @@ fn reindenting_keeps_strings_with_escapes_intact() {
     reindent(raw, 0, &mut out);
     let out = String::from_utf8(out).unwrap();
     assert_eq!(out, "{\n  \"q\": \"a\\\"b\\\\\",\n  \"e\": \"{[,:]}\"\n}");
+}
+
+#[test]
+fn parts_read_alone_and_a_borrowed_document_round_trips() {
+    let heads: Heads = decode_part(TERRAFORM).unwrap();
+    let keys: Vec<_> = heads
+        .resources
+        .iter()
+        .map(|r| (r.name.as_str(), r.instances.len()))
+        .collect();
+    assert_eq!(keys, [("keyed", 2), ("many", 2), ("one", 1), ("c", 1)]);
+    let outputs: Outputs = decode_part(TERRAFORM).unwrap();
+    let names: Vec<_> = outputs.outputs.keys().map(String::as_str).collect();
+    assert_eq!(names, ["nums", "plain", "secret"]);
+    assert!(outputs.outputs["secret"].sensitive);
+    assert_eq!(outputs.outputs["secret"].ty.get(), "\"string\"");
+    let borrowed: Document<&serde_json::value::RawValue> = decode_part(TERRAFORM).unwrap();
+    let mut out = Vec::new();
+    encode_to(&borrowed, &mut out).unwrap();
+    assert_eq!(out, TERRAFORM);
+    // Parts check the version like the whole document.
+    let v5 = br#"{"version": 5, "resources": []}"#;
+    assert!(matches!(
+        decode_part::<Heads>(v5),
+        Err(StateError::UnsupportedVersion(5))
+    ));
 }
