@@ -36,7 +36,7 @@ fn object(i: usize) -> Instance {
         identity_schema_version: None,
         identity: None,
         private: None,
-        dependencies: if i % 10 == 0 {
+        dependencies: if i.is_multiple_of(10) {
             Vec::new()
         } else {
             vec![format!("terraform_data.r{}", i - 1)]
