@@ -80,7 +80,7 @@ fn plan_html_is_a_self_contained_page_of_the_plan() {
         page.contains(r#"data-nodes="22" data-edges="18""#),
         "folded graph"
     );
-    assert_eq!(count(&page, r#"<details class="res a-create""#), 40);
+    assert_eq!(count(&page, r#"<div class="res a-create""#), 40);
     assert!(page.contains(r#"data-name="module.a.terraform_data.r3""#));
     assert!(page.contains("module.b.terraform_data.r9 will be created"));
     assert!(page.contains("2 resources of no cloud") || page.contains("40 resources of no cloud"));
@@ -149,6 +149,23 @@ fn a_500_resource_report_renders_in_chromium_without_errors() {
     );
     assert_eq!(browser::root_attr(&dom, "data-ready").as_deref(), Some("1"));
     assert!(took.as_secs_f64() < 20.0, "loading took {took:?}");
+    // A link to one change opens it with Terraform's text, coloured by symbol.
+    let (linked, _) = browser::dump_dom_at(&page, "#resource=module.b.terraform_data.r7");
+    let opened = &linked[linked
+        .find(r#"data-name="module.b.terraform_data.r7""#)
+        .unwrap()..];
+    let opened = &opened[..opened.find("</pre>").expect("its text is shown")];
+    assert!(opened.contains(r#"<span class="l-add">"#), "{opened}");
+    assert!(
+        opened.contains("+ input ") && opened.contains("(known after apply)"),
+        "{opened}"
+    );
+    assert!(
+        opened.contains("resource \"terraform_data\" \"r7\""),
+        "{opened}"
+    );
+    let (searched, _) = browser::dump_dom_at(&page, "#search=module.a.");
+    assert_eq!(count(&searched, "res a-create hidden-by-search"), 500 - 125);
     // More than 150 resource nodes: the graph opens with modules folded.
     assert!(
         dom.contains(r#"class="view hidden" id="view-full""#),

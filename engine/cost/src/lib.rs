@@ -8,6 +8,7 @@ mod equiv;
 mod error;
 mod estimate;
 mod hints;
+pub mod history;
 pub mod model;
 pub mod plan_json;
 pub mod policy;

@@ -30,7 +30,7 @@ pub fn run(a: &GraphArgs) -> u8 {
             "svg" => println!("{}", svg_document(&drawn)),
             _ => println!(
                 "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>AutoStack resource graph</title><style>body{{margin:16px;font:14px system-ui,sans-serif}}{GRAPH_STYLE}</style></head><body><h1>Resource graph</h1>{}</body></html>",
-                svg(&drawn, "graph")
+                svg(&drawn, "graph", true)
             ),
         }
         return 0;

@@ -27,6 +27,7 @@ pub fn diff_section(plan: &Plan, lookup: BlockLookup<'_>) -> String {
         out.push_str("<p>No resource changes.</p>");
     }
     let style = Style { color: false };
+    let mut texts = Vec::with_capacity(plan.changes.len());
     for (module, changes) in &by_module {
         let name = if module.is_empty() {
             "root module"
@@ -41,7 +42,7 @@ pub fn diff_section(plan: &Plan, lookup: BlockLookup<'_>) -> String {
             if changes.len() == 1 { "" } else { "s" }
         );
         for c in changes {
-            resource(&mut out, c, &style, lookup);
+            resource(&mut out, &mut texts, c, &style, lookup);
         }
         out.push_str("</details>");
     }
@@ -52,43 +53,43 @@ pub fn diff_section(plan: &Plan, lookup: BlockLookup<'_>) -> String {
             if unchanged == 1 { "" } else { "s" }
         );
     }
+    out.push_str(&texts_script(&texts));
     out.push_str("</section>");
     out
 }
 
-fn resource(out: &mut String, c: &ResourceChange, style: &Style, lookup: BlockLookup<'_>) {
+/// One resource: its summary line now, its text in `texts` for the page's script to show
+/// when opened (a 10,000-resource plan would otherwise make the browser lay out megabytes of
+/// diff nobody has opened yet). Plain rows, not `<details>`: each of those costs the
+/// browser a shadow tree, which made a 10,000-resource page take seconds to open.
+fn resource(
+    out: &mut String,
+    texts: &mut Vec<String>,
+    c: &ResourceChange,
+    style: &Style,
+    lookup: BlockLookup<'_>,
+) {
     let text = render_change(c, style, lookup);
-    let mut lines = text.lines();
-    let header = lines
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .trim_start_matches("# ");
+    let (header, body) = text.split_once('\n').unwrap_or((&text, ""));
+    let header = header.trim().trim_start_matches("# ");
     let _ = write!(
         out,
-        r#"<details class="res a-{act}" data-name="{name}"><summary><span class="sym">{sym}</span> {header}</summary><pre>"#,
+        r#"<div class="res a-{act}" data-name="{name}" data-text="{i}" tabindex="0"><span class="sym">{sym}</span> {header}</div>"#,
         act = action_word(c.action),
         name = escape(&c.addr.to_string()),
+        i = texts.len(),
         sym = escape(c.action.symbol()),
         header = escape(header),
     );
-    for line in lines {
-        let class = match line.trim_start().split(' ').next().unwrap_or_default() {
-            "+" => "l-add",
-            "-" => "l-del",
-            "~" => "l-upd",
-            "-/+" | "+/-" => "l-rep",
-            "<=" => "l-read",
-            "#" => "l-note",
-            _ => "",
-        };
-        match class {
-            "" => out.push_str(&escape(line)),
-            c => {
-                let _ = write!(out, r#"<span class="{c}">{}</span>"#, escape(line));
-            }
-        }
-        out.push('\n');
-    }
-    out.push_str("</pre></details>");
+    texts.push(body.to_string());
+}
+
+/// The diff texts as a JSON array inside a `<script>` element (`</` escaped so no text can
+/// close it).
+fn texts_script(texts: &[String]) -> String {
+    let json = serde_json::to_string(texts).unwrap_or_else(|_| "[]".into());
+    format!(
+        r#"<script type="application/json" id="diff-texts">{}</script>"#,
+        json.replace("</", "<\\/")
+    )
 }

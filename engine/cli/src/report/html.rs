@@ -80,7 +80,7 @@ pub fn plan_page(plan: &Plan, input: &ReportInput<'_>) -> String {
     out.push_str(&graph_section(plan, input.graph));
     out.push_str(&cost_section(input.cost));
     out.push_str(&diff_section(plan, input.lookup));
-    let _ = write!(out, "<script>{SCRIPT}</script></body></html>\n");
+    let _ = writeln!(out, "<script>{SCRIPT}</script></body></html>");
     out
 }
 
@@ -100,15 +100,17 @@ fn graph_section(plan: &Plan, g: &ConfigGraph) -> String {
     let full = DrawGraph::of_config(g, &actions);
     let folded = full.folded();
     let fold = full.nodes.len() > FOLD_ABOVE && folded.nodes.len() < full.nodes.len();
-    let (hide_full, hide_folded) = if fold {
-        (" hidden", "")
-    } else {
-        ("", " hidden")
+    // The view not shown waits in a <template>: parsed, but not laid out until asked for.
+    let view = |id: &str, picture: String, shown: bool| match shown {
+        true => format!(r#"<div class="view" id="{id}">{picture}</div>"#),
+        false => {
+            format!(r#"<div class="view hidden" id="{id}"><template>{picture}</template></div>"#)
+        }
     };
     format!(
-        r#"<section id="graph-section"><h2>Resource graph</h2><div class="controls"><input id="search" type="search" placeholder="Search resources…" aria-label="Search resources"><button id="fold" type="button" data-folded="{fold}">{label}</button><span id="matches"></span><span class="legend"><i class="a-create"></i>create <i class="a-update"></i>update <i class="a-replace"></i>replace <i class="a-delete"></i>delete <i class="a-read"></i>read <i class="a-no-op"></i>no change</span></div><div class="graph-box"><div class="view{hide_full}" id="view-full">{}</div><div class="view{hide_folded}" id="view-folded">{}</div></div></section>"#,
-        svg(&full, "graph-full"),
-        svg(&folded, "graph-folded"),
+        r#"<section id="graph-section"><h2>Resource graph</h2><div class="controls"><input id="search" type="search" placeholder="Search resources…" aria-label="Search resources"><button id="fold" type="button" data-folded="{fold}">{label}</button><span id="matches"></span><span class="legend"><i class="a-create"></i>create <i class="a-update"></i>update <i class="a-replace"></i>replace <i class="a-delete"></i>delete <i class="a-read"></i>read <i class="a-no-op"></i>no change</span></div><div class="graph-box">{}{}</div></section>"#,
+        view("view-full", svg(&full, "graph-full", false), !fold),
+        view("view-folded", svg(&folded, "graph-folded", false), fold),
         label = if fold {
             "Expand modules"
         } else {

@@ -114,13 +114,14 @@ fn order_layers(by_layer: &mut [Vec<usize>], preds: &[Vec<usize>], succs: &[Vec<
         index(layer, &mut pos);
     }
     for _ in 0..2 {
-        for l in 1..by_layer.len() {
-            sort_by_barycenter(&mut by_layer[l], preds, &pos);
-            index(&by_layer[l], &mut pos);
+        for layer in by_layer.iter_mut().skip(1) {
+            sort_by_barycenter(layer, preds, &pos);
+            index(layer, &mut pos);
         }
-        for l in (0..by_layer.len().saturating_sub(1)).rev() {
-            sort_by_barycenter(&mut by_layer[l], succs, &pos);
-            index(&by_layer[l], &mut pos);
+        let last = by_layer.len().saturating_sub(1);
+        for layer in by_layer[..last].iter_mut().rev() {
+            sort_by_barycenter(layer, succs, &pos);
+            index(layer, &mut pos);
         }
     }
 }

@@ -13,7 +13,10 @@ pub fn chromium() -> String {
 }
 
 fn headless(extra: &[&str], page: &Path) -> std::process::Output {
-    let url = format!("file://{}", page.display());
+    headless_url(extra, &format!("file://{}", page.display()))
+}
+
+fn headless_url(extra: &[&str], url: &str) -> std::process::Output {
     Command::new(chromium())
         .args([
             "--headless=new",
@@ -38,6 +41,20 @@ fn headless(extra: &[&str], page: &Path) -> std::process::Output {
 pub fn dump_dom(page: &Path) -> (String, std::time::Duration) {
     let start = std::time::Instant::now();
     let out = headless(&["--virtual-time-budget=5000", "--dump-dom"], page);
+    let took = start.elapsed();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (String::from_utf8_lossy(&out.stdout).into_owned(), took)
+}
+
+/// The DOM of `page` opened at a fragment (`#search=...`), once its scripts ran.
+pub fn dump_dom_at(page: &Path, fragment: &str) -> (String, std::time::Duration) {
+    let start = std::time::Instant::now();
+    let url = format!("file://{}{fragment}", page.display());
+    let out = headless_url(&["--virtual-time-budget=5000", "--dump-dom"], &url);
     let took = start.elapsed();
     assert!(
         out.status.success(),

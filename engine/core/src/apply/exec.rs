@@ -291,7 +291,16 @@ impl<'a> Run<'a> {
         } else {
             (None, None)
         };
-        let obj = |value: Value, tainted: bool| self.object(c, value, tainted, private.clone());
+        let provider_name = self.provider_name(c);
+        let obj = |value: Value, tainted: bool| InstanceObject {
+            value,
+            provider: provider_name.clone(),
+            schema_version: c.schema_version,
+            dependencies: c.dependencies.clone(),
+            tainted,
+            private: private.clone(),
+            create_before_destroy: c.create_before_destroy,
+        };
         let (r, config) = self
             .instance_config(c, &provider)
             .await
@@ -304,7 +313,7 @@ impl<'a> Run<'a> {
             return Ok(obj(v, false));
         }
         let planned = self
-            .final_plan(c, &provider, r, prior.as_ref(), &config)
+            .final_plan(c, &provider, &provider_name, r, prior.as_ref(), &config)
             .await
             .map_err(|d| (d, None))?;
         let result = match prior {
@@ -316,7 +325,7 @@ impl<'a> Run<'a> {
         };
         let tainted = c.action != Action::Update;
         match result {
-            Ok(Some(v)) => match inconsistent_result(c, &self.provider_name(c), &planned, &v) {
+            Ok(Some(v)) => match inconsistent_result(c, &provider_name, &planned, &v) {
                 None => Ok(obj(v, false)),
                 // The object exists as the provider says; it is kept, and the run fails.
                 Some(d) => Err((d, Some(obj(v, tainted)))),
@@ -332,6 +341,7 @@ impl<'a> Run<'a> {
         &self,
         c: &ResourceChange,
         provider: &SharedProvider,
+        provider_name: &str,
         r: &Resource,
         prior: Option<&Value>,
         config: &Value,
@@ -344,7 +354,7 @@ impl<'a> Run<'a> {
         let planned = plan_instance(provider.as_ref(), r, schema, prior, config)
             .await
             .map_err(|d| with_addr(d, c))?;
-        match inconsistent_final_plan(c, &self.provider_name(c), &planned.planned) {
+        match inconsistent_final_plan(c, provider_name, &planned.planned) {
             Some(d) => Err(d),
             None => Ok(planned.planned),
         }
@@ -353,25 +363,6 @@ impl<'a> Run<'a> {
     /// The provider address state records for a change's objects.
     fn provider_name(&self, c: &ResourceChange) -> String {
         self.ctx.state_provider(&c.provider).to_string()
-    }
-
-    /// The state object of a change's instance holding `value`.
-    fn object(
-        &self,
-        c: &ResourceChange,
-        value: Value,
-        tainted: bool,
-        private: Option<String>,
-    ) -> InstanceObject {
-        InstanceObject {
-            value,
-            provider: self.provider_name(c),
-            schema_version: c.schema_version,
-            dependencies: c.dependencies.clone(),
-            tainted,
-            private,
-            create_before_destroy: c.create_before_destroy,
-        }
     }
 
     /// A create: its intent is journaled (durably) before the provider starts, and resolved
@@ -531,6 +522,9 @@ fn postconditions(w: &mut Walker<'_>, c: &ResourceChange, value: &Value) -> Diag
     let Some(r) = w.resource_block(&c.addr.resource) else {
         return Diagnostics::new();
     };
+    if r.lifecycle.postconditions.is_empty() {
+        return Diagnostics::new();
+    }
     match w.expand_resource(&c.addr.resource, r) {
         Ok(exp) => w.postconditions(&c.addr, r, &exp, value),
         Err(d) => d,

@@ -9,7 +9,7 @@ use crate::events::Event;
 use crate::graph::{provider_addr, ModPath, Node};
 use crate::state::InstanceObject;
 use crate::validate::schema_of;
-use crate::values::{Expansion, ResourceValues};
+use crate::values::Expansion;
 use crate::walk::instance::plan_instance;
 use autostack_lang::config::{Mode, Resource};
 use autostack_lang::{Diagnostic, Value};
@@ -151,12 +151,6 @@ impl Planner<'_> {
             Err(d) => return self.w.diags.extend(d),
         };
         let keys = exp.keys();
-        self.w
-            .values
-            .resources
-            .entry(raddr.module.clone())
-            .or_default()
-            .insert(raddr.local(), ResourceValues::new(exp.clone()));
         let of = Resolved {
             r,
             schema,

@@ -105,22 +105,29 @@ fn eval_for_each(ev: &mut Evaluator<'_>, e: &Expr) -> Result<Expansion, Diagnost
 }
 
 impl Walker<'_> {
-    /// How a resource expands in one module instance (evaluated once per walk: apply asks
-    /// for it for every instance it applies).
+    /// How a resource expands in one module instance. Evaluated once per walk: the first
+    /// call binds the resource in its module instance to an expansion with no instance values
+    /// yet, which later calls (apply asks for every instance it applies) read back.
     pub(crate) fn expand_resource(
         &mut self,
         raddr: &ResourceAddr,
         r: &Resource,
     ) -> Result<Expansion, Diagnostics> {
-        if let Some(exp) = self.expansions.get(raddr) {
-            return Ok(exp.clone());
+        let local = raddr.local();
+        let bound = self.values.resources.get(&raddr.module);
+        if let Some(rv) = bound.and_then(|m| m.get(&local)) {
+            return Ok(rv.expansion.clone());
         }
         let exp = {
             let scope = WalkScope::module(&self.values, &raddr.module);
             let mut ev = self.evaluator(&scope);
             expansion(&mut ev, r.count.as_ref(), r.for_each.as_ref())?
         };
-        self.expansions.insert(raddr.clone(), exp.clone());
+        self.values
+            .resources
+            .entry(raddr.module.clone())
+            .or_default()
+            .insert(local, ResourceValues::new(exp.clone()));
         Ok(exp)
     }
 

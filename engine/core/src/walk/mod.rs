@@ -17,7 +17,7 @@ use crate::addrs::{ModuleInstance, ResourceAddr};
 use crate::context::Context;
 use crate::graph::{ModPath, Node};
 use crate::state::State;
-use crate::values::{Declared, Expansion, Values, WalkScope};
+use crate::values::{Declared, Values, WalkScope};
 use autostack_lang::eval::Evaluator;
 use autostack_lang::Diagnostics;
 use std::collections::HashMap;
@@ -33,8 +33,6 @@ pub(crate) struct Walker<'a> {
     pub module_instances: HashMap<ModPath, Vec<ModuleInstance>>,
     /// The resources each resource node depends on, transitively, as state records them.
     pub resource_deps: HashMap<Node, Vec<String>>,
-    /// How each resource expands in each of its module instances, once evaluated.
-    expansions: HashMap<ResourceAddr, Expansion>,
 }
 
 impl<'a> Walker<'a> {
@@ -62,7 +60,6 @@ impl<'a> Walker<'a> {
             diags: Diagnostics::new(),
             module_instances,
             resource_deps: HashMap::new(),
-            expansions: HashMap::new(),
         }
     }
 

@@ -44,6 +44,9 @@ pub struct Budget {
     pub monthly_usd: f64,
     /// Tags a resource must carry (all of them) to count; empty = every resource.
     pub tags: BTreeMap<String, String>,
+    /// Applies to the month-end forecast of the cost history rather than to the plan's
+    /// monthly cost (`forecast = true`; whole configuration only).
+    pub forecast: bool,
 }
 
 /// Guardrails on what the plan may create.
@@ -129,6 +132,7 @@ impl PolicySet {
         let mut out: Vec<Violation> = self
             .budgets
             .iter()
+            .filter(|b| !b.forecast)
             .filter_map(|b| budget(b, report))
             .collect();
         for p in &self.policies {
@@ -137,6 +141,32 @@ impl PolicySet {
             }
         }
         out
+    }
+}
+
+impl PolicySet {
+    /// The forecast budgets broken by a month's forecast (see [`crate::history`]).
+    pub fn check_forecast(&self, month: &crate::history::MonthSummary) -> Vec<Violation> {
+        let over = self.budgets.iter().filter(|b| b.forecast);
+        over.filter(|b| month.forecast > b.monthly_usd)
+            .map(|b| Violation {
+                kind: "budget".to_string(),
+                name: b.name.clone(),
+                rule: "forecast".to_string(),
+                address: None,
+                message: format!(
+                    "the forecast for {} is {} ({} so far at the applied run-rates, {} a month now), over the limit of {} by {}",
+                    month.month,
+                    fmt_usd(month.forecast),
+                    fmt_usd(month.month_to_date),
+                    fmt_usd(month.current),
+                    fmt_usd(b.monthly_usd),
+                    fmt_usd(month.forecast - b.monthly_usd),
+                ),
+                actual: Value::from(month.forecast),
+                limit: Value::from(b.monthly_usd),
+            })
+            .collect()
     }
 }
 

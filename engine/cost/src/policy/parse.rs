@@ -146,15 +146,18 @@ fn budget(cx: &Ctx, b: &Block) -> Result<Budget, CostError> {
     let name = label(cx, b)?;
     let mut monthly = None;
     let mut tags = BTreeMap::new();
+    let mut forecast = false;
     for (key, e) in attributes(cx, b)? {
         match key {
-            "monthly_usd" => monthly = Some(non_negative(cx, key, e)?),
+            // `amount` reads better beside `forecast`; both name the monthly limit.
+            "monthly_usd" | "amount" => monthly = Some(non_negative(cx, key, e)?),
             "tags" => tags = string_map(cx, key, e)?,
+            "forecast" => forecast = boolean(cx, key, e)?,
             other => {
                 return Err(cx.err(
                     e.span(),
                     format!(
-                    "unknown argument {other:?} in budget {name:?}: expected monthly_usd or tags"
+                    "unknown argument {other:?} in budget {name:?}: expected monthly_usd (or amount), tags or forecast"
                 ),
                 ))
             }
@@ -162,10 +165,15 @@ fn budget(cx: &Ctx, b: &Block) -> Result<Budget, CostError> {
     }
     let monthly_usd =
         monthly.ok_or_else(|| cx.err(b.span(), format!("budget {name:?} needs monthly_usd")))?;
+    if forecast && !tags.is_empty() {
+        let msg = format!("budget {name:?}: a forecast budget covers the whole configuration (the cost history keeps no tags); drop tags or forecast");
+        return Err(cx.err(b.span(), msg));
+    }
     Ok(Budget {
         name,
         monthly_usd,
         tags,
+        forecast,
     })
 }
 
