@@ -12,6 +12,9 @@
 //! - **resolution** `{"lineage": L, "resolved": T}`: intent `T` made nothing (its create failed,
 //!   or recovery found nothing).
 //!
+//! Each payload goes through the backend's [`Encryptor`] before it is framed (the checksum
+//! covers the stored bytes), so with encryption on no record is written in plaintext.
+//!
 //! An intent with no later operation or resolution naming its token is *pending*: the process
 //! died while its create was in flight. Readers stop at the first torn or corrupt record, so a
 //! crash mid-append loses only the record being written.
@@ -23,13 +26,15 @@
 //! disk in order, and one lost to a power cut costs only a `recover` lookup (its intent is
 //! durable) or a refresh (an update or destroy).
 
+use crate::error::{Result, StateError};
+use crate::seams::Encryptor;
 use serde_json::Value as Json;
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
 use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// Frames a record: length (u32 LE), SHA-256 of the payload, payload.
 pub fn frame(payload: &[u8]) -> Vec<u8> {
@@ -88,11 +93,12 @@ pub struct Journal {
     /// Bytes known to be on disk; held while an fsync runs, so waiters share its result.
     synced: Mutex<u64>,
     path: PathBuf,
+    encryptor: Arc<dyn Encryptor>,
 }
 
 impl Journal {
-    /// Opens (creating) the journal at `path` for appending.
-    pub fn open(path: &Path) -> std::io::Result<Journal> {
+    /// Opens (creating) the journal at `path` for appending records encrypted by `encryptor`.
+    pub fn open(path: &Path, encryptor: Arc<dyn Encryptor>) -> std::io::Result<Journal> {
         let file = OpenOptions::new().create(true).append(true).open(path)?;
         let len = file.metadata()?.len();
         Ok(Journal {
@@ -100,29 +106,34 @@ impl Journal {
             written: Mutex::new(len),
             synced: Mutex::new(len),
             path: path.to_path_buf(),
+            encryptor,
         })
     }
 
     /// Appends one record and waits until it is on disk. An fsync started after this record
     /// was written covers it, so concurrent appends cost about one fsync, not one each.
-    pub fn append(&self, payload: &[u8]) -> std::io::Result<()> {
+    pub fn append(&self, payload: &[u8]) -> Result<()> {
         let end = self.append_unsynced(payload)?;
         let mut synced = self.synced.lock().unwrap_or_else(|e| e.into_inner());
         if *synced >= end {
             return Ok(());
         }
         let target = *self.written.lock().unwrap_or_else(|e| e.into_inner());
-        self.file.sync_data()?;
+        self.file
+            .sync_data()
+            .map_err(|e| StateError::io(&self.path, e))?;
         *synced = target;
         Ok(())
     }
 
     /// Appends one record without waiting for the disk (the next [`Journal::append`] takes it
     /// there); returns the journal's length after it.
-    pub fn append_unsynced(&self, payload: &[u8]) -> std::io::Result<u64> {
-        let framed = frame(payload);
+    pub fn append_unsynced(&self, payload: &[u8]) -> Result<u64> {
+        let framed = frame(&self.encryptor.encrypt(payload.to_vec())?);
         let mut w = self.written.lock().unwrap_or_else(|e| e.into_inner());
-        (&self.file).write_all(&framed)?;
+        (&self.file)
+            .write_all(&framed)
+            .map_err(|e| StateError::io(&self.path, e))?;
         *w += framed.len() as u64;
         Ok(*w)
     }
@@ -133,31 +144,39 @@ impl Journal {
     }
 }
 
-/// Reads the intact records of the journal at `path` (none when it does not exist).
-pub fn read(path: &Path) -> std::io::Result<Vec<Vec<u8>>> {
-    match std::fs::read(path) {
-        Ok(bytes) => Ok(records(&bytes).into_iter().map(<[u8]>::to_vec).collect()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
-        Err(e) => Err(e),
-    }
+/// Reads the intact records of the journal at `path` (none when it does not exist), decrypted.
+pub fn read(path: &Path, encryptor: &dyn Encryptor) -> Result<Vec<Vec<u8>>> {
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(StateError::io(path, e)),
+    };
+    records(&bytes)
+        .into_iter()
+        .map(|r| encryptor.decrypt(r.to_vec()))
+        .collect()
 }
 
 /// Replaces the journal at `path` by exactly `payloads` (atomically), or removes it when there
 /// are none: what is left once a snapshot holds everything else.
-pub fn rewrite(path: &Path, payloads: &[Vec<u8>]) -> std::io::Result<()> {
+pub fn rewrite(path: &Path, payloads: &[Vec<u8>], encryptor: &dyn Encryptor) -> Result<()> {
     if payloads.is_empty() {
         return match std::fs::remove_file(path) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(StateError::io(path, e)),
             _ => Ok(()),
         };
     }
-    let bytes: Vec<u8> = payloads.iter().flat_map(|p| frame(p)).collect();
-    crate::local::atomic_write(path, &bytes)
+    let mut bytes = Vec::new();
+    for p in payloads {
+        bytes.extend(frame(&encryptor.encrypt(p.clone())?));
+    }
+    crate::local::atomic_write(path, &bytes).map_err(|e| StateError::io(path, e))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::seams::Plaintext;
 
     fn intent(t: &str) -> Vec<u8> {
         format!("{{\"lineage\":\"L\",\"intent\":{{\"token\":\"{t}\",\"addr\":\"a.{t}\"}}}}")
@@ -211,26 +230,29 @@ mod tests {
     fn appended_records_read_back_and_rewrite_keeps_only_what_is_given() {
         let d = tempfile::tempdir().unwrap();
         let p = d.path().join("j");
-        let j = Journal::open(&p).unwrap();
+        let j = Journal::open(&p, Arc::new(Plaintext)).unwrap();
         j.append(b"one").unwrap();
         j.append_unsynced(b"two").unwrap();
-        assert_eq!(read(&p).unwrap(), vec![b"one".to_vec(), b"two".to_vec()]);
-        rewrite(&p, &[intent("t9")]).unwrap();
-        assert_eq!(read(&p).unwrap(), vec![intent("t9")]);
+        assert_eq!(
+            read(&p, &Plaintext).unwrap(),
+            vec![b"one".to_vec(), b"two".to_vec()]
+        );
+        rewrite(&p, &[intent("t9")], &Plaintext).unwrap();
+        assert_eq!(read(&p, &Plaintext).unwrap(), vec![intent("t9")]);
         // Reopened, the journal appends after what is there.
-        let j = Journal::open(&p).unwrap();
+        let j = Journal::open(&p, Arc::new(Plaintext)).unwrap();
         j.append(b"three").unwrap();
-        assert_eq!(read(&p).unwrap().len(), 2);
+        assert_eq!(read(&p, &Plaintext).unwrap().len(), 2);
         j.remove();
-        assert!(read(&p).unwrap().is_empty());
-        rewrite(&p, &[]).unwrap();
+        assert!(read(&p, &Plaintext).unwrap().is_empty());
+        rewrite(&p, &[], &Plaintext).unwrap();
     }
 
     #[test]
     fn concurrent_appends_all_land_intact() {
         let d = tempfile::tempdir().unwrap();
         let p = d.path().join("j");
-        let j = Journal::open(&p).unwrap();
+        let j = Journal::open(&p, Arc::new(Plaintext)).unwrap();
         std::thread::scope(|s| {
             for t in 0..8 {
                 let j = &j;
@@ -241,6 +263,6 @@ mod tests {
                 });
             }
         });
-        assert_eq!(read(&p).unwrap().len(), 400);
+        assert_eq!(read(&p, &Plaintext).unwrap().len(), 400);
     }
 }

@@ -1,17 +1,40 @@
-//! State storage for AutoStack: where `terraform.tfstate` lives and how it is written safely.
+//! State for AutoStack: what `terraform.tfstate` holds and where it is kept. In the pipeline
+//! **load (lang) → expand + graph (core) → refresh + plan (core ↔ providers) → cost → apply
+//! (core ↔ providers) → persist (state)**, this crate is the last step, and the first thing a
+//! command reads: it knows Terraform's state v4 document but no provider schemas, so reading
+//! a state (`state list`, `state pull`, `output`) starts no provider. The engine decodes
+//! attributes into typed values only when it needs them (`autostack_core::statefile`).
 //!
-//! - [`local::LocalState`]: the snapshot file, written atomically (temp file, fsync, rename,
-//!   fsync of the directory) with the previous snapshot kept as `.backup`, refusing to
-//!   overwrite a newer or foreign state (serial and lineage checks);
-//! - [`lock::StateLock`]: an exclusive OS lock with Terraform's lock-info file and its
-//!   "state is locked" message, released on drop (and by the OS when a process dies);
-//! - [`journal`]: checksummed, fsync'd records of finished resource operations, appended in
-//!   O(1) during apply and replayed after a crash; a torn tail is ignored.
+//! - [`model`]: the v4 document as plain data, attributes kept as raw JSON;
+//! - [`codec`]: bytes ↔ model (pure; byte-exact with Terraform's layout);
+//! - [`rules`]: serial and lineage (a write names the snapshot it read; newer or foreign
+//!   state is never overwritten; a new state gets a new lineage);
+//! - [`journal`]: checksummed records of finished operations and intents, appended in O(1)
+//!   during apply and replayed after a crash; a torn tail is ignored;
+//! - [`snapshots`]: model → codec → encryptor → store, and back;
+//! - [`local`]: the local backend (Terraform's file layout, backups, atomic writes, the OS
+//!   lock with Terraform's lock-info file).
 //!
-//! The state document itself is Terraform's v4 JSON; turning it into typed values needs
-//! provider schemas, which is the engine's job (`autostack_core::statefile`).
+//! The seams every backend implements ([`seams`]):
+//! - [`StateStore`]: read, write with the expected serial/lineage, delete, list workspaces;
+//! - [`Locker`]: lock with [`LockInfo`], unlock by ID (`force-unlock`); [`lock_within`]
+//!   waits up to `-lock-timeout`;
+//! - [`Encryptor`]: bytes → bytes between codec and store, applied to snapshots, backups and
+//!   journal records alike ([`Plaintext`] by default).
+//!
+//! Errors are [`StateError`].
 #![deny(missing_docs)]
 
+pub mod codec;
+pub mod error;
 pub mod journal;
 pub mod local;
 pub mod lock;
+pub mod model;
+pub mod rules;
+pub mod seams;
+pub mod snapshots;
+
+pub use error::StateError;
+pub use lock::LockInfo;
+pub use seams::{lock_within, Encryptor, LockGuard, Locker, Plaintext, StateStore};

@@ -8,9 +8,12 @@
 //! `AUTOSTACK_BENCH_TERRAFORM=1` also runs `terraform` (on PATH) on the same inputs: plan of
 //! 1,000, apply of 300 and no-op plan of 1,000.
 
+mod common;
+
+use common::run_prog;
 use std::fmt::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 fn generate(n: usize) -> String {
@@ -37,52 +40,13 @@ fn run(dir: &Path, args: &[&str]) -> (Duration, f64) {
     run_prog(env!("CARGO_BIN_EXE_autostack"), dir, args)
 }
 
-/// Runs `prog`, returning wall time and peak RSS (MB, sampled from /proc).
-fn run_prog(prog: &str, dir: &Path, args: &[&str]) -> (Duration, f64) {
-    let start = Instant::now();
-    let mut child = Command::new(prog)
-        .args(args)
-        .current_dir(dir)
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("spawn");
-    let status_path = format!("/proc/{}/status", child.id());
-    let mut peak = 0.0f64;
-    loop {
-        if let Some(st) = child.try_wait().expect("wait") {
-            assert!(st.success(), "{prog} {args:?} failed");
-            break;
-        }
-        if let Ok(s) = std::fs::read_to_string(&status_path) {
-            if let Some(kb) = s
-                .lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|k| k.parse::<f64>().ok())
-            {
-                peak = peak.max(kb / 1024.0);
-            }
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    (start.elapsed(), peak)
-}
-
 fn runs() -> usize {
-    std::env::var("AUTOSTACK_BENCH_RUNS")
-        .ok()
-        .and_then(|r| r.parse().ok())
-        .unwrap_or(3)
-        .max(1)
+    common::runs(3)
 }
 
 /// Best (time, peak RSS) of `runs()` runs of `f`.
-fn best_of(mut f: impl FnMut() -> (Duration, f64)) -> (f64, f64) {
-    (0..runs())
-        .map(|_| f())
-        .map(|(t, m)| (t.as_secs_f64(), m))
-        .fold((f64::MAX, 0.0), |b, x| if x.0 < b.0 { x } else { b })
+fn best_of(f: impl FnMut() -> (Duration, f64)) -> (f64, f64) {
+    common::best_of(runs(), f)
 }
 
 /// Best time of a command that leaves the state as it found it (see [`best_pair`]).

@@ -1,30 +1,45 @@
-//! The state backend of a command: where the state is (the local backend of
-//! `autostack-state`), and the conversion between its documents and the engine's typed
-//! [`State`] (which needs provider schemas).
+//! The state backend of a command: glue between the command and `autostack-state`'s seams.
+//! The configured store (the local backend: the only one this build has) is read through the
+//! codec and the encryption stage into the raw v4 model; the journal of an interrupted apply
+//! is replayed into that model without any provider; typed values are decoded from it with
+//! provider schemas only by the commands that need them ([`Backend::load`]).
+
+mod journal;
+
+pub use journal::Journal;
 
 use crate::session::error;
 use autostack_core::addrs::InstanceAddr;
-use autostack_core::apply::{Intent, StateSink};
-use autostack_core::state::{InstanceObject, State};
+use autostack_core::apply::Intent;
+use autostack_core::jsonplan::TERRAFORM_VERSION;
+use autostack_core::state::{InstanceObject, OutputValue, State};
 use autostack_core::statefile::{self, SchemaSource};
 use autostack_lang::config::Module;
-use autostack_lang::value::json::{decode_full, encode_full};
 use autostack_lang::{Diagnostic, Diagnostics};
-use autostack_state::journal;
-use autostack_state::local::LocalState;
-use autostack_state::lock::{self, StateLock};
+use autostack_state::codec::{self, Stamp};
+use autostack_state::local::LocalStore;
+use autostack_state::model::{self, Document};
+use autostack_state::rules::Expected;
+use autostack_state::seams::DEFAULT_WORKSPACE;
+use autostack_state::snapshots::Snapshots;
+use autostack_state::{lock_within, Encryptor, LockInfo, Locker, Plaintext, StateError};
+use serde_json::value::RawValue;
+use std::collections::BTreeMap;
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// Holds the state lock until dropped.
-pub type LockGuard = StateLock;
+pub type LockGuard = autostack_state::LockGuard;
 
 /// The configured state storage and what was read from it.
 pub struct Backend {
-    local: LocalState,
-    /// The serial and lineage as loaded, for the overwrite checks.
-    loaded: Mutex<(u64, String)>,
+    store: Arc<LocalStore>,
+    snapshots: Snapshots,
+    workspace: String,
+    /// The serial and lineage as loaded (or last written): what the next write expects.
+    loaded: Mutex<Expected>,
     /// Journal payloads of the creates a killed apply left pending, as loaded.
     pending: Mutex<Vec<serde_json::Value>>,
 }
@@ -50,72 +65,158 @@ impl Backend {
         if let Some(p) = state_path {
             path = p.to_path_buf();
         }
+        let encryptor: Arc<dyn Encryptor> = Arc::new(Plaintext);
+        let store = Arc::new(LocalStore::new(path).with_encryptor(encryptor.clone()));
         Ok(Backend {
-            local: LocalState::new(path),
-            loaded: Mutex::new((0, String::new())),
+            snapshots: Snapshots::new(store.clone(), encryptor),
+            store,
+            workspace: DEFAULT_WORKSPACE.to_string(),
+            loaded: Mutex::new(Expected::default()),
             pending: Mutex::new(Vec::new()),
         })
     }
 
     /// Takes the exclusive lock, retrying up to `timeout`.
-    pub fn lock(&self, operation: &str, timeout: Duration) -> Result<LockGuard, Diagnostics> {
-        lock::acquire(
-            &self.local.path,
-            operation,
-            autostack_core::jsonplan::TERRAFORM_VERSION,
-            timeout,
-        )
-        .map_err(|e| error("Error acquiring the state lock", e))
+    pub async fn lock(&self, operation: &str, timeout: Duration) -> Result<LockGuard, Diagnostics> {
+        let info = LockInfo::new(operation, TERRAFORM_VERSION);
+        lock_within(&*self.store, &self.workspace, &info, timeout)
+            .await
+            .map_err(|e| error("Error acquiring the state lock", e.to_string()))
     }
 
     /// Removes a lock left behind, if its ID matches.
-    pub fn force_unlock(&self, id: &str) -> Result<(), Diagnostics> {
-        lock::force_unlock(&self.local.path, id).map_err(|e| error("Failed to unlock state", e))
+    pub async fn force_unlock(&self, id: &str) -> Result<(), Diagnostics> {
+        self.store
+            .unlock(&self.workspace, id)
+            .await
+            .map_err(|e| error("Failed to unlock state", e.to_string()))
     }
 
-    /// Reads the snapshot, replaying a journal left by an interrupted apply; returns the state
-    /// and how many journaled operations were recovered. A corrupt file is never modified.
-    pub fn load(&self, schemas: &dyn SchemaSource) -> Result<(State, usize), Diagnostics> {
-        let path = self.local.path.display().to_string();
-        let text = self
-            .local
-            .read()
-            .map_err(|e| error("Failed to load state", format!("{path}: {e}")))?;
-        let mut state = match text {
-            None => State::default(),
-            Some(text) => {
-                let doc: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
-                    error(
-                        "Failed to load state",
-                        format!(
-                            "{path}:{}:{}: the state file is not valid JSON: {e}",
-                            e.line(),
-                            e.column()
-                        ),
-                    )
-                })?;
-                statefile::decode(&doc, schemas)
-                    .map_err(|e| error("Failed to load state", format!("{path}: {e}")))?
-            }
-        };
-        *self.loaded.lock().unwrap_or_else(|e| e.into_inner()) =
-            (state.serial, state.lineage.clone());
-        let records = journal::read(&self.local.journal_path())
+    /// Reads the snapshot as a raw document (no provider involved), replaying a journal left
+    /// by an interrupted apply; returns it and how many journaled operations were recovered.
+    /// A corrupt file is never modified.
+    pub async fn load_document(&self) -> Result<(Document, usize), Diagnostics> {
+        let mut doc = self
+            .snapshots
+            .load(&self.workspace)
+            .await
+            .map_err(|e| self.state_failure(e))?
+            .unwrap_or_else(|| Document::empty(TERRAFORM_VERSION));
+        self.set_loaded(&Stamp {
+            serial: doc.serial,
+            lineage: doc.lineage.clone(),
+        });
+        let records = self
+            .store
+            .read_journal(&self.workspace)
             .map_err(|e| error("Failed to read state journal", e.to_string()))?;
-        let recovered = replay(&mut state, &records, schemas);
+        let recovered = journal::replay(&mut doc, &records);
         if recovered > 0 {
-            self.persist(&mut state, schemas)?;
+            self.persist_document(&mut doc).await?;
         }
-        let pending: Vec<serde_json::Value> = journal::pending(&records)
+        let pending: Vec<serde_json::Value> = autostack_state::journal::pending(&records)
             .into_iter()
-            .filter(|d| state.lineage.is_empty() || d["lineage"] == state.lineage.as_str())
-            .filter(|d| intent_of(&d["intent"]).is_some())
+            .filter(|d| doc.lineage.is_empty() || d["lineage"] == doc.lineage.as_str())
+            .filter(|d| journal::intent_of(&d["intent"]).is_some())
             .collect();
         // The snapshot now holds every finished operation; only pending creates stay (an
         // empty journal, left by an apply killed before its first record, goes).
         self.keep_in_journal(&pending)?;
         *self.pending.lock().unwrap_or_else(|e| e.into_inner()) = pending;
+        Ok((doc, recovered))
+    }
+
+    /// [`Backend::load_document`], decoded into typed values with the providers' schemas.
+    pub async fn load(&self, schemas: &dyn SchemaSource) -> Result<(State, usize), Diagnostics> {
+        let (doc, recovered) = self.load_document().await?;
+        let state = statefile::decode(&doc, schemas).map_err(|e| self.decode_failure(e))?;
         Ok((state, recovered))
+    }
+
+    /// The root module outputs (no provider involved).
+    pub async fn load_outputs(&self) -> Result<BTreeMap<String, OutputValue>, Diagnostics> {
+        let part = self.with_snapshot(|b| codec::decode_part::<model::Outputs>(b));
+        let outputs = match part.await? {
+            Some(part) => part.outputs,
+            None => self.load_document().await?.0.outputs,
+        };
+        statefile::decode_outputs(&outputs).map_err(|e| self.decode_failure(e))
+    }
+
+    /// The address of every resource instance, in order (no provider involved).
+    pub async fn load_addresses(&self) -> Result<Vec<InstanceAddr>, Diagnostics> {
+        let heads = match self
+            .with_snapshot(|b| codec::decode_part::<model::Heads>(b))
+            .await?
+        {
+            Some(part) => part,
+            None => model::Heads::from(&self.load_document().await?.0),
+        };
+        statefile::addresses(&heads).map_err(|e| self.decode_failure(e))
+    }
+
+    /// Writes the state document to `w` as Terraform lays it out (`state pull`).
+    pub async fn pull(&self, mut w: impl Write) -> Result<(), Diagnostics> {
+        let streamed = self.with_snapshot(|b| {
+            // Raw values borrowed from the input: nothing is copied on the way through.
+            let doc: Document<&RawValue> = codec::decode_part(b)?;
+            codec::encode_to(&doc, &mut w)
+        });
+        if streamed.await?.is_none() {
+            let (doc, _) = self.load_document().await?;
+            codec::encode_to(&doc, &mut w).map_err(|e| self.state_failure(e))?;
+        }
+        w.flush()
+            .map_err(|e| error("Failed to write state", e.to_string()))
+    }
+
+    /// `read` applied to the snapshot's bytes when there is no journal to replay first (so
+    /// the bytes are the whole state); `None` when there is one (then load the document).
+    async fn with_snapshot<T>(
+        &self,
+        read: impl FnOnce(&[u8]) -> Result<T, StateError>,
+    ) -> Result<Option<T>, Diagnostics> {
+        let journal = self
+            .store
+            .journal_path(&self.workspace)
+            .map_err(|e| error("Failed to read state journal", e.to_string()))?;
+        if journal.exists() {
+            return Ok(None);
+        }
+        let bytes = match self.snapshots.read_bytes(&self.workspace).await {
+            Ok(Some(bytes)) => bytes,
+            Ok(None) => codec::encode(&Document::empty(TERRAFORM_VERSION))
+                .map_err(|e| self.state_failure(e))?,
+            Err(e) => return Err(self.state_failure(e)),
+        };
+        read(&bytes).map(Some).map_err(|e| self.state_failure(e))
+    }
+
+    /// A state error as a command reports it.
+    fn state_failure(&self, e: StateError) -> Diagnostics {
+        match e {
+            StateError::Encode(_) => error("Failed to write state", e.to_string()),
+            _ => {
+                let location = self.snapshots.store().location(&self.workspace);
+                error("Failed to load state", located(&location, &e))
+            }
+        }
+    }
+
+    /// The object at `addr` in `doc` alone, typed by its provider's schema (no other is
+    /// decoded).
+    pub fn decode_instance(
+        &self,
+        doc: &Document,
+        addr: &InstanceAddr,
+        schemas: &dyn SchemaSource,
+    ) -> Result<Option<InstanceObject>, Diagnostics> {
+        statefile::decode_one(doc, addr, schemas).map_err(|e| self.decode_failure(e))
+    }
+
+    fn decode_failure(&self, e: String) -> Diagnostics {
+        let location = self.snapshots.store().location(&self.workspace);
+        error("Failed to load state", format!("{location}: {e}"))
     }
 
     /// The creates a killed apply left pending (found by the last `load`), to resolve through
@@ -124,26 +225,28 @@ impl Backend {
         let pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
         pending
             .iter()
-            .filter_map(|d| intent_of(&d["intent"]))
+            .filter_map(|d| journal::intent_of(&d["intent"]))
             .collect()
     }
 
     /// Writes the state after pending intents were resolved and keeps in the journal only
     /// those still unresolved (indexes into [`Backend::pending_intents`]).
-    pub fn settle_intents(
+    pub async fn settle_intents(
         &self,
         state: &mut State,
         schemas: &dyn SchemaSource,
         unresolved: &[usize],
     ) -> Result<(), Diagnostics> {
-        self.persist(state, schemas)?;
-        let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
-        let keep: Vec<serde_json::Value> = unresolved
-            .iter()
-            .filter_map(|&i| pending.get(i).cloned())
-            .collect();
+        self.persist(state, schemas).await?;
+        let keep: Vec<serde_json::Value> = {
+            let pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
+            unresolved
+                .iter()
+                .filter_map(|&i| pending.get(i).cloned())
+                .collect()
+        };
         self.keep_in_journal(&keep)?;
-        *pending = keep;
+        *self.pending.lock().unwrap_or_else(|e| e.into_inner()) = keep;
         Ok(())
     }
 
@@ -152,7 +255,8 @@ impl Backend {
             .iter()
             .map(|d| serde_json::to_vec(d).unwrap_or_default())
             .collect();
-        journal::rewrite(&self.local.journal_path(), &bytes)
+        self.store
+            .rewrite_journal(&self.workspace, &bytes)
             .map_err(|e| error("Failed to write state journal", e.to_string()))
     }
 
@@ -162,186 +266,59 @@ impl Backend {
         base: &State,
         schemas: &'a (dyn SchemaSource + Sync),
     ) -> Result<Journal<'a>, Diagnostics> {
-        let inner = journal::Journal::open(&self.local.journal_path())
+        let inner = self
+            .store
+            .open_journal(&self.workspace)
             .map_err(|e| error("Failed to open state journal", e.to_string()))?;
         let lineage = if base.lineage.is_empty() {
-            uuid::Uuid::new_v4().to_string()
+            autostack_state::rules::new_lineage()
         } else {
             base.lineage.clone()
         };
-        Ok(Journal {
-            inner,
-            lineage,
-            schemas,
-        })
+        Ok(Journal::new(inner, lineage, schemas))
     }
 
     /// Writes a new snapshot (serial + 1; a lineage for a new state), keeping the previous
     /// one as `.backup`; refuses to overwrite a newer or foreign state.
-    pub fn persist(
+    pub async fn persist(
         &self,
         state: &mut State,
         schemas: &dyn SchemaSource,
     ) -> Result<(), Diagnostics> {
-        let (loaded_serial, loaded_lineage) = self
+        let mut doc = statefile::encode(state, schemas);
+        let stamp = self.persist_document(&mut doc).await?;
+        state.serial = stamp.serial;
+        state.lineage = stamp.lineage;
+        Ok(())
+    }
+
+    /// Writes `doc` as the next snapshot (see [`Backend::persist`]).
+    pub async fn persist_document(&self, doc: &mut Document) -> Result<Stamp, Diagnostics> {
+        let expected = self
             .loaded
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .clone();
-        if state.lineage.is_empty() {
-            state.lineage = if loaded_lineage.is_empty() {
-                uuid::Uuid::new_v4().to_string()
-            } else {
-                loaded_lineage.clone()
-            };
-        }
-        state.serial = loaded_serial + 1;
-        let text = serde_json::to_string_pretty(&statefile::encode(state, schemas))
-            .unwrap_or_default()
-            + "\n";
-        self.local
-            .write(&text, loaded_serial, &loaded_lineage)
-            .map_err(|e| error("Failed to persist state", e))?;
-        *self.loaded.lock().unwrap_or_else(|e| e.into_inner()) =
-            (state.serial, state.lineage.clone());
-        Ok(())
+        let stamp = self
+            .snapshots
+            .save(&self.workspace, doc, &expected)
+            .await
+            .map_err(|e| error("Failed to persist state", e.to_string()))?;
+        self.set_loaded(&stamp);
+        Ok(stamp)
+    }
+
+    fn set_loaded(&self, stamp: &Stamp) {
+        *self.loaded.lock().unwrap_or_else(|e| e.into_inner()) = Expected::read(stamp);
     }
 }
 
-/// Applies journal records (in order) to a state; returns how many were applied.
-fn replay(state: &mut State, records: &[Vec<u8>], schemas: &dyn SchemaSource) -> usize {
-    let mut n = 0;
-    for rec in records {
-        let Ok(doc) = serde_json::from_slice::<serde_json::Value>(rec) else {
-            break;
-        };
-        if doc.get("addr").is_none() {
-            // An intent or a resolution: see `journal::pending`.
-            continue;
-        }
-        let lineage = doc["lineage"].as_str().unwrap_or_default();
-        if !state.lineage.is_empty() && lineage != state.lineage {
-            continue;
-        }
-        if state.lineage.is_empty() {
-            state.lineage = lineage.to_string();
-        }
-        let Ok(addr) =
-            autostack_core::addrs::parse_instance(doc["addr"].as_str().unwrap_or_default())
-        else {
-            break;
-        };
-        if doc["object"].is_null() {
-            state.instances.remove(&addr);
-        } else if let Some((_, obj)) = statefile::decode(&doc["object"], schemas)
-            .ok()
-            .and_then(|one| one.instances.into_iter().next())
-        {
-            state.instances.insert(addr, obj);
-        }
-        n += 1;
-    }
-    n
-}
-
-/// Journals every finished resource operation of an apply.
-pub struct Journal<'a> {
-    inner: journal::Journal,
-    lineage: String,
-    schemas: &'a (dyn SchemaSource + Sync),
-}
-
-impl Journal<'_> {
-    /// The lineage the journaled records belong to (the new state's lineage).
-    pub fn lineage(&self) -> &str {
-        &self.lineage
-    }
-
-    /// The journal is no longer needed once the snapshot is written.
-    pub fn finish(self) {
-        self.inner.remove();
-    }
-}
-
-/// An intent record's `intent` object read back (`None` when it is not one this version
-/// wrote).
-fn intent_of(j: &serde_json::Value) -> Option<Intent> {
-    let s = |k: &str| j[k].as_str().map(str::to_string);
-    let addr = autostack_core::addrs::parse_instance(j["addr"].as_str()?).ok()?;
-    let value = decode_full(&j["planned"]).ok()?;
-    Some(Intent {
-        addr,
-        token: s("token")?,
-        provider: s("provider")?.parse().ok()?,
-        object: InstanceObject {
-            value,
-            provider: s("state_provider")?,
-            schema_version: j["schema_version"].as_u64().unwrap_or(0),
-            dependencies: j["dependencies"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|d| d.as_str().map(str::to_string))
-                .collect(),
-            tainted: false,
-            private: None,
-            create_before_destroy: j["create_before_destroy"].as_bool().unwrap_or(false),
-        },
-    })
-}
-
-impl StateSink for Journal<'_> {
-    fn intent(&self, i: &Intent) -> Result<(), String> {
-        let o = &i.object;
-        let payload = serde_json::to_vec(&serde_json::json!({
-            "lineage": self.lineage,
-            "intent": {
-                "token": i.token,
-                "addr": i.addr.to_string(),
-                "provider": i.provider.to_string(),
-                "type": i.addr.resource.ty,
-                "planned": encode_full(&o.value),
-                "state_provider": o.provider,
-                "schema_version": o.schema_version,
-                "dependencies": o.dependencies,
-                "create_before_destroy": o.create_before_destroy,
-            }
-        }))
-        .map_err(|e| e.to_string())?;
-        self.inner.append(&payload).map_err(|e| e.to_string())
-    }
-
-    fn resolved(&self, token: &str) -> Result<(), String> {
-        let payload =
-            serde_json::to_vec(&serde_json::json!({ "lineage": self.lineage, "resolved": token }))
-                .map_err(|e| e.to_string())?;
-        // Not fsync'd: lost to a power cut, it only costs the next command a lookup.
-        self.inner
-            .append_unsynced(&payload)
-            .map(drop)
-            .map_err(|e| e.to_string())
-    }
-
-    fn record(
-        &self,
-        addr: &InstanceAddr,
-        obj: Option<&InstanceObject>,
-        token: Option<&str>,
-    ) -> Result<(), String> {
-        let object = match obj {
-            Some(o) => {
-                let mut one = State::default();
-                one.instances.insert(addr.clone(), o.clone());
-                statefile::encode(&one, self.schemas)
-            }
-            None => serde_json::Value::Null,
-        };
-        let payload = serde_json::to_vec(&serde_json::json!({ "lineage": self.lineage, "addr": addr.to_string(), "object": object, "token": token })).map_err(|e| e.to_string())?;
-        // Written before dependents start (a killed process loses nothing); the next intent's
-        // fsync or the snapshot takes it to disk (see `journal`'s durability note).
-        self.inner
-            .append_unsynced(&payload)
-            .map(drop)
-            .map_err(|e| e.to_string())
+/// A state error with where the state is: `path:line:col: ...` for JSON syntax (as
+/// compilers put it), `path: ...` otherwise (I/O errors name their file already).
+fn located(location: &str, e: &StateError) -> String {
+    match e {
+        StateError::InvalidJson { .. } => format!("{location}:{e}"),
+        StateError::Io { .. } => e.to_string(),
+        _ => format!("{location}: {e}"),
     }
 }

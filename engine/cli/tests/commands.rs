@@ -268,3 +268,76 @@ data "local_file" "later" {
     assert_eq!(planned, ["data.local_file.later", "local_file.f"]);
     assert_eq!(prior, ["data.local_file.now"]);
 }
+
+/// A state whose attributes no provider schema would accept (`ami` is an object where the
+/// aws schema has a string), in a directory whose configuration names a provider that cannot
+/// be configured (no build has it) and a broken `aws` block.
+const UNREADABLE_BY_PROVIDERS: &str = r#"{
+  "version": 4, "terraform_version": "1.11.4", "serial": 3, "lineage": "L",
+  "outputs": {
+    "ip": { "value": "10.0.0.1", "type": "string" },
+    "ports": { "value": [80, 443], "type": ["list", "number"], "sensitive": true }
+  },
+  "resources": [
+    { "mode": "managed", "type": "aws_instance", "name": "web",
+      "provider": "provider[\"registry.terraform.io/hashicorp/aws\"]",
+      "instances": [{ "schema_version": 1, "attributes": { "ami": { "not": "a string" }, "id": "i-1" }, "sensitive_attributes": [] }] },
+    { "mode": "managed", "type": "broken_thing", "name": "x",
+      "provider": "provider[\"example.com/nobody/broken\"]",
+      "instances": [{ "index_key": 0, "schema_version": 0, "attributes": { "id": "b" } }] }
+  ],
+  "check_results": null
+}"#;
+
+const UNCONFIGURABLE: &str = "terraform {\n  required_providers {\n    broken = {\n      source = \"example.com/nobody/broken\"\n    }\n  }\n}\nprovider \"broken\" {\n  endpoint = \"nowhere\"\n}\nprovider \"aws\" {\n  region     = \"nowhere-1\"\n  access_key = 12\n}\n";
+
+#[test]
+fn state_list_pull_and_output_start_no_provider() {
+    let w = Work::new(&[
+        ("main.tf", UNCONFIGURABLE),
+        ("terraform.tfstate", UNREADABLE_BY_PROVIDERS),
+    ]);
+    assert_eq!(
+        w.run(&["state", "list"]).expect(0).stdout(),
+        "aws_instance.web\nbroken_thing.x[0]\n"
+    );
+    let pulled = w.run(&["state", "pull"]).expect(0).stdout();
+    let as_json = |t: &str| serde_json::from_str::<serde_json::Value>(t).unwrap();
+    assert_eq!(as_json(&pulled), as_json(UNREADABLE_BY_PROVIDERS));
+    assert_eq!(
+        w.run(&["output"]).expect(0).stdout(),
+        "ip = \"10.0.0.1\"\nports = <sensitive>\n"
+    );
+    assert_eq!(
+        w.run(&["output", "-raw", "ip"]).expect(0).stdout(),
+        "10.0.0.1"
+    );
+    assert_eq!(
+        w.run(&["output", "-json", "ports"]).expect(0).stdout(),
+        "[80,443]\n"
+    );
+    let all = as_json(&w.run(&["output", "-json"]).expect(0).stdout());
+    assert_eq!(all["ports"]["type"], serde_json::json!(["list", "number"]));
+    assert_eq!(all["ports"]["sensitive"], true);
+    // `state show` decodes only the object shown (here with no schema: its provider is in
+    // no build).
+    let r = w.run(&["state", "show", "broken_thing.x[0]"]).expect(0);
+    assert!(r.stdout().contains("    id = \"b\"\n"), "{}", r.stdout());
+    if cfg!(feature = "aws") {
+        // Decoding attributes does need the aws schema, which rejects this state.
+        let r = w.run(&["state", "show", "aws_instance.web"]).expect(1);
+        assert!(r.stderr().contains("aws_instance.web"), "{}", r.stderr());
+    }
+    // Nothing was written.
+    assert_eq!(
+        std::fs::read_to_string(w.path().join("terraform.tfstate")).unwrap(),
+        UNREADABLE_BY_PROVIDERS
+    );
+}
+
+#[test]
+fn state_pull_prints_a_terraform_written_state_byte_for_byte() {
+    let terraform = include_str!("../../../state/tests/fixtures/terraform-1.11.4.tfstate");
+    let w = Work::new(&[("main.tf", ""), ("terraform.tfstate", terraform)]);
+    assert_eq!(w.run(&["state", "pull"]).expect(0).stdout(), terraform);
+}

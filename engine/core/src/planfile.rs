@@ -198,7 +198,7 @@ impl Serialize for OutputDoc<'_> {
 struct PlanDoc<'a> {
     plan: &'a Plan,
     config_hash: String,
-    prior: Json,
+    prior: autostack_state::model::Document,
 }
 
 impl Serialize for PlanDoc<'_> {
@@ -410,7 +410,8 @@ pub fn read(
             },
         );
     }
-    let prior = statefile::decode(doc.get("prior").unwrap_or(&Json::Null), schemas).map_err(bad)?;
+    let prior =
+        statefile::decode_json(doc.get("prior").unwrap_or(&Json::Null), schemas).map_err(bad)?;
     Ok(Plan {
         mode,
         changes,

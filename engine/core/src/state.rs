@@ -1,5 +1,6 @@
 //! The engine's in-memory state: decoded resource instance objects keyed by address.
-//! Conversion to and from Terraform's v4 JSON lives in [`crate::statefile`].
+//! It is decoded from the `autostack-state` crate's raw v4 model (and encoded back) with
+//! provider schemas by [`crate::statefile`], only when typed values are needed.
 
 use crate::addrs::{InstanceAddr, ResourceAddr};
 use autostack_lang::Value;

@@ -1,17 +1,23 @@
-//! Conversion between the engine's [`State`] and Terraform's state v4 JSON document.
-//! Attribute values are decoded with the resource schema's type, so `terraform.tfstate`
-//! files written by Terraform are read exactly, and files we write are read by Terraform.
+//! Schema-typed decoding and encoding between the state crate's raw v4 model
+//! ([`autostack_state::model::Document`]) and the engine's typed [`State`].
+//!
+//! Attribute values are decoded with the resource schema's type only here, when the engine
+//! needs typed values (plan, apply, refresh, import, `show`), so `terraform.tfstate` files
+//! written by Terraform are read exactly, and files we write are read by Terraform. What
+//! needs no schema (addresses, outputs) is read without one.
 
 use crate::addrs::{InstanceAddr, InstanceKey, ModuleInstance, ResourceAddr};
 use crate::jsonplan::TERRAFORM_VERSION;
 use crate::state::{InstanceObject, OutputValue, State};
 use autostack_lang::config::Mode;
 use autostack_lang::value::json::{
-    from_json, from_typed_json, sensitive_paths, to_typed_json, type_from_json, type_json,
+    from_json, from_typed_json, sensitive_paths, to_json, to_typed_json, type_from_json, type_json,
 };
 use autostack_lang::value::PathStep;
 use autostack_lang::{Type, Value};
-use serde_json::{json, Map, Value as Json};
+use autostack_state::model::{self, Document, Heads, IndexKey, InstanceId, RawJson};
+use serde_json::value::RawValue;
+use serde_json::{json, Value as Json};
 use std::collections::BTreeMap;
 
 /// Finds the schema (object type and version) of a resource type for a state provider string.
@@ -29,70 +35,130 @@ impl SchemaSource for NoSchemas {
     }
 }
 
-fn err(msg: impl Into<String>) -> String {
-    msg.into()
-}
-
-/// Decodes a v4 state document.
-pub fn decode(doc: &Json, schemas: &dyn SchemaSource) -> Result<State, String> {
-    let version = doc
-        .get("version")
-        .and_then(Json::as_u64)
-        .ok_or_else(|| err("state has no \"version\""))?;
-    if version != 4 {
-        return Err(format!("unsupported state format version {version}; AutoStack reads version 4 (Terraform 0.12 and later)"));
-    }
+/// Decodes a state document into typed values, attributes by their resource schemas.
+pub fn decode(doc: &Document, schemas: &dyn SchemaSource) -> Result<State, String> {
     let mut st = State {
-        serial: doc.get("serial").and_then(Json::as_u64).unwrap_or(0),
-        lineage: doc
-            .get("lineage")
-            .and_then(Json::as_str)
-            .unwrap_or_default()
-            .to_string(),
+        serial: doc.serial,
+        lineage: doc.lineage.clone(),
+        outputs: decode_outputs(&doc.outputs)?,
         ..State::default()
     };
-    if let Some(outs) = doc.get("outputs").and_then(Json::as_object) {
-        for (name, o) in outs {
-            let ty = o
-                .get("type")
-                .and_then(type_from_json)
-                .unwrap_or(Type::Dynamic);
-            let value = from_json(o.get("value").unwrap_or(&Json::Null), &ty)
-                .map_err(|e| format!("output {name}: {}", e.0))?;
-            let sensitive = o.get("sensitive").and_then(Json::as_bool).unwrap_or(false);
-            st.outputs.insert(
-                name.clone(),
-                OutputValue {
-                    value: if sensitive { value.sensitive() } else { value },
-                    sensitive,
-                },
-            );
+    for r in &doc.resources {
+        let raddr = resource_addr(r.module.as_deref(), r.mode, &r.ty, &r.name)?;
+        let mode = raddr.mode;
+        let schema = schemas.resource_type(&r.provider, mode, &raddr.ty);
+        for inst in &r.instances {
+            let addr = raddr.instance(inst.index_key.as_ref().map(instance_key));
+            let obj = decode_instance(&addr, &r.provider, inst, schema.as_ref().map(|s| &s.0))?;
+            st.instances.insert(addr, obj);
         }
-    }
-    for r in doc
-        .get("resources")
-        .and_then(Json::as_array)
-        .into_iter()
-        .flatten()
-    {
-        decode_resource(r, schemas, &mut st)?;
     }
     Ok(st)
 }
 
-fn decode_resource(r: &Json, schemas: &dyn SchemaSource, st: &mut State) -> Result<(), String> {
-    let s = |k: &str| {
-        r.get(k)
-            .and_then(Json::as_str)
-            .unwrap_or_default()
-            .to_string()
+/// The object at `addr` alone, decoded with its resource's schema (`None`: no such instance).
+pub fn decode_one(
+    doc: &Document,
+    addr: &InstanceAddr,
+    schemas: &dyn SchemaSource,
+) -> Result<Option<InstanceObject>, String> {
+    let id = instance_id(addr);
+    let found = doc.instances().find(|(r, i)| {
+        i.deposed.is_none()
+            && i.index_key == id.key
+            && r.mode == id.mode
+            && r.ty == id.ty
+            && r.name == id.name
+            && r.module == id.module
+    });
+    let Some((r, inst)) = found else {
+        return Ok(None);
     };
-    let mode = if s("mode") == "data" {
-        Mode::Data
-    } else {
-        Mode::Managed
-    };
-    let module = match r.get("module").and_then(Json::as_str) {
+    let schema = schemas.resource_type(&r.provider, addr.resource.mode, &r.ty);
+    decode_instance(addr, &r.provider, inst, schema.as_ref().map(|s| &s.0)).map(Some)
+}
+
+/// Decodes a state document embedded in other JSON (a saved plan's prior state).
+pub fn decode_json(j: &Json, schemas: &dyn SchemaSource) -> Result<State, String> {
+    let doc =
+        autostack_state::codec::decode(j.to_string().as_bytes()).map_err(|e| e.to_string())?;
+    decode(&doc, schemas)
+}
+
+/// A document's root module outputs (typed by the type recorded with each).
+pub fn decode_outputs(
+    stored: &BTreeMap<String, model::Output>,
+) -> Result<BTreeMap<String, OutputValue>, String> {
+    let mut outputs = BTreeMap::new();
+    for (name, o) in stored {
+        let ty = type_from_json(&raw_json(&o.ty)?).unwrap_or(Type::Dynamic);
+        let value =
+            from_json(&raw_json(&o.value)?, &ty).map_err(|e| format!("output {name}: {}", e.0))?;
+        let value = if o.sensitive {
+            value.sensitive()
+        } else {
+            value
+        };
+        outputs.insert(
+            name.clone(),
+            OutputValue {
+                value,
+                sensitive: o.sensitive,
+            },
+        );
+    }
+    Ok(outputs)
+}
+
+/// The address of every instance in a document, in address order (nothing else decoded).
+pub fn addresses(heads: &Heads) -> Result<Vec<InstanceAddr>, String> {
+    let mut out = Vec::new();
+    for r in &heads.resources {
+        let raddr = resource_addr(r.module.as_deref(), r.mode, &r.ty, &r.name)?;
+        out.extend(
+            r.instances
+                .iter()
+                .map(|i| raddr.instance(i.index_key.as_ref().map(instance_key))),
+        );
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+/// Where an instance address lives in a document.
+pub fn instance_id(addr: &InstanceAddr) -> InstanceId {
+    let r = &addr.resource;
+    let module = r.module.to_string();
+    InstanceId {
+        module: (!module.is_empty()).then_some(module),
+        mode: match r.mode {
+            Mode::Data => model::Mode::Data,
+            _ => model::Mode::Managed,
+        },
+        ty: r.ty.clone(),
+        name: r.name.clone(),
+        key: addr.key.as_ref().map(|k| match k {
+            InstanceKey::Int(i) => IndexKey::Int(*i),
+            InstanceKey::Str(s) => IndexKey::Str(s.clone()),
+        }),
+    }
+}
+
+fn instance_key(k: &IndexKey) -> InstanceKey {
+    match k {
+        IndexKey::Int(i) => InstanceKey::Int(*i),
+        IndexKey::Str(s) => InstanceKey::Str(s.clone()),
+    }
+}
+
+fn resource_addr(
+    module: Option<&str>,
+    mode: model::Mode,
+    ty: &str,
+    name: &str,
+) -> Result<ResourceAddr, String> {
+    let module = match module {
         Some(m) => {
             crate::addrs::parse_instance(&format!("{m}.x.y"))
                 .map_err(|e| e.0)?
@@ -101,65 +167,51 @@ fn decode_resource(r: &Json, schemas: &dyn SchemaSource, st: &mut State) -> Resu
         }
         None => ModuleInstance::root(),
     };
-    let provider = s("provider");
-    let raddr = ResourceAddr {
+    Ok(ResourceAddr {
         module,
-        mode,
-        ty: s("type"),
-        name: s("name"),
-    };
-    let schema = schemas.resource_type(&provider, mode, &raddr.ty);
-    for inst in r
-        .get("instances")
-        .and_then(Json::as_array)
-        .into_iter()
-        .flatten()
-    {
-        let key = match inst.get("index_key") {
-            Some(Json::Number(n)) => Some(InstanceKey::Int(
-                n.as_i64().ok_or_else(|| err("invalid index_key"))?,
-            )),
-            Some(Json::String(k)) => Some(InstanceKey::Str(k.clone())),
-            _ => None,
-        };
-        let addr = raddr.instance(key);
-        let attrs = inst.get("attributes").cloned().unwrap_or(Json::Null);
-        let value = match &schema {
-            Some((ty, _)) => from_typed_json(&attrs, ty).map_err(|e| format!("{addr}: {}", e.0))?,
-            None => from_json(&attrs, &Type::Dynamic).map_err(|e| format!("{addr}: {}", e.0))?,
-        };
-        let value = mark_sensitive(value, inst.get("sensitive_attributes"));
-        let strings = |k: &str| {
-            inst.get(k)
-                .and_then(Json::as_array)
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|x| x.as_str().map(str::to_string))
-                        .collect()
-                })
-                .unwrap_or_default()
-        };
-        let obj = InstanceObject {
-            value,
-            provider: provider.clone(),
-            schema_version: inst
-                .get("schema_version")
-                .and_then(Json::as_u64)
-                .unwrap_or(0),
-            dependencies: strings("dependencies"),
-            tainted: inst.get("status").and_then(Json::as_str) == Some("tainted"),
-            private: inst
-                .get("private")
-                .and_then(Json::as_str)
-                .map(str::to_string),
-            create_before_destroy: inst
-                .get("create_before_destroy")
-                .and_then(Json::as_bool)
-                .unwrap_or(false),
-        };
-        st.instances.insert(addr, obj);
+        mode: match mode {
+            model::Mode::Data => Mode::Data,
+            model::Mode::Managed => Mode::Managed,
+        },
+        ty: ty.to_string(),
+        name: name.to_string(),
+    })
+}
+
+fn raw_json(raw: &RawJson) -> Result<Json, String> {
+    serde_json::from_str(raw.get()).map_err(|e| e.to_string())
+}
+
+fn to_raw(j: &Json) -> RawJson {
+    // Serializing a `serde_json::Value` cannot fail; `null` keeps the type total.
+    serde_json::value::to_raw_value(j).unwrap_or_else(|_| RawValue::NULL.to_owned())
+}
+
+fn decode_instance(
+    addr: &InstanceAddr,
+    provider: &str,
+    inst: &model::Instance,
+    ty: Option<&Type>,
+) -> Result<InstanceObject, String> {
+    let attrs = raw_json(&inst.attributes).map_err(|e| format!("{addr}: {e}"))?;
+    let value = match ty {
+        Some(ty) => from_typed_json(&attrs, ty),
+        None => from_json(&attrs, &Type::Dynamic),
     }
-    Ok(())
+    .map_err(|e| format!("{addr}: {}", e.0))?;
+    let sensitive = match &inst.sensitive_attributes {
+        Some(raw) => Some(raw_json(raw).map_err(|e| format!("{addr}: {e}"))?),
+        None => None,
+    };
+    Ok(InstanceObject {
+        value: mark_sensitive(value, sensitive.as_ref()),
+        provider: provider.to_string(),
+        schema_version: inst.schema_version,
+        dependencies: inst.dependencies.clone(),
+        tainted: inst.status.as_deref() == Some("tainted"),
+        private: inst.private.clone(),
+        create_before_destroy: inst.create_before_destroy,
+    })
 }
 
 /// Applies state's `sensitive_attributes` paths as sensitive marks.
@@ -232,100 +284,59 @@ fn path_json(p: &[PathStep]) -> Json {
     )
 }
 
-/// Sort key of a resource in the state document.
-type ResourceKey = (String, u8, String, String);
-
-/// Encodes a state as a v4 document (resources sorted as Terraform sorts them).
-pub fn encode(st: &State, schemas: &dyn SchemaSource) -> Json {
-    let mut outputs = Map::new();
+/// Encodes a state as a v4 document (resources in Terraform's order).
+pub fn encode(st: &State, schemas: &dyn SchemaSource) -> Document {
+    let mut doc = Document::empty(TERRAFORM_VERSION);
+    doc.serial = st.serial;
+    doc.lineage = st.lineage.clone();
     for (name, o) in &st.outputs {
         let (v, _) = o.value.clone().unmark_deep();
-        let mut j = json!({ "value": autostack_lang::value::json::to_json(&v), "type": type_json(&v.ty()) });
-        if o.sensitive {
-            j["sensitive"] = json!(true);
-        }
-        outputs.insert(name.clone(), j);
+        doc.outputs.insert(
+            name.clone(),
+            model::Output {
+                value: to_raw(&to_json(&v)),
+                ty: to_raw(&type_json(&v.ty())),
+                sensitive: o.sensitive,
+            },
+        );
     }
-    // (module, mode rank, type, name) → (provider, instances): Terraform's resource order.
-    let mut groups: BTreeMap<ResourceKey, (String, Vec<Json>)> = BTreeMap::new();
-    for (addr, obj) in &st.instances {
-        let r = &addr.resource;
-        let mode_rank = if r.mode == Mode::Managed { 1 } else { 0 };
-        let entry = groups
-            .entry((
-                r.module.to_string(),
-                mode_rank,
-                r.ty.clone(),
-                r.name.clone(),
-            ))
-            .or_insert_with(|| (obj.provider.clone(), Vec::new()));
-        entry.1.push(encode_instance(addr, obj, schemas));
-    }
-    let resources: Vec<Json> = groups
-        .into_iter()
-        .map(|((module, mode_rank, ty, name), (provider, instances))| {
-            let mut m = Map::new();
-            if !module.is_empty() {
-                m.insert("module".into(), json!(module));
-            }
-            m.insert(
-                "mode".into(),
-                json!(if mode_rank == 1 { "managed" } else { "data" }),
-            );
-            m.insert("type".into(), json!(ty));
-            m.insert("name".into(), json!(name));
-            m.insert("provider".into(), json!(provider));
-            m.insert("instances".into(), Json::Array(instances));
-            Json::Object(m)
+    let changes = st
+        .instances
+        .iter()
+        .map(|(addr, obj)| model::Change::Put {
+            id: instance_id(addr),
+            provider: obj.provider.clone(),
+            instance: Box::new(encode_instance(addr, obj, schemas)),
         })
         .collect();
-    json!({
-        "version": 4,
-        "terraform_version": TERRAFORM_VERSION,
-        "serial": st.serial,
-        "lineage": st.lineage,
-        "outputs": outputs,
-        "resources": resources,
-        "check_results": null,
-    })
+    doc.apply_changes(changes);
+    doc
 }
 
-fn encode_instance(addr: &InstanceAddr, obj: &InstanceObject, schemas: &dyn SchemaSource) -> Json {
-    let mut m = Map::new();
-    match &addr.key {
-        Some(InstanceKey::Int(i)) => {
-            m.insert("index_key".into(), json!(i));
-        }
-        Some(InstanceKey::Str(s)) => {
-            m.insert("index_key".into(), json!(s));
-        }
-        None => {}
-    }
-    if obj.tainted {
-        m.insert("status".into(), json!("tainted"));
-    }
-    m.insert("schema_version".into(), json!(obj.schema_version));
+/// One instance object in v4 form (attributes typed by the resource schema).
+pub fn encode_instance(
+    addr: &InstanceAddr,
+    obj: &InstanceObject,
+    schemas: &dyn SchemaSource,
+) -> model::Instance {
     let ty = schemas
         .resource_type(&obj.provider, addr.resource.mode, &addr.resource.ty)
         .map_or(obj.value.ty(), |(t, _)| t);
-    m.insert("attributes".into(), to_typed_json(&obj.value, &ty));
-    m.insert(
-        "sensitive_attributes".into(),
-        Json::Array(
-            sensitive_paths(&obj.value)
-                .iter()
-                .map(|p| path_json(p))
-                .collect(),
-        ),
-    );
-    if let Some(p) = &obj.private {
-        m.insert("private".into(), json!(p));
+    let sensitive: Vec<Json> = sensitive_paths(&obj.value)
+        .iter()
+        .map(|p| path_json(p))
+        .collect();
+    model::Instance {
+        index_key: instance_id(addr).key,
+        status: obj.tainted.then(|| "tainted".to_string()),
+        deposed: None,
+        schema_version: obj.schema_version,
+        attributes: to_raw(&to_typed_json(&obj.value, &ty)),
+        sensitive_attributes: Some(to_raw(&Json::Array(sensitive))),
+        identity_schema_version: None,
+        identity: None,
+        private: obj.private.clone(),
+        dependencies: obj.dependencies.clone(),
+        create_before_destroy: obj.create_before_destroy,
     }
-    if !obj.dependencies.is_empty() {
-        m.insert("dependencies".into(), json!(obj.dependencies));
-    }
-    if obj.create_before_destroy {
-        m.insert("create_before_destroy".into(), json!(true));
-    }
-    Json::Object(m)
 }

@@ -128,7 +128,7 @@ async fn execute(s: &Session, plan: &Plan, a: &ApplyCmd, out: &Output, mode: Pla
     let mut state = outcome.state;
     state.lineage = journal.lineage().to_string();
     state.serial = s.state.serial;
-    if let Err(d) = s.backend.persist(&mut state, &s.schemas) {
+    if let Err(d) = s.backend.persist(&mut state, &s.schemas).await {
         out.diags(&d, &s.sources);
         return 1;
     }

@@ -83,7 +83,7 @@ pub async fn run(a: &ImportArgs) -> u8 {
             create_before_destroy: false,
         },
     );
-    if let Err(d) = s.backend.persist(&mut st, &s.schemas) {
+    if let Err(d) = s.backend.persist(&mut st, &s.schemas).await {
         out.diags(&d, &s.sources);
         return 1;
     }

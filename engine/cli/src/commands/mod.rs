@@ -45,12 +45,12 @@ pub fn dispatch(cli: Cli) -> u8 {
             a.common.refresh_only = true;
             rt.block_on(apply::run(&a, PlanMode::RefreshOnly))
         }
-        Some(Command::Show(a)) => show::run(&a),
-        Some(Command::Output(a)) => output::run(&a),
-        Some(Command::State(c)) => state::run(&c),
+        Some(Command::Show(a)) => rt.block_on(show::run(&a)),
+        Some(Command::Output(a)) => rt.block_on(output::run(&a)),
+        Some(Command::State(c)) => rt.block_on(state::run(&c)),
         Some(Command::Import(a)) => rt.block_on(import::run(&a)),
         Some(Command::Graph(a)) => graph::run(&a),
-        Some(Command::ForceUnlock(a)) => state::force_unlock(&a),
+        Some(Command::ForceUnlock(a)) => rt.block_on(state::force_unlock(&a)),
         Some(Command::Cost(a)) => cost::run(&a),
         None => {
             let _ = <Cli as clap::CommandFactory>::command().print_help();

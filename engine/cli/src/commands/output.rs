@@ -2,15 +2,14 @@
 
 use crate::args::OutputArgs;
 use crate::backend::Backend;
-use crate::session::{self, Schemas};
+use crate::session;
 use crate::ui;
 use autostack_lang::value::display::format_value;
 use autostack_lang::Value;
 use std::path::PathBuf;
-use std::sync::Arc;
 
 /// Prints root outputs from the state: all (`name = value`), one, `-json` or `-raw`.
-pub fn run(a: &OutputArgs) -> u8 {
+pub async fn run(a: &OutputArgs) -> u8 {
     let sources = autostack_lang::diag::Sources::new();
     let color = ui::color_stderr(a.no_color);
     let module = session::load_config(&PathBuf::from("."))
@@ -23,9 +22,9 @@ pub fn run(a: &OutputArgs) -> u8 {
             return 1;
         }
     };
-    let schemas = Schemas::new(Arc::new(session::Builtins));
-    let state = match backend.load(&schemas) {
-        Ok((s, _)) => s,
+    // Outputs carry their types: reading them needs no provider.
+    let outputs = match backend.load_outputs().await {
+        Ok(o) => o,
         Err(d) => {
             ui::print_diags(&d, &sources, color);
             return 1;
@@ -33,7 +32,7 @@ pub fn run(a: &OutputArgs) -> u8 {
     };
     match &a.name {
         Some(name) => {
-            let Some(o) = state.outputs.get(name) else {
+            let Some(o) = outputs.get(name) else {
                 ui::print_diags(&session::error("Output not found", "The output variable requested could not be found in the state file. If you recently added this to your configuration, be sure to run `autostack apply`, since the state won't be updated with new output variables until that command is run."), &sources, color);
                 return 1;
             };
@@ -55,8 +54,7 @@ pub fn run(a: &OutputArgs) -> u8 {
             }
         }
         None if a.json => {
-            let m: serde_json::Map<String, serde_json::Value> = state
-                .outputs
+            let m: serde_json::Map<String, serde_json::Value> = outputs
                 .iter()
                 .map(|(n, o)| {
                     let (v, _) = o.value.clone().unmark_deep();
@@ -66,11 +64,11 @@ pub fn run(a: &OutputArgs) -> u8 {
             println!("{}", serde_json::to_string_pretty(&m).unwrap_or_default());
         }
         None => {
-            if state.outputs.is_empty() {
+            if outputs.is_empty() {
                 eprintln!("\nWarning: No outputs found\n\nThe state file either has no outputs defined, or all the defined outputs are\nempty. Please define an output in your configuration with the `output` keyword\nand run `autostack refresh` for it to become available. If you are using\ninterpolation, please verify the interpolated value is not empty. You can use\nthe `autostack console` command to assist.");
                 return 0;
             }
-            for (n, o) in &state.outputs {
+            for (n, o) in &outputs {
                 let v = if o.sensitive {
                     "<sensitive>".to_string()
                 } else {

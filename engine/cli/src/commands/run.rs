@@ -104,7 +104,7 @@ pub async fn open(a: &PlanArgs, out: &Output, operation: &str) -> Result<Session
         }
     };
     let lock = if a.lock.unwrap_or(true) {
-        match backend.lock(operation, a.lock_timeout()) {
+        match backend.lock(operation, a.lock_timeout()).await {
             Ok(g) => Some(g),
             Err(d) => {
                 out.diags(&d, &sources);
@@ -115,7 +115,7 @@ pub async fn open(a: &PlanArgs, out: &Output, operation: &str) -> Result<Session
         None
     };
     let schemas = Schemas::new(ctx.resolver.clone());
-    let mut state = match backend.load(&schemas) {
+    let mut state = match backend.load(&schemas).await {
         Ok((s, recovered)) => {
             if recovered > 0 && !out.json {
                 println!("Recovered {recovered} resource operation(s) from an interrupted apply (state journal replayed).\n", recovered = recovered);
@@ -156,7 +156,9 @@ async fn resolve_intents(
         return Ok(());
     }
     let rec = autostack_core::apply::recover(ctx, state, &intents).await;
-    backend.settle_intents(state, schemas, &rec.unresolved)?;
+    backend
+        .settle_intents(state, schemas, &rec.unresolved)
+        .await?;
     if !out.json {
         println!(
             "Resolved {} create(s) interrupted by a crash: {} object(s) found and recorded in the state.\n",

@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 /// Shows state or a plan.
-pub fn run(a: &ShowArgs) -> u8 {
+pub async fn run(a: &ShowArgs) -> u8 {
     let sources = autostack_lang::diag::Sources::new();
     let color = ui::color_stderr(a.no_color);
     let fail = |d| {
@@ -79,7 +79,7 @@ pub fn run(a: &ShowArgs) -> u8 {
             }
             return 0;
         }
-        return match statefile::decode(&doc, &schemas) {
+        return match statefile::decode_json(&doc, &schemas) {
             Ok(st) => show_state(&st, a.json),
             Err(e) => fail(session::error("Failed to read state file", e)),
         };
@@ -95,7 +95,7 @@ pub fn run(a: &ShowArgs) -> u8 {
         Ok(b) => b,
         Err(d) => return fail(d),
     };
-    match backend.load(&schemas) {
+    match backend.load(&schemas).await {
         Ok((st, _)) => show_state(&st, a.json),
         Err(d) => fail(d),
     }

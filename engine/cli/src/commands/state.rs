@@ -7,7 +7,10 @@ use crate::ui;
 use autostack_core::addrs::{parse_instance, InstanceAddr};
 use autostack_core::state::State;
 use autostack_lang::Diagnostics;
-use std::io::Read;
+use autostack_state::codec::{self, Stamp};
+use autostack_state::model::Document;
+use autostack_state::{rules, StateError};
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -24,8 +27,8 @@ fn backend(path: Option<&Path>) -> Result<Backend, Diagnostics> {
 }
 
 /// Runs a state subcommand.
-pub fn run(cmd: &StateCmd) -> u8 {
-    match run_inner(cmd) {
+pub async fn run(cmd: &StateCmd) -> u8 {
+    match run_inner(cmd).await {
         Ok(code) => code,
         Err(d) => fail(d),
     }
@@ -39,32 +42,40 @@ fn matches(addr: &InstanceAddr, pattern: &str) -> bool {
         || addr.resource.to_string() == pattern
 }
 
-fn run_inner(cmd: &StateCmd) -> Result<u8, Diagnostics> {
+async fn run_inner(cmd: &StateCmd) -> Result<u8, Diagnostics> {
     let schemas = Schemas::new(Arc::new(session::Builtins));
     match cmd {
         StateCmd::List(a) => {
-            let (st, _) = backend(a.state.as_deref())?.load(&schemas)?;
-            for addr in st.instances.keys() {
+            // Addresses need no provider: nothing but the document is read.
+            let addrs = backend(a.state.as_deref())?.load_addresses().await?;
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            for addr in &addrs {
                 if a.addresses.is_empty() || a.addresses.iter().any(|p| matches(addr, p)) {
-                    println!("{addr}");
+                    let _ = writeln!(out, "{addr}");
                 }
             }
+            let _ = out.flush();
             Ok(0)
         }
         StateCmd::Show(a) => {
-            let (st, _) = backend(a.state.as_deref())?.load(&schemas)?;
+            let b = backend(a.state.as_deref())?;
+            let (doc, _) = b.load_document().await?;
             let addr =
                 parse_instance(&a.address).map_err(|e| session::error("Invalid address", e.0))?;
-            let Some(o) = st.instances.get(&addr) else {
+            // Only this object is decoded, with its own provider's schema.
+            let Some(o) = b.decode_instance(&doc, &addr, &schemas)? else {
                 return Err(session::error("No instance found for the given address!", format!("This command requires that the address references one specific instance. No instance was found for {:?}.", a.address)));
             };
             println!("# {addr}:");
             print!("{}", super::show::resource_block(&addr, &o.value));
             Ok(0)
         }
-        StateCmd::Mv(a) => mutate(a.state.as_deref(), &schemas, a.dry_run, |st| {
-            move_items(st, &a.source, &a.destination)
-        }),
+        StateCmd::Mv(a) => {
+            mutate(a.state.as_deref(), &schemas, a.dry_run, |st| {
+                move_items(st, &a.source, &a.destination)
+            })
+            .await
+        }
         StateCmd::Rm(a) => mutate(a.state.as_deref(), &schemas, a.dry_run, |st| {
             let mut msgs = Vec::new();
             for p in &a.addresses {
@@ -87,12 +98,12 @@ fn run_inner(cmd: &StateCmd) -> Result<u8, Diagnostics> {
                 msgs.len()
             ));
             Ok(msgs)
-        }),
+        })
+        .await,
         StateCmd::Pull(a) => {
-            let b = backend(a.state.as_deref())?;
-            let (st, _) = b.load(&schemas)?;
-            let doc = autostack_core::statefile::encode(&st, &schemas);
-            println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+            // The document as stored (journal replayed), without decoding any attribute.
+            let out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            backend(a.state.as_deref())?.pull(out).await?;
             Ok(0)
         }
         StateCmd::Push(a) => {
@@ -106,23 +117,28 @@ fn run_inner(cmd: &StateCmd) -> Result<u8, Diagnostics> {
                     session::error("Failed to read state file", format!("{}: {e}", a.path))
                 })?;
             }
-            let doc: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
-                session::error("Failed to read state file", format!("{}: {e}", a.path))
+            let incoming = codec::decode(text.as_bytes()).map_err(|e| match e {
+                StateError::InvalidJson { source, .. } => {
+                    session::error("Failed to read state file", format!("{}: {source}", a.path))
+                }
+                e => session::error("Invalid state file", e.to_string()),
             })?;
-            let incoming = autostack_core::statefile::decode(&doc, &schemas)
+            // Refused when its attributes do not fit the providers' schemas; stored as pushed.
+            autostack_core::statefile::decode(&incoming, &schemas)
                 .map_err(|e| session::error("Invalid state file", e))?;
             let b = backend(None)?;
-            let _lock = b.lock("OperationTypeInvalid", std::time::Duration::ZERO)?;
-            let (current, _) = b.load(&schemas)?;
-            if !a.force && !current.lineage.is_empty() && current.lineage != incoming.lineage {
-                return Err(session::error("Failed to write state", format!("cannot import state with lineage {:?} over unrelated state with lineage {:?}", incoming.lineage, current.lineage)));
-            }
-            if !a.force && incoming.serial < current.serial {
-                return Err(session::error("Failed to write state", format!("cannot overwrite existing state with serial {} with a different state that has the same or a lower serial ({})", current.serial, incoming.serial)));
-            }
-            let mut st = incoming;
-            st.serial = st.serial.max(current.serial);
-            b.persist(&mut st, &schemas)?;
+            let _lock = b
+                .lock("OperationTypeInvalid", std::time::Duration::ZERO)
+                .await?;
+            let (current, _) = b.load_document().await?;
+            let stamp = |d: &Document| Stamp {
+                serial: d.serial,
+                lineage: d.lineage.clone(),
+            };
+            rules::check_push(&stamp(&current), &stamp(&incoming), a.force)
+                .map_err(|e| session::error("Failed to write state", e.to_string()))?;
+            let mut doc = incoming;
+            b.persist_document(&mut doc).await?;
             Ok(0)
         }
     }
@@ -168,32 +184,34 @@ fn move_items(st: &mut State, from: &str, to: &str) -> Result<Vec<String>, Diagn
     Ok(msgs)
 }
 
-fn mutate(
+async fn mutate(
     path: Option<&Path>,
     schemas: &Schemas,
     dry_run: bool,
     f: impl FnOnce(&mut State) -> Result<Vec<String>, Diagnostics>,
 ) -> Result<u8, Diagnostics> {
     let b = backend(path)?;
-    let _lock = b.lock("OperationTypeInvalid", std::time::Duration::ZERO)?;
-    let (mut st, _) = b.load(schemas)?;
+    let _lock = b
+        .lock("OperationTypeInvalid", std::time::Duration::ZERO)
+        .await?;
+    let (mut st, _) = b.load(schemas).await?;
     let msgs = f(&mut st)?;
     for m in &msgs {
         println!("{}{m}", if dry_run { "Would " } else { "" });
     }
     if !dry_run {
-        b.persist(&mut st, schemas)?;
+        b.persist(&mut st, schemas).await?;
     }
     Ok(0)
 }
 
 /// `force-unlock LOCK_ID`.
-pub fn force_unlock(a: &ForceUnlockArgs) -> u8 {
+pub async fn force_unlock(a: &ForceUnlockArgs) -> u8 {
     let b = match backend(None) {
         Ok(b) => b,
         Err(d) => return fail(d),
     };
-    match b.force_unlock(&a.lock_id) {
+    match b.force_unlock(&a.lock_id).await {
         Ok(()) => {
             println!("AutoStack state has been successfully unlocked!\n\nThe state has been unlocked, and AutoStack commands should now be able to\nobtain a new lock on the remote state.");
             0

@@ -1,0 +1,195 @@
+//! The apply journal seen from the engine: records of finished operations and intents
+//! written as the apply goes (`StateSink`), and replayed into the raw document after a crash.
+//! The record format is stated in `autostack_state::journal`.
+
+use autostack_core::addrs::{parse_instance, InstanceAddr};
+use autostack_core::apply::{Intent, StateSink};
+use autostack_core::state::{InstanceObject, State};
+use autostack_core::statefile::{self, SchemaSource};
+use autostack_lang::value::json::{decode_full, encode_full};
+use autostack_state::model::{Change, Document, RawJson};
+use serde::{Deserialize, Serialize};
+
+/// An operation record as written: the instance in state v4 form, `None` after a destroy.
+#[derive(Serialize)]
+struct OperationOut<'a> {
+    lineage: &'a str,
+    addr: String,
+    object: Option<Document>,
+    token: Option<&'a str>,
+}
+
+/// A record as read back; intents and resolutions have no `addr`.
+#[derive(Deserialize)]
+struct OperationIn {
+    #[serde(default)]
+    lineage: String,
+    addr: Option<String>,
+    #[serde(default)]
+    object: Option<RawJson>,
+}
+
+/// Applies journal records (in order) to a raw document; returns how many were applied.
+/// Needs no provider: the records hold instances in state v4 form.
+pub fn replay(doc: &mut Document, records: &[Vec<u8>]) -> usize {
+    let mut changes = Vec::new();
+    for rec in records {
+        let Ok(op) = serde_json::from_slice::<OperationIn>(rec) else {
+            break;
+        };
+        let Some(addr) = op.addr else {
+            // An intent or a resolution: see `journal::pending`.
+            continue;
+        };
+        if !doc.lineage.is_empty() && op.lineage != doc.lineage {
+            continue;
+        }
+        if doc.lineage.is_empty() {
+            doc.lineage = op.lineage;
+        }
+        let Ok(addr) = parse_instance(&addr) else {
+            break;
+        };
+        let id = statefile::instance_id(&addr);
+        match op.object {
+            None => changes.push(Change::Remove(id)),
+            Some(raw) => {
+                let one = serde_json::from_str::<Document>(raw.get()).ok();
+                let found = one
+                    .and_then(|d| d.resources.into_iter().next())
+                    .and_then(|r| {
+                        let provider = r.provider;
+                        r.instances.into_iter().next().map(|i| (provider, i))
+                    });
+                if let Some((provider, instance)) = found {
+                    changes.push(Change::Put {
+                        id,
+                        provider,
+                        instance: Box::new(instance),
+                    });
+                }
+            }
+        }
+    }
+    let n = changes.len();
+    doc.apply_changes(changes);
+    n
+}
+
+/// Journals every finished resource operation of an apply.
+pub struct Journal<'a> {
+    inner: autostack_state::journal::Journal,
+    lineage: String,
+    schemas: &'a (dyn SchemaSource + Sync),
+}
+
+impl<'a> Journal<'a> {
+    /// A journal over the open file `inner`, for a state of `lineage`.
+    pub fn new(
+        inner: autostack_state::journal::Journal,
+        lineage: String,
+        schemas: &'a (dyn SchemaSource + Sync),
+    ) -> Self {
+        Journal {
+            inner,
+            lineage,
+            schemas,
+        }
+    }
+
+    /// The lineage the journaled records belong to (the new state's lineage).
+    pub fn lineage(&self) -> &str {
+        &self.lineage
+    }
+
+    /// The journal is no longer needed once the snapshot is written.
+    pub fn finish(self) {
+        self.inner.remove();
+    }
+}
+
+/// An intent record's `intent` object read back (`None` when it is not one this version
+/// wrote).
+pub fn intent_of(j: &serde_json::Value) -> Option<Intent> {
+    let s = |k: &str| j[k].as_str().map(str::to_string);
+    let addr = parse_instance(j["addr"].as_str()?).ok()?;
+    let value = decode_full(&j["planned"]).ok()?;
+    Some(Intent {
+        addr,
+        token: s("token")?,
+        provider: s("provider")?.parse().ok()?,
+        object: InstanceObject {
+            value,
+            provider: s("state_provider")?,
+            schema_version: j["schema_version"].as_u64().unwrap_or(0),
+            dependencies: j["dependencies"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|d| d.as_str().map(str::to_string))
+                .collect(),
+            tainted: false,
+            private: None,
+            create_before_destroy: j["create_before_destroy"].as_bool().unwrap_or(false),
+        },
+    })
+}
+
+impl StateSink for Journal<'_> {
+    fn intent(&self, i: &Intent) -> Result<(), String> {
+        let o = &i.object;
+        let payload = serde_json::to_vec(&serde_json::json!({
+            "lineage": self.lineage,
+            "intent": {
+                "token": i.token,
+                "addr": i.addr.to_string(),
+                "provider": i.provider.to_string(),
+                "type": i.addr.resource.ty,
+                "planned": encode_full(&o.value),
+                "state_provider": o.provider,
+                "schema_version": o.schema_version,
+                "dependencies": o.dependencies,
+                "create_before_destroy": o.create_before_destroy,
+            }
+        }))
+        .map_err(|e| e.to_string())?;
+        self.inner.append(&payload).map_err(|e| e.to_string())
+    }
+
+    fn resolved(&self, token: &str) -> Result<(), String> {
+        let payload =
+            serde_json::to_vec(&serde_json::json!({ "lineage": self.lineage, "resolved": token }))
+                .map_err(|e| e.to_string())?;
+        // Not fsync'd: lost to a power cut, it only costs the next command a lookup.
+        self.inner
+            .append_unsynced(&payload)
+            .map(drop)
+            .map_err(|e| e.to_string())
+    }
+
+    fn record(
+        &self,
+        addr: &InstanceAddr,
+        obj: Option<&InstanceObject>,
+        token: Option<&str>,
+    ) -> Result<(), String> {
+        let object = obj.map(|o| {
+            let mut one = State::default();
+            one.instances.insert(addr.clone(), o.clone());
+            statefile::encode(&one, self.schemas)
+        });
+        let record = OperationOut {
+            lineage: &self.lineage,
+            addr: addr.to_string(),
+            object,
+            token,
+        };
+        let payload = serde_json::to_vec(&record).map_err(|e| e.to_string())?;
+        // Written before dependents start (a killed process loses nothing); the next intent's
+        // fsync or the snapshot takes it to disk (see `journal`'s durability note).
+        self.inner
+            .append_unsynced(&payload)
+            .map(drop)
+            .map_err(|e| e.to_string())
+    }
+}

@@ -1,0 +1,217 @@
+//! Bytes ↔ [`Document`]: Terraform's state v4 JSON. Pure: no I/O, no provider schemas.
+//!
+//! Terraform writes state with Go's `json.MarshalIndent(state, "", "  ")` and a final newline.
+//! [`encode`] writes the same layout; the raw JSON it embeds (attributes, output values) is
+//! re-indented to the depth it lands at, so the engine may hand it over compact and a file
+//! read from Terraform is written back byte for byte.
+
+use crate::error::{Result, StateError};
+use crate::model::{Document, Heads, Outputs, FORMAT_VERSION};
+use serde::{Deserialize, Serialize};
+use serde_json::ser::{Formatter, PrettyFormatter};
+use std::io::{self, Write};
+
+/// The serial and lineage of a stored state: what the overwrite rules compare.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct Stamp {
+    /// The snapshot's serial.
+    #[serde(default)]
+    pub serial: u64,
+    /// The snapshot's lineage (empty before the first write).
+    #[serde(default)]
+    pub lineage: String,
+}
+
+/// A part of a state document that can be read alone: the whole input is still checked to be
+/// version 4 JSON, but only the part is kept (the rest is skipped without allocating).
+pub trait Part<'de>: Deserialize<'de> {
+    /// The document's format version.
+    fn version(&self) -> u64;
+}
+
+impl<'de, R: Deserialize<'de>> Part<'de> for Document<R> {
+    fn version(&self) -> u64 {
+        self.version
+    }
+}
+
+impl Part<'_> for Heads {
+    fn version(&self) -> u64 {
+        self.version
+    }
+}
+
+impl Part<'_> for Outputs {
+    fn version(&self) -> u64 {
+        self.version
+    }
+}
+
+/// Decodes a v4 state document.
+pub fn decode(bytes: &[u8]) -> Result<Document> {
+    decode_part(bytes)
+}
+
+/// Decodes one part of a v4 state document (see [`Part`]).
+pub fn decode_part<'de, T: Part<'de>>(bytes: &'de [u8]) -> Result<T> {
+    match serde_json::from_slice::<T>(bytes) {
+        Ok(doc) if doc.version() == FORMAT_VERSION => Ok(doc),
+        Ok(doc) => Err(StateError::UnsupportedVersion(doc.version())),
+        Err(e) if e.is_syntax() || e.is_eof() => Err(StateError::InvalidJson {
+            line: e.line(),
+            column: e.column(),
+            source: e,
+        }),
+        // A structural error: a missing or foreign version explains it best.
+        Err(e) => match version_of(bytes) {
+            Some(FORMAT_VERSION) => Err(StateError::Malformed(e)),
+            Some(v) => Err(StateError::UnsupportedVersion(v)),
+            None => Err(StateError::MissingVersion),
+        },
+    }
+}
+
+/// The `version` of a JSON document, if it has a numeric one.
+fn version_of(bytes: &[u8]) -> Option<u64> {
+    #[derive(Deserialize)]
+    struct Probe {
+        version: Option<serde_json::Value>,
+    }
+    serde_json::from_slice::<Probe>(bytes)
+        .ok()?
+        .version?
+        .as_u64()
+}
+
+/// The serial and lineage of an encoded state, without decoding the rest.
+pub fn stamp(bytes: &[u8]) -> Result<Stamp> {
+    serde_json::from_slice(bytes).map_err(StateError::Malformed)
+}
+
+/// Encodes a document as Terraform lays it out (two-space indent, final newline).
+pub fn encode(doc: &Document) -> Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(4096);
+    encode_to(doc, &mut out)?;
+    Ok(out)
+}
+
+/// [`encode`], streamed to `w` (buffer it: it gets many small writes).
+pub fn encode_to<R: Serialize>(doc: &Document<R>, mut w: impl Write) -> Result<()> {
+    let mut ser = serde_json::Serializer::with_formatter(&mut w, TerraformFormatter::default());
+    serde::Serialize::serialize(doc, &mut ser).map_err(StateError::Encode)?;
+    w.write_all(b"\n")
+        .map_err(|e| StateError::Encode(serde_json::Error::io(e)))
+}
+
+/// serde_json's pretty formatter, plus raw fragments re-indented at the depth they land at.
+#[derive(Default)]
+struct TerraformFormatter {
+    pretty: PrettyFormatter<'static>,
+    depth: usize,
+    /// Reused for every re-indented fragment.
+    scratch: Vec<u8>,
+}
+
+impl Formatter for TerraformFormatter {
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.depth += 1;
+        self.pretty.begin_array(w)
+    }
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.depth -= 1;
+        self.pretty.end_array(w)
+    }
+    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.pretty.begin_array_value(w, first)
+    }
+    fn end_array_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.pretty.end_array_value(w)
+    }
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.depth += 1;
+        self.pretty.begin_object(w)
+    }
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.depth -= 1;
+        self.pretty.end_object(w)
+    }
+    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.pretty.begin_object_key(w, first)
+    }
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.pretty.begin_object_value(w)
+    }
+    fn end_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.pretty.end_object_value(w)
+    }
+    fn write_raw_fragment<W: ?Sized + Write>(&mut self, w: &mut W, raw: &str) -> io::Result<()> {
+        self.scratch.clear();
+        reindent(raw.as_bytes(), self.depth, &mut self.scratch);
+        w.write_all(&self.scratch)
+    }
+}
+
+/// Lays out one JSON value as the pretty formatter would at nesting `depth`: whitespace
+/// outside strings is dropped and re-inserted; strings are copied byte for byte.
+fn reindent(raw: &[u8], depth: usize, out: &mut Vec<u8>) {
+    out.reserve(raw.len() + raw.len() / 2);
+    let newline = |out: &mut Vec<u8>, depth: usize| {
+        out.push(b'\n');
+        out.resize(out.len() + 2 * depth, b' ');
+    };
+    let mut depth = depth;
+    let mut i = 0;
+    while i < raw.len() {
+        let b = raw[i];
+        i += 1;
+        match b {
+            b' ' | b'\n' | b'\r' | b'\t' => {}
+            b'"' => {
+                let end = string_end(raw, i);
+                out.extend_from_slice(&raw[i - 1..end]);
+                i = end;
+            }
+            b'{' | b'[' => {
+                out.push(b);
+                let next = raw[i..].iter().position(|c| !c.is_ascii_whitespace());
+                if next.is_some_and(|n| matches!(raw[i + n], b'}' | b']')) {
+                    // Empty: `{}` / `[]` on one line.
+                    let n = next.unwrap_or(0);
+                    out.push(raw[i + n]);
+                    i += n + 1;
+                } else {
+                    depth += 1;
+                    newline(out, depth);
+                }
+            }
+            b'}' | b']' => {
+                depth = depth.saturating_sub(1);
+                newline(out, depth);
+                out.push(b);
+            }
+            b',' => {
+                out.push(b);
+                newline(out, depth);
+            }
+            b':' => out.extend_from_slice(b": "),
+            _ => out.push(b),
+        }
+    }
+}
+
+/// The index just past the string whose contents start at `start` (after its quote).
+fn string_end(raw: &[u8], start: usize) -> usize {
+    let mut i = start;
+    while i < raw.len() {
+        match raw[i] {
+            b'\\' => i += 2,
+            b'"' => return i + 1,
+            _ => i += 1,
+        }
+    }
+    raw.len()
+}
+
+#[cfg(test)]
+#[path = "codec_tests.rs"]
+mod tests;

@@ -1,0 +1,212 @@
+//! The local backend, with Terraform's layout: the default workspace's state at the configured
+//! path (`terraform.tfstate`), every other workspace's at
+//! `terraform.tfstate.d/<name>/terraform.tfstate`; beside each state file its `.backup` (the
+//! previous snapshot), its `.journal` and, while locked, `.<name>.lock.info`.
+//!
+//! Snapshots are written atomically (temp file, fsync, rename, fsync of the directory), so a
+//! reader sees the old or the new file, never a torn one.
+
+mod lock;
+
+pub use lock::info_path;
+
+use crate::codec;
+use crate::error::{Result, StateError};
+use crate::journal::Journal;
+use crate::rules::Expected;
+use crate::seams::{Encryptor, Plaintext, StateStore, DEFAULT_WORKSPACE};
+use async_trait::async_trait;
+use std::fs::File;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Terraform's directory of non-default workspaces.
+pub const WORKSPACE_DIR: &str = "terraform.tfstate.d";
+
+/// State files on the local disk.
+pub struct LocalStore {
+    /// The default workspace's state file (`terraform.tfstate` or the configured path).
+    path: PathBuf,
+    /// Where other workspaces live.
+    workspace_dir: PathBuf,
+    /// Decrypts stored snapshots for the overwrite check, and encrypts journal records.
+    encryptor: Arc<dyn Encryptor>,
+}
+
+impl LocalStore {
+    /// The store whose default workspace is at `path`, plaintext.
+    pub fn new(path: impl Into<PathBuf>) -> LocalStore {
+        LocalStore {
+            path: path.into(),
+            workspace_dir: PathBuf::from(WORKSPACE_DIR),
+            encryptor: Arc::new(Plaintext),
+        }
+    }
+
+    /// The same store with other workspaces under `dir`.
+    pub fn with_workspace_dir(self, dir: impl Into<PathBuf>) -> LocalStore {
+        LocalStore {
+            workspace_dir: dir.into(),
+            ..self
+        }
+    }
+
+    /// The same store, with what it writes beside snapshots encrypted by `encryptor` (the one
+    /// the snapshots go through).
+    pub fn with_encryptor(self, encryptor: Arc<dyn Encryptor>) -> LocalStore {
+        LocalStore { encryptor, ..self }
+    }
+
+    /// The state file of `workspace`.
+    pub fn state_path(&self, workspace: &str) -> Result<PathBuf> {
+        if workspace == DEFAULT_WORKSPACE {
+            return Ok(self.path.clone());
+        }
+        let plain = !workspace.is_empty()
+            && workspace != "."
+            && workspace != ".."
+            && !workspace.contains(['/', '\\', '\0']);
+        if !plain {
+            return Err(StateError::InvalidWorkspace(workspace.to_string()));
+        }
+        Ok(self.workspace_dir.join(workspace).join("terraform.tfstate"))
+    }
+
+    /// The state file of `workspace`, with its directory created (other workspaces' only:
+    /// the default's directory is the user's).
+    fn prepared_path(&self, workspace: &str) -> Result<PathBuf> {
+        let path = self.state_path(workspace)?;
+        if workspace != DEFAULT_WORKSPACE {
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir).map_err(|e| StateError::io(dir, e))?;
+            }
+        }
+        Ok(path)
+    }
+
+    /// The journal of `workspace` (`terraform.tfstate.journal`).
+    pub fn journal_path(&self, workspace: &str) -> Result<PathBuf> {
+        Ok(sibling(&self.state_path(workspace)?, ".journal"))
+    }
+
+    /// The backup of `workspace`'s previous snapshot (`terraform.tfstate.backup`).
+    pub fn backup_path(&self, workspace: &str) -> Result<PathBuf> {
+        Ok(sibling(&self.state_path(workspace)?, ".backup"))
+    }
+
+    /// Opens `workspace`'s journal for appending (records go through the encryptor).
+    pub fn open_journal(&self, workspace: &str) -> Result<Journal> {
+        let path = sibling(&self.prepared_path(workspace)?, ".journal");
+        Journal::open(&path, self.encryptor.clone()).map_err(|e| StateError::io(path, e))
+    }
+
+    /// The intact records of `workspace`'s journal, decrypted.
+    pub fn read_journal(&self, workspace: &str) -> Result<Vec<Vec<u8>>> {
+        crate::journal::read(&self.journal_path(workspace)?, &*self.encryptor)
+    }
+
+    /// Leaves exactly `payloads` in `workspace`'s journal (none: no journal).
+    pub fn rewrite_journal(&self, workspace: &str, payloads: &[Vec<u8>]) -> Result<()> {
+        crate::journal::rewrite(&self.journal_path(workspace)?, payloads, &*self.encryptor)
+    }
+}
+
+#[async_trait]
+impl StateStore for LocalStore {
+    fn location(&self, workspace: &str) -> String {
+        self.state_path(workspace)
+            .map_or_else(|_| workspace.to_string(), |p| p.display().to_string())
+    }
+
+    async fn read(&self, workspace: &str) -> Result<Option<Vec<u8>>> {
+        let path = self.state_path(workspace)?;
+        match std::fs::read(&path) {
+            Ok(b) if b.iter().all(u8::is_ascii_whitespace) => Ok(None),
+            Ok(b) => Ok(Some(b)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(StateError::io(path, e)),
+        }
+    }
+
+    async fn write(&self, workspace: &str, bytes: &[u8], expected: &Expected) -> Result<()> {
+        let path = self.prepared_path(workspace)?;
+        if let Some(current) = self.read(workspace).await? {
+            // A snapshot this store cannot read (corrupt, foreign encryption) is not checked;
+            // it is kept as the backup.
+            let stored = self
+                .encryptor
+                .decrypt(current.clone())
+                .and_then(|plain| codec::stamp(&plain));
+            if let Ok(stored) = stored {
+                expected.check(&stored, &path.display().to_string())?;
+            }
+            let backup = sibling(&path, ".backup");
+            std::fs::write(&backup, &current).map_err(|e| StateError::io(backup, e))?;
+        }
+        atomic_write(&path, bytes).map_err(|e| StateError::io(path, e))
+    }
+
+    async fn delete(&self, workspace: &str) -> Result<()> {
+        if workspace == DEFAULT_WORKSPACE {
+            return Err(StateError::InvalidWorkspace(workspace.to_string()));
+        }
+        let path = self.state_path(workspace)?;
+        let dir = path.parent().unwrap_or(&path);
+        match std::fs::remove_dir_all(dir) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(StateError::io(dir, e)),
+            _ => Ok(()),
+        }
+    }
+
+    async fn list(&self) -> Result<Vec<String>> {
+        let mut names = vec![DEFAULT_WORKSPACE.to_string()];
+        let entries = match std::fs::read_dir(&self.workspace_dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(names),
+            Err(e) => return Err(StateError::io(&self.workspace_dir, e)),
+        };
+        for entry in entries {
+            let entry = entry.map_err(|e| StateError::io(&self.workspace_dir, e))?;
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                names.push(entry.file_name().to_string_lossy().into_owned());
+            }
+        }
+        names[1..].sort();
+        Ok(names)
+    }
+}
+
+/// A file beside `state` (`terraform.tfstate.backup`, `.journal`).
+fn sibling(state: &Path, suffix: &str) -> PathBuf {
+    let name = state
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    state.with_file_name(format!("{name}{suffix}"))
+}
+
+/// Writes to a temporary file in the same directory, fsyncs, renames over, fsyncs the
+/// directory: a reader sees the old or the new file, never a torn one.
+pub fn atomic_write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    {
+        let mut f = File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+    }
+    std::fs::rename(&tmp, path)?;
+    File::open(dir)?.sync_all()
+}
+
+#[cfg(test)]
+#[path = "store_tests.rs"]
+mod tests;

@@ -1,0 +1,179 @@
+use super::*;
+use crate::model::Document;
+use crate::snapshots::Snapshots;
+
+/// A test-only encryption stage: XOR with a key byte, behind a marker. Good enough to prove
+/// that nothing reaches the disk without going through the stage.
+struct Xor;
+
+const MARK: &[u8] = b"XOR1";
+
+impl Encryptor for Xor {
+    fn encrypt(&self, plain: Vec<u8>) -> Result<Vec<u8>> {
+        Ok(MARK
+            .iter()
+            .copied()
+            .chain(plain.into_iter().map(|b| b ^ 0x5a))
+            .collect())
+    }
+    fn decrypt(&self, stored: Vec<u8>) -> Result<Vec<u8>> {
+        match stored.strip_prefix(MARK) {
+            Some(rest) => Ok(rest.iter().map(|b| b ^ 0x5a).collect()),
+            None => Err(StateError::Encryption("not encrypted with this key".into())),
+        }
+    }
+}
+
+fn snapshots(store: LocalStore, enc: Arc<dyn Encryptor>) -> Snapshots {
+    Snapshots::new(Arc::new(store.with_encryptor(enc.clone())), enc)
+}
+
+fn doc() -> Document {
+    Document::empty("1.11.4")
+}
+
+#[tokio::test]
+async fn workspaces_are_read_written_listed_and_deleted_in_terraforms_layout() {
+    let d = tempfile::tempdir().unwrap();
+    let store = LocalStore::new(d.path().join("terraform.tfstate"))
+        .with_workspace_dir(d.path().join(WORKSPACE_DIR));
+    assert_eq!(store.list().await.unwrap(), vec!["default"]);
+    assert!(store.read("default").await.unwrap().is_none());
+    store
+        .write("staging", b"{}", &Expected::default())
+        .await
+        .unwrap();
+    store
+        .write("dev", b"{}", &Expected::default())
+        .await
+        .unwrap();
+    store
+        .write("default", b"{}", &Expected::default())
+        .await
+        .unwrap();
+    assert!(d
+        .path()
+        .join("terraform.tfstate.d/staging/terraform.tfstate")
+        .is_file());
+    assert_eq!(
+        store.list().await.unwrap(),
+        vec!["default", "dev", "staging"]
+    );
+    assert_eq!(store.read("dev").await.unwrap().unwrap(), b"{}");
+    store.delete("dev").await.unwrap();
+    assert!(store.read("dev").await.unwrap().is_none());
+    assert_eq!(store.list().await.unwrap(), vec!["default", "staging"]);
+    assert!(store.delete("default").await.is_err());
+    for bad in ["", "..", "a/b"] {
+        assert!(
+            matches!(store.read(bad).await, Err(StateError::InvalidWorkspace(_))),
+            "{bad}"
+        );
+    }
+    // A file of whitespace is no state.
+    std::fs::write(d.path().join("terraform.tfstate"), " \n").unwrap();
+    assert!(store.read("default").await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn writes_keep_a_backup_and_refuse_newer_or_foreign_state() {
+    let d = tempfile::tempdir().unwrap();
+    let path = d.path().join("terraform.tfstate");
+    let snaps = snapshots(LocalStore::new(&path), Arc::new(Plaintext));
+    let first = snaps
+        .save("default", &mut doc(), &Expected::default())
+        .await
+        .unwrap();
+    assert_eq!(first.serial, 1);
+    let first_bytes = std::fs::read(&path).unwrap();
+    let second = snaps
+        .save("default", &mut doc(), &Expected::read(&first))
+        .await
+        .unwrap();
+    assert_eq!((second.serial, &second.lineage), (2, &first.lineage));
+    assert_eq!(
+        std::fs::read(d.path().join("terraform.tfstate.backup")).unwrap(),
+        first_bytes
+    );
+    // A writer that read serial 1 is now behind.
+    let stale = snaps
+        .save("default", &mut doc(), &Expected::read(&first))
+        .await
+        .unwrap_err();
+    assert!(
+        stale
+            .to_string()
+            .contains("updated by another process (serial 2 > 1)"),
+        "{stale}"
+    );
+    let foreign = Expected {
+        serial: 2,
+        lineage: "OTHER".into(),
+    };
+    let err = snaps
+        .save("default", &mut doc(), &foreign)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("unrelated state"), "{err}");
+    let loaded = snaps.load("default").await.unwrap().unwrap();
+    assert_eq!((loaded.serial, loaded.lineage), (2, first.lineage));
+}
+
+#[tokio::test]
+async fn with_encryption_no_snapshot_backup_or_journal_record_is_plaintext() {
+    let d = tempfile::tempdir().unwrap();
+    let path = d.path().join("terraform.tfstate");
+    let enc: Arc<dyn Encryptor> = Arc::new(Xor);
+    let store = Arc::new(LocalStore::new(&path).with_encryptor(enc.clone()));
+    let snaps = Snapshots::new(store.clone(), enc);
+    let one = snaps
+        .save("default", &mut doc(), &Expected::default())
+        .await
+        .unwrap();
+    snaps
+        .save("default", &mut doc(), &Expected::read(&one))
+        .await
+        .unwrap();
+    let journal = store.open_journal("default").unwrap();
+    journal
+        .append(br#"{"lineage":"L","resolved":"t"}"#)
+        .unwrap();
+    store
+        .rewrite_journal("default", &[b"{\"kept\":1}".to_vec()])
+        .unwrap();
+    drop(journal);
+    let journal = store.open_journal("default").unwrap();
+    journal.append(b"{\"after\":2}").unwrap();
+    for file in [
+        "terraform.tfstate",
+        "terraform.tfstate.backup",
+        "terraform.tfstate.journal",
+    ] {
+        let bytes = std::fs::read(d.path().join(file)).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(
+            !text.contains("lineage") && !text.contains("kept") && !text.contains("after"),
+            "{file}: {text}"
+        );
+    }
+    // Read back through the stage, everything is there.
+    assert_eq!(snaps.load("default").await.unwrap().unwrap().serial, 2);
+    assert_eq!(
+        store.read_journal("default").unwrap(),
+        vec![b"{\"kept\":1}".to_vec(), b"{\"after\":2}".to_vec()]
+    );
+    // Without the key, reading fails with a clear error instead of misreading.
+    let plain = Snapshots::new(Arc::new(LocalStore::new(&path)), Arc::new(Plaintext));
+    let err = plain.load("default").await.unwrap_err();
+    assert!(err.to_string().contains("not valid JSON"), "{err}");
+    let wrong = LocalStore::new(&path).with_encryptor(Arc::new(Xor));
+    std::fs::write(
+        d.path().join("terraform.tfstate.journal"),
+        crate::journal::frame(b"plain"),
+    )
+    .unwrap();
+    assert!(matches!(
+        wrong.read_journal("default"),
+        Err(StateError::Encryption(_))
+    ));
+}

@@ -1,0 +1,114 @@
+//! The seams every backend implements: where snapshots are stored ([`StateStore`]), how
+//! writers exclude each other ([`Locker`]), and the bytes→bytes stage between the codec and
+//! the store ([`Encryptor`]).
+
+use crate::error::{Result, StateError};
+use crate::lock::LockInfo;
+use crate::rules::Expected;
+use async_trait::async_trait;
+use std::time::{Duration, Instant};
+
+/// The name of the workspace every backend has.
+pub const DEFAULT_WORKSPACE: &str = "default";
+
+/// Where a backend keeps its snapshots, one per workspace. Bytes are stored as given (they
+/// have been through the [`Encryptor`] already).
+#[async_trait]
+pub trait StateStore: Send + Sync {
+    /// A human description of where `workspace`'s state is (a path, a URL), for messages.
+    fn location(&self, workspace: &str) -> String;
+
+    /// The stored snapshot of `workspace`, `None` when it has none. Never modifies anything.
+    async fn read(&self, workspace: &str) -> Result<Option<Vec<u8>>>;
+
+    /// Replaces `workspace`'s snapshot by `bytes`, refusing (with
+    /// [`StateError::NewerSerial`] or [`StateError::ForeignLineage`]) when what it holds is
+    /// not the snapshot `expected` names: see [`crate::rules`].
+    async fn write(&self, workspace: &str, bytes: &[u8], expected: &Expected) -> Result<()>;
+
+    /// Removes `workspace` and everything kept for it.
+    async fn delete(&self, workspace: &str) -> Result<()>;
+
+    /// The workspaces that exist: `default` first, then the others sorted.
+    async fn list(&self) -> Result<Vec<String>>;
+}
+
+/// Mutual exclusion of the commands that write a workspace's state.
+#[async_trait]
+pub trait Locker: Send + Sync {
+    /// Takes the lock now, recording `info`; fails with [`StateError::Locked`] (carrying the
+    /// holder's info) when another holds it.
+    async fn try_lock(&self, workspace: &str, info: &LockInfo) -> Result<LockGuard>;
+
+    /// Releases the lock whose ID is `id`, whoever holds it (`force-unlock`); fails when the
+    /// workspace is not locked or is locked under another ID.
+    async fn unlock(&self, workspace: &str, id: &str) -> Result<()>;
+}
+
+/// A held lock; dropping it releases the lock.
+pub struct LockGuard {
+    id: String,
+    _held: Box<dyn Send + Sync>,
+}
+
+impl LockGuard {
+    /// A guard for the lock `id`, released when `held` is dropped.
+    pub fn new(id: String, held: impl Send + Sync + 'static) -> LockGuard {
+        LockGuard {
+            id,
+            _held: Box::new(held),
+        }
+    }
+
+    /// The lock's ID (what `force-unlock` takes).
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+/// Takes the lock, retrying with backoff (50 ms doubling up to 1 s) while another holds it,
+/// for up to `timeout` (Terraform's `-lock-timeout`; zero tries once).
+pub async fn lock_within(
+    locker: &dyn Locker,
+    workspace: &str,
+    info: &LockInfo,
+    timeout: Duration,
+) -> Result<LockGuard> {
+    let start = Instant::now();
+    let mut delay = Duration::from_millis(50);
+    loop {
+        match locker.try_lock(workspace, info).await {
+            Err(StateError::Locked(holder)) => {
+                let left = timeout.saturating_sub(start.elapsed());
+                if left.is_zero() {
+                    return Err(StateError::Locked(holder));
+                }
+                tokio::time::sleep(delay.min(left).max(Duration::from_millis(10))).await;
+                delay = (delay * 2).min(Duration::from_secs(1));
+            }
+            other => return other,
+        }
+    }
+}
+
+/// The stage between codec and store: everything a backend writes about a state (snapshots,
+/// backups, journal records) is encrypted by it, and decrypted by it when read.
+pub trait Encryptor: Send + Sync {
+    /// The bytes to store for `plain`.
+    fn encrypt(&self, plain: Vec<u8>) -> Result<Vec<u8>>;
+    /// The plain bytes of `stored`; an error when they were not encrypted by this stage.
+    fn decrypt(&self, stored: Vec<u8>) -> Result<Vec<u8>>;
+}
+
+/// No encryption: bytes are stored as the codec writes them (the default).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Plaintext;
+
+impl Encryptor for Plaintext {
+    fn encrypt(&self, plain: Vec<u8>) -> Result<Vec<u8>> {
+        Ok(plain)
+    }
+    fn decrypt(&self, stored: Vec<u8>) -> Result<Vec<u8>> {
+        Ok(stored)
+    }
+}

@@ -1,0 +1,61 @@
+//! The write and read path of a snapshot: model → [`codec`] → [`Encryptor`] → [`StateStore`],
+//! and back.
+
+use crate::codec::{self, Stamp};
+use crate::error::Result;
+use crate::model::Document;
+use crate::rules::Expected;
+use crate::seams::{Encryptor, StateStore};
+use std::sync::Arc;
+
+/// A store seen through the codec and the encryption stage.
+#[derive(Clone)]
+pub struct Snapshots {
+    store: Arc<dyn StateStore>,
+    encryptor: Arc<dyn Encryptor>,
+}
+
+impl Snapshots {
+    /// Snapshots kept in `store`, encrypted by `encryptor`.
+    pub fn new(store: Arc<dyn StateStore>, encryptor: Arc<dyn Encryptor>) -> Snapshots {
+        Snapshots { store, encryptor }
+    }
+
+    /// The store.
+    pub fn store(&self) -> &dyn StateStore {
+        &*self.store
+    }
+
+    /// The decrypted, still encoded snapshot of `workspace` (`None`: no state yet).
+    pub async fn read_bytes(&self, workspace: &str) -> Result<Option<Vec<u8>>> {
+        match self.store.read(workspace).await? {
+            Some(stored) => self.encryptor.decrypt(stored).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// The snapshot of `workspace` (`None`: no state yet).
+    pub async fn load(&self, workspace: &str) -> Result<Option<Document>> {
+        match self.read_bytes(workspace).await? {
+            Some(plain) => codec::decode(&plain).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Writes `doc` as `workspace`'s next snapshot: its serial and lineage are set from
+    /// `expected` (see [`Expected::next`]), and the store refuses when it no longer holds what
+    /// `expected` names. Returns the new snapshot's stamp.
+    pub async fn save(
+        &self,
+        workspace: &str,
+        doc: &mut Document,
+        expected: &Expected,
+    ) -> Result<Stamp> {
+        let next = expected.next(&doc.lineage);
+        doc.serial = next.serial;
+        doc.lineage = next.lineage.clone();
+        let stored = self.encryptor.encrypt(codec::encode(doc)?)?;
+        self.store.write(workspace, &stored, expected).await?;
+        Ok(next)
+    }
+}
