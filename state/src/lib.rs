@@ -20,7 +20,8 @@
 //! - [`Locker`]: lock with [`LockInfo`], unlock by ID (`force-unlock`); [`lock_within`]
 //!   waits up to `-lock-timeout`;
 //! - [`Encryptor`]: bytes → bytes between codec and store, applied to snapshots, backups and
-//!   journal records alike ([`Plaintext`] by default).
+//!   journal records alike ([`Plaintext`] by default);
+//! - [`History`]: one record per successful apply, kept beside the state (the cost history).
 //!
 //! Errors are [`StateError`].
 #![deny(missing_docs)]
@@ -37,4 +38,4 @@ pub mod snapshots;
 
 pub use error::StateError;
 pub use lock::LockInfo;
-pub use seams::{lock_within, Encryptor, LockGuard, Locker, Plaintext, StateStore};
+pub use seams::{lock_within, Encryptor, History, LockGuard, Locker, Plaintext, StateStore};

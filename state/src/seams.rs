@@ -45,6 +45,17 @@ pub trait Locker: Send + Sync {
     async fn unlock(&self, workspace: &str, id: &str) -> Result<()>;
 }
 
+/// What a backend keeps of a workspace's past besides its last snapshot: one record per
+/// successful apply (the cost history reads them). Records are opaque bytes, kept in order.
+#[async_trait]
+pub trait History: Send + Sync {
+    /// Appends one record to `workspace`'s history, durably.
+    async fn append_history(&self, workspace: &str, record: &[u8]) -> Result<()>;
+
+    /// `workspace`'s records, oldest first (none when it has no history).
+    async fn history(&self, workspace: &str) -> Result<Vec<Vec<u8>>>;
+}
+
 /// A held lock; dropping it releases the lock.
 pub struct LockGuard {
     id: String,

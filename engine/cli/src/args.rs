@@ -85,8 +85,29 @@ pub struct CostArgs {
     /// Leave out optimization hints.
     #[arg(long = "no-hints")]
     pub no_hints: bool,
+    /// `history`: the run-rate every apply recorded, the month so far and its forecast.
+    #[command(subcommand)]
+    pub sub: Option<CostSub>,
     /// The configuration directory (default: the working directory).
     pub dir: Option<PathBuf>,
+}
+
+/// `cost` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum CostSub {
+    /// The monthly run-rate each apply left, month-to-date spend and month-end forecast.
+    History(CostHistoryArgs),
+}
+
+/// `cost history` options.
+#[derive(Debug, Args)]
+pub struct CostHistoryArgs {
+    /// Output format: table, json, markdown or html.
+    #[arg(long, default_value = "table", value_parser = ["table", "json", "markdown", "html"])]
+    pub format: String,
+    /// The state file (default: the configured backend's).
+    #[arg(long, value_name = "PATH")]
+    pub state: Option<PathBuf>,
 }
 
 /// Options shared by plan, apply, destroy and refresh.

@@ -322,3 +322,19 @@ fn located(location: &str, e: &StateError) -> String {
         _ => format!("{location}: {e}"),
     }
 }
+
+impl Backend {
+    /// Appends one record to this workspace's history (kept beside the state).
+    pub async fn append_history(&self, record: &[u8]) -> Result<(), Diagnostics> {
+        use autostack_state::History;
+        let stored = self.store.append_history(&self.workspace, record).await;
+        stored.map_err(|e| error("Failed to record the cost history", e.to_string()))
+    }
+
+    /// This workspace's history records, oldest first.
+    pub async fn history(&self) -> Result<Vec<Vec<u8>>, Diagnostics> {
+        use autostack_state::History;
+        let read = self.store.history(&self.workspace).await;
+        read.map_err(|e| error("Failed to read the cost history", e.to_string()))
+    }
+}

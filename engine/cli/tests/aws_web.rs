@@ -74,6 +74,45 @@ impl Stack {
     }
 }
 
+/// Each apply left its run-rate in the state's history: two applies, the second with larger
+/// instances, so a higher rate; a forecast budget below the forecast exits 3.
+fn run_rates_are_recorded_and_forecast_budgets_checked(st: &Stack) {
+    let history = st
+        .work
+        .run(&["cost", "history", "-format=json"])
+        .expect(0)
+        .stdout();
+    let doc: serde_json::Value = serde_json::from_str(&history).expect("history json");
+    let rates: Vec<f64> = doc["history"]
+        .as_array()
+        .expect("records")
+        .iter()
+        .map(|r| r["monthly"].as_f64().expect("monthly"))
+        .collect();
+    assert_eq!(rates.len(), 2, "{doc}");
+    assert!(rates[0] > 10.0 && rates[1] > rates[0], "{rates:?}");
+    assert_eq!(doc["month"]["current"].as_f64(), Some(rates[1]));
+    let forecast = doc["month"]["forecast"].as_f64().expect("forecast");
+    assert!(
+        forecast >= doc["month"]["month_to_date"].as_f64().unwrap(),
+        "{doc}"
+    );
+    let table = st.work.run(&["cost", "history"]).expect(0).stdout();
+    assert!(table.contains("Run-rate over 2 applies: "), "{table}");
+    let budget = format!(
+        "budget \"month\" {{\n  amount   = {}\n  forecast = true\n}}\n",
+        forecast / 2.0
+    );
+    st.work.write("autostack.hcl", &budget);
+    let over = st.work.run(&["cost", "history"]).expect(3);
+    assert!(
+        over.stderr().contains("the forecast for"),
+        "{}",
+        over.stderr()
+    );
+    std::fs::remove_file(st.work.path().join("autostack.hcl")).expect("remove autostack.hcl");
+}
+
 /// The number in attribute `name` of the first tag with `marker` in a page.
 fn number_attr(page: &str, marker: &str, name: &str) -> f64 {
     let tag = &page[page
@@ -187,6 +226,7 @@ async fn aws_web_apply_change_drift_import_destroy() {
         out.contains("Apply complete! Resources: 0 added, 2 changed, 0 destroyed."),
         "{out}"
     );
+    run_rates_are_recorded_and_forecast_budgets_checked(&st);
     let ec2 = support::ec2().await;
     let desc = ec2
         .describe_instances()

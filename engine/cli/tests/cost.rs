@@ -136,3 +136,48 @@ fn saved_plans_are_priced_as_their_terraform_json_is() {
     assert_eq!(direct, via_json);
     assert_eq!(direct["resources"].as_array().map(Vec::len), Some(4));
 }
+
+#[test]
+fn cost_history_lists_each_apply_and_an_empty_history_says_so() {
+    let w = Work::new(&[(
+        "main.tf",
+        "resource \"terraform_data\" \"a\" {\n  input = \"x\"\n}\n",
+    )]);
+    let empty = w.run(&["cost", "history"]).expect(0).stdout();
+    assert!(
+        empty.contains("No apply has recorded a run-rate yet."),
+        "{empty}"
+    );
+    w.run(&["apply", "-auto-approve"]).expect(0);
+    w.run(&["apply", "-auto-approve", "-no-cost"]).expect(0);
+    w.run(&["destroy", "-auto-approve"]).expect(0);
+    let doc: serde_json::Value = serde_json::from_str(
+        &w.run(&["cost", "history", "-format=json"])
+            .expect(0)
+            .stdout(),
+    )
+    .unwrap();
+    // -no-cost records nothing (and a no-op apply writes no new state); the apply and the
+    // destroy each left a (zero) run-rate.
+    let serials: Vec<u64> = doc["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["serial"].as_u64().unwrap())
+        .collect();
+    assert_eq!(serials, vec![1, 2], "{doc}");
+    assert_eq!(doc["month"]["forecast"].as_f64(), Some(0.0));
+    let page = w
+        .run(&["cost", "history", "-format=html"])
+        .expect(0)
+        .stdout();
+    assert!(
+        page.contains(r#"<svg id="chart""#) && page.contains(r#"data-points="2""#),
+        "{page}"
+    );
+    let md = w
+        .run(&["cost", "history", "-format=markdown"])
+        .expect(0)
+        .stdout();
+    assert!(md.starts_with("### Cost history"), "{md}");
+}

@@ -58,7 +58,7 @@ impl RunRate {
         RunRate {
             time,
             serial,
-            monthly: clouds.values().sum(),
+            monthly: clouds.values().fold(0.0, |sum, x| sum + x),
             clouds,
             unpriced,
             resources,

@@ -14,7 +14,7 @@ use crate::codec;
 use crate::error::{Result, StateError};
 use crate::journal::Journal;
 use crate::rules::Expected;
-use crate::seams::{Encryptor, Plaintext, StateStore, DEFAULT_WORKSPACE};
+use crate::seams::{Encryptor, History, Plaintext, StateStore, DEFAULT_WORKSPACE};
 use async_trait::async_trait;
 use std::fs::File;
 use std::io::Write;
@@ -106,9 +106,29 @@ impl LocalStore {
         crate::journal::read(&self.journal_path(workspace)?, &*self.encryptor)
     }
 
+    /// The history of `workspace` (`terraform.tfstate.history`): journal-framed records
+    /// through the encryptor, so a torn last record is dropped, never misread.
+    pub fn history_path(&self, workspace: &str) -> Result<PathBuf> {
+        Ok(sibling(&self.state_path(workspace)?, ".history"))
+    }
+
     /// Leaves exactly `payloads` in `workspace`'s journal (none: no journal).
     pub fn rewrite_journal(&self, workspace: &str, payloads: &[Vec<u8>]) -> Result<()> {
         crate::journal::rewrite(&self.journal_path(workspace)?, payloads, &*self.encryptor)
+    }
+}
+
+#[async_trait]
+impl History for LocalStore {
+    async fn append_history(&self, workspace: &str, record: &[u8]) -> Result<()> {
+        let path = sibling(&self.prepared_path(workspace)?, ".history");
+        let file =
+            Journal::open(&path, self.encryptor.clone()).map_err(|e| StateError::io(&path, e))?;
+        file.append(record)
+    }
+
+    async fn history(&self, workspace: &str) -> Result<Vec<Vec<u8>>> {
+        crate::journal::read(&self.history_path(workspace)?, &*self.encryptor)
     }
 }
 

@@ -177,3 +177,40 @@ async fn with_encryption_no_snapshot_backup_or_journal_record_is_plaintext() {
         Err(StateError::Encryption(_))
     ));
 }
+
+#[tokio::test]
+async fn history_keeps_records_in_order_per_workspace_and_through_the_encryptor() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = LocalStore::new(dir.path().join("terraform.tfstate")).with_encryptor(Arc::new(Xor));
+    assert!(store.history("default").await.unwrap().is_empty());
+    store
+        .append_history("default", b"{\"serial\":1}")
+        .await
+        .unwrap();
+    store
+        .append_history("default", b"{\"serial\":2}")
+        .await
+        .unwrap();
+    store
+        .append_history("dev", b"{\"serial\":7}")
+        .await
+        .unwrap();
+    let got = store.history("default").await.unwrap();
+    assert_eq!(
+        got,
+        vec![b"{\"serial\":1}".to_vec(), b"{\"serial\":2}".to_vec()]
+    );
+    assert_eq!(
+        store.history("dev").await.unwrap(),
+        vec![b"{\"serial\":7}".to_vec()]
+    );
+    let raw = std::fs::read(dir.path().join("terraform.tfstate.history")).unwrap();
+    assert!(
+        !raw.windows(6).any(|w| w == b"serial"),
+        "stored in plaintext"
+    );
+    // A record torn by a crash is dropped; the ones before it stay.
+    let path = dir.path().join("terraform.tfstate.history");
+    std::fs::write(&path, &raw[..raw.len() - 3]).unwrap();
+    assert_eq!(store.history("default").await.unwrap().len(), 1);
+}

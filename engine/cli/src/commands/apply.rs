@@ -6,6 +6,7 @@ use crate::progress;
 use autostack_core::apply::{apply as run_apply, ApplyOptions};
 use autostack_core::plan::{Plan, PlanMode};
 use autostack_core::planfile;
+use autostack_cost::history::RunRate;
 use autostack_lang::value::display::format_value;
 use serde_json::json;
 use std::io::{BufRead, IsTerminal, Write};
@@ -133,6 +134,9 @@ async fn execute(s: &Session, plan: &Plan, a: &ApplyCmd, out: &Output, mode: Pla
         return 1;
     }
     journal.finish();
+    if !outcome.diags.has_errors() && !a.common.no_cost {
+        record_run_rate(s, plan, &state, out).await;
+    }
     if outcome.diags.has_errors() {
         out.diags(&outcome.diags, &s.sources);
         return 1;
@@ -140,6 +144,26 @@ async fn execute(s: &Session, plan: &Plan, a: &ApplyCmd, out: &Output, mode: Pla
     out.diags(&outcome.diags, &s.sources);
     let counts = (outcome.added, outcome.changed, outcome.destroyed);
     finish(s, plan, Some((counts, &state)), out, mode)
+}
+
+/// Records the monthly run-rate the apply left in the state's history (what `cost history`
+/// charts); a failure to record is a warning, the apply itself succeeded.
+async fn record_run_rate(
+    s: &Session,
+    plan: &Plan,
+    state: &autostack_core::state::State,
+    out: &Output,
+) {
+    let (report, _) = crate::costing::full_report(plan, &s.ctx.tree);
+    let rate = RunRate::after_apply(&report, chrono::Utc::now(), state.serial);
+    if let Err(d) = s.backend.append_history(rate.to_line().as_bytes()).await {
+        let mut warnings = autostack_lang::Diagnostics::new();
+        for mut x in d {
+            x.severity = autostack_lang::Severity::Warning;
+            warnings.push(x);
+        }
+        out.diags(&warnings, &s.sources);
+    }
 }
 
 /// Prints the closing summary and outputs.

@@ -3,6 +3,7 @@
 mod apply;
 mod console;
 mod cost;
+mod cost_history;
 mod fmt;
 mod graph;
 mod import;
@@ -51,7 +52,10 @@ pub fn dispatch(cli: Cli) -> u8 {
         Some(Command::Import(a)) => rt.block_on(import::run(&a)),
         Some(Command::Graph(a)) => graph::run(&a),
         Some(Command::ForceUnlock(a)) => rt.block_on(state::force_unlock(&a)),
-        Some(Command::Cost(a)) => cost::run(&a),
+        Some(Command::Cost(a)) => match &a.sub {
+            Some(crate::args::CostSub::History(h)) => rt.block_on(cost_history::run(h)),
+            None => cost::run(&a),
+        },
         None => {
             let _ = <Cli as clap::CommandFactory>::command().print_help();
             1
