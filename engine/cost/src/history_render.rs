@@ -24,17 +24,22 @@ pub fn table(history: &[RunRate], month: &MonthSummary) -> String {
         "{:<22} {:>7} {:>14} {:>9}",
         "APPLIED (UTC)", "SERIAL", "PER MONTH", "UNPRICED"
     );
-    for r in history {
-        let _ = writeln!(
-            out,
-            "{:<22} {:>7} {:>14} {:>9}",
-            r.time.format("%Y-%m-%d %H:%M"),
-            r.serial,
-            fmt_usd(r.monthly),
-            r.unpriced
-        );
+    for [time, serial, monthly, unpriced] in rows(history) {
+        let _ = writeln!(out, "{time:<22} {serial:>7} {monthly:>14} {unpriced:>9}");
     }
     out
+}
+
+/// Each record's cells: when, serial, run-rate, unpriced count.
+fn rows(history: &[RunRate]) -> impl Iterator<Item = [String; 4]> + '_ {
+    history.iter().map(|r| {
+        [
+            r.time.format("%Y-%m-%d %H:%M").to_string(),
+            r.serial.to_string(),
+            fmt_usd(r.monthly),
+            r.unpriced.to_string(),
+        ]
+    })
 }
 
 fn summary_lines(m: &MonthSummary) -> String {
@@ -61,15 +66,8 @@ pub fn markdown(history: &[RunRate], month: &MonthSummary) -> String {
         let rates: Vec<f64> = history.iter().map(|r| r.monthly).collect();
         let _ = writeln!(out, "Run-rate over time: `{}`\n", sparkline(&rates));
         out.push_str("| applied (UTC) | serial | per month | unpriced |\n|---|---:|---:|---:|\n");
-        for r in history {
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} | {} |",
-                r.time.format("%Y-%m-%d %H:%M"),
-                r.serial,
-                fmt_usd(r.monthly),
-                r.unpriced
-            );
+        for [time, serial, monthly, unpriced] in rows(history) {
+            let _ = writeln!(out, "| {time} | {serial} | {monthly} | {unpriced} |");
         }
     }
     out

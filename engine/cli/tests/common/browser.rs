@@ -39,15 +39,7 @@ fn headless_url(extra: &[&str], url: &str) -> std::process::Output {
 
 /// The DOM of `page` once its scripts ran, and how long loading it took.
 pub fn dump_dom(page: &Path) -> (String, std::time::Duration) {
-    let start = std::time::Instant::now();
-    let out = headless(&["--virtual-time-budget=5000", "--dump-dom"], page);
-    let took = start.elapsed();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (String::from_utf8_lossy(&out.stdout).into_owned(), took)
+    dump_dom_at(page, "")
 }
 
 /// The DOM of `page` opened at a fragment (`#search=...`), once its scripts ran.
