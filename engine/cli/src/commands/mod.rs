@@ -1,6 +1,7 @@
 //! One module per command; each returns the process exit code.
 
 mod apply;
+mod catalog;
 mod console;
 mod cost;
 mod fmt;
@@ -52,6 +53,7 @@ pub fn dispatch(cli: Cli) -> u8 {
         Some(Command::Graph(a)) => graph::run(&a),
         Some(Command::ForceUnlock(a)) => state::force_unlock(&a),
         Some(Command::Cost(a)) => cost::run(&a),
+        Some(Command::Catalog(c)) => catalog::run(c, &rt),
         None => {
             let _ = <Cli as clap::CommandFactory>::command().print_help();
             1
