@@ -275,7 +275,12 @@ fn status(a: &CatalogStatusArgs) -> u8 {
         let fetched = c.fetched_at.as_deref().unwrap_or("-");
         println!(
             "{:<6} {:<17} {:>6} {:>6}  {:<10}  {:<10}  {fetched}",
-            c.cloud, c.source, c.rows, c.local_rows, c.oldest, c.newest
+            c.cloud.as_str(),
+            c.source,
+            c.rows,
+            c.local_rows,
+            c.oldest,
+            c.newest
         );
     }
     for w in &warnings {
