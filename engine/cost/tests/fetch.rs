@@ -4,8 +4,14 @@ use autostack_cost::catalog::fetch::{aws, azure, gcp};
 use autostack_cost::catalog::{PriceRow, Unit};
 use serde_json::{json, Value};
 
-/// (service, sku, region, usd, as_of) of each row, for compact comparisons.
-fn keys(rows: &[PriceRow]) -> Vec<(String, String, String, f64, String)> {
+/// (service, sku, region, usd, as_of) of a row, for compact comparisons.
+type Key = (String, String, String, f64, String);
+
+/// One offer-file product: (sku, family, attributes, unit, [(beginRange, usd)]).
+type OfferItem<'a> = (&'a str, &'a str, Value, &'a str, &'a [(&'a str, &'a str)]);
+
+/// The key of each row.
+fn keys(rows: &[PriceRow]) -> Vec<Key> {
     rows.iter()
         .map(|r| {
             let usd = (r.usd * 1e9).round() / 1e9;
@@ -35,7 +41,7 @@ fn linux(extra: &[(&str, &str)]) -> Value {
 }
 
 /// An offer file with one product per entry: (sku, family, attributes, unit, [(beginRange, usd)]).
-fn offer(items: &[(&str, &str, Value, &str, &[(&str, &str)])]) -> String {
+fn offer(items: &[OfferItem]) -> String {
     let mut products = serde_json::Map::new();
     let mut on_demand = serde_json::Map::new();
     let mut reserved = serde_json::Map::new();
@@ -301,11 +307,7 @@ fn azure_items_map_to_rows_or_are_skipped() {
             "2023-05-01".to_string(),
         ))
     };
-    let cases: Vec<(
-        &str,
-        azure::Item,
-        Option<(String, String, String, f64, String)>,
-    )> = vec![
+    let cases: Vec<(&str, azure::Item, Option<Key>)> = vec![
         ("linux vm", az(&[]), some("vm", "Standard_D2s_v3", 0.096)),
         (
             "windows",

@@ -78,8 +78,11 @@ struct Service {
     name: String,
 }
 
+/// `(display name, service id)` of the wanted services on a page, and the next page token.
+pub type ServicesPageRows = (Vec<(String, String)>, Option<String>);
+
 /// One services page: `(display name, service id)` of the [`SERVICES`] on it, and the next page token.
-pub fn parse_services(json: &str) -> Result<(Vec<(String, String)>, Option<String>), FetchError> {
+pub fn parse_services(json: &str) -> Result<ServicesPageRows, FetchError> {
     let page: ServicesPage = serde_json::from_str(json)?;
     let found = page
         .services
