@@ -165,8 +165,8 @@ fn setup() -> (Work, Server, PathBuf, Vec<(String, String)>) {
 }
 
 #[test]
-fn update_then_status_then_cost_uses_local_prices_with_their_dates() {
-    let (w, s, dir, e) = setup();
+fn update_writes_each_clouds_prices_and_retries_a_throttled_call() {
+    let (_w, s, dir, _e) = setup();
     let aws = read(&dir, "aws.csv");
     assert!(aws.contains("aws,ec2,t3.micro,us-east-1,2,1,x86_64,hour,0.0104,aws-price-list:AmazonEC2/20261120184533/us-east-1,2026-11-01\n"), "{aws}");
     assert!(
@@ -222,7 +222,16 @@ fn update_then_status_then_cost_uses_local_prices_with_their_dates() {
         .map(|(_, c)| *c)
         .collect();
     assert_eq!(azure_calls, [429, 200, 200, 200], "{log:?}");
+}
 
+#[test]
+fn status_and_cost_show_the_local_prices_with_their_dates() {
+    let (w, _s, dir, e) = setup();
+    let (aws, azure, gcp) = (
+        read(&dir, "aws.csv"),
+        read(&dir, "azure.csv"),
+        read(&dir, "gcp.csv"),
+    );
     let st = run(&w, &["catalog", "status", "-json"], &e).expect(0);
     let j: serde_json::Value = serde_json::from_str(&st.stdout()).unwrap();
     for (i, (cloud, file)) in [("aws", &aws), ("azure", &azure), ("gcp", &gcp)]

@@ -73,8 +73,8 @@ fn offer(items: &[OfferItem]) -> String {
     .to_string()
 }
 
-#[test]
-fn aws_offer_rows_and_skipped_products() {
+/// An EC2/EBS/S3/VPC offer file: the products that map to rows and those that must not.
+fn recorded_offer() -> String {
     let region = |code: &str, t: &str| json!({"regionCode": code, "locationType": t});
     let merge = |mut a: Value, b: Value| {
         for (k, v) in b.as_object().unwrap() {
@@ -84,7 +84,7 @@ fn aws_offer_rows_and_skipped_products() {
     };
     let vol = |name: &str| json!({"volumeApiName": name, "usagetype": format!("EBS:VolumeUsage.{name}"), "locationType": "AWS Region", "regionCode": "us-east-1"});
     let hrs = &[("0", "0.0104000000")][..];
-    let text = offer(&[
+    offer(&[
         ("A", "Compute Instance", linux(&[]), "Hrs", hrs),
         (
             "B",
@@ -175,7 +175,12 @@ fn aws_offer_rows_and_skipped_products() {
             "Hrs",
             &[("0", "0.0000000000")],
         ),
-    ]);
+    ])
+}
+
+#[test]
+fn aws_offer_rows_and_skipped_products() {
+    let text = recorded_offer();
     let rows = aws::parse_offer(text.as_bytes(), "AmazonEC2", "us-east-1").unwrap();
     let d = "2026-11-01".to_string();
     let k = |s: &str, sku: &str, usd: f64| {
@@ -273,8 +278,8 @@ fn az(fields: &[(&str, Value)]) -> azure::Item {
     serde_json::from_value(v).unwrap()
 }
 
-#[test]
-fn azure_items_map_to_rows_or_are_skipped() {
+/// (case, item, the row it maps to) for each kind of Azure item.
+fn azure_cases() -> Vec<(&'static str, azure::Item, Option<Key>)> {
     let disk = |product: &str, sku: &str, meter: &str, price: f64| {
         az(&[
             ("serviceName", json!("Storage")),
@@ -307,7 +312,7 @@ fn azure_items_map_to_rows_or_are_skipped() {
             "2023-05-01".to_string(),
         ))
     };
-    let cases: Vec<(&str, azure::Item, Option<Key>)> = vec![
+    vec![
         ("linux vm", az(&[]), some("vm", "Standard_D2s_v3", 0.096)),
         (
             "windows",
@@ -415,7 +420,12 @@ fn azure_items_map_to_rows_or_are_skipped() {
             blob("Premium LRS", "Premium LRS Data Stored", 0.0),
             None,
         ),
-    ];
+    ]
+}
+
+#[test]
+fn azure_items_map_to_rows_or_are_skipped() {
+    let cases = azure_cases();
     for (name, item, want) in cases {
         let got = azure::map_item(&item).map(|r| keys(&[r]).remove(0));
         assert_eq!(got, want, "{name}");
@@ -466,10 +476,9 @@ fn gsku(
             "pricingExpression": {"usageUnit": unit, "tieredRates": rates}}]})
 }
 
-#[test]
-fn gcp_skus_price_machine_types_disks_and_classes() {
-    let mut s = gcp::Skus::new(&["us-central1".into(), "us".into()]);
-    let skus = json!({"skus": [
+/// A Compute Engine + Cloud Storage SKU page: rates, flat types, disks, classes, and SKUs to skip.
+fn gcp_page() -> Value {
+    json!({"skus": [
         gsku("E2 Instance Core running in Americas", "Compute", "CPU", "OnDemand", &["us-central1"], "h", &[(0, 21811590)]),
         gsku("E2 Instance Ram running in Americas", "Compute", "RAM", "OnDemand", &["us-central1"], "GiBy.h", &[(0, 2923530)]),
         gsku("Spot Preemptible E2 Instance Core running in Americas", "Compute", "CPU", "Preemptible", &["us-central1"], "h", &[(0, 6543000)]),
@@ -482,7 +491,13 @@ fn gcp_skus_price_machine_types_disks_and_classes() {
         gsku("Nearline Storage Iowa Dual-region", "Storage", "NearlineStorage", "OnDemand", &["us-central1", "us-east1"], "GiBy.mo", &[(0, 10000000)]),
         gsku("Nearline Storage Iowa", "Storage", "NearlineStorage", "OnDemand", &["us-central1"], "GiBy.mo", &[(0, 10000000)]),
         gsku("Commitment v1: E2 Cpu in Americas for 1 Year", "Compute", "CPU", "Commit1Yr", &["us-central1"], "h", &[(0, 13000000)])
-    ], "nextPageToken": "p2"});
+    ], "nextPageToken": "p2"})
+}
+
+#[test]
+fn gcp_skus_price_machine_types_disks_and_classes() {
+    let mut s = gcp::Skus::new(&["us-central1".into(), "us".into()]);
+    let skus = gcp_page();
     assert_eq!(
         s.add_page(&skus.to_string()).unwrap().as_deref(),
         Some("p2")

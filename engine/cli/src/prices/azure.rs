@@ -70,7 +70,7 @@ mod tests {
         let u = next_url(&base, next).unwrap();
         assert_eq!(
             u.as_str(),
-            "http://127.0.0.1:9/api/retail/prices?$filter=x%20eq%20'y'&$skip=100"
+            "http://127.0.0.1:9/api/retail/prices?$filter=x%20eq%20%27y%27&$skip=100"
         );
         assert!(next_url(&base, "not a url").is_err());
     }
