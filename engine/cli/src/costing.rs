@@ -43,6 +43,9 @@ pub fn plan_section(plan: &Plan, s: &Session, no_cost: bool, out: &Output) -> us
         }
         return 0;
     }
+    for w in Catalog::effective_warnings() {
+        eprintln!("Warning: local price catalog: {w}");
+    }
     let mut report = report(&input, Catalog::effective());
     let violations = policy_set.map_or(0, |p| report.check(&p));
     println!();

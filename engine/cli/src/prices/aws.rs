@@ -36,6 +36,8 @@ pub async fn fetch(
         let files =
             aws::region_urls(&text, regions).map_err(|e| format!("{offer} region index: {e}"))?;
         for (region, url) in files {
+            // Progress on stderr: an EC2 region file takes a while to download.
+            eprintln!("aws: reading {offer} {region}");
             let tmp = scratch.join(format!(".download-aws-{offer}-{region}.json"));
             let got = download_and_parse(http, &join(&url)?, &tmp, &offer, &region).await;
             let _ = std::fs::remove_file(&tmp);

@@ -122,7 +122,14 @@ fn effective_cell() -> &'static Effective {
             };
         };
         let (files, mut warnings) = read_local(&dir);
-        let catalog = match Catalog::overlay(Catalog::embedded(), &files) {
+        // The embedded rows are parsed without building the embedded catalog's own indexes:
+        // only the overlaid catalog is indexed.
+        let overlaid = if files.is_empty() {
+            Ok(None)
+        } else {
+            embedded_rows().and_then(|rows| overlay_rows(rows.into_iter(), &files))
+        };
+        let catalog = match overlaid {
             Ok(c) => c,
             Err(e) => {
                 warnings.push(format!("{e}; local catalog ignored"));
@@ -151,44 +158,48 @@ impl Catalog {
     /// `base` overlaid by the rows of `files` (a local row replaces the base row of the same
     /// cloud/service/sku/region; rows only local are added); `None` when `files` is empty.
     pub fn overlay(base: &Catalog, files: &[LocalFile]) -> Result<Option<Catalog>, CostError> {
-        if files.is_empty() {
-            return Ok(None);
-        }
-        let local: HashSet<(Cloud, &str, &str, &str)> = files
-            .iter()
-            .flat_map(|f| &f.rows)
-            .map(|r| {
-                (
-                    r.cloud,
-                    r.service.as_str(),
-                    r.sku.as_str(),
-                    r.region.as_str(),
-                )
-            })
-            .collect();
-        let kept = base.rows.iter().filter(|r| {
-            !local.contains(&(
-                r.cloud,
-                r.service.as_str(),
-                r.sku.as_str(),
-                r.region.as_str(),
-            ))
-        });
-        let rows: Vec<PriceRow> = kept
-            .chain(files.iter().flat_map(|f| &f.rows))
-            .cloned()
-            .collect();
-        let fetched: Vec<String> = files
-            .iter()
-            .map(|f| format!("{} fetched {}", f.cloud, f.fetched))
-            .collect();
-        let name = format!(
-            "local ({}) + embedded (copied {EMBEDDED_COPY_DATE})",
-            fetched.join(", ")
-        );
-        let specs = parse::parse_gcp_specs(super::GCP_SPECS);
-        Catalog::build(&name, rows, specs).map(Some)
+        overlay_rows(base.rows.iter().cloned(), files)
     }
+}
+
+/// The rows of the embedded files, parsed but not indexed.
+fn embedded_rows() -> Result<Vec<PriceRow>, CostError> {
+    let mut rows = Vec::new();
+    for (file, text) in super::EMBEDDED {
+        rows.extend(parse::parse_csv(file, text)?);
+    }
+    Ok(rows)
+}
+
+type Key<'a> = (Cloud, &'a str, &'a str, &'a str);
+
+fn key(r: &PriceRow) -> Key<'_> {
+    (r.cloud, &r.service, &r.sku, &r.region)
+}
+
+/// `base` rows overlaid by the rows of `files`, indexed; `None` when `files` is empty.
+fn overlay_rows(
+    base: impl Iterator<Item = PriceRow>,
+    files: &[LocalFile],
+) -> Result<Option<Catalog>, CostError> {
+    if files.is_empty() {
+        return Ok(None);
+    }
+    let local: HashSet<Key> = files.iter().flat_map(|f| &f.rows).map(key).collect();
+    let rows: Vec<PriceRow> = base
+        .filter(|r| !local.contains(&key(r)))
+        .chain(files.iter().flat_map(|f| f.rows.iter().cloned()))
+        .collect();
+    let fetched: Vec<String> = files
+        .iter()
+        .map(|f| format!("{} fetched {}", f.cloud, f.fetched))
+        .collect();
+    let name = format!(
+        "local ({}) + embedded (copied {EMBEDDED_COPY_DATE})",
+        fetched.join(", ")
+    );
+    let specs = parse::parse_gcp_specs(super::GCP_SPECS);
+    Catalog::build(&name, rows, specs).map(Some)
 }
 
 /// What one cloud's prices date from, for `autostack catalog status`.
