@@ -12,10 +12,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let started = std::time::Instant::now();
     let reader = std::io::BufReader::with_capacity(1 << 20, std::fs::File::open(file)?);
     let rows = aws::parse_offer(reader, offer, region)?;
-    let services = rows.iter().fold(std::collections::BTreeMap::new(), |mut m, r| {
-        *m.entry(r.service.as_str()).or_insert(0) += 1;
-        m
-    });
-    println!("{} rows {services:?} in {:.2?}", rows.len(), started.elapsed());
+    let services = rows
+        .iter()
+        .fold(std::collections::BTreeMap::new(), |mut m, r| {
+            *m.entry(r.service.as_str()).or_insert(0) += 1;
+            m
+        });
+    println!(
+        "{} rows {services:?} in {:.2?}",
+        rows.len(),
+        started.elapsed()
+    );
     Ok(())
 }
