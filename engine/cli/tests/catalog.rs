@@ -380,6 +380,29 @@ fn bad_arguments_and_a_missing_key_are_reported() {
         "the key is not printed: {}",
         r.stderr()
     );
+    // A transport error (nothing listens there) is retried, then reported without the key.
+    let r = run(
+        &w,
+        &[
+            "catalog",
+            "update",
+            "-cloud=gcp",
+            "-api-key=SECRET",
+            "-endpoint=http://127.0.0.1:1/v1",
+        ],
+        &e,
+    )
+    .expect(1);
+    assert!(
+        r.stderr().contains("gave up after 4 attempts"),
+        "{}",
+        r.stderr()
+    );
+    assert!(
+        !r.stderr().contains("SECRET"),
+        "the key is not printed: {}",
+        r.stderr()
+    );
     assert!(!dir.join("gcp.csv").exists());
     let st = run(&w, &["catalog", "status", "-json"], &e).expect(0);
     let j: serde_json::Value = serde_json::from_str(&st.stdout()).unwrap();

@@ -42,7 +42,7 @@ impl Http {
         let resp = self.send(url).await?;
         resp.text()
             .await
-            .map_err(|e| format!("{}: reading the body: {e}", shown(url)))
+            .map_err(|e| format!("{}: reading the body: {}", shown(url), e.without_url()))
     }
 
     /// Streams the body of a successful GET into `path` (price files can be hundreds of MB).
@@ -53,7 +53,7 @@ impl Http {
         while let Some(chunk) = resp
             .chunk()
             .await
-            .map_err(|e| format!("{}: reading the body: {e}", shown(url)))?
+            .map_err(|e| format!("{}: reading the body: {}", shown(url), e.without_url()))?
         {
             out.write_all(&chunk).map_err(io)?;
         }
@@ -76,7 +76,8 @@ impl Http {
                     return Err(format!("{}: HTTP {status}: {}", shown(url), snippet(&body)));
                 }
                 Err(e) => {
-                    last = format!("{}: {e}", shown(url));
+                    // reqwest's message would repeat the URL, query (and API key) included.
+                    last = format!("{}: {}", shown(url), e.without_url());
                     None
                 }
             };
