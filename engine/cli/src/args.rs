@@ -56,6 +56,43 @@ pub enum Command {
     ForceUnlock(ForceUnlockArgs),
     /// Price a configuration or plan on AWS, Azure and GCP; check budgets and policies.
     Cost(CostArgs),
+    /// Refresh prices from the clouds' public price APIs, or show what they date from.
+    #[command(subcommand)]
+    Catalog(CatalogCmd),
+}
+
+/// `catalog` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum CatalogCmd {
+    /// Fetch current list prices into the local catalog (used before the embedded one).
+    Update(CatalogUpdateArgs),
+    /// Show, per cloud, where prices come from and what they date from.
+    Status(CatalogStatusArgs),
+}
+
+/// `catalog update` options.
+#[derive(Debug, Args)]
+pub struct CatalogUpdateArgs {
+    /// Clouds to fetch: aws, azure, gcp (comma-separated or repeated; default: all three).
+    #[arg(long, value_delimiter = ',')]
+    pub cloud: Vec<String>,
+    /// Regions to fetch (comma-separated or repeated; default: a documented list per cloud).
+    #[arg(long, value_delimiter = ',')]
+    pub region: Vec<String>,
+    /// The price API's base URL (a mirror or a test server); only with a single -cloud.
+    #[arg(long, value_name = "URL")]
+    pub endpoint: Option<String>,
+    /// The GCP Cloud Billing API key (default: $GOOGLE_BILLING_API_KEY).
+    #[arg(long = "api-key", value_name = "KEY")]
+    pub api_key: Option<String>,
+}
+
+/// `catalog status` options.
+#[derive(Debug, Args)]
+pub struct CatalogStatusArgs {
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `cost` options.

@@ -9,7 +9,7 @@ use autostack_cost::{Catalog, Estimator, PlanInput, PolicySet, Report};
 use autostack_lang::Diagnostics;
 use std::path::Path;
 
-/// The report for an input with the embedded catalog.
+/// The report for an input priced with `catalog` (usually [`Catalog::effective`]).
 pub fn report(input: &PlanInput, catalog: &Catalog) -> Report {
     Estimator::new(catalog).estimate(input)
 }
@@ -43,7 +43,10 @@ pub fn plan_section(plan: &Plan, s: &Session, no_cost: bool, out: &Output) -> us
         }
         return 0;
     }
-    let mut report = report(&input, Catalog::embedded());
+    for w in Catalog::effective_warnings() {
+        eprintln!("Warning: local price catalog: {w}");
+    }
+    let mut report = report(&input, Catalog::effective());
     let violations = policy_set.map_or(0, |p| report.check(&p));
     println!();
     print!("{}", render_section(&report, skipped));
@@ -65,5 +68,5 @@ pub fn full_report(plan: &Plan, tree: &autostack_lang::config::ModuleTree) -> (R
         .iter()
         .filter(|c| autostack_cost::is_inert(&c.type_name))
         .count();
-    (report(&input, Catalog::embedded()), free)
+    (report(&input, Catalog::effective()), free)
 }

@@ -72,13 +72,15 @@ fn a_second_apply_meets_the_lock() {
         .expect(0);
 }
 
-/// The files beside the state other than the state and its backup (lock files, journal).
+/// The files beside the state other than the state, its backup and its history (lock
+/// files, journal).
 fn leftovers(w: &Work) -> Vec<String> {
+    let kept = [".tfstate", ".backup", ".history"];
     std::fs::read_dir(w.path())
         .unwrap()
         .filter_map(|e| e.ok())
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains("tfstate") && !n.ends_with(".tfstate") && !n.ends_with(".backup"))
+        .filter(|n| n.contains("tfstate") && !kept.iter().any(|k| n.ends_with(k)))
         .collect()
 }
 

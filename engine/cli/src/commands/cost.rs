@@ -57,7 +57,12 @@ pub fn run(a: &CostArgs) -> u8 {
             }
             Err(e) => return fail(&err("Invalid price catalog", e)),
         },
-        None => Catalog::embedded(),
+        None => {
+            for w in Catalog::effective_warnings() {
+                eprintln!("Warning: local price catalog: {w}");
+            }
+            Catalog::effective()
+        }
     };
     let mut est = Estimator::new(catalog).with_hints(!a.no_hints);
     let usage_path = a

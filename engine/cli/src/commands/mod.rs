@@ -1,6 +1,7 @@
 //! One module per command; each returns the process exit code.
 
 mod apply;
+mod catalog;
 mod console;
 mod cost;
 mod cost_history;
@@ -56,6 +57,7 @@ pub fn dispatch(cli: Cli) -> u8 {
             Some(crate::args::CostSub::History(h)) => rt.block_on(cost_history::run(h)),
             None => cost::run(&a),
         },
+        Some(Command::Catalog(c)) => catalog::run(c, &rt),
         None => {
             let _ = <Cli as clap::CommandFactory>::command().print_help();
             1

@@ -52,8 +52,11 @@ impl Work {
     }
 
     fn run_with(&self, args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Run {
+        // No test reads the user's local price catalog unless it points to one itself.
+        let no_local_catalog = self.path().join(".no-local-catalog");
         let mut child = Command::new(bin())
             .args(args)
+            .env("AUTOSTACK_CATALOG_DIR", &no_local_catalog)
             .envs(env.iter().copied())
             .current_dir(self.path())
             .env_remove("TF_WORKSPACE")

@@ -4,6 +4,8 @@
 //! `catalog/SOURCES.md`), parsed on first use. [`Catalog::load`] reads newer files in the same
 //! CSV format (`cloud,service,sku,region,vcpu,memory_gib,arch,unit,usd,source,as_of`).
 
+pub mod fetch;
+pub mod local;
 mod parse;
 pub mod shape;
 
@@ -25,7 +27,7 @@ const EMBEDDED: [(&str, &str); 3] = [
     ),
     ("embedded:gcp.csv", include_str!("../../catalog/gcp.csv")),
 ];
-const GCP_SPECS: &str = include_str!("../../catalog/gcp-machine-specs.csv");
+pub(crate) const GCP_SPECS: &str = include_str!("../../catalog/gcp-machine-specs.csv");
 
 /// A cloud AutoStack prices.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
