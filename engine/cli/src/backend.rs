@@ -96,6 +96,9 @@ impl Backend {
     /// by an interrupted apply; returns it and how many journaled operations were recovered.
     /// A corrupt file is never modified.
     pub async fn load_document(&self) -> Result<(Document, usize), Diagnostics> {
+        self.store
+            .sweep(&self.workspace)
+            .map_err(|e| error("Failed to load state", e.to_string()))?;
         let mut doc = self
             .snapshots
             .load(&self.workspace)

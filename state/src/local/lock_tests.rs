@@ -3,7 +3,9 @@ use crate::seams::lock_within;
 use std::time::Duration;
 
 fn store(dir: &Path) -> LocalStore {
+    // Workspaces live under the test's directory, not the working directory's.
     LocalStore::new(dir.join("terraform.tfstate"))
+        .with_workspace_dir(dir.join("terraform.tfstate.d"))
 }
 
 fn info(operation: &str) -> LockInfo {

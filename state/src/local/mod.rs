@@ -95,6 +95,36 @@ impl LocalStore {
         Ok(sibling(&self.state_path(workspace)?, ".backup"))
     }
 
+    /// Removes the temporary files of writers killed mid-write (`.terraform.tfstate.tmp-PID`
+    /// whose process is gone): an atomic write leaves the old snapshot in place, and only
+    /// this debris beside it.
+    pub fn sweep(&self, workspace: &str) -> Result<()> {
+        let path = self.state_path(workspace)?;
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let prefix = format!(".{name}.tmp-");
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return Ok(());
+        };
+        for entry in entries.flatten() {
+            let file = entry.file_name().to_string_lossy().into_owned();
+            let pid = file
+                .strip_prefix(&prefix)
+                .and_then(|p| p.parse::<u32>().ok());
+            if pid.is_some_and(|pid| !Path::new(&format!("/proc/{pid}")).exists()) {
+                let stale = entry.path();
+                std::fs::remove_file(&stale).map_err(|e| StateError::io(stale, e))?;
+            }
+        }
+        Ok(())
+    }
+
     /// Opens `workspace`'s journal for appending (records go through the encryptor).
     pub fn open_journal(&self, workspace: &str) -> Result<Journal> {
         let path = sibling(&self.prepared_path(workspace)?, ".journal");

@@ -181,7 +181,9 @@ async fn with_encryption_no_snapshot_backup_or_journal_record_is_plaintext() {
 #[tokio::test]
 async fn history_keeps_records_in_order_per_workspace_and_through_the_encryptor() {
     let dir = tempfile::tempdir().unwrap();
-    let store = LocalStore::new(dir.path().join("terraform.tfstate")).with_encryptor(Arc::new(Xor));
+    let store = LocalStore::new(dir.path().join("terraform.tfstate"))
+        .with_workspace_dir(dir.path().join("terraform.tfstate.d"))
+        .with_encryptor(Arc::new(Xor));
     assert!(store.history("default").await.unwrap().is_empty());
     store
         .append_history("default", b"{\"serial\":1}")
@@ -213,4 +215,20 @@ async fn history_keeps_records_in_order_per_workspace_and_through_the_encryptor(
     let path = dir.path().join("terraform.tfstate.history");
     std::fs::write(&path, &raw[..raw.len() - 3]).unwrap();
     assert_eq!(store.history("default").await.unwrap().len(), 1);
+}
+
+#[test]
+fn sweeping_removes_only_the_temporary_files_of_dead_writers() {
+    let d = tempfile::tempdir().unwrap();
+    let store = LocalStore::new(d.path().join("terraform.tfstate"));
+    let dead = d.path().join(".terraform.tfstate.tmp-4000000000");
+    let alive = d
+        .path()
+        .join(format!(".terraform.tfstate.tmp-{}", std::process::id()));
+    let other = d.path().join(".other.tmp-4000000000");
+    for f in [&dead, &alive, &other] {
+        std::fs::write(f, "x").unwrap();
+    }
+    store.sweep("default").unwrap();
+    assert!(!dead.exists() && alive.exists() && other.exists());
 }
