@@ -59,6 +59,17 @@ pub fn plan_section(plan: &Plan, s: &Session, no_cost: bool, out: &Output) -> us
     violations
 }
 
+/// The report a run-rate is taken from: the plan's resources as the cost section prices them
+/// (types of no cloud left out); `None` when nothing is left to price, and the catalog is
+/// then not even loaded, so recording the history costs an apply of free resources nothing.
+pub fn run_rate_report(plan: &Plan, tree: &autostack_lang::config::ModuleTree) -> Option<Report> {
+    let (input, _) = plan_input(plan, tree, Detail::Section);
+    if input.resource_changes.is_empty() {
+        return None;
+    }
+    Some(report(&input, Catalog::effective()))
+}
+
 /// The full cost report of a plan for pictures (every managed resource, as `autostack cost`
 /// prices a saved plan), with how many of its resources are of a type no cloud charges for.
 pub fn full_report(plan: &Plan, tree: &autostack_lang::config::ModuleTree) -> (Report, usize) {

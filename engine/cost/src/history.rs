@@ -65,6 +65,18 @@ impl RunRate {
         }
     }
 
+    /// The run-rate of infrastructure nothing in which has a price (free types only).
+    pub fn nothing_priced(time: DateTime<Utc>, serial: u64) -> RunRate {
+        RunRate {
+            time,
+            serial,
+            monthly: 0.0,
+            clouds: BTreeMap::new(),
+            unpriced: 0,
+            resources: BTreeMap::new(),
+        }
+    }
+
     /// One JSON line (no newline).
     pub fn to_line(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()

@@ -154,8 +154,11 @@ async fn record_run_rate(
     state: &autostack_core::state::State,
     out: &Output,
 ) {
-    let (report, _) = crate::costing::full_report(plan, &s.ctx.tree);
-    let rate = RunRate::after_apply(&report, chrono::Utc::now(), state.serial);
+    let now = chrono::Utc::now();
+    let rate = match crate::costing::run_rate_report(plan, &s.ctx.tree) {
+        Some(report) => RunRate::after_apply(&report, now, state.serial),
+        None => RunRate::nothing_priced(now, state.serial),
+    };
     if let Err(d) = s.backend.append_history(rate.to_line().as_bytes()).await {
         let mut warnings = autostack_lang::Diagnostics::new();
         for mut x in d {
