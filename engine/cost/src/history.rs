@@ -85,9 +85,15 @@ impl RunRate {
 
 /// Reads the history's JSON lines; lines that do not parse (a torn last line) are skipped.
 pub fn parse_lines(text: &str) -> Vec<RunRate> {
-    let mut out: Vec<RunRate> = text
-        .lines()
-        .filter_map(|l| serde_json::from_str(l).ok())
+    parse_records(text.lines().map(str::as_bytes))
+}
+
+/// Reads history records (one JSON document each, as the state backend keeps them), oldest
+/// first; records that do not parse are skipped.
+pub fn parse_records<'r>(records: impl IntoIterator<Item = &'r [u8]>) -> Vec<RunRate> {
+    let mut out: Vec<RunRate> = records
+        .into_iter()
+        .filter_map(|r| serde_json::from_slice(r).ok())
         .collect();
     out.sort_by_key(|r| r.time);
     out

@@ -148,6 +148,8 @@ fn malformed_policy_files_name_file_line_and_column() {
         ("x = 1\n", 1, 1, "unexpected argument"),
         ("policy \"p\" {}\npolicy \"p\" {}\n", 2, 1, "duplicate policy \"p\""),
         ("budget \"a\" {\n  monthly_usd = 5\n  tags = { team = var.team }\n}\n", 3, 19, "must be a string literal"),
+        ("budget \"a\" {\n  amount = 5\n  forecast = \"yes\"\n}\n", 3, 14, "must be true or false"),
+        ("budget \"a\" {\n  amount = 5\n  forecast = true\n  tags = { team = \"x\" }\n}\n", 1, 1, "a forecast budget covers the whole configuration"),
     ];
     let deep = format!(
         "budget \"a\" {{\n  monthly_usd = {}1{}\n}}\n",

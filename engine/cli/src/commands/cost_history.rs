@@ -6,7 +6,7 @@ use crate::args::CostHistoryArgs;
 use crate::backend::Backend;
 use crate::session;
 use crate::ui;
-use autostack_cost::history::{parse_lines, summarize};
+use autostack_cost::history::{parse_records, summarize};
 use autostack_cost::history_render as render;
 use std::path::PathBuf;
 
@@ -28,11 +28,7 @@ pub async fn run(a: &CostHistoryArgs) -> u8 {
         Ok(r) => r,
         Err(d) => return fail(d),
     };
-    let text: String = records
-        .iter()
-        .map(|r| format!("{}\n", String::from_utf8_lossy(r)))
-        .collect();
-    let history = parse_lines(&text);
+    let history = parse_records(records.iter().map(Vec::as_slice));
     let month = summarize(&history, chrono::Utc::now());
     let page = match a.format.as_str() {
         "json" => render::json(&history, &month),
