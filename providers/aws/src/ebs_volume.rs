@@ -1,7 +1,6 @@
 //! `aws_ebs_volume`: an EBS block storage volume.
 
 use crate::prelude::*;
-use aws_sdk_ec2::types::Tag;
 use aws_sdk_ec2::types::{
     ResourceType as Kind, SnapshotState, Volume, VolumeModificationState, VolumeState, VolumeType,
 };
@@ -88,7 +87,7 @@ async fn wait_modified(c: &AwsClient, id: &str) -> Result<(), AwsError> {
 }
 
 #[async_trait]
-impl Ec2Kind for AwsEbsVolume {
+impl Ec2Describe for AwsEbsVolume {
     type Item = Volume;
 
     async fn describe(&self, c: &AwsClient, ids: Vec<String>) -> Described<Volume> {
@@ -98,11 +97,10 @@ impl Ec2Kind for AwsEbsVolume {
             .filter(|v| v.state() != Some(&VolumeState::Deleted));
         Ok(keyed(live, Volume::volume_id))
     }
+}
 
-    fn tags<'i>(&self, item: &'i Volume) -> &'i [Tag] {
-        item.tags()
-    }
-
+#[async_trait]
+impl Ec2Kind for AwsEbsVolume {
     fn state_of(&self, c: &AwsClient, prior: &Value, v: &Volume) -> Value {
         let id = v.volume_id().unwrap_or_default();
         let multi = v.multi_attach_enabled().unwrap_or(false);

@@ -5,13 +5,74 @@
 //! create wrote, and import by ID; the registry reads every change back.
 
 use crate::prelude::*;
-use aws_sdk_ec2::types::Tag;
+use aws_sdk_ec2::types::{
+    Address, InternetGateway, KeyPairInfo, RouteTable, SecurityGroup, SecurityGroupRule, Subnet,
+    Tag, Volume, Vpc,
+};
+
+/// An object as an EC2 describe call returns it, with its tags.
+pub trait Tagged: Send + Sync {
+    /// The object's tags as EC2 describes them.
+    fn ec2_tags(&self) -> &[Tag];
+}
+
+/// Every SDK type with a `tags()` accessor is [`Tagged`] through it.
+macro_rules! tagged {
+    ($($t:ty),*) => {$(
+        impl Tagged for $t {
+            fn ec2_tags(&self) -> &[Tag] {
+                self.tags()
+            }
+        }
+    )*};
+}
+tagged!(
+    Address,
+    InternetGateway,
+    KeyPairInfo,
+    RouteTable,
+    SecurityGroup,
+    SecurityGroupRule,
+    Subnet,
+    Volume,
+    Vpc
+);
+
+/// How one EC2 object type is described by ID.
+#[async_trait]
+pub trait Ec2Describe: Send + Sync {
+    /// What the describe call returns for one object.
+    type Item: Tagged;
+    /// Describes objects by ID; a missing ID is simply absent from the answer.
+    async fn describe(&self, c: &AwsClient, ids: Vec<String>) -> Described<Self::Item>;
+}
+
+/// The [`Ec2Describe`] of kinds whose paginated describe call takes an ID filter: each line
+/// names the kind, the described type, the call, the filter and the ID accessor.
+macro_rules! ec2_describe {
+    ($($kind:path: $item:ident = $op:ident($filter:literal, $id:ident);)*) => {$(
+        #[async_trait]
+        impl Ec2Describe for $kind {
+            type Item = $item;
+            async fn describe(&self, c: &AwsClient, ids: Vec<String>) -> Described<$item> {
+                let items = describe_filtered!(c, $op, $filter, ids)?;
+                Ok(keyed(items, $item::$id))
+            }
+        }
+    )*};
+}
+ec2_describe! {
+    crate::vpc::AwsVpc: Vpc = describe_vpcs("vpc-id", vpc_id);
+    crate::subnet::AwsSubnet: Subnet = describe_subnets("subnet-id", subnet_id);
+    crate::internet_gateway::AwsInternetGateway: InternetGateway = describe_internet_gateways("internet-gateway-id", internet_gateway_id);
+    crate::route_table::AwsRouteTable: RouteTable = describe_route_tables("route-table-id", route_table_id);
+    crate::security_group::AwsSecurityGroup: SecurityGroup = describe_security_groups("group-id", group_id);
+    crate::sg_rule::AwsSecurityGroupRule: SecurityGroupRule = describe_security_group_rules("security-group-rule-id", security_group_rule_id);
+}
 
 /// One EC2 object type (see the module documentation).
 #[async_trait]
-pub trait Ec2Kind: Send + Sync {
-    /// What the describe call returns for one object.
-    type Item: Send + Sync;
+pub trait Ec2Kind: Ec2Describe {
     /// The attribute holding the ID tags are written to (key pairs: `key_pair_id`).
     fn tag_id(&self) -> &'static str {
         "id"
@@ -20,10 +81,6 @@ pub trait Ec2Kind: Send + Sync {
     /// The schema of the kind's own attributes (every kind also has `id`, `arn`, `tags` and
     /// `tags_all`, which [`Ec2`] adds).
     fn schema(&self) -> ResourceSchema;
-    /// The object's tags as EC2 describes them.
-    fn tags<'i>(&self, item: &'i Self::Item) -> &'i [Tag];
-    /// Describes objects by ID; a missing ID is simply absent from the answer.
-    async fn describe(&self, c: &AwsClient, ids: Vec<String>) -> Described<Self::Item>;
     /// The state of one described object, starting from its prior state (tags are added by
     /// [`Ec2`]).
     fn state_of(&self, c: &AwsClient, prior: &Value, item: &Self::Item) -> Value;
@@ -150,7 +207,7 @@ impl<K: Ec2Kind> ResourceType<AwsClient> for Ec2<K> {
     async fn read_many(&self, c: &AwsClient, current: &[Value]) -> Vec<ValueRead> {
         let describe = |ids| self.kind.describe(c, ids);
         let state_of = |p: &Value, item: &K::Item| {
-            let tags = tag_state(c, p, tag_map(self.kind.tags(item)));
+            let tags = tag_state(c, p, tag_map(item.ec2_tags()));
             let state = self.kind.state_of(c, p, item);
             Obj::from(&state).set_all(tags).finish()
         };

@@ -2,7 +2,6 @@
 //! interface.
 
 use crate::prelude::*;
-use aws_sdk_ec2::types::Tag;
 use aws_sdk_ec2::types::{Address, DomainType, ResourceType as Kind};
 
 /// The `aws_eip` resource type.
@@ -72,7 +71,7 @@ async fn disassociate(c: &AwsClient, association_id: &str) -> Result<(), AwsErro
 }
 
 #[async_trait]
-impl Ec2Kind for AwsEip {
+impl Ec2Describe for AwsEip {
     type Item = Address;
 
     async fn describe(&self, c: &AwsClient, ids: Vec<String>) -> Described<Address> {
@@ -88,11 +87,10 @@ impl Ec2Kind for AwsEip {
             Address::allocation_id,
         ))
     }
+}
 
-    fn tags<'i>(&self, item: &'i Address) -> &'i [Tag] {
-        item.tags()
-    }
-
+#[async_trait]
+impl Ec2Kind for AwsEip {
     fn state_of(&self, c: &AwsClient, prior: &Value, a: &Address) -> Value {
         let id = a.allocation_id().unwrap_or_default();
         let public_ip = a.public_ip().unwrap_or_default();

@@ -35,6 +35,12 @@ pub struct LiveInstance {
     pub root: Option<Volume>,
 }
 
+impl crate::ec2type::Tagged for LiveInstance {
+    fn ec2_tags(&self) -> &[Tag] {
+        self.instance.tags()
+    }
+}
+
 /// Describes instances by ID (filtering, so a missing ID is simply absent), in every state.
 pub async fn describe_raw(c: &AwsClient, ids: Vec<String>) -> Result<Vec<Instance>, AwsError> {
     let res = describe_filtered!(c, describe_instances, "instance-id", ids)?;
@@ -182,7 +188,7 @@ async fn run_instance(
 }
 
 #[async_trait]
-impl Ec2Kind for AwsInstance {
+impl Ec2Describe for AwsInstance {
     type Item = LiveInstance;
 
     async fn describe(&self, c: &AwsClient, ids: Vec<String>) -> Described<LiveInstance> {
@@ -213,11 +219,10 @@ impl Ec2Kind for AwsInstance {
             })
             .collect())
     }
+}
 
-    fn tags<'i>(&self, item: &'i LiveInstance) -> &'i [Tag] {
-        item.instance.tags()
-    }
-
+#[async_trait]
+impl Ec2Kind for AwsInstance {
     fn state_of(&self, c: &AwsClient, prior: &Value, live: &LiveInstance) -> Value {
         let i = &live.instance;
         let id = i.instance_id().unwrap_or_default();

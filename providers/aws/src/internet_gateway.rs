@@ -2,7 +2,6 @@
 
 use crate::prelude::*;
 use autostack_provider_sdk::retry::retry_conflicts;
-use aws_sdk_ec2::types::Tag;
 use aws_sdk_ec2::types::{InternetGateway, ResourceType as Kind};
 
 /// The `aws_internet_gateway` resource type.
@@ -43,17 +42,6 @@ async fn detach(c: &AwsClient, id: &str, vpc: &str) -> Result<(), AwsError> {
 
 #[async_trait]
 impl Ec2Kind for AwsInternetGateway {
-    type Item = InternetGateway;
-
-    async fn describe(&self, c: &AwsClient, ids: Vec<String>) -> Described<InternetGateway> {
-        let items = describe_filtered!(c, describe_internet_gateways, "internet-gateway-id", ids)?;
-        Ok(keyed(items, InternetGateway::internet_gateway_id))
-    }
-
-    fn tags<'i>(&self, item: &'i InternetGateway) -> &'i [Tag] {
-        item.tags()
-    }
-
     fn state_of(&self, c: &AwsClient, prior: &Value, g: &InternetGateway) -> Value {
         let id = g.internet_gateway_id().unwrap_or_default();
         let vpc = g.attachments().first().and_then(|a| a.vpc_id());

@@ -1,7 +1,6 @@
 //! `aws_key_pair`: an EC2 key pair imported from a public key.
 
 use crate::prelude::*;
-use aws_sdk_ec2::types::Tag;
 use aws_sdk_ec2::types::{KeyPairInfo, KeyType, ResourceType as Kind};
 
 /// The `aws_key_pair` resource type.
@@ -42,7 +41,7 @@ fn trimmed_public_key(v: &Value) -> Value {
 }
 
 #[async_trait]
-impl Ec2Kind for AwsKeyPair {
+impl Ec2Describe for AwsKeyPair {
     type Item = KeyPairInfo;
 
     async fn describe(&self, c: &AwsClient, ids: Vec<String>) -> Described<KeyPairInfo> {
@@ -58,11 +57,10 @@ impl Ec2Kind for AwsKeyPair {
             KeyPairInfo::key_name,
         ))
     }
+}
 
-    fn tags<'i>(&self, item: &'i KeyPairInfo) -> &'i [Tag] {
-        item.tags()
-    }
-
+#[async_trait]
+impl Ec2Kind for AwsKeyPair {
     fn state_of(&self, c: &AwsClient, prior: &Value, k: &KeyPairInfo) -> Value {
         let name = k.key_name().unwrap_or_default();
         Obj::from(prior)

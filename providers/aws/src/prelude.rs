@@ -5,7 +5,7 @@
 pub(crate) use crate::attrs::*;
 pub(crate) use crate::batch::read_by_id;
 pub(crate) use crate::client::{done_if_gone, ActionExt, AwsClient, AwsError, AwsResultExt};
-pub(crate) use crate::ec2type::{Applied, Change, Described, Ec2Kind, Updated};
+pub(crate) use crate::ec2type::{Applied, Change, Described, Ec2Describe, Ec2Kind, Updated};
 pub(crate) use crate::ec2util::{custom_filters, describe_filtered, filter, keyed, with_filters};
 pub(crate) use crate::tags::{
     create_tag_spec, tag_attrs, tag_map, tag_spec, tag_state, update_ec2_tags,

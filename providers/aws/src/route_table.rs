@@ -2,7 +2,6 @@
 //! routes left out of the configuration are whatever exists).
 
 use crate::prelude::*;
-use aws_sdk_ec2::types::Tag;
 use aws_sdk_ec2::types::{ResourceType as Kind, Route, RouteOrigin, RouteTable};
 
 /// The `aws_route_table` resource type.
@@ -190,17 +189,6 @@ async fn sync_routes(
 
 #[async_trait]
 impl Ec2Kind for AwsRouteTable {
-    type Item = RouteTable;
-
-    async fn describe(&self, c: &AwsClient, ids: Vec<String>) -> Described<RouteTable> {
-        let items = describe_filtered!(c, describe_route_tables, "route-table-id", ids)?;
-        Ok(keyed(items, RouteTable::route_table_id))
-    }
-
-    fn tags<'i>(&self, item: &'i RouteTable) -> &'i [Tag] {
-        item.tags()
-    }
-
     fn state_of(&self, c: &AwsClient, prior: &Value, t: &RouteTable) -> Value {
         let id = t.route_table_id().unwrap_or_default();
         let vgws: Vec<&str> = t

@@ -3,7 +3,6 @@
 
 use crate::prelude::*;
 use crate::sg_rules::{missing_from, normalize_rules, permission, rule_block, rule_sets, rules};
-use aws_sdk_ec2::types::Tag;
 use aws_sdk_ec2::types::{IpPermission, IpRange, ResourceType as Kind, SecurityGroup};
 
 /// The `aws_security_group` resource type.
@@ -81,17 +80,6 @@ fn default_egress() -> IpPermission {
 
 #[async_trait]
 impl Ec2Kind for AwsSecurityGroup {
-    type Item = SecurityGroup;
-
-    async fn describe(&self, c: &AwsClient, ids: Vec<String>) -> Described<SecurityGroup> {
-        let items = describe_filtered!(c, describe_security_groups, "group-id", ids)?;
-        Ok(keyed(items, SecurityGroup::group_id))
-    }
-
-    fn tags<'i>(&self, item: &'i SecurityGroup) -> &'i [Tag] {
-        item.tags()
-    }
-
     fn state_of(&self, c: &AwsClient, prior: &Value, g: &SecurityGroup) -> Value {
         let id = g.group_id().unwrap_or_default();
         let (ingress, egress) = rule_sets(g);

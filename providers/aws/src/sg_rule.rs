@@ -3,7 +3,6 @@
 
 use crate::prelude::*;
 use crate::sg_rules::canonical_protocol;
-use aws_sdk_ec2::types::Tag;
 use aws_sdk_ec2::types::{
     IpPermission, IpRange, Ipv6Range, PrefixListId, ResourceType as Kind, SecurityGroupRule,
     SecurityGroupRuleRequest, SecurityGroupRuleUpdate, UserIdGroupPair,
@@ -109,22 +108,6 @@ impl AwsSecurityGroupRule {
 
 #[async_trait]
 impl Ec2Kind for AwsSecurityGroupRule {
-    type Item = SecurityGroupRule;
-
-    async fn describe(&self, c: &AwsClient, ids: Vec<String>) -> Described<SecurityGroupRule> {
-        let items = describe_filtered!(
-            c,
-            describe_security_group_rules,
-            "security-group-rule-id",
-            ids
-        )?;
-        Ok(keyed(items, SecurityGroupRule::security_group_rule_id))
-    }
-
-    fn tags<'i>(&self, item: &'i SecurityGroupRule) -> &'i [Tag] {
-        item.tags()
-    }
-
     fn state_of(&self, c: &AwsClient, prior: &Value, r: &SecurityGroupRule) -> Value {
         let id = r.security_group_rule_id().unwrap_or_default();
         let port = |p: Option<i32>| {

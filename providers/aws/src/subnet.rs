@@ -1,7 +1,6 @@
 //! `aws_subnet`: a subnet of a VPC in one availability zone.
 
 use crate::prelude::*;
-use aws_sdk_ec2::types::Tag;
 use aws_sdk_ec2::types::{AttributeBooleanValue, ResourceType as Kind, Subnet, SubnetState};
 
 /// The `aws_subnet` resource type.
@@ -47,17 +46,6 @@ async fn apply_flags(
 
 #[async_trait]
 impl Ec2Kind for AwsSubnet {
-    type Item = Subnet;
-
-    async fn describe(&self, c: &AwsClient, ids: Vec<String>) -> Described<Subnet> {
-        let items = describe_filtered!(c, describe_subnets, "subnet-id", ids)?;
-        Ok(keyed(items, Subnet::subnet_id))
-    }
-
-    fn tags<'i>(&self, item: &'i Subnet) -> &'i [Tag] {
-        item.tags()
-    }
-
     fn state_of(&self, c: &AwsClient, prior: &Value, s: &Subnet) -> Value {
         let id = s.subnet_id().unwrap_or_default();
         let ipv6 = s.ipv6_cidr_block_association_set().first();

@@ -1,7 +1,6 @@
 //! `aws_vpc`: a virtual private cloud.
 
 use crate::prelude::*;
-use aws_sdk_ec2::types::Tag;
 use aws_sdk_ec2::types::{
     AttributeBooleanValue, ResourceType as Kind, Tenancy, Vpc, VpcAttributeName, VpcState,
 };
@@ -119,17 +118,6 @@ async fn defaults_of(c: &AwsClient, id: &str) -> Result<[(&'static str, Value); 
 
 #[async_trait]
 impl Ec2Kind for AwsVpc {
-    type Item = Vpc;
-
-    async fn describe(&self, c: &AwsClient, ids: Vec<String>) -> Described<Vpc> {
-        let items = describe_filtered!(c, describe_vpcs, "vpc-id", ids)?;
-        Ok(keyed(items, Vpc::vpc_id))
-    }
-
-    fn tags<'i>(&self, item: &'i Vpc) -> &'i [Tag] {
-        item.tags()
-    }
-
     fn state_of(&self, c: &AwsClient, prior: &Value, v: &Vpc) -> Value {
         let id = v.vpc_id().unwrap_or_default();
         let ipv6 = v.ipv6_cidr_block_association_set().first();

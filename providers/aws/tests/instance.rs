@@ -19,21 +19,19 @@ async fn instance_lifecycle() {
     let net = Net::new(&*p).await;
     lifecycle(
         &*p,
-        Lifecycle {
-            type_name: "aws_instance",
-            create: instance_cfg(&*p, &net, vec![("tags", tags(&[("Name", "web")]))]),
-            update: Some(instance_cfg(
-                &*p,
-                &net,
-                vec![
-                    ("instance_type", s("t3.micro")),
-                    ("tags", tags(&[("Name", "web2")])),
-                ],
-            )),
-            replace: Some(instance_cfg(&*p, &net, vec![("ami", s(AMI_B))])),
-            import_id_attr: Some("id"),
-            state_only: false,
-        },
+        Lifecycle::new(
+            "aws_instance",
+            instance_cfg(&*p, &net, vec![("tags", tags(&[("Name", "web")]))]),
+        )
+        .update(instance_cfg(
+            &*p,
+            &net,
+            vec![
+                ("instance_type", s("t3.micro")),
+                ("tags", tags(&[("Name", "web2")])),
+            ],
+        ))
+        .replace(instance_cfg(&*p, &net, vec![("ami", s(AMI_B))])),
     )
     .await;
     net.drop(&*p).await;
@@ -62,14 +60,10 @@ async fn instance_lifecycle_with_user_data_and_root_volume() {
     };
     lifecycle(
         &*p,
-        Lifecycle {
-            type_name: "aws_instance",
-            create: cfg("t2.micro", 9, "#!/bin/sh\necho one\n"),
-            update: Some(cfg("t3.micro", 11, "#!/bin/sh\necho one\n")),
-            replace: Some(cfg("t3.micro", 11, "#!/bin/sh\necho two\n")),
-            import_id_attr: None,
-            state_only: false,
-        },
+        Lifecycle::new("aws_instance", cfg("t2.micro", 9, "#!/bin/sh\necho one\n"))
+            .update(cfg("t3.micro", 11, "#!/bin/sh\necho one\n"))
+            .replace(cfg("t3.micro", 11, "#!/bin/sh\necho two\n"))
+            .import_id(None),
     )
     .await;
     net.drop(&*p).await;

@@ -7,7 +7,7 @@ use autostack_provider_sdk::testkit;
 use autostack_provider_sdk::testkit::Lifecycle;
 use autostack_provider_sdk::{attr_str, Provider};
 use autostack_value::Value;
-use support::{apply, config, destroy, lifecycle, provider, s, tags};
+use support::{apply, config, create, destroy, lifecycle, provider, s, tags};
 
 /// Creates a VPC through the provider and returns its state.
 async fn vpc(p: &dyn Provider, cidr: &str) -> Value {
@@ -42,14 +42,9 @@ async fn vpc_lifecycle() {
     );
     lifecycle(
         p.as_ref(),
-        Lifecycle {
-            type_name: "aws_vpc",
-            create,
-            update: Some(update),
-            replace: Some(replace),
-            import_id_attr: Some("id"),
-            state_only: false,
-        },
+        Lifecycle::new("aws_vpc", create)
+            .update(update)
+            .replace(replace),
     )
     .await;
 }
@@ -74,14 +69,9 @@ async fn subnet_lifecycle_and_cidr_change_replaces() {
     };
     lifecycle(
         p.as_ref(),
-        Lifecycle {
-            type_name: "aws_subnet",
-            create: cfg("10.3.1.0/24", false, "a"),
-            update: Some(cfg("10.3.1.0/24", true, "b")),
-            replace: Some(cfg("10.3.2.0/24", true, "b")),
-            import_id_attr: Some("id"),
-            state_only: false,
-        },
+        Lifecycle::new("aws_subnet", cfg("10.3.1.0/24", false, "a"))
+            .update(cfg("10.3.1.0/24", true, "b"))
+            .replace(cfg("10.3.2.0/24", true, "b")),
     )
     .await;
     destroy(p.as_ref(), "aws_vpc", &v).await;
@@ -95,30 +85,21 @@ async fn gateway_route_table_and_association_lifecycles() {
     let vpc_id = s(attr_str(&v, "id"));
     lifecycle(
         p,
-        Lifecycle {
-            type_name: "aws_internet_gateway",
-            create: config(p, "aws_internet_gateway", vec![("vpc_id", vpc_id.clone())]),
-            update: Some(config(
-                p,
-                "aws_internet_gateway",
-                vec![
-                    ("vpc_id", vpc_id.clone()),
-                    ("tags", tags(&[("Name", "gw")])),
-                ],
-            )),
-            replace: None,
-            import_id_attr: Some("id"),
-            state_only: false,
-        },
+        Lifecycle::new(
+            "aws_internet_gateway",
+            config(p, "aws_internet_gateway", vec![("vpc_id", vpc_id.clone())]),
+        )
+        .update(config(
+            p,
+            "aws_internet_gateway",
+            vec![
+                ("vpc_id", vpc_id.clone()),
+                ("tags", tags(&[("Name", "gw")])),
+            ],
+        )),
     )
     .await;
-    let igw = apply(
-        p,
-        "aws_internet_gateway",
-        None,
-        &config(p, "aws_internet_gateway", vec![("vpc_id", vpc_id.clone())]),
-    )
-    .await;
+    let igw = create(p, "aws_internet_gateway", vec![("vpc_id", vpc_id.clone())]).await;
     let route = |cidr: &str| {
         Value::tuple(vec![Value::object_from([
             ("cidr_block", s(cidr)),
@@ -134,25 +115,13 @@ async fn gateway_route_table_and_association_lifecycles() {
     };
     lifecycle(
         p,
-        Lifecycle {
-            type_name: "aws_route_table",
-            create: rt("0.0.0.0/0"),
-            update: Some(rt("192.0.2.0/24")),
-            replace: None,
-            import_id_attr: Some("id"),
-            state_only: false,
-        },
+        Lifecycle::new("aws_route_table", rt("0.0.0.0/0")).update(rt("192.0.2.0/24")),
     )
     .await;
-    let sub = apply(
+    let sub = create(
         p,
         "aws_subnet",
-        None,
-        &config(
-            p,
-            "aws_subnet",
-            vec![("vpc_id", vpc_id.clone()), ("cidr_block", s("10.4.1.0/24"))],
-        ),
+        vec![("vpc_id", vpc_id.clone()), ("cidr_block", s("10.4.1.0/24"))],
     )
     .await;
     let t1 = apply(p, "aws_route_table", None, &rt("0.0.0.0/0")).await;
@@ -169,14 +138,9 @@ async fn gateway_route_table_and_association_lifecycles() {
     };
     lifecycle(
         p,
-        Lifecycle {
-            type_name: "aws_route_table_association",
-            create: assoc(&t1),
-            update: Some(assoc(&t2)),
-            replace: None,
-            import_id_attr: None,
-            state_only: false,
-        },
+        Lifecycle::new("aws_route_table_association", assoc(&t1))
+            .update(assoc(&t2))
+            .import_id(None),
     )
     .await;
     // Import takes Terraform's `subnet-id/route-table-id` form.
@@ -245,32 +209,24 @@ async fn security_group_lifecycle_with_inline_rules() {
     };
     lifecycle(
         p,
-        Lifecycle {
-            type_name: "aws_security_group",
-            create: sg("web", vec![rule(80, 80, "tcp", "0.0.0.0/0")], "web"),
-            update: Some(sg(
-                "web",
-                vec![
-                    rule(80, 80, "tcp", "0.0.0.0/0"),
-                    rule(443, 443, "6", "10.0.0.0/8"),
-                ],
-                "web",
-            )),
-            replace: Some(sg("web", vec![], "changed description")),
-            import_id_attr: Some("id"),
-            state_only: false,
-        },
+        Lifecycle::new(
+            "aws_security_group",
+            sg("web", vec![rule(80, 80, "tcp", "0.0.0.0/0")], "web"),
+        )
+        .update(sg(
+            "web",
+            vec![
+                rule(80, 80, "tcp", "0.0.0.0/0"),
+                rule(443, 443, "6", "10.0.0.0/8"),
+            ],
+            "web",
+        ))
+        .replace(sg("web", vec![], "changed description")),
     )
     .await;
     // A generated name, the default description, and no configured egress: AWS's default
     // allow-all egress rule is removed.
-    let generated = apply(
-        p,
-        "aws_security_group",
-        None,
-        &config(p, "aws_security_group", vec![("vpc_id", vpc_id.clone())]),
-    )
-    .await;
+    let generated = create(p, "aws_security_group", vec![("vpc_id", vpc_id.clone())]).await;
     assert!(attr_str(&generated, "name").starts_with("terraform-"));
     assert_eq!(attr_str(&generated, "description"), "Managed by Terraform");
     let noop = testkit::plan(
@@ -294,15 +250,10 @@ async fn standalone_security_group_rules() {
     let p = provider().await;
     let p = p.as_ref();
     let v = vpc(p, "10.6.0.0/16").await;
-    let g = apply(
+    let g = create(
         p,
         "aws_security_group",
-        None,
-        &config(
-            p,
-            "aws_security_group",
-            vec![("name", s("rules")), ("vpc_id", s(attr_str(&v, "id")))],
-        ),
+        vec![("name", s("rules")), ("vpc_id", s(attr_str(&v, "id")))],
     )
     .await;
     let gid = s(attr_str(&g, "id"));
@@ -326,14 +277,7 @@ async fn standalone_security_group_rules() {
         };
         lifecycle(
             p,
-            Lifecycle {
-                type_name: ty,
-                create: r(22, "ssh"),
-                update: Some(r(2222, "ssh on another port")),
-                replace: None,
-                import_id_attr: Some("id"),
-                state_only: false,
-            },
+            Lifecycle::new(ty, r(22, "ssh")).update(r(2222, "ssh on another port")),
         )
         .await;
     }
@@ -384,15 +328,10 @@ async fn skip_flags_configure_without_sts() {
     );
     // ...with them, nothing calls STS and ARNs carry no account ID, as in hashicorp/aws.
     let p = configure_without_sts(true).await.expect("configure");
-    let v = apply(
+    let v = create(
         p.as_ref(),
         "aws_vpc",
-        None,
-        &config(
-            p.as_ref(),
-            "aws_vpc",
-            vec![("cidr_block", s("10.120.0.0/16"))],
-        ),
+        vec![("cidr_block", s("10.120.0.0/16"))],
     )
     .await;
     assert!(

@@ -7,7 +7,7 @@ mod support;
 use autostack_provider_sdk::testkit;
 use autostack_provider_sdk::{attr_str, Provider};
 use autostack_value::{Diagnostics, Value};
-use support::{apply, config, destroy, s, strings, tags};
+use support::{apply, config, create, destroy, s, strings, tags};
 
 /// A provider configured from the test block plus `extra` arguments.
 async fn configure_with(extra: Vec<(&str, Value)>) -> Result<Box<dyn Provider>, Diagnostics> {
@@ -85,15 +85,10 @@ async fn every_argument_of_hashicorp_aws_is_accepted() {
     .await
     .expect("configure");
     // S3 through the `s3api` alias and EC2 still reach moto.
-    let v = apply(
+    let v = create(
         p.as_ref(),
         "aws_vpc",
-        None,
-        &config(
-            p.as_ref(),
-            "aws_vpc",
-            vec![("cidr_block", s("10.140.0.0/16"))],
-        ),
+        vec![("cidr_block", s("10.140.0.0/16"))],
     )
     .await;
     destroy(p.as_ref(), "aws_vpc", &v).await;

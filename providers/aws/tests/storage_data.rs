@@ -113,14 +113,9 @@ async fn s3_bucket_lifecycle() {
     let p = provider().await;
     let (a, b) = (unique("life"), unique("life2"));
     let cfg = |name: &str, t: &[(&str, &str)]| bucket_cfg(&*p, name, vec![("tags", tags(t))]);
-    let l = Lifecycle {
-        type_name: BUCKET,
-        create: cfg(&a, &[("Env", "test")]),
-        update: Some(cfg(&a, &[("Env", "prod"), ("Team", "core")])),
-        replace: Some(cfg(&b, &[("Env", "prod")])),
-        import_id_attr: Some("id"),
-        state_only: false,
-    };
+    let l = Lifecycle::new(BUCKET, cfg(&a, &[("Env", "test")]))
+        .update(cfg(&a, &[("Env", "prod"), ("Team", "core")]))
+        .replace(cfg(&b, &[("Env", "prod")]));
     lifecycle(&*p, l).await;
     assert!(!bucket_exists(&a).await && !bucket_exists(&b).await);
 }
@@ -348,14 +343,9 @@ async fn s3_bucket_versioning_lifecycle() {
     };
     // Deleting the resource suspends versioning; the bucket (and so what `read` sees) stays,
     // so the lifecycle's "gone after delete" check does not apply.
-    let l = Lifecycle {
-        type_name: VERSIONING,
-        create: cfg("Enabled"),
-        update: Some(cfg("Suspended")),
-        replace: None,
-        import_id_attr: Some("id"),
-        state_only: true,
-    };
+    let l = Lifecycle::new(VERSIONING, cfg("Enabled"))
+        .update(cfg("Suspended"))
+        .state_only();
     lifecycle(&*p, l).await;
     assert_eq!(versioning_status(&name).await, "Suspended");
 

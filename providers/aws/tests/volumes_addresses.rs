@@ -32,24 +32,22 @@ async fn ebs_volume_lifecycle() {
     let p = provider().await;
     lifecycle(
         &*p,
-        Lifecycle {
-            type_name: "aws_ebs_volume",
-            create: volume_cfg(&*p, vec![("tags", tags(&[("Name", "data")]))]),
-            update: Some(volume_cfg(
-                &*p,
-                vec![
-                    ("size", Value::int(2)),
-                    ("type", s("gp3")),
-                    ("tags", tags(&[("Name", "data2")])),
-                ],
-            )),
-            replace: Some(volume_cfg(
-                &*p,
-                vec![("availability_zone", s("us-east-1b"))],
-            )),
-            import_id_attr: Some("id"),
-            state_only: false,
-        },
+        Lifecycle::new(
+            "aws_ebs_volume",
+            volume_cfg(&*p, vec![("tags", tags(&[("Name", "data")]))]),
+        )
+        .update(volume_cfg(
+            &*p,
+            vec![
+                ("size", Value::int(2)),
+                ("type", s("gp3")),
+                ("tags", tags(&[("Name", "data2")])),
+            ],
+        ))
+        .replace(volume_cfg(
+            &*p,
+            vec![("availability_zone", s("us-east-1b"))],
+        )),
     )
     .await;
 }
@@ -138,14 +136,13 @@ async fn volume_attachment_lifecycle() {
     };
     lifecycle(
         &*p,
-        Lifecycle {
-            type_name: "aws_volume_attachment",
-            create: attachment_cfg(&*p, "/dev/sdh", &inst, &vol),
-            update: Some(with_flag),
-            replace: Some(attachment_cfg(&*p, "/dev/sdi", &inst, &vol)),
-            import_id_attr: None,
-            state_only: false,
-        },
+        Lifecycle::new(
+            "aws_volume_attachment",
+            attachment_cfg(&*p, "/dev/sdh", &inst, &vol),
+        )
+        .update(with_flag)
+        .replace(attachment_cfg(&*p, "/dev/sdi", &inst, &vol))
+        .import_id(None),
     )
     .await;
     destroy(&*p, "aws_ebs_volume", &vol).await;
@@ -226,14 +223,9 @@ async fn eip_lifecycle() {
     let ip = format!("198.51.100.{}", fastrand::u8(1..250));
     lifecycle(
         &*p,
-        Lifecycle {
-            type_name: "aws_eip",
-            create: cfg(vec![("tags", tags(&[("Name", "ip")]))]),
-            update: Some(cfg(vec![("tags", tags(&[("Name", "ip2")]))])),
-            replace: Some(cfg(vec![("address", s(&ip))])),
-            import_id_attr: Some("id"),
-            state_only: false,
-        },
+        Lifecycle::new("aws_eip", cfg(vec![("tags", tags(&[("Name", "ip")]))]))
+            .update(cfg(vec![("tags", tags(&[("Name", "ip2")]))]))
+            .replace(cfg(vec![("address", s(&ip))])),
     )
     .await;
 }
@@ -252,14 +244,10 @@ async fn eip_lifecycle_with_association() {
     let ip = format!("203.0.113.{}", fastrand::u8(1..250));
     lifecycle(
         &*p,
-        Lifecycle {
-            type_name: "aws_eip",
-            create: cfg(&a, None),
-            update: Some(cfg(&b, None)),
-            replace: Some(cfg(&b, Some(&ip))),
-            import_id_attr: None,
-            state_only: false,
-        },
+        Lifecycle::new("aws_eip", cfg(&a, None))
+            .update(cfg(&b, None))
+            .replace(cfg(&b, Some(&ip)))
+            .import_id(None),
     )
     .await;
     for inst in [&a, &b] {
@@ -344,14 +332,12 @@ async fn key_pair_lifecycle() {
     };
     lifecycle(
         &*p,
-        Lifecycle {
-            type_name: "aws_key_pair",
-            create: cfg(&format!("{KEY_1}\n"), tags(&[("Owner", "ops")])),
-            update: Some(cfg(&format!("{KEY_1}\n"), tags(&[("Owner", "dev")]))),
-            replace: Some(cfg(KEY_2, tags(&[("Owner", "dev")]))),
-            import_id_attr: Some("id"),
-            state_only: false,
-        },
+        Lifecycle::new(
+            "aws_key_pair",
+            cfg(&format!("{KEY_1}\n"), tags(&[("Owner", "ops")])),
+        )
+        .update(cfg(&format!("{KEY_1}\n"), tags(&[("Owner", "dev")])))
+        .replace(cfg(KEY_2, tags(&[("Owner", "dev")]))),
     )
     .await;
 }

@@ -34,7 +34,6 @@ pub use local_sensitive_file::LOCAL_SENSITIVE_FILE;
 pub use null_resource::NullResource;
 pub use random_id::RandomId;
 pub use random_integer::RandomInteger;
-pub use random_password::RandomPassword;
 pub use random_pet::RandomPet;
 pub use random_shuffle::RandomShuffle;
 pub use random_string::RandomString;
@@ -97,8 +96,8 @@ fn registry(b: Builtin) -> Registry<NoConfig> {
         Builtin::Null => r.resource(StateOnly("null_resource", NullResource)),
         Builtin::Random => r
             .resource(StateOnly("random_id", RandomId))
-            .resource(StateOnly("random_string", RandomString))
-            .resource(StateOnly("random_password", RandomPassword))
+            .resource(StateOnly("random_string", RandomString::STRING))
+            .resource(StateOnly("random_password", RandomString::PASSWORD))
             .resource(StateOnly("random_integer", RandomInteger))
             .resource(StateOnly("random_pet", RandomPet))
             .resource(StateOnly("random_uuid", RandomUuid))

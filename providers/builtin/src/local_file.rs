@@ -196,6 +196,10 @@ impl ResourceType<()> for LocalFileType {
         validate_file(&self.kind, config)
     }
 
+    fn plans_alone(&self) -> bool {
+        true
+    }
+
     async fn plan(&self, _client: &(), p: PlanCtx<'_>) -> Result<PlanResponse, Diagnostics> {
         plan_file(&self.kind, p.schema, p.prior(), p.proposed())
     }

@@ -1,7 +1,7 @@
 //! `null_resource` (hashicorp/null): does nothing; a `triggers` change forces replacement.
 
 use crate::common::{string, with};
-use crate::state_only::Making;
+use crate::state_only::{replacer, Making, Replacer};
 use async_trait::async_trait;
 use autostack_provider_sdk::{ApplyError, Attribute, Block, ResourceSchema};
 use autostack_value::{Type, Value};
@@ -16,12 +16,7 @@ fn random_id() -> String {
 
 #[async_trait]
 impl Making for NullResource {
-    fn replaced_by(&self) -> (&'static str, &'static str) {
-        (
-            "triggers",
-            "Arbitrary strings whose change forces replacement.",
-        )
-    }
+    const REPLACED_BY: Replacer = replacer!("triggers", strings, "forces replacement");
 
     fn schema(&self) -> ResourceSchema {
         let block = Block::new().attr(

@@ -6,9 +6,9 @@ use crate::common::{
     with,
 };
 use crate::rng::random_bytes;
-use crate::state_only::Making;
+use crate::state_only::{replacer, Making, Planned, Replacer};
 use async_trait::async_trait;
-use autostack_provider_sdk::{ApplyError, PlanResponse, ResourceSchema};
+use autostack_provider_sdk::{ApplyError, ResourceSchema};
 use autostack_value::{Diagnostics, Type, Value};
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine;
@@ -59,9 +59,7 @@ fn with_encoded(v: &Value, e: Encoded) -> Value {
 
 #[async_trait]
 impl Making for RandomId {
-    fn replaced_by(&self) -> (&'static str, &'static str) {
-        ("keepers", "Arbitrary values whose change forces a new ID.")
-    }
+    const REPLACED_BY: Replacer = replacer!("keepers", values, "forces a new ID");
 
     fn schema(&self) -> ResourceSchema {
         let block = autostack_provider_sdk::attributes! {
@@ -76,12 +74,7 @@ impl Making for RandomId {
         ResourceSchema { version: 0, block }
     }
 
-    fn plan(
-        &self,
-        schema: &ResourceSchema,
-        prior: Option<&Value>,
-        config: &Value,
-    ) -> Result<PlanResponse, Diagnostics> {
+    fn plan(&self, schema: &ResourceSchema, prior: Option<&Value>, config: &Value) -> Planned {
         get_size(config, "byte_length", 1)?;
         Ok(plan_standard(schema, prior, config, &[], Some("keepers")))
     }

@@ -5,9 +5,9 @@ use crate::common::{
     error, get_int, get_str, null_string, plan_standard, string, string_map, unknown_at_apply, with,
 };
 use crate::rng::Rng;
-use crate::state_only::Making;
+use crate::state_only::{replacer, Making, Planned, Replacer};
 use async_trait::async_trait;
-use autostack_provider_sdk::{ApplyError, PlanResponse, ResourceSchema};
+use autostack_provider_sdk::{ApplyError, ResourceSchema};
 use autostack_value::{Diagnostics, Type, Value};
 
 /// The `random_integer` resource type.
@@ -43,12 +43,7 @@ fn parse_part(s: &str, what: &str) -> Result<i64, Diagnostics> {
 
 #[async_trait]
 impl Making for RandomInteger {
-    fn replaced_by(&self) -> (&'static str, &'static str) {
-        (
-            "keepers",
-            "Arbitrary values whose change forces a new result.",
-        )
-    }
+    const REPLACED_BY: Replacer = replacer!("keepers", values, "forces a new result");
 
     fn schema(&self) -> ResourceSchema {
         let block = autostack_provider_sdk::attributes! {
@@ -61,12 +56,7 @@ impl Making for RandomInteger {
         ResourceSchema { version: 0, block }
     }
 
-    fn plan(
-        &self,
-        schema: &ResourceSchema,
-        prior: Option<&Value>,
-        config: &Value,
-    ) -> Result<PlanResponse, Diagnostics> {
+    fn plan(&self, schema: &ResourceSchema, prior: Option<&Value>, config: &Value) -> Planned {
         if let (Some(min), Some(max)) = (get_int(config, "min")?, get_int(config, "max")?) {
             if max < min {
                 return Err(error("Invalid range", format!("The minimum (min) value {min} needs to be smaller than or equal to the maximum (max) value {max}.")));

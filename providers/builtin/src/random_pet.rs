@@ -4,10 +4,10 @@
 use crate::common::{get_size, get_str, plan_standard, string, unknown_at_apply, with};
 use crate::pet_words::{ADJECTIVES, ADVERBS, NAMES};
 use crate::rng::Rng;
-use crate::state_only::Making;
+use crate::state_only::{replacer, Making, Planned, Replacer};
 use async_trait::async_trait;
-use autostack_provider_sdk::{ApplyError, PlanResponse, ResourceSchema};
-use autostack_value::{Diagnostics, Type, Value};
+use autostack_provider_sdk::{ApplyError, ResourceSchema};
+use autostack_value::{Type, Value};
 
 /// The `random_pet` resource type.
 pub struct RandomPet;
@@ -41,12 +41,7 @@ pub(crate) fn generate(
 
 #[async_trait]
 impl Making for RandomPet {
-    fn replaced_by(&self) -> (&'static str, &'static str) {
-        (
-            "keepers",
-            "Arbitrary values whose change forces a new name.",
-        )
-    }
+    const REPLACED_BY: Replacer = replacer!("keepers", values, "forces a new name");
 
     fn schema(&self) -> ResourceSchema {
         let block = autostack_provider_sdk::attributes! {
@@ -58,12 +53,7 @@ impl Making for RandomPet {
         ResourceSchema { version: 0, block }
     }
 
-    fn plan(
-        &self,
-        schema: &ResourceSchema,
-        prior: Option<&Value>,
-        config: &Value,
-    ) -> Result<PlanResponse, Diagnostics> {
+    fn plan(&self, schema: &ResourceSchema, prior: Option<&Value>, config: &Value) -> Planned {
         get_size(config, "length", 1)?;
         let defaults = [("length", Value::int(2)), ("separator", string("-"))];
         Ok(plan_standard(

@@ -3,10 +3,10 @@
 
 use crate::common::{get, get_size, get_str, plan_standard, string, unknown_at_apply, with};
 use crate::rng::Rng;
-use crate::state_only::Making;
+use crate::state_only::{replacer, Making, Planned, Replacer};
 use async_trait::async_trait;
-use autostack_provider_sdk::{ApplyError, PlanResponse, ResourceSchema};
-use autostack_value::{Diagnostics, Type, Value};
+use autostack_provider_sdk::{ApplyError, ResourceSchema};
+use autostack_value::{Type, Value};
 
 /// The `random_shuffle` resource type.
 pub struct RandomShuffle;
@@ -38,12 +38,7 @@ pub(crate) fn shuffle<T: Clone>(
 
 #[async_trait]
 impl Making for RandomShuffle {
-    fn replaced_by(&self) -> (&'static str, &'static str) {
-        (
-            "keepers",
-            "Arbitrary values whose change forces a new permutation.",
-        )
-    }
+    const REPLACED_BY: Replacer = replacer!("keepers", values, "forces a new permutation");
 
     fn schema(&self) -> ResourceSchema {
         let block = autostack_provider_sdk::attributes! {
@@ -56,12 +51,7 @@ impl Making for RandomShuffle {
         ResourceSchema { version: 0, block }
     }
 
-    fn plan(
-        &self,
-        schema: &ResourceSchema,
-        prior: Option<&Value>,
-        config: &Value,
-    ) -> Result<PlanResponse, Diagnostics> {
+    fn plan(&self, schema: &ResourceSchema, prior: Option<&Value>, config: &Value) -> Planned {
         get_size(config, "result_count", 0)?;
         Ok(plan_standard(schema, prior, config, &[], Some("keepers")))
     }

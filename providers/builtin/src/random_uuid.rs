@@ -2,7 +2,7 @@
 
 use crate::common::{error, string, string_map, with};
 use crate::rng::{format_uuid, go_uuid};
-use crate::state_only::Making;
+use crate::state_only::{replacer, Making, Replacer};
 use async_trait::async_trait;
 use autostack_provider_sdk::{ApplyError, ResourceSchema};
 use autostack_value::{Diagnostics, Type, Value};
@@ -28,12 +28,7 @@ pub(crate) fn parse_uuid(s: &str) -> Result<[u8; 16], String> {
 
 #[async_trait]
 impl Making for RandomUuid {
-    fn replaced_by(&self) -> (&'static str, &'static str) {
-        (
-            "keepers",
-            "Arbitrary values whose change forces a new UUID.",
-        )
-    }
+    const REPLACED_BY: Replacer = replacer!("keepers", values, "forces a new UUID");
 
     fn schema(&self) -> ResourceSchema {
         let block = autostack_provider_sdk::attributes! {

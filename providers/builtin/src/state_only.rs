@@ -10,10 +10,39 @@ use autostack_provider_sdk::{
 };
 use autostack_value::{Diagnostic, Diagnostics, Type, Value};
 
+/// The map argument whose change forces a new object, and its description.
+pub struct Replacer {
+    /// The argument's name.
+    pub arg: &'static str,
+    /// Its description in the schema.
+    pub description: &'static str,
+}
+
+/// `replacer!("keepers", values, "forces a new result")`: the [`Replacer`] `keepers`, which
+/// holds arbitrary values whose change forces a new result.
+macro_rules! replacer {
+    ($arg:literal, $holds:ident, $effect:literal) => {
+        $crate::state_only::Replacer {
+            arg: $arg,
+            description: concat!(
+                "Arbitrary ",
+                stringify!($holds),
+                " whose change ",
+                $effect,
+                "."
+            ),
+        }
+    };
+}
+pub(crate) use replacer;
+
+/// What planning a [`Making`] gives.
+pub type Planned = Result<PlanResponse, Diagnostics>;
+
 /// One state-only builtin type (see the module documentation).
 #[async_trait]
 pub trait Making: Send + Sync {
-    /// The schema, without the [`Making::replaced_by`] argument.
+    /// The schema, without the [`Making::REPLACED_BY`] argument.
     fn schema(&self) -> ResourceSchema;
     /// Checks a configuration beyond its schema.
     fn validate(&self, _config: &Value) -> Diagnostics {
@@ -21,15 +50,10 @@ pub trait Making: Send + Sync {
     }
     /// The map argument whose change forces a new object (hashicorp/random's `keepers`,
     /// null's and time's `triggers`) and its description.
-    fn replaced_by(&self) -> (&'static str, &'static str);
-    /// Plans by schema, with the [`Making::replaced_by`] rule of hashicorp/random.
-    fn plan(
-        &self,
-        schema: &ResourceSchema,
-        prior: Option<&Value>,
-        config: &Value,
-    ) -> Result<PlanResponse, Diagnostics> {
-        let keepers = Some(self.replaced_by().0);
+    const REPLACED_BY: Replacer;
+    /// Plans by schema, with the [`Making::REPLACED_BY`] rule of hashicorp/random.
+    fn plan(&self, schema: &ResourceSchema, prior: Option<&Value>, config: &Value) -> Planned {
+        let keepers = Some(Self::REPLACED_BY.arg);
         Ok(plan_standard(schema, prior, config, &[], keepers))
     }
     /// The new object: the planned value with its computed attributes filled in.
@@ -59,12 +83,13 @@ impl<T: Making> ResourceType<()> for StateOnly<T> {
     }
 
     fn schema(&self) -> ResourceSchema {
-        let (name, description) = self.1.replaced_by();
+        let replacer = &T::REPLACED_BY;
         let mut schema = self.1.schema();
         // Added unless the type declares it itself (time's `triggers` are also force-new).
-        if !schema.block.attributes.contains_key(name) {
-            let replaced_by = Attribute::optional(Type::map(Type::String)).describe(description);
-            schema.block = schema.block.attr(name, replaced_by);
+        if !schema.block.attributes.contains_key(replacer.arg) {
+            let map = Attribute::optional(Type::map(Type::String));
+            let replaced_by = map.describe(replacer.description);
+            schema.block = schema.block.attr(replacer.arg, replaced_by);
         }
         schema
     }
@@ -75,6 +100,10 @@ impl<T: Making> ResourceType<()> for StateOnly<T> {
 
     fn validate(&self, config: &Value) -> Diagnostics {
         self.1.validate(config)
+    }
+
+    fn plans_alone(&self) -> bool {
+        true
     }
 
     async fn plan(&self, _: &(), p: PlanCtx<'_>) -> Result<PlanResponse, Diagnostics> {

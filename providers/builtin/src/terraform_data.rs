@@ -85,6 +85,10 @@ impl ResourceType<()> for TerraformData {
         ResourceSchema { version: 0, block }
     }
 
+    fn plans_alone(&self) -> bool {
+        true
+    }
+
     async fn plan(&self, _client: &(), p: PlanCtx<'_>) -> Result<PlanResponse, Diagnostics> {
         Ok(plan(p.prior(), p.proposed()))
     }

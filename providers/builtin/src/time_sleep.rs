@@ -3,10 +3,10 @@
 
 use crate::common::{error, get, get_str, null_string, plan_standard, string, string_map, with};
 use crate::duration::{parse_go_duration, to_std};
-use crate::state_only::Making;
+use crate::state_only::{replacer, Making, Planned, Replacer};
 use crate::time_static::{format_rfc3339, now};
 use async_trait::async_trait;
-use autostack_provider_sdk::{ApplyError, PlanResponse, ResourceSchema};
+use autostack_provider_sdk::{ApplyError, ResourceSchema};
 use autostack_value::{Diagnostics, Type, Value};
 use std::collections::BTreeMap;
 
@@ -76,12 +76,7 @@ fn parse_import(id: &str) -> Result<(Value, Value, Value), String> {
 
 #[async_trait]
 impl Making for TimeSleep {
-    fn replaced_by(&self) -> (&'static str, &'static str) {
-        (
-            "triggers",
-            "Arbitrary values whose change runs the delays again.",
-        )
-    }
+    const REPLACED_BY: Replacer = replacer!("triggers", values, "runs the delays again");
 
     fn schema(&self) -> ResourceSchema {
         let block = autostack_provider_sdk::attributes! {
@@ -100,12 +95,7 @@ impl Making for TimeSleep {
         }
     }
 
-    fn plan(
-        &self,
-        schema: &ResourceSchema,
-        prior: Option<&Value>,
-        config: &Value,
-    ) -> Result<PlanResponse, Diagnostics> {
+    fn plan(&self, schema: &ResourceSchema, prior: Option<&Value>, config: &Value) -> Planned {
         Ok(plan_standard(schema, prior, config, &[], None))
     }
 

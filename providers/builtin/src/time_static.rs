@@ -2,9 +2,9 @@
 //! with its parts as numbers.
 
 use crate::common::{error, get_str, plan_standard, string, string_map, with};
-use crate::state_only::Making;
+use crate::state_only::{replacer, Making, Planned, Replacer};
 use async_trait::async_trait;
-use autostack_provider_sdk::{ApplyError, Attribute, PlanResponse, ResourceSchema};
+use autostack_provider_sdk::{ApplyError, Attribute, ResourceSchema};
 use autostack_value::{Diagnostics, Type, Value};
 use chrono::{DateTime, Datelike, FixedOffset, SecondsFormat, Timelike, Utc};
 
@@ -57,12 +57,7 @@ fn state_for(base: &Value, t: &DateTime<FixedOffset>, text: Option<&str>) -> Val
 
 #[async_trait]
 impl Making for TimeStatic {
-    fn replaced_by(&self) -> (&'static str, &'static str) {
-        (
-            "triggers",
-            "Arbitrary values whose change saves a new timestamp.",
-        )
-    }
+    const REPLACED_BY: Replacer = replacer!("triggers", values, "saves a new timestamp");
 
     fn schema(&self) -> ResourceSchema {
         let mut b = autostack_provider_sdk::attributes! {
@@ -84,12 +79,7 @@ impl Making for TimeStatic {
     }
 
     /// Plans by schema; on create with a known `rfc3339` every part is known at plan time.
-    fn plan(
-        &self,
-        schema: &ResourceSchema,
-        prior: Option<&Value>,
-        config: &Value,
-    ) -> Result<PlanResponse, Diagnostics> {
+    fn plan(&self, schema: &ResourceSchema, prior: Option<&Value>, config: &Value) -> Planned {
         let given = get_str(config, "rfc3339");
         let parsed = given
             .map(parse_rfc3339)

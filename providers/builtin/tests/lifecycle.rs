@@ -48,40 +48,30 @@ async fn random_lifecycle(type_name: &str, base: &[(&str, Value)], import_id_att
         v.push(("keepers", k));
         obj(&v)
     };
-    let l = Lifecycle {
-        type_name,
-        create: obj(base),
-        update: Some(with_keepers(empty_map())),
-        replace: Some(with_keepers(strings(&[("k", "v")]))),
-        import_id_attr,
-        state_only: true,
-    };
+    let l = Lifecycle::new(type_name, obj(base))
+        .update(with_keepers(empty_map()))
+        .replace(with_keepers(strings(&[("k", "v")])))
+        .import_id(import_id_attr)
+        .state_only();
     lifecycle("hashicorp/random", l).await;
 }
 
 #[tokio::test]
 async fn terraform_data() {
-    let l = Lifecycle {
-        type_name: "terraform_data",
-        create: obj(&[("input", s("a"))]),
-        update: Some(obj(&[("input", s("b"))])),
-        replace: Some(obj(&[("input", s("b")), ("triggers_replace", s("x"))])),
-        import_id_attr: Some("id"),
-        state_only: true,
-    };
+    let l = Lifecycle::new("terraform_data", obj(&[("input", s("a"))]))
+        .update(obj(&[("input", s("b"))]))
+        .replace(obj(&[("input", s("b")), ("triggers_replace", s("x"))]))
+        .state_only();
     lifecycle("terraform.io/builtin/terraform", l).await;
 }
 
 #[tokio::test]
 async fn null_resource() {
-    let l = Lifecycle {
-        type_name: "null_resource",
-        create: obj(&[]),
-        update: Some(obj(&[("triggers", empty_map())])),
-        replace: Some(obj(&[("triggers", strings(&[("a", "1")]))])),
-        import_id_attr: None,
-        state_only: true,
-    };
+    let l = Lifecycle::new("null_resource", obj(&[]))
+        .update(obj(&[("triggers", empty_map())]))
+        .replace(obj(&[("triggers", strings(&[("a", "1")]))]))
+        .import_id(None)
+        .state_only();
     lifecycle("registry.terraform.io/hashicorp/null", l).await;
 }
 
@@ -151,14 +141,9 @@ fn file_config(dir: &std::path::Path, content_attr: &str, content: &str) -> Valu
 #[tokio::test]
 async fn local_file() {
     let dir = tempfile::tempdir().unwrap();
-    let l = Lifecycle {
-        type_name: "local_file",
-        create: file_config(dir.path(), "content", "one"),
-        update: None,
-        replace: Some(file_config(dir.path(), "content", "two")),
-        import_id_attr: None,
-        state_only: false,
-    };
+    let l = Lifecycle::new("local_file", file_config(dir.path(), "content", "one"))
+        .replace(file_config(dir.path(), "content", "two"))
+        .import_id(None);
     lifecycle("hashicorp/local", l).await;
     assert!(!dir.path().join("out/file.txt").exists());
 }
@@ -166,46 +151,36 @@ async fn local_file() {
 #[tokio::test]
 async fn local_sensitive_file() {
     let dir = tempfile::tempdir().unwrap();
-    let l = Lifecycle {
-        type_name: "local_sensitive_file",
-        create: file_config(dir.path(), "content", "secret"),
-        update: None,
-        replace: Some(file_config(dir.path(), "content_base64", "c2VjcmV0Mg==")),
-        import_id_attr: None,
-        state_only: false,
-    };
+    let l = Lifecycle::new(
+        "local_sensitive_file",
+        file_config(dir.path(), "content", "secret"),
+    )
+    .replace(file_config(dir.path(), "content_base64", "c2VjcmV0Mg=="))
+    .import_id(None);
     lifecycle("hashicorp/local", l).await;
 }
 
 #[tokio::test]
 async fn time_static() {
-    let l = Lifecycle {
-        type_name: "time_static",
-        create: obj(&[]),
-        update: None,
-        replace: Some(obj(&[("triggers", strings(&[("a", "1")]))])),
-        import_id_attr: Some("id"),
-        state_only: true,
-    };
+    let l = Lifecycle::new("time_static", obj(&[]))
+        .replace(obj(&[("triggers", strings(&[("a", "1")]))]))
+        .state_only();
     lifecycle("hashicorp/time", l).await;
 }
 
 #[tokio::test]
 async fn time_sleep() {
-    let l = Lifecycle {
-        type_name: "time_sleep",
-        create: obj(&[("create_duration", s("5ms"))]),
-        update: Some(obj(&[
+    let l = Lifecycle::new("time_sleep", obj(&[("create_duration", s("5ms"))]))
+        .update(obj(&[
             ("create_duration", s("2ms")),
             ("destroy_duration", s("1ms")),
-        ])),
-        replace: Some(obj(&[
+        ]))
+        .replace(obj(&[
             ("create_duration", s("2ms")),
             ("triggers", strings(&[("a", "1")])),
-        ])),
-        import_id_attr: None,
-        state_only: true,
-    };
+        ]))
+        .import_id(None)
+        .state_only();
     lifecycle("hashicorp/time", l).await;
 }
 

@@ -15,7 +15,7 @@ use crate::request::{
 };
 use crate::schema::{Block, ProviderSchema, ResourceSchema};
 use async_trait::async_trait;
-use autostack_value::{Diagnostic, Diagnostics, Value};
+use autostack_value::{Diagnostic, Diagnostics, Type, Value};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -38,7 +38,8 @@ pub struct PlanCtx<'a> {
     pub req: &'a PlanRequest<'a>,
     /// The type's schema.
     pub schema: &'a ResourceSchema,
-    /// The provider's default plan of the request.
+    /// The provider's default plan of the request (a null plan for types that plan alone:
+    /// see [`ResourceType::plans_alone`]).
     pub planned: PlanResponse,
     /// How the provider plans (to plan again from other values).
     pub planning: Planning<'a>,
@@ -85,6 +86,12 @@ pub trait ResourceType<C: Send + Sync>: Send + Sync {
     /// until apply are left alone.
     fn validate(&self, _config: &Value) -> Diagnostics {
         Diagnostics::new()
+    }
+    /// True when [`ResourceType::plan`] never reads [`PlanCtx::planned`] (it plans from the
+    /// request alone): the provider's default plan is then not computed, and `planned` is a
+    /// null plan.
+    fn plans_alone(&self) -> bool {
+        false
     }
     /// Adjusts the provider's default plan of the request (see [`ClientFactory::planning`]);
     /// the default keeps it.
@@ -361,10 +368,14 @@ impl<F: ClientFactory> Provider for Registry<F> {
         let (r, c) = self.parts(req.type_name)?;
         let schema = &self.schema.resources[req.type_name];
         let planning = self.factory.planning(c);
+        let planned = match r.plans_alone() {
+            true => PlanResponse::new(Value::Null(Type::Dynamic)),
+            false => planning.plan(schema, &req),
+        };
         let ctx = PlanCtx {
             req: &req,
             schema,
-            planned: planning.plan(schema, &req),
+            planned,
             planning,
         };
         r.plan(c, ctx).await

@@ -26,6 +26,53 @@ pub struct Lifecycle<'a> {
     pub state_only: bool,
 }
 
+impl<'a> Lifecycle<'a> {
+    /// The lifecycle of `type_name` created from `create`: no update or replace step, import
+    /// by `id`, a remote object.
+    pub fn new(type_name: &'a str, create: Value) -> Lifecycle<'a> {
+        Lifecycle {
+            type_name,
+            create,
+            update: None,
+            replace: None,
+            import_id_attr: Some("id"),
+            state_only: false,
+        }
+    }
+
+    /// With a configuration that must update in place.
+    pub fn update(self, config: Value) -> Lifecycle<'a> {
+        Lifecycle {
+            update: Some(config),
+            ..self
+        }
+    }
+
+    /// With a configuration that must force replacement.
+    pub fn replace(self, config: Value) -> Lifecycle<'a> {
+        Lifecycle {
+            replace: Some(config),
+            ..self
+        }
+    }
+
+    /// Imported by the attribute `attr` (`None`: the type cannot be imported).
+    pub fn import_id(self, attr: Option<&'a str>) -> Lifecycle<'a> {
+        Lifecycle {
+            import_id_attr: attr,
+            ..self
+        }
+    }
+
+    /// For a type whose objects exist only in state.
+    pub fn state_only(self) -> Lifecycle<'a> {
+        Lifecycle {
+            state_only: true,
+            ..self
+        }
+    }
+}
+
 /// A step of the lifecycle that did not behave.
 #[derive(Debug)]
 pub struct LifecycleFailure {

@@ -200,6 +200,10 @@ pub async fn apply(p: &dyn Provider, ty: &str, prior: Option<&Value>, cfg: &Valu
         .expect("state")
 }
 
+/// Creates an object of type `ty` from the configuration `pairs` (see [`config`], [`apply`]).
+pub async fn create(p: &dyn Provider, ty: &str, pairs: Vec<(&str, Value)>) -> Value {
+    apply(p, ty, None, &config(p, ty, pairs)).await
+}
 /// Applies a delete.
 pub async fn destroy(p: &dyn Provider, ty: &str, state: &Value) {
     testkit::apply(p, ty, Some(state), None)
