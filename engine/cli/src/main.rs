@@ -1,5 +1,6 @@
 //! The `autostack` binary: Terraform's command-line interface over the AutoStack engine.
 
+mod alloc;
 mod args;
 mod backend;
 mod commands;
@@ -15,14 +16,11 @@ mod ui;
 
 use std::process::ExitCode;
 
-/// Parsing and planning allocate many small objects; mimalloc makes that markedly faster.
-#[global_allocator]
-static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// Deep configurations recurse deeply in the parser and evaluator; run on a big stack.
 const STACK_SIZE: usize = 512 * 1024 * 1024;
 
 fn main() -> ExitCode {
+    alloc::keep_freed_pages();
     let argv: Vec<String> = std::env::args().collect();
     let worker = std::thread::Builder::new()
         .stack_size(STACK_SIZE)
