@@ -97,6 +97,10 @@ pub fn emit_version() {
 
 impl Events for Progress {
     fn event(&self, e: &Event<'_>) {
+        if let Event::Walked { done, total } = *e {
+            crate::meter::walked(done, total);
+            return;
+        }
         match (self, *e) {
             (Progress::Human { color }, e) => human(*color, e),
             (Progress::Json, e) => machine(e),
@@ -106,13 +110,14 @@ impl Events for Progress {
 
 /// An event's text after its address: the human line, and the `@message` of its `-json`
 /// message, as Terraform words both.
-fn text(e: Event<'_>) -> (&InstanceAddr, String) {
+fn text(e: Event<'_>) -> Option<(&InstanceAddr, String)> {
     let id_part = |id: Option<&str>, action| {
         id.filter(|_| action != Action::Delete)
             .map(|i| format!(" [id={i}]"))
             .unwrap_or_default()
     };
-    match e {
+    let text = match e {
+        Event::Walked { .. } => return None,
         Event::RefreshStart { addr, id } => (addr, format!("Refreshing state... [id={id}]")),
         Event::RefreshDone { addr, id, .. } => (addr, format!("Refresh complete [id={id}]")),
         Event::Planned { change: c } => (&c.addr, format!("Plan to {}", action_name(c.action))),
@@ -145,7 +150,8 @@ fn text(e: Event<'_>) -> (&InstanceAddr, String) {
             let verb = verbs(action).1.split(' ').next().unwrap_or("Operation");
             (addr, format!("{verb} errored after {}s", secs(elapsed)))
         }
-    }
+    };
+    Some(text)
 }
 
 /// The human line of an event (none for refresh ends, planned changes and errors, which the
@@ -157,12 +163,14 @@ fn human(color: bool, e: Event<'_>) {
     ) {
         return;
     }
-    let (addr, text) = text(e);
+    let Some((addr, text)) = text(e) else {
+        return;
+    };
     let _g = OUT.lock();
-    match color {
+    crate::meter::suspended(|| match color {
         true => println!("\x1b[1m{addr}\x1b[0m: {text}"),
         false => println!("{addr}: {text}"),
-    }
+    });
 }
 
 /// Terraform's progress verb (`Still creating...`).
@@ -178,7 +186,9 @@ fn still(a: Action) -> &'static str {
 
 /// The `-json` UI message of an event, as Terraform's machine-readable UI writes it.
 fn machine(e: Event<'_>) {
-    let (addr, text) = text(e);
+    let Some((addr, text)) = text(e) else {
+        return;
+    };
     let msg = format!("{addr}: {text}");
     let hook = |action: Action, elapsed: Option<std::time::Duration>| {
         let mut h = json!({ "resource": resource_json(addr), "action": action_name(action) });
@@ -189,6 +199,7 @@ fn machine(e: Event<'_>) {
     };
     let refresh = |id: &str| json!({ "hook": { "resource": resource_json(addr), "id_key": "id", "id_value": id } });
     let (level, kind, extra) = match e {
+        Event::Walked { .. } => return,
         Event::RefreshStart { id, .. } => ("info", "refresh_start", refresh(id)),
         Event::RefreshDone { id, .. } => ("info", "refresh_complete", refresh(id)),
         Event::Planned { change: c } => (

@@ -10,6 +10,14 @@ use std::time::Duration;
 /// One thing the engine did or is doing.
 #[derive(Debug, Clone, Copy)]
 pub enum Event<'a> {
+    /// The plan finished one more node of the configuration graph (resources, variables,
+    /// outputs, ...): `done` of `total`. Drives progress displays of long plans.
+    Walked {
+        /// Nodes finished.
+        done: usize,
+        /// Nodes in the graph.
+        total: usize,
+    },
     /// Reading an object's current state (refresh) started.
     RefreshStart {
         /// The instance.

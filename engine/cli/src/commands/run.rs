@@ -51,6 +51,9 @@ impl Output {
 
     /// Reports diagnostics (human on stderr, or JSON lines).
     pub fn diags(&self, d: &Diagnostics, sources: &Sources) {
+        if !d.is_empty() {
+            crate::meter::finish();
+        }
         if self.json {
             for x in d {
                 let level = if x.is_error() { "error" } else { "warn" };
@@ -79,6 +82,7 @@ impl Output {
 
 /// Loads configuration, variables and state (locking it unless `-lock=false`).
 pub async fn open(a: &PlanArgs, out: &Output, operation: &str) -> Result<Session, u8> {
+    crate::meter::start("Loading configuration", !out.json);
     let dir = PathBuf::from(".");
     let loaded = match session::load_config(&dir) {
         Ok(l) => l,
@@ -115,6 +119,7 @@ pub async fn open(a: &PlanArgs, out: &Output, operation: &str) -> Result<Session
         None
     };
     let schemas = Schemas::new(ctx.resolver.clone());
+    crate::meter::phase("Reading state");
     let mut state = match backend.load(&schemas).await {
         Ok((s, recovered)) => {
             if recovered > 0 && !out.json {
@@ -218,6 +223,7 @@ pub async fn make_plan(s: &Session, opts: &PlanOptions, out: &Output) -> Result<
 /// [`make_plan`] without printing the plan (the caller prints it with [`report_plan`]).
 pub async fn compute_plan(s: &Session, opts: &PlanOptions, out: &Output) -> Result<Plan, u8> {
     // Refreshes and planned changes are reported through the engine's events.
+    crate::meter::phase("Planning");
     let plan = match autostack_core::plan::plan(&s.ctx, &s.state, opts).await {
         Ok(p) => p,
         Err(d) => {
@@ -232,6 +238,7 @@ pub async fn compute_plan(s: &Session, opts: &PlanOptions, out: &Output) -> Resu
 /// Prints a plan (human) or its change_summary message (JSON; each planned_change message
 /// came as the engine planned it).
 pub fn report_plan(plan: &Plan, out: &Output, schemas: &Schemas) {
+    crate::meter::finish();
     if out.json {
         let (imp, add, change, destroy) = plan.counts();
         let msg = crate::render::summary_line(plan, &Style { color: false });

@@ -47,7 +47,10 @@ pub async fn plan(ctx: &Context, prior: &State, opts: &PlanOptions) -> Result<Pl
     // As in Terraform, a node that failed stops its dependents: they would only add errors
     // that fixing the first one makes go away.
     let mut failed = HashSet::new();
-    for node in &g.order {
+    let total = g.order.len();
+    for (done, node) in g.order.iter().enumerate() {
+        ctx.events
+            .event(&crate::events::Event::Walked { done, total });
         let i = g.index[node];
         let incoming = g.graph.neighbors_directed(i, petgraph::Direction::Incoming);
         if incoming.into_iter().any(|a| failed.contains(&a)) {

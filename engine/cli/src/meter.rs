@@ -1,0 +1,188 @@
+//! The progress meter of long commands, on stderr so that stdout stays Terraform's.
+//!
+//! A command names its phase as it goes ([`phase`]: "Loading configuration", "Reading
+//! state", ...) and the plan reports each node it finishes through the engine's
+//! `Walked` event ([`walked`]). Nothing is shown for work that ends within a second, so short
+//! commands print exactly what they printed before. After that, on a terminal an indicatif
+//! line is redrawn in place ("Planning 340000/1000000 [12s]") and cleared at [`finish`];
+//! elsewhere (CI logs, pipes) one plain line is written at once and then every
+//! [`LOG_EVERY`], so a log shows the command is alive without flooding it.
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::{IsTerminal, Write};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+/// How long work runs before the meter appears (`AUTOSTACK_PROGRESS_AFTER_MS` overrides it).
+const SHOW_AFTER: Duration = Duration::from_secs(1);
+/// How often a plain (non-terminal) meter writes a line.
+pub const LOG_EVERY: Duration = Duration::from_secs(10);
+/// How often the ticker looks at the counters.
+const TICK: Duration = Duration::from_millis(100);
+
+/// What the meter shows; updated by the command, read by the ticker thread.
+struct Meter {
+    start: Instant,
+    phase: Mutex<&'static str>,
+    done: AtomicUsize,
+    total: AtomicUsize,
+    finished: AtomicBool,
+    stopped: AtomicBool,
+    /// The terminal line, once shown.
+    bar: Mutex<Option<ProgressBar>>,
+}
+
+static METER: OnceLock<Meter> = OnceLock::new();
+
+/// Starts the meter in `phase` (once per process; later calls only change the phase).
+/// `enabled` is false for `-json` output, whose stream has no room for it.
+pub fn start(phase: &'static str, enabled: bool) {
+    if !enabled {
+        return;
+    }
+    let mut fresh = false;
+    let m = METER.get_or_init(|| {
+        fresh = true;
+        Meter {
+            start: Instant::now(),
+            phase: Mutex::new(phase),
+            done: AtomicUsize::new(0),
+            total: AtomicUsize::new(0),
+            finished: AtomicBool::new(false),
+            stopped: AtomicBool::new(false),
+            bar: Mutex::new(None),
+        }
+    });
+    if fresh {
+        let _ticker = std::thread::Builder::new()
+            .name("progress".into())
+            .spawn(move || tick(m, std::io::stderr().is_terminal()));
+    } else {
+        self::phase(phase);
+    }
+}
+
+/// Enters `phase` (counts start again).
+pub fn phase(phase: &'static str) {
+    if let Some(m) = METER.get() {
+        *m.phase.lock().unwrap_or_else(|e| e.into_inner()) = phase;
+        m.done.store(0, Ordering::Relaxed);
+        m.total.store(0, Ordering::Relaxed);
+    }
+}
+
+/// The plan finished `done` of `total` graph nodes.
+pub fn walked(done: usize, total: usize) {
+    if let Some(m) = METER.get() {
+        if done == 0 {
+            *m.phase.lock().unwrap_or_else(|e| e.into_inner()) = "Planning";
+        }
+        m.done.store(done, Ordering::Relaxed);
+        m.total.store(total, Ordering::Relaxed);
+    }
+}
+
+/// Stops the meter and clears its line (before the command prints its result).
+pub fn finish() {
+    if let Some(m) = METER.get() {
+        m.finished.store(true, Ordering::Release);
+        // The ticker clears the line within one tick; wait for it so nothing interleaves.
+        let until = Instant::now() + TICK * 3;
+        while !m.stopped.load(Ordering::Acquire) && Instant::now() < until {
+            std::thread::sleep(TICK / 4);
+        }
+    }
+}
+
+/// Runs `print` (a command's own output) with the terminal line hidden, so the two do not
+/// garble each other.
+pub fn suspended<R>(print: impl FnOnce() -> R) -> R {
+    let bar = METER
+        .get()
+        .and_then(|m| m.bar.lock().unwrap_or_else(|e| e.into_inner()).clone());
+    match bar {
+        Some(b) => b.suspend(print),
+        None => print(),
+    }
+}
+
+/// The meter's text now: "Planning 340000/1000000 graph nodes" or the bare phase.
+fn text(m: &Meter) -> String {
+    let phase = *m.phase.lock().unwrap_or_else(|e| e.into_inner());
+    match m.total.load(Ordering::Relaxed) {
+        0 => format!("{phase}..."),
+        total => format!(
+            "{phase}... {}/{total} graph nodes",
+            m.done.load(Ordering::Relaxed)
+        ),
+    }
+}
+
+/// When the meter appears.
+fn show_after() -> Duration {
+    std::env::var("AUTOSTACK_PROGRESS_AFTER_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .map_or(SHOW_AFTER, Duration::from_millis)
+}
+
+fn tick(m: &'static Meter, terminal: bool) {
+    let show_after = show_after();
+    let mut logged: Option<Instant> = None;
+    loop {
+        std::thread::sleep(TICK);
+        if m.finished.load(Ordering::Acquire) {
+            if let Some(b) = m.bar.lock().unwrap_or_else(|e| e.into_inner()).take() {
+                b.finish_and_clear();
+            }
+            // Tell `finish` the line is gone.
+            m.stopped.store(true, Ordering::Release);
+            return;
+        }
+        let elapsed = m.start.elapsed();
+        if elapsed < show_after {
+            continue;
+        }
+        if terminal {
+            let mut bar = m.bar.lock().unwrap_or_else(|e| e.into_inner());
+            bar.get_or_insert_with(new_bar).set_message(text(m));
+        } else if logged.is_none_or(|t| t.elapsed() >= LOG_EVERY) {
+            logged = Some(Instant::now());
+            let mut err = std::io::stderr().lock();
+            let _ = writeln!(err, "{} [{}s elapsed]", text(m), elapsed.as_secs());
+        }
+    }
+}
+
+fn new_bar() -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr_with_hz(10));
+    let style = ProgressStyle::with_template("{spinner} {msg} [{elapsed}]")
+        .unwrap_or_else(|_| ProgressStyle::default_spinner());
+    bar.set_style(style);
+    bar.enable_steady_tick(Duration::from_millis(100));
+    bar
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_text_names_the_phase_and_counts_nodes() {
+        let m = Meter {
+            start: Instant::now(),
+            phase: Mutex::new("Loading configuration"),
+            done: AtomicUsize::new(0),
+            total: AtomicUsize::new(0),
+            finished: AtomicBool::new(false),
+            stopped: AtomicBool::new(false),
+            bar: Mutex::new(None),
+        };
+        assert_eq!(text(&m), "Loading configuration...");
+        *m.phase.lock().unwrap() = "Planning";
+        m.done.store(340, Ordering::Relaxed);
+        m.total.store(1000, Ordering::Relaxed);
+        assert_eq!(text(&m), "Planning... 340/1000 graph nodes");
+    }
+}
