@@ -1,0 +1,2 @@
+//! The Google Cloud provider.
+#![deny(missing_docs)]
