@@ -1,0 +1,70 @@
+//! What every resource-type file of this crate uses, imported once with
+//! `use crate::prelude::*;`.
+
+pub(crate) use crate::client::{GcpClient, GcpError, GcpResultExt};
+pub(crate) use crate::compute::{list_items, At, Compute, ComputeKind, Scope, Spec};
+pub(crate) use crate::wire::{from_json, number, s, string, strings, to_json};
+pub(crate) use async_trait::async_trait;
+pub(crate) use autostack_provider_sdk::attrs::{
+    get, get_blocks, get_bool, get_int, get_str, get_strings, nonempty_str, string_list, string_set, Obj,
+};
+pub(crate) use autostack_provider_sdk::{attributes, Attribute, Block, Nesting, PlanCtx, PlanResponse};
+pub(crate) use autostack_value::{Diagnostics, Type, Value};
+pub(crate) use google_cloud_compute_v1::model;
+pub(crate) use google_cloud_compute_v1::model::Operation;
+pub(crate) use serde_json::{json, Value as Json};
+pub(crate) use std::collections::HashMap;
+
+/// Lists every page of a list call built by `$builder` (re-built per page), each page retried
+/// on transient errors; the items of `$field` (`items`, or `items.<scope>.<field>` for
+/// aggregated lists).
+macro_rules! list_all {
+    ($c:expr, $builder:expr, $field:literal) => {{
+        let mut out: Vec<Json> = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let page = $c
+                .call(|| async { $builder.set_or_clear_page_token(token.clone()).send().await.gcp() })
+                .await?;
+            let j = to_json(&page);
+            out.extend(list_items(&j, $field));
+            match j["nextPageToken"].as_str() {
+                Some(t) if !t.is_empty() => token = Some(t.to_string()),
+                _ => break,
+            }
+        }
+        Ok(out)
+    }};
+}
+pub(crate) use list_all;
+
+/// A request ID for an insert: the intent token when it is a UUID (the API requires one).
+pub(crate) fn request_id(token: &str) -> Option<String> {
+    uuid::Uuid::parse_str(token).ok().map(|u| u.to_string())
+}
+
+/// A JSON object of the non-empty values among `pairs` (unset optional arguments are left
+/// out of request bodies, as the provider's expanders leave them out).
+pub(crate) fn body_of(pairs: Vec<(&str, Json)>) -> Json {
+    let m: serde_json::Map<String, Json> = pairs
+        .into_iter()
+        .filter(|(_, v)| !matches!(v, Json::Null) && v.as_str() != Some("") && v.as_array().is_none_or(|a| !a.is_empty()))
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+    Json::Object(m)
+}
+
+/// An optional string argument as JSON (null when unset or empty).
+pub(crate) fn opt(v: &Value, name: &str) -> Json {
+    nonempty_str(v, name).map_or(Json::Null, |x| Json::String(x.to_string()))
+}
+
+/// An optional number argument as JSON.
+pub(crate) fn opt_int(v: &Value, name: &str) -> Json {
+    get_int(v, name).map_or(Json::Null, Json::from)
+}
+
+/// A list or set of strings argument as JSON.
+pub(crate) fn str_array(v: &Value, name: &str) -> Json {
+    Json::Array(get_strings(v, name).into_iter().map(Json::String).collect())
+}
