@@ -75,14 +75,14 @@ impl ComputeKind for ComputeNetwork {
         let id = number(&n["id"]);
         let id_text = n["id"].as_str().map(str::to_string).unwrap_or_else(|| n["id"].to_string());
         let mut o = Obj::from(prior)
-            .set("description", string(n, "description"))
+            .echo_str("description", n, "description")
             .bool("auto_create_subnetworks", n["autoCreateSubnetworks"].as_bool().unwrap_or(false))
             .set("routing_mode", Value::string(s(routing, "routingMode").is_empty().then_some("REGIONAL").unwrap_or(s(routing, "routingMode"))))
             .set("mtu", number(&n["mtu"]))
             .set("gateway_ipv4", string(n, "gatewayIPv4"))
             .str("network_id", &id_text)
             .str("numeric_id", &id_text)
-            .bool("enable_ula_internal_ipv6", n["enableUlaInternalIpv6"].as_bool().unwrap_or(false))
+            .echo_bool(prior, "enable_ula_internal_ipv6", n, "enableUlaInternalIpv6")
             .set("internal_ipv6_range", string(n, "internalIpv6Range"))
             .set("bgp_always_compare_med", Value::bool(routing["bgpAlwaysCompareMed"].as_bool().unwrap_or(false)))
             .set("bgp_best_path_selection_mode", Value::string(non_empty_or(s(routing, "bgpBestPathSelectionMode"), "LEGACY")))

@@ -68,3 +68,24 @@ pub(crate) fn opt_int(v: &Value, name: &str) -> Json {
 pub(crate) fn str_array(v: &Value, name: &str) -> Json {
     Json::Array(get_strings(v, name).into_iter().map(Json::String).collect())
 }
+
+/// Echoes API values into optional (not computed) arguments without turning unset into a
+/// zero value: an empty or absent string leaves a null prior null, a `false` leaves a null
+/// prior null (legacy-SDK providers treat the two alike; the engine's apply check does not).
+pub(crate) trait Echo {
+    /// An optional string argument from `j[key]`.
+    fn echo_str(self, name: &str, j: &Json, key: &str) -> Self;
+    /// An optional bool argument from `j[key]`.
+    fn echo_bool(self, prior: &Value, name: &str, j: &Json, key: &str) -> Self;
+}
+
+impl Echo for Obj {
+    fn echo_str(self, name: &str, j: &Json, key: &str) -> Obj {
+        self.unset_str(name, j[key].as_str())
+    }
+
+    fn echo_bool(self, prior: &Value, name: &str, j: &Json, key: &str) -> Obj {
+        let b = j[key].as_bool().unwrap_or(false);
+        autostack_provider_sdk::attrs::echo_optional(self, prior, name, Value::bool(b), !b)
+    }
+}
