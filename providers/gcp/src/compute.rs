@@ -242,8 +242,14 @@ impl<K: ComputeKind> ResourceType<GcpClient> for Compute<K> {
     }
 
     async fn plan(&self, c: &GcpClient, mut p: PlanCtx<'_>) -> Result<PlanResponse, Diagnostics> {
-        p.planned.planned = plan_location(c, self.0.spec(), &p.planned.planned);
-        self.0.plan(c, p)
+        let sp = self.0.spec();
+        let prior = p.prior().cloned();
+        p.planned.planned = plan_location(c, sp, &p.planned.planned);
+        let mut planned = self.0.plan(c, p)?;
+        if let (true, Some(prior)) = (sp.labels, &prior) {
+            planned.planned = unknown_when_changed(prior, planned.planned, "effective_labels", &["label_fingerprint"]);
+        }
+        Ok(planned)
     }
 
     async fn create(&self, c: &GcpClient, planned: &Value, ctx: &ChangeCtx<'_>) -> Result<Value, ApplyError> {
@@ -385,6 +391,25 @@ pub fn plan_location(c: &GcpClient, sp: &Spec, planned: &Value) -> Value {
         true => planned.clone(),
         false => with_attrs(planned, fill),
     }
+}
+
+/// `planned` with the computed `volatile` attributes unknown when `source` changes from
+/// `prior` (fingerprints the API recomputes on every change of what they cover).
+pub fn unknown_when_changed(prior: &Value, planned: Value, source: &str, volatile: &[&str]) -> Value {
+    if !autostack_provider_sdk::attrs::changed(prior, &planned, source) {
+        return planned;
+    }
+    let unknowns: Vec<(&str, Value)> = volatile.iter().map(|k| (*k, Value::Unknown(Type::String))).collect();
+    with_attrs(&planned, unknowns)
+}
+
+/// `fresh` with the project, location and deletion policy that `planned` got from the
+/// provider (for kinds that plan a replacement themselves).
+pub fn plan_location_pub(planned: &Value, fresh: &Value) -> Value {
+    let keep = ["project", "region", "zone", "deletion_policy"]
+        .into_iter()
+        .filter_map(|k| autostack_provider_sdk::attrs::attr(planned, k).filter(|v| v.is_wholly_known()).map(|v| (k, v.clone())));
+    with_attrs(fresh, keep.collect::<Vec<_>>())
 }
 
 #[cfg(test)]

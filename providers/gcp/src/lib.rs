@@ -20,8 +20,13 @@ pub mod common;
 pub mod compute;
 pub mod config;
 pub mod jsonapi;
+pub mod address;
+pub mod disk;
+pub mod firewall;
+pub mod image;
 pub mod network;
 pub mod ops;
+pub mod subnetwork;
 mod prelude;
 pub mod provider_schema;
 pub mod wire;
@@ -38,7 +43,13 @@ pub const SOURCE: &str = "hashicorp/google";
 /// The Google provider with every resource type and data source registered (not yet
 /// configured).
 pub fn provider() -> Registry<GcpFactory> {
-    Registry::new(GcpFactory).resource(Compute(network::ComputeNetwork))
+    Registry::new(GcpFactory)
+        .resource(Compute(network::ComputeNetwork))
+        .resource(Compute(subnetwork::ComputeSubnetwork))
+        .resource(Compute(firewall::ComputeFirewall))
+        .resource(Compute(address::ComputeAddress))
+        .resource(Compute(disk::ComputeDisk))
+        .data_source(image::DataComputeImage)
 }
 
 /// The Google provider when `source` names it (`hashicorp/google`, with or without the

@@ -2,13 +2,13 @@
 //! `use crate::prelude::*;`.
 
 pub(crate) use crate::client::{GcpClient, GcpError, GcpResultExt};
-pub(crate) use crate::compute::{list_items, At, Compute, ComputeKind, Scope, Spec};
+pub(crate) use crate::compute::{list_items, At, ComputeKind, Scope, Spec};
 pub(crate) use crate::wire::{from_json, number, s, string, strings, to_json};
 pub(crate) use async_trait::async_trait;
 pub(crate) use autostack_provider_sdk::attrs::{
     get, get_blocks, get_bool, get_int, get_str, get_strings, nonempty_str, string_list, string_set, Obj,
 };
-pub(crate) use autostack_provider_sdk::{attributes, Attribute, Block, Nesting, PlanCtx, PlanResponse};
+pub(crate) use autostack_provider_sdk::{attributes, Block, Nesting, PlanCtx, PlanResponse};
 pub(crate) use autostack_value::{Diagnostics, Type, Value};
 pub(crate) use google_cloud_compute_v1::model;
 pub(crate) use google_cloud_compute_v1::model::Operation;
@@ -77,6 +77,8 @@ pub(crate) trait Echo {
     fn echo_str(self, name: &str, j: &Json, key: &str) -> Self;
     /// An optional bool argument from `j[key]`.
     fn echo_bool(self, prior: &Value, name: &str, j: &Json, key: &str) -> Self;
+    /// An optional set of strings from the array `j[key]`.
+    fn echo_set(self, prior: &Value, name: &str, j: &Json, key: &str) -> Self;
 }
 
 impl Echo for Obj {
@@ -88,4 +90,36 @@ impl Echo for Obj {
         let b = j[key].as_bool().unwrap_or(false);
         autostack_provider_sdk::attrs::echo_optional(self, prior, name, Value::bool(b), !b)
     }
+
+    fn echo_set(self, prior: &Value, name: &str, j: &Json, key: &str) -> Obj {
+        let items = strings(&j[key]);
+        let empty = items.is_empty();
+        autostack_provider_sdk::attrs::echo_optional(self, prior, name, string_set(items), empty)
+    }
+}
+
+/// A reference argument (`network`, `subnetwork`, `source`) as the API reports it, unless the
+/// prior value names the same object in another form (a name, an ID): hashicorp/google
+/// suppresses that diff (`CompareSelfLinkOrResourceName`), so the configured form stays.
+pub(crate) fn reference(prior: &Value, name: &str, api: &str) -> Value {
+    match get_str(prior, name) {
+        Some(p) if !p.is_empty() && crate::wire::same_ref(p, api) => Value::string(p),
+        _ if api.is_empty() => Value::Null(Type::String),
+        _ => Value::string(api),
+    }
+}
+
+/// `setLabels` body (`labels`, `labelFingerprint`) as model type `T`.
+pub(crate) fn labels_body<T: serde::de::DeserializeOwned>(labels: HashMap<String, String>, fingerprint: &str) -> Result<T, GcpError> {
+    from_json(json!({"labels": labels, "labelFingerprint": fingerprint}))
+}
+
+/// A set of nested-block objects built from JSON items.
+pub(crate) fn block_set(schema: &Block, items: Vec<Value>) -> Value {
+    autostack_value::make_set(schema.value_type(), items)
+}
+
+/// A list of nested-block objects built from JSON items.
+pub(crate) fn block_list(schema: &Block, items: Vec<Value>) -> Value {
+    Value::list(schema.value_type(), items)
 }
