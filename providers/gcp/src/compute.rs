@@ -144,6 +144,11 @@ pub trait ComputeKind: Send + Sync {
     }
     /// Deletes the object.
     async fn delete(&self, c: &GcpClient, at: &At) -> Result<Operation, GcpError>;
+    /// Adds to listed objects what the list call does not return (an instance's boot disk),
+    /// batched over all of them.
+    async fn enrich(&self, _c: &GcpClient, _items: &mut [Json]) -> Result<(), GcpError> {
+        Ok(())
+    }
     /// Runs after the insert operation finished (attachments, settings the insert cannot set).
     async fn after_create(&self, _c: &GcpClient, _at: &At, _planned: &Value) -> Result<(), GcpError> {
         Ok(())
@@ -303,19 +308,25 @@ impl<K: ComputeKind> ResourceType<GcpClient> for Compute<K> {
             let location = if sp.aggregated { String::new() } else { at.location.clone() };
             groups.entry((at.project.clone(), location)).or_default().push(&at.name);
         }
-        let mut found: HashMap<String, Json> = HashMap::new();
+        let mut items: Vec<Json> = Vec::new();
+        let mut failed = None;
         for ((project, location), mut names) in groups {
             names.sort_unstable();
             names.dedup();
             let at = At { project, location, name: String::new() };
             match self.list_group(c, &at, &names).await {
-                Ok(items) => found.extend(items.into_iter().map(|i| (relative(s(&i, "selfLink")).to_string(), i))),
-                Err(e) => {
-                    let d = autostack_provider_sdk::CloudError::diags(&e, &format!("reading {}", sp.what));
-                    return current.iter().map(|_| Err(d.clone())).collect();
-                }
+                Ok(more) => items.extend(more),
+                Err(e) => failed = Some(e),
             }
         }
+        if failed.is_none() {
+            failed = self.0.enrich(c, &mut items).await.err();
+        }
+        if let Some(e) = failed {
+            let d = autostack_provider_sdk::CloudError::diags(&e, &format!("reading {}", sp.what));
+            return current.iter().map(|_| Err(d.clone())).collect();
+        }
+        let found: HashMap<String, Json> = items.into_iter().map(|i| (relative(s(&i, "selfLink")).to_string(), i)).collect();
         current
             .iter()
             .zip(&ats)

@@ -24,6 +24,9 @@ pub mod address;
 pub mod disk;
 pub mod firewall;
 pub mod image;
+pub mod instance;
+pub mod instance_schema;
+pub mod instance_wire;
 pub mod network;
 pub mod ops;
 pub mod subnetwork;
@@ -49,6 +52,7 @@ pub fn provider() -> Registry<GcpFactory> {
         .resource(Compute(firewall::ComputeFirewall))
         .resource(Compute(address::ComputeAddress))
         .resource(Compute(disk::ComputeDisk))
+        .resource(Compute(instance::ComputeInstance))
         .data_source(image::DataComputeImage)
 }
 
