@@ -385,7 +385,8 @@ impl<K: ComputeKind> Compute<K> {
 /// `Zone` customize-diff functions).
 pub fn plan_location(c: &GcpClient, sp: &Spec, planned: &Value) -> Value {
     let mut fill = Vec::new();
-    let unset = |name: &str| autostack_provider_sdk::attrs::get(planned, name).is_none_or(|v| v.is_unknown());
+    let has = |name: &str| planned.as_entries().is_some_and(|m| m.contains_key(name));
+    let unset = |name: &str| has(name) && autostack_provider_sdk::attrs::get(planned, name).is_none_or(|v| v.is_unknown());
     if unset("deletion_policy") {
         fill.push(("deletion_policy", Value::string("DELETE")));
     }

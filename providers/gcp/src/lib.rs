@@ -21,6 +21,7 @@ pub mod compute;
 pub mod config;
 pub mod jsonapi;
 pub mod address;
+pub mod attached_disk;
 pub mod disk;
 pub mod firewall;
 pub mod image;
@@ -29,6 +30,10 @@ pub mod instance_schema;
 pub mod instance_wire;
 pub mod network;
 pub mod ops;
+pub mod storage;
+pub mod storage_bucket;
+pub mod storage_object;
+pub mod storage_schema;
 pub mod subnetwork;
 mod prelude;
 pub mod provider_schema;
@@ -53,6 +58,9 @@ pub fn provider() -> Registry<GcpFactory> {
         .resource(Compute(address::ComputeAddress))
         .resource(Compute(disk::ComputeDisk))
         .resource(Compute(instance::ComputeInstance))
+        .resource(attached_disk::ComputeAttachedDisk)
+        .resource(storage_bucket::StorageBucket)
+        .resource(storage_object::StorageBucketObject)
         .data_source(image::DataComputeImage)
 }
 

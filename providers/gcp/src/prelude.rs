@@ -19,7 +19,8 @@ pub(crate) use std::collections::HashMap;
 /// on transient errors; the items of `$field` (`items`, or `items.<scope>.<field>` for
 /// aggregated lists).
 macro_rules! list_all {
-    ($c:expr, $builder:expr, $field:literal) => {{
+    ($c:expr, $builder:expr, $field:literal) => {
+        async {
         let mut out: Vec<Json> = Vec::new();
         let mut token: Option<String> = None;
         loop {
@@ -33,8 +34,10 @@ macro_rules! list_all {
                 _ => break,
             }
         }
-        Ok(out)
-    }};
+        Ok::<Vec<Json>, GcpError>(out)
+        }
+        .await
+    };
 }
 pub(crate) use list_all;
 
