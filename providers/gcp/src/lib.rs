@@ -19,6 +19,7 @@ pub mod client;
 pub mod common;
 pub mod compute;
 pub mod config;
+pub mod data;
 pub mod jsonapi;
 pub mod address;
 pub mod attached_disk;
@@ -62,6 +63,9 @@ pub fn provider() -> Registry<GcpFactory> {
         .resource(storage_bucket::StorageBucket)
         .resource(storage_object::StorageBucketObject)
         .data_source(image::DataComputeImage)
+        .data_source(data::DataComputeZones)
+        .data_source(data::DataClientConfig)
+        .data_source(data::DataProject)
 }
 
 /// The Google provider when `source` names it (`hashicorp/google`, with or without the

@@ -108,3 +108,50 @@ async fn a_machine_type_change_without_allow_stopping_for_update_is_refused() {
     assert!(vms[0]["machineType"].as_str().unwrap().ends_with("/e2-small") && vms[0]["status"] == "RUNNING", "{vms:?}");
     autostack_provider_sdk::testkit::apply(&*p, "google_compute_instance", Some(&state), None).await.expect("delete");
 }
+
+#[tokio::test]
+async fn attached_disk_lifecycle_and_import() {
+    let p = provider("attach-life").await;
+    let sub = subnet(&*p).await;
+    let vm = create(&*p, "google_compute_instance", &instance_config(&*p, &unique("vm"), &sub, "us-central1-a", "e2-small", "dev")).await;
+    let disk = create(&*p, "google_compute_disk", &config(&*p, "google_compute_disk", vec![
+        ("name", Value::string(unique("data").as_str())), ("size", Value::int(10))])).await;
+    let att = |mode: &str| config(&*p, "google_compute_attached_disk", vec![
+        ("disk", Value::string(attr(&disk, "id").as_str())),
+        ("instance", Value::string(attr(&vm, "id").as_str())),
+        ("mode", Value::string(mode)),
+    ]);
+    let l = Lifecycle {
+        type_name: "google_compute_attached_disk",
+        create: att("READ_WRITE"),
+        update: None,
+        replace: Some(att("READ_ONLY")),
+        import_id_attr: Some("id"),
+        state_only: false,
+    };
+    run_lifecycle(&*p, &l).await.unwrap_or_else(|f| panic!("{}: {}", f.step, f.message));
+    let users = &gce().objects("attach-life", "compute#disk").into_iter().find(|d| d["name"] == attr(&disk, "name")).expect("disk")["users"];
+    assert!(users.as_array().is_none_or(|u| u.is_empty()), "{users}");
+}
+
+#[tokio::test]
+async fn data_sources_read_images_zones_the_client_config_and_the_project() {
+    use autostack_provider_sdk::testkit::read_data;
+    let p = provider("data-src").await;
+    let img = read_data(&*p, "google_compute_image", &data_config(&*p, "google_compute_image", vec![
+        ("family", Value::string("debian-12")), ("project", Value::string("debian-cloud"))])).await.expect("image");
+    assert_eq!(attr(&img, "name"), "debian-12-bookworm-v20241210");
+    assert_eq!(attr(&img, "id"), "projects/debian-cloud/global/images/debian-12-bookworm-v20241210");
+    let zones = read_data(&*p, "google_compute_zones", &data_config(&*p, "google_compute_zones", vec![])).await.expect("zones");
+    let names = autostack_provider_sdk::attrs::get_strings(&zones, "names");
+    assert_eq!(names, ["us-central1-a", "us-central1-b", "us-central1-c", "us-central1-f"]);
+    let cc = read_data(&*p, "google_client_config", &data_config(&*p, "google_client_config", vec![])).await.expect("client config");
+    assert_eq!(attr(&cc, "id"), "projects/data-src/regions/us-central1/zones/us-central1-a");
+    let token = autostack_provider_sdk::attrs::attr(&cc, "access_token").expect("token");
+    assert!(token.marks().is_sensitive());
+    // The token came from the double's token_uri (the JWT-bearer grant), not a self-signed JWT.
+    assert!(token.unmarked().as_str().unwrap().starts_with("ya29.double-"), "{token:?}");
+    let proj = read_data(&*p, "google_project", &data_config(&*p, "google_project", vec![])).await.expect("project");
+    assert_eq!(attr(&proj, "project_id"), "data-src");
+    assert_eq!(attr(&proj, "number").len(), 12);
+}
