@@ -21,6 +21,10 @@ impl ComputeKind for ComputeAddress {
         &SPEC
     }
 
+    fn references(&self) -> &'static [&'static str] {
+        &["network", "subnetwork"]
+    }
+
     fn schema(&self) -> Block {
         attributes! {
             "name": required(Type::String).force_new() => "Name of the address.",

@@ -130,6 +130,17 @@ pub trait ComputeKind: Send + Sync {
     async fn list(&self, c: &GcpClient, at: &At, filter: &str) -> Result<Vec<Json>, GcpError>;
     /// The state of a listed object, starting from its prior state.
     fn state_of(&self, c: &GcpClient, prior: &Value, item: &Json) -> Obj;
+    /// Top-level arguments that name other objects (`network`): a configured value naming the
+    /// same object as the prior one in another form (an ID against a link) is no change.
+    fn references(&self) -> &'static [&'static str] {
+        &[]
+    }
+    /// The proposed value with references that name the prior ones' objects in the prior
+    /// form (hashicorp/google's `CompareSelfLinkOrResourceName` diff suppression); the
+    /// default covers [`ComputeKind::references`].
+    fn normalize(&self, prior: &Value, proposed: &Value) -> Value {
+        keep_same_refs(prior, proposed, self.references())
+    }
     /// Adjusts the provider's default plan.
     fn plan(&self, _c: &GcpClient, p: PlanCtx<'_>) -> Result<PlanResponse, Diagnostics> {
         Ok(p.planned)
@@ -249,6 +260,12 @@ impl<K: ComputeKind> ResourceType<GcpClient> for Compute<K> {
     async fn plan(&self, c: &GcpClient, mut p: PlanCtx<'_>) -> Result<PlanResponse, Diagnostics> {
         let sp = self.0.spec();
         let prior = p.prior().cloned();
+        if let Some(old) = &prior {
+            let normalized = self.0.normalize(old, p.proposed());
+            if &normalized != p.proposed() {
+                p.planned = p.plan_from(Some(old), &normalized);
+            }
+        }
         p.planned.planned = plan_location(c, sp, &p.planned.planned);
         let mut planned = self.0.plan(c, p)?;
         if let (true, Some(prior)) = (sp.labels, &prior) {
@@ -402,6 +419,21 @@ pub fn plan_location(c: &GcpClient, sp: &Spec, planned: &Value) -> Value {
     match fill.is_empty() {
         true => planned.clone(),
         false => with_attrs(planned, fill),
+    }
+}
+
+/// `v` with each string attribute of `names` set to `prior`'s when both name the same object.
+pub fn keep_same_refs(prior: &Value, v: &Value, names: &[&str]) -> Value {
+    let same: Vec<(&str, Value)> = names
+        .iter()
+        .filter_map(|n| {
+            let (old, new) = (get_str(prior, n)?, get_str(v, n)?);
+            (old != new && crate::wire::same_ref(old, new)).then(|| (*n, Value::string(old)))
+        })
+        .collect();
+    match same.is_empty() {
+        true => v.clone(),
+        false => with_attrs(v, same),
     }
 }
 

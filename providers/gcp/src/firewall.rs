@@ -47,6 +47,10 @@ impl ComputeKind for ComputeFirewall {
         &SPEC
     }
 
+    fn references(&self) -> &'static [&'static str] {
+        &["network"]
+    }
+
     fn schema(&self) -> Block {
         let set = || Type::set(Type::String);
         attributes! {

@@ -4,7 +4,7 @@
 //! `allow_stopping_for_update = true` (as hashicorp/google does). Refresh reads every
 //! instance of a project in one aggregated list call and their boot disks in one more.
 
-use crate::compute::{name_filter, unknown_when_changed};
+use crate::compute::{keep_same_refs, name_filter, unknown_when_changed};
 use crate::instance_wire::{attached_json, body, canonical_scope, metadata_items, state};
 use crate::prelude::*;
 use crate::wire::{relative, same_ref};
@@ -36,6 +36,29 @@ impl ComputeKind for ComputeInstance {
 
     fn schema(&self) -> Block {
         crate::instance_schema::instance()
+    }
+
+    /// Interfaces' `network` and `subnetwork`, the boot disk's `source` and attached disks'
+    /// `source` keep the prior form of the same object.
+    fn normalize(&self, prior: &Value, proposed: &Value) -> Value {
+        let nested = |v: &Value, block: &str, names: &[&str]| -> Option<(String, Value)> {
+            let (old, new) = (get_blocks(prior, block), get_blocks(v, block));
+            let ty = get(v, block)?.ty();
+            let items: Vec<Value> = new.iter().enumerate().map(|(i, n)| match (block, old.get(i)) {
+                ("attached_disk", _) => old.iter().find(|o| get_str(o, "source").zip(get_str(n, "source")).is_some_and(|(a, b)| same_ref(a, b)))
+                    .map_or(n.clone(), |o| keep_same_refs(o, n, names)),
+                (_, Some(o)) => keep_same_refs(o, n, names),
+                (_, None) => n.clone(),
+            }).collect();
+            Some((block.to_string(), Value::list(ty.element_type()?.clone(), items)))
+        };
+        let mut out = proposed.clone();
+        for (block, names) in [("network_interface", &["network", "subnetwork"][..]), ("attached_disk", &["source"][..]), ("boot_disk", &["source"][..])] {
+            if let Some((k, v)) = nested(&out, block, names) {
+                out = with_attr(&out, &k, v);
+            }
+        }
+        out
     }
 
     fn plan(&self, _: &GcpClient, p: PlanCtx<'_>) -> Result<PlanResponse, Diagnostics> {

@@ -51,6 +51,10 @@ impl ComputeKind for ComputeSubnetwork {
         &SPEC
     }
 
+    fn references(&self) -> &'static [&'static str] {
+        &["network"]
+    }
+
     fn schema(&self) -> Block {
         attributes! {
             "name": required(Type::String).force_new() => "Name of the subnetwork.",

@@ -55,8 +55,17 @@ impl Double {
 
     /// Everything the double holds (`GET /_double/`).
     pub fn dump(&self) -> serde_json::Value {
-        let out = Command::new("curl").args(["-s", &format!("{}/_double/", self.url)]).output().expect("curl");
-        serde_json::from_slice(&out.stdout).expect("double state")
+        self.call("GET", "/_double/", None)
+    }
+
+    /// One HTTP call to the double with the static test token (out-of-band changes, as
+    /// another client would make them); the JSON answer.
+    pub fn call(&self, method: &str, path: &str, body: Option<serde_json::Value>) -> serde_json::Value {
+        let script = "import sys, urllib.request as u\nreq = u.Request(sys.argv[1], method=sys.argv[2], data=sys.argv[3].encode() or None, headers={'Authorization': 'Bearer gce-double-token', 'Content-Type': 'application/json'})\nprint(u.urlopen(req).read().decode())";
+        let body = body.map(|b| b.to_string()).unwrap_or_default();
+        let out = Command::new("python3").args(["-c", script, &format!("{}{path}", self.url), method, &body]).output().expect("python3");
+        assert!(out.status.success(), "{method} {path}: {}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice(&out.stdout).expect("a JSON answer")
     }
 
     /// The stored bodies of one project's objects of `kind` (`compute#instance`).
