@@ -32,14 +32,28 @@ fn timed(bin: &Path, dir: &Path, double: &support::Double, gcs: &str, args: &[&s
         .args(args)
         .current_dir(dir)
         .env("GOOGLE_APPLICATION_CREDENTIALS", &double.key)
-        .env("GOOGLE_COMPUTE_CUSTOM_ENDPOINT", format!("{}/compute/v1/", double.url))
-        .env("GOOGLE_RESOURCE_MANAGER_CUSTOM_ENDPOINT", format!("{}/v1/", double.url))
-        .env("GOOGLE_STORAGE_CUSTOM_ENDPOINT", format!("{gcs}/storage/v1/"))
+        .env(
+            "GOOGLE_COMPUTE_CUSTOM_ENDPOINT",
+            format!("{}/compute/v1/", double.url),
+        )
+        .env(
+            "GOOGLE_RESOURCE_MANAGER_CUSTOM_ENDPOINT",
+            format!("{}/v1/", double.url),
+        )
+        .env(
+            "GOOGLE_STORAGE_CUSTOM_ENDPOINT",
+            format!("{gcs}/storage/v1/"),
+        )
         .env("AUTOSTACK_CATALOG_DIR", dir.join(".no-local-catalog"))
         .output()
         .expect("run autostack");
     let secs = start.elapsed().as_secs_f64();
-    assert!(out.status.success(), "{args:?}:\n{}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{args:?}:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     secs
 }
 
@@ -53,12 +67,24 @@ fn main() {
         let dir = tempfile::tempdir().expect("tempdir");
         copy_example(dir.path());
         let name = format!("-var=name={}", support::unique(&format!("bench{run}")));
-        let vars = [name.as_str(), "-var=project=bench", "-var=default_labels={}", "-var=attribution_label=false"];
-        let with = |cmd: &[&str]| -> Vec<String> { cmd.iter().chain(vars.iter()).map(|s| s.to_string()).collect() };
+        let vars = [
+            name.as_str(),
+            "-var=project=bench",
+            "-var=default_labels={}",
+            "-var=attribution_label=false",
+        ];
+        let with = |cmd: &[&str]| -> Vec<String> {
+            cmd.iter()
+                .chain(vars.iter())
+                .map(|s| s.to_string())
+                .collect()
+        };
         let args = |v: &Vec<String>| v.iter().map(String::as_str).collect::<Vec<_>>().clone();
         let a = with(&["apply", "-auto-approve", "-no-cost"]);
         apply = apply.min(timed(bin, dir.path(), &double, &gcs, &args(&a)));
-        let ops_after_apply = double.dump()["operations"].as_object().map_or(0, |o| o.len());
+        let ops_after_apply = double.dump()["operations"]
+            .as_object()
+            .map_or(0, |o| o.len());
         let p = with(&["plan", "-no-cost", "-detailed-exitcode"]);
         noop = noop.min(timed(bin, dir.path(), &double, &gcs, &args(&p)));
         let d = with(&["destroy", "-auto-approve", "-no-cost"]);

@@ -30,18 +30,28 @@ impl Stack {
         for entry in std::fs::read_dir(&src).expect("example dir") {
             let path = entry.expect("entry").path();
             if path.is_file() {
-                std::fs::copy(&path, work.path().join(path.file_name().expect("name"))).expect("copy");
+                std::fs::copy(&path, work.path().join(path.file_name().expect("name")))
+                    .expect("copy");
             }
         }
         let name = support::unique(prefix);
-        Stack { work, project: format!("{name}-proj"), name, double: Double::start(double_flags), gcs: fake_gcs_url() }
+        Stack {
+            work,
+            project: format!("{name}-proj"),
+            name,
+            double: Double::start(double_flags),
+            gcs: fake_gcs_url(),
+        }
     }
 
     /// Runs autostack with the doubles' endpoints and key in the environment (as the README
     /// shows), and the example's variables for fake-gcs-server.
     fn run(&self, args: &[&str], vars: &[&str]) -> Run {
         let mut all: Vec<String> = args.iter().map(|s| s.to_string()).collect();
-        if !matches!(args.first(), Some(&"init") | Some(&"state") | Some(&"output")) {
+        if !matches!(
+            args.first(),
+            Some(&"init") | Some(&"state") | Some(&"output")
+        ) {
             all.push("-no-color".into());
             all.push(format!("-var=name={}", self.name));
             all.push(format!("-var=project={}", self.project));
@@ -54,12 +64,15 @@ impl Stack {
         let crm = format!("{}/v1/", self.double.url);
         let storage = format!("{}/storage/v1/", self.gcs);
         let key = self.double.key.to_str().expect("key path").to_string();
-        self.work.run_env(&all, &[
-            ("GOOGLE_APPLICATION_CREDENTIALS", key.as_str()),
-            ("GOOGLE_COMPUTE_CUSTOM_ENDPOINT", compute.as_str()),
-            ("GOOGLE_RESOURCE_MANAGER_CUSTOM_ENDPOINT", crm.as_str()),
-            ("GOOGLE_STORAGE_CUSTOM_ENDPOINT", storage.as_str()),
-        ])
+        self.work.run_env(
+            &all,
+            &[
+                ("GOOGLE_APPLICATION_CREDENTIALS", key.as_str()),
+                ("GOOGLE_COMPUTE_CUSTOM_ENDPOINT", compute.as_str()),
+                ("GOOGLE_RESOURCE_MANAGER_CUSTOM_ENDPOINT", crm.as_str()),
+                ("GOOGLE_STORAGE_CUSTOM_ENDPOINT", storage.as_str()),
+            ],
+        )
     }
 
     /// The double's objects of `kind` in this stack's project.
@@ -70,24 +83,50 @@ impl Stack {
     fn bucket_exists(&self) -> bool {
         let url = format!("{}/storage/v1/b?project={}", self.gcs, self.project);
         let out = std::process::Command::new("python3")
-            .args(["-c", "import sys, urllib.request as u; print(u.urlopen(sys.argv[1]).read().decode())", &url])
+            .args([
+                "-c",
+                "import sys, urllib.request as u; print(u.urlopen(sys.argv[1]).read().decode())",
+                &url,
+            ])
             .output()
             .expect("python3");
         let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("bucket list");
-        doc["items"].as_array().is_some_and(|b| b.iter().any(|b| b["name"] == format!("{}-assets", self.name)))
+        doc["items"].as_array().is_some_and(|b| {
+            b.iter()
+                .any(|b| b["name"] == format!("{}-assets", self.name))
+        })
     }
 
     fn assert_empty(&self) {
-        for kind in ["compute#network", "compute#subnetwork", "compute#firewall", "compute#address", "compute#disk", "compute#instance"] {
-            assert!(self.objects(kind).is_empty(), "{kind} left: {:?}", self.objects(kind));
+        for kind in [
+            "compute#network",
+            "compute#subnetwork",
+            "compute#firewall",
+            "compute#address",
+            "compute#disk",
+            "compute#instance",
+        ] {
+            assert!(
+                self.objects(kind).is_empty(),
+                "{kind} left: {:?}",
+                self.objects(kind)
+            );
         }
         assert!(!self.bucket_exists(), "the bucket is left");
     }
 }
 
 fn op_types(st: &Stack, target_suffix: &str) -> Vec<String> {
-    st.double.dump()["operations"].as_object().expect("operations").values()
-        .filter(|o| o["targetLink"].as_str().unwrap_or_default().ends_with(target_suffix))
+    st.double.dump()["operations"]
+        .as_object()
+        .expect("operations")
+        .values()
+        .filter(|o| {
+            o["targetLink"]
+                .as_str()
+                .unwrap_or_default()
+                .ends_with(target_suffix)
+        })
         .map(|o| o["operationType"].as_str().unwrap_or_default().to_string())
         .collect()
 }
@@ -97,11 +136,21 @@ fn gcp_web_apply_change_replace_drift_import_destroy() {
     let st = Stack::new("gweb", &[]);
     st.run(&["init"], &[]).expect(0);
     let out = st.run(&["apply", "-auto-approve"], &[]).expect(0).stdout();
-    assert!(out.contains("Apply complete! Resources: 11 added, 0 changed, 0 destroyed."), "{out}");
+    assert!(
+        out.contains("Apply complete! Resources: 11 added, 0 changed, 0 destroyed."),
+        "{out}"
+    );
     let vm = &st.objects("compute#instance")[0];
     assert!(vm["machineType"].as_str().unwrap().ends_with("/e2-small"));
-    assert_eq!(vm["disks"].as_array().unwrap().len(), 2, "boot and data disks");
-    assert_eq!(vm["networkInterfaces"][0]["accessConfigs"][0]["natIP"], st.objects("compute#address")[0]["address"]);
+    assert_eq!(
+        vm["disks"].as_array().unwrap().len(),
+        2,
+        "boot and data disks"
+    );
+    assert_eq!(
+        vm["networkInterfaces"][0]["accessConfigs"][0]["natIP"],
+        st.objects("compute#address")[0]["address"]
+    );
     assert!(st.bucket_exists());
 
     let r = st.run(&["plan", "-detailed-exitcode"], &[]).expect(0);
@@ -109,11 +158,23 @@ fn gcp_web_apply_change_replace_drift_import_destroy() {
 
     // In place: labels everywhere, the machine type by stop/setMachineType/start.
     let changed = ["env=prod", "machine_type=e2-medium"];
-    let out = st.run(&["apply", "-auto-approve"], &changed).expect(0).stdout();
-    assert!(out.contains("# google_compute_instance.web will be updated in-place"), "{out}");
-    assert!(out.contains("Apply complete! Resources: 0 added, 3 changed, 0 destroyed."), "{out}");
+    let out = st
+        .run(&["apply", "-auto-approve"], &changed)
+        .expect(0)
+        .stdout();
+    assert!(
+        out.contains("# google_compute_instance.web will be updated in-place"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Apply complete! Resources: 0 added, 3 changed, 0 destroyed."),
+        "{out}"
+    );
     let vm = &st.objects("compute#instance")[0];
-    assert!(vm["machineType"].as_str().unwrap().ends_with("/e2-medium"), "{vm}");
+    assert!(
+        vm["machineType"].as_str().unwrap().ends_with("/e2-medium"),
+        "{vm}"
+    );
     assert_eq!(vm["labels"]["env"], "prod");
     assert_eq!(vm["status"], "RUNNING");
     let ops = op_types(&st, &format!("/instances/{}-web", st.name));
@@ -125,59 +186,167 @@ fn gcp_web_apply_change_replace_drift_import_destroy() {
     // subnetwork 1 moves to a range that does not contain its own (replaced).
     let mut vars = changed.to_vec();
     vars.push("subnet_cidrs=[\"10.10.0.0/23\",\"10.20.2.0/24\"]");
-    let old_ids: Vec<String> = st.objects("compute#subnetwork").iter().map(|s| s["id"].as_str().unwrap().to_string()).collect();
-    let out = st.run(&["apply", "-auto-approve"], &vars).expect(0).stdout();
-    assert!(out.contains("# google_compute_subnetwork.web[1] must be replaced"), "{out}");
-    assert!(out.contains("# google_compute_subnetwork.web[0] will be updated in-place"), "{out}");
-    assert!(out.contains("\"10.10.2.0/24\" -> \"10.20.2.0/24\" # forces replacement"), "{out}");
+    let old_ids: Vec<String> = st
+        .objects("compute#subnetwork")
+        .iter()
+        .map(|s| s["id"].as_str().unwrap().to_string())
+        .collect();
+    let out = st
+        .run(&["apply", "-auto-approve"], &vars)
+        .expect(0)
+        .stdout();
+    assert!(
+        out.contains("# google_compute_subnetwork.web[1] must be replaced"),
+        "{out}"
+    );
+    assert!(
+        out.contains("# google_compute_subnetwork.web[0] will be updated in-place"),
+        "{out}"
+    );
+    assert!(
+        out.contains("\"10.10.2.0/24\" -> \"10.20.2.0/24\" # forces replacement"),
+        "{out}"
+    );
     let subs = st.objects("compute#subnetwork");
-    let range = |n: usize| subs.iter().find(|s| s["name"] == format!("{}-web-{n}", st.name)).unwrap().clone();
+    let range = |n: usize| {
+        subs.iter()
+            .find(|s| s["name"] == format!("{}-web-{n}", st.name))
+            .unwrap()
+            .clone()
+    };
     assert_eq!(range(0)["ipCidrRange"], "10.10.0.0/23");
-    assert!(old_ids.contains(&range(0)["id"].as_str().unwrap().to_string()), "expanded in place");
-    assert!(!old_ids.contains(&range(1)["id"].as_str().unwrap().to_string()), "replaced");
+    assert!(
+        old_ids.contains(&range(0)["id"].as_str().unwrap().to_string()),
+        "expanded in place"
+    );
+    assert!(
+        !old_ids.contains(&range(1)["id"].as_str().unwrap().to_string()),
+        "replaced"
+    );
     st.run(&["plan", "-detailed-exitcode"], &vars).expect(0);
 
     // Drift: the firewall deleted and the disk relabelled by another client.
-    st.double.call("DELETE", &format!("/compute/v1/projects/{}/global/firewalls/{}-http", st.project, st.name), None);
-    let disk = st.double.call("GET", &format!("/compute/v1/projects/{}/zones/us-central1-a/disks/{}-data", st.project, st.name), None);
+    st.double.call(
+        "DELETE",
+        &format!(
+            "/compute/v1/projects/{}/global/firewalls/{}-http",
+            st.project, st.name
+        ),
+        None,
+    );
+    let disk = st.double.call(
+        "GET",
+        &format!(
+            "/compute/v1/projects/{}/zones/us-central1-a/disks/{}-data",
+            st.project, st.name
+        ),
+        None,
+    );
     st.double.call("POST", &format!("/compute/v1/projects/{}/zones/us-central1-a/disks/{}-data/setLabels", st.project, st.name),
         Some(serde_json::json!({"labels": {"env": "hand-edited"}, "labelFingerprint": disk["labelFingerprint"]})));
     let _ = st.double.dump();
     let out = st.run(&["plan", "-refresh-only"], &vars).expect(0).stdout();
-    assert!(out.contains("Objects have changed outside of AutoStack"), "{out}");
-    assert!(out.contains("# google_compute_firewall.http has been deleted"), "{out}");
-    assert!(out.contains("# google_compute_disk.data has changed"), "{out}");
-    let out = st.run(&["plan", "-detailed-exitcode"], &vars).expect(2).stdout();
-    assert!(out.contains("# google_compute_firewall.http will be created"), "{out}");
-    assert!(out.contains("# google_compute_disk.data will be updated in-place"), "{out}");
+    assert!(
+        out.contains("Objects have changed outside of AutoStack"),
+        "{out}"
+    );
+    assert!(
+        out.contains("# google_compute_firewall.http has been deleted"),
+        "{out}"
+    );
+    assert!(
+        out.contains("# google_compute_disk.data has changed"),
+        "{out}"
+    );
+    let out = st
+        .run(&["plan", "-detailed-exitcode"], &vars)
+        .expect(2)
+        .stdout();
+    assert!(
+        out.contains("# google_compute_firewall.http will be created"),
+        "{out}"
+    );
+    assert!(
+        out.contains("# google_compute_disk.data will be updated in-place"),
+        "{out}"
+    );
     st.run(&["apply", "-auto-approve"], &vars).expect(0);
     st.run(&["plan", "-detailed-exitcode"], &vars).expect(0);
 
     // Forget the instance and the bucket, then import them by hashicorp/google's IDs.
-    st.run(&["state", "rm", "google_compute_instance.web", "google_storage_bucket.assets"], &[]).expect(0);
-    let vm_id = format!("projects/{}/zones/us-central1-a/instances/{}-web", st.project, st.name);
-    st.run(&["import", "google_compute_instance.web", &vm_id], &vars).expect(0);
-    st.run(&["import", "google_storage_bucket.assets", &format!("{}/{}-assets", st.project, st.name)], &vars).expect(0);
+    st.run(
+        &[
+            "state",
+            "rm",
+            "google_compute_instance.web",
+            "google_storage_bucket.assets",
+        ],
+        &[],
+    )
+    .expect(0);
+    let vm_id = format!(
+        "projects/{}/zones/us-central1-a/instances/{}-web",
+        st.project, st.name
+    );
+    st.run(&["import", "google_compute_instance.web", &vm_id], &vars)
+        .expect(0);
+    st.run(
+        &[
+            "import",
+            "google_storage_bucket.assets",
+            &format!("{}/{}-assets", st.project, st.name),
+        ],
+        &vars,
+    )
+    .expect(0);
     let r = st.run(&["plan"], &vars).expect(0);
     assert!(!r.stdout().contains("must be replaced"), "{}", r.stdout());
     st.run(&["apply", "-auto-approve"], &vars).expect(0);
     let r = st.run(&["plan", "-detailed-exitcode"], &vars);
-    assert_eq!(r.code(), 0, "plan after import:\n{}\n{}", r.stdout(), r.stderr());
+    assert_eq!(
+        r.code(),
+        0,
+        "plan after import:\n{}\n{}",
+        r.stdout(),
+        r.stderr()
+    );
 
-    let out = st.run(&["destroy", "-auto-approve"], &vars).expect(0).stdout();
-    assert!(out.contains("Destroy complete! Resources: 11 destroyed."), "{out}");
+    let out = st
+        .run(&["destroy", "-auto-approve"], &vars)
+        .expect(0)
+        .stdout();
+    assert!(
+        out.contains("Destroy complete! Resources: 11 destroyed."),
+        "{out}"
+    );
     st.assert_empty();
 }
 
 #[test]
 fn gcp_web_converges_with_a_fifth_of_compute_calls_failing() {
-    let st = Stack::new("gfault", &["--fault-rate", "0.2", "--latency-dist", "fixed"]);
+    let st = Stack::new(
+        "gfault",
+        &["--fault-rate", "0.2", "--latency-dist", "fixed"],
+    );
     st.run(&["init"], &[]).expect(0);
     let out = st.run(&["apply", "-auto-approve"], &[]).expect(0).stdout();
     assert!(out.contains("Apply complete! Resources: 11 added"), "{out}");
     st.run(&["plan", "-detailed-exitcode"], &[]).expect(0);
-    let out = st.run(&["apply", "-auto-approve"], &["env=prod", "machine_type=e2-medium"]).expect(0).stdout();
-    assert!(out.contains("Apply complete! Resources: 0 added, 3 changed, 0 destroyed."), "{out}");
-    st.run(&["destroy", "-auto-approve"], &["env=prod", "machine_type=e2-medium"]).expect(0);
+    let out = st
+        .run(
+            &["apply", "-auto-approve"],
+            &["env=prod", "machine_type=e2-medium"],
+        )
+        .expect(0)
+        .stdout();
+    assert!(
+        out.contains("Apply complete! Resources: 0 added, 3 changed, 0 destroyed."),
+        "{out}"
+    );
+    st.run(
+        &["destroy", "-auto-approve"],
+        &["env=prod", "machine_type=e2-medium"],
+    )
+    .expect(0);
     st.assert_empty();
 }

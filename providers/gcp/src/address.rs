@@ -58,44 +58,114 @@ impl ComputeKind for ComputeAddress {
             ("prefixLength", opt_int(p, "prefix_length")),
             ("purpose", opt(p, "purpose")),
             ("subnetwork", opt(p, "subnetwork")),
-            ("labels", json!(crate::prelude::get(p, "effective_labels").map(autostack_provider_sdk::attrs::string_map).unwrap_or_default())),
+            (
+                "labels",
+                json!(crate::prelude::get(p, "effective_labels")
+                    .map(autostack_provider_sdk::attrs::string_map)
+                    .unwrap_or_default()),
+            ),
         ]))
     }
 
-    async fn insert(&self, c: &GcpClient, at: &At, body: Json, id: &str) -> Result<Operation, GcpError> {
+    async fn insert(
+        &self,
+        c: &GcpClient,
+        at: &At,
+        body: Json,
+        id: &str,
+    ) -> Result<Operation, GcpError> {
         let a: model::Address = from_json(body)?;
-        c.compute.addresses.insert().set_project(&at.project).set_region(&at.location)
-            .set_or_clear_request_id(request_id(id)).set_body(a).send().await.gcp()
+        c.compute
+            .addresses
+            .insert()
+            .set_project(&at.project)
+            .set_region(&at.location)
+            .set_or_clear_request_id(request_id(id))
+            .set_body(a)
+            .send()
+            .await
+            .gcp()
     }
 
     async fn list(&self, c: &GcpClient, at: &At, filter: &str) -> Result<Vec<Json>, GcpError> {
-        list_all!(c, c.compute.addresses.aggregated_list().set_project(&at.project).set_filter(filter), "addresses")
+        list_all!(
+            c,
+            c.compute
+                .addresses
+                .aggregated_list()
+                .set_project(&at.project)
+                .set_filter(filter),
+            "addresses"
+        )
     }
 
     fn state_of(&self, _: &GcpClient, prior: &Value, a: &Json) -> Obj {
-        let id = a["id"].as_str().map(str::to_string).unwrap_or_else(|| a["id"].to_string());
+        let id = a["id"]
+            .as_str()
+            .map(str::to_string)
+            .unwrap_or_else(|| a["id"].to_string());
         Obj::from(prior)
             .str("address", s(a, "address"))
-            .str("address_type", if s(a, "addressType").is_empty() { "EXTERNAL" } else { s(a, "addressType") })
+            .str(
+                "address_type",
+                if s(a, "addressType").is_empty() {
+                    "EXTERNAL"
+                } else {
+                    s(a, "addressType")
+                },
+            )
             .echo_str("description", a, "description")
             .str("network_tier", s(a, "networkTier"))
             .set("prefix_length", number(&a["prefixLength"]))
             .str("purpose", s(a, "purpose"))
-            .set("subnetwork", reference(prior, "subnetwork", s(a, "subnetwork")))
-            .set("network", match s(a, "network") { "" => get(prior, "network").cloned().unwrap_or(Value::Null(Type::String)), n => reference(prior, "network", n) })
+            .set(
+                "subnetwork",
+                reference(prior, "subnetwork", s(a, "subnetwork")),
+            )
+            .set(
+                "network",
+                match s(a, "network") {
+                    "" => get(prior, "network")
+                        .cloned()
+                        .unwrap_or(Value::Null(Type::String)),
+                    n => reference(prior, "network", n),
+                },
+            )
             .str("address_id", id)
             .set("creation_timestamp", string(a, "creationTimestamp"))
             .set("label_fingerprint", string(a, "labelFingerprint"))
             .set("users", string_list(strings(&a["users"])))
     }
 
-    async fn set_labels(&self, c: &GcpClient, at: &At, labels: HashMap<String, String>, fp: &str) -> Result<Operation, GcpError> {
+    async fn set_labels(
+        &self,
+        c: &GcpClient,
+        at: &At,
+        labels: HashMap<String, String>,
+        fp: &str,
+    ) -> Result<Operation, GcpError> {
         let body: model::RegionSetLabelsRequest = labels_body(labels, fp)?;
-        c.compute.addresses.set_labels().set_project(&at.project).set_region(&at.location).set_resource(&at.name)
-            .set_body(body).send().await.gcp()
+        c.compute
+            .addresses
+            .set_labels()
+            .set_project(&at.project)
+            .set_region(&at.location)
+            .set_resource(&at.name)
+            .set_body(body)
+            .send()
+            .await
+            .gcp()
     }
 
     async fn delete(&self, c: &GcpClient, at: &At) -> Result<Operation, GcpError> {
-        c.compute.addresses.delete().set_project(&at.project).set_region(&at.location).set_address(&at.name).send().await.gcp()
+        c.compute
+            .addresses
+            .delete()
+            .set_project(&at.project)
+            .set_region(&at.location)
+            .set_address(&at.name)
+            .send()
+            .await
+            .gcp()
     }
 }

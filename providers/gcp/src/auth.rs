@@ -9,7 +9,9 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64URL;
 use base64::Engine as _;
-use google_cloud_auth::credentials::{CacheableResource, Credentials, CredentialsProvider, EntityTag};
+use google_cloud_auth::credentials::{
+    CacheableResource, Credentials, CredentialsProvider, EntityTag,
+};
 use google_cloud_auth::errors::CredentialsError;
 use http::{Extensions, HeaderMap, HeaderValue};
 use serde_json::{json, Value as Json};
@@ -67,7 +69,10 @@ fn bearer_of(headers: &HeaderMap) -> String {
 }
 
 impl CredentialsProvider for TokenSource {
-    async fn headers(&self, _: Extensions) -> Result<CacheableResource<HeaderMap>, CredentialsError> {
+    async fn headers(
+        &self,
+        _: Extensions,
+    ) -> Result<CacheableResource<HeaderMap>, CredentialsError> {
         let token = self.access_token().await?;
         let mut value = HeaderValue::from_str(&format!("Bearer {token}"))
             .map_err(|e| CredentialsError::from_msg(false, e.to_string()))?;
@@ -107,7 +112,11 @@ impl std::fmt::Debug for ServiceAccount {
 
 impl ServiceAccount {
     /// Reads a key (`type = "service_account"`); the private key stays inside the signer.
-    pub fn from_key(key: &Json, scopes: &[String], http: reqwest_google::Client) -> Result<ServiceAccount, String> {
+    pub fn from_key(
+        key: &Json,
+        scopes: &[String],
+        http: reqwest_google::Client,
+    ) -> Result<ServiceAccount, String> {
         let field = |n: &str| {
             key.get(n)
                 .and_then(Json::as_str)
@@ -119,7 +128,8 @@ impl ServiceAccount {
             .map_err(|e| format!("the service account key cannot sign: {e}"))?;
         Ok(ServiceAccount {
             email: field("client_email")?,
-            token_uri: field("token_uri").unwrap_or_else(|_| "https://oauth2.googleapis.com/token".into()),
+            token_uri: field("token_uri")
+                .unwrap_or_else(|_| "https://oauth2.googleapis.com/token".into()),
             key_id: field("private_key_id").unwrap_or_default(),
             scopes: scopes.join(" "),
             signer,
@@ -144,31 +154,53 @@ impl ServiceAccount {
     /// The JWT-bearer grant: a signed assertion (iss, scope, aud = token_uri, 1 h) posted to
     /// `token_uri` (https://developers.google.com/identity/protocols/oauth2/service-account#httprest).
     async fn exchange(&self) -> Result<(String, Duration), CredentialsError> {
-        let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_secs();
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_secs();
         let header = json!({"alg": "RS256", "typ": "JWT", "kid": self.key_id});
         let claims = json!({"iss": self.email, "scope": self.scopes, "aud": self.token_uri,
                             "iat": now, "exp": now + 3600});
-        let input = format!("{}.{}", B64URL.encode(header.to_string()), B64URL.encode(claims.to_string()));
-        let signature = self
-            .signer
-            .sign(input.as_bytes())
-            .await
-            .map_err(|e| CredentialsError::from_msg(false, format!("signing the token request: {e}")))?;
+        let input = format!(
+            "{}.{}",
+            B64URL.encode(header.to_string()),
+            B64URL.encode(claims.to_string())
+        );
+        let signature = self.signer.sign(input.as_bytes()).await.map_err(|e| {
+            CredentialsError::from_msg(false, format!("signing the token request: {e}"))
+        })?;
         let assertion = format!("{input}.{}", B64URL.encode(signature));
-        let form = [("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"), ("assertion", assertion.as_str())];
-        let transient = |e: reqwest_google::Error| CredentialsError::from_msg(true, format!("token request to {}: {e}", self.token_uri));
-        let resp = self.http.post(&self.token_uri).form(&form).send().await.map_err(transient)?;
+        let form = [
+            ("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"),
+            ("assertion", assertion.as_str()),
+        ];
+        let transient = |e: reqwest_google::Error| {
+            CredentialsError::from_msg(true, format!("token request to {}: {e}", self.token_uri))
+        };
+        let resp = self
+            .http
+            .post(&self.token_uri)
+            .form(&form)
+            .send()
+            .await
+            .map_err(transient)?;
         let status = resp.status();
         let body: Json = resp.json().await.map_err(transient)?;
         if !status.is_success() {
             let retry = status.is_server_error() || status.as_u16() == 429;
-            return Err(CredentialsError::from_msg(retry, format!(
-                "oauth2: cannot fetch token: {status}: {} {}",
-                body["error"].as_str().unwrap_or_default(),
-                body["error_description"].as_str().unwrap_or_default()
-            )));
+            return Err(CredentialsError::from_msg(
+                retry,
+                format!(
+                    "oauth2: cannot fetch token: {status}: {} {}",
+                    body["error"].as_str().unwrap_or_default(),
+                    body["error_description"].as_str().unwrap_or_default()
+                ),
+            ));
         }
-        let token = body["access_token"].as_str().unwrap_or_default().to_string();
+        let token = body["access_token"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
         let lifetime = Duration::from_secs(body["expires_in"].as_u64().unwrap_or(3599));
         Ok((token, lifetime))
     }
@@ -194,8 +226,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("k.json");
         std::fs::write(&p, "{\"type\":\"service_account\"}").unwrap();
-        assert_eq!(read_key(p.to_str().unwrap()).unwrap()["type"], "service_account");
-        assert!(read_key("/no/such/file").unwrap_err().contains("reading credentials file"));
+        assert_eq!(
+            read_key(p.to_str().unwrap()).unwrap()["type"],
+            "service_account"
+        );
+        assert!(read_key("/no/such/file")
+            .unwrap_err()
+            .contains("reading credentials file"));
         assert!(read_key("{not json").is_err());
     }
 }

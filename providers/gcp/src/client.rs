@@ -91,7 +91,10 @@ impl GcpClient {
         Fut: Future<Output = Result<T, GcpError>>,
     {
         use autostack_provider_sdk::ActionExt;
-        let patience = Backoff { attempts: 90, ..self.wait };
+        let patience = Backoff {
+            attempts: 90,
+            ..self.wait
+        };
         retry::delete(patience, op).await.or_apply(action)
     }
 
@@ -135,7 +138,11 @@ pub struct GcpError {
 impl GcpError {
     /// A failure the provider detects itself.
     pub fn local(reason: &str, message: impl Into<String>) -> GcpError {
-        GcpError { status: 0, reason: reason.into(), message: message.into() }
+        GcpError {
+            status: 0,
+            reason: reason.into(),
+            message: message.into(),
+        }
     }
 
     /// The error of an HTTP answer: Google's envelope `{"error":{"code","message","errors":
@@ -151,7 +158,11 @@ impl GcpError {
             .as_str()
             .map(str::to_string)
             .unwrap_or_else(|| String::from_utf8_lossy(body).chars().take(300).collect());
-        GcpError { status, reason: reason.to_string(), message }
+        GcpError {
+            status,
+            reason: reason.to_string(),
+            message,
+        }
     }
 }
 
@@ -162,7 +173,11 @@ impl From<google_cloud_gax::error::Error> for GcpError {
         }
         if let Some(s) = e.status() {
             let status = e.http_status_code().unwrap_or(0);
-            return GcpError { status, reason: s.code.name().to_string(), message: s.message.clone() };
+            return GcpError {
+                status,
+                reason: s.code.name().to_string(),
+                message: s.message.clone(),
+            };
         }
         let reason = match () {
             _ if e.is_timeout() => "timeout",
@@ -195,7 +210,12 @@ pub fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
 /// connections are transient; `resourceNotReady`, in-use and fingerprint mismatches pass
 /// once other operations finish).
 pub fn classify(status: u16, reason: &str) -> ErrorClass {
-    const THROTTLED: [&str; 4] = ["rateLimitExceeded", "userRateLimitExceeded", "RESOURCE_EXHAUSTED", "quotaExceeded"];
+    const THROTTLED: [&str; 4] = [
+        "rateLimitExceeded",
+        "userRateLimitExceeded",
+        "RESOURCE_EXHAUSTED",
+        "quotaExceeded",
+    ];
     const CONFLICT: [&str; 6] = [
         "resourceNotReady",
         "RESOURCE_NOT_READY",
@@ -204,7 +224,13 @@ pub fn classify(status: u16, reason: &str) -> ErrorClass {
         "conditionNotMet",
         "FAILED_PRECONDITION",
     ];
-    const TRANSIENT: [&str; 5] = ["backendError", "internalError", "connectionFailure", "timeout", "UNAVAILABLE"];
+    const TRANSIENT: [&str; 5] = [
+        "backendError",
+        "internalError",
+        "connectionFailure",
+        "timeout",
+        "UNAVAILABLE",
+    ];
     match reason {
         r if THROTTLED.contains(&r) => ErrorClass::Throttled,
         r if CONFLICT.contains(&r) => ErrorClass::Conflict,
@@ -235,7 +261,11 @@ impl CloudError for GcpError {
             true => String::new(),
             false => format!(", {}", self.reason),
         };
-        Diagnostic::error(format!("Error {action}"), format!("{code}: {}{reason}", self.message), None)
+        Diagnostic::error(
+            format!("Error {action}"),
+            format!("{code}: {}{reason}", self.message),
+            None,
+        )
     }
 }
 
@@ -269,7 +299,11 @@ mod tests {
             (403, "rateLimitExceeded", ErrorClass::Throttled),
             (400, "resourceNotReady", ErrorClass::Conflict),
             (400, "resourceInUseByAnotherResource", ErrorClass::Conflict),
-            (0, "RESOURCE_IN_USE_BY_ANOTHER_RESOURCE", ErrorClass::Conflict),
+            (
+                0,
+                "RESOURCE_IN_USE_BY_ANOTHER_RESOURCE",
+                ErrorClass::Conflict,
+            ),
             (412, "conditionNotMet", ErrorClass::Conflict),
             (500, "backendError", ErrorClass::Retryable),
             (503, "", ErrorClass::Retryable),
@@ -289,7 +323,10 @@ mod tests {
         let e = GcpError::from_body(404, body);
         assert!(e.is_not_found());
         let d = e.diags("reading Network");
-        assert!(d.to_string().contains("googleapi: Error 404: The resource"), "{d}");
+        assert!(
+            d.to_string().contains("googleapi: Error 404: The resource"),
+            "{d}"
+        );
         let plain = GcpError::from_body(502, b"Bad Gateway");
         assert_eq!(plain.class(), ErrorClass::Retryable);
         assert_eq!(plain.message, "Bad Gateway");

@@ -8,12 +8,15 @@
 
 use crate::client::{GcpClient, GcpError};
 use crate::ops;
-use crate::wire::{bad_import_id, parse_import_id, relative, s, string_map as json_map, COMPUTE_API};
+use crate::wire::{
+    bad_import_id, parse_import_id, relative, s, string_map as json_map, COMPUTE_API,
+};
 use async_trait::async_trait;
 use autostack_provider_sdk::attrs::{get_str, import_base, nonempty_str, with_attrs, Obj};
 use autostack_provider_sdk::registry::ValueRead;
 use autostack_provider_sdk::{
-    ActionExt, ApplyError, Attribute, Block, ChangeCtx, PlanCtx, PlanResponse, ResourceSchema, ResourceType,
+    ActionExt, ApplyError, Attribute, Block, ChangeCtx, PlanCtx, PlanResponse, ResourceSchema,
+    ResourceType,
 };
 use autostack_value::{Diagnostics, Type, Value};
 use google_cloud_compute_v1::model::Operation;
@@ -79,9 +82,18 @@ impl At {
     /// hashicorp/google's ID of the object (`projects/p/zones/z/instances/n`).
     pub fn id(&self, spec: &Spec) -> String {
         match spec.scope {
-            Scope::Global => format!("projects/{}/global/{}/{}", self.project, spec.collection, self.name),
-            Scope::Region => format!("projects/{}/regions/{}/{}/{}", self.project, self.location, spec.collection, self.name),
-            Scope::Zone => format!("projects/{}/zones/{}/{}/{}", self.project, self.location, spec.collection, self.name),
+            Scope::Global => format!(
+                "projects/{}/global/{}/{}",
+                self.project, spec.collection, self.name
+            ),
+            Scope::Region => format!(
+                "projects/{}/regions/{}/{}/{}",
+                self.project, self.location, spec.collection, self.name
+            ),
+            Scope::Zone => format!(
+                "projects/{}/zones/{}/{}/{}",
+                self.project, self.location, spec.collection, self.name
+            ),
         }
     }
 
@@ -95,7 +107,9 @@ impl At {
     pub fn of(c: &GcpClient, spec: &Spec, v: &Value) -> At {
         let location = match spec.scope.attr() {
             None => String::new(),
-            Some(a) => nonempty_str(v, a).map(str::to_string).unwrap_or_else(|| default_location(c, spec.scope)),
+            Some(a) => nonempty_str(v, a)
+                .map(str::to_string)
+                .unwrap_or_else(|| default_location(c, spec.scope)),
         };
         At {
             project: c.project_of(v).to_string(),
@@ -124,7 +138,13 @@ pub trait ComputeKind: Send + Sync {
     /// The insert request's body for a planned object at `at`.
     fn body(&self, c: &GcpClient, at: &At, planned: &Value) -> Result<Json, Diagnostics>;
     /// Inserts the object; `request_id` makes retries idempotent.
-    async fn insert(&self, c: &GcpClient, at: &At, body: Json, request_id: &str) -> Result<Operation, GcpError>;
+    async fn insert(
+        &self,
+        c: &GcpClient,
+        at: &At,
+        body: Json,
+        request_id: &str,
+    ) -> Result<Operation, GcpError>;
     /// Lists the objects matching `filter` at `at` (all locations for aggregated kinds),
     /// following every page.
     async fn list(&self, c: &GcpClient, at: &At, filter: &str) -> Result<Vec<Json>, GcpError>;
@@ -146,11 +166,23 @@ pub trait ComputeKind: Send + Sync {
         Ok(p.planned)
     }
     /// In-place changes other than labels.
-    async fn update(&self, _c: &GcpClient, _at: &At, _prior: &Value, _planned: &Value) -> Result<(), GcpError> {
+    async fn update(
+        &self,
+        _c: &GcpClient,
+        _at: &At,
+        _prior: &Value,
+        _planned: &Value,
+    ) -> Result<(), GcpError> {
         Ok(())
     }
     /// Sets the object's labels (kinds with labels).
-    async fn set_labels(&self, _c: &GcpClient, _at: &At, _labels: HashMap<String, String>, _fingerprint: &str) -> Result<Operation, GcpError> {
+    async fn set_labels(
+        &self,
+        _c: &GcpClient,
+        _at: &At,
+        _labels: HashMap<String, String>,
+        _fingerprint: &str,
+    ) -> Result<Operation, GcpError> {
         Err(GcpError::local("unsupported", "this type has no labels"))
     }
     /// Deletes the object.
@@ -161,7 +193,12 @@ pub trait ComputeKind: Send + Sync {
         Ok(())
     }
     /// Runs after the insert operation finished (attachments, settings the insert cannot set).
-    async fn after_create(&self, _c: &GcpClient, _at: &At, _planned: &Value) -> Result<(), GcpError> {
+    async fn after_create(
+        &self,
+        _c: &GcpClient,
+        _at: &At,
+        _planned: &Value,
+    ) -> Result<(), GcpError> {
         Ok(())
     }
 }
@@ -180,7 +217,10 @@ pub fn name_filter<S: AsRef<str>>(names: &[S]) -> String {
 pub fn list_items(page: &Json, field: &str) -> Vec<Json> {
     match &page["items"] {
         Json::Array(xs) => xs.clone(),
-        Json::Object(scopes) => scopes.values().flat_map(|s| s[field].as_array().cloned().unwrap_or_default()).collect(),
+        Json::Object(scopes) => scopes
+            .values()
+            .flat_map(|s| s[field].as_array().cloned().unwrap_or_default())
+            .collect(),
         _ => Vec::new(),
     }
 }
@@ -188,7 +228,12 @@ pub fn list_items(page: &Json, field: &str) -> Vec<Json> {
 impl<K: ComputeKind> Compute<K> {
     fn import_formats(&self) -> Vec<String> {
         let sp = self.0.spec();
-        let full = At { project: "{project}".into(), location: format!("{{{}}}", sp.scope.attr().unwrap_or("")), name: "{name}".into() }.id(sp);
+        let full = At {
+            project: "{project}".into(),
+            location: format!("{{{}}}", sp.scope.attr().unwrap_or("")),
+            name: "{name}".into(),
+        }
+        .id(sp);
         let mut out = vec![full];
         match sp.scope.attr() {
             None => out.push("{project}/{name}".into()),
@@ -209,7 +254,9 @@ impl<K: ComputeKind> Compute<K> {
         let link = s(item, "selfLink");
         let rel = relative(link);
         let parts: Vec<&str> = rel.split('/').collect();
-        let mut o = self.0.state_of(c, prior, item)
+        let mut o = self
+            .0
+            .state_of(c, prior, item)
             .str("id", rel)
             .str("self_link", link)
             .str("name", s(item, "name"))
@@ -226,7 +273,12 @@ impl<K: ComputeKind> Compute<K> {
         o.finish()
     }
 
-    async fn list_group(&self, c: &GcpClient, at: &At, names: &[&str]) -> Result<Vec<Json>, GcpError> {
+    async fn list_group(
+        &self,
+        c: &GcpClient,
+        at: &At,
+        names: &[&str],
+    ) -> Result<Vec<Json>, GcpError> {
         let mut out = Vec::new();
         for chunk in names.chunks(BATCH) {
             out.extend(self.0.list(c, at, &name_filter(chunk)).await?);
@@ -243,18 +295,31 @@ impl<K: ComputeKind> ResourceType<GcpClient> for Compute<K> {
 
     fn schema(&self) -> ResourceSchema {
         let sp = self.0.spec();
-        let mut b = self.0.schema()
+        let mut b = self
+            .0
+            .schema()
             .attr("id", Attribute::computed(Type::String))
             .attr("self_link", Attribute::computed(Type::String))
-            .attr("project", Attribute::optional_computed(Type::String).force_new())
-            .attr("deletion_policy", Attribute::optional_computed(Type::String).describe("DELETE (the default), ABANDON or PREVENT: what destroying the resource does."));
+            .attr(
+                "project",
+                Attribute::optional_computed(Type::String).force_new(),
+            )
+            .attr(
+                "deletion_policy",
+                Attribute::optional_computed(Type::String).describe(
+                    "DELETE (the default), ABANDON or PREVENT: what destroying the resource does.",
+                ),
+            );
         if let Some(a) = sp.scope.attr() {
             b = b.attr(a, Attribute::optional_computed(Type::String).force_new());
         }
         if sp.labels {
             b = autostack_provider_sdk::labels::GOOGLE_LABELS.attrs(b);
         }
-        ResourceSchema { version: sp.version, block: b }
+        ResourceSchema {
+            version: sp.version,
+            block: b,
+        }
     }
 
     async fn plan(&self, c: &GcpClient, mut p: PlanCtx<'_>) -> Result<PlanResponse, Diagnostics> {
@@ -269,28 +334,61 @@ impl<K: ComputeKind> ResourceType<GcpClient> for Compute<K> {
         p.planned.planned = plan_location(c, sp, &p.planned.planned);
         let mut planned = self.0.plan(c, p)?;
         if let (true, Some(prior)) = (sp.labels, &prior) {
-            planned.planned = unknown_when_changed(prior, planned.planned, "effective_labels", &["label_fingerprint"]);
+            planned.planned = unknown_when_changed(
+                prior,
+                planned.planned,
+                "effective_labels",
+                &["label_fingerprint"],
+            );
         }
         Ok(planned)
     }
 
-    async fn create(&self, c: &GcpClient, planned: &Value, ctx: &ChangeCtx<'_>) -> Result<Value, ApplyError> {
+    async fn create(
+        &self,
+        c: &GcpClient,
+        planned: &Value,
+        ctx: &ChangeCtx<'_>,
+    ) -> Result<Value, ApplyError> {
         let sp = self.0.spec();
         let action = format!("creating {}", sp.what);
         let at = At::of(c, sp, planned);
         let body = self.0.body(c, &at, planned)?;
-        let op = c.call(|| self.0.insert(c, &at, body.clone(), ctx.token)).await.or_apply(&action)?;
+        let op = c
+            .call(|| self.0.insert(c, &at, body.clone(), ctx.token))
+            .await
+            .or_apply(&action)?;
         ops::wait(c, &at.project, op).await.or_apply(&action)?;
-        let made = with_attrs(planned, [("id", Value::string(at.id(sp))), ("project", Value::string(at.project.as_str()))]);
-        autostack_provider_sdk::errors::settle(&action, &made, self.0.after_create(c, &at, planned)).await?;
+        let made = with_attrs(
+            planned,
+            [
+                ("id", Value::string(at.id(sp))),
+                ("project", Value::string(at.project.as_str())),
+            ],
+        );
+        autostack_provider_sdk::errors::settle(
+            &action,
+            &made,
+            self.0.after_create(c, &at, planned),
+        )
+        .await?;
         Ok(made)
     }
 
-    async fn update(&self, c: &GcpClient, prior: &Value, planned: &Value, _ctx: &ChangeCtx<'_>) -> Result<Value, ApplyError> {
+    async fn update(
+        &self,
+        c: &GcpClient,
+        prior: &Value,
+        planned: &Value,
+        _ctx: &ChangeCtx<'_>,
+    ) -> Result<Value, ApplyError> {
         let sp = self.0.spec();
         let action = format!("updating {}", sp.what);
         let at = At::of(c, sp, prior);
-        self.0.update(c, &at, prior, planned).await.or_apply(&action)?;
+        self.0
+            .update(c, &at, prior, planned)
+            .await
+            .or_apply(&action)?;
         if sp.labels && autostack_provider_sdk::attrs::changed(prior, planned, "effective_labels") {
             self.write_labels(c, &at, planned).await.or_apply(&action)?;
         }
@@ -322,15 +420,26 @@ impl<K: ComputeKind> ResourceType<GcpClient> for Compute<K> {
         let ats: Vec<At> = current.iter().map(|v| At::of(c, sp, v)).collect();
         let mut groups: BTreeMap<(String, String), Vec<&str>> = BTreeMap::new();
         for at in &ats {
-            let location = if sp.aggregated { String::new() } else { at.location.clone() };
-            groups.entry((at.project.clone(), location)).or_default().push(&at.name);
+            let location = if sp.aggregated {
+                String::new()
+            } else {
+                at.location.clone()
+            };
+            groups
+                .entry((at.project.clone(), location))
+                .or_default()
+                .push(&at.name);
         }
         let mut items: Vec<Json> = Vec::new();
         let mut failed = None;
         for ((project, location), mut names) in groups {
             names.sort_unstable();
             names.dedup();
-            let at = At { project, location, name: String::new() };
+            let at = At {
+                project,
+                location,
+                name: String::new(),
+            };
             match self.list_group(c, &at, &names).await {
                 Ok(more) => items.extend(more),
                 Err(e) => failed = Some(e),
@@ -343,7 +452,10 @@ impl<K: ComputeKind> ResourceType<GcpClient> for Compute<K> {
             let d = autostack_provider_sdk::CloudError::diags(&e, &format!("reading {}", sp.what));
             return current.iter().map(|_| Err(d.clone())).collect();
         }
-        let found: HashMap<String, Json> = items.into_iter().map(|i| (relative(s(&i, "selfLink")).to_string(), i)).collect();
+        let found: HashMap<String, Json> = items
+            .into_iter()
+            .map(|i| (relative(s(&i, "selfLink")).to_string(), i))
+            .collect();
         current
             .iter()
             .zip(&ats)
@@ -354,7 +466,10 @@ impl<K: ComputeKind> ResourceType<GcpClient> for Compute<K> {
     /// Objects are found again by their name, which the configuration gives.
     async fn recover(&self, c: &GcpClient, planned: &Value, _token: &str) -> ValueRead {
         let at = At::of(c, self.0.spec(), planned);
-        Ok(Some(with_attrs(planned, [("id", Value::string(at.id(self.0.spec())))])))
+        Ok(Some(with_attrs(
+            planned,
+            [("id", Value::string(at.id(self.0.spec())))],
+        )))
     }
 
     async fn import(&self, c: &GcpClient, id: &str) -> Result<Value, Diagnostics> {
@@ -364,7 +479,10 @@ impl<K: ComputeKind> ResourceType<GcpClient> for Compute<K> {
         let m = parse_import_id(id, &refs).ok_or_else(|| bad_import_id(id, &refs))?;
         let mut seed = vec![
             ("name", Value::string(m["name"].as_str())),
-            ("project", Value::string(m.get("project").unwrap_or(&c.project).as_str())),
+            (
+                "project",
+                Value::string(m.get("project").unwrap_or(&c.project).as_str()),
+            ),
         ];
         if let Some(a) = sp.scope.attr() {
             let default = default_location(c, sp.scope);
@@ -381,8 +499,20 @@ impl<K: ComputeKind> Compute<K> {
     async fn write_labels(&self, c: &GcpClient, at: &At, planned: &Value) -> Result<(), GcpError> {
         let labels: HashMap<String, String> = c.labels.to_write(planned).into_iter().collect();
         c.call(|| async {
-            let items = self.list_group(c, &At { location: self.list_location(at), ..at.clone() }, &[&at.name]).await?;
-            let fp = items.first().map(|i| s(i, "labelFingerprint").to_string()).unwrap_or_default();
+            let items = self
+                .list_group(
+                    c,
+                    &At {
+                        location: self.list_location(at),
+                        ..at.clone()
+                    },
+                    &[&at.name],
+                )
+                .await?;
+            let fp = items
+                .first()
+                .map(|i| s(i, "labelFingerprint").to_string())
+                .unwrap_or_default();
             let op = self.0.set_labels(c, at, labels.clone(), &fp).await?;
             ops::wait(c, &at.project, op).await
         })
@@ -403,7 +533,10 @@ impl<K: ComputeKind> Compute<K> {
 pub fn plan_location(c: &GcpClient, sp: &Spec, planned: &Value) -> Value {
     let mut fill = Vec::new();
     let has = |name: &str| planned.as_entries().is_some_and(|m| m.contains_key(name));
-    let unset = |name: &str| has(name) && autostack_provider_sdk::attrs::get(planned, name).is_none_or(|v| v.is_unknown());
+    let unset = |name: &str| {
+        has(name)
+            && autostack_provider_sdk::attrs::get(planned, name).is_none_or(|v| v.is_unknown())
+    };
     if unset("deletion_policy") {
         fill.push(("deletion_policy", Value::string("DELETE")));
     }
@@ -439,11 +572,19 @@ pub fn keep_same_refs(prior: &Value, v: &Value, names: &[&str]) -> Value {
 
 /// `planned` with the computed `volatile` attributes unknown when `source` changes from
 /// `prior` (fingerprints the API recomputes on every change of what they cover).
-pub fn unknown_when_changed(prior: &Value, planned: Value, source: &str, volatile: &[&str]) -> Value {
+pub fn unknown_when_changed(
+    prior: &Value,
+    planned: Value,
+    source: &str,
+    volatile: &[&str],
+) -> Value {
     if !autostack_provider_sdk::attrs::changed(prior, &planned, source) {
         return planned;
     }
-    let unknowns: Vec<(&str, Value)> = volatile.iter().map(|k| (*k, Value::Unknown(Type::String))).collect();
+    let unknowns: Vec<(&str, Value)> = volatile
+        .iter()
+        .map(|k| (*k, Value::Unknown(Type::String)))
+        .collect();
     with_attrs(&planned, unknowns)
 }
 
@@ -452,7 +593,11 @@ pub fn unknown_when_changed(prior: &Value, planned: Value, source: &str, volatil
 pub fn plan_location_pub(planned: &Value, fresh: &Value) -> Value {
     let keep = ["project", "region", "zone", "deletion_policy"]
         .into_iter()
-        .filter_map(|k| autostack_provider_sdk::attrs::attr(planned, k).filter(|v| v.is_wholly_known()).map(|v| (k, v.clone())));
+        .filter_map(|k| {
+            autostack_provider_sdk::attrs::attr(planned, k)
+                .filter(|v| v.is_wholly_known())
+                .map(|v| (k, v.clone()))
+        });
     with_attrs(fresh, keep.collect::<Vec<_>>())
 }
 
@@ -466,15 +611,33 @@ mod tests {
         assert_eq!(name_filter(&["a", "b-1"]), "name eq \"(a|b-1)\"");
         let agg = json!({"items": {"zones/a": {"instances": [{"name": "x"}]}, "zones/b": {"warning": {}}}});
         assert_eq!(list_items(&agg, "instances").len(), 1);
-        assert_eq!(list_items(&json!({"items": [{"name": "n"}]}), "networks").len(), 1);
+        assert_eq!(
+            list_items(&json!({"items": [{"name": "n"}]}), "networks").len(),
+            1
+        );
         assert!(list_items(&json!({}), "networks").is_empty());
     }
 
     #[test]
     fn ids_follow_the_providers_formats() {
-        let sp = Spec { name: "t", what: "T", scope: Scope::Zone, collection: "disks", labels: false, aggregated: true, version: 0 };
-        let at = At { project: "p".into(), location: "z".into(), name: "d".into() };
+        let sp = Spec {
+            name: "t",
+            what: "T",
+            scope: Scope::Zone,
+            collection: "disks",
+            labels: false,
+            aggregated: true,
+            version: 0,
+        };
+        let at = At {
+            project: "p".into(),
+            location: "z".into(),
+            name: "d".into(),
+        };
         assert_eq!(at.id(&sp), "projects/p/zones/z/disks/d");
-        assert_eq!(at.link(&sp), "https://www.googleapis.com/compute/v1/projects/p/zones/z/disks/d");
+        assert_eq!(
+            at.link(&sp),
+            "https://www.googleapis.com/compute/v1/projects/p/zones/z/disks/d"
+        );
     }
 }

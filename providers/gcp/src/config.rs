@@ -19,17 +19,22 @@ pub struct GcpFactory;
 
 /// The first non-empty value of `name` in the block or of the environment variables `env`.
 fn setting(config: &Value, name: &str, env: &[&str]) -> Option<String> {
-    nonempty_str(config, name)
-        .map(str::to_string)
-        .or_else(|| env.iter().find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty())))
+    nonempty_str(config, name).map(str::to_string).or_else(|| {
+        env.iter()
+            .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+    })
 }
 
 /// An endpoint override: the block's `<service>_custom_endpoint` or
 /// `GOOGLE_<SERVICE>_CUSTOM_ENDPOINT`, with a trailing `/`.
 fn endpoint(config: &Value, service: &str, default: &str) -> String {
     let env = format!("GOOGLE_{}_CUSTOM_ENDPOINT", service.to_ascii_uppercase());
-    let e = setting(config, &format!("{service}_custom_endpoint"), &[env.as_str()])
-        .unwrap_or_else(|| default.to_string());
+    let e = setting(
+        config,
+        &format!("{service}_custom_endpoint"),
+        &[env.as_str()],
+    )
+    .unwrap_or_else(|| default.to_string());
     match e.ends_with('/') {
         true => e,
         false => format!("{e}/"),
@@ -40,7 +45,9 @@ fn endpoint(config: &Value, service: &str, default: &str) -> String {
 /// `http://127.0.0.1:8701/compute/v1/` → `http://127.0.0.1:8701`.
 fn host_of(base: &str, api_path: &str) -> String {
     let b = base.trim_end_matches('/');
-    b.strip_suffix(api_path.trim_end_matches('/')).unwrap_or(b).to_string()
+    b.strip_suffix(api_path.trim_end_matches('/'))
+        .unwrap_or(b)
+        .to_string()
 }
 
 /// Where the block's tokens come from, in hashicorp/google's order: `access_token`, then
@@ -48,7 +55,10 @@ fn host_of(base: &str, api_path: &str) -> String {
 /// `GCLOUD_KEYFILE_JSON`), then `GOOGLE_OAUTH_ACCESS_TOKEN`, then Application Default
 /// Credentials (a service-account file named by `GOOGLE_APPLICATION_CREDENTIALS` goes
 /// through its token_uri like any key).
-async fn token_source(config: &Value, http: &reqwest_google::Client) -> Result<TokenSource, Diagnostics> {
+async fn token_source(
+    config: &Value,
+    http: &reqwest_google::Client,
+) -> Result<TokenSource, Diagnostics> {
     let mut scopes = get_strings(config, "scopes");
     if scopes.is_empty() {
         scopes = DEFAULT_SCOPES.iter().map(|s| s.to_string()).collect();
@@ -56,7 +66,11 @@ async fn token_source(config: &Value, http: &reqwest_google::Client) -> Result<T
     if let Some(t) = nonempty_str(config, "access_token") {
         return Ok(TokenSource::Static(t.to_string()));
     }
-    let key_env = ["GOOGLE_CREDENTIALS", "GOOGLE_CLOUD_KEYFILE_JSON", "GCLOUD_KEYFILE_JSON"];
+    let key_env = [
+        "GOOGLE_CREDENTIALS",
+        "GOOGLE_CLOUD_KEYFILE_JSON",
+        "GCLOUD_KEYFILE_JSON",
+    ];
     if let Some(c) = setting(config, "credentials", &key_env) {
         return key_source(&c, &scopes, http);
     }
@@ -76,7 +90,11 @@ async fn token_source(config: &Value, http: &reqwest_google::Client) -> Result<T
     Ok(TokenSource::Adc(adc))
 }
 
-fn key_source(credentials: &str, scopes: &[String], http: &reqwest_google::Client) -> Result<TokenSource, Diagnostics> {
+fn key_source(
+    credentials: &str,
+    scopes: &[String],
+    http: &reqwest_google::Client,
+) -> Result<TokenSource, Diagnostics> {
     let key = read_key(credentials).map_err(|e| error("Error loading credentials", e))?;
     if key["type"] != "service_account" {
         let adc = google_cloud_auth::credentials::user_account::Builder::new(key)
@@ -85,7 +103,8 @@ fn key_source(credentials: &str, scopes: &[String], http: &reqwest_google::Clien
             .map_err(|e| error("Error loading credentials", e.to_string()))?;
         return Ok(TokenSource::Adc(adc));
     }
-    let sa = ServiceAccount::from_key(&key, scopes, http.clone()).map_err(|e| error("Error loading credentials", e))?;
+    let sa = ServiceAccount::from_key(&key, scopes, http.clone())
+        .map_err(|e| error("Error loading credentials", e))?;
     Ok(TokenSource::ServiceAccount(Arc::new(sa)))
 }
 
@@ -93,8 +112,11 @@ fn key_source(credentials: &str, scopes: &[String], http: &reqwest_google::Clien
 /// `terraform_attribution_label_addition_strategy` (`CREATION_ONLY` or `PROACTIVE`).
 fn labels(config: &Value) -> Result<Labels, Diagnostics> {
     let mut l = Labels::new(GOOGLE_LABELS);
-    l.defaults = get(config, "default_labels").map(string_map).unwrap_or_default();
-    let strategy = nonempty_str(config, "terraform_attribution_label_addition_strategy").unwrap_or("CREATION_ONLY");
+    l.defaults = get(config, "default_labels")
+        .map(string_map)
+        .unwrap_or_default();
+    let strategy = nonempty_str(config, "terraform_attribution_label_addition_strategy")
+        .unwrap_or("CREATION_ONLY");
     let proactive = match strategy {
         "CREATION_ONLY" => false,
         "PROACTIVE" => true,
@@ -106,7 +128,11 @@ fn labels(config: &Value) -> Result<Labels, Diagnostics> {
         }
     };
     if get_bool(config, "add_terraform_attribution_label").unwrap_or(true) {
-        l.attribution = Some(Attribution { key: "goog-terraform-provisioned".into(), value: "true".into(), proactive });
+        l.attribution = Some(Attribution {
+            key: "goog-terraform-provisioned".into(),
+            value: "true".into(),
+            proactive,
+        });
     }
     Ok(l)
 }
@@ -152,9 +178,21 @@ impl ClientFactory for GcpFactory {
             .map_err(|e| error("Error creating the HTTP client", e.to_string()))?;
         let tokens = token_source(config, &http).await?;
         let creds = tokens.credentials();
-        let compute_base = endpoint(config, "compute", "https://compute.googleapis.com/compute/v1/");
-        let storage_base = endpoint(config, "storage", "https://storage.googleapis.com/storage/v1/");
-        let crm_base = endpoint(config, "resource_manager", "https://cloudresourcemanager.googleapis.com/v1/");
+        let compute_base = endpoint(
+            config,
+            "compute",
+            "https://compute.googleapis.com/compute/v1/",
+        );
+        let storage_base = endpoint(
+            config,
+            "storage",
+            "https://storage.googleapis.com/storage/v1/",
+        );
+        let crm_base = endpoint(
+            config,
+            "resource_manager",
+            "https://cloudresourcemanager.googleapis.com/v1/",
+        );
         let storage = google_cloud_storage::client::Storage::builder()
             .with_endpoint(host_of(&storage_base, "/storage/v1"))
             .with_credentials(creds.clone())
@@ -164,11 +202,37 @@ impl ClientFactory for GcpFactory {
         Ok(GcpClient {
             compute: compute(&host_of(&compute_base, "/compute/v1"), &creds).await?,
             storage,
-            json: JsonApi::new(http, tokens.clone(), retry_backoff(), storage_base, crm_base),
+            json: JsonApi::new(
+                http,
+                tokens.clone(),
+                retry_backoff(),
+                storage_base,
+                crm_base,
+            ),
             tokens,
-            project: setting(config, "project", &["GOOGLE_PROJECT", "GOOGLE_CLOUD_PROJECT", "GCLOUD_PROJECT", "CLOUDSDK_CORE_PROJECT"]).unwrap_or_default(),
-            region: setting(config, "region", &["GOOGLE_REGION", "GCLOUD_REGION", "CLOUDSDK_COMPUTE_REGION"]).unwrap_or_default(),
-            zone: setting(config, "zone", &["GOOGLE_ZONE", "GCLOUD_ZONE", "CLOUDSDK_COMPUTE_ZONE"]).unwrap_or_default(),
+            project: setting(
+                config,
+                "project",
+                &[
+                    "GOOGLE_PROJECT",
+                    "GOOGLE_CLOUD_PROJECT",
+                    "GCLOUD_PROJECT",
+                    "CLOUDSDK_CORE_PROJECT",
+                ],
+            )
+            .unwrap_or_default(),
+            region: setting(
+                config,
+                "region",
+                &["GOOGLE_REGION", "GCLOUD_REGION", "CLOUDSDK_COMPUTE_REGION"],
+            )
+            .unwrap_or_default(),
+            zone: setting(
+                config,
+                "zone",
+                &["GOOGLE_ZONE", "GCLOUD_ZONE", "CLOUDSDK_COMPUTE_ZONE"],
+            )
+            .unwrap_or_default(),
             labels: labels(config)?,
             wait: waiter_backoff(),
             retry: retry_backoff(),
@@ -177,7 +241,10 @@ impl ClientFactory for GcpFactory {
 
     /// hashicorp/google is built on the legacy plugin SDK, and merges `default_labels`.
     fn planning<'c>(&self, client: &'c GcpClient) -> Planning<'c> {
-        Planning { legacy: true, labels: Some(&client.labels) }
+        Planning {
+            legacy: true,
+            labels: Some(&client.labels),
+        }
     }
 }
 
@@ -187,20 +254,37 @@ mod tests {
 
     #[test]
     fn endpoints_keep_their_path_and_clients_get_the_host() {
-        let cfg = Value::object_from([("compute_custom_endpoint", Value::string("http://127.0.0.1:9/compute/v1"))]);
-        let base = endpoint(&cfg, "compute", "https://compute.googleapis.com/compute/v1/");
+        let cfg = Value::object_from([(
+            "compute_custom_endpoint",
+            Value::string("http://127.0.0.1:9/compute/v1"),
+        )]);
+        let base = endpoint(
+            &cfg,
+            "compute",
+            "https://compute.googleapis.com/compute/v1/",
+        );
         assert_eq!(base, "http://127.0.0.1:9/compute/v1/");
         assert_eq!(host_of(&base, "/compute/v1"), "http://127.0.0.1:9");
-        assert_eq!(host_of("https://storage.googleapis.com/storage/v1/", "/storage/v1"), "https://storage.googleapis.com");
+        assert_eq!(
+            host_of("https://storage.googleapis.com/storage/v1/", "/storage/v1"),
+            "https://storage.googleapis.com"
+        );
     }
 
     #[test]
     fn attribution_follows_the_provider_arguments() {
         let on = labels(&Value::object_from([("default_labels", Value::null())])).unwrap();
         assert!(on.attribution.as_ref().is_some_and(|a| !a.proactive));
-        let off = labels(&Value::object_from([("add_terraform_attribution_label", Value::bool(false))])).unwrap();
+        let off = labels(&Value::object_from([(
+            "add_terraform_attribution_label",
+            Value::bool(false),
+        )]))
+        .unwrap();
         assert!(off.attribution.is_none());
-        let bad = Value::object_from([("terraform_attribution_label_addition_strategy", Value::string("SOMETIMES"))]);
+        let bad = Value::object_from([(
+            "terraform_attribution_label_addition_strategy",
+            Value::string("SOMETIMES"),
+        )]);
         assert!(labels(&bad).is_err());
     }
 }

@@ -27,13 +27,27 @@ impl DataSource<GcpClient> for DataComputeZones {
 
     async fn read(&self, c: &GcpClient, config: &Value) -> Result<Value, Diagnostics> {
         let project = c.project_of(config).to_string();
-        let region = nonempty_str(config, "region").unwrap_or(&c.region).to_string();
+        let region = nonempty_str(config, "region")
+            .unwrap_or(&c.region)
+            .to_string();
         let mut filter = format!("region eq \".*/regions/{region}\"");
         if let Some(status) = nonempty_str(config, "status") {
             filter.push_str(&format!(" AND status eq \"{status}\""));
         }
-        let zones: Result<Vec<Json>, GcpError> = list_all!(c, c.compute.zones.list().set_project(&project).set_filter(filter.as_str()), "zones");
-        let mut names: Vec<String> = zones.or_diags("listing zones")?.iter().map(|z| s(z, "name").to_string()).collect();
+        let zones: Result<Vec<Json>, GcpError> = list_all!(
+            c,
+            c.compute
+                .zones
+                .list()
+                .set_project(&project)
+                .set_filter(filter.as_str()),
+            "zones"
+        );
+        let mut names: Vec<String> = zones
+            .or_diags("listing zones")?
+            .iter()
+            .map(|z| s(z, "name").to_string())
+            .collect();
         names.sort();
         Ok(Obj::from(config)
             .str("project", project.as_str())
@@ -67,14 +81,22 @@ impl DataSource<GcpClient> for DataClientConfig {
     }
 
     async fn read(&self, c: &GcpClient, config: &Value) -> Result<Value, Diagnostics> {
-        let token = c.tokens.access_token().await.map_err(|e| autostack_provider_sdk::attrs::error("Error retrieving an access token", e.to_string()))?;
+        let token = c.tokens.access_token().await.map_err(|e| {
+            autostack_provider_sdk::attrs::error("Error retrieving an access token", e.to_string())
+        })?;
         Ok(Obj::from(config)
             .str("project", c.project.as_str())
             .str("region", c.region.as_str())
             .str("zone", c.zone.as_str())
             .set("access_token", Value::string(token).sensitive())
             .set("default_labels", map_value(&c.labels.defaults))
-            .str("id", format!("projects/{}/regions/{}/zones/{}", c.project, c.region, c.zone))
+            .str(
+                "id",
+                format!(
+                    "projects/{}/regions/{}/zones/{}",
+                    c.project, c.region, c.zone
+                ),
+            )
             .finish())
     }
 }
@@ -109,18 +131,44 @@ impl DataSource<GcpClient> for DataProject {
     }
 
     async fn read(&self, c: &GcpClient, config: &Value) -> Result<Value, Diagnostics> {
-        let id = nonempty_str(config, "project_id").unwrap_or(&c.project).to_string();
-        let url = format!("{}projects/{}", c.json.resource_manager, crate::jsonapi::escape(&id));
-        let p = c.json.get(&url).await.or_diags("reading project")?.ok_or_else(|| {
-            autostack_provider_sdk::attrs::error("Error reading project", format!("project {id:?} not found or not accessible"))
-        })?;
+        let id = nonempty_str(config, "project_id")
+            .unwrap_or(&c.project)
+            .to_string();
+        let url = format!(
+            "{}projects/{}",
+            c.json.resource_manager,
+            crate::jsonapi::escape(&id)
+        );
+        let p = c
+            .json
+            .get(&url)
+            .await
+            .or_diags("reading project")?
+            .ok_or_else(|| {
+                autostack_provider_sdk::attrs::error(
+                    "Error reading project",
+                    format!("project {id:?} not found or not accessible"),
+                )
+            })?;
         let parent = &p["parent"];
-        let of_type = |t: &str| if s(parent, "type") == t { s(parent, "id") } else { "" };
+        let of_type = |t: &str| {
+            if s(parent, "type") == t {
+                s(parent, "id")
+            } else {
+                ""
+            }
+        };
         let labels = map_value(&crate::wire::string_map(&p["labels"]));
         Ok(Obj::from(config)
             .str("project_id", id.as_str())
             .set("name", string(&p, "name"))
-            .str("number", p["projectNumber"].as_str().map(str::to_string).unwrap_or_else(|| p["projectNumber"].to_string()))
+            .str(
+                "number",
+                p["projectNumber"]
+                    .as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| p["projectNumber"].to_string()),
+            )
             .str("org_id", of_type("organization"))
             .str("folder_id", of_type("folder"))
             .str("billing_account", "")

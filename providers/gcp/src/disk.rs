@@ -65,24 +65,51 @@ impl ComputeKind for ComputeDisk {
             "source_snapshot_id": computed(Type::String) => "ID of the source snapshot.",
             "users": computed(Type::list(Type::String)) => "Instances the disk is attached to.",
         };
-        for k in ["disk_encryption_key", "source_image_encryption_key", "source_snapshot_encryption_key"] {
-            b = b.block(k, Nesting::List, key_block()).tune(k, |n| { n.max_items = 1; n.force_new = true; });
+        for k in [
+            "disk_encryption_key",
+            "source_image_encryption_key",
+            "source_snapshot_encryption_key",
+        ] {
+            b = b.block(k, Nesting::List, key_block()).tune(k, |n| {
+                n.max_items = 1;
+                n.force_new = true;
+            });
         }
-        b.block("guest_os_features", Nesting::Set, attributes! { "type": required(Type::String).force_new() => "A guest OS feature." })
-            .tune("guest_os_features", |n| { n.computed = true; n.force_new = true; })
-            .block("async_primary_disk", Nesting::List, attributes! { "disk": required(Type::String).force_new() => "The primary disk." })
-            .tune("async_primary_disk", |n| { n.max_items = 1; n.force_new = true; })
-            .block("params", Nesting::List, crate::common::params_block())
-            .tune("params", |n| { n.max_items = 1; n.force_new = true; })
+        b.block(
+            "guest_os_features",
+            Nesting::Set,
+            attributes! { "type": required(Type::String).force_new() => "A guest OS feature." },
+        )
+        .tune("guest_os_features", |n| {
+            n.computed = true;
+            n.force_new = true;
+        })
+        .block(
+            "async_primary_disk",
+            Nesting::List,
+            attributes! { "disk": required(Type::String).force_new() => "The primary disk." },
+        )
+        .tune("async_primary_disk", |n| {
+            n.max_items = 1;
+            n.force_new = true;
+        })
+        .block("params", Nesting::List, crate::common::params_block())
+        .tune("params", |n| {
+            n.max_items = 1;
+            n.force_new = true;
+        })
     }
 
     fn plan(&self, _: &GcpClient, p: PlanCtx<'_>) -> Result<PlanResponse, Diagnostics> {
-        let Some(prior) = p.prior() else { return Ok(p.planned) };
+        let Some(prior) = p.prior() else {
+            return Ok(p.planned);
+        };
         let (old, new) = (get_int(prior, "size"), get_int(&p.planned.planned, "size"));
         match (old, new) {
             (Some(o), Some(n)) if n < o && p.planned.requires_replace.is_empty() => {
                 let mut fresh = p.plan_from(None, p.proposed());
-                fresh.planned = crate::compute::plan_location_pub(&p.planned.planned, &fresh.planned);
+                fresh.planned =
+                    crate::compute::plan_location_pub(&p.planned.planned, &fresh.planned);
                 fresh.requires_replace = vec![vec![PathStep::Attr("size".into())]];
                 Ok(fresh)
             }
@@ -93,33 +120,73 @@ impl ComputeKind for ComputeDisk {
     fn body(&self, _: &GcpClient, at: &At, p: &Value) -> Result<Json, Diagnostics> {
         let disk_type = nonempty_str(p, "type").map(|t| match t.contains('/') {
             true => t.to_string(),
-            false => format!("projects/{}/zones/{}/diskTypes/{t}", at.project, at.location),
+            false => format!(
+                "projects/{}/zones/{}/diskTypes/{t}",
+                at.project, at.location
+            ),
         });
         Ok(body_of(vec![
             ("name", json!(at.name)),
-            ("sizeGb", get_int(p, "size").map_or(Json::Null, |n| json!(n.to_string()))),
+            (
+                "sizeGb",
+                get_int(p, "size").map_or(Json::Null, |n| json!(n.to_string())),
+            ),
             ("type", disk_type.map_or(Json::Null, Json::String)),
             ("sourceImage", opt(p, "image")),
             ("sourceSnapshot", opt(p, "snapshot")),
             ("description", opt(p, "description")),
-            ("physicalBlockSizeBytes", get_int(p, "physical_block_size_bytes").map_or(Json::Null, |n| json!(n.to_string()))),
-            ("provisionedIops", get_int(p, "provisioned_iops").map_or(Json::Null, |n| json!(n.to_string()))),
+            (
+                "physicalBlockSizeBytes",
+                get_int(p, "physical_block_size_bytes")
+                    .map_or(Json::Null, |n| json!(n.to_string())),
+            ),
+            (
+                "provisionedIops",
+                get_int(p, "provisioned_iops").map_or(Json::Null, |n| json!(n.to_string())),
+            ),
             ("architecture", opt(p, "architecture")),
-            ("labels", json!(get(p, "effective_labels").map(autostack_provider_sdk::attrs::string_map).unwrap_or_default())),
+            (
+                "labels",
+                json!(get(p, "effective_labels")
+                    .map(autostack_provider_sdk::attrs::string_map)
+                    .unwrap_or_default()),
+            ),
         ]))
     }
 
-    async fn insert(&self, c: &GcpClient, at: &At, mut body: Json, id: &str) -> Result<Operation, GcpError> {
+    async fn insert(
+        &self,
+        c: &GcpClient,
+        at: &At,
+        mut body: Json,
+        id: &str,
+    ) -> Result<Operation, GcpError> {
         if let Some(i) = body["sourceImage"].as_str().map(str::to_string) {
             body["sourceImage"] = json!(crate::image::resolve_image(c, &i, &at.project).await?);
         }
         let d: model::Disk = from_json(body)?;
-        c.compute.disks.insert().set_project(&at.project).set_zone(&at.location)
-            .set_or_clear_request_id(request_id(id)).set_body(d).send().await.gcp()
+        c.compute
+            .disks
+            .insert()
+            .set_project(&at.project)
+            .set_zone(&at.location)
+            .set_or_clear_request_id(request_id(id))
+            .set_body(d)
+            .send()
+            .await
+            .gcp()
     }
 
     async fn list(&self, c: &GcpClient, at: &At, filter: &str) -> Result<Vec<Json>, GcpError> {
-        list_all!(c, c.compute.disks.aggregated_list().set_project(&at.project).set_filter(filter), "disks")
+        list_all!(
+            c,
+            c.compute
+                .disks
+                .aggregated_list()
+                .set_project(&at.project)
+                .set_filter(filter),
+            "disks"
+        )
     }
 
     fn state_of(&self, _: &GcpClient, prior: &Value, d: &Json) -> Obj {
@@ -128,11 +195,20 @@ impl ComputeKind for ComputeDisk {
             .set("size", number(&d["sizeGb"]))
             .str("type", crate::wire::last_segment(s(d, "type")))
             .echo_str("description", d, "description")
-            .set("physical_block_size_bytes", number(&d["physicalBlockSizeBytes"]))
+            .set(
+                "physical_block_size_bytes",
+                number(&d["physicalBlockSizeBytes"]),
+            )
             .set("provisioned_iops", number(&d["provisionedIops"]))
-            .set("provisioned_throughput", number(&d["provisionedThroughput"]))
+            .set(
+                "provisioned_throughput",
+                number(&d["provisionedThroughput"]),
+            )
             .str("access_mode", s(d, "accessMode"))
-            .bool("enable_confidential_compute", d["enableConfidentialCompute"].as_bool().unwrap_or(false))
+            .bool(
+                "enable_confidential_compute",
+                d["enableConfidentialCompute"].as_bool().unwrap_or(false),
+            )
             .set("licenses", string_list(strings(&d["licenses"])))
             .str("disk_id", id("id"))
             .set("creation_timestamp", string(d, "creationTimestamp"))
@@ -150,24 +226,64 @@ impl ComputeKind for ComputeDisk {
         o
     }
 
-    async fn update(&self, c: &GcpClient, at: &At, prior: &Value, planned: &Value) -> Result<(), GcpError> {
+    async fn update(
+        &self,
+        c: &GcpClient,
+        at: &At,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<(), GcpError> {
         if !autostack_provider_sdk::attrs::changed(prior, planned, "size") {
             return Ok(());
         }
-        let body: model::DisksResizeRequest = from_json(json!({"sizeGb": get_int(planned, "size").unwrap_or(0).to_string()}))?;
-        let op = c.call(|| async {
-            c.compute.disks.resize().set_project(&at.project).set_zone(&at.location).set_disk(&at.name).set_body(body.clone()).send().await.gcp()
-        }).await?;
+        let body: model::DisksResizeRequest =
+            from_json(json!({"sizeGb": get_int(planned, "size").unwrap_or(0).to_string()}))?;
+        let op = c
+            .call(|| async {
+                c.compute
+                    .disks
+                    .resize()
+                    .set_project(&at.project)
+                    .set_zone(&at.location)
+                    .set_disk(&at.name)
+                    .set_body(body.clone())
+                    .send()
+                    .await
+                    .gcp()
+            })
+            .await?;
         crate::ops::wait(c, &at.project, op).await
     }
 
-    async fn set_labels(&self, c: &GcpClient, at: &At, labels: HashMap<String, String>, fp: &str) -> Result<Operation, GcpError> {
+    async fn set_labels(
+        &self,
+        c: &GcpClient,
+        at: &At,
+        labels: HashMap<String, String>,
+        fp: &str,
+    ) -> Result<Operation, GcpError> {
         let body: model::ZoneSetLabelsRequest = labels_body(labels, fp)?;
-        c.compute.disks.set_labels().set_project(&at.project).set_zone(&at.location).set_resource(&at.name)
-            .set_body(body).send().await.gcp()
+        c.compute
+            .disks
+            .set_labels()
+            .set_project(&at.project)
+            .set_zone(&at.location)
+            .set_resource(&at.name)
+            .set_body(body)
+            .send()
+            .await
+            .gcp()
     }
 
     async fn delete(&self, c: &GcpClient, at: &At) -> Result<Operation, GcpError> {
-        c.compute.disks.delete().set_project(&at.project).set_zone(&at.location).set_disk(&at.name).send().await.gcp()
+        c.compute
+            .disks
+            .delete()
+            .set_project(&at.project)
+            .set_zone(&at.location)
+            .set_disk(&at.name)
+            .send()
+            .await
+            .gcp()
     }
 }

@@ -29,14 +29,31 @@ fn log_block() -> Block {
 }
 
 fn rules_json(p: &Value, name: &str) -> Json {
-    Json::Array(get_blocks(p, name).iter()
-        .map(|r| body_of(vec![("IPProtocol", opt(r, "protocol")), ("ports", str_array(r, "ports"))]))
-        .collect())
+    Json::Array(
+        get_blocks(p, name)
+            .iter()
+            .map(|r| {
+                body_of(vec![
+                    ("IPProtocol", opt(r, "protocol")),
+                    ("ports", str_array(r, "ports")),
+                ])
+            })
+            .collect(),
+    )
 }
 
 fn rules_value(j: &Json) -> Value {
-    let items = j.as_array().cloned().unwrap_or_default().iter()
-        .map(|r| Value::object_from([("protocol", string(r, "IPProtocol")), ("ports", string_list(strings(&r["ports"])))]))
+    let items = j
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|r| {
+            Value::object_from([
+                ("protocol", string(r, "IPProtocol")),
+                ("ports", string_list(strings(&r["ports"]))),
+            ])
+        })
         .collect();
     block_set(&rule_block(), items)
 }
@@ -74,7 +91,10 @@ impl ComputeKind for ComputeFirewall {
         .block("log_config", Nesting::List, log_block())
         .tune("log_config", |b| b.max_items = 1)
         .block("params", Nesting::List, crate::common::params_block())
-        .tune("params", |b| { b.max_items = 1; b.force_new = true; })
+        .tune("params", |b| {
+            b.max_items = 1;
+            b.force_new = true;
+        })
     }
 
     fn body(&self, _: &GcpClient, at: &At, p: &Value) -> Result<Json, Diagnostics> {
@@ -88,8 +108,14 @@ impl ComputeKind for ComputeFirewall {
             ("destinationRanges", str_array(p, "destination_ranges")),
             ("sourceTags", str_array(p, "source_tags")),
             ("targetTags", str_array(p, "target_tags")),
-            ("sourceServiceAccounts", str_array(p, "source_service_accounts")),
-            ("targetServiceAccounts", str_array(p, "target_service_accounts")),
+            (
+                "sourceServiceAccounts",
+                str_array(p, "source_service_accounts"),
+            ),
+            (
+                "targetServiceAccounts",
+                str_array(p, "target_service_accounts"),
+            ),
             ("allowed", rules_json(p, "allow")),
             ("denied", rules_json(p, "deny")),
         ]);
@@ -100,18 +126,43 @@ impl ComputeKind for ComputeFirewall {
         Ok(body)
     }
 
-    async fn insert(&self, c: &GcpClient, at: &At, body: Json, id: &str) -> Result<Operation, GcpError> {
+    async fn insert(
+        &self,
+        c: &GcpClient,
+        at: &At,
+        body: Json,
+        id: &str,
+    ) -> Result<Operation, GcpError> {
         let fw: model::Firewall = from_json(body)?;
-        c.compute.firewalls.insert().set_project(&at.project).set_or_clear_request_id(request_id(id)).set_body(fw).send().await.gcp()
+        c.compute
+            .firewalls
+            .insert()
+            .set_project(&at.project)
+            .set_or_clear_request_id(request_id(id))
+            .set_body(fw)
+            .send()
+            .await
+            .gcp()
     }
 
     async fn list(&self, c: &GcpClient, at: &At, filter: &str) -> Result<Vec<Json>, GcpError> {
-        list_all!(c, c.compute.firewalls.list().set_project(&at.project).set_filter(filter), "firewalls")
+        list_all!(
+            c,
+            c.compute
+                .firewalls
+                .list()
+                .set_project(&at.project)
+                .set_filter(filter),
+            "firewalls"
+        )
     }
 
     fn state_of(&self, _: &GcpClient, prior: &Value, f: &Json) -> Obj {
         let logs: Vec<Value> = match f["logConfig"]["enable"].as_bool() {
-            Some(true) => vec![Value::object_from([("metadata", string(&f["logConfig"], "metadata"))])],
+            Some(true) => vec![Value::object_from([(
+                "metadata",
+                string(&f["logConfig"], "metadata"),
+            )])],
             _ => Vec::new(),
         };
         let set = |k: &str| string_set(strings(&f[k]));
@@ -134,19 +185,52 @@ impl ComputeKind for ComputeFirewall {
             .set("creation_timestamp", string(f, "creationTimestamp"))
     }
 
-    async fn update(&self, c: &GcpClient, at: &At, _prior: &Value, planned: &Value) -> Result<(), GcpError> {
-        let mut body = self.body(c, at, planned).map_err(|d| GcpError::local("invalid", d.to_string()))?;
-        for k in ["sourceRanges", "destinationRanges", "sourceTags", "targetTags", "allowed", "denied"] {
-            body.as_object_mut().map(|m| m.entry(k).or_insert(json!([])));
+    async fn update(
+        &self,
+        c: &GcpClient,
+        at: &At,
+        _prior: &Value,
+        planned: &Value,
+    ) -> Result<(), GcpError> {
+        let mut body = self
+            .body(c, at, planned)
+            .map_err(|d| GcpError::local("invalid", d.to_string()))?;
+        for k in [
+            "sourceRanges",
+            "destinationRanges",
+            "sourceTags",
+            "targetTags",
+            "allowed",
+            "denied",
+        ] {
+            body.as_object_mut()
+                .map(|m| m.entry(k).or_insert(json!([])));
         }
         let fw: model::Firewall = from_json(body)?;
-        let op = c.call(|| async {
-            c.compute.firewalls.patch().set_project(&at.project).set_firewall(&at.name).set_body(fw.clone()).send().await.gcp()
-        }).await?;
+        let op = c
+            .call(|| async {
+                c.compute
+                    .firewalls
+                    .patch()
+                    .set_project(&at.project)
+                    .set_firewall(&at.name)
+                    .set_body(fw.clone())
+                    .send()
+                    .await
+                    .gcp()
+            })
+            .await?;
         crate::ops::wait(c, &at.project, op).await
     }
 
     async fn delete(&self, c: &GcpClient, at: &At) -> Result<Operation, GcpError> {
-        c.compute.firewalls.delete().set_project(&at.project).set_firewall(&at.name).send().await.gcp()
+        c.compute
+            .firewalls
+            .delete()
+            .set_project(&at.project)
+            .set_firewall(&at.name)
+            .send()
+            .await
+            .gcp()
     }
 }

@@ -12,7 +12,11 @@ pub fn image_ref(image: &str, project: &str) -> String {
     if rel.starts_with("projects/") {
         return rel.to_string();
     }
-    match image.strip_prefix("global/images/").or(Some(image)).and_then(|i| i.strip_prefix("family/")) {
+    match image
+        .strip_prefix("global/images/")
+        .or(Some(image))
+        .and_then(|i| i.strip_prefix("family/"))
+    {
         Some(f) => format!("projects/{project}/global/images/family/{f}"),
         None => image.to_string(),
     }
@@ -28,7 +32,18 @@ pub async fn resolve_image(c: &GcpClient, image: &str, project: &str) -> Result<
         Some((p, n)) => (p, n),
         None => (project, image),
     };
-    let got = c.call(|| async { c.compute.images.get().set_project(p).set_image(name).send().await.gcp() }).await;
+    let got = c
+        .call(|| async {
+            c.compute
+                .images
+                .get()
+                .set_project(p)
+                .set_image(name)
+                .send()
+                .await
+                .gcp()
+        })
+        .await;
     match got {
         Ok(_) => Ok(format!("projects/{p}/global/images/{name}")),
         Err(e) if e.status == 404 => Ok(format!("projects/{p}/global/images/family/{name}")),
@@ -74,7 +89,10 @@ impl DataSource<GcpClient> for DataComputeImage {
 
     async fn read(&self, c: &GcpClient, config: &Value) -> Result<Value, Diagnostics> {
         let project = c.project_of(config).to_string();
-        let image = self.find(c, config, &project).await.or_diags("reading image")?;
+        let image = self
+            .find(c, config, &project)
+            .await
+            .or_diags("reading image")?;
         let link = s(&image, "selfLink");
         Ok(Obj::from(config)
             .str("id", crate::wire::relative(link))
@@ -88,7 +106,12 @@ impl DataSource<GcpClient> for DataComputeImage {
             .set("disk_size_gb", number(&image["diskSizeGb"]))
             .str("image_id", image["id"].as_str().unwrap_or_default())
             .set("label_fingerprint", string(&image, "labelFingerprint"))
-            .set("labels", autostack_provider_sdk::attrs::map_value(&crate::wire::string_map(&image["labels"])))
+            .set(
+                "labels",
+                autostack_provider_sdk::attrs::map_value(&crate::wire::string_map(
+                    &image["labels"],
+                )),
+            )
             .set("licenses", string_list(strings(&image["licenses"])))
             .set("source_disk", string(&image, "sourceDisk"))
             .set("source_disk_id", string(&image, "sourceDiskId"))
@@ -101,15 +124,45 @@ impl DataSource<GcpClient> for DataComputeImage {
 impl DataComputeImage {
     async fn find(&self, c: &GcpClient, config: &Value, project: &str) -> Result<Json, GcpError> {
         if let Some(name) = nonempty_str(config, "name") {
-            let img = c.call(|| async { c.compute.images.get().set_project(project).set_image(name).send().await.gcp() }).await?;
+            let img = c
+                .call(|| async {
+                    c.compute
+                        .images
+                        .get()
+                        .set_project(project)
+                        .set_image(name)
+                        .send()
+                        .await
+                        .gcp()
+                })
+                .await?;
             return Ok(to_json(&img));
         }
         if let Some(family) = nonempty_str(config, "family") {
-            let img = c.call(|| async { c.compute.images.get_from_family().set_project(project).set_family(family).send().await.gcp() }).await?;
+            let img = c
+                .call(|| async {
+                    c.compute
+                        .images
+                        .get_from_family()
+                        .set_project(project)
+                        .set_family(family)
+                        .send()
+                        .await
+                        .gcp()
+                })
+                .await?;
             return Ok(to_json(&img));
         }
         let filter = nonempty_str(config, "filter").unwrap_or_default();
-        let found: Result<Vec<Json>, GcpError> = list_all!(c, c.compute.images.list().set_project(project).set_filter(filter), "images");
+        let found: Result<Vec<Json>, GcpError> = list_all!(
+            c,
+            c.compute
+                .images
+                .list()
+                .set_project(project)
+                .set_filter(filter),
+            "images"
+        );
         let mut found = found?;
         found.sort_by(|a, b| s(a, "creationTimestamp").cmp(s(b, "creationTimestamp")));
         match (found.len(), get_bool(config, "most_recent").unwrap_or(false)) {
@@ -126,9 +179,24 @@ mod tests {
 
     #[test]
     fn fixed_references_need_no_lookup() {
-        assert_eq!(image_ref("https://www.googleapis.com/compute/v1/projects/debian-cloud/global/images/x", "p"), "projects/debian-cloud/global/images/x");
-        assert_eq!(image_ref("family/debian-12", "p"), "projects/p/global/images/family/debian-12");
-        assert_eq!(image_ref("global/images/family/f", "p"), "projects/p/global/images/family/f");
-        assert_eq!(image_ref("debian-cloud/debian-12", "p"), "debian-cloud/debian-12");
+        assert_eq!(
+            image_ref(
+                "https://www.googleapis.com/compute/v1/projects/debian-cloud/global/images/x",
+                "p"
+            ),
+            "projects/debian-cloud/global/images/x"
+        );
+        assert_eq!(
+            image_ref("family/debian-12", "p"),
+            "projects/p/global/images/family/debian-12"
+        );
+        assert_eq!(
+            image_ref("global/images/family/f", "p"),
+            "projects/p/global/images/family/f"
+        );
+        assert_eq!(
+            image_ref("debian-cloud/debian-12", "p"),
+            "debian-cloud/debian-12"
+        );
     }
 }

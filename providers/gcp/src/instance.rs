@@ -26,7 +26,12 @@ static SPEC: Spec = Spec {
 
 /// Arguments whose change this provider applies by replacing the instance (hashicorp/google
 /// changes some of them in place with calls the Compute Engine double does not serve).
-const REPLACED: [&str; 4] = ["network_interface", "service_account", "scheduling", "can_ip_forward"];
+const REPLACED: [&str; 4] = [
+    "network_interface",
+    "service_account",
+    "scheduling",
+    "can_ip_forward",
+];
 
 #[async_trait]
 impl ComputeKind for ComputeInstance {
@@ -44,16 +49,33 @@ impl ComputeKind for ComputeInstance {
         let nested = |v: &Value, block: &str, names: &[&str]| -> Option<(String, Value)> {
             let (old, new) = (get_blocks(prior, block), get_blocks(v, block));
             let ty = get(v, block)?.ty();
-            let items: Vec<Value> = new.iter().enumerate().map(|(i, n)| match (block, old.get(i)) {
-                ("attached_disk", _) => old.iter().find(|o| get_str(o, "source").zip(get_str(n, "source")).is_some_and(|(a, b)| same_ref(a, b)))
-                    .map_or(n.clone(), |o| keep_same_refs(o, n, names)),
-                (_, Some(o)) => keep_same_refs(o, n, names),
-                (_, None) => n.clone(),
-            }).collect();
-            Some((block.to_string(), Value::list(ty.element_type()?.clone(), items)))
+            let items: Vec<Value> = new
+                .iter()
+                .enumerate()
+                .map(|(i, n)| match (block, old.get(i)) {
+                    ("attached_disk", _) => old
+                        .iter()
+                        .find(|o| {
+                            get_str(o, "source")
+                                .zip(get_str(n, "source"))
+                                .is_some_and(|(a, b)| same_ref(a, b))
+                        })
+                        .map_or(n.clone(), |o| keep_same_refs(o, n, names)),
+                    (_, Some(o)) => keep_same_refs(o, n, names),
+                    (_, None) => n.clone(),
+                })
+                .collect();
+            Some((
+                block.to_string(),
+                Value::list(ty.element_type()?.clone(), items),
+            ))
         };
         let mut out = proposed.clone();
-        for (block, names) in [("network_interface", &["network", "subnetwork"][..]), ("attached_disk", &["source"][..]), ("boot_disk", &["source"][..])] {
+        for (block, names) in [
+            ("network_interface", &["network", "subnetwork"][..]),
+            ("attached_disk", &["source"][..]),
+            ("boot_disk", &["source"][..]),
+        ] {
             if let Some((k, v)) = nested(&out, block, names) {
                 out = with_attr(&out, &k, v);
             }
@@ -64,17 +86,36 @@ impl ComputeKind for ComputeInstance {
     fn plan(&self, _: &GcpClient, p: PlanCtx<'_>) -> Result<PlanResponse, Diagnostics> {
         let mut out = p.planned.clone();
         out.planned = canonical_scopes(&out.planned);
-        let Some(prior) = p.prior() else { return Ok(out) };
-        let replaced: Vec<&str> = REPLACED.iter().copied().filter(|a| changed(prior, &out.planned, a) && !(*a == "network_interface" && same_nics(prior, &out.planned))).collect();
+        let Some(prior) = p.prior() else {
+            return Ok(out);
+        };
+        let replaced: Vec<&str> = REPLACED
+            .iter()
+            .copied()
+            .filter(|a| {
+                changed(prior, &out.planned, a)
+                    && !(*a == "network_interface" && same_nics(prior, &out.planned))
+            })
+            .collect();
         if !replaced.is_empty() && out.requires_replace.is_empty() {
             let mut fresh = p.plan_from(None, p.proposed());
-            fresh.planned = crate::compute::plan_location_pub(&out.planned, &canonical_scopes(&fresh.planned));
-            fresh.requires_replace = replaced.iter().map(|a| vec![PathStep::Attr(a.to_string())]).collect();
+            fresh.planned =
+                crate::compute::plan_location_pub(&out.planned, &canonical_scopes(&fresh.planned));
+            fresh.requires_replace = replaced
+                .iter()
+                .map(|a| vec![PathStep::Attr(a.to_string())])
+                .collect();
             return Ok(fresh);
         }
         if out.requires_replace.is_empty() {
-            let planned = unknown_when_changed(prior, out.planned, "metadata", &["metadata_fingerprint"]);
-            let planned = unknown_when_changed(prior, planned, "metadata_startup_script", &["metadata_fingerprint"]);
+            let planned =
+                unknown_when_changed(prior, out.planned, "metadata", &["metadata_fingerprint"]);
+            let planned = unknown_when_changed(
+                prior,
+                planned,
+                "metadata_startup_script",
+                &["metadata_fingerprint"],
+            );
             out.planned = unknown_when_changed(prior, planned, "tags", &["tags_fingerprint"]);
         }
         Ok(out)
@@ -84,30 +125,62 @@ impl ComputeKind for ComputeInstance {
         Ok(body(at, p))
     }
 
-    async fn insert(&self, c: &GcpClient, at: &At, mut body: Json, id: &str) -> Result<Operation, GcpError> {
-        if let Some(img) = body["disks"][0]["initializeParams"]["sourceImage"].as_str().map(str::to_string) {
-            body["disks"][0]["initializeParams"]["sourceImage"] = json!(crate::image::resolve_image(c, &img, &at.project).await?);
+    async fn insert(
+        &self,
+        c: &GcpClient,
+        at: &At,
+        mut body: Json,
+        id: &str,
+    ) -> Result<Operation, GcpError> {
+        if let Some(img) = body["disks"][0]["initializeParams"]["sourceImage"]
+            .as_str()
+            .map(str::to_string)
+        {
+            body["disks"][0]["initializeParams"]["sourceImage"] =
+                json!(crate::image::resolve_image(c, &img, &at.project).await?);
         }
         let inst: model::Instance = from_json(body)?;
-        c.compute.instances.insert().set_project(&at.project).set_zone(&at.location)
-            .set_or_clear_request_id(request_id(id)).set_body(inst).send().await.gcp()
+        c.compute
+            .instances
+            .insert()
+            .set_project(&at.project)
+            .set_zone(&at.location)
+            .set_or_clear_request_id(request_id(id))
+            .set_body(inst)
+            .send()
+            .await
+            .gcp()
     }
 
     async fn list(&self, c: &GcpClient, at: &At, filter: &str) -> Result<Vec<Json>, GcpError> {
-        list_all!(c, c.compute.instances.aggregated_list().set_project(&at.project).set_filter(filter), "instances")
+        list_all!(
+            c,
+            c.compute
+                .instances
+                .aggregated_list()
+                .set_project(&at.project)
+                .set_filter(filter),
+            "instances"
+        )
     }
 
     /// Every boot disk in one aggregated disks list per project.
     async fn enrich(&self, c: &GcpClient, items: &mut [Json]) -> Result<(), GcpError> {
         let boot_of = |i: &Json| -> Option<String> {
-            let d = i["disks"].as_array()?.iter().find(|d| d["boot"].as_bool() == Some(true))?;
+            let d = i["disks"]
+                .as_array()?
+                .iter()
+                .find(|d| d["boot"].as_bool() == Some(true))?;
             Some(relative(s(d, "source")).to_string())
         };
         let mut by_project: HashMap<String, Vec<String>> = HashMap::new();
         for link in items.iter().filter_map(boot_of) {
             let parts: Vec<&str> = link.split('/').collect();
             if let (Some(p), Some(n)) = (parts.get(1), parts.last()) {
-                by_project.entry(p.to_string()).or_default().push(n.to_string());
+                by_project
+                    .entry(p.to_string())
+                    .or_default()
+                    .push(n.to_string());
             }
         }
         let mut disks: HashMap<String, Json> = HashMap::new();
@@ -115,8 +188,20 @@ impl ComputeKind for ComputeInstance {
             names.sort_unstable();
             names.dedup();
             for chunk in names.chunks(crate::compute::BATCH) {
-                let found: Result<Vec<Json>, GcpError> = list_all!(c, c.compute.disks.aggregated_list().set_project(&project).set_filter(name_filter(chunk)), "disks");
-                disks.extend(found?.into_iter().map(|d| (relative(s(&d, "selfLink")).to_string(), d)));
+                let found: Result<Vec<Json>, GcpError> = list_all!(
+                    c,
+                    c.compute
+                        .disks
+                        .aggregated_list()
+                        .set_project(&project)
+                        .set_filter(name_filter(chunk)),
+                    "disks"
+                );
+                disks.extend(
+                    found?
+                        .into_iter()
+                        .map(|d| (relative(s(&d, "selfLink")).to_string(), d)),
+                );
             }
         }
         for i in items.iter_mut() {
@@ -131,27 +216,58 @@ impl ComputeKind for ComputeInstance {
         state(prior, item)
     }
 
-    async fn update(&self, c: &GcpClient, at: &At, prior: &Value, planned: &Value) -> Result<(), GcpError> {
+    async fn update(
+        &self,
+        c: &GcpClient,
+        at: &At,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<(), GcpError> {
         if changed(prior, planned, "machine_type") {
             self.set_machine_type(c, at, planned).await?;
         }
-        if changed(prior, planned, "metadata") || changed(prior, planned, "metadata_startup_script") {
+        if changed(prior, planned, "metadata") || changed(prior, planned, "metadata_startup_script")
+        {
             let items = metadata_items(planned);
             self.fingerprinted(c, at, |fp| {
                 let items = items.clone();
                 async move {
-                let md: model::Metadata = from_json(json!({"items": items, "fingerprint": fp.metadata}))?;
-                c.compute.instances.set_metadata().set_project(&at.project).set_zone(&at.location).set_instance(&at.name).set_body(md).send().await.gcp()
-            }}).await?;
+                    let md: model::Metadata =
+                        from_json(json!({"items": items, "fingerprint": fp.metadata}))?;
+                    c.compute
+                        .instances
+                        .set_metadata()
+                        .set_project(&at.project)
+                        .set_zone(&at.location)
+                        .set_instance(&at.name)
+                        .set_body(md)
+                        .send()
+                        .await
+                        .gcp()
+                }
+            })
+            .await?;
         }
         if changed(prior, planned, "tags") {
             let items = get_strings(planned, "tags");
             self.fingerprinted(c, at, |fp| {
                 let items = items.clone();
                 async move {
-                let tags: model::Tags = from_json(json!({"items": items, "fingerprint": fp.tags}))?;
-                c.compute.instances.set_tags().set_project(&at.project).set_zone(&at.location).set_instance(&at.name).set_body(tags).send().await.gcp()
-            }}).await?;
+                    let tags: model::Tags =
+                        from_json(json!({"items": items, "fingerprint": fp.tags}))?;
+                    c.compute
+                        .instances
+                        .set_tags()
+                        .set_project(&at.project)
+                        .set_zone(&at.location)
+                        .set_instance(&at.name)
+                        .set_body(tags)
+                        .send()
+                        .await
+                        .gcp()
+                }
+            })
+            .await?;
         }
         if changed(prior, planned, "attached_disk") {
             self.reattach(c, at, prior, planned).await?;
@@ -159,14 +275,36 @@ impl ComputeKind for ComputeInstance {
         Ok(())
     }
 
-    async fn set_labels(&self, c: &GcpClient, at: &At, labels: HashMap<String, String>, fp: &str) -> Result<Operation, GcpError> {
+    async fn set_labels(
+        &self,
+        c: &GcpClient,
+        at: &At,
+        labels: HashMap<String, String>,
+        fp: &str,
+    ) -> Result<Operation, GcpError> {
         let body: model::InstancesSetLabelsRequest = labels_body(labels, fp)?;
-        c.compute.instances.set_labels().set_project(&at.project).set_zone(&at.location).set_instance(&at.name)
-            .set_body(body).send().await.gcp()
+        c.compute
+            .instances
+            .set_labels()
+            .set_project(&at.project)
+            .set_zone(&at.location)
+            .set_instance(&at.name)
+            .set_body(body)
+            .send()
+            .await
+            .gcp()
     }
 
     async fn delete(&self, c: &GcpClient, at: &At) -> Result<Operation, GcpError> {
-        c.compute.instances.delete().set_project(&at.project).set_zone(&at.location).set_instance(&at.name).send().await.gcp()
+        c.compute
+            .instances
+            .delete()
+            .set_project(&at.project)
+            .set_zone(&at.location)
+            .set_instance(&at.name)
+            .send()
+            .await
+            .gcp()
     }
 }
 
@@ -178,9 +316,19 @@ struct Fingerprints {
 
 impl ComputeInstance {
     async fn get(&self, c: &GcpClient, at: &At) -> Result<Json, GcpError> {
-        let inst = c.call(|| async {
-            c.compute.instances.get().set_project(&at.project).set_zone(&at.location).set_instance(&at.name).send().await.gcp()
-        }).await?;
+        let inst = c
+            .call(|| async {
+                c.compute
+                    .instances
+                    .get()
+                    .set_project(&at.project)
+                    .set_zone(&at.location)
+                    .set_instance(&at.name)
+                    .send()
+                    .await
+                    .gcp()
+            })
+            .await?;
         Ok(to_json(&inst))
     }
 
@@ -193,19 +341,32 @@ impl ComputeInstance {
     {
         let once = || async {
             let i = self.get(c, at).await?;
-            let fp = Fingerprints { metadata: s(&i["metadata"], "fingerprint").to_string(), tags: s(&i["tags"], "fingerprint").to_string() };
+            let fp = Fingerprints {
+                metadata: s(&i["metadata"], "fingerprint").to_string(),
+                tags: s(&i["tags"], "fingerprint").to_string(),
+            };
             let op = call(fp).await?;
             crate::ops::wait(c, &at.project, op).await
         };
         autostack_provider_sdk::retry::retry_conflicts(c.retry, once).await
     }
 
-    async fn run(&self, c: &GcpClient, at: &At, op: Result<Operation, GcpError>) -> Result<(), GcpError> {
+    async fn run(
+        &self,
+        c: &GcpClient,
+        at: &At,
+        op: Result<Operation, GcpError>,
+    ) -> Result<(), GcpError> {
         crate::ops::wait(c, &at.project, op?).await
     }
 
     /// Stop, `setMachineType`, start: only with `allow_stopping_for_update = true`.
-    async fn set_machine_type(&self, c: &GcpClient, at: &At, planned: &Value) -> Result<(), GcpError> {
+    async fn set_machine_type(
+        &self,
+        c: &GcpClient,
+        at: &At,
+        planned: &Value,
+    ) -> Result<(), GcpError> {
         if get_bool(planned, "allow_stopping_for_update") != Some(true) {
             return Err(GcpError::local("invalid", "Changing the machine_type, min_cpu_platform, service_account, enable_display, shielded_instance_config, scheduling.node_affinities or network_interface.[#d].(network/subnetwork/subnetwork_project) or advanced_machine_features on a started instance requires stopping it. To acknowledge this, please set allow_stopping_for_update = true in your config. You can also stop it by setting desired_status = \"TERMINATED\", but the instance will not be restarted after the update."));
         }
@@ -213,30 +374,113 @@ impl ComputeInstance {
         let i = &c.compute.instances;
         let running = self.get(c, at).await?["status"].as_str() == Some("RUNNING");
         if running {
-            self.run(c, at, c.call(|| async { i.stop().set_project(p).set_zone(z).set_instance(n).send().await.gcp() }).await).await?;
+            self.run(
+                c,
+                at,
+                c.call(|| async {
+                    i.stop()
+                        .set_project(p)
+                        .set_zone(z)
+                        .set_instance(n)
+                        .send()
+                        .await
+                        .gcp()
+                })
+                .await,
+            )
+            .await?;
         }
-        let mt = format!("zones/{z}/machineTypes/{}", get_str(planned, "machine_type").unwrap_or_default());
+        let mt = format!(
+            "zones/{z}/machineTypes/{}",
+            get_str(planned, "machine_type").unwrap_or_default()
+        );
         let body: model::InstancesSetMachineTypeRequest = from_json(json!({"machineType": mt}))?;
-        self.run(c, at, c.call(|| async { i.set_machine_type().set_project(p).set_zone(z).set_instance(n).set_body(body.clone()).send().await.gcp() }).await).await?;
+        self.run(
+            c,
+            at,
+            c.call(|| async {
+                i.set_machine_type()
+                    .set_project(p)
+                    .set_zone(z)
+                    .set_instance(n)
+                    .set_body(body.clone())
+                    .send()
+                    .await
+                    .gcp()
+            })
+            .await,
+        )
+        .await?;
         if running {
-            self.run(c, at, c.call(|| async { i.start().set_project(p).set_zone(z).set_instance(n).send().await.gcp() }).await).await?;
+            self.run(
+                c,
+                at,
+                c.call(|| async {
+                    i.start()
+                        .set_project(p)
+                        .set_zone(z)
+                        .set_instance(n)
+                        .send()
+                        .await
+                        .gcp()
+                })
+                .await,
+            )
+            .await?;
         }
         Ok(())
     }
 
     /// Detaches the disks the plan drops and attaches the ones it adds.
-    async fn reattach(&self, c: &GcpClient, at: &At, prior: &Value, planned: &Value) -> Result<(), GcpError> {
-        let (old, new) = (get_blocks(prior, "attached_disk"), get_blocks(planned, "attached_disk"));
+    async fn reattach(
+        &self,
+        c: &GcpClient,
+        at: &At,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<(), GcpError> {
+        let (old, new) = (
+            get_blocks(prior, "attached_disk"),
+            get_blocks(planned, "attached_disk"),
+        );
         let src = |v: &Value| get_str(v, "source").unwrap_or_default().to_string();
         let i = &c.compute.instances;
-        for gone in old.iter().filter(|o| !new.iter().any(|n| same_ref(&src(n), &src(o)))) {
+        for gone in old
+            .iter()
+            .filter(|o| !new.iter().any(|n| same_ref(&src(n), &src(o))))
+        {
             let device = get_str(gone, "device_name").unwrap_or_default();
-            let op = c.call(|| async { i.detach_disk().set_project(&at.project).set_zone(&at.location).set_instance(&at.name).set_device_name(device).send().await.gcp() }).await;
+            let op = c
+                .call(|| async {
+                    i.detach_disk()
+                        .set_project(&at.project)
+                        .set_zone(&at.location)
+                        .set_instance(&at.name)
+                        .set_device_name(device)
+                        .send()
+                        .await
+                        .gcp()
+                })
+                .await;
             self.run(c, at, op).await?;
         }
-        for added in new.iter().filter(|n| !old.iter().any(|o| same_ref(&src(n), &src(o)))) {
+        for added in new
+            .iter()
+            .filter(|n| !old.iter().any(|o| same_ref(&src(n), &src(o))))
+        {
             let disk: model::AttachedDisk = from_json(attached_json(added))?;
-            let op = c.call(|| async { i.attach_disk().set_project(&at.project).set_zone(&at.location).set_instance(&at.name).set_body(disk.clone()).send().await.gcp() }).await;
+            let op = c
+                .call(|| async {
+                    i.attach_disk()
+                        .set_project(&at.project)
+                        .set_zone(&at.location)
+                        .set_instance(&at.name)
+                        .set_body(disk.clone())
+                        .send()
+                        .await
+                        .gcp()
+                })
+                .await;
             self.run(c, at, op).await?;
         }
         Ok(())
@@ -250,7 +494,16 @@ fn canonical_scopes(planned: &Value) -> Value {
     if accounts.is_empty() || !accounts.iter().all(known) {
         return planned.clone();
     }
-    let fixed: Vec<Value> = accounts.iter().map(|a| with_attr(a, "scopes", string_set(get_strings(a, "scopes").iter().map(|s| canonical_scope(s))))).collect();
+    let fixed: Vec<Value> = accounts
+        .iter()
+        .map(|a| {
+            with_attr(
+                a,
+                "scopes",
+                string_set(get_strings(a, "scopes").iter().map(|s| canonical_scope(s))),
+            )
+        })
+        .collect();
     let ty = crate::instance_schema::service_account().value_type();
     with_attr(planned, "service_account", Value::list(ty, fixed))
 }
@@ -258,6 +511,12 @@ fn canonical_scopes(planned: &Value) -> Value {
 /// True when the network interfaces differ only in what the API fills in (computed values
 /// the configuration leaves unset).
 fn same_nics(prior: &Value, planned: &Value) -> bool {
-    let (a, b) = (get_blocks(prior, "network_interface"), get_blocks(planned, "network_interface"));
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| !autostack_provider_sdk::differs(x, y))
+    let (a, b) = (
+        get_blocks(prior, "network_interface"),
+        get_blocks(planned, "network_interface"),
+    );
+    a.len() == b.len()
+        && a.iter()
+            .zip(b)
+            .all(|(x, y)| !autostack_provider_sdk::differs(x, y))
 }

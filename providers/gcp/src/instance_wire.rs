@@ -61,53 +61,86 @@ fn zonal(at: &At, collection: &str, v: &str) -> String {
 
 /// The metadata items: `metadata` plus `startup-script` from `metadata_startup_script`.
 pub fn metadata_items(p: &Value) -> Vec<Json> {
-    let mut md = get(p, "metadata").map(autostack_provider_sdk::attrs::string_map).unwrap_or_default();
+    let mut md = get(p, "metadata")
+        .map(autostack_provider_sdk::attrs::string_map)
+        .unwrap_or_default();
     if let Some(script) = nonempty_str(p, "metadata_startup_script") {
         md.insert("startup-script".into(), script.to_string());
     }
-    md.into_iter().map(|(k, v)| json!({"key": k, "value": v})).collect()
+    md.into_iter()
+        .map(|(k, v)| json!({"key": k, "value": v}))
+        .collect()
 }
 
 fn boot_disk_json(at: &At, p: &Value) -> Json {
-    let Some(b) = get_blocks(p, "boot_disk").first() else { return Json::Null };
+    let Some(b) = get_blocks(p, "boot_disk").first() else {
+        return Json::Null;
+    };
     let mut d = body_of(vec![
         ("boot", json!(true)),
-        ("autoDelete", json!(get_bool(b, "auto_delete").unwrap_or(true))),
+        (
+            "autoDelete",
+            json!(get_bool(b, "auto_delete").unwrap_or(true)),
+        ),
         ("mode", opt(b, "mode")),
         ("deviceName", opt(b, "device_name")),
         ("source", opt(b, "source")),
         ("interface", opt(b, "interface")),
     ]);
-    if let (None, Some(ip)) = (nonempty_str(b, "source"), get_blocks(b, "initialize_params").first()) {
+    if let (None, Some(ip)) = (
+        nonempty_str(b, "source"),
+        get_blocks(b, "initialize_params").first(),
+    ) {
         d["initializeParams"] = body_of(vec![
-            ("diskSizeGb", get_int(ip, "size").map_or(Json::Null, |n| json!(n.to_string()))),
-            ("diskType", nonempty_str(ip, "type").map_or(Json::Null, |t| json!(zonal(at, "diskTypes", t)))),
+            (
+                "diskSizeGb",
+                get_int(ip, "size").map_or(Json::Null, |n| json!(n.to_string())),
+            ),
+            (
+                "diskType",
+                nonempty_str(ip, "type").map_or(Json::Null, |t| json!(zonal(at, "diskTypes", t))),
+            ),
             ("sourceImage", opt(ip, "image")),
             ("sourceSnapshot", opt(ip, "snapshot")),
-            ("labels", get(ip, "labels").map_or(Json::Null, |l| json!(autostack_provider_sdk::attrs::string_map(l)))),
+            (
+                "labels",
+                get(ip, "labels").map_or(Json::Null, |l| {
+                    json!(autostack_provider_sdk::attrs::string_map(l))
+                }),
+            ),
         ]);
     }
     d
 }
 
 fn nics_json(p: &Value) -> Json {
-    Json::Array(get_blocks(p, "network_interface").iter().map(|n| {
-        let access: Vec<Json> = get_blocks(n, "access_config").iter().map(|a| body_of(vec![
-            ("type", json!("ONE_TO_ONE_NAT")),
-            ("name", json!("External NAT")),
-            ("natIP", opt(a, "nat_ip")),
-            ("networkTier", opt(a, "network_tier")),
-            ("publicPtrDomainName", opt(a, "public_ptr_domain_name")),
-        ])).collect();
-        body_of(vec![
-            ("network", opt(n, "network")),
-            ("subnetwork", opt(n, "subnetwork")),
-            ("networkIP", opt(n, "network_ip")),
-            ("nicType", opt(n, "nic_type")),
-            ("stackType", opt(n, "stack_type")),
-            ("accessConfigs", Json::Array(access)),
-        ])
-    }).collect())
+    Json::Array(
+        get_blocks(p, "network_interface")
+            .iter()
+            .map(|n| {
+                let access: Vec<Json> = get_blocks(n, "access_config")
+                    .iter()
+                    .map(|a| {
+                        body_of(vec![
+                            ("type", json!("ONE_TO_ONE_NAT")),
+                            ("name", json!("External NAT")),
+                            ("natIP", opt(a, "nat_ip")),
+                            ("networkTier", opt(a, "network_tier")),
+                            ("publicPtrDomainName", opt(a, "public_ptr_domain_name")),
+                        ])
+                    })
+                    .collect();
+                body_of(vec![
+                    ("network", opt(n, "network")),
+                    ("subnetwork", opt(n, "subnetwork")),
+                    ("networkIP", opt(n, "network_ip")),
+                    ("nicType", opt(n, "nic_type")),
+                    ("stackType", opt(n, "stack_type")),
+                    ("accessConfigs", Json::Array(access)),
+                ])
+            })
+            .collect(),
+    )
 }
 
 /// An `attached_disk` block as the API's `AttachedDisk`.
@@ -129,21 +162,41 @@ pub fn body(at: &At, p: &Value) -> Json {
         "email": nonempty_str(sa, "email").unwrap_or("default"),
         "scopes": get_strings(sa, "scopes").iter().map(|s| canonical_scope(s)).collect::<Vec<_>>(),
     })).collect();
-    let scheduling = get_blocks(p, "scheduling").first().map(|s| body_of(vec![
-        ("onHostMaintenance", opt(s, "on_host_maintenance")),
-        ("automaticRestart", json!(get_bool(s, "automatic_restart").unwrap_or(true))),
-        ("preemptible", json!(get_bool(s, "preemptible").unwrap_or(false))),
-        ("provisioningModel", opt(s, "provisioning_model")),
-        ("instanceTerminationAction", opt(s, "instance_termination_action")),
-    ]));
-    let shielded = get_blocks(p, "shielded_instance_config").first().map(|s| json!({
-        "enableSecureBoot": get_bool(s, "enable_secure_boot").unwrap_or(false),
-        "enableVtpm": get_bool(s, "enable_vtpm").unwrap_or(true),
-        "enableIntegrityMonitoring": get_bool(s, "enable_integrity_monitoring").unwrap_or(true),
-    }));
+    let scheduling = get_blocks(p, "scheduling").first().map(|s| {
+        body_of(vec![
+            ("onHostMaintenance", opt(s, "on_host_maintenance")),
+            (
+                "automaticRestart",
+                json!(get_bool(s, "automatic_restart").unwrap_or(true)),
+            ),
+            (
+                "preemptible",
+                json!(get_bool(s, "preemptible").unwrap_or(false)),
+            ),
+            ("provisioningModel", opt(s, "provisioning_model")),
+            (
+                "instanceTerminationAction",
+                opt(s, "instance_termination_action"),
+            ),
+        ])
+    });
+    let shielded = get_blocks(p, "shielded_instance_config").first().map(|s| {
+        json!({
+            "enableSecureBoot": get_bool(s, "enable_secure_boot").unwrap_or(false),
+            "enableVtpm": get_bool(s, "enable_vtpm").unwrap_or(true),
+            "enableIntegrityMonitoring": get_bool(s, "enable_integrity_monitoring").unwrap_or(true),
+        })
+    });
     let mut b = body_of(vec![
         ("name", json!(at.name)),
-        ("machineType", json!(zonal(at, "machineTypes", get_str(p, "machine_type").unwrap_or_default()))),
+        (
+            "machineType",
+            json!(zonal(
+                at,
+                "machineTypes",
+                get_str(p, "machine_type").unwrap_or_default()
+            )),
+        ),
         ("description", opt(p, "description")),
         ("hostname", opt(p, "hostname")),
         ("minCpuPlatform", opt(p, "min_cpu_platform")),
@@ -152,7 +205,12 @@ pub fn body(at: &At, p: &Value) -> Json {
         ("serviceAccounts", Json::Array(accounts)),
         ("scheduling", scheduling.unwrap_or(Json::Null)),
         ("shieldedInstanceConfig", shielded.unwrap_or(Json::Null)),
-        ("labels", json!(get(p, "effective_labels").map(autostack_provider_sdk::attrs::string_map).unwrap_or_default())),
+        (
+            "labels",
+            json!(get(p, "effective_labels")
+                .map(autostack_provider_sdk::attrs::string_map)
+                .unwrap_or_default()),
+        ),
         ("tags", json!({"items": get_strings(p, "tags")})),
         ("metadata", json!({"items": metadata_items(p)})),
     ]);
@@ -171,66 +229,144 @@ fn boot_disk_state(prior: &Value, att: &Json, disk: &Json) -> Value {
     let mut ip = base(&schema::initialize_params(), old_ip)
         .set("size", number(&disk["sizeGb"]))
         .str("type", last_segment(s(disk, "type")))
-        .set("labels", autostack_provider_sdk::attrs::map_value(&crate::wire::string_map(&disk["labels"])))
+        .set(
+            "labels",
+            autostack_provider_sdk::attrs::map_value(&crate::wire::string_map(&disk["labels"])),
+        )
         .str("architecture", s(disk, "architecture"))
         .set("provisioned_iops", number(&disk["provisionedIops"]))
-        .set("provisioned_throughput", number(&disk["provisionedThroughput"]))
-        .set("resource_policies", string_list(strings(&disk["resourcePolicies"])))
+        .set(
+            "provisioned_throughput",
+            number(&disk["provisionedThroughput"]),
+        )
+        .set(
+            "resource_policies",
+            string_list(strings(&disk["resourcePolicies"])),
+        )
         .str("snapshot", s(disk, "sourceSnapshot"));
-    if old_ip.and_then(|o| get_str(o, "image")).is_none_or(str::is_empty) {
+    if old_ip
+        .and_then(|o| get_str(o, "image"))
+        .is_none_or(str::is_empty)
+    {
         ip = ip.str("image", s(disk, "sourceImage"));
     }
-    let features: Vec<String> = att["guestOsFeatures"].as_array().cloned().unwrap_or_default().iter().map(|f| s(f, "type").to_string()).collect();
+    let features: Vec<String> = att["guestOsFeatures"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|f| s(f, "type").to_string())
+        .collect();
     let b = base(&schema::boot_disk(), old)
         .bool("auto_delete", att["autoDelete"].as_bool().unwrap_or(false))
         .str("device_name", s(att, "deviceName"))
-        .str("mode", if s(att, "mode").is_empty() { "READ_WRITE" } else { s(att, "mode") })
-        .set("source", reference(old.unwrap_or(&Value::null()), "source", s(att, "source")))
-        .str("disk_encryption_key_sha256", s(&att["diskEncryptionKey"], "sha256"))
-        .str("kms_key_self_link", s(&att["diskEncryptionKey"], "kmsKeyName"))
+        .str(
+            "mode",
+            if s(att, "mode").is_empty() {
+                "READ_WRITE"
+            } else {
+                s(att, "mode")
+            },
+        )
+        .set(
+            "source",
+            reference(old.unwrap_or(&Value::null()), "source", s(att, "source")),
+        )
+        .str(
+            "disk_encryption_key_sha256",
+            s(&att["diskEncryptionKey"], "sha256"),
+        )
+        .str(
+            "kms_key_self_link",
+            s(&att["diskEncryptionKey"], "kmsKeyName"),
+        )
         .set("guest_os_features", string_list(features))
-        .set("initialize_params", Value::list(schema::initialize_params().value_type(), vec![ip.finish()]));
+        .set(
+            "initialize_params",
+            Value::list(schema::initialize_params().value_type(), vec![ip.finish()]),
+        );
     b.finish()
 }
 
 fn nic_state(prior: Option<&Value>, n: &Json) -> Value {
     let null = Value::null();
     let p = prior.unwrap_or(&null);
-    let access: Vec<Value> = n["accessConfigs"].as_array().cloned().unwrap_or_default().iter().enumerate().map(|(i, a)| {
-        base(&schema::access_config(), nth(p, "access_config", i))
-            .str("nat_ip", s(a, "natIP"))
-            .str("network_tier", s(a, "networkTier"))
-            .echo_str("public_ptr_domain_name", a, "publicPtrDomainName")
-            .finish()
-    }).collect();
+    let access: Vec<Value> = n["accessConfigs"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            base(&schema::access_config(), nth(p, "access_config", i))
+                .str("nat_ip", s(a, "natIP"))
+                .str("network_tier", s(a, "networkTier"))
+                .echo_str("public_ptr_domain_name", a, "publicPtrDomainName")
+                .finish()
+        })
+        .collect();
     let sub = s(n, "subnetwork");
-    let sub_project = crate::wire::relative(sub).split('/').nth(1).unwrap_or_default();
+    let sub_project = crate::wire::relative(sub)
+        .split('/')
+        .nth(1)
+        .unwrap_or_default();
     base(&schema::network_interface(), prior)
         .set("network", reference(p, "network", s(n, "network")))
         .set("subnetwork", reference(p, "subnetwork", sub))
         .str("subnetwork_project", sub_project)
         .str("network_ip", s(n, "networkIP"))
         .str("name", s(n, "name"))
-        .str("stack_type", if s(n, "stackType").is_empty() { "IPV4_ONLY" } else { s(n, "stackType") })
+        .str(
+            "stack_type",
+            if s(n, "stackType").is_empty() {
+                "IPV4_ONLY"
+            } else {
+                s(n, "stackType")
+            },
+        )
         .str("ipv6_access_type", s(n, "ipv6AccessType"))
         .str("ipv6_address", s(n, "ipv6Address"))
         .str("igmp_query", s(n, "igmpQuery"))
         .str("network_attachment", s(n, "networkAttachment"))
         .str("parent_nic_name", s(n, "parentNicName"))
-        .set("internal_ipv6_prefix_length", number(&n["internalIpv6PrefixLength"]))
-        .set("access_config", Value::list(schema::access_config().value_type(), access))
+        .set(
+            "internal_ipv6_prefix_length",
+            number(&n["internalIpv6PrefixLength"]),
+        )
+        .set(
+            "access_config",
+            Value::list(schema::access_config().value_type(), access),
+        )
         .finish()
 }
 
 fn attached_state(prior: &Value, att: &Json) -> Value {
     let src = s(att, "source");
-    let old = get_blocks(prior, "attached_disk").iter().find(|a| get_str(a, "source").is_some_and(|p| crate::wire::same_ref(p, src)));
+    let old = get_blocks(prior, "attached_disk")
+        .iter()
+        .find(|a| get_str(a, "source").is_some_and(|p| crate::wire::same_ref(p, src)));
     base(&schema::attached_disk(), old)
-        .set("source", reference(old.unwrap_or(&Value::null()), "source", src))
+        .set(
+            "source",
+            reference(old.unwrap_or(&Value::null()), "source", src),
+        )
         .str("device_name", s(att, "deviceName"))
-        .str("mode", if s(att, "mode").is_empty() { "READ_WRITE" } else { s(att, "mode") })
-        .str("disk_encryption_key_sha256", s(&att["diskEncryptionKey"], "sha256"))
-        .str("kms_key_self_link", s(&att["diskEncryptionKey"], "kmsKeyName"))
+        .str(
+            "mode",
+            if s(att, "mode").is_empty() {
+                "READ_WRITE"
+            } else {
+                s(att, "mode")
+            },
+        )
+        .str(
+            "disk_encryption_key_sha256",
+            s(&att["diskEncryptionKey"], "sha256"),
+        )
+        .str(
+            "kms_key_self_link",
+            s(&att["diskEncryptionKey"], "kmsKeyName"),
+        )
         .finish()
 }
 
@@ -241,40 +377,94 @@ fn blocks(block: Block, items: Vec<Value>) -> Value {
 /// The instance's state from its listed JSON (`_bootDisk` holds its boot disk).
 pub fn state(prior: &Value, i: &Json) -> Obj {
     let disks = i["disks"].as_array().cloned().unwrap_or_default();
-    let boot: Vec<Value> = disks.iter().filter(|d| d["boot"].as_bool() == Some(true)).map(|d| boot_disk_state(prior, d, &i["_bootDisk"])).collect();
-    let attached: Vec<Value> = disks.iter().filter(|d| d["boot"].as_bool() != Some(true) && s(d, "type") != "SCRATCH").map(|d| attached_state(prior, d)).collect();
-    let nics: Vec<Value> = i["networkInterfaces"].as_array().cloned().unwrap_or_default().iter().enumerate().map(|(n, j)| nic_state(nth(prior, "network_interface", n), j)).collect();
+    let boot: Vec<Value> = disks
+        .iter()
+        .filter(|d| d["boot"].as_bool() == Some(true))
+        .map(|d| boot_disk_state(prior, d, &i["_bootDisk"]))
+        .collect();
+    let attached: Vec<Value> = disks
+        .iter()
+        .filter(|d| d["boot"].as_bool() != Some(true) && s(d, "type") != "SCRATCH")
+        .map(|d| attached_state(prior, d))
+        .collect();
+    let nics: Vec<Value> = i["networkInterfaces"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+        .map(|(n, j)| nic_state(nth(prior, "network_interface", n), j))
+        .collect();
     let sched = &i["scheduling"];
     let scheduling = base(&schema::scheduling(), nth(prior, "scheduling", 0))
         .str("on_host_maintenance", s(sched, "onHostMaintenance"))
-        .bool("automatic_restart", sched["automaticRestart"].as_bool().unwrap_or(true))
-        .bool("preemptible", sched["preemptible"].as_bool().unwrap_or(false))
+        .bool(
+            "automatic_restart",
+            sched["automaticRestart"].as_bool().unwrap_or(true),
+        )
+        .bool(
+            "preemptible",
+            sched["preemptible"].as_bool().unwrap_or(false),
+        )
         .str("provisioning_model", s(sched, "provisioningModel"))
-        .echo_str("instance_termination_action", sched, "instanceTerminationAction")
+        .echo_str(
+            "instance_termination_action",
+            sched,
+            "instanceTerminationAction",
+        )
         .finish();
-    let accounts: Vec<Value> = i["serviceAccounts"].as_array().cloned().unwrap_or_default().iter().map(|sa| Value::object_from([
-        ("email", string(sa, "email")),
-        ("scopes", string_set(strings(&sa["scopes"]))),
-    ])).collect();
-    let shielded: Vec<Value> = i.get("shieldedInstanceConfig").map(|sh| base(&schema::shielded(), None)
-        .bool("enable_secure_boot", sh["enableSecureBoot"].as_bool().unwrap_or(false))
-        .bool("enable_vtpm", sh["enableVtpm"].as_bool().unwrap_or(false))
-        .bool("enable_integrity_monitoring", sh["enableIntegrityMonitoring"].as_bool().unwrap_or(false))
-        .finish()).into_iter().collect();
+    let accounts: Vec<Value> = i["serviceAccounts"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|sa| {
+            Value::object_from([
+                ("email", string(sa, "email")),
+                ("scopes", string_set(strings(&sa["scopes"]))),
+            ])
+        })
+        .collect();
+    let shielded: Vec<Value> = i
+        .get("shieldedInstanceConfig")
+        .map(|sh| {
+            base(&schema::shielded(), None)
+                .bool(
+                    "enable_secure_boot",
+                    sh["enableSecureBoot"].as_bool().unwrap_or(false),
+                )
+                .bool("enable_vtpm", sh["enableVtpm"].as_bool().unwrap_or(false))
+                .bool(
+                    "enable_integrity_monitoring",
+                    sh["enableIntegrityMonitoring"].as_bool().unwrap_or(false),
+                )
+                .finish()
+        })
+        .into_iter()
+        .collect();
     let mut md = metadata_map(&i["metadata"]);
     let script = md.get("startup-script").cloned();
     let mut o = Obj::from(prior);
     if get(prior, "metadata_startup_script").is_some() {
         md.remove("startup-script");
-        o = o.set("metadata_startup_script", Value::string(script.unwrap_or_default()));
+        o = o.set(
+            "metadata_startup_script",
+            Value::string(script.unwrap_or_default()),
+        );
     }
     let md_value = match md.is_empty() && get(prior, "metadata").is_none() {
         true => Value::Null(Type::map(Type::String)),
         false => autostack_provider_sdk::attrs::map_value(&md),
     };
     o.str("machine_type", last_segment(s(i, "machineType")))
-        .bool("can_ip_forward", i["canIpForward"].as_bool().unwrap_or(false))
-        .bool("deletion_protection", i["deletionProtection"].as_bool().unwrap_or(false))
+        .bool(
+            "can_ip_forward",
+            i["canIpForward"].as_bool().unwrap_or(false),
+        )
+        .bool(
+            "deletion_protection",
+            i["deletionProtection"].as_bool().unwrap_or(false),
+        )
         .echo_str("description", i, "description")
         .echo_str("hostname", i, "hostname")
         .str("min_cpu_platform", s(i, "minCpuPlatform"))
@@ -285,19 +475,37 @@ pub fn state(prior: &Value, i: &Json) -> Obj {
         .str("instance_id", i["id"].as_str().unwrap_or_default())
         .set("creation_timestamp", string(i, "creationTimestamp"))
         .set("label_fingerprint", string(i, "labelFingerprint"))
-        .set("metadata_fingerprint", string(&i["metadata"], "fingerprint"))
+        .set(
+            "metadata_fingerprint",
+            string(&i["metadata"], "fingerprint"),
+        )
         .set("tags_fingerprint", string(&i["tags"], "fingerprint"))
         .set("boot_disk", blocks(schema::boot_disk(), boot))
         .set("attached_disk", blocks(schema::attached_disk(), attached))
-        .set("network_interface", blocks(schema::network_interface(), nics))
+        .set(
+            "network_interface",
+            blocks(schema::network_interface(), nics),
+        )
         .set("scheduling", blocks(schema::scheduling(), vec![scheduling]))
-        .set("service_account", blocks(schema::service_account(), accounts))
-        .set("shielded_instance_config", blocks(schema::shielded(), shielded))
+        .set(
+            "service_account",
+            blocks(schema::service_account(), accounts),
+        )
+        .set(
+            "shielded_instance_config",
+            blocks(schema::shielded(), shielded),
+        )
 }
 
 /// The metadata items as a map.
 pub fn metadata_map(md: &Json) -> std::collections::BTreeMap<String, String> {
-    md["items"].as_array().cloned().unwrap_or_default().iter().map(|it| (s(it, "key").to_string(), s(it, "value").to_string())).collect()
+    md["items"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|it| (s(it, "key").to_string(), s(it, "value").to_string()))
+        .collect()
 }
 
 #[cfg(test)]
@@ -306,8 +514,17 @@ mod tests {
 
     #[test]
     fn scope_aliases_expand() {
-        assert_eq!(canonical_scope("cloud-platform"), "https://www.googleapis.com/auth/cloud-platform");
-        assert_eq!(canonical_scope("storage-ro"), "https://www.googleapis.com/auth/devstorage.read_only");
-        assert_eq!(canonical_scope("https://www.googleapis.com/auth/pubsub"), "https://www.googleapis.com/auth/pubsub");
+        assert_eq!(
+            canonical_scope("cloud-platform"),
+            "https://www.googleapis.com/auth/cloud-platform"
+        );
+        assert_eq!(
+            canonical_scope("storage-ro"),
+            "https://www.googleapis.com/auth/devstorage.read_only"
+        );
+        assert_eq!(
+            canonical_scope("https://www.googleapis.com/auth/pubsub"),
+            "https://www.googleapis.com/auth/pubsub"
+        );
     }
 }

@@ -24,8 +24,20 @@ pub struct JsonApi {
 
 impl JsonApi {
     /// A caller with the given bases (each ending in `/`).
-    pub fn new(http: reqwest_google::Client, tokens: TokenSource, retry: Backoff, storage: String, resource_manager: String) -> JsonApi {
-        JsonApi { http, tokens, retry, storage, resource_manager }
+    pub fn new(
+        http: reqwest_google::Client,
+        tokens: TokenSource,
+        retry: Backoff,
+        storage: String,
+        resource_manager: String,
+    ) -> JsonApi {
+        JsonApi {
+            http,
+            tokens,
+            retry,
+            storage,
+            resource_manager,
+        }
     }
 
     /// `GET url`; `None` for 404.
@@ -52,7 +64,12 @@ impl JsonApi {
     }
 
     /// One call, again on throttling and transient failures; an empty answer is `null`.
-    pub async fn send(&self, method: Method, url: &str, body: Option<&Json>) -> Result<Json, GcpError> {
+    pub async fn send(
+        &self,
+        method: Method,
+        url: &str,
+        body: Option<&Json>,
+    ) -> Result<Json, GcpError> {
         retry_transient(self.retry, || self.once(method.clone(), url, body)).await
     }
 
@@ -67,18 +84,26 @@ impl JsonApi {
             req = req.json(b);
         }
         let resp = req.send().await.map_err(|e| {
-            let kind = if e.is_timeout() { "timeout" } else { "connectionFailure" };
+            let kind = if e.is_timeout() {
+                "timeout"
+            } else {
+                "connectionFailure"
+            };
             GcpError::local(kind, crate::client::error_chain(&e))
         })?;
         let status = resp.status().as_u16();
-        let bytes = resp.bytes().await.map_err(|e| GcpError::local("connectionFailure", e.to_string()))?;
+        let bytes = resp
+            .bytes()
+            .await
+            .map_err(|e| GcpError::local("connectionFailure", e.to_string()))?;
         if !(200..300).contains(&status) {
             return Err(GcpError::from_body(status, &bytes));
         }
         if bytes.is_empty() {
             return Ok(Json::Null);
         }
-        serde_json::from_slice(&bytes).map_err(|e| GcpError::local("invalidResponse", format!("{url}: {e}")))
+        serde_json::from_slice(&bytes)
+            .map_err(|e| GcpError::local("invalidResponse", format!("{url}: {e}")))
     }
 }
 
@@ -87,7 +112,9 @@ pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }

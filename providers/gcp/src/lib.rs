@@ -14,30 +14,30 @@
 // Diagnostics are large but travel only on the error path (as in autostack-lang).
 #![allow(clippy::result_large_err)]
 
+pub mod address;
+pub mod attached_disk;
 pub mod auth;
 pub mod client;
 pub mod common;
 pub mod compute;
 pub mod config;
 pub mod data;
-pub mod jsonapi;
-pub mod address;
-pub mod attached_disk;
 pub mod disk;
 pub mod firewall;
 pub mod image;
 pub mod instance;
 pub mod instance_schema;
 pub mod instance_wire;
+pub mod jsonapi;
 pub mod network;
 pub mod ops;
+mod prelude;
+pub mod provider_schema;
 pub mod storage;
 pub mod storage_bucket;
 pub mod storage_object;
 pub mod storage_schema;
 pub mod subnetwork;
-mod prelude;
-pub mod provider_schema;
 pub mod wire;
 
 pub use client::{GcpClient, GcpError};

@@ -22,9 +22,35 @@ pub async fn wait(c: &GcpClient, project: &str, op: Operation) -> Result<(), Gcp
     let region = first["region"].as_str().map(last_segment);
     let poll = || async {
         let got = match (zone, region) {
-            (Some(z), _) => c.compute.zone_ops.get().set_project(project).set_zone(z).set_operation(&name).send().await,
-            (None, Some(r)) => c.compute.region_ops.get().set_project(project).set_region(r).set_operation(&name).send().await,
-            (None, None) => c.compute.global_ops.get().set_project(project).set_operation(&name).send().await,
+            (Some(z), _) => {
+                c.compute
+                    .zone_ops
+                    .get()
+                    .set_project(project)
+                    .set_zone(z)
+                    .set_operation(&name)
+                    .send()
+                    .await
+            }
+            (None, Some(r)) => {
+                c.compute
+                    .region_ops
+                    .get()
+                    .set_project(project)
+                    .set_region(r)
+                    .set_operation(&name)
+                    .send()
+                    .await
+            }
+            (None, None) => {
+                c.compute
+                    .global_ops
+                    .get()
+                    .set_project(project)
+                    .set_operation(&name)
+                    .send()
+                    .await
+            }
         };
         match got.gcp() {
             Ok(op) => outcome(&to_json(&op)),

@@ -6,7 +6,8 @@ pub(crate) use crate::compute::{list_items, At, ComputeKind, Scope, Spec};
 pub(crate) use crate::wire::{from_json, number, s, string, strings, to_json};
 pub(crate) use async_trait::async_trait;
 pub(crate) use autostack_provider_sdk::attrs::{
-    get, get_blocks, get_bool, get_int, get_str, get_strings, nonempty_str, string_list, string_set, Obj,
+    get, get_blocks, get_bool, get_int, get_str, get_strings, nonempty_str, string_list,
+    string_set, Obj,
 };
 pub(crate) use autostack_provider_sdk::{attributes, Block, Nesting, PlanCtx, PlanResponse};
 pub(crate) use autostack_value::{Diagnostics, Type, Value};
@@ -21,20 +22,26 @@ pub(crate) use std::collections::HashMap;
 macro_rules! list_all {
     ($c:expr, $builder:expr, $field:literal) => {
         async {
-        let mut out: Vec<Json> = Vec::new();
-        let mut token: Option<String> = None;
-        loop {
-            let page = $c
-                .call(|| async { $builder.set_or_clear_page_token(token.clone()).send().await.gcp() })
-                .await?;
-            let j = to_json(&page);
-            out.extend(list_items(&j, $field));
-            match j["nextPageToken"].as_str() {
-                Some(t) if !t.is_empty() => token = Some(t.to_string()),
-                _ => break,
+            let mut out: Vec<Json> = Vec::new();
+            let mut token: Option<String> = None;
+            loop {
+                let page = $c
+                    .call(|| async {
+                        $builder
+                            .set_or_clear_page_token(token.clone())
+                            .send()
+                            .await
+                            .gcp()
+                    })
+                    .await?;
+                let j = to_json(&page);
+                out.extend(list_items(&j, $field));
+                match j["nextPageToken"].as_str() {
+                    Some(t) if !t.is_empty() => token = Some(t.to_string()),
+                    _ => break,
+                }
             }
-        }
-        Ok::<Vec<Json>, GcpError>(out)
+            Ok::<Vec<Json>, GcpError>(out)
         }
         .await
     };
@@ -51,7 +58,11 @@ pub(crate) fn request_id(token: &str) -> Option<String> {
 pub(crate) fn body_of(pairs: Vec<(&str, Json)>) -> Json {
     let m: serde_json::Map<String, Json> = pairs
         .into_iter()
-        .filter(|(_, v)| !matches!(v, Json::Null) && v.as_str() != Some("") && v.as_array().is_none_or(|a| !a.is_empty()))
+        .filter(|(_, v)| {
+            !matches!(v, Json::Null)
+                && v.as_str() != Some("")
+                && v.as_array().is_none_or(|a| !a.is_empty())
+        })
         .map(|(k, v)| (k.to_string(), v))
         .collect();
     Json::Object(m)
@@ -113,7 +124,10 @@ pub(crate) fn reference(prior: &Value, name: &str, api: &str) -> Value {
 }
 
 /// `setLabels` body (`labels`, `labelFingerprint`) as model type `T`.
-pub(crate) fn labels_body<T: serde::de::DeserializeOwned>(labels: HashMap<String, String>, fingerprint: &str) -> Result<T, GcpError> {
+pub(crate) fn labels_body<T: serde::de::DeserializeOwned>(
+    labels: HashMap<String, String>,
+    fingerprint: &str,
+) -> Result<T, GcpError> {
     from_json(json!({"labels": labels, "labelFingerprint": fingerprint}))
 }
 

@@ -30,14 +30,27 @@ mod tests {
     #[test]
     fn the_table_has_the_whole_provider_block() {
         let s = schema();
-        for a in ["project", "region", "zone", "credentials", "access_token", "default_labels",
-                  "add_terraform_attribution_label", "compute_custom_endpoint", "storage_custom_endpoint"] {
+        for a in [
+            "project",
+            "region",
+            "zone",
+            "credentials",
+            "access_token",
+            "default_labels",
+            "add_terraform_attribution_label",
+            "compute_custom_endpoint",
+            "storage_custom_endpoint",
+        ] {
             assert!(s.attributes.contains_key(a), "{a}");
         }
         assert_eq!(s.attributes["default_labels"].ty, Type::map(Type::String));
         assert!(s.attributes["credentials"].sensitive);
         assert_eq!(s.blocks["batching"].nesting, Nesting::List);
-        let endpoints = s.attributes.keys().filter(|k| k.ends_with("_custom_endpoint")).count();
+        let endpoints = s
+            .attributes
+            .keys()
+            .filter(|k| k.ends_with("_custom_endpoint"))
+            .count();
         assert!(endpoints > 150, "{endpoints}");
     }
 }

@@ -18,10 +18,17 @@ pub fn object_url(c: &GcpClient, bucket: &str, object: &str) -> String {
 
 /// The longest prefix all `names` share.
 pub fn common_prefix<S: AsRef<str>>(names: &[S]) -> String {
-    let Some(first) = names.first().map(AsRef::as_ref) else { return String::new() };
+    let Some(first) = names.first().map(AsRef::as_ref) else {
+        return String::new();
+    };
     let mut len = first.len();
     for n in names.iter().skip(1).map(AsRef::as_ref) {
-        len = first.bytes().zip(n.bytes()).take(len).take_while(|(a, b)| a == b).count();
+        len = first
+            .bytes()
+            .zip(n.bytes())
+            .take(len)
+            .take_while(|(a, b)| a == b)
+            .count();
     }
     let mut end = len;
     while !first.is_char_boundary(end) {
@@ -49,8 +56,16 @@ pub async fn list_pages(c: &GcpClient, url: &str) -> Result<Vec<Json>, GcpError>
 }
 
 /// The objects of `bucket` whose names start with `prefix` (current versions).
-pub async fn list_objects(c: &GcpClient, bucket: &str, prefix: &str) -> Result<Vec<Json>, GcpError> {
-    let url = format!("{}/o?maxResults=1000&prefix={}", bucket_url(c, bucket), escape(prefix));
+pub async fn list_objects(
+    c: &GcpClient,
+    bucket: &str,
+    prefix: &str,
+) -> Result<Vec<Json>, GcpError> {
+    let url = format!(
+        "{}/o?maxResults=1000&prefix={}",
+        bucket_url(c, bucket),
+        escape(prefix)
+    );
     list_pages(c, &url).await
 }
 

@@ -8,7 +8,9 @@ use crate::storage::{bucket_url, common_prefix, list_objects, list_pages, object
 use autostack_provider_sdk::attrs::{changed, import_base, with_attrs};
 use autostack_provider_sdk::labels::GOOGLE_LABELS;
 use autostack_provider_sdk::registry::ValueRead;
-use autostack_provider_sdk::{ActionExt, ApplyError, ChangeCtx, CloudError, ResourceSchema, ResourceType};
+use autostack_provider_sdk::{
+    ActionExt, ApplyError, ChangeCtx, CloudError, ResourceSchema, ResourceType,
+};
 use std::collections::BTreeMap;
 
 /// The `google_storage_bucket` resource type.
@@ -16,7 +18,18 @@ pub struct StorageBucket;
 
 /// Blocks hashicorp/google accepts that this provider does not apply yet: configuring one is
 /// an error rather than silently ignored.
-const UNSUPPORTED: [&str; 10] = ["lifecycle_rule", "website", "cors", "logging", "retention_policy", "autoclass", "encryption", "custom_placement_config", "hierarchical_namespace", "ip_filter"];
+const UNSUPPORTED: [&str; 10] = [
+    "lifecycle_rule",
+    "website",
+    "cors",
+    "logging",
+    "retention_policy",
+    "autoclass",
+    "encryption",
+    "custom_placement_config",
+    "hierarchical_namespace",
+    "ip_filter",
+];
 
 fn versioning() -> Block {
     attributes! { "enabled": required(Type::Bool) => "Keep every version of every object." }
@@ -55,7 +68,13 @@ fn schema_block() -> Block {
     .block("soft_delete_policy", Nesting::List, soft_delete())
     .tune("soft_delete_policy", |n| { n.max_items = 1; n.computed = true; });
     let b = GOOGLE_LABELS.attrs(b);
-    UNSUPPORTED.iter().fold(b, |b, name| b.block(name, Nesting::List, crate::storage_schema::unsupported_block(name)))
+    UNSUPPORTED.iter().fold(b, |b, name| {
+        b.block(
+            name,
+            Nesting::List,
+            crate::storage_schema::unsupported_block(name),
+        )
+    })
 }
 
 fn body(c: &GcpClient, p: &Value) -> Json {
@@ -65,7 +84,12 @@ fn body(c: &GcpClient, p: &Value) -> Json {
 fn body_with(labels: &autostack_provider_sdk::labels::Labels, p: &Value) -> Json {
     let mut b = body_of(vec![
         ("name", opt(p, "name")),
-        ("location", json!(get_str(p, "location").unwrap_or_default().to_ascii_uppercase())),
+        (
+            "location",
+            json!(get_str(p, "location")
+                .unwrap_or_default()
+                .to_ascii_uppercase()),
+        ),
         ("storageClass", opt(p, "storage_class")),
         ("rpo", opt(p, "rpo")),
         ("labels", json!(labels.to_write(p))),
@@ -95,33 +119,71 @@ fn body_with(labels: &autostack_provider_sdk::labels::Labels, p: &Value) -> Json
 fn state(c: &GcpClient, prior: &Value, b: &Json) -> Value {
     let name = s(b, "name");
     let iam = &b["iamConfiguration"];
-    let versions: Vec<Value> = match (b["versioning"]["enabled"].as_bool(), get_blocks(prior, "versioning").is_empty()) {
+    let versions: Vec<Value> = match (
+        b["versioning"]["enabled"].as_bool(),
+        get_blocks(prior, "versioning").is_empty(),
+    ) {
         (Some(e), _) => vec![Value::object_from([("enabled", Value::bool(e))])],
         (None, false) => vec![Value::object_from([("enabled", Value::bool(false))])],
         (None, true) => Vec::new(),
     };
-    let soft: Vec<Value> = b.get("softDeletePolicy").map(|sd| Value::object_from([
-        ("retention_duration_seconds", number(&sd["retentionDurationSeconds"])),
-        ("effective_time", string(sd, "effectiveTime")),
-    ])).into_iter().collect();
+    let soft: Vec<Value> = b
+        .get("softDeletePolicy")
+        .map(|sd| {
+            Value::object_from([
+                (
+                    "retention_duration_seconds",
+                    number(&sd["retentionDurationSeconds"]),
+                ),
+                ("effective_time", string(sd, "effectiveTime")),
+            ])
+        })
+        .into_iter()
+        .collect();
     let mut o = Obj::from(prior)
         .str("id", name)
         .str("name", name)
         .str("location", s(b, "location").to_ascii_uppercase())
         .str("project", c.project_of(prior))
         .str("storage_class", s(b, "storageClass"))
-        .bool("uniform_bucket_level_access", iam["uniformBucketLevelAccess"]["enabled"].as_bool().unwrap_or(false))
-        .str("public_access_prevention", if s(iam, "publicAccessPrevention").is_empty() { "inherited" } else { s(iam, "publicAccessPrevention") })
+        .bool(
+            "uniform_bucket_level_access",
+            iam["uniformBucketLevelAccess"]["enabled"]
+                .as_bool()
+                .unwrap_or(false),
+        )
+        .str(
+            "public_access_prevention",
+            if s(iam, "publicAccessPrevention").is_empty() {
+                "inherited"
+            } else {
+                s(iam, "publicAccessPrevention")
+            },
+        )
         .str("rpo", s(b, "rpo"))
         .set("project_number", number(&b["projectNumber"]))
-        .str("self_link", format!("https://www.googleapis.com/storage/v1/b/{name}"))
+        .str(
+            "self_link",
+            format!("https://www.googleapis.com/storage/v1/b/{name}"),
+        )
         .str("url", format!("gs://{name}"))
         .set("time_created", string(b, "timeCreated"))
         .set("updated", string(b, "updated"))
-        .set("versioning", Value::list(versioning().value_type(), versions))
-        .set("soft_delete_policy", Value::list(soft_delete().value_type(), soft))
+        .set(
+            "versioning",
+            Value::list(versioning().value_type(), versions),
+        )
+        .set(
+            "soft_delete_policy",
+            Value::list(soft_delete().value_type(), soft),
+        )
         .echo_bool(prior, "requester_pays", &b["billing"], "requesterPays")
-        .echo_bool(prior, "default_event_based_hold", b, "defaultEventBasedHold")
+        .echo_bool(
+            prior,
+            "default_event_based_hold",
+            b,
+            "defaultEventBasedHold",
+        )
         .set_all(c.labels.state(prior, crate::wire::string_map(&b["labels"])));
     if get_str(prior, "deletion_policy").is_none_or(str::is_empty) {
         o = o.str("deletion_policy", "DELETE");
@@ -140,13 +202,24 @@ mod tests {
             ("name", Value::string("b")),
             ("location", Value::string("eu")),
             ("storage_class", Value::string("STANDARD")),
-            ("effective_labels", autostack_provider_sdk::attrs::map_value(&[("env".to_string(), "dev".to_string())].into())),
-            ("versioning", Value::tuple(vec![Value::object_from([("enabled", Value::bool(true))])])),
+            (
+                "effective_labels",
+                autostack_provider_sdk::attrs::map_value(
+                    &[("env".to_string(), "dev".to_string())].into(),
+                ),
+            ),
+            (
+                "versioning",
+                Value::tuple(vec![Value::object_from([("enabled", Value::bool(true))])]),
+            ),
             ("uniform_bucket_level_access", Value::bool(true)),
         ]);
         let b = body_with(&Labels::new(GOOGLE_LABELS), &p);
-        assert_eq!(b, json!({"name": "b", "location": "EU", "storageClass": "STANDARD", "labels": {"env": "dev"},
-            "versioning": {"enabled": true}, "iamConfiguration": {"uniformBucketLevelAccess": {"enabled": true}}}));
+        assert_eq!(
+            b,
+            json!({"name": "b", "location": "EU", "storageClass": "STANDARD", "labels": {"env": "dev"},
+            "versioning": {"enabled": true}, "iamConfiguration": {"uniformBucketLevelAccess": {"enabled": true}}})
+        );
     }
 }
 
@@ -157,7 +230,10 @@ impl ResourceType<GcpClient> for StorageBucket {
     }
 
     fn schema(&self) -> ResourceSchema {
-        ResourceSchema { version: 4, block: schema_block() }
+        ResourceSchema {
+            version: 4,
+            block: schema_block(),
+        }
     }
 
     fn validate(&self, config: &Value) -> Diagnostics {
@@ -168,7 +244,8 @@ impl ResourceType<GcpClient> for StorageBucket {
     /// upper-cased configuration; `project` and `deletion_policy` default as for every type.
     async fn plan(&self, c: &GcpClient, p: PlanCtx<'_>) -> Result<PlanResponse, Diagnostics> {
         let proposed = p.proposed();
-        let upper = get_str(proposed, "location").map(|l| ("location", Value::string(l.to_ascii_uppercase())));
+        let upper = get_str(proposed, "location")
+            .map(|l| ("location", Value::string(l.to_ascii_uppercase())));
         let mut planned = match upper {
             Some(u) => p.plan_from(p.prior(), &with_attrs(proposed, [u])),
             None => p.planned,
@@ -185,21 +262,54 @@ impl ResourceType<GcpClient> for StorageBucket {
         Ok(planned)
     }
 
-    async fn create(&self, c: &GcpClient, planned: &Value, _ctx: &ChangeCtx<'_>) -> Result<Value, ApplyError> {
+    async fn create(
+        &self,
+        c: &GcpClient,
+        planned: &Value,
+        _ctx: &ChangeCtx<'_>,
+    ) -> Result<Value, ApplyError> {
         let project = c.project_of(planned).to_string();
-        let url = format!("{}b?project={}", c.json.storage, crate::jsonapi::escape(&project));
-        c.json.post(&url, &body(c, planned)).await.or_apply("creating Storage Bucket")?;
+        let url = format!(
+            "{}b?project={}",
+            c.json.storage,
+            crate::jsonapi::escape(&project)
+        );
+        c.json
+            .post(&url, &body(c, planned))
+            .await
+            .or_apply("creating Storage Bucket")?;
         let name = get_str(planned, "name").unwrap_or_default();
-        Ok(with_attrs(planned, [("id", Value::string(name)), ("project", Value::string(project.as_str()))]))
+        Ok(with_attrs(
+            planned,
+            [
+                ("id", Value::string(name)),
+                ("project", Value::string(project.as_str())),
+            ],
+        ))
     }
 
-    async fn update(&self, c: &GcpClient, prior: &Value, planned: &Value, _ctx: &ChangeCtx<'_>) -> Result<Value, ApplyError> {
+    async fn update(
+        &self,
+        c: &GcpClient,
+        prior: &Value,
+        planned: &Value,
+        _ctx: &ChangeCtx<'_>,
+    ) -> Result<Value, ApplyError> {
         let name = get_str(prior, "name").unwrap_or_default();
         let mut patch = body(c, planned);
         if changed(prior, planned, "effective_labels") {
             // A PATCH merges labels: keys to drop are sent as null.
-            let mut labels: BTreeMap<String, Json> = c.labels.to_write(planned).into_iter().map(|(k, v)| (k, json!(v))).collect();
-            for k in get(prior, "effective_labels").map(autostack_provider_sdk::attrs::string_map).unwrap_or_default().keys() {
+            let mut labels: BTreeMap<String, Json> = c
+                .labels
+                .to_write(planned)
+                .into_iter()
+                .map(|(k, v)| (k, json!(v)))
+                .collect();
+            for k in get(prior, "effective_labels")
+                .map(autostack_provider_sdk::attrs::string_map)
+                .unwrap_or_default()
+                .keys()
+            {
                 labels.entry(k.clone()).or_insert(Json::Null);
             }
             patch["labels"] = json!(labels);
@@ -208,7 +318,10 @@ impl ResourceType<GcpClient> for StorageBucket {
             m.remove("name");
             m.remove("location");
         }
-        c.json.patch(&bucket_url(c, name), &patch).await.or_apply("updating Storage Bucket")?;
+        c.json
+            .patch(&bucket_url(c, name), &patch)
+            .await
+            .or_apply("updating Storage Bucket")?;
         Ok(planned.clone())
     }
 
@@ -231,27 +344,51 @@ impl ResourceType<GcpClient> for StorageBucket {
         }
         for o in &objects {
             let url = object_url(c, name, s(o, "name"));
-            autostack_provider_sdk::errors::done_if_gone(c.json.delete(&url).await).or_apply("deleting an object of the bucket")?;
+            autostack_provider_sdk::errors::done_if_gone(c.json.delete(&url).await)
+                .or_apply("deleting an object of the bucket")?;
         }
         let url = bucket_url(c, name);
-        c.delete("deleting Storage Bucket", || c.json.delete(&url)).await
+        c.delete("deleting Storage Bucket", || c.json.delete(&url))
+            .await
     }
 
     /// One bucket list per project, narrowed by the names' common prefix.
     async fn read_many(&self, c: &GcpClient, current: &[Value]) -> Vec<ValueRead> {
         let mut by_project: BTreeMap<String, Vec<&str>> = BTreeMap::new();
         for v in current {
-            by_project.entry(c.project_of(v).to_string()).or_default().push(get_str(v, "name").unwrap_or_default());
+            by_project
+                .entry(c.project_of(v).to_string())
+                .or_default()
+                .push(get_str(v, "name").unwrap_or_default());
         }
         let mut found: HashMap<String, Json> = HashMap::new();
         for (project, names) in by_project {
-            let url = format!("{}b?project={}&maxResults=1000&prefix={}", c.json.storage, crate::jsonapi::escape(&project), crate::jsonapi::escape(&common_prefix(&names)));
+            let url = format!(
+                "{}b?project={}&maxResults=1000&prefix={}",
+                c.json.storage,
+                crate::jsonapi::escape(&project),
+                crate::jsonapi::escape(&common_prefix(&names))
+            );
             match list_pages(c, &url).await {
-                Ok(items) => found.extend(items.into_iter().map(|b| (s(&b, "name").to_string(), b))),
-                Err(e) => return current.iter().map(|_| Err(e.diags("reading Storage Bucket"))).collect(),
+                Ok(items) => {
+                    found.extend(items.into_iter().map(|b| (s(&b, "name").to_string(), b)))
+                }
+                Err(e) => {
+                    return current
+                        .iter()
+                        .map(|_| Err(e.diags("reading Storage Bucket")))
+                        .collect()
+                }
             }
         }
-        current.iter().map(|v| Ok(found.get(get_str(v, "name").unwrap_or_default()).map(|b| state(c, v, b)))).collect()
+        current
+            .iter()
+            .map(|v| {
+                Ok(found
+                    .get(get_str(v, "name").unwrap_or_default())
+                    .map(|b| state(c, v, b)))
+            })
+            .collect()
     }
 
     async fn recover(&self, _c: &GcpClient, planned: &Value, _token: &str) -> ValueRead {
@@ -264,7 +401,11 @@ impl ResourceType<GcpClient> for StorageBucket {
             Some((p, n)) => (p.to_string(), n.to_string()),
             None => (c.project.clone(), id.to_string()),
         };
-        let seed = [("name", Value::string(name.as_str())), ("id", Value::string(name.as_str())), ("project", Value::string(project.as_str()))];
+        let seed = [
+            ("name", Value::string(name.as_str())),
+            ("id", Value::string(name.as_str())),
+            ("project", Value::string(project.as_str())),
+        ];
         Ok(with_attrs(&import_base(&self.schema()), seed))
     }
 }

@@ -7,7 +7,9 @@ use crate::prelude::*;
 use crate::storage::{common_prefix, list_objects, object_url};
 use autostack_provider_sdk::attrs::{attr, with_attrs};
 use autostack_provider_sdk::registry::ValueRead;
-use autostack_provider_sdk::{ActionExt, ApplyError, ChangeCtx, CloudError, ResourceSchema, ResourceType};
+use autostack_provider_sdk::{
+    ActionExt, ApplyError, ChangeCtx, CloudError, ResourceSchema, ResourceType,
+};
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
 use md5::{Digest, Md5};
@@ -70,7 +72,9 @@ fn data(config: &Value) -> Result<Option<Vec<u8>>, String> {
         return Ok(Some(c.as_bytes().to_vec()));
     }
     match nonempty_str(config, "source") {
-        Some(path) => std::fs::read(path).map(Some).map_err(|e| format!("reading source file {path:?}: {e}")),
+        Some(path) => std::fs::read(path)
+            .map(Some)
+            .map_err(|e| format!("reading source file {path:?}: {e}")),
         None => Ok(None),
     }
 }
@@ -81,7 +85,11 @@ pub fn md5_base64(bytes: &[u8]) -> String {
 }
 
 fn hex(b64: &str) -> String {
-    B64.decode(b64).unwrap_or_default().iter().map(|b| format!("{b:02x}")).collect()
+    B64.decode(b64)
+        .unwrap_or_default()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 fn state(prior: &Value, o: &Json) -> Value {
@@ -121,14 +129,20 @@ impl ResourceType<GcpClient> for StorageBucketObject {
     }
 
     fn schema(&self) -> ResourceSchema {
-        ResourceSchema { version: 0, block: schema_block() }
+        ResourceSchema {
+            version: 0,
+            block: schema_block(),
+        }
     }
 
     fn validate(&self, config: &Value) -> Diagnostics {
         let content = attr(config, "content").is_some();
         let source = attr(config, "source").is_some();
         match content == source {
-            true => autostack_provider_sdk::attrs::error("Invalid combination of arguments", "google_storage_bucket_object: exactly one of `content` and `source` must be set."),
+            true => autostack_provider_sdk::attrs::error(
+                "Invalid combination of arguments",
+                "google_storage_bucket_object: exactly one of `content` and `source` must be set.",
+            ),
             false => Diagnostics::new(),
         }
     }
@@ -140,32 +154,67 @@ impl ResourceType<GcpClient> for StorageBucketObject {
         if get(&pl, "deletion_policy").is_none_or(Value::is_unknown) {
             p.planned.planned = with_attrs(&pl, [("deletion_policy", Value::string("DELETE"))]);
         }
-        let Some(prior) = p.prior() else { return Ok(p.planned) };
+        let Some(prior) = p.prior() else {
+            return Ok(p.planned);
+        };
         let local = data(p.proposed()).ok().flatten().map(|d| md5_base64(&d));
         let stale = local.is_some_and(|l| Some(l.as_str()) != get_str(prior, "md5hash"))
             || autostack_provider_sdk::attrs::changed(prior, &p.planned.planned, "source_md5hash");
         if stale {
-            let unknown = [("md5hash", Type::String), ("md5hexhash", Type::String), ("crc32c", Type::String), ("generation", Type::Number), ("media_link", Type::String)];
-            p.planned.planned = with_attrs(&p.planned.planned, unknown.map(|(k, t)| (k, Value::Unknown(t))));
+            let unknown = [
+                ("md5hash", Type::String),
+                ("md5hexhash", Type::String),
+                ("crc32c", Type::String),
+                ("generation", Type::Number),
+                ("media_link", Type::String),
+            ];
+            p.planned.planned = with_attrs(
+                &p.planned.planned,
+                unknown.map(|(k, t)| (k, Value::Unknown(t))),
+            );
         }
         Ok(p.planned)
     }
 
-    async fn create(&self, c: &GcpClient, planned: &Value, ctx: &ChangeCtx<'_>) -> Result<Value, ApplyError> {
+    async fn create(
+        &self,
+        c: &GcpClient,
+        planned: &Value,
+        ctx: &ChangeCtx<'_>,
+    ) -> Result<Value, ApplyError> {
         self.upload(c, planned, ctx.config).await?;
-        let id = format!("{}-{}", get_str(planned, "bucket").unwrap_or_default(), get_str(planned, "name").unwrap_or_default());
+        let id = format!(
+            "{}-{}",
+            get_str(planned, "bucket").unwrap_or_default(),
+            get_str(planned, "name").unwrap_or_default()
+        );
         Ok(with_attrs(planned, [("id", Value::string(id))]))
     }
 
-    async fn update(&self, c: &GcpClient, prior: &Value, planned: &Value, ctx: &ChangeCtx<'_>) -> Result<Value, ApplyError> {
+    async fn update(
+        &self,
+        c: &GcpClient,
+        prior: &Value,
+        planned: &Value,
+        ctx: &ChangeCtx<'_>,
+    ) -> Result<Value, ApplyError> {
         if get(planned, "md5hash").is_none_or(Value::is_unknown) {
             self.upload(c, planned, ctx.config).await?;
         }
         let holds = ["event_based_hold", "temporary_hold"];
-        if holds.iter().any(|h| autostack_provider_sdk::attrs::changed(prior, planned, h)) {
+        if holds
+            .iter()
+            .any(|h| autostack_provider_sdk::attrs::changed(prior, planned, h))
+        {
             let patch = json!({"eventBasedHold": get_bool(planned, "event_based_hold").unwrap_or(false), "temporaryHold": get_bool(planned, "temporary_hold").unwrap_or(false)});
-            let (bucket, name) = (get_str(planned, "bucket").unwrap_or_default(), get_str(planned, "name").unwrap_or_default());
-            c.json.patch(&object_url(c, bucket, name), &patch).await.or_apply("updating Storage Bucket Object")?;
+            let (bucket, name) = (
+                get_str(planned, "bucket").unwrap_or_default(),
+                get_str(planned, "name").unwrap_or_default(),
+            );
+            c.json
+                .patch(&object_url(c, bucket, name), &patch)
+                .await
+                .or_apply("updating Storage Bucket Object")?;
         }
         Ok(planned.clone())
     }
@@ -174,29 +223,51 @@ impl ResourceType<GcpClient> for StorageBucketObject {
         if get_str(prior, "deletion_policy") == Some("ABANDON") {
             return Ok(());
         }
-        let (bucket, name) = (get_str(prior, "bucket").unwrap_or_default(), get_str(prior, "name").unwrap_or_default());
+        let (bucket, name) = (
+            get_str(prior, "bucket").unwrap_or_default(),
+            get_str(prior, "name").unwrap_or_default(),
+        );
         let url = object_url(c, bucket, name);
-        c.delete("deleting Storage Bucket Object", || c.json.delete(&url)).await
+        c.delete("deleting Storage Bucket Object", || c.json.delete(&url))
+            .await
     }
 
     /// One object list per bucket, narrowed by the names' common prefix.
     async fn read_many(&self, c: &GcpClient, current: &[Value]) -> Vec<ValueRead> {
         let mut by_bucket: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
         for v in current {
-            by_bucket.entry(get_str(v, "bucket").unwrap_or_default()).or_default().push(get_str(v, "name").unwrap_or_default());
+            by_bucket
+                .entry(get_str(v, "bucket").unwrap_or_default())
+                .or_default()
+                .push(get_str(v, "name").unwrap_or_default());
         }
         let mut found: HashMap<(String, String), Json> = HashMap::new();
         for (bucket, names) in by_bucket {
             match list_objects(c, bucket, &common_prefix(&names)).await {
-                Ok(items) => found.extend(items.into_iter().map(|o| ((bucket.to_string(), s(&o, "name").to_string()), o))),
+                Ok(items) => found.extend(
+                    items
+                        .into_iter()
+                        .map(|o| ((bucket.to_string(), s(&o, "name").to_string()), o)),
+                ),
                 Err(e) if e.is_not_found() => {}
-                Err(e) => return current.iter().map(|_| Err(e.diags("reading Storage Bucket Object"))).collect(),
+                Err(e) => {
+                    return current
+                        .iter()
+                        .map(|_| Err(e.diags("reading Storage Bucket Object")))
+                        .collect()
+                }
             }
         }
-        current.iter().map(|v| {
-            let key = (get_str(v, "bucket").unwrap_or_default().to_string(), get_str(v, "name").unwrap_or_default().to_string());
-            Ok(found.get(&key).map(|o| state(v, o)))
-        }).collect()
+        current
+            .iter()
+            .map(|v| {
+                let key = (
+                    get_str(v, "bucket").unwrap_or_default().to_string(),
+                    get_str(v, "name").unwrap_or_default().to_string(),
+                );
+                Ok(found.get(&key).map(|o| state(v, o)))
+            })
+            .collect()
     }
 
     async fn recover(&self, _c: &GcpClient, planned: &Value, _token: &str) -> ValueRead {
@@ -206,40 +277,93 @@ impl ResourceType<GcpClient> for StorageBucketObject {
 
 impl StorageBucketObject {
     /// Uploads the data with google-cloud-storage's multipart upload.
-    async fn upload(&self, c: &GcpClient, planned: &Value, config: &Value) -> Result<(), ApplyError> {
-        let source = if get(config, "content").is_some() || get(config, "source").is_some() { config } else { planned };
-        let bytes = data(source).map_err(|e| ApplyError::new("Error uploading object", e))?.unwrap_or_default();
-        let bucket = format!("projects/_/buckets/{}", get_str(planned, "bucket").unwrap_or_default());
+    async fn upload(
+        &self,
+        c: &GcpClient,
+        planned: &Value,
+        config: &Value,
+    ) -> Result<(), ApplyError> {
+        let source = if get(config, "content").is_some() || get(config, "source").is_some() {
+            config
+        } else {
+            planned
+        };
+        let bytes = data(source)
+            .map_err(|e| ApplyError::new("Error uploading object", e))?
+            .unwrap_or_default();
+        let bucket = format!(
+            "projects/_/buckets/{}",
+            get_str(planned, "bucket").unwrap_or_default()
+        );
         let name = get_str(planned, "name").unwrap_or_default().to_string();
         let upload = || {
             // Checksums known before the upload travel in the metadata part (and the server
             // checks the data against them); a streamed upload's trailing checksum part is
             // taken for data by fake-gcs-server.
-            let mut w = c.storage.write_object(bucket.clone(), name.clone(), bytes::Bytes::from(bytes.clone()))
+            let mut w = c
+                .storage
+                .write_object(
+                    bucket.clone(),
+                    name.clone(),
+                    bytes::Bytes::from(bytes.clone()),
+                )
                 .with_known_crc32c(crc32c::crc32c(&bytes))
                 .with_known_md5_hash(Md5::digest(&bytes).to_vec());
-            if let Some(v) = nonempty_str(planned, "content_type") { w = w.set_content_type(v) }
-            if let Some(v) = nonempty_str(planned, "cache_control") { w = w.set_cache_control(v) }
-            if let Some(v) = nonempty_str(planned, "content_disposition") { w = w.set_content_disposition(v) }
-            if let Some(v) = nonempty_str(planned, "content_encoding") { w = w.set_content_encoding(v) }
-            if let Some(v) = nonempty_str(planned, "content_language") { w = w.set_content_language(v) }
-            if let Some(v) = nonempty_str(planned, "storage_class") { w = w.set_storage_class(v) }
-            if let Some(md) = get(planned, "metadata") { w = w.set_metadata(autostack_provider_sdk::attrs::string_map(md)) }
+            if let Some(v) = nonempty_str(planned, "content_type") {
+                w = w.set_content_type(v)
+            }
+            if let Some(v) = nonempty_str(planned, "cache_control") {
+                w = w.set_cache_control(v)
+            }
+            if let Some(v) = nonempty_str(planned, "content_disposition") {
+                w = w.set_content_disposition(v)
+            }
+            if let Some(v) = nonempty_str(planned, "content_encoding") {
+                w = w.set_content_encoding(v)
+            }
+            if let Some(v) = nonempty_str(planned, "content_language") {
+                w = w.set_content_language(v)
+            }
+            if let Some(v) = nonempty_str(planned, "storage_class") {
+                w = w.set_storage_class(v)
+            }
+            if let Some(md) = get(planned, "metadata") {
+                w = w.set_metadata(autostack_provider_sdk::attrs::string_map(md))
+            }
             async move { w.send_unbuffered().await.gcp() }
         };
         let made = c.call(upload).await.or_apply("uploading object")?;
-        self.fix_metadata(c, planned, &made).await.or_apply("uploading object")
+        self.fix_metadata(c, planned, &made)
+            .await
+            .or_apply("uploading object")
     }
 
     /// Sets the HTTP metadata the upload did not keep (fake-gcs-server takes only the media
     /// part's own headers); a server that kept it gets no call.
-    async fn fix_metadata(&self, c: &GcpClient, planned: &Value, made: &google_cloud_storage::model::Object) -> Result<(), GcpError> {
+    async fn fix_metadata(
+        &self,
+        c: &GcpClient,
+        planned: &Value,
+        made: &google_cloud_storage::model::Object,
+    ) -> Result<(), GcpError> {
         let wanted = [
             ("contentType", "content_type", made.content_type.as_str()),
             ("cacheControl", "cache_control", made.cache_control.as_str()),
-            ("contentDisposition", "content_disposition", made.content_disposition.as_str()),
-            ("contentEncoding", "content_encoding", made.content_encoding.as_str()),
-            ("contentLanguage", "content_language", made.content_language.as_str()),
+            (
+                "contentDisposition",
+                "content_disposition",
+                made.content_disposition.as_str(),
+            ),
+            (
+                "contentEncoding",
+                "content_encoding",
+                made.content_encoding.as_str(),
+            ),
+            (
+                "contentLanguage",
+                "content_language",
+                made.content_language.as_str(),
+            ),
         ];
         let mut patch = serde_json::Map::new();
         for (field, attr_name, got) in wanted {
@@ -250,7 +374,13 @@ impl StorageBucketObject {
         if patch.is_empty() {
             return Ok(());
         }
-        let (bucket, name) = (get_str(planned, "bucket").unwrap_or_default(), get_str(planned, "name").unwrap_or_default());
-        c.json.patch(&object_url(c, bucket, name), &Json::Object(patch)).await.map(|_| ())
+        let (bucket, name) = (
+            get_str(planned, "bucket").unwrap_or_default(),
+            get_str(planned, "name").unwrap_or_default(),
+        );
+        c.json
+            .patch(&object_url(c, bucket, name), &Json::Object(patch))
+            .await
+            .map(|_| ())
     }
 }

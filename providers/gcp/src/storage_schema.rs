@@ -32,7 +32,9 @@ fn lifecycle_rule() -> Block {
         "send_days_since_custom_time_if_zero": optional(Type::Bool) => "Send 0.",
         "send_num_newer_versions_if_zero": optional(Type::Bool) => "Send 0.",
     };
-    Block::new().block("action", Nesting::Set, action).block("condition", Nesting::Set, condition)
+    Block::new()
+        .block("action", Nesting::Set, action)
+        .block("condition", Nesting::Set, condition)
 }
 
 fn ip_filter() -> Block {
@@ -41,11 +43,19 @@ fn ip_filter() -> Block {
         "allow_cross_org_vpcs": optional(Type::Bool) => "Allow VPCs of other organizations.",
         "allow_all_service_agent_access": optional(Type::Bool) => "Allow service agents.",
     }
-    .block("public_network_source", Nesting::List, attributes! { "allowed_ip_cidr_ranges": required(strings()) => "Ranges." })
-    .block("vpc_network_sources", Nesting::List, attributes! {
-        "network": required(Type::String) => "The network.",
-        "allowed_ip_cidr_ranges": required(strings()) => "Ranges.",
-    })
+    .block(
+        "public_network_source",
+        Nesting::List,
+        attributes! { "allowed_ip_cidr_ranges": required(strings()) => "Ranges." },
+    )
+    .block(
+        "vpc_network_sources",
+        Nesting::List,
+        attributes! {
+            "network": required(Type::String) => "The network.",
+            "allowed_ip_cidr_ranges": required(strings()) => "Ranges.",
+        },
+    )
 }
 
 /// The schema of unsupported block `name`.
@@ -74,9 +84,15 @@ pub fn unsupported_block(name: &str) -> Block {
             "enabled": required(Type::Bool) => "Autoclass.",
             "terminal_storage_class": optional_computed(Type::String) => "NEARLINE or ARCHIVE.",
         },
-        "encryption" => attributes! { "default_kms_key_name": optional(Type::String) => "The default KMS key." },
-        "custom_placement_config" => attributes! { "data_locations": required(Type::set(Type::String)).force_new() => "The regions." },
-        "hierarchical_namespace" => attributes! { "enabled": required(Type::Bool).force_new() => "Hierarchical namespace." },
+        "encryption" => {
+            attributes! { "default_kms_key_name": optional(Type::String) => "The default KMS key." }
+        }
+        "custom_placement_config" => {
+            attributes! { "data_locations": required(Type::set(Type::String)).force_new() => "The regions." }
+        }
+        "hierarchical_namespace" => {
+            attributes! { "enabled": required(Type::Bool).force_new() => "Hierarchical namespace." }
+        }
         "ip_filter" => ip_filter(),
         _ => Block::new(),
     }

@@ -91,15 +91,24 @@ impl ComputeKind for ComputeSubnetwork {
     }
 
     fn plan(&self, _: &GcpClient, p: PlanCtx<'_>) -> Result<PlanResponse, Diagnostics> {
-        let (Some(prior), Some(new)) = (p.prior(), get_str(&p.planned.planned, "ip_cidr_range")) else {
+        let (Some(prior), Some(new)) = (p.prior(), get_str(&p.planned.planned, "ip_cidr_range"))
+        else {
             return Ok(p.planned);
         };
         let mut planned = p.planned.clone();
         if autostack_provider_sdk::differs(prior, &planned.planned) {
-            planned.planned = autostack_provider_sdk::attrs::with_attr(&planned.planned, "fingerprint", Value::Unknown(Type::String));
+            planned.planned = autostack_provider_sdk::attrs::with_attr(
+                &planned.planned,
+                "fingerprint",
+                Value::Unknown(Type::String),
+            );
         }
         let old = get_str(prior, "ip_cidr_range").unwrap_or_default();
-        if old == new || old.is_empty() || expands(old, new) || !p.planned.requires_replace.is_empty() {
+        if old == new
+            || old.is_empty()
+            || expands(old, new)
+            || !p.planned.requires_replace.is_empty()
+        {
             return Ok(planned);
         }
         let mut fresh = p.plan_from(None, p.proposed());
@@ -114,8 +123,14 @@ impl ComputeKind for ComputeSubnetwork {
             ("network", opt(p, "network")),
             ("ipCidrRange", opt(p, "ip_cidr_range")),
             ("description", opt(p, "description")),
-            ("privateIpGoogleAccess", get_bool(p, "private_ip_google_access").map_or(Json::Null, Json::Bool)),
-            ("privateIpv6GoogleAccess", opt(p, "private_ipv6_google_access")),
+            (
+                "privateIpGoogleAccess",
+                get_bool(p, "private_ip_google_access").map_or(Json::Null, Json::Bool),
+            ),
+            (
+                "privateIpv6GoogleAccess",
+                opt(p, "private_ipv6_google_access"),
+            ),
             ("purpose", opt(p, "purpose")),
             ("role", opt(p, "role")),
             ("stackType", opt(p, "stack_type")),
@@ -125,23 +140,51 @@ impl ComputeKind for ComputeSubnetwork {
         ]))
     }
 
-    async fn insert(&self, c: &GcpClient, at: &At, body: Json, id: &str) -> Result<Operation, GcpError> {
+    async fn insert(
+        &self,
+        c: &GcpClient,
+        at: &At,
+        body: Json,
+        id: &str,
+    ) -> Result<Operation, GcpError> {
         let sub: model::Subnetwork = from_json(body)?;
-        c.compute.subnetworks.insert().set_project(&at.project).set_region(&at.location)
-            .set_or_clear_request_id(request_id(id)).set_body(sub).send().await.gcp()
+        c.compute
+            .subnetworks
+            .insert()
+            .set_project(&at.project)
+            .set_region(&at.location)
+            .set_or_clear_request_id(request_id(id))
+            .set_body(sub)
+            .send()
+            .await
+            .gcp()
     }
 
     async fn list(&self, c: &GcpClient, at: &At, filter: &str) -> Result<Vec<Json>, GcpError> {
-        list_all!(c, c.compute.subnetworks.aggregated_list().set_project(&at.project).set_filter(filter), "subnetworks")
+        list_all!(
+            c,
+            c.compute
+                .subnetworks
+                .aggregated_list()
+                .set_project(&at.project)
+                .set_filter(filter),
+            "subnetworks"
+        )
     }
 
     fn state_of(&self, _: &GcpClient, prior: &Value, n: &Json) -> Obj {
-        let secondary: Vec<Value> = n["secondaryIpRanges"].as_array().cloned().unwrap_or_default().iter()
-            .map(|r| Value::object_from([
-                ("range_name", string(r, "rangeName")),
-                ("ip_cidr_range", string(r, "ipCidrRange")),
-                ("reserved_internal_range", Value::Null(Type::String)),
-            ]))
+        let secondary: Vec<Value> = n["secondaryIpRanges"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .map(|r| {
+                Value::object_from([
+                    ("range_name", string(r, "rangeName")),
+                    ("ip_cidr_range", string(r, "ipCidrRange")),
+                    ("reserved_internal_range", Value::Null(Type::String)),
+                ])
+            })
             .collect();
         let logs: Vec<Value> = match n["logConfig"]["enable"].as_bool() {
             Some(true) => vec![log_value(&n["logConfig"])],
@@ -151,15 +194,38 @@ impl ComputeKind for ComputeSubnetwork {
             .set("network", reference(prior, "network", s(n, "network")))
             .str("ip_cidr_range", s(n, "ipCidrRange"))
             .echo_str("description", n, "description")
-            .bool("private_ip_google_access", n["privateIpGoogleAccess"].as_bool().unwrap_or(false))
-            .str("private_ipv6_google_access", s(n, "privateIpv6GoogleAccess"))
-            .str("purpose", if s(n, "purpose").is_empty() { "PRIVATE" } else { s(n, "purpose") })
+            .bool(
+                "private_ip_google_access",
+                n["privateIpGoogleAccess"].as_bool().unwrap_or(false),
+            )
+            .str(
+                "private_ipv6_google_access",
+                s(n, "privateIpv6GoogleAccess"),
+            )
+            .str(
+                "purpose",
+                if s(n, "purpose").is_empty() {
+                    "PRIVATE"
+                } else {
+                    s(n, "purpose")
+                },
+            )
             .echo_str("role", n, "role")
-            .str("stack_type", if s(n, "stackType").is_empty() { "IPV4_ONLY" } else { s(n, "stackType") })
+            .str(
+                "stack_type",
+                if s(n, "stackType").is_empty() {
+                    "IPV4_ONLY"
+                } else {
+                    s(n, "stackType")
+                },
+            )
             .echo_str("ipv6_access_type", n, "ipv6AccessType")
             .set("external_ipv6_prefix", string(n, "externalIpv6Prefix"))
             .set("internal_ipv6_prefix", string(n, "internalIpv6Prefix"))
-            .bool("allow_subnet_cidr_routes_overlap", n["allowSubnetCidrRoutesOverlap"].as_bool().unwrap_or(false))
+            .bool(
+                "allow_subnet_cidr_routes_overlap",
+                n["allowSubnetCidrRoutesOverlap"].as_bool().unwrap_or(false),
+            )
             .set("creation_timestamp", string(n, "creationTimestamp"))
             .set("gateway_address", string(n, "gatewayAddress"))
             .set("ipv6_cidr_range", string(n, "ipv6CidrRange"))
@@ -167,28 +233,65 @@ impl ComputeKind for ComputeSubnetwork {
             .set("state", string(n, "state"))
             .set("subnetwork_id", number(&n["id"]))
             .set("fingerprint", string(n, "fingerprint"))
-            .set("secondary_ip_range", block_list(&secondary_block(), secondary))
+            .set(
+                "secondary_ip_range",
+                block_list(&secondary_block(), secondary),
+            )
             .set("log_config", block_list(&log_block(), logs))
     }
 
-    async fn update(&self, c: &GcpClient, at: &At, prior: &Value, planned: &Value) -> Result<(), GcpError> {
+    async fn update(
+        &self,
+        c: &GcpClient,
+        at: &At,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<(), GcpError> {
         let changed = |n| autostack_provider_sdk::attrs::changed(prior, planned, n);
         if changed("ip_cidr_range") {
-            let body: model::SubnetworksExpandIpCidrRangeRequest = from_json(json!({"ipCidrRange": get_str(planned, "ip_cidr_range")}))?;
-            let op = c.call(|| async {
-                c.compute.subnetworks.expand_ip_cidr_range().set_project(&at.project).set_region(&at.location)
-                    .set_subnetwork(&at.name).set_body(body.clone()).send().await.gcp()
-            }).await?;
+            let body: model::SubnetworksExpandIpCidrRangeRequest =
+                from_json(json!({"ipCidrRange": get_str(planned, "ip_cidr_range")}))?;
+            let op = c
+                .call(|| async {
+                    c.compute
+                        .subnetworks
+                        .expand_ip_cidr_range()
+                        .set_project(&at.project)
+                        .set_region(&at.location)
+                        .set_subnetwork(&at.name)
+                        .set_body(body.clone())
+                        .send()
+                        .await
+                        .gcp()
+                })
+                .await?;
             crate::ops::wait(c, &at.project, op).await?;
         }
-        if ["private_ip_google_access", "secondary_ip_range", "log_config", "private_ipv6_google_access", "stack_type"].iter().any(|n| changed(n)) {
+        if [
+            "private_ip_google_access",
+            "secondary_ip_range",
+            "log_config",
+            "private_ipv6_google_access",
+            "stack_type",
+        ]
+        .iter()
+        .any(|n| changed(n))
+        {
             self.patch(c, at, planned).await?;
         }
         Ok(())
     }
 
     async fn delete(&self, c: &GcpClient, at: &At) -> Result<Operation, GcpError> {
-        c.compute.subnetworks.delete().set_project(&at.project).set_region(&at.location).set_subnetwork(&at.name).send().await.gcp()
+        c.compute
+            .subnetworks
+            .delete()
+            .set_project(&at.project)
+            .set_region(&at.location)
+            .set_subnetwork(&at.name)
+            .send()
+            .await
+            .gcp()
     }
 }
 
@@ -196,19 +299,46 @@ impl ComputeSubnetwork {
     /// PATCH with the current fingerprint (read first; a 412 reads again).
     async fn patch(&self, c: &GcpClient, at: &At, planned: &Value) -> Result<(), GcpError> {
         c.call(|| async {
-            let current = self.list(c, &At { location: String::new(), ..at.clone() }, &crate::compute::name_filter(&[&at.name])).await?;
-            let fp = current.iter().find(|i| s(i, "region").ends_with(&at.location)).map(|i| s(i, "fingerprint").to_string());
+            let current = self
+                .list(
+                    c,
+                    &At {
+                        location: String::new(),
+                        ..at.clone()
+                    },
+                    &crate::compute::name_filter(&[&at.name]),
+                )
+                .await?;
+            let fp = current
+                .iter()
+                .find(|i| s(i, "region").ends_with(&at.location))
+                .map(|i| s(i, "fingerprint").to_string());
             let mut body = body_of(vec![
-                ("privateIpGoogleAccess", json!(get_bool(planned, "private_ip_google_access").unwrap_or(false))),
-                ("privateIpv6GoogleAccess", opt(planned, "private_ipv6_google_access")),
+                (
+                    "privateIpGoogleAccess",
+                    json!(get_bool(planned, "private_ip_google_access").unwrap_or(false)),
+                ),
+                (
+                    "privateIpv6GoogleAccess",
+                    opt(planned, "private_ipv6_google_access"),
+                ),
                 ("stackType", opt(planned, "stack_type")),
                 ("logConfig", log_json(planned)),
                 ("fingerprint", json!(fp.unwrap_or_default())),
             ]);
             body["secondaryIpRanges"] = secondary_json(planned);
             let sub: model::Subnetwork = from_json(body)?;
-            let op = c.compute.subnetworks.patch().set_project(&at.project).set_region(&at.location)
-                .set_subnetwork(&at.name).set_body(sub).send().await.gcp()?;
+            let op = c
+                .compute
+                .subnetworks
+                .patch()
+                .set_project(&at.project)
+                .set_region(&at.location)
+                .set_subnetwork(&at.name)
+                .set_body(sub)
+                .send()
+                .await
+                .gcp()?;
             crate::ops::wait(c, &at.project, op).await
         })
         .await
@@ -216,9 +346,17 @@ impl ComputeSubnetwork {
 }
 
 fn secondary_json(p: &Value) -> Json {
-    Json::Array(get_blocks(p, "secondary_ip_range").iter()
-        .map(|b| body_of(vec![("rangeName", opt(b, "range_name")), ("ipCidrRange", opt(b, "ip_cidr_range"))]))
-        .collect())
+    Json::Array(
+        get_blocks(p, "secondary_ip_range")
+            .iter()
+            .map(|b| {
+                body_of(vec![
+                    ("rangeName", opt(b, "range_name")),
+                    ("ipCidrRange", opt(b, "ip_cidr_range")),
+                ])
+            })
+            .collect(),
+    )
 }
 
 fn log_json(p: &Value) -> Json {
@@ -227,7 +365,12 @@ fn log_json(p: &Value) -> Json {
         Some(b) => body_of(vec![
             ("enable", json!(true)),
             ("aggregationInterval", opt(b, "aggregation_interval")),
-            ("flowSampling", get(b, "flow_sampling").and_then(Value::as_number).map_or(Json::Null, |n| Json::from(n.to_f64()))),
+            (
+                "flowSampling",
+                get(b, "flow_sampling")
+                    .and_then(Value::as_number)
+                    .map_or(Json::Null, |n| Json::from(n.to_f64())),
+            ),
             ("metadata", opt(b, "metadata")),
             ("filterExpr", opt(b, "filter_expr")),
         ]),
@@ -238,7 +381,14 @@ fn log_value(l: &Json) -> Value {
     Value::object_from([
         ("aggregation_interval", string(l, "aggregationInterval")),
         ("filter_expr", string(l, "filterExpr")),
-        ("flow_sampling", l["flowSampling"].as_f64().map_or(Value::Null(Type::Number), |f| Value::Number(autostack_value::Number::from_f64(f)))),
+        (
+            "flow_sampling",
+            l["flowSampling"]
+                .as_f64()
+                .map_or(Value::Null(Type::Number), |f| {
+                    Value::Number(autostack_value::Number::from_f64(f))
+                }),
+        ),
         ("metadata", string(l, "metadata")),
         ("metadata_fields", string_set(strings(&l["metadataFields"]))),
     ])

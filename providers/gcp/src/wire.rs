@@ -22,7 +22,8 @@ pub fn to_json<T: Serialize>(t: &T) -> Json {
 
 /// A model value from JSON built to the API's shapes.
 pub fn from_json<T: DeserializeOwned>(j: Json) -> Result<T, GcpError> {
-    serde_json::from_value(j).map_err(|e| GcpError::local("invalidRequest", format!("building the request: {e}")))
+    serde_json::from_value(j)
+        .map_err(|e| GcpError::local("invalidRequest", format!("building the request: {e}")))
 }
 
 /// The last path segment of a link (`.../zones/us-central1-a` → `us-central1-a`).
@@ -58,7 +59,9 @@ pub fn s<'a>(j: &'a Json, key: &str) -> &'a str {
 pub fn number(j: &Json) -> Value {
     match j {
         Json::Number(n) => n.as_i64().map_or(Value::Null(Type::Number), Value::int),
-        Json::String(t) => t.parse::<i64>().map_or(Value::Null(Type::Number), Value::int),
+        Json::String(t) => t
+            .parse::<i64>()
+            .map_or(Value::Null(Type::Number), Value::int),
         _ => Value::Null(Type::Number),
     }
 }
@@ -71,14 +74,23 @@ pub fn string(j: &Json, key: &str) -> Value {
 /// A JSON array of strings as a `list(string)`.
 pub fn strings(j: &Json) -> Vec<String> {
     j.as_array()
-        .map(|xs| xs.iter().filter_map(Json::as_str).map(str::to_string).collect())
+        .map(|xs| {
+            xs.iter()
+                .filter_map(Json::as_str)
+                .map(str::to_string)
+                .collect()
+        })
         .unwrap_or_default()
 }
 
 /// A JSON object of strings as a map.
 pub fn string_map(j: &Json) -> BTreeMap<String, String> {
     j.as_object()
-        .map(|m| m.iter().filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string()))).collect())
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -116,7 +128,10 @@ pub fn parse_import_id(id: &str, formats: &[&str]) -> Option<BTreeMap<String, St
 pub fn bad_import_id(id: &str, formats: &[&str]) -> autostack_value::Diagnostics {
     autostack_provider_sdk::attrs::error(
         "Invalid import ID",
-        format!("Import id {id:?} doesn't match any of the accepted formats: {}", formats.join(", ")),
+        format!(
+            "Import id {id:?} doesn't match any of the accepted formats: {}",
+            formats.join(", ")
+        ),
     )
 }
 
@@ -126,9 +141,20 @@ mod tests {
 
     #[test]
     fn import_ids_match_terraforms_formats() {
-        let f = ["projects/{project}/zones/{zone}/instances/{name}", "{project}/{zone}/{name}", "{name}"];
+        let f = [
+            "projects/{project}/zones/{zone}/instances/{name}",
+            "{project}/{zone}/{name}",
+            "{name}",
+        ];
         let m = parse_import_id("projects/p/zones/z/instances/web", &f).unwrap();
-        assert_eq!((m["project"].as_str(), m["zone"].as_str(), m["name"].as_str()), ("p", "z", "web"));
+        assert_eq!(
+            (
+                m["project"].as_str(),
+                m["zone"].as_str(),
+                m["name"].as_str()
+            ),
+            ("p", "z", "web")
+        );
         assert_eq!(parse_import_id("p/z/web", &f).unwrap()["zone"], "z");
         assert_eq!(parse_import_id("web", &f).unwrap().len(), 1);
         assert!(parse_import_id("a/b", &f).is_none());

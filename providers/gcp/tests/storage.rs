@@ -13,17 +13,36 @@ use support::*;
 
 /// The provider for `project` without the attribution label (see the module doc).
 async fn storage_provider(project: &str) -> Box<dyn autostack_provider_sdk::Provider> {
-    configured(provider_block(gce(), &fake_gcs_url(), project, vec![("add_terraform_attribution_label", Value::bool(false))])).await
+    configured(provider_block(
+        gce(),
+        &fake_gcs_url(),
+        project,
+        vec![("add_terraform_attribution_label", Value::bool(false))],
+    ))
+    .await
 }
 
-fn bucket(p: &dyn autostack_provider_sdk::Provider, name: &str, class: &str, versioned: bool, force: bool) -> Value {
-    config(p, "google_storage_bucket", vec![
-        ("name", Value::string(name)),
-        ("location", Value::string("us-central1")),
-        ("force_destroy", Value::bool(force)),
-        ("storage_class", Value::string(class)),
-        ("versioning", block(vec![("enabled", Value::bool(versioned))])),
-    ])
+fn bucket(
+    p: &dyn autostack_provider_sdk::Provider,
+    name: &str,
+    class: &str,
+    versioned: bool,
+    force: bool,
+) -> Value {
+    config(
+        p,
+        "google_storage_bucket",
+        vec![
+            ("name", Value::string(name)),
+            ("location", Value::string("us-central1")),
+            ("force_destroy", Value::bool(force)),
+            ("storage_class", Value::string(class)),
+            (
+                "versioning",
+                block(vec![("enabled", Value::bool(versioned))]),
+            ),
+        ],
+    )
 }
 
 #[tokio::test]
@@ -34,32 +53,55 @@ async fn bucket_lifecycle() {
         type_name: "google_storage_bucket",
         create: bucket(&*p, &name, "STANDARD", false, false),
         update: Some(bucket(&*p, &name, "STANDARD", true, false)),
-        replace: Some(autostack_provider_sdk::attrs::with_attr(&bucket(&*p, &name, "STANDARD", true, false), "location", Value::string("EU"))),
+        replace: Some(autostack_provider_sdk::attrs::with_attr(
+            &bucket(&*p, &name, "STANDARD", true, false),
+            "location",
+            Value::string("EU"),
+        )),
         import_id_attr: Some("name"),
         state_only: false,
     };
-    run_lifecycle(&*p, &l).await.unwrap_or_else(|f| panic!("{}: {}", f.step, f.message));
+    run_lifecycle(&*p, &l)
+        .await
+        .unwrap_or_else(|f| panic!("{}: {}", f.step, f.message));
 }
 
 async fn create(p: &dyn autostack_provider_sdk::Provider, ty: &str, cfg: &Value) -> Value {
     let planned = plan(p, ty, None, cfg).await.expect("plan").planned;
-    apply(p, ty, None, Some(&planned)).await.expect("apply").expect("state")
+    apply(p, ty, None, Some(&planned))
+        .await
+        .expect("apply")
+        .expect("state")
 }
 
-fn object(p: &dyn autostack_provider_sdk::Provider, bucket: &str, name: &str, content: &str) -> Value {
-    config(p, "google_storage_bucket_object", vec![
-        ("bucket", Value::string(bucket)),
-        ("name", Value::string(name)),
-        ("content", Value::string(content)),
-        ("content_type", Value::string("text/plain")),
-    ])
+fn object(
+    p: &dyn autostack_provider_sdk::Provider,
+    bucket: &str,
+    name: &str,
+    content: &str,
+) -> Value {
+    config(
+        p,
+        "google_storage_bucket_object",
+        vec![
+            ("bucket", Value::string(bucket)),
+            ("name", Value::string(name)),
+            ("content", Value::string(content)),
+            ("content_type", Value::string("text/plain")),
+        ],
+    )
 }
 
 #[tokio::test]
 async fn objects_upload_update_and_a_non_empty_bucket_needs_force_destroy() {
     let p = storage_provider("objects").await;
     let name = unique("obj");
-    let b = create(&*p, "google_storage_bucket", &bucket(&*p, &name, "STANDARD", false, false)).await;
+    let b = create(
+        &*p,
+        "google_storage_bucket",
+        &bucket(&*p, &name, "STANDARD", false, false),
+    )
+    .await;
     let l = Lifecycle {
         type_name: "google_storage_bucket_object",
         create: object(&*p, &name, "index.html", "<h1>one</h1>"),
@@ -70,17 +112,30 @@ async fn objects_upload_update_and_a_non_empty_bucket_needs_force_destroy() {
     };
     // The same configuration again is no replacement: only the lifecycle's create/update part.
     let l = Lifecycle { replace: None, ..l };
-    run_lifecycle(&*p, &l).await.unwrap_or_else(|f| panic!("{}: {}", f.step, f.message));
+    run_lifecycle(&*p, &l)
+        .await
+        .unwrap_or_else(|f| panic!("{}: {}", f.step, f.message));
 
-    let o = create(&*p, "google_storage_bucket_object", &object(&*p, &name, "a/b.txt", "data")).await;
+    let o = create(
+        &*p,
+        "google_storage_bucket_object",
+        &object(&*p, &name, "a/b.txt", "data"),
+    )
+    .await;
     assert_eq!(attr(&o, "md5hash"), "jXd/OF09/siBXSD3SWAm3A==");
     assert_eq!(attr(&o, "id"), format!("{name}-a/b.txt"));
     // The data as google-cloud-storage reads it.
     let storage = google_cloud_storage::client::Storage::builder()
         .with_endpoint(fake_gcs_url())
         .with_credentials(google_cloud_auth::credentials::anonymous::Builder::new().build())
-        .build().await.expect("storage client");
-    let mut resp = storage.read_object(format!("projects/_/buckets/{name}"), "a/b.txt").send().await.expect("read");
+        .build()
+        .await
+        .expect("storage client");
+    let mut resp = storage
+        .read_object(format!("projects/_/buckets/{name}"), "a/b.txt")
+        .send()
+        .await
+        .expect("read");
     let mut got = Vec::new();
     while let Some(chunk) = resp.next().await.transpose().expect("chunk") {
         got.extend_from_slice(&chunk);
@@ -88,30 +143,67 @@ async fn objects_upload_update_and_a_non_empty_bucket_needs_force_destroy() {
     assert_eq!(got, b"data");
 
     // Without force_destroy the bucket is kept, with its object.
-    let err = apply(&*p, "google_storage_bucket", Some(&b), None).await.unwrap_err();
-    assert!(err.diags.to_string().contains("without `force_destroy` set to true"), "{}", err.diags);
-    assert!(read(&*p, "google_storage_bucket", &b).await.expect("read").is_some());
+    let err = apply(&*p, "google_storage_bucket", Some(&b), None)
+        .await
+        .unwrap_err();
+    assert!(
+        err.diags
+            .to_string()
+            .contains("without `force_destroy` set to true"),
+        "{}",
+        err.diags
+    );
+    assert!(read(&*p, "google_storage_bucket", &b)
+        .await
+        .expect("read")
+        .is_some());
     // With it, objects go first, then the bucket.
     let forced = autostack_provider_sdk::attrs::with_attr(&b, "force_destroy", Value::bool(true));
-    apply(&*p, "google_storage_bucket", Some(&forced), None).await.expect("force destroy");
-    assert!(read(&*p, "google_storage_bucket", &b).await.expect("read").is_none());
-    assert!(read(&*p, "google_storage_bucket_object", &o).await.expect("read").is_none());
+    apply(&*p, "google_storage_bucket", Some(&forced), None)
+        .await
+        .expect("force destroy");
+    assert!(read(&*p, "google_storage_bucket", &b)
+        .await
+        .expect("read")
+        .is_none());
+    assert!(read(&*p, "google_storage_bucket_object", &o)
+        .await
+        .expect("read")
+        .is_none());
 }
 
 #[tokio::test]
 async fn changed_object_data_is_drift_planned_as_an_upload() {
     let p = storage_provider("objects-drift").await;
     let name = unique("drift");
-    create(&*p, "google_storage_bucket", &bucket(&*p, &name, "STANDARD", false, true)).await;
+    create(
+        &*p,
+        "google_storage_bucket",
+        &bucket(&*p, &name, "STANDARD", false, true),
+    )
+    .await;
     let cfg = object(&*p, &name, "page.html", "mine");
     let o = create(&*p, "google_storage_bucket_object", &cfg).await;
     // Someone overwrites the object out of band.
     let other = object(&*p, &name, "page.html", "theirs");
-    let planned = plan(&*p, "google_storage_bucket_object", None, &other).await.expect("plan").planned;
-    apply(&*p, "google_storage_bucket_object", None, Some(&planned)).await.expect("overwrite");
-    let now = read(&*p, "google_storage_bucket_object", &o).await.expect("read").expect("exists");
+    let planned = plan(&*p, "google_storage_bucket_object", None, &other)
+        .await
+        .expect("plan")
+        .planned;
+    apply(&*p, "google_storage_bucket_object", None, Some(&planned))
+        .await
+        .expect("overwrite");
+    let now = read(&*p, "google_storage_bucket_object", &o)
+        .await
+        .expect("read")
+        .expect("exists");
     assert_ne!(attr(&now, "md5hash"), attr(&o, "md5hash"));
-    let again = plan(&*p, "google_storage_bucket_object", Some(&now), &cfg).await.expect("plan");
+    let again = plan(&*p, "google_storage_bucket_object", Some(&now), &cfg)
+        .await
+        .expect("plan");
     assert!(again.requires_replace.is_empty());
-    assert!(autostack_provider_sdk::attrs::get(&again.planned, "md5hash").is_some_and(Value::is_unknown));
+    assert!(
+        autostack_provider_sdk::attrs::get(&again.planned, "md5hash")
+            .is_some_and(Value::is_unknown)
+    );
 }

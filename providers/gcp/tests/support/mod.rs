@@ -49,8 +49,17 @@ impl Double {
         BufReader::new(child.stdout.take().expect("stdout"))
             .read_line(&mut line)
             .expect("the double's first line");
-        let url = line.trim().strip_prefix("listening on ").expect("listening on URL").to_string();
-        Double { url, key, _dir: dir, child }
+        let url = line
+            .trim()
+            .strip_prefix("listening on ")
+            .expect("listening on URL")
+            .to_string();
+        Double {
+            url,
+            key,
+            _dir: dir,
+            child,
+        }
     }
 
     /// Everything the double holds (`GET /_double/`).
@@ -60,11 +69,23 @@ impl Double {
 
     /// One HTTP call to the double with the static test token (out-of-band changes, as
     /// another client would make them); the JSON answer.
-    pub fn call(&self, method: &str, path: &str, body: Option<serde_json::Value>) -> serde_json::Value {
+    pub fn call(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> serde_json::Value {
         let script = "import sys, urllib.request as u\nreq = u.Request(sys.argv[1], method=sys.argv[2], data=sys.argv[3].encode() or None, headers={'Authorization': 'Bearer gce-double-token', 'Content-Type': 'application/json'})\nprint(u.urlopen(req).read().decode())";
         let body = body.map(|b| b.to_string()).unwrap_or_default();
-        let out = Command::new("python3").args(["-c", script, &format!("{}{path}", self.url), method, &body]).output().expect("python3");
-        assert!(out.status.success(), "{method} {path}: {}", String::from_utf8_lossy(&out.stderr));
+        let out = Command::new("python3")
+            .args(["-c", script, &format!("{}{path}", self.url), method, &body])
+            .output()
+            .expect("python3");
+        assert!(
+            out.status.success(),
+            "{method} {path}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         serde_json::from_slice(&out.stdout).expect("a JSON answer")
     }
 
@@ -74,7 +95,9 @@ impl Double {
         let resources = dump["resources"].as_object().cloned().unwrap_or_default();
         resources
             .iter()
-            .filter(|(k, r)| k.starts_with(&format!("projects/{project}/")) && r["body"]["kind"] == kind)
+            .filter(|(k, r)| {
+                k.starts_with(&format!("projects/{project}/")) && r["body"]["kind"] == kind
+            })
             .map(|(_, r)| r["body"].clone())
             .collect()
     }
@@ -112,13 +135,29 @@ fn start_fake_gcs() -> String {
         .output()
         .expect("locate fake-gcs-server");
     let bin = String::from_utf8_lossy(&out.stdout).trim().to_string();
-    let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("port");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("port");
     let url = format!("http://127.0.0.1:{port}");
     static SERVER: OnceLock<Mutex<Child>> = OnceLock::new();
     let child = Command::new("timeout")
         .arg("1800")
         .arg(&bin)
-        .args(["-scheme", "http", "-backend", "memory", "-host", "127.0.0.1", "-port", &port.to_string(), "-external-url", &url, "-public-host", &format!("127.0.0.1:{port}")])
+        .args([
+            "-scheme",
+            "http",
+            "-backend",
+            "memory",
+            "-host",
+            "127.0.0.1",
+            "-port",
+            &port.to_string(),
+            "-external-url",
+            &url,
+            "-public-host",
+            &format!("127.0.0.1:{port}"),
+        ])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -134,16 +173,30 @@ fn start_fake_gcs() -> String {
 
 /// The provider block the tests use: the double's key as `credentials` (a path), every
 /// endpoint on the doubles, `project` and the us-central1 defaults.
-pub fn provider_block(double: &Double, gcs: &str, project: &str, extra: Vec<(&str, Value)>) -> Value {
+pub fn provider_block(
+    double: &Double,
+    gcs: &str,
+    project: &str,
+    extra: Vec<(&str, Value)>,
+) -> Value {
     let s = |x: &str| Value::string(x);
     let mut pairs = vec![
         ("project", s(project)),
         ("region", s("us-central1")),
         ("zone", s("us-central1-a")),
         ("credentials", s(double.key.to_str().expect("key path"))),
-        ("compute_custom_endpoint", Value::string(format!("{}/compute/v1/", double.url))),
-        ("resource_manager_custom_endpoint", Value::string(format!("{}/v1/", double.url))),
-        ("storage_custom_endpoint", Value::string(format!("{gcs}/storage/v1/"))),
+        (
+            "compute_custom_endpoint",
+            Value::string(format!("{}/compute/v1/", double.url)),
+        ),
+        (
+            "resource_manager_custom_endpoint",
+            Value::string(format!("{}/v1/", double.url)),
+        ),
+        (
+            "storage_custom_endpoint",
+            Value::string(format!("{gcs}/storage/v1/")),
+        ),
     ];
     pairs.extend(extra);
     Value::object_from(pairs)
@@ -153,7 +206,9 @@ pub fn provider_block(double: &Double, gcs: &str, project: &str, extra: Vec<(&st
 pub async fn configured(block: Value) -> Box<dyn Provider> {
     let mut p = autostack_provider_gcp::provider_for("hashicorp/google").expect("google provider");
     let block = conform_value(&p.schema().provider, &block).expect("conform");
-    p.configure(autostack_provider_sdk::ConfigureRequest::new(block)).await.expect("configure");
+    p.configure(autostack_provider_sdk::ConfigureRequest::new(block))
+        .await
+        .expect("configure");
     p
 }
 
@@ -176,7 +231,13 @@ pub fn data_config(p: &dyn Provider, type_name: &str, pairs: Vec<(&str, Value)>)
 
 /// A `map(string)` value.
 pub fn labels(pairs: &[(&str, &str)]) -> Value {
-    Value::map(Type::String, pairs.iter().map(|(k, v)| (k.to_string(), Value::string(*v))).collect())
+    Value::map(
+        Type::String,
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), Value::string(*v)))
+            .collect(),
+    )
 }
 
 /// A nested block list of one object.
@@ -191,7 +252,9 @@ pub fn attr(v: &Value, name: &str) -> String {
 
 /// A unique suffix for names in shared servers.
 pub fn unique(prefix: &str) -> String {
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
     format!("{prefix}-{nanos}")
 }
 
