@@ -131,9 +131,14 @@ fn op_types(st: &Stack, target_suffix: &str) -> Vec<String> {
         .collect()
 }
 
-#[test]
-fn gcp_web_apply_change_replace_drift_import_destroy() {
-    let st = Stack::new("gweb", &[]);
+/// The variables of the in-place change: labels everywhere, a larger machine type.
+const CHANGED: [&str; 2] = ["env=prod", "machine_type=e2-medium"];
+
+/// Subnetwork 0 grows to a range containing its own; subnetwork 1 moves to one that does
+/// not contain its own.
+const RANGES: &str = "subnet_cidrs=[\"10.10.0.0/23\",\"10.20.2.0/24\"]";
+
+fn creates_then_plans_nothing(st: &Stack) {
     st.run(&["init"], &[]).expect(0);
     let out = st.run(&["apply", "-auto-approve"], &[]).expect(0).stdout();
     assert!(
@@ -147,19 +152,17 @@ fn gcp_web_apply_change_replace_drift_import_destroy() {
         2,
         "boot and data disks"
     );
-    assert_eq!(
-        vm["networkInterfaces"][0]["accessConfigs"][0]["natIP"],
-        st.objects("compute#address")[0]["address"]
-    );
+    let nat = &vm["networkInterfaces"][0]["accessConfigs"][0]["natIP"];
+    assert_eq!(nat, &st.objects("compute#address")[0]["address"]);
     assert!(st.bucket_exists());
-
     let r = st.run(&["plan", "-detailed-exitcode"], &[]).expect(0);
     assert!(r.stdout().contains("No changes."), "{}", r.stdout());
+}
 
-    // In place: labels everywhere, the machine type by stop/setMachineType/start.
-    let changed = ["env=prod", "machine_type=e2-medium"];
+/// Labels everywhere, and the machine type by stop/setMachineType/start.
+fn changes_in_place(st: &Stack) {
     let out = st
-        .run(&["apply", "-auto-approve"], &changed)
+        .run(&["apply", "-auto-approve"], &CHANGED)
         .expect(0)
         .stdout();
     assert!(
@@ -177,24 +180,22 @@ fn gcp_web_apply_change_replace_drift_import_destroy() {
     );
     assert_eq!(vm["labels"]["env"], "prod");
     assert_eq!(vm["status"], "RUNNING");
-    let ops = op_types(&st, &format!("/instances/{}-web", st.name));
+    let ops = op_types(st, &format!("/instances/{}-web", st.name));
     for step in ["stop", "setMachineType", "start", "setLabels"] {
         assert!(ops.iter().any(|o| o == step), "{step} in {ops:?}");
     }
+}
 
-    // Subnetwork 0 grows to a range containing its own (expandIpCidrRange, in place);
-    // subnetwork 1 moves to a range that does not contain its own (replaced).
-    let mut vars = changed.to_vec();
-    vars.push("subnet_cidrs=[\"10.10.0.0/23\",\"10.20.2.0/24\"]");
-    let old_ids: Vec<String> = st
-        .objects("compute#subnetwork")
-        .iter()
-        .map(|s| s["id"].as_str().unwrap().to_string())
-        .collect();
-    let out = st
-        .run(&["apply", "-auto-approve"], &vars)
-        .expect(0)
-        .stdout();
+/// expandIpCidrRange in place for subnetwork 0, a new subnetwork 1.
+fn expands_one_range_and_replaces_the_other(st: &Stack, vars: &[&str]) {
+    let ids = |st: &Stack| -> Vec<String> {
+        st.objects("compute#subnetwork")
+            .iter()
+            .map(|s| s["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let old_ids = ids(st);
+    let out = st.run(&["apply", "-auto-approve"], vars).expect(0).stdout();
     assert!(
         out.contains("# google_compute_subnetwork.web[1] must be replaced"),
         "{out}"
@@ -208,44 +209,39 @@ fn gcp_web_apply_change_replace_drift_import_destroy() {
         "{out}"
     );
     let subs = st.objects("compute#subnetwork");
-    let range = |n: usize| {
+    let named = |n: usize| {
         subs.iter()
             .find(|s| s["name"] == format!("{}-web-{n}", st.name))
             .unwrap()
             .clone()
     };
-    assert_eq!(range(0)["ipCidrRange"], "10.10.0.0/23");
+    assert_eq!(named(0)["ipCidrRange"], "10.10.0.0/23");
     assert!(
-        old_ids.contains(&range(0)["id"].as_str().unwrap().to_string()),
+        old_ids.contains(&named(0)["id"].as_str().unwrap().to_string()),
         "expanded in place"
     );
     assert!(
-        !old_ids.contains(&range(1)["id"].as_str().unwrap().to_string()),
+        !old_ids.contains(&named(1)["id"].as_str().unwrap().to_string()),
         "replaced"
     );
-    st.run(&["plan", "-detailed-exitcode"], &vars).expect(0);
+    st.run(&["plan", "-detailed-exitcode"], vars).expect(0);
+}
 
-    // Drift: the firewall deleted and the disk relabelled by another client.
+/// The firewall deleted and the disk relabelled by another client: `plan -refresh-only`
+/// shows both, and an apply puts them back.
+fn shows_and_repairs_drift(st: &Stack, vars: &[&str]) {
+    let (p, n) = (&st.project, &st.name);
     st.double.call(
         "DELETE",
-        &format!(
-            "/compute/v1/projects/{}/global/firewalls/{}-http",
-            st.project, st.name
-        ),
+        &format!("/compute/v1/projects/{p}/global/firewalls/{n}-http"),
         None,
     );
-    let disk = st.double.call(
-        "GET",
-        &format!(
-            "/compute/v1/projects/{}/zones/us-central1-a/disks/{}-data",
-            st.project, st.name
-        ),
-        None,
-    );
-    st.double.call("POST", &format!("/compute/v1/projects/{}/zones/us-central1-a/disks/{}-data/setLabels", st.project, st.name),
-        Some(serde_json::json!({"labels": {"env": "hand-edited"}, "labelFingerprint": disk["labelFingerprint"]})));
-    let _ = st.double.dump();
-    let out = st.run(&["plan", "-refresh-only"], &vars).expect(0).stdout();
+    let disk_path = format!("/compute/v1/projects/{p}/zones/us-central1-a/disks/{n}-data");
+    let disk = st.double.call("GET", &disk_path, None);
+    let labels = serde_json::json!({"labels": {"env": "hand-edited"}, "labelFingerprint": disk["labelFingerprint"]});
+    st.double
+        .call("POST", &format!("{disk_path}/setLabels"), Some(labels));
+    let out = st.run(&["plan", "-refresh-only"], vars).expect(0).stdout();
     assert!(
         out.contains("Objects have changed outside of AutoStack"),
         "{out}"
@@ -259,7 +255,7 @@ fn gcp_web_apply_change_replace_drift_import_destroy() {
         "{out}"
     );
     let out = st
-        .run(&["plan", "-detailed-exitcode"], &vars)
+        .run(&["plan", "-detailed-exitcode"], vars)
         .expect(2)
         .stdout();
     assert!(
@@ -270,10 +266,13 @@ fn gcp_web_apply_change_replace_drift_import_destroy() {
         out.contains("# google_compute_disk.data will be updated in-place"),
         "{out}"
     );
-    st.run(&["apply", "-auto-approve"], &vars).expect(0);
-    st.run(&["plan", "-detailed-exitcode"], &vars).expect(0);
+    st.run(&["apply", "-auto-approve"], vars).expect(0);
+    st.run(&["plan", "-detailed-exitcode"], vars).expect(0);
+}
 
-    // Forget the instance and the bucket, then import them by hashicorp/google's IDs.
+/// The instance and the bucket forgotten, then imported by hashicorp/google's IDs: nothing
+/// is replaced, and an apply (of the arguments an import cannot know) converges.
+fn imports_what_state_rm_forgot(st: &Stack, vars: &[&str]) {
     st.run(
         &[
             "state",
@@ -288,21 +287,18 @@ fn gcp_web_apply_change_replace_drift_import_destroy() {
         "projects/{}/zones/us-central1-a/instances/{}-web",
         st.project, st.name
     );
-    st.run(&["import", "google_compute_instance.web", &vm_id], &vars)
+    st.run(&["import", "google_compute_instance.web", &vm_id], vars)
         .expect(0);
+    let bucket_id = format!("{}/{}-assets", st.project, st.name);
     st.run(
-        &[
-            "import",
-            "google_storage_bucket.assets",
-            &format!("{}/{}-assets", st.project, st.name),
-        ],
-        &vars,
+        &["import", "google_storage_bucket.assets", &bucket_id],
+        vars,
     )
     .expect(0);
-    let r = st.run(&["plan"], &vars).expect(0);
+    let r = st.run(&["plan"], vars).expect(0);
     assert!(!r.stdout().contains("must be replaced"), "{}", r.stdout());
-    st.run(&["apply", "-auto-approve"], &vars).expect(0);
-    let r = st.run(&["plan", "-detailed-exitcode"], &vars);
+    st.run(&["apply", "-auto-approve"], vars).expect(0);
+    let r = st.run(&["plan", "-detailed-exitcode"], vars);
     assert_eq!(
         r.code(),
         0,
@@ -310,7 +306,18 @@ fn gcp_web_apply_change_replace_drift_import_destroy() {
         r.stdout(),
         r.stderr()
     );
+}
 
+#[test]
+fn gcp_web_apply_change_replace_drift_import_destroy() {
+    let st = Stack::new("gweb", &[]);
+    creates_then_plans_nothing(&st);
+    changes_in_place(&st);
+    let mut vars = CHANGED.to_vec();
+    vars.push(RANGES);
+    expands_one_range_and_replaces_the_other(&st, &vars);
+    shows_and_repairs_drift(&st, &vars);
+    imports_what_state_rm_forgot(&st, &vars);
     let out = st
         .run(&["destroy", "-auto-approve"], &vars)
         .expect(0)

@@ -374,29 +374,8 @@ fn blocks(block: Block, items: Vec<Value>) -> Value {
     Value::list(block.value_type(), items)
 }
 
-/// The instance's state from its listed JSON (`_bootDisk` holds its boot disk).
-pub fn state(prior: &Value, i: &Json) -> Obj {
-    let disks = i["disks"].as_array().cloned().unwrap_or_default();
-    let boot: Vec<Value> = disks
-        .iter()
-        .filter(|d| d["boot"].as_bool() == Some(true))
-        .map(|d| boot_disk_state(prior, d, &i["_bootDisk"]))
-        .collect();
-    let attached: Vec<Value> = disks
-        .iter()
-        .filter(|d| d["boot"].as_bool() != Some(true) && s(d, "type") != "SCRATCH")
-        .map(|d| attached_state(prior, d))
-        .collect();
-    let nics: Vec<Value> = i["networkInterfaces"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
-        .iter()
-        .enumerate()
-        .map(|(n, j)| nic_state(nth(prior, "network_interface", n), j))
-        .collect();
-    let sched = &i["scheduling"];
-    let scheduling = base(&schema::scheduling(), nth(prior, "scheduling", 0))
+fn scheduling_state(prior: &Value, sched: &Json) -> Value {
+    base(&schema::scheduling(), nth(prior, "scheduling", 0))
         .str("on_host_maintenance", s(sched, "onHostMaintenance"))
         .bool(
             "automatic_restart",
@@ -412,11 +391,12 @@ pub fn state(prior: &Value, i: &Json) -> Obj {
             sched,
             "instanceTerminationAction",
         )
-        .finish();
-    let accounts: Vec<Value> = i["serviceAccounts"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
+        .finish()
+}
+
+fn accounts_state(i: &Json) -> Vec<Value> {
+    let accounts = i["serviceAccounts"].as_array().cloned().unwrap_or_default();
+    accounts
         .iter()
         .map(|sa| {
             Value::object_from([
@@ -424,39 +404,97 @@ pub fn state(prior: &Value, i: &Json) -> Obj {
                 ("scopes", string_set(strings(&sa["scopes"]))),
             ])
         })
-        .collect();
-    let shielded: Vec<Value> = i
-        .get("shieldedInstanceConfig")
+        .collect()
+}
+
+fn shielded_state(i: &Json) -> Vec<Value> {
+    let flag = |sh: &Json, k: &str| sh[k].as_bool().unwrap_or(false);
+    i.get("shieldedInstanceConfig")
         .map(|sh| {
             base(&schema::shielded(), None)
-                .bool(
-                    "enable_secure_boot",
-                    sh["enableSecureBoot"].as_bool().unwrap_or(false),
-                )
-                .bool("enable_vtpm", sh["enableVtpm"].as_bool().unwrap_or(false))
+                .bool("enable_secure_boot", flag(sh, "enableSecureBoot"))
+                .bool("enable_vtpm", flag(sh, "enableVtpm"))
                 .bool(
                     "enable_integrity_monitoring",
-                    sh["enableIntegrityMonitoring"].as_bool().unwrap_or(false),
+                    flag(sh, "enableIntegrityMonitoring"),
                 )
                 .finish()
         })
         .into_iter()
-        .collect();
+        .collect()
+}
+
+/// `metadata`, and `metadata_startup_script` when the prior state has it (the script is
+/// then left out of `metadata`, as hashicorp/google reads it).
+fn metadata_state(o: Obj, prior: &Value, i: &Json) -> Obj {
     let mut md = metadata_map(&i["metadata"]);
-    let script = md.get("startup-script").cloned();
-    let mut o = Obj::from(prior);
+    let mut o = o;
     if get(prior, "metadata_startup_script").is_some() {
-        md.remove("startup-script");
+        let script = md.remove("startup-script");
         o = o.set(
             "metadata_startup_script",
             Value::string(script.unwrap_or_default()),
         );
     }
-    let md_value = match md.is_empty() && get(prior, "metadata").is_none() {
+    let value = match md.is_empty() && get(prior, "metadata").is_none() {
         true => Value::Null(Type::map(Type::String)),
         false => autostack_provider_sdk::attrs::map_value(&md),
     };
-    o.str("machine_type", last_segment(s(i, "machineType")))
+    o.set("metadata", value).set(
+        "metadata_fingerprint",
+        string(&i["metadata"], "fingerprint"),
+    )
+}
+
+/// The disk, interface, scheduling, account and shielded-VM blocks of a listed instance.
+fn block_states(o: Obj, prior: &Value, i: &Json) -> Obj {
+    let disks = i["disks"].as_array().cloned().unwrap_or_default();
+    let is_boot = |d: &&Json| d["boot"].as_bool() == Some(true);
+    let boot: Vec<Value> = disks
+        .iter()
+        .filter(is_boot)
+        .map(|d| boot_disk_state(prior, d, &i["_bootDisk"]))
+        .collect();
+    let attached: Vec<Value> = disks
+        .iter()
+        .filter(|d| !is_boot(d) && s(d, "type") != "SCRATCH")
+        .map(|d| attached_state(prior, d))
+        .collect();
+    let nics: Vec<Value> = i["networkInterfaces"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+        .map(|(n, j)| nic_state(nth(prior, "network_interface", n), j))
+        .collect();
+    o.set("boot_disk", blocks(schema::boot_disk(), boot))
+        .set("attached_disk", blocks(schema::attached_disk(), attached))
+        .set(
+            "network_interface",
+            blocks(schema::network_interface(), nics),
+        )
+        .set(
+            "scheduling",
+            blocks(
+                schema::scheduling(),
+                vec![scheduling_state(prior, &i["scheduling"])],
+            ),
+        )
+        .set(
+            "service_account",
+            blocks(schema::service_account(), accounts_state(i)),
+        )
+        .set(
+            "shielded_instance_config",
+            blocks(schema::shielded(), shielded_state(i)),
+        )
+}
+
+/// The instance's state from its listed JSON (`_bootDisk` holds its boot disk).
+pub fn state(prior: &Value, i: &Json) -> Obj {
+    let o = Obj::from(prior)
+        .str("machine_type", last_segment(s(i, "machineType")))
         .bool(
             "can_ip_forward",
             i["canIpForward"].as_bool().unwrap_or(false),
@@ -468,33 +506,14 @@ pub fn state(prior: &Value, i: &Json) -> Obj {
         .echo_str("description", i, "description")
         .echo_str("hostname", i, "hostname")
         .str("min_cpu_platform", s(i, "minCpuPlatform"))
-        .set("metadata", md_value)
         .echo_set(prior, "tags", &i["tags"], "items")
         .str("current_status", s(i, "status"))
         .str("cpu_platform", s(i, "cpuPlatform"))
         .str("instance_id", i["id"].as_str().unwrap_or_default())
         .set("creation_timestamp", string(i, "creationTimestamp"))
         .set("label_fingerprint", string(i, "labelFingerprint"))
-        .set(
-            "metadata_fingerprint",
-            string(&i["metadata"], "fingerprint"),
-        )
-        .set("tags_fingerprint", string(&i["tags"], "fingerprint"))
-        .set("boot_disk", blocks(schema::boot_disk(), boot))
-        .set("attached_disk", blocks(schema::attached_disk(), attached))
-        .set(
-            "network_interface",
-            blocks(schema::network_interface(), nics),
-        )
-        .set("scheduling", blocks(schema::scheduling(), vec![scheduling]))
-        .set(
-            "service_account",
-            blocks(schema::service_account(), accounts),
-        )
-        .set(
-            "shielded_instance_config",
-            blocks(schema::shielded(), shielded),
-        )
+        .set("tags_fingerprint", string(&i["tags"], "fingerprint"));
+    block_states(metadata_state(o, prior, i), prior, i)
 }
 
 /// The metadata items as a map.

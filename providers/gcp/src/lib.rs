@@ -20,6 +20,7 @@ pub mod auth;
 pub mod client;
 pub mod common;
 pub mod compute;
+pub mod compute_plan;
 pub mod config;
 pub mod data;
 pub mod disk;

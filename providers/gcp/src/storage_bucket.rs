@@ -116,9 +116,8 @@ fn body_with(labels: &autostack_provider_sdk::labels::Labels, p: &Value) -> Json
     b
 }
 
-fn state(c: &GcpClient, prior: &Value, b: &Json) -> Value {
-    let name = s(b, "name");
-    let iam = &b["iamConfiguration"];
+/// The `versioning` and `soft_delete_policy` blocks of a bucket.
+fn block_states(o: Obj, prior: &Value, b: &Json) -> Obj {
     let versions: Vec<Value> = match (
         b["versioning"]["enabled"].as_bool(),
         get_blocks(prior, "versioning").is_empty(),
@@ -140,6 +139,23 @@ fn state(c: &GcpClient, prior: &Value, b: &Json) -> Value {
         })
         .into_iter()
         .collect();
+    o.set(
+        "versioning",
+        Value::list(versioning().value_type(), versions),
+    )
+    .set(
+        "soft_delete_policy",
+        Value::list(soft_delete().value_type(), soft),
+    )
+}
+
+fn state(c: &GcpClient, prior: &Value, b: &Json) -> Value {
+    let name = s(b, "name");
+    let iam = &b["iamConfiguration"];
+    let prevention = match s(iam, "publicAccessPrevention") {
+        "" => "inherited",
+        p => p,
+    };
     let mut o = Obj::from(prior)
         .str("id", name)
         .str("name", name)
@@ -152,14 +168,7 @@ fn state(c: &GcpClient, prior: &Value, b: &Json) -> Value {
                 .as_bool()
                 .unwrap_or(false),
         )
-        .str(
-            "public_access_prevention",
-            if s(iam, "publicAccessPrevention").is_empty() {
-                "inherited"
-            } else {
-                s(iam, "publicAccessPrevention")
-            },
-        )
+        .str("public_access_prevention", prevention)
         .str("rpo", s(b, "rpo"))
         .set("project_number", number(&b["projectNumber"]))
         .str(
@@ -169,14 +178,6 @@ fn state(c: &GcpClient, prior: &Value, b: &Json) -> Value {
         .str("url", format!("gs://{name}"))
         .set("time_created", string(b, "timeCreated"))
         .set("updated", string(b, "updated"))
-        .set(
-            "versioning",
-            Value::list(versioning().value_type(), versions),
-        )
-        .set(
-            "soft_delete_policy",
-            Value::list(soft_delete().value_type(), soft),
-        )
         .echo_bool(prior, "requester_pays", &b["billing"], "requesterPays")
         .echo_bool(
             prior,
@@ -188,7 +189,7 @@ fn state(c: &GcpClient, prior: &Value, b: &Json) -> Value {
     if get_str(prior, "deletion_policy").is_none_or(str::is_empty) {
         o = o.str("deletion_policy", "DELETE");
     }
-    o.finish()
+    block_states(o, prior, b).finish()
 }
 
 #[cfg(test)]
