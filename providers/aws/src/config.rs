@@ -83,6 +83,7 @@ impl ClientFactory for AwsFactory {
                 names: AWS_TAGS,
                 defaults: settings.default_tags,
                 ignore: settings.ignore_tags,
+                attribution: None,
             },
             wait: waiter_backoff(),
         })
