@@ -20,13 +20,15 @@
 //! - [`Locker`]: lock with [`LockInfo`], unlock by ID (`force-unlock`); [`lock_within`]
 //!   waits up to `-lock-timeout`;
 //! - [`Encryptor`]: bytes → bytes between codec and store, applied to snapshots, backups and
-//!   journal records alike ([`Plaintext`] by default);
+//!   journal records alike ([`Plaintext`] by default; [`encryption`] is OpenTofu's client-side
+//!   encryption, its configuration and file format);
 //! - [`History`]: one record per successful apply, kept beside the state (the cost history).
 //!
 //! Errors are [`StateError`].
 #![deny(missing_docs)]
 
 pub mod codec;
+pub mod encryption;
 pub mod error;
 pub mod journal;
 pub mod local;
