@@ -5,6 +5,7 @@ mod backend;
 mod commands;
 mod config_cost;
 mod costing;
+mod encryption;
 mod plan_input;
 mod prices;
 mod progress;

@@ -5,8 +5,9 @@
 //! `{"salt":"B64","iterations":600000,"hash_function":"sha512","key_length":32}`.
 //! Decryption derives the key from the stored salt, iterations, hash and length; encryption
 //! uses the configured ones. Derivation is slow on purpose, so each derived key is kept for
-//! the life of the provider, and the first writer of a process reuses the salt it read when
-//! its parameters are the configured ones (OpenTofu keeps one key per process too).
+//! the life of the process (the state and plan targets share them), and the first writer of
+//! a process reuses a salt it read when its parameters are the configured ones (OpenTofu
+//! keeps one key per process and target too).
 
 use super::KeyProvider;
 use crate::error::{Result, StateError};
@@ -161,12 +162,21 @@ pub fn derive(passphrase: &[u8], meta: &Metadata) -> Vec<u8> {
     key
 }
 
+/// Keys derived so far in this process, by passphrase and metadata.
+type Derived = HashMap<(Vec<u8>, Metadata), Vec<u8>>;
+
+fn derived() -> std::sync::MutexGuard<'static, Derived> {
+    static DERIVED: OnceLock<Mutex<Derived>> = OnceLock::new();
+    DERIVED
+        .get_or_init(Mutex::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+}
+
 /// A configured pbkdf2 key provider.
 pub struct Pbkdf2Provider {
     settings: Pbkdf2Settings,
-    /// Keys derived so far, by the metadata they were derived with.
-    derived: Mutex<HashMap<Metadata, Vec<u8>>>,
-    /// The key (and its metadata JSON) this process encrypts with, once chosen.
+    /// The key (and its metadata JSON) this provider encrypts with, once chosen.
     encryption: OnceLock<(Vec<u8>, Vec<u8>)>,
 }
 
@@ -176,23 +186,17 @@ impl Pbkdf2Provider {
         settings.validate()?;
         Ok(Pbkdf2Provider {
             settings,
-            derived: Mutex::new(HashMap::new()),
             encryption: OnceLock::new(),
         })
     }
 
     fn key_for(&self, meta: &Metadata) -> Vec<u8> {
-        if let Some(k) = self
-            .derived
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(meta)
-        {
+        let id = (self.settings.passphrase.as_bytes().to_vec(), meta.clone());
+        if let Some(k) = derived().get(&id) {
             return k.clone();
         }
-        let key = derive(self.settings.passphrase.as_bytes(), meta);
-        let mut derived = self.derived.lock().unwrap_or_else(|e| e.into_inner());
-        derived.insert(meta.clone(), key.clone());
+        let key = derive(&id.0, meta);
+        derived().insert(id, key.clone());
         key
     }
 
@@ -214,10 +218,10 @@ impl KeyProvider for Pbkdf2Provider {
             return Ok(chosen.clone());
         }
         // Reuse a salt already derived with the configured parameters, else draw one.
-        let reused = {
-            let derived = self.derived.lock().unwrap_or_else(|e| e.into_inner());
-            derived.keys().find(|m| self.configured(m)).cloned()
-        };
+        let reused = derived()
+            .keys()
+            .find(|(pass, m)| pass == self.settings.passphrase.as_bytes() && self.configured(m))
+            .map(|(_, m)| m.clone());
         let meta = match reused {
             Some(meta) => meta,
             None => {
@@ -377,14 +381,14 @@ mod tests {
 
     #[test]
     fn a_writer_reuses_the_salt_it_read_when_its_parameters_are_the_configured_ones() {
-        let a = Pbkdf2Provider::new(settings("a passphrase of some length")).unwrap();
+        let a = Pbkdf2Provider::new(settings("reuse: a passphrase of some length")).unwrap();
         let (_, meta) = a.encryption_key().unwrap();
-        let b = Pbkdf2Provider::new(settings("a passphrase of some length")).unwrap();
+        let b = Pbkdf2Provider::new(settings("reuse: a passphrase of some length")).unwrap();
         b.decryption_key(Some(&meta)).unwrap();
         assert_eq!(b.encryption_key().unwrap().1, meta);
         let c = Pbkdf2Provider::new(Pbkdf2Settings {
             iterations: MINIMUM_ITERATIONS + 1,
-            ..settings("a passphrase of some length")
+            ..settings("reuse: a passphrase of some length")
         })
         .unwrap();
         c.decryption_key(Some(&meta)).unwrap();
