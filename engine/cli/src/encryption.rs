@@ -44,7 +44,8 @@ pub fn read_plan(path: &std::path::Path, m: &Module) -> Result<String, Diagnosti
         }
         None => bytes,
     };
-    String::from_utf8(plain).map_err(|_| fail(format!("{} is not a valid plan file", path.display())))
+    String::from_utf8(plain)
+        .map_err(|_| fail(format!("{} is not a valid plan file", path.display())))
 }
 
 /// The text of the saved plan or state file at `path` (`show PATH`), decrypted by the target
@@ -53,8 +54,14 @@ pub fn read_plan_or_state(path: &std::path::Path, m: &Module) -> Result<String, 
     let fail = |detail: String| crate::session::error("Failed to read file", detail);
     let bytes = std::fs::read(path).map_err(|e| fail(format!("{}: {e}", path.display())))?;
     let is_state = match autostack_state::encryption::Envelope::decode(&bytes) {
-        None => return String::from_utf8(bytes).map_err(|_| fail(format!("{} is not a text file", path.display()))),
-        Some(env) => env.map_err(|e| fail(format!("{}: {e}", path.display())))?.passthrough.is_some(),
+        None => {
+            return String::from_utf8(bytes)
+                .map_err(|_| fail(format!("{} is not a text file", path.display())))
+        }
+        Some(env) => env
+            .map_err(|e| fail(format!("{}: {e}", path.display())))?
+            .passthrough
+            .is_some(),
     };
     if !is_state {
         return read_plan(path, m);
@@ -62,7 +69,8 @@ pub fn read_plan_or_state(path: &std::path::Path, m: &Module) -> Result<String, 
     let plain = state_encryptor(m)?
         .decrypt(bytes)
         .map_err(|e| fail(format!("{}: {e}", path.display())))?;
-    String::from_utf8(plain).map_err(|_| fail(format!("{} is not a valid state file", path.display())))
+    String::from_utf8(plain)
+        .map_err(|_| fail(format!("{} is not a valid state file", path.display())))
 }
 
 fn build(m: &Module, target: Target) -> Result<Option<Arc<dyn Encryptor>>, Diagnostics> {
@@ -85,11 +93,21 @@ fn build(m: &Module, target: Target) -> Result<Option<Arc<dyn Encryptor>>, Diagn
     }
     let fail = |e: autostack_state::StateError| -> Diagnostics {
         let detail = e.to_string();
-        let detail = detail.strip_prefix("state encryption: ").unwrap_or(&detail).to_string();
-        Diagnostic::error("Invalid encryption configuration", detail, Some(config.range.clone())).into()
+        let detail = detail
+            .strip_prefix("state encryption: ")
+            .unwrap_or(&detail)
+            .to_string();
+        Diagnostic::error(
+            "Invalid encryption configuration",
+            detail,
+            Some(config.range.clone()),
+        )
+        .into()
     };
     let ring = Keyring::new(&providers, &methods).map_err(fail)?;
-    ring.target(Some(&target_config), target).map(Some).map_err(fail)
+    ring.target(Some(&target_config), target)
+        .map(Some)
+        .map_err(fail)
 }
 
 /// The module's `encryption` block merged with `TF_ENCRYPTION`'s (`None`: neither).
@@ -135,7 +153,12 @@ fn string_arg(body: &Body, name: &str, d: &mut Diagnostics) -> Option<String> {
     match value(a, d)? {
         v if v.as_str().is_some() => v.as_str().map(str::to_string),
         _ => {
-            err(d, "Incorrect attribute value type", format!("Inappropriate value for attribute {name:?}: string required."), &a.expr.range);
+            err(
+                d,
+                "Incorrect attribute value type",
+                format!("Inappropriate value for attribute {name:?}: string required."),
+                &a.expr.range,
+            );
             None
         }
     }
@@ -146,7 +169,12 @@ fn int_arg(body: &Body, name: &str, d: &mut Diagnostics) -> Option<i64> {
     let v = value(a, d)?;
     let n = v.as_number().and_then(|n| n.to_i64());
     if n.is_none() {
-        err(d, "Incorrect attribute value type", format!("Inappropriate value for attribute {name:?}: a whole number is required."), &a.expr.range);
+        err(
+            d,
+            "Incorrect attribute value type",
+            format!("Inappropriate value for attribute {name:?}: a whole number is required."),
+            &a.expr.range,
+        );
     }
     n
 }
@@ -154,7 +182,15 @@ fn int_arg(body: &Body, name: &str, d: &mut Diagnostics) -> Option<i64> {
 fn check_args(b: &EncryptionBlock, allowed: &[&str], d: &mut Diagnostics) {
     for a in &b.body.attributes {
         if !allowed.contains(&a.name.as_str()) {
-            err(d, "Unsupported argument", format!("An argument named {:?} is not expected in a {} {:?} block.", a.name, b.ty, b.name), &a.name_range);
+            err(
+                d,
+                "Unsupported argument",
+                format!(
+                    "An argument named {:?} is not expected in a {} {:?} block.",
+                    a.name, b.ty, b.name
+                ),
+                &a.name_range,
+            );
         }
     }
 }
@@ -182,7 +218,19 @@ fn key_providers(blocks: &[EncryptionBlock], d: &mut Diagnostics) -> Vec<KeyProv
 }
 
 fn pbkdf2(b: &EncryptionBlock, d: &mut Diagnostics) -> Option<Pbkdf2Settings> {
-    check_args(b, &["passphrase", "chain", "key_length", "iterations", "hash_function", "salt_length", "encrypted_metadata_alias"], d);
+    check_args(
+        b,
+        &[
+            "passphrase",
+            "chain",
+            "key_length",
+            "iterations",
+            "hash_function",
+            "salt_length",
+            "encrypted_metadata_alias",
+        ],
+        d,
+    );
     if let Some(a) = b.body.attr("chain") {
         err(d, "Unsupported argument", "Chaining a pbkdf2 key provider to another key provider is not supported by AutoStack yet: give a passphrase.", &a.range);
         return None;
@@ -194,14 +242,23 @@ fn pbkdf2(b: &EncryptionBlock, d: &mut Diagnostics) -> Option<Pbkdf2Settings> {
     if let Some(h) = string_arg(&b.body, "hash_function", d) {
         s.hash_function = h;
     }
-    for (name, slot) in [("key_length", &mut s.key_length), ("iterations", &mut s.iterations), ("salt_length", &mut s.salt_length)] {
+    for (name, slot) in [
+        ("key_length", &mut s.key_length),
+        ("iterations", &mut s.iterations),
+        ("salt_length", &mut s.salt_length),
+    ] {
         if let Some(n) = int_arg(&b.body, name, d) {
             *slot = n;
         }
     }
     if let Err(e) = s.validate() {
         // The passphrase itself is never shown.
-        err(d, "Invalid key_provider configuration", format!("key_provider.pbkdf2.{}: {e}", b.name), &b.range);
+        err(
+            d,
+            "Invalid key_provider configuration",
+            format!("key_provider.pbkdf2.{}: {e}", b.name),
+            &b.range,
+        );
         return None;
     }
     Some(s)
@@ -210,21 +267,49 @@ fn pbkdf2(b: &EncryptionBlock, d: &mut Diagnostics) -> Option<Pbkdf2Settings> {
 /// The s3 backend's authentication arguments OpenTofu's aws_kms accepts and this build
 /// ignores (the SDK's default chain covers them).
 const AWS_KMS_ACCEPTED: &[&str] = &[
-    "max_retries", "skip_credentials_validation", "skip_requesting_account_id", "sts_region",
-    "http_proxy", "https_proxy", "no_proxy", "insecure", "use_dualstack_endpoint",
-    "use_fips_endpoint", "custom_ca_bundle", "ec2_metadata_service_endpoint",
-    "ec2_metadata_service_endpoint_mode", "skip_metadata_api_check", "shared_credentials_files",
-    "shared_config_files", "assume_role", "assume_role_with_web_identity",
-    "allowed_account_ids", "forbidden_account_ids", "retry_mode",
+    "max_retries",
+    "skip_credentials_validation",
+    "skip_requesting_account_id",
+    "sts_region",
+    "http_proxy",
+    "https_proxy",
+    "no_proxy",
+    "insecure",
+    "use_dualstack_endpoint",
+    "use_fips_endpoint",
+    "custom_ca_bundle",
+    "ec2_metadata_service_endpoint",
+    "ec2_metadata_service_endpoint_mode",
+    "skip_metadata_api_check",
+    "shared_credentials_files",
+    "shared_config_files",
+    "assume_role",
+    "assume_role_with_web_identity",
+    "allowed_account_ids",
+    "forbidden_account_ids",
+    "retry_mode",
 ];
 
 fn aws_kms(b: &EncryptionBlock, d: &mut Diagnostics) -> Option<AwsKmsSettings> {
-    let known = ["kms_key_id", "key_spec", "encryption_context", "region", "access_key", "secret_key", "token", "profile", "endpoints", "encrypted_metadata_alias"];
+    let known = [
+        "kms_key_id",
+        "key_spec",
+        "encryption_context",
+        "region",
+        "access_key",
+        "secret_key",
+        "token",
+        "profile",
+        "endpoints",
+        "encrypted_metadata_alias",
+    ];
     let allowed: Vec<&str> = known.iter().chain(AWS_KMS_ACCEPTED).copied().collect();
     check_args(b, &allowed, d);
     let mut context = BTreeMap::new();
     if let Some(a) = b.body.attr("encryption_context") {
-        let entries = value(a, d).and_then(|v| v.as_entries().cloned()).unwrap_or_default();
+        let entries = value(a, d)
+            .and_then(|v| v.as_entries().cloned())
+            .unwrap_or_default();
         for (k, v) in entries {
             context.insert(k, v.as_str().unwrap_or_default().to_string());
         }
@@ -244,7 +329,12 @@ fn aws_kms(b: &EncryptionBlock, d: &mut Diagnostics) -> Option<AwsKmsSettings> {
         endpoint,
     };
     if let Err(e) = s.validate() {
-        err(d, "Invalid key_provider configuration", format!("key_provider.aws_kms.{}: {e}", b.name), &b.range);
+        err(
+            d,
+            "Invalid key_provider configuration",
+            format!("key_provider.aws_kms.{}: {e}", b.name),
+            &b.range,
+        );
         return None;
     }
     Some(s)
@@ -299,7 +389,15 @@ fn methods(blocks: &[EncryptionBlock], d: &mut Diagnostics) -> Vec<MethodConfig>
 /// `aad = [1, 2, 3]`: a list of bytes.
 fn bytes(a: &Attribute, d: &mut Diagnostics) -> Option<Vec<u8>> {
     let v = value(a, d)?;
-    let items = v.as_seq().map(|s| s.iter().map(|x| x.as_number().and_then(|n| n.to_i64()).and_then(|n| u8::try_from(n).ok())).collect::<Option<Vec<u8>>>());
+    let items = v.as_seq().map(|s| {
+        s.iter()
+            .map(|x| {
+                x.as_number()
+                    .and_then(|n| n.to_i64())
+                    .and_then(|n| u8::try_from(n).ok())
+            })
+            .collect::<Option<Vec<u8>>>()
+    });
     if items.is_none() || items.as_ref().is_some_and(Option::is_none) {
         err(d, "Incorrect attribute value type", "Inappropriate value for attribute \"aad\": a list of numbers from 0 to 255 is required.", &a.expr.range);
     }
@@ -311,7 +409,12 @@ fn target_config(t: &EncryptionTarget, config: &Encryption, d: &mut Diagnostics)
     if let Some(a) = &t.enforced {
         match value(a, d).and_then(|v| v.as_bool()) {
             Some(b) => out.enforced = b,
-            None => err(d, "Incorrect attribute value type", "Inappropriate value for attribute \"enforced\": bool required.", &a.expr.range),
+            None => err(
+                d,
+                "Incorrect attribute value type",
+                "Inappropriate value for attribute \"enforced\": bool required.",
+                &a.expr.range,
+            ),
         }
     }
     let mut next = Some(t);
@@ -328,10 +431,25 @@ fn target_config(t: &EncryptionTarget, config: &Encryption, d: &mut Diagnostics)
         next = t.fallback.as_deref();
     }
     if out.methods.is_empty() && !d.has_errors() {
-        err(d, "Missing encryption method", "The target names no method: set method = method.TYPE.NAME.", &t.range);
+        err(
+            d,
+            "Missing encryption method",
+            "The target names no method: set method = method.TYPE.NAME.",
+            &t.range,
+        );
     }
-    if out.enforced && out.methods.iter().any(|m| m.starts_with("method.unencrypted.")) {
-        err(d, "Unencrypted method is forbidden", "Unable to use unencrypted method since the enforced flag is set.", &t.range);
+    if out.enforced
+        && out
+            .methods
+            .iter()
+            .any(|m| m.starts_with("method.unencrypted."))
+    {
+        err(
+            d,
+            "Unencrypted method is forbidden",
+            "Unable to use unencrypted method since the enforced flag is set.",
+            &t.range,
+        );
     }
     out
 }

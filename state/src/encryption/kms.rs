@@ -103,9 +103,12 @@ mod client {
         encryption_context: BTreeMap<String, String>,
     }
 
+    /// A data key: plaintext and wrapped.
+    type DataKey = (Vec<u8>, Vec<u8>);
+
     /// A KMS call, run on the provider's thread.
     enum Call {
-        Generate(mpsc::Sender<Result<(Vec<u8>, Vec<u8>), String>>),
+        Generate(mpsc::Sender<Result<DataKey, String>>),
         Decrypt(
             Vec<u8>,
             BTreeMap<String, String>,
@@ -260,7 +263,7 @@ mod client {
     async fn generate(
         client: &aws_sdk_kms::Client,
         s: &AwsKmsSettings,
-    ) -> std::result::Result<(Vec<u8>, Vec<u8>), String> {
+    ) -> std::result::Result<DataKey, String> {
         let out = client
             .generate_data_key()
             .key_id(&s.kms_key_id)

@@ -27,7 +27,11 @@ pub async fn run(a: &PlanCmd) -> u8 {
         Ok(p) => p,
         Err(code) => return code,
     };
-    let encryptor = match a.out.as_ref().map(|_| crate::encryption::plan_encryptor(&s.ctx.tree.module)) {
+    let encryptor = match a
+        .out
+        .as_ref()
+        .map(|_| crate::encryption::plan_encryptor(&s.ctx.tree.module))
+    {
         Some(Err(d)) => {
             out.diags(&d, &s.sources);
             return 1;

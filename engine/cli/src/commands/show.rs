@@ -24,7 +24,10 @@ pub async fn run(a: &ShowArgs) -> u8 {
     let schemas = Schemas::new(Arc::new(session::Builtins));
     let loaded = session::load_config(&PathBuf::from("."));
     if let Some(path) = &a.path {
-        let module = loaded.as_ref().map(|l| l.tree.module.clone()).unwrap_or_default();
+        let module = loaded
+            .as_ref()
+            .map(|l| l.tree.module.clone())
+            .unwrap_or_default();
         let text = match crate::encryption::read_plan_or_state(path, &module) {
             Ok(t) => t,
             Err(d) => return fail(d),

@@ -61,7 +61,13 @@ pub fn decode_encryption(body: &Body, range: Range, diags: &mut Diagnostics) -> 
     expect_only(
         &top,
         &[],
-        &["key_provider", "method", "state", "plan", "remote_state_data_sources"],
+        &[
+            "key_provider",
+            "method",
+            "state",
+            "plan",
+            "remote_state_data_sources",
+        ],
         diags,
     );
     let mut out = Encryption {
@@ -243,7 +249,10 @@ plan { method = method.aes_gcm.main }
             let (e, d) = parse(text, name);
             assert!(!d.has_errors(), "{d:?}");
             assert_eq!(e.key_providers.len(), 1);
-            assert_eq!((e.methods[1].ty.as_str(), e.methods[1].name.as_str()), ("unencrypted", "migrate"));
+            assert_eq!(
+                (e.methods[1].ty.as_str(), e.methods[1].name.as_str()),
+                ("unencrypted", "migrate")
+            );
             let state = e.state.unwrap();
             assert!(state.method.is_some() && state.enforced.is_some());
             assert!(state.fallback.unwrap().method.is_some());

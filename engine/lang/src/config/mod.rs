@@ -11,8 +11,8 @@ pub mod typeexpr;
 pub mod validate;
 
 pub use decode::short as short_range;
-pub use load::{eval_static, load_module, load_module_tree, ModuleTree};
 pub use encryption::{decode_encryption, Encryption, EncryptionBlock, EncryptionTarget};
+pub use load::{eval_static, load_module, load_module_tree, ModuleTree};
 pub use typeexpr::Constraint;
 
 use crate::diag::Range;

@@ -45,7 +45,10 @@ pub(crate) fn parse_json_file(file: &SourceFile) -> Result<Body, Diagnostics> {
 }
 
 /// Parses a JSON document as the body of a `parent` block (`None`: a whole file).
-pub(crate) fn parse_json_body(file: &SourceFile, parent: Option<&str>) -> Result<Body, Diagnostics> {
+pub(crate) fn parse_json_body(
+    file: &SourceFile,
+    parent: Option<&str>,
+) -> Result<Body, Diagnostics> {
     let json: Json = serde_json::from_str(&file.text).map_err(|e| {
         let r = file.range(0..0);
         let pos = crate::diag::Pos {
