@@ -30,10 +30,14 @@
 pub mod codec;
 pub mod encryption;
 pub mod error;
+#[cfg(feature = "gcs")]
+pub mod gcs;
 pub mod journal;
 pub mod local;
 pub mod lock;
 pub mod model;
+#[cfg(feature = "remote")]
+pub mod remote;
 pub mod rules;
 pub mod seams;
 pub mod snapshots;
