@@ -58,7 +58,9 @@ where
 }
 
 /// Classifies a reqwest outcome: `Again` for connection failures and transient statuses.
-pub fn classify(r: reqwest::Result<reqwest::Response>) -> std::result::Result<reqwest::Response, Try<()>> {
+pub fn classify(
+    r: reqwest::Result<reqwest::Response>,
+) -> std::result::Result<reqwest::Response, Try<()>> {
     match r {
         Ok(resp) if transient(resp.status().as_u16()) => {
             Err(Try::Again(format!("HTTP {}", resp.status())))

@@ -21,8 +21,10 @@ impl CredentialsProvider for AccessToken {
     async fn headers(
         &self,
         _: Extensions,
-    ) -> std::result::Result<CacheableResource<HeaderMap>, google_cloud_auth::errors::CredentialsError>
-    {
+    ) -> std::result::Result<
+        CacheableResource<HeaderMap>,
+        google_cloud_auth::errors::CredentialsError,
+    > {
         let mut headers = HeaderMap::new();
         headers.insert(http::header::AUTHORIZATION, self.header.clone());
         Ok(CacheableResource::New {
@@ -54,7 +56,10 @@ impl Auth {
                 header,
                 tag: EntityTag::new(),
             });
-            return Ok(Auth { credentials, anonymous: false });
+            return Ok(Auth {
+                credentials,
+                anonymous: false,
+            });
         }
         let key = settings
             .credentials
@@ -75,16 +80,25 @@ impl Auth {
             let credentials = credentials::service_account::Builder::new(json)
                 .build()
                 .map_err(|e| bad(e.to_string()))?;
-            return Ok(Auth { credentials, anonymous: false });
+            return Ok(Auth {
+                credentials,
+                anonymous: false,
+            });
         }
         if settings.storage_custom_endpoint.is_some() {
             let credentials = credentials::anonymous::Builder::new().build();
-            return Ok(Auth { credentials, anonymous: true });
+            return Ok(Auth {
+                credentials,
+                anonymous: true,
+            });
         }
         let credentials = credentials::Builder::default()
             .build()
             .map_err(|e| bad(e.to_string()))?;
-        Ok(Auth { credentials, anonymous: false })
+        Ok(Auth {
+            credentials,
+            anonymous: false,
+        })
     }
 
     /// For the storage client.

@@ -45,7 +45,12 @@ impl Locker for Arc<GcsStore> {
                     holder.id = g.to_string();
                     return Err(StateError::Locked(Box::new(holder)));
                 }
-                None => return Err(StateError::Remote(format!("{}: the lock vanished while it was taken; try again", self.lock_url(workspace)))),
+                None => {
+                    return Err(StateError::Remote(format!(
+                        "{}: the lock vanished while it was taken; try again",
+                        self.lock_url(workspace)
+                    )))
+                }
             },
         };
         let store = self.clone();
@@ -68,7 +73,10 @@ impl Locker for Arc<GcsStore> {
                 held: holder.id,
             });
         }
-        match self.delete_object(&self.lock_object(workspace)?, Some(generation)).await? {
+        match self
+            .delete_object(&self.lock_object(workspace)?, Some(generation))
+            .await?
+        {
             true => Ok(()),
             false => Err(StateError::NotLocked),
         }

@@ -130,10 +130,16 @@ impl GcsStore {
     /// `name`'s bytes and generation, `None` when it does not exist.
     async fn get(&self, name: &str) -> Result<Option<(Vec<u8>, i64)>> {
         remote::retry(&format!("reading gs://{}/{name}", self.bucket), || async {
-            let read = self.storage.read_object(self.bucket_path(), name).send().await;
+            let read = self
+                .storage
+                .read_object(self.bucket_path(), name)
+                .send()
+                .await;
             let mut resp = match read {
                 Ok(r) => r,
-                Err(e) => return gcs_error(e).map_or_else(Try::Again, |f| Try::Done(f.map(|()| None))),
+                Err(e) => {
+                    return gcs_error(e).map_or_else(Try::Again, |f| Try::Done(f.map(|()| None)))
+                }
             };
             let generation = resp.object().generation;
             let mut bytes = Vec::new();
@@ -158,6 +164,9 @@ impl GcsStore {
                 .write_object(self.bucket_path(), name, payload)
                 .set_if_generation_match(generation)
                 .set_content_type("application/json")
+                // A checksum known up front goes in the metadata part, not in a trailing
+                // third part (which fake-gcs-server would store as content).
+                .with_known_crc32c(crc32c::crc32c(bytes))
                 .send_unbuffered()
                 .await;
             match written {
@@ -210,7 +219,9 @@ fn encode(name: &str) -> String {
     let mut out = String::new();
     for b in name.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                out.push(b as char)
+            }
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }
@@ -222,7 +233,9 @@ fn encode(name: &str) -> String {
 fn gcs_error(e: google_cloud_storage::Error) -> std::result::Result<Result<()>, String> {
     match e.http_status_code() {
         Some(404) => Ok(Ok(())),
-        Some(s) if !remote::transient(s) => Ok(Err(StateError::Remote(format!("Cloud Storage: {e}")))),
+        Some(s) if !remote::transient(s) => {
+            Ok(Err(StateError::Remote(format!("Cloud Storage: {e}"))))
+        }
         _ => Err(e.to_string()),
     }
 }
@@ -234,7 +247,10 @@ impl StateStore for GcsStore {
     }
 
     async fn read(&self, workspace: &str) -> Result<Option<Vec<u8>>> {
-        Ok(self.get(&self.state_object(workspace)?).await?.map(|(b, _)| b))
+        Ok(self
+            .get(&self.state_object(workspace)?)
+            .await?
+            .map(|(b, _)| b))
     }
 
     async fn write(&self, workspace: &str, bytes: &[u8], expected: &Expected) -> Result<()> {
@@ -250,7 +266,10 @@ impl StateStore for GcsStore {
                 if current == bytes {
                     return Ok(()); // a retried write that had landed
                 }
-                let stored = self.encryptor.decrypt(current).and_then(|p| codec::stamp(&p));
+                let stored = self
+                    .encryptor
+                    .decrypt(current)
+                    .and_then(|p| codec::stamp(&p));
                 if let Ok(stored) = stored {
                     expected.check(&stored, &self.location(workspace))?;
                 }
@@ -271,7 +290,8 @@ impl StateStore for GcsStore {
                 "cowardly refusing to delete the {workspace:?} state"
             )));
         }
-        self.delete_object(&self.state_object(workspace)?, None).await?;
+        self.delete_object(&self.state_object(workspace)?, None)
+            .await?;
         Ok(())
     }
 
@@ -306,21 +326,26 @@ impl GcsStore {
         if let Some(t) = token {
             query.push(("pageToken", t.to_string()));
         }
-        remote::retry(&format!("listing gs://{}/{}", self.bucket, self.prefix), || async {
-            let req = self.auth.apply(self.http.get(&url).query(&query)).await;
-            let resp = match classify(req.send().await) {
-                Ok(r) => r,
-                Err(t) => return retry_of(t),
-            };
-            if !resp.status().is_success() {
-                let s = resp.status();
-                return Try::Done(Err(StateError::Remote(format!("querying Cloud Storage failed: HTTP {s}"))));
-            }
-            match resp.json::<serde_json::Value>().await {
-                Ok(v) => Try::Done(Ok(v)),
-                Err(e) => Try::Again(e.to_string()),
-            }
-        })
+        remote::retry(
+            &format!("listing gs://{}/{}", self.bucket, self.prefix),
+            || async {
+                let req = self.auth.apply(self.http.get(&url).query(&query)).await;
+                let resp = match classify(req.send().await) {
+                    Ok(r) => r,
+                    Err(t) => return retry_of(t),
+                };
+                if !resp.status().is_success() {
+                    let s = resp.status();
+                    return Try::Done(Err(StateError::Remote(format!(
+                        "querying Cloud Storage failed: HTTP {s}"
+                    ))));
+                }
+                match resp.json::<serde_json::Value>().await {
+                    Ok(v) => Try::Done(Ok(v)),
+                    Err(e) => Try::Again(e.to_string()),
+                }
+            },
+        )
         .await
     }
 }
@@ -341,6 +366,13 @@ mod tests {
     fn object_names_follow_terraforms_layout() {
         assert_eq!(encode("env/a b.tfstate"), "env%2Fa%20b.tfstate");
         assert!(check_name("a/b").is_err() && check_name("").is_err());
-        assert!(!format!("{:?}", GcsSettings { access_token: Some("secret".into()), ..GcsSettings::default() }).contains("secret"));
+        assert!(!format!(
+            "{:?}",
+            GcsSettings {
+                access_token: Some("secret".into()),
+                ..GcsSettings::default()
+            }
+        )
+        .contains("secret"));
     }
 }
