@@ -27,6 +27,8 @@
 //! Errors are [`StateError`].
 #![deny(missing_docs)]
 
+#[cfg(feature = "azurerm")]
+pub mod azurerm;
 pub mod codec;
 pub mod encryption;
 pub mod error;
