@@ -10,7 +10,6 @@ use crate::seams::{LockGuard, Locker, StateStore};
 use async_trait::async_trait;
 use azure_core::prelude::LeaseDuration;
 use azure_core::request_options::Metadata;
-use azure_core::LeaseStatus;
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
 use std::sync::Arc;
@@ -18,16 +17,7 @@ use std::sync::Arc;
 impl AzurermStore {
     /// The holder recorded in the blob's metadata, `None` when there is none.
     pub async fn lock_holder(&self, workspace: &str) -> Result<Option<LockInfo>> {
-        let blob = self.blob(workspace)?;
-        let what = format!("reading the lock of {}", self.location(workspace));
-        let meta = remote::retry(&what, || async {
-            match blob.get_properties().await {
-                Ok(p) => Try::Done(Ok(p.blob.metadata.unwrap_or_default())),
-                Err(e) if status(&e) == Some(404) => Try::Done(Ok(Default::default())),
-                Err(e) => attempt(&what, e),
-            }
-        })
-        .await?;
+        let meta = self.metadata(workspace).await?;
         let info = meta
             .get(LOCK_INFO_META_KEY)
             .and_then(|v| B64.decode(v).ok())
@@ -81,9 +71,8 @@ impl AzurermStore {
                     }
                 }
             }
-            if props.is_some_and(|p| p.blob.properties.lease_status == Some(LeaseStatus::Locked)) {
-                return Try::Done(Ok(None));
-            }
+            // Acquiring with our own ID is idempotent: a retry after a lost answer gets the
+            // lease it already has; a lease of another ID is a conflict (409).
             match blob
                 .acquire_lease(LeaseDuration::Infinite)
                 .proposed_lease_id(proposed)

@@ -131,6 +131,22 @@ impl AzurermStore {
     }
 }
 
+impl AzurermStore {
+    /// The metadata of `workspace`'s blob (empty when it does not exist).
+    async fn metadata(&self, workspace: &str) -> Result<HashMap<String, String>> {
+        let blob = self.blob(workspace)?;
+        let what = format!("reading {}", self.location(workspace));
+        remote::retry(&what, || async {
+            match blob.get_properties().await {
+                Ok(p) => Try::Done(Ok(p.blob.metadata.unwrap_or_default())),
+                Err(e) if status(&e) == Some(404) => Try::Done(Ok(HashMap::new())),
+                Err(e) => attempt(&what, e),
+            }
+        })
+        .await
+    }
+}
+
 /// The HTTP status of an Azure error, if it has one.
 fn status(e: &azure_core::Error) -> Option<u16> {
     match e.kind() {
@@ -195,11 +211,19 @@ impl StateStore for AzurermStore {
         }
         let blob = self.blob(workspace)?;
         let lease = self.lease(workspace).map(|l| lease_id(&l)).transpose()?;
+        // A put replaces the blob's metadata: keep what is there (the lock info), as
+        // Terraform does.
+        let kept = self.metadata(workspace).await?;
         let what = format!("writing {}", self.location(workspace));
         remote::retry(&what, || async {
+            let mut meta = azure_core::request_options::Metadata::new();
+            for (k, v) in &kept {
+                meta.insert(k.clone(), v.clone());
+            }
             let mut put = blob
                 .put_block_blob(bytes.to_vec())
-                .content_type("application/json");
+                .content_type("application/json")
+                .metadata(meta);
             if let Some(l) = lease {
                 put = put.lease_id(l);
             }
