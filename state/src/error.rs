@@ -85,6 +85,9 @@ pub enum StateError {
     /// The encryption stage refused the bytes (wrong key, not encrypted, corrupt).
     #[error("state encryption: {0}")]
     Encryption(String),
+    /// A remote backend's service failed (after retries) or refused a request.
+    #[error("{0}")]
+    Remote(String),
     /// A file operation failed.
     #[error("{}: {source}", .path.display())]
     Io {

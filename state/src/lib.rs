@@ -20,18 +20,26 @@
 //! - [`Locker`]: lock with [`LockInfo`], unlock by ID (`force-unlock`); [`lock_within`]
 //!   waits up to `-lock-timeout`;
 //! - [`Encryptor`]: bytes → bytes between codec and store, applied to snapshots, backups and
-//!   journal records alike ([`Plaintext`] by default);
+//!   journal records alike ([`Plaintext`] by default; [`encryption`] is OpenTofu's client-side
+//!   encryption, its configuration and file format);
 //! - [`History`]: one record per successful apply, kept beside the state (the cost history).
 //!
 //! Errors are [`StateError`].
 #![deny(missing_docs)]
 
+#[cfg(feature = "azurerm")]
+pub mod azurerm;
 pub mod codec;
+pub mod encryption;
 pub mod error;
+#[cfg(feature = "gcs")]
+pub mod gcs;
 pub mod journal;
 pub mod local;
 pub mod lock;
 pub mod model;
+#[cfg(feature = "remote")]
+pub mod remote;
 pub mod rules;
 pub mod seams;
 pub mod snapshots;

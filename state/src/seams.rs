@@ -120,6 +120,15 @@ impl Encryptor for Plaintext {
         Ok(plain)
     }
     fn decrypt(&self, stored: Vec<u8>) -> Result<Vec<u8>> {
+        // OpenTofu's envelope ends with its version field (Go writes it last): looking at the
+        // tail tells an encrypted document apart without parsing the whole of a plain one.
+        let tail = &stored[stored.len().saturating_sub(64)..];
+        let marked = tail.windows(20).any(|w| w == b"\"encryption_version\"");
+        if marked && crate::encryption::Envelope::decode(&stored).is_some() {
+            return Err(StateError::Encryption(
+                "the data is encrypted (OpenTofu's encryption format), and no encryption method is configured to read it: configure terraform { encryption { ... } } or TF_ENCRYPTION".into(),
+            ));
+        }
         Ok(stored)
     }
 }

@@ -22,7 +22,7 @@ use autostack_state::model::{self, Document};
 use autostack_state::rules::Expected;
 use autostack_state::seams::DEFAULT_WORKSPACE;
 use autostack_state::snapshots::Snapshots;
-use autostack_state::{lock_within, Encryptor, LockInfo, Locker, Plaintext, StateError};
+use autostack_state::{lock_within, Encryptor, LockInfo, Locker, StateError};
 use serde_json::value::RawValue;
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -65,7 +65,7 @@ impl Backend {
         if let Some(p) = state_path {
             path = p.to_path_buf();
         }
-        let encryptor: Arc<dyn Encryptor> = Arc::new(Plaintext);
+        let encryptor: Arc<dyn Encryptor> = crate::encryption::state_encryptor(m)?;
         let store = Arc::new(LocalStore::new(path).with_encryptor(encryptor.clone()));
         Ok(Backend {
             snapshots: Snapshots::new(store.clone(), encryptor),

@@ -7,6 +7,7 @@ mod commands;
 mod config_cost;
 mod costing;
 mod meter;
+mod encryption;
 mod plan_input;
 mod prices;
 mod progress;

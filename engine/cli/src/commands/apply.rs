@@ -59,8 +59,10 @@ fn saved_plan(s: &Session, path: &std::path::Path, out: &Output) -> Result<Plan,
         );
         1
     };
-    let text =
-        std::fs::read_to_string(path).map_err(|e| fail(format!("{}: {e}", path.display())))?;
+    let text = crate::encryption::read_plan(path, &s.ctx.tree.module).map_err(|d| {
+        out.diags(&d, &s.sources);
+        1u8
+    })?;
     let doc: serde_json::Value = serde_json::from_str(&text)
         .map_err(|e| fail(format!("{} is not a valid plan file: {e}", path.display())))?;
     let plan = planfile::read(&doc, &s.ctx.tree, &s.schemas).map_err(|e| fail(e.0))?;
