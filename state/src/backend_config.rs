@@ -54,7 +54,10 @@ pub struct ArgProblem {
 
 /// `args` checked against `schema` and converted to its types, with every attribute of the
 /// schema present (null when unset), as Terraform stores a backend's config.
-pub fn normalize(schema: &[Attr], args: &Map<String, Json>) -> Result<Map<String, Json>, ArgProblem> {
+pub fn normalize(
+    schema: &[Attr],
+    args: &Map<String, Json>,
+) -> Result<Map<String, Json>, ArgProblem> {
     normalize_at(schema, args, "")
 }
 
@@ -94,11 +97,9 @@ fn convert(kind: Kind, v: &Json, path: &str) -> Result<Json, ArgProblem> {
         (Kind::Bool, Json::Bool(_)) => v.clone(),
         (Kind::Bool, Json::String(s)) if s == "true" || s == "false" => Json::Bool(s == "true"),
         (Kind::Number, Json::Number(_)) => v.clone(),
-        (Kind::Number, Json::String(s)) => {
-            serde_json::from_str::<serde_json::Number>(s.trim())
-                .map(Json::Number)
-                .map_err(|_| wrong("number"))?
-        }
+        (Kind::Number, Json::String(s)) => serde_json::from_str::<serde_json::Number>(s.trim())
+            .map(Json::Number)
+            .map_err(|_| wrong("number"))?,
         (Kind::StringList, Json::Array(items)) => Json::Array(
             items
                 .iter()
@@ -231,7 +232,10 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    const LOCAL: &[Attr] = &[attr("path", Kind::String), attr("workspace_dir", Kind::String)];
+    const LOCAL: &[Attr] = &[
+        attr("path", Kind::String),
+        attr("workspace_dir", Kind::String),
+    ];
 
     fn obj(v: Json) -> Map<String, Json> {
         v.as_object().cloned().unwrap_or_default()
@@ -269,7 +273,9 @@ mod tests {
         ];
         let c = normalize(
             S,
-            &obj(json!({"encrypt": "true", "max_retries": "3", "key": 7, "endpoints": {"s3": "u"}})),
+            &obj(
+                json!({"encrypt": "true", "max_retries": "3", "key": 7, "endpoints": {"s3": "u"}}),
+            ),
         )
         .unwrap();
         assert_eq!(
@@ -278,7 +284,10 @@ mod tests {
         );
         let e = normalize(S, &obj(json!({"bukket": "b"}))).unwrap_err();
         assert_eq!(e.path, "bukket");
-        assert_eq!(e.detail, "An argument named \"bukket\" is not expected here.");
+        assert_eq!(
+            e.detail,
+            "An argument named \"bukket\" is not expected here."
+        );
         let e = normalize(S, &obj(json!({"endpoints": {"s4": "u"}}))).unwrap_err();
         assert_eq!(e.path, "endpoints.s4");
         let e = normalize(S, &obj(json!({"encrypt": "maybe"}))).unwrap_err();

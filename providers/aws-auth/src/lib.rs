@@ -291,7 +291,11 @@ mod tests {
         };
         let r = s.retry_config(25).expect("valid");
         assert_eq!(r.mode(), RetryMode::Standard);
-        assert_eq!(r.max_attempts(), 26, "the caller's default applies when unset");
+        assert_eq!(
+            r.max_attempts(),
+            26,
+            "the caller's default applies when unset"
+        );
         let bad = AuthSettings {
             retry_mode: Some("sometimes".into()),
             ..AuthSettings::default()
@@ -315,7 +319,10 @@ mod tests {
             ..AuthSettings::default()
         };
         assert!(both.static_keys().expect("pair").is_some());
-        assert!(AuthSettings::default().static_keys().expect("none").is_none());
+        assert!(AuthSettings::default()
+            .static_keys()
+            .expect("none")
+            .is_none());
     }
 
     #[test]

@@ -285,7 +285,10 @@ mod tests {
             session_duration("bogus", "assume_role.0.duration").unwrap_err(),
             "\"assume_role.0.duration\" cannot be parsed as a duration: time: invalid duration \"bogus\""
         );
-        let short = RoleText { session_name: Some("x"), ..RoleText::default() };
+        let short = RoleText {
+            session_name: Some("x"),
+            ..RoleText::default()
+        };
         assert_eq!(
             check_role_text(&short, "assume_role.0").unwrap_err(),
             "expected length of assume_role.0.session_name to be in the range (2 - 64), got x"

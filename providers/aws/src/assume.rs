@@ -3,8 +3,8 @@
 //! `assume_role` in order with the credentials of the step before).
 
 use crate::attrs::{get, get_str, get_strings, string_map};
-pub use autostack_aws_auth::roles::{go_duration, RoleChain, RoleStep, WebToken};
 use autostack_aws_auth::roles::{check_role_text, RoleText};
+pub use autostack_aws_auth::roles::{go_duration, RoleChain, RoleStep, WebToken};
 use autostack_value::{Diagnostic, Diagnostics, Value};
 
 /// Reads the role steps of a provider block: the web identity first, then `assume_role`
