@@ -30,6 +30,7 @@ pub struct OpenOptions {
 }
 
 /// An opened backend.
+#[derive(Clone)]
 pub struct Storage {
     /// Where snapshots are kept.
     pub store: Arc<dyn StateStore>,
@@ -118,6 +119,7 @@ pub fn local_storage(store: Arc<LocalStore>) -> Storage {
 }
 
 /// Where a backend's journal lives on this machine.
+#[derive(Clone)]
 pub enum LocalFiles {
     /// Beside the local state file (`terraform.tfstate.journal`).
     Beside(Arc<LocalStore>),
