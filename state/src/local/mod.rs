@@ -67,14 +67,15 @@ impl LocalStore {
         Ok(self.workspace_dir.join(workspace).join("terraform.tfstate"))
     }
 
-    /// The state file of `workspace`, with its directory created (other workspaces' only:
-    /// the default's directory is the user's).
+    /// The state file of `workspace`, with its directory created when missing (a `path` or
+    /// `workspace_dir` in a directory of its own, another workspace's directory).
     fn prepared_path(&self, workspace: &str) -> Result<PathBuf> {
         let path = self.state_path(workspace)?;
-        if workspace != DEFAULT_WORKSPACE {
-            if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir).map_err(|e| StateError::io(dir, e))?;
-            }
+        if let Some(dir) = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty() && !d.exists())
+        {
+            std::fs::create_dir_all(dir).map_err(|e| StateError::io(dir, e))?;
         }
         Ok(path)
     }

@@ -1,7 +1,9 @@
 //! The pg backend's lock: Terraform's session advisory locks, so Terraform and AutoStack
 //! exclude each other. The lock key is the workspace row's `id`; a workspace without a row
 //! yet is locked under the creation key `-1`. Locking tries `id` and `-1` together, as
-//! Terraform does, and keeps the creation key only while creating.
+//! Terraform does, and keeps the creation key only while creating: a workspace without a row
+//! gets one (an empty state) under it, as Terraform's backend creates it when it first opens
+//! a workspace.
 //!
 //! An advisory lock belongs to a database session, so each lock has a connection of its own:
 //! the server releases the lock when the holder dies (its connection closes), and no

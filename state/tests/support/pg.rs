@@ -100,3 +100,22 @@ fn is_root() -> bool {
         .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
         .unwrap_or(false)
 }
+
+/// A database of its own on the test server (advisory locks are per database, and
+/// Terraform's creation lock `-1` is one key for every schema of a database), as a
+/// connection string.
+pub fn fresh_database(prefix: &str) -> String {
+    let name = unique_schema(prefix);
+    let base = pg_conn_str();
+    let made = Command::new("psql")
+        .args([&base, "-qc", &format!("CREATE DATABASE \"{name}\"")])
+        .stdout(Stdio::null())
+        .status();
+    assert!(
+        made.is_ok_and(|s| s.success()),
+        "CREATE DATABASE {name} (psql)"
+    );
+    let (head, query) = base.split_once('?').unwrap_or((&base, ""));
+    let server = head.rsplit_once('/').map_or(head, |(s, _)| s);
+    format!("{server}/{name}?{query}")
+}

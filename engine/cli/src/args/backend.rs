@@ -124,8 +124,8 @@ pub struct WorkspaceListArgs {}
 #[derive(Debug, Args)]
 pub struct WorkspaceDeleteArgs {
     /// Delete even when the workspace's state tracks resources.
-    #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
-    pub force: Option<bool>,
+    #[arg(long)]
+    pub force: bool,
     /// State locking.
     #[command(flatten)]
     pub lock: LockArgs,

@@ -134,7 +134,7 @@ async fn delete(a: &WorkspaceDeleteArgs) -> Result<u8, Diagnostics> {
         None
     };
     let addrs = ws.load_addresses().await?;
-    if !addrs.is_empty() && !a.force.unwrap_or(false) {
+    if !addrs.is_empty() && !a.force {
         let list: String = addrs.iter().map(|x| format!("\n  - {x}")).collect();
         return Err(session::error("Workspace is not empty", format!("Workspace {:?} is currently tracking the following resource instances:{list}\n\nDeleting this workspace would cause AutoStack to lose track of any associated remote objects, which would then require you to delete them manually outside of AutoStack. You should destroy these objects with AutoStack before deleting the workspace.\n\nIf you want to delete this workspace anyway, and have AutoStack forget about these managed objects, use the -force option to disable this safety check.", a.name)));
     }

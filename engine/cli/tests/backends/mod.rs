@@ -73,13 +73,25 @@ pub fn resource_names(state: &Value) -> BTreeSet<String> {
         .as_array()
         .into_iter()
         .flatten()
-        .map(|r| format!("{}.{}", r["type"].as_str().unwrap_or_default(), r["name"].as_str().unwrap_or_default()))
+        .map(|r| {
+            format!(
+                "{}.{}",
+                r["type"].as_str().unwrap_or_default(),
+                r["name"].as_str().unwrap_or_default()
+            )
+        })
         .collect()
 }
 
 fn input_of(state: &Value, name: &str) -> Value {
-    let r = state["resources"].as_array().into_iter().flatten().find(|r| r["name"] == name);
-    r.map_or(Value::Null, |r| r["instances"][0]["attributes"]["input"].clone())
+    let r = state["resources"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|r| r["name"] == name);
+    r.map_or(Value::Null, |r| {
+        r["instances"][0]["attributes"]["input"]["value"].clone()
+    })
 }
 
 const TWO_WRITERS: &str = r#"
@@ -104,7 +116,18 @@ pub fn two_applies_at_once(s: &Setup) {
     let mut first = s.spawn(&w, &["apply", "-auto-approve", "-no-cost", "-var=a=1"]);
     std::thread::sleep(Duration::from_millis(1200));
     let refused = s
-        .run(&w, &["apply", "-auto-approve", "-no-cost", "-no-color", "-var=a=1", "-var=b=2", "-lock-timeout=0s"])
+        .run(
+            &w,
+            &[
+                "apply",
+                "-auto-approve",
+                "-no-cost",
+                "-no-color",
+                "-var=a=1",
+                "-var=b=2",
+                "-lock-timeout=0s",
+            ],
+        )
         .expect(1);
     let err = refused.stderr();
     assert!(err.contains("Error acquiring the state lock"), "{err}");
@@ -112,13 +135,33 @@ pub fn two_applies_at_once(s: &Setup) {
         assert!(err.contains(field), "{field} in {err}");
     }
     let started = Instant::now();
-    let waited = s.run(&w, &["apply", "-auto-approve", "-no-cost", "-var=a=1", "-var=b=2", "-lock-timeout=60s"]);
-    assert!(first.wait().expect("first apply").success(), "the first apply succeeds");
+    let waited = s.run(
+        &w,
+        &[
+            "apply",
+            "-auto-approve",
+            "-no-cost",
+            "-var=a=1",
+            "-var=b=2",
+            "-lock-timeout=60s",
+        ],
+    );
+    assert!(
+        first.wait().expect("first apply").success(),
+        "the first apply succeeds"
+    );
     waited.expect(0);
-    assert!(started.elapsed() > Duration::from_millis(500), "the second apply waited for the lock");
+    assert!(
+        started.elapsed() > Duration::from_millis(500),
+        "the second apply waited for the lock"
+    );
     let state = s.pulled(&w);
     assert_eq!(input_of(&state, "a"), "1", "{state}");
-    assert_eq!(input_of(&state, "b"), "2", "the waiting apply's change is kept: {state}");
+    assert_eq!(
+        input_of(&state, "b"),
+        "2",
+        "the waiting apply's change is kept: {state}"
+    );
 }
 
 /// N sleeps, each followed by a local file: the files on disk are the evidence of what was
@@ -147,9 +190,19 @@ fn plan_after_crash(s: &Setup, w: &Work) -> bool {
     let err = plan.stderr();
     assert!(err.contains("Error acquiring the state lock"), "{err}");
     let id = lock_id(&err).unwrap_or_else(|| panic!("no lock ID in {err}"));
-    s.run(w, &["force-unlock", "-force", &id]).expect(0);
-    s.run(w, &["plan", "-no-cost", "-lock-timeout=0s"]).expect(0);
-    true
+    let unlock = s.run(w, &["force-unlock", "-force", &id]);
+    // A session lock may have gone with its process meanwhile: then there is nothing to
+    // release, and the lock is free.
+    if unlock.code() != 0 {
+        assert!(
+            unlock.stderr().contains("not locked"),
+            "{}",
+            unlock.stderr()
+        );
+    }
+    s.run(w, &["plan", "-no-cost", "-lock-timeout=10s"])
+        .expect(0);
+    unlock.code() == 0
 }
 
 /// `kill -9` of apply at `rounds` random instants: the state stays readable, the next
@@ -163,10 +216,16 @@ pub fn kill_nine_at_random_points(s: &Setup, rounds: usize) {
     for round in 0..rounds {
         // Each round starts from a clean slate of files, so each kill lands mid-apply.
         if round % 3 == 0 {
-            s.run(&w, &["destroy", "-auto-approve", "-no-cost", "-lock-timeout=30s"]).expect(0);
+            s.run(
+                &w,
+                &["destroy", "-auto-approve", "-no-cost", "-lock-timeout=30s"],
+            )
+            .expect(0);
         }
         let mut apply = s.spawn(&w, &["apply", "-auto-approve", "-no-cost"]);
-        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
         std::thread::sleep(Duration::from_millis(150 + (seed >> 33) % 1200));
         let _ = apply.kill();
         let _ = apply.wait();
@@ -175,15 +234,29 @@ pub fn kill_nine_at_random_points(s: &Setup, rounds: usize) {
             unlocked += 1;
         }
         let recorded = resource_names(&s.pulled(&w));
-        for entry in std::fs::read_dir(w.path().join("files")).into_iter().flatten().flatten() {
+        for entry in std::fs::read_dir(w.path().join("files"))
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
             let name = entry.file_name().to_string_lossy().replace(".txt", "");
-            assert!(recorded.contains(&format!("local_file.{name}")), "round {round}: files/{name}.txt exists but the state lacks it: {recorded:?}");
+            assert!(
+                recorded.contains(&format!("local_file.{name}")),
+                "round {round}: files/{name}.txt exists but the state lacks it: {recorded:?}"
+            );
         }
     }
     if s.lock_outlives_holder {
-        assert!(unlocked > 0, "some kill left the lock behind and force-unlock released it");
+        assert!(
+            unlocked > 0,
+            "some kill left the lock behind and force-unlock released it"
+        );
     }
-    s.run(&w, &["apply", "-auto-approve", "-no-cost", "-lock-timeout=30s"]).expect(0);
+    s.run(
+        &w,
+        &["apply", "-auto-approve", "-no-cost", "-lock-timeout=30s"],
+    )
+    .expect(0);
     assert_eq!(resource_names(&s.pulled(&w)).len(), 2 * n);
 }
 
@@ -191,14 +264,34 @@ pub fn kill_nine_at_random_points(s: &Setup, rounds: usize) {
 /// the journal intact (a later command then finishes the work).
 pub fn flaky_server(s: &Setup, healthy: &Setup) {
     let w = s.work(&slow_files(10));
-    let apply = s.run(&w, &["apply", "-auto-approve", "-no-cost", "-lock-timeout=30s"]);
+    let apply = s.run(
+        &w,
+        &["apply", "-auto-approve", "-no-cost", "-lock-timeout=30s"],
+    );
     if apply.code() != 0 {
         // It stopped: what it did is in the journal; the next command (on a healthy
         // connection) replays it and uploads.
-        healthy.run(&w, &["apply", "-auto-approve", "-no-cost", "-lock-timeout=30s"]).expect(0);
+        healthy
+            .run(
+                &w,
+                &["apply", "-auto-approve", "-no-cost", "-lock-timeout=30s"],
+            )
+            .expect(0);
     }
     let state = healthy.pulled(&w);
     assert_eq!(resource_names(&state).len(), 20, "{state}");
-    let again = s.run(&w, &["plan", "-no-cost", "-detailed-exitcode", "-lock-timeout=30s"]);
-    assert!(again.code() == 0 || again.code() == 1, "no changes, or a failure: {}", again.stderr());
+    let again = s.run(
+        &w,
+        &[
+            "plan",
+            "-no-cost",
+            "-detailed-exitcode",
+            "-lock-timeout=30s",
+        ],
+    );
+    assert!(
+        again.code() == 0 || again.code() == 1,
+        "no changes, or a failure: {}",
+        again.stderr()
+    );
 }
