@@ -144,6 +144,20 @@ impl LocalFiles {
         }
     }
 
+    /// Makes `workspace` exist without a state where the backend allows it: the local
+    /// backend's workspace directory (as `terraform workspace new` leaves it). Returns false
+    /// when only a state makes a workspace (remote backends).
+    pub fn prepare_workspace(&self, workspace: &str) -> Result<bool> {
+        match self {
+            LocalFiles::Beside(store) => {
+                let path = store.state_path(workspace)?;
+                create_parent(&path)?;
+                Ok(true)
+            }
+            LocalFiles::Under { .. } => Ok(false),
+        }
+    }
+
     /// Removes what writers killed mid-write left (see [`LocalStore::sweep`]).
     pub fn sweep(&self, workspace: &str) -> Result<()> {
         match self {

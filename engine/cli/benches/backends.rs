@@ -8,6 +8,7 @@
 //! else started here.
 
 mod common;
+#[allow(dead_code)]
 #[path = "../../../providers/aws/tests/support/proxy.rs"]
 mod proxy;
 #[path = "../../../state/tests/support/mod.rs"]
@@ -26,7 +27,10 @@ fn generate(n: usize) -> String {
         } else {
             format!("terraform_data.r{}.output", i - 1)
         };
-        let _ = writeln!(s, "resource \"terraform_data\" \"r{i}\" {{\n  input = {input}\n}}");
+        let _ = writeln!(
+            s,
+            "resource \"terraform_data\" \"r{i}\" {{\n  input = {input}\n}}"
+        );
     }
     s
 }
@@ -81,7 +85,12 @@ fn main() {
     let local = bench(runs, || (String::new(), Vec::new()), &|| 0, n);
 
     let pg = support::pg::fresh_database("bench");
-    let host = pg.split('@').nth(1).and_then(|r| r.split('/').next()).unwrap_or_default().to_string();
+    let host = pg
+        .split('@')
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .unwrap_or_default()
+        .to_string();
     let pg_proxy = TcpProxy::start(&host, b"INSERT INTO", 0);
     let via = pg.replace(&host, &pg_proxy.addr);
     let mut k = 0;
@@ -89,7 +98,10 @@ fn main() {
         runs,
         || {
             k += 1;
-            let block = format!("  backend \"pg\" {{\n    schema_name = \"bench{k}_{}\"\n  }}", std::process::id());
+            let block = format!(
+                "  backend \"pg\" {{\n    schema_name = \"bench{k}_{}\"\n  }}",
+                std::process::id()
+            );
             (block, vec![format!("-backend-config=conn_str={via}")])
         },
         &|| pg_proxy.seen(),
@@ -106,7 +118,12 @@ fn main() {
             let bucket = support::moto::unique("bench");
             support::moto::create_bucket(&moto, &bucket);
             let block = format!("  backend \"s3\" {{\n    bucket = \"{bucket}\"\n    key = \"bench/terraform.tfstate\"\n    region = \"us-east-1\"\n    use_path_style = true\n    use_lockfile = true\n  }}");
-            (block, vec![format!("-backend-config=endpoints={{ s3 = \"{url}\", sts = \"{url}\" }}")])
+            (
+                block,
+                vec![format!(
+                    "-backend-config=endpoints={{ s3 = \"{url}\", sts = \"{url}\" }}"
+                )],
+            )
         },
         &|| s3_proxy.count("S3 PUT"),
         n,
@@ -116,6 +133,16 @@ fn main() {
     println!("| backend | apply | vs local | uploads |");
     println!("|---|---:|---:|---:|");
     println!("| local | {:.3} s | 1.00× | {} (snapshot) |", local.0, 1);
-    println!("| pg | {:.3} s | {:.2}× | {} |", pg_result.0, pg_result.0 / local.0, pg_result.1);
-    println!("| s3 (lock file) | {:.3} s | {:.2}× | {} |", s3_result.0, s3_result.0 / local.0, s3_result.1);
+    println!(
+        "| pg | {:.3} s | {:.2}× | {} |",
+        pg_result.0,
+        pg_result.0 / local.0,
+        pg_result.1
+    );
+    println!(
+        "| s3 (lock file) | {:.3} s | {:.2}× | {} |",
+        s3_result.0,
+        s3_result.0 / local.0,
+        s3_result.1
+    );
 }

@@ -165,6 +165,23 @@ impl Backend {
         Ok(())
     }
 
+    /// Makes `workspace` exist: the local backend's directory, or an empty state where only a
+    /// state makes a workspace (as Terraform's remote backends do).
+    pub async fn create_workspace(&self) -> Result<(), Diagnostics> {
+        let fail = |e: StateError| error("Failed to create workspace", e.to_string());
+        if self
+            .storage
+            .files
+            .prepare_workspace(&self.workspace)
+            .map_err(fail)?
+        {
+            return Ok(());
+        }
+        let mut doc = Document::empty(TERRAFORM_VERSION);
+        self.load_document().await?;
+        self.persist_document(&mut doc).await.map(drop)
+    }
+
     /// True when the state lives elsewhere than this disk.
     pub fn is_remote(&self) -> bool {
         self.storage.is_remote()

@@ -6,6 +6,7 @@
 
 mod backends;
 mod common;
+#[allow(dead_code)]
 #[path = "../../../providers/aws/tests/support/proxy.rs"]
 mod proxy;
 #[path = "../../../state/tests/support/mod.rs"]
@@ -43,7 +44,12 @@ fn s3(lock: &str) -> Setup {
 }
 
 fn bucket_of(s: &Setup) -> String {
-    s.block.split("bucket = \"").nth(1).and_then(|r| r.split('"').next()).unwrap_or_default().to_string()
+    s.block
+        .split("bucket = \"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap_or_default()
+        .to_string()
 }
 
 #[test]
@@ -94,42 +100,89 @@ fn uploads_are_batched_and_workspaces_live_under_env() {
     s.run(&w, &["apply", "-auto-approve", "-no-cost"]).expect(0);
     // The lock object, its removal, and the state: not one upload per resource.
     let puts = counting.count("S3 PUT");
-    assert!((2..=4).contains(&puts), "{puts} PUTs for 300 resources: {:?}", counting.calls());
+    assert!(
+        (2..=4).contains(&puts),
+        "{puts} PUTs for 300 resources: {:?}",
+        counting.calls()
+    );
     s.run(&w, &["workspace", "new", "dev"]).expect(0);
     s.run(&w, &["apply", "-auto-approve", "-no-cost"]).expect(0);
-    let (status, body) = http(&moto_url(), "GET", &format!("/{bucket}/env:/dev/stack/terraform.tfstate"), &[], b"");
+    let (status, body) = http(
+        &moto_url(),
+        "GET",
+        &format!("/{bucket}/env:/dev/stack/terraform.tfstate"),
+        &[],
+        b"",
+    );
     assert_eq!(status, 200);
     let dev: serde_json::Value = serde_json::from_slice(&body).unwrap();
     assert_eq!(backends::resource_names(&dev).len(), 300);
-    assert_eq!(s.run(&w, &["workspace", "list"]).expect(0).stdout(), "  default\n* dev\n\n");
+    assert_eq!(
+        s.run(&w, &["workspace", "list"]).expect(0).stdout(),
+        "  default\n* dev\n\n"
+    );
     s.run(&w, &["workspace", "select", "default"]).expect(0);
-    s.run(&w, &["workspace", "delete", "-force", "dev"]).expect(0);
-    let (gone, _) = http(&moto_url(), "GET", &format!("/{bucket}/env:/dev/stack/terraform.tfstate"), &[], b"");
+    s.run(&w, &["workspace", "delete", "-force", "dev"])
+        .expect(0);
+    let (gone, _) = http(
+        &moto_url(),
+        "GET",
+        &format!("/{bucket}/env:/dev/stack/terraform.tfstate"),
+        &[],
+        b"",
+    );
     assert_eq!(gone, 404);
     assert_eq!(bucket_of(&s), bucket);
 }
 
 #[test]
 fn init_migrates_local_state_into_s3_and_back() {
-    let w = common::Work::new(&[("main.tf", "resource \"terraform_data\" \"x\" {\n  input = 7\n}\n")]);
+    let w = common::Work::new(&[(
+        "main.tf",
+        "resource \"terraform_data\" \"x\" {\n  input = 7\n}\n",
+    )]);
     w.run(&["apply", "-auto-approve", "-no-cost"]).expect(0);
     let lineage = w.state()["lineage"].clone();
     let s = s3("file");
     let body = "resource \"terraform_data\" \"x\" {\n  input = 7\n}\n";
     w.write("main.tf", &format!("terraform {{\n{}\n}}\n{body}", s.block));
-    let env: Vec<(&str, &str)> = s.env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    w.run_env(&["init", "-input=false", "-force-copy", &s.init_args[0]], &env).expect(0);
-    let (status, stored) = http(&moto_url(), "GET", &format!("/{}/stack/terraform.tfstate", bucket_of(&s)), &[], b"");
+    let env: Vec<(&str, &str)> = s
+        .env
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    w.run_env(
+        &["init", "-input=false", "-force-copy", &s.init_args[0]],
+        &env,
+    )
+    .expect(0);
+    let (status, stored) = http(
+        &moto_url(),
+        "GET",
+        &format!("/{}/stack/terraform.tfstate", bucket_of(&s)),
+        &[],
+        b"",
+    );
     assert_eq!(status, 200);
     let stored: serde_json::Value = serde_json::from_slice(&stored).unwrap();
     assert_eq!(stored["lineage"], lineage);
-    s.run(&w, &["plan", "-no-cost", "-detailed-exitcode"]).expect(0);
+    s.run(&w, &["plan", "-no-cost", "-detailed-exitcode"])
+        .expect(0);
     // Back to the local backend: the block goes, init -migrate-state copies the state home.
     std::fs::remove_file(w.path().join("terraform.tfstate")).unwrap();
     w.write("main.tf", body);
     let plan = s.run(&w, &["plan", "-no-cost"]).expect(1);
-    assert!(plan.stderr().contains("Unsetting the previously set backend \"s3\""), "{}", plan.stderr());
-    w.run_env(&["init", "-input=false", "-migrate-state", "-force-copy"], &env).expect(0);
+    assert!(
+        plan.stderr()
+            .contains("Unsetting the previously set backend \"s3\""),
+        "{}",
+        plan.stderr()
+    );
+    w.run_env(
+        &["init", "-input=false", "-migrate-state", "-force-copy"],
+        &env,
+    )
+    .expect(0);
     assert_eq!(w.state()["lineage"], lineage);
     w.run(&["plan", "-no-cost", "-detailed-exitcode"]).expect(0);
 }

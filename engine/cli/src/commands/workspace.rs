@@ -8,7 +8,6 @@ use crate::session;
 use crate::ui;
 use autostack_lang::Diagnostics;
 use autostack_state::codec;
-use autostack_state::model::Document;
 use autostack_state::seams::DEFAULT_WORKSPACE;
 use std::path::PathBuf;
 
@@ -75,21 +74,20 @@ async fn new(a: &WorkspaceNewArgs) -> Result<u8, Diagnostics> {
     } else {
         None
     };
-    // A workspace exists once it has a state: an empty one, or the one `-state` names.
-    let mut doc = match &a.state {
-        Some(path) => {
-            let text = std::fs::read(path).map_err(|e| {
-                session::error(
-                    "Failed to read state file",
-                    format!("{}: {e}", path.display()),
-                )
-            })?;
-            codec::decode(&text).map_err(|e| session::error("Invalid state file", e.to_string()))?
-        }
-        None => Document::empty(autostack_core::jsonplan::TERRAFORM_VERSION),
-    };
-    ws.load_document().await?;
-    ws.persist_document(&mut doc).await?;
+    ws.create_workspace().await?;
+    if let Some(path) = &a.state {
+        // `-state=PATH`: the new workspace starts from a copy of that state.
+        let text = std::fs::read(path).map_err(|e| {
+            session::error(
+                "Failed to read state file",
+                format!("{}: {e}", path.display()),
+            )
+        })?;
+        let mut doc = codec::decode(&text)
+            .map_err(|e| session::error("Invalid state file", e.to_string()))?;
+        ws.load_document().await?;
+        ws.persist_document(&mut doc).await?;
+    }
     settings::select_workspace(&a.name)?;
     println!("\nCreated and switched to workspace {:?}!\n\nYou're now on a new, empty workspace. Workspaces isolate their state,\nso if you run \"autostack plan\" AutoStack will not see any existing state\nfor this configuration.", a.name);
     Ok(0)

@@ -164,11 +164,15 @@ pub fn two_applies_at_once(s: &Setup) {
     );
 }
 
-/// N sleeps, each followed by a local file: the files on disk are the evidence of what was
+/// A chain of N sleeps, each followed by a local file (about 60 ms a link, so a kill in
+/// the first second lands mid-apply): the files on disk are the evidence of what was
 /// created.
 fn slow_files(n: usize) -> String {
     (0..n)
-        .map(|i| format!("resource \"time_sleep\" \"s{i}\" {{\n  create_duration = \"40ms\"\n}}\nresource \"local_file\" \"f{i}\" {{\n  filename = \"${{path.module}}/files/f{i}.txt\"\n  content  = \"{i}:${{time_sleep.s{i}.id}}\"\n}}\n"))
+        .map(|i| {
+            let after = if i > 0 { format!("\n  depends_on = [local_file.f{}]", i - 1) } else { String::new() };
+            format!("resource \"time_sleep\" \"s{i}\" {{\n  create_duration = \"60ms\"{after}\n}}\nresource \"local_file\" \"f{i}\" {{\n  filename = \"${{path.module}}/files/f{i}.txt\"\n  content  = \"{i}:${{time_sleep.s{i}.id}}\"\n}}\n")
+        })
         .collect()
 }
 
@@ -226,7 +230,7 @@ pub fn kill_nine_at_random_points(s: &Setup, rounds: usize) {
         seed = seed
             .wrapping_mul(6_364_136_223_846_793_005)
             .wrapping_add(1_442_695_040_888_963_407);
-        std::thread::sleep(Duration::from_millis(150 + (seed >> 33) % 1200));
+        std::thread::sleep(Duration::from_millis(150 + (seed >> 33) % 1000));
         let _ = apply.kill();
         let _ = apply.wait();
         s.pulled(&w);
