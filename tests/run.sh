@@ -24,6 +24,7 @@ source tests/emulators.sh
 start_moto
 start_fake_gcs
 start_azurite
+start_postgres
 ensure_chromium
 
 echo "== tests"

@@ -199,7 +199,9 @@ fn prompt_var(name: &str, description: Option<&str>) -> String {
 pub fn context(loaded: Loaded, vars: HashMap<String, Value>) -> (Context, Sources) {
     let resolver: Arc<dyn ProviderResolver> = Arc::new(Builtins);
     let Loaded { sources, tree } = loaded;
-    (Context::new(tree, vars, resolver), sources)
+    let mut ctx = Context::new(tree, vars, resolver);
+    ctx.workspace = crate::backend::settings::current_workspace();
+    (ctx, sources)
 }
 
 /// A diagnostic without a location.

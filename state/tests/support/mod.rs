@@ -1,4 +1,4 @@
-//! Test support: the emulators the harness started (their URLs in `AUTOSTACK_MOTO_URL`,
+//! Test support (and the moto, PostgreSQL and TCP-proxy helpers in the submodules): the emulators the harness started (their URLs in `AUTOSTACK_MOTO_URL`,
 //! `AUTOSTACK_FAKE_GCS_URL`, `AUTOSTACK_AZURITE_URL`, set by `tests/run.sh`), or ones started
 //! here from the project's local installs, bounded in time by `timeout`, for this test process.
 #![allow(dead_code)]
@@ -238,3 +238,7 @@ pub mod proxy {
         let _ = client.shutdown().await;
     }
 }
+
+pub mod moto;
+pub mod pg;
+pub mod tcp_proxy;

@@ -90,7 +90,7 @@ pub async fn run(a: &ShowArgs) -> u8 {
         ));
     }
     let module = loaded.map(|l| l.tree.module).unwrap_or_default();
-    let backend = match Backend::from_config(&module, None) {
+    let backend = match Backend::from_config(&module, None).await {
         Ok(b) => b,
         Err(d) => return fail(d),
     };
