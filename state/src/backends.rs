@@ -77,6 +77,10 @@ pub fn schema(ty: &str) -> Option<&'static [Attr]> {
         "pg" => Some(crate::pg::SCHEMA),
         #[cfg(feature = "s3")]
         "s3" => Some(crate::s3::SCHEMA),
+        #[cfg(feature = "gcs")]
+        "gcs" => Some(crate::remote_open::GCS_SCHEMA),
+        #[cfg(feature = "azurerm")]
+        "azurerm" => Some(crate::remote_open::AZURERM_SCHEMA),
         _ => None,
     }
 }
@@ -89,6 +93,10 @@ pub async fn open(ty: &str, config: &Map<String, Json>, opts: &OpenOptions) -> R
         "pg" => crate::pg::open(config, opts).await,
         #[cfg(feature = "s3")]
         "s3" => crate::s3::open(config, opts).await,
+        #[cfg(feature = "gcs")]
+        "gcs" => crate::remote_open::open_gcs(config, opts).await,
+        #[cfg(feature = "azurerm")]
+        "azurerm" => crate::remote_open::open_azurerm(config, opts),
         _ => Err(StateError::UnsupportedBackend(ty.to_string())),
     }
 }

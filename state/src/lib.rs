@@ -49,6 +49,8 @@ pub mod model;
 pub mod pg;
 #[cfg(feature = "remote")]
 pub mod remote;
+#[cfg(feature = "remote")]
+pub mod remote_open;
 pub mod rules;
 #[cfg(feature = "s3")]
 pub mod s3;
