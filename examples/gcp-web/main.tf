@@ -126,10 +126,9 @@ resource "google_compute_instance" "web" {
 }
 
 resource "google_storage_bucket" "assets" {
-  name                        = "${var.name}-assets"
-  location                    = "US"
-  force_destroy               = true
-  uniform_bucket_level_access = true
+  name          = "${var.name}-assets"
+  location      = var.region
+  force_destroy = true
 
   versioning {
     enabled = true

@@ -4,7 +4,7 @@
 //! project's virtualenv; it has no latency setting, and the stack makes a handful of Cloud
 //! Storage calls). `cargo bench -p autostack-cli --bench gcp`.
 //!
-//! Reports `apply` of the 11-resource stack and the no-op `plan` with refresh (best of 3),
+//! Reports `apply` of the 10-resource stack and the no-op `plan` with refresh (best of 3),
 //! and how many Compute Engine operations the apply made (from the double's own log).
 
 mod common;
@@ -91,7 +91,7 @@ fn main() {
         timed(bin, dir.path(), &double, &gcs, &args(&d));
         println!("run {run}: apply made {ops_after_apply} Compute Engine operations");
     }
-    println!("gcp-web (11 resources) against the doubles, 50 ms per Compute Engine call, best of {runs}:");
+    println!("gcp-web (10 resources) against the doubles, 50 ms per Compute Engine call, best of {runs}:");
     println!("  apply                 {apply:.2} s");
     println!("  no-op plan (refresh)  {noop:.2} s");
 }

@@ -41,9 +41,15 @@ pub fn canonical_scope(scope: &str) -> String {
     }
 }
 
-/// A nested block's object: the block's empty value, overlaid with the prior object's.
+/// A nested block's object: the block's empty value with its defaults (an imported object
+/// has no prior to take them from), overlaid with the prior object's.
 pub fn base(block: &Block, prior: Option<&Value>) -> Obj {
     let mut o = Obj::from(&block.empty_value());
+    for (k, a) in &block.attributes {
+        if let Some(d) = &a.default {
+            o = o.set(k, d.clone());
+        }
+    }
     if let Some(m) = prior.and_then(Value::as_entries) {
         for (k, v) in m {
             o = o.set(k, v.clone());

@@ -121,10 +121,7 @@ impl ComputeKind for ComputeNetwork {
             .set(
                 "routing_mode",
                 Value::string(
-                    s(routing, "routingMode")
-                        .is_empty()
-                        .then_some("REGIONAL")
-                        .unwrap_or(s(routing, "routingMode")),
+                    non_empty_or(s(routing, "routingMode"), "REGIONAL"),
                 ),
             )
             .set("mtu", number(&n["mtu"]))

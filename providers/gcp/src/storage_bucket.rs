@@ -192,38 +192,6 @@ fn state(c: &GcpClient, prior: &Value, b: &Json) -> Value {
     block_states(o, prior, b).finish()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use autostack_provider_sdk::labels::Labels;
-
-    #[test]
-    fn the_insert_body_carries_labels_versioning_and_access_settings() {
-        let p = Value::object_from([
-            ("name", Value::string("b")),
-            ("location", Value::string("eu")),
-            ("storage_class", Value::string("STANDARD")),
-            (
-                "effective_labels",
-                autostack_provider_sdk::attrs::map_value(
-                    &[("env".to_string(), "dev".to_string())].into(),
-                ),
-            ),
-            (
-                "versioning",
-                Value::tuple(vec![Value::object_from([("enabled", Value::bool(true))])]),
-            ),
-            ("uniform_bucket_level_access", Value::bool(true)),
-        ]);
-        let b = body_with(&Labels::new(GOOGLE_LABELS), &p);
-        assert_eq!(
-            b,
-            json!({"name": "b", "location": "EU", "storageClass": "STANDARD", "labels": {"env": "dev"},
-            "versioning": {"enabled": true}, "iamConfiguration": {"uniformBucketLevelAccess": {"enabled": true}}})
-        );
-    }
-}
-
 #[async_trait]
 impl ResourceType<GcpClient> for StorageBucket {
     fn name(&self) -> &'static str {
@@ -408,5 +376,37 @@ impl ResourceType<GcpClient> for StorageBucket {
             ("project", Value::string(project.as_str())),
         ];
         Ok(with_attrs(&import_base(&self.schema()), seed))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use autostack_provider_sdk::labels::Labels;
+
+    #[test]
+    fn the_insert_body_carries_labels_versioning_and_access_settings() {
+        let p = Value::object_from([
+            ("name", Value::string("b")),
+            ("location", Value::string("eu")),
+            ("storage_class", Value::string("STANDARD")),
+            (
+                "effective_labels",
+                autostack_provider_sdk::attrs::map_value(
+                    &[("env".to_string(), "dev".to_string())].into(),
+                ),
+            ),
+            (
+                "versioning",
+                Value::tuple(vec![Value::object_from([("enabled", Value::bool(true))])]),
+            ),
+            ("uniform_bucket_level_access", Value::bool(true)),
+        ]);
+        let b = body_with(&Labels::new(GOOGLE_LABELS), &p);
+        assert_eq!(
+            b,
+            json!({"name": "b", "location": "EU", "storageClass": "STANDARD", "labels": {"env": "dev"},
+            "versioning": {"enabled": true}, "iamConfiguration": {"uniformBucketLevelAccess": {"enabled": true}}})
+        );
     }
 }

@@ -62,6 +62,16 @@ impl Double {
         }
     }
 
+    /// A mutating call whose operation is then waited for (`.../operations/{op}/wait`), so
+    /// its effect has landed when this returns.
+    pub fn call_and_wait(&self, method: &str, path: &str, body: Option<serde_json::Value>) {
+        let op = self.call(method, path, body);
+        let link = op["selfLink"].as_str().expect("an operation");
+        let rel = &link[link.find("/compute/v1/").expect("compute link")..];
+        let done = self.call("POST", &format!("{rel}/wait"), None);
+        assert_eq!(done["status"], "DONE", "{done}");
+    }
+
     /// Everything the double holds (`GET /_double/`).
     pub fn dump(&self) -> serde_json::Value {
         self.call("GET", "/_double/", None)
