@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 # Reuse compiled dependencies across runs on one machine when CI provides a cache directory;
 # a fresh machine builds from scratch.
 export CARGO_TERM_COLOR=never
+# A test run builds each crate once: incremental artifacts would only fill the disk.
+export CARGO_INCREMENTAL=0
 export RUST_BACKTRACE=1
 if [ -n "${AUTOSTACK_TARGET_DIR:-}" ]; then
   export CARGO_TARGET_DIR="$AUTOSTACK_TARGET_DIR"

@@ -79,19 +79,23 @@ fn main() {
                 .map(|s| s.to_string())
                 .collect()
         };
-        let args = |v: &Vec<String>| v.iter().map(String::as_str).collect::<Vec<_>>().clone();
         let a = with(&["apply", "-auto-approve", "-no-cost"]);
-        apply = apply.min(timed(bin, dir.path(), &double, &gcs, &args(&a)));
+        apply = apply.min(timed(bin, dir.path(), &double, &gcs, &strs(&a)));
         let ops_after_apply = double.dump()["operations"]
             .as_object()
             .map_or(0, |o| o.len());
         let p = with(&["plan", "-no-cost", "-detailed-exitcode"]);
-        noop = noop.min(timed(bin, dir.path(), &double, &gcs, &args(&p)));
+        noop = noop.min(timed(bin, dir.path(), &double, &gcs, &strs(&p)));
         let d = with(&["destroy", "-auto-approve", "-no-cost"]);
-        timed(bin, dir.path(), &double, &gcs, &args(&d));
+        timed(bin, dir.path(), &double, &gcs, &strs(&d));
         println!("run {run}: apply made {ops_after_apply} Compute Engine operations");
     }
     println!("gcp-web (10 resources) against the doubles, 50 ms per Compute Engine call, best of {runs}:");
     println!("  apply                 {apply:.2} s");
     println!("  no-op plan (refresh)  {noop:.2} s");
+}
+
+/// The arguments as the runner takes them.
+fn strs(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
 }

@@ -40,6 +40,8 @@ fn plan_cost(n: usize) -> (f64, i64) {
         .map(|(a, b)| (a.as_str(), b.as_str()))
         .collect();
     let w = Work::new(&refs);
+    // Reaped by `wait4` below (which also gives its resource usage), not by `Child::wait`.
+    #[allow(clippy::zombie_processes)]
     let child = Command::new(common::bin())
         .args(["plan", "-out=p.plan", "-no-color"])
         .current_dir(w.path())

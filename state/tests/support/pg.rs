@@ -77,7 +77,10 @@ fn start_postgres() -> String {
         dir = dir.display(),
         me = std::process::id()
     );
-    Command::new("bash")
+    // The watchdog is meant to outlive this process (it cleans up after it), so it is never
+    // waited for.
+    #[allow(clippy::zombie_processes)]
+    let _watchdog = Command::new("bash")
         .args(["-c", &script])
         .stdout(Stdio::null())
         .stderr(Stdio::null())

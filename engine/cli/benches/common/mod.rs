@@ -1,4 +1,5 @@
 //! What the command-line benchmarks share: running the binary and measuring it.
+#![allow(dead_code)] // each bench uses the part it needs
 
 use std::path::Path;
 use std::process::{Command, Stdio};
