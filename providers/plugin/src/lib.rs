@@ -1,0 +1,4 @@
+//! Terraform provider plugins as AutoStack providers.
+#![deny(missing_docs)]
+
+pub mod proto;
