@@ -16,6 +16,7 @@ pub mod process;
 pub mod proto;
 pub mod rpc;
 pub mod schema;
+pub mod testkit;
 pub mod tls;
 
 pub use adapter::PluginProvider;
