@@ -132,3 +132,29 @@ async fn a_crashing_plugin_is_a_clear_error() {
     assert!(d.detail.contains("nil pointer dereference"), "{}", d.detail);
     assert!(err.partial.is_none());
 }
+
+/// hashicorp/aws from the machine's filesystem mirror, when there is one: its go-plugin
+/// server signs with P-521 and speaks protocol 5.
+#[test]
+fn the_aws_plugin_hands_over_its_schema() {
+    let mirror = Path::new("/opt/tf-plugins/registry.terraform.io/hashicorp/aws");
+    let Some(exe) = std::fs::read_dir(mirror).ok().and_then(|mut versions| {
+        let v = versions.next()?.ok()?.path().join(autostack_provider_plugin::testkit::platform());
+        std::fs::read_dir(v).ok()?.flatten().map(|e| e.path()).find(|p| p.to_string_lossy().contains("terraform-provider-aws"))
+    }) else {
+        eprintln!("skipped: no hashicorp/aws plugin under {}", mirror.display());
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    std::env::set_var("AUTOSTACK_PLUGIN_CACHE_DIR", tmp.path());
+    let started = std::time::Instant::now();
+    let p = PluginProvider::load(&exe, "registry.terraform.io/hashicorp/aws").expect("aws plugin loads");
+    assert!(p.schema().resources.contains_key("aws_nat_gateway"));
+    assert_eq!(p.plugin().started().unwrap().process.protocol, 5);
+    eprintln!("aws: {} resource types, schema in {:?}", p.schema().resources.len(), started.elapsed());
+    p.plugin().shutdown();
+    let started = std::time::Instant::now();
+    let cached = PluginProvider::load(&exe, "registry.terraform.io/hashicorp/aws").unwrap();
+    assert!(cached.plugin().started().is_none(), "the second load reads the cache");
+    eprintln!("aws: cached schema in {:?}", started.elapsed());
+}
