@@ -6,6 +6,7 @@ mod commands;
 mod config_cost;
 mod costing;
 mod plan_input;
+mod plugins;
 mod prices;
 mod progress;
 mod render;

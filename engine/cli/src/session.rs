@@ -20,13 +20,14 @@ pub struct Builtins;
 
 impl ProviderResolver for Builtins {
     fn instantiate(&self, source: &ProviderSource) -> Option<Box<dyn Provider>> {
-        let source = source.to_string();
-        autostack_provider_builtin::provider_for(&source).or_else(|| cloud_provider(&source))
+        let s = source.to_string();
+        let native = autostack_provider_builtin::provider_for(&s).or_else(|| cloud_provider(&s));
+        crate::plugins::with_plugin(source, native)
     }
 }
 
 /// The cloud providers enabled at build time (each a cargo feature of the binary).
-fn cloud_provider(source: &str) -> Option<Box<dyn Provider>> {
+pub fn cloud_provider(source: &str) -> Option<Box<dyn Provider>> {
     #[cfg(feature = "aws")]
     if let Some(p) = autostack_provider_aws::provider_for(source) {
         return Some(p);

@@ -31,6 +31,11 @@ impl PluginProvider {
         })
     }
 
+    /// Another handle on an already loaded plugin (the same process).
+    pub fn from_plugin(plugin: Arc<Plugin>) -> PluginProvider {
+        PluginProvider { plugin }
+    }
+
     /// The plugin behind this provider.
     pub fn plugin(&self) -> &Arc<Plugin> {
         &self.plugin

@@ -15,9 +15,11 @@ pub mod msgpack;
 pub mod plugin;
 pub mod process;
 pub mod proto;
+pub mod routed;
 pub mod rpc;
 pub mod schema;
 pub mod testkit;
 pub mod tls;
 
 pub use adapter::PluginProvider;
+pub use routed::Routed;

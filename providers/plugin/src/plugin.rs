@@ -15,6 +15,8 @@ use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
+type Loaded = (Arc<v6::get_provider_schema::Response>, Arc<ProviderSchema>);
+
 /// The runtime plugin processes and their gRPC channels live on.
 fn runtime() -> &'static tokio::runtime::Runtime {
     static RT: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
@@ -66,7 +68,7 @@ pub struct Plugin {
     /// The schema as the plugin sent it (protocol 6's shape).
     pub raw_schema: Arc<v6::get_provider_schema::Response>,
     /// The schema as the engine reads it.
-    pub schema: ProviderSchema,
+    pub schema: Arc<ProviderSchema>,
     conn: tokio::sync::OnceCell<Arc<Connection>>,
     types: Mutex<HashMap<(bool, String), Arc<Type>>>,
 }
@@ -75,6 +77,35 @@ impl Plugin {
     /// Loads the plugin at `path` serving `address`: its schema from the cache, else from the
     /// plugin itself (which stays started for the calls to come).
     pub fn load(path: &Path, address: &str) -> Result<Plugin, String> {
+        // Several instances per run (schemas for the state, each provider configuration)
+        // share one conversion of the schema.
+        static LOADED: OnceLock<Mutex<HashMap<PathBuf, Loaded>>> = OnceLock::new();
+        let loaded = LOADED.get_or_init(Default::default);
+        if let Some((raw, schema)) = loaded.lock().ok().and_then(|m| m.get(path).cloned()) {
+            return Ok(Plugin::new(path, address, raw, schema, tokio::sync::OnceCell::new()));
+        }
+        let (raw, conn) = Plugin::fetch_schema(path)?;
+        let raw = Arc::new(raw);
+        let schema = Arc::new(provider_schema(&raw));
+        if let Ok(mut m) = loaded.lock() {
+            m.insert(path.to_path_buf(), (raw.clone(), schema.clone()));
+        }
+        Ok(Plugin::new(path, address, raw, schema, conn))
+    }
+
+    fn new(path: &Path, address: &str, raw: Arc<v6::get_provider_schema::Response>, schema: Arc<ProviderSchema>, conn: tokio::sync::OnceCell<Arc<Connection>>) -> Plugin {
+        Plugin {
+            address: address.to_string(),
+            path: path.to_path_buf(),
+            raw_schema: raw,
+            schema,
+            conn,
+            types: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The schema from the cache, else from the plugin (then left started).
+    fn fetch_schema(path: &Path) -> Result<(v6::get_provider_schema::Response, tokio::sync::OnceCell<Arc<Connection>>), String> {
         let cache = cache_dir();
         let sha = cache.as_ref().and_then(|d| executable_sha256(path, d).ok());
         let cached = match (&cache, &sha) {
@@ -101,14 +132,7 @@ impl Plugin {
                 r
             }
         };
-        Ok(Plugin {
-            address: address.to_string(),
-            path: path.to_path_buf(),
-            schema: provider_schema(&raw),
-            raw_schema: Arc::new(raw),
-            conn,
-            types: Mutex::new(HashMap::new()),
-        })
+        Ok((raw, conn))
     }
 
     /// The plugin's executable.

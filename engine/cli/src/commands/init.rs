@@ -2,10 +2,10 @@
 //! are compiled in).
 
 use crate::args::InitArgs;
-use crate::session::{self, Builtins};
+use crate::session;
 use crate::ui;
 use autostack_core::addrs::ProviderSource;
-use autostack_core::context::{source_of, ProviderResolver};
+use autostack_core::context::source_of;
 use autostack_core::graph::provider_addr;
 use autostack_lang::config::ModuleTree;
 use std::collections::BTreeSet;
@@ -29,6 +29,12 @@ fn sources(
         sources(root, c, path, out);
         path.pop();
     }
+}
+
+/// True when this build serves `s` natively.
+fn native_provider(s: &ProviderSource) -> bool {
+    let name = s.to_string();
+    autostack_provider_builtin::provider_for(&name).is_some() || session::cloud_provider(&name).is_some()
 }
 
 /// Verifies every provider is available and the backend is usable.
@@ -58,11 +64,15 @@ pub fn run(a: &InitArgs) -> u8 {
     let mut all = BTreeSet::new();
     sources(&loaded.tree, &loaded.tree, &mut Vec::new(), &mut all);
     let mut missing = Vec::new();
-    for s in &all {
-        if Builtins.instantiate(s).is_some() {
-            println!("- Using {s} (built in)");
-        } else {
-            missing.push(s.short());
+    let native: BTreeSet<ProviderSource> = all.iter().filter(|s| native_provider(s)).cloned().collect();
+    for s in &native {
+        println!("- Using {s} (built in)");
+    }
+    match crate::plugins::install(&loaded.tree, &all, &native, a.upgrade) {
+        Ok(left) => missing.extend(left.iter().map(ProviderSource::short)),
+        Err(d) => {
+            ui::print_diags(&d, &loaded.sources, color);
+            return 1;
         }
     }
     if !missing.is_empty() {
