@@ -63,6 +63,24 @@ impl PluginProvider {
     fn ty(&self, data: bool, type_name: &str) -> Arc<autostack_value::Type> {
         self.plugin.value_type(data, type_name)
     }
+
+    /// A value from the plugin with its schema's sensitive attributes marked (marks never
+    /// cross the wire; the engine needs them to redact plans and record
+    /// `sensitive_attributes`).
+    fn marked(&self, data: bool, type_name: &str, v: Value) -> Value {
+        let schema = &self.plugin.schema;
+        let map = if data { &schema.data_sources } else { &schema.resources };
+        match map.get(type_name) {
+            Some(s) if has_sensitive(&s.block) && !v.is_null() => {
+                autostack_provider_sdk::conform::conform_value(&s.block, &v).unwrap_or(v)
+            }
+            _ => v,
+        }
+    }
+}
+
+fn has_sensitive(b: &autostack_provider_sdk::Block) -> bool {
+    b.attributes.values().any(|a| a.sensitive) || b.blocks.values().any(|nb| has_sensitive(&nb.block))
 }
 
 /// Errors as `Err`, warnings dropped (the engine has no channel for a provider's warnings
@@ -121,7 +139,7 @@ impl Provider for PluginProvider {
         let r = self.call("PlanResourceChange", |rpc| async move { rpc.plan(msg).await }).await?;
         check(&r.diagnostics)?;
         Ok(PlanResponse {
-            planned: value(r.planned_state.as_ref(), &ty, "planned state")?,
+            planned: self.marked(false, req.type_name, value(r.planned_state.as_ref(), &ty, "planned state")?),
             requires_replace: r.requires_replace.iter().map(path_steps).collect(),
             planned_private: Private::new(r.planned_private),
         })
@@ -139,7 +157,7 @@ impl Provider for PluginProvider {
             provider_meta: None,
         };
         let r = self.call("ApplyResourceChange", |rpc| async move { rpc.apply(msg).await }).await?;
-        let new_state = value(r.new_state.as_ref(), &ty, "new state")?;
+        let new_state = self.marked(false, req.type_name, value(r.new_state.as_ref(), &ty, "new state")?);
         let new_state = (!new_state.is_null()).then_some(new_state);
         let d = diagnostics(&r.diagnostics);
         if d.has_errors() {
@@ -171,7 +189,7 @@ impl Provider for PluginProvider {
             async move {
                 let r = self.call("ReadResource", |rpc| async move { rpc.read(msg).await }).await?;
                 check(&r.diagnostics)?;
-                let state = value(r.new_state.as_ref(), &ty, "refreshed state")?;
+                let state = self.marked(false, req.type_name, value(r.new_state.as_ref(), &ty, "refreshed state")?);
                 Ok((!state.is_null()).then(|| Instance::new(state).with_private(Private::new(r.private))))
             }
         });
@@ -210,6 +228,6 @@ impl Provider for PluginProvider {
         };
         let r = self.call("ReadDataSource", |rpc| async move { rpc.read_data(msg).await }).await?;
         check(&r.diagnostics)?;
-        value(r.state.as_ref(), &ty, "data source state")
+        Ok(self.marked(true, req.type_name, value(r.state.as_ref(), &ty, "data source state")?))
     }
 }
