@@ -41,7 +41,7 @@ pub fn with_plugin(_: &ProviderSource, native: Option<Box<dyn Provider>>) -> Opt
 
 /// Installs plugins for `all` providers as `terraform init` does (from the CLI
 /// configuration's sources into `.terraform/providers`, recorded in the lock file) and returns
-/// the providers found nowhere. A provider in `native` needs no plugin: one is installed
+/// no missing provider (one found nowhere is an error). A provider in `native` needs no plugin: one is installed
 /// when a source has it (its types the native one lacks then work), else nothing is said.
 #[cfg(feature = "plugins")]
 pub fn install(
@@ -56,7 +56,6 @@ pub fn install(
     let cfg = CliConfig::load().map_err(err)?;
     let mut locks = Locks::read(&cwd).map_err(err)?;
     let had_lock = !locks.0.is_empty();
-    let mut missing = Vec::new();
     for source in all {
         let req = Requirement { address: source.to_string(), constraints: constraints(tree, source) };
         let quiet = native.contains(source);
@@ -65,7 +64,9 @@ pub fn install(
         match install::install(&cwd, &[req], &mut trial, &cfg, upgrade, &mut report) {
             Ok(_) => locks = trial,
             Err(_) if quiet => {}
-            Err(e) if e.starts_with("Failed to query") => missing.push(source.clone()),
+            Err(e) if e.starts_with("Could not retrieve") => {
+                return Err(crate::session::error("Failed to query available provider packages", e))
+            }
             Err(e) => return Err(err(e)),
         }
     }
@@ -75,7 +76,7 @@ pub fn install(
             println!("\nAutoStack has created a lock file .terraform.lock.hcl to record the provider\nselections it made above. Include this file in your version control repository\nso that AutoStack can guarantee to make the same selections by default when\nyou run \"autostack init\" in the future.");
         }
     }
-    Ok(missing)
+    Ok(Vec::new())
 }
 
 #[cfg(feature = "plugins")]

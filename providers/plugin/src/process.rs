@@ -131,9 +131,11 @@ impl PluginProcess {
         &self.path
     }
 
-    /// True when the process has exited (crashed, or was shut down).
+    /// True when the process has exited (crashed, or was shut down), waiting a moment for a
+    /// process whose connection just broke to be reaped.
     pub async fn exited(&self) -> bool {
-        matches!(self.child.lock().await.try_wait(), Ok(Some(_)))
+        let mut child = self.child.lock().await;
+        matches!(tokio::time::timeout(Duration::from_millis(500), child.wait()).await, Ok(Ok(_)))
     }
 
     /// Asks the plugin to exit (go-plugin's controller), then kills it if it has not within

@@ -94,7 +94,7 @@ pub fn install(
         let h1 = hash::h1_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         if let Some(l) = &locked {
             if !l.hashes.is_empty() && !l.hashes.contains(&h1) {
-                return Err(format!("Failed to install provider\n\nError while installing {} v{version}: the local package for {} {version} doesn't match any of the checksums previously recorded in the dependency lock file (this might be because the available checksums are for packages targeting different platforms); for more information: https://developer.hashicorp.com/terraform/language/files/dependency-lock#checksum-verification", short(&req.address), req.address));
+                return Err(format!("Error while installing {} v{version}: the local package for {} {version} doesn't match any of the checksums previously recorded in the dependency lock file (this might be because the available checksums are for packages targeting different platforms); for more information: https://developer.hashicorp.com/terraform/language/files/dependency-lock#checksum-verification", short(&req.address), req.address));
             }
         }
         let mut hashes = locked.as_ref().map(|l| l.hashes.clone()).unwrap_or_default();
@@ -109,8 +109,8 @@ pub fn install(
 
 fn no_package(req: &Requirement, locked: Option<&Lock>) -> String {
     match locked {
-        Some(l) => format!("Failed to query available provider packages\n\nCould not retrieve the list of available versions for provider {}: locked provider {} {} does not match configured version constraint {}; must use terraform init -upgrade to allow selection of new versions", short(&req.address), req.address, l.version, req.constraints.as_deref().unwrap_or("")),
-        None => format!("Failed to query available provider packages\n\nCould not retrieve the list of available versions for provider {}: no available releases match the given constraints {}", short(&req.address), req.constraints.as_deref().unwrap_or("")),
+        Some(l) => format!("Could not retrieve the list of available versions for provider {}: locked provider {} {} does not match configured version constraint {}; must use terraform init -upgrade to allow selection of new versions", short(&req.address), req.address, l.version, req.constraints.as_deref().unwrap_or("")),
+        None => format!("Could not retrieve the list of available versions for provider {}: no available releases match the given constraints {}", short(&req.address), req.constraints.as_deref().unwrap_or("")),
     }
 }
 
