@@ -8,7 +8,10 @@ use autostack_provider_sdk::Provider;
 
 /// The provider for `source`, given the native one (if this build has it).
 #[cfg(feature = "plugins")]
-pub fn with_plugin(source: &ProviderSource, native: Option<Box<dyn Provider>>) -> Option<Box<dyn Provider>> {
+pub fn with_plugin(
+    source: &ProviderSource,
+    native: Option<Box<dyn Provider>>,
+) -> Option<Box<dyn Provider>> {
     use autostack_provider_plugin::install::{implementation_override, installed};
     use autostack_provider_plugin::{PluginProvider, Routed};
     let cwd = std::env::current_dir().unwrap_or_default();
@@ -18,7 +21,11 @@ pub fn with_plugin(source: &ProviderSource, native: Option<Box<dyn Provider>>) -
         return native;
     }
     let Some(pkg) = installed(&cwd, &address) else {
-        return if choice.as_deref() == Some("plugin") { None } else { native };
+        return if choice.as_deref() == Some("plugin") {
+            None
+        } else {
+            native
+        };
     };
     let plugin = match PluginProvider::load(&pkg.executable, &address) {
         Ok(p) => p,
@@ -35,7 +42,10 @@ pub fn with_plugin(source: &ProviderSource, native: Option<Box<dyn Provider>>) -
 
 /// Without the `plugins` feature only native providers exist.
 #[cfg(not(feature = "plugins"))]
-pub fn with_plugin(_: &ProviderSource, native: Option<Box<dyn Provider>>) -> Option<Box<dyn Provider>> {
+pub fn with_plugin(
+    _: &ProviderSource,
+    native: Option<Box<dyn Provider>>,
+) -> Option<Box<dyn Provider>> {
     native
 }
 
@@ -50,22 +60,34 @@ pub fn install(
     native: &std::collections::BTreeSet<ProviderSource>,
     upgrade: bool,
 ) -> Result<Vec<ProviderSource>, autostack_lang::Diagnostics> {
-    use autostack_provider_plugin::install::{self, cliconfig::CliConfig, lockfile::Locks, Event, Requirement};
+    use autostack_provider_plugin::install::{
+        self, cliconfig::CliConfig, lockfile::Locks, Event, Requirement,
+    };
     let err = |e: String| crate::session::error("Failed to install provider", e);
     let cwd = std::env::current_dir().unwrap_or_default();
     let cfg = CliConfig::load().map_err(err)?;
     let mut locks = Locks::read(&cwd).map_err(err)?;
     let had_lock = !locks.0.is_empty();
     for source in all {
-        let req = Requirement { address: source.to_string(), constraints: constraints(tree, source) };
+        let req = Requirement {
+            address: source.to_string(),
+            constraints: constraints(tree, source),
+        };
         let quiet = native.contains(source);
-        let mut report = |e: Event| if !quiet { print_event(e) };
+        let mut report = |e: Event| {
+            if !quiet {
+                print_event(e)
+            }
+        };
         let mut trial = locks.clone();
         match install::install(&cwd, &[req], &mut trial, &cfg, upgrade, &mut report) {
             Ok(_) => locks = trial,
             Err(_) if quiet => {}
             Err(e) if e.starts_with("Could not retrieve") => {
-                return Err(crate::session::error("Failed to query available provider packages", e))
+                return Err(crate::session::error(
+                    "Failed to query available provider packages",
+                    e,
+                ))
             }
             Err(e) => return Err(err(e)),
         }
@@ -85,19 +107,36 @@ fn print_event(e: autostack_provider_plugin::install::Event) {
     match e {
         Event::Finding(p, Some(c)) => println!("- Finding {p} versions matching {c:?}..."),
         Event::Finding(p, None) => println!("- Finding latest version of {p}..."),
-        Event::Reusing(p) => println!("- Reusing previous version of {p} from the dependency lock file"),
-        Event::Installed(p, v) => println!("- Installing {p} v{v}...\n- Installed {p} v{v} (unauthenticated)"),
+        Event::Reusing(p) => {
+            println!("- Reusing previous version of {p} from the dependency lock file")
+        }
+        Event::Installed(p, v) => {
+            println!("- Installing {p} v{v}...\n- Installed {p} v{v} (unauthenticated)")
+        }
         Event::UsingInstalled(p, v) => println!("- Using previously-installed {p} v{v}"),
     }
 }
 
 /// Every module's version constraints on `source`, joined as Terraform joins them.
 #[cfg(feature = "plugins")]
-fn constraints(tree: &autostack_lang::config::ModuleTree, source: &ProviderSource) -> Option<String> {
-    fn walk(t: &autostack_lang::config::ModuleTree, source: &ProviderSource, out: &mut Vec<String>) {
+fn constraints(
+    tree: &autostack_lang::config::ModuleTree,
+    source: &ProviderSource,
+) -> Option<String> {
+    fn walk(
+        t: &autostack_lang::config::ModuleTree,
+        source: &ProviderSource,
+        out: &mut Vec<String>,
+    ) {
         for rp in t.module.terraform.required_providers.values() {
             if rp.source.parse::<ProviderSource>().ok().as_ref() == Some(source) {
-                out.extend(rp.version.iter().filter(|v| !out.contains(v)).cloned().collect::<Vec<_>>());
+                out.extend(
+                    rp.version
+                        .iter()
+                        .filter(|v| !out.contains(v))
+                        .cloned()
+                        .collect::<Vec<_>>(),
+                );
             }
         }
         t.children.values().for_each(|c| walk(c, source, out));

@@ -54,15 +54,24 @@ fn work(main: &str, versions: &[&str], protocol5: bool) -> Work {
     for v in versions {
         install_testcloud(&w.path().join("mirror"), v, protocol5);
     }
-    let rc = format!("provider_installation {{\n  filesystem_mirror {{\n    path = \"{}\"\n  }}\n}}\n", w.path().join("mirror").display());
+    let rc = format!(
+        "provider_installation {{\n  filesystem_mirror {{\n    path = \"{}\"\n  }}\n}}\n",
+        w.path().join("mirror").display()
+    );
     w.write("cli.tfrc", &rc);
     w
 }
 
 fn env(w: &Work) -> [(String, String); 2] {
     [
-        ("TF_CLI_CONFIG_FILE".into(), w.path().join("cli.tfrc").display().to_string()),
-        ("AUTOSTACK_PLUGIN_CACHE_DIR".into(), w.path().join("plugin-cache").display().to_string()),
+        (
+            "TF_CLI_CONFIG_FILE".into(),
+            w.path().join("cli.tfrc").display().to_string(),
+        ),
+        (
+            "AUTOSTACK_PLUGIN_CACHE_DIR".into(),
+            w.path().join("plugin-cache").display().to_string(),
+        ),
     ]
 }
 
@@ -73,16 +82,28 @@ fn run(w: &Work, args: &[&str]) -> common::Run {
 }
 
 fn cloud_objects(w: &Work) -> usize {
-    std::fs::read_dir(w.path().join("cloud/testcloud_server")).map(|d| d.count()).unwrap_or(0)
+    std::fs::read_dir(w.path().join("cloud/testcloud_server"))
+        .map(|d| d.count())
+        .unwrap_or(0)
 }
 
 #[test]
 fn init_installs_from_a_filesystem_mirror_and_locks_it_as_terraform_does() {
-    let w = work(&main_tf("~> 0.1.0", ""), &["0.1.0", "0.1.5", "0.2.0"], false);
+    let w = work(
+        &main_tf("~> 0.1.0", ""),
+        &["0.1.0", "0.1.5", "0.2.0"],
+        false,
+    );
     let out = run(&w, &["init"]).expect(0).stdout();
     assert!(out.contains("- Finding autostack/testcloud versions matching \"~> 0.1.0\"...\n- Installing autostack/testcloud v0.1.5...\n- Installed autostack/testcloud v0.1.5 (unauthenticated)"), "{out}");
-    let package = w.path().join(".terraform/providers/registry.terraform.io/autostack/testcloud/0.1.5").join(platform());
-    assert!(std::fs::symlink_metadata(&package).unwrap().file_type().is_symlink());
+    let package = w
+        .path()
+        .join(".terraform/providers/registry.terraform.io/autostack/testcloud/0.1.5")
+        .join(platform());
+    assert!(std::fs::symlink_metadata(&package)
+        .unwrap()
+        .file_type()
+        .is_symlink());
     let h1 = h1_dir(&package).unwrap();
     let lock = std::fs::read_to_string(w.path().join(".terraform.lock.hcl")).unwrap();
     assert_eq!(lock, format!("# This file is maintained automatically by \"terraform init\".\n# Manual edits may be lost in future updates.\n\nprovider \"registry.terraform.io/autostack/testcloud\" {{\n  version     = \"0.1.5\"\n  constraints = \"~> 0.1.0\"\n  hashes = [\n    \"{h1}\",\n  ]\n}}\n"));
@@ -90,16 +111,35 @@ fn init_installs_from_a_filesystem_mirror_and_locks_it_as_terraform_does() {
     // The lock file's selection holds until -upgrade, even when the constraint allows more.
     w.write("main.tf", &main_tf(">= 0.1.0", ""));
     let out = run(&w, &["init"]).expect(0).stdout();
-    assert!(out.contains("- Reusing previous version of autostack/testcloud from the dependency lock file"), "{out}");
+    assert!(
+        out.contains(
+            "- Reusing previous version of autostack/testcloud from the dependency lock file"
+        ),
+        "{out}"
+    );
     let out = run(&w, &["init", "-upgrade"]).expect(0).stdout();
-    assert!(out.contains("- Installed autostack/testcloud v0.2.0 (unauthenticated)"), "{out}");
-    assert!(std::fs::read_to_string(w.path().join(".terraform.lock.hcl")).unwrap().contains("version     = \"0.2.0\""));
+    assert!(
+        out.contains("- Installed autostack/testcloud v0.2.0 (unauthenticated)"),
+        "{out}"
+    );
+    assert!(
+        std::fs::read_to_string(w.path().join(".terraform.lock.hcl"))
+            .unwrap()
+            .contains("version     = \"0.2.0\"")
+    );
 
     // A package that does not match the recorded hash is refused.
-    let exe = w.path().join("mirror/registry.terraform.io/autostack/testcloud/0.2.0").join(platform()).join("terraform-provider-testcloud_v0.2.0");
+    let exe = w
+        .path()
+        .join("mirror/registry.terraform.io/autostack/testcloud/0.2.0")
+        .join(platform())
+        .join("terraform-provider-testcloud_v0.2.0");
     std::fs::write(exe, b"tampered").unwrap();
     let err = run(&w, &["init"]).expect(1).stderr();
-    assert!(err.contains("Failed to install provider") && err.contains("doesn't match any of the"), "{err}");
+    assert!(
+        err.contains("Failed to install provider") && err.contains("doesn't match any of the"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -113,24 +153,49 @@ fn lifecycle(protocol5: bool) {
     let w = work(&main_tf("~> 0.1", WEB), &["0.1.0"], protocol5);
     run(&w, &["init"]).expect(0);
     let plan = run(&w, &["plan", "-no-cost"]).expect(0).stdout();
-    assert!(plan.contains("+ password = (sensitive value)") && plan.contains("+ ip       = (known after apply)"), "{plan}");
+    assert!(
+        plan.contains("+ password = (sensitive value)")
+            && plan.contains("+ ip       = (known after apply)"),
+        "{plan}"
+    );
     run(&w, &["apply", "-auto-approve", "-no-cost"]).expect(0);
     assert_eq!(cloud_objects(&w), 1);
     let state = w.state();
     let inst = &state["resources"][0]["instances"][0];
-    assert_eq!(state["resources"][0]["provider"], "provider[\"registry.terraform.io/autostack/testcloud\"]");
+    assert_eq!(
+        state["resources"][0]["provider"],
+        "provider[\"registry.terraform.io/autostack/testcloud\"]"
+    );
     assert_eq!(inst["schema_version"], 1);
-    assert_eq!(inst["sensitive_attributes"], serde_json::json!([[{"type": "get_attr", "value": "password"}]]));
+    assert_eq!(
+        inst["sensitive_attributes"],
+        serde_json::json!([[{"type": "get_attr", "value": "password"}]])
+    );
     assert_eq!(inst["private"], "eyJjcmVhdGVkX2J5IjoidGVzdGNsb3VkIn0=");
-    assert_eq!(inst["attributes"]["disk"], serde_json::json!([{"kind": null, "size": 10}]));
-    assert!(state["outputs"]["ip"]["value"].as_str().unwrap().starts_with("10.0."));
+    assert_eq!(
+        inst["attributes"]["disk"],
+        serde_json::json!([{"kind": null, "size": 10}])
+    );
+    assert!(state["outputs"]["ip"]["value"]
+        .as_str()
+        .unwrap()
+        .starts_with("10.0."));
 
     // Refreshed and unchanged: a no-op plan (the provider checks its private data came back).
     run(&w, &["plan", "-detailed-exitcode", "-no-cost"]).expect(0);
     // A new name forces replacement.
-    w.write("main.tf", &main_tf("~> 0.1", &WEB.replace("name     = \"web\"", "name     = \"web2\"")));
+    w.write(
+        "main.tf",
+        &main_tf(
+            "~> 0.1",
+            &WEB.replace("name     = \"web\"", "name     = \"web2\""),
+        ),
+    );
     let plan = run(&w, &["plan", "-no-cost"]).expect(0).stdout();
-    assert!(plan.contains("must be replaced") && plan.contains("# forces replacement"), "{plan}");
+    assert!(
+        plan.contains("must be replaced") && plan.contains("# forces replacement"),
+        "{plan}"
+    );
     run(&w, &["destroy", "-auto-approve", "-no-cost"]).expect(0);
     assert_eq!(cloud_objects(&w), 0);
 }
@@ -150,11 +215,15 @@ fn a_crashing_plugin_is_a_clear_error_and_the_state_keeps_what_was_made() {
     let w = work(&main_tf("~> 0.1", WEB), &["0.1.0"], false);
     run(&w, &["init"]).expect(0);
     run(&w, &["apply", "-auto-approve", "-no-cost"]).expect(0);
-    let crash = format!("{WEB}\nresource \"testcloud_server\" \"bad\" {{\n  name = \"crash\"\n}}\n");
+    let crash =
+        format!("{WEB}\nresource \"testcloud_server\" \"bad\" {{\n  name = \"crash\"\n}}\n");
     w.write("main.tf", &main_tf("~> 0.1", &crash));
     let out = run(&w, &["apply", "-auto-approve", "-no-cost"]).expect(1);
     let err = out.stderr();
-    assert!(err.contains("Plugin did not respond") && err.contains("nil pointer dereference"), "{err}");
+    assert!(
+        err.contains("Plugin did not respond") && err.contains("nil pointer dereference"),
+        "{err}"
+    );
     assert!(!err.contains("panicked"), "{err}");
     let state = w.state();
     assert_eq!(common::addresses(&state), vec!["testcloud_server.web"]);
@@ -181,19 +250,31 @@ resource "testcloud_server" "web" {
 "#;
     let w = Work::new(&[("main.tf", main)]);
     let exe = install_testcloud(&w.path().join("m"), "3.0.0", false);
-    let dir = w.path().join("mirror/registry.terraform.io/hashicorp/random/3.0.0").join(platform());
+    let dir = w
+        .path()
+        .join("mirror/registry.terraform.io/hashicorp/random/3.0.0")
+        .join(platform());
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::copy(exe, dir.join("terraform-provider-random_v3.0.0")).unwrap();
-    let rc = format!("provider_installation {{\n  filesystem_mirror {{\n    path = \"{}\"\n  }}\n}}\n", w.path().join("mirror").display());
+    let rc = format!(
+        "provider_installation {{\n  filesystem_mirror {{\n    path = \"{}\"\n  }}\n}}\n",
+        w.path().join("mirror").display()
+    );
     w.write("cli.tfrc", &rc);
     run(&w, &["init"]).expect(0);
     run(&w, &["apply", "-auto-approve", "-no-cost"]).expect(0);
     assert_eq!(cloud_objects(&w), 1);
     let state = w.state();
-    assert_eq!(common::addresses(&state), vec!["random_pet.name", "testcloud_server.web"]);
+    assert_eq!(
+        common::addresses(&state),
+        vec!["random_pet.name", "testcloud_server.web"]
+    );
 
     // `autostack.hcl` can force the native implementation: the plugin's type is then unknown.
-    w.write("autostack.hcl", "provider \"random\" {\n  implementation = \"native\"\n}\n");
+    w.write(
+        "autostack.hcl",
+        "provider \"random\" {\n  implementation = \"native\"\n}\n",
+    );
     let err = run(&w, &["plan", "-no-cost"]).expect(1).stderr();
     assert!(err.contains("testcloud_server"), "{err}");
     let _ = Path::new("");

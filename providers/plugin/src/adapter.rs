@@ -3,7 +3,7 @@
 //! a read, as Terraform does), with values crossing as msgpack and diagnostics translated.
 
 use crate::convert::{dynamic, null, path_steps, value};
-use crate::plugin::{diagnostics, on_runtime, block_on, Plugin};
+use crate::plugin::{block_on, diagnostics, on_runtime, Plugin};
 use crate::proto::tfplugin6 as v6;
 use autostack_provider_sdk::request::{
     ApplyRequest, ApplyResponse, ConfigureRequest, ImportRequest, Instance, PlanRequest,
@@ -69,7 +69,11 @@ impl PluginProvider {
     /// `sensitive_attributes`).
     fn marked(&self, data: bool, type_name: &str, v: Value) -> Value {
         let schema = &self.plugin.schema;
-        let map = if data { &schema.data_sources } else { &schema.resources };
+        let map = if data {
+            &schema.data_sources
+        } else {
+            &schema.resources
+        };
         match map.get(type_name) {
             Some(s) if has_sensitive(&s.block) && !v.is_null() => {
                 autostack_provider_sdk::conform::conform_value(&s.block, &v).unwrap_or(v)
@@ -80,14 +84,19 @@ impl PluginProvider {
 }
 
 fn has_sensitive(b: &autostack_provider_sdk::Block) -> bool {
-    b.attributes.values().any(|a| a.sensitive) || b.blocks.values().any(|nb| has_sensitive(&nb.block))
+    b.attributes.values().any(|a| a.sensitive)
+        || b.blocks.values().any(|nb| has_sensitive(&nb.block))
 }
 
 /// Errors as `Err`, warnings dropped (the engine has no channel for a provider's warnings
 /// on success yet).
 fn check(ds: &[v6::Diagnostic]) -> Result<(), Diagnostics> {
     let d = diagnostics(ds);
-    if d.has_errors() { Err(d) } else { Ok(()) }
+    if d.has_errors() {
+        Err(d)
+    } else {
+        Ok(())
+    }
 }
 
 #[async_trait::async_trait]
@@ -100,18 +109,30 @@ impl Provider for PluginProvider {
         let ty = self.plugin.schema.provider.value_type();
         let config = dynamic(&req.config, &ty);
         let c = config.clone();
-        check(&self.call("ValidateProviderConfig", |rpc| async move { rpc.validate_provider(c).await }).await?)?;
+        check(
+            &self
+                .call("ValidateProviderConfig", |rpc| async move {
+                    rpc.validate_provider(c).await
+                })
+                .await?,
+        )?;
         let req = v6::configure_provider::Request {
             terraform_version: TERRAFORM_VERSION.to_string(),
             config: Some(config),
             client_capabilities: Some(v6::ClientCapabilities::default()),
         };
-        let r = self.call("ConfigureProvider", |rpc| async move { rpc.configure(req).await }).await?;
+        let r = self
+            .call("ConfigureProvider", |rpc| async move {
+                rpc.configure(req).await
+            })
+            .await?;
         check(&r.diagnostics)
     }
 
     fn validate(&self, req: ValidateRequest<'_>) -> Diagnostics {
-        let Some(conn) = self.plugin.started() else { return Diagnostics::new() };
+        let Some(conn) = self.plugin.started() else {
+            return Diagnostics::new();
+        };
         let ty = self.ty(false, req.type_name);
         let msg = v6::validate_resource_config::Request {
             type_name: req.type_name.to_string(),
@@ -136,10 +157,19 @@ impl Provider for PluginProvider {
             provider_meta: None,
             client_capabilities: Some(v6::ClientCapabilities::default()),
         };
-        let r = self.call("PlanResourceChange", |rpc| async move { rpc.plan(msg).await }).await?;
+        let r = self
+            .call(
+                "PlanResourceChange",
+                |rpc| async move { rpc.plan(msg).await },
+            )
+            .await?;
         check(&r.diagnostics)?;
         Ok(PlanResponse {
-            planned: self.marked(false, req.type_name, value(r.planned_state.as_ref(), &ty, "planned state")?),
+            planned: self.marked(
+                false,
+                req.type_name,
+                value(r.planned_state.as_ref(), &ty, "planned state")?,
+            ),
             requires_replace: r.requires_replace.iter().map(path_steps).collect(),
             planned_private: Private::new(r.planned_private),
         })
@@ -156,14 +186,29 @@ impl Provider for PluginProvider {
             planned_private: req.private.as_bytes().to_vec(),
             provider_meta: None,
         };
-        let r = self.call("ApplyResourceChange", |rpc| async move { rpc.apply(msg).await }).await?;
-        let new_state = self.marked(false, req.type_name, value(r.new_state.as_ref(), &ty, "new state")?);
+        let r = self
+            .call(
+                "ApplyResourceChange",
+                |rpc| async move { rpc.apply(msg).await },
+            )
+            .await?;
+        let new_state = self.marked(
+            false,
+            req.type_name,
+            value(r.new_state.as_ref(), &ty, "new state")?,
+        );
         let new_state = (!new_state.is_null()).then_some(new_state);
         let d = diagnostics(&r.diagnostics);
         if d.has_errors() {
-            return Err(ApplyError { diags: d, partial: new_state });
+            return Err(ApplyError {
+                diags: d,
+                partial: new_state,
+            });
         }
-        Ok(ApplyResponse { new_state, private: Private::new(r.private) })
+        Ok(ApplyResponse {
+            new_state,
+            private: Private::new(r.private),
+        })
     }
 
     async fn recover(&self, req: RecoverRequest<'_>) -> Result<Option<Instance>, Diagnostics> {
@@ -187,10 +232,17 @@ impl Provider for PluginProvider {
             };
             let ty = ty.clone();
             async move {
-                let r = self.call("ReadResource", |rpc| async move { rpc.read(msg).await }).await?;
+                let r = self
+                    .call("ReadResource", |rpc| async move { rpc.read(msg).await })
+                    .await?;
                 check(&r.diagnostics)?;
-                let state = self.marked(false, req.type_name, value(r.new_state.as_ref(), &ty, "refreshed state")?);
-                Ok((!state.is_null()).then(|| Instance::new(state).with_private(Private::new(r.private))))
+                let state = self.marked(
+                    false,
+                    req.type_name,
+                    value(r.new_state.as_ref(), &ty, "refreshed state")?,
+                );
+                Ok((!state.is_null())
+                    .then(|| Instance::new(state).with_private(Private::new(r.private))))
             }
         });
         futures::future::join_all(reads).await
@@ -203,18 +255,37 @@ impl Provider for PluginProvider {
             id: req.id.to_string(),
             client_capabilities: Some(v6::ClientCapabilities::default()),
         };
-        let r = self.call("ImportResourceState", |rpc| async move { rpc.import(msg).await }).await?;
+        let r = self
+            .call(
+                "ImportResourceState",
+                |rpc| async move { rpc.import(msg).await },
+            )
+            .await?;
         check(&r.diagnostics)?;
-        let Some(imported) = r.imported_resources.into_iter().find(|i| i.type_name == req.type_name) else {
+        let Some(imported) = r
+            .imported_resources
+            .into_iter()
+            .find(|i| i.type_name == req.type_name)
+        else {
             return Err(Diagnostic::error("Cannot import non-existent remote object", format!("While attempting to import an existing object to {:?}, the provider detected that no object exists with the given id. Only pre-existing objects can be imported; check that the id is correct and that it is associated with the provider's configured region or endpoint, or use \"terraform apply\" to create a new remote object for this resource.", req.type_name), None).into());
         };
         let state = value(imported.state.as_ref(), &ty, "imported state")?;
         let inst = Instance::new(state).with_private(Private::new(imported.private));
-        let read = self.read_many(ReadRequest::new(req.type_name, vec![inst])).await;
+        let read = self
+            .read_many(ReadRequest::new(req.type_name, vec![inst]))
+            .await;
         match read.into_iter().next() {
             Some(Ok(Some(inst))) => Ok(inst),
             Some(Err(d)) => Err(d),
-            _ => Err(Diagnostic::error("Cannot import non-existent remote object", format!("The provider found no {} with id {:?}.", req.type_name, req.id), None).into()),
+            _ => Err(Diagnostic::error(
+                "Cannot import non-existent remote object",
+                format!(
+                    "The provider found no {} with id {:?}.",
+                    req.type_name, req.id
+                ),
+                None,
+            )
+            .into()),
         }
     }
 
@@ -226,8 +297,17 @@ impl Provider for PluginProvider {
             provider_meta: None,
             client_capabilities: Some(v6::ClientCapabilities::default()),
         };
-        let r = self.call("ReadDataSource", |rpc| async move { rpc.read_data(msg).await }).await?;
+        let r = self
+            .call(
+                "ReadDataSource",
+                |rpc| async move { rpc.read_data(msg).await },
+            )
+            .await?;
         check(&r.diagnostics)?;
-        Ok(self.marked(true, req.type_name, value(r.state.as_ref(), &ty, "data source state")?))
+        Ok(self.marked(
+            true,
+            req.type_name,
+            value(r.state.as_ref(), &ty, "data source state")?,
+        ))
     }
 }

@@ -33,7 +33,8 @@ pub fn value(d: Option<&v6::DynamicValue>, ty: &Type, what: &str) -> Result<Valu
         None => Ok(Value::Null(ty.clone())),
         Some(d) if !d.msgpack.is_empty() => msgpack::decode(&d.msgpack, ty).map_err(|e| bad(e.0)),
         Some(d) if !d.json.is_empty() => {
-            let j: serde_json::Value = serde_json::from_slice(&d.json).map_err(|e| bad(e.to_string()))?;
+            let j: serde_json::Value =
+                serde_json::from_slice(&d.json).map_err(|e| bad(e.to_string()))?;
             from_json(&j, ty).map_err(|e| bad(e.0))
         }
         Some(_) => Ok(Value::Null(ty.clone())),

@@ -82,7 +82,13 @@ impl Plugin {
         static LOADED: OnceLock<Mutex<HashMap<PathBuf, Loaded>>> = OnceLock::new();
         let loaded = LOADED.get_or_init(Default::default);
         if let Some((raw, schema)) = loaded.lock().ok().and_then(|m| m.get(path).cloned()) {
-            return Ok(Plugin::new(path, address, raw, schema, tokio::sync::OnceCell::new()));
+            return Ok(Plugin::new(
+                path,
+                address,
+                raw,
+                schema,
+                tokio::sync::OnceCell::new(),
+            ));
         }
         let (raw, conn) = Plugin::fetch_schema(path)?;
         let raw = Arc::new(raw);
@@ -93,7 +99,13 @@ impl Plugin {
         Ok(Plugin::new(path, address, raw, schema, conn))
     }
 
-    fn new(path: &Path, address: &str, raw: Arc<v6::get_provider_schema::Response>, schema: Arc<ProviderSchema>, conn: tokio::sync::OnceCell<Arc<Connection>>) -> Plugin {
+    fn new(
+        path: &Path,
+        address: &str,
+        raw: Arc<v6::get_provider_schema::Response>,
+        schema: Arc<ProviderSchema>,
+        conn: tokio::sync::OnceCell<Arc<Connection>>,
+    ) -> Plugin {
         Plugin {
             address: address.to_string(),
             path: path.to_path_buf(),
@@ -105,7 +117,15 @@ impl Plugin {
     }
 
     /// The schema from the cache, else from the plugin (then left started).
-    fn fetch_schema(path: &Path) -> Result<(v6::get_provider_schema::Response, tokio::sync::OnceCell<Arc<Connection>>), String> {
+    fn fetch_schema(
+        path: &Path,
+    ) -> Result<
+        (
+            v6::get_provider_schema::Response,
+            tokio::sync::OnceCell<Arc<Connection>>,
+        ),
+        String,
+    > {
         let cache = cache_dir();
         let sha = cache.as_ref().and_then(|d| executable_sha256(path, d).ok());
         let cached = match (&cache, &sha) {
@@ -119,10 +139,18 @@ impl Plugin {
                 let owned = path.to_path_buf();
                 let (c, r) = block_on(async move {
                     let c = start(&owned).await?;
-                    let r = c.rpc.get_schema().await.map_err(|s| s.message().to_string())?;
+                    let r = c
+                        .rpc
+                        .get_schema()
+                        .await
+                        .map_err(|s| s.message().to_string())?;
                     Ok::<_, String>((c, r))
                 })?;
-                if let Some(e) = r.diagnostics.iter().find(|d| d.severity == Severity::Error as i32) {
+                if let Some(e) = r
+                    .diagnostics
+                    .iter()
+                    .find(|d| d.severity == Severity::Error as i32)
+                {
                     return Err(format!("{}: {}", e.summary, e.detail));
                 }
                 if let (Some(d), Some(s)) = (&cache, &sha) {
@@ -144,13 +172,20 @@ impl Plugin {
     pub async fn connection(&self) -> Result<Arc<Connection>, Diagnostics> {
         let path = self.path.clone();
         self.conn
-            .get_or_try_init(|| async move { on_runtime(async move { start(&path).await }).await.map(Arc::new) })
+            .get_or_try_init(|| async move {
+                on_runtime(async move { start(&path).await })
+                    .await
+                    .map(Arc::new)
+            })
             .await
             .cloned()
             .map_err(|e| {
                 Diagnostic::error(
                     "Failed to load plugin schemas",
-                    format!("Could not start the plugin for provider {:?}: {e}", self.address),
+                    format!(
+                        "Could not start the plugin for provider {:?}: {e}",
+                        self.address
+                    ),
                     None,
                 )
                 .into()
@@ -169,7 +204,11 @@ impl Plugin {
         if let Some(t) = types.get(&key) {
             return t.clone();
         }
-        let map = if data { &self.schema.data_sources } else { &self.schema.resources };
+        let map = if data {
+            &self.schema.data_sources
+        } else {
+            &self.schema.resources
+        };
         let t = Arc::new(map.get(ty).map_or(Type::Dynamic, |s| s.block.value_type()));
         types.insert(key, t.clone());
         t
@@ -177,11 +216,19 @@ impl Plugin {
 
     /// The engine's diagnostic for a failed call: a crash when the process is gone (with the
     /// end of its stderr, which holds the panic), else the gRPC error.
-    pub async fn call_failed(&self, conn: &Connection, method: &str, status: tonic::Status) -> Diagnostics {
+    pub async fn call_failed(
+        &self,
+        conn: &Connection,
+        method: &str,
+        status: tonic::Status,
+    ) -> Diagnostics {
         let pname = plugin_name(&self.path);
         let crashed = conn.process.exited().await || status.code() == tonic::Code::Unavailable;
         if !crashed {
-            let detail = format!("The plugin returned an unexpected error from plugin.(*GRPCProvider).{method}: {}", status.message());
+            let detail = format!(
+                "The plugin returned an unexpected error from plugin.(*GRPCProvider).{method}: {}",
+                status.message()
+            );
             return Diagnostic::error("Plugin error", detail, None).into();
         }
         let tail = conn.process.stderr_tail();
@@ -216,7 +263,10 @@ async fn start(path: &Path) -> Result<Connection, String> {
 
 /// `terraform-provider-aws` from `.../terraform-provider-aws_v5.100.0_x5`.
 fn plugin_name(path: &Path) -> String {
-    let file = path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+    let file = path
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
     file.split('_').next().unwrap_or(&file).to_string()
 }
 
@@ -225,7 +275,12 @@ pub fn diagnostics(ds: &[v6::Diagnostic]) -> Diagnostics {
     let mut out = Diagnostics::new();
     for d in ds {
         let mut detail = d.detail.clone();
-        if let Some(path) = d.attribute.as_ref().map(attribute_path).filter(|p| !p.is_empty()) {
+        if let Some(path) = d
+            .attribute
+            .as_ref()
+            .map(attribute_path)
+            .filter(|p| !p.is_empty())
+        {
             if detail.is_empty() {
                 detail = format!("(at {path})");
             }

@@ -58,9 +58,14 @@ pub fn parse_handshake(line: &str) -> Result<Handshake, String> {
         return Err(format!("not a plugin handshake: {line:?}"));
     }
     if parts[0] != "1" {
-        return Err(format!("unsupported go-plugin core protocol version {:?}", parts[0]));
+        return Err(format!(
+            "unsupported go-plugin core protocol version {:?}",
+            parts[0]
+        ));
     }
-    let protocol = parts[1].parse::<u32>().map_err(|_| format!("bad protocol version {:?}", parts[1]))?;
+    let protocol = parts[1]
+        .parse::<u32>()
+        .map_err(|_| format!("bad protocol version {:?}", parts[1]))?;
     if parts.get(4).is_some_and(|p| *p != "grpc") {
         return Err(format!("the plugin speaks {:?}, not grpc", parts[4]));
     }
@@ -106,7 +111,10 @@ impl PluginProcess {
             Ok(Err(e)) => {
                 let status = child.wait().await.ok();
                 let tail = stderr.lock().map(|s| s.clone()).unwrap_or_default();
-                return Err(format!("{e}{}\n{tail}", status.map(|s| format!(" ({s})")).unwrap_or_default()));
+                return Err(format!(
+                    "{e}{}\n{tail}",
+                    status.map(|s| format!(" ({s})")).unwrap_or_default()
+                ));
             }
             Err(_) => return Err("timeout while waiting for the plugin to start".into()),
         };
@@ -135,7 +143,10 @@ impl PluginProcess {
     /// process whose connection just broke to be reaped.
     pub async fn exited(&self) -> bool {
         let mut child = self.child.lock().await;
-        matches!(tokio::time::timeout(Duration::from_millis(500), child.wait()).await, Ok(Ok(_)))
+        matches!(
+            tokio::time::timeout(Duration::from_millis(500), child.wait()).await,
+            Ok(Ok(_))
+        )
     }
 
     /// Asks the plugin to exit (go-plugin's controller), then kills it if it has not within
@@ -144,7 +155,10 @@ impl PluginProcess {
         let mut controller = GrpcControllerClient::new(self.channel.clone());
         let _ = tokio::time::timeout(Duration::from_secs(2), controller.shutdown(Empty {})).await;
         let mut child = self.child.lock().await;
-        if tokio::time::timeout(Duration::from_secs(2), child.wait()).await.is_err() {
+        if tokio::time::timeout(Duration::from_secs(2), child.wait())
+            .await
+            .is_err()
+        {
             let _ = child.kill().await;
         }
     }
@@ -170,7 +184,9 @@ async fn keep_tail(err: tokio::process::ChildStderr, tail: Arc<Mutex<String>>) {
             t.push('\n');
             if t.len() > STDERR_TAIL {
                 let cut = t.len() - STDERR_TAIL;
-                let cut = (cut..t.len()).find(|i| t.is_char_boundary(*i)).unwrap_or(cut);
+                let cut = (cut..t.len())
+                    .find(|i| t.is_char_boundary(*i))
+                    .unwrap_or(cut);
                 t.drain(..cut);
             }
         }
@@ -194,8 +210,13 @@ async fn connect(hs: &Handshake, identity: &Identity) -> Result<Channel, String>
             };
             let io: Box<dyn Io> = match tls {
                 Some(cfg) => {
-                    let name = rustls::pki_types::ServerName::try_from("localhost").expect("valid name");
-                    Box::new(tokio_rustls::TlsConnector::from(cfg).connect(name, io).await?)
+                    let name =
+                        rustls::pki_types::ServerName::try_from("localhost").expect("valid name");
+                    Box::new(
+                        tokio_rustls::TlsConnector::from(cfg)
+                            .connect(name, io)
+                            .await?,
+                    )
                 }
                 None => io,
             };
@@ -219,9 +240,15 @@ mod tests {
     #[test]
     fn handshake_lines_parse() {
         let hs = parse_handshake("1|6|unix|/tmp/plugin1|grpc|AAEC\n").unwrap();
-        assert_eq!((hs.protocol, hs.network.as_str(), hs.address.as_str()), (6, "unix", "/tmp/plugin1"));
+        assert_eq!(
+            (hs.protocol, hs.network.as_str(), hs.address.as_str()),
+            (6, "unix", "/tmp/plugin1")
+        );
         assert_eq!(hs.cert, Some(vec![0, 1, 2]));
-        assert_eq!(parse_handshake("1|5|tcp|127.0.0.1:1234|grpc").unwrap().cert, None);
+        assert_eq!(
+            parse_handshake("1|5|tcp|127.0.0.1:1234|grpc").unwrap().cert,
+            None
+        );
         assert!(parse_handshake("2|5|unix|/x|grpc").is_err());
         assert!(parse_handshake("1|5|unix|/x|netrpc").is_err());
         assert!(parse_handshake("hello").is_err());

@@ -27,27 +27,46 @@ impl Routed {
         let mut schema = native.schema().clone();
         let theirs = plugin.schema();
         for (k, s) in &theirs.resources {
-            schema.resources.entry(k.clone()).or_insert_with(|| s.clone());
+            schema
+                .resources
+                .entry(k.clone())
+                .or_insert_with(|| s.clone());
         }
         for (k, s) in &theirs.data_sources {
-            schema.data_sources.entry(k.clone()).or_insert_with(|| s.clone());
+            schema
+                .data_sources
+                .entry(k.clone())
+                .or_insert_with(|| s.clone());
         }
         if schema.provider.attributes.is_empty() && schema.provider.blocks.is_empty() {
             schema.provider = theirs.provider.clone();
         }
-        Routed { native, plugin, schema, config: None, plugin_configured: tokio::sync::OnceCell::new() }
+        Routed {
+            native,
+            plugin,
+            schema,
+            config: None,
+            plugin_configured: tokio::sync::OnceCell::new(),
+        }
     }
 
     fn native_has(&self, ty: &str, data: bool) -> bool {
         let s = self.native.schema();
-        if data { s.data_sources.contains_key(ty) } else { s.resources.contains_key(ty) }
+        if data {
+            s.data_sources.contains_key(ty)
+        } else {
+            s.resources.contains_key(ty)
+        }
     }
 
     /// The plugin, configured on first use.
     async fn plugin(&self) -> Result<&PluginProvider, Diagnostics> {
         self.plugin_configured
             .get_or_try_init(|| async {
-                let config = self.config.clone().unwrap_or_else(|| self.schema.provider.empty_value());
+                let config = self
+                    .config
+                    .clone()
+                    .unwrap_or_else(|| self.schema.provider.empty_value());
                 // `configure` needs `&mut`; the adapter keeps no state it changes, so a
                 // shared handle to the same plugin process configures it.
                 let mut handle = PluginProvider::from_plugin(self.plugin.plugin().clone());
@@ -70,7 +89,11 @@ impl Provider for Routed {
     }
 
     fn validate(&self, req: ValidateRequest<'_>) -> Diagnostics {
-        if self.native_has(req.type_name, false) { self.native.validate(req) } else { self.plugin.validate(req) }
+        if self.native_has(req.type_name, false) {
+            self.native.validate(req)
+        } else {
+            self.plugin.validate(req)
+        }
     }
 
     async fn plan(&self, req: PlanRequest<'_>) -> Result<PlanResponse, Diagnostics> {

@@ -48,7 +48,9 @@ impl Rpc {
                     .max_decoding_message_size(MAX_MESSAGE)
                     .max_encoding_message_size(MAX_MESSAGE),
             )),
-            n => Err(format!("the plugin chose protocol version {n}; AutoStack speaks 5 and 6")),
+            n => Err(format!(
+                "the plugin chose protocol version {n}; AutoStack speaks 5 and 6"
+            )),
         }
     }
 
@@ -56,30 +58,44 @@ impl Rpc {
     pub async fn get_schema(&self) -> Result<v6::get_provider_schema::Response> {
         match self {
             Rpc::V5(c) => {
-                let r = c.clone().get_schema(v5::get_provider_schema::Request {}).await?;
+                let r = c
+                    .clone()
+                    .get_schema(v5::get_provider_schema::Request {})
+                    .await?;
                 Ok(schema_response_from_v5(r.into_inner()))
             }
             Rpc::V6(c) => {
                 let mut c = c.clone();
-                let r = c.get_provider_schema(v6::get_provider_schema::Request {}).await?;
+                let r = c
+                    .get_provider_schema(v6::get_provider_schema::Request {})
+                    .await?;
                 Ok(r.into_inner())
             }
         }
     }
 
     /// PrepareProviderConfig / ValidateProviderConfig.
-    pub async fn validate_provider(
-        &self,
-        config: v6::DynamicValue,
-    ) -> Result<Vec<v6::Diagnostic>> {
+    pub async fn validate_provider(&self, config: v6::DynamicValue) -> Result<Vec<v6::Diagnostic>> {
         match self {
             Rpc::V5(c) => {
-                let req = v5::prepare_provider_config::Request { config: Some(config) };
-                Ok(c.clone().prepare_provider_config(req).await?.into_inner().diagnostics)
+                let req = v5::prepare_provider_config::Request {
+                    config: Some(config),
+                };
+                Ok(c.clone()
+                    .prepare_provider_config(req)
+                    .await?
+                    .into_inner()
+                    .diagnostics)
             }
             Rpc::V6(c) => {
-                let req = v6::validate_provider_config::Request { config: Some(config) };
-                Ok(c.clone().validate_provider_config(req).await?.into_inner().diagnostics)
+                let req = v6::validate_provider_config::Request {
+                    config: Some(config),
+                };
+                Ok(c.clone()
+                    .validate_provider_config(req)
+                    .await?
+                    .into_inner()
+                    .diagnostics)
             }
         }
     }
@@ -89,7 +105,12 @@ impl Rpc {
         &self,
         req: v6::validate_resource_config::Request,
     ) -> Result<v6::validate_resource_config::Response> {
-        call!(self, validate_resource_type_config, validate_resource_config, req)
+        call!(
+            self,
+            validate_resource_type_config,
+            validate_resource_config,
+            req
+        )
     }
 
     /// ValidateDataSourceConfig / ValidateDataResourceConfig.
@@ -97,7 +118,12 @@ impl Rpc {
         &self,
         req: v6::validate_data_resource_config::Request,
     ) -> Result<v6::validate_data_resource_config::Response> {
-        call!(self, validate_data_source_config, validate_data_resource_config, req)
+        call!(
+            self,
+            validate_data_source_config,
+            validate_data_resource_config,
+            req
+        )
     }
 
     /// Configure / ConfigureProvider.
@@ -117,7 +143,10 @@ impl Rpc {
     }
 
     /// ReadResource.
-    pub async fn read(&self, req: v6::read_resource::Request) -> Result<v6::read_resource::Response> {
+    pub async fn read(
+        &self,
+        req: v6::read_resource::Request,
+    ) -> Result<v6::read_resource::Response> {
         call!(self, read_resource, read_resource, req)
     }
 
@@ -176,7 +205,9 @@ impl Rpc {
 }
 
 /// Protocol 5's schema response in protocol 6's shape.
-pub fn schema_response_from_v5(r: v5::get_provider_schema::Response) -> v6::get_provider_schema::Response {
+pub fn schema_response_from_v5(
+    r: v5::get_provider_schema::Response,
+) -> v6::get_provider_schema::Response {
     let map = |m: std::collections::HashMap<String, v5::Schema>| {
         m.into_iter().map(|(k, s)| (k, schema_from_v5(s))).collect()
     };

@@ -14,10 +14,16 @@ use std::path::{Path, PathBuf};
 /// The engine's schema for a plugin's `GetProviderSchema` response.
 pub fn provider_schema(r: &v6::get_provider_schema::Response) -> ProviderSchema {
     let convert = |m: &std::collections::HashMap<String, v6::Schema>| {
-        m.iter().map(|(k, s)| (k.clone(), resource_schema(s))).collect()
+        m.iter()
+            .map(|(k, s)| (k.clone(), resource_schema(s)))
+            .collect()
     };
     ProviderSchema {
-        provider: r.provider.as_ref().map(|s| resource_schema(s).block).unwrap_or_default(),
+        provider: r
+            .provider
+            .as_ref()
+            .map(|s| resource_schema(s).block)
+            .unwrap_or_default(),
         resources: convert(&r.resource_schemas),
         data_sources: convert(&r.data_source_schemas),
     }
@@ -75,7 +81,11 @@ fn attribute(a: &schema::Attribute) -> Attribute {
 pub fn attribute_type(a: &schema::Attribute) -> Type {
     if let Some(nested) = &a.nested_type {
         let obj = Type::Object(
-            nested.attributes.iter().map(|n| (n.name.clone(), attribute_type(n))).collect(),
+            nested
+                .attributes
+                .iter()
+                .map(|n| (n.name.clone(), attribute_type(n)))
+                .collect(),
         );
         return match schema::object::NestingMode::try_from(nested.nesting) {
             Ok(schema::object::NestingMode::List) => Type::list(obj),
@@ -89,7 +99,9 @@ pub fn attribute_type(a: &schema::Attribute) -> Type {
 
 /// A type from cty's type JSON bytes.
 pub fn parse_type(bytes: &[u8]) -> Option<Type> {
-    serde_json::from_slice(bytes).ok().and_then(|j| type_from_json(&j))
+    serde_json::from_slice(bytes)
+        .ok()
+        .and_then(|j| type_from_json(&j))
 }
 
 /// Where schemas are cached: `AUTOSTACK_PLUGIN_CACHE_DIR`, else the user's cache directory.
@@ -113,7 +125,11 @@ pub fn executable_sha256(path: &Path, dir: &Path) -> std::io::Result<String> {
         .map(|d| d.as_nanos())
         .unwrap_or(0);
     let canonical = std::fs::canonicalize(path)?;
-    let stamp_key = hex(&Sha256::digest(format!("{}\0{}\0{mtime}", canonical.display(), meta.len())));
+    let stamp_key = hex(&Sha256::digest(format!(
+        "{}\0{}\0{mtime}",
+        canonical.display(),
+        meta.len()
+    )));
     let stamp = dir.join("stamps").join(stamp_key);
     if let Ok(known) = std::fs::read_to_string(&stamp) {
         return Ok(known.trim().to_string());
@@ -146,7 +162,10 @@ pub fn load_cached(dir: &Path, sha256: &str) -> Option<v6::get_provider_schema::
 
 /// Caches a schema response (best effort: a read-only cache only costs a plugin start).
 pub fn store_cached(dir: &Path, sha256: &str, r: &v6::get_provider_schema::Response) {
-    write_atomic(&dir.join("schemas").join(format!("{sha256}.pb")), &r.encode_to_vec());
+    write_atomic(
+        &dir.join("schemas").join(format!("{sha256}.pb")),
+        &r.encode_to_vec(),
+    );
 }
 
 fn write_atomic(path: &Path, bytes: &[u8]) {

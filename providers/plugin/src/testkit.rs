@@ -20,7 +20,13 @@ pub fn testcloud_binary() -> PathBuf {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
         let status = std::process::Command::new(cargo)
-            .args(["build", "-q", "-p", "autostack-test-provider", "--target-dir"])
+            .args([
+                "build",
+                "-q",
+                "-p",
+                "autostack-test-provider",
+                "--target-dir",
+            ])
             .arg(target)
             .current_dir(&root)
             .status()

@@ -26,15 +26,24 @@ pub struct Identity {
 impl Identity {
     /// A fresh P-256 certificate for `localhost`.
     pub fn generate() -> Result<Identity, String> {
-        use rcgen::{CertificateParams, DnType, ExtendedKeyUsagePurpose as Eku, IsCa};
         use rcgen::{BasicConstraints, KeyPair, KeyUsagePurpose as Ku, PKCS_ECDSA_P256_SHA256};
+        use rcgen::{CertificateParams, DnType, ExtendedKeyUsagePurpose as Eku, IsCa};
         let key = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256).map_err(|e| e.to_string())?;
         let mut params =
             CertificateParams::new(vec!["localhost".to_string()]).map_err(|e| e.to_string())?;
-        params.distinguished_name.push(DnType::CommonName, "localhost");
-        params.distinguished_name.push(DnType::OrganizationName, "AutoStack");
+        params
+            .distinguished_name
+            .push(DnType::CommonName, "localhost");
+        params
+            .distinguished_name
+            .push(DnType::OrganizationName, "AutoStack");
         params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        params.key_usages = vec![Ku::DigitalSignature, Ku::KeyEncipherment, Ku::KeyAgreement, Ku::KeyCertSign];
+        params.key_usages = vec![
+            Ku::DigitalSignature,
+            Ku::KeyEncipherment,
+            Ku::KeyAgreement,
+            Ku::KeyCertSign,
+        ];
         params.extended_key_usages = vec![Eku::ClientAuth, Eku::ServerAuth];
         params.not_before = rcgen::date_time_ymd(2000, 1, 1);
         let cert = params.self_signed(&key).map_err(|e| e.to_string())?;
@@ -97,7 +106,8 @@ pub fn server_config(
 /// The first certificate of a PEM text, DER.
 pub fn pem_cert(pem: &str) -> Result<CertificateDer<'static>, String> {
     use rustls::pki_types::pem::PemObject;
-    CertificateDer::from_pem_slice(pem.as_bytes()).map_err(|e| format!("not a PEM certificate: {e:?}"))
+    CertificateDer::from_pem_slice(pem.as_bytes())
+        .map_err(|e| format!("not a PEM certificate: {e:?}"))
 }
 
 #[derive(Debug)]
@@ -118,7 +128,9 @@ impl ServerCertVerifier for PinnedServer {
         if end_entity.as_ref() == self.cert.as_ref() {
             Ok(ServerCertVerified::assertion())
         } else {
-            Err(Error::General("the plugin presented another certificate than it announced".into()))
+            Err(Error::General(
+                "the plugin presented another certificate than it announced".into(),
+            ))
         }
     }
 
@@ -131,7 +143,12 @@ impl ServerCertVerifier for PinnedServer {
         if dss.scheme == SignatureScheme::ECDSA_NISTP521_SHA512 {
             return verify_p521(message, cert, dss);
         }
-        verify_tls12_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
+        verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
     }
 
     fn verify_tls13_signature(
@@ -143,11 +160,19 @@ impl ServerCertVerifier for PinnedServer {
         if dss.scheme == SignatureScheme::ECDSA_NISTP521_SHA512 {
             return verify_p521(message, cert, dss);
         }
-        verify_tls13_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
+        verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        let mut schemes = self.provider.signature_verification_algorithms.supported_schemes();
+        let mut schemes = self
+            .provider
+            .signature_verification_algorithms
+            .supported_schemes();
         schemes.push(SignatureScheme::ECDSA_NISTP521_SHA512);
         schemes
     }
@@ -164,11 +189,12 @@ fn verify_p521(
     let bad = |what: &str| Error::General(format!("plugin certificate: {what}"));
     let parsed = webpki::EndEntityCert::try_from(cert).map_err(|_| bad("not a certificate"))?;
     let spki = parsed.subject_public_key_info();
-    let public = p521::PublicKey::from_public_key_der(spki.as_ref())
-        .map_err(|_| bad("not a P-521 key"))?;
+    let public =
+        p521::PublicKey::from_public_key_der(spki.as_ref()).map_err(|_| bad("not a P-521 key"))?;
     let key = p521::ecdsa::VerifyingKey::from_affine(*public.as_affine())
         .map_err(|_| bad("not a P-521 key"))?;
-    let sig = p521::ecdsa::Signature::from_der(dss.signature()).map_err(|_| bad("bad signature"))?;
+    let sig =
+        p521::ecdsa::Signature::from_der(dss.signature()).map_err(|_| bad("bad signature"))?;
     key.verify(message, &sig)
         .map(|()| HandshakeSignatureValid::assertion())
         .map_err(|_| bad("handshake signature does not verify"))
@@ -194,7 +220,9 @@ impl ClientCertVerifier for PinnedClient {
         if end_entity.as_ref() == self.cert.as_ref() {
             Ok(ClientCertVerified::assertion())
         } else {
-            Err(Error::General("the host presented another certificate than PLUGIN_CLIENT_CERT".into()))
+            Err(Error::General(
+                "the host presented another certificate than PLUGIN_CLIENT_CERT".into(),
+            ))
         }
     }
 
@@ -207,7 +235,12 @@ impl ClientCertVerifier for PinnedClient {
         if dss.scheme == SignatureScheme::ECDSA_NISTP521_SHA512 {
             return verify_p521(message, cert, dss);
         }
-        verify_tls12_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
+        verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
     }
 
     fn verify_tls13_signature(
@@ -219,12 +252,20 @@ impl ClientCertVerifier for PinnedClient {
         if dss.scheme == SignatureScheme::ECDSA_NISTP521_SHA512 {
             return verify_p521(message, cert, dss);
         }
-        verify_tls13_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
+        verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
         // Terraform's go-plugin client signs with the P-521 key of its own certificate.
-        let mut schemes = self.provider.signature_verification_algorithms.supported_schemes();
+        let mut schemes = self
+            .provider
+            .signature_verification_algorithms
+            .supported_schemes();
         schemes.push(SignatureScheme::ECDSA_NISTP521_SHA512);
         schemes
     }

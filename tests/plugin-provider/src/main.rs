@@ -10,7 +10,6 @@ mod cloud;
 mod schema;
 mod serve;
 
-
 use autostack_provider_plugin::process::{MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE};
 
 fn main() {
@@ -22,11 +21,20 @@ fn main() {
     let exe = std::env::args().next().unwrap_or_default();
     let cap: u32 = if exe.ends_with("_x5") { 5 } else { 6 };
     let offered = std::env::var("PLUGIN_PROTOCOL_VERSIONS").unwrap_or_else(|_| "5".into());
-    let Some(protocol) = offered.split(',').filter_map(|v| v.trim().parse::<u32>().ok()).filter(|v| (5..=cap).contains(v)).max() else {
+    let Some(protocol) = offered
+        .split(',')
+        .filter_map(|v| v.trim().parse::<u32>().ok())
+        .filter(|v| (5..=cap).contains(v))
+        .max()
+    else {
         eprintln!("Incompatible API version with plugin. Plugin version: 5, 6; client versions: {offered}");
         std::process::exit(1);
     };
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
     if let Err(e) = rt.block_on(serve::serve(protocol)) {
         eprintln!("testcloud: {e}");
         std::process::exit(1);

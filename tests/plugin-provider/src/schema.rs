@@ -24,18 +24,34 @@ fn attr(name: &str, ty: &str, flags: &str) -> schema::Attribute {
     }
 }
 
-fn nested(name: &str, mode: schema::nested_block::NestingMode, max: i64, attrs: Vec<schema::Attribute>) -> schema::NestedBlock {
+fn nested(
+    name: &str,
+    mode: schema::nested_block::NestingMode,
+    max: i64,
+    attrs: Vec<schema::Attribute>,
+) -> schema::NestedBlock {
     schema::NestedBlock {
         type_name: name.into(),
-        block: Some(schema::Block { attributes: attrs, ..Default::default() }),
+        block: Some(schema::Block {
+            attributes: attrs,
+            ..Default::default()
+        }),
         nesting: mode as i32,
         min_items: 0,
         max_items: max,
     }
 }
 
-fn block(attributes: Vec<schema::Attribute>, block_types: Vec<schema::NestedBlock>) -> Option<schema::Block> {
-    Some(schema::Block { attributes, block_types, description: "A test object.".into(), ..Default::default() })
+fn block(
+    attributes: Vec<schema::Attribute>,
+    block_types: Vec<schema::NestedBlock>,
+) -> Option<schema::Block> {
+    Some(schema::Block {
+        attributes,
+        block_types,
+        description: "A test object.".into(),
+        ..Default::default()
+    })
 }
 
 /// The whole schema, in protocol 6's shape.
@@ -43,7 +59,13 @@ pub fn provider_schema() -> v6::get_provider_schema::Response {
     use schema::nested_block::NestingMode::{List, Set};
     let provider = v6::Schema {
         version: 0,
-        block: block(vec![attr("root", "\"string\"", "r"), attr("token", "\"string\"", "os")], vec![]),
+        block: block(
+            vec![
+                attr("root", "\"string\"", "r"),
+                attr("token", "\"string\"", "os"),
+            ],
+            vec![],
+        ),
     };
     let server = v6::Schema {
         version: SERVER_VERSION,
@@ -57,18 +79,39 @@ pub fn provider_schema() -> v6::get_provider_schema::Response {
                 attr("ip", "\"string\"", "c"),
             ],
             vec![
-                nested("disk", Set, 0, vec![attr("size", "\"number\"", "r"), attr("kind", "\"string\"", "o")]),
+                nested(
+                    "disk",
+                    Set,
+                    0,
+                    vec![
+                        attr("size", "\"number\"", "r"),
+                        attr("kind", "\"string\"", "o"),
+                    ],
+                ),
                 nested("network", List, 2, vec![attr("name", "\"string\"", "r")]),
             ],
         ),
     };
     let lookup = v6::Schema {
         version: 0,
-        block: block(vec![attr("name", "\"string\"", "r"), attr("id", "\"string\"", "c"), attr("ip", "\"string\"", "c")], vec![]),
+        block: block(
+            vec![
+                attr("name", "\"string\"", "r"),
+                attr("id", "\"string\"", "c"),
+                attr("ip", "\"string\"", "c"),
+            ],
+            vec![],
+        ),
     };
     let double = v6::Function {
-        parameters: vec![v6::function::Parameter { name: "n".into(), r#type: b"\"number\"".to_vec(), ..Default::default() }],
-        r#return: Some(v6::function::Return { r#type: b"\"number\"".to_vec() }),
+        parameters: vec![v6::function::Parameter {
+            name: "n".into(),
+            r#type: b"\"number\"".to_vec(),
+            ..Default::default()
+        }],
+        r#return: Some(v6::function::Return {
+            r#type: b"\"number\"".to_vec(),
+        }),
         summary: "Doubles a number.".into(),
         ..Default::default()
     };
@@ -77,7 +120,10 @@ pub fn provider_schema() -> v6::get_provider_schema::Response {
         resource_schemas: HashMap::from([("testcloud_server".to_string(), server)]),
         data_source_schemas: HashMap::from([("testcloud_lookup".to_string(), lookup)]),
         functions: HashMap::from([("double".to_string(), double)]),
-        server_capabilities: Some(v6::ServerCapabilities { get_provider_schema_optional: true, ..Default::default() }),
+        server_capabilities: Some(v6::ServerCapabilities {
+            get_provider_schema_optional: true,
+            ..Default::default()
+        }),
         ..Default::default()
     }
 }
@@ -85,7 +131,8 @@ pub fn provider_schema() -> v6::get_provider_schema::Response {
 /// The same schema in protocol 5's shape.
 pub fn provider_schema_v5() -> v5::get_provider_schema::Response {
     let s = provider_schema();
-    let map = |m: HashMap<String, v6::Schema>| m.into_iter().map(|(k, s)| (k, schema_v5(s))).collect();
+    let map =
+        |m: HashMap<String, v6::Schema>| m.into_iter().map(|(k, s)| (k, schema_v5(s))).collect();
     v5::get_provider_schema::Response {
         provider: s.provider.map(schema_v5),
         resource_schemas: map(s.resource_schemas),
@@ -98,7 +145,10 @@ pub fn provider_schema_v5() -> v5::get_provider_schema::Response {
 }
 
 fn schema_v5(s: v6::Schema) -> v5::Schema {
-    v5::Schema { version: s.version, block: s.block.map(block_v5) }
+    v5::Schema {
+        version: s.version,
+        block: s.block.map(block_v5),
+    }
 }
 
 fn block_v5(b: schema::Block) -> v5::schema::Block {

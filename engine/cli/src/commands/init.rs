@@ -34,7 +34,8 @@ fn sources(
 /// True when this build serves `s` natively.
 fn native_provider(s: &ProviderSource) -> bool {
     let name = s.to_string();
-    autostack_provider_builtin::provider_for(&name).is_some() || session::cloud_provider(&name).is_some()
+    autostack_provider_builtin::provider_for(&name).is_some()
+        || session::cloud_provider(&name).is_some()
 }
 
 /// Verifies every provider is available and the backend is usable.
@@ -64,7 +65,8 @@ pub fn run(a: &InitArgs) -> u8 {
     let mut all = BTreeSet::new();
     sources(&loaded.tree, &loaded.tree, &mut Vec::new(), &mut all);
     let mut missing = Vec::new();
-    let native: BTreeSet<ProviderSource> = all.iter().filter(|s| native_provider(s)).cloned().collect();
+    let native: BTreeSet<ProviderSource> =
+        all.iter().filter(|s| native_provider(s)).cloned().collect();
     for s in &native {
         println!("- Using {s} (built in)");
     }

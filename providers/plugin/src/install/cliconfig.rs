@@ -44,7 +44,10 @@ fn pattern_matches(pattern: &str, address: &str) -> bool {
         p.insert(0, "registry.terraform.io");
     }
     let a: Vec<&str> = address.split('/').collect();
-    p.len() == a.len() && p.iter().zip(&a).all(|(p, a)| *p == "*" || p.eq_ignore_ascii_case(a))
+    p.len() == a.len()
+        && p.iter()
+            .zip(&a)
+            .all(|(p, a)| *p == "*" || p.eq_ignore_ascii_case(a))
 }
 
 /// The CLI configuration's installation settings.
@@ -64,7 +67,8 @@ impl CliConfig {
             .map(PathBuf::from)
             .or_else(|| home.as_ref().map(|h| h.join(".terraformrc")));
         let mut cfg = match file.as_deref().map(std::fs::read_to_string) {
-            Some(Ok(text)) => CliConfig::parse(&text).map_err(|e| format!("{}: {e}", file.unwrap_or_default().display()))?,
+            Some(Ok(text)) => CliConfig::parse(&text)
+                .map_err(|e| format!("{}: {e}", file.unwrap_or_default().display()))?,
             _ => CliConfig::default(),
         };
         if cfg.sources.is_empty() {
@@ -85,16 +89,27 @@ impl CliConfig {
                 cfg.plugin_cache_dir = Some(PathBuf::from(s));
             }
         }
-        for block in body.blocks().filter(|b| b.identifier() == "provider_installation") {
+        for block in body
+            .blocks()
+            .filter(|b| b.identifier() == "provider_installation")
+        {
             for m in block.body().blocks() {
                 let method = match m.identifier() {
-                    "filesystem_mirror" => Method::FilesystemMirror(PathBuf::from(string_attr(m, "path").ok_or("filesystem_mirror needs a path")?)),
-                    "network_mirror" => Method::NetworkMirror(string_attr(m, "url").ok_or("network_mirror needs a url")?),
+                    "filesystem_mirror" => Method::FilesystemMirror(PathBuf::from(
+                        string_attr(m, "path").ok_or("filesystem_mirror needs a path")?,
+                    )),
+                    "network_mirror" => Method::NetworkMirror(
+                        string_attr(m, "url").ok_or("network_mirror needs a url")?,
+                    ),
                     "direct" => Method::Direct,
                     "dev_overrides" => continue,
                     other => return Err(format!("unknown provider installation method {other:?}")),
                 };
-                cfg.sources.push(Source { method, include: list_attr(m, "include"), exclude: list_attr(m, "exclude") });
+                cfg.sources.push(Source {
+                    method,
+                    include: list_attr(m, "include"),
+                    exclude: list_attr(m, "exclude"),
+                });
             }
         }
         Ok(cfg)
@@ -102,14 +117,22 @@ impl CliConfig {
 }
 
 fn string_attr(b: &hcl::Block, key: &str) -> Option<String> {
-    b.body().attributes().find(|a| a.key() == key).and_then(|a| match a.expr() {
-        hcl::Expression::String(s) => Some(s.clone()),
-        _ => None,
-    })
+    b.body()
+        .attributes()
+        .find(|a| a.key() == key)
+        .and_then(|a| match a.expr() {
+            hcl::Expression::String(s) => Some(s.clone()),
+            _ => None,
+        })
 }
 
 fn list_attr(b: &hcl::Block, key: &str) -> Vec<String> {
-    match b.body().attributes().find(|a| a.key() == key).map(|a| a.expr()) {
+    match b
+        .body()
+        .attributes()
+        .find(|a| a.key() == key)
+        .map(|a| a.expr())
+    {
         Some(hcl::Expression::Array(items)) => items
             .iter()
             .filter_map(|i| match i {
@@ -131,15 +154,29 @@ fn implied_sources(home: Option<&Path>) -> Vec<Source> {
         .map(PathBuf::from)
         .or_else(|| home.map(|h| h.join(".local/share")));
     let mut data_dirs: Vec<PathBuf> = data_home.into_iter().collect();
-    let system = std::env::var("XDG_DATA_DIRS").unwrap_or_else(|_| "/usr/local/share:/usr/share".into());
-    data_dirs.extend(system.split(':').filter(|d| !d.is_empty()).map(PathBuf::from));
+    let system =
+        std::env::var("XDG_DATA_DIRS").unwrap_or_else(|_| "/usr/local/share:/usr/share".into());
+    data_dirs.extend(
+        system
+            .split(':')
+            .filter(|d| !d.is_empty())
+            .map(PathBuf::from),
+    );
     dirs.extend(data_dirs.into_iter().map(|d| d.join("terraform/plugins")));
     let mut out: Vec<Source> = dirs
         .into_iter()
         .filter(|d| d.is_dir())
-        .map(|d| Source { method: Method::FilesystemMirror(d), include: Vec::new(), exclude: Vec::new() })
+        .map(|d| Source {
+            method: Method::FilesystemMirror(d),
+            include: Vec::new(),
+            exclude: Vec::new(),
+        })
         .collect();
-    out.push(Source { method: Method::Direct, include: Vec::new(), exclude: Vec::new() });
+    out.push(Source {
+        method: Method::Direct,
+        include: Vec::new(),
+        exclude: Vec::new(),
+    });
     out
 }
 

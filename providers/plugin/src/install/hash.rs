@@ -19,7 +19,10 @@ pub fn h1_dir(dir: &Path) -> std::io::Result<String> {
         summary.push_str(&format!("{}  {name}\n", hex(&sum)));
     }
     let digest = Sha256::digest(summary.as_bytes());
-    Ok(format!("h1:{}", base64::engine::general_purpose::STANDARD.encode(digest)))
+    Ok(format!(
+        "h1:{}",
+        base64::engine::general_purpose::STANDARD.encode(digest)
+    ))
 }
 
 fn collect(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
@@ -52,6 +55,9 @@ mod tests {
         std::fs::write(d.join("terraform-provider-fake_v1.0.0"), "hello\n").unwrap();
         std::fs::write(d.join("sub/data.txt"), "nested\n").unwrap();
         std::fs::write(d.join("LICENSE"), "B\n").unwrap();
-        assert_eq!(h1_dir(d).unwrap(), "h1:sZjXBRzZ1BF+pdgS6He4rPDsC44INPhR+XeLHFAy0sY=");
+        assert_eq!(
+            h1_dir(d).unwrap(),
+            "h1:sZjXBRzZ1BF+pdgS6He4rPDsC44INPhR+XeLHFAy0sY="
+        );
     }
 }

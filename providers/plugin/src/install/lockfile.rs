@@ -49,7 +49,9 @@ impl Locks {
             for attr in block.body().attributes() {
                 match (attr.key(), attr.expr()) {
                     ("version", hcl::Expression::String(s)) => lock.version = s.clone(),
-                    ("constraints", hcl::Expression::String(s)) => lock.constraints = Some(s.clone()),
+                    ("constraints", hcl::Expression::String(s)) => {
+                        lock.constraints = Some(s.clone())
+                    }
                     ("hashes", hcl::Expression::Array(items)) => {
                         for i in items {
                             if let hcl::Expression::String(s) = i {
@@ -71,7 +73,10 @@ impl Locks {
         for (addr, lock) in &self.0 {
             s.push_str(&format!("\nprovider {addr:?} {{\n"));
             match &lock.constraints {
-                Some(c) => s.push_str(&format!("  version     = {:?}\n  constraints = {:?}\n", lock.version, c)),
+                Some(c) => s.push_str(&format!(
+                    "  version     = {:?}\n  constraints = {:?}\n",
+                    lock.version, c
+                )),
                 None => s.push_str(&format!("  version = {:?}\n", lock.version)),
             }
             let mut hashes = lock.hashes.clone();
@@ -124,8 +129,16 @@ provider "registry.terraform.io/example/fake" {
     #[test]
     fn terraforms_lock_file_reads_and_renders_byte_for_byte() {
         let locks = Locks::parse(TERRAFORM).unwrap();
-        assert_eq!(locks.0["registry.terraform.io/autostack/testcloud"].constraints.as_deref(), Some("~> 0.1"));
-        assert_eq!(locks.0["registry.terraform.io/example/fake"].hashes.len(), 2);
+        assert_eq!(
+            locks.0["registry.terraform.io/autostack/testcloud"]
+                .constraints
+                .as_deref(),
+            Some("~> 0.1")
+        );
+        assert_eq!(
+            locks.0["registry.terraform.io/example/fake"].hashes.len(),
+            2
+        );
         assert_eq!(locks.render(), TERRAFORM);
         assert!(Locks::parse("provider {").is_err());
     }

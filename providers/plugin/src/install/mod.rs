@@ -61,7 +61,10 @@ pub fn data_dir(workdir: &Path) -> PathBuf {
 
 /// The short form Terraform prints (`hashicorp/aws` for the public registry).
 pub fn short(address: &str) -> String {
-    address.strip_prefix("registry.terraform.io/").unwrap_or(address).to_string()
+    address
+        .strip_prefix("registry.terraform.io/")
+        .unwrap_or(address)
+        .to_string()
 }
 
 /// Installs `reqs` into the working directory `workdir`, updating `locks` (the caller writes
@@ -76,8 +79,13 @@ pub fn install(
 ) -> Result<Vec<Installed>, String> {
     let mut out = Vec::new();
     for req in reqs {
-        let constraints = Constraints::parse(req.constraints.as_deref().unwrap_or(""))
-            .map_err(|e| format!("Invalid version constraint for {}: {e}", short(&req.address)))?;
+        let constraints =
+            Constraints::parse(req.constraints.as_deref().unwrap_or("")).map_err(|e| {
+                format!(
+                    "Invalid version constraint for {}: {e}",
+                    short(&req.address)
+                )
+            })?;
         let locked = locks.0.get(&req.address).filter(|_| !upgrade).cloned();
         let wanted = match &locked {
             Some(l) => {
@@ -89,7 +97,8 @@ pub fn install(
                 constraints.clone()
             }
         };
-        let (version, package) = find(cfg, &req.address, &wanted).ok_or_else(|| no_package(req, locked.as_ref()))?;
+        let (version, package) =
+            find(cfg, &req.address, &wanted).ok_or_else(|| no_package(req, locked.as_ref()))?;
         let dir = link(workdir, &req.address, &version, &package)?;
         let h1 = hash::h1_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         if let Some(l) = &locked {
@@ -97,12 +106,32 @@ pub fn install(
                 return Err(format!("Error while installing {} v{version}: the local package for {} {version} doesn't match any of the checksums previously recorded in the dependency lock file (this might be because the available checksums are for packages targeting different platforms); for more information: https://developer.hashicorp.com/terraform/language/files/dependency-lock#checksum-verification", short(&req.address), req.address));
             }
         }
-        let mut hashes = locked.as_ref().map(|l| l.hashes.clone()).unwrap_or_default();
+        let mut hashes = locked
+            .as_ref()
+            .map(|l| l.hashes.clone())
+            .unwrap_or_default();
         hashes.push(h1);
-        locks.0.insert(req.address.clone(), Lock { version: version.to_string(), constraints: req.constraints.clone(), hashes });
+        locks.0.insert(
+            req.address.clone(),
+            Lock {
+                version: version.to_string(),
+                constraints: req.constraints.clone(),
+                hashes,
+            },
+        );
         report(Event::Installed(short(&req.address), version.to_string()));
-        let executable = executable_in(&dir, &req.address).ok_or_else(|| format!("the package for {} {version} holds no terraform-provider executable", req.address))?;
-        out.push(Installed { address: req.address.clone(), version: version.to_string(), dir, executable });
+        let executable = executable_in(&dir, &req.address).ok_or_else(|| {
+            format!(
+                "the package for {} {version} holds no terraform-provider executable",
+                req.address
+            )
+        })?;
+        out.push(Installed {
+            address: req.address.clone(),
+            version: version.to_string(),
+            dir,
+            executable,
+        });
     }
     Ok(out)
 }
@@ -123,7 +152,9 @@ fn find(cfg: &CliConfig, address: &str, wanted: &Constraints) -> Option<(Version
             let best = std::fs::read_dir(&base)
                 .ok()?
                 .flatten()
-                .filter_map(|e| Version::parse(&e.file_name().to_string_lossy()).map(|v| (v, e.path())))
+                .filter_map(|e| {
+                    Version::parse(&e.file_name().to_string_lossy()).map(|v| (v, e.path()))
+                })
                 .filter(|(v, p)| wanted.allows(v) && p.join(platform()).is_dir())
                 .max_by(|a, b| a.0.cmp(&b.0));
             if let Some((v, p)) = best {
@@ -136,11 +167,20 @@ fn find(cfg: &CliConfig, address: &str, wanted: &Constraints) -> Option<(Version
 
 /// Links a mirror's package into `.terraform/providers` (a symlink, as Terraform makes for
 /// local mirrors; a copy where links are not possible).
-fn link(workdir: &Path, address: &str, version: &Version, package: &Path) -> Result<PathBuf, String> {
-    let parent = data_dir(workdir).join("providers").join(address).join(version.to_string());
+fn link(
+    workdir: &Path,
+    address: &str,
+    version: &Version,
+    package: &Path,
+) -> Result<PathBuf, String> {
+    let parent = data_dir(workdir)
+        .join("providers")
+        .join(address)
+        .join(version.to_string());
     std::fs::create_dir_all(&parent).map_err(|e| format!("{}: {e}", parent.display()))?;
     let dest = parent.join(platform());
-    let target = std::fs::canonicalize(package).map_err(|e| format!("{}: {e}", package.display()))?;
+    let target =
+        std::fs::canonicalize(package).map_err(|e| format!("{}: {e}", package.display()))?;
     if std::fs::read_link(&dest).ok().as_deref() == Some(target.as_path()) {
         return Ok(dest);
     }
@@ -154,16 +194,25 @@ fn link(workdir: &Path, address: &str, version: &Version, package: &Path) -> Res
 fn executable_in(dir: &Path, address: &str) -> Option<PathBuf> {
     let ty = address.rsplit('/').next()?;
     let prefix = format!("terraform-provider-{ty}");
-    std::fs::read_dir(dir).ok()?.flatten().map(|e| e.path()).find(|p| {
-        p.file_name().is_some_and(|f| f.to_string_lossy().starts_with(&prefix)) && p.is_file()
-    })
+    std::fs::read_dir(dir)
+        .ok()?
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| {
+            p.file_name()
+                .is_some_and(|f| f.to_string_lossy().starts_with(&prefix))
+                && p.is_file()
+        })
 }
 
 /// The installed executable of provider `address` in `workdir`: the version the lock file
 /// selected (else the only one installed).
 pub fn installed(workdir: &Path, address: &str) -> Option<Installed> {
     let base = data_dir(workdir).join("providers").join(address);
-    let version = match Locks::read(workdir).ok().and_then(|l| l.0.get(address).cloned()) {
+    let version = match Locks::read(workdir)
+        .ok()
+        .and_then(|l| l.0.get(address).cloned())
+    {
         Some(l) => l.version,
         None => {
             let mut versions = std::fs::read_dir(&base).ok()?.flatten();
@@ -176,7 +225,12 @@ pub fn installed(workdir: &Path, address: &str) -> Option<Installed> {
     };
     let dir = base.join(&version).join(platform());
     let executable = executable_in(&dir, address)?;
-    Some(Installed { address: address.to_string(), version, dir, executable })
+    Some(Installed {
+        address: address.to_string(),
+        version,
+        dir,
+        executable,
+    })
 }
 
 /// `provider "TYPE" { implementation = "plugin" | "native" }` in `autostack.hcl` in `dir`.
@@ -184,10 +238,15 @@ pub fn implementation_override(dir: &Path, provider_type: &str) -> Option<String
     let text = std::fs::read_to_string(dir.join("autostack.hcl")).ok()?;
     let body: hcl::Body = hcl::from_str(&text).ok()?;
     let block = body.blocks().find(|b| {
-        b.identifier() == "provider" && b.labels().first().map(|l| l.as_str()) == Some(provider_type)
+        b.identifier() == "provider"
+            && b.labels().first().map(|l| l.as_str()) == Some(provider_type)
     })?;
-    block.body().attributes().find(|a| a.key() == "implementation").and_then(|a| match a.expr() {
-        hcl::Expression::String(s) => Some(s.clone()),
-        _ => None,
-    })
+    block
+        .body()
+        .attributes()
+        .find(|a| a.key() == "implementation")
+        .and_then(|a| match a.expr() {
+            hcl::Expression::String(s) => Some(s.clone()),
+            _ => None,
+        })
 }

@@ -39,11 +39,13 @@ impl Version {
 
 impl Ord for Version {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.parts.cmp(&other.parts).then_with(|| match (self.pre.is_empty(), other.pre.is_empty()) {
-            (true, true) => Ordering::Equal,
-            (true, false) => Ordering::Greater,
-            (false, true) => Ordering::Less,
-            (false, false) => self.pre.cmp(&other.pre),
+        self.parts.cmp(&other.parts).then_with(|| {
+            match (self.pre.is_empty(), other.pre.is_empty()) {
+                (true, true) => Ordering::Equal,
+                (true, false) => Ordering::Greater,
+                (false, true) => Ordering::Less,
+                (false, false) => self.pre.cmp(&other.pre),
+            }
         })
     }
 }
@@ -92,14 +94,27 @@ impl Constraints {
     pub fn parse(s: &str) -> Result<Constraints, String> {
         let mut terms = Vec::new();
         for raw in s.split(',').map(str::trim).filter(|t| !t.is_empty()) {
-            let (op, rest) = [(">=", Op::Ge), ("<=", Op::Le), ("!=", Op::Ne), ("~>", Op::Pessimistic), (">", Op::Gt), ("<", Op::Lt), ("=", Op::Eq)]
-                .iter()
-                .find_map(|(p, op)| raw.strip_prefix(p).map(|r| (*op, r)))
-                .unwrap_or((Op::Eq, raw));
+            let (op, rest) = [
+                (">=", Op::Ge),
+                ("<=", Op::Le),
+                ("!=", Op::Ne),
+                ("~>", Op::Pessimistic),
+                (">", Op::Gt),
+                ("<", Op::Lt),
+                ("=", Op::Eq),
+            ]
+            .iter()
+            .find_map(|(p, op)| raw.strip_prefix(p).map(|r| (*op, r)))
+            .unwrap_or((Op::Eq, raw));
             let rest = rest.trim();
-            let version = Version::parse(rest).ok_or_else(|| format!("invalid version constraint {raw:?}"))?;
+            let version = Version::parse(rest)
+                .ok_or_else(|| format!("invalid version constraint {raw:?}"))?;
             let written = rest.split('-').next().unwrap_or("").split('.').count();
-            terms.push(Term { op, version, written });
+            terms.push(Term {
+                op,
+                version,
+                written,
+            });
         }
         Ok(Constraints(terms))
     }
@@ -140,16 +155,26 @@ mod tests {
     use super::*;
 
     fn allows(c: &str, v: &str) -> bool {
-        Constraints::parse(c).unwrap().allows(&Version::parse(v).unwrap())
+        Constraints::parse(c)
+            .unwrap()
+            .allows(&Version::parse(v).unwrap())
     }
 
     #[test]
     fn constraints_select_as_terraform_does() {
-        assert!(allows("~> 5.0", "5.100.0") && !allows("~> 5.0", "6.0.0") && !allows("~> 5.0", "4.9.0"));
+        assert!(
+            allows("~> 5.0", "5.100.0") && !allows("~> 5.0", "6.0.0") && !allows("~> 5.0", "4.9.0")
+        );
         assert!(allows("~> 1.2.3", "1.2.9") && !allows("~> 1.2.3", "1.3.0"));
         assert!(allows(">= 1.0, < 2.0", "1.5.0") && !allows(">= 1.0, < 2.0", "2.0.0"));
-        assert!(allows("1.2.3", "1.2.3") && !allows("1.2.3", "1.2.4") && allows("!= 1.0.0", "1.0.1"));
-        assert!(allows("", "0.1.0") && !allows("", "1.0.0-beta1") && allows("= 1.0.0-beta1", "1.0.0-beta1"));
+        assert!(
+            allows("1.2.3", "1.2.3") && !allows("1.2.3", "1.2.4") && allows("!= 1.0.0", "1.0.1")
+        );
+        assert!(
+            allows("", "0.1.0")
+                && !allows("", "1.0.0-beta1")
+                && allows("= 1.0.0-beta1", "1.0.0-beta1")
+        );
         assert!(Constraints::parse(">= banana").is_err());
         assert!(Version::parse("1.0.0-beta") < Version::parse("1.0.0"));
     }
