@@ -119,7 +119,7 @@ fn print_event(e: autostack_provider_plugin::install::Event) {
 
 /// Every module's version constraints on `source`, joined as Terraform joins them.
 #[cfg(feature = "plugins")]
-fn constraints(
+pub fn constraints(
     tree: &autostack_lang::config::ModuleTree,
     source: &ProviderSource,
 ) -> Option<String> {

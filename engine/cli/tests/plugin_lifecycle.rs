@@ -279,3 +279,52 @@ resource "testcloud_server" "web" {
     assert!(err.contains("testcloud_server"), "{err}");
     let _ = Path::new("");
 }
+
+#[test]
+fn providers_commands_show_lock_and_describe_plugins() {
+    let w = work(&main_tf("~> 0.1", WEB), &["0.1.0"], false);
+    run(&w, &["init"]).expect(0);
+    let out = run(&w, &["providers"]).expect(0).stdout();
+    assert!(out.contains("Providers required by configuration:\n.\n└── provider[registry.terraform.io/autostack/testcloud] ~> 0.1\n"), "{out}");
+
+    // The schema as `terraform providers schema -json` prints it (Terraform 1.11 printed
+    // exactly these entries for this provider).
+    let out = run(&w, &["providers", "schema", "-json"])
+        .expect(0)
+        .stdout();
+    let j: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(j["format_version"], "1.0");
+    let p = &j["provider_schemas"]["registry.terraform.io/autostack/testcloud"];
+    assert_eq!(
+        p["provider"]["block"]["attributes"]["token"],
+        serde_json::json!({"type": "string", "description": "The token.", "description_kind": "plain", "optional": true, "sensitive": true})
+    );
+    let server = &p["resource_schemas"]["testcloud_server"];
+    assert_eq!(server["version"], 1);
+    assert_eq!(
+        server["block"]["block_types"]["network"],
+        serde_json::json!({"nesting_mode": "list", "block": {"attributes": {"name": {"type": "string", "description": "The name.", "description_kind": "plain", "required": true}}, "description_kind": "plain"}, "max_items": 2})
+    );
+    assert_eq!(
+        p["functions"]["double"],
+        serde_json::json!({"summary": "Doubles a number.", "return_type": "number", "parameters": [{"name": "n", "type": "number"}]})
+    );
+    run(&w, &["providers", "schema"]).expect(1);
+
+    // `providers lock` rewrites the lock file from the mirror without installing anything.
+    std::fs::remove_file(w.path().join(".terraform.lock.hcl")).unwrap();
+    let out = run(&w, &["providers", "lock", "-fs-mirror=mirror"])
+        .expect(0)
+        .stdout();
+    assert!(
+        out.contains("Success! AutoStack has updated the lock file."),
+        "{out}"
+    );
+    let lock = std::fs::read_to_string(w.path().join(".terraform.lock.hcl")).unwrap();
+    assert!(
+        lock.contains(
+            "version     = \"0.1.0\"\n  constraints = \"~> 0.1\"\n  hashes = [\n    \"h1:"
+        ),
+        "{lock}"
+    );
+}

@@ -18,6 +18,7 @@ pub mod proto;
 pub mod routed;
 pub mod rpc;
 pub mod schema;
+pub mod schema_json;
 pub mod testkit;
 pub mod tls;
 

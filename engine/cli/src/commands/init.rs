@@ -13,7 +13,7 @@ use std::path::PathBuf;
 
 /// Every provider source the configuration uses: `required_providers` and each resource's
 /// provider, as the engine resolves it.
-fn sources(
+pub(crate) fn sources(
     root: &ModuleTree,
     tree: &ModuleTree,
     path: &mut Vec<String>,

@@ -11,6 +11,7 @@ mod import;
 mod init;
 mod output;
 mod plan;
+mod providers;
 pub mod run;
 mod show;
 mod state;
@@ -58,6 +59,7 @@ pub fn dispatch(cli: Cli) -> u8 {
             None => cost::run(&a),
         },
         Some(Command::Catalog(c)) => catalog::run(c, &rt),
+        Some(Command::Providers(a)) => providers::run(&a),
         None => {
             let _ = <Cli as clap::CommandFactory>::command().print_help();
             1
