@@ -85,6 +85,23 @@ impl SchemaSource for Schemas {
         };
         schemas.get(ty).map(|s| (s.block.value_type(), s.version))
     }
+
+    fn upgrade(
+        &self,
+        provider: &str,
+        ty: &str,
+        version: u64,
+        attrs: &serde_json::Value,
+    ) -> Option<Result<Value, String>> {
+        let p = self.provider(&provider.parse::<AbsProviderConfig>().ok()?.source)?;
+        let upgraded = p.upgrade_state(ty, version, &attrs.to_string())?;
+        Some(upgraded.map_err(|d| {
+            d.iter()
+                .map(|d| format!("{}: {}", d.summary, d.detail))
+                .collect::<Vec<_>>()
+                .join("; ")
+        }))
+    }
 }
 
 /// A loaded configuration with its diagnostics' sources.

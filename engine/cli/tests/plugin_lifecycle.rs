@@ -328,3 +328,34 @@ fn providers_commands_show_lock_and_describe_plugins() {
         "{lock}"
     );
 }
+
+#[test]
+fn state_from_an_older_schema_version_is_upgraded_by_the_plugin() {
+    let w = work(&main_tf("~> 0.1", WEB), &["0.1.0"], false);
+    run(&w, &["init"]).expect(0);
+    run(&w, &["apply", "-auto-approve", "-no-cost"]).expect(0);
+    // As an older provider version recorded it: schema version 0 called `name` `label`.
+    let mut state = w.state();
+    let inst = &mut state["resources"][0]["instances"][0];
+    inst["schema_version"] = 0.into();
+    let attrs = inst["attributes"].as_object_mut().unwrap();
+    let name = attrs.remove("name").unwrap();
+    attrs.insert("label".into(), name);
+    w.write(
+        "terraform.tfstate",
+        &serde_json::to_string_pretty(&state).unwrap(),
+    );
+    run(&w, &["plan", "-detailed-exitcode", "-no-cost"]).expect(0);
+    // The next change records the object under the current version.
+    let tagged = WEB.replace(
+        "password = \"hunter2\"",
+        "password = \"hunter2\"\n  tags     = { a = \"b\" }",
+    );
+    w.write("main.tf", &main_tf("~> 0.1", &tagged));
+    run(&w, &["apply", "-auto-approve", "-no-cost"]).expect(0);
+    let state = w.state();
+    let inst = &state["resources"][0]["instances"][0];
+    assert_eq!(inst["schema_version"], 1);
+    assert_eq!(inst["attributes"]["name"], "web");
+    assert!(inst["attributes"].get("label").is_none());
+}

@@ -289,6 +289,38 @@ impl Provider for PluginProvider {
         }
     }
 
+    fn upgrade_state(
+        &self,
+        type_name: &str,
+        version: u64,
+        attributes_json: &str,
+    ) -> Option<Result<Value, Diagnostics>> {
+        let ty = self.ty(false, type_name);
+        let plugin = self.plugin.clone();
+        let msg = v6::upgrade_resource_state::Request {
+            type_name: type_name.to_string(),
+            version: i64::try_from(version).unwrap_or(0),
+            raw_state: Some(v6::RawState {
+                json: attributes_json.as_bytes().to_vec(),
+                flatmap: Default::default(),
+            }),
+        };
+        let r = block_on(async move {
+            let conn = plugin.connection().await?;
+            match conn.rpc.upgrade(msg).await {
+                Ok(r) => Ok(r),
+                Err(status) => Err(plugin
+                    .call_failed(&conn, "UpgradeResourceState", status)
+                    .await),
+            }
+        });
+        Some(r.and_then(|r| {
+            check(&r.diagnostics)?;
+            let v = value(r.upgraded_state.as_ref(), &ty, "upgraded state")?;
+            Ok(self.marked(false, type_name, v))
+        }))
+    }
+
     async fn read_data(&self, req: ReadDataRequest<'_>) -> Result<Value, Diagnostics> {
         let ty = self.ty(true, req.type_name);
         let msg = v6::read_data_source::Request {

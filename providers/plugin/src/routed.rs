@@ -138,6 +138,18 @@ impl Provider for Routed {
         self.plugin().await?.import(req).await
     }
 
+    fn upgrade_state(
+        &self,
+        type_name: &str,
+        version: u64,
+        attrs: &str,
+    ) -> Option<Result<Value, Diagnostics>> {
+        if self.native_has(type_name, false) {
+            return self.native.upgrade_state(type_name, version, attrs);
+        }
+        self.plugin.upgrade_state(type_name, version, attrs)
+    }
+
     async fn read_data(&self, req: ReadDataRequest<'_>) -> Result<Value, Diagnostics> {
         if self.native_has(req.type_name, true) {
             return self.native.read_data(req).await;
