@@ -52,5 +52,7 @@ fn run(argv: Vec<String>) -> u8 {
             return 1;
         }
     }
-    commands::dispatch(cli)
+    let code = commands::dispatch(cli);
+    plugins::stop_unused();
+    code
 }

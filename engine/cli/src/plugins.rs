@@ -156,3 +156,33 @@ pub fn install(
 ) -> Result<Vec<ProviderSource>, autostack_lang::Diagnostics> {
     Ok(all.difference(native).cloned().collect())
 }
+
+/// Starts, in the background and all at once, the plugins of the providers the configuration
+/// uses that nothing native serves (their start overlaps the evaluation of the
+/// configuration instead of following one another in the walk).
+#[cfg(feature = "plugins")]
+pub fn prestart(tree: &autostack_lang::config::ModuleTree) {
+    let mut all = std::collections::BTreeSet::new();
+    crate::commands::provider_sources(tree, &mut all);
+    let cwd = std::env::current_dir().unwrap_or_default();
+    for source in all {
+        let name = source.to_string();
+        let native = autostack_provider_builtin::provider_for(&name).is_some()
+            || crate::session::cloud_provider(&name).is_some();
+        if let Some(pkg) =
+            autostack_provider_plugin::install::installed(&cwd, &name).filter(|_| !native)
+        {
+            autostack_provider_plugin::prestart(&pkg.executable);
+        }
+    }
+}
+
+/// Without plugins there is nothing to start.
+#[cfg(not(feature = "plugins"))]
+pub fn prestart(_: &autostack_lang::config::ModuleTree) {}
+
+/// Stops plugins started early that no provider took.
+pub fn stop_unused() {
+    #[cfg(feature = "plugins")]
+    autostack_provider_plugin::stop_unused();
+}

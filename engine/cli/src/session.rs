@@ -213,6 +213,7 @@ fn prompt_var(name: &str, description: Option<&str>) -> String {
 pub fn context(loaded: Loaded, vars: HashMap<String, Value>) -> (Context, Sources) {
     let resolver: Arc<dyn ProviderResolver> = Arc::new(Builtins);
     let Loaded { sources, tree } = loaded;
+    crate::plugins::prestart(&tree);
     (Context::new(tree, vars, resolver), sources)
 }
 

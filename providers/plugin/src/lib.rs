@@ -23,4 +23,5 @@ pub mod testkit;
 pub mod tls;
 
 pub use adapter::PluginProvider;
+pub use plugin::{prestart, stop_unused};
 pub use routed::Routed;

@@ -255,6 +255,47 @@ impl Drop for Plugin {
     }
 }
 
+type Early = tokio::sync::oneshot::Receiver<Result<Connection, String>>;
+
+fn prestarted() -> &'static Mutex<HashMap<PathBuf, Early>> {
+    static EARLY: OnceLock<Mutex<HashMap<PathBuf, Early>>> = OnceLock::new();
+    EARLY.get_or_init(Default::default)
+}
+
+/// Starts the plugin at `path` in the background, so that several plugins start in parallel
+/// (and while the configuration is evaluated); the first provider of that plugin to be
+/// configured takes the process. A process nobody takes is killed when AutoStack exits.
+pub fn prestart(path: &Path) {
+    let Ok(mut early) = prestarted().lock() else {
+        return;
+    };
+    if early.contains_key(path) {
+        return;
+    }
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let owned = path.to_path_buf();
+    runtime().spawn(async move {
+        let _ = tx.send(start(&owned).await);
+    });
+    early.insert(path.to_path_buf(), rx);
+}
+
+/// Stops the plugins [`prestart`] began that no provider took (a run that failed before
+/// configuring them), so no plugin process outlives AutoStack.
+pub fn stop_unused() {
+    let early: Vec<Early> = match prestarted().lock() {
+        Ok(mut m) => m.drain().map(|(_, rx)| rx).collect(),
+        Err(_) => return,
+    };
+    for rx in early {
+        block_on(async move {
+            if let Ok(Ok(conn)) = rx.await {
+                conn.process.shutdown().await;
+            }
+        });
+    }
+}
+
 async fn start(path: &Path) -> Result<Connection, String> {
     let process = PluginProcess::start(path).await?;
     let rpc = Rpc::new(process.protocol, process.channel.clone())?;

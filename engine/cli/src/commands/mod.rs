@@ -12,6 +12,15 @@ mod init;
 mod output;
 mod plan;
 mod providers;
+
+/// Every provider source a configuration uses (see `init`).
+pub fn provider_sources(
+    tree: &autostack_lang::config::ModuleTree,
+    out: &mut std::collections::BTreeSet<autostack_core::addrs::ProviderSource>,
+) {
+    init::sources(tree, tree, &mut Vec::new(), out);
+}
+
 pub mod run;
 mod show;
 mod state;
