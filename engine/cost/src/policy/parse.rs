@@ -72,26 +72,27 @@ pub(super) fn parse(file: &str, text: &str) -> Result<PolicySet, CostError> {
             }
             Structure::Block(b) => {
                 let kind = b.ident.as_str();
-                let name =
-                    match kind {
-                        "budget" => {
-                            set.budgets.push(budget(&cx, b)?);
-                            set.budgets.last().map(|x| x.name.clone())
-                        }
-                        "policy" => {
-                            set.policies.push(policy(&cx, b)?);
-                            set.policies.last().map(|x| x.name.clone())
-                        }
-                        // `provider "aws" { implementation = "plugin" }` chooses how a provider
-                        // is served (engine/cli/src/plugins.rs), not what it may cost.
-                        "provider" => continue,
-                        other => return Err(cx.err(
+                let name = match kind {
+                    "budget" => {
+                        set.budgets.push(budget(&cx, b)?);
+                        set.budgets.last().map(|x| x.name.clone())
+                    }
+                    "policy" => {
+                        set.policies.push(policy(&cx, b)?);
+                        set.policies.last().map(|x| x.name.clone())
+                    }
+                    // `provider "aws" { implementation = "plugin" }` chooses how a provider
+                    // is served (engine/cli/src/plugins.rs), not what it may cost.
+                    "provider" => continue,
+                    other => {
+                        return Err(cx.err(
                             b.ident.span(),
                             format!(
                                 "unknown block type {other:?}: expected budget, policy or provider"
                             ),
-                        )),
-                    };
+                        ))
+                    }
+                };
                 if !seen.insert((kind.to_string(), name.clone())) {
                     return Err(cx.err(
                         b.span(),
