@@ -211,6 +211,13 @@ impl Provider for PluginProvider {
         })
     }
 
+    /// No intent is journaled before a plugin's create: a plugin cannot look an object up by
+    /// AutoStack's token, so an intent could never be resolved and would block every later
+    /// command. A create killed mid-call is then lost as it is with Terraform.
+    fn state_only(&self, _type_name: &str) -> bool {
+        true
+    }
+
     async fn recover(&self, req: RecoverRequest<'_>) -> Result<Option<Instance>, Diagnostics> {
         Err(Diagnostic::error(
             "Cannot recover an interrupted create",

@@ -111,7 +111,11 @@ impl Provider for Routed {
     }
 
     fn state_only(&self, type_name: &str) -> bool {
-        self.native_has(type_name, false) && self.native.state_only(type_name)
+        if self.native_has(type_name, false) {
+            self.native.state_only(type_name)
+        } else {
+            self.plugin.state_only(type_name)
+        }
     }
 
     async fn recover(&self, req: RecoverRequest<'_>) -> Result<Option<Instance>, Diagnostics> {
