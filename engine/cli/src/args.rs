@@ -68,6 +68,43 @@ pub enum Command {
     /// Refresh prices from the clouds' public price APIs, or show what they date from.
     #[command(subcommand)]
     Catalog(CatalogCmd),
+    /// Show the providers required for this configuration.
+    Providers(ProvidersArgs),
+}
+
+/// `providers` and its subcommands.
+#[derive(Debug, Args)]
+pub struct ProvidersArgs {
+    /// The subcommand (none: the providers the configuration requires).
+    #[command(subcommand)]
+    pub sub: Option<ProvidersCmd>,
+}
+
+/// `providers` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ProvidersCmd {
+    /// Show schemas for the providers used in the configuration.
+    Schema(ProvidersSchemaArgs),
+    /// Write out dependency locks for the configured providers.
+    Lock(ProvidersLockArgs),
+}
+
+/// `providers schema` options.
+#[derive(Debug, Args)]
+pub struct ProvidersSchemaArgs {
+    /// Print the schemas as JSON (required, as in Terraform).
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `providers lock` options.
+#[derive(Debug, Args)]
+pub struct ProvidersLockArgs {
+    /// Consult only this filesystem mirror.
+    #[arg(long = "fs-mirror", value_name = "DIR")]
+    pub fs_mirror: Option<PathBuf>,
+    /// Providers to lock (default: all).
+    pub providers: Vec<String>,
 }
 
 /// `catalog` subcommands.

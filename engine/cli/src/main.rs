@@ -9,6 +9,7 @@ mod costing;
 mod encryption;
 mod meter;
 mod plan_input;
+mod plugins;
 mod prices;
 mod progress;
 mod render;
@@ -51,5 +52,7 @@ fn run(argv: Vec<String>) -> u8 {
             return 1;
         }
     }
-    commands::dispatch(cli)
+    let code = commands::dispatch(cli);
+    plugins::stop_unused();
+    code
 }

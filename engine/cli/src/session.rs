@@ -20,13 +20,14 @@ pub struct Builtins;
 
 impl ProviderResolver for Builtins {
     fn instantiate(&self, source: &ProviderSource) -> Option<Box<dyn Provider>> {
-        let source = source.to_string();
-        autostack_provider_builtin::provider_for(&source).or_else(|| cloud_provider(&source))
+        let s = source.to_string();
+        let native = autostack_provider_builtin::provider_for(&s).or_else(|| cloud_provider(&s));
+        crate::plugins::with_plugin(source, native)
     }
 }
 
 /// The cloud providers enabled at build time (each a cargo feature of the binary).
-fn cloud_provider(source: &str) -> Option<Box<dyn Provider>> {
+pub fn cloud_provider(source: &str) -> Option<Box<dyn Provider>> {
     #[cfg(feature = "aws")]
     if let Some(p) = autostack_provider_aws::provider_for(source) {
         return Some(p);
@@ -87,6 +88,23 @@ impl SchemaSource for Schemas {
             &p.schema().resources
         };
         schemas.get(ty).map(|s| (s.block.value_type(), s.version))
+    }
+
+    fn upgrade(
+        &self,
+        provider: &str,
+        ty: &str,
+        version: u64,
+        attrs: &serde_json::Value,
+    ) -> Option<Result<Value, String>> {
+        let p = self.provider(&provider.parse::<AbsProviderConfig>().ok()?.source)?;
+        let upgraded = p.upgrade_state(ty, version, &attrs.to_string())?;
+        Some(upgraded.map_err(|d| {
+            d.iter()
+                .map(|d| format!("{}: {}", d.summary, d.detail))
+                .collect::<Vec<_>>()
+                .join("; ")
+        }))
     }
 }
 
@@ -199,6 +217,7 @@ fn prompt_var(name: &str, description: Option<&str>) -> String {
 pub fn context(loaded: Loaded, vars: HashMap<String, Value>) -> (Context, Sources) {
     let resolver: Arc<dyn ProviderResolver> = Arc::new(Builtins);
     let Loaded { sources, tree } = loaded;
+    crate::plugins::prestart(&tree);
     let mut ctx = Context::new(tree, vars, resolver);
     ctx.workspace = crate::backend::settings::current_workspace();
     (ctx, sources)

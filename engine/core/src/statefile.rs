@@ -24,6 +24,19 @@ use std::collections::BTreeMap;
 pub trait SchemaSource {
     /// `(type, schema_version)` of `ty` in `mode` for `provider` (state's provider string).
     fn resource_type(&self, provider: &str, mode: Mode, ty: &str) -> Option<(Type, u64)>;
+
+    /// Attributes written under an older schema version, upgraded by the provider to the
+    /// current one (Terraform's `UpgradeResourceState`); `None` when the provider does not
+    /// upgrade (the attributes are then read as they are).
+    fn upgrade(
+        &self,
+        _provider: &str,
+        _ty: &str,
+        _version: u64,
+        _attrs: &Json,
+    ) -> Option<Result<Value, String>> {
+        None
+    }
 }
 
 /// No schemas: attributes are decoded by inference (used by `state pull`-like tools).
@@ -49,11 +62,50 @@ pub fn decode(doc: &Document, schemas: &dyn SchemaSource) -> Result<State, Strin
         let schema = schemas.resource_type(&r.provider, mode, &raddr.ty);
         for inst in &r.instances {
             let addr = raddr.instance(inst.index_key.as_ref().map(instance_key));
-            let obj = decode_instance(&addr, &r.provider, inst, schema.as_ref().map(|s| &s.0))?;
+            let old = schema
+                .as_ref()
+                .filter(|s| s.1 > inst.schema_version && mode == Mode::Managed);
+            let obj = match old {
+                Some((_, version)) => {
+                    upgrade_instance(&addr, &r.ty, (&r.provider, inst), *version, schemas)
+                        .unwrap_or_else(|| {
+                            decode_instance(&addr, &r.provider, inst, schema.as_ref().map(|s| &s.0))
+                        })?
+                }
+                None => decode_instance(&addr, &r.provider, inst, schema.as_ref().map(|s| &s.0))?,
+            };
             st.instances.insert(addr, obj);
         }
     }
     Ok(st)
+}
+
+/// The object `inst` recorded under an older schema version, upgraded by its provider to
+/// `version` (sensitive paths kept); `None` when the provider does not upgrade states.
+fn upgrade_instance(
+    addr: &InstanceAddr,
+    ty: &str,
+    (provider, inst): (&str, &model::Instance),
+    version: u64,
+    schemas: &dyn SchemaSource,
+) -> Option<Result<InstanceObject, String>> {
+    let attrs = match raw_json(&inst.attributes) {
+        Ok(a) => a,
+        Err(e) => return Some(Err(format!("{addr}: {e}"))),
+    };
+    let upgraded = schemas.upgrade(provider, ty, inst.schema_version, &attrs)?;
+    Some((|| {
+        let value = upgraded.map_err(|e| format!("{addr}: {e}"))?;
+        // The old attributes, read without a schema, only to carry the other fields over.
+        let mut obj = decode_instance(addr, provider, inst, None)?;
+        let sensitive = match &inst.sensitive_attributes {
+            Some(raw) => Some(raw_json(raw).map_err(|e| format!("{addr}: {e}"))?),
+            None => None,
+        };
+        obj.value = mark_sensitive(value, sensitive.as_ref());
+        obj.schema_version = version;
+        Ok(obj)
+    })())
 }
 
 /// The object at `addr` alone, decoded with its resource's schema (`None`: no such instance).

@@ -94,6 +94,19 @@ pub trait Provider: Send + Sync {
 
     /// Reads a data source.
     async fn read_data(&self, req: ReadDataRequest<'_>) -> Result<Value, Diagnostics>;
+
+    /// Attributes a state recorded under an older schema version of `type_name`, upgraded to
+    /// the current schema (Terraform's `UpgradeResourceState`; `attributes_json` is the state
+    /// file's `attributes`). `None`: this provider keeps one schema version and upgrades
+    /// nothing.
+    fn upgrade_state(
+        &self,
+        _type_name: &str,
+        _version: u64,
+        _attributes_json: &str,
+    ) -> Option<Result<Value, Diagnostics>> {
+        None
+    }
 }
 
 /// Reads one object through [`Provider::read_many`].

@@ -8,10 +8,10 @@ mod migrate;
 use crate::args::InitArgs;
 use crate::backend::settings::{self, BackendChoice};
 use crate::backend::{encryptor_for, Backend};
-use crate::session::{self, Builtins};
+use crate::session;
 use crate::ui;
 use autostack_core::addrs::ProviderSource;
-use autostack_core::context::{source_of, ProviderResolver};
+use autostack_core::context::source_of;
 use autostack_core::graph::provider_addr;
 use autostack_lang::config::{Module, ModuleTree};
 use autostack_lang::diag::Sources;
@@ -21,7 +21,7 @@ use std::path::PathBuf;
 
 /// Every provider source the configuration uses: `required_providers` and each resource's
 /// provider, as the engine resolves it.
-fn sources(
+pub(crate) fn sources(
     root: &ModuleTree,
     tree: &ModuleTree,
     path: &mut Vec<String>,
@@ -65,7 +65,7 @@ pub async fn run(a: &InitArgs) -> u8 {
             );
         }
     }
-    if let Err(d) = check_providers(&loaded.tree) {
+    if let Err(d) = check_providers(&loaded.tree, a.upgrade) {
         ui::print_diags(&d, &loaded.sources, color);
         return 1;
     }
@@ -74,22 +74,30 @@ pub async fn run(a: &InitArgs) -> u8 {
     0
 }
 
-fn check_providers(tree: &ModuleTree) -> Result<(), Diagnostics> {
+/// True when this build serves `s` natively.
+fn native_provider(s: &ProviderSource) -> bool {
+    let name = s.to_string();
+    autostack_provider_builtin::provider_for(&name).is_some()
+        || session::cloud_provider(&name).is_some()
+}
+
+/// Finds every provider: built in, or installed as a plugin (filesystem mirrors, registries,
+/// the lock file; see `crate::plugins`).
+fn check_providers(tree: &ModuleTree, upgrade: bool) -> Result<(), Diagnostics> {
     println!("\nInitializing provider plugins...");
     let mut all = BTreeSet::new();
     sources(tree, tree, &mut Vec::new(), &mut all);
-    let mut missing = Vec::new();
-    for s in &all {
-        if Builtins.instantiate(s).is_some() {
-            println!("- Using {s} (built in)");
-        } else {
-            missing.push(s.short());
-        }
+    let native: BTreeSet<ProviderSource> =
+        all.iter().filter(|s| native_provider(s)).cloned().collect();
+    for s in &native {
+        println!("- Using {s} (built in)");
     }
-    if missing.is_empty() {
+    let left = crate::plugins::install(tree, &all, &native, upgrade)?;
+    if left.is_empty() {
         return Ok(());
     }
-    let detail = format!("Could not find providers {} in this build of AutoStack. Providers are compiled in; the available ones are hashicorp/random, hashicorp/null, hashicorp/local, hashicorp/time, terraform.io/builtin/terraform and the cloud providers enabled at build time.", missing.join(", "));
+    let missing: Vec<String> = left.iter().map(ProviderSource::short).collect();
+    let detail = format!("Could not find providers {} in this build of AutoStack or in the configured provider installation (filesystem mirrors, network mirrors, registries). Built in are hashicorp/random, hashicorp/null, hashicorp/local, hashicorp/time, terraform.io/builtin/terraform and the cloud providers enabled at build time.", missing.join(", "));
     Err(session::error(
         "Failed to query available provider packages",
         detail,

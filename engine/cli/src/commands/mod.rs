@@ -11,6 +11,16 @@ mod import;
 mod init;
 mod output;
 mod plan;
+mod providers;
+
+/// Every provider source a configuration uses (see `init`).
+pub fn provider_sources(
+    tree: &autostack_lang::config::ModuleTree,
+    out: &mut std::collections::BTreeSet<autostack_core::addrs::ProviderSource>,
+) {
+    init::sources(tree, tree, &mut Vec::new(), out);
+}
+
 pub mod run;
 mod show;
 mod state;
@@ -60,6 +70,7 @@ pub fn dispatch(cli: Cli) -> u8 {
             None => cost::run(&a),
         },
         Some(Command::Catalog(c)) => catalog::run(c, &rt),
+        Some(Command::Providers(a)) => providers::run(&a),
         None => {
             let _ = <Cli as clap::CommandFactory>::command().print_help();
             1

@@ -81,10 +81,15 @@ pub(super) fn parse(file: &str, text: &str) -> Result<PolicySet, CostError> {
                         set.policies.push(policy(&cx, b)?);
                         set.policies.last().map(|x| x.name.clone())
                     }
+                    // `provider "aws" { implementation = "plugin" }` chooses how a provider
+                    // is served (engine/cli/src/plugins.rs), not what it may cost.
+                    "provider" => continue,
                     other => {
                         return Err(cx.err(
                             b.ident.span(),
-                            format!("unknown block type {other:?}: expected budget or policy"),
+                            format!(
+                                "unknown block type {other:?}: expected budget, policy or provider"
+                            ),
                         ))
                     }
                 };
