@@ -43,6 +43,11 @@ pub trait ArmKind: Send + Sync {
     /// Reads what the object's GET or list does not return (keys, power state) into
     /// successful reads.
     async fn complete(&self, _c: &AzureClient, _read: &mut [ValueRead]) {}
+    /// The object whose changes must not overlap with this one's (a subnet's network: ARM
+    /// rejects concurrent changes of one network's subnets), if any.
+    fn lock_key(&self, _planned: &Value) -> Option<String> {
+        None
+    }
     /// Changes in place: by default the same PUT as a create.
     async fn update(
         &self,
@@ -92,19 +97,17 @@ impl<K: ArmKind> Arm<K> {
         Ok(self.kind.shape().build(&refs))
     }
 
+    /// Holds the kind's lock for `planned` (see [`ArmKind::lock_key`]) while the guard lives.
+    async fn serialize(&self, c: &AzureClient, planned: &Value) -> Option<tokio::sync::OwnedMutexGuard<()>> {
+        let key = self.kind.lock_key(planned)?;
+        Some(c.lock_for(&key).lock_owned().await)
+    }
+
     /// The PUT body with the planned tags.
     fn body_of(&self, c: &AzureClient, planned: &Value, current: Option<&Json>) -> Json {
         let mut body = self.kind.body(c, planned, current);
-        if self.kind.tagged() {
-            let tags: serde_json::Map<String, Json> = get(planned, "tags")
-                .map(string_map)
-                .unwrap_or_default()
-                .into_iter()
-                .map(|(k, v)| (k, Json::String(v)))
-                .collect();
-            if let Some(o) = body.as_object_mut() {
-                o.insert("tags".into(), Json::Object(tags));
-            }
+        if let (true, Some(o)) = (self.kind.tagged(), body.as_object_mut()) {
+            o.insert("tags".into(), tags_json(planned));
         }
         body
     }
@@ -119,6 +122,12 @@ impl<K: ArmKind> Arm<K> {
         }
         o.finish()
     }
+}
+
+/// The planned `tags` as ARM's JSON object.
+pub fn tags_json(planned: &Value) -> Json {
+    let tags = get(planned, "tags").map(string_map).unwrap_or_default();
+    Json::Object(tags.into_iter().map(|(k, v)| (k, Json::String(v))).collect())
 }
 
 /// The `tags` of an ARM object.
@@ -182,6 +191,7 @@ impl<K: ArmKind> ResourceType<AzureClient> for Arm<K> {
     ) -> Result<Value, ApplyError> {
         let id = self.id_of(c, planned)?;
         let act = format!("creating {} ({id})", self.what);
+        let _serial = self.serialize(c, planned).await;
         // azurerm's import-safety check: an object already at the ID is not ours.
         if c.get(&id, self.kind.api_version()).await.or_apply(&act)?.is_some() {
             return Err(ApplyError::new(
@@ -214,11 +224,13 @@ impl<K: ArmKind> ResourceType<AzureClient> for Arm<K> {
         let planned = Obj::from(planned).str("id", &id).into_value();
         let _ = ctx;
         let act = format!("updating {} ({id})", self.what);
+        let _serial = self.serialize(c, &planned).await;
         self.kind.update(c, &id, prior, &planned).await.or_apply(&act)?;
         Ok(planned)
     }
 
     async fn delete(&self, c: &AzureClient, prior: &Value) -> Result<(), ApplyError> {
+        let _serial = self.serialize(c, prior).await;
         self.kind.delete(c, str_or_empty(prior, "id"), prior).await
     }
 
@@ -241,17 +253,13 @@ impl<K: ArmKind> ResourceType<AzureClient> for Arm<K> {
     }
 }
 
-/// azurerm's `location.Normalize`: lower case without spaces (`West Europe` → `westeurope`),
-/// applied to a known planned `location`.
+/// A planned object with its known `location` normalized as azurerm stores it.
 pub fn normalize_location(planned: Value) -> Value {
     match get_str(&planned, "location") {
-        Some(l) => {
-            let n: String = l.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
-            if n == l {
-                return planned;
-            }
+        Some(l) if crate::common::normalized_location(l) != l => {
+            let n = crate::common::normalized_location(l);
             with_attr(&planned, "location", Value::string(n))
         }
-        None => planned,
+        _ => planned,
     }
 }

@@ -7,7 +7,7 @@ use crate::client::{ArmError, AzureClient};
 use crate::ids::collection_of;
 use autostack_provider_sdk::attrs::str_or_empty;
 use autostack_provider_sdk::registry::ValueRead;
-use autostack_provider_sdk::ActionExt;
+use autostack_provider_sdk::CloudError;
 use autostack_value::{Diagnostics, Value};
 use futures::future::join_all;
 use serde_json::Value as Json;
@@ -24,22 +24,8 @@ pub async fn read_by_collection(
     state_of: impl Fn(&Value, &str, &Json) -> Value,
 ) -> Vec<ValueRead> {
     let ids: Vec<&str> = current.iter().map(|v| str_or_empty(v, "id")).collect();
-    let mut by_collection: HashMap<String, Vec<&str>> = HashMap::new();
-    for id in ids.iter().filter(|i| !i.is_empty()) {
-        by_collection
-            .entry(collection_of(id).to_ascii_lowercase())
-            .or_default()
-            .push(id);
-    }
-    let fetches = by_collection.values().map(|members| fetch(c, api_version, members));
-    let mut found: HashMap<String, Json> = HashMap::with_capacity(current.len());
-    let mut failed: Option<Diagnostics> = None;
-    for result in join_all(fetches).await {
-        match result.or_diags(&format!("retrieving {what}")) {
-            Ok(items) => found.extend(items),
-            Err(d) => failed = Some(d),
-        }
-    }
+    let (found, failed) = fetch_all(c, api_version, &ids).await;
+    let failed: Option<Diagnostics> = failed.map(|e| e.diags(&format!("retrieving {what}")));
     current
         .iter()
         .zip(ids)
@@ -49,6 +35,34 @@ pub async fn read_by_collection(
             (None, None) => Ok(None),
         })
         .collect()
+}
+
+/// The objects `ids` name (empty IDs skipped), keyed by lower-cased ID: one list call per
+/// collection holding two or more of them, one GET per object alone in its collection, all
+/// concurrently. Objects ARM does not have are absent; the first failure is returned beside
+/// what was found.
+pub async fn fetch_all(
+    c: &AzureClient,
+    api_version: &str,
+    ids: &[&str],
+) -> (HashMap<String, Json>, Option<ArmError>) {
+    let mut by_collection: HashMap<String, Vec<&str>> = HashMap::new();
+    for id in ids.iter().filter(|i| !i.is_empty()) {
+        let members = by_collection.entry(collection_of(id).to_ascii_lowercase()).or_default();
+        if !members.iter().any(|m| m.eq_ignore_ascii_case(id)) {
+            members.push(id);
+        }
+    }
+    let fetches = by_collection.values().map(|members| fetch(c, api_version, members));
+    let mut found: HashMap<String, Json> = HashMap::with_capacity(ids.len());
+    let mut failed = None;
+    for result in join_all(fetches).await {
+        match result {
+            Ok(items) => found.extend(items),
+            Err(e) => failed = Some(e),
+        }
+    }
+    (found, failed)
 }
 
 /// The objects of one collection that `members` name, keyed by lower-cased ID.
@@ -65,7 +79,7 @@ async fn fetch(
     let items = match c.list(collection, api_version).await {
         Ok(items) => items,
         // The parent (a resource group, a network) is gone, and its children with it.
-        Err(e) if autostack_provider_sdk::CloudError::is_not_found(&e) => Vec::new(),
+        Err(e) if e.is_not_found() => Vec::new(),
         Err(e) => return Err(e),
     };
     Ok(items

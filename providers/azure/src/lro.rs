@@ -128,11 +128,11 @@ impl AzureClient {
         for n in 1..=self.wait.attempts {
             tokio::time::sleep(self.poll_delay(n, retry_after)).await;
             let r = self.send(Method::Get, url, None).await?;
-            let status = r.body.get("status").and_then(Json::as_str).unwrap_or("InProgress");
+            let status = r.body.get("status").and_then(Json::as_str).unwrap_or("InProgress").to_string();
             if status.eq_ignore_ascii_case("succeeded") {
                 return Ok(());
             }
-            if terminal(status) {
+            if terminal(&status) {
                 let failed = Reply {
                     status: 0,
                     ..r

@@ -12,7 +12,7 @@ pub(crate) use autostack_provider_sdk::attrs::{
 pub(crate) use autostack_provider_sdk::labels::{Labels, AZURERM_TAGS};
 pub(crate) use autostack_provider_sdk::registry::ValueRead;
 pub(crate) use autostack_provider_sdk::{
-    differs, ActionExt, ApplyError, Attribute, Block, ChangeCtx, CloudError, DataSource, Nesting,
+    ActionExt, ApplyError, Attribute, Block, ChangeCtx, CloudError, DataSource, Nesting,
     PlanCtx, PlanResponse, ResourceSchema, ResourceType,
 };
 pub(crate) use autostack_value::make_set;

@@ -56,8 +56,8 @@ pub fn schema() -> Block {
 
 /// A feature sub-block of boolean knobs.
 fn knobs(names: &[&str]) -> Block {
-    names.iter().fold(Block::new(), |b, n| {
-        b.attr(n, autostack_provider_sdk::Attribute::optional(b()))
+    names.iter().fold(Block::new(), |block, n| {
+        block.attr(n, autostack_provider_sdk::Attribute::optional(Type::Bool))
     })
 }
 
