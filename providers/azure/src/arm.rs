@@ -48,22 +48,17 @@ pub trait ArmKind: Send + Sync {
     fn lock_key(&self, _planned: &Value) -> Option<String> {
         None
     }
-    /// Changes in place: by default the same PUT as a create.
+    /// Changes in place; `body` is the PUT body of `planned` (with tags, and built over the
+    /// current object when [`ArmKind::needs_current`]). By default that PUT.
     async fn update(
         &self,
         c: &AzureClient,
         id: &str,
-        prior: &Value,
-        planned: &Value,
+        _prior: &Value,
+        _planned: &Value,
+        body: Json,
     ) -> Result<(), ArmError> {
-        let _ = prior;
-        let current = match self.needs_current() {
-            true => c.get(id, self.api_version()).await?,
-            false => None,
-        };
-        c.put(id, self.api_version(), &self.body(c, planned, current.as_ref()))
-            .await
-            .map(|_| ())
+        c.put(id, self.api_version(), &body).await.map(|_| ())
     }
     /// Deletes the object (by default a DELETE followed until the object is gone).
     async fn delete(&self, c: &AzureClient, id: &str, _prior: &Value) -> Result<(), ApplyError> {
@@ -112,15 +107,16 @@ impl<K: ArmKind> Arm<K> {
         body
     }
 
-    /// The state of one object read from ARM.
-    fn state_of(&self, prior: &Value, id: &str, item: &Json) -> Value {
+    /// The state of one object read from ARM (zero values of unset arguments left unset, as
+    /// azurerm's legacy SDK reads them back).
+    fn state_of(&self, schema: &Block, prior: &Value, id: &str, item: &Json) -> Value {
         let parts = crate::ids::parts_of(self.kind.shape(), id);
         let state = self.kind.state(prior, item, &parts);
         let mut o = Obj::from(&state).str("id", id);
         if self.kind.tagged() {
             o = o.set_all(AZURERM.state(prior, json_tags(item)));
         }
-        o.finish()
+        settle_zero_values(schema, Some(prior), o.finish())
     }
 }
 
@@ -177,10 +173,14 @@ impl<K: ArmKind> ResourceType<AzureClient> for Arm<K> {
         schema
     }
 
-    async fn plan(&self, c: &AzureClient, p: PlanCtx<'_>) -> Result<PlanResponse, Diagnostics> {
-        let mut planned = self.kind.plan(c, p).await?;
-        planned.planned = normalize_location(planned.planned);
-        Ok(planned)
+    /// Plans with `location` normalized first (`West Europe` is `westeurope`), so a location
+    /// written either way plans no change.
+    async fn plan(&self, c: &AzureClient, mut p: PlanCtx<'_>) -> Result<PlanResponse, Diagnostics> {
+        let normalized = normalize_location(p.proposed().clone());
+        if differs(&normalized, p.proposed()) {
+            p.planned = p.plan_from(p.prior(), &normalized);
+        }
+        self.kind.plan(c, p).await
     }
 
     async fn create(
@@ -225,7 +225,12 @@ impl<K: ArmKind> ResourceType<AzureClient> for Arm<K> {
         let _ = ctx;
         let act = format!("updating {} ({id})", self.what);
         let _serial = self.serialize(c, &planned).await;
-        self.kind.update(c, &id, prior, &planned).await.or_apply(&act)?;
+        let current = match self.kind.needs_current() {
+            true => c.get(&id, self.kind.api_version()).await.or_apply(&act)?,
+            false => None,
+        };
+        let body = self.body_of(c, &planned, current.as_ref());
+        self.kind.update(c, &id, prior, &planned, body).await.or_apply(&act)?;
         Ok(planned)
     }
 
@@ -235,7 +240,8 @@ impl<K: ArmKind> ResourceType<AzureClient> for Arm<K> {
     }
 
     async fn read_many(&self, c: &AzureClient, current: &[Value]) -> Vec<ValueRead> {
-        let state_of = |p: &Value, id: &str, item: &Json| self.state_of(p, id, item);
+        let schema = self.schema().block;
+        let state_of = |p: &Value, id: &str, item: &Json| self.state_of(&schema, p, id, item);
         let mut read = read_by_collection(c, self.what, self.kind.api_version(), current, state_of).await;
         self.kind.complete(c, &mut read).await;
         read

@@ -155,7 +155,8 @@ impl ResourceType<AzureClient> for DataDiskAttachment {
             .iter()
             .zip(vm_ids)
             .map(|(prior, vm_id)| match (vms.get(&vm_id.to_ascii_lowercase()), &failed) {
-                (Some(vm), _) => Ok(state_of(prior, str_or_empty(prior, "id"), vm)),
+                (Some(vm), _) => Ok(state_of(prior, str_or_empty(prior, "id"), vm)
+                    .map(|v| settle_zero_values(&self.schema().block, Some(prior), v))),
                 (None, Some(d)) => Err(d.clone()),
                 (None, None) => Ok(None),
             })

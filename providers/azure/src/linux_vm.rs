@@ -287,7 +287,7 @@ impl ArmKind for LinuxVirtualMachine {
         crate::vm_ops::read_addresses(c, read).await;
     }
 
-    async fn update(&self, c: &AzureClient, id: &str, prior: &Value, planned: &Value) -> Result<(), ArmError> {
+    async fn update(&self, c: &AzureClient, id: &str, prior: &Value, planned: &Value, _body: Json) -> Result<(), ArmError> {
         crate::vm_ops::update(c, id, prior, planned).await
     }
 

@@ -10,9 +10,10 @@ pub(crate) use autostack_provider_sdk::attrs::{
     str_or_empty, string_map, string_set, with_attr, Obj,
 };
 pub(crate) use autostack_provider_sdk::labels::{Labels, AZURERM_TAGS};
+pub(crate) use autostack_provider_sdk::legacy::settle_zero_values;
 pub(crate) use autostack_provider_sdk::registry::ValueRead;
 pub(crate) use autostack_provider_sdk::{
-    ActionExt, ApplyError, Attribute, Block, ChangeCtx, CloudError, DataSource, Nesting,
+    differs, ActionExt, ApplyError, Attribute, Block, ChangeCtx, CloudError, DataSource, Nesting,
     PlanCtx, PlanResponse, ResourceSchema, ResourceType,
 };
 pub(crate) use autostack_value::make_set;

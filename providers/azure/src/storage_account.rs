@@ -162,11 +162,11 @@ impl ArmKind for StorageAccount {
         }
     }
 
-    async fn update(&self, c: &AzureClient, id: &str, _prior: &Value, planned: &Value) -> Result<(), ArmError> {
-        let mut body = self.body(c, planned, None);
+    /// A PATCH (the account's PUT is its create), without what cannot change.
+    async fn update(&self, c: &AzureClient, id: &str, _prior: &Value, _planned: &Value, mut body: Json) -> Result<(), ArmError> {
         if let Some(o) = body.as_object_mut() {
             o.remove("location");
-            o.insert("tags".into(), crate::arm::tags_json(planned));
+            o.remove("kind");
         }
         c.patch(id, API, &body).await.map(|_| ())
     }
