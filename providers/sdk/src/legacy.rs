@@ -69,7 +69,7 @@ fn with_prior_zero_values(config: &Value, prior: &BTreeMap<String, Value>) -> Va
 
 /// A value read from the cloud, shaped as the legacy SDK's state would hold it for
 /// `prior`: an optional, non-computed attribute the cloud reports as a zero value (`""`,
-/// `0`, `false`, empty) stays as `prior` had it, null or zero, so an unset argument reads
+/// `0`, `false`, empty) and has no default stays as `prior` had it, null or zero, so an unset argument reads
 /// back unset and applies consistently with its plan. Inside nested blocks (whose elements
 /// have no stable prior to compare with) such zero values read as null.
 pub fn settle_zero_values(block: &Block, prior: Option<&Value>, read: Value) -> Value {
@@ -78,7 +78,8 @@ pub fn settle_zero_values(block: &Block, prior: Option<&Value>, read: Value) -> 
     };
     let mut m = m.clone();
     for (name, a) in &block.attributes {
-        let Some(v) = m.get(name).filter(|v| !v.is_null() && a.optional && !a.computed) else {
+        let unset_is_null = a.optional && !a.computed && a.default.is_none();
+        let Some(v) = m.get(name).filter(|v| !v.is_null() && unset_is_null) else {
             continue;
         };
         let had_null = match prior {
