@@ -31,6 +31,10 @@ fn cloud_provider(source: &str) -> Option<Box<dyn Provider>> {
     if let Some(p) = autostack_provider_aws::provider_for(source) {
         return Some(p);
     }
+    #[cfg(feature = "azure")]
+    if let Some(p) = autostack_provider_azure::provider_for(source) {
+        return Some(p);
+    }
     let _unused = source;
     None
 }

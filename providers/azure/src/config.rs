@@ -136,7 +136,7 @@ impl ClientFactory for AzureFactory {
         let token = credential
             .get_token(&[scope.as_str()])
             .await
-            .map_err(|e| error("building AzureRM Client: obtain subscription() from Azure CLI: authenticating with a client secret", error_chain(&e)))?;
+            .map_err(|e| error("building AzureRM Client: authenticating using the Client Secret", token_failure(&e)))?;
         let mut client = AzureClient::new(ClientParts {
             http,
             credential,
@@ -279,6 +279,21 @@ async fn metadata_cloud(http: &Arc<dyn HttpClient>, host: &str, env: &str) -> Re
             login,
         }),
         _ => Err(fail("resourceManager or authentication.loginEndpoint missing".into())),
+    }
+}
+
+/// Why a token request failed: Entra ID's `error_description` (`AADSTS7000215: Invalid client
+/// secret provided...`) when the answer carried one (azure_identity keeps it only in the
+/// error's debug form), else the error chain.
+fn token_failure(e: &azure_core::Error) -> String {
+    let debug = format!("{e:?}");
+    let described = debug.split_once("error_description: Some(\"").and_then(|(_, rest)| {
+        let end = rest.find("\")")?;
+        Some(rest[..end].replace("\\\"", "\"").replace("\\r\\n", " "))
+    });
+    match described {
+        Some(d) => format!("{}: {d}", error_chain(e)),
+        None => error_chain(e),
     }
 }
 

@@ -245,3 +245,49 @@ pub async fn network(p: &dyn Provider, rg: &str) -> (Value, Value) {
     .await;
     (vnet, subnet)
 }
+
+/// One plain HTTP/1.1 exchange with the double (admin endpoints, out-of-band changes):
+/// the status and the JSON body (`Null` when empty).
+pub fn http(url: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> (u16, serde_json::Value) {
+    use std::io::{Read, Write};
+    let host = url.trim_start_matches("http://").trim_end_matches('/');
+    let mut conn = std::net::TcpStream::connect(host).expect("connect to the double");
+    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    req.push_str("\r\n");
+    req.push_str(body);
+    conn.write_all(req.as_bytes()).expect("send");
+    let mut raw = String::new();
+    conn.read_to_string(&mut raw).expect("read");
+    let status = raw.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let body = raw.split_once("\r\n\r\n").map_or("", |(_, b)| b);
+    (status, serde_json::from_str(body).unwrap_or(serde_json::Value::Null))
+}
+
+/// A bearer token from the double's token endpoint (the client-credentials grant).
+pub fn token(url: &str) -> String {
+    let form = format!(
+        "grant_type=client_credentials&client_id={CLIENT_ID}&client_secret={CLIENT_SECRET}&scope={}/.default",
+        url.replace(':', "%3A").replace('/', "%2F")
+    );
+    let ct = [("Content-Type", "application/x-www-form-urlencoded")];
+    let (status, body) = http(url, "POST", &format!("/{TENANT}/oauth2/v2.0/token"), &ct, &form);
+    assert_eq!(status, 200, "token: {body}");
+    body["access_token"].as_str().expect("access_token").to_string()
+}
+
+/// An authenticated ARM call to the double, out of band of the provider.
+pub fn arm(url: &str, method: &str, path_and_query: &str, body: &str) -> (u16, serde_json::Value) {
+    let auth = format!("Bearer {}", token(url));
+    let headers = [("Authorization", auth.as_str()), ("Content-Type", "application/json")];
+    http(url, method, path_and_query, &headers, body)
+}
+
+/// The resource groups and resources the double holds (its `GET /_double/`).
+pub fn stored(url: &str) -> (usize, usize) {
+    let (_, s) = http(url, "GET", "/_double/", &[], "");
+    let count = |k: &str| s[k].as_object().map_or(0, |m| m.len());
+    (count("groups"), count("resources"))
+}
