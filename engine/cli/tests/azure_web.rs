@@ -68,7 +68,7 @@ fn azure_web_apply_change_replace_drift_import_destroy() {
     let st = Stack::new(&[]);
     st.run(&["init"], &[]).expect(0);
     let out = st.run(&["apply", "-auto-approve"], &[]).expect(0).stdout();
-    assert!(out.contains("Apply complete! Resources: 13 added, 0 changed, 0 destroyed."), "{out}");
+    assert!(out.contains("Apply complete! Resources: 14 added, 0 changed, 0 destroyed."), "{out}");
     assert!(st.output("vm_private_ip").as_str().is_some_and(|ip| ip.starts_with("10.30.1.")));
     assert!(st.output("public_ip").as_str().is_some_and(|ip| !ip.is_empty()));
     assert_eq!(st.output("tenant_id"), support::TENANT);
@@ -98,7 +98,9 @@ fn azure_web_apply_change_replace_drift_import_destroy() {
     let rule = format!("{RG}/providers/Microsoft.Network/networkSecurityGroups/azweb-web-nsg/securityRules/http?api-version=2024-03-01");
     let (status, _) = support::arm(&st.double.url, "DELETE", &rule, "");
     assert!(status == 202 || status == 200, "{status}");
-    std::thread::sleep(std::time::Duration::from_millis(300));
+    // The delete is asynchronous: polling the rule moves it on until it is gone.
+    let gone = (0..20).any(|_| support::arm(&st.double.url, "GET", &rule, "").0 == 404);
+    assert!(gone, "the rule was deleted out of band");
     let out = st.run(&["plan", "-refresh-only"], &vars).expect(0).stdout();
     assert!(out.contains("# azurerm_resource_group.main has changed"), "{out}");
     assert!(out.contains("# azurerm_network_security_rule.http has been deleted"), "{out}");
@@ -117,7 +119,7 @@ fn azure_web_apply_change_replace_drift_import_destroy() {
     assert_eq!(bad.code(), 1, "{}", bad.stdout());
 
     let out = st.run(&["destroy", "-auto-approve"], &vars).expect(0).stdout();
-    assert!(out.contains("Destroy complete! Resources: 13 destroyed."), "{out}");
+    assert!(out.contains("Destroy complete! Resources: 14 destroyed."), "{out}");
     assert_eq!(support::stored(&st.double.url), (0, 0), "the double holds nothing");
 }
 
