@@ -5,6 +5,18 @@
 
 MOTO_VERSION="5.2.5"
 
+# Adds a command to the EXIT trap, keeping those already there (each emulator stops its own
+# server; one trap must not replace another's).
+add_exit_trap() {
+  local prev
+  prev=$(trap -p EXIT | sed -e "s/^trap -- '//" -e "s/' EXIT\$//")
+  if [ -n "$prev" ]; then
+    trap "$1; $prev" EXIT
+  else
+    trap "$1" EXIT
+  fi
+}
+
 start_moto() {
   local venv=".venv"
   if [ ! -x "$venv/bin/moto_server" ] || ! "$venv/bin/python" -c "import moto, sys; sys.exit(moto.__version__ != '$MOTO_VERSION')" 2>/dev/null; then
@@ -16,7 +28,7 @@ start_moto() {
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   "$venv/bin/moto_server" -H 127.0.0.1 -p "$port" >/tmp/autostack-moto.log 2>&1 &
   MOTO_PID=$!
-  trap 'kill $MOTO_PID 2>/dev/null || true' EXIT
+  add_exit_trap "kill $MOTO_PID 2>/dev/null || true"
   for _ in $(seq 1 150); do
     if (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
       export AUTOSTACK_MOTO_URL="http://127.0.0.1:$port"
@@ -42,4 +54,26 @@ ensure_chromium() {
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/tmp/autostack-chromium.log 2>&1 \
     || { $sudo apt-get update -q >/dev/null 2>&1 && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >>/tmp/autostack-chromium.log 2>&1; } \
     || { echo "installing chromium failed; its log:" >&2; tail -20 /tmp/autostack-chromium.log >&2; return 1; }
+}
+
+# The Azure Resource Manager double (tests/doubles/arm.py: standard library only) on a free
+# loopback port; the Azure tests read AUTOSTACK_ARM_URL (and start their own double without it).
+start_arm_double() {
+  local log=/tmp/autostack-arm-double.log
+  : >"$log"
+  python3 tests/doubles/arm.py --port 0 >"$log" 2>/dev/null &
+  ARM_DOUBLE_PID=$!
+  add_exit_trap "kill $ARM_DOUBLE_PID 2>/dev/null || true"
+  for _ in $(seq 1 100); do
+    if grep -q '^listening on ' "$log"; then
+      AUTOSTACK_ARM_URL=$(sed -n 's/^listening on //p' "$log" | head -1)
+      export AUTOSTACK_ARM_URL
+      echo "== ARM double listening on $AUTOSTACK_ARM_URL"
+      return 0
+    fi
+    sleep 0.1
+  done
+  echo "the ARM double did not start; its output:" >&2
+  cat "$log" >&2
+  return 1
 }

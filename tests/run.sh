@@ -22,6 +22,7 @@ python3 -m unittest discover -s tests/doubles -p 'test_*.py'
 echo "== emulators"
 source tests/emulators.sh
 start_moto
+start_arm_double
 ensure_chromium
 
 echo "== tests"
