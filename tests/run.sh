@@ -14,7 +14,7 @@ fi
 
 echo "== format and lint"
 cargo fmt --all -- --check
-cargo clippy --workspace --all-targets -- -D warnings
+cargo clippy --workspace --all-targets --features autostack-state/gcs,autostack-state/azurerm -- -D warnings
 
 echo "== API doubles (Azure Resource Manager, Compute Engine)"
 python3 -m unittest discover -s tests/doubles -p 'test_*.py'
@@ -22,9 +22,13 @@ python3 -m unittest discover -s tests/doubles -p 'test_*.py'
 echo "== emulators"
 source tests/emulators.sh
 start_moto
+start_fake_gcs
+start_azurite
 start_arm_double
+start_postgres
 ensure_chromium
 
 echo "== tests"
-cargo test --workspace --no-fail-fast 2>&1 | tee /tmp/autostack-test.log
+# The state crate's remote backends are features; their tests run here.
+cargo test --workspace --no-fail-fast --features autostack-state/gcs,autostack-state/azurerm 2>&1 | tee /tmp/autostack-test.log
 grep -E "^test result:" /tmp/autostack-test.log | awk '{p+=$4; f+=$6} END {print p " passed, " f " failed"}'

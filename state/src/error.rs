@@ -85,6 +85,16 @@ pub enum StateError {
     /// The encryption stage refused the bytes (wrong key, not encrypted, corrupt).
     #[error("state encryption: {0}")]
     Encryption(String),
+    /// A remote backend's service failed or refused a request (after its retries).
+    #[error("{0}")]
+    Remote(String),
+    /// The backend block's arguments are wrong (an unknown argument, a value of the wrong
+    /// type, a missing required one).
+    #[error("{0}")]
+    Config(String),
+    /// A backend type this build does not have.
+    #[error("The backend {0:?} is not available in this build of AutoStack.")]
+    UnsupportedBackend(String),
     /// A file operation failed.
     #[error("{}: {source}", .path.display())]
     Io {

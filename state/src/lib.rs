@@ -13,29 +13,50 @@
 //!   during apply and replayed after a crash; a torn tail is ignored;
 //! - [`snapshots`]: model → codec → encryptor → store, and back;
 //! - [`local`]: the local backend (Terraform's file layout, backups, atomic writes, the OS
-//!   lock with Terraform's lock-info file).
+//!   lock with Terraform's lock-info file);
+//! - `pg` and `s3` (cargo features of the same names): PostgreSQL and S3 backends with
+//!   Terraform's layouts and locks;
+//! - [`backends`]: every backend behind one door (a store, a locker and a history built from
+//!   the backend block's arguments), [`backend_config`]: their argument schemas and
+//!   Terraform's hash of a backend block.
 //!
 //! The seams every backend implements ([`seams`]):
 //! - [`StateStore`]: read, write with the expected serial/lineage, delete, list workspaces;
 //! - [`Locker`]: lock with [`LockInfo`], unlock by ID (`force-unlock`); [`lock_within`]
 //!   waits up to `-lock-timeout`;
 //! - [`Encryptor`]: bytes → bytes between codec and store, applied to snapshots, backups and
-//!   journal records alike ([`Plaintext`] by default);
+//!   journal records alike ([`Plaintext`] by default; [`encryption`] is OpenTofu's client-side
+//!   encryption, its configuration and file format);
 //! - [`History`]: one record per successful apply, kept beside the state (the cost history).
 //!
 //! Errors are [`StateError`].
 #![deny(missing_docs)]
 
+#[cfg(feature = "azurerm")]
+pub mod azurerm;
+pub mod backend_config;
+pub mod backends;
 pub mod codec;
+pub mod encryption;
 pub mod error;
+#[cfg(feature = "gcs")]
+pub mod gcs;
 pub mod journal;
 pub mod local;
 pub mod lock;
 pub mod model;
+#[cfg(feature = "pg")]
+pub mod pg;
+#[cfg(feature = "remote")]
+pub mod remote;
 pub mod rules;
+#[cfg(feature = "s3")]
+pub mod s3;
 pub mod seams;
 pub mod snapshots;
 
 pub use error::StateError;
 pub use lock::LockInfo;
-pub use seams::{lock_within, Encryptor, History, LockGuard, Locker, Plaintext, StateStore};
+pub use seams::{
+    lock_within, BoxFuture, Encryptor, History, LockGuard, Locker, Plaintext, Release, StateStore,
+};

@@ -3,6 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
+/// The `terraform_version` of the empty state a remote backend creates for a new workspace.
+pub const VERSION_OF_EMPTY: &str = "1.11.4";
+
 /// What a lock holder records about itself (Terraform's `LockInfo`, same JSON field names).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LockInfo {

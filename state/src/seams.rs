@@ -56,24 +56,78 @@ pub trait History: Send + Sync {
     async fn history(&self, workspace: &str) -> Result<Vec<Vec<u8>>>;
 }
 
-/// A held lock; dropping it releases the lock.
+/// How a remote lock is given back: a future that deletes the lock object, row or lease.
+pub type Release = Box<dyn FnOnce() -> BoxFuture<Result<()>> + Send + Sync>;
+
+/// A boxed future that may move between threads.
+pub type BoxFuture<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send>>;
+
+/// A held lock. Releasing is explicit ([`LockGuard::release`]) for locks that need a request
+/// to give back; dropping a guard releases it too (on the runtime, blocking this thread
+/// briefly), so an early return never leaves a lock behind.
 pub struct LockGuard {
     id: String,
     _held: Box<dyn Send + Sync>,
+    release: Option<Release>,
 }
 
 impl LockGuard {
-    /// A guard for the lock `id`, released when `held` is dropped.
+    /// A guard for the lock `id`, released when `held` is dropped (an OS lock, a database
+    /// session).
     pub fn new(id: String, held: impl Send + Sync + 'static) -> LockGuard {
         LockGuard {
             id,
             _held: Box::new(held),
+            release: None,
+        }
+    }
+
+    /// A guard for the lock `id` that `release` gives back.
+    pub fn releasing(id: String, release: Release) -> LockGuard {
+        LockGuard {
+            id,
+            _held: Box::new(()),
+            release: Some(release),
         }
     }
 
     /// The lock's ID (what `force-unlock` takes).
     pub fn id(&self) -> &str {
         &self.id
+    }
+
+    /// Gives the lock back now, reporting a failure (the lock then stays until
+    /// `force-unlock`).
+    pub async fn release(mut self) -> Result<()> {
+        match self.release.take() {
+            Some(release) => release().await,
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for LockGuard {
+    fn drop(&mut self) {
+        let Some(release) = self.release.take() else {
+            return;
+        };
+        let future = release();
+        // Within the CLI's multi-threaded runtime the request runs on it (its connection
+        // pool lives there); elsewhere on a runtime of its own.
+        match tokio::runtime::Handle::try_current() {
+            Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+                let _ = tokio::task::block_in_place(|| h.block_on(future));
+            }
+            _ => {
+                let _ = std::thread::spawn(move || {
+                    tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .map(|rt| rt.block_on(future))
+                })
+                .join();
+            }
+        }
     }
 }
 
@@ -120,6 +174,15 @@ impl Encryptor for Plaintext {
         Ok(plain)
     }
     fn decrypt(&self, stored: Vec<u8>) -> Result<Vec<u8>> {
+        // OpenTofu's envelope ends with its version field (Go writes it last): looking at the
+        // tail tells an encrypted document apart without parsing the whole of a plain one.
+        let tail = &stored[stored.len().saturating_sub(64)..];
+        let marked = tail.windows(20).any(|w| w == b"\"encryption_version\"");
+        if marked && crate::encryption::Envelope::decode(&stored).is_some() {
+            return Err(StateError::Encryption(
+                "the data is encrypted (OpenTofu's encryption format), and no encryption method is configured to read it: configure terraform { encryption { ... } } or TF_ENCRYPTION".into(),
+            ));
+        }
         Ok(stored)
     }
 }

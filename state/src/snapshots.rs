@@ -42,6 +42,19 @@ impl Snapshots {
         }
     }
 
+    /// Writes `doc` with its own serial and lineage (a copy of a state made elsewhere: state
+    /// migration), refusing as [`Snapshots::save`] does when the store no longer holds what
+    /// `expected` names.
+    pub async fn write_as_is(
+        &self,
+        workspace: &str,
+        doc: &Document,
+        expected: &Expected,
+    ) -> Result<()> {
+        let stored = self.encryptor.encrypt(codec::encode(doc)?)?;
+        self.store.write(workspace, &stored, expected).await
+    }
+
     /// Writes `doc` as `workspace`'s next snapshot: its serial and lineage are set from
     /// `expected` (see [`Expected::next`]), and the store refuses when it no longer holds what
     /// `expected` names. Returns the new snapshot's stamp.

@@ -7,7 +7,9 @@
 //! purging). A command is a short-lived process, so AutoStack keeps freed pages for reuse
 //! and returns everything at exit; `MIMALLOC_PURGE_DELAY` in the environment still wins.
 
-/// The global allocator.
+/// The global allocator (the system's with the `system-alloc` feature, for heap profilers
+/// such as heaptrack, which see only `malloc`).
+#[cfg(not(feature = "system-alloc"))]
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -17,6 +19,9 @@ const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
 /// Turns page purging off unless the environment sets it.
 pub fn keep_freed_pages() {
+    if cfg!(feature = "system-alloc") {
+        return;
+    }
     if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
         // SAFETY: setting an option is a plain store mimalloc allows at any time.
         unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, -1) };
@@ -28,6 +33,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[cfg(not(feature = "system-alloc"))]
     fn the_index_is_the_purge_delay_of_the_linked_mimalloc() {
         // v3's purge delay defaults to 1000 ms, and no other option of v3 does.
         if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {

@@ -1,6 +1,12 @@
 //! Command-line parsing: Terraform's single-dash flags (`-var`, `-json`, `-chdir=DIR`) are
 //! accepted alongside the double-dash forms, then clap does the rest.
 
+mod backend;
+
+pub use backend::{
+    parse_lock_timeout, InitArgs, LockArgs, WorkspaceCmd, WorkspaceDeleteArgs, WorkspaceNewArgs,
+    WorkspaceSelectArgs,
+};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -51,6 +57,9 @@ pub enum Command {
     Import(ImportArgs),
     /// Generate a Graphviz graph of the steps in an operation.
     Graph(GraphArgs),
+    /// Workspace management.
+    #[command(subcommand)]
+    Workspace(WorkspaceCmd),
     /// Release a stuck lock on the current workspace.
     #[command(name = "force-unlock")]
     ForceUnlock(ForceUnlockArgs),
@@ -200,21 +209,7 @@ pub struct PlanArgs {
 impl PlanArgs {
     /// `-lock-timeout` as a duration (Go syntax: `30s`, `2m`); zero when unset or invalid.
     pub fn lock_timeout(&self) -> std::time::Duration {
-        let Some(t) = &self.lock_timeout else {
-            return std::time::Duration::ZERO;
-        };
-        let (num, unit) = t.split_at(
-            t.find(|c: char| !c.is_ascii_digit() && c != '.')
-                .unwrap_or(t.len()),
-        );
-        let n: f64 = num.parse().unwrap_or(0.0);
-        let secs = match unit {
-            "ms" => n / 1000.0,
-            "m" => n * 60.0,
-            "h" => n * 3600.0,
-            _ => n,
-        };
-        std::time::Duration::from_secs_f64(secs.max(0.0))
+        parse_lock_timeout(self.lock_timeout.as_deref())
     }
 }
 
@@ -246,23 +241,6 @@ pub struct ApplyCmd {
     pub auto_approve: bool,
     /// A saved plan file to apply.
     pub plan_file: Option<PathBuf>,
-}
-
-/// `init` options.
-#[derive(Debug, Args)]
-pub struct InitArgs {
-    /// Ask for input (accepted for compatibility).
-    #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
-    pub input: Option<bool>,
-    /// Disable color output.
-    #[arg(long = "no-color")]
-    pub no_color: bool,
-    /// Accepted for compatibility (no remote modules to upgrade).
-    #[arg(long)]
-    pub upgrade: bool,
-    /// Configure the backend (`-backend=false` skips it).
-    #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
-    pub backend: Option<bool>,
 }
 
 /// `show` options.
@@ -343,6 +321,9 @@ pub struct StateAddrArgs {
 /// `state mv` options.
 #[derive(Debug, Args)]
 pub struct StateMvArgs {
+    /// State locking.
+    #[command(flatten)]
+    pub lock: LockArgs,
     /// Path to the state file.
     #[arg(long, value_name = "PATH")]
     pub state: Option<PathBuf>,
@@ -358,6 +339,9 @@ pub struct StateMvArgs {
 /// `state rm` options.
 #[derive(Debug, Args)]
 pub struct StateRmArgs {
+    /// State locking.
+    #[command(flatten)]
+    pub lock: LockArgs,
     /// Path to the state file.
     #[arg(long, value_name = "PATH")]
     pub state: Option<PathBuf>,
@@ -380,6 +364,9 @@ pub struct StateFileArgs {
 /// `state push` options.
 #[derive(Debug, Args)]
 pub struct StatePushArgs {
+    /// State locking.
+    #[command(flatten)]
+    pub lock: LockArgs,
     /// Write even when lineage differs or the serial is lower.
     #[arg(long)]
     pub force: bool,

@@ -1,10 +1,16 @@
 //! The state backend of a command: glue between the command and `autostack-state`'s seams.
-//! The configured store (the local backend: the only one this build has) is read through the
-//! codec and the encryption stage into the raw v4 model; the journal of an interrupted apply
-//! is replayed into that model without any provider; typed values are decoded from it with
-//! provider schemas only by the commands that need them ([`Backend::load`]).
+//! The configured backend (see [`settings`]: a store, a locker and a history built from the
+//! backend block's arguments) is read through the codec and the encryption stage into the
+//! raw v4 model; the journal of an interrupted apply (kept on this machine whatever the
+//! backend) is replayed into that model without any provider, and the recovered state is
+//! written back (uploaded, for a remote backend); typed values are decoded from it with
+//! provider schemas only by the commands that need them ([`Backend::load`]). During an apply
+//! on a remote backend, a [`flusher`] uploads the journaled progress at most every few
+//! seconds, not once per resource.
 
+pub mod flusher;
 mod journal;
+pub mod settings;
 
 pub use journal::Journal;
 
@@ -15,18 +21,19 @@ use autostack_core::jsonplan::TERRAFORM_VERSION;
 use autostack_core::state::{InstanceObject, OutputValue, State};
 use autostack_core::statefile::{self, SchemaSource};
 use autostack_lang::config::Module;
-use autostack_lang::{Diagnostic, Diagnostics};
+use autostack_lang::Diagnostics;
+use autostack_state::backends::{self, local_storage, OpenOptions, Storage};
 use autostack_state::codec::{self, Stamp};
 use autostack_state::local::LocalStore;
 use autostack_state::model::{self, Document};
 use autostack_state::rules::Expected;
-use autostack_state::seams::DEFAULT_WORKSPACE;
 use autostack_state::snapshots::Snapshots;
-use autostack_state::{lock_within, Encryptor, LockInfo, Locker, Plaintext, StateError};
+use autostack_state::{lock_within, Encryptor, LockInfo, StateError};
 use serde_json::value::RawValue;
+use settings::BackendChoice;
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -35,58 +42,163 @@ pub type LockGuard = autostack_state::LockGuard;
 
 /// The configured state storage and what was read from it.
 pub struct Backend {
-    store: Arc<LocalStore>,
+    storage: Storage,
     snapshots: Snapshots,
     workspace: String,
     /// The serial and lineage as loaded (or last written): what the next write expects.
-    loaded: Mutex<Expected>,
+    loaded: Arc<Mutex<Expected>>,
     /// Journal payloads of the creates a killed apply left pending, as loaded.
     pending: Mutex<Vec<serde_json::Value>>,
 }
 
+/// The encryption stage of a configuration's state: plaintext unless the `encryption` block
+/// or `TF_ENCRYPTION` encrypts it (see [`crate::encryption`]).
+pub fn encryptor_for(m: &Module) -> Result<Arc<dyn Encryptor>, Diagnostics> {
+    crate::encryption::state_encryptor(m)
+}
+
 impl Backend {
-    /// The backend the configuration asks for (`local`, with an optional `path`), or the
-    /// `-state` override.
-    pub fn from_config(m: &Module, state_path: Option<&Path>) -> Result<Backend, Diagnostics> {
-        let mut path = PathBuf::from("terraform.tfstate");
-        if let Some(b) = &m.terraform.backend {
-            if b.ty != "local" {
-                return Err(Diagnostic::error("Unsupported backend type", format!("The backend {:?} is not available in this build of AutoStack; use the \"local\" backend.", b.ty), Some(b.range.clone())).into());
-            }
-            if let Some(a) = b.config.attr("path") {
-                let mut d = Diagnostics::new();
-                if let Some(p) = autostack_lang::config::eval_static(&a.expr, &mut d)
-                    .and_then(|v| v.as_str().map(PathBuf::from))
-                {
-                    path = p;
-                }
-            }
-        }
+    /// The backend the configuration asks for (see [`settings::for_command`]) on the
+    /// selected workspace, or the local file `-state` names.
+    pub async fn from_config(
+        m: &Module,
+        state_path: Option<&Path>,
+    ) -> Result<Backend, Diagnostics> {
+        let encryptor = encryptor_for(m)?;
+        let workspace = settings::current_workspace();
         if let Some(p) = state_path {
-            path = p.to_path_buf();
+            let store = LocalStore::new(p).with_encryptor(encryptor.clone());
+            return Ok(Backend::new(
+                local_storage(Arc::new(store)),
+                encryptor,
+                workspace,
+            ));
         }
-        let encryptor: Arc<dyn Encryptor> = Arc::new(Plaintext);
-        let store = Arc::new(LocalStore::new(path).with_encryptor(encryptor.clone()));
-        Ok(Backend {
-            snapshots: Snapshots::new(store.clone(), encryptor),
-            store,
-            workspace: DEFAULT_WORKSPACE.to_string(),
-            loaded: Mutex::new(Expected::default()),
+        let choice = settings::for_command(m)?;
+        Backend::open(&choice, encryptor, workspace).await
+    }
+
+    /// Opens the backend `choice` names, on `workspace`.
+    pub async fn open(
+        choice: &BackendChoice,
+        encryptor: Arc<dyn Encryptor>,
+        workspace: String,
+    ) -> Result<Backend, Diagnostics> {
+        let opts = OpenOptions {
+            encryptor: encryptor.clone(),
+            data_dir: settings::data_dir(),
+        };
+        let storage = backends::open(&choice.ty, &choice.config, &opts)
+            .await
+            .map_err(|e| {
+                error(
+                    &format!("Failed to configure the backend {:?}", choice.ty),
+                    e.to_string(),
+                )
+            })?;
+        Ok(Backend::new(storage, encryptor, workspace))
+    }
+
+    fn new(storage: Storage, encryptor: Arc<dyn Encryptor>, workspace: String) -> Backend {
+        Backend {
+            snapshots: Snapshots::new(storage.store.clone(), encryptor),
+            storage,
+            workspace,
+            loaded: Arc::new(Mutex::new(Expected::default())),
             pending: Mutex::new(Vec::new()),
-        })
+        }
+    }
+
+    /// The same backend on another workspace.
+    pub fn on_workspace(&self, workspace: &str) -> Backend {
+        Backend {
+            snapshots: self.snapshots.clone(),
+            storage: self.storage.clone(),
+            workspace: workspace.to_string(),
+            loaded: Arc::new(Mutex::new(Expected::default())),
+            pending: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The workspaces that exist: `default` first, then the others sorted.
+    pub async fn workspaces(&self) -> Result<Vec<String>, Diagnostics> {
+        self.storage
+            .store
+            .list()
+            .await
+            .map_err(|e| error("Failed to get configured named states", e.to_string()))
+    }
+
+    /// Removes `workspace` and its state.
+    pub async fn delete_workspace(&self, workspace: &str) -> Result<(), Diagnostics> {
+        self.storage
+            .store
+            .delete(workspace)
+            .await
+            .map_err(|e| error("Failed to delete workspace", e.to_string()))?;
+        let journal = self.storage.files.rewrite_journal(workspace, &[]);
+        journal.map_err(|e| error("Failed to delete workspace", e.to_string()))
+    }
+
+    /// Where `workspace`'s state is kept (a path, a URL), for messages.
+    pub fn location(&self, workspace: &str) -> String {
+        self.storage.store.location(workspace)
+    }
+
+    /// Writes `doc` as this workspace's state with its own serial and lineage (a copy made
+    /// elsewhere), over what [`Backend::load_document`] read.
+    pub async fn write_as_is(&self, doc: &Document) -> Result<(), Diagnostics> {
+        let expected = self
+            .loaded
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        let written = self
+            .snapshots
+            .write_as_is(&self.workspace, doc, &expected)
+            .await;
+        written.map_err(|e| error("Failed to persist state", e.to_string()))?;
+        self.set_loaded(&Stamp {
+            serial: doc.serial,
+            lineage: doc.lineage.clone(),
+        });
+        Ok(())
+    }
+
+    /// Makes `workspace` exist: the local backend's directory, or an empty state where only a
+    /// state makes a workspace (as Terraform's remote backends do).
+    pub async fn create_workspace(&self) -> Result<(), Diagnostics> {
+        let fail = |e: StateError| error("Failed to create workspace", e.to_string());
+        if self
+            .storage
+            .files
+            .prepare_workspace(&self.workspace)
+            .map_err(fail)?
+        {
+            return Ok(());
+        }
+        let mut doc = Document::empty(TERRAFORM_VERSION);
+        self.load_document().await?;
+        self.persist_document(&mut doc).await.map(drop)
+    }
+
+    /// True when the state lives elsewhere than this disk.
+    pub fn is_remote(&self) -> bool {
+        self.storage.is_remote()
     }
 
     /// Takes the exclusive lock, retrying up to `timeout`.
     pub async fn lock(&self, operation: &str, timeout: Duration) -> Result<LockGuard, Diagnostics> {
         let info = LockInfo::new(operation, TERRAFORM_VERSION);
-        lock_within(&*self.store, &self.workspace, &info, timeout)
+        lock_within(&*self.storage.locker, &self.workspace, &info, timeout)
             .await
             .map_err(|e| error("Error acquiring the state lock", e.to_string()))
     }
 
     /// Removes a lock left behind, if its ID matches.
     pub async fn force_unlock(&self, id: &str) -> Result<(), Diagnostics> {
-        self.store
+        self.storage
+            .locker
             .unlock(&self.workspace, id)
             .await
             .map_err(|e| error("Failed to unlock state", e.to_string()))
@@ -96,7 +208,8 @@ impl Backend {
     /// by an interrupted apply; returns it and how many journaled operations were recovered.
     /// A corrupt file is never modified.
     pub async fn load_document(&self) -> Result<(Document, usize), Diagnostics> {
-        self.store
+        self.storage
+            .files
             .sweep(&self.workspace)
             .map_err(|e| error("Failed to load state", e.to_string()))?;
         let mut doc = self
@@ -110,7 +223,8 @@ impl Backend {
             lineage: doc.lineage.clone(),
         });
         let records = self
-            .store
+            .storage
+            .files
             .read_journal(&self.workspace)
             .map_err(|e| error("Failed to read state journal", e.to_string()))?;
         let recovered = journal::replay(&mut doc, &records);
@@ -180,7 +294,8 @@ impl Backend {
         read: impl FnOnce(&[u8]) -> Result<T, StateError>,
     ) -> Result<Option<T>, Diagnostics> {
         let journal = self
-            .store
+            .storage
+            .files
             .journal_path(&self.workspace)
             .map_err(|e| error("Failed to read state journal", e.to_string()))?;
         if journal.exists() {
@@ -258,7 +373,8 @@ impl Backend {
             .iter()
             .map(|d| serde_json::to_vec(d).unwrap_or_default())
             .collect();
-        self.store
+        self.storage
+            .files
             .rewrite_journal(&self.workspace, &bytes)
             .map_err(|e| error("Failed to write state journal", e.to_string()))
     }
@@ -270,7 +386,8 @@ impl Backend {
         schemas: &'a (dyn SchemaSource + Sync),
     ) -> Result<Journal<'a>, Diagnostics> {
         let inner = self
-            .store
+            .storage
+            .files
             .open_journal(&self.workspace)
             .map_err(|e| error("Failed to open state journal", e.to_string()))?;
         let lineage = if base.lineage.is_empty() {
@@ -279,6 +396,27 @@ impl Backend {
             base.lineage.clone()
         };
         Ok(Journal::new(inner, lineage, schemas))
+    }
+
+    /// For a remote backend, starts uploading the apply's progress from `base` (the state the
+    /// apply starts from, journaled under `lineage`) at most every few seconds.
+    pub fn start_flusher(
+        &self,
+        base: &State,
+        schemas: &dyn SchemaSource,
+        lineage: &str,
+    ) -> Option<flusher::Flusher> {
+        if !self.is_remote() {
+            return None;
+        }
+        let mut doc = statefile::encode(base, schemas);
+        doc.lineage = lineage.to_string();
+        let target = flusher::Target {
+            snapshots: self.snapshots.clone(),
+            workspace: self.workspace.clone(),
+            loaded: self.loaded.clone(),
+        };
+        Some(flusher::Flusher::start(target, doc, flusher::interval()))
     }
 
     /// Writes a new snapshot (serial + 1; a lineage for a new state), keeping the previous
@@ -329,15 +467,17 @@ fn located(location: &str, e: &StateError) -> String {
 impl Backend {
     /// Appends one record to this workspace's history (kept beside the state).
     pub async fn append_history(&self, record: &[u8]) -> Result<(), Diagnostics> {
-        use autostack_state::History;
-        let stored = self.store.append_history(&self.workspace, record).await;
+        let stored = self
+            .storage
+            .history
+            .append_history(&self.workspace, record)
+            .await;
         stored.map_err(|e| error("Failed to record the cost history", e.to_string()))
     }
 
     /// This workspace's history records, oldest first.
     pub async fn history(&self) -> Result<Vec<Vec<u8>>, Diagnostics> {
-        use autostack_state::History;
-        let read = self.store.history(&self.workspace).await;
+        let read = self.storage.history.history(&self.workspace).await;
         read.map_err(|e| error("Failed to read the cost history", e.to_string()))
     }
 }

@@ -6,6 +6,7 @@ mod backend;
 mod commands;
 mod config_cost;
 mod costing;
+mod encryption;
 mod meter;
 mod plan_input;
 mod prices;

@@ -35,6 +35,10 @@ fn cloud_provider(source: &str) -> Option<Box<dyn Provider>> {
     if let Some(p) = autostack_provider_azure::provider_for(source) {
         return Some(p);
     }
+    #[cfg(feature = "gcp")]
+    if let Some(p) = autostack_provider_gcp::provider_for(source) {
+        return Some(p);
+    }
     let _unused = source;
     None
 }
@@ -199,7 +203,9 @@ fn prompt_var(name: &str, description: Option<&str>) -> String {
 pub fn context(loaded: Loaded, vars: HashMap<String, Value>) -> (Context, Sources) {
     let resolver: Arc<dyn ProviderResolver> = Arc::new(Builtins);
     let Loaded { sources, tree } = loaded;
-    (Context::new(tree, vars, resolver), sources)
+    let mut ctx = Context::new(tree, vars, resolver);
+    ctx.workspace = crate::backend::settings::current_workspace();
+    (ctx, sources)
 }
 
 /// A diagnostic without a location.

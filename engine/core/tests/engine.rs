@@ -390,6 +390,7 @@ impl autostack_core::events::Events for Recorded {
     fn event(&self, e: &autostack_core::events::Event<'_>) {
         use autostack_core::events::Event as E;
         let line = match e {
+            E::Walked { done, total } => format!("walked {done}/{total}"),
             E::RefreshStart { addr, id } => format!("refresh {addr} {id}"),
             E::RefreshDone { addr, .. } => format!("refreshed {addr}"),
             E::Planned { change } => format!("planned {} {:?}", change.addr, change.action),
@@ -448,6 +449,10 @@ resource "test_thing" "slow" {
             .position(|x| x == l)
             .unwrap_or_else(|| panic!("no {l:?} in {lines:?}"))
     };
+    // The walk reports every graph node (provider, two resources) as it goes, before the
+    // changes it planned.
+    assert!(at("walked 0/3") < at("walked 2/3"), "{lines:?}");
+    assert!(at("walked 2/3") < at("planned test_thing.slow Create"));
     assert!(at("refresh test_thing.kept id-kept") < at("refreshed test_thing.kept"));
     assert!(at("refreshed test_thing.kept") < at("planned test_thing.slow Create"));
     assert!(at("planned test_thing.slow Create") < at("start test_thing.slow Create"));

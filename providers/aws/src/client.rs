@@ -193,21 +193,7 @@ impl std::fmt::Display for AwsError {
     }
 }
 
-/// An error and its causes as one line ("dispatch failure: ...: request forbidden"), each
-/// message once, without the SDK's debug dump.
-pub(crate) fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut out = e.to_string();
-    let mut cause = e.source();
-    while let Some(c) = cause {
-        let m = c.to_string();
-        if !out.contains(&m) {
-            out.push_str(": ");
-            out.push_str(&m);
-        }
-        cause = c.source();
-    }
-    out
-}
+pub(crate) use autostack_aws_auth::error_chain;
 
 fn sdk_failure_kind<E, R>(
     e: &aws_smithy_runtime_api::client::result::SdkError<E, R>,

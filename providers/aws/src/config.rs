@@ -2,26 +2,19 @@
 //! region, credentials, assumed roles, endpoints, retries, account checks, default and
 //! ignored tags, and the skip flags, turned into configured SDK clients.
 
-use crate::assume::{read_steps, RoleChain, RoleStep};
+use crate::assume::read_steps;
 use crate::attrs::{get, get_bool, get_str, get_strings, string_map};
 use crate::client::{waiter_backoff, AwsClient, AwsError, AwsResultExt};
 use crate::provider_schema;
 use async_trait::async_trait;
+use autostack_aws_auth::{partition_of, retry_partition, AuthError, AuthSettings};
 use autostack_provider_sdk::labels::{IgnoreTags, Labels, AWS_TAGS};
 use autostack_provider_sdk::Planning;
 use autostack_provider_sdk::{Block, ClientFactory};
 use autostack_value::{Diagnostic, Diagnostics, Value};
-use aws_config::meta::credentials::CredentialsProviderChain;
-use aws_config::BehaviorVersion;
-use aws_credential_types::provider::SharedCredentialsProvider;
-use aws_credential_types::Credentials;
-use aws_runtime::env_config::file::{EnvConfigFileKind, EnvConfigFiles};
-use aws_smithy_runtime::client::retries::{RetryPartition, TokenBucket};
-use aws_smithy_types::retry::RetryConfig;
 use aws_types::region::Region;
 use aws_types::SdkConfig;
 use std::collections::BTreeMap;
-use std::time::Duration;
 
 /// The services this provider calls, whose `endpoints { ... }` overrides it honours (every
 /// other service key of hashicorp/aws is accepted and unused); `s3api` is hashicorp/aws's
@@ -83,6 +76,7 @@ impl ClientFactory for AwsFactory {
                 names: AWS_TAGS,
                 defaults: settings.default_tags,
                 ignore: settings.ignore_tags,
+                attribution: None,
             },
             wait: waiter_backoff(),
         })
@@ -115,17 +109,6 @@ fn credential_error(e: &AwsError) -> Diagnostics {
         None,
     )
     .into()
-}
-
-/// The ARN partition of a region.
-fn partition_of(region: &str) -> &'static str {
-    if region.starts_with("cn-") {
-        "aws-cn"
-    } else if region.starts_with("us-gov-") {
-        "aws-us-gov"
-    } else {
-        "aws"
-    }
 }
 
 /// `allowed_account_ids` / `forbidden_account_ids`.
@@ -173,23 +156,21 @@ impl AccountRule {
 
 /// The provider block, read into plain settings.
 struct Settings {
-    region: Option<String>,
-    static_keys: Option<Credentials>,
-    profile: Option<String>,
-    profile_files: Option<EnvConfigFiles>,
+    /// How AWS is reached (shared with the S3 state backend).
+    auth: AuthSettings,
     skip_validation: bool,
     skip_account_id: bool,
-    skip_imds: bool,
     path_style: bool,
-    use_fips: bool,
-    use_dual_stack: bool,
-    retry: RetryConfig,
-    sts_region: Option<String>,
-    endpoints: BTreeMap<&'static str, String>,
     default_tags: BTreeMap<String, String>,
     ignore_tags: IgnoreTags,
     accounts: AccountRule,
-    roles: Vec<RoleStep>,
+}
+
+/// hashicorp/aws retries 25 times when `max_retries` is unset.
+const DEFAULT_RETRIES: u32 = 25;
+
+fn auth_error(e: AuthError) -> Diagnostics {
+    Diagnostic::error(e.summary, e.detail, None).into()
 }
 
 /// The first block of a list-nested block type.
@@ -205,22 +186,35 @@ impl Settings {
         let opt = |n: &str| get_str(config, n).map(str::to_string);
         let flag = |n: &str| get_bool(config, n).unwrap_or(false);
         let ignore = first_block(config, "ignore_tags");
-        Ok(Settings {
+        let auth = AuthSettings {
             region: opt("region"),
-            static_keys: static_keys(config)?,
+            access_key: opt("access_key"),
+            secret_key: opt("secret_key"),
+            token: opt("token"),
             profile: opt("profile"),
-            profile_files: profile_files(config),
-            skip_validation: flag("skip_credentials_validation"),
-            skip_account_id: flag("skip_requesting_account_id"),
+            shared_config_files: get_strings(config, "shared_config_files"),
+            shared_credentials_files: get_strings(config, "shared_credentials_files"),
             // A string in hashicorp/aws 5.x ("true", "false" or unset).
             skip_imds: get_str(config, "skip_metadata_api_check")
                 .is_some_and(|s| s.eq_ignore_ascii_case("true")),
-            path_style: flag("s3_use_path_style"),
             use_fips: flag("use_fips_endpoint"),
             use_dual_stack: flag("use_dualstack_endpoint"),
-            retry: retry_config(config)?,
+            max_retries: get(config, "max_retries")
+                .and_then(Value::as_number)
+                .and_then(|n| n.to_i64())
+                .map(|n| n.clamp(0, 100) as u32),
+            retry_mode: opt("retry_mode"),
             sts_region: opt("sts_region"),
             endpoints: endpoints(config),
+            roles: read_steps(config)?,
+        };
+        auth.static_keys().map_err(auth_error)?;
+        auth.retry_config(DEFAULT_RETRIES).map_err(auth_error)?;
+        Ok(Settings {
+            auth,
+            skip_validation: flag("skip_credentials_validation"),
+            skip_account_id: flag("skip_requesting_account_id"),
+            path_style: flag("s3_use_path_style"),
             default_tags: first_block(config, "default_tags")
                 .and_then(|d| get(&d, "tags").map(string_map))
                 .unwrap_or_default(),
@@ -237,88 +231,20 @@ impl Settings {
                     .unwrap_or_default(),
             },
             accounts: AccountRule::read(config)?,
-            roles: read_steps(config)?,
         })
     }
 
-    /// The shared SDK configuration: the standard chain (environment, profile, IMDS) unless
-    /// the block sets keys, then the role chain on top; `AWS_ENDPOINT_URL` and
-    /// `AWS_ENDPOINT_URL_<SERVICE>` are honoured by the SDK itself.
+    /// The shared SDK configuration (see `autostack_aws_auth`).
     async fn sdk_config(&self) -> Result<SdkConfig, Diagnostics> {
-        let mut loader = aws_config::defaults(BehaviorVersion::latest())
-            .retry_config(self.retry.clone())
-            .use_fips(self.use_fips)
-            .use_dual_stack(self.use_dual_stack);
-        if let Some(r) = &self.region {
-            loader = loader.region(Region::new(r.clone()));
-        }
-        if let Some(p) = &self.profile {
-            loader = loader.profile_name(p);
-        }
-        if let Some(files) = &self.profile_files {
-            loader = loader.profile_files(files.clone());
-        }
-        if let Some(c) = &self.static_keys {
-            loader = loader.credentials_provider(SharedCredentialsProvider::new(c.clone()));
-        } else if self.skip_imds {
-            loader = loader.credentials_provider(self.chain_without_imds());
-        }
-        let sdk = loader.load().await;
-        if self.roles.is_empty() {
-            return Ok(sdk);
-        }
-        let chain = RoleChain {
-            base: self.sts_base(&sdk),
-            steps: self.roles.clone(),
-        };
-        // hashicorp/aws assumes the role while configuring, so a role that cannot be
-        // assumed fails here, with the role named.
-        if let Err(e) = chain.resolve().await {
-            let detail = crate::client::error_chain(&e);
-            return Err(Diagnostic::error("Cannot assume IAM Role", detail, None).into());
-        }
-        Ok(sdk
-            .into_builder()
-            .credentials_provider(SharedCredentialsProvider::new(chain))
-            .build())
-    }
-
-    /// Environment and profile credentials only (`skip_metadata_api_check`).
-    fn chain_without_imds(&self) -> CredentialsProviderChain {
-        let mut profile = aws_config::profile::ProfileFileCredentialsProvider::builder()
-            .profile_name(self.profile.clone().unwrap_or_else(|| "default".into()));
-        if let Some(files) = &self.profile_files {
-            profile = profile.profile_files(files.clone());
-        }
-        CredentialsProviderChain::first_try(
-            "Environment",
-            aws_config::environment::EnvironmentVariableCredentialsProvider::new(),
-        )
-        .or_else("Profile", profile.build())
-    }
-
-    /// The configuration STS calls of the role chain use: the `sts` endpoint and
-    /// `sts_region`, when set.
-    fn sts_base(&self, sdk: &SdkConfig) -> SdkConfig {
-        let mut b = sdk.to_builder();
-        if let Some(url) = self.endpoints.get("sts") {
-            b.set_endpoint_url(Some(url.clone()));
-        }
-        if let Some(r) = &self.sts_region {
-            b.set_region(Some(Region::new(r.clone())));
-        }
-        b.build()
-    }
-
-    fn partition(&self, service: &str) -> RetryPartition {
-        RetryPartition::custom(format!("autostack-{service}"))
-            .token_bucket(TokenBucket::unlimited())
-            .build()
+        self.auth
+            .sdk_config(DEFAULT_RETRIES)
+            .await
+            .map_err(auth_error)
     }
 
     fn ec2_config(&self, sdk: &SdkConfig) -> aws_sdk_ec2::Config {
-        let mut b = aws_sdk_ec2::config::Builder::from(sdk).retry_partition(self.partition("ec2"));
-        if let Some(url) = self.endpoints.get("ec2") {
+        let mut b = aws_sdk_ec2::config::Builder::from(sdk).retry_partition(retry_partition("ec2"));
+        if let Some(url) = self.auth.endpoint("ec2") {
             b = b.endpoint_url(url);
         }
         b.build()
@@ -326,131 +252,43 @@ impl Settings {
 
     fn s3_config(&self, sdk: &SdkConfig) -> aws_sdk_s3::Config {
         let mut b = aws_sdk_s3::config::Builder::from(sdk)
-            .retry_partition(self.partition("s3"))
+            .retry_partition(retry_partition("s3"))
             .force_path_style(self.path_style);
-        if let Some(url) = self.endpoints.get("s3") {
+        if let Some(url) = self.auth.endpoint("s3") {
             b = b.endpoint_url(url);
         }
         b.build()
     }
 
     fn sts_config(&self, sdk: &SdkConfig) -> aws_sdk_sts::Config {
-        let mut b = aws_sdk_sts::config::Builder::from(sdk).retry_partition(self.partition("sts"));
-        if let Some(url) = self.endpoints.get("sts") {
+        let mut b = aws_sdk_sts::config::Builder::from(sdk).retry_partition(retry_partition("sts"));
+        if let Some(url) = self.auth.endpoint("sts") {
             b = b.endpoint_url(url);
         }
-        if let Some(r) = &self.sts_region {
+        if let Some(r) = &self.auth.sts_region {
             b = b.region(Region::new(r.clone()));
         }
         b.build()
     }
 }
 
-/// `access_key` and `secret_key` (with `token`), which must come together.
-fn static_keys(config: &Value) -> Result<Option<Credentials>, Diagnostics> {
-    match (get_str(config, "access_key"), get_str(config, "secret_key")) {
-        (Some(a), Some(s)) => Ok(Some(Credentials::new(
-            a,
-            s,
-            get_str(config, "token").map(str::to_string),
-            None,
-            "autostack-provider-block",
-        ))),
-        (None, None) => Ok(None),
-        _ => Err(Diagnostic::error(
-            "Invalid provider configuration",
-            "access_key and secret_key must be set together.",
-            None,
-        )
-        .into()),
-    }
-}
-
-/// `shared_config_files` and `shared_credentials_files`, replacing the default files of
-/// their kind (as in hashicorp/aws); None when neither is set.
-fn profile_files(config: &Value) -> Option<EnvConfigFiles> {
-    let config_files = get_strings(config, "shared_config_files");
-    let cred_files = get_strings(config, "shared_credentials_files");
-    if config_files.is_empty() && cred_files.is_empty() {
-        return None;
-    }
-    let mut b = EnvConfigFiles::builder()
-        .include_default_config_file(config_files.is_empty())
-        .include_default_credentials_file(cred_files.is_empty());
-    for f in config_files {
-        b = b.with_file(EnvConfigFileKind::Config, f);
-    }
-    for f in cred_files {
-        b = b.with_file(EnvConfigFileKind::Credentials, f);
-    }
-    Some(b.build())
-}
-
 /// The endpoint overrides this provider honours, by the service they apply to.
-fn endpoints(config: &Value) -> BTreeMap<&'static str, String> {
+fn endpoints(config: &Value) -> BTreeMap<String, String> {
     let Some(block) = first_block(config, "endpoints") else {
         return BTreeMap::new();
     };
     ENDPOINT_ALIASES
         .iter()
-        .filter_map(|(key, svc)| get_str(&block, key).map(|u| (*svc, u.to_string())))
+        .filter_map(|(key, svc)| get_str(&block, key).map(|u| (svc.to_string(), u.to_string())))
         .collect()
-}
-
-/// `retry_mode` (or `AWS_RETRY_MODE`) and `max_retries` (25 when unset, as in hashicorp/aws).
-/// Throttling and 5xx are retried with jittered exponential backoff.
-fn retry_config(config: &Value) -> Result<RetryConfig, Diagnostics> {
-    let max_retries = get(config, "max_retries")
-        .and_then(Value::as_number)
-        .and_then(|n| n.to_i64())
-        .map_or(25, |n| n.clamp(0, 100) as u32);
-    let mode = get_str(config, "retry_mode")
-        .map(str::to_string)
-        .or_else(|| {
-            std::env::var("AWS_RETRY_MODE")
-                .ok()
-                .filter(|m| !m.is_empty())
-        });
-    let base = match mode.as_deref().map(str::to_ascii_lowercase).as_deref() {
-        None | Some("standard") => RetryConfig::standard(),
-        Some("adaptive") => RetryConfig::adaptive(),
-        Some(_) => {
-            let summary = format!("unknown RetryMode, {}", mode.unwrap_or_default());
-            return Err(Diagnostic::error(summary, String::new(), None).into());
-        }
-    };
-    Ok(base
-        .with_max_attempts(max_retries + 1)
-        .with_initial_backoff(Duration::from_millis(50))
-        .with_max_backoff(Duration::from_secs(5)))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use aws_smithy_types::retry::RetryMode;
 
     fn block(pairs: Vec<(&str, Value)>) -> Value {
         Value::object_from(pairs)
-    }
-
-    #[test]
-    fn retry_mode_and_max_retries_shape_the_sdks_retries() {
-        let r = retry_config(&block(vec![
-            ("retry_mode", Value::string("adaptive")),
-            ("max_retries", Value::int(3)),
-        ]))
-        .expect("valid");
-        assert_eq!(r.mode(), RetryMode::Adaptive);
-        assert_eq!(r.max_attempts(), 4);
-        let r =
-            retry_config(&block(vec![("retry_mode", Value::string("standard"))])).expect("valid");
-        assert_eq!(r.mode(), RetryMode::Standard);
-        assert_eq!(
-            r.max_attempts(),
-            26,
-            "25 retries by default, as hashicorp/aws"
-        );
     }
 
     #[test]

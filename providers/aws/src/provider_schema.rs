@@ -3,8 +3,10 @@
 //! -json` by `tools/provider-schema.sh`), so a configuration Terraform accepts is accepted
 //! here too. Which of them this provider honours is in the README.
 
-use autostack_provider_sdk::{Attribute, Block, Nesting};
-use autostack_value::json::type_from_json;
+use autostack_provider_sdk::Block;
+#[cfg(test)]
+use autostack_provider_sdk::Nesting;
+#[cfg(test)]
 use autostack_value::Type;
 use std::sync::OnceLock;
 
@@ -34,45 +36,7 @@ pub fn endpoint_services() -> impl Iterator<Item = &'static str> {
 
 /// Parses the table; a malformed line is returned as the error.
 fn parse(table: &str) -> Result<Block, &str> {
-    let mut root = Block::new();
-    let mut nested: Vec<(String, Nesting, Block)> = Vec::new();
-    for line in table
-        .lines()
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-    {
-        let (path, rest) = line.split_once(' ').ok_or(line)?;
-        if let Some(nesting) = rest.strip_prefix("block ") {
-            let nesting = match nesting {
-                "list" => Nesting::List,
-                "set" => Nesting::Set,
-                "single" => Nesting::Single,
-                _ => return Err(line),
-            };
-            nested.push((path.to_string(), nesting, Block::new()));
-            continue;
-        }
-        let ty: Type = serde_json::from_str(rest)
-            .ok()
-            .and_then(|j| type_from_json(&j))
-            .ok_or(line)?;
-        let mut attr = Attribute::optional(ty);
-        match path.split_once('.') {
-            None => {
-                if SENSITIVE.contains(&path) {
-                    attr = attr.sensitive();
-                }
-                root = root.attr(path, attr);
-            }
-            Some((block, name)) => {
-                let (_, _, b) = nested.iter_mut().find(|(n, _, _)| n == block).ok_or(line)?;
-                *b = std::mem::take(b).attr(name, attr);
-            }
-        }
-    }
-    for (name, nesting, block) in nested {
-        root = root.block(&name, nesting, block);
-    }
-    Ok(root)
+    autostack_provider_sdk::schema_table::parse(table, &SENSITIVE)
 }
 
 #[cfg(test)]

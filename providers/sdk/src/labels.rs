@@ -102,6 +102,20 @@ impl IgnoreTags {
     }
 }
 
+/// google's attribution label (`goog-terraform-provisioned = "true"`, provider argument
+/// `add_terraform_attribution_label`, on by default since 6.0): merged into the managed labels
+/// of objects being created, or of every object with strategy `PROACTIVE`; an object that
+/// already carries it keeps it managed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attribution {
+    /// The label key.
+    pub key: String,
+    /// The label value.
+    pub value: String,
+    /// Added to existing objects too (`PROACTIVE`), not only to new ones (`CREATION_ONLY`).
+    pub proactive: bool,
+}
+
 /// One provider block's tagging: the attribute names, the defaults and the ignored keys.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Labels {
@@ -111,6 +125,8 @@ pub struct Labels {
     pub defaults: BTreeMap<String, String>,
     /// Keys left alone.
     pub ignore: IgnoreTags,
+    /// google's attribution label, when the provider adds it.
+    pub attribution: Option<Attribution>,
 }
 
 impl Labels {
@@ -120,20 +136,42 @@ impl Labels {
             names,
             defaults: BTreeMap::new(),
             ignore: IgnoreTags::default(),
+            attribution: None,
         }
     }
 
     /// The configured map over the defaults, less the ignored keys; unknown while the
     /// configured map is.
     pub fn managed(&self, own: Option<&Value>) -> Value {
+        self.managed_with(own, None)
+    }
+
+    /// [`Labels::managed`] with `attribution` merged between the defaults and `own`.
+    fn managed_with(&self, own: Option<&Value>, attribution: Option<&Attribution>) -> Value {
         match own {
             Some(t) if !t.is_wholly_known() => Value::Unknown(Type::map(Type::String)),
             t => {
                 let mut all = self.defaults.clone();
+                if let Some(a) = attribution {
+                    all.insert(a.key.clone(), a.value.clone());
+                }
                 all.extend(t.map(string_map).unwrap_or_default());
                 map_value(&self.ignore.strip(all))
             }
         }
+    }
+
+    /// The attribution label when a plan over `prior` adds it (google's rule: on create, on
+    /// every plan when proactive, and while the object carries it).
+    fn attribution_for(&self, prior: Option<&Value>) -> Option<&Attribution> {
+        let a = self.attribution.as_ref()?;
+        let carried = || {
+            let e = self.names.effective?;
+            prior
+                .and_then(|p| get(p, e))
+                .map(|m| string_map(m).contains_key(&a.key))
+        };
+        (prior.is_none() || a.proactive || carried() == Some(true)).then_some(a)
     }
 
     /// Sets the computed maps of a planned object from its proposed configuration (only for
@@ -146,7 +184,7 @@ impl Labels {
             return planned;
         }
         let mut m = m.clone();
-        let managed = self.managed(get(proposed, self.names.own));
+        let managed = self.managed_with(get(proposed, self.names.own), self.attribution_for(prior));
         if let Some(e) = self.names.effective {
             let old = prior.and_then(|p| get(p, name)).map(string_map);
             let on_object = prior.and_then(|p| get(p, e)).map(string_map);
@@ -198,9 +236,15 @@ impl Labels {
         match (self.names.managed, self.names.effective) {
             (Some(m), None) => out.push((m, map_value(&actual))),
             (Some(m), Some(e)) => {
+                let attributed = |k: &String| {
+                    self.attribution.as_ref().is_some_and(|a| &a.key == k)
+                        && get(prior, m).is_some_and(|p| string_map(p).contains_key(k))
+                };
                 let managed = actual
                     .iter()
-                    .filter(|(k, _)| own.contains_key(*k) || self.defaults.contains_key(*k))
+                    .filter(|(k, _)| {
+                        own.contains_key(*k) || self.defaults.contains_key(*k) || attributed(k)
+                    })
                     .map(|(k, v)| (k.clone(), v.clone()))
                     .collect();
                 out.push((m, map_value(&managed)));
@@ -335,6 +379,38 @@ mod tests {
         );
         assert_eq!(string_map(&attr_of(&st, "terraform_labels")).len(), 2);
         assert_eq!(string_map(&attr_of(&st, "effective_labels")).len(), 3);
+    }
+
+    #[test]
+    fn google_attribution_is_added_on_create_and_kept_while_carried() {
+        let mut l = Labels::new(GOOGLE_LABELS);
+        l.attribution = Some(Attribution {
+            key: "goog-terraform-provisioned".into(),
+            value: "true".into(),
+            proactive: false,
+        });
+        let cfg = object(GOOGLE_LABELS, map(&[("app", "web")]));
+        let created = l.plan(None, &cfg, cfg.clone());
+        let want = owned(&[("app", "web"), ("goog-terraform-provisioned", "true")]);
+        assert_eq!(string_map(get(&created, "terraform_labels").unwrap()), want);
+        assert_eq!(string_map(get(&created, "effective_labels").unwrap()), want);
+        let st = l.state(&created, want.clone());
+        assert_eq!(string_map(&attr_of(&st, "terraform_labels")), want);
+        assert_eq!(
+            string_map(&attr_of(&st, "labels")),
+            owned(&[("app", "web")])
+        );
+        // An object created without it (imported, or before 6.0) does not get it.
+        let prior = Value::object_from([
+            ("labels", map(&[("app", "web")])),
+            ("terraform_labels", map(&[("app", "web")])),
+            ("effective_labels", map(&[("app", "web")])),
+        ]);
+        let planned = l.plan(Some(&prior), &cfg, cfg.clone());
+        assert_eq!(
+            string_map(get(&planned, "terraform_labels").unwrap()),
+            owned(&[("app", "web")])
+        );
     }
 
     #[test]

@@ -26,6 +26,7 @@ pub mod registry;
 pub mod request;
 pub mod retry;
 pub mod schema;
+pub mod schema_table;
 pub mod testkit;
 
 pub use attrs::{str_or_empty as attr_str, with_attr};

@@ -63,24 +63,19 @@ impl LocalStore {
         if workspace == DEFAULT_WORKSPACE {
             return Ok(self.path.clone());
         }
-        let plain = !workspace.is_empty()
-            && workspace != "."
-            && workspace != ".."
-            && !workspace.contains(['/', '\\', '\0']);
-        if !plain {
-            return Err(StateError::InvalidWorkspace(workspace.to_string()));
-        }
+        check_workspace_name(workspace)?;
         Ok(self.workspace_dir.join(workspace).join("terraform.tfstate"))
     }
 
-    /// The state file of `workspace`, with its directory created (other workspaces' only:
-    /// the default's directory is the user's).
+    /// The state file of `workspace`, with its directory created when missing (a `path` or
+    /// `workspace_dir` in a directory of its own, another workspace's directory).
     fn prepared_path(&self, workspace: &str) -> Result<PathBuf> {
         let path = self.state_path(workspace)?;
-        if workspace != DEFAULT_WORKSPACE {
-            if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir).map_err(|e| StateError::io(dir, e))?;
-            }
+        if let Some(dir) = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty() && !d.exists())
+        {
+            std::fs::create_dir_all(dir).map_err(|e| StateError::io(dir, e))?;
         }
         Ok(path)
     }
@@ -99,30 +94,12 @@ impl LocalStore {
     /// whose process is gone): an atomic write leaves the old snapshot in place, and only
     /// this debris beside it.
     pub fn sweep(&self, workspace: &str) -> Result<()> {
-        let path = self.state_path(workspace)?;
-        let dir = path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let prefix = format!(".{name}.tmp-");
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return Ok(());
-        };
-        for entry in entries.flatten() {
-            let file = entry.file_name().to_string_lossy().into_owned();
-            let pid = file
-                .strip_prefix(&prefix)
-                .and_then(|p| p.parse::<u32>().ok());
-            if pid.is_some_and(|pid| !Path::new(&format!("/proc/{pid}")).exists()) {
-                let stale = entry.path();
-                std::fs::remove_file(&stale).map_err(|e| StateError::io(stale, e))?;
-            }
-        }
-        Ok(())
+        sweep_beside(&self.state_path(workspace)?)
+    }
+
+    /// The stage journal records and the overwrite check go through.
+    pub fn encryptor(&self) -> &dyn Encryptor {
+        &*self.encryptor
     }
 
     /// Opens `workspace`'s journal for appending (records go through the encryptor).
@@ -225,6 +202,48 @@ impl StateStore for LocalStore {
         names[1..].sort();
         Ok(names)
     }
+}
+
+/// Refuses a workspace name that cannot be a directory or file name (Terraform refuses the
+/// same: empty, `.`, `..`, or with a path separator).
+pub fn check_workspace_name(workspace: &str) -> Result<()> {
+    let plain = !workspace.is_empty()
+        && workspace != "."
+        && workspace != ".."
+        && !workspace.contains(['/', '\\', '\0']);
+    if plain {
+        Ok(())
+    } else {
+        Err(StateError::InvalidWorkspace(workspace.to_string()))
+    }
+}
+
+/// Removes the temporary files that [`atomic_write`]s of `path` killed mid-write left
+/// (`.NAME.tmp-PID` whose process is gone).
+pub fn sweep_beside(path: &Path) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let prefix = format!(".{name}.tmp-");
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(());
+    };
+    for entry in entries.flatten() {
+        let file = entry.file_name().to_string_lossy().into_owned();
+        let pid = file
+            .strip_prefix(&prefix)
+            .and_then(|p| p.parse::<u32>().ok());
+        if pid.is_some_and(|pid| !Path::new(&format!("/proc/{pid}")).exists()) {
+            let stale = entry.path();
+            std::fs::remove_file(&stale).map_err(|e| StateError::io(stale, e))?;
+        }
+    }
+    Ok(())
 }
 
 /// A file beside `state` (`terraform.tfstate.backup`, `.journal`).

@@ -81,6 +81,8 @@ pub struct Journal<'a> {
     inner: autostack_state::journal::Journal,
     lineage: String,
     schemas: &'a (dyn SchemaSource + Sync),
+    /// A remote backend's flusher, which uploads what is journaled.
+    tee: Option<super::flusher::Pending>,
 }
 
 impl<'a> Journal<'a> {
@@ -94,7 +96,13 @@ impl<'a> Journal<'a> {
             inner,
             lineage,
             schemas,
+            tee: None,
         }
+    }
+
+    /// Also hands every operation record to a flusher.
+    pub fn tee(&mut self, pending: super::flusher::Pending) {
+        self.tee = Some(pending);
     }
 
     /// The lineage the journaled records belong to (the new state's lineage).
@@ -185,6 +193,11 @@ impl StateSink for Journal<'_> {
             token,
         };
         let payload = serde_json::to_vec(&record).map_err(|e| e.to_string())?;
+        if let Some(tee) = &self.tee {
+            tee.lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(payload.clone());
+        }
         // Written before dependents start (a killed process loses nothing); the next intent's
         // fsync or the snapshot takes it to disk (see `journal`'s durability note).
         self.inner

@@ -59,8 +59,10 @@ fn saved_plan(s: &Session, path: &std::path::Path, out: &Output) -> Result<Plan,
         );
         1
     };
-    let text =
-        std::fs::read_to_string(path).map_err(|e| fail(format!("{}: {e}", path.display())))?;
+    let text = crate::encryption::read_plan(path, &s.ctx.tree.module).map_err(|d| {
+        out.diags(&d, &s.sources);
+        1u8
+    })?;
     let doc: serde_json::Value = serde_json::from_str(&text)
         .map_err(|e| fail(format!("{} is not a valid plan file: {e}", path.display())))?;
     let plan = planfile::read(&doc, &s.ctx.tree, &s.schemas).map_err(|e| fail(e.0))?;
@@ -107,13 +109,19 @@ fn confirm(mode: PlanMode, out: &Output) -> bool {
 }
 
 async fn execute(s: &Session, plan: &Plan, a: &ApplyCmd, out: &Output, mode: PlanMode) -> u8 {
-    let journal = match s.backend.journal(&s.state, &s.schemas) {
+    let mut journal = match s.backend.journal(&s.state, &s.schemas) {
         Ok(j) => j,
         Err(d) => {
             out.diags(&d, &s.sources);
             return 1;
         }
     };
+    let flusher = s
+        .backend
+        .start_flusher(&s.state, &s.schemas, journal.lineage());
+    if let Some(f) = &flusher {
+        journal.tee(f.pending());
+    }
     let opts = ApplyOptions {
         parallelism: a.common.parallelism.max(1),
         ..ApplyOptions::default()
@@ -126,6 +134,9 @@ async fn execute(s: &Session, plan: &Plan, a: &ApplyCmd, out: &Output, mode: Pla
             return 1;
         }
     };
+    if let Some(f) = flusher {
+        f.finish().await;
+    }
     let mut state = outcome.state;
     state.lineage = journal.lineage().to_string();
     state.serial = s.state.serial;

@@ -29,8 +29,7 @@ fn input(a: &CostArgs, dir: &std::path::Path) -> Result<PlanInput, Diagnostics> 
     }
     let loaded = session::load_config(dir).map_err(|(_, d)| d)?;
     if let Some(p) = &a.plan {
-        let text = std::fs::read_to_string(p)
-            .map_err(|e| err("Failed to read plan file", format!("{}: {e}", p.display())))?;
+        let text = crate::encryption::read_plan(p, &loaded.tree.module)?;
         let doc: serde_json::Value =
             serde_json::from_str(&text).map_err(|e| err("Invalid plan file", e))?;
         let schemas = Schemas::new(Arc::new(session::Builtins));

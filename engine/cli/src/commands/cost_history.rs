@@ -20,7 +20,7 @@ pub async fn run(a: &CostHistoryArgs) -> u8 {
     let module = session::load_config(&PathBuf::from("."))
         .map(|l| l.tree.module)
         .unwrap_or_default();
-    let backend = match Backend::from_config(&module, a.state.as_deref()) {
+    let backend = match Backend::from_config(&module, a.state.as_deref()).await {
         Ok(b) => b,
         Err(d) => return fail(d),
     };

@@ -16,6 +16,7 @@ mod show;
 mod state;
 mod validate;
 mod version;
+mod workspace;
 
 use crate::args::{Cli, Command};
 use autostack_core::plan::PlanMode;
@@ -38,7 +39,8 @@ pub fn dispatch(cli: Cli) -> u8 {
         Some(Command::Console(a)) => console::run(&a),
         Some(Command::Fmt(a)) => fmt::run(&a),
         Some(Command::Version(a)) => version::run(&a),
-        Some(Command::Init(a)) => init::run(&a),
+        Some(Command::Init(a)) => rt.block_on(init::run(&a)),
+        Some(Command::Workspace(c)) => rt.block_on(workspace::run(&c)),
         Some(Command::Plan(a)) => rt.block_on(plan::run(&a)),
         Some(Command::Apply(a)) => rt.block_on(apply::run(&a, PlanMode::Normal)),
         Some(Command::Destroy(a)) => rt.block_on(apply::run(&a, PlanMode::Destroy)),

@@ -15,7 +15,7 @@ pub async fn run(a: &OutputArgs) -> u8 {
     let module = session::load_config(&PathBuf::from("."))
         .map(|l| l.tree.module)
         .unwrap_or_default();
-    let backend = match Backend::from_config(&module, a.state.as_deref()) {
+    let backend = match Backend::from_config(&module, a.state.as_deref()).await {
         Ok(b) => b,
         Err(d) => {
             ui::print_diags(&d, &sources, color);

@@ -27,12 +27,23 @@ pub async fn run(a: &PlanCmd) -> u8 {
         Ok(p) => p,
         Err(code) => return code,
     };
+    let encryptor = match a
+        .out
+        .as_ref()
+        .map(|_| crate::encryption::plan_encryptor(&s.ctx.tree.module))
+    {
+        Some(Err(d)) => {
+            out.diags(&d, &s.sources);
+            return 1;
+        }
+        Some(Ok(e)) => e,
+        None => None,
+    };
     // The saved plan is written on another thread while the plan and its cost are printed.
     let (written, violations) = std::thread::scope(|scope| {
-        let writer = a
-            .out
-            .as_deref()
-            .map(|path| scope.spawn(|| write_plan(path, &plan, &s.ctx.tree, &s.schemas)));
+        let writer = a.out.as_deref().map(|path| {
+            scope.spawn(|| write_plan(path, &plan, &s.ctx.tree, &s.schemas, encryptor.as_deref()))
+        });
         run::report_plan(&plan, &out, &s.schemas);
         let violations = crate::costing::plan_section(&plan, &s, a.common.no_cost, &out);
         let written = writer.map(|w| {
@@ -85,14 +96,22 @@ pub async fn run(a: &PlanCmd) -> u8 {
     }
 }
 
-/// Streams the saved plan to `path` through a buffer.
+/// Streams the saved plan to `path` through a buffer, or writes it encrypted by `encryptor`
+/// (the `plan` target of the `encryption` block) in one piece.
 fn write_plan(
     path: &std::path::Path,
     plan: &autostack_core::plan::Plan,
     tree: &autostack_lang::config::ModuleTree,
     schemas: &crate::session::Schemas,
+    encryptor: Option<&dyn autostack_state::Encryptor>,
 ) -> std::io::Result<()> {
     use std::io::Write;
+    if let Some(enc) = encryptor {
+        let mut plain = Vec::new();
+        planfile::write_to(plan, tree, schemas, &mut plain)?;
+        let sealed = enc.encrypt(plain).map_err(std::io::Error::other)?;
+        return std::fs::write(path, sealed);
+    }
     let mut w = std::io::BufWriter::with_capacity(1 << 18, std::fs::File::create(path)?);
     planfile::write_to(plan, tree, schemas, &mut w)?;
     w.flush()

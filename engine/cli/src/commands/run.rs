@@ -100,7 +100,7 @@ pub async fn open(a: &PlanArgs, out: &Output, operation: &str) -> Result<Session
     };
     let (mut ctx, sources) = session::context(loaded, vars);
     ctx.events = std::sync::Arc::new(out.progress());
-    let backend = match Backend::from_config(&ctx.tree.module, a.state.as_deref()) {
+    let backend = match Backend::from_config(&ctx.tree.module, a.state.as_deref()).await {
         Ok(b) => b,
         Err(d) => {
             out.diags(&d, &sources);

@@ -24,14 +24,13 @@ pub async fn run(a: &ShowArgs) -> u8 {
     let schemas = Schemas::new(Arc::new(session::Builtins));
     let loaded = session::load_config(&PathBuf::from("."));
     if let Some(path) = &a.path {
-        let text = match std::fs::read_to_string(path) {
+        let module = loaded
+            .as_ref()
+            .map(|l| l.tree.module.clone())
+            .unwrap_or_default();
+        let text = match crate::encryption::read_plan_or_state(path, &module) {
             Ok(t) => t,
-            Err(e) => {
-                return fail(session::error(
-                    "Failed to read file",
-                    format!("{}: {e}", path.display()),
-                ))
-            }
+            Err(d) => return fail(d),
         };
         let doc: serde_json::Value = match serde_json::from_str(&text) {
             Ok(d) => d,
@@ -91,7 +90,7 @@ pub async fn run(a: &ShowArgs) -> u8 {
         ));
     }
     let module = loaded.map(|l| l.tree.module).unwrap_or_default();
-    let backend = match Backend::from_config(&module, None) {
+    let backend = match Backend::from_config(&module, None).await {
         Ok(b) => b,
         Err(d) => return fail(d),
     };

@@ -1,7 +1,7 @@
 //! `autostack state list|show|mv|rm|pull|push` and `force-unlock`.
 
-use crate::args::{ForceUnlockArgs, StateCmd};
-use crate::backend::Backend;
+use crate::args::{ForceUnlockArgs, LockArgs, StateCmd};
+use crate::backend::{Backend, LockGuard};
 use crate::session::{self, Schemas};
 use crate::ui;
 use autostack_core::addrs::{parse_instance, InstanceAddr};
@@ -19,11 +19,11 @@ fn fail(d: Diagnostics) -> u8 {
     1
 }
 
-fn backend(path: Option<&Path>) -> Result<Backend, Diagnostics> {
+async fn backend(path: Option<&Path>) -> Result<Backend, Diagnostics> {
     let module = session::load_config(&PathBuf::from("."))
         .map(|l| l.tree.module)
         .unwrap_or_default();
-    Backend::from_config(&module, path)
+    Backend::from_config(&module, path).await
 }
 
 /// Runs a state subcommand.
@@ -47,7 +47,7 @@ async fn run_inner(cmd: &StateCmd) -> Result<u8, Diagnostics> {
     match cmd {
         StateCmd::List(a) => {
             // Addresses need no provider: nothing but the document is read.
-            let addrs = backend(a.state.as_deref())?.load_addresses().await?;
+            let addrs = backend(a.state.as_deref()).await?.load_addresses().await?;
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             for addr in &addrs {
                 if a.addresses.is_empty() || a.addresses.iter().any(|p| matches(addr, p)) {
@@ -58,7 +58,7 @@ async fn run_inner(cmd: &StateCmd) -> Result<u8, Diagnostics> {
             Ok(0)
         }
         StateCmd::Show(a) => {
-            let b = backend(a.state.as_deref())?;
+            let b = backend(a.state.as_deref()).await?;
             let (doc, _) = b.load_document().await?;
             let addr =
                 parse_instance(&a.address).map_err(|e| session::error("Invalid address", e.0))?;
@@ -71,12 +71,12 @@ async fn run_inner(cmd: &StateCmd) -> Result<u8, Diagnostics> {
             Ok(0)
         }
         StateCmd::Mv(a) => {
-            mutate(a.state.as_deref(), &schemas, a.dry_run, |st| {
+            mutate(a.state.as_deref(), &a.lock, &schemas, a.dry_run, |st| {
                 move_items(st, &a.source, &a.destination)
             })
             .await
         }
-        StateCmd::Rm(a) => mutate(a.state.as_deref(), &schemas, a.dry_run, |st| {
+        StateCmd::Rm(a) => mutate(a.state.as_deref(), &a.lock, &schemas, a.dry_run, |st| {
             let mut msgs = Vec::new();
             for p in &a.addresses {
                 let hit: Vec<InstanceAddr> = st
@@ -103,7 +103,7 @@ async fn run_inner(cmd: &StateCmd) -> Result<u8, Diagnostics> {
         StateCmd::Pull(a) => {
             // The document as stored (journal replayed), without decoding any attribute.
             let out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-            backend(a.state.as_deref())?.pull(out).await?;
+            backend(a.state.as_deref()).await?.pull(out).await?;
             Ok(0)
         }
         StateCmd::Push(a) => {
@@ -126,10 +126,8 @@ async fn run_inner(cmd: &StateCmd) -> Result<u8, Diagnostics> {
             // Refused when its attributes do not fit the providers' schemas; stored as pushed.
             autostack_core::statefile::decode(&incoming, &schemas)
                 .map_err(|e| session::error("Invalid state file", e))?;
-            let b = backend(None)?;
-            let _lock = b
-                .lock("OperationTypeInvalid", std::time::Duration::ZERO)
-                .await?;
+            let b = backend(None).await?;
+            let _lock = take_lock(&b, &a.lock).await?;
             let (current, _) = b.load_document().await?;
             let stamp = |d: &Document| Stamp {
                 serial: d.serial,
@@ -184,16 +182,25 @@ fn move_items(st: &mut State, from: &str, to: &str) -> Result<Vec<String>, Diagn
     Ok(msgs)
 }
 
+/// The state lock for a state subcommand, unless `-lock=false`.
+async fn take_lock(b: &Backend, lock: &LockArgs) -> Result<Option<LockGuard>, Diagnostics> {
+    if !lock.enabled() {
+        return Ok(None);
+    }
+    b.lock("OperationTypeInvalid", lock.timeout())
+        .await
+        .map(Some)
+}
+
 async fn mutate(
     path: Option<&Path>,
+    lock: &LockArgs,
     schemas: &Schemas,
     dry_run: bool,
     f: impl FnOnce(&mut State) -> Result<Vec<String>, Diagnostics>,
 ) -> Result<u8, Diagnostics> {
-    let b = backend(path)?;
-    let _lock = b
-        .lock("OperationTypeInvalid", std::time::Duration::ZERO)
-        .await?;
+    let b = backend(path).await?;
+    let _lock = take_lock(&b, lock).await?;
     let (mut st, _) = b.load(schemas).await?;
     let msgs = f(&mut st)?;
     for m in &msgs {
@@ -207,7 +214,7 @@ async fn mutate(
 
 /// `force-unlock LOCK_ID`.
 pub async fn force_unlock(a: &ForceUnlockArgs) -> u8 {
-    let b = match backend(None) {
+    let b = match backend(None).await {
         Ok(b) => b,
         Err(d) => return fail(d),
     };

@@ -305,7 +305,13 @@ fn decode_terraform(b: &Block, m: &mut Module, diags: &mut Diagnostics) {
     expect_only(
         b,
         &["required_version", "experiments", "language"],
-        &["required_providers", "backend", "cloud", "provider_meta"],
+        &[
+            "required_providers",
+            "backend",
+            "cloud",
+            "provider_meta",
+            "encryption",
+        ],
         diags,
     );
     if let Some(a) = b.body.attr("required_version") {
@@ -336,6 +342,18 @@ fn decode_terraform(b: &Block, m: &mut Module, diags: &mut Diagnostics) {
                 },
             );
         }
+    }
+    for eb in b.body.blocks_of("encryption") {
+        if m.terraform.encryption.is_some() {
+            diags.push(Diagnostic::error(
+                "Duplicate encryption configuration",
+                "A module may have only one encryption configuration.",
+                Some(eb.def_range()),
+            ));
+            continue;
+        }
+        let e = super::encryption::decode_encryption(&eb.body, eb.def_range(), diags);
+        m.terraform.encryption = Some(e);
     }
     for bb in b.body.blocks_of("backend") {
         if let Some(l) = labels(bb, 1, "backend type", diags) {

@@ -5,11 +5,13 @@
 
 mod decode;
 mod decode_blocks;
+pub mod encryption;
 mod load;
 pub mod typeexpr;
 pub mod validate;
 
 pub use decode::short as short_range;
+pub use encryption::{decode_encryption, Encryption, EncryptionBlock, EncryptionTarget};
 pub use load::{eval_static, load_module, load_module_tree, ModuleTree};
 pub use typeexpr::Constraint;
 
@@ -46,7 +48,7 @@ pub struct Module {
     pub checks: Vec<Check>,
 }
 
-/// `terraform { required_version, required_providers, backend }`.
+/// `terraform { required_version, required_providers, backend, encryption }`.
 #[derive(Debug, Clone, Default)]
 pub struct TerraformSettings {
     /// `required_version` constraint string.
@@ -55,6 +57,8 @@ pub struct TerraformSettings {
     pub required_providers: IndexMap<String, RequiredProvider>,
     /// The `backend "TYPE" {}` block.
     pub backend: Option<Backend>,
+    /// OpenTofu's `encryption {}` block (state and plan encryption).
+    pub encryption: Option<Encryption>,
 }
 
 /// One `required_providers` entry.

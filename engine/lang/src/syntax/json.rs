@@ -24,6 +24,16 @@ fn block_labels(ty: &str, parent: Option<&str>) -> Option<usize> {
             0
         }
         (Some("check"), "assert") => 0,
+        // OpenTofu's `terraform { encryption {} }`.
+        (Some("terraform"), "encryption") => 0,
+        (Some("encryption"), "key_provider" | "method") => 2,
+        (Some("encryption"), "state" | "plan" | "remote_state_data_sources") => 0,
+        (Some("remote_state_data_sources"), "default") => 0,
+        (Some("remote_state_data_sources"), "remote_state_data_source") => 1,
+        (
+            Some("state" | "plan" | "fallback" | "default" | "remote_state_data_source"),
+            "fallback",
+        ) => 0,
         (Some(_), "provisioner") => 1,
         _ => return None,
     })
@@ -31,6 +41,14 @@ fn block_labels(ty: &str, parent: Option<&str>) -> Option<usize> {
 
 /// Parses a JSON configuration file.
 pub(crate) fn parse_json_file(file: &SourceFile) -> Result<Body, Diagnostics> {
+    parse_json_body(file, None)
+}
+
+/// Parses a JSON document as the body of a `parent` block (`None`: a whole file).
+pub(crate) fn parse_json_body(
+    file: &SourceFile,
+    parent: Option<&str>,
+) -> Result<Body, Diagnostics> {
     let json: Json = serde_json::from_str(&file.text).map_err(|e| {
         let r = file.range(0..0);
         let pos = crate::diag::Pos {
@@ -53,12 +71,12 @@ pub(crate) fn parse_json_file(file: &SourceFile) -> Result<Body, Diagnostics> {
     let Json::Object(root) = json else {
         return Err(Diagnostic::error(
             "Invalid JSON configuration",
-            "The root of a .tf.json file must be an object.",
+            "The root of a JSON configuration must be an object.",
             Some(whole),
         )
         .into());
     };
-    let body = obj_body(&mut l, &root, None, &whole);
+    let body = obj_body(&mut l, &root, parent, &whole);
     l.diags.into_result(body)
 }
 

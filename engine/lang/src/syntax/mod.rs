@@ -68,6 +68,15 @@ pub fn parse_file(file: &SourceFile) -> Result<Body, Diagnostics> {
     l.diags.into_result(out)
 }
 
+/// Parses the body of a `block_type` block given on its own (OpenTofu's `TF_ENCRYPTION`
+/// holds an `encryption` block's body): JSON when it starts with `{`, native syntax otherwise.
+pub fn parse_block_body(file: &SourceFile, block_type: &str) -> Result<Body, Diagnostics> {
+    if file.text.trim_start().starts_with('{') {
+        return json::parse_json_body(file, Some(block_type));
+    }
+    parse_file(file)
+}
+
 /// Parses a standalone expression (console input, `-var` values).
 pub fn parse_expr(file: &SourceFile) -> Result<Expr, Diagnostics> {
     check_nesting(file)?;
