@@ -22,6 +22,10 @@ pub trait ArmKind: Send + Sync {
     fn tagged(&self) -> bool {
         true
     }
+    /// Checks a configuration beyond its schema (values unknown until apply left alone).
+    fn validate(&self, _config: &Value) -> Diagnostics {
+        Diagnostics::new()
+    }
     /// The kind's own attributes (the adapter adds `id`, `tags` and `timeouts`).
     fn schema(&self) -> ResourceSchema;
     /// The placeholder values of the ID after the subscription, from a planned value.
@@ -181,6 +185,10 @@ impl<K: ArmKind> ResourceType<AzureClient> for Arm<K> {
             p.planned = p.plan_from(p.prior(), &normalized);
         }
         self.kind.plan(c, p).await
+    }
+
+    fn validate(&self, config: &Value) -> Diagnostics {
+        self.kind.validate(config)
     }
 
     async fn create(

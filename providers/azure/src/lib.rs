@@ -39,6 +39,7 @@ pub mod storage_account;
 pub mod storage_container;
 pub mod subnet;
 pub mod virtual_network;
+pub mod vm_model;
 pub mod vm_ops;
 
 pub use client::{ArmError, AzureClient};

@@ -1,6 +1,7 @@
 //! `azurerm_linux_virtual_machine`: a Linux VM with its managed OS disk (`os_disk`), image
 //! (`source_image_reference`), SSH keys (`admin_ssh_key`) and network interfaces. The schema
-//! and the mapping between state and ARM's JSON live here; changes (resize with deallocate
+//! and the state read from ARM's JSON live here, the request body in [`crate::vm_model`]
+//! (azure_mgmt_compute's models); changes (resize with deallocate
 //! and start, delete with the OS disk) and the addresses read from the NICs in
 //! [`crate::vm_ops`].
 
@@ -83,92 +84,6 @@ fn attributes() -> Block {
     }
 }
 
-fn linux_configuration(planned: &Value) -> Json {
-    let keys: Vec<Json> = get_blocks(planned, "admin_ssh_key")
-        .iter()
-        .map(|k| {
-            json!({
-                "path": format!("/home/{}/.ssh/authorized_keys", str_or_empty(k, "username")),
-                "keyData": str_or_empty(k, "public_key"),
-            })
-        })
-        .collect();
-    json!({
-        "disablePasswordAuthentication": get_bool(planned, "disable_password_authentication").unwrap_or(true),
-        "ssh": { "publicKeys": keys },
-        "provisionVMAgent": get_bool(planned, "provision_vm_agent").unwrap_or(true),
-        "enableVMAgentPlatformUpdates": get_bool(planned, "vm_agent_platform_updates_enabled").unwrap_or(false),
-        "patchSettings": {
-            "patchMode": nonempty_str(planned, "patch_mode").unwrap_or("ImageDefault"),
-            "assessmentMode": nonempty_str(planned, "patch_assessment_mode").unwrap_or("ImageDefault"),
-        },
-    })
-}
-
-fn storage_profile(planned: &Value) -> Json {
-    let disk = get_blocks(planned, "os_disk").first().cloned().unwrap_or(Value::null());
-    let mut os = json!({
-        "createOption": "FromImage",
-        "caching": str_or_empty(&disk, "caching"),
-        "managedDisk": { "storageAccountType": str_or_empty(&disk, "storage_account_type") },
-        "writeAcceleratorEnabled": get_bool(&disk, "write_accelerator_enabled").unwrap_or(false),
-    });
-    if let Some(n) = nonempty_str(&disk, "name") {
-        os["name"] = json!(n);
-    }
-    if let Some(s) = get_int(&disk, "disk_size_gb").filter(|s| *s > 0) {
-        os["diskSizeGB"] = json!(s);
-    }
-    let image = match (get_blocks(planned, "source_image_reference").first(), nonempty_str(planned, "source_image_id")) {
-        (Some(r), _) => json!({
-            "publisher": str_or_empty(r, "publisher"),
-            "offer": str_or_empty(r, "offer"),
-            "sku": str_or_empty(r, "sku"),
-            "version": str_or_empty(r, "version"),
-        }),
-        (None, Some(id)) => reference(id),
-        (None, None) => json!({}),
-    };
-    json!({ "imageReference": image, "osDisk": os })
-}
-
-/// The PUT body of a planned VM (data disks are left to the attachments).
-pub(crate) fn vm_body(planned: &Value) -> Json {
-    let nics: Vec<Json> = get_strings(planned, "network_interface_ids")
-        .iter()
-        .enumerate()
-        .map(|(i, id)| json!({ "id": id, "properties": { "primary": i == 0 } }))
-        .collect();
-    let mut os_profile = json!({
-        "adminUsername": str_or_empty(planned, "admin_username"),
-        "computerName": nonempty_str(planned, "computer_name").unwrap_or(str_or_empty(planned, "name")),
-        "linuxConfiguration": linux_configuration(planned),
-        "allowExtensionOperations": get_bool(planned, "allow_extension_operations").unwrap_or(true),
-    });
-    if let Some(p) = nonempty_str(planned, "admin_password") {
-        os_profile["adminPassword"] = json!(p);
-    }
-    if let Some(d) = nonempty_str(planned, "custom_data") {
-        os_profile["customData"] = json!(d);
-    }
-    let mut props = json!({
-        "hardwareProfile": { "vmSize": str_or_empty(planned, "size") },
-        "osProfile": os_profile,
-        "storageProfile": storage_profile(planned),
-        "networkProfile": { "networkInterfaces": nics },
-        "priority": nonempty_str(planned, "priority").unwrap_or("Regular"),
-        "extensionsTimeBudget": nonempty_str(planned, "extensions_time_budget").unwrap_or("PT1H30M"),
-    });
-    if let Some(u) = nonempty_str(planned, "user_data") {
-        props["userData"] = json!(u);
-    }
-    let mut body = json!({ "location": str_or_empty(planned, "location"), "properties": props });
-    if let Some(z) = nonempty_str(planned, "zone") {
-        body["zones"] = json!([z]);
-    }
-    body
-}
-
 fn os_disk_state(os: &Json) -> Value {
     Value::object_from([
         ("caching", jstr(os, "/caching")),
@@ -239,7 +154,11 @@ impl ArmKind for LinuxVirtualMachine {
     }
 
     fn body(&self, _c: &AzureClient, planned: &Value, _current: Option<&Json>) -> Json {
-        vm_body(planned)
+        crate::vm_model::vm_body(planned)
+    }
+
+    fn validate(&self, config: &Value) -> Diagnostics {
+        crate::vm_model::check_enums(config)
     }
 
     fn state(&self, prior: &Value, item: &Json, parts: &[String]) -> Value {

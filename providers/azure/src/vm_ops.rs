@@ -32,7 +32,7 @@ pub async fn update(c: &AzureClient, id: &str, prior: &Value, planned: &Value) -
     if deallocate {
         c.action(id, "deallocate", VM_API).await?;
     }
-    let full = crate::linux_vm::vm_body(planned);
+    let full = crate::vm_model::vm_body(planned);
     let mut props = json!({
         "hardwareProfile": { "vmSize": size },
         "osProfile": { "allowExtensionOperations": full.pointer("/properties/osProfile/allowExtensionOperations") },
