@@ -58,12 +58,24 @@ fn main() {
         for _ in 0..3 {
             let d = example();
             double.clear();
-            applies.push(run(d.path(), &double.url, &["apply", "-auto-approve", "-no-color", "-no-cost"]));
+            applies.push(run(
+                d.path(),
+                &double.url,
+                &["apply", "-auto-approve", "-no-color", "-no-cost"],
+            ));
             calls.0 = double.log.lock().expect("log").len();
             double.clear();
-            noops.push(run(d.path(), &double.url, &["plan", "-no-color", "-no-cost", "-detailed-exitcode"]));
+            noops.push(run(
+                d.path(),
+                &double.url,
+                &["plan", "-no-color", "-no-cost", "-detailed-exitcode"],
+            ));
             calls.1 = double.log.lock().expect("log").len();
-            run(d.path(), &double.url, &["destroy", "-auto-approve", "-no-color", "-no-cost"]);
+            run(
+                d.path(),
+                &double.url,
+                &["destroy", "-auto-approve", "-no-color", "-no-cost"],
+            );
         }
         println!(
             "azure-web with {latency} ms per call: apply {:.2} s ({} calls), no-op plan with refresh {:.2} s ({} calls)",

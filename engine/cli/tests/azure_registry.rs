@@ -24,17 +24,30 @@ fn registry_examples_validate_and_plan_unchanged() {
     ];
     work.run_env(&["init"], &env).expect(0);
     let r = work.run_env(&["validate", "-no-color"], &env).expect(0);
-    assert!(r.stdout().contains("The configuration is valid."), "{}", r.stdout());
+    assert!(
+        r.stdout().contains("The configuration is valid."),
+        "{}",
+        r.stdout()
+    );
     let r = work.run_env(&["plan", "-no-color", "-detailed-exitcode"], &env);
     let out = r.stdout();
     assert_eq!(r.code(), 2, "{out}\n{}", r.stderr());
-    assert!(out.contains("Plan: 13 to add, 0 to change, 0 to destroy."), "{out}");
+    assert!(
+        out.contains("Plan: 13 to add, 0 to change, 0 to destroy."),
+        "{out}"
+    );
     let planned = |attr: &str, value: &str| {
         out.lines().any(|l| {
             let l = l.trim();
             l.starts_with(&format!("+ {attr} ")) && l.ends_with(&format!("= {value}"))
         })
     };
-    assert!(planned("location", "\"westus2\""), "\"West US 2\" plans normalized: {out}");
-    assert!(planned("disk_size_gb", "1"), "\"1\" converts to a number: {out}");
+    assert!(
+        planned("location", "\"westus2\""),
+        "\"West US 2\" plans normalized: {out}"
+    );
+    assert!(
+        planned("disk_size_gb", "1"),
+        "\"1\" converts to a number: {out}"
+    );
 }

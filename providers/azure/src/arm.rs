@@ -66,7 +66,9 @@ pub trait ArmKind: Send + Sync {
     }
     /// Deletes the object (by default a DELETE followed until the object is gone).
     async fn delete(&self, c: &AzureClient, id: &str, _prior: &Value) -> Result<(), ApplyError> {
-        c.delete(id, self.api_version()).await.or_apply(&format!("deleting {id}"))
+        c.delete(id, self.api_version())
+            .await
+            .or_apply(&format!("deleting {id}"))
     }
 }
 
@@ -88,7 +90,12 @@ impl<K: ArmKind> Arm<K> {
     /// The ID a planned object has (built from its configuration).
     fn id_of(&self, c: &AzureClient, planned: &Value) -> Result<String, Diagnostics> {
         let mut values = vec![c.subscription_id.clone()];
-        if !self.kind.shape().0.starts_with("/subscriptions/{subscriptionId}") {
+        if !self
+            .kind
+            .shape()
+            .0
+            .starts_with("/subscriptions/{subscriptionId}")
+        {
             values.clear();
         }
         values.extend(self.kind.id_values(planned)?);
@@ -97,7 +104,11 @@ impl<K: ArmKind> Arm<K> {
     }
 
     /// Holds the kind's lock for `planned` (see [`ArmKind::lock_key`]) while the guard lives.
-    async fn serialize(&self, c: &AzureClient, planned: &Value) -> Option<tokio::sync::OwnedMutexGuard<()>> {
+    async fn serialize(
+        &self,
+        c: &AzureClient,
+        planned: &Value,
+    ) -> Option<tokio::sync::OwnedMutexGuard<()>> {
         let key = self.kind.lock_key(planned)?;
         Some(c.lock_for(&key).lock_owned().await)
     }
@@ -127,7 +138,11 @@ impl<K: ArmKind> Arm<K> {
 /// The planned `tags` as ARM's JSON object.
 pub fn tags_json(planned: &Value) -> Json {
     let tags = get(planned, "tags").map(string_map).unwrap_or_default();
-    Json::Object(tags.into_iter().map(|(k, v)| (k, Json::String(v))).collect())
+    Json::Object(
+        tags.into_iter()
+            .map(|(k, v)| (k, Json::String(v)))
+            .collect(),
+    )
 }
 
 /// The `tags` of an ARM object.
@@ -201,7 +216,11 @@ impl<K: ArmKind> ResourceType<AzureClient> for Arm<K> {
         let act = format!("creating {} ({id})", self.what);
         let _serial = self.serialize(c, planned).await;
         // azurerm's import-safety check: an object already at the ID is not ours.
-        if c.get(&id, self.kind.api_version()).await.or_apply(&act)?.is_some() {
+        if c.get(&id, self.kind.api_version())
+            .await
+            .or_apply(&act)?
+            .is_some()
+        {
             return Err(ApplyError::new(
                 format!("A resource with the ID {id:?} already exists - to be managed via Terraform this resource needs to be imported into the State."),
                 format!("Please see the resource documentation for {:?} for more information", self.name),
@@ -238,7 +257,10 @@ impl<K: ArmKind> ResourceType<AzureClient> for Arm<K> {
             false => None,
         };
         let body = self.body_of(c, &planned, current.as_ref());
-        self.kind.update(c, &id, prior, &planned, body).await.or_apply(&act)?;
+        self.kind
+            .update(c, &id, prior, &planned, body)
+            .await
+            .or_apply(&act)?;
         Ok(planned)
     }
 
@@ -250,7 +272,8 @@ impl<K: ArmKind> ResourceType<AzureClient> for Arm<K> {
     async fn read_many(&self, c: &AzureClient, current: &[Value]) -> Vec<ValueRead> {
         let schema = self.schema().block;
         let state_of = |p: &Value, id: &str, item: &Json| self.state_of(&schema, p, id, item);
-        let mut read = read_by_collection(c, self.what, self.kind.api_version(), current, state_of).await;
+        let mut read =
+            read_by_collection(c, self.what, self.kind.api_version(), current, state_of).await;
         self.kind.complete(c, &mut read).await;
         read
     }
@@ -258,7 +281,11 @@ impl<K: ArmKind> ResourceType<AzureClient> for Arm<K> {
     async fn recover(&self, c: &AzureClient, planned: &Value, _token: &str) -> ValueRead {
         // The ID follows from the configuration: read it back; nothing there means the
         // create never reached ARM.
-        Ok(Some(with_attr(planned, "id", Value::string(self.id_of(c, planned)?))))
+        Ok(Some(with_attr(
+            planned,
+            "id",
+            Value::string(self.id_of(c, planned)?),
+        )))
     }
 
     async fn import(&self, _c: &AzureClient, id: &str) -> Result<Value, Diagnostics> {

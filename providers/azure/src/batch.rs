@@ -29,11 +29,13 @@ pub async fn read_by_collection(
     current
         .iter()
         .zip(ids)
-        .map(|(prior, id)| match (&failed, found.get(&id.to_ascii_lowercase())) {
-            (_, Some(item)) => Ok(Some(state_of(prior, id, item))),
-            (Some(d), None) => Err(d.clone()),
-            (None, None) => Ok(None),
-        })
+        .map(
+            |(prior, id)| match (&failed, found.get(&id.to_ascii_lowercase())) {
+                (_, Some(item)) => Ok(Some(state_of(prior, id, item))),
+                (Some(d), None) => Err(d.clone()),
+                (None, None) => Ok(None),
+            },
+        )
         .collect()
 }
 
@@ -48,12 +50,16 @@ pub async fn fetch_all(
 ) -> (HashMap<String, Json>, Option<ArmError>) {
     let mut by_collection: HashMap<String, Vec<&str>> = HashMap::new();
     for id in ids.iter().filter(|i| !i.is_empty()) {
-        let members = by_collection.entry(collection_of(id).to_ascii_lowercase()).or_default();
+        let members = by_collection
+            .entry(collection_of(id).to_ascii_lowercase())
+            .or_default();
         if !members.iter().any(|m| m.eq_ignore_ascii_case(id)) {
             members.push(id);
         }
     }
-    let fetches = by_collection.values().map(|members| fetch(c, api_version, members));
+    let fetches = by_collection
+        .values()
+        .map(|members| fetch(c, api_version, members));
     let mut found: HashMap<String, Json> = HashMap::with_capacity(ids.len());
     let mut failed = None;
     for result in join_all(fetches).await {
@@ -73,7 +79,10 @@ async fn fetch(
 ) -> Result<Vec<(String, Json)>, ArmError> {
     if let [one] = members {
         let item = c.get(one, api_version).await?;
-        return Ok(item.map(|i| (one.to_ascii_lowercase(), i)).into_iter().collect());
+        return Ok(item
+            .map(|i| (one.to_ascii_lowercase(), i))
+            .into_iter()
+            .collect());
     }
     let collection = collection_of(members[0]);
     let items = match c.list(collection, api_version).await {

@@ -90,22 +90,37 @@ impl AzureClient {
 
     /// One request, retried while ARM throttles (429, `Retry-After` honoured up to a cap) or
     /// fails transiently (5xx, dropped connections); any other error status is an [`ArmError`].
-    pub async fn send(&self, method: Method, url: &str, body: Option<&Json>) -> Result<Reply, ArmError> {
+    pub async fn send(
+        &self,
+        method: Method,
+        url: &str,
+        body: Option<&Json>,
+    ) -> Result<Reply, ArmError> {
         let mut attempt = 0;
         loop {
             attempt += 1;
             match self.send_once(method, url, body).await {
                 Err(e) if e.class().is_transient() && attempt < self.wait.attempts.min(12) => {
                     let base = self.wait.delay(attempt);
-                    tokio::time::sleep(e.retry_after.map_or(base, |r| r.min(RETRY_AFTER_CAP).max(base))).await;
+                    tokio::time::sleep(
+                        e.retry_after
+                            .map_or(base, |r| r.min(RETRY_AFTER_CAP).max(base)),
+                    )
+                    .await;
                 }
                 r => return r,
             }
         }
     }
 
-    async fn send_once(&self, method: Method, url: &str, body: Option<&Json>) -> Result<Reply, ArmError> {
-        let parsed = Url::parse(url).map_err(|e| ArmError::local("InvalidUrl", format!("{url}: {e}")))?;
+    async fn send_once(
+        &self,
+        method: Method,
+        url: &str,
+        body: Option<&Json>,
+    ) -> Result<Reply, ArmError> {
+        let parsed =
+            Url::parse(url).map_err(|e| ArmError::local("InvalidUrl", format!("{url}: {e}")))?;
         let token = self
             .credential
             .get_token(&[self.scope.as_str()])
@@ -113,14 +128,24 @@ impl AzureClient {
             .map_err(|e| ArmError::local("AuthenticationFailed", error_chain(&e)))?;
         let mut req = Request::new(parsed, method);
         req.insert_header("authorization", format!("Bearer {}", token.token.secret()));
-        req.insert_header("user-agent", concat!("autostack/", env!("CARGO_PKG_VERSION"), " azurerm"));
+        req.insert_header(
+            "user-agent",
+            concat!("autostack/", env!("CARGO_PKG_VERSION"), " azurerm"),
+        );
         if let Some(b) = body {
             req.insert_header("content-type", "application/json");
             req.set_body(serde_json::to_vec(b).unwrap_or_default());
         }
-        let resp = self.http.execute_request(&req).await.map_err(|e| ArmError::transport(&e))?;
+        let resp = self
+            .http
+            .execute_request(&req)
+            .await
+            .map_err(|e| ArmError::transport(&e))?;
         let (status, headers, stream) = resp.deconstruct();
-        let bytes = stream.collect().await.map_err(|e| ArmError::transport(&e))?;
+        let bytes = stream
+            .collect()
+            .await
+            .map_err(|e| ArmError::transport(&e))?;
         let json = match bytes.is_empty() {
             true => Json::Null,
             false => serde_json::from_slice(&bytes).unwrap_or(Json::Null),
@@ -143,7 +168,10 @@ impl AzureClient {
 
     /// GET of an ARM path; `None` when it does not exist.
     pub async fn get(&self, path: &str, api_version: &str) -> Result<Option<Json>, ArmError> {
-        match self.send(Method::Get, &self.url(path, api_version), None).await {
+        match self
+            .send(Method::Get, &self.url(path, api_version), None)
+            .await
+        {
             Ok(r) => Ok(Some(r.body)),
             Err(e) if e.is_not_found() => Ok(None),
             Err(e) => Err(e),
@@ -274,7 +302,10 @@ pub fn classify(status: u16, code: &str) -> ErrorClass {
         "Conflict",
     ];
     match code {
-        "ResourceNotFound" | "ResourceGroupNotFound" | "NotFound" | "ContainerNotFound"
+        "ResourceNotFound"
+        | "ResourceGroupNotFound"
+        | "NotFound"
+        | "ContainerNotFound"
         | "ParentResourceNotFound" => ErrorClass::NotFound,
         "ConnectionFailure" => ErrorClass::Retryable,
         c if CONFLICT.contains(&c) && status != 404 => ErrorClass::Conflict,
@@ -379,6 +410,9 @@ mod tests {
         let e = ArmError::from_reply(&r);
         assert!(e.is_not_found());
         let d = e.diags("retrieving Resource Group").to_string();
-        assert!(d.contains("ResourceGroupNotFound") && d.contains("404 Not Found"), "{d}");
+        assert!(
+            d.contains("ResourceGroupNotFound") && d.contains("404 Not Found"),
+            "{d}"
+        );
     }
 }

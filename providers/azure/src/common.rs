@@ -7,15 +7,24 @@ use crate::prelude::*;
 /// force-new, on top of `b`.
 pub fn named(b: Block, located: bool) -> Block {
     let b = b
-        .attr("name", Attribute::required(Type::String).force_new().describe("The name of the resource."))
+        .attr(
+            "name",
+            Attribute::required(Type::String)
+                .force_new()
+                .describe("The name of the resource."),
+        )
         .attr(
             "resource_group_name",
-            Attribute::required(Type::String).force_new().describe("The name of the Resource Group the resource is in."),
+            Attribute::required(Type::String)
+                .force_new()
+                .describe("The name of the Resource Group the resource is in."),
         );
     match located {
         true => b.attr(
             "location",
-            Attribute::required(Type::String).force_new().describe("The Azure Region where the resource exists."),
+            Attribute::required(Type::String)
+                .force_new()
+                .describe("The Azure Region where the resource exists."),
         ),
         false => b,
     }
@@ -33,7 +42,10 @@ pub fn group_and_name(planned: &Value) -> Vec<String> {
 /// `location` (from the answer, normalized as azurerm stores it).
 pub fn named_state(o: Obj, item: &Json, parts: &[String]) -> Obj {
     let o = o
-        .str("resource_group_name", parts.get(1).map_or("", String::as_str))
+        .str(
+            "resource_group_name",
+            parts.get(1).map_or("", String::as_str),
+        )
         .str("name", parts.last().map_or("", String::as_str));
     match js(item, "/location") {
         Some(l) => o.str("location", normalized_location(l)),
@@ -43,7 +55,10 @@ pub fn named_state(o: Obj, item: &Json, parts: &[String]) -> Obj {
 
 /// azurerm's `location.Normalize`: lower case without spaces.
 pub fn normalized_location(l: &str) -> String {
-    l.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase()
+    l.chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_lowercase()
 }
 
 /// An optional string argument as ARM JSON (absent when unset or `""`).

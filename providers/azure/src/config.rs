@@ -75,7 +75,11 @@ impl Features {
 }
 
 /// The resource providers the supported types live in (registered unless told not to).
-const NAMESPACES: [&str; 3] = ["Microsoft.Compute", "Microsoft.Network", "Microsoft.Storage"];
+const NAMESPACES: [&str; 3] = [
+    "Microsoft.Compute",
+    "Microsoft.Network",
+    "Microsoft.Storage",
+];
 
 /// The endpoints of one Azure cloud.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,15 +93,24 @@ pub struct Cloud {
 /// The endpoints of a named environment (`public`, `usgovernment`, `china`).
 pub fn environment(name: &str) -> Result<Cloud, Diagnostics> {
     let (rm, login) = match name.to_ascii_lowercase().as_str() {
-        "" | "public" => ("https://management.azure.com", "https://login.microsoftonline.com"),
-        "usgovernment" => ("https://management.usgovcloudapi.net", "https://login.microsoftonline.us"),
-        "china" => ("https://management.chinacloudapi.cn", "https://login.chinacloudapi.cn"),
-        other => {
-            return Err(error(
-                "building AzureRM Client",
-                format!("unable to find environment {other:?}: expected one of public, usgovernment, china"),
-            ))
-        }
+        "" | "public" => (
+            "https://management.azure.com",
+            "https://login.microsoftonline.com",
+        ),
+        "usgovernment" => (
+            "https://management.usgovcloudapi.net",
+            "https://login.microsoftonline.us",
+        ),
+        "china" => (
+            "https://management.chinacloudapi.cn",
+            "https://login.chinacloudapi.cn",
+        ),
+        other => return Err(error(
+            "building AzureRM Client",
+            format!(
+                "unable to find environment {other:?}: expected one of public, usgovernment, china"
+            ),
+        )),
     };
     Ok(Cloud {
         resource_manager: rm.into(),
@@ -123,8 +136,12 @@ impl ClientFactory for AzureFactory {
             Some(host) => metadata_cloud(&http, host, &s.environment).await?,
             None => environment(&s.environment)?,
         };
-        let authority = Url::parse(&cloud.login)
-            .map_err(|e| error("building AzureRM Client", format!("login endpoint {:?}: {e}", cloud.login)))?;
+        let authority = Url::parse(&cloud.login).map_err(|e| {
+            error(
+                "building AzureRM Client",
+                format!("login endpoint {:?}: {e}", cloud.login),
+            )
+        })?;
         let credential: Arc<dyn TokenCredential> = Arc::new(ClientSecretCredential::new(
             http.clone(),
             authority,
@@ -133,10 +150,12 @@ impl ClientFactory for AzureFactory {
             s.client_secret.clone(),
         ));
         let scope = format!("{}/.default", cloud.resource_manager.trim_end_matches('/'));
-        let token = credential
-            .get_token(&[scope.as_str()])
-            .await
-            .map_err(|e| error("building AzureRM Client: authenticating using the Client Secret", token_failure(&e)))?;
+        let token = credential.get_token(&[scope.as_str()]).await.map_err(|e| {
+            error(
+                "building AzureRM Client: authenticating using the Client Secret",
+                token_failure(&e),
+            )
+        })?;
         let mut client = AzureClient::new(ClientParts {
             http,
             credential,
@@ -197,7 +216,12 @@ fn setting_or_file(config: &Value, name: &str, env: &str) -> Result<Option<Strin
         None => Ok(None),
         Some(p) => std::fs::read_to_string(&p)
             .map(|t| Some(t.trim().to_string()))
-            .map_err(|e| error("building AzureRM Client", format!("reading {path_name} {p:?}: {e}"))),
+            .map_err(|e| {
+                error(
+                    "building AzureRM Client",
+                    format!("reading {path_name} {p:?}: {e}"),
+                )
+            }),
     }
 }
 
@@ -212,17 +236,24 @@ impl Settings {
         let client_id = setting_or_file(config, "client_id", "ARM_CLIENT_ID")?;
         let client_secret = setting_or_file(config, "client_secret", "ARM_CLIENT_SECRET")?;
         let tenant_id = setting(config, "tenant_id", "ARM_TENANT_ID");
-        let (Some(client_id), Some(client_secret), Some(tenant_id)) = (client_id, client_secret, tenant_id) else {
+        let (Some(client_id), Some(client_secret), Some(tenant_id)) =
+            (client_id, client_secret, tenant_id)
+        else {
             return Err(error(
                 "building AzureRM Client: no credentials",
                 "AutoStack authenticates to Azure as a Service Principal with a Client Secret: set client_id, client_secret and tenant_id (or ARM_CLIENT_ID, ARM_CLIENT_SECRET and ARM_TENANT_ID). Azure CLI, Managed Identity, OIDC and certificate authentication are not supported yet.",
             ));
         };
         let skip = get_bool(config, "skip_provider_registration").unwrap_or_else(|| {
-            std::env::var("ARM_SKIP_PROVIDER_REGISTRATION").is_ok_and(|v| v.eq_ignore_ascii_case("true"))
+            std::env::var("ARM_SKIP_PROVIDER_REGISTRATION")
+                .is_ok_and(|v| v.eq_ignore_ascii_case("true"))
         });
-        let registrations = setting(config, "resource_provider_registrations", "ARM_RESOURCE_PROVIDER_REGISTRATIONS")
-            .unwrap_or_else(|| "legacy".into());
+        let registrations = setting(
+            config,
+            "resource_provider_registrations",
+            "ARM_RESOURCE_PROVIDER_REGISTRATIONS",
+        )
+        .unwrap_or_else(|| "legacy".into());
         const MODES: [&str; 5] = ["none", "legacy", "core", "extended", "all"];
         if !MODES.contains(&registrations.as_str()) {
             return Err(error(
@@ -235,7 +266,8 @@ impl Settings {
             tenant_id,
             client_id,
             client_secret,
-            environment: setting(config, "environment", "ARM_ENVIRONMENT").unwrap_or_else(|| "public".into()),
+            environment: setting(config, "environment", "ARM_ENVIRONMENT")
+                .unwrap_or_else(|| "public".into()),
             metadata_host: setting(config, "metadata_host", "ARM_METADATA_HOSTNAME"),
             register: !skip && registrations != "none",
         })
@@ -245,18 +277,32 @@ impl Settings {
 /// The endpoints a metadata host publishes (`GET https://{host}/metadata/endpoints`), for the
 /// environment's entry (`AzureCloud` for public) or the only one. A host given with a scheme
 /// (`http://127.0.0.1:8700`, a local double) is used as it is.
-async fn metadata_cloud(http: &Arc<dyn HttpClient>, host: &str, env: &str) -> Result<Cloud, Diagnostics> {
+async fn metadata_cloud(
+    http: &Arc<dyn HttpClient>,
+    host: &str,
+    env: &str,
+) -> Result<Cloud, Diagnostics> {
     let base = match host.contains("://") {
         true => host.trim_end_matches('/').to_string(),
         false => format!("https://{}", host.trim_end_matches('/')),
     };
-    let fail = |why: String| error("building AzureRM Client", format!("retrieving metadata from {base}: {why}"));
-    let url = Url::parse(&format!("{base}/metadata/endpoints?api-version=2022-09-01")).map_err(|e| fail(e.to_string()))?;
+    let fail = |why: String| {
+        error(
+            "building AzureRM Client",
+            format!("retrieving metadata from {base}: {why}"),
+        )
+    };
+    let url = Url::parse(&format!("{base}/metadata/endpoints?api-version=2022-09-01"))
+        .map_err(|e| fail(e.to_string()))?;
     let resp = http
         .execute_request(&Request::new(url, Method::Get))
         .await
         .map_err(|e| fail(error_chain(&e)))?;
-    let bytes = resp.into_body().collect().await.map_err(|e| fail(error_chain(&e)))?;
+    let bytes = resp
+        .into_body()
+        .collect()
+        .await
+        .map_err(|e| fail(error_chain(&e)))?;
     let doc: Json = serde_json::from_slice(&bytes).map_err(|e| fail(e.to_string()))?;
     let wanted = match env.to_ascii_lowercase().as_str() {
         "usgovernment" => "AzureUSGovernment",
@@ -272,13 +318,23 @@ async fn metadata_cloud(http: &Arc<dyn HttpClient>, host: &str, env: &str) -> Re
         .find(|e| e.get("name").and_then(Json::as_str) == Some(wanted))
         .or(entries.first())
         .ok_or_else(|| fail("no environment in the document".into()))?;
-    let text = |p: &str| entry.pointer(p).and_then(Json::as_str).map(|s| s.trim_end_matches('/').to_string());
-    match (text("/resourceManager"), text("/authentication/loginEndpoint")) {
+    let text = |p: &str| {
+        entry
+            .pointer(p)
+            .and_then(Json::as_str)
+            .map(|s| s.trim_end_matches('/').to_string())
+    };
+    match (
+        text("/resourceManager"),
+        text("/authentication/loginEndpoint"),
+    ) {
         (Some(rm), Some(login)) => Ok(Cloud {
             resource_manager: rm,
             login,
         }),
-        _ => Err(fail("resourceManager or authentication.loginEndpoint missing".into())),
+        _ => Err(fail(
+            "resourceManager or authentication.loginEndpoint missing".into(),
+        )),
     }
 }
 
@@ -287,10 +343,12 @@ async fn metadata_cloud(http: &Arc<dyn HttpClient>, host: &str, env: &str) -> Re
 /// error's debug form), else the error chain.
 fn token_failure(e: &azure_core::Error) -> String {
     let debug = format!("{e:?}");
-    let described = debug.split_once("error_description: Some(\"").and_then(|(_, rest)| {
-        let end = rest.find("\")")?;
-        Some(rest[..end].replace("\\\"", "\"").replace("\\r\\n", " "))
-    });
+    let described = debug
+        .split_once("error_description: Some(\"")
+        .and_then(|(_, rest)| {
+            let end = rest.find("\")")?;
+            Some(rest[..end].replace("\\\"", "\"").replace("\\r\\n", " "))
+        });
     match described {
         Some(d) => format!("{}: {d}", error_chain(e)),
         None => error_chain(e),
@@ -317,19 +375,25 @@ async fn register_providers(c: &AzureClient) -> Result<(), ArmError> {
     let listed = c.list(&base, API).await?;
     for ns in NAMESPACES {
         let registered = listed.iter().any(|p| {
-            p.get("namespace").and_then(Json::as_str).is_some_and(|n| n.eq_ignore_ascii_case(ns))
+            p.get("namespace")
+                .and_then(Json::as_str)
+                .is_some_and(|n| n.eq_ignore_ascii_case(ns))
                 && p.get("registrationState").and_then(Json::as_str) == Some("Registered")
         });
         if registered {
             continue;
         }
         let path = format!("{base}/{ns}");
-        c.send(Method::Post, &c.url(&format!("{path}/register"), API), None).await?;
+        c.send(Method::Post, &c.url(&format!("{path}/register"), API), None)
+            .await?;
         let done = || async {
             let p = c.get(&path, API).await?.unwrap_or(Json::Null);
-            Ok::<bool, ArmError>(p.get("registrationState").and_then(Json::as_str) == Some("Registered"))
+            Ok::<bool, ArmError>(
+                p.get("registrationState").and_then(Json::as_str) == Some("Registered"),
+            )
         };
-        autostack_provider_sdk::retry::wait_until(c.wait, &format!("{ns} to be registered"), done).await?;
+        autostack_provider_sdk::retry::wait_until(c.wait, &format!("{ns} to be registered"), done)
+            .await?;
     }
     Ok(())
 }
@@ -340,27 +404,46 @@ mod tests {
 
     #[test]
     fn environments_name_their_endpoints() {
-        assert_eq!(environment("public").unwrap().resource_manager, "https://management.azure.com");
-        assert_eq!(environment("China").unwrap().login, "https://login.chinacloudapi.cn");
+        assert_eq!(
+            environment("public").unwrap().resource_manager,
+            "https://management.azure.com"
+        );
+        assert_eq!(
+            environment("China").unwrap().login,
+            "https://login.chinacloudapi.cn"
+        );
         assert!(environment("german").is_err());
     }
 
     #[test]
     fn features_default_as_azurerm_4() {
-        let f = Features::read(&Value::object_from([("features", Value::tuple(vec![Value::object_from([(
-            "virtual_machine",
-            Value::tuple(vec![Value::object_from([("delete_os_disk_on_deletion", Value::bool(false))])]),
-        )])]))]));
+        let f = Features::read(&Value::object_from([(
+            "features",
+            Value::tuple(vec![Value::object_from([(
+                "virtual_machine",
+                Value::tuple(vec![Value::object_from([(
+                    "delete_os_disk_on_deletion",
+                    Value::bool(false),
+                )])]),
+            )])]),
+        )]));
         assert!(f.prevent_rg_deletion_with_resources);
         assert!(!f.delete_os_disk_on_deletion);
-        assert_eq!(Features::read(&Value::object_from([("x", Value::bool(true))])), Features::default());
+        assert_eq!(
+            Features::read(&Value::object_from([("x", Value::bool(true))])),
+            Features::default()
+        );
     }
 
     #[test]
     fn token_claims_are_read_from_the_payload() {
         use base64::Engine as _;
-        let payload = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(br#"{"oid":"abc","tid":"t"}"#);
-        assert_eq!(token_claim(&format!("h.{payload}.sig"), "oid").as_deref(), Some("abc"));
+        let payload =
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(br#"{"oid":"abc","tid":"t"}"#);
+        assert_eq!(
+            token_claim(&format!("h.{payload}.sig"), "oid").as_deref(),
+            Some("abc")
+        );
         assert_eq!(token_claim("garbage", "oid"), None);
     }
 }

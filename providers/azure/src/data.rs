@@ -12,7 +12,14 @@ fn read_only(block: Block) -> ResourceSchema {
     let t = Block::new().attr("read", Attribute::optional(Type::String));
     let block = timeouts_block(block);
     let block = Block {
-        blocks: [("timeouts".to_string(), autostack_provider_sdk::NestedBlock { block: t, ..block.blocks["timeouts"].clone() })].into(),
+        blocks: [(
+            "timeouts".to_string(),
+            autostack_provider_sdk::NestedBlock {
+                block: t,
+                ..block.blocks["timeouts"].clone()
+            },
+        )]
+        .into(),
         ..block
     };
     ResourceSchema { version: 0, block }
@@ -41,15 +48,25 @@ impl DataSource<AzureClient> for ResourceGroupData {
         let name = str_or_empty(config, "name");
         let id = RESOURCE_GROUP.build(&[&c.subscription_id, name]);
         let act = format!("retrieving Resource Group {name:?}");
-        let Some(rg) = c.get(&id, crate::resource_group::API).await.or_diags(&act)? else {
+        let Some(rg) = c
+            .get(&id, crate::resource_group::API)
+            .await
+            .or_diags(&act)?
+        else {
             return Err(error(
                 format!("Resource Group {name:?} was not found"),
-                format!("{act}: the Resource Group does not exist in subscription {:?}.", c.subscription_id),
+                format!(
+                    "{act}: the Resource Group does not exist in subscription {:?}.",
+                    c.subscription_id
+                ),
             ));
         };
         Ok(Obj::from(config)
             .str("id", &id)
-            .str("location", normalized_location(js(&rg, "/location").unwrap_or_default()))
+            .str(
+                "location",
+                normalized_location(js(&rg, "/location").unwrap_or_default()),
+            )
             .set("managed_by", jstr(&rg, "/managedBy"))
             .set("tags", map_value(&json_tags(&rg)))
             .into_value())
@@ -117,7 +134,9 @@ impl DataSource<AzureClient> for SubscriptionData {
     }
 
     async fn read(&self, c: &AzureClient, config: &Value) -> Result<Value, Diagnostics> {
-        let sub = nonempty_str(config, "subscription_id").unwrap_or(&c.subscription_id).to_string();
+        let sub = nonempty_str(config, "subscription_id")
+            .unwrap_or(&c.subscription_id)
+            .to_string();
         let id = format!("/subscriptions/{sub}");
         let act = format!("retrieving Subscription {sub:?}");
         let s = c
@@ -131,9 +150,15 @@ impl DataSource<AzureClient> for SubscriptionData {
             .set("display_name", jstr(&s, "/displayName"))
             .set("tenant_id", jstr(&s, "/tenantId"))
             .set("state", jstr(&s, "/state"))
-            .set("location_placement_id", jstr(&s, "/subscriptionPolicies/locationPlacementId"))
+            .set(
+                "location_placement_id",
+                jstr(&s, "/subscriptionPolicies/locationPlacementId"),
+            )
             .set("quota_id", jstr(&s, "/subscriptionPolicies/quotaId"))
-            .set("spending_limit", jstr(&s, "/subscriptionPolicies/spendingLimit"))
+            .set(
+                "spending_limit",
+                jstr(&s, "/subscriptionPolicies/spendingLimit"),
+            )
             .set("tags", map_value(&json_tags(&s)))
             .into_value())
     }

@@ -25,10 +25,12 @@ async fn edit_disks(
 ) -> Result<(), ArmError> {
     let lock = c.lock_for(vm_id);
     let _held = lock.lock().await;
-    let vm = c
-        .get(vm_id, VM_API)
-        .await?
-        .ok_or_else(|| ArmError::local("NotFound", format!("Virtual Machine {vm_id:?} was not found")))?;
+    let vm = c.get(vm_id, VM_API).await?.ok_or_else(|| {
+        ArmError::local(
+            "NotFound",
+            format!("Virtual Machine {vm_id:?} was not found"),
+        )
+    })?;
     let mut disks = jarray(&vm, "/properties/storageProfile/dataDisks").to_vec();
     edit(&mut disks);
     let body = json!({ "properties": { "storageProfile": { "dataDisks": disks } } });
@@ -50,7 +52,10 @@ fn entry(planned: &Value) -> Json {
 /// The ID of an attachment: the VM's, then the disk's name.
 fn attachment_id(planned: &Value) -> String {
     let disk = disk_name(str_or_empty(planned, "managed_disk_id"));
-    format!("{}/dataDisks/{disk}", str_or_empty(planned, "virtual_machine_id"))
+    format!(
+        "{}/dataDisks/{disk}",
+        str_or_empty(planned, "virtual_machine_id")
+    )
 }
 
 fn state_of(prior: &Value, id: &str, vm: &Json) -> Option<Value> {
@@ -72,8 +77,14 @@ fn state_of(prior: &Value, id: &str, vm: &Json) -> Option<Value> {
             .str("managed_disk_id", managed)
             .set("lun", jint(disk, "/lun"))
             .set("caching", jstr(disk, "/caching"))
-            .str("create_option", js(disk, "/createOption").unwrap_or("Attach"))
-            .set("write_accelerator_enabled", jbool(disk, "/writeAcceleratorEnabled"))
+            .str(
+                "create_option",
+                js(disk, "/createOption").unwrap_or("Attach"),
+            )
+            .set(
+                "write_accelerator_enabled",
+                jbool(disk, "/writeAcceleratorEnabled"),
+            )
             .finish(),
     )
 }
@@ -100,14 +111,21 @@ impl ResourceType<AzureClient> for DataDiskAttachment {
         }
     }
 
-    async fn create(&self, c: &AzureClient, planned: &Value, _ctx: &ChangeCtx<'_>) -> Result<Value, ApplyError> {
+    async fn create(
+        &self,
+        c: &AzureClient,
+        planned: &Value,
+        _ctx: &ChangeCtx<'_>,
+    ) -> Result<Value, ApplyError> {
         let id = attachment_id(planned);
         let act = format!("attaching Data Disk {id:?}");
         let new = entry(planned);
         let disk_id = str_or_empty(planned, "managed_disk_id").to_string();
         let mut exists = false;
         edit_disks(c, str_or_empty(planned, "virtual_machine_id"), |disks| {
-            exists = disks.iter().any(|d| js(d, "/managedDisk/id").is_some_and(|m| same_id(m, &disk_id)));
+            exists = disks
+                .iter()
+                .any(|d| js(d, "/managedDisk/id").is_some_and(|m| same_id(m, &disk_id)));
             if !exists {
                 disks.push(new);
             }
@@ -123,12 +141,21 @@ impl ResourceType<AzureClient> for DataDiskAttachment {
         Ok(with_attr(planned, "id", Value::string(id)))
     }
 
-    async fn update(&self, c: &AzureClient, prior: &Value, planned: &Value, _ctx: &ChangeCtx<'_>) -> Result<Value, ApplyError> {
+    async fn update(
+        &self,
+        c: &AzureClient,
+        prior: &Value,
+        planned: &Value,
+        _ctx: &ChangeCtx<'_>,
+    ) -> Result<Value, ApplyError> {
         let id = str_or_empty(prior, "id").to_string();
         let name = id.rsplit('/').next().unwrap_or_default().to_string();
         let new = entry(planned);
         edit_disks(c, str_or_empty(prior, "virtual_machine_id"), |disks| {
-            for d in disks.iter_mut().filter(|d| js(d, "/name").is_some_and(|n| n.eq_ignore_ascii_case(&name))) {
+            for d in disks
+                .iter_mut()
+                .filter(|d| js(d, "/name").is_some_and(|n| n.eq_ignore_ascii_case(&name)))
+            {
                 d["caching"] = new["caching"].clone();
                 d["writeAcceleratorEnabled"] = new["writeAcceleratorEnabled"].clone();
             }
@@ -144,27 +171,37 @@ impl ResourceType<AzureClient> for DataDiskAttachment {
         let detach = edit_disks(c, str_or_empty(prior, "virtual_machine_id"), |disks| {
             disks.retain(|d| !js(d, "/name").is_some_and(|n| n.eq_ignore_ascii_case(name)))
         });
-        autostack_provider_sdk::errors::done_if_gone(detach.await).or_apply(&format!("detaching Data Disk {id:?}"))
+        autostack_provider_sdk::errors::done_if_gone(detach.await)
+            .or_apply(&format!("detaching Data Disk {id:?}"))
     }
 
     async fn read_many(&self, c: &AzureClient, current: &[Value]) -> Vec<ValueRead> {
-        let vm_ids: Vec<&str> = current.iter().map(|v| str_or_empty(v, "virtual_machine_id")).collect();
+        let vm_ids: Vec<&str> = current
+            .iter()
+            .map(|v| str_or_empty(v, "virtual_machine_id"))
+            .collect();
         let (vms, failed) = fetch_all(c, VM_API, &vm_ids).await;
         let failed = failed.map(|e| e.diags("retrieving Virtual Machine Data Disk Attachments"));
         current
             .iter()
             .zip(vm_ids)
-            .map(|(prior, vm_id)| match (vms.get(&vm_id.to_ascii_lowercase()), &failed) {
-                (Some(vm), _) => Ok(state_of(prior, str_or_empty(prior, "id"), vm)
-                    .map(|v| settle_zero_values(&self.schema().block, Some(prior), v))),
-                (None, Some(d)) => Err(d.clone()),
-                (None, None) => Ok(None),
-            })
+            .map(
+                |(prior, vm_id)| match (vms.get(&vm_id.to_ascii_lowercase()), &failed) {
+                    (Some(vm), _) => Ok(state_of(prior, str_or_empty(prior, "id"), vm)
+                        .map(|v| settle_zero_values(&self.schema().block, Some(prior), v))),
+                    (None, Some(d)) => Err(d.clone()),
+                    (None, None) => Ok(None),
+                },
+            )
             .collect()
     }
 
     async fn recover(&self, _c: &AzureClient, planned: &Value, _token: &str) -> ValueRead {
-        Ok(Some(with_attr(planned, "id", Value::string(attachment_id(planned)))))
+        Ok(Some(with_attr(
+            planned,
+            "id",
+            Value::string(attachment_id(planned)),
+        )))
     }
 
     async fn import(&self, _c: &AzureClient, id: &str) -> Result<Value, Diagnostics> {
@@ -172,6 +209,8 @@ impl ResourceType<AzureClient> for DataDiskAttachment {
         let vm_id = id.rsplit_once("/dataDisks/").map_or("", |(v, _)| v);
         let seed = import_seed(&self.schema(), id);
         let _ = parts;
-        Ok(Obj::from(&seed).str("virtual_machine_id", vm_id).into_value())
+        Ok(Obj::from(&seed)
+            .str("virtual_machine_id", vm_id)
+            .into_value())
     }
 }

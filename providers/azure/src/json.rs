@@ -29,7 +29,11 @@ pub fn jint(item: &Json, ptr: &str) -> Value {
 pub fn jstrings(item: &Json, ptr: &str) -> Vec<String> {
     item.pointer(ptr)
         .and_then(Json::as_array)
-        .map(|a| a.iter().filter_map(|s| s.as_str().map(str::to_string)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|s| s.as_str().map(str::to_string))
+                .collect()
+        })
         .unwrap_or_default()
 }
 

@@ -55,8 +55,16 @@ pub const SOURCE: &str = "hashicorp/azurerm";
 /// configured).
 pub fn provider() -> Registry<AzureFactory> {
     Registry::new(AzureFactory)
-        .resource(Arm::new("azurerm_resource_group", "Resource Group", resource_group::ResourceGroup))
-        .resource(Arm::new("azurerm_virtual_network", "Virtual Network", virtual_network::VirtualNetwork))
+        .resource(Arm::new(
+            "azurerm_resource_group",
+            "Resource Group",
+            resource_group::ResourceGroup,
+        ))
+        .resource(Arm::new(
+            "azurerm_virtual_network",
+            "Virtual Network",
+            virtual_network::VirtualNetwork,
+        ))
         .resource(Arm::new("azurerm_subnet", "Subnet", subnet::Subnet))
         .resource(Arm::new(
             "azurerm_network_security_group",
@@ -68,7 +76,11 @@ pub fn provider() -> Registry<AzureFactory> {
             "Network Security Rule",
             security_rule::SecurityRule,
         ))
-        .resource(Arm::new("azurerm_public_ip", "Public IP Address", public_ip::PublicIp))
+        .resource(Arm::new(
+            "azurerm_public_ip",
+            "Public IP Address",
+            public_ip::PublicIp,
+        ))
         .resource(Arm::new(
             "azurerm_network_interface",
             "Network Interface",
@@ -79,9 +91,17 @@ pub fn provider() -> Registry<AzureFactory> {
             "Linux Virtual Machine",
             linux_vm::LinuxVirtualMachine,
         ))
-        .resource(Arm::new("azurerm_managed_disk", "Managed Disk", managed_disk::ManagedDisk))
+        .resource(Arm::new(
+            "azurerm_managed_disk",
+            "Managed Disk",
+            managed_disk::ManagedDisk,
+        ))
         .resource(disk_attachment::DataDiskAttachment)
-        .resource(Arm::new("azurerm_storage_account", "Storage Account", storage_account::StorageAccount))
+        .resource(Arm::new(
+            "azurerm_storage_account",
+            "Storage Account",
+            storage_account::StorageAccount,
+        ))
         .resource(Arm::new(
             "azurerm_storage_container",
             "Storage Container",

@@ -87,11 +87,20 @@ fn attributes() -> Block {
 fn os_disk_state(os: &Json) -> Value {
     Value::object_from([
         ("caching", jstr(os, "/caching")),
-        ("storage_account_type", jstr(os, "/managedDisk/storageAccountType")),
+        (
+            "storage_account_type",
+            jstr(os, "/managedDisk/storageAccountType"),
+        ),
         ("disk_size_gb", jint(os, "/diskSizeGB")),
         ("name", jstr(os, "/name")),
-        ("write_accelerator_enabled", jbool(os, "/writeAcceleratorEnabled")),
-        ("disk_encryption_set_id", jstr(os, "/managedDisk/diskEncryptionSet/id")),
+        (
+            "write_accelerator_enabled",
+            jbool(os, "/writeAcceleratorEnabled"),
+        ),
+        (
+            "disk_encryption_set_id",
+            jstr(os, "/managedDisk/diskEncryptionSet/id"),
+        ),
         ("id", jstr(os, "/managedDisk/id")),
     ])
 }
@@ -101,8 +110,14 @@ fn ssh_keys_state(linux: &Json) -> Value {
         .iter()
         .map(|k| {
             let path = js(k, "/path").unwrap_or_default();
-            let user = path.strip_prefix("/home/").and_then(|p| p.split('/').next()).unwrap_or_default();
-            Value::object_from([("username", Value::string(user)), ("public_key", jstr(k, "/keyData"))])
+            let user = path
+                .strip_prefix("/home/")
+                .and_then(|p| p.split('/').next())
+                .unwrap_or_default();
+            Value::object_from([
+                ("username", Value::string(user)),
+                ("public_key", jstr(k, "/keyData")),
+            ])
         })
         .collect();
     make_set(ssh_key().value_type(), keys)
@@ -170,33 +185,83 @@ impl ArmKind for LinuxVirtualMachine {
             .iter()
             .filter_map(|n| js(n, "/id").map(str::to_string))
             .collect();
-        let zone = jstrings(item, "/zones").into_iter().next().unwrap_or_default();
-        let disks: Vec<Value> = storage.get("osDisk").map(os_disk_state).into_iter().collect();
+        let zone = jstrings(item, "/zones")
+            .into_iter()
+            .next()
+            .unwrap_or_default();
+        let disks: Vec<Value> = storage
+            .get("osDisk")
+            .map(os_disk_state)
+            .into_iter()
+            .collect();
         named_state(Obj::from(prior), item, parts)
             .set("size", jstr(p, "/hardwareProfile/vmSize"))
             .set("admin_username", jstr(os, "/adminUsername"))
             .set("computer_name", jstr(os, "/computerName"))
-            .bool("disable_password_authentication", linux.get("disablePasswordAuthentication").and_then(Json::as_bool).unwrap_or(true))
+            .bool(
+                "disable_password_authentication",
+                linux
+                    .get("disablePasswordAuthentication")
+                    .and_then(Json::as_bool)
+                    .unwrap_or(true),
+            )
             .set("admin_ssh_key", ssh_keys_state(linux))
-            .set("network_interface_ids", autostack_provider_sdk::attrs::string_list(nics))
+            .set(
+                "network_interface_ids",
+                autostack_provider_sdk::attrs::string_list(nics),
+            )
             .set("os_disk", Value::list(os_disk().value_type(), disks))
             .set("source_image_reference", image_state(storage))
             .set("source_image_id", jstr(storage, "/imageReference/id"))
             .str("zone", zone)
             .str("priority", js(p, "/priority").unwrap_or("Regular"))
             .set("eviction_policy", jstr(p, "/evictionPolicy"))
-            .bool("provision_vm_agent", linux.get("provisionVMAgent").and_then(Json::as_bool).unwrap_or(true))
-            .bool("allow_extension_operations", os.get("allowExtensionOperations").and_then(Json::as_bool).unwrap_or(true))
-            .str("patch_mode", js(linux, "/patchSettings/patchMode").unwrap_or("ImageDefault"))
-            .str("patch_assessment_mode", js(linux, "/patchSettings/assessmentMode").unwrap_or("ImageDefault"))
-            .set("vm_agent_platform_updates_enabled", jbool(linux, "/enableVMAgentPlatformUpdates"))
-            .str("extensions_time_budget", js(p, "/extensionsTimeBudget").unwrap_or("PT1H30M"))
+            .bool(
+                "provision_vm_agent",
+                linux
+                    .get("provisionVMAgent")
+                    .and_then(Json::as_bool)
+                    .unwrap_or(true),
+            )
+            .bool(
+                "allow_extension_operations",
+                os.get("allowExtensionOperations")
+                    .and_then(Json::as_bool)
+                    .unwrap_or(true),
+            )
+            .str(
+                "patch_mode",
+                js(linux, "/patchSettings/patchMode").unwrap_or("ImageDefault"),
+            )
+            .str(
+                "patch_assessment_mode",
+                js(linux, "/patchSettings/assessmentMode").unwrap_or("ImageDefault"),
+            )
+            .set(
+                "vm_agent_platform_updates_enabled",
+                jbool(linux, "/enableVMAgentPlatformUpdates"),
+            )
+            .str(
+                "extensions_time_budget",
+                js(p, "/extensionsTimeBudget").unwrap_or("PT1H30M"),
+            )
             .set("license_type", jstr(p, "/licenseType"))
             .set("availability_set_id", jstr(p, "/availabilitySet/id"))
-            .set("proximity_placement_group_id", jstr(p, "/proximityPlacementGroup/id"))
+            .set(
+                "proximity_placement_group_id",
+                jstr(p, "/proximityPlacementGroup/id"),
+            )
             .set("dedicated_host_id", jstr(p, "/host/id"))
-            .set("virtual_machine_scale_set_id", jstr(p, "/virtualMachineScaleSet/id"))
-            .int("platform_fault_domain", p.get("platformFaultDomain").and_then(Json::as_i64).unwrap_or(-1))
+            .set(
+                "virtual_machine_scale_set_id",
+                jstr(p, "/virtualMachineScaleSet/id"),
+            )
+            .int(
+                "platform_fault_domain",
+                p.get("platformFaultDomain")
+                    .and_then(Json::as_i64)
+                    .unwrap_or(-1),
+            )
             .set("disk_controller_type", jstr(storage, "/diskControllerType"))
             .set("virtual_machine_id", jstr(p, "/vmId"))
             .into_value()
@@ -206,7 +271,14 @@ impl ArmKind for LinuxVirtualMachine {
         crate::vm_ops::read_addresses(c, read).await;
     }
 
-    async fn update(&self, c: &AzureClient, id: &str, prior: &Value, planned: &Value, _body: Json) -> Result<(), ArmError> {
+    async fn update(
+        &self,
+        c: &AzureClient,
+        id: &str,
+        prior: &Value,
+        planned: &Value,
+        _body: Json,
+    ) -> Result<(), ArmError> {
         crate::vm_ops::update(c, id, prior, planned).await
     }
 

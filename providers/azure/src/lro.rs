@@ -54,9 +54,16 @@ impl AzureClient {
     }
 
     /// POST an action (`{id}/deallocate`) and wait for it to finish.
-    pub async fn action(&self, id: &str, action: &str, api_version: &str) -> Result<Json, ArmError> {
+    pub async fn action(
+        &self,
+        id: &str,
+        action: &str,
+        api_version: &str,
+    ) -> Result<Json, ArmError> {
         let url = self.url(&format!("{id}/{action}"), api_version);
-        let reply = self.send(Method::Post, &url, Some(&Json::Object(Default::default()))).await?;
+        let reply = self
+            .send(Method::Post, &url, Some(&Json::Object(Default::default())))
+            .await?;
         self.follow(&reply).await?;
         Ok(reply.body)
     }
@@ -106,7 +113,12 @@ impl AzureClient {
             tokio::time::sleep(self.poll_delay(n, None)).await;
             body = match self.get(id, api_version).await? {
                 Some(b) => b,
-                None => return Err(ArmError::local("NotFound", format!("{id} vanished while provisioning"))),
+                None => {
+                    return Err(ArmError::local(
+                        "NotFound",
+                        format!("{id} vanished while provisioning"),
+                    ))
+                }
             };
         }
     }
@@ -128,15 +140,17 @@ impl AzureClient {
         for n in 1..=self.wait.attempts {
             tokio::time::sleep(self.poll_delay(n, retry_after)).await;
             let r = self.send(Method::Get, url, None).await?;
-            let status = r.body.get("status").and_then(Json::as_str).unwrap_or("InProgress").to_string();
+            let status = r
+                .body
+                .get("status")
+                .and_then(Json::as_str)
+                .unwrap_or("InProgress")
+                .to_string();
             if status.eq_ignore_ascii_case("succeeded") {
                 return Ok(());
             }
             if terminal(&status) {
-                let failed = Reply {
-                    status: 0,
-                    ..r
-                };
+                let failed = Reply { status: 0, ..r };
                 let mut e = ArmError::from_reply(&failed);
                 if e.code == "0" {
                     e.code = format!("Operation{status}");

@@ -42,7 +42,10 @@ impl ArmKind for ManagedDisk {
             "disk_encryption_set_id": optional(Type::String) => "The disk encryption set to encrypt the disk with.",
             "logical_sector_size": optional_computed(Type::Number).force_new() => "512 or 4096 (UltraSSD and PremiumV2).",
         };
-        ResourceSchema { version: 0, block: named(block, true) }
+        ResourceSchema {
+            version: 0,
+            block: named(block, true),
+        }
     }
 
     fn id_values(&self, planned: &Value) -> Result<Vec<String>, Diagnostics> {
@@ -51,7 +54,10 @@ impl ArmKind for ManagedDisk {
 
     fn body(&self, _c: &AzureClient, planned: &Value, _current: Option<&Json>) -> Json {
         let mut creation = json!({ "createOption": str_or_empty(planned, "create_option") });
-        for (attr, key) in [("source_resource_id", "sourceResourceId"), ("source_uri", "sourceUri")] {
+        for (attr, key) in [
+            ("source_resource_id", "sourceResourceId"),
+            ("source_uri", "sourceUri"),
+        ] {
             if let Some(v) = nonempty_str(planned, attr) {
                 creation[key] = json!(v);
             }
@@ -74,7 +80,12 @@ impl ArmKind for ManagedDisk {
                 props[key] = json!(v);
             }
         }
-        for (attr, key) in [("os_type", "osType"), ("hyper_v_generation", "hyperVGeneration"), ("tier", "tier"), ("network_access_policy", "networkAccessPolicy")] {
+        for (attr, key) in [
+            ("os_type", "osType"),
+            ("hyper_v_generation", "hyperVGeneration"),
+            ("tier", "tier"),
+            ("network_access_policy", "networkAccessPolicy"),
+        ] {
             if let Some(v) = nonempty_str(planned, attr) {
                 props[key] = json!(v);
             }
@@ -92,14 +103,23 @@ impl ArmKind for ManagedDisk {
 
     fn state(&self, prior: &Value, item: &Json, parts: &[String]) -> Value {
         let p = item.get("properties").unwrap_or(&Json::Null);
-        let zone = jstrings(item, "/zones").into_iter().next().unwrap_or_default();
+        let zone = jstrings(item, "/zones")
+            .into_iter()
+            .next()
+            .unwrap_or_default();
         named_state(Obj::from(prior), item, parts)
             .set("storage_account_type", jstr(item, "/sku/name"))
             .set("create_option", jstr(p, "/creationData/createOption"))
             .set("disk_size_gb", jint(p, "/diskSizeGB"))
-            .set("source_resource_id", jstr(p, "/creationData/sourceResourceId"))
+            .set(
+                "source_resource_id",
+                jstr(p, "/creationData/sourceResourceId"),
+            )
             .set("source_uri", jstr(p, "/creationData/sourceUri"))
-            .set("image_reference_id", jstr(p, "/creationData/imageReference/id"))
+            .set(
+                "image_reference_id",
+                jstr(p, "/creationData/imageReference/id"),
+            )
             .set("os_type", jstr(p, "/osType"))
             .set("hyper_v_generation", jstr(p, "/hyperVGeneration"))
             .str("zone", zone)
@@ -107,10 +127,19 @@ impl ArmKind for ManagedDisk {
             .set("disk_mbps_read_write", jint(p, "/diskMBpsReadWrite"))
             .set("tier", jstr(p, "/tier"))
             .set("network_access_policy", jstr(p, "/networkAccessPolicy"))
-            .bool("public_network_access_enabled", js(p, "/publicNetworkAccess") != Some("Disabled"))
+            .bool(
+                "public_network_access_enabled",
+                js(p, "/publicNetworkAccess") != Some("Disabled"),
+            )
             .set("max_shares", jint(p, "/maxShares"))
-            .set("disk_encryption_set_id", jstr(p, "/encryption/diskEncryptionSetId"))
-            .set("logical_sector_size", jint(p, "/creationData/logicalSectorSize"))
+            .set(
+                "disk_encryption_set_id",
+                jstr(p, "/encryption/diskEncryptionSetId"),
+            )
+            .set(
+                "logical_sector_size",
+                jint(p, "/creationData/logicalSectorSize"),
+            )
             .into_value()
     }
 }

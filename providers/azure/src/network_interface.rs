@@ -51,11 +51,20 @@ fn ip_config_state(c: &Json) -> Value {
     Value::object_from([
         ("name", jstr(c, "/name")),
         ("subnet_id", jstr(p, "/subnet/id")),
-        ("private_ip_address_version", Value::string(js(p, "/privateIPAddressVersion").unwrap_or("IPv4"))),
-        ("private_ip_address_allocation", jstr(p, "/privateIPAllocationMethod")),
+        (
+            "private_ip_address_version",
+            Value::string(js(p, "/privateIPAddressVersion").unwrap_or("IPv4")),
+        ),
+        (
+            "private_ip_address_allocation",
+            jstr(p, "/privateIPAllocationMethod"),
+        ),
         ("private_ip_address", jstr(p, "/privateIPAddress")),
         ("public_ip_address_id", jstr(p, "/publicIPAddress/id")),
-        ("gateway_load_balancer_frontend_ip_configuration_id", jstr(p, "/gatewayLoadBalancer/id")),
+        (
+            "gateway_load_balancer_frontend_ip_configuration_id",
+            jstr(p, "/gatewayLoadBalancer/id"),
+        ),
         ("primary", jbool(p, "/primary")),
     ])
 }
@@ -129,16 +138,49 @@ impl ArmKind for NetworkInterface {
             .find(|c| c.pointer("/properties/primary").and_then(Json::as_bool) == Some(true))
             .or(configs.first());
         named_state(Obj::from(prior), item, parts)
-            .set("ip_configuration", Value::list(ip_configuration().value_type(), configs.iter().map(ip_config_state).collect()))
-            .bool("accelerated_networking_enabled", p.pointer("/enableAcceleratedNetworking").and_then(Json::as_bool).unwrap_or(false))
-            .bool("ip_forwarding_enabled", p.pointer("/enableIPForwarding").and_then(Json::as_bool).unwrap_or(false))
+            .set(
+                "ip_configuration",
+                Value::list(
+                    ip_configuration().value_type(),
+                    configs.iter().map(ip_config_state).collect(),
+                ),
+            )
+            .bool(
+                "accelerated_networking_enabled",
+                p.pointer("/enableAcceleratedNetworking")
+                    .and_then(Json::as_bool)
+                    .unwrap_or(false),
+            )
+            .bool(
+                "ip_forwarding_enabled",
+                p.pointer("/enableIPForwarding")
+                    .and_then(Json::as_bool)
+                    .unwrap_or(false),
+            )
             .set("dns_servers", jlist(p, "/dnsSettings/dnsServers"))
-            .set("internal_dns_name_label", jstr(p, "/dnsSettings/internalDnsNameLabel"))
-            .set("applied_dns_servers", jlist(p, "/dnsSettings/appliedDnsServers"))
-            .set("internal_domain_name_suffix", jstr(p, "/dnsSettings/internalDomainNameSuffix"))
+            .set(
+                "internal_dns_name_label",
+                jstr(p, "/dnsSettings/internalDnsNameLabel"),
+            )
+            .set(
+                "applied_dns_servers",
+                jlist(p, "/dnsSettings/appliedDnsServers"),
+            )
+            .set(
+                "internal_domain_name_suffix",
+                jstr(p, "/dnsSettings/internalDomainNameSuffix"),
+            )
             .set("mac_address", jstr(p, "/macAddress"))
-            .str("private_ip_address", primary.and_then(|c| js(c, "/properties/privateIPAddress")).unwrap_or_default())
-            .set("private_ip_addresses", autostack_provider_sdk::attrs::string_list(ips))
+            .str(
+                "private_ip_address",
+                primary
+                    .and_then(|c| js(c, "/properties/privateIPAddress"))
+                    .unwrap_or_default(),
+            )
+            .set(
+                "private_ip_addresses",
+                autostack_provider_sdk::attrs::string_list(ips),
+            )
             .set("virtual_machine_id", jstr(p, "/virtualMachine/id"))
             .into_value()
     }

@@ -64,40 +64,94 @@ fn knobs(names: &[&str]) -> Block {
 /// `features { ... }`: every sub-block of azurerm 4.x, each at most once.
 fn features() -> Block {
     let blocks: [(&str, &[&str]); 20] = [
-        ("api_management", &["purge_soft_delete_on_destroy", "recover_soft_deleted"]),
-        ("app_configuration", &["purge_soft_delete_on_destroy", "recover_soft_deleted"]),
+        (
+            "api_management",
+            &["purge_soft_delete_on_destroy", "recover_soft_deleted"],
+        ),
+        (
+            "app_configuration",
+            &["purge_soft_delete_on_destroy", "recover_soft_deleted"],
+        ),
         ("application_insights", &["disable_generated_rule"]),
         ("cognitive_account", &["purge_soft_delete_on_destroy"]),
         ("databricks_workspace", &["force_delete"]),
-        ("key_vault", &[
-            "purge_soft_delete_on_destroy", "purge_soft_deleted_certificates_on_destroy",
-            "purge_soft_deleted_keys_on_destroy", "purge_soft_deleted_secrets_on_destroy",
-            "purge_soft_deleted_hardware_security_modules_on_destroy",
-            "purge_soft_deleted_hardware_security_module_keys_on_destroy",
-            "recover_soft_deleted_certificates", "recover_soft_deleted_key_vaults",
-            "recover_soft_deleted_keys", "recover_soft_deleted_secrets",
-            "recover_soft_deleted_hardware_security_module_keys",
-        ]),
-        ("log_analytics_workspace", &["permanently_delete_on_destroy"]),
-        ("machine_learning", &["purge_soft_deleted_workspace_on_destroy"]),
+        (
+            "key_vault",
+            &[
+                "purge_soft_delete_on_destroy",
+                "purge_soft_deleted_certificates_on_destroy",
+                "purge_soft_deleted_keys_on_destroy",
+                "purge_soft_deleted_secrets_on_destroy",
+                "purge_soft_deleted_hardware_security_modules_on_destroy",
+                "purge_soft_deleted_hardware_security_module_keys_on_destroy",
+                "recover_soft_deleted_certificates",
+                "recover_soft_deleted_key_vaults",
+                "recover_soft_deleted_keys",
+                "recover_soft_deleted_secrets",
+                "recover_soft_deleted_hardware_security_module_keys",
+            ],
+        ),
+        (
+            "log_analytics_workspace",
+            &["permanently_delete_on_destroy"],
+        ),
+        (
+            "machine_learning",
+            &["purge_soft_deleted_workspace_on_destroy"],
+        ),
         ("managed_disk", &["expand_without_downtime"]),
-        ("netapp", &["delete_backups_on_backup_vault_destroy", "prevent_volume_destruction"]),
-        ("postgresql_flexible_server", &["restart_server_on_configuration_value_change"]),
-        ("recovery_service", &["vm_backup_stop_protection_and_retain_data_on_destroy", "vm_backup_suspend_protection_and_retain_data_on_destroy", "purge_protected_items_from_vault_on_destroy"]),
-        ("recovery_services_vaults", &["recover_soft_deleted_backup_protected_vm"]),
-        ("resource_group", &["prevent_deletion_if_contains_resources"]),
+        (
+            "netapp",
+            &[
+                "delete_backups_on_backup_vault_destroy",
+                "prevent_volume_destruction",
+            ],
+        ),
+        (
+            "postgresql_flexible_server",
+            &["restart_server_on_configuration_value_change"],
+        ),
+        (
+            "recovery_service",
+            &[
+                "vm_backup_stop_protection_and_retain_data_on_destroy",
+                "vm_backup_suspend_protection_and_retain_data_on_destroy",
+                "purge_protected_items_from_vault_on_destroy",
+            ],
+        ),
+        (
+            "recovery_services_vaults",
+            &["recover_soft_deleted_backup_protected_vm"],
+        ),
+        (
+            "resource_group",
+            &["prevent_deletion_if_contains_resources"],
+        ),
         ("service_bus", &["purge_soft_delete_on_destroy"]),
         ("storage", &["data_plane_available"]),
         ("subscription", &["prevent_cancellation_on_destroy"]),
-        ("template_deployment", &["delete_nested_items_during_deletion"]),
-        ("virtual_machine", &[
-            "delete_os_disk_on_deletion", "detach_implicit_data_disk_on_deletion",
-            "graceful_shutdown", "skip_shutdown_and_force_delete",
-        ]),
-        ("virtual_machine_scale_set", &[
-            "force_delete", "reimage_on_manual_upgrade", "roll_instances_when_required",
-            "scale_to_zero_before_deletion",
-        ]),
+        (
+            "template_deployment",
+            &["delete_nested_items_during_deletion"],
+        ),
+        (
+            "virtual_machine",
+            &[
+                "delete_os_disk_on_deletion",
+                "detach_implicit_data_disk_on_deletion",
+                "graceful_shutdown",
+                "skip_shutdown_and_force_delete",
+            ],
+        ),
+        (
+            "virtual_machine_scale_set",
+            &[
+                "force_delete",
+                "reimage_on_manual_upgrade",
+                "roll_instances_when_required",
+                "scale_to_zero_before_deletion",
+            ],
+        ),
     ];
     blocks.iter().fold(Block::new(), |f, (name, attrs)| {
         f.block(name, Nesting::List, knobs(attrs))

@@ -39,7 +39,10 @@ impl ArmKind for PublicIp {
             "ip_address": computed(Type::String) => "The IP address (once allocated).",
             "fqdn": computed(Type::String) => "The FQDN of the DNS A record.",
         };
-        ResourceSchema { version: 0, block: named(block, true) }
+        ResourceSchema {
+            version: 0,
+            block: named(block, true),
+        }
     }
 
     fn id_values(&self, planned: &Value) -> Result<Vec<String>, Diagnostics> {
@@ -80,14 +83,28 @@ impl ArmKind for PublicIp {
             .set("allocation_method", jstr(p, "/publicIPAllocationMethod"))
             .str("sku", js(item, "/sku/name").unwrap_or("Standard"))
             .str("sku_tier", js(item, "/sku/tier").unwrap_or("Regional"))
-            .str("ip_version", js(p, "/publicIPAddressVersion").unwrap_or("IPv4"))
+            .str(
+                "ip_version",
+                js(p, "/publicIPAddressVersion").unwrap_or("IPv4"),
+            )
             .set("zones", jset(item, "/zones"))
-            .int("idle_timeout_in_minutes", p.pointer("/idleTimeoutInMinutes").and_then(Json::as_i64).unwrap_or(4))
+            .int(
+                "idle_timeout_in_minutes",
+                p.pointer("/idleTimeoutInMinutes")
+                    .and_then(Json::as_i64)
+                    .unwrap_or(4),
+            )
             .set("domain_name_label", jstr(p, "/dnsSettings/domainNameLabel"))
             .set("reverse_fqdn", jstr(p, "/dnsSettings/reverseFqdn"))
             .set("fqdn", jstr(p, "/dnsSettings/fqdn"))
-            .str("ddos_protection_mode", js(p, "/ddosSettings/protectionMode").unwrap_or("VirtualNetworkInherited"))
-            .set("ddos_protection_plan_id", jstr(p, "/ddosSettings/ddosProtectionPlan/id"))
+            .str(
+                "ddos_protection_mode",
+                js(p, "/ddosSettings/protectionMode").unwrap_or("VirtualNetworkInherited"),
+            )
+            .set(
+                "ddos_protection_plan_id",
+                jstr(p, "/ddosSettings/ddosProtectionPlan/id"),
+            )
             .set("public_ip_prefix_id", jstr(p, "/publicIPPrefix/id"))
             .set("ip_address", jstr(p, "/ipAddress"))
             .into_value()

@@ -54,7 +54,10 @@ impl ArmKind for ResourceGroup {
     async fn delete(&self, c: &AzureClient, id: &str, _prior: &Value) -> Result<(), ApplyError> {
         let act = format!("deleting Resource Group {id:?}");
         if c.features.prevent_rg_deletion_with_resources {
-            let inside = c.list(&format!("{id}/resources"), API).await.or_apply(&act)?;
+            let inside = c
+                .list(&format!("{id}/resources"), API)
+                .await
+                .or_apply(&act)?;
             if !inside.is_empty() {
                 let names: Vec<&str> = inside.iter().filter_map(|r| js(r, "/id")).collect();
                 return Err(ApplyError::new(

@@ -13,7 +13,10 @@ use crate::rules::{rule_attrs, rule_props, rule_state};
 pub struct SecurityGroup;
 
 fn inline_rule() -> Block {
-    rule_attrs(Block::new().attr("name", Attribute::required(Type::String).describe("The name of the rule.")))
+    rule_attrs(Block::new().attr(
+        "name",
+        Attribute::required(Type::String).describe("The name of the rule."),
+    ))
 }
 
 #[async_trait]

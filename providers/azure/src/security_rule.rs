@@ -27,7 +27,9 @@ impl ArmKind for SecurityRule {
     fn schema(&self) -> ResourceSchema {
         let block = Block::new().attr(
             "network_security_group_name",
-            Attribute::required(Type::String).force_new().describe("The name of the Network Security Group the rule is in."),
+            Attribute::required(Type::String)
+                .force_new()
+                .describe("The name of the Network Security Group the rule is in."),
         );
         let block = rule_attrs(crate::common::named(block, false));
         ResourceSchema { version: 0, block }

@@ -17,25 +17,49 @@ pub struct StorageAccount;
 
 /// The flags and their ARM properties: (attribute, property, default).
 const FLAGS: [(&str, &str, bool); 8] = [
-    ("https_traffic_only_enabled", "supportsHttpsTrafficOnly", true),
-    ("allow_nested_items_to_be_public", "allowBlobPublicAccess", true),
+    (
+        "https_traffic_only_enabled",
+        "supportsHttpsTrafficOnly",
+        true,
+    ),
+    (
+        "allow_nested_items_to_be_public",
+        "allowBlobPublicAccess",
+        true,
+    ),
     ("shared_access_key_enabled", "allowSharedKeyAccess", true),
     ("is_hns_enabled", "isHnsEnabled", false),
     ("nfsv3_enabled", "isNfsV3Enabled", false),
     ("sftp_enabled", "isSftpEnabled", false),
     ("local_user_enabled", "isLocalUserEnabled", true),
-    ("default_to_oauth_authentication", "defaultToOAuthAuthentication", false),
+    (
+        "default_to_oauth_authentication",
+        "defaultToOAuthAuthentication",
+        false,
+    ),
 ];
 
 fn computed_strings() -> [(&'static str, &'static str); 9] {
     [
         ("primary_location", "The primary location."),
         ("secondary_location", "The secondary location."),
-        ("primary_blob_endpoint", "The endpoint URL for blob storage."),
+        (
+            "primary_blob_endpoint",
+            "The endpoint URL for blob storage.",
+        ),
         ("primary_blob_host", "The hostname of blob storage."),
-        ("primary_queue_endpoint", "The endpoint URL for queue storage."),
-        ("primary_table_endpoint", "The endpoint URL for table storage."),
-        ("primary_file_endpoint", "The endpoint URL for file storage."),
+        (
+            "primary_queue_endpoint",
+            "The endpoint URL for queue storage.",
+        ),
+        (
+            "primary_table_endpoint",
+            "The endpoint URL for table storage.",
+        ),
+        (
+            "primary_file_endpoint",
+            "The endpoint URL for file storage.",
+        ),
         ("primary_dfs_endpoint", "The endpoint URL for DFS storage."),
         ("primary_web_endpoint", "The endpoint URL for web storage."),
     ]
@@ -72,12 +96,22 @@ impl ArmKind for StorageAccount {
         };
         for (attr, _, default) in FLAGS {
             let a = Attribute::optional(Type::Bool).default(Value::bool(default));
-            block = block.attr(attr, if attr == "is_hns_enabled" || attr == "nfsv3_enabled" { a.force_new() } else { a });
+            block = block.attr(
+                attr,
+                if attr == "is_hns_enabled" || attr == "nfsv3_enabled" {
+                    a.force_new()
+                } else {
+                    a
+                },
+            );
         }
         for (attr, doc) in computed_strings() {
             block = block.attr(attr, Attribute::computed(Type::String).describe(doc));
         }
-        ResourceSchema { version: 4, block: named(block, true) }
+        ResourceSchema {
+            version: 4,
+            block: named(block, true),
+        }
     }
 
     fn id_values(&self, planned: &Value) -> Result<Vec<String>, Diagnostics> {
@@ -103,7 +137,11 @@ impl ArmKind for StorageAccount {
         if get_bool(planned, "large_file_share_enabled") == Some(true) {
             props["largeFileSharesState"] = json!("Enabled");
         }
-        let sku = format!("{}_{}", str_or_empty(planned, "account_tier"), str_or_empty(planned, "account_replication_type"));
+        let sku = format!(
+            "{}_{}",
+            str_or_empty(planned, "account_tier"),
+            str_or_empty(planned, "account_replication_type")
+        );
         json!({
             "location": str_or_empty(planned, "location"),
             "kind": str_or_empty(planned, "account_kind"),
@@ -117,23 +155,51 @@ impl ArmKind for StorageAccount {
         let sku = js(item, "/sku/name").unwrap_or_default();
         let (tier, replication) = sku.split_once('_').unwrap_or((sku, ""));
         let blob = js(p, "/primaryEndpoints/blob").unwrap_or_default();
-        let host = blob.split("://").nth(1).unwrap_or_default().trim_end_matches('/');
+        let host = blob
+            .split("://")
+            .nth(1)
+            .unwrap_or_default()
+            .trim_end_matches('/');
         let mut o = named_state(Obj::from(prior), item, parts)
             .str("account_tier", tier)
             .str("account_replication_type", replication)
             .str("account_kind", js(item, "/kind").unwrap_or("StorageV2"))
             .set("access_tier", jstr(p, "/accessTier"))
-            .str("min_tls_version", js(p, "/minimumTlsVersion").unwrap_or("TLS1_0"))
-            .bool("public_network_access_enabled", js(p, "/publicNetworkAccess") != Some("Disabled"))
-            .set("cross_tenant_replication_enabled", jbool(p, "/allowCrossTenantReplication"))
-            .set("infrastructure_encryption_enabled", jbool(p, "/encryption/requireInfrastructureEncryption"))
-            .str("dns_endpoint_type", js(p, "/dnsEndpointType").unwrap_or("Standard"))
-            .bool("large_file_share_enabled", js(p, "/largeFileSharesState") == Some("Enabled"))
+            .str(
+                "min_tls_version",
+                js(p, "/minimumTlsVersion").unwrap_or("TLS1_0"),
+            )
+            .bool(
+                "public_network_access_enabled",
+                js(p, "/publicNetworkAccess") != Some("Disabled"),
+            )
+            .set(
+                "cross_tenant_replication_enabled",
+                jbool(p, "/allowCrossTenantReplication"),
+            )
+            .set(
+                "infrastructure_encryption_enabled",
+                jbool(p, "/encryption/requireInfrastructureEncryption"),
+            )
+            .str(
+                "dns_endpoint_type",
+                js(p, "/dnsEndpointType").unwrap_or("Standard"),
+            )
+            .bool(
+                "large_file_share_enabled",
+                js(p, "/largeFileSharesState") == Some("Enabled"),
+            )
             .set("primary_location", jstr(p, "/primaryLocation"))
             .set("secondary_location", jstr(p, "/secondaryLocation"))
             .str("primary_blob_endpoint", blob)
             .str("primary_blob_host", host);
-        for (attr, key) in [("primary_queue_endpoint", "queue"), ("primary_table_endpoint", "table"), ("primary_file_endpoint", "file"), ("primary_dfs_endpoint", "dfs"), ("primary_web_endpoint", "web")] {
+        for (attr, key) in [
+            ("primary_queue_endpoint", "queue"),
+            ("primary_table_endpoint", "table"),
+            ("primary_file_endpoint", "file"),
+            ("primary_dfs_endpoint", "dfs"),
+            ("primary_web_endpoint", "web"),
+        ] {
             o = o.set(attr, jstr(p, &format!("/primaryEndpoints/{key}")));
         }
         for (attr, key, default) in FLAGS {
@@ -163,7 +229,14 @@ impl ArmKind for StorageAccount {
     }
 
     /// A PATCH (the account's PUT is its create), without what cannot change.
-    async fn update(&self, c: &AzureClient, id: &str, _prior: &Value, _planned: &Value, mut body: Json) -> Result<(), ArmError> {
+    async fn update(
+        &self,
+        c: &AzureClient,
+        id: &str,
+        _prior: &Value,
+        _planned: &Value,
+        mut body: Json,
+    ) -> Result<(), ArmError> {
         if let Some(o) = body.as_object_mut() {
             o.remove("location");
             o.remove("kind");
@@ -173,9 +246,16 @@ impl ArmKind for StorageAccount {
 }
 
 fn with_keys(v: &Value, keys: &Json) -> Value {
-    let key = |i: usize| keys.pointer(&format!("/keys/{i}/value")).and_then(Json::as_str).unwrap_or_default().to_string();
+    let key = |i: usize| {
+        keys.pointer(&format!("/keys/{i}/value"))
+            .and_then(Json::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
     let name = str_or_empty(v, "name");
-    let conn = |k: &str| format!("DefaultEndpointsProtocol=https;AccountName={name};AccountKey={k};EndpointSuffix=core.windows.net");
+    let conn = |k: &str| {
+        format!("DefaultEndpointsProtocol=https;AccountName={name};AccountKey={k};EndpointSuffix=core.windows.net")
+    };
     let blob = str_or_empty(v, "primary_blob_endpoint");
     let (k1, k2) = (key(0), key(1));
     Obj::from(v)

@@ -14,7 +14,11 @@ pub const CONTAINER: IdShape = IdShape("/subscriptions/{subscriptionId}/resource
 pub struct StorageContainer;
 
 /// azurerm's access types and ARM's `publicAccess`.
-const ACCESS: [(&str, &str); 3] = [("private", "None"), ("blob", "Blob"), ("container", "Container")];
+const ACCESS: [(&str, &str); 3] = [
+    ("private", "None"),
+    ("blob", "Blob"),
+    ("container", "Container"),
+];
 
 #[async_trait]
 impl ArmKind for StorageContainer {
@@ -61,7 +65,10 @@ impl ArmKind for StorageContainer {
 
     fn body(&self, _c: &AzureClient, planned: &Value, _current: Option<&Json>) -> Json {
         let access = str_or_empty(planned, "container_access_type");
-        let public = ACCESS.iter().find(|(a, _)| *a == access).map_or("None", |(_, p)| p);
+        let public = ACCESS
+            .iter()
+            .find(|(a, _)| *a == access)
+            .map_or("None", |(_, p)| p);
         let metadata: serde_json::Map<String, Json> = get(planned, "metadata")
             .map(string_map)
             .unwrap_or_default()
@@ -82,21 +89,45 @@ impl ArmKind for StorageContainer {
     fn state(&self, prior: &Value, item: &Json, parts: &[String]) -> Value {
         let p = item.get("properties").unwrap_or(&Json::Null);
         let public = js(p, "/publicAccess").unwrap_or("None");
-        let access = ACCESS.iter().find(|(_, a)| *a == public).map_or("private", |(t, _)| t);
+        let access = ACCESS
+            .iter()
+            .find(|(_, a)| *a == public)
+            .map_or("private", |(t, _)| t);
         let part = |i: usize| parts.get(i).map_or("", String::as_str);
         let account = ACCOUNT.build(&[part(0), part(1), part(2)]);
         let metadata = p.get("metadata").and_then(Json::as_object).map(|m| {
-            m.iter().filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string()))).collect()
+            m.iter()
+                .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string())))
+                .collect()
         });
         let id = CONTAINER.build(&[part(0), part(1), part(2), part(3)]);
         Obj::from(prior)
             .str("name", part(3))
-            .str("storage_account_id", get_str(prior, "storage_account_id").filter(|a| same_id(a, &account)).unwrap_or(&account))
+            .str(
+                "storage_account_id",
+                get_str(prior, "storage_account_id")
+                    .filter(|a| same_id(a, &account))
+                    .unwrap_or(&account),
+            )
             .str("container_access_type", access)
-            .set("metadata", autostack_provider_sdk::attrs::map_value(&metadata.unwrap_or_default()))
-            .set("default_encryption_scope", jstr(p, "/defaultEncryptionScope"))
-            .bool("encryption_scope_override_enabled", !p.get("denyEncryptionScopeOverride").and_then(Json::as_bool).unwrap_or(false))
-            .set("has_immutability_policy", jbool(p, "/hasImmutabilityPolicy"))
+            .set(
+                "metadata",
+                autostack_provider_sdk::attrs::map_value(&metadata.unwrap_or_default()),
+            )
+            .set(
+                "default_encryption_scope",
+                jstr(p, "/defaultEncryptionScope"),
+            )
+            .bool(
+                "encryption_scope_override_enabled",
+                !p.get("denyEncryptionScopeOverride")
+                    .and_then(Json::as_bool)
+                    .unwrap_or(false),
+            )
+            .set(
+                "has_immutability_policy",
+                jbool(p, "/hasImmutabilityPolicy"),
+            )
             .set("has_legal_hold", jbool(p, "/hasLegalHold"))
             .str("resource_manager_id", id)
             .into_value()

@@ -65,7 +65,9 @@ impl ArmKind for Subnet {
             .iter()
             .map(|id| reference(id))
             .collect();
-        let link = match get_bool(planned, "private_link_service_network_policies_enabled").unwrap_or(true) {
+        let link = match get_bool(planned, "private_link_service_network_policies_enabled")
+            .unwrap_or(true)
+        {
             true => "Enabled",
             false => "Disabled",
         };
@@ -78,7 +80,12 @@ impl ArmKind for Subnet {
             "serviceEndpointPolicies": policies,
         });
         // Associations made by other resources stay.
-        for keep in ["networkSecurityGroup", "routeTable", "natGateway", "delegations"] {
+        for keep in [
+            "networkSecurityGroup",
+            "routeTable",
+            "natGateway",
+            "delegations",
+        ] {
             if let Some(v) = current.and_then(|c| c.pointer(&format!("/properties/{keep}"))) {
                 props[keep] = v.clone();
             }
@@ -101,9 +108,23 @@ impl ArmKind for Subnet {
             .str("resource_group_name", part(1))
             .str("virtual_network_name", part(2))
             .str("name", part(3))
-            .set("address_prefixes", Value::list(Type::String, prefixes(p).into_iter().map(Value::string).collect()))
-            .bool("default_outbound_access_enabled", p.pointer("/defaultOutboundAccess").and_then(Json::as_bool).unwrap_or(true))
-            .str("private_endpoint_network_policies", js(p, "/privateEndpointNetworkPolicies").unwrap_or("Disabled"))
+            .set(
+                "address_prefixes",
+                Value::list(
+                    Type::String,
+                    prefixes(p).into_iter().map(Value::string).collect(),
+                ),
+            )
+            .bool(
+                "default_outbound_access_enabled",
+                p.pointer("/defaultOutboundAccess")
+                    .and_then(Json::as_bool)
+                    .unwrap_or(true),
+            )
+            .str(
+                "private_endpoint_network_policies",
+                js(p, "/privateEndpointNetworkPolicies").unwrap_or("Disabled"),
+            )
             .bool(
                 "private_link_service_network_policies_enabled",
                 js(p, "/privateLinkServiceNetworkPolicies") != Some("Disabled"),

@@ -24,7 +24,10 @@ fn subnet_block() -> Block {
 pub fn prefixes(props: &Json) -> Vec<String> {
     let many = jstrings(props, "/addressPrefixes");
     match many.is_empty() {
-        true => js(props, "/addressPrefix").map(str::to_string).into_iter().collect(),
+        true => js(props, "/addressPrefix")
+            .map(str::to_string)
+            .into_iter()
+            .collect(),
         false => many,
     }
 }
@@ -85,10 +88,15 @@ impl ArmKind for VirtualNetwork {
     fn body(&self, _c: &AzureClient, planned: &Value, current: Option<&Json>) -> Json {
         // Subnets ARM has (made by azurerm_subnet, with their associations) are kept whole;
         // inline ones it does not have yet are added.
-        let mut subnets: Vec<Json> = current.map(|c| jarray(c, "/properties/subnets").to_vec()).unwrap_or_default();
+        let mut subnets: Vec<Json> = current
+            .map(|c| jarray(c, "/properties/subnets").to_vec())
+            .unwrap_or_default();
         for s in get_blocks(planned, "subnet") {
             let name = str_or_empty(s, "name");
-            if !subnets.iter().any(|x| js(x, "/name").is_some_and(|n| n.eq_ignore_ascii_case(name))) {
+            if !subnets
+                .iter()
+                .any(|x| js(x, "/name").is_some_and(|n| n.eq_ignore_ascii_case(name)))
+            {
                 subnets.push(subnet_json(s));
             }
         }
@@ -113,9 +121,15 @@ impl ArmKind for VirtualNetwork {
         named_state(Obj::from(prior), item, parts)
             .set("address_space", jlist(p, "/addressSpace/addressPrefixes"))
             .set("dns_servers", jlist(p, "/dhcpOptions/dnsServers"))
-            .set("bgp_community", jstr(p, "/bgpCommunities/virtualNetworkCommunity"))
+            .set(
+                "bgp_community",
+                jstr(p, "/bgpCommunities/virtualNetworkCommunity"),
+            )
             .set("flow_timeout_in_minutes", jint(p, "/flowTimeoutInMinutes"))
-            .str("private_endpoint_vnet_policies", js(p, "/privateEndpointVNetPolicies").unwrap_or("Disabled"))
+            .str(
+                "private_endpoint_vnet_policies",
+                js(p, "/privateEndpointVNetPolicies").unwrap_or("Disabled"),
+            )
             .set("guid", jstr(p, "/resourceGuid"))
             .set("subnet", make_set(subnet_block().value_type(), subnets))
             .into_value()

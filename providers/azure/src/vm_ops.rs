@@ -15,16 +15,25 @@ use std::collections::HashMap;
 /// True when the VM's hardware cluster offers `size` now (else it must be deallocated).
 async fn size_available(c: &AzureClient, id: &str, size: &str) -> Result<bool, ArmError> {
     let sizes = c.list(&format!("{id}/vmSizes"), VM_API).await?;
-    Ok(sizes.iter().any(|s| js(s, "/name").is_some_and(|n| n.eq_ignore_ascii_case(size))))
+    Ok(sizes
+        .iter()
+        .any(|s| js(s, "/name").is_some_and(|n| n.eq_ignore_ascii_case(size))))
 }
 
 fn os_disk_size(v: &Value) -> Option<i64> {
-    get_blocks(v, "os_disk").first().and_then(|d| get_int(d, "disk_size_gb"))
+    get_blocks(v, "os_disk")
+        .first()
+        .and_then(|d| get_int(d, "disk_size_gb"))
 }
 
 /// The in-place changes of a VM: one PATCH, with a deallocation around it when the new size
 /// (or a larger OS disk) needs one.
-pub async fn update(c: &AzureClient, id: &str, prior: &Value, planned: &Value) -> Result<(), ArmError> {
+pub async fn update(
+    c: &AzureClient,
+    id: &str,
+    prior: &Value,
+    planned: &Value,
+) -> Result<(), ArmError> {
     let size = str_or_empty(planned, "size");
     let resized = changed(prior, planned, "size");
     let disk_grows = os_disk_size(planned).is_some_and(|s| s > os_disk_size(prior).unwrap_or(0));
@@ -44,7 +53,12 @@ pub async fn update(c: &AzureClient, id: &str, prior: &Value, planned: &Value) -
     if let Some(u) = full.pointer("/properties/userData") {
         props["userData"] = u.clone();
     }
-    c.patch(id, VM_API, &json!({ "properties": props, "tags": tags_json(planned) })).await?;
+    c.patch(
+        id,
+        VM_API,
+        &json!({ "properties": props, "tags": tags_json(planned) }),
+    )
+    .await?;
     if deallocate {
         c.action(id, "start", VM_API).await?;
     }
@@ -57,7 +71,9 @@ pub async fn delete(c: &AzureClient, id: &str, prior: &Value) -> Result<(), Appl
     let force = c.features.skip_shutdown_and_force_delete;
     if !force {
         match c.action(id, "powerOff", VM_API).await {
-            Err(e) if !e.is_not_found() => return Err(e.apply_error(&format!("powering off Linux Virtual Machine {id:?}"))),
+            Err(e) if !e.is_not_found() => {
+                return Err(e.apply_error(&format!("powering off Linux Virtual Machine {id:?}")))
+            }
             _ => {}
         }
     }
@@ -66,11 +82,14 @@ pub async fn delete(c: &AzureClient, id: &str, prior: &Value) -> Result<(), Appl
         false => id.to_string(),
     };
     c.delete(&target, VM_API).await.or_apply(&act)?;
-    let os_disk = get_blocks(prior, "os_disk").first().and_then(|d| nonempty_str(d, "id")).map(str::to_string);
+    let os_disk = get_blocks(prior, "os_disk")
+        .first()
+        .and_then(|d| nonempty_str(d, "id"))
+        .map(str::to_string);
     if let (true, Some(disk)) = (c.features.delete_os_disk_on_deletion, os_disk) {
-        c.delete(&disk, DISK_API)
-            .await
-            .or_apply(&format!("deleting OS Disk {disk:?} of Linux Virtual Machine {id:?}"))?;
+        c.delete(&disk, DISK_API).await.or_apply(&format!(
+            "deleting OS Disk {disk:?} of Linux Virtual Machine {id:?}"
+        ))?;
     }
     Ok(())
 }
@@ -107,22 +126,33 @@ pub async fn read_addresses(c: &AzureClient, read: &mut [ValueRead]) {
 fn with_addresses(vm: &Value, nics: &HashMap<String, Json>, pips: &HashMap<String, Json>) -> Value {
     let (mut private, mut public) = (Vec::new(), Vec::new());
     for nic in autostack_provider_sdk::attrs::get_strings(vm, "network_interface_ids") {
-        let Some(n) = nics.get(&nic.to_ascii_lowercase()) else { continue };
+        let Some(n) = nics.get(&nic.to_ascii_lowercase()) else {
+            continue;
+        };
         let mut configs: Vec<&Json> = jarray(n, "/properties/ipConfigurations").iter().collect();
-        configs.sort_by_key(|c| c.pointer("/properties/primary").and_then(Json::as_bool) != Some(true));
+        configs.sort_by_key(|c| {
+            c.pointer("/properties/primary").and_then(Json::as_bool) != Some(true)
+        });
         for cfg in configs {
             if let Some(ip) = js(cfg, "/properties/privateIPAddress") {
                 private.push(ip.to_string());
             }
-            let pip = js(cfg, "/properties/publicIPAddress/id").and_then(|id| pips.get(&id.to_ascii_lowercase()));
+            let pip = js(cfg, "/properties/publicIPAddress/id")
+                .and_then(|id| pips.get(&id.to_ascii_lowercase()));
             if let Some(ip) = pip.and_then(|p| js(p, "/properties/ipAddress")) {
                 public.push(ip.to_string());
             }
         }
     }
     Obj::from(vm)
-        .str("private_ip_address", private.first().map_or("", String::as_str))
-        .str("public_ip_address", public.first().map_or("", String::as_str))
+        .str(
+            "private_ip_address",
+            private.first().map_or("", String::as_str),
+        )
+        .str(
+            "public_ip_address",
+            public.first().map_or("", String::as_str),
+        )
         .set("private_ip_addresses", string_list(private))
         .set("public_ip_addresses", string_list(public))
         .into_value()

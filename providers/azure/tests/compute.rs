@@ -46,8 +46,20 @@ fn vm_config(p: &dyn Provider, rg: &str, nic_id: &str, size: &str, user: &str) -
             ("size", s(size)),
             ("admin_username", s(user)),
             ("network_interface_ids", strings(&[nic_id])),
-            ("admin_ssh_key", block(vec![("username", s(user)), ("public_key", s("ssh-rsa AAAAB3NzaC1yc2E test"))])),
-            ("os_disk", block(vec![("caching", s("ReadWrite")), ("storage_account_type", s("Standard_LRS"))])),
+            (
+                "admin_ssh_key",
+                block(vec![
+                    ("username", s(user)),
+                    ("public_key", s("ssh-rsa AAAAB3NzaC1yc2E test")),
+                ]),
+            ),
+            (
+                "os_disk",
+                block(vec![
+                    ("caching", s("ReadWrite")),
+                    ("storage_account_type", s("Standard_LRS")),
+                ]),
+            ),
             (
                 "source_image_reference",
                 block(vec![
@@ -64,8 +76,15 @@ fn vm_config(p: &dyn Provider, rg: &str, nic_id: &str, size: &str, user: &str) -
 
 /// A provider whose group deletes take their contents along.
 async fn cleaner() -> Box<dyn Provider> {
-    let knob = block(vec![("prevent_deletion_if_contains_resources", Value::bool(false))]);
-    let b = autostack_provider_sdk::attrs::with_attr(&provider_block(&arm_url()), "features", block(vec![("resource_group", knob)]));
+    let knob = block(vec![(
+        "prevent_deletion_if_contains_resources",
+        Value::bool(false),
+    )]);
+    let b = autostack_provider_sdk::attrs::with_attr(
+        &provider_block(&arm_url()),
+        "features",
+        block(vec![("resource_group", knob)]),
+    );
     configured(b).await.expect("configure")
 }
 
@@ -80,18 +99,49 @@ async fn linux_vm_lifecycle_resizes_in_place_and_replaces_on_admin_username() {
     // deallocate, resize and start, as azurerm does.
     lifecycle(
         p.as_ref(),
-        Lifecycle::new("azurerm_linux_virtual_machine", vm_config(p.as_ref(), &rg, &nic_id, "Standard_B1s", "adminuser"))
-            .update(vm_config(p.as_ref(), &rg, &nic_id, "Standard_D2s_v5", "adminuser"))
-            .replace(vm_config(p.as_ref(), &rg, &nic_id, "Standard_D2s_v5", "otheruser")),
+        Lifecycle::new(
+            "azurerm_linux_virtual_machine",
+            vm_config(p.as_ref(), &rg, &nic_id, "Standard_B1s", "adminuser"),
+        )
+        .update(vm_config(
+            p.as_ref(),
+            &rg,
+            &nic_id,
+            "Standard_D2s_v5",
+            "adminuser",
+        ))
+        .replace(vm_config(
+            p.as_ref(),
+            &rg,
+            &nic_id,
+            "Standard_D2s_v5",
+            "otheruser",
+        )),
     )
     .await;
-    assert_eq!(d.count("POST", "/deallocate"), 1, "one deallocation for the resize");
+    assert_eq!(
+        d.count("POST", "/deallocate"),
+        1,
+        "one deallocation for the resize"
+    );
     assert_eq!(d.count("POST", "/start"), 1, "started again");
     // Every VM was deleted with its OS disk (delete_os_disk_on_deletion defaults to true).
     let disks = d.count("DELETE", "/providers/Microsoft.Compute/disks/");
     assert!(disks >= 2, "OS disks deleted: {disks}");
     destroy(p.as_ref(), "azurerm_network_interface", &n).await;
-    let c = configured(autostack_provider_sdk::attrs::with_attr(&provider_block(&d.url), "features", block(vec![("resource_group", block(vec![("prevent_deletion_if_contains_resources", Value::bool(false))]))]))).await.expect("configure");
+    let c = configured(autostack_provider_sdk::attrs::with_attr(
+        &provider_block(&d.url),
+        "features",
+        block(vec![(
+            "resource_group",
+            block(vec![(
+                "prevent_deletion_if_contains_resources",
+                Value::bool(false),
+            )]),
+        )]),
+    ))
+    .await
+    .expect("configure");
     destroy(c.as_ref(), "azurerm_resource_group", &g).await;
 }
 
@@ -99,19 +149,42 @@ async fn linux_vm_lifecycle_resizes_in_place_and_replaces_on_admin_username() {
 async fn a_resize_within_the_cluster_needs_no_deallocation_and_the_os_disk_can_stay() {
     let d = Double::start(&[]);
     let keep_disk = block(vec![("delete_os_disk_on_deletion", Value::bool(false))]);
-    let b = autostack_provider_sdk::attrs::with_attr(&provider_block(&d.url), "features", block(vec![("virtual_machine", keep_disk)]));
+    let b = autostack_provider_sdk::attrs::with_attr(
+        &provider_block(&d.url),
+        "features",
+        block(vec![("virtual_machine", keep_disk)]),
+    );
     let p = configured(b).await.expect("configure");
     let rg = unique("rg-vm2-");
     let (_g, n) = nic(p.as_ref(), &rg).await;
     let nic_id = text(&n, "id");
-    let vm = apply(p.as_ref(), "azurerm_linux_virtual_machine", None, &vm_config(p.as_ref(), &rg, &nic_id, "Standard_B1s", "adminuser")).await;
-    assert!(text(&vm, "private_ip_address").starts_with("10.0.1."), "{vm:?}");
+    let vm = apply(
+        p.as_ref(),
+        "azurerm_linux_virtual_machine",
+        None,
+        &vm_config(p.as_ref(), &rg, &nic_id, "Standard_B1s", "adminuser"),
+    )
+    .await;
+    assert!(
+        text(&vm, "private_ip_address").starts_with("10.0.1."),
+        "{vm:?}"
+    );
     let bigger = vm_config(p.as_ref(), &rg, &nic_id, "Standard_B2s", "adminuser");
-    let vm = apply(p.as_ref(), "azurerm_linux_virtual_machine", Some(&vm), &bigger).await;
+    let vm = apply(
+        p.as_ref(),
+        "azurerm_linux_virtual_machine",
+        Some(&vm),
+        &bigger,
+    )
+    .await;
     assert_eq!(text(&vm, "size"), "Standard_B2s");
     assert_eq!(d.count("POST", "/deallocate"), 0);
     destroy(p.as_ref(), "azurerm_linux_virtual_machine", &vm).await;
-    assert_eq!(d.count("DELETE", "/providers/Microsoft.Compute/disks/"), 0, "the OS disk stays");
+    assert_eq!(
+        d.count("DELETE", "/providers/Microsoft.Compute/disks/"),
+        0,
+        "the OS disk stays"
+    );
 }
 
 #[tokio::test]
@@ -140,8 +213,26 @@ async fn managed_disk_and_attachment_lifecycles() {
             .replace(disk(20, "StandardSSD_LRS", "d2")),
     )
     .await;
-    let vm = apply(p.as_ref(), "azurerm_linux_virtual_machine", None, &vm_config(p.as_ref(), &rg, &text(&n, "id"), "Standard_B2s", "adminuser")).await;
-    let data = apply(p.as_ref(), "azurerm_managed_disk", None, &disk(8, "Standard_LRS", "data")).await;
+    let vm = apply(
+        p.as_ref(),
+        "azurerm_linux_virtual_machine",
+        None,
+        &vm_config(
+            p.as_ref(),
+            &rg,
+            &text(&n, "id"),
+            "Standard_B2s",
+            "adminuser",
+        ),
+    )
+    .await;
+    let data = apply(
+        p.as_ref(),
+        "azurerm_managed_disk",
+        None,
+        &disk(8, "Standard_LRS", "data"),
+    )
+    .await;
     let attach = |caching: &str, lun: i64| {
         config(
             p.as_ref(),
@@ -156,13 +247,22 @@ async fn managed_disk_and_attachment_lifecycles() {
     };
     lifecycle(
         p.as_ref(),
-        Lifecycle::new("azurerm_virtual_machine_data_disk_attachment", attach("None", 0))
-            .update(attach("ReadOnly", 0))
-            .replace(attach("ReadOnly", 1)),
+        Lifecycle::new(
+            "azurerm_virtual_machine_data_disk_attachment",
+            attach("None", 0),
+        )
+        .update(attach("ReadOnly", 0))
+        .replace(attach("ReadOnly", 1)),
     )
     .await;
     let id = format!("{}/dataDisks/data", text(&vm, "id"));
-    let err = testkit::import(p.as_ref(), "azurerm_virtual_machine_data_disk_attachment", "/subscriptions/x/resourceGroups/y").await.unwrap_err();
+    let err = testkit::import(
+        p.as_ref(),
+        "azurerm_virtual_machine_data_disk_attachment",
+        "/subscriptions/x/resourceGroups/y",
+    )
+    .await
+    .unwrap_err();
     assert!(err.to_string().contains("virtualMachines"), "{err}");
     assert!(id.contains("/virtualMachines/vm/dataDisks/data"));
     destroy(cleaner().await.as_ref(), "azurerm_resource_group", &g).await;
@@ -194,14 +294,28 @@ async fn storage_account_and_container_lifecycles() {
             .replace(account("GRS", &format!("{name}b"))),
     )
     .await;
-    let acc = apply(p.as_ref(), "azurerm_storage_account", None, &account("LRS", &name)).await;
-    assert_eq!(text(&acc, "primary_access_key").len(), 88, "a 64-byte key in base64");
+    let acc = apply(
+        p.as_ref(),
+        "azurerm_storage_account",
+        None,
+        &account("LRS", &name),
+    )
+    .await;
+    assert_eq!(
+        text(&acc, "primary_access_key").len(),
+        88,
+        "a 64-byte key in base64"
+    );
     assert!(text(&acc, "primary_connection_string").contains(&format!("AccountName={name};")));
     let container = |access: &str, name: &str| {
         config(
             p.as_ref(),
             "azurerm_storage_container",
-            vec![("name", s(name)), ("storage_account_id", s(&text(&acc, "id"))), ("container_access_type", s(access))],
+            vec![
+                ("name", s(name)),
+                ("storage_account_id", s(&text(&acc, "id"))),
+                ("container_access_type", s(access)),
+            ],
         )
     };
     lifecycle(

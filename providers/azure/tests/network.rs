@@ -15,7 +15,11 @@ async fn resource_group_lifecycle() {
         config(
             p.as_ref(),
             "azurerm_resource_group",
-            vec![("name", s(name)), ("location", s(loc)), ("tags", tags(&[("env", env)]))],
+            vec![
+                ("name", s(name)),
+                ("location", s(loc)),
+                ("tags", tags(&[("env", env)])),
+            ],
         )
     };
     let name = unique("rg-life-");
@@ -79,7 +83,11 @@ async fn virtual_network_and_subnet_lifecycles() {
     )
     .await;
     let mut rg_off = g.clone();
-    rg_off = autostack_provider_sdk::attrs::with_attr(&rg_off, "id", g.as_entries().unwrap()["id"].clone());
+    rg_off = autostack_provider_sdk::attrs::with_attr(
+        &rg_off,
+        "id",
+        g.as_entries().unwrap()["id"].clone(),
+    );
     let cleanup = provider_without_rg_guard().await;
     destroy(cleanup.as_ref(), "azurerm_resource_group", &rg_off).await;
 }
@@ -87,8 +95,15 @@ async fn virtual_network_and_subnet_lifecycles() {
 /// A provider whose resource group deletes take what is inside with them.
 async fn provider_without_rg_guard() -> Box<dyn autostack_provider_sdk::Provider> {
     let mut b = provider_block(&arm_url());
-    let knob = block(vec![("prevent_deletion_if_contains_resources", Value::bool(false))]);
-    b = autostack_provider_sdk::attrs::with_attr(&b, "features", block(vec![("resource_group", knob)]));
+    let knob = block(vec![(
+        "prevent_deletion_if_contains_resources",
+        Value::bool(false),
+    )]);
+    b = autostack_provider_sdk::attrs::with_attr(
+        &b,
+        "features",
+        block(vec![("resource_group", knob)]),
+    );
     configured(b).await.expect("configure")
 }
 
@@ -114,7 +129,12 @@ async fn security_group_rule_public_ip_and_nic_lifecycles() {
         config(
             p.as_ref(),
             "azurerm_network_security_group",
-            vec![("name", s(name)), ("resource_group_name", s(&rg)), ("location", s("westeurope")), ("security_rule", rule(port))],
+            vec![
+                ("name", s(name)),
+                ("resource_group_name", s(&rg)),
+                ("location", s("westeurope")),
+                ("security_rule", rule(port)),
+            ],
         )
     };
     lifecycle(
@@ -124,7 +144,16 @@ async fn security_group_rule_public_ip_and_nic_lifecycles() {
             .replace(nsg("2222", "nsg-b")),
     )
     .await;
-    let holder = create(p.as_ref(), "azurerm_network_security_group", vec![("name", s("holder")), ("resource_group_name", s(&rg)), ("location", s("westeurope"))]).await;
+    let holder = create(
+        p.as_ref(),
+        "azurerm_network_security_group",
+        vec![
+            ("name", s("holder")),
+            ("resource_group_name", s(&rg)),
+            ("location", s("westeurope")),
+        ],
+    )
+    .await;
     let standalone = |priority: i64, name: &str| {
         config(
             p.as_ref(),
@@ -167,7 +196,9 @@ async fn security_group_rule_public_ip_and_nic_lifecycles() {
     };
     lifecycle(
         p.as_ref(),
-        Lifecycle::new("azurerm_public_ip", pip(4, "pip-a")).update(pip(10, "pip-a")).replace(pip(10, "pip-b")),
+        Lifecycle::new("azurerm_public_ip", pip(4, "pip-a"))
+            .update(pip(10, "pip-a"))
+            .replace(pip(10, "pip-b")),
     )
     .await;
     let (_net, subnet) = network(p.as_ref(), &rg).await;
@@ -211,18 +242,43 @@ async fn refresh_lists_each_collection_once() {
     let mut ips = Vec::new();
     for i in 0..7 {
         let name = format!("pip{i}");
-        ips.push(create(p.as_ref(), "azurerm_public_ip", vec![("name", s(&name)), ("resource_group_name", s(&rg)), ("location", s("westeurope")), ("allocation_method", s("Static"))]).await);
+        ips.push(
+            create(
+                p.as_ref(),
+                "azurerm_public_ip",
+                vec![
+                    ("name", s(&name)),
+                    ("resource_group_name", s(&rg)),
+                    ("location", s("westeurope")),
+                    ("allocation_method", s("Static")),
+                ],
+            )
+            .await,
+        );
     }
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     d.clear();
     let read = testkit::read_many(p.as_ref(), "azurerm_public_ip", &ips).await;
     assert!(read.iter().all(|r| matches!(r, Ok(Some(_)))), "{read:?}");
     // Seven objects of one group: one list call, paged by the double at 3 a page.
-    assert_eq!(d.count("GET", "/publicIPAddresses/pip"), 0, "no GET per object");
-    assert_eq!(d.count("GET", "/providers/Microsoft.Network/publicIPAddresses?"), 3);
-    assert_eq!(d.count("GET", "skiptoken"), 2, "one list, its two further pages followed");
+    assert_eq!(
+        d.count("GET", "/publicIPAddresses/pip"),
+        0,
+        "no GET per object"
+    );
+    assert_eq!(
+        d.count("GET", "/providers/Microsoft.Network/publicIPAddresses?"),
+        3
+    );
+    assert_eq!(
+        d.count("GET", "skiptoken"),
+        2,
+        "one list, its two further pages followed"
+    );
     // One gone: read as None, the others still found.
-    testkit::apply(p.as_ref(), "azurerm_public_ip", Some(&ips[3]), None).await.expect("delete");
+    testkit::apply(p.as_ref(), "azurerm_public_ip", Some(&ips[3]), None)
+        .await
+        .expect("delete");
     let read = testkit::read_many(p.as_ref(), "azurerm_public_ip", &ips).await;
     assert!(matches!(read[3], Ok(None)), "{:?}", read[3]);
     assert_eq!(read.iter().filter(|r| matches!(r, Ok(Some(_)))).count(), 6);

@@ -20,8 +20,12 @@ async fn arm_environment_variables_configure_the_provider() {
         unsafe { std::env::set_var(k, v) };
     }
     let features = Value::tuple(vec![Value::object_from(Vec::<(&str, Value)>::new())]);
-    let p = configured(Value::object_from([("features", features)])).await.expect("configure from ARM_*");
+    let p = configured(Value::object_from([("features", features)]))
+        .await
+        .expect("configure from ARM_*");
     let g = group(p.as_ref(), &unique("rg-env-")).await;
-    assert!(text(&g, "id").starts_with(&format!("/subscriptions/{SUBSCRIPTION}/resourceGroups/rg-env-")));
+    assert!(text(&g, "id").starts_with(&format!(
+        "/subscriptions/{SUBSCRIPTION}/resourceGroups/rg-env-"
+    )));
     destroy(p.as_ref(), "azurerm_resource_group", &g).await;
 }

@@ -191,17 +191,26 @@ mod tests {
         assert!(get(&settled, "name").is_none() && get(&settled, "flag").is_none());
         assert_eq!(get(&settled, "size"), Some(&Value::int(0)));
         // A prior written as zeroes (by the legacy SDK) keeps them.
-        let prior = config(vec![("name", Value::string("")), ("flag", Value::bool(false))]);
+        let prior = config(vec![
+            ("name", Value::string("")),
+            ("flag", Value::bool(false)),
+        ]);
         let settled = settle_zero_values(&s.block, Some(&prior), read.clone());
         assert_eq!(get(&settled, "name"), Some(&Value::string("")));
         // Non-zero values are what the cloud says.
         let read = config(vec![("name", Value::string("x"))]);
-        assert_eq!(get(&settle_zero_values(&s.block, None, read), "name"), Some(&Value::string("x")));
+        assert_eq!(
+            get(&settle_zero_values(&s.block, None, read), "name"),
+            Some(&Value::string("x"))
+        );
         // Inside nested blocks zeroes read as null.
         let nested = Block::new().block("rule", crate::schema::Nesting::List, s.block.clone());
         let read = Value::object_from([(
             "rule",
-            Value::list(s.block.value_type(), vec![config(vec![("name", Value::string(""))])]),
+            Value::list(
+                s.block.value_type(),
+                vec![config(vec![("name", Value::string(""))])],
+            ),
         )]);
         let settled = settle_zero_values(&nested, None, read);
         let rule = &get(&settled, "rule").unwrap().as_seq().unwrap()[0];

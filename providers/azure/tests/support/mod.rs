@@ -115,15 +115,20 @@ pub fn provider_block(url: &str) -> Value {
         ("client_id", s(CLIENT_ID)),
         ("client_secret", s(CLIENT_SECRET)),
         ("metadata_host", s(url)),
-        ("features", Value::tuple(vec![Value::object_from(Vec::<(&str, Value)>::new())])),
+        (
+            "features",
+            Value::tuple(vec![Value::object_from(Vec::<(&str, Value)>::new())]),
+        ),
     ])
 }
 
 /// The provider configured with `block`.
 pub async fn configured(block: Value) -> Result<Box<dyn Provider>, autostack_value::Diagnostics> {
-    let mut p = autostack_provider_azure::provider_for("hashicorp/azurerm").expect("azurerm provider");
+    let mut p =
+        autostack_provider_azure::provider_for("hashicorp/azurerm").expect("azurerm provider");
     let block = conform_value(&p.schema().provider, &block).expect("conform");
-    p.configure(autostack_provider_sdk::ConfigureRequest::new(block)).await?;
+    p.configure(autostack_provider_sdk::ConfigureRequest::new(block))
+        .await?;
     Ok(p)
 }
 
@@ -183,14 +188,20 @@ pub fn unique(prefix: &str) -> String {
 /// Runs the SDK's lifecycle test for one resource type and panics with the failing step.
 pub async fn lifecycle(p: &dyn Provider, l: testkit::Lifecycle<'_>) {
     if let Err(f) = testkit::run_lifecycle(p, &l).await {
-        panic!("{} lifecycle failed at {}: {}", l.type_name, f.step, f.message);
+        panic!(
+            "{} lifecycle failed at {}: {}",
+            l.type_name, f.step, f.message
+        );
     }
 }
 
 /// Plans and applies a create (or an in-place update, given the prior state).
 pub async fn apply(p: &dyn Provider, ty: &str, prior: Option<&Value>, cfg: &Value) -> Value {
     let plan = testkit::plan(p, ty, prior, cfg).await.expect("plan");
-    assert!(plan.requires_replace.is_empty(), "unexpected replacement of {ty}");
+    assert!(
+        plan.requires_replace.is_empty(),
+        "unexpected replacement of {ty}"
+    );
     testkit::apply(p, ty, prior, Some(&plan.planned))
         .await
         .unwrap_or_else(|e| panic!("apply {ty}: {}", e.diags))
@@ -216,7 +227,12 @@ pub fn text(v: &Value, name: &str) -> String {
 
 /// A resource group named `name` in westeurope.
 pub async fn group(p: &dyn Provider, name: &str) -> Value {
-    create(p, "azurerm_resource_group", vec![("name", s(name)), ("location", s("westeurope"))]).await
+    create(
+        p,
+        "azurerm_resource_group",
+        vec![("name", s(name)), ("location", s("westeurope"))],
+    )
+    .await
 }
 
 /// A network `10.0.0.0/16` with one subnet `10.0.1.0/24` in group `rg`: (network, subnet).
@@ -248,11 +264,20 @@ pub async fn network(p: &dyn Provider, rg: &str) -> (Value, Value) {
 
 /// One plain HTTP/1.1 exchange with the double (admin endpoints, out-of-band changes):
 /// the status and the JSON body (`Null` when empty).
-pub fn http(url: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> (u16, serde_json::Value) {
+pub fn http(
+    url: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> (u16, serde_json::Value) {
     use std::io::{Read, Write};
     let host = url.trim_start_matches("http://").trim_end_matches('/');
     let mut conn = std::net::TcpStream::connect(host).expect("connect to the double");
-    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
+    let mut req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
     for (k, v) in headers {
         req.push_str(&format!("{k}: {v}\r\n"));
     }
@@ -261,9 +286,16 @@ pub fn http(url: &str, method: &str, path: &str, headers: &[(&str, &str)], body:
     conn.write_all(req.as_bytes()).expect("send");
     let mut raw = String::new();
     conn.read_to_string(&mut raw).expect("read");
-    let status = raw.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let status = raw
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
     let body = raw.split_once("\r\n\r\n").map_or("", |(_, b)| b);
-    (status, serde_json::from_str(body).unwrap_or(serde_json::Value::Null))
+    (
+        status,
+        serde_json::from_str(body).unwrap_or(serde_json::Value::Null),
+    )
 }
 
 /// A bearer token from the double's token endpoint (the client-credentials grant).
@@ -273,15 +305,27 @@ pub fn token(url: &str) -> String {
         url.replace(':', "%3A").replace('/', "%2F")
     );
     let ct = [("Content-Type", "application/x-www-form-urlencoded")];
-    let (status, body) = http(url, "POST", &format!("/{TENANT}/oauth2/v2.0/token"), &ct, &form);
+    let (status, body) = http(
+        url,
+        "POST",
+        &format!("/{TENANT}/oauth2/v2.0/token"),
+        &ct,
+        &form,
+    );
     assert_eq!(status, 200, "token: {body}");
-    body["access_token"].as_str().expect("access_token").to_string()
+    body["access_token"]
+        .as_str()
+        .expect("access_token")
+        .to_string()
 }
 
 /// An authenticated ARM call to the double, out of band of the provider.
 pub fn arm(url: &str, method: &str, path_and_query: &str, body: &str) -> (u16, serde_json::Value) {
     let auth = format!("Bearer {}", token(url));
-    let headers = [("Authorization", auth.as_str()), ("Content-Type", "application/json")];
+    let headers = [
+        ("Authorization", auth.as_str()),
+        ("Content-Type", "application/json"),
+    ];
     http(url, method, path_and_query, &headers, body)
 }
 
