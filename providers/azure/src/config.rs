@@ -105,12 +105,14 @@ pub fn environment(name: &str) -> Result<Cloud, Diagnostics> {
             "https://management.chinacloudapi.cn",
             "https://login.chinacloudapi.cn",
         ),
-        other => return Err(error(
-            "building AzureRM Client",
-            format!(
+        other => {
+            return Err(error(
+                "building AzureRM Client",
+                format!(
                 "unable to find environment {other:?}: expected one of public, usgovernment, china"
             ),
-        )),
+            ))
+        }
     };
     Ok(Cloud {
         resource_manager: rm.into(),

@@ -13,6 +13,13 @@ pub const CONTAINER: IdShape = IdShape("/subscriptions/{subscriptionId}/resource
 /// The `azurerm_storage_container` kind.
 pub struct StorageContainer;
 
+fn no_data_plane() -> Diagnostics {
+    autostack_provider_sdk::attrs::error(
+        "storage_account_name is not supported yet",
+        "AutoStack manages storage containers through Resource Manager: set storage_account_id (azurerm 4.x) instead of storage_account_name.",
+    )
+}
+
 /// azurerm's access types and ARM's `publicAccess`.
 const ACCESS: [(&str, &str); 3] = [
     ("private", "None"),
@@ -50,12 +57,30 @@ impl ArmKind for StorageContainer {
         ResourceSchema { version: 1, block }
     }
 
+    /// One of `storage_account_id` and `storage_account_name` (as azurerm requires); the
+    /// data-plane form is refused with what to write instead.
+    fn validate(&self, config: &Value) -> Diagnostics {
+        let (id, name) = (
+            get(config, "storage_account_id"),
+            get(config, "storage_account_name"),
+        );
+        match (id, name) {
+            (Some(_), Some(_)) => autostack_provider_sdk::attrs::error(
+                "Conflicting configuration arguments",
+                "\"storage_account_id\": conflicts with storage_account_name",
+            ),
+            (None, Some(_)) => no_data_plane(),
+            (None, None) => autostack_provider_sdk::attrs::error(
+                "Missing required argument",
+                "one of `storage_account_id,storage_account_name` must be specified",
+            ),
+            (Some(_), None) => Diagnostics::new(),
+        }
+    }
+
     fn id_values(&self, planned: &Value) -> Result<Vec<String>, Diagnostics> {
         if get_str(planned, "storage_account_id").is_none() {
-            return Err(autostack_provider_sdk::attrs::error(
-                "storage_account_name is not supported yet",
-                "AutoStack manages storage containers through Resource Manager: set storage_account_id (azurerm 4.x) instead of storage_account_name.",
-            ));
+            return Err(no_data_plane());
         }
         let mut values = ACCOUNT.parse(str_or_empty(planned, "storage_account_id"))?;
         values.remove(0);

@@ -327,3 +327,23 @@ async fn storage_account_and_container_lifecycles() {
     .await;
     destroy(cleaner().await.as_ref(), "azurerm_resource_group", &g).await;
 }
+
+#[tokio::test]
+async fn a_container_needs_its_account_by_id() {
+    let p = provider().await;
+    let by_name = config(
+        p.as_ref(),
+        "azurerm_storage_container",
+        vec![("name", s("c")), ("storage_account_name", s("acct"))],
+    );
+    let req = autostack_provider_sdk::ValidateRequest::new("azurerm_storage_container", &by_name);
+    let err = p.validate(req).to_string();
+    assert!(err.contains("set storage_account_id"), "{err}");
+    let neither = config(
+        p.as_ref(),
+        "azurerm_storage_container",
+        vec![("name", s("c"))],
+    );
+    let req = autostack_provider_sdk::ValidateRequest::new("azurerm_storage_container", &neither);
+    assert!(p.validate(req).to_string().contains("must be specified"));
+}
