@@ -161,3 +161,25 @@ start_postgres() {
   export AUTOSTACK_PG_CONN_STR="postgres://postgres@127.0.0.1:$port/postgres?sslmode=disable"
   echo "== postgresql $PG_MAJOR listening on 127.0.0.1:$port"
 }
+
+# The Azure Resource Manager double (tests/doubles/arm.py: standard library only) on a free
+# loopback port; the Azure tests read AUTOSTACK_ARM_URL (and start their own double without it).
+start_arm_double() {
+  local log=/tmp/autostack-arm-double.log
+  : >"$log"
+  python3 tests/doubles/arm.py --port 0 >"$log" 2>/dev/null &
+  ARM_DOUBLE_PID=$!
+  on_exit 'kill $ARM_DOUBLE_PID 2>/dev/null || true'
+  for _ in $(seq 1 100); do
+    if grep -q '^listening on ' "$log"; then
+      AUTOSTACK_ARM_URL=$(sed -n 's/^listening on //p' "$log" | head -1)
+      export AUTOSTACK_ARM_URL
+      echo "== ARM double listening on $AUTOSTACK_ARM_URL"
+      return 0
+    fi
+    sleep 0.1
+  done
+  echo "the ARM double did not start; its output:" >&2
+  cat "$log" >&2
+  return 1
+}

@@ -26,6 +26,7 @@ source tests/emulators.sh
 start_moto
 start_fake_gcs
 start_azurite
+start_arm_double
 start_postgres
 ensure_chromium
 

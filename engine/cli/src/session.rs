@@ -32,6 +32,10 @@ pub fn cloud_provider(source: &str) -> Option<Box<dyn Provider>> {
     if let Some(p) = autostack_provider_aws::provider_for(source) {
         return Some(p);
     }
+    #[cfg(feature = "azure")]
+    if let Some(p) = autostack_provider_azure::provider_for(source) {
+        return Some(p);
+    }
     #[cfg(feature = "gcp")]
     if let Some(p) = autostack_provider_gcp::provider_for(source) {
         return Some(p);

@@ -6,8 +6,8 @@
 
 use crate::plan::plan_by_schema;
 use crate::request::PlanResponse;
-use crate::schema::ResourceSchema;
-use autostack_value::Value;
+use crate::schema::{Block, ResourceSchema};
+use autostack_value::{make_set, Value};
 use std::collections::BTreeMap;
 
 /// Plans by schema with the legacy SDK's rules: an unset attribute whose prior value is a
@@ -63,6 +63,43 @@ fn with_prior_zero_values(config: &Value, prior: &BTreeMap<String, Value>) -> Va
                 *v = p.clone();
             }
         }
+    }
+    Value::object(m)
+}
+
+/// A value read from the cloud, shaped as the legacy SDK's state would hold it for
+/// `prior`: an optional, non-computed attribute the cloud reports as a zero value (`""`,
+/// `0`, `false`, empty) and has no default stays as `prior` had it, null or zero, so an unset argument reads
+/// back unset and applies consistently with its plan. Inside nested blocks (whose elements
+/// have no stable prior to compare with) such zero values read as null.
+pub fn settle_zero_values(block: &Block, prior: Option<&Value>, read: Value) -> Value {
+    let Some(m) = read.as_entries() else {
+        return read;
+    };
+    let mut m = m.clone();
+    for (name, a) in &block.attributes {
+        let unset_is_null = a.optional && !a.computed && a.default.is_none();
+        let Some(v) = m.get(name).filter(|v| !v.is_null() && unset_is_null) else {
+            continue;
+        };
+        let had_null = match prior {
+            Some(p) => crate::attrs::attr(p, name).is_none(),
+            None => true,
+        };
+        if had_null && is_zero(v) {
+            m.insert(name.clone(), Value::Null(a.ty.clone()));
+        }
+    }
+    for (name, nb) in &block.blocks {
+        let Some(v) = m.get(name) else { continue };
+        let settle = |e: &Value| settle_zero_values(&nb.block, None, e.clone());
+        let settled = match v.unmarked() {
+            Value::List(t, xs) => Value::list(t.clone(), xs.iter().map(settle).collect()),
+            Value::Set(t, xs) => make_set(t.clone(), xs.iter().map(settle).collect()),
+            Value::Object(_) => settle(v),
+            _ => continue,
+        };
+        m.insert(name.clone(), settled);
     }
     Value::object(m)
 }
@@ -139,6 +176,45 @@ mod tests {
         let p = plan_legacy(&schema(), None, &config(vec![("groups", groups)]));
         let planned = p.planned.as_entries().unwrap()["groups"].clone();
         assert!(planned.is_unknown());
+    }
+
+    #[test]
+    fn zero_values_read_back_as_the_prior_had_them() {
+        let s = schema();
+        let read = config(vec![
+            ("name", Value::string("")),
+            ("size", Value::int(0)),
+            ("flag", Value::bool(false)),
+        ]);
+        // Unset before: the cloud's zeroes read as unset (size is computed: kept).
+        let settled = settle_zero_values(&s.block, None, read.clone());
+        assert!(get(&settled, "name").is_none() && get(&settled, "flag").is_none());
+        assert_eq!(get(&settled, "size"), Some(&Value::int(0)));
+        // A prior written as zeroes (by the legacy SDK) keeps them.
+        let prior = config(vec![
+            ("name", Value::string("")),
+            ("flag", Value::bool(false)),
+        ]);
+        let settled = settle_zero_values(&s.block, Some(&prior), read.clone());
+        assert_eq!(get(&settled, "name"), Some(&Value::string("")));
+        // Non-zero values are what the cloud says.
+        let read = config(vec![("name", Value::string("x"))]);
+        assert_eq!(
+            get(&settle_zero_values(&s.block, None, read), "name"),
+            Some(&Value::string("x"))
+        );
+        // Inside nested blocks zeroes read as null.
+        let nested = Block::new().block("rule", crate::schema::Nesting::List, s.block.clone());
+        let read = Value::object_from([(
+            "rule",
+            Value::list(
+                s.block.value_type(),
+                vec![config(vec![("name", Value::string(""))])],
+            ),
+        )]);
+        let settled = settle_zero_values(&nested, None, read);
+        let rule = &get(&settled, "rule").unwrap().as_seq().unwrap()[0];
+        assert!(get(rule, "name").is_none(), "{rule:?}");
     }
 
     #[test]

@@ -294,7 +294,15 @@ impl Planner<'_> {
             ResourceChange::new(addr.clone(), Action::Delete, Some(obj.value.clone()), None);
         c.reason = Some(reason);
         self.use_state_provider(&mut c, &obj.provider);
-        c.dependencies = obj.dependencies.clone();
+        // What the configuration makes it depend on counts too, as in Terraform (whose destroy
+        // refreshes first, recording them): an imported object's state records none.
+        let mut deps = obj.dependencies.clone();
+        if self.declared_in_config(&addr.resource) {
+            deps.extend(self.w.dependencies(&addr.resource));
+            deps.sort();
+            deps.dedup();
+        }
+        c.dependencies = deps;
         c.schema_version = obj.schema_version;
         c
     }
