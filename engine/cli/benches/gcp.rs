@@ -7,7 +7,6 @@
 //! Reports `apply` of the 10-resource stack and the no-op `plan` with refresh (best of 3),
 //! and how many Compute Engine operations the apply made (from the double's own log).
 
-mod common;
 #[path = "../../../providers/gcp/tests/support/mod.rs"]
 mod support;
 
@@ -57,10 +56,18 @@ fn timed(bin: &Path, dir: &Path, double: &support::Double, gcs: &str, args: &[&s
     secs
 }
 
+fn strs(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
+}
+
 fn main() {
     let bin = Path::new(env!("CARGO_BIN_EXE_autostack"));
     let gcs = support::fake_gcs_url();
-    let runs = common::runs(3);
+    let runs: usize = std::env::var("AUTOSTACK_BENCH_RUNS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(3)
+        .max(1);
     let (mut apply, mut noop) = (f64::MAX, f64::MAX);
     for run in 0..runs {
         let double = support::Double::start(&["--latency-ms", "50"]);
@@ -79,16 +86,15 @@ fn main() {
                 .map(|s| s.to_string())
                 .collect()
         };
-        let args = |v: &Vec<String>| v.iter().map(String::as_str).collect::<Vec<_>>().clone();
         let a = with(&["apply", "-auto-approve", "-no-cost"]);
-        apply = apply.min(timed(bin, dir.path(), &double, &gcs, &args(&a)));
+        apply = apply.min(timed(bin, dir.path(), &double, &gcs, &strs(&a)));
         let ops_after_apply = double.dump()["operations"]
             .as_object()
             .map_or(0, |o| o.len());
         let p = with(&["plan", "-no-cost", "-detailed-exitcode"]);
-        noop = noop.min(timed(bin, dir.path(), &double, &gcs, &args(&p)));
+        noop = noop.min(timed(bin, dir.path(), &double, &gcs, &strs(&p)));
         let d = with(&["destroy", "-auto-approve", "-no-cost"]);
-        timed(bin, dir.path(), &double, &gcs, &args(&d));
+        timed(bin, dir.path(), &double, &gcs, &strs(&d));
         println!("run {run}: apply made {ops_after_apply} Compute Engine operations");
     }
     println!("gcp-web (10 resources) against the doubles, 50 ms per Compute Engine call, best of {runs}:");
