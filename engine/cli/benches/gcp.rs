@@ -7,7 +7,6 @@
 //! Reports `apply` of the 10-resource stack and the no-op `plan` with refresh (best of 3),
 //! and how many Compute Engine operations the apply made (from the double's own log).
 
-mod common;
 #[path = "../../../providers/gcp/tests/support/mod.rs"]
 mod support;
 
@@ -57,10 +56,18 @@ fn timed(bin: &Path, dir: &Path, double: &support::Double, gcs: &str, args: &[&s
     secs
 }
 
+fn strs(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
+}
+
 fn main() {
     let bin = Path::new(env!("CARGO_BIN_EXE_autostack"));
     let gcs = support::fake_gcs_url();
-    let runs = common::runs(3);
+    let runs: usize = std::env::var("AUTOSTACK_BENCH_RUNS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(3)
+        .max(1);
     let (mut apply, mut noop) = (f64::MAX, f64::MAX);
     for run in 0..runs {
         let double = support::Double::start(&["--latency-ms", "50"]);
