@@ -37,7 +37,7 @@ impl TcpProxy {
                 let n = seed.fetch_add(0x9e37_79b9_7f4a_7c15, Ordering::Relaxed);
                 let roll = (n.wrapping_mul(0xbf58_476d_1ce4_e5b9) >> 33) % 100;
                 let fault = roll < fault_percent;
-                let budget = if fault && roll % 2 == 0 {
+                let budget = if fault && roll.is_multiple_of(2) {
                     0
                 } else if fault {
                     2048 + (roll as usize) * 97
