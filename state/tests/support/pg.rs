@@ -77,15 +77,14 @@ fn start_postgres() -> String {
         dir = dir.display(),
         me = std::process::id()
     );
-    // The watchdog is meant to outlive this process (it cleans up after it), so it is never
-    // waited for.
-    #[allow(clippy::zombie_processes)]
-    let _watchdog = Command::new("bash")
+    let watchdog = Command::new("bash")
         .args(["-c", &script])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .expect("start postgres");
+    // The watchdog outlives this process by design (it stops the server after it).
+    std::mem::forget(watchdog);
     let deadline = Instant::now() + Duration::from_secs(60);
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
         assert!(Instant::now() < deadline, "postgres did not start");

@@ -289,3 +289,45 @@ fn init_required(reason: &str) -> Diagnostics {
         format!("Reason: {reason}\n\nThe \"backend\" is the interface that AutoStack uses to store state,\nperform operations, etc. If this message is showing up, it means that the\nAutoStack configuration you're using is using a custom configuration for\nthe AutoStack backend.\n\nChanges to backend configurations require reinitialization. This allows\nAutoStack to set up the new configuration, copy existing state, etc. Please run\n\"autostack init\" with either the \"-reconfigure\" or \"-migrate-state\" flags to\nuse the current configuration.\n\nIf the change reason above is incorrect, please verify your configuration\nhasn't changed and try again. At this point, no changes to your existing\nconfiguration or state have been made."),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backend_config_values_and_files_merge_in_order() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("backend.hcl");
+        std::fs::write(
+            &file,
+            "path = \"from-file.tfstate\"\nworkspace_dir = \"ws\"\n",
+        )
+        .unwrap();
+        let sources = Sources::new();
+        let overrides = vec![
+            "path=first.tfstate".to_string(),
+            file.display().to_string(),
+            "workspace_dir=later".to_string(),
+        ];
+        let merged = with_overrides(BackendChoice::local_default(), &overrides, &sources).unwrap();
+        assert_eq!(merged.config["path"], "from-file.tfstate");
+        assert_eq!(merged.config["workspace_dir"], "later");
+        assert_eq!(merged.hash, 0, "the hash stays the block's");
+        let bad = with_overrides(
+            BackendChoice::local_default(),
+            &["bogus=1".into()],
+            &sources,
+        );
+        let d = bad.expect_err("unknown argument");
+        assert!(
+            d.to_string().contains("\"bogus\" is not expected here"),
+            "{d}"
+        );
+    }
+
+    #[test]
+    fn go_map_order_is_written() {
+        let v = json!({"b": 1, "a": {"d": 2, "c": 3}});
+        assert_eq!(sorted(&v).to_string(), r#"{"a":{"c":3,"d":2},"b":1}"#);
+    }
+}
