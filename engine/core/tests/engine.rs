@@ -182,6 +182,39 @@ async fn destroy_runs_in_reverse_dependency_order() {
 }
 
 #[tokio::test]
+async fn destroy_orders_by_the_configuration_when_state_records_no_dependencies() {
+    // An imported object's state records no dependencies; the configuration still orders
+    // its destruction (Terraform's destroy refreshes them from it first).
+    let cfg = tf("resource \"test_thing\" \"base\" {\n  name = \"base\"\n}\nresource \"test_thing\" \"top\" {\n  name = \"top\"\n  value = test_thing.base.id\n}\n");
+    let (mut out, _) = apply_tf(&cfg, &State::default(), None).await;
+    for obj in out.state.instances.values_mut() {
+        obj.dependencies.clear();
+    }
+    let dir = config_dir(&cfg);
+    let log: Log = Default::default();
+    let ctx = context(dir.path(), &log, None);
+    let opts = PlanOptions {
+        mode: PlanMode::Destroy,
+        ..Default::default()
+    };
+    let p = autostack_core::plan::plan(&ctx, &out.state, &opts)
+        .await
+        .unwrap();
+    let top = p
+        .changes
+        .iter()
+        .find(|c| c.addr.to_string() == "test_thing.top");
+    assert_eq!(
+        top.map(|c| c.dependencies.clone()),
+        Some(vec!["test_thing.base".to_string()])
+    );
+    autostack_core::apply::apply(&ctx, &p, Default::default(), &autostack_core::apply::NoSink)
+        .await
+        .unwrap();
+    assert_eq!(*log.lock().unwrap(), vec!["delete top", "delete base"]);
+}
+
+#[tokio::test]
 async fn prevent_destroy_is_an_error() {
     let cfg = tf("resource \"test_thing\" \"keep\" {\n  name = \"keep\"\n  lifecycle {\n    prevent_destroy = true\n  }\n}\n");
     let (out, _) = apply_tf(&cfg, &State::default(), None).await;

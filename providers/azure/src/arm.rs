@@ -164,12 +164,15 @@ static AZURERM: std::sync::LazyLock<Labels> =
 /// The `timeouts` block every azurerm resource accepts (create, read, update, delete as Go
 /// durations); accepted and kept in state, waits are bounded by the client's backoff.
 pub fn timeouts_block(b: Block) -> Block {
-    let t = || Attribute::optional(Type::String);
+    let t = |d| Attribute::optional(Type::String).describe(d);
     let inner = Block::new()
-        .attr("create", t())
-        .attr("read", t())
-        .attr("update", t())
-        .attr("delete", t());
+        .attr(
+            "create",
+            t("How long a create may take (a Go duration, `30m`)."),
+        )
+        .attr("read", t("How long a read may take."))
+        .attr("update", t("How long an update may take."))
+        .attr("delete", t("How long a delete may take."));
     b.block("timeouts", Nesting::Single, inner)
 }
 

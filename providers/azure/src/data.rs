@@ -9,7 +9,10 @@ use crate::prelude::*;
 use autostack_provider_sdk::attrs::{error, map_value};
 
 fn read_only(block: Block) -> ResourceSchema {
-    let t = Block::new().attr("read", Attribute::optional(Type::String));
+    let t = Block::new().attr(
+        "read",
+        Attribute::optional(Type::String).describe("How long the read may take."),
+    );
     let block = timeouts_block(block);
     let block = Block {
         blocks: [(

@@ -57,7 +57,9 @@ pub fn schema() -> Block {
 /// A feature sub-block of boolean knobs.
 fn knobs(names: &[&str]) -> Block {
     names.iter().fold(Block::new(), |block, n| {
-        block.attr(n, autostack_provider_sdk::Attribute::optional(Type::Bool))
+        let knob = autostack_provider_sdk::Attribute::optional(Type::Bool)
+            .describe("A switch of azurerm's features block (see its features-block guide).");
+        block.attr(n, knob)
     })
 }
 

@@ -15,27 +15,55 @@ pub const ACCOUNT: IdShape = IdShape("/subscriptions/{subscriptionId}/resourceGr
 /// The `azurerm_storage_account` kind.
 pub struct StorageAccount;
 
-/// The flags and their ARM properties: (attribute, property, default).
-const FLAGS: [(&str, &str, bool); 8] = [
+/// The flags and their ARM properties: (attribute, property, default, description).
+const FLAGS: [(&str, &str, bool, &str); 8] = [
     (
         "https_traffic_only_enabled",
         "supportsHttpsTrafficOnly",
         true,
+        "Whether only HTTPS traffic is allowed.",
     ),
     (
         "allow_nested_items_to_be_public",
         "allowBlobPublicAccess",
         true,
+        "Whether containers and blobs may be made public.",
     ),
-    ("shared_access_key_enabled", "allowSharedKeyAccess", true),
-    ("is_hns_enabled", "isHnsEnabled", false),
-    ("nfsv3_enabled", "isNfsV3Enabled", false),
-    ("sftp_enabled", "isSftpEnabled", false),
-    ("local_user_enabled", "isLocalUserEnabled", true),
+    (
+        "shared_access_key_enabled",
+        "allowSharedKeyAccess",
+        true,
+        "Whether requests may be authorized with the account key.",
+    ),
+    (
+        "is_hns_enabled",
+        "isHnsEnabled",
+        false,
+        "Whether the hierarchical namespace (Data Lake Gen2) is enabled.",
+    ),
+    (
+        "nfsv3_enabled",
+        "isNfsV3Enabled",
+        false,
+        "Whether NFSv3 is enabled.",
+    ),
+    (
+        "sftp_enabled",
+        "isSftpEnabled",
+        false,
+        "Whether SFTP is enabled.",
+    ),
+    (
+        "local_user_enabled",
+        "isLocalUserEnabled",
+        true,
+        "Whether local users are enabled.",
+    ),
     (
         "default_to_oauth_authentication",
         "defaultToOAuthAuthentication",
         false,
+        "Whether the portal defaults to Entra ID authorization.",
     ),
 ];
 
@@ -94,8 +122,10 @@ impl ArmKind for StorageAccount {
             "secondary_connection_string": computed(Type::String).sensitive() => "The connection string with the secondary key.",
             "primary_blob_connection_string": computed(Type::String).sensitive() => "The blob connection string with the primary key.",
         };
-        for (attr, _, default) in FLAGS {
-            let a = Attribute::optional(Type::Bool).default(Value::bool(default));
+        for (attr, _, default, doc) in FLAGS {
+            let a = Attribute::optional(Type::Bool)
+                .default(Value::bool(default))
+                .describe(doc);
             block = block.attr(
                 attr,
                 if attr == "is_hns_enabled" || attr == "nfsv3_enabled" {
@@ -125,7 +155,7 @@ impl ArmKind for StorageAccount {
             "allowCrossTenantReplication": get_bool(planned, "cross_tenant_replication_enabled").unwrap_or(false),
             "dnsEndpointType": nonempty_str(planned, "dns_endpoint_type").unwrap_or("Standard"),
         });
-        for (attr, key, default) in FLAGS {
+        for (attr, key, default, _) in FLAGS {
             props[key] = json!(get_bool(planned, attr).unwrap_or(default));
         }
         if let Some(t) = nonempty_str(planned, "access_tier") {
@@ -202,7 +232,7 @@ impl ArmKind for StorageAccount {
         ] {
             o = o.set(attr, jstr(p, &format!("/primaryEndpoints/{key}")));
         }
-        for (attr, key, default) in FLAGS {
+        for (attr, key, default, _) in FLAGS {
             o = o.bool(attr, p.get(key).and_then(Json::as_bool).unwrap_or(default));
         }
         o.into_value()

@@ -211,3 +211,27 @@ async fn a_group_with_resources_is_kept_unless_features_allow() {
         .expect("read")
         .is_none());
 }
+
+#[test]
+fn every_attribute_of_every_schema_is_documented() {
+    fn check(path: &str, b: &autostack_provider_sdk::Block, missing: &mut Vec<String>) {
+        for (name, a) in &b.attributes {
+            if a.description.is_empty() {
+                missing.push(format!("{path}.{name}"));
+            }
+        }
+        for (name, nb) in &b.blocks {
+            check(&format!("{path}.{name}"), &nb.block, missing);
+        }
+    }
+    let p = autostack_provider_azure::provider();
+    let schema = autostack_provider_sdk::Provider::schema(&p);
+    let mut missing = Vec::new();
+    check("provider", &schema.provider, &mut missing);
+    for (name, r) in schema.resources.iter().chain(&schema.data_sources) {
+        check(name, &r.block, &mut missing);
+    }
+    assert!(missing.is_empty(), "undocumented: {missing:?}");
+    assert_eq!(schema.resources.len(), 12);
+    assert_eq!(schema.data_sources.len(), 3);
+}

@@ -51,7 +51,9 @@ impl LabelNames {
     /// computed as hashicorp/aws declares `tags_all`; google's are computed only.
     pub fn attrs(&self, b: Block) -> Block {
         let map = || Type::map(Type::String);
-        let mut b = b.attr(self.own, Attribute::optional(map()));
+        let own = Attribute::optional(map())
+            .describe("A mapping of tags (labels) assigned to the object.");
+        let mut b = b.attr(self.own, own);
         if let Some(m) = self.managed {
             let a = match self.effective {
                 None => Attribute::optional_computed(map()),
