@@ -56,6 +56,7 @@ fn timed(bin: &Path, dir: &Path, double: &support::Double, gcs: &str, args: &[&s
     secs
 }
 
+/// The arguments as the runner takes them.
 fn strs(v: &[String]) -> Vec<&str> {
     v.iter().map(String::as_str).collect()
 }
@@ -100,9 +101,4 @@ fn main() {
     println!("gcp-web (10 resources) against the doubles, 50 ms per Compute Engine call, best of {runs}:");
     println!("  apply                 {apply:.2} s");
     println!("  no-op plan (refresh)  {noop:.2} s");
-}
-
-/// The arguments as the runner takes them.
-fn strs(v: &[String]) -> Vec<&str> {
-    v.iter().map(String::as_str).collect()
 }
