@@ -120,9 +120,7 @@ impl ComputeKind for ComputeNetwork {
             )
             .set(
                 "routing_mode",
-                Value::string(
-                    non_empty_or(s(routing, "routingMode"), "REGIONAL"),
-                ),
+                Value::string(non_empty_or(s(routing, "routingMode"), "REGIONAL")),
             )
             .set("mtu", number(&n["mtu"]))
             .set("gateway_ipv4", string(n, "gatewayIPv4"))
