@@ -78,20 +78,34 @@ fn main() {
     std::env::set_var("AWS_SECRET_ACCESS_KEY", "testing");
     std::env::set_var("AWS_EC2_METADATA_DISABLED", "true");
     let pg = support::pg::fresh_database("bench");
-    let host = pg.split('@').nth(1).and_then(|r| r.split('/').next()).unwrap_or_default().to_string();
+    let host = pg
+        .split('@')
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .unwrap_or_default()
+        .to_string();
     let pg_proxy = TcpProxy::start(&host, b"INSERT INTO", 0);
     let via = pg.replace(&host, &pg_proxy.addr);
     let moto = support::moto::moto_url();
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     let s3_proxy = rt.block_on(proxy::Proxy::start(&moto, 0));
     let url = s3_proxy.url.clone();
-    let pg_block = |k: usize| format!("  backend \"pg\" {{\n    schema_name = \"bench{k}_{}\"\n  }}", std::process::id());
+    let pg_block = |k: usize| {
+        format!(
+            "  backend \"pg\" {{\n    schema_name = \"bench{k}_{}\"\n  }}",
+            std::process::id()
+        )
+    };
     let s3_block = || {
         let bucket = support::moto::unique("bench");
         support::moto::create_bucket(&moto, &bucket);
         format!("  backend \"s3\" {{\n    bucket = \"{bucket}\"\n    key = \"bench/terraform.tfstate\"\n    region = \"us-east-1\"\n    use_path_style = true\n    use_lockfile = true\n  }}")
     };
-    let s3_init = |endpoint: &str| [format!("-backend-config=endpoints={{ s3 = \"{endpoint}\", sts = \"{endpoint}\" }}")];
+    let s3_init = |endpoint: &str| {
+        [format!(
+            "-backend-config=endpoints={{ s3 = \"{endpoint}\", sts = \"{endpoint}\" }}"
+        )]
+    };
     let (mut local, mut pg_result, mut s3_result) = ((f64::MAX, 0), (f64::MAX, 0), (f64::MAX, 0));
     // Timed runs reach the servers directly, alternating the backends so load from other
     // processes hits them alike; one more run of each through the counting proxies counts

@@ -42,7 +42,8 @@ pub struct PgStore {
     client: tokio::sync::Mutex<Option<Arc<Client>>>,
     /// A connection being opened for the first lock (connecting takes a round trip or two;
     /// this one overlaps the backend's own setup).
-    spare: tokio::sync::Mutex<Option<tokio::task::JoinHandle<Result<Client, tokio_postgres::Error>>>>,
+    spare:
+        tokio::sync::Mutex<Option<tokio::task::JoinHandle<Result<Client, tokio_postgres::Error>>>>,
     encryptor: Arc<dyn Encryptor>,
 }
 

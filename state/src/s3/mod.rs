@@ -285,7 +285,12 @@ impl StateStore for S3Store {
 
     async fn write(&self, workspace: &str, bytes: &[u8], expected: &Expected) -> Result<()> {
         let key = self.path(workspace);
-        let known = self.seen.lock().unwrap_or_else(|e| e.into_inner()).get(workspace).cloned();
+        let known = self
+            .seen
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(workspace)
+            .cloned();
         let stored = match known {
             Some(stamp) => Some(Ok(stamp)),
             None => self.get(&key).await?.map(|current| {
@@ -308,7 +313,10 @@ impl StateStore for S3Store {
             return Err(StateError::Remote("can't delete default state".into()));
         }
         let key = self.path(workspace);
-        self.seen.lock().unwrap_or_else(|e| e.into_inner()).remove(workspace);
+        self.seen
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(workspace);
         self.s3
             .delete_object()
             .bucket(&self.settings.bucket)
