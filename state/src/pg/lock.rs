@@ -150,8 +150,12 @@ impl Locker for PgStore {
         };
         let text = serde_json::to_string(&info).map_err(StateError::Malformed)?;
         let record = format!("INSERT INTO {}.autostack_locks (lock_key, pid, info) VALUES ($1, pg_backend_pid(), $2) ON CONFLICT (lock_key) DO UPDATE SET pid = pg_backend_pid(), info = $2", self.schema);
-        // Without the info table (skip_table_creation) the lock holds all the same.
-        let _ = session.execute(&record, &[&key, &text]).await;
+        // Not waited for (later requests on the session queue behind it); without the info
+        // table (skip_table_creation) the lock holds all the same.
+        let recorder = session.clone();
+        tokio::spawn(async move {
+            let _ = recorder.execute(&record, &[&key, &text]).await;
+        });
         let held = session.clone();
         Ok(LockGuard::releasing(
             info.id,
@@ -190,6 +194,16 @@ impl PgStore {
     /// A connection of the lock's own (the advisory lock lives as long as its session),
     /// retried while the server cannot be reached.
     async fn session(&self) -> Result<Client> {
+        // The connection opened beside the backend's own when it was opened, if unused.
+        let spare = self.spare.lock().await.take();
+        if let Some(Ok(Ok(c))) = match spare {
+            Some(handle) => Some(handle.await),
+            None => None,
+        } {
+            if !c.is_closed() {
+                return Ok(c);
+            }
+        }
         let mut delay = std::time::Duration::from_millis(50);
         let mut tries = 0;
         loop {

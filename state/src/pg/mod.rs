@@ -40,6 +40,10 @@ pub struct PgStore {
     /// The schema's name, quoted as an identifier.
     schema: String,
     client: tokio::sync::Mutex<Option<Arc<Client>>>,
+    /// A connection being opened for the first lock (connecting takes a round trip or two;
+    /// this one overlaps the backend's own setup).
+    spare:
+        tokio::sync::Mutex<Option<tokio::task::JoinHandle<Result<Client, tokio_postgres::Error>>>>,
     encryptor: Arc<dyn Encryptor>,
 }
 
@@ -64,8 +68,14 @@ pub async fn open(config: &Map<String, Json>, opts: &OpenOptions) -> Result<Stor
         conn_str,
         schema: quote_ident(&schema_name),
         client: tokio::sync::Mutex::new(None),
+        spare: tokio::sync::Mutex::new(None),
         encryptor: opts.encryptor.clone(),
     };
+    let spare = tokio::spawn({
+        let conn_str = store.conn_str.clone();
+        async move { connect(&conn_str).await }
+    });
+    *store.spare.lock().await = Some(spare);
     let creation = Creation {
         schema_name,
         schema: !skip("skip_schema_creation", "PG_SKIP_SCHEMA_CREATION"),
@@ -117,6 +127,19 @@ impl PgStore {
             let schema_name = schema_name.clone();
             let schema = s.clone();
             async move {
+                // Everything in place already (the usual case): one round trip, no DDL.
+                let present = "SELECT to_regclass($1) IS NOT NULL AND to_regclass($2) IS NOT NULL AND to_regclass($3) IS NOT NULL AND to_regclass('public.global_states_id_seq') IS NOT NULL";
+                let names = [
+                    format!("{schema}.states"),
+                    format!("{schema}.states_by_name"),
+                    format!("{schema}.autostack_locks"),
+                ];
+                let row = client
+                    .query_one(present, &[&names[0], &names[1], &names[2]])
+                    .await?;
+                if row.get::<_, Option<bool>>(0) == Some(true) {
+                    return Ok(());
+                }
                 if want_schema {
                     let q =
                         "select count(1) from information_schema.schemata where schema_name = $1";
@@ -254,18 +277,25 @@ impl StateStore for PgStore {
             .with_client(|c| {
                 let (table, check) = (&table, &check);
                 async move {
-                    c.batch_execute("BEGIN").await?;
+                    // Requests polled together are pipelined: two round trips, not four.
+                    let q = format!("SELECT data FROM {table} WHERE name = $1 FOR UPDATE");
+                    let name: [&(dyn tokio_postgres::types::ToSql + Sync); 1] = [&workspace];
+                    let (begun, stored) =
+                        tokio::join!(c.batch_execute("BEGIN"), c.query_opt(&q, &name));
                     let body = async {
-                        let q = format!("SELECT data FROM {table} WHERE name = $1 FOR UPDATE");
-                        let stored = c.query_opt(&q, &[&workspace]).await?;
-                        let verdict = check(stored.and_then(|r| r.get(0)));
+                        begun?;
+                        let verdict = check(stored?.and_then(|r| r.get(0)));
                         if !matches!(verdict, Ok(true)) {
                             c.batch_execute("ROLLBACK").await?;
                             return Ok(verdict);
                         }
                         let put = format!("INSERT INTO {table} (name, data) VALUES ($1, $2)\n\t\tON CONFLICT (name) DO UPDATE\n\t\tSET data = $2 WHERE states.name = $1");
-                        c.execute(&put, &[&workspace, &text]).await?;
-                        c.batch_execute("COMMIT").await?;
+                        let row: [&(dyn tokio_postgres::types::ToSql + Sync); 2] =
+                            [&workspace, &text];
+                        let (put, commit) =
+                            tokio::join!(c.execute(&put, &row), c.batch_execute("COMMIT"));
+                        put?;
+                        commit?;
                         Ok(verdict)
                     };
                     let result = body.await;

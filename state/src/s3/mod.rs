@@ -41,6 +41,10 @@ pub struct S3Store {
     dynamodb: aws_sdk_dynamodb::Client,
     settings: S3Settings,
     encryptor: Arc<dyn Encryptor>,
+    /// The serial and lineage of what this process last read or wrote, per workspace: a
+    /// write checks against it instead of downloading the state again (under the lock nobody
+    /// else writes; Terraform checks nothing there).
+    seen: Arc<std::sync::Mutex<std::collections::HashMap<String, crate::codec::Stamp>>>,
 }
 
 /// Opens the backend: AWS configuration as the provider builds it, credentials validated
@@ -81,6 +85,7 @@ pub async fn open(config: &Map<String, Json>, opts: &OpenOptions) -> Result<Stor
         dynamodb: aws_sdk_dynamodb::Client::from_conf(dynamodb.build()),
         settings,
         encryptor: opts.encryptor.clone(),
+        seen: Arc::default(),
     };
     Ok(Storage::remote(Arc::new(store), opts))
 }
@@ -99,6 +104,19 @@ where
 }
 
 impl S3Store {
+    /// Remembers the stamp of `bytes`, the state of `workspace` as stored now.
+    fn saw(&self, workspace: &str, bytes: &[u8]) {
+        let stamp = self
+            .encryptor
+            .decrypt(bytes.to_vec())
+            .and_then(|p| codec::stamp(&p));
+        let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+        match stamp {
+            Ok(stamp) => seen.insert(workspace.to_string(), stamp),
+            Err(_) => seen.remove(workspace),
+        };
+    }
+
     /// The object key of `workspace`'s state (Terraform's `path`).
     fn path(&self, workspace: &str) -> String {
         if workspace == DEFAULT_WORKSPACE {
@@ -246,6 +264,9 @@ impl StateStore for S3Store {
         loop {
             let data = self.get(&self.path(workspace)).await?;
             let Some(expected) = self.recorded_md5(workspace).await else {
+                if let Some(d) = &data {
+                    self.saw(workspace, d);
+                }
                 return Ok(data);
             };
             let actual = data
@@ -264,16 +285,25 @@ impl StateStore for S3Store {
 
     async fn write(&self, workspace: &str, bytes: &[u8], expected: &Expected) -> Result<()> {
         let key = self.path(workspace);
-        if let Some(current) = self.get(&key).await? {
-            let stored = self
-                .encryptor
-                .decrypt(current)
-                .and_then(|p| codec::stamp(&p));
-            if let Ok(stored) = stored {
-                expected.check(&stored, &self.location(workspace))?;
-            }
+        let known = self
+            .seen
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(workspace)
+            .cloned();
+        let stored = match known {
+            Some(stamp) => Some(Ok(stamp)),
+            None => self.get(&key).await?.map(|current| {
+                self.encryptor
+                    .decrypt(current)
+                    .and_then(|p| codec::stamp(&p))
+            }),
+        };
+        if let Some(Ok(stored)) = stored {
+            expected.check(&stored, &self.location(workspace))?;
         }
         self.put(&key, bytes.to_vec()).await?;
+        self.saw(workspace, bytes);
         self.put_md5(workspace, &Md5::digest(bytes)).await;
         Ok(())
     }
@@ -283,6 +313,10 @@ impl StateStore for S3Store {
             return Err(StateError::Remote("can't delete default state".into()));
         }
         let key = self.path(workspace);
+        self.seen
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(workspace);
         self.s3
             .delete_object()
             .bucket(&self.settings.bucket)
@@ -359,6 +393,7 @@ mod tests {
                 ..S3Settings::default()
             },
             encryptor: Arc::new(crate::Plaintext),
+            seen: Arc::default(),
         }
     }
 

@@ -69,10 +69,11 @@ fn start_postgres() -> String {
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
         .expect("free port");
-    // The watchdog stops the server and removes the cluster once this process is gone.
+    // The watchdog stops the server and removes the cluster once this process is gone
+    // (with pg_ctl: runuser does not pass a signal on to the server).
     let runner = if root { "runuser -u postgres --" } else { "" };
     let script = format!(
-        "{runner} {bin}/postgres -D {d} -h 127.0.0.1 -p {port} -k {dir} -c fsync=off & s=$!; while kill -0 {me} 2>/dev/null; do sleep 1; done; kill -INT $s; wait $s; rm -rf {dir}",
+        "{runner} {bin}/postgres -D {d} -h 127.0.0.1 -p {port} -k {dir} -c fsync=off & s=$!; while kill -0 {me} 2>/dev/null; do sleep 1; done; {runner} {bin}/pg_ctl -D {d} -m immediate stop; wait $s; rm -rf {dir}",
         d = data.display(),
         dir = dir.display(),
         me = std::process::id()
