@@ -71,6 +71,28 @@ pub async fn fetch_all(
     (found, failed)
 }
 
+/// [`fetch_all`], taking objects read since the last change from the client's memory
+/// (reads that follow another type's refresh of the same objects).
+pub async fn fetch_all_recent(
+    c: &AzureClient,
+    api_version: &str,
+    ids: &[&str],
+) -> (HashMap<String, Json>, Option<ArmError>) {
+    let mut known = HashMap::new();
+    let mut missing = Vec::new();
+    for id in ids.iter().filter(|i| !i.is_empty()) {
+        match c.recently_read(id) {
+            Some(item) => {
+                known.insert(id.to_ascii_lowercase(), item);
+            }
+            None => missing.push(*id),
+        }
+    }
+    let (fetched, failed) = fetch_all(c, api_version, &missing).await;
+    known.extend(fetched);
+    (known, failed)
+}
+
 /// The objects of one collection that `members` name, keyed by lower-cased ID.
 async fn fetch(
     c: &AzureClient,

@@ -43,6 +43,25 @@ pub struct AzureClient {
     pub wait: Backoff,
     /// Serializes changes to one VM's data disks (ARM rejects concurrent PUTs of a VM).
     locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    /// Objects read since the last change made through this client, by lower-cased ID:
+    /// reads that need an object another type's refresh just read (a VM's NICs, the VM of a
+    /// disk attachment) take it from here. Any change empties it.
+    seen: Mutex<HashMap<String, Json>>,
+    /// Bumped when a change starts and when it ends; a read overlapping one is not kept.
+    generation: std::sync::atomic::AtomicU64,
+    /// Changes in progress (a PUT and its operation, a delete until 404).
+    changing: std::sync::atomic::AtomicU64,
+}
+
+/// A change in progress through an [`AzureClient`] (see [`AzureClient::changing`]).
+pub struct Changing<'a>(&'a AzureClient);
+
+impl Drop for Changing<'_> {
+    fn drop(&mut self) {
+        use std::sync::atomic::Ordering::SeqCst;
+        self.0.generation.fetch_add(1, SeqCst);
+        self.0.changing.fetch_sub(1, SeqCst);
+    }
 }
 
 /// An answer from ARM: status, the headers the async protocol reads, and the JSON body.
@@ -75,6 +94,9 @@ impl AzureClient {
             features: parts.features,
             wait: waiter_backoff(),
             locks: Mutex::new(HashMap::new()),
+            seen: Mutex::new(HashMap::new()),
+            generation: Default::default(),
+            changing: Default::default(),
         }
     }
 
@@ -96,6 +118,7 @@ impl AzureClient {
         url: &str,
         body: Option<&Json>,
     ) -> Result<Reply, ArmError> {
+        let _change = (method != Method::Get).then(|| self.changing());
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -168,11 +191,15 @@ impl AzureClient {
 
     /// GET of an ARM path; `None` when it does not exist.
     pub async fn get(&self, path: &str, api_version: &str) -> Result<Option<Json>, ArmError> {
+        let generation = self.quiet_generation();
         match self
             .send(Method::Get, &self.url(path, api_version), None)
             .await
         {
-            Ok(r) => Ok(Some(r.body)),
+            Ok(r) => {
+                self.remember(generation, &r.body);
+                Ok(Some(r.body))
+            }
             Err(e) if e.is_not_found() => Ok(None),
             Err(e) => Err(e),
         }
@@ -180,11 +207,13 @@ impl AzureClient {
 
     /// Every item of a list, following `nextLink`.
     pub async fn list(&self, path: &str, api_version: &str) -> Result<Vec<Json>, ArmError> {
+        let generation = self.quiet_generation();
         let mut out = Vec::new();
         let mut next = Some(self.url(path, api_version));
         while let Some(url) = next.take() {
             let page = self.send(Method::Get, &url, None).await?.body;
             if let Some(items) = page.get("value").and_then(Json::as_array) {
+                items.iter().for_each(|i| self.remember(generation, i));
                 out.extend(items.iter().cloned());
             }
             next = page
@@ -194,6 +223,42 @@ impl AzureClient {
                 .map(str::to_string);
         }
         Ok(out)
+    }
+
+    fn seen(&self) -> std::sync::MutexGuard<'_, HashMap<String, Json>> {
+        self.seen.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Marks a change in progress until the guard drops: what was read is forgotten, and
+    /// reads overlapping the change are not kept.
+    pub fn changing(&self) -> Changing<'_> {
+        use std::sync::atomic::Ordering::SeqCst;
+        self.changing.fetch_add(1, SeqCst);
+        self.generation.fetch_add(1, SeqCst);
+        self.seen().clear();
+        Changing(self)
+    }
+
+    /// The generation when no change is in progress (`None` while one is).
+    fn quiet_generation(&self) -> Option<u64> {
+        use std::sync::atomic::Ordering::SeqCst;
+        (self.changing.load(SeqCst) == 0).then(|| self.generation.load(SeqCst))
+    }
+
+    /// Keeps an object read from ARM (by its `id`) for [`AzureClient::recently_read`] when no
+    /// change started or ended since the read began.
+    fn remember(&self, read_at: Option<u64>, item: &Json) {
+        if read_at.is_none() || self.quiet_generation() != read_at {
+            return;
+        }
+        if let Some(id) = item.get("id").and_then(Json::as_str) {
+            self.seen().insert(id.to_ascii_lowercase(), item.clone());
+        }
+    }
+
+    /// The object `id` as read since the last change made through this client, if it was.
+    pub fn recently_read(&self, id: &str) -> Option<Json> {
+        self.seen().get(&id.to_ascii_lowercase()).cloned()
     }
 
     /// The lock that serializes changes to the object `id` (case-insensitive).

@@ -369,35 +369,31 @@ pub fn token_claim(token: &str, claim: &str) -> Option<String> {
     doc.get(claim)?.as_str().map(str::to_string)
 }
 
-/// Registers the namespaces the supported types live in, when not yet registered (listing
+/// Registers the namespaces the supported types live in, when not yet registered (reading
 /// them also proves the credential may call Resource Manager).
 async fn register_providers(c: &AzureClient) -> Result<(), ArmError> {
+    let checks = NAMESPACES.iter().map(|ns| ensure_registered(c, ns));
+    futures::future::try_join_all(checks).await.map(|_| ())
+}
+
+/// Registers one namespace unless it is registered, and waits until it is. Each namespace is
+/// read on its own (all at once): one round trip, where listing every provider pages.
+async fn ensure_registered(c: &AzureClient, ns: &str) -> Result<(), ArmError> {
     const API: &str = "2021-04-01";
-    let base = format!("/subscriptions/{}/providers", c.subscription_id);
-    let listed = c.list(&base, API).await?;
-    for ns in NAMESPACES {
-        let registered = listed.iter().any(|p| {
-            p.get("namespace")
-                .and_then(Json::as_str)
-                .is_some_and(|n| n.eq_ignore_ascii_case(ns))
-                && p.get("registrationState").and_then(Json::as_str) == Some("Registered")
-        });
-        if registered {
-            continue;
-        }
-        let path = format!("{base}/{ns}");
-        c.send(Method::Post, &c.url(&format!("{path}/register"), API), None)
-            .await?;
-        let done = || async {
-            let p = c.get(&path, API).await?.unwrap_or(Json::Null);
-            Ok::<bool, ArmError>(
-                p.get("registrationState").and_then(Json::as_str) == Some("Registered"),
-            )
-        };
-        autostack_provider_sdk::retry::wait_until(c.wait, &format!("{ns} to be registered"), done)
-            .await?;
+    let path = format!("/subscriptions/{}/providers/{ns}", c.subscription_id);
+    let registered = || async {
+        let p = c.get(&path, API).await?.unwrap_or(Json::Null);
+        Ok::<bool, ArmError>(
+            p.get("registrationState").and_then(Json::as_str) == Some("Registered"),
+        )
+    };
+    if registered().await? {
+        return Ok(());
     }
-    Ok(())
+    c.send(Method::Post, &c.url(&format!("{path}/register"), API), None)
+        .await?;
+    autostack_provider_sdk::retry::wait_until(c.wait, &format!("{ns} to be registered"), registered)
+        .await
 }
 
 #[cfg(test)]

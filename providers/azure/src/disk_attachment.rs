@@ -4,7 +4,7 @@
 //! rejects overlapping changes of one VM). Refresh reads each VM once for all its
 //! attachments. The ID is azurerm's: the VM's, then `/dataDisks/{disk name}`.
 
-use crate::batch::fetch_all;
+use crate::batch::fetch_all_recent;
 use crate::compute::{ATTACHMENT, VM_API};
 use crate::prelude::*;
 
@@ -180,7 +180,7 @@ impl ResourceType<AzureClient> for DataDiskAttachment {
             .iter()
             .map(|v| str_or_empty(v, "virtual_machine_id"))
             .collect();
-        let (vms, failed) = fetch_all(c, VM_API, &vm_ids).await;
+        let (vms, failed) = fetch_all_recent(c, VM_API, &vm_ids).await;
         let failed = failed.map(|e| e.diags("retrieving Virtual Machine Data Disk Attachments"));
         current
             .iter()

@@ -41,6 +41,7 @@ impl AzureClient {
 
     /// PUT `body` at `id` and wait for the operation to finish.
     pub async fn put(&self, id: &str, api_version: &str, body: &Json) -> Result<Json, ArmError> {
+        let _change = self.changing();
         let url = self.url(id, api_version);
         let reply = self.send(Method::Put, &url, Some(body)).await?;
         self.finish(id, api_version, reply).await
@@ -48,6 +49,7 @@ impl AzureClient {
 
     /// PATCH `body` at `id` and wait for the operation to finish.
     pub async fn patch(&self, id: &str, api_version: &str, body: &Json) -> Result<Json, ArmError> {
+        let _change = self.changing();
         let url = self.url(id, api_version);
         let reply = self.send(Method::Patch, &url, Some(body)).await?;
         self.finish(id, api_version, reply).await
@@ -60,6 +62,7 @@ impl AzureClient {
         action: &str,
         api_version: &str,
     ) -> Result<Json, ArmError> {
+        let _change = self.changing();
         let url = self.url(&format!("{id}/{action}"), api_version);
         let reply = self
             .send(Method::Post, &url, Some(&Json::Object(Default::default())))
@@ -72,6 +75,7 @@ impl AzureClient {
     /// already gone counts as deleted; conflicts (objects still in use, busy) are retried
     /// while dependents go away.
     pub async fn delete(&self, id: &str, api_version: &str) -> Result<(), ArmError> {
+        let _change = self.changing();
         let url = self.url(id, api_version);
         retry::delete(self.patience(), || async {
             let reply = self.send(Method::Delete, &url, None).await?;

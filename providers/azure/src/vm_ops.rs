@@ -5,7 +5,7 @@
 //! `delete_os_disk_on_deletion`. Reads add the addresses of the VM's network interfaces.
 
 use crate::arm::tags_json;
-use crate::batch::fetch_all;
+use crate::batch::fetch_all_recent;
 use crate::compute::{DISK_API, VM_API};
 use crate::network::API as NETWORK_API;
 use crate::prelude::*;
@@ -108,14 +108,14 @@ pub async fn read_addresses(c: &AzureClient, read: &mut [ValueRead]) {
         return;
     }
     let refs: Vec<&str> = nic_ids.iter().map(String::as_str).collect();
-    let (nics, _) = fetch_all(c, NETWORK_API, &refs).await;
+    let (nics, _) = fetch_all_recent(c, NETWORK_API, &refs).await;
     let pip_ids: Vec<String> = nics
         .values()
         .flat_map(|n| jarray(n, "/properties/ipConfigurations"))
         .filter_map(|cfg| js(cfg, "/properties/publicIPAddress/id").map(str::to_string))
         .collect();
     let refs: Vec<&str> = pip_ids.iter().map(String::as_str).collect();
-    let (pips, _) = fetch_all(c, NETWORK_API, &refs).await;
+    let (pips, _) = fetch_all_recent(c, NETWORK_API, &refs).await;
     for r in read.iter_mut() {
         if let Ok(Some(v)) = r {
             *v = with_addresses(v, &nics, &pips);

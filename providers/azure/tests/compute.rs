@@ -169,6 +169,24 @@ async fn a_resize_within_the_cluster_needs_no_deallocation_and_the_os_disk_can_s
         text(&vm, "private_ip_address").starts_with("10.0.1."),
         "{vm:?}"
     );
+    // A refresh reads each object once: the VM's addresses come from the NIC just read.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    d.clear();
+    testkit::read(p.as_ref(), "azurerm_network_interface", &n)
+        .await
+        .expect("nic");
+    let read = testkit::read(p.as_ref(), "azurerm_linux_virtual_machine", &vm)
+        .await
+        .expect("vm");
+    assert_eq!(
+        read.as_ref().map(|v| text(v, "private_ip_address")),
+        Some(text(&vm, "private_ip_address"))
+    );
+    assert_eq!(
+        d.count("GET", "/networkInterfaces/nic"),
+        1,
+        "the NIC read once"
+    );
     let bigger = vm_config(p.as_ref(), &rg, &nic_id, "Standard_B2s", "adminuser");
     let vm = apply(
         p.as_ref(),
