@@ -7,7 +7,6 @@
 //! Servers: `AUTOSTACK_PG_CONN_STR` and `AUTOSTACK_MOTO_URL` (as `tests/run.sh` sets them),
 //! else started here.
 
-#[allow(dead_code)]
 mod common;
 #[allow(dead_code)]
 #[path = "../../../providers/aws/tests/support/proxy.rs"]

@@ -104,16 +104,18 @@ where
 }
 
 impl S3Store {
-    /// Remembers the stamp of `bytes`, the state of `workspace` as stored now.
-    fn saw(&self, workspace: &str, bytes: &[u8]) {
-        let stamp = self
-            .encryptor
-            .decrypt(bytes.to_vec())
-            .and_then(|p| codec::stamp(&p));
+    /// Remembers the stamp of `bytes`, the state of `workspace` as stored now (none: forgets,
+    /// so the next write downloads what is there).
+    fn saw(&self, workspace: &str, bytes: Option<&[u8]>) {
+        let stamp = bytes.map(|b| {
+            self.encryptor
+                .decrypt(b.to_vec())
+                .and_then(|p| codec::stamp(&p))
+        });
         let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
         match stamp {
-            Ok(stamp) => seen.insert(workspace.to_string(), stamp),
-            Err(_) => seen.remove(workspace),
+            Some(Ok(stamp)) => seen.insert(workspace.to_string(), stamp),
+            _ => seen.remove(workspace),
         };
     }
 
@@ -264,9 +266,7 @@ impl StateStore for S3Store {
         loop {
             let data = self.get(&self.path(workspace)).await?;
             let Some(expected) = self.recorded_md5(workspace).await else {
-                if let Some(d) = &data {
-                    self.saw(workspace, d);
-                }
+                self.saw(workspace, data.as_deref());
                 return Ok(data);
             };
             let actual = data
@@ -274,6 +274,7 @@ impl StateStore for S3Store {
                 .map(|d| Md5::digest(d).to_vec())
                 .unwrap_or_default();
             if actual == expected {
+                self.saw(workspace, data.as_deref());
                 return Ok(data);
             }
             if Instant::now() >= deadline {
@@ -303,7 +304,7 @@ impl StateStore for S3Store {
             expected.check(&stored, &self.location(workspace))?;
         }
         self.put(&key, bytes.to_vec()).await?;
-        self.saw(workspace, bytes);
+        self.saw(workspace, Some(bytes));
         self.put_md5(workspace, &Md5::digest(bytes)).await;
         Ok(())
     }
