@@ -4,12 +4,14 @@
 //! of its own is first used, so configurations the native provider covers never start it.
 
 use crate::adapter::PluginProvider;
+use autostack_provider_sdk::objects::ObjectStore;
 use autostack_provider_sdk::request::{
     ApplyRequest, ApplyResponse, ConfigureRequest, ImportRequest, Instance, PlanRequest,
     PlanResponse, ReadDataRequest, ReadRequest, ReadResult, RecoverRequest, ValidateRequest,
 };
 use autostack_provider_sdk::{ApplyError, Provider, ProviderSchema};
 use autostack_value::{Diagnostics, Value};
+use std::sync::Arc;
 
 /// Native types natively, the rest through the plugin.
 pub struct Routed {
@@ -140,6 +142,17 @@ impl Provider for Routed {
             return self.native.import(req).await;
         }
         self.plugin().await?.import(req).await
+    }
+
+    async fn object_store(
+        &self,
+        type_name: &str,
+        state: &Value,
+    ) -> Result<Option<Arc<dyn ObjectStore>>, Diagnostics> {
+        match self.native_has(type_name, false) {
+            true => self.native.object_store(type_name, state).await,
+            false => Ok(None),
+        }
     }
 
     fn upgrade_state(

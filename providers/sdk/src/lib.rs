@@ -19,6 +19,7 @@ pub mod consistency;
 pub mod errors;
 pub mod labels;
 pub mod legacy;
+pub mod objects;
 pub mod plan;
 pub mod private;
 pub mod provider;

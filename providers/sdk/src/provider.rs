@@ -3,6 +3,7 @@
 //! and planned state and private data reach the provider wherever Terraform's protocol
 //! passes them.
 
+use crate::objects::ObjectStore;
 use crate::request::{
     ApplyRequest, ApplyResponse, ConfigureRequest, ImportRequest, Instance, PlanRequest,
     PlanResponse, ReadDataRequest, ReadRequest, ReadResult, RecoverRequest, ValidateRequest,
@@ -11,6 +12,7 @@ use crate::schema::ProviderSchema;
 use async_trait::async_trait;
 pub use autostack_value::path::{path_string, AttrPath, PathStep};
 use autostack_value::{Diagnostic, Diagnostics, Value};
+use std::sync::Arc;
 
 /// A failed apply: why, and the state the object was left in (if it exists at all).
 #[derive(Debug, Clone)]
@@ -94,6 +96,17 @@ pub trait Provider: Send + Sync {
 
     /// Reads a data source.
     async fn read_data(&self, req: ReadDataRequest<'_>) -> Result<Value, Diagnostics>;
+
+    /// The objects held by an instance of `type_name` whose state is `state` (a
+    /// `portable_bucket`), for the copy a migration to another cloud makes; `None` for types
+    /// that hold no objects.
+    async fn object_store(
+        &self,
+        _type_name: &str,
+        _state: &Value,
+    ) -> Result<Option<Arc<dyn ObjectStore>>, Diagnostics> {
+        Ok(None)
+    }
 
     /// Attributes a state recorded under an older schema version of `type_name`, upgraded to
     /// the current schema (Terraform's `UpgradeResourceState`; `attributes_json` is the state

@@ -6,6 +6,7 @@
 //! token, and carrying private data through.
 
 use crate::attrs::{with_attr, Obj};
+use crate::objects::ObjectStore;
 use crate::plan::Planning;
 use crate::private::Private;
 use crate::provider::{ApplyError, Provider};
@@ -140,6 +141,10 @@ pub trait ResourceType<C: Send + Sync>: Send + Sync {
                 false => Err(unread()),
             })
             .collect()
+    }
+    /// The objects an instance holds (see [`Provider::object_store`]); `None` by default.
+    fn object_store(&self, _client: &C, _state: &Value) -> Option<Arc<dyn ObjectStore>> {
+        None
     }
     /// True when a create marks the object with its token in a way the client factory's
     /// [`ClientFactory::find_by_token`] looks up (EC2's intent tag): recovery then needs
@@ -456,6 +461,15 @@ impl<F: ClientFactory> Provider for Registry<F> {
         let seed = r.import(c, req.id).await?;
         let read = Self::read_back(r.as_ref(), c, seed.clone()).await?;
         Ok(Instance::new(read.unwrap_or(seed)))
+    }
+
+    async fn object_store(
+        &self,
+        type_name: &str,
+        state: &Value,
+    ) -> Result<Option<Arc<dyn ObjectStore>>, Diagnostics> {
+        let (r, c) = self.parts(type_name)?;
+        Ok(r.object_store(c, state))
     }
 
     async fn read_data(&self, req: ReadDataRequest<'_>) -> Result<Value, Diagnostics> {

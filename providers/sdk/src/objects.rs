@@ -1,0 +1,109 @@
+//! The objects of a bucket, seen the same way on every cloud: what a migration copies when a
+//! bucket-like resource (`portable_bucket`) moves from one cloud to another.
+//!
+//! Contract: [`ObjectStore::list`] names every object with its size and, where the cloud
+//! keeps one, the MD5 of its content; [`ObjectStore::open`] streams one object in chunks
+//! (a reader holds at most one chunk, so copying a large object costs a chunk of memory, not
+//! the object); [`ObjectStore::put`] stores a stream under a key and returns the object as
+//! the destination now lists it, so the copier checks the checksum on both sides.
+
+use async_trait::async_trait;
+use autostack_value::Diagnostics;
+
+/// One object of a bucket, as listed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectInfo {
+    /// The object's key (name within the bucket).
+    pub key: String,
+    /// Its length in bytes.
+    pub size: u64,
+    /// The MD5 of its content, when the cloud reports one (S3's ETag of a single-part
+    /// upload, GCS's `md5Hash`, Azure's `Content-MD5`).
+    pub md5: Option<[u8; 16]>,
+    /// Its media type, when set.
+    pub content_type: Option<String>,
+}
+
+/// One object's content, read a chunk at a time.
+#[async_trait]
+pub trait ObjectReader: Send {
+    /// The next chunk of the content, or `None` after the last one.
+    async fn chunk(&mut self) -> Result<Option<Vec<u8>>, Diagnostics>;
+}
+
+/// The objects of one bucket on one cloud.
+#[async_trait]
+pub trait ObjectStore: Send + Sync {
+    /// Where the bucket is, for messages (`s3://assets`, `gs://assets`, an Azure container URL).
+    fn location(&self) -> String;
+    /// Every object of the bucket (all pages).
+    async fn list(&self) -> Result<Vec<ObjectInfo>, Diagnostics>;
+    /// Opens one object for reading.
+    async fn open(&self, key: &str) -> Result<Box<dyn ObjectReader>, Diagnostics>;
+    /// Stores `body` (of `info.size` bytes) under `info.key` with `info.content_type`, and
+    /// returns the stored object as the bucket lists it.
+    async fn put(
+        &self,
+        info: &ObjectInfo,
+        body: Box<dyn ObjectReader>,
+    ) -> Result<ObjectInfo, Diagnostics>;
+}
+
+/// A reader over content already in memory (tests, small objects), in chunks of `chunk` bytes.
+pub struct BytesReader {
+    rest: Vec<u8>,
+    chunk: usize,
+}
+
+impl BytesReader {
+    /// A reader of `bytes`, handed out `chunk` bytes at a time.
+    pub fn new(bytes: Vec<u8>, chunk: usize) -> BytesReader {
+        BytesReader {
+            rest: bytes,
+            chunk: chunk.max(1),
+        }
+    }
+}
+
+#[async_trait]
+impl ObjectReader for BytesReader {
+    async fn chunk(&mut self) -> Result<Option<Vec<u8>>, Diagnostics> {
+        if self.rest.is_empty() {
+            return Ok(None);
+        }
+        let tail = self.rest.split_off(self.chunk.min(self.rest.len()));
+        Ok(Some(std::mem::replace(&mut self.rest, tail)))
+    }
+}
+
+/// Reads the whole of `reader` into memory (for small objects and tests).
+pub async fn read_all(reader: &mut dyn ObjectReader) -> Result<Vec<u8>, Diagnostics> {
+    let mut out = Vec::new();
+    while let Some(chunk) = reader.chunk().await? {
+        out.extend_from_slice(&chunk);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn bytes_reader_hands_out_every_byte_once_in_order() {
+        let data: Vec<u8> = (0..=255).cycle().take(1000).collect();
+        for chunk in [1, 7, 256, 1000, 5000] {
+            let mut r = BytesReader::new(data.clone(), chunk);
+            let mut sizes = Vec::new();
+            let mut out = Vec::new();
+            while let Some(c) = r.chunk().await.unwrap() {
+                sizes.push(c.len());
+                out.extend(c);
+            }
+            assert_eq!(out, data, "chunk {chunk}");
+            assert!(sizes.iter().all(|&s| s <= chunk && s > 0), "chunk {chunk}");
+        }
+        let mut empty = BytesReader::new(Vec::new(), 4);
+        assert_eq!(read_all(&mut empty).await.unwrap(), Vec::<u8>::new());
+    }
+}
