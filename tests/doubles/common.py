@@ -217,9 +217,12 @@ def make_handler(app):
                 resp = app.handle(req)
             except Exception as exc:  # a bug in the double must still answer, never hang the client
                 resp = app.internal_error(req, exc)
-            self._send(resp)
+            # Logged before the answer goes out: a client that has its answer finds the
+            # request in the log (tests read it to count calls).
             if getattr(app.options, "verbose", False):
                 sys.stderr.write("%s %s -> %d\n" % (self.command, self.path, resp.status))
+                sys.stderr.flush()
+            self._send(resp)
 
         def _send(self, resp):
             data, ctype = resp.encoded()

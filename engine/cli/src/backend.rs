@@ -205,28 +205,19 @@ impl Backend {
     }
 
     /// Reads the snapshot as a raw document (no provider involved), replaying a journal left
-    /// by an interrupted apply; returns it and how many journaled operations were recovered.
-    /// A corrupt file is never modified.
+    /// by an interrupted apply, and stores the recovered state (callers hold the lock);
+    /// returns it and how many journaled operations were recovered. A corrupt file is never
+    /// modified.
     pub async fn load_document(&self) -> Result<(Document, usize), Diagnostics> {
         self.storage
             .files
             .sweep(&self.workspace)
             .map_err(|e| error("Failed to load state", e.to_string()))?;
-        let mut doc = self
-            .snapshots
-            .load(&self.workspace)
-            .await
-            .map_err(|e| self.state_failure(e))?
-            .unwrap_or_else(|| Document::empty(TERRAFORM_VERSION));
+        let (mut doc, records) = self.snapshot_and_journal().await?;
         self.set_loaded(&Stamp {
             serial: doc.serial,
             lineage: doc.lineage.clone(),
         });
-        let records = self
-            .storage
-            .files
-            .read_journal(&self.workspace)
-            .map_err(|e| error("Failed to read state journal", e.to_string()))?;
         let recovered = journal::replay(&mut doc, &records);
         if recovered > 0 {
             self.persist_document(&mut doc).await?;
@@ -243,6 +234,32 @@ impl Backend {
         Ok((doc, recovered))
     }
 
+    /// The state as [`Backend::load_document`] recovers it, for commands that only read
+    /// (`state pull`, `output`, `show`): the journal is replayed in memory and nothing is
+    /// written, since they hold no lock (an azurerm lease would refuse the write; elsewhere it
+    /// could race the lock's holder). The next locking command stores the recovery.
+    pub async fn read_document(&self) -> Result<Document, Diagnostics> {
+        let (mut doc, records) = self.snapshot_and_journal().await?;
+        journal::replay(&mut doc, &records);
+        Ok(doc)
+    }
+
+    /// The stored snapshot (an empty document when there is none) and the journal's records.
+    async fn snapshot_and_journal(&self) -> Result<(Document, Vec<Vec<u8>>), Diagnostics> {
+        let doc = self
+            .snapshots
+            .load(&self.workspace)
+            .await
+            .map_err(|e| self.state_failure(e))?
+            .unwrap_or_else(|| Document::empty(TERRAFORM_VERSION));
+        let records = self
+            .storage
+            .files
+            .read_journal(&self.workspace)
+            .map_err(|e| error("Failed to read state journal", e.to_string()))?;
+        Ok((doc, records))
+    }
+
     /// [`Backend::load_document`], decoded into typed values with the providers' schemas.
     pub async fn load(&self, schemas: &dyn SchemaSource) -> Result<(State, usize), Diagnostics> {
         let (doc, recovered) = self.load_document().await?;
@@ -250,12 +267,18 @@ impl Backend {
         Ok((state, recovered))
     }
 
+    /// [`Backend::read_document`], decoded with the providers' schemas.
+    pub async fn read(&self, schemas: &dyn SchemaSource) -> Result<State, Diagnostics> {
+        let doc = self.read_document().await?;
+        statefile::decode(&doc, schemas).map_err(|e| self.decode_failure(e))
+    }
+
     /// The root module outputs (no provider involved).
     pub async fn load_outputs(&self) -> Result<BTreeMap<String, OutputValue>, Diagnostics> {
         let part = self.with_snapshot(|b| codec::decode_part::<model::Outputs>(b));
         let outputs = match part.await? {
             Some(part) => part.outputs,
-            None => self.load_document().await?.0.outputs,
+            None => self.read_document().await?.outputs,
         };
         statefile::decode_outputs(&outputs).map_err(|e| self.decode_failure(e))
     }
@@ -267,7 +290,7 @@ impl Backend {
             .await?
         {
             Some(part) => part,
-            None => model::Heads::from(&self.load_document().await?.0),
+            None => model::Heads::from(&self.read_document().await?),
         };
         statefile::addresses(&heads).map_err(|e| self.decode_failure(e))
     }
@@ -280,7 +303,7 @@ impl Backend {
             codec::encode_to(&doc, &mut w)
         });
         if streamed.await?.is_none() {
-            let (doc, _) = self.load_document().await?;
+            let doc = self.read_document().await?;
             codec::encode_to(&doc, &mut w).map_err(|e| self.state_failure(e))?;
         }
         w.flush()

@@ -1,10 +1,14 @@
 //! The gcs backend through the binary, against fake-gcs-server: the safety scenarios of
-//! every backend (two applies at once, `kill -9` at random points) and Terraform's object
-//! layout (`PREFIX/WORKSPACE.tfstate`), workspaces included.
+//! every backend (two applies at once, `kill -9` at random points, a server failing one
+//! request in five) and Terraform's object layout (`PREFIX/WORKSPACE.tfstate`), workspaces
+//! included.
 #![cfg(feature = "gcs")]
 
 mod backends;
 mod common;
+#[allow(dead_code)]
+#[path = "../../../providers/aws/tests/support/proxy.rs"]
+mod proxy;
 #[path = "../../../state/tests/support/mod.rs"]
 mod support;
 
@@ -49,7 +53,12 @@ fn object(base: &str, bucket: &str, name: &str) -> Option<String> {
 fn gcs(prefix: &str) -> (Setup, String, String) {
     let base = support::fake_gcs_url();
     let b = bucket(&base);
-    let setup = Setup {
+    (gcs_via(&base, &b, prefix), base, b)
+}
+
+/// A setup on bucket `b` reached at `base`.
+fn gcs_via(base: &str, b: &str, prefix: &str) -> Setup {
+    Setup {
         block: format!(
             "  backend \"gcs\" {{\n    bucket = \"{b}\"\n    prefix = \"{prefix}\"\n  }}"
         ),
@@ -59,8 +68,7 @@ fn gcs(prefix: &str) -> (Setup, String, String) {
         env: Vec::new(),
         // The lock object stays until `force-unlock`, as Terraform's.
         lock_outlives_holder: true,
-    };
-    (setup, base, b)
+    }
 }
 
 #[test]
@@ -71,6 +79,18 @@ fn two_applies_at_once_on_gcs() {
 #[test]
 fn kill_nine_on_gcs() {
     backends::kill_nine_at_random_points(&gcs("kill").0, 3);
+}
+
+#[test]
+fn a_flaky_gcs() {
+    let base = support::fake_gcs_url();
+    let b = bucket(&base);
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let faulty = rt.block_on(proxy::Proxy::start(&base, 20));
+    let flaky = gcs_via(&faulty.url, &b, "flaky");
+    let healthy = gcs_via(&base, &b, "flaky");
+    backends::flaky_server(&flaky, &healthy);
+    assert!(faulty.faults() > 0, "the proxy failed requests");
 }
 
 #[test]

@@ -57,13 +57,10 @@ async fn creates_poll_the_operation_and_deletes_poll_until_gone() {
     destroy(p.as_ref(), "azurerm_virtual_network", &v).await;
     assert_eq!(d.count("DELETE", "/virtualNetworks/slow"), 1);
     let last = d
-        .log
-        .lock()
-        .expect("log")
-        .iter()
+        .lines()
+        .into_iter()
         .rev()
-        .find(|l| l.contains("/virtualNetworks/slow"))
-        .cloned();
+        .find(|l| l.contains("/virtualNetworks/slow"));
     assert!(
         last.is_some_and(|l| l.starts_with("GET") && l.ends_with("404")),
         "the delete waited for 404"
@@ -131,9 +128,7 @@ async fn throttling_and_server_errors_are_retried() {
     }
     destroy(p.as_ref(), "azurerm_resource_group", &g).await;
     let faults = d
-        .log
-        .lock()
-        .expect("log")
+        .lines()
         .iter()
         .filter(|l| l.ends_with(" 429") || l.ends_with(" 500") || l.ends_with(" 503"))
         .count();

@@ -8,9 +8,15 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-/// The repository's root.
+/// The repository's root (the nearest ancestor of the testing crate with `Cargo.lock`: this
+/// file serves crates at several depths).
 pub fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest
+        .ancestors()
+        .find(|d| d.join("Cargo.lock").exists())
+        .unwrap_or(&manifest)
+        .to_path_buf()
 }
 
 /// A free loopback port.

@@ -13,7 +13,8 @@ mod output;
 mod plan;
 mod providers;
 
-/// Every provider source a configuration uses (see `init`).
+/// Every provider source a configuration uses (the plugins started ahead of the walk).
+#[cfg(feature = "plugins")]
 pub fn provider_sources(
     tree: &autostack_lang::config::ModuleTree,
     out: &mut std::collections::BTreeSet<autostack_core::addrs::ProviderSource>,

@@ -94,8 +94,8 @@ pub async fn run(a: &ShowArgs) -> u8 {
         Ok(b) => b,
         Err(d) => return fail(d),
     };
-    match backend.load(&schemas).await {
-        Ok((st, _)) => show_state(&st, a.json),
+    match backend.read(&schemas).await {
+        Ok(st) => show_state(&st, a.json),
         Err(d) => fail(d),
     }
 }

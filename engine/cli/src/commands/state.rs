@@ -59,7 +59,7 @@ async fn run_inner(cmd: &StateCmd) -> Result<u8, Diagnostics> {
         }
         StateCmd::Show(a) => {
             let b = backend(a.state.as_deref()).await?;
-            let (doc, _) = b.load_document().await?;
+            let doc = b.read_document().await?;
             let addr =
                 parse_instance(&a.address).map_err(|e| session::error("Invalid address", e.0))?;
             // Only this object is decoded, with its own provider's schema.

@@ -90,7 +90,26 @@ impl Proxy {
     }
 }
 
-/// Reads one request (head and Content-Length body).
+/// The length of a complete chunked body at the start of `body` (through its last chunk
+/// and the blank line after it, no trailers), or `None` while more is to come.
+fn chunked_len(body: &[u8]) -> Option<usize> {
+    let mut at = 0;
+    loop {
+        let line_end = at + body[at..].windows(2).position(|w| w == b"\r\n")?;
+        let size_text = String::from_utf8_lossy(&body[at..line_end]);
+        let size_hex = size_text.split(';').next().unwrap_or_default().trim();
+        let size = usize::from_str_radix(size_hex, 16).ok()?;
+        at = line_end + 2 + size + 2;
+        if body.len() < at {
+            return None;
+        }
+        if size == 0 {
+            return Some(at);
+        }
+    }
+}
+
+/// Reads one request (head and body, by Content-Length or chunked).
 async fn read_request(conn: &mut TcpStream) -> std::io::Result<Option<(String, Vec<u8>)>> {
     let mut buf = Vec::new();
     let mut chunk = [0u8; 8192];
@@ -114,6 +133,19 @@ async fn read_request(conn: &mut TcpStream) -> std::io::Result<Option<(String, V
         })
         .unwrap_or(0);
     let mut body = buf[head_end..].to_vec();
+    let chunked = head.lines().any(|l| {
+        l.split_once(':').is_some_and(|(k, v)| {
+            k.eq_ignore_ascii_case("transfer-encoding")
+                && v.to_ascii_lowercase().contains("chunked")
+        })
+    });
+    while chunked && chunked_len(&body).is_none() {
+        let n = conn.read(&mut chunk).await?;
+        if n == 0 {
+            break;
+        }
+        body.extend_from_slice(&chunk[..n]);
+    }
     while body.len() < len {
         let n = conn.read(&mut chunk).await?;
         if n == 0 {

@@ -26,8 +26,9 @@ pub struct Double {
     /// Its base URL.
     pub url: String,
     child: Child,
-    /// Request lines (`PUT /subscriptions/... -> 201`) when started with `--verbose`.
-    pub log: Arc<Mutex<Vec<String>>>,
+    /// Request lines (`PUT /subscriptions/... -> 201`), as read so far from its stderr
+    /// (read them through [`Double::lines`], which waits for the ones in flight).
+    log: Arc<Mutex<Vec<String>>>,
 }
 
 impl Drop for Double {
@@ -74,17 +75,56 @@ impl Double {
     /// How many logged requests start with `method` and contain `fragment` (case-insensitive).
     pub fn count(&self, method: &str, fragment: &str) -> usize {
         let f = fragment.to_ascii_lowercase();
-        self.log
-            .lock()
-            .expect("log")
+        self.lines()
             .iter()
             .filter(|l| l.starts_with(method) && l.to_ascii_lowercase().contains(&f))
             .count()
     }
 
-    /// Forgets the request log.
+    /// Every request logged so far, in order, once the lines still in the pipe have been
+    /// read: the double logs a request after answering it, so a test that just got its
+    /// answer may be ahead of the log (a marker request is sent, and awaited in the log).
+    pub fn lines(&self) -> Vec<String> {
+        static MARKS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let mark = format!(
+            "/_double/health?sync={}",
+            MARKS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        );
+        self.get(&mark);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            let mut log = self.log.lock().expect("log");
+            if let Some(at) = log.iter().position(|l| l.contains(&mark)) {
+                log.remove(at);
+                return log.clone();
+            }
+            drop(log);
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the double never logged {mark}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+    }
+
+    /// Forgets the request log (the lines in flight included).
     pub fn clear(&self) {
+        self.lines();
         self.log.lock().expect("log").clear();
+    }
+
+    /// A plain HTTP GET of `path`, its answer ignored.
+    fn get(&self, path: &str) {
+        use std::io::{Read, Write};
+        let host = self.url.trim_start_matches("http://");
+        let mut conn = std::net::TcpStream::connect(host).expect("connect to the double");
+        write!(
+            conn,
+            "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+        )
+        .expect("send");
+        let mut answer = Vec::new();
+        let _ = conn.read_to_end(&mut answer);
     }
 }
 
