@@ -130,9 +130,24 @@ fn show_after() -> Duration {
 fn tick(m: &'static Meter, terminal: bool) {
     let show_after = show_after();
     let mut logged: Option<Instant> = None;
+    // The first look is at once (a meter due at 0 ms shows before short work ends); later
+    // ones one tick apart.
+    let mut first = true;
     loop {
-        std::thread::sleep(TICK);
+        if !std::mem::take(&mut first) {
+            std::thread::sleep(TICK);
+        }
         if m.finished.load(Ordering::Acquire) {
+            // Work that outlasted the delay is reported once even if this thread was not
+            // scheduled in time to see it running (a loaded machine).
+            if !terminal && logged.is_none() && m.start.elapsed() >= show_after {
+                let _ = writeln!(
+                    std::io::stderr().lock(),
+                    "{} [{}s elapsed]",
+                    text(m),
+                    m.start.elapsed().as_secs()
+                );
+            }
             if let Some(b) = m.bar.lock().unwrap_or_else(|e| e.into_inner()).take() {
                 b.finish_and_clear();
             }
