@@ -295,6 +295,11 @@ pub enum Change {
     },
     /// The current object at the address is gone (destroyed or forgotten).
     Remove(InstanceId),
+    /// The current object at the address becomes deposed object `key` (a replacement is
+    /// about to take the address; one change, so no crash can record it twice or lose it).
+    Depose(InstanceId, String),
+    /// Deposed object `key` at the address is gone.
+    RemoveDeposed(InstanceId, String),
 }
 
 impl Document {
@@ -341,6 +346,23 @@ impl Document {
                             .retain(|i| i.deposed.is_some() || i.index_key != id.key);
                     }
                 }
+                Change::Depose(id, key) => {
+                    let r = by_key.get_mut(&id.resource_key());
+                    let current = r.and_then(|r| {
+                        (r.instances.iter_mut())
+                            .find(|i| i.deposed.is_none() && i.index_key == id.key)
+                    });
+                    if let Some(i) = current {
+                        i.deposed = Some(key);
+                    }
+                }
+                Change::RemoveDeposed(id, key) => {
+                    if let Some(r) = by_key.get_mut(&id.resource_key()) {
+                        r.instances.retain(|i| {
+                            i.index_key != id.key || i.deposed.as_deref() != Some(key.as_str())
+                        });
+                    }
+                }
             }
         }
         self.resources = by_key
@@ -373,11 +395,8 @@ fn put(
         instances.push(instance);
         return;
     }
-    let current = |i: &Instance| i.deposed.is_none();
-    match instances
-        .iter()
-        .position(|i| current(i) && i.index_key == instance.index_key)
-    {
+    let same = |i: &Instance| i.deposed == instance.deposed && i.index_key == instance.index_key;
+    match instances.iter().position(same) {
         Some(at) => instances[at] = instance,
         None => {
             let at = instances

@@ -74,7 +74,10 @@ pub fn decode(doc: &Document, schemas: &dyn SchemaSource) -> Result<State, Strin
                 }
                 None => decode_instance(&addr, &r.provider, inst, schema.as_ref().map(|s| &s.0))?,
             };
-            st.instances.insert(addr, obj);
+            match &inst.deposed {
+                Some(key) => st.deposed.insert((addr, key.clone()), obj),
+                None => st.instances.insert(addr, obj),
+            };
         }
     }
     Ok(st)
@@ -352,13 +355,18 @@ pub fn encode(st: &State, schemas: &dyn SchemaSource) -> Document {
             },
         );
     }
-    let changes = st
-        .instances
-        .iter()
-        .map(|(addr, obj)| model::Change::Put {
-            id: instance_id(addr),
-            provider: obj.provider.clone(),
-            instance: Box::new(encode_instance(addr, obj, schemas)),
+    let current = st.instances.iter().map(|(addr, obj)| (addr, None, obj));
+    let deposed = (st.deposed.iter()).map(|((addr, key), obj)| (addr, Some(key), obj));
+    let changes = current
+        .chain(deposed)
+        .map(|(addr, key, obj)| {
+            let mut instance = encode_instance(addr, obj, schemas);
+            instance.deposed = key.cloned();
+            model::Change::Put {
+                id: instance_id(addr),
+                provider: obj.provider.clone(),
+                instance: Box::new(instance),
+            }
         })
         .collect();
     doc.apply_changes(changes);

@@ -17,6 +17,12 @@ struct OperationOut<'a> {
     addr: String,
     object: Option<Document>,
     token: Option<&'a str>,
+    /// The deposed object the record is about (absent: the current object).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    deposed: Option<&'a str>,
+    /// True when the current object became deposed object `deposed`.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    depose: bool,
 }
 
 /// A record as read back; intents and resolutions have no `addr`.
@@ -27,6 +33,10 @@ struct OperationIn {
     addr: Option<String>,
     #[serde(default)]
     object: Option<RawJson>,
+    #[serde(default)]
+    deposed: Option<String>,
+    #[serde(default)]
+    depose: bool,
 }
 
 /// Applies journal records (in order) to a raw document; returns how many were applied.
@@ -51,9 +61,11 @@ pub fn replay(doc: &mut Document, records: &[Vec<u8>]) -> usize {
             break;
         };
         let id = statefile::instance_id(&addr);
-        match op.object {
-            None => changes.push(Change::Remove(id)),
-            Some(raw) => {
+        match (op.deposed, op.object) {
+            (Some(key), _) if op.depose => changes.push(Change::Depose(id, key)),
+            (Some(key), _) => changes.push(Change::RemoveDeposed(id, key)),
+            (None, None) => changes.push(Change::Remove(id)),
+            (None, Some(raw)) => {
                 let one = serde_json::from_str::<Document>(raw.get()).ok();
                 let found = one
                     .and_then(|d| d.resources.into_iter().next())
@@ -186,12 +198,42 @@ impl StateSink for Journal<'_> {
             one.instances.insert(addr.clone(), o.clone());
             statefile::encode(&one, self.schemas)
         });
-        let record = OperationOut {
+        self.operation(OperationOut {
             lineage: &self.lineage,
             addr: addr.to_string(),
             object,
             token,
-        };
+            deposed: None,
+            depose: false,
+        })
+    }
+
+    fn depose(&self, addr: &InstanceAddr, key: &str) -> Result<(), String> {
+        self.operation(OperationOut {
+            lineage: &self.lineage,
+            addr: addr.to_string(),
+            object: None,
+            token: None,
+            deposed: Some(key),
+            depose: true,
+        })
+    }
+
+    fn deposed_gone(&self, addr: &InstanceAddr, key: &str) -> Result<(), String> {
+        self.operation(OperationOut {
+            lineage: &self.lineage,
+            addr: addr.to_string(),
+            object: None,
+            token: None,
+            deposed: Some(key),
+            depose: false,
+        })
+    }
+}
+
+impl Journal<'_> {
+    /// Appends one operation record (and hands it to the flusher).
+    fn operation(&self, record: OperationOut<'_>) -> Result<(), String> {
         let payload = serde_json::to_vec(&record).map_err(|e| e.to_string())?;
         if let Some(tee) = &self.tee {
             tee.lock()
