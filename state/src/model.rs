@@ -194,6 +194,16 @@ pub struct Instance<R = RawJson> {
     /// Resource identity (Terraform 1.12 and later).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity: Option<R>,
+    /// AutoStack's addition, on a deposed object only: its provider when it is not its
+    /// resource's (the old cloud's side of a portable resource moving to another cloud; v4
+    /// records one provider per resource, which follows the current object). Terraform's
+    /// reader ignores the field.
+    #[serde(
+        default,
+        rename = "autostack_provider",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub object_provider: Option<String>,
     /// Provider-private data (base64), opaque to the engine.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private: Option<String>,
@@ -347,13 +357,15 @@ impl Document {
                     }
                 }
                 Change::Depose(id, key) => {
-                    let r = by_key.get_mut(&id.resource_key());
-                    let current = r.and_then(|r| {
-                        (r.instances.iter_mut())
-                            .find(|i| i.deposed.is_none() && i.index_key == id.key)
-                    });
+                    let Some(r) = by_key.get_mut(&id.resource_key()) else {
+                        continue;
+                    };
+                    let provider = r.provider.clone();
+                    let current = (r.instances.iter_mut())
+                        .find(|i| i.deposed.is_none() && i.index_key == id.key);
                     if let Some(i) = current {
                         i.deposed = Some(key);
+                        i.object_provider = Some(provider);
                     }
                 }
                 Change::RemoveDeposed(id, key) => {
@@ -384,10 +396,14 @@ fn put(
         ty: id.ty.clone(),
         name: id.name.clone(),
         each: None,
-        provider,
+        provider: provider.clone(),
         instances: Vec::new(),
     });
     instance.index_key = id.key;
+    if instance.deposed.is_none() {
+        // The resource's provider is the current object's (a move changes it).
+        resource.provider = provider;
+    }
     let instances = &mut resource.instances;
     let last = instances.last().map(|i| &i.index_key);
     if last.is_none_or(|k| key_order(k, &instance.index_key) == Ordering::Less) {
@@ -426,6 +442,7 @@ mod tests {
             attributes: RawValue::from_string(format!("{attrs:?}")).unwrap(),
             sensitive_attributes: None,
             identity_schema_version: None,
+            object_provider: None,
             identity: None,
             private: None,
             dependencies: Vec::new(),

@@ -74,6 +74,13 @@ pub fn decode(doc: &Document, schemas: &dyn SchemaSource) -> Result<State, Strin
                 }
                 None => decode_instance(&addr, &r.provider, inst, schema.as_ref().map(|s| &s.0))?,
             };
+            let obj = match &inst.object_provider {
+                Some(p) => InstanceObject {
+                    provider: p.clone(),
+                    ..obj
+                },
+                None => obj,
+            };
             match &inst.deposed {
                 Some(key) => st.deposed.insert((addr, key.clone()), obj),
                 None => st.instances.insert(addr, obj),
@@ -362,6 +369,7 @@ pub fn encode(st: &State, schemas: &dyn SchemaSource) -> Document {
         .map(|(addr, key, obj)| {
             let mut instance = encode_instance(addr, obj, schemas);
             instance.deposed = key.cloned();
+            instance.object_provider = key.map(|_| obj.provider.clone());
             model::Change::Put {
                 id: instance_id(addr),
                 provider: obj.provider.clone(),
@@ -394,6 +402,7 @@ pub fn encode_instance(
         attributes: to_raw(&to_typed_json(&obj.value, &ty)),
         sensitive_attributes: Some(to_raw(&Json::Array(sensitive))),
         identity_schema_version: None,
+        object_provider: None,
         identity: None,
         private: obj.private.clone(),
         dependencies: obj.dependencies.clone(),

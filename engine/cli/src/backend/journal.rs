@@ -248,3 +248,48 @@ impl Journal<'_> {
             .map_err(|e| e.to_string())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(json: &str) -> Document {
+        serde_json::from_str(json).expect("document")
+    }
+
+    /// A move's records replayed after a kill: the old object deposed, the new one current,
+    /// and once deleted, the deposed one gone; the state holds both sides in between.
+    #[test]
+    fn deposed_records_replay_into_state_v4() {
+        let old = r#"{"version":4,"terraform_version":"1.15.5","serial":1,"lineage":"L","outputs":{},"resources":[{"mode":"managed","type":"portable_bucket","name":"b","provider":"provider[\"registry.terraform.io/hashicorp/aws\"]","instances":[{"schema_version":0,"attributes":{"cloud":"aws"}}]}]}"#;
+        let new = old
+            .replace("aws", "google")
+            .replace("\"cloud\":\"google\"", "\"cloud\":\"gcp\"");
+        let mut d = doc(old);
+        let depose = br#"{"lineage":"L","addr":"portable_bucket.b","object":null,"deposed":"0badf00d","depose":true}"#.to_vec();
+        let put = serde_json::to_vec(&serde_json::json!({
+            "lineage": "L", "addr": "portable_bucket.b",
+            "object": serde_json::from_str::<serde_json::Value>(&new).unwrap(),
+        }))
+        .unwrap();
+        assert_eq!(replay(&mut d, &[depose, put]), 2);
+        let instances: Vec<(Option<String>, String)> = (d.instances())
+            .map(|(r, i)| (i.deposed.clone(), r.provider.clone()))
+            .collect();
+        assert_eq!(instances.len(), 2, "{instances:?}");
+        let deposed: Vec<_> = (d.instances())
+            .filter_map(|(_, i)| Some((i.deposed.clone()?, i.object_provider.clone()?)))
+            .collect();
+        let aws = "provider[\"registry.terraform.io/hashicorp/aws\"]".to_string();
+        assert_eq!(deposed, [("0badf00d".to_string(), aws)]);
+        // The resource's provider follows the current object, now on google.
+        assert!(d.resources[0].provider.contains("hashicorp/google"));
+        let current = d.instances().find(|(_, i)| i.deposed.is_none()).unwrap().1;
+        assert!(current.attributes.get().contains("gcp"));
+        let gone =
+            br#"{"lineage":"L","addr":"portable_bucket.b","object":null,"deposed":"0badf00d"}"#;
+        assert_eq!(replay(&mut d, &[gone.to_vec()]), 1);
+        let left: Vec<_> = d.instances().map(|(_, i)| i.deposed.clone()).collect();
+        assert_eq!(left, [None]);
+    }
+}

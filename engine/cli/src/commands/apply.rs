@@ -185,11 +185,14 @@ async fn record_run_rate(
     }
 }
 
+/// What an apply did: added, changed, destroyed, migrated.
+type Counts = (usize, usize, usize, usize);
+
 /// Prints the closing summary and outputs.
 fn finish(
     s: &Session,
     plan: &Plan,
-    done: Option<((usize, usize, usize, usize), &autostack_core::state::State)>,
+    done: Option<(Counts, &autostack_core::state::State)>,
     out: &Output,
     mode: PlanMode,
 ) -> u8 {

@@ -4,7 +4,7 @@
 
 use autostack_core::plan::{cloud_name, data_note, ResourceChange};
 use autostack_cost::{Catalog, Estimator, PlanInput, ProviderConfig};
-use autostack_lang::{Type, Value};
+use autostack_lang::Value;
 
 /// The comment lines under a migrate change's header.
 pub fn migrate_comment(c: &ResourceChange) -> String {
@@ -100,6 +100,7 @@ mod tests {
     use crate::render::style::Style;
     use autostack_core::addrs::parse_instance;
     use autostack_core::plan::{Action, Migration, Plan, PlanMode};
+    use autostack_lang::Type;
     use autostack_provider_sdk::{Attribute, Block};
 
     fn side(cloud: &str, concrete: &str, size: &str, region: &str) -> Value {
