@@ -42,6 +42,7 @@ fn compact_raw_values_are_laid_out_as_terraform_does() {
             attributes: raw(r#"{"a":[],"b":{"c":"x,y:{z}","d":[1,{}]}}"#),
             sensitive_attributes: Some(raw("[]")),
             identity_schema_version: None,
+            object_provider: None,
             identity: None,
             private: None,
             dependencies: vec![],

@@ -194,6 +194,16 @@ pub struct Instance<R = RawJson> {
     /// Resource identity (Terraform 1.12 and later).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity: Option<R>,
+    /// AutoStack's addition, on a deposed object only: its provider when it is not its
+    /// resource's (the old cloud's side of a portable resource moving to another cloud; v4
+    /// records one provider per resource, which follows the current object). Terraform's
+    /// reader ignores the field.
+    #[serde(
+        default,
+        rename = "autostack_provider",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub object_provider: Option<String>,
     /// Provider-private data (base64), opaque to the engine.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private: Option<String>,
@@ -295,6 +305,11 @@ pub enum Change {
     },
     /// The current object at the address is gone (destroyed or forgotten).
     Remove(InstanceId),
+    /// The current object at the address becomes deposed object `key` (a replacement is
+    /// about to take the address; one change, so no crash can record it twice or lose it).
+    Depose(InstanceId, String),
+    /// Deposed object `key` at the address is gone.
+    RemoveDeposed(InstanceId, String),
 }
 
 impl Document {
@@ -341,6 +356,25 @@ impl Document {
                             .retain(|i| i.deposed.is_some() || i.index_key != id.key);
                     }
                 }
+                Change::Depose(id, key) => {
+                    let Some(r) = by_key.get_mut(&id.resource_key()) else {
+                        continue;
+                    };
+                    let provider = r.provider.clone();
+                    let current = (r.instances.iter_mut())
+                        .find(|i| i.deposed.is_none() && i.index_key == id.key);
+                    if let Some(i) = current {
+                        i.deposed = Some(key);
+                        i.object_provider = Some(provider);
+                    }
+                }
+                Change::RemoveDeposed(id, key) => {
+                    if let Some(r) = by_key.get_mut(&id.resource_key()) {
+                        r.instances.retain(|i| {
+                            i.index_key != id.key || i.deposed.as_deref() != Some(key.as_str())
+                        });
+                    }
+                }
             }
         }
         self.resources = by_key
@@ -362,10 +396,14 @@ fn put(
         ty: id.ty.clone(),
         name: id.name.clone(),
         each: None,
-        provider,
+        provider: provider.clone(),
         instances: Vec::new(),
     });
     instance.index_key = id.key;
+    if instance.deposed.is_none() {
+        // The resource's provider is the current object's (a move changes it).
+        resource.provider = provider;
+    }
     let instances = &mut resource.instances;
     let last = instances.last().map(|i| &i.index_key);
     if last.is_none_or(|k| key_order(k, &instance.index_key) == Ordering::Less) {
@@ -373,11 +411,8 @@ fn put(
         instances.push(instance);
         return;
     }
-    let current = |i: &Instance| i.deposed.is_none();
-    match instances
-        .iter()
-        .position(|i| current(i) && i.index_key == instance.index_key)
-    {
+    let same = |i: &Instance| i.deposed == instance.deposed && i.index_key == instance.index_key;
+    match instances.iter().position(same) {
         Some(at) => instances[at] = instance,
         None => {
             let at = instances
@@ -407,6 +442,7 @@ mod tests {
             attributes: RawValue::from_string(format!("{attrs:?}")).unwrap(),
             sensitive_attributes: None,
             identity_schema_version: None,
+            object_provider: None,
             identity: None,
             private: None,
             dependencies: Vec::new(),

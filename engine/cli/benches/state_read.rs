@@ -34,6 +34,7 @@ fn object(i: usize) -> Instance {
         )),
         sensitive_attributes: Some(raw("[]".into())),
         identity_schema_version: None,
+        object_provider: None,
         identity: None,
         private: None,
         dependencies: if i.is_multiple_of(10) {

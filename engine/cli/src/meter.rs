@@ -25,6 +25,8 @@ const TICK: Duration = Duration::from_millis(100);
 struct Meter {
     start: Instant,
     phase: Mutex<&'static str>,
+    /// What `done` and `total` count ("graph nodes", "objects").
+    unit: Mutex<&'static str>,
     done: AtomicUsize,
     total: AtomicUsize,
     finished: AtomicBool,
@@ -47,6 +49,7 @@ pub fn start(phase: &'static str, enabled: bool) {
         Meter {
             start: Instant::now(),
             phase: Mutex::new(phase),
+            unit: Mutex::new("graph nodes"),
             done: AtomicUsize::new(0),
             total: AtomicUsize::new(0),
             finished: AtomicBool::new(false),
@@ -77,7 +80,18 @@ pub fn walked(done: usize, total: usize) {
     if let Some(m) = METER.get() {
         if done == 0 {
             *m.phase.lock().unwrap_or_else(|e| e.into_inner()) = "Planning";
+            *m.unit.lock().unwrap_or_else(|e| e.into_inner()) = "graph nodes";
         }
+        m.done.store(done, Ordering::Relaxed);
+        m.total.store(total, Ordering::Relaxed);
+    }
+}
+
+/// A migration's data copy finished `done` of `total` objects.
+pub fn copied(done: usize, total: usize) {
+    if let Some(m) = METER.get() {
+        *m.phase.lock().unwrap_or_else(|e| e.into_inner()) = "Copying objects";
+        *m.unit.lock().unwrap_or_else(|e| e.into_inner()) = "objects";
         m.done.store(done, Ordering::Relaxed);
         m.total.store(total, Ordering::Relaxed);
     }
@@ -113,8 +127,9 @@ fn text(m: &Meter) -> String {
     match m.total.load(Ordering::Relaxed) {
         0 => format!("{phase}..."),
         total => format!(
-            "{phase}... {}/{total} graph nodes",
-            m.done.load(Ordering::Relaxed)
+            "{phase}... {}/{total} {}",
+            m.done.load(Ordering::Relaxed),
+            *m.unit.lock().unwrap_or_else(|e| e.into_inner())
         ),
     }
 }
@@ -188,6 +203,7 @@ mod tests {
         let m = Meter {
             start: Instant::now(),
             phase: Mutex::new("Loading configuration"),
+            unit: Mutex::new("graph nodes"),
             done: AtomicUsize::new(0),
             total: AtomicUsize::new(0),
             finished: AtomicBool::new(false),
@@ -199,5 +215,8 @@ mod tests {
         m.done.store(340, Ordering::Relaxed);
         m.total.store(1000, Ordering::Relaxed);
         assert_eq!(text(&m), "Planning... 340/1000 graph nodes");
+        *m.phase.lock().unwrap() = "Copying objects";
+        *m.unit.lock().unwrap() = "objects";
+        assert_eq!(text(&m), "Copying objects... 340/1000 objects");
     }
 }

@@ -55,6 +55,7 @@ fn action(a: Action) -> autostack_cost::Action {
         Action::Update => A::Update,
         Action::DeleteThenCreate | Action::CreateThenDelete => A::Replace,
         Action::Delete => A::Delete,
+        Action::Migrate => A::Migrate,
     }
 }
 

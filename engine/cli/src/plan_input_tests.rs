@@ -64,6 +64,8 @@ fn change(
         importing: None,
         schema_version: 0,
         planned_private: None,
+        migration: None,
+        deposed: None,
     }
 }
 

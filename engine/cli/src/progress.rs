@@ -64,6 +64,7 @@ pub fn action_name(a: Action) -> &'static str {
         Action::Update => "update",
         Action::DeleteThenCreate | Action::CreateThenDelete => "replace",
         Action::Delete => "delete",
+        Action::Migrate => "migrate",
     }
 }
 
@@ -100,6 +101,9 @@ impl Events for Progress {
         if let Event::Walked { done, total } = *e {
             crate::meter::walked(done, total);
             return;
+        }
+        if let Event::CopyProgress { progress: p, .. } = *e {
+            crate::meter::copied(p.objects_done, p.objects_total);
         }
         match (self, *e) {
             (Progress::Human { color }, e) => human(*color, e),
@@ -150,8 +154,42 @@ fn text(e: Event<'_>) -> Option<(&InstanceAddr, String)> {
             let verb = verbs(action).1.split(' ').next().unwrap_or("Operation");
             (addr, format!("{verb} errored after {}s", secs(elapsed)))
         }
+        Event::CopyProgress { addr, progress: p } => (
+            addr,
+            format!(
+                "Copying objects to the new cloud... {}/{} objects, {} of {}",
+                p.objects_done,
+                p.objects_total,
+                size(p.bytes_done),
+                size(p.bytes_total)
+            ),
+        ),
+        Event::CopyDone {
+            addr,
+            stats,
+            elapsed,
+        } => (
+            addr,
+            format!(
+                "Copy complete after {}s [{} objects copied, {}; {} already there, checksums verified]",
+                secs(elapsed),
+                stats.copied,
+                size(stats.bytes),
+                stats.skipped
+            ),
+        ),
     };
     Some(text)
+}
+
+/// A byte count as people read it (`1.5 MB`).
+fn size(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1_000_000_000 => format!("{:.1} GB", b as f64 / 1e9),
+        b if b >= 1_000_000 => format!("{:.1} MB", b as f64 / 1e6),
+        b if b >= 1_000 => format!("{:.1} kB", b as f64 / 1e3),
+        b => format!("{b} B"),
+    }
 }
 
 /// The human line of an event (none for refresh ends, planned changes and errors, which the
@@ -161,6 +199,10 @@ fn human(color: bool, e: Event<'_>) {
         e,
         Event::RefreshDone { .. } | Event::Planned { .. } | Event::ApplyErrored { .. }
     ) {
+        return;
+    }
+    // One line as a copy starts; the meter shows how it goes.
+    if matches!(e, Event::CopyProgress { progress, .. } if progress.objects_done > 0) {
         return;
     }
     let Some((addr, text)) = text(e) else {
@@ -236,6 +278,17 @@ fn machine(e: Event<'_>) {
             "error",
             "apply_errored",
             json!({ "hook": hook(action, Some(elapsed)) }),
+        ),
+        // AutoStack's own message types (a Terraform reader skips types it does not know).
+        Event::CopyProgress { progress: p, .. } => (
+            "info",
+            "copy_progress",
+            json!({ "copy": { "resource": resource_json(addr), "objects_done": p.objects_done, "objects_total": p.objects_total, "bytes_done": p.bytes_done, "bytes_total": p.bytes_total } }),
+        ),
+        Event::CopyDone { stats, elapsed, .. } => (
+            "info",
+            "copy_complete",
+            json!({ "copy": { "resource": resource_json(addr), "copied": stats.copied, "skipped": stats.skipped, "bytes": stats.bytes, "elapsed_seconds": secs(elapsed) } }),
         ),
     };
     emit(level, &msg, kind, extra);

@@ -66,6 +66,22 @@ pub enum Event<'a> {
         /// The object's `id` attribute, when it has one.
         id: Option<&'a str>,
     },
+    /// A move's data copy advanced (objects and bytes finished of the totals).
+    CopyProgress {
+        /// The instance being moved.
+        addr: &'a InstanceAddr,
+        /// Where the copy stands.
+        progress: crate::copier::CopyProgress,
+    },
+    /// A move's data copy finished.
+    CopyDone {
+        /// The instance being moved.
+        addr: &'a InstanceAddr,
+        /// What it copied and skipped.
+        stats: crate::copier::CopyStats,
+        /// How long it took.
+        elapsed: Duration,
+    },
     /// An apply operation failed.
     ApplyErrored {
         /// The instance.

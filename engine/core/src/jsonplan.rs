@@ -124,7 +124,35 @@ pub fn resource_change_json(c: &ResourceChange) -> Json {
     if let Some(r) = c.reason.as_ref().and_then(reason_str) {
         m.insert("action_reason".into(), json!(r));
     }
+    if let Some(d) = &c.deposed {
+        m.insert("deposed".into(), json!(d));
+    }
+    if let Some(mig) = &c.migration {
+        m.insert("migration".into(), migration_json(c, mig));
+    }
     Json::Object(m)
+}
+
+/// AutoStack's detail of a move between clouds, added beside Terraform's fields (which
+/// show it as the create-then-delete it amounts to): from and to which provider and cloud,
+/// the concrete types on both sides, the deposed key of the old object while the move runs.
+fn migration_json(c: &ResourceChange, m: &crate::plan::Migration) -> Json {
+    let attr = |v: Option<&Value>, k: &str| {
+        v.and_then(|v| v.as_entries())
+            .and_then(|e| e.get(k).and_then(|x| x.as_str().map(str::to_string)))
+    };
+    json!({
+        "from_provider": m.from_source.to_string(),
+        "to_provider": c.provider_source.to_string(),
+        "from_cloud": crate::plan::cloud_name(&m.from_source),
+        "to_cloud": crate::plan::cloud_name(&c.provider_source),
+        "from_concrete_type": attr(c.before.as_ref(), "concrete_type"),
+        "to_concrete_type": attr(c.after.as_ref(), "concrete_type"),
+        "from_instance_type": attr(c.before.as_ref(), "instance_type"),
+        "to_instance_type": attr(c.after.as_ref(), "instance_type"),
+        "deposed": m.deposed_key,
+        "resumed": m.resumed,
+    })
 }
 
 fn path_step_json(s: &autostack_provider_sdk::PathStep) -> Json {

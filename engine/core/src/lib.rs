@@ -13,6 +13,7 @@ pub mod apply;
 pub mod conditions;
 pub mod conform;
 pub mod context;
+pub mod copier;
 pub mod events;
 pub mod graph;
 pub mod jsonplan;

@@ -3,7 +3,7 @@
 //! state it was made against, so `apply FILE` can apply exactly it or refuse a stale one.
 
 use crate::addrs::{parse_instance, provider::AddrError};
-use crate::plan::{Action, OutputChange, Plan, PlanMode, Reason, ResourceChange};
+use crate::plan::{Action, Migration, OutputChange, Plan, PlanMode, Reason, ResourceChange};
 use crate::statefile::{self, SchemaSource};
 use autostack_lang::config::ModuleTree;
 use autostack_lang::value::json::decode_full;
@@ -58,6 +58,7 @@ fn action_str(a: Action) -> &'static str {
         Action::DeleteThenCreate => "delete-create",
         Action::CreateThenDelete => "create-delete",
         Action::Delete => "delete",
+        Action::Migrate => "migrate",
     }
 }
 
@@ -70,6 +71,7 @@ fn parse_action(s: &str) -> Option<Action> {
         "delete-create" => Action::DeleteThenCreate,
         "create-delete" => Action::CreateThenDelete,
         "delete" => Action::Delete,
+        "migrate" => Action::Migrate,
         _ => return None,
     })
 }
@@ -167,6 +169,19 @@ impl Serialize for ChangeDoc<'_> {
         m.serialize_entry("schema_version", &c.schema_version)?;
         if let Some(p) = &c.planned_private {
             m.serialize_entry("private", p)?;
+        }
+        if let Some(mig) = &c.migration {
+            let j = json!({
+                "from": mig.from.to_string(),
+                "from_source": mig.from_source.to_string(),
+                "deposed_key": mig.deposed_key,
+                "resumed": mig.resumed,
+                "created": mig.created,
+            });
+            m.serialize_entry("migration", &j)?;
+        }
+        if let Some(d) = &c.deposed {
+            m.serialize_entry("deposed", d)?;
         }
         m.end()
     }
@@ -346,6 +361,23 @@ fn parse_change(j: &Json) -> Result<ResourceChange, PlanFileError> {
             .map(str::to_string),
         schema_version: j.get("schema_version").and_then(Json::as_u64).unwrap_or(0),
         planned_private: j.get("private").and_then(Json::as_str).map(str::to_string),
+        migration: match j.get("migration") {
+            Some(m) => Some(Box::new(parse_migration(m)?)),
+            None => None,
+        },
+        deposed: j.get("deposed").and_then(Json::as_str).map(str::to_string),
+    })
+}
+
+fn parse_migration(j: &Json) -> Result<Migration, PlanFileError> {
+    let s = |k: &str| j.get(k).and_then(Json::as_str).unwrap_or_default();
+    let b = |k: &str| j.get(k).and_then(Json::as_bool).unwrap_or(false);
+    Ok(Migration {
+        from: s("from").parse().map_err(|e: AddrError| bad(e.0))?,
+        from_source: s("from_source").parse().map_err(|e: AddrError| bad(e.0))?,
+        deposed_key: s("deposed_key").to_string(),
+        resumed: b("resumed"),
+        created: b("created"),
     })
 }
 
@@ -451,6 +483,8 @@ mod tests {
             importing: None,
             schema_version: 0,
             planned_private: None,
+            migration: None,
+            deposed: None,
         }
     }
 

@@ -39,6 +39,10 @@ pub struct OutputValue {
 pub struct State {
     /// Resource instances (managed and data) by address.
     pub instances: BTreeMap<InstanceAddr, InstanceObject>,
+    /// Deposed objects by address and deposed key (Terraform's `deposed`): an old object
+    /// kept while its replacement takes over the address, such as the old cloud's side of a
+    /// migration until its data is copied and it is deleted.
+    pub deposed: BTreeMap<(InstanceAddr, String), InstanceObject>,
     /// Root module outputs.
     pub outputs: BTreeMap<String, OutputValue>,
     /// Monotonic version of the snapshot.
@@ -61,6 +65,24 @@ impl State {
 
     /// True when no resource instance is recorded.
     pub fn is_empty(&self) -> bool {
-        self.instances.is_empty()
+        self.instances.is_empty() && self.deposed.is_empty()
+    }
+
+    /// The deposed objects of one instance, by key.
+    pub fn deposed_of<'a>(
+        &'a self,
+        addr: &'a InstanceAddr,
+    ) -> impl Iterator<Item = (&'a String, &'a InstanceObject)> + 'a {
+        self.deposed
+            .range((addr.clone(), String::new())..)
+            .take_while(move |((a, _), _)| a == addr)
+            .map(|((_, k), o)| (k, o))
+    }
+
+    /// Moves the current object of `addr` to deposed key `key` (nothing when none).
+    pub fn depose(&mut self, addr: &InstanceAddr, key: &str) {
+        if let Some(obj) = self.instances.remove(addr) {
+            self.deposed.insert((addr.clone(), key.to_string()), obj);
+        }
     }
 }

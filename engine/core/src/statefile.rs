@@ -74,7 +74,17 @@ pub fn decode(doc: &Document, schemas: &dyn SchemaSource) -> Result<State, Strin
                 }
                 None => decode_instance(&addr, &r.provider, inst, schema.as_ref().map(|s| &s.0))?,
             };
-            st.instances.insert(addr, obj);
+            let obj = match &inst.object_provider {
+                Some(p) => InstanceObject {
+                    provider: p.clone(),
+                    ..obj
+                },
+                None => obj,
+            };
+            match &inst.deposed {
+                Some(key) => st.deposed.insert((addr, key.clone()), obj),
+                None => st.instances.insert(addr, obj),
+            };
         }
     }
     Ok(st)
@@ -352,13 +362,19 @@ pub fn encode(st: &State, schemas: &dyn SchemaSource) -> Document {
             },
         );
     }
-    let changes = st
-        .instances
-        .iter()
-        .map(|(addr, obj)| model::Change::Put {
-            id: instance_id(addr),
-            provider: obj.provider.clone(),
-            instance: Box::new(encode_instance(addr, obj, schemas)),
+    let current = st.instances.iter().map(|(addr, obj)| (addr, None, obj));
+    let deposed = (st.deposed.iter()).map(|((addr, key), obj)| (addr, Some(key), obj));
+    let changes = current
+        .chain(deposed)
+        .map(|(addr, key, obj)| {
+            let mut instance = encode_instance(addr, obj, schemas);
+            instance.deposed = key.cloned();
+            instance.object_provider = key.map(|_| obj.provider.clone());
+            model::Change::Put {
+                id: instance_id(addr),
+                provider: obj.provider.clone(),
+                instance: Box::new(instance),
+            }
         })
         .collect();
     doc.apply_changes(changes);
@@ -386,6 +402,7 @@ pub fn encode_instance(
         attributes: to_raw(&to_typed_json(&obj.value, &ty)),
         sensitive_attributes: Some(to_raw(&Json::Array(sensitive))),
         identity_schema_version: None,
+        object_provider: None,
         identity: None,
         private: obj.private.clone(),
         dependencies: obj.dependencies.clone(),

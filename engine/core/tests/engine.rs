@@ -384,6 +384,12 @@ impl autostack_core::apply::StateSink for Intents {
     fn resolved(&self, _: &str) -> Result<(), String> {
         Ok(())
     }
+    fn depose(&self, _: &autostack_core::addrs::InstanceAddr, _: &str) -> Result<(), String> {
+        Ok(())
+    }
+    fn deposed_gone(&self, _: &autostack_core::addrs::InstanceAddr, _: &str) -> Result<(), String> {
+        Ok(())
+    }
 }
 
 /// A create that can leave an object outside the state journals its intent first; one whose
@@ -431,6 +437,13 @@ impl autostack_core::events::Events for Recorded {
             E::ApplyProgress { addr, .. } => format!("progress {addr}"),
             E::ApplyDone { addr, id, .. } => format!("done {addr} {}", id.unwrap_or("-")),
             E::ApplyErrored { addr, .. } => format!("errored {addr}"),
+            E::CopyProgress { addr, progress } => {
+                format!(
+                    "copy {addr} {}/{}",
+                    progress.objects_done, progress.objects_total
+                )
+            }
+            E::CopyDone { addr, stats, .. } => format!("copied {addr} {}", stats.copied),
         };
         self.0.lock().unwrap().push(line);
     }

@@ -17,6 +17,12 @@ struct OperationOut<'a> {
     addr: String,
     object: Option<Document>,
     token: Option<&'a str>,
+    /// The deposed object the record is about (absent: the current object).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    deposed: Option<&'a str>,
+    /// True when the current object became deposed object `deposed`.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    depose: bool,
 }
 
 /// A record as read back; intents and resolutions have no `addr`.
@@ -27,6 +33,10 @@ struct OperationIn {
     addr: Option<String>,
     #[serde(default)]
     object: Option<RawJson>,
+    #[serde(default)]
+    deposed: Option<String>,
+    #[serde(default)]
+    depose: bool,
 }
 
 /// Applies journal records (in order) to a raw document; returns how many were applied.
@@ -51,9 +61,11 @@ pub fn replay(doc: &mut Document, records: &[Vec<u8>]) -> usize {
             break;
         };
         let id = statefile::instance_id(&addr);
-        match op.object {
-            None => changes.push(Change::Remove(id)),
-            Some(raw) => {
+        match (op.deposed, op.object) {
+            (Some(key), _) if op.depose => changes.push(Change::Depose(id, key)),
+            (Some(key), _) => changes.push(Change::RemoveDeposed(id, key)),
+            (None, None) => changes.push(Change::Remove(id)),
+            (None, Some(raw)) => {
                 let one = serde_json::from_str::<Document>(raw.get()).ok();
                 let found = one
                     .and_then(|d| d.resources.into_iter().next())
@@ -186,12 +198,42 @@ impl StateSink for Journal<'_> {
             one.instances.insert(addr.clone(), o.clone());
             statefile::encode(&one, self.schemas)
         });
-        let record = OperationOut {
+        self.operation(OperationOut {
             lineage: &self.lineage,
             addr: addr.to_string(),
             object,
             token,
-        };
+            deposed: None,
+            depose: false,
+        })
+    }
+
+    fn depose(&self, addr: &InstanceAddr, key: &str) -> Result<(), String> {
+        self.operation(OperationOut {
+            lineage: &self.lineage,
+            addr: addr.to_string(),
+            object: None,
+            token: None,
+            deposed: Some(key),
+            depose: true,
+        })
+    }
+
+    fn deposed_gone(&self, addr: &InstanceAddr, key: &str) -> Result<(), String> {
+        self.operation(OperationOut {
+            lineage: &self.lineage,
+            addr: addr.to_string(),
+            object: None,
+            token: None,
+            deposed: Some(key),
+            depose: false,
+        })
+    }
+}
+
+impl Journal<'_> {
+    /// Appends one operation record (and hands it to the flusher).
+    fn operation(&self, record: OperationOut<'_>) -> Result<(), String> {
         let payload = serde_json::to_vec(&record).map_err(|e| e.to_string())?;
         if let Some(tee) = &self.tee {
             tee.lock()
@@ -204,5 +246,50 @@ impl StateSink for Journal<'_> {
             .append_unsynced(&payload)
             .map(drop)
             .map_err(|e| e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(json: &str) -> Document {
+        serde_json::from_str(json).expect("document")
+    }
+
+    /// A move's records replayed after a kill: the old object deposed, the new one current,
+    /// and once deleted, the deposed one gone; the state holds both sides in between.
+    #[test]
+    fn deposed_records_replay_into_state_v4() {
+        let old = r#"{"version":4,"terraform_version":"1.15.5","serial":1,"lineage":"L","outputs":{},"resources":[{"mode":"managed","type":"portable_bucket","name":"b","provider":"provider[\"registry.terraform.io/hashicorp/aws\"]","instances":[{"schema_version":0,"attributes":{"cloud":"aws"}}]}]}"#;
+        let new = old
+            .replace("aws", "google")
+            .replace("\"cloud\":\"google\"", "\"cloud\":\"gcp\"");
+        let mut d = doc(old);
+        let depose = br#"{"lineage":"L","addr":"portable_bucket.b","object":null,"deposed":"0badf00d","depose":true}"#.to_vec();
+        let put = serde_json::to_vec(&serde_json::json!({
+            "lineage": "L", "addr": "portable_bucket.b",
+            "object": serde_json::from_str::<serde_json::Value>(&new).unwrap(),
+        }))
+        .unwrap();
+        assert_eq!(replay(&mut d, &[depose, put]), 2);
+        let instances: Vec<(Option<String>, String)> = (d.instances())
+            .map(|(r, i)| (i.deposed.clone(), r.provider.clone()))
+            .collect();
+        assert_eq!(instances.len(), 2, "{instances:?}");
+        let deposed: Vec<_> = (d.instances())
+            .filter_map(|(_, i)| Some((i.deposed.clone()?, i.object_provider.clone()?)))
+            .collect();
+        let aws = "provider[\"registry.terraform.io/hashicorp/aws\"]".to_string();
+        assert_eq!(deposed, [("0badf00d".to_string(), aws)]);
+        // The resource's provider follows the current object, now on google.
+        assert!(d.resources[0].provider.contains("hashicorp/google"));
+        let current = d.instances().find(|(_, i)| i.deposed.is_none()).unwrap().1;
+        assert!(current.attributes.get().contains("gcp"));
+        let gone =
+            br#"{"lineage":"L","addr":"portable_bucket.b","object":null,"deposed":"0badf00d"}"#;
+        assert_eq!(replay(&mut d, &[gone.to_vec()]), 1);
+        let left: Vec<_> = d.instances().map(|(_, i)| i.deposed.clone()).collect();
+        assert_eq!(left, [None]);
     }
 }

@@ -153,7 +153,12 @@ async fn execute(s: &Session, plan: &Plan, a: &ApplyCmd, out: &Output, mode: Pla
         return 1;
     }
     out.diags(&outcome.diags, &s.sources);
-    let counts = (outcome.added, outcome.changed, outcome.destroyed);
+    let counts = (
+        outcome.added,
+        outcome.changed,
+        outcome.destroyed,
+        outcome.migrated,
+    );
     finish(s, plan, Some((counts, &state)), out, mode)
 }
 
@@ -180,20 +185,26 @@ async fn record_run_rate(
     }
 }
 
+/// What an apply did: added, changed, destroyed, migrated.
+type Counts = (usize, usize, usize, usize);
+
 /// Prints the closing summary and outputs.
 fn finish(
     s: &Session,
     plan: &Plan,
-    done: Option<((usize, usize, usize), &autostack_core::state::State)>,
+    done: Option<(Counts, &autostack_core::state::State)>,
     out: &Output,
     mode: PlanMode,
 ) -> u8 {
-    let ((added, changed, destroyed), state) = match done {
+    let ((added, changed, destroyed, migrated), state) = match done {
         Some((c, st)) => (c, st),
-        None => ((0, 0, 0), &s.state),
+        None => ((0, 0, 0, 0), &s.state),
     };
     let imported = plan.counts().0;
-    let msg = if mode == PlanMode::Destroy {
+    let msg = if migrated > 0 {
+        // Moves between clouds are counted apart, as the plan's summary counts them.
+        format!("Apply complete! Resources: {added} added, {changed} changed, {destroyed} destroyed, {migrated} migrated.")
+    } else if mode == PlanMode::Destroy {
         format!("Destroy complete! Resources: {destroyed} destroyed.")
     } else if imported > 0 {
         format!("Apply complete! Resources: {imported} imported, {added} added, {changed} changed, {destroyed} destroyed.")

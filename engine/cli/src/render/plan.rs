@@ -56,14 +56,20 @@ pub fn render_plan(plan: &Plan, style: &Style, lookup: BlockLookup<'_>) -> Strin
     out
 }
 
-/// `Plan: N to add, M to change, K to destroy.` (with imports when there are any).
+/// `Plan: N to add, M to change, K to destroy.` (with imports when there are any, and
+/// moves between clouds as `, J to migrate` before the period: the clause Terraform adds for
+/// `forget`s, so a reader of the first counts reads them unchanged).
 pub fn summary_line(plan: &Plan, style: &Style) -> String {
     let (imp, add, change, destroy) = plan.counts();
-    let text = if imp > 0 {
-        format!("Plan: {imp} to import, {add} to add, {change} to change, {destroy} to destroy.")
+    let mut text = if imp > 0 {
+        format!("Plan: {imp} to import, {add} to add, {change} to change, {destroy} to destroy")
     } else {
-        format!("Plan: {add} to add, {change} to change, {destroy} to destroy.")
+        format!("Plan: {add} to add, {change} to change, {destroy} to destroy")
     };
+    match plan.migrations() {
+        0 => text.push('.'),
+        n => text.push_str(&format!(", {n} to migrate.")),
+    }
     style.bold(&text)
 }
 
@@ -85,6 +91,11 @@ fn legend(changes: &[&ResourceChange], style: &Style) -> String {
             "create replacement and then destroy",
         ),
         (Action::Read, "<=", "read (data resources)"),
+        (
+            Action::Migrate,
+            "~>",
+            "migrate to another cloud (create there, copy data, then destroy the old)",
+        ),
     ];
     for (a, sym, text) in rows {
         if has(a) {
@@ -102,7 +113,14 @@ fn header_comment(c: &ResourceChange) -> String {
             format!("# {a} will be read during apply\n  # (config refers to values not yet known)")
         }
         (Action::Update, _) => format!("# {a} will be updated in-place"),
+        (Action::Delete, _) if c.deposed.is_some() => format!(
+            "# {a} (deposed object {}) will be destroyed",
+            c.deposed.as_deref().unwrap_or_default()
+        ),
         (Action::Delete, _) => format!("# {a} will be destroyed{}", delete_reason(c)),
+        (Action::Migrate, _) => {
+            super::migrate::migrate_header(c) + &super::migrate::migrate_comment(c)
+        }
         (_, Some(Reason::Tainted)) => format!("# {a} is tainted, so must be replaced"),
         (_, Some(Reason::ReplaceByRequest)) => format!("# {a} will be replaced, as requested"),
         (_, Some(Reason::ReplaceByTriggers)) => {
@@ -485,6 +503,8 @@ mod tests {
             importing: None,
             schema_version: 0,
             planned_private: None,
+            migration: None,
+            deposed: None,
         };
         let out = render_change(&c, &Style { color: false }, &|_| Some(schema.clone()));
         assert_eq!(

@@ -56,6 +56,7 @@ pub fn action_word(a: Action) -> &'static str {
         Action::Update => "update",
         Action::Delete => "delete",
         Action::DeleteThenCreate | Action::CreateThenDelete => "replace",
+        Action::Migrate => "migrate",
     }
 }
 

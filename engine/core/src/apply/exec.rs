@@ -17,7 +17,7 @@ use crate::walk::Walker;
 use autostack_lang::config::{Mode, Resource};
 use autostack_lang::{Diagnostic, Diagnostics, Value};
 use autostack_provider_sdk::{
-    ApplyError, ApplyRequest, ApplyResponse, PlanResponse, Private, ReadDataRequest,
+    differs, ApplyError, ApplyRequest, ApplyResponse, PlanResponse, Private, ReadDataRequest,
 };
 use futures::stream::{FuturesUnordered, StreamExt};
 use std::time::Instant;
@@ -25,20 +25,21 @@ use tokio::sync::{Mutex, Semaphore};
 
 /// Mutable apply state behind one lock (held only for evaluation and bookkeeping, never
 /// across provider calls).
-struct Shared<'a> {
-    walker: Walker<'a>,
+pub(super) struct Shared<'a> {
+    pub walker: Walker<'a>,
     added: usize,
     changed: usize,
-    destroyed: usize,
+    pub destroyed: usize,
+    pub migrated: usize,
 }
 
-struct Run<'a> {
-    ctx: &'a Context,
+pub(super) struct Run<'a> {
+    pub ctx: &'a Context,
     plan: &'a Plan,
-    shared: Mutex<Shared<'a>>,
-    sem: Semaphore,
+    pub shared: Mutex<Shared<'a>>,
+    pub sem: Semaphore,
     progress_every: std::time::Duration,
-    sink: &'a dyn StateSink,
+    pub sink: &'a dyn StateSink,
 }
 
 /// Applies a plan; the outcome carries the new state even when some operations failed.
@@ -59,6 +60,7 @@ pub async fn apply(
             added: 0,
             changed: 0,
             destroyed: 0,
+            migrated: 0,
         }),
         sem: Semaphore::new(opts.parallelism.max(1)),
         progress_every: opts.progress_every,
@@ -89,6 +91,7 @@ pub async fn apply(
         added,
         changed,
         destroyed,
+        migrated,
     } = run.shared.into_inner();
     let mut state = walker.prior;
     let outputs = walker
@@ -124,6 +127,7 @@ pub async fn apply(
         added,
         changed,
         destroyed,
+        migrated,
     })
 }
 
@@ -154,6 +158,7 @@ impl<'a> Run<'a> {
             Op::Config(node) => self.config(node).await,
             Op::Forward(i) => self.forward(&self.plan.changes[*i]).await,
             Op::Destroy(i) => self.destroy(&self.plan.changes[*i]).await,
+            Op::Copy(i) => self.copy(&self.plan.changes[*i]).await,
         }
     }
 
@@ -167,7 +172,7 @@ impl<'a> Run<'a> {
         sh.walker.diags.error_count() == before
     }
 
-    async fn provider(&self, addr: &ProviderConfig) -> Option<SharedProvider> {
+    pub(super) async fn provider(&self, addr: &ProviderConfig) -> Option<SharedProvider> {
         if let Some(p) = self.ctx.provider(addr).await {
             return Some(p);
         }
@@ -176,13 +181,13 @@ impl<'a> Run<'a> {
         self.ctx.provider(addr).await
     }
 
-    fn event(&self, e: Event<'_>) {
+    pub(super) fn event(&self, e: Event<'_>) {
         self.ctx.events.event(&e);
     }
 
     /// Runs one provider operation, reporting `ApplyProgress` every `progress_every` while it
     /// runs (Terraform's "Still creating... [10s elapsed]").
-    async fn ticking<T>(
+    pub(super) async fn ticking<T>(
         &self,
         addr: &InstanceAddr,
         action: Action,
@@ -207,7 +212,7 @@ impl<'a> Run<'a> {
     async fn forward(&self, c: &ResourceChange) -> bool {
         let _permit = self.sem.acquire().await;
         let start = Instant::now();
-        let action = if c.action.is_replace() {
+        let action = if c.action.is_replace() || c.action == Action::Migrate {
             Action::Create
         } else {
             c.action
@@ -242,7 +247,7 @@ impl<'a> Run<'a> {
                     .map(str::to_string);
                 match c.action {
                     Action::Update => sh.changed += 1,
-                    Action::Read => {}
+                    Action::Read | Action::Migrate => {}
                     _ => sh.added += 1,
                 }
                 let post = postconditions(&mut sh.walker, c, &obj.value);
@@ -320,6 +325,13 @@ impl<'a> Run<'a> {
             .await
             .map_err(|d| (d, None))?;
         let result = match prior {
+            // A move resumed after its new object was made, with nothing to change on it.
+            Some(prior) if c.action == Action::Migrate && !differs(&prior, &planned) => {
+                Ok(ApplyResponse {
+                    new_state: Some(prior),
+                    private: private.clone(),
+                })
+            }
             Some(prior) => {
                 let req = ApplyRequest::new(ty, Some(&prior), Some(&planned));
                 provider
@@ -355,6 +367,9 @@ impl<'a> Run<'a> {
     /// provider plans the update from them (Terraform's providers write private data back
     /// unchanged, e.g. hashicorp/aws's timeouts and schema version).
     async fn updated(&self, c: &ResourceChange) -> Result<(Option<Value>, Private), Diagnostics> {
+        if c.action == Action::Migrate {
+            return self.begin_move(c).await;
+        }
         if c.action != Action::Update {
             return Ok((None, Private::default()));
         }
@@ -480,44 +495,19 @@ impl<'a> Run<'a> {
             addr: &c.addr,
             action,
         });
-        let Some(provider) = self.provider(&c.provider).await else {
-            self.shared
-                .lock()
-                .await
-                .walker
-                .diags
-                .extend(not_configured(&c.provider));
+        let target = super::moving::DestroyTarget::of(c);
+        let Some(provider) = self.provider(target.provider).await else {
+            let mut sh = self.shared.lock().await;
+            sh.walker.diags.extend(not_configured(target.provider));
             return false;
         };
-        let before = c.before.clone().unwrap_or_else(Value::null);
-        let private = {
-            let sh = self.shared.lock().await;
-            let stored = sh.walker.prior.instances.get(&c.addr);
-            Private::from_state(stored.and_then(|o| o.private.as_deref())).unwrap_or_default()
-        };
+        let (before, private) = self.destroyed_object(c, &target).await;
         let req = ApplyRequest::new(&c.addr.resource.ty, Some(&before), None);
         let op = provider.apply(req.with_private(&private));
         let result = self.ticking(&c.addr, action, start, op).await;
-        // Journal before taking the shared lock, so that concurrent records share an fsync.
-        let keeps_addr = c.action == Action::CreateThenDelete;
-        let recorded = match &result {
-            Ok(_) if !keeps_addr => self.sink.record(&c.addr, None, None),
-            _ => Ok(()),
-        };
-        let mut sh = self.shared.lock().await;
         match result {
             Ok(_) => {
-                if let Err(e) = recorded {
-                    sh.walker.diags.push(Diagnostic::error(
-                        "Failed to persist state",
-                        format!("Recording the destruction of {} failed: {e}", c.addr),
-                        None,
-                    ));
-                }
-                if !keeps_addr {
-                    sh.walker.prior.instances.remove(&c.addr);
-                }
-                sh.destroyed += 1;
+                self.record_destroyed(c, &target).await;
                 self.event(Event::ApplyDone {
                     addr: &c.addr,
                     action,
@@ -527,6 +517,7 @@ impl<'a> Run<'a> {
                 true
             }
             Err(e) => {
+                let mut sh = self.shared.lock().await;
                 sh.walker.diags.extend(with_addr(e.diags, c));
                 self.event(Event::ApplyErrored {
                     addr: &c.addr,

@@ -5,6 +5,7 @@
 
 mod checks;
 mod exec;
+mod moving;
 mod opgraph;
 mod recover;
 
@@ -46,6 +47,11 @@ pub trait StateSink: Send + Sync {
     fn intent(&self, intent: &Intent) -> Result<(), String>;
     /// Records that the create of intent `token` made nothing.
     fn resolved(&self, token: &str) -> Result<(), String>;
+    /// Records that the current object of `addr` is now deposed object `key` (a migration's
+    /// old side, kept until its data is copied and it is deleted).
+    fn depose(&self, addr: &InstanceAddr, key: &str) -> Result<(), String>;
+    /// Records that deposed object `key` of `addr` was destroyed.
+    fn deposed_gone(&self, addr: &InstanceAddr, key: &str) -> Result<(), String>;
 }
 
 /// A sink that records nothing (tests, and `-lock=false` dry runs).
@@ -64,6 +70,12 @@ impl StateSink for NoSink {
         Ok(())
     }
     fn resolved(&self, _: &str) -> Result<(), String> {
+        Ok(())
+    }
+    fn depose(&self, _: &InstanceAddr, _: &str) -> Result<(), String> {
+        Ok(())
+    }
+    fn deposed_gone(&self, _: &InstanceAddr, _: &str) -> Result<(), String> {
         Ok(())
     }
 }
@@ -100,4 +112,6 @@ pub struct ApplyOutcome {
     pub changed: usize,
     /// Resources destroyed.
     pub destroyed: usize,
+    /// Resources moved to another cloud (counted apart from adds and destroys).
+    pub migrated: usize,
 }

@@ -17,6 +17,9 @@ pub enum Op {
     Forward(usize),
     /// Destroy (a delete, or the destroy half of a replacement): change index.
     Destroy(usize),
+    /// A move's data copy from the old object to the new one, between the create and
+    /// everything that refers to the new object: change index.
+    Copy(usize),
     /// Waits for every destroy of dependents of a resource before its own destroys.
     Barrier,
 }
@@ -61,7 +64,9 @@ pub fn build(g: &ConfigGraph, plan: &Plan) -> OpGraph {
     for node in &g.order {
         config_op.insert(node.clone(), og.add(Op::Config(node.clone())));
     }
-    let mut forward_of: HashMap<Node, Vec<usize>> = HashMap::new();
+    // Per resource node, each instance's first forward op and the op that finishes it (the
+    // same, except for a move, which finishes with its copy).
+    let mut forward_of: HashMap<Node, Vec<(usize, usize)>> = HashMap::new();
     let mut destroy_of: HashMap<String, Vec<usize>> = HashMap::new();
     let mut replaced_cbd: Vec<(usize, Node)> = Vec::new();
     for (i, c) in plan.changes.iter().enumerate() {
@@ -73,15 +78,14 @@ pub fn build(g: &ConfigGraph, plan: &Plan) -> OpGraph {
                 | Action::Read
                 | Action::DeleteThenCreate
                 | Action::CreateThenDelete
+                | Action::Migrate
         )
         .then(|| og.add(Op::Forward(i)));
-        let del = matches!(
-            c.action,
-            Action::Delete | Action::DeleteThenCreate | Action::CreateThenDelete
-        )
-        .then(|| og.add(Op::Destroy(i)));
+        let copy = (c.action == Action::Migrate).then(|| og.add(Op::Copy(i)));
+        let del = destroys(c.action).then(|| og.add(Op::Destroy(i)));
         if let Some(f) = fwd {
-            forward_of.entry(node.clone()).or_default().push(f);
+            let end = copy.unwrap_or(f);
+            forward_of.entry(node.clone()).or_default().push((f, end));
         }
         if let Some(d) = del {
             destroy_of
@@ -93,6 +97,12 @@ pub fn build(g: &ConfigGraph, plan: &Plan) -> OpGraph {
             (Action::DeleteThenCreate, Some(f), Some(d)) => og.edge(d, f),
             (Action::CreateThenDelete, Some(f), Some(d)) => {
                 og.edge(f, d);
+                replaced_cbd.push((d, node.clone()));
+            }
+            (Action::Migrate, Some(f), Some(d)) => {
+                let copy = copy.unwrap_or(f);
+                og.edge(f, copy);
+                og.edge(copy, d);
                 replaced_cbd.push((d, node.clone()));
             }
             _ => {}
@@ -110,12 +120,12 @@ pub fn build(g: &ConfigGraph, plan: &Plan) -> OpGraph {
             if fwd.is_empty() {
                 og.edge(p, op);
             }
-            for &f in &fwd {
+            for &(f, _) in &fwd {
                 og.edge(p, f);
             }
         }
-        for &f in &fwd {
-            og.edge(f, op);
+        for &(_, end) in &fwd {
+            og.edge(end, op);
         }
     }
     destroy_edges(&mut og, plan, &destroy_of, &config_op);
@@ -128,6 +138,14 @@ pub fn build(g: &ConfigGraph, plan: &Plan) -> OpGraph {
         }
     }
     og
+}
+
+/// True for the actions that destroy an object (the old one, for replacements and moves).
+fn destroys(a: Action) -> bool {
+    matches!(
+        a,
+        Action::Delete | Action::DeleteThenCreate | Action::CreateThenDelete | Action::Migrate
+    )
 }
 
 /// Destroys of a resource wait for the destroys of everything that depended on it.
@@ -146,10 +164,7 @@ fn destroy_edges(
         barrier.insert(res.clone(), b);
     }
     for (i, c) in plan.changes.iter().enumerate() {
-        if !matches!(
-            c.action,
-            Action::Delete | Action::DeleteThenCreate | Action::CreateThenDelete
-        ) {
+        if !destroys(c.action) {
             continue;
         }
         let Some(my_destroys) = destroy_of.get(&c.addr.resource.to_string()) else {

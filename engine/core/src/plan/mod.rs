@@ -2,9 +2,11 @@
 //! instance's action.
 
 pub(crate) mod adopt;
+pub(crate) mod migrate;
 pub(crate) mod resource;
 pub(crate) mod run;
 
+pub use migrate::{cloud_name, data_note, is_migration};
 pub use run::plan;
 
 use crate::addrs::{InstanceAddr, ProviderConfig, ProviderSource};
@@ -30,6 +32,9 @@ pub enum Action {
     CreateThenDelete,
     /// Destroy.
     Delete,
+    /// Move a portable resource to another cloud: create on the new cloud, copy its data,
+    /// switch references, delete on the old one (see [`Migration`]).
+    Migrate,
 }
 
 impl Action {
@@ -43,6 +48,7 @@ impl Action {
             Action::DeleteThenCreate => "-/+",
             Action::CreateThenDelete => "+/-",
             Action::Delete => "-",
+            Action::Migrate => "~>",
         }
     }
 
@@ -56,6 +62,9 @@ impl Action {
             Action::DeleteThenCreate => &["delete", "create"],
             Action::CreateThenDelete => &["create", "delete"],
             Action::Delete => &["delete"],
+            // Terraform's JSON knows no migrate: it is the create-then-delete it amounts to
+            // (the detail goes in the change's added `migration` field).
+            Action::Migrate => &["create", "delete"],
         }
     }
 
@@ -90,6 +99,23 @@ pub enum Reason {
     DependencyPending,
 }
 
+/// How a portable instance moves between clouds: which provider its old object is on and
+/// where the move stands (see [`Action::Migrate`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Migration {
+    /// The root provider configuration the old object is on (as its state records it).
+    pub from: ProviderConfig,
+    /// That provider's source (`registry.terraform.io/hashicorp/aws`).
+    pub from_source: ProviderSource,
+    /// The deposed key the old object has in state while the move runs (given at plan time,
+    /// so a saved plan and a resumed apply name the same object).
+    pub deposed_key: String,
+    /// True when the old object is already deposed: an earlier apply started the move.
+    pub resumed: bool,
+    /// True when the new side's object already exists (created by that earlier apply).
+    pub created: bool,
+}
+
 /// The planned change of one resource instance.
 #[derive(Debug, Clone)]
 pub struct ResourceChange {
@@ -121,6 +147,10 @@ pub struct ResourceChange {
     pub schema_version: u64,
     /// The provider-private data the plan produced (base64, as in the state).
     pub planned_private: Option<String>,
+    /// The move to another cloud, for [`Action::Migrate`].
+    pub migration: Option<Box<Migration>>,
+    /// The deposed key of the object a delete is about (`None`: the current object).
+    pub deposed: Option<String>,
 }
 
 /// A root output's planned value.
@@ -183,6 +213,14 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// Instances moving to another cloud (counted apart from adds and destroys, as
+    /// Terraform counts `forget`s apart).
+    pub fn migrations(&self) -> usize {
+        (self.changes.iter())
+            .filter(|c| c.action == Action::Migrate)
+            .count()
+    }
+
     /// `(to import, to add, to change, to destroy)` counts as in Terraform's summary.
     pub fn counts(&self) -> (usize, usize, usize, usize) {
         let (mut imp, mut add, mut change, mut destroy) = (0, 0, 0, 0);
@@ -198,7 +236,7 @@ impl Plan {
                     add += 1;
                     destroy += 1;
                 }
-                Action::NoOp | Action::Read => {}
+                Action::NoOp | Action::Read | Action::Migrate => {}
             }
         }
         (imp, add, change, destroy)

@@ -1,6 +1,7 @@
 //! Planning resources: refresh, per-instance configuration, diff and action.
 
 use super::adopt::prevent_destroy_error;
+use super::migrate::is_migration;
 use super::run::Planner;
 use super::{Action, PlanMode, Reason, ResourceChange};
 use crate::addrs::{implied_local_name, InstanceAddr, InstanceKey, ResourceAddr};
@@ -54,7 +55,8 @@ impl Planner<'_> {
                 ty: r.ty.clone(),
                 name: r.name.clone(),
             };
-            self.refresh(&provider, &raddr).await;
+            let source = self.w.ctx.provider_source(&paddr);
+            self.refresh(&provider, &raddr, Some(&source)).await;
             if skip {
                 self.keep_prior(&raddr, r);
                 continue;
@@ -64,15 +66,28 @@ impl Planner<'_> {
         }
     }
 
-    /// Reads every prior instance of a resource in one batch and records drift.
-    pub(crate) async fn refresh(&mut self, provider: &Arc<dyn Provider>, raddr: &ResourceAddr) {
+    /// Reads every prior instance of a resource in one batch and records drift. With
+    /// `source` (the provider the configuration binds), portable objects recorded on another
+    /// provider type are left to the move that reads them through their own
+    /// ([`super::migrate`]).
+    pub(crate) async fn refresh(
+        &mut self,
+        provider: &Arc<dyn Provider>,
+        raddr: &ResourceAddr,
+        source: Option<&ProviderSource>,
+    ) {
         if self.opts.skip_refresh || raddr.mode == Mode::Data {
             return;
         }
+        let moving = |o: &InstanceObject| {
+            let recorded = super::migrate::recorded_source(&o.provider);
+            matches!((recorded, source), (Some(r), Some(s)) if is_migration(&raddr.ty, &r, s))
+        };
         let items: Vec<(InstanceAddr, InstanceObject)> = self
             .w
             .prior
             .instances_of(raddr)
+            .filter(|(_, o)| !moving(o))
             .map(|(a, o)| (a.clone(), o.clone()))
             .collect();
         if items.is_empty() {
@@ -185,7 +200,7 @@ impl Planner<'_> {
             Err(d) => return self.w.diags.extend(d),
         };
         let change = match r.mode {
-            Mode::Managed => (self.plan_managed(&addr, r, schema, of.provider, config)).await,
+            Mode::Managed => self.plan_moving_or_managed(&addr, of, config).await,
             Mode::Data => self.plan_data(&addr, r, of.provider, config).await,
         };
         let Some(mut change) = change else { return };
@@ -215,6 +230,41 @@ impl Planner<'_> {
             rv.set(addr.key.clone(), value);
         }
         self.changes.insert(addr, change);
+    }
+
+    /// A portable instance whose object is on another cloud plans as a move; any other as
+    /// [`Self::plan_managed`] plans it.
+    async fn plan_moving_or_managed(
+        &mut self,
+        addr: &InstanceAddr,
+        of: &Resolved<'_>,
+        config: Value,
+    ) -> Option<ResourceChange> {
+        let to = self.w.ctx.provider_source(of.paddr);
+        let Some(old) = self.old_side(addr, &to) else {
+            return (self.plan_managed(addr, of.r, of.schema, of.provider, config)).await;
+        };
+        // A move resumed after its new object was made plans against that object.
+        let made = old
+            .resumed
+            .then(|| self.w.prior.instances.get(addr))
+            .flatten();
+        let private = stored_private(made);
+        let prior = (made.map(|o| &o.value), &private);
+        let planned =
+            match plan_instance(of.provider.as_ref(), of.r, of.schema, prior, &config).await {
+                Ok(p) => (p.planned, p.planned_private.to_state()),
+                Err(d) => {
+                    self.w.diags.extend(d);
+                    return None;
+                }
+            };
+        let before = self.w.diags.error_count();
+        match self.plan_migrate(addr, of.r, planned, old, &to).await {
+            Some(c) => Some(c),
+            None if self.w.diags.error_count() > before => None,
+            None => (self.plan_managed(addr, of.r, of.schema, of.provider, config)).await,
+        }
     }
 
     async fn plan_managed(
@@ -432,6 +482,8 @@ impl ResourceChange {
             importing: None,
             schema_version: 0,
             planned_private: None,
+            migration: None,
+            deposed: None,
         }
     }
 }

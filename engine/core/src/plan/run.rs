@@ -23,6 +23,8 @@ pub(crate) struct Planner<'a> {
     pub targeted: Option<HashSet<Node>>,
     /// Previous addresses of moved instances.
     pub moved_from: HashMap<InstanceAddr, InstanceAddr>,
+    /// Deletes of deposed objects (kept apart: they share their address with a change).
+    pub deposed_changes: Vec<ResourceChange>,
 }
 
 /// Plans `prior` against the configuration.
@@ -39,6 +41,7 @@ pub async fn plan(ctx: &Context, prior: &State, opts: &PlanOptions) -> Result<Pl
         drift: Vec::new(),
         targeted: None,
         moved_from: HashMap::new(),
+        deposed_changes: Vec::new(),
     };
     p.w.diags = checked;
     p.w.resource_deps = graph::resource_dependencies(&g);
@@ -68,6 +71,7 @@ pub async fn plan(ctx: &Context, prior: &State, opts: &PlanOptions) -> Result<Pl
     }
     if opts.mode != PlanMode::RefreshOnly {
         p.plan_orphans().await;
+        p.plan_deposed().await;
     }
     p.run_checks();
     if p.w.diags.has_errors() {
@@ -116,9 +120,11 @@ impl Planner<'_> {
             .iter()
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
+        let mut changes: Vec<ResourceChange> = self.changes.into_values().collect();
+        changes.extend(self.deposed_changes);
         Plan {
             mode: self.opts.mode,
-            changes: self.changes.into_values().collect(),
+            changes,
             drift: self.drift,
             outputs,
             prior: self.w.prior,
