@@ -15,6 +15,7 @@ pub mod plan_json;
 pub mod policy;
 mod price;
 pub mod regions;
+pub mod sizing;
 pub mod report;
 pub mod usage;
 mod util;

@@ -292,6 +292,16 @@ impl<F: ClientFactory> Registry<F> {
         self
     }
 
+    /// A registered resource type with its schema, for types built from others (the
+    /// portable types drive the concrete types of the cloud they are bound to).
+    pub fn resource_type(
+        &self,
+        name: &str,
+    ) -> Option<(Arc<dyn ResourceType<F::Client>>, ResourceSchema)> {
+        let r = self.resources.get(name)?;
+        Some((r.clone(), self.schema.resources.get(name)?.clone()))
+    }
+
     fn parts(&self, type_name: &str) -> Result<Parts<'_, F::Client>, Diagnostics> {
         let r = self
             .resources
