@@ -123,7 +123,8 @@ pub struct Loaded {
 /// Loads the module tree of the working directory.
 pub fn load_config(dir: &Path) -> Result<Loaded, (Sources, Diagnostics)> {
     let sources = Sources::new();
-    let (tree, diags) = load_module_tree(dir, &sources);
+    let (mut tree, mut diags) = load_module_tree(dir, &sources);
+    diags.extend(autostack_core::addrs::bind_portable(&mut tree));
     if diags.has_errors() {
         return Err((sources, diags));
     }

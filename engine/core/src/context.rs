@@ -111,10 +111,14 @@ impl Context {
 /// The source of provider configuration `addr` in `tree`: `required_providers` when it names
 /// the local name (and parses), else the source the local name implies.
 pub fn source_of(tree: &ModuleTree, addr: &ProviderConfig) -> ProviderSource {
-    tree.module
-        .terraform
+    source_in(&tree.module, &addr.local)
+}
+
+/// The source local name `local` means in module `m` (see [`source_of`]).
+pub fn source_in(m: &autostack_lang::config::Module, local: &str) -> ProviderSource {
+    m.terraform
         .required_providers
-        .get(&addr.local)
+        .get(local)
         .and_then(|rp| rp.source.parse().ok())
-        .unwrap_or_else(|| ProviderSource::implied_by(&addr.local))
+        .unwrap_or_else(|| ProviderSource::implied_by(local))
 }

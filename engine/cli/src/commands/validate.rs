@@ -12,7 +12,8 @@ use std::path::PathBuf;
 pub fn run(a: &ValidateArgs) -> u8 {
     let dir = a.dir.clone().unwrap_or_else(|| PathBuf::from("."));
     let sources = Sources::new();
-    let (tree, mut diags) = load_module_tree(&dir, &sources);
+    let (mut tree, mut diags) = load_module_tree(&dir, &sources);
+    diags.extend(autostack_core::addrs::bind_portable(&mut tree));
     if !diags.has_errors() {
         diags.extend(validate_tree(&tree, &Functions::standard()));
         diags.extend(check_schemas(&tree, &crate::session::Builtins));

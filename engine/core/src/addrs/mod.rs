@@ -3,8 +3,10 @@
 use autostack_lang::config::Mode;
 use autostack_lang::value::display::quote;
 use autostack_lang::{Number, Value};
+pub mod portable;
 pub mod provider;
 
+pub use portable::{bind_portable, is_portable, serves_portable};
 pub use provider::{implied_local_name, AbsProviderConfig, ProviderConfig, ProviderSource};
 use std::fmt;
 

@@ -106,6 +106,8 @@ impl FromStr for ProviderSource {
 
 /// The provider local name a resource type implies when it names no `provider`: the prefix
 /// before the first underscore (`aws_instance` → `aws`, `terraform_data` → `terraform`).
+/// The portable types (`portable_*`) imply no provider of that name: loading binds them to
+/// the configuration's cloud provider ([`super::portable::bind_portable`]).
 pub fn implied_local_name(resource_type: &str) -> &str {
     resource_type.split('_').next().unwrap_or(resource_type)
 }

@@ -208,7 +208,8 @@ pub fn config_dir(main_tf: &str) -> tempfile::TempDir {
 /// Loads a context over `dir`.
 pub fn context(dir: &std::path::Path, log: &Log, fail_on: Option<&str>) -> Context {
     let sources = Sources::new();
-    let (tree, diags) = load_module_tree(dir, &sources);
+    let (mut tree, mut diags) = load_module_tree(dir, &sources);
+    diags.extend(autostack_core::addrs::bind_portable(&mut tree));
     assert!(!diags.has_errors(), "{diags}");
     let resolver = Arc::new(Resolver {
         log: log.clone(),
