@@ -69,7 +69,12 @@ fn only_error(d: &Diagnostics) -> (String, String, u32, u32) {
     assert_eq!(d.error_count(), 1, "{d}");
     let e = d.iter().next().unwrap();
     let at = e.subject.as_ref().expect("a location");
-    (e.summary.clone(), e.detail.clone(), at.start.line, at.start.column)
+    (
+        e.summary.clone(),
+        e.detail.clone(),
+        at.start.line,
+        at.start.column,
+    )
 }
 
 #[test]
@@ -84,7 +89,10 @@ fn no_cloud_several_clouds_or_a_non_cloud_provider_is_an_error_at_the_resource()
     let (_, d) = load(&[("net.tf", &two)]);
     let (summary, detail, line, col) = only_error(&d);
     assert_eq!(summary, "Ambiguous cloud for a portable resource");
-    assert!(detail.contains("(aws, google)") && detail.contains("provider ="), "{detail}");
+    assert!(
+        detail.contains("(aws, google)") && detail.contains("provider ="),
+        "{detail}"
+    );
     assert_eq!((line, col), (3, 1));
     let e = d.iter().next().unwrap();
     assert!(e.subject.as_ref().unwrap().filename.ends_with("net.tf"));

@@ -15,8 +15,8 @@ pub mod plan_json;
 pub mod policy;
 mod price;
 pub mod regions;
-pub mod sizing;
 pub mod report;
+pub mod sizing;
 pub mod usage;
 mod util;
 

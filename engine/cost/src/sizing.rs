@@ -147,7 +147,11 @@ mod tests {
         let cat = Catalog::embedded();
         let s = size_for(cat, Cloud::Gcp, "me-west1", 1.0, 1.0, "x86_64").unwrap();
         assert_eq!(s.priced_in, "us-central1");
-        assert!(s.rule.contains("prices no gcp type in me-west1"), "{}", s.rule);
+        assert!(
+            s.rule.contains("prices no gcp type in me-west1"),
+            "{}",
+            s.rule
+        );
         let e = size_for(cat, Cloud::Aws, "us-east-1", 100_000.0, 1.0, "x86_64").unwrap_err();
         assert!(e.contains("≥100000 vCPU"), "{e}");
     }
@@ -156,7 +160,10 @@ mod tests {
     fn disk_classes_follow_the_equivalents_table() {
         assert_eq!(disk_type(Cloud::Aws, "ssd", false), Some("gp3"));
         assert_eq!(disk_type(Cloud::Gcp, "premium", false), Some("pd-ssd"));
-        assert_eq!(disk_type(Cloud::Azure, "standard", false), Some("Standard HDD"));
+        assert_eq!(
+            disk_type(Cloud::Azure, "standard", false),
+            Some("Standard HDD")
+        );
         assert_eq!(disk_type(Cloud::Aws, "standard", true), Some("standard"));
         assert_eq!(disk_type(Cloud::Aws, "gold", false), None);
     }

@@ -51,6 +51,7 @@ pub mod sdk {
     pub use aws_credential_types;
     pub use aws_sdk_ec2;
     pub use aws_sdk_s3;
+    pub use aws_sdk_sts;
     pub use aws_smithy_types;
     pub use aws_types;
 }

@@ -59,7 +59,11 @@ impl Binding<AwsClient> for Aws {
     fn planning<'c>(&self, c: &'c AwsClient) -> Planning<'c> {
         AwsFactory.planning(c)
     }
-    async fn find_by_token(&self, c: &AwsClient, token: &str) -> Result<Option<String>, Diagnostics> {
+    async fn find_by_token(
+        &self,
+        c: &AwsClient,
+        token: &str,
+    ) -> Result<Option<String>, Diagnostics> {
         AwsFactory.find_by_token(c, token).await
     }
 }
@@ -76,8 +80,12 @@ fn obj<const N: usize>(attrs: [(&str, Value); N]) -> Value {
 fn tags(portable: &Value, suffix: &str) -> Value {
     let mut m: BTreeMap<String, String> = get(portable, "tags").map(string_map).unwrap_or_default();
     let name = str_or_empty(portable, "name");
-    m.entry("Name".into()).or_insert_with(|| format!("{name}{suffix}"));
-    Value::map(Type::String, m.into_iter().map(|(k, v)| (k, Value::string(v))).collect())
+    m.entry("Name".into())
+        .or_insert_with(|| format!("{name}{suffix}"));
+    Value::map(
+        Type::String,
+        m.into_iter().map(|(k, v)| (k, Value::string(v))).collect(),
+    )
 }
 
 fn num(portable: &Value, name: &str) -> Value {
@@ -85,7 +93,10 @@ fn num(portable: &Value, name: &str) -> Value {
 }
 
 fn unknown_role(role: &str) -> Diagnostics {
-    error("Unknown portable member", format!("No member {role:?} on AWS."))
+    error(
+        "Unknown portable member",
+        format!("No member {role:?} on AWS."),
+    )
 }
 
 struct Network;
@@ -105,7 +116,13 @@ impl Realize<AwsClient> for Network {
             ("routes", "aws_route_table"),
         ]
     }
-    async fn config(&self, _: &AwsClient, p: &Value, role: &str, done: &Members) -> Result<Value, Diagnostics> {
+    async fn config(
+        &self,
+        _: &AwsClient,
+        p: &Value,
+        role: &str,
+        done: &Members,
+    ) -> Result<Value, Diagnostics> {
         let vpc = s(done.id("vpc"));
         Ok(match role {
             "vpc" => obj([
@@ -115,11 +132,18 @@ impl Realize<AwsClient> for Network {
             ]),
             "gateway" => obj([("vpc_id", vpc), ("tags", tags(p, "-gw"))]),
             "routes" => {
-                let route = obj([("cidr_block", s("0.0.0.0/0")), ("gateway_id", s(done.id("gateway")))]);
+                let route = obj([
+                    ("cidr_block", s("0.0.0.0/0")),
+                    ("gateway_id", s(done.id("gateway"))),
+                ]);
                 let t = Obj::from(&tags(p, "-public")).into_value();
                 let t = with_attr(&t, PUBLIC_ROUTES_TAG, s("public"));
                 let t = Value::map(Type::String, t.as_entries().cloned().unwrap_or_default());
-                obj([("vpc_id", vpc), ("route", Value::tuple(vec![route])), ("tags", t)])
+                obj([
+                    ("vpc_id", vpc),
+                    ("route", Value::tuple(vec![route])),
+                    ("tags", t),
+                ])
             }
             _ => return Err(unknown_role(role)),
         })
@@ -135,7 +159,10 @@ async fn public_routes(c: &AwsClient, vpc: &str) -> Result<String, Diagnostics> 
         .ec2
         .describe_route_tables()
         .filters(filter("vpc-id", vec![vpc.to_string()]))
-        .filters(filter(&format!("tag:{PUBLIC_ROUTES_TAG}"), vec!["public".into()]))
+        .filters(filter(
+            &format!("tag:{PUBLIC_ROUTES_TAG}"),
+            vec!["public".into()],
+        ))
         .send()
         .await
         .aws()
@@ -166,15 +193,27 @@ impl Realize<AwsClient> for Subnet {
         }
         m
     }
-    async fn plan(&self, _: &AwsClient, planned: Value, _: Option<&Value>) -> Result<Value, Diagnostics> {
+    async fn plan(
+        &self,
+        _: &AwsClient,
+        planned: Value,
+        _: Option<&Value>,
+    ) -> Result<Value, Diagnostics> {
         let region = str_or_empty(&planned, "region");
         let Some(i) = get_int(&planned, "zone_index") else {
             return Ok(planned);
         };
-        let zone = zones::zone(Cloud::Aws, region, i as usize).map_err(|e| error("Invalid zone_index", e))?;
+        let zone = zones::zone(Cloud::Aws, region, i as usize)
+            .map_err(|e| error("Invalid zone_index", e))?;
         Ok(with_attr(&planned, "zone", s(&zone)))
     }
-    async fn config(&self, c: &AwsClient, p: &Value, role: &str, done: &Members) -> Result<Value, Diagnostics> {
+    async fn config(
+        &self,
+        c: &AwsClient,
+        p: &Value,
+        role: &str,
+        done: &Members,
+    ) -> Result<Value, Diagnostics> {
         let network = str_or_empty(p, "network_id");
         Ok(match role {
             "subnet" => obj([
@@ -207,9 +246,12 @@ fn sg_rules(p: &Value) -> Value {
             c if c.is_empty() => vec!["0.0.0.0/0".to_string()],
             c => c,
         };
-        let ports: Vec<i64> = (get(rule, "ports").and_then(Value::as_seq).unwrap_or(&[]).iter())
-            .filter_map(|v| v.as_number().map(|n| n.to_f64() as i64))
-            .collect();
+        let ports: Vec<i64> = (get(rule, "ports")
+            .and_then(Value::as_seq)
+            .unwrap_or(&[])
+            .iter())
+        .filter_map(|v| v.as_number().map(|n| n.to_f64() as i64))
+        .collect();
         let (proto, ranges) = match protocol {
             "all" => ("-1", vec![(0, 0)]),
             "icmp" => ("icmp", vec![(-1, -1)]),
@@ -239,7 +281,13 @@ impl Realize<AwsClient> for Firewall {
     fn members(&self, _: &Value) -> Vec<Role> {
         vec![("group", "aws_security_group")]
     }
-    async fn config(&self, _: &AwsClient, p: &Value, role: &str, _: &Members) -> Result<Value, Diagnostics> {
+    async fn config(
+        &self,
+        _: &AwsClient,
+        p: &Value,
+        role: &str,
+        _: &Members,
+    ) -> Result<Value, Diagnostics> {
         if role != "group" {
             return Err(unknown_role(role));
         }
@@ -272,14 +320,20 @@ async fn find_ami(c: &AwsClient, image: Image, arch: &str) -> Result<String, Dia
     let config = obj([
         ("owners", string_list([q.owner])),
         ("most_recent", Value::bool(true)),
-        ("filter", Value::tuple(vec![f("name", &q.name), f("architecture", q.architecture)])),
+        (
+            "filter",
+            Value::tuple(vec![f("name", &q.name), f("architecture", q.architecture)]),
+        ),
     ]);
     let config = conform_value(&DataAwsAmi.schema().block, &config)?;
     match DataAwsAmi.read(c, &config).await {
         Ok(ami) => Ok(str_or_empty(&ami, "id").to_string()),
         Err(d) => Err(error(
             format!("No {} image for {arch} in {}", image.name(), c.region),
-            format!("No AMI of owner {} named {:?} ({}): {d}", q.owner, q.name, q.architecture),
+            format!(
+                "No AMI of owner {} named {:?} ({}): {d}",
+                q.owner, q.name, q.architecture
+            ),
         )),
     }
 }
@@ -295,30 +349,52 @@ impl Realize<AwsClient> for Instance {
     fn members(&self, _: &Value) -> Vec<Role> {
         vec![("vm", "aws_instance")]
     }
-    async fn plan(&self, c: &AwsClient, planned: Value, prior: Option<&Value>) -> Result<Value, Diagnostics> {
+    async fn plan(
+        &self,
+        c: &AwsClient,
+        planned: Value,
+        prior: Option<&Value>,
+    ) -> Result<Value, Diagnostics> {
         let planned = plan_size(Cloud::Aws, planned, prior)?;
         let planned = with_attr(&planned, "concrete_type", s("aws_instance"));
         if let Some(keep) = kept(prior, &planned, &["image", "arch", "region"], &["image_id"]) {
             return Ok(Obj::from(&planned).set_all(keep).into_value());
         }
-        let (Some(image), Some(arch)) = (get_str(&planned, "image"), get_str(&planned, "arch")) else {
+        let (Some(image), Some(arch)) = (get_str(&planned, "image"), get_str(&planned, "arch"))
+        else {
             return Ok(planned);
         };
         let Some(image) = Image::parse(image) else {
             return Ok(planned);
         };
-        Ok(with_attr(&planned, "image_id", s(&find_ami(c, image, arch).await?)))
+        Ok(with_attr(
+            &planned,
+            "image_id",
+            s(&find_ami(c, image, arch).await?),
+        ))
     }
-    async fn config(&self, _: &AwsClient, p: &Value, role: &str, _: &Members) -> Result<Value, Diagnostics> {
+    async fn config(
+        &self,
+        _: &AwsClient,
+        p: &Value,
+        role: &str,
+        _: &Members,
+    ) -> Result<Value, Diagnostics> {
         if role != "vm" {
             return Err(unknown_role(role));
         }
-        let root = obj([("volume_size", num(p, "root_disk_size")), ("volume_type", s("gp3"))]);
+        let root = obj([
+            ("volume_size", num(p, "root_disk_size")),
+            ("volume_type", s("gp3")),
+        ]);
         Ok(obj([
             ("ami", num(p, "image_id")),
             ("instance_type", num(p, "instance_type")),
             ("subnet_id", num(p, "subnet_id")),
-            ("vpc_security_group_ids", string_set(get_strings(p, "firewall_ids"))),
+            (
+                "vpc_security_group_ids",
+                string_set(get_strings(p, "firewall_ids")),
+            ),
             ("associate_public_ip_address", num(p, "public_ip")),
             ("user_data", num(p, "user_data")),
             ("root_block_device", Value::tuple(vec![root])),
@@ -339,16 +415,42 @@ struct Disk;
 
 /// The zone of instance `id`, and a device name no block device of it uses yet.
 async fn instance_slot(c: &AwsClient, id: &str) -> Result<(String, String), Diagnostics> {
-    let out = c.ec2.describe_instances().instance_ids(id).send().await.aws().or_diags("reading the disk's instance")?;
+    let out = c
+        .ec2
+        .describe_instances()
+        .instance_ids(id)
+        .send()
+        .await
+        .aws()
+        .or_diags("reading the disk's instance")?;
     let Some(i) = out.reservations().iter().flat_map(|r| r.instances()).next() else {
-        return Err(error("Instance not found", format!("portable_disk.instance_id: no instance {id}.")));
+        return Err(error(
+            "Instance not found",
+            format!("portable_disk.instance_id: no instance {id}."),
+        ));
     };
-    let zone = i.placement().and_then(|p| p.availability_zone()).unwrap_or_default();
-    let used: Vec<&str> = i.block_device_mappings().iter().filter_map(|b| b.device_name()).collect();
+    let zone = i
+        .placement()
+        .and_then(|p| p.availability_zone())
+        .unwrap_or_default();
+    let used: Vec<&str> = i
+        .block_device_mappings()
+        .iter()
+        .filter_map(|b| b.device_name())
+        .collect();
     let device = ('f'..='p')
         .map(|l| format!("/dev/sd{l}"))
-        .find(|d| !used.iter().any(|u| u.ends_with(&d[5..]) && u.len() >= d.len() - 1))
-        .ok_or_else(|| error("No free device name", format!("Instance {id} has every device from /dev/sdf to /dev/sdp in use.")))?;
+        .find(|d| {
+            !used
+                .iter()
+                .any(|u| u.ends_with(&d[5..]) && u.len() >= d.len() - 1)
+        })
+        .ok_or_else(|| {
+            error(
+                "No free device name",
+                format!("Instance {id} has every device from /dev/sdf to /dev/sdp in use."),
+            )
+        })?;
     Ok((zone.to_string(), device))
 }
 
@@ -367,7 +469,12 @@ impl Realize<AwsClient> for Disk {
         }
         m
     }
-    async fn plan(&self, _: &AwsClient, planned: Value, _: Option<&Value>) -> Result<Value, Diagnostics> {
+    async fn plan(
+        &self,
+        _: &AwsClient,
+        planned: Value,
+        _: Option<&Value>,
+    ) -> Result<Value, Diagnostics> {
         let planned = plan_disk_type(Cloud::Aws, planned);
         // Throughput-optimized HDD starts at 125 GiB: smaller standard disks are magnetic.
         let small = get_int(&planned, "size").is_some_and(|n| n < 125);
@@ -376,7 +483,13 @@ impl Realize<AwsClient> for Disk {
             _ => Ok(planned),
         }
     }
-    async fn config(&self, c: &AwsClient, p: &Value, role: &str, done: &Members) -> Result<Value, Diagnostics> {
+    async fn config(
+        &self,
+        c: &AwsClient,
+        p: &Value,
+        role: &str,
+        done: &Members,
+    ) -> Result<Value, Diagnostics> {
         let instance = get_str(p, "instance_id");
         let slot = match instance {
             Some(id) => Some(instance_slot(c, id).await?),
@@ -387,7 +500,8 @@ impl Realize<AwsClient> for Disk {
                 let zone = match (done.get("volume"), &slot) {
                     (Some(_), _) => done.str("volume", "availability_zone").to_string(),
                     (None, Some((z, _))) => z.clone(),
-                    (None, None) => zones::zone(Cloud::Aws, str_or_empty(p, "region"), 0).map_err(|e| error("No zone", e))?,
+                    (None, None) => zones::zone(Cloud::Aws, str_or_empty(p, "region"), 0)
+                        .map_err(|e| error("No zone", e))?,
                 };
                 obj([
                     ("availability_zone", s(&zone)),
@@ -426,7 +540,13 @@ impl Realize<AwsClient> for Bucket {
         }
         m
     }
-    async fn config(&self, _: &AwsClient, p: &Value, role: &str, done: &Members) -> Result<Value, Diagnostics> {
+    async fn config(
+        &self,
+        _: &AwsClient,
+        p: &Value,
+        role: &str,
+        done: &Members,
+    ) -> Result<Value, Diagnostics> {
         Ok(match role {
             "bucket" => obj([
                 ("bucket", num(p, "name")),
@@ -435,7 +555,10 @@ impl Realize<AwsClient> for Bucket {
             ]),
             "versioning" => obj([
                 ("bucket", s(done.id("bucket"))),
-                ("versioning_configuration", Value::tuple(vec![obj([("status", s("Enabled"))])])),
+                (
+                    "versioning_configuration",
+                    Value::tuple(vec![obj([("status", s("Enabled"))])]),
+                ),
             ]),
             _ => return Err(unknown_role(role)),
         })

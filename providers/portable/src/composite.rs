@@ -75,7 +75,11 @@ impl<C: Send + Sync + 'static> Composite<C> {
         match get_str(planned, "name") {
             Some(_) => planned.clone(),
             None => {
-                let short: String = token.chars().filter(char::is_ascii_hexdigit).take(10).collect();
+                let short: String = token
+                    .chars()
+                    .filter(char::is_ascii_hexdigit)
+                    .take(10)
+                    .collect();
                 let prefix = self.kind().name().trim_start_matches("portable_");
                 let name = format!("ps-{prefix}-{}", short.to_ascii_lowercase());
                 Obj::from(planned).str("name", name).into_value()
@@ -94,7 +98,11 @@ impl<C: Send + Sync + 'static> Composite<C> {
     ) -> Result<(), ApplyError> {
         for (role, ty) in roles {
             let config = self.realize.config(c, portable, role, done).await?;
-            match self.drive.create(c, ty, &config, &member_token(token, role)).await {
+            match self
+                .drive
+                .create(c, ty, &config, &member_token(token, role))
+                .await
+            {
                 Ok(state) => done.push(role, ty, state),
                 Err(mut e) => {
                     if let Some(p) = e.partial.take() {
@@ -126,7 +134,10 @@ impl<C: Send + Sync + 'static> Composite<C> {
         token: &str,
     ) -> Result<(), ApplyError> {
         for (role, ty) in self.realize.members(portable) {
-            let at = old.0.iter().position(|m| m.role == role && m.type_name == ty);
+            let at = old
+                .0
+                .iter()
+                .position(|m| m.role == role && m.type_name == ty);
             let Some(prior) = at.map(|i| old.0.remove(i)) else {
                 self.make(c, portable, &[(role, ty)], done, token).await?;
                 continue;
@@ -218,7 +229,12 @@ impl<C: Send + Sync + 'static> ResourceType<C> for Composite<C> {
         Ok(resp)
     }
 
-    async fn create(&self, c: &C, planned: &Value, ctx: &ChangeCtx<'_>) -> Result<Value, ApplyError> {
+    async fn create(
+        &self,
+        c: &C,
+        planned: &Value,
+        ctx: &ChangeCtx<'_>,
+    ) -> Result<Value, ApplyError> {
         let portable = self.with_name(planned, ctx.token);
         let mut done = Members::default();
         let roles = self.realize.members(&portable);
@@ -238,7 +254,10 @@ impl<C: Send + Sync + 'static> ResourceType<C> for Composite<C> {
         let old = self.decode(prior)?;
         let portable = self.with_name(planned, ctx.token);
         let mut done = Members::default();
-        match self.reconcile(c, &portable, old, &mut done, ctx.token).await {
+        match self
+            .reconcile(c, &portable, old, &mut done, ctx.token)
+            .await
+        {
             Ok(()) => Ok(self.record(&portable, &done)),
             Err(e) => Err(self.partial(&portable, &done, e)),
         }
@@ -258,15 +277,29 @@ impl<C: Send + Sync + 'static> ResourceType<C> for Composite<C> {
         let mut by_type: BTreeMap<&str, Vec<(usize, usize)>> = BTreeMap::new();
         for (i, m) in decoded.iter().enumerate() {
             for (j, member) in m.iter().flat_map(|m| m.0.iter()).enumerate() {
-                by_type.entry(member.type_name.as_str()).or_default().push((i, j));
+                by_type
+                    .entry(member.type_name.as_str())
+                    .or_default()
+                    .push((i, j));
             }
         }
         let mut read: BTreeMap<(usize, usize), ValueRead> = BTreeMap::new();
         for (ty, at) in by_type {
             let states: Vec<Value> = (at.iter())
-                .map(|&(i, j)| decoded[i].as_ref().map(|m| m.0[j].state.clone()).unwrap_or_else(|_| Value::null()))
+                .map(|&(i, j)| {
+                    decoded[i]
+                        .as_ref()
+                        .map(|m| m.0[j].state.clone())
+                        .unwrap_or_else(|_| Value::null())
+                })
                 .collect();
-            for (k, r) in self.drive.read_many(c, ty, &states).await.into_iter().enumerate() {
+            for (k, r) in self
+                .drive
+                .read_many(c, ty, &states)
+                .await
+                .into_iter()
+                .enumerate()
+            {
                 read.insert(at[k], r);
             }
         }
@@ -287,7 +320,10 @@ impl<C: Send + Sync + 'static> ResourceType<C> for Composite<C> {
         let mut done = Members::default();
         for (role, ty) in self.realize.members(&portable) {
             let config = self.realize.config(c, &portable, role, &done).await?;
-            let found = self.drive.recover(c, ty, &config, &member_token(token, role)).await?;
+            let found = self
+                .drive
+                .recover(c, ty, &config, &member_token(token, role))
+                .await?;
             match found {
                 Some(state) => done.push(role, ty, state),
                 None => break,

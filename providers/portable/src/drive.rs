@@ -8,8 +8,8 @@ use autostack_provider_sdk::conform::conform_value;
 use autostack_provider_sdk::objects::ObjectStore;
 use autostack_provider_sdk::registry::ValueRead;
 use autostack_provider_sdk::{
-    differs, ApplyError, ChangeCtx, PlanCtx, PlanRequest, PlanResponse, Private,
-    ResourceSchema, ResourceType,
+    differs, ApplyError, ChangeCtx, PlanCtx, PlanRequest, PlanResponse, Private, ResourceSchema,
+    ResourceType,
 };
 use autostack_value::{Diagnostic, Diagnostics, Type, Value};
 use std::collections::HashMap;
@@ -55,7 +55,9 @@ impl<C: Send + Sync + 'static> Drive<C> {
         self.types.get(ty).ok_or_else(|| {
             Diagnostic::error(
                 "Concrete type not available",
-                format!("The provider has no resource type {ty}, which a portable resource is made of."),
+                format!(
+                    "The provider has no resource type {ty}, which a portable resource is made of."
+                ),
                 None,
             )
             .into()
@@ -91,7 +93,13 @@ impl<C: Send + Sync + 'static> Drive<C> {
     }
 
     /// Reads `seed` back; a create's object that cannot be read is kept as partial state.
-    async fn read_back(&self, c: &C, ty: &str, seed: Value, created: bool) -> Result<Value, ApplyError> {
+    async fn read_back(
+        &self,
+        c: &C,
+        ty: &str,
+        seed: Value,
+        created: bool,
+    ) -> Result<Value, ApplyError> {
         let (r, _) = self.get(ty)?;
         let keep = |e: ApplyError| match created {
             true => e.with_partial(Obj::from(&seed).finish()),
@@ -109,7 +117,13 @@ impl<C: Send + Sync + 'static> Drive<C> {
     }
 
     /// Creates a `ty` object from `config` and returns its state.
-    pub async fn create(&self, c: &C, ty: &str, config: &Value, token: &str) -> Result<Value, ApplyError> {
+    pub async fn create(
+        &self,
+        c: &C,
+        ty: &str,
+        config: &Value,
+        token: &str,
+    ) -> Result<Value, ApplyError> {
         let config = self.conform(ty, config)?;
         let planned = self.plan(c, ty, None, &config).await?.planned;
         let (r, _) = self.get(ty)?;
@@ -180,9 +194,11 @@ impl<C: Send + Sync + 'static> Drive<C> {
             false => r.recover(c, &planned, token).await?,
         };
         match seed {
-            Some(seed) if r.reads_back_recovered() || r.recovers_by_token() => {
-                Ok(self.read_back(c, ty, seed, false).await.map_err(|e| e.diags)?.into())
-            }
+            Some(seed) if r.reads_back_recovered() || r.recovers_by_token() => Ok(self
+                .read_back(c, ty, seed, false)
+                .await
+                .map_err(|e| e.diags)?
+                .into()),
             found => Ok(found),
         }
     }

@@ -84,10 +84,18 @@ impl Image {
     pub fn gce_family(self, arch: &str) -> &'static str {
         let arm = arch == "arm64";
         match (self, arm) {
-            (Image::Ubuntu2204, false) => "projects/ubuntu-os-cloud/global/images/family/ubuntu-2204-lts",
-            (Image::Ubuntu2204, true) => "projects/ubuntu-os-cloud/global/images/family/ubuntu-2204-lts-arm64",
-            (Image::Ubuntu2404, false) => "projects/ubuntu-os-cloud/global/images/family/ubuntu-2404-lts-amd64",
-            (Image::Ubuntu2404, true) => "projects/ubuntu-os-cloud/global/images/family/ubuntu-2404-lts-arm64",
+            (Image::Ubuntu2204, false) => {
+                "projects/ubuntu-os-cloud/global/images/family/ubuntu-2204-lts"
+            }
+            (Image::Ubuntu2204, true) => {
+                "projects/ubuntu-os-cloud/global/images/family/ubuntu-2204-lts-arm64"
+            }
+            (Image::Ubuntu2404, false) => {
+                "projects/ubuntu-os-cloud/global/images/family/ubuntu-2404-lts-amd64"
+            }
+            (Image::Ubuntu2404, true) => {
+                "projects/ubuntu-os-cloud/global/images/family/ubuntu-2404-lts-arm64"
+            }
             (Image::Debian12, false) => "projects/debian-cloud/global/images/family/debian-12",
             (Image::Debian12, true) => "projects/debian-cloud/global/images/family/debian-12-arm64",
         }
@@ -97,8 +105,16 @@ impl Image {
     pub fn azure(self, arch: &str) -> MarketplaceImage {
         let arm = arch == "arm64";
         let (publisher, offer, sku) = match (self, arm) {
-            (Image::Ubuntu2204, false) => ("Canonical", "0001-com-ubuntu-server-jammy", "22_04-lts-gen2"),
-            (Image::Ubuntu2204, true) => ("Canonical", "0001-com-ubuntu-server-jammy", "22_04-lts-arm64"),
+            (Image::Ubuntu2204, false) => (
+                "Canonical",
+                "0001-com-ubuntu-server-jammy",
+                "22_04-lts-gen2",
+            ),
+            (Image::Ubuntu2204, true) => (
+                "Canonical",
+                "0001-com-ubuntu-server-jammy",
+                "22_04-lts-arm64",
+            ),
             (Image::Ubuntu2404, false) => ("Canonical", "ubuntu-24_04-lts", "server"),
             (Image::Ubuntu2404, true) => ("Canonical", "ubuntu-24_04-lts", "server-arm64"),
             (Image::Debian12, false) => ("Debian", "debian-12", "12-gen2"),
@@ -138,7 +154,10 @@ mod tests {
     fn the_table_names_the_publishers_images() {
         let jammy = Image::Ubuntu2204.ami("x86_64");
         assert_eq!(jammy.owner, "099720109477");
-        assert_eq!(jammy.name, "ubuntu/images/hvm-ssd*/ubuntu-jammy-22.04-amd64-server-*");
+        assert_eq!(
+            jammy.name,
+            "ubuntu/images/hvm-ssd*/ubuntu-jammy-22.04-amd64-server-*"
+        );
         assert_eq!(Image::Debian12.ami("arm64").name, "debian-12-arm64-*");
         assert_eq!(
             Image::Ubuntu2204.gce_family("x86_64"),

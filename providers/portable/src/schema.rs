@@ -70,10 +70,14 @@ impl Kind {
 /// The object type of one `concrete` entry.
 pub fn concrete_entry_type() -> Type {
     Type::Object(
-        [("role", Type::String), ("type", Type::String), ("id", Type::String)]
-            .into_iter()
-            .map(|(k, t)| (k.to_string(), t))
-            .collect(),
+        [
+            ("role", Type::String),
+            ("type", Type::String),
+            ("id", Type::String),
+        ]
+        .into_iter()
+        .map(|(k, t)| (k.to_string(), t))
+        .collect(),
     )
 }
 
@@ -84,7 +88,10 @@ fn s() -> Attribute {
 fn common() -> Block {
     Block::new()
         .attr("id", s())
-        .attr("cloud", s().describe("The cloud it runs on: aws, azure or gcp."))
+        .attr(
+            "cloud",
+            s().describe("The cloud it runs on: aws, azure or gcp."),
+        )
         .attr(
             "region",
             Attribute::optional_computed(Type::String)
@@ -98,7 +105,10 @@ fn common() -> Block {
                 .describe("The name of the concrete objects; generated when unset."),
         )
         .attr("tags", Attribute::optional(Type::map(Type::String)))
-        .attr("cloud_id", s().describe("The ID of the main concrete object."))
+        .attr(
+            "cloud_id",
+            s().describe("The ID of the main concrete object."),
+        )
         .attr(
             "concrete",
             Attribute::computed(Type::list(concrete_entry_type()))
@@ -113,30 +123,24 @@ fn common() -> Block {
 }
 
 fn network(b: Block) -> Block {
-    b.attr(
-        "cidr_block",
-        Attribute::required(Type::String).force_new(),
-    )
+    b.attr("cidr_block", Attribute::required(Type::String).force_new())
 }
 
 fn subnet(b: Block) -> Block {
-    b.attr(
-        "network_id",
-        Attribute::required(Type::String).force_new(),
-    )
-    .attr(
-        "cidr_block",
-        Attribute::required(Type::String).force_new(),
-    )
-    .attr(
-        "public",
-        Attribute::optional(Type::Bool).default(false).force_new(),
-    )
-    .attr(
-        "zone_index",
-        Attribute::optional(Type::Number).default(0).force_new(),
-    )
-    .attr("zone", s().describe("The zone zone_index names in the region."))
+    b.attr("network_id", Attribute::required(Type::String).force_new())
+        .attr("cidr_block", Attribute::required(Type::String).force_new())
+        .attr(
+            "public",
+            Attribute::optional(Type::Bool).default(false).force_new(),
+        )
+        .attr(
+            "zone_index",
+            Attribute::optional(Type::Number).default(0).force_new(),
+        )
+        .attr(
+            "zone",
+            s().describe("The zone zone_index names in the region."),
+        )
 }
 
 fn firewall(b: Block) -> Block {
@@ -144,11 +148,8 @@ fn firewall(b: Block) -> Block {
         .attr("protocol", Attribute::required(Type::String))
         .attr("ports", Attribute::optional(Type::list(Type::Number)))
         .attr("cidr_blocks", Attribute::optional(Type::list(Type::String)));
-    b.attr(
-        "network_id",
-        Attribute::required(Type::String).force_new(),
-    )
-    .block("ingress", Nesting::List, rule)
+    b.attr("network_id", Attribute::required(Type::String).force_new())
+        .block("ingress", Nesting::List, rule)
 }
 
 fn instance(b: Block) -> Block {
@@ -182,25 +183,35 @@ fn instance(b: Block) -> Block {
                 .force_new()
                 .describe("An OpenSSH public key for the admin user (Azure requires one)."),
         )
-        .attr("instance_type", s().describe("The size chosen on this cloud."))
+        .attr(
+            "instance_type",
+            s().describe("The size chosen on this cloud."),
+        )
         .attr("size_rule", s().describe("How instance_type was chosen."))
-        .attr("image_id", s().describe("The image the image name resolved to."))
+        .attr(
+            "image_id",
+            s().describe("The image the image name resolved to."),
+        )
         .attr("zone", s())
         .attr("private_ip", s())
         .attr("public_ip_address", s())
-        .attr("concrete_type", s().describe("The concrete type of the VM."))
+        .attr(
+            "concrete_type",
+            s().describe("The concrete type of the VM."),
+        )
 }
 
 fn disk(b: Block) -> Block {
     b.attr("size", Attribute::required(Type::Number).force_new())
         .attr(
             "class",
-            Attribute::optional(Type::String)
-                .default("ssd")
-                .force_new(),
+            Attribute::optional(Type::String).default("ssd").force_new(),
         )
         .attr("instance_id", Attribute::optional(Type::String))
-        .attr("disk_type", s().describe("The concrete disk type of the class."))
+        .attr(
+            "disk_type",
+            s().describe("The concrete disk type of the class."),
+        )
         .attr("zone", s())
 }
 

@@ -21,12 +21,20 @@ pub fn unchanged(prior: Option<&Value>, planned: &Value, inputs: &[&str]) -> boo
 }
 
 /// The prior values of `outputs` when `inputs` are unchanged (`None`: choose again).
-pub fn kept(prior: Option<&Value>, planned: &Value, inputs: &[&str], outputs: &[&'static str]) -> Option<Vec<(&'static str, Value)>> {
+pub fn kept(
+    prior: Option<&Value>,
+    planned: &Value,
+    inputs: &[&str],
+    outputs: &[&'static str],
+) -> Option<Vec<(&'static str, Value)>> {
     if !unchanged(prior, planned, inputs) {
         return None;
     }
     let p = prior?;
-    outputs.iter().map(|o| Some((*o, get(p, o)?.clone()))).collect()
+    outputs
+        .iter()
+        .map(|o| Some((*o, get(p, o)?.clone())))
+        .collect()
 }
 
 fn number(v: &Value, name: &str) -> Option<f64> {
@@ -35,7 +43,11 @@ fn number(v: &Value, name: &str) -> Option<f64> {
 
 /// `planned` (a portable instance) with `instance_type` and `size_rule` chosen on `cloud`
 /// in its region; left unknown while vCPU or memory are.
-pub fn plan_size(cloud: Cloud, planned: Value, prior: Option<&Value>) -> Result<Value, Diagnostics> {
+pub fn plan_size(
+    cloud: Cloud,
+    planned: Value,
+    prior: Option<&Value>,
+) -> Result<Value, Diagnostics> {
     let inputs = ["vcpu", "memory", "arch", "region"];
     if let Some(keep) = kept(prior, &planned, &inputs, &["instance_type", "size_rule"]) {
         return Ok(Obj::from(&planned).set_all(keep).into_value());
@@ -45,9 +57,8 @@ pub fn plan_size(cloud: Cloud, planned: Value, prior: Option<&Value>) -> Result<
     };
     let arch = get_str(&planned, "arch").unwrap_or("x86_64");
     let region = get_str(&planned, "region").unwrap_or_default();
-    let sized = size_for(Catalog::effective(), cloud, region, vcpu, memory, arch).map_err(|why| {
-        Diagnostics::from(Diagnostic::error("No instance type fits", why, None))
-    })?;
+    let sized = size_for(Catalog::effective(), cloud, region, vcpu, memory, arch)
+        .map_err(|why| Diagnostics::from(Diagnostic::error("No instance type fits", why, None)))?;
     Ok(Obj::from(&planned)
         .str("instance_type", &sized.sku)
         .str("size_rule", format!("{} → {}", sized.rule, sized.sku))

@@ -54,12 +54,21 @@ fn firewall(v: &mut Check<'_>, config: &Value) {
         for port in get(rule, "ports").and_then(Value::as_seq).unwrap_or(&[]) {
             let n = port.as_number().map(|n| n.to_f64());
             if n.is_some_and(|n| !(0.0..=65535.0).contains(&n) || n.fract() != 0.0) {
-                v.bad(&format!("{at}.ports"), "ports are whole numbers from 0 to 65535".into());
+                v.bad(
+                    &format!("{at}.ports"),
+                    "ports are whole numbers from 0 to 65535".into(),
+                );
             }
         }
-        for c in get(rule, "cidr_blocks").and_then(Value::as_seq).unwrap_or(&[]) {
+        for c in get(rule, "cidr_blocks")
+            .and_then(Value::as_seq)
+            .unwrap_or(&[])
+        {
             if let Some(c) = c.as_str().filter(|c| c.parse::<ipnet::IpNet>().is_err()) {
-                v.bad(&format!("{at}.cidr_blocks"), format!("{c:?} is not a CIDR block"));
+                v.bad(
+                    &format!("{at}.cidr_blocks"),
+                    format!("{c:?} is not a CIDR block"),
+                );
             }
         }
     }
@@ -118,7 +127,10 @@ impl<'a> Check<'a> {
             return;
         };
         if n.fract() != 0.0 || n < min as f64 || n > max as f64 {
-            self.bad(attr, format!("{n} is not a whole number from {min} to {max}"));
+            self.bad(
+                attr,
+                format!("{n} is not a whole number from {min} to {max}"),
+            );
         }
     }
 
@@ -142,7 +154,8 @@ impl<'a> Check<'a> {
         };
         let ok = s.len() <= 40
             && s.starts_with(|c: char| c.is_ascii_lowercase())
-            && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            && s.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
             && !s.ends_with('-');
         if !ok {
             self.bad("name", format!("{s:?} must be 1 to 40 lowercase letters, digits or dashes, starting with a letter and not ending with a dash"));
@@ -157,7 +170,8 @@ impl<'a> Check<'a> {
         };
         let ok = (3..=63).contains(&s.len())
             && s.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
-            && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            && s.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
             && !s.ends_with('-');
         if !ok {
             self.bad("name", format!("{s:?} must be 3 to 63 lowercase letters, digits or dashes, starting and ending with a letter or digit"));

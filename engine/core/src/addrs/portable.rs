@@ -59,7 +59,9 @@ fn bind_module(tree: &mut ModuleTree, inherited: Option<&str>, diags: &mut Diagn
         [] => inherited.map(str::to_string),
         _ => None,
     };
-    let names = (own.iter().map(|s| s.as_str())).collect::<Vec<_>>().join(", ");
+    let names = (own.iter().map(|s| s.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ");
     let module = &mut tree.module;
     let sources: Vec<(String, ProviderSource)> = (module.resources.values())
         .filter_map(|r| r.provider.as_ref())
