@@ -12,7 +12,10 @@ use crate::wire::last_segment;
 use async_trait::async_trait;
 use autostack_provider_portable::sizing::{plan_disk_type, plan_size};
 use autostack_provider_portable::{zones, Binding, Cloud, Image, Kind, Members, Realize, Role};
-use autostack_provider_sdk::attrs::{error, get, get_blocks, get_bool, get_int, get_str, get_strings, str_or_empty, string_list, string_map, with_attr};
+use autostack_provider_sdk::attrs::{
+    error, get, get_blocks, get_bool, get_int, get_str, get_strings, str_or_empty, string_list,
+    string_map, with_attr,
+};
 use autostack_provider_sdk::{ClientFactory, Planning, Registry};
 use autostack_value::{Diagnostics, Type, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -57,7 +60,11 @@ impl Binding<GcpClient> for Gcp {
     fn planning<'c>(&self, c: &'c GcpClient) -> Planning<'c> {
         GcpFactory.planning(c)
     }
-    async fn find_by_token(&self, c: &GcpClient, token: &str) -> Result<Option<String>, Diagnostics> {
+    async fn find_by_token(
+        &self,
+        c: &GcpClient,
+        token: &str,
+    ) -> Result<Option<String>, Diagnostics> {
         GcpFactory.find_by_token(c, token).await
     }
 }
@@ -77,12 +84,17 @@ fn attr(p: &Value, name: &str) -> Value {
 /// The portable `tags` as labels (Compute Engine and Cloud Storage keys are lowercase).
 fn labels(p: &Value) -> Value {
     let m: BTreeMap<String, String> = get(p, "tags").map(string_map).unwrap_or_default();
-    let m = m.into_iter().map(|(k, v)| (k.to_ascii_lowercase(), s(&v.to_ascii_lowercase())));
+    let m = m
+        .into_iter()
+        .map(|(k, v)| (k.to_ascii_lowercase(), s(&v.to_ascii_lowercase())));
     Value::map(Type::String, m.collect())
 }
 
 fn unknown_role(role: &str) -> Diagnostics {
-    error("Unknown portable member", format!("No member {role:?} on Google Cloud."))
+    error(
+        "Unknown portable member",
+        format!("No member {role:?} on Google Cloud."),
+    )
 }
 
 /// Checks that `role` is the only member's role `want`.
@@ -106,13 +118,25 @@ impl Realize<GcpClient> for Network {
     fn members(&self, _: &Value) -> Vec<Role> {
         vec![("network", "google_compute_network")]
     }
-    async fn config(&self, _: &GcpClient, p: &Value, role: &str, _: &Members) -> Result<Value, Diagnostics> {
+    async fn config(
+        &self,
+        _: &GcpClient,
+        p: &Value,
+        role: &str,
+        _: &Members,
+    ) -> Result<Value, Diagnostics> {
         one("network", role)?;
         Ok(obj([
             ("name", attr(p, "name")),
             ("auto_create_subnetworks", Value::bool(false)),
             ("routing_mode", s("REGIONAL")),
-            ("description", s(&format!("portable_network {}", str_or_empty(p, "cidr_block")))),
+            (
+                "description",
+                s(&format!(
+                    "portable_network {}",
+                    str_or_empty(p, "cidr_block")
+                )),
+            ),
         ]))
     }
     fn outputs(&self, _: &Value, _: &Members) -> Vec<(&'static str, Value)> {
@@ -133,15 +157,27 @@ impl Realize<GcpClient> for Subnet {
     fn members(&self, _: &Value) -> Vec<Role> {
         vec![("subnetwork", "google_compute_subnetwork")]
     }
-    async fn plan(&self, _: &GcpClient, planned: Value, _: Option<&Value>) -> Result<Value, Diagnostics> {
+    async fn plan(
+        &self,
+        _: &GcpClient,
+        planned: Value,
+        _: Option<&Value>,
+    ) -> Result<Value, Diagnostics> {
         let region = str_or_empty(&planned, "region");
         let Some(i) = get_int(&planned, "zone_index") else {
             return Ok(planned);
         };
-        let zone = zones::zone(Cloud::Gcp, region, i as usize).map_err(|e| error("Invalid zone_index", e))?;
+        let zone = zones::zone(Cloud::Gcp, region, i as usize)
+            .map_err(|e| error("Invalid zone_index", e))?;
         Ok(with_attr(&planned, "zone", s(&zone)))
     }
-    async fn config(&self, _: &GcpClient, p: &Value, role: &str, _: &Members) -> Result<Value, Diagnostics> {
+    async fn config(
+        &self,
+        _: &GcpClient,
+        p: &Value,
+        role: &str,
+        _: &Members,
+    ) -> Result<Value, Diagnostics> {
         one("subnetwork", role)?;
         Ok(obj([
             ("name", attr(p, "name")),
@@ -149,7 +185,10 @@ impl Realize<GcpClient> for Subnet {
             ("ip_cidr_range", attr(p, "cidr_block")),
             ("region", attr(p, "region")),
             ("private_ip_google_access", Value::bool(true)),
-            ("description", s(&format!("{ZONE_NOTE}{}", str_or_empty(p, "zone")))),
+            (
+                "description",
+                s(&format!("{ZONE_NOTE}{}", str_or_empty(p, "zone"))),
+            ),
         ]))
     }
     fn outputs(&self, p: &Value, _: &Members) -> Vec<(&'static str, Value)> {
@@ -165,9 +204,12 @@ fn allows(p: &Value) -> (Value, Vec<String>) {
     let mut allow = Vec::new();
     let mut sources = BTreeSet::new();
     for rule in get_blocks(p, "ingress") {
-        let ports: Vec<String> = (get(rule, "ports").and_then(Value::as_seq).unwrap_or(&[]).iter())
-            .filter_map(|v| v.as_number().map(|n| (n.to_f64() as i64).to_string()))
-            .collect();
+        let ports: Vec<String> = (get(rule, "ports")
+            .and_then(Value::as_seq)
+            .unwrap_or(&[])
+            .iter())
+        .filter_map(|v| v.as_number().map(|n| (n.to_f64() as i64).to_string()))
+        .collect();
         let protocol = str_or_empty(rule, "protocol");
         let ports = match protocol {
             "all" | "icmp" => Value::Null(Type::list(Type::String)),
@@ -196,7 +238,13 @@ impl Realize<GcpClient> for Firewall {
     fn members(&self, _: &Value) -> Vec<Role> {
         vec![("firewall", "google_compute_firewall")]
     }
-    async fn config(&self, _: &GcpClient, p: &Value, role: &str, _: &Members) -> Result<Value, Diagnostics> {
+    async fn config(
+        &self,
+        _: &GcpClient,
+        p: &Value,
+        role: &str,
+        _: &Members,
+    ) -> Result<Value, Diagnostics> {
         one("firewall", role)?;
         let (allow, sources) = allows(p);
         Ok(obj([
@@ -220,7 +268,12 @@ async fn subnet_zone(c: &GcpClient, subnet: &str) -> Result<String, Diagnostics>
     let parts: Vec<&str> = subnet.split('/').collect();
     let (project, region, name) = match parts.as_slice() {
         [.., "projects", p, "regions", r, "subnetworks", n] => (*p, *r, *n),
-        _ => return Err(error("Invalid subnet_id", format!("{subnet:?} is not a subnetwork ID (projects/P/regions/R/subnetworks/N)."))),
+        _ => {
+            return Err(error(
+                "Invalid subnet_id",
+                format!("{subnet:?} is not a subnetwork ID (projects/P/regions/R/subnetworks/N)."),
+            ))
+        }
     };
     let got = (c.compute.subnetworks.get())
         .set_project(project)
@@ -228,7 +281,12 @@ async fn subnet_zone(c: &GcpClient, subnet: &str) -> Result<String, Diagnostics>
         .set_subnetwork(name)
         .send()
         .await
-        .map_err(|e| error("Cannot read the instance's subnetwork", format!("{subnet}: {e}")))?;
+        .map_err(|e| {
+            error(
+                "Cannot read the instance's subnetwork",
+                format!("{subnet}: {e}"),
+            )
+        })?;
     let note = got.description.unwrap_or_default();
     match note.strip_prefix(ZONE_NOTE) {
         Some(z) if !z.is_empty() => Ok(z.to_string()),
@@ -247,7 +305,12 @@ impl Realize<GcpClient> for Instance {
     fn members(&self, _: &Value) -> Vec<Role> {
         vec![("vm", "google_compute_instance")]
     }
-    async fn plan(&self, _: &GcpClient, planned: Value, prior: Option<&Value>) -> Result<Value, Diagnostics> {
+    async fn plan(
+        &self,
+        _: &GcpClient,
+        planned: Value,
+        prior: Option<&Value>,
+    ) -> Result<Value, Diagnostics> {
         let planned = plan_size(Cloud::Gcp, planned, prior)?;
         let planned = with_attr(&planned, "concrete_type", s("google_compute_instance"));
         let image = get_str(&planned, "image").and_then(Image::parse);
@@ -256,7 +319,13 @@ impl Realize<GcpClient> for Instance {
             _ => Ok(planned),
         }
     }
-    async fn config(&self, c: &GcpClient, p: &Value, role: &str, _: &Members) -> Result<Value, Diagnostics> {
+    async fn config(
+        &self,
+        c: &GcpClient,
+        p: &Value,
+        role: &str,
+        _: &Members,
+    ) -> Result<Value, Diagnostics> {
         one("vm", role)?;
         let zone = subnet_zone(c, str_or_empty(p, "subnet_id")).await?;
         let boot = obj([(
@@ -271,11 +340,20 @@ impl Realize<GcpClient> for Instance {
             true => vec![obj([])],
             false => Vec::new(),
         };
-        let nic = obj([("subnetwork", attr(p, "subnet_id")), ("access_config", Value::tuple(access))]);
-        let tags: Vec<String> = get_strings(p, "firewall_ids").iter().map(|f| last_segment(f).to_string()).collect();
+        let nic = obj([
+            ("subnetwork", attr(p, "subnet_id")),
+            ("access_config", Value::tuple(access)),
+        ]);
+        let tags: Vec<String> = get_strings(p, "firewall_ids")
+            .iter()
+            .map(|f| last_segment(f).to_string())
+            .collect();
         let mut metadata = BTreeMap::new();
         if let Some(key) = get_str(p, "ssh_public_key") {
-            metadata.insert("ssh-keys".to_string(), s(&format!("portable:{}", key.trim())));
+            metadata.insert(
+                "ssh-keys".to_string(),
+                s(&format!("portable:{}", key.trim())),
+            );
         }
         Ok(obj([
             ("name", attr(p, "name")),
@@ -291,10 +369,20 @@ impl Realize<GcpClient> for Instance {
         ]))
     }
     fn outputs(&self, _: &Value, done: &Members) -> Vec<(&'static str, Value)> {
-        let nic = done.attr("vm", "network_interface").and_then(Value::as_seq).and_then(|n| n.first());
-        let private = nic.and_then(|n| get_str(n, "network_ip")).unwrap_or_default();
-        let access = nic.and_then(|n| get(n, "access_config")).and_then(Value::as_seq).and_then(|a| a.first());
-        let public = access.and_then(|a| get_str(a, "nat_ip")).unwrap_or_default();
+        let nic = done
+            .attr("vm", "network_interface")
+            .and_then(Value::as_seq)
+            .and_then(|n| n.first());
+        let private = nic
+            .and_then(|n| get_str(n, "network_ip"))
+            .unwrap_or_default();
+        let access = nic
+            .and_then(|n| get(n, "access_config"))
+            .and_then(Value::as_seq)
+            .and_then(|a| a.first());
+        let public = access
+            .and_then(|a| get_str(a, "nat_ip"))
+            .unwrap_or_default();
         vec![
             ("private_ip", s(private)),
             ("public_ip_address", s(public)),
@@ -327,17 +415,29 @@ impl Realize<GcpClient> for Disk {
         }
         m
     }
-    async fn plan(&self, _: &GcpClient, planned: Value, _: Option<&Value>) -> Result<Value, Diagnostics> {
+    async fn plan(
+        &self,
+        _: &GcpClient,
+        planned: Value,
+        _: Option<&Value>,
+    ) -> Result<Value, Diagnostics> {
         Ok(plan_disk_type(Cloud::Gcp, planned))
     }
-    async fn config(&self, _: &GcpClient, p: &Value, role: &str, done: &Members) -> Result<Value, Diagnostics> {
+    async fn config(
+        &self,
+        _: &GcpClient,
+        p: &Value,
+        role: &str,
+        done: &Members,
+    ) -> Result<Value, Diagnostics> {
         let instance = get_str(p, "instance_id");
         Ok(match role {
             "disk" => {
                 let zone = match (done.get("disk"), instance.and_then(instance_zone)) {
                     (Some(_), _) => done.str("disk", "zone").to_string(),
                     (None, Some(z)) => z.to_string(),
-                    (None, None) => zones::zone(Cloud::Gcp, str_or_empty(p, "region"), 0).map_err(|e| error("No zone", e))?,
+                    (None, None) => zones::zone(Cloud::Gcp, str_or_empty(p, "region"), 0)
+                        .map_err(|e| error("No zone", e))?,
                 };
                 obj([
                     ("name", attr(p, "name")),
@@ -372,12 +472,24 @@ impl Realize<GcpClient> for Bucket {
     fn members(&self, _: &Value) -> Vec<Role> {
         vec![("bucket", "google_storage_bucket")]
     }
-    async fn config(&self, _: &GcpClient, p: &Value, role: &str, _: &Members) -> Result<Value, Diagnostics> {
+    async fn config(
+        &self,
+        _: &GcpClient,
+        p: &Value,
+        role: &str,
+        _: &Members,
+    ) -> Result<Value, Diagnostics> {
         one("bucket", role)?;
-        let versioning = obj([("enabled", Value::bool(get_bool(p, "versioning").unwrap_or(false)))]);
+        let versioning = obj([(
+            "enabled",
+            Value::bool(get_bool(p, "versioning").unwrap_or(false)),
+        )]);
         Ok(obj([
             ("name", attr(p, "name")),
-            ("location", s(&str_or_empty(p, "region").to_ascii_uppercase())),
+            (
+                "location",
+                s(&str_or_empty(p, "region").to_ascii_uppercase()),
+            ),
             ("force_destroy", attr(p, "force_destroy")),
             ("versioning", Value::tuple(vec![versioning])),
             ("labels", labels(p)),
