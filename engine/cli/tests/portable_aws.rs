@@ -280,3 +280,64 @@ async fn every_portable_type_applies_refreshes_to_no_changes_and_destroys_on_aws
     );
     assert_eq!(st.leftovers().await, (0, 0, 0, false));
 }
+
+/// A public portable_subnet on a VPC that no portable_network made: the subnet is created,
+/// then its second member (the association with the network's public route table) fails.
+/// The apply exits 1 with the subnet recorded (tainted) in state, and destroy deletes it.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failure_part_way_records_what_exists_and_destroy_cleans_it() {
+    let st = Stack::new().await;
+    std::fs::remove_file(st.work.path().join("main.tf")).unwrap();
+    std::fs::remove_file(st.work.path().join("outputs.tf")).unwrap();
+    st.work.write(
+        "main.tf",
+        "resource \"aws_vpc\" \"bare\" {\n  cidr_block = \"10.50.0.0/16\"\n  tags       = { Name = \"${var.name}-net\" }\n}\n\nresource \"portable_subnet\" \"pub\" {\n  name       = \"${var.name}-pub\"\n  network_id = aws_vpc.bare.id\n  cidr_block = \"10.50.1.0/24\"\n  public     = true\n}\n",
+    );
+    st.run(&["init"]).expect(0);
+    let failed = st.run(&["apply", "-auto-approve"]).expect(1);
+    assert!(
+        failed.stderr().contains("No public route table"),
+        "{}",
+        failed.stderr()
+    );
+    let state = st.work.state();
+    let subnet = (state["resources"].as_array().unwrap().iter())
+        .find(|r| r["type"] == "portable_subnet")
+        .expect("the subnet is recorded");
+    let inst = &subnet["instances"][0];
+    assert_eq!(inst["status"], "tainted", "{inst}");
+    let concrete = inst["attributes"]["concrete"].as_array().expect("concrete");
+    assert_eq!(concrete.len(), 1, "{concrete:?}");
+    assert_eq!(concrete[0]["type"], "aws_subnet");
+    let subnet_id = concrete[0]["id"].as_str().unwrap().to_string();
+    assert!(subnet_id.starts_with("subnet-"));
+
+    let ec2 = aws_sdk_ec2::Client::new(&sdk(Some(&st.creds)).await);
+    let exists = |id: String| {
+        let ec2 = ec2.clone();
+        async move {
+            let f = aws_sdk_ec2::types::Filter::builder()
+                .name("subnet-id")
+                .values(id)
+                .build();
+            !ec2.describe_subnets()
+                .filters(f)
+                .send()
+                .await
+                .unwrap()
+                .subnets()
+                .is_empty()
+        }
+    };
+    assert!(exists(subnet_id.clone()).await);
+    let gone = st.run(&["destroy", "-auto-approve"]).expect(0).stdout();
+    assert!(
+        gone.contains("Destroy complete! Resources: 2 destroyed."),
+        "{gone}"
+    );
+    assert!(
+        !exists(subnet_id).await,
+        "destroy deleted the subnet the failed apply made"
+    );
+    assert_eq!(st.leftovers().await.0, 0, "and the VPC");
+}
