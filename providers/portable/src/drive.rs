@@ -9,14 +9,13 @@ use autostack_provider_sdk::objects::ObjectStore;
 use autostack_provider_sdk::registry::ValueRead;
 use autostack_provider_sdk::{
     differs, ApplyError, ChangeCtx, PlanCtx, PlanRequest, PlanResponse, Private, ResourceSchema,
-    ResourceType,
 };
 use autostack_value::{Diagnostic, Diagnostics, Type, Value};
 use std::collections::HashMap;
 use std::sync::Arc;
 
 /// A concrete type and its schema.
-pub type Concrete<C> = (Arc<dyn ResourceType<C>>, ResourceSchema);
+pub type Concrete<C> = autostack_provider_sdk::registry::Typed<C>;
 
 /// The concrete types of one provider, and the binding to plan them with.
 pub struct Drive<C: Send + Sync + 'static> {
