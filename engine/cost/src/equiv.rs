@@ -362,13 +362,7 @@ fn compute(
     region: &RegionMatch,
 ) -> EqState {
     let (mut rule, kind, priced_here) = compute_rule(cat, src, windows, to, region);
-    let found = cat.compute_in_region(to, &region.region).find(|(_, s)| {
-        s.vcpu >= src.vcpu
-            && s.memory_gib >= src.memory_gib
-            && s.arch == src.arch
-            && s.gpu == src.gpu
-            && (src.burstable || !s.burstable)
-    });
+    let found = crate::sizing::find_compute(cat, to, &region.region, src);
     let Some((row, _)) = found else {
         let why = if priced_here == 0 {
             format!(

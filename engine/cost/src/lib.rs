@@ -16,6 +16,7 @@ pub mod policy;
 mod price;
 pub mod regions;
 pub mod report;
+pub mod sizing;
 pub mod usage;
 mod util;
 

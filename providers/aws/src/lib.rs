@@ -25,6 +25,7 @@ pub mod eip;
 pub mod instance;
 pub mod internet_gateway;
 pub mod key_pair;
+pub mod portable;
 mod prelude;
 pub mod provider_schema;
 pub mod recover;
@@ -50,6 +51,7 @@ pub mod sdk {
     pub use aws_credential_types;
     pub use aws_sdk_ec2;
     pub use aws_sdk_s3;
+    pub use aws_sdk_sts;
     pub use aws_smithy_types;
     pub use aws_types;
 }
@@ -63,6 +65,11 @@ pub const SOURCE: &str = "hashicorp/aws";
 
 /// The AWS provider with every resource type and data source registered (not yet configured).
 pub fn provider() -> Registry<AwsFactory> {
+    portable::register(concrete())
+}
+
+/// The provider's own (concrete) resource types and data sources.
+fn concrete() -> Registry<AwsFactory> {
     Registry::new(AwsFactory)
         .resource(Ec2::new("aws_vpc", "EC2 VPC", vpc::AwsVpc))
         .resource(s3_bucket::AwsS3Bucket)

@@ -32,6 +32,7 @@ pub mod instance_wire;
 pub mod jsonapi;
 pub mod network;
 pub mod ops;
+pub mod portable;
 mod prelude;
 pub mod provider_schema;
 pub mod storage;
@@ -53,6 +54,11 @@ pub const SOURCE: &str = "hashicorp/google";
 /// The Google provider with every resource type and data source registered (not yet
 /// configured).
 pub fn provider() -> Registry<GcpFactory> {
+    portable::register(concrete())
+}
+
+/// The provider's own (concrete) resource types and data sources.
+fn concrete() -> Registry<GcpFactory> {
     Registry::new(GcpFactory)
         .resource(Compute(network::ComputeNetwork))
         .resource(Compute(subnetwork::ComputeSubnetwork))

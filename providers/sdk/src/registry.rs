@@ -292,6 +292,13 @@ impl<F: ClientFactory> Registry<F> {
         self
     }
 
+    /// A registered resource type with its schema, for types built from others (the
+    /// portable types drive the concrete types of the cloud they are bound to).
+    pub fn resource_type(&self, name: &str) -> Option<Typed<F::Client>> {
+        let r = self.resources.get(name)?;
+        Some((r.clone(), self.schema.resources.get(name)?.clone()))
+    }
+
     fn parts(&self, type_name: &str) -> Result<Parts<'_, F::Client>, Diagnostics> {
         let r = self
             .resources
@@ -481,6 +488,9 @@ impl<F: ClientFactory> Provider for Registry<F> {
         d.read(c, req.config).await
     }
 }
+
+/// A registered resource type and its schema.
+pub type Typed<C> = (Arc<dyn ResourceType<C>>, ResourceSchema);
 
 /// A resource type and the configured client it runs with.
 type Parts<'a, C> = (&'a Arc<dyn ResourceType<C>>, &'a C);
