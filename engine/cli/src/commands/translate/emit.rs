@@ -14,6 +14,8 @@ pub struct Section {
     pub comments: Vec<String>,
     /// The blocks.
     pub blocks: Vec<hcl::Block>,
+    /// Where its source is (`main.tf:12:1`), for the list of what was not translated.
+    pub at: String,
 }
 
 /// Renders every file; the first one opens with the list of what was not translated.

@@ -55,6 +55,7 @@ pub fn provider(cx: &mut Cx, src: &Source) -> Vec<Section> {
         return vec![Section {
             comments: vec![format!("portable_* resources are served by the {} provider they are bound to (kept from the source)", provider_name(cx.from))],
             blocks: kept,
+            at: String::new(),
         }];
     };
     let name = provider_name(to);
@@ -91,6 +92,7 @@ pub fn provider(cx: &mut Cx, src: &Source) -> Vec<Section> {
             cx.region.1
         )],
         blocks: vec![terraform, p.build()],
+        at: String::new(),
     }]
 }
 
@@ -120,7 +122,7 @@ pub fn needs(cx: &mut Cx, src: &Source) -> Vec<Section> {
             }
             Need::Image(fam) => image(cx.to, &fam),
         };
-        out.push(Section { comments: vec![comment], blocks: vec![block] });
+        out.push(Section { comments: vec![comment], blocks: vec![block], at: String::new() });
     }
     out
 }

@@ -250,10 +250,16 @@ fn escape_quoted(s: &str) -> String {
 pub fn interpolate(pieces: Vec<Result<String, Expression>>) -> Expression {
     let mut t = Template::new();
     for p in pieces {
-        t = t.add_element(match p {
-            Ok(s) => Element::Literal(escape_quoted(&s)),
-            Err(e) => Element::Interpolation(Interpolation::new(e)),
-        });
+        match p {
+            Ok(s) | Err(Expression::String(s)) => t = t.add_element(Element::Literal(escape_quoted(&s))),
+            // A template inside a template: its pieces, spliced in.
+            Err(Expression::TemplateExpr(te)) if Template::from_expr(&te).is_ok() => {
+                for el in Template::from_expr(&te).map(|x| x.elements().to_vec()).unwrap_or_default() {
+                    t = t.add_element(el);
+                }
+            }
+            Err(e) => t = t.add_element(Element::Interpolation(Interpolation::new(e))),
+        }
     }
     Expression::TemplateExpr(Box::new(TemplateExpr::QuotedString(t.to_string())))
 }

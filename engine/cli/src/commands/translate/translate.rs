@@ -57,6 +57,7 @@ pub fn translate(src: &Source, to: Target) -> Result<Output, String> {
         sections.entry(it.origin).or_default().push(Section {
             comments: item_comment(it, rule, &blocks, &cx.notes),
             blocks,
+            at: cx.at.clone(),
         });
     }
     let provider = generate::provider(&mut cx, src);
@@ -83,7 +84,7 @@ pub fn translate(src: &Source, to: Target) -> Result<Output, String> {
             if is_res {
                 if let Some(mut s) = sections.remove(&origin) {
                     for sec in &mut s {
-                        rewrite_blocks(&mut rw, &mut sec.blocks, &sec.comments);
+                        rewrite_blocks(&mut rw, sec);
                     }
                     out.extend(s);
                 }
@@ -230,15 +231,16 @@ fn item_comment(it: &Item, rule: &WriteRule, blocks: &[hcl::Block], notes: &[Str
     c
 }
 
-fn rewrite_blocks(rw: &mut Rewriter, blocks: &mut [hcl::Block], comments: &[String]) {
-    for b in blocks {
-        rw.at = (String::new(), comments.first().and_then(|c| c.split(' ').next()).unwrap_or_default().to_string());
+fn rewrite_blocks(rw: &mut Rewriter, sec: &mut Section) {
+    let subject = sec.comments.first().and_then(|c| c.split(' ').next()).unwrap_or_default();
+    rw.at = (sec.at.clone(), subject.to_string());
+    for b in &mut sec.blocks {
         rewrite_body(rw, &mut b.body);
     }
 }
 
 fn rewrite_body(rw: &mut Rewriter, body: &mut hcl::Body) {
-    for s in body.iter_mut() {
+    for s in body.0.iter_mut() {
         match s {
             hcl::Structure::Attribute(a) if a.key.as_str() == "depends_on" => {
                 if let Expression::Array(xs) = &mut a.expr {
@@ -249,6 +251,8 @@ fn rewrite_body(rw: &mut Rewriter, body: &mut hcl::Body) {
             hcl::Structure::Block(b) => rewrite_body(rw, &mut b.body),
         }
     }
+    body.0.retain(|s| !matches!(s, hcl::Structure::Attribute(a)
+        if a.key.as_str() == "depends_on" && matches!(&a.expr, Expression::Array(xs) if xs.is_empty())));
 }
 
 /// A block carried over as written (references rewritten, variable defaults translated).
@@ -273,7 +277,7 @@ fn carry(
     }
     rw.at = (location(&b.range), b.header());
     rewrite_body(rw, &mut block.body);
-    Ok(Section { comments, blocks: vec![block] })
+    Ok(Section { comments, blocks: vec![block], at: location(&b.range) })
 }
 
 /// Our block (with located expressions) as an hcl-rs block.

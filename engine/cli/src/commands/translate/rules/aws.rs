@@ -149,7 +149,7 @@ fn volume_zone(cx: &mut Cx, it: &Item) -> Option<Expression> {
     let att = common::attachments(cx, it, "disk").into_iter().next()?;
     let inst = att.get("instance").and_then(|e| cx.target_of(e))?;
     cx.notes.push(format!("availability zone: that of {}", inst.address()));
-    Some(common::with_attr(att.get("instance")?, "availability_zone"))
+    common::retarget(cx, att.get("instance")?, 0, "availability_zone")
 }
 
 fn device(cx: &mut Cx, it: &Item) -> Option<Expression> {

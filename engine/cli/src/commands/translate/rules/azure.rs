@@ -107,11 +107,13 @@ fn prefixes(_: &mut Cx, it: &Item) -> Option<Expression> {
 }
 
 fn vnet_name(cx: &mut Cx, it: &Item) -> Option<Expression> {
-    common::network(cx, it).map(|n| common::with_attr(&n, "name"))
+    let n = common::network(cx, it)?;
+    common::retarget(cx, &n, 0, "name").or(Some(n))
 }
 
-fn nsg_name(_: &mut Cx, it: &Item) -> Option<Expression> {
-    it.get("firewall").map(|f| common::with_attr(f, "name"))
+fn nsg_name(cx: &mut Cx, it: &Item) -> Option<Expression> {
+    let f = it.get("firewall")?;
+    common::retarget(cx, f, 0, "name").or(Some(f.clone()))
 }
 
 fn priority(cx: &mut Cx, it: &Item) -> Option<Expression> {
@@ -160,7 +162,7 @@ fn needs_own_ip(cx: &Cx, it: &Item) -> bool {
 
 fn nic_public_ip(cx: &mut Cx, it: &Item) -> Option<Expression> {
     if let Some(r) = it.get("public_ip_ref") {
-        return Some(common::with_attr(r, "id"));
+        return common::retarget(cx, r, 0, "id");
     }
     if let Some(addr) = common::address_of(cx, it) {
         if it.count.is_some() {

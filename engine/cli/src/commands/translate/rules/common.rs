@@ -86,16 +86,27 @@ pub fn network(cx: &mut Cx, it: &Item) -> Option<Expression> {
     }
 }
 
-/// A reference with its last attribute replaced (`x.main.id` → `x.main.name`); the target
-/// attribute name is mapped later like any reference.
-pub fn with_attr(e: &Expression, attr: &str) -> Expression {
-    let mut e = e.clone();
-    if let Expression::Traversal(t) = &mut e {
-        if let Some(TraversalOperator::GetAttr(a)) = t.operators.last_mut() {
-            *a = Identifier::unchecked(attr);
-        }
-    }
-    e
+/// A source reference (`aws_vpc.main.id`, `aws_instance.web[count.index].id`) turned into
+/// a reference to attribute `attr` of output `n` of the same item, in target terms
+/// (`azurerm_virtual_network.main.name`): the index steps are kept.
+pub fn retarget(cx: &Cx, e: &Expression, n: usize, attr: &str) -> Option<Expression> {
+    let Expression::Traversal(t) = e else {
+        return None;
+    };
+    let item = cx.target_of(e)?;
+    let (ty, label) = cx.names.address(item, n)?;
+    let mut ops = vec![TraversalOperator::GetAttr(Identifier::unchecked(label))];
+    ops.extend(
+        t.operators[1..]
+            .iter()
+            .take_while(|o| !matches!(o, TraversalOperator::GetAttr(_)))
+            .cloned(),
+    );
+    ops.extend(attr.split('.').map(|a| TraversalOperator::GetAttr(Identifier::unchecked(a))));
+    Some(Expression::Traversal(Box::new(hcl::expr::Traversal::new(
+        hcl::expr::Variable::unchecked(ty),
+        ops,
+    ))))
 }
 
 /// The attachment items of a disk or instance (by the reference's resource).

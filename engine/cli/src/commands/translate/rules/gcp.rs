@@ -118,7 +118,7 @@ fn zone(cx: &mut Cx, it: &Item) -> Option<Expression> {
     }
     if it.kind == Kind::Disk {
         if let Some(att) = common::attachments(cx, it, "disk").into_iter().next() {
-            return Some(common::with_attr(att.get("instance")?, "zone"));
+            return common::retarget(cx, att.get("instance")?, 0, "zone");
         }
     }
     cx.needs.insert(Need::Zones);
@@ -170,11 +170,12 @@ fn has_access_config(cx: &mut Cx, it: &Item) -> bool {
 
 fn nat_ip(cx: &mut Cx, it: &Item) -> Option<Expression> {
     if let Some(r) = it.get("public_ip_ref") {
-        return Some(common::with_attr(r, "address"));
+        return common::retarget(cx, r, 0, "address");
     }
     let addr = common::address_of(cx, it)?;
     let inst = addr.get("instance")?;
-    let mut e = path(&format!("{}.{}.address", addr.src_ty, addr.label));
+    let (ty, label) = cx.names.address(addr, 0)?;
+    let mut e = path(&format!("{ty}.{label}.address"));
     // The address belongs to one instance: with count, only that index gets it.
     if let (Some(idx), Some(Expression::Traversal(t))) = (common::self_index(it), Some(inst)) {
         if let Some(hcl::expr::TraversalOperator::Index(i)) = t.operators.get(1) {
@@ -189,7 +190,8 @@ fn nat_ip(cx: &mut Cx, it: &Item) -> Option<Expression> {
 fn rule_name(cx: &mut Cx, it: &Item) -> Option<Expression> {
     let group = common::group_of(cx, it);
     let base = group.and_then(|g| g.get("name")).cloned();
-    let suffix = it.label.replace('_', "-").to_ascii_lowercase();
+    let own = group.map_or(it.label.as_str(), |g| it.label.strip_prefix(&format!("{}_", g.label)).unwrap_or(&it.label));
+    let suffix = own.replace('_', "-").to_ascii_lowercase();
     Some(match base {
         Some(b) if group.is_some_and(|g| g.label != it.label) => call("lower", vec![interpolate(vec![Err(b), Ok(format!("-{suffix}"))])], false).ok()?,
         _ => values::gcp_name(cx, it)?,
