@@ -84,6 +84,17 @@ fn vm_image(b: &Block, it: &mut Item, _: &mut Vec<Item>) -> Result<(), String> {
     Ok(())
 }
 
+/// A group's members cannot be associated yet: say so when it has any.
+fn members(cx: &mut Cx, it: &Item) -> Option<Expression> {
+    let has = cx.items.iter().any(|i| {
+        i.kind == Kind::Instance && common::groups_of(cx, i).iter().any(|g| g.label == it.label && g.src_ty == it.src_ty)
+    });
+    if has {
+        cx.lose("the group's instances: associate the NSG with their network interfaces (azurerm_network_interface_security_group_association is not served by AutoStack's azurerm provider yet)");
+    }
+    None
+}
+
 fn rg_name(cx: &mut Cx, _: &Item) -> Option<Expression> {
     cx.needs.insert(Need::ResourceGroup);
     Some(path("azurerm_resource_group.main.name"))
@@ -255,10 +266,10 @@ pub const WRITE: &[WriteRule] = &[
         parts: &[Part::Attr("name", Val::F(values::plain_name)), Part::Attr("resource_group_name", Val::F(rg_name)), Part::Attr("virtual_network_name", Val::F(vnet_name)), Part::Attr("address_prefixes", Val::F(prefixes))],
         refs: &[("id", "id"), ("name", "name")] }] },
     WriteRule { kind: Kind::Firewall, rule: "network security group", outs: &[Out { ty: "azurerm_network_security_group", data: false, when: None,
-        parts: &[Part::Attr("name", Val::F(values::plain_name)), Part::Attr("location", Val::F(rg_location)), Part::Attr("resource_group_name", Val::F(rg_name)), Part::Attr("tags", Val::A("tags"))],
+        parts: &[Part::Attr("name", Val::F(values::plain_name)), Part::Attr("location", Val::F(rg_location)), Part::Attr("resource_group_name", Val::F(rg_name)), Part::Attr("tags", Val::A("tags")), Part::Attr("", Val::F(members))],
         refs: &[("id", "id"), ("name", "name")] }] },
     WriteRule { kind: Kind::Rule, rule: "network security rule (Allow, priorities 100, 110, ...)", outs: &[Out { ty: "azurerm_network_security_rule", data: false, when: None, parts: RULE_PARTS, refs: ID }] },
-    WriteRule { kind: Kind::EgressRule, rule: "outbound network security rule", outs: &[Out { ty: "azurerm_network_security_rule", data: false, when: None, parts: RULE_PARTS, refs: ID }] },
+    WriteRule { kind: Kind::EgressRule, rule: "outbound network security rule (allow-all outbound is Azure's default and is not written)", outs: &[Out { ty: "azurerm_network_security_rule", data: false, when: Some(common::writes_egress), parts: RULE_PARTS, refs: ID }] },
     WriteRule { kind: Kind::Instance, rule: "Linux VM with a generated network interface (and public IP when the source is public)", outs: &[
         Out { ty: "azurerm_network_interface", data: false, when: None,
             parts: &[Part::Attr("name", Val::F(nic_name)), Part::Attr("location", Val::F(rg_location)), Part::Attr("resource_group_name", Val::F(rg_name)), Part::Attr("ip_configuration.name", Val::L("\"internal\"")), Part::Attr("ip_configuration.subnet_id", Val::A("subnet")), Part::Attr("ip_configuration.private_ip_address_allocation", Val::L("\"Dynamic\"")), Part::Attr("ip_configuration.public_ip_address_id", Val::F(nic_public_ip))],

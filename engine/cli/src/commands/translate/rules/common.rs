@@ -216,3 +216,8 @@ pub fn group_ids(cx: &mut Cx, it: &Item) -> Option<Expression> {
         .collect();
     Some(Expression::Array(refs))
 }
+
+/// Egress rules other than allow-all (which GCP and Azure allow by default) are written.
+pub fn writes_egress(_: &Cx, it: &Item) -> bool {
+    !allows_all_egress(it)
+}

@@ -6,7 +6,7 @@ use super::super::model::{Item, Kind};
 use super::super::read::{child, lookup, ReadRule};
 use super::super::values;
 use super::super::write::{Cx, Need, Out, Part, Val, WriteRule};
-use super::common::{self, allows_all_egress, cidrs, ports, protocol};
+use super::common::{self, cidrs, ports, protocol};
 use autostack_lang::syntax::Block;
 use hcl::Expression;
 
@@ -222,11 +222,6 @@ fn target_tags(cx: &mut Cx, it: &Item) -> Option<Expression> {
     Some(Expression::Array(vec![Expression::String(tag(g))]))
 }
 
-fn not_default_egress(cx: &Cx, it: &Item) -> bool {
-    let _ = cx;
-    !allows_all_egress(it)
-}
-
 fn address_instance(cx: &mut Cx, it: &Item) -> Option<Expression> {
     if it.get("instance").is_some() {
         cx.notes.push("attached through the instance's access_config.nat_ip".into());
@@ -257,7 +252,7 @@ pub const WRITE: &[WriteRule] = &[
     WriteRule { kind: Kind::Firewall, rule: "not written: GCP has no security groups; its rules become firewall rules that target the members' network tag", outs: &[] },
     WriteRule { kind: Kind::Rule, rule: "ingress firewall rule", outs: &[Out { ty: "google_compute_firewall", data: false, when: None,
         parts: &[RULE_PARTS[0], RULE_PARTS[1], RULE_PARTS[2], Part::Attr("direction", Val::L("\"INGRESS\"")), RULE_PARTS[3], RULE_PARTS[4], Part::Attr("source_ranges", Val::F(source_ranges)), RULE_PARTS[5]], refs: ID }] },
-    WriteRule { kind: Kind::EgressRule, rule: "egress firewall rule (allow-all egress is GCP's default and is not written)", outs: &[Out { ty: "google_compute_firewall", data: false, when: Some(not_default_egress),
+    WriteRule { kind: Kind::EgressRule, rule: "egress firewall rule (allow-all egress is GCP's default and is not written)", outs: &[Out { ty: "google_compute_firewall", data: false, when: Some(common::writes_egress),
         parts: &[RULE_PARTS[0], RULE_PARTS[1], RULE_PARTS[2], Part::Attr("direction", Val::L("\"EGRESS\"")), RULE_PARTS[3], RULE_PARTS[4], Part::Attr("destination_ranges", Val::F(source_ranges)), RULE_PARTS[5]], refs: ID }] },
     WriteRule { kind: Kind::Instance, rule: "Compute Engine instance", outs: &[Out { ty: "google_compute_instance", data: false, when: None,
         parts: &[Part::Attr("name", Val::F(values::gcp_name)), Part::Attr("machine_type", Val::F(machine_type)), Part::Attr("zone", Val::F(zone)), Part::Attr("allow_stopping_for_update", Val::L("true")), Part::Attr("tags", Val::F(net_tags)),
