@@ -8,7 +8,9 @@ use common::Work;
 use std::path::{Path, PathBuf};
 
 fn example(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples")
+        .join(name)
 }
 
 /// A work directory holding a copy of `examples/<src>` under its own name.
@@ -62,9 +64,15 @@ fn every_direction_matches_its_golden_output() {
     let golden_root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/translate");
     for (src, to, code) in DIRECTIONS {
         let work = with_example(src);
-        let run = work.run(&["translate", &format!("-to={to}"), src]).expect(*code);
+        let run = work
+            .run(&["translate", &format!("-to={to}"), src])
+            .expect(*code);
         let out = work.path().join(format!("{src}-{to}"));
-        assert!(run.stdout().contains(&format!("to {to} in")), "{}", run.stdout());
+        assert!(
+            run.stdout().contains(&format!("to {to} in")),
+            "{}",
+            run.stdout()
+        );
         let got = tf_files(&out);
         assert!(got.len() >= 3, "{src} → {to}: {got:?}");
         let golden = golden_root.join(format!("{src}-to-{to}"));
@@ -75,8 +83,14 @@ fn every_direction_matches_its_golden_output() {
                 std::fs::write(golden.join(name), text).expect("write golden");
             }
         }
-        assert_eq!(got, tf_files(&golden), "{src} → {to} differs from {}", golden.display());
-        work.run(&["fmt", "-check", "-recursive", &format!("{src}-{to}")]).expect(0);
+        assert_eq!(
+            got,
+            tf_files(&golden),
+            "{src} → {to} differs from {}",
+            golden.display()
+        );
+        work.run(&["fmt", "-check", "-recursive", &format!("{src}-{to}")])
+            .expect(0);
         // Files the configuration reads (file("deployer.pub")) travel with it.
         for other in std::fs::read_dir(example(src)).expect("example").flatten() {
             let name = other.file_name();
@@ -90,7 +104,8 @@ fn every_direction_matches_its_golden_output() {
 #[test]
 fn aws_to_gcp_maps_sizes_regions_references_and_variables() {
     let work = with_example("aws-web");
-    work.run(&["translate", "-to=gcp", "-out=out", "aws-web"]).expect(0);
+    work.run(&["translate", "-to=gcp", "-out=out", "aws-web"])
+        .expect(0);
     let main = std::fs::read_to_string(work.path().join("out/main.tf")).expect("main.tf");
     let vars = std::fs::read_to_string(work.path().join("out/variables.tf")).expect("variables.tf");
     let outputs = std::fs::read_to_string(work.path().join("out/outputs.tf")).expect("outputs.tf");
@@ -112,10 +127,21 @@ fn aws_to_gcp_maps_sizes_regions_references_and_variables() {
     }
     assert!(vars.contains("default     = \"us-east1\""), "{vars}");
     assert!(vars.contains("default = \"e2-micro\""), "{vars}");
-    assert!(outputs.contains("google_compute_instance.web[*].network_interface[0].network_ip"), "{outputs}");
-    let code = |t: &str| t.lines().filter(|l| !l.trim_start().starts_with('#')).collect::<Vec<_>>().join("\n");
+    assert!(
+        outputs.contains("google_compute_instance.web[*].network_interface[0].network_ip"),
+        "{outputs}"
+    );
+    let code = |t: &str| {
+        t.lines()
+            .filter(|l| !l.trim_start().starts_with('#'))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
     for text in [&main, &outputs] {
-        assert!(!code(text).contains("aws_"), "a reference was left in AWS terms:\n{text}");
+        assert!(
+            !code(text).contains("aws_"),
+            "a reference was left in AWS terms:\n{text}"
+        );
     }
 }
 
@@ -126,14 +152,25 @@ fn untranslated_items_are_listed_with_locations_and_exit_4() {
     let work = with_example("gcp-web");
     let run = work.run(&["translate", "-to=aws", "gcp-web"]).expect(4);
     let err = run.stderr();
-    assert!(err.contains("Warning: 2 item(s) could not be translated"), "{err}");
+    assert!(
+        err.contains("Warning: 2 item(s) could not be translated"),
+        "{err}"
+    );
     assert!(
         err.contains("gcp-web/main.tf:138:1: resource \"google_storage_bucket_object\" \"index\": google_storage_bucket_object has no translation rule"),
         "{err}"
     );
     let main = std::fs::read_to_string(work.path().join("gcp-web-aws/main.tf")).expect("main");
-    assert!(main.starts_with("# NOT TRANSLATED (gcp → aws): 2 item(s)"), "{main}");
-    assert!(main.contains("#   - gcp-web/main.tf:145:1: resource \"google_storage_bucket_object\" \"robots\""), "{main}");
+    assert!(
+        main.starts_with("# NOT TRANSLATED (gcp → aws): 2 item(s)"),
+        "{main}"
+    );
+    assert!(
+        main.contains(
+            "#   - gcp-web/main.tf:145:1: resource \"google_storage_bucket_object\" \"robots\""
+        ),
+        "{main}"
+    );
 
     let work = with_example("azure-web");
     let run = work.run(&["translate", "-to=gcp", "azure-web"]).expect(4);
@@ -142,15 +179,20 @@ fn untranslated_items_are_listed_with_locations_and_exit_4() {
         "{}",
         run.stderr()
     );
-    let outputs = std::fs::read_to_string(work.path().join("azure-web-gcp/outputs.tf")).expect("outputs");
-    assert!(outputs.contains("output \"tenant_id\" {\n  value = null\n}"), "{outputs}");
+    let outputs =
+        std::fs::read_to_string(work.path().join("azure-web-gcp/outputs.tf")).expect("outputs");
+    assert!(
+        outputs.contains("output \"tenant_id\" {\n  value = null\n}"),
+        "{outputs}"
+    );
 }
 
 /// Portable output: the schema's types and arguments, bound to the source's provider.
 #[test]
 fn portable_output_has_the_portable_shape() {
     let work = with_example("aws-web");
-    work.run(&["translate", "-to=portable", "-out=p", "aws-web"]).expect(4);
+    work.run(&["translate", "-to=portable", "-out=p", "aws-web"])
+        .expect(4);
     let main = std::fs::read_to_string(work.path().join("p/main.tf")).expect("main");
     for want in [
         "resource \"portable_network\" \"main\" {\n  cidr_block = var.vpc_cidr",
@@ -178,36 +220,82 @@ fn output_directory_rules() {
     let work = with_example("aws-web");
     work.run(&["translate", "-to=gcp", "aws-web"]).expect(0);
     let again = work.run(&["translate", "-to=gcp", "aws-web"]).expect(1);
-    assert!(again.stderr().contains("Output directory not empty"), "{}", again.stderr());
+    assert!(
+        again.stderr().contains("Output directory not empty"),
+        "{}",
+        again.stderr()
+    );
     assert!(again.stderr().contains("-force"), "{}", again.stderr());
-    work.run(&["translate", "-to=gcp", "-force", "aws-web"]).expect(0);
-    let printed = work.run(&["translate", "-to=gcp", "-out=-", "aws-web"]).expect(0);
-    assert!(printed.stdout().contains("# ---- main.tf ----"), "{}", printed.stdout());
-    assert!(printed.stdout().contains("resource \"google_compute_network\" \"main\""));
+    work.run(&["translate", "-to=gcp", "-force", "aws-web"])
+        .expect(0);
+    let printed = work
+        .run(&["translate", "-to=gcp", "-out=-", "aws-web"])
+        .expect(0);
+    assert!(
+        printed.stdout().contains("# ---- main.tf ----"),
+        "{}",
+        printed.stdout()
+    );
+    assert!(printed
+        .stdout()
+        .contains("resource \"google_compute_network\" \"main\""));
 }
 
 #[test]
 fn bad_input_is_an_error_with_its_location() {
-    let work = Work::new(&[("bad/main.tf", "resource \"aws_vpc\" \"x\" {\n  cidr_block = \n}\n")]);
-    let run = work.run(&["translate", "-to=gcp", "-no-color", "bad"]).expect(1);
-    assert!(run.stderr().contains("bad/main.tf line 2"), "{}", run.stderr());
+    let work = Work::new(&[(
+        "bad/main.tf",
+        "resource \"aws_vpc\" \"x\" {\n  cidr_block = \n}\n",
+    )]);
+    let run = work
+        .run(&["translate", "-to=gcp", "-no-color", "bad"])
+        .expect(1);
+    assert!(
+        run.stderr().contains("bad/main.tf line 2"),
+        "{}",
+        run.stderr()
+    );
     assert!(!work.path().join("bad-gcp").exists());
 
     let work = Work::new(&[(
         "mixed/main.tf",
         "resource \"aws_vpc\" \"a\" {\n  cidr_block = \"10.0.0.0/16\"\n}\n\nresource \"google_compute_network\" \"b\" {\n  name = \"b\"\n}\n",
     )]);
-    let run = work.run(&["translate", "-to=azure", "-no-color", "mixed"]).expect(1);
+    let run = work
+        .run(&["translate", "-to=azure", "-no-color", "mixed"])
+        .expect(1);
     assert!(run.stderr().contains("Mixed clouds"), "{}", run.stderr());
-    assert!(run.stderr().contains("mixed/main.tf line 5"), "{}", run.stderr());
+    assert!(
+        run.stderr().contains("mixed/main.tf line 5"),
+        "{}",
+        run.stderr()
+    );
 
     let work = with_example("aws-web");
-    let run = work.run(&["translate", "-to=aws", "-no-color", "aws-web"]).expect(1);
-    assert!(run.stderr().contains("already written for aws"), "{}", run.stderr());
-    let run = work.run(&["translate", "-to=oracle", "-no-color", "aws-web"]).expect(1);
-    assert!(run.stderr().contains("use aws, azure, gcp or portable"), "{}", run.stderr());
+    let run = work
+        .run(&["translate", "-to=aws", "-no-color", "aws-web"])
+        .expect(1);
+    assert!(
+        run.stderr().contains("already written for aws"),
+        "{}",
+        run.stderr()
+    );
+    let run = work
+        .run(&["translate", "-to=oracle", "-no-color", "aws-web"])
+        .expect(1);
+    assert!(
+        run.stderr().contains("use aws, azure, gcp or portable"),
+        "{}",
+        run.stderr()
+    );
 
     let work = Work::new(&[("empty/main.tf", "variable \"x\" {}\n")]);
-    let run = work.run(&["translate", "-to=gcp", "-no-color", "empty"]).expect(1);
-    assert!(run.stderr().contains("Nothing to translate"), "{}", run.stderr());
+    let run = work
+        .run(&["translate", "-to=gcp", "-no-color", "empty"])
+        .expect(1);
+    assert!(
+        run.stderr().contains("Nothing to translate"),
+        "{}",
+        run.stderr()
+    );
 }

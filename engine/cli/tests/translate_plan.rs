@@ -4,11 +4,11 @@
 //! (Plans of `-to=portable` output wait for the portable types on main.)
 #![cfg(all(feature = "aws", feature = "azure", feature = "gcp"))]
 
-mod common;
 #[path = "../../../providers/aws/tests/support/mod.rs"]
 mod aws_support;
 #[path = "../../../providers/azure/tests/support/mod.rs"]
 mod azure_support;
+mod common;
 #[path = "../../../providers/gcp/tests/support/mod.rs"]
 mod gcp_support;
 
@@ -18,7 +18,9 @@ use std::path::Path;
 /// The example translated in a fresh directory; returns the work dir and the output's name.
 fn translated(src: &str, to: &str) -> (Work, String) {
     let work = Work::new(&[]);
-    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples").join(src);
+    let from = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples")
+        .join(src);
     let dest = work.path().join(src);
     std::fs::create_dir_all(&dest).expect("mkdir");
     for e in std::fs::read_dir(&from).expect("example").flatten() {
@@ -26,7 +28,12 @@ fn translated(src: &str, to: &str) -> (Work, String) {
     }
     let out = format!("{src}-{to}");
     let r = work.run(&["translate", &format!("-to={to}"), src]);
-    assert!(matches!(r.code(), 0 | 4), "translate: {}\n{}", r.stdout(), r.stderr());
+    assert!(
+        matches!(r.code(), 0 | 4),
+        "translate: {}\n{}",
+        r.stdout(),
+        r.stderr()
+    );
     (work, out)
 }
 
@@ -40,7 +47,11 @@ fn validate_and_plan(work: &Work, dir: &str, env: &[(&str, &str)], vars: &[&str]
     };
     run(&["init", "-no-color"]).expect(0);
     let v = run(&["validate", "-no-color"]).expect(0);
-    assert!(v.stdout().contains("The configuration is valid."), "{}", v.stdout());
+    assert!(
+        v.stdout().contains("The configuration is valid."),
+        "{}",
+        v.stdout()
+    );
     let mut args = vec!["plan", "-no-color"];
     let owned: Vec<String> = vars.iter().map(|v| format!("-var={v}")).collect();
     args.extend(owned.iter().map(String::as_str));
@@ -51,10 +62,22 @@ fn validate_and_plan(work: &Work, dir: &str, env: &[(&str, &str)], vars: &[&str]
 
 fn gcp_env(double: &gcp_support::Double) -> Vec<(&'static str, String)> {
     vec![
-        ("GOOGLE_APPLICATION_CREDENTIALS", double.key.to_string_lossy().into_owned()),
-        ("GOOGLE_COMPUTE_CUSTOM_ENDPOINT", format!("{}/compute/v1/", double.url)),
-        ("GOOGLE_RESOURCE_MANAGER_CUSTOM_ENDPOINT", format!("{}/v1/", double.url)),
-        ("GOOGLE_STORAGE_CUSTOM_ENDPOINT", format!("{}/storage/v1/", gcp_support::fake_gcs_url())),
+        (
+            "GOOGLE_APPLICATION_CREDENTIALS",
+            double.key.to_string_lossy().into_owned(),
+        ),
+        (
+            "GOOGLE_COMPUTE_CUSTOM_ENDPOINT",
+            format!("{}/compute/v1/", double.url),
+        ),
+        (
+            "GOOGLE_RESOURCE_MANAGER_CUSTOM_ENDPOINT",
+            format!("{}/v1/", double.url),
+        ),
+        (
+            "GOOGLE_STORAGE_CUSTOM_ENDPOINT",
+            format!("{}/storage/v1/", gcp_support::fake_gcs_url()),
+        ),
     ]
 }
 
@@ -95,7 +118,11 @@ print(key, secret, token)
         .args(["-c", SCRIPT, moto, account, region, name])
         .output()
         .expect("python3");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     let mut parts = text.split_whitespace().map(str::to_string);
     let mut next = || parts.next().expect("credentials");
@@ -113,14 +140,25 @@ fn chosen_region(work: &Work, dir: &str) -> String {
 fn aws_web_translated_to_gcp_and_azure_plans() {
     let gce = gcp_support::Double::start(&[]);
     let (work, dir) = translated("aws-web", "gcp");
-    let out = validate_and_plan(&work, &dir, &borrow(&gcp_env(&gce)), &["project=translate-aws"]);
+    let out = validate_and_plan(
+        &work,
+        &dir,
+        &borrow(&gcp_env(&gce)),
+        &["project=translate-aws"],
+    );
     assert!(out.contains("Plan: 14 to add"), "{out}");
-    assert!(out.contains("+ machine_type") && out.contains("\"e2-micro\""), "{out}");
+    assert!(
+        out.contains("+ machine_type") && out.contains("\"e2-micro\""),
+        "{out}"
+    );
 
     let arm = azure_support::Double::start(&[]);
     let (work, dir) = translated("aws-web", "azure");
     let out = validate_and_plan(&work, &dir, &borrow(&azure_env(&arm)), &[]);
-    assert!(out.contains("# azurerm_linux_virtual_machine.web[1] will be created"), "{out}");
+    assert!(
+        out.contains("# azurerm_linux_virtual_machine.web[1] will be created"),
+        "{out}"
+    );
     assert!(out.contains("Plan: 20 to add"), "{out}");
 }
 
@@ -129,7 +167,8 @@ fn gcp_web_translated_to_aws_and_azure_plans() {
     let (work, dir) = translated("gcp-web", "aws");
     let region = chosen_region(&work, &dir);
     let moto = aws_support::moto_url();
-    let (key, secret, token) = seed_ami(&moto, "136693071363", &region, "debian-12-amd64-20240101-1");
+    let (key, secret, token) =
+        seed_ami(&moto, "136693071363", &region, "debian-12-amd64-20240101-1");
     let env = [
         ("AWS_ENDPOINT_URL", moto.as_str()),
         ("AWS_ACCESS_KEY_ID", key.as_str()),
@@ -139,12 +178,25 @@ fn gcp_web_translated_to_aws_and_azure_plans() {
     ];
     let out = validate_and_plan(&work, &dir, &env, &[]);
     assert!(out.contains("# aws_instance.web will be created"), "{out}");
-    assert!(out.contains("# aws_vpc_security_group_ingress_rule.http_allow_0[\"443 0.0.0.0/0\"] will be created"), "{out}");
+    assert!(
+        out.contains(
+            "# aws_vpc_security_group_ingress_rule.http_allow_0[\"443 0.0.0.0/0\"] will be created"
+        ),
+        "{out}"
+    );
 
     let arm = azure_support::Double::start(&[]);
     let (work, dir) = translated("gcp-web", "azure");
-    let out = validate_and_plan(&work, &dir, &borrow(&azure_env(&arm)), &["admin_ssh_public_key=ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDw translate@test"]);
-    assert!(out.contains("# azurerm_storage_container.assets will be created"), "{out}");
+    let out = validate_and_plan(
+        &work,
+        &dir,
+        &borrow(&azure_env(&arm)),
+        &["admin_ssh_public_key=ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDw translate@test"],
+    );
+    assert!(
+        out.contains("# azurerm_storage_container.assets will be created"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -152,7 +204,12 @@ fn azure_web_translated_to_aws_and_gcp_plans() {
     let (work, dir) = translated("azure-web", "aws");
     let region = chosen_region(&work, &dir);
     let moto = aws_support::moto_url();
-    let (key, secret, token) = seed_ami(&moto, "099720109477", &region, "ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-20240101");
+    let (key, secret, token) = seed_ami(
+        &moto,
+        "099720109477",
+        &region,
+        "ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-20240101",
+    );
     let env = [
         ("AWS_ENDPOINT_URL", moto.as_str()),
         ("AWS_ACCESS_KEY_ID", key.as_str()),
@@ -162,10 +219,21 @@ fn azure_web_translated_to_aws_and_gcp_plans() {
     ];
     let out = validate_and_plan(&work, &dir, &env, &[]);
     assert!(out.contains("# aws_instance.web will be created"), "{out}");
-    assert!(out.contains("# aws_s3_bucket.assets will be created"), "{out}");
+    assert!(
+        out.contains("# aws_s3_bucket.assets will be created"),
+        "{out}"
+    );
 
     let gce = gcp_support::Double::start(&[]);
     let (work, dir) = translated("azure-web", "gcp");
-    let out = validate_and_plan(&work, &dir, &borrow(&gcp_env(&gce)), &["project=translate-azure"]);
-    assert!(out.contains("# google_compute_instance.web will be created"), "{out}");
+    let out = validate_and_plan(
+        &work,
+        &dir,
+        &borrow(&gcp_env(&gce)),
+        &["project=translate-azure"],
+    );
+    assert!(
+        out.contains("# google_compute_instance.web will be created"),
+        "{out}"
+    );
 }

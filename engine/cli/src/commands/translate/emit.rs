@@ -35,7 +35,11 @@ pub fn render(
                 lost.len()
             ));
             for l in lost {
-                let at = if l.at.is_empty() { String::new() } else { format!("{}: ", l.at) };
+                let at = if l.at.is_empty() {
+                    String::new()
+                } else {
+                    format!("{}: ", l.at)
+                };
                 text.push_str(&format!("#   - {at}{}: {}\n", l.subject, l.why));
             }
             text.push('\n');
@@ -56,7 +60,8 @@ pub fn render(
             text.push('\n');
         }
         let text = text.trim_end().to_string() + "\n";
-        let formatted = format_source(&text).map_err(|e| format!("{name}: the generated text does not format: {e}"))?;
+        let formatted = format_source(&text)
+            .map_err(|e| format!("{name}: the generated text does not format: {e}"))?;
         parse_file(&SourceFile::new(name.clone(), formatted.clone()))
             .map_err(|_| format!("{name}: the generated text does not parse"))?;
         out.push((name, formatted));

@@ -4,8 +4,8 @@
 use super::emit::Section;
 use super::hclexpr::{interpolate, path};
 use super::model::Target;
+use super::pipeline::convert_block;
 use super::source::{region_var, Source};
-use super::translate::convert_block;
 use super::values::image_coords;
 use super::write::{block, Cx, Need};
 use autostack_cost::Cloud;
@@ -44,19 +44,7 @@ fn region_expr(cx: &mut Cx, src: &Source) -> Expression {
 /// The `terraform` and `provider` blocks of the output.
 pub fn provider(cx: &mut Cx, src: &Source) -> Vec<Section> {
     let Target::Cloud(to) = cx.to else {
-        // Portable types are served by the source's own provider: its blocks stay.
-        let kept = src
-            .files
-            .iter()
-            .flat_map(|f| f.body.blocks.iter())
-            .filter(|b| b.ty == "terraform" || b.ty == "provider")
-            .filter_map(|b| convert_block(b).ok())
-            .collect();
-        return vec![Section {
-            comments: vec![format!("portable_* resources are served by the {} provider they are bound to (kept from the source)", provider_name(cx.from))],
-            blocks: kept,
-            at: String::new(),
-        }];
+        return kept_providers(cx, src);
     };
     let name = provider_name(to);
     let version = match to {
@@ -64,19 +52,18 @@ pub fn provider(cx: &mut Cx, src: &Source) -> Vec<Section> {
         Cloud::Azure => "~> 4.0",
         Cloud::Gcp => ">= 6.0, < 8.0",
     };
-    let mut req = hcl::Object::new();
-    req.insert(hcl::ObjectKey::Identifier(hcl::Identifier::unchecked("source")), s(&format!("hashicorp/{name}")));
-    req.insert(hcl::ObjectKey::Identifier(hcl::Identifier::unchecked("version")), s(version));
-    let terraform = Block::builder("terraform")
-        .add_block(Block::builder("required_providers").add_attribute((name, Expression::Object(req))).build())
-        .build();
+    let terraform = required_providers(name, version);
     let region = region_expr(cx, src);
     let mut p = Block::builder("provider").add_label(name);
     p = match to {
         Cloud::Aws => p.add_attribute(("region", region)),
         Cloud::Gcp => {
-            cx.needs.insert(Need::Variable("project", "The Google Cloud project to create the resources in."));
-            p.add_attribute(("project", path("var.project"))).add_attribute(("region", region))
+            cx.needs.insert(Need::Variable(
+                "project",
+                "The Google Cloud project to create the resources in.",
+            ));
+            p.add_attribute(("project", path("var.project")))
+                .add_attribute(("region", region))
         }
         Cloud::Azure => {
             cx.needs.insert(Need::ResourceGroup);
@@ -96,6 +83,39 @@ pub fn provider(cx: &mut Cx, src: &Source) -> Vec<Section> {
     }]
 }
 
+/// Portable types are served by the source's own provider: its blocks stay.
+fn kept_providers(cx: &Cx, src: &Source) -> Vec<Section> {
+    let kept = src
+        .files
+        .iter()
+        .flat_map(|f| f.body.blocks.iter())
+        .filter(|b| b.ty == "terraform" || b.ty == "provider")
+        .filter_map(|b| convert_block(b).ok())
+        .collect();
+    vec![Section {
+        comments: vec![format!(
+            "portable_* resources are served by the {} provider they are bound to (kept from the source)",
+            provider_name(cx.from)
+        )],
+        blocks: kept,
+        at: String::new(),
+    }]
+}
+
+fn required_providers(name: &str, version: &str) -> Block {
+    let mut req = hcl::Object::new();
+    let key = |k: &str| hcl::ObjectKey::Identifier(hcl::Identifier::unchecked(k));
+    req.insert(key("source"), s(&format!("hashicorp/{name}")));
+    req.insert(key("version"), s(version));
+    Block::builder("terraform")
+        .add_block(
+            Block::builder("required_providers")
+                .add_attribute((name.to_string(), Expression::Object(req)))
+                .build(),
+        )
+        .build()
+}
+
 /// Blocks for every [`Need`] the writers recorded.
 pub fn needs(cx: &mut Cx, src: &Source) -> Vec<Section> {
     let mut out = Vec::new();
@@ -110,7 +130,12 @@ pub fn needs(cx: &mut Cx, src: &Source) -> Vec<Section> {
             }
             Need::ResourceGroup => resource_group(cx, src),
             Need::Variable(name, desc) => {
-                if src.files.iter().flat_map(|f| f.body.blocks_of("variable")).any(|b| b.labels.first().is_some_and(|l| l.0 == name)) {
+                if src
+                    .files
+                    .iter()
+                    .flat_map(|f| f.body.blocks_of("variable"))
+                    .any(|b| b.labels.first().is_some_and(|l| l.0 == name))
+                {
                     continue;
                 }
                 let b = Block::builder("variable")
@@ -118,30 +143,54 @@ pub fn needs(cx: &mut Cx, src: &Source) -> Vec<Section> {
                     .add_attribute(("description", s(desc)))
                     .add_attribute(("type", path("string")))
                     .build();
-                (format!("generated: the target needs var.{name}, which the source does not have"), b)
+                (
+                    format!(
+                        "generated: the target needs var.{name}, which the source does not have"
+                    ),
+                    b,
+                )
             }
             Need::Image(fam) => image(cx.to, &fam),
         };
-        out.push(Section { comments: vec![comment], blocks: vec![block], at: String::new() });
+        out.push(Section {
+            comments: vec![comment],
+            blocks: vec![block],
+            at: String::new(),
+        });
     }
     out
 }
 
 fn zones_translated(cx: &Cx) -> bool {
-    cx.items.iter().any(|i| i.kind == super::model::Kind::Zones && i.label == "available")
+    cx.items
+        .iter()
+        .any(|i| i.kind == super::model::Kind::Zones && i.label == "available")
 }
 
 fn zones(to: Target) -> (String, Block) {
     let b = match to {
-        Target::Cloud(Cloud::Aws) => Block::builder("data").add_label("aws_availability_zones").add_label("available").add_attribute(("state", s("available"))),
-        _ => Block::builder("data").add_label("google_compute_zones").add_label("available"),
+        Target::Cloud(Cloud::Aws) => Block::builder("data")
+            .add_label("aws_availability_zones")
+            .add_label("available")
+            .add_attribute(("state", s("available"))),
+        _ => Block::builder("data")
+            .add_label("google_compute_zones")
+            .add_label("available"),
     };
-    ("generated: the region's zones (instances and disks need a zone; the source names none)".into(), b.build())
+    (
+        "generated: the region's zones (instances and disks need a zone; the source names none)"
+            .into(),
+        b.build(),
+    )
 }
 
 fn resource_group(cx: &mut Cx, src: &Source) -> (String, Block) {
     let has_name_var = src.var_defaults.contains_key("name")
-        || src.files.iter().flat_map(|f| f.body.blocks_of("variable")).any(|b| b.labels.first().is_some_and(|l| l.0 == "name"));
+        || src
+            .files
+            .iter()
+            .flat_map(|f| f.body.blocks_of("variable"))
+            .any(|b| b.labels.first().is_some_and(|l| l.0 == "name"));
     let name = if has_name_var {
         interpolate(vec![Err(path("var.name")), Ok("-rg".into())])
     } else {
@@ -154,7 +203,13 @@ fn resource_group(cx: &mut Cx, src: &Source) -> (String, Block) {
         .add_attribute(("name", name))
         .add_attribute(("location", location))
         .build();
-    (format!("generated: every Azure resource lives in a resource group with a location ({}, {})", cx.region.0, cx.region.1), b)
+    (
+        format!(
+            "generated: every Azure resource lives in a resource group with a location ({}, {})",
+            cx.region.0, cx.region.1
+        ),
+        b,
+    )
 }
 
 fn image(to: Target, fam: &str) -> (String, Block) {
@@ -172,8 +227,17 @@ fn image(to: Target, fam: &str) -> (String, Block) {
             .add_label(label)
             .add_attribute(("most_recent", Expression::Bool(true)))
             .add_attribute(("owners", Expression::Array(vec![s(owner)])))
-            .add_block(block("filter", vec![("name", s("name")), ("values", Expression::Array(vec![s(pattern)]))]))
+            .add_block(block(
+                "filter",
+                vec![
+                    ("name", s("name")),
+                    ("values", Expression::Array(vec![s(pattern)])),
+                ],
+            ))
             .build(),
     };
-    (format!("generated: the {fam} image, looked up by family"), b)
+    (
+        format!("generated: the {fam} image, looked up by family"),
+        b,
+    )
 }

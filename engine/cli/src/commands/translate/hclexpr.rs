@@ -17,25 +17,15 @@ pub fn convert(e: &Expr) -> Result<Expression, String> {
         ExprKind::Literal(v) => literal(v)?,
         ExprKind::Template(parts) => template_expr(parts)?,
         ExprKind::Tuple(items) => Expression::Array(convert_all(items)?),
-        ExprKind::Object(items) => {
-            let mut obj = Object::new();
-            for item in items {
-                let key = match (&item.key.kind, item.bare_key) {
-                    (ExprKind::Literal(Value::String(s)), true) => {
-                        ObjectKey::Identifier(ident(s)?)
-                    }
-                    _ => ObjectKey::Expression(convert(&item.key)?),
-                };
-                obj.insert(key, convert(&item.value)?);
-            }
-            Expression::Object(obj)
-        }
+        ExprKind::Object(items) => object(items)?,
         ExprKind::Traversal(t) => {
             let ops = steps(&t.steps)?;
             traversal(Expression::Variable(variable(&t.root)?), ops)
         }
         ExprKind::Relative(inner, st) => traversal(convert(inner)?, steps(st)?),
-        ExprKind::Index(a, b) => traversal(convert(a)?, vec![TraversalOperator::Index(convert(b)?)]),
+        ExprKind::Index(a, b) => {
+            traversal(convert(a)?, vec![TraversalOperator::Index(convert(b)?)])
+        }
         ExprKind::Splat { source, each } => {
             let mut ops = vec![TraversalOperator::FullSplat];
             ops.extend(splat_each(each)?);
@@ -48,16 +38,7 @@ pub fn convert(e: &Expr) -> Result<Expression, String> {
             expand_final,
             ..
         } => call(name, convert_all(args)?, *expand_final)?,
-        ExprKind::Unary(op, x) => {
-            let op = match op {
-                UnaryOp::Neg => UnaryOperator::Neg,
-                UnaryOp::Not => UnaryOperator::Not,
-            };
-            Expression::Operation(Box::new(Operation::Unary(hcl::expr::UnaryOp::new(
-                op,
-                convert(x)?,
-            ))))
-        }
+        ExprKind::Unary(op, x) => unary(*op, x)?,
         ExprKind::Binary(op, a, b) => Expression::Operation(Box::new(Operation::Binary(
             hcl::expr::BinaryOp::new(convert(a)?, binary(*op), convert(b)?),
         ))),
@@ -76,6 +57,28 @@ pub fn convert(e: &Expr) -> Result<Expression, String> {
         }
         ExprKind::Parens(x) => Expression::Parenthesis(Box::new(convert(x)?)),
     })
+}
+
+fn object(items: &[autostack_lang::syntax::ObjectItem]) -> Result<Expression, String> {
+    let mut obj = Object::new();
+    for item in items {
+        let key = match (&item.key.kind, item.bare_key) {
+            (ExprKind::Literal(Value::String(s)), true) => ObjectKey::Identifier(ident(s)?),
+            _ => ObjectKey::Expression(convert(&item.key)?),
+        };
+        obj.insert(key, convert(&item.value)?);
+    }
+    Ok(Expression::Object(obj))
+}
+
+fn unary(op: UnaryOp, x: &Expr) -> Result<Expression, String> {
+    let op = match op {
+        UnaryOp::Neg => UnaryOperator::Neg,
+        UnaryOp::Not => UnaryOperator::Not,
+    };
+    Ok(Expression::Operation(Box::new(Operation::Unary(
+        hcl::expr::UnaryOp::new(op, convert(x)?),
+    ))))
 }
 
 fn convert_all(items: &[Expr]) -> Result<Vec<Expression>, String> {
@@ -181,7 +184,10 @@ pub fn literal(v: &Value) -> Result<Expression, String> {
         Value::Map(_, m) | Value::Object(m) => {
             let mut obj = Object::new();
             for (k, x) in m.iter() {
-                obj.insert(ObjectKey::Expression(Expression::String(k.clone())), literal(x)?);
+                obj.insert(
+                    ObjectKey::Expression(Expression::String(k.clone())),
+                    literal(x)?,
+                );
             }
             Expression::Object(obj)
         }
@@ -192,9 +198,9 @@ pub fn literal(v: &Value) -> Result<Expression, String> {
 
 fn template_expr(parts: &[TemplatePart]) -> Result<Expression, String> {
     let t = template(parts)?;
-    Ok(Expression::TemplateExpr(Box::new(TemplateExpr::QuotedString(
-        t.to_string(),
-    ))))
+    Ok(Expression::TemplateExpr(Box::new(
+        TemplateExpr::QuotedString(t.to_string()),
+    )))
 }
 
 fn template(parts: &[TemplatePart]) -> Result<Template, String> {
@@ -251,10 +257,15 @@ pub fn interpolate(pieces: Vec<Result<String, Expression>>) -> Expression {
     let mut t = Template::new();
     for p in pieces {
         match p {
-            Ok(s) | Err(Expression::String(s)) => t = t.add_element(Element::Literal(escape_quoted(&s))),
+            Ok(s) | Err(Expression::String(s)) => {
+                t = t.add_element(Element::Literal(escape_quoted(&s)))
+            }
             // A template inside a template: its pieces, spliced in.
             Err(Expression::TemplateExpr(te)) if Template::from_expr(&te).is_ok() => {
-                for el in Template::from_expr(&te).map(|x| x.elements().to_vec()).unwrap_or_default() {
+                for el in Template::from_expr(&te)
+                    .map(|x| x.elements().to_vec())
+                    .unwrap_or_default()
+                {
                     t = t.add_element(el);
                 }
             }

@@ -4,7 +4,7 @@
 //!
 //! Pipeline: `source` (parse, with file:line:col diagnostics) → `read` (concrete → neutral
 //! items, by the rule tables in `rules/`) → `write` (neutral → target blocks) → `refs`
-//! (references rewritten) → `emit` (hcl-rs serializes, our `fmt` makes it canonical).
+//! (references rewritten; the whole in `pipeline`) → `emit` (hcl-rs serializes, our `fmt` makes it canonical).
 //!
 //! Exit status: 0 when everything was translated, [`EXIT_PARTIAL`] when the output was
 //! written but some things could not be translated (listed), 1 on errors.
@@ -13,11 +13,11 @@ mod emit;
 mod generate;
 mod hclexpr;
 mod model;
+mod pipeline;
 mod read;
 mod refs;
 mod rules;
 mod source;
-mod translate;
 mod values;
 mod write;
 
@@ -46,15 +46,17 @@ fn run_inner(a: &TranslateArgs, sources: &Sources) -> Result<u8, Diagnostics> {
     let to = Target::parse(&a.to).ok_or_else(|| {
         Diagnostics::from(Diagnostic::error(
             "Invalid -to",
-            format!("{:?} is not a target: use aws, azure, gcp or portable.", a.to),
+            format!(
+                "{:?} is not a target: use aws, azure, gcp or portable.",
+                a.to
+            ),
             None,
         ))
     })?;
     let dir = a.dir.clone().unwrap_or_else(|| PathBuf::from("."));
     let src = source::load(&dir, to, sources)?;
-    let out = translate::translate(&src, to).map_err(|e| {
-        Diagnostics::from(Diagnostic::error("Translation failed", e, None))
-    })?;
+    let out = pipeline::translate(&src, to)
+        .map_err(|e| Diagnostics::from(Diagnostic::error("Translation failed", e, None)))?;
     let dest = a.out.clone().unwrap_or_else(|| default_out(&dir, to));
     if dest.as_os_str() == "-" {
         for (name, text) in &out.files {
@@ -88,7 +90,9 @@ fn run_inner(a: &TranslateArgs, sources: &Sources) -> Result<u8, Diagnostics> {
 /// `DIR-<target>` beside the source directory.
 fn default_out(dir: &Path, to: Target) -> PathBuf {
     let abs = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
-    let name = abs.file_name().map_or("config".into(), |n| n.to_string_lossy().into_owned());
+    let name = abs
+        .file_name()
+        .map_or("config".into(), |n| n.to_string_lossy().into_owned());
     abs.with_file_name(format!("{name}-{}", to.name()))
 }
 
@@ -109,7 +113,10 @@ fn write_dir(
     if non_empty && !force {
         return Err(Diagnostic::error(
             "Output directory not empty",
-            format!("{} already has files; choose another -out or pass -force to overwrite.", dest.display()),
+            format!(
+                "{} already has files; choose another -out or pass -force to overwrite.",
+                dest.display()
+            ),
             None,
         )
         .into());

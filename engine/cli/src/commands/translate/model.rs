@@ -129,6 +129,9 @@ impl Item {
     }
 }
 
+/// A source block: (data source?, type, label).
+pub type SrcKey = (bool, String, String);
+
 /// One thing that could not be translated, with where it is.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Untranslated {

@@ -49,7 +49,10 @@ pub fn read_block(
         range: block.range.clone(),
         origin,
         count: body.attr("count").map(|a| convert(&a.expr)).transpose()?,
-        for_each: body.attr("for_each").map(|a| convert(&a.expr)).transpose()?,
+        for_each: body
+            .attr("for_each")
+            .map(|a| convert(&a.expr))
+            .transpose()?,
         depends_on: depends_on(body)?,
         attrs: IndexMap::new(),
         dropped: Vec::new(),
@@ -61,34 +64,40 @@ pub fn read_block(
         }
     }
     for (name, why) in rule.drop {
-        if !why.is_empty() && (body.attr(name).is_some() || body.blocks_of(name).next().is_some())
-        {
+        if !why.is_empty() && (body.attr(name).is_some() || body.blocks_of(name).next().is_some()) {
             item.dropped.push(format!("{name}: {why}"));
         }
     }
-    let known = |n: &str| {
-        META.contains(&n)
-            || rule.attrs.iter().any(|(p, _)| p.split('.').next() == Some(n))
-            || rule.drop.iter().any(|(d, _)| *d == n)
-    };
-    for name in body
-        .attributes
-        .iter()
-        .map(|a| (&a.name, &a.range))
-        .chain(body.blocks.iter().map(|b| (&b.ty, &b.range)))
-        .filter(|(n, _)| !known(n))
-    {
-        lost.push(Untranslated {
-            at: location(name.1),
-            subject: item.address(),
-            why: format!("`{}` has no equivalent in the translation rules", name.0),
-        });
-    }
+    unknown_arguments(rule, body, &item.address(), lost);
     if let Some(special) = rule.special {
         special(block, &mut item, out)?;
     }
     out.push(item);
     Ok(())
+}
+
+/// Arguments the rule does not know are listed as not translated.
+fn unknown_arguments(rule: &ReadRule, body: &Body, address: &str, lost: &mut Vec<Untranslated>) {
+    let known = |n: &str| {
+        META.contains(&n)
+            || rule
+                .attrs
+                .iter()
+                .any(|(p, _)| p.split('.').next() == Some(n))
+            || rule.drop.iter().any(|(d, _)| *d == n)
+    };
+    let names = body
+        .attributes
+        .iter()
+        .map(|a| (&a.name, &a.range))
+        .chain(body.blocks.iter().map(|b| (&b.ty, &b.range)));
+    for (name, range) in names.filter(|(n, _)| !known(n)) {
+        lost.push(Untranslated {
+            at: location(range),
+            subject: address.to_string(),
+            why: format!("`{name}` has no equivalent in the translation rules"),
+        });
+    }
 }
 
 fn depends_on(body: &Body) -> Result<Vec<Expression>, String> {
@@ -111,9 +120,9 @@ pub fn lookup(body: &Body, path: &str) -> Result<Option<Expression>, String> {
             let ExprKind::Object(items) = &e.kind else {
                 return Ok(None);
             };
-            let found = items.iter().find(|i| {
-                matches!(&i.key.kind, ExprKind::Literal(v) if v.as_str() == Some(key))
-            });
+            let found = items
+                .iter()
+                .find(|i| matches!(&i.key.kind, ExprKind::Literal(v) if v.as_str() == Some(key)));
             match found {
                 Some(i) => e = &i.value,
                 None => return Ok(None),

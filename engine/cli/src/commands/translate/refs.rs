@@ -2,7 +2,7 @@
 //! `google_compute_subnetwork.a[0].id`, attribute names mapped through the neutral names;
 //! a reference with no equivalent becomes `null` and is listed.
 
-use super::model::{Item, Untranslated};
+use super::model::{Item, SrcKey, Untranslated};
 use super::write::WriteRule;
 use hcl::expr::{Expression, TemplateExpr, Traversal, TraversalOperator, Variable};
 use hcl::template::{Directive, Element, Template};
@@ -11,7 +11,7 @@ use std::collections::{BTreeSet, HashMap};
 
 /// The target type and label of every item's outputs.
 pub struct Names {
-    by_item: HashMap<(bool, String, String), Vec<(&'static str, String)>>,
+    by_item: HashMap<SrcKey, Vec<(&'static str, String)>>,
 }
 
 impl Names {
@@ -48,7 +48,7 @@ impl Names {
     }
 }
 
-fn key(it: &Item) -> (bool, String, String) {
+fn key(it: &Item) -> SrcKey {
     (it.data, it.src_ty.clone(), it.label.clone())
 }
 
@@ -81,7 +81,7 @@ pub struct Rewriter<'a> {
     /// Where the expression being rewritten is, and whose it is.
     pub at: (String, String),
     /// Source blocks not translated (data?, type, label): references to them become null.
-    pub dropped: &'a [(bool, String, String)],
+    pub dropped: &'a [SrcKey],
 }
 
 impl<'a> Rewriter<'a> {
@@ -123,7 +123,10 @@ impl<'a> Rewriter<'a> {
             Expression::ForExpr(f) => {
                 self.rewrite(&mut f.collection_expr);
                 self.rewrite(&mut f.value_expr);
-                for x in [f.key_expr.as_mut(), f.cond_expr.as_mut()].into_iter().flatten() {
+                for x in [f.key_expr.as_mut(), f.cond_expr.as_mut()]
+                    .into_iter()
+                    .flatten()
+                {
                     self.rewrite(x);
                 }
             }
@@ -218,11 +221,16 @@ impl<'a> Rewriter<'a> {
         let rule = (self.rule_of)(item);
         let (out_n, path) = match attr_at.map(|i| &ops[i]) {
             Some(TraversalOperator::GetAttr(a)) => {
-                let neutral = item.refs.iter().find(|(s, _)| *s == a.as_str()).map(|r| r.1);
+                let neutral = item
+                    .refs
+                    .iter()
+                    .find(|(s, _)| *s == a.as_str())
+                    .map(|r| r.1);
                 let found = neutral.and_then(|n| {
-                    rule.outs.iter().enumerate().find_map(|(k, o)| {
-                        o.refs.iter().find(|r| r.0 == n).map(|r| (k, Some(r.1)))
-                    })
+                    rule.outs
+                        .iter()
+                        .enumerate()
+                        .find_map(|(k, o)| o.refs.iter().find(|r| r.0 == n).map(|r| (k, Some(r.1))))
                 });
                 match found {
                     Some(f) => f,

@@ -46,32 +46,54 @@ pub fn load(dir: &Path, to: Target, sources: &Sources) -> Result<Source, Diagnos
     let mut files = Vec::new();
     let mut others = Vec::new();
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| err("Failed to read directory", format!("{}: {e}", dir.display())))?
+        .map_err(|e| {
+            err(
+                "Failed to read directory",
+                format!("{}: {e}", dir.display()),
+            )
+        })?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.is_file())
         .collect();
     entries.sort();
     for p in entries {
-        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+        let name = p
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_string();
         if name.starts_with('.') || name.ends_with(".tfstate") || name.ends_with(".backup") {
             continue;
         }
         if name.ends_with(".tf.json") {
-            return Err(err("Unsupported file", format!("{name}: translate reads native syntax (.tf) files only")));
+            return Err(err(
+                "Unsupported file",
+                format!("{name}: translate reads native syntax (.tf) files only"),
+            ));
         }
         if !name.ends_with(".tf") {
             others.push(p);
             continue;
         }
-        let text = std::fs::read_to_string(&p).map_err(|e| err("Failed to read file", format!("{name}: {e}")))?;
+        let text = std::fs::read_to_string(&p)
+            .map_err(|e| err("Failed to read file", format!("{name}: {e}")))?;
         let shown = p.to_string_lossy().trim_start_matches("./").to_string();
         let file = sources.add(shown, text);
-        files.push(File { name, body: parse_file(&file)? });
+        files.push(File {
+            name,
+            body: parse_file(&file)?,
+        });
     }
     let cloud = source_cloud(&files, to)?;
     let var_defaults = defaults(&files);
     let region = region(&files, cloud, &var_defaults);
-    Ok(Source { files, others, cloud, region, var_defaults })
+    Ok(Source {
+        files,
+        others,
+        cloud,
+        region,
+        var_defaults,
+    })
 }
 
 /// Every `resource`/`data` block with its file.
@@ -102,7 +124,10 @@ fn source_cloud(files: &[File], to: Target) -> Result<Cloud, Diagnostics> {
         }
     }
     let Some((cloud, b)) = found else {
-        return Err(err("Nothing to translate", "The configuration has no aws_*, azurerm_* or google_* resources.".into()));
+        return Err(err(
+            "Nothing to translate",
+            "The configuration has no aws_*, azurerm_* or google_* resources.".into(),
+        ));
     };
     if to == Target::Cloud(cloud) {
         return Err(Diagnostic::error(

@@ -111,7 +111,8 @@ pub fn disk_type(cx: &mut Cx, it: &Item, key: &str, boot: bool) -> Option<Expres
     };
     let Some(e) = it.get(key).cloned() else {
         let t = disk_type_for_class(to, "ssd", boot)?;
-        cx.notes.push(format!("disk type unset: {t} (balanced SSD)"));
+        cx.notes
+            .push(format!("disk type unset: {t} (balanced SSD)"));
         return Some(Expression::String(t.into()));
     };
     let from = cx.from;
@@ -131,7 +132,8 @@ pub fn disk_class(cx: &mut Cx, it: &Item) -> Option<Expression> {
         "premium SSD" => "premium",
         _ => "ssd",
     };
-    cx.notes.push(format!("disk {old} ({label}) → class {class}"));
+    cx.notes
+        .push(format!("disk {old} ({label}) → class {class}"));
     Some(Expression::String(class.into()))
 }
 
@@ -214,9 +216,17 @@ pub fn family_of(text: &str) -> Option<&'static str> {
     let t = text.to_ascii_lowercase();
     if t.contains("debian-12") || t.contains("bookworm") || t.contains("debian") {
         Some("debian-12")
-    } else if t.contains("24.04") || t.contains("2404") || t.contains("noble") || t.contains("24_04") {
+    } else if t.contains("24.04")
+        || t.contains("2404")
+        || t.contains("noble")
+        || t.contains("24_04")
+    {
         Some("ubuntu-24.04")
-    } else if t.contains("22.04") || t.contains("2204") || t.contains("jammy") || t.contains("22_04") {
+    } else if t.contains("22.04")
+        || t.contains("2204")
+        || t.contains("jammy")
+        || t.contains("22_04")
+    {
         Some("ubuntu-22.04")
     } else {
         None

@@ -1,79 +1,13 @@
-//! AWS: how aws_* resources are read, and how each kind is written as aws_* resources.
+//! AWS: how each neutral kind is written as aws_* resources.
 
 use super::super::hclexpr::{call, path};
 use super::super::model::{Item, Kind};
-use super::super::read::{child, lookup, ReadRule};
 use super::super::values;
 use super::super::write::{Cx, Out, Part, Val, WriteRule};
 use super::common::{self, cidrs, ports, protocol};
-use autostack_lang::syntax::Block;
 use hcl::Expression;
 
 const ID: &[(&str, &str)] = &[("id", "id")];
-
-/// How aws_* resources are read.
-pub const READ: &[ReadRule] = &[
-    ReadRule { ty: "aws_vpc", data: false, kind: Kind::Network,
-        attrs: &[("cidr_block", "cidr"), ("tags", "tags"), ("tags.Name", "name")],
-        drop: &[("enable_dns_hostnames", "DNS names are built in on the target"), ("enable_dns_support", "DNS is built in on the target"), ("instance_tenancy", "tenancy is not translated")],
-        refs: &[("id", "id"), ("cidr_block", "cidr")], special: None },
-    ReadRule { ty: "aws_subnet", data: false, kind: Kind::Subnet,
-        attrs: &[("vpc_id", "network"), ("cidr_block", "cidr"), ("availability_zone", "zone"), ("map_public_ip_on_launch", "public"), ("tags", "tags"), ("tags.Name", "name")],
-        drop: &[], refs: &[("id", "id"), ("cidr_block", "cidr"), ("availability_zone", "zone")], special: None },
-    ReadRule { ty: "aws_internet_gateway", data: false, kind: Kind::Routing, attrs: &[("vpc_id", "network")], drop: &[("tags", "")], refs: ID, special: None },
-    ReadRule { ty: "aws_route_table", data: false, kind: Kind::Routing, attrs: &[("vpc_id", "network")], drop: &[("route", ""), ("tags", "")], refs: ID, special: None },
-    ReadRule { ty: "aws_route_table_association", data: false, kind: Kind::Routing, attrs: &[], drop: &[("subnet_id", ""), ("route_table_id", "")], refs: ID, special: None },
-    ReadRule { ty: "aws_security_group", data: false, kind: Kind::Firewall,
-        attrs: &[("vpc_id", "network"), ("name", "name"), ("description", "description"), ("tags", "tags")],
-        drop: &[("ingress", ""), ("egress", ""), ("name_prefix", "name prefixes are not translated")],
-        refs: &[("id", "id"), ("name", "name")], special: Some(inline_rules) },
-    ReadRule { ty: "aws_vpc_security_group_ingress_rule", data: false, kind: Kind::Rule, attrs: RULE, drop: &[("tags", "")], refs: ID, special: None },
-    ReadRule { ty: "aws_vpc_security_group_egress_rule", data: false, kind: Kind::EgressRule, attrs: RULE, drop: &[("tags", "")], refs: ID, special: None },
-    ReadRule { ty: "aws_instance", data: false, kind: Kind::Instance,
-        attrs: &[("instance_type", "size"), ("ami", "image"), ("subnet_id", "subnet"), ("vpc_security_group_ids", "firewalls"), ("user_data", "user_data"), ("user_data_base64", "user_data_b64"), ("tags", "tags"), ("tags.Name", "name"), ("root_block_device.volume_size", "root_size"), ("root_block_device.volume_type", "root_type"), ("availability_zone", "zone"), ("key_name", "key"), ("associate_public_ip_address", "public")],
-        drop: &[("root_block_device", "")],
-        refs: &[("id", "id"), ("private_ip", "private_ip"), ("public_ip", "public_ip"), ("availability_zone", "zone")], special: None },
-    ReadRule { ty: "aws_ebs_volume", data: false, kind: Kind::Disk,
-        attrs: &[("size", "size"), ("type", "disk_type"), ("availability_zone", "zone"), ("tags", "tags"), ("tags.Name", "name")],
-        drop: &[("encrypted", "disks are encrypted by default on the target")], refs: ID, special: None },
-    ReadRule { ty: "aws_volume_attachment", data: false, kind: Kind::Attachment, attrs: &[("volume_id", "disk"), ("instance_id", "instance"), ("device_name", "device")], drop: &[], refs: ID, special: None },
-    ReadRule { ty: "aws_eip", data: false, kind: Kind::PublicIp, attrs: &[("instance", "instance"), ("tags", "tags"), ("tags.Name", "name")], drop: &[("domain", "")], refs: &[("id", "id"), ("public_ip", "address")], special: None },
-    ReadRule { ty: "aws_s3_bucket", data: false, kind: Kind::Bucket, attrs: &[("bucket", "name"), ("force_destroy", "force_destroy"), ("tags", "tags")], drop: &[], refs: &[("id", "id"), ("bucket", "name")], special: None },
-    ReadRule { ty: "aws_s3_bucket_versioning", data: false, kind: Kind::Versioning, attrs: &[("bucket", "bucket"), ("versioning_configuration.status", "status")], drop: &[("versioning_configuration", "")], refs: ID, special: None },
-    ReadRule { ty: "aws_key_pair", data: false, kind: Kind::KeyPair, attrs: &[("key_name", "name"), ("public_key", "public_key")], drop: &[("tags", "")], refs: &[("key_name", "name")], special: None },
-    ReadRule { ty: "aws_availability_zones", data: true, kind: Kind::Zones, attrs: &[], drop: &[("state", "")], refs: &[("names", "names")], special: None },
-    ReadRule { ty: "aws_ami", data: true, kind: Kind::Image, attrs: &[], drop: &[("most_recent", ""), ("owners", ""), ("filter", ""), ("name_regex", "")], refs: ID, special: Some(ami_family) },
-];
-
-const RULE: &[(&str, &str)] = &[("security_group_id", "firewall"), ("ip_protocol", "protocol"), ("from_port", "from_port"), ("to_port", "to_port"), ("cidr_ipv4", "cidrs"), ("description", "description")];
-
-/// Inline `ingress`/`egress` blocks become rule items of their own.
-fn inline_rules(b: &Block, group: &mut Item, out: &mut Vec<Item>) -> Result<(), String> {
-    for (dir, kind) in [("ingress", Kind::Rule), ("egress", Kind::EgressRule)] {
-        for (n, rb) in b.body.blocks_of(dir).enumerate() {
-            let mut r = child(group, kind, format!("{}_{dir}_{n}", group.label));
-            r.range = rb.range.clone();
-            r.attrs.insert("firewall", path(&format!("aws_security_group.{}.id", group.label)));
-            for (src, key) in [("protocol", "protocol"), ("from_port", "from_port"), ("to_port", "to_port"), ("cidr_blocks", "cidrs"), ("description", "description")] {
-                if let Some(e) = lookup(&rb.body, src)? {
-                    r.attrs.insert(key, e);
-                }
-            }
-            out.push(r);
-        }
-    }
-    Ok(())
-}
-
-/// The image family an AMI filter names.
-fn ami_family(b: &Block, it: &mut Item, _: &mut Vec<Item>) -> Result<(), String> {
-    let text = format!("{:?}", b.body);
-    if let Some(f) = values::family_of(&text) {
-        it.attrs.insert("family", Expression::String(f.into()));
-    }
-    Ok(())
-}
-
 
 /// `for_each` over every (port range, CIDR) pair when a rule has more than one.
 fn rule_for_each(_: &mut Cx, it: &Item) -> Option<Expression> {
@@ -103,8 +37,14 @@ fn port_bound(it: &Item, upper: bool) -> Option<Expression> {
         let v = if upper { hi } else { lo };
         return v.parse::<Expression>().ok();
     }
-    let i = if upper { "length(split(\"-\", each.value[0])) - 1" } else { "0" };
-    format!("tonumber(split(\"-\", each.value[0])[{i}])").parse().ok()
+    let i = if upper {
+        "length(split(\"-\", each.value[0])) - 1"
+    } else {
+        "0"
+    };
+    format!("tonumber(split(\"-\", each.value[0])[{i}])")
+        .parse()
+        .ok()
 }
 
 fn from_port(_: &mut Cx, it: &Item) -> Option<Expression> {
@@ -148,7 +88,8 @@ fn volume_zone(cx: &mut Cx, it: &Item) -> Option<Expression> {
     }
     let att = common::attachments(cx, it, "disk").into_iter().next()?;
     let inst = att.get("instance").and_then(|e| cx.target_of(e))?;
-    cx.notes.push(format!("availability zone: that of {}", inst.address()));
+    cx.notes
+        .push(format!("availability zone: that of {}", inst.address()));
     common::retarget(cx, att.get("instance")?, 0, "availability_zone")
 }
 
@@ -156,7 +97,8 @@ fn device(cx: &mut Cx, it: &Item) -> Option<Expression> {
     if let Some(d) = it.get("device") {
         return Some(d.clone());
     }
-    cx.notes.push("device name /dev/sdf (AWS needs one; the source names none)".into());
+    cx.notes
+        .push("device name /dev/sdf (AWS needs one; the source names none)".into());
     Some(Expression::String("/dev/sdf".into()))
 }
 
@@ -166,7 +108,9 @@ fn eip_instance(cx: &mut Cx, it: &Item) -> Option<Expression> {
     }
     let owner = cx.items.iter().find(|i| {
         i.kind == Kind::Instance
-            && i.get("public_ip_ref").and_then(|e| cx.target_of(e)).is_some_and(|p| p.label == it.label)
+            && i.get("public_ip_ref")
+                .and_then(|e| cx.target_of(e))
+                .is_some_and(|p| p.label == it.label)
     })?;
     Some(path(&format!("{}.{}.id", owner.src_ty, owner.label)))
 }
@@ -177,7 +121,11 @@ fn has_versioning(_: &Cx, it: &Item) -> bool {
 
 fn versioning_status(_: &mut Cx, it: &Item) -> Option<Expression> {
     let v = it.get("versioning")?.clone();
-    let c = hcl::expr::Conditional::new(v, Expression::String("Enabled".into()), Expression::String("Suspended".into()));
+    let c = hcl::expr::Conditional::new(
+        v,
+        Expression::String("Enabled".into()),
+        Expression::String("Suspended".into()),
+    );
     Some(Expression::Conditional(Box::new(c)))
 }
 
@@ -193,51 +141,250 @@ fn cidr_or_default(cx: &mut Cx, it: &Item) -> Option<Expression> {
     if let Some(c) = it.get("cidr") {
         return Some(c.clone());
     }
-    cx.notes.push("CIDR 10.0.0.0/16: the source network has no address space (GCP keeps it on subnetworks)".into());
+    cx.notes.push(
+        "CIDR 10.0.0.0/16: the source network has no address space (GCP keeps it on subnetworks)"
+            .into(),
+    );
     Some(Expression::String("10.0.0.0/16".into()))
 }
 
 /// How each kind is written on AWS.
 pub const WRITE: &[WriteRule] = &[
-    WriteRule { kind: Kind::Network, rule: "VPC", outs: &[Out { ty: "aws_vpc", data: false, when: None,
-        parts: &[Part::Attr("cidr_block", Val::F(cidr_or_default)), Part::Attr("enable_dns_hostnames", Val::L("true")), Part::Attr("tags", Val::F(common::tags_with_name))],
-        refs: &[("id", "id"), ("cidr", "cidr_block")] }] },
-    WriteRule { kind: Kind::Subnet, rule: "subnet", outs: &[Out { ty: "aws_subnet", data: false, when: None,
-        parts: &[Part::Attr("vpc_id", Val::A("network")), Part::Attr("cidr_block", Val::A("cidr")), Part::Attr("availability_zone", Val::A("zone")), Part::Attr("map_public_ip_on_launch", Val::A("public")), Part::Attr("tags", Val::F(common::tags_with_name))],
-        refs: &[("id", "id"), ("name", "id"), ("cidr", "cidr_block"), ("zone", "availability_zone")] }] },
-    WriteRule { kind: Kind::Firewall, rule: "security group (its rules are resources of their own)", outs: &[Out { ty: "aws_security_group", data: false, when: None,
-        parts: &[Part::Attr("name", Val::F(values::plain_name)), Part::Attr("description", Val::A("description")), Part::Attr("vpc_id", Val::F(common::network)), Part::Attr("tags", Val::A("tags"))],
-        refs: &[("id", "id"), ("name", "name")] }] },
-    WriteRule { kind: Kind::Rule, rule: "security group ingress rule (one per port range and CIDR)", outs: &[Out { ty: "aws_vpc_security_group_ingress_rule", data: false, when: None, parts: RULE_PARTS, refs: ID }] },
-    WriteRule { kind: Kind::EgressRule, rule: "security group egress rule (one per port range and CIDR)", outs: &[Out { ty: "aws_vpc_security_group_egress_rule", data: false, when: None, parts: RULE_PARTS, refs: ID }] },
-    WriteRule { kind: Kind::Instance, rule: "EC2 instance", outs: &[Out { ty: "aws_instance", data: false, when: None,
-        parts: &[Part::Attr("ami", Val::F(ami)), Part::Attr("instance_type", Val::F(values::size)), Part::Attr("subnet_id", Val::A("subnet")), Part::Attr("vpc_security_group_ids", Val::F(common::group_ids)), Part::Attr("associate_public_ip_address", Val::F(public)), Part::Attr("user_data", Val::A("user_data")), Part::Attr("user_data_base64", Val::A("user_data_b64")), Part::Attr("root_block_device.volume_size", Val::A("root_size")), Part::Attr("root_block_device.volume_type", Val::F(root_type)), Part::Attr("tags", Val::F(common::tags_with_name))],
-        refs: &[("id", "id"), ("name", "id"), ("private_ip", "private_ip"), ("public_ip", "public_ip"), ("zone", "availability_zone")] }] },
-    WriteRule { kind: Kind::Disk, rule: "EBS volume", outs: &[Out { ty: "aws_ebs_volume", data: false, when: None,
-        parts: &[Part::Attr("availability_zone", Val::F(volume_zone)), Part::Attr("size", Val::A("size")), Part::Attr("type", Val::F(volume_type)), Part::Attr("tags", Val::F(common::tags_with_name))],
-        refs: &[("id", "id"), ("name", "id")] }] },
-    WriteRule { kind: Kind::Attachment, rule: "volume attachment", outs: &[Out { ty: "aws_volume_attachment", data: false, when: None,
-        parts: &[Part::Attr("device_name", Val::F(device)), Part::Attr("volume_id", Val::A("disk")), Part::Attr("instance_id", Val::A("instance"))], refs: ID }] },
-    WriteRule { kind: Kind::PublicIp, rule: "Elastic IP", outs: &[Out { ty: "aws_eip", data: false, when: None,
-        parts: &[Part::Attr("domain", Val::L("\"vpc\"")), Part::Attr("instance", Val::F(eip_instance)), Part::Attr("tags", Val::F(common::tags_with_name))],
-        refs: &[("id", "id"), ("address", "public_ip")] }] },
-    WriteRule { kind: Kind::Bucket, rule: "S3 bucket (+ versioning)", outs: &[
-        Out { ty: "aws_s3_bucket", data: false, when: None,
-            parts: &[Part::Attr("bucket", Val::A("name")), Part::Attr("force_destroy", Val::A("force_destroy")), Part::Attr("tags", Val::A("tags"))],
-            refs: &[("id", "id"), ("name", "bucket"), ("url", "bucket_regional_domain_name")] },
-        Out { ty: "aws_s3_bucket_versioning", data: false, when: Some(has_versioning),
-            parts: &[Part::Attr("bucket", Val::F(bucket_ref)), Part::Attr("versioning_configuration.status", Val::F(versioning_status))], refs: &[] },
-    ] },
-    WriteRule { kind: Kind::KeyPair, rule: "key pair", outs: &[Out { ty: "aws_key_pair", data: false, when: None,
-        parts: &[Part::Attr("key_name", Val::A("name")), Part::Attr("public_key", Val::A("public_key"))], refs: &[("name", "key_name")] }] },
-    WriteRule { kind: Kind::Zones, rule: "availability zones", outs: &[Out { ty: "aws_availability_zones", data: true, when: None,
-        parts: &[Part::Attr("state", Val::L("\"available\""))], refs: &[("names", "names")] }] },
-    WriteRule { kind: Kind::Image, rule: "not written: the instances' images are looked up per OS family (data \"aws_ami\")", outs: &[] },
-    WriteRule { kind: Kind::Versioning, rule: "folded into the bucket", outs: &[] },
-    WriteRule { kind: Kind::Routing, rule: "not written", outs: &[] },
-    WriteRule { kind: Kind::ResourceGroup, rule: "not written: AWS has no resource groups", outs: &[] },
-    WriteRule { kind: Kind::Nic, rule: "folded into the instance (subnet, address)", outs: &[] },
-    WriteRule { kind: Kind::Account, rule: "not written: S3 buckets need no storage account", outs: &[] },
+    WriteRule {
+        kind: Kind::Network,
+        rule: "VPC",
+        outs: &[Out {
+            ty: "aws_vpc",
+            data: false,
+            when: None,
+            parts: &[
+                Part::Attr("cidr_block", Val::F(cidr_or_default)),
+                Part::Attr("enable_dns_hostnames", Val::L("true")),
+                Part::Attr("tags", Val::F(common::tags_with_name)),
+            ],
+            refs: &[("id", "id"), ("cidr", "cidr_block")],
+        }],
+    },
+    WriteRule {
+        kind: Kind::Subnet,
+        rule: "subnet",
+        outs: &[Out {
+            ty: "aws_subnet",
+            data: false,
+            when: None,
+            parts: &[
+                Part::Attr("vpc_id", Val::A("network")),
+                Part::Attr("cidr_block", Val::A("cidr")),
+                Part::Attr("availability_zone", Val::A("zone")),
+                Part::Attr("map_public_ip_on_launch", Val::A("public")),
+                Part::Attr("tags", Val::F(common::tags_with_name)),
+            ],
+            refs: &[
+                ("id", "id"),
+                ("name", "id"),
+                ("cidr", "cidr_block"),
+                ("zone", "availability_zone"),
+            ],
+        }],
+    },
+    WriteRule {
+        kind: Kind::Firewall,
+        rule: "security group (its rules are resources of their own)",
+        outs: &[Out {
+            ty: "aws_security_group",
+            data: false,
+            when: None,
+            parts: &[
+                Part::Attr("name", Val::F(values::plain_name)),
+                Part::Attr("description", Val::A("description")),
+                Part::Attr("vpc_id", Val::F(common::network)),
+                Part::Attr("tags", Val::A("tags")),
+            ],
+            refs: &[("id", "id"), ("name", "name")],
+        }],
+    },
+    WriteRule {
+        kind: Kind::Rule,
+        rule: "security group ingress rule (one per port range and CIDR)",
+        outs: &[Out {
+            ty: "aws_vpc_security_group_ingress_rule",
+            data: false,
+            when: None,
+            parts: RULE_PARTS,
+            refs: ID,
+        }],
+    },
+    WriteRule {
+        kind: Kind::EgressRule,
+        rule: "security group egress rule (one per port range and CIDR)",
+        outs: &[Out {
+            ty: "aws_vpc_security_group_egress_rule",
+            data: false,
+            when: None,
+            parts: RULE_PARTS,
+            refs: ID,
+        }],
+    },
+    WriteRule {
+        kind: Kind::Instance,
+        rule: "EC2 instance",
+        outs: &[Out {
+            ty: "aws_instance",
+            data: false,
+            when: None,
+            parts: &[
+                Part::Attr("ami", Val::F(ami)),
+                Part::Attr("instance_type", Val::F(values::size)),
+                Part::Attr("subnet_id", Val::A("subnet")),
+                Part::Attr("vpc_security_group_ids", Val::F(common::group_ids)),
+                Part::Attr("associate_public_ip_address", Val::F(public)),
+                Part::Attr("user_data", Val::A("user_data")),
+                Part::Attr("user_data_base64", Val::A("user_data_b64")),
+                Part::Attr("root_block_device.volume_size", Val::A("root_size")),
+                Part::Attr("root_block_device.volume_type", Val::F(root_type)),
+                Part::Attr("tags", Val::F(common::tags_with_name)),
+            ],
+            refs: &[
+                ("id", "id"),
+                ("name", "id"),
+                ("private_ip", "private_ip"),
+                ("public_ip", "public_ip"),
+                ("zone", "availability_zone"),
+            ],
+        }],
+    },
+    WriteRule {
+        kind: Kind::Disk,
+        rule: "EBS volume",
+        outs: &[Out {
+            ty: "aws_ebs_volume",
+            data: false,
+            when: None,
+            parts: &[
+                Part::Attr("availability_zone", Val::F(volume_zone)),
+                Part::Attr("size", Val::A("size")),
+                Part::Attr("type", Val::F(volume_type)),
+                Part::Attr("tags", Val::F(common::tags_with_name)),
+            ],
+            refs: &[("id", "id"), ("name", "id")],
+        }],
+    },
+    WriteRule {
+        kind: Kind::Attachment,
+        rule: "volume attachment",
+        outs: &[Out {
+            ty: "aws_volume_attachment",
+            data: false,
+            when: None,
+            parts: &[
+                Part::Attr("device_name", Val::F(device)),
+                Part::Attr("volume_id", Val::A("disk")),
+                Part::Attr("instance_id", Val::A("instance")),
+            ],
+            refs: ID,
+        }],
+    },
+    WriteRule {
+        kind: Kind::PublicIp,
+        rule: "Elastic IP",
+        outs: &[Out {
+            ty: "aws_eip",
+            data: false,
+            when: None,
+            parts: &[
+                Part::Attr("domain", Val::L("\"vpc\"")),
+                Part::Attr("instance", Val::F(eip_instance)),
+                Part::Attr("tags", Val::F(common::tags_with_name)),
+            ],
+            refs: &[("id", "id"), ("address", "public_ip")],
+        }],
+    },
+    WriteRule {
+        kind: Kind::Bucket,
+        rule: "S3 bucket (+ versioning)",
+        outs: &[
+            Out {
+                ty: "aws_s3_bucket",
+                data: false,
+                when: None,
+                parts: &[
+                    Part::Attr("bucket", Val::A("name")),
+                    Part::Attr("force_destroy", Val::A("force_destroy")),
+                    Part::Attr("tags", Val::A("tags")),
+                ],
+                refs: &[
+                    ("id", "id"),
+                    ("name", "bucket"),
+                    ("url", "bucket_regional_domain_name"),
+                ],
+            },
+            Out {
+                ty: "aws_s3_bucket_versioning",
+                data: false,
+                when: Some(has_versioning),
+                parts: &[
+                    Part::Attr("bucket", Val::F(bucket_ref)),
+                    Part::Attr("versioning_configuration.status", Val::F(versioning_status)),
+                ],
+                refs: &[],
+            },
+        ],
+    },
+    WriteRule {
+        kind: Kind::KeyPair,
+        rule: "key pair",
+        outs: &[Out {
+            ty: "aws_key_pair",
+            data: false,
+            when: None,
+            parts: &[
+                Part::Attr("key_name", Val::A("name")),
+                Part::Attr("public_key", Val::A("public_key")),
+            ],
+            refs: &[("name", "key_name")],
+        }],
+    },
+    WriteRule {
+        kind: Kind::Zones,
+        rule: "availability zones",
+        outs: &[Out {
+            ty: "aws_availability_zones",
+            data: true,
+            when: None,
+            parts: &[Part::Attr("state", Val::L("\"available\""))],
+            refs: &[("names", "names")],
+        }],
+    },
+    WriteRule {
+        kind: Kind::Image,
+        rule: "not written: the instances' images are looked up per OS family (data \"aws_ami\")",
+        outs: &[],
+    },
+    WriteRule {
+        kind: Kind::Versioning,
+        rule: "folded into the bucket",
+        outs: &[],
+    },
+    WriteRule {
+        kind: Kind::Routing,
+        rule: "not written",
+        outs: &[],
+    },
+    WriteRule {
+        kind: Kind::ResourceGroup,
+        rule: "not written: AWS has no resource groups",
+        outs: &[],
+    },
+    WriteRule {
+        kind: Kind::Nic,
+        rule: "folded into the instance (subnet, address)",
+        outs: &[],
+    },
+    WriteRule {
+        kind: Kind::Account,
+        rule: "not written: S3 buckets need no storage account",
+        outs: &[],
+    },
 ];
 
 const RULE_PARTS: &[Part] = &[

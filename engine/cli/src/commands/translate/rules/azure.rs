@@ -15,32 +15,195 @@ const PLACED: &[(&str, &str)] = &[("location", ""), ("resource_group_name", "")]
 
 /// How azurerm_* resources are read.
 pub const READ: &[ReadRule] = &[
-    ReadRule { ty: "azurerm_resource_group", data: false, kind: Kind::ResourceGroup, attrs: &[("name", "name"), ("location", "location")], drop: &[("tags", "")], refs: &[("name", "name"), ("location", "location")], special: None },
-    ReadRule { ty: "azurerm_virtual_network", data: false, kind: Kind::Network, attrs: &[("name", "name"), ("tags", "tags"), ("address_space", "cidrs")], drop: PLACED, refs: &[("id", "id"), ("name", "id")], special: Some(first_cidr) },
-    ReadRule { ty: "azurerm_subnet", data: false, kind: Kind::Subnet, attrs: &[("name", "name"), ("virtual_network_name", "network"), ("address_prefixes", "cidrs")],
-        drop: &[("resource_group_name", ""), ("service_endpoints", "service endpoints have no equivalent")], refs: &[("id", "id"), ("name", "id")], special: Some(first_cidr) },
-    ReadRule { ty: "azurerm_network_security_group", data: false, kind: Kind::Firewall, attrs: &[("name", "name"), ("tags", "tags")], drop: PLACED, refs: &[("id", "id"), ("name", "id")], special: None },
-    ReadRule { ty: "azurerm_network_security_rule", data: false, kind: Kind::Rule,
-        attrs: &[("network_security_group_name", "firewall"), ("protocol", "protocol"), ("destination_port_range", "port"), ("destination_port_ranges", "ports"), ("description", "description")],
-        drop: &[("name", ""), ("priority", "priorities are renumbered"), ("direction", ""), ("access", ""), ("source_port_range", ""), ("source_address_prefix", ""), ("source_address_prefixes", ""), ("destination_address_prefix", ""), ("resource_group_name", "")],
-        refs: ID, special: Some(nsg_rule) },
-    ReadRule { ty: "azurerm_public_ip", data: false, kind: Kind::PublicIp, attrs: &[("name", "name"), ("tags", "tags")],
-        drop: &[("location", ""), ("resource_group_name", ""), ("allocation_method", ""), ("sku", "")], refs: &[("id", "id"), ("ip_address", "address")], special: None },
-    ReadRule { ty: "azurerm_network_interface", data: false, kind: Kind::Nic,
-        attrs: &[("name", "name"), ("ip_configuration.subnet_id", "subnet"), ("ip_configuration.public_ip_address_id", "public_ip_ref")],
-        drop: &[("location", ""), ("resource_group_name", ""), ("tags", ""), ("ip_configuration", "")], refs: &[("id", "id"), ("private_ip_address", "private_ip")], special: None },
-    ReadRule { ty: "azurerm_linux_virtual_machine", data: false, kind: Kind::Instance,
-        attrs: &[("name", "name"), ("size", "size"), ("network_interface_ids", "nics"), ("admin_ssh_key.public_key", "ssh_key"), ("admin_username", "ssh_user"), ("os_disk.storage_account_type", "root_type"), ("os_disk.disk_size_gb", "root_size"), ("custom_data", "user_data_b64"), ("tags", "tags")],
-        drop: &[("location", ""), ("resource_group_name", ""), ("admin_ssh_key", ""), ("os_disk", ""), ("source_image_reference", "")],
-        refs: &[("id", "id"), ("name", "id"), ("private_ip_address", "private_ip"), ("public_ip_address", "public_ip")], special: Some(vm_image) },
-    ReadRule { ty: "azurerm_managed_disk", data: false, kind: Kind::Disk, attrs: &[("name", "name"), ("storage_account_type", "disk_type"), ("disk_size_gb", "size"), ("tags", "tags")],
-        drop: &[("location", ""), ("resource_group_name", ""), ("create_option", "")], refs: ID, special: None },
-    ReadRule { ty: "azurerm_virtual_machine_data_disk_attachment", data: false, kind: Kind::Attachment,
-        attrs: &[("managed_disk_id", "disk"), ("virtual_machine_id", "instance"), ("lun", "lun")], drop: &[("caching", "")], refs: ID, special: None },
-    ReadRule { ty: "azurerm_storage_account", data: false, kind: Kind::Account, attrs: &[("name", "name")],
-        drop: &[("location", ""), ("resource_group_name", ""), ("account_tier", ""), ("account_replication_type", ""), ("tags", "")], refs: &[("name", "name")], special: None },
-    ReadRule { ty: "azurerm_storage_container", data: false, kind: Kind::Bucket, attrs: &[("name", "container"), ("storage_account_id", "account")],
-        drop: &[("container_access_type", "buckets are private on the target")], refs: &[("id", "id"), ("name", "name")], special: None },
+    ReadRule {
+        ty: "azurerm_resource_group",
+        data: false,
+        kind: Kind::ResourceGroup,
+        attrs: &[("name", "name"), ("location", "location")],
+        drop: &[("tags", "")],
+        refs: &[("name", "name"), ("location", "location")],
+        special: None,
+    },
+    ReadRule {
+        ty: "azurerm_virtual_network",
+        data: false,
+        kind: Kind::Network,
+        attrs: &[
+            ("name", "name"),
+            ("tags", "tags"),
+            ("address_space", "cidrs"),
+        ],
+        drop: PLACED,
+        refs: &[("id", "id"), ("name", "id")],
+        special: Some(first_cidr),
+    },
+    ReadRule {
+        ty: "azurerm_subnet",
+        data: false,
+        kind: Kind::Subnet,
+        attrs: &[
+            ("name", "name"),
+            ("virtual_network_name", "network"),
+            ("address_prefixes", "cidrs"),
+        ],
+        drop: &[
+            ("resource_group_name", ""),
+            ("service_endpoints", "service endpoints have no equivalent"),
+        ],
+        refs: &[("id", "id"), ("name", "id")],
+        special: Some(first_cidr),
+    },
+    ReadRule {
+        ty: "azurerm_network_security_group",
+        data: false,
+        kind: Kind::Firewall,
+        attrs: &[("name", "name"), ("tags", "tags")],
+        drop: PLACED,
+        refs: &[("id", "id"), ("name", "id")],
+        special: None,
+    },
+    ReadRule {
+        ty: "azurerm_network_security_rule",
+        data: false,
+        kind: Kind::Rule,
+        attrs: &[
+            ("network_security_group_name", "firewall"),
+            ("protocol", "protocol"),
+            ("destination_port_range", "port"),
+            ("destination_port_ranges", "ports"),
+            ("description", "description"),
+        ],
+        drop: &[
+            ("name", ""),
+            ("priority", "priorities are renumbered"),
+            ("direction", ""),
+            ("access", ""),
+            ("source_port_range", ""),
+            ("source_address_prefix", ""),
+            ("source_address_prefixes", ""),
+            ("destination_address_prefix", ""),
+            ("resource_group_name", ""),
+        ],
+        refs: ID,
+        special: Some(nsg_rule),
+    },
+    ReadRule {
+        ty: "azurerm_public_ip",
+        data: false,
+        kind: Kind::PublicIp,
+        attrs: &[("name", "name"), ("tags", "tags")],
+        drop: &[
+            ("location", ""),
+            ("resource_group_name", ""),
+            ("allocation_method", ""),
+            ("sku", ""),
+        ],
+        refs: &[("id", "id"), ("ip_address", "address")],
+        special: None,
+    },
+    ReadRule {
+        ty: "azurerm_network_interface",
+        data: false,
+        kind: Kind::Nic,
+        attrs: &[
+            ("name", "name"),
+            ("ip_configuration.subnet_id", "subnet"),
+            ("ip_configuration.public_ip_address_id", "public_ip_ref"),
+        ],
+        drop: &[
+            ("location", ""),
+            ("resource_group_name", ""),
+            ("tags", ""),
+            ("ip_configuration", ""),
+        ],
+        refs: &[("id", "id"), ("private_ip_address", "private_ip")],
+        special: None,
+    },
+    ReadRule {
+        ty: "azurerm_linux_virtual_machine",
+        data: false,
+        kind: Kind::Instance,
+        attrs: &[
+            ("name", "name"),
+            ("size", "size"),
+            ("network_interface_ids", "nics"),
+            ("admin_ssh_key.public_key", "ssh_key"),
+            ("admin_username", "ssh_user"),
+            ("os_disk.storage_account_type", "root_type"),
+            ("os_disk.disk_size_gb", "root_size"),
+            ("custom_data", "user_data_b64"),
+            ("tags", "tags"),
+        ],
+        drop: &[
+            ("location", ""),
+            ("resource_group_name", ""),
+            ("admin_ssh_key", ""),
+            ("os_disk", ""),
+            ("source_image_reference", ""),
+        ],
+        refs: &[
+            ("id", "id"),
+            ("name", "id"),
+            ("private_ip_address", "private_ip"),
+            ("public_ip_address", "public_ip"),
+        ],
+        special: Some(vm_image),
+    },
+    ReadRule {
+        ty: "azurerm_managed_disk",
+        data: false,
+        kind: Kind::Disk,
+        attrs: &[
+            ("name", "name"),
+            ("storage_account_type", "disk_type"),
+            ("disk_size_gb", "size"),
+            ("tags", "tags"),
+        ],
+        drop: &[
+            ("location", ""),
+            ("resource_group_name", ""),
+            ("create_option", ""),
+        ],
+        refs: ID,
+        special: None,
+    },
+    ReadRule {
+        ty: "azurerm_virtual_machine_data_disk_attachment",
+        data: false,
+        kind: Kind::Attachment,
+        attrs: &[
+            ("managed_disk_id", "disk"),
+            ("virtual_machine_id", "instance"),
+            ("lun", "lun"),
+        ],
+        drop: &[("caching", "")],
+        refs: ID,
+        special: None,
+    },
+    ReadRule {
+        ty: "azurerm_storage_account",
+        data: false,
+        kind: Kind::Account,
+        attrs: &[("name", "name")],
+        drop: &[
+            ("location", ""),
+            ("resource_group_name", ""),
+            ("account_tier", ""),
+            ("account_replication_type", ""),
+            ("tags", ""),
+        ],
+        refs: &[("name", "name")],
+        special: None,
+    },
+    ReadRule {
+        ty: "azurerm_storage_container",
+        data: false,
+        kind: Kind::Bucket,
+        attrs: &[("name", "container"), ("storage_account_id", "account")],
+        drop: &[("container_access_type", "buckets are private on the target")],
+        refs: &[("id", "id"), ("name", "name")],
+        special: None,
+    },
 ];
 
 /// `address_space` / `address_prefixes`: the first range is the network's CIDR.
@@ -59,14 +222,22 @@ fn nsg_rule(b: &Block, it: &mut Item, _: &mut Vec<Item>) -> Result<(), String> {
         it.kind = Kind::EgressRule;
     }
     if matches!(lookup(&b.body, "access")?, Some(Expression::String(a)) if a == "Deny") {
-        return Err(format!("{}: deny rules are not translated (other clouds' firewalls only allow)", it.address()));
+        return Err(format!(
+            "{}: deny rules are not translated (other clouds' firewalls only allow)",
+            it.address()
+        ));
     }
     if let Some(p) = it.attrs.shift_remove("port") {
         it.attrs.insert("ports", Expression::Array(vec![p]));
     }
-    let src = match (lookup(&b.body, "source_address_prefix")?, lookup(&b.body, "source_address_prefixes")?) {
+    let src = match (
+        lookup(&b.body, "source_address_prefix")?,
+        lookup(&b.body, "source_address_prefixes")?,
+    ) {
         (_, Some(list)) => list,
-        (Some(Expression::String(s)), _) if s == "*" || s == "Internet" => Expression::Array(vec![Expression::String("0.0.0.0/0".into())]),
+        (Some(Expression::String(s)), _) if s == "*" || s == "Internet" => {
+            Expression::Array(vec![Expression::String("0.0.0.0/0".into())])
+        }
         (Some(one), _) => Expression::Array(vec![one]),
         _ => Expression::Array(vec![Expression::String("0.0.0.0/0".into())]),
     };
@@ -87,7 +258,10 @@ fn vm_image(b: &Block, it: &mut Item, _: &mut Vec<Item>) -> Result<(), String> {
 /// A group's members cannot be associated yet: say so when it has any.
 fn members(cx: &mut Cx, it: &Item) -> Option<Expression> {
     let has = cx.items.iter().any(|i| {
-        i.kind == Kind::Instance && common::groups_of(cx, i).iter().any(|g| g.label == it.label && g.src_ty == it.src_ty)
+        i.kind == Kind::Instance
+            && common::groups_of(cx, i)
+                .iter()
+                .any(|g| g.label == it.label && g.src_ty == it.src_ty)
     });
     if has {
         cx.lose("the group's instances: associate the NSG with their network interfaces (azurerm_network_interface_security_group_association is not served by AutoStack's azurerm provider yet)");
@@ -110,7 +284,11 @@ fn list_of(key: &'static str) -> impl Fn(&Item) -> Option<Expression> {
 }
 
 fn address_space(_: &mut Cx, it: &Item) -> Option<Expression> {
-    list_of("cidr")(it).or_else(|| Some(Expression::Array(vec![Expression::String("10.0.0.0/16".into())])))
+    list_of("cidr")(it).or_else(|| {
+        Some(Expression::Array(vec![Expression::String(
+            "10.0.0.0/16".into(),
+        )]))
+    })
 }
 
 fn prefixes(_: &mut Cx, it: &Item) -> Option<Expression> {
@@ -128,20 +306,32 @@ fn nsg_name(cx: &mut Cx, it: &Item) -> Option<Expression> {
 }
 
 fn priority(cx: &mut Cx, it: &Item) -> Option<Expression> {
-    let n = cx.items.iter().filter(|r| matches!(r.kind, Kind::Rule | Kind::EgressRule)).position(|r| r.label == it.label && r.src_ty == it.src_ty)?;
+    let n = cx
+        .items
+        .iter()
+        .filter(|r| matches!(r.kind, Kind::Rule | Kind::EgressRule))
+        .position(|r| r.label == it.label && r.src_ty == it.src_ty)?;
     Some(Expression::Number((100 + 10 * n as u64).into()))
 }
 
 fn rule_protocol(_: &mut Cx, it: &Item) -> Option<Expression> {
     let p = protocol(it);
     let mut c = p.chars();
-    let cap = c.next().map_or(String::new(), |f| f.to_ascii_uppercase().to_string() + c.as_str());
-    Some(Expression::String(if p == "all" { "*".into() } else { cap }))
+    let cap = c.next().map_or(String::new(), |f| {
+        f.to_ascii_uppercase().to_string() + c.as_str()
+    });
+    Some(Expression::String(if p == "all" {
+        "*".into()
+    } else {
+        cap
+    }))
 }
 
 fn port_ranges(_: &mut Cx, it: &Item) -> Option<Expression> {
     let ps = ports(it).unwrap_or_else(|| vec!["*".into()]);
-    Some(Expression::Array(ps.into_iter().map(Expression::String).collect()))
+    Some(Expression::Array(
+        ps.into_iter().map(Expression::String).collect(),
+    ))
 }
 
 fn source_prefixes(_: &mut Cx, it: &Item) -> Option<Expression> {
@@ -153,7 +343,14 @@ fn rule_name(_: &mut Cx, it: &Item) -> Option<Expression> {
 }
 
 fn direction(_: &mut Cx, it: &Item) -> Option<Expression> {
-    Some(Expression::String(if it.kind == Kind::EgressRule { "Outbound" } else { "Inbound" }.into()))
+    Some(Expression::String(
+        if it.kind == Kind::EgressRule {
+            "Outbound"
+        } else {
+            "Inbound"
+        }
+        .into(),
+    ))
 }
 
 fn nic_name(cx: &mut Cx, it: &Item) -> Option<Expression> {
@@ -168,7 +365,9 @@ fn pip_name(cx: &mut Cx, it: &Item) -> Option<Expression> {
 
 /// An instance needs its own address when it is public and no static address names it.
 fn needs_own_ip(cx: &Cx, it: &Item) -> bool {
-    common::is_public(cx, it) && it.get("public_ip_ref").is_none() && common::address_of(cx, it).is_none()
+    common::is_public(cx, it)
+        && it.get("public_ip_ref").is_none()
+        && common::address_of(cx, it).is_none()
 }
 
 fn nic_public_ip(cx: &mut Cx, it: &Item) -> Option<Expression> {
@@ -177,12 +376,17 @@ fn nic_public_ip(cx: &mut Cx, it: &Item) -> Option<Expression> {
     }
     if let Some(addr) = common::address_of(cx, it) {
         if it.count.is_some() {
-            cx.lose(format!("{} is attached to one instance of a counted group: attach it by hand", addr.address()));
+            cx.lose(format!(
+                "{} is attached to one instance of a counted group: attach it by hand",
+                addr.address()
+            ));
             return None;
         }
         return Some(path(&format!("{}.{}.id", addr.src_ty, addr.label)));
     }
-    needs_own_ip(cx, it).then(|| common::sibling(cx, it, 2, "id")).flatten()
+    needs_own_ip(cx, it)
+        .then(|| common::sibling(cx, it, 2, "id"))
+        .flatten()
 }
 
 fn nic_ids(cx: &mut Cx, it: &Item) -> Option<Expression> {
@@ -190,17 +394,29 @@ fn nic_ids(cx: &mut Cx, it: &Item) -> Option<Expression> {
 }
 
 fn admin_user(_: &mut Cx, it: &Item) -> Option<Expression> {
-    Some(it.get("ssh_user").cloned().unwrap_or(Expression::String("azureuser".into())))
+    Some(
+        it.get("ssh_user")
+            .cloned()
+            .unwrap_or(Expression::String("azureuser".into())),
+    )
 }
 
 fn admin_key(cx: &mut Cx, it: &Item) -> Vec<hcl::Block> {
     let key = super::gcp::ssh_key(cx, it).unwrap_or_else(|| {
-        cx.needs.insert(Need::Variable("admin_ssh_public_key", "The SSH public key of the VMs' admin user (Azure Linux VMs need one)."));
-        cx.notes.push("admin SSH key: var.admin_ssh_public_key (generated: the source has none)".into());
+        cx.needs.insert(Need::Variable(
+            "admin_ssh_public_key",
+            "The SSH public key of the VMs' admin user (Azure Linux VMs need one).",
+        ));
+        cx.notes.push(
+            "admin SSH key: var.admin_ssh_public_key (generated: the source has none)".into(),
+        );
         path("var.admin_ssh_public_key")
     });
     let user = admin_user(cx, it).unwrap_or(Expression::Null);
-    vec![block("admin_ssh_key", vec![("username", user), ("public_key", key)])]
+    vec![block(
+        "admin_ssh_key",
+        vec![("username", user), ("public_key", key)],
+    )]
 }
 
 fn os_disk_type(cx: &mut Cx, it: &Item) -> Option<Expression> {
@@ -210,9 +426,18 @@ fn os_disk_type(cx: &mut Cx, it: &Item) -> Option<Expression> {
 fn image_ref(cx: &mut Cx, it: &Item) -> Vec<hcl::Block> {
     let fam = values::family(cx, it);
     let (_, _, _, _, [publisher, offer, sku]) = values::image_coords(&fam);
-    cx.notes.push(format!("image {fam} → {publisher} {offer} {sku}"));
+    cx.notes
+        .push(format!("image {fam} → {publisher} {offer} {sku}"));
     let s = |x: &str| Expression::String(x.into());
-    vec![block("source_image_reference", vec![("publisher", s(publisher)), ("offer", s(offer)), ("sku", s(sku)), ("version", s("latest"))])]
+    vec![block(
+        "source_image_reference",
+        vec![
+            ("publisher", s(publisher)),
+            ("offer", s(offer)),
+            ("sku", s(sku)),
+            ("version", s("latest")),
+        ],
+    )]
 }
 
 fn custom_data(_: &mut Cx, it: &Item) -> Option<Expression> {
@@ -230,16 +455,40 @@ fn lun(cx: &mut Cx, it: &Item) -> Option<Expression> {
     if let Some(l) = it.get("lun") {
         return Some(l.clone());
     }
-    let n = cx.items.iter().filter(|a| a.kind == Kind::Attachment).position(|a| a.label == it.label && a.src_ty == it.src_ty)?;
+    let n = cx
+        .items
+        .iter()
+        .filter(|a| a.kind == Kind::Attachment)
+        .position(|a| a.label == it.label && a.src_ty == it.src_ty)?;
     Some(Expression::Number((n as u64).into()))
 }
 
 /// A storage account name: 3–24 lowercase letters and digits, from the bucket's name.
 fn account_name(cx: &mut Cx, it: &Item) -> Option<Expression> {
     let name = it.get("name")?.clone();
-    cx.notes.push("storage account name: the bucket name's letters and digits, lower case, at most 24".into());
-    let cleaned = call("replace", vec![call("lower", vec![name], false).ok()?, Expression::String("/[^a-z0-9]/".into()), Expression::String(String::new())], false).ok()?;
-    call("substr", vec![cleaned, Expression::Number(0.into()), Expression::Number(24.into())], false).ok()
+    cx.notes.push(
+        "storage account name: the bucket name's letters and digits, lower case, at most 24".into(),
+    );
+    let cleaned = call(
+        "replace",
+        vec![
+            call("lower", vec![name], false).ok()?,
+            Expression::String("/[^a-z0-9]/".into()),
+            Expression::String(String::new()),
+        ],
+        false,
+    )
+    .ok()?;
+    call(
+        "substr",
+        vec![
+            cleaned,
+            Expression::Number(0.into()),
+            Expression::Number(24.into()),
+        ],
+        false,
+    )
+    .ok()
 }
 
 fn container_name(_: &mut Cx, it: &Item) -> Option<Expression> {

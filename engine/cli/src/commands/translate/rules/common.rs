@@ -14,7 +14,10 @@ pub fn ports(it: &Item) -> Option<Vec<String>> {
         return (!v.is_empty()).then_some(v);
     }
     let from = it.get("from_port").and_then(port_text)?;
-    let to = it.get("to_port").and_then(port_text).unwrap_or(from.clone());
+    let to = it
+        .get("to_port")
+        .and_then(port_text)
+        .unwrap_or(from.clone());
     match (from.as_str(), to.as_str()) {
         ("0", "0") | ("-1", _) | ("0", "65535") => None,
         _ if from == to => Some(vec![from]),
@@ -70,7 +73,11 @@ pub fn network(cx: &mut Cx, it: &Item) -> Option<Expression> {
     if let Some(n) = group_of(cx, it).and_then(|g| g.get("network")) {
         return Some(n.clone());
     }
-    let nets: Vec<&Item> = cx.items.iter().filter(|i| i.kind == Kind::Network).collect();
+    let nets: Vec<&Item> = cx
+        .items
+        .iter()
+        .filter(|i| i.kind == Kind::Network)
+        .collect();
     match nets.as_slice() {
         [only] => {
             cx.notes.push(format!(
@@ -102,7 +109,10 @@ pub fn retarget(cx: &Cx, e: &Expression, n: usize, attr: &str) -> Option<Express
             .take_while(|o| !matches!(o, TraversalOperator::GetAttr(_)))
             .cloned(),
     );
-    ops.extend(attr.split('.').map(|a| TraversalOperator::GetAttr(Identifier::unchecked(a))));
+    ops.extend(
+        attr.split('.')
+            .map(|a| TraversalOperator::GetAttr(Identifier::unchecked(a))),
+    );
     Some(Expression::Traversal(Box::new(hcl::expr::Traversal::new(
         hcl::expr::Variable::unchecked(ty),
         ops,
@@ -151,12 +161,18 @@ pub fn tags_with_name(_cx: &mut Cx, it: &Item) -> Option<Expression> {
     match (it.get("tags"), it.get("name")) {
         (Some(t), Some(n)) => {
             let mut o = hcl::Object::new();
-            o.insert(hcl::ObjectKey::Identifier(Identifier::unchecked("Name")), n.clone());
+            o.insert(
+                hcl::ObjectKey::Identifier(Identifier::unchecked("Name")),
+                n.clone(),
+            );
             call("merge", vec![t.clone(), Expression::Object(o)], false).ok()
         }
         (None, Some(n)) => {
             let mut o = hcl::Object::new();
-            o.insert(hcl::ObjectKey::Identifier(Identifier::unchecked("Name")), n.clone());
+            o.insert(
+                hcl::ObjectKey::Identifier(Identifier::unchecked("Name")),
+                n.clone(),
+            );
             Some(Expression::Object(o))
         }
         (t, None) => t.cloned(),

@@ -14,45 +14,195 @@ const ID: &[(&str, &str)] = &[("id", "id"), ("self_link", "id")];
 
 /// How google_* resources are read.
 pub const READ: &[ReadRule] = &[
-    ReadRule { ty: "google_compute_network", data: false, kind: Kind::Network, attrs: &[("name", "name")],
-        drop: &[("auto_create_subnetworks", ""), ("routing_mode", "regional routing is the target's default"), ("description", "")],
-        refs: &[("id", "id"), ("self_link", "id"), ("name", "id")], special: None },
-    ReadRule { ty: "google_compute_subnetwork", data: false, kind: Kind::Subnet,
-        attrs: &[("name", "name"), ("network", "network"), ("ip_cidr_range", "cidr")],
-        drop: &[("region", "subnets follow the target region"), ("private_ip_google_access", "Google API access has no equivalent"), ("description", "")],
-        refs: &[("id", "id"), ("self_link", "id"), ("name", "id"), ("ip_cidr_range", "cidr")], special: None },
-    ReadRule { ty: "google_compute_firewall", data: false, kind: Kind::Firewall,
-        attrs: &[("name", "name"), ("network", "network"), ("description", "description"), ("target_tags", "net_tags")],
-        drop: &[("allow", ""), ("source_ranges", ""), ("destination_ranges", ""), ("direction", ""), ("priority", "rule priorities are renumbered")],
-        refs: &[("id", "id"), ("self_link", "id"), ("name", "id")], special: Some(allow_rules) },
-    ReadRule { ty: "google_compute_address", data: false, kind: Kind::PublicIp, attrs: &[("name", "name"), ("labels", "tags")],
-        drop: &[("region", ""), ("address_type", ""), ("network_tier", "network tiers are GCP's own")],
-        refs: &[("id", "id"), ("self_link", "id"), ("address", "address")], special: None },
-    ReadRule { ty: "google_compute_disk", data: false, kind: Kind::Disk,
-        attrs: &[("name", "name"), ("type", "disk_type"), ("zone", "zone"), ("size", "size"), ("labels", "tags")],
-        drop: &[], refs: &[("id", "id"), ("self_link", "id"), ("name", "id")], special: None },
-    ReadRule { ty: "google_compute_attached_disk", data: false, kind: Kind::Attachment,
-        attrs: &[("disk", "disk"), ("instance", "instance")], drop: &[("zone", ""), ("device_name", ""), ("mode", "")], refs: ID, special: None },
-    ReadRule { ty: "google_compute_instance", data: false, kind: Kind::Instance,
-        attrs: &[("name", "name"), ("machine_type", "size"), ("zone", "zone"), ("boot_disk.initialize_params.image", "image"), ("boot_disk.initialize_params.size", "root_size"), ("boot_disk.initialize_params.type", "root_type"), ("network_interface.subnetwork", "subnet"), ("network_interface.access_config.nat_ip", "public_ip_ref"), ("metadata_startup_script", "user_data"), ("labels", "tags"), ("tags", "net_tags")],
-        drop: &[("allow_stopping_for_update", ""), ("metadata", "instance metadata other than the startup script is GCP's own"), ("service_account", "the instance's service account has no equivalent"), ("boot_disk", ""), ("network_interface", ""), ("attached_disk", "")],
-        refs: &[("id", "id"), ("self_link", "id"), ("instance_id", "id"), ("name", "id"), ("zone", "zone")], special: Some(instance_parts) },
-    ReadRule { ty: "google_storage_bucket", data: false, kind: Kind::Bucket,
-        attrs: &[("name", "name"), ("force_destroy", "force_destroy"), ("versioning.enabled", "versioning"), ("labels", "tags")],
-        drop: &[("location", "the bucket follows the target region"), ("versioning", ""), ("storage_class", "")],
-        refs: &[("id", "id"), ("name", "name"), ("url", "url")], special: None },
-    ReadRule { ty: "google_compute_zones", data: true, kind: Kind::Zones, attrs: &[], drop: &[("region", ""), ("status", "")], refs: &[("names", "names")], special: None },
-    ReadRule { ty: "google_compute_image", data: true, kind: Kind::Image, attrs: &[], drop: &[("family", ""), ("project", ""), ("name", "")], refs: ID, special: Some(image_family) },
+    ReadRule {
+        ty: "google_compute_network",
+        data: false,
+        kind: Kind::Network,
+        attrs: &[("name", "name")],
+        drop: &[
+            ("auto_create_subnetworks", ""),
+            ("routing_mode", "regional routing is the target's default"),
+            ("description", ""),
+        ],
+        refs: &[("id", "id"), ("self_link", "id"), ("name", "id")],
+        special: None,
+    },
+    ReadRule {
+        ty: "google_compute_subnetwork",
+        data: false,
+        kind: Kind::Subnet,
+        attrs: &[
+            ("name", "name"),
+            ("network", "network"),
+            ("ip_cidr_range", "cidr"),
+        ],
+        drop: &[
+            ("region", "subnets follow the target region"),
+            (
+                "private_ip_google_access",
+                "Google API access has no equivalent",
+            ),
+            ("description", ""),
+        ],
+        refs: &[
+            ("id", "id"),
+            ("self_link", "id"),
+            ("name", "id"),
+            ("ip_cidr_range", "cidr"),
+        ],
+        special: None,
+    },
+    ReadRule {
+        ty: "google_compute_firewall",
+        data: false,
+        kind: Kind::Firewall,
+        attrs: &[
+            ("name", "name"),
+            ("network", "network"),
+            ("description", "description"),
+            ("target_tags", "net_tags"),
+        ],
+        drop: &[
+            ("allow", ""),
+            ("source_ranges", ""),
+            ("destination_ranges", ""),
+            ("direction", ""),
+            ("priority", "rule priorities are renumbered"),
+        ],
+        refs: &[("id", "id"), ("self_link", "id"), ("name", "id")],
+        special: Some(allow_rules),
+    },
+    ReadRule {
+        ty: "google_compute_address",
+        data: false,
+        kind: Kind::PublicIp,
+        attrs: &[("name", "name"), ("labels", "tags")],
+        drop: &[
+            ("region", ""),
+            ("address_type", ""),
+            ("network_tier", "network tiers are GCP's own"),
+        ],
+        refs: &[("id", "id"), ("self_link", "id"), ("address", "address")],
+        special: None,
+    },
+    ReadRule {
+        ty: "google_compute_disk",
+        data: false,
+        kind: Kind::Disk,
+        attrs: &[
+            ("name", "name"),
+            ("type", "disk_type"),
+            ("zone", "zone"),
+            ("size", "size"),
+            ("labels", "tags"),
+        ],
+        drop: &[],
+        refs: &[("id", "id"), ("self_link", "id"), ("name", "id")],
+        special: None,
+    },
+    ReadRule {
+        ty: "google_compute_attached_disk",
+        data: false,
+        kind: Kind::Attachment,
+        attrs: &[("disk", "disk"), ("instance", "instance")],
+        drop: &[("zone", ""), ("device_name", ""), ("mode", "")],
+        refs: ID,
+        special: None,
+    },
+    ReadRule {
+        ty: "google_compute_instance",
+        data: false,
+        kind: Kind::Instance,
+        attrs: &[
+            ("name", "name"),
+            ("machine_type", "size"),
+            ("zone", "zone"),
+            ("boot_disk.initialize_params.image", "image"),
+            ("boot_disk.initialize_params.size", "root_size"),
+            ("boot_disk.initialize_params.type", "root_type"),
+            ("network_interface.subnetwork", "subnet"),
+            ("network_interface.access_config.nat_ip", "public_ip_ref"),
+            ("metadata_startup_script", "user_data"),
+            ("labels", "tags"),
+            ("tags", "net_tags"),
+        ],
+        drop: &[
+            ("allow_stopping_for_update", ""),
+            (
+                "metadata",
+                "instance metadata other than the startup script is GCP's own",
+            ),
+            (
+                "service_account",
+                "the instance's service account has no equivalent",
+            ),
+            ("boot_disk", ""),
+            ("network_interface", ""),
+            ("attached_disk", ""),
+        ],
+        refs: &[
+            ("id", "id"),
+            ("self_link", "id"),
+            ("instance_id", "id"),
+            ("name", "id"),
+            ("zone", "zone"),
+        ],
+        special: Some(instance_parts),
+    },
+    ReadRule {
+        ty: "google_storage_bucket",
+        data: false,
+        kind: Kind::Bucket,
+        attrs: &[
+            ("name", "name"),
+            ("force_destroy", "force_destroy"),
+            ("versioning.enabled", "versioning"),
+            ("labels", "tags"),
+        ],
+        drop: &[
+            ("location", "the bucket follows the target region"),
+            ("versioning", ""),
+            ("storage_class", ""),
+        ],
+        refs: &[("id", "id"), ("name", "name"), ("url", "url")],
+        special: None,
+    },
+    ReadRule {
+        ty: "google_compute_zones",
+        data: true,
+        kind: Kind::Zones,
+        attrs: &[],
+        drop: &[("region", ""), ("status", "")],
+        refs: &[("names", "names")],
+        special: None,
+    },
+    ReadRule {
+        ty: "google_compute_image",
+        data: true,
+        kind: Kind::Image,
+        attrs: &[],
+        drop: &[("family", ""), ("project", ""), ("name", "")],
+        refs: ID,
+        special: Some(image_family),
+    },
 ];
 
 /// Each `allow` block of a firewall becomes a rule item.
 fn allow_rules(b: &Block, fw: &mut Item, out: &mut Vec<Item>) -> Result<(), String> {
-    let egress = lookup(&b.body, "direction")?.is_some_and(|d| matches!(d, Expression::String(s) if s == "EGRESS"));
-    let (kind, ranges) = if egress { (Kind::EgressRule, "destination_ranges") } else { (Kind::Rule, "source_ranges") };
+    let egress = lookup(&b.body, "direction")?
+        .is_some_and(|d| matches!(d, Expression::String(s) if s == "EGRESS"));
+    let (kind, ranges) = if egress {
+        (Kind::EgressRule, "destination_ranges")
+    } else {
+        (Kind::Rule, "source_ranges")
+    };
     for (n, ab) in b.body.blocks_of("allow").enumerate() {
         let mut r = child(fw, kind, format!("{}_allow_{n}", fw.label));
         r.range = ab.range.clone();
-        r.attrs.insert("firewall", path(&format!("google_compute_firewall.{}.id", fw.label)));
+        r.attrs.insert(
+            "firewall",
+            path(&format!("google_compute_firewall.{}.id", fw.label)),
+        );
         for (src, key) in [("protocol", "protocol"), ("ports", "ports")] {
             if let Some(e) = lookup(&ab.body, src)? {
                 r.attrs.insert(key, e);
@@ -80,11 +230,19 @@ fn instance_parts(b: &Block, it: &mut Item, out: &mut Vec<Item>) -> Result<(), S
         if let Some(src) = lookup(&db.body, "source")? {
             a.attrs.insert("disk", src);
         }
-        a.attrs.insert("instance", path(&format!("google_compute_instance.{}.id", it.label)));
+        a.attrs.insert(
+            "instance",
+            path(&format!("google_compute_instance.{}.id", it.label)),
+        );
         out.push(a);
     }
-    if b.body.blocks_of("attached_disk").next().is_some() && (it.count.is_some() || it.for_each.is_some()) {
-        return Err(format!("{}: attached_disk blocks on a counted instance are not translated", it.address()));
+    if b.body.blocks_of("attached_disk").next().is_some()
+        && (it.count.is_some() || it.for_each.is_some())
+    {
+        return Err(format!(
+            "{}: attached_disk blocks on a counted instance are not translated",
+            it.address()
+        ));
     }
     Ok(())
 }
@@ -122,7 +280,8 @@ fn zone(cx: &mut Cx, it: &Item) -> Option<Expression> {
         }
     }
     cx.needs.insert(Need::Zones);
-    cx.notes.push("zone: the region's first zone (GCE needs one; the source sets none)".into());
+    cx.notes
+        .push("zone: the region's first zone (GCE needs one; the source sets none)".into());
     Some(path("data.google_compute_zones.available.names.0"))
 }
 
@@ -130,15 +289,26 @@ fn startup_script(_: &mut Cx, it: &Item) -> Option<Expression> {
     if let Some(u) = it.get("user_data") {
         return Some(u.clone());
     }
-    call("base64decode", vec![it.get("user_data_b64")?.clone()], false).ok()
+    call(
+        "base64decode",
+        vec![it.get("user_data_b64")?.clone()],
+        false,
+    )
+    .ok()
 }
 
 /// SSH access: the key pair's (or the VM's) public key as `ssh-keys` metadata.
 fn metadata(cx: &mut Cx, it: &Item) -> Option<Expression> {
     let key = ssh_key(cx, it)?;
-    let user = it.get("ssh_user").cloned().unwrap_or(Expression::String("ubuntu".into()));
+    let user = it
+        .get("ssh_user")
+        .cloned()
+        .unwrap_or(Expression::String("ubuntu".into()));
     let mut o = hcl::Object::new();
-    o.insert(hcl::ObjectKey::Expression(Expression::String("ssh-keys".into())), interpolate(vec![Err(user), Ok(":".into()), Err(key)]));
+    o.insert(
+        hcl::ObjectKey::Expression(Expression::String("ssh-keys".into())),
+        interpolate(vec![Err(user), Ok(":".into()), Err(key)]),
+    );
     cx.notes.push("SSH key → ssh-keys metadata".into());
     Some(Expression::Object(o))
 }
@@ -157,7 +327,8 @@ fn net_tags(cx: &mut Cx, it: &Item) -> Option<Expression> {
     if it.get("net_tags").is_some() {
         return it.get("net_tags").cloned();
     }
-    (!groups.is_empty()).then(|| Expression::Array(groups.iter().map(|g| Expression::String(tag(g))).collect()))
+    (!groups.is_empty())
+        .then(|| Expression::Array(groups.iter().map(|g| Expression::String(tag(g))).collect()))
 }
 
 fn tag(g: &Item) -> String {
@@ -179,21 +350,37 @@ fn nat_ip(cx: &mut Cx, it: &Item) -> Option<Expression> {
     // The address belongs to one instance: with count, only that index gets it.
     if let (Some(idx), Some(Expression::Traversal(t))) = (common::self_index(it), Some(inst)) {
         if let Some(hcl::expr::TraversalOperator::Index(i)) = t.operators.get(1) {
-            let cond = Expression::Operation(Box::new(hcl::expr::Operation::Binary(hcl::expr::BinaryOp::new(idx, hcl::expr::BinaryOperator::Eq, i.clone()))));
-            e = Expression::Conditional(Box::new(hcl::expr::Conditional::new(cond, e, Expression::Null)));
+            let cond = Expression::Operation(Box::new(hcl::expr::Operation::Binary(
+                hcl::expr::BinaryOp::new(idx, hcl::expr::BinaryOperator::Eq, i.clone()),
+            )));
+            e = Expression::Conditional(Box::new(hcl::expr::Conditional::new(
+                cond,
+                e,
+                Expression::Null,
+            )));
         }
     }
-    cx.notes.push(format!("{} → access_config.nat_ip", addr.address()));
+    cx.notes
+        .push(format!("{} → access_config.nat_ip", addr.address()));
     Some(e)
 }
 
 fn rule_name(cx: &mut Cx, it: &Item) -> Option<Expression> {
     let group = common::group_of(cx, it);
     let base = group.and_then(|g| g.get("name")).cloned();
-    let own = group.map_or(it.label.as_str(), |g| it.label.strip_prefix(&format!("{}_", g.label)).unwrap_or(&it.label));
+    let own = group.map_or(it.label.as_str(), |g| {
+        it.label
+            .strip_prefix(&format!("{}_", g.label))
+            .unwrap_or(&it.label)
+    });
     let suffix = own.replace('_', "-").to_ascii_lowercase();
     Some(match base {
-        Some(b) if group.is_some_and(|g| g.label != it.label) => call("lower", vec![interpolate(vec![Err(b), Ok(format!("-{suffix}"))])], false).ok()?,
+        Some(b) if group.is_some_and(|g| g.label != it.label) => call(
+            "lower",
+            vec![interpolate(vec![Err(b), Ok(format!("-{suffix}"))])],
+            false,
+        )
+        .ok()?,
         _ => values::gcp_name(cx, it)?,
     })
 }
@@ -206,7 +393,9 @@ fn allow_ports(_: &mut Cx, it: &Item) -> Option<Expression> {
     if protocol(it) == "all" || protocol(it) == "icmp" {
         return None;
     }
-    Some(Expression::Array(ports(it)?.into_iter().map(Expression::String).collect()))
+    Some(Expression::Array(
+        ports(it)?.into_iter().map(Expression::String).collect(),
+    ))
 }
 
 fn source_ranges(_: &mut Cx, it: &Item) -> Option<Expression> {
@@ -218,13 +407,18 @@ fn target_tags(cx: &mut Cx, it: &Item) -> Option<Expression> {
     if g.src_ty.starts_with("google_") {
         return g.get("net_tags").cloned();
     }
-    cx.notes.push(format!("applies to instances tagged {:?} (the members of {})", tag(g), g.address()));
+    cx.notes.push(format!(
+        "applies to instances tagged {:?} (the members of {})",
+        tag(g),
+        g.address()
+    ));
     Some(Expression::Array(vec![Expression::String(tag(g))]))
 }
 
 fn address_instance(cx: &mut Cx, it: &Item) -> Option<Expression> {
     if it.get("instance").is_some() {
-        cx.notes.push("attached through the instance's access_config.nat_ip".into());
+        cx.notes
+            .push("attached through the instance's access_config.nat_ip".into());
     }
     None
 }

@@ -2,6 +2,7 @@
 //! kind is written on each target (`WRITE`).
 
 mod aws;
+mod aws_read;
 mod azure;
 mod common;
 mod gcp;
@@ -14,9 +15,17 @@ use autostack_cost::Cloud;
 
 /// The read rule of a source type (`data` for data sources), if it is translated.
 pub fn read_rule(ty: &str, data: bool) -> Option<(&'static ReadRule, Cloud)> {
-    [(aws::READ, Cloud::Aws), (azure::READ, Cloud::Azure), (gcp::READ, Cloud::Gcp)]
-        .into_iter()
-        .find_map(|(t, c)| t.iter().find(|r| r.ty == ty && r.data == data).map(|r| (r, c)))
+    [
+        (aws_read::READ, Cloud::Aws),
+        (azure::READ, Cloud::Azure),
+        (gcp::READ, Cloud::Gcp),
+    ]
+    .into_iter()
+    .find_map(|(t, c)| {
+        t.iter()
+            .find(|r| r.ty == ty && r.data == data)
+            .map(|r| (r, c))
+    })
 }
 
 /// The cloud a type prefix belongs to.
@@ -37,10 +46,17 @@ pub fn write_rule(to: Target, kind: Kind) -> &'static WriteRule {
         Target::Cloud(Cloud::Gcp) => gcp::WRITE,
         Target::Portable => portable::WRITE,
     };
-    table.iter().find(|r| r.kind == kind).unwrap_or(&NOT_WRITTEN)
+    table
+        .iter()
+        .find(|r| r.kind == kind)
+        .unwrap_or(&NOT_WRITTEN)
 }
 
-static NOT_WRITTEN: WriteRule = WriteRule { kind: Kind::Routing, outs: &[], rule: "not written" };
+static NOT_WRITTEN: WriteRule = WriteRule {
+    kind: Kind::Routing,
+    outs: &[],
+    rule: "not written",
+};
 
 /// The write rule for an item.
 pub fn rule_for(to: Target, it: &Item) -> &'static WriteRule {

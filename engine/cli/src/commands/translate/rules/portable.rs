@@ -40,11 +40,13 @@ fn zone_index(cx: &mut Cx, it: &Item) -> Option<Expression> {
     let z = it.get("zone")?;
     if let Expression::Traversal(t) = z {
         if let Some(hcl::expr::TraversalOperator::Index(i)) = t.operators.last() {
-            cx.notes.push("zone → zone_index (the same position in the region's zones)".into());
+            cx.notes
+                .push("zone → zone_index (the same position in the region's zones)".into());
             return Some(i.clone());
         }
     }
-    cx.notes.push("zone: not a position in the zone list; zone_index left at 0".into());
+    cx.notes
+        .push("zone: not a position in the zone list; zone_index left at 0".into());
     None
 }
 
@@ -53,10 +55,14 @@ fn ingress(cx: &mut Cx, it: &Item) -> Vec<hcl::Block> {
         .items
         .iter()
         .filter(|r| r.kind == Kind::Rule)
-        .filter(|r| common::group_of(cx, r).is_some_and(|g| g.label == it.label && g.src_ty == it.src_ty))
+        .filter(|r| {
+            common::group_of(cx, r).is_some_and(|g| g.label == it.label && g.src_ty == it.src_ty)
+        })
         .collect();
     let egress = cx.items.iter().any(|r| {
-        r.kind == Kind::EgressRule && !common::allows_all_egress(r) && common::group_of(cx, r).is_some_and(|g| g.label == it.label)
+        r.kind == Kind::EgressRule
+            && !common::allows_all_egress(r)
+            && common::group_of(cx, r).is_some_and(|g| g.label == it.label)
     });
     if egress {
         cx.lose("egress rules: portable_firewall has only ingress rules (egress is open)");
@@ -64,8 +70,19 @@ fn ingress(cx: &mut Cx, it: &Item) -> Vec<hcl::Block> {
     rules
         .into_iter()
         .map(|r| {
-            let ps = ports(r).unwrap_or_default().into_iter().map(Expression::String).collect();
-            block("ingress", vec![("protocol", Expression::String(protocol(r))), ("ports", Expression::Array(ps)), ("cidr_blocks", cidrs(r))])
+            let ps = ports(r)
+                .unwrap_or_default()
+                .into_iter()
+                .map(Expression::String)
+                .collect();
+            block(
+                "ingress",
+                vec![
+                    ("protocol", Expression::String(protocol(r))),
+                    ("ports", Expression::Array(ps)),
+                    ("cidr_blocks", cidrs(r)),
+                ],
+            )
         })
         .collect()
 }
@@ -76,7 +93,8 @@ fn firewall_ids(cx: &mut Cx, it: &Item) -> Option<Expression> {
 
 fn disk_instance(cx: &mut Cx, it: &Item) -> Option<Expression> {
     let att = common::attachments(cx, it, "disk").into_iter().next()?;
-    cx.notes.push(format!("attachment {} → instance_id", att.address()));
+    cx.notes
+        .push(format!("attachment {} → instance_id", att.address()));
     att.get("instance").cloned()
 }
 

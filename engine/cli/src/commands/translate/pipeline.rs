@@ -4,7 +4,7 @@
 use super::emit::{self, Section};
 use super::generate;
 use super::hclexpr::convert;
-use super::model::{location, Item, Kind, Target, Untranslated};
+use super::model::{location, Item, Kind, SrcKey, Target, Untranslated};
 use super::read::read_block;
 use super::refs::{Names, Rewriter};
 use super::rules::{self, cloud_of};
@@ -47,19 +47,7 @@ pub fn translate(src: &Source, to: Target) -> Result<Output, String> {
         current: String::new(),
         at: String::new(),
     };
-    let mut sections: BTreeMap<usize, Vec<Section>> = BTreeMap::new();
-    for it in &items {
-        cx.notes.clear();
-        cx.current = it.address();
-        cx.at = location(&it.range);
-        let rule = rule_of(it);
-        let blocks = write_item(&mut cx, it, rule);
-        sections.entry(it.origin).or_default().push(Section {
-            comments: item_comment(it, rule, &blocks, &cx.notes),
-            blocks,
-            at: cx.at.clone(),
-        });
-    }
+    let mut sections = write_all(&mut cx, &rule_of);
     let provider = generate::provider(&mut cx, src);
     let generated = generate::needs(&mut cx, src);
     lost.append(&mut cx.lost);
@@ -72,6 +60,53 @@ pub fn translate(src: &Source, to: Target) -> Result<Output, String> {
         at: (String::new(), String::new()),
         dropped: &dropped,
     };
+    let extra = (provider, generated);
+    let files = assemble(src, &mut sections, &mut rw, &var_rewrites, extra, &mut lost)?;
+    lost.append(&mut rw.lost);
+    lost.sort_by_key(|l| sort_key(&l.at));
+    lost.dedup();
+    emit::render(files, src.cloud, to, &lost).map(|files| Output { files, lost })
+}
+
+/// Writes every item; sections keyed by the source block they came from.
+fn write_all(
+    cx: &mut Cx,
+    rule_of: &dyn Fn(&Item) -> &'static WriteRule,
+) -> BTreeMap<usize, Vec<Section>> {
+    let mut sections: BTreeMap<usize, Vec<Section>> = BTreeMap::new();
+    for it in cx.items {
+        cx.notes.clear();
+        cx.current = it.address();
+        cx.at = location(&it.range);
+        let rule = rule_of(it);
+        let blocks = write_item(cx, it, rule);
+        sections.entry(it.origin).or_default().push(Section {
+            comments: item_comment(it, rule, &blocks, &cx.notes),
+            blocks,
+            at: cx.at.clone(),
+        });
+    }
+    sections
+}
+
+/// `file:line:col` ordered by file, then line and column as numbers.
+fn sort_key(at: &str) -> (String, u64, u64) {
+    let mut parts = at.rsplitn(3, ':');
+    let col = parts.next().and_then(|c| c.parse().ok()).unwrap_or(0);
+    let line = parts.next().and_then(|c| c.parse().ok()).unwrap_or(0);
+    (parts.next().unwrap_or_default().to_string(), line, col)
+}
+
+/// The output files in the source's order: each block where its source was, the provider
+/// blocks first and the generated ones last in the first file.
+fn assemble(
+    src: &Source,
+    sections: &mut BTreeMap<usize, Vec<Section>>,
+    rw: &mut Rewriter,
+    var_rewrites: &BTreeMap<String, (Expression, String)>,
+    (provider, generated): (Vec<Section>, Vec<Section>),
+    lost: &mut Vec<Untranslated>,
+) -> Result<Vec<(String, Vec<Section>)>, String> {
     let mut files = Vec::new();
     let mut origin = 0;
     for (fi, f) in src.files.iter().enumerate() {
@@ -84,21 +119,24 @@ pub fn translate(src: &Source, to: Target) -> Result<Output, String> {
             if is_res {
                 if let Some(mut s) = sections.remove(&origin) {
                     for sec in &mut s {
-                        rewrite_blocks(&mut rw, sec);
+                        rewrite_blocks(rw, sec);
                     }
                     out.extend(s);
                 }
-                let carried = !dropped.iter().any(|d| d.1 == b.labels[0].0 && d.2 == b.labels[1].0)
+                let carried = !rw
+                    .dropped
+                    .iter()
+                    .any(|d| d.1 == b.labels[0].0 && d.2 == b.labels[1].0)
                     && cloud_of(&b.labels[0].0).is_none();
                 if carried {
-                    out.push(carry(&mut rw, b, &var_rewrites)?);
+                    out.push(carry(rw, b, var_rewrites)?);
                 }
                 origin += 1;
                 continue;
             }
             match b.ty.as_str() {
                 "terraform" | "provider" => {}
-                "variable" | "locals" | "output" => out.push(carry(&mut rw, b, &var_rewrites)?),
+                "variable" | "locals" | "output" => out.push(carry(rw, b, var_rewrites)?),
                 other => lost.push(Untranslated {
                     at: location(&b.range),
                     subject: b.header(),
@@ -111,16 +149,13 @@ pub fn translate(src: &Source, to: Target) -> Result<Output, String> {
         }
         files.push((f.name.clone(), out));
     }
-    lost.append(&mut rw.lost);
-    lost.sort();
-    lost.dedup();
-    emit::render(files, src.cloud, to, &lost).map(|files| Output { files, lost })
+    Ok(files)
 }
 
 fn read_all(
     src: &Source,
     lost: &mut Vec<Untranslated>,
-) -> Result<(Vec<Item>, Vec<(bool, String, String)>), String> {
+) -> Result<(Vec<Item>, Vec<SrcKey>), String> {
     let mut items = Vec::new();
     let mut dropped = Vec::new();
     for (origin, b) in super::source::resources(&src.files).enumerate() {
@@ -137,7 +172,11 @@ fn read_all(
             None => continue,
         };
         items.retain(|i: &Item| i.origin != origin);
-        lost.push(Untranslated { at: location(&b.range), subject: b.header(), why });
+        lost.push(Untranslated {
+            at: location(&b.range),
+            subject: b.header(),
+            why,
+        });
         dropped.push((data, ty, label));
     }
     fold(&mut items);
@@ -157,19 +196,27 @@ fn fold(items: &mut [Item]) {
             Kind::Bucket => {
                 if let Some(acct) = find(it.get("account")).and_then(|a| a.get("name")) {
                     let c = it.get("container").cloned().unwrap_or(Expression::Null);
-                    let name = super::hclexpr::interpolate(vec![Err(acct.clone()), Ok("-".into()), Err(c)]);
+                    let name = super::hclexpr::interpolate(vec![
+                        Err(acct.clone()),
+                        Ok("-".into()),
+                        Err(c),
+                    ]);
                     it.attrs.insert("name", name);
                 }
                 let v = snapshot.iter().find(|v| {
                     v.kind == Kind::Versioning
-                        && find(v.get("bucket")).is_some_and(|b| b.label == it.label && b.src_ty == it.src_ty)
+                        && find(v.get("bucket"))
+                            .is_some_and(|b| b.label == it.label && b.src_ty == it.src_ty)
                 });
                 if let Some(status) = v.and_then(|v| v.get("status")) {
                     let on = match status {
                         Expression::String(s) => Expression::Bool(s == "Enabled"),
-                        e => format!("{} == \"Enabled\"", hcl::format::to_string(e).unwrap_or_default())
-                            .parse()
-                            .unwrap_or(Expression::Bool(true)),
+                        e => format!(
+                            "{} == \"Enabled\"",
+                            hcl::format::to_string(e).unwrap_or_default()
+                        )
+                        .parse()
+                        .unwrap_or(Expression::Bool(true)),
                     };
                     it.attrs.insert("versioning", on);
                 }
@@ -194,7 +241,10 @@ fn fold(items: &mut [Item]) {
 
 fn target_region(src: &Source, to: Target, lost: &mut Vec<Untranslated>) -> (String, String) {
     let Target::Cloud(cloud) = to else {
-        return (src.region.clone().unwrap_or_default(), "the source's region".into());
+        return (
+            src.region.clone().unwrap_or_default(),
+            "the source's region".into(),
+        );
     };
     let fallback = match cloud {
         Cloud::Aws => "us-east-1",
@@ -219,12 +269,27 @@ fn target_region(src: &Source, to: Target, lost: &mut Vec<Untranslated>) -> (Str
     }
 }
 
-fn item_comment(it: &Item, rule: &WriteRule, blocks: &[hcl::Block], notes: &[String]) -> Vec<String> {
+fn item_comment(
+    it: &Item,
+    rule: &WriteRule,
+    blocks: &[hcl::Block],
+    notes: &[String],
+) -> Vec<String> {
     let targets: Vec<String> = blocks
         .iter()
-        .map(|b| b.labels.iter().map(|l| l.as_str()).collect::<Vec<_>>().join("."))
+        .map(|b| {
+            b.labels
+                .iter()
+                .map(|l| l.as_str())
+                .collect::<Vec<_>>()
+                .join(".")
+        })
         .collect();
-    let arrow = if targets.is_empty() { "(nothing)".to_string() } else { targets.join(" + ") };
+    let arrow = if targets.is_empty() {
+        "(nothing)".to_string()
+    } else {
+        targets.join(" + ")
+    };
     let mut c = vec![format!("{} → {arrow}: {}", it.address(), rule.rule)];
     c.extend(notes.iter().cloned());
     c.extend(it.dropped.iter().map(|d| format!("dropped {d}")));
@@ -232,7 +297,11 @@ fn item_comment(it: &Item, rule: &WriteRule, blocks: &[hcl::Block], notes: &[Str
 }
 
 fn rewrite_blocks(rw: &mut Rewriter, sec: &mut Section) {
-    let subject = sec.comments.first().and_then(|c| c.split(' ').next()).unwrap_or_default();
+    let subject = sec
+        .comments
+        .first()
+        .and_then(|c| c.split(' ').next())
+        .unwrap_or_default();
     rw.at = (sec.at.clone(), subject.to_string());
     for b in &mut sec.blocks {
         rewrite_body(rw, &mut b.body);
@@ -277,7 +346,11 @@ fn carry(
     }
     rw.at = (location(&b.range), b.header());
     rewrite_body(rw, &mut block.body);
-    Ok(Section { comments, blocks: vec![block], at: location(&b.range) })
+    Ok(Section {
+        comments,
+        blocks: vec![block],
+        at: location(&b.range),
+    })
 }
 
 /// Our block (with located expressions) as an hcl-rs block.
@@ -292,7 +365,10 @@ pub fn convert_block(b: &Block) -> Result<hcl::Block, String> {
 fn convert_body(body: &Body) -> Result<hcl::Body, String> {
     let mut items: Vec<(usize, hcl::Structure)> = Vec::new();
     for a in &body.attributes {
-        items.push((a.range.start.byte, hcl::Attribute::new(a.name.clone(), convert(&a.expr)?).into()));
+        items.push((
+            a.range.start.byte,
+            hcl::Attribute::new(a.name.clone(), convert(&a.expr)?).into(),
+        ));
     }
     for b in &body.blocks {
         items.push((b.range.start.byte, convert_block(b)?.into()));
