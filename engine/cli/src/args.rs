@@ -70,6 +70,28 @@ pub enum Command {
     Catalog(CatalogCmd),
     /// Show the providers required for this configuration.
     Providers(ProvidersArgs),
+    /// Rewrite a configuration of one cloud's resources for another cloud or the portable
+    /// types (exit 0: fully translated; 4: written, with items not translated; 1: error).
+    Translate(TranslateArgs),
+}
+
+/// `translate` options.
+#[derive(Debug, Args)]
+pub struct TranslateArgs {
+    /// The target: aws, azure, gcp or portable.
+    #[arg(long, value_name = "CLOUD")]
+    pub to: String,
+    /// Where to write the result (default: DIR-<target> beside DIR; `-` prints it).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Overwrite a non-empty output directory.
+    #[arg(long)]
+    pub force: bool,
+    /// Disable color output.
+    #[arg(long = "no-color")]
+    pub no_color: bool,
+    /// The configuration directory (default: the working directory).
+    pub dir: Option<PathBuf>,
 }
 
 /// `providers` and its subcommands.

@@ -25,6 +25,7 @@ pub fn provider_sources(
 pub mod run;
 mod show;
 mod state;
+mod translate;
 mod validate;
 mod version;
 mod workspace;
@@ -72,6 +73,7 @@ pub fn dispatch(cli: Cli) -> u8 {
         },
         Some(Command::Catalog(c)) => catalog::run(c, &rt),
         Some(Command::Providers(a)) => providers::run(&a),
+        Some(Command::Translate(a)) => translate::run(&a),
         None => {
             let _ = <Cli as clap::CommandFactory>::command().print_help();
             1

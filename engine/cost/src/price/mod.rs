@@ -4,10 +4,10 @@
 //! free (networking, IAM, builtin providers, …) or unpriced with the reason. Hourly prices use
 //! 730 hours a month unless the usage file sets `hours_per_month`.
 
-mod aws;
-mod azure;
+pub(crate) mod aws;
+pub(crate) mod azure;
 mod free;
-mod gcp;
+pub(crate) mod gcp;
 
 pub(crate) use free::is_free;
 
