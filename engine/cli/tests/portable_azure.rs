@@ -121,6 +121,18 @@ fn every_portable_type_applies_changes_and_destroys_on_azure() {
     );
     assert_eq!(props["storageProfile"]["dataDisks"][0]["lun"], 0, "{vm}");
     assert_eq!(props["osProfile"]["adminUsername"], "portable");
+    // The firewall's group is applied to the VM's interface.
+    let nic = st.get(
+        &format!("{net}/networkInterfaces/portable-web-web-nic"),
+        "2024-03-01",
+    );
+    let applied = nic["properties"]["networkSecurityGroup"]["id"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        applied.ends_with("/networkSecurityGroups/portable-web-web"),
+        "{nic}"
+    );
     // The bucket: an account of its name's letters, versioned, and its container.
     let account = st.get(
         "portable-web-assets-rg/providers/Microsoft.Storage/storageAccounts/portablewebassets/blobServices/default",

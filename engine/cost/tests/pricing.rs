@@ -392,21 +392,23 @@ fn portable_resources_are_priced_through_the_bound_clouds_rules() {
         assert_eq!(r.cloud.map(|c| c.as_str()), Some(cloud), "{name}");
         assert_eq!(r.region.as_deref(), after["region"].as_str(), "{name}");
     }
-    // A bucket is priced as the cloud's standard object storage (usage-based: storage_gb).
+    // A bucket is priced as the cloud's standard object storage, from usage `storage_gb`:
+    // s3 S3 Standard us-east-1 0.023; blob Blob Hot (LRS) eastus 0.018; gcs Standard us-east1 0.02.
     let usage = "resource_usage:\n  portable_bucket.b:\n    storage_gb: 100\n";
-    for cloud in ["aws", "azure", "gcp"] {
+    for (cloud, region, per_gb) in [
+        ("aws", "us-east-1", 0.023),
+        ("azure", "eastus", 0.018),
+        ("gcp", "us-east1", 0.02),
+    ] {
         let b = create(
             "portable_bucket.b",
             "portable_bucket",
-            json!({"cloud": cloud, "region": if cloud == "aws" { "us-east-1" } else if cloud == "azure" { "eastus" } else { "us-central1" }, "name": "b"}),
+            json!({"cloud": cloud, "region": region, "name": "b"}),
         );
         let r = estimate_with_usage(&input(vec![b]), usage)
             .resources
             .remove(0);
-        assert!(
-            r.monthly_cost.after.is_some_and(|c| c > 0.0),
-            "{cloud}: {r:?}"
-        );
+        assert_usd(r.monthly_cost.after, 100.0 * per_gb, cloud);
     }
 }
 
