@@ -122,6 +122,17 @@ pub(super) fn price(type_name: &str, a: &Attrs, cx: &Cx) -> StateCost {
     s
 }
 
+/// `r` with `key` set to the region (unknown while the region is).
+fn located(mut r: Restated, key: &str, region: &Setting) -> Restated {
+    match region {
+        Setting::Known(l) => r.set(key, json!(l)),
+        Setting::Unknown(_) => {
+            r.unknown.insert(key.into(), Value::Bool(true));
+            r
+        }
+    }
+}
+
 /// The concrete type a priced portable type becomes on `cloud`, and its attributes.
 fn restate(
     type_name: &str,
@@ -129,56 +140,25 @@ fn restate(
     a: &Attrs,
     region: &Setting,
 ) -> Option<(&'static str, Restated)> {
-    let located = |r: Restated, key: &str| match region {
-        Setting::Known(l) => r.set(key, json!(l)),
-        Setting::Unknown(_) => {
-            let mut r = r;
-            r.unknown.insert(key.into(), Value::Bool(true));
-            r
-        }
-    };
-    let boot = Restated::default().set("type", json!(boot_disk_type(cloud)));
+    let at = |r: Restated, key: &str| located(r, key, region);
     Some(match (type_name, cloud) {
-        ("portable_instance", Cloud::Aws) => {
-            let root = boot.copy(a, "root_disk_size", "volume_size");
-            let root = root.set("volume_type", json!(boot_disk_type(cloud)));
-            let vm = Restated::default().copy(a, "instance_type", "instance_type");
-            ("aws_instance", root.nest(vm, "root_block_device"))
+        ("portable_instance", _) => instance(cloud, a, region),
+        ("portable_disk", Cloud::Aws) => {
+            let d = Restated::default().copy(a, "disk_type", "type");
+            ("aws_ebs_volume", d.copy(a, "size", "size"))
         }
-        ("portable_instance", Cloud::Azure) => {
-            let os = Restated::default()
-                .copy(a, "root_disk_size", "disk_size_gb")
-                .set("storage_account_type", json!(boot_disk_type(cloud)));
-            let vm = located(
-                Restated::default().copy(a, "instance_type", "size"),
-                "location",
-            );
-            ("azurerm_linux_virtual_machine", os.nest(vm, "os_disk"))
-        }
-        ("portable_instance", Cloud::Gcp) => {
-            let init = boot.copy(a, "root_disk_size", "size");
-            let vm = Restated::default().copy(a, "instance_type", "machine_type");
-            let params = init.nest(Restated::default(), "initialize_params");
+        ("portable_disk", Cloud::Gcp) => {
+            let d = Restated::default().copy(a, "disk_type", "type");
             (
-                "google_compute_instance",
-                params.nest(located(vm, "region"), "boot_disk"),
+                "google_compute_disk",
+                at(d.copy(a, "size", "size"), "region"),
             )
         }
-        ("portable_disk", _) => {
-            let d = Restated::default().copy(a, "disk_type", "type");
-            match cloud {
-                Cloud::Aws => ("aws_ebs_volume", d.copy(a, "size", "size")),
-                Cloud::Gcp => (
-                    "google_compute_disk",
-                    located(d.copy(a, "size", "size"), "region"),
-                ),
-                Cloud::Azure => {
-                    let d = Restated::default()
-                        .copy(a, "disk_type", "storage_account_type")
-                        .copy(a, "size", "disk_size_gb");
-                    ("azurerm_managed_disk", located(d, "location"))
-                }
-            }
+        ("portable_disk", Cloud::Azure) => {
+            let d = Restated::default()
+                .copy(a, "disk_type", "storage_account_type")
+                .copy(a, "size", "disk_size_gb");
+            ("azurerm_managed_disk", at(d, "location"))
         }
         ("portable_bucket", Cloud::Aws) => ("aws_s3_bucket", Restated::default()),
         ("portable_bucket", Cloud::Azure) => {
@@ -186,12 +166,40 @@ fn restate(
                 .set("account_tier", json!("Standard"))
                 .set("account_replication_type", json!("LRS"))
                 .set("account_kind", json!("StorageV2"));
-            ("azurerm_storage_account", located(acct, "location"))
+            ("azurerm_storage_account", at(acct, "location"))
         }
         ("portable_bucket", Cloud::Gcp) => {
             let b = Restated::default().set("storage_class", json!("STANDARD"));
-            ("google_storage_bucket", located(b, "location"))
+            ("google_storage_bucket", at(b, "location"))
         }
         _ => return None,
     })
+}
+
+/// A portable instance as the cloud's VM type with its root disk.
+fn instance(cloud: Cloud, a: &Attrs, region: &Setting) -> (&'static str, Restated) {
+    let boot = boot_disk_type(cloud);
+    match cloud {
+        Cloud::Aws => {
+            let root = (Restated::default().copy(a, "root_disk_size", "volume_size"))
+                .set("volume_type", json!(boot));
+            let vm = Restated::default().copy(a, "instance_type", "instance_type");
+            ("aws_instance", root.nest(vm, "root_block_device"))
+        }
+        Cloud::Azure => {
+            let os = (Restated::default().copy(a, "root_disk_size", "disk_size_gb"))
+                .set("storage_account_type", json!(boot));
+            let vm = Restated::default().copy(a, "instance_type", "size");
+            let vm = located(vm, "location", region);
+            ("azurerm_linux_virtual_machine", os.nest(vm, "os_disk"))
+        }
+        Cloud::Gcp => {
+            let init =
+                (Restated::default().copy(a, "root_disk_size", "size")).set("type", json!(boot));
+            let vm = Restated::default().copy(a, "instance_type", "machine_type");
+            let params = init.nest(Restated::default(), "initialize_params");
+            let vm = located(vm, "region", region);
+            ("google_compute_instance", params.nest(vm, "boot_disk"))
+        }
+    }
 }
