@@ -302,6 +302,13 @@ impl Realize<GcpClient> for Instance {
     fn main_role(&self) -> &'static str {
         "vm"
     }
+    fn recomputed(&self, prior: &Value, planned: &Value) -> Vec<&'static str> {
+        // A new size stops and starts the VM, which gives it a new ephemeral public address.
+        match get_str(prior, "instance_type") == get_str(planned, "instance_type") {
+            true => Vec::new(),
+            false => vec!["public_ip_address"],
+        }
+    }
     fn members(&self, _: &Value) -> Vec<Role> {
         vec![("vm", "google_compute_instance")]
     }

@@ -46,6 +46,11 @@ pub trait Realize<C: Send + Sync>: Send + Sync {
     ) -> Result<Value, Diagnostics> {
         Ok(planned)
     }
+    /// The computed attributes an update from `prior` to `planned` may change (an ephemeral
+    /// public address when a resize stops the VM), planned as unknown. The default: none.
+    fn recomputed(&self, _prior: &Value, _planned: &Value) -> Vec<&'static str> {
+        Vec::new()
+    }
     /// The configuration of the member playing `role` (the attributes it sets; the rest are
     /// left null), from the portable value and the members made before it.
     async fn config(
