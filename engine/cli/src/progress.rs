@@ -335,12 +335,12 @@ fn machine(e: Event<'_>, bound: &Bindings) {
         Event::CopyProgress { progress: p, .. } => (
             "info",
             "copy_progress",
-            json!({ "copy": { "resource": resource_json(addr), "objects_done": p.objects_done, "objects_total": p.objects_total, "bytes_done": p.bytes_done, "bytes_total": p.bytes_total } }),
+            json!({ "copy": { "resource": resource_json(addr, bound), "objects_done": p.objects_done, "objects_total": p.objects_total, "bytes_done": p.bytes_done, "bytes_total": p.bytes_total } }),
         ),
         Event::CopyDone { stats, elapsed, .. } => (
             "info",
             "copy_complete",
-            json!({ "copy": { "resource": resource_json(addr), "copied": stats.copied, "skipped": stats.skipped, "bytes": stats.bytes, "elapsed_seconds": secs(elapsed) } }),
+            json!({ "copy": { "resource": resource_json(addr, bound), "copied": stats.copied, "skipped": stats.skipped, "bytes": stats.bytes, "elapsed_seconds": secs(elapsed) } }),
         ),
     };
     emit(level, &msg, kind, extra);
