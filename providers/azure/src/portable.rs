@@ -14,10 +14,14 @@
 use crate::config::AzureFactory;
 use crate::portable_compute::{Disk, Instance};
 use crate::prelude::*;
-use autostack_provider_portable::{zones, Binding, Cloud, Kind, Members, Realize, Role};
+pub(crate) use autostack_provider_portable::values::{attr, obj, only_role, s, unknown_role};
+use autostack_provider_portable::{zones, Cloud, FactoryBinding, Kind, Members, Realize, Role};
 use autostack_provider_sdk::attrs::{error, string_list};
-use autostack_provider_sdk::{ClientFactory, Planning, Registry};
+use autostack_provider_sdk::Registry;
 use std::sync::Arc;
+
+/// The cloud as member errors name it.
+pub(crate) const CLOUD_NAME: &str = "Azure";
 
 /// The concrete types the portable types are made of here.
 const CONCRETE: [&str; 12] = [
@@ -49,29 +53,16 @@ pub fn register(registry: Registry<AzureFactory>) -> Registry<AzureFactory> {
         Arc::new(Disk),
         Arc::new(Bucket),
     ];
-    autostack_provider_portable::register(registry, Arc::new(Azure), realizations, &CONCRETE)
-}
-
-struct Azure;
-
-#[async_trait]
-impl Binding<AzureClient> for Azure {
-    fn cloud(&self) -> Cloud {
-        Cloud::Azure
-    }
-    fn region(&self, _: &AzureClient) -> String {
-        default_region(std::env::var("ARM_LOCATION").ok())
-    }
-    fn planning<'c>(&self, c: &'c AzureClient) -> Planning<'c> {
-        AzureFactory.planning(c)
-    }
-    async fn find_by_token(
-        &self,
-        c: &AzureClient,
-        token: &str,
-    ) -> Result<Option<String>, Diagnostics> {
-        AzureFactory.find_by_token(c, token).await
-    }
+    autostack_provider_portable::register(
+        registry,
+        Arc::new(FactoryBinding {
+            cloud: Cloud::Azure,
+            factory: AzureFactory,
+            region: |_| default_region(std::env::var("ARM_LOCATION").ok()),
+        }),
+        realizations,
+        &CONCRETE,
+    )
 }
 
 /// The region of `ARM_LOCATION` (`West Europe` is `westeurope`), else [`DEFAULT_REGION`].
@@ -82,39 +73,11 @@ fn default_region(env: Option<String>) -> String {
     }
 }
 
-pub(crate) fn s(v: &str) -> Value {
-    Value::string(v)
-}
-
-pub(crate) fn obj<const N: usize>(attrs: [(&str, Value); N]) -> Value {
-    Value::object_from(attrs)
-}
-
-/// Attribute `name` of the portable value (null when unset).
-pub(crate) fn attr(p: &Value, name: &str) -> Value {
-    get(p, name).cloned().unwrap_or(Value::null())
-}
-
 /// The portable `tags` as azurerm's.
 pub(crate) fn tags(p: &Value) -> Value {
     get(p, "tags")
         .cloned()
         .unwrap_or(Value::Null(Type::map(Type::String)))
-}
-
-pub(crate) fn unknown_role(role: &str) -> Diagnostics {
-    error(
-        "Unknown portable member",
-        format!("No member {role:?} on Azure."),
-    )
-}
-
-/// Checks that `role` is `want`, the type's only member.
-fn one(want: &str, role: &str) -> Result<(), Diagnostics> {
-    match role == want {
-        true => Ok(()),
-        false => Err(unknown_role(role)),
-    }
 }
 
 /// The segment after `key` in an ARM ID (`resourceGroups` → the group's name), or why there
@@ -179,7 +142,7 @@ impl Realize<AzureClient> for Network {
                 ),
                 ("tags", tags(p)),
             ]),
-            _ => return Err(unknown_role(role)),
+            _ => return Err(unknown_role(CLOUD_NAME, role)),
         })
     }
     fn outputs(&self, _: &Value, _: &Members) -> Vec<(&'static str, Value)> {
@@ -221,7 +184,7 @@ impl Realize<AzureClient> for Subnet {
         role: &str,
         _: &Members,
     ) -> Result<Value, Diagnostics> {
-        one("subnet", role)?;
+        only_role(CLOUD_NAME, "subnet", role)?;
         let network = str_or_empty(p, "network_id");
         Ok(obj([
             ("name", attr(p, "name")),
@@ -316,7 +279,7 @@ impl Realize<AzureClient> for Firewall {
         role: &str,
         _: &Members,
     ) -> Result<Value, Diagnostics> {
-        one("nsg", role)?;
+        only_role(CLOUD_NAME, "nsg", role)?;
         let network = str_or_empty(p, "network_id");
         Ok(obj([
             ("name", attr(p, "name")),
@@ -396,7 +359,7 @@ impl Realize<AzureClient> for Bucket {
                 ("storage_account_id", s(done.id("account"))),
                 ("container_access_type", s("private")),
             ]),
-            _ => return Err(unknown_role(role)),
+            _ => return Err(unknown_role(CLOUD_NAME, role)),
         })
     }
     fn outputs(&self, _: &Value, done: &Members) -> Vec<(&'static str, Value)> {

@@ -7,7 +7,7 @@
 //! at the VM's first free LUN when `instance_id` is set.
 
 use crate::compute::VM_API;
-use crate::portable::{attr, id_segment, obj, s, tags, unknown_role};
+use crate::portable::{attr, id_segment, obj, s, tags, unknown_role, CLOUD_NAME};
 use crate::prelude::*;
 use autostack_provider_portable::sizing::plan_size;
 use autostack_provider_portable::{Cloud, Image, Kind, Members, Realize, Role};
@@ -123,7 +123,7 @@ impl Realize<AzureClient> for Instance {
                 ("network_security_group_id", s(&one_firewall(p)?)),
             ]),
             "vm" => vm_config(p, group, done)?,
-            _ => return Err(unknown_role(role)),
+            _ => return Err(unknown_role(CLOUD_NAME, role)),
         })
     }
     fn outputs(&self, _: &Value, done: &Members) -> Vec<(&'static str, Value)> {
@@ -279,7 +279,7 @@ impl Realize<AzureClient> for Disk {
                     ("caching", s("ReadWrite")),
                 ])
             }
-            _ => return Err(unknown_role(role)),
+            _ => return Err(unknown_role(CLOUD_NAME, role)),
         })
     }
     fn outputs(&self, _: &Value, done: &Members) -> Vec<(&'static str, Value)> {
