@@ -39,7 +39,7 @@ pub async fn run(a: &MigrateCmd) -> u8 {
             return 1;
         }
     };
-    let rewrite = match migrate::prepare(&loaded.tree, target, a.region.as_deref()) {
+    let rewrite = match migrate::prepare(&loaded.tree, target, a.region.as_deref(), a.write) {
         Ok(r) => r,
         Err(d) => {
             out.diags(&d, &loaded.sources);

@@ -124,25 +124,31 @@ pub(crate) struct Moving {
 }
 
 /// Works out the rewrite that moves every portable resource of `tree` to `target`, in
-/// `region` (default: the old region's nearest on the target cloud).
+/// `region` (default: the old region's nearest on the target cloud). With `rewritten_ok`, a
+/// configuration whose portable resources are bound to `target` already, beside the old
+/// cloud's provider block (an earlier `-write`), gives the (usually empty) rewrite of what
+/// is left; otherwise that is an error, as is a stack already on `target`.
 pub fn prepare(
     tree: &ModuleTree,
     target: Target,
     region: Option<&str>,
+    rewritten_ok: bool,
 ) -> Result<Rewrite, Diagnostics> {
     let mut all = Vec::new();
     modules(tree, String::new(), true, &mut all);
     let (moving, staying, first) = classify(&all, target);
-    let Some(first_moving) = moving.first() else {
-        return Err(nothing_to_move(first, target).into());
-    };
-    let from: BTreeSet<Cloud> = moving.iter().map(|m| m.from).collect();
     let files = rewrite::read_files(&all)?;
+    let rewritten = first.is_some() && rewrite::is_rewritten(&files, target);
+    if moving.is_empty() && !(rewritten_ok && rewritten) {
+        return Err(nothing_to_move(first, target, rewritten).into());
+    }
+    let from: BTreeSet<Cloud> = moving.iter().map(|m| m.from).collect();
     let (region, how) = match region {
         Some(r) => (r.to_string(), "given with -region".to_string()),
-        None => match rewrite::target_region(&files, target) {
-            Some(r) => (r, "the target provider block's".to_string()),
-            None => {
+        None => match (rewrite::target_region(&files, target), moving.first()) {
+            (Some(r), _) => (r, "the target provider block's".to_string()),
+            (None, None) => (String::new(), "the target provider block's".to_string()),
+            (None, Some(first_moving)) => {
                 let (old_region, at) = rewrite::old_region(&files, first_moving)?;
                 let m = nearest(first_moving.from, &old_region, target.cloud).map_err(|e| {
                     Diagnostic::error(
@@ -155,7 +161,7 @@ pub fn prepare(
             }
         },
     };
-    if !is_known(target.cloud, &region) {
+    if !(region.is_empty() || is_known(target.cloud, &region)) {
         return Err(Diagnostic::error(
             "Unknown region",
             format!("{region:?} is not a {} region this version knows (see the cost engine's region table).", target.cloud),
@@ -215,8 +221,13 @@ fn classify(all: &[ModuleAt<'_>], target: Target) -> Classified {
     (moving, staying, first)
 }
 
-fn nothing_to_move(first: Option<Range>, target: Target) -> Diagnostic {
+fn nothing_to_move(first: Option<Range>, target: Target, rewritten: bool) -> Diagnostic {
     match first {
+        Some(at) if rewritten => Diagnostic::error(
+            "Already rewritten for the target cloud",
+            format!("Every portable resource of this configuration is bound to {} already (an earlier `migrate -write`): `autostack plan` shows the move the state still has to make, `autostack apply` makes it.", target.cloud),
+            Some(at),
+        ),
         Some(at) => Diagnostic::error(
             "Already on the target cloud",
             format!("Every portable resource of this configuration already runs on {}: there is nothing to migrate. Choose another cloud with -to.", target.cloud),

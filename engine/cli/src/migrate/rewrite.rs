@@ -100,6 +100,18 @@ fn alias_of(b: &Block) -> Option<String> {
     literal(&b.body, "alias")
 }
 
+/// True when the root module has the target cloud's unaliased provider block beside another
+/// cloud's: the shape a `-write` leaves until the old block is deleted.
+pub(crate) fn is_rewritten(files: &[TfFile], target: Target) -> bool {
+    let blocks: Vec<&Block> = (files.iter().filter(|f| f.module == 0))
+        .flat_map(|f| f.blocks("provider"))
+        .collect();
+    let has = |b: &&Block, l: &str| labels(b) == [l];
+    let other = ["aws", "azurerm", "google"].into_iter().filter(|l| *l != target.local);
+    blocks.iter().any(|b| has(b, target.local) && alias_of(b).is_none())
+        && other.into_iter().any(|l| blocks.iter().any(|b| has(b, l)))
+}
+
 /// The region of the root module's unaliased provider block of the target cloud, if any.
 pub(crate) fn target_region(files: &[TfFile], target: Target) -> Option<String> {
     (files.iter().filter(|f| f.module == 0))
@@ -146,12 +158,12 @@ fn resource_block<'a>(files: &'a [TfFile], m: &Moving) -> Option<(&'a TfFile, &'
 struct Editing {
     file: TfFile,
     splices: Vec<Splice>,
-    notes: Vec<String>,
+    notes: Vec<(usize, String)>,
 }
 
 impl Editing {
     fn change(&mut self, at: usize, s: Splice, note: String) {
-        self.notes.push(format!("{}: {note}", self.file.at(at)));
+        self.notes.push((at, format!("{}: {note}", self.file.at(at))));
         self.splices.push(s);
     }
 }
@@ -175,17 +187,20 @@ pub(crate) fn edit(
     for e in ed.iter_mut() {
         resources(e, moving, target, region);
     }
-    if !has_target {
-        add_provider_block(&mut ed, &moving[0], target, region);
+    if let Some(first) = moving.first().filter(|_| !has_target) {
+        add_provider_block(&mut ed, first, target, region);
     }
     Ok(ed
         .into_iter()
-        .map(|e| FileChange {
-            after: splice::apply(&e.file.text, e.splices),
-            path: e.file.path,
-            name: e.file.name,
-            before: e.file.text,
-            notes: e.notes,
+        .map(|mut e| {
+            e.notes.sort();
+            FileChange {
+                after: splice::apply(&e.file.text, e.splices),
+                path: e.file.path,
+                name: e.file.name,
+                before: e.file.text,
+                notes: e.notes.into_iter().map(|(_, n)| n).collect(),
+            }
         })
         .collect())
 }
@@ -207,6 +222,9 @@ fn provider_blocks(e: &mut Editing, target: Target, region: &str) -> bool {
                 let s = prepend(&f.text, b, &["features {}".into()], false);
                 out.extend(s.map(|s| (start, s, "features {} added to provider \"azurerm\"".into())));
             }
+            continue;
+        }
+        if region.is_empty() {
             continue;
         }
         let line = format!("region = {region:?}");
@@ -277,9 +295,9 @@ fn resources(e: &mut Editing, moving: &[Moving], target: Target, region: &str) {
                     out.push((sp.start, Splice { at: sp, text: format!("{region:?}") }, format!("{key}: region = {region:?} (was {was})")));
                 }
             }
-            None if target.cloud == Cloud::Azure => match first.is_empty() {
-                true => out.extend(append(&f.text, b, &[format!("region = {region:?}")]).map(|s| (start, s, format!("{key}: region = {region:?}")))),
-                false => first.push(format!("region   = {region:?}")),
+            None if target.cloud == Cloud::Azure => match b.body.get_attribute("provider") {
+                Some(p) => out.extend(region_after(&f.text, p, region).map(|s| (start, s, format!("{key}: region = {region:?}")))),
+                None => first.push(format!("region   = {region:?}")),
             },
             _ => {}
         }
@@ -293,6 +311,16 @@ fn resources(e: &mut Editing, moving: &[Moving], target: Target, region: &str) {
     }
 }
 
+/// A `region = "R"` line right after the `provider = ...` attribute `p`, its `=` aligned.
+fn region_after(text: &str, p: &hcl_edit::structure::Attribute, region: &str) -> Option<Splice> {
+    let (span, value) = (p.span()?, p.value.span()?);
+    let eq = text[span.start..value.start].find('=')?;
+    let indent = splice::indent_before(text, span.start)?;
+    let end = span.end + text[span.end..].find('\n')? + 1;
+    let line = format!("{indent}{:<eq$}= {region:?}\n", "region");
+    Some(Splice::insert(end, line))
+}
+
 /// Adds the target cloud's provider block after the old cloud's (else at the end of the root
 /// file of the first moving resource, or the root's first file).
 fn add_provider_block(ed: &mut [Editing], first: &Moving, target: Target, region: &str) {
@@ -301,14 +329,14 @@ fn add_provider_block(ed: &mut [Editing], first: &Moving, target: Target, region
             .blocks("provider")
             .find(|b| labels(b) == [first.local.as_str()] && alias_of(b) == first.alias)
             .and_then(|b| b.span())
-            .map(|s| (i, s.end))
+            .map(|s| (i, s.end, Some(s.start)))
     });
     let fallback = || {
         let root = ed.iter().position(|e| e.file.module == 0 && *e.file.name == *first.range.filename);
         let i = root.or_else(|| ed.iter().position(|e| e.file.module == 0))?;
-        Some((i, ed[i].file.text.trim_end().len()))
+        Some((i, ed[i].file.text.trim_end().len(), None))
     };
-    let Some((i, at)) = old.or_else(fallback) else {
+    let Some((i, at, old_start)) = old.or_else(fallback) else {
         return;
     };
     let setting = match target.cloud {
@@ -321,6 +349,13 @@ fn add_provider_block(ed: &mut [Editing], first: &Moving, target: Target, region
     );
     let e = &mut ed[i];
     let end = if at == e.file.text.trim_end().len() && !e.file.text.ends_with('\n') { "\n" } else { "" };
-    let note = format!("provider {:?} added ({})", target.local, if target.cloud == Cloud::Azure { "features {}".into() } else { format!("region {region}") });
-    e.change(at, Splice::insert(at, format!("{text}{end}")), note);
+    let setting = match target.cloud {
+        Cloud::Azure => "features {}".to_string(),
+        _ => format!("region {region}"),
+    };
+    let note = match old_start {
+        Some(_) => format!("provider {:?} added after provider {:?} ({setting})", target.local, first.local),
+        None => format!("provider {:?} added ({setting})", target.local),
+    };
+    e.change(old_start.unwrap_or(at), Splice::insert(at, format!("{text}{end}")), note);
 }
