@@ -5,6 +5,7 @@
 
 use super::Rewrite;
 use crate::plan_input::{plan_input, Detail};
+use crate::render::migrate::side_cost;
 use autostack_core::plan::{cloud_name, Action, Plan};
 use autostack_cost::{fmt_delta, fmt_usd, Catalog};
 use autostack_lang::config::ModuleTree;
@@ -60,21 +61,36 @@ pub fn summary(plan: &Plan, tree: &ModuleTree, rw: &Rewrite) -> String {
     out
 }
 
-/// `monthly cost: $X → $Y (delta)` over the whole plan, as the cost section prices it.
+/// `monthly cost: $X before → $Y after (delta)`: each move's two sides priced as the plan's
+/// migrate comments price them (the concrete compute type at its size, in its region), the
+/// rest of the plan as the cost section prices it.
 fn cost_line(plan: &Plan, tree: &ModuleTree) -> String {
-    let (input, _) = plan_input(plan, tree, Detail::Section);
-    if input.resource_changes.is_empty() {
-        return "  monthly cost: nothing priced\n".into();
+    let (mut before, mut after, mut unpriced) = (0.0, 0.0, 0usize);
+    for c in plan.changes.iter().filter(|c| c.action == Action::Migrate) {
+        match (side_cost(c.before.as_ref()), side_cost(c.after.as_ref())) {
+            (Some(b), Some(a)) => {
+                before += b;
+                after += a;
+            }
+            _ => unpriced += 1,
+        }
     }
-    let total = crate::costing::report(&input, Catalog::effective()).total;
-    let unpriced = match total.unpriced {
+    let (mut input, _) = plan_input(plan, tree, Detail::Section);
+    (input.resource_changes).retain(|c| c.action != autostack_cost::Action::Migrate);
+    if !input.resource_changes.is_empty() {
+        let total = crate::costing::report(&input, Catalog::effective()).total;
+        before += total.before;
+        after += total.after;
+        unpriced += total.unpriced;
+    }
+    let unpriced = match unpriced {
         0 => String::new(),
-        n => format!("; {n} resource(s) not or only partly priced"),
+        n => format!("; {n} resource(s) not priced (networks, disks and buckets of a move are not yet; usage-based prices need a usage file)"),
     };
     format!(
         "  monthly cost: {} before → {} after ({}/mo){unpriced}\n",
-        fmt_usd(total.before),
-        fmt_usd(total.after),
-        fmt_delta(total.delta)
+        fmt_usd(before),
+        fmt_usd(after),
+        fmt_delta(after - before)
     )
 }
