@@ -88,11 +88,13 @@ impl Stack {
 
     /// Every `.tf` file's bytes.
     fn files(&self) -> BTreeMap<String, Vec<u8>> {
-        (std::fs::read_dir(self.work.path()).expect("dir").filter_map(Result::ok))
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|x| x == "tf"))
-            .map(|p| (p.display().to_string(), std::fs::read(&p).expect("read")))
-            .collect()
+        (std::fs::read_dir(self.work.path())
+            .expect("dir")
+            .filter_map(Result::ok))
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "tf"))
+        .map(|p| (p.display().to_string(), std::fs::read(&p).expect("read")))
+        .collect()
     }
 }
 
@@ -121,36 +123,80 @@ async fn migrate_plans_without_writing_then_writes_and_the_apply_moves_the_stack
     let planned = moves(&spec);
     assert_eq!(planned.len(), 6, "{spec}");
     assert!(spec.contains("0 to destroy, 6 to migrate."), "{spec}");
-    assert!(spec.contains("Migration aws → gcp (region us-east1; aws: paired with us-east-1)"), "{spec}");
-    assert!(spec.contains("copied: portable_bucket.assets (bucket objects"), "{spec}");
+    assert!(
+        spec.contains("Migration aws → gcp (region us-east1; aws: paired with us-east-1)"),
+        "{spec}"
+    );
+    assert!(
+        spec.contains("copied: portable_bucket.assets (bucket objects"),
+        "{spec}"
+    );
     assert!(spec.contains("deleted after the copy: "), "{spec}");
-    let cost = spec.lines().find(|l| l.starts_with("  monthly cost: ")).unwrap_or_default();
-    assert!(cost.contains(" before → $") && cost.contains(" after ("), "{spec}");
-    assert!(!cost.contains("$0.00 before"), "the moving VM is priced: {spec}");
-    assert!(spec.contains("not portable: aws_s3_bucket.logs stays on aws (`autostack translate -to=gcp`"), "{spec}");
-    assert!(spec.contains("→ google_compute_instance e2-standard-2"), "{spec}");
-    st.run(&["migrate", "-to=gcp", "-detailed-exitcode"]).expect(2);
+    let cost = spec
+        .lines()
+        .find(|l| l.starts_with("  monthly cost: "))
+        .unwrap_or_default();
+    assert!(
+        cost.contains(" before → $") && cost.contains(" after ("),
+        "{spec}"
+    );
+    assert!(
+        !cost.contains("$0.00 before"),
+        "the moving VM is priced: {spec}"
+    );
+    assert!(
+        spec.contains(
+            "not portable: aws_s3_bucket.logs stays on aws (`autostack translate -to=gcp`"
+        ),
+        "{spec}"
+    );
+    assert!(
+        spec.contains("→ google_compute_instance e2-standard-2"),
+        "{spec}"
+    );
+    st.run(&["migrate", "-to=gcp", "-detailed-exitcode"])
+        .expect(2);
     let json = st.run(&["migrate", "-to=gcp", "-json"]).expect(0).stdout();
     let doc: serde_json::Value = serde_json::from_str(&json).expect("plan JSON");
-    let changes = doc["resource_changes"].as_array().expect("resource_changes");
+    let changes = doc["resource_changes"]
+        .as_array()
+        .expect("resource_changes");
     let migrating: Vec<&serde_json::Value> = (changes.iter())
         .filter(|c| c["migration"]["to_cloud"] == "gcp")
         .collect();
     assert_eq!(migrating.len(), 6, "{json}");
     for c in migrating {
-        assert_eq!(c["change"]["actions"], serde_json::json!(["create", "delete"]), "{c}");
+        assert_eq!(
+            c["change"]["actions"],
+            serde_json::json!(["create", "delete"]),
+            "{c}"
+        );
         assert_eq!(c["migration"]["from_cloud"], "aws", "{c}");
     }
     assert_eq!(st.files(), files);
 
     // -write: the provider block and the bindings; a second run changes nothing.
     let wrote = st.run(&["migrate", "-to=gcp", "-write"]).expect(0).stdout();
-    assert!(wrote.contains("providers.tf:2:1: provider \"google\" added after provider \"aws\" (region us-east1)"), "{wrote}");
-    assert!(wrote.contains("main.tf:10:1: portable_network.main: provider = google"), "{wrote}");
-    assert!(wrote.contains("the aws provider block can be deleted"), "{wrote}");
+    assert!(
+        wrote.contains(
+            "providers.tf:2:1: provider \"google\" added after provider \"aws\" (region us-east1)"
+        ),
+        "{wrote}"
+    );
+    assert!(
+        wrote.contains("main.tf:10:1: portable_network.main: provider = google"),
+        "{wrote}"
+    );
+    assert!(
+        wrote.contains("the aws provider block can be deleted"),
+        "{wrote}"
+    );
     let providers = std::fs::read_to_string(st.work.path().join("providers.tf")).unwrap();
     assert!(providers.starts_with("# Where the stack runs.\nprovider \"aws\" {\n  region            = \"us-east-1\" # N. Virginia\n"), "{providers}");
-    assert!(providers.ends_with("provider \"google\" {\n  region = \"us-east1\"\n}\n"), "{providers}");
+    assert!(
+        providers.ends_with("provider \"google\" {\n  region = \"us-east1\"\n}\n"),
+        "{providers}"
+    );
     let written = st.files();
     let again = st.run(&["migrate", "-to=gcp", "-write"]).expect(0).stdout();
     assert!(again.contains("No changes"), "{again}");
@@ -170,7 +216,10 @@ async fn migrate_plans_without_writing_then_writes_and_the_apply_moves_the_stack
     assert_eq!(outputs["cloud"]["value"], "gcp");
 
     let gone = st.run(&["destroy", "-auto-approve"]).expect(0).stdout();
-    assert!(gone.contains("Destroy complete! Resources: 7 destroyed."), "{gone}");
+    assert!(
+        gone.contains("Destroy complete! Resources: 7 destroyed."),
+        "{gone}"
+    );
 }
 
 /// A configuration with comments and aligned attributes everywhere the rewrite touches.
@@ -254,21 +303,45 @@ resource "aws_s3_bucket" "logs" {
 #[test]
 fn write_keeps_comments_and_formatting_and_is_idempotent() {
     let work = Work::new(&[("main.tf", COMMENTED)]);
-    let out = work.run(&["migrate", "-to=gcp", "-write"]).expect(0).stdout();
+    let out = work
+        .run(&["migrate", "-to=gcp", "-write"])
+        .expect(0)
+        .stdout();
     let text = std::fs::read_to_string(work.path().join("main.tf")).unwrap();
     assert_eq!(text, COMMENTED_GCP, "{out}");
-    assert!(out.contains("main.tf:3:3: required_providers: google = { source = \"hashicorp/google\" }"), "{out}");
-    assert!(out.contains("main.tf:24:14: portable_bucket.assets: provider = google (was aws)"), "{out}");
-    assert!(out.contains("(europe-west1; aws: paired with eu-west-1)"), "{out}");
+    assert!(
+        out.contains("main.tf:3:3: required_providers: google = { source = \"hashicorp/google\" }"),
+        "{out}"
+    );
+    assert!(
+        out.contains("main.tf:24:14: portable_bucket.assets: provider = google (was aws)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("(europe-west1; aws: paired with eu-west-1)"),
+        "{out}"
+    );
     assert!(out.contains("except 1 non-portable resource(s)"), "{out}");
-    let again = work.run(&["migrate", "-to=gcp", "-write"]).expect(0).stdout();
+    let again = work
+        .run(&["migrate", "-to=gcp", "-write"])
+        .expect(0)
+        .stdout();
     assert!(again.contains("No changes"), "{again}");
-    assert_eq!(std::fs::read_to_string(work.path().join("main.tf")).unwrap(), COMMENTED_GCP);
+    assert_eq!(
+        std::fs::read_to_string(work.path().join("main.tf")).unwrap(),
+        COMMENTED_GCP
+    );
     work.run(&["validate"]).expect(0);
 
     // Another region given: the target block's region is replaced, nothing else.
-    let moved = work.run(&["migrate", "-to=gcp", "-write", "-region=europe-west4"]).expect(0).stdout();
-    assert!(moved.contains("region = \"europe-west4\" (was \"europe-west1\")"), "{moved}");
+    let moved = work
+        .run(&["migrate", "-to=gcp", "-write", "-region=europe-west4"])
+        .expect(0)
+        .stdout();
+    assert!(
+        moved.contains("region = \"europe-west4\" (was \"europe-west1\")"),
+        "{moved}"
+    );
     let text = std::fs::read_to_string(work.path().join("main.tf")).unwrap();
     assert_eq!(text, COMMENTED_GCP.replace("europe-west1", "europe-west4"));
 }
@@ -276,17 +349,36 @@ fn write_keeps_comments_and_formatting_and_is_idempotent() {
 #[test]
 fn a_target_equal_to_the_current_cloud_or_no_cloud_is_refused_with_its_place() {
     let work = Work::new(&[("main.tf", COMMENTED)]);
-    for args in [&["migrate", "-to=aws"][..], &["migrate", "-to=aws", "-json"]] {
+    for args in [
+        &["migrate", "-to=aws"][..],
+        &["migrate", "-to=aws", "-json"],
+    ] {
         let r = work.run(args).expect(1);
         let err = r.stderr();
         assert!(err.contains("Error: Already on the target cloud"), "{err}");
-        assert!(err.contains("on main.tf line 17, in resource \"portable_network\" \"main\""), "{err}");
+        assert!(
+            err.contains("on main.tf line 17, in resource \"portable_network\" \"main\""),
+            "{err}"
+        );
     }
     let r = work.run(&["migrate", "-to=aws", "-write"]).expect(1);
     assert!(r.stderr().contains("Already on the target cloud"));
-    assert_eq!(std::fs::read_to_string(work.path().join("main.tf")).unwrap(), COMMENTED);
+    assert_eq!(
+        std::fs::read_to_string(work.path().join("main.tf")).unwrap(),
+        COMMENTED
+    );
     let r = work.run(&["migrate", "-to=mars"]).expect(1);
-    assert!(r.stderr().contains("\"mars\" is not a cloud"), "{}", r.stderr());
-    let r = work.run(&["migrate", "-to=gcp", "-region=moon-1"]).expect(1);
-    assert!(r.stderr().contains("\"moon-1\" is not a gcp region"), "{}", r.stderr());
+    assert!(
+        r.stderr().contains("\"mars\" is not a cloud"),
+        "{}",
+        r.stderr()
+    );
+    let r = work
+        .run(&["migrate", "-to=gcp", "-region=moon-1"])
+        .expect(1);
+    assert!(
+        r.stderr().contains("\"moon-1\" is not a gcp region"),
+        "{}",
+        r.stderr()
+    );
 }

@@ -17,7 +17,10 @@ pub async fn run(a: &MigrateCmd) -> u8 {
     let Some(target) = Target::parse(&a.to) else {
         let d = session::error(
             "Invalid -to",
-            format!("{:?} is not a cloud: use -to=aws, -to=gcp or -to=azure.", a.to),
+            format!(
+                "{:?} is not a cloud: use -to=aws, -to=gcp or -to=azure.",
+                a.to
+            ),
         );
         out.diags(&d, &Default::default());
         return 1;

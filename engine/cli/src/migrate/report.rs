@@ -32,23 +32,45 @@ pub fn summary(plan: &Plan, tree: &ModuleTree, rw: &Rewrite) -> String {
         .map(|c| c.addr.to_string())
         .collect();
     let deleted: Vec<String> = (moves.iter())
-        .map(|c| c.migration.as_ref().map_or_else(String::new, |m| format!("{} ({})", c.addr, cloud_name(&m.from_source))))
+        .map(|c| {
+            c.migration.as_ref().map_or_else(String::new, |m| {
+                format!("{} ({})", c.addr, cloud_name(&m.from_source))
+            })
+        })
         .collect();
     let copied: Vec<String> = (moves.iter())
         .filter(|c| c.addr.resource.ty == "portable_bucket")
         .map(|c| c.addr.to_string())
         .collect();
     let not_copied: Vec<String> = (moves.iter())
-        .filter(|c| matches!(c.addr.resource.ty.as_str(), "portable_disk" | "portable_instance"))
+        .filter(|c| {
+            matches!(
+                c.addr.resource.ty.as_str(),
+                "portable_disk" | "portable_instance"
+            )
+        })
         .map(|c| c.addr.to_string())
         .collect();
-    out.push_str(&format!("  created on {}: {}\n", rw.target.cloud, list(created)));
-    out.push_str(&format!("  copied: {}\n", match copied.is_empty() {
-        true => "none".to_string(),
-        false => format!("{} (bucket objects, MD5 checksums verified)", copied.join(", ")),
-    }));
+    out.push_str(&format!(
+        "  created on {}: {}\n",
+        rw.target.cloud,
+        list(created)
+    ));
+    out.push_str(&format!(
+        "  copied: {}\n",
+        match copied.is_empty() {
+            true => "none".to_string(),
+            false => format!(
+                "{} (bucket objects, MD5 checksums verified)",
+                copied.join(", ")
+            ),
+        }
+    ));
     if !not_copied.is_empty() {
-        out.push_str(&format!("  not copied: {} (disk contents start empty on the new cloud)\n", not_copied.join(", ")));
+        out.push_str(&format!(
+            "  not copied: {} (disk contents start empty on the new cloud)\n",
+            not_copied.join(", ")
+        ));
     }
     out.push_str(&format!("  deleted after the copy: {}\n", list(deleted)));
     out.push_str(&cost_line(plan, tree));

@@ -64,7 +64,10 @@ pub(crate) fn read_files(all: &[ModuleAt<'_>]) -> Result<Vec<TfFile>, Diagnostic
     for (i, at) in all.iter().enumerate() {
         let dir = &at.module.dir;
         let listed = std::fs::read_dir(dir).map_err(|e| {
-            crate::session::error("Failed to read module directory", format!("{}: {e}", dir.display()))
+            crate::session::error(
+                "Failed to read module directory",
+                format!("{}: {e}", dir.display()),
+            )
         })?;
         let mut paths: Vec<PathBuf> = (listed.filter_map(Result::ok))
             .map(|e| e.path())
@@ -80,14 +83,28 @@ pub(crate) fn read_files(all: &[ModuleAt<'_>]) -> Result<Vec<TfFile>, Diagnostic
                 crate::session::error("Failed to read file", format!("{name}: {e}"))
             })?;
             match hcl_edit::parser::parse_body(&text) {
-                Ok(body) => out.push(TfFile { module: i, path, name, text, body }),
+                Ok(body) => out.push(TfFile {
+                    module: i,
+                    path,
+                    name,
+                    text,
+                    body,
+                }),
                 Err(e) => {
                     let (line, col) = (e.location().line(), e.location().column());
-                    let at = Pos { line: line as u32, column: col as u32, byte: e.location().offset() };
+                    let at = Pos {
+                        line: line as u32,
+                        column: col as u32,
+                        byte: e.location().offset(),
+                    };
                     diags.push(Diagnostic::error(
                         "Cannot rewrite a file that does not parse",
                         e.message().to_string(),
-                        Some(Range { filename: name.as_str().into(), start: at, end: at }),
+                        Some(Range {
+                            filename: name.as_str().into(),
+                            start: at,
+                            end: at,
+                        }),
                     ));
                 }
             }
@@ -107,8 +124,12 @@ pub(crate) fn is_rewritten(files: &[TfFile], target: Target) -> bool {
         .flat_map(|f| f.blocks("provider"))
         .collect();
     let has = |b: &&Block, l: &str| labels(b) == [l];
-    let other = ["aws", "azurerm", "google"].into_iter().filter(|l| *l != target.local);
-    blocks.iter().any(|b| has(b, target.local) && alias_of(b).is_none())
+    let other = ["aws", "azurerm", "google"]
+        .into_iter()
+        .filter(|l| *l != target.local);
+    blocks
+        .iter()
+        .any(|b| has(b, target.local) && alias_of(b).is_none())
         && other.into_iter().any(|l| blocks.iter().any(|b| has(b, l)))
 }
 
@@ -122,7 +143,7 @@ pub(crate) fn target_region(files: &[TfFile], target: Target) -> Option<String> 
 
 /// The region the stack runs in on its old cloud: its provider block's `region` (a portable
 /// resource's own `region` for Azure, whose block has none), else the SDK's environment.
-pub(crate) fn old_region(files: &[TfFile], m: &Moving) -> Result<(String, Range), Diagnostic> {
+pub(crate) fn old_region(files: &[TfFile], m: &Moving) -> Result<(String, Range), Diagnostics> {
     let block = (files.iter().filter(|f| f.module == 0))
         .flat_map(|f| f.blocks("provider").map(move |b| (f, b)))
         .find(|(_, b)| labels(b) == [m.local.as_str()] && alias_of(b) == m.alias);
@@ -133,9 +154,14 @@ pub(crate) fn old_region(files: &[TfFile], m: &Moving) -> Result<(String, Range)
         Cloud::Gcp => ["GOOGLE_REGION", "CLOUDSDK_COMPUTE_REGION"],
         Cloud::Azure => ["ARM_LOCATION", "AZURE_LOCATION"],
     };
-    let from_env = env.iter().find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()));
+    let from_env = env
+        .iter()
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()));
     let at = match block {
-        Some((f, b)) => b.span().map(|s| f.range(s)).unwrap_or_else(|| m.range.clone()),
+        Some((f, b)) => b
+            .span()
+            .map(|s| f.range(s))
+            .unwrap_or_else(|| m.range.clone()),
         None => m.range.clone(),
     };
     match own.or(in_block).or(from_env) {
@@ -144,7 +170,8 @@ pub(crate) fn old_region(files: &[TfFile], m: &Moving) -> Result<(String, Range)
             "No region to move from",
             format!("The region {} runs in on {} is not written in its configuration (no literal region), so the nearest region on the target cloud cannot be chosen. Choose one with -region=R.", m.key, m.from),
             Some(at),
-        )),
+        )
+        .into()),
     }
 }
 
@@ -163,7 +190,8 @@ struct Editing {
 
 impl Editing {
     fn change(&mut self, at: usize, s: Splice, note: String) {
-        self.notes.push((at, format!("{}: {note}", self.file.at(at))));
+        self.notes
+            .push((at, format!("{}: {note}", self.file.at(at))));
         self.splices.push(s);
     }
 }
@@ -177,7 +205,11 @@ pub(crate) fn edit(
     region: &str,
 ) -> Result<Vec<FileChange>, Diagnostics> {
     let mut ed: Vec<Editing> = (files.into_iter())
-        .map(|file| Editing { file, splices: Vec::new(), notes: Vec::new() })
+        .map(|file| Editing {
+            file,
+            splices: Vec::new(),
+            notes: Vec::new(),
+        })
         .collect();
     let mut has_target = false;
     for e in ed.iter_mut().filter(|e| all[e.file.module].root) {
@@ -220,7 +252,9 @@ fn provider_blocks(e: &mut Editing, target: Target, region: &str) -> bool {
         if target.cloud == Cloud::Azure {
             if !b.body.has_blocks("features") {
                 let s = prepend(&f.text, b, &["features {}".into()], false);
-                out.extend(s.map(|s| (start, s, "features {} added to provider \"azurerm\"".into())));
+                out.extend(
+                    s.map(|s| (start, s, "features {} added to provider \"azurerm\"".into())),
+                );
             }
             continue;
         }
@@ -232,9 +266,25 @@ fn provider_blocks(e: &mut Editing, target: Target, region: &str) -> bool {
             Some(a) if a.value.as_str() == Some(region) => {}
             Some(a) => out.extend(a.value.span().map(|sp| {
                 let was = source(&f.text, &a.value).unwrap_or_default().to_string();
-                (sp.start, Splice { at: sp, text: format!("{region:?}") }, format!("provider {:?}: region = {region:?} (was {was})", target.local))
+                (
+                    sp.start,
+                    Splice {
+                        at: sp,
+                        text: format!("{region:?}"),
+                    },
+                    format!(
+                        "provider {:?}: region = {region:?} (was {was})",
+                        target.local
+                    ),
+                )
             })),
-            None => out.extend(prepend(&f.text, b, &[line], false).map(|s| (start, s, format!("provider {:?}: region = {region:?}", target.local)))),
+            None => out.extend(prepend(&f.text, b, &[line], false).map(|s| {
+                (
+                    start,
+                    s,
+                    format!("provider {:?}: region = {region:?}", target.local),
+                )
+            })),
         }
     }
     for (at, s, note) in out {
@@ -262,7 +312,10 @@ fn required_providers(e: &mut Editing, target: Target) {
         }
     }
     for (at, s) in out {
-        let note = format!("required_providers: {} = {{ source = \"hashicorp/{}\" }}", target.local, target.local);
+        let note = format!(
+            "required_providers: {} = {{ source = \"hashicorp/{}\" }}",
+            target.local, target.local
+        );
         e.change(at, s, note);
     }
 }
@@ -283,7 +336,14 @@ fn resources(e: &mut Editing, moving: &[Moving], target: Target, region: &str) {
             Some(a) => {
                 let was = source(&f.text, &a.value).unwrap_or_default().to_string();
                 if let Some(sp) = a.value.span().filter(|_| was != target.local) {
-                    out.push((sp.start, Splice { at: sp, text: target.local.into() }, format!("{key}: provider = {} (was {was})", target.local)));
+                    out.push((
+                        sp.start,
+                        Splice {
+                            at: sp,
+                            text: target.local.into(),
+                        },
+                        format!("{key}: provider = {} (was {was})", target.local),
+                    ));
                 }
             }
             None => first.push(format!("provider = {}", target.local)),
@@ -292,17 +352,30 @@ fn resources(e: &mut Editing, moving: &[Moving], target: Target, region: &str) {
             Some(a) if a.value.as_str() != Some(region) => {
                 let was = source(&f.text, &a.value).unwrap_or_default().to_string();
                 if let Some(sp) = a.value.span() {
-                    out.push((sp.start, Splice { at: sp, text: format!("{region:?}") }, format!("{key}: region = {region:?} (was {was})")));
+                    out.push((
+                        sp.start,
+                        Splice {
+                            at: sp,
+                            text: format!("{region:?}"),
+                        },
+                        format!("{key}: region = {region:?} (was {was})"),
+                    ));
                 }
             }
             None if target.cloud == Cloud::Azure => match b.body.get_attribute("provider") {
-                Some(p) => out.extend(region_after(&f.text, p, region).map(|s| (start, s, format!("{key}: region = {region:?}")))),
+                Some(p) => out.extend(
+                    region_after(&f.text, p, region)
+                        .map(|s| (start, s, format!("{key}: region = {region:?}"))),
+                ),
                 None => first.push(format!("region   = {region:?}")),
             },
             _ => {}
         }
         if !first.is_empty() {
-            let note = format!("{key}: {}", first.join(", ").replace("region   =", "region ="));
+            let note = format!(
+                "{key}: {}",
+                first.join(", ").replace("region   =", "region =")
+            );
             out.extend(prepend(&f.text, b, &first, true).map(|s| (start, s, note)));
         }
     }
@@ -324,15 +397,21 @@ fn region_after(text: &str, p: &hcl_edit::structure::Attribute, region: &str) ->
 /// Adds the target cloud's provider block after the old cloud's (else at the end of the root
 /// file of the first moving resource, or the root's first file).
 fn add_provider_block(ed: &mut [Editing], first: &Moving, target: Target, region: &str) {
-    let old = ed.iter().enumerate().filter(|(_, e)| e.file.module == 0).find_map(|(i, e)| {
-        e.file
-            .blocks("provider")
-            .find(|b| labels(b) == [first.local.as_str()] && alias_of(b) == first.alias)
-            .and_then(|b| b.span())
-            .map(|s| (i, s.end, Some(s.start)))
-    });
+    let old = ed
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.file.module == 0)
+        .find_map(|(i, e)| {
+            e.file
+                .blocks("provider")
+                .find(|b| labels(b) == [first.local.as_str()] && alias_of(b) == first.alias)
+                .and_then(|b| b.span())
+                .map(|s| (i, s.end, Some(s.start)))
+        });
     let fallback = || {
-        let root = ed.iter().position(|e| e.file.module == 0 && *e.file.name == *first.range.filename);
+        let root = ed
+            .iter()
+            .position(|e| e.file.module == 0 && *e.file.name == *first.range.filename);
         let i = root.or_else(|| ed.iter().position(|e| e.file.module == 0))?;
         Some((i, ed[i].file.text.trim_end().len(), None))
     };
@@ -348,14 +427,25 @@ fn add_provider_block(ed: &mut [Editing], first: &Moving, target: Target, region
         target.cloud, first.local, target.local
     );
     let e = &mut ed[i];
-    let end = if at == e.file.text.trim_end().len() && !e.file.text.ends_with('\n') { "\n" } else { "" };
+    let end = if at == e.file.text.trim_end().len() && !e.file.text.ends_with('\n') {
+        "\n"
+    } else {
+        ""
+    };
     let setting = match target.cloud {
         Cloud::Azure => "features {}".to_string(),
         _ => format!("region {region}"),
     };
     let note = match old_start {
-        Some(_) => format!("provider {:?} added after provider {:?} ({setting})", target.local, first.local),
+        Some(_) => format!(
+            "provider {:?} added after provider {:?} ({setting})",
+            target.local, first.local
+        ),
         None => format!("provider {:?} added ({setting})", target.local),
     };
-    e.change(old_start.unwrap_or(at), Splice::insert(at, format!("{text}{end}")), note);
+    e.change(
+        old_start.unwrap_or(at),
+        Splice::insert(at, format!("{text}{end}")),
+        note,
+    );
 }

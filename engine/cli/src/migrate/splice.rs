@@ -123,7 +123,13 @@ mod tests {
         let t = "ab\ncd";
         let out = apply(
             t,
-            vec![Splice::insert(0, "<".into()), Splice { at: 3..4, text: "X".into() }],
+            vec![
+                Splice::insert(0, "<".into()),
+                Splice {
+                    at: 3..4,
+                    text: "X".into(),
+                },
+            ],
         );
         assert_eq!(out, "<ab\nXd");
         assert_eq!(line_col(t, 4), (2, 2));
@@ -134,9 +140,15 @@ mod tests {
         let t = "resource \"a\" \"b\" {\n  # why\n    x = 1\n}\n";
         let b = first_block(t);
         let s = prepend(t, &b, &["p = q".into()], true).unwrap();
-        assert_eq!(apply(t, vec![s]), "resource \"a\" \"b\" {\n    p = q\n\n  # why\n    x = 1\n}\n");
+        assert_eq!(
+            apply(t, vec![s]),
+            "resource \"a\" \"b\" {\n    p = q\n\n  # why\n    x = 1\n}\n"
+        );
         let s = append(t, &b, &["y = 2".into()]).unwrap();
-        assert_eq!(apply(t, vec![s]), "resource \"a\" \"b\" {\n  # why\n    x = 1\n  y = 2\n}\n");
+        assert_eq!(
+            apply(t, vec![s]),
+            "resource \"a\" \"b\" {\n  # why\n    x = 1\n  y = 2\n}\n"
+        );
         let t = "p \"x\" {}\n";
         let s = prepend(t, &first_block(t), &["features {}".into()], true).unwrap();
         assert_eq!(apply(t, vec![s]), "p \"x\" {\n  features {}\n}\n");
