@@ -382,3 +382,47 @@ fn a_target_equal_to_the_current_cloud_or_no_cloud_is_refused_with_its_place() {
         r.stderr()
     );
 }
+
+#[test]
+fn write_for_azure_adds_features_and_a_region_on_each_resource() {
+    // azurerm's block has no region: the target region goes on each moving resource, aligned
+    // under its `provider =`.
+    let work = Work::new(&[("main.tf", COMMENTED)]);
+    let out = work
+        .run(&["migrate", "-to=azure", "-write"])
+        .expect(0)
+        .stdout();
+    let want = COMMENTED_GCP
+        .replace(
+            "google = {\n      source = \"hashicorp/google\"",
+            "azurerm = {\n      source = \"hashicorp/azurerm\"",
+        )
+        .replace("-to=gcp", "-to=azure")
+        .replace(
+            "provider \"google\" {\n  region = \"europe-west1\"\n}",
+            "provider \"azurerm\" {\n  features {}\n}",
+        )
+        .replace(
+            "  provider = google\n",
+            "  provider = azurerm\n  region   = \"northeurope\"\n",
+        )
+        .replace(
+            "  provider = google # explicit\n",
+            "  provider = azurerm # explicit\n  region   = \"northeurope\"\n",
+        );
+    let text = std::fs::read_to_string(work.path().join("main.tf")).unwrap();
+    assert_eq!(text, want, "{out}");
+    assert!(
+        out.contains("(northeurope; aws: paired with eu-west-1)"),
+        "{out}"
+    );
+    let again = work
+        .run(&["migrate", "-to=azure", "-write"])
+        .expect(0)
+        .stdout();
+    assert!(again.contains("No changes"), "{again}");
+    assert_eq!(
+        std::fs::read_to_string(work.path().join("main.tf")).unwrap(),
+        want
+    );
+}
