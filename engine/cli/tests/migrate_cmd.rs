@@ -426,3 +426,35 @@ fn write_for_azure_adds_features_and_a_region_on_each_resource() {
         want
     );
 }
+
+#[test]
+fn write_binds_portable_resources_of_child_modules_too() {
+    let work = Work::new(&[
+        (
+            "main.tf",
+            "provider \"aws\" {\n  region = \"us-west-2\"\n}\n\nmodule \"net\" {\n  source = \"./net\"\n}\n",
+        ),
+        (
+            "net/main.tf",
+            "resource \"portable_network\" \"main\" {\n  cidr_block = \"10.1.0.0/16\"\n}\n",
+        ),
+    ]);
+    let out = work
+        .run(&["migrate", "-to=gcp", "-write"])
+        .expect(0)
+        .stdout();
+    assert!(
+        out.contains("net/main.tf:1:1: module.net.portable_network.main: provider = google"),
+        "{out}"
+    );
+    assert!(
+        out.contains("(us-west1; aws: paired with us-west-2)"),
+        "{out}"
+    );
+    let child = std::fs::read_to_string(work.path().join("net/main.tf")).unwrap();
+    assert_eq!(
+        child,
+        "resource \"portable_network\" \"main\" {\n  provider = google\n\n  cidr_block = \"10.1.0.0/16\"\n}\n"
+    );
+    work.run(&["validate"]).expect(0);
+}

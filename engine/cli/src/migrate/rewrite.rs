@@ -217,7 +217,7 @@ pub(crate) fn edit(
         required_providers(e, target);
     }
     for e in ed.iter_mut() {
-        resources(e, moving, target, region);
+        resources(e, moving, target, region, &all[e.file.module].prefix);
     }
     if let Some(first) = moving.first().filter(|_| !has_target) {
         add_provider_block(&mut ed, first, target, region);
@@ -322,7 +322,7 @@ fn required_providers(e: &mut Editing, target: Target) {
 
 /// Binds each moving portable resource of the file to the target (`provider =`; Azure also
 /// `region =`), and moves a literal `region` to the target region.
-fn resources(e: &mut Editing, moving: &[Moving], target: Target, region: &str) {
+fn resources(e: &mut Editing, moving: &[Moving], target: Target, region: &str, prefix: &str) {
     let f = &e.file;
     let mut out: Vec<(usize, Splice, String)> = Vec::new();
     for b in f.blocks("resource") {
@@ -330,6 +330,7 @@ fn resources(e: &mut Editing, moving: &[Moving], target: Target, region: &str) {
         if !moving.iter().any(|m| m.module == f.module && m.key == key) {
             continue;
         }
+        let addr = format!("{prefix}{key}");
         let start = b.span().map_or(0, |s| s.start);
         let mut first = Vec::new();
         match b.body.get_attribute("provider") {
@@ -342,7 +343,7 @@ fn resources(e: &mut Editing, moving: &[Moving], target: Target, region: &str) {
                             at: sp,
                             text: target.local.into(),
                         },
-                        format!("{key}: provider = {} (was {was})", target.local),
+                        format!("{addr}: provider = {} (was {was})", target.local),
                     ));
                 }
             }
@@ -358,14 +359,14 @@ fn resources(e: &mut Editing, moving: &[Moving], target: Target, region: &str) {
                             at: sp,
                             text: format!("{region:?}"),
                         },
-                        format!("{key}: region = {region:?} (was {was})"),
+                        format!("{addr}: region = {region:?} (was {was})"),
                     ));
                 }
             }
             None if target.cloud == Cloud::Azure => match b.body.get_attribute("provider") {
                 Some(p) => out.extend(
                     region_after(&f.text, p, region)
-                        .map(|s| (start, s, format!("{key}: region = {region:?}"))),
+                        .map(|s| (start, s, format!("{addr}: region = {region:?}"))),
                 ),
                 None => first.push(format!("region   = {region:?}")),
             },
@@ -373,7 +374,7 @@ fn resources(e: &mut Editing, moving: &[Moving], target: Target, region: &str) {
         }
         if !first.is_empty() {
             let note = format!(
-                "{key}: {}",
+                "{addr}: {}",
                 first.join(", ").replace("region   =", "region =")
             );
             out.extend(prepend(&f.text, b, &first, true).map(|s| (start, s, note)));
