@@ -91,6 +91,16 @@ pub async fn open(a: &PlanArgs, out: &Output, operation: &str) -> Result<Session
             return Err(1);
         }
     };
+    open_loaded(loaded, a, out, operation).await
+}
+
+/// [`open`] for a configuration already loaded (`migrate` plans a rewritten one).
+pub async fn open_loaded(
+    loaded: session::Loaded,
+    a: &PlanArgs,
+    out: &Output,
+    operation: &str,
+) -> Result<Session, u8> {
     let vars = match session::variables(&loaded, &a.vars, a.input.unwrap_or(true)) {
         Ok(v) => v,
         Err(d) => {
