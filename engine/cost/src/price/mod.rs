@@ -8,6 +8,7 @@ mod aws;
 mod azure;
 mod free;
 mod gcp;
+mod portable;
 
 pub(crate) use free::is_free;
 
@@ -229,6 +230,7 @@ pub(crate) fn price_state(type_name: &str, a: &Attrs, cx: &Cx) -> StateCost {
         "google_compute_disk" => gcp::disk(a, cx),
         "google_compute_address" => gcp::address(a, cx),
         "google_storage_bucket" => gcp::bucket(a, cx),
+        t if t.starts_with("portable_") => portable::price(t, a, cx),
         _ => free::other(type_name, a, cx),
     }
 }
