@@ -5,101 +5,16 @@
 //! Canonical's naming (a copy of a stock image): the AMI lookup of `ubuntu-22.04` is the one real AWS answers.
 #![cfg(feature = "aws")]
 
+#[path = "common/canonical_aws.rs"]
+mod canonical;
 mod common;
 #[path = "../../../providers/aws/tests/support/mod.rs"]
 mod support;
 
-use autostack_provider_aws::sdk::{
-    aws_config, aws_credential_types, aws_sdk_ec2, aws_sdk_s3, aws_sdk_sts, aws_types,
-};
+use autostack_provider_aws::sdk::{aws_sdk_ec2, aws_sdk_s3};
+use canonical::{canonical_account_with_jammy, sdk, Creds};
 use common::{Run, Work};
 use std::path::Path;
-
-/// Canonical's AWS account, the owner the `ubuntu-22.04` lookup asks for.
-const CANONICAL: &str = "099720109477";
-
-/// Temporary credentials in Canonical's account (moto keeps one backend per account).
-struct Creds {
-    key: String,
-    secret: String,
-    token: String,
-}
-
-async fn sdk(creds: Option<&Creds>) -> aws_types::SdkConfig {
-    let c = match creds {
-        Some(c) => aws_credential_types::Credentials::new(
-            &c.key,
-            &c.secret,
-            Some(c.token.clone()),
-            None,
-            "test",
-        ),
-        None => aws_credential_types::Credentials::new("testing", "testing", None, None, "test"),
-    };
-    aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .region(aws_types::region::Region::new("us-east-1"))
-        .endpoint_url(support::moto_url())
-        .credentials_provider(c)
-        .load()
-        .await
-}
-
-/// Assumes a role in Canonical's account and publishes a Jammy AMI there (once per moto).
-async fn canonical_account_with_jammy() -> Creds {
-    let sts = aws_sdk_sts::Client::new(&sdk(None).await);
-    let out = sts
-        .assume_role()
-        .role_arn(format!("arn:aws:iam::{CANONICAL}:role/portable-test"))
-        .role_session_name("portable")
-        .send()
-        .await
-        .expect("assume role");
-    let c = out.credentials().expect("credentials");
-    let creds = Creds {
-        key: c.access_key_id().to_string(),
-        secret: c.secret_access_key().to_string(),
-        token: c.session_token().to_string(),
-    };
-    let ec2 = aws_sdk_ec2::Client::new(&sdk(Some(&creds)).await);
-    let name = "ubuntu/images/hvm-ssd-gp3/ubuntu-jammy-22.04-amd64-server-20250115";
-    let have = ec2
-        .describe_images()
-        .owners("self")
-        .send()
-        .await
-        .expect("images");
-    let published = |i: &aws_sdk_ec2::types::Image| {
-        i.name() == Some(name) && i.architecture().map(|a| a.as_str()) == Some("x86_64")
-    };
-    if !have.images().iter().any(published) {
-        // A copy of one of moto's stock x86_64 images (RegisterImage would leave the
-        // architecture unset), named as Canonical names Jammy.
-        let arch = aws_sdk_ec2::types::Filter::builder()
-            .name("architecture")
-            .values("x86_64")
-            .build();
-        let stock = ec2
-            .describe_images()
-            .owners("amazon")
-            .filters(arch)
-            .send()
-            .await
-            .expect("stock images");
-        let source = stock
-            .images()
-            .first()
-            .and_then(|i| i.image_id())
-            .expect("a stock x86_64 image");
-        ec2.copy_image()
-            .source_image_id(source)
-            .source_region("us-east-1")
-            .name(name)
-            .send()
-            .await
-            .expect("publish the Jammy image");
-    }
-    creds
-}
 
 struct Stack {
     work: Work,
