@@ -9,8 +9,8 @@
 //! so the relative `source` paths resolve as in the repository.
 //!
 //! AZURE: `every_module_plans_on_azure` needs the Azure realization of the portable types
-//! (the branch writing it lands on main after this one); until it does, that test fails
-//! with the portable provider's "not realized on azure" error.
+//! (being written on another branch); until it is on main, that test fails at `init` with
+//! "The provider hashicorp/azurerm does not support resource type "portable_network"".
 #![cfg(all(feature = "aws", feature = "gcp", feature = "azure"))]
 
 #[path = "../../../providers/azure/tests/support/mod.rs"]
@@ -354,7 +354,10 @@ async fn the_web_service_module_applies_and_destroys_on_aws() {
     let name = format!("web{}", std::process::id());
     let main = lib.work.path().join(dir).join("main.tf");
     let text = std::fs::read_to_string(&main).expect("main.tf");
-    assert!(text.contains("\"shop-web\""), "the example names the service shop-web");
+    assert!(
+        text.contains("\"shop-web\""),
+        "the example names the service shop-web"
+    );
     std::fs::write(&main, text.replace("\"shop-web\"", &format!("\"{name}\""))).expect("write");
     let bucket = format!("{name}-assets");
     lib.run(dir, &["init", "-no-color"]).expect(0);
