@@ -284,7 +284,8 @@ resource "terraform_data" "net" {
 
 /// A child module's `validation` rules run against what the caller passes: a bad value stops
 /// the plan at the caller's argument (a default that breaks a rule at the variable), naming
-/// the rule's location; a value known only after apply is not checked until it is known.
+/// the rule's location (`validate` too, for values known without state); a value known only
+/// after apply is not checked until it is known.
 #[test]
 fn child_module_inputs_are_validated_at_the_callers_argument() {
     let call = |cidr: &str, size: &str| {
@@ -309,6 +310,13 @@ fn child_module_inputs_are_validated_at_the_callers_argument() {
         err.contains("validation rule at mod/main.tf:4,3-13"),
         "{err}"
     );
+    // validate, with no state, checks the values known without it the same way.
+    let err = w.run(&["validate", "-no-color"]).expect(1).stderr();
+    assert!(err.contains("on main.tf line 7, in module \"m\":"), "{err}");
+    assert!(
+        err.contains("The cidr must be an IPv4 CIDR block."),
+        "{err}"
+    );
 
     w.write("main.tf", &call("\"10.0.0.0/16\"", ""));
     let err = w.run(&["plan", "-no-color"]).expect(1).stderr();
@@ -320,6 +328,7 @@ fn child_module_inputs_are_validated_at_the_callers_argument() {
         "main.tf",
         &call("terraform_data.src.output", "  size   = 2\n"),
     );
+    w.run(&["validate", "-no-color"]).expect(0);
     let out = w.run(&["plan", "-no-color"]).expect(0).stdout();
     assert!(out.contains("Plan: 2 to add"), "{out}");
     w.run(&["apply", "-auto-approve", "-no-color"]).expect(0);
