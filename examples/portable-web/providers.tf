@@ -5,7 +5,7 @@
 #     region  = "us-central1"
 #   }
 #
-#   provider "azurerm" {
+#   provider "azurerm" {   # no region here: ARM_LOCATION, else eastus (README, "Portable resources")
 #     features {}
 #   }
 provider "aws" {

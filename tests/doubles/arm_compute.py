@@ -32,7 +32,7 @@ SIZES = {
     "Standard_B2ms": (2, 8192, 4, 16384), "Standard_DS1_v2": (1, 3584, 4, 7168), "Standard_D2s_v3": (2, 8192, 4, 16384),
     "Standard_D4s_v3": (4, 16384, 8, 32768),
     "Standard_D2s_v5": (2, 8192, 4, 0), "Standard_D4s_v5": (4, 16384, 8, 0), "Standard_F2s_v2": (2, 4096, 4, 16384),
-    "Standard_E2s_v5": (2, 16384, 4, 0),
+    "Standard_E2s_v5": (2, 16384, 4, 0), "Standard_A2_v2": (2, 4096, 4, 20480), "Standard_A4_v2": (4, 8192, 8, 40960),
 }
 CLUSTER = ["Standard_B1s", "Standard_B1ms", "Standard_B2s", "Standard_B2ms", "Standard_DS1_v2", "Standard_D2s_v3",
            "Standard_D4s_v3"]

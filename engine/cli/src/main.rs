@@ -8,6 +8,7 @@ mod config_cost;
 mod costing;
 mod encryption;
 mod meter;
+mod migrate;
 mod plan_input;
 mod plugins;
 mod prices;

@@ -18,7 +18,58 @@ pub enum Progress {
         color: bool,
     },
     /// JSON lines on stdout.
-    Json,
+    Json(Bindings),
+}
+
+/// The provider local name each portable resource is bound to (`aws` for a
+/// `portable_instance` served by aws), keyed by [`binding_key`]: the `-json` UI's
+/// `implied_provider` names it, as the type's prefix names no provider.
+pub type Bindings = std::sync::Arc<std::collections::BTreeMap<String, String>>;
+
+/// The bindings of every portable resource of `tree` (after `bind_portable`).
+pub fn bindings(tree: &autostack_lang::config::ModuleTree) -> Bindings {
+    fn walk(
+        tree: &autostack_lang::config::ModuleTree,
+        path: &mut Vec<String>,
+        out: &mut std::collections::BTreeMap<String, String>,
+    ) {
+        for r in tree.module.resources.values() {
+            if let (true, Some((local, _))) =
+                (autostack_core::addrs::is_portable(&r.ty), &r.provider)
+            {
+                out.insert(
+                    binding_key(path.iter().map(String::as_str), &r.ty, &r.name),
+                    local.clone(),
+                );
+            }
+        }
+        for (name, child) in &tree.children {
+            path.push(name.clone());
+            walk(child, path, out);
+            path.pop();
+        }
+    }
+    let mut out = std::collections::BTreeMap::new();
+    walk(tree, &mut Vec::new(), &mut out);
+    std::sync::Arc::new(out)
+}
+
+/// The key of a resource in [`Bindings`]: its module calls' names, type and name.
+fn binding_key<'a>(modules: impl Iterator<Item = &'a str>, ty: &str, name: &str) -> String {
+    let mut key: Vec<&str> = modules.collect();
+    key.extend([ty, name]);
+    key.join(".")
+}
+
+/// The provider local name a resource's type implies: its bound cloud's for a portable
+/// resource, else its prefix (Terraform's rule).
+fn implied_provider<'a>(addr: &'a InstanceAddr, bound: &'a Bindings) -> &'a str {
+    let r = &addr.resource;
+    let modules = r.module.0.iter().map(|(n, _)| n.as_str());
+    match bound.get(&binding_key(modules, &r.ty, &r.name)) {
+        Some(local) => local,
+        None => autostack_core::addrs::implied_local_name(&r.ty),
+    }
 }
 
 static OUT: Mutex<()> = Mutex::new(());
@@ -38,7 +89,7 @@ fn secs(d: Duration) -> u64 {
 }
 
 /// The `resource` object of JSON UI messages.
-pub fn resource_json(addr: &InstanceAddr) -> Json {
+pub fn resource_json(addr: &InstanceAddr, bound: &Bindings) -> Json {
     let key = match &addr.key {
         Some(InstanceKey::Int(i)) => json!(i),
         Some(InstanceKey::Str(s)) => json!(s),
@@ -48,7 +99,7 @@ pub fn resource_json(addr: &InstanceAddr) -> Json {
         "addr": addr.to_string(),
         "module": addr.resource.module.to_string(),
         "resource": format!("{}{}", addr.resource.local(), addr.key.as_ref().map(|k| k.to_string()).unwrap_or_default()),
-        "implied_provider": autostack_core::addrs::implied_local_name(&addr.resource.ty),
+        "implied_provider": implied_provider(addr, bound),
         "resource_type": addr.resource.ty,
         "resource_name": addr.resource.name,
         "resource_key": key,
@@ -107,7 +158,7 @@ impl Events for Progress {
         }
         match (self, *e) {
             (Progress::Human { color }, e) => human(*color, e),
-            (Progress::Json, e) => machine(e),
+            (Progress::Json(bound), e) => machine(e, bound),
         }
     }
 }
@@ -227,19 +278,20 @@ fn still(a: Action) -> &'static str {
 }
 
 /// The `-json` UI message of an event, as Terraform's machine-readable UI writes it.
-fn machine(e: Event<'_>) {
+fn machine(e: Event<'_>, bound: &Bindings) {
     let Some((addr, text)) = text(e) else {
         return;
     };
     let msg = format!("{addr}: {text}");
     let hook = |action: Action, elapsed: Option<std::time::Duration>| {
-        let mut h = json!({ "resource": resource_json(addr), "action": action_name(action) });
+        let mut h =
+            json!({ "resource": resource_json(addr, bound), "action": action_name(action) });
         if let Some(d) = elapsed {
             h["elapsed_seconds"] = json!(secs(d));
         }
         h
     };
-    let refresh = |id: &str| json!({ "hook": { "resource": resource_json(addr), "id_key": "id", "id_value": id } });
+    let refresh = |id: &str| json!({ "hook": { "resource": resource_json(addr, bound), "id_key": "id", "id_value": id } });
     let (level, kind, extra) = match e {
         Event::Walked { .. } => return,
         Event::RefreshStart { id, .. } => ("info", "refresh_start", refresh(id)),
@@ -247,7 +299,7 @@ fn machine(e: Event<'_>) {
         Event::Planned { change: c } => (
             "info",
             "planned_change",
-            json!({ "change": { "resource": resource_json(addr), "action": action_name(c.action) } }),
+            json!({ "change": { "resource": resource_json(addr, bound), "action": action_name(c.action) } }),
         ),
         Event::ApplyStart { action, .. } => {
             ("info", "apply_start", json!({ "hook": hook(action, None) }))
@@ -283,12 +335,12 @@ fn machine(e: Event<'_>) {
         Event::CopyProgress { progress: p, .. } => (
             "info",
             "copy_progress",
-            json!({ "copy": { "resource": resource_json(addr), "objects_done": p.objects_done, "objects_total": p.objects_total, "bytes_done": p.bytes_done, "bytes_total": p.bytes_total } }),
+            json!({ "copy": { "resource": resource_json(addr, bound), "objects_done": p.objects_done, "objects_total": p.objects_total, "bytes_done": p.bytes_done, "bytes_total": p.bytes_total } }),
         ),
         Event::CopyDone { stats, elapsed, .. } => (
             "info",
             "copy_complete",
-            json!({ "copy": { "resource": resource_json(addr), "copied": stats.copied, "skipped": stats.skipped, "bytes": stats.bytes, "elapsed_seconds": secs(elapsed) } }),
+            json!({ "copy": { "resource": resource_json(addr, bound), "copied": stats.copied, "skipped": stats.skipped, "bytes": stats.bytes, "elapsed_seconds": secs(elapsed) } }),
         ),
     };
     emit(level, &msg, kind, extra);

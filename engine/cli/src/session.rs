@@ -4,7 +4,7 @@ use crate::args::VarArgs;
 use autostack_core::addrs::{AbsProviderConfig, ProviderSource};
 use autostack_core::context::{Context, ProviderResolver};
 use autostack_core::statefile::SchemaSource;
-use autostack_lang::config::{load_module_tree, Mode, ModuleTree};
+use autostack_lang::config::{load_module_tree_with, Mode, ModuleTree, Overlay};
 use autostack_lang::diag::Sources;
 use autostack_lang::functions::Functions;
 use autostack_lang::vars::{input_values, CliVar};
@@ -122,8 +122,13 @@ pub struct Loaded {
 
 /// Loads the module tree of the working directory.
 pub fn load_config(dir: &Path) -> Result<Loaded, (Sources, Diagnostics)> {
+    load_config_with(dir, &Overlay::new())
+}
+
+/// [`load_config`] with the texts of `overlay` read in place of the files they name.
+pub fn load_config_with(dir: &Path, overlay: &Overlay) -> Result<Loaded, (Sources, Diagnostics)> {
     let sources = Sources::new();
-    let (mut tree, mut diags) = load_module_tree(dir, &sources);
+    let (mut tree, mut diags) = load_module_tree_with(dir, &sources, overlay);
     diags.extend(autostack_core::addrs::bind_portable(&mut tree));
     if diags.has_errors() {
         return Err((sources, diags));

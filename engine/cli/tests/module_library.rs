@@ -8,23 +8,21 @@
 //! repository's `modules/` and `examples/` with the provider block of the cloud under test,
 //! so the relative `source` paths resolve as in the repository.
 //!
-//! AZURE: `every_module_plans_on_azure` needs the Azure realization of the portable types
-//! (being written on another branch); until it is on main, that test fails at `init` with
-//! "The provider hashicorp/azurerm does not support resource type "portable_network"".
 #![cfg(all(feature = "aws", feature = "gcp", feature = "azure"))]
 
 #[path = "../../../providers/azure/tests/support/mod.rs"]
 mod azure_support;
-#[path = "common/canonical_aws.rs"]
-mod canonical;
 mod common;
+#[allow(dead_code)]
+#[path = "portable_support/aws.rs"]
+mod portable_support;
 #[path = "../../../providers/gcp/tests/support/mod.rs"]
 mod gcp_support;
 #[path = "../../../providers/aws/tests/support/mod.rs"]
 mod support;
 
 use autostack_provider_aws::sdk::{aws_sdk_ec2, aws_sdk_s3};
-use canonical::{canonical_account_with_jammy, sdk, Creds};
+use portable_support::{canonical_account_with_jammy, sdk, Creds};
 use common::{Run, Work};
 use std::path::{Path, PathBuf};
 
@@ -241,9 +239,8 @@ fn the_modules_are_formatted_and_every_example_validates_on_each_cloud() {
             assert!(path.is_file(), "{} is missing", path.display());
         }
     }
-    // validate needs no credentials: the provider blocks with no servers behind them (Azure
-    // validates in `every_module_plans_on_azure`, once its realization is on main).
-    for cloud in [Cloud::Aws(no_creds()), Cloud::gcp()] {
+    // validate needs no credentials: the provider blocks with no servers behind them.
+    for cloud in [Cloud::Aws(no_creds()), Cloud::azure(), Cloud::gcp()] {
         let lib = Lib::new(cloud);
         for (dir, _) in EXAMPLES {
             lib.bind(dir);
@@ -335,8 +332,6 @@ fn every_module_plans_on_gcp() {
     Lib::new(Cloud::gcp()).plans_every_example("gcp");
 }
 
-/// AZURE: passes once the Azure realization of the portable types is on main (see the
-/// file's header).
 #[test]
 fn every_module_plans_on_azure() {
     Lib::new(Cloud::azure()).plans_every_example("azure");

@@ -390,6 +390,99 @@ fn compute(
     EqState::from_components(row.sku.clone(), region, rule, comps)
 }
 
+/// A compute type chosen on another cloud by the equivalents rule, for `autostack translate`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ComputeMatch {
+    /// The chosen type (`e2-micro`, `Standard_B2s`).
+    pub sku: String,
+    /// The region it was chosen in.
+    pub region: String,
+    /// The rule, as the plan's equivalents show it.
+    pub rule: String,
+    /// The source type's shape.
+    pub source: Shape,
+}
+
+/// The type on `to` equivalent to `sku` of `from` in `region`: the same rule as the plan's
+/// cross-cloud equivalents (smallest type with ≥ vCPU, ≥ memory, same architecture, in the
+/// paired region), or why there is none.
+pub fn compute_equivalent(
+    cat: &Catalog,
+    from: Cloud,
+    region: &str,
+    sku: &str,
+    to: Cloud,
+) -> Result<ComputeMatch, String> {
+    let src = cat
+        .shape(from, sku)
+        .ok_or_else(|| format!("the price catalog does not know the {from} type {sku}"))?;
+    let target = nearest(from, region, to)?;
+    let (rule, kind, _) = compute_rule(cat, src, false, to, &target);
+    let (row, _) = crate::sizing::find_compute(cat, to, &target.region, src).ok_or_else(|| {
+        format!(
+            "no {} {kind} with ≥{} vCPU and ≥{} GiB is priced in {}",
+            src.arch,
+            fmt_qty(src.vcpu),
+            fmt_qty(src.memory_gib),
+            target.region
+        )
+    })?;
+    Ok(ComputeMatch {
+        sku: row.sku.clone(),
+        region: target.region,
+        rule,
+        source: src.clone(),
+    })
+}
+
+/// The disk class (`standard HDD`, `balanced SSD`, `premium SSD`) of a disk type as each
+/// cloud's API spells it (`gp3`, `StandardSSD_LRS`, `pd-balanced`).
+pub fn disk_class_label(cloud: Cloud, api_type: &str) -> Option<&'static str> {
+    api_disk_class(cloud, api_type).map(DiskClass::label)
+}
+
+fn api_disk_class(cloud: Cloud, api_type: &str) -> Option<DiskClass> {
+    match cloud {
+        Cloud::Aws => crate::price::aws::ebs_class(api_type),
+        Cloud::Azure => crate::price::azure::disk_type(api_type).1,
+        Cloud::Gcp => crate::price::gcp::disk_class(api_type),
+    }
+}
+
+/// The API disk type on `to` of the same class as `api_type` on `from` (the disk rule of the
+/// equivalents: `gp3` → `StandardSSD_LRS` → `pd-balanced`), with the class's name.
+pub fn disk_type_equivalent(
+    from: Cloud,
+    api_type: &str,
+    to: Cloud,
+    boot: bool,
+) -> Option<(&'static str, &'static str)> {
+    let class = api_disk_class(from, api_type)?;
+    Some((disk_api_type(to, class, boot), class.label()))
+}
+
+/// The API disk type of a class on `cloud`; classes are named `standard`, `ssd`, `premium`
+/// (the portable spelling) or by their labels.
+pub fn disk_type_for_class(cloud: Cloud, class: &str, boot: bool) -> Option<&'static str> {
+    let class = match class {
+        "standard" | "standard HDD" => DiskClass::Hdd,
+        "ssd" | "balanced SSD" => DiskClass::Balanced,
+        "premium" | "premium SSD" => DiskClass::Premium,
+        _ => return None,
+    };
+    Some(disk_api_type(cloud, class, boot))
+}
+
+fn disk_api_type(cloud: Cloud, class: DiskClass, boot: bool) -> &'static str {
+    match (cloud, class) {
+        (Cloud::Azure, DiskClass::Hdd) => "Standard_LRS",
+        (Cloud::Azure, DiskClass::Balanced) => "StandardSSD_LRS",
+        (Cloud::Azure, DiskClass::Premium) => "Premium_LRS",
+        // The catalog SKUs of AWS and GCP are the API's own names.
+        _ => disk_sku(cloud, class, boot),
+    }
+}
+
 fn disk_component(
     cat: &Catalog,
     d: DiskSpec,

@@ -16,10 +16,12 @@ use std::collections::{BTreeMap, HashMap};
 type Memo = RefCell<HashMap<EqKey, EqState>>;
 
 /// Whether pricing a resource of this type reads its attribute values: only the clouds' types
-/// do (sizes, regions, tags); any other type is free or unpriced by its type name alone, so a
-/// caller may leave its `before`/`after` null unless policies need its tags.
+/// and the portable ones do (sizes, regions, tags); any other type is free or unpriced by its
+/// type name alone, so a caller may leave its `before`/`after` null unless policies need its
+/// tags.
 pub fn reads_values(type_name: &str) -> bool {
     crate::price::cloud_of_type(type_name).is_some()
+        || type_name.starts_with(crate::price::PORTABLE_PREFIX)
 }
 
 /// Whether a type is free of charge and of no cloud (`terraform_data`, `random_*`, …): such a

@@ -21,6 +21,9 @@ pub mod usage;
 mod util;
 
 pub use catalog::{Catalog, Cloud};
+pub use equiv::{
+    compute_equivalent, disk_class_label, disk_type_equivalent, disk_type_for_class, ComputeMatch,
+};
 pub use error::CostError;
 pub use estimate::{is_inert, reads_values, Estimator};
 pub use model::{Action, Mode, PlanInput, ProviderConfig, ResourceChange, Setting};

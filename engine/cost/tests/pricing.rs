@@ -364,3 +364,72 @@ fn updates_replacements_and_deletes() {
     };
     assert!(estimate(&input(vec![data])).resources.is_empty());
 }
+
+/// Portable resources cost what their concrete members cost on the cloud they are bound to,
+/// in their own region: (case, type, planned values, expected monthly cost).
+#[test]
+fn portable_resources_are_priced_through_the_bound_clouds_rules() {
+    #[rustfmt::skip]
+    let cases = [
+        // aws,ec2,m5.large,us-east-1 0.096 ; ebs gp3 0.08 (the root disk is gp3)
+        ("instance on aws", "portable_instance", json!({"cloud": "aws", "region": "us-east-1", "instance_type": "m5.large", "root_disk_size": 20}), 0.096 * 730.0 + 20.0 * 0.08),
+        // the portable region wins over the provider's: m5.large eu-west-1 0.107, no EBS price there
+        ("instance on aws in eu-west-1", "portable_instance", json!({"cloud": "aws", "region": "eu-west-1", "instance_type": "m5.large", "root_disk_size": 20}), 0.107 * 730.0),
+        // azure,vm,Standard_B2s,eastus 0.0416 ; Standard SSD 0.075
+        ("instance on azure", "portable_instance", json!({"cloud": "azure", "region": "eastus", "instance_type": "Standard_B2s", "root_disk_size": 30}), 0.0416 * 730.0 + 30.0 * 0.075),
+        // gcp,compute,e2-standard-2,us-central1 0.067011 ; pd-balanced 0.1
+        ("instance on gcp", "portable_instance", json!({"cloud": "gcp", "region": "us-central1", "instance_type": "e2-standard-2", "root_disk_size": 20}), 0.067011 * 730.0 + 20.0 * 0.1),
+        ("disk on aws", "portable_disk", json!({"cloud": "aws", "region": "us-east-1", "disk_type": "gp3", "size": 100}), 100.0 * 0.08),
+        ("disk on azure", "portable_disk", json!({"cloud": "azure", "region": "eastus", "disk_type": "Standard_LRS", "size": 128}), 128.0 * 0.045),
+        ("disk on gcp", "portable_disk", json!({"cloud": "gcp", "region": "asia-northeast1", "disk_type": "pd-ssd", "size": 100}), 100.0 * 0.221),
+        ("network", "portable_network", json!({"cloud": "aws", "region": "us-east-1", "cidr_block": "10.0.0.0/16"}), 0.0),
+        ("firewall", "portable_firewall", json!({"cloud": "gcp", "region": "us-central1"}), 0.0),
+    ];
+    for (name, ty, after, want) in cases {
+        let r = one(create(&format!("{ty}.x"), ty, after.clone()));
+        assert_usd(r.monthly_cost.after, want, name);
+        let cloud = after["cloud"].as_str().unwrap();
+        assert_eq!(r.cloud.map(|c| c.as_str()), Some(cloud), "{name}");
+        assert_eq!(r.region.as_deref(), after["region"].as_str(), "{name}");
+    }
+    // A bucket is priced as the cloud's standard object storage, from usage `storage_gb`:
+    // s3 S3 Standard us-east-1 0.023; blob Blob Hot (LRS) eastus 0.018; gcs Standard us-east1 0.02.
+    let usage = "resource_usage:\n  portable_bucket.b:\n    storage_gb: 100\n";
+    for (cloud, region, per_gb) in [
+        ("aws", "us-east-1", 0.023),
+        ("azure", "eastus", 0.018),
+        ("gcp", "us-east1", 0.02),
+    ] {
+        let b = create(
+            "portable_bucket.b",
+            "portable_bucket",
+            json!({"cloud": cloud, "region": region, "name": "b"}),
+        );
+        let r = estimate_with_usage(&input(vec![b]), usage)
+            .resources
+            .remove(0);
+        assert_usd(r.monthly_cost.after, 100.0 * per_gb, cloud);
+    }
+}
+
+#[test]
+fn portable_instances_have_equivalents_and_wait_for_unknowns() {
+    let vm = create(
+        "portable_instance.web",
+        "portable_instance",
+        json!({"cloud": "aws", "region": "us-east-1", "instance_type": "m5.large", "root_disk_size": 20}),
+    );
+    let r = one(vm);
+    assert_eq!(r.equivalents.len(), 2, "{r:?}");
+    for e in r.equivalents.values() {
+        assert!(e.monthly_cost.after.is_some_and(|c| c > 0.0), "{e:?}");
+        assert!(!e.rule.is_empty());
+    }
+    let later = ResourceChange::new("portable_instance.w", "portable_instance", Action::Create)
+        .after(json!({"cloud": "azure", "region": "eastus", "root_disk_size": 20}))
+        .after_unknown(json!({"instance_type": true}));
+    let r = one(later);
+    assert_eq!(r.status, Status::DependsOn, "{r:?}");
+    let unbound = create("portable_disk.d", "portable_disk", json!({"size": 10}));
+    assert_eq!(one(unbound).status, Status::DependsOn);
+}

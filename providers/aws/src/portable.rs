@@ -9,11 +9,17 @@ use crate::config::AwsFactory;
 use crate::data_ami::DataAwsAmi;
 use crate::prelude::*;
 use autostack_provider_portable::sizing::{kept, plan_disk_type, plan_size};
-use autostack_provider_portable::{zones, Binding, Cloud, Image, Kind, Members, Realize, Role};
+use autostack_provider_portable::values::{obj, s, unknown_role};
+use autostack_provider_portable::{
+    zones, Cloud, FactoryBinding, Image, Kind, Members, Realize, Role,
+};
 use autostack_provider_sdk::conform::conform_value;
-use autostack_provider_sdk::{ClientFactory, Planning, Registry};
+use autostack_provider_sdk::Registry;
 use std::collections::BTreeMap;
 use std::sync::Arc;
+
+/// The cloud as member errors name it.
+const CLOUD_NAME: &str = "AWS";
 
 /// The concrete types the portable types are made of here.
 const CONCRETE: [&str; 11] = [
@@ -43,37 +49,16 @@ pub fn register(registry: Registry<AwsFactory>) -> Registry<AwsFactory> {
         Arc::new(Disk),
         Arc::new(Bucket),
     ];
-    autostack_provider_portable::register(registry, Arc::new(Aws), realizations, &CONCRETE)
-}
-
-struct Aws;
-
-#[async_trait]
-impl Binding<AwsClient> for Aws {
-    fn cloud(&self) -> Cloud {
-        Cloud::Aws
-    }
-    fn region(&self, c: &AwsClient) -> String {
-        c.region.clone()
-    }
-    fn planning<'c>(&self, c: &'c AwsClient) -> Planning<'c> {
-        AwsFactory.planning(c)
-    }
-    async fn find_by_token(
-        &self,
-        c: &AwsClient,
-        token: &str,
-    ) -> Result<Option<String>, Diagnostics> {
-        AwsFactory.find_by_token(c, token).await
-    }
-}
-
-fn s(v: &str) -> Value {
-    Value::string(v)
-}
-
-fn obj<const N: usize>(attrs: [(&str, Value); N]) -> Value {
-    Value::object_from(attrs)
+    autostack_provider_portable::register(
+        registry,
+        Arc::new(FactoryBinding {
+            cloud: Cloud::Aws,
+            factory: AwsFactory,
+            region: |c| c.region.clone(),
+        }),
+        realizations,
+        &CONCRETE,
+    )
 }
 
 /// The portable value's `tags` with `Name` set to its name (unless given).
@@ -90,13 +75,6 @@ fn tags(portable: &Value, suffix: &str) -> Value {
 
 fn num(portable: &Value, name: &str) -> Value {
     get(portable, name).cloned().unwrap_or(Value::null())
-}
-
-fn unknown_role(role: &str) -> Diagnostics {
-    error(
-        "Unknown portable member",
-        format!("No member {role:?} on AWS."),
-    )
 }
 
 struct Network;
@@ -145,7 +123,7 @@ impl Realize<AwsClient> for Network {
                     ("tags", t),
                 ])
             }
-            _ => return Err(unknown_role(role)),
+            _ => return Err(unknown_role(CLOUD_NAME, role)),
         })
     }
     fn outputs(&self, _: &Value, _: &Members) -> Vec<(&'static str, Value)> {
@@ -227,7 +205,7 @@ impl Realize<AwsClient> for Subnet {
                 ("subnet_id", s(done.id("subnet"))),
                 ("route_table_id", s(&public_routes(c, network).await?)),
             ]),
-            _ => return Err(unknown_role(role)),
+            _ => return Err(unknown_role(CLOUD_NAME, role)),
         })
     }
     fn outputs(&self, _: &Value, done: &Members) -> Vec<(&'static str, Value)> {
@@ -289,7 +267,7 @@ impl Realize<AwsClient> for Firewall {
         _: &Members,
     ) -> Result<Value, Diagnostics> {
         if role != "group" {
-            return Err(unknown_role(role));
+            return Err(unknown_role(CLOUD_NAME, role));
         }
         let all_out = obj([
             ("protocol", s("-1")),
@@ -346,6 +324,13 @@ impl Realize<AwsClient> for Instance {
     fn main_role(&self) -> &'static str {
         "vm"
     }
+    fn recomputed(&self, prior: &Value, planned: &Value) -> Vec<&'static str> {
+        // A new size stops and starts the VM, which gives it a new ephemeral public address.
+        match get_str(prior, "instance_type") == get_str(planned, "instance_type") {
+            true => Vec::new(),
+            false => vec!["public_ip_address"],
+        }
+    }
     fn members(&self, _: &Value) -> Vec<Role> {
         vec![("vm", "aws_instance")]
     }
@@ -381,7 +366,7 @@ impl Realize<AwsClient> for Instance {
         _: &Members,
     ) -> Result<Value, Diagnostics> {
         if role != "vm" {
-            return Err(unknown_role(role));
+            return Err(unknown_role(CLOUD_NAME, role));
         }
         let root = obj([
             ("volume_size", num(p, "root_disk_size")),
@@ -515,7 +500,7 @@ impl Realize<AwsClient> for Disk {
                 ("volume_id", s(done.id("volume"))),
                 ("instance_id", s(instance.unwrap_or_default())),
             ]),
-            _ => return Err(unknown_role(role)),
+            _ => return Err(unknown_role(CLOUD_NAME, role)),
         })
     }
     fn outputs(&self, _: &Value, done: &Members) -> Vec<(&'static str, Value)> {
@@ -560,7 +545,7 @@ impl Realize<AwsClient> for Bucket {
                     Value::tuple(vec![obj([("status", s("Enabled"))])]),
                 ),
             ]),
-            _ => return Err(unknown_role(role)),
+            _ => return Err(unknown_role(CLOUD_NAME, role)),
         })
     }
     fn outputs(&self, _: &Value, done: &Members) -> Vec<(&'static str, Value)> {

@@ -64,6 +64,16 @@ pub trait ArmKind: Send + Sync {
     ) -> Result<(), ArmError> {
         c.put(id, self.api_version(), &body).await.map(|_| ())
     }
+    /// Settles what the object's own PUT cannot (an account's blob service properties) after
+    /// a create or an update of `planned`; by default nothing.
+    async fn after_put(
+        &self,
+        _c: &AzureClient,
+        _id: &str,
+        _planned: &Value,
+    ) -> Result<(), ArmError> {
+        Ok(())
+    }
     /// Deletes the object (by default a DELETE followed until the object is gone).
     async fn delete(&self, c: &AzureClient, id: &str, _prior: &Value) -> Result<(), ApplyError> {
         c.delete(id, self.api_version())
@@ -231,7 +241,11 @@ impl<K: ArmKind> ResourceType<AzureClient> for Arm<K> {
         }
         let made = with_attr(planned, "id", Value::string(id.as_str()));
         let body = self.body_of(c, planned, None);
-        let Err(e) = c.put(&id, self.kind.api_version(), &body).await else {
+        let put = match c.put(&id, self.kind.api_version(), &body).await {
+            Ok(_) => self.kind.after_put(c, &id, planned).await,
+            Err(e) => Err(e),
+        };
+        let Err(e) = put else {
             return Ok(made);
         };
         // A PUT that ARM accepted made the object even if its operation then failed: keep it
@@ -264,6 +278,7 @@ impl<K: ArmKind> ResourceType<AzureClient> for Arm<K> {
             .update(c, &id, prior, &planned, body)
             .await
             .or_apply(&act)?;
+        self.kind.after_put(c, &id, &planned).await.or_apply(&act)?;
         Ok(planned)
     }
 

@@ -28,6 +28,9 @@ pub mod lro;
 pub mod managed_disk;
 pub mod network;
 pub mod network_interface;
+pub mod nic_nsg_association;
+pub mod portable;
+pub mod portable_compute;
 mod prelude;
 pub mod provider_schema;
 pub mod public_ip;
@@ -51,9 +54,14 @@ use autostack_provider_sdk::{Provider, Registry};
 /// The provider's source address.
 pub const SOURCE: &str = "hashicorp/azurerm";
 
-/// The Azure provider with every resource type and data source registered (not yet
-/// configured).
+/// The Azure provider with every resource type and data source registered, the portable
+/// types among them (not yet configured).
 pub fn provider() -> Registry<AzureFactory> {
+    portable::register(concrete())
+}
+
+/// The azurerm resource types and data sources.
+fn concrete() -> Registry<AzureFactory> {
     Registry::new(AzureFactory)
         .resource(Arm::new(
             "azurerm_resource_group",
@@ -86,6 +94,7 @@ pub fn provider() -> Registry<AzureFactory> {
             "Network Interface",
             network_interface::NetworkInterface,
         ))
+        .resource(nic_nsg_association::NicNsgAssociation)
         .resource(Arm::new(
             "azurerm_linux_virtual_machine",
             "Linux Virtual Machine",

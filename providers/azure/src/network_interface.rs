@@ -105,25 +105,18 @@ impl ArmKind for NetworkInterface {
         Ok(group_and_name(planned))
     }
 
-    fn body(&self, _c: &AzureClient, planned: &Value, _current: Option<&Json>) -> Json {
-        let configs: Vec<Json> = get_blocks(planned, "ip_configuration")
-            .iter()
-            .enumerate()
-            .map(|(i, v)| ip_config_json(i, v))
-            .collect();
-        let mut dns = json!({ "dnsServers": get_strings(planned, "dns_servers") });
-        if let Some(l) = nonempty_str(planned, "internal_dns_name_label") {
-            dns["internalDnsNameLabel"] = json!(l);
+    fn needs_current(&self) -> bool {
+        true
+    }
+
+    /// The PUT body; on update the group an association applied is kept (it is the
+    /// association's, not the interface's configuration).
+    fn body(&self, _c: &AzureClient, planned: &Value, current: Option<&Json>) -> Json {
+        let mut body = own_body(planned);
+        if let Some(nsg) = current.and_then(|c| c.pointer("/properties/networkSecurityGroup")) {
+            body["properties"]["networkSecurityGroup"] = nsg.clone();
         }
-        json!({
-            "location": str_or_empty(planned, "location"),
-            "properties": {
-                "ipConfigurations": configs,
-                "enableAcceleratedNetworking": get_bool(planned, "accelerated_networking_enabled").unwrap_or(false),
-                "enableIPForwarding": get_bool(planned, "ip_forwarding_enabled").unwrap_or(false),
-                "dnsSettings": dns,
-            },
-        })
+        body
     }
 
     fn state(&self, prior: &Value, item: &Json, parts: &[String]) -> Value {
@@ -184,4 +177,26 @@ impl ArmKind for NetworkInterface {
             .set("virtual_machine_id", jstr(p, "/virtualMachine/id"))
             .into_value()
     }
+}
+
+/// The interface's PUT body from its configuration.
+fn own_body(planned: &Value) -> Json {
+    let configs: Vec<Json> = get_blocks(planned, "ip_configuration")
+        .iter()
+        .enumerate()
+        .map(|(i, v)| ip_config_json(i, v))
+        .collect();
+    let mut dns = json!({ "dnsServers": get_strings(planned, "dns_servers") });
+    if let Some(l) = nonempty_str(planned, "internal_dns_name_label") {
+        dns["internalDnsNameLabel"] = json!(l);
+    }
+    json!({
+        "location": str_or_empty(planned, "location"),
+        "properties": {
+            "ipConfigurations": configs,
+            "enableAcceleratedNetworking": get_bool(planned, "accelerated_networking_enabled").unwrap_or(false),
+            "enableIPForwarding": get_bool(planned, "ip_forwarding_enabled").unwrap_or(false),
+            "dnsSettings": dns,
+        },
+    })
 }

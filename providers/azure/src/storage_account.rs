@@ -138,10 +138,16 @@ impl ArmKind for StorageAccount {
         for (attr, doc) in computed_strings() {
             block = block.attr(attr, Attribute::computed(Type::String).describe(doc));
         }
-        ResourceSchema {
-            version: 4,
-            block: named(block, true),
-        }
+        let blob = autostack_provider_sdk::attributes! {
+            "versioning_enabled": optional(Type::Bool).default(Value::bool(false)) => "Whether blob versioning is enabled.",
+        };
+        let block = named(block, true)
+            .block("blob_properties", Nesting::List, blob)
+            .tune("blob_properties", |nb| {
+                nb.max_items = 1;
+                nb.computed = true;
+            });
+        ResourceSchema { version: 4, block }
     }
 
     fn id_values(&self, planned: &Value) -> Result<Vec<String>, Diagnostics> {
@@ -238,7 +244,21 @@ impl ArmKind for StorageAccount {
         o.into_value()
     }
 
-    /// The keys (one `listKeys` per account) and the connection strings azurerm builds.
+    /// The configured `blob_properties` on the account's blob service (left as they are when
+    /// the configuration has none).
+    async fn after_put(&self, c: &AzureClient, id: &str, planned: &Value) -> Result<(), ArmError> {
+        let Some(blob) = get_blocks(planned, "blob_properties").first() else {
+            return Ok(());
+        };
+        let versioning = get_bool(blob, "versioning_enabled").unwrap_or(false);
+        let body = json!({ "properties": { "isVersioningEnabled": versioning } });
+        c.put(&format!("{id}/{BLOB_SERVICE}"), API, &body)
+            .await
+            .map(|_| ())
+    }
+
+    /// The keys (one `listKeys` per account), the connection strings azurerm builds, and the
+    /// blob service's properties.
     async fn complete(&self, c: &AzureClient, read: &mut [ValueRead]) {
         let mut keyed = Vec::new();
         for r in read.iter_mut() {
@@ -251,9 +271,17 @@ impl ArmKind for StorageAccount {
             async move { c.action(&id, "listKeys", API).await }
         });
         let keys = futures::future::join_all(calls).await;
-        for (v, k) in keyed.into_iter().zip(keys) {
+        let services = keyed.iter().map(|v| {
+            let id = format!("{}/{BLOB_SERVICE}", str_or_empty(v, "id"));
+            async move { c.get(&id, API).await }
+        });
+        let services = futures::future::join_all(services).await;
+        for ((v, k), svc) in keyed.into_iter().zip(keys).zip(services) {
             if let Ok(k) = k {
                 *v = with_keys(v, &k);
+            }
+            if let Ok(Some(svc)) = svc {
+                *v = with_blob_properties(v, &svc);
             }
         }
     }
@@ -273,6 +301,19 @@ impl ArmKind for StorageAccount {
         }
         c.patch(id, API, &body).await.map(|_| ())
     }
+}
+
+/// The account's blob service, below its ID.
+const BLOB_SERVICE: &str = "blobServices/default";
+
+/// `blob_properties` as the blob service has them.
+fn with_blob_properties(v: &Value, svc: &Json) -> Value {
+    let versioning = svc
+        .pointer("/properties/isVersioningEnabled")
+        .and_then(Json::as_bool)
+        .unwrap_or(false);
+    let props = Value::object_from([("versioning_enabled", Value::bool(versioning))]);
+    with_attr(v, "blob_properties", Value::list(props.ty(), vec![props]))
 }
 
 fn with_keys(v: &Value, keys: &Json) -> Value {

@@ -11,15 +11,21 @@ use crate::config::GcpFactory;
 use crate::wire::last_segment;
 use async_trait::async_trait;
 use autostack_provider_portable::sizing::{plan_disk_type, plan_size};
-use autostack_provider_portable::{zones, Binding, Cloud, Image, Kind, Members, Realize, Role};
+use autostack_provider_portable::values::{attr, obj, only_role, s, unknown_role};
+use autostack_provider_portable::{
+    zones, Cloud, FactoryBinding, Image, Kind, Members, Realize, Role,
+};
 use autostack_provider_sdk::attrs::{
     error, get, get_blocks, get_bool, get_int, get_str, get_strings, str_or_empty, string_list,
     string_map, with_attr,
 };
-use autostack_provider_sdk::{ClientFactory, Planning, Registry};
+use autostack_provider_sdk::Registry;
 use autostack_value::{Diagnostics, Type, Value};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
+
+/// The cloud as member errors name it.
+const CLOUD_NAME: &str = "Google Cloud";
 
 const CONCRETE: [&str; 7] = [
     "google_compute_network",
@@ -44,41 +50,16 @@ pub fn register(registry: Registry<GcpFactory>) -> Registry<GcpFactory> {
         Arc::new(Disk),
         Arc::new(Bucket),
     ];
-    autostack_provider_portable::register(registry, Arc::new(Gcp), realizations, &CONCRETE)
-}
-
-struct Gcp;
-
-#[async_trait]
-impl Binding<GcpClient> for Gcp {
-    fn cloud(&self) -> Cloud {
-        Cloud::Gcp
-    }
-    fn region(&self, c: &GcpClient) -> String {
-        c.region.clone()
-    }
-    fn planning<'c>(&self, c: &'c GcpClient) -> Planning<'c> {
-        GcpFactory.planning(c)
-    }
-    async fn find_by_token(
-        &self,
-        c: &GcpClient,
-        token: &str,
-    ) -> Result<Option<String>, Diagnostics> {
-        GcpFactory.find_by_token(c, token).await
-    }
-}
-
-fn s(v: &str) -> Value {
-    Value::string(v)
-}
-
-fn obj<const N: usize>(attrs: [(&str, Value); N]) -> Value {
-    Value::object_from(attrs)
-}
-
-fn attr(p: &Value, name: &str) -> Value {
-    get(p, name).cloned().unwrap_or(Value::null())
+    autostack_provider_portable::register(
+        registry,
+        Arc::new(FactoryBinding {
+            cloud: Cloud::Gcp,
+            factory: GcpFactory,
+            region: |c| c.region.clone(),
+        }),
+        realizations,
+        &CONCRETE,
+    )
 }
 
 /// The portable `tags` as labels (Compute Engine and Cloud Storage keys are lowercase).
@@ -88,21 +69,6 @@ fn labels(p: &Value) -> Value {
         .into_iter()
         .map(|(k, v)| (k.to_ascii_lowercase(), s(&v.to_ascii_lowercase())));
     Value::map(Type::String, m.collect())
-}
-
-fn unknown_role(role: &str) -> Diagnostics {
-    error(
-        "Unknown portable member",
-        format!("No member {role:?} on Google Cloud."),
-    )
-}
-
-/// Checks that `role` is the only member's role `want`.
-fn one(want: &str, role: &str) -> Result<(), Diagnostics> {
-    match role == want {
-        true => Ok(()),
-        false => Err(unknown_role(role)),
-    }
 }
 
 struct Network;
@@ -125,7 +91,7 @@ impl Realize<GcpClient> for Network {
         role: &str,
         _: &Members,
     ) -> Result<Value, Diagnostics> {
-        one("network", role)?;
+        only_role(CLOUD_NAME, "network", role)?;
         Ok(obj([
             ("name", attr(p, "name")),
             ("auto_create_subnetworks", Value::bool(false)),
@@ -178,7 +144,7 @@ impl Realize<GcpClient> for Subnet {
         role: &str,
         _: &Members,
     ) -> Result<Value, Diagnostics> {
-        one("subnetwork", role)?;
+        only_role(CLOUD_NAME, "subnetwork", role)?;
         Ok(obj([
             ("name", attr(p, "name")),
             ("network", attr(p, "network_id")),
@@ -245,7 +211,7 @@ impl Realize<GcpClient> for Firewall {
         role: &str,
         _: &Members,
     ) -> Result<Value, Diagnostics> {
-        one("firewall", role)?;
+        only_role(CLOUD_NAME, "firewall", role)?;
         let (allow, sources) = allows(p);
         Ok(obj([
             ("name", attr(p, "name")),
@@ -302,6 +268,13 @@ impl Realize<GcpClient> for Instance {
     fn main_role(&self) -> &'static str {
         "vm"
     }
+    fn recomputed(&self, prior: &Value, planned: &Value) -> Vec<&'static str> {
+        // A new size stops and starts the VM, which gives it a new ephemeral public address.
+        match get_str(prior, "instance_type") == get_str(planned, "instance_type") {
+            true => Vec::new(),
+            false => vec!["public_ip_address"],
+        }
+    }
     fn members(&self, _: &Value) -> Vec<Role> {
         vec![("vm", "google_compute_instance")]
     }
@@ -326,7 +299,7 @@ impl Realize<GcpClient> for Instance {
         role: &str,
         _: &Members,
     ) -> Result<Value, Diagnostics> {
-        one("vm", role)?;
+        only_role(CLOUD_NAME, "vm", role)?;
         let zone = subnet_zone(c, str_or_empty(p, "subnet_id")).await?;
         let boot = obj([(
             "initialize_params",
@@ -451,7 +424,7 @@ impl Realize<GcpClient> for Disk {
                 ("disk", s(done.id("disk"))),
                 ("instance", s(instance.unwrap_or_default())),
             ]),
-            _ => return Err(unknown_role(role)),
+            _ => return Err(unknown_role(CLOUD_NAME, role)),
         })
     }
     fn outputs(&self, _: &Value, done: &Members) -> Vec<(&'static str, Value)> {
@@ -479,7 +452,7 @@ impl Realize<GcpClient> for Bucket {
         role: &str,
         _: &Members,
     ) -> Result<Value, Diagnostics> {
-        one("bucket", role)?;
+        only_role(CLOUD_NAME, "bucket", role)?;
         let versioning = obj([(
             "enabled",
             Value::bool(get_bool(p, "versioning").unwrap_or(false)),

@@ -219,10 +219,13 @@ impl<C: Send + Sync + 'static> ResourceType<C> for Composite<C> {
         resp.planned = self.plan_value(c, resp.planned, prior).await?;
         if let Some(prior) = prior {
             if differs(prior, &resp.planned) || self.incomplete(prior, &resp.planned) {
-                // The members change: what records them is known only after the update.
+                // The members change: what records them is known only after the update, and
+                // so are the outputs the change may move.
+                let moved = self.realize.recomputed(prior, &resp.planned);
                 resp.planned = Obj::from(&resp.planned)
                     .set("concrete", Value::Unknown(no_listing().ty()))
                     .set("concrete_state", Value::Unknown(Type::String).sensitive())
+                    .set_all(moved.into_iter().map(|a| (a, Value::Unknown(Type::String))))
                     .into_value();
             }
         }

@@ -24,6 +24,7 @@ pub mod realize;
 pub mod schema;
 pub mod sizing;
 pub mod validate;
+pub mod values;
 pub mod zones;
 
 pub use autostack_cost::Cloud;
@@ -31,7 +32,7 @@ pub use composite::Composite;
 pub use drive::Drive;
 pub use images::Image;
 pub use members::{Member, Members};
-pub use realize::{Binding, Realize, Role};
+pub use realize::{Binding, FactoryBinding, Realize, Role};
 pub use schema::Kind;
 
 use autostack_provider_sdk::{ClientFactory, Registry};

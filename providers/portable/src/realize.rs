@@ -7,7 +7,7 @@ use crate::members::Members;
 use crate::schema::Kind;
 use async_trait::async_trait;
 use autostack_cost::Cloud;
-use autostack_provider_sdk::Planning;
+use autostack_provider_sdk::{ClientFactory, Planning};
 use autostack_value::{Diagnostics, Value};
 
 /// The cloud provider the portable types are bound to, as the composite needs it.
@@ -21,6 +21,37 @@ pub trait Binding<C: Send + Sync>: Send + Sync {
     fn planning<'c>(&self, client: &'c C) -> Planning<'c>;
     /// The ID of the object a create marked with `token` (see `ClientFactory::find_by_token`).
     async fn find_by_token(&self, client: &C, token: &str) -> Result<Option<String>, Diagnostics>;
+}
+
+/// A [`Binding`] made of a provider's client factory (its planning mode and intent-token
+/// lookup), its cloud, and how to find the default region from a client.
+pub struct FactoryBinding<F: ClientFactory> {
+    /// Which cloud it is.
+    pub cloud: Cloud,
+    /// The provider's client factory.
+    pub factory: F,
+    /// The region resources go to when a portable resource names none.
+    pub region: fn(&F::Client) -> String,
+}
+
+#[async_trait]
+impl<F: ClientFactory> Binding<F::Client> for FactoryBinding<F> {
+    fn cloud(&self) -> Cloud {
+        self.cloud
+    }
+    fn region(&self, client: &F::Client) -> String {
+        (self.region)(client)
+    }
+    fn planning<'c>(&self, client: &'c F::Client) -> Planning<'c> {
+        self.factory.planning(client)
+    }
+    async fn find_by_token(
+        &self,
+        client: &F::Client,
+        token: &str,
+    ) -> Result<Option<String>, Diagnostics> {
+        self.factory.find_by_token(client, token).await
+    }
 }
 
 /// One concrete member a portable value is made of: its role and concrete type.
@@ -45,6 +76,11 @@ pub trait Realize<C: Send + Sync>: Send + Sync {
         _prior: Option<&Value>,
     ) -> Result<Value, Diagnostics> {
         Ok(planned)
+    }
+    /// The computed attributes an update from `prior` to `planned` may change (an ephemeral
+    /// public address when a resize stops the VM), planned as unknown. The default: none.
+    fn recomputed(&self, _prior: &Value, _planned: &Value) -> Vec<&'static str> {
+        Vec::new()
     }
     /// The configuration of the member playing `role` (the attributes it sets; the rest are
     /// left null), from the portable value and the members made before it.

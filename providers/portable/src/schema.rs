@@ -96,7 +96,7 @@ fn common() -> Block {
             "region",
             Attribute::optional_computed(Type::String)
                 .force_new()
-                .describe("The region; the provider's by default."),
+                .describe("The region; by default the provider's (aws, google), on azurerm (which has no region) ARM_LOCATION, else eastus."),
         )
         .attr(
             "name",

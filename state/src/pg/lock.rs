@@ -150,12 +150,10 @@ impl Locker for PgStore {
         };
         let text = serde_json::to_string(&info).map_err(StateError::Malformed)?;
         let record = format!("INSERT INTO {}.autostack_locks (lock_key, pid, info) VALUES ($1, pg_backend_pid(), $2) ON CONFLICT (lock_key) DO UPDATE SET pid = pg_backend_pid(), info = $2", self.schema);
-        // Not waited for (later requests on the session queue behind it); without the info
-        // table (skip_table_creation) the lock holds all the same.
-        let recorder = session.clone();
-        tokio::spawn(async move {
-            let _ = recorder.execute(&record, &[&key, &text]).await;
-        });
+        // Waited for: another process that finds the lock held reads the holder's ID from
+        // this row (`force-unlock ID` right after a lock must match). Without the info table
+        // (skip_table_creation) the lock holds all the same.
+        let _ = session.execute(&record, &[&key, &text]).await;
         let held = session.clone();
         Ok(LockGuard::releasing(
             info.id,

@@ -9,6 +9,7 @@ mod fmt;
 mod graph;
 mod import;
 mod init;
+mod migrate;
 mod output;
 mod plan;
 mod providers;
@@ -25,6 +26,7 @@ pub fn provider_sources(
 pub mod run;
 mod show;
 mod state;
+mod translate;
 mod validate;
 mod version;
 mod workspace;
@@ -72,6 +74,8 @@ pub fn dispatch(cli: Cli) -> u8 {
         },
         Some(Command::Catalog(c)) => catalog::run(c, &rt),
         Some(Command::Providers(a)) => providers::run(&a),
+        Some(Command::Translate(a)) => translate::run(&a),
+        Some(Command::Migrate(a)) => rt.block_on(migrate::run(&a)),
         None => {
             let _ = <Cli as clap::CommandFactory>::command().print_help();
             1

@@ -70,10 +70,10 @@ impl Output {
         }
     }
 
-    /// The apply progress observer.
-    pub fn progress(&self) -> Progress {
+    /// The apply progress observer for the resources of `tree`.
+    pub fn progress(&self, tree: &autostack_lang::config::ModuleTree) -> Progress {
         if self.json {
-            Progress::Json
+            Progress::Json(crate::progress::bindings(tree))
         } else {
             Progress::Human { color: self.color }
         }
@@ -91,6 +91,16 @@ pub async fn open(a: &PlanArgs, out: &Output, operation: &str) -> Result<Session
             return Err(1);
         }
     };
+    open_loaded(loaded, a, out, operation).await
+}
+
+/// [`open`] for a configuration already loaded (`migrate` plans a rewritten one).
+pub async fn open_loaded(
+    loaded: session::Loaded,
+    a: &PlanArgs,
+    out: &Output,
+    operation: &str,
+) -> Result<Session, u8> {
     let vars = match session::variables(&loaded, &a.vars, a.input.unwrap_or(true)) {
         Ok(v) => v,
         Err(d) => {
@@ -99,7 +109,7 @@ pub async fn open(a: &PlanArgs, out: &Output, operation: &str) -> Result<Session
         }
     };
     let (mut ctx, sources) = session::context(loaded, vars);
-    ctx.events = std::sync::Arc::new(out.progress());
+    ctx.events = std::sync::Arc::new(out.progress(&ctx.tree));
     let backend = match Backend::from_config(&ctx.tree.module, a.state.as_deref()).await {
         Ok(b) => b,
         Err(d) => {

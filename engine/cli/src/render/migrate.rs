@@ -73,7 +73,7 @@ fn size_attr(concrete: &str) -> Option<&'static str> {
 
 /// The monthly cost of one side of a move: its concrete compute type at its size, in its
 /// region (`None` when the side has no priced size).
-fn side_cost(v: Option<&Value>) -> Option<f64> {
+pub(crate) fn side_cost(v: Option<&Value>) -> Option<f64> {
     let concrete = attr(v, "concrete_type")?;
     let size = attr(v, "instance_type")?;
     let region = attr(v, "region")?;

@@ -1,13 +1,14 @@
 //! Per-resource pricing: turns one planned (or prior) object into cost components.
 //!
-//! Each supported resource type has a function in [`aws`], [`azure`] or [`gcp`]; other types are
+//! Each supported resource type has a function in [`aws`], [`azure`] or [`gcp`] (portable types
+//! go through those of the cloud they are bound to, [`portable`]); other types are
 //! free (networking, IAM, builtin providers, …) or unpriced with the reason. Hourly prices use
 //! 730 hours a month unless the usage file sets `hours_per_month`.
 
-mod aws;
-mod azure;
+pub(crate) mod aws;
+pub(crate) mod azure;
 mod free;
-mod gcp;
+pub(crate) mod gcp;
 mod portable;
 
 pub(crate) use free::is_free;
@@ -230,10 +231,13 @@ pub(crate) fn price_state(type_name: &str, a: &Attrs, cx: &Cx) -> StateCost {
         "google_compute_disk" => gcp::disk(a, cx),
         "google_compute_address" => gcp::address(a, cx),
         "google_storage_bucket" => gcp::bucket(a, cx),
-        t if t.starts_with("portable_") => portable::price(t, a, cx),
+        t if t.starts_with(PORTABLE_PREFIX) => portable::price(t, a, cx),
         _ => free::other(type_name, a, cx),
     }
 }
+
+/// The prefix of the portable types, priced on the cloud they are bound to.
+pub(crate) const PORTABLE_PREFIX: &str = "portable_";
 
 /// The cloud a resource type belongs to, from its name prefix.
 pub(crate) fn cloud_of_type(type_name: &str) -> Option<Cloud> {

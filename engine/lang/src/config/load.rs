@@ -51,6 +51,24 @@ fn display_path(p: &Path) -> String {
 
 /// Loads and decodes one module directory; all files' errors are collected.
 pub fn load_module(dir: &Path, sources: &Sources) -> (Module, Diagnostics) {
+    load_module_with(dir, sources, &Overlay::new())
+}
+
+/// Texts that stand in for files on disk, by canonical path: a configuration as an edit would
+/// leave it (`autostack migrate` plans its rewrite before writing anything).
+pub type Overlay = std::collections::HashMap<PathBuf, String>;
+
+/// The text of `path`: its overlay's when it has one, else the file's.
+fn file_bytes(path: &Path, overlay: &Overlay) -> std::io::Result<Vec<u8>> {
+    if !overlay.is_empty() {
+        if let Some(t) = path.canonicalize().ok().and_then(|c| overlay.get(&c)) {
+            return Ok(t.clone().into_bytes());
+        }
+    }
+    std::fs::read(path)
+}
+
+fn load_module_with(dir: &Path, sources: &Sources, overlay: &Overlay) -> (Module, Diagnostics) {
     let mut diags = Diagnostics::new();
     let mut m = Module {
         dir: dir.to_path_buf(),
@@ -72,7 +90,7 @@ pub fn load_module(dir: &Path, sources: &Sources) -> (Module, Diagnostics) {
     };
     for path in files {
         let name = display_path(&path);
-        let bytes = match std::fs::read(&path) {
+        let bytes = match file_bytes(&path, overlay) {
             Ok(b) => b,
             Err(e) => {
                 diags.push(Diagnostic::error(
@@ -121,12 +139,26 @@ fn invalid_utf8(name: &str, bytes: &[u8], valid_up_to: usize) -> Diagnostic {
 
 /// Loads the root module and every module it calls with a local path source.
 pub fn load_module_tree(root: &Path, sources: &Sources) -> (ModuleTree, Diagnostics) {
-    let mut stack = Vec::new();
-    load_tree(root, sources, &mut stack)
+    load_module_tree_with(root, sources, &Overlay::new())
 }
 
-fn load_tree(dir: &Path, sources: &Sources, stack: &mut Vec<PathBuf>) -> (ModuleTree, Diagnostics) {
-    let (module, mut diags) = load_module(dir, sources);
+/// [`load_module_tree`] reading the texts of `overlay` in place of the files they name.
+pub fn load_module_tree_with(
+    root: &Path,
+    sources: &Sources,
+    overlay: &Overlay,
+) -> (ModuleTree, Diagnostics) {
+    let mut stack = Vec::new();
+    load_tree(root, sources, overlay, &mut stack)
+}
+
+fn load_tree(
+    dir: &Path,
+    sources: &Sources,
+    overlay: &Overlay,
+    stack: &mut Vec<PathBuf>,
+) -> (ModuleTree, Diagnostics) {
+    let (module, mut diags) = load_module_with(dir, sources, overlay);
     let canonical = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
     stack.push(canonical);
     let mut children = IndexMap::new();
@@ -166,7 +198,7 @@ fn load_tree(dir: &Path, sources: &Sources, stack: &mut Vec<PathBuf>) -> (Module
             ));
             continue;
         }
-        let (child, d) = load_tree(&child_dir, sources, stack);
+        let (child, d) = load_tree(&child_dir, sources, overlay, stack);
         diags.extend(d);
         children.insert(call.name.clone(), child);
     }

@@ -12,7 +12,9 @@ pub mod validate;
 
 pub use decode::short as short_range;
 pub use encryption::{decode_encryption, Encryption, EncryptionBlock, EncryptionTarget};
-pub use load::{eval_static, load_module, load_module_tree, ModuleTree};
+pub use load::{
+    eval_static, load_module, load_module_tree, load_module_tree_with, ModuleTree, Overlay,
+};
 pub use typeexpr::Constraint;
 
 use crate::diag::Range;

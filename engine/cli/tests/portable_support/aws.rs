@@ -1,29 +1,22 @@
-//! A moto account that answers the `ubuntu-22.04` AMI lookup as real AWS does: moto serves
-//! no Ubuntu AMI, so the portable tests run in a moto account whose ID is Canonical's, where
-//! a Jammy image is first published under Canonical's naming (a copy of a stock image).
-//! Included with `#[path]` by the tests that need it, next to the AWS test support as
-//! `support`.
-#![allow(dead_code)]
+//! AWS helpers of the portable-type tests (portable_aws, migrate_cmd): a moto account that is
+//! Canonical's, with a Jammy image published under Canonical's naming (moto serves no Ubuntu
+//! AMI), and what a stack leaves in moto.
 
-use crate::support;
+use super::support;
 use autostack_provider_aws::sdk::{
-    aws_config, aws_credential_types, aws_sdk_ec2, aws_sdk_sts, aws_types,
+    aws_config, aws_credential_types, aws_sdk_ec2, aws_sdk_s3, aws_sdk_sts, aws_types,
 };
 
 /// Canonical's AWS account, the owner the `ubuntu-22.04` lookup asks for.
-pub const CANONICAL: &str = "099720109477";
+const CANONICAL: &str = "099720109477";
 
 /// Temporary credentials in Canonical's account (moto keeps one backend per account).
 pub struct Creds {
-    /// Access key ID.
     pub key: String,
-    /// Secret access key.
     pub secret: String,
-    /// Session token.
     pub token: String,
 }
 
-/// An SDK configuration against moto, as Canonical (`Some`) or as the default test account.
 pub async fn sdk(creds: Option<&Creds>) -> aws_types::SdkConfig {
     let c = match creds {
         Some(c) => aws_credential_types::Credentials::new(
@@ -98,4 +91,49 @@ pub async fn canonical_account_with_jammy() -> Creds {
             .expect("publish the Jammy image");
     }
     creds
+}
+
+/// The stack's VPCs, instances and volumes left in moto, and whether its bucket is.
+pub async fn leftovers(creds: &Creds, name: &str) -> (usize, usize, usize, bool) {
+    let conf = sdk(Some(creds)).await;
+    let ec2 = aws_sdk_ec2::Client::new(&conf);
+    let tag = |v: &str| {
+        aws_sdk_ec2::types::Filter::builder()
+            .name("tag:Name")
+            .values(v)
+            .build()
+    };
+    let vpcs = ec2
+        .describe_vpcs()
+        .filters(tag(&format!("{}-net", name)))
+        .send()
+        .await
+        .unwrap();
+    let vms = ec2
+        .describe_instances()
+        .filters(tag(&format!("{}-web", name)))
+        .send()
+        .await
+        .unwrap();
+    let running = (vms.reservations().iter().flat_map(|r| r.instances()))
+        .filter(|i| i.state().and_then(|s| s.name()).map(|n| n.as_str()) != Some("terminated"))
+        .count();
+    let vols = ec2
+        .describe_volumes()
+        .filters(tag(&format!("{}-data", name)))
+        .send()
+        .await
+        .unwrap();
+    let s3 = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(&conf)
+            .force_path_style(true)
+            .build(),
+    );
+    let buckets = s3.list_buckets().send().await.unwrap();
+    let bucket = format!("{}-assets", name);
+    let has_bucket = buckets
+        .buckets()
+        .iter()
+        .any(|b| b.name() == Some(bucket.as_str()));
+    (vpcs.vpcs().len(), running, vols.volumes().len(), has_bucket)
 }

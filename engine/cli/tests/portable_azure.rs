@@ -1,0 +1,232 @@
+//! `examples/portable-web` on Azure through the real binary against the ARM double: every
+//! portable type applied (the same configuration as on AWS, only the provider block swapped
+//! to azurerm), shown with its concrete objects, refreshed to a no-op plan, changed in place
+//! (tags, blob versioning), and destroyed with the double left empty.
+#![cfg(feature = "azure")]
+
+mod common;
+#[path = "../../../providers/azure/tests/support/mod.rs"]
+mod support;
+
+use common::{Run, Work};
+use std::path::Path;
+use support::Double;
+
+struct Stack {
+    work: Work,
+    double: Double,
+}
+
+const GROUP: &str = "/subscriptions/33333333-3333-3333-3333-333333333333/resourceGroups";
+
+impl Stack {
+    fn new() -> Stack {
+        let work = Work::new(&[]);
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/portable-web");
+        for f in ["main.tf", "variables.tf", "outputs.tf", "deployer.pub"] {
+            std::fs::copy(src.join(f), work.path().join(f)).expect("copy");
+        }
+        work.write("providers.tf", "provider \"azurerm\" {\n  features {}\n}\n");
+        Stack {
+            work,
+            double: Double::start(&[]),
+        }
+    }
+
+    fn run(&self, args: &[&str], vars: &[&str]) -> Run {
+        let mut all: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        if !matches!(
+            args.first(),
+            Some(&"init") | Some(&"state") | Some(&"output")
+        ) {
+            all.push("-no-color".into());
+            all.extend(vars.iter().map(|v| format!("-var={v}")));
+        }
+        let all: Vec<&str> = all.iter().map(String::as_str).collect();
+        self.work.run_env(
+            &all,
+            &[
+                ("ARM_METADATA_HOSTNAME", &self.double.url),
+                ("ARM_SUBSCRIPTION_ID", support::SUBSCRIPTION),
+                ("ARM_TENANT_ID", support::TENANT),
+                ("ARM_CLIENT_ID", support::CLIENT_ID),
+                ("ARM_CLIENT_SECRET", support::CLIENT_SECRET),
+                ("ARM_LOCATION", "West Europe"),
+            ],
+        )
+    }
+
+    /// The object at `path` (below the subscription's resource groups) as the double has it.
+    fn get(&self, path: &str, api: &str) -> serde_json::Value {
+        let (status, body) = support::arm(
+            &self.double.url,
+            "GET",
+            &format!("{GROUP}/{path}?api-version={api}"),
+            "",
+        );
+        assert_eq!(status, 200, "{path}: {body}");
+        body
+    }
+
+    fn outputs(&self) -> serde_json::Value {
+        let out = self.run(&["output", "-json"], &[]).expect(0).stdout();
+        serde_json::from_str(&out).expect("output -json")
+    }
+}
+
+#[test]
+fn every_portable_type_applies_changes_and_destroys_on_azure() {
+    let st = Stack::new();
+    st.run(&["init"], &[]).expect(0);
+    let plan = st.run(&["plan"], &[]).expect(0).stdout();
+    assert!(
+        plan.contains("Plan: 6 to add, 0 to change, 0 to destroy."),
+        "{plan}"
+    );
+    let out = st.run(&["apply", "-auto-approve"], &[]).expect(0).stdout();
+    assert!(
+        out.contains("Apply complete! Resources: 6 added, 0 changed, 0 destroyed."),
+        "{out}"
+    );
+    // The network's group holds the VNet, subnet, NSG, NIC, public IP and VM, in the region
+    // ARM_LOCATION names.
+    let net = "portable-web-net/providers/Microsoft.Network";
+    let vnet = st.get(
+        &format!("{net}/virtualNetworks/portable-web-net"),
+        "2024-03-01",
+    );
+    assert_eq!(vnet["location"], "westeurope");
+    assert_eq!(
+        vnet["properties"]["addressSpace"]["addressPrefixes"][0],
+        "10.40.0.0/16"
+    );
+    let nsg = st.get(
+        &format!("{net}/networkSecurityGroups/portable-web-web"),
+        "2024-03-01",
+    );
+    let rule = &nsg["properties"]["securityRules"][0]["properties"];
+    assert_eq!(rule["direction"], "Inbound", "{nsg}");
+    assert_eq!(
+        rule["destinationPortRanges"].as_array().map(Vec::len),
+        Some(3)
+    );
+    let vm = st.get(
+        "portable-web-net/providers/Microsoft.Compute/virtualMachines/portable-web-web",
+        "2024-07-01",
+    );
+    let props = &vm["properties"];
+    assert_eq!(
+        props["storageProfile"]["imageReference"]["offer"],
+        "0001-com-ubuntu-server-jammy"
+    );
+    assert_eq!(props["storageProfile"]["dataDisks"][0]["lun"], 0, "{vm}");
+    assert_eq!(props["osProfile"]["adminUsername"], "portable");
+    // The firewall's group is applied to the VM's interface.
+    let nic = st.get(
+        &format!("{net}/networkInterfaces/portable-web-web-nic"),
+        "2024-03-01",
+    );
+    let applied = nic["properties"]["networkSecurityGroup"]["id"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        applied.ends_with("/networkSecurityGroups/portable-web-web"),
+        "{nic}"
+    );
+    // The bucket: an account of its name's letters, versioned, and its container.
+    let account = st.get(
+        "portable-web-assets-rg/providers/Microsoft.Storage/storageAccounts/portablewebassets/blobServices/default",
+        "2023-05-01",
+    );
+    assert_eq!(account["properties"]["isVersioningEnabled"], true);
+
+    let outputs = st.outputs();
+    assert_eq!(outputs["cloud"]["value"], "azure");
+    let size = outputs["instance_type"]["value"]
+        .as_str()
+        .unwrap_or_default();
+    assert_eq!(props["hardwareProfile"]["vmSize"], size);
+    assert!(
+        outputs["public_ip"]["value"]
+            .as_str()
+            .is_some_and(|ip| !ip.is_empty()),
+        "{outputs}"
+    );
+    let url = outputs["bucket_url"]["value"].as_str().unwrap_or_default();
+    assert!(
+        url.starts_with("https://portablewebassets.") && url.ends_with("/portable-web-assets"),
+        "{url}"
+    );
+    let state = st.work.state();
+    let vm_state = (state["resources"].as_array().unwrap().iter())
+        .find(|r| r["type"] == "portable_instance")
+        .unwrap();
+    assert_eq!(
+        vm_state["provider"],
+        "provider[\"registry.terraform.io/hashicorp/azurerm\"]"
+    );
+    let shown = st
+        .run(&["state", "show", "portable_instance.web"], &[])
+        .expect(0)
+        .stdout();
+    for want in [
+        "azurerm_linux_virtual_machine",
+        "azurerm_network_interface",
+        "azurerm_public_ip",
+        "= \"azure\"",
+        "= \"westeurope\"",
+    ] {
+        assert!(shown.contains(want), "{want}:\n{shown}");
+    }
+    let again = st
+        .run(&["plan", "-detailed-exitcode"], &[])
+        .expect(0)
+        .stdout();
+    assert!(again.contains("No changes."), "{again}");
+
+    // A new tag on the network reaches its group and VNet in place.
+    st.work.write(
+        "main.tf",
+        &std::fs::read_to_string(st.work.path().join("main.tf"))
+            .unwrap()
+            .replace(
+                "tags       = { project = var.name }",
+                "tags       = { project = var.name, env = \"prod\" }",
+            )
+            .replace("versioning    = true", "versioning    = false"),
+    );
+    let out = st.run(&["apply", "-auto-approve"], &[]).expect(0).stdout();
+    assert!(
+        out.contains("Apply complete! Resources: 0 added, 2 changed, 0 destroyed."),
+        "{out}"
+    );
+    let vnet = st.get(
+        &format!("{net}/virtualNetworks/portable-web-net"),
+        "2024-03-01",
+    );
+    assert_eq!(vnet["tags"]["env"], "prod", "{vnet}");
+    let account = st.get(
+        "portable-web-assets-rg/providers/Microsoft.Storage/storageAccounts/portablewebassets/blobServices/default",
+        "2023-05-01",
+    );
+    assert_eq!(account["properties"]["isVersioningEnabled"], false);
+    let again = st
+        .run(&["plan", "-detailed-exitcode"], &[])
+        .expect(0)
+        .stdout();
+    assert!(again.contains("No changes."), "{again}");
+
+    let gone = st
+        .run(&["destroy", "-auto-approve"], &[])
+        .expect(0)
+        .stdout();
+    assert!(
+        gone.contains("Destroy complete! Resources: 6 destroyed."),
+        "{gone}"
+    );
+    assert_eq!(
+        support::stored(&st.double.url),
+        (0, 0),
+        "the double holds nothing"
+    );
+}
