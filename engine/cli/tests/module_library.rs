@@ -13,17 +13,17 @@
 #[path = "../../../providers/azure/tests/support/mod.rs"]
 mod azure_support;
 mod common;
+#[path = "../../../providers/gcp/tests/support/mod.rs"]
+mod gcp_support;
 #[allow(dead_code)]
 #[path = "portable_support/aws.rs"]
 mod portable_support;
-#[path = "../../../providers/gcp/tests/support/mod.rs"]
-mod gcp_support;
 #[path = "../../../providers/aws/tests/support/mod.rs"]
 mod support;
 
 use autostack_provider_aws::sdk::{aws_sdk_ec2, aws_sdk_s3};
-use portable_support::{canonical_account_with_jammy, sdk, Creds};
 use common::{Run, Work};
+use portable_support::{canonical_account_with_jammy, sdk, Creds};
 use std::path::{Path, PathBuf};
 
 /// The modules of the library.

@@ -12,7 +12,7 @@ mod support;
 #[path = "portable_support/aws.rs"]
 mod portable_support;
 
-use autostack_provider_aws::sdk::aws_sdk_ec2;
+use autostack_provider_aws::sdk::{aws_sdk_ec2, aws_sdk_s3};
 use common::{Run, Work};
 use portable_support::{canonical_account_with_jammy, leftovers, sdk, Creds};
 use std::path::Path;
