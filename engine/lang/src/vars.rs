@@ -219,43 +219,60 @@ pub fn run_validations(
     values: &HashMap<String, Value>,
     functions: &Functions,
 ) -> Diagnostics {
+    let vars = Arc::new(values.clone());
+    let mut diags = Diagnostics::new();
+    for v in m.variables.values() {
+        diags.extend(validate_variable(v, &vars, functions, &m.dir, None));
+    }
+    diags
+}
+
+/// Evaluates `v`'s `validation` rules with `vars` as `var.*` (a module's variables known so
+/// far, `v`'s own among them). A rule whose condition is unknown is skipped, as Terraform
+/// does; a failed one points at `at` (the expression that set the value, in the caller) or
+/// else at the variable, and names the rule's own location.
+pub fn validate_variable(
+    v: &Variable,
+    vars: &Arc<HashMap<String, Value>>,
+    functions: &Functions,
+    dir: &Path,
+    at: Option<Range>,
+) -> Diagnostics {
     let mut diags = Diagnostics::new();
     let scope = MapScope {
-        vars: Arc::new(values.clone()),
+        vars: vars.clone(),
         ..MapScope::default()
     };
-    for v in m.variables.values() {
-        for rule in &v.validations {
-            let mut ev = Evaluator::new(&scope, functions, m.dir.clone());
-            let Some(c) = diags.take(ev.eval(&rule.condition)) else {
-                continue;
-            };
-            let ok = match convert(c.unmarked(), &Type::Bool) {
-                Ok(b) => b.as_bool(),
-                Err(e) => {
-                    diags.push(Diagnostic::error(
-                        "Invalid validation result",
-                        format!("Invalid validation condition result value: {e}."),
-                        Some(rule.condition.range.clone()),
-                    ));
-                    continue;
-                }
-            };
-            if ok == Some(false) {
-                let msg = diags
-                    .take(ev.eval(&rule.error_message))
-                    .and_then(|m| m.as_str().map(str::to_string))
-                    .unwrap_or_else(|| "(error message could not be evaluated)".into());
-                let detail = format!(
-                    "{msg}\n\nThis was checked by the validation rule at {}.",
-                    crate::config::short_range(&rule.range)
-                );
+    for rule in &v.validations {
+        let mut ev = Evaluator::new(&scope, functions, dir.to_path_buf());
+        let Some(c) = diags.take(ev.eval(&rule.condition)) else {
+            continue;
+        };
+        let ok = match convert(c.unmarked(), &Type::Bool) {
+            Ok(b) => b.as_bool(),
+            Err(e) => {
                 diags.push(Diagnostic::error(
-                    "Invalid value for variable",
-                    detail,
-                    Some(v.range.clone()),
+                    "Invalid validation result",
+                    format!("Invalid validation condition result value: {e}."),
+                    Some(rule.condition.range.clone()),
                 ));
+                continue;
             }
+        };
+        if ok == Some(false) {
+            let msg = diags
+                .take(ev.eval(&rule.error_message))
+                .and_then(|m| m.as_str().map(str::to_string))
+                .unwrap_or_else(|| "(error message could not be evaluated)".into());
+            let detail = format!(
+                "{msg}\n\nThis was checked by the validation rule at {}.",
+                crate::config::short_range(&rule.range)
+            );
+            diags.push(Diagnostic::error(
+                "Invalid value for variable",
+                detail,
+                Some(at.clone().unwrap_or_else(|| v.range.clone())),
+            ));
         }
     }
     diags

@@ -8,6 +8,7 @@ use crate::conform::conform;
 use crate::graph::ModPath;
 use crate::values::{Expansion, WalkScope};
 use autostack_lang::config::typeexpr::convert_to;
+use autostack_lang::vars::validate_variable;
 use autostack_lang::Diagnostic;
 
 impl Walker<'_> {
@@ -32,7 +33,8 @@ impl Walker<'_> {
             let Some((parent_inst, (_, key))) = inst.split_last() else {
                 continue;
             };
-            let value = match call.inputs.get(name) {
+            let input = call.inputs.get(name);
+            let value = match input {
                 Some(e) => {
                     let each_value = key.as_ref().and_then(|k| {
                         self.values
@@ -76,11 +78,19 @@ impl Walker<'_> {
             } else {
                 value
             };
-            self.values
-                .vars
-                .entry(inst)
-                .or_default()
-                .insert(name.to_string(), value);
+            let vars = self.values.vars.entry(inst).or_default();
+            vars.insert(name.to_string(), value);
+            if !var.validations.is_empty() {
+                let known = std::sync::Arc::new(vars.clone());
+                let at = input.map(|e| e.range.clone());
+                self.diags.extend(validate_variable(
+                    var,
+                    &known,
+                    &self.ctx.functions,
+                    &module.module.dir,
+                    at,
+                ));
+            }
         }
     }
 

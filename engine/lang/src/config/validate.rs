@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 /// Validates a module tree; returns every diagnostic found.
 pub fn validate_tree(tree: &ModuleTree, functions: &Functions) -> Diagnostics {
-    let mut diags = validate_module(&tree.module, functions);
+    let mut diags = module_diags(&tree.module, Some(&tree.children), functions);
     for child in tree.children.values() {
         diags.extend(validate_tree(child, functions));
     }
@@ -117,6 +117,16 @@ fn base_scope(m: &Module) -> MapScope {
 
 /// Validates one module.
 pub fn validate_module(m: &Module, functions: &Functions) -> Diagnostics {
+    module_diags(m, None, functions)
+}
+
+/// Validates one module; with its `children`, also checks the values its calls pass that
+/// are known without state against the called modules' `validation` rules.
+fn module_diags(
+    m: &Module,
+    children: Option<&IndexMap<String, ModuleTree>>,
+    functions: &Functions,
+) -> Diagnostics {
     let mut diags = Diagnostics::new();
     let mut scope = base_scope(m);
     let base_dir = m.dir.clone();
@@ -153,15 +163,20 @@ pub fn validate_module(m: &Module, functions: &Functions) -> Diagnostics {
         let mut ev = Evaluator::new(&scope, functions, base_dir.clone()).plan_mode(true);
         diags.take(ev.eval_body(&p.config));
     }
-    for c in m.module_calls.values() {
+    for (name, c) in &m.module_calls {
         let s = instance_scope(&scope, c.count.is_some(), c.for_each.is_some());
-        for e in c
-            .inputs
-            .values()
-            .chain(c.count.iter())
-            .chain(c.for_each.iter())
-        {
+        for e in c.count.iter().chain(c.for_each.iter()) {
             check(&s, e, &mut diags);
+        }
+        let mut inputs = HashMap::new();
+        for (arg, e) in &c.inputs {
+            let mut ev = Evaluator::new(&s, functions, base_dir.clone()).plan_mode(true);
+            if let Some(v) = diags.take(ev.eval(e)) {
+                inputs.insert(arg.as_str(), (v, e.range.clone()));
+            }
+        }
+        if let Some(child) = children.and_then(|ch| ch.get(name)) {
+            diags.extend(validate_inputs(&child.module, &inputs, functions));
         }
     }
     for r in m.resources.values() {
@@ -196,6 +211,44 @@ pub fn validate_module(m: &Module, functions: &Functions) -> Diagnostics {
         for rule in &c.asserts {
             check(&scope, &rule.condition, &mut diags);
         }
+    }
+    diags
+}
+
+/// Checks the inputs of a call to `child` whose values are wholly known (literals, locals of
+/// literals) against the child's `validation` rules; the others wait for plan.
+fn validate_inputs(
+    child: &Module,
+    inputs: &HashMap<&str, (Value, crate::diag::Range)>,
+    functions: &Functions,
+) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    let unknown = |v: &super::Variable| Value::Unknown(v.ty.to_type());
+    let others: HashMap<String, Value> = (child.variables.iter())
+        .map(|(n, v)| (n.clone(), unknown(v)))
+        .collect();
+    for (name, var) in child
+        .variables
+        .iter()
+        .filter(|(_, v)| !v.validations.is_empty())
+    {
+        let Some((value, at)) = inputs.get(name.as_str()) else {
+            continue;
+        };
+        if !value.is_wholly_known() {
+            continue;
+        }
+        // A value of the wrong type is plan's error to report, with the conversion's reason.
+        let Ok(value) = super::typeexpr::convert_to(value, &var.ty) else {
+            continue;
+        };
+        let mut vars = others.clone();
+        vars.insert(name.clone(), value);
+        let vars = Arc::new(vars);
+        let at = Some(at.clone());
+        diags.extend(crate::vars::validate_variable(
+            var, &vars, functions, &child.dir, at,
+        ));
     }
     diags
 }
