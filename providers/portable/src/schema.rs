@@ -87,7 +87,7 @@ fn s() -> Attribute {
 
 fn common() -> Block {
     Block::new()
-        .attr("id", s())
+        .attr("id", s().describe("The portable object's ID (its main concrete object's)."))
         .attr(
             "cloud",
             s().describe("The cloud it runs on: aws, azure or gcp."),
@@ -104,7 +104,11 @@ fn common() -> Block {
                 .force_new()
                 .describe("The name of the concrete objects; generated when unset."),
         )
-        .attr("tags", Attribute::optional(Type::map(Type::String)))
+        .attr(
+            "tags",
+            Attribute::optional(Type::map(Type::String))
+                .describe("Tags (labels on Google Cloud) of the concrete objects."),
+        )
         .attr(
             "cloud_id",
             s().describe("The ID of the main concrete object."),
@@ -123,19 +127,35 @@ fn common() -> Block {
 }
 
 fn network(b: Block) -> Block {
-    b.attr("cidr_block", Attribute::required(Type::String).force_new())
+    b.attr(
+        "cidr_block",
+        Attribute::required(Type::String)
+            .force_new()
+            .describe("The network's IPv4 range (CIDR)."),
+    )
 }
 
 fn subnet(b: Block) -> Block {
-    b.attr("network_id", Attribute::required(Type::String).force_new())
-        .attr("cidr_block", Attribute::required(Type::String).force_new())
+    b.attr("network_id", network_id())
+        .attr(
+            "cidr_block",
+            Attribute::required(Type::String)
+                .force_new()
+                .describe("The subnet's IPv4 range, within the network's."),
+        )
         .attr(
             "public",
-            Attribute::optional(Type::Bool).default(false).force_new(),
+            Attribute::optional(Type::Bool)
+                .default(false)
+                .force_new()
+                .describe("Whether it routes to the internet."),
         )
         .attr(
             "zone_index",
-            Attribute::optional(Type::Number).default(0).force_new(),
+            Attribute::optional(Type::Number)
+                .default(0)
+                .force_new()
+                .describe("Which of the region's zones (0, 1, ...)."),
         )
         .attr(
             "zone",
@@ -143,83 +163,154 @@ fn subnet(b: Block) -> Block {
         )
 }
 
+/// The `network_id` argument of subnets and firewalls.
+fn network_id() -> Attribute {
+    Attribute::required(Type::String)
+        .force_new()
+        .describe("The portable_network it belongs to.")
+}
+
 fn firewall(b: Block) -> Block {
     let rule = Block::new()
-        .attr("protocol", Attribute::required(Type::String))
-        .attr("ports", Attribute::optional(Type::list(Type::Number)))
-        .attr("cidr_blocks", Attribute::optional(Type::list(Type::String)));
-    b.attr("network_id", Attribute::required(Type::String).force_new())
+        .attr(
+            "protocol",
+            Attribute::required(Type::String).describe("tcp, udp, icmp or all."),
+        )
+        .attr(
+            "ports",
+            Attribute::optional(Type::list(Type::Number)).describe("The ports opened (none: all)."),
+        )
+        .attr(
+            "cidr_blocks",
+            Attribute::optional(Type::list(Type::String))
+                .describe("The sources allowed (none: anywhere)."),
+        );
+    b.attr("network_id", network_id())
         .block("ingress", Nesting::List, rule)
 }
 
 fn instance(b: Block) -> Block {
     let n = || Type::Number;
-    b.attr("vcpu", Attribute::required(n()))
-        .attr("memory", Attribute::required(n()))
-        .attr(
-            "arch",
-            Attribute::optional(Type::String)
-                .default("x86_64")
-                .force_new(),
-        )
-        .attr("image", Attribute::required(Type::String).force_new())
-        .attr("subnet_id", Attribute::required(Type::String).force_new())
-        .attr(
-            "firewall_ids",
-            Attribute::optional(Type::list(Type::String)),
-        )
-        .attr(
-            "public_ip",
-            Attribute::optional(Type::Bool).default(false).force_new(),
-        )
-        .attr(
-            "root_disk_size",
-            Attribute::optional(n()).default(20).force_new(),
-        )
-        .attr("user_data", Attribute::optional(Type::String).force_new())
-        .attr(
-            "ssh_public_key",
-            Attribute::optional(Type::String)
-                .force_new()
-                .describe("An OpenSSH public key for the admin user (Azure requires one)."),
-        )
-        .attr(
-            "instance_type",
-            s().describe("The size chosen on this cloud."),
-        )
-        .attr("size_rule", s().describe("How instance_type was chosen."))
-        .attr(
-            "image_id",
-            s().describe("The image the image name resolved to."),
-        )
-        .attr("zone", s())
-        .attr("private_ip", s())
-        .attr("public_ip_address", s())
-        .attr(
-            "concrete_type",
-            s().describe("The concrete type of the VM."),
-        )
+    b.attr(
+        "vcpu",
+        Attribute::required(n()).describe("The vCPUs wanted (at least)."),
+    )
+    .attr(
+        "memory",
+        Attribute::required(n()).describe("The memory wanted in GiB (at least)."),
+    )
+    .attr(
+        "arch",
+        Attribute::optional(Type::String)
+            .default("x86_64")
+            .force_new()
+            .describe("x86_64 or arm64."),
+    )
+    .attr(
+        "image",
+        Attribute::required(Type::String)
+            .force_new()
+            .describe("ubuntu-22.04, ubuntu-24.04 or debian-12."),
+    )
+    .attr(
+        "subnet_id",
+        Attribute::required(Type::String)
+            .force_new()
+            .describe("The portable_subnet it runs in."),
+    )
+    .attr(
+        "firewall_ids",
+        Attribute::optional(Type::list(Type::String))
+            .describe("The portable_firewalls applied to it."),
+    )
+    .attr(
+        "public_ip",
+        Attribute::optional(Type::Bool)
+            .default(false)
+            .force_new()
+            .describe("Whether it gets a public address."),
+    )
+    .attr(
+        "root_disk_size",
+        Attribute::optional(n())
+            .default(20)
+            .force_new()
+            .describe("The boot disk's size in GiB."),
+    )
+    .attr(
+        "user_data",
+        Attribute::optional(Type::String)
+            .force_new()
+            .describe("cloud-init user data."),
+    )
+    .attr(
+        "ssh_public_key",
+        Attribute::optional(Type::String)
+            .force_new()
+            .describe("An OpenSSH public key for the admin user (Azure requires one)."),
+    )
+    .attr(
+        "instance_type",
+        s().describe("The size chosen on this cloud."),
+    )
+    .attr("size_rule", s().describe("How instance_type was chosen."))
+    .attr(
+        "image_id",
+        s().describe("The image the image name resolved to."),
+    )
+    .attr("zone", s().describe("The zone it runs in."))
+    .attr("private_ip", s().describe("Its private address."))
+    .attr(
+        "public_ip_address",
+        s().describe("Its public address, when public_ip."),
+    )
+    .attr(
+        "concrete_type",
+        s().describe("The concrete type of the VM."),
+    )
 }
 
 fn disk(b: Block) -> Block {
-    b.attr("size", Attribute::required(Type::Number).force_new())
-        .attr(
-            "class",
-            Attribute::optional(Type::String).default("ssd").force_new(),
-        )
-        .attr("instance_id", Attribute::optional(Type::String))
-        .attr(
-            "disk_type",
-            s().describe("The concrete disk type of the class."),
-        )
-        .attr("zone", s())
+    b.attr(
+        "size",
+        Attribute::required(Type::Number)
+            .force_new()
+            .describe("Its size in GiB."),
+    )
+    .attr(
+        "class",
+        Attribute::optional(Type::String)
+            .default("ssd")
+            .force_new()
+            .describe("standard, ssd or premium."),
+    )
+    .attr(
+        "instance_id",
+        Attribute::optional(Type::String)
+            .describe("The portable_instance it is attached to, if any."),
+    )
+    .attr(
+        "disk_type",
+        s().describe("The concrete disk type of the class."),
+    )
+    .attr("zone", s().describe("The zone it lives in."))
 }
 
 fn bucket(b: Block) -> Block {
-    b.attr("versioning", Attribute::optional(Type::Bool).default(false))
-        .attr(
-            "force_destroy",
-            Attribute::optional(Type::Bool).default(false),
-        )
-        .attr("url", s())
+    b.attr(
+        "versioning",
+        Attribute::optional(Type::Bool)
+            .default(false)
+            .describe("Whether object versions are kept."),
+    )
+    .attr(
+        "force_destroy",
+        Attribute::optional(Type::Bool)
+            .default(false)
+            .describe("Whether destroy deletes the objects in it."),
+    )
+    .attr(
+        "url",
+        s().describe("Its URL (s3://, gs:// or the container's https URL)."),
+    )
 }
