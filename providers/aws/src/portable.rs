@@ -8,7 +8,7 @@
 use crate::config::AwsFactory;
 use crate::data_ami::DataAwsAmi;
 use crate::prelude::*;
-use autostack_provider_portable::sizing::{kept, plan_disk_type, plan_size};
+use autostack_provider_portable::sizing::{kept, plan_disk_type, plan_size, recomputed_on_resize};
 use autostack_provider_portable::values::{obj, s, unknown_role};
 use autostack_provider_portable::{
     zones, Cloud, FactoryBinding, Image, Kind, Members, Realize, Role,
@@ -325,11 +325,7 @@ impl Realize<AwsClient> for Instance {
         "vm"
     }
     fn recomputed(&self, prior: &Value, planned: &Value) -> Vec<&'static str> {
-        // A new size stops and starts the VM, which gives it a new ephemeral public address.
-        match get_str(prior, "instance_type") == get_str(planned, "instance_type") {
-            true => Vec::new(),
-            false => vec!["public_ip_address"],
-        }
+        recomputed_on_resize(prior, planned)
     }
     fn members(&self, _: &Value) -> Vec<Role> {
         vec![("vm", "aws_instance")]

@@ -10,7 +10,7 @@ use crate::client::GcpClient;
 use crate::config::GcpFactory;
 use crate::wire::last_segment;
 use async_trait::async_trait;
-use autostack_provider_portable::sizing::{plan_disk_type, plan_size};
+use autostack_provider_portable::sizing::{plan_disk_type, plan_size, recomputed_on_resize};
 use autostack_provider_portable::values::{attr, obj, only_role, s, unknown_role};
 use autostack_provider_portable::{
     zones, Cloud, FactoryBinding, Image, Kind, Members, Realize, Role,
@@ -269,11 +269,7 @@ impl Realize<GcpClient> for Instance {
         "vm"
     }
     fn recomputed(&self, prior: &Value, planned: &Value) -> Vec<&'static str> {
-        // A new size stops and starts the VM, which gives it a new ephemeral public address.
-        match get_str(prior, "instance_type") == get_str(planned, "instance_type") {
-            true => Vec::new(),
-            false => vec!["public_ip_address"],
-        }
+        recomputed_on_resize(prior, planned)
     }
     fn members(&self, _: &Value) -> Vec<Role> {
         vec![("vm", "google_compute_instance")]

@@ -65,6 +65,15 @@ pub fn plan_size(
         .into_value())
 }
 
+/// What a change of `instance_type` between `prior` and `planned` makes unknown again: a
+/// new size stops and starts the VM, which gives it a new ephemeral public address.
+pub fn recomputed_on_resize(prior: &Value, planned: &Value) -> Vec<&'static str> {
+    match get_str(prior, "instance_type") == get_str(planned, "instance_type") {
+        true => Vec::new(),
+        false => vec!["public_ip_address"],
+    }
+}
+
 /// `planned` (a portable disk) with `disk_type` for its class on `cloud`.
 pub fn plan_disk_type(cloud: Cloud, planned: Value) -> Value {
     let class = get_str(&planned, "class").unwrap_or("ssd");
