@@ -52,7 +52,9 @@ fn listed(o: &serde_json::Value) -> ObjectInfo {
         key: text("name").to_string(),
         size: text("size").parse().unwrap_or(0),
         md5: md5_from_base64(text("md5Hash")),
-        content_type: Some(text("contentType")).filter(|t| !t.is_empty()).map(str::to_string),
+        content_type: Some(text("contentType"))
+            .filter(|t| !t.is_empty())
+            .map(str::to_string),
     }
 }
 
@@ -63,7 +65,11 @@ impl ObjectStore for GcsObjects {
     }
 
     async fn list(&self) -> Result<Vec<ObjectInfo>, Diagnostics> {
-        let url = format!("{}b/{}/o?maxResults=1000", self.json.storage, escape(&self.bucket));
+        let url = format!(
+            "{}b/{}/o?maxResults=1000",
+            self.json.storage,
+            escape(&self.bucket)
+        );
         let items = list_pages(&self.json, &url)
             .await
             .map_err(|e| self.fail("listing", "", e))?;
@@ -71,7 +77,11 @@ impl ObjectStore for GcsObjects {
     }
 
     async fn open(&self, key: &str) -> Result<Box<dyn ObjectReader>, Diagnostics> {
-        let read = self.storage.read_object(self.bucket_path(), key).send().await;
+        let read = self
+            .storage
+            .read_object(self.bucket_path(), key)
+            .send()
+            .await;
         let response = read.map_err(|e| self.fail("reading", key, e.into()))?;
         Ok(Box::new(GcsReader {
             response,
@@ -121,7 +131,9 @@ impl ObjectReader for GcsReader {
             Some(Ok(bytes)) => Ok(Some(bytes.to_vec())),
             Some(Err(e)) => {
                 let e = GcpError::from(e);
-                Err(Diagnostics::from(e.diagnostic(&format!("reading {}", self.location))))
+                Err(Diagnostics::from(
+                    e.diagnostic(&format!("reading {}", self.location)),
+                ))
             }
         }
     }
