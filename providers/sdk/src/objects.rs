@@ -51,7 +51,8 @@ pub trait ObjectStore: Send + Sync {
 
 /// A reader over content already in memory (tests, small objects), in chunks of `chunk` bytes.
 pub struct BytesReader {
-    rest: Vec<u8>,
+    bytes: Vec<u8>,
+    at: usize,
     chunk: usize,
 }
 
@@ -59,7 +60,8 @@ impl BytesReader {
     /// A reader of `bytes`, handed out `chunk` bytes at a time.
     pub fn new(bytes: Vec<u8>, chunk: usize) -> BytesReader {
         BytesReader {
-            rest: bytes,
+            bytes,
+            at: 0,
             chunk: chunk.max(1),
         }
     }
@@ -68,11 +70,14 @@ impl BytesReader {
 #[async_trait]
 impl ObjectReader for BytesReader {
     async fn chunk(&mut self) -> Result<Option<Vec<u8>>, Diagnostics> {
-        if self.rest.is_empty() {
+        // An offset, not split_off: handing out a chunk copies the chunk, not the rest.
+        if self.at >= self.bytes.len() {
             return Ok(None);
         }
-        let tail = self.rest.split_off(self.chunk.min(self.rest.len()));
-        Ok(Some(std::mem::replace(&mut self.rest, tail)))
+        let end = (self.at + self.chunk).min(self.bytes.len());
+        let chunk = self.bytes[self.at..end].to_vec();
+        self.at = end;
+        Ok(Some(chunk))
     }
 }
 
