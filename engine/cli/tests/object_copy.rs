@@ -29,6 +29,9 @@ use std::time::{Duration, Instant};
 
 const MIB: usize = 1024 * 1024;
 
+/// One bucket's objects, as the engine holds them.
+type Store = Arc<dyn ObjectStore>;
+
 /// A name unique across test processes sharing the servers (lower case, digits, `-`).
 fn unique(prefix: &str) -> String {
     static N: AtomicUsize = AtomicUsize::new(0);
@@ -287,7 +290,7 @@ async fn every_store_round_trips_objects_with_their_md5s_and_copies_to_every_oth
         );
     }
     // S3 → GCS → Azure → S3, each into a new, empty bucket.
-    let chain: [(&Arc<dyn ObjectStore>, Arc<dyn ObjectStore>); 3] = [
+    let chain: [(&Store, Store); 3] = [
         (&s3, gcs_store(&*g).await),
         (&gcs, azure_store(&*z).await),
         (&blob, s3_store(&*a).await),
