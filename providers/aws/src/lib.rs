@@ -33,6 +33,7 @@ pub mod route_table;
 pub mod route_table_association;
 pub mod s3_bucket;
 pub mod s3_bucket_versioning;
+pub mod s3objects;
 pub mod s3util;
 pub mod security_group;
 pub mod sg_rule;

@@ -402,6 +402,17 @@ impl ResourceType<AwsClient> for AwsS3Bucket {
         .await
     }
 
+    /// The bucket's objects, for a migration's data copy.
+    fn object_store(
+        &self,
+        c: &AwsClient,
+        state: &Value,
+    ) -> Option<std::sync::Arc<dyn autostack_provider_sdk::objects::ObjectStore>> {
+        let bucket = get_str(state, "bucket").filter(|b| !b.is_empty())?;
+        let store = crate::s3objects::S3Objects::new(c.s3.clone(), bucket);
+        Some(std::sync::Arc::new(store))
+    }
+
     async fn import(&self, _: &AwsClient, id: &str) -> Result<Value, Diagnostics> {
         Ok(import_seed(&self.schema(), id))
     }

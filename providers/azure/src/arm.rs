@@ -47,6 +47,14 @@ pub trait ArmKind: Send + Sync {
     /// Reads what the object's GET or list does not return (keys, power state) into
     /// successful reads.
     async fn complete(&self, _c: &AzureClient, _read: &mut [ValueRead]) {}
+    /// The objects the instance holds, for a migration's data copy (blob containers).
+    fn object_store(
+        &self,
+        _c: &AzureClient,
+        _state: &Value,
+    ) -> Option<std::sync::Arc<dyn autostack_provider_sdk::objects::ObjectStore>> {
+        None
+    }
     /// The object whose changes must not overlap with this one's (a subnet's network: ARM
     /// rejects concurrent changes of one network's subnets), if any.
     fn lock_key(&self, _planned: &Value) -> Option<String> {
@@ -304,6 +312,14 @@ impl<K: ArmKind> ResourceType<AzureClient> for Arm<K> {
             "id",
             Value::string(self.id_of(c, planned)?),
         )))
+    }
+
+    fn object_store(
+        &self,
+        c: &AzureClient,
+        state: &Value,
+    ) -> Option<std::sync::Arc<dyn autostack_provider_sdk::objects::ObjectStore>> {
+        self.kind.object_store(c, state)
     }
 
     async fn import(&self, _c: &AzureClient, id: &str) -> Result<Value, Diagnostics> {

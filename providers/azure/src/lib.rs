@@ -15,6 +15,7 @@
 
 pub mod arm;
 pub mod batch;
+pub mod blobobjects;
 pub mod client;
 pub mod common;
 pub mod compute;

@@ -78,6 +78,17 @@ impl ArmKind for StorageContainer {
         }
     }
 
+    fn object_store(
+        &self,
+        c: &AzureClient,
+        state: &Value,
+    ) -> Option<std::sync::Arc<dyn autostack_provider_sdk::objects::ObjectStore>> {
+        let account = get_str(state, "storage_account_id").filter(|a| !a.is_empty())?;
+        let name = get_str(state, "name").filter(|n| !n.is_empty())?;
+        let store = crate::blobobjects::BlobObjects::new(c, account, name);
+        Some(std::sync::Arc::new(store))
+    }
+
     fn id_values(&self, planned: &Value) -> Result<Vec<String>, Diagnostics> {
         if get_str(planned, "storage_account_id").is_none() {
             return Err(no_data_plane());

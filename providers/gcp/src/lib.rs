@@ -25,6 +25,7 @@ pub mod config;
 pub mod data;
 pub mod disk;
 pub mod firewall;
+pub mod gcsobjects;
 pub mod image;
 pub mod instance;
 pub mod instance_schema;

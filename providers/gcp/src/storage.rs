@@ -3,7 +3,7 @@
 //! every page.
 
 use crate::client::{GcpClient, GcpError};
-use crate::jsonapi::escape;
+use crate::jsonapi::{escape, JsonApi};
 use serde_json::Value as Json;
 
 /// `.../storage/v1/b/{bucket}`.
@@ -38,7 +38,7 @@ pub fn common_prefix<S: AsRef<str>>(names: &[S]) -> String {
 }
 
 /// Every item of a paged list at `url` (which already has a `?`).
-pub async fn list_pages(c: &GcpClient, url: &str) -> Result<Vec<Json>, GcpError> {
+pub async fn list_pages(json: &JsonApi, url: &str) -> Result<Vec<Json>, GcpError> {
     let mut out = Vec::new();
     let mut token = String::new();
     loop {
@@ -46,7 +46,7 @@ pub async fn list_pages(c: &GcpClient, url: &str) -> Result<Vec<Json>, GcpError>
             true => url.to_string(),
             false => format!("{url}&pageToken={}", escape(&token)),
         };
-        let page = c.json.get(&page_url).await?.unwrap_or(Json::Null);
+        let page = json.get(&page_url).await?.unwrap_or(Json::Null);
         out.extend(page["items"].as_array().cloned().unwrap_or_default());
         match page["nextPageToken"].as_str() {
             Some(t) if !t.is_empty() => token = t.to_string(),
@@ -66,7 +66,7 @@ pub async fn list_objects(
         bucket_url(c, bucket),
         escape(prefix)
     );
-    list_pages(c, &url).await
+    list_pages(&c.json, &url).await
 }
 
 #[cfg(test)]

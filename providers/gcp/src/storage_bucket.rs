@@ -338,7 +338,7 @@ impl ResourceType<GcpClient> for StorageBucket {
                 crate::jsonapi::escape(&project),
                 crate::jsonapi::escape(&common_prefix(&names))
             );
-            match list_pages(c, &url).await {
+            match list_pages(&c.json, &url).await {
                 Ok(items) => {
                     found.extend(items.into_iter().map(|b| (s(&b, "name").to_string(), b)))
                 }
@@ -365,6 +365,17 @@ impl ResourceType<GcpClient> for StorageBucket {
     }
 
     /// `{project}/{bucket}` or `{bucket}`.
+    /// The bucket's objects, for a migration's data copy.
+    fn object_store(
+        &self,
+        c: &GcpClient,
+        state: &Value,
+    ) -> Option<std::sync::Arc<dyn autostack_provider_sdk::objects::ObjectStore>> {
+        let name = get_str(state, "name").filter(|n| !n.is_empty())?;
+        let store = crate::gcsobjects::GcsObjects::new(c.storage.clone(), c.json.clone(), name);
+        Some(std::sync::Arc::new(store))
+    }
+
     async fn import(&self, c: &GcpClient, id: &str) -> Result<Value, Diagnostics> {
         let (project, name) = match id.split_once('/') {
             Some((p, n)) => (p.to_string(), n.to_string()),
