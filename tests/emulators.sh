@@ -167,6 +167,11 @@ start_postgres() {
 start_arm_double() {
   local log=/tmp/autostack-arm-double.log
   : >"$log"
+  # Storage accounts' blob endpoint is Azurite (started first), and containers made through
+  # Resource Manager exist in it too, as in Azure; doubles the tests start inherit this.
+  if [ -n "${AUTOSTACK_AZURITE_URL:-}" ]; then
+    export ARM_DOUBLE_BLOB_ENDPOINT="${AUTOSTACK_AZURITE_URL%/}/" ARM_DOUBLE_BLOB_DATA_PLANE=1
+  fi
   python3 tests/doubles/arm.py --port 0 >"$log" 2>/dev/null &
   ARM_DOUBLE_PID=$!
   on_exit 'kill $ARM_DOUBLE_PID 2>/dev/null || true'

@@ -451,6 +451,8 @@ def parse_options(argv=None):
     parser.add_argument("--retry-after", type=int, default=0, help="Retry-After seconds on async answers")
     parser.add_argument("--blob-endpoint", default=env("ARM_DOUBLE_BLOB_ENDPOINT", "https://{account}.blob.core.windows.net/"),
                         help="primaryEndpoints.blob template, e.g. http://127.0.0.1:10000/{account}/ for Azurite")
+    parser.add_argument("--blob-data-plane", action="store_true", default=bool(env("ARM_DOUBLE_BLOB_DATA_PLANE")),
+                        help="create and delete containers at the blob endpoint too (Azurite's emulator account)")
     opts = parser.parse_args(argv)
     opts.subscriptions = [s.strip().lower() for s in opts.subscriptions.split(",") if s.strip()]
     return opts

@@ -18,6 +18,7 @@ import base64
 import os
 import re
 
+from arm_blobplane import mirror_create, mirror_delete
 from arm_core import TypeSpec, arm_error, deep_copy, now_iso, register, resources
 from common import Response
 
@@ -174,5 +175,6 @@ def container_not_found(ctx):
 
 register(TypeSpec("Microsoft.Storage/storageAccounts/blobServices/containers", create="sync", delete="sync",
                   location=False, tags=False, etag="storage", api_version="2023-05-01", prepare=container_prepare,
-                  view=_service_view, not_found=container_not_found))
+                  view=_service_view, not_found=container_not_found,
+                  after_put=lambda app, rec, ctx: mirror_create(app, rec), on_removed=mirror_delete))
 

@@ -454,6 +454,60 @@ class Storage(ArmCase):
         self.assertEqual(self.call("DELETE", c, version=SA_V).status, 200)
 
 
+class BlobDataPlane(ArmCase):
+    """[sa] --blob-data-plane: a container ARM creates or deletes is created or deleted at the
+    account's blob endpoint too (Create/Delete Container, Shared Key), as Azure's control plane
+    does; the signature itself is checked against Azurite by the Rust end-to-end tests."""
+
+    def setUp(self):
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        import threading
+        seen = self.seen = []
+
+        class Blob(BaseHTTPRequestHandler):
+            def do_PUT(self):
+                seen.append(("PUT", self.path, self.headers.get("Authorization", ""), self.headers.get("x-ms-version")))
+                self.send_response(201 if len(seen) == 1 else 409)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def do_DELETE(self):
+                seen.append(("DELETE", self.path, self.headers.get("Authorization", ""), self.headers.get("x-ms-version")))
+                self.send_response(202)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.blob = ThreadingHTTPServer(("127.0.0.1", 0), Blob)
+        threading.Thread(target=self.blob.serve_forever, daemon=True).start()
+        endpoint = "http://127.0.0.1:%d/devstoreaccount1/" % self.blob.server_address[1]
+        self.flags = ("--async-polls", "0", "--blob-endpoint", endpoint, "--blob-data-plane")
+        super().setUp()
+
+    def tearDown(self):
+        super().tearDown()
+        self.blob.shutdown()
+
+    def test_containers_follow_arm(self):
+        c = self
+        c.rg()
+        account = c.res("rg1", "Microsoft.Storage/storageAccounts/acct3")
+        c.wait(c.call("PUT", account, {"location": "westeurope", "sku": {"name": "Standard_LRS"}}, SA_V))
+        path = account + "/blobServices/default/containers/data"
+        self.assertEqual(c.call("PUT", path, {"properties": {}}, SA_V).status, 201)
+        self.assertEqual(c.call("PUT", path, {"properties": {}}, SA_V).status, 200)  # 409 upstream is kept
+        self.assertEqual(c.call("DELETE", path, version=SA_V).status, 200)
+        self.assertEqual([(m, p) for m, p, _, _ in self.seen], [
+            ("PUT", "/devstoreaccount1/data?restype=container"),
+            ("PUT", "/devstoreaccount1/data?restype=container"),
+            ("DELETE", "/devstoreaccount1/data?restype=container")])
+        for _, _, auth, version in self.seen:
+            self.assertRegex(auth, r"^SharedKey devstoreaccount1:[A-Za-z0-9+/]{43}=$")
+            self.assertTrue(version)
+
+
 class FaultsAndAdmin(ArmCase):
     def test_failed_operation(self):
         """[async] a Failed operation: status Failed with `error` on the Azure-AsyncOperation URL."""

@@ -113,9 +113,8 @@ async fn gcs_store(p: &dyn Provider) -> Arc<dyn ObjectStore> {
 }
 
 /// A new blob container: resource group, storage account and container created through
-/// the provider against the ARM double (whose accounts' blob endpoint is Azurite's). The
-/// double keeps Resource Manager's records only, so the container is also made in Azurite,
-/// as Azure's control plane would.
+/// the provider against the ARM double, whose accounts' blob endpoint is Azurite's and which
+/// makes the container there too, as Azure's control plane does (`--blob-data-plane`).
 async fn azure_store(p: &dyn Provider) -> Arc<dyn ObjectStore> {
     let s = |x: &str| Value::string(x);
     let rg = unique("rg-objs-");
@@ -143,24 +142,7 @@ async fn azure_store(p: &dyn Provider) -> Arc<dyn ObjectStore> {
         ],
     )
     .await;
-    azurite_container(&name).await;
     store_of(p, "azurerm_storage_container", &state).await
-}
-
-/// Creates container `name` in Azurite (the emulator's well-known account).
-async fn azurite_container(name: &str) {
-    use azure_storage::{CloudLocation, StorageCredentials};
-    use azure_storage_blobs::prelude::ClientBuilder;
-    let url = std::env::var("AUTOSTACK_AZURITE_URL")
-        .expect("AUTOSTACK_AZURITE_URL (tests/run.sh starts Azurite)");
-    let account = "devstoreaccount1".to_string();
-    let builder = ClientBuilder::new(account.clone(), StorageCredentials::emulator())
-        .cloud_location(CloudLocation::Custom { account, uri: url });
-    builder
-        .container_client(name)
-        .create()
-        .await
-        .expect("create the container in Azurite");
 }
 
 async fn store_of(p: &dyn Provider, ty: &str, state: &Value) -> Arc<dyn ObjectStore> {
