@@ -129,7 +129,9 @@ fn versioning_status(_: &mut Cx, it: &Item) -> Option<Expression> {
     Some(Expression::Conditional(Box::new(c)))
 }
 
-fn bucket_ref(cx: &mut Cx, it: &Item) -> Option<Expression> {
+/// The ID of the item's first output (the bucket of its versioning, the VPC of its gateway
+/// and route table, the subnet of its route table association).
+fn first_output_id(cx: &mut Cx, it: &Item) -> Option<Expression> {
     common::sibling(cx, it, 0, "id")
 }
 
@@ -148,44 +150,96 @@ fn cidr_or_default(cx: &mut Cx, it: &Item) -> Option<Expression> {
     Some(Expression::String("10.0.0.0/16".into()))
 }
 
+/// The network's internet gateway (its second output), for the route table's default route.
+fn own_gateway(cx: &mut Cx, it: &Item) -> Option<Expression> {
+    common::sibling(cx, it, 1, "id")
+}
+
+/// The public route table written with the subnet's network (that network's third output).
+fn network_routes(cx: &mut Cx, it: &Item) -> Option<Expression> {
+    common::retarget(cx, it.get("network")?, 2, "id")
+}
+
+/// A subnet is routed to the internet when its network is one of the translated resources
+/// (whose route table this translation writes).
+fn routed(cx: &Cx, it: &Item) -> bool {
+    it.get("network").and_then(|n| cx.target_of(n)).is_some()
+}
+
 /// How each kind is written on AWS.
 pub const WRITE: &[WriteRule] = &[
     WriteRule {
         kind: Kind::Network,
-        rule: "VPC",
-        outs: &[Out {
-            ty: "aws_vpc",
-            data: false,
-            when: None,
-            parts: &[
-                Part::Attr("cidr_block", Val::F(cidr_or_default)),
-                Part::Attr("enable_dns_hostnames", Val::L("true")),
-                Part::Attr("tags", Val::F(common::tags_with_name)),
-            ],
-            refs: &[("id", "id"), ("cidr", "cidr_block")],
-        }],
+        rule: "VPC + internet gateway + route table with the default route (Azure and Google route every subnet to the internet by default; a VPC does not)",
+        outs: &[
+            Out {
+                ty: "aws_vpc",
+                data: false,
+                when: None,
+                parts: &[
+                    Part::Attr("cidr_block", Val::F(cidr_or_default)),
+                    Part::Attr("enable_dns_hostnames", Val::L("true")),
+                    Part::Attr("tags", Val::F(common::tags_with_name)),
+                ],
+                refs: &[("id", "id"), ("cidr", "cidr_block")],
+            },
+            Out {
+                ty: "aws_internet_gateway",
+                data: false,
+                when: None,
+                parts: &[
+                    Part::Attr("vpc_id", Val::F(first_output_id)),
+                    Part::Attr("tags", Val::F(common::tags_with_name)),
+                ],
+                refs: &[],
+            },
+            Out {
+                ty: "aws_route_table",
+                data: false,
+                when: None,
+                parts: &[
+                    Part::Attr("vpc_id", Val::F(first_output_id)),
+                    Part::Attr("route.cidr_block", Val::L("\"0.0.0.0/0\"")),
+                    Part::Attr("route.gateway_id", Val::F(own_gateway)),
+                    Part::Attr("tags", Val::F(common::tags_with_name)),
+                ],
+                refs: &[],
+            },
+        ],
     },
     WriteRule {
         kind: Kind::Subnet,
-        rule: "subnet",
-        outs: &[Out {
-            ty: "aws_subnet",
-            data: false,
-            when: None,
-            parts: &[
-                Part::Attr("vpc_id", Val::A("network")),
-                Part::Attr("cidr_block", Val::A("cidr")),
-                Part::Attr("availability_zone", Val::A("zone")),
-                Part::Attr("map_public_ip_on_launch", Val::A("public")),
-                Part::Attr("tags", Val::F(common::tags_with_name)),
-            ],
-            refs: &[
-                ("id", "id"),
-                ("name", "id"),
-                ("cidr", "cidr_block"),
-                ("zone", "availability_zone"),
-            ],
-        }],
+        rule: "subnet, associated with its network's route table",
+        outs: &[
+            Out {
+                ty: "aws_subnet",
+                data: false,
+                when: None,
+                parts: &[
+                    Part::Attr("vpc_id", Val::A("network")),
+                    Part::Attr("cidr_block", Val::A("cidr")),
+                    Part::Attr("availability_zone", Val::A("zone")),
+                    Part::Attr("map_public_ip_on_launch", Val::A("public")),
+                    Part::Attr("tags", Val::F(common::tags_with_name)),
+                ],
+                refs: &[
+                    ("id", "id"),
+                    ("name", "id"),
+                    ("cidr", "cidr_block"),
+                    ("zone", "availability_zone"),
+                ],
+            },
+            Out {
+                ty: "aws_route_table_association",
+                data: false,
+                when: Some(routed),
+                parts: &[
+                    Part::Attr("subnet_id", Val::F(first_output_id)),
+                    Part::Attr("route_table_id", Val::F(network_routes)),
+                ],
+                refs: &[],
+            },
+        ],
     },
     WriteRule {
         kind: Kind::Firewall,
@@ -323,7 +377,7 @@ pub const WRITE: &[WriteRule] = &[
                 data: false,
                 when: Some(has_versioning),
                 parts: &[
-                    Part::Attr("bucket", Val::F(bucket_ref)),
+                    Part::Attr("bucket", Val::F(first_output_id)),
                     Part::Attr("versioning_configuration.status", Val::F(versioning_status)),
                 ],
                 refs: &[],
