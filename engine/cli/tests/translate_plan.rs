@@ -1,7 +1,7 @@
 //! `autostack translate` output validates and plans on the target cloud: each web example
 //! translated to each other cloud, then `init`, `validate` and `plan` against moto, the ARM
 //! double, and the Compute Engine double with fake-gcs-server.
-//! (Plans of `-to=portable` output wait for the portable types on main.)
+//! `-to=portable` output plans on its source's cloud, whose provider serves the portable types.
 #![cfg(all(feature = "aws", feature = "azure", feature = "gcp"))]
 
 #[path = "../../../providers/aws/tests/support/mod.rs"]
@@ -11,6 +11,9 @@ mod azure_support;
 mod common;
 #[path = "../../../providers/gcp/tests/support/mod.rs"]
 mod gcp_support;
+#[path = "portable_support/aws.rs"]
+mod portable_support;
+use aws_support as support;
 
 use common::{Run, Work};
 use std::path::Path;
@@ -236,4 +239,50 @@ fn azure_web_translated_to_aws_and_gcp_plans() {
         out.contains("# google_compute_instance.web will be created"),
         "{out}"
     );
+}
+
+/// Each example written with the portable types validates and plans on its own cloud: the
+/// instance sized and the image resolved by the bound provider (Canonical's Jammy AMI on AWS,
+/// the Debian family on Compute Engine, the marketplace image on Azure).
+#[tokio::test(flavor = "multi_thread")]
+async fn portable_translations_plan_on_their_cloud() {
+    let creds = portable_support::canonical_account_with_jammy().await;
+    let moto = aws_support::moto_url();
+    let (work, dir) = translated("aws-web", "portable");
+    let env = [
+        ("AWS_ENDPOINT_URL", moto.as_str()),
+        ("AWS_ACCESS_KEY_ID", creds.key.as_str()),
+        ("AWS_SECRET_ACCESS_KEY", creds.secret.as_str()),
+        ("AWS_SESSION_TOKEN", creds.token.as_str()),
+        ("AWS_EC2_METADATA_DISABLED", "true"),
+    ];
+    let out = validate_and_plan(&work, &dir, &env, &[]);
+    assert!(
+        out.contains("# portable_instance.web[1] will be created"),
+        "{out}"
+    );
+    assert!(
+        out.contains("concrete_type     = \"aws_instance\""),
+        "{out}"
+    );
+
+    let gce = gcp_support::Double::start(&[]);
+    let (work, dir) = translated("gcp-web", "portable");
+    let out = validate_and_plan(
+        &work,
+        &dir,
+        &borrow(&gcp_env(&gce)),
+        &["project=translate-portable"],
+    );
+    assert!(
+        out.contains("# portable_instance.web will be created"),
+        "{out}"
+    );
+    assert!(out.contains("\"google_compute_instance\""), "{out}");
+
+    let arm = azure_support::Double::start(&[]);
+    let (work, dir) = translated("azure-web", "portable");
+    let out = validate_and_plan(&work, &dir, &borrow(&azure_env(&arm)), &[]);
+    assert!(out.contains("portable_instance.web"), "{out}");
+    assert!(out.contains("\"azurerm_linux_virtual_machine\""), "{out}");
 }

@@ -86,7 +86,11 @@ impl<'a> Lowerer<'a> {
             })
             .collect();
         let range = self.range(b.span());
-        let body_range = self.range(b.body.span()).to(&range);
+        // An empty body (`{}`) has no span of its own: it is the block's.
+        let body_range = match b.body.span() {
+            Some(span) => self.range(Some(span)).to(&range),
+            None => range.clone(),
+        };
         Block {
             ty: b.ident.value().as_str().to_string(),
             ty_range: self.range(b.ident.span()),
@@ -373,6 +377,20 @@ fn binary_op(op: hx::BinaryOperator) -> BinaryOp {
 
 #[cfg(test)]
 mod tests {
+    use crate::diag::SourceFile;
+
+    /// A missing-argument error points at its block, also when the body is `{}` (hcl-edit
+    /// gives an empty body no span; it had put the error at the file's first line).
+    #[test]
+    fn an_empty_body_is_located_at_its_block() {
+        let text = "# comment\n\nresource \"a\" \"b\" {}\n";
+        let file = SourceFile::new("t.tf", text);
+        let body = super::super::parse_file(&file).expect("parses");
+        let block = &body.blocks[0];
+        assert_eq!(block.body.range.start.line, 3);
+        assert_eq!(block.body.range, block.range);
+    }
+
     #[test]
     fn nfc_normalizes_only_when_needed() {
         assert_eq!(super::nfc("cafe\u{301}"), "caf\u{e9}");

@@ -139,17 +139,6 @@ fn public(cx: &mut Cx, it: &Item) -> Option<Expression> {
     common::is_public(cx, it).then_some(Expression::Bool(true))
 }
 
-fn cidr_or_default(cx: &mut Cx, it: &Item) -> Option<Expression> {
-    if let Some(c) = it.get("cidr") {
-        return Some(c.clone());
-    }
-    cx.notes.push(
-        "CIDR 10.0.0.0/16: the source network has no address space (GCP keeps it on subnetworks)"
-            .into(),
-    );
-    Some(Expression::String("10.0.0.0/16".into()))
-}
-
 /// The network's internet gateway (its second output), for the route table's default route.
 fn own_gateway(cx: &mut Cx, it: &Item) -> Option<Expression> {
     common::sibling(cx, it, 1, "id")
@@ -177,7 +166,7 @@ pub const WRITE: &[WriteRule] = &[
                 data: false,
                 when: None,
                 parts: &[
-                    Part::Attr("cidr_block", Val::F(cidr_or_default)),
+                    Part::Attr("cidr_block", Val::F(common::cidr_or_default)),
                     Part::Attr("enable_dns_hostnames", Val::L("true")),
                     Part::Attr("tags", Val::F(common::tags_with_name)),
                 ],

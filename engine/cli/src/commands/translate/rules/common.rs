@@ -237,3 +237,16 @@ pub fn group_ids(cx: &mut Cx, it: &Item) -> Option<Expression> {
 pub fn writes_egress(_: &Cx, it: &Item) -> bool {
     !allows_all_egress(it)
 }
+
+/// A network's address space: its own, or 10.0.0.0/16 with a note (GCP keeps it on the
+/// subnetworks; AWS and the portable types need one on the network).
+pub fn cidr_or_default(cx: &mut Cx, it: &Item) -> Option<Expression> {
+    if let Some(c) = it.get("cidr") {
+        return Some(c.clone());
+    }
+    cx.notes.push(
+        "CIDR 10.0.0.0/16: the source network has no address space (GCP keeps it on subnetworks)"
+            .into(),
+    );
+    Some(Expression::String("10.0.0.0/16".into()))
+}

@@ -105,7 +105,7 @@ fn fw_network(cx: &mut Cx, it: &Item) -> Option<Expression> {
 /// How each kind is written as portable types.
 pub const WRITE: &[WriteRule] = &[
     WriteRule { kind: Kind::Network, rule: "portable network", outs: &[Out { ty: "portable_network", data: false, when: None,
-        parts: &[Part::Attr("cidr_block", Val::A("cidr")), Part::Attr("tags", Val::A("tags"))], refs: &[("id", "id"), ("name", "id"), ("cidr", "cidr_block")] }] },
+        parts: &[Part::Attr("cidr_block", Val::F(common::cidr_or_default)), Part::Attr("tags", Val::A("tags"))], refs: &[("id", "id"), ("name", "id"), ("cidr", "cidr_block")] }] },
     WriteRule { kind: Kind::Subnet, rule: "portable subnet", outs: &[Out { ty: "portable_subnet", data: false, when: None,
         parts: &[Part::Attr("network_id", Val::A("network")), Part::Attr("cidr_block", Val::A("cidr")), Part::Attr("public", Val::A("public")), Part::Attr("zone_index", Val::F(zone_index))],
         refs: &[("id", "id"), ("name", "id"), ("cidr", "cidr_block")] }] },
