@@ -12,7 +12,8 @@ pub(crate) use crate::tags::{
 };
 pub(crate) use async_trait::async_trait;
 pub(crate) use autostack_provider_sdk::errors::settle;
-pub(crate) use autostack_provider_sdk::registry::{read_each, ValueRead};
+pub(crate) use autostack_provider_sdk::reads::read_each_by_id;
+pub(crate) use autostack_provider_sdk::registry::ValueRead;
 pub(crate) use autostack_provider_sdk::retry::retry;
 pub(crate) use autostack_provider_sdk::{
     ApplyError, Attribute, Block, ChangeCtx, CloudError, DataSource, Nesting, PathStep, PlanCtx,

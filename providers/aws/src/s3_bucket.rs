@@ -393,13 +393,7 @@ impl ResourceType<AwsClient> for AwsS3Bucket {
     }
 
     async fn read_many(&self, c: &AwsClient, current: &[Value]) -> Vec<ValueRead> {
-        read_each(current, |v| async move {
-            let bucket = str_or_empty(v, "id");
-            read_full(c, v, bucket)
-                .await
-                .or_diags(&format!("reading S3 Bucket ({bucket})"))
-        })
-        .await
+        read_each_by_id(current, "S3 Bucket", |v, id| read_full(c, v, id)).await
     }
 
     /// The bucket's objects, for a migration's data copy.

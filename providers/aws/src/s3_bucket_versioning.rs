@@ -209,11 +209,8 @@ impl ResourceType<AwsClient> for AwsS3BucketVersioning {
     }
 
     async fn read_many(&self, c: &AwsClient, current: &[Value]) -> Vec<ValueRead> {
-        read_each(current, |v| async move {
-            let id = str_or_empty(v, "id");
+        read_each_by_id(current, "S3 Bucket Versioning", |v, id| {
             read_state(c, v, id)
-                .await
-                .or_diags(&format!("reading S3 Bucket Versioning ({id})"))
         })
         .await
     }

@@ -290,29 +290,20 @@ async fn configure_without_sts(
     skip: bool,
 ) -> Result<Box<dyn Provider>, autostack_value::Diagnostics> {
     let url = support::moto_url();
-    let mut block = support::provider_block(&url, "us-east-1")
-        .as_entries()
-        .cloned()
-        .unwrap_or_default();
-    block.insert(
-        "endpoints".into(),
-        Value::tuple(vec![Value::object_from([
-            ("ec2", s(&url)),
-            ("s3", s(&url)),
-            ("sts", s("http://127.0.0.1:9")),
-        ])]),
-    );
-    block.insert("skip_credentials_validation".into(), Value::bool(skip));
-    block.insert("skip_requesting_account_id".into(), Value::bool(skip));
-    block.insert("max_retries".into(), Value::int(0));
-    let mut p = autostack_provider_aws::provider_for("hashicorp/aws").expect("aws provider");
-    let conformed = autostack_provider_sdk::conform::conform_value(
-        &p.schema().provider,
-        &Value::object(block),
-    )?;
-    p.configure(autostack_provider_sdk::ConfigureRequest::new(conformed))
-        .await?;
-    Ok(p)
+    support::configure_with(vec![
+        (
+            "endpoints",
+            Value::tuple(vec![Value::object_from([
+                ("ec2", s(&url)),
+                ("s3", s(&url)),
+                ("sts", s("http://127.0.0.1:9")),
+            ])]),
+        ),
+        ("skip_credentials_validation", Value::bool(skip)),
+        ("skip_requesting_account_id", Value::bool(skip)),
+        ("max_retries", Value::int(0)),
+    ])
+    .await
 }
 
 #[tokio::test]

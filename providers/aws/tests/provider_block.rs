@@ -7,27 +7,7 @@ mod support;
 use autostack_provider_sdk::testkit;
 use autostack_provider_sdk::{attr_str, Provider};
 use autostack_value::{Diagnostics, Value};
-use support::{apply, config, create, destroy, s, strings, tags};
-
-/// A provider configured from the test block plus `extra` arguments.
-async fn configure_with(extra: Vec<(&str, Value)>) -> Result<Box<dyn Provider>, Diagnostics> {
-    let url = support::moto_url();
-    let mut block = support::provider_block(&url, "us-east-1")
-        .as_entries()
-        .cloned()
-        .unwrap_or_default();
-    for (k, v) in extra {
-        block.insert(k.to_string(), v);
-    }
-    let mut p = autostack_provider_aws::provider_for("hashicorp/aws").expect("aws provider");
-    let conformed = autostack_provider_sdk::conform::conform_value(
-        &p.schema().provider,
-        &Value::object(block),
-    )?;
-    p.configure(autostack_provider_sdk::ConfigureRequest::new(conformed))
-        .await?;
-    Ok(p)
-}
+use support::{apply, config, configure_with, create, destroy, s, strings, tags};
 
 fn block(pairs: Vec<(&str, Value)>) -> Value {
     Value::tuple(vec![Value::object_from(pairs)])

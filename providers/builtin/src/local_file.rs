@@ -5,7 +5,8 @@
 use crate::common::{get_str, plan_standard, string, unknown_at_apply, with};
 use crate::file_content::{self, blocking, content_bytes, digests, parse_mode, DIGEST_ATTRS};
 use async_trait::async_trait;
-use autostack_provider_sdk::registry::{read_each, ValueRead};
+use autostack_provider_sdk::reads::read_each;
+use autostack_provider_sdk::registry::ValueRead;
 use autostack_provider_sdk::{
     ApplyError, Attribute, Block, ChangeCtx, PlanCtx, PlanResponse, ResourceSchema, ResourceType,
 };

@@ -23,6 +23,7 @@ pub mod objects;
 pub mod plan;
 pub mod private;
 pub mod provider;
+pub mod reads;
 pub mod registry;
 pub mod request;
 pub mod retry;
@@ -36,9 +37,8 @@ pub use errors::{ActionExt, CloudError, ErrorClass};
 pub use plan::{differs, plan_by_schema, same, Planning};
 pub use private::Private;
 pub use provider::{path_string, read_one, ApplyError, AttrPath, PathStep, Provider};
-pub use registry::{
-    ChangeCtx, ClientFactory, DataSource, NoConfig, PlanCtx, Registry, ResourceType,
-};
+pub use reads::NoConfig;
+pub use registry::{ChangeCtx, ClientFactory, DataSource, PlanCtx, Registry, ResourceType};
 pub use request::{
     ApplyRequest, ApplyResponse, ConfigureRequest, ImportRequest, Instance, PlanRequest,
     PlanResponse, ReadDataRequest, ReadRequest, ReadResult, RecoverRequest, ValidateRequest,

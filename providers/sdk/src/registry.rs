@@ -3,7 +3,7 @@
 //! repeat: planning by the provider's [`Planning`] mode, reading the object back through
 //! `read_many` after a create, an update, an import or a recovery (so a type's create returns
 //! only what the cloud told it, at least the new ID), finding an interrupted create by its
-//! token, and carrying private data through.
+//! token, and carrying private data through. Helpers for types' reads are in [`crate::reads`].
 
 use crate::attrs::{with_attr, Obj};
 use crate::objects::ObjectStore;
@@ -189,19 +189,6 @@ pub trait ResourceType<C: Send + Sync>: Send + Sync {
         )
         .into())
     }
-}
-
-/// Reads objects one at a time with `read`, for APIs that have no batch describe.
-pub async fn read_each<'v, F, Fut>(current: &'v [Value], read: F) -> Vec<ValueRead>
-where
-    F: Fn(&'v Value) -> Fut,
-    Fut: std::future::Future<Output = ValueRead>,
-{
-    let mut out = Vec::with_capacity(current.len());
-    for c in current {
-        out.push(read(c).await);
-    }
-    out
 }
 
 fn not_implemented(what: &str, type_name: &str) -> Diagnostics {
@@ -495,23 +482,10 @@ pub type Typed<C> = (Arc<dyn ResourceType<C>>, ResourceSchema);
 /// A resource type and the configured client it runs with.
 type Parts<'a, C> = (&'a Arc<dyn ResourceType<C>>, &'a C);
 
-/// A client factory for providers that need no configuration (the builtin ones).
-pub struct NoConfig;
-
-#[async_trait]
-impl ClientFactory for NoConfig {
-    type Client = ();
-    fn config_schema(&self) -> Block {
-        Block::new()
-    }
-    async fn configure(&self, _config: &Value) -> Result<(), Diagnostics> {
-        Ok(())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::reads::NoConfig;
     use crate::schema::Attribute;
     use autostack_value::Type;
 

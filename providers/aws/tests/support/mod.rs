@@ -83,14 +83,35 @@ pub fn provider_block(url: &str, region: &str) -> Value {
     ])
 }
 
+/// The AWS provider configured from the test block against the shared moto in us-east-1,
+/// with `extra` arguments set over it (configuration errors are returned).
+pub async fn configure_with(
+    extra: Vec<(&str, Value)>,
+) -> Result<Box<dyn Provider>, autostack_value::Diagnostics> {
+    let mut block = provider_block(&moto_url(), "us-east-1")
+        .as_entries()
+        .cloned()
+        .unwrap_or_default();
+    for (k, v) in extra {
+        block.insert(k.to_string(), v);
+    }
+    configured(Value::object(block)).await
+}
+
+/// The AWS provider configured from `block`.
+async fn configured(block: Value) -> Result<Box<dyn Provider>, autostack_value::Diagnostics> {
+    let mut p = autostack_provider_aws::provider_for("hashicorp/aws").expect("aws provider");
+    let block = conform_value(&p.schema().provider, &block)?;
+    p.configure(autostack_provider_sdk::ConfigureRequest::new(block))
+        .await?;
+    Ok(p)
+}
+
 /// The AWS provider, configured against `url` in `region`.
 pub async fn provider_at(url: &str, region: &str) -> Box<dyn Provider> {
-    let mut p = autostack_provider_aws::provider_for("hashicorp/aws").expect("aws provider");
-    let block = conform_value(&p.schema().provider, &provider_block(url, region)).expect("conform");
-    p.configure(autostack_provider_sdk::ConfigureRequest::new(block))
+    configured(provider_block(url, region))
         .await
-        .expect("configure");
-    p
+        .expect("configure")
 }
 
 /// The AWS provider, configured against the shared moto server in us-east-1.
