@@ -127,6 +127,68 @@ async fn the_lock_file_is_written_only_if_absent() {
     assert_eq!(get(&bucket, "team/terraform.tfstate.tflock").0, 404);
 }
 
+/// The lock object a process wrote is deleted by its ETag: after a `force-unlock` and a
+/// lock by another, the first holder's release is refused and the other's lock stays.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_release_deletes_only_the_lock_object_it_wrote() {
+    let (b, bucket) = backend(json!({"use_lockfile": true})).await;
+    let mine = LockInfo::new("OperationTypeApply", "1.11.4");
+    let held = b.locker.try_lock("default", &mine).await.unwrap();
+    b.locker.unlock("default", &mine.id).await.unwrap();
+    let theirs = LockInfo::new("OperationTypeApply", "1.11.4");
+    let other = b.locker.try_lock("default", &theirs).await.unwrap();
+    let e = held.release().await.unwrap_err();
+    assert!(matches!(e, StateError::LockIdMismatch { .. }), "{e}");
+    let (status, body) = get(&bucket, "team/terraform.tfstate.tflock");
+    assert_eq!(status, 200);
+    assert!(String::from_utf8_lossy(&body).contains(&theirs.id));
+    other.release().await.unwrap();
+    assert_eq!(get(&bucket, "team/terraform.tfstate.tflock").0, 404);
+}
+
+/// Credentials are checked through STS beside the first requests: with STS answering, a
+/// lock, a write and a release work; with STS unreachable, the lock is refused with the
+/// check's error and no lock object is left behind.
+#[tokio::test(flavor = "multi_thread")]
+async fn credentials_are_checked_beside_the_first_requests() {
+    let url = moto_url();
+    let (b, bucket) =
+        backend(json!({"use_lockfile": true, "skip_credentials_validation": false})).await;
+    let held = b
+        .locker
+        .try_lock("default", &LockInfo::new("OperationTypeApply", "1.11.4"))
+        .await
+        .unwrap();
+    b.store
+        .write("default", &doc(1, "L"), &Expected::default())
+        .await
+        .unwrap();
+    held.release().await.unwrap();
+    assert_eq!(get(&bucket, "team/terraform.tfstate").0, 200);
+
+    let no_sts = json!({"use_lockfile": true, "skip_credentials_validation": false,
+        "endpoints": {"s3": url, "dynamodb": url, "sts": "http://127.0.0.1:9"}, "max_retries": 0});
+    let (b, bucket) = backend(no_sts).await;
+    let e = b
+        .locker
+        .try_lock("default", &LockInfo::new("OperationTypeApply", "1.11.4"))
+        .await
+        .err()
+        .expect("refused");
+    assert!(
+        e.to_string()
+            .contains("retrieving caller identity from STS"),
+        "{e}"
+    );
+    assert_eq!(get(&bucket, "team/terraform.tfstate.tflock").0, 404);
+    let e = b.store.read("default").await.unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("retrieving caller identity from STS"),
+        "{e}"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn dynamodb_holds_the_lock_item_and_the_digest() {
     let table = unique("locks");

@@ -3,7 +3,8 @@
 //! with `dynamodb_table`, the item `LockID = "<bucket>/<key>"` with the info JSON in `Info`,
 //! put only if absent (`attribute_not_exists(LockID)`). With both, the object first, then
 //! the item (the object is removed again when the item cannot be had). Unlocking checks the
-//! ID in each before deleting it.
+//! ID in each before deleting it; the process that wrote the lock object deletes it by its
+//! ETag (`If-Match`), which checks the same in one request.
 //!
 //! A conditional write whose answer was lost and that the SDK then retried finds its own
 //! lock: a lock that holds our ID is ours.
@@ -28,7 +29,14 @@ impl S3Store {
         !self.settings.use_lockfile && self.settings.dynamodb_table.is_none()
     }
 
-    async fn lock_file(&self, workspace: &str, info: &LockInfo, json: &str) -> Result<()> {
+    /// Writes the lock object; its ETag when S3 gave one (the release then deletes exactly
+    /// that object, without reading it back first).
+    async fn lock_file(
+        &self,
+        workspace: &str,
+        info: &LockInfo,
+        json: &str,
+    ) -> Result<Option<String>> {
         let key = self.lockfile_key(workspace);
         let mut req = self
             .s3
@@ -42,7 +50,7 @@ impl S3Store {
             req = req.checksum_algorithm(ChecksumAlgorithm::Sha256);
         }
         match req.send().await {
-            Ok(_) => Ok(()),
+            Ok(out) => Ok(out.e_tag().map(String::from)),
             Err(e)
                 if matches!(
                     e.code(),
@@ -51,7 +59,7 @@ impl S3Store {
             {
                 let holder = self.file_holder(workspace).await.unwrap_or_default();
                 if holder.id == info.id {
-                    return Ok(());
+                    return Ok(None);
                 }
                 Err(StateError::Locked(Box::new(holder)))
             }
@@ -155,12 +163,41 @@ impl S3Store {
             .map_err(|e| failure("releasing the state lock (DynamoDB)", &e))
     }
 
-    /// Releases whichever of the two locks this backend takes; both are tried.
-    async fn unlock_all(&self, workspace: &str, id: &str) -> Result<()> {
-        let file = if self.settings.use_lockfile {
-            self.unlock_file(workspace, id).await
-        } else {
-            Ok(())
+    /// Deletes the lock object this process wrote, known by its ETag: one conditional
+    /// request instead of reading the holder back (412 when the object was replaced, as
+    /// after a `force-unlock` and another's lock).
+    async fn unlock_own_file(&self, workspace: &str, id: &str, etag: &str) -> Result<()> {
+        let out = self
+            .s3
+            .delete_object()
+            .bucket(&self.settings.bucket)
+            .key(self.lockfile_key(workspace))
+            .if_match(etag)
+            .send()
+            .await;
+        match out {
+            Ok(_) => Ok(()),
+            Err(e) if matches!(e.code(), Some("PreconditionFailed")) => {
+                let held = self.file_holder(workspace).await?.id;
+                Err(StateError::LockIdMismatch {
+                    given: id.into(),
+                    held,
+                })
+            }
+            Err(e) if matches!(e.code(), Some("NoSuchKey" | "NotFound")) => {
+                Err(StateError::NotLocked)
+            }
+            Err(e) => Err(failure("failed to delete the lock file", &e)),
+        }
+    }
+
+    /// Releases whichever of the two locks this backend takes; both are tried. `etag` is the
+    /// lock object's when this process wrote it.
+    async fn unlock_all(&self, workspace: &str, id: &str, etag: Option<&str>) -> Result<()> {
+        let file = match (self.settings.use_lockfile, etag) {
+            (false, _) => Ok(()),
+            (true, Some(etag)) => self.unlock_own_file(workspace, id, etag).await,
+            (true, None) => self.unlock_file(workspace, id).await,
         };
         let item = match &self.settings.dynamodb_table {
             Some(table) => self.unlock_item(table, workspace, id).await,
@@ -173,6 +210,32 @@ impl S3Store {
 #[async_trait]
 impl Locker for S3Store {
     async fn try_lock(&self, workspace: &str, info: &LockInfo) -> Result<LockGuard> {
+        // Taken beside the credential check; a lock taken with credentials the check then
+        // refuses is given back.
+        let Some(check) = &self.credentials else {
+            return self.lock_now(workspace, info).await;
+        };
+        match tokio::join!(check.clone(), self.lock_now(workspace, info)) {
+            (Ok(()), taken) => taken,
+            (Err(refused), taken) => {
+                if let Ok(guard) = taken {
+                    let _ = guard.release().await;
+                }
+                Err(StateError::Config(refused))
+            }
+        }
+    }
+
+    async fn unlock(&self, workspace: &str, id: &str) -> Result<()> {
+        if self.locks_nothing() {
+            return Err(StateError::NotLocked);
+        }
+        self.checked(self.unlock_all(workspace, id, None)).await
+    }
+}
+
+impl S3Store {
+    async fn lock_now(&self, workspace: &str, info: &LockInfo) -> Result<LockGuard> {
         let info = LockInfo {
             path: self.lock_path(workspace),
             ..info.clone()
@@ -181,9 +244,10 @@ impl Locker for S3Store {
             return Ok(LockGuard::new(info.id, ()));
         }
         let json = serde_json::to_string(&info).map_err(StateError::Malformed)?;
-        if self.settings.use_lockfile {
-            self.lock_file(workspace, &info, &json).await?;
-        }
+        let etag = match self.settings.use_lockfile {
+            true => self.lock_file(workspace, &info, &json).await?,
+            false => None,
+        };
         if let Some(table) = &self.settings.dynamodb_table {
             if let Err(e) = self.lock_item(table, workspace, &info, &json).await {
                 if self.settings.use_lockfile {
@@ -195,14 +259,9 @@ impl Locker for S3Store {
         let (store, ws, id) = (self.clone(), workspace.to_string(), info.id.clone());
         Ok(LockGuard::releasing(
             info.id,
-            Box::new(move || Box::pin(async move { store.unlock_all(&ws, &id).await })),
+            Box::new(move || {
+                Box::pin(async move { store.unlock_all(&ws, &id, etag.as_deref()).await })
+            }),
         ))
-    }
-
-    async fn unlock(&self, workspace: &str, id: &str) -> Result<()> {
-        if self.locks_nothing() {
-            return Err(StateError::NotLocked);
-        }
-        self.unlock_all(workspace, id).await
     }
 }

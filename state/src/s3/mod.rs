@@ -26,6 +26,7 @@ use aws_sdk_s3::error::ProvideErrorMetadata;
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{ChecksumAlgorithm, ObjectCannedAcl, ServerSideEncryption};
 use config::S3Settings;
+use futures::future::{BoxFuture, FutureExt, Shared};
 use md5::{Digest, Md5};
 use serde_json::{Map, Value as Json};
 use std::sync::Arc;
@@ -45,7 +46,13 @@ pub struct S3Store {
     /// write checks against it instead of downloading the state again (under the lock nobody
     /// else writes; Terraform checks nothing there).
     seen: Arc<std::sync::Mutex<std::collections::HashMap<String, crate::codec::Stamp>>>,
+    /// The credential check (STS GetCallerIdentity) started at open, `None` when skipped: the
+    /// first requests run beside it rather than after it, and its failure is what they report.
+    credentials: Option<CredentialCheck>,
 }
+
+/// The outcome of the credential check, awaited by as many requests as need it.
+type CredentialCheck = Shared<BoxFuture<'static, std::result::Result<(), String>>>;
 
 /// Opens the backend: AWS configuration as the provider builds it, credentials validated
 /// through STS unless `skip_credentials_validation`.
@@ -59,16 +66,19 @@ pub async fn open(config: &Map<String, Json>, opts: &OpenOptions) -> Result<Stor
     if sdk.region().is_none() {
         return Err(StateError::Config("Missing region value: the \"region\" attribute or the \"AWS_REGION\" or \"AWS_DEFAULT_REGION\" environment variables must be set.".into()));
     }
-    if !settings.skip_validation {
+    let credentials = (!settings.skip_validation).then(|| {
         let sts = aws_sdk_sts::Client::from_conf(
             aws_sdk_sts::config::Builder::from(&auth.sts_base(&sdk))
                 .retry_partition(retry_partition("sts"))
                 .build(),
         );
-        if let Err(e) = sts.get_caller_identity().send().await {
-            return Err(StateError::Config(format!("Retrieving AWS account details: validating provider credentials: retrieving caller identity from STS: {}", error_chain(&e))));
-        }
-    }
+        let check = tokio::spawn(async move {
+            sts.get_caller_identity().send().await.map(drop).map_err(|e| format!("Retrieving AWS account details: validating provider credentials: retrieving caller identity from STS: {}", error_chain(&e)))
+        });
+        async move { check.await.unwrap_or_else(|e| Err(e.to_string())) }
+            .boxed()
+            .shared()
+    });
     let mut s3 = aws_sdk_s3::config::Builder::from(&sdk)
         .retry_partition(retry_partition("s3"))
         .force_path_style(settings.path_style);
@@ -86,6 +96,7 @@ pub async fn open(config: &Map<String, Json>, opts: &OpenOptions) -> Result<Stor
         settings,
         encryptor: opts.encryptor.clone(),
         seen: Arc::default(),
+        credentials,
     };
     Ok(Storage::remote(Arc::new(store), opts))
 }
@@ -104,6 +115,17 @@ where
 }
 
 impl S3Store {
+    /// Runs `op` beside the credential check (or alone when there is none); a failed check
+    /// is the error, whatever `op` did.
+    async fn checked<T>(&self, op: impl std::future::Future<Output = Result<T>>) -> Result<T> {
+        let Some(check) = &self.credentials else {
+            return op.await;
+        };
+        let (checked, out) = tokio::join!(check.clone(), op);
+        checked.map_err(StateError::Config)?;
+        out
+    }
+
     /// Remembers the stamp of `bytes`, the state of `workspace` as stored now (none: forgets,
     /// so the next write downloads what is there).
     fn saw(&self, workspace: &str, bytes: Option<&[u8]>) {
@@ -262,6 +284,26 @@ impl StateStore for S3Store {
     }
 
     async fn read(&self, workspace: &str) -> Result<Option<Vec<u8>>> {
+        self.checked(self.read_now(workspace)).await
+    }
+
+    async fn write(&self, workspace: &str, bytes: &[u8], expected: &Expected) -> Result<()> {
+        self.checked(self.write_now(workspace, bytes, expected))
+            .await
+    }
+
+    async fn delete(&self, workspace: &str) -> Result<()> {
+        self.checked(self.delete_now(workspace)).await
+    }
+
+    async fn list(&self) -> Result<Vec<String>> {
+        self.checked(self.list_now()).await
+    }
+}
+
+/// The store's requests, made once the credentials are known good or beside that check.
+impl S3Store {
+    async fn read_now(&self, workspace: &str) -> Result<Option<Vec<u8>>> {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
             let data = self.get(&self.path(workspace)).await?;
@@ -284,7 +326,7 @@ impl StateStore for S3Store {
         }
     }
 
-    async fn write(&self, workspace: &str, bytes: &[u8], expected: &Expected) -> Result<()> {
+    async fn write_now(&self, workspace: &str, bytes: &[u8], expected: &Expected) -> Result<()> {
         let key = self.path(workspace);
         let known = self
             .seen
@@ -309,7 +351,7 @@ impl StateStore for S3Store {
         Ok(())
     }
 
-    async fn delete(&self, workspace: &str) -> Result<()> {
+    async fn delete_now(&self, workspace: &str) -> Result<()> {
         if workspace == DEFAULT_WORKSPACE || workspace.is_empty() {
             return Err(StateError::Remote("can't delete default state".into()));
         }
@@ -338,7 +380,7 @@ impl StateStore for S3Store {
         Ok(())
     }
 
-    async fn list(&self) -> Result<Vec<String>> {
+    async fn list_now(&self) -> Result<Vec<String>> {
         let prefix = match self.settings.workspace_key_prefix.as_str() {
             "" => String::new(),
             p => format!("{p}/"),
@@ -395,6 +437,7 @@ mod tests {
             },
             encryptor: Arc::new(crate::Plaintext),
             seen: Arc::default(),
+            credentials: None,
         }
     }
 
