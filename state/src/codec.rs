@@ -88,6 +88,46 @@ pub fn stamp(bytes: &[u8]) -> Result<Stamp> {
     serde_json::from_slice(bytes).map_err(StateError::Malformed)
 }
 
+/// The stamp of a state document from its first bytes alone: Terraform and AutoStack write
+/// `serial` and `lineage` among the first keys, so a large state's stamp needs no full read.
+/// `None` when the prefix does not hold both as top-level keys before it ends (or is no
+/// JSON object): read the whole document then.
+pub fn stamp_of_prefix(prefix: &[u8]) -> Option<Stamp> {
+    use serde::de::{Deserializer as _, IgnoredAny, MapAccess, Visitor};
+    /// Reads top-level keys until both are seen, then stops (the map's end is never seen,
+    /// so the result is handed out through `found`).
+    struct Early<'a>(&'a mut Option<Stamp>);
+    impl<'de> Visitor<'de> for Early<'_> {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a state document")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<(), A::Error> {
+            let (mut serial, mut lineage) = (None, None);
+            while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                match key.as_ref() {
+                    "serial" => serial = Some(map.next_value::<u64>()?),
+                    "lineage" => lineage = Some(map.next_value::<String>()?),
+                    _ => drop(map.next_value::<IgnoredAny>()?),
+                }
+                if let (Some(serial), Some(lineage)) = (serial, lineage.as_ref()) {
+                    *self.0 = Some(Stamp {
+                        serial,
+                        lineage: lineage.clone(),
+                    });
+                    return Ok(());
+                }
+            }
+            Ok(())
+        }
+    }
+    let mut found = None;
+    let mut de = serde_json::Deserializer::from_slice(prefix);
+    // The map's end lies past the prefix, so this "fails" after `found` is set.
+    let _ = de.deserialize_map(Early(&mut found));
+    found
+}
+
 /// Encodes a document as Terraform lays it out (two-space indent, final newline).
 pub fn encode(doc: &Document) -> Result<Vec<u8>> {
     let mut out = Vec::with_capacity(4096);

@@ -26,12 +26,29 @@ pub trait StateStore: Send + Sync {
     /// not the snapshot `expected` names: see [`crate::rules`].
     async fn write(&self, workspace: &str, bytes: &[u8], expected: &Expected) -> Result<()>;
 
+    /// [`StateStore::write`] of the bytes `produce` writes, for stores that can take them as
+    /// they come (a file) instead of whole; the default collects them first.
+    async fn write_streamed(
+        &self,
+        workspace: &str,
+        produce: &WriteSnapshot<'_>,
+        expected: &Expected,
+    ) -> Result<()> {
+        let mut bytes = Vec::new();
+        produce(&mut bytes)?;
+        self.write(workspace, &bytes, expected).await
+    }
+
     /// Removes `workspace` and everything kept for it.
     async fn delete(&self, workspace: &str) -> Result<()>;
 
     /// The workspaces that exist: `default` first, then the others sorted.
     async fn list(&self) -> Result<Vec<String>>;
 }
+
+/// Writes a snapshot's bytes into the writer it is given (see [`StateStore::write_streamed`]).
+pub type WriteSnapshot<'a> =
+    dyn for<'w> Fn(&'w mut (dyn std::io::Write + 'w)) -> Result<()> + Send + Sync + 'a;
 
 /// Mutual exclusion of the commands that write a workspace's state.
 #[async_trait]
@@ -163,6 +180,11 @@ pub trait Encryptor: Send + Sync {
     fn encrypt(&self, plain: Vec<u8>) -> Result<Vec<u8>>;
     /// The plain bytes of `stored`; an error when they were not encrypted by this stage.
     fn decrypt(&self, stored: Vec<u8>) -> Result<Vec<u8>>;
+    /// True when stored bytes are the plain ones (snapshots may then be streamed to the
+    /// store as the codec writes them).
+    fn is_plaintext(&self) -> bool {
+        false
+    }
 }
 
 /// No encryption: bytes are stored as the codec writes them (the default).
@@ -172,6 +194,9 @@ pub struct Plaintext;
 impl Encryptor for Plaintext {
     fn encrypt(&self, plain: Vec<u8>) -> Result<Vec<u8>> {
         Ok(plain)
+    }
+    fn is_plaintext(&self) -> bool {
+        true
     }
     fn decrypt(&self, stored: Vec<u8>) -> Result<Vec<u8>> {
         // OpenTofu's envelope ends with its version field (Go writes it last): looking at the

@@ -67,8 +67,17 @@ impl Snapshots {
         let next = expected.next(&doc.lineage);
         doc.serial = next.serial;
         doc.lineage = next.lineage.clone();
-        let stored = self.encryptor.encrypt(codec::encode(doc)?)?;
-        self.store.write(workspace, &stored, expected).await?;
+        if self.encryptor.is_plaintext() {
+            // Streamed into the store: a large state is never held encoded in memory.
+            let doc = &*doc;
+            let produce = move |w: &mut dyn std::io::Write| codec::encode_to(doc, w);
+            self.store
+                .write_streamed(workspace, &produce, expected)
+                .await?;
+        } else {
+            let stored = self.encryptor.encrypt(codec::encode(doc)?)?;
+            self.store.write(workspace, &stored, expected).await?;
+        }
         Ok(next)
     }
 }

@@ -14,10 +14,10 @@ use crate::codec;
 use crate::error::{Result, StateError};
 use crate::journal::Journal;
 use crate::rules::Expected;
-use crate::seams::{Encryptor, History, Plaintext, StateStore, DEFAULT_WORKSPACE};
+use crate::seams::{Encryptor, History, Plaintext, StateStore, WriteSnapshot, DEFAULT_WORKSPACE};
 use async_trait::async_trait;
 use std::fs::File;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -125,6 +125,70 @@ impl LocalStore {
     }
 }
 
+/// How much of a stored snapshot is read for its stamp before the whole of it is.
+const STAMP_PREFIX: usize = 64 * 1024;
+
+impl LocalStore {
+    /// The state file of `workspace`, once checked against `expected` and its current
+    /// snapshot kept as the backup: ready to be replaced.
+    fn replaceable(&self, workspace: &str, expected: &Expected) -> Result<PathBuf> {
+        let path = self.prepared_path(workspace)?;
+        // A snapshot this store cannot read (corrupt, foreign encryption) is not checked; it
+        // is kept as the backup.
+        if let Some(stored) = self.stored_stamp(&path)? {
+            expected.check(&stored, &path.display().to_string())?;
+        }
+        keep_as_backup(&path)?;
+        Ok(path)
+    }
+
+    /// The stamp of the snapshot at `path`: from its first bytes when they hold it (a plain
+    /// state), else from the whole file decrypted; `None` when there is none or it cannot
+    /// be read.
+    fn stored_stamp(&self, path: &Path) -> Result<Option<codec::Stamp>> {
+        let mut head = Vec::with_capacity(STAMP_PREFIX);
+        match File::open(path) {
+            Ok(f) => f
+                .take(STAMP_PREFIX as u64)
+                .read_to_end(&mut head)
+                .map_err(|e| StateError::io(path, e))?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(StateError::io(path, e)),
+        };
+        if head.iter().all(u8::is_ascii_whitespace) {
+            return Ok(None);
+        }
+        if self.encryptor.is_plaintext() {
+            if let Some(stamp) = codec::stamp_of_prefix(&head) {
+                return Ok(Some(stamp));
+            }
+        }
+        let whole = std::fs::read(path).map_err(|e| StateError::io(path, e))?;
+        let plain = self.encryptor.decrypt(whole);
+        Ok(plain.and_then(|p| codec::stamp(&p)).ok())
+    }
+}
+
+/// Keeps the snapshot at `path` as its `.backup` before it is replaced: a hard link to the
+/// same file (the replacement is a new file renamed over `path`, so the link keeps the old
+/// bytes without copying them), or a copy where links are refused.
+fn keep_as_backup(path: &Path) -> Result<()> {
+    if !path.exists() {
+        return Ok(());
+    }
+    let backup = sibling(path, ".backup");
+    match std::fs::remove_file(&backup) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            return Err(StateError::io(backup, e))
+        }
+        _ => {}
+    }
+    if std::fs::hard_link(path, &backup).is_err() {
+        std::fs::copy(path, &backup).map_err(|e| StateError::io(&backup, e))?;
+    }
+    Ok(())
+}
+
 #[async_trait]
 impl History for LocalStore {
     async fn append_history(&self, workspace: &str, record: &[u8]) -> Result<()> {
@@ -157,21 +221,18 @@ impl StateStore for LocalStore {
     }
 
     async fn write(&self, workspace: &str, bytes: &[u8], expected: &Expected) -> Result<()> {
-        let path = self.prepared_path(workspace)?;
-        if let Some(current) = self.read(workspace).await? {
-            // A snapshot this store cannot read (corrupt, foreign encryption) is not checked;
-            // it is kept as the backup.
-            let stored = self
-                .encryptor
-                .decrypt(current.clone())
-                .and_then(|plain| codec::stamp(&plain));
-            if let Ok(stored) = stored {
-                expected.check(&stored, &path.display().to_string())?;
-            }
-            let backup = sibling(&path, ".backup");
-            std::fs::write(&backup, &current).map_err(|e| StateError::io(backup, e))?;
-        }
+        let path = self.replaceable(workspace, expected)?;
         atomic_write(&path, bytes).map_err(|e| StateError::io(path, e))
+    }
+
+    async fn write_streamed(
+        &self,
+        workspace: &str,
+        produce: &WriteSnapshot<'_>,
+        expected: &Expected,
+    ) -> Result<()> {
+        let path = self.replaceable(workspace, expected)?;
+        atomic_write_with(&path, produce)
     }
 
     async fn delete(&self, workspace: &str) -> Result<()> {
@@ -258,6 +319,41 @@ fn sibling(state: &Path, suffix: &str) -> PathBuf {
 /// Writes to a temporary file in the same directory, fsyncs, renames over, fsyncs the
 /// directory: a reader sees the old or the new file, never a torn one.
 pub fn atomic_write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let (dir, tmp) = temp_beside(path);
+    {
+        let mut f = File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+    }
+    std::fs::rename(&tmp, path)?;
+    File::open(dir)?.sync_all()
+}
+
+/// [`atomic_write`] of what `produce` writes, streamed through a buffer into the temporary
+/// file (which is removed when `produce` fails).
+pub fn atomic_write_with(path: &Path, produce: &WriteSnapshot) -> Result<()> {
+    let (dir, tmp) = temp_beside(path);
+    let written = (|| {
+        let file = File::create(&tmp).map_err(|e| StateError::io(&tmp, e))?;
+        let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
+        produce(&mut w)?;
+        let file = w
+            .into_inner()
+            .map_err(|e| StateError::io(&tmp, e.into_error()))?;
+        file.sync_all().map_err(|e| StateError::io(&tmp, e))
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+        return written;
+    }
+    std::fs::rename(&tmp, path).map_err(|e| StateError::io(path, e))?;
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(|e| StateError::io(dir, e))
+}
+
+/// The directory of `path` and the temporary file a write of it goes through first.
+fn temp_beside(path: &Path) -> (&Path, PathBuf) {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -266,14 +362,7 @@ pub fn atomic_write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    {
-        let mut f = File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-    }
-    std::fs::rename(&tmp, path)?;
-    File::open(dir)?.sync_all()
+    (dir, dir.join(format!(".{name}.tmp-{}", std::process::id())))
 }
 
 #[cfg(test)]

@@ -232,3 +232,64 @@ fn sweeping_removes_only_the_temporary_files_of_dead_writers() {
     store.sweep("default").unwrap();
     assert!(!dead.exists() && alive.exists() && other.exists());
 }
+
+/// A large plain state's stamp comes from its first bytes (a state whose `serial` sits past
+/// them is still checked, from the whole file); the backup keeps the old bytes though the
+/// new snapshot was streamed over it; a write whose producer fails leaves everything as it
+/// was, temporary file included.
+#[tokio::test]
+async fn large_states_are_checked_by_their_head_and_streamed() {
+    let d = tempfile::tempdir().unwrap();
+    let path = d.path().join("terraform.tfstate");
+    let store = LocalStore::new(&path);
+    let pad = "x".repeat(3 * STAMP_PREFIX);
+    let head_first = format!("{{\"version\": 4, \"serial\": 7, \"lineage\": \"L\", \"outputs\": {{\"o\": {{\"value\": \"{pad}\"}}}}}}\n");
+    assert!(codec::stamp_of_prefix(&head_first.as_bytes()[..STAMP_PREFIX]).is_some());
+    std::fs::write(&path, &head_first).unwrap();
+    let behind = Expected {
+        serial: 6,
+        lineage: "L".into(),
+    };
+    let e = store.write("default", b"{}", &behind).await.unwrap_err();
+    assert!(e.to_string().contains("serial 7 > 6"), "{e}");
+    // `serial` after the padding: not in the head, found in the whole.
+    let tail_last = format!("{{\"version\": 4, \"outputs\": {{\"o\": {{\"value\": \"{pad}\"}}}}, \"serial\": 7, \"lineage\": \"L\"}}\n");
+    assert_eq!(
+        codec::stamp_of_prefix(&tail_last.as_bytes()[..STAMP_PREFIX]),
+        None
+    );
+    std::fs::write(&path, &tail_last).unwrap();
+    let e = store.write("default", b"{}", &behind).await.unwrap_err();
+    assert!(e.to_string().contains("serial 7 > 6"), "{e}");
+
+    let current = Expected {
+        serial: 7,
+        lineage: "L".into(),
+    };
+    let fails = |w: &mut dyn Write| -> Result<()> {
+        w.write_all(b"{\"partial\"")
+            .map_err(|e| StateError::io("w", e))?;
+        Err(StateError::Encryption("the producer failed".into()))
+    };
+    assert!(store
+        .write_streamed("default", &fails, &current)
+        .await
+        .is_err());
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), tail_last);
+    let debris = std::fs::read_dir(d.path()).unwrap().flatten();
+    assert!(debris
+        .into_iter()
+        .all(|e| !e.file_name().to_string_lossy().contains(".tmp-")));
+
+    let writes = |w: &mut dyn Write| {
+        w.write_all(b"{\"new\": 1}\n")
+            .map_err(|e| StateError::io("w", e))
+    };
+    store
+        .write_streamed("default", &writes, &current)
+        .await
+        .unwrap();
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "{\"new\": 1}\n");
+    let backup = d.path().join("terraform.tfstate.backup");
+    assert_eq!(std::fs::read_to_string(backup).unwrap(), tail_last);
+}
