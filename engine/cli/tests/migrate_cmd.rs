@@ -16,7 +16,6 @@ use common::{Run, Work};
 use gcp_support::{fake_gcs_url, Double};
 use portable_support::{canonical_account_with_jammy, leftovers, Creds};
 use std::collections::BTreeMap;
-use std::path::Path;
 
 /// A concrete resource beside the portable ones: it stays on AWS.
 const LOGS: &str = "resource \"aws_s3_bucket\" \"logs\" {\n  bucket        = \"${var.name}-logs\"\n  force_destroy = true\n}\n";
@@ -32,15 +31,7 @@ struct Stack {
 
 impl Stack {
     async fn new() -> Stack {
-        let work = Work::new(&[]);
-        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/portable-web");
-        for f in ["main.tf", "variables.tf", "outputs.tf", "deployer.pub"] {
-            std::fs::copy(src.join(f), work.path().join(f)).expect("copy");
-        }
-        work.write(
-            "providers.tf",
-            "# Where the stack runs.\nprovider \"aws\" {\n  region            = \"us-east-1\" # N. Virginia\n  s3_use_path_style = true\n}\n",
-        );
+        let work = Work::portable_web("# Where the stack runs.\nprovider \"aws\" {\n  region            = \"us-east-1\" # N. Virginia\n  s3_use_path_style = true\n}\n");
         work.write("logs.tf", LOGS);
         let name = gcp_support::unique("mig");
         Stack {

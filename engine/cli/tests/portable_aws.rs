@@ -15,7 +15,6 @@ mod portable_support;
 use autostack_provider_aws::sdk::{aws_sdk_ec2, aws_sdk_s3};
 use common::{Run, Work};
 use portable_support::{canonical_account_with_jammy, leftovers, sdk, Creds};
-use std::path::Path;
 
 struct Stack {
     work: Work,
@@ -25,15 +24,7 @@ struct Stack {
 
 impl Stack {
     async fn new() -> Stack {
-        let work = Work::new(&[]);
-        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/portable-web");
-        for f in ["main.tf", "variables.tf", "outputs.tf", "deployer.pub"] {
-            std::fs::copy(src.join(f), work.path().join(f)).expect("copy");
-        }
-        work.write(
-            "providers.tf",
-            "provider \"aws\" {\n  region            = \"us-east-1\"\n  s3_use_path_style = true\n}\n",
-        );
+        let work = Work::portable_web("provider \"aws\" {\n  region            = \"us-east-1\"\n  s3_use_path_style = true\n}\n");
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.subsec_nanos());

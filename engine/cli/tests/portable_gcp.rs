@@ -9,7 +9,6 @@ mod common;
 mod support;
 
 use common::{Run, Work};
-use std::path::Path;
 use support::{fake_gcs_url, Double};
 
 struct Stack {
@@ -22,17 +21,9 @@ struct Stack {
 
 impl Stack {
     fn new() -> Stack {
-        let work = Work::new(&[]);
-        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/portable-web");
-        for f in ["main.tf", "variables.tf", "outputs.tf", "deployer.pub"] {
-            std::fs::copy(src.join(f), work.path().join(f)).expect("copy");
-        }
         let name = support::unique("pw");
         let project = format!("{name}-proj");
-        work.write(
-            "providers.tf",
-            &format!("provider \"google\" {{\n  project = \"{project}\"\n  region  = \"us-central1\"\n\n  add_terraform_attribution_label = false\n}}\n"),
-        );
+        let work = Work::portable_web(&format!("provider \"google\" {{\n  project = \"{project}\"\n  region  = \"us-central1\"\n\n  add_terraform_attribution_label = false\n}}\n"));
         Stack {
             work,
             name,

@@ -21,7 +21,6 @@ use common::{Run, Work};
 use futures::StreamExt;
 use portable_support::{canonical_account_with_jammy, leftovers, Creds};
 use std::collections::BTreeMap;
-use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -61,15 +60,7 @@ struct Stack {
 
 impl Stack {
     async fn new() -> Stack {
-        let work = Work::new(&[]);
-        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/portable-web");
-        for f in ["main.tf", "variables.tf", "outputs.tf", "deployer.pub"] {
-            std::fs::copy(src.join(f), work.path().join(f)).expect("copy");
-        }
-        work.write(
-            "providers.tf",
-            "provider \"aws\" {\n  region            = \"us-east-1\"\n  s3_use_path_style = true\n}\n",
-        );
+        let work = Work::portable_web("provider \"aws\" {\n  region            = \"us-east-1\"\n  s3_use_path_style = true\n}\n");
         let name = gcp_support::unique("trip");
         Stack {
             work,
@@ -164,6 +155,8 @@ impl Stack {
             }
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
+        let _ = child.kill();
+        let _ = child.wait();
         panic!("the apply never reached the object copy");
     }
 

@@ -12,6 +12,7 @@ mod common;
 #[path = "../../../providers/gcp/tests/support/mod.rs"]
 mod gcp_support;
 #[path = "portable_support/aws.rs"]
+#[allow(dead_code)]
 mod portable_support;
 use aws_support as support;
 

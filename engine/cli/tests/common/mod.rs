@@ -31,6 +31,18 @@ impl Work {
         self.dir.path()
     }
 
+    /// A directory holding `examples/portable-web` (its resources, variables, outputs and key)
+    /// with `providers` as its `providers.tf`: the stack the portable tests move around.
+    pub fn portable_web(providers: &str) -> Work {
+        let work = Work::new(&[]);
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/portable-web");
+        for f in ["main.tf", "variables.tf", "outputs.tf", "deployer.pub"] {
+            std::fs::copy(src.join(f), work.path().join(f)).expect("copy");
+        }
+        work.write("providers.tf", providers);
+        work
+    }
+
     /// Replaces (or creates) a file.
     pub fn write(&self, name: &str, text: &str) {
         std::fs::write(self.path().join(name), text).expect("write");
