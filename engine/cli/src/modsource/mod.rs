@@ -269,7 +269,7 @@ impl Installer<'_> {
                 return self.fail(call, "Module not found", d);
             }
             Err(RegistryError::Other(e)) if e.is_empty() => {
-                let d = format!("The registry at {host} returned an invalid response when Terraform requested available versions for module {:?} ({at}).", call.name);
+                let d = format!("The registry at {host} returned an invalid response when AutoStack requested available versions for module {:?} ({at}).", call.name);
                 return self.fail(call, "Invalid response from remote module registry", d);
             }
             Err(RegistryError::Other(e)) => {

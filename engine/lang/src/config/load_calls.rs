@@ -36,7 +36,7 @@ impl Installed {
 pub fn call_source(call: &ModuleCall) -> Result<ModuleSource, Diagnostic> {
     parse_module_source(&call.source).map_err(|e| {
         let detail = match e {
-            SourceError::MaybeRelativePath(a) => format!("Terraform failed to determine your intended installation method for remote module package {a:?}.\n\nIf you intended this as a path relative to the current module, use \"./{a}\" instead. The \"./\" prefix indicates that the address is a relative filesystem path."),
+            SourceError::MaybeRelativePath(a) => format!("AutoStack failed to determine your intended installation method for remote module package {a:?}.\n\nIf you intended this as a path relative to the current module, use \"./{a}\" instead. The \"./\" prefix indicates that the address is a relative filesystem path."),
             SourceError::Invalid(m) => format!("Failed to parse module source address: {m}."),
         };
         Diagnostic::error(

@@ -116,7 +116,7 @@ impl fmt::Display for SourceError {
         match self {
             SourceError::MaybeRelativePath(a) => write!(
                 f,
-                "Terraform cannot detect a supported external module source type for {a}"
+                "AutoStack cannot detect a supported external module source type for {a}"
             ),
             SourceError::Invalid(m) => f.write_str(m),
         }

@@ -128,7 +128,7 @@ fn bad_sources_are_refused_with_terraforms_words() {
     let err = |s: &str| parse_module_source(s).unwrap_err().to_string();
     assert_eq!(
         err("boop/bloop"),
-        "Terraform cannot detect a supported external module source type for boop/bloop"
+        "AutoStack cannot detect a supported external module source type for boop/bloop"
     );
     assert_eq!(
         err("/tmp/foo//example/../../invalid"),

@@ -12,8 +12,11 @@ use std::path::Path;
 
 /// Installs the modules of the configuration in the working directory. `header` is
 /// printed first (`init`'s "Initializing modules..."), and with one nothing is done when
-/// the root module calls no module, as in Terraform's init.
-async fn install_here(upgrade: bool, header: Option<String>) -> Result<(), (Sources, Diagnostics)> {
+/// the root module calls no module, as in Terraform's init. True when something was printed.
+async fn install_here(
+    upgrade: bool,
+    header: Option<String>,
+) -> Result<bool, (Sources, Diagnostics)> {
     let sources = Sources::new();
     let (root, diags) = load_module(Path::new("."), &sources);
     if diags.has_errors() {
@@ -21,12 +24,12 @@ async fn install_here(upgrade: bool, header: Option<String>) -> Result<(), (Sour
     }
     if let Some(h) = header {
         if root.module_calls.is_empty() {
-            return Ok(());
+            return Ok(false);
         }
         println!("{h}");
     }
     let installed = modsource::install(&root, upgrade, &sources).await;
-    installed.map_err(|d| (sources, d))
+    installed.map(|()| true).map_err(|d| (sources, d))
 }
 
 /// `init`'s module installation (`-upgrade` re-resolves every module).
@@ -39,14 +42,16 @@ pub(super) async fn init_modules(upgrade: bool, color: bool) -> Result<(), (Sour
         true => format!("\x1b[1m{text}\x1b[0m"),
         false => text.to_string(),
     };
-    install_here(upgrade, Some(header)).await?;
+    if install_here(upgrade, Some(header)).await? {
+        println!();
+    }
     Ok(())
 }
 
 /// `autostack get [-update]`.
 pub async fn get(a: &GetArgs) -> u8 {
     match install_here(a.update, None).await {
-        Ok(()) => 0,
+        Ok(_) => 0,
         Err((sources, diags)) => {
             ui::print_diags(&diags, &sources, ui::color_stderr(a.no_color));
             1
