@@ -68,7 +68,7 @@ impl RegistryConfig {
     pub fn token(&self, host: &str) -> Option<String> {
         let env_name = format!(
             "TF_TOKEN_{}",
-            host.replace('-', "__").replace('.', "_").replace(':', "_")
+            host.replace('-', "__").replace(['.', ':'], "_")
         );
         let from_env = std::env::vars()
             .find(|(k, _)| k.eq_ignore_ascii_case(&env_name))

@@ -162,7 +162,7 @@ impl Installer<'_> {
         let (dir, version) = match &source {
             ModuleSource::Local(p) => (self.local(call, p, parent, constraints)?, None),
             ModuleSource::Registry(r) => {
-                let (dir, v) = self.from_registry(call, key, r, constraints).await?;
+                let (dir, v) = self.registry_module(call, key, r, constraints).await?;
                 (dir, Some(v))
             }
             ModuleSource::Remote(r) => (self.remote(call, key, r, constraints).await?, None),
@@ -217,7 +217,7 @@ impl Installer<'_> {
         Some(dir)
     }
 
-    async fn from_registry(
+    async fn registry_module(
         &mut self,
         call: &ModuleCall,
         key: &str,

@@ -5,10 +5,12 @@
 
 use super::module_source::SourceError;
 
+/// What a detector says: not its shorthand (`None`), the expansion, or an error.
+type Detected = Option<Result<String, SourceError>>;
+
 /// The `getter::URL` (possibly with `//subdir`) a shorthand stands for.
 pub(super) fn detect(src: &str) -> Result<String, SourceError> {
-    let detectors: [fn(&str) -> Option<Result<String, SourceError>>; 6] =
-        [github, ssh_git, bitbucket, gcs, s3, abs_path];
+    let detectors: [fn(&str) -> Detected; 6] = [github, ssh_git, bitbucket, gcs, s3, abs_path];
     for d in detectors {
         if let Some(r) = d(src) {
             return r;
@@ -17,11 +19,11 @@ pub(super) fn detect(src: &str) -> Result<String, SourceError> {
     Err(SourceError::MaybeRelativePath(src.to_string()))
 }
 
-fn invalid(m: &str) -> Option<Result<String, SourceError>> {
+fn invalid(m: &str) -> Detected {
     Some(Err(SourceError::Invalid(m.to_string())))
 }
 
-fn github(src: &str) -> Option<Result<String, SourceError>> {
+fn github(src: &str) -> Detected {
     if !src.starts_with("github.com/") {
         return None;
     }
@@ -43,7 +45,7 @@ fn github(src: &str) -> Option<Result<String, SourceError>> {
     Some(Ok(format!("git::{url}")))
 }
 
-fn bitbucket(src: &str) -> Option<Result<String, SourceError>> {
+fn bitbucket(src: &str) -> Detected {
     if !src.starts_with("bitbucket.org/") {
         return None;
     }
@@ -60,7 +62,7 @@ fn bitbucket(src: &str) -> Option<Result<String, SourceError>> {
 
 /// `[user@]host:path[?query]` with the user `git` → `git::ssh://git@host/path`, the query's
 /// parameters sorted by name as Go's `url.Values.Encode` writes them.
-fn ssh_git(src: &str) -> Option<Result<String, SourceError>> {
+fn ssh_git(src: &str) -> Detected {
     let (user, rest) = match src.split_once('@') {
         Some((u, r)) if !u.is_empty() && !u.contains(':') => (u, r),
         _ => ("", src),
@@ -80,7 +82,7 @@ fn ssh_git(src: &str) -> Option<Result<String, SourceError>> {
     Some(Ok(format!("git::ssh://git@{host}/{path}{query}")))
 }
 
-fn gcs(src: &str) -> Option<Result<String, SourceError>> {
+fn gcs(src: &str) -> Detected {
     if !src.contains("googleapis.com/") {
         return None;
     }
@@ -96,7 +98,7 @@ fn gcs(src: &str) -> Option<Result<String, SourceError>> {
     )))
 }
 
-fn s3(src: &str) -> Option<Result<String, SourceError>> {
+fn s3(src: &str) -> Detected {
     if !src.contains(".amazonaws.com/") {
         return None;
     }
@@ -112,7 +114,7 @@ fn s3(src: &str) -> Option<Result<String, SourceError>> {
     Some(Ok(format!("s3::{url}")))
 }
 
-fn abs_path(src: &str) -> Option<Result<String, SourceError>> {
+fn abs_path(src: &str) -> Detected {
     if !src.starts_with('/') {
         return None;
     }
