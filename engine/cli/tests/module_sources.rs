@@ -518,3 +518,30 @@ fn gcs_sources_come_from_an_archive_or_a_prefix() {
         "{manifest}"
     );
 }
+
+/// The portable module library used as its README says: from a git tag, validated with the
+/// AWS provider (the library's `modules/` committed to a repository made here).
+#[cfg(feature = "aws")]
+#[test]
+fn the_module_library_installs_from_a_git_tag() {
+    let repo = tempfile::tempdir().unwrap();
+    let library = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../modules/network");
+    let dest = repo.path().join("modules/network");
+    std::fs::create_dir_all(&dest).unwrap();
+    for f in ["main.tf", "outputs.tf", "variables.tf", "versions.tf"] {
+        std::fs::copy(library.join(f), dest.join(f)).unwrap();
+    }
+    git(repo.path(), &["init", "-q"]);
+    git(repo.path(), &["add", "-A"]);
+    git(repo.path(), &["commit", "-qm", "library"]);
+    git(repo.path(), &["tag", "v0.4.0"]);
+    let main = format!("provider \"aws\" {{\n  region = \"us-east-1\"\n}}\nmodule \"network\" {{\n  source     = \"git::file://{}//modules/network?ref=v0.4.0\"\n  name       = \"shop\"\n  cidr_block = \"10.20.0.0/16\"\n  zone_count = 2\n}}\noutput \"zones\" {{\n  value = module.network.zones\n}}\n", repo.path().display());
+    let w = Work::new(&[("main.tf", &main)]);
+    let init = w.run(&["init", "-backend=false"]);
+    assert_eq!(init.code(), 0, "{}{}", init.stdout(), init.stderr());
+    assert!(init
+        .stdout()
+        .contains("- network in .terraform/modules/network/modules/network\n"));
+    let v = w.run(&["validate"]);
+    assert_eq!(v.code(), 0, "{}{}", v.stdout(), v.stderr());
+}
