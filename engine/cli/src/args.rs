@@ -40,6 +40,8 @@ pub enum Command {
     Version(VersionArgs),
     /// Prepare your working directory for other commands.
     Init(InitArgs),
+    /// Install or upgrade remote modules.
+    Get(GetArgs),
     /// Show changes required by the current configuration.
     Plan(PlanCmd),
     /// Create or update infrastructure.
@@ -77,6 +79,18 @@ pub enum Command {
     Translate(TranslateArgs),
     /// Plan moving the stack's portable resources to another cloud, or rewrite the files for it.
     Migrate(MigrateCmd),
+}
+
+/// `get` options.
+#[derive(Debug, Args)]
+pub struct GetArgs {
+    /// Check already-downloaded modules for available updates and install the newest
+    /// versions available.
+    #[arg(long)]
+    pub update: bool,
+    /// Disable color output.
+    #[arg(long = "no-color")]
+    pub no_color: bool,
 }
 
 /// `providers` and its subcommands.

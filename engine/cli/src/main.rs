@@ -9,6 +9,7 @@ mod costing;
 mod encryption;
 mod meter;
 mod migrate;
+mod modsource;
 mod plan_input;
 mod plugins;
 mod prices;

@@ -20,6 +20,7 @@ pub mod path;
 mod set;
 mod types;
 pub mod unify;
+pub mod version;
 
 pub use convert::{convert, unify, ConvertError};
 pub use diag::{Diagnostic, Diagnostics};

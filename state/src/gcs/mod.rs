@@ -13,6 +13,9 @@
 mod auth;
 mod lock;
 
+/// The credentials of the backend's settings, also used by `gcs::` module sources.
+pub use auth::Auth;
+
 use crate::codec;
 use crate::error::{Result, StateError};
 use crate::remote::{self, classify, Try};

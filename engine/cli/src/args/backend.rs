@@ -55,9 +55,12 @@ pub struct InitArgs {
     /// Disable color output.
     #[arg(long = "no-color")]
     pub no_color: bool,
-    /// Accepted for compatibility (no remote modules to upgrade).
+    /// Install the newest module and provider versions the constraints allow.
     #[arg(long)]
     pub upgrade: bool,
+    /// Install modules (`-get=false` skips module installation).
+    #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
+    pub get: Option<bool>,
     /// Configure the backend (`-backend=false` skips it).
     #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
     pub backend: Option<bool>,

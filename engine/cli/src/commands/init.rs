@@ -1,9 +1,10 @@
-//! `autostack init`: configure the backend (recording it in `.terraform/terraform.tfstate`,
-//! with `-backend-config`, `-reconfigure`, `-migrate-state` and `-force-copy` as Terraform's
-//! init has them) and check the configuration's providers (no downloads: providers are
-//! compiled in).
+//! `autostack init`: install the configuration's modules (`modules`), configure the backend
+//! (recording it in `.terraform/terraform.tfstate`, with `-backend-config`, `-reconfigure`,
+//! `-migrate-state` and `-force-copy` as Terraform's init has them) and find the
+//! configuration's providers (built in, or installed as plugins).
 
 mod migrate;
+pub mod modules;
 
 use crate::args::InitArgs;
 use crate::backend::settings::{self, BackendChoice};
@@ -42,6 +43,12 @@ pub(crate) fn sources(
 /// Configures the backend, then verifies every provider is available.
 pub async fn run(a: &InitArgs) -> u8 {
     let color = ui::color_stderr(a.no_color);
+    if a.get.unwrap_or(true) {
+        if let Err((s, d)) = modules::init_modules(a.upgrade, ui::color_stdout(a.no_color)).await {
+            ui::print_diags(&d, &s, color);
+            return 1;
+        }
+    }
     let loaded = match session::load_config(&PathBuf::from(".")) {
         Ok(l) => l,
         Err((s, d)) => {
@@ -54,15 +61,6 @@ pub async fn run(a: &InitArgs) -> u8 {
         if let Err(d) = init_backend(a, &loaded.tree.module, &loaded.sources).await {
             ui::print_diags(&d, &loaded.sources, color);
             return 1;
-        }
-    }
-    if !loaded.tree.children.is_empty() {
-        println!("Initializing modules...");
-        for name in loaded.tree.children.keys() {
-            println!(
-                "- {name} in {}",
-                loaded.tree.module.module_calls[name].source
-            );
         }
     }
     if let Err(d) = check_providers(&loaded.tree, a.upgrade) {

@@ -53,6 +53,7 @@ pub fn dispatch(cli: Cli) -> u8 {
         Some(Command::Fmt(a)) => fmt::run(&a),
         Some(Command::Version(a)) => version::run(&a),
         Some(Command::Init(a)) => rt.block_on(init::run(&a)),
+        Some(Command::Get(a)) => rt.block_on(init::modules::get(&a)),
         Some(Command::Workspace(c)) => rt.block_on(workspace::run(&c)),
         Some(Command::Plan(a)) => rt.block_on(plan::run(&a)),
         Some(Command::Apply(a)) => rt.block_on(apply::run(&a, PlanMode::Normal)),

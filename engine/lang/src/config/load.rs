@@ -1,6 +1,7 @@
 //! Loading module directories (every `.tf` and `.tf.json` file) and the module tree.
 
 use super::decode::decode_file;
+use super::load_calls::{self, Installed};
 use super::Module;
 use crate::diag::{Diagnostic, Diagnostics, Pos, Range, Sources};
 use crate::eval::{Evaluator, MapScope};
@@ -137,46 +138,75 @@ fn invalid_utf8(name: &str, bytes: &[u8], valid_up_to: usize) -> Diagnostic {
     )
 }
 
-/// Loads the root module and every module it calls with a local path source.
+/// Loads the root module and every module it calls, recursively.
 pub fn load_module_tree(root: &Path, sources: &Sources) -> (ModuleTree, Diagnostics) {
     load_module_tree_with(root, sources, &Overlay::new())
 }
 
 /// [`load_module_tree`] reading the texts of `overlay` in place of the files they name.
+/// Modules with non-local sources are read from where `init` installed them (the
+/// manifest in `.terraform/modules`, `TF_DATA_DIR` honoured, relative to `root`).
 pub fn load_module_tree_with(
     root: &Path,
     sources: &Sources,
     overlay: &Overlay,
 ) -> (ModuleTree, Diagnostics) {
-    let mut stack = Vec::new();
-    load_tree(root, sources, overlay, &mut stack)
+    let mut walk = TreeWalk {
+        sources,
+        overlay,
+        installed: Installed::new(root),
+        stack: Vec::new(),
+        key: Vec::new(),
+    };
+    walk.load(root)
 }
 
-fn load_tree(
-    dir: &Path,
-    sources: &Sources,
-    overlay: &Overlay,
-    stack: &mut Vec<PathBuf>,
-) -> (ModuleTree, Diagnostics) {
-    let (module, mut diags) = load_module_with(dir, sources, overlay);
-    let canonical = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
-    stack.push(canonical);
-    let mut children = IndexMap::new();
-    for call in module.module_calls.values() {
-        let src = &call.source;
-        if !(src.starts_with("./") || src.starts_with("../")) {
-            diags.push(Diagnostic::error(
-                "Unsupported module source",
-                format!("Only local module sources (paths starting with ./ or ../) are supported by this version of AutoStack; {src:?} is a registry or remote source."),
-                Some(call.source_range.clone()),
-            ));
-            continue;
+/// The state of one walk down the module tree.
+struct TreeWalk<'a> {
+    sources: &'a Sources,
+    overlay: &'a Overlay,
+    installed: Installed,
+    /// Canonical directories of the modules being loaded (recursion check).
+    stack: Vec<PathBuf>,
+    /// Call names from the root to the module being loaded.
+    key: Vec<String>,
+}
+
+impl TreeWalk<'_> {
+    fn load(&mut self, dir: &Path) -> (ModuleTree, Diagnostics) {
+        let (module, mut diags) = load_module_with(dir, self.sources, self.overlay);
+        let canonical = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+        self.stack.push(canonical);
+        let mut children = IndexMap::new();
+        for call in module.module_calls.values() {
+            self.key.push(call.name.clone());
+            if let Some(child) = self.load_call(call, dir, &mut diags) {
+                children.insert(call.name.clone(), child);
+            }
+            self.key.pop();
         }
-        let child_dir = dir.join(src);
+        self.stack.pop();
+        (ModuleTree { module, children }, diags)
+    }
+
+    fn load_call(
+        &mut self,
+        call: &super::ModuleCall,
+        dir: &Path,
+        diags: &mut Diagnostics,
+    ) -> Option<ModuleTree> {
+        let key = self.key.join(".");
+        let child_dir = match load_calls::resolve(call, &key, dir, &mut self.installed) {
+            Ok(d) => d,
+            Err(ds) => {
+                ds.into_iter().for_each(|d| diags.push(d));
+                return None;
+            }
+        };
         let child_canon = child_dir
             .canonicalize()
             .unwrap_or_else(|_| child_dir.clone());
-        if stack.contains(&child_canon) || stack.len() > 64 {
+        if self.stack.contains(&child_canon) || self.stack.len() > 64 {
             diags.push(Diagnostic::error(
                 "Module recursion",
                 format!(
@@ -185,7 +215,7 @@ fn load_tree(
                 ),
                 Some(call.range.clone()),
             ));
-            continue;
+            return None;
         }
         if !child_dir.is_dir() {
             diags.push(Diagnostic::error(
@@ -196,14 +226,12 @@ fn load_tree(
                 ),
                 Some(call.source_range.clone()),
             ));
-            continue;
+            return None;
         }
-        let (child, d) = load_tree(&child_dir, sources, overlay, stack);
+        let (child, d) = self.load(&child_dir);
         diags.extend(d);
-        children.insert(call.name.clone(), child);
+        Some(child)
     }
-    stack.pop();
-    (ModuleTree { module, children }, diags)
 }
 
 /// Evaluates an expression that may use neither references nor function calls (defaults,

@@ -7,6 +7,10 @@ mod decode;
 mod decode_blocks;
 pub mod encryption;
 mod load;
+mod load_calls;
+pub mod manifest;
+pub mod module_source;
+mod module_source_detect;
 pub mod typeexpr;
 pub mod validate;
 
@@ -15,6 +19,7 @@ pub use encryption::{decode_encryption, Encryption, EncryptionBlock, EncryptionT
 pub use load::{
     eval_static, load_module, load_module_tree, load_module_tree_with, ModuleTree, Overlay,
 };
+pub use load_calls::{call_constraints, call_source, version_not_allowed};
 pub use typeexpr::Constraint;
 
 use crate::diag::Range;

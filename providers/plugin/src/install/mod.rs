@@ -8,7 +8,7 @@
 pub mod cliconfig;
 pub mod hash;
 pub mod lockfile;
-pub mod version;
+pub use autostack_value::version;
 
 use crate::testkit::platform;
 use cliconfig::{CliConfig, Method};

@@ -1,5 +1,6 @@
-//! Provider versions and Terraform's version constraints (`~> 5.0`, `>= 1.2, < 2.0`, `1.2.3`):
-//! a pre-release is selected only by a constraint that names it exactly, as Terraform does.
+//! Semantic versions and Terraform's version constraints (`~> 5.0`, `>= 1.2, < 2.0`, `1.2.3`),
+//! which provider and module installation share: a pre-release is selected only by a
+//! constraint that names it exactly, as Terraform does.
 
 use std::cmp::Ordering;
 use std::fmt;
