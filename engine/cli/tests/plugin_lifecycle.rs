@@ -210,6 +210,30 @@ fn a_plugin_resource_lives_through_protocol_5() {
     lifecycle(true);
 }
 
+/// As Terraform does, an applied value that breaks its plan is tolerated when the plugin
+/// answers under the legacy type system (SDKv2), and an error otherwise.
+#[test]
+fn the_legacy_type_system_is_tolerated_as_terraform_tolerates_it() {
+    let servers = "resource \"testcloud_server\" \"old\" {\n  name = \"legacy-a\"\n}\n";
+    let w = work(&main_tf("~> 0.1", servers), &["0.1.0"], false);
+    run(&w, &["init"]).expect(0);
+    run(&w, &["apply", "-auto-approve", "-no-cost"]).expect(0);
+    let state = w.state();
+    let attrs = &state["resources"][0]["instances"][0]["attributes"];
+    assert_eq!(attrs["size"], 2, "the applied value is recorded: {attrs}");
+
+    let sloppy = "resource \"testcloud_server\" \"new\" {\n  name = \"sloppy-a\"\n}\n";
+    w.write("main.tf", &main_tf("~> 0.1", sloppy));
+    let err = run(&w, &["apply", "-auto-approve", "-no-cost"])
+        .expect(1)
+        .stderr();
+    assert!(
+        err.contains("Provider produced inconsistent result after apply")
+            && err.contains(".size: was 1, but now 2"),
+        "{err}"
+    );
+}
+
 #[test]
 fn a_crashing_plugin_is_a_clear_error_and_the_state_keeps_what_was_made() {
     let w = work(&main_tf("~> 0.1", WEB), &["0.1.0"], false);

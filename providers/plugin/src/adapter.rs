@@ -164,6 +164,7 @@ impl Provider for PluginProvider {
             )
             .await?;
         check(&r.diagnostics)?;
+        self.plugin.note_legacy(req.type_name, r.legacy_type_system);
         Ok(PlanResponse {
             planned: self.marked(
                 false,
@@ -192,6 +193,7 @@ impl Provider for PluginProvider {
                 |rpc| async move { rpc.apply(msg).await },
             )
             .await?;
+        self.plugin.note_legacy(req.type_name, r.legacy_type_system);
         let new_state = self.marked(
             false,
             req.type_name,
@@ -216,6 +218,10 @@ impl Provider for PluginProvider {
     /// command. A create killed mid-call is then lost as it is with Terraform.
     fn state_only(&self, _type_name: &str) -> bool {
         true
+    }
+
+    fn legacy_type_system(&self, type_name: &str) -> bool {
+        self.plugin.is_legacy(type_name)
     }
 
     async fn recover(&self, req: RecoverRequest<'_>) -> Result<Option<Instance>, Diagnostics> {

@@ -71,6 +71,8 @@ pub struct Plugin {
     pub schema: Arc<ProviderSchema>,
     conn: tokio::sync::OnceCell<Arc<Connection>>,
     types: Mutex<HashMap<(bool, String), Arc<Type>>>,
+    /// The resource types whose plan or apply answers set `legacy_type_system`.
+    legacy: Mutex<std::collections::HashSet<String>>,
 }
 
 impl Plugin {
@@ -113,7 +115,22 @@ impl Plugin {
             schema,
             conn,
             types: Mutex::new(HashMap::new()),
+            legacy: Mutex::default(),
         }
+    }
+
+    /// Records whether the plugin answered for `type_name` under the legacy type system.
+    pub fn note_legacy(&self, type_name: &str, legacy: bool) {
+        if legacy {
+            let mut set = self.legacy.lock().unwrap_or_else(|e| e.into_inner());
+            set.insert(type_name.to_string());
+        }
+    }
+
+    /// True once the plugin answered for `type_name` under the legacy type system.
+    pub fn is_legacy(&self, type_name: &str) -> bool {
+        let set = self.legacy.lock().unwrap_or_else(|e| e.into_inner());
+        set.contains(type_name)
     }
 
     /// The schema from the cache, else from the plugin (then left started).

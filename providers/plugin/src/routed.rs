@@ -120,6 +120,10 @@ impl Provider for Routed {
         }
     }
 
+    fn legacy_type_system(&self, type_name: &str) -> bool {
+        !self.native_has(type_name, false) && self.plugin.legacy_type_system(type_name)
+    }
+
     async fn recover(&self, req: RecoverRequest<'_>) -> Result<Option<Instance>, Diagnostics> {
         if self.native_has(req.type_name, false) {
             return self.native.recover(req).await;

@@ -83,6 +83,14 @@ pub trait Provider: Send + Sync {
         false
     }
 
+    /// True when `type_name` is served through the legacy type system (plugins built on
+    /// Terraform's SDKv2 say so in their plan and apply answers): as Terraform does, the
+    /// engine then tolerates planned and applied values that break their plan's promises
+    /// (the SDK's shims cannot keep them exactly) and warns instead of failing.
+    fn legacy_type_system(&self, _type_name: &str) -> bool {
+        false
+    }
+
     /// After a crash: the current object that a create of the request's planned value with
     /// its token may have made, or `None` when it made nothing.
     async fn recover(&self, req: RecoverRequest<'_>) -> Result<Option<Instance>, Diagnostics>;

@@ -352,6 +352,8 @@ impl<'a> Run<'a> {
                 ..
             }) => match inconsistent_result(c, &provider_name, &planned, &v) {
                 None => Ok(obj(v, false, &private)),
+                // Terraform tolerates what the legacy SDK's shims cannot keep exactly.
+                Some(_) if provider.legacy_type_system(ty) => Ok(obj(v, false, &private)),
                 // The object exists as the provider says; it is kept, and the run fails.
                 Some(d) => Err((d, Some(obj(v, tainted, &private)))),
             },
@@ -400,8 +402,9 @@ impl<'a> Run<'a> {
             .await
             .map_err(|d| with_addr(d, c))?;
         match inconsistent_final_plan(c, provider_name, &planned.planned) {
-            Some(d) => Err(d),
-            None => Ok(planned),
+            // Terraform tolerates what the legacy SDK's shims cannot keep exactly.
+            Some(d) if !provider.legacy_type_system(&r.ty) => Err(d),
+            _ => Ok(planned),
         }
     }
 
