@@ -163,7 +163,14 @@ fn aws_web_translated_to_gcp_and_azure_plans() {
         out.contains("# azurerm_linux_virtual_machine.web[1] will be created"),
         "{out}"
     );
-    assert!(out.contains("Plan: 20 to add"), "{out}");
+    assert!(out.contains("Plan: 22 to add"), "{out}");
+    assert!(
+        out.contains(
+            "# azurerm_network_interface_security_group_association.web[1] will be created"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("+ versioning_enabled"), "{out}");
 }
 
 #[test]

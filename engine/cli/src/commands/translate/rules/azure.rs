@@ -255,16 +255,16 @@ fn vm_image(b: &Block, it: &mut Item, _: &mut Vec<Item>) -> Result<(), String> {
     Ok(())
 }
 
-/// A group's members cannot be associated yet: say so when it has any.
+/// An instance's network interface takes one NSG (its first group, see `nic_group`): a group
+/// that comes later in some instance's list is not associated there, and is said so.
 fn members(cx: &mut Cx, it: &Item) -> Option<Expression> {
-    let has = cx.items.iter().any(|i| {
+    let left_out = cx.items.iter().any(|i| {
         i.kind == Kind::Instance
-            && common::groups_of(cx, i)
-                .iter()
+            && (common::groups_of(cx, i).iter().skip(1))
                 .any(|g| g.label == it.label && g.src_ty == it.src_ty)
     });
-    if has {
-        cx.lose("the group's instances: associate the NSG with their network interfaces (azurerm_network_interface_security_group_association is not served by AutoStack's azurerm provider yet)");
+    if left_out {
+        cx.lose("an instance's other security group: an Azure network interface takes one NSG, so merge this group's rules into the instance's first group");
     }
     None
 }
@@ -390,7 +390,12 @@ fn nic_public_ip(cx: &mut Cx, it: &Item) -> Option<Expression> {
 }
 
 fn nic_ids(cx: &mut Cx, it: &Item) -> Option<Expression> {
-    Some(Expression::Array(vec![common::sibling(cx, it, 0, "id")?]))
+    Some(Expression::Array(vec![nic_own_id(cx, it)?]))
+}
+
+/// The instance's generated network interface (its first output).
+fn nic_own_id(cx: &mut Cx, it: &Item) -> Option<Expression> {
+    common::sibling(cx, it, 0, "id")
 }
 
 fn admin_user(_: &mut Cx, it: &Item) -> Option<Expression> {
@@ -499,11 +504,21 @@ fn account_id(cx: &mut Cx, it: &Item) -> Option<Expression> {
     common::sibling(cx, it, 0, "id")
 }
 
-fn versioning(cx: &mut Cx, it: &Item) -> Option<Expression> {
-    if it.get("versioning").is_some() {
-        cx.lose("bucket versioning: AutoStack's azurerm_storage_account has no blob_properties yet; enable versioning on the account by hand");
+/// The instance's security groups, as one NSG association (an Azure network interface takes
+/// one network security group: the first is associated, and a note says so when there are
+/// more).
+fn nic_group(cx: &mut Cx, it: &Item) -> Option<Expression> {
+    let Some(Expression::Array(ids)) = common::group_ids(cx, it) else {
+        return None;
+    };
+    if ids.len() > 1 {
+        cx.notes.push(format!("{} security groups: an Azure network interface takes one, the first is associated (merge the others' rules into it)", ids.len()));
     }
-    None
+    ids.into_iter().next()
+}
+
+fn has_group(cx: &Cx, it: &Item) -> bool {
+    !common::groups_of(cx, it).is_empty()
 }
 
 /// How each kind is written on Azure.
@@ -530,6 +545,9 @@ pub const WRITE: &[WriteRule] = &[
         Out { ty: "azurerm_public_ip", data: false, when: Some(needs_own_ip),
             parts: &[Part::Attr("name", Val::F(pip_name)), Part::Attr("location", Val::F(rg_location)), Part::Attr("resource_group_name", Val::F(rg_name)), Part::Attr("allocation_method", Val::L("\"Static\"")), Part::Attr("sku", Val::L("\"Standard\""))],
             refs: &[] },
+        Out { ty: "azurerm_network_interface_security_group_association", data: false, when: Some(has_group),
+            parts: &[Part::Attr("network_interface_id", Val::F(nic_own_id)), Part::Attr("network_security_group_id", Val::F(nic_group))],
+            refs: &[] },
     ] },
     WriteRule { kind: Kind::Disk, rule: "managed disk", outs: &[Out { ty: "azurerm_managed_disk", data: false, when: None,
         parts: &[Part::Attr("name", Val::F(values::plain_name)), Part::Attr("location", Val::F(rg_location)), Part::Attr("resource_group_name", Val::F(rg_name)), Part::Attr("storage_account_type", Val::F(disk_sku)), Part::Attr("create_option", Val::L("\"Empty\"")), Part::Attr("disk_size_gb", Val::A("size")), Part::Attr("tags", Val::A("tags"))],
@@ -541,7 +559,7 @@ pub const WRITE: &[WriteRule] = &[
         refs: &[("id", "id"), ("address", "ip_address")] }] },
     WriteRule { kind: Kind::Bucket, rule: "storage account + private blob container", outs: &[
         Out { ty: "azurerm_storage_account", data: false, when: None,
-            parts: &[Part::Attr("name", Val::F(account_name)), Part::Attr("resource_group_name", Val::F(rg_name)), Part::Attr("location", Val::F(rg_location)), Part::Attr("account_tier", Val::L("\"Standard\"")), Part::Attr("account_replication_type", Val::L("\"LRS\"")), Part::Attr("tags", Val::A("tags")), Part::Attr("blob_properties", Val::F(versioning))],
+            parts: &[Part::Attr("name", Val::F(account_name)), Part::Attr("resource_group_name", Val::F(rg_name)), Part::Attr("location", Val::F(rg_location)), Part::Attr("account_tier", Val::L("\"Standard\"")), Part::Attr("account_replication_type", Val::L("\"LRS\"")), Part::Attr("tags", Val::A("tags")), Part::Attr("blob_properties.versioning_enabled", Val::A("versioning"))],
             refs: &[("url", "primary_blob_endpoint")] },
         Out { ty: "azurerm_storage_container", data: false, when: None,
             parts: &[Part::Attr("name", Val::F(container_name)), Part::Attr("storage_account_id", Val::F(account_id)), Part::Attr("container_access_type", Val::L("\"private\""))],
