@@ -210,10 +210,7 @@ mod tests {
     async fn a_folder_beside_the_state_keeps_the_last_n_versions() {
         let tmp = std::env::temp_dir().join(format!("versions-test-{}", std::process::id()));
         let store = Arc::new(LocalStore::new(tmp.join("terraform.tfstate")));
-        let v = DirVersions::new(
-            VersionsRoot::BesideState(store),
-            Arc::new(crate::Plaintext),
-        );
+        let v = DirVersions::new(VersionsRoot::BesideState(store), Arc::new(crate::Plaintext));
         for serial in 1..=5u64 {
             let meta = format!("m{serial}");
             let body = format!("b{serial}");

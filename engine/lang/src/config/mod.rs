@@ -7,6 +7,7 @@ mod decode;
 mod decode_blocks;
 pub mod encryption;
 mod load;
+pub mod recorded;
 pub mod typeexpr;
 pub mod validate;
 
