@@ -17,6 +17,7 @@ mod render;
 mod report;
 mod session;
 mod ui;
+mod versions;
 
 use std::process::ExitCode;
 
