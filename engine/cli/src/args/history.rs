@@ -20,6 +20,9 @@ pub struct StateHistoryArgs {
     /// Print the versions as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Disable color output (the table has none; accepted as every command accepts it).
+    #[arg(long = "no-color")]
+    pub no_color: bool,
     /// Path to the state file.
     #[arg(long, value_name = "PATH")]
     pub state: Option<PathBuf>,
