@@ -14,6 +14,7 @@ use crate::error::{Result, StateError};
 use crate::journal::Journal;
 use crate::local::LocalStore;
 use crate::seams::{Encryptor, History, Locker, StateStore};
+use crate::versions::{DirVersions, Versions, VersionsRoot};
 use async_trait::async_trait;
 use serde_json::{Map, Value as Json};
 use std::path::{Path, PathBuf};
@@ -38,6 +39,8 @@ pub struct Storage {
     pub locker: Arc<dyn Locker>,
     /// Where the cost history is kept.
     pub history: Arc<dyn History>,
+    /// Where state versions are kept (see [`crate::versions`]).
+    pub versions: Arc<dyn Versions>,
     /// Where the journal is kept.
     pub files: LocalFiles,
 }
@@ -56,6 +59,10 @@ impl Storage {
                 dir: opts.data_dir.join("state-history"),
                 encryptor: opts.encryptor.clone(),
             }),
+            versions: Arc::new(DirVersions::new(
+                VersionsRoot::Under(opts.data_dir.join("state-versions")),
+                opts.encryptor.clone(),
+            )),
             files: LocalFiles::Under {
                 dir: opts.data_dir.join("state-journal"),
                 encryptor: opts.encryptor.clone(),
@@ -122,6 +129,10 @@ pub fn local_storage(store: Arc<LocalStore>) -> Storage {
         store: store.clone(),
         locker: store.clone(),
         history: store.clone(),
+        versions: Arc::new(DirVersions::new(
+            VersionsRoot::BesideState(store.clone()),
+            store.shared_encryptor(),
+        )),
         files: LocalFiles::Beside(store),
     }
 }

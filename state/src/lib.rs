@@ -27,7 +27,9 @@
 //! - [`Encryptor`]: bytes → bytes between codec and store, applied to snapshots, backups and
 //!   journal records alike ([`Plaintext`] by default; [`encryption`] is OpenTofu's client-side
 //!   encryption, its configuration and file format);
-//! - [`History`]: one record per successful apply, kept beside the state (the cost history).
+//! - [`History`]: one record per successful apply, kept beside the state (the cost history);
+//! - [`versions::Versions`]: the last N state versions with the configuration each apply
+//!   applied (`state history`, `rollback`), kept as each backend allows.
 //!
 //! Errors are [`StateError`].
 #![deny(missing_docs)]
@@ -56,6 +58,7 @@ pub mod rules;
 pub mod s3;
 pub mod seams;
 pub mod snapshots;
+pub mod versions;
 
 pub use error::StateError;
 pub use lock::LockInfo;

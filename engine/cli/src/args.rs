@@ -3,6 +3,7 @@
 
 mod backend;
 mod clouds;
+mod history;
 
 pub use backend::{
     parse_lock_timeout, InitArgs, LockArgs, WorkspaceCmd, WorkspaceDeleteArgs, WorkspaceNewArgs,
@@ -10,6 +11,7 @@ pub use backend::{
 };
 use clap::{Args, Parser, Subcommand};
 pub use clouds::{MigrateCmd, TranslateArgs};
+pub use history::{OnError, RollbackCmd, StateHistoryArgs};
 use std::path::PathBuf;
 
 /// AutoStack: a Terraform-compatible, multi-cloud infrastructure-as-code engine.
@@ -79,6 +81,8 @@ pub enum Command {
     Translate(TranslateArgs),
     /// Plan moving the stack's portable resources to another cloud, or rewrite the files for it.
     Migrate(MigrateCmd),
+    /// Return to the configuration recorded with an earlier state version (plan, then apply).
+    Rollback(RollbackCmd),
 }
 
 /// `get` options.
@@ -297,6 +301,9 @@ pub struct ApplyCmd {
     /// Skip interactive approval of the plan.
     #[arg(long = "auto-approve")]
     pub auto_approve: bool,
+    /// What to do when a resource fails: keep (Terraform's behaviour) or rollback.
+    #[arg(long = "on-error", value_enum, default_value_t = OnError::Keep)]
+    pub on_error: OnError,
     /// A saved plan file to apply.
     pub plan_file: Option<PathBuf>,
 }
@@ -351,6 +358,8 @@ pub enum StateCmd {
     Pull(StateFileArgs),
     /// Update remote state from a local state file.
     Push(StatePushArgs),
+    /// List the kept state versions (serial, time, who, changes, monthly cost).
+    History(StateHistoryArgs),
 }
 
 /// `state list` options.

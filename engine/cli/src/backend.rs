@@ -11,6 +11,7 @@
 pub mod flusher;
 mod journal;
 pub mod settings;
+mod versions;
 
 pub use journal::Journal;
 

@@ -18,6 +18,7 @@ mod render;
 mod report;
 mod session;
 mod ui;
+mod versions;
 
 use std::process::ExitCode;
 

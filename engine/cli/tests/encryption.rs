@@ -329,3 +329,41 @@ fn a_state_encrypted_by_opentofus_scheme_opens() {
         "terraform_data.keyed[\"x\"]\nterraform_data.keyed[\"y\"]\nterraform_data.many[0]\nterraform_data.many[1]\nterraform_data.one\nmodule.child.terraform_data.c\n"
     );
 }
+
+#[test]
+fn state_versions_are_encrypted_and_a_rollback_reads_them() {
+    let secret = "hunter2-in-a-variable";
+    let vars = format!(
+        "variable \"pw\" {{\n  type      = string\n  sensitive = true\n  default   = \"{secret}\"\n}}\n"
+    );
+    let w = Work::new(&[
+        ("enc.tf", &encryption(ENCRYPTED, false)),
+        ("vars.tf", &vars),
+        ("main.tf", &resources("one")),
+    ]);
+    w.run(&["apply", "-auto-approve"]).expect(0);
+    w.write("main.tf", &resources("two"));
+    w.run(&["apply", "-auto-approve", "-var", "pw=other"])
+        .expect(0);
+    let dir = w.path().join("terraform.tfstate.versions");
+    let mut parts = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        assert_sealed(&text, "state version");
+        assert!(
+            !text.contains(secret) && !text.contains("\"one\""),
+            "{text}"
+        );
+        parts += 1;
+    }
+    assert_eq!(parts, 4, "a meta and a body for each of two versions");
+    let listed = w.run(&["state", "history", "-json"]).expect(0).stdout();
+    assert!(listed.contains("\"serial\":2"), "{listed}");
+    w.run(&["rollback", "-to=1", "-auto-approve"]).expect(0);
+    let shown = w.run(&["show", "-json"]).expect(0).stdout();
+    assert!(shown.contains("\"one\""), "{shown}");
+    // Without the passphrase the history is as unreadable as the state.
+    w.write("enc.tf", "");
+    let r = w.run(&["state", "history"]).expect(1);
+    assert!(flat(&r.stderr()).contains("encrypted"), "{}", r.stderr());
+}

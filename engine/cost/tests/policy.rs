@@ -150,6 +150,9 @@ fn malformed_policy_files_name_file_line_and_column() {
         ("budget \"a\" {\n  monthly_usd = 5\n  tags = { team = var.team }\n}\n", 3, 19, "must be a string literal"),
         ("budget \"a\" {\n  amount = 5\n  forecast = \"yes\"\n}\n", 3, 14, "must be true or false"),
         ("budget \"a\" {\n  amount = 5\n  forecast = true\n  tags = { team = \"x\" }\n}\n", 1, 1, "a forecast budget covers the whole configuration"),
+        ("history {\n  keep = 0\n}\n", 2, 10, "whole number of at least 1"),
+        ("history {\n  kept = 3\n}\n", 2, 10, "unknown argument \"kept\" in history"),
+        ("history {\n  keep = 3\n}\nhistory {\n  keep = 4\n}\n", 4, 1, "duplicate history block"),
     ];
     let deep = format!(
         "budget \"a\" {{\n  monthly_usd = {}1{}\n}}\n",
@@ -193,5 +196,8 @@ fn load_dir_finds_autostack_hcl() {
     .unwrap();
     let set = PolicySet::load_dir(&dir).unwrap().unwrap();
     assert_eq!(set.budgets[0].monthly_usd, 5.0);
+    assert_eq!(set.history_keep, None);
+    let kept = PolicySet::parse("autostack.hcl", "history {\n  keep = 7\n}\n").unwrap();
+    assert_eq!(kept.history_keep, Some(7));
     std::fs::remove_dir_all(&dir).ok();
 }

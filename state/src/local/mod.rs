@@ -102,6 +102,11 @@ impl LocalStore {
         &*self.encryptor
     }
 
+    /// The stage journal records go through, shared (versions beside the state use it too).
+    pub fn shared_encryptor(&self) -> Arc<dyn Encryptor> {
+        self.encryptor.clone()
+    }
+
     /// Opens `workspace`'s journal for appending (records go through the encryptor).
     pub fn open_journal(&self, workspace: &str) -> Result<Journal> {
         let path = sibling(&self.prepared_path(workspace)?, ".journal");

@@ -2,13 +2,15 @@
 //! `terraform_remote_state`), table `states(id bigint from public.global_states_id_seq,
 //! name text unique, data text)` holding one row per workspace, and index
 //! `states_by_name`; created when missing unless `skip_*_creation` says otherwise, with
-//! Terraform's statements. Locks are Terraform's session advisory locks (see [`lock`]).
+//! Terraform's statements. Locks are Terraform's session advisory locks (see [`lock`]); state
+//! versions are rows of a table of ours beside `states` (see [`versions`]).
 //!
 //! Connections are plain TCP (tokio-postgres without TLS): `sslmode=disable` or `prefer` in
 //! `conn_str`. A connection that drops is opened again and the request retried (a write runs
 //! in a transaction, so a retried write either happened once or not at all).
 
 mod lock;
+mod versions;
 
 use crate::backend_config::{attr, Attr, Kind};
 use crate::backends::{OpenOptions, Storage};
@@ -83,7 +85,11 @@ pub async fn open(config: &Map<String, Json>, opts: &OpenOptions) -> Result<Stor
         index: !skip("skip_index_creation", "PG_SKIP_INDEX_CREATION"),
     };
     store.create(&creation).await?;
-    Ok(Storage::remote(Arc::new(store), opts))
+    let store = Arc::new(store);
+    let mut storage = Storage::remote(store.clone(), opts);
+    // Versions are rows beside the states table (see [`versions`]).
+    storage.versions = store;
+    Ok(storage)
 }
 
 /// Which of Terraform's objects to create when missing.

@@ -8,9 +8,11 @@
 //!
 //! AWS is reached through `autostack-aws-auth` (the AWS provider's credentials, roles,
 //! endpoints and retries; the s3 backend retries 5 times by default, as Terraform's).
+//! State versions (`state history`, `rollback`) are objects beside the state: [`versions`].
 
 mod config;
 mod lock;
+mod versions;
 
 pub use config::SCHEMA;
 
@@ -98,7 +100,11 @@ pub async fn open(config: &Map<String, Json>, opts: &OpenOptions) -> Result<Stor
         seen: Arc::default(),
         credentials,
     };
-    Ok(Storage::remote(Arc::new(store), opts))
+    let store = Arc::new(store);
+    let mut storage = Storage::remote(store.clone(), opts);
+    // Versions live in the bucket beside the state (see [`versions`]).
+    storage.versions = store;
+    Ok(storage)
 }
 
 /// An SDK failure as the backend reports it: AWS's code and message, or the cause chain.

@@ -1,7 +1,9 @@
 //! `autostack apply`, `destroy` and `refresh`.
 
+use super::apply_history::{record_version, roll_back, Target};
 use super::run::{self, Output, Session};
 use crate::args::ApplyCmd;
+use crate::args::OnError;
 use crate::progress;
 use autostack_core::apply::{apply as run_apply, ApplyOptions};
 use autostack_core::plan::{Plan, PlanMode};
@@ -48,7 +50,7 @@ pub async fn run(a: &ApplyCmd, mode: PlanMode) -> u8 {
             plan
         }
     };
-    execute(&s, &plan, a, &out, mode).await
+    execute(&s, &plan, a, &out, mode, None).await
 }
 
 fn saved_plan(s: &Session, path: &std::path::Path, out: &Output) -> Result<Plan, u8> {
@@ -79,7 +81,8 @@ fn saved_plan(s: &Session, path: &std::path::Path, out: &Output) -> Result<Plan,
     Ok(plan)
 }
 
-fn confirm(mode: PlanMode, out: &Output) -> bool {
+/// Asks for the approval of the plan shown (on a terminal; refused elsewhere).
+pub(super) fn confirm(mode: PlanMode, out: &Output) -> bool {
     if out.json || !std::io::stdin().is_terminal() {
         let _ = out;
         eprintln!("\nError: No configuration approval\n\nApply requires interactive approval, but standard input is not a terminal.\nUse -auto-approve to apply without confirmation.");
@@ -108,7 +111,17 @@ fn confirm(mode: PlanMode, out: &Output) -> bool {
     }
 }
 
-async fn execute(s: &Session, plan: &Plan, a: &ApplyCmd, out: &Output, mode: PlanMode) -> u8 {
+/// Applies `plan`: journaled, persisted, undone on failure under `-on-error=rollback`, and
+/// recorded as a state version on success (`target`: a rollback's, whose configuration is
+/// recorded rather than the loaded one).
+pub(super) async fn execute(
+    s: &Session,
+    plan: &Plan,
+    a: &ApplyCmd,
+    out: &Output,
+    mode: PlanMode,
+    target: Option<&Target<'_>>,
+) -> u8 {
     let mut journal = match s.backend.journal(&s.state, &s.schemas) {
         Ok(j) => j,
         Err(d) => {
@@ -127,13 +140,20 @@ async fn execute(s: &Session, plan: &Plan, a: &ApplyCmd, out: &Output, mode: Pla
         ..ApplyOptions::default()
     };
     // Progress goes to the session's event renderer (`s.ctx.events`).
-    let outcome = match run_apply(&s.ctx, plan, opts, &journal).await {
+    let mut outcome = match run_apply(&s.ctx, plan, opts, &journal).await {
         Ok(o) => o,
         Err(d) => {
             out.diags(&d, &s.sources);
             return 1;
         }
     };
+    let failed = outcome.diags.has_errors();
+    if failed && a.on_error == OnError::Rollback {
+        // The apply's errors first, then the undoing (journaled like the apply).
+        out.diags(&std::mem::take(&mut outcome.diags), &s.sources);
+        let undone = roll_back(s, plan, outcome.state, opts, &journal, out).await;
+        outcome.state = undone.state;
+    }
     if let Some(f) = flusher {
         f.finish().await;
     }
@@ -145,13 +165,16 @@ async fn execute(s: &Session, plan: &Plan, a: &ApplyCmd, out: &Output, mode: Pla
         return 1;
     }
     journal.finish();
-    if !outcome.diags.has_errors() && !a.common.no_cost {
-        record_run_rate(s, plan, &state, out).await;
-    }
-    if outcome.diags.has_errors() {
+    if failed {
         out.diags(&outcome.diags, &s.sources);
         return 1;
     }
+    let monthly_cost = match a.common.no_cost {
+        true => None,
+        false => record_run_rate(s, plan, &state, out).await,
+    };
+    let changes = (outcome.added, outcome.changed, outcome.destroyed);
+    record_version(s, &state, (mode, changes, monthly_cost), target, out).await;
     out.diags(&outcome.diags, &s.sources);
     let counts = (
         outcome.added,
@@ -163,13 +186,14 @@ async fn execute(s: &Session, plan: &Plan, a: &ApplyCmd, out: &Output, mode: Pla
 }
 
 /// Records the monthly run-rate the apply left in the state's history (what `cost history`
-/// charts); a failure to record is a warning, the apply itself succeeded.
+/// charts) and returns its monthly cost; a failure to record is a warning, the apply itself
+/// succeeded.
 async fn record_run_rate(
     s: &Session,
     plan: &Plan,
     state: &autostack_core::state::State,
     out: &Output,
-) {
+) -> Option<f64> {
     let now = chrono::Utc::now();
     let rate = match crate::costing::run_rate_report(plan, &s.ctx.tree) {
         Some(report) => RunRate::after_apply(&report, now, state.serial),
@@ -183,13 +207,14 @@ async fn record_run_rate(
         }
         out.diags(&warnings, &s.sources);
     }
+    Some(rate.monthly)
 }
 
 /// What an apply did: added, changed, destroyed, migrated.
 type Counts = (usize, usize, usize, usize);
 
 /// Prints the closing summary and outputs.
-fn finish(
+pub(super) fn finish(
     s: &Session,
     plan: &Plan,
     done: Option<(Counts, &autostack_core::state::State)>,

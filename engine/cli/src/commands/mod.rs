@@ -1,6 +1,7 @@
 //! One module per command; each returns the process exit code.
 
 mod apply;
+mod apply_history;
 mod catalog;
 mod console;
 mod cost;
@@ -23,9 +24,11 @@ pub fn provider_sources(
     init::sources(tree, tree, &mut Vec::new(), out);
 }
 
+mod rollback;
 pub mod run;
 mod show;
 mod state;
+mod state_history;
 mod translate;
 mod validate;
 mod version;
@@ -77,6 +80,7 @@ pub fn dispatch(cli: Cli) -> u8 {
         Some(Command::Providers(a)) => providers::run(&a),
         Some(Command::Translate(a)) => translate::run(&a),
         Some(Command::Migrate(a)) => rt.block_on(migrate::run(&a)),
+        Some(Command::Rollback(a)) => rt.block_on(rollback::run(&a)),
         None => {
             let _ = <Cli as clap::CommandFactory>::command().print_help();
             1

@@ -108,6 +108,17 @@ pub async fn open_loaded(
             return Err(1);
         }
     };
+    open_with_vars(loaded, vars, a, out, operation).await
+}
+
+/// [`open_loaded`] with the input variables given (`rollback` plans recorded ones).
+pub async fn open_with_vars(
+    loaded: session::Loaded,
+    vars: std::collections::HashMap<String, autostack_lang::Value>,
+    a: &PlanArgs,
+    out: &Output,
+    operation: &str,
+) -> Result<Session, u8> {
     let (mut ctx, sources) = session::context(loaded, vars);
     ctx.events = std::sync::Arc::new(out.progress(&ctx.tree));
     let backend = match Backend::from_config(&ctx.tree.module, a.state.as_deref()).await {

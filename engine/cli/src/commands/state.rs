@@ -1,4 +1,5 @@
-//! `autostack state list|show|mv|rm|pull|push` and `force-unlock`.
+//! `autostack state list|show|mv|rm|pull|push` and `force-unlock` (`state history` is in
+//! [`super::state_history`]).
 
 use crate::args::{ForceUnlockArgs, LockArgs, StateCmd};
 use crate::backend::{Backend, LockGuard};
@@ -45,6 +46,7 @@ fn matches(addr: &InstanceAddr, pattern: &str) -> bool {
 async fn run_inner(cmd: &StateCmd) -> Result<u8, Diagnostics> {
     let schemas = Schemas::new(Arc::new(session::Builtins));
     match cmd {
+        StateCmd::History(a) => Ok(super::state_history::run(a).await),
         StateCmd::List(a) => {
             // Addresses need no provider: nothing but the document is read.
             let addrs = backend(a.state.as_deref()).await?.load_addresses().await?;

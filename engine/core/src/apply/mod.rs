@@ -8,9 +8,11 @@ mod exec;
 mod moving;
 mod opgraph;
 mod recover;
+mod undo;
 
 pub use exec::apply;
 pub use recover::{recover, Recovery};
+pub use undo::{undo, Undone};
 
 use crate::addrs::InstanceAddr;
 use crate::state::{InstanceObject, State};

@@ -24,7 +24,7 @@ pub(crate) fn config_with_ignored(
 }
 
 /// `v` with every computed-only attribute of `block` (at any depth) set to null.
-fn without_computed_only(v: &Value, block: &Block) -> Value {
+pub(crate) fn without_computed_only(v: &Value, block: &Block) -> Value {
     let (inner, marks) = v.clone().unmark();
     let Some(entries) = inner.as_entries() else {
         return inner.mark(marks);

@@ -16,6 +16,7 @@
 //!   allowed_instance_families = ["t3", "m6g", "Dsv5", "e2*"]   # globs; family or full SKU
 //! }
 //! ```
+//! `history { keep = 50 }` bounds the state versions kept for `state history` and `rollback`.
 //! Every argument is optional except `monthly_usd`; values must be literals. Policies apply to
 //! objects that exist after the plan (deletes are skipped). `required_tags` applies to resources
 //! whose type has `tags`/`labels` (tags unknown until apply are not judged). A broken budget or
@@ -73,6 +74,9 @@ pub struct PolicySet {
     pub budgets: Vec<Budget>,
     /// Policies in file order.
     pub policies: Vec<Policy>,
+    /// How many state versions to keep (`history { keep = N }`; not a cost setting, but
+    /// `autostack.hcl` is where the engine's own settings live).
+    pub history_keep: Option<usize>,
 }
 
 /// A broken budget or policy: which one, which rule, which resource, the numbers.

@@ -84,11 +84,16 @@ pub(super) fn parse(file: &str, text: &str) -> Result<PolicySet, CostError> {
                     // `provider "aws" { implementation = "plugin" }` chooses how a provider
                     // is served (engine/cli/src/plugins.rs), not what it may cost.
                     "provider" => continue,
+                    "history" if set.history_keep.is_none() => {
+                        set.history_keep = Some(history_keep(&cx, b)?);
+                        continue;
+                    }
+                    "history" => return Err(cx.err(b.span(), "duplicate history block".into())),
                     other => {
                         return Err(cx.err(
                             b.ident.span(),
                             format!(
-                                "unknown block type {other:?}: expected budget, policy or provider"
+                                "unknown block type {other:?}: expected budget, policy, provider or history"
                             ),
                         ))
                     }
@@ -203,6 +208,29 @@ fn policy(cx: &Ctx, b: &Block) -> Result<Policy, CostError> {
         }
     }
     Ok(p)
+}
+
+/// `history { keep = N }`: how many state versions to keep (at least 1).
+fn history_keep(cx: &Ctx, b: &Block) -> Result<usize, CostError> {
+    if !b.labels.is_empty() {
+        return Err(cx.err(b.ident.span(), "a history block takes no label".into()));
+    }
+    let mut keep = None;
+    for (key, e) in attributes(cx, b)? {
+        match key {
+            "keep" => match non_negative(cx, key, e)? {
+                n if n >= 1.0 && n.fract() == 0.0 => keep = Some(n as usize),
+                _ => {
+                    return Err(cx.err(e.span(), "keep must be a whole number of at least 1".into()))
+                }
+            },
+            other => {
+                let msg = format!("unknown argument {other:?} in history: expected keep");
+                return Err(cx.err(e.span(), msg));
+            }
+        }
+    }
+    keep.ok_or_else(|| cx.err(b.span(), "history needs keep = N".into()))
 }
 
 fn non_negative(cx: &Ctx, key: &str, e: &Expression) -> Result<f64, CostError> {

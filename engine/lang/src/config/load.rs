@@ -21,7 +21,7 @@ pub struct ModuleTree {
 }
 
 /// The configuration files of `dir`, sorted by name (Terraform reads them in lexical order).
-fn config_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+pub(super) fn config_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
         .filter_map(Result::ok)
         .map(|e| e.path())
@@ -39,7 +39,7 @@ fn config_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 }
 
 /// A path for diagnostics: relative to the working directory when possible.
-fn display_path(p: &Path) -> String {
+pub(super) fn display_path(p: &Path) -> String {
     let cwd = std::env::current_dir().unwrap_or_default();
     let rel = p.strip_prefix(&cwd).unwrap_or(p);
     // `./main.tf` → `main.tf`, `./mod/../x.tf` kept as written otherwise.
@@ -62,7 +62,7 @@ pub type Overlay = std::collections::HashMap<PathBuf, String>;
 /// The text of `path`: its overlay's when it has one, else the file's.
 fn file_bytes(path: &Path, overlay: &Overlay) -> std::io::Result<Vec<u8>> {
     if !overlay.is_empty() {
-        if let Some(t) = path.canonicalize().ok().and_then(|c| overlay.get(&c)) {
+        if let Some(t) = overlay.get(&super::recorded::overlay_key(path)) {
             return Ok(t.clone().into_bytes());
         }
     }
@@ -76,7 +76,14 @@ fn load_module_with(dir: &Path, sources: &Sources, overlay: &Overlay) -> (Module
         ..Module::default()
     };
     let files = match config_files(dir) {
-        Ok(f) => f,
+        Ok(mut f) => {
+            f.extend(super::recorded::overlay_only_files(dir, &f, overlay));
+            f.sort();
+            f
+        }
+        Err(_) if super::recorded::overlay_has_dir(dir, overlay) => {
+            super::recorded::overlay_only_files(dir, &[], overlay)
+        }
         Err(e) => {
             diags.push(Diagnostic::error(
                 "Failed to read module directory",
@@ -217,7 +224,7 @@ impl TreeWalk<'_> {
             ));
             return None;
         }
-        if !child_dir.is_dir() {
+        if !child_dir.is_dir() && !super::recorded::overlay_has_dir(&child_dir, self.overlay) {
             diags.push(Diagnostic::error(
                 "Unreadable module directory",
                 format!(

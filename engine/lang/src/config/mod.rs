@@ -11,6 +11,7 @@ mod load_calls;
 pub mod manifest;
 pub mod module_source;
 mod module_source_detect;
+pub mod recorded;
 pub mod typeexpr;
 pub mod validate;
 
