@@ -134,7 +134,7 @@ mod tests {
             format!("{:?}", back.variables.get("pw")),
             format!("{:?}", recorded.variables.get("pw"))
         );
-        assert!(back.variables["pw"].is_sensitive());
+        assert!(back.variables["pw"].is_sensitive_deep());
         assert!(decode_body(b"{\"format\":\"other\"}").is_err());
     }
 }

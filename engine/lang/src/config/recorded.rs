@@ -46,14 +46,13 @@ pub fn restoring_overlay(files: &[(PathBuf, String)], current: &ModuleTree) -> O
     let mut now = Vec::new();
     current_files(current, &mut now);
     for path in now {
-        let key = overlay_key(&path);
-        if !overlay.contains_key(&key) {
-            let empty = match path.to_string_lossy().ends_with(".json") {
-                true => "{}",
-                false => "",
-            };
-            overlay.insert(key, empty.to_string());
-        }
+        let empty = match path.to_string_lossy().ends_with(".json") {
+            true => "{}",
+            false => "",
+        };
+        overlay
+            .entry(overlay_key(&path))
+            .or_insert_with(|| empty.to_string());
     }
     overlay
 }
