@@ -138,6 +138,27 @@ fn rows_are_terraforms_and_workspaces_are_rows() {
 }
 
 #[test]
+fn state_versions_are_rows_beside_terraforms_table() {
+    let (db, schema) = (fresh_database("vers"), unique_schema("vers"));
+    backends::versions_kept_by_the_backend(&pg_via(&db, &schema));
+    let out = std::process::Command::new("psql")
+        .args([
+            &db,
+            "-tAc",
+            &format!(
+                "SELECT name, serial FROM \"{schema}\".autostack_state_versions ORDER BY serial"
+            ),
+        ])
+        .output()
+        .expect("psql");
+    // The last two: version 4 and the rollback's version 5.
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "default|4\ndefault|5\n"
+    );
+}
+
+#[test]
 fn init_migrates_local_state_into_pg() {
     let w = common::Work::new(&[(
         "main.tf",

@@ -136,6 +136,27 @@ fn uploads_are_batched_and_workspaces_live_under_env() {
 }
 
 #[test]
+fn state_versions_are_objects_beside_the_state() {
+    let s = s3("file");
+    backends::versions_kept_by_the_backend(&s);
+    let bucket = bucket_of(&s);
+    let path = format!("/{bucket}?list-type=2&prefix=stack/terraform.tfstate.versions/");
+    let (status, body) = http(&moto_url(), "GET", &path, &[], b"");
+    assert_eq!(status, 200);
+    let listing = String::from_utf8_lossy(&body);
+    let keys: Vec<&str> = (listing.split("<Key>").skip(1))
+        .filter_map(|k| k.split("</Key>").next())
+        .collect();
+    // Versions 4 and 5 (the rollback's): the last two, a meta and a body each.
+    let want: Vec<String> = (4..=5)
+        .flat_map(|n| {
+            ["body", "meta"].map(|p| format!("stack/terraform.tfstate.versions/{n:012}.{p}"))
+        })
+        .collect();
+    assert_eq!(keys, want, "{listing}");
+}
+
+#[test]
 fn init_migrates_local_state_into_s3_and_back() {
     let w = common::Work::new(&[(
         "main.tf",

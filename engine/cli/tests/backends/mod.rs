@@ -299,3 +299,32 @@ pub fn flaky_server(s: &Setup, healthy: &Setup) {
         again.stderr()
     );
 }
+
+/// Four applies with `history { keep = 2 }`: `state history` lists the last two versions,
+/// kept by the backend (nothing under `.terraform/state-versions`), and `rollback -to` the
+/// older one returns its value. Returns the working directory for backend-specific checks.
+pub fn versions_kept_by_the_backend(s: &Setup) -> Work {
+    let body = "variable \"x\" {\n  default = \"v0\"\n}\nresource \"terraform_data\" \"a\" {\n  input = var.x\n}\n";
+    let w = s.work(body);
+    w.write("autostack.hcl", "history {\n  keep = 2\n}\n");
+    for x in ["v1", "v2", "v3", "v4"] {
+        let var = format!("x={x}");
+        s.run(&w, &["apply", "-auto-approve", "-no-cost", "-var", &var])
+            .expect(0);
+    }
+    let listed = s.run(&w, &["state", "history", "-json"]).expect(0).stdout();
+    let listed: Value = serde_json::from_str(&listed).expect("state history -json");
+    let serials: Vec<u64> = (listed["versions"].as_array().expect("versions").iter())
+        .map(|v| v["serial"].as_u64().unwrap())
+        .collect();
+    assert_eq!(serials, vec![3, 4], "{listed}");
+    assert!(!w.path().join(".terraform/state-versions").exists());
+    s.run(&w, &["rollback", "-to=3", "-auto-approve", "-no-cost"])
+        .expect(0);
+    let pulled = s.pulled(&w).to_string();
+    assert!(
+        pulled.contains("\"v3\"") && !pulled.contains("\"v4\""),
+        "{pulled}"
+    );
+    w
+}
