@@ -3,6 +3,7 @@
 
 mod backend;
 mod clouds;
+mod providers;
 
 pub use backend::{
     parse_lock_timeout, InitArgs, LockArgs, WorkspaceCmd, WorkspaceDeleteArgs, WorkspaceNewArgs,
@@ -10,6 +11,9 @@ pub use backend::{
 };
 use clap::{Args, Parser, Subcommand};
 pub use clouds::{MigrateCmd, TranslateArgs};
+pub use providers::{
+    ProvidersArgs, ProvidersCmd, ProvidersLockArgs, ProvidersMirrorArgs,
+};
 use std::path::PathBuf;
 
 /// AutoStack: a Terraform-compatible, multi-cloud infrastructure-as-code engine.
@@ -77,41 +81,6 @@ pub enum Command {
     Translate(TranslateArgs),
     /// Plan moving the stack's portable resources to another cloud, or rewrite the files for it.
     Migrate(MigrateCmd),
-}
-
-/// `providers` and its subcommands.
-#[derive(Debug, Args)]
-pub struct ProvidersArgs {
-    /// The subcommand (none: the providers the configuration requires).
-    #[command(subcommand)]
-    pub sub: Option<ProvidersCmd>,
-}
-
-/// `providers` subcommands.
-#[derive(Debug, Subcommand)]
-pub enum ProvidersCmd {
-    /// Show schemas for the providers used in the configuration.
-    Schema(ProvidersSchemaArgs),
-    /// Write out dependency locks for the configured providers.
-    Lock(ProvidersLockArgs),
-}
-
-/// `providers schema` options.
-#[derive(Debug, Args)]
-pub struct ProvidersSchemaArgs {
-    /// Print the schemas as JSON (required, as in Terraform).
-    #[arg(long)]
-    pub json: bool,
-}
-
-/// `providers lock` options.
-#[derive(Debug, Args)]
-pub struct ProvidersLockArgs {
-    /// Consult only this filesystem mirror.
-    #[arg(long = "fs-mirror", value_name = "DIR")]
-    pub fs_mirror: Option<PathBuf>,
-    /// Providers to lock (default: all).
-    pub providers: Vec<String>,
 }
 
 /// `catalog` subcommands.
