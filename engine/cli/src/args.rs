@@ -11,9 +11,7 @@ pub use backend::{
 };
 use clap::{Args, Parser, Subcommand};
 pub use clouds::{MigrateCmd, TranslateArgs};
-pub use providers::{
-    ProvidersArgs, ProvidersCmd, ProvidersLockArgs, ProvidersMirrorArgs,
-};
+pub use providers::{ProvidersArgs, ProvidersCmd, ProvidersLockArgs, ProvidersMirrorArgs};
 use std::path::PathBuf;
 
 /// AutoStack: a Terraform-compatible, multi-cloud infrastructure-as-code engine.

@@ -93,8 +93,9 @@ fn lock_one(
     let before = old.0.get(&req.address);
     let mut merged: Option<Lock> = None;
     for platform in platforms {
-        let scratch = tempfile::tempdir()
-            .map_err(|e| session::error("Could not retrieve providers for locking", e.to_string()))?;
+        let scratch = tempfile::tempdir().map_err(|e| {
+            session::error("Could not retrieve providers for locking", e.to_string())
+        })?;
         let mut trial = old.clone();
         let opts = Options {
             platform: Some(platform.clone()),

@@ -63,11 +63,11 @@ pub fn unzip(zip: &Path, dest: &Path) -> Result<(), String> {
         let mut entry = archive.by_index(i).map_err(|e| err(&e))?;
         let name = entry.name().map_err(|e| err(&e))?.into_owned();
         let rel = Path::new(&name);
-        if rel
-            .components()
-            .any(|c| !matches!(c, Component::Normal(_)))
-        {
-            return Err(format!("{}: entry {name:?} leaves the package directory", zip.display()));
+        if rel.components().any(|c| !matches!(c, Component::Normal(_))) {
+            return Err(format!(
+                "{}: entry {name:?} leaves the package directory",
+                zip.display()
+            ));
         }
         let out = dest.join(rel);
         if entry.is_dir() {
@@ -99,8 +99,7 @@ pub fn zip_matches_any(zip: &Path, hashes: &[String]) -> Result<bool, String> {
 
 /// True when the unpacked package `dir` matches one of the `h1:` `hashes`.
 pub fn dir_matches_any(dir: &Path, hashes: &[String]) -> bool {
-    hashes.iter().any(|h| h.starts_with("h1:"))
-        && h1_dir(dir).is_ok_and(|h1| hashes.contains(&h1))
+    hashes.iter().any(|h| h.starts_with("h1:")) && h1_dir(dir).is_ok_and(|h1| hashes.contains(&h1))
 }
 
 #[cfg(test)]
@@ -116,7 +115,8 @@ mod tests {
         let exe = zip::write::SimpleFileOptions::default().unix_permissions(0o755);
         w.start_file("terraform-provider-fake_v1.0.0", exe).unwrap();
         w.write_all(b"hello\n").unwrap();
-        w.start_file("LICENSE", exe.unix_permissions(0o644)).unwrap();
+        w.start_file("LICENSE", exe.unix_permissions(0o644))
+            .unwrap();
         w.write_all(b"B\n").unwrap();
         w.finish().unwrap();
         let dest = tmp.path().join("out");

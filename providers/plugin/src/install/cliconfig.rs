@@ -122,7 +122,10 @@ impl CliConfig {
             }
         }
         for block in body.blocks() {
-            let Some(label) = block.labels().first().map(|l| l.as_str().to_ascii_lowercase())
+            let Some(label) = block
+                .labels()
+                .first()
+                .map(|l| l.as_str().to_ascii_lowercase())
             else {
                 continue;
             };
@@ -302,6 +305,9 @@ credentials "registry.example.test" {
             cfg.hosts["registry.example.test"]["providers.v1"],
             "http://127.0.0.1:1/v1/providers/"
         );
-        assert_eq!(cfg.token("registry.example.test").as_deref(), Some("secret"));
+        assert_eq!(
+            cfg.token("registry.example.test").as_deref(),
+            Some("secret")
+        );
     }
 }

@@ -112,9 +112,9 @@ fn place(
     let meta = sources
         .meta(address, version, platform, false)
         .map_err(|e| match e {
-            MetaError::NoPlatform { .. } => {
-                failed(format!("provider {address} {version} is not available for {platform}"))
-            }
+            MetaError::NoPlatform { .. } => failed(format!(
+                "provider {address} {version} is not available for {platform}"
+            )),
             MetaError::Failed(e) => failed(e),
         })?;
     let dir = out.join(address);
@@ -163,11 +163,16 @@ fn write_indexes(out: &Path, address: &str) -> Result<(), InstallError> {
     let dir = out.join(address);
     let ty = address.rsplit('/').next().unwrap_or_default();
     let prefix = format!("terraform-provider-{ty}_");
-    let mut versions: std::collections::BTreeMap<Version, Map<String, Value>> =
-        Default::default();
-    for entry in std::fs::read_dir(&dir).map_err(|e| failed(e.to_string()))?.flatten() {
+    let mut versions: std::collections::BTreeMap<Version, Map<String, Value>> = Default::default();
+    for entry in std::fs::read_dir(&dir)
+        .map_err(|e| failed(e.to_string()))?
+        .flatten()
+    {
         let file = entry.file_name().to_string_lossy().into_owned();
-        let Some(rest) = file.strip_prefix(&prefix).and_then(|r| r.strip_suffix(".zip")) else {
+        let Some(rest) = file
+            .strip_prefix(&prefix)
+            .and_then(|r| r.strip_suffix(".zip"))
+        else {
             continue;
         };
         let mut parts = rest.rsplitn(3, '_');
@@ -189,8 +194,11 @@ fn write_indexes(out: &Path, address: &str) -> Result<(), InstallError> {
         .collect();
     write_json(&dir.join("index.json"), &json!({ "versions": index })).map_err(failed)?;
     for (v, archives) in versions {
-        write_json(&dir.join(format!("{v}.json")), &json!({ "archives": archives }))
-            .map_err(failed)?;
+        write_json(
+            &dir.join(format!("{v}.json")),
+            &json!({ "archives": archives }),
+        )
+        .map_err(failed)?;
     }
     Ok(())
 }
@@ -207,7 +215,11 @@ fn sorted(v: &Value) -> Value {
         Value::Object(m) => {
             let mut keys: Vec<&String> = m.keys().collect();
             keys.sort();
-            Value::Object(keys.into_iter().map(|k| (k.clone(), sorted(&m[k]))).collect())
+            Value::Object(
+                keys.into_iter()
+                    .map(|k| (k.clone(), sorted(&m[k])))
+                    .collect(),
+            )
         }
         Value::Array(a) => Value::Array(a.iter().map(sorted).collect()),
         other => other.clone(),

@@ -117,7 +117,6 @@ impl Options {
 const QUERY_FAILED: &str = "Failed to query available provider packages";
 const INSTALL_FAILED: &str = "Failed to install provider";
 
-
 /// `.terraform`, or `TF_DATA_DIR`.
 pub fn data_dir(workdir: &Path) -> PathBuf {
     match std::env::var_os("TF_DATA_DIR") {
@@ -224,8 +223,8 @@ impl Run<'_> {
     /// constraints allow among what the sources offer.
     fn select(&mut self, req: &Requirement, locks: &Locks) -> Result<Version, InstallError> {
         let name = short(&req.address);
-        let constraints = Constraints::parse(req.constraints.as_deref().unwrap_or(""))
-            .map_err(|e| {
+        let constraints =
+            Constraints::parse(req.constraints.as_deref().unwrap_or("")).map_err(|e| {
                 InstallError::new(
                     QUERY_FAILED,
                     format!("Invalid version constraint for {name}: {e}"),
@@ -279,8 +278,8 @@ impl Run<'_> {
         if executable_in(&cached, &req.address).is_none() {
             return Ok(None);
         }
-        let acceptable = archive::dir_matches_any(&cached, preferred)
-            || self.cfg.plugin_cache_may_break_lock;
+        let acceptable =
+            archive::dir_matches_any(&cached, preferred) || self.cfg.plugin_cache_may_break_lock;
         if !acceptable {
             return Ok(None);
         }
@@ -288,7 +287,9 @@ impl Run<'_> {
         let fail = |e: String| {
             InstallError::new(
                 "Failed to install provider from shared cache",
-                format!("Error while importing {name} v{version} from the shared cache directory: {e}."),
+                format!(
+                    "Error while importing {name} v{version} from the shared cache directory: {e}."
+                ),
             )
         };
         link(&cached, target).map_err(fail)?;
@@ -317,7 +318,12 @@ impl Run<'_> {
         };
         let meta = self
             .sources
-            .meta(&req.address, version, &self.opts.platform(), self.opts.local_only)
+            .meta(
+                &req.address,
+                version,
+                &self.opts.platform(),
+                self.opts.local_only,
+            )
             .map_err(|e| match e {
                 MetaError::NoPlatform { mirror } => {
                     incompatible(req, version, mirror, &self.opts.platform())
@@ -341,7 +347,8 @@ impl Run<'_> {
         let h1 = hash::h1_dir(target).map_err(|e| failed(e.to_string()))?;
         let mut hashes = vec![h1];
         hashes.extend(preferred.iter().cloned());
-        let third_party = matches!(&auth, AuthResult::Signed(s) if !matches!(s, signature::Signer::HashiCorp(_)));
+        let third_party =
+            matches!(&auth, AuthResult::Signed(s) if !matches!(s, signature::Signer::HashiCorp(_)));
         if matches!(auth, AuthResult::Signed(_)) {
             hashes.extend(signed);
         }
@@ -359,7 +366,9 @@ impl Run<'_> {
         dest: &Path,
         preferred: &[String],
     ) -> Result<(AuthResult, Vec<String>), String> {
-        let mismatch = || format!("the current package for {} {version} doesn't match any of the checksums previously recorded in the dependency lock file; for more information: https://developer.hashicorp.com/terraform/language/files/dependency-lock#checksum-verification", req.address);
+        let mismatch = || {
+            format!("the current package for {} {version} doesn't match any of the checksums previously recorded in the dependency lock file; for more information: https://developer.hashicorp.com/terraform/language/files/dependency-lock#checksum-verification", req.address)
+        };
         let zip = match &meta.location {
             Location::Dir(dir) => {
                 if preferred.iter().any(|h| !h.starts_with("zh:"))

@@ -74,7 +74,11 @@ pub fn versions(d: &Discovery, base: &Url, address: &str) -> Result<Vec<Version>
             format!("invalid response content from mirror server: {e}"),
         )
     })?;
-    Ok(index.versions.keys().filter_map(|v| Version::parse(v)).collect())
+    Ok(index
+        .versions
+        .keys()
+        .filter_map(|v| Version::parse(v))
+        .collect())
 }
 
 /// One version's package for `platform`, authenticated by the hashes the mirror lists.

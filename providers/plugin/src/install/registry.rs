@@ -95,8 +95,8 @@ pub fn meta(
     let failed = MetaError::Failed;
     let (host, base) = base(d, address).map_err(failed)?;
     let (os, arch) = platform.split_once('_').unwrap_or((platform, ""));
-    let url = provider_url(&base, address, &format!("{version}/download/{os}/{arch}"))
-        .map_err(failed)?;
+    let url =
+        provider_url(&base, address, &format!("{version}/download/{os}/{arch}")).map_err(failed)?;
     let resp = d
         .http()
         .get(&url, d.token(&host).as_deref())
@@ -131,7 +131,10 @@ pub fn meta(
     if body.shasum.len() != 64 || !body.shasum.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(failed(query_failed(
             address,
-            format!("registry response includes invalid SHA256 hash {:?}", body.shasum),
+            format!(
+                "registry response includes invalid SHA256 hash {:?}",
+                body.shasum
+            ),
         )));
     }
     let document = fetch_file(d, &resolve("SHASUMS URL", &body.shasums_url)?).map_err(|e| {

@@ -49,8 +49,8 @@ impl Signer {
 pub fn verify(document: &[u8], signature: &[u8], keys: &[SigningKey]) -> Result<Signer, String> {
     let sig = parse_signature(signature).map_err(|e| format!("error checking signature: {e}"))?;
     for key in keys {
-        let certs = parse_keys(&key.ascii_armor)
-            .map_err(|e| format!("error decoding signing key: {e}"))?;
+        let certs =
+            parse_keys(&key.ascii_armor).map_err(|e| format!("error decoding signing key: {e}"))?;
         let Some(found) = check(&certs, &sig, document)? else {
             continue;
         };
@@ -135,7 +135,8 @@ fn trusted_by_partners(key: &SigningKey) -> Result<(), String> {
 }
 
 fn parse_keys(armored: &str) -> Result<Vec<SignedPublicKey>, String> {
-    let (keys, _) = SignedPublicKey::from_armor_many(armored.as_bytes()).map_err(|e| e.to_string())?;
+    let (keys, _) =
+        SignedPublicKey::from_armor_many(armored.as_bytes()).map_err(|e| e.to_string())?;
     keys.collect::<Result<Vec<_>, _>>()
         .map_err(|e| e.to_string())
 }

@@ -224,9 +224,7 @@ impl Sources {
                 Method::FilesystemMirror(root) => fs_meta(root, address, version, platform),
                 Method::NetworkMirror(url) => netmirror::base_url(url)
                     .map_err(MetaError::Failed)
-                    .and_then(|b| {
-                        netmirror::meta(&self.discovery, &b, address, version, platform)
-                    }),
+                    .and_then(|b| netmirror::meta(&self.discovery, &b, address, version, platform)),
                 Method::Direct => registry::meta(&self.discovery, address, version, platform),
             };
             match found {
@@ -283,7 +281,12 @@ fn fs_versions(root: &Path, address: &str) -> Vec<Version> {
 
 /// A filesystem mirror's package of one version for `platform`: the unpacked directory
 /// first, else the packed archive.
-fn fs_meta(root: &Path, address: &str, version: &Version, platform: &str) -> Result<Meta, MetaError> {
+fn fs_meta(
+    root: &Path,
+    address: &str,
+    version: &Version,
+    platform: &str,
+) -> Result<Meta, MetaError> {
     let base = root.join(address);
     // The directory may be named as written ("1.0.0") or normalized.
     let dir = std::fs::read_dir(&base)
@@ -315,13 +318,23 @@ mod tests {
 
     #[test]
     fn sha256sums_yield_zh_hashes_for_every_line() {
-        let doc = format!("{}  a_linux_amd64.zip\n{}  a_darwin_arm64.zip\n", "ab".repeat(32), "CD".repeat(32));
+        let doc = format!(
+            "{}  a_linux_amd64.zip\n{}  a_darwin_arm64.zip\n",
+            "ab".repeat(32),
+            "CD".repeat(32)
+        );
         assert_eq!(
             signed_hashes(doc.as_bytes()),
-            vec![format!("zh:{}", "ab".repeat(32)), format!("zh:{}", "cd".repeat(32))]
+            vec![
+                format!("zh:{}", "ab".repeat(32)),
+                format!("zh:{}", "cd".repeat(32))
+            ]
         );
         assert!(signed_hashes(b"not a checksum file\n").is_empty());
-        assert_eq!(checksum_of(doc.as_bytes(), "a_darwin_arm64.zip").unwrap(), "cd".repeat(32));
+        assert_eq!(
+            checksum_of(doc.as_bytes(), "a_darwin_arm64.zip").unwrap(),
+            "cd".repeat(32)
+        );
         assert!(checksum_of(doc.as_bytes(), "b.zip").is_err());
     }
 }

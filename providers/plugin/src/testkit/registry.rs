@@ -81,6 +81,7 @@ pub fn package_zip(version: &str, platform_name: &str) -> Vec<u8> {
     let mut w = zip::ZipWriter::new(&mut out);
     let opts = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::default())
         .unix_permissions(0o755);
     w.start_file(exe, opts).expect("zip entry");
     w.write_all(&content).expect("zip data");
@@ -178,8 +179,12 @@ impl TestRegistry {
         for (p, zip) in &release.zips {
             let (os, arch) = p.split_once('_').expect("OS_ARCH");
             let filename = format!("{base}_{p}.zip");
-            self.server
-                .put(&format!("{files}/{filename}"), 200, "application/zip", zip.clone());
+            self.server.put(
+                &format!("{files}/{filename}"),
+                200,
+                "application/zip",
+                zip.clone(),
+            );
             self.server.put_json(
                 &format!("/v1/providers/{ns}/testcloud/{version}/download/{os}/{arch}"),
                 &json!({
@@ -220,19 +225,33 @@ impl TestRegistry {
 
 /// Publishes `release` as `version` of `address` on a network mirror at `server`'s `base`
 /// path (`/mirror/`), with each archive's `h1:` hash.
-pub fn publish_mirror(server: &Server, base: &str, address: &str, version: &str, release: &Release) {
+pub fn publish_mirror(
+    server: &Server,
+    base: &str,
+    address: &str,
+    version: &str,
+    release: &Release,
+) {
     let dir = format!("{base}{address}");
     let mut archives = serde_json::Map::new();
     let tmp = std::env::temp_dir().join(format!("autostack-mirror-{}.zip", std::process::id()));
     for (p, zip) in &release.zips {
         let file = format!("terraform-provider-testcloud_{version}_{p}.zip");
-        server.put(&format!("{dir}/{file}"), 200, "application/zip", zip.clone());
+        server.put(
+            &format!("{dir}/{file}"),
+            200,
+            "application/zip",
+            zip.clone(),
+        );
         std::fs::write(&tmp, zip).expect("temporary zip");
         let h1 = h1_zip(&tmp).expect("h1 of the zip");
         archives.insert(p.clone(), json!({"url": file, "hashes": [h1]}));
     }
     let _ = std::fs::remove_file(&tmp);
-    server.put_json(&format!("{dir}/{version}.json"), &json!({ "archives": archives }));
+    server.put_json(
+        &format!("{dir}/{version}.json"),
+        &json!({ "archives": archives }),
+    );
     let index_path = format!("{dir}/index.json");
     let mut versions = serde_json::Map::new();
     if let Some(old) = server.reply(&index_path) {
