@@ -182,7 +182,12 @@ fn a_bad_signature_a_wrong_checksum_and_a_missing_platform_are_refused() {
     let stranger = TestKey::generate("Someone else <x@autostack.invalid>");
     reg.publish("0.3.0", &Release::build("0.3.0", &[&platform()]), &stranger);
     w.write("main.tf", &main_tf("0.3.0"));
-    let err = run(&w, &["init"], &[]).expect(1).stderr();
+    let err = run(&w, &["init"], &[])
+        .expect(1)
+        .stderr()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     assert!(
         err.contains("Failed to install provider")
             && err.contains("authentication signature from unknown issuer"),
@@ -203,7 +208,12 @@ fn a_bad_signature_a_wrong_checksum_and_a_missing_platform_are_refused() {
         Release::build("0.4.0", &["darwin_arm64"]).zips["darwin_arm64"].clone(),
     );
     w.write("main.tf", &main_tf("0.4.0"));
-    let err = run(&w, &["init"], &[]).expect(1).stderr();
+    let err = run(&w, &["init"], &[])
+        .expect(1)
+        .stderr()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     assert!(err.contains("archive has incorrect checksum"), "{err}");
 
     // 0.5.0 exists for another platform only.
@@ -213,7 +223,12 @@ fn a_bad_signature_a_wrong_checksum_and_a_missing_platform_are_refused() {
         &reg.key,
     );
     w.write("main.tf", &main_tf("0.5.0"));
-    let err = run(&w, &["init"], &[]).expect(1).stderr();
+    let err = run(&w, &["init"], &[])
+        .expect(1)
+        .stderr()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     assert!(
         err.contains("Incompatible provider version")
             && err.contains(&format!(
@@ -229,7 +244,12 @@ fn a_bad_signature_a_wrong_checksum_and_a_missing_platform_are_refused() {
         &cli_config(&reg, "provider_installation {\n  direct {}\n}\n").replace("s3cret", "wrong"),
     );
     w.write("main.tf", &main_tf("0.2.0"));
-    let err = run(&w, &["init"], &[]).expect(1).stderr();
+    let err = run(&w, &["init"], &[])
+        .expect(1)
+        .stderr()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     assert!(
         err.contains(&format!(
             "host {HOST} rejected the given authentication credentials"
@@ -277,7 +297,12 @@ fn a_network_mirror_serves_packages_with_their_hashes_and_include_exclude_choose
             "provider_installation {{\n  network_mirror {{\n    url = \"{mirror}\"\n  }}\n}}\n"
         ),
     );
-    let err = run(&w, &["init"], &[]).expect(1).stderr();
+    let err = run(&w, &["init"], &[])
+        .expect(1)
+        .stderr()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     assert!(err.contains("Incompatible provider version"), "{err}");
 }
 
