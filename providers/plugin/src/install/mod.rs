@@ -191,7 +191,7 @@ impl Run<'_> {
         let (hashes, third_party) = if archive::dir_matches_any(&target, &preferred) {
             (self.report)(Event::UsingInstalled(name.clone(), version.to_string()));
             (preferred, false)
-        } else if let Some(hashes) = self.from_cache(req, &version, &target, &preferred)? {
+        } else if let Some(hashes) = self.link_cached(req, &version, &target, &preferred)? {
             (hashes, false)
         } else {
             self.fetch(req, &version, &target, &preferred)?
@@ -261,7 +261,7 @@ impl Run<'_> {
     /// Links the package from the shared cache directory when it has it and the lock file
     /// vouches for it (or `plugin_cache_may_break_dependency_lock_file` says not to care);
     /// returns the hashes to lock.
-    fn from_cache(
+    fn link_cached(
         &mut self,
         req: &Requirement,
         version: &Version,
