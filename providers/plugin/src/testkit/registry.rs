@@ -71,6 +71,18 @@ impl TestKey {
 /// The test provider's release zip for `version` and `platform`: the real executable for
 /// this machine's platform, a stand-in file elsewhere (its bytes differ per platform).
 pub fn package_zip(version: &str, platform_name: &str) -> Vec<u8> {
+    // Deflating the 30 MB debug executable is the slow part of the tests: once per package.
+    static MADE: Mutex<BTreeMap<(String, String), Vec<u8>>> = Mutex::new(BTreeMap::new());
+    let key = (version.to_string(), platform_name.to_string());
+    if let Some(z) = MADE.lock().expect("zips").get(&key) {
+        return z.clone();
+    }
+    let zip = make_zip(version, platform_name);
+    MADE.lock().expect("zips").insert(key, zip.clone());
+    zip
+}
+
+fn make_zip(version: &str, platform_name: &str) -> Vec<u8> {
     let exe = format!("terraform-provider-testcloud_v{version}");
     let content = if platform_name == platform() {
         std::fs::read(testcloud_binary()).expect("test provider binary")
