@@ -4,6 +4,7 @@
 mod backend;
 mod clouds;
 mod history;
+mod providers;
 
 pub use backend::{
     parse_lock_timeout, InitArgs, LockArgs, WorkspaceCmd, WorkspaceDeleteArgs, WorkspaceNewArgs,
@@ -12,6 +13,7 @@ pub use backend::{
 use clap::{Args, Parser, Subcommand};
 pub use clouds::{MigrateCmd, TranslateArgs};
 pub use history::{OnError, RollbackCmd, StateHistoryArgs};
+pub use providers::{ProvidersArgs, ProvidersCmd, ProvidersLockArgs, ProvidersMirrorArgs};
 use std::path::PathBuf;
 
 /// AutoStack: a Terraform-compatible, multi-cloud infrastructure-as-code engine.
@@ -95,41 +97,6 @@ pub struct GetArgs {
     /// Disable color output.
     #[arg(long = "no-color")]
     pub no_color: bool,
-}
-
-/// `providers` and its subcommands.
-#[derive(Debug, Args)]
-pub struct ProvidersArgs {
-    /// The subcommand (none: the providers the configuration requires).
-    #[command(subcommand)]
-    pub sub: Option<ProvidersCmd>,
-}
-
-/// `providers` subcommands.
-#[derive(Debug, Subcommand)]
-pub enum ProvidersCmd {
-    /// Show schemas for the providers used in the configuration.
-    Schema(ProvidersSchemaArgs),
-    /// Write out dependency locks for the configured providers.
-    Lock(ProvidersLockArgs),
-}
-
-/// `providers schema` options.
-#[derive(Debug, Args)]
-pub struct ProvidersSchemaArgs {
-    /// Print the schemas as JSON (required, as in Terraform).
-    #[arg(long)]
-    pub json: bool,
-}
-
-/// `providers lock` options.
-#[derive(Debug, Args)]
-pub struct ProvidersLockArgs {
-    /// Consult only this filesystem mirror.
-    #[arg(long = "fs-mirror", value_name = "DIR")]
-    pub fs_mirror: Option<PathBuf>,
-    /// Providers to lock (default: all).
-    pub providers: Vec<String>,
 }
 
 /// `catalog` subcommands.

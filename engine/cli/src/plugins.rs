@@ -51,8 +51,10 @@ pub fn with_plugin(
 
 /// Installs plugins for `all` providers as `terraform init` does (from the CLI
 /// configuration's sources into `.terraform/providers`, recorded in the lock file) and returns
-/// no missing provider (one found nowhere is an error). A provider in `native` needs no plugin: one is installed
-/// when a source has it (its types the native one lacks then work), else nothing is said.
+/// no missing provider (one found nowhere is an error). A provider in `native` needs no
+/// plugin: one is installed when a local source (filesystem mirror, plugin cache) has it (its
+/// types the native one lacks then work), else nothing is said; `autostack.hcl`'s
+/// `implementation = "plugin"` makes it a plugin like any other.
 #[cfg(feature = "plugins")]
 pub fn install(
     tree: &autostack_lang::config::ModuleTree,
@@ -61,39 +63,48 @@ pub fn install(
     upgrade: bool,
 ) -> Result<Vec<ProviderSource>, autostack_lang::Diagnostics> {
     use autostack_provider_plugin::install::{
-        self, cliconfig::CliConfig, lockfile::Locks, Event, Requirement,
+        self, cliconfig::CliConfig, implementation_override, lockfile::Locks, Event, Options,
+        Requirement,
     };
-    let err = |e: String| crate::session::error("Failed to install provider", e);
+    let err = |summary: &str, e: String| crate::session::error(summary, e);
+    let failed = |e: String| err("Failed to install provider", e);
     let cwd = std::env::current_dir().unwrap_or_default();
-    let cfg = CliConfig::load().map_err(err)?;
-    let mut locks = Locks::read(&cwd).map_err(err)?;
+    let cfg = CliConfig::load().map_err(failed)?;
+    let mut locks = Locks::read(&cwd).map_err(failed)?;
     let had_lock = !locks.0.is_empty();
+    let mut third_party = false;
     for source in all {
         let req = Requirement {
             address: source.to_string(),
             constraints: constraints(tree, source),
         };
-        let quiet = native.contains(source);
+        let forced = implementation_override(&cwd, &source.ty).as_deref() == Some("plugin");
+        let quiet = native.contains(source) && !forced;
         let mut report = |e: Event| {
             if !quiet {
                 print_event(e)
             }
         };
+        let opts = Options {
+            upgrade,
+            local_only: quiet,
+            ..Options::default()
+        };
         let mut trial = locks.clone();
-        match install::install(&cwd, &[req], &mut trial, &cfg, upgrade, &mut report) {
-            Ok(_) => locks = trial,
-            Err(_) if quiet => {}
-            Err(e) if e.starts_with("Could not retrieve") => {
-                return Err(crate::session::error(
-                    "Failed to query available provider packages",
-                    e,
-                ))
+        match install::install(&cwd, &[req], &mut trial, &cfg, &opts, &mut report) {
+            Ok(done) => {
+                locks = trial;
+                third_party |= done.iter().any(|i| i.third_party);
             }
-            Err(e) => return Err(err(e)),
+            Err(_) if quiet => {}
+            Err(e) => return Err(err(&e.summary, e.detail)),
         }
     }
+    if third_party {
+        println!("\nPartner and community providers are signed by their developers.\nIf you'd like to know more about provider signing, you can read about it here:\nhttps://developer.hashicorp.com/terraform/cli/plugins/signing");
+    }
     if !locks.0.is_empty() {
-        locks.write(&cwd).map_err(err)?;
+        locks.write(&cwd).map_err(failed)?;
         if !had_lock {
             println!("\nAutoStack has created a lock file .terraform.lock.hcl to record the provider\nselections it made above. Include this file in your version control repository\nso that AutoStack can guarantee to make the same selections by default when\nyou run \"autostack init\" in the future.");
         }
@@ -110,10 +121,10 @@ fn print_event(e: autostack_provider_plugin::install::Event) {
         Event::Reusing(p) => {
             println!("- Reusing previous version of {p} from the dependency lock file")
         }
-        Event::Installed(p, v) => {
-            println!("- Installing {p} v{v}...\n- Installed {p} v{v} (unauthenticated)")
-        }
+        Event::Installing(p, v) => println!("- Installing {p} v{v}..."),
+        Event::Installed(p, v, auth) => println!("- Installed {p} v{v} ({auth})"),
         Event::UsingInstalled(p, v) => println!("- Using previously-installed {p} v{v}"),
+        Event::FromCache(p, v) => println!("- Using {p} v{v} from the shared cache directory"),
     }
 }
 

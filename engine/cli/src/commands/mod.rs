@@ -14,6 +14,7 @@ mod migrate;
 mod output;
 mod plan;
 mod providers;
+mod providers_install;
 
 /// Every provider source a configuration uses (the plugins started ahead of the walk).
 #[cfg(feature = "plugins")]

@@ -1,9 +1,10 @@
 //! `autostack providers`: the providers the configuration requires (a tree by module, with
 //! their constraints), `providers schema -json` (Terraform's format_version "1.0", for
-//! native and plugin providers alike) and `providers lock` (the lock file from the
-//! installation sources, without installing).
+//! native and plugin providers alike); `providers lock` and `providers mirror` are in
+//! `providers_install`.
 
-use crate::args::{ProvidersArgs, ProvidersCmd, ProvidersLockArgs};
+use super::providers_install::{lock, mirror};
+use crate::args::{ProvidersArgs, ProvidersCmd};
 use crate::session;
 use crate::ui;
 use autostack_core::addrs::ProviderSource;
@@ -35,6 +36,7 @@ pub fn run(a: &ProvidersArgs) -> u8 {
         )),
         Some(ProvidersCmd::Schema(_)) => schema_json(&all),
         Some(ProvidersCmd::Lock(l)) => lock(&loaded.tree, &all, l),
+        Some(ProvidersCmd::Mirror(m)) => mirror(&loaded.tree, &all, m),
     };
     match result {
         Ok(()) => 0,
@@ -144,65 +146,10 @@ fn schema_json(all: &BTreeSet<ProviderSource>) -> Result<(), autostack_lang::Dia
     Ok(())
 }
 
-#[cfg(feature = "plugins")]
-fn lock(
-    tree: &ModuleTree,
-    all: &BTreeSet<ProviderSource>,
-    a: &ProvidersLockArgs,
-) -> Result<(), autostack_lang::Diagnostics> {
-    use autostack_provider_plugin::install::cliconfig::{CliConfig, Method, Source};
-    use autostack_provider_plugin::install::{install, lockfile::Locks, Requirement};
-    let err = |e: String| session::error("Could not retrieve providers for locking", e);
-    let cwd = std::env::current_dir().unwrap_or_default();
-    let mut cfg = CliConfig::load().map_err(err)?;
-    if let Some(m) = &a.fs_mirror {
-        cfg.sources = vec![Source {
-            method: Method::FilesystemMirror(cwd.join(m)),
-            include: Vec::new(),
-            exclude: Vec::new(),
-        }];
-    }
-    let mut locks = Locks::read(&cwd).map_err(err)?;
-    // Locking installs nothing here: packages are linked into a scratch directory to hash.
-    let scratch = tempfile::tempdir().map_err(|e| err(e.to_string()))?;
-    for source in all.iter().filter(|s| {
-        a.providers.is_empty()
-            || a.providers
-                .iter()
-                .any(|p| p.parse::<ProviderSource>().ok().as_ref() == Some(*s))
-    }) {
-        let req = Requirement {
-            address: source.to_string(),
-            constraints: crate::plugins::constraints(tree, source),
-        };
-        println!(
-            "- Fetching {} for {}...",
-            source.short(),
-            autostack_provider_plugin::testkit::platform()
-        );
-        install(scratch.path(), &[req], &mut locks, &cfg, false, &mut |_| {}).map_err(err)?;
-    }
-    locks.write(&cwd).map_err(err)?;
-    println!("\nSuccess! AutoStack has updated the lock file.\n\nReview the changes in .terraform.lock.hcl and then commit to your\nversion control system to retain the new checksums.\n");
-    Ok(())
-}
-
 #[cfg(not(feature = "plugins"))]
 fn schema_json(_: &BTreeSet<ProviderSource>) -> Result<(), autostack_lang::Diagnostics> {
     Err(session::error(
         "Plugins are not in this build",
         "`providers schema` needs the `plugins` feature.",
-    ))
-}
-
-#[cfg(not(feature = "plugins"))]
-fn lock(
-    _: &ModuleTree,
-    _: &BTreeSet<ProviderSource>,
-    _: &ProvidersLockArgs,
-) -> Result<(), autostack_lang::Diagnostics> {
-    Err(session::error(
-        "Plugins are not in this build",
-        "`providers lock` needs the `plugins` feature.",
     ))
 }

@@ -1,9 +1,13 @@
 //! The parts of Terraform's CLI configuration that installation reads (`TF_CLI_CONFIG_FILE`,
 //! else `~/.terraformrc`): `provider_installation` with `filesystem_mirror`,
 //! `network_mirror` and `direct` (each with `include`/`exclude` patterns) and
-//! `plugin_cache_dir` (`TF_PLUGIN_CACHE_DIR` wins). Without `provider_installation`,
-//! Terraform's implied local mirror directories come first, then the origin registries.
+//! `plugin_cache_dir` (`TF_PLUGIN_CACHE_DIR` wins) with
+//! `plugin_cache_may_break_dependency_lock_file`, `host` blocks (services that replace a
+//! host's service discovery) and `credentials` blocks (`TF_TOKEN_…` variables win). Without
+//! `provider_installation`, Terraform's implied local mirror directories come first, then the
+//! origin registries.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Where providers may come from.
@@ -57,6 +61,12 @@ pub struct CliConfig {
     pub sources: Vec<Source>,
     /// The shared plugin cache directory.
     pub plugin_cache_dir: Option<PathBuf>,
+    /// Use a cached package even when the lock file has no checksum that proves it.
+    pub plugin_cache_may_break_lock: bool,
+    /// `host "NAME" { services = {...} }`: service discovery answers by host name.
+    pub hosts: BTreeMap<String, BTreeMap<String, String>>,
+    /// `credentials "NAME" { token = "..." }`: API tokens by host name.
+    pub credentials: BTreeMap<String, String>,
 }
 
 impl CliConfig {
@@ -77,7 +87,23 @@ impl CliConfig {
         if let Some(d) = std::env::var_os("TF_PLUGIN_CACHE_DIR").filter(|d| !d.is_empty()) {
             cfg.plugin_cache_dir = Some(PathBuf::from(d));
         }
+        if std::env::var("TF_PLUGIN_CACHE_MAY_BREAK_DEPENDENCY_LOCK_FILE")
+            .is_ok_and(|v| !v.is_empty() && v != "0" && v != "false")
+        {
+            cfg.plugin_cache_may_break_lock = true;
+        }
         Ok(cfg)
+    }
+
+    /// The API token for `host`: `TF_TOKEN_host` (dots as `_`, dashes as `__`), else a
+    /// `credentials` block.
+    pub fn token(&self, host: &str) -> Option<String> {
+        let host = host.to_ascii_lowercase();
+        let var = format!("TF_TOKEN_{}", host.replace('-', "__").replace('.', "_"));
+        std::env::var(var)
+            .ok()
+            .filter(|t| !t.is_empty())
+            .or_else(|| self.credentials.get(&host).cloned())
     }
 
     /// Parses CLI configuration text.
@@ -85,8 +111,34 @@ impl CliConfig {
         let body: hcl::Body = hcl::from_str(text).map_err(|e| e.to_string())?;
         let mut cfg = CliConfig::default();
         for attr in body.attributes() {
-            if let ("plugin_cache_dir", hcl::Expression::String(s)) = (attr.key(), attr.expr()) {
-                cfg.plugin_cache_dir = Some(PathBuf::from(s));
+            match (attr.key(), attr.expr()) {
+                ("plugin_cache_dir", hcl::Expression::String(s)) => {
+                    cfg.plugin_cache_dir = Some(PathBuf::from(s))
+                }
+                ("plugin_cache_may_break_dependency_lock_file", hcl::Expression::Bool(b)) => {
+                    cfg.plugin_cache_may_break_lock = *b
+                }
+                _ => {}
+            }
+        }
+        for block in body.blocks() {
+            let Some(label) = block
+                .labels()
+                .first()
+                .map(|l| l.as_str().to_ascii_lowercase())
+            else {
+                continue;
+            };
+            match block.identifier() {
+                "host" => {
+                    cfg.hosts.insert(label, services(block));
+                }
+                "credentials" => {
+                    if let Some(t) = string_attr(block, "token") {
+                        cfg.credentials.insert(label, t);
+                    }
+                }
+                _ => {}
             }
         }
         for block in body
@@ -124,6 +176,29 @@ fn string_attr(b: &hcl::Block, key: &str) -> Option<String> {
             hcl::Expression::String(s) => Some(s.clone()),
             _ => None,
         })
+}
+
+/// A `host` block's `services = { "providers.v1" = "URL" }`.
+fn services(b: &hcl::Block) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    if let Some(hcl::Expression::Object(o)) = b
+        .body()
+        .attributes()
+        .find(|a| a.key() == "services")
+        .map(|a| a.expr())
+    {
+        for (k, v) in o {
+            let key = match k {
+                hcl::ObjectKey::Identifier(i) => i.to_string(),
+                hcl::ObjectKey::Expression(hcl::Expression::String(s)) => s.clone(),
+                _ => continue,
+            };
+            if let hcl::Expression::String(url) = v {
+                out.insert(key, url.clone());
+            }
+        }
+    }
+    out
 }
 
 fn list_attr(b: &hcl::Block, key: &str) -> Vec<String> {
@@ -211,5 +286,28 @@ provider_installation {
         assert!(!cfg.sources[2].applies_to("registry.terraform.io/hashicorp/aws"));
         assert!(cfg.sources[2].applies_to("example.com/a/b"));
         assert!(CliConfig::parse("provider_installation { teleport {} }").is_err());
+        let cfg = CliConfig::parse(
+            r#"
+plugin_cache_may_break_dependency_lock_file = true
+host "Registry.Example.test" {
+  services = {
+    "providers.v1" = "http://127.0.0.1:1/v1/providers/"
+  }
+}
+credentials "registry.example.test" {
+  token = "secret"
+}
+"#,
+        )
+        .unwrap();
+        assert!(cfg.plugin_cache_may_break_lock);
+        assert_eq!(
+            cfg.hosts["registry.example.test"]["providers.v1"],
+            "http://127.0.0.1:1/v1/providers/"
+        );
+        assert_eq!(
+            cfg.token("registry.example.test").as_deref(),
+            Some("secret")
+        );
     }
 }

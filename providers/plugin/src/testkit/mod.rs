@@ -1,6 +1,10 @@
 //! For tests of this crate and the CLI: builds the repository's own test provider
 //! (`tests/plugin-provider`, `terraform-provider-testcloud`) and lays it out as Terraform's
-//! filesystem mirrors do.
+//! filesystem mirrors do; a local HTTP server ([`server`]) serving it as a provider registry
+//! and a network mirror ([`registry`]).
+
+pub mod registry;
+pub mod server;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
