@@ -3,6 +3,7 @@
 
 mod backend;
 mod clouds;
+mod drift;
 
 pub use backend::{
     parse_lock_timeout, InitArgs, LockArgs, WorkspaceCmd, WorkspaceDeleteArgs, WorkspaceNewArgs,
@@ -10,6 +11,7 @@ pub use backend::{
 };
 use clap::{Args, Parser, Subcommand};
 pub use clouds::{MigrateCmd, TranslateArgs};
+pub use drift::DriftArgs;
 use std::path::PathBuf;
 
 /// AutoStack: a Terraform-compatible, multi-cloud infrastructure-as-code engine.
@@ -77,6 +79,9 @@ pub enum Command {
     Translate(TranslateArgs),
     /// Plan moving the stack's portable resources to another cloud, or rewrite the files for it.
     Migrate(MigrateCmd),
+    /// Report what changed outside AutoStack: per resource and attribute, when it was last
+    /// applied and the monthly cost effect (exit 2 on drift with -detailed-exitcode).
+    Drift(DriftArgs),
 }
 
 /// `providers` and its subcommands.

@@ -5,6 +5,7 @@ mod catalog;
 mod console;
 mod cost;
 mod cost_history;
+mod drift;
 mod fmt;
 mod graph;
 mod import;
@@ -76,6 +77,7 @@ pub fn dispatch(cli: Cli) -> u8 {
         Some(Command::Providers(a)) => providers::run(&a),
         Some(Command::Translate(a)) => translate::run(&a),
         Some(Command::Migrate(a)) => rt.block_on(migrate::run(&a)),
+        Some(Command::Drift(a)) => rt.block_on(drift::run(&a)),
         None => {
             let _ = <Cli as clap::CommandFactory>::command().print_help();
             1
