@@ -227,8 +227,7 @@ fn recorded(before: &Value, out: &mut Vec<AttrDrift>) {
         return;
     };
     for (name, v) in entries {
-        let empty = v.is_null() || v.length() == Some(0);
-        if empty && !v.marks().is_sensitive() {
+        if v.is_null() || v.length() == Some(0) {
             continue;
         }
         let path = vec![PathStep::Attr(name.clone())];

@@ -78,29 +78,47 @@ pub fn table(r: &DriftReport, style: &Style) -> String {
             let _ = writeln!(out, "  Monthly cost: {}", cost_line(c, "->"));
         }
         out.push('\n');
-        out.push_str(&attr_table(&res.attributes, style));
+        out.push_str(&attr_table(res, style));
     }
     out
 }
 
-fn attr_table(attrs: &[AttrDrift], style: &Style) -> String {
-    let rows: Vec<[String; 3]> = attrs
-        .iter()
-        .map(|a| [a.path.clone(), a.before.text(), a.after.text()])
-        .collect();
-    let header = ["ATTRIBUTE", "IN STATE", "NOW"].map(String::from);
-    let width = |i: usize| {
-        (rows.iter().chain([&header]))
-            .map(|r| r[i].chars().count())
-            .max()
-            .unwrap_or(0)
+/// The attribute rows of one resource: path, value in state, value now (a deleted one has
+/// no "now" column: everything it recorded is gone).
+fn rows(res: &DriftedResource) -> (Vec<&'static str>, Vec<Vec<String>>) {
+    let header = match res.deleted {
+        true => vec!["ATTRIBUTE", "IN STATE"],
+        false => vec!["ATTRIBUTE", "IN STATE", "NOW"],
     };
-    let (w0, w1) = (width(0), width(1));
-    let mut out = String::new();
-    let line = |r: &[String; 3]| format!("  {:w0$}  {:w1$}  {}", r[0], r[1], r[2]);
-    let _ = writeln!(out, "{}", style.comment(line(&header).trim_end()));
+    let rows = (res.attributes.iter())
+        .map(|a| match res.deleted {
+            true => vec![a.path.clone(), a.before.text()],
+            false => vec![a.path.clone(), a.before.text(), a.after.text()],
+        })
+        .collect();
+    (header, rows)
+}
+
+fn attr_table(res: &DriftedResource, style: &Style) -> String {
+    let (header, rows) = rows(res);
+    let header: Vec<String> = header.into_iter().map(String::from).collect();
+    let widths: Vec<usize> = (0..header.len())
+        .map(|i| {
+            (rows.iter().chain([&header]))
+                .map(|r| r[i].chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |r: &[String]| {
+        let cells: Vec<String> = (r.iter().zip(&widths))
+            .map(|(c, w)| format!("{c:w$}"))
+            .collect();
+        format!("  {}", cells.join("  ").trim_end())
+    };
+    let mut out = format!("{}\n", style.comment(&line(&header)));
     for r in &rows {
-        let _ = writeln!(out, "{}", line(r).trim_end());
+        let _ = writeln!(out, "{}", line(r));
     }
     out
 }
@@ -113,25 +131,22 @@ pub fn markdown(r: &DriftReport) -> String {
         let _ = writeln!(out, "\nMonthly cost effect: **{}**", cost_line(c, "→"));
     }
     for res in &r.resources {
-        let _ = writeln!(
-            out,
-            "\n### `{}` {}\n",
-            res.address,
-            status(res).trim_start_matches("has ")
-        );
+        let what = if res.deleted { "deleted" } else { "changed" };
+        let _ = writeln!(out, "\n### `{}` {what}\n", res.address);
         let _ = write!(out, "Last applied: {}", when(&res.last_applied));
         if let Some(c) = &res.monthly {
             let _ = write!(out, " · monthly cost: {}", cost_line(c, "→"));
         }
-        out.push_str("\n\n| Attribute | In state | Now |\n|---|---|---|\n");
+        match res.deleted {
+            true => out.push_str("\n\n| Attribute | In state |\n|---|---|\n"),
+            false => out.push_str("\n\n| Attribute | In state | Now |\n|---|---|---|\n"),
+        }
         for a in &res.attributes {
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} |",
-                code(&a.path),
-                md_value(&a.before),
-                md_value(&a.after)
-            );
+            let mut cells = vec![code(&a.path), md_value(&a.before)];
+            if !res.deleted {
+                cells.push(md_value(&a.after));
+            }
+            let _ = writeln!(out, "| {} |", cells.join(" | "));
         }
     }
     let _ = writeln!(
