@@ -5,6 +5,7 @@ mod backend;
 mod clouds;
 mod history;
 mod providers;
+mod drift;
 
 pub use backend::{
     parse_lock_timeout, InitArgs, LockArgs, WorkspaceCmd, WorkspaceDeleteArgs, WorkspaceNewArgs,
@@ -14,6 +15,7 @@ use clap::{Args, Parser, Subcommand};
 pub use clouds::{MigrateCmd, TranslateArgs};
 pub use history::{OnError, RollbackCmd, StateHistoryArgs};
 pub use providers::{ProvidersArgs, ProvidersCmd, ProvidersLockArgs, ProvidersMirrorArgs};
+pub use drift::DriftArgs;
 use std::path::PathBuf;
 
 /// AutoStack: a Terraform-compatible, multi-cloud infrastructure-as-code engine.
@@ -85,6 +87,9 @@ pub enum Command {
     Migrate(MigrateCmd),
     /// Return to the configuration recorded with an earlier state version (plan, then apply).
     Rollback(RollbackCmd),
+    /// Report what changed outside AutoStack: per resource and attribute, when it was last
+    /// applied and the monthly cost effect (exit 2 on drift with -detailed-exitcode).
+    Drift(DriftArgs),
 }
 
 /// `get` options.

@@ -6,6 +6,7 @@ mod backend;
 mod commands;
 mod config_cost;
 mod costing;
+mod drift;
 mod encryption;
 mod meter;
 mod migrate;

@@ -32,6 +32,10 @@ pub struct RunRate {
     /// Monthly cost per priced resource address.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub resources: BTreeMap<String, f64>,
+    /// The resource instances the apply created, changed or replaced (what `drift` reports
+    /// as each one's last apply); empty in records written before it was kept.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changed: Vec<String>,
 }
 
 impl RunRate {
@@ -62,6 +66,7 @@ impl RunRate {
             clouds,
             unpriced,
             resources,
+            changed: Vec::new(),
         }
     }
 
@@ -74,7 +79,14 @@ impl RunRate {
             clouds: BTreeMap::new(),
             unpriced: 0,
             resources: BTreeMap::new(),
+            changed: Vec::new(),
         }
+    }
+
+    /// The same record naming the instances the apply changed.
+    pub fn with_changed(mut self, changed: Vec<String>) -> RunRate {
+        self.changed = changed;
+        self
     }
 
     /// One JSON line (no newline).
@@ -196,7 +208,17 @@ mod tests {
             clouds: BTreeMap::from([(Cloud::Aws, monthly)]),
             unpriced: 0,
             resources: BTreeMap::new(),
+            changed: Vec::new(),
         }
+    }
+
+    #[test]
+    fn changed_instances_round_trip_and_old_records_read_without_them() {
+        let r = rate("2024-05-01T00:00:00Z", 1.0).with_changed(vec!["aws_vpc.main".into()]);
+        let back = parse_lines(&r.to_line());
+        assert_eq!(back, vec![r]);
+        let old = r#"{"time":"2024-05-01T00:00:00Z","serial":3,"monthly":0.0,"clouds":{},"unpriced":0}"#;
+        assert!(parse_lines(old)[0].changed.is_empty());
     }
 
     #[test]

@@ -198,7 +198,8 @@ async fn record_run_rate(
     let rate = match crate::costing::run_rate_report(plan, &s.ctx.tree) {
         Some(report) => RunRate::after_apply(&report, now, state.serial),
         None => RunRate::nothing_priced(now, state.serial),
-    };
+    }
+    .with_changed(crate::drift::applied_addresses(plan));
     if let Err(d) = s.backend.append_history(rate.to_line().as_bytes()).await {
         let mut warnings = autostack_lang::Diagnostics::new();
         for mut x in d {

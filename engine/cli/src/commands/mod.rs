@@ -6,6 +6,7 @@ mod catalog;
 mod console;
 mod cost;
 mod cost_history;
+mod drift;
 mod fmt;
 mod graph;
 mod import;
@@ -82,6 +83,7 @@ pub fn dispatch(cli: Cli) -> u8 {
         Some(Command::Translate(a)) => translate::run(&a),
         Some(Command::Migrate(a)) => rt.block_on(migrate::run(&a)),
         Some(Command::Rollback(a)) => rt.block_on(rollback::run(&a)),
+        Some(Command::Drift(a)) => rt.block_on(drift::run(&a)),
         None => {
             let _ = <Cli as clap::CommandFactory>::command().print_help();
             1

@@ -1,6 +1,7 @@
 //! Human-readable rendering of plans in Terraform's notation.
 
 pub mod diff;
+pub mod drift;
 pub mod migrate;
 pub mod plan;
 pub mod style;
