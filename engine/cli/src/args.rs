@@ -3,9 +3,9 @@
 
 mod backend;
 mod clouds;
+mod drift;
 mod history;
 mod providers;
-mod drift;
 
 pub use backend::{
     parse_lock_timeout, InitArgs, LockArgs, WorkspaceCmd, WorkspaceDeleteArgs, WorkspaceNewArgs,
@@ -13,9 +13,9 @@ pub use backend::{
 };
 use clap::{Args, Parser, Subcommand};
 pub use clouds::{MigrateCmd, TranslateArgs};
+pub use drift::DriftArgs;
 pub use history::{OnError, RollbackCmd, StateHistoryArgs};
 pub use providers::{ProvidersArgs, ProvidersCmd, ProvidersLockArgs, ProvidersMirrorArgs};
-pub use drift::DriftArgs;
 use std::path::PathBuf;
 
 /// AutoStack: a Terraform-compatible, multi-cloud infrastructure-as-code engine.

@@ -220,7 +220,10 @@ pub fn json(r: &DriftReport) -> String {
         },
         "resources": resources,
     });
-    format!("{}\n", serde_json::to_string_pretty(&doc).unwrap_or_default())
+    format!(
+        "{}\n",
+        serde_json::to_string_pretty(&doc).unwrap_or_default()
+    )
 }
 
 fn attr_json(a: &AttrDrift) -> Json {

@@ -107,7 +107,12 @@ async fn aws_tag_instance_type_and_rule_drift_with_the_cost_effect() {
         .value("hand-edited")
         .build();
     let vpc = attr(&state, "aws_vpc", "main", "id");
-    ec2.create_tags().resources(&vpc).tags(tag).send().await.expect("tag vpc");
+    ec2.create_tags()
+        .resources(&vpc)
+        .tags(tag)
+        .send()
+        .await
+        .expect("tag vpc");
     let instance = attr(&state, "aws_instance", "web", "id");
     ec2.modify_instance_attribute()
         .instance_id(&instance)
@@ -166,19 +171,36 @@ async fn aws_tag_instance_type_and_rule_drift_with_the_cost_effect() {
         .iter()
         .find(|a| a["path"] == "instance_type")
         .expect("instance_type drift");
-    assert_eq!((ty["before"].as_str(), ty["after"].as_str()), (Some("t3.micro"), Some("t3.large")));
+    assert_eq!(
+        (ty["before"].as_str(), ty["after"].as_str()),
+        (Some("t3.micro"), Some("t3.large"))
+    );
     let cost = &web["monthly_cost"];
-    let (before, after) = (cost["before"].as_f64().unwrap(), cost["after"].as_f64().unwrap());
+    let (before, after) = (
+        cost["before"].as_f64().unwrap(),
+        cost["after"].as_f64().unwrap(),
+    );
     // t3.large is 8 times a t3.micro's hourly price.
     assert!(before > 5.0 && after > 6.0 * before, "{cost}");
-    assert!(doc["summary"]["monthly_cost"]["delta"].as_f64().unwrap() > 40.0, "{doc}");
-    assert_eq!(find("aws_vpc_security_group_ingress_rule.ssh")["status"], "deleted");
+    assert!(
+        doc["summary"]["monthly_cost"]["delta"].as_f64().unwrap() > 40.0,
+        "{doc}"
+    );
+    assert_eq!(
+        find("aws_vpc_security_group_ingress_rule.ssh")["status"],
+        "deleted"
+    );
     assert_eq!(find("aws_vpc.main")["last_applied"]["source"], "history");
     assert_eq!(doc["summary"]["drifted"], 3, "{doc}");
 
-    let md = run(&w, &name, &["drift", "-format=markdown"]).expect(0).stdout();
+    let md = run(&w, &name, &["drift", "-format=markdown"])
+        .expect(0)
+        .stdout();
     assert!(md.contains("### `aws_instance.web` changed"), "{md}");
-    assert!(md.contains("| `instance_type` | `\"t3.micro\"` | `\"t3.large\"` |"), "{md}");
+    assert!(
+        md.contains("| `instance_type` | `\"t3.micro\"` | `\"t3.large\"` |"),
+        "{md}"
+    );
 
     // The check wrote nothing: a plan still sees the drift and an apply repairs it.
     run(&w, &name, &["apply", "-auto-approve", "-no-color"]).expect(0);
