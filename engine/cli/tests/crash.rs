@@ -72,10 +72,10 @@ fn a_second_apply_meets_the_lock() {
         .expect(0);
 }
 
-/// The files beside the state other than the state, its backup and its history (lock
-/// files, journal).
+/// The files beside the state other than the state, its backup, its history and its
+/// versions (lock files, journal).
 fn leftovers(w: &Work) -> Vec<String> {
-    let kept = [".tfstate", ".backup", ".history"];
+    let kept = [".tfstate", ".backup", ".history", ".versions"];
     std::fs::read_dir(w.path())
         .unwrap()
         .filter_map(|e| e.ok())

@@ -157,7 +157,7 @@ pub(super) async fn execute(
     if let Some(f) = flusher {
         f.finish().await;
     }
-    let mut state = outcome.state;
+    let mut state = std::mem::take(&mut outcome.state);
     state.lineage = journal.lineage().to_string();
     state.serial = s.state.serial;
     if let Err(d) = s.backend.persist(&mut state, &s.schemas).await {
@@ -169,12 +169,25 @@ pub(super) async fn execute(
         out.diags(&outcome.diags, &s.sources);
         return 1;
     }
+    succeeded(s, plan, a, (out, mode), target, &outcome, &state).await
+}
+
+/// After a successful apply: its run-rate and its state version recorded, the summary.
+async fn succeeded(
+    s: &Session,
+    plan: &Plan,
+    a: &ApplyCmd,
+    (out, mode): (&Output, PlanMode),
+    target: Option<&Target<'_>>,
+    outcome: &autostack_core::apply::ApplyOutcome,
+    state: &autostack_core::state::State,
+) -> u8 {
     let monthly_cost = match a.common.no_cost {
         true => None,
-        false => record_run_rate(s, plan, &state, out).await,
+        false => record_run_rate(s, plan, state, out).await,
     };
     let changes = (outcome.added, outcome.changed, outcome.destroyed);
-    record_version(s, &state, (mode, changes, monthly_cost), target, out).await;
+    record_version(s, state, (mode, changes, monthly_cost), target, out).await;
     out.diags(&outcome.diags, &s.sources);
     let counts = (
         outcome.added,
@@ -182,7 +195,7 @@ pub(super) async fn execute(
         outcome.destroyed,
         outcome.migrated,
     );
-    finish(s, plan, Some((counts, &state)), out, mode)
+    finish(s, plan, Some((counts, state)), out, mode)
 }
 
 /// Records the monthly run-rate the apply left in the state's history (what `cost history`

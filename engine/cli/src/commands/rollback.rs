@@ -6,7 +6,7 @@
 
 use super::apply::{confirm, execute, finish};
 use super::apply_history::Target;
-use super::run::{self, Output};
+use super::run::{self, Output, Session};
 use crate::args::{ApplyCmd, PlanArgs, RollbackCmd};
 use crate::backend::Backend;
 use crate::progress;
@@ -24,34 +24,9 @@ pub async fn run(a: &RollbackCmd) -> u8 {
     if out.json {
         progress::emit_version();
     }
-    crate::meter::start("Loading configuration", !out.json);
-    let current = match load_config(&PathBuf::from(".")) {
-        Ok(l) => l,
-        Err((sources, d)) => {
-            out.diags(&d, &sources);
-            return 1;
-        }
-    };
-    let (meta, recorded) = match target(a, &current.tree.module).await {
-        Ok(t) => t,
-        Err(d) => {
-            out.diags(&d, &current.sources);
-            return 1;
-        }
-    };
-    let overlay = restoring_overlay(&recorded.files, &current.tree);
-    let loaded = match load_config_with(&PathBuf::from("."), &overlay) {
-        Ok(l) => l,
-        Err((sources, d)) => {
-            out.diags(&d, &sources);
-            return 1;
-        }
-    };
     let apply = apply_args(a);
-    let op = "OperationTypeApply";
-    let vars = recorded.variables.clone();
-    let s = match run::open_with_vars(loaded, vars, &apply.common, &out, op).await {
-        Ok(s) => s,
+    let (s, meta, recorded) = match open(a, &apply, &out).await {
+        Ok(opened) => opened,
         Err(code) => return code,
     };
     if !out.json {
@@ -85,6 +60,33 @@ pub async fn run(a: &RollbackCmd) -> u8 {
         recorded: &recorded,
     };
     execute(&s, &plan, &apply, &out, mode, Some(&target)).await
+}
+
+/// The session of the rollback: the recorded configuration loaded in place of the working
+/// directory's, with the recorded variables, and the state locked and read.
+async fn open(
+    a: &RollbackCmd,
+    apply: &ApplyCmd,
+    out: &Output,
+) -> Result<(Session, Meta, Recorded), u8> {
+    crate::meter::start("Loading configuration", !out.json);
+    let current = load_config(&PathBuf::from(".")).map_err(|(sources, d)| {
+        out.diags(&d, &sources);
+        1u8
+    })?;
+    let (meta, recorded) = target(a, &current.tree.module).await.map_err(|d| {
+        out.diags(&d, &current.sources);
+        1u8
+    })?;
+    let overlay = restoring_overlay(&recorded.files, &current.tree);
+    let loaded = load_config_with(&PathBuf::from("."), &overlay).map_err(|(sources, d)| {
+        out.diags(&d, &sources);
+        1u8
+    })?;
+    let vars = recorded.variables.clone();
+    let op = "OperationTypeApply";
+    let s = run::open_with_vars(loaded, vars, &apply.common, out, op).await?;
+    Ok((s, meta, recorded))
 }
 
 /// The `apply` options the rollback applies with.
