@@ -240,12 +240,7 @@ fn recorded(before: &Value, out: &mut Vec<AttrDrift>) {
 }
 
 /// Collects the leaves where `before` and `after` differ, below `path`.
-fn diff(
-    path: &mut Vec<PathStep>,
-    before: &Value,
-    after: &Value,
-    out: &mut Vec<AttrDrift>,
-) {
+fn diff(path: &mut Vec<PathStep>, before: &Value, after: &Value, out: &mut Vec<AttrDrift>) {
     if !autostack_provider_sdk::differs(before, after) {
         return;
     }
@@ -291,7 +286,10 @@ fn diff(
 
 fn leaf(path: &[PathStep], before: Option<&Value>, after: Option<&Value>) -> AttrDrift {
     // Sensitive on either side hides both: a value that stopped being secret was one.
-    let secret = [before, after].into_iter().flatten().any(Value::is_sensitive_deep);
+    let secret = [before, after]
+        .into_iter()
+        .flatten()
+        .any(Value::is_sensitive_deep);
     let show = |v: Option<&Value>| match v {
         None => Shown::Absent,
         Some(_) if secret => Shown::Sensitive,
@@ -334,7 +332,11 @@ pub fn mark_by_schema(v: &Value, block: &Block) -> Value {
 /// Each element of a nested block's value (a list, set, tuple or single object) marked.
 fn mark_elements(v: &Value, block: &Block) -> Value {
     let marks = v.marks();
-    let each = |xs: &[Value]| xs.iter().map(|x| mark_by_schema(x, block)).collect::<Vec<_>>();
+    let each = |xs: &[Value]| {
+        xs.iter()
+            .map(|x| mark_by_schema(x, block))
+            .collect::<Vec<_>>()
+    };
     match v.unmarked() {
         Value::List(t, xs) => Value::list(t.clone(), each(xs)),
         Value::Set(t, xs) => Value::Set(t.clone(), std::sync::Arc::new(each(xs))),

@@ -43,21 +43,33 @@ fn at(t: &str) -> DateTime<Utc> {
 }
 
 fn record(t: &str, serial: u64, changed: &[&str]) -> RunRate {
-    RunRate::nothing_priced(at(t), serial).with_changed(changed.iter().map(|x| x.to_string()).collect())
+    RunRate::nothing_priced(at(t), serial)
+        .with_changed(changed.iter().map(|x| x.to_string()).collect())
 }
 
 #[test]
 fn changed_leaves_are_reported_by_path_and_equal_ones_are_not() {
-    let tags = |n: &str| Value::map(Type::String, [("Name".to_string(), s(n)), ("Team".into(), s("a"))].into());
+    let tags = |n: &str| {
+        Value::map(
+            Type::String,
+            [("Name".to_string(), s(n)), ("Team".into(), s("a"))].into(),
+        )
+    };
     let before = obj(&[
         ("instance_type", s("t3.micro")),
         ("tags", tags("web")),
-        ("ebs", Value::list(Type::Dynamic, vec![obj(&[("size", Value::int(8))])])),
+        (
+            "ebs",
+            Value::list(Type::Dynamic, vec![obj(&[("size", Value::int(8))])]),
+        ),
     ]);
     let after = obj(&[
         ("instance_type", s("t3.large")),
         ("tags", tags("hand-edited")),
-        ("ebs", Value::list(Type::Dynamic, vec![obj(&[("size", Value::int(16))])])),
+        (
+            "ebs",
+            Value::list(Type::Dynamic, vec![obj(&[("size", Value::int(16))])]),
+        ),
     ]);
     let r = drifted(&change(before, Some(after)), None, &Past::default());
     assert!(!r.deleted);
@@ -98,12 +110,23 @@ fn sensitive_values_never_reach_the_report() {
         ("password", s("hunter3")),
         ("note", s("new-secret")),
         ("auth", Value::tuple(vec![obj(&[("token", s("tok-2"))])])),
-        ("list", Value::tuple(vec![s("a"), s("b"), s("pw-b").sensitive()])),
+        (
+            "list",
+            Value::tuple(vec![s("a"), s("b"), s("pw-b").sensitive()]),
+        ),
     ]);
-    let r = drifted(&change(before.clone(), Some(after)), Some(&schema), &Past::default());
+    let r = drifted(
+        &change(before.clone(), Some(after)),
+        Some(&schema),
+        &Past::default(),
+    );
     assert_eq!(r.attributes.len(), 4, "{:?}", r.attributes);
     for a in &r.attributes {
-        assert_eq!((&a.before, &a.after), (&Shown::Sensitive, &Shown::Sensitive), "{a:?}");
+        assert_eq!(
+            (&a.before, &a.after),
+            (&Shown::Sensitive, &Shown::Sensitive),
+            "{a:?}"
+        );
     }
     let gone = drifted(&change(before, None), Some(&schema), &Past::default());
     assert!(gone.deleted);
@@ -132,7 +155,11 @@ fn a_deleted_object_lists_what_the_state_recorded() {
 fn last_applied_comes_from_the_newest_record_naming_it_then_the_state_write() {
     let past = Past {
         records: vec![
-            record("2024-05-01T10:00:00Z", 2, &["aws_instance.web[0]", "aws_vpc.main"]),
+            record(
+                "2024-05-01T10:00:00Z",
+                2,
+                &["aws_instance.web[0]", "aws_vpc.main"],
+            ),
             record("2024-05-02T10:00:00Z", 3, &["aws_vpc.main"]),
             record("2024-05-03T10:00:00Z", 4, &[]),
         ],
@@ -141,25 +168,42 @@ fn last_applied_comes_from_the_newest_record_naming_it_then_the_state_write() {
     let web = past.last_applied("aws_instance.web[0]");
     assert_eq!(web.time, Some(at("2024-05-01T10:00:00Z")));
     assert_eq!(web.source, WhenSource::History(2));
-    assert_eq!(past.last_applied("aws_vpc.main").source, WhenSource::History(3));
+    assert_eq!(
+        past.last_applied("aws_vpc.main").source,
+        WhenSource::History(3)
+    );
     let other = past.last_applied("aws_subnet.a");
-    assert_eq!((other.time, other.source), (past.state_written, WhenSource::StateWrite));
+    assert_eq!(
+        (other.time, other.source),
+        (past.state_written, WhenSource::StateWrite)
+    );
     let remote = Past {
         state_written: None,
         ..past
     };
-    assert_eq!(remote.last_applied("aws_subnet.a").source, WhenSource::LastApply(4));
-    assert_eq!(Past::default().last_applied("x.y").source, WhenSource::Unknown);
+    assert_eq!(
+        remote.last_applied("aws_subnet.a").source,
+        WhenSource::LastApply(4)
+    );
+    assert_eq!(
+        Past::default().last_applied("x.y").source,
+        WhenSource::Unknown
+    );
 }
 
 #[test]
 fn costs_are_set_per_resource_and_summed() {
-    let mut rs = vec![
-        drifted(&change(obj(&[("a", s("1"))]), Some(obj(&[("a", s("2"))]))), None, &Past::default()),
-    ];
+    let mut rs = vec![drifted(
+        &change(obj(&[("a", s("1"))]), Some(obj(&[("a", s("2"))]))),
+        None,
+        &Past::default(),
+    )];
     let priced = BTreeMap::from([(
         "aws_instance.web[0]".to_string(),
-        CostEffect { before: 7.5, after: 30.0 },
+        CostEffect {
+            before: 7.5,
+            after: 30.0,
+        },
     )]);
     let total = set_costs(&mut rs, &priced).unwrap();
     assert_eq!(total.delta(), 22.5);

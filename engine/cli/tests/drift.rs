@@ -73,8 +73,11 @@ fn assert_no_secret(r: &Run) {
 #[test]
 fn local_files_changed_or_deleted_on_disk_are_reported_in_every_format() {
     let w = Work::new(&[("main.tf", FILES)]);
-    w.run_env(&["apply", "-auto-approve", "-no-color"], &[("TF_VAR_api_key", SECRET)])
-        .expect(0);
+    w.run_env(
+        &["apply", "-auto-approve", "-no-color"],
+        &[("TF_VAR_api_key", SECRET)],
+    )
+    .expect(0);
 
     // Nothing drifted yet: exit 0 with and without -detailed-exitcode.
     let r = drift(&w, &["-detailed-exitcode"]).expect(0);
@@ -85,7 +88,10 @@ fn local_files_changed_or_deleted_on_disk_are_reported_in_every_format() {
     let r = drift(&w, &["-format=json", "-detailed-exitcode"]).expect(0);
     let doc: serde_json::Value = serde_json::from_str(&r.stdout()).expect("json");
     assert_eq!(doc["drift"], false);
-    golden("none.md", &drift(&w, &["-format=markdown"]).expect(0).stdout());
+    golden(
+        "none.md",
+        &drift(&w, &["-format=markdown"]).expect(0).stdout(),
+    );
 
     // Out of band: the file edited (hashicorp/local then reads it as gone, as Terraform
     // does), the sensitive file deleted. terraform_data cannot drift.
@@ -96,7 +102,9 @@ fn local_files_changed_or_deleted_on_disk_are_reported_in_every_format() {
     assert_no_secret(&table);
     let out = table.stdout();
     assert!(
-        out.starts_with("Drift: 2 of 3 resources changed outside AutoStack (0 changed, 2 deleted)."),
+        out.starts_with(
+            "Drift: 2 of 3 resources changed outside AutoStack (0 changed, 2 deleted)."
+        ),
         "{out}"
     );
     assert!(out.contains("# local_file.motd has been deleted"), "{out}");
@@ -123,8 +131,11 @@ fn local_files_changed_or_deleted_on_disk_are_reported_in_every_format() {
     golden("local.json", &js.stdout());
 
     // The state is untouched by a drift check: an apply puts both files back.
-    w.run_env(&["apply", "-auto-approve", "-no-color"], &[("TF_VAR_api_key", SECRET)])
-        .expect(0);
+    w.run_env(
+        &["apply", "-auto-approve", "-no-color"],
+        &[("TF_VAR_api_key", SECRET)],
+    )
+    .expect(0);
     drift(&w, &["-detailed-exitcode"]).expect(0);
 }
 
@@ -143,7 +154,10 @@ fn without_a_history_the_state_file_write_dates_the_resources() {
     let doc: serde_json::Value = serde_json::from_str(&r.stdout()).expect("json");
     let when = &doc["resources"][0]["last_applied"];
     assert_eq!(when["source"], "state_write", "{doc}");
-    assert!(when["time"].as_str().is_some_and(|t| t.ends_with('Z')), "{doc}");
+    assert!(
+        when["time"].as_str().is_some_and(|t| t.ends_with('Z')),
+        "{doc}"
+    );
 }
 
 #[test]
@@ -154,12 +168,19 @@ fn terraform_data_and_random_values_never_drift() {
     )]);
     w.run(&["apply", "-auto-approve", "-no-color"]).expect(0);
     let r = drift(&w, &["-detailed-exitcode"]).expect(0);
-    assert!(r.stdout().starts_with("No drift: the 2 resources"), "{}", r.stdout());
+    assert!(
+        r.stdout().starts_with("No drift: the 2 resources"),
+        "{}",
+        r.stdout()
+    );
 }
 
 #[test]
 fn errors_exit_1_and_an_empty_state_has_no_drift() {
-    let w = Work::new(&[("main.tf", "resource \"terraform_data\" \"a\" {\n  input = \n}\n")]);
+    let w = Work::new(&[(
+        "main.tf",
+        "resource \"terraform_data\" \"a\" {\n  input = \n}\n",
+    )]);
     let r = drift(&w, &["-detailed-exitcode"]).expect(1);
     assert!(r.stderr().contains("on main.tf line 2"), "{}", r.stderr());
     let w = Work::new(&[("main.tf", "resource \"terraform_data\" \"a\" {\n}\n")]);
@@ -222,11 +243,16 @@ fn the_drift_check_script_opens_then_updates_one_issue() {
     let bin = w.path().join("bin");
     std::fs::create_dir(&bin).expect("bin");
     std::fs::write(bin.join("gh"), FAKE_GH).expect("gh");
-    std::fs::set_permissions(bin.join("gh"), std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    std::fs::set_permissions(bin.join("gh"), std::fs::Permissions::from_mode(0o755))
+        .expect("chmod");
     let exe = common::bin();
     std::os::unix::fs::symlink(&exe, bin.join("autostack")).expect("link");
     let log = w.path().join("gh.log");
-    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
     let script = |issues: &str| {
         let out = std::process::Command::new("bash")
             .arg("drift-check.sh")
@@ -250,7 +276,9 @@ fn the_drift_check_script_opens_then_updates_one_issue() {
     let (code, text) = script("[]");
     assert_eq!(code, 0, "{text}");
     assert!(text.contains("No drift"), "{text}");
-    assert!(!std::fs::read_to_string(&log).unwrap_or_default().contains("create"));
+    assert!(!std::fs::read_to_string(&log)
+        .unwrap_or_default()
+        .contains("create"));
 
     std::fs::remove_file(w.path().join("out/hello.txt")).expect("delete");
     let (code, text) = script("[]");

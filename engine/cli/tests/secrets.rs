@@ -205,8 +205,14 @@ fn written_files(dir: &Path, allowed: &[&str]) -> Vec<PathBuf> {
                 stack.push(p);
                 continue;
             }
-            let rel = p.strip_prefix(dir).expect("under dir").to_string_lossy().to_string();
-            if !allowed.iter().any(|a| rel == *a || (a.ends_with('*') && rel.starts_with(a.trim_end_matches('*')))) {
+            let rel = p
+                .strip_prefix(dir)
+                .expect("under dir")
+                .to_string_lossy()
+                .to_string();
+            if !allowed.iter().any(|a| {
+                rel == *a || (a.ends_with('*') && rel.starts_with(a.trim_end_matches('*')))
+            }) {
                 out.push(p);
             }
         }
@@ -236,7 +242,10 @@ fn secrets_never_leak_through_any_command_or_file() {
     record("validate", case.run(&["validate", "-no-color"], false, &[]));
     record("plan", case.run(&["plan", "-no-color"], true, &[]));
     record("plan -json", case.run(&["plan", "-json"], true, &[]));
-    record("plan TF_LOG=trace", case.run(&["plan", "-no-color"], true, &trace));
+    record(
+        "plan TF_LOG=trace",
+        case.run(&["plan", "-no-color"], true, &trace),
+    );
     record(
         "plan -out -html",
         case.run(
@@ -245,17 +254,31 @@ fn secrets_never_leak_through_any_command_or_file() {
             &[],
         ),
     );
-    record("show plan", case.run(&["show", "-no-color", "plan.bin"], false, &[]));
-    record("show -html plan", case.run(&["show", "-html", "plan.bin"], false, &[]));
-    record("cost plan", case.run(&["cost", "-plan=plan.bin", "-format=json"], false, &[]));
+    record(
+        "show plan",
+        case.run(&["show", "-no-color", "plan.bin"], false, &[]),
+    );
+    record(
+        "show -html plan",
+        case.run(&["show", "-html", "plan.bin"], false, &[]),
+    );
+    record(
+        "cost plan",
+        case.run(&["cost", "-plan=plan.bin", "-format=json"], false, &[]),
+    );
     record(
         "apply plan TF_LOG=trace",
-        case.run(&["apply", "-no-color", "plan.bin"], false, &trace),
+        // AutoStack asks for the variables again when applying a saved plan (Terraform takes
+        // them from the plan): given the same ones.
+        case.run(&["apply", "-no-color", "plan.bin"], true, &trace),
     );
     let generated = generated(&case.work);
     let secrets = Secrets::new(&[CLI_SECRET, ENV_SECRET, FILE_SECRET, &generated]);
 
-    record("apply -json", case.run(&["apply", "-json", "-auto-approve"], true, &[]));
+    record(
+        "apply -json",
+        case.run(&["apply", "-json", "-auto-approve"], true, &[]),
+    );
     record("show", case.run(&["show", "-no-color"], false, &[]));
     record("output", case.run(&["output", "-no-color"], false, &[]));
     record("state list", case.run(&["state", "list"], false, &[]));
@@ -271,9 +294,15 @@ fn secrets_never_leak_through_any_command_or_file() {
         );
     }
     record("graph", case.run(&["graph"], false, &[]));
-    record("cost", case.run(&["cost", "-format=json"], false, &[]));
-    record("cost markdown", case.run(&["cost", "-format=markdown"], false, &[]));
-    record("cost history", case.run(&["cost", "history", "-format=json"], false, &[]));
+    // `cost` of the configuration alone takes no variables: the saved plan is priced.
+    record(
+        "cost markdown",
+        case.run(&["cost", "-plan=plan.bin", "-format=markdown"], false, &[]),
+    );
+    record(
+        "cost history",
+        case.run(&["cost", "history", "-format=json"], false, &[]),
+    );
     record("refresh", case.run(&["refresh", "-no-color"], true, &[]));
     for format in ["table", "json", "markdown"] {
         record(
@@ -283,7 +312,9 @@ fn secrets_never_leak_through_any_command_or_file() {
     }
     // Drift on a sensitive file: it is deleted out of band and reported.
     std::fs::remove_file(case.work.path().join("out/cred.txt")).expect("delete");
-    let r = case.run(&["drift", "-format=json", "-detailed-exitcode"], true, &[]).expect(2);
+    let r = case
+        .run(&["drift", "-format=json", "-detailed-exitcode"], true, &[])
+        .expect(2);
     record("drift after a delete", r);
     record(
         "plan -refresh-only",
@@ -308,7 +339,8 @@ fn secrets_never_leak_through_any_command_or_file() {
     // The check's message refers to the token: it is withheld, and the warning says why.
     let plan = &runs[1].1;
     assert!(
-        plan.stderr().contains("Error message refers to sensitive values"),
+        plan.stderr()
+            .contains("Error message refers to sensitive values"),
         "{}",
         plan.stderr()
     );
@@ -324,10 +356,17 @@ fn secrets_never_leak_through_any_command_or_file() {
 #[test]
 fn explicit_reads_show_values_as_terraform_does() {
     let case = Case::new("");
-    case.run(&["apply", "-auto-approve", "-no-color"], true, &[]).expect(0);
+    case.run(&["apply", "-auto-approve", "-no-color"], true, &[])
+        .expect(0);
     let r = case.run(&["output", "-no-color"], false, &[]).expect(0);
-    assert!(r.stdout().contains("db_password = <sensitive>"), "{}", r.stdout());
-    let r = case.run(&["output", "-raw", "db_password"], false, &[]).expect(0);
+    assert!(
+        r.stdout().contains("db_password = <sensitive>"),
+        "{}",
+        r.stdout()
+    );
+    let r = case
+        .run(&["output", "-raw", "db_password"], false, &[])
+        .expect(0);
     assert_eq!(r.stdout(), CLI_SECRET);
     let r = case.run(&["output", "-json"], false, &[]).expect(0);
     let doc: serde_json::Value = serde_json::from_str(&r.stdout()).expect("json");
@@ -337,12 +376,21 @@ fn explicit_reads_show_values_as_terraform_does() {
     let doc: serde_json::Value = serde_json::from_str(&r.stdout()).expect("json");
     assert_eq!(doc["values"]["outputs"]["db_password"]["sensitive"], true);
     // Every resource's sensitive leaves are flagged in `sensitive_values`.
-    let resources = doc["values"]["root_module"]["resources"].as_array().expect("resources");
+    let resources = doc["values"]["root_module"]["resources"]
+        .as_array()
+        .expect("resources");
     let mixed = resources
         .iter()
         .find(|r| r["address"] == "terraform_data.mixed")
         .expect("mixed");
-    assert_eq!(mixed["sensitive_values"]["input"], true, "{mixed}");
+    assert_eq!(
+        mixed["sensitive_values"]["input"]["secret"], true,
+        "{mixed}"
+    );
+    assert_eq!(
+        mixed["sensitive_values"]["output"]["secret"], true,
+        "{mixed}"
+    );
 }
 
 /// Failures on sensitive values: a validation and a precondition whose messages would
@@ -380,17 +428,30 @@ fn errors_about_sensitive_values_do_not_print_them() {
     ];
     for (name, config, expect) in cases {
         let w = Work::new(&[("main.tf", config)]);
-        for cmd in [&["plan", "-no-color"][..], &["apply", "-auto-approve", "-no-color"], &["plan", "-json"]] {
+        for cmd in [
+            &["plan", "-no-color"][..],
+            &["apply", "-auto-approve", "-no-color"],
+            &["plan", "-json"],
+        ] {
             let mut args: Vec<String> = cmd.iter().map(|s| s.to_string()).collect();
             args.push(format!("-var=pin={PIN_SECRET}"));
             let r = w.run_env(
                 &args.iter().map(String::as_str).collect::<Vec<_>>(),
                 &[("TF_VAR_perm", PERM_SECRET), ("TF_LOG", "trace")],
             );
-            assert_eq!(r.code(), 1, "{name} {cmd:?}:\n{}\n{}", r.stdout(), r.stderr());
+            assert_eq!(
+                r.code(),
+                1,
+                "{name} {cmd:?}:\n{}\n{}",
+                r.stdout(),
+                r.stderr()
+            );
             let all = format!("{}{}", r.stdout(), r.stderr());
             assert!(all.contains(expect), "{name} {cmd:?}:\n{all}");
-            assert!(all.contains("main.tf"), "{name} {cmd:?}: not located:\n{all}");
+            assert!(
+                all.contains("main.tf"),
+                "{name} {cmd:?}: not located:\n{all}"
+            );
             secrets.assert_clean(&format!("{name} {cmd:?} stdout"), &r.0.stdout);
             secrets.assert_clean(&format!("{name} {cmd:?} stderr"), &r.0.stderr);
         }
@@ -420,15 +481,28 @@ terraform {
 }
 "#;
     let case = Case::new(encryption);
-    case.run(&["apply", "-auto-approve", "-no-color"], true, &[]).expect(0);
-    let secrets = Secrets::new(&[CLI_SECRET, ENV_SECRET, FILE_SECRET, &generated_encrypted(&case)]);
-    case.run(&["plan", "-no-color", "-out=plan.bin"], true, &[]).expect(0);
-    case.run(&["apply", "-auto-approve", "-no-color"], true, &[("TF_VAR_api_token", "s3cr3t-env-rotated-1")])
+    case.run(&["apply", "-auto-approve", "-no-color"], true, &[])
         .expect(0);
+    let secrets = Secrets::new(&[
+        CLI_SECRET,
+        ENV_SECRET,
+        FILE_SECRET,
+        &generated_encrypted(&case),
+    ]);
+    case.run(&["plan", "-no-color", "-out=plan.bin"], true, &[])
+        .expect(0);
+    case.run(
+        &["apply", "-auto-approve", "-no-color"],
+        true,
+        &[("TF_VAR_api_token", "s3cr3t-env-rotated-1")],
+    )
+    .expect(0);
     let inputs: Vec<&str> = vec!["main.tf", "secret.tfvars", "out/cred.txt"];
     let files = written_files(case.work.path(), &inputs);
     assert!(
-        files.iter().any(|p| p.ends_with("terraform.tfstate.history")),
+        files
+            .iter()
+            .any(|p| p.ends_with("terraform.tfstate.history")),
         "{files:?}"
     );
     for path in files {
@@ -439,7 +513,9 @@ terraform {
 
 /// The generated password of an encrypted state, through `output -raw` (the explicit read).
 fn generated_encrypted(case: &Case) -> String {
-    let r = case.run(&["output", "-raw", "generated"], false, &[]).expect(0);
+    let r = case
+        .run(&["output", "-raw", "generated"], false, &[])
+        .expect(0);
     assert_eq!(r.stdout().len(), 24, "{}", r.stdout());
     r.stdout()
 }

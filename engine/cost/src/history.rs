@@ -217,7 +217,8 @@ mod tests {
         let r = rate("2024-05-01T00:00:00Z", 1.0).with_changed(vec!["aws_vpc.main".into()]);
         let back = parse_lines(&r.to_line());
         assert_eq!(back, vec![r]);
-        let old = r#"{"time":"2024-05-01T00:00:00Z","serial":3,"monthly":0.0,"clouds":{},"unpriced":0}"#;
+        let old =
+            r#"{"time":"2024-05-01T00:00:00Z","serial":3,"monthly":0.0,"clouds":{},"unpriced":0}"#;
         assert!(parse_lines(old)[0].changed.is_empty());
     }
 

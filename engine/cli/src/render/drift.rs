@@ -189,7 +189,9 @@ fn code(s: &str) -> String {
 pub fn json(r: &DriftReport) -> String {
     let cost = |c: &Option<CostEffect>| match c {
         // Rounded as the cost reports round, so sums print without binary noise.
-        Some(c) => json!({ "before": usd(c.before), "after": usd(c.after), "delta": usd(c.delta()) }),
+        Some(c) => {
+            json!({ "before": usd(c.before), "after": usd(c.after), "delta": usd(c.delta()) })
+        }
         None => Json::Null,
     };
     let resources: Vec<Json> = r
@@ -226,7 +228,10 @@ pub fn json(r: &DriftReport) -> String {
         },
         "resources": resources,
     });
-    format!("{}\n", serde_json::to_string_pretty(&doc).unwrap_or_default())
+    format!(
+        "{}\n",
+        serde_json::to_string_pretty(&doc).unwrap_or_default()
+    )
 }
 
 fn usd(x: f64) -> f64 {

@@ -103,7 +103,12 @@ async fn aws_tag_instance_type_and_rule_drift_with_the_cost_effect() {
     // The rule resource, created after its group, shows in the group's `ingress` (as in
     // Terraform's refresh-only plan); `refresh` records it, and then nothing has drifted.
     let r = run(&w, &name, &["drift", "-no-color", "-detailed-exitcode"]).expect(2);
-    assert!(r.stdout().contains("# aws_security_group.admin has changed"), "{}", r.stdout());
+    assert!(
+        r.stdout()
+            .contains("# aws_security_group.admin has changed"),
+        "{}",
+        r.stdout()
+    );
     run(&w, &name, &["refresh", "-no-color"]).expect(0);
     run(&w, &name, &["drift", "-no-color", "-detailed-exitcode"]).expect(0);
 
@@ -114,7 +119,12 @@ async fn aws_tag_instance_type_and_rule_drift_with_the_cost_effect() {
         .value("hand-edited")
         .build();
     let vpc = attr(&state, "aws_vpc", "main", "id");
-    ec2.create_tags().resources(&vpc).tags(tag).send().await.expect("tag vpc");
+    ec2.create_tags()
+        .resources(&vpc)
+        .tags(tag)
+        .send()
+        .await
+        .expect("tag vpc");
     let instance = attr(&state, "aws_instance", "web", "id");
     ec2.modify_instance_attribute()
         .instance_id(&instance)
@@ -144,7 +154,10 @@ async fn aws_tag_instance_type_and_rule_drift_with_the_cost_effect() {
         .unwrap_or_else(|| panic!("no tags[\"Name\"] row:\n{out}"));
     let cells: Vec<&str> = tag_line.split_whitespace().collect();
     let want_before = format!("\"{name}-vpc\"");
-    assert_eq!(cells, ["tags[\"Name\"]", want_before.as_str(), "\"hand-edited\""]);
+    assert_eq!(
+        cells,
+        ["tags[\"Name\"]", want_before.as_str(), "\"hand-edited\""]
+    );
     assert!(out.contains("# aws_instance.web has changed"), "{out}");
     assert!(out.contains("\"t3.micro\""), "{out}");
     assert!(out.contains("\"t3.large\""), "{out}");
@@ -176,20 +189,40 @@ async fn aws_tag_instance_type_and_rule_drift_with_the_cost_effect() {
         .iter()
         .find(|a| a["path"] == "instance_type")
         .expect("instance_type drift");
-    assert_eq!((ty["before"].as_str(), ty["after"].as_str()), (Some("t3.micro"), Some("t3.large")));
+    assert_eq!(
+        (ty["before"].as_str(), ty["after"].as_str()),
+        (Some("t3.micro"), Some("t3.large"))
+    );
     let cost = &web["monthly_cost"];
-    let (before, after) = (cost["before"].as_f64().unwrap(), cost["after"].as_f64().unwrap());
+    let (before, after) = (
+        cost["before"].as_f64().unwrap(),
+        cost["after"].as_f64().unwrap(),
+    );
     // t3.large is 8 times a t3.micro's hourly price.
     assert!(before > 5.0 && after > 6.0 * before, "{cost}");
-    assert!(doc["summary"]["monthly_cost"]["delta"].as_f64().unwrap() > 40.0, "{doc}");
-    assert_eq!(find("aws_vpc_security_group_ingress_rule.ssh")["status"], "deleted");
+    assert!(
+        doc["summary"]["monthly_cost"]["delta"].as_f64().unwrap() > 40.0,
+        "{doc}"
+    );
+    assert_eq!(
+        find("aws_vpc_security_group_ingress_rule.ssh")["status"],
+        "deleted"
+    );
     assert_eq!(find("aws_vpc.main")["last_applied"]["source"], "history");
     assert_eq!(doc["summary"]["drifted"], 4, "{doc}");
-    assert_eq!(find("aws_security_group.admin")["attributes"][0]["path"], "ingress");
+    assert_eq!(
+        find("aws_security_group.admin")["attributes"][0]["path"],
+        "ingress"
+    );
 
-    let md = run(&w, &name, &["drift", "-format=markdown"]).expect(0).stdout();
+    let md = run(&w, &name, &["drift", "-format=markdown"])
+        .expect(0)
+        .stdout();
     assert!(md.contains("### `aws_instance.web` changed"), "{md}");
-    assert!(md.contains("| `instance_type` | `\"t3.micro\"` | `\"t3.large\"` |"), "{md}");
+    assert!(
+        md.contains("| `instance_type` | `\"t3.micro\"` | `\"t3.large\"` |"),
+        "{md}"
+    );
 
     // The check wrote nothing: a plan still sees the drift and an apply repairs it.
     run(&w, &name, &["apply", "-auto-approve", "-no-color"]).expect(0);

@@ -64,7 +64,10 @@ fn aws_credentials_never_leak() {
     }
     // A provider error: a wrong endpoint makes every call fail, and the message names the
     // request, never the keys that signed it.
-    let bad = [("AWS_ENDPOINT_URL", "http://127.0.0.1:9"), ("AWS_MAX_ATTEMPTS", "1")];
+    let bad = [
+        ("AWS_ENDPOINT_URL", "http://127.0.0.1:9"),
+        ("AWS_MAX_ATTEMPTS", "1"),
+    ];
     let mut env_bad: Vec<(&str, &str)> = env.to_vec();
     env_bad.retain(|(k, _)| *k != "AWS_ENDPOINT_URL");
     env_bad.extend_from_slice(&bad);
@@ -72,7 +75,10 @@ fn aws_credentials_never_leak() {
     assert_eq!(r.code(), 1, "{}\n{}", r.stdout(), r.stderr());
     secrets.assert_clean("stdout of a failing apply", &r.0.stdout);
     secrets.assert_clean("stderr of a failing apply", &r.0.stderr);
-    for path in written_files(w.path(), &["main.tf", "terraform.tfstate", "terraform.tfstate.backup"]) {
+    for path in written_files(
+        w.path(),
+        &["main.tf", "terraform.tfstate", "terraform.tfstate.backup"],
+    ) {
         let bytes = std::fs::read(&path).expect("read");
         secrets.assert_clean(&path.display().to_string(), &bytes);
     }

@@ -79,8 +79,12 @@ mod tests {
         let pw = Value::string("hunter2-secret").sensitive();
         let d = validate(&RULE.replace("SENS", "true"), pw);
         assert_eq!(d.len(), 2, "{d:?}");
-        assert!(d.iter().all(|(s, t)| !s.contains("hunter2") && !t.contains("hunter2")));
-        assert!(d[0].1.starts_with("The error message included a sensitive value"));
+        assert!(d
+            .iter()
+            .all(|(s, t)| !s.contains("hunter2") && !t.contains("hunter2")));
+        assert!(d[0]
+            .1
+            .starts_with("The error message included a sensitive value"));
         assert_eq!(d[1].0, "Error message refers to sensitive values");
     }
 
