@@ -2,7 +2,7 @@
 //! `check` assertions.
 
 use autostack_lang::config::CheckRule;
-use autostack_lang::eval::Evaluator;
+use autostack_lang::eval::{condition_message, Evaluator};
 use autostack_lang::value::convert;
 use autostack_lang::{Diagnostic, Diagnostics, Severity, Type};
 
@@ -42,12 +42,13 @@ pub fn check_rules(
         if ok {
             continue;
         }
-        let message = ev
-            .eval(&rule.error_message)
-            .ok()
-            .and_then(|m| m.as_str().map(str::to_string))
-            .unwrap_or_else(|| "The error message could not be evaluated.".into());
-        let mut d = Diagnostic::error(summary, message, Some(rule.condition.range.clone()));
+        // A message that would reveal a sensitive value is withheld (with a warning saying
+        // why), as Terraform does.
+        let message = condition_message(ev, rule, Severity::Warning);
+        if let Some(w) = message.withheld {
+            diags.push(w);
+        }
+        let mut d = Diagnostic::error(summary, message.text, Some(rule.condition.range.clone()));
         d.severity = severity;
         diags.push(d);
     }

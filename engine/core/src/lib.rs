@@ -19,6 +19,7 @@ pub mod graph;
 pub mod jsonplan;
 pub mod plan;
 pub mod planfile;
+pub mod redact;
 pub mod state;
 pub mod statefile;
 pub mod validate;

@@ -260,12 +260,12 @@ pub fn validate_variable(
             }
         };
         if ok == Some(false) {
-            let msg = diags
-                .take(ev.eval(&rule.error_message))
-                .and_then(|m| m.as_str().map(str::to_string))
-                .unwrap_or_else(|| "(error message could not be evaluated)".into());
+            // A message revealing the (sensitive) value is withheld, as Terraform does.
+            let message = crate::eval::condition_message(&mut ev, rule, crate::Severity::Error);
+            let withheld = message.withheld;
             let detail = format!(
-                "{msg}\n\nThis was checked by the validation rule at {}.",
+                "{}\n\nThis was checked by the validation rule at {}.",
+                message.text,
                 crate::config::short_range(&rule.range)
             );
             diags.push(Diagnostic::error(
@@ -273,6 +273,9 @@ pub fn validate_variable(
                 detail,
                 Some(at.clone().unwrap_or_else(|| v.range.clone())),
             ));
+            if let Some(w) = withheld {
+                diags.push(w);
+            }
         }
     }
     diags

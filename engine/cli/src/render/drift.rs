@@ -43,6 +43,11 @@ fn cost_line(c: &CostEffect, arrow: &str) -> String {
     )
 }
 
+/// True when a resource costs something before or after (free types get no cost line).
+fn has_cost(c: &CostEffect) -> bool {
+    c.before.abs() >= 0.005 || c.after.abs() >= 0.005
+}
+
 /// `2024-05-01 12:00:00 UTC (the apply that wrote state serial 4)`.
 fn when(l: &LastApplied) -> String {
     match l.time {
@@ -74,7 +79,7 @@ pub fn table(r: &DriftReport, style: &Style) -> String {
         let head = format!("# {} {}", res.address, status(res));
         let _ = writeln!(out, "{}", style.bold(&head));
         let _ = writeln!(out, "  Last applied: {}", when(&res.last_applied));
-        if let Some(c) = &res.monthly {
+        if let Some(c) = res.monthly.as_ref().filter(|c| has_cost(c)) {
             let _ = writeln!(out, "  Monthly cost: {}", cost_line(c, "->"));
         }
         out.push('\n');
@@ -134,7 +139,7 @@ pub fn markdown(r: &DriftReport) -> String {
         let what = if res.deleted { "deleted" } else { "changed" };
         let _ = writeln!(out, "\n### `{}` {what}\n", res.address);
         let _ = write!(out, "Last applied: {}", when(&res.last_applied));
-        if let Some(c) = &res.monthly {
+        if let Some(c) = res.monthly.as_ref().filter(|c| has_cost(c)) {
             let _ = write!(out, " · monthly cost: {}", cost_line(c, "→"));
         }
         match res.deleted {
@@ -183,7 +188,10 @@ fn code(s: &str) -> String {
 /// The report as one JSON document.
 pub fn json(r: &DriftReport) -> String {
     let cost = |c: &Option<CostEffect>| match c {
-        Some(c) => json!({ "before": c.before, "after": c.after, "delta": c.delta() }),
+        // Rounded as the cost reports round, so sums print without binary noise.
+        Some(c) => {
+            json!({ "before": usd(c.before), "after": usd(c.after), "delta": usd(c.delta()) })
+        }
         None => Json::Null,
     };
     let resources: Vec<Json> = r
@@ -224,6 +232,10 @@ pub fn json(r: &DriftReport) -> String {
         "{}\n",
         serde_json::to_string_pretty(&doc).unwrap_or_default()
     )
+}
+
+fn usd(x: f64) -> f64 {
+    (x * 1_000_000.0).round() / 1_000_000.0
 }
 
 fn attr_json(a: &AttrDrift) -> Json {

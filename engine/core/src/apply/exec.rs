@@ -344,6 +344,12 @@ impl<'a> Run<'a> {
                     .await
             }
         };
+        // The provider saw these values unmarked and may quote them in its errors.
+        let result = result.map_err(|mut e| {
+            let seen = [&config, &planned, c.before.as_ref().unwrap_or(&config)];
+            e.diags = crate::redact::scrub(e.diags, &seen);
+            e
+        });
         let tainted = c.action != Action::Update;
         match result {
             Ok(ApplyResponse {

@@ -132,7 +132,7 @@ impl Planner<'_> {
                     self.drift.push(c);
                     self.w.prior.instances.remove(&addr);
                 }
-                Err(d) => d
+                Err(d) => crate::redact::scrub(d, &[&obj.value])
                     .into_iter()
                     .for_each(|x| self.w.diags.push(with_addr(x, &addr))),
             }

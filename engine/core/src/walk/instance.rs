@@ -69,7 +69,8 @@ impl<'a> Walker<'a> {
         let mut found = Diagnostics::new();
         // `validate` is the managed type's: a data source may share its name.
         if r.mode == Mode::Managed {
-            for d in provider.validate(ValidateRequest::new(&r.ty, &config)) {
+            let said = provider.validate(ValidateRequest::new(&r.ty, &config));
+            for d in crate::redact::scrub(said, &[&config]) {
                 found.push(d.or_at(&r.range));
             }
         }
@@ -115,7 +116,8 @@ pub(crate) async fn plan_instance(
     let ic = &r.lifecycle.ignore_changes;
     let proposed = config_with_ignored(ic, prior, config.clone(), &schema.block);
     let req = PlanRequest::new(&r.ty, prior, &proposed).with_config(config);
-    let mut planned = provider.plan(req.with_private(prior_private)).await?;
+    let mut planned = (provider.plan(req.with_private(prior_private)).await)
+        .map_err(|d| crate::redact::scrub(d, &[config, &proposed, prior.unwrap_or(config)]))?;
     if let Some(prior) = prior {
         planned.planned = ignore_changes(ic, prior, planned.planned);
     }

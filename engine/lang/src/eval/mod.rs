@@ -9,11 +9,13 @@ pub mod builtin_refs;
 mod call;
 mod collections;
 mod conditional;
+mod message;
 mod operators;
 mod references;
 pub mod scope;
 mod template;
 
+pub use message::{condition_message, ConditionMessage};
 pub use scope::{MapScope, Scope};
 
 use crate::diag::{Diagnostic, Diagnostics, Range};
