@@ -22,6 +22,7 @@ pub mod legacy;
 pub mod objects;
 pub mod plan;
 pub mod private;
+pub mod ratelimit;
 pub mod provider;
 pub mod registry;
 pub mod request;
