@@ -8,13 +8,13 @@ use hcl_edit::structure::{Block, BlockLabel, Structure};
 use hcl_edit::Span;
 use std::collections::BTreeMap;
 
-struct Ctx<'a> {
+pub(super) struct Ctx<'a> {
     file: &'a str,
     text: &'a str,
 }
 
 impl Ctx<'_> {
-    fn err(&self, span: Option<std::ops::Range<usize>>, message: String) -> CostError {
+    pub(super) fn err(&self, span: Option<std::ops::Range<usize>>, message: String) -> CostError {
         let (line, column) = line_col(self.text, span.map_or(0, |s| s.start));
         CostError::Policy {
             file: self.file.to_string(),
@@ -65,7 +65,7 @@ pub(super) fn parse(file: &str, text: &str) -> Result<PolicySet, CostError> {
                 return Err(cx.err(
                     a.span(),
                     format!(
-                        "unexpected argument {:?}: only budget and policy blocks may appear here",
+                        "unexpected argument {:?}: only budget, policy and provider blocks may appear here",
                         a.key.as_str()
                     ),
                 ))
@@ -81,9 +81,12 @@ pub(super) fn parse(file: &str, text: &str) -> Result<PolicySet, CostError> {
                         set.policies.push(policy(&cx, b)?);
                         set.policies.last().map(|x| x.name.clone())
                     }
-                    // `provider "aws" { implementation = "plugin" }` chooses how a provider
-                    // is served (engine/cli/src/plugins.rs), not what it may cost.
-                    "provider" => continue,
+                    // How a provider configuration is served and driven (not what it
+                    // may cost): see `providers`.
+                    "provider" => {
+                        set.providers.push(super::providers::provider(&cx, b)?);
+                        set.providers.last().map(|p| p.address())
+                    }
                     other => {
                         return Err(cx.err(
                             b.ident.span(),
@@ -105,7 +108,7 @@ pub(super) fn parse(file: &str, text: &str) -> Result<PolicySet, CostError> {
     Ok(set)
 }
 
-fn label(cx: &Ctx, b: &Block) -> Result<String, CostError> {
+pub(super) fn label(cx: &Ctx, b: &Block) -> Result<String, CostError> {
     match b.labels.as_slice() {
         [BlockLabel::String(s)] => Ok(s.value().to_string()),
         [BlockLabel::Ident(i)] => Ok(i.value().as_str().to_string()),
@@ -121,7 +124,7 @@ fn label(cx: &Ctx, b: &Block) -> Result<String, CostError> {
 }
 
 /// Each attribute of a block as (name, expression), rejecting nested blocks and duplicates.
-fn attributes<'b>(cx: &Ctx, b: &'b Block) -> Result<Vec<(&'b str, &'b Expression)>, CostError> {
+pub(super) fn attributes<'b>(cx: &Ctx, b: &'b Block) -> Result<Vec<(&'b str, &'b Expression)>, CostError> {
     let mut out: Vec<(&str, &Expression)> = Vec::new();
     for s in b.body.iter() {
         match s {
