@@ -124,7 +124,10 @@ pub(super) fn label(cx: &Ctx, b: &Block) -> Result<String, CostError> {
 }
 
 /// Each attribute of a block as (name, expression), rejecting nested blocks and duplicates.
-pub(super) fn attributes<'b>(cx: &Ctx, b: &'b Block) -> Result<Vec<(&'b str, &'b Expression)>, CostError> {
+pub(super) fn attributes<'b>(
+    cx: &Ctx,
+    b: &'b Block,
+) -> Result<Vec<(&'b str, &'b Expression)>, CostError> {
     let mut out: Vec<(&str, &Expression)> = Vec::new();
     for s in b.body.iter() {
         match s {

@@ -7,6 +7,7 @@ mod decode;
 mod decode_blocks;
 pub mod encryption;
 mod load;
+mod text;
 pub mod typeexpr;
 pub mod validate;
 
@@ -15,6 +16,7 @@ pub use encryption::{decode_encryption, Encryption, EncryptionBlock, EncryptionT
 pub use load::{
     eval_static, load_module, load_module_tree, load_module_tree_with, ModuleTree, Overlay,
 };
+pub use text::module_from_file;
 pub use typeexpr::Constraint;
 
 use crate::diag::Range;
