@@ -51,6 +51,16 @@ fn syntax_errors_are_located() {
 }
 
 #[test]
+fn a_syntax_error_inside_a_multibyte_character_is_located_at_it() {
+    // Found by the `hcl` fuzz target: the parser's error offset fell inside `ї` (2 bytes).
+    let errs = errors_of("t is o\u{457}");
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert!(errs[0].starts_with("1:"), "{errs:?}");
+    let errs = errors_of("a = 1\nb \u{1F600}\u{457} = 2\n");
+    assert_eq!(errs.len(), 1, "{errs:?}");
+}
+
+#[test]
 fn thousand_levels_of_nesting_give_a_located_error() {
     // hcl-edit (like HCL) bounds nesting; deep input must be a diagnostic, never a crash.
     for (open, close) in [("(", ")"), ("[", "]"), ("{a=", "}")] {

@@ -114,7 +114,12 @@ fn syntax_error(file: &SourceFile, e: &hcl_edit::parser::Error) -> Diagnostics {
         let end = (u.offset + 1).min(file.text.len());
         return Diagnostic::error(u.summary, u.detail, Some(file.range(u.offset..end))).into();
     }
-    let offset = e.location().offset().min(file.text.len());
+    // The parser's offset is a byte's: inside a multi-byte character, the character starts
+    // the range.
+    let mut offset = e.location().offset().min(file.text.len());
+    while !file.text.is_char_boundary(offset) {
+        offset -= 1;
+    }
     let end = file.text[offset..]
         .chars()
         .next()
