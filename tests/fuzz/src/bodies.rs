@@ -11,8 +11,11 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
+/// A fuzz target's body.
+pub type Body = fn(&[u8]);
+
 /// The targets by name (the corpus folder of each is `tests/fuzz/corpus/NAME`).
-pub const TARGETS: [(&str, fn(&[u8])); 4] = [
+pub const TARGETS: [(&str, Body); 4] = [
     ("hcl", hcl),
     ("state", state),
     ("planfile", planfile),
