@@ -40,6 +40,19 @@ fn provider_blocks_set_concurrency_per_configuration() {
 }
 
 #[test]
+fn nested_unclosed_braces_are_an_error_at_once() {
+    // Found by the `policy` fuzz target: hcl-edit backtracked for over a minute on this shape.
+    let text = "# x\n".to_string() + &"  O = 250* 250* {\n ! {\n".repeat(22);
+    let start = std::time::Instant::now();
+    let e = PolicySet::parse("autostack.hcl", &text).unwrap_err();
+    assert!(start.elapsed().as_secs() < 5, "{:?}", start.elapsed());
+    assert!(e.to_string().contains("unclosed '{'"), "{e}");
+    // Brackets inside strings and comments do not count.
+    let ok = "# {\n// (\n/* [ */\nbudget \"b\" {\n  amount = 5\n  tags = { t = \"{\\\"\" }\n}\n";
+    PolicySet::parse("autostack.hcl", ok).unwrap();
+}
+
+#[test]
 fn bad_provider_settings_name_file_line_and_column() {
     #[rustfmt::skip]
     let cases = [
@@ -58,6 +71,7 @@ fn bad_provider_settings_name_file_line_and_column() {
         ("provider \"aws\" {\n  concurrency = 2\n}\nprovider \"aws\" {\n  concurrency = 3\n}\n", 4, 1, "duplicate provider \"aws\""),
         ("provider \"aws\" {\n  alias = \"w\"\n}\nprovider \"aws\" {\n  alias = \"w\"\n}\n", 4, 1, "duplicate provider \"aws.w\""),
         ("provider \"aws\" {\n  endpoints {}\n}\n", 2, 3, "unexpected block \"endpoints\""),
+        ("provider \"aws\" {\n  concurrency = 2\n", 1, 16, "unclosed '{'"),
     ];
     for (text, line, col, msg) in cases {
         let e = PolicySet::parse("autostack.hcl", text).unwrap_err();
