@@ -332,4 +332,54 @@ mod tests {
         let second = l.reserve().wait.as_secs_f64();
         assert!((second - 1.0 / 5.5).abs() < 1e-6, "{second}");
     }
+
+    /// An error that is only its class.
+    #[derive(Debug)]
+    struct Classed(crate::ErrorClass);
+
+    impl CloudError for Classed {
+        fn class(&self) -> crate::ErrorClass {
+            self.0
+        }
+        fn timed_out(_: &str) -> Self {
+            Classed(crate::ErrorClass::Fatal)
+        }
+        fn diagnostic(&self, action: &str) -> autostack_value::Diagnostic {
+            autostack_value::Diagnostic::error(action.to_string(), format!("{self:?}"), None)
+        }
+    }
+
+    #[tokio::test]
+    async fn retry_paced_slows_on_throttles_and_recovers_on_success() {
+        let settings = RateSettings {
+            min_rate: 100.0,
+            max_rate: 1000.0,
+            decrease: 0.5,
+            growth: 0.05,
+        };
+        let limiter = AdaptiveRate::new(settings);
+        let b = Backoff {
+            initial: ms(1),
+            max: ms(2),
+            attempts: 5,
+        };
+        let calls = std::cell::Cell::new(0);
+        let op = || {
+            calls.set(calls.get() + 1);
+            let r = match calls.get() {
+                1 | 2 => Err(Classed(crate::ErrorClass::Throttled)),
+                n => Ok(n),
+            };
+            std::future::ready(r)
+        };
+        assert_eq!(retry_paced(&limiter, b, op).await.unwrap(), 3);
+        // Two throttles cut it (to the floor), the success grew it by 5 %.
+        assert_eq!(limiter.rate(), Some(105.0));
+        let fatal = || std::future::ready(Err::<(), _>(Classed(crate::ErrorClass::Fatal)));
+        assert!(retry_paced(&limiter, b, fatal).await.is_err());
+        assert!(
+            limiter.rate().unwrap() > 105.0,
+            "other outcomes count as not throttled"
+        );
+    }
 }
