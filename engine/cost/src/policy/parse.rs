@@ -77,11 +77,17 @@ fn string_end(b: &[u8], mut i: usize) -> usize {
 }
 
 fn line_end(b: &[u8], i: usize) -> usize {
-    b[i..].iter().position(|&c| c == b'\n').map_or(b.len(), |p| i + p)
+    b[i..]
+        .iter()
+        .position(|&c| c == b'\n')
+        .map_or(b.len(), |p| i + p)
 }
 
 fn memchr_pair(b: &[u8], from: usize, pair: [u8; 2]) -> Option<usize> {
-    b.get(from..)?.windows(2).position(|w| w == pair).map(|p| from + p)
+    b.get(from..)?
+        .windows(2)
+        .position(|w| w == pair)
+        .map(|p| from + p)
 }
 
 /// Parses the whole file.
