@@ -30,6 +30,9 @@ start_arm_double
 start_postgres
 ensure_chromium
 
+echo "== fuzzing (bounded: 15 s a target; README's \"Fuzzing\")"
+bash tests/fuzz/run.sh 15
+
 echo "== tests"
 # The state crate's remote backends are features; their tests run here.
 cargo test --workspace --no-fail-fast --features autostack-state/gcs,autostack-state/azurerm 2>&1 | tee /tmp/autostack-test.log

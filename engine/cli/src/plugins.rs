@@ -1,10 +1,31 @@
 //! Provider plugins behind the `plugins` feature: a provider address is served by its native
 //! implementation, by the plugin `init` installed for it, or by both (native types natively,
 //! the others through the plugin); `autostack.hcl` can force one:
-//! `provider "aws" { implementation = "plugin" }` (or `"native"`).
+//! `provider "aws" { implementation = "plugin" }` (or `"native"`). The same blocks set each
+//! configuration's `concurrency` ([`limits`]); they are parsed with the budgets and policies
+//! (`autostack_cost::policy::ProviderSettings`).
 
 use autostack_core::addrs::ProviderSource;
+use autostack_core::limits::ProviderLimits;
+use autostack_lang::Diagnostics;
 use autostack_provider_sdk::Provider;
+use std::path::Path;
+
+/// The concurrency of each provider configuration, from `autostack.hcl` in `dir`.
+pub fn limits(dir: &Path) -> Result<ProviderLimits, Diagnostics> {
+    let set = crate::costing::policies(dir)?.unwrap_or_default();
+    Ok(ProviderLimits::new(move |p| {
+        set.concurrency(&p.local, p.alias.as_deref())
+    }))
+}
+
+/// `implementation` of the default configuration of provider type `ty` (a bad file was
+/// reported when the session opened).
+#[cfg(feature = "plugins")]
+fn implementation(dir: &Path, ty: &str) -> Option<String> {
+    let set = crate::costing::policies(dir).ok()??;
+    set.provider(ty, None)?.implementation.clone()
+}
 
 /// The provider for `source`, given the native one (if this build has it).
 #[cfg(feature = "plugins")]
@@ -12,11 +33,11 @@ pub fn with_plugin(
     source: &ProviderSource,
     native: Option<Box<dyn Provider>>,
 ) -> Option<Box<dyn Provider>> {
-    use autostack_provider_plugin::install::{implementation_override, installed};
+    use autostack_provider_plugin::install::installed;
     use autostack_provider_plugin::{PluginProvider, Routed};
     let cwd = std::env::current_dir().unwrap_or_default();
     let address = source.to_string();
-    let choice = implementation_override(&cwd, &source.ty);
+    let choice = implementation(&cwd, &source.ty);
     if choice.as_deref() == Some("native") {
         return native;
     }

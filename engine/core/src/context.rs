@@ -39,6 +39,8 @@ pub struct Context {
     pub providers: Mutex<HashMap<ProviderConfig, SharedProvider>>,
     /// Where plan and apply report what they do ([`crate::events::Silent`] by default).
     pub events: Arc<dyn crate::events::Events>,
+    /// Operations in flight allowed per provider configuration (none by default).
+    pub limits: Arc<crate::limits::ProviderLimits>,
 }
 
 impl Context {
@@ -57,6 +59,7 @@ impl Context {
             cwd: std::env::current_dir().unwrap_or_default(),
             providers: Mutex::new(HashMap::new()),
             events: Arc::new(crate::events::Silent),
+            limits: Arc::default(),
         }
     }
 

@@ -51,6 +51,32 @@ fn syntax_errors_are_located() {
 }
 
 #[test]
+fn a_syntax_error_inside_a_multibyte_character_is_located_at_it() {
+    // Found by the `hcl` fuzz target: the parser's error offset fell inside `ї` (2 bytes).
+    let errs = errors_of("t is o\u{457}");
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert!(errs[0].starts_with("1:"), "{errs:?}");
+    let errs = errors_of("a = 1\nb \u{1F600}\u{457} = 2\n");
+    assert_eq!(errs.len(), 1, "{errs:?}");
+}
+
+#[test]
+fn nested_unclosed_braces_are_reported_at_once() {
+    // Found by the fuzz targets: hcl-edit backtracked for minutes on 676 bytes like these.
+    let src = "# x\n".to_string() + &"  O = 250* 250* {\n ! {\n".repeat(22);
+    let start = std::time::Instant::now();
+    let errs = errors_of(&src);
+    assert!(start.elapsed().as_secs() < 5, "{:?}", start.elapsed());
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    // The innermost unclosed block, as Terraform reports it.
+    assert_eq!(errs, vec!["45:4: Unclosed configuration block"]);
+    let expr = "{a = [".repeat(40);
+    let err = autostack_lang::console::eval_line(&expr).unwrap_err();
+    assert!(start.elapsed().as_secs() < 5, "{:?}", start.elapsed());
+    assert!(err.iter().next().unwrap().subject.is_some());
+}
+
+#[test]
 fn thousand_levels_of_nesting_give_a_located_error() {
     // hcl-edit (like HCL) bounds nesting; deep input must be a diagnostic, never a crash.
     for (open, close) in [("(", ")"), ("[", "]"), ("{a=", "}")] {

@@ -128,7 +128,11 @@ impl AuthSettings {
 
     /// The retry configuration: `retry_mode` (or `AWS_RETRY_MODE`) and `max_retries`
     /// (`default_retries` when unset). Throttling and 5xx are retried with jittered
-    /// exponential backoff.
+    /// exponential backoff. The mode defaults to `adaptive`: after a throttling error the
+    /// SDK's client-side token bucket slows every call of the service down, and speeds up
+    /// again as calls succeed (with `standard`, 100 creates against an API throttling half
+    /// of them took 2.4 times the calls of an unthrottled apply; with `adaptive`, 1.03 times:
+    /// engine/cli/tests/aws_throttle.rs).
     pub fn retry_config(&self, default_retries: u32) -> Result<RetryConfig, AuthError> {
         let max_retries = self.max_retries.unwrap_or(default_retries).min(100);
         let mode = self.retry_mode.clone().or_else(|| {
@@ -137,8 +141,8 @@ impl AuthSettings {
                 .filter(|m| !m.is_empty())
         });
         let base = match mode.as_deref().map(str::to_ascii_lowercase).as_deref() {
-            None | Some("standard") => RetryConfig::standard(),
-            Some("adaptive") => RetryConfig::adaptive(),
+            Some("standard") => RetryConfig::standard(),
+            None | Some("adaptive") => RetryConfig::adaptive(),
             Some(_) => {
                 let summary = format!("unknown RetryMode, {}", mode.unwrap_or_default());
                 return Err(AuthError::new(summary, ""));
@@ -304,6 +308,10 @@ mod tests {
             bad.retry_config(5).unwrap_err().summary,
             "unknown RetryMode, sometimes"
         );
+        if std::env::var_os("AWS_RETRY_MODE").is_none() {
+            let unset = AuthSettings::default().retry_config(25).expect("valid");
+            assert_eq!(unset.mode(), RetryMode::Adaptive, "adaptive by default");
+        }
     }
 
     #[test]

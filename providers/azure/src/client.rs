@@ -1,9 +1,11 @@
 //! The configured Azure Resource Manager client one provider block shares: bearer tokens from
 //! azure_identity's credential, requests through azure_core's HTTP client, transient failures
-//! retried, and ARM's errors classified for the SDK's retry and wait helpers. Long-running
-//! operations are followed in [`crate::lro`].
+//! retried, every request paced by an adaptive rate limiter (slower while ARM throttles,
+//! faster again after), and ARM's errors classified for the SDK's retry and wait helpers.
+//! Long-running operations are followed in [`crate::lro`].
 
 use crate::config::Features;
+use autostack_provider_sdk::ratelimit::{self, AdaptiveRate};
 use autostack_provider_sdk::retry::Backoff;
 use autostack_provider_sdk::{CloudError, ErrorClass};
 use autostack_value::Diagnostic;
@@ -41,6 +43,8 @@ pub struct AzureClient {
     pub features: Features,
     /// How waiters and retries pace themselves (from ~100 ms, capped).
     pub wait: Backoff,
+    /// The request rate: unlimited until ARM throttles (429), then adaptive.
+    pub rate: AdaptiveRate,
     /// Serializes changes to one VM's data disks (ARM rejects concurrent PUTs of a VM).
     locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     /// Objects read since the last change made through this client, by lower-cased ID:
@@ -93,6 +97,7 @@ impl AzureClient {
             object_id: String::new(),
             features: parts.features,
             wait: waiter_backoff(),
+            rate: AdaptiveRate::default(),
             locks: Mutex::new(HashMap::new()),
             seen: Mutex::new(HashMap::new()),
             generation: Default::default(),
@@ -122,7 +127,10 @@ impl AzureClient {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            match self.send_once(method, url, body).await {
+            let ticket = self.rate.acquire().await;
+            let reply = self.send_once(method, url, body).await;
+            ratelimit::report(&self.rate, ticket, &reply);
+            match reply {
                 Err(e) if e.class().is_transient() && attempt < self.wait.attempts.min(12) => {
                     let base = self.wait.delay(attempt);
                     tokio::time::sleep(

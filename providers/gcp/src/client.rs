@@ -4,6 +4,7 @@
 use crate::auth::TokenSource;
 use crate::jsonapi::JsonApi;
 use autostack_provider_sdk::labels::Labels;
+use autostack_provider_sdk::ratelimit::AdaptiveRate;
 use autostack_provider_sdk::retry::{self, Backoff};
 use autostack_provider_sdk::{ApplyError, CloudError, ErrorClass};
 use autostack_value::Diagnostic;
@@ -61,16 +62,20 @@ pub struct GcpClient {
     pub wait: Backoff,
     /// How throttled and transient calls are retried.
     pub retry: Backoff,
+    /// The request rate of every call through [`GcpClient::call`] and [`JsonApi`]:
+    /// unlimited until Google throttles (429, `rateLimitExceeded`), then adaptive.
+    pub rate: std::sync::Arc<AdaptiveRate>,
 }
 
 impl GcpClient {
-    /// Runs `op` again while it fails with throttling or a transient error.
+    /// Runs `op` again while it fails with throttling or a transient error, each attempt
+    /// paced by [`GcpClient::rate`].
     pub async fn call<T, F, Fut>(&self, op: F) -> Result<T, GcpError>
     where
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<T, GcpError>>,
     {
-        retry::retry_transient(self.retry, op).await
+        autostack_provider_sdk::ratelimit::retry_paced(&self.rate, self.retry, op).await
     }
 
     /// Polls `check` until it returns true (see [`retry::wait_until`]).

@@ -9,6 +9,7 @@ use crate::provider_schema;
 use async_trait::async_trait;
 use autostack_provider_sdk::attrs::{error, get, get_bool, get_strings, nonempty_str, string_map};
 use autostack_provider_sdk::labels::{Attribution, Labels, GOOGLE_LABELS};
+use autostack_provider_sdk::ratelimit::AdaptiveRate;
 use autostack_provider_sdk::{Block, ClientFactory, Planning};
 use autostack_value::{Diagnostics, Value};
 use google_cloud_auth::credentials::Credentials;
@@ -199,6 +200,7 @@ impl ClientFactory for GcpFactory {
             .build()
             .await
             .map_err(|e| error("Error creating the Cloud Storage client", e.to_string()))?;
+        let rate = std::sync::Arc::new(AdaptiveRate::default());
         Ok(GcpClient {
             compute: compute(&host_of(&compute_base, "/compute/v1"), &creds).await?,
             storage,
@@ -208,7 +210,8 @@ impl ClientFactory for GcpFactory {
                 retry_backoff(),
                 storage_base,
                 crm_base,
-            ),
+            )
+            .with_rate(rate.clone()),
             tokens,
             project: setting(
                 config,
@@ -236,6 +239,7 @@ impl ClientFactory for GcpFactory {
             labels: labels(config)?,
             wait: waiter_backoff(),
             retry: retry_backoff(),
+            rate,
         })
     }
 

@@ -2,13 +2,16 @@
 //! Storage bucket and object administration: `storage/v1/b`, `.../o`) or not at all
 //! (Resource Manager's `v1/projects/{p}`): plain REST calls on the same HTTP stack
 //! (reqwest, rustls) and the same credentials as the Google clients, with throttling and
-//! transient failures retried and Google's error envelope classified.
+//! transient failures retried (each attempt paced by the provider's adaptive rate limiter)
+//! and Google's error envelope classified.
 
 use crate::auth::TokenSource;
 use crate::client::GcpError;
-use autostack_provider_sdk::retry::{retry_transient, Backoff};
+use autostack_provider_sdk::ratelimit::{retry_paced, AdaptiveRate};
+use autostack_provider_sdk::retry::Backoff;
 use reqwest_google::Method;
 use serde_json::Value as Json;
+use std::sync::Arc;
 
 /// A JSON API caller for one provider block.
 #[derive(Clone)]
@@ -16,6 +19,7 @@ pub struct JsonApi {
     http: reqwest_google::Client,
     tokens: TokenSource,
     retry: Backoff,
+    rate: Arc<AdaptiveRate>,
     /// Cloud Storage's JSON API base (`https://storage.googleapis.com/storage/v1/`).
     pub storage: String,
     /// Resource Manager's base (`https://cloudresourcemanager.googleapis.com/v1/`).
@@ -35,9 +39,16 @@ impl JsonApi {
             http,
             tokens,
             retry,
+            rate: Arc::default(),
             storage,
             resource_manager,
         }
+    }
+
+    /// The caller pacing its calls with `rate` (shared with the provider's other clients).
+    pub fn with_rate(mut self, rate: Arc<AdaptiveRate>) -> JsonApi {
+        self.rate = rate;
+        self
     }
 
     /// `GET url`; `None` for 404.
@@ -70,7 +81,10 @@ impl JsonApi {
         url: &str,
         body: Option<&Json>,
     ) -> Result<Json, GcpError> {
-        retry_transient(self.retry, || self.once(method.clone(), url, body)).await
+        retry_paced(&self.rate, self.retry, || {
+            self.once(method.clone(), url, body)
+        })
+        .await
     }
 
     async fn once(&self, method: Method, url: &str, body: Option<&Json>) -> Result<Json, GcpError> {

@@ -24,6 +24,7 @@ pub mod plan;
 pub mod private;
 pub mod provider;
 pub mod reads;
+pub mod ratelimit;
 pub mod registry;
 pub mod request;
 pub mod retry;

@@ -121,6 +121,13 @@ pub async fn open_with_vars(
 ) -> Result<Session, u8> {
     let (mut ctx, sources) = session::context(loaded, vars);
     ctx.events = std::sync::Arc::new(out.progress(&ctx.tree));
+    ctx.limits = match crate::plugins::limits(&ctx.tree.module.dir) {
+        Ok(l) => std::sync::Arc::new(l),
+        Err(d) => {
+            out.diags(&d, &sources);
+            return Err(1);
+        }
+    };
     let backend = match Backend::from_config(&ctx.tree.module, a.state.as_deref()).await {
         Ok(b) => b,
         Err(d) => {

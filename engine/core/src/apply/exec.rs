@@ -1,4 +1,5 @@
-//! Running the apply graph.
+//! Running the apply graph. Each provider operation holds a permit of its provider
+//! configuration and one of `-parallelism` ([`crate::limits`]).
 
 use super::checks::{
     inconsistent_final_plan, inconsistent_result, no_object, not_configured, with_addr,
@@ -210,7 +211,7 @@ impl<'a> Run<'a> {
     }
 
     async fn forward(&self, c: &ResourceChange) -> bool {
-        let _permit = self.sem.acquire().await;
+        let _permits = self.ctx.limits.permits(&c.provider, &self.sem).await;
         let start = Instant::now();
         let action = if c.action.is_replace() || c.action == Action::Migrate {
             Action::Create
@@ -497,14 +498,14 @@ impl<'a> Run<'a> {
     }
 
     async fn destroy(&self, c: &ResourceChange) -> bool {
-        let _permit = self.sem.acquire().await;
+        let target = super::moving::DestroyTarget::of(c);
+        let _permits = self.ctx.limits.permits(target.provider, &self.sem).await;
         let start = Instant::now();
         let action = Action::Delete;
         self.event(Event::ApplyStart {
             addr: &c.addr,
             action,
         });
-        let target = super::moving::DestroyTarget::of(c);
         let Some(provider) = self.provider(target.provider).await else {
             let mut sh = self.shared.lock().await;
             sh.walker.diags.extend(not_configured(target.provider));

@@ -133,7 +133,7 @@ impl Run<'_> {
     /// A move's data step: the objects the old side holds, copied to the new side (nothing
     /// for types that hold none), with progress events.
     pub(super) async fn copy(&self, c: &ResourceChange) -> bool {
-        let _permit = self.sem.acquire().await;
+        let _permits = self.ctx.limits.permits(&c.provider, &self.sem).await;
         let start = Instant::now();
         match self.copy_inner(c).await {
             Ok(Some(stats)) => {

@@ -266,7 +266,8 @@ impl Planner<'_> {
             self.use_state_provider(&mut c, &obj.provider);
             self.w.visit_provider(&c.provider).await;
             if let Some(provider) = self.w.ctx.provider(&c.provider).await {
-                self.refresh(&provider, &addr.resource, None).await;
+                self.refresh((&provider, &c.provider), &addr.resource, None)
+                    .await;
             }
         }
         (orphans.into_iter())

@@ -56,7 +56,8 @@ impl Planner<'_> {
                 name: r.name.clone(),
             };
             let source = self.w.ctx.provider_source(&paddr);
-            self.refresh(&provider, &raddr, Some(&source)).await;
+            self.refresh((&provider, &paddr), &raddr, Some(&source))
+                .await;
             if skip {
                 self.keep_prior(&raddr, r);
                 continue;
@@ -72,7 +73,7 @@ impl Planner<'_> {
     /// ([`super::migrate`]).
     pub(crate) async fn refresh(
         &mut self,
-        provider: &Arc<dyn Provider>,
+        (provider, paddr): (&Arc<dyn Provider>, &ProviderConfig),
         raddr: &ResourceAddr,
         source: Option<&ProviderSource>,
     ) {
@@ -103,9 +104,11 @@ impl Planner<'_> {
             self.w.ctx.events.event(&Event::RefreshStart { addr, id });
         }
         let start = std::time::Instant::now();
+        let permit = self.w.ctx.limits.provider_permit(paddr).await;
         let results = provider
             .read_many(ReadRequest::new(&raddr.ty, current.clone()))
             .await;
+        drop(permit);
         let elapsed = start.elapsed();
         for ((addr, _), id) in with_id() {
             self.w

@@ -21,8 +21,14 @@
 //! objects that exist after the plan (deletes are skipped). `required_tags` applies to resources
 //! whose type has `tags`/`labels` (tags unknown until apply are not judged). A broken budget or
 //! policy is a [`Violation`]; the CLI then exits with [`crate::EXIT_POLICY_VIOLATION`] (3).
+//!
+//! The same file's `provider` blocks set how each provider configuration is served and how
+//! many of its operations may run at once ([`ProviderSettings`]).
 
 mod parse;
+mod providers;
+
+pub use providers::{ProviderSettings, MAX_CONCURRENCY};
 
 use crate::error::{read_file, CostError};
 use crate::model::Action;
@@ -77,6 +83,8 @@ pub struct PolicySet {
     /// How many state versions to keep (`history { keep = N }`; not a cost setting, but
     /// `autostack.hcl` is where the engine's own settings live).
     pub history_keep: Option<usize>,
+    /// `provider` blocks in file order (see [`ProviderSettings`]).
+    pub providers: Vec<ProviderSettings>,
 }
 
 /// A broken budget or policy: which one, which rule, which resource, the numbers.
@@ -119,6 +127,20 @@ impl PolicySet {
     /// Reads and parses a policy file.
     pub fn load(path: &Path) -> Result<PolicySet, CostError> {
         PolicySet::parse(&path.display().to_string(), &read_file(path)?)
+    }
+
+    /// The settings block of the configuration `name` (alias `alias`), if any.
+    pub fn provider(&self, name: &str, alias: Option<&str>) -> Option<&ProviderSettings> {
+        self.providers
+            .iter()
+            .find(|p| p.name == name && p.alias.as_deref() == alias)
+    }
+
+    /// The `concurrency` of configuration `name` (alias `alias`): its own block's, else, for
+    /// an aliased configuration, the default configuration's.
+    pub fn concurrency(&self, name: &str, alias: Option<&str>) -> Option<usize> {
+        let own = self.provider(name, alias).and_then(|p| p.concurrency);
+        own.or_else(|| alias.and_then(|_| self.provider(name, None)?.concurrency))
     }
 
     /// Reads `DIR/autostack.hcl` if it exists.

@@ -12,6 +12,7 @@ pub mod manifest;
 pub mod module_source;
 mod module_source_detect;
 pub mod recorded;
+mod text;
 pub mod typeexpr;
 pub mod validate;
 
@@ -21,6 +22,7 @@ pub use load::{
     eval_static, load_module, load_module_tree, load_module_tree_with, ModuleTree, Overlay,
 };
 pub use load_calls::{call_constraints, call_source, version_not_allowed};
+pub use text::module_from_file;
 pub use typeexpr::Constraint;
 
 use crate::diag::Range;

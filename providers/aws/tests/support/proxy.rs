@@ -1,6 +1,8 @@
 //! An HTTP proxy in front of moto that counts API calls by action and can fail a share of
 //! them the way AWS does under load (503 throttling, 500 internal error), so tests see what
-//! actually crosses the wire.
+//! actually crosses the wire. It can also throttle as EC2 does when a caller exceeds its
+//! request rate (a server-side token bucket; HTTP 400 `RequestLimitExceeded`), and it
+//! measures how many calls of each action were in flight at once.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -16,6 +18,51 @@ pub struct Proxy {
     faults: Arc<AtomicU64>,
     rejects: Arc<Mutex<BTreeMap<String, String>>>,
     latency: Arc<AtomicU64>,
+    limits: Arc<Limits>,
+}
+
+/// The server-side rate limit and the in-flight counts, shared with the serving tasks.
+#[derive(Default)]
+struct Limits {
+    /// `(requests per second, burst, tokens, last refill)` while throttling.
+    bucket: Mutex<Option<(f64, f64, f64, std::time::Instant)>>,
+    /// Throttled calls.
+    throttled: AtomicU64,
+    /// Per action: calls in flight now and the most seen at once.
+    in_flight: Mutex<BTreeMap<String, (usize, usize)>>,
+}
+
+impl Limits {
+    /// Takes a token of the bucket; false when the caller is over the rate.
+    fn admit(&self) -> bool {
+        let mut b = self.bucket.lock().expect("bucket");
+        let Some((rate, burst, tokens, last)) = b.as_mut() else {
+            return true;
+        };
+        let now = std::time::Instant::now();
+        *tokens = (*tokens + now.duration_since(*last).as_secs_f64() * *rate).min(*burst);
+        *last = now;
+        if *tokens >= 1.0 {
+            *tokens -= 1.0;
+            true
+        } else {
+            self.throttled.fetch_add(1, Ordering::Relaxed);
+            false
+        }
+    }
+
+    fn enter(&self, action: &str) {
+        let mut m = self.in_flight.lock().expect("in flight");
+        let e = m.entry(action.to_string()).or_default();
+        e.0 += 1;
+        e.1 = e.1.max(e.0);
+    }
+
+    fn leave(&self, action: &str) {
+        if let Some(e) = self.in_flight.lock().expect("in flight").get_mut(action) {
+            e.0 -= 1;
+        }
+    }
 }
 
 impl Proxy {
@@ -28,11 +75,13 @@ impl Proxy {
         let faults = Arc::new(AtomicU64::new(0));
         let rejects = Arc::new(Mutex::new(BTreeMap::new()));
         let latency = Arc::new(AtomicU64::new(0));
-        let (c, f, rj, lat) = (
+        let limits = Arc::new(Limits::default());
+        let (c, f, rj, lat, lim) = (
             calls.clone(),
             faults.clone(),
             rejects.clone(),
             latency.clone(),
+            limits.clone(),
         );
         tokio::spawn(async move {
             let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
@@ -41,9 +90,16 @@ impl Proxy {
                 let fail = (seed >> 33) % 100 < fault_percent;
                 let (up, c, f, rj) = (upstream.clone(), c.clone(), f.clone(), rj.clone());
                 let delay = std::time::Duration::from_millis(lat.load(Ordering::Relaxed));
+                let lim = lim.clone();
                 tokio::spawn(async move {
-                    tokio::time::sleep(delay).await;
-                    let _ignored = serve(conn, &up, fail, &c, &f, &rj).await;
+                    let faults = Faults {
+                        random: fail,
+                        count: &f,
+                        rejects: &rj,
+                        limits: &lim,
+                        delay,
+                    };
+                    let _ignored = serve(conn, &up, &c, faults).await;
                 });
             }
         });
@@ -53,7 +109,26 @@ impl Proxy {
             faults,
             rejects,
             latency,
+            limits,
         }
+    }
+
+    /// Throttles calls beyond `rate` per second (bursts of up to `burst`) with EC2's
+    /// `RequestLimitExceeded` (HTTP 400), as a real region does to a caller over its rate.
+    pub fn throttle(&self, rate: f64, burst: f64) {
+        *self.limits.bucket.lock().expect("bucket") =
+            Some((rate, burst, burst, std::time::Instant::now()));
+    }
+
+    /// How many calls were throttled by [`Proxy::throttle`].
+    pub fn throttled(&self) -> u64 {
+        self.limits.throttled.load(Ordering::Relaxed)
+    }
+
+    /// The most calls of `action` that were in flight at once (throttled ones included).
+    pub fn max_in_flight(&self, action: &str) -> usize {
+        let m = self.limits.in_flight.lock().expect("in flight");
+        m.get(action).map_or(0, |e| e.1)
     }
 
     /// Delays every later call by `ms` milliseconds (a round trip to a real region).
@@ -199,14 +274,33 @@ fn fault_response(action: &str, n: u64) -> String {
     )
 }
 
-/// Serves one request on `conn` and closes it (so no response framing needs rewriting).
+/// What the proxy does to a call besides forwarding it.
+struct Faults<'a> {
+    /// Fail this call (a random share of calls).
+    random: bool,
+    count: &'a AtomicU64,
+    rejects: &'a Mutex<BTreeMap<String, String>>,
+    limits: &'a Limits,
+    /// The round trip added before the call is answered.
+    delay: std::time::Duration,
+}
+
+/// EC2's answer to a caller over its request rate.
+fn throttle_response() -> String {
+    let body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Errors><Error><Code>RequestLimitExceeded</Code><Message>Request limit exceeded.</Message></Error></Errors><RequestID>throttled</RequestID></Response>";
+    format!(
+        "HTTP/1.1 400 Bad Request\r\nContent-Type: text/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+}
+
+/// Serves one request on `conn` and closes it (so no response framing needs rewriting);
+/// the call counts as in flight from its arrival to its answer.
 async fn serve(
     mut conn: TcpStream,
     upstream: &str,
-    fail: bool,
     calls: &Mutex<BTreeMap<String, usize>>,
-    faults: &AtomicU64,
-    rejects: &Mutex<BTreeMap<String, String>>,
+    faults: Faults<'_>,
 ) -> std::io::Result<()> {
     let Some((head, body)) = read_request(&mut conn).await? else {
         return Ok(());
@@ -217,7 +311,21 @@ async fn serve(
         .expect("calls")
         .entry(action.clone())
         .or_insert(0) += 1;
-    let rejected = rejects.lock().expect("rejects").get(&action).cloned();
+    faults.limits.enter(&action);
+    tokio::time::sleep(faults.delay).await;
+    let r = answer(&mut conn, upstream, &action, (head, body), &faults).await;
+    faults.limits.leave(&action);
+    r
+}
+
+async fn answer(
+    conn: &mut TcpStream,
+    upstream: &str,
+    action: &str,
+    (head, body): (String, Vec<u8>),
+    faults: &Faults<'_>,
+) -> std::io::Result<()> {
+    let rejected = faults.rejects.lock().expect("rejects").get(action).cloned();
     if let Some(code) = rejected {
         let body = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Errors><Error><Code>{code}</Code><Message>Rejected by the test proxy.</Message></Error></Errors><RequestID>reject</RequestID></Response>");
         let response = format!(
@@ -227,10 +335,13 @@ async fn serve(
         conn.write_all(response.as_bytes()).await?;
         return conn.shutdown().await;
     }
-    if fail {
-        let n = faults.fetch_add(1, Ordering::Relaxed);
-        conn.write_all(fault_response(&action, n).as_bytes())
-            .await?;
+    if !faults.limits.admit() {
+        conn.write_all(throttle_response().as_bytes()).await?;
+        return conn.shutdown().await;
+    }
+    if faults.random {
+        let n = faults.count.fetch_add(1, Ordering::Relaxed);
+        conn.write_all(fault_response(action, n).as_bytes()).await?;
         return conn.shutdown().await;
     }
     let mut head_lines: Vec<&str> = head

@@ -494,21 +494,3 @@ pub fn installed(workdir: &Path, address: &str) -> Option<Installed> {
         third_party: false,
     })
 }
-
-/// `provider "TYPE" { implementation = "plugin" | "native" }` in `autostack.hcl` in `dir`.
-pub fn implementation_override(dir: &Path, provider_type: &str) -> Option<String> {
-    let text = std::fs::read_to_string(dir.join("autostack.hcl")).ok()?;
-    let body: hcl::Body = hcl::from_str(&text).ok()?;
-    let block = body.blocks().find(|b| {
-        b.identifier() == "provider"
-            && b.labels().first().map(|l| l.as_str()) == Some(provider_type)
-    })?;
-    block
-        .body()
-        .attributes()
-        .find(|a| a.key() == "implementation")
-        .and_then(|a| match a.expr() {
-            hcl::Expression::String(s) => Some(s.clone()),
-            _ => None,
-        })
-}

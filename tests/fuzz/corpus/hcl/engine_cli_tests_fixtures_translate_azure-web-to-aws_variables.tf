@@ -1,0 +1,59 @@
+variable "name" {
+  description = "Prefix of every name (letters and digits: the storage account name is derived from it)."
+  type        = string
+  default     = "azweb"
+}
+
+# default was "westeurope" (azure): aws eu-west-2 (nearest to westeurope, ~360 km)
+variable "location" {
+  description = "The Azure region."
+  type        = string
+  default     = "eu-west-2"
+}
+
+variable "address_space" {
+  type    = string
+  default = "10.30.0.0/16"
+}
+
+variable "web_prefix" {
+  type    = string
+  default = "10.30.1.0/24"
+}
+
+variable "data_prefix" {
+  type    = string
+  default = "10.30.2.0/24"
+}
+
+variable "admin_cidr" {
+  description = "Where SSH may come from."
+  type        = string
+  default     = "10.0.0.0/8"
+}
+
+variable "admin_username" {
+  type    = string
+  default = "azureuser"
+}
+
+# default was "Standard_B1s": azurerm_linux_virtual_machine.web (Standard_B1s: 1 vCPU, 1 GiB) → t2.micro: smallest burstable type with ≥1 vCPU, ≥1 GiB, x86_64 in eu-west-2 (nearest to westeurope, ~360 km)
+variable "vm_size" {
+  type    = string
+  default = "t2.micro"
+}
+
+variable "data_disk_gb" {
+  type    = number
+  default = 32
+}
+
+variable "env_tag" {
+  type    = string
+  default = "dev"
+}
+
+variable "role_tag" {
+  type    = string
+  default = "web"
+}
