@@ -84,8 +84,7 @@ pub fn install(
     upgrade: bool,
 ) -> Result<Vec<ProviderSource>, autostack_lang::Diagnostics> {
     use autostack_provider_plugin::install::{
-        self, cliconfig::CliConfig, implementation_override, lockfile::Locks, Event, Options,
-        Requirement,
+        self, cliconfig::CliConfig, lockfile::Locks, Event, Options, Requirement,
     };
     let err = |summary: &str, e: String| crate::session::error(summary, e);
     let failed = |e: String| err("Failed to install provider", e);
@@ -99,7 +98,7 @@ pub fn install(
             address: source.to_string(),
             constraints: constraints(tree, source),
         };
-        let forced = implementation_override(&cwd, &source.ty).as_deref() == Some("plugin");
+        let forced = implementation(&cwd, &source.ty).as_deref() == Some("plugin");
         let quiet = native.contains(source) && !forced;
         let mut report = |e: Event| {
             if !quiet {
