@@ -279,3 +279,16 @@ fn direct_parser_agrees_on_mutated_inputs() {
     }
     eprintln!("direct parser accepted {accepted} of {n} mutated inputs");
 }
+
+/// Number literals beyond f64's range (hcl-edit rejects them; found by the hcl fuzz target):
+/// the direct parser declines them too, and agrees on the largest finite ones.
+#[test]
+fn huge_number_literals_are_left_to_hcl_edit() {
+    for digits in [15, 20, 300, 308, 309, 310, 330, 400] {
+        compare(&format!("a = {}\n", "9".repeat(digits)));
+        compare(&format!("a = {}", "9".repeat(digits)));
+        compare(&format!("a = 1{}.5\n", "0".repeat(digits)));
+    }
+    compare(&format!("//\u{1d}\n  fi= {}0670", "9".repeat(330)));
+    assert!(compare(&format!("a = {}\n", "9".repeat(300))));
+}

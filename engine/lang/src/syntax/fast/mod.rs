@@ -289,7 +289,12 @@ impl<'a> Parser<'a, '_> {
                 if self.peek().is_some_and(|c| is_ident_char(c) || c == b'.') {
                     return None;
                 }
-                ExprKind::Literal(Value::Number(Number::parse(self.text(start, self.i))?))
+                let text = self.text(start, self.i);
+                // hcl-edit rejects literals beyond f64's range; only long ones can be.
+                if text.len() > 300 && !text.parse::<f64>().is_ok_and(f64::is_finite) {
+                    return None;
+                }
+                ExprKind::Literal(Value::Number(Number::parse(text)?))
             }
             b'[' => self.tuple()?,
             b'{' => self.object()?,
