@@ -286,6 +286,9 @@ pub struct ShowArgs {
     /// Machine-readable JSON (Terraform's JSON plan/state format).
     #[arg(long)]
     pub json: bool,
+    /// With -json: print sensitive values (withheld as null otherwise; Terraform prints them).
+    #[arg(long = "show-sensitive", requires = "json")]
+    pub show_sensitive: bool,
     /// A saved plan as a self-contained HTML report (graph, cost, diff) on stdout.
     #[arg(long, conflicts_with = "json")]
     pub html: bool,

@@ -5,11 +5,13 @@
 //! `graph`, `drift` and error paths, and every byte printed, and every file written outside
 //! the state, is searched for each secret and its encodings (plain, JSON-escaped, base64).
 //!
+//! `show -json` (of the state and of a saved plan) is searched too: unlike Terraform's, it
+//! withholds sensitive values unless `-show-sensitive` asks for them.
+//!
 //! What Terraform reveals by design is allowed, and checked to be exactly that: the state
-//! (`terraform.tfstate*`, its journal and backups unless encrypted), a saved plan file
-//! (Terraform's holds values in plain text), and the commands that exist to read values:
-//! `output NAME`, `output -raw`, `output -json` and `show -json` (Terraform prints sensitive
-//! values in plain text there: its documented contract, which scripts rely on).
+//! (`terraform.tfstate*`: its journal, backups and versions, unless encrypted), a saved plan file
+//! (Terraform's holds values in plain text), and the commands that exist to read a value:
+//! `output NAME`, `output -raw` and `output -json`, and `show -json -show-sensitive`.
 
 mod common;
 
@@ -226,6 +228,8 @@ const STATE_AND_INPUTS: &[&str] = &[
     "terraform.tfstate",
     "terraform.tfstate.backup",
     "terraform.tfstate.journal",
+    // The state's versions (what `rollback` returns to: state, configuration, variables).
+    "terraform.tfstate.versions/*",
     "plan.bin",
     "main.tf",
     "secret.tfvars",
@@ -259,6 +263,10 @@ fn secrets_never_leak_through_any_command_or_file() {
         case.run(&["show", "-no-color", "plan.bin"], false, &[]),
     );
     record(
+        "show -json plan",
+        case.run(&["show", "-json", "plan.bin"], false, &[]),
+    );
+    record(
         "show -html plan",
         case.run(&["show", "-html", "plan.bin"], false, &[]),
     );
@@ -280,6 +288,7 @@ fn secrets_never_leak_through_any_command_or_file() {
         case.run(&["apply", "-json", "-auto-approve"], true, &[]),
     );
     record("show", case.run(&["show", "-no-color"], false, &[]));
+    record("show -json", case.run(&["show", "-json"], false, &[]));
     record("output", case.run(&["output", "-no-color"], false, &[]));
     record("state list", case.run(&["state", "list"], false, &[]));
     for addr in [
@@ -352,7 +361,8 @@ fn secrets_never_leak_through_any_command_or_file() {
 }
 
 /// The commands that exist to read values print them as Terraform prints them, and nothing
-/// more: sensitive outputs by name, `-raw`, `-json`, and `show -json`'s values.
+/// more: sensitive outputs by name, `-raw`, `-json`; `show -json` keeps Terraform's shape and
+/// marks with the values withheld, and prints them with `-show-sensitive`.
 #[test]
 fn explicit_reads_show_values_as_terraform_does() {
     let case = Case::new("");
@@ -375,6 +385,18 @@ fn explicit_reads_show_values_as_terraform_does() {
     let r = case.run(&["show", "-json"], false, &[]).expect(0);
     let doc: serde_json::Value = serde_json::from_str(&r.stdout()).expect("json");
     assert_eq!(doc["values"]["outputs"]["db_password"]["sensitive"], true);
+    assert_eq!(
+        doc["values"]["outputs"]["db_password"]["value"],
+        serde_json::Value::Null
+    );
+    let r = case
+        .run(&["show", "-json", "-show-sensitive"], false, &[])
+        .expect(0);
+    let revealed: serde_json::Value = serde_json::from_str(&r.stdout()).expect("json");
+    assert_eq!(
+        revealed["values"]["outputs"]["db_password"]["value"],
+        CLI_SECRET
+    );
     // Every resource's sensitive leaves are flagged in `sensitive_values`.
     let resources = doc["values"]["root_module"]["resources"]
         .as_array()
@@ -391,6 +413,7 @@ fn explicit_reads_show_values_as_terraform_does() {
         mixed["sensitive_values"]["output"]["secret"], true,
         "{mixed}"
     );
+    assert_eq!(mixed["values"]["input"]["secret"], serde_json::Value::Null);
 }
 
 /// Failures on sensitive values: a validation and a precondition whose messages would

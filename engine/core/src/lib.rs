@@ -17,6 +17,7 @@ pub mod copier;
 pub mod events;
 pub mod graph;
 pub mod jsonplan;
+pub mod jsonredact;
 pub mod limits;
 pub mod plan;
 pub mod planfile;

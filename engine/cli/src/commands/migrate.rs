@@ -84,7 +84,9 @@ async fn plan(a: &MigrateCmd, rw: &Rewrite, out: &Output) -> u8 {
     };
     if a.common.json {
         crate::meter::finish();
-        println!("{}", plan_json(&plan, &s.ctx.tree));
+        let mut doc = plan_json(&plan, &s.ctx.tree);
+        autostack_core::jsonredact::redact_document(&mut doc);
+        println!("{doc}");
     } else {
         println!(
             "Planning the move of this stack to {} ({}): no file is changed.\n",

@@ -56,7 +56,7 @@ pub async fn run(a: &ShowArgs) -> u8 {
                 Err(e) => return fail(session::error("Failed to read saved plan", e.0)),
             };
             if a.json {
-                println!("{}", plan_json(&plan, &l.tree));
+                println!("{}", json_out(plan_json(&plan, &l.tree), a.show_sensitive));
             } else if a.html {
                 let lookup = |c: &_| schemas.block_for(c);
                 let source = path.display().to_string();
@@ -79,7 +79,7 @@ pub async fn run(a: &ShowArgs) -> u8 {
             return 0;
         }
         return match statefile::decode_json(&doc, &schemas) {
-            Ok(st) => show_state(&st, a.json),
+            Ok(st) => show_state(&st, a),
             Err(e) => fail(session::error("Failed to read state file", e)),
         };
     }
@@ -95,19 +95,27 @@ pub async fn run(a: &ShowArgs) -> u8 {
         Err(d) => return fail(d),
     };
     match backend.read(&schemas).await {
-        Ok(st) => show_state(&st, a.json),
+        Ok(st) => show_state(&st, a),
         Err(d) => fail(d),
     }
 }
 
-fn show_state(st: &State, as_json: bool) -> u8 {
-    if as_json {
+/// A JSON document as printed: sensitive values withheld unless `-show-sensitive`.
+fn json_out(mut doc: serde_json::Value, show_sensitive: bool) -> serde_json::Value {
+    if !show_sensitive {
+        autostack_core::jsonredact::redact_document(&mut doc);
+    }
+    doc
+}
+
+fn show_state(st: &State, a: &ShowArgs) -> u8 {
+    if a.json {
         let mut doc = json!({ "format_version": "1.0" });
         if !st.instances.is_empty() || !st.outputs.is_empty() {
             doc["terraform_version"] = json!(TERRAFORM_VERSION);
             doc["values"] = state_values_json(st);
         }
-        println!("{doc}");
+        println!("{}", json_out(doc, a.show_sensitive));
         return 0;
     }
     if st.instances.is_empty() && st.outputs.is_empty() {

@@ -77,7 +77,12 @@ fn aws_credentials_never_leak() {
     secrets.assert_clean("stderr of a failing apply", &r.0.stderr);
     for path in written_files(
         w.path(),
-        &["main.tf", "terraform.tfstate", "terraform.tfstate.backup"],
+        &[
+            "main.tf",
+            "terraform.tfstate",
+            "terraform.tfstate.backup",
+            "terraform.tfstate.versions/*",
+        ],
     ) {
         let bytes = std::fs::read(&path).expect("read");
         secrets.assert_clean(&path.display().to_string(), &bytes);
