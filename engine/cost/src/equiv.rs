@@ -11,7 +11,7 @@
 //! - **Object storage** by tier ([`object_sku`]): hot → S3 Standard / Blob Hot (LRS) / Standard;
 //!   cool → S3 Standard-IA / Blob Cool (LRS) / Nearline; cold → S3 Glacier Instant Retrieval /
 //!   Blob Cold (LRS) / Coldline; archive → S3 Glacier Deep Archive / Blob Archive (LRS) / Archive.
-//! - **Public IPv4**: public-ipv4 / (Azure public IP: no catalog price) / static-external-ipv4-unused.
+//! - **Public IPv4**: public-ipv4 / Standard public IPv4 / static-external-ipv4-unused.
 //! - **Regions**: [`crate::regions::nearest`].
 
 use crate::catalog::{Catalog, Cloud, Shape};
@@ -557,12 +557,6 @@ fn public_ip(cat: &Catalog, hours: f64, to: Cloud, region: &RegionMatch) -> EqSt
     let key = (to, "public-ip", sku, region.region.as_str());
     let c = match cat.lookup(key.0, key.1, key.2, key.3) {
         Some(row) => from_row(name, hours, row),
-        None if to == Cloud::Azure => unpriced(
-            name,
-            "hours",
-            Some(hours),
-            "the catalog has no Azure public IP price".to_string(),
-        ),
         None => unpriced(name, "hours", Some(hours), no_price(cat, key)),
     };
     EqState::from_components(sku.to_string(), region, rule, vec![c])

@@ -199,16 +199,36 @@ pub(super) fn managed_disk(a: &Attrs, cx: &Cx) -> StateCost {
     s
 }
 
-/// `azurerm_public_ip`: the catalog has no Azure public IP price.
+/// `azurerm_public_ip`: Standard public IPv4 hours at the catalog rate (Basic was retired in 2025).
 pub(super) fn public_ip(a: &Attrs, cx: &Cx) -> StateCost {
     let mut s = StateCost::on(Cloud::Azure, region(a));
+    let Some(region) = s.region.clone() else {
+        return s;
+    };
     let hours = cx.hours();
-    s.components.push(unpriced(
-        "Public IPv4 address".into(),
-        "hours",
-        Some(hours),
-        "the catalog has no Azure public IP price".into(),
-    ));
+    let name = "Public IPv4 address".to_string();
+    let c = match (a.str("sku"), a.str("ip_version")) {
+        (_, Attr::Known(v)) if v.eq_ignore_ascii_case("IPv6") => unpriced(
+            "Public IPv6 address".into(),
+            "hours",
+            Some(hours),
+            "the catalog has only the public IPv4 rate".into(),
+        ),
+        (Attr::Known(sku), _) if sku == "Basic" => unpriced(
+            name,
+            "hours",
+            Some(hours),
+            "Basic public IPs were retired on 2025-09-30; the catalog has only the Standard rate"
+                .into(),
+        ),
+        // `Standard` is the provider's default since azurerm 4.0.
+        _ => cx.component(
+            (Cloud::Azure, "public-ip", "Standard public IPv4", &region),
+            name,
+            hours,
+        ),
+    };
+    s.components.push(c);
     s.spec = Some(Spec::PublicIp { hours });
     s
 }
