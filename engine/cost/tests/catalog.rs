@@ -8,10 +8,10 @@ const HEADER: &str = "cloud,service,sku,region,vcpu,memory_gib,arch,unit,usd,sou
 #[test]
 fn embedded_catalog_has_every_file() {
     let c = Catalog::embedded();
-    assert_eq!(c.rows().len(), 11_582 + 8_653 + 2_422);
+    assert_eq!(c.rows().len(), 11_582 + 8_654 + 8_360);
     assert_eq!(c.date(), "2026-09-06");
     assert_eq!(c.oldest_date(), "2020-08-30");
-    assert!(c.name().contains("2026-11-23"));
+    assert!(c.name().contains("2026-12-04"));
     let row = c
         .lookup(Cloud::Aws, "ec2", "t3.micro", "us-east-1")
         .unwrap();

@@ -27,11 +27,13 @@ fn spot_prices_match_catalog_rows() {
         ("B2s + 30 GB StandardSSD", "azurerm_linux_virtual_machine", json!({"size": "Standard_B2s", "location": "East US", "os_disk": [{"storage_account_type": "StandardSSD_LRS", "disk_size_gb": 30}]}), 0.0416 * 730.0 + 30.0 * 0.075),
         // azure,vm,Standard_D2s_v3,northeurope 0.107 ; no managed-disk price there → partial
         ("D2s_v3 northeurope", "azurerm_linux_virtual_machine", json!({"size": "Standard_D2s_v3", "location": "northeurope", "os_disk": [{"storage_account_type": "Standard_LRS", "disk_size_gb": 64}]}), 0.107 * 730.0),
+        // azure,public-ip,Standard public IPv4,global 0.005 (sku Standard is the default)
+        ("public ip", "azurerm_public_ip", json!({"location": "westeurope", "allocation_method": "Static"}), 0.005 * 730.0),
         ("managed disk Standard HDD", "azurerm_managed_disk", json!({"location": "eastus", "storage_account_type": "Standard_LRS", "disk_size_gb": 128}), 128.0 * 0.045),
-        // gcp,compute,e2-standard-2,us-central1 0.067011 ; pd-balanced us-central1 0.1
-        ("e2-standard-2 + 20 GB pd-balanced", "google_compute_instance", json!({"machine_type": "e2-standard-2", "zone": "us-central1-a", "boot_disk": [{"initialize_params": [{"size": 20, "type": "pd-balanced"}]}]}), 0.067011 * 730.0 + 20.0 * 0.1),
-        // gcp,compute,n2-standard-4,europe-west1 0.213668 (region attr) ; no pd-balanced there → partial
-        ("n2-standard-4 europe-west1", "google_compute_instance", json!({"machine_type": "n2-standard-4", "zone": "europe-west1-b", "boot_disk": [{"initialize_params": [{"size": 10, "type": "pd-standard"}]}]}), 0.213668 * 730.0),
+        // gcp,compute,e2-standard-2,us-central1 0.06701 ; pd-balanced us-central1 0.1
+        ("e2-standard-2 + 20 GB pd-balanced", "google_compute_instance", json!({"machine_type": "e2-standard-2", "zone": "us-central1-a", "boot_disk": [{"initialize_params": [{"size": 20, "type": "pd-balanced"}]}]}), 0.06701 * 730.0 + 20.0 * 0.1),
+        // gcp,compute,n2-standard-4,europe-west1 0.21367 (region attr) ; no pd-balanced there → partial
+        ("n2-standard-4 europe-west1", "google_compute_instance", json!({"machine_type": "n2-standard-4", "zone": "europe-west1-b", "boot_disk": [{"initialize_params": [{"size": 10, "type": "pd-standard"}]}]}), 0.21367 * 730.0),
         // gcp,persistent-disk,pd-ssd,asia-northeast1 0.221
         ("pd-ssd asia-northeast1", "google_compute_disk", json!({"type": "pd-ssd", "size": 100, "zone": "asia-northeast1-a"}), 100.0 * 0.221),
         // gcp,public-ip,static-external-ipv4-unused,global 0.01
@@ -212,7 +214,8 @@ fn free_unpriced_and_bad_input() {
         (create("null_resource.a", "null_resource", json!({})), Status::Free, "no charge"),
         (create("aws_lambda_function.a", "aws_lambda_function", json!({})), Status::Unpriced, "no pricing rule for aws_lambda_function"),
         (create("aws_nat_gateway.a", "aws_nat_gateway", json!({})), Status::Unpriced, "no NAT gateway price"),
-        (create("azurerm_public_ip.a", "azurerm_public_ip", json!({"location": "eastus"})), Status::Unpriced, "no Azure public IP price"),
+        (create("azurerm_public_ip.a", "azurerm_public_ip", json!({"location": "eastus", "sku": "Basic"})), Status::Unpriced, "Basic public IPs were retired on 2025-09-30"),
+        (create("azurerm_public_ip.b", "azurerm_public_ip", json!({"location": "eastus", "ip_version": "IPv6"})), Status::Unpriced, "only the public IPv4 rate"),
         (create("aws_instance.a", "aws_instance", json!({"instance_type": "t9.huge"})), Status::Unpriced, "unknown instance type t9.huge"),
         (create("azurerm_linux_virtual_machine.a", "azurerm_linux_virtual_machine", json!({"size": "Standard_Z9", "location": "eastus", "os_disk": [{"storage_account_type": "Standard_LRS", "disk_size_gb": 1}]})), Status::Unpriced, "unknown VM size Standard_Z9"),
         (create("google_compute_instance.a", "google_compute_instance", json!({"machine_type": "zz-9", "zone": "us-central1-a"})), Status::Unpriced, "unknown machine type zz-9"),
@@ -377,8 +380,8 @@ fn portable_resources_are_priced_through_the_bound_clouds_rules() {
         ("instance on aws in eu-west-1", "portable_instance", json!({"cloud": "aws", "region": "eu-west-1", "instance_type": "m5.large", "root_disk_size": 20}), 0.107 * 730.0),
         // azure,vm,Standard_B2s,eastus 0.0416 ; Standard SSD 0.075
         ("instance on azure", "portable_instance", json!({"cloud": "azure", "region": "eastus", "instance_type": "Standard_B2s", "root_disk_size": 30}), 0.0416 * 730.0 + 30.0 * 0.075),
-        // gcp,compute,e2-standard-2,us-central1 0.067011 ; pd-balanced 0.1
-        ("instance on gcp", "portable_instance", json!({"cloud": "gcp", "region": "us-central1", "instance_type": "e2-standard-2", "root_disk_size": 20}), 0.067011 * 730.0 + 20.0 * 0.1),
+        // gcp,compute,e2-standard-2,us-central1 0.06701 ; pd-balanced 0.1
+        ("instance on gcp", "portable_instance", json!({"cloud": "gcp", "region": "us-central1", "instance_type": "e2-standard-2", "root_disk_size": 20}), 0.06701 * 730.0 + 20.0 * 0.1),
         ("disk on aws", "portable_disk", json!({"cloud": "aws", "region": "us-east-1", "disk_type": "gp3", "size": 100}), 100.0 * 0.08),
         ("disk on azure", "portable_disk", json!({"cloud": "azure", "region": "eastus", "disk_type": "Standard_LRS", "size": 128}), 128.0 * 0.045),
         ("disk on gcp", "portable_disk", json!({"cloud": "gcp", "region": "asia-northeast1", "disk_type": "pd-ssd", "size": 100}), 100.0 * 0.221),

@@ -46,7 +46,7 @@ fn markdown_pr_comment_matches_golden() {
         "<details>",
         "</details>",
         "Catalog dated 2026-09-06",
-        "oldest price used: 2020-08-30",
+        "oldest price used: 2024-01-23",
     ] {
         assert!(md.contains(part), "missing {part:?}");
     }

@@ -1,6 +1,6 @@
 //! The price catalog: dated list prices per (cloud, service, sku, region), parsed once into indexes.
 //!
-//! The embedded catalog is `engine/cost/catalog/{aws,azure,gcp}.csv` (copied 2026-11-23; see
+//! The embedded catalog is `engine/cost/catalog/{aws,azure,gcp}.csv` (copied 2026-12-04; see
 //! `catalog/SOURCES.md`), parsed on first use. [`Catalog::load`] reads newer files in the same
 //! CSV format (`cloud,service,sku,region,vcpu,memory_gib,arch,unit,usd,source,as_of`).
 
@@ -17,7 +17,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 /// The date the embedded catalog files were copied into the repository.
-pub const EMBEDDED_COPY_DATE: &str = "2026-11-23";
+pub const EMBEDDED_COPY_DATE: &str = "2026-12-04";
 
 const EMBEDDED: [(&str, &str); 3] = [
     ("embedded:aws.csv", include_str!("../../catalog/aws.csv")),

@@ -38,7 +38,7 @@ pub struct Report {
     pub schema: String,
     /// The catalog date: the newest `as_of` of the catalog used.
     pub catalog_date: String,
-    /// Where the prices came from (`embedded (copied 2026-11-23)` or file names).
+    /// Where the prices came from (`embedded (copied 2026-12-04)` or file names).
     pub catalog: String,
     /// Always `USD`.
     pub currency: String,
