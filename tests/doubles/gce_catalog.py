@@ -34,6 +34,8 @@ MACHINE_TYPES = {
     "e2-standard-2": (2, 8192, False), "e2-standard-4": (4, 16384, False), "n1-standard-1": (1, 3840, False),
     "n1-standard-2": (2, 7680, False), "n2-standard-2": (2, 8192, False), "n2-standard-4": (4, 16384, False),
     "f1-micro": (1, 614, True), "g1-small": (1, 1740, True),
+    # The embedded catalog's smallest non-shared type with >=2 vCPU and >=4 GiB (portable-web's default).
+    "c2d-highcpu-2": (2, 4096, False),
 }
 
 # project -> [(name, family, diskSizeGb, deprecated)] oldest first
