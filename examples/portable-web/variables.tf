@@ -10,7 +10,7 @@ variable "name" {
 }
 
 variable "vcpu" {
-  description = "vCPUs of the web VM; the smallest type of the cloud with at least this many is chosen."
+  description = "vCPUs of the web VM; the cheapest type of the cloud with at least this many is chosen."
   type        = number
   default     = 2
 }

@@ -111,7 +111,7 @@ fn aws_to_gcp_maps_sizes_regions_references_and_variables() {
     let outputs = std::fs::read_to_string(work.path().join("out/outputs.tf")).expect("outputs.tf");
     for want in [
         // The cost engine's equivalents rule, shown on the resource.
-        "# aws_instance.web (t3.micro: 2 vCPU, 1 GiB) → e2-micro: smallest burstable type with ≥2 vCPU, ≥1 GiB, x86_64 in us-east1 (paired with us-east-1)",
+        "# aws_instance.web (t3.micro: 2 vCPU, 1 GiB) → e2-micro: cheapest burstable type with ≥2 vCPU, ≥1 GiB, x86_64 in us-east1 (paired with us-east-1)",
         "region: us-east1 (paired with us-east-1)".trim_start_matches("region: "),
         "subnetwork = google_compute_subnetwork.public[count.index].id",
         "disk     = google_compute_disk.data[count.index].id",

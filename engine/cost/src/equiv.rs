@@ -1,8 +1,8 @@
 //! Cross-cloud equivalents: the same resource priced on another cloud, with the rule shown.
 //!
 //! Rules (each equivalent's `rule` string says which one was applied and with what numbers):
-//! - **Compute**: in the mapped region, the smallest type (fewest vCPU, then least memory, then
-//!   cheapest, then name) with vCPU ≥ and memory ≥ the source, the same architecture, a GPU only
+//! - **Compute**: in the mapped region, the cheapest type (then fewest vCPU, least memory,
+//!   name) with vCPU ≥ and memory ≥ the source, the same architecture, a GPU only
 //!   if the source has one (and then required), and burstable/shared-core only if the source is
 //!   burstable. Only types the catalog prices in that region are candidates. A boot disk maps by class.
 //! - **Disks** by class ([`disk_sku`]): standard HDD → st1 (125 GiB minimum; `standard` for boot
@@ -317,7 +317,7 @@ pub(crate) fn equivalent(
     }
 }
 
-/// `smallest non-burstable type with ≥2 vCPU, ≥8 GiB, x86_64 in eastus (paired with us-east-1)…`
+/// `cheapest non-burstable type with ≥2 vCPU, ≥8 GiB, x86_64 in eastus (paired with us-east-1)…`
 fn compute_rule(
     cat: &Catalog,
     src: &Shape,
@@ -333,7 +333,7 @@ fn compute_rule(
         "non-burstable type"
     };
     let mut rule = format!(
-        "smallest {kind} with ≥{} vCPU, ≥{} GiB, {} in {} ({})",
+        "cheapest {kind} with ≥{} vCPU, ≥{} GiB, {} in {} ({})",
         fmt_qty(src.vcpu),
         fmt_qty(src.memory_gib),
         src.arch,
@@ -404,7 +404,7 @@ pub struct ComputeMatch {
 }
 
 /// The type on `to` equivalent to `sku` of `from` in `region`: the same rule as the plan's
-/// cross-cloud equivalents (smallest type with ≥ vCPU, ≥ memory, same architecture, in the
+/// cross-cloud equivalents (cheapest type with ≥ vCPU, ≥ memory, same architecture, in the
 /// paired region), or why there is none.
 pub fn compute_equivalent(
     cat: &Catalog,

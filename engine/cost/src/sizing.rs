@@ -7,23 +7,26 @@ use crate::catalog::{Catalog, Cloud, PriceRow, Shape};
 use crate::equiv::{disk_sku, DiskClass};
 use crate::util::fmt_qty;
 
-/// The first compute type of `cloud` priced in `region` that serves `want`: at least its
+/// The cheapest compute type of `cloud` priced in `region` that serves `want`: at least its
 /// vCPU and memory, the same architecture, a GPU exactly when `want` has one, and burstable
-/// only when `want` is. The catalog keeps each region's types sorted by (vCPU, memory,
-/// price, name), so this is the smallest such type, then the cheapest.
+/// only when `want` is. Among types of the same price the smallest wins (the catalog keeps
+/// each region's types sorted by vCPU, memory, price and name, and the first minimum is
+/// kept), so a request is never served by a pricier type only because it is smaller.
 pub fn find_compute<'a>(
     cat: &'a Catalog,
     cloud: Cloud,
     region: &str,
     want: &Shape,
 ) -> Option<(&'a PriceRow, &'a Shape)> {
-    cat.compute_in_region(cloud, region).find(|(_, s)| {
-        s.vcpu >= want.vcpu
-            && s.memory_gib >= want.memory_gib
-            && s.arch == want.arch
-            && s.gpu == want.gpu
-            && (want.burstable || !s.burstable)
-    })
+    cat.compute_in_region(cloud, region)
+        .filter(|(_, s)| {
+            s.vcpu >= want.vcpu
+                && s.memory_gib >= want.memory_gib
+                && s.arch == want.arch
+                && s.gpu == want.gpu
+                && (want.burstable || !s.burstable)
+        })
+        .min_by(|(a, _), (b, _)| a.usd.total_cmp(&b.usd))
 }
 
 /// A compute type chosen for a cloud-neutral request, with the rule that chose it.
@@ -74,7 +77,7 @@ pub fn size_for(
         None => reference_region(cloud),
     };
     let rule = format!(
-        "smallest non-burstable {cloud} type with ≥{} vCPU, ≥{} GiB, {arch} priced in {priced_in}",
+        "cheapest non-burstable {cloud} type with ≥{} vCPU, ≥{} GiB, {arch} priced in {priced_in}",
         fmt_qty(vcpu),
         fmt_qty(memory_gib)
     );
@@ -114,7 +117,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_smallest_type_that_fits_on_each_cloud() {
+    fn the_cheapest_type_that_fits_on_each_cloud() {
         let cat = Catalog::embedded();
         for cloud in Cloud::ALL {
             let region = reference_region(cloud);
@@ -122,18 +125,19 @@ mod tests {
             assert!(s.shape.vcpu >= 2.0 && s.shape.memory_gib >= 4.0, "{s:?}");
             assert_eq!(s.shape.arch, "x86_64");
             assert!(!s.shape.burstable && !s.shape.gpu, "{s:?}");
-            // Nothing smaller fits: every type before it in the catalog's order is too small,
-            // another architecture, burstable or a GPU type.
+            // Nothing cheaper fits, and nothing as cheap comes before it in the catalog's
+            // (vCPU, memory, price, name) order: every such type is too small, another
+            // architecture, burstable or a GPU type.
+            let mut before = true;
             for (row, shape) in cat.compute_in_region(cloud, region) {
-                if row.sku == s.sku {
-                    break;
-                }
+                before &= row.sku != s.sku;
                 let fits = shape.vcpu >= 2.0
                     && shape.memory_gib >= 4.0
                     && shape.arch == "x86_64"
                     && !shape.burstable
                     && !shape.gpu;
-                assert!(!fits, "{} fits before {}", row.sku, s.sku);
+                let cheaper = row.usd < s.hourly_usd || (before && row.usd == s.hourly_usd);
+                assert!(!(fits && cheaper), "{} fits for less than {}", row.sku, s.sku);
             }
             let arm = size_for(cat, cloud, region, 2.0, 8.0, "arm64");
             if let Ok(a) = arm {

@@ -21,18 +21,18 @@ fn aws_vm(t: &str) -> Value {
 }
 
 #[test]
-fn compute_smallest_type_same_arch_gpu_and_burst_class() {
+fn compute_cheapest_type_same_arch_gpu_and_burst_class() {
     // (source type, planned values, target cloud, expected SKU, expected region, rule fragment)
     #[rustfmt::skip]
     let cases = [
-        ("aws_instance", aws_vm("t3.micro"), Azure, Some("Standard_B2s"), "eastus", "smallest burstable type with ≥2 vCPU, ≥1 GiB, x86_64 in eastus (paired with us-east-1)"),
-        ("aws_instance", aws_vm("t3.micro"), Gcp, Some("e2-micro"), "us-east1", "smallest burstable type with ≥2 vCPU, ≥1 GiB, x86_64 in us-east1"),
+        ("aws_instance", aws_vm("t3.micro"), Azure, Some("Standard_B2s"), "eastus", "cheapest burstable type with ≥2 vCPU, ≥1 GiB, x86_64 in eastus (paired with us-east-1)"),
+        ("aws_instance", aws_vm("t3.micro"), Gcp, Some("e2-micro"), "us-east1", "cheapest burstable type with ≥2 vCPU, ≥1 GiB, x86_64 in us-east1"),
         // Ties at 2 vCPU / 8 GiB / $0.096 are broken by name.
-        ("aws_instance", aws_vm("m5.large"), Azure, Some("Standard_D2_v3"), "eastus", "smallest non-burstable type with ≥2 vCPU, ≥8 GiB, x86_64"),
+        ("aws_instance", aws_vm("m5.large"), Azure, Some("Standard_D2_v3"), "eastus", "cheapest non-burstable type with ≥2 vCPU, ≥8 GiB, x86_64"),
         ("aws_instance", aws_vm("m5.large"), Gcp, Some("e2-standard-2"), "us-east1", "≥2 vCPU, ≥8 GiB"),
-        ("aws_instance", aws_vm("p3.2xlarge"), Gcp, Some("a2-highgpu-1g"), "us-east1", "smallest GPU type with ≥8 vCPU, ≥61 GiB"),
+        ("aws_instance", aws_vm("p3.2xlarge"), Gcp, Some("g2-standard-16"), "us-east1", "cheapest GPU type with ≥8 vCPU, ≥61 GiB"),
         ("aws_instance", aws_vm("p3.2xlarge"), Azure, Some("Standard_NC24ads_A100_v4"), "eastus", "GPU type"),
-        ("aws_instance", aws_vm("m7g.xlarge"), Gcp, Some("t2a-standard-4"), "us-east1", "smallest non-burstable type with ≥4 vCPU, ≥16 GiB, arm64"),
+        ("aws_instance", aws_vm("m7g.xlarge"), Gcp, Some("t2a-standard-4"), "us-east1", "cheapest non-burstable type with ≥4 vCPU, ≥16 GiB, arm64"),
         ("aws_instance", aws_vm("m7g.xlarge"), Azure, None, "eastus", "arm64"),
         ("google_compute_instance", json!({"machine_type": "e2-standard-2", "zone": "us-central1-c"}), Aws, Some("m5a.large"), "us-east-2", "nearest to us-central1"),
         ("google_compute_instance", json!({"machine_type": "e2-standard-2", "zone": "us-central1-c"}), Azure, Some("Standard_D2_v4"), "centralus", "nearest to us-central1"),

@@ -20,7 +20,7 @@ fn compute_types_map_by_the_equivalents_rule() {
             (want, want_region),
             "{sku} → {to}"
         );
-        assert!(m.rule.starts_with("smallest "), "{}", m.rule);
+        assert!(m.rule.starts_with("cheapest "), "{}", m.rule);
         assert!(m.source.vcpu >= 1.0);
     }
     let err = compute_equivalent(cat, Cloud::Aws, "us-east-1", "x9.huge", Cloud::Gcp).unwrap_err();
