@@ -54,11 +54,16 @@ impl ConfigFunctions {
 
     /// The provider `local` stands for in `module`, instantiated on first use.
     fn provider(&self, module: &[String], local: &str) -> Option<Arc<dyn Provider>> {
-        let source = self.source(module, local)?;
+        self.unconfigured(&self.source(module, local)?)
+    }
+
+    /// The unconfigured instance of provider `source` (made on first use), for what
+    /// Terraform asks of providers without configuring them: functions, cross-type moves.
+    pub fn unconfigured(&self, source: &ProviderSource) -> Option<Arc<dyn Provider>> {
         let mut instances = self.instances.lock().unwrap_or_else(|e| e.into_inner());
         instances
             .entry(source.clone())
-            .or_insert_with(|| self.resolver.instantiate(&source).map(Arc::from))
+            .or_insert_with(|| self.resolver.instantiate(source).map(Arc::from))
             .clone()
     }
 }
