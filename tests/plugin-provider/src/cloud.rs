@@ -289,7 +289,7 @@ impl Cloud {
         r: &v6::upgrade_resource_state::Request,
     ) -> Result<v6::upgrade_resource_state::Response, Diags> {
         let raw = r.raw_state.as_ref().map(|s| s.json.as_slice());
-        let v = self.from_raw(r.version, raw.unwrap_or_default())?;
+        let v = self.recorded_state(r.version, raw.unwrap_or_default())?;
         Ok(v6::upgrade_resource_state::Response {
             upgraded_state: Some(dynamic(&v, &self.server)),
             diagnostics: Vec::new(),
@@ -297,7 +297,7 @@ impl Cloud {
     }
 
     /// A server's state as recorded (JSON) at schema `version`, in the current schema.
-    pub fn from_raw(&self, version: i64, raw: &[u8]) -> Result<Value, Diags> {
+    pub fn recorded_state(&self, version: i64, raw: &[u8]) -> Result<Value, Diags> {
         let mut j: serde_json::Value = serde_json::from_slice(raw)
             .map_err(|e| vec![error("Bad state", &e.to_string(), None)])?;
         if version == 0 {

@@ -158,7 +158,7 @@ pub fn move_state(
         return Err(vec![error("Private data lost", detail, None)]);
     }
     let raw = r.source_state.as_ref().map(|s| s.json.as_slice());
-    let v = cloud.from_raw(r.source_schema_version, raw.unwrap_or_default())?;
+    let v = cloud.recorded_state(r.source_schema_version, raw.unwrap_or_default())?;
     Ok(v6::move_resource_state::Response {
         target_state: Some(dynamic(&v, cloud.server_type())),
         diagnostics: Vec::new(),

@@ -6,6 +6,9 @@ use crate::functions::CallError;
 use crate::syntax::Expr;
 use crate::value::{Type, Value};
 
+/// A call's argument values and the range of each.
+pub(super) type CallArgs<'e> = (Vec<Value>, Vec<&'e Range>);
+
 impl Evaluator<'_> {
     pub(super) fn call(
         &mut self,
@@ -80,7 +83,7 @@ impl Evaluator<'_> {
         args: &'e [Expr],
         expand_final: bool,
         range: &'e Range,
-    ) -> Result<Option<(Vec<Value>, Vec<&'e Range>)>, Diagnostics> {
+    ) -> Result<Option<CallArgs<'e>>, Diagnostics> {
         let mut vals = self.eval_all(args)?;
         let mut arg_ranges: Vec<&Range> = args.iter().map(|a| &a.range).collect();
         if expand_final {
