@@ -307,4 +307,7 @@ pub(crate) mod testkit;
 mod misc_tests;
 
 #[cfg(test)]
+mod provider_tests;
+
+#[cfg(test)]
 mod fs_tests;
