@@ -21,7 +21,10 @@ pub const RULE: &str =
 /// Renders a whole plan (drift, actions, summary, outputs).
 pub fn render_plan(plan: &Plan, style: &Style, lookup: BlockLookup<'_>) -> String {
     let mut out = String::new();
-    if !plan.drift.is_empty() {
+    // Terraform shows outside changes only where they are relevant to what the plan does:
+    // with nothing to do (outside a refresh-only plan), none is.
+    let relevant = plan.mode == PlanMode::RefreshOnly || plan.has_changes();
+    if !plan.drift.is_empty() && relevant {
         out.push_str(&render_drift(plan, style, lookup));
     }
     let shown: Vec<&ResourceChange> = plan
