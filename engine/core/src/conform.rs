@@ -5,11 +5,19 @@
 
 use autostack_lang::diag::did_you_mean;
 use autostack_lang::syntax::Body;
-use autostack_lang::{Diagnostic, Diagnostics, Range, Value};
+use autostack_lang::{Diagnostic, Diagnostics, Range, Type, Value};
 use autostack_provider_sdk::schema::Block;
 
 /// Converts an evaluated body to the schema's object type; errors point at the attribute.
 pub fn conform(block: &Block, body: Option<&Body>, value: &Value) -> Result<Value, Diagnostics> {
+    let filled;
+    let value = match body {
+        Some(b) => {
+            filled = blocks_as_attributes(block, b, value);
+            &filled
+        }
+        None => value,
+    };
     let locate = |path: &[String]| -> Option<Range> {
         let (attr, blocks) = path.split_last()?;
         let mut b = body?;
@@ -60,6 +68,7 @@ pub fn check_body(block: &Block, body: &Body, what: &str) -> Diagnostics {
             b.ty.as_str()
         };
         match block.blocks.get(ty) {
+            None if attribute_as_blocks(block, ty).is_some() && body.attr(ty).is_none() => {}
             None => {
                 let hint = did_you_mean(ty, block.blocks.keys().map(String::as_str));
                 diags.push(Diagnostic::error(
@@ -97,6 +106,49 @@ pub fn check_body(block: &Block, body: &Body, what: &str) -> Diagnostics {
         }
     }
     diags
+}
+
+/// The object type of attribute `name` when it is a list or set of objects, which Terraform
+/// lets configurations write as blocks (the SDKv2's "attributes as blocks": `ingress { ... }`
+/// for `ingress = [{ ... }]`).
+fn attribute_as_blocks<'b>(block: &'b Block, name: &str) -> Option<&'b Type> {
+    let a = block.attributes.get(name)?;
+    match &a.ty {
+        Type::List(t) | Type::Set(t) if matches!(**t, Type::Object(_)) => Some(t),
+        _ => None,
+    }
+}
+
+/// `value` with the blocks written for such attributes made whole objects: the arguments a
+/// block leaves out are null, as Terraform's block-to-attribute fixup makes them.
+fn blocks_as_attributes(block: &Block, body: &Body, value: &Value) -> Value {
+    let Some(entries) = value.as_entries() else {
+        return value.clone();
+    };
+    let mut out = entries.clone();
+    for b in &body.blocks {
+        let name = match b.ty.as_str() {
+            "dynamic" => b.labels.first().map_or("", |(l, _)| l.as_str()),
+            ty => ty,
+        };
+        let Some(Type::Object(attrs)) = attribute_as_blocks(block, name) else {
+            continue;
+        };
+        let Some(Value::Tuple(items)) = out.get(name).map(Value::unmarked) else {
+            continue;
+        };
+        let whole = items.iter().map(|item| {
+            let mut obj = item.as_entries().cloned().unwrap_or_default();
+            for (k, t) in attrs {
+                obj.entry(k.clone())
+                    .or_insert_with(|| Value::Null(t.clone()));
+            }
+            Value::object(obj)
+        });
+        let tuple = Value::tuple(whole.collect());
+        out.insert(name.to_string(), tuple);
+    }
+    Value::object(out)
 }
 
 fn body_start(body: &Body) -> Range {

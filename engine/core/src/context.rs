@@ -41,6 +41,8 @@ pub struct Context {
     pub events: Arc<dyn crate::events::Events>,
     /// Operations in flight allowed per provider configuration (none by default).
     pub limits: Arc<crate::limits::ProviderLimits>,
+    /// The provider-defined functions expressions can call.
+    pub provider_functions: Arc<crate::functions::ConfigFunctions>,
 }
 
 impl Context {
@@ -50,8 +52,13 @@ impl Context {
         vars: HashMap<String, Value>,
         resolver: Arc<dyn ProviderResolver>,
     ) -> Context {
+        let tree = Arc::new(tree);
+        let provider_functions = Arc::new(crate::functions::ConfigFunctions::new(
+            tree.clone(),
+            resolver.clone(),
+        ));
         Context {
-            tree: Arc::new(tree),
+            tree,
             functions: Arc::new(Functions::standard()),
             vars,
             resolver,
@@ -60,6 +67,7 @@ impl Context {
             providers: Mutex::new(HashMap::new()),
             events: Arc::new(crate::events::Silent),
             limits: Arc::default(),
+            provider_functions,
         }
     }
 

@@ -15,6 +15,7 @@ pub mod conform;
 pub mod context;
 pub mod copier;
 pub mod events;
+pub mod functions;
 pub mod graph;
 pub mod jsonplan;
 pub mod jsonredact;

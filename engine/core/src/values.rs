@@ -5,6 +5,7 @@ use crate::addrs::{InstanceKey, ModuleInstance};
 use autostack_lang::eval::builtin_refs;
 use autostack_lang::eval::scope::{parse_ref, Subject};
 use autostack_lang::eval::Scope;
+use autostack_lang::functions::provider::ModuleFunctions;
 use autostack_lang::syntax::Traversal;
 use autostack_lang::{Diagnostic, Type, Value};
 use std::collections::{BTreeMap, HashMap};
@@ -156,6 +157,8 @@ pub struct Values {
     pub workspace: String,
     /// `path.module` per static module path.
     pub module_dirs: HashMap<Vec<String>, String>,
+    /// The provider-defined functions per static module path.
+    pub provider_functions: HashMap<Vec<String>, ModuleFunctions>,
 }
 
 /// Names a module declares.
@@ -223,6 +226,10 @@ impl<'a> WalkScope<'a> {
 }
 
 impl Scope for WalkScope<'_> {
+    fn provider_functions(&self) -> Option<&ModuleFunctions> {
+        self.values.provider_functions.get(&self.module.path())
+    }
+
     fn resolve(&self, t: &Traversal) -> Result<(Value, usize), Diagnostic> {
         let (subject, used) = parse_ref(t)?;
         let range = t

@@ -12,6 +12,7 @@ mod bigfloat_fmt;
 pub mod convert;
 pub mod diag;
 pub mod display;
+pub mod function;
 pub mod json;
 pub mod json_stream;
 mod number;

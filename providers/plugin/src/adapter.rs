@@ -6,10 +6,13 @@ use crate::convert::{dynamic, null, path_steps, value};
 use crate::plugin::{block_on, diagnostics, on_runtime, Plugin};
 use crate::proto::tfplugin6 as v6;
 use autostack_provider_sdk::request::{
-    ApplyRequest, ApplyResponse, ConfigureRequest, ImportRequest, Instance, PlanRequest,
-    PlanResponse, ReadDataRequest, ReadRequest, ReadResult, RecoverRequest, ValidateRequest,
+    ApplyRequest, ApplyResponse, ConfigureRequest, ImportRequest, Instance, MoveStateRequest,
+    PlanRequest, PlanResponse, ReadDataRequest, ReadRequest, ReadResult, RecoverRequest,
+    ValidateRequest,
 };
-use autostack_provider_sdk::{ApplyError, Private, Provider, ProviderSchema};
+use autostack_provider_sdk::{
+    ApplyError, FunctionError, FunctionSignature, Private, Provider, ProviderSchema,
+};
 use autostack_value::{Diagnostic, Diagnostics, Value};
 use std::path::Path;
 use std::sync::Arc;
@@ -332,6 +335,46 @@ impl Provider for PluginProvider {
             let v = value(r.upgraded_state.as_ref(), &ty, "upgraded state")?;
             Ok(self.marked(false, type_name, v))
         }))
+    }
+
+    fn function(&self, name: &str) -> Option<FunctionSignature> {
+        crate::functions::signature(&self.plugin, name)
+    }
+
+    fn call_function(&self, name: &str, args: &[Value]) -> Result<Value, FunctionError> {
+        crate::functions::call(&self.plugin, name, args)
+    }
+
+    async fn move_state(&self, req: MoveStateRequest<'_>) -> Result<Instance, Diagnostics> {
+        let ty = self.ty(false, req.target_type);
+        let msg = v6::move_resource_state::Request {
+            source_provider_address: req.source_provider.to_string(),
+            source_type_name: req.source_type.to_string(),
+            source_schema_version: i64::try_from(req.source_version).unwrap_or(0),
+            source_state: Some(v6::RawState {
+                json: req.source_json.as_bytes().to_vec(),
+                flatmap: Default::default(),
+            }),
+            target_type_name: req.target_type.to_string(),
+            source_private: req.source_private.as_bytes().to_vec(),
+        };
+        let r = self
+            .call("MoveResourceState", |rpc| async move {
+                rpc.move_state(msg).await
+            })
+            .await?;
+        check(&r.diagnostics)?;
+        let state = value(r.target_state.as_ref(), &ty, "moved state")?;
+        if state.is_null() || !state.is_wholly_known() {
+            let why = if state.is_null() {
+                "a null object"
+            } else {
+                "unknown values"
+            };
+            return Err(Diagnostic::error("Provider returned invalid value", format!("The provider {} returned an invalid value during an across type move operation: The returned state contains {why}. This is a bug in the relevant provider; Please report it.", self.plugin.address), None).into());
+        }
+        let state = self.marked(false, req.target_type, state);
+        Ok(Instance::new(state).with_private(Private::new(r.target_private)))
     }
 
     async fn read_data(&self, req: ReadDataRequest<'_>) -> Result<Value, Diagnostics> {

@@ -10,6 +10,7 @@
 
 pub mod adapter;
 pub mod convert;
+pub mod functions;
 pub mod install;
 pub mod msgpack;
 pub mod plugin;

@@ -73,6 +73,8 @@ pub struct Plugin {
     types: Mutex<HashMap<(bool, String), Arc<Type>>>,
     /// The resource types whose plan or apply answers set `legacy_type_system`.
     legacy: Mutex<std::collections::HashSet<String>>,
+    /// What `GetFunctions` listed, once asked.
+    listed: OnceLock<crate::functions::Listed>,
 }
 
 impl Plugin {
@@ -116,7 +118,16 @@ impl Plugin {
             conn,
             types: Mutex::new(HashMap::new()),
             legacy: Mutex::default(),
+            listed: OnceLock::new(),
         }
+    }
+
+    /// The functions `GetFunctions` lists, asking with `list` the first time.
+    pub fn listed_functions(
+        &self,
+        list: impl FnOnce() -> crate::functions::Listed,
+    ) -> &crate::functions::Listed {
+        self.listed.get_or_init(list)
     }
 
     /// Records whether the plugin answered for `type_name` under the legacy type system.

@@ -6,10 +6,13 @@
 use crate::adapter::PluginProvider;
 use autostack_provider_sdk::objects::ObjectStore;
 use autostack_provider_sdk::request::{
-    ApplyRequest, ApplyResponse, ConfigureRequest, ImportRequest, Instance, PlanRequest,
-    PlanResponse, ReadDataRequest, ReadRequest, ReadResult, RecoverRequest, ValidateRequest,
+    ApplyRequest, ApplyResponse, ConfigureRequest, ImportRequest, Instance, MoveStateRequest,
+    PlanRequest, PlanResponse, ReadDataRequest, ReadRequest, ReadResult, RecoverRequest,
+    ValidateRequest,
 };
-use autostack_provider_sdk::{ApplyError, Provider, ProviderSchema};
+use autostack_provider_sdk::{
+    ApplyError, FunctionError, FunctionSignature, Provider, ProviderSchema,
+};
 use autostack_value::{Diagnostics, Value};
 use std::sync::Arc;
 
@@ -40,6 +43,13 @@ impl Routed {
                 .entry(k.clone())
                 .or_insert_with(|| s.clone());
         }
+        for (k, f) in &theirs.functions {
+            schema
+                .functions
+                .entry(k.clone())
+                .or_insert_with(|| f.clone());
+        }
+        schema.move_resource_state |= theirs.move_resource_state;
         if schema.provider.attributes.is_empty() && schema.provider.blocks.is_empty() {
             schema.provider = theirs.provider.clone();
         }
@@ -169,6 +179,26 @@ impl Provider for Routed {
             return self.native.upgrade_state(type_name, version, attrs);
         }
         self.plugin.upgrade_state(type_name, version, attrs)
+    }
+
+    fn function(&self, name: &str) -> Option<FunctionSignature> {
+        self.native
+            .function(name)
+            .or_else(|| self.plugin.function(name))
+    }
+
+    fn call_function(&self, name: &str, args: &[Value]) -> Result<Value, FunctionError> {
+        match self.native.function(name) {
+            Some(_) => self.native.call_function(name, args),
+            None => self.plugin.call_function(name, args),
+        }
+    }
+
+    async fn move_state(&self, req: MoveStateRequest<'_>) -> Result<Instance, Diagnostics> {
+        if self.native_has(req.target_type, false) {
+            return self.native.move_state(req).await;
+        }
+        self.plugin.move_state(req).await
     }
 
     async fn read_data(&self, req: ReadDataRequest<'_>) -> Result<Value, Diagnostics> {

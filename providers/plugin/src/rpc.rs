@@ -190,6 +190,16 @@ impl Rpc {
         call!(self, read_data_source, read_data_source, req)
     }
 
+    /// GetFunctions.
+    pub async fn get_functions(&self) -> Result<v6::get_functions::Response> {
+        call!(
+            self,
+            get_functions,
+            get_functions,
+            v6::get_functions::Request {}
+        )
+    }
+
     /// CallFunction.
     pub async fn call_function(
         &self,

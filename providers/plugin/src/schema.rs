@@ -4,7 +4,7 @@
 
 use crate::proto::tfplugin6::{self as v6, schema};
 use autostack_provider_sdk::schema::{Attribute, Block, NestedBlock, Nesting, ResourceSchema};
-use autostack_provider_sdk::ProviderSchema;
+use autostack_provider_sdk::{FunctionParam, FunctionSignature, ProviderSchema};
 use autostack_value::json::type_from_json;
 use autostack_value::Type;
 use prost::Message as _;
@@ -26,6 +26,35 @@ pub fn provider_schema(r: &v6::get_provider_schema::Response) -> ProviderSchema 
             .unwrap_or_default(),
         resources: convert(&r.resource_schemas),
         data_sources: convert(&r.data_source_schemas),
+        functions: r
+            .functions
+            .iter()
+            .map(|(k, f)| (k.clone(), function_signature(f)))
+            .collect(),
+        move_resource_state: r
+            .server_capabilities
+            .as_ref()
+            .is_some_and(|c| c.move_resource_state),
+    }
+}
+
+/// The engine's signature of a provider-defined function.
+pub fn function_signature(f: &v6::Function) -> FunctionSignature {
+    let param = |p: &v6::function::Parameter| FunctionParam {
+        name: p.name.clone(),
+        ty: parse_type(&p.r#type).unwrap_or(Type::Dynamic),
+        allow_null: p.allow_null_value,
+        allow_unknown: p.allow_unknown_values,
+    };
+    FunctionSignature {
+        params: f.parameters.iter().map(param).collect(),
+        variadic: f.variadic_parameter.as_ref().map(param),
+        ret: f
+            .r#return
+            .as_ref()
+            .and_then(|r| parse_type(&r.r#type))
+            .unwrap_or(Type::Dynamic),
+        summary: f.summary.clone(),
     }
 }
 

@@ -33,6 +33,7 @@ pub mod schema_table;
 pub mod testkit;
 
 pub use attrs::{str_or_empty as attr_str, with_attr};
+pub use autostack_value::function::{FunctionError, FunctionParam, FunctionSignature};
 pub use consistency::{inconsistency, Inconsistency};
 pub use errors::{ActionExt, CloudError, ErrorClass};
 pub use plan::{differs, plan_by_schema, same, Planning};
@@ -41,7 +42,8 @@ pub use provider::{path_string, read_one, ApplyError, AttrPath, PathStep, Provid
 pub use reads::NoConfig;
 pub use registry::{ChangeCtx, ClientFactory, DataSource, PlanCtx, Registry, ResourceType};
 pub use request::{
-    ApplyRequest, ApplyResponse, ConfigureRequest, ImportRequest, Instance, PlanRequest,
-    PlanResponse, ReadDataRequest, ReadRequest, ReadResult, RecoverRequest, ValidateRequest,
+    ApplyRequest, ApplyResponse, ConfigureRequest, ImportRequest, Instance, MoveStateRequest,
+    PlanRequest, PlanResponse, ReadDataRequest, ReadRequest, ReadResult, RecoverRequest,
+    ValidateRequest,
 };
 pub use schema::{Attribute, Block, NestedBlock, Nesting, ProviderSchema, ResourceSchema};

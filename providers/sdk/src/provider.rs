@@ -5,11 +5,13 @@
 
 use crate::objects::ObjectStore;
 use crate::request::{
-    ApplyRequest, ApplyResponse, ConfigureRequest, ImportRequest, Instance, PlanRequest,
-    PlanResponse, ReadDataRequest, ReadRequest, ReadResult, RecoverRequest, ValidateRequest,
+    ApplyRequest, ApplyResponse, ConfigureRequest, ImportRequest, Instance, MoveStateRequest,
+    PlanRequest, PlanResponse, ReadDataRequest, ReadRequest, ReadResult, RecoverRequest,
+    ValidateRequest,
 };
 use crate::schema::ProviderSchema;
 use async_trait::async_trait;
+use autostack_value::function::{FunctionError, FunctionSignature};
 pub use autostack_value::path::{path_string, AttrPath, PathStep};
 use autostack_value::{Diagnostic, Diagnostics, Value};
 use std::sync::Arc;
@@ -127,6 +129,36 @@ pub trait Provider: Send + Sync {
         _attributes_json: &str,
     ) -> Option<Result<Value, Diagnostics>> {
         None
+    }
+
+    /// The signature of provider-defined function `name`: the schema's, unless the provider
+    /// has another way to list its functions (a plugin's `GetFunctions`).
+    fn function(&self, name: &str) -> Option<FunctionSignature> {
+        self.schema().functions.get(name).cloned()
+    }
+
+    /// Calls the provider-defined function `name` (one of [`ProviderSchema::functions`])
+    /// with arguments already converted to its parameter types, known (unless the parameter
+    /// allows unknowns) and unmarked. Needs no configuration, as in Terraform.
+    fn call_function(&self, name: &str, _args: &[Value]) -> Result<Value, FunctionError> {
+        Err(FunctionError::new(format!(
+            "this provider has no function named {name:?}"
+        )))
+    }
+
+    /// The object of another resource type a `moved` block brings to a type of this
+    /// provider (only when [`ProviderSchema::move_resource_state`] is set), as this type's
+    /// state and private data. Needs no configuration, as in Terraform.
+    async fn move_state(&self, req: MoveStateRequest<'_>) -> Result<Instance, Diagnostics> {
+        Err(Diagnostic::error(
+            "Unsupported `moved` across resource types",
+            format!(
+                "The provider does not support moved operations to {}.",
+                req.target_type
+            ),
+            None,
+        )
+        .into())
     }
 }
 

@@ -273,3 +273,45 @@ impl<'a> ReadDataRequest<'a> {
         ReadDataRequest { type_name, config }
     }
 }
+
+/// Taking over an object recorded as another resource type (Terraform's
+/// `MoveResourceState`), for a `moved` block whose `to` has a different type: the object's
+/// state as the source type recorded it, to be returned as the target type's.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct MoveStateRequest<'a> {
+    /// The source's provider address (`registry.terraform.io/hashicorp/aws`).
+    pub source_provider: &'a str,
+    /// The source's resource type.
+    pub source_type: &'a str,
+    /// The schema version the source's state was recorded with.
+    pub source_version: u64,
+    /// The source's attributes as the state file holds them (JSON).
+    pub source_json: &'a str,
+    /// The source's private data.
+    pub source_private: &'a Private,
+    /// The resource type the object becomes.
+    pub target_type: &'a str,
+}
+
+impl<'a> MoveStateRequest<'a> {
+    /// A move of a `source_type` object (recorded by `source_provider` as `source_json`, at
+    /// `source_version`) to `target_type`.
+    pub fn new(
+        source_provider: &'a str,
+        source_type: &'a str,
+        source_version: u64,
+        source_json: &'a str,
+        source_private: &'a Private,
+        target_type: &'a str,
+    ) -> MoveStateRequest<'a> {
+        MoveStateRequest {
+            source_provider,
+            source_type,
+            source_version,
+            source_json,
+            source_private,
+            target_type,
+        }
+    }
+}

@@ -230,6 +230,11 @@ pub struct ProviderSchema {
     pub resources: BTreeMap<String, ResourceSchema>,
     /// Data sources.
     pub data_sources: BTreeMap<String, ResourceSchema>,
+    /// Provider-defined functions (`provider::NAME::FUNC`), by name.
+    pub functions: BTreeMap<String, autostack_value::function::FunctionSignature>,
+    /// The provider moves state between resource types (Terraform's `MoveResourceState`
+    /// server capability), so `moved` blocks may change a resource's type to one of its own.
+    pub move_resource_state: bool,
 }
 
 /// A block's attributes, one per line: `"name": kind(Type) .modifier()* => "description"`,

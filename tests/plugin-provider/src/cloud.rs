@@ -22,7 +22,7 @@ pub struct Cloud {
     provider: Type,
 }
 
-fn error(summary: &str, detail: &str, attr: Option<&str>) -> v6::Diagnostic {
+pub fn error(summary: &str, detail: &str, attr: Option<&str>) -> v6::Diagnostic {
     v6::Diagnostic {
         severity: v6::diagnostic::Severity::Error as i32,
         summary: summary.into(),
@@ -58,7 +58,8 @@ fn text(v: Option<&Value>) -> Option<String> {
     }
 }
 
-type Diags = Vec<v6::Diagnostic>;
+/// Diagnostics in the protocol's shape.
+pub type Diags = Vec<v6::Diagnostic>;
 
 impl Cloud {
     /// A provider not yet configured.
@@ -287,24 +288,30 @@ impl Cloud {
         &self,
         r: &v6::upgrade_resource_state::Request,
     ) -> Result<v6::upgrade_resource_state::Response, Diags> {
-        let raw = r
-            .raw_state
-            .as_ref()
-            .map(|s| s.json.clone())
-            .unwrap_or_default();
-        let mut j: serde_json::Value = serde_json::from_slice(&raw)
+        let raw = r.raw_state.as_ref().map(|s| s.json.as_slice());
+        let v = self.recorded_state(r.version, raw.unwrap_or_default())?;
+        Ok(v6::upgrade_resource_state::Response {
+            upgraded_state: Some(dynamic(&v, &self.server)),
+            diagnostics: Vec::new(),
+        })
+    }
+
+    /// A server's state as recorded (JSON) at schema `version`, in the current schema.
+    pub fn recorded_state(&self, version: i64, raw: &[u8]) -> Result<Value, Diags> {
+        let mut j: serde_json::Value = serde_json::from_slice(raw)
             .map_err(|e| vec![error("Bad state", &e.to_string(), None)])?;
-        if r.version == 0 {
+        if version == 0 {
             if let Some(obj) = j.as_object_mut() {
                 let label = obj.remove("label").unwrap_or(serde_json::Value::Null);
                 obj.insert("name".into(), label);
             }
         }
-        let v = from_json(&j, &self.server).map_err(|e| vec![error("Bad state", &e.0, None)])?;
-        Ok(v6::upgrade_resource_state::Response {
-            upgraded_state: Some(dynamic(&v, &self.server)),
-            diagnostics: Vec::new(),
-        })
+        from_json(&j, &self.server).map_err(|e| vec![error("Bad state", &e.0, None)])
+    }
+
+    /// The object type of servers (and machines, which share it).
+    pub fn server_type(&self) -> &Type {
+        &self.server
     }
 
     /// ReadDataSource: the server of a name.
@@ -339,30 +346,6 @@ impl Cloud {
             &format!("No server is named {name:?}."),
             Some("name"),
         )])
-    }
-
-    /// CallFunction: `double(n)`.
-    pub fn call(&self, r: &v6::call_function::Request) -> v6::call_function::Response {
-        let fail = |text: &str| v6::call_function::Response {
-            result: None,
-            error: Some(v6::FunctionError {
-                text: text.into(),
-                function_argument: Some(0),
-            }),
-        };
-        if r.name != "double" || r.arguments.len() != 1 {
-            return fail("double takes one number");
-        }
-        match value(r.arguments.first(), &Type::Number, "argument").map(|v| v.unmarked().clone()) {
-            Ok(Value::Number(n)) => {
-                let doubled = n.mul(&Number::from(2i64)).unwrap_or(n);
-                v6::call_function::Response {
-                    result: Some(dynamic(&Value::Number(doubled), &Type::Number)),
-                    error: None,
-                }
-            }
-            _ => fail("the argument must be a known number"),
-        }
     }
 }
 

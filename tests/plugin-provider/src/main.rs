@@ -7,6 +7,7 @@
 //! and serves `tfplugin5.Provider` or `tfplugin6.Provider` plus go-plugin's controller.
 
 mod cloud;
+mod extra;
 mod schema;
 mod serve;
 

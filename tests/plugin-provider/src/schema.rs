@@ -1,7 +1,8 @@
 //! The test provider's schema: a provider block, `testcloud_server` (nested list and set
 //! blocks, a sensitive argument, a computed attribute unknown until apply, schema version 1:
-//! version 0 called `name` `label`), the `testcloud_lookup` data source and the
-//! `double` function.
+//! version 0 called `name` `label`), `testcloud_machine` (the same object under the name
+//! `moved` blocks bring servers to), the `testcloud_lookup` data source and the functions
+//! of [`crate::extra`].
 
 use autostack_provider_plugin::proto::tfplugin5 as v5;
 use autostack_provider_plugin::proto::tfplugin6::{self as v6, schema};
@@ -103,25 +104,17 @@ pub fn provider_schema() -> v6::get_provider_schema::Response {
             vec![],
         ),
     };
-    let double = v6::Function {
-        parameters: vec![v6::function::Parameter {
-            name: "n".into(),
-            r#type: b"\"number\"".to_vec(),
-            ..Default::default()
-        }],
-        r#return: Some(v6::function::Return {
-            r#type: b"\"number\"".to_vec(),
-        }),
-        summary: "Doubles a number.".into(),
-        ..Default::default()
-    };
     v6::get_provider_schema::Response {
         provider: Some(provider),
-        resource_schemas: HashMap::from([("testcloud_server".to_string(), server)]),
+        resource_schemas: HashMap::from([
+            ("testcloud_machine".to_string(), server.clone()),
+            ("testcloud_server".to_string(), server),
+        ]),
         data_source_schemas: HashMap::from([("testcloud_lookup".to_string(), lookup)]),
-        functions: HashMap::from([("double".to_string(), double)]),
+        functions: crate::extra::functions(),
         server_capabilities: Some(v6::ServerCapabilities {
             get_provider_schema_optional: true,
+            move_resource_state: crate::extra::moves_state(),
             ..Default::default()
         }),
         ..Default::default()

@@ -202,9 +202,19 @@ impl s6::Provider for Server {
     }
     async fn move_resource_state(
         &self,
-        _: Request<v6::move_resource_state::Request>,
+        r: Request<v6::move_resource_state::Request>,
     ) -> Reply<v6::move_resource_state::Response> {
-        Err(Status::unimplemented("MoveResourceState"))
+        if !crate::extra::moves_state() {
+            return Err(Status::unimplemented("MoveResourceState"));
+        }
+        Ok(Response::new(
+            crate::extra::move_state(&self.cloud, r.get_ref()).unwrap_or_else(|d| {
+                diags(
+                    |t: &mut v6::move_resource_state::Response, d| t.diagnostics = d,
+                    d,
+                )
+            }),
+        ))
     }
     async fn read_data_source(
         &self,
@@ -232,7 +242,7 @@ impl s6::Provider for Server {
         &self,
         r: Request<v6::call_function::Request>,
     ) -> Reply<v6::call_function::Response> {
-        Ok(Response::new(self.cloud.call(r.get_ref())))
+        Ok(Response::new(crate::extra::call(r.get_ref())))
     }
     async fn stop_provider(
         &self,

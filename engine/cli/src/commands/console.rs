@@ -2,7 +2,8 @@
 
 use crate::args::ConsoleArgs;
 use crate::ui;
-use autostack_lang::config::{load_module, validate::locals_order};
+use autostack_core::functions::ConfigFunctions;
+use autostack_lang::config::{load_module, validate::locals_order, ModuleTree};
 use autostack_lang::console::Console;
 use autostack_lang::diag::Sources;
 use autostack_lang::eval::{Evaluator, MapScope};
@@ -75,10 +76,20 @@ fn build_scope(
     if diags.has_errors() {
         return Err(diags);
     }
+    // Provider-defined functions through unconfigured providers, as in Terraform's console.
+    let tree = Arc::new(ModuleTree {
+        module,
+        children: Default::default(),
+    });
+    let provided = Arc::new(ConfigFunctions::new(
+        tree.clone(),
+        Arc::new(crate::session::Builtins),
+    ));
+    let module = &tree.module;
     let mut cli: Vec<CliVar> = a.vars.vars.iter().cloned().map(CliVar::Var).collect();
     cli.extend(a.vars.var_files.iter().cloned().map(CliVar::File));
     let env: Vec<(String, String)> = std::env::vars().collect();
-    let (vars, diags) = input_values(&module, dir, &cli, &env, sources, functions);
+    let (vars, diags) = input_values(module, dir, &cli, &env, sources, functions);
     if diags.has_errors() {
         return Err(diags);
     }
@@ -99,9 +110,10 @@ fn build_scope(
         path_root: ".".into(),
         path_cwd: cwd,
         workspace: std::env::var("TF_WORKSPACE").unwrap_or_else(|_| "default".into()),
+        provider_functions: Some(provided.for_module(&[])),
         ..MapScope::default()
     };
-    let order = locals_order(&module).map_err(Diagnostics::from)?;
+    let order = locals_order(module).map_err(Diagnostics::from)?;
     scope.locals = Arc::new(HashMap::with_capacity(order.len()));
     for name in order {
         let v = Evaluator::new(&scope, functions, dir.to_path_buf())

@@ -2,9 +2,11 @@
 
 use crate::args::ValidateArgs;
 use crate::ui;
+use autostack_core::functions::ConfigFunctions;
 use autostack_core::validate::check_schemas;
-use autostack_lang::config::{load_module_tree, validate::validate_tree};
+use autostack_lang::config::{load_module_tree, validate::validate_tree_with};
 use autostack_lang::diag::Sources;
+use autostack_lang::functions::provider::ProviderFunctions;
 use autostack_lang::functions::Functions;
 use std::path::PathBuf;
 
@@ -15,7 +17,19 @@ pub fn run(a: &ValidateArgs) -> u8 {
     let (mut tree, mut diags) = load_module_tree(&dir, &sources);
     diags.extend(autostack_core::addrs::bind_portable(&mut tree));
     if !diags.has_errors() {
-        diags.extend(validate_tree(&tree, &Functions::standard()));
+        // Provider-defined functions are called as Terraform calls them here: through
+        // unconfigured providers.
+        let tree = std::sync::Arc::new(tree);
+        let resolver = std::sync::Arc::new(crate::session::Builtins);
+        let provided: std::sync::Arc<dyn ProviderFunctions> =
+            std::sync::Arc::new(ConfigFunctions::new(tree.clone(), resolver));
+        let functions = Functions::standard();
+        diags.extend(validate_tree_with(
+            &tree,
+            &functions,
+            Some(&provided),
+            &mut Vec::new(),
+        ));
         diags.extend(check_schemas(&tree, &crate::session::Builtins));
     }
     let valid = !diags.has_errors();

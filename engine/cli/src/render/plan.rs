@@ -21,7 +21,10 @@ pub const RULE: &str =
 /// Renders a whole plan (drift, actions, summary, outputs).
 pub fn render_plan(plan: &Plan, style: &Style, lookup: BlockLookup<'_>) -> String {
     let mut out = String::new();
-    if !plan.drift.is_empty() {
+    // Terraform shows outside changes only where they are relevant to what the plan does:
+    // with nothing to do (outside a refresh-only plan), none is.
+    let relevant = plan.mode == PlanMode::RefreshOnly || plan.has_changes();
+    if !plan.drift.is_empty() && relevant {
         out.push_str(&render_drift(plan, style, lookup));
     }
     let shown: Vec<&ResourceChange> = plan
@@ -220,6 +223,7 @@ fn render_attrs(
     let schema = lookup(c);
     let body = Body {
         action: c.action,
+        moved: c.prev_addr.is_some(),
         forces: &forces,
         style,
     };
@@ -235,6 +239,8 @@ fn render_attrs(
 /// Renders the attributes and nested blocks of one object (or block) at a symbol column.
 struct Body<'a> {
     action: Action,
+    /// The instance moved (a moved no-op still shows what identifies it, as Terraform).
+    moved: bool,
     forces: &'a BTreeSet<String>,
     style: &'a Style,
 }
@@ -258,7 +264,9 @@ impl Body<'_> {
             let identifying = indent == 6
                 && IDENTIFYING.contains(&n.as_str())
                 && b.get(*n).is_some_and(|v| !v.is_null());
-            if change == Change::NoOp && !(identifying && self.action != Action::NoOp) {
+            if change == Change::NoOp
+                && !(identifying && (self.action != Action::NoOp || self.moved))
+            {
                 if b.get(*n).or(a.get(*n)).is_some_and(|v| !v.is_null()) {
                     hidden += 1;
                 }
@@ -266,7 +274,13 @@ impl Body<'_> {
             }
             shown.push(*n);
         }
-        let width = shown.iter().map(|n| n.chars().count()).max().unwrap_or(0);
+        // Terraform aligns on every attribute the block has, hidden ones included.
+        let present = |n: &&&String| b.get(**n).or(a.get(**n)).is_some_and(|v| !v.is_null());
+        let width = (names.iter().filter(present))
+            .chain(shown.iter().filter(|n| !present(n)))
+            .map(|n| n.chars().count())
+            .max()
+            .unwrap_or(0);
         let mut r = Renderer {
             out: String::new(),
             style: self.style,

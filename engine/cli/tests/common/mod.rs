@@ -65,7 +65,8 @@ impl Work {
         self.run_with(args, "", env)
     }
 
-    fn run_with(&self, args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Run {
+    /// Runs `autostack ARGS` here, feeding `stdin`, with extra environment variables.
+    pub fn run_with(&self, args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Run {
         // No test reads the user's local price catalog unless it points to one itself.
         let no_local_catalog = self.path().join(".no-local-catalog");
         let mut child = Command::new(bin())

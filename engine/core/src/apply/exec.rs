@@ -103,6 +103,11 @@ pub async fn apply(
         .unwrap_or_default();
     if plan.mode == PlanMode::Destroy {
         state.outputs.clear();
+        // As Terraform: a complete destroy leaves no data source behind either.
+        if !walker.diags.has_errors() {
+            let data = autostack_lang::config::Mode::Data;
+            state.instances.retain(|a, _| a.resource.mode != data);
+        }
     } else if !walker.diags.has_errors() {
         state.outputs = ctx
             .tree

@@ -1,5 +1,4 @@
-//! Adopting existing objects into a plan: `-target` selection, `moved` renames, `import`
-//! blocks, and the destroys of instances no longer in the configuration.
+//! Adopting existing objects into a plan: `-target` selection, `import` blocks and the destroys of instances no longer in the configuration.
 
 use super::resource::with_addr;
 use super::run::Planner;
@@ -56,47 +55,6 @@ pub(crate) fn targets(
 }
 
 impl Planner<'_> {
-    /// Renames prior instances as `moved` blocks say (root module only).
-    pub(crate) fn apply_moves(&mut self) {
-        for m in &self.w.ctx.tree.module.moved {
-            let (Some(from), Some(to)) = (expr_addr(&m.from), expr_addr(&m.to)) else {
-                self.w.diags.push(Diagnostic::error("Invalid \"moved\" address", "The \"from\" and \"to\" arguments must be resource or resource instance addresses.", Some(m.range.clone())));
-                continue;
-            };
-            let moves: Vec<(InstanceAddr, InstanceAddr)> = self
-                .w
-                .prior
-                .instances
-                .keys()
-                .filter(|a| {
-                    a.resource == from.resource && (from.key.is_none() || a.key == from.key)
-                })
-                .map(|a| {
-                    (
-                        a.clone(),
-                        InstanceAddr {
-                            resource: to.resource.clone(),
-                            key: if from.key.is_none() {
-                                a.key.clone()
-                            } else {
-                                to.key.clone()
-                            },
-                        },
-                    )
-                })
-                .collect();
-            for (old, new) in moves {
-                if self.w.prior.instances.contains_key(&new) {
-                    continue;
-                }
-                if let Some(obj) = self.w.prior.instances.remove(&old) {
-                    self.w.prior.instances.insert(new.clone(), obj);
-                    self.moved_from.insert(new, old);
-                }
-            }
-        }
-    }
-
     pub(crate) async fn import(
         &mut self,
         addr: &InstanceAddr,

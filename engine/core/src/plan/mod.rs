@@ -3,6 +3,7 @@
 
 pub(crate) mod adopt;
 pub(crate) mod migrate;
+mod moves;
 pub(crate) mod resource;
 pub(crate) mod run;
 

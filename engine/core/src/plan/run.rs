@@ -46,7 +46,7 @@ pub async fn plan(ctx: &Context, prior: &State, opts: &PlanOptions) -> Result<Pl
     p.w.diags = checked;
     p.w.resource_deps = graph::resource_dependencies(&g);
     p.targeted = super::adopt::targets(&g, opts, &mut p.w.diags);
-    p.apply_moves();
+    p.apply_moves().await;
     // As in Terraform, a node that failed stops its dependents: they would only add errors
     // that fixing the first one makes go away.
     let mut failed = HashSet::new();

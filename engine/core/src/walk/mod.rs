@@ -51,6 +51,11 @@ impl<'a> Walker<'a> {
             &mut Vec::new(),
             &ctx.tree.module.dir,
         );
+        let paths: Vec<Vec<String>> = values.module_dirs.keys().cloned().collect();
+        for path in paths {
+            let fns = ctx.provider_functions.for_module(&path);
+            values.provider_functions.insert(path, fns);
+        }
         let mut module_instances = HashMap::new();
         module_instances.insert(Vec::new(), vec![ModuleInstance::root()]);
         Walker {

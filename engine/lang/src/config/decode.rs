@@ -71,7 +71,7 @@ pub(super) fn decode_file(body: Body, m: &mut Module, diags: &mut Diagnostics) {
                     m.moved.push(Moved {
                         from: from.expr.clone(),
                         to: to.expr.clone(),
-                        range: b.range.clone(),
+                        range: b.def_range(),
                     });
                 }
             }

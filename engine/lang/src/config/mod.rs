@@ -287,7 +287,7 @@ pub struct Moved {
     pub from: Expr,
     /// New address.
     pub to: Expr,
-    /// The block's range.
+    /// Where the block is declared (its `moved {` header), as Terraform reports it.
     pub range: Range,
 }
 

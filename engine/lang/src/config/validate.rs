@@ -5,6 +5,7 @@
 use super::{Mode, Module, ModuleTree};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::eval::{Evaluator, MapScope};
+use crate::functions::provider::{ModuleFunctions, ProviderFunctions};
 use crate::functions::Functions;
 use crate::syntax::{Expr, Traversal};
 use crate::value::{Type, Value};
@@ -14,9 +15,26 @@ use std::sync::Arc;
 
 /// Validates a module tree; returns every diagnostic found.
 pub fn validate_tree(tree: &ModuleTree, functions: &Functions) -> Diagnostics {
-    let mut diags = module_diags(&tree.module, Some(&tree.children), functions);
-    for child in tree.children.values() {
-        diags.extend(validate_tree(child, functions));
+    validate_tree_with(tree, functions, None, &mut Vec::new())
+}
+
+/// [`validate_tree`] with the provider-defined functions the engine offers (`path`: the
+/// static path of `tree`, empty for the root).
+pub fn validate_tree_with(
+    tree: &ModuleTree,
+    functions: &Functions,
+    provider: Option<&Arc<dyn ProviderFunctions>>,
+    path: &mut Vec<String>,
+) -> Diagnostics {
+    let bound = provider.map(|table| ModuleFunctions {
+        table: table.clone(),
+        module: path.clone(),
+    });
+    let mut diags = module_diags(&tree.module, Some(&tree.children), functions, bound);
+    for (name, child) in &tree.children {
+        path.push(name.clone());
+        diags.extend(validate_tree_with(child, functions, provider, path));
+        path.pop();
     }
     diags
 }
@@ -117,7 +135,7 @@ fn base_scope(m: &Module) -> MapScope {
 
 /// Validates one module.
 pub fn validate_module(m: &Module, functions: &Functions) -> Diagnostics {
-    module_diags(m, None, functions)
+    module_diags(m, None, functions, None)
 }
 
 /// Validates one module; with its `children`, also checks the values its calls pass that
@@ -126,9 +144,11 @@ fn module_diags(
     m: &Module,
     children: Option<&IndexMap<String, ModuleTree>>,
     functions: &Functions,
+    provider_functions: Option<ModuleFunctions>,
 ) -> Diagnostics {
     let mut diags = Diagnostics::new();
     let mut scope = base_scope(m);
+    scope.provider_functions = provider_functions;
     let base_dir = m.dir.clone();
     match locals_order(m) {
         Ok(order) => {

@@ -11,6 +11,7 @@ mod collections;
 mod conditional;
 mod message;
 mod operators;
+mod provider_call;
 mod references;
 pub mod scope;
 mod template;

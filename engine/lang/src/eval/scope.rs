@@ -2,6 +2,7 @@
 
 use super::builtin_refs;
 use crate::diag::{did_you_mean, Diagnostic, Range};
+use crate::functions::provider::ModuleFunctions;
 use crate::syntax::{Step, Traversal};
 use crate::value::{Type, Value};
 use std::collections::HashMap;
@@ -12,6 +13,12 @@ pub trait Scope {
     /// The value `t` refers to and how many of its steps the scope consumed (the evaluator
     /// applies the remaining steps).
     fn resolve(&self, t: &Traversal) -> Result<(Value, usize), Diagnostic>;
+
+    /// The provider-defined functions (`provider::NAME::FUNC`) expressions here can call:
+    /// those of the module the scope belongs to; none by default.
+    fn provider_functions(&self) -> Option<&ModuleFunctions> {
+        None
+    }
 }
 
 /// What a reference names, as Terraform's `addrs.ParseRef` classifies it.
@@ -135,9 +142,15 @@ pub struct MapScope {
     pub workspace: String,
     /// When true, unknown resources resolve to unknown values instead of errors (validate).
     pub lenient_resources: bool,
+    /// The provider-defined functions of the module.
+    pub provider_functions: Option<ModuleFunctions>,
 }
 
 impl Scope for MapScope {
+    fn provider_functions(&self) -> Option<&ModuleFunctions> {
+        self.provider_functions.as_ref()
+    }
+
     fn resolve(&self, t: &Traversal) -> Result<(Value, usize), Diagnostic> {
         let (subject, used) = parse_ref(t)?;
         let range = match t.steps.get(used.saturating_sub(1)) {

@@ -7,6 +7,7 @@
 //! mark propagation (marks of arguments move to the result).
 
 mod collection;
+pub(crate) mod convention;
 mod crypto;
 mod datetime;
 mod encoding;
@@ -15,6 +16,7 @@ mod gofmt;
 mod gomath;
 mod ipnet;
 mod numeric;
+pub mod provider;
 mod re2;
 mod regex_fns;
 mod string;
@@ -22,7 +24,7 @@ mod string_format;
 mod typeconv;
 mod yaml;
 
-use crate::value::{convert, Marks, Type, Value};
+use crate::value::{Type, Value};
 use std::collections::HashMap;
 use std::path::PathBuf;
 
@@ -69,6 +71,16 @@ impl Param {
     pub const fn marked(mut self) -> Param {
         self.allow_marked = true;
         self
+    }
+
+    fn spec(&self) -> convention::ParamSpec<'_> {
+        convention::ParamSpec {
+            name: self.name,
+            ty: &self.ty,
+            allow_null: self.allow_null,
+            allow_unknown: self.allow_unknown,
+            allow_marked: self.allow_marked,
+        }
     }
 }
 
@@ -230,43 +242,17 @@ impl Functions {
         args: Vec<Value>,
     ) -> Result<Value, CallError> {
         let f = self.get(name).ok_or(CallError::Unknown)?;
-        check_arity(name, f, args.len())?;
-        let mut marks = Marks::NONE;
-        let mut converted = Vec::with_capacity(args.len());
-        let mut short_circuit = false;
-        for (i, arg) in args.into_iter().enumerate() {
-            let p = f.param(i).expect("arity checked");
-            let arg = if p.allow_marked {
-                arg
-            } else {
-                let (v, m) = arg.unmark_deep();
-                marks = marks.union(m);
-                v
-            };
-            if arg.is_null() && !p.allow_null {
-                return Err(CallError::Arg(
-                    i,
-                    format!(
-                        "Invalid value for {:?} parameter: argument must not be null.",
-                        p.name
-                    ),
-                ));
-            }
-            let arg = convert(&arg, &p.ty).map_err(|e| {
-                CallError::Arg(i, format!("Invalid value for {:?} parameter: {e}.", p.name))
-            })?;
-            if !p.allow_unknown && !arg.is_wholly_known() {
-                short_circuit = true;
-            }
-            converted.push(arg);
-        }
-        let result = if short_circuit {
+        let fixed: Vec<&str> = f.params.iter().map(|p| p.name).collect();
+        convention::check_arity(name, &fixed, f.variadic.is_some(), args.len())?;
+        let spec = |i: usize| f.param(i).map(Param::spec);
+        let p = convention::prepare(args, spec)?;
+        let result = if p.short_circuit {
             Value::Unknown(match f.ret {
                 Ret::Fixed(t) => t(),
-                Ret::Computed(t) => t(&converted),
+                Ret::Computed(t) => t(&p.args),
             })
         } else {
-            (f.imp)(ctx, &converted).map_err(|e| match e.arg {
+            (f.imp)(ctx, &p.args).map_err(|e| match e.arg {
                 Some(i) => CallError::Arg(
                     i,
                     format!(
@@ -280,27 +266,8 @@ impl Functions {
                 }
             })?
         };
-        Ok(result.mark(marks))
+        Ok(result.mark(p.marks))
     }
-}
-
-fn check_arity(name: &str, f: &Function, n: usize) -> Result<(), CallError> {
-    if n < f.params.len() {
-        let missing = &f.params[n];
-        let detail = format!(
-            "Function {name:?} expects {} argument(s). Missing value for {:?}.",
-            f.params.len(),
-            missing.name
-        );
-        return Err(CallError::NotEnough(detail));
-    }
-    if n > f.params.len() && f.variadic.is_none() {
-        return Err(CallError::TooMany(format!(
-            "Function {name:?} expects only {} argument(s).",
-            f.params.len()
-        )));
-    }
-    Ok(())
 }
 
 /// `Ret::Fixed` helpers, so signatures read as `ret(string)`.
@@ -338,6 +305,9 @@ pub(crate) mod testkit;
 
 #[cfg(test)]
 mod misc_tests;
+
+#[cfg(test)]
+mod provider_tests;
 
 #[cfg(test)]
 mod fs_tests;
