@@ -282,7 +282,7 @@ def _with_zones(out, body, existing):
     old = (existing or {}).get("body", {}).get("zones")
     zones = body.get("zones", old)
     if existing is not None and sorted(zones or []) != sorted(old or []):
-        raise arm_error(400, "PropertyChangeNotAllowed", "Changing property 'zones' is not allowed.", target="zones")
+        raise _change_not_allowed("zones")
     if zones:
         out["zones"] = list(zones)
     return out
