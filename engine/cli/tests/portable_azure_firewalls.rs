@@ -74,25 +74,8 @@ fn strings(v: &[&str]) -> Vec<String> {
     v.iter().map(|s| s.to_string()).collect()
 }
 
-#[test]
-fn an_azure_instance_runs_in_its_subnets_zone_behind_the_union_of_its_firewalls() {
-    let st = Stack::new();
-    st.edit_main(&[
-        ("zone_index = 0", "zone_index = 1"),
-        ("resource \"portable_instance\" \"web\" {", ADMIN),
-        (
-            "firewall_ids   = [portable_firewall.web.id]",
-            "firewall_ids   = [portable_firewall.web.id, portable_firewall.admin.id]",
-        ),
-    ]);
-    st.run(&["init"], &[]).expect(0);
-    let out = st.run(&["apply", "-auto-approve"], &[]).expect(0).stdout();
-    assert!(
-        out.contains("Apply complete! Resources: 7 added, 0 changed, 0 destroyed."),
-        "{out}"
-    );
-
-    // zone_index 1 is Azure zone "2": the VM and its public IP are zonal there.
+/// zone_index 1 is Azure zone "2": the VM and its public IP are zonal there.
+fn zonal_in_zone_2(st: &Stack) {
     let vm = st.get(
         "portable-web-net/providers/Microsoft.Compute/virtualMachines/portable-web-web",
         COMPUTE_API,
@@ -112,10 +95,12 @@ fn an_azure_instance_runs_in_its_subnets_zone_behind_the_union_of_its_firewalls(
         "{shown}"
     );
     assert_eq!(st.outputs()["cloud"]["value"], "azure");
+}
 
-    // The interface's group is the instance's own, with both firewalls' rules.
-    assert_eq!(nic_group(&st), "portable-web-web-firewalls");
-    let union = rules(&st, "portable-web-web-firewalls");
+/// The interface's group is the instance's own, with both firewalls' rules.
+fn behind_both_firewalls(st: &Stack) {
+    assert_eq!(nic_group(st), "portable-web-web-firewalls");
+    let union = rules(st, "portable-web-web-firewalls");
     assert_eq!(
         union,
         vec![
@@ -133,6 +118,28 @@ fn an_azure_instance_runs_in_its_subnets_zone_behind_the_union_of_its_firewalls(
             ),
         ]
     );
+}
+
+#[test]
+fn an_azure_instance_runs_in_its_subnets_zone_behind_the_union_of_its_firewalls() {
+    let st = Stack::new();
+    st.edit_main(&[
+        ("zone_index = 0", "zone_index = 1"),
+        ("resource \"portable_instance\" \"web\" {", ADMIN),
+        (
+            "firewall_ids   = [portable_firewall.web.id]",
+            "firewall_ids   = [portable_firewall.web.id, portable_firewall.admin.id]",
+        ),
+    ]);
+    st.run(&["init"], &[]).expect(0);
+    let out = st.run(&["apply", "-auto-approve"], &[]).expect(0).stdout();
+    assert!(
+        out.contains("Apply complete! Resources: 7 added, 0 changed, 0 destroyed."),
+        "{out}"
+    );
+
+    zonal_in_zone_2(&st);
+    behind_both_firewalls(&st);
     no_changes(&st);
 
     // One firewall's new ingress reaches the instance's group in the same apply.

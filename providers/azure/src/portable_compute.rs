@@ -104,7 +104,7 @@ impl Realize<AzureClient> for Instance {
                 ("location", attr(p, "region")),
                 ("allocation_method", s("Static")),
                 ("sku", s("Standard")),
-                ("zones", zone_set(subnet_zone(c, subnet).await?)),
+                ("zones", zone_set(vm_zone(c, p, subnet).await?)),
                 ("tags", tags(p)),
             ]),
             "nic" => {
@@ -138,7 +138,7 @@ impl Realize<AzureClient> for Instance {
                 ])
             }
             "vm" => {
-                let zone = subnet_zone(c, subnet).await?;
+                let zone = vm_zone(c, p, subnet).await?;
                 let zone = zone.as_deref().map_or(Value::Null(Type::String), s);
                 with_attr(&vm_config(p, group, done)?, "zone", zone)
             }
@@ -152,6 +152,19 @@ impl Realize<AzureClient> for Instance {
             ("zone", s(done.str("vm", "zone"))),
             (FIREWALL_RULES_DIGEST, recorded(done)),
         ]
+    }
+}
+
+/// The zone of the instance's VM (and public IP): the one its subnet records when it is made;
+/// once it exists, the zone it runs in (zones are fixed at creation, so an update never
+/// moves it, nor places a VM made before subnets recorded zones).
+async fn vm_zone(c: &AzureClient, p: &Value, subnet: &str) -> Result<Option<String>, Diagnostics> {
+    let made = get(p, "id").is_some_and(|id| !id.is_unknown() && !id.is_null());
+    match made {
+        true => Ok(get_str(p, "zone")
+            .filter(|z| !z.is_empty())
+            .map(str::to_string)),
+        false => subnet_zone(c, subnet).await,
     }
 }
 

@@ -372,20 +372,7 @@ fn resources(e: &mut Editing, moving: &[Moving], target: Target, regions: &Regio
         let region = region_of(regions, m.alias.as_deref());
         let mut first = Vec::new();
         match b.body.get_attribute("provider") {
-            Some(a) => {
-                let was = source(&f.text, &a.value).unwrap_or_default().to_string();
-                if let Some(sp) = a.value.span().filter(|_| was != bound) {
-                    let note = format!("{addr}: provider = {bound} (was {was})");
-                    out.push((
-                        sp.start,
-                        Splice {
-                            at: sp,
-                            text: bound.clone(),
-                        },
-                        note,
-                    ));
-                }
-            }
+            Some(a) => out.extend(rebind(f, a, &bound, &addr)),
             None => first.push(format!("provider = {bound}")),
         }
         match b.body.get_attribute("region") {
@@ -419,6 +406,21 @@ fn resources(e: &mut Editing, moving: &[Moving], target: Target, regions: &Regio
     }
 }
 
+/// The edit of a `provider = ...` attribute `a` of resource `addr` to `bound`, unless it
+/// names it already.
+fn rebind(
+    f: &TfFile,
+    a: &hcl_edit::structure::Attribute,
+    bound: &str,
+    addr: &str,
+) -> Option<(usize, Splice, String)> {
+    let was = source(&f.text, &a.value).unwrap_or_default().to_string();
+    let sp = a.value.span().filter(|_| was != bound)?;
+    let note = format!("{addr}: provider = {bound} (was {was})");
+    let text = bound.to_string();
+    Some((sp.start, Splice { at: sp, text }, note))
+}
+
 /// A `region = "R"` line right after the `provider = ...` attribute `p`, its `=` aligned.
 fn region_after(text: &str, p: &hcl_edit::structure::Attribute, region: &str) -> Option<Splice> {
     let (span, value) = (p.span()?, p.value.span()?);
@@ -427,6 +429,38 @@ fn region_after(text: &str, p: &hcl_edit::structure::Attribute, region: &str) ->
     let end = span.end + text[span.end..].find('\n')? + 1;
     let line = format!("{indent}{:<eq$}= {region:?}\n", "region");
     Some(Splice::insert(end, line))
+}
+
+/// The text of the target's provider block for configuration `alias` (with the comment that
+/// says why it is there), and its setting as notes say it (`region us-west1`).
+fn new_block(
+    target: Target,
+    alias: Option<&str>,
+    region: &str,
+    old_name: &str,
+) -> (String, String) {
+    let (mut lines, setting) = match target.cloud {
+        Cloud::Azure => (vec!["features {}".to_string()], "features {}".to_string()),
+        _ => (
+            vec![format!("region = {region:?}")],
+            format!("region {region}"),
+        ),
+    };
+    if let Some(a) = alias {
+        // Aligned with `region =` as `fmt` aligns them; alone above a block on Azure.
+        let pad = if target.cloud == Cloud::Azure {
+            ""
+        } else {
+            " "
+        };
+        lines.insert(0, format!("alias {pad}= {a:?}"));
+    }
+    let body: String = lines.iter().map(|l| format!("  {l}\n")).collect();
+    let text = format!(
+        "\n\n# Added by `autostack migrate -to={}`: the portable resources move here. Keep the {old_name} block\n# until the move is applied (the old objects are deleted through it); then it can go.\nprovider \"{}\" {{\n{body}}}",
+        target.cloud, target.local
+    );
+    (text, setting)
 }
 
 /// Adds the target cloud's provider block for the configuration `first` is bound to (its
@@ -455,31 +489,11 @@ fn add_provider_block(ed: &mut [Editing], first: &Moving, target: Target, region
     let Some((i, at, old_start)) = old.or_else(fallback) else {
         return;
     };
-    let (mut lines, setting) = match target.cloud {
-        Cloud::Azure => (vec!["features {}".to_string()], "features {}".to_string()),
-        _ => (
-            vec![format!("region = {region:?}")],
-            format!("region {region}"),
-        ),
-    };
-    if let Some(a) = alias {
-        // Aligned with `region =` as `fmt` aligns them; alone above a block on Azure.
-        let pad = if target.cloud == Cloud::Azure {
-            ""
-        } else {
-            " "
-        };
-        lines.insert(0, format!("alias {pad}= {a:?}"));
-    }
     let old_name = match alias {
         Some(a) => format!("{}.{a}", first.local),
         None => first.local.clone(),
     };
-    let body: String = lines.iter().map(|l| format!("  {l}\n")).collect();
-    let text = format!(
-        "\n\n# Added by `autostack migrate -to={}`: the portable resources move here. Keep the {} block\n# until the move is applied (the old objects are deleted through it); then it can go.\nprovider \"{}\" {{\n{body}}}",
-        target.cloud, old_name, target.local
-    );
+    let (text, setting) = new_block(target, alias, region, &old_name);
     let e = &mut ed[i];
     let end = if at == e.file.text.trim_end().len() && !e.file.text.ends_with('\n') {
         "\n"
