@@ -74,6 +74,18 @@ fn strings(v: &[&str]) -> Vec<String> {
     v.iter().map(|s| s.to_string()).collect()
 }
 
+/// The VM's `vmId` (a new one when it is replaced).
+fn vm_id(st: &Stack) -> String {
+    let vm = st.get(
+        "portable-web-net/providers/Microsoft.Compute/virtualMachines/portable-web-web",
+        COMPUTE_API,
+    );
+    vm["properties"]["vmId"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
 /// zone_index 1 is Azure zone "2": the VM and its public IP are zonal there.
 fn zonal_in_zone_2(st: &Stack) {
     let vm = st.get(
@@ -142,7 +154,9 @@ fn an_azure_instance_runs_in_its_subnets_zone_behind_the_union_of_its_firewalls(
     behind_both_firewalls(&st);
     no_changes(&st);
 
-    // One firewall's new ingress reaches the instance's group in the same apply.
+    // One firewall's new ingress reaches the instance's group in the same apply (and the
+    // instance's update leaves its VM where it is).
+    let before = vm_id(&st);
     st.edit_main(&[("ports       = [8080]", "ports       = [8081, 9090]")]);
     let plan = st.run(&["plan"], &[]).expect(0).stdout();
     assert!(
@@ -157,6 +171,7 @@ fn an_azure_instance_runs_in_its_subnets_zone_behind_the_union_of_its_firewalls(
     let union = rules(&st, "portable-web-web-firewalls");
     assert_eq!(union[0].2, strings(&["8081", "9090"]), "{union:?}");
     assert_eq!(union[1].0, "portable-web-web-ingress-0");
+    assert_eq!(vm_id(&st), before, "the VM was not replaced");
     no_changes(&st);
 
     // Back to one firewall: its own group is applied and the instance's is deleted.
