@@ -542,3 +542,37 @@ async fn write_moves_each_aliased_configuration_to_its_own_target_block_and_regi
     assert_eq!(planned_regions(&plan, "us-west1"), 2, "{plan}");
     assert!(plan.contains("= \"us-west1-a\""), "{plan}");
 }
+
+#[test]
+fn write_for_azure_keeps_aliases_apart_with_their_regions() {
+    let providers = "provider \"aws\" {\n  region = \"us-east-1\"\n}\n\nprovider \"aws\" {\n  alias  = \"west\"\n  region = \"us-west-2\"\n}\n\nvariable \"name\" {\n  default = \"al\"\n}\n";
+    let work = Work::new(&[("providers.tf", providers), ("main.tf", ALIASED)]);
+    let out = work
+        .run(&["migrate", "-to=azure", "-write"])
+        .expect(0)
+        .stdout();
+    assert!(
+        out.contains("alias west: region westus2 (aws: paired with us-west-2)"),
+        "{out}"
+    );
+    let written = std::fs::read_to_string(work.path().join("providers.tf")).unwrap();
+    assert!(
+        written.contains("provider \"azurerm\" {\n  features {}\n}"),
+        "{written}"
+    );
+    assert!(
+        written.contains("provider \"azurerm\" {\n  alias = \"west\"\n  features {}\n}"),
+        "{written}"
+    );
+    let main = std::fs::read_to_string(work.path().join("main.tf")).unwrap();
+    let west = "  provider   = azurerm.west\n  region     = \"westus2\"\n";
+    assert_eq!(main.matches(west).count(), 2, "{main}");
+    let east = "  provider = azurerm\n  region   = \"eastus\"\n";
+    assert_eq!(main.matches(east).count(), 2, "{main}");
+    work.run(&["validate"]).expect(0);
+    let again = work
+        .run(&["migrate", "-to=azure", "-write"])
+        .expect(0)
+        .stdout();
+    assert!(again.contains("No changes"), "{again}");
+}
