@@ -274,7 +274,18 @@ def vm_prepare(app, ctx, body, existing):
     out["vmId"] = old["vmId"] if old else str(uuid.uuid4())
     out["timeCreated"] = old["timeCreated"] if old else now_iso()
     out.pop("instanceView", None)
-    return {"properties": out}
+    return _with_zones({"properties": out}, body, existing)
+
+
+def _with_zones(out, body, existing):
+    """`zones` (top level, as ARM has it) is fixed at creation: a PUT or PATCH naming others is refused."""
+    old = (existing or {}).get("body", {}).get("zones")
+    zones = body.get("zones", old)
+    if existing is not None and sorted(zones or []) != sorted(old or []):
+        raise _change_not_allowed("zones")
+    if zones:
+        out["zones"] = list(zones)
+    return out
 
 
 # virtual machines: effects --------------------------------------------------------------------------------

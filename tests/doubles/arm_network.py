@@ -1,9 +1,10 @@
 """Microsoft.Network types of the ARM double: virtualNetworks (+ subnets, child and inline),
-networkSecurityGroups (+ securityRules, child and inline), publicIPAddresses, networkInterfaces.
+networkSecurityGroups (+ securityRules, child and inline), routeTables (inline routes), publicIPAddresses,
+networkInterfaces.
 
 References (api-version 2024-03-01, the default tag of azure_mgmt_network 0.21):
 - github:Azure/azure-rest-api-specs specification/network/resource-manager/Microsoft.Network/stable/
-  2024-03-01/virtualNetwork.json, networkSecurityGroup.json, publicIpAddress.json, networkInterface.json
+  2024-03-01/virtualNetwork.json, networkSecurityGroup.json, routeTable.json, publicIpAddress.json, networkInterface.json
   (+ examples/VirtualNetworkCreate.json, SubnetCreate.json, NetworkInterfaceCreate.json,
   PublicIpAddressCreateDefaults.json): PUT 200/201 + Azure-AsyncOperation, DELETE 200/202/204,
   provisioningState "Updating" while an operation runs, weak etags W/"guid".
@@ -24,6 +25,7 @@ NET = "Microsoft.Network"
 VNET, SUBNET = "microsoft.network/virtualnetworks", "microsoft.network/virtualnetworks/subnets"
 NSG, RULE = "microsoft.network/networksecuritygroups", "microsoft.network/networksecuritygroups/securityrules"
 PIP, NIC = "microsoft.network/publicipaddresses", "microsoft.network/networkinterfaces"
+ROUTE_TABLE = "microsoft.network/routetables"
 VM = "microsoft.compute/virtualmachines"
 
 
@@ -93,6 +95,7 @@ def _validate_subnet(app, vnet_body, name, props, siblings, owner_id):
                 raise arm_error(400, "NetcfgSubnetRangesOverlap", "Subnet '%s' is not valid because its IP address range "
                                 "overlaps with that of an existing subnet in virtual network '%s'." % (name, vnet_body["name"]))
     _ref_exists(app, props.get("networkSecurityGroup"), owner_id)
+    _ref_exists(app, props.get("routeTable"), owner_id)
 
 
 def _subnet_props(props):
@@ -292,6 +295,60 @@ def nsg_check_delete(app, rec):
 
 _spec("Microsoft.Network/networkSecurityGroups", prepare=nsg_prepare, after_put=nsg_after_put, view=nsg_view,
       check_delete=nsg_check_delete)
+
+
+# route tables ------------------------------------------------------------------------------------------
+NEXT_HOPS = ("VirtualNetworkGateway", "VnetLocal", "Internet", "VirtualAppliance", "None")
+
+
+def route_table_prepare(app, ctx, body, existing):
+    """Inline routes validated (next hop type; an appliance's address) and given IDs; `subnets` is read-only."""
+    props = deep_copy(body.get("properties") or {})
+    table_id = existing["body"]["id"] if existing else ctx.build_id(app, None)
+    routes = []
+    for route in props.get("routes") or []:
+        rprops = deep_copy(route.get("properties") or {})
+        hop = rprops.get("nextHopType")
+        if hop not in NEXT_HOPS:
+            raise arm_error(400, "InvalidRequestFormat", "Cannot parse the request: route %s has invalid nextHopType "
+                            "'%s'." % (route.get("name"), hop))
+        if (hop == "VirtualAppliance") != bool(rprops.get("nextHopIpAddress")):
+            raise arm_error(400, "InvalidNextHopIpAddress", "Route %s: a next hop IP address is required for, and only "
+                            "allowed with, next hop type VirtualAppliance." % route.get("name"))
+        _network(rprops.get("addressPrefix") or "", table_id)
+        rprops["provisioningState"] = "Succeeded"
+        routes.append({"id": "%s/routes/%s" % (table_id, route.get("name")), "name": route.get("name"),
+                       "type": "Microsoft.Network/routeTables/routes", "properties": rprops})
+    props["routes"] = routes
+    props.setdefault("disableBgpRoutePropagation", False)
+    props["resourceGuid"] = existing["body"]["properties"]["resourceGuid"] if existing else str(uuid.uuid4())
+    props.pop("subnets", None)
+    return {"properties": props}
+
+
+def _route_table_users(app, table_id):
+    lid = table_id.lower()
+    return [r["body"]["id"] for r in resources(app).values()
+            if r["type"] == SUBNET and ref_id(r["body"]["properties"].get("routeTable")) == lid]
+
+
+def route_table_view(app, rec, body):
+    users = _route_table_users(app, rec["body"]["id"])
+    if users:
+        body["properties"]["subnets"] = [{"id": i} for i in users]
+    return body
+
+
+def route_table_check_delete(app, rec):
+    users = _route_table_users(app, rec["body"]["id"])
+    if users:
+        raise arm_error(400, "InUseRouteTableCannotBeDeleted", "Route table %s is in use and cannot be deleted. In order "
+                        "to delete the route table, remove the association with the subnet(s): %s."
+                        % (rec["body"]["id"], ", ".join(users)))
+
+
+_spec("Microsoft.Network/routeTables", prepare=route_table_prepare, view=route_table_view,
+      check_delete=route_table_check_delete)
 
 
 # public IP addresses ---------------------------------------------------------------------------------

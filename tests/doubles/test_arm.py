@@ -294,6 +294,33 @@ class Network(ArmCase):
         r = self.call("DELETE", nsg.json["id"])
         self.assertEqual((r.status, r.json["error"]["code"]), (400, "InUseNetworkSecurityGroupCannotBeDeleted"))
 
+    def test_route_tables(self):
+        """[net] routeTable.json: inline routes get IDs; VirtualAppliance needs nextHopIpAddress; subnets using
+        the table are listed; a table in use is InUseRouteTableCannotBeDeleted."""
+        subnet = self.network()
+        path = self.res("rg1", "Microsoft.Network/routeTables/rt1")
+        r = self.call("PUT", path, {"location": "westeurope", "tags": {"zone": "2"}, "properties": {"routes": [
+            {"name": "out", "properties": {"addressPrefix": "0.0.0.0/0", "nextHopType": "Internet"}}]}})
+        self.assertEqual(r.status, 201)
+        self.assertIsNotNone(r.header("Azure-AsyncOperation"))
+        self.wait(r)
+        rt = self.call("GET", path).json
+        self.assertEqual((rt["tags"], rt["properties"]["disableBgpRoutePropagation"]), ({"zone": "2"}, False))
+        self.assertEqual(rt["properties"]["routes"][0]["id"], path + "/routes/out")
+        bad = {"location": "westeurope", "properties": {"routes": [
+            {"name": "nva", "properties": {"addressPrefix": "10.9.0.0/16", "nextHopType": "VirtualAppliance"}}]}}
+        r = self.call("PUT", path, bad)
+        self.assertEqual((r.status, r.json["error"]["code"]), (400, "InvalidNextHopIpAddress"))
+        sub = self.call("GET", subnet).json
+        sub["properties"]["routeTable"] = {"id": path}
+        self.put_done(subnet, {"properties": sub["properties"]})
+        self.assertEqual(self.call("GET", path).json["properties"]["subnets"], [{"id": subnet}])
+        r = self.call("DELETE", path)
+        self.assertEqual((r.status, r.json["error"]["code"]), (400, "InUseRouteTableCannotBeDeleted"))
+        sub["properties"]["routeTable"] = {"id": path + "x"}
+        r = self.call("PUT", subnet, {"properties": sub["properties"]})
+        self.assertEqual((r.status, r.json["error"]["code"]), (400, "InvalidResourceReference"))
+
     def test_delete_is_202_then_404(self):
         """[async] DELETE 202 + Location (+ Azure-AsyncOperation, Retry-After); polled to 204; then GET 404."""
         self.network()
@@ -399,6 +426,21 @@ class Compute(ArmCase):
         self.assertEqual(self.call("GET", path, version=VM_V).status, 404)
         d = self.call("GET", disk.json["id"], version="2024-03-02").json
         self.assertEqual((d["properties"]["diskState"], d.get("managedBy")), ("Unattached", None))
+
+    def test_zones_are_top_level_and_fixed_at_creation(self):
+        """[vm] `zones` is a top-level array echoed on GET; a PUT naming other zones is PropertyChangeNotAllowed."""
+        nic = self.nic(self.network())
+        path = self.res("rg1", "Microsoft.Compute/virtualMachines/vm1")
+        body = dict(self.vm_body(nic.json["id"]), zones=["2"])
+        r = self.call("PUT", path, body, VM_V)
+        self.assertEqual((r.status, r.json["zones"]), (201, ["2"]))
+        self.wait(r)
+        self.assertEqual(self.call("GET", path, version=VM_V).json["zones"], ["2"])
+        r = self.call("PUT", path, dict(body, zones=["3"]), VM_V)
+        self.assertEqual((r.status, r.json["error"]["code"], r.json["error"]["target"]),
+                         (409, "PropertyChangeNotAllowed", "zones"))
+        self.wait(self.call("PATCH", path, {"properties": {"hardwareProfile": {"vmSize": "Standard_B2s"}}}, VM_V))
+        self.assertEqual(self.call("GET", path, version=VM_V).json["zones"], ["2"])
 
 
 class Storage(ArmCase):

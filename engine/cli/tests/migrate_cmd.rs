@@ -449,3 +449,130 @@ fn write_binds_portable_resources_of_child_modules_too() {
     );
     work.run(&["validate"]).expect(0);
 }
+
+/// Portable resources bound to the default AWS configuration and to an aliased one.
+const ALIASED: &str = r#"resource "portable_network" "east" {
+  name       = "${var.name}-east"
+  cidr_block = "10.10.0.0/16"
+}
+
+resource "portable_subnet" "east" {
+  name       = "${var.name}-east-a"
+  network_id = portable_network.east.id
+  cidr_block = "10.10.1.0/24"
+}
+
+resource "portable_network" "west" {
+  provider   = aws.west
+  name       = "${var.name}-west"
+  cidr_block = "10.20.0.0/16"
+}
+
+resource "portable_subnet" "west" {
+  provider   = aws.west
+  name       = "${var.name}-west-a"
+  network_id = portable_network.west.id
+  cidr_block = "10.20.1.0/24"
+}
+"#;
+
+/// The `+ region = "R"` lines of a plan.
+fn planned_regions(plan: &str, region: &str) -> usize {
+    let want = format!("= \"{region}\"");
+    (plan.lines().map(str::trim))
+        .filter(|l| l.starts_with("+ region ") && l.ends_with(&want))
+        .count()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn write_moves_each_aliased_configuration_to_its_own_target_block_and_region() {
+    let st = Stack::new().await;
+    for f in ["outputs.tf", "logs.tf"] {
+        std::fs::remove_file(st.work.path().join(f)).expect("rm");
+    }
+    st.work.write("main.tf", ALIASED);
+    st.work.write(
+        "providers.tf",
+        "provider \"aws\" {}\n\nprovider \"aws\" {\n  alias  = \"west\"\n  region = \"us-west-2\"\n}\n",
+    );
+    st.run(&["init"]).expect(0);
+    let spec = st.run(&["migrate", "-to=gcp"]).expect(0).stdout();
+    assert!(
+        spec.contains("(region us-east1; aws: paired with us-east-1; alias west: region us-west1 (aws: paired with us-west-2))"),
+        "{spec}"
+    );
+
+    let wrote = st.run(&["migrate", "-to=gcp", "-write"]).expect(0).stdout();
+    for note in [
+        "providers.tf:1:1: provider \"google\" added after provider \"aws\" (region us-east1)",
+        "providers.tf:3:1: provider \"google\" (alias west) added after provider \"aws.west\" (region us-west1)",
+        "main.tf:13:16: portable_network.west: provider = google.west (was aws.west)",
+        "main.tf:1:1: portable_network.east: provider = google",
+    ] {
+        assert!(wrote.contains(note), "{note}:\n{wrote}");
+    }
+    let providers = std::fs::read_to_string(st.work.path().join("providers.tf")).unwrap();
+    let added = |old: &str, body: &str| {
+        format!("# Added by `autostack migrate -to=gcp`: the portable resources move here. Keep the {old} block\n# until the move is applied (the old objects are deleted through it); then it can go.\nprovider \"google\" {{\n{body}}}")
+    };
+    let want = format!(
+        "provider \"aws\" {{}}\n\n{}\n\nprovider \"aws\" {{\n  alias  = \"west\"\n  region = \"us-west-2\"\n}}\n\n{}\n",
+        added("aws", "  region = \"us-east1\"\n"),
+        added("aws.west", "  alias  = \"west\"\n  region = \"us-west1\"\n"),
+    );
+    assert_eq!(providers, want);
+    let main = std::fs::read_to_string(st.work.path().join("main.tf")).unwrap();
+    assert_eq!(
+        main.matches("provider   = google.west").count(),
+        2,
+        "{main}"
+    );
+    assert_eq!(main.matches("provider = google\n").count(), 2, "{main}");
+    let again = st.run(&["migrate", "-to=gcp", "-write"]).expect(0).stdout();
+    assert!(again.contains("No changes"), "{again}");
+    st.work.run(&["fmt", "-check"]).expect(0);
+
+    // The written configuration plans each network and subnet on Compute Engine in its region.
+    let plan = st.run(&["plan"]).expect(0).stdout();
+    assert!(
+        plan.contains("Plan: 4 to add, 0 to change, 0 to destroy."),
+        "{plan}"
+    );
+    assert_eq!(planned_regions(&plan, "us-east1"), 2, "{plan}");
+    assert_eq!(planned_regions(&plan, "us-west1"), 2, "{plan}");
+    assert!(plan.contains("= \"us-west1-a\""), "{plan}");
+}
+
+#[test]
+fn write_for_azure_keeps_aliases_apart_with_their_regions() {
+    let providers = "provider \"aws\" {\n  region = \"us-east-1\"\n}\n\nprovider \"aws\" {\n  alias  = \"west\"\n  region = \"us-west-2\"\n}\n\nvariable \"name\" {\n  default = \"al\"\n}\n";
+    let work = Work::new(&[("providers.tf", providers), ("main.tf", ALIASED)]);
+    let out = work
+        .run(&["migrate", "-to=azure", "-write"])
+        .expect(0)
+        .stdout();
+    assert!(
+        out.contains("alias west: region westus2 (aws: paired with us-west-2)"),
+        "{out}"
+    );
+    let written = std::fs::read_to_string(work.path().join("providers.tf")).unwrap();
+    assert!(
+        written.contains("provider \"azurerm\" {\n  features {}\n}"),
+        "{written}"
+    );
+    assert!(
+        written.contains("provider \"azurerm\" {\n  alias = \"west\"\n  features {}\n}"),
+        "{written}"
+    );
+    let main = std::fs::read_to_string(work.path().join("main.tf")).unwrap();
+    let west = "  provider   = azurerm.west\n  region     = \"westus2\"\n";
+    assert_eq!(main.matches(west).count(), 2, "{main}");
+    let east = "  provider = azurerm\n  region   = \"eastus\"\n";
+    assert_eq!(main.matches(east).count(), 2, "{main}");
+    work.run(&["validate"]).expect(0);
+    let again = work
+        .run(&["migrate", "-to=azure", "-write"])
+        .expect(0)
+        .stdout();
+    assert!(again.contains("No changes"), "{again}");
+}

@@ -8,65 +8,10 @@ mod common;
 #[path = "../../../providers/azure/tests/support/mod.rs"]
 mod support;
 
-use common::{Run, Work};
-use support::Double;
+#[path = "portable_support/azure.rs"]
+mod portable_support;
 
-struct Stack {
-    work: Work,
-    double: Double,
-}
-
-const GROUP: &str = "/subscriptions/33333333-3333-3333-3333-333333333333/resourceGroups";
-
-impl Stack {
-    fn new() -> Stack {
-        let work = Work::portable_web("provider \"azurerm\" {\n  features {}\n}\n");
-        Stack {
-            work,
-            double: Double::start(&[]),
-        }
-    }
-
-    fn run(&self, args: &[&str], vars: &[&str]) -> Run {
-        let mut all: Vec<String> = args.iter().map(|s| s.to_string()).collect();
-        if !matches!(
-            args.first(),
-            Some(&"init") | Some(&"state") | Some(&"output")
-        ) {
-            all.push("-no-color".into());
-            all.extend(vars.iter().map(|v| format!("-var={v}")));
-        }
-        let all: Vec<&str> = all.iter().map(String::as_str).collect();
-        self.work.run_env(
-            &all,
-            &[
-                ("ARM_METADATA_HOSTNAME", &self.double.url),
-                ("ARM_SUBSCRIPTION_ID", support::SUBSCRIPTION),
-                ("ARM_TENANT_ID", support::TENANT),
-                ("ARM_CLIENT_ID", support::CLIENT_ID),
-                ("ARM_CLIENT_SECRET", support::CLIENT_SECRET),
-                ("ARM_LOCATION", "West Europe"),
-            ],
-        )
-    }
-
-    /// The object at `path` (below the subscription's resource groups) as the double has it.
-    fn get(&self, path: &str, api: &str) -> serde_json::Value {
-        let (status, body) = support::arm(
-            &self.double.url,
-            "GET",
-            &format!("{GROUP}/{path}?api-version={api}"),
-            "",
-        );
-        assert_eq!(status, 200, "{path}: {body}");
-        body
-    }
-
-    fn outputs(&self) -> serde_json::Value {
-        let out = self.run(&["output", "-json"], &[]).expect(0).stdout();
-        serde_json::from_str(&out).expect("output -json")
-    }
-}
+use portable_support::{Stack, COMPUTE_API, NETWORK_API};
 
 #[test]
 fn every_portable_type_applies_changes_and_destroys_on_azure() {
@@ -87,7 +32,7 @@ fn every_portable_type_applies_changes_and_destroys_on_azure() {
     let net = "portable-web-net/providers/Microsoft.Network";
     let vnet = st.get(
         &format!("{net}/virtualNetworks/portable-web-net"),
-        "2024-03-01",
+        NETWORK_API,
     );
     assert_eq!(vnet["location"], "westeurope");
     assert_eq!(
@@ -96,7 +41,7 @@ fn every_portable_type_applies_changes_and_destroys_on_azure() {
     );
     let nsg = st.get(
         &format!("{net}/networkSecurityGroups/portable-web-web"),
-        "2024-03-01",
+        NETWORK_API,
     );
     let rule = &nsg["properties"]["securityRules"][0]["properties"];
     assert_eq!(rule["direction"], "Inbound", "{nsg}");
@@ -106,7 +51,7 @@ fn every_portable_type_applies_changes_and_destroys_on_azure() {
     );
     let vm = st.get(
         "portable-web-net/providers/Microsoft.Compute/virtualMachines/portable-web-web",
-        "2024-07-01",
+        COMPUTE_API,
     );
     let props = &vm["properties"];
     assert_eq!(
@@ -118,7 +63,7 @@ fn every_portable_type_applies_changes_and_destroys_on_azure() {
     // The firewall's group is applied to the VM's interface.
     let nic = st.get(
         &format!("{net}/networkInterfaces/portable-web-web-nic"),
-        "2024-03-01",
+        NETWORK_API,
     );
     let applied = nic["properties"]["networkSecurityGroup"]["id"]
         .as_str()
@@ -185,16 +130,13 @@ fn every_portable_type_applies_changes_and_destroys_on_azure() {
     assert!(again.contains("No changes."), "{again}");
 
     // A new tag on the network reaches its group and VNet in place.
-    st.work.write(
-        "main.tf",
-        &std::fs::read_to_string(st.work.path().join("main.tf"))
-            .unwrap()
-            .replace(
-                "tags       = { project = var.name }",
-                "tags       = { project = var.name, env = \"prod\" }",
-            )
-            .replace("versioning    = true", "versioning    = false"),
-    );
+    st.edit_main(&[
+        (
+            "tags       = { project = var.name }",
+            "tags       = { project = var.name, env = \"prod\" }",
+        ),
+        ("versioning    = true", "versioning    = false"),
+    ]);
     let out = st.run(&["apply", "-auto-approve"], &[]).expect(0).stdout();
     assert!(
         out.contains("Apply complete! Resources: 0 added, 2 changed, 0 destroyed."),
@@ -202,7 +144,7 @@ fn every_portable_type_applies_changes_and_destroys_on_azure() {
     );
     let vnet = st.get(
         &format!("{net}/virtualNetworks/portable-web-net"),
-        "2024-03-01",
+        NETWORK_API,
     );
     assert_eq!(vnet["tags"]["env"], "prod", "{vnet}");
     let account = st.get(

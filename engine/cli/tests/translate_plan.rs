@@ -163,7 +163,12 @@ fn aws_web_translated_to_gcp_and_azure_plans() {
         out.contains("# azurerm_linux_virtual_machine.web[1] will be created"),
         "{out}"
     );
-    assert!(out.contains("Plan: 22 to add"), "{out}");
+    // 22 as before, plus each instance's own group holding its two groups' rules.
+    assert!(out.contains("Plan: 24 to add"), "{out}");
+    assert!(
+        out.contains("# azurerm_network_security_group.web_2[1] will be created"),
+        "{out}"
+    );
     assert!(
         out.contains(
             "# azurerm_network_interface_security_group_association.web[1] will be created"

@@ -205,6 +205,39 @@ pub fn is_known(cloud: Cloud, region: &str) -> bool {
     find(cloud, region).is_some() || region == "global"
 }
 
+/// Azure regions of the table without availability zones (Microsoft's list of regions with
+/// zone support, 2025: every other current Azure region of the table has three).
+const AZURE_WITHOUT_ZONES: &[&str] = &[
+    "westus",
+    "northcentralus",
+    "westcentralus",
+    "usgovarizona",
+    "usgovtexas",
+    "canadaeast",
+    "brazilsoutheast",
+    "ukwest",
+    "francesouth",
+    "germanynorth",
+    "germanycentral",
+    "germanynortheast",
+    "norwaywest",
+    "switzerlandwest",
+    "uaecentral",
+    "southafricawest",
+    "southindia",
+    "westindia",
+    "koreasouth",
+    "australiasoutheast",
+    "australiacentral",
+    "australiacentral2",
+];
+
+/// Whether an Azure region of the table has availability zones (`None`: not an Azure region
+/// the table knows, or another cloud, whose zones the table does not record).
+pub fn azure_has_zones(region: &str) -> Option<bool> {
+    find(Cloud::Azure, region).map(|_| !AZURE_WITHOUT_ZONES.contains(&region))
+}
+
 fn distance_km(a: &Row, b: &Row) -> f64 {
     let (lat1, lon1, lat2, lon2) = (
         a.4.to_radians(),
@@ -220,6 +253,17 @@ fn distance_km(a: &Row, b: &Row) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn azure_zones_are_known_per_region_of_the_table() {
+        assert_eq!(azure_has_zones("eastus"), Some(true));
+        assert_eq!(azure_has_zones("westeurope"), Some(true));
+        assert_eq!(azure_has_zones("westus"), Some(false));
+        assert_eq!(azure_has_zones("us-east-1"), None);
+        for r in AZURE_WITHOUT_ZONES {
+            assert!(find(Z, r).is_some(), "{r} is an Azure region of the table");
+        }
+    }
 
     #[test]
     fn pinned_and_nearest() {

@@ -55,6 +55,9 @@ pub struct AzureClient {
     generation: std::sync::atomic::AtomicU64,
     /// Changes in progress (a PUT and its operation, a delete until 404).
     changing: std::sync::atomic::AtomicU64,
+    /// The portable firewalls (network security group IDs, lower-cased) whose rules this
+    /// run's plan changes: an instance that unions their rules is planned to change with them.
+    firewall_changes: Mutex<std::collections::HashSet<String>>,
 }
 
 /// A change in progress through an [`AzureClient`] (see [`AzureClient::changing`]).
@@ -99,6 +102,7 @@ impl AzureClient {
             wait: waiter_backoff(),
             rate: AdaptiveRate::default(),
             locks: Mutex::new(HashMap::new()),
+            firewall_changes: Mutex::new(Default::default()),
             seen: Mutex::new(HashMap::new()),
             generation: Default::default(),
             changing: Default::default(),
@@ -273,6 +277,18 @@ impl AzureClient {
     pub fn lock_for(&self, id: &str) -> Arc<tokio::sync::Mutex<()>> {
         let mut locks = self.locks.lock().unwrap_or_else(|p| p.into_inner());
         locks.entry(id.to_ascii_lowercase()).or_default().clone()
+    }
+
+    /// Notes that this run's plan changes the rules of the firewall whose group is `nsg_id`.
+    pub fn note_firewall_change(&self, nsg_id: &str) {
+        let mut all = (self.firewall_changes.lock()).unwrap_or_else(|p| p.into_inner());
+        all.insert(nsg_id.to_ascii_lowercase());
+    }
+
+    /// True when this run's plan changes the rules of the firewall whose group is `nsg_id`.
+    pub fn firewall_changes(&self, nsg_id: &str) -> bool {
+        let all = (self.firewall_changes.lock()).unwrap_or_else(|p| p.into_inner());
+        all.contains(&nsg_id.to_ascii_lowercase())
     }
 
     /// The backoff for waiting out conflicts with objects still going away.

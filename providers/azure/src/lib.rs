@@ -32,10 +32,12 @@ pub mod network_interface;
 pub mod nic_nsg_association;
 pub mod portable;
 pub mod portable_compute;
+pub mod portable_firewalls;
 mod prelude;
 pub mod provider_schema;
 pub mod public_ip;
 pub mod resource_group;
+pub mod route_table;
 pub mod rules;
 pub mod security_group;
 pub mod security_rule;
@@ -84,6 +86,11 @@ fn concrete() -> Registry<AzureFactory> {
             "azurerm_network_security_rule",
             "Network Security Rule",
             security_rule::SecurityRule,
+        ))
+        .resource(Arm::new(
+            "azurerm_route_table",
+            "Route Table",
+            route_table::RouteTable,
         ))
         .resource(Arm::new(
             "azurerm_public_ip",

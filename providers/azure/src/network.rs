@@ -17,3 +17,5 @@ pub const NSG_RULE: IdShape = IdShape("/subscriptions/{subscriptionId}/resourceG
 pub const PUBLIC_IP: IdShape = IdShape("/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Network/publicIPAddresses/{publicIPAddressName}");
 /// A network interface.
 pub const NIC: IdShape = IdShape("/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Network/networkInterfaces/{networkInterfaceName}");
+/// A route table.
+pub const ROUTE_TABLE: IdShape = IdShape("/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Network/routeTables/{routeTableName}");

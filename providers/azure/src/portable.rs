@@ -1,9 +1,10 @@
 //! The portable types on Azure: how each maps to this provider's own resource types. A
 //! network is a resource group holding a virtual network (its dependents go in that group);
-//! a subnet an `azurerm_subnet`; a firewall a network security group with one inbound rule
-//! per ingress block; an instance a network interface (with a static public IP when public,
-//! and the firewall's group associated with it) and a Linux VM of the size the cost catalog picks, booted from the image's marketplace
-//! reference; a disk a managed disk in its own resource group (and its attachment, at the
+//! a subnet an `azurerm_subnet` (and, where the region has zones, the route table recording
+//! the zone of its instances: [`zone_record`]); a firewall a network security group with one
+//! inbound rule per ingress block; an instance a network interface (with a static public IP
+//! when public, and its firewalls' rules applied to it) and a Linux VM in its subnet's zone,
+//! of the size the cost catalog picks, booted from the image's marketplace reference; a disk a managed disk in its own resource group (and its attachment, at the
 //! VM's first free LUN); a bucket a storage account and a blob container in their own
 //! resource group ([`crate::portable_compute`] holds the instance and the disk).
 //!
@@ -16,7 +17,7 @@ use crate::portable_compute::{Disk, Instance};
 use crate::prelude::*;
 pub(crate) use autostack_provider_portable::values::{attr, obj, only_role, s, unknown_role};
 use autostack_provider_portable::{zones, Cloud, FactoryBinding, Kind, Members, Realize, Role};
-use autostack_provider_sdk::attrs::{error, string_list};
+use autostack_provider_sdk::attrs::{error, map_value, string_list};
 use autostack_provider_sdk::Registry;
 use std::sync::Arc;
 
@@ -24,10 +25,11 @@ use std::sync::Arc;
 pub(crate) const CLOUD_NAME: &str = "Azure";
 
 /// The concrete types the portable types are made of here.
-const CONCRETE: [&str; 12] = [
+const CONCRETE: [&str; 13] = [
     "azurerm_resource_group",
     "azurerm_virtual_network",
     "azurerm_subnet",
+    "azurerm_route_table",
     "azurerm_network_security_group",
     "azurerm_public_ip",
     "azurerm_network_interface",
@@ -160,8 +162,12 @@ impl Realize<AzureClient> for Subnet {
     fn main_role(&self) -> &'static str {
         "subnet"
     }
-    fn members(&self, _: &Value) -> Vec<Role> {
-        vec![("subnet", "azurerm_subnet")]
+    fn members(&self, p: &Value) -> Vec<Role> {
+        let mut m = vec![("subnet", "azurerm_subnet")];
+        if get_str(p, "zone").is_some() {
+            m.push(("zone", "azurerm_route_table"));
+        }
+        m
     }
     async fn plan(
         &self,
@@ -169,13 +175,14 @@ impl Realize<AzureClient> for Subnet {
         planned: Value,
         _: Option<&Value>,
     ) -> Result<Value, Diagnostics> {
-        // Azure subnets span the region's zones; the zone is what instances in it may use.
+        // Azure subnets span the region's zones: the zone is where the instances in it run
+        // (none in a region without zones).
         let Some(i) = get_int(&planned, "zone_index") else {
             return Ok(planned);
         };
-        let zone = zones::zone(Cloud::Azure, str_or_empty(&planned, "region"), i as usize)
-            .map_err(|e| error("Invalid zone_index", e))?;
-        Ok(with_attr(&planned, "zone", s(&zone)))
+        let zone = zones::azure_zone(str_or_empty(&planned, "region"), i as usize);
+        let zone = zone.as_deref().map_or(Value::Null(Type::String), s);
+        Ok(with_attr(&planned, "zone", zone))
     }
     async fn config(
         &self,
@@ -184,8 +191,11 @@ impl Realize<AzureClient> for Subnet {
         role: &str,
         _: &Members,
     ) -> Result<Value, Diagnostics> {
-        only_role(CLOUD_NAME, "subnet", role)?;
         let network = str_or_empty(p, "network_id");
+        if role == "zone" {
+            return zone_record(p, network);
+        }
+        only_role(CLOUD_NAME, "subnet", role)?;
         Ok(obj([
             ("name", attr(p, "name")),
             (
@@ -209,6 +219,50 @@ impl Realize<AzureClient> for Subnet {
     fn outputs(&self, p: &Value, _: &Members) -> Vec<(&'static str, Value)> {
         vec![("zone", attr(p, "zone"))]
     }
+}
+
+/// The tag of a subnet's zone record holding its zone.
+const ZONE_TAG: &str = "autostack-portable-zone";
+
+/// The name of the zone record of subnet `subnet` (in its network's resource group).
+fn zone_record_name(subnet: &str) -> String {
+    format!("{subnet}-zone")
+}
+
+/// The subnet's zone record. An Azure subnet has no zone and no tags, so the zone its
+/// instances run in is kept on a route table of the subnet's name in the network's group,
+/// tagged with the zone. It holds no routes and no subnet uses it (routing is Azure's system
+/// routes, as without it); the instances read it ([`subnet_zone`]).
+fn zone_record(p: &Value, network: &str) -> Result<Value, Diagnostics> {
+    let mut tags = get(p, "tags").map(string_map).unwrap_or_default();
+    tags.insert(ZONE_TAG.into(), str_or_empty(p, "zone").into());
+    Ok(obj([
+        ("name", s(&zone_record_name(str_or_empty(p, "name")))),
+        (
+            "resource_group_name",
+            s(id_segment(network, "resourceGroups", "network_id")?),
+        ),
+        ("location", attr(p, "region")),
+        ("tags", map_value(&tags)),
+    ]))
+}
+
+/// The zone the portable subnet `subnet` (an ARM subnet ID) records for its instances, if
+/// any (none: a region without zones, or a subnet made by hand).
+pub(crate) async fn subnet_zone(
+    c: &AzureClient,
+    subnet: &str,
+) -> Result<Option<String>, Diagnostics> {
+    let group = id_segment(subnet, "resourceGroups", "subnet_id")?;
+    let name = id_segment(subnet, "subnets", "subnet_id")?;
+    let id = format!(
+        "/subscriptions/{}/resourceGroups/{group}/providers/Microsoft.Network/routeTables/{}",
+        c.subscription_id,
+        zone_record_name(name)
+    );
+    let got = (c.get(&id, crate::network::API).await)
+        .map_err(|e| error("Cannot read the subnet's zone", format!("{id}: {e}")))?;
+    Ok(got.and_then(|t| js(&t, &format!("/tags/{ZONE_TAG}")).map(str::to_string)))
 }
 
 struct Firewall;
@@ -271,6 +325,20 @@ impl Realize<AzureClient> for Firewall {
     }
     fn members(&self, _: &Value) -> Vec<Role> {
         vec![("nsg", "azurerm_network_security_group")]
+    }
+    async fn plan(
+        &self,
+        c: &AzureClient,
+        planned: Value,
+        prior: Option<&Value>,
+    ) -> Result<Value, Diagnostics> {
+        // Instances with several firewalls copy the rules: they change with them.
+        if let Some(prior) = prior {
+            if security_rules(prior) != security_rules(&planned) {
+                c.note_firewall_change(str_or_empty(prior, "id"));
+            }
+        }
+        Ok(planned)
     }
     async fn config(
         &self,

@@ -1,14 +1,18 @@
 //! The portable instance and disk on Azure (see [`crate::portable`]): an instance is a
-//! network interface in its subnet (with a static Standard public IP when `public_ip`, and the
-//! one firewall's security group associated with it) and a
-//! Linux VM in the network's resource group, of the size the cost catalog picks, booted from
-//! the image's marketplace reference, with the admin user `portable` and the given SSH key;
+//! network interface in its subnet (with a static Standard public IP when `public_ip`, and its
+//! firewall's security group associated with it, or with several firewalls a group of its own
+//! holding their union: [`crate::portable_firewalls`]) and a Linux VM in the network's
+//! resource group, in the zone its subnet records (so is the public IP), of the size the cost
+//! catalog picks, booted from the image's marketplace reference, with the admin user
+//! `portable` and the given SSH key;
 //! a disk is a managed disk of the class's storage type in its own resource group, attached
 //! at the VM's first free LUN when `instance_id` is set.
 
 use crate::compute::VM_API;
-use crate::portable::{attr, id_segment, obj, s, tags, unknown_role, CLOUD_NAME};
+use crate::portable::{attr, id_segment, obj, s, subnet_zone, tags, unknown_role, CLOUD_NAME};
+use crate::portable_firewalls::{plan_digest, recorded, union_config, unions, UNION_ROLE};
 use crate::prelude::*;
+use autostack_provider_portable::schema::FIREWALL_RULES_DIGEST;
 use autostack_provider_portable::sizing::plan_size;
 use autostack_provider_portable::{Cloud, Image, Kind, Members, Realize, Role};
 use autostack_provider_sdk::attrs::{error, string_list};
@@ -46,6 +50,9 @@ impl Realize<AzureClient> for Instance {
             m.push(("public_ip", "azurerm_public_ip"));
         }
         m.push(("nic", "azurerm_network_interface"));
+        if unions(p) {
+            m.push((UNION_ROLE, "azurerm_network_security_group"));
+        }
         if !get_strings(p, "firewall_ids").is_empty() {
             m.push((
                 "firewall",
@@ -57,13 +64,12 @@ impl Realize<AzureClient> for Instance {
     }
     async fn plan(
         &self,
-        _: &AzureClient,
+        c: &AzureClient,
         planned: Value,
         prior: Option<&Value>,
     ) -> Result<Value, Diagnostics> {
-        if get_strings(&planned, "firewall_ids").len() > 1 {
-            one_firewall(&planned)?;
-        }
+        let digest = plan_digest(c, &planned, prior).await?;
+        let planned = with_attr(&planned, FIREWALL_RULES_DIGEST, digest);
         let planned = plan_size(Cloud::Azure, planned, prior)?;
         let planned = with_attr(
             &planned,
@@ -82,7 +88,7 @@ impl Realize<AzureClient> for Instance {
     }
     async fn config(
         &self,
-        _: &AzureClient,
+        c: &AzureClient,
         p: &Value,
         role: &str,
         done: &Members,
@@ -91,12 +97,14 @@ impl Realize<AzureClient> for Instance {
         let group = s(id_segment(subnet, "resourceGroups", "subnet_id")?);
         let name = str_or_empty(p, "name");
         Ok(match role {
+            // A Standard public IP in the VM's zone (zonal, as the VM is).
             "public_ip" => obj([
                 ("name", s(&format!("{name}-ip"))),
                 ("resource_group_name", group),
                 ("location", attr(p, "region")),
                 ("allocation_method", s("Static")),
                 ("sku", s("Standard")),
+                ("zones", zone_set(vm_zone(c, p, subnet).await?)),
                 ("tags", tags(p)),
             ]),
             "nic" => {
@@ -118,11 +126,22 @@ impl Realize<AzureClient> for Instance {
                     ("tags", tags(p)),
                 ])
             }
-            "firewall" => obj([
-                ("network_interface_id", s(done.id("nic"))),
-                ("network_security_group_id", s(&one_firewall(p)?)),
-            ]),
-            "vm" => vm_config(p, group, done)?,
+            UNION_ROLE => union_config(c, p, group).await?,
+            "firewall" => {
+                let nsg = match done.get(UNION_ROLE) {
+                    Some(own) => own.id().to_string(),
+                    None => get_strings(p, "firewall_ids").concat(),
+                };
+                obj([
+                    ("network_interface_id", s(done.id("nic"))),
+                    ("network_security_group_id", s(&nsg)),
+                ])
+            }
+            "vm" => {
+                let zone = vm_zone(c, p, subnet).await?;
+                let zone = zone.as_deref().map_or(Value::Null(Type::String), s);
+                with_attr(&vm_config(p, group, done)?, "zone", zone)
+            }
             _ => return Err(unknown_role(CLOUD_NAME, role)),
         })
     }
@@ -131,18 +150,29 @@ impl Realize<AzureClient> for Instance {
             ("private_ip", s(done.str("vm", "private_ip_address"))),
             ("public_ip_address", s(done.str("vm", "public_ip_address"))),
             ("zone", s(done.str("vm", "zone"))),
+            (FIREWALL_RULES_DIGEST, recorded(done)),
         ]
     }
 }
 
-/// The instance's one firewall (an Azure network interface takes one security group).
-fn one_firewall(p: &Value) -> Result<String, Diagnostics> {
-    match get_strings(p, "firewall_ids").as_slice() {
-        [one] => Ok(one.clone()),
-        ids => Err(error(
-            "One firewall per instance on Azure",
-            format!("firewall_ids names {} firewalls; an Azure network interface takes one network security group: put the rules in one portable_firewall.", ids.len()),
-        )),
+/// The zone of the instance's VM (and public IP): the one its subnet records when it is made;
+/// once it exists, the zone it runs in (zones are fixed at creation, so an update never
+/// moves it, nor places a VM made before subnets recorded zones).
+async fn vm_zone(c: &AzureClient, p: &Value, subnet: &str) -> Result<Option<String>, Diagnostics> {
+    let made = get(p, "id").is_some_and(|id| !id.is_unknown() && !id.is_null());
+    match made {
+        true => Ok(get_str(p, "zone")
+            .filter(|z| !z.is_empty())
+            .map(str::to_string)),
+        false => subnet_zone(c, subnet).await,
+    }
+}
+
+/// A `zones` set of the one zone, else null (a regional object).
+fn zone_set(zone: Option<String>) -> Value {
+    match zone {
+        Some(z) => string_set([z]),
+        None => Value::Null(Type::set(Type::String)),
     }
 }
 

@@ -12,7 +12,8 @@ use crate::rules::{rule_attrs, rule_props, rule_state};
 /// The `azurerm_network_security_group` kind.
 pub struct SecurityGroup;
 
-fn inline_rule() -> Block {
+/// The block type of one inline `security_rule`.
+pub fn inline_rule() -> Block {
     rule_attrs(Block::new().attr(
         "name",
         Attribute::required(Type::String).describe("The name of the rule."),

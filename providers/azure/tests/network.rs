@@ -92,6 +92,41 @@ async fn virtual_network_and_subnet_lifecycles() {
     destroy(cleanup.as_ref(), "azurerm_resource_group", &rg_off).await;
 }
 
+#[tokio::test]
+async fn route_table_lifecycle() {
+    let p = provider().await;
+    let rg = unique("rg-rt-");
+    let g = group(p.as_ref(), &rg).await;
+    let table = |name: &str, hop: &str, env: &str| {
+        let route = Value::object_from([
+            ("name", s("out")),
+            ("address_prefix", s("0.0.0.0/0")),
+            ("next_hop_type", s(hop)),
+        ]);
+        config(
+            p.as_ref(),
+            "azurerm_route_table",
+            vec![
+                ("name", s(name)),
+                ("resource_group_name", s(&rg)),
+                ("location", s("westeurope")),
+                ("route", Value::tuple(vec![route])),
+                ("tags", tags(&[("env", env)])),
+            ],
+        )
+    };
+    // Routes and tags change in place; the name forces a new table.
+    lifecycle(
+        p.as_ref(),
+        Lifecycle::new("azurerm_route_table", table("rt", "Internet", "a"))
+            .update(table("rt", "None", "b"))
+            .replace(table("rt2", "None", "b")),
+    )
+    .await;
+    let cleanup = provider_without_rg_guard().await;
+    destroy(cleanup.as_ref(), "azurerm_resource_group", &g).await;
+}
+
 /// A provider whose resource group deletes take what is inside with them.
 async fn provider_without_rg_guard() -> Box<dyn autostack_provider_sdk::Provider> {
     let mut b = provider_block(&arm_url());

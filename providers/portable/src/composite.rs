@@ -9,7 +9,7 @@
 use crate::drive::Drive;
 use crate::members::{no_listing, Members};
 use crate::realize::{Binding, Realize, Role};
-use crate::schema::Kind;
+use crate::schema::{Kind, FIREWALL_RULES_DIGEST};
 use crate::validate::validate;
 use async_trait::async_trait;
 use autostack_provider_sdk::attrs::{get, get_str, Obj};
@@ -169,10 +169,13 @@ impl<C: Send + Sync + 'static> Composite<C> {
             Some(r) => r.clone(),
             None => Value::string(self.binding().region(c)),
         };
-        let planned = Obj::from(&planned)
+        let mut planned = Obj::from(&planned)
             .str("cloud", self.binding().cloud().as_str())
-            .set("region", region)
-            .into_value();
+            .set("region", region);
+        if self.kind() == Kind::Instance {
+            planned = planned.set(FIREWALL_RULES_DIGEST, Value::Null(Type::String));
+        }
+        let planned = planned.into_value();
         self.realize.plan(c, planned, prior).await
     }
 

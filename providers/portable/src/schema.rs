@@ -7,6 +7,10 @@
 use autostack_provider_sdk::{Attribute, Block, Nesting, ResourceSchema};
 use autostack_value::Type;
 
+/// The `portable_instance` attribute only clouds that copy firewall rules set (see
+/// [`crate::realize::Realize::plan`]); planned null unless the mapping plans it.
+pub const FIREWALL_RULES_DIGEST: &str = "firewall_rules_sha256";
+
 /// A portable resource type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Kind {
@@ -267,6 +271,10 @@ fn instance(b: Block) -> Block {
     .attr(
         "concrete_type",
         s().describe("The concrete type of the VM."),
+    )
+    .attr(
+        FIREWALL_RULES_DIGEST,
+        s().describe("Where a cloud unions several firewalls into a group of the instance's own (Azure): the SHA-256 of that union's rules; null elsewhere."),
     )
 }
 

@@ -1,8 +1,20 @@
 //! Zone indexes (0, 1, ...) mapped to the zones of a region, per cloud: AWS and Compute
 //! Engine name zones by letter after the region (and some GCE regions have no `a`), Azure
-//! numbers them 1 to 3.
+//! numbers them 1 to 3 and some Azure regions have none.
 
+use autostack_cost::regions::azure_has_zones;
 use autostack_cost::Cloud;
+
+/// The Azure zone `index` names in `region`: zone (index mod 3) + 1, Azure regions having
+/// three zones (so any index places a VM, as any index of a three-zone AWS region would wrap
+/// if it could); `None` where the cost engine's region table says the region has no zones
+/// (a VM there is regional: it takes no zone).
+pub fn azure_zone(region: &str, index: usize) -> Option<String> {
+    match azure_has_zones(region) {
+        Some(false) => None,
+        _ => Some((index % 3 + 1).to_string()),
+    }
+}
 
 /// Compute Engine regions whose zones are not `a`, `b`, `c`.
 const GCE_LETTERS: &[(&str, &str)] = &[
@@ -13,13 +25,19 @@ const GCE_LETTERS: &[(&str, &str)] = &[
 
 /// The zone `index` names in `region` of `cloud`, or why there is none.
 pub fn zone(cloud: Cloud, region: &str, index: usize) -> Result<String, String> {
-    let letters = match cloud {
-        Cloud::Aws => "abcdef",
-        Cloud::Gcp => GCE_LETTERS
-            .iter()
-            .find(|(r, _)| *r == region)
-            .map_or("abc", |(_, l)| l),
-        Cloud::Azure => "123",
+    let (letters, sep) = match cloud {
+        Cloud::Azure => {
+            return azure_zone(region, index)
+                .ok_or_else(|| format!("{region} has no availability zones on {cloud}"))
+        }
+        Cloud::Aws => ("abcdef", ""),
+        Cloud::Gcp => (
+            GCE_LETTERS
+                .iter()
+                .find(|(r, _)| *r == region)
+                .map_or("abc", |(_, l)| l),
+            "-",
+        ),
     };
     let Some(letter) = letters.chars().nth(index) else {
         return Err(format!(
@@ -28,11 +46,7 @@ pub fn zone(cloud: Cloud, region: &str, index: usize) -> Result<String, String> 
             letters.len() - 1
         ));
     };
-    Ok(match cloud {
-        Cloud::Aws => format!("{region}{letter}"),
-        Cloud::Gcp => format!("{region}-{letter}"),
-        Cloud::Azure => letter.to_string(),
-    })
+    Ok(format!("{region}{sep}{letter}"))
 }
 
 #[cfg(test)]
@@ -52,7 +66,16 @@ mod tests {
         for (cloud, region, i, want) in cases {
             assert_eq!(zone(cloud, region, i).as_deref(), Ok(want));
         }
-        let e = zone(Cloud::Azure, "eastus", 3).unwrap_err();
-        assert!(e.contains("0 to 2"), "{e}");
+        let e = zone(Cloud::Aws, "us-east-1", 6).unwrap_err();
+        assert!(e.contains("0 to 5"), "{e}");
+    }
+
+    #[test]
+    fn azure_zone_indexes_wrap_and_zoneless_regions_take_none() {
+        assert_eq!(azure_zone("eastus", 1).as_deref(), Some("2"));
+        assert_eq!(azure_zone("eastus", 3).as_deref(), Some("1"));
+        assert_eq!(azure_zone("westeurope", 5).as_deref(), Some("3"));
+        assert_eq!(azure_zone("westus", 0), None);
+        assert!(zone(Cloud::Azure, "westus", 0).is_err());
     }
 }

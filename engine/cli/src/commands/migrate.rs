@@ -89,8 +89,10 @@ async fn plan(a: &MigrateCmd, rw: &Rewrite, out: &Output) -> u8 {
         println!("{doc}");
     } else {
         println!(
-            "Planning the move of this stack to {} ({}): no file is changed.\n",
-            rw.target.cloud, rw.region
+            "Planning the move of this stack to {} ({}{}): no file is changed.\n",
+            rw.target.cloud,
+            rw.region,
+            rw.alias_regions()
         );
         run::report_plan(&plan, out, &s.schemas);
         print!("{}", migrate::report::summary(&plan, &s.ctx.tree, rw));
@@ -131,10 +133,11 @@ fn write(rw: &Rewrite, out: &Output) -> u8 {
     }
     let from: Vec<&str> = rw.from.iter().map(|c| c.as_str()).collect();
     println!(
-        "\nRewrote the configuration for {} ({}; {}): {} portable resource(s) now bound to {}.\nRun `autostack plan` to see the move, then `autostack apply` to make it. Once it is applied,\nthe {} provider block can be deleted (nothing is left on that cloud for it to manage{}).",
+        "\nRewrote the configuration for {} ({}; {}{}): {} portable resource(s) now bound to {}.\nRun `autostack plan` to see the move, then `autostack apply` to make it. Once it is applied,\nthe {} provider block can be deleted (nothing is left on that cloud for it to manage{}).",
         rw.target.cloud,
         rw.region,
         rw.how,
+        rw.alias_regions(),
         rw.moving.len(),
         rw.target.local,
         from.join(", "),

@@ -75,6 +75,9 @@ pub struct Rewrite {
     pub region: String,
     /// How the region was chosen.
     pub how: String,
+    /// The target's aliased provider configurations (one per alias of the old clouds' blocks
+    /// the moving resources are bound to), each with its own region.
+    pub aliases: Vec<AliasTarget>,
     /// Addresses of the portable resources that move.
     pub moving: Vec<String>,
     /// Concrete resources of another cloud, which stay where they are.
@@ -89,10 +92,65 @@ impl Rewrite {
             .collect()
     }
 
+    /// The aliased configurations' regions, for messages: `; alias west: us-west1 (...)`.
+    pub fn alias_regions(&self) -> String {
+        (self.aliases.iter())
+            .map(|a| format!("; alias {}: region {} ({})", a.alias, a.region, a.how))
+            .collect()
+    }
+
     /// True when writing would change no file (the configuration is rewritten already).
     pub fn is_noop(&self) -> bool {
         self.files.iter().all(|f| f.before == f.after)
     }
+}
+
+/// An aliased provider configuration of the target cloud: `provider "google" { alias = "west" }`
+/// for resources bound to `aws.west`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AliasTarget {
+    /// The alias, the same as the old block's.
+    pub alias: String,
+    /// Its region on the target cloud.
+    pub region: String,
+    /// How the region was chosen.
+    pub how: String,
+}
+
+/// The region on the target cloud of the provider configuration `alias` (`None`: the default
+/// one) and how it was chosen: `given` (-region, for the default one), else the target
+/// block's, else the nearest to the region its moving resources run in now (for the default
+/// configuration, those bound to the old default block, else the first moving one).
+fn region_for(
+    files: &[rewrite::TfFile],
+    moving: &[Moving],
+    target: Target,
+    alias: Option<&str>,
+    given: Option<&str>,
+) -> Result<(String, String), Diagnostics> {
+    if let Some(r) = given {
+        return Ok((r.to_string(), "given with -region".to_string()));
+    }
+    let block = "the target provider block's".to_string();
+    if let Some(r) = rewrite::target_region(files, target, alias) {
+        return Ok((r, block));
+    }
+    let bound = moving.iter().find(|m| m.alias.as_deref() == alias);
+    let Some(first) = bound.or_else(|| moving.first().filter(|_| alias.is_none())) else {
+        return Ok((String::new(), block));
+    };
+    let (old_region, at) = rewrite::old_region(files, first)?;
+    let m = nearest(first.from, &old_region, target.cloud).map_err(|e| {
+        let hint = match alias {
+            Some(a) => format!(
+                "Set the region in a provider \"{}\" block with alias = {a:?}.",
+                target.local
+            ),
+            None => "Choose one with -region=R.".to_string(),
+        };
+        Diagnostic::error("No region to move to", format!("{e}. {hint}"), Some(at))
+    })?;
+    Ok((m.region, format!("{}: {}", first.from, m.how)))
 }
 
 /// A module of the tree with its address prefix (`module.net.`) and whether it is the root.
@@ -143,24 +201,7 @@ pub fn prepare(
         return Err(nothing_to_move(first, target, rewritten).into());
     }
     let from: BTreeSet<Cloud> = moving.iter().map(|m| m.from).collect();
-    let (region, how) = match region {
-        Some(r) => (r.to_string(), "given with -region".to_string()),
-        None => match (rewrite::target_region(&files, target), moving.first()) {
-            (Some(r), _) => (r, "the target provider block's".to_string()),
-            (None, None) => (String::new(), "the target provider block's".to_string()),
-            (None, Some(first_moving)) => {
-                let (old_region, at) = rewrite::old_region(&files, first_moving)?;
-                let m = nearest(first_moving.from, &old_region, target.cloud).map_err(|e| {
-                    Diagnostic::error(
-                        "No region to move to",
-                        format!("{e}. Choose one with -region=R."),
-                        Some(at),
-                    )
-                })?;
-                (m.region, format!("{}: {}", first_moving.from, m.how))
-            }
-        },
-    };
+    let (region, how) = region_for(&files, &moving, target, None, region)?;
     if !(region.is_empty() || is_known(target.cloud, &region)) {
         return Err(Diagnostic::error(
             "Unknown region",
@@ -169,13 +210,27 @@ pub fn prepare(
         )
         .into());
     }
-    let files = rewrite::edit(files, &all, &moving, target, &region)?;
+    let mut aliases = Vec::new();
+    for alias in moving.iter().filter_map(|m| m.alias.clone()) {
+        if aliases.iter().all(|a: &AliasTarget| a.alias != alias) {
+            let (region, how) = region_for(&files, &moving, target, Some(&alias), None)?;
+            aliases.push(AliasTarget { alias, region, how });
+        }
+    }
+    let mut regions = vec![(None, region.clone())];
+    regions.extend(
+        aliases
+            .iter()
+            .map(|a| (Some(a.alias.clone()), a.region.clone())),
+    );
+    let files = rewrite::edit(files, &all, &moving, target, &regions)?;
     Ok(Rewrite {
         files,
         from,
         target,
         region,
         how,
+        aliases,
         moving: (moving.iter())
             .map(|m| format!("{}{}", all[m.module].prefix, m.key))
             .collect(),

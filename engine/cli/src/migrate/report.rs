@@ -17,11 +17,12 @@ pub fn summary(plan: &Plan, tree: &ModuleTree, rw: &Rewrite) -> String {
         .collect();
     let from: Vec<&str> = rw.from.iter().map(|c| c.as_str()).collect();
     let mut out = format!(
-        "\nMigration {} → {} (region {}; {}):\n",
+        "\nMigration {} → {} (region {}; {}{}):\n",
         from.join(", "),
         rw.target.cloud,
         rw.region,
-        rw.how
+        rw.how,
+        rw.alias_regions()
     );
     let list = |v: Vec<String>| match v.is_empty() {
         true => "none".to_string(),

@@ -133,12 +133,44 @@ pub(crate) fn is_rewritten(files: &[TfFile], target: Target) -> bool {
         && other.into_iter().any(|l| blocks.iter().any(|b| has(b, l)))
 }
 
-/// The region of the root module's unaliased provider block of the target cloud, if any.
-pub(crate) fn target_region(files: &[TfFile], target: Target) -> Option<String> {
+/// The region of the root module's provider block of the target cloud with `alias` (`None`:
+/// the unaliased one), if any.
+pub(crate) fn target_region(
+    files: &[TfFile],
+    target: Target,
+    alias: Option<&str>,
+) -> Option<String> {
     (files.iter().filter(|f| f.module == 0))
         .flat_map(|f| f.blocks("provider"))
-        .filter(|b| labels(b) == [target.local] && alias_of(b).is_none())
+        .filter(|b| labels(b) == [target.local] && alias_of(b).as_deref() == alias)
         .find_map(|b| literal(&b.body, "region"))
+}
+
+/// The target region of each provider configuration (`None`: the default one), by alias.
+pub(crate) type Regions = [(Option<String>, String)];
+
+/// The region `regions` gives the configuration `alias` (empty when none).
+fn region_of<'r>(regions: &'r Regions, alias: Option<&str>) -> &'r str {
+    (regions.iter())
+        .find(|(a, _)| a.as_deref() == alias)
+        .map_or("", |(_, r)| r.as_str())
+}
+
+/// How a resource names the target's configuration `alias`: `google`, `google.west`.
+fn provider_ref(target: Target, alias: Option<&str>) -> String {
+    match alias {
+        Some(a) => format!("{}.{a}", target.local),
+        None => target.local.to_string(),
+    }
+}
+
+/// How notes name the target's configuration `alias`: `provider "google"`,
+/// `provider "google" (alias west)`.
+fn block_name(target: Target, alias: Option<&str>) -> String {
+    match alias {
+        Some(a) => format!("provider {:?} (alias {a})", target.local),
+        None => format!("provider {:?}", target.local),
+    }
 }
 
 /// The region the stack runs in on its old cloud: its provider block's `region` (a portable
@@ -202,7 +234,7 @@ pub(crate) fn edit(
     all: &[ModuleAt<'_>],
     moving: &[Moving],
     target: Target,
-    region: &str,
+    regions: &Regions,
 ) -> Result<Vec<FileChange>, Diagnostics> {
     let mut ed: Vec<Editing> = (files.into_iter())
         .map(|file| Editing {
@@ -211,16 +243,21 @@ pub(crate) fn edit(
             notes: Vec::new(),
         })
         .collect();
-    let mut has_target = false;
+    let mut found: Vec<Option<String>> = Vec::new();
     for e in ed.iter_mut().filter(|e| all[e.file.module].root) {
-        has_target |= provider_blocks(e, target, region);
+        found.extend(provider_blocks(e, target, regions));
         required_providers(e, target);
     }
     for e in ed.iter_mut() {
-        resources(e, moving, target, region, &all[e.file.module].prefix);
+        resources(e, moving, target, regions, &all[e.file.module].prefix);
     }
-    if let Some(first) = moving.first().filter(|_| !has_target) {
-        add_provider_block(&mut ed, first, target, region);
+    let mut added: Vec<Option<&str>> = Vec::new();
+    for m in moving {
+        let alias = m.alias.as_deref();
+        if !found.iter().any(|f| f.as_deref() == alias) && !added.contains(&alias) {
+            add_provider_block(&mut ed, m, target, region_of(regions, alias));
+            added.push(alias);
+        }
     }
     Ok(ed
         .into_iter()
@@ -237,60 +274,58 @@ pub(crate) fn edit(
         .collect())
 }
 
-/// Sets the region of the target cloud's unaliased provider block (Azure: makes sure it has
-/// `features {}`); true when the file has that block.
-fn provider_blocks(e: &mut Editing, target: Target, region: &str) -> bool {
-    let mut found = false;
+/// Sets the region of each provider block of the target cloud whose configuration `regions`
+/// names (Azure: makes sure it has `features {}`); the aliases of those the file has.
+fn provider_blocks(e: &mut Editing, target: Target, regions: &Regions) -> Vec<Option<String>> {
+    let mut found = Vec::new();
     let mut out = Vec::new();
     let f = &e.file;
     for b in f.blocks("provider") {
-        if labels(b) != [target.local] || alias_of(b).is_some() {
+        let alias = alias_of(b);
+        let region = (regions.iter()).find(|(a, _)| *a == alias).map(|(_, r)| r);
+        let Some(region) = region.filter(|_| labels(b) == [target.local]) else {
             continue;
-        }
-        found = true;
+        };
+        found.push(alias.clone());
         let start = b.span().map_or(0, |s| s.start);
+        let name = block_name(target, alias.as_deref());
         if target.cloud == Cloud::Azure {
             if !b.body.has_blocks("features") {
                 let s = prepend(&f.text, b, &["features {}".into()], false);
-                out.extend(
-                    s.map(|s| (start, s, "features {} added to provider \"azurerm\"".into())),
-                );
+                out.extend(s.map(|s| (start, s, format!("features {{}} added to {name}"))));
             }
             continue;
         }
-        if region.is_empty() {
-            continue;
-        }
-        let line = format!("region = {region:?}");
-        match b.body.get_attribute("region") {
-            Some(a) if a.value.as_str() == Some(region) => {}
-            Some(a) => out.extend(a.value.span().map(|sp| {
-                let was = source(&f.text, &a.value).unwrap_or_default().to_string();
-                (
-                    sp.start,
-                    Splice {
-                        at: sp,
-                        text: format!("{region:?}"),
-                    },
-                    format!(
-                        "provider {:?}: region = {region:?} (was {was})",
-                        target.local
-                    ),
-                )
-            })),
-            None => out.extend(prepend(&f.text, b, &[line], false).map(|s| {
-                (
-                    start,
-                    s,
-                    format!("provider {:?}: region = {region:?}", target.local),
-                )
-            })),
-        }
+        out.extend(block_region(f, b, region, &name));
     }
     for (at, s, note) in out {
         e.change(at, s, note);
     }
     found
+}
+
+/// The edit setting `region` in provider block `b` named `name` in notes, if it needs one.
+fn block_region(
+    f: &TfFile,
+    b: &Block,
+    region: &str,
+    name: &str,
+) -> Option<(usize, Splice, String)> {
+    if region.is_empty() {
+        return None;
+    }
+    let start = b.span().map_or(0, |s| s.start);
+    match b.body.get_attribute("region") {
+        Some(a) if a.value.as_str() == Some(region) => None,
+        Some(a) => a.value.span().map(|sp| {
+            let was = source(&f.text, &a.value).unwrap_or_default().to_string();
+            let text = format!("{region:?}");
+            let note = format!("{name}: region = {region:?} (was {was})");
+            (sp.start, Splice { at: sp, text }, note)
+        }),
+        None => prepend(&f.text, b, &[format!("region = {region:?}")], false)
+            .map(|s| (start, s, format!("{name}: region = {region:?}"))),
+    }
 }
 
 /// Adds the target's entry to `terraform { required_providers { ... } }` when missing.
@@ -320,47 +355,33 @@ fn required_providers(e: &mut Editing, target: Target) {
     }
 }
 
-/// Binds each moving portable resource of the file to the target (`provider =`; Azure also
-/// `region =`), and moves a literal `region` to the target region.
-fn resources(e: &mut Editing, moving: &[Moving], target: Target, region: &str, prefix: &str) {
+/// Binds each moving portable resource of the file to the target (`provider =` naming the
+/// target's configuration of the old one's alias; Azure also `region =`), and moves a literal
+/// `region` to that configuration's region.
+fn resources(e: &mut Editing, moving: &[Moving], target: Target, regions: &Regions, prefix: &str) {
     let f = &e.file;
     let mut out: Vec<(usize, Splice, String)> = Vec::new();
     for b in f.blocks("resource") {
         let key = labels(b).join(".");
-        if !moving.iter().any(|m| m.module == f.module && m.key == key) {
+        let Some(m) = moving.iter().find(|m| m.module == f.module && m.key == key) else {
             continue;
-        }
+        };
         let addr = format!("{prefix}{key}");
         let start = b.span().map_or(0, |s| s.start);
+        let bound = provider_ref(target, m.alias.as_deref());
+        let region = region_of(regions, m.alias.as_deref());
         let mut first = Vec::new();
         match b.body.get_attribute("provider") {
-            Some(a) => {
-                let was = source(&f.text, &a.value).unwrap_or_default().to_string();
-                if let Some(sp) = a.value.span().filter(|_| was != target.local) {
-                    out.push((
-                        sp.start,
-                        Splice {
-                            at: sp,
-                            text: target.local.into(),
-                        },
-                        format!("{addr}: provider = {} (was {was})", target.local),
-                    ));
-                }
-            }
-            None => first.push(format!("provider = {}", target.local)),
+            Some(a) => out.extend(rebind(f, a, &bound, &addr)),
+            None => first.push(format!("provider = {bound}")),
         }
         match b.body.get_attribute("region") {
             Some(a) if a.value.as_str() != Some(region) => {
                 let was = source(&f.text, &a.value).unwrap_or_default().to_string();
                 if let Some(sp) = a.value.span() {
-                    out.push((
-                        sp.start,
-                        Splice {
-                            at: sp,
-                            text: format!("{region:?}"),
-                        },
-                        format!("{addr}: region = {region:?} (was {was})"),
-                    ));
+                    let text = format!("{region:?}");
+                    let note = format!("{addr}: region = {region:?} (was {was})");
+                    out.push((sp.start, Splice { at: sp, text }, note));
                 }
             }
             None if target.cloud == Cloud::Azure => match b.body.get_attribute("provider") {
@@ -385,6 +406,21 @@ fn resources(e: &mut Editing, moving: &[Moving], target: Target, region: &str, p
     }
 }
 
+/// The edit of a `provider = ...` attribute `a` of resource `addr` to `bound`, unless it
+/// names it already.
+fn rebind(
+    f: &TfFile,
+    a: &hcl_edit::structure::Attribute,
+    bound: &str,
+    addr: &str,
+) -> Option<(usize, Splice, String)> {
+    let was = source(&f.text, &a.value).unwrap_or_default().to_string();
+    let sp = a.value.span().filter(|_| was != bound)?;
+    let note = format!("{addr}: provider = {bound} (was {was})");
+    let text = bound.to_string();
+    Some((sp.start, Splice { at: sp, text }, note))
+}
+
 /// A `region = "R"` line right after the `provider = ...` attribute `p`, its `=` aligned.
 fn region_after(text: &str, p: &hcl_edit::structure::Attribute, region: &str) -> Option<Splice> {
     let (span, value) = (p.span()?, p.value.span()?);
@@ -395,9 +431,43 @@ fn region_after(text: &str, p: &hcl_edit::structure::Attribute, region: &str) ->
     Some(Splice::insert(end, line))
 }
 
-/// Adds the target cloud's provider block after the old cloud's (else at the end of the root
-/// file of the first moving resource, or the root's first file).
+/// The text of the target's provider block for configuration `alias` (with the comment that
+/// says why it is there), and its setting as notes say it (`region us-west1`).
+fn new_block(
+    target: Target,
+    alias: Option<&str>,
+    region: &str,
+    old_name: &str,
+) -> (String, String) {
+    let (mut lines, setting) = match target.cloud {
+        Cloud::Azure => (vec!["features {}".to_string()], "features {}".to_string()),
+        _ => (
+            vec![format!("region = {region:?}")],
+            format!("region {region}"),
+        ),
+    };
+    if let Some(a) = alias {
+        // Aligned with `region =` as `fmt` aligns them; alone above a block on Azure.
+        let pad = if target.cloud == Cloud::Azure {
+            ""
+        } else {
+            " "
+        };
+        lines.insert(0, format!("alias {pad}= {a:?}"));
+    }
+    let body: String = lines.iter().map(|l| format!("  {l}\n")).collect();
+    let text = format!(
+        "\n\n# Added by `autostack migrate -to={}`: the portable resources move here. Keep the {old_name} block\n# until the move is applied (the old objects are deleted through it); then it can go.\nprovider \"{}\" {{\n{body}}}",
+        target.cloud, target.local
+    );
+    (text, setting)
+}
+
+/// Adds the target cloud's provider block for the configuration `first` is bound to (its
+/// alias kept) after the old cloud's block of that configuration (else at the end of the root
+/// file of `first`, or the root's first file).
 fn add_provider_block(ed: &mut [Editing], first: &Moving, target: Target, region: &str) {
+    let alias = first.alias.as_deref();
     let old = ed
         .iter()
         .enumerate()
@@ -419,30 +489,21 @@ fn add_provider_block(ed: &mut [Editing], first: &Moving, target: Target, region
     let Some((i, at, old_start)) = old.or_else(fallback) else {
         return;
     };
-    let setting = match target.cloud {
-        Cloud::Azure => "features {}".to_string(),
-        _ => format!("region = {region:?}"),
+    let old_name = match alias {
+        Some(a) => format!("{}.{a}", first.local),
+        None => first.local.clone(),
     };
-    let text = format!(
-        "\n\n# Added by `autostack migrate -to={}`: the portable resources move here. Keep the {} block\n# until the move is applied (the old objects are deleted through it); then it can go.\nprovider \"{}\" {{\n  {setting}\n}}",
-        target.cloud, first.local, target.local
-    );
+    let (text, setting) = new_block(target, alias, region, &old_name);
     let e = &mut ed[i];
     let end = if at == e.file.text.trim_end().len() && !e.file.text.ends_with('\n') {
         "\n"
     } else {
         ""
     };
-    let setting = match target.cloud {
-        Cloud::Azure => "features {}".to_string(),
-        _ => format!("region {region}"),
-    };
+    let name = block_name(target, alias);
     let note = match old_start {
-        Some(_) => format!(
-            "provider {:?} added after provider {:?} ({setting})",
-            target.local, first.local
-        ),
-        None => format!("provider {:?} added ({setting})", target.local),
+        Some(_) => format!("{name} added after provider {:?} ({setting})", old_name),
+        None => format!("{name} added ({setting})"),
     };
     e.change(
         old_start.unwrap_or(at),

@@ -6,6 +6,7 @@ use super::super::model::{Item, Kind};
 use super::super::read::{lookup, ReadRule};
 use super::super::values;
 use super::super::write::{block, Cx, Need, Out, Part, Val, WriteRule};
+use super::azure_union::{has_group, has_groups, nic_group, union_name, union_rules};
 use super::common::{self, cidrs, ports, protocol};
 use autostack_lang::syntax::Block;
 use hcl::Expression;
@@ -314,7 +315,7 @@ fn priority(cx: &mut Cx, it: &Item) -> Option<Expression> {
     Some(Expression::Number((100 + 10 * n as u64).into()))
 }
 
-fn rule_protocol(_: &mut Cx, it: &Item) -> Option<Expression> {
+pub(super) fn rule_protocol(_: &mut Cx, it: &Item) -> Option<Expression> {
     let p = protocol(it);
     let mut c = p.chars();
     let cap = c.next().map_or(String::new(), |f| {
@@ -327,14 +328,14 @@ fn rule_protocol(_: &mut Cx, it: &Item) -> Option<Expression> {
     }))
 }
 
-fn port_ranges(_: &mut Cx, it: &Item) -> Option<Expression> {
+pub(super) fn port_ranges(_: &mut Cx, it: &Item) -> Option<Expression> {
     let ps = ports(it).unwrap_or_else(|| vec!["*".into()]);
     Some(Expression::Array(
         ps.into_iter().map(Expression::String).collect(),
     ))
 }
 
-fn source_prefixes(_: &mut Cx, it: &Item) -> Option<Expression> {
+pub(super) fn source_prefixes(_: &mut Cx, it: &Item) -> Option<Expression> {
     Some(cidrs(it))
 }
 
@@ -342,7 +343,7 @@ fn rule_name(_: &mut Cx, it: &Item) -> Option<Expression> {
     Some(Expression::String(it.label.replace('_', "-")))
 }
 
-fn direction(_: &mut Cx, it: &Item) -> Option<Expression> {
+pub(super) fn direction(_: &mut Cx, it: &Item) -> Option<Expression> {
     Some(Expression::String(
         if it.kind == Kind::EgressRule {
             "Outbound"
@@ -504,23 +505,6 @@ fn account_id(cx: &mut Cx, it: &Item) -> Option<Expression> {
     common::sibling(cx, it, 0, "id")
 }
 
-/// The instance's security groups, as one NSG association (an Azure network interface takes
-/// one network security group: the first is associated, and a note says so when there are
-/// more).
-fn nic_group(cx: &mut Cx, it: &Item) -> Option<Expression> {
-    let Some(Expression::Array(ids)) = common::group_ids(cx, it) else {
-        return None;
-    };
-    if ids.len() > 1 {
-        cx.notes.push(format!("{} security groups: an Azure network interface takes one, the first is associated (merge the others' rules into it)", ids.len()));
-    }
-    ids.into_iter().next()
-}
-
-fn has_group(cx: &Cx, it: &Item) -> bool {
-    !common::groups_of(cx, it).is_empty()
-}
-
 /// How each kind is written on Azure.
 pub const WRITE: &[WriteRule] = &[
     WriteRule { kind: Kind::Network, rule: "virtual network in the generated resource group", outs: &[Out { ty: "azurerm_virtual_network", data: false, when: None,
@@ -534,7 +518,7 @@ pub const WRITE: &[WriteRule] = &[
         refs: &[("id", "id"), ("name", "name")] }] },
     WriteRule { kind: Kind::Rule, rule: "network security rule (Allow, priorities 100, 110, ...)", outs: &[Out { ty: "azurerm_network_security_rule", data: false, when: None, parts: RULE_PARTS, refs: ID }] },
     WriteRule { kind: Kind::EgressRule, rule: "outbound network security rule (allow-all outbound is Azure's default and is not written)", outs: &[Out { ty: "azurerm_network_security_rule", data: false, when: Some(common::writes_egress), parts: RULE_PARTS, refs: ID }] },
-    WriteRule { kind: Kind::Instance, rule: "Linux VM with a generated network interface (and public IP when the source is public)", outs: &[
+    WriteRule { kind: Kind::Instance, rule: "Linux VM with a generated network interface (and public IP when the source is public; a group of its own holding the union of its groups' rules when it has several)", outs: &[
         Out { ty: "azurerm_network_interface", data: false, when: None,
             parts: &[Part::Attr("name", Val::F(nic_name)), Part::Attr("location", Val::F(rg_location)), Part::Attr("resource_group_name", Val::F(rg_name)), Part::Attr("ip_configuration.name", Val::L("\"internal\"")), Part::Attr("ip_configuration.subnet_id", Val::A("subnet")), Part::Attr("ip_configuration.private_ip_address_allocation", Val::L("\"Dynamic\"")), Part::Attr("ip_configuration.public_ip_address_id", Val::F(nic_public_ip))],
             refs: &[] },
@@ -547,6 +531,9 @@ pub const WRITE: &[WriteRule] = &[
             refs: &[] },
         Out { ty: "azurerm_network_interface_security_group_association", data: false, when: Some(has_group),
             parts: &[Part::Attr("network_interface_id", Val::F(nic_own_id)), Part::Attr("network_security_group_id", Val::F(nic_group))],
+            refs: &[] },
+        Out { ty: "azurerm_network_security_group", data: false, when: Some(has_groups),
+            parts: &[Part::Attr("name", Val::F(union_name)), Part::Attr("location", Val::F(rg_location)), Part::Attr("resource_group_name", Val::F(rg_name)), Part::Blocks(union_rules), Part::Attr("tags", Val::A("tags"))],
             refs: &[] },
     ] },
     WriteRule { kind: Kind::Disk, rule: "managed disk", outs: &[Out { ty: "azurerm_managed_disk", data: false, when: None,

@@ -4,6 +4,7 @@
 mod aws;
 mod aws_read;
 mod azure;
+mod azure_union;
 mod common;
 mod gcp;
 mod portable;
