@@ -137,7 +137,12 @@ mod tests {
                     && !shape.burstable
                     && !shape.gpu;
                 let cheaper = row.usd < s.hourly_usd || (before && row.usd == s.hourly_usd);
-                assert!(!(fits && cheaper), "{} fits for less than {}", row.sku, s.sku);
+                assert!(
+                    !(fits && cheaper),
+                    "{} fits for less than {}",
+                    row.sku,
+                    s.sku
+                );
             }
             let arm = size_for(cat, cloud, region, 2.0, 8.0, "arm64");
             if let Ok(a) = arm {
