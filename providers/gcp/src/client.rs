@@ -180,7 +180,7 @@ impl From<google_cloud_gax::error::Error> for GcpError {
             let status = e.http_status_code().unwrap_or(0);
             return GcpError {
                 status,
-                reason: s.code.name().to_string(),
+                reason: status_reason(s.code.name(), &s.message).to_string(),
                 message: s.message.clone(),
             };
         }
@@ -192,6 +192,21 @@ impl From<google_cloud_gax::error::Error> for GcpError {
             _ => "clientError",
         };
         GcpError::local(reason, error_chain(&e))
+    }
+}
+
+/// The reason of an error gax parsed into a status. Compute's envelope carries its reason in
+/// `errors[0].reason`, which a status has no field for, so Compute's errors arrive as code
+/// `UNKNOWN` with only the message left; the messages of the reasons that pass once other
+/// operations finish are fixed ("The resource '…' is not ready", "The … resource '…' is
+/// already being used by '…'"), and are read back into those reasons.
+fn status_reason<'a>(code: &'a str, message: &str) -> &'a str {
+    match code {
+        "UNKNOWN" if message.ends_with("is not ready") => "resourceNotReady",
+        "UNKNOWN" if message.contains("is already being used by") => {
+            "resourceInUseByAnotherResource"
+        }
+        _ => code,
     }
 }
 
@@ -319,6 +334,19 @@ mod tests {
         ];
         for (status, reason, class) in table {
             assert_eq!(classify(status, reason), class, "{status} {reason}");
+        }
+        let not_ready = "The resource 'projects/p/global/firewalls/f' is not ready";
+        let in_use = "The network resource 'projects/p/global/networks/n' is already being used by 'projects/p/global/firewalls/f'";
+        for (message, class) in [
+            (not_ready, ErrorClass::Conflict),
+            (in_use, ErrorClass::Conflict),
+            ("Invalid value", ErrorClass::Fatal),
+        ] {
+            assert_eq!(
+                classify(0, status_reason("UNKNOWN", message)),
+                class,
+                "{message}"
+            );
         }
     }
 
