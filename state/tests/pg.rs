@@ -137,8 +137,17 @@ async fn locks_exclude_each_other_name_the_holder_and_force_unlock_ends_its_sess
     assert_eq!(holder.id, info.id);
     assert_eq!(holder.operation, "OperationTypeApply");
     assert_eq!(holder.who, info.who);
-    // Another workspace is not locked by it.
-    let other = b.locker.try_lock("staging", &info).await.unwrap();
+    // Another workspace is not locked by it. (Locking a workspace that has no row yet also
+    // takes the database-wide creation lock, -1, as Terraform's pg backend does; another test
+    // creating a workspace in the same database holds it for a moment: wait that out.)
+    let other = loop {
+        match b.locker.try_lock("staging", &info).await {
+            Err(StateError::Locked(h)) if h.path.ends_with("advisory lock -1") => {
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await
+            }
+            r => break r.unwrap(),
+        }
+    };
     other.release().await.unwrap();
     held.release().await.unwrap();
     let again = b.locker.try_lock("default", &info).await.unwrap();
