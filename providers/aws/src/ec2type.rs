@@ -167,17 +167,12 @@ impl<K: Ec2Kind> ResourceType<AwsClient> for Ec2<K> {
         self.kind.plan(p)
     }
 
-    async fn create(&self, c: &AwsClient, planned: &Value, ctx: &ChangeCtx<'_>) -> Applied {
-        self.kind.create(c, planned, ctx).await
+    async fn create(&self, c: &AwsClient, ctx: ChangeCtx<'_>) -> Applied {
+        self.kind.create(c, ctx.planned, &ctx).await
     }
 
-    async fn update(
-        &self,
-        c: &AwsClient,
-        prior: &Value,
-        planned: &Value,
-        ctx: &ChangeCtx<'_>,
-    ) -> Applied {
+    async fn update(&self, c: &AwsClient, ctx: ChangeCtx<'_>) -> Applied {
+        let (prior, planned) = (ctx.prior, ctx.planned);
         let id = str_or_empty(prior, "id");
         let change = Change {
             id,

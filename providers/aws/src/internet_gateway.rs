@@ -1,7 +1,8 @@
 //! `aws_internet_gateway`: an internet gateway, attached to at most one VPC.
 
 use crate::prelude::*;
-use autostack_provider_sdk::retry::retry_conflicts;
+use autostack_provider_sdk::retry::retry_class;
+use autostack_provider_sdk::ErrorClass;
 use aws_sdk_ec2::types::{InternetGateway, ResourceType as Kind};
 
 /// The `aws_internet_gateway` resource type.
@@ -23,7 +24,7 @@ async fn attach(c: &AwsClient, id: &str, vpc: &str) -> Result<(), AwsError> {
 /// Detaches, retrying while public addresses in the VPC are still mapped (AWS answers
 /// `DependencyViolation` until they are released).
 async fn detach(c: &AwsClient, id: &str, vpc: &str) -> Result<(), AwsError> {
-    retry_conflicts(c.patience(), || async {
+    let detached = || async {
         match c
             .ec2
             .detach_internet_gateway()
@@ -36,8 +37,8 @@ async fn detach(c: &AwsClient, id: &str, vpc: &str) -> Result<(), AwsError> {
             Err(e) if e.is_not_found() || e.code == "Gateway.NotAttached" => Ok(()),
             r => r.map(|_| ()),
         }
-    })
-    .await
+    };
+    retry_class(c.patience(), detached, ErrorClass::is_settling).await
 }
 
 #[async_trait]

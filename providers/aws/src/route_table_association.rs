@@ -70,12 +70,8 @@ impl ResourceType<AwsClient> for AwsRouteTableAssociation {
         Ok(pc)
     }
 
-    async fn create(
-        &self,
-        c: &AwsClient,
-        planned: &Value,
-        _ctx: &ChangeCtx<'_>,
-    ) -> Result<Value, ApplyError> {
+    async fn create(&self, c: &AwsClient, ctx: ChangeCtx<'_>) -> Result<Value, ApplyError> {
+        let planned = ctx.planned;
         let out = c
             .ec2
             .associate_route_table()
@@ -91,13 +87,9 @@ impl ResourceType<AwsClient> for AwsRouteTableAssociation {
             .into_value())
     }
 
-    async fn update(
-        &self,
-        c: &AwsClient,
-        prior: &Value,
-        planned: &Value,
-        _ctx: &ChangeCtx<'_>,
-    ) -> Result<Value, ApplyError> {
+    async fn update(&self, c: &AwsClient, ctx: ChangeCtx<'_>) -> Result<Value, ApplyError> {
+        let prior = ctx.prior;
+        let planned = ctx.planned;
         // A new route table for the same subnet: AWS swaps it and gives a new association ID.
         let out = c
             .ec2

@@ -267,12 +267,8 @@ impl ResourceType<AwsClient> for AwsS3Bucket {
         Ok(pc)
     }
 
-    async fn create(
-        &self,
-        c: &AwsClient,
-        planned: &Value,
-        ctx: &ChangeCtx<'_>,
-    ) -> Result<Value, ApplyError> {
+    async fn create(&self, c: &AwsClient, ctx: ChangeCtx<'_>) -> Result<Value, ApplyError> {
+        let planned = ctx.planned;
         let bucket = bucket_name(planned, ctx.token);
         let action = format!("creating S3 Bucket ({bucket})");
         // us-east-1 answers CreateBucket with success for a bucket the caller already owns.
@@ -321,13 +317,9 @@ impl ResourceType<AwsClient> for AwsS3Bucket {
         Ok(made)
     }
 
-    async fn update(
-        &self,
-        c: &AwsClient,
-        prior: &Value,
-        planned: &Value,
-        _ctx: &ChangeCtx<'_>,
-    ) -> Result<Value, ApplyError> {
+    async fn update(&self, c: &AwsClient, ctx: ChangeCtx<'_>) -> Result<Value, ApplyError> {
+        let prior = ctx.prior;
+        let planned = ctx.planned;
         let bucket = str_or_empty(prior, "id");
         let action = format!("updating S3 Bucket ({bucket})");
         if let Some(want) = configured_versioning(planned) {

@@ -141,12 +141,8 @@ impl ResourceType<AwsClient> for AwsS3BucketVersioning {
         Ok(p.planned)
     }
 
-    async fn create(
-        &self,
-        c: &AwsClient,
-        planned: &Value,
-        _ctx: &ChangeCtx<'_>,
-    ) -> Result<Value, ApplyError> {
+    async fn create(&self, c: &AwsClient, ctx: ChangeCtx<'_>) -> Result<Value, ApplyError> {
+        let planned = ctx.planned;
         let bucket = str_or_empty(planned, "bucket");
         let id = resource_id(bucket, get_str(planned, "expected_bucket_owner"));
         let action = format!("creating S3 Bucket ({bucket}) Versioning");
@@ -157,13 +153,9 @@ impl ResourceType<AwsClient> for AwsS3BucketVersioning {
         Ok(Obj::from(planned).str("id", id).into_value())
     }
 
-    async fn update(
-        &self,
-        c: &AwsClient,
-        prior: &Value,
-        planned: &Value,
-        _ctx: &ChangeCtx<'_>,
-    ) -> Result<Value, ApplyError> {
+    async fn update(&self, c: &AwsClient, ctx: ChangeCtx<'_>) -> Result<Value, ApplyError> {
+        let prior = ctx.prior;
+        let planned = ctx.planned;
         let id = str_or_empty(prior, "id").to_string();
         let (bucket, _) = parse_id(&id);
         let action = format!("updating S3 Bucket ({bucket}) Versioning");

@@ -157,12 +157,8 @@ impl ResourceType<AwsClient> for AwsVolumeAttachment {
         }
     }
 
-    async fn create(
-        &self,
-        c: &AwsClient,
-        planned: &Value,
-        _ctx: &ChangeCtx<'_>,
-    ) -> Result<Value, ApplyError> {
+    async fn create(&self, c: &AwsClient, ctx: ChangeCtx<'_>) -> Result<Value, ApplyError> {
+        let planned = ctx.planned;
         const ACT: &str = "attaching EBS Volume";
         let key = Key::of(planned);
         // An attachment that already exists (e.g. made by hand) is adopted, as the AWS
@@ -188,13 +184,8 @@ impl ResourceType<AwsClient> for AwsVolumeAttachment {
     }
 
     /// Only the flags can change in place; they live in state alone.
-    async fn update(
-        &self,
-        _: &AwsClient,
-        _: &Value,
-        planned: &Value,
-        _: &ChangeCtx<'_>,
-    ) -> Result<Value, ApplyError> {
+    async fn update(&self, _: &AwsClient, ctx: ChangeCtx<'_>) -> Result<Value, ApplyError> {
+        let planned = ctx.planned;
         Ok(planned.clone())
     }
 

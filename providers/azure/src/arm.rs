@@ -227,12 +227,8 @@ impl<K: ArmKind> ResourceType<AzureClient> for Arm<K> {
         self.kind.validate(config)
     }
 
-    async fn create(
-        &self,
-        c: &AzureClient,
-        planned: &Value,
-        _ctx: &ChangeCtx<'_>,
-    ) -> Result<Value, ApplyError> {
+    async fn create(&self, c: &AzureClient, ctx: ChangeCtx<'_>) -> Result<Value, ApplyError> {
+        let planned = ctx.planned;
         let id = self.id_of(c, planned)?;
         let act = format!("creating {} ({id})", self.what);
         let _serial = self.serialize(c, planned).await;
@@ -265,13 +261,9 @@ impl<K: ArmKind> ResourceType<AzureClient> for Arm<K> {
         }
     }
 
-    async fn update(
-        &self,
-        c: &AzureClient,
-        prior: &Value,
-        planned: &Value,
-        ctx: &ChangeCtx<'_>,
-    ) -> Result<Value, ApplyError> {
+    async fn update(&self, c: &AzureClient, ctx: ChangeCtx<'_>) -> Result<Value, ApplyError> {
+        let prior = ctx.prior;
+        let planned = ctx.planned;
         let id = str_or_empty(prior, "id").to_string();
         let planned = Obj::from(planned).str("id", &id).into_value();
         let _ = ctx;

@@ -111,12 +111,8 @@ impl ResourceType<AzureClient> for DataDiskAttachment {
         }
     }
 
-    async fn create(
-        &self,
-        c: &AzureClient,
-        planned: &Value,
-        _ctx: &ChangeCtx<'_>,
-    ) -> Result<Value, ApplyError> {
+    async fn create(&self, c: &AzureClient, ctx: ChangeCtx<'_>) -> Result<Value, ApplyError> {
+        let planned = ctx.planned;
         let id = attachment_id(planned);
         let act = format!("attaching Data Disk {id:?}");
         let new = entry(planned);
@@ -141,13 +137,9 @@ impl ResourceType<AzureClient> for DataDiskAttachment {
         Ok(with_attr(planned, "id", Value::string(id)))
     }
 
-    async fn update(
-        &self,
-        c: &AzureClient,
-        prior: &Value,
-        planned: &Value,
-        _ctx: &ChangeCtx<'_>,
-    ) -> Result<Value, ApplyError> {
+    async fn update(&self, c: &AzureClient, ctx: ChangeCtx<'_>) -> Result<Value, ApplyError> {
+        let prior = ctx.prior;
+        let planned = ctx.planned;
         let id = str_or_empty(prior, "id").to_string();
         let name = id.rsplit('/').next().unwrap_or_default().to_string();
         let new = entry(planned);

@@ -81,12 +81,8 @@ impl ResourceType<AzureClient> for NicNsgAssociation {
         d
     }
 
-    async fn create(
-        &self,
-        c: &AzureClient,
-        planned: &Value,
-        _ctx: &ChangeCtx<'_>,
-    ) -> Result<Value, ApplyError> {
+    async fn create(&self, c: &AzureClient, ctx: ChangeCtx<'_>) -> Result<Value, ApplyError> {
+        let planned = ctx.planned;
         let id = association_id(planned);
         let nsg = str_or_empty(planned, "network_security_group_id").to_string();
         edit_nic(c, str_or_empty(planned, "network_interface_id"), |props| {
@@ -104,13 +100,9 @@ impl ResourceType<AzureClient> for NicNsgAssociation {
         Ok(with_attr(planned, "id", Value::string(id)))
     }
 
-    async fn update(
-        &self,
-        _c: &AzureClient,
-        prior: &Value,
-        planned: &Value,
-        _ctx: &ChangeCtx<'_>,
-    ) -> Result<Value, ApplyError> {
+    async fn update(&self, _c: &AzureClient, ctx: ChangeCtx<'_>) -> Result<Value, ApplyError> {
+        let prior = ctx.prior;
+        let planned = ctx.planned;
         // Both arguments force a new association: nothing changes in place.
         Ok(with_attr(
             planned,

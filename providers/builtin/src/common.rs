@@ -130,14 +130,6 @@ pub(crate) mod typed {
     };
     use autostack_value::{Diagnostics, Value};
 
-    fn ctx<'a>(config: &'a Value, private: &'a Private) -> ChangeCtx<'a> {
-        ChangeCtx {
-            config,
-            private,
-            token: "t",
-        }
-    }
-
     /// Plans `config` over `prior` with the type's own planning.
     pub async fn plan<T: ResourceType<()>>(
         t: &T,
@@ -156,10 +148,16 @@ pub(crate) mod typed {
         t.plan(&(), p).await
     }
 
-    /// Creates `planned`.
+    /// Creates `planned` (its own configuration).
     pub async fn create<T: ResourceType<()>>(t: &T, planned: &Value) -> Result<Value, ApplyError> {
-        t.create(&(), planned, &ctx(planned, &Private::default()))
-            .await
+        let ctx = ChangeCtx {
+            prior: &Value::Null(autostack_value::Type::Dynamic),
+            planned,
+            config: planned,
+            private: &Private::default(),
+            token: "t",
+        };
+        t.create(&(), ctx).await
     }
 
     /// Reads one object.

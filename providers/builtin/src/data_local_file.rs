@@ -2,7 +2,7 @@
 //! content, its base64 encoding and its checksums.
 
 use crate::common::{error, get, get_str, string, with};
-use crate::file_content::{blocking, digests, DIGEST_ATTRS};
+use crate::file_content::{blocking, digests, schema_with_digests, DIGEST_ATTRS};
 use async_trait::async_trait;
 use autostack_provider_sdk::{Attribute, Block, DataSource, ResourceSchema};
 use autostack_value::{Diagnostics, Type, Value};
@@ -17,7 +17,7 @@ pub struct LocalSensitiveFileData;
 
 fn schema(sensitive: bool) -> ResourceSchema {
     let mark = |a: Attribute| if sensitive { a.sensitive() } else { a };
-    let mut b = Block::new()
+    let b = Block::new()
         .attr(
             "filename",
             Attribute::required(Type::String).describe("The path of the file to read."),
@@ -30,21 +30,8 @@ fn schema(sensitive: bool) -> ResourceSchema {
         .attr(
             "content_base64",
             mark(Attribute::computed(Type::String)).describe("The content in base64."),
-        )
-        .attr(
-            "id",
-            Attribute::computed(Type::String).describe("The hexadecimal SHA-1 of the content."),
         );
-    for name in DIGEST_ATTRS {
-        b = b.attr(
-            name,
-            Attribute::computed(Type::String).describe("A checksum of the content."),
-        );
-    }
-    ResourceSchema {
-        version: 0,
-        block: b,
-    }
+    schema_with_digests(b)
 }
 
 /// Reads the file named in `config`; every computed attribute is unknown while the

@@ -2,7 +2,8 @@
 //! content digests, permission strings, writing and checking files.
 
 use crate::common::{error, get, get_str, hex, string};
-use autostack_value::{Diagnostics, Value};
+use autostack_provider_sdk::{Attribute, Block, ResourceSchema};
+use autostack_value::{Diagnostics, Type, Value};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use sha1::Sha1;
@@ -19,6 +20,24 @@ pub(crate) const DIGEST_ATTRS: [&str; 6] = [
     "content_sha512",
     "content_base64sha512",
 ];
+
+/// The schema (version 0) of a local file type or data source: `b` plus `id` and the digests.
+pub(crate) fn schema_with_digests(mut b: Block) -> ResourceSchema {
+    b = b.attr(
+        "id",
+        Attribute::computed(Type::String).describe("The hexadecimal SHA-1 of the content."),
+    );
+    for name in DIGEST_ATTRS {
+        b = b.attr(
+            name,
+            Attribute::computed(Type::String).describe("A checksum of the content."),
+        );
+    }
+    ResourceSchema {
+        version: 0,
+        block: b,
+    }
+}
 
 /// Hex SHA-1 of `content`: the ID of every local file object.
 pub(crate) fn sha1_hex(content: &[u8]) -> String {

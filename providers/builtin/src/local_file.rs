@@ -3,7 +3,7 @@
 //! The functions here are shared with `local_sensitive_file`.
 
 use crate::common::{get_str, plan_standard, string, unknown_at_apply, with};
-use crate::file_content::{self, blocking, content_bytes, digests, parse_mode, DIGEST_ATTRS};
+use crate::file_content::{self, blocking, content_bytes, digests, parse_mode};
 use async_trait::async_trait;
 use autostack_provider_sdk::reads::read_each;
 use autostack_provider_sdk::registry::ValueRead;
@@ -57,20 +57,7 @@ pub(crate) fn file_schema(kind: &FileKind) -> ResourceSchema {
                 .describe("Permissions in numeric notation, before umask."),
         );
     }
-    b = b.attr(
-        "id",
-        Attribute::computed(Type::String).describe("The hexadecimal SHA-1 of the content."),
-    );
-    for name in DIGEST_ATTRS {
-        b = b.attr(
-            name,
-            Attribute::computed(Type::String).describe("A checksum of the content."),
-        );
-    }
-    ResourceSchema {
-        version: 0,
-        block: b,
-    }
+    file_content::schema_with_digests(b)
 }
 
 /// Checks a local file's configuration: exactly one content source, valid permissions.
@@ -205,23 +192,14 @@ impl ResourceType<()> for LocalFileType {
         plan_file(&self.kind, p.schema, p.prior(), p.proposed())
     }
 
-    async fn create(
-        &self,
-        _: &(),
-        planned: &Value,
-        _: &ChangeCtx<'_>,
-    ) -> Result<Value, ApplyError> {
+    async fn create(&self, _: &(), ctx: ChangeCtx<'_>) -> Result<Value, ApplyError> {
+        let planned = ctx.planned;
         create_file(planned).await
     }
 
     /// Every argument forces replacement: an update only records the planned value.
-    async fn update(
-        &self,
-        _: &(),
-        _: &Value,
-        planned: &Value,
-        _: &ChangeCtx<'_>,
-    ) -> Result<Value, ApplyError> {
+    async fn update(&self, _: &(), ctx: ChangeCtx<'_>) -> Result<Value, ApplyError> {
+        let planned = ctx.planned;
         Ok(planned.clone())
     }
 

@@ -110,12 +110,8 @@ impl<T: Making> ResourceType<()> for StateOnly<T> {
         self.1.plan(p.schema, p.prior(), p.proposed())
     }
 
-    async fn create(
-        &self,
-        _: &(),
-        planned: &Value,
-        _: &ChangeCtx<'_>,
-    ) -> Result<Value, ApplyError> {
+    async fn create(&self, _: &(), ctx: ChangeCtx<'_>) -> Result<Value, ApplyError> {
+        let planned = ctx.planned;
         self.1.make(planned).await
     }
 

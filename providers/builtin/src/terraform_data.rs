@@ -93,24 +93,16 @@ impl ResourceType<()> for TerraformData {
         Ok(plan(p.prior(), p.proposed()))
     }
 
-    async fn create(
-        &self,
-        _client: &(),
-        planned: &Value,
-        _ctx: &ChangeCtx<'_>,
-    ) -> Result<Value, ApplyError> {
+    async fn create(&self, _client: &(), ctx: ChangeCtx<'_>) -> Result<Value, ApplyError> {
+        let planned = ctx.planned;
         let id = go_uuid().map_err(|e| ApplyError::new("Failed to generate an ID", e))?;
         let input = attr_or_null(planned, "input");
         Ok(with(planned, [("id", string(id)), ("output", input)]))
     }
 
-    async fn update(
-        &self,
-        _client: &(),
-        prior: &Value,
-        planned: &Value,
-        _ctx: &ChangeCtx<'_>,
-    ) -> Result<Value, ApplyError> {
+    async fn update(&self, _client: &(), ctx: ChangeCtx<'_>) -> Result<Value, ApplyError> {
+        let prior = ctx.prior;
+        let planned = ctx.planned;
         let id = get(planned, "id")
             .filter(|v| v.is_wholly_known())
             .or_else(|| get(prior, "id"))

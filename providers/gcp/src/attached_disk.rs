@@ -84,12 +84,8 @@ impl ResourceType<GcpClient> for ComputeAttachedDisk {
         Ok(p.planned)
     }
 
-    async fn create(
-        &self,
-        c: &GcpClient,
-        planned: &Value,
-        _ctx: &ChangeCtx<'_>,
-    ) -> Result<Value, ApplyError> {
+    async fn create(&self, c: &GcpClient, ctx: ChangeCtx<'_>) -> Result<Value, ApplyError> {
+        let planned = ctx.planned;
         let (at, disk) = parts(c, planned);
         let action = "attaching disk";
         let body: model::AttachedDisk = from_json(body_of(vec![

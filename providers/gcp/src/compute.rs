@@ -349,12 +349,8 @@ impl<K: ComputeKind> ResourceType<GcpClient> for Compute<K> {
         Ok(planned)
     }
 
-    async fn create(
-        &self,
-        c: &GcpClient,
-        planned: &Value,
-        ctx: &ChangeCtx<'_>,
-    ) -> Result<Value, ApplyError> {
+    async fn create(&self, c: &GcpClient, ctx: ChangeCtx<'_>) -> Result<Value, ApplyError> {
+        let planned = ctx.planned;
         let sp = self.0.spec();
         let action = format!("creating {}", sp.what);
         let at = At::of(c, sp, planned);
@@ -380,13 +376,9 @@ impl<K: ComputeKind> ResourceType<GcpClient> for Compute<K> {
         Ok(made)
     }
 
-    async fn update(
-        &self,
-        c: &GcpClient,
-        prior: &Value,
-        planned: &Value,
-        _ctx: &ChangeCtx<'_>,
-    ) -> Result<Value, ApplyError> {
+    async fn update(&self, c: &GcpClient, ctx: ChangeCtx<'_>) -> Result<Value, ApplyError> {
+        let prior = ctx.prior;
+        let planned = ctx.planned;
         let sp = self.0.spec();
         let action = format!("updating {}", sp.what);
         let at = At::of(c, sp, prior);

@@ -348,7 +348,12 @@ impl ComputeInstance {
             let op = call(fp).await?;
             crate::ops::wait(c, &at.project, op).await
         };
-        autostack_provider_sdk::retry::retry_conflicts(c.retry, once).await
+        autostack_provider_sdk::retry::retry_class(
+            c.retry,
+            once,
+            autostack_provider_sdk::ErrorClass::is_settling,
+        )
+        .await
     }
 
     async fn run(

@@ -231,12 +231,8 @@ impl ResourceType<GcpClient> for StorageBucket {
         Ok(planned)
     }
 
-    async fn create(
-        &self,
-        c: &GcpClient,
-        planned: &Value,
-        _ctx: &ChangeCtx<'_>,
-    ) -> Result<Value, ApplyError> {
+    async fn create(&self, c: &GcpClient, ctx: ChangeCtx<'_>) -> Result<Value, ApplyError> {
+        let planned = ctx.planned;
         let project = c.project_of(planned).to_string();
         let url = format!(
             "{}b?project={}",
@@ -257,13 +253,9 @@ impl ResourceType<GcpClient> for StorageBucket {
         ))
     }
 
-    async fn update(
-        &self,
-        c: &GcpClient,
-        prior: &Value,
-        planned: &Value,
-        _ctx: &ChangeCtx<'_>,
-    ) -> Result<Value, ApplyError> {
+    async fn update(&self, c: &GcpClient, ctx: ChangeCtx<'_>) -> Result<Value, ApplyError> {
+        let prior = ctx.prior;
+        let planned = ctx.planned;
         let name = get_str(prior, "name").unwrap_or_default();
         let mut patch = body(c, planned);
         if changed(prior, planned, "effective_labels") {

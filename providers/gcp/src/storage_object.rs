@@ -176,12 +176,8 @@ impl ResourceType<GcpClient> for StorageBucketObject {
         Ok(p.planned)
     }
 
-    async fn create(
-        &self,
-        c: &GcpClient,
-        planned: &Value,
-        ctx: &ChangeCtx<'_>,
-    ) -> Result<Value, ApplyError> {
+    async fn create(&self, c: &GcpClient, ctx: ChangeCtx<'_>) -> Result<Value, ApplyError> {
+        let planned = ctx.planned;
         self.upload(c, planned, ctx.config).await?;
         let id = format!(
             "{}-{}",
@@ -191,13 +187,9 @@ impl ResourceType<GcpClient> for StorageBucketObject {
         Ok(with_attrs(planned, [("id", Value::string(id))]))
     }
 
-    async fn update(
-        &self,
-        c: &GcpClient,
-        prior: &Value,
-        planned: &Value,
-        ctx: &ChangeCtx<'_>,
-    ) -> Result<Value, ApplyError> {
+    async fn update(&self, c: &GcpClient, ctx: ChangeCtx<'_>) -> Result<Value, ApplyError> {
+        let prior = ctx.prior;
+        let planned = ctx.planned;
         if get(planned, "md5hash").is_none_or(Value::is_unknown) {
             self.upload(c, planned, ctx.config).await?;
         }

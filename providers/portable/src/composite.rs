@@ -235,12 +235,8 @@ impl<C: Send + Sync + 'static> ResourceType<C> for Composite<C> {
         Ok(resp)
     }
 
-    async fn create(
-        &self,
-        c: &C,
-        planned: &Value,
-        ctx: &ChangeCtx<'_>,
-    ) -> Result<Value, ApplyError> {
+    async fn create(&self, c: &C, ctx: ChangeCtx<'_>) -> Result<Value, ApplyError> {
+        let planned = ctx.planned;
         let portable = self.with_name(planned, ctx.token);
         let mut done = Members::default();
         let roles = self.realize.members(&portable);
@@ -250,13 +246,9 @@ impl<C: Send + Sync + 'static> ResourceType<C> for Composite<C> {
         }
     }
 
-    async fn update(
-        &self,
-        c: &C,
-        prior: &Value,
-        planned: &Value,
-        ctx: &ChangeCtx<'_>,
-    ) -> Result<Value, ApplyError> {
+    async fn update(&self, c: &C, ctx: ChangeCtx<'_>) -> Result<Value, ApplyError> {
+        let prior = ctx.prior;
+        let planned = ctx.planned;
         let old = self.decode(prior)?;
         let portable = self.with_name(planned, ctx.token);
         let mut done = Members::default();

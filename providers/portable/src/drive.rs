@@ -127,11 +127,13 @@ impl<C: Send + Sync + 'static> Drive<C> {
         let planned = self.plan(c, ty, None, &config).await?.planned;
         let (r, _) = self.get(ty)?;
         let ctx = ChangeCtx {
+            prior: &Value::Null(Type::Dynamic),
+            planned: &planned,
             config: &config,
             private: &NO_PRIVATE,
             token,
         };
-        let made = r.create(c, &planned, &ctx).await?;
+        let made = r.create(c, ctx).await?;
         self.read_back(c, ty, made, true).await
     }
 
@@ -156,11 +158,13 @@ impl<C: Send + Sync + 'static> Drive<C> {
         }
         let (r, _) = self.get(ty)?;
         let ctx = ChangeCtx {
+            prior,
+            planned: &plan.planned,
             config: &config,
             private: &NO_PRIVATE,
             token,
         };
-        let made = r.update(c, prior, &plan.planned, &ctx).await?;
+        let made = r.update(c, ctx).await?;
         self.read_back(c, ty, made, false).await
     }
 

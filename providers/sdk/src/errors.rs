@@ -42,6 +42,12 @@ impl ErrorClass {
     pub fn is_transient(self) -> bool {
         matches!(self, ErrorClass::Throttled | ErrorClass::Retryable)
     }
+
+    /// True for the classes waiting may cure: a conflict (an object it depends on is still
+    /// being torn down or changing state) or a transient failure.
+    pub fn is_settling(self) -> bool {
+        self == ErrorClass::Conflict || self.is_transient()
+    }
 }
 
 /// An error of one cloud's API, classified.

@@ -186,7 +186,7 @@ impl AdaptiveRate {
     }
 }
 
-/// Runs `op` with [`crate::retry::retry_transient`]'s retries, each attempt paced by
+/// Runs `op` with [`crate::retry::retry_class`]'s retries on transient errors, each attempt paced by
 /// `limiter` and reported to it (a throttled error slows it down, any other outcome speeds it
 /// up).
 pub async fn retry_paced<T, E: CloudError, Fut>(
@@ -206,7 +206,7 @@ where
             r
         }
     };
-    crate::retry::retry_transient(b, attempt).await
+    crate::retry::retry_class(b, attempt, crate::ErrorClass::is_transient).await
 }
 
 /// Reports the outcome `r` of the request of `ticket` to `limiter`.

@@ -20,9 +20,13 @@ use autostack_value::{Diagnostic, Diagnostics, Type, Value};
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// What a create or update is given besides the values it changes.
+/// What a create or update is given: the values it changes and what else it may read.
 #[derive(Debug, Clone, Copy)]
 pub struct ChangeCtx<'a> {
+    /// The prior state (null for a create).
+    pub prior: &'a Value,
+    /// The planned new state.
+    pub planned: &'a Value,
     /// The resource's configuration (arguments a plan does not keep as written, such as
     /// hashed ones, are read from it).
     pub config: &'a Value,
@@ -99,26 +103,15 @@ pub trait ResourceType<C: Send + Sync>: Send + Sync {
     async fn plan(&self, _client: &C, p: PlanCtx<'_>) -> Result<PlanResponse, Diagnostics> {
         Ok(p.planned)
     }
-    /// Creates the object described by `planned` and returns the value to read it back from
-    /// (the planned value with at least the new ID); a failure after the cloud made the object
-    /// carries that value as its partial state (see [`crate::errors::settle`]).
-    async fn create(
-        &self,
-        client: &C,
-        planned: &Value,
-        ctx: &ChangeCtx<'_>,
-    ) -> Result<Value, ApplyError>;
+    /// Creates the object described by `ctx.planned` and returns the value to read it back
+    /// from (the planned value with at least the new ID); a failure after the cloud made the
+    /// object carries that value as its partial state (see [`crate::errors::settle`]).
+    async fn create(&self, client: &C, ctx: ChangeCtx<'_>) -> Result<Value, ApplyError>;
     /// Updates the object in place and returns the value to read it back from. The default
     /// serves state-only types: the planned value is the new object.
-    async fn update(
-        &self,
-        _client: &C,
-        _prior: &Value,
-        planned: &Value,
-        _ctx: &ChangeCtx<'_>,
-    ) -> Result<Value, ApplyError> {
+    async fn update(&self, _client: &C, ctx: ChangeCtx<'_>) -> Result<Value, ApplyError> {
         match self.state_only() {
-            true => Ok(planned.clone()),
+            true => Ok(ctx.planned.clone()),
             false => Err(not_implemented("update", self.name()).into()),
         }
     }
@@ -386,18 +379,22 @@ impl<F: ClientFactory> Provider for Registry<F> {
             Some(t) => t.to_string(),
             None => uuid::Uuid::new_v4().to_string(),
         };
+        // A create's prior and a delete's planned value are null.
+        static NULL: Value = Value::Null(Type::Dynamic);
         let ctx = ChangeCtx {
+            prior: req.prior.unwrap_or(&NULL),
+            planned: req.planned.unwrap_or(&NULL),
             config: req.config,
             private: req.private,
             token: &token,
         };
         let new_state = match (req.prior, req.planned) {
-            (None, Some(p)) => {
-                let made = r.create(c, p, &ctx).await?;
+            (None, Some(_)) => {
+                let made = r.create(c, ctx).await?;
                 Some(Self::after_change(r.as_ref(), c, made, true).await?)
             }
-            (Some(old), Some(p)) => {
-                let made = r.update(c, old, p, &ctx).await?;
+            (Some(_), Some(_)) => {
+                let made = r.update(c, ctx).await?;
                 Some(Self::after_change(r.as_ref(), c, made, false).await?)
             }
             (Some(old), None) => r.delete(c, old).await.map(|()| None)?,
@@ -506,17 +503,11 @@ mod tests {
         fn state_only(&self) -> bool {
             self.0
         }
-        async fn create(&self, _: &(), p: &Value, _: &ChangeCtx<'_>) -> Result<Value, ApplyError> {
-            Ok(p.clone())
+        async fn create(&self, _: &(), ctx: ChangeCtx<'_>) -> Result<Value, ApplyError> {
+            Ok(ctx.planned.clone())
         }
-        async fn update(
-            &self,
-            _: &(),
-            _: &Value,
-            p: &Value,
-            _: &ChangeCtx<'_>,
-        ) -> Result<Value, ApplyError> {
-            Ok(p.clone())
+        async fn update(&self, _: &(), ctx: ChangeCtx<'_>) -> Result<Value, ApplyError> {
+            Ok(ctx.planned.clone())
         }
         async fn delete(&self, _: &(), _: &Value) -> Result<(), ApplyError> {
             Ok(())

@@ -1,5 +1,5 @@
 //! Retries with jittered exponential backoff, and polling waiters. The generic [`retry`] and
-//! [`wait_for`] take any predicate; [`retry_transient`], [`retry_conflicts`], [`delete`] and
+//! [`wait_for`] take any predicate; [`retry_class`], [`delete`] and
 //! [`wait_until`] decide by a cloud error's [`ErrorClass`], so every provider retries
 //! throttling the same way and every waiter treats a not-yet-visible object alike.
 
@@ -74,33 +74,20 @@ where
     None
 }
 
-/// Runs `op` again while it fails with a throttled or transient error.
-pub async fn retry_transient<T, E: CloudError, Fut>(
+/// Runs `op` again while it fails with an error whose class `retried` accepts
+/// ([`ErrorClass::is_transient`], [`ErrorClass::is_settling`]).
+pub async fn retry_class<T, E: CloudError, Fut>(
     b: Backoff,
     op: impl FnMut() -> Fut,
+    retried: fn(ErrorClass) -> bool,
 ) -> Result<T, E>
 where
     Fut: Future<Output = Result<T, E>>,
 {
-    retry(b, op, |e: &E| e.class().is_transient()).await
+    retry(b, op, |e: &E| retried(e.class())).await
 }
 
-/// Runs `op` again while it fails with a conflict (an object it depends on is still being
-/// torn down or changing state) or a throttled or transient error.
-pub async fn retry_conflicts<T, E: CloudError, Fut>(
-    b: Backoff,
-    op: impl FnMut() -> Fut,
-) -> Result<T, E>
-where
-    Fut: Future<Output = Result<T, E>>,
-{
-    retry(b, op, |e: &E| {
-        e.class() == ErrorClass::Conflict || e.class().is_transient()
-    })
-    .await
-}
-
-/// A delete: `op` runs again on conflicts and transient errors (see [`retry_conflicts`]),
+/// A delete: `op` runs again on conflicts and transient errors (see [`ErrorClass::is_settling`]),
 /// and an object already gone counts as deleted.
 pub async fn delete<T, E: CloudError, Fut>(b: Backoff, mut op: impl FnMut() -> Fut) -> Result<(), E>
 where
@@ -110,7 +97,7 @@ where
         let call = op();
         async move { crate::errors::done_if_gone(call.await) }
     };
-    retry_conflicts(b, once).await
+    retry_class(b, once, ErrorClass::is_settling).await
 }
 
 /// Polls `check` with backoff until it returns true. A not-found error counts as "not yet"
@@ -193,18 +180,23 @@ mod tests {
         let calls = Cell::new(0);
         let seq = vec![ErrorClass::Throttled, ErrorClass::Retryable];
         assert_eq!(
-            retry_transient(quick(5), scripted(seq, &calls)).await,
+            retry_class(quick(5), scripted(seq, &calls), ErrorClass::is_transient).await,
             Ok(2)
         );
         let calls = Cell::new(0);
-        let r = retry_transient(quick(5), scripted(vec![ErrorClass::Conflict], &calls)).await;
+        let r = retry_class(
+            quick(5),
+            scripted(vec![ErrorClass::Conflict], &calls),
+            ErrorClass::is_transient,
+        )
+        .await;
         assert_eq!(
             (r, calls.get()),
             (Err(Failure::Class(ErrorClass::Conflict)), 1)
         );
         let calls = Cell::new(0);
         let seq = vec![ErrorClass::Throttled; 9];
-        let r = retry_transient(quick(3), scripted(seq, &calls)).await;
+        let r = retry_class(quick(3), scripted(seq, &calls), ErrorClass::is_transient).await;
         assert_eq!(
             (r, calls.get()),
             (Err(Failure::Class(ErrorClass::Throttled)), 3)
