@@ -143,6 +143,7 @@ fn fixture() -> (tempfile::TempDir, ModuleTree, Plan) {
         base_lineage: String::new(),
         variables: [("region".to_string(), Value::string("eu-west-1"))].into(),
         warnings: Default::default(),
+        function_results: Vec::new(),
     };
     (dir, tree, plan)
 }

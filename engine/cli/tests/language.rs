@@ -326,3 +326,56 @@ fn plan_words_builtin_object_errors_as_terraform() {
         "{err}"
     );
 }
+
+/// The functions of Terraform's builtin provider (`provider::terraform::*`, Terraform 1.8),
+/// available where `required_providers` names it, with Terraform 1.15's results; a duplicate
+/// argument is Terraform's "Attribute redefined", naming the first definition.
+#[test]
+fn builtin_terraform_provider_functions_and_redefined_attributes() {
+    let cfg = r#"terraform {
+  required_providers {
+    terraform = { source = "terraform.io/builtin/terraform" }
+  }
+}
+
+locals {
+  vars = provider::terraform::decode_tfvars("zz = 1\nb  = [\"x\", 1 + 2]\n")
+}
+
+output "tfvars" { value = provider::terraform::encode_tfvars(local.vars) }
+output "expr" { value = provider::terraform::encode_expr({ a = 1, "b c" = [true, null] }) }
+output "b" { value = local.vars.b[1] }
+"#;
+    let w = Work::new(&[("main.tf", cfg)]);
+    w.run(&["apply", "-auto-approve", "-no-cost"]).expect(0);
+    let out: serde_json::Value =
+        serde_json::from_str(&w.run(&["output", "-json"]).expect(0).stdout()).unwrap();
+    assert_eq!(out["tfvars"]["value"], "b  = [\"x\", 3]\nzz = 1\n");
+    assert_eq!(
+        out["expr"]["value"],
+        "{\n  a     = 1\n  \"b c\" = [true, null]\n}"
+    );
+    assert_eq!(out["b"]["value"], 3);
+
+    // Without the declaration, the name is unknown, as in Terraform.
+    let undeclared = "output \"x\" {\n  value = provider::terraform::encode_expr(1)\n}\n";
+    w.write("main.tf", undeclared);
+    let err = w.run(&["validate", "-no-color"]).expect(1).stderr();
+    assert!(
+        err.contains("There is no function named \"provider::terraform::encode_expr\""),
+        "{err}"
+    );
+
+    w.write("main.tf", "locals {\n  a = 1\n  b = 2\n  a = 3\n}\n");
+    let err = w.run(&["validate", "-no-color"]).expect(1).stderr();
+    let want = "Error: Attribute redefined\n\n  on main.tf line 4, in locals:\n   4:   a = 3\n\nThe argument \"a\" was already set at main.tf:2,3-4. Each argument may be set\nonly once.\n";
+    assert!(err.contains(want), "{err}");
+
+    // An argument without a value, as Terraform words it.
+    w.write("main.tf", "locals {\n  a =\n}\n");
+    let err = w.run(&["validate", "-no-color"]).expect(1).stderr();
+    let want = "Error: Invalid expression\n\n  on main.tf line 2, in locals:\n   2:   a =\n";
+    assert!(err.contains(want), "{err}");
+    let detail = "Expected the start of an expression, but found an invalid expression token.";
+    assert!(err.contains(detail), "{err}");
+}

@@ -420,7 +420,7 @@ fn provider_validation_errors_are_located_at_the_resource() {
     let err = r.stderr();
     assert!(err.contains("Error: Invalid length"), "{err}");
     assert!(
-        err.contains("on main.tf line 3, in resource \"random_string\" \"s\":"),
+        err.contains("\n\n  with random_string.s,\n  on main.tf line 3, in resource \"random_string\" \"s\":"),
         "{err}"
     );
     assert_eq!(err.matches("Error: ").count(), 1, "{err}");

@@ -217,10 +217,9 @@ fn a_move_the_provider_cannot_make_is_terraforms_error_and_state_is_kept() {
     let err = run_in(&w, &["apply", "-auto-approve", "-no-cost"], "", &env)
         .expect(1)
         .stderr();
-    // Terraform prints no `, in moved` for a subject that is a block header (it takes the
-    // context at the byte before the subject); AutoStack's renderer still does, for every
-    // block: the rest is Terraform's text.
-    let want = "Error: Unsupported `moved` across resource types\n\n  on main.tf line 19, in moved:\n  19: moved {\n\nThe provider \"registry.terraform.io/autostack/testcloud\" does not support\nmoved operations across resource types and providers.\n";
+    // Terraform's text: no `, in moved`, as the subject is the block's header (the context
+    // is the block around the byte before the subject).
+    let want = "Error: Unsupported `moved` across resource types\n\n  on main.tf line 19:\n  19: moved {\n\nThe provider \"registry.terraform.io/autostack/testcloud\" does not support\nmoved operations across resource types and providers.\n";
     assert!(err.contains(want), "{err}");
     let after = std::fs::read_to_string(w.path().join("terraform.tfstate")).unwrap();
     assert_eq!(before, after);
@@ -240,4 +239,38 @@ fn a_move_the_provider_cannot_make_is_terraforms_error_and_state_is_kept() {
     assert!(err.contains(want), "{err}");
     let after = std::fs::read_to_string(w.path().join("terraform.tfstate")).unwrap();
     assert_eq!(before, after);
+}
+
+const IMPURE: &str = r#"
+resource "testcloud_server" "web" {
+  name = "web-${provider::testcloud::setting("zone")}"
+}
+"#;
+
+/// A provider function must give at apply the result it gave at plan (Terraform 1.9+): the
+/// saved plan carries hashes of the calls, and an apply whose call answers otherwise stops
+/// there without creating anything (the values are not shown: either may be secret).
+#[test]
+fn a_function_that_answers_otherwise_at_apply_is_an_error_and_nothing_is_made() {
+    let w = work(IMPURE, false);
+    let zone = |z| [("TESTCLOUD_SETTING_ZONE", z)];
+    run_in(&w, &["plan", "-out=a.plan", "-no-cost"], "", &zone("a")).expect(0);
+    let err = run_in(&w, &["apply", "-no-cost", "a.plan"], "", &zone("b"))
+        .expect(1)
+        .stderr();
+    let want = "Call to function \"provider::testcloud::setting\" failed: function returned an inconsistent result.";
+    assert!(err.contains("Error: Error in function call"), "{err}");
+    assert!(err.replace('\n', " ").contains(want), "{err}");
+    assert!(!err.contains("web-a") && !err.contains("web-b"), "{err}");
+    let state = std::fs::read_to_string(w.path().join("terraform.tfstate")).unwrap_or_default();
+    assert!(!state.contains("testcloud_server"), "{state}");
+
+    // The same answer at apply, from a saved plan or in one run, applies.
+    run_in(&w, &["plan", "-out=b.plan", "-no-cost"], "", &zone("b")).expect(0);
+    run_in(&w, &["apply", "-no-cost", "b.plan"], "", &zone("b")).expect(0);
+    let state = std::fs::read_to_string(w.path().join("terraform.tfstate")).unwrap();
+    assert!(state.contains("\"name\": \"web-b\""), "{state}");
+    run_in(&w, &["apply", "-auto-approve", "-no-cost"], "", &zone("c")).expect(0);
+    let state = std::fs::read_to_string(w.path().join("terraform.tfstate")).unwrap();
+    assert!(state.contains("\"name\": \"web-c\""), "{state}");
 }

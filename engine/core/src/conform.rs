@@ -57,7 +57,7 @@ pub fn check_body(block: &Block, body: &Body, what: &str) -> Diagnostics {
             diags.push(Diagnostic::error(
                 "Missing required argument",
                 format!("The argument {name:?} is required, but no definition was found."),
-                Some(body_start(body)),
+                Some(body.missing_item_range()),
             ));
         }
     }
@@ -91,7 +91,7 @@ pub fn check_body(block: &Block, body: &Body, what: &str) -> Diagnostics {
             diags.push(Diagnostic::error(
                 "Insufficient blocks",
                 format!("At least {} {name:?} blocks are required.", nb.min_items),
-                Some(body_start(body)),
+                Some(body.missing_item_range()),
             ));
         }
         if !dynamic && nb.max_items > 0 && n > nb.max_items {
@@ -101,7 +101,7 @@ pub fn check_body(block: &Block, body: &Body, what: &str) -> Diagnostics {
                     "No more than {} {name:?} blocks are allowed in {what}.",
                     nb.max_items
                 ),
-                Some(body_start(body)),
+                Some(body.missing_item_range()),
             ));
         }
     }
@@ -149,11 +149,4 @@ fn blocks_as_attributes(block: &Block, body: &Body, value: &Value) -> Value {
         out.insert(name.to_string(), tuple);
     }
     Value::object(out)
-}
-
-fn body_start(body: &Body) -> Range {
-    Range {
-        end: body.range.start,
-        ..body.range.clone()
-    }
 }

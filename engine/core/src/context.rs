@@ -117,6 +117,24 @@ impl Context {
     pub fn module(&self, path: &[String]) -> Option<&ModuleTree> {
         module_at(&self.tree, path)
     }
+
+    /// A diagnostic about instance `addr`, as Terraform's `InConfigBody` makes it: it names
+    /// the instance (`with ADDR,`) and, without a place of its own, points at the `{` of the
+    /// instance's block (while the configuration has it).
+    pub fn about_instance(
+        &self,
+        mut d: Diagnostic,
+        addr: &crate::addrs::InstanceAddr,
+    ) -> Diagnostic {
+        d.address = Some(addr.to_string());
+        if d.subject.is_none() {
+            let r = addr.resource.module.path();
+            d.subject = (self.module(&r))
+                .and_then(|m| m.module.resources.get(&addr.resource.local()))
+                .map(|r| r.config.missing_item_range());
+        }
+        d
+    }
 }
 
 /// The source of provider configuration `addr` in `tree`: `required_providers` when it names

@@ -3,6 +3,7 @@
 //! state it was made against, so `apply FILE` can apply exactly it or refuse a stale one.
 
 use crate::addrs::{parse_instance, provider::AddrError};
+use crate::functions::FunctionResultHash;
 use crate::plan::{Action, Migration, OutputChange, Plan, PlanMode, Reason, ResourceChange};
 use crate::statefile::{self, SchemaSource};
 use autostack_lang::config::ModuleTree;
@@ -31,7 +32,7 @@ pub fn config_hash(tree: &ModuleTree) -> String {
         h.update(&text);
         h.update([0]);
     }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    hex(&h.finalize())
 }
 
 fn collect_files(tree: &ModuleTree, out: &mut Vec<(String, Vec<u8>)>) {
@@ -240,6 +241,16 @@ impl Serialize for PlanDoc<'_> {
         let outputs = p.outputs.iter().map(|(k, o)| (k, OutputDoc(o)));
         m.serialize_entry("outputs", &Collect(std::cell::Cell::new(Some(outputs))))?;
         m.serialize_entry("prior", &self.prior)?;
+        if !p.function_results.is_empty() {
+            let calls = p
+                .function_results
+                .iter()
+                .map(|h| json!({"key": hex(&h.key), "result": hex(&h.result)}));
+            m.serialize_entry(
+                "function_results",
+                &CollectSeq(std::cell::Cell::new(Some(calls))),
+            )?;
+        }
         m.end()
     }
 }
@@ -458,7 +469,38 @@ pub fn read(
             .to_string(),
         variables,
         warnings: Default::default(),
+        function_results: list("function_results")
+            .iter()
+            .map(function_result)
+            .collect::<Result<_, _>>()?,
     })
+}
+
+/// One `{"key": HEX, "result": HEX}` entry of `function_results`.
+fn function_result(j: &Json) -> Result<FunctionResultHash, PlanFileError> {
+    let field = |k: &str| {
+        unhex32(j.get(k).and_then(Json::as_str).unwrap_or_default())
+            .ok_or_else(|| bad("a function result in the saved plan is not a SHA-256 hash"))
+    };
+    Ok(FunctionResultHash {
+        key: field("key")?,
+        result: field("result")?,
+    })
+}
+
+fn unhex32(text: &str) -> Option<[u8; 32]> {
+    if text.len() != 64 || !text.is_ascii() {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    for (i, b) in out.iter_mut().enumerate() {
+        *b = u8::from_str_radix(&text[2 * i..2 * i + 2], 16).ok()?;
+    }
+    Some(out)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]
@@ -531,6 +573,10 @@ mod tests {
             base_lineage: "lin".into(),
             variables: [("v".to_string(), Value::tuple(vec![Value::Bool(true)]))].into(),
             warnings: Default::default(),
+            function_results: vec![FunctionResultHash {
+                key: [7; 32],
+                result: [0xa5; 32],
+            }],
         };
         let mut buf = Vec::new();
         write_to(&plan, &tree, &NoSchemas, &mut buf).unwrap();
@@ -538,6 +584,7 @@ mod tests {
         let back = read(&doc, &tree, &NoSchemas).unwrap();
         assert_eq!(format!("{:?}", back.changes), format!("{:?}", plan.changes));
         assert_eq!(format!("{:?}", back.drift), format!("{:?}", plan.drift));
+        assert_eq!(back.function_results, plan.function_results);
         assert_eq!(format!("{:?}", back.outputs), format!("{:?}", plan.outputs));
         assert_eq!(
             format!("{:?}", back.variables),

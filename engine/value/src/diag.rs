@@ -73,6 +73,8 @@ pub struct Diagnostic {
     pub context: Option<Range>,
     /// The expression this diagnostic is about, rendered as `name = value` lines under the excerpt.
     pub expression_values: Vec<(String, String)>,
+    /// The resource instance it is about (`with ADDR,` above the excerpt), if any.
+    pub address: Option<String>,
 }
 
 impl Diagnostic {
@@ -89,6 +91,7 @@ impl Diagnostic {
             subject,
             context: None,
             expression_values: Vec::new(),
+            address: None,
         }
     }
 

@@ -66,6 +66,14 @@ pub fn functions() -> HashMap<String, v6::Function> {
             "fail".to_string(),
             func(vec![param("text", string, false)], string, "Always fails."),
         ),
+        (
+            "setting".to_string(),
+            func(
+                vec![param("name", string, false)],
+                string,
+                "TESTCLOUD_SETTING_<NAME> of the provider's environment: an impure function, for tests of the plan/apply consistency check.",
+            ),
+        ),
     ])
 }
 
@@ -133,6 +141,11 @@ pub fn call(r: &v6::call_function::Request) -> Reply {
         }
         ("echo", [v]) => ok(v, &Type::Dynamic),
         ("fail", [text]) => fail(text.as_str().unwrap_or_default(), None),
+        ("setting", [name]) => {
+            let name = name.as_str().unwrap_or_default().to_uppercase();
+            let v = std::env::var(format!("TESTCLOUD_SETTING_{name}")).unwrap_or_default();
+            ok(&Value::string(v), &Type::String)
+        }
         _ => fail("wrong number of arguments", None),
     }
 }

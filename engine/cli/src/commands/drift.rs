@@ -108,6 +108,7 @@ fn drift_costs(
         base_lineage: plan.base_lineage.clone(),
         variables: plan.variables.clone(),
         warnings: Default::default(),
+        function_results: Vec::new(),
     };
     let (input, _) = plan_input(&as_changes, tree, Detail::Section);
     if input.resource_changes.is_empty() {

@@ -195,6 +195,7 @@ mod tests {
             base_lineage: String::new(),
             variables: Default::default(),
             warnings: Default::default(),
+            function_results: Vec::new(),
         };
         let line = summary_line(&plan, &Style { color: false });
         assert_eq!(

@@ -3,6 +3,7 @@
 //! apply"), the resource's postconditions, and the errors every operation may report.
 
 use crate::addrs::ProviderConfig;
+use crate::context::Context;
 use crate::plan::ResourceChange;
 use autostack_lang::{Diagnostic, Diagnostics, Value};
 
@@ -75,16 +76,9 @@ pub(super) fn not_configured(addr: &ProviderConfig) -> Diagnostics {
 }
 
 /// Diagnostics that name the instance they are about.
-pub(super) fn with_addr(d: Diagnostics, c: &ResourceChange) -> Diagnostics {
+pub(super) fn with_addr(ctx: &Context, d: Diagnostics, c: &ResourceChange) -> Diagnostics {
     d.into_iter()
-        .map(|mut x| {
-            x.detail = if x.detail.is_empty() {
-                format!("with {}", c.addr)
-            } else {
-                format!("{}\n\nwith {}", x.detail, c.addr)
-            };
-            x
-        })
+        .map(|x| ctx.about_instance(x, &c.addr))
         .fold(Diagnostics::new(), |mut acc, x| {
             acc.push(x);
             acc

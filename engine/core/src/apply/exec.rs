@@ -51,6 +51,7 @@ pub async fn apply(
     sink: &dyn StateSink,
 ) -> Result<ApplyOutcome, Diagnostics> {
     let g = graph::build(&ctx.tree)?;
+    ctx.provider_functions.preload(&plan.function_results);
     let og = opgraph::build(&g, plan);
     let walker = Walker::new(ctx, &plan.prior);
     let run = Run {
@@ -312,7 +313,7 @@ impl<'a> Run<'a> {
             let v = provider
                 .read_data(ReadDataRequest::new(ty, &config))
                 .await
-                .map_err(|d| (with_addr(d, c), None))?;
+                .map_err(|d| (with_addr(self.ctx, d, c), None))?;
             return Ok(obj(v, false, &private));
         }
         let PlanResponse {
@@ -372,7 +373,7 @@ impl<'a> Run<'a> {
             Ok(_) => Err((no_object(c), None)),
             Err(e) => {
                 let partial = e.partial.map(|v| obj(v, tainted, &private));
-                Err((with_addr(e.diags, c), partial))
+                Err((with_addr(self.ctx, e.diags, c), partial))
             }
         }
     }
@@ -412,7 +413,7 @@ impl<'a> Run<'a> {
             .ok_or_else(|| not_configured(&c.provider))?;
         let planned = plan_instance(provider.as_ref(), r, schema, prior, config)
             .await
-            .map_err(|d| with_addr(d, c))?;
+            .map_err(|d| with_addr(self.ctx, d, c))?;
         match inconsistent_final_plan(c, provider_name, &planned.planned) {
             // Terraform tolerates what the legacy SDK's shims cannot keep exactly.
             Some(d) if !provider.legacy_type_system(&r.ty) => Err(d),
@@ -533,7 +534,7 @@ impl<'a> Run<'a> {
             }
             Err(e) => {
                 let mut sh = self.shared.lock().await;
-                sh.walker.diags.extend(with_addr(e.diags, c));
+                sh.walker.diags.extend(with_addr(self.ctx, e.diags, c));
                 self.event(Event::ApplyErrored {
                     addr: &c.addr,
                     action,

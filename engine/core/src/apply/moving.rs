@@ -153,7 +153,7 @@ impl Run<'_> {
                     .await
                     .walker
                     .diags
-                    .extend(with_addr(d, c));
+                    .extend(with_addr(self.ctx, d, c));
                 let (addr, action) = (&c.addr, Action::Migrate);
                 let elapsed = start.elapsed();
                 self.event(Event::ApplyErrored {

@@ -98,7 +98,7 @@ impl Planner<'_> {
             Ok(v) => v,
             Err(d) => {
                 d.into_iter()
-                    .for_each(|x| self.w.diags.push(with_addr(x, addr)));
+                    .for_each(|x| self.w.diags.push(with_addr(self.w.ctx, x, addr)));
                 return None;
             }
         };

@@ -113,7 +113,7 @@ impl Planner<'_> {
                     Some(Ok(found)) => found.map(|i| i.state),
                     Some(Err(d)) => {
                         d.into_iter()
-                            .for_each(|x| self.w.diags.push(with_addr(x, addr)));
+                            .for_each(|x| self.w.diags.push(with_addr(self.w.ctx, x, addr)));
                         return None;
                     }
                     None => Some(old.obj.value.clone()),

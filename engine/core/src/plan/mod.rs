@@ -211,6 +211,8 @@ pub struct Plan {
     pub variables: BTreeMap<String, Value>,
     /// Warnings found while planning (failed `check` assertions, ...).
     pub warnings: autostack_lang::Diagnostics,
+    /// The provider-function calls made while planning, which apply must agree with.
+    pub function_results: Vec<crate::functions::FunctionResultHash>,
 }
 
 impl Plan {

@@ -6,6 +6,7 @@ use super::run::Planner;
 use super::{Action, PlanMode, Reason, ResourceChange};
 use crate::addrs::{implied_local_name, InstanceAddr, InstanceKey, ResourceAddr};
 use crate::addrs::{ProviderConfig, ProviderSource};
+use crate::context::Context;
 use crate::events::Event;
 use crate::graph::{provider_addr, ModPath, Node};
 use crate::state::InstanceObject;
@@ -137,7 +138,7 @@ impl Planner<'_> {
                 }
                 Err(d) => crate::redact::scrub(d, &[&obj.value])
                     .into_iter()
-                    .for_each(|x| self.w.diags.push(with_addr(x, &addr))),
+                    .for_each(|x| self.w.diags.push(with_addr(self.w.ctx, x, &addr))),
             }
         }
     }
@@ -388,7 +389,7 @@ impl Planner<'_> {
             }
             Err(d) => {
                 d.into_iter()
-                    .for_each(|x| self.w.diags.push(with_addr(x, addr)));
+                    .for_each(|x| self.w.diags.push(with_addr(self.w.ctx, x, addr)));
                 None
             }
         }
@@ -505,13 +506,9 @@ impl Planner<'_> {
     }
 }
 
-pub(crate) fn with_addr(mut d: Diagnostic, addr: &InstanceAddr) -> Diagnostic {
-    d.detail = if d.detail.is_empty() {
-        format!("with {addr}")
-    } else {
-        format!("{}\n\nwith {addr}", d.detail)
-    };
-    d
+/// `d`, about instance `addr` (see [`crate::context::Context::about_instance`]).
+pub(crate) fn with_addr(ctx: &Context, d: Diagnostic, addr: &InstanceAddr) -> Diagnostic {
+    ctx.about_instance(d, addr)
 }
 
 /// The value at static steps inside `v` (None when absent).

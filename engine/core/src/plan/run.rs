@@ -132,6 +132,7 @@ impl Planner<'_> {
             base_lineage: base.lineage.clone(),
             variables,
             warnings: self.w.diags,
+            function_results: self.w.ctx.provider_functions.result_hashes(),
         }
     }
 

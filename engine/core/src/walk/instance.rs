@@ -70,8 +70,9 @@ impl<'a> Walker<'a> {
         // `validate` is the managed type's: a data source may share its name.
         if r.mode == Mode::Managed {
             let said = provider.validate(ValidateRequest::new(&r.ty, &config));
+            // A diagnostic without a path is the whole body's: Terraform puts it at the `{`.
             for d in crate::redact::scrub(said, &[&config]) {
-                found.push(d.or_at(&r.range));
+                found.push(self.ctx.about_instance(d, addr));
             }
         }
         match found.has_errors() {

@@ -67,7 +67,7 @@ impl Walker<'_> {
                     match &var.default {
                         Some(d) => d.clone(),
                         None => {
-                            self.diags.push(Diagnostic::error("Missing required argument", format!("The argument {name:?} is required, but no definition was found."), Some(call.range.clone())));
+                            self.diags.push(Diagnostic::error("Missing required argument", format!("The argument {name:?} is required, but no definition was found."), Some(call.missing_input_range.clone())));
                             continue;
                         }
                     }
@@ -231,8 +231,9 @@ impl Walker<'_> {
         };
         let req = autostack_provider_sdk::ConfigureRequest::new(value);
         if let Err(d) = provider.configure(req).await {
-            // Providers see values, not files: point their errors at the provider block.
-            let at = cfg.map(|c| c.range.clone());
+            // Providers see values, not files: point their errors at the provider block's
+            // body, as Terraform does (its `{`).
+            let at = cfg.map(|c| c.config.missing_item_range());
             for mut x in d {
                 if x.subject.is_none() {
                     x.subject = at.clone();

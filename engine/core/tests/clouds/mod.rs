@@ -153,7 +153,8 @@ impl ResourceType<String> for PortableThing {
         planned.planned = with_attrs(&planned.planned, known);
         Ok(planned)
     }
-    async fn create(&self, _: &String, planned: &Value, _: &ChangeCtx<'_>) -> Applied {
+    async fn create(&self, _: &String, ctx: ChangeCtx<'_>) -> Applied {
+        let planned = ctx.planned;
         let name = attr_str(planned, "name").to_string();
         if self.world.fails(&format!("create {}", self.cloud)) {
             return Err(ApplyError::new(

@@ -54,7 +54,8 @@ impl ResourceType<()> for Thing {
     fn schema(&self) -> ResourceSchema {
         thing_schema()
     }
-    async fn create(&self, _: &(), planned: &Value, _: &ChangeCtx<'_>) -> Applied {
+    async fn create(&self, _: &(), ctx: ChangeCtx<'_>) -> Applied {
+        let planned = ctx.planned;
         tokio::task::yield_now().await;
         let name = get(planned, "name");
         if self.fail_on.as_deref() == Some(name.as_str()) {
@@ -80,7 +81,8 @@ impl ResourceType<()> for Thing {
     async fn recover(&self, _: &(), _: &Value, _: &str) -> Result<Option<Value>, Diagnostics> {
         Ok(None)
     }
-    async fn update(&self, _: &(), _: &Value, planned: &Value, _: &ChangeCtx<'_>) -> Applied {
+    async fn update(&self, _: &(), ctx: ChangeCtx<'_>) -> Applied {
+        let planned = ctx.planned;
         self.log
             .lock()
             .unwrap()
@@ -123,7 +125,8 @@ impl ResourceType<()> for Memo {
     fn state_only(&self) -> bool {
         true
     }
-    async fn create(&self, _: &(), planned: &Value, _: &ChangeCtx<'_>) -> Applied {
+    async fn create(&self, _: &(), ctx: ChangeCtx<'_>) -> Applied {
+        let planned = ctx.planned;
         let id = Value::string(format!("memo-{}", get(planned, "name")));
         Ok(autostack_provider_sdk::with_attr(planned, "id", id))
     }

@@ -223,7 +223,7 @@ pub(super) fn required_attr<'a>(
         diags.push(Diagnostic::error(
             "Missing required argument",
             format!("The argument {name:?} is required, but no definition was found."),
-            Some(b.def_range()),
+            Some(b.body.missing_item_range()),
         ));
     }
     a

@@ -193,6 +193,7 @@ pub(super) fn decode_module_call(b: &Block, diags: &mut Diagnostics) -> Option<M
             .unwrap_or_default(),
         inputs,
         range: b.def_range(),
+        missing_input_range: b.body.missing_item_range(),
     })
 }
 

@@ -246,12 +246,13 @@ impl TreeWalk<'_> {
 pub fn eval_static(e: &Expr, diags: &mut Diagnostics) -> Option<Value> {
     let mut bad = false;
     e.walk(&mut |x| match &x.kind {
-        ExprKind::Traversal(_) if !bad => {
+        // HCL reports a reference at its root name, a call as a whole.
+        ExprKind::Traversal(t) if !bad => {
             bad = true;
             diags.push(Diagnostic::error(
                 "Variables not allowed",
                 "Variables may not be used here.",
-                Some(x.range.clone()),
+                Some(t.root_range.clone()),
             ));
         }
         ExprKind::Call { .. } if !bad => {

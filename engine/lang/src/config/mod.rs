@@ -278,6 +278,8 @@ pub struct ModuleCall {
     pub inputs: IndexMap<String, Expr>,
     /// The block header's range.
     pub range: Range,
+    /// Where a required input the call lacks is reported (the body's `{`).
+    pub missing_input_range: Range,
 }
 
 /// `moved { from = ... to = ... }`.

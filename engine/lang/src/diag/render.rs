@@ -35,6 +35,12 @@ pub fn render_human(d: &Diagnostic, sources: &Sources, opts: RenderOptions) -> S
         format!("{label}: {}", d.summary)
     });
     body.push(String::new());
+    if let Some(addr) = &d.address {
+        body.push(format!("  with {addr},"));
+        if d.subject.is_none() {
+            body.push(String::new());
+        }
+    }
     if let Some(subject) = &d.subject {
         match sources.get(&subject.filename) {
             Some(file) => body.extend(excerpt(&file, subject, d.context.as_ref(), opts.color)),
@@ -109,7 +115,7 @@ fn excerpt(
     color: bool,
 ) -> Vec<String> {
     let mut lines = Vec::new();
-    let ctx = block_context(file, subject.start.byte);
+    let ctx = context_of(file, subject);
     lines.push(match &ctx {
         Some(c) => format!(
             "  on {} line {}, in {c}:",
@@ -159,6 +165,16 @@ fn underline(text: &str, line: u32, subject: &Range) -> String {
     format!("{s}{UNDERLINE}{m}{RESET}{e}")
 }
 
+/// The `in ...` context of a subject: Terraform asks for the block around the byte *before*
+/// the subject, so a subject that is a block's own header has none.
+fn context_of(file: &SourceFile, subject: &Range) -> Option<String> {
+    subject
+        .start
+        .byte
+        .checked_sub(1)
+        .and_then(|byte| block_context(file, byte))
+}
+
 /// The header of the top-level block containing `byte`, as HCL's `ContextString` gives it.
 fn block_context(file: &SourceFile, byte: usize) -> Option<String> {
     if let Some(blocks) = file.blocks() {
@@ -169,7 +185,15 @@ fn block_context(file: &SourceFile, byte: usize) -> Option<String> {
             .filter(|b| byte < b.span.end)
             .map(|b| b.header.clone());
     }
-    let text = &file.text[..byte.min(file.text.len())];
+    // Without parsed blocks: the nearest header line at or above the line holding `byte`.
+    let mut byte = byte.min(file.text.len());
+    while !file.text.is_char_boundary(byte) {
+        byte -= 1;
+    }
+    let line_end = file.text[byte..]
+        .find('\n')
+        .map_or(file.text.len(), |n| byte + n);
+    let text = &file.text[..line_end];
     let mut candidate = None;
     for line in text.lines().rev() {
         if line.starts_with('}') {
@@ -224,6 +248,9 @@ pub fn render_json(d: &Diagnostic, sources: &Sources) -> Json {
         "summary": d.summary,
         "detail": d.detail,
     });
+    if let Some(addr) = &d.address {
+        obj["address"] = json!(addr);
+    }
     if let Some(r) = &d.subject {
         obj["range"] = json!({ "filename": r.filename, "start": r.start, "end": r.end });
         if let Some(file) = sources.get(&r.filename) {
@@ -236,7 +263,7 @@ pub fn render_json(d: &Diagnostic, sources: &Sources) -> Json {
                 .map(|(t, s)| json!({ "traversal": t, "statement": s }))
                 .collect();
             obj["snippet"] = json!({
-                "context": block_context(&file, r.start.byte),
+                "context": context_of(&file, r),
                 "code": code,
                 "start_line": r.start.line,
                 "highlight_start_offset": r.start.byte.saturating_sub(line_start).min(code_len),
@@ -285,5 +312,62 @@ mod tests {
         assert_eq!(j["snippet"]["context"], "resource \"null_resource\" \"x\"");
         assert_eq!(j["snippet"]["highlight_start_offset"], 2);
         assert_eq!(j["range"]["start"]["line"], 2);
+    }
+
+    /// Terraform 1.15 on the same file: a duplicate resource (subject: the header) has no
+    /// context; a `moved` block's missing argument (subject: its `{`) is `in moved`.
+    #[test]
+    fn the_context_is_the_block_around_the_byte_before_the_subject() {
+        let sources = Sources::new();
+        let text = "resource \"terraform_data\" \"a\" {}\n\nmoved {\n  from = a.b\n}\n";
+        let f = sources.add("main.tf", text);
+        let header = Diagnostic::error("Duplicate", "", Some(f.range(0..30)));
+        let out = render_human(&header, &sources, RenderOptions::default());
+        assert!(
+            out.contains("  on main.tf line 1:\n   1: resource"),
+            "{out}"
+        );
+        assert_eq!(
+            render_json(&header, &sources)["snippet"]["context"],
+            Json::Null
+        );
+        let brace = text.find("{\n").unwrap();
+        let missing = Diagnostic::error("Missing", "", Some(f.range(brace..brace)));
+        let out = render_human(&missing, &sources, RenderOptions::default());
+        assert!(
+            out.contains("  on main.tf line 3, in moved:\n   3: moved {"),
+            "{out}"
+        );
+        // The byte before may be inside a character.
+        let g = sources.add("u.tf", "locals {\n  é = 1\n}\n");
+        let after = Diagnostic::error("Invalid", "", Some(g.range(13..14)));
+        assert_eq!(
+            render_json(&after, &sources)["snippet"]["context"],
+            "locals"
+        );
+    }
+
+    /// Terraform 1.15's layout for a provider's diagnostic about a resource instance.
+    #[test]
+    fn an_instance_diagnostic_names_its_address() {
+        let sources = Sources::new();
+        let text = "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"x\"\n}\n";
+        let f = sources.add("main.tf", text);
+        let mut d = Diagnostic::error(
+            "Conflicting configuration arguments",
+            "\"bucket\": conflicts with bucket_prefix",
+            Some(f.range(33..39)),
+        );
+        d.address = Some("aws_s3_bucket.b".into());
+        let out = render_human(&d, &sources, RenderOptions::default());
+        let want = "\nError: Conflicting configuration arguments\n\n  with aws_s3_bucket.b,\n  on main.tf line 2, in resource \"aws_s3_bucket\" \"b\":\n   2:   bucket = \"x\"\n\n\"bucket\": conflicts with bucket_prefix\n";
+        assert_eq!(out, want);
+        assert_eq!(render_json(&d, &sources)["address"], "aws_s3_bucket.b");
+        d.subject = None;
+        let out = render_human(&d, &sources, RenderOptions::default());
+        assert!(
+            out.contains("\n\n  with aws_s3_bucket.b,\n\n\"bucket\""),
+            "{out}"
+        );
     }
 }

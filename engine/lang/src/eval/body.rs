@@ -64,7 +64,7 @@ impl Evaluator<'_> {
             Diagnostics::from(Diagnostic::error(
                 "Missing required argument",
                 "The argument \"for_each\" is required, but no definition was found.",
-                Some(b.def_range()),
+                Some(b.body.missing_item_range()),
             ))
         })?;
         let iterator = match b.body.attr("iterator") {

@@ -483,12 +483,12 @@ fn utf8_len(lead: u8) -> usize {
 }
 
 /// Identifier start: ASCII letter, `_`, or a non-ASCII letter.
-fn is_ident_start(c: char) -> bool {
+pub(super) fn is_ident_start(c: char) -> bool {
     c.is_ascii_alphabetic() || c == '_' || (!c.is_ascii() && c.is_alphabetic())
 }
 
 /// Identifier continuation: also digits, `-`, and non-ASCII letters, digits and marks.
-fn is_ident_continue(c: char) -> bool {
+pub(super) fn is_ident_continue(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_alphanumeric() || c == '_' || c == '-';
     }

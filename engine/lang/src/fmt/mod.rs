@@ -14,6 +14,7 @@
 //! Blank lines, trailing blank lines and a missing final newline are preserved, as Terraform
 //! does; trailing spaces are removed except inside comments and heredocs.
 
+pub mod generate;
 mod layout;
 mod lexer;
 mod rewrite;
@@ -32,6 +33,8 @@ pub struct FormatError {
     pub line: usize,
     /// 1-based column (in characters) of the problem.
     pub column: usize,
+    /// For a redefined attribute: the byte span of the name where it was first set.
+    pub first_definition: Option<std::ops::Range<usize>>,
 }
 
 impl FormatError {
@@ -44,6 +47,7 @@ impl FormatError {
             message: message.to_string(),
             line: before.matches('\n').count() + 1,
             column: before[line_start..].chars().count() + 1,
+            first_definition: None,
         }
     }
 }

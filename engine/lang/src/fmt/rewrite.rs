@@ -12,7 +12,7 @@
 //! * in a `variable` block, `type = "string"`/`"list"`/`"map"` lose their legacy quotes and
 //!   bare `list`/`map`/`set` become `list(any)`/`map(any)`/`set(any)`.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::ops::Range;
 
 use super::lexer::{Kind, Token};
@@ -40,7 +40,7 @@ pub(super) fn terraform_edits(src: &str, tokens: &[Token]) -> Result<Vec<Edit>, 
         tokens,
         pos: 0,
         blocks: Vec::new(),
-        root_names: HashSet::new(),
+        root_names: HashMap::new(),
         edits: Vec::new(),
     };
     walker.walk()?;
@@ -53,8 +53,8 @@ struct Frame<'a> {
     open: usize,
     /// Whether this is a top-level `variable` block (where `type` is a type expression).
     variable: bool,
-    /// Attribute names set so far in its body.
-    names: HashSet<&'a str>,
+    /// Attribute names set so far in its body, with the token that set each.
+    names: HashMap<&'a str, usize>,
 }
 
 /// A block label as `hclwrite` reads it back: its value (`None` when it cannot, and
@@ -69,7 +69,7 @@ struct Walker<'a> {
     tokens: &'a [Token],
     pos: usize,
     blocks: Vec<Frame<'a>>,
-    root_names: HashSet<&'a str>,
+    root_names: HashMap<&'a str, usize>,
     edits: Vec<Edit>,
 }
 
@@ -170,11 +170,16 @@ impl<'a> Walker<'a> {
             Some(frame) => &mut frame.names,
             None => &mut self.root_names,
         };
-        if names.insert(text) {
+        let Some(&first) = names.get(text) else {
+            names.insert(text, name);
             return Ok(());
-        }
+        };
         let msg = format!("Attribute redefined: the argument {text:?} was already set; each argument may be set only once");
-        Err(self.error(name, &msg))
+        let first = &self.tokens[first];
+        Err(FormatError {
+            first_definition: Some(first.start..first.end),
+            ..self.error(name, &msg)
+        })
     }
 
     /// The value of attribute `name`, just after its `=`; leaves the terminator unconsumed.
@@ -258,7 +263,7 @@ impl<'a> Walker<'a> {
             self.blocks.push(Frame {
                 open: brace,
                 variable,
-                names: HashSet::new(),
+                names: HashMap::new(),
             });
             return Ok(());
         }

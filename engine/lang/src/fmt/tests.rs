@@ -124,6 +124,7 @@ fn fmt_error_display_has_position() {
         message: "Unbalanced parentheses".into(),
         line: 3,
         column: 7,
+        first_definition: None,
     };
     assert_eq!(err.to_string(), "3:7: Unbalanced parentheses");
 }

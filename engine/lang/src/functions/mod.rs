@@ -21,6 +21,7 @@ mod re2;
 mod regex_fns;
 mod string;
 mod string_format;
+pub mod terraform_provider;
 mod typeconv;
 mod yaml;
 

@@ -11,7 +11,7 @@ pub struct Body {
     pub attributes: Vec<Attribute>,
     /// Nested blocks.
     pub blocks: Vec<Block>,
-    /// The whole body (for a block: from its header to its closing brace).
+    /// The whole body (for a block: from its opening brace to its closing one).
     pub range: Range,
 }
 
@@ -44,6 +44,15 @@ pub struct Block {
 }
 
 impl Body {
+    /// Where an argument the body lacks is reported: the empty range at its start (a block's
+    /// `{`), as HCL's `MissingItemRange` gives it.
+    pub fn missing_item_range(&self) -> Range {
+        Range {
+            end: self.range.start,
+            ..self.range.clone()
+        }
+    }
+
     /// The attribute named `name`, if present.
     pub fn attr(&self, name: &str) -> Option<&Attribute> {
         self.attributes.iter().find(|a| a.name == name)

@@ -86,9 +86,14 @@ impl<'a> Lowerer<'a> {
             })
             .collect();
         let range = self.range(b.span());
-        // An empty body (`{}`) has no span of its own: it is the block's.
-        let body_range = match b.body.span() {
-            Some(span) => self.range(Some(span)).to(&range),
+        // The body runs from its `{` to its `}`, as HCL's `Body.SrcRange` does: Terraform
+        // puts a missing argument's error at the brace (hcl-edit gives a body no such span).
+        let header_end = b.labels.last().map_or(b.ident.span(), |l| match l {
+            hs::BlockLabel::Ident(i) => i.span(),
+            hs::BlockLabel::String(s) => s.span(),
+        });
+        let body_range = match header_end.and_then(|h| self.open_brace(h.end + self.base)) {
+            Some(brace) => self.file.range(brace..range.end.byte),
             None => range.clone(),
         };
         Block {
@@ -97,6 +102,23 @@ impl<'a> Lowerer<'a> {
             labels,
             body: self.body(&b.body, body_range),
             range,
+        }
+    }
+
+    /// The byte offset of the `{` that opens a block body, scanning from the end of the
+    /// header at file offset `from` over blanks and `/* */` comments.
+    fn open_brace(&self, from: usize) -> Option<usize> {
+        let text = self.file.text.get(from..)?;
+        let mut at = 0;
+        loop {
+            let rest = &text[at..];
+            let trimmed = rest.trim_start_matches([' ', '\t']);
+            at += rest.len() - trimmed.len();
+            if trimmed.starts_with('{') {
+                return Some(from + at);
+            }
+            let comment = trimmed.strip_prefix("/*")?;
+            at += 2 + comment.find("*/")? + 2;
         }
     }
 
@@ -388,7 +410,25 @@ mod tests {
         let body = super::super::parse_file(&file).expect("parses");
         let block = &body.blocks[0];
         assert_eq!(block.body.range.start.line, 3);
-        assert_eq!(block.body.range, block.range);
+        assert_eq!(block.body.range.start.column, 18, "at the `{{`");
+        assert_eq!(block.body.range.end, block.range.end);
+    }
+
+    /// A body starts at its `{`, past any `/* */` comment after the header (as HCL's
+    /// `Body.SrcRange`), so a missing argument is reported there.
+    #[test]
+    fn a_body_starts_at_its_open_brace() {
+        let text = "moved /* { */ {\n  from = a.b\n}\nlocals   {\n  x = 1\n}\n";
+        let file = SourceFile::new("t.tf", text);
+        let body = super::super::parse_file(&file).expect("parses");
+        let starts: Vec<_> = body.blocks.iter().map(|b| b.body.range.start).collect();
+        assert_eq!(
+            (starts[0].line, starts[0].column, starts[0].byte),
+            (1, 15, 14)
+        );
+        assert_eq!((starts[1].line, starts[1].column), (4, 10));
+        let missing = body.blocks[0].body.missing_item_range();
+        assert_eq!((missing.start, missing.end), (starts[0], starts[0]));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Parsing HCL native syntax (via hcl-edit) into located bodies and expressions.
 
 pub mod ast;
-mod balance;
+pub mod balance;
 mod body;
 mod fast;
 #[cfg(test)]
@@ -144,11 +144,34 @@ fn syntax_error(file: &SourceFile, e: &hcl_edit::parser::Error) -> Diagnostics {
         .next()
         .map_or(offset, |c| offset + c.len_utf8());
     let msg = e.message();
+    if ends_with_bare_argument(&file.text) {
+        // The file ends after an argument's `=` (hcl-edit points at the file's start).
+        let end = file.text.len();
+        let detail = "Expected the start of an expression, but found the end of the file.";
+        return Diagnostic::error("Missing expression", detail, Some(file.range(end..end))).into();
+    }
+    if msg.contains("redefined attribute") {
+        if let Some(d) = redefined(file) {
+            return d.into();
+        }
+    }
     let (summary, detail) = if msg.contains("heredoc") {
         (
             "Unterminated template string",
             format!("No closing marker was found for the heredoc: {msg}."),
         )
+    } else if msg.starts_with("invalid expression") {
+        // An argument without a value: HCL's words for it.
+        let found = match offset >= file.text.len() {
+            true => "the end of the file",
+            false => "an invalid expression token",
+        };
+        let summary = match offset >= file.text.len() {
+            true => "Missing expression",
+            false => "Invalid expression",
+        };
+        let detail = format!("Expected the start of an expression, but found {found}.");
+        (summary, detail)
     } else if offset >= file.text.len() {
         ("Unexpected end of file", format!("The file ended unexpectedly: {msg}. Check for unclosed braces, brackets or strings."))
     } else if msg.contains('"') || msg.contains("string") {
@@ -157,6 +180,44 @@ fn syntax_error(file: &SourceFile, e: &hcl_edit::parser::Error) -> Diagnostics {
         ("Invalid syntax", format!("{}.", capitalize(msg)))
     };
     Diagnostic::error(summary, detail, Some(file.range(offset..end))).into()
+}
+
+/// HCL's "Attribute redefined", naming where the attribute was first set (hcl-edit names
+/// neither; the formatter's walk of the body structure finds both).
+fn redefined(file: &SourceFile) -> Option<Diagnostic> {
+    let e = crate::fmt::format_source(&file.text).err()?;
+    let first = e.first_definition?;
+    let name = &file.text[first.clone()];
+    // The redefinition is at 1-based line and character column `e.line`, `e.column`.
+    let line: usize = (file.text.split_inclusive('\n').take(e.line - 1))
+        .map(str::len)
+        .sum();
+    let column: usize = (file.text[line..].chars().take(e.column - 1))
+        .map(char::len_utf8)
+        .sum();
+    let again = line + column;
+    let detail = format!(
+        "The argument {name:?} was already set at {}. Each argument may be set only once.",
+        crate::config::short_range(&file.range(first))
+    );
+    let subject = file.range(again..again + name.len());
+    Some(Diagnostic::error(
+        "Attribute redefined",
+        detail,
+        Some(subject),
+    ))
+}
+
+/// Whether the last line of `text` is `NAME =` and nothing more.
+fn ends_with_bare_argument(text: &str) -> bool {
+    let last = text.trim_end().rsplit('\n').next().unwrap_or_default();
+    let Some(name) = last.trim().strip_suffix('=') else {
+        return false;
+    };
+    let name = name.trim_end();
+    let mut chars = name.chars();
+    (chars.next()).is_some_and(|c| c.is_alphabetic() || c == '_')
+        && chars.all(|c| c.is_alphanumeric() || c == '_' || c == '-')
 }
 
 fn capitalize(s: &str) -> String {

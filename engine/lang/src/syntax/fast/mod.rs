@@ -247,13 +247,13 @@ impl<'a> Parser<'a, '_> {
             }
             self.spaces();
         }
+        let brace = self.i;
         self.i += 1;
         self.line_end()?;
         let (attributes, blocks) = self.body(false)?;
         self.i += 1; // `}`
         let range = self.range(start, self.i);
-        // Lowering widens the body's range (from its `{`) to the block's.
-        let body_range = range.clone();
+        let body_range = self.range(brace, self.i);
         self.line_end()?;
         Some(Block {
             ty: ty.to_string(),
