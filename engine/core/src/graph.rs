@@ -12,6 +12,9 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use std::collections::HashMap;
 use std::fmt;
 
+/// A map keyed by graph nodes.
+pub type NodeMap<V> = crate::FastMap<Node, V>;
+
 /// A static module path (`["net", "subnets"]`).
 pub type ModPath = Vec<String>;
 
@@ -51,9 +54,9 @@ pub struct ConfigGraph {
     /// Nodes and dependency edges (edge a → b: b depends on a).
     pub graph: DiGraph<Node, ()>,
     /// Index of each node.
-    pub index: HashMap<Node, NodeIndex>,
-    /// Dependencies first.
-    pub order: Vec<Node>,
+    pub index: NodeMap<NodeIndex>,
+    /// The nodes, dependencies first.
+    pub order: Vec<NodeIndex>,
 }
 
 /// Finds the module at a static path.
@@ -69,10 +72,21 @@ pub fn module_at<'a>(tree: &'a ModuleTree, path: &[String]) -> Option<&'a Module
 /// `provider` argument or the one its type implies, followed up through module calls'
 /// `providers` maps.
 pub fn provider_addr(tree: &ModuleTree, path: &[String], r: &Resource) -> ProviderConfig {
-    let mut addr = match &r.provider {
+    passed_provider(tree, path, local_provider(r))
+}
+
+/// The provider configuration a resource names in its own module: its `provider` argument
+/// or the one its type implies.
+fn local_provider(r: &Resource) -> ProviderConfig {
+    match &r.provider {
         Some((n, a)) => ProviderConfig::new(n.clone(), a.clone()),
         None => ProviderConfig::new(implied_local_name(&r.ty), None),
-    };
+    }
+}
+
+/// The root provider configuration `addr`, as named in module `path`, stands for: followed
+/// up through module calls' `providers` maps.
+fn passed_provider(tree: &ModuleTree, path: &[String], mut addr: ProviderConfig) -> ProviderConfig {
     for depth in (0..path.len()).rev() {
         let Some(parent) = module_at(tree, &path[..depth]) else {
             break;
@@ -92,10 +106,20 @@ pub fn provider_addr(tree: &ModuleTree, path: &[String], r: &Resource) -> Provid
 struct Builder<'a> {
     tree: &'a ModuleTree,
     g: DiGraph<Node, ()>,
-    index: HashMap<Node, NodeIndex>,
+    index: NodeMap<NodeIndex>,
     /// Edges already added: petgraph's `update_edge` scans a node's edges, which is
     /// quadratic for hubs like a provider used by every resource.
-    edges: std::collections::HashSet<(NodeIndex, NodeIndex)>,
+    edges: std::collections::HashSet<(NodeIndex, NodeIndex), foldhash::fast::RandomState>,
+    /// The provider node of each configuration named in the module being built, and the
+    /// node of the call that made that module: the same few for all of its resources.
+    scope: ModuleScope,
+}
+
+/// What the resources of one module share in the graph.
+#[derive(Default)]
+struct ModuleScope {
+    providers: crate::FastMap<ProviderConfig, NodeIndex>,
+    call: Option<NodeIndex>,
 }
 
 impl Builder<'_> {
@@ -117,9 +141,13 @@ impl Builder<'_> {
 
     /// Adds edges from every node a traversal in module `path` refers to.
     fn refs(&mut self, path: &ModPath, t: &Traversal, to: NodeIndex) {
-        let Ok((subject, _)) = parse_ref(t) else {
-            return;
-        };
+        if let Ok((subject, _)) = parse_ref(t) {
+            self.subject(path, subject, to);
+        }
+    }
+
+    /// Adds edges from every node `subject`, named in module `path`, stands for.
+    fn subject(&mut self, path: &ModPath, subject: Subject, to: NodeIndex) {
         let child_path = |c: &str| {
             let mut p = path.clone();
             p.push(c.to_string());
@@ -149,10 +177,10 @@ impl Builder<'_> {
     }
 
     fn expr(&mut self, path: &ModPath, e: &Expr, to: NodeIndex) {
-        let mut ts = Vec::new();
-        e.visit_traversals(&mut |t| ts.push(t.clone()));
-        for t in ts {
-            self.refs(path, &t, to);
+        let mut subjects = Vec::new();
+        e.visit_traversals(&mut |t| subjects.extend(parse_ref(t).ok().map(|(s, _)| s)));
+        for s in subjects {
+            self.subject(path, s, to);
         }
     }
 
@@ -183,6 +211,11 @@ impl Builder<'_> {
                 self.expr(path, &c.condition, to);
             }
         }
+        self.scope = ModuleScope {
+            providers: Default::default(),
+            call: (path.split_last())
+                .map(|(last, parent)| self.node(Node::Call(parent.to_vec(), last.clone()))),
+        };
         for (addr, r) in &m.resources {
             let to = self.node(Node::Resource(path.clone(), addr.clone()));
             self.resource(path, r, to);
@@ -228,10 +261,8 @@ impl Builder<'_> {
 
     fn resource(&mut self, path: &ModPath, r: &Resource, to: NodeIndex) {
         self.body(path, &r.config, to);
-        for e in r
-            .count
-            .iter()
-            .chain(r.for_each.iter())
+        for e in (r.count.as_deref().into_iter())
+            .chain(r.for_each.as_deref())
             .chain(r.lifecycle.replace_triggered_by.iter())
         {
             self.expr(path, e, to);
@@ -243,9 +274,21 @@ impl Builder<'_> {
             self.expr(path, &c.condition, to);
             self.expr(path, &c.error_message, to);
         }
-        self.edge(Node::Provider(provider_addr(self.tree, path, r)), to);
-        if let Some((last, parent)) = path.split_last() {
-            self.edge(Node::Call(parent.to_vec(), last.clone()), to);
+        let local = local_provider(r);
+        let provider = match self.scope.providers.get(&local) {
+            Some(&p) => p,
+            None => {
+                let addr = passed_provider(self.tree, path, local.clone());
+                let p = self.node(Node::Provider(addr));
+                self.scope.providers.insert(local, p);
+                p
+            }
+        };
+        let scope = [Some(provider), self.scope.call];
+        for from in scope.into_iter().flatten() {
+            if self.edges.insert((from, to)) {
+                self.g.add_edge(from, to, ());
+            }
         }
     }
 
@@ -264,8 +307,9 @@ pub fn build(tree: &ModuleTree) -> Result<ConfigGraph, Diagnostics> {
     let mut b = Builder {
         tree,
         g: DiGraph::new(),
-        index: HashMap::new(),
+        index: NodeMap::default(),
         edges: Default::default(),
+        scope: ModuleScope::default(),
     };
     for p in &tree.module.providers {
         let to = b.node(Node::Provider(ProviderConfig::new(
@@ -299,7 +343,6 @@ pub fn build(tree: &ModuleTree) -> Result<ConfigGraph, Diagnostics> {
             None,
         ))
     })?;
-    let order = order.into_iter().map(|i| g[i].clone()).collect();
     Ok(ConfigGraph {
         graph: g,
         index,
@@ -311,33 +354,52 @@ pub fn build(tree: &ModuleTree) -> Result<ConfigGraph, Diagnostics> {
 /// any other node (locals, variables, module calls), as Terraform records them in state:
 /// addresses relative to the resource's module, sorted. Ancestors outside the resource's
 /// module (or its children) are left out, as the state's module-relative form cannot name them.
-pub fn resource_dependencies(g: &ConfigGraph) -> HashMap<Node, Vec<String>> {
-    let mut out = HashMap::new();
-    for (node, &i) in &g.index {
+///
+/// One depth-first search per resource over its ancestors. The walk goes through the nodes in
+/// storage order and marks visits with a per-search stamp, not a fresh set, so that a million
+/// searches allocate nothing but their answers.
+pub fn resource_dependencies(g: &ConfigGraph) -> NodeMap<std::sync::Arc<[String]>> {
+    let mut out = NodeMap::with_capacity_and_hasher(g.graph.node_count(), Default::default());
+    let mut stamp = vec![usize::MAX; g.graph.node_count()];
+    let mut stack = Vec::new();
+    let mut deps = std::collections::BTreeSet::new();
+    for (search, i) in g.graph.node_indices().enumerate() {
+        let node = &g.graph[i];
         let Node::Resource(path, _) = node else {
             continue;
         };
-        let mut seen = std::collections::HashSet::new();
-        let mut stack = vec![i];
-        let mut deps = std::collections::BTreeSet::new();
+        stack.push(i);
         while let Some(j) = stack.pop() {
             for a in g.graph.neighbors_directed(j, petgraph::Direction::Incoming) {
-                if !seen.insert(a) {
+                if std::mem::replace(&mut stamp[a.index()], search) == search {
                     continue;
                 }
                 stack.push(a);
                 if let Node::Resource(p, name) = &g.graph[a] {
                     if a != i && p.starts_with(path) {
-                        let rel = &p[path.len()..];
-                        let prefix: String = rel.iter().map(|m| format!("module.{m}.")).collect();
-                        deps.insert(format!("{prefix}{name}"));
+                        deps.insert(relative_name(&p[path.len()..], name));
                     }
                 }
             }
         }
-        out.insert(node.clone(), deps.into_iter().collect());
+        out.insert(
+            node.clone(),
+            std::mem::take(&mut deps).into_iter().collect(),
+        );
     }
     out
+}
+
+/// `name` in module `rel` below the module it is named from (`module.a.module.b.name`).
+fn relative_name(rel: &[String], name: &str) -> String {
+    let mut s = String::with_capacity(name.len() + rel.iter().map(|m| m.len() + 8).sum::<usize>());
+    for m in rel {
+        s.push_str("module.");
+        s.push_str(m);
+        s.push('.');
+    }
+    s.push_str(name);
+    s
 }
 
 /// Edges between resources as `autostack graph` and the plan report draw them: from each
@@ -347,8 +409,8 @@ pub fn resource_dependencies(g: &ConfigGraph) -> HashMap<Node, Vec<String>> {
 pub fn resource_edges(g: &ConfigGraph) -> Vec<(Node, Node)> {
     let mut nearest: HashMap<NodeIndex, Vec<NodeIndex>> = HashMap::new();
     let mut edges = Vec::new();
-    for node in &g.order {
-        let i = g.index[node];
+    for &i in &g.order {
+        let node = &g.graph[i];
         let mut behind = std::collections::BTreeSet::new();
         for p in g.graph.neighbors_directed(i, petgraph::Direction::Incoming) {
             match &g.graph[p] {

@@ -142,7 +142,7 @@ pub struct Values {
     /// Local values per module instance.
     pub locals: HashMap<ModuleInstance, HashMap<String, Value>>,
     /// Resources per module instance, by `TYPE.NAME` / `data.TYPE.NAME`.
-    pub resources: HashMap<ModuleInstance, HashMap<String, ResourceValues>>,
+    pub resources: HashMap<ModuleInstance, crate::FastMap<String, ResourceValues>>,
     /// Outputs of each module instance.
     pub outputs: HashMap<ModuleInstance, BTreeMap<String, Value>>,
     /// How each module call expands, per calling module instance.

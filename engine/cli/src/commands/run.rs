@@ -3,7 +3,7 @@
 use crate::args::PlanArgs;
 use crate::backend::{Backend, LockGuard};
 use crate::progress::{self, Progress};
-use crate::render::{render_plan, Style};
+use crate::render::{write_plan, Style};
 use crate::session::{self, Schemas};
 use crate::ui;
 use autostack_core::addrs::parse_instance;
@@ -277,9 +277,11 @@ pub fn report_plan(plan: &Plan, out: &Output, schemas: &Schemas) {
             json!({ "changes": { "add": add, "change": change, "import": imp, "remove": destroy, "operation": "plan" } }),
         );
     } else {
-        print!(
-            "{}",
-            render_plan(plan, &Style { color: out.color }, &|c| schemas.block_for(c))
-        );
+        use std::io::Write as _;
+        let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+        let style = Style { color: out.color };
+        // A reader that went away (a closed pipe) is no error of the plan's.
+        let _ = write_plan(plan, &style, &|c| schemas.block_for(c), &mut stdout)
+            .and_then(|()| stdout.flush());
     }
 }

@@ -6,5 +6,5 @@ pub mod migrate;
 pub mod plan;
 pub mod style;
 
-pub use plan::{render_plan, summary_line, RULE};
+pub use plan::{render_plan, summary_line, write_plan, RULE};
 pub use style::Style;

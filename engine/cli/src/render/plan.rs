@@ -20,12 +20,24 @@ pub const RULE: &str =
 
 /// Renders a whole plan (drift, actions, summary, outputs).
 pub fn render_plan(plan: &Plan, style: &Style, lookup: BlockLookup<'_>) -> String {
-    let mut out = String::new();
+    let mut out = Vec::new();
+    write_plan(plan, style, lookup, &mut out).expect("writing to memory cannot fail");
+    String::from_utf8(out).expect("rendered text is UTF-8")
+}
+
+/// Writes the plan as [`render_plan`] renders it, a resource at a time: a plan of a million
+/// resources is hundreds of megabytes of text, which is never held whole.
+pub fn write_plan(
+    plan: &Plan,
+    style: &Style,
+    lookup: BlockLookup<'_>,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     // Terraform shows outside changes only where they are relevant to what the plan does:
     // with nothing to do (outside a refresh-only plan), none is.
     let relevant = plan.mode == PlanMode::RefreshOnly || plan.has_changes();
     if !plan.drift.is_empty() && relevant {
-        out.push_str(&render_drift(plan, style, lookup));
+        out.write_all(render_drift(plan, style, lookup).as_bytes())?;
     }
     let shown: Vec<&ResourceChange> = plan
         .changes
@@ -34,29 +46,29 @@ pub fn render_plan(plan: &Plan, style: &Style, lookup: BlockLookup<'_>) -> Strin
         .collect();
     if !plan.has_changes() {
         if plan.mode == PlanMode::RefreshOnly {
-            out.push_str("\nNo changes. Your infrastructure still matches the configuration.\n\nAutoStack has checked that the real remote objects still match the result of\nyour most recent changes, and found no differences.\n");
+            out.write_all(b"\nNo changes. Your infrastructure still matches the configuration.\n\nAutoStack has checked that the real remote objects still match the result of\nyour most recent changes, and found no differences.\n")?;
         } else {
-            out.push_str("\nNo changes. Your infrastructure matches the configuration.\n\nAutoStack has compared your real infrastructure against your configuration\nand found no differences, so no changes are needed.\n");
+            out.write_all(b"\nNo changes. Your infrastructure matches the configuration.\n\nAutoStack has compared your real infrastructure against your configuration\nand found no differences, so no changes are needed.\n")?;
         }
-        return out;
+        return Ok(());
     }
     if !shown.is_empty() {
-        out.push_str("\nAutoStack used the selected providers to generate the following execution\nplan. Resource actions are indicated with the following symbols:\n");
-        out.push_str(&legend(&shown, style));
-        out.push_str("\nAutoStack will perform the following actions:\n\n");
+        out.write_all(b"\nAutoStack used the selected providers to generate the following execution\nplan. Resource actions are indicated with the following symbols:\n")?;
+        out.write_all(legend(&shown, style).as_bytes())?;
+        out.write_all(b"\nAutoStack will perform the following actions:\n\n")?;
         for c in &shown {
-            out.push_str(&render_change(c, style, lookup));
-            out.push('\n');
+            out.write_all(render_change(c, style, lookup).as_bytes())?;
+            out.write_all(b"\n")?;
         }
-        out.push_str(&summary_line(plan, style));
-        out.push('\n');
+        out.write_all(summary_line(plan, style).as_bytes())?;
+        out.write_all(b"\n")?;
     }
     let outputs = render_outputs(plan, style);
     if !outputs.is_empty() {
-        out.push_str("\nChanges to Outputs:\n");
-        out.push_str(&outputs);
+        out.write_all(b"\nChanges to Outputs:\n")?;
+        out.write_all(outputs.as_bytes())?;
     }
-    out
+    Ok(())
 }
 
 /// `Plan: N to add, M to change, K to destroy.` (with imports when there are any, and

@@ -59,7 +59,7 @@ impl DrawGraph {
                 out.nodes.len() - 1
             })
         };
-        for node in &g.order {
+        for node in g.order.iter().map(|&i| &g.graph[i]) {
             if let Node::Resource(path, _) = node {
                 add(&mut out, node.to_string(), path.first().cloned());
             }

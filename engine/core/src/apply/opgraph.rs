@@ -61,7 +61,7 @@ pub fn build(g: &ConfigGraph, plan: &Plan) -> OpGraph {
         preds: Vec::new(),
     };
     let mut config_op: HashMap<Node, usize> = HashMap::new();
-    for node in &g.order {
+    for node in g.order.iter().map(|&i| &g.graph[i]) {
         config_op.insert(node.clone(), og.add(Op::Config(node.clone())));
     }
     // Per resource node, each instance's first forward op and the op that finishes it (the

@@ -154,8 +154,10 @@ impl Planner<'_> {
                 Some(InstanceKey::Str(_)) => Reason::EachKey,
                 None => Reason::NoResourceConfig,
             };
-            self.changes
-                .insert(addr.clone(), self.delete_change(&addr, &obj, reason));
+            self.changes.insert(
+                addr.clone(),
+                Box::new(self.delete_change(&addr, &obj, reason)),
+            );
         }
     }
 
@@ -203,8 +205,10 @@ impl Planner<'_> {
             } else {
                 Reason::NoResourceConfig
             };
-            self.changes
-                .insert(addr.clone(), self.delete_change(&addr, &obj, reason));
+            self.changes.insert(
+                addr.clone(),
+                Box::new(self.delete_change(&addr, &obj, reason)),
+            );
         }
     }
 
@@ -257,7 +261,7 @@ impl Planner<'_> {
         // refreshes first, recording them): an imported object's state records none.
         let mut deps = obj.dependencies.clone();
         if self.declared_in_config(&addr.resource) {
-            deps.extend(self.w.dependencies(&addr.resource));
+            deps.extend(self.w.dependencies(&addr.resource).iter().cloned());
             deps.sort();
             deps.dedup();
         }

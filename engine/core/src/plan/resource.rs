@@ -27,7 +27,7 @@ struct Resolved<'x> {
     provider: &'x Arc<dyn Provider>,
     paddr: &'x ProviderConfig,
     exp: Expansion,
-    deps: Vec<String>,
+    deps: std::sync::Arc<[String]>,
 }
 
 impl Planner<'_> {
@@ -216,12 +216,12 @@ impl Planner<'_> {
             // the state records what the configuration makes this instance depend on,
             // which later orders its destruction.
             if r.mode == Mode::Managed {
-                o.dependencies = of.deps.clone();
+                o.dependencies = of.deps.to_vec();
             }
         }
         change.provider_source = self.w.ctx.provider_source(of.paddr);
         change.provider = of.paddr.clone();
-        change.dependencies = of.deps.clone();
+        change.dependencies = of.deps.to_vec();
         change.schema_version = schema.version;
         change.prev_addr = self.moved_from.get(&addr).cloned();
         let value = (change.after.clone()).unwrap_or_else(|| schema.block.empty_value());
@@ -233,7 +233,7 @@ impl Planner<'_> {
         if let Some(rv) = resources.and_then(|m| m.get_mut(&addr.resource.local())) {
             rv.set(addr.key.clone(), value);
         }
-        self.changes.insert(addr, change);
+        self.changes.insert(addr, Box::new(change));
     }
 
     /// A portable instance whose object is on another cloud plans as a move; any other as

@@ -121,7 +121,7 @@ impl Walker<'_> {
         let exp = {
             let scope = WalkScope::module(&self.values, &raddr.module);
             let mut ev = self.evaluator(&scope);
-            expansion(&mut ev, r.count.as_ref(), r.for_each.as_ref())?
+            expansion(&mut ev, r.count.as_deref(), r.for_each.as_deref())?
         };
         self.values
             .resources

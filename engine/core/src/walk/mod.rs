@@ -32,7 +32,7 @@ pub(crate) struct Walker<'a> {
     /// Module instances of each static path.
     pub module_instances: HashMap<ModPath, Vec<ModuleInstance>>,
     /// The resources each resource node depends on, transitively, as state records them.
-    pub resource_deps: HashMap<Node, Vec<String>>,
+    pub resource_deps: crate::graph::NodeMap<std::sync::Arc<[String]>>,
 }
 
 impl<'a> Walker<'a> {
@@ -64,7 +64,7 @@ impl<'a> Walker<'a> {
             values,
             diags: Diagnostics::new(),
             module_instances,
-            resource_deps: HashMap::new(),
+            resource_deps: Default::default(),
         }
     }
 
@@ -97,7 +97,7 @@ impl<'a> Walker<'a> {
     /// The resources an instance of `raddr` depends on, as state records them: like
     /// Terraform, every resource (and data source) it reaches through references,
     /// `depends_on`, locals and variables — its ancestors in the graph, sorted.
-    pub(crate) fn dependencies(&self, raddr: &ResourceAddr) -> Vec<String> {
+    pub(crate) fn dependencies(&self, raddr: &ResourceAddr) -> std::sync::Arc<[String]> {
         self.resource_deps
             .get(&Node::Resource(raddr.module.path(), raddr.local()))
             .cloned()

@@ -85,10 +85,10 @@ pub(super) fn decode_resource(b: Block, diags: &mut Diagnostics) -> Option<Resou
         ty,
         name,
         provider,
-        count,
-        for_each,
+        count: count.map(Box::new),
+        for_each: for_each.map(Box::new),
         depends_on,
-        lifecycle,
+        lifecycle: Box::new(lifecycle),
         config,
         range,
     })

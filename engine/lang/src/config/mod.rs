@@ -202,14 +202,15 @@ pub struct Resource {
     pub name: String,
     /// `provider = aws.east`: local name and alias.
     pub provider: Option<(String, Option<String>)>,
-    /// `count`.
-    pub count: Option<Expr>,
+    /// `count` (boxed, as are `for_each` and `lifecycle`: most resources have none, and a
+    /// configuration holds every resource's record at once).
+    pub count: Option<Box<Expr>>,
     /// `for_each`.
-    pub for_each: Option<Expr>,
+    pub for_each: Option<Box<Expr>>,
     /// `depends_on`.
     pub depends_on: Vec<Traversal>,
     /// `lifecycle`.
-    pub lifecycle: Lifecycle,
+    pub lifecycle: Box<Lifecycle>,
     /// The remaining (provider-defined) arguments and blocks, including `dynamic` blocks.
     pub config: Body,
     /// The block header's range.
