@@ -259,7 +259,7 @@ impl Plugin {
             );
             return Diagnostic::error("Plugin error", detail, None).into();
         }
-        let tail = conn.process.stderr_tail();
+        let tail = conn.process.final_stderr_tail().await;
         let mut detail = format!(
             "The plugin encountered an error, and failed to respond to the plugin.(*GRPCProvider).{method} call. The plugin logs may contain more details."
         );

@@ -35,6 +35,8 @@ pub struct PluginProcess {
     pub channel: Channel,
     child: tokio::sync::Mutex<Child>,
     stderr: Arc<Mutex<String>>,
+    /// Set once the stderr reader reached the end (the process closed it).
+    stderr_closed: tokio::sync::watch::Receiver<bool>,
     path: PathBuf,
 }
 
@@ -102,8 +104,13 @@ impl PluginProcess {
             .spawn()
             .map_err(|e| format!("could not start {}: {e}", path.display()))?;
         let stderr = Arc::new(Mutex::new(String::new()));
+        let (closed, stderr_closed) = tokio::sync::watch::channel(false);
         if let Some(err) = child.stderr.take() {
-            tokio::spawn(keep_tail(err, stderr.clone()));
+            let tail = stderr.clone();
+            tokio::spawn(async move {
+                keep_tail(err, tail).await;
+                let _ = closed.send(true);
+            });
         }
         let stdout = child.stdout.take().ok_or("no stdout")?;
         let line = match tokio::time::timeout(START_TIMEOUT, first_line(stdout)).await {
@@ -125,6 +132,7 @@ impl PluginProcess {
             channel,
             child: tokio::sync::Mutex::new(child),
             stderr,
+            stderr_closed,
             path: path.to_path_buf(),
         })
     }
@@ -132,6 +140,15 @@ impl PluginProcess {
     /// The last lines the plugin wrote to stderr.
     pub fn stderr_tail(&self) -> String {
         self.stderr.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+
+    /// The last lines of a process that has exited: read to the end first (a second at
+    /// most), since the reader may still be behind the exit on a busy machine, and the
+    /// end is where a crash's panic is.
+    pub async fn final_stderr_tail(&self) -> String {
+        let mut closed = self.stderr_closed.clone();
+        let _ = tokio::time::timeout(Duration::from_secs(1), closed.wait_for(|c| *c)).await;
+        self.stderr_tail()
     }
 
     /// The plugin's executable.
