@@ -134,8 +134,13 @@ impl Builder<'_> {
 
     fn edge(&mut self, from: Node, to: NodeIndex) {
         let f = self.node(from);
-        if self.edges.insert((f, to)) {
-            self.g.add_edge(f, to, ());
+        self.link(f, to);
+    }
+
+    /// Adds the edge `from → to` unless it is there already.
+    fn link(&mut self, from: NodeIndex, to: NodeIndex) {
+        if self.edges.insert((from, to)) {
+            self.g.add_edge(from, to, ());
         }
     }
 
@@ -253,9 +258,7 @@ impl Builder<'_> {
             .chain(m.module_calls.keys().map(|n| Node::Call(p(), n.clone())));
         for n in nodes.collect::<Vec<_>>() {
             let to = self.node(n);
-            if self.edges.insert((call, to)) {
-                self.g.add_edge(call, to, ());
-            }
+            self.link(call, to);
         }
     }
 
@@ -284,11 +287,9 @@ impl Builder<'_> {
                 p
             }
         };
-        let scope = [Some(provider), self.scope.call];
-        for from in scope.into_iter().flatten() {
-            if self.edges.insert((from, to)) {
-                self.g.add_edge(from, to, ());
-            }
+        self.link(provider, to);
+        if let Some(call) = self.scope.call {
+            self.link(call, to);
         }
     }
 
