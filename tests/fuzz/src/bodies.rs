@@ -51,7 +51,7 @@ pub fn hcl(data: &[u8]) {
     let file = sources.add(name, text.to_string());
     let (module, mut diags) = module_from_file(&file);
     let tree = ModuleTree {
-        module,
+        module: module.into(),
         children: Default::default(),
     };
     diags.extend(validate_tree(&tree, functions));

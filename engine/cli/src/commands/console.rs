@@ -78,7 +78,7 @@ fn build_scope(
     }
     // Provider-defined functions through unconfigured providers, as in Terraform's console.
     let tree = Arc::new(ModuleTree {
-        module,
+        module: Arc::new(module),
         children: Default::default(),
     });
     let provided = Arc::new(ConfigFunctions::new(

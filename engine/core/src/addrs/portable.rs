@@ -62,7 +62,14 @@ fn bind_module(tree: &mut ModuleTree, inherited: Option<&str>, diags: &mut Diagn
     let names = (own.iter().map(|s| s.as_str()))
         .collect::<Vec<_>>()
         .join(", ");
+    // Copy-on-write: calls of one directory share its parse, and only a module with portable
+    // resources is bound (and so copied) per call.
     let module = &mut tree.module;
+    let module = if module.resources.values().any(|r| is_portable(&r.ty)) {
+        std::sync::Arc::make_mut(module)
+    } else {
+        return bind_children(tree, chosen.as_deref(), diags);
+    };
     let sources: Vec<(String, ProviderSource)> = (module.resources.values())
         .filter_map(|r| r.provider.as_ref())
         .map(|(n, _)| (n.clone(), source_in(module, n)))
@@ -96,8 +103,52 @@ fn bind_module(tree: &mut ModuleTree, inherited: Option<&str>, diags: &mut Diagn
             )),
         }
     }
-    let pass = chosen.clone();
+    bind_children(tree, chosen.as_deref(), diags);
+}
+
+fn bind_children(tree: &mut ModuleTree, cloud: Option<&str>, diags: &mut Diagnostics) {
     for child in tree.children.values_mut() {
-        bind_module(child, pass.as_deref(), diags);
+        bind_module(child, cloud, diags);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use autostack_lang::config::module_from_file;
+    use autostack_lang::diag::SourceFile;
+    use std::sync::Arc;
+
+    fn tree(text: &str, children: Vec<(&str, ModuleTree)>) -> ModuleTree {
+        let (module, diags) = module_from_file(&SourceFile::new("main.tf", text.to_string()));
+        assert!(!diags.has_errors(), "{diags:?}");
+        let children = children.into_iter().map(|(k, t)| (k.to_string(), t));
+        ModuleTree {
+            module: Arc::new(module),
+            children: children.collect(),
+        }
+    }
+
+    #[test]
+    fn a_shared_module_is_bound_per_call_without_touching_the_other_calls() {
+        let shared = tree("resource \"portable_bucket\" \"b\" {}\n", vec![]);
+        let on_azure = tree(
+            "provider \"azurerm\" {\n  features {}\n}\n",
+            vec![("m", shared.clone())],
+        );
+        let mut root = tree(
+            "provider \"aws\" {}\n",
+            vec![("m", shared.clone()), ("az", on_azure)],
+        );
+        assert!(bind_portable(&mut root).is_empty());
+        let cloud = |t: &ModuleTree| t.module.resources.values().next().unwrap().provider.clone();
+        assert_eq!(cloud(&root.children["m"]), Some(("aws".into(), None)));
+        let nested = &root.children["az"].children["m"];
+        assert_eq!(cloud(nested), Some(("azurerm".into(), None)));
+        assert_eq!(
+            cloud(&shared),
+            None,
+            "the parse the calls share is left as read"
+        );
     }
 }
