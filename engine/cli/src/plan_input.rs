@@ -26,7 +26,7 @@ pub fn plan_input(plan: &Plan, tree: &ModuleTree, detail: Detail) -> (PlanInput,
     input.provider_configs = provider_configs(plan, tree);
     let mut skipped = 0;
     let mut priced = Vec::new();
-    for c in &plan.changes {
+    for c in plan.changes.iter().map(|c| &**c) {
         let r = &c.addr.resource;
         if r.mode == Mode::Data || c.action == Action::Read {
             continue; // never priced

@@ -135,7 +135,7 @@ fn fixture() -> (tempfile::TempDir, ModuleTree, Plan) {
     changes[2].provider = "aws.west".parse().unwrap();
     let plan = Plan {
         mode: PlanMode::Normal,
-        changes,
+        changes: changes.into_iter().map(Box::new).collect(),
         drift: Vec::new(),
         outputs: Default::default(),
         prior: Default::default(),

@@ -269,7 +269,7 @@ fn changes_in_terraforms_order(mut changes: Vec<&ResourceChange>) -> Json {
 
 /// The whole JSON plan document.
 pub fn plan_json(plan: &Plan, tree: &ModuleTree) -> Json {
-    let listed = || plan.changes.iter().filter(|c| listed_in_plan(c));
+    let listed = || (plan.changes.iter().map(|c| &**c)).filter(|c| listed_in_plan(c));
     let sources: Vec<String> = listed().map(|c| c.provider_source.to_string()).collect();
     let planned = (listed().zip(&sources))
         .filter(|(c, _)| c.action != Action::Delete)

@@ -234,7 +234,7 @@ impl Serialize for PlanDoc<'_> {
         m.serialize_entry("base_lineage", &p.base_lineage)?;
         let vars = p.variables.iter().map(|(k, v)| (k, Full(v)));
         m.serialize_entry("variables", &Collect(std::cell::Cell::new(Some(vars))))?;
-        let changes = p.changes.iter().map(ChangeDoc);
+        let changes = p.changes.iter().map(|c| ChangeDoc(c));
         m.serialize_entry("changes", &CollectSeq(std::cell::Cell::new(Some(changes))))?;
         let drift = p.drift.iter().map(ChangeDoc);
         m.serialize_entry("drift", &CollectSeq(std::cell::Cell::new(Some(drift))))?;
@@ -422,7 +422,7 @@ pub fn read(
     };
     let changes = list("changes")
         .iter()
-        .map(parse_change)
+        .map(|c| parse_change(c).map(Box::new))
         .collect::<Result<Vec<_>, _>>()?;
     let drift = list("drift")
         .iter()
@@ -557,7 +557,7 @@ mod tests {
         full.planned_private = Some("eyJ2IjoxfQ==".into());
         let plan = Plan {
             mode: PlanMode::Destroy,
-            changes: vec![full, change("aws_instance.y")],
+            changes: vec![Box::new(full), Box::new(change("aws_instance.y"))],
             drift: vec![change("aws_instance.z")],
             outputs: [(
                 "o".to_string(),

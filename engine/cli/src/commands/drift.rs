@@ -100,7 +100,7 @@ fn drift_costs(
 ) -> BTreeMap<String, CostEffect> {
     let as_changes = Plan {
         mode: plan.mode,
-        changes: plan.drift.clone(),
+        changes: plan.drift.iter().cloned().map(Box::new).collect(),
         drift: Vec::new(),
         outputs: BTreeMap::new(),
         prior: Default::default(),

@@ -187,7 +187,7 @@ mod tests {
     fn the_summary_counts_moves_after_terraforms_counts() {
         let plan = Plan {
             mode: PlanMode::Normal,
-            changes: vec![moving(), moving()],
+            changes: vec![Box::new(moving()), Box::new(moving())],
             drift: Vec::new(),
             outputs: Default::default(),
             prior: Default::default(),

@@ -42,6 +42,7 @@ pub fn write_plan(
     let shown: Vec<&ResourceChange> = plan
         .changes
         .iter()
+        .map(|c| &**c)
         .filter(|c| c.action != Action::NoOp || c.prev_addr.is_some() || c.importing.is_some())
         .collect();
     if !plan.has_changes() {

@@ -195,8 +195,10 @@ pub struct PlanOptions {
 pub struct Plan {
     /// The mode it was made in.
     pub mode: PlanMode,
-    /// Per-instance changes, in address order (no-ops included).
-    pub changes: Vec<ResourceChange>,
+    /// Per-instance changes, in address order (no-ops included). Boxed: the planner files
+    /// each change in an address-ordered map as it goes, and the plan takes them over without
+    /// copying (a second copy of every record was a tenth of a large plan's memory).
+    pub changes: Vec<Box<ResourceChange>>,
     /// Changes made outside AutoStack since the last apply (refresh found them).
     pub drift: Vec<ResourceChange>,
     /// Root outputs.

@@ -122,8 +122,8 @@ impl Planner<'_> {
             .iter()
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
-        let mut changes: Vec<ResourceChange> = self.changes.into_values().map(|c| *c).collect();
-        changes.extend(self.deposed_changes);
+        let mut changes: Vec<Box<ResourceChange>> = self.changes.into_values().collect();
+        changes.extend(self.deposed_changes.into_iter().map(Box::new));
         Plan {
             mode: self.opts.mode,
             changes,
