@@ -140,8 +140,7 @@ fn blocks_as_attributes(block: &Block, body: &Body, value: &Value) -> Value {
         let whole = items.iter().map(|item| {
             let mut obj = item.as_entries().cloned().unwrap_or_default();
             for (k, t) in attrs {
-                obj.entry(k.clone())
-                    .or_insert_with(|| Value::Null(t.clone()));
+                obj.get_or_insert_with(k.clone(), || Value::Null(t.clone()));
             }
             Value::object(obj)
         });

@@ -180,7 +180,7 @@ impl Values {
         let exp = self.calls.get(from)?.get(name)?;
         let outputs = |key: Option<InstanceKey>| {
             let child = from.child(name, key);
-            Value::object(self.outputs.get(&child).cloned().unwrap_or_default())
+            Value::object(self.outputs.get(&child).cloned().unwrap_or_default().into())
         };
         Some(match exp {
             Expansion::Single => outputs(None),

@@ -188,7 +188,7 @@ fn to_map(v: &Value, et: &Type, want: &Type) -> Result<Value, ConvertError> {
                 .map(|c| (k.clone(), c))
                 .map_err(|e| at(e, format!("element {k:?}")))
         })
-        .collect::<Result<BTreeMap<_, _>, _>>()?;
+        .collect::<Result<crate::ValueMap, _>>()?;
     Ok(Value::Map(et, Arc::new(out)))
 }
 
@@ -218,7 +218,7 @@ fn to_object(
         Value::Object(m) | Value::Map(_, m) => m,
         other => return Err(mismatch(&other.ty(), want)),
     };
-    let mut out = BTreeMap::new();
+    let mut out = crate::ValueMap::new();
     for (k, t) in attrs {
         match m.get(k) {
             Some(x) => {

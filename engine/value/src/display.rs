@@ -75,7 +75,7 @@ fn format_seq(xs: &[Value], indent: usize) -> String {
     out
 }
 
-fn format_mapping(m: &std::collections::BTreeMap<String, Value>, indent: usize) -> String {
+fn format_mapping(m: &crate::ValueMap, indent: usize) -> String {
     if m.is_empty() {
         return "{}".into();
     }

@@ -146,7 +146,7 @@ pub fn from_json(j: &Json, ty: &Type) -> Result<Value, JsonError> {
                 .collect::<Result<_, _>>()?,
         ),
         (Type::Object(attrs), Json::Object(m)) => {
-            let mut out = BTreeMap::new();
+            let mut out = crate::ValueMap::new();
             for (k, t) in attrs {
                 let v = match m.get(k) {
                     Some(x) => from_json(x, t).map_err(|e| JsonError(format!("{k}: {}", e.0)))?,
@@ -283,7 +283,7 @@ pub fn from_typed_json(j: &Json, ty: &Type) -> Result<Value, JsonError> {
             from_json(&m["value"], &t)
         }
         (Type::Object(attrs), Json::Object(m)) => {
-            let mut out = BTreeMap::new();
+            let mut out = crate::ValueMap::new();
             for (k, t) in attrs {
                 let v = match m.get(k) {
                     Some(x) => {
@@ -366,7 +366,7 @@ fn apply_mask(v: Value, mask: &Json, f: &dyn Fn(&Value) -> Value) -> Value {
         }
         Json::Object(ms) => {
             let (inner, marks) = v.unmark();
-            let map_entries = |m: &BTreeMap<String, Value>| {
+            let map_entries = |m: &crate::ValueMap| {
                 m.iter()
                     .map(|(k, x)| {
                         (
@@ -374,7 +374,7 @@ fn apply_mask(v: Value, mask: &Json, f: &dyn Fn(&Value) -> Value) -> Value {
                             apply_mask(x.clone(), ms.get(k).unwrap_or(&Json::Bool(false)), f),
                         )
                     })
-                    .collect::<BTreeMap<_, _>>()
+                    .collect::<crate::ValueMap>()
             };
             let out = match &inner {
                 Value::Object(m) => Value::object(map_entries(m)),

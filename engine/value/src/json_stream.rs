@@ -148,7 +148,7 @@ impl Serialize for ValueTypes<'_> {
     }
 }
 
-struct AttrTypes<'a>(&'a std::collections::BTreeMap<String, Value>);
+struct AttrTypes<'a>(&'a crate::ValueMap);
 
 impl Serialize for AttrTypes<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {

@@ -15,6 +15,7 @@ pub mod display;
 pub mod function;
 pub mod json;
 pub mod json_stream;
+pub mod map;
 mod number;
 pub mod ops;
 pub mod path;
@@ -26,12 +27,12 @@ pub mod version;
 pub use convert::{convert, unify, ConvertError};
 pub use diag::{Diagnostic, Diagnostics};
 pub use display::{format_type, format_value};
+pub use map::ValueMap;
 pub use number::Number;
 pub use path::{path_string, AttrPath, PathStep};
 pub use set::make_set;
 pub use types::Type;
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// Marks carried by a value through every operation. Today only "sensitive".
@@ -81,11 +82,11 @@ pub enum Value {
     /// `set(T)`: element type and elements (canonical order, no duplicates).
     Set(Type, Arc<Vec<Value>>),
     /// `map(T)`: element type and entries ordered by key.
-    Map(Type, Arc<BTreeMap<String, Value>>),
+    Map(Type, Arc<ValueMap>),
     /// `tuple([...])`.
     Tuple(Arc<Vec<Value>>),
     /// `object({...})`, attributes ordered by name.
-    Object(Arc<BTreeMap<String, Value>>),
+    Object(Arc<ValueMap>),
     /// A value carrying marks (e.g. sensitive). Never nested directly in another `Marked`.
     Marked(Box<Value>, Marks),
 }
@@ -127,19 +128,17 @@ impl Value {
     }
 
     /// An object.
-    pub fn object(attrs: BTreeMap<String, Value>) -> Value {
+    pub fn object(attrs: ValueMap) -> Value {
         Value::Object(Arc::new(attrs))
     }
 
     /// An object from `(name, value)` pairs.
     pub fn object_from<K: Into<String>>(attrs: impl IntoIterator<Item = (K, Value)>) -> Value {
-        Value::Object(Arc::new(
-            attrs.into_iter().map(|(k, v)| (k.into(), v)).collect(),
-        ))
+        Value::Object(Arc::new(attrs.into_iter().collect()))
     }
 
     /// A map with element type `elem`.
-    pub fn map(elem: Type, entries: BTreeMap<String, Value>) -> Value {
+    pub fn map(elem: Type, entries: ValueMap) -> Value {
         Value::Map(elem, Arc::new(entries))
     }
 
@@ -227,7 +226,7 @@ impl Value {
                     .collect(),
             )
         };
-        let strip_map = |m: &Arc<BTreeMap<String, Value>>, marks: &mut Marks| {
+        let strip_map = |m: &Arc<ValueMap>, marks: &mut Marks| {
             Arc::new(
                 m.iter()
                     .map(|(k, v)| (k.clone(), v.clone().unmark_deep_into(marks)))
@@ -321,7 +320,7 @@ impl Value {
     }
 
     /// Entries of a known map or object.
-    pub fn as_entries(&self) -> Option<&BTreeMap<String, Value>> {
+    pub fn as_entries(&self) -> Option<&ValueMap> {
         match self.unmarked() {
             Value::Map(_, m) | Value::Object(m) => Some(m),
             _ => None,
@@ -332,7 +331,7 @@ impl Value {
     pub fn length(&self) -> Option<usize> {
         self.as_seq()
             .map(<[Value]>::len)
-            .or_else(|| self.as_entries().map(BTreeMap::len))
+            .or_else(|| self.as_entries().map(ValueMap::len))
     }
 
     /// Structural equality that also compares types and marks (cty's `RawEquals`).
@@ -358,7 +357,7 @@ impl Value {
     }
 }
 
-fn maps_raw_equal(a: &BTreeMap<String, Value>, b: &BTreeMap<String, Value>) -> bool {
+fn maps_raw_equal(a: &ValueMap, b: &ValueMap) -> bool {
     a.len() == b.len()
         && a.iter()
             .zip(b.iter())

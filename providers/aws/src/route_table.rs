@@ -91,7 +91,7 @@ fn normalize_routes(v: &Value) -> Value {
         .map(|r| {
             let mut m = r.as_entries().cloned().unwrap_or_default();
             for a in ROUTE_ATTRS {
-                let e = m.entry(a.to_string()).or_insert(Value::string(""));
+                let e = m.get_or_insert_with(a.to_string(), || Value::string(""));
                 if e.is_null() {
                     *e = Value::string("");
                 }

@@ -5,7 +5,6 @@ use autostack_provider_sdk::{
     plan_by_schema, same, ApplyError, PathStep, PlanResponse, ResourceSchema,
 };
 use autostack_value::{Diagnostics, Type, Value};
-use std::collections::BTreeMap;
 
 pub(crate) use autostack_provider_sdk::attrs::{
     attr as get, error, get_bool, get_str, get_whole as get_int, with_attrs as with, with_defaults,
@@ -87,7 +86,7 @@ pub(crate) fn plan_standard(
     change
 }
 
-fn entries(v: Option<&Value>) -> BTreeMap<String, Value> {
+fn entries(v: Option<&Value>) -> autostack_value::ValueMap {
     v.and_then(Value::as_entries).cloned().unwrap_or_default()
 }
 

@@ -71,7 +71,7 @@ fn parse_import(id: &str) -> Result<(Value, Value, Value), String> {
     }
     let destroy = durations.pop().unwrap_or_else(null_string);
     let create = durations.pop().unwrap_or_else(null_string);
-    Ok((create, destroy, Value::map(Type::String, triggers)))
+    Ok((create, destroy, Value::map(Type::String, triggers.into())))
 }
 
 #[async_trait]

@@ -333,7 +333,7 @@ impl Realize<GcpClient> for Instance {
             ("boot_disk", Value::tuple(vec![boot])),
             ("network_interface", Value::tuple(vec![nic])),
             ("metadata_startup_script", attr(p, "user_data")),
-            ("metadata", Value::map(Type::String, metadata)),
+            ("metadata", Value::map(Type::String, metadata.into())),
             ("labels", labels(p)),
         ]))
     }

@@ -64,7 +64,7 @@ fn write_value(out: &mut Vec<u8>, v: &Value, ty: &Type) {
 
 /// An object: every attribute of the type (a missing one as null), so the provider always
 /// sees the whole schema.
-fn write_object(out: &mut Vec<u8>, attrs: &BTreeMap<String, Value>, ty: &Type) {
+fn write_object(out: &mut Vec<u8>, attrs: &autostack_value::ValueMap, ty: &Type) {
     let Type::Object(types) = ty else {
         write_len(out, attrs.len(), rmp::encode::write_map_len);
         for (k, item) in attrs {
@@ -200,7 +200,7 @@ impl<'a> Reader<'a> {
                     let k = self.string()?;
                     m.insert(k, self.value(e, depth + 1)?);
                 }
-                Ok(Value::map((**e).clone(), m))
+                Ok(Value::map((**e).clone(), m.into()))
             }
             Type::Object(attrs) => self.object(attrs, depth),
             Type::Tuple(ts) => {
@@ -255,7 +255,7 @@ impl<'a> Reader<'a> {
         for (k, t) in attrs {
             m.entry(k.clone()).or_insert_with(|| Value::Null(t.clone()));
         }
-        Ok(Value::object(m))
+        Ok(Value::object(m.into()))
     }
 
     fn items(&mut self, elem: &Type, depth: usize) -> Result<Vec<Value>, DecodeError> {

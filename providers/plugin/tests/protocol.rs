@@ -44,7 +44,7 @@ fn server_config(p: &PluginProvider, name: &str) -> Value {
         "network".into(),
         Value::list(net_ty, vec![obj(vec![("name", Value::string("a"))])]),
     );
-    Value::object(m)
+    Value::object(m.into())
 }
 
 fn attr<'a>(v: &'a Value, k: &str) -> &'a Value {

@@ -5,7 +5,7 @@
 
 use crate::plan::same;
 use crate::schema::ResourceSchema;
-use autostack_value::{make_set, Diagnostic, Diagnostics, Type, Value};
+use autostack_value::{make_set, Diagnostic, Diagnostics, Type, Value, ValueMap};
 use std::collections::BTreeMap;
 
 /// The attribute `name` of an object value as stored (marks kept), when present and not null.
@@ -135,7 +135,7 @@ pub fn with_attr(v: &Value, name: &str, x: Value) -> Value {
 
 /// Returns `v` with the given attributes replaced.
 pub fn with_attrs<'a>(v: &Value, attrs: impl IntoIterator<Item = (&'a str, Value)>) -> Value {
-    let mut m: BTreeMap<String, Value> = v.as_entries().cloned().unwrap_or_default();
+    let mut m: ValueMap = v.as_entries().cloned().unwrap_or_default();
     for (k, x) in attrs {
         m.insert(k.to_string(), x);
     }
@@ -194,7 +194,7 @@ pub fn error(summary: impl Into<String>, detail: impl Into<String>) -> Diagnosti
 
 /// A state value under construction: starts from the prior state (so configured values the
 /// cloud does not echo back survive) and takes what the cloud reports.
-pub struct Obj(BTreeMap<String, Value>);
+pub struct Obj(ValueMap);
 
 impl Obj {
     /// Starts from an object value (prior state or planned value).

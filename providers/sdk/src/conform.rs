@@ -82,5 +82,5 @@ fn conform_at(
         };
         out.insert(name.clone(), v);
     }
-    diags.into_result(Value::object(out))
+    diags.into_result(Value::object(out.into()))
 }

@@ -300,7 +300,7 @@ mod tests {
         for n in [names.managed, names.effective].into_iter().flatten() {
             m.insert(n.to_string(), Value::Unknown(Type::map(Type::String)));
         }
-        Value::object(m)
+        Value::object(m.into())
     }
 
     fn attr_of(pairs: &[(&'static str, Value)], name: &str) -> Value {

@@ -8,7 +8,6 @@ use crate::plan::plan_by_schema;
 use crate::request::PlanResponse;
 use crate::schema::{Block, ResourceSchema};
 use autostack_value::{make_set, Value};
-use std::collections::BTreeMap;
 
 /// Plans by schema with the legacy SDK's rules: an unset attribute whose prior value is a
 /// zero value keeps it, and a computed set holding an unknown element is planned wholly
@@ -52,7 +51,7 @@ fn unknown_sets_of_unknowns(schema: &ResourceSchema, planned: Value) -> Value {
 }
 
 /// `config` with each null attribute whose prior value is a zero value set to that zero.
-fn with_prior_zero_values(config: &Value, prior: &BTreeMap<String, Value>) -> Value {
+fn with_prior_zero_values(config: &Value, prior: &autostack_value::ValueMap) -> Value {
     let Some(m) = config.as_entries() else {
         return config.clone();
     };
@@ -111,7 +110,8 @@ pub fn is_zero(v: &Value) -> bool {
         || v.as_bool() == Some(false)
         || v.as_number().is_some_and(|n| n.to_i64() == Some(0))
         || v.as_seq().is_some_and(<[Value]>::is_empty)
-        || v.as_entries().is_some_and(BTreeMap::is_empty)
+        || v.as_entries()
+            .is_some_and(autostack_value::ValueMap::is_empty)
 }
 
 #[cfg(test)]
@@ -134,7 +134,7 @@ mod tests {
     }
 
     fn config(pairs: Vec<(&str, Value)>) -> Value {
-        let mut m: BTreeMap<String, Value> = [
+        let mut m: std::collections::BTreeMap<String, Value> = [
             ("name", Value::Null(Type::String)),
             ("size", Value::Null(Type::Number)),
             ("flag", Value::Null(Type::Bool)),
@@ -144,7 +144,7 @@ mod tests {
         .map(|(k, v)| (k.to_string(), v))
         .collect();
         m.extend(pairs.into_iter().map(|(k, v)| (k.to_string(), v)));
-        Value::object(m)
+        Value::object(m.into())
     }
 
     #[test]

@@ -9,7 +9,6 @@ use crate::request::{PlanRequest, PlanResponse};
 use crate::schema::{Block, Nesting, ResourceSchema};
 use autostack_value::make_set;
 use autostack_value::{Type, Value};
-use std::collections::BTreeMap;
 
 /// Plans an instance from its prior state (`None` on create) and configuration.
 pub fn plan_by_schema(
@@ -81,7 +80,7 @@ fn plan_block(
     path: &mut AttrPath,
     rr: &mut Vec<AttrPath>,
 ) -> Value {
-    let mut out = BTreeMap::new();
+    let mut out = autostack_value::ValueMap::new();
     for (name, a) in &block.attributes {
         let cfg = config
             .as_entries()

@@ -193,7 +193,7 @@ impl Block {
 
     /// A null value of every attribute and an empty collection for every nested block.
     pub fn empty_value(&self) -> Value {
-        let mut m = BTreeMap::new();
+        let mut m = autostack_value::ValueMap::new();
         for (k, a) in &self.attributes {
             m.insert(k.clone(), Value::Null(a.ty.clone()));
         }

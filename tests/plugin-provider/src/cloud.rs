@@ -7,7 +7,6 @@ use autostack_provider_plugin::convert::{dynamic, value};
 use autostack_provider_plugin::proto::tfplugin6::{self as v6, attribute_path::step::Selector};
 use autostack_value::json::{from_json, to_json};
 use autostack_value::{Number, Type, Value};
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
@@ -43,9 +42,9 @@ fn get<'a>(v: &'a Value, k: &str) -> Option<&'a Value> {
 }
 
 fn with(v: &Value, k: &str, x: Value) -> Value {
-    let mut m: BTreeMap<String, Value> = match v.unmarked() {
+    let mut m = match v.unmarked() {
         Value::Object(m) => (**m).clone(),
-        _ => BTreeMap::new(),
+        _ => autostack_value::ValueMap::new(),
     };
     m.insert(k.into(), x);
     Value::object(m)

@@ -211,8 +211,9 @@ pub fn render_change(c: &ResourceChange, style: &Style, lookup: BlockLookup<'_>)
     out
 }
 
-fn entries(v: Option<&Value>) -> std::collections::BTreeMap<String, Value> {
-    v.and_then(|v| v.as_entries()).cloned().unwrap_or_default()
+fn entries(v: Option<&Value>) -> &autostack_lang::value::ValueMap {
+    static NONE: autostack_lang::value::ValueMap = autostack_lang::value::ValueMap::new();
+    v.and_then(|v| v.as_entries()).unwrap_or(&NONE)
 }
 
 /// Finds the schema block of a changed resource (to render nested blocks as blocks).

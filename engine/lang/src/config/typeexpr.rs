@@ -289,7 +289,7 @@ pub fn convert_to(v: &Value, c: &Constraint) -> Result<Value, ConvertError> {
                 .iter()
                 .map(|(k, x)| convert_to(x, inner).map(|x| (k.clone(), x)))
                 .collect::<Result<_, _>>()?;
-            convert(&Value::object(conv), &c.to_type())
+            convert(&Value::object(conv.into()), &c.to_type())
         }
         Constraint::Tuple(cs) => {
             let items = v
@@ -336,5 +336,5 @@ fn convert_object(
         })?;
         out.insert(k.clone(), value);
     }
-    Ok(Value::object(out))
+    Ok(Value::object(out.into()))
 }

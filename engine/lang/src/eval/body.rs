@@ -14,7 +14,7 @@ impl Evaluator<'_> {
     /// Evaluates every attribute and nested block of `body`; errors of all of them are collected.
     pub fn eval_body(&mut self, body: &Body) -> EvalResult {
         let mut diags = Diagnostics::new();
-        let mut out: BTreeMap<String, Value> = BTreeMap::new();
+        let mut out = crate::value::ValueMap::new();
         for a in &body.attributes {
             if let Some(v) = diags.take(self.eval(&a.expr)) {
                 out.insert(a.name.clone(), v);

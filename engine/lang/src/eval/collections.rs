@@ -153,7 +153,7 @@ impl ForOutput {
                     .collect(),
             )
         } else {
-            Value::object(self.entries)
+            Value::object(self.entries.into())
         };
         Ok(v.mark(self.marks))
     }

@@ -172,7 +172,7 @@ impl<'a> Evaluator<'a> {
         if unknown_key {
             return Ok(Value::Unknown(Type::Dynamic).mark(marks));
         }
-        Ok(Value::object(out).mark(marks))
+        Ok(Value::object(out.into()).mark(marks))
     }
 
     fn traversal(&mut self, t: &Traversal) -> EvalResult {

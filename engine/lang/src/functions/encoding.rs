@@ -231,7 +231,7 @@ fn csvdecode(_: &CallCtx<'_>, a: &[Value]) -> FnResult {
             .cloned()
             .zip(rec.iter().map(Value::string))
             .collect();
-        rows.push(Value::object(m));
+        rows.push(Value::object(m.into()));
     }
     Ok(Value::list(obj_ty, rows))
 }

@@ -8,7 +8,6 @@ use crate::syntax::{parse_template, Traversal};
 use crate::value::{Type, Value};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
 pub(super) fn register(f: &mut Functions) {
@@ -281,7 +280,7 @@ fn walk(base: &Path, dir: &Path, glob: &globset::GlobMatcher, out: &mut Vec<Stri
 
 /// The scope of a template: only the `vars` given, by bare name.
 struct TemplateScope {
-    vars: BTreeMap<String, Value>,
+    vars: autostack_value::ValueMap,
 }
 
 impl Scope for TemplateScope {

@@ -123,7 +123,7 @@ fn match_value(caps: &Captures<'_>, ty: &Type, names: &[String]) -> Value {
             for (i, name) in names.iter().enumerate() {
                 attrs.insert(name.clone(), group(i + 1));
             }
-            Value::object(attrs)
+            Value::object(attrs.into())
         }
         _ => group(0),
     }

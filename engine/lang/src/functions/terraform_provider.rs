@@ -101,7 +101,7 @@ fn decode_tfvars(src: &str) -> Result<Value, FunctionError> {
             }
         };
     }
-    Ok(Value::object(out))
+    Ok(Value::object(out.into()))
 }
 
 /// Diagnostics as HCL's `Diagnostics.Error()` puts them: `FILE:RANGE: SUMMARY; DETAIL`, and

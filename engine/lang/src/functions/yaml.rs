@@ -47,7 +47,7 @@ fn from_yaml(y: &serde_yaml::Value) -> Result<Value, FnError> {
                 };
                 out.insert(key, from_yaml(v)?);
             }
-            Value::object(out)
+            Value::object(out.into())
         }
         serde_yaml::Value::Tagged(t) => from_yaml(&t.value)?,
     })

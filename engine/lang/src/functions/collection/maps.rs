@@ -2,7 +2,7 @@
 
 use super::seq;
 use crate::functions::{rt, CallCtx, FnError, FnResult, Function, Functions, Param, Ret};
-use crate::value::{convert, Marks, Type, Value};
+use crate::value::{convert, Marks, Type, Value, ValueMap};
 use std::collections::BTreeMap;
 
 fn any(name: &'static str) -> Param {
@@ -67,7 +67,9 @@ pub(super) fn register(f: &mut Functions) {
 
 fn entries(v: &Value, i: usize) -> Result<BTreeMap<String, Value>, FnError> {
     match v.unmarked() {
-        Value::Map(..) | Value::Object(..) => Ok(v.as_entries().cloned().unwrap_or_default()),
+        Value::Map(..) | Value::Object(..) => {
+            Ok(v.as_entries().map(ValueMap::to_btree).unwrap_or_default())
+        }
         _ => Err(FnError::arg(i, "must have map or object type")),
     }
 }
@@ -211,8 +213,8 @@ fn merge(_: &CallCtx<'_>, a: &[Value]) -> FnResult {
         }
     }
     let r = match ret {
-        Type::Map(et) => Value::map(*et, out),
-        _ => Value::object(out),
+        Type::Map(et) => Value::map(*et, out.into()),
+        _ => Value::object(out.into()),
     };
     Ok(r.mark(marks))
 }
@@ -238,8 +240,8 @@ fn zipmap(_: &CallCtx<'_>, a: &[Value]) -> FnResult {
         out.insert(key.to_string(), v);
     }
     Ok(match a[1].unmarked() {
-        Value::List(et, _) => Value::map(et.clone(), out),
-        _ => Value::object(out),
+        Value::List(et, _) => Value::map(et.clone(), out.into()),
+        _ => Value::object(out.into()),
     })
 }
 
