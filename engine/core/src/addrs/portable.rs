@@ -59,9 +59,6 @@ fn bind_module(tree: &mut ModuleTree, inherited: Option<&str>, diags: &mut Diagn
         [] => inherited.map(str::to_string),
         _ => None,
     };
-    let names = (own.iter().map(|s| s.as_str()))
-        .collect::<Vec<_>>()
-        .join(", ");
     // Copy-on-write: calls of one directory share its parse, and only a module with portable
     // resources is bound (and so copied) per call.
     let module = &mut tree.module;
@@ -70,6 +67,9 @@ fn bind_module(tree: &mut ModuleTree, inherited: Option<&str>, diags: &mut Diagn
     } else {
         return bind_children(tree, chosen.as_deref(), diags);
     };
+    let names = (own.iter().map(|s| s.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ");
     let sources: Vec<(String, ProviderSource)> = (module.resources.values())
         .filter_map(|r| r.provider.as_ref())
         .map(|(n, _)| (n.clone(), source_in(module, n)))
