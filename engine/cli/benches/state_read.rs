@@ -5,13 +5,21 @@
 //! the real binary. Each must finish within 0.5 s at 100,000 resources: none decodes an
 //! attribute or starts a provider. Best of `AUTOSTACK_BENCH_RUNS` runs (5);
 //! `AUTOSTACK_BENCH_SIZES=10000,100000` picks sizes.
+//!
+//! Then the codec alone on a state of over 100 MB: reading the file and decoding the whole
+//! document, encoding it and streaming it to a file, each in MB/s beside serde_json's own
+//! speed on the same bytes (skimming them with `IgnoredAny`, parsing them into a `Value`,
+//! writing the document compact), the
+//! bound the issue sets (≥ 200 MB/s each way).
 
 mod common;
 
 use autostack_state::codec;
 use autostack_state::model::{Document, Instance, Mode, Output, RawJson, Resource};
 use serde_json::value::RawValue;
+use std::io::{BufWriter, Write};
 use std::path::Path;
+use std::time::Instant;
 
 /// The budget each command must meet at 100,000 resources.
 const BUDGET_SECS: f64 = 0.5;
@@ -112,6 +120,71 @@ fn read_state(n: usize) {
     }
 }
 
+/// Resources in the codec's state: 145,000 of these objects make 102 MB.
+const CODEC_RESOURCES: usize = 145_000;
+
+/// The best throughput of `AUTOSTACK_BENCH_RUNS` (5) runs of `f` over `bytes` bytes, in MB/s.
+fn mb_per_s(bytes: usize, mut f: impl FnMut()) -> f64 {
+    let best = (0..common::runs(5))
+        .map(|_| {
+            let start = Instant::now();
+            f();
+            start.elapsed().as_secs_f64()
+        })
+        .fold(f64::INFINITY, f64::min);
+    bytes as f64 / 1e6 / best
+}
+
+/// Reads and writes a state of over 100 MB through the codec, against serde_json's own speed.
+fn codec_throughput() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("terraform.tfstate");
+    let bytes = state(CODEC_RESOURCES);
+    std::fs::write(&path, &bytes).expect("write");
+    let n = bytes.len();
+    println!(
+        "codec, {CODEC_RESOURCES} resources ({:.1} MB state):",
+        n as f64 / 1e6
+    );
+    let skim = mb_per_s(n, || {
+        serde_json::from_slice::<serde::de::IgnoredAny>(&bytes).expect("json");
+    });
+    let read = mb_per_s(n, || {
+        let doc = codec::decode(&std::fs::read(&path).expect("read")).expect("decode");
+        assert_eq!(doc.resources.len(), CODEC_RESOURCES);
+    });
+    let tree = mb_per_s(n, || {
+        serde_json::from_slice::<serde_json::Value>(&bytes).expect("json");
+    });
+    println!(
+        "  read + decode  {read:>6.0} MB/s  (serde_json: skimming the bytes {skim:.0} MB/s, \
+         parsing them into a Value {tree:.0} MB/s)"
+    );
+    let doc = codec::decode(&bytes).expect("decode");
+    let out = dir.path().join("written.tfstate");
+    let compact = mb_per_s(n, || {
+        serde_json::to_writer(std::io::sink(), &doc).expect("json");
+    });
+    let write = mb_per_s(n, || {
+        let mut w = BufWriter::new(std::fs::File::create(&out).expect("create"));
+        codec::encode_to(&doc, &mut w).expect("encode");
+        w.flush().expect("flush");
+    });
+    assert_eq!(
+        std::fs::read(&out).expect("read back"),
+        bytes,
+        "written back byte for byte"
+    );
+    println!(
+        "  encode + write {write:>6.0} MB/s  (serde_json writing it compact: {compact:.0} MB/s)"
+    );
+    for (what, speed) in [("read", read), ("write", write)] {
+        if speed < 200.0 {
+            println!("  {what} is UNDER the 200 MB/s bound");
+        }
+    }
+}
+
 fn main() {
     let sizes: Vec<usize> = std::env::var("AUTOSTACK_BENCH_SIZES")
         .ok()
@@ -120,4 +193,5 @@ fn main() {
     for n in sizes {
         read_state(n);
     }
+    codec_throughput();
 }
