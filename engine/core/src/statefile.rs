@@ -140,10 +140,9 @@ pub fn decode_one(
     decode_instance(addr, &r.provider, inst, schema.as_ref().map(|s| &s.0)).map(Some)
 }
 
-/// Decodes a state document embedded in other JSON (a saved plan's prior state).
-pub fn decode_json(j: &Json, schemas: &dyn SchemaSource) -> Result<State, String> {
-    let doc =
-        autostack_state::codec::decode(j.to_string().as_bytes()).map_err(|e| e.to_string())?;
+/// Decodes a state document from its text (a state file, a saved plan's prior state).
+pub fn decode_text(text: &str, schemas: &dyn SchemaSource) -> Result<State, String> {
+    let doc = autostack_state::codec::decode(text.as_bytes()).map_err(|e| e.to_string())?;
     decode(&doc, schemas)
 }
 

@@ -129,7 +129,7 @@ pub fn planfile(data: &[u8]) {
             serde_json::Value::String(hash.clone()),
         );
     }
-    let _ = autostack_core::planfile::read(&doc, &tree, &NoSchemas);
+    let _ = autostack_core::planfile::read(&doc.to_string(), &tree, &NoSchemas);
 }
 
 /// `autostack.hcl`: budgets, policies and provider settings, errors located.

@@ -65,9 +65,9 @@ fn saved_plan(s: &Session, path: &std::path::Path, out: &Output) -> Result<Plan,
         out.diags(&d, &s.sources);
         1u8
     })?;
-    let doc: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|e| fail(format!("{} is not a valid plan file: {e}", path.display())))?;
-    let plan = planfile::read(&doc, &s.ctx.tree, &s.schemas).map_err(|e| fail(e.0))?;
+    let plan = planfile::read(&text, &s.ctx.tree, &s.schemas)
+        .map_err(|e| fail(format!("{}: {}", path.display(), e.0)))?;
+    drop(text);
     if plan.base_lineage != s.state.lineage
         && !s.state.lineage.is_empty()
         && !plan.base_lineage.is_empty()

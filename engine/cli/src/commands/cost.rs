@@ -30,10 +30,8 @@ fn input(a: &CostArgs, dir: &std::path::Path) -> Result<PlanInput, Diagnostics> 
     let loaded = session::load_config(dir).map_err(|(_, d)| d)?;
     if let Some(p) = &a.plan {
         let text = crate::encryption::read_plan(p, &loaded.tree.module)?;
-        let doc: serde_json::Value =
-            serde_json::from_str(&text).map_err(|e| err("Invalid plan file", e))?;
         let schemas = Schemas::new(Arc::new(session::Builtins));
-        let plan = planfile::read(&doc, &loaded.tree, &schemas)
+        let plan = planfile::read(&text, &loaded.tree, &schemas)
             .map_err(|e| err("Invalid plan file", e.0))?;
         return Ok(plan_input(&plan, &loaded.tree, Detail::Full).0);
     }

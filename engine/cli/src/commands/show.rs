@@ -32,8 +32,8 @@ pub async fn run(a: &ShowArgs) -> u8 {
             Ok(t) => t,
             Err(d) => return fail(d),
         };
-        let doc: serde_json::Value = match serde_json::from_str(&text) {
-            Ok(d) => d,
+        let is_plan = match planfile::is_plan(&text) {
+            Ok(is_plan) => is_plan,
             Err(e) => {
                 return fail(session::error(
                     "Failed to read file",
@@ -44,14 +44,14 @@ pub async fn run(a: &ShowArgs) -> u8 {
                 ))
             }
         };
-        if doc.get("format").is_some() {
+        if is_plan {
             let Ok(l) = loaded else {
                 return fail(session::error(
                     "Failed to load configuration",
                     "Showing a saved plan needs the configuration it was made from.",
                 ));
             };
-            let plan = match planfile::read(&doc, &l.tree, &schemas) {
+            let plan = match planfile::read(&text, &l.tree, &schemas) {
                 Ok(p) => p,
                 Err(e) => return fail(session::error("Failed to read saved plan", e.0)),
             };
@@ -78,7 +78,7 @@ pub async fn run(a: &ShowArgs) -> u8 {
             }
             return 0;
         }
-        return match statefile::decode_json(&doc, &schemas) {
+        return match statefile::decode_text(&text, &schemas) {
             Ok(st) => show_state(&st, a),
             Err(e) => fail(session::error("Failed to read state file", e)),
         };

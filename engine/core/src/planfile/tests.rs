@@ -1,0 +1,177 @@
+//! Saved plans written and read back, and what a damaged or foreign file is told.
+use super::*;
+use crate::addrs::parse_instance;
+use crate::plan::{OutputChange, Plan, PlanMode, ResourceChange};
+use crate::statefile::NoSchemas;
+use autostack_lang::Type;
+use autostack_lang::Value;
+use serde_json::Value as Json;
+
+fn change(addr: &str) -> ResourceChange {
+    ResourceChange {
+        addr: parse_instance(addr).unwrap(),
+        prev_addr: None,
+        provider: "aws".parse().unwrap(),
+        provider_source: "hashicorp/aws".parse().unwrap(),
+        action: Action::Create,
+        reason: None,
+        before: None,
+        after: Some(Value::object_from([("id", Value::Unknown(Type::String))])),
+        requires_replace: Vec::new(),
+        dependencies: Vec::new(),
+        create_before_destroy: false,
+        importing: None,
+        schema_version: 0,
+        planned_private: None,
+        migration: None,
+        deposed: None,
+    }
+}
+
+#[test]
+fn a_streamed_plan_reads_back_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("main.tf"), "").unwrap();
+    let sources = autostack_lang::diag::Sources::new();
+    let tree = autostack_lang::config::load_module_tree(dir.path(), &sources).0;
+    let mut full = change("module.a[\"k\"].aws_instance.x[1]");
+    full.prev_addr = Some(parse_instance("aws_instance.old").unwrap());
+    full.action = Action::CreateThenDelete;
+    full.reason = Some(Reason::CannotUpdate);
+    full.before = Some(Value::object_from([
+        ("n", Value::int(3)),
+        ("secret", Value::string("s").sensitive()),
+        ("tags", Value::map(Type::String, Default::default())),
+    ]));
+    full.requires_replace = vec![vec![
+        PathStep::Attr("a".into()),
+        PathStep::Key("k".into()),
+        PathStep::Index(2),
+    ]];
+    full.dependencies = vec!["aws_vpc.main".into()];
+    full.create_before_destroy = true;
+    full.importing = Some("i-123".into());
+    full.schema_version = 2;
+    full.planned_private = Some("eyJ2IjoxfQ==".into());
+    let plan = Plan {
+        mode: PlanMode::Destroy,
+        changes: vec![Box::new(full), Box::new(change("aws_instance.y"))],
+        drift: vec![change("aws_instance.z")],
+        outputs: [(
+            "o".to_string(),
+            OutputChange {
+                before: None,
+                after: Some(Value::string("v")),
+                sensitive: true,
+            },
+        )]
+        .into(),
+        prior: Default::default(),
+        base_serial: 7,
+        base_lineage: "lin".into(),
+        variables: [("v".to_string(), Value::tuple(vec![Value::Bool(true)]))].into(),
+        warnings: Default::default(),
+        function_results: vec![FunctionResultHash {
+            key: [7; 32],
+            result: [0xa5; 32],
+        }],
+    };
+    let mut buf = Vec::new();
+    write_to(&plan, &tree, &NoSchemas, &mut buf).unwrap();
+    let text = String::from_utf8(buf).unwrap();
+    let doc: Json = serde_json::from_str(&text).unwrap();
+    let back = read(&text, &tree, &NoSchemas).unwrap();
+    assert_eq!(format!("{:?}", back.changes), format!("{:?}", plan.changes));
+    assert_eq!(format!("{:?}", back.drift), format!("{:?}", plan.drift));
+    assert_eq!(back.function_results, plan.function_results);
+    assert_eq!(format!("{:?}", back.outputs), format!("{:?}", plan.outputs));
+    assert_eq!(
+        format!("{:?}", back.variables),
+        format!("{:?}", plan.variables)
+    );
+    assert_eq!((back.mode, back.base_serial), (PlanMode::Destroy, 7));
+    assert_eq!(back.base_lineage, "lin");
+    // Defaults are left out of the file.
+    let plain = &doc["changes"][1];
+    assert!(
+        plain.get("reason").is_none() && plain.get("importing").is_none(),
+        "{plain}"
+    );
+}
+
+/// A saved plan of the empty configuration in `dir`, as JSON to be damaged by a test.
+fn saved(tree: &ModuleTree) -> Json {
+    let plan = Plan {
+        mode: PlanMode::Normal,
+        changes: vec![Box::new(change("aws_instance.y"))],
+        drift: Vec::new(),
+        outputs: Default::default(),
+        prior: Default::default(),
+        base_serial: 1,
+        base_lineage: "lin".into(),
+        variables: Default::default(),
+        warnings: Default::default(),
+        function_results: Vec::new(),
+    };
+    let mut buf = Vec::new();
+    write_to(&plan, tree, &NoSchemas, &mut buf).unwrap();
+    serde_json::from_slice(&buf).unwrap()
+}
+
+fn read_err(text: &str, tree: &ModuleTree) -> String {
+    read(text, tree, &NoSchemas).map(|_| ()).unwrap_err().0
+}
+
+#[test]
+fn a_damaged_or_foreign_file_is_refused_with_what_is_wrong() {
+    let dir = tempfile::tempdir().unwrap();
+    let sources = autostack_lang::diag::Sources::new();
+    let tree = autostack_lang::config::load_module_tree(dir.path(), &sources).0;
+    let doc = saved(&tree);
+    assert!(read(&doc.to_string(), &tree, &NoSchemas).is_ok());
+    assert!(read_err("{\"changes\": [", &tree).starts_with("the file is not a valid plan file"));
+    let state = r#"{"version": 4, "terraform_version": "1.11.4", "serial": 1, "resources": []}"#;
+    assert_eq!(
+        read_err(state, &tree),
+        "the file is not an AutoStack saved plan"
+    );
+    assert!(!is_plan(state).unwrap() && is_plan(&doc.to_string()).unwrap());
+    assert!(is_plan("[1, 2").is_err());
+    let damaged = |f: &dyn Fn(&mut Json)| {
+        let mut d = doc.clone();
+        f(&mut d);
+        read_err(&d.to_string(), &tree)
+    };
+    // The head is checked first: another configuration's plan is refused as such, whatever
+    // else is wrong with it.
+    let other = damaged(&|d| {
+        d["config_hash"] = "0".into();
+        d["changes"] = "not a list".into();
+    });
+    assert!(
+        other.contains("does not match the current configuration"),
+        "{other}"
+    );
+    let newer = damaged(&|d| d["version"] = 2.into());
+    assert!(newer.contains("incompatible version"), "{newer}");
+    let no_addr = damaged(&|d| {
+        d["changes"][0].as_object_mut().unwrap().remove("addr");
+    });
+    assert!(
+        no_addr.contains("invalid change in plan file: missing field `addr`"),
+        "{no_addr}"
+    );
+    let action = damaged(&|d| d["changes"][0]["action"] = "explode".into());
+    assert_eq!(action, "invalid action in plan file");
+    let value = damaged(&|d| d["changes"][0]["after"] = serde_json::json!({"type": 7}));
+    assert!(value.starts_with("invalid value in plan file"), "{value}");
+    let list = damaged(&|d| d["drift"] = 5.into());
+    assert!(list.starts_with("invalid drift in plan file"), "{list}");
+    let prior = damaged(&|d| {
+        d.as_object_mut().unwrap().remove("prior");
+    });
+    assert_eq!(prior, "the saved plan has no prior state");
+    let hash =
+        damaged(&|d| d["function_results"] = serde_json::json!([{"key": "ab", "result": "cd"}]));
+    assert!(hash.contains("not a SHA-256 hash"), "{hash}");
+}
