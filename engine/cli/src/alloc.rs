@@ -22,6 +22,15 @@ const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 /// `mi_option_arena_eager_commit`'s index in v3's `mi_option_t` (checked by a test too).
 const ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
 
+/// Leaves `value` to the process's exit instead of freeing it object by object. A command's
+/// plan and state are its largest data and it exits once it has reported: freeing a
+/// million-resource plan took 0.47 s after the last line was printed, where the kernel takes
+/// the whole heap back at exit at once. Only for plain data, never for anything whose drop
+/// releases a lock, ends a session, flushes a file or stops a provider.
+pub fn leave_to_exit<T>(value: T) {
+    std::mem::forget(value);
+}
+
 /// Turns page purging and eager arena commit off unless the environment sets them.
 pub fn keep_freed_pages() {
     if cfg!(feature = "system-alloc") {

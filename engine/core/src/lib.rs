@@ -25,6 +25,7 @@ pub mod planfile;
 pub mod redact;
 pub mod state;
 pub mod statefile;
+pub mod teardown;
 pub mod validate;
 pub mod values;
 mod walk;

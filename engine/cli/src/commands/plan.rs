@@ -87,13 +87,15 @@ pub async fn run(a: &PlanCmd) -> u8 {
             return 1;
         }
     }
-    if violations > 0 {
+    let code = if violations > 0 {
         autostack_cost::EXIT_POLICY_VIOLATION as u8
     } else if a.detailed_exitcode && plan.has_changes() {
         2
     } else {
         0
-    }
+    };
+    crate::alloc::leave_to_exit((plan, s.state));
+    code
 }
 
 /// Streams the saved plan to `path` through a buffer, or writes it encrypted by `encryptor`

@@ -44,7 +44,7 @@ impl Planner<'_> {
         };
         // Types and arguments were checked before the walk (crate::validate).
         let schema = match schema_of(provider.as_ref(), &self.w.ctx.provider_source(&paddr), r) {
-            Ok(s) => s.clone(),
+            Ok(s) => s,
             Err(d) => return self.w.diags.push(d),
         };
         let skip = self.opts.mode != PlanMode::Normal

@@ -80,6 +80,7 @@ pub async fn plan(ctx: &Context, prior: &State, opts: &PlanOptions) -> Result<Pl
         return Err(p.w.diags);
     }
     let plan = p.finish(prior);
+    crate::teardown::drop_later(g);
     for change in plan
         .changes
         .iter()
@@ -113,8 +114,11 @@ impl Planner<'_> {
         }
     }
 
-    fn finish(self, base: &State) -> Plan {
+    fn finish(mut self, base: &State) -> Plan {
         let outputs = self.root_outputs();
+        // The walk's values and dependency lists are garbage now (see crate::teardown).
+        let values = std::mem::take(&mut self.w.values);
+        crate::teardown::drop_later((values, std::mem::take(&mut self.w.resource_deps)));
         let variables = self
             .w
             .ctx
