@@ -63,7 +63,7 @@ impl Planner<'_> {
                 self.keep_prior(&raddr, r);
                 continue;
             }
-            self.plan_resource(&raddr, r, &schema, &provider, &paddr)
+            self.plan_resource(&raddr, r, schema, &provider, &paddr)
                 .await;
         }
     }
