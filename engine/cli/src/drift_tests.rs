@@ -28,7 +28,7 @@ fn change(before: Value, after: Option<Value>) -> ResourceChange {
         before: Some(before),
         after,
         requires_replace: Vec::new(),
-        dependencies: Vec::new(),
+        dependencies: Default::default(),
         create_before_destroy: false,
         importing: None,
         schema_version: 0,

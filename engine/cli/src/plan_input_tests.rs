@@ -59,7 +59,7 @@ fn change(
         before,
         after,
         requires_replace: Vec::new(),
-        dependencies: Vec::new(),
+        dependencies: Default::default(),
         create_before_destroy: false,
         importing: None,
         schema_version: 0,

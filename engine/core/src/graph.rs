@@ -15,6 +15,9 @@ use std::fmt;
 /// A map keyed by graph nodes.
 pub type NodeMap<V> = crate::FastMap<Node, V>;
 
+/// Each resource node's dependencies, by node index (see [`resource_dependencies`]).
+pub type ResourceDeps = Vec<Option<std::sync::Arc<[String]>>>;
+
 /// A static module path (`["net", "subnets"]`).
 pub type ModPath = Vec<String>;
 
@@ -358,9 +361,10 @@ pub fn build(tree: &ModuleTree) -> Result<ConfigGraph, Diagnostics> {
 ///
 /// One depth-first search per resource over its ancestors. The walk goes through the nodes in
 /// storage order and marks visits with a per-search stamp, not a fresh set, so that a million
-/// searches allocate nothing but their answers.
-pub fn resource_dependencies(g: &ConfigGraph) -> NodeMap<std::sync::Arc<[String]>> {
-    let mut out = NodeMap::with_capacity_and_hasher(g.graph.node_count(), Default::default());
+/// searches allocate nothing but their answers. The answers are by node index (`None` for
+/// other nodes): keyed by node, they cost a copy of every node and a hash table.
+pub fn resource_dependencies(g: &ConfigGraph) -> ResourceDeps {
+    let mut out = vec![None; g.graph.node_count()];
     let mut stamp = vec![usize::MAX; g.graph.node_count()];
     let mut stack = Vec::new();
     let mut deps = std::collections::BTreeSet::new();
@@ -383,10 +387,7 @@ pub fn resource_dependencies(g: &ConfigGraph) -> NodeMap<std::sync::Arc<[String]
                 }
             }
         }
-        out.insert(
-            node.clone(),
-            std::mem::take(&mut deps).into_iter().collect(),
-        );
+        out[i.index()] = Some(std::mem::take(&mut deps).into_iter().collect());
     }
     out
 }

@@ -15,8 +15,9 @@ pub struct InstanceObject {
     pub provider: String,
     /// Schema version the attributes conform to.
     pub schema_version: u64,
-    /// Resources this one depended on when last applied (for destroy ordering).
-    pub dependencies: Vec<String>,
+    /// Resources this one depended on when last applied (for destroy ordering); shared with
+    /// the plan's change and every other instance of the resource.
+    pub dependencies: std::sync::Arc<[String]>,
     /// Marked for replacement by a failed create.
     pub tainted: bool,
     /// Provider-private data, opaque to the engine (base64 in state).

@@ -268,7 +268,7 @@ fn decode_instance(
         value: mark_sensitive(value, sensitive.as_ref()),
         provider: provider.to_string(),
         schema_version: inst.schema_version,
-        dependencies: inst.dependencies.clone(),
+        dependencies: inst.dependencies.as_slice().into(),
         tainted: inst.status.as_deref() == Some("tainted"),
         private: inst.private.clone(),
         create_before_destroy: inst.create_before_destroy,
@@ -404,7 +404,7 @@ pub fn encode_instance(
         object_provider: None,
         identity: None,
         private: obj.private.clone(),
-        dependencies: obj.dependencies.clone(),
+        dependencies: obj.dependencies.to_vec(),
         create_before_destroy: obj.create_before_destroy,
     }
 }

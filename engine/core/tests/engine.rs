@@ -188,7 +188,7 @@ async fn destroy_orders_by_the_configuration_when_state_records_no_dependencies(
     let cfg = tf("resource \"test_thing\" \"base\" {\n  name = \"base\"\n}\nresource \"test_thing\" \"top\" {\n  name = \"top\"\n  value = test_thing.base.id\n}\n");
     let (mut out, _) = apply_tf(&cfg, &State::default(), None).await;
     for obj in out.state.instances.values_mut() {
-        obj.dependencies.clear();
+        obj.dependencies = Default::default();
     }
     let dir = config_dir(&cfg);
     let log: Log = Default::default();
@@ -205,7 +205,7 @@ async fn destroy_orders_by_the_configuration_when_state_records_no_dependencies(
         .iter()
         .find(|c| c.addr.to_string() == "test_thing.top");
     assert_eq!(
-        top.map(|c| c.dependencies.clone()),
+        top.map(|c| c.dependencies.to_vec()),
         Some(vec!["test_thing.base".to_string()])
     );
     autostack_core::apply::apply(&ctx, &p, Default::default(), &autostack_core::apply::NoSink)
@@ -329,7 +329,7 @@ resource "test_thing" "c" {
     let deps = |a: &str| {
         out.state.instances[&parse_instance(a).unwrap()]
             .dependencies
-            .clone()
+            .to_vec()
     };
     assert!(deps("test_thing.a").is_empty());
     assert_eq!(deps("test_thing.b"), vec!["test_thing.a"]);

@@ -168,7 +168,7 @@ impl StateSink for Journal<'_> {
                 "planned": encode_full(&o.value),
                 "state_provider": o.provider,
                 "schema_version": o.schema_version,
-                "dependencies": o.dependencies,
+                "dependencies": &*o.dependencies,
                 "create_before_destroy": o.create_before_destroy,
             }
         }))

@@ -77,7 +77,7 @@ pub async fn run(a: &ImportArgs) -> u8 {
             value,
             provider: s.ctx.state_provider(&paddr).to_string(),
             schema_version: 0,
-            dependencies: Vec::new(),
+            dependencies: Default::default(),
             tainted: false,
             private: private.to_state(),
             create_before_destroy: false,

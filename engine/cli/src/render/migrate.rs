@@ -129,7 +129,7 @@ mod tests {
                 "us-central1",
             )),
             requires_replace: Vec::new(),
-            dependencies: Vec::new(),
+            dependencies: Default::default(),
             create_before_destroy: true,
             importing: None,
             schema_version: 0,

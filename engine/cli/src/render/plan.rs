@@ -526,7 +526,7 @@ mod tests {
             before: Some(vm(&[10, 7])),
             after: Some(vm(&[20, 7, 5])),
             requires_replace: Vec::new(),
-            dependencies: Vec::new(),
+            dependencies: Default::default(),
             create_before_destroy: false,
             importing: None,
             schema_version: 0,

@@ -175,7 +175,7 @@ fn destroy_edges(
         } else {
             format!("{}.", c.addr.resource.module)
         };
-        for dep in &c.dependencies {
+        for dep in c.dependencies.iter() {
             if let Some(&b) = barrier.get(&format!("{module_prefix}{dep}")) {
                 let mine: Vec<usize> = my_destroys
                     .iter()

@@ -118,7 +118,7 @@ impl Planner<'_> {
             value,
             provider: String::new(),
             schema_version: schema.version,
-            dependencies: Vec::new(),
+            dependencies: Default::default(),
             tainted: false,
             private: private.to_state(),
             create_before_destroy: false,
@@ -259,13 +259,13 @@ impl Planner<'_> {
         self.use_state_provider(&mut c, &obj.provider);
         // What the configuration makes it depend on counts too, as in Terraform (whose destroy
         // refreshes first, recording them): an imported object's state records none.
-        let mut deps = obj.dependencies.clone();
+        let mut deps = obj.dependencies.to_vec();
         if self.declared_in_config(&addr.resource) {
             deps.extend(self.w.dependencies(&addr.resource).iter().cloned());
             deps.sort();
             deps.dedup();
         }
-        c.dependencies = deps;
+        c.dependencies = deps.into();
         c.schema_version = obj.schema_version;
         c
     }

@@ -138,8 +138,9 @@ pub struct ResourceChange {
     pub after: Option<Value>,
     /// Paths whose change forces replacement.
     pub requires_replace: Vec<AttrPath>,
-    /// Resources this instance depends on (recorded in state).
-    pub dependencies: Vec<String>,
+    /// Resources this instance depends on (recorded in state); one list shared by the
+    /// resource's instances and their state objects.
+    pub dependencies: std::sync::Arc<[String]>,
     /// `create_before_destroy`.
     pub create_before_destroy: bool,
     /// Being imported with this ID.

@@ -31,7 +31,15 @@ struct Resolved<'x> {
 }
 
 impl Planner<'_> {
-    pub(crate) async fn visit_resource(&mut self, path: &ModPath, local: &str, node: &Node) {
+    /// Plans the resource `local` of module `path` (graph node `node`) in every instance of
+    /// the module; `deps` is what it depends on.
+    pub(crate) async fn visit_resource(
+        &mut self,
+        path: &ModPath,
+        local: &str,
+        node: &Node,
+        deps: Arc<[String]>,
+    ) {
         let Some(tree) = self.w.ctx.module(path) else {
             return;
         };
@@ -63,7 +71,7 @@ impl Planner<'_> {
                 self.keep_prior(&raddr, r);
                 continue;
             }
-            self.plan_resource(&raddr, r, schema, &provider, &paddr)
+            self.plan_resource(&raddr, r, schema, (&provider, &paddr), deps.clone())
                 .await;
         }
     }
@@ -169,8 +177,8 @@ impl Planner<'_> {
         raddr: &ResourceAddr,
         r: &Resource,
         schema: &ResourceSchema,
-        provider: &Arc<dyn Provider>,
-        paddr: &ProviderConfig,
+        (provider, paddr): (&Arc<dyn Provider>, &ProviderConfig),
+        deps: Arc<[String]>,
     ) {
         let exp = match self.w.expand_resource(raddr, r) {
             Ok(x) => x,
@@ -182,7 +190,7 @@ impl Planner<'_> {
             schema,
             provider,
             paddr,
-            deps: self.w.dependencies(raddr),
+            deps,
             exp,
         };
         for key in &keys {
@@ -216,12 +224,12 @@ impl Planner<'_> {
             // the state records what the configuration makes this instance depend on,
             // which later orders its destruction.
             if r.mode == Mode::Managed {
-                o.dependencies = of.deps.to_vec();
+                o.dependencies = of.deps.clone();
             }
         }
         change.provider_source = self.w.ctx.provider_source(of.paddr);
         change.provider = of.paddr.clone();
-        change.dependencies = of.deps.to_vec();
+        change.dependencies = of.deps.clone();
         change.schema_version = schema.version;
         change.prev_addr = self.moved_from.get(&addr).cloned();
         let value = (change.after.clone()).unwrap_or_else(|| schema.block.empty_value());
@@ -374,7 +382,7 @@ impl Planner<'_> {
                         value: v.clone(),
                         provider: String::new(),
                         schema_version: 0,
-                        dependencies: Vec::new(),
+                        dependencies: Default::default(),
                         tainted: false,
                         private: None,
                         create_before_destroy: false,
@@ -481,7 +489,7 @@ impl ResourceChange {
             before,
             after,
             requires_replace: Vec::new(),
-            dependencies: Vec::new(),
+            dependencies: Default::default(),
             create_before_destroy: false,
             importing: None,
             schema_version: 0,

@@ -31,7 +31,7 @@ pub(crate) struct Planner<'a> {
 
 /// Plans `prior` against the configuration.
 pub async fn plan(ctx: &Context, prior: &State, opts: &PlanOptions) -> Result<Plan, Diagnostics> {
-    let g = graph::build(&ctx.tree)?;
+    let mut g = graph::build(&ctx.tree)?;
     let checked = crate::validate::check_schemas(&ctx.tree, ctx.resolver.as_ref());
     if checked.has_errors() {
         return Err(checked);
@@ -48,6 +48,7 @@ pub async fn plan(ctx: &Context, prior: &State, opts: &PlanOptions) -> Result<Pl
     p.w.diags = checked;
     p.w.resource_deps = graph::resource_dependencies(&g);
     p.targeted = super::adopt::targets(&g, opts, &mut p.w.diags);
+    p.w.node_index = std::mem::take(&mut g.index);
     p.apply_moves().await;
     // As in Terraform, a node that failed stops its dependents: they would only add errors
     // that fixing the first one makes go away.
@@ -64,7 +65,10 @@ pub async fn plan(ctx: &Context, prior: &State, opts: &PlanOptions) -> Result<Pl
         }
         let seen = p.w.diags.len();
         match node {
-            Node::Resource(path, local) => p.visit_resource(path, local, node).await,
+            Node::Resource(path, local) => {
+                let deps = p.w.dependencies_at(i);
+                p.visit_resource(path, local, node, deps).await
+            }
             other => p.w.visit(other).await,
         }
         if p.w.diags.iter().skip(seen).any(|d| d.is_error()) {
@@ -118,7 +122,11 @@ impl Planner<'_> {
         let outputs = self.root_outputs();
         // The walk's values and dependency lists are garbage now (see crate::teardown).
         let values = std::mem::take(&mut self.w.values);
-        crate::teardown::drop_later((values, std::mem::take(&mut self.w.resource_deps)));
+        let deps = (
+            std::mem::take(&mut self.w.resource_deps),
+            std::mem::take(&mut self.w.node_index),
+        );
+        crate::teardown::drop_later((values, deps));
         let variables = self
             .w
             .ctx

@@ -100,7 +100,7 @@ impl ChangeRecord<'_> {
             requires_replace: (self.requires_replace.into_iter())
                 .map(|p| p.into_iter().map(StepRecord::step).collect())
                 .collect(),
-            dependencies: self.dependencies,
+            dependencies: self.dependencies.into(),
             create_before_destroy: self.create_before_destroy,
             importing: self.importing,
             schema_version: self.schema_version,

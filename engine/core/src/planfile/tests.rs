@@ -18,7 +18,7 @@ fn change(addr: &str) -> ResourceChange {
         before: None,
         after: Some(Value::object_from([("id", Value::Unknown(Type::String))])),
         requires_replace: Vec::new(),
-        dependencies: Vec::new(),
+        dependencies: Default::default(),
         create_before_destroy: false,
         importing: None,
         schema_version: 0,
@@ -48,7 +48,7 @@ fn a_streamed_plan_reads_back_unchanged() {
         PathStep::Key("k".into()),
         PathStep::Index(2),
     ]];
-    full.dependencies = vec!["aws_vpc.main".into()];
+    full.dependencies = vec!["aws_vpc.main".to_string()].into();
     full.create_before_destroy = true;
     full.importing = Some("i-123".into());
     full.schema_version = 2;

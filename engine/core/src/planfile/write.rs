@@ -52,7 +52,7 @@ impl Serialize for ChangeDoc<'_> {
             m.serialize_entry("requires_replace", &replace)?;
         }
         if !c.dependencies.is_empty() {
-            m.serialize_entry("dependencies", &c.dependencies)?;
+            m.serialize_entry("dependencies", &*c.dependencies)?;
         }
         if c.create_before_destroy {
             m.serialize_entry("create_before_destroy", &true)?;

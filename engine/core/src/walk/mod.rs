@@ -32,7 +32,9 @@ pub(crate) struct Walker<'a> {
     /// Module instances of each static path.
     pub module_instances: HashMap<ModPath, Vec<ModuleInstance>>,
     /// The resources each resource node depends on, transitively, as state records them.
-    pub resource_deps: crate::graph::NodeMap<std::sync::Arc<[String]>>,
+    pub resource_deps: crate::graph::ResourceDeps,
+    /// The configuration graph's node index, to find a resource's dependencies by address.
+    pub node_index: crate::graph::NodeMap<petgraph::graph::NodeIndex>,
 }
 
 impl<'a> Walker<'a> {
@@ -65,6 +67,7 @@ impl<'a> Walker<'a> {
             diags: Diagnostics::new(),
             module_instances,
             resource_deps: Default::default(),
+            node_index: Default::default(),
         }
     }
 
@@ -98,10 +101,16 @@ impl<'a> Walker<'a> {
     /// Terraform, every resource (and data source) it reaches through references,
     /// `depends_on`, locals and variables — its ancestors in the graph, sorted.
     pub(crate) fn dependencies(&self, raddr: &ResourceAddr) -> std::sync::Arc<[String]> {
-        self.resource_deps
-            .get(&Node::Resource(raddr.module.path(), raddr.local()))
-            .cloned()
-            .unwrap_or_default()
+        let node = Node::Resource(raddr.module.path(), raddr.local());
+        (self.node_index.get(&node)).map_or_else(Default::default, |&i| self.dependencies_at(i))
+    }
+
+    /// The dependencies of the resource at node `i` of the configuration graph.
+    pub(crate) fn dependencies_at(
+        &self,
+        i: petgraph::graph::NodeIndex,
+    ) -> std::sync::Arc<[String]> {
+        (self.resource_deps.get(i.index()).cloned().flatten()).unwrap_or_default()
     }
 }
 
