@@ -22,7 +22,7 @@ fn change(before: Value, after: Option<Value>) -> ResourceChange {
         addr: parse_instance("aws_instance.web[0]").unwrap(),
         prev_addr: None,
         provider: "aws".parse().unwrap(),
-        provider_source: "hashicorp/aws".parse().unwrap(),
+        provider_source: std::sync::Arc::new("hashicorp/aws".parse().unwrap()),
         action,
         reason: None,
         before: Some(before),

@@ -53,7 +53,7 @@ fn change(
         addr,
         prev_addr: None,
         provider: provider.parse().unwrap(),
-        provider_source: source.parse().unwrap(),
+        provider_source: std::sync::Arc::new(source.parse().unwrap()),
         action,
         reason: None,
         before,

@@ -43,6 +43,8 @@ pub struct Context {
     pub limits: Arc<crate::limits::ProviderLimits>,
     /// The provider-defined functions expressions can call.
     pub provider_functions: Arc<crate::functions::ConfigFunctions>,
+    /// Provider sources by root local name (see [`Context::shared_source`]).
+    sources: std::sync::Mutex<crate::FastMap<String, Arc<ProviderSource>>>,
 }
 
 impl Context {
@@ -68,12 +70,25 @@ impl Context {
             events: Arc::new(crate::events::Silent),
             limits: Arc::default(),
             provider_functions,
+            sources: Default::default(),
         }
     }
 
     /// The source of the provider configuration `addr` (`aws.east` → `hashicorp/aws`).
     pub fn provider_source(&self, addr: &ProviderConfig) -> ProviderSource {
-        source_of(&self.tree, addr)
+        (*self.shared_source(addr)).clone()
+    }
+
+    /// [`Context::provider_source`], parsed once per local name and shared: every planned
+    /// change holds its provider's source.
+    pub fn shared_source(&self, addr: &ProviderConfig) -> Arc<ProviderSource> {
+        let mut sources = self.sources.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(s) = sources.get(&addr.local) {
+            return s.clone();
+        }
+        let source = Arc::new(source_of(&self.tree, addr));
+        sources.insert(addr.local.clone(), source.clone());
+        source
     }
 
     /// The address state files record for a root provider configuration.

@@ -118,7 +118,7 @@ mod tests {
             addr: parse_instance("portable_instance.web").unwrap(),
             prev_addr: None,
             provider: "google".parse().unwrap(),
-            provider_source: "hashicorp/google".parse().unwrap(),
+            provider_source: std::sync::Arc::new("hashicorp/google".parse().unwrap()),
             action: Action::Migrate,
             reason: None,
             before: Some(side("aws", "aws_instance", "t3.medium", "us-east-1")),

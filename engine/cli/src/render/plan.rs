@@ -520,7 +520,7 @@ mod tests {
             addr: parse_instance("test_vm.web").unwrap(),
             prev_addr: None,
             provider: "test".parse().unwrap(),
-            provider_source: "hashicorp/test".parse().unwrap(),
+            provider_source: std::sync::Arc::new("hashicorp/test".parse().unwrap()),
             action: Action::Update,
             reason: None,
             before: Some(vm(&[10, 7])),

@@ -275,7 +275,7 @@ impl Planner<'_> {
     pub(crate) fn use_state_provider(&self, c: &mut ResourceChange, recorded: &str) {
         if let Ok(abs) = recorded.parse::<AbsProviderConfig>() {
             c.provider = self.w.ctx.config_for(&abs);
-            c.provider_source = abs.source;
+            c.provider_source = Arc::new(abs.source);
         }
     }
 }

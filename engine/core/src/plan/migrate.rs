@@ -135,7 +135,7 @@ impl Planner<'_> {
         change.create_before_destroy = true;
         change.migration = Some(Box::new(Migration {
             from,
-            from_source: c.provider_source,
+            from_source: std::sync::Arc::unwrap_or_clone(c.provider_source),
             deposed_key: old.key,
             resumed: old.resumed,
             created,

@@ -123,11 +123,11 @@ pub struct ResourceChange {
     /// The instance.
     pub addr: InstanceAddr,
     /// Its previous address when a `moved` block renamed it.
-    pub prev_addr: Option<InstanceAddr>,
+    pub prev_addr: Option<Box<InstanceAddr>>,
     /// Root provider configuration (`aws`, `aws.east`).
     pub provider: ProviderConfig,
     /// Provider source (`registry.terraform.io/hashicorp/aws`).
-    pub provider_source: ProviderSource,
+    pub provider_source: std::sync::Arc<ProviderSource>,
     /// The action.
     pub action: Action,
     /// Why, when it matters.

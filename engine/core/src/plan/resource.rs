@@ -51,7 +51,8 @@ impl Planner<'_> {
             return;
         };
         // Types and arguments were checked before the walk (crate::validate).
-        let schema = match schema_of(provider.as_ref(), &self.w.ctx.provider_source(&paddr), r) {
+        let source = self.w.ctx.shared_source(&paddr);
+        let schema = match schema_of(provider.as_ref(), &source, r) {
             Ok(s) => s,
             Err(d) => return self.w.diags.push(d),
         };
@@ -64,7 +65,6 @@ impl Planner<'_> {
                 ty: r.ty.clone(),
                 name: r.name.clone(),
             };
-            let source = self.w.ctx.provider_source(&paddr);
             self.refresh((&provider, &paddr), &raddr, Some(&source))
                 .await;
             if skip {
@@ -227,11 +227,11 @@ impl Planner<'_> {
                 o.dependencies = of.deps.clone();
             }
         }
-        change.provider_source = self.w.ctx.provider_source(of.paddr);
+        change.provider_source = self.w.ctx.shared_source(of.paddr);
         change.provider = of.paddr.clone();
         change.dependencies = of.deps.clone();
         change.schema_version = schema.version;
-        change.prev_addr = self.moved_from.get(&addr).cloned();
+        change.prev_addr = self.moved_from.get(&addr).cloned().map(Box::new);
         let value = (change.after.clone()).unwrap_or_else(|| schema.block.empty_value());
         if change.after.is_some() {
             let post = self.w.postconditions(&addr, r, &of.exp, &value);
@@ -252,7 +252,7 @@ impl Planner<'_> {
         of: &Resolved<'_>,
         config: Value,
     ) -> Option<ResourceChange> {
-        let to = self.w.ctx.provider_source(of.paddr);
+        let to = self.w.ctx.shared_source(of.paddr);
         let Some(old) = self.old_side(addr, &to) else {
             return (self.plan_managed(addr, of.r, of.schema, of.provider, config)).await;
         };
@@ -481,7 +481,7 @@ impl ResourceChange {
         let local = implied_local_name(&addr.resource.ty);
         ResourceChange {
             provider: ProviderConfig::new(local, None),
-            provider_source: ProviderSource::implied_by(local),
+            provider_source: Arc::new(ProviderSource::implied_by(local)),
             addr,
             prev_addr: None,
             action,

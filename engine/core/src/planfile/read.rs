@@ -16,6 +16,7 @@ use serde_json::value::RawValue;
 use serde_json::Value as Json;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// The document's top-level fields, each its slice of the text until it is decoded.
 #[derive(Deserialize)]
@@ -87,12 +88,13 @@ impl ChangeRecord<'_> {
     fn change(self) -> Result<ResourceChange, PlanFileError> {
         Ok(ResourceChange {
             addr: parse_instance(&self.addr).map_err(|e| bad(e.0))?,
-            prev_addr: self.prev_addr.and_then(|a| parse_instance(&a).ok()),
+            prev_addr: (self.prev_addr.and_then(|a| parse_instance(&a).ok())).map(Box::new),
             provider: self.provider.parse().map_err(|e: AddrError| bad(e.0))?,
-            provider_source: self
-                .provider_source
-                .parse()
-                .map_err(|e: AddrError| bad(e.0))?,
+            provider_source: Arc::new(
+                self.provider_source
+                    .parse()
+                    .map_err(|e: AddrError| bad(e.0))?,
+            ),
             action: parse_action(&self.action).ok_or_else(|| bad("invalid action in plan file"))?,
             reason: self.reason.as_deref().and_then(parse_reason),
             before: value_of(self.before)?,

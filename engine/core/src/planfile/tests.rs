@@ -12,7 +12,7 @@ fn change(addr: &str) -> ResourceChange {
         addr: parse_instance(addr).unwrap(),
         prev_addr: None,
         provider: "aws".parse().unwrap(),
-        provider_source: "hashicorp/aws".parse().unwrap(),
+        provider_source: std::sync::Arc::new("hashicorp/aws".parse().unwrap()),
         action: Action::Create,
         reason: None,
         before: None,
@@ -35,7 +35,7 @@ fn a_streamed_plan_reads_back_unchanged() {
     let sources = autostack_lang::diag::Sources::new();
     let tree = autostack_lang::config::load_module_tree(dir.path(), &sources).0;
     let mut full = change("module.a[\"k\"].aws_instance.x[1]");
-    full.prev_addr = Some(parse_instance("aws_instance.old").unwrap());
+    full.prev_addr = Some(Box::new(parse_instance("aws_instance.old").unwrap()));
     full.action = Action::CreateThenDelete;
     full.reason = Some(Reason::CannotUpdate);
     full.before = Some(Value::object_from([
