@@ -154,10 +154,8 @@ impl Planner<'_> {
                 Some(InstanceKey::Str(_)) => Reason::EachKey,
                 None => Reason::NoResourceConfig,
             };
-            self.changes.insert(
-                addr.clone(),
-                Box::new(self.delete_change(&addr, &obj, reason)),
-            );
+            self.changes
+                .insert(Box::new(self.delete_change(&addr, &obj, reason)));
         }
     }
 
@@ -205,10 +203,8 @@ impl Planner<'_> {
             } else {
                 Reason::NoResourceConfig
             };
-            self.changes.insert(
-                addr.clone(),
-                Box::new(self.delete_change(&addr, &obj, reason)),
-            );
+            self.changes
+                .insert(Box::new(self.delete_change(&addr, &obj, reason)));
         }
     }
 

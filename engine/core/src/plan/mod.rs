@@ -2,6 +2,7 @@
 //! instance's action.
 
 pub(crate) mod adopt;
+mod changes;
 pub(crate) mod migrate;
 mod moves;
 pub(crate) mod resource;

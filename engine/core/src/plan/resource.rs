@@ -241,7 +241,8 @@ impl Planner<'_> {
         if let Some(rv) = resources.and_then(|m| m.get_mut(&addr.resource.local())) {
             rv.set(addr.key.clone(), value);
         }
-        self.changes.insert(addr, Box::new(change));
+        debug_assert_eq!(change.addr, addr, "a change is planned for its own address");
+        self.changes.insert(Box::new(change));
     }
 
     /// A portable instance whose object is on another cloud plans as a move; any other as

@@ -2,6 +2,7 @@
 //! the shared [`Walker`], resource nodes planned here), then the destroys of what left the
 //! configuration, `check` blocks, and the finished [`Plan`].
 
+use super::changes::Changes;
 use super::{OutputChange, Plan, PlanMode, PlanOptions, ResourceChange};
 use crate::addrs::{InstanceAddr, ModuleInstance};
 use crate::context::Context;
@@ -17,9 +18,9 @@ pub(crate) struct Planner<'a> {
     /// The walk over the configuration.
     pub w: Walker<'a>,
     pub opts: &'a PlanOptions,
-    /// Boxed: a B-tree keeps eleven entries a node and leaves nodes half full when filled
-    /// in order, so a 570-byte change inline cost 1.3 KB a resource.
-    pub changes: BTreeMap<InstanceAddr, Box<ResourceChange>>,
+    /// Boxed (see [`Changes`]): a B-tree keeps eleven entries a node and leaves nodes half
+    /// full when filled in order, so a 570-byte change inline cost 1.3 KB a resource.
+    pub changes: Changes,
     pub drift: Vec<ResourceChange>,
     /// Resource nodes to plan when `-target` is used (`None`: all).
     pub targeted: Option<HashSet<Node>>,
@@ -39,7 +40,7 @@ pub async fn plan(ctx: &Context, prior: &State, opts: &PlanOptions) -> Result<Pl
     let mut p = Planner {
         w: Walker::new(ctx, prior),
         opts,
-        changes: BTreeMap::new(),
+        changes: Changes::default(),
         drift: Vec::new(),
         targeted: None,
         moved_from: HashMap::new(),
