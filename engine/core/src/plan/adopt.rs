@@ -168,7 +168,7 @@ impl Planner<'_> {
             .prior
             .instances
             .iter()
-            .filter(|(a, _)| a.resource.mode == Mode::Managed && !self.changes.contains_key(*a))
+            .filter(|(a, _)| a.resource.mode == Mode::Managed && !self.changes.contains_key(a))
             .filter(|(a, _)| destroy || !self.declared_in_config(&a.resource))
             .filter(|(a, _)| {
                 self.targeted.is_none()
