@@ -7,9 +7,10 @@ use autostack_lang::eval::scope::{parse_ref, Subject};
 use autostack_lang::eval::Scope;
 use autostack_lang::functions::provider::ModuleFunctions;
 use autostack_lang::syntax::Traversal;
+use autostack_lang::value::ValueMap;
 use autostack_lang::{Diagnostic, Type, Value};
 use std::collections::{BTreeMap, HashMap};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 /// How a resource or module call expands into instances.
 #[derive(Debug, Clone, PartialEq)]
@@ -18,8 +19,10 @@ pub enum Expansion {
     Single,
     /// `count = N`.
     Count(i64),
-    /// `for_each`: keys and their `each.value`.
-    ForEach(BTreeMap<String, Value>),
+    /// `for_each`: keys and their `each.value`. Shared with the `for_each` value: a walk
+    /// hands the expansion to every instance (apply once per instance), and a copy of a
+    /// 50,000-key map per instance made applying a large `for_each` quadratic.
+    ForEach(Arc<ValueMap>),
 }
 
 impl Expansion {

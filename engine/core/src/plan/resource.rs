@@ -164,7 +164,8 @@ impl Planner<'_> {
                         Some(InstanceKey::Str(k)) => Some((k.clone(), o.value.clone())),
                         _ => None,
                     })
-                    .collect(),
+                    .collect::<autostack_lang::value::ValueMap>()
+                    .into(),
             )
         } else {
             Expansion::Single

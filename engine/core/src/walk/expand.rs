@@ -82,7 +82,7 @@ fn eval_for_each(ev: &mut Evaluator<'_>, e: &Expr) -> Result<Expansion, Diagnost
         return Err(unknown());
     }
     match v.unmarked() {
-        Value::Map(_, m) | Value::Object(m) => Ok(Expansion::ForEach(m.iter().map(|(k, x)| (k.clone(), x.clone())).collect())),
+        Value::Map(_, m) | Value::Object(m) => Ok(Expansion::ForEach(m.clone())),
         Value::Set(t, items) => {
             if *t != Type::String && *t != Type::Dynamic {
                 return Err(each_err(e, format!("The given \"for_each\" argument value is unsuitable: \"for_each\" supports sets of strings, but you have provided a set containing type {}.", t.friendly_name())));
@@ -98,7 +98,7 @@ fn eval_for_each(ev: &mut Evaluator<'_>, e: &Expr) -> Result<Expansion, Diagnost
                     _ => return Err(each_err(e, "The given \"for_each\" argument value is unsuitable: \"for_each\" supports sets of strings.")),
                 }
             }
-            Ok(Expansion::ForEach(out))
+            Ok(Expansion::ForEach(std::sync::Arc::new(out.into())))
         }
         other => Err(each_err(e, format!("The given \"for_each\" argument value is unsuitable: the \"for_each\" argument must be a map, or set of strings, and you have provided a value of type {}.", other.ty().friendly_name()))),
     }
