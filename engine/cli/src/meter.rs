@@ -29,6 +29,8 @@ struct Meter {
     unit: Mutex<&'static str>,
     done: AtomicUsize,
     total: AtomicUsize,
+    /// Resource instances planned (shown beside the nodes while planning).
+    instances: AtomicUsize,
     finished: AtomicBool,
     stopped: AtomicBool,
     /// The terminal line, once shown.
@@ -52,6 +54,7 @@ pub fn start(phase: &'static str, enabled: bool) {
             unit: Mutex::new("graph nodes"),
             done: AtomicUsize::new(0),
             total: AtomicUsize::new(0),
+            instances: AtomicUsize::new(0),
             finished: AtomicBool::new(false),
             stopped: AtomicBool::new(false),
             bar: Mutex::new(None),
@@ -72,6 +75,7 @@ pub fn phase(phase: &'static str) {
         *m.phase.lock().unwrap_or_else(|e| e.into_inner()) = phase;
         m.done.store(0, Ordering::Relaxed);
         m.total.store(0, Ordering::Relaxed);
+        m.instances.store(0, Ordering::Relaxed);
     }
 }
 
@@ -87,11 +91,19 @@ pub fn walked(done: usize, total: usize) {
     }
 }
 
+/// The plan finished one more resource instance.
+pub fn instance_planned() {
+    if let Some(m) = METER.get() {
+        m.instances.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
 /// A migration's data copy finished `done` of `total` objects.
 pub fn copied(done: usize, total: usize) {
     if let Some(m) = METER.get() {
         *m.phase.lock().unwrap_or_else(|e| e.into_inner()) = "Copying objects";
         *m.unit.lock().unwrap_or_else(|e| e.into_inner()) = "objects";
+        m.instances.store(0, Ordering::Relaxed);
         m.done.store(done, Ordering::Relaxed);
         m.total.store(total, Ordering::Relaxed);
     }
@@ -121,13 +133,18 @@ pub fn suspended<R>(print: impl FnOnce() -> R) -> R {
     }
 }
 
-/// The meter's text now: "Planning 340000/1000000 graph nodes" or the bare phase.
+/// The meter's text now: "Planning... 340000/1000000 graph nodes, 3400000 instances" (the
+/// instances when any were planned) or the bare phase.
 fn text(m: &Meter) -> String {
     let phase = *m.phase.lock().unwrap_or_else(|e| e.into_inner());
+    let instances = match m.instances.load(Ordering::Relaxed) {
+        0 => String::new(),
+        n => format!(", {n} instances"),
+    };
     match m.total.load(Ordering::Relaxed) {
         0 => format!("{phase}..."),
         total => format!(
-            "{phase}... {}/{total} {}",
+            "{phase}... {}/{total} {}{instances}",
             m.done.load(Ordering::Relaxed),
             *m.unit.lock().unwrap_or_else(|e| e.into_inner())
         ),
@@ -206,6 +223,7 @@ mod tests {
             unit: Mutex::new("graph nodes"),
             done: AtomicUsize::new(0),
             total: AtomicUsize::new(0),
+            instances: AtomicUsize::new(0),
             finished: AtomicBool::new(false),
             stopped: AtomicBool::new(false),
             bar: Mutex::new(None),
@@ -215,6 +233,12 @@ mod tests {
         m.done.store(340, Ordering::Relaxed);
         m.total.store(1000, Ordering::Relaxed);
         assert_eq!(text(&m), "Planning... 340/1000 graph nodes");
+        m.instances.store(52_000, Ordering::Relaxed);
+        assert_eq!(
+            text(&m),
+            "Planning... 340/1000 graph nodes, 52000 instances"
+        );
+        m.instances.store(0, Ordering::Relaxed);
         *m.phase.lock().unwrap() = "Copying objects";
         *m.unit.lock().unwrap() = "objects";
         assert_eq!(text(&m), "Copying objects... 340/1000 objects");

@@ -149,9 +149,10 @@ pub fn emit_version() {
 
 impl Events for Progress {
     fn event(&self, e: &Event<'_>) {
-        if let Event::Walked { done, total } = *e {
-            crate::meter::walked(done, total);
-            return;
+        match *e {
+            Event::Walked { done, total } => return crate::meter::walked(done, total),
+            Event::InstancePlanned => return crate::meter::instance_planned(),
+            _ => {}
         }
         if let Event::CopyProgress { progress: p, .. } = *e {
             crate::meter::copied(p.objects_done, p.objects_total);
@@ -172,7 +173,7 @@ fn text(e: Event<'_>) -> Option<(&InstanceAddr, String)> {
             .unwrap_or_default()
     };
     let text = match e {
-        Event::Walked { .. } => return None,
+        Event::Walked { .. } | Event::InstancePlanned => return None,
         Event::RefreshStart { addr, id } => (addr, format!("Refreshing state... [id={id}]")),
         Event::RefreshDone { addr, id, .. } => (addr, format!("Refresh complete [id={id}]")),
         Event::Planned { change: c } => (&c.addr, format!("Plan to {}", action_name(c.action))),
@@ -293,7 +294,7 @@ fn machine(e: Event<'_>, bound: &Bindings) {
     };
     let refresh = |id: &str| json!({ "hook": { "resource": resource_json(addr, bound), "id_key": "id", "id_value": id } });
     let (level, kind, extra) = match e {
-        Event::Walked { .. } => return,
+        Event::Walked { .. } | Event::InstancePlanned => return,
         Event::RefreshStart { id, .. } => ("info", "refresh_start", refresh(id)),
         Event::RefreshDone { id, .. } => ("info", "refresh_complete", refresh(id)),
         Event::Planned { change: c } => (

@@ -18,6 +18,9 @@ pub enum Event<'a> {
         /// Nodes in the graph.
         total: usize,
     },
+    /// The plan finished one more resource instance: what moves a progress display while
+    /// one node expands into many (`for_each` over a large map).
+    InstancePlanned,
     /// Reading an object's current state (refresh) started.
     RefreshStart {
         /// The instance.

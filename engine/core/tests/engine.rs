@@ -430,6 +430,7 @@ impl autostack_core::events::Events for Recorded {
         use autostack_core::events::Event as E;
         let line = match e {
             E::Walked { done, total } => format!("walked {done}/{total}"),
+            E::InstancePlanned => "instance planned".to_string(),
             E::RefreshStart { addr, id } => format!("refresh {addr} {id}"),
             E::RefreshDone { addr, .. } => format!("refreshed {addr}"),
             E::Planned { change } => format!("planned {} {:?}", change.addr, change.action),
@@ -499,6 +500,10 @@ resource "test_thing" "slow" {
     // changes it planned.
     assert!(at("walked 0/3") < at("walked 2/3"), "{lines:?}");
     assert!(at("walked 2/3") < at("planned test_thing.slow Create"));
+    // Each instance is counted as it is planned (two resources, one instance each).
+    let planned = lines.iter().filter(|l| *l == "instance planned").count();
+    assert_eq!(planned, 2, "{lines:?}");
+    assert!(at("instance planned") < at("walked 2/3"));
     assert!(at("refresh test_thing.kept id-kept") < at("refreshed test_thing.kept"));
     assert!(at("refreshed test_thing.kept") < at("planned test_thing.slow Create"));
     assert!(at("planned test_thing.slow Create") < at("start test_thing.slow Create"));

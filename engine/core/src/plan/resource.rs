@@ -243,6 +243,10 @@ impl Planner<'_> {
             rv.set(addr.key.clone(), value);
         }
         debug_assert_eq!(change.addr, addr, "a change is planned for its own address");
+        self.w
+            .ctx
+            .events
+            .event(&crate::events::Event::InstancePlanned);
         self.changes.insert(Box::new(change));
     }
 
