@@ -1,13 +1,17 @@
 //! Scale: `plan -out`, `apply` of that plan, the no-op `plan` (with refresh) and `state list`
-//! on 10,000 / 100,000 / 1,000,000 `terraform_data` resources in chains of 10, as users run
-//! them (default flags, cost section on), and how each grows from one size to the next
-//! (`cargo bench -p autostack-cli --bench scale`). The configuration is module-shaped: N/10
-//! resources in the root and nine calls of a module of N/10 (so 1M is ten blocks of 100k, as
-//! issue 16 asks), which also exercises module expansion at scale.
+//! on 10,000 / 100,000 / 1,000,000 `terraform_data` resources, as users run them (default
+//! flags, cost section on), and how each grows from one size to the next
+//! (`cargo bench -p autostack-cli --bench scale`). Two shapes, as issue 16 asks:
+//!
+//! - chains: resources in chains of 10, N/10 in the root and nine calls of a module of N/10
+//!   (so 1M is ten blocks of 100k);
+//! - for_each: two resources `for_each` over a map of N/20 keys (the second refers to the
+//!   first by key), in the root and in nine instances of a module called with `for_each`.
 //!
 //! Each figure is the child's own CPU time (user + system) and peak RSS from `wait4`, which
 //! other processes on a shared machine do not inflate as they do wall time; wall time is
-//! printed beside them. `AUTOSTACK_BENCH_SIZES=10000,100000` picks sizes; 1M needs ~8 GB.
+//! printed beside them. `AUTOSTACK_BENCH_SIZES=10000,100000` picks sizes,
+//! `AUTOSTACK_BENCH_SHAPES=chains` a shape; 1M needs ~8 GB.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -30,8 +34,8 @@ fn chain(n: usize) -> String {
     s
 }
 
-/// Writes the configuration of `n` resources into `dir`.
-fn generate(dir: &Path, n: usize) {
+/// Writes the configuration of `n` resources in chains into `dir`.
+fn chains(dir: &Path, n: usize) {
     let part = n / 10;
     let mut root = chain(part);
     for k in 0..9 {
@@ -41,6 +45,53 @@ fn generate(dir: &Path, n: usize) {
     std::fs::write(dir.join("main.tf"), root).expect("write");
     std::fs::write(dir.join("m/main.tf"), chain(part)).expect("write");
 }
+
+/// Two resources `for_each` over a map of `hi * lo` keys named after `prefix` (`range` stops
+/// at 1,024 values, so the keys are built from two ranges).
+fn for_each_body(hi: &str, lo: &str, prefix: &str) -> String {
+    format!(
+        r#"locals {{
+  items = merge([for i in range({hi}) : {{
+    for j in range({lo}) : format("%s-%04d-%03d", {prefix}, i, j) => {{ name = "item-${{i}}-${{j}}", size = j % 7 }}
+  }}]...)
+}}
+
+resource "terraform_data" "a" {{
+  for_each = local.items
+  input    = {{ name = each.value.name, size = each.value.size }}
+}}
+
+resource "terraform_data" "b" {{
+  for_each = local.items
+  input    = "${{each.key}}:${{terraform_data.a[each.key].output.name}}"
+}}
+"#
+    )
+}
+
+/// Writes the configuration of `n` resources from `for_each` into `dir`: N/10 in the root and
+/// in each of nine instances of a module called with `for_each`.
+fn for_each(dir: &Path, n: usize) {
+    let keys = n / 20;
+    let (hi, lo) = ((keys / 1000).max(1), keys.min(1000));
+    let groups: Vec<String> = (0..9).map(|k| format!("\"g{k}\"")).collect();
+    let mut root = for_each_body(&hi.to_string(), &lo.to_string(), "\"root\"");
+    let _ = write!(
+        root,
+        "\nmodule \"group\" {{\n  for_each = toset([{}])\n  source   = \"./m\"\n  prefix   = each.key\n  hi       = {hi}\n  lo       = {lo}\n}}\n",
+        groups.join(", ")
+    );
+    let module = format!(
+        "variable \"prefix\" {{}}\nvariable \"hi\" {{}}\nvariable \"lo\" {{}}\n\n{}",
+        for_each_body("var.hi", "var.lo", "var.prefix")
+    );
+    std::fs::create_dir_all(dir.join("m")).expect("mkdir");
+    std::fs::write(dir.join("main.tf"), root).expect("write");
+    std::fs::write(dir.join("m/main.tf"), module).expect("write");
+}
+
+/// The shapes measured: name and configuration writer.
+const SHAPES: [(&str, fn(&Path, usize)); 2] = [("chains", chains), ("for_each", for_each)];
 
 /// One run: (CPU seconds, peak RSS in MB, wall seconds).
 struct Cost {
@@ -81,8 +132,8 @@ fn run(dir: &Path, args: &[&str]) -> Cost {
     }
 }
 
-/// The four commands at size `n`: plan -out, apply of it, no-op plan, state list.
-fn measure(n: usize) -> [Cost; 4] {
+/// The four commands at size `n` of a shape: plan -out, apply of it, no-op plan, state list.
+fn measure(generate: fn(&Path, usize), n: usize) -> [Cost; 4] {
     let dir = tempfile::tempdir().expect("tempdir");
     let d = dir.path();
     generate(d, n);
@@ -95,28 +146,43 @@ fn measure(n: usize) -> [Cost; 4] {
 }
 
 fn main() {
-    let sizes: Vec<usize> = std::env::var("AUTOSTACK_BENCH_SIZES")
-        .ok()
+    let list = |var: &str| std::env::var(var).ok().filter(|s| !s.is_empty());
+    let sizes: Vec<usize> = list("AUTOSTACK_BENCH_SIZES")
         .map(|s| s.split(',').filter_map(|x| x.parse().ok()).collect())
         .unwrap_or_else(|| vec![10_000, 100_000, 1_000_000]);
-    let names = ["plan -out", "apply", "no-op plan", "state list"];
-    let mut previous: Option<(usize, [Cost; 4])> = None;
-    for n in sizes {
-        let costs = measure(n);
-        for (name, c) in names.iter().zip(&costs) {
-            let growth = previous.as_ref().map_or(String::new(), |(m, p)| {
-                let i = names.iter().position(|x| x == name).unwrap_or(0);
-                format!(
-                    "  ×{:.1} CPU, ×{:.1} RSS over {m}",
-                    c.cpu / p[i].cpu,
-                    c.rss_mb / p[i].rss_mb
-                )
-            });
-            println!(
-                "{n:>9} {name:<11} {:>7.2} s CPU {:>7.0} MB {:>7.2} s wall{growth}",
-                c.cpu, c.rss_mb, c.wall
-            );
+    let shapes = list("AUTOSTACK_BENCH_SHAPES");
+    for (shape, generate) in SHAPES {
+        if shapes
+            .as_ref()
+            .is_some_and(|s| !s.split(',').any(|x| x == shape))
+        {
+            continue;
         }
-        previous = Some((n, costs));
+        println!("{shape}:");
+        let mut previous: Option<(usize, [Cost; 4])> = None;
+        for &n in &sizes {
+            let costs = measure(generate, n);
+            report(n, &costs, previous.as_ref());
+            previous = Some((n, costs));
+        }
+    }
+}
+
+/// Prints the four commands' costs at `n`, with their growth over the previous size.
+fn report(n: usize, costs: &[Cost; 4], previous: Option<&(usize, [Cost; 4])>) {
+    let names = ["plan -out", "apply", "no-op plan", "state list"];
+    for (i, (name, c)) in names.iter().zip(costs).enumerate() {
+        let growth = previous.map_or(String::new(), |(m, p)| {
+            format!(
+                "  ×{:.1} CPU, ×{:.1} RSS, ×{:.1} wall over {m}",
+                c.cpu / p[i].cpu,
+                c.rss_mb / p[i].rss_mb,
+                c.wall / p[i].wall
+            )
+        });
+        println!(
+            "{n:>9} {name:<11} {:>7.2} s CPU {:>7.0} MB {:>7.2} s wall{growth}",
+            c.cpu, c.rss_mb, c.wall
+        );
     }
 }
