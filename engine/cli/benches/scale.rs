@@ -90,8 +90,11 @@ fn for_each(dir: &Path, n: usize) {
     std::fs::write(dir.join("m/main.tf"), module).expect("write");
 }
 
+/// Writes a configuration of a given number of resources into a directory.
+type Generate = fn(&Path, usize);
+
 /// The shapes measured: name and configuration writer.
-const SHAPES: [(&str, fn(&Path, usize)); 2] = [("chains", chains), ("for_each", for_each)];
+const SHAPES: [(&str, Generate); 2] = [("chains", chains), ("for_each", for_each)];
 
 /// One run: (CPU seconds, peak RSS in MB, wall seconds).
 struct Cost {
@@ -133,7 +136,7 @@ fn run(dir: &Path, args: &[&str]) -> Cost {
 }
 
 /// The four commands at size `n` of a shape: plan -out, apply of it, no-op plan, state list.
-fn measure(generate: fn(&Path, usize), n: usize) -> [Cost; 4] {
+fn measure(generate: Generate, n: usize) -> [Cost; 4] {
     let dir = tempfile::tempdir().expect("tempdir");
     let d = dir.path();
     generate(d, n);

@@ -23,7 +23,7 @@ const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 const ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
 
 /// Leaves `value` to the process's exit instead of freeing it object by object. A command's
-/// plan and state are its largest data and it exits once it has reported: freeing a
+/// plan is its largest data and it exits once it has reported: freeing a
 /// million-resource plan took 0.47 s after the last line was printed, where the kernel takes
 /// the whole heap back at exit at once. Only for plain data, never for anything whose drop
 /// releases a lock, ends a session, flushes a file or stops a provider.

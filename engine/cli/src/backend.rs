@@ -264,14 +264,14 @@ impl Backend {
     /// [`Backend::load_document`], decoded into typed values with the providers' schemas.
     pub async fn load(&self, schemas: &dyn SchemaSource) -> Result<(State, usize), Diagnostics> {
         let (doc, recovered) = self.load_document().await?;
-        let state = statefile::decode(&doc, schemas).map_err(|e| self.decode_failure(e))?;
+        let state = statefile::decode_owned(doc, schemas).map_err(|e| self.decode_failure(e))?;
         Ok((state, recovered))
     }
 
     /// [`Backend::read_document`], decoded with the providers' schemas.
     pub async fn read(&self, schemas: &dyn SchemaSource) -> Result<State, Diagnostics> {
         let doc = self.read_document().await?;
-        statefile::decode(&doc, schemas).map_err(|e| self.decode_failure(e))
+        statefile::decode_owned(doc, schemas).map_err(|e| self.decode_failure(e))
     }
 
     /// The root module outputs (no provider involved).

@@ -50,44 +50,69 @@ impl SchemaSource for NoSchemas {
 
 /// Decodes a state document into typed values, attributes by their resource schemas.
 pub fn decode(doc: &Document, schemas: &dyn SchemaSource) -> Result<State, String> {
-    let mut st = State {
+    let mut st = decode_head(doc)?;
+    for r in &doc.resources {
+        decode_resource(&mut st, r, schemas)?;
+    }
+    Ok(st)
+}
+
+/// [`decode`] of a document handed over: each resource's raw JSON is freed as soon as it is
+/// decoded, so the document and the state it becomes are never both whole in memory.
+pub fn decode_owned(mut doc: Document, schemas: &dyn SchemaSource) -> Result<State, String> {
+    let mut st = decode_head(&doc)?;
+    for r in std::mem::take(&mut doc.resources) {
+        decode_resource(&mut st, &r, schemas)?;
+    }
+    Ok(st)
+}
+
+/// A state with `doc`'s serial, lineage and outputs, and no resources yet.
+fn decode_head(doc: &Document) -> Result<State, String> {
+    Ok(State {
         serial: doc.serial,
         lineage: doc.lineage.clone(),
         outputs: decode_outputs(&doc.outputs)?,
         ..State::default()
-    };
-    for r in &doc.resources {
-        let raddr = resource_addr(r.module.as_deref(), r.mode, &r.ty, &r.name)?;
-        let mode = raddr.mode;
-        let schema = schemas.resource_type(&r.provider, mode, &raddr.ty);
-        for inst in &r.instances {
-            let addr = raddr.instance(inst.index_key.as_ref().map(instance_key));
-            let old = schema
-                .as_ref()
-                .filter(|s| s.1 > inst.schema_version && mode == Mode::Managed);
-            let obj = match old {
-                Some((_, version)) => {
-                    upgrade_instance(&addr, &r.ty, (&r.provider, inst), *version, schemas)
-                        .unwrap_or_else(|| {
-                            decode_instance(&addr, &r.provider, inst, schema.as_ref().map(|s| &s.0))
-                        })?
-                }
-                None => decode_instance(&addr, &r.provider, inst, schema.as_ref().map(|s| &s.0))?,
-            };
-            let obj = match &inst.object_provider {
-                Some(p) => InstanceObject {
-                    provider: p.clone(),
-                    ..obj
-                },
-                None => obj,
-            };
-            match &inst.deposed {
-                Some(key) => st.deposed.insert((addr, key.clone()), obj),
-                None => st.instances.insert(addr, obj),
-            };
-        }
+    })
+}
+
+/// Adds the objects of resource `r` to `st`.
+fn decode_resource(
+    st: &mut State,
+    r: &model::Resource,
+    schemas: &dyn SchemaSource,
+) -> Result<(), String> {
+    let raddr = resource_addr(r.module.as_deref(), r.mode, &r.ty, &r.name)?;
+    let mode = raddr.mode;
+    let schema = schemas.resource_type(&r.provider, mode, &raddr.ty);
+    for inst in &r.instances {
+        let addr = raddr.instance(inst.index_key.as_ref().map(instance_key));
+        let old = schema
+            .as_ref()
+            .filter(|s| s.1 > inst.schema_version && mode == Mode::Managed);
+        let obj = match old {
+            Some((_, version)) => {
+                upgrade_instance(&addr, &r.ty, (&r.provider, inst), *version, schemas)
+                    .unwrap_or_else(|| {
+                        decode_instance(&addr, &r.provider, inst, schema.as_ref().map(|s| &s.0))
+                    })?
+            }
+            None => decode_instance(&addr, &r.provider, inst, schema.as_ref().map(|s| &s.0))?,
+        };
+        let obj = match &inst.object_provider {
+            Some(p) => InstanceObject {
+                provider: p.clone(),
+                ..obj
+            },
+            None => obj,
+        };
+        match &inst.deposed {
+            Some(key) => st.deposed.insert((addr, key.clone()), obj),
+            None => st.instances.insert(addr, obj),
+        };
     }
-    Ok(st)
+    Ok(())
 }
 
 /// The object `inst` recorded under an older schema version, upgraded by its provider to
@@ -143,7 +168,7 @@ pub fn decode_one(
 /// Decodes a state document from its text (a state file, a saved plan's prior state).
 pub fn decode_text(text: &str, schemas: &dyn SchemaSource) -> Result<State, String> {
     let doc = autostack_state::codec::decode(text.as_bytes()).map_err(|e| e.to_string())?;
-    decode(&doc, schemas)
+    decode_owned(doc, schemas)
 }
 
 /// A document's root module outputs (typed by the type recorded with each).

@@ -19,11 +19,13 @@ pub async fn run(a: &PlanCmd) -> u8 {
             return 1;
         }
     };
-    let s = match run::open(&a.common, &out, "OperationTypePlan").await {
+    let mut s = match run::open(&a.common, &out, "OperationTypePlan").await {
         Ok(s) => s,
         Err(code) => return code,
     };
-    let plan = match run::compute_plan(&s, &opts, &out).await {
+    // The plan keeps the state it was made from (refreshed), so the session's is handed over.
+    let prior = std::mem::take(&mut s.state);
+    let plan = match run::plan_state(&s, prior, &opts, &out).await {
         Ok(p) => p,
         Err(code) => return code,
     };
@@ -94,7 +96,7 @@ pub async fn run(a: &PlanCmd) -> u8 {
     } else {
         0
     };
-    crate::alloc::leave_to_exit((plan, s.state));
+    crate::alloc::leave_to_exit(plan);
     code
 }
 

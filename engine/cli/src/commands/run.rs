@@ -250,9 +250,20 @@ pub async fn make_plan(s: &Session, opts: &PlanOptions, out: &Output) -> Result<
 
 /// [`make_plan`] without printing the plan (the caller prints it with [`report_plan`]).
 pub async fn compute_plan(s: &Session, opts: &PlanOptions, out: &Output) -> Result<Plan, u8> {
+    plan_state(s, s.state.clone(), opts, out).await
+}
+
+/// [`compute_plan`] of `prior`, handed over: for a command that needs the state read only
+/// to plan it (`plan`), so that the walk takes it instead of a copy.
+pub async fn plan_state(
+    s: &Session,
+    prior: autostack_core::state::State,
+    opts: &PlanOptions,
+    out: &Output,
+) -> Result<Plan, u8> {
     // Refreshes and planned changes are reported through the engine's events.
     crate::meter::phase("Planning");
-    let plan = match autostack_core::plan::plan(&s.ctx, &s.state, opts).await {
+    let plan = match autostack_core::plan::plan_owned(&s.ctx, prior, opts).await {
         Ok(p) => p,
         Err(d) => {
             out.diags(&d, &s.sources);

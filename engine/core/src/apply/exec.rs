@@ -53,7 +53,7 @@ pub async fn apply(
     let g = graph::build(&ctx.tree)?;
     ctx.provider_functions.preload(&plan.function_results);
     let og = opgraph::build(&g, plan);
-    let walker = Walker::new(ctx, &plan.prior);
+    let walker = Walker::new(ctx, plan.prior.clone());
     let run = Run {
         ctx,
         plan,

@@ -24,7 +24,7 @@ pub struct Recovery {
 /// Resolves `intents` (in journal order) against `state` through their providers, configured
 /// from the root module's provider blocks.
 pub async fn recover(ctx: &Context, state: &mut State, intents: &[Intent]) -> Recovery {
-    let mut walker = Walker::new(ctx, state);
+    let mut walker = Walker::new(ctx, state.clone());
     let mut out = Recovery::default();
     for (i, intent) in intents.iter().enumerate() {
         walker.visit_provider(&intent.provider).await;

@@ -9,7 +9,7 @@ pub(crate) mod resource;
 pub(crate) mod run;
 
 pub use migrate::{cloud_name, data_note, is_migration};
-pub use run::plan;
+pub use run::{plan, plan_owned};
 
 use crate::addrs::{InstanceAddr, ProviderConfig, ProviderSource};
 use crate::state::State;

@@ -32,11 +32,22 @@ pub(crate) struct Planner<'a> {
 
 /// Plans `prior` against the configuration.
 pub async fn plan(ctx: &Context, prior: &State, opts: &PlanOptions) -> Result<Plan, Diagnostics> {
+    plan_owned(ctx, prior.clone(), opts).await
+}
+
+/// [`plan`] of a state the caller hands over: the walk refreshes and keeps it (the plan's
+/// prior), where [`plan`] copies it first (0.5 KB a resource).
+pub async fn plan_owned(
+    ctx: &Context,
+    prior: State,
+    opts: &PlanOptions,
+) -> Result<Plan, Diagnostics> {
     let mut g = graph::build(&ctx.tree)?;
     let checked = crate::validate::check_schemas(&ctx.tree, ctx.resolver.as_ref());
     if checked.has_errors() {
         return Err(checked);
     }
+    let base = (prior.serial, prior.lineage.clone());
     let mut p = Planner {
         w: Walker::new(ctx, prior),
         opts,
@@ -84,7 +95,7 @@ pub async fn plan(ctx: &Context, prior: &State, opts: &PlanOptions) -> Result<Pl
     if p.w.diags.has_errors() {
         return Err(p.w.diags);
     }
-    let plan = p.finish(prior);
+    let plan = p.finish(base);
     crate::teardown::drop_later(g);
     for change in plan
         .changes
@@ -119,7 +130,8 @@ impl Planner<'_> {
         }
     }
 
-    fn finish(mut self, base: &State) -> Plan {
+    /// The plan, for a state at serial and lineage `base`.
+    fn finish(mut self, base: (u64, String)) -> Plan {
         let outputs = self.root_outputs();
         // The walk's values and dependency lists are garbage now (see crate::teardown).
         let values = std::mem::take(&mut self.w.values);
@@ -143,8 +155,8 @@ impl Planner<'_> {
             drift: self.drift,
             outputs,
             prior: self.w.prior,
-            base_serial: base.serial,
-            base_lineage: base.lineage.clone(),
+            base_serial: base.0,
+            base_lineage: base.1,
             variables,
             warnings: self.w.diags,
             function_results: self.w.ctx.provider_functions.result_hashes(),

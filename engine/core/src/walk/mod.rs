@@ -39,7 +39,7 @@ pub(crate) struct Walker<'a> {
 
 impl<'a> Walker<'a> {
     /// A walk of `ctx`'s configuration starting from `prior`.
-    pub(crate) fn new(ctx: &'a Context, prior: &State) -> Self {
+    pub(crate) fn new(ctx: &'a Context, prior: State) -> Self {
         let mut values = Values {
             root_dir: ".".into(),
             cwd: ctx.cwd.to_string_lossy().into_owned(),
@@ -62,7 +62,7 @@ impl<'a> Walker<'a> {
         module_instances.insert(Vec::new(), vec![ModuleInstance::root()]);
         Walker {
             ctx,
-            prior: prior.clone(),
+            prior,
             values,
             diags: Diagnostics::new(),
             module_instances,
