@@ -1,4 +1,5 @@
 //! Saved plans written and read back, and what a damaged or foreign file is told.
+
 use super::*;
 use crate::addrs::parse_instance;
 use crate::plan::{OutputChange, Plan, PlanMode, ResourceChange};
@@ -7,25 +8,18 @@ use autostack_lang::Type;
 use autostack_lang::Value;
 use serde_json::Value as Json;
 
+/// A create of `addr` by `aws` (its `id` unknown), every other field at its default.
 fn change(addr: &str) -> ResourceChange {
-    ResourceChange {
-        addr: parse_instance(addr).unwrap(),
-        prev_addr: None,
-        provider: "aws".parse().unwrap(),
-        provider_source: std::sync::Arc::new("hashicorp/aws".parse().unwrap()),
-        action: Action::Create,
-        reason: None,
-        before: None,
-        after: Some(Value::object_from([("id", Value::Unknown(Type::String))])),
-        requires_replace: Vec::new(),
-        dependencies: Default::default(),
-        create_before_destroy: false,
-        importing: None,
-        schema_version: 0,
-        planned_private: None,
-        migration: None,
-        deposed: None,
-    }
+    let after = Value::object_from([("id", Value::Unknown(Type::String))]);
+    let mut c = ResourceChange::new(
+        parse_instance(addr).unwrap(),
+        Action::Create,
+        None,
+        Some(after),
+    );
+    c.provider = "aws".parse().unwrap();
+    c.provider_source = std::sync::Arc::new("hashicorp/aws".parse().unwrap());
+    c
 }
 
 #[test]
