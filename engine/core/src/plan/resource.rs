@@ -20,12 +20,14 @@ use autostack_provider_sdk::{
 };
 use std::sync::Arc;
 
-/// A resource being planned: its block, schema, provider, expansion and dependencies.
+/// A resource being planned: its block, schema, provider (configuration and source),
+/// expansion and dependencies.
 struct Resolved<'x> {
     r: &'x Resource,
     schema: &'x ResourceSchema,
     provider: &'x Arc<dyn Provider>,
     paddr: &'x ProviderConfig,
+    source: &'x Arc<ProviderSource>,
     exp: Expansion,
     deps: std::sync::Arc<[String]>,
 }
@@ -71,7 +73,8 @@ impl Planner<'_> {
                 self.keep_prior(&raddr, r);
                 continue;
             }
-            self.plan_resource(&raddr, r, schema, (&provider, &paddr), deps.clone())
+            let bound = (&provider, &paddr, &source);
+            self.plan_resource(&raddr, r, schema, bound, deps.clone())
                 .await;
         }
     }
@@ -178,7 +181,7 @@ impl Planner<'_> {
         raddr: &ResourceAddr,
         r: &Resource,
         schema: &ResourceSchema,
-        (provider, paddr): (&Arc<dyn Provider>, &ProviderConfig),
+        (provider, paddr, source): (&Arc<dyn Provider>, &ProviderConfig, &Arc<ProviderSource>),
         deps: Arc<[String]>,
     ) {
         let exp = match self.w.expand_resource(raddr, r) {
@@ -191,6 +194,7 @@ impl Planner<'_> {
             schema,
             provider,
             paddr,
+            source,
             deps,
             exp,
         };
@@ -228,7 +232,7 @@ impl Planner<'_> {
                 o.dependencies = of.deps.clone();
             }
         }
-        change.provider_source = self.w.ctx.shared_source(of.paddr);
+        change.provider_source = of.source.clone();
         change.provider = of.paddr.clone();
         change.dependencies = of.deps.clone();
         change.schema_version = schema.version;
@@ -258,8 +262,8 @@ impl Planner<'_> {
         of: &Resolved<'_>,
         config: Value,
     ) -> Option<ResourceChange> {
-        let to = self.w.ctx.shared_source(of.paddr);
-        let Some(old) = self.old_side(addr, &to) else {
+        let to = of.source;
+        let Some(old) = self.old_side(addr, to) else {
             return (self.plan_managed(addr, of.r, of.schema, of.provider, config)).await;
         };
         // A move resumed after its new object was made plans against that object.
@@ -278,7 +282,7 @@ impl Planner<'_> {
                 }
             };
         let before = self.w.diags.error_count();
-        match self.plan_migrate(addr, of.r, planned, old, &to).await {
+        match self.plan_migrate(addr, of.r, planned, old, to).await {
             Some(c) => Some(c),
             None if self.w.diags.error_count() > before => None,
             None => (self.plan_managed(addr, of.r, of.schema, of.provider, config)).await,

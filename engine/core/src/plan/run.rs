@@ -47,7 +47,6 @@ pub async fn plan_owned(
     if checked.has_errors() {
         return Err(checked);
     }
-    let base = (prior.serial, prior.lineage.clone());
     let mut p = Planner {
         w: Walker::new(ctx, prior),
         opts,
@@ -95,7 +94,7 @@ pub async fn plan_owned(
     if p.w.diags.has_errors() {
         return Err(p.w.diags);
     }
-    let plan = p.finish(base);
+    let plan = p.finish();
     crate::teardown::drop_later(g);
     for change in plan
         .changes
@@ -130,9 +129,11 @@ impl Planner<'_> {
         }
     }
 
-    /// The plan, for a state at serial and lineage `base`.
-    fn finish(mut self, base: (u64, String)) -> Plan {
+    /// The plan, made against the prior state's serial and lineage (the walk refreshes the
+    /// prior's objects, never those two).
+    fn finish(mut self) -> Plan {
         let outputs = self.root_outputs();
+        let (base_serial, base_lineage) = (self.w.prior.serial, self.w.prior.lineage.clone());
         // The walk's values and dependency lists are garbage now (see crate::teardown).
         let values = std::mem::take(&mut self.w.values);
         let deps = (
@@ -155,8 +156,8 @@ impl Planner<'_> {
             drift: self.drift,
             outputs,
             prior: self.w.prior,
-            base_serial: base.0,
-            base_lineage: base.1,
+            base_serial,
+            base_lineage,
             variables,
             warnings: self.w.diags,
             function_results: self.w.ctx.provider_functions.result_hashes(),
