@@ -211,3 +211,45 @@ async fn terraforms_advisory_lock_keeps_us_out() {
         .unwrap();
     g.release().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_momentary_creation_lock_is_waited_out_not_reported() {
+    // Every lock attempt (ours and Terraform's) takes the creation key -1 for a moment, and
+    // creating a workspace holds it for one insert: a lock of an existing workspace that
+    // meets it busy waits it out instead of failing or naming a holder that has gone.
+    let schema = unique_schema("churn");
+    let b = backend(&schema).await;
+    b.store
+        .write("default", &doc(1, "L"), &Expected::default())
+        .await
+        .unwrap();
+    let creator = raw().await;
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let churn = tokio::spawn({
+        let stop = stop.clone();
+        async move {
+            let mut held = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                creator
+                    .query_one("SELECT pg_advisory_lock(-1)", &[])
+                    .await
+                    .unwrap();
+                tokio::time::sleep(std::time::Duration::from_millis(3)).await;
+                creator
+                    .query_one("SELECT pg_advisory_unlock(-1)", &[])
+                    .await
+                    .unwrap();
+                held += 1;
+                tokio::time::sleep(std::time::Duration::from_millis(15)).await;
+            }
+            held
+        }
+    });
+    let info = LockInfo::new("OperationTypeApply", "1.11.4");
+    for _ in 0..40 {
+        let g = b.locker.try_lock("default", &info).await.unwrap();
+        g.release().await.unwrap();
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    assert!(churn.await.unwrap() > 0);
+}

@@ -3,7 +3,8 @@
 //! yet is locked under the creation key `-1`. Locking tries `id` and `-1` together, as
 //! Terraform does, and keeps the creation key only while creating: a workspace without a row
 //! gets one (an empty state) under it, as Terraform's backend creates it when it first opens
-//! a workspace.
+//! a workspace. Meeting the creation key busy is waited out for a moment (it is only ever
+//! held for one); Terraform reports it at once.
 //!
 //! An advisory lock belongs to a database session, so each lock has a connection of its own:
 //! the server releases the lock when the holder dies (its connection closes), and no
@@ -111,6 +112,48 @@ impl PgStore {
         .await
     }
 
+    /// Locks `workspace` on `session`, or names the holder. The creation key is only ever
+    /// held for a moment (every attempt takes it; creating a workspace holds it for one
+    /// insert), so meeting it busy is retried for a while before it is reported; and a
+    /// holder that lets go between our attempt and the look-up of who it was is not reported
+    /// as a nameless holder: we try again.
+    async fn acquire(&self, session: &Client, workspace: &str) -> Result<i64> {
+        let mut delay = std::time::Duration::from_millis(10);
+        for _ in 0..super::ATTEMPTS {
+            match self
+                .attempt(session, workspace)
+                .await
+                .map_err(|e| remote(&e))?
+            {
+                Attempt::Held(key) => return Ok(key),
+                Attempt::Busy(CREATION_KEY) => {}
+                Attempt::Busy(key) => {
+                    if let Some((_, holder)) = self.holder(key).await? {
+                        return Err(StateError::Locked(Box::new(holder)));
+                    }
+                }
+            }
+            tokio::time::sleep(delay).await;
+            delay *= 2;
+        }
+        match self
+            .attempt(session, workspace)
+            .await
+            .map_err(|e| remote(&e))?
+        {
+            Attempt::Held(key) => Ok(key),
+            Attempt::Busy(key) => {
+                let holder = self.holder(key).await?.map(|(_, info)| info);
+                let path = self.location_of_key(key);
+                let holder = holder.unwrap_or(LockInfo {
+                    path,
+                    ..LockInfo::default()
+                });
+                Err(StateError::Locked(Box::new(holder)))
+            }
+        }
+    }
+
     fn location_of_key(&self, key: i64) -> String {
         format!("{}.states advisory lock {key}", self.schema)
     }
@@ -132,18 +175,7 @@ impl PgStore {
 impl Locker for PgStore {
     async fn try_lock(&self, workspace: &str, info: &LockInfo) -> Result<LockGuard> {
         let session = Arc::new(self.session().await?);
-        let key = match self
-            .attempt(&session, workspace)
-            .await
-            .map_err(|e| remote(&e))?
-        {
-            Attempt::Held(key) => key,
-            Attempt::Busy(key) => {
-                drop(session);
-                let holder = self.holder(key).await?.map(|(_, info)| info);
-                return Err(StateError::Locked(Box::new(holder.unwrap_or_default())));
-            }
-        };
+        let key = self.acquire(&session, workspace).await?;
         let info = LockInfo {
             path: self.location_of_key(key),
             ..info.clone()
