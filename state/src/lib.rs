@@ -58,6 +58,7 @@ pub mod rules;
 pub mod s3;
 pub mod seams;
 pub mod snapshots;
+pub mod stored;
 pub mod versions;
 
 pub use error::StateError;

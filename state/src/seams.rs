@@ -5,6 +5,7 @@
 use crate::error::{Result, StateError};
 use crate::lock::LockInfo;
 use crate::rules::Expected;
+use crate::stored::Stored;
 use async_trait::async_trait;
 use std::time::{Duration, Instant};
 
@@ -20,6 +21,12 @@ pub trait StateStore: Send + Sync {
 
     /// The stored snapshot of `workspace`, `None` when it has none. Never modifies anything.
     async fn read(&self, workspace: &str) -> Result<Option<Vec<u8>>>;
+
+    /// [`StateStore::read`], for stores that can hand the bytes over without copying them
+    /// into memory (a large file is mapped); the default reads them.
+    async fn read_stored(&self, workspace: &str) -> Result<Option<Stored>> {
+        Ok(self.read(workspace).await?.map(Stored::from))
+    }
 
     /// Replaces `workspace`'s snapshot by `bytes`, refusing (with
     /// [`StateError::NewerSerial`] or [`StateError::ForeignLineage`]) when what it holds is
@@ -180,6 +187,11 @@ pub trait Encryptor: Send + Sync {
     fn encrypt(&self, plain: Vec<u8>) -> Result<Vec<u8>>;
     /// The plain bytes of `stored`; an error when they were not encrypted by this stage.
     fn decrypt(&self, stored: Vec<u8>) -> Result<Vec<u8>>;
+    /// [`Encryptor::decrypt`] of bytes as a store handed them over; stages that store plain
+    /// bytes keep them where they are (a mapped file stays mapped).
+    fn decrypt_stored(&self, stored: Stored) -> Result<Stored> {
+        self.decrypt(stored.into_vec()).map(Stored::from)
+    }
     /// True when stored bytes are the plain ones (snapshots may then be streamed to the
     /// store as the codec writes them).
     fn is_plaintext(&self) -> bool {
@@ -199,15 +211,25 @@ impl Encryptor for Plaintext {
         true
     }
     fn decrypt(&self, stored: Vec<u8>) -> Result<Vec<u8>> {
-        // OpenTofu's envelope ends with its version field (Go writes it last): looking at the
-        // tail tells an encrypted document apart without parsing the whole of a plain one.
-        let tail = &stored[stored.len().saturating_sub(64)..];
-        let marked = tail.windows(20).any(|w| w == b"\"encryption_version\"");
-        if marked && crate::encryption::Envelope::decode(&stored).is_some() {
-            return Err(StateError::Encryption(
-                "the data is encrypted (OpenTofu's encryption format), and no encryption method is configured to read it: configure terraform { encryption { ... } } or TF_ENCRYPTION".into(),
-            ));
-        }
+        refuse_envelope(&stored)?;
         Ok(stored)
     }
+    fn decrypt_stored(&self, stored: Stored) -> Result<Stored> {
+        refuse_envelope(&stored)?;
+        Ok(stored)
+    }
+}
+
+/// Refuses bytes in OpenTofu's encryption envelope where plain ones are expected.
+fn refuse_envelope(stored: &[u8]) -> Result<()> {
+    // OpenTofu's envelope ends with its version field (Go writes it last): looking at the
+    // tail tells an encrypted document apart without parsing the whole of a plain one.
+    let tail = &stored[stored.len().saturating_sub(64)..];
+    let marked = tail.windows(20).any(|w| w == b"\"encryption_version\"");
+    if marked && crate::encryption::Envelope::decode(stored).is_some() {
+        return Err(StateError::Encryption(
+                "the data is encrypted (OpenTofu's encryption format), and no encryption method is configured to read it: configure terraform { encryption { ... } } or TF_ENCRYPTION".into(),
+            ));
+    }
+    Ok(())
 }

@@ -6,6 +6,7 @@ use crate::error::Result;
 use crate::model::Document;
 use crate::rules::Expected;
 use crate::seams::{Encryptor, StateStore};
+use crate::stored::Stored;
 use std::sync::Arc;
 
 /// A store seen through the codec and the encryption stage.
@@ -27,9 +28,9 @@ impl Snapshots {
     }
 
     /// The decrypted, still encoded snapshot of `workspace` (`None`: no state yet).
-    pub async fn read_bytes(&self, workspace: &str) -> Result<Option<Vec<u8>>> {
-        match self.store.read(workspace).await? {
-            Some(stored) => self.encryptor.decrypt(stored).map(Some),
+    pub async fn read_bytes(&self, workspace: &str) -> Result<Option<Stored>> {
+        match self.store.read_stored(workspace).await? {
+            Some(stored) => self.encryptor.decrypt_stored(stored).map(Some),
             None => Ok(None),
         }
     }

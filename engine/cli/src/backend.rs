@@ -328,7 +328,8 @@ impl Backend {
         let bytes = match self.snapshots.read_bytes(&self.workspace).await {
             Ok(Some(bytes)) => bytes,
             Ok(None) => codec::encode(&Document::empty(TERRAFORM_VERSION))
-                .map_err(|e| self.state_failure(e))?,
+                .map_err(|e| self.state_failure(e))?
+                .into(),
             Err(e) => return Err(self.state_failure(e)),
         };
         read(&bytes).map(Some).map_err(|e| self.state_failure(e))

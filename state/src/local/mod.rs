@@ -15,6 +15,7 @@ use crate::error::{Result, StateError};
 use crate::journal::Journal;
 use crate::rules::Expected;
 use crate::seams::{Encryptor, History, Plaintext, StateStore, WriteSnapshot, DEFAULT_WORKSPACE};
+use crate::stored::Stored;
 use async_trait::async_trait;
 use std::fs::File;
 use std::io::{Read, Write};
@@ -216,8 +217,12 @@ impl StateStore for LocalStore {
     }
 
     async fn read(&self, workspace: &str) -> Result<Option<Vec<u8>>> {
+        Ok(self.read_stored(workspace).await?.map(Stored::into_vec))
+    }
+
+    async fn read_stored(&self, workspace: &str) -> Result<Option<Stored>> {
         let path = self.state_path(workspace)?;
-        match std::fs::read(&path) {
+        match Stored::open(&path) {
             Ok(b) if b.iter().all(u8::is_ascii_whitespace) => Ok(None),
             Ok(b) => Ok(Some(b)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),

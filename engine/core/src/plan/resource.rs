@@ -297,11 +297,13 @@ impl Planner<'_> {
         provider: &Arc<dyn Provider>,
         config: Value,
     ) -> Option<ResourceChange> {
-        let importing = match self.w.prior.instances.contains_key(addr) {
-            true => None,
-            false => self.import(addr, schema, provider).await,
+        let (importing, prior) = match self.w.prior.instances.get(addr).cloned() {
+            Some(prior) => (None, Some(prior)),
+            None => {
+                let importing = self.import(addr, schema, provider).await;
+                (importing, self.w.prior.instances.get(addr).cloned())
+            }
         };
-        let prior = self.w.prior.instances.get(addr).cloned();
         let prior_private = stored_private(prior.as_ref());
         let prior_value = (prior.as_ref().map(|p| &p.value), &prior_private);
         let planned = match plan_instance(provider.as_ref(), r, schema, prior_value, &config).await

@@ -18,8 +18,7 @@ pub(crate) struct Planner<'a> {
     /// The walk over the configuration.
     pub w: Walker<'a>,
     pub opts: &'a PlanOptions,
-    /// Boxed (see [`Changes`]): a B-tree keeps eleven entries a node and leaves nodes half
-    /// full when filled in order, so a 570-byte change inline cost 1.3 KB a resource.
+    /// The changes planned, by address (see [`Changes`]).
     pub changes: Changes,
     pub drift: Vec<ResourceChange>,
     /// Resource nodes to plan when `-target` is used (`None`: all).
@@ -148,7 +147,7 @@ impl Planner<'_> {
             .iter()
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
-        let mut changes: Vec<Box<ResourceChange>> = self.changes.into_values().collect();
+        let mut changes = self.changes.into_sorted();
         changes.extend(self.deposed_changes.into_iter().map(Box::new));
         Plan {
             mode: self.opts.mode,
