@@ -10,8 +10,11 @@
 //!
 //! Each figure is the child's own CPU time (user + system) and peak RSS from `wait4`, which
 //! other processes on a shared machine do not inflate as they do wall time; wall time is
-//! printed beside them. `AUTOSTACK_BENCH_SIZES=10000,100000` picks sizes,
-//! `AUTOSTACK_BENCH_SHAPES=chains` a shape; 1M needs ~8 GB.
+//! printed beside them. Each command runs `AUTOSTACK_BENCH_RUNS` times (3 unless set) and the
+//! run of median CPU time is reported, with the range of system time beside it: in a VM the
+//! kernel's first touch of fresh memory varies by seconds between identical runs at 1M.
+//! `AUTOSTACK_BENCH_SIZES=10000,100000` picks sizes, `AUTOSTACK_BENCH_SHAPES=chains` a
+//! shape; 1M needs ~8 GB.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -99,8 +102,30 @@ const SHAPES: [(&str, Generate); 2] = [("chains", chains), ("for_each", for_each
 /// One run: (CPU seconds, peak RSS in MB, wall seconds).
 struct Cost {
     cpu: f64,
+    sys: f64,
     rss_mb: f64,
     wall: f64,
+    /// The least and the most system time over the runs.
+    sys_range: (f64, f64),
+}
+
+/// The run of median CPU time of `runs` runs of `args` in `dir`, each after `reset`.
+fn median(dir: &Path, args: &[&str], runs: usize, reset: &dyn Fn()) -> Cost {
+    let mut costs: Vec<Cost> = (0..runs.max(1))
+        .map(|_| {
+            reset();
+            run(dir, args)
+        })
+        .collect();
+    let sys = |c: &Cost| c.sys;
+    let least = costs.iter().map(sys).fold(f64::INFINITY, f64::min);
+    let most = costs.iter().map(sys).fold(0.0, f64::max);
+    costs.sort_by(|a, b| a.cpu.total_cmp(&b.cpu));
+    let mid = costs.swap_remove(costs.len() / 2);
+    Cost {
+        sys_range: (least, most),
+        ..mid
+    }
 }
 
 /// Runs the binary in `dir`, reaping it with `wait4` for its resource usage.
@@ -128,23 +153,44 @@ fn run(dir: &Path, args: &[&str]) -> Cost {
         dir.display()
     );
     let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    let sys = secs(usage.ru_stime);
     Cost {
-        cpu: secs(usage.ru_utime) + secs(usage.ru_stime),
+        cpu: secs(usage.ru_utime) + sys,
+        sys,
         rss_mb: usage.ru_maxrss as f64 / 1024.0,
         wall: start.elapsed().as_secs_f64(),
+        sys_range: (sys, sys),
     }
 }
 
 /// The four commands at size `n` of a shape: plan -out, apply of it, no-op plan, state list.
-fn measure(generate: Generate, n: usize) -> [Cost; 4] {
+fn measure(generate: Generate, n: usize, runs: usize) -> [Cost; 4] {
     let dir = tempfile::tempdir().expect("tempdir");
     let d = dir.path();
     generate(d, n);
     run(d, &["init", "-no-color"]);
-    let plan = run(d, &["plan", "-out=p.plan", "-no-color"]);
-    let apply = run(d, &["apply", "-no-color", "p.plan"]);
-    let noop = run(d, &["plan", "-no-color", "-detailed-exitcode"]);
-    let list = run(d, &["state", "list"]);
+    let keep = || {};
+    // Each apply of the saved plan starts from no state, as the plan was made against none.
+    let no_state = || {
+        for entry in std::fs::read_dir(d).expect("read_dir").flatten() {
+            let path = entry.path();
+            if entry
+                .file_name()
+                .to_string_lossy()
+                .starts_with("terraform.tfstate")
+            {
+                let gone = match path.is_dir() {
+                    true => std::fs::remove_dir_all(&path),
+                    false => std::fs::remove_file(&path),
+                };
+                gone.expect("remove the applied state");
+            }
+        }
+    };
+    let plan = median(d, &["plan", "-out=p.plan", "-no-color"], runs, &keep);
+    let apply = median(d, &["apply", "-no-color", "p.plan"], runs, &no_state);
+    let noop = median(d, &["plan", "-no-color", "-detailed-exitcode"], runs, &keep);
+    let list = median(d, &["state", "list"], runs, &keep);
     [plan, apply, noop, list]
 }
 
@@ -154,6 +200,7 @@ fn main() {
         .map(|s| s.split(',').filter_map(|x| x.parse().ok()).collect())
         .unwrap_or_else(|| vec![10_000, 100_000, 1_000_000]);
     let shapes = list("AUTOSTACK_BENCH_SHAPES");
+    let runs = list("AUTOSTACK_BENCH_RUNS").map_or(3, |r| r.parse().expect("a number of runs"));
     for (shape, generate) in SHAPES {
         if shapes
             .as_ref()
@@ -164,7 +211,7 @@ fn main() {
         println!("{shape}:");
         let mut previous: Option<(usize, [Cost; 4])> = None;
         for &n in &sizes {
-            let costs = measure(generate, n);
+            let costs = measure(generate, n, runs);
             report(n, &costs, previous.as_ref());
             previous = Some((n, costs));
         }
@@ -184,8 +231,8 @@ fn report(n: usize, costs: &[Cost; 4], previous: Option<&(usize, [Cost; 4])>) {
             )
         });
         println!(
-            "{n:>9} {name:<11} {:>7.2} s CPU {:>7.0} MB {:>7.2} s wall{growth}",
-            c.cpu, c.rss_mb, c.wall
+            "{n:>9} {name:<11} {:>7.2} s CPU (sys {:.2}, {:.2}–{:.2}) {:>7.0} MB {:>7.2} s wall{growth}",
+            c.cpu, c.sys, c.sys_range.0, c.sys_range.1, c.rss_mb, c.wall
         );
     }
 }
