@@ -12,6 +12,8 @@
 //! - [`journal`]: checksummed records of finished operations and intents, appended in O(1)
 //!   during apply and replayed after a crash; a torn tail is ignored;
 //! - [`snapshots`]: model → codec → encryptor → store, and back;
+//! - [`stored`]: a snapshot's bytes as a store hands them over (a large local file mapped,
+//!   not copied into the heap);
 //! - [`local`]: the local backend (Terraform's file layout, backups, atomic writes, the OS
 //!   lock with Terraform's lock-info file);
 //! - `pg` and `s3` (cargo features of the same names): PostgreSQL and S3 backends with
@@ -21,7 +23,8 @@
 //!   Terraform's hash of a backend block.
 //!
 //! The seams every backend implements ([`seams`]):
-//! - [`StateStore`]: read, write with the expected serial/lineage, delete, list workspaces;
+//! - [`StateStore`]: read (or hand over without a copy), write with the expected
+//!   serial/lineage, delete, list workspaces;
 //! - [`Locker`]: lock with [`LockInfo`], unlock by ID (`force-unlock`); [`lock_within`]
 //!   waits up to `-lock-timeout`;
 //! - [`Encryptor`]: bytes → bytes between codec and store, applied to snapshots, backups and
