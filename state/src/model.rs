@@ -384,6 +384,105 @@ impl Document {
     }
 }
 
+impl Document {
+    /// Adds objects given in address order (each resource's objects adjacent, keys rising)
+    /// to a document that has no resources yet: what [`Document::apply_changes`] makes of
+    /// the same puts, without a search per object. Resources are then put in Terraform's
+    /// order by one sort, which finds them already in it when the addresses agree with it.
+    /// Objects out of that order fall back to [`Document::apply_changes`].
+    pub fn put_in_order(&mut self, puts: impl IntoIterator<Item = (InstanceId, String, Instance)>) {
+        debug_assert!(
+            self.resources.is_empty(),
+            "for a document without resources"
+        );
+        let mut rest = Vec::new();
+        for (id, provider, mut instance) in puts {
+            let same = self.resources.last_mut().filter(|r| {
+                r.mode == id.mode && r.ty == id.ty && r.name == id.name && r.module == id.module
+            });
+            match same {
+                Some(r) => {
+                    let after = r.instances.last().map(|i| &i.index_key);
+                    if instance.deposed.is_some()
+                        || after.is_some_and(|k| key_order(k, &id.key) != Ordering::Less)
+                    {
+                        rest.push(Change::Put {
+                            id,
+                            provider,
+                            instance: Box::new(instance),
+                        });
+                        continue;
+                    }
+                    instance.index_key = id.key;
+                    r.provider = provider;
+                    r.instances.push(instance);
+                }
+                None if instance.deposed.is_some() => rest.push(Change::Put {
+                    id,
+                    provider,
+                    instance: Box::new(instance),
+                }),
+                None => {
+                    instance.index_key = id.key;
+                    self.resources.push(Resource {
+                        module: id.module,
+                        mode: id.mode,
+                        ty: id.ty,
+                        name: id.name,
+                        each: None,
+                        provider,
+                        instances: vec![instance],
+                    });
+                }
+            }
+        }
+        self.resources.sort_by(|a, b| order_of(a).cmp(&order_of(b)));
+        if (self.resources.windows(2)).any(|w| order_of(&w[0]) == order_of(&w[1])) {
+            // A resource's objects were not adjacent: put them all one by one.
+            let split = std::mem::take(&mut self.resources).into_iter();
+            let mut all: Vec<Change> = split.flat_map(Resource::into_puts).collect();
+            all.append(&mut rest);
+            rest = all;
+        }
+        self.apply_changes(rest);
+    }
+}
+
+/// [`ResourceKey`] borrowed from the resource.
+fn order_of(r: &Resource) -> (&str, bool, &str, &str) {
+    let module = r.module.as_deref().unwrap_or_default();
+    (module, r.mode == Mode::Managed, &r.ty, &r.name)
+}
+
+impl Resource {
+    /// A put of each of the resource's objects.
+    fn into_puts(self) -> impl Iterator<Item = Change> {
+        let Resource {
+            module,
+            mode,
+            ty,
+            name,
+            provider,
+            instances,
+            ..
+        } = self;
+        instances.into_iter().map(move |mut instance| {
+            let id = InstanceId {
+                module: module.clone(),
+                mode,
+                ty: ty.clone(),
+                name: name.clone(),
+                key: instance.index_key.take(),
+            };
+            Change::Put {
+                id,
+                provider: instance.object_provider.clone().unwrap_or(provider.clone()),
+                instance: Box::new(instance),
+            }
+        })
+    }
+}
+
 fn put(
     by_key: &mut BTreeMap<ResourceKey, Resource>,
     id: InstanceId,
@@ -430,92 +529,5 @@ fn key_order(a: &Option<IndexKey>, b: &Option<IndexKey>) -> Ordering {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn instance(attrs: &str) -> Box<Instance> {
-        Box::new(Instance {
-            index_key: None,
-            status: None,
-            deposed: None,
-            schema_version: 0,
-            attributes: RawValue::from_string(format!("{attrs:?}")).unwrap(),
-            sensitive_attributes: None,
-            identity_schema_version: None,
-            object_provider: None,
-            identity: None,
-            private: None,
-            dependencies: Vec::new(),
-            create_before_destroy: false,
-        })
-    }
-
-    fn id(module: Option<&str>, mode: Mode, name: &str, key: Option<IndexKey>) -> InstanceId {
-        InstanceId {
-            module: module.map(str::to_string),
-            mode,
-            ty: "t".into(),
-            name: name.into(),
-            key,
-        }
-    }
-
-    fn put(id: InstanceId, attrs: &str) -> Change {
-        Change::Put {
-            id,
-            provider: "p".into(),
-            instance: instance(attrs),
-        }
-    }
-
-    fn layout(doc: &Document) -> Vec<String> {
-        doc.instances()
-            .map(|(r, i)| {
-                format!(
-                    "{}{:?}.{}{:?}={}",
-                    r.module.as_deref().unwrap_or(""),
-                    r.mode,
-                    r.name,
-                    i.index_key,
-                    i.attributes.get().trim_matches('"')
-                )
-            })
-            .collect()
-    }
-
-    #[test]
-    fn changes_land_in_terraforms_order_and_replace_or_remove_objects() {
-        let mut doc = Document::empty("1.11.4");
-        let int = |i| Some(IndexKey::Int(i));
-        doc.apply_changes(vec![
-            put(id(None, Mode::Managed, "b", int(1)), "1"),
-            put(id(None, Mode::Managed, "b", int(0)), "0"),
-            put(id(Some("module.m"), Mode::Managed, "a", None), "m"),
-            put(id(None, Mode::Data, "z", None), "d"),
-            put(
-                id(None, Mode::Managed, "a", Some(IndexKey::Str("k".into()))),
-                "s",
-            ),
-            put(id(None, Mode::Managed, "a", int(2)), "i"),
-        ]);
-        assert_eq!(
-            layout(&doc),
-            [
-                "Data.zNone=d",
-                "Managed.aSome(Int(2))=i",
-                "Managed.aSome(Str(\"k\"))=s",
-                "Managed.bSome(Int(0))=0",
-                "Managed.bSome(Int(1))=1",
-                "module.mManaged.aNone=m",
-            ]
-        );
-        doc.apply_changes(vec![
-            put(id(None, Mode::Managed, "b", int(0)), "new"),
-            Change::Remove(id(None, Mode::Data, "z", None)),
-            Change::Remove(id(None, Mode::Managed, "b", int(1))),
-            Change::Remove(id(None, Mode::Managed, "nothing", None)),
-        ]);
-        assert_eq!(doc.resources.len(), 3, "a resource without instances goes");
-        assert_eq!(layout(&doc)[2], "Managed.bSome(Int(0))=new");
-    }
-}
+#[path = "model_tests.rs"]
+mod tests;

@@ -224,11 +224,16 @@ pub fn instance_id(addr: &InstanceAddr) -> InstanceId {
         },
         ty: r.ty.clone(),
         name: r.name.clone(),
-        key: addr.key.as_ref().map(|k| match k {
-            InstanceKey::Int(i) => IndexKey::Int(*i),
-            InstanceKey::Str(s) => IndexKey::Str(s.clone()),
-        }),
+        key: index_key(addr),
     }
+}
+
+/// The instance key of `addr` as the document writes it.
+fn index_key(addr: &InstanceAddr) -> Option<IndexKey> {
+    addr.key.as_ref().map(|k| match k {
+        InstanceKey::Int(i) => IndexKey::Int(*i),
+        InstanceKey::Str(s) => IndexKey::Str(s.clone()),
+    })
 }
 
 fn instance_key(k: &IndexKey) -> InstanceKey {
@@ -388,20 +393,13 @@ pub fn encode(st: &State, schemas: &dyn SchemaSource) -> Document {
     }
     let current = st.instances.iter().map(|(addr, obj)| (addr, None, obj));
     let deposed = (st.deposed.iter()).map(|((addr, key), obj)| (addr, Some(key), obj));
-    let changes = current
-        .chain(deposed)
-        .map(|(addr, key, obj)| {
-            let mut instance = encode_instance(addr, obj, schemas);
-            instance.deposed = key.cloned();
-            instance.object_provider = key.map(|_| obj.provider.clone());
-            model::Change::Put {
-                id: instance_id(addr),
-                provider: obj.provider.clone(),
-                instance: Box::new(instance),
-            }
-        })
-        .collect();
-    doc.apply_changes(changes);
+    // In address order, each resource's objects adjacent: no search per object.
+    doc.put_in_order(current.chain(deposed).map(|(addr, key, obj)| {
+        let mut instance = encode_instance(addr, obj, schemas);
+        instance.deposed = key.cloned();
+        instance.object_provider = key.map(|_| obj.provider.clone());
+        (instance_id(addr), obj.provider.clone(), instance)
+    }));
     doc
 }
 
@@ -419,7 +417,7 @@ pub fn encode_instance(
         .map(|p| path_json(p))
         .collect();
     model::Instance {
-        index_key: instance_id(addr).key,
+        index_key: index_key(addr),
         status: obj.tainted.then(|| "tainted".to_string()),
         deposed: None,
         schema_version: obj.schema_version,
