@@ -400,40 +400,33 @@ impl Document {
             let same = self.resources.last_mut().filter(|r| {
                 r.mode == id.mode && r.ty == id.ty && r.name == id.name && r.module == id.module
             });
+            let after = same.as_ref().and_then(|r| r.instances.last());
+            let in_order = instance.deposed.is_none()
+                && after.is_none_or(|i| key_order(&i.index_key, &id.key) == Ordering::Less);
+            if !in_order {
+                let instance = Box::new(instance);
+                rest.push(Change::Put {
+                    id,
+                    provider,
+                    instance,
+                });
+                continue;
+            }
+            instance.index_key = id.key;
             match same {
                 Some(r) => {
-                    let after = r.instances.last().map(|i| &i.index_key);
-                    if instance.deposed.is_some()
-                        || after.is_some_and(|k| key_order(k, &id.key) != Ordering::Less)
-                    {
-                        rest.push(Change::Put {
-                            id,
-                            provider,
-                            instance: Box::new(instance),
-                        });
-                        continue;
-                    }
-                    instance.index_key = id.key;
                     r.provider = provider;
                     r.instances.push(instance);
                 }
-                None if instance.deposed.is_some() => rest.push(Change::Put {
-                    id,
+                None => self.resources.push(Resource {
+                    module: id.module,
+                    mode: id.mode,
+                    ty: id.ty,
+                    name: id.name,
+                    each: None,
                     provider,
-                    instance: Box::new(instance),
+                    instances: vec![instance],
                 }),
-                None => {
-                    instance.index_key = id.key;
-                    self.resources.push(Resource {
-                        module: id.module,
-                        mode: id.mode,
-                        ty: id.ty,
-                        name: id.name,
-                        each: None,
-                        provider,
-                        instances: vec![instance],
-                    });
-                }
             }
         }
         self.resources.sort_by(|a, b| order_of(a).cmp(&order_of(b)));

@@ -228,8 +228,8 @@ fn refuse_envelope(stored: &[u8]) -> Result<()> {
     let marked = tail.windows(20).any(|w| w == b"\"encryption_version\"");
     if marked && crate::encryption::Envelope::decode(stored).is_some() {
         return Err(StateError::Encryption(
-                "the data is encrypted (OpenTofu's encryption format), and no encryption method is configured to read it: configure terraform { encryption { ... } } or TF_ENCRYPTION".into(),
-            ));
+            "the data is encrypted (OpenTofu's encryption format), and no encryption method is configured to read it: configure terraform { encryption { ... } } or TF_ENCRYPTION".into(),
+        ));
     }
     Ok(())
 }

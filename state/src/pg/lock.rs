@@ -118,39 +118,29 @@ impl PgStore {
     /// holder that lets go between our attempt and the look-up of who it was is not reported
     /// as a nameless holder: we try again.
     async fn acquire(&self, session: &Client, workspace: &str) -> Result<i64> {
-        let mut delay = std::time::Duration::from_millis(10);
-        for _ in 0..super::ATTEMPTS {
-            match self
-                .attempt(session, workspace)
-                .await
-                .map_err(|e| remote(&e))?
-            {
+        let (mut delay, mut tries) = (std::time::Duration::from_millis(10), 0);
+        loop {
+            let attempt = self.attempt(session, workspace).await;
+            let key = match attempt.map_err(|e| remote(&e))? {
                 Attempt::Held(key) => return Ok(key),
-                Attempt::Busy(CREATION_KEY) => {}
-                Attempt::Busy(key) => {
-                    if let Some((_, holder)) = self.holder(key).await? {
-                        return Err(StateError::Locked(Box::new(holder)));
+                Attempt::Busy(key) => key,
+            };
+            let last = tries == super::ATTEMPTS;
+            if key != CREATION_KEY || last {
+                match self.holder(key).await? {
+                    Some((_, holder)) => return Err(StateError::Locked(Box::new(holder))),
+                    None if last => {
+                        let nameless = LockInfo {
+                            path: self.location_of_key(key),
+                            ..LockInfo::default()
+                        };
+                        return Err(StateError::Locked(Box::new(nameless)));
                     }
+                    None => {}
                 }
             }
             tokio::time::sleep(delay).await;
-            delay *= 2;
-        }
-        match self
-            .attempt(session, workspace)
-            .await
-            .map_err(|e| remote(&e))?
-        {
-            Attempt::Held(key) => Ok(key),
-            Attempt::Busy(key) => {
-                let holder = self.holder(key).await?.map(|(_, info)| info);
-                let path = self.location_of_key(key);
-                let holder = holder.unwrap_or(LockInfo {
-                    path,
-                    ..LockInfo::default()
-                });
-                Err(StateError::Locked(Box::new(holder)))
-            }
+            (delay, tries) = (delay * 2, tries + 1);
         }
     }
 
