@@ -24,7 +24,7 @@ import arm_compute  # noqa: E402,F401  (registers Microsoft.Compute types)
 import arm_network  # noqa: E402,F401  (registers Microsoft.Network types)
 import arm_storage  # noqa: E402,F401  (registers Microsoft.Storage types)
 import arm_resources  # noqa: E402
-from arm_core import (TYPES, advance, arm_error, group_key, list_response, normalize_location,  # noqa: E402
+from arm_core import (TYPES, advance, arm_error, finish_operation, group_key, list_response, normalize_location,  # noqa: E402
                       operation_result_response, operation_status_body, remove_tree, resources,
                       retry_after, rg_delete_token, view)
 from common import (App, HttpError, Response, common_arguments, new_parser, run_forever)  # noqa: E402
@@ -43,6 +43,11 @@ class ArmDouble(App):
     def reset(self):
         self.state = {"tokens": {}, "groups": {}, "resources": {}, "operations": {}, "registrations": {},
                       "subscriptions": {}}
+
+    def finish_operation(self, name):
+        op = self.state["operations"].get(name)
+        if op is not None and op["status"] == "InProgress":
+            finish_operation(self, op)
 
     def register_routes(self):
         r = self.router.add
@@ -394,6 +399,8 @@ def _delete_group(app, req, sub, rg, key, group):
                                        "startTime": "", "group": key}
     if app.options.async_polls <= 0:
         _finish_group_delete(app, app.state["operations"][token_])
+    else:
+        app.run_on_its_own(token_)
     return Response(202, None, {"Location": "%s/subscriptions/%s/operationresults/%s?api-version=%s"
                                             % (req.base_url, sub, token_, RG_API_VERSION),
                                 "Retry-After": retry_after(app)})

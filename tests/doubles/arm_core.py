@@ -172,6 +172,8 @@ def new_operation(app, kind, target, namespace, location, sub, action=None, extr
     app.state["operations"][opid] = op
     if op["polls_left"] <= 0:
         finish_operation(app, op)
+    else:
+        app.run_on_its_own(opid)
     return op
 
 

@@ -111,6 +111,7 @@ class App:
         self.router = Router(ignore_case=getattr(self, "ignore_case", False))
         self.rng = random.Random(getattr(options, "seed", None))
         self.state = {}
+        self.due = {}  # operation name -> when it finishes on its own (time.monotonic())
         self.reset()
         self.register_routes()
 
@@ -140,6 +141,9 @@ class App:
     def method_not_allowed(self, req, allowed):
         return Response(405, {"error": {"code": 405, "message": "method not allowed"}}, {"Allow": ", ".join(sorted(allowed))})
 
+    def finish_operation(self, name):
+        """Finish operation `name` now if it is still running; concrete doubles implement it."""
+
     def internal_error(self, req, exc):
         return Response(500, {"error": {"code": 500, "message": "double bug: %r" % (exc,)}})
 
@@ -159,9 +163,23 @@ class App:
             if not exempt:
                 self.authenticate(req)
             with self.lock:
+                self.finish_overdue()
                 return handler(self, req, **args)
         except HttpError as err:
             return err.response
+
+    def run_on_its_own(self, name):
+        """Operation `name` finishes by itself `--operation-seconds` after it starts, polled or not:
+        a cloud finishes the work a client stopped watching (killed mid-apply, a lost answer), and
+        until then the target refuses changes, so a double that waited for polls would refuse forever."""
+        self.due[name] = time.monotonic() + getattr(self.options, "operation_seconds", 5.0)
+
+    def finish_overdue(self):
+        """Finish the operations whose time is up (called under the lock before every request)."""
+        now = time.monotonic()
+        for name in [n for n, at in self.due.items() if at <= now]:
+            del self.due[name]
+            self.finish_operation(name)
 
     def should_fault(self, req, exempt):
         """Whether to inject a fault: a fraction `fault_rate` of requests, token endpoint only if asked."""
@@ -195,6 +213,7 @@ class App:
         if req.method in ("POST", "DELETE") and path == "/_double/reset":
             with self.lock:
                 self.reset()
+                self.due.clear()
             return Response(204)
         if req.method == "GET" and path == "/_double/health":
             return Response(200, {"double": self.name, "ok": True})
@@ -284,6 +303,8 @@ def common_arguments(parser, polls_flag, polls_help):
     parser.add_argument("--fault-rate", type=float, default=0.0, help="fraction of requests answered 429/500/503")
     parser.add_argument("--fault-token", action="store_true", help="let faults hit the token endpoint too")
     parser.add_argument(polls_flag, type=int, default=1, help=polls_help)
+    parser.add_argument("--operation-seconds", type=float, default=5.0,
+                        help="an operation nobody polls to the end finishes by itself this long after it starts")
     parser.add_argument("--page-size", type=int, default=3,
                         help="largest page a list returns (small so clients exercise paging)")
     parser.add_argument("--seed", type=int, default=None, help="random seed (faults, ids) for reproducible runs")

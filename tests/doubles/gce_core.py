@@ -184,6 +184,8 @@ def start_operation(app, project, scope_key, op_type, target_key, effect=None, l
         rec["op"] = name
     if app.options.operation_polls <= 0:
         finish(app, op)
+    else:
+        app.run_on_its_own(name)
     return op
 
 

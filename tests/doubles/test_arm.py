@@ -333,6 +333,21 @@ class Network(ArmCase):
         self.assertEqual(self.call("GET", path).status, 404)
 
 
+class OperationsOnTheirOwn(ArmCase):
+    flags = ("--async-polls", "2", "--operation-seconds", "0.3")
+
+    def test_a_delete_nobody_polls_finishes_by_itself(self):
+        """[async] a client killed after its DELETE: the network refuses writes while Deleting,
+        then is gone once the operation's time is up, polled or not (as ARM finishes the work)."""
+        self.network()
+        path = self.res("rg1", "Microsoft.Network/virtualNetworks/vnet1")
+        self.assertEqual(self.call("DELETE", path).status, 202)
+        busy = self.call("PUT", path, {"location": "westeurope"})
+        self.assertEqual((busy.status, busy.json["error"]["code"]), (409, "AnotherOperationInProgress"))
+        time.sleep(0.4)
+        self.assertEqual(self.call("GET", path).status, 404)
+
+
 class Compute(ArmCase):
     flags = ("--async-polls", "1", "--page-size", "2")
 

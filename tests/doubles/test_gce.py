@@ -186,6 +186,23 @@ class Operations(GceCase):
         self.assertEqual((r.status, r.json["error"]["errors"][0]["reason"]), (400, "resourceNotReady"))
 
 
+class OperationsOnTheirOwn(GceCase):
+    flags = ("--operation-polls", "2", "--operation-seconds", "0.3")
+
+    def test_an_operation_nobody_polls_finishes_by_itself(self):
+        """[op] a client killed before polling its create to DONE: the network stays not ready
+        only until the operation's time is up, then it can be deleted (as GCE finishes the work)."""
+        create = self.call("POST", P + "/global/networks", {"name": "net1", "autoCreateSubnetworks": False}).json
+        r = self.call("DELETE", P + "/global/networks/net1")
+        self.assertEqual((r.status, r.json["error"]["errors"][0]["reason"]), (400, "resourceNotReady"))
+        time.sleep(0.4)
+        self.assertEqual(self.call("GET", P + "/global/operations/" + create["name"]).json["status"], "DONE")
+        delete = self.call("DELETE", P + "/global/networks/net1")
+        self.assertEqual((delete.status, delete.json["status"]), (200, "PENDING"))
+        time.sleep(0.4)
+        self.assertEqual(self.call("GET", P + "/global/networks/net1").status, 404)
+
+
 class Errors(GceCase):
     def test_not_found_and_already_exists(self):
         """[err] 404 notFound and 409 alreadyExists, Google's envelope and wording."""

@@ -3,10 +3,9 @@
 //! hook, create or update, then read the object back through the type's `read_many`.
 
 use crate::realize::Binding;
-use autostack_provider_sdk::attrs::{with_attr, Obj};
 use autostack_provider_sdk::conform::conform_value;
 use autostack_provider_sdk::objects::ObjectStore;
-use autostack_provider_sdk::registry::ValueRead;
+use autostack_provider_sdk::registry::{after_change, recover_made, ValueRead};
 use autostack_provider_sdk::{
     differs, ApplyError, ChangeCtx, PlanCtx, PlanRequest, PlanResponse, Private, ResourceSchema,
 };
@@ -91,30 +90,6 @@ impl<C: Send + Sync + 'static> Drive<C> {
         conform_value(&self.get(ty)?.1.block, config)
     }
 
-    /// Reads `seed` back; a create's object that cannot be read is kept as partial state.
-    async fn read_back(
-        &self,
-        c: &C,
-        ty: &str,
-        seed: Value,
-        created: bool,
-    ) -> Result<Value, ApplyError> {
-        let (r, _) = self.get(ty)?;
-        let keep = |e: ApplyError| match created {
-            true => e.with_partial(Obj::from(&seed).finish()),
-            false => e,
-        };
-        let read = r.read_many(c, std::slice::from_ref(&seed)).await.pop();
-        match read.unwrap_or(Ok(None)) {
-            Ok(Some(v)) => Ok(v),
-            Ok(None) => Err(keep(ApplyError::new(
-                "Object vanished after apply",
-                format!("The {ty} object was not found when read back after it was changed."),
-            ))),
-            Err(d) => Err(keep(d.into())),
-        }
-    }
-
     /// Creates a `ty` object from `config` and returns its state.
     pub async fn create(
         &self,
@@ -134,7 +109,7 @@ impl<C: Send + Sync + 'static> Drive<C> {
             token,
         };
         let made = r.create(c, ctx).await?;
-        self.read_back(c, ty, made, true).await
+        after_change(r.as_ref(), c, made, true).await
     }
 
     /// Brings the `ty` object `prior` to `config`: nothing when the plan changes nothing, an
@@ -165,7 +140,7 @@ impl<C: Send + Sync + 'static> Drive<C> {
             token,
         };
         let made = r.update(c, ctx).await?;
-        self.read_back(c, ty, made, false).await
+        after_change(r.as_ref(), c, made, false).await
     }
 
     /// Deletes the `ty` object `state`.
@@ -191,18 +166,7 @@ impl<C: Send + Sync + 'static> Drive<C> {
         let config = self.conform(ty, config)?;
         let planned = self.plan(c, ty, None, &config).await?.planned;
         let (r, _) = self.get(ty)?;
-        let seed = match r.recovers_by_token() {
-            true => (self.binding.find_by_token(c, token).await?)
-                .map(|id| with_attr(&planned, "id", Value::string(id))),
-            false => r.recover(c, &planned, token).await?,
-        };
-        match seed {
-            Some(seed) if r.reads_back_recovered() || r.recovers_by_token() => Ok(self
-                .read_back(c, ty, seed, false)
-                .await
-                .map_err(|e| e.diags)?
-                .into()),
-            found => Ok(found),
-        }
+        let by_token = || self.binding.find_by_token(c, token);
+        recover_made(r.as_ref(), c, &planned, token, by_token).await
     }
 }

@@ -18,6 +18,7 @@ use crate::schema::{Block, ProviderSchema, ResourceSchema};
 use async_trait::async_trait;
 use autostack_value::{Diagnostic, Diagnostics, Type, Value};
 use std::collections::HashMap;
+use std::future::Future;
 use std::sync::Arc;
 
 /// What a create or update is given: the values it changes and what else it may read.
@@ -307,34 +308,58 @@ fn unconfigured() -> Diagnostics {
     .into()
 }
 
-impl<F: ClientFactory> Registry<F> {
-    /// Reads `seed` (what a create, update, import or recovery returned) back through the
-    /// type's `read_many`, as the cloud now reports it.
-    async fn read_back(r: &dyn ResourceType<F::Client>, c: &F::Client, seed: Value) -> ValueRead {
-        let mut out = r.read_many(c, std::slice::from_ref(&seed)).await;
-        out.pop().unwrap_or(Ok(None))
-    }
+/// Reads `seed` (what a create, update, import or recovery returned) back through the
+/// type's `read_many`, as the cloud now reports it; `None`: nothing answers to it.
+pub async fn read_back<C: Send + Sync>(r: &dyn ResourceType<C>, c: &C, seed: Value) -> ValueRead {
+    let mut out = r.read_many(c, std::slice::from_ref(&seed)).await;
+    out.pop().unwrap_or(Ok(None))
+}
 
-    /// The state after a create (`created`) or update: the object read back. A create whose
-    /// object cannot be read keeps it as the partial state, so it is recorded tainted.
-    async fn after_change(
-        r: &dyn ResourceType<F::Client>,
-        c: &F::Client,
-        made: Value,
-        created: bool,
-    ) -> Result<Value, ApplyError> {
-        let partial = |e: ApplyError| match created {
-            true => e.with_partial(Obj::from(&made).finish()),
-            false => e,
-        };
-        match Self::read_back(r, c, made.clone()).await {
-            Ok(Some(v)) => Ok(v),
-            Ok(None) => Err(partial(ApplyError::new(
-                "Object vanished after apply",
-                format!("The {} object was not found when read back after it was changed; it may have been deleted outside Terraform.", r.name()),
-            ))),
-            Err(d) => Err(partial(ApplyError::from(d))),
+/// The state after a create (`created`) or update: the object read back. A create whose
+/// object cannot be read keeps it as the partial state, so it is recorded tainted.
+pub async fn after_change<C: Send + Sync>(
+    r: &dyn ResourceType<C>,
+    c: &C,
+    made: Value,
+    created: bool,
+) -> Result<Value, ApplyError> {
+    let partial = |e: ApplyError| match created {
+        true => e.with_partial(Obj::from(&made).finish()),
+        false => e,
+    };
+    match read_back(r, c, made.clone()).await {
+        Ok(Some(v)) => Ok(v),
+        Ok(None) => Err(partial(ApplyError::new(
+            "Object vanished after apply",
+            format!("The {} object was not found when read back after it was changed; it may have been deleted outside Terraform.", r.name()),
+        ))),
+        Err(d) => Err(partial(ApplyError::from(d))),
+    }
+}
+
+/// What an interrupted create of `planned` with `token` made (see [`Provider::recover`]):
+/// found by `token` through `by_token` for types that recover by token, else by the type's
+/// own `recover`; then read back when the type says so. `None`: the create made nothing
+/// (it never reached the cloud, or what it found is gone), so the next apply makes it.
+pub async fn recover_made<C: Send + Sync, Fut>(
+    r: &dyn ResourceType<C>,
+    c: &C,
+    planned: &Value,
+    token: &str,
+    by_token: impl FnOnce() -> Fut,
+) -> ValueRead
+where
+    Fut: Future<Output = Result<Option<String>, Diagnostics>>,
+{
+    let seed = match r.recovers_by_token() {
+        true => (by_token().await?).map(|id| with_attr(planned, "id", Value::string(id))),
+        false => r.recover(c, planned, token).await?,
+    };
+    match seed {
+        Some(seed) if r.reads_back_recovered() || r.recovers_by_token() => {
+            read_back(r, c, seed).await
         }
+        found => Ok(found),
     }
 }
 
@@ -391,11 +416,11 @@ impl<F: ClientFactory> Provider for Registry<F> {
         let new_state = match (req.prior, req.planned) {
             (None, Some(_)) => {
                 let made = r.create(c, ctx).await?;
-                Some(Self::after_change(r.as_ref(), c, made, true).await?)
+                Some(after_change(r.as_ref(), c, made, true).await?)
             }
             (Some(_), Some(_)) => {
                 let made = r.update(c, ctx).await?;
-                Some(Self::after_change(r.as_ref(), c, made, false).await?)
+                Some(after_change(r.as_ref(), c, made, false).await?)
             }
             (Some(old), None) => r.delete(c, old).await.map(|()| None)?,
             (None, None) => None,
@@ -414,22 +439,9 @@ impl<F: ClientFactory> Provider for Registry<F> {
 
     async fn recover(&self, req: RecoverRequest<'_>) -> Result<Option<Instance>, Diagnostics> {
         let (r, c) = self.parts(req.type_name)?;
-        let seed = match r.recovers_by_token() {
-            true => self
-                .factory
-                .find_by_token(c, req.token)
-                .await?
-                .map(|id| with_attr(req.planned, "id", Value::string(id))),
-            false => r.recover(c, req.planned, req.token).await?,
-        };
-        match seed {
-            Some(seed) if r.reads_back_recovered() || r.recovers_by_token() => {
-                Ok(Self::read_back(r.as_ref(), c, seed)
-                    .await?
-                    .map(Instance::new))
-            }
-            found => Ok(found.map(Instance::new)),
-        }
+        let by_token = || self.factory.find_by_token(c, req.token);
+        let made = recover_made(r.as_ref(), c, req.planned, req.token, by_token).await?;
+        Ok(made.map(Instance::new))
     }
 
     async fn read_many(&self, req: ReadRequest<'_>) -> Vec<ReadResult> {
@@ -450,7 +462,7 @@ impl<F: ClientFactory> Provider for Registry<F> {
     async fn import(&self, req: ImportRequest<'_>) -> Result<Instance, Diagnostics> {
         let (r, c) = self.parts(req.type_name)?;
         let seed = r.import(c, req.id).await?;
-        let read = Self::read_back(r.as_ref(), c, seed.clone()).await?;
+        let read = read_back(r.as_ref(), c, seed.clone()).await?;
         Ok(Instance::new(read.unwrap_or(seed)))
     }
 
@@ -511,6 +523,42 @@ mod tests {
         }
         async fn delete(&self, _: &(), _: &Value) -> Result<(), ApplyError> {
             Ok(())
+        }
+    }
+
+    /// A type found again by name after a crash, whose object the cloud holds or not.
+    struct ByName {
+        exists: bool,
+    }
+
+    #[async_trait]
+    impl ResourceType<()> for ByName {
+        fn name(&self) -> &'static str {
+            "test_named"
+        }
+        fn schema(&self) -> ResourceSchema {
+            Plain(false).schema()
+        }
+        async fn create(&self, _: &(), ctx: ChangeCtx<'_>) -> Result<Value, ApplyError> {
+            Ok(ctx.planned.clone())
+        }
+        async fn read_many(&self, _: &(), current: &[Value]) -> Vec<ValueRead> {
+            let found = |v: &Value| Ok(self.exists.then(|| v.clone()));
+            current.iter().map(found).collect()
+        }
+        async fn recover(&self, _: &(), planned: &Value, _: &str) -> ValueRead {
+            Ok(Some(with_attr(planned, "id", Value::string("by-name"))))
+        }
+    }
+
+    #[tokio::test]
+    async fn a_create_cut_off_before_the_cloud_saw_it_recovers_as_nothing() {
+        let planned = Value::object_from([("id", Value::Unknown(Type::String))]);
+        let no_token = || async { Ok(None) };
+        for exists in [false, true] {
+            let made = recover_made(&ByName { exists }, &(), &planned, "t", no_token).await;
+            let id = made.unwrap().map(|v| v.get_attr("id").ok());
+            assert_eq!(id, exists.then(|| Some(Value::string("by-name"))));
         }
     }
 
