@@ -74,8 +74,10 @@ impl State {
         &'a self,
         addr: &'a InstanceAddr,
     ) -> impl Iterator<Item = (&'a String, &'a InstanceObject)> + 'a {
-        self.deposed
-            .range((addr.clone(), String::new())..)
+        // Most states depose nothing: no key to build then (it clones the address).
+        let start = (!self.deposed.is_empty()).then(|| (addr.clone(), String::new()));
+        (start.into_iter())
+            .flat_map(move |start| self.deposed.range(start..))
             .take_while(move |((a, _), _)| a == addr)
             .map(|((_, k), o)| (k, o))
     }

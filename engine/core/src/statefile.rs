@@ -51,9 +51,11 @@ impl SchemaSource for NoSchemas {
 /// Decodes a state document into typed values, attributes by their resource schemas.
 pub fn decode(doc: &Document, schemas: &dyn SchemaSource) -> Result<State, String> {
     let mut st = decode_head(doc)?;
+    let mut current = Vec::new();
     for r in &doc.resources {
-        decode_resource(&mut st, r, schemas)?;
+        decode_resource((&mut st, &mut current), r, schemas)?;
     }
+    st.instances = BTreeMap::from_iter(current);
     Ok(st)
 }
 
@@ -61,9 +63,11 @@ pub fn decode(doc: &Document, schemas: &dyn SchemaSource) -> Result<State, Strin
 /// decoded, so the document and the state it becomes are never both whole in memory.
 pub fn decode_owned(mut doc: Document, schemas: &dyn SchemaSource) -> Result<State, String> {
     let mut st = decode_head(&doc)?;
+    let mut current = Vec::new();
     for r in std::mem::take(&mut doc.resources) {
-        decode_resource(&mut st, &r, schemas)?;
+        decode_resource((&mut st, &mut current), &r, schemas)?;
     }
+    st.instances = BTreeMap::from_iter(current);
     Ok(st)
 }
 
@@ -77,9 +81,11 @@ fn decode_head(doc: &Document) -> Result<State, String> {
     })
 }
 
-/// Adds the objects of resource `r` to `st`.
+/// Adds the deposed objects of resource `r` to `st` and its current objects to `current`
+/// (a map built once from them all takes a sort that finds the document's order, where an
+/// insert each was a search of the whole tree).
 fn decode_resource(
-    st: &mut State,
+    (st, current): (&mut State, &mut Vec<(InstanceAddr, InstanceObject)>),
     r: &model::Resource,
     schemas: &dyn SchemaSource,
 ) -> Result<(), String> {
@@ -108,8 +114,8 @@ fn decode_resource(
             None => obj,
         };
         match &inst.deposed {
-            Some(key) => st.deposed.insert((addr, key.clone()), obj),
-            None => st.instances.insert(addr, obj),
+            Some(key) => _ = st.deposed.insert((addr, key.clone()), obj),
+            None => current.push((addr, obj)),
         };
     }
     Ok(())

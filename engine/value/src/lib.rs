@@ -160,6 +160,47 @@ impl Value {
         }
     }
 
+    /// `self.ty() == other.ty()`, without building either type (a plan compares the types of
+    /// every object it diffs).
+    pub fn same_type(&self, other: &Value) -> bool {
+        fn pairwise<'a>(mut pairs: impl Iterator<Item = (&'a Value, &'a Value)>) -> bool {
+            pairs.all(|(a, b)| a.same_type(b))
+        }
+        match (self.unmarked(), other.unmarked()) {
+            (Value::Null(a) | Value::Unknown(a), Value::Null(b) | Value::Unknown(b)) => a == b,
+            (Value::Bool(_), Value::Bool(_))
+            | (Value::Number(_), Value::Number(_))
+            | (Value::String(_), Value::String(_)) => true,
+            (Value::List(a, _), Value::List(b, _))
+            | (Value::Set(a, _), Value::Set(b, _))
+            | (Value::Map(a, _), Value::Map(b, _)) => a == b,
+            (Value::Tuple(x), Value::Tuple(y)) => {
+                x.len() == y.len() && pairwise(x.iter().zip(y.iter()))
+            }
+            (Value::Object(x), Value::Object(y)) => {
+                Arc::ptr_eq(x, y)
+                    || (x.len() == y.len()
+                        && x.keys().eq(y.keys())
+                        && pairwise(x.values().zip(y.values())))
+            }
+            (a, b) => a.ty() == b.ty(),
+        }
+    }
+
+    /// True when both are the same collection (one allocation), hence equal in type, marks
+    /// inside and contents: a value read back unchanged is the prior's own.
+    pub fn shares_contents(&self, other: &Value) -> bool {
+        match (self, other) {
+            (Value::List(a, x), Value::List(b, y)) | (Value::Set(a, x), Value::Set(b, y)) => {
+                Arc::ptr_eq(x, y) && a == b
+            }
+            (Value::Tuple(x), Value::Tuple(y)) => Arc::ptr_eq(x, y),
+            (Value::Map(a, x), Value::Map(b, y)) => Arc::ptr_eq(x, y) && a == b,
+            (Value::Object(x), Value::Object(y)) => Arc::ptr_eq(x, y),
+            _ => false,
+        }
+    }
+
     /// True for a null (looking through marks).
     pub fn is_null(&self) -> bool {
         matches!(self.unmarked(), Value::Null(_))

@@ -160,6 +160,9 @@ fn equals_known(a: &Value, b: &Value) -> Value {
 /// (except that the kinds of collections must match exactly too, as in cty).
 fn deep_equal(a: &Value, b: &Value) -> bool {
     let (a, b) = (a.unmarked(), b.unmarked());
+    if a.shares_contents(b) {
+        return true;
+    }
     match (a, b) {
         (Value::Null(_), Value::Null(_)) => true,
         (Value::Bool(x), Value::Bool(y)) => x == y,
@@ -168,7 +171,7 @@ fn deep_equal(a: &Value, b: &Value) -> bool {
         (Value::List(ta, x), Value::List(tb, y)) | (Value::Set(ta, x), Value::Set(tb, y)) => {
             ta == tb && seq_equal(x, y)
         }
-        (Value::Tuple(x), Value::Tuple(y)) => a.ty() == b.ty() && seq_equal(x, y),
+        (Value::Tuple(x), Value::Tuple(y)) => a.same_type(b) && seq_equal(x, y),
         (Value::Map(ta, x), Value::Map(tb, y)) => {
             ta == tb
                 && x.len() == y.len()
@@ -177,7 +180,7 @@ fn deep_equal(a: &Value, b: &Value) -> bool {
                     .all(|((k1, v1), (k2, v2))| k1 == k2 && deep_equal(v1, v2))
         }
         (Value::Object(x), Value::Object(y)) => {
-            a.ty() == b.ty()
+            a.same_type(b)
                 && x.iter()
                     .zip(y.iter())
                     .all(|((_, v1), (_, v2))| deep_equal(v1, v2))
@@ -195,4 +198,73 @@ pub fn union_marks<'a>(values: impl IntoIterator<Item = &'a Value>) -> Marks {
     values
         .into_iter()
         .fold(Marks::NONE, |m, v| m.union(v.marks()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Values whose types differ only deep inside: a nested null's type, a tuple's length, an
+    /// attribute's name, a collection's kind or element type, and marks around them.
+    fn samples() -> Vec<Value> {
+        let obj = |attrs: Vec<(&str, Value)>| Value::object_from(attrs);
+        let s = |x: &str| Value::string(x);
+        vec![
+            Value::Null(Type::String),
+            Value::Null(Type::Number),
+            Value::Unknown(Type::String),
+            s("a"),
+            s("a").mark(Marks::SENSITIVE),
+            Value::Bool(true),
+            Value::list(Type::String, vec![s("a")]),
+            Value::list(Type::Dynamic, vec![s("a")]),
+            Value::tuple(vec![s("a"), Value::Bool(true)]),
+            Value::tuple(vec![s("a")]),
+            obj(vec![("a", s("x")), ("b", Value::Null(Type::String))]),
+            obj(vec![("a", s("y")), ("b", Value::Null(Type::Number))]),
+            obj(vec![("a", s("x")), ("c", Value::Null(Type::String))]),
+            obj(vec![
+                ("a", s("x").mark(Marks::SENSITIVE)),
+                ("b", Value::Null(Type::String)),
+            ]),
+            Value::Null(Type::Object(
+                [("a".to_string(), Type::String)].into_iter().collect(),
+            )),
+            obj(vec![("a", s("x"))]),
+        ]
+    }
+
+    #[test]
+    fn same_type_is_comparing_the_types() {
+        for a in samples() {
+            for b in samples() {
+                assert_eq!(a.same_type(&b), a.ty() == b.ty(), "{a:?} vs {b:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_collection_shares_contents_with_its_clones_not_with_equal_copies() {
+        for a in samples() {
+            let collection = matches!(a, Value::List(..) | Value::Tuple(_) | Value::Object(_));
+            assert_eq!(a.shares_contents(&a.clone()), collection, "{a:?}");
+            assert_eq!(
+                a.equals(&a.clone()).as_bool(),
+                a.is_wholly_known().then_some(true)
+            );
+        }
+        let make = || Value::object_from([("a", Value::string("x"))]);
+        let (one, other) = (make(), make());
+        assert!(!one.shares_contents(&other));
+        assert_eq!(one.equals(&other).as_bool(), Some(true));
+        let retyped = Value::list(Type::Dynamic, vec![Value::string("a")]);
+        let Value::List(_, items) = &retyped else {
+            unreachable!()
+        };
+        let typed = Value::List(Type::String, items.clone());
+        assert!(
+            !typed.shares_contents(&retyped),
+            "same items, other element type"
+        );
+    }
 }

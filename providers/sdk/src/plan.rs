@@ -213,6 +213,10 @@ pub fn same(a: &Value, b: &Value) -> bool {
 
 /// True when `planned` differs from `prior` anywhere (the instance needs an update).
 pub fn differs(prior: &Value, planned: &Value) -> bool {
+    // An object read back unchanged is often the prior's own allocation.
+    if prior.shares_contents(planned) {
+        return !prior.is_wholly_known();
+    }
     let (a, _) = prior.clone().unmark_deep();
     let (b, _) = planned.clone().unmark_deep();
     !same(&a, &b)

@@ -39,6 +39,11 @@ impl Borrow<InstanceAddr> for ByAddr {
 pub(crate) struct Changes(IndexSet<ByAddr, foldhash::fast::RandomState>);
 
 impl Changes {
+    /// Room for `n` changes (a plan of a state has a change for each object it holds).
+    pub(crate) fn with_capacity(n: usize) -> Changes {
+        Changes(IndexSet::with_capacity_and_hasher(n, Default::default()))
+    }
+
     /// Adds `change`, replacing the change planned before for its address.
     pub(crate) fn insert(&mut self, change: Box<ResourceChange>) {
         self.0.replace(ByAddr(change));

@@ -61,8 +61,13 @@ pub(crate) struct OldSide {
 
 impl Planner<'_> {
     /// The old object `addr` moves from when its configuration binds `to`: a deposed object
-    /// on another provider type (a move begun before), else the current object when it is.
-    pub(crate) fn old_side(&self, addr: &InstanceAddr, to: &ProviderSource) -> Option<OldSide> {
+    /// on another provider type (a move begun before), else its `current` object when it is.
+    pub(crate) fn old_side(
+        &self,
+        addr: &InstanceAddr,
+        current: Option<&InstanceObject>,
+        to: &ProviderSource,
+    ) -> Option<OldSide> {
         let foreign = |o: &InstanceObject| {
             recorded_source(&o.provider).is_some_and(|s| is_migration(&addr.resource.ty, &s, to))
         };
@@ -73,7 +78,7 @@ impl Planner<'_> {
                 resumed: true,
             });
         }
-        let current = self.w.prior.instances.get(addr).filter(|o| foreign(o))?;
+        let current = current.filter(|o| foreign(o))?;
         Some(OldSide {
             obj: current.clone(),
             key: new_deposed_key(),

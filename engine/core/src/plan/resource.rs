@@ -92,55 +92,58 @@ impl Planner<'_> {
         if self.opts.skip_refresh || raddr.mode == Mode::Data {
             return;
         }
-        let moving = |o: &InstanceObject| {
+        let kept = |o: &InstanceObject| {
             let recorded = super::migrate::recorded_source(&o.provider);
-            matches!((recorded, source), (Some(r), Some(s)) if is_migration(&raddr.ty, &r, s))
+            !matches!((recorded, source), (Some(r), Some(s)) if is_migration(&raddr.ty, &r, s))
         };
-        let items: Vec<(InstanceAddr, InstanceObject)> = self
-            .w
-            .prior
-            .instances_of(raddr)
-            .filter(|(_, o)| !moving(o))
-            .map(|(a, o)| (a.clone(), o.clone()))
-            .collect();
-        if items.is_empty() {
-            return;
+        let events = &self.w.ctx.events;
+        let mut current = Vec::new();
+        for (addr, o) in self.w.prior.instances_of(raddr).filter(|(_, o)| kept(o)) {
+            if let Some(id) = nonempty_id(o) {
+                events.event(&Event::RefreshStart { addr, id });
+            }
+            current.push(stored(o));
         }
-        let current: Vec<Instance> = items.iter().map(|(_, o)| stored(o)).collect();
-        let ids: Vec<&str> = current
-            .iter()
-            .map(|o| autostack_provider_sdk::attr_str(&o.state, "id"))
-            .collect();
-        let with_id = || items.iter().zip(&ids).filter(|(_, id)| !id.is_empty());
-        for ((addr, _), id) in with_id() {
-            self.w.ctx.events.event(&Event::RefreshStart { addr, id });
+        if current.is_empty() {
+            return;
         }
         let start = std::time::Instant::now();
         let permit = self.w.ctx.limits.provider_permit(paddr).await;
         let results = provider
-            .read_many(ReadRequest::new(&raddr.ty, current.clone()))
+            .read_many(ReadRequest::new(&raddr.ty, current))
             .await;
         drop(permit);
         let elapsed = start.elapsed();
-        for ((addr, _), id) in with_id() {
-            self.w
-                .ctx
-                .events
-                .event(&Event::RefreshDone { addr, id, elapsed });
-        }
-        for ((addr, obj), res) in items.into_iter().zip(results) {
+        // The results are written back in one pass over the resource's objects, in the
+        // order they were read; what needs the planner (drift, errors) is noted for after.
+        let mut noted = Vec::new();
+        let objects = (self.w.prior.instances)
+            .range_mut(raddr.instance(None)..)
+            .take_while(|(a, _)| &a.resource == raddr)
+            .filter(|(_, o)| kept(o));
+        for ((addr, o), res) in objects.zip(results) {
+            if let Some(id) = nonempty_id(o) {
+                let done = Event::RefreshDone { addr, id, elapsed };
+                self.w.ctx.events.event(&done);
+            }
             match res {
                 Ok(Some(Instance {
                     state: v, private, ..
                 })) => {
-                    if differs(&obj.value, &v) {
-                        let c = self.drift_change(&addr, &obj, Some(v.clone()), Action::Update);
-                        self.drift.push(c);
+                    if differs(&o.value, &v) {
+                        noted.push((addr.clone(), o.clone(), Ok(Some(v.clone()))));
                     }
-                    if let Some(o) = self.w.prior.instances.get_mut(&addr) {
-                        o.value = v;
-                        o.private = private.to_state();
-                    }
+                    o.value = v;
+                    o.private = private.to_state();
+                }
+                read => noted.push((addr.clone(), o.clone(), read.map(|_| None))),
+            }
+        }
+        for (addr, obj, read) in noted {
+            match read {
+                Ok(Some(v)) => {
+                    let c = self.drift_change(&addr, &obj, Some(v), Action::Update);
+                    self.drift.push(c);
                 }
                 Ok(None) => {
                     let c = self.drift_change(&addr, &obj, None, Action::Delete);
@@ -263,8 +266,10 @@ impl Planner<'_> {
         config: Value,
     ) -> Option<ResourceChange> {
         let to = of.source;
-        let Some(old) = self.old_side(addr, to) else {
-            return (self.plan_managed(addr, of.r, of.schema, of.provider, config)).await;
+        let prior = self.w.prior.instances.get(addr);
+        let Some(old) = self.old_side(addr, prior, to) else {
+            let prior = prior.cloned();
+            return (self.plan_managed(addr, of, prior, config)).await;
         };
         // A move resumed after its new object was made plans against that object.
         let made = old
@@ -285,19 +290,24 @@ impl Planner<'_> {
         match self.plan_migrate(addr, of.r, planned, old, to).await {
             Some(c) => Some(c),
             None if self.w.diags.error_count() > before => None,
-            None => (self.plan_managed(addr, of.r, of.schema, of.provider, config)).await,
+            None => {
+                let prior = self.w.prior.instances.get(addr).cloned();
+                (self.plan_managed(addr, of, prior, config)).await
+            }
         }
     }
 
+    /// Plans `addr` against its `prior` object (none: a create, or an import when the
+    /// configuration imports it).
     async fn plan_managed(
         &mut self,
         addr: &InstanceAddr,
-        r: &Resource,
-        schema: &ResourceSchema,
-        provider: &Arc<dyn Provider>,
+        of: &Resolved<'_>,
+        prior: Option<InstanceObject>,
         config: Value,
     ) -> Option<ResourceChange> {
-        let (importing, prior) = match self.w.prior.instances.get(addr).cloned() {
+        let (r, schema, provider) = (of.r, of.schema, of.provider);
+        let (importing, prior) = match prior {
             Some(prior) => (None, Some(prior)),
             None => {
                 let importing = self.import(addr, schema, provider).await;
@@ -534,6 +544,11 @@ pub(crate) fn with_addr(ctx: &Context, d: Diagnostic, addr: &InstanceAddr) -> Di
 /// The value at static steps inside `v` (None when absent).
 fn value_at(v: &Value, steps: &[autostack_lang::syntax::Step]) -> Option<Value> {
     autostack_lang::eval::apply_steps(v.clone(), steps).ok()
+}
+
+/// The object's `id`, when it has one (what refresh events name).
+fn nonempty_id(o: &InstanceObject) -> Option<&str> {
+    Some(autostack_provider_sdk::attr_str(&o.value, "id")).filter(|id| !id.is_empty())
 }
 
 /// An object as the provider is given it: its value and decoded private data (unreadable

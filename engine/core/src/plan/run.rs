@@ -47,9 +47,9 @@ pub async fn plan_owned(
         return Err(checked);
     }
     let mut p = Planner {
+        changes: Changes::with_capacity(prior.instances.len()),
         w: Walker::new(ctx, prior),
         opts,
-        changes: Changes::default(),
         drift: Vec::new(),
         targeted: None,
         moved_from: HashMap::new(),
