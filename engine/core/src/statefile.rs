@@ -50,22 +50,27 @@ impl SchemaSource for NoSchemas {
 
 /// Decodes a state document into typed values, attributes by their resource schemas.
 pub fn decode(doc: &Document, schemas: &dyn SchemaSource) -> Result<State, String> {
-    let mut st = decode_head(doc)?;
-    let mut current = Vec::new();
-    for r in &doc.resources {
-        decode_resource((&mut st, &mut current), r, schemas)?;
-    }
-    st.instances = BTreeMap::from_iter(current);
-    Ok(st)
+    decode_resources(decode_head(doc)?, &doc.resources, schemas)
 }
 
 /// [`decode`] of a document handed over: each resource's raw JSON is freed as soon as it is
 /// decoded, so the document and the state it becomes are never both whole in memory.
 pub fn decode_owned(mut doc: Document, schemas: &dyn SchemaSource) -> Result<State, String> {
-    let mut st = decode_head(&doc)?;
+    let st = decode_head(&doc)?;
+    decode_resources(st, std::mem::take(&mut doc.resources), schemas)
+}
+
+/// `st` with the objects of `resources`: the current ones collected and the map built once
+/// (a sort that finds the document's order, where an insert each was a search of the whole
+/// tree). Each resource is dropped as soon as it is decoded when they are handed over.
+fn decode_resources<R: std::borrow::Borrow<model::Resource>>(
+    mut st: State,
+    resources: impl IntoIterator<Item = R>,
+    schemas: &dyn SchemaSource,
+) -> Result<State, String> {
     let mut current = Vec::new();
-    for r in std::mem::take(&mut doc.resources) {
-        decode_resource((&mut st, &mut current), &r, schemas)?;
+    for r in resources {
+        decode_resource((&mut st, &mut current), r.borrow(), schemas)?;
     }
     st.instances = BTreeMap::from_iter(current);
     Ok(st)
@@ -81,9 +86,7 @@ fn decode_head(doc: &Document) -> Result<State, String> {
     })
 }
 
-/// Adds the deposed objects of resource `r` to `st` and its current objects to `current`
-/// (a map built once from them all takes a sort that finds the document's order, where an
-/// insert each was a search of the whole tree).
+/// Adds the deposed objects of resource `r` to `st` and its current objects to `current`.
 fn decode_resource(
     (st, current): (&mut State, &mut Vec<(InstanceAddr, InstanceObject)>),
     r: &model::Resource,
