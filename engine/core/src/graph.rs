@@ -127,12 +127,13 @@ struct ModuleScope {
 
 impl Builder<'_> {
     fn node(&mut self, n: Node) -> NodeIndex {
-        if let Some(i) = self.index.get(&n) {
-            return *i;
+        match self.index.entry(n) {
+            std::collections::hash_map::Entry::Occupied(e) => *e.get(),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                let i = self.g.add_node(e.key().clone());
+                *e.insert(i)
+            }
         }
-        let i = self.g.add_node(n.clone());
-        self.index.insert(n, i);
-        i
     }
 
     fn edge(&mut self, from: Node, to: NodeIndex) {
@@ -306,13 +307,24 @@ impl Builder<'_> {
     }
 }
 
+/// The number of things a module tree declares (variables, locals, outputs, resources and
+/// calls in every module): about the graph's nodes.
+fn declared(tree: &ModuleTree) -> usize {
+    let m = &tree.module;
+    let own = m.variables.len() + m.locals.len() + m.outputs.len();
+    let own = own + m.resources.len() + m.module_calls.len();
+    own + tree.children.values().map(declared).sum::<usize>()
+}
+
 /// Builds the graph for a module tree and orders it; cycles are errors naming their nodes.
 pub fn build(tree: &ModuleTree) -> Result<ConfigGraph, Diagnostics> {
+    // Sized once: growing tables of a million nodes rehashed them all, each time.
+    let nodes = declared(tree);
     let mut b = Builder {
         tree,
-        g: DiGraph::new(),
-        index: NodeMap::default(),
-        edges: Default::default(),
+        g: DiGraph::with_capacity(nodes, 2 * nodes),
+        index: NodeMap::with_capacity_and_hasher(nodes, Default::default()),
+        edges: std::collections::HashSet::with_capacity_and_hasher(2 * nodes, Default::default()),
         scope: ModuleScope::default(),
     };
     for p in &tree.module.providers {

@@ -198,14 +198,17 @@ impl StateSink for Journal<'_> {
             one.instances.insert(addr.clone(), o.clone());
             statefile::encode(&one, self.schemas)
         });
-        self.operation(OperationOut {
+        let record = OperationOut {
             lineage: &self.lineage,
             addr: addr.to_string(),
             object,
             token,
             deposed: None,
             depose: false,
-        })
+        };
+        // Held until the apply flushes, before it starts what depends on this operation.
+        let payload = self.payload(&record)?;
+        self.inner.hold(&payload).map_err(|e| e.to_string())
     }
 
     fn depose(&self, addr: &InstanceAddr, key: &str) -> Result<(), String> {
@@ -217,6 +220,10 @@ impl StateSink for Journal<'_> {
             deposed: Some(key),
             depose: true,
         })
+    }
+
+    fn flush(&self) -> Result<(), String> {
+        self.inner.flush().map_err(|e| e.to_string())
     }
 
     fn deposed_gone(&self, addr: &InstanceAddr, key: &str) -> Result<(), String> {
@@ -232,14 +239,20 @@ impl StateSink for Journal<'_> {
 }
 
 impl Journal<'_> {
-    /// Appends one operation record (and hands it to the flusher).
-    fn operation(&self, record: OperationOut<'_>) -> Result<(), String> {
-        let payload = serde_json::to_vec(&record).map_err(|e| e.to_string())?;
+    /// One operation record's payload, also handed to the flusher.
+    fn payload(&self, record: &OperationOut<'_>) -> Result<Vec<u8>, String> {
+        let payload = serde_json::to_vec(record).map_err(|e| e.to_string())?;
         if let Some(tee) = &self.tee {
             tee.lock()
                 .unwrap_or_else(|e| e.into_inner())
                 .push(payload.clone());
         }
+        Ok(payload)
+    }
+
+    /// Appends one operation record (and hands it to the flusher).
+    fn operation(&self, record: OperationOut<'_>) -> Result<(), String> {
+        let payload = self.payload(&record)?;
         // Written before dependents start (a killed process loses nothing); the next intent's
         // fsync or the snapshot takes it to disk (see `journal`'s durability note).
         self.inner

@@ -61,6 +61,7 @@ fn saved_plan(s: &Session, path: &std::path::Path, out: &Output) -> Result<Plan,
         );
         1
     };
+    crate::meter::phase("Reading the saved plan");
     let text = crate::encryption::read_plan(path, &s.ctx.tree.module).map_err(|d| {
         out.diags(&d, &s.sources);
         1u8
@@ -139,7 +140,10 @@ pub(super) async fn execute(
         parallelism: a.common.parallelism.max(1),
         ..ApplyOptions::default()
     };
-    // Progress goes to the session's event renderer (`s.ctx.events`).
+    // Progress goes to the session's event renderer (`s.ctx.events`), a line an operation:
+    // the meter, which named the reading before, stops (it said "Reading state" throughout a
+    // saved plan's apply).
+    crate::meter::finish();
     let mut outcome = match run_apply(&s.ctx, plan, opts, &journal).await {
         Ok(o) => o,
         Err(d) => {

@@ -21,6 +21,7 @@ use autostack_provider_sdk::{
     differs, ApplyError, ApplyRequest, ApplyResponse, PlanResponse, Private, ReadDataRequest,
 };
 use futures::stream::{FuturesUnordered, StreamExt};
+use futures::FutureExt;
 use std::time::Instant;
 use tokio::sync::{Mutex, Semaphore};
 
@@ -72,7 +73,13 @@ pub async fn apply(
     let mut poisoned = vec![false; og.ops.len()];
     let mut ready: Vec<usize> = (0..og.ops.len()).filter(|&i| preds[i] == 0).collect();
     let mut running = FuturesUnordered::new();
+    let mut unflushed = None;
     loop {
+        // The records of what just settled reach the sink before their dependents start.
+        // (Not into the walker: its lock may be held by an operation this loop is not polling.)
+        if let Err(e) = sink.flush() {
+            unflushed.get_or_insert(unpersisted(e));
+        }
         while let Some(i) = ready.pop() {
             if poisoned[i] {
                 settle(i, false, &og.succs, &mut preds, &mut poisoned, &mut ready);
@@ -86,15 +93,22 @@ pub async fn apply(
             break;
         };
         settle(i, ok, &og.succs, &mut preds, &mut poisoned, &mut ready);
+        // Whatever else has finished settles now too, so its records share one flush.
+        while let Some(Some((i, ok))) = running.next().now_or_never() {
+            settle(i, ok, &og.succs, &mut preds, &mut poisoned, &mut ready);
+        }
     }
     drop(running);
     let Shared {
-        walker,
+        mut walker,
         added,
         changed,
         destroyed,
         migrated,
     } = run.shared.into_inner();
+    if let Some(d) = unflushed {
+        walker.diags.push(d);
+    }
     let mut state = walker.prior;
     let outputs = walker
         .values
@@ -136,6 +150,15 @@ pub async fn apply(
         destroyed,
         migrated,
     })
+}
+
+/// The error of a sink that could not make its records durable.
+pub(super) fn unpersisted(e: String) -> Diagnostic {
+    Diagnostic::error(
+        "Failed to persist state",
+        format!("Writing the state journal failed: {e}"),
+        None,
+    )
 }
 
 /// Marks op `i` done; releases or poisons its successors.

@@ -54,6 +54,11 @@ pub trait StateSink: Send + Sync {
     fn depose(&self, addr: &InstanceAddr, key: &str) -> Result<(), String>;
     /// Records that deposed object `key` of `addr` was destroyed.
     fn deposed_gone(&self, addr: &InstanceAddr, key: &str) -> Result<(), String>;
+    /// Makes every record so far durable as [`StateSink::record`] promises: a sink may hold
+    /// records until this, which the apply calls before it starts their dependents.
+    fn flush(&self) -> Result<(), String> {
+        Ok(())
+    }
 }
 
 /// A sink that records nothing (tests, and `-lock=false` dry runs).

@@ -74,6 +74,16 @@ pub async fn undo(
     let mut running = FuturesUnordered::new();
     let mut started = vec![false; ops.len()];
     loop {
+        // As in the apply: what settled is journaled before what waits on it starts.
+        if let Err(e) = sink.flush() {
+            let first = !undone
+                .diags
+                .iter()
+                .any(|d| d.summary == "Failed to persist state");
+            if first {
+                undone.diags.push(super::exec::unpersisted(e));
+            }
+        }
         while let Some(i) = ready.pop() {
             started[i] = true;
             let current = undone.state.instances.get(ops[i].addr()).cloned();

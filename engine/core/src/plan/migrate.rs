@@ -52,6 +52,14 @@ pub(crate) fn recorded_source(recorded: &str) -> Option<ProviderSource> {
     recorded.parse::<AbsProviderConfig>().ok().map(|a| a.source)
 }
 
+/// True when an object of `resource_type` recorded under the state provider string
+/// `recorded` moves to `to` ([`is_migration`]). Only a portable type's string is parsed: the
+/// check runs for every object a plan refreshes.
+pub(crate) fn recorded_elsewhere(resource_type: &str, recorded: &str, to: &ProviderSource) -> bool {
+    is_portable(resource_type)
+        && recorded_source(recorded).is_some_and(|r| is_migration(resource_type, &r, to))
+}
+
 /// The old object of a move: its state, its deposed key and whether it is already deposed.
 pub(crate) struct OldSide {
     obj: InstanceObject,
@@ -68,9 +76,7 @@ impl Planner<'_> {
         current: Option<&InstanceObject>,
         to: &ProviderSource,
     ) -> Option<OldSide> {
-        let foreign = |o: &InstanceObject| {
-            recorded_source(&o.provider).is_some_and(|s| is_migration(&addr.resource.ty, &s, to))
-        };
+        let foreign = |o: &InstanceObject| recorded_elsewhere(&addr.resource.ty, &o.provider, to);
         if let Some((key, obj)) = self.w.prior.deposed_of(addr).find(|(_, o)| foreign(o)) {
             return Some(OldSide {
                 obj: obj.clone(),

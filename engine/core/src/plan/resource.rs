@@ -1,7 +1,6 @@
 //! Planning resources: refresh, per-instance configuration, diff and action.
 
 use super::adopt::prevent_destroy_error;
-use super::migrate::is_migration;
 use super::run::Planner;
 use super::{Action, PlanMode, Reason, ResourceChange};
 use crate::addrs::{implied_local_name, InstanceAddr, InstanceKey, ResourceAddr};
@@ -93,19 +92,24 @@ impl Planner<'_> {
             return;
         }
         let kept = |o: &InstanceObject| {
-            let recorded = super::migrate::recorded_source(&o.provider);
-            !matches!((recorded, source), (Some(r), Some(s)) if is_migration(&raddr.ty, &r, s))
+            !source.is_some_and(|s| super::migrate::recorded_elsewhere(&raddr.ty, &o.provider, s))
         };
+        // One search for the resource's objects: read, then written back in place.
+        let objects: Vec<(&InstanceAddr, &mut InstanceObject)> = (self.w.prior.instances)
+            .range_mut(raddr.instance(None)..)
+            .take_while(|(a, _)| &a.resource == raddr)
+            .filter(|(_, o)| kept(o))
+            .collect();
+        if objects.is_empty() {
+            return;
+        }
         let events = &self.w.ctx.events;
-        let mut current = Vec::new();
-        for (addr, o) in self.w.prior.instances_of(raddr).filter(|(_, o)| kept(o)) {
+        let mut current = Vec::with_capacity(objects.len());
+        for (addr, o) in &objects {
             if let Some(id) = nonempty_id(o) {
                 events.event(&Event::RefreshStart { addr, id });
             }
             current.push(stored(o));
-        }
-        if current.is_empty() {
-            return;
         }
         let start = std::time::Instant::now();
         let permit = self.w.ctx.limits.provider_permit(paddr).await;
@@ -114,17 +118,11 @@ impl Planner<'_> {
             .await;
         drop(permit);
         let elapsed = start.elapsed();
-        // The results are written back in one pass over the resource's objects, in the
-        // order they were read; what needs the planner (drift, errors) is noted for after.
+        // What needs the planner (drift, errors) is noted for after the write-back.
         let mut noted = Vec::new();
-        let objects = (self.w.prior.instances)
-            .range_mut(raddr.instance(None)..)
-            .take_while(|(a, _)| &a.resource == raddr)
-            .filter(|(_, o)| kept(o));
-        for ((addr, o), res) in objects.zip(results) {
+        for ((addr, o), res) in objects.into_iter().zip(results) {
             if let Some(id) = nonempty_id(o) {
-                let done = Event::RefreshDone { addr, id, elapsed };
-                self.w.ctx.events.event(&done);
+                events.event(&Event::RefreshDone { addr, id, elapsed });
             }
             match res {
                 Ok(Some(Instance {
