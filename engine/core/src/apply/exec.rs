@@ -192,6 +192,17 @@ impl<'a> Run<'a> {
         }
     }
 
+    /// The walk's lock, taken after a record: when it must be waited for, the records held so
+    /// far are written first, since the operation holding it may await a provider for long
+    /// (a failed write stays held, and the apply loop reports it).
+    pub(super) async fn shared_after_record(&self) -> tokio::sync::MutexGuard<'_, Shared<'a>> {
+        if let Ok(sh) = self.shared.try_lock() {
+            return sh;
+        }
+        let _ = self.sink.flush();
+        self.shared.lock().await
+    }
+
     async fn config(&self, node: &Node) -> bool {
         let mut sh = self.shared.lock().await;
         let before = sh.walker.diags.error_count();
@@ -259,7 +270,7 @@ impl<'a> Run<'a> {
             Ok(obj) | Err((_, Some(obj))) => self.sink.record(&c.addr, Some(obj), Some(&token)),
             Err((_, None)) => Ok(()),
         };
-        let mut sh = self.shared.lock().await;
+        let mut sh = self.shared_after_record().await;
         if let Err(e) = recorded {
             sh.walker.diags.push(Diagnostic::error(
                 "Failed to persist state",

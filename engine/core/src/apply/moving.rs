@@ -104,7 +104,7 @@ impl Run<'_> {
             None if !keeps_addr => self.sink.record(&c.addr, None, None),
             None => Ok(()),
         };
-        let mut sh = self.shared.lock().await;
+        let mut sh = self.shared_after_record().await;
         if let Err(e) = recorded {
             sh.walker.diags.push(Diagnostic::error(
                 "Failed to persist state",
