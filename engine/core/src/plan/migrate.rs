@@ -219,4 +219,17 @@ mod tests {
         assert_eq!(cloud_name(&aws), "aws");
         assert_eq!(new_deposed_key().len(), 8);
     }
+
+    #[test]
+    fn an_object_is_recorded_elsewhere_only_for_a_portable_type_on_another_provider() {
+        let google = ProviderSource::implied_by("google");
+        let on_aws = r#"provider["registry.terraform.io/hashicorp/aws"]"#;
+        let on_google = r#"provider["registry.terraform.io/hashicorp/google"]"#;
+        assert!(recorded_elsewhere("portable_bucket", on_aws, &google));
+        assert!(!recorded_elsewhere("portable_bucket", on_google, &google));
+        assert!(!recorded_elsewhere("aws_s3_bucket", on_aws, &google));
+        // What does not parse as a provider is no move (as before: the parse decided).
+        assert!(!recorded_elsewhere("portable_bucket", "", &google));
+        assert!(!recorded_elsewhere("portable_bucket", "garbage", &google));
+    }
 }
