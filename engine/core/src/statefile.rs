@@ -39,6 +39,40 @@ pub trait SchemaSource {
     }
 }
 
+/// The last [`SchemaSource`] answer, kept for the next object: a document's objects come a
+/// resource at a time, mostly of one provider and type, and a lookup parses the provider
+/// address and builds the object type from the schema's blocks (per object, 4% of an apply).
+#[derive(Default)]
+struct LastSchema(Option<Remembered>);
+
+/// One lookup: its provider, mode and type, and what it found.
+struct Remembered {
+    provider: String,
+    mode: Mode,
+    ty: String,
+    found: Option<(Type, u64)>,
+}
+
+impl LastSchema {
+    /// `schemas.resource_type(provider, mode, ty)`, looked up only when it differs from the last.
+    fn get(
+        &mut self,
+        schemas: &dyn SchemaSource,
+        (provider, mode, ty): (&str, Mode, &str),
+    ) -> Option<&(Type, u64)> {
+        let same = |r: &Remembered| r.provider == provider && r.mode == mode && r.ty == ty;
+        if !self.0.as_ref().is_some_and(same) {
+            self.0 = Some(Remembered {
+                provider: provider.to_string(),
+                mode,
+                ty: ty.to_string(),
+                found: schemas.resource_type(provider, mode, ty),
+            });
+        }
+        self.0.as_ref().and_then(|r| r.found.as_ref())
+    }
+}
+
 /// No schemas: attributes are decoded by inference (used by `state pull`-like tools).
 pub struct NoSchemas;
 
@@ -69,8 +103,9 @@ fn decode_resources<R: std::borrow::Borrow<model::Resource>>(
     schemas: &dyn SchemaSource,
 ) -> Result<State, String> {
     let mut current = Vec::new();
+    let mut last = LastSchema::default();
     for r in resources {
-        decode_resource((&mut st, &mut current), r.borrow(), schemas)?;
+        decode_resource((&mut st, &mut current), r.borrow(), (schemas, &mut last))?;
     }
     st.instances = BTreeMap::from_iter(current);
     Ok(st)
@@ -90,24 +125,22 @@ fn decode_head(doc: &Document) -> Result<State, String> {
 fn decode_resource(
     (st, current): (&mut State, &mut Vec<(InstanceAddr, InstanceObject)>),
     r: &model::Resource,
-    schemas: &dyn SchemaSource,
+    (schemas, last): (&dyn SchemaSource, &mut LastSchema),
 ) -> Result<(), String> {
     let raddr = resource_addr(r.module.as_deref(), r.mode, &r.ty, &r.name)?;
     let mode = raddr.mode;
-    let schema = schemas.resource_type(&r.provider, mode, &raddr.ty);
+    let schema = last.get(schemas, (&r.provider, mode, &raddr.ty));
     for inst in &r.instances {
         let addr = raddr.instance(inst.index_key.as_ref().map(instance_key));
-        let old = schema
-            .as_ref()
-            .filter(|s| s.1 > inst.schema_version && mode == Mode::Managed);
+        let old = schema.filter(|s| s.1 > inst.schema_version && mode == Mode::Managed);
         let obj = match old {
             Some((_, version)) => {
                 upgrade_instance(&addr, &r.ty, (&r.provider, inst), *version, schemas)
                     .unwrap_or_else(|| {
-                        decode_instance(&addr, &r.provider, inst, schema.as_ref().map(|s| &s.0))
+                        decode_instance(&addr, &r.provider, inst, schema.map(|s| &s.0))
                     })?
             }
-            None => decode_instance(&addr, &r.provider, inst, schema.as_ref().map(|s| &s.0))?,
+            None => decode_instance(&addr, &r.provider, inst, schema.map(|s| &s.0))?,
         };
         let obj = match &inst.object_provider {
             Some(p) => InstanceObject {
@@ -402,9 +435,12 @@ pub fn encode(st: &State, schemas: &dyn SchemaSource) -> Document {
     }
     let current = st.instances.iter().map(|(addr, obj)| (addr, None, obj));
     let deposed = (st.deposed.iter()).map(|((addr, key), obj)| (addr, Some(key), obj));
+    let mut last = LastSchema::default();
     // In address order, each resource's objects adjacent: no search per object.
     doc.put_in_order(current.chain(deposed).map(|(addr, key, obj)| {
-        let mut instance = encode_instance(addr, obj, schemas);
+        let r = &addr.resource;
+        let schema = last.get(schemas, (&obj.provider, r.mode, &r.ty));
+        let mut instance = encode_typed(addr, obj, schema.map(|(t, _)| t));
         instance.deposed = key.cloned();
         instance.object_provider = key.map(|_| obj.provider.clone());
         (instance_id(addr), obj.provider.clone(), instance)
@@ -418,9 +454,20 @@ pub fn encode_instance(
     obj: &InstanceObject,
     schemas: &dyn SchemaSource,
 ) -> model::Instance {
-    let ty = schemas
-        .resource_type(&obj.provider, addr.resource.mode, &addr.resource.ty)
-        .map_or(obj.value.ty(), |(t, _)| t);
+    let schema = schemas.resource_type(&obj.provider, addr.resource.mode, &addr.resource.ty);
+    encode_typed(addr, obj, schema.as_ref().map(|(t, _)| t))
+}
+
+/// [`encode_instance`] with the schema's object type (`None`: the value's own type).
+fn encode_typed(addr: &InstanceAddr, obj: &InstanceObject, ty: Option<&Type>) -> model::Instance {
+    let own;
+    let ty = match ty {
+        Some(t) => t,
+        None => {
+            own = obj.value.ty();
+            &own
+        }
+    };
     let sensitive: Vec<Json> = sensitive_paths(&obj.value)
         .iter()
         .map(|p| path_json(p))
@@ -430,7 +477,7 @@ pub fn encode_instance(
         status: obj.tainted.then(|| "tainted".to_string()),
         deposed: None,
         schema_version: obj.schema_version,
-        attributes: to_raw(&to_typed_json(&obj.value, &ty)),
+        attributes: to_raw(&to_typed_json(&obj.value, ty)),
         sensitive_attributes: Some(to_raw(&Json::Array(sensitive))),
         identity_schema_version: None,
         object_provider: None,
@@ -438,5 +485,73 @@ pub fn encode_instance(
         private: obj.private.clone(),
         dependencies: obj.dependencies.to_vec(),
         create_before_destroy: obj.create_before_destroy,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::addrs::parse_instance;
+    use std::cell::Cell;
+
+    /// Types `t_a` (an object of a string and a number) and counts its lookups.
+    struct Counting(Cell<usize>);
+
+    impl SchemaSource for Counting {
+        fn resource_type(&self, _: &str, _: Mode, ty: &str) -> Option<(Type, u64)> {
+            self.0.set(self.0.get() + 1);
+            let attrs = [
+                ("id", Type::String),
+                ("n", Type::Number),
+                ("tag", Type::String),
+            ];
+            let object = attrs.into_iter().map(|(k, t)| (k.to_string(), t)).collect();
+            (ty == "t_a").then_some((Type::Object(object), 1))
+        }
+    }
+
+    fn object(id: &str, n: i64) -> InstanceObject {
+        InstanceObject {
+            value: Value::object_from([("id", Value::string(id)), ("n", Value::from(n))]),
+            provider: r#"provider["registry.terraform.io/hashicorp/t"]"#.to_string(),
+            schema_version: 1,
+            dependencies: std::sync::Arc::from(Vec::new()),
+            tainted: false,
+            private: None,
+            create_before_destroy: false,
+        }
+    }
+
+    #[test]
+    fn a_documents_objects_look_their_schema_up_once_a_run_of_one_type() {
+        let mut st = State::default();
+        for (addr, id) in [
+            ("t_a.x[0]", "x0"),
+            ("t_a.x[1]", "x1"),
+            ("t_a.y", "y"),
+            ("t_b.z", "z"),
+        ] {
+            st.instances
+                .insert(parse_instance(addr).unwrap(), object(id, 7));
+        }
+        let counting = Counting(Cell::new(0));
+        let doc = encode(&st, &counting);
+        assert_eq!(
+            counting.0.get(),
+            2,
+            "one lookup for the t_a run, one for t_b"
+        );
+        // Each object is what encoding it alone makes (typed by its own lookup).
+        let encoded: Vec<&model::Instance> =
+            doc.resources.iter().flat_map(|r| &r.instances).collect();
+        for ((addr, obj), inst) in st.instances.iter().zip(encoded) {
+            let alone = encode_instance(addr, obj, &counting);
+            assert_eq!(inst.attributes.get(), alone.attributes.get(), "{addr}");
+        }
+        // Decoding looks up once a run too (three resources, two types).
+        let decoding = Counting(Cell::new(0));
+        let back = decode(&doc, &decoding).unwrap();
+        assert_eq!(decoding.0.get(), 2);
+        assert_eq!(back.instances.len(), 4);
     }
 }
