@@ -1,18 +1,19 @@
-//! Running the apply graph. Each provider operation holds a permit of its provider
-//! configuration and one of `-parallelism` ([`crate::limits`]).
+//! The apply's operations (configuration nodes, creates, updates, destroys), run by
+//! [`super::driver`]. Each provider operation holds a permit of its provider configuration
+//! and one of `-parallelism` ([`crate::limits`]).
 
 use super::checks::{
     inconsistent_final_plan, inconsistent_result, no_object, not_configured, with_addr,
 };
-use super::opgraph::{self, Op};
-use super::{ApplyOptions, ApplyOutcome, Intent, StateSink};
+use super::opgraph::Op;
+use super::{Intent, StateSink};
 use crate::addrs::InstanceAddr;
-use crate::addrs::{ModuleInstance, ProviderConfig};
+use crate::addrs::ProviderConfig;
 use crate::context::{Context, SharedProvider};
 use crate::events::Event;
-use crate::graph::{self, Node};
-use crate::plan::{Action, Plan, PlanMode, ResourceChange};
-use crate::state::{InstanceObject, OutputValue};
+use crate::graph::Node;
+use crate::plan::{Action, Plan, ResourceChange};
+use crate::state::InstanceObject;
 use crate::walk::instance::plan_instance;
 use crate::walk::Walker;
 use autostack_lang::config::{Mode, Resource};
@@ -20,8 +21,6 @@ use autostack_lang::{Diagnostic, Diagnostics, Value};
 use autostack_provider_sdk::{
     differs, ApplyError, ApplyRequest, ApplyResponse, PlanResponse, Private, ReadDataRequest,
 };
-use futures::stream::{FuturesUnordered, StreamExt};
-use futures::FutureExt;
 use std::time::Instant;
 use tokio::sync::{Mutex, Semaphore};
 
@@ -29,160 +28,24 @@ use tokio::sync::{Mutex, Semaphore};
 /// across provider calls).
 pub(super) struct Shared<'a> {
     pub walker: Walker<'a>,
-    added: usize,
-    changed: usize,
+    pub added: usize,
+    pub changed: usize,
     pub destroyed: usize,
     pub migrated: usize,
 }
 
 pub(super) struct Run<'a> {
     pub ctx: &'a Context,
-    plan: &'a Plan,
+    pub plan: &'a Plan,
     pub shared: Mutex<Shared<'a>>,
     pub sem: Semaphore,
-    progress_every: std::time::Duration,
+    pub progress_every: std::time::Duration,
     pub sink: &'a dyn StateSink,
 }
 
-/// Applies a plan; the outcome carries the new state even when some operations failed.
-pub async fn apply(
-    ctx: &Context,
-    plan: &Plan,
-    opts: ApplyOptions,
-    sink: &dyn StateSink,
-) -> Result<ApplyOutcome, Diagnostics> {
-    let g = graph::build(&ctx.tree)?;
-    ctx.provider_functions.preload(&plan.function_results);
-    let og = opgraph::build(&g, plan);
-    let walker = Walker::new(ctx, plan.prior.clone());
-    let run = Run {
-        ctx,
-        plan,
-        shared: Mutex::new(Shared {
-            walker,
-            added: 0,
-            changed: 0,
-            destroyed: 0,
-            migrated: 0,
-        }),
-        sem: Semaphore::new(opts.parallelism.max(1)),
-        progress_every: opts.progress_every,
-        sink,
-    };
-    let mut preds = og.preds.clone();
-    let mut poisoned = vec![false; og.ops.len()];
-    let mut ready: Vec<usize> = (0..og.ops.len()).filter(|&i| preds[i] == 0).collect();
-    let mut running = FuturesUnordered::new();
-    let mut unflushed = None;
-    loop {
-        // The records of what just settled reach the sink before their dependents start.
-        // (Not into the walker: its lock may be held by an operation this loop is not polling.)
-        if let Err(e) = sink.flush() {
-            unflushed.get_or_insert(unpersisted(e));
-        }
-        while let Some(i) = ready.pop() {
-            if poisoned[i] {
-                settle(i, false, &og.succs, &mut preds, &mut poisoned, &mut ready);
-                continue;
-            }
-            let run = &run;
-            let op = &og.ops[i];
-            running.push(async move { (i, run.op(op).await) });
-        }
-        let Some((i, ok)) = running.next().await else {
-            break;
-        };
-        settle(i, ok, &og.succs, &mut preds, &mut poisoned, &mut ready);
-        // Whatever else has finished settles now too, so its records share one flush.
-        while let Some(Some((i, ok))) = running.next().now_or_never() {
-            settle(i, ok, &og.succs, &mut preds, &mut poisoned, &mut ready);
-        }
-    }
-    drop(running);
-    let Shared {
-        mut walker,
-        added,
-        changed,
-        destroyed,
-        migrated,
-    } = run.shared.into_inner();
-    if let Some(d) = unflushed {
-        walker.diags.push(d);
-    }
-    let mut state = walker.prior;
-    let outputs = walker
-        .values
-        .outputs
-        .get(&ModuleInstance::root())
-        .cloned()
-        .unwrap_or_default();
-    if plan.mode == PlanMode::Destroy {
-        state.outputs.clear();
-        // As Terraform: a complete destroy leaves no data source behind either.
-        if !walker.diags.has_errors() {
-            let data = autostack_lang::config::Mode::Data;
-            state.instances.retain(|a, _| a.resource.mode != data);
-        }
-    } else if !walker.diags.has_errors() {
-        state.outputs = ctx
-            .tree
-            .module
-            .outputs
-            .iter()
-            .filter_map(|(n, o)| {
-                outputs.get(n).filter(|v| v.is_wholly_known()).map(|v| {
-                    (
-                        n.clone(),
-                        OutputValue {
-                            value: v.clone(),
-                            sensitive: o.sensitive,
-                        },
-                    )
-                })
-            })
-            .collect();
-    }
-    Ok(ApplyOutcome {
-        state,
-        diags: walker.diags,
-        added,
-        changed,
-        destroyed,
-        migrated,
-    })
-}
-
-/// The error of a sink that could not make its records durable.
-pub(super) fn unpersisted(e: String) -> Diagnostic {
-    Diagnostic::error(
-        "Failed to persist state",
-        format!("Writing the state journal failed: {e}"),
-        None,
-    )
-}
-
-/// Marks op `i` done; releases or poisons its successors.
-fn settle(
-    i: usize,
-    ok: bool,
-    succs: &[Vec<usize>],
-    preds: &mut [usize],
-    poisoned: &mut [bool],
-    ready: &mut Vec<usize>,
-) {
-    for &s in &succs[i] {
-        if !ok {
-            poisoned[s] = true;
-        }
-        preds[s] -= 1;
-        if preds[s] == 0 {
-            ready.push(s);
-        }
-    }
-}
-
 impl<'a> Run<'a> {
-    async fn op(&self, op: &Op) -> bool {
+    /// Runs one operation of the graph; false when it failed (its dependents are poisoned).
+    pub(super) async fn op(&self, op: &Op) -> bool {
         match op {
             Op::Barrier => true,
             Op::Config(node) => self.config(node).await,

@@ -4,13 +4,14 @@
 //! journal) before anything that depends on it starts.
 
 mod checks;
+mod driver;
 mod exec;
 mod moving;
 mod opgraph;
 mod recover;
 mod undo;
 
-pub use exec::apply;
+pub use driver::apply;
 pub use recover::{recover, Recovery};
 pub use undo::{undo, Undone};
 

@@ -73,17 +73,10 @@ pub async fn undo(
     let mut ready: Vec<usize> = (0..ops.len()).filter(|&i| waits[i] == 0).collect();
     let mut running = FuturesUnordered::new();
     let mut started = vec![false; ops.len()];
+    let mut unflushed = None;
     loop {
         // As in the apply: what settled is journaled before what waits on it starts.
-        if let Err(e) = sink.flush() {
-            let first = !undone
-                .diags
-                .iter()
-                .any(|d| d.summary == "Failed to persist state");
-            if first {
-                undone.diags.push(super::exec::unpersisted(e));
-            }
-        }
+        super::driver::flush(sink, &mut unflushed);
         while let Some(i) = ready.pop() {
             started[i] = true;
             let current = undone.state.instances.get(ops[i].addr()).cloned();
@@ -103,6 +96,9 @@ pub async fn undo(
                 ready.push(j);
             }
         }
+    }
+    if let Some(d) = unflushed {
+        undone.diags.push(d);
     }
     // Only a cycle among recorded dependencies leaves an operation waiting.
     for (op, _) in ops.iter().zip(&started).filter(|(_, s)| !**s) {
