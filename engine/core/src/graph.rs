@@ -106,13 +106,18 @@ fn passed_provider(tree: &ModuleTree, path: &[String], mut addr: ProviderConfig)
     addr
 }
 
+/// Sources a node's incoming edges are scanned for before its edges go into a set.
+const MANY_SOURCES: usize = 32;
+
 struct Builder<'a> {
     tree: &'a ModuleTree,
     g: DiGraph<Node, ()>,
     index: NodeMap<NodeIndex>,
-    /// Edges already added: petgraph's `update_edge` scans a node's edges, which is
-    /// quadratic for hubs like a provider used by every resource.
-    edges: std::collections::HashSet<(NodeIndex, NodeIndex), foldhash::fast::RandomState>,
+    /// Nodes with [`MANY_SOURCES`] incoming edges or more, whose edges are checked in
+    /// `hub_edges` (see [`Builder::link`]).
+    hubs: crate::FastSet<NodeIndex>,
+    /// Every edge into a hub.
+    hub_edges: crate::FastSet<(NodeIndex, NodeIndex)>,
     /// The provider node of each configuration named in the module being built, and the
     /// node of the call that made that module: the same few for all of its resources.
     scope: ModuleScope,
@@ -142,8 +147,29 @@ impl Builder<'_> {
     }
 
     /// Adds the edge `from → to` unless it is there already.
+    ///
+    /// A node's sources are few (what its expressions refer to, its provider and module
+    /// call), so its incoming edges, just added, are scanned for `from`. Petgraph's
+    /// `update_edge` scans the source's outgoing edges instead: quadratic for a provider used
+    /// by every resource. A set of all edges costs a cache miss an edge at a million nodes; a
+    /// set is kept only for the edges of nodes with many sources (an output listing a
+    /// thousand resources), whose scans would grow with them.
     fn link(&mut self, from: NodeIndex, to: NodeIndex) {
-        if self.edges.insert((from, to)) {
+        let new = if self.hubs.contains(&to) {
+            self.hub_edges.insert((from, to))
+        } else {
+            let mut sources = self.g.neighbors_directed(to, petgraph::Direction::Incoming);
+            let known = sources.by_ref().take(MANY_SOURCES).any(|s| s == from);
+            if !known && sources.next().is_some() {
+                let all = self.g.neighbors_directed(to, petgraph::Direction::Incoming);
+                self.hub_edges.extend(all.map(|s| (s, to)));
+                self.hubs.insert(to);
+                self.hub_edges.insert((from, to))
+            } else {
+                !known
+            }
+        };
+        if new {
             self.g.add_edge(from, to, ());
         }
     }
@@ -324,7 +350,8 @@ pub fn build(tree: &ModuleTree) -> Result<ConfigGraph, Diagnostics> {
         tree,
         g: DiGraph::with_capacity(nodes, 2 * nodes),
         index: NodeMap::with_capacity_and_hasher(nodes, Default::default()),
-        edges: std::collections::HashSet::with_capacity_and_hasher(2 * nodes, Default::default()),
+        hubs: Default::default(),
+        hub_edges: Default::default(),
         scope: ModuleScope::default(),
     };
     for p in &tree.module.providers {
@@ -441,4 +468,64 @@ pub fn resource_edges(g: &ConfigGraph) -> Vec<(Node, Node)> {
         }
     }
     edges
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use autostack_lang::diag::Sources;
+    use petgraph::Direction::Incoming;
+
+    fn graph_of(main_tf: &str) -> ConfigGraph {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("main.tf"), main_tf).expect("write");
+        let (tree, diags) = autostack_lang::config::load_module_tree(dir.path(), &Sources::new());
+        assert!(!diags.has_errors(), "{diags}");
+        build(&tree).unwrap_or_else(|d| panic!("{d}"))
+    }
+
+    /// The names of the nodes with an edge into `node`, sorted; an edge twice names it twice.
+    fn sources(g: &ConfigGraph, node: &str) -> Vec<String> {
+        let (&i, _) = (g.index.iter().find(|(n, _)| n.to_string() == node))
+            .map(|(n, i)| (i, n))
+            .unwrap_or_else(|| panic!("no node {node}"));
+        let mut names: Vec<String> = (g.graph.neighbors_directed(i, Incoming))
+            .map(|s| g.graph[s].to_string())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn each_dependency_is_one_edge_for_nodes_of_few_sources_and_of_many() {
+        // `local.all` names 40 resources (past the scan limit), each twice and in two
+        // orders; `terraform_data.a` names `b` three times; the provider serves all 42.
+        let names: Vec<String> = (0..40).map(|i| format!("terraform_data.r{i}.id")).collect();
+        let reversed: Vec<String> = names.iter().rev().cloned().collect();
+        let mut tf: String = (0..40)
+            .map(|i| format!("resource \"terraform_data\" \"r{i}\" {{}}\n"))
+            .collect();
+        tf += &format!(
+            "locals {{\n  all = [{}, {}]\n}}\n",
+            names.join(", "),
+            reversed.join(", ")
+        );
+        tf += "resource \"terraform_data\" \"b\" {}\n";
+        tf += "resource \"terraform_data\" \"a\" {\n  input = \"${terraform_data.b.id}${terraform_data.b.id}\"\n  depends_on = [terraform_data.b]\n}\n";
+        let g = graph_of(&tf);
+        let mut want: Vec<String> = (0..40).map(|i| format!("terraform_data.r{i}")).collect();
+        want.sort();
+        assert_eq!(sources(&g, "local.all"), want);
+        assert_eq!(
+            sources(&g, "terraform_data.a"),
+            ["provider[\"terraform\"]", "terraform_data.b"]
+        );
+        let provider = g.index[&Node::Provider(ProviderConfig::new("terraform".to_string(), None))];
+        let served = g
+            .graph
+            .neighbors_directed(provider, petgraph::Direction::Outgoing);
+        assert_eq!(served.count(), 42);
+        // 40 into the local, `b` into `a`, the provider into each resource.
+        assert_eq!(g.graph.edge_count(), 40 + 1 + 42);
+    }
 }

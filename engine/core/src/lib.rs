@@ -36,3 +36,6 @@ pub use context::{Context, ProviderResolver};
 /// with foldhash: seeded per process like std's, several times cheaper than SipHash on the
 /// short keys these maps hold, which were a twentieth of a million-resource plan.
 pub type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+
+/// A hash set hashed as [`FastMap`] is.
+pub type FastSet<T> = std::collections::HashSet<T, foldhash::fast::RandomState>;
