@@ -45,13 +45,31 @@ pub(super) struct Run<'a> {
 
 impl<'a> Run<'a> {
     /// Runs one operation of the graph; false when it failed (its dependents are poisoned).
+    ///
+    /// Every ready operation waits here for its provider's and the apply's permits, and only
+    /// then is its own state (kilobytes: the provider call, the journal record, the progress
+    /// timer) allocated: the chains or `for_each` keys of a large apply make tens of thousands
+    /// ready at once, of which `-parallelism` run.
     pub(super) async fn op(&self, op: &Op) -> bool {
+        let change = |i: &usize| &self.plan.changes[*i];
         match op {
             Op::Barrier => true,
             Op::Config(node) => self.config(node).await,
-            Op::Forward(i) => self.forward(&self.plan.changes[*i]).await,
-            Op::Destroy(i) => self.destroy(&self.plan.changes[*i]).await,
-            Op::Copy(i) => self.copy(&self.plan.changes[*i]).await,
+            Op::Forward(i) => {
+                let _permits = self.ctx.limits.permits(&change(i).provider, &self.sem);
+                let _permits = _permits.await;
+                Box::pin(self.forward(change(i))).await
+            }
+            Op::Destroy(i) => {
+                let provider = super::moving::DestroyTarget::of(change(i)).provider;
+                let _permits = self.ctx.limits.permits(provider, &self.sem).await;
+                Box::pin(self.destroy(change(i))).await
+            }
+            Op::Copy(i) => {
+                let _permits = self.ctx.limits.permits(&change(i).provider, &self.sem);
+                let _permits = _permits.await;
+                Box::pin(self.copy(change(i))).await
+            }
         }
     }
 
@@ -71,7 +89,8 @@ impl<'a> Run<'a> {
         let before = sh.walker.diags.error_count();
         match node {
             Node::Resource(path, local) => join(&mut sh.walker, path, local),
-            other => sh.walker.visit(other).await,
+            // Boxed: an evaluation's state would size every waiting operation (see `op`).
+            other => Box::pin(sh.walker.visit(other)).await,
         }
         sh.walker.diags.error_count() == before
     }
@@ -113,8 +132,8 @@ impl<'a> Run<'a> {
         }
     }
 
+    /// Applies a create, update or replace's create (its permits held).
     async fn forward(&self, c: &ResourceChange) -> bool {
-        let _permits = self.ctx.limits.permits(&c.provider, &self.sem).await;
         let start = Instant::now();
         let action = if c.action.is_replace() || c.action == Action::Migrate {
             Action::Create
@@ -400,9 +419,9 @@ impl<'a> Run<'a> {
         Ok((r, config))
     }
 
+    /// Destroys an object (its permits held).
     async fn destroy(&self, c: &ResourceChange) -> bool {
         let target = super::moving::DestroyTarget::of(c);
-        let _permits = self.ctx.limits.permits(target.provider, &self.sem).await;
         let start = Instant::now();
         let action = Action::Delete;
         self.event(Event::ApplyStart {

@@ -131,9 +131,8 @@ impl Run<'_> {
     }
 
     /// A move's data step: the objects the old side holds, copied to the new side (nothing
-    /// for types that hold none), with progress events.
+    /// for types that hold none), with progress events (its permits held).
     pub(super) async fn copy(&self, c: &ResourceChange) -> bool {
-        let _permits = self.ctx.limits.permits(&c.provider, &self.sem).await;
         let start = Instant::now();
         match self.copy_inner(c).await {
             Ok(Some(stats)) => {

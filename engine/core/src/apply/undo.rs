@@ -83,7 +83,8 @@ pub async fn undo(
             let (ctx, sem, op) = (ctx, &sem, &ops[i]);
             running.push(async move {
                 let _permit = sem.acquire().await;
-                (i, run_op(ctx, op, current, sink).await)
+                // Boxed once it may run, as the apply's operations are (see `Run::op`).
+                (i, Box::pin(run_op(ctx, op, current, sink)).await)
             });
         }
         let Some((i, result)) = running.next().await else {
