@@ -56,21 +56,30 @@ impl<'a> Run<'a> {
             Op::Barrier => true,
             Op::Config(node) => self.config(node).await,
             Op::Forward(i) => {
-                let _permits = self.ctx.limits.permits(&change(i).provider, &self.sem);
-                let _permits = _permits.await;
-                Box::pin(self.forward(change(i))).await
+                let c = change(i);
+                self.permitted(&c.provider, || self.forward(c)).await
             }
             Op::Destroy(i) => {
-                let provider = super::moving::DestroyTarget::of(change(i)).provider;
-                let _permits = self.ctx.limits.permits(provider, &self.sem).await;
-                Box::pin(self.destroy(change(i))).await
+                let c = change(i);
+                let provider = super::moving::DestroyTarget::of(c).provider;
+                self.permitted(provider, || self.destroy(c)).await
             }
             Op::Copy(i) => {
-                let _permits = self.ctx.limits.permits(&change(i).provider, &self.sem);
-                let _permits = _permits.await;
-                Box::pin(self.copy(change(i))).await
+                let c = change(i);
+                self.permitted(&c.provider, || self.copy(c)).await
             }
         }
+    }
+
+    /// Waits for `provider`'s and the apply's permits, then runs the operation `start` makes,
+    /// boxed: made before the wait, its state would be held through it (see [`Run::op`]).
+    async fn permitted<F: std::future::Future<Output = bool>>(
+        &self,
+        provider: &ProviderConfig,
+        start: impl FnOnce() -> F,
+    ) -> bool {
+        let _permits = self.ctx.limits.permits(provider, &self.sem).await;
+        Box::pin(start()).await
     }
 
     /// The walk's lock, taken after a record: when it must be waited for, the records held so
