@@ -53,30 +53,4 @@ pub fn drop_later<T: Send + 'static>(value: T) {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::sync::atomic::AtomicUsize;
-    use std::sync::Arc;
-
-    struct Counted(Arc<AtomicUsize>);
-
-    impl Drop for Counted {
-        fn drop(&mut self) {
-            self.0.fetch_add(1, Ordering::SeqCst);
-        }
-    }
-
-    #[test]
-    fn values_handed_over_are_dropped_on_another_thread() {
-        let dropped = Arc::new(AtomicUsize::new(0));
-        for _ in 0..3 {
-            drop_later(Counted(dropped.clone()));
-        }
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-        while dropped.load(Ordering::SeqCst) < 3 && std::time::Instant::now() < deadline {
-            std::thread::sleep(std::time::Duration::from_millis(1));
-        }
-        assert_eq!(dropped.load(Ordering::SeqCst), 3);
-    }
-}
+// Tested in tests/teardown.rs, a process of its own: `leave_to_exit` is process-wide.

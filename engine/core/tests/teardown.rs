@@ -1,5 +1,6 @@
-//! `teardown::leave_to_exit`: once a process says it ends after the work in hand, what it
-//! hands to `drop_later` is never freed (its own process: the switch is process-wide).
+//! `teardown`: what `drop_later` is handed is freed on another thread; once the process says
+//! it ends after the work in hand (`leave_to_exit`), never. A test binary of its own, since
+//! the switch is process-wide.
 
 use autostack_core::teardown::{drop_later, leave_to_exit};
 use std::sync::atomic::{AtomicUsize, Ordering};
