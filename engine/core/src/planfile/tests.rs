@@ -7,6 +7,7 @@ use crate::statefile::NoSchemas;
 use autostack_lang::Type;
 use autostack_lang::Value;
 use serde_json::Value as Json;
+use std::sync::Arc;
 
 /// A create of `addr` by `aws` (its `id` unknown), every other field at its default.
 fn change(addr: &str) -> ResourceChange {
@@ -93,9 +94,9 @@ fn a_streamed_plan_reads_back_unchanged() {
     );
 }
 
-/// A saved plan of the empty configuration in `dir`, as JSON to be damaged by a test.
-fn saved(tree: &ModuleTree) -> Json {
-    let plan = Plan {
+/// A plan of one create (`aws_instance.y`) against serial 1 of lineage `lin`.
+fn saved_plan() -> Plan {
+    Plan {
         mode: PlanMode::Normal,
         changes: vec![Box::new(change("aws_instance.y"))],
         drift: Vec::new(),
@@ -106,7 +107,12 @@ fn saved(tree: &ModuleTree) -> Json {
         variables: Default::default(),
         warnings: Default::default(),
         function_results: Vec::new(),
-    };
+    }
+}
+
+/// A saved plan of the empty configuration in `dir`, as JSON to be damaged by a test.
+fn saved(tree: &ModuleTree) -> Json {
+    let plan = saved_plan();
     let mut buf = Vec::new();
     write_to(&plan, tree, &NoSchemas, &mut buf).unwrap();
     serde_json::from_slice(&buf).unwrap()
@@ -168,4 +174,42 @@ fn a_damaged_or_foreign_file_is_refused_with_what_is_wrong() {
     let hash =
         damaged(&|d| d["function_results"] = serde_json::json!([{"key": "ab", "result": "cd"}]));
     assert!(hash.contains("not a SHA-256 hash"), "{hash}");
+}
+
+#[test]
+fn changes_read_back_share_what_consecutive_changes_name_alike() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("main.tf"), "").unwrap();
+    let tree = autostack_lang::config::load_module_tree(dir.path(), &Default::default()).0;
+    let deps = |list: &[&str]| -> std::sync::Arc<[String]> {
+        list.iter()
+            .map(|s| s.to_string())
+            .collect::<Vec<_>>()
+            .into()
+    };
+    let with = |addr: &str, source: &str, d: std::sync::Arc<[String]>| {
+        let mut c = change(addr);
+        c.provider_source = std::sync::Arc::new(source.parse().unwrap());
+        c.dependencies = d;
+        Box::new(c)
+    };
+    let plan = Plan {
+        changes: vec![
+            with("aws_instance.x[0]", "hashicorp/aws", deps(&["aws_vpc.a"])),
+            with("aws_instance.x[1]", "hashicorp/aws", deps(&["aws_vpc.a"])),
+            with("aws_instance.y", "hashicorp/aws", deps(&["aws_vpc.b"])),
+            with("google_x.z", "hashicorp/google", deps(&["aws_vpc.b"])),
+        ],
+        ..saved_plan()
+    };
+    let mut buf = Vec::new();
+    write_to(&plan, &tree, &NoSchemas, &mut buf).unwrap();
+    let back = read(std::str::from_utf8(&buf).unwrap(), &tree, &NoSchemas).unwrap();
+    assert_eq!(format!("{:?}", back.changes), format!("{:?}", plan.changes));
+    let c = &back.changes;
+    let same_source =
+        |i: usize, j: usize| Arc::ptr_eq(&c[i].provider_source, &c[j].provider_source);
+    let same_deps = |i: usize, j: usize| Arc::ptr_eq(&c[i].dependencies, &c[j].dependencies);
+    assert!(same_source(0, 1) && same_source(1, 2) && !same_source(2, 3));
+    assert!(same_deps(0, 1) && !same_deps(1, 2) && same_deps(2, 3));
 }
