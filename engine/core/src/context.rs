@@ -45,6 +45,8 @@ pub struct Context {
     pub provider_functions: Arc<crate::functions::ConfigFunctions>,
     /// Provider sources by root local name (see [`Context::shared_source`]).
     sources: std::sync::Mutex<crate::FastMap<String, Arc<ProviderSource>>>,
+    /// State's provider strings by configuration (see [`Context::state_provider_name`]).
+    state_names: std::sync::Mutex<crate::FastMap<ProviderConfig, Arc<str>>>,
 }
 
 impl Context {
@@ -71,6 +73,7 @@ impl Context {
             limits: Arc::default(),
             provider_functions,
             sources: Default::default(),
+            state_names: Default::default(),
         }
     }
 
@@ -89,6 +92,18 @@ impl Context {
         let source = Arc::new(source_of(&self.tree, addr));
         sources.insert(addr.local.clone(), source.clone());
         source
+    }
+
+    /// [`Context::state_provider`] as the string state records, one allocation shared by
+    /// every object of the configuration (a million objects held a copy each).
+    pub fn state_provider_name(&self, addr: &ProviderConfig) -> Arc<str> {
+        let mut names = self.state_names.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(name) = names.get(addr) {
+            return name.clone();
+        }
+        let name: Arc<str> = self.state_provider(addr).to_string().into();
+        names.insert(addr.clone(), name.clone());
+        name
     }
 
     /// The address state files record for a root provider configuration.

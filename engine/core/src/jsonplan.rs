@@ -227,7 +227,7 @@ pub fn state_values_json(state: &State) -> Json {
                 o.value.clone(),
                 // provider_name is the source of the configuration state recorded.
                 (o.provider.parse::<AbsProviderConfig>())
-                    .map_or_else(|_| o.provider.clone(), |a| a.source.to_string()),
+                    .map_or_else(|_| o.provider.to_string(), |a| a.source.to_string()),
                 o.schema_version,
             )
         })

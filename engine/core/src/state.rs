@@ -11,8 +11,9 @@ use std::collections::BTreeMap;
 pub struct InstanceObject {
     /// The object's attributes (typed by the resource schema, sensitive parts marked).
     pub value: Value,
-    /// State's provider address (`provider["registry.terraform.io/hashicorp/null"]`).
-    pub provider: String,
+    /// State's provider address (`provider["registry.terraform.io/hashicorp/null"]`), shared
+    /// by the objects of one provider.
+    pub provider: std::sync::Arc<str>,
     /// Schema version the attributes conform to.
     pub schema_version: u64,
     /// Resources this one depended on when last applied (for destroy ordering); shared with

@@ -19,6 +19,7 @@ use autostack_state::model::{self, Document, Heads, IndexKey, InstanceId, RawJso
 use serde_json::value::RawValue;
 use serde_json::{json, Value as Json};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Finds the schema (object type and version) of a resource type for a state provider string.
 pub trait SchemaSource {
@@ -42,8 +43,9 @@ pub trait SchemaSource {
 /// The last [`SchemaSource`] answer, kept for the next object: a document's objects come a
 /// resource at a time, mostly of one provider and type, and a lookup parses the provider
 /// address and builds the object type from the schema's blocks (per object, 4% of an apply).
+/// It also keeps the last provider string read, so that objects of one provider share it.
 #[derive(Default)]
-struct LastSchema(Option<Remembered>);
+struct LastSchema(Option<Remembered>, Option<Arc<str>>);
 
 /// One lookup: its provider, mode and type, and what it found.
 struct Remembered {
@@ -70,6 +72,14 @@ impl LastSchema {
             });
         }
         self.0.as_ref().and_then(|r| r.found.as_ref())
+    }
+
+    /// `provider`, shared with the last object's when it is the same.
+    fn provider(&mut self, provider: &str) -> Arc<str> {
+        match &self.1 {
+            Some(last) if **last == *provider => last.clone(),
+            _ => self.1.insert(provider.into()).clone(),
+        }
     }
 }
 
@@ -129,6 +139,7 @@ fn decode_resource(
 ) -> Result<(), String> {
     let raddr = resource_addr(r.module.as_deref(), r.mode, &r.ty, &r.name)?;
     let mode = raddr.mode;
+    let provider = last.provider(&r.provider);
     let schema = last.get(schemas, (&r.provider, mode, &raddr.ty));
     for inst in &r.instances {
         let addr = raddr.instance(inst.index_key.as_ref().map(instance_key));
@@ -137,14 +148,14 @@ fn decode_resource(
             Some((_, version)) => {
                 upgrade_instance(&addr, &r.ty, (&r.provider, inst), *version, schemas)
                     .unwrap_or_else(|| {
-                        decode_instance(&addr, &r.provider, inst, schema.map(|s| &s.0))
+                        decode_instance(&addr, provider.clone(), inst, schema.map(|s| &s.0))
                     })?
             }
-            None => decode_instance(&addr, &r.provider, inst, schema.map(|s| &s.0))?,
+            None => decode_instance(&addr, provider.clone(), inst, schema.map(|s| &s.0))?,
         };
         let obj = match &inst.object_provider {
             Some(p) => InstanceObject {
-                provider: p.clone(),
+                provider: p.as_str().into(),
                 ..obj
             },
             None => obj,
@@ -174,7 +185,7 @@ fn upgrade_instance(
     Some((|| {
         let value = upgraded.map_err(|e| format!("{addr}: {e}"))?;
         // The old attributes, read without a schema, only to carry the other fields over.
-        let mut obj = decode_instance(addr, provider, inst, None)?;
+        let mut obj = decode_instance(addr, provider.into(), inst, None)?;
         let sensitive = match &inst.sensitive_attributes {
             Some(raw) => Some(raw_json(raw).map_err(|e| format!("{addr}: {e}"))?),
             None => None,
@@ -204,7 +215,8 @@ pub fn decode_one(
         return Ok(None);
     };
     let schema = schemas.resource_type(&r.provider, addr.resource.mode, &r.ty);
-    decode_instance(addr, &r.provider, inst, schema.as_ref().map(|s| &s.0)).map(Some)
+    let provider = r.provider.as_str().into();
+    decode_instance(addr, provider, inst, schema.as_ref().map(|s| &s.0)).map(Some)
 }
 
 /// Decodes a state document from its text (a state file, a saved plan's prior state).
@@ -322,7 +334,7 @@ fn to_raw(j: &Json) -> RawJson {
 
 fn decode_instance(
     addr: &InstanceAddr,
-    provider: &str,
+    provider: Arc<str>,
     inst: &model::Instance,
     ty: Option<&Type>,
 ) -> Result<InstanceObject, String> {
@@ -338,7 +350,7 @@ fn decode_instance(
     };
     Ok(InstanceObject {
         value: mark_sensitive(value, sensitive.as_ref()),
-        provider: provider.to_string(),
+        provider,
         schema_version: inst.schema_version,
         dependencies: inst.dependencies.as_slice().into(),
         tainted: inst.status.as_deref() == Some("tainted"),
@@ -442,8 +454,8 @@ pub fn encode(st: &State, schemas: &dyn SchemaSource) -> Document {
         let schema = last.get(schemas, (&obj.provider, r.mode, &r.ty));
         let mut instance = encode_typed(addr, obj, schema.map(|(t, _)| t));
         instance.deposed = key.cloned();
-        instance.object_provider = key.map(|_| obj.provider.clone());
-        (instance_id(addr), obj.provider.clone(), instance)
+        instance.object_provider = key.map(|_| obj.provider.to_string());
+        (instance_id(addr), obj.provider.to_string(), instance)
     }));
     doc
 }
@@ -513,7 +525,7 @@ mod tests {
     fn object(id: &str, n: i64) -> InstanceObject {
         InstanceObject {
             value: Value::object_from([("id", Value::string(id)), ("n", Value::from(n))]),
-            provider: r#"provider["registry.terraform.io/hashicorp/t"]"#.to_string(),
+            provider: r#"provider["registry.terraform.io/hashicorp/t"]"#.into(),
             schema_version: 1,
             dependencies: std::sync::Arc::from(Vec::new()),
             tainted: false,
@@ -553,5 +565,8 @@ mod tests {
         let back = decode(&doc, &decoding).unwrap();
         assert_eq!(decoding.0.get(), 2);
         assert_eq!(back.instances.len(), 4);
+        // The objects of one provider share its string.
+        let providers: Vec<&Arc<str>> = back.instances.values().map(|o| &o.provider).collect();
+        assert!(providers.windows(2).all(|w| Arc::ptr_eq(w[0], w[1])));
     }
 }

@@ -140,7 +140,7 @@ pub fn intent_of(j: &serde_json::Value) -> Option<Intent> {
         provider: s("provider")?.parse().ok()?,
         object: InstanceObject {
             value,
-            provider: s("state_provider")?,
+            provider: s("state_provider")?.into(),
             schema_version: j["schema_version"].as_u64().unwrap_or(0),
             dependencies: j["dependencies"]
                 .as_array()

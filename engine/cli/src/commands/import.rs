@@ -75,7 +75,7 @@ pub async fn run(a: &ImportArgs) -> u8 {
         addr.clone(),
         InstanceObject {
             value,
-            provider: s.ctx.state_provider(&paddr).to_string(),
+            provider: s.ctx.state_provider_name(&paddr),
             schema_version: 0,
             dependencies: Default::default(),
             tainted: false,

@@ -347,8 +347,8 @@ impl<'a> Run<'a> {
     }
 
     /// The provider address state records for a change's objects.
-    fn provider_name(&self, c: &ResourceChange) -> String {
-        self.ctx.state_provider(&c.provider).to_string()
+    fn provider_name(&self, c: &ResourceChange) -> std::sync::Arc<str> {
+        self.ctx.state_provider_name(&c.provider)
     }
 
     /// A create: its intent is journaled (durably) before the provider starts, and resolved

@@ -116,7 +116,7 @@ impl Planner<'_> {
         };
         let obj = InstanceObject {
             value,
-            provider: String::new(),
+            provider: "".into(),
             schema_version: schema.version,
             dependencies: Default::default(),
             tainted: false,

@@ -163,7 +163,7 @@ async fn move_across(
     let moved = t.provider.move_state(req).await?;
     Ok(InstanceObject {
         value: moved.state,
-        provider: t.state_provider.to_string(),
+        provider: t.state_provider.to_string().into(),
         schema_version: t.schema_version,
         private: moved.private.to_state(),
         ..obj.clone()

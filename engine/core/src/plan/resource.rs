@@ -224,7 +224,7 @@ impl Planner<'_> {
         let Some(mut change) = change else { return };
         if let Some(o) = self.w.prior.instances.get_mut(&addr) {
             if o.provider.is_empty() {
-                o.provider = self.w.ctx.state_provider(of.paddr).to_string();
+                o.provider = self.w.ctx.state_provider_name(of.paddr);
             }
             // As Terraform does on apply, even for unchanged (or just imported) objects:
             // the state records what the configuration makes this instance depend on,
@@ -400,7 +400,7 @@ impl Planner<'_> {
                     addr.clone(),
                     InstanceObject {
                         value: v.clone(),
-                        provider: String::new(),
+                        provider: "".into(),
                         schema_version: 0,
                         dependencies: Default::default(),
                         tainted: false,
