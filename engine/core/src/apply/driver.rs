@@ -34,6 +34,7 @@ pub async fn apply(
     let run = Run {
         ctx,
         plan,
+        graph: &g.graph,
         shared: Mutex::new(Shared {
             walker,
             added: 0,

@@ -37,6 +37,8 @@ pub(super) struct Shared<'a> {
 pub(super) struct Run<'a> {
     pub ctx: &'a Context,
     pub plan: &'a Plan,
+    /// The configuration graph the operations' `Config` nodes index.
+    pub graph: &'a petgraph::graph::DiGraph<Node, ()>,
     pub shared: Mutex<Shared<'a>>,
     pub sem: Semaphore,
     pub progress_every: std::time::Duration,
@@ -54,7 +56,7 @@ impl<'a> Run<'a> {
         let change = |i: &usize| &self.plan.changes[*i];
         match op {
             Op::Barrier => true,
-            Op::Config(node) => self.config(node).await,
+            Op::Config(node) => self.config(&self.graph[*node]).await,
             Op::Forward(i) => {
                 let c = change(i);
                 self.permitted(&c.provider, || self.forward(c)).await

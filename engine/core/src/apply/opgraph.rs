@@ -13,8 +13,9 @@ use petgraph::Direction;
 /// What one operation does.
 #[derive(Debug, Clone)]
 pub enum Op {
-    /// Evaluate a configuration node (a `Resource` node assembles its instances' values).
-    Config(Node),
+    /// Evaluate a configuration node (a `Resource` node assembles its instances' values), by
+    /// its index in the configuration graph (a copy of each node was a tenth of the graph).
+    Config(NodeIndex),
     /// Create, update, read, or the create half of a replacement: change index.
     Forward(usize),
     /// Destroy (a delete, or the destroy half of a replacement): change index.
@@ -67,7 +68,7 @@ pub fn build(g: &ConfigGraph, plan: &Plan) -> OpGraph {
     // The op of each configuration node, by node index.
     let mut config_op = vec![usize::MAX; g.graph.node_count()];
     for &gi in &g.order {
-        config_op[gi.index()] = og.add(Op::Config(g.graph[gi].clone()));
+        config_op[gi.index()] = og.add(Op::Config(gi));
     }
     // Per resource node, each instance's first forward op and the op that finishes it (the
     // same, except for a move, which finishes with its copy).
