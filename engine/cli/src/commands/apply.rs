@@ -50,7 +50,10 @@ pub async fn run(a: &ApplyCmd, mode: PlanMode) -> u8 {
             plan
         }
     };
-    execute(&s, &plan, a, &out, mode, None).await
+    let code = execute(&s, &plan, a, &out, mode, None).await;
+    // Plain data the exit takes back at once (see `leave_to_exit`).
+    crate::alloc::leave_to_exit(plan);
+    code
 }
 
 fn saved_plan(s: &Session, path: &std::path::Path, out: &Output) -> Result<Plan, u8> {
@@ -173,7 +176,9 @@ pub(super) async fn execute(
         out.diags(&outcome.diags, &s.sources);
         return 1;
     }
-    succeeded(s, plan, a, (out, mode), target, &outcome, &state).await
+    let code = succeeded(s, plan, a, (out, mode), target, &outcome, &state).await;
+    crate::alloc::leave_to_exit(state);
+    code
 }
 
 /// After a successful apply: its run-rate and its state version recorded, the summary.
