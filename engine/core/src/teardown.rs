@@ -27,21 +27,22 @@ fn queue() -> Option<&'static Mutex<Sender<Garbage>>> {
         .as_ref()
 }
 
-/// Set once the process is known to end after the work in hand (see [`leave_to_exit`]).
-static LEAVE_TO_EXIT: AtomicBool = AtomicBool::new(false);
+/// Set once the process is known to end after the work in hand
+/// (see [`leave_garbage_to_exit`]).
+static GARBAGE_TO_EXIT: AtomicBool = AtomicBool::new(false);
 
 /// Tells [`drop_later`] that the process exits once the current command is done (a `plan`
 /// command): what it is handed is left to the exit, which takes the whole heap back at once,
 /// instead of being freed object by object, a twentieth of a million-resource plan's CPU time.
 /// Not for a process that goes on to other work, which would reuse what is freed.
-pub fn leave_to_exit() {
-    LEAVE_TO_EXIT.store(true, Ordering::Relaxed);
+pub fn leave_garbage_to_exit() {
+    GARBAGE_TO_EXIT.store(true, Ordering::Relaxed);
 }
 
 /// Drops `value` on the background thread, or here when that thread cannot be started; after
-/// [`leave_to_exit`], never.
+/// [`leave_garbage_to_exit`], never.
 pub fn drop_later<T: Send + 'static>(value: T) {
-    if LEAVE_TO_EXIT.load(Ordering::Relaxed) {
+    if GARBAGE_TO_EXIT.load(Ordering::Relaxed) {
         std::mem::forget(value);
         return;
     }
@@ -53,4 +54,4 @@ pub fn drop_later<T: Send + 'static>(value: T) {
     }
 }
 
-// Tested in tests/teardown.rs, a process of its own: `leave_to_exit` is process-wide.
+// Tested in tests/teardown.rs, a process of its own: `leave_garbage_to_exit` is process-wide.

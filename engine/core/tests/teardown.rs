@@ -1,8 +1,8 @@
 //! `teardown`: what `drop_later` is handed is freed on another thread; once the process says
-//! it ends after the work in hand (`leave_to_exit`), never. A test binary of its own, since
-//! the switch is process-wide.
+//! it ends after the work in hand (`leave_garbage_to_exit`), never. A test binary of its own,
+//! since the switch is process-wide.
 
-use autostack_core::teardown::{drop_later, leave_to_exit};
+use autostack_core::teardown::{drop_later, leave_garbage_to_exit};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -16,7 +16,7 @@ impl Drop for Counted {
 }
 
 #[test]
-fn after_leave_to_exit_garbage_is_left_to_the_exit() {
+fn after_leave_garbage_to_exit_garbage_is_never_freed() {
     let dropped = Arc::new(AtomicUsize::new(0));
     drop_later(Counted(dropped.clone()));
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -24,7 +24,7 @@ fn after_leave_to_exit_garbage_is_left_to_the_exit() {
         std::thread::sleep(Duration::from_millis(1));
     }
     assert_eq!(dropped.load(Ordering::SeqCst), 1, "freed before the switch");
-    leave_to_exit();
+    leave_garbage_to_exit();
     drop_later(Counted(dropped.clone()));
     drop_later(Counted(dropped.clone()));
     std::thread::sleep(Duration::from_millis(200));

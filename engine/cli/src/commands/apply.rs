@@ -51,7 +51,7 @@ pub async fn run(a: &ApplyCmd, mode: PlanMode) -> u8 {
         }
     };
     let code = execute(&s, &plan, a, &out, mode, None).await;
-    // Plain data the exit takes back at once (see `leave_to_exit`).
+    // Plain data the exit takes back at once (see `alloc::leave_to_exit`).
     crate::alloc::leave_to_exit(plan);
     code
 }

@@ -26,7 +26,7 @@ pub async fn run(a: &PlanCmd) -> u8 {
     // The plan keeps the state it was made from (refreshed), so the session's is handed over.
     let prior = std::mem::take(&mut s.state);
     // Nothing follows the plan but its output: the walk's data is left to the exit.
-    autostack_core::teardown::leave_to_exit();
+    autostack_core::teardown::leave_garbage_to_exit();
     let plan = match run::plan_state(&s, prior, &opts, &out).await {
         Ok(p) => p,
         Err(code) => return code,
