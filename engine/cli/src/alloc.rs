@@ -15,7 +15,12 @@
 //! first touch waits on the host: a no-op plan of a million resources spent 6.6–8.2 s in the
 //! kernel with them and 2.1–2.6 s without, and a `plan -out` 5.7–6.4 s against 1.6–1.7 s,
 //! for the same user time (interleaved runs on the 2-core VM the benchmarks run on). 4 KiB
-//! pages come from memory the guest still holds. `MIMALLOC_PURGE_DELAY`, `MIMALLOC_ARENA_EAGER_COMMIT`
+//! pages come from memory the guest still holds. The cost moves rather than vanishes when a
+//! command also writes gigabytes: a million-resource apply (1.7 GB of journal and state)
+//! then finds that memory used by its heap, and its page-cache writes spent 4–8 s more in
+//! the kernel than with huge pages; plans, the commands run most, and every run of 100,000
+//! resources or fewer gain, and the heap of a small run is smaller (52 MB instead of 68 MB
+//! for a 10,000-resource plan). `MIMALLOC_PURGE_DELAY`, `MIMALLOC_ARENA_EAGER_COMMIT`
 //! and `MIMALLOC_ALLOW_THP` in the environment still win.
 
 /// The global allocator (the system's with the `system-alloc` feature, for heap profilers

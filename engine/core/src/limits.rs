@@ -56,9 +56,13 @@ impl ProviderLimits {
 
     fn semaphore(&self, addr: &ProviderConfig) -> Option<Arc<Semaphore>> {
         let mut map = self.semaphores.lock().unwrap_or_else(|e| e.into_inner());
-        map.entry(addr.clone())
-            .or_insert_with(|| self.limit(addr).map(|n| Arc::new(Semaphore::new(n))))
-            .clone()
+        // Found without a copy of the address: every operation asks, only the first inserts.
+        if let Some(known) = map.get(addr) {
+            return known.clone();
+        }
+        let made = self.limit(addr).map(|n| Arc::new(Semaphore::new(n)));
+        map.insert(addr.clone(), made.clone());
+        made
     }
 
     /// Waits for a slot of configuration `addr` (at once when it has no limit).
