@@ -214,7 +214,7 @@ pub fn drifted(c: &ResourceChange, schema: Option<&Block>, past: &Past) -> Drift
     DriftedResource {
         last_applied: past.last_applied(&address),
         address,
-        type_name: c.addr.resource.ty.clone(),
+        type_name: c.addr.resource.ty.to_string(),
         deleted,
         attributes,
         monthly: None,

@@ -64,7 +64,7 @@ fn change(c: &ResourceChange, tree: &ModuleTree, values: bool) -> autostack_cost
     let r = &c.addr.resource;
     let mut out = autostack_cost::ResourceChange::new(&c.addr.to_string(), &r.ty, action(c.action));
     out.mode = autostack_cost::Mode::Managed;
-    out.name = r.name.clone();
+    out.name = r.name.to_string();
     out.index = c.addr.key.as_ref().map(|k| match k {
         InstanceKey::Int(i) => json!(i),
         InstanceKey::Str(s) => json!(s),
@@ -86,8 +86,8 @@ fn change(c: &ResourceChange, tree: &ModuleTree, values: bool) -> autostack_cost
 fn config_key(tree: &ModuleTree, c: &ResourceChange) -> Option<String> {
     let r = &c.addr.resource;
     let mut t = tree;
-    for (name, _) in &r.module.0 {
-        t = t.children.get(name)?;
+    for (name, _) in r.module.0.iter() {
+        t = t.children.get(name.as_str())?;
     }
     let res = t.module.resources.get(&format!("{}.{}", r.ty, r.name))?;
     Some(match &res.provider {

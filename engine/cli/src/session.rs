@@ -79,7 +79,9 @@ impl Schemas {
         } else {
             &p.schema().resources
         };
-        schemas.get(&c.addr.resource.ty).map(|s| s.block.clone())
+        schemas
+            .get(c.addr.resource.ty.as_str())
+            .map(|s| s.block.clone())
     }
 }
 

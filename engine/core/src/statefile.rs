@@ -43,9 +43,14 @@ pub trait SchemaSource {
 /// The last [`SchemaSource`] answer, kept for the next object: a document's objects come a
 /// resource at a time, mostly of one provider and type, and a lookup parses the provider
 /// address and builds the object type from the schema's blocks (per object, 4% of an apply).
-/// It also keeps the last provider string read, so that objects of one provider share it.
+/// It also keeps the last provider string and module instance read, so that objects of one
+/// provider share the string and addresses of one module their path.
 #[derive(Default)]
-struct LastSchema(Option<Remembered>, Option<Arc<str>>);
+struct LastSchema(
+    Option<Remembered>,
+    Option<Arc<str>>,
+    Option<(String, ModuleInstance)>,
+);
 
 /// One lookup: its provider, mode and type, and what it found.
 struct Remembered {
@@ -80,6 +85,25 @@ impl LastSchema {
             Some(last) if **last == *provider => last.clone(),
             _ => self.1.insert(provider.into()).clone(),
         }
+    }
+
+    /// The module instance a document writes as `module` (`None`: the root), shared with
+    /// the last resource's when it is the same.
+    fn module(&mut self, module: Option<&str>) -> Result<ModuleInstance, String> {
+        let Some(text) = module else {
+            return Ok(ModuleInstance::root());
+        };
+        if let Some((last, inst)) = &self.2 {
+            if last == text {
+                return Ok(inst.clone());
+            }
+        }
+        let inst = crate::addrs::parse_instance(&format!("{text}.x.y"))
+            .map_err(|e| e.0)?
+            .resource
+            .module;
+        self.2 = Some((text.to_string(), inst.clone()));
+        Ok(inst)
     }
 }
 
@@ -137,7 +161,7 @@ fn decode_resource(
     r: &model::Resource,
     (schemas, last): (&dyn SchemaSource, &mut LastSchema),
 ) -> Result<(), String> {
-    let raddr = resource_addr(r.module.as_deref(), r.mode, &r.ty, &r.name)?;
+    let raddr = resource_addr(last.module(r.module.as_deref())?, r.mode, &r.ty, &r.name);
     let mode = raddr.mode;
     let provider = last.provider(&r.provider);
     let schema = last.get(schemas, (&r.provider, mode, &raddr.ty));
@@ -253,8 +277,9 @@ pub fn decode_outputs(
 /// The address of every instance in a document, in address order (nothing else decoded).
 pub fn addresses(heads: &Heads) -> Result<Vec<InstanceAddr>, String> {
     let mut out = Vec::new();
+    let mut last = LastSchema::default();
     for r in &heads.resources {
-        let raddr = resource_addr(r.module.as_deref(), r.mode, &r.ty, &r.name)?;
+        let raddr = resource_addr(last.module(r.module.as_deref())?, r.mode, &r.ty, &r.name);
         out.extend(
             r.instances
                 .iter()
@@ -276,8 +301,8 @@ pub fn instance_id(addr: &InstanceAddr) -> InstanceId {
             Mode::Data => model::Mode::Data,
             _ => model::Mode::Managed,
         },
-        ty: r.ty.clone(),
-        name: r.name.clone(),
+        ty: r.ty.to_string(),
+        name: r.name.to_string(),
         key: index_key(addr),
     }
 }
@@ -286,41 +311,27 @@ pub fn instance_id(addr: &InstanceAddr) -> InstanceId {
 fn index_key(addr: &InstanceAddr) -> Option<IndexKey> {
     addr.key.as_ref().map(|k| match k {
         InstanceKey::Int(i) => IndexKey::Int(*i),
-        InstanceKey::Str(s) => IndexKey::Str(s.clone()),
+        InstanceKey::Str(s) => IndexKey::Str(s.to_string()),
     })
 }
 
 fn instance_key(k: &IndexKey) -> InstanceKey {
     match k {
         IndexKey::Int(i) => InstanceKey::Int(*i),
-        IndexKey::Str(s) => InstanceKey::Str(s.clone()),
+        IndexKey::Str(s) => InstanceKey::Str(s.as_str().into()),
     }
 }
 
-fn resource_addr(
-    module: Option<&str>,
-    mode: model::Mode,
-    ty: &str,
-    name: &str,
-) -> Result<ResourceAddr, String> {
-    let module = match module {
-        Some(m) => {
-            crate::addrs::parse_instance(&format!("{m}.x.y"))
-                .map_err(|e| e.0)?
-                .resource
-                .module
-        }
-        None => ModuleInstance::root(),
-    };
-    Ok(ResourceAddr {
+fn resource_addr(module: ModuleInstance, mode: model::Mode, ty: &str, name: &str) -> ResourceAddr {
+    ResourceAddr {
         module,
         mode: match mode {
             model::Mode::Data => Mode::Data,
             model::Mode::Managed => Mode::Managed,
         },
-        ty: ty.to_string(),
-        name: name.to_string(),
-    })
+        ty: ty.into(),
+        name: name.into(),
+    }
 }
 
 fn raw_json(raw: &RawJson) -> Result<Json, String> {
@@ -568,5 +579,32 @@ mod tests {
         // The objects of one provider share its string.
         let providers: Vec<&Arc<str>> = back.instances.values().map(|o| &o.provider).collect();
         assert!(providers.windows(2).all(|w| Arc::ptr_eq(w[0], w[1])));
+    }
+
+    #[test]
+    fn addresses_decoded_from_one_module_share_its_path() {
+        let addrs = [
+            "module.m[\"a\"].t_a.x",
+            "module.m[\"a\"].t_a.y",
+            "module.n.t_a.z",
+        ];
+        let mut st = State::default();
+        for (i, a) in addrs.iter().enumerate() {
+            st.instances
+                .insert(parse_instance(a).unwrap(), object(&i.to_string(), 1));
+        }
+        let back = decode(&encode(&st, &NoSchemas), &NoSchemas).unwrap();
+        let paths: Vec<&Arc<[_]>> = back
+            .instances
+            .keys()
+            .map(|a| &a.resource.module.0)
+            .collect();
+        assert!(Arc::ptr_eq(paths[0], paths[1]));
+        assert!(!Arc::ptr_eq(paths[1], paths[2]));
+        let found: Vec<String> = back.instances.keys().map(|a| a.to_string()).collect();
+        assert_eq!(
+            found, addrs,
+            "equal to, and ordered as, the addresses parsed anew"
+        );
     }
 }

@@ -31,17 +31,14 @@ impl Expansion {
         match self {
             Expansion::Single => vec![None],
             Expansion::Count(n) => (0..*n).map(|i| Some(InstanceKey::Int(i))).collect(),
-            Expansion::ForEach(m) => m
-                .keys()
-                .map(|k| Some(InstanceKey::Str(k.clone())))
-                .collect(),
+            Expansion::ForEach(m) => m.keys().map(|k| Some(InstanceKey::Str(k.into()))).collect(),
         }
     }
 
     /// `each.value` for a key.
     pub fn each_value(&self, key: &InstanceKey) -> Option<Value> {
         match (self, key) {
-            (Expansion::ForEach(m), InstanceKey::Str(k)) => m.get(k).cloned(),
+            (Expansion::ForEach(m), InstanceKey::Str(k)) => m.get(k.as_str()).cloned(),
             _ => None,
         }
     }
@@ -131,7 +128,7 @@ fn assemble(exp: &Expansion, instances: &Instances) -> Value {
         }
         Expansion::ForEach(m) => Value::object(
             m.keys()
-                .map(|k| (k.clone(), get(&Some(InstanceKey::Str(k.clone())))))
+                .map(|k| (k.clone(), get(&Some(InstanceKey::Str(k.into())))))
                 .collect(),
         ),
     }
@@ -194,7 +191,7 @@ impl Values {
             ),
             Expansion::ForEach(m) => Value::object(
                 m.keys()
-                    .map(|k| (k.clone(), outputs(Some(InstanceKey::Str(k.clone())))))
+                    .map(|k| (k.clone(), outputs(Some(InstanceKey::Str(k.into())))))
                     .collect(),
             ),
         })

@@ -1,4 +1,10 @@
 //! Addresses exactly as Terraform writes them: `module.net["a"].aws_subnet.private[0]`.
+//!
+//! A plan holds an address for every instance several times over (the state's key, the
+//! change, the operation), and the state's B-tree and the plan's sort compare them by the
+//! million. So the parts are cheap to copy and to compare: names are [`Name`]s (inline up to
+//! 23 bytes, shared above), and a module path is one shared slice, so a copy of an address
+//! allocates nothing and a comparison reads no pointer for the names most configurations use.
 
 use autostack_lang::config::Mode;
 use autostack_lang::value::display::quote;
@@ -9,6 +15,11 @@ pub mod provider;
 pub use portable::{bind_portable, is_portable, serves_portable};
 pub use provider::{implied_local_name, AbsProviderConfig, ProviderConfig, ProviderSource};
 use std::fmt;
+use std::sync::{Arc, LazyLock};
+
+/// A name in an address (type, resource, module call, `for_each` key): a string stored in
+/// place up to 23 bytes and shared beyond, so copies never allocate.
+pub type Name = smol_str::SmolStr;
 
 /// The key of one instance of a counted or `for_each` resource or module.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -16,7 +27,7 @@ pub enum InstanceKey {
     /// `[0]` (count).
     Int(i64),
     /// `["a"]` (for_each).
-    Str(String),
+    Str(Name),
 }
 
 impl InstanceKey {
@@ -38,14 +49,28 @@ impl fmt::Display for InstanceKey {
     }
 }
 
-/// A path of module instances from the root: `module.a[0].module.b`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub struct ModuleInstance(pub Vec<(String, Option<InstanceKey>)>);
+/// One step of a module path: the call's name and its instance key.
+pub type ModuleStep = (Name, Option<InstanceKey>);
+
+/// The root's path, shared: asking for the root allocates nothing.
+static ROOT: LazyLock<Arc<[ModuleStep]>> = LazyLock::new(|| Arc::from(Vec::new()));
+
+/// A path of module instances from the root: `module.a[0].module.b`. Copies share the path.
+#[derive(Debug, Clone)]
+pub struct ModuleInstance(pub Arc<[ModuleStep]>);
 
 impl ModuleInstance {
     /// The root module.
     pub fn root() -> Self {
-        ModuleInstance(Vec::new())
+        ModuleInstance(ROOT.clone())
+    }
+
+    /// The module instance of these steps.
+    pub fn from_steps(steps: Vec<ModuleStep>) -> Self {
+        match steps.is_empty() {
+            true => ModuleInstance::root(),
+            false => ModuleInstance(steps.into()),
+        }
     }
 
     /// True for the root module.
@@ -55,20 +80,57 @@ impl ModuleInstance {
 
     /// The child instance `module.NAME[key]`.
     pub fn child(&self, name: &str, key: Option<InstanceKey>) -> Self {
-        let mut v = self.0.clone();
-        v.push((name.to_string(), key));
-        ModuleInstance(v)
+        let mut v = self.0.to_vec();
+        v.push((Name::new(name), key));
+        ModuleInstance(v.into())
     }
 
     /// The static module path (call names only).
     pub fn path(&self) -> Vec<String> {
-        self.0.iter().map(|(n, _)| n.clone()).collect()
+        self.0.iter().map(|(n, _)| n.to_string()).collect()
     }
 
     /// The parent instance and the last call step, or `None` at the root.
-    pub fn split_last(&self) -> Option<(ModuleInstance, &(String, Option<InstanceKey>))> {
+    pub fn split_last(&self) -> Option<(ModuleInstance, &ModuleStep)> {
         let (last, rest) = self.0.split_last()?;
-        Some((ModuleInstance(rest.to_vec()), last))
+        Some((ModuleInstance::from_steps(rest.to_vec()), last))
+    }
+}
+
+impl Default for ModuleInstance {
+    fn default() -> Self {
+        ModuleInstance::root()
+    }
+}
+
+// Hashed by the steps, as equality compares them when the paths are not shared.
+impl std::hash::Hash for ModuleInstance {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.hash(state)
+    }
+}
+
+// Equal when they share their path (copies of one instance do) without reading it.
+impl PartialEq for ModuleInstance {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0) || self.0 == other.0
+    }
+}
+
+impl Eq for ModuleInstance {}
+
+impl PartialOrd for ModuleInstance {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for ModuleInstance {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        match Arc::ptr_eq(&self.0, &other.0) {
+            true => std::cmp::Ordering::Equal,
+            false => self.0.cmp(&other.0),
+        }
     }
 }
 
@@ -95,9 +157,9 @@ pub struct ResourceAddr {
     /// Managed or data.
     pub mode: Mode,
     /// Resource type.
-    pub ty: String,
+    pub ty: Name,
     /// Resource name.
-    pub name: String,
+    pub name: Name,
 }
 
 impl ResourceAddr {
@@ -186,7 +248,7 @@ pub fn parse_instance(s: &str) -> Result<InstanceAddr, AddrError> {
         }
         return Ok(InstanceAddr {
             resource: ResourceAddr {
-                module: ModuleInstance(module),
+                module: ModuleInstance::from_steps(module),
                 mode,
                 ty,
                 name,
@@ -206,7 +268,7 @@ impl Parser<'_> {
         &self.s[self.i..]
     }
 
-    fn ident(&mut self) -> Result<String, AddrError> {
+    fn ident(&mut self) -> Result<Name, AddrError> {
         let n = self
             .rest()
             .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
@@ -217,7 +279,7 @@ impl Parser<'_> {
                 self.s, self.i
             )));
         }
-        let w = self.rest()[..n].to_string();
+        let w = Name::new(&self.rest()[..n]);
         self.i += n;
         Ok(w)
     }
@@ -243,7 +305,7 @@ impl Parser<'_> {
             let end = self.rest()[1..].find('"').ok_or_else(|| {
                 AddrError(format!("Invalid address {:?}: unterminated key.", self.s))
             })?;
-            let k = self.rest()[1..1 + end].to_string();
+            let k = Name::new(&self.rest()[1..1 + end]);
             self.i += end + 2;
             InstanceKey::Str(k)
         } else {
@@ -280,5 +342,61 @@ mod tests {
         assert!(parse_instance("aws_instance").is_err());
         assert!(parse_instance("aws_instance.web[x]").is_err());
         assert!(parse_instance("aws_instance.web.extra").is_err());
+    }
+
+    #[test]
+    fn addresses_order_as_their_parts_do_and_copies_share_their_module_path() {
+        let texts = [
+            "a.x",
+            "a.x[\"k\"]",
+            "a.x[0]",
+            "b.a",
+            "data.a.x",
+            "module.m.a.x",
+            "module.m[\"k\"].a.x",
+            "module.m[\"l\"].module.n.a.x",
+            "module.m[\"l\"].module.n[1].a.x",
+            "module.n.a.x",
+        ];
+        // The order addresses had as plain strings and vectors (the derived order of the
+        // parts: module steps, mode, type, name, key), which the state and plans keep.
+        let parts = |a: &InstanceAddr| {
+            let steps: Vec<(String, Option<InstanceKey>)> = (a.resource.module.0.iter())
+                .map(|(n, k)| (n.to_string(), k.clone()))
+                .collect();
+            let r = &a.resource;
+            (
+                steps,
+                r.mode,
+                r.ty.to_string(),
+                r.name.to_string(),
+                a.key.clone(),
+            )
+        };
+        let mut addrs: Vec<InstanceAddr> =
+            texts.iter().map(|t| parse_instance(t).unwrap()).collect();
+        addrs.reverse();
+        let mut by_parts = addrs.clone();
+        by_parts.sort_by_key(|a| parts(a));
+        addrs.sort();
+        assert_eq!(addrs, by_parts);
+        // A copy shares the path and equals without reading it; a path parsed anew equals it.
+        let a = parse_instance("module.m[\"k\"].a.x")
+            .unwrap()
+            .resource
+            .module;
+        let copy = a.clone();
+        let anew = parse_instance("module.m[\"k\"].b.y")
+            .unwrap()
+            .resource
+            .module;
+        assert!(Arc::ptr_eq(&a.0, &copy.0) && !Arc::ptr_eq(&a.0, &anew.0));
+        assert_eq!(a, anew);
+        assert_eq!(a.cmp(&anew), std::cmp::Ordering::Equal);
+        assert!(ModuleInstance::root() < a);
+        assert!(Arc::ptr_eq(
+            &ModuleInstance::root().0,
+            &ModuleInstance::default().0
+        ));
     }
 }

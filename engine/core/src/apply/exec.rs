@@ -486,8 +486,8 @@ fn join(w: &mut Walker<'_>, path: &[String], local: &str) {
         let raddr = crate::addrs::ResourceAddr {
             module: inst,
             mode: r.mode,
-            ty: r.ty.clone(),
-            name: r.name.clone(),
+            ty: crate::addrs::Name::new(&r.ty),
+            name: crate::addrs::Name::new(&r.name),
         };
         match w.expand_resource(&raddr, r) {
             Ok(exp) => w.bind_from_state(&raddr, exp),

@@ -326,7 +326,7 @@ async fn restore(
         .provider(provider)
         .await
         .ok_or_else(|| not_available(addr, provider))?;
-    let ty = &addr.resource.ty;
+    let ty = addr.resource.ty.as_str();
     let schema = p
         .schema()
         .resources

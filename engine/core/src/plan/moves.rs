@@ -130,7 +130,7 @@ impl Planner<'_> {
         let schema_version = provider
             .schema()
             .resources
-            .get(&to.ty)
+            .get(to.ty.as_str())
             .map_or(0, |s| s.version);
         Ok(Some(Target {
             provider,

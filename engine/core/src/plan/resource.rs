@@ -3,7 +3,7 @@
 use super::adopt::prevent_destroy_error;
 use super::run::Planner;
 use super::{Action, PlanMode, Reason, ResourceChange};
-use crate::addrs::{implied_local_name, InstanceAddr, InstanceKey, ResourceAddr};
+use crate::addrs::{implied_local_name, InstanceAddr, InstanceKey, Name, ResourceAddr};
 use crate::addrs::{ProviderConfig, ProviderSource};
 use crate::context::Context;
 use crate::events::Event;
@@ -63,8 +63,8 @@ impl Planner<'_> {
             let raddr = ResourceAddr {
                 module: inst.clone(),
                 mode: r.mode,
-                ty: r.ty.clone(),
-                name: r.name.clone(),
+                ty: Name::new(&r.ty),
+                name: Name::new(&r.name),
             };
             self.refresh((&provider, &paddr), &raddr, Some(&source))
                 .await;
@@ -444,8 +444,8 @@ impl Planner<'_> {
                 let target = ResourceAddr {
                     module: addr.resource.module.clone(),
                     mode: Mode::Managed,
-                    ty,
-                    name,
+                    ty: ty.into(),
+                    name: name.into(),
                 };
                 // `aws_x.y` (or `aws_x.y[0]`) fires on any change; `aws_x.y.attr` only when
                 // that attribute changes.
