@@ -4,7 +4,8 @@
 //! change, the operation), and the state's B-tree and the plan's sort compare them by the
 //! million. So the parts are cheap to copy and to compare: names are [`Name`]s (inline up to
 //! 23 bytes, shared above), and a module path is one shared slice, so a copy of an address
-//! allocates nothing and a comparison reads no pointer for the names most configurations use.
+//! allocates nothing, and a comparison follows at most the module path's pointer (none when
+//! both share it) for the names most configurations use.
 
 use autostack_lang::config::Mode;
 use autostack_lang::value::display::quote;
