@@ -1,0 +1,96 @@
+//! Tests of the state codec: one schema lookup a run of objects, and decoded objects sharing
+//! their provider string and module path.
+
+use super::*;
+use crate::addrs::parse_instance;
+use std::cell::Cell;
+
+/// Types `t_a` (an object of a string and a number) and counts its lookups.
+struct Counting(Cell<usize>);
+
+impl SchemaSource for Counting {
+    fn resource_type(&self, _: &str, _: Mode, ty: &str) -> Option<(Type, u64)> {
+        self.0.set(self.0.get() + 1);
+        let attrs = [
+            ("id", Type::String),
+            ("n", Type::Number),
+            ("tag", Type::String),
+        ];
+        let object = attrs.into_iter().map(|(k, t)| (k.to_string(), t)).collect();
+        (ty == "t_a").then_some((Type::Object(object), 1))
+    }
+}
+
+fn object(id: &str, n: i64) -> InstanceObject {
+    InstanceObject {
+        value: Value::object_from([("id", Value::string(id)), ("n", Value::from(n))]),
+        provider: r#"provider["registry.terraform.io/hashicorp/t"]"#.into(),
+        schema_version: 1,
+        dependencies: std::sync::Arc::from(Vec::new()),
+        tainted: false,
+        private: None,
+        create_before_destroy: false,
+    }
+}
+
+#[test]
+fn a_documents_objects_look_their_schema_up_once_a_run_of_one_type() {
+    let mut st = State::default();
+    for (addr, id) in [
+        ("t_a.x[0]", "x0"),
+        ("t_a.x[1]", "x1"),
+        ("t_a.y", "y"),
+        ("t_b.z", "z"),
+    ] {
+        st.instances
+            .insert(parse_instance(addr).unwrap(), object(id, 7));
+    }
+    let counting = Counting(Cell::new(0));
+    let doc = encode(&st, &counting);
+    assert_eq!(
+        counting.0.get(),
+        2,
+        "one lookup for the t_a run, one for t_b"
+    );
+    // Each object is what encoding it alone makes (typed by its own lookup).
+    let encoded: Vec<&model::Instance> = doc.resources.iter().flat_map(|r| &r.instances).collect();
+    for ((addr, obj), inst) in st.instances.iter().zip(encoded) {
+        let alone = encode_instance(addr, obj, &counting);
+        assert_eq!(inst.attributes.get(), alone.attributes.get(), "{addr}");
+    }
+    // Decoding looks up once a run too (three resources, two types).
+    let decoding = Counting(Cell::new(0));
+    let back = decode(&doc, &decoding).unwrap();
+    assert_eq!(decoding.0.get(), 2);
+    assert_eq!(back.instances.len(), 4);
+    // The objects of one provider share its string.
+    let providers: Vec<&Arc<str>> = back.instances.values().map(|o| &o.provider).collect();
+    assert!(providers.windows(2).all(|w| Arc::ptr_eq(w[0], w[1])));
+}
+
+#[test]
+fn addresses_decoded_from_one_module_share_its_path() {
+    let addrs = [
+        "module.m[\"a\"].t_a.x",
+        "module.m[\"a\"].t_a.y",
+        "module.n.t_a.z",
+    ];
+    let mut st = State::default();
+    for (i, a) in addrs.iter().enumerate() {
+        st.instances
+            .insert(parse_instance(a).unwrap(), object(&i.to_string(), 1));
+    }
+    let back = decode(&encode(&st, &NoSchemas), &NoSchemas).unwrap();
+    let paths: Vec<&Arc<[_]>> = back
+        .instances
+        .keys()
+        .map(|a| &a.resource.module.0)
+        .collect();
+    assert!(Arc::ptr_eq(paths[0], paths[1]));
+    assert!(!Arc::ptr_eq(paths[1], paths[2]));
+    let found: Vec<String> = back.instances.keys().map(|a| a.to_string()).collect();
+    assert_eq!(
+        found, addrs,
+        "equal to, and ordered as, the addresses parsed anew"
+    );
+}
