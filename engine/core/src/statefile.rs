@@ -46,11 +46,11 @@ pub trait SchemaSource {
 /// It also keeps the last provider string and module instance read, so that objects of one
 /// provider share the string and addresses of one module their path.
 #[derive(Default)]
-struct LastSchema(
-    Option<Remembered>,
-    Option<Arc<str>>,
-    Option<(String, ModuleInstance)>,
-);
+struct LastSchema(Option<Remembered>, Option<Arc<str>>, LastModule);
+
+/// The last module instance a document named, shared by the next resource that names it.
+#[derive(Default)]
+struct LastModule(Option<(String, ModuleInstance)>);
 
 /// One lookup: its provider, mode and type, and what it found.
 struct Remembered {
@@ -86,14 +86,16 @@ impl LastSchema {
             _ => self.1.insert(provider.into()).clone(),
         }
     }
+}
 
+impl LastModule {
     /// The module instance a document writes as `module` (`None`: the root), shared with
     /// the last resource's when it is the same.
-    fn module(&mut self, module: Option<&str>) -> Result<ModuleInstance, String> {
+    fn get(&mut self, module: Option<&str>) -> Result<ModuleInstance, String> {
         let Some(text) = module else {
             return Ok(ModuleInstance::root());
         };
-        if let Some((last, inst)) = &self.2 {
+        if let Some((last, inst)) = &self.0 {
             if last == text {
                 return Ok(inst.clone());
             }
@@ -102,7 +104,7 @@ impl LastSchema {
             .map_err(|e| e.0)?
             .resource
             .module;
-        self.2 = Some((text.to_string(), inst.clone()));
+        self.0 = Some((text.to_string(), inst.clone()));
         Ok(inst)
     }
 }
@@ -161,7 +163,7 @@ fn decode_resource(
     r: &model::Resource,
     (schemas, last): (&dyn SchemaSource, &mut LastSchema),
 ) -> Result<(), String> {
-    let raddr = resource_addr(last.module(r.module.as_deref())?, r.mode, &r.ty, &r.name);
+    let raddr = resource_addr(last.2.get(r.module.as_deref())?, r.mode, &r.ty, &r.name);
     let mode = raddr.mode;
     let provider = last.provider(&r.provider);
     let schema = last.get(schemas, (&r.provider, mode, &raddr.ty));
@@ -277,9 +279,9 @@ pub fn decode_outputs(
 /// The address of every instance in a document, in address order (nothing else decoded).
 pub fn addresses(heads: &Heads) -> Result<Vec<InstanceAddr>, String> {
     let mut out = Vec::new();
-    let mut last = LastSchema::default();
+    let mut module = LastModule::default();
     for r in &heads.resources {
-        let raddr = resource_addr(last.module(r.module.as_deref())?, r.mode, &r.ty, &r.name);
+        let raddr = resource_addr(module.get(r.module.as_deref())?, r.mode, &r.ty, &r.name);
         out.extend(
             r.instances
                 .iter()
