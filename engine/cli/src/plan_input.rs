@@ -86,7 +86,7 @@ fn change(c: &ResourceChange, tree: &ModuleTree, values: bool) -> autostack_cost
 fn config_key(tree: &ModuleTree, c: &ResourceChange) -> Option<String> {
     let r = &c.addr.resource;
     let mut t = tree;
-    for (name, _) in r.module.0.iter() {
+    for (name, _) in r.module.steps().iter() {
         t = t.children.get(name.as_str())?;
     }
     let res = t.module.resources.get(&format!("{}.{}", r.ty, r.name))?;

@@ -65,7 +65,7 @@ fn binding_key<'a>(modules: impl Iterator<Item = &'a str>, ty: &str, name: &str)
 /// resource, else its prefix (Terraform's rule).
 fn implied_provider<'a>(addr: &'a InstanceAddr, bound: &'a Bindings) -> &'a str {
     let r = &addr.resource;
-    let modules = r.module.0.iter().map(|(n, _)| n.as_str());
+    let modules = r.module.steps().iter().map(|(n, _)| n.as_str());
     match bound.get(&binding_key(modules, &r.ty, &r.name)) {
         Some(local) => local,
         None => autostack_core::addrs::implied_local_name(&r.ty),

@@ -3,9 +3,9 @@
 //! A plan holds an address for every instance several times over (the state's key, the
 //! change, the operation), and the state's B-tree and the plan's sort compare them by the
 //! million. So the parts are cheap to copy and to compare: names are [`Name`]s (inline up to
-//! 23 bytes, shared above), and a module path is one shared slice, so a copy of an address
-//! allocates nothing, and a comparison follows at most the module path's pointer (none when
-//! both share it) for the names most configurations use.
+//! 23 bytes, shared above), and a module path is one slice made once a process, so a copy
+//! of an address allocates nothing, and two addresses in one module instance compare its
+//! path by pointer, reading nothing but the names most configurations use.
 
 use autostack_lang::config::Mode;
 use autostack_lang::value::display::quote;
@@ -15,8 +15,9 @@ pub mod provider;
 
 pub use portable::{bind_portable, is_portable, serves_portable};
 pub use provider::{implied_local_name, AbsProviderConfig, ProviderConfig, ProviderSource};
+use std::collections::HashSet;
 use std::fmt;
-use std::sync::{Arc, LazyLock};
+use std::sync::{Arc, LazyLock, Mutex};
 
 /// A name in an address (type, resource, module call, `for_each` key): a string stored in
 /// place up to 23 bytes and shared beyond, so copies never allocate.
@@ -56,9 +57,30 @@ pub type ModuleStep = (Name, Option<InstanceKey>);
 /// The root's path, shared: asking for the root allocates nothing.
 static ROOT: LazyLock<Arc<[ModuleStep]>> = LazyLock::new(|| Arc::from(Vec::new()));
 
+/// Every module path made in this process, once: the state decoder, the plan file's reader
+/// and the walk's expansion each make the paths they meet, and a state key and the walk's
+/// query for it compare by pointer only when they are one allocation. A configuration has
+/// few module instances next to its resources, so the table stays small.
+static PATHS: LazyLock<Mutex<HashSet<Arc<[ModuleStep]>>>> = LazyLock::new(Default::default);
+
+/// The one shared path of these steps.
+fn intern(steps: Vec<ModuleStep>) -> Arc<[ModuleStep]> {
+    if steps.is_empty() {
+        return ROOT.clone();
+    }
+    // A panic elsewhere while holding the lock leaves the set whole: insertion is one call.
+    let mut paths = PATHS.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(p) = paths.get(steps.as_slice()) {
+        return p.clone();
+    }
+    let p: Arc<[ModuleStep]> = steps.into();
+    paths.insert(p.clone());
+    p
+}
+
 /// A path of module instances from the root: `module.a[0].module.b`. Copies share the path.
 #[derive(Debug, Clone)]
-pub struct ModuleInstance(pub Arc<[ModuleStep]>);
+pub struct ModuleInstance(Arc<[ModuleStep]>);
 
 impl ModuleInstance {
     /// The root module.
@@ -68,10 +90,17 @@ impl ModuleInstance {
 
     /// The module instance of these steps.
     pub fn from_steps(steps: Vec<ModuleStep>) -> Self {
-        match steps.is_empty() {
-            true => ModuleInstance::root(),
-            false => ModuleInstance(steps.into()),
-        }
+        ModuleInstance(intern(steps))
+    }
+
+    /// Its steps from the root.
+    pub fn steps(&self) -> &[ModuleStep] {
+        &self.0
+    }
+
+    /// True when `other` is this very path (equal paths are, being made once a process).
+    pub fn shares_path(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
     }
 
     /// True for the root module.
@@ -83,7 +112,7 @@ impl ModuleInstance {
     pub fn child(&self, name: &str, key: Option<InstanceKey>) -> Self {
         let mut v = self.0.to_vec();
         v.push((Name::new(name), key));
-        ModuleInstance(v.into())
+        ModuleInstance::from_steps(v)
     }
 
     /// The static module path (call names only).
@@ -362,7 +391,7 @@ mod tests {
         // The order addresses had as plain strings and vectors (the derived order of the
         // parts: module steps, mode, type, name, key), which the state and plans keep.
         let parts = |a: &InstanceAddr| {
-            let steps: Vec<(String, Option<InstanceKey>)> = (a.resource.module.0.iter())
+            let steps: Vec<(String, Option<InstanceKey>)> = (a.resource.module.steps().iter())
                 .map(|(n, k)| (n.to_string(), k.clone()))
                 .collect();
             let r = &a.resource;
@@ -381,23 +410,23 @@ mod tests {
         by_parts.sort_by_key(|a| parts(a));
         addrs.sort();
         assert_eq!(addrs, by_parts);
-        // A copy shares the path and equals without reading it; a path parsed anew equals it.
+        // A path is made once a process: parsed anew or expanded from its parent, it is
+        // the same allocation, so equality and order never read it.
         let a = parse_instance("module.m[\"k\"].a.x")
             .unwrap()
             .resource
             .module;
-        let copy = a.clone();
         let anew = parse_instance("module.m[\"k\"].b.y")
             .unwrap()
             .resource
             .module;
-        assert!(Arc::ptr_eq(&a.0, &copy.0) && !Arc::ptr_eq(&a.0, &anew.0));
-        assert_eq!(a, anew);
-        assert_eq!(a.cmp(&anew), std::cmp::Ordering::Equal);
+        let expanded = ModuleInstance::root().child("m", Some(InstanceKey::Str("k".into())));
+        assert!(a.shares_path(&a.clone()) && a.shares_path(&anew) && a.shares_path(&expanded));
+        let other = ModuleInstance::root().child("m", Some(InstanceKey::Str("l".into())));
+        assert!(!a.shares_path(&other) && a != other && a < other);
+        let (parent, _) = other.split_last().unwrap();
+        assert!(parent.shares_path(&ModuleInstance::root()));
         assert!(ModuleInstance::root() < a);
-        assert!(Arc::ptr_eq(
-            &ModuleInstance::root().0,
-            &ModuleInstance::default().0
-        ));
+        assert!(ModuleInstance::root().shares_path(&ModuleInstance::default()));
     }
 }
