@@ -8,6 +8,7 @@ use super::style::{Style, Sym};
 use autostack_lang::value::display::quote;
 use autostack_lang::Value;
 use std::collections::BTreeSet;
+use std::fmt::Write as _;
 
 /// How an attribute or element changes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,17 +49,33 @@ pub struct Renderer<'a> {
     pub style: &'a Style,
 }
 
+/// `n` spaces, pushed without building them: a plan indents every line.
+pub fn indent_to(out: &mut String, n: usize) {
+    const SPACES: &str = "                                ";
+    let mut left = n;
+    while left > 0 {
+        let k = left.min(SPACES.len());
+        out.push_str(&SPACES[..k]);
+        left -= k;
+    }
+}
+
 impl Renderer<'_> {
     fn line(&mut self, indent: usize, sym: Sym, text: &str) {
-        self.out.push_str(&" ".repeat(indent));
-        self.out.push_str(&self.style.sym(sym));
-        self.out.push(' ');
+        self.start(indent, sym);
         self.out.push_str(text);
         self.out.push('\n');
     }
 
+    /// Indentation and symbol of a line with a symbol, and the space after it.
+    fn start(&mut self, indent: usize, sym: Sym) {
+        indent_to(&mut self.out, indent);
+        self.out.push_str(self.style.sym(sym));
+        self.out.push(' ');
+    }
+
     fn plain(&mut self, indent: usize, text: &str) {
-        self.out.push_str(&" ".repeat(indent));
+        indent_to(&mut self.out, indent);
         self.out.push_str(text);
         self.out.push('\n');
     }
@@ -74,41 +91,42 @@ impl Renderer<'_> {
         forces: bool,
     ) {
         let change = classify(before, after);
-        let label = format!("{name:<width$} =");
         let suffix = if forces {
             self.style.comment(" # forces replacement")
         } else {
             String::new()
         };
-        match change {
+        let null = Value::null();
+        let (text, tail) = match change {
             Change::NoOp => {
-                let v = after.or(before).cloned().unwrap_or_else(Value::null);
-                let text = self.inline_or_block(&v, indent + 4, Sym::None);
-                self.plain(indent + 2, &format!("{label} {text}"));
+                let v = after.or(before).unwrap_or(&null);
+                (self.inline_or_block(v, indent + 4, Sym::None), "")
             }
             Change::Create => {
-                let v = after.cloned().unwrap_or_else(Value::null);
-                let text = self.inline_or_block(&v, indent + 4, Sym::Create);
-                self.line(indent, Sym::Create, &format!("{label} {text}{suffix}"));
+                let v = after.unwrap_or(&null);
+                (self.inline_or_block(v, indent + 4, Sym::Create), "")
             }
             Change::Delete => {
-                let v = before.cloned().unwrap_or_else(Value::null);
-                let text = self.inline_or_block(&v, indent + 4, Sym::Delete);
-                self.line(
-                    indent,
-                    Sym::Delete,
-                    &format!("{label} {text} -> null{suffix}"),
-                );
+                let v = before.unwrap_or(&null);
+                (self.inline_or_block(v, indent + 4, Sym::Delete), " -> null")
             }
             Change::Update => {
-                let (b, a) = (
-                    before.cloned().unwrap_or_else(Value::null),
-                    after.cloned().unwrap_or_else(Value::null),
-                );
-                let text = self.update_text(&b, &a, indent + 4, &suffix);
-                self.line(indent, Sym::Update, &format!("{label} {text}"));
+                let (b, a) = (before.unwrap_or(&null), after.unwrap_or(&null));
+                (self.update_text(b, a, indent + 4, &suffix), "")
             }
+        };
+        match change {
+            Change::NoOp => indent_to(&mut self.out, indent + 2),
+            Change::Create => self.start(indent, Sym::Create),
+            Change::Delete => self.start(indent, Sym::Delete),
+            Change::Update => self.start(indent, Sym::Update),
         }
+        let suffix = if change == Change::Update || change == Change::NoOp {
+            ""
+        } else {
+            &suffix
+        };
+        let _ = writeln!(self.out, "{name:<width$} = {text}{tail}{suffix}");
     }
 
     /// The right-hand side of an updated attribute.
@@ -177,8 +195,12 @@ impl Renderer<'_> {
             let line = change.value().trim_end_matches('\n');
             let (sym, pad) = match change.tag() {
                 similar::ChangeTag::Equal => (String::new(), indent + 2),
-                similar::ChangeTag::Delete => (self.style.sym(Sym::Delete) + " ", indent),
-                similar::ChangeTag::Insert => (self.style.sym(Sym::Create) + " ", indent),
+                similar::ChangeTag::Delete => {
+                    (self.style.sym(Sym::Delete).to_string() + " ", indent)
+                }
+                similar::ChangeTag::Insert => {
+                    (self.style.sym(Sym::Create).to_string() + " ", indent)
+                }
             };
             text.push_str(&format!("{}{sym}{line}\n", " ".repeat(pad)));
         }

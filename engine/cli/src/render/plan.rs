@@ -1,10 +1,11 @@
 //! The human plan: Terraform's layout, symbols, comments and summary line.
 
-use super::diff::{classify, Change, Renderer};
+use super::diff::{classify, indent_to, Change, Renderer};
 use super::style::{Style, Sym};
 use autostack_core::addrs::InstanceKey;
 use autostack_core::plan::{Action, Plan, PlanMode, Reason, ResourceChange};
 use autostack_lang::config::Mode;
+use autostack_lang::value::ValueMap;
 use autostack_lang::Value;
 use autostack_provider_sdk::PathStep;
 use autostack_provider_sdk::{Block, NestedBlock, Nesting};
@@ -57,9 +58,13 @@ pub fn write_plan(
         out.write_all(b"\nAutoStack used the selected providers to generate the following execution\nplan. Resource actions are indicated with the following symbols:\n")?;
         out.write_all(legend(&shown, style).as_bytes())?;
         out.write_all(b"\nAutoStack will perform the following actions:\n\n")?;
+        let mut schemas = LastBlock::default();
+        let mut text = String::new();
         for c in &shown {
-            out.write_all(render_change(c, style, lookup).as_bytes())?;
-            out.write_all(b"\n")?;
+            text.clear();
+            write_change(&mut text, c, style, schemas.get(c, lookup));
+            text.push('\n');
+            out.write_all(text.as_bytes())?;
         }
         out.write_all(summary_line(plan, style).as_bytes())?;
         out.write_all(b"\n")?;
@@ -180,6 +185,36 @@ fn delete_reason(c: &ResourceChange) -> String {
 
 /// Renders one resource instance change block.
 pub fn render_change(c: &ResourceChange, style: &Style, lookup: BlockLookup<'_>) -> String {
+    let mut out = String::new();
+    write_change(&mut out, c, style, lookup(c).as_ref());
+    out
+}
+
+/// The schema block of the last change asked about, kept for the next: a plan's changes come
+/// in address order, mostly a run of one type, and a lookup clones the block.
+#[derive(Default)]
+struct LastBlock(Option<(SchemaKey, Option<Block>)>);
+
+/// What picks a change's schema: its provider, mode and type.
+type SchemaKey = (
+    std::sync::Arc<autostack_core::addrs::ProviderSource>,
+    Mode,
+    autostack_core::addrs::Name,
+);
+
+impl LastBlock {
+    fn get(&mut self, c: &ResourceChange, lookup: BlockLookup<'_>) -> Option<&Block> {
+        let r = &c.addr.resource;
+        let key = (c.provider_source.clone(), r.mode, r.ty.clone());
+        if self.0.as_ref().is_none_or(|(k, _)| *k != key) {
+            self.0 = Some((key, lookup(c)));
+        }
+        self.0.as_ref().and_then(|(_, b)| b.as_ref())
+    }
+}
+
+/// Writes one resource instance change block to `out`, with its schema block if known.
+fn write_change(out: &mut String, c: &ResourceChange, style: &Style, schema: Option<&Block>) {
     let sym = if c.action == Action::NoOp {
         ""
     } else {
@@ -190,10 +225,11 @@ pub fn render_change(c: &ResourceChange, style: &Style, lookup: BlockLookup<'_>)
     } else {
         "resource"
     };
-    let mut out = format!("  {}\n", style.bold(&header_comment(c)));
+    out.push_str("  ");
+    out.push_str(&style.bold(&header_comment(c)));
     let _ = writeln!(
         out,
-        "{} {kind} \"{}\" \"{}\" {{",
+        "\n{} {kind} \"{}\" \"{}\" {{",
         style.action(sym),
         c.addr.resource.ty,
         c.addr.resource.name
@@ -206,26 +242,26 @@ pub fn render_change(c: &ResourceChange, style: &Style, lookup: BlockLookup<'_>)
             c.after.as_ref()
         },
     );
-    out.push_str(&render_attrs(c, before, after, style, lookup));
+    write_attrs(out, c, before, after, style, schema);
     out.push_str("    }\n");
-    out
 }
 
-fn entries(v: Option<&Value>) -> &autostack_lang::value::ValueMap {
-    static NONE: autostack_lang::value::ValueMap = autostack_lang::value::ValueMap::new();
+fn entries(v: Option<&Value>) -> &ValueMap {
+    static NONE: ValueMap = ValueMap::new();
     v.and_then(|v| v.as_entries()).unwrap_or(&NONE)
 }
 
 /// Finds the schema block of a changed resource (to render nested blocks as blocks).
 pub type BlockLookup<'a> = &'a dyn Fn(&ResourceChange) -> Option<Block>;
 
-fn render_attrs(
+fn write_attrs(
+    out: &mut String,
     c: &ResourceChange,
     before: Option<&Value>,
     after: Option<&Value>,
     style: &Style,
-    lookup: BlockLookup<'_>,
-) -> String {
+    schema: Option<&Block>,
+) {
     let forces: BTreeSet<String> = c
         .requires_replace
         .iter()
@@ -234,20 +270,39 @@ fn render_attrs(
             _ => None,
         })
         .collect();
-    let schema = lookup(c);
     let body = Body {
         action: c.action,
         moved: c.prev_addr.is_some(),
         forces: &forces,
         style,
     };
-    body.render(
-        6,
-        schema.as_ref(),
-        before,
-        after,
-        c.action == Action::Create,
-    )
+    body.render(out, 6, schema, before, after, c.action == Action::Create);
+}
+
+/// An attribute of either side: its name and its value before and after.
+type Row<'v> = (&'v str, Option<&'v Value>, Option<&'v Value>);
+
+/// The attributes of both sides in name order (both maps are sorted by name).
+fn rows<'v>(b: &'v ValueMap, a: &'v ValueMap) -> Vec<Row<'v>> {
+    let (bs, as_): (Vec<_>, Vec<_>) = (b.iter().collect(), a.iter().collect());
+    let (mut i, mut j) = (0, 0);
+    let mut rows = Vec::with_capacity(bs.len().max(as_.len()));
+    while i < bs.len() || j < as_.len() {
+        let order = match (bs.get(i), as_.get(j)) {
+            (Some((bk, _)), Some((ak, _))) => bk.cmp(ak),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            _ => std::cmp::Ordering::Greater,
+        };
+        let (take_b, take_a) = (order.is_le(), order.is_ge());
+        let name = if take_b { bs[i].0 } else { as_[j].0 };
+        rows.push((
+            name.as_str(),
+            take_b.then(|| bs[i].1),
+            take_a.then(|| as_[j].1),
+        ));
+        (i, j) = (i + usize::from(take_b), j + usize::from(take_a));
+    }
+    rows
 }
 
 /// Renders the attributes and nested blocks of one object (or block) at a symbol column.
@@ -262,72 +317,66 @@ struct Body<'a> {
 impl Body<'_> {
     fn render(
         &self,
+        out: &mut String,
         indent: usize,
         schema: Option<&Block>,
         before: Option<&Value>,
         after: Option<&Value>,
         creating: bool,
-    ) -> String {
-        let (b, a) = (entries(before), entries(after));
+    ) {
         let is_block = |n: &str| schema.is_some_and(|s| s.blocks.contains_key(n));
-        let names: BTreeSet<&String> = b.keys().chain(a.keys()).filter(|n| !is_block(n)).collect();
+        let mut rows = rows(entries(before), entries(after));
+        rows.retain(|(n, ..)| !is_block(n));
         let mut shown = Vec::new();
         let mut hidden = 0;
-        for n in &names {
-            let change = classify(b.get(*n), a.get(*n));
-            let identifying = indent == 6
-                && IDENTIFYING.contains(&n.as_str())
-                && b.get(*n).is_some_and(|v| !v.is_null());
+        for &(n, b, a) in &rows {
+            let change = classify(b, a);
+            let identifying =
+                indent == 6 && IDENTIFYING.contains(&n) && b.is_some_and(|v| !v.is_null());
             if change == Change::NoOp
                 && !(identifying && (self.action != Action::NoOp || self.moved))
             {
-                if b.get(*n).or(a.get(*n)).is_some_and(|v| !v.is_null()) {
+                if b.or(a).is_some_and(|v| !v.is_null()) {
                     hidden += 1;
                 }
                 continue;
             }
-            shown.push(*n);
+            shown.push((n, b, a));
         }
         // Terraform aligns on every attribute the block has, hidden ones included.
-        let present = |n: &&&String| b.get(**n).or(a.get(**n)).is_some_and(|v| !v.is_null());
-        let width = (names.iter().filter(present))
-            .chain(shown.iter().filter(|n| !present(n)))
-            .map(|n| n.chars().count())
+        let present = |(_, b, a): &&Row| b.or(*a).is_some_and(|v| !v.is_null());
+        let width = (rows.iter().filter(present))
+            .chain(shown.iter().filter(|r| !present(r)))
+            .map(|(n, ..)| n.chars().count())
             .max()
             .unwrap_or(0);
         let mut r = Renderer {
-            out: String::new(),
+            out: std::mem::take(out),
             style: self.style,
         };
-        for n in shown {
-            let bv = if creating { None } else { b.get(n) };
-            r.attr(
-                indent,
-                n,
-                width,
-                bv,
-                a.get(n),
-                indent == 6 && self.forces.contains(n.as_str()),
-            );
+        for (n, b, a) in shown {
+            let b = if creating { None } else { b };
+            let forces = indent == 6 && self.forces.contains(n);
+            r.attr(indent, n, width, b, a, forces);
         }
         if hidden > 0 {
+            indent_to(&mut r.out, indent + 2);
             let _ = writeln!(
                 r.out,
-                "{}{}",
-                " ".repeat(indent + 2),
+                "{}",
                 self.style.comment(&format!(
                     "# ({hidden} unchanged attribute{} hidden)",
                     if hidden == 1 { "" } else { "s" }
                 ))
             );
         }
+        *out = r.out;
+        let (b, a) = (entries(before), entries(after));
         if let Some(s) = schema {
             for (name, nb) in &s.blocks {
-                r.out
-                    .push_str(&self.blocks(indent, name, nb, b.get(name), a.get(name), creating));
+                out.push_str(&self.blocks(indent, name, nb, b.get(name), a.get(name), creating));
             }
         }
-        r.out
     }
 
     /// Renders the blocks of one nested block type, pairing elements by position (lists,
@@ -386,7 +435,9 @@ impl Body<'_> {
                 Change::Delete => Sym::Delete,
                 _ => Sym::Update,
             };
-            let inner = self.render(
+            let mut inner = String::new();
+            self.render(
+                &mut inner,
                 indent + 4,
                 Some(&nb.block),
                 b.as_ref(),
@@ -432,13 +483,15 @@ fn render_drift(plan: &Plan, style: &Style, lookup: BlockLookup<'_>) -> String {
             c.addr.resource.ty,
             c.addr.resource.name
         );
-        out.push_str(&render_attrs(
+        let schema = lookup(c);
+        write_attrs(
+            &mut out,
             c,
             c.before.as_ref(),
             c.after.as_ref(),
             style,
-            lookup,
-        ));
+            schema.as_ref(),
+        );
         out.push_str("    }\n\n");
     }
     if plan.mode == PlanMode::RefreshOnly {
@@ -487,64 +540,5 @@ fn render_outputs(plan: &Plan, style: &Style) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use autostack_core::addrs::parse_instance;
-    use autostack_lang::Type;
-    use autostack_provider_sdk::Attribute;
-
-    fn vm(disks: &[i64]) -> Value {
-        let disk = |n: i64| Value::object_from([("size", Value::int(n))]);
-        let dt = Type::Object([("size".to_string(), Type::Number)].into_iter().collect());
-        Value::object_from([
-            ("id", Value::string("vm-1")),
-            ("name", Value::string("web")),
-            (
-                "disk",
-                Value::list(dt, disks.iter().map(|n| disk(*n)).collect()),
-            ),
-        ])
-    }
-
-    #[test]
-    fn nested_blocks_render_as_blocks() {
-        let schema = Block::new()
-            .attr("id", Attribute::computed(Type::String))
-            .attr("name", Attribute::required(Type::String))
-            .block(
-                "disk",
-                Nesting::List,
-                Block::new().attr("size", Attribute::required(Type::Number)),
-            );
-        let mut c = ResourceChange {
-            addr: parse_instance("test_vm.web").unwrap(),
-            prev_addr: None,
-            provider: "test".parse().unwrap(),
-            provider_source: std::sync::Arc::new("hashicorp/test".parse().unwrap()),
-            action: Action::Update,
-            reason: None,
-            before: Some(vm(&[10, 7])),
-            after: Some(vm(&[20, 7, 5])),
-            requires_replace: Vec::new(),
-            dependencies: Default::default(),
-            create_before_destroy: false,
-            importing: None,
-            schema_version: 0,
-            planned_private: None,
-            migration: None,
-            deposed: None,
-        };
-        let out = render_change(&c, &Style { color: false }, &|_| Some(schema.clone()));
-        assert_eq!(
-            out,
-            "  # test_vm.web will be updated in-place\n  ~ resource \"test_vm\" \"web\" {\n        id   = \"vm-1\"\n        name = \"web\"\n\n      ~ disk {\n          ~ size = 10 -> 20\n        }\n\n      + disk {\n          + size = 5\n        }\n\n        # (1 unchanged block hidden)\n    }\n"
-        );
-        c.action = Action::Create;
-        c.before = None;
-        let created = render_change(&c, &Style { color: false }, &|_| Some(schema.clone()));
-        assert!(
-            created.contains("      + disk {\n          + size = 20\n        }\n"),
-            "{created}"
-        );
-    }
-}
+#[path = "plan_tests.rs"]
+mod tests;

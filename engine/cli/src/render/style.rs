@@ -30,26 +30,36 @@ impl Style {
     }
 
     /// A symbol, colored.
-    pub fn sym(&self, s: Sym) -> String {
-        match s {
-            Sym::None => " ".into(),
-            Sym::Create => self.paint("32", "+"),
-            Sym::Delete => self.paint("31", "-"),
-            Sym::Update => self.paint("33", "~"),
+    pub fn sym(&self, s: Sym) -> &'static str {
+        match (s, self.color) {
+            (Sym::None, _) => " ",
+            (Sym::Create, false) => "+",
+            (Sym::Create, true) => "\x1b[32m+\x1b[0m",
+            (Sym::Delete, false) => "-",
+            (Sym::Delete, true) => "\x1b[31m-\x1b[0m",
+            (Sym::Update, false) => "~",
+            (Sym::Update, true) => "\x1b[33m~\x1b[0m",
         }
     }
 
     /// A resource-level action symbol, right-aligned to three columns.
-    pub fn action(&self, sym: &str) -> String {
-        let padded = format!("{sym:>3}");
-        match sym {
-            "+" => self.paint("32", &padded),
-            "-" => self.paint("31", &padded),
-            "~" => self.paint("33", &padded),
-            "<=" => self.paint("36", &padded),
-            "-/+" => format!("{}{}{}", self.paint("31", "-"), "/", self.paint("32", "+")),
-            "+/-" => format!("{}{}{}", self.paint("32", "+"), "/", self.paint("31", "-")),
-            _ => padded,
+    pub fn action(&self, sym: &str) -> &'static str {
+        // Constants: a plan prints one per resource.
+        let (plain, painted) = match sym {
+            "" | " " => ("   ", "   "),
+            "~>" => (" ~>", " ~>"),
+            "+" => ("  +", "\x1b[32m  +\x1b[0m"),
+            "-" => ("  -", "\x1b[31m  -\x1b[0m"),
+            "~" => ("  ~", "\x1b[33m  ~\x1b[0m"),
+            "<=" => (" <=", "\x1b[36m <=\x1b[0m"),
+            "-/+" => ("-/+", "\x1b[31m-\x1b[0m/\x1b[32m+\x1b[0m"),
+            "+/-" => ("+/-", "\x1b[32m+\x1b[0m/\x1b[31m-\x1b[0m"),
+            _ => ("  ?", "  ?"),
+        };
+        if self.color {
+            painted
+        } else {
+            plain
         }
     }
 
