@@ -10,10 +10,14 @@
 //!
 //! Each figure is the child's own CPU time (user + system) and peak RSS from `wait4`, which
 //! other processes on a shared machine do not inflate as they do wall time; wall time is
-//! printed beside them. Each command runs `AUTOSTACK_BENCH_RUNS` times (3 unless set) and the
-//! run of least CPU time is reported (best of N, as the other benches), with the range of
-//! system time beside it: on a shared VM the same run varies by 10% in user time, and the
-//! kernel's first touch of fresh memory by seconds of system time at 1M.
+//! printed beside them. Each command runs `AUTOSTACK_BENCH_RUNS` times (5 unless set) at
+//! every size, the sizes taking turns run by run, and the run of median CPU time is reported
+//! with the best beside it, and the range of system time. Growth is the ratio of medians
+//! (of bests beside): on a shared VM the spread is not only added time. Over 25 runs a 10k
+//! `plan -out` took 0.109 s at best and 0.159 s at the median, its 40 MB fitting the host's
+//! shared 32 MB L3 only while the neighbours are quiet, where 10 runs at 100k spread 1.54 to
+//! 1.63 s: a ratio of bests divides a lucky small run into an ordinary large one. The
+//! kernel's first touch of fresh memory varies by seconds of system time at 1M.
 //! `AUTOSTACK_BENCH_SIZES=10000,100000` picks sizes, `AUTOSTACK_BENCH_SHAPES=chains` a
 //! shape; 1M needs ~8 GB.
 
@@ -100,32 +104,36 @@ type Generate = fn(&Path, usize);
 /// The shapes measured: name and configuration writer.
 const SHAPES: [(&str, Generate); 2] = [("chains", chains), ("for_each", for_each)];
 
-/// One run: (CPU seconds, peak RSS in MB, wall seconds).
+/// One run: CPU seconds (user + system), system seconds, peak RSS in MB, wall seconds.
+#[derive(Clone, Copy)]
 struct Cost {
     cpu: f64,
     sys: f64,
     rss_mb: f64,
     wall: f64,
-    /// The least and the most system time over the runs.
-    sys_range: (f64, f64),
 }
 
-/// The run of least CPU time of `runs` runs of `args` in `dir`, each after `reset`.
-fn best(dir: &Path, args: &[&str], runs: usize, reset: &dyn Fn()) -> Cost {
-    let mut costs: Vec<Cost> = (0..runs.max(1))
-        .map(|_| {
-            reset();
-            run(dir, args)
-        })
-        .collect();
-    let sys = |c: &Cost| c.sys;
-    let least = costs.iter().map(sys).fold(f64::INFINITY, f64::min);
-    let most = costs.iter().map(sys).fold(0.0, f64::max);
-    costs.sort_by(|a, b| a.cpu.total_cmp(&b.cpu));
-    let first = costs.swap_remove(0);
-    Cost {
-        sys_range: (least, most),
-        ..first
+/// Every run of one command at one size, by CPU time.
+struct Runs(Vec<Cost>);
+
+impl Runs {
+    /// The run of median CPU time (the upper median of an even count).
+    fn median(&self) -> Cost {
+        self.0[self.0.len() / 2]
+    }
+
+    /// The run of least CPU time.
+    fn best(&self) -> Cost {
+        self.0[0]
+    }
+
+    /// The least and the most system time.
+    fn sys_range(&self) -> (f64, f64) {
+        let sys = self.0.iter().map(|c| c.sys);
+        (
+            sys.clone().fold(f64::INFINITY, f64::min),
+            sys.fold(0.0, f64::max),
+        )
     }
 }
 
@@ -160,39 +168,63 @@ fn run(dir: &Path, args: &[&str]) -> Cost {
         sys,
         rss_mb: usage.ru_maxrss as f64 / 1024.0,
         wall: start.elapsed().as_secs_f64(),
-        sys_range: (sys, sys),
     }
 }
 
-/// The four commands at size `n` of a shape: plan -out, apply of it, no-op plan, state list.
-fn measure(generate: Generate, n: usize, runs: usize) -> [Cost; 4] {
+/// A directory with the configuration of `n` resources of a shape, initialized.
+fn prepare(generate: Generate, n: usize) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
-    let d = dir.path();
-    generate(d, n);
-    run(d, &["init", "-no-color"]);
-    let keep = || {};
-    // Each apply of the saved plan starts from no state, as the plan was made against none.
-    let no_state = || {
-        for entry in std::fs::read_dir(d).expect("read_dir").flatten() {
-            let path = entry.path();
-            if entry
-                .file_name()
-                .to_string_lossy()
-                .starts_with("terraform.tfstate")
-            {
-                let gone = match path.is_dir() {
-                    true => std::fs::remove_dir_all(&path),
-                    false => std::fs::remove_file(&path),
-                };
-                gone.expect("remove the applied state");
+    generate(dir.path(), n);
+    run(dir.path(), &["init", "-no-color"]);
+    dir
+}
+
+/// Removes the state an apply wrote: each apply of the saved plan starts from no state, as
+/// the plan was made against none.
+fn remove_state(d: &Path) {
+    for entry in std::fs::read_dir(d).expect("read_dir").flatten() {
+        let path = entry.path();
+        if entry
+            .file_name()
+            .to_string_lossy()
+            .starts_with("terraform.tfstate")
+        {
+            let gone = match path.is_dir() {
+                true => std::fs::remove_dir_all(&path),
+                false => std::fs::remove_file(&path),
+            };
+            gone.expect("remove the applied state");
+        }
+    }
+}
+
+/// The commands measured, in the order they run: each needs what the one before left.
+const COMMANDS: [(&str, &[&str]); 4] = [
+    ("plan -out", &["plan", "-out=p.plan", "-no-color"]),
+    ("apply", &["apply", "-no-color", "p.plan"]),
+    ("no-op plan", &["plan", "-no-color", "-detailed-exitcode"]),
+    ("state list", &["state", "list"]),
+];
+
+/// `runs` runs of each command in each directory, the sizes taking turns run by run so that
+/// a change in the host's load weighs on every size alike (a ratio divides two of them).
+fn measure(dirs: &[&Path], runs: usize) -> Vec<[Runs; 4]> {
+    let mut all: Vec<[Vec<Cost>; 4]> = dirs.iter().map(|_| Default::default()).collect();
+    for (i, (name, args)) in COMMANDS.iter().enumerate() {
+        for _ in 0..runs.max(1) {
+            for (d, costs) in dirs.iter().zip(&mut all) {
+                if *name == "apply" {
+                    remove_state(d);
+                }
+                costs[i].push(run(d, args));
             }
         }
+    }
+    let by_cpu = |mut v: Vec<Cost>| {
+        v.sort_by(|a, b| a.cpu.total_cmp(&b.cpu));
+        Runs(v)
     };
-    let plan = best(d, &["plan", "-out=p.plan", "-no-color"], runs, &keep);
-    let apply = best(d, &["apply", "-no-color", "p.plan"], runs, &no_state);
-    let noop = best(d, &["plan", "-no-color", "-detailed-exitcode"], runs, &keep);
-    let list = best(d, &["state", "list"], runs, &keep);
-    [plan, apply, noop, list]
+    all.into_iter().map(|c| c.map(by_cpu)).collect()
 }
 
 fn main() {
@@ -201,7 +233,7 @@ fn main() {
         .map(|s| s.split(',').filter_map(|x| x.parse().ok()).collect())
         .unwrap_or_else(|| vec![10_000, 100_000, 1_000_000]);
     let shapes = list("AUTOSTACK_BENCH_SHAPES");
-    let runs = list("AUTOSTACK_BENCH_RUNS").map_or(3, |r| r.parse().expect("a number of runs"));
+    let runs = list("AUTOSTACK_BENCH_RUNS").map_or(5, |r| r.parse().expect("a number of runs"));
     for (shape, generate) in SHAPES {
         if shapes
             .as_ref()
@@ -210,30 +242,33 @@ fn main() {
             continue;
         }
         println!("{shape}:");
-        let mut previous: Option<(usize, [Cost; 4])> = None;
-        for &n in &sizes {
-            let costs = measure(generate, n, runs);
-            report(n, &costs, previous.as_ref());
-            previous = Some((n, costs));
+        let dirs: Vec<tempfile::TempDir> = sizes.iter().map(|&n| prepare(generate, n)).collect();
+        let paths: Vec<&Path> = dirs.iter().map(|d| d.path()).collect();
+        let measured = measure(&paths, runs);
+        for (k, costs) in measured.iter().enumerate() {
+            let previous = k.checked_sub(1).map(|p| (sizes[p], &measured[p]));
+            report(sizes[k], costs, previous);
         }
     }
 }
 
-/// Prints the four commands' costs at `n`, with their growth over the previous size.
-fn report(n: usize, costs: &[Cost; 4], previous: Option<&(usize, [Cost; 4])>) {
-    let names = ["plan -out", "apply", "no-op plan", "state list"];
-    for (i, (name, c)) in names.iter().zip(costs).enumerate() {
+/// Prints the four commands' costs at `n` (median run, best beside it), with their growth
+/// over the previous size (medians, bests beside).
+fn report(n: usize, costs: &[Runs; 4], previous: Option<(usize, &[Runs; 4])>) {
+    for (i, ((name, _), c)) in COMMANDS.iter().zip(costs).enumerate() {
+        let (med, best, sys) = (c.median(), c.best(), c.sys_range());
         let growth = previous.map_or(String::new(), |(m, p)| {
             format!(
-                "  ×{:.1} CPU, ×{:.1} RSS, ×{:.1} wall over {m}",
-                c.cpu / p[i].cpu,
-                c.rss_mb / p[i].rss_mb,
-                c.wall / p[i].wall
+                "  ×{:.1} CPU (best ×{:.1}), ×{:.1} RSS, ×{:.1} wall over {m}",
+                med.cpu / p[i].median().cpu,
+                best.cpu / p[i].best().cpu,
+                med.rss_mb / p[i].median().rss_mb,
+                med.wall / p[i].median().wall
             )
         });
         println!(
-            "{n:>9} {name:<11} {:>7.2} s CPU (sys {:.2}, {:.2}–{:.2}) {:>7.0} MB {:>7.2} s wall{growth}",
-            c.cpu, c.sys, c.sys_range.0, c.sys_range.1, c.rss_mb, c.wall
+            "{n:>9} {name:<11} {:>7.2} s CPU (best {:.2}; sys {:.2}, {:.2}–{:.2}) {:>7.0} MB {:>7.2} s wall{growth}",
+            med.cpu, best.cpu, med.sys, sys.0, sys.1, med.rss_mb, med.wall
         );
     }
 }
