@@ -90,3 +90,33 @@ fn addresses_decoded_from_one_module_share_its_path() {
         "equal to, and ordered as, the addresses parsed anew"
     );
 }
+
+#[test]
+fn an_object_alone_is_its_resource_as_a_whole_document_writes_it_with_only_the_version_besides() {
+    let (mut memo, counted) = (SchemaMemo::default(), Counting(Cell::new(0)));
+    for (i, a) in ["t_a.x", "module.m[\"k\"].t_a.y[2]", "data.t_a.z"]
+        .iter()
+        .enumerate()
+    {
+        let addr = parse_instance(a).unwrap();
+        let obj = object(&i.to_string(), i as i64);
+        let json = serde_json::to_value(encode_object(&addr, &obj, &counted, &mut memo)).unwrap();
+        let keys: Vec<&String> = json.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["version", "resources"], "{a}");
+        let mut one = State::default();
+        one.instances.insert(addr.clone(), obj);
+        let whole = encode(&one, &Counting(Cell::new(0)));
+        let whole = serde_json::to_value(whole).unwrap();
+        assert_eq!(json["resources"], whole["resources"], "{a}");
+        assert_eq!(json["version"], whole["version"]);
+        // Read back as a document, the defaults fill the head.
+        let doc: Document = serde_json::from_value(json).unwrap();
+        let back = decode(&doc, &NoSchemas).unwrap();
+        assert_eq!(back.instances.keys().collect::<Vec<_>>(), [&addr]);
+    }
+    assert_eq!(
+        counted.0.get(),
+        2,
+        "one lookup for the managed t_a run, one for the data"
+    );
+}

@@ -5,7 +5,7 @@
 use autostack_core::addrs::{parse_instance, InstanceAddr};
 use autostack_core::apply::{Intent, StateSink};
 use autostack_core::state::{InstanceObject, State};
-use autostack_core::statefile::{self, SchemaSource};
+use autostack_core::statefile::{self, ObjectDoc, SchemaMemo, SchemaSource};
 use autostack_lang::value::json::{decode_full, encode_full};
 use autostack_state::model::{Change, Document, RawJson};
 use serde::{Deserialize, Serialize};
@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 struct OperationOut<'a> {
     lineage: &'a str,
     addr: String,
-    object: Option<Document>,
+    object: Option<ObjectDoc>,
     token: Option<&'a str>,
     /// The deposed object the record is about (absent: the current object).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -93,6 +93,8 @@ pub struct Journal<'a> {
     inner: autostack_state::journal::Journal,
     lineage: String,
     schemas: &'a (dyn SchemaSource + Sync),
+    /// The last record's schema: an apply's records come a run of one type at a time.
+    memo: std::sync::Mutex<SchemaMemo>,
     /// A remote backend's flusher, which uploads what is journaled.
     tee: Option<super::flusher::Pending>,
 }
@@ -108,6 +110,7 @@ impl<'a> Journal<'a> {
             inner,
             lineage,
             schemas,
+            memo: Default::default(),
             tee: None,
         }
     }
@@ -194,9 +197,8 @@ impl StateSink for Journal<'_> {
         token: Option<&str>,
     ) -> Result<(), String> {
         let object = obj.map(|o| {
-            let mut one = State::default();
-            one.instances.insert(addr.clone(), o.clone());
-            statefile::encode(&one, self.schemas)
+            let mut memo = self.memo.lock().unwrap_or_else(|e| e.into_inner());
+            statefile::encode_object(addr, o, self.schemas, &mut memo)
         });
         let record = OperationOut {
             lineage: &self.lineage,
@@ -304,5 +306,47 @@ mod tests {
         assert_eq!(replay(&mut d, &[gone.to_vec()]), 1);
         let left: Vec<_> = d.instances().map(|(_, i)| i.deposed.clone()).collect();
         assert_eq!(left, [None]);
+    }
+
+    /// Operation records written as an apply writes them (each object a document of its one
+    /// resource) replay into the same document the whole state encodes to.
+    #[test]
+    fn recorded_objects_replay_into_the_state_they_were_taken_from() {
+        use autostack_state::seams::Plaintext;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("terraform.tfstate.journal");
+        let file = autostack_state::journal::Journal::open(&path, std::sync::Arc::new(Plaintext));
+        let j = Journal::new(file.unwrap(), "L".into(), &statefile::NoSchemas);
+        let mut st = State::default();
+        for (i, a) in ["t_a.x[0]", "t_a.x[1]", "module.m[\"k\"].t_b.y"]
+            .iter()
+            .enumerate()
+        {
+            let obj = InstanceObject {
+                value: autostack_lang::Value::object_from([(
+                    "id",
+                    autostack_lang::Value::from(i as i64),
+                )]),
+                provider: r#"provider["registry.terraform.io/hashicorp/t"]"#.into(),
+                schema_version: 0,
+                dependencies: std::sync::Arc::from(Vec::new()),
+                tainted: false,
+                private: None,
+                create_before_destroy: false,
+            };
+            let addr = parse_instance(a).unwrap();
+            j.record(&addr, Some(&obj), None).unwrap();
+            st.instances.insert(addr, obj);
+        }
+        j.flush().unwrap();
+        let records = autostack_state::journal::read(&path, &Plaintext).unwrap();
+        assert!(records
+            .iter()
+            .all(|r| !String::from_utf8_lossy(r).contains("serial")));
+        let mut d = doc(r#"{"version":4,"serial":1,"lineage":"L","resources":[]}"#);
+        assert_eq!(replay(&mut d, &records), 3);
+        let want = statefile::encode(&st, &statefile::NoSchemas);
+        let json = |d: &Document| serde_json::to_value(&d.resources).unwrap();
+        assert_eq!(json(&d), json(&want));
     }
 }
