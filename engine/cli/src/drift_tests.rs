@@ -18,24 +18,8 @@ fn change(before: Value, after: Option<Value>) -> ResourceChange {
     } else {
         Action::Delete
     };
-    ResourceChange {
-        addr: parse_instance("aws_instance.web[0]").unwrap(),
-        prev_addr: None,
-        provider: "aws".parse().unwrap(),
-        provider_source: std::sync::Arc::new("hashicorp/aws".parse().unwrap()),
-        action,
-        reason: None,
-        before: Some(before),
-        after,
-        requires_replace: Vec::new(),
-        dependencies: Default::default(),
-        create_before_destroy: false,
-        importing: None,
-        schema_version: 0,
-        planned_private: None,
-        migration: None,
-        deposed: None,
-    }
+    let addr = parse_instance("aws_instance.web[0]").unwrap();
+    ResourceChange::new(addr, action, Some(before), after)
 }
 
 fn at(t: &str) -> DateTime<Utc> {

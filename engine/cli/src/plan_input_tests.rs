@@ -49,24 +49,10 @@ fn change(
     } else {
         ("terraform", "terraform.io/builtin/terraform")
     };
-    ResourceChange {
-        addr,
-        prev_addr: None,
-        provider: provider.parse().unwrap(),
-        provider_source: std::sync::Arc::new(source.parse().unwrap()),
-        action,
-        reason: None,
-        before,
-        after,
-        requires_replace: Vec::new(),
-        dependencies: Default::default(),
-        create_before_destroy: false,
-        importing: None,
-        schema_version: 0,
-        planned_private: None,
-        migration: None,
-        deposed: None,
-    }
+    let mut c = ResourceChange::new(addr, action, before, after);
+    c.provider = provider.parse().unwrap();
+    c.provider_source = std::sync::Arc::new(source.parse().unwrap());
+    c
 }
 
 fn fixture() -> (tempfile::TempDir, ModuleTree, Plan) {

@@ -28,24 +28,13 @@ fn nested_blocks_render_as_blocks() {
             Nesting::List,
             Block::new().attr("size", Attribute::required(Type::Number)),
         );
-    let mut c = ResourceChange {
-        addr: parse_instance("test_vm.web").unwrap(),
-        prev_addr: None,
-        provider: "test".parse().unwrap(),
-        provider_source: std::sync::Arc::new("hashicorp/test".parse().unwrap()),
-        action: Action::Update,
-        reason: None,
-        before: Some(vm(&[10, 7])),
-        after: Some(vm(&[20, 7, 5])),
-        requires_replace: Vec::new(),
-        dependencies: Default::default(),
-        create_before_destroy: false,
-        importing: None,
-        schema_version: 0,
-        planned_private: None,
-        migration: None,
-        deposed: None,
-    };
+    let addr = parse_instance("test_vm.web").unwrap();
+    let mut c = ResourceChange::new(
+        addr,
+        Action::Update,
+        Some(vm(&[10, 7])),
+        Some(vm(&[20, 7, 5])),
+    );
     let out = render_change(&c, &Style { color: false }, &|_| Some(schema.clone()));
     assert_eq!(
         out,

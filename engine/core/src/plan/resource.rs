@@ -491,8 +491,8 @@ impl Planner<'_> {
 }
 
 impl ResourceChange {
-    /// A change with defaults for the bookkeeping fields.
-    pub(crate) fn new(
+    /// A change with defaults for the bookkeeping fields (the provider its type implies).
+    pub fn new(
         addr: InstanceAddr,
         action: Action,
         before: Option<Value>,
