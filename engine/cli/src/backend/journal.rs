@@ -4,7 +4,7 @@
 
 use autostack_core::addrs::{parse_instance, InstanceAddr};
 use autostack_core::apply::{Intent, StateSink};
-use autostack_core::state::{InstanceObject, State};
+use autostack_core::state::InstanceObject;
 use autostack_core::statefile::{self, ObjectDoc, SchemaMemo, SchemaSource};
 use autostack_lang::value::json::{decode_full, encode_full};
 use autostack_state::model::{Change, Document, RawJson};
@@ -267,6 +267,7 @@ impl Journal<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use autostack_core::state::State;
 
     fn doc(json: &str) -> Document {
         serde_json::from_str(json).expect("document")
