@@ -337,6 +337,27 @@ resource "test_thing" "c" {
 }
 
 #[tokio::test]
+async fn a_plan_records_each_objects_dependencies_and_provider_even_when_nothing_changes() {
+    // An object whose state names no provider and no dependencies (an older writer, an
+    // import): the plan's state has both from the configuration, as Terraform's apply writes.
+    let cfg = tf("resource \"test_thing\" \"base\" {\n  name = \"base\"\n}\nresource \"test_thing\" \"top\" {\n  name = \"top\"\n  value = test_thing.base.id\n}\n");
+    let (mut out, _) = apply_tf(&cfg, &State::default(), None).await;
+    let top = parse_instance("test_thing.top").unwrap();
+    let provider = out.state.instances[&top].provider.clone();
+    for obj in out.state.instances.values_mut() {
+        obj.dependencies = Default::default();
+        obj.provider = "".into();
+    }
+    let (p, _) = plan_of(&cfg, &out.state, &PlanOptions::default()).await;
+    let p = p.unwrap();
+    assert!(p.changes.iter().all(|c| c.action == Action::NoOp));
+    let recorded = &p.prior.instances[&top];
+    assert_eq!(recorded.dependencies.to_vec(), ["test_thing.base"]);
+    assert_eq!(recorded.provider, provider);
+    assert!(!provider.is_empty());
+}
+
+#[tokio::test]
 async fn an_applied_object_that_breaks_its_plan_is_an_error_naming_the_attribute() {
     let cfg = tf(r#"
 resource "test_thing" "bad" {

@@ -217,20 +217,26 @@ impl Planner<'_> {
             }
             Err(d) => return self.w.diags.extend(d),
         };
+        // A managed instance's prior object is found once: copied as planning sees it, then
+        // its bookkeeping updated in place (a plan with errors keeps no state).
+        let prior = match r.mode {
+            Mode::Managed => self.w.prior.instances.get_mut(&addr).map(|o| {
+                let seen = o.clone();
+                keep_books(o, self.w.ctx, of, r.mode);
+                seen
+            }),
+            Mode::Data => None,
+        };
+        let found = prior.is_some();
         let change = match r.mode {
-            Mode::Managed => self.plan_moving_or_managed(&addr, of, config).await,
+            Mode::Managed => self.plan_moving_or_managed(&addr, of, prior, config).await,
             Mode::Data => self.plan_data(&addr, r, of.provider, config).await,
         };
         let Some(mut change) = change else { return };
-        if let Some(o) = self.w.prior.instances.get_mut(&addr) {
-            if o.provider.is_empty() {
-                o.provider = self.w.ctx.state_provider_name(of.paddr);
-            }
-            // As Terraform does on apply, even for unchanged (or just imported) objects:
-            // the state records what the configuration makes this instance depend on,
-            // which later orders its destruction.
-            if r.mode == Mode::Managed {
-                o.dependencies = of.deps.clone();
+        // A data source's object, or one an import just brought in, is found now.
+        if !found {
+            if let Some(o) = self.w.prior.instances.get_mut(&addr) {
+                keep_books(o, self.w.ctx, of, r.mode);
             }
         }
         change.provider_source = of.source.clone();
@@ -261,12 +267,11 @@ impl Planner<'_> {
         &mut self,
         addr: &InstanceAddr,
         of: &Resolved<'_>,
+        prior: Option<InstanceObject>,
         config: Value,
     ) -> Option<ResourceChange> {
         let to = of.source;
-        let prior = self.w.prior.instances.get(addr);
-        let Some(old) = self.old_side(addr, prior, to) else {
-            let prior = prior.cloned();
+        let Some(old) = self.old_side(addr, prior.as_ref(), to) else {
             return (self.plan_managed(addr, of, prior, config)).await;
         };
         // A move resumed after its new object was made plans against that object.
@@ -487,6 +492,24 @@ impl Planner<'_> {
             });
             hit
         })
+    }
+}
+
+/// What state records of an instance besides its object: the provider configuration that
+/// manages it, when the state named none, and what the configuration makes a managed one
+/// depend on. As Terraform does on apply, even for unchanged (or just imported) objects,
+/// since that later orders their destruction.
+fn keep_books(
+    o: &mut InstanceObject,
+    ctx: &crate::context::Context,
+    of: &Resolved<'_>,
+    mode: Mode,
+) {
+    if o.provider.is_empty() {
+        o.provider = ctx.state_provider_name(of.paddr);
+    }
+    if mode == Mode::Managed {
+        o.dependencies = of.deps.clone();
     }
 }
 
