@@ -333,3 +333,138 @@ fn child_module_inputs_are_validated_at_the_callers_argument() {
     assert!(out.contains("Plan: 2 to add"), "{out}");
     w.run(&["apply", "-auto-approve", "-no-color"]).expect(0);
 }
+
+/// A root resource feeding a module, the module's resources (one counted) feeding a nested
+/// module, and root resources reading the module's output or depending on the whole call.
+const ACROSS_MODULES: [(&str, &str); 3] = [
+    (
+        "main.tf",
+        r#"resource "terraform_data" "root_a" {
+  input = "a"
+}
+module "m2" {
+  source = "./m"
+  x      = terraform_data.root_a.output
+}
+resource "terraform_data" "root_b" {
+  input = module.m2.out
+}
+resource "terraform_data" "root_c" {
+  count      = 2
+  depends_on = [module.m2]
+}
+"#,
+    ),
+    (
+        "m/main.tf",
+        r#"variable "x" {}
+resource "terraform_data" "r0" {
+  input = var.x
+}
+resource "terraform_data" "r1" {
+  count = 2
+  input = terraform_data.r0.output
+}
+module "inner" {
+  source = "./inner"
+  y      = terraform_data.r1[0].output
+}
+output "out" {
+  value = module.inner.z
+}
+"#,
+    ),
+    (
+        "m/inner/main.tf",
+        r#"variable "y" {}
+resource "terraform_data" "deep" {
+  input = var.y
+}
+output "z" {
+  value = terraform_data.deep.output
+}
+"#,
+    ),
+];
+
+/// Each instance's state `dependencies`, by instance address.
+fn dependencies(state: &serde_json::Value) -> Vec<(String, Vec<String>)> {
+    let addrs = addresses(state);
+    let mut out: Vec<(String, Vec<String>)> = Vec::new();
+    for r in state["resources"].as_array().unwrap() {
+        for i in r["instances"].as_array().unwrap() {
+            let deps = i["dependencies"]
+                .as_array()
+                .map(|d| d.iter().map(|x| x.as_str().unwrap().to_string()).collect());
+            let module = r["module"]
+                .as_str()
+                .map(|m| format!("{m}."))
+                .unwrap_or_default();
+            let key = match &i["index_key"] {
+                serde_json::Value::Null => String::new(),
+                k => format!("[{k}]"),
+            };
+            let addr = format!(
+                "{module}terraform_data.{}{key}",
+                r["name"].as_str().unwrap()
+            );
+            assert!(addrs.contains(&addr), "{addr} not in {addrs:?}");
+            out.push((addr, deps.unwrap_or_default()));
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn state_records_dependencies_by_configuration_address_across_modules_as_terraform_does() {
+    // What Terraform 1.15 writes for this configuration (its state is the fixture
+    // `modules/dependencies.tfstate`): every resource reached through references, variables,
+    // outputs and `depends_on`, in any module, by its absolute address without keys.
+    let w = Work::new(&ACROSS_MODULES);
+    w.run(&["apply", "-auto-approve", "-no-color"]).expect(0);
+    let terraform: serde_json::Value =
+        serde_json::from_str(include_str!("fixtures/modules/dependencies.tfstate")).unwrap();
+    let expected = dependencies(&terraform);
+    let into_m2 = vec!["terraform_data.root_a".to_string()];
+    assert!(expected.contains(&("module.m2.terraform_data.r0".into(), into_m2)));
+    assert_eq!(dependencies(&w.state()), expected);
+}
+
+#[test]
+fn orphaned_module_resources_of_a_terraform_state_are_destroyed_after_their_dependents() {
+    // Terraform's state, its configuration gone: only the recorded dependencies order the
+    // destroys, one at a time, each after everything that depended on it.
+    let text = include_str!("fixtures/modules/dependencies.tfstate");
+    let w = Work::new(&[("main.tf", "")]);
+    w.write("terraform.tfstate", text);
+    let r = w.run(&["apply", "-auto-approve", "-no-color", "-parallelism=1"]);
+    let out = r.expect(0).stdout();
+    let done: Vec<&str> = (out.lines())
+        .filter_map(|l| l.strip_suffix(": Destruction complete after 0s"))
+        .collect();
+    assert_eq!(done.len(), 8, "{out}");
+    let terraform: serde_json::Value = serde_json::from_str(text).unwrap();
+    for (addr, deps) in dependencies(&terraform) {
+        let at = done.iter().position(|d| *d == addr);
+        let at = at.unwrap_or_else(|| panic!("{addr} not destroyed: {out}"));
+        for dep in deps {
+            let instances = done
+                .iter()
+                .enumerate()
+                .filter(|(_, d)| is_instance_of(d, &dep));
+            for (other, _) in instances {
+                assert!(at < other, "{addr} went after {dep}: {done:?}");
+            }
+        }
+    }
+}
+
+/// True when instance address `instance` is of the resource at configuration address
+/// `resource` (modules here have no keys; resources may).
+fn is_instance_of(instance: &str, resource: &str) -> bool {
+    instance == resource
+        || instance
+            .strip_prefix(resource)
+            .is_some_and(|k| k.starts_with('['))
+}

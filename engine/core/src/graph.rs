@@ -2,7 +2,7 @@
 //! provider of every (static) module, with edges from references and `depends_on`.
 //! Building it is O(nodes + edges); a cycle is a diagnostic naming every node on it.
 
-use crate::addrs::{implied_local_name, ProviderConfig};
+use crate::addrs::{config_address, implied_local_name, ProviderConfig};
 use autostack_lang::config::{Module, ModuleTree, Resource};
 use autostack_lang::eval::scope::{parse_ref, Subject};
 use autostack_lang::syntax::{Body, Expr, Traversal};
@@ -394,9 +394,9 @@ pub fn build(tree: &ModuleTree) -> Result<ConfigGraph, Diagnostics> {
 }
 
 /// For every resource node, the resources and data sources it depends on directly or through
-/// any other node (locals, variables, module calls), as Terraform records them in state:
-/// addresses relative to the resource's module, sorted. Ancestors outside the resource's
-/// module (or its children) are left out, as the state's module-relative form cannot name them.
+/// any other node (locals, variables, outputs, module calls), as Terraform records them in
+/// state: absolute configuration addresses (`module.net.aws_subnet.a`, no instance keys) of
+/// every such ancestor in any module, sorted.
 ///
 /// One depth-first search per resource over its ancestors. The walk goes through the nodes in
 /// storage order and marks visits with a per-search stamp, not a fresh set, so that a million
@@ -409,9 +409,9 @@ pub fn resource_dependencies(g: &ConfigGraph) -> ResourceDeps {
     let mut deps = std::collections::BTreeSet::new();
     for (search, i) in g.graph.node_indices().enumerate() {
         let node = &g.graph[i];
-        let Node::Resource(path, _) = node else {
+        if !matches!(node, Node::Resource(..)) {
             continue;
-        };
+        }
         stack.push(i);
         while let Some(j) = stack.pop() {
             for a in g.graph.neighbors_directed(j, petgraph::Direction::Incoming) {
@@ -420,8 +420,8 @@ pub fn resource_dependencies(g: &ConfigGraph) -> ResourceDeps {
                 }
                 stack.push(a);
                 if let Node::Resource(p, name) = &g.graph[a] {
-                    if a != i && p.starts_with(path) {
-                        deps.insert(relative_name(&p[path.len()..], name));
+                    if a != i {
+                        deps.insert(config_address(p.iter().map(String::as_str), name));
                     }
                 }
             }
@@ -429,18 +429,6 @@ pub fn resource_dependencies(g: &ConfigGraph) -> ResourceDeps {
         out[i.index()] = Some(std::mem::take(&mut deps).into_iter().collect());
     }
     out
-}
-
-/// `name` in module `rel` below the module it is named from (`module.a.module.b.name`).
-fn relative_name(rel: &[String], name: &str) -> String {
-    let mut s = String::with_capacity(name.len() + rel.iter().map(|m| m.len() + 8).sum::<usize>());
-    for m in rel {
-        s.push_str("module.");
-        s.push_str(m);
-        s.push('.');
-    }
-    s.push_str(name);
-    s
 }
 
 /// Edges between resources as `autostack graph` and the plan report draw them: from each

@@ -179,6 +179,20 @@ impl fmt::Display for ModuleInstance {
     }
 }
 
+/// The configuration address of resource `local` (`TYPE.NAME`, `data.TYPE.NAME`) in the
+/// static module path `path` (call names): `module.a.module.b.aws_vpc.main`.
+pub fn config_address<'a>(path: impl Iterator<Item = &'a str> + Clone, local: &str) -> String {
+    let len = local.len() + path.clone().map(|m| m.len() + 8).sum::<usize>();
+    let mut s = String::with_capacity(len);
+    for m in path {
+        s.push_str("module.");
+        s.push_str(m);
+        s.push('.');
+    }
+    s.push_str(local);
+    s
+}
+
 /// A resource (not one instance) in a module instance.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ResourceAddr {
@@ -199,6 +213,13 @@ impl ResourceAddr {
             Mode::Managed => format!("{}.{}", self.ty, self.name),
             Mode::Data => format!("data.{}.{}", self.ty, self.name),
         }
+    }
+
+    /// Its configuration address, module keys left out (`module.net.aws_subnet.a`): how
+    /// state `dependencies` name it.
+    pub fn config_address(&self) -> String {
+        let path = self.module.steps().iter().map(|(name, _)| name.as_str());
+        config_address(path, &self.local())
     }
 
     /// One instance of this resource.

@@ -3,7 +3,7 @@
 //! `create_before_destroy` replacements delete the old object last. O(nodes + edges): each
 //! resource gets join/barrier nodes instead of instance-to-instance edges.
 
-use crate::addrs::ResourceAddr;
+use crate::addrs::{config_address, ResourceAddr};
 use crate::graph::{ConfigGraph, Node};
 use crate::plan::{Action, Plan};
 use crate::FastMap;
@@ -74,6 +74,8 @@ pub fn build(g: &ConfigGraph, plan: &Plan) -> OpGraph {
     // same, except for a move, which finishes with its copy).
     let mut forward_of: Vec<Vec<(usize, usize)>> = vec![Vec::new(); g.graph.node_count()];
     let mut destroy_of: FastMap<String, Vec<usize>> = FastMap::default();
+    // Each destroying change's destroy op, by change index.
+    let mut destroy_op = vec![usize::MAX; plan.changes.len()];
     let mut replaced_cbd: Vec<(usize, Option<NodeIndex>)> = Vec::new();
     // Changes are in address order: a resource's instances are adjacent and share its node.
     let mut last: Option<(&ResourceAddr, Option<NodeIndex>)> = None;
@@ -99,8 +101,9 @@ pub fn build(g: &ConfigGraph, plan: &Plan) -> OpGraph {
             forward_of[gi.index()].push((f, copy.unwrap_or(f)));
         }
         if let Some(d) = del {
+            destroy_op[i] = d;
             destroy_of
-                .entry(c.addr.resource.to_string())
+                .entry(c.addr.resource.config_address())
                 .or_default()
                 .push(d);
         }
@@ -137,7 +140,7 @@ pub fn build(g: &ConfigGraph, plan: &Plan) -> OpGraph {
             og.edge(end, op);
         }
     }
-    destroy_edges(&mut og, plan, &destroy_of, g, &config_op);
+    destroy_edges(&mut og, plan, (&destroy_of, &destroy_op), g, &config_op);
     for (d, gi) in replaced_cbd {
         // The old object goes only after everything that referenced it has moved on.
         if let Some(gi) = gi {
@@ -157,11 +160,14 @@ fn destroys(a: Action) -> bool {
     )
 }
 
-/// Destroys of a resource wait for the destroys of everything that depended on it.
+/// Destroys of a resource wait for the destroys of everything that depended on it: each
+/// destroy, for every resource its state `dependencies` name, is an edge into that resource's
+/// barrier (`destroy_of`: a resource's destroys by configuration address; `destroy_op`: the
+/// destroy of each change).
 fn destroy_edges(
     og: &mut OpGraph,
     plan: &Plan,
-    destroy_of: &FastMap<String, Vec<usize>>,
+    (destroy_of, destroy_op): (&FastMap<String, Vec<usize>>, &[usize]),
     g: &ConfigGraph,
     config_op: &[usize],
 ) {
@@ -177,24 +183,19 @@ fn destroy_edges(
         if !destroys(c.action) {
             continue;
         }
-        let Some(my_destroys) = destroy_of.get(&c.addr.resource.to_string()) else {
-            continue;
-        };
-        let module_prefix = if c.addr.resource.module.is_root() {
-            String::new()
-        } else {
-            format!("{}.", c.addr.resource.module)
-        };
+        // Dependencies are configuration addresses (every instance of every module instance
+        // of a resource); states from earlier AutoStack builds name a module's own resources
+        // relative to it, so a name not found whole is tried there too.
+        let steps = c.addr.resource.module.steps();
+        let module_prefix = (!steps.is_empty())
+            .then(|| config_address(steps.iter().map(|(name, _)| name.as_str()), ""));
         for dep in c.dependencies.iter() {
-            if let Some(&b) = barrier.get(&format!("{module_prefix}{dep}")) {
-                let mine: Vec<usize> = my_destroys
-                    .iter()
-                    .copied()
-                    .filter(|&d| matches!(og.ops[d], Op::Destroy(j) if j == i))
-                    .collect();
-                for d in mine {
-                    og.edge(d, b);
-                }
+            let found = barrier.get(dep.as_str()).or_else(|| {
+                let prefix = module_prefix.as_deref()?;
+                barrier.get(&format!("{prefix}{dep}"))
+            });
+            if let Some(&b) = found {
+                og.edge(destroy_op[i], b);
             }
         }
     }

@@ -194,16 +194,15 @@ fn irreversible(
 }
 
 /// For each operation, how many others must finish first and which wait on it: an object
-/// is undone before the objects it depends on (its state `dependencies`).
+/// is undone before the objects it depends on (its state `dependencies`, configuration
+/// addresses, each looked up once among the operations' resources).
 fn reverse_dependency_waits(ops: &[UndoOp], after: &State) -> Vec<(usize, Vec<usize>)> {
     let mut order: Vec<(usize, Vec<usize>)> = vec![(0, Vec::new()); ops.len()];
-    let config_addr = |a: &InstanceAddr| {
-        let path: String = (a.resource.module.path().iter())
-            .map(|m| format!("module.{m}."))
-            .collect();
-        format!("{path}{}", a.resource.local())
-    };
-    let targets: Vec<String> = ops.iter().map(|o| config_addr(o.addr())).collect();
+    let mut of_resource: crate::FastMap<String, Vec<usize>> = Default::default();
+    for (i, op) in ops.iter().enumerate() {
+        let target = op.addr().resource.config_address();
+        of_resource.entry(target).or_default().push(i);
+    }
     for (j, op) in ops.iter().enumerate() {
         let deps = match op {
             UndoOp::Restore(_, _, prior) => prior.dependencies.clone(),
@@ -214,8 +213,9 @@ fn reverse_dependency_waits(ops: &[UndoOp], after: &State) -> Vec<(usize, Vec<us
                 .unwrap_or_default(),
         };
         // `j` depends on `i`: `j` is undone first, `i` waits for it.
-        for (i, target) in targets.iter().enumerate() {
-            if i != j && deps.contains(target) {
+        let waiting = deps.iter().filter_map(|d| of_resource.get(d.as_str()));
+        for &i in waiting.flatten() {
+            if i != j {
                 order[j].1.push(i);
                 order[i].0 += 1;
             }
