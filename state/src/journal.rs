@@ -6,9 +6,11 @@
 //! - **intent** `{"lineage": L, "intent": {"token": T, "addr": A, "provider": P, "type": Y, ..}}`,
 //!   on disk before a create starts; besides the idempotency token it holds what the provider
 //!   needs to find the object again (the planned value);
-//! - **operation** `{"lineage": L, "addr": A, "object": O | null, "token": T?}`, a finished
-//!   operation (the instance in state v4 form, `null` after a destroy); `token` resolves the
-//!   intent of the create that made the object;
+//! - **operation** `{"lineage": L, "addr": A, "provider": P?, "instance": I?, "token": T?}`, a
+//!   finished operation: the object's provider and its instance in state v4 form (without
+//!   the index key, which `addr` has), neither after a destroy; `token` resolves the intent
+//!   of the create that made the object. Earlier journals wrote the object as `"object": O |
+//!   null`, a v4 document of its one resource, and are read as before;
 //! - **resolution** `{"lineage": L, "resolved": T}`: intent `T` made nothing (its create failed,
 //!   or recovery found nothing).
 //!

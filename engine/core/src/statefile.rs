@@ -473,45 +473,25 @@ pub fn encode(st: &State, schemas: &dyn SchemaSource) -> Document {
     doc
 }
 
-/// One object as a journal record holds it: a document of its one resource and the format's
-/// version, without the head a reader defaults (serial, lineage, outputs): a record a
-/// resource, at a million resources the head alone was 85 MB of journal.
-#[derive(serde::Serialize)]
-pub struct ObjectDoc {
-    version: u64,
-    resources: [model::Resource; 1],
-}
-
 /// The schema [`encode_object`] looked up last, kept for the next object.
 #[derive(Default)]
 pub struct SchemaMemo(LastSchema);
 
-/// `obj` at `addr` as a document of its own, its schema looked up only when the object's
-/// provider, mode or type differs from the last one `memo` saw.
+/// `obj` as a journal record holds it: its instance in v4 form without the index key (the
+/// record's address has it, and the resource's module, mode, type and name: a whole
+/// document of the one resource was 150 bytes more a record). Its schema is looked up only
+/// when the object's provider, mode or type differs from the last one `memo` saw.
 pub fn encode_object(
     addr: &InstanceAddr,
     obj: &InstanceObject,
     schemas: &dyn SchemaSource,
     memo: &mut SchemaMemo,
-) -> ObjectDoc {
+) -> model::Instance {
     let r = &addr.resource;
     let schema = memo.0.get(schemas, (&obj.provider, r.mode, &r.ty));
     let mut instance = encode_typed(addr, obj, schema.map(|(t, _)| t));
-    let id = instance_id(addr);
-    instance.index_key = id.key;
-    let resource = model::Resource {
-        module: id.module,
-        mode: id.mode,
-        ty: id.ty,
-        name: id.name,
-        each: None,
-        provider: obj.provider.to_string(),
-        instances: vec![instance],
-    };
-    ObjectDoc {
-        version: 4,
-        resources: [resource],
-    }
+    instance.index_key = None;
+    instance
 }
 
 /// One instance object in v4 form (attributes typed by the resource schema).

@@ -1,7 +1,7 @@
 //! `random_uuid` (hashicorp/random): a random UUID-formatted string.
 
 use crate::common::{error, string, string_map, with};
-use crate::rng::{format_uuid, go_uuid};
+use crate::rng::{format_uuid, random_bytes};
 use crate::state_only::{replacer, Making, Replacer};
 use async_trait::async_trait;
 use autostack_provider_sdk::{ApplyError, ResourceSchema};
@@ -39,7 +39,9 @@ impl Making for RandomUuid {
     }
 
     async fn make(&self, planned: &Value) -> Result<Value, ApplyError> {
-        let u = go_uuid().map_err(|e| ApplyError::new("Create Random UUID error", e))?;
+        // A value users may rely on being unguessable: from the operating system's generator.
+        let bytes = random_bytes(16).map_err(|e| ApplyError::new("Create Random UUID error", e))?;
+        let u = format_uuid(&bytes);
         Ok(with(
             planned,
             [("id", string(u.clone())), ("result", string(u))],

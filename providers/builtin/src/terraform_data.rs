@@ -95,7 +95,7 @@ impl ResourceType<()> for TerraformData {
 
     async fn create(&self, _client: &(), ctx: ChangeCtx<'_>) -> Result<Value, ApplyError> {
         let planned = ctx.planned;
-        let id = go_uuid().map_err(|e| ApplyError::new("Failed to generate an ID", e))?;
+        let id = go_uuid();
         let input = attr_or_null(planned, "input");
         Ok(with(planned, [("id", string(id)), ("output", input)]))
     }

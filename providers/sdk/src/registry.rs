@@ -33,7 +33,8 @@ pub struct ChangeCtx<'a> {
     pub config: &'a Value,
     /// The planned private data.
     pub private: &'a Private,
-    /// The create's intent token (see [`ApplyRequest::token`]); unique per create.
+    /// The create's intent token (see [`ApplyRequest::token`]); unique per create, empty for
+    /// updates, deletes and the creates of [`ResourceType::state_only`] types.
     pub token: &'a str,
 }
 
@@ -400,9 +401,12 @@ impl<F: ClientFactory> Provider for Registry<F> {
 
     async fn apply(&self, req: ApplyRequest<'_>) -> Result<ApplyResponse, ApplyError> {
         let (r, c) = self.parts(req.type_name)?;
+        // Only a create of a type with something outside the state uses the token.
+        let creates = req.prior.is_none() && req.planned.is_some() && !r.state_only();
         let token = match req.token {
             Some(t) => t.to_string(),
-            None => uuid::Uuid::new_v4().to_string(),
+            None if creates => uuid::Uuid::new_v4().to_string(),
+            None => String::new(),
         };
         // A create's prior and a delete's planned value are null.
         static NULL: Value = Value::Null(Type::Dynamic);

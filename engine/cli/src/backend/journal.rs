@@ -5,17 +5,23 @@
 use autostack_core::addrs::{parse_instance, InstanceAddr};
 use autostack_core::apply::{Intent, StateSink};
 use autostack_core::state::InstanceObject;
-use autostack_core::statefile::{self, ObjectDoc, SchemaMemo, SchemaSource};
+use autostack_core::statefile::{self, SchemaMemo, SchemaSource};
 use autostack_lang::value::json::{decode_full, encode_full};
-use autostack_state::model::{Change, Document, RawJson};
+use autostack_state::model::{Change, Document, Instance, RawJson};
 use serde::{Deserialize, Serialize};
 
-/// An operation record as written: the instance in state v4 form, `None` after a destroy.
+/// An operation record as written: the object's provider and instance in state v4 form,
+/// neither after a destroy.
 #[derive(Serialize)]
 struct OperationOut<'a> {
     lineage: &'a str,
     addr: String,
-    object: Option<ObjectDoc>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    provider: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    instance: Option<Instance>,
+    /// The intent the operation resolves (a create's that journaled one).
+    #[serde(skip_serializing_if = "Option::is_none")]
     token: Option<&'a str>,
     /// The deposed object the record is about (absent: the current object).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -31,6 +37,11 @@ struct OperationIn {
     #[serde(default)]
     lineage: String,
     addr: Option<String>,
+    #[serde(default)]
+    provider: Option<String>,
+    #[serde(default)]
+    instance: Option<Box<Instance>>,
+    /// The object as earlier journals wrote it: a v4 document of its one resource.
     #[serde(default)]
     object: Option<RawJson>,
     #[serde(default)]
@@ -61,31 +72,34 @@ pub fn replay(doc: &mut Document, records: &[Vec<u8>]) -> usize {
             break;
         };
         let id = statefile::instance_id(&addr);
-        match (op.deposed, op.object) {
-            (Some(key), _) if op.depose => changes.push(Change::Depose(id, key)),
-            (Some(key), _) => changes.push(Change::RemoveDeposed(id, key)),
-            (None, None) => changes.push(Change::Remove(id)),
-            (None, Some(raw)) => {
-                let one = serde_json::from_str::<Document>(raw.get()).ok();
-                let found = one
-                    .and_then(|d| d.resources.into_iter().next())
-                    .and_then(|r| {
-                        let provider = r.provider;
-                        r.instances.into_iter().next().map(|i| (provider, i))
-                    });
-                if let Some((provider, instance)) = found {
-                    changes.push(Change::Put {
-                        id,
-                        provider,
-                        instance: Box::new(instance),
-                    });
-                }
-            }
-        }
+        let object = match (op.provider, op.instance) {
+            (Some(provider), Some(instance)) => Some((provider, instance)),
+            _ => op.object.as_ref().and_then(object_of_document),
+        };
+        changes.push(match (op.deposed, object) {
+            (Some(key), _) if op.depose => Change::Depose(id, key),
+            (Some(key), _) => Change::RemoveDeposed(id, key),
+            (None, None) if op.object.is_some() => continue,
+            (None, None) => Change::Remove(id),
+            (None, Some((provider, instance))) => Change::Put {
+                id,
+                provider,
+                instance,
+            },
+        });
     }
     let n = changes.len();
     doc.apply_changes(changes);
     n
+}
+
+/// The provider and instance of an earlier journal's object, a document of its one resource
+/// (`None`: not one).
+fn object_of_document(raw: &RawJson) -> Option<(String, Box<Instance>)> {
+    let doc = serde_json::from_str::<Document>(raw.get()).ok()?;
+    let r = doc.resources.into_iter().next()?;
+    let instance = r.instances.into_iter().next()?;
+    Some((r.provider, Box::new(instance)))
 }
 
 /// Journals every finished resource operation of an apply.
@@ -196,14 +210,15 @@ impl StateSink for Journal<'_> {
         obj: Option<&InstanceObject>,
         token: Option<&str>,
     ) -> Result<(), String> {
-        let object = obj.map(|o| {
+        let instance = obj.map(|o| {
             let mut memo = self.memo.lock().unwrap_or_else(|e| e.into_inner());
             statefile::encode_object(addr, o, self.schemas, &mut memo)
         });
         let record = OperationOut {
             lineage: &self.lineage,
             addr: addr.to_string(),
-            object,
+            provider: obj.map(|o| &*o.provider),
+            instance,
             token,
             deposed: None,
             depose: false,
@@ -217,7 +232,8 @@ impl StateSink for Journal<'_> {
         self.operation(OperationOut {
             lineage: &self.lineage,
             addr: addr.to_string(),
-            object: None,
+            provider: None,
+            instance: None,
             token: None,
             deposed: Some(key),
             depose: true,
@@ -232,7 +248,8 @@ impl StateSink for Journal<'_> {
         self.operation(OperationOut {
             lineage: &self.lineage,
             addr: addr.to_string(),
-            object: None,
+            provider: None,
+            instance: None,
             token: None,
             deposed: Some(key),
             depose: false,
@@ -309,8 +326,8 @@ mod tests {
         assert_eq!(left, [None]);
     }
 
-    /// Operation records written as an apply writes them (each object a document of its one
-    /// resource) replay into the same document the whole state encodes to.
+    /// Operation records written as an apply writes them (each object its provider and v4
+    /// instance) replay into the same document the whole state encodes to.
     #[test]
     fn recorded_objects_replay_into_the_state_they_were_taken_from() {
         use autostack_state::seams::Plaintext;
@@ -341,9 +358,13 @@ mod tests {
         }
         j.flush().unwrap();
         let records = autostack_state::journal::read(&path, &Plaintext).unwrap();
-        assert!(records
-            .iter()
-            .all(|r| !String::from_utf8_lossy(r).contains("serial")));
+        // The object alone: no document head, no resource around it, no token without an
+        // intent to resolve.
+        for r in &records {
+            let r: serde_json::Value = serde_json::from_slice(r).unwrap();
+            let keys: Vec<&String> = r.as_object().unwrap().keys().collect();
+            assert_eq!(keys, ["lineage", "addr", "provider", "instance"]);
+        }
         let mut d = doc(r#"{"version":4,"serial":1,"lineage":"L","resources":[]}"#);
         assert_eq!(replay(&mut d, &records), 3);
         let want = statefile::encode(&st, &statefile::NoSchemas);

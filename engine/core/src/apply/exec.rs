@@ -21,6 +21,7 @@ use autostack_lang::{Diagnostic, Diagnostics, Value};
 use autostack_provider_sdk::{
     differs, ApplyError, ApplyRequest, ApplyResponse, PlanResponse, Private, ReadDataRequest,
 };
+use std::sync::OnceLock;
 use std::time::Instant;
 use tokio::sync::{Mutex, Semaphore};
 
@@ -155,12 +156,15 @@ impl<'a> Run<'a> {
             addr: &c.addr,
             action,
         });
-        let token = uuid::Uuid::new_v4().to_string();
+        // A create's idempotency token, made when its intent is journaled (the record of
+        // what the create made then resolves it).
+        let token = OnceLock::new();
         let op = self.forward_inner(c, &token);
         let result = self.ticking(&c.addr, action, start, op).await;
         // Journal before taking the shared lock, so that concurrent records share an fsync.
+        let token = token.get().map(String::as_str);
         let recorded = match &result {
-            Ok(obj) | Err((_, Some(obj))) => self.sink.record(&c.addr, Some(obj), Some(&token)),
+            Ok(obj) | Err((_, Some(obj))) => self.sink.record(&c.addr, Some(obj), token),
             Err((_, None)) => Ok(()),
         };
         let mut sh = self.shared_after_record().await;
@@ -214,7 +218,7 @@ impl<'a> Run<'a> {
     async fn forward_inner(
         &self,
         c: &ResourceChange,
-        token: &str,
+        token: &OnceLock<String>,
     ) -> Result<InstanceObject, (Diagnostics, Option<InstanceObject>)> {
         let provider = self
             .provider(&c.provider)
@@ -361,22 +365,28 @@ impl<'a> Run<'a> {
         provider: &SharedProvider,
         planned: InstanceObject,
         (config, private): (&Value, &Private),
-        token: &str,
+        token: &OnceLock<String>,
     ) -> Result<ApplyResponse, ApplyError> {
         let ty = &c.addr.resource.ty;
+        // Nothing outside the state to lose track of, for a state-only type: a create killed
+        // before its record left nothing, and the next apply makes it again. No intent, so no
+        // token either.
+        let token = (!provider.state_only(ty)).then(|| {
+            token
+                .get_or_init(|| uuid::Uuid::new_v4().to_string())
+                .as_str()
+        });
         let create = |planned| {
             let req = ApplyRequest::new(ty, None, Some(planned));
-            provider.apply(
-                req.with_config(config)
-                    .with_private(private)
-                    .with_token(token),
-            )
+            let req = req.with_config(config).with_private(private);
+            provider.apply(match token {
+                Some(token) => req.with_token(token),
+                None => req,
+            })
         };
-        if provider.state_only(ty) {
-            // Nothing outside the state to lose track of: a create killed before its record
-            // left nothing, and the next apply makes it again.
+        let Some(token) = token else {
             return create(&planned.value).await;
-        }
+        };
         let intent = Intent {
             addr: c.addr.clone(),
             token: token.to_string(),
