@@ -6,6 +6,7 @@
 //! Snapshots are written atomically (temp file, fsync, rename, fsync of the directory), so a
 //! reader sees the old or the new file, never a torn one.
 
+pub mod handoff;
 mod lock;
 
 pub use lock::info_path;
@@ -345,11 +346,10 @@ pub fn atomic_write_with(path: &Path, produce: &WriteSnapshot) -> Result<()> {
     let (dir, tmp) = temp_beside(path);
     let written = (|| {
         let file = File::create(&tmp).map_err(|e| StateError::io(&tmp, e))?;
-        let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
+        // Encoding here, the system calls on a thread of their own (see `handoff`).
+        let mut w = handoff::Handoff::new(file).map_err(|e| StateError::io(&tmp, e))?;
         produce(&mut w)?;
-        let file = w
-            .into_inner()
-            .map_err(|e| StateError::io(&tmp, e.into_error()))?;
+        let file = w.finish().map_err(|e| StateError::io(&tmp, e))?;
         file.sync_all().map_err(|e| StateError::io(&tmp, e))
     })();
     if written.is_err() {

@@ -102,7 +102,7 @@ pub async fn run(a: &PlanCmd) -> u8 {
     code
 }
 
-/// Streams the saved plan to `path` through a buffer, or writes it encrypted by `encryptor`
+/// Streams the saved plan to `path` through a writer thread, or writes it encrypted by `encryptor`
 /// (the `plan` target of the `encryption` block) in one piece.
 fn write_plan(
     path: &std::path::Path,
@@ -111,14 +111,14 @@ fn write_plan(
     schemas: &crate::session::Schemas,
     encryptor: Option<&dyn autostack_state::Encryptor>,
 ) -> std::io::Result<()> {
-    use std::io::Write;
     if let Some(enc) = encryptor {
         let mut plain = Vec::new();
         planfile::write_to(plan, tree, schemas, &mut plain)?;
         let sealed = enc.encrypt(plain).map_err(std::io::Error::other)?;
         return std::fs::write(path, sealed);
     }
-    let mut w = std::io::BufWriter::with_capacity(1 << 18, std::fs::File::create(path)?);
+    // Encoding here, the system calls on a thread of their own.
+    let mut w = autostack_state::local::handoff::Handoff::new(std::fs::File::create(path)?)?;
     planfile::write_to(plan, tree, schemas, &mut w)?;
-    w.flush()
+    w.finish().map(drop)
 }
