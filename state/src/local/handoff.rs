@@ -95,6 +95,17 @@ impl Handoff {
 }
 
 impl Write for Handoff {
+    /// Encoders write a few bytes at a time: what fits is copied, without the default
+    /// `write_all`'s loop around `write`.
+    #[inline]
+    fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
+        if bytes.len() < BUFFER - self.buf.len() {
+            self.buf.extend_from_slice(bytes);
+            return Ok(());
+        }
+        self.write_all_across(bytes)
+    }
+
     fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
         if self.thread.is_none() {
             return Err(io::Error::other("the state writer thread stopped"));
@@ -114,6 +125,18 @@ impl Write for Handoff {
             true => Ok(()),
             false => self.hand_over(),
         }
+    }
+}
+
+impl Handoff {
+    /// `write_all` of bytes that fill the buffer being filled (and maybe more).
+    #[cold]
+    fn write_all_across(&mut self, mut bytes: &[u8]) -> io::Result<()> {
+        while !bytes.is_empty() {
+            let n = self.write(bytes)?;
+            bytes = &bytes[n..];
+        }
+        Ok(())
     }
 }
 
