@@ -6,9 +6,10 @@
 //! read from Terraform is written back byte for byte.
 
 use crate::error::{Result, StateError};
-use crate::model::{Document, Heads, Outputs, FORMAT_VERSION};
+use crate::model::{Document, Heads, Outputs, Resource, FORMAT_VERSION};
 use serde::{Deserialize, Serialize};
 use serde_json::ser::{Formatter, PrettyFormatter};
+use std::cell::RefCell;
 use std::io::{self, Write};
 
 /// The serial and lineage of a stored state: what the overwrite rules compare.
@@ -136,11 +137,63 @@ pub fn encode(doc: &Document) -> Result<Vec<u8>> {
 }
 
 /// [`encode`], streamed to `w` (buffer it: it gets many small writes).
-pub fn encode_to<R: Serialize>(doc: &Document<R>, mut w: impl Write) -> Result<()> {
+pub fn encode_to<R: Serialize>(doc: &Document<R>, w: impl Write) -> Result<()> {
+    write_serialized(doc, w)
+}
+
+/// [`encode_to`] of `doc` with the resources `resources` yields in its place (its own are not
+/// written), each made as the writer reaches it: a large state is never held whole.
+pub fn encode_streamed_to(
+    doc: &Document,
+    resources: impl Iterator<Item = Resource>,
+    w: impl Write,
+) -> Result<()> {
+    let streamed = Streamed {
+        doc,
+        resources: RefCell::new(Some(resources)),
+    };
+    write_serialized(&streamed, w)
+}
+
+/// Serializes `value` as Terraform lays it out, with the final newline.
+fn write_serialized(value: &impl Serialize, mut w: impl Write) -> Result<()> {
     let mut ser = serde_json::Serializer::with_formatter(&mut w, TerraformFormatter::default());
-    serde::Serialize::serialize(doc, &mut ser).map_err(StateError::Encode)?;
+    value.serialize(&mut ser).map_err(StateError::Encode)?;
     w.write_all(b"\n")
         .map_err(|e| StateError::Encode(serde_json::Error::io(e)))
+}
+
+/// A document written with resources from an iterator, field for field as [`Document`]'s
+/// own serialization writes them.
+struct Streamed<'a, I> {
+    doc: &'a Document,
+    /// Taken by the one serialization.
+    resources: RefCell<Option<I>>,
+}
+
+impl<I: Iterator<Item = Resource>> Serialize for Streamed<'_, I> {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let d = self.doc;
+        let mut s = ser.serialize_struct("Document", 7)?;
+        s.serialize_field("version", &d.version)?;
+        s.serialize_field("terraform_version", &d.terraform_version)?;
+        s.serialize_field("serial", &d.serial)?;
+        s.serialize_field("lineage", &d.lineage)?;
+        s.serialize_field("outputs", &d.outputs)?;
+        s.serialize_field("resources", &Taken(&self.resources))?;
+        s.serialize_field("check_results", &d.check_results)?;
+        s.end()
+    }
+}
+
+/// A sequence serialized from the iterator it takes out of its cell (empty the second time).
+struct Taken<'a, I>(&'a RefCell<Option<I>>);
+
+impl<I: Iterator<Item = Resource>> Serialize for Taken<'_, I> {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> std::result::Result<S::Ok, S::Error> {
+        ser.collect_seq(self.0.borrow_mut().take().into_iter().flatten())
+    }
 }
 
 /// serde_json's pretty formatter, plus raw fragments re-indented at the depth they land at.

@@ -154,3 +154,21 @@ fn parts_read_alone_and_a_borrowed_document_round_trips() {
         Err(StateError::UnsupportedVersion(5))
     ));
 }
+
+#[test]
+fn resources_streamed_in_are_written_as_the_documents_own() {
+    let whole = decode(TERRAFORM).unwrap();
+    assert!(whole.resources.len() > 1);
+    let mut head = decode(TERRAFORM).unwrap();
+    let resources = std::mem::take(&mut head.resources);
+    let mut out = Vec::new();
+    encode_streamed_to(&head, resources.into_iter(), &mut out).unwrap();
+    assert_eq!(
+        String::from_utf8(out).unwrap(),
+        String::from_utf8(encode(&whole).unwrap()).unwrap()
+    );
+    // None at all: the same empty list the document's own would be.
+    let mut none = Vec::new();
+    encode_streamed_to(&head, std::iter::empty(), &mut none).unwrap();
+    assert_eq!(none, encode(&head).unwrap());
+}

@@ -3,7 +3,7 @@
 
 use crate::codec::{self, Stamp};
 use crate::error::Result;
-use crate::model::Document;
+use crate::model::{Document, Resource};
 use crate::rules::Expected;
 use crate::seams::{Encryptor, StateStore};
 use crate::stored::Stored;
@@ -65,20 +65,53 @@ impl Snapshots {
         doc: &mut Document,
         expected: &Expected,
     ) -> Result<Stamp> {
+        self.save_with(workspace, doc, None, expected).await
+    }
+
+    /// [`Snapshots::save`] of `doc` with the resources `resources` makes in place of its own,
+    /// each made as the writer reaches it.
+    pub async fn save_streamed(
+        &self,
+        workspace: &str,
+        doc: &mut Document,
+        resources: &ResourceSource<'_>,
+        expected: &Expected,
+    ) -> Result<Stamp> {
+        self.save_with(workspace, doc, Some(resources), expected)
+            .await
+    }
+
+    async fn save_with(
+        &self,
+        workspace: &str,
+        doc: &mut Document,
+        resources: Option<&ResourceSource<'_>>,
+        expected: &Expected,
+    ) -> Result<Stamp> {
         let next = expected.next(&doc.lineage);
         doc.serial = next.serial;
         doc.lineage = next.lineage.clone();
+        let doc = &*doc;
+        let produce = move |w: &mut dyn std::io::Write| match resources {
+            Some(made) => codec::encode_streamed_to(doc, made(), w),
+            None => codec::encode_to(doc, w),
+        };
         if self.encryptor.is_plaintext() {
             // Streamed into the store: a large state is never held encoded in memory.
-            let doc = &*doc;
-            let produce = move |w: &mut dyn std::io::Write| codec::encode_to(doc, w);
             self.store
                 .write_streamed(workspace, &produce, expected)
                 .await?;
         } else {
-            let stored = self.encryptor.encrypt(codec::encode(doc)?)?;
+            let mut plain = Vec::with_capacity(4096);
+            produce(&mut plain)?;
+            let stored = self.encryptor.encrypt(plain)?;
             self.store.write(workspace, &stored, expected).await?;
         }
         Ok(next)
     }
 }
+
+/// The resources of a snapshot, made as it is written: each call yields them all, in the
+/// document's order (a store may write a snapshot more than once).
+pub type ResourceSource<'a> =
+    dyn Fn() -> Box<dyn Iterator<Item = Resource> + 'a> + Send + Sync + 'a;

@@ -377,7 +377,7 @@ impl Backend {
     pub async fn settle_intents(
         &self,
         state: &mut State,
-        schemas: &dyn SchemaSource,
+        schemas: &(dyn SchemaSource + Sync),
         unresolved: &[usize],
     ) -> Result<(), Diagnostics> {
         self.persist(state, schemas).await?;
@@ -449,22 +449,54 @@ impl Backend {
     pub async fn persist(
         &self,
         state: &mut State,
-        schemas: &dyn SchemaSource,
+        schemas: &(dyn SchemaSource + Sync),
     ) -> Result<(), Diagnostics> {
-        let mut doc = statefile::encode(state, schemas);
-        let stamp = self.persist_document(&mut doc).await?;
+        let stamp = match statefile::ResourceRuns::of(state) {
+            // Each resource encoded as the writer reaches it.
+            Some(runs) => {
+                let mut head = statefile::encode_head(state);
+                let made =
+                    || -> Box<dyn Iterator<Item = _> + '_> { Box::new(runs.resources(schemas)) };
+                self.persist_streamed(&mut head, &made).await?
+            }
+            None => {
+                self.persist_document(&mut statefile::encode(state, schemas))
+                    .await?
+            }
+        };
         state.serial = stamp.serial;
         state.lineage = stamp.lineage;
         Ok(())
     }
 
-    /// Writes `doc` as the next snapshot (see [`Backend::persist`]).
-    pub async fn persist_document(&self, doc: &mut Document) -> Result<Stamp, Diagnostics> {
-        let expected = self
-            .loaded
+    /// Writes `head` with the resources `made` makes as the next snapshot (see
+    /// [`Backend::persist`]).
+    async fn persist_streamed(
+        &self,
+        head: &mut Document,
+        made: &autostack_state::snapshots::ResourceSource<'_>,
+    ) -> Result<Stamp, Diagnostics> {
+        let expected = self.expected();
+        let stamp = self
+            .snapshots
+            .save_streamed(&self.workspace, head, made, &expected)
+            .await
+            .map_err(|e| error("Failed to persist state", e.to_string()))?;
+        self.set_loaded(&stamp);
+        Ok(stamp)
+    }
+
+    /// What the store must still hold for the next write to replace it.
+    fn expected(&self) -> Expected {
+        self.loaded
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .clone();
+            .clone()
+    }
+
+    /// Writes `doc` as the next snapshot (see [`Backend::persist`]).
+    pub async fn persist_document(&self, doc: &mut Document) -> Result<Stamp, Diagnostics> {
+        let expected = self.expected();
         let stamp = self
             .snapshots
             .save(&self.workspace, doc, &expected)

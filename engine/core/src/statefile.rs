@@ -444,6 +444,25 @@ fn path_json(p: &[PathStep]) -> Json {
 
 /// Encodes a state as a v4 document (resources in Terraform's order).
 pub fn encode(st: &State, schemas: &dyn SchemaSource) -> Document {
+    let mut doc = encode_head(st);
+    let current = st.instances.iter().map(|(addr, obj)| (addr, None, obj));
+    let deposed = (st.deposed.iter()).map(|((addr, key), obj)| (addr, Some(key), obj));
+    let mut last = LastSchema::default();
+    // In address order, each resource's objects adjacent: no search per object.
+    doc.put_in_order(current.chain(deposed).map(|(addr, key, obj)| {
+        let r = &addr.resource;
+        let schema = last.get(schemas, (&obj.provider, r.mode, &r.ty));
+        let mut instance = encode_typed(addr, obj, schema.map(|(t, _)| t));
+        instance.deposed = key.cloned();
+        instance.object_provider = key.map(|_| obj.provider.to_string());
+        (instance_id(addr), obj.provider.to_string(), instance)
+    }));
+    doc
+}
+
+/// A state's document without its resources: the head and the outputs (see [`encode`], and
+/// [`ResourceRuns`] for the resources made as they are written).
+pub fn encode_head(st: &State) -> Document {
     let mut doc = Document::empty(TERRAFORM_VERSION);
     doc.serial = st.serial;
     doc.lineage = st.lineage.clone();
@@ -458,18 +477,6 @@ pub fn encode(st: &State, schemas: &dyn SchemaSource) -> Document {
             },
         );
     }
-    let current = st.instances.iter().map(|(addr, obj)| (addr, None, obj));
-    let deposed = (st.deposed.iter()).map(|((addr, key), obj)| (addr, Some(key), obj));
-    let mut last = LastSchema::default();
-    // In address order, each resource's objects adjacent: no search per object.
-    doc.put_in_order(current.chain(deposed).map(|(addr, key, obj)| {
-        let r = &addr.resource;
-        let schema = last.get(schemas, (&obj.provider, r.mode, &r.ty));
-        let mut instance = encode_typed(addr, obj, schema.map(|(t, _)| t));
-        instance.deposed = key.cloned();
-        instance.object_provider = key.map(|_| obj.provider.to_string());
-        (instance_id(addr), obj.provider.to_string(), instance)
-    }));
     doc
 }
 
@@ -533,6 +540,10 @@ fn encode_typed(addr: &InstanceAddr, obj: &InstanceObject, ty: Option<&Type>) ->
         create_before_destroy: obj.create_before_destroy,
     }
 }
+
+#[path = "statefile_stream.rs"]
+mod stream;
+pub use stream::ResourceRuns;
 
 #[cfg(test)]
 #[path = "statefile_tests.rs"]

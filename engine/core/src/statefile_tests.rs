@@ -115,3 +115,64 @@ fn an_object_alone_is_its_instance_as_a_whole_document_writes_it_but_for_the_ind
         "one lookup for the managed t_a run, one for the data"
     );
 }
+
+/// The file `encode` writes for `st`, and the one its resources streamed in write (`None`:
+/// not streamed).
+fn both_ways(st: &State) -> (String, Option<String>) {
+    let schemas = Counting(Cell::new(0));
+    let mut whole = Vec::new();
+    autostack_state::codec::encode_to(&encode(st, &schemas), &mut whole).unwrap();
+    let streamed = ResourceRuns::of(st).map(|runs| {
+        let mut out = Vec::new();
+        let resources = runs.resources(&schemas);
+        autostack_state::codec::encode_streamed_to(&encode_head(st), resources, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    });
+    (String::from_utf8(whole).unwrap(), streamed)
+}
+
+#[test]
+fn resources_streamed_as_they_are_written_make_the_file_the_whole_document_makes() {
+    // Module keys the document orders as text (`m[10]` before `m[2]`), data sources before
+    // managed resources of a module, keys of both kinds, outputs and a tainted object.
+    let mut st = State::default();
+    let addrs = [
+        "t_a.x[0]",
+        "t_a.x[2]",
+        "t_a.x[10]",
+        "data.t_a.d",
+        "module.m[2].t_a.y",
+        "module.m[10].t_a.y",
+        "module.m[10].data.t_a.q",
+        "module.n[\"b\"].t_b.w[\"k\"]",
+        "module.n[\"b\"].t_b.w[\"K\"]",
+        "module.n[\"a\"].t_a.v",
+    ];
+    for (i, a) in addrs.iter().enumerate() {
+        let mut obj = object(a, i as i64);
+        obj.tainted = i == 3;
+        st.instances.insert(parse_instance(a).unwrap(), obj);
+    }
+    st.outputs.insert(
+        "o".into(),
+        OutputValue {
+            value: Value::string("v"),
+            sensitive: true,
+        },
+    );
+    st.lineage = "L".into();
+    st.serial = 4;
+    let (whole, streamed) = both_ways(&st);
+    assert!(
+        whole.find("module.m[10]") < whole.find("module.m[2]"),
+        "{whole}"
+    );
+    assert_eq!(streamed.as_deref(), Some(whole.as_str()));
+    // A deposed object is placed by the whole document only.
+    let (addr, obj) = (parse_instance("t_a.x[2]").unwrap(), object("old", 9));
+    st.deposed.insert((addr, "0badf00d".into()), obj);
+    assert_eq!(both_ways(&st).1, None);
+    // Nothing at all.
+    let (whole, streamed) = both_ways(&State::default());
+    assert_eq!(streamed, Some(whole));
+}
