@@ -180,21 +180,50 @@ fn loose<'a, T: Deserialize<'a>>(raw: Option<&'a RawValue>) -> Option<T> {
     raw.and_then(|r| serde_json::from_str(r.get()).ok())
 }
 
-/// The records of list field `raw`, each decoded from its own slice of the text by `decode`.
-fn records<'a, T>(
+/// Records a decoding thread takes at the least: fewer are decoded where they are read.
+pub(super) const RECORDS_A_THREAD: usize = 4096;
+
+/// The records of list field `raw`, each decoded from its own slice of the text by `decode`,
+/// in order. A long list is cut into one run a core, decoded side by side (each run sharing
+/// what consecutive records share within it); the first error in list order is returned.
+fn records<'a, T: Send>(
     raw: Option<&'a RawValue>,
     what: &str,
-    mut decode: impl FnMut(ChangeRecord<'a>) -> Result<T, PlanFileError>,
+    decode: impl Fn(ChangeRecord<'a>, &mut LastShared) -> Result<T, PlanFileError> + Sync,
 ) -> Result<Vec<T>, PlanFileError> {
     let items: Vec<&'a RawValue> = field(raw, what)?.unwrap_or_default();
-    items
-        .into_iter()
-        .map(|item| {
-            let record = serde_json::from_str(item.get())
-                .map_err(|e| bad(format!("invalid change in plan file: {e}")))?;
-            decode(record)
-        })
-        .collect()
+    let run = |items: &[&'a RawValue]| -> Result<Vec<T>, PlanFileError> {
+        let mut last = LastShared::default();
+        (items.iter())
+            .map(|item| {
+                let record = serde_json::from_str(item.get())
+                    .map_err(|e| bad(format!("invalid change in plan file: {e}")))?;
+                decode(record, &mut last)
+            })
+            .collect()
+    };
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = cores.min(items.len() / RECORDS_A_THREAD).max(1);
+    if threads == 1 {
+        return run(&items);
+    }
+    let runs: Vec<Result<Vec<T>, PlanFileError>> = std::thread::scope(|scope| {
+        let chunk = items.len().div_ceil(threads);
+        let mut parts = items.chunks(chunk);
+        let first = parts.next().unwrap_or_default();
+        let others: Vec<_> = parts.map(|part| scope.spawn(|| run(part))).collect();
+        let mut runs = vec![run(first)];
+        runs.extend(others.into_iter().map(|h| match h.join() {
+            Ok(r) => r,
+            Err(panic) => std::panic::resume_unwind(panic),
+        }));
+        runs
+    });
+    let mut out = Vec::with_capacity(items.len());
+    for r in runs {
+        out.extend(r?);
+    }
+    Ok(out)
 }
 
 /// Whether `text` is a saved plan (it has a `format` field) rather than a state file;
@@ -238,9 +267,8 @@ pub fn read(
         Some("refresh-only") => PlanMode::RefreshOnly,
         _ => PlanMode::Normal,
     };
-    let mut last = LastShared::default();
-    let changes = records(f.changes, "changes", |r| r.change(&mut last).map(Box::new))?;
-    let drift = records(f.drift, "drift", |r| r.change(&mut last))?;
+    let changes = records(f.changes, "changes", |r, last| r.change(last).map(Box::new))?;
+    let drift = records(f.drift, "drift", ChangeRecord::change)?;
     let mut variables = BTreeMap::new();
     let vars: BTreeMap<String, Json> = field(f.variables, "variables")?.unwrap_or_default();
     for (k, v) in vars {

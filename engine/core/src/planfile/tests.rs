@@ -213,3 +213,31 @@ fn changes_read_back_share_what_consecutive_changes_name_alike() {
     assert!(same_source(0, 1) && same_source(1, 2) && !same_source(2, 3));
     assert!(same_deps(0, 1) && !same_deps(1, 2) && same_deps(2, 3));
 }
+
+#[test]
+fn a_long_change_list_decoded_side_by_side_keeps_its_order_and_its_first_error() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("main.tf"), "").unwrap();
+    let tree = autostack_lang::config::load_module_tree(dir.path(), &Default::default()).0;
+    // Enough for two threads, not a multiple of either's share.
+    let n = 3 * read::RECORDS_A_THREAD + 17;
+    let plan = Plan {
+        changes: (0..n)
+            .map(|i| Box::new(change(&format!("aws_instance.x[{i}]"))))
+            .collect(),
+        ..saved_plan()
+    };
+    let mut buf = Vec::new();
+    write_to(&plan, &tree, &NoSchemas, &mut buf).unwrap();
+    let text = String::from_utf8(buf).unwrap();
+    let back = read(&text, &tree, &NoSchemas).unwrap();
+    let addrs: Vec<String> = back.changes.iter().map(|c| c.addr.to_string()).collect();
+    let want: Vec<String> = (0..n).map(|i| format!("aws_instance.x[{i}]")).collect();
+    assert_eq!(addrs, want);
+    // Two damaged records, one in each half: the earlier one is reported.
+    let mut doc: Json = serde_json::from_str(&text).unwrap();
+    doc["changes"][n - 5]["action"] = "explode".into();
+    doc["changes"][read::RECORDS_A_THREAD]["addr"] = "not an address!".into();
+    let err = read_err(&doc.to_string(), &tree);
+    assert!(err.contains("not an address!"), "{err}");
+}
