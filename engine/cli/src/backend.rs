@@ -457,7 +457,7 @@ impl Backend {
                 let mut head = statefile::encode_head(state);
                 let made =
                     || -> Box<dyn Iterator<Item = _> + '_> { Box::new(runs.resources(schemas)) };
-                self.persist_streamed(&mut head, &made).await?
+                self.persist_snapshot(&mut head, Some(&made)).await?
             }
             None => {
                 self.persist_document(&mut statefile::encode(state, schemas))
@@ -469,39 +469,32 @@ impl Backend {
         Ok(())
     }
 
-    /// Writes `head` with the resources `made` makes as the next snapshot (see
-    /// [`Backend::persist`]).
-    async fn persist_streamed(
-        &self,
-        head: &mut Document,
-        made: &autostack_state::snapshots::ResourceSource<'_>,
-    ) -> Result<Stamp, Diagnostics> {
-        let expected = self.expected();
-        let stamp = self
-            .snapshots
-            .save_streamed(&self.workspace, head, made, &expected)
-            .await
-            .map_err(|e| error("Failed to persist state", e.to_string()))?;
-        self.set_loaded(&stamp);
-        Ok(stamp)
-    }
-
-    /// What the store must still hold for the next write to replace it.
-    fn expected(&self) -> Expected {
-        self.loaded
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
-    }
-
     /// Writes `doc` as the next snapshot (see [`Backend::persist`]).
     pub async fn persist_document(&self, doc: &mut Document) -> Result<Stamp, Diagnostics> {
-        let expected = self.expected();
-        let stamp = self
-            .snapshots
-            .save(&self.workspace, doc, &expected)
-            .await
-            .map_err(|e| error("Failed to persist state", e.to_string()))?;
+        self.persist_snapshot(doc, None).await
+    }
+
+    /// Writes `head` as the next snapshot, with the resources `made` makes in place of its own
+    /// when given, and remembers its stamp for the next write.
+    async fn persist_snapshot(
+        &self,
+        head: &mut Document,
+        made: Option<&autostack_state::snapshots::ResourceSource<'_>>,
+    ) -> Result<Stamp, Diagnostics> {
+        let expected = self
+            .loaded
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        let saved = match made {
+            Some(made) => {
+                (self.snapshots)
+                    .save_streamed(&self.workspace, head, made, &expected)
+                    .await
+            }
+            None => self.snapshots.save(&self.workspace, head, &expected).await,
+        };
+        let stamp = saved.map_err(|e| error("Failed to persist state", e.to_string()))?;
         self.set_loaded(&stamp);
         Ok(stamp)
     }

@@ -72,11 +72,20 @@ impl Handoff {
 
     /// The error that stopped the thread (it only stops early on one).
     fn stopped(&mut self) -> io::Error {
+        match self.join() {
+            Err(e) => e,
+            Ok(_) => io::Error::other("the state writer thread stopped"),
+        }
+    }
+
+    /// Stops handing over, waits for the thread to write what it was handed, and returns its
+    /// outcome: the file, or the first error it met.
+    fn join(&mut self) -> io::Result<File> {
         self.full = None;
         match self.thread.take().map(JoinHandle::join) {
-            Some(Ok(Err(e))) => e,
-            Some(Err(_)) => io::Error::other("the state writer thread panicked"),
-            _ => io::Error::other("the state writer thread stopped"),
+            Some(Ok(result)) => result,
+            Some(Err(_)) => Err(io::Error::other("the state writer thread panicked")),
+            None => Err(io::Error::other("the state writer thread stopped")),
         }
     }
 
@@ -85,12 +94,7 @@ impl Handoff {
         if !self.buf.is_empty() {
             self.hand_over()?;
         }
-        self.full = None;
-        match self.thread.take().map(JoinHandle::join) {
-            Some(Ok(result)) => result,
-            Some(Err(_)) => Err(io::Error::other("the state writer thread panicked")),
-            None => Err(io::Error::other("the state writer thread stopped")),
-        }
+        self.join()
     }
 }
 
@@ -144,10 +148,7 @@ impl Drop for Handoff {
     /// Stops the thread after what it was handed (an abandoned write: the caller removes the
     /// file).
     fn drop(&mut self) {
-        self.full = None;
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
+        let _ = self.join();
     }
 }
 
